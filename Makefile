@@ -1,0 +1,53 @@
+# onramp: `make demo` runs the money path end to end; `make test` runs every test.
+# Both install what they need first (idempotent: a second run installs nothing).
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY_STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+
+.PHONY: install demo dev test test-fast lint format contracts contracts-check bench clean
+
+install: $(PY_STAMP) $(NODE_STAMP)
+
+$(PY_STAMP): pyproject.toml constraints.txt
+	@command -v node >/dev/null || { echo "Node.js 20+ is required (for solc and anvil)"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+demo: install
+	$(BIN)/onramp demo
+
+dev: install
+	$(BIN)/onramp dev
+
+test: install
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check src tests bench migrations
+	$(BIN)/ruff format --check src tests bench migrations
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+	node contracts/build.mjs --check
+
+format: install
+	$(BIN)/ruff check --fix src tests bench migrations
+	$(BIN)/ruff format src tests bench migrations
+
+contracts: $(NODE_STAMP)
+	node contracts/build.mjs
+
+bench: install
+	$(BIN)/python bench/e2e.py
+
+clean:
+	rm -rf .onramp .pytest_cache .mypy_cache .ruff_cache

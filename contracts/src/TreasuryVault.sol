@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.24;
+
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
+
+/// @title TreasuryVault
+/// @notice Holds the USDC paid out to customers. A hot key with PAYOUT_ROLE pays each order at
+///         most once, within a per-payout cap and a rolling 24 hour cap; the admin (a cold
+///         multisig in production) sets the limits and can sweep funds; PAUSER_ROLE can stop
+///         all payouts.
+/// @dev The rolling cap keeps 25 hourly buckets in a ring. A payout made during hour H counts
+///      against the cap until hour H + 25 starts, i.e. for at least 24 h and less than 25 h, so
+///      the sum of payouts in ANY 24 h interval never exceeds `maxPer24h`.
+contract TreasuryVault is AccessControl, Pausable {
+    using SafeERC20 for IERC20;
+
+    bytes32 public constant PAYOUT_ROLE = keccak256("PAYOUT_ROLE");
+    bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
+
+    /// @notice Length of one bucket of the rolling window.
+    uint256 public constant BUCKET_SECONDS = 1 hours;
+    /// @notice Number of buckets in the ring: the 24 h window plus the current, partial hour.
+    uint256 public constant WINDOW_BUCKETS = 25;
+
+    error PayoutAlreadyMade(bytes32 orderId);
+    error PayoutTooLarge(uint256 amount, uint256 maxPerPayout);
+    error DailyLimitExceeded(uint256 amount, uint256 available);
+    error ZeroAddress();
+    error ZeroAmount();
+    error LengthMismatch();
+
+    event Payout(bytes32 indexed orderId, address indexed to, uint256 amount);
+    event LimitsChanged(uint256 maxPerPayout, uint256 maxPer24h);
+    event Swept(address indexed to, uint256 amount);
+
+    struct Bucket {
+        uint64 hour;
+        uint192 amount;
+    }
+
+    /// @notice The token paid out (USDC).
+    IERC20 public immutable token;
+    /// @notice Largest amount (token units) of a single payout.
+    uint256 public maxPerPayout;
+    /// @notice Largest sum (token units) of payouts within any 24 h.
+    uint256 public maxPer24h;
+
+    mapping(bytes32 orderId => bool) private _paid;
+    Bucket[WINDOW_BUCKETS] private _buckets;
+
+    /// @param token_ the ERC-20 paid out.
+    /// @param admin receives DEFAULT_ADMIN_ROLE and PAUSER_ROLE.
+    /// @param payoutSigner the hot key; receives PAYOUT_ROLE.
+    constructor(
+        IERC20 token_,
+        address admin,
+        address payoutSigner,
+        uint256 maxPerPayout_,
+        uint256 maxPer24h_
+    ) {
+        if (address(token_) == address(0) || admin == address(0) || payoutSigner == address(0)) {
+            revert ZeroAddress();
+        }
+        token = token_;
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+        _grantRole(PAUSER_ROLE, admin);
+        _grantRole(PAYOUT_ROLE, payoutSigner);
+        _setLimits(maxPerPayout_, maxPer24h_);
+    }
+
+    /// @notice Pays `amount` to `to` for `orderId`; each order id can be paid once, ever.
+    function payout(bytes32 orderId, address to, uint256 amount)
+        external
+        onlyRole(PAYOUT_ROLE)
+        whenNotPaused
+    {
+        _payout(orderId, to, amount, paidInLast24h());
+    }
+
+    /// @notice Several payouts under the same rules as `payout`, all or none.
+    function payoutBatch(
+        bytes32[] calldata orderIds,
+        address[] calldata tos,
+        uint256[] calldata amounts
+    ) external onlyRole(PAYOUT_ROLE) whenNotPaused {
+        uint256 n = orderIds.length;
+        if (tos.length != n || amounts.length != n) revert LengthMismatch();
+        uint256 used = paidInLast24h();
+        for (uint256 i = 0; i < n; ++i) {
+            used = _payout(orderIds[i], tos[i], amounts[i], used);
+        }
+    }
+
+    function isPaid(bytes32 orderId) external view returns (bool) {
+        return _paid[orderId];
+    }
+
+    /// @notice Sum of the payouts that still count against the rolling 24 h cap.
+    function paidInLast24h() public view returns (uint256 total) {
+        uint256 nowHour = block.timestamp / BUCKET_SECONDS;
+        for (uint256 i = 0; i < WINDOW_BUCKETS; ++i) {
+            Bucket memory b = _buckets[i];
+            if (b.amount != 0 && uint256(b.hour) + WINDOW_BUCKETS > nowHour) {
+                total += b.amount;
+            }
+        }
+    }
+
+    /// @notice What can still be paid out now without exceeding the rolling 24 h cap.
+    function remainingIn24h() external view returns (uint256) {
+        return _available(paidInLast24h());
+    }
+
+    function setLimits(uint256 maxPerPayout_, uint256 maxPer24h_)
+        external
+        onlyRole(DEFAULT_ADMIN_ROLE)
+    {
+        _setLimits(maxPerPayout_, maxPer24h_);
+    }
+
+    function pause() external onlyRole(PAUSER_ROLE) {
+        _pause();
+    }
+
+    function unpause() external onlyRole(PAUSER_ROLE) {
+        _unpause();
+    }
+
+    /// @notice Moves funds out of the vault (e.g. to cold storage); works while paused.
+    function sweep(address to, uint256 amount) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (to == address(0)) revert ZeroAddress();
+        if (amount == 0) revert ZeroAmount();
+        token.safeTransfer(to, amount);
+        emit Swept(to, amount);
+    }
+
+    function _payout(bytes32 orderId, address to, uint256 amount, uint256 used)
+        private
+        returns (uint256)
+    {
+        if (_paid[orderId]) revert PayoutAlreadyMade(orderId);
+        if (to == address(0)) revert ZeroAddress();
+        if (amount == 0) revert ZeroAmount();
+        if (amount > maxPerPayout) revert PayoutTooLarge(amount, maxPerPayout);
+        uint256 available = _available(used);
+        if (amount > available) revert DailyLimitExceeded(amount, available);
+
+        _paid[orderId] = true;
+        _record(amount);
+        token.safeTransfer(to, amount);
+        emit Payout(orderId, to, amount);
+        return used + amount;
+    }
+
+    function _record(uint256 amount) private {
+        uint256 nowHour = block.timestamp / BUCKET_SECONDS;
+        Bucket storage b = _buckets[nowHour % WINDOW_BUCKETS];
+        if (b.hour != nowHour) {
+            b.hour = SafeCast.toUint64(nowHour);
+            b.amount = 0;
+        }
+        b.amount += SafeCast.toUint192(amount);
+    }
+
+    function _available(uint256 used) private view returns (uint256) {
+        return used >= maxPer24h ? 0 : maxPer24h - used;
+    }
+
+    function _setLimits(uint256 maxPerPayout_, uint256 maxPer24h_) private {
+        maxPerPayout = maxPerPayout_;
+        maxPer24h = maxPer24h_;
+        emit LimitsChanged(maxPerPayout_, maxPer24h_);
+    }
+}

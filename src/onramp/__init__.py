@@ -1,0 +1,1 @@
+"""onramp: fiat bank deposits in, USDC out."""

@@ -1,0 +1,71 @@
+"""The API application factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from onramp.api.errors import install_error_handlers
+from onramp.api.health import router as health_router
+from onramp.banking.adapters.base import BankWebhookAdapter
+from onramp.banking.adapters.sandbox import SandboxBankAdapter
+from onramp.banking.api import router as banking_router
+from onramp.core.clock import Clock, SystemClock
+from onramp.core.db import create_engine, session_factory
+from onramp.core.settings import Settings
+from onramp.fx.api import router as fx_router
+from onramp.fx.service import FxDesk
+from onramp.identity.api import router as identity_router
+from onramp.orders.api import router as orders_router
+
+DESCRIPTION = """\
+onramp converts fiat bank deposits into USDC delivered on-chain.
+
+Flow: register and log in (`/v1/auth`), ask for a quote (`/v1/quotes`), create an order with an
+`Idempotency-Key` (`/v1/orders`), send the bank transfer quoting the creditor reference from the
+deposit instructions, then follow the order until `completed`.
+
+Errors are RFC 9457 `application/problem+json` with a stable `code`.
+"""
+
+
+def bank_adapters(settings: Settings) -> dict[str, BankWebhookAdapter]:
+    sandbox = SandboxBankAdapter(
+        secret=settings.banking.webhook_secret.get_secret_value().encode(),
+        tolerance_seconds=settings.banking.webhook_tolerance_seconds,
+    )
+    return {sandbox.name: sandbox}
+
+
+def create_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = create_engine(
+            settings.database.url,
+            pool_size=settings.database.pool_size,
+            max_overflow=settings.database.max_overflow,
+        )
+        app.state.engine = engine
+        app.state.sessions = session_factory(engine)
+        try:
+            yield
+        finally:
+            await engine.dispose()
+
+    app = FastAPI(
+        title="onramp",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        openapi_url="/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.clock = clock or SystemClock()
+    app.state.fx_desk = FxDesk.from_settings(settings.fx)
+    app.state.bank_adapters = bank_adapters(settings)
+    install_error_handlers(app)
+    for router in (health_router, identity_router, fx_router, orders_router, banking_router):
+        app.include_router(router)
+    return app

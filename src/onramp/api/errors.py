@@ -1,0 +1,104 @@
+"""RFC 9457 problem+json: every error leaves the API in this one shape, mapped here once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from onramp.core.errors import ErrorKind, OnrampError
+from onramp.core.logging import get_logger
+
+log = get_logger(__name__)
+
+PROBLEM_JSON = "application/problem+json"
+PROBLEM_BASE = "https://onramp.dev/problems/"
+
+STATUS_BY_KIND: dict[ErrorKind, int] = {
+    ErrorKind.INVALID: 422,
+    ErrorKind.UNAUTHENTICATED: 401,
+    ErrorKind.FORBIDDEN: 403,
+    ErrorKind.NOT_FOUND: 404,
+    ErrorKind.CONFLICT: 409,
+    ErrorKind.UNAVAILABLE: 503,
+    ErrorKind.INTERNAL: 500,
+}
+# A few codes whose HTTP meaning is more specific than their kind's.
+STATUS_BY_CODE: dict[str, int] = {"idempotency_key_required": 400}
+
+
+def problem(
+    *, status: int, code: str, title: str, detail: str, instance: str, **extra: Any
+) -> JSONResponse:
+    body = {
+        "type": PROBLEM_BASE + code.replace("_", "-"),
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": instance,
+        "code": code,
+        **extra,
+    }
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+async def _onramp_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, OnrampError)
+    status = STATUS_BY_CODE.get(exc.code, STATUS_BY_KIND[exc.kind])
+    if status >= 500:
+        log.error("api.error", code=exc.code, detail=exc.detail, path=request.url.path)
+    # Internal details stay in the log, never in the response.
+    detail = exc.detail if status < 500 else exc.title
+    return problem(
+        status=status, code=exc.code, title=exc.title, detail=detail, instance=request.url.path
+    )
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [
+        {"location": list(e.get("loc", ())), "message": e.get("msg", ""), "type": e.get("type", "")}
+        for e in exc.errors()
+    ]
+    return problem(
+        status=422,
+        code="request_invalid",
+        title="The request is not valid",
+        detail="; ".join(f"{'.'.join(map(str, e['location']))}: {e['message']}" for e in errors),
+        instance=request.url.path,
+        errors=errors,
+    )
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    code = {404: "route_not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+    return problem(
+        status=exc.status_code,
+        code=code,
+        title=str(exc.detail),
+        detail=str(exc.detail),
+        instance=request.url.path,
+    )
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("api.unhandled", path=request.url.path)
+    return problem(
+        status=500,
+        code="internal_error",
+        title="Internal error",
+        detail="Internal error",
+        instance=request.url.path,
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(OnrampError, _onramp_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected)

@@ -1,0 +1,21 @@
+"""Bank adapters, deposit intake and matching."""
+
+from onramp.banking.creditor_reference import (
+    creditor_reference_for_order,
+    format_creditor_reference,
+    normalize_creditor_reference,
+)
+from onramp.banking.events import DEPOSIT_MATCHED, DEPOSIT_RECEIVED, DEPOSIT_UNMATCHED
+from onramp.banking.service import expect_deposit, intake_notice, match_deposits
+
+__all__ = [
+    "DEPOSIT_MATCHED",
+    "DEPOSIT_RECEIVED",
+    "DEPOSIT_UNMATCHED",
+    "creditor_reference_for_order",
+    "expect_deposit",
+    "format_creditor_reference",
+    "intake_notice",
+    "match_deposits",
+    "normalize_creditor_reference",
+]

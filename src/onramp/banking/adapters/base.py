@@ -1,0 +1,41 @@
+"""What every bank adapter gives the banking domain: verified credits, in one shape."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from onramp.core.money import Money
+
+
+@dataclass(frozen=True)
+class BankCredit:
+    """A credit booked on the operator's account, as the bank reported it."""
+
+    entry_id: str  # the bank's id for the booking: unique per bank
+    amount: Money
+    reference_text: str  # remittance information as the sender wrote it
+    sender_name: str
+    sender_iban: str
+    account_iban: str
+    booked_at: datetime
+
+
+@dataclass(frozen=True)
+class BankNotice:
+    event_id: str
+    credits: list[BankCredit]
+    payload: dict[str, Any]
+
+
+class BankWebhookAdapter(Protocol):
+    name: str
+
+    def parse_webhook(
+        self, headers: Mapping[str, str], body: bytes, *, now: datetime
+    ) -> BankNotice:
+        """Verify the signature over the raw body, then parse. Raises InvalidWebhookSignature or
+        MalformedBankNotification; nothing is stored before this returns."""
+        ...

@@ -1,0 +1,90 @@
+"""The sandbox bank's webhooks (``onramp.devstack.bank_sandbox`` runs that bank locally).
+
+Signature header, Stripe-style: ``Sandbank-Signature: t=<unix seconds>,v1=<hex>`` where ``v1`` is
+HMAC-SHA256 over ``f"{t}."`` followed by the raw body, keyed with the shared webhook secret. Old
+timestamps are refused to stop replays of captured requests.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+import orjson
+from pydantic import BaseModel, ValidationError
+
+from onramp.banking.adapters.base import BankCredit, BankNotice
+from onramp.banking.errors import InvalidWebhookSignature, MalformedBankNotification
+from onramp.core.errors import InvalidInput
+from onramp.core.money import Money
+
+SIGNATURE_HEADER = "sandbank-signature"
+
+
+class _CreditData(BaseModel):
+    entry_id: str
+    amount: str
+    currency: str
+    reference: str
+    sender_name: str
+    sender_iban: str
+    account_iban: str
+    booked_at: datetime
+
+
+class _Event(BaseModel):
+    id: str
+    type: str
+    created_at: datetime
+    data: _CreditData
+
+
+def signature_for(secret: bytes, timestamp: int, body: bytes) -> str:
+    return hmac.new(secret, f"{timestamp}.".encode("ascii") + body, hashlib.sha256).hexdigest()
+
+
+class SandboxBankAdapter:
+    name = "sandbox"
+
+    def __init__(self, *, secret: bytes, tolerance_seconds: int) -> None:
+        self._secret = secret
+        self._tolerance = tolerance_seconds
+
+    def verify(self, headers: Mapping[str, str], body: bytes, *, now: datetime) -> None:
+        header = headers.get(SIGNATURE_HEADER, "")
+        parts = dict(p.split("=", 1) for p in header.split(",") if "=" in p)
+        try:
+            timestamp = int(parts["t"])
+            given = parts["v1"]
+        except (KeyError, ValueError):
+            raise InvalidWebhookSignature() from None
+        if abs(now.timestamp() - timestamp) > self._tolerance:
+            raise InvalidWebhookSignature("the signature timestamp is outside the tolerance")
+        if not hmac.compare_digest(signature_for(self._secret, timestamp, body), given):
+            raise InvalidWebhookSignature()
+
+    def parse_webhook(
+        self, headers: Mapping[str, str], body: bytes, *, now: datetime
+    ) -> BankNotice:
+        self.verify(headers, body, now=now)
+        try:
+            payload: dict[str, Any] = orjson.loads(body)
+            event = _Event.model_validate(payload)
+            if event.type != "credit_transfer.booked":
+                return BankNotice(event_id=event.id, credits=[], payload=payload)
+            data = event.data
+            credit = BankCredit(
+                entry_id=data.entry_id,
+                amount=Money.parse(data.amount, data.currency),
+                reference_text=data.reference,
+                sender_name=data.sender_name,
+                sender_iban=data.sender_iban,
+                account_iban=data.account_iban,
+                booked_at=data.booked_at,
+            )
+        except (orjson.JSONDecodeError, ValidationError, InvalidInput) as exc:
+            raise MalformedBankNotification(str(exc)) from exc
+        return BankNotice(event_id=event.id, credits=[credit], payload=payload)

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel
+
+from onramp.banking import service
+from onramp.banking.adapters.base import BankWebhookAdapter
+from onramp.banking.errors import UnknownBank
+from onramp.core.web import ClockDep, SessionDep
+
+router = APIRouter(prefix="/v1/webhooks/bank", tags=["webhooks"])
+
+
+class WebhookAck(BaseModel):
+    received: int
+    duplicates: int
+
+
+@router.post(
+    "/{bank}",
+    summary="Receive a signed notification from a bank",
+    description=(
+        "Verifies the bank's signature over the raw body before anything is stored. Each bank "
+        "event and each booked entry is stored once: redeliveries are acknowledged and ignored."
+    ),
+    responses={
+        401: {"description": "webhook_signature_invalid"},
+        404: {"description": "unknown_bank"},
+        422: {"description": "bank_notification_malformed"},
+    },
+)
+async def bank_webhook(
+    bank: str, request: Request, session: SessionDep, clock: ClockDep
+) -> WebhookAck:
+    adapters: dict[str, BankWebhookAdapter] = request.app.state.bank_adapters
+    adapter = adapters.get(bank)
+    if adapter is None:
+        raise UnknownBank(f"no bank adapter named {bank!r}")
+    body = await request.body()
+    notice = adapter.parse_webhook(request.headers, body, now=clock.now())
+    result = await service.intake_notice(session, bank=adapter.name, notice=notice)
+    return WebhookAck(received=result.received, duplicates=result.duplicates)

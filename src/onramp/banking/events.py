@@ -1,0 +1,8 @@
+"""Events the banking domain emits."""
+
+from onramp.core.events import subject_for
+
+SOURCE = "onramp/banking"
+DEPOSIT_RECEIVED = subject_for("banking", "deposit_received")
+DEPOSIT_MATCHED = subject_for("banking", "deposit_matched")
+DEPOSIT_UNMATCHED = subject_for("banking", "deposit_unmatched")

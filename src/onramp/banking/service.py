@@ -1,0 +1,233 @@
+"""Deposit intake and matching.
+
+Intake (the webhook request) stores each verified credit once per bank entry id and announces it;
+matching (the deposits worker) pairs credits with what customers were told to send, by creditor
+reference, and books them: a match credits the customer, anything else goes to ``suspense:<ccy>``
+where it stays visible until an operator resolves it. Nothing is dropped.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from onramp.banking import events
+from onramp.banking.adapters.base import BankNotice
+from onramp.banking.creditor_reference import (
+    InvalidCreditorReference,
+    normalize_creditor_reference,
+)
+from onramp.banking.models import (
+    BankNotification,
+    Deposit,
+    DepositExpectation,
+    DepositStatus,
+    ExpectationStatus,
+)
+from onramp.core.audit import audit_row, record_many
+from onramp.core.db import as_int
+from onramp.core.events import CloudEvent
+from onramp.core.ids import uuid7
+from onramp.core.money import Money
+from onramp.core.outbox import emit_many, make_event
+from onramp.ledger import (
+    EntryDraft,
+    bank_account,
+    credit,
+    customer_account,
+    debit,
+    entry,
+    post_entries,
+    suspense_account,
+)
+
+
+@dataclass(frozen=True)
+class IntakeResult:
+    received: int
+    duplicates: int
+
+
+def parse_reference(text: str) -> str | None:
+    try:
+        return normalize_creditor_reference(text)
+    except InvalidCreditorReference:
+        return None
+
+
+async def expect_deposit(
+    session: AsyncSession,
+    *,
+    order_id: uuid.UUID,
+    customer_id: uuid.UUID,
+    creditor_reference: str,
+    amount: Money,
+) -> None:
+    session.add(
+        DepositExpectation(
+            creditor_reference=creditor_reference,
+            order_id=order_id,
+            customer_id=customer_id,
+            amount=amount.minor,
+            currency=amount.currency,
+            status=ExpectationStatus.OPEN.value,
+        )
+    )
+    await session.flush()
+
+
+async def intake_notice(session: AsyncSession, *, bank: str, notice: BankNotice) -> IntakeResult:
+    await session.execute(
+        insert(BankNotification)
+        .values(id=uuid7(), bank=bank, external_id=notice.event_id, payload=notice.payload)
+        .on_conflict_do_nothing(index_elements=["bank", "external_id"])
+    )
+    if not notice.credits:
+        return IntakeResult(received=0, duplicates=0)
+    rows = [
+        {
+            "id": uuid7(),
+            "bank": bank,
+            "bank_entry_id": c.entry_id,
+            "amount": c.amount.minor,
+            "currency": c.amount.currency,
+            "reference_text": c.reference_text[:300],
+            "creditor_reference": parse_reference(c.reference_text),
+            "sender_name": c.sender_name[:200],
+            "sender_iban": c.sender_iban[:50],
+            "booked_at": c.booked_at,
+            "status": DepositStatus.RECEIVED.value,
+        }
+        for c in notice.credits
+    ]
+    inserted = await session.execute(
+        insert(Deposit)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=["bank", "bank_entry_id"])
+        .returning(Deposit.id)
+    )
+    new_ids = list(inserted.scalars().all())
+    await emit_many(
+        session,
+        [
+            make_event(
+                events.DEPOSIT_RECEIVED,
+                {"deposit_id": str(i)},
+                source=events.SOURCE,
+                entity_id=str(i),
+            )
+            for i in new_ids
+        ],
+    )
+    return IntakeResult(received=len(new_ids), duplicates=len(rows) - len(new_ids))
+
+
+async def match_deposits(session: AsyncSession, *, deposit_ids: Sequence[uuid.UUID]) -> None:
+    """Match received deposits to expectations and book them, all in set-based statements."""
+    deposits = (
+        await session.scalars(
+            select(Deposit)
+            .where(Deposit.id.in_(deposit_ids), Deposit.status == DepositStatus.RECEIVED.value)
+            .order_by(Deposit.id)
+            .with_for_update()
+        )
+    ).all()
+    if not deposits:
+        return
+    references = {d.creditor_reference for d in deposits if d.creditor_reference}
+    expectations = {
+        e.creditor_reference: e
+        for e in (
+            await session.scalars(
+                select(DepositExpectation)
+                .where(DepositExpectation.creditor_reference.in_(references))
+                .order_by(DepositExpectation.creditor_reference)
+                .with_for_update()
+            )
+        ).all()
+    }
+    drafts: list[EntryDraft] = []
+    out: list[CloudEvent] = []
+    audits = []
+    for deposit in deposits:
+        amount = Money(as_int(deposit.amount), deposit.currency)
+        expected = expectations.get(deposit.creditor_reference or "")
+        reason = _mismatch(expected, amount)
+        bank = bank_account(deposit.bank, deposit.currency)
+        if reason is None and expected is not None:
+            expected.status = ExpectationStatus.FULFILLED.value
+            expected.deposit_id = deposit.id
+            deposit.status = DepositStatus.MATCHED.value
+            deposit.order_id = expected.order_id
+            liability = customer_account(expected.customer_id, deposit.currency)
+            out.append(
+                make_event(
+                    events.DEPOSIT_MATCHED,
+                    {
+                        "deposit_id": str(deposit.id),
+                        "order_id": str(expected.order_id),
+                        "customer_id": str(expected.customer_id),
+                        "amount": str(amount),
+                        "currency": amount.currency,
+                        "booked_at": deposit.booked_at.isoformat(),
+                    },
+                    source=events.SOURCE,
+                    entity_id=str(deposit.id),
+                    correlation_id=str(expected.order_id),
+                )
+            )
+        else:
+            deposit.status = DepositStatus.UNMATCHED.value
+            deposit.unmatched_reason = reason
+            liability = suspense_account(deposit.currency)
+            out.append(
+                make_event(
+                    events.DEPOSIT_UNMATCHED,
+                    {
+                        "deposit_id": str(deposit.id),
+                        "reason": reason,
+                        "amount": str(amount),
+                        "currency": amount.currency,
+                        "reference": deposit.reference_text,
+                    },
+                    source=events.SOURCE,
+                    entity_id=str(deposit.id),
+                )
+            )
+        drafts.append(
+            entry("deposit", str(deposit.id), debit(bank, amount), credit(liability, amount))
+        )
+        audits.append(
+            audit_row(
+                actor="system:deposits",
+                action=f"deposit.{deposit.status}",
+                entity_type="deposit",
+                entity_id=str(deposit.id),
+                data={
+                    "reason": reason,
+                    "order_id": str(deposit.order_id) if deposit.order_id else None,
+                },
+            )
+        )
+    await post_entries(session, drafts)
+    await session.flush()
+    await emit_many(session, out)
+    await record_many(session, audits)
+
+
+def _mismatch(expected: DepositExpectation | None, amount: Money) -> str | None:
+    """Why a deposit cannot be matched, or None when it can."""
+    if expected is None:
+        return "unknown_reference"
+    if expected.status != ExpectationStatus.OPEN.value:
+        return "reference_already_used"
+    if expected.currency != amount.currency:
+        return "currency_mismatch"
+    if as_int(expected.amount) != amount.minor:
+        return "amount_mismatch"
+    return None

@@ -1,0 +1,22 @@
+"""The chain: JSON-RPC, contracts, signers, nonces, payouts and confirmations."""
+
+from onramp.chain.addresses import checksum, customer_wallet_address, order_id_bytes32
+from onramp.chain.errors import InvalidAddress, NodeUnavailable
+from onramp.chain.events import PAYOUT_BROADCAST, PAYOUT_CONFIRMED, PAYOUT_FAILED, PAYOUT_QUEUED
+from onramp.chain.service import PayoutRequest, PayoutView, payout_for_order, queue_payouts
+
+__all__ = [
+    "PAYOUT_BROADCAST",
+    "PAYOUT_CONFIRMED",
+    "PAYOUT_FAILED",
+    "PAYOUT_QUEUED",
+    "InvalidAddress",
+    "NodeUnavailable",
+    "PayoutRequest",
+    "PayoutView",
+    "checksum",
+    "customer_wallet_address",
+    "order_id_bytes32",
+    "payout_for_order",
+    "queue_payouts",
+]

@@ -1,0 +1,41 @@
+"""Addresses: validation, order ids as bytes32, and CREATE2 customer wallets computed offline."""
+
+from __future__ import annotations
+
+import uuid
+
+from eth_utils.address import is_address, to_checksum_address
+from eth_utils.crypto import keccak
+
+from onramp.chain.artifacts import load_artifact
+from onramp.chain.errors import InvalidAddress
+
+
+def checksum(address: str) -> str:
+    if not isinstance(address, str) or not is_address(address):
+        raise InvalidAddress(f"{address!r} is not a 20-byte hex address")
+    if address.lower() == "0x" + "00" * 20:
+        raise InvalidAddress("the zero address cannot receive payouts")
+    return to_checksum_address(address)
+
+
+def order_id_bytes32(order_id: uuid.UUID) -> bytes:
+    """How an order id appears on-chain: its 16 bytes, left-padded to 32."""
+    return order_id.bytes.rjust(32, b"\x00")
+
+
+def order_id_from_bytes32(value: bytes) -> uuid.UUID:
+    return uuid.UUID(bytes=value[-16:])
+
+
+def wallet_salt(customer_id: uuid.UUID) -> bytes:
+    return customer_id.bytes.rjust(32, b"\x00")
+
+
+def customer_wallet_address(factory: str, customer_id: uuid.UUID) -> str:
+    """The customer's UserWallet address: CREATE2 by the factory, known before deployment."""
+    init_code_hash = keccak(load_artifact("UserWallet").bytecode)
+    digest = keccak(
+        b"\xff" + bytes.fromhex(checksum(factory)[2:]) + wallet_salt(customer_id) + init_code_hash
+    )
+    return to_checksum_address(digest[12:])

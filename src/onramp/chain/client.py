@@ -1,0 +1,90 @@
+"""The JSON-RPC client: web3.py behind a small typed surface. Creating one makes no network call."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from eth_typing import HexStr
+from hexbytes import HexBytes
+from web3 import AsyncHTTPProvider, AsyncWeb3
+from web3.exceptions import ContractLogicError, TransactionNotFound, Web3RPCError
+
+from onramp.chain.errors import ExecutionReverted, NodeUnavailable, classify_rpc_error
+
+
+@dataclass(frozen=True)
+class Receipt:
+    tx_hash: bytes
+    status: int
+    block_number: int
+    block_hash: bytes
+    logs: list[dict[str, Any]]
+    gas_used: int
+
+
+class ChainClient:
+    def __init__(self, rpc_url: str, *, timeout: float = 10.0) -> None:
+        if not rpc_url:
+            raise NodeUnavailable("no chain RPC URL configured: set ONRAMP_CHAIN__RPC_URL")
+        self.rpc_url = rpc_url
+        self.w3 = AsyncWeb3(AsyncHTTPProvider(rpc_url, request_kwargs={"timeout": timeout}))
+
+    async def _call(self, coro: Any) -> Any:
+        try:
+            return await coro
+        except ContractLogicError as exc:
+            raise ExecutionReverted(str(exc), data=getattr(exc, "data", None)) from exc
+        except Web3RPCError as exc:
+            raise classify_rpc_error(str(exc)) from exc
+        except (httpx.TransportError, OSError, TimeoutError) as exc:
+            raise NodeUnavailable(f"{self.rpc_url}: {exc}") from exc
+
+    async def chain_id(self) -> int:
+        return int(await self._call(self.w3.eth.chain_id))
+
+    async def block_number(self) -> int:
+        return int(await self._call(self.w3.eth.block_number))
+
+    async def block_hash(self, number: int) -> bytes:
+        block = await self._call(self.w3.eth.get_block(number))
+        return bytes(block["hash"])
+
+    async def base_fee(self) -> int:
+        block = await self._call(self.w3.eth.get_block("latest"))
+        return int(block.get("baseFeePerGas", 0))
+
+    async def pending_nonce(self, address: str) -> int:
+        return int(await self._call(self.w3.eth.get_transaction_count(address, "pending")))  # type: ignore[arg-type]
+
+    async def estimate_gas(self, tx: dict[str, Any]) -> int:
+        return int(await self._call(self.w3.eth.estimate_gas(tx)))  # type: ignore[arg-type]
+
+    async def send_raw(self, raw: bytes) -> bytes:
+        return bytes(await self._call(self.w3.eth.send_raw_transaction(raw)))
+
+    async def has_transaction(self, tx_hash: bytes) -> bool:
+        try:
+            await self._call(self.w3.eth.get_transaction(HexBytes(tx_hash)))
+        except TransactionNotFound:
+            return False
+        return True
+
+    async def receipt(self, tx_hash: bytes) -> Receipt | None:
+        try:
+            raw = await self._call(self.w3.eth.get_transaction_receipt(HexBytes(tx_hash)))
+        except TransactionNotFound:
+            return None
+        return Receipt(
+            tx_hash=bytes(raw["transactionHash"]),
+            status=int(raw["status"]),
+            block_number=int(raw["blockNumber"]),
+            block_hash=bytes(raw["blockHash"]),
+            logs=[dict(log) for log in raw["logs"]],
+            gas_used=int(raw["gasUsed"]),
+        )
+
+    async def call(self, to: str, data: bytes) -> bytes:
+        result = await self._call(self.w3.eth.call({"to": to, "data": HexStr("0x" + data.hex())}))
+        return bytes(result)

@@ -1,0 +1,143 @@
+"""Confirmations: a broadcast transaction is final after N blocks whose stored hash is still the
+canonical one, and only if its receipt carries a ``Payout`` event matching each payout in it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from eth_abi.abi import decode
+from eth_utils.address import to_checksum_address
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from onramp.chain import events
+from onramp.chain.addresses import order_id_from_bytes32
+from onramp.chain.artifacts import topic
+from onramp.chain.client import ChainClient, Receipt
+from onramp.chain.models import ChainTransaction, Payout, PayoutStatus, TxStatus
+from onramp.core.clock import utcnow
+from onramp.core.db import as_int, unit_of_work
+from onramp.core.events import CloudEvent
+from onramp.core.logging import get_logger
+from onramp.core.outbox import emit_many, make_event
+
+log = get_logger(__name__)
+
+PAYOUT_TOPIC = topic("Payout(bytes32,address,uint256)")
+
+
+@dataclass(frozen=True)
+class PayoutLog:
+    order_id: str
+    to: str
+    amount: int
+
+
+def payout_logs(receipt: Receipt, vault: str) -> dict[str, PayoutLog]:
+    found: dict[str, PayoutLog] = {}
+    for entry in receipt.logs:
+        topics = [bytes(t) for t in entry["topics"]]
+        if (
+            str(entry["address"]).lower() != vault.lower()
+            or not topics
+            or topics[0] != PAYOUT_TOPIC
+        ):
+            continue
+        order_id = str(order_id_from_bytes32(topics[1]))
+        (amount,) = decode(["uint256"], bytes(entry["data"]))
+        found[order_id] = PayoutLog(
+            order_id=order_id, to=to_checksum_address(topics[2][-20:]), amount=int(amount)
+        )
+    return found
+
+
+class ConfirmationWatcher:
+    def __init__(
+        self,
+        *,
+        sessions: async_sessionmaker[AsyncSession],
+        client: ChainClient,
+        vault: str,
+        confirmations: int,
+    ) -> None:
+        self._sessions = sessions
+        self._client = client
+        self._vault = vault
+        self._confirmations = confirmations
+
+    async def check(self, *, limit: int = 500) -> int:
+        """Settle every broadcast transaction that is deep enough; return how many settled."""
+        async with unit_of_work(self._sessions) as session:
+            txs = (
+                await session.scalars(
+                    select(ChainTransaction)
+                    .where(ChainTransaction.status == TxStatus.BROADCAST.value)
+                    .order_by(ChainTransaction.nonce)
+                    .limit(limit)
+                    .with_for_update(skip_locked=True)
+                )
+            ).all()
+            if not txs:
+                return 0
+            head = await self._client.block_number()
+            settled = 0
+            out: list[CloudEvent] = []
+            for tx in txs:
+                receipt = await self._client.receipt(tx.tx_hash)
+                if receipt is None or head - receipt.block_number + 1 < self._confirmations:
+                    continue
+                if await self._client.block_hash(receipt.block_number) != receipt.block_hash:
+                    continue  # reorged away: wait for the transaction's new block
+                out.extend(await self._settle(session, tx, receipt))
+                settled += 1
+            await emit_many(session, out)
+        return settled
+
+    async def _settle(
+        self, session: AsyncSession, tx: ChainTransaction, receipt: Receipt
+    ) -> list[CloudEvent]:
+        payouts = (await session.scalars(select(Payout).where(Payout.tx_id == tx.id))).all()
+        logs = payout_logs(receipt, self._vault) if receipt.status == 1 else {}
+        tx.block_number = receipt.block_number
+        tx.block_hash = receipt.block_hash
+        tx.confirmed_at = utcnow()
+        tx.status = TxStatus.CONFIRMED.value if receipt.status == 1 else TxStatus.FAILED.value
+        tx_hash = "0x" + tx.tx_hash.hex()
+        out: list[CloudEvent] = []
+        for payout in payouts:
+            seen = logs.get(str(payout.order_id))
+            expected = PayoutLog(str(payout.order_id), payout.to_address, as_int(payout.amount))
+            if seen == expected:
+                payout.status = PayoutStatus.CONFIRMED.value
+                subject = events.PAYOUT_CONFIRMED
+                data = {
+                    "order_id": str(payout.order_id),
+                    "tx_hash": tx_hash,
+                    "block_number": receipt.block_number,
+                    "block_hash": "0x" + receipt.block_hash.hex(),
+                    "to": payout.to_address,
+                    "amount": str(as_int(payout.amount)),
+                }
+            else:
+                reason = "reverted" if receipt.status != 1 else "payout_event_mismatch"
+                log.error(
+                    "payout.not_confirmed",
+                    order_id=str(payout.order_id),
+                    reason=reason,
+                    tx_hash=tx_hash,
+                )
+                payout.status = PayoutStatus.FAILED.value
+                payout.failure = reason
+                subject = events.PAYOUT_FAILED
+                data = {"order_id": str(payout.order_id), "reason": reason, "tx_hash": tx_hash}
+            out.append(
+                make_event(
+                    subject,
+                    data,
+                    source=events.SOURCE,
+                    entity_id=str(payout.order_id),
+                    correlation_id=str(payout.order_id),
+                )
+            )
+        log.info("payout.confirmed", tx_hash=tx_hash, block=receipt.block_number, count=len(out))
+        return out

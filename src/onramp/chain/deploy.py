@@ -1,0 +1,108 @@
+"""Deploy the committed contract artifacts to a chain (local chains: TestUSDC too)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from eth_account import Account
+from web3 import Web3
+
+from onramp.chain.artifacts import load_artifact
+
+USDC = 10**6
+
+
+@dataclass(frozen=True)
+class Deployment:
+    usdc: str
+    vault: str
+    wallet_factory: str
+    funding_tx: str
+    vault_funding: int  # USDC base units minted into the vault
+
+
+@dataclass(frozen=True)
+class VaultLimits:
+    max_per_payout: int = 1_000_000 * USDC
+    max_per_24h: int = 50_000_000 * USDC
+
+
+class Deployer:
+    """Sends transactions from one key, waiting for each receipt (deployments are rare)."""
+
+    def __init__(self, rpc_url: str, private_key: str) -> None:
+        self.w3 = Web3(Web3.HTTPProvider(rpc_url, request_kwargs={"timeout": 30}))
+        self.account = Account.from_key(private_key)
+        self._nonce = int(self.w3.eth.get_transaction_count(self.account.address, "pending"))
+        self._chain_id = self.w3.eth.chain_id
+
+    def _send(self, tx: dict[str, Any]) -> Any:
+        tx.update(
+            {
+                "from": self.account.address,
+                "nonce": self._nonce,
+                "chainId": self._chain_id,
+                "maxPriorityFeePerGas": 10**9,
+                "maxFeePerGas": 2 * int(self.w3.eth.get_block("latest")["baseFeePerGas"]) + 10**9,
+            }
+        )
+        tx["gas"] = self.w3.eth.estimate_gas(tx)  # type: ignore[arg-type]
+        signed = self.account.sign_transaction(tx)
+        tx_hash = self.w3.eth.send_raw_transaction(signed.raw_transaction)
+        self._nonce += 1
+        receipt = self.w3.eth.wait_for_transaction_receipt(tx_hash, timeout=60)
+        if receipt["status"] != 1:
+            raise RuntimeError(f"transaction {tx_hash.hex()} reverted")
+        return receipt
+
+    def deploy(self, name: str, *args: Any) -> str:
+        artifact = load_artifact(name)
+        contract = self.w3.eth.contract(abi=artifact.abi, bytecode=artifact.bytecode)
+        data = contract.constructor(*args).data_in_transaction
+        receipt = self._send({"data": data, "value": 0})
+        address: str = receipt["contractAddress"]
+        return address
+
+    def call(self, name: str, address: str, function: str, *args: Any) -> Any:
+        contract = self.w3.eth.contract(
+            address=Web3.to_checksum_address(address), abi=load_artifact(name).abi
+        )
+        data = contract.encode_abi(function, args=list(args))
+        return self._send({"to": address, "data": data, "value": 0})
+
+
+def deploy_local(
+    rpc_url: str,
+    *,
+    deployer_key: str,
+    payout_address: str,
+    vault_funding: int,
+    limits: VaultLimits | None = None,
+) -> Deployment:
+    """TestUSDC, TreasuryVault (payout role: ``payout_address``) and UserWalletFactory, and mint
+    ``vault_funding`` USDC base units into the vault."""
+    limits = limits or VaultLimits()
+    d = Deployer(rpc_url, deployer_key)
+    admin = d.account.address
+    usdc = d.deploy("TestUSDC", admin)
+    vault = d.deploy(
+        "TreasuryVault", usdc, admin, payout_address, limits.max_per_payout, limits.max_per_24h
+    )
+    factory = d.deploy("UserWalletFactory", admin)
+    receipt = d.call("TestUSDC", usdc, "mint", vault, vault_funding)
+    return Deployment(
+        usdc=usdc,
+        vault=vault,
+        wallet_factory=factory,
+        funding_tx="0x" + bytes(receipt["transactionHash"]).hex(),
+        vault_funding=vault_funding,
+    )
+
+
+def usdc_balance(rpc_url: str, usdc: str, owner: str) -> int:
+    w3 = Web3(Web3.HTTPProvider(rpc_url))
+    contract = w3.eth.contract(
+        address=Web3.to_checksum_address(usdc), abi=load_artifact("TestUSDC").abi
+    )
+    return int(contract.functions.balanceOf(owner).call())

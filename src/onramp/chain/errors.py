@@ -1,0 +1,67 @@
+"""Typed chain errors, mapped from node error strings in one place (``classify_rpc_error``)."""
+
+from __future__ import annotations
+
+from onramp.core.errors import Conflict, InvalidInput, InvariantViolated, Unavailable
+
+
+class NodeUnavailable(Unavailable):
+    code = "chain_node_unavailable"
+    title = "The chain node is unavailable"
+
+
+class ChainRpcError(Unavailable):
+    code = "chain_rpc_error"
+    title = "The chain node refused the request"
+
+
+class NonceTooLow(ChainRpcError):
+    code = "chain_nonce_too_low"
+    title = "Nonce already used"
+
+
+class AlreadyKnown(ChainRpcError):
+    code = "chain_tx_already_known"
+    title = "The node already has this transaction"
+
+
+class ReplacementUnderpriced(ChainRpcError):
+    code = "chain_replacement_underpriced"
+    title = "Replacement transaction underpriced"
+
+
+class InsufficientFunds(ChainRpcError):
+    code = "chain_insufficient_funds"
+    title = "The sender cannot pay for gas"
+
+
+class ExecutionReverted(Conflict):
+    code = "chain_execution_reverted"
+    title = "The contract call reverted"
+
+
+class InvalidAddress(InvalidInput):
+    code = "invalid_address"
+    title = "Not a valid EVM address"
+
+
+class PayoutEventMismatch(InvariantViolated):
+    code = "payout_event_mismatch"
+    title = "The confirmed transaction does not carry the expected Payout event"
+
+
+_PATTERNS: tuple[tuple[str, type[ChainRpcError]], ...] = (
+    ("already known", AlreadyKnown),
+    ("known transaction", AlreadyKnown),
+    ("nonce too low", NonceTooLow),
+    ("replacement transaction underpriced", ReplacementUnderpriced),
+    ("insufficient funds", InsufficientFunds),
+)
+
+
+def classify_rpc_error(message: str) -> ChainRpcError:
+    lowered = message.lower()
+    for needle, error in _PATTERNS:
+        if needle in lowered:
+            return error(message)
+    return ChainRpcError(message)

@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+    func,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from onramp.core.db import Base, MinorUnits
+
+
+class PayoutStatus(StrEnum):
+    QUEUED = "queued"
+    SIGNED = "signed"  # in a signed, stored transaction that may not have reached the node
+    BROADCAST = "broadcast"
+    CONFIRMED = "confirmed"
+    FAILED = "failed"
+
+
+class TxStatus(StrEnum):
+    SIGNED = "signed"
+    BROADCAST = "broadcast"
+    CONFIRMED = "confirmed"
+    FAILED = "failed"
+
+
+class ChainTransaction(Base):
+    """A signed transaction, stored before it is broadcast: a restart re-sends these bytes."""
+
+    __tablename__ = "chain_transactions"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    sender: Mapped[str] = mapped_column(String(42))
+    nonce: Mapped[int] = mapped_column(BigInteger)
+    tx_hash: Mapped[bytes] = mapped_column(LargeBinary, unique=True)
+    raw: Mapped[bytes] = mapped_column(LargeBinary)
+    status: Mapped[str] = mapped_column(String(20))
+    block_number: Mapped[int | None] = mapped_column(BigInteger)
+    block_hash: Mapped[bytes | None] = mapped_column(LargeBinary)
+    failure: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    broadcast_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        UniqueConstraint("sender", "nonce", name="uq_chain_transactions_sender_nonce"),
+        Index(
+            "ix_chain_transactions_open",
+            "sender",
+            "nonce",
+            postgresql_where=text("status IN ('signed', 'broadcast')"),
+        ),
+    )
+
+
+class Payout(Base):
+    """USDC owed to an address for an order; paid once (unique here and in the vault)."""
+
+    __tablename__ = "payouts"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    order_id: Mapped[uuid.UUID] = mapped_column(unique=True)
+    to_address: Mapped[str] = mapped_column(String(42))
+    amount: Mapped[int] = mapped_column(MinorUnits)
+    status: Mapped[str] = mapped_column(String(20))
+    tx_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("chain_transactions.id"), index=True)
+    failure: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    __table_args__ = (
+        Index("ix_payouts_queued", "created_at", postgresql_where=text("status = 'queued'")),
+    )

@@ -1,0 +1,266 @@
+"""The payout sender: queued payouts -> one signed vault transaction per batch -> the node.
+
+The hot wallet has one writer (a PostgreSQL advisory lock held for the sender's lifetime), which
+assigns nonces. A transaction is signed and stored in one commit *before* it is broadcast; after
+a crash, stored transactions are re-sent byte for byte rather than signed again, and the vault
+refuses a second payout of the same order id, so an order is paid at most once.
+"""
+
+from __future__ import annotations
+
+import uuid
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from eth_abi.abi import encode
+from sqlalchemy import select, text, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
+
+from onramp.chain import events
+from onramp.chain.addresses import order_id_bytes32
+from onramp.chain.artifacts import selector
+from onramp.chain.client import ChainClient
+from onramp.chain.errors import AlreadyKnown, ExecutionReverted, NonceTooLow
+from onramp.chain.models import ChainTransaction, Payout, PayoutStatus, TxStatus
+from onramp.chain.signer import Signer
+from onramp.core.clock import utcnow
+from onramp.core.db import as_int, unit_of_work
+from onramp.core.faults import crash_point
+from onramp.core.ids import uuid7
+from onramp.core.logging import get_logger
+from onramp.core.outbox import emit_many, make_event
+
+log = get_logger(__name__)
+
+PAYOUT_BATCH_SIG = "payoutBatch(bytes32[],address[],uint256[])"
+PRIORITY_FEE_WEI = 1_000_000_000
+
+
+@dataclass(frozen=True)
+class _Item:
+    order_id: uuid.UUID
+    to: str
+    amount: int
+
+
+def payout_batch_calldata(items: Sequence[_Item]) -> bytes:
+    return selector(PAYOUT_BATCH_SIG) + encode(
+        ["bytes32[]", "address[]", "uint256[]"],
+        [
+            [order_id_bytes32(i.order_id) for i in items],
+            [i.to for i in items],
+            [i.amount for i in items],
+        ],
+    )
+
+
+def writer_lock_key(address: str) -> int:
+    return zlib.crc32(f"payout-writer:{address.lower()}".encode())
+
+
+class PayoutSender:
+    def __init__(
+        self,
+        *,
+        sessions: async_sessionmaker[AsyncSession],
+        client: ChainClient,
+        signer: Signer,
+        vault: str,
+        chain_id: int,
+        batch_size: int,
+    ) -> None:
+        self._sessions = sessions
+        self._client = client
+        self._signer = signer
+        self._vault = vault
+        self._chain_id = chain_id
+        self._batch_size = batch_size
+        self._next_nonce: int | None = None
+
+    async def acquire_writer_lock(self, conn: AsyncConnection) -> None:
+        """Block until this process is the hot wallet's only writer (held until conn closes)."""
+        await conn.execute(
+            text("SELECT pg_advisory_lock(:key)"), {"key": writer_lock_key(self._signer.address)}
+        )
+        await conn.commit()
+
+    async def _nonce(self, session: AsyncSession) -> int:
+        if self._next_nonce is None:
+            stored = await session.scalar(
+                select(ChainTransaction.nonce)
+                .where(ChainTransaction.sender == self._signer.address)
+                .order_by(ChainTransaction.nonce.desc())
+                .limit(1)
+            )
+            on_chain = await self._client.pending_nonce(self._signer.address)
+            self._next_nonce = max(on_chain, (stored + 1) if stored is not None else 0)
+        return self._next_nonce
+
+    async def resend_stored(self) -> int:
+        """Broadcast every stored transaction not yet known as broadcast (after a restart)."""
+        async with unit_of_work(self._sessions) as session:
+            pending = (
+                await session.scalars(
+                    select(ChainTransaction)
+                    .where(
+                        ChainTransaction.sender == self._signer.address,
+                        ChainTransaction.status == TxStatus.SIGNED.value,
+                    )
+                    .order_by(ChainTransaction.nonce)
+                )
+            ).all()
+        for tx in pending:
+            log.info("payout.resend", tx_hash="0x" + tx.tx_hash.hex(), nonce=tx.nonce)
+            await self._broadcast(tx.id, tx.raw, tx.tx_hash)
+        return len(pending)
+
+    async def send_batch(self) -> int:
+        """Sign, store and broadcast one batch of queued payouts; return how many were sent."""
+        async with unit_of_work(self._sessions) as session:
+            payouts = (
+                await session.scalars(
+                    select(Payout)
+                    .where(Payout.status == PayoutStatus.QUEUED.value)
+                    .order_by(Payout.created_at, Payout.id)
+                    .limit(self._batch_size)
+                    .with_for_update(skip_locked=True)
+                )
+            ).all()
+            if not payouts:
+                return 0
+            items = [_Item(p.order_id, p.to_address, as_int(p.amount)) for p in payouts]
+            items, rejected = await self._drop_reverting(items)
+            for p in payouts:
+                if p.order_id in rejected:
+                    p.status = PayoutStatus.FAILED.value
+                    p.failure = rejected[p.order_id][:300]
+            await emit_many(
+                session,
+                [
+                    make_event(
+                        events.PAYOUT_FAILED,
+                        {"order_id": str(o), "reason": reason[:300]},
+                        source=events.SOURCE,
+                        entity_id=str(o),
+                        correlation_id=str(o),
+                    )
+                    for o, reason in rejected.items()
+                ],
+            )
+            if not items:
+                return 0
+            nonce = await self._nonce(session)
+            tx = await self._build(items, nonce)
+            signed = self._signer.sign_transaction(tx)
+            tx_id = uuid7()
+            session.add(
+                ChainTransaction(
+                    id=tx_id,
+                    sender=self._signer.address,
+                    nonce=nonce,
+                    tx_hash=signed.tx_hash,
+                    raw=signed.raw,
+                    status=TxStatus.SIGNED.value,
+                )
+            )
+            await session.flush()
+            sent = {i.order_id for i in items}
+            for p in payouts:
+                if p.order_id in sent:
+                    p.status = PayoutStatus.SIGNED.value
+                    p.tx_id = tx_id
+        self._next_nonce = nonce + 1
+        log.info(
+            "payout.signed", tx_hash="0x" + signed.tx_hash.hex(), nonce=nonce, count=len(items)
+        )
+        crash_point("payout.after_sign")
+        await self._broadcast(tx_id, signed.raw, signed.tx_hash)
+        return len(items)
+
+    async def _build(self, items: Sequence[_Item], nonce: int) -> dict[str, Any]:
+        data = payout_batch_calldata(items)
+        gas = await self._client.estimate_gas(
+            {"from": self._signer.address, "to": self._vault, "data": "0x" + data.hex()}
+        )
+        base_fee = await self._client.base_fee()
+        return {
+            "type": 2,
+            "chainId": self._chain_id,
+            "nonce": nonce,
+            "to": self._vault,
+            "value": 0,
+            "data": data,
+            "gas": gas * 12 // 10,
+            "maxPriorityFeePerGas": PRIORITY_FEE_WEI,
+            "maxFeePerGas": base_fee * 2 + PRIORITY_FEE_WEI,
+        }
+
+    async def _drop_reverting(self, items: list[_Item]) -> tuple[list[_Item], dict[uuid.UUID, str]]:
+        """Keep a batch from failing as a whole: if it would revert, find the payouts that do."""
+        try:
+            await self._client.estimate_gas(
+                {
+                    "from": self._signer.address,
+                    "to": self._vault,
+                    "data": "0x" + payout_batch_calldata(items).hex(),
+                }
+            )
+            return items, {}
+        except ExecutionReverted:
+            pass
+        good: list[_Item] = []
+        rejected: dict[uuid.UUID, str] = {}
+        for item in items:
+            try:
+                await self._client.estimate_gas(
+                    {
+                        "from": self._signer.address,
+                        "to": self._vault,
+                        "data": "0x" + payout_batch_calldata([*good, item]).hex(),
+                    }
+                )
+                good.append(item)
+            except ExecutionReverted as exc:
+                log.error("payout.rejected_by_vault", order_id=str(item.order_id), error=str(exc))
+                rejected[item.order_id] = str(exc)
+        return good, rejected
+
+    async def _broadcast(self, tx_id: uuid.UUID, raw: bytes, tx_hash: bytes) -> None:
+        try:
+            await self._client.send_raw(raw)
+        except (AlreadyKnown, NonceTooLow):
+            # Sent before the crash, or already mined: fine if the node knows this very hash.
+            if not await self._client.has_transaction(tx_hash):
+                raise
+        async with unit_of_work(self._sessions) as session:
+            await session.execute(
+                update(ChainTransaction)
+                .where(
+                    ChainTransaction.id == tx_id, ChainTransaction.status == TxStatus.SIGNED.value
+                )
+                .values(status=TxStatus.BROADCAST.value, broadcast_at=utcnow())
+            )
+            order_ids = (
+                await session.scalars(
+                    update(Payout)
+                    .where(Payout.tx_id == tx_id, Payout.status == PayoutStatus.SIGNED.value)
+                    .values(status=PayoutStatus.BROADCAST.value)
+                    .returning(Payout.order_id)
+                )
+            ).all()
+            await emit_many(
+                session,
+                [
+                    make_event(
+                        events.PAYOUT_BROADCAST,
+                        {"order_id": str(o), "tx_hash": "0x" + tx_hash.hex()},
+                        source=events.SOURCE,
+                        entity_id=str(o),
+                        correlation_id=str(o),
+                    )
+                    for o in order_ids
+                ],
+            )
+        log.info("payout.broadcast", tx_hash="0x" + tx_hash.hex(), count=len(order_ids))

@@ -1,0 +1,98 @@
+"""What other domains ask of the chain: queue payouts, know a customer's wallet address."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from onramp.chain import events
+from onramp.chain.addresses import checksum
+from onramp.chain.models import ChainTransaction, Payout, PayoutStatus
+from onramp.core.errors import InvalidInput
+from onramp.core.ids import uuid7
+from onramp.core.money import Money
+from onramp.core.outbox import emit_many, make_event
+
+
+@dataclass(frozen=True)
+class PayoutRequest:
+    order_id: uuid.UUID
+    to_address: str
+    amount: Money
+
+
+@dataclass(frozen=True)
+class PayoutView:
+    order_id: uuid.UUID
+    to_address: str
+    amount: Money
+    status: str
+    tx_hash: str | None
+    block_number: int | None
+
+
+async def queue_payouts(session: AsyncSession, requests: Sequence[PayoutRequest]) -> int:
+    """Queue payouts; an order already queued is not queued twice. Returns how many are new."""
+    if not requests:
+        return 0
+    for r in requests:
+        if r.amount.currency != "USDC" or not r.amount.is_positive():
+            raise InvalidInput(f"payout of {r.amount} {r.amount.currency} is not a USDC amount")
+    inserted = await session.execute(
+        insert(Payout)
+        .values(
+            [
+                {
+                    "id": uuid7(),
+                    "order_id": r.order_id,
+                    "to_address": checksum(r.to_address),
+                    "amount": r.amount.minor,
+                    "status": PayoutStatus.QUEUED.value,
+                }
+                for r in requests
+            ]
+        )
+        .on_conflict_do_nothing(index_elements=["order_id"])
+        .returning(Payout.order_id)
+    )
+    new = list(inserted.scalars().all())
+    await emit_many(
+        session,
+        [
+            make_event(
+                events.PAYOUT_QUEUED,
+                {"order_id": str(o)},
+                source=events.SOURCE,
+                entity_id=str(o),
+                correlation_id=str(o),
+            )
+            for o in new
+        ],
+    )
+    return len(new)
+
+
+async def payout_for_order(session: AsyncSession, order_id: uuid.UUID) -> PayoutView | None:
+    row = (
+        await session.execute(
+            select(Payout, ChainTransaction)
+            .outerjoin(ChainTransaction, ChainTransaction.id == Payout.tx_id)
+            .where(Payout.order_id == order_id)
+        )
+    ).first()
+    if row is None:
+        return None
+    payout, tx = row
+    return PayoutView(
+        order_id=payout.order_id,
+        to_address=payout.to_address,
+        amount=Money(int(payout.amount), "USDC"),
+        status=payout.status,
+        tx_hash="0x" + tx.tx_hash.hex() if tx is not None else None,
+        block_number=tx.block_number if tx is not None else None,
+    )

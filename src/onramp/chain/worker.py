@@ -1,0 +1,77 @@
+"""Chain workers: the payout sender (single writer per hot wallet) and the confirmation watcher."""
+
+from __future__ import annotations
+
+import asyncio
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from onramp.chain.client import ChainClient
+from onramp.chain.confirmations import ConfirmationWatcher
+from onramp.chain.errors import ChainRpcError, NodeUnavailable
+from onramp.chain.payouts import PayoutSender
+from onramp.chain.signer import LocalKeySigner
+from onramp.core.logging import get_logger
+
+log = get_logger(__name__)
+
+
+async def _pause(stop: asyncio.Event, seconds: float) -> None:
+    try:
+        await asyncio.wait_for(stop.wait(), timeout=seconds)
+    except TimeoutError:
+        pass
+
+
+async def run_payout_sender(
+    sender: PayoutSender, *, engine: AsyncEngine, stop: asyncio.Event, idle: float
+) -> None:
+    async with engine.connect() as lock_conn:
+        await sender.acquire_writer_lock(lock_conn)
+        log.info("payouts.started")
+        await sender.resend_stored()
+        while not stop.is_set():
+            try:
+                sent = await sender.send_batch()
+            except (NodeUnavailable, ChainRpcError) as exc:
+                log.warning("payouts.node_error", error=str(exc))
+                await _pause(stop, 1.0)
+                await sender.resend_stored()
+                continue
+            if sent == 0:
+                await _pause(stop, idle)
+    log.info("payouts.stopped")
+
+
+async def run_confirmations(
+    watcher: ConfirmationWatcher, *, stop: asyncio.Event, idle: float
+) -> None:
+    log.info("confirmations.started")
+    while not stop.is_set():
+        try:
+            settled = await watcher.check()
+        except (NodeUnavailable, ChainRpcError) as exc:
+            log.warning("confirmations.node_error", error=str(exc))
+            settled = 0
+        if settled == 0:
+            await _pause(stop, idle)
+    log.info("confirmations.stopped")
+
+
+def sender_from(
+    *,
+    sessions: async_sessionmaker[AsyncSession],
+    client: ChainClient,
+    signer_key: str,
+    vault: str,
+    chain_id: int,
+    batch_size: int,
+) -> PayoutSender:
+    return PayoutSender(
+        sessions=sessions,
+        client=client,
+        signer=LocalKeySigner(signer_key),
+        vault=vault,
+        chain_id=chain_id,
+        batch_size=batch_size,
+    )

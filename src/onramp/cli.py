@@ -1,0 +1,182 @@
+"""The ``onramp`` command."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from onramp.core.settings import Settings, load_settings
+
+app = typer.Typer(
+    help="onramp: fiat bank deposits in, USDC out.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+ledger_app = typer.Typer(help="The ledger.", no_args_is_help=True)
+orders_app = typer.Typer(help="Orders.", no_args_is_help=True)
+app.add_typer(ledger_app, name="ledger")
+app.add_typer(orders_app, name="orders")
+
+
+def _settings() -> Settings:
+    return load_settings()
+
+
+@app.command()
+def demo(
+    state_dir: Annotated[
+        Path | None, typer.Option(help="Runtime state (default .onramp/demo)")
+    ] = None,
+) -> None:
+    """Start the whole stack, turn one euro deposit into USDC, print the evidence, stop."""
+    from onramp.devstack.demo import DemoFailed, run_demo
+
+    settings = _settings()
+    try:
+        run_demo(state_dir or settings.state_dir / "demo", lambda line: print(line, flush=True))
+    except DemoFailed as exc:
+        print(f"demo failed: {exc}", file=sys.stderr)
+        raise typer.Exit(1) from exc
+
+
+@app.command()
+def dev(
+    state_dir: Annotated[Path | None, typer.Option(help="Runtime state (default .onramp)")] = None,
+) -> None:
+    """Start the whole stack and keep it running until Ctrl-C (writes .onramp/stack.json)."""
+    from onramp.devstack.stack import start_stack
+
+    settings = _settings()
+    stack = start_stack(
+        state_dir or settings.state_dir, progress=lambda line: print(line, flush=True)
+    )
+    print(f"stack ready: {stack.state_dir / 'stack.json'}; Ctrl-C stops it", flush=True)
+    stopping = False
+
+    def _stop(signum: int, _frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
+    try:
+        while not stopping:
+            for name, process in stack.apps.items():
+                if not process.alive():
+                    print(f"{name} exited; see {process.log_path}", file=sys.stderr, flush=True)
+                    stopping = True
+            time.sleep(0.5)
+    finally:
+        stack.stop()
+        print("stack stopped", flush=True)
+
+
+@app.command()
+def api(
+    host: str = "127.0.0.1",
+    port: Annotated[int, typer.Option(envvar="ONRAMP_API_PORT")] = 8000,
+) -> None:
+    """Serve the REST API."""
+    import uvicorn
+
+    from onramp.api.app import create_app
+    from onramp.core.logging import configure_logging
+
+    settings = _settings()
+    configure_logging(level=settings.log_level, process="api")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", access_log=False)
+
+
+@app.command()
+def worker(
+    name: Annotated[str, typer.Argument(help="relay, deposits, orders, payouts, confirmations")],
+) -> None:
+    """Run one worker until SIGTERM."""
+    from onramp.workers import run_worker
+
+    asyncio.run(run_worker(name, _settings()))
+
+
+@app.command()
+def migrate() -> None:
+    """Apply the database migrations."""
+    from onramp.migrate import upgrade
+
+    upgrade(_settings().database.url)
+    print("migrated to head")
+
+
+@ledger_app.command("trial-balance")
+def ledger_trial_balance() -> None:
+    """Print every account's balance and the totals per currency."""
+    from onramp.core.db import create_engine, session_factory, unit_of_work
+    from onramp.ledger import TrialBalance, trial_balance
+
+    async def load() -> TrialBalance:
+        engine = create_engine(_settings().database.url, pool_size=1, max_overflow=0)
+        try:
+            async with unit_of_work(session_factory(engine)) as session:
+                return await trial_balance(session)
+        finally:
+            await engine.dispose()
+
+    tb = asyncio.run(load())
+    for account in tb.accounts:
+        print(f"{account.code:<60} {account.balance!s:>22} {account.balance.currency}")
+    for t in tb.totals:
+        print(f"{t.currency:<6} debits {t.debits!s:>22} credits {t.credits!s:>22} net {t.net}")
+    print("balanced" if tb.balanced else f"NOT BALANCED (drifted: {tb.drifted})")
+    if not tb.balanced:
+        raise typer.Exit(1)
+
+
+@orders_app.command("show")
+def orders_show(order_id: uuid.UUID) -> None:
+    """Print an order, its state history and its payout."""
+    from onramp import chain, orders
+    from onramp.core.db import create_engine, session_factory, unit_of_work
+
+    async def show() -> None:
+        engine = create_engine(_settings().database.url, pool_size=1, max_overflow=0)
+        try:
+            async with unit_of_work(session_factory(engine)) as session:
+                order = await orders.get_order(session, order_id=order_id, customer_id=None)
+                print(f"order {order.id}  customer {order.customer_id}  state {order.state}")
+                for h in await orders.history_of(session, order.id):
+                    print(
+                        f"  {h.at.isoformat()}  {h.from_state or '-':>16} -> {h.to_state}",
+                        h.reason or "",
+                    )
+                payout = await chain.payout_for_order(session, order.id)
+                if payout:
+                    print(
+                        f"payout {payout.amount} USDC to {payout.to_address}: {payout.status} "
+                        f"tx {payout.tx_hash} block {payout.block_number}"
+                    )
+        finally:
+            await engine.dispose()
+
+    from onramp.core.errors import OnrampError
+
+    try:
+        asyncio.run(show())
+    except OnrampError as exc:
+        print(f"{exc.code}: {exc.detail}", file=sys.stderr)
+        raise typer.Exit(1) from exc
+
+
+def main() -> None:
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,90 @@
+"""NATS JetStream: the stream every event lands in, publishing, and durable pull consumers."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import nats
+from nats.aio.client import Client as NatsClient
+from nats.errors import TimeoutError as NatsTimeout
+from nats.js import JetStreamContext
+from nats.js.api import AckPolicy, ConsumerConfig, StorageType, StreamConfig
+from nats.js.errors import NotFoundError
+
+from onramp.core.errors import Unavailable
+
+EVENT_SUBJECTS = ["onramp.>"]
+# JetStream drops a message whose Nats-Msg-Id it saw within this window: a relay that crashed after
+# publishing and before marking the outbox row re-publishes harmlessly.
+DUPLICATE_WINDOW_SECONDS = 600.0
+
+
+class BusUnavailable(Unavailable):
+    code = "event_bus_unavailable"
+    title = "The event bus is unavailable"
+
+
+@dataclass
+class EventBus:
+    client: NatsClient
+    js: JetStreamContext
+    stream: str
+
+    async def close(self) -> None:
+        await self.client.drain()
+
+    async def publish_batch(self, messages: Sequence[tuple[str, str, bytes]]) -> int:
+        """Publish (subject, message id, payload) triples concurrently; return duplicates seen."""
+        acks = await asyncio.gather(
+            *(
+                self.js.publish(subject, payload, headers={"Nats-Msg-Id": msg_id})
+                for subject, msg_id, payload in messages
+            )
+        )
+        return sum(1 for ack in acks if ack.duplicate)
+
+    async def durable_consumer(
+        self,
+        name: str,
+        subjects: Sequence[str],
+        *,
+        ack_wait: float = 30.0,
+        max_ack_pending: int = 10_000,
+    ) -> JetStreamContext.PullSubscription:
+        config = ConsumerConfig(
+            durable_name=name,
+            ack_policy=AckPolicy.EXPLICIT,
+            filter_subjects=list(subjects),
+            ack_wait=ack_wait,
+            max_ack_pending=max_ack_pending,
+            max_deliver=-1,
+        )
+        await self.js.add_consumer(self.stream, config)
+        return await self.js.pull_subscribe_bind(durable=name, stream=self.stream)
+
+
+async def connect_bus(url: str, *, stream: str) -> EventBus:
+    if not url:
+        raise BusUnavailable("no NATS URL configured: set ONRAMP_NATS__URL or run onramp dev")
+    try:
+        client = await nats.connect(url, name="onramp", max_reconnect_attempts=-1)
+    except (OSError, NatsTimeout, nats.errors.NoServersError) as exc:
+        raise BusUnavailable(f"cannot reach NATS at {url}: {exc}") from exc
+    js = client.jetstream()
+    await ensure_stream(js, stream)
+    return EventBus(client=client, js=js, stream=stream)
+
+
+async def ensure_stream(js: JetStreamContext, stream: str) -> None:
+    config = StreamConfig(
+        name=stream,
+        subjects=EVENT_SUBJECTS,
+        storage=StorageType.FILE,
+        duplicate_window=DUPLICATE_WINDOW_SECONDS,
+    )
+    try:
+        await js.stream_info(stream)
+    except NotFoundError:
+        await js.add_stream(config)

@@ -1,0 +1,99 @@
+"""Durable event consumers: at-least-once delivery in, exactly-once effects out.
+
+A batch of messages is handled in one unit of work together with the inbox rows that record
+their event ids; only after the commit are the messages acknowledged. A redelivered event finds
+its id in the inbox and is skipped. If a batch fails, each message is retried alone so one bad
+event cannot hold up the others.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+
+from nats.aio.msg import Msg
+from nats.errors import TimeoutError as NatsTimeout
+from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from onramp.core.bus import EventBus
+from onramp.core.db import unit_of_work
+from onramp.core.events import CloudEvent
+from onramp.core.inbox import claim_events
+from onramp.core.logging import get_logger
+
+log = get_logger(__name__)
+
+BatchHandler = Callable[[AsyncSession, Sequence[CloudEvent]], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Consumer:
+    """A named durable consumer of some subjects, and what it does with a batch of events."""
+
+    name: str
+    subjects: tuple[str, ...]
+    handle: BatchHandler
+
+
+async def _apply(
+    sessions: async_sessionmaker[AsyncSession], consumer: Consumer, events: Sequence[CloudEvent]
+) -> None:
+    async with unit_of_work(sessions) as session:
+        fresh = await claim_events(
+            session, consumer=consumer.name, event_ids=[e.id for e in events]
+        )
+        todo = [e for e in events if e.id in fresh]
+        if todo:
+            await consumer.handle(session, todo)
+
+
+async def handle_messages(
+    sessions: async_sessionmaker[AsyncSession], consumer: Consumer, msgs: Sequence[Msg]
+) -> None:
+    parsed: list[tuple[Msg, CloudEvent]] = []
+    for msg in msgs:
+        try:
+            parsed.append((msg, CloudEvent.from_json(msg.data)))
+        except ValidationError:
+            # Not a CloudEvent: no retry can fix it. Terminate it so it is not redelivered.
+            log.error("event.malformed", consumer=consumer.name, subject=msg.subject)
+            await msg.term()
+    if not parsed:
+        return
+    try:
+        await _apply(sessions, consumer, [event for _, event in parsed])
+    except Exception:
+        log.warning("consumer.batch_failed", consumer=consumer.name, size=len(parsed))
+        for msg, event in parsed:
+            try:
+                await _apply(sessions, consumer, [event])
+            except Exception:
+                log.exception("event.failed", consumer=consumer.name, event_id=str(event.id))
+                delivered = msg.metadata.num_delivered if msg.metadata else 1
+                await msg.nak(delay=min(30.0, 0.5 * 2 ** min(delivered, 6)))
+            else:
+                await msg.ack()
+        return
+    await asyncio.gather(*(msg.ack() for msg, _ in parsed))
+
+
+async def run_consumer(
+    consumer: Consumer,
+    *,
+    bus: EventBus,
+    sessions: async_sessionmaker[AsyncSession],
+    stop: asyncio.Event,
+    batch: int = 200,
+    fetch_timeout: float = 0.5,
+) -> None:
+    subscription = await bus.durable_consumer(consumer.name, consumer.subjects)
+    log.info("consumer.started", consumer=consumer.name, subjects=list(consumer.subjects))
+    while not stop.is_set():
+        try:
+            msgs = await subscription.fetch(batch, timeout=fetch_timeout)
+        except (NatsTimeout, TimeoutError):  # nats-py raises either when nothing is pending
+            continue
+        await handle_messages(sessions, consumer, msgs)
+    log.info("consumer.stopped", consumer=consumer.name)

@@ -1,0 +1,83 @@
+"""Async SQLAlchemy: engine, sessions and the unit of work.
+
+One unit of work per request or message: the API dependency or the worker wrapper opens it and
+commits it. Services take the session as a keyword argument, may flush, and never commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import DateTime, MetaData, Numeric
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.orm import DeclarativeBase
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# Amounts are integer minor units; 78 digits hold any uint256 (USDC base units on-chain).
+MinorUnits = Numeric(78, 0)
+Rate = Numeric(38, 18)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: DateTime(timezone=True), Decimal: Rate}
+
+
+def asyncpg_url(url: str) -> str:
+    """Accept ``postgresql://`` URLs (as libpq and the stack write them) for the asyncpg driver."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+asyncpg://" + url[len(prefix) :]
+    return url
+
+
+def create_engine(
+    url: str, *, pool_size: int = 10, max_overflow: int = 10, echo: bool = False
+) -> AsyncEngine:
+    if not url:
+        raise RuntimeError(
+            "no database configured: set ONRAMP_DATABASE__URL or start the dev stack (onramp dev)"
+        )
+    return create_async_engine(
+        asyncpg_url(url),
+        pool_size=pool_size,
+        max_overflow=max_overflow,
+        echo=echo,
+        pool_pre_ping=True,
+    )
+
+
+def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+
+@asynccontextmanager
+async def unit_of_work(factory: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    """A session in one transaction: committed on success, rolled back on any exception."""
+    async with factory() as session, session.begin():
+        yield session
+
+
+def as_int(value: Any) -> int:
+    """Numeric(78, 0) columns come back as Decimal; amounts are ints in the domain."""
+    if isinstance(value, int):
+        return value
+    if isinstance(value, Decimal) and value == value.to_integral_value():
+        return int(value)
+    raise TypeError(f"not an integer amount: {value!r}")

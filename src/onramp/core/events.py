@@ -1,0 +1,40 @@
+"""Events as CloudEvents 1.0 JSON on NATS subjects ``onramp.<domain>.<event>.v1``."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+import orjson
+from pydantic import BaseModel, ConfigDict, Field
+
+SPEC_VERSION = "1.0"
+
+
+def subject_for(domain: str, name: str, version: int = 1) -> str:
+    return f"onramp.{domain}.{name}.v{version}"
+
+
+class CloudEvent(BaseModel):
+    """The envelope every event travels in. ``type`` is also the NATS subject."""
+
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
+
+    specversion: str = SPEC_VERSION
+    id: uuid.UUID
+    source: str
+    type: str
+    subject: str | None = None
+    time: datetime
+    datacontenttype: str = "application/json"
+    data: dict[str, Any] = Field(default_factory=dict)
+    # CloudEvents extension attribute: follows one money movement across every hop.
+    correlationid: str | None = None
+
+    def to_json(self) -> bytes:
+        return orjson.dumps(self.model_dump(mode="json", exclude_none=True))
+
+    @classmethod
+    def from_json(cls, raw: bytes) -> CloudEvent:
+        return cls.model_validate_json(raw)

@@ -1,0 +1,131 @@
+"""Configuration: one ``Settings`` with a section per domain, read from ``ONRAMP_*`` variables.
+
+Nested fields use ``__``: ``ONRAMP_DATABASE__URL``, ``ONRAMP_CHAIN__RPC_URL``. Anything left unset
+that names a running service (database, NATS, chain) is taken from the dev stack's
+``.onramp/stack.json`` when one is running, so ``onramp`` commands just work beside ``onramp dev``.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Anvil's well-known test accounts. Local chains only: real deployments configure their own keys,
+# and the payout key moves into the HSM with the treasury work.
+ANVIL_DEPLOYER_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"
+ANVIL_PAYOUT_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DatabaseSettings(_Section):
+    url: str = ""
+    pool_size: int = 10
+    max_overflow: int = 10
+    echo: bool = False
+
+
+class NatsSettings(_Section):
+    url: str = ""
+    stream: str = "ONRAMP"
+
+
+class ChainSettings(_Section):
+    rpc_url: str = ""
+    chain_id: int = 31337
+    confirmations: int = Field(default=1, ge=1)
+    usdc_address: str = ""
+    vault_address: str = ""
+    wallet_factory_address: str = ""
+    payout_private_key: SecretStr = SecretStr(ANVIL_PAYOUT_KEY)
+    payout_batch_size: int = Field(default=100, ge=1, le=500)
+    poll_interval_seconds: float = 0.1
+
+
+class BankingSettings(_Section):
+    bank: str = "sandbox"
+    webhook_secret: SecretStr = SecretStr("sandbox-webhook-secret-change-me")
+    webhook_tolerance_seconds: int = 300
+    treasury_iban: str = "DE89370400440532013000"
+    treasury_bic: str = "COBADEFFXXX"
+    treasury_account_name: str = "onramp Treasury"
+
+
+class FxSettings(_Section):
+    rates_file: Path = REPO_ROOT / "samples" / "rates" / "eurofxref-daily.xml"
+    # USDC is priced as USD 1:1; the operator's margin is the spread, its charge the fee.
+    usdc_reference_currency: str = "USD"
+    spread_bps: int = Field(default=20, ge=0, le=1000)
+    fee_bps: int = Field(default=50, ge=0, le=1000)
+    min_fee: Decimal = Decimal("1.00")
+    quote_ttl_seconds: int = Field(default=900, ge=10)
+    min_order: Decimal = Decimal("10.00")
+    max_order: Decimal = Decimal("1000000.00")
+
+
+class AuthSettings(_Section):
+    jwt_secret: SecretStr = SecretStr("dev-only-jwt-secret-change-me-in-production")
+    access_token_ttl_seconds: int = 600
+    issuer: str = "onramp"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="ONRAMP_", env_nested_delimiter="__", extra="forbid", frozen=True
+    )
+
+    state_dir: Path = REPO_ROOT / ".onramp"
+    log_level: str = "INFO"
+    database: DatabaseSettings = DatabaseSettings()
+    nats: NatsSettings = NatsSettings()
+    chain: ChainSettings = ChainSettings()
+    banking: BankingSettings = BankingSettings()
+    fx: FxSettings = FxSettings()
+    auth: AuthSettings = AuthSettings()
+
+    def with_stack(self, stack: dict[str, Any]) -> Settings:
+        """Fill what is unset from a running dev stack's ``stack.json``."""
+        contracts = stack.get("contracts", {})
+        db = (
+            self.database
+            if self.database.url
+            else self.database.model_copy(update={"url": stack.get("database", "")})
+        )
+        nats = (
+            self.nats
+            if self.nats.url
+            else self.nats.model_copy(update={"url": stack.get("nats", "")})
+        )
+        chain_updates: dict[str, Any] = {}
+        if not self.chain.rpc_url:
+            chain_updates["rpc_url"] = stack.get("rpc", "")
+        for field, key in (
+            ("usdc_address", "usdc"),
+            ("vault_address", "vault"),
+            ("wallet_factory_address", "wallet_factory"),
+        ):
+            if not getattr(self.chain, field) and key in contracts:
+                chain_updates[field] = contracts[key]
+        chain = self.chain.model_copy(update=chain_updates)
+        return self.model_copy(update={"database": db, "nats": nats, "chain": chain})
+
+
+def stack_file(state_dir: Path) -> Path:
+    return state_dir / "stack.json"
+
+
+def load_settings() -> Settings:
+    settings = Settings()
+    path = stack_file(settings.state_dir)
+    if path.exists():
+        settings = settings.with_stack(json.loads(path.read_text()))
+    return settings

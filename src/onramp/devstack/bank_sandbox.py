@@ -1,0 +1,576 @@
+"""Sandbank: a local stand-in for a bank's sandbox API.
+
+It holds the operator's treasury account, "receives" customer credit transfers into it and notifies
+the operator with a signed webhook, asynchronously and with retries, the way a real bank's sandbox
+does. State is in memory: it simulates the vendor, it is not part of the system under test.
+
+Run it as its own process::
+
+    python -m onramp.devstack.bank_sandbox --port 8099 --webhook-url http://127.0.0.1:8000/hooks \\
+        --webhook-secret s3cret --account-iban DE89370400440532013000
+
+(``--webhook-secret`` may instead come from the ``SANDBANK_WEBHOOK_SECRET`` environment variable,
+which keeps it out of ``ps``; :func:`start_bank_sandbox` does that.)
+
+HTTP API
+--------
+``POST /transfers``
+    Book an incoming credit transfer. Body: ``{"amount": "1000.00", "currency": "EUR",
+    "reference": "RF18 5390 0754 7034", "sender_name": "...", "sender_iban": "..."}``.
+    ``amount`` is a JSON *string*: a positive decimal with at most as many decimals as the
+    currency's exponent (EUR, USD, GBP, CHF: 2; JPY: 0). It is booked, and echoed, with exactly
+    that many decimals (``"1000.5"`` books as ``"1000.50"``). Answers 202 with the booked entry;
+    the webhook follows in the background. Invalid input: 422 ``application/problem+json`` with
+    ``type, title, status, detail, code``.
+``GET /transfers/{id}``
+    The entry, its ``event_id`` and ``deliveries: [{attempt, status_code, error, at}]``.
+``POST /transfers/{id}/redeliver``
+    Send the entry's event again (same event id, same body), with retries. 202; 404 if unknown.
+``GET /account``
+    The treasury account: ``{"iban", "balances": {"EUR": "1000.00", ...}}``.
+``GET /healthz``
+    200 ``{"status": "ok"}``.
+
+Webhooks
+--------
+``POST <webhook-url>`` with ``Content-Type: application/json`` and the body::
+
+    {"id": "evt_...", "type": "credit_transfer.booked", "created_at": "...Z",
+     "data": {"entry_id", "amount", "currency", "reference", "sender_name", "sender_iban",
+              "account_iban", "booked_at"}}
+
+Each entry has exactly one event: every delivery and redelivery sends the same bytes. The header
+``Sandbank-Signature: t=<unix seconds>,v1=<hex>`` carries ``HMAC-SHA256(secret, f"{t}." + body)``
+over the exact bytes sent, ``t`` being the time of that delivery attempt (see
+:func:`sign_payload`). Receivers should check the MAC in constant time, reject stale ``t`` and
+deduplicate on the event id. A 2xx answer acknowledges; anything else, or a connection error or
+timeout (10 s), is retried after 0.2 s, 0.4 s, 0.8 s ... capped at 5 s, 20 attempts in all.
+
+Magic values (like a real vendor's sandbox)
+-------------------------------------------
+``sender_name`` = ``"DELAY WEBHOOK"``
+    The first delivery is sent 2 s after booking instead of at once, e.g. to test a client that
+    polls, or a deposit whose notification arrives after the customer looked.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import hmac
+import json
+import logging
+import os
+import re
+import sys
+import time
+import uuid
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any
+
+import httpx
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, StrictStr, StringConstraints
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from onramp.devstack.process import ManagedProcess, free_port, spawn
+
+__all__ = [
+    "CURRENCY_EXPONENTS",
+    "DELAY_WEBHOOK_SENDER",
+    "EVENT_TYPE",
+    "PROBLEM_JSON",
+    "SECRET_ENV",
+    "SIGNATURE_HEADER",
+    "BankSandbox",
+    "RetryPolicy",
+    "SandboxProblem",
+    "backoff_delay",
+    "create_app",
+    "main",
+    "parse_amount",
+    "sign_payload",
+    "start_bank_sandbox",
+]
+
+_log = logging.getLogger("onramp.devstack.bank_sandbox")
+
+CURRENCY_EXPONENTS: dict[str, int] = {"EUR": 2, "USD": 2, "GBP": 2, "CHF": 2, "JPY": 0}
+SIGNATURE_HEADER = "Sandbank-Signature"
+EVENT_TYPE = "credit_transfer.booked"
+SECRET_ENV = "SANDBANK_WEBHOOK_SECRET"  # noqa: S105 - the variable name, not a secret
+DELAY_WEBHOOK_SENDER = "DELAY WEBHOOK"
+DELAY_WEBHOOK_SECONDS = 2.0
+PROBLEM_JSON = "application/problem+json"
+
+_MAX_INTEGER_DIGITS = 15
+_CURRENCY = re.compile(r"[A-Z]{3}")
+
+
+# --- pure helpers -------------------------------------------------------------------------------
+
+
+def sign_payload(secret: bytes, timestamp: int, body: bytes) -> str:
+    """The ``Sandbank-Signature`` header value for ``body`` sent at ``timestamp`` (unix seconds)."""
+    mac = hmac.new(secret, f"{timestamp}.".encode("ascii") + body, hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={mac}"
+
+
+def backoff_delay(attempt: int, *, base: float = 0.2, cap: float = 5.0) -> float:
+    """Seconds to wait after failed attempt number ``attempt`` (1-based): 0.2, 0.4, ... <= 5."""
+    if attempt < 1:
+        raise ValueError("attempt numbers start at 1")
+    return float(min(cap, base * 2 ** min(attempt - 1, 32)))
+
+
+class SandboxProblem(Exception):
+    """An RFC 9457 problem answered by the sandbox."""
+
+    def __init__(self, status: int, code: str, title: str, detail: str) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.code = code
+        self.title = title
+        self.detail = detail
+
+    def body(self) -> dict[str, Any]:
+        return {
+            "type": f"urn:sandbank:problem:{self.code}",
+            "title": self.title,
+            "status": self.status,
+            "detail": self.detail,
+            "code": self.code,
+        }
+
+
+def parse_amount(amount: str, currency: str) -> Decimal:
+    """Validate ``amount`` for ``currency``; the result has exactly the currency's decimals."""
+    if not _CURRENCY.fullmatch(currency):
+        raise SandboxProblem(
+            422, "invalid_currency", "Invalid currency", "currency must be 3 capital letters"
+        )
+    exponent = CURRENCY_EXPONENTS.get(currency)
+    if exponent is None:
+        supported = ", ".join(sorted(CURRENCY_EXPONENTS))
+        raise SandboxProblem(
+            422,
+            "unsupported_currency",
+            "Unsupported currency",
+            f"{currency} is not supported (supported: {supported})",
+        )
+    fraction = rf"(?:\.[0-9]{{1,{exponent}}})?" if exponent else ""
+    pattern = rf"(?:0|[1-9][0-9]{{0,{_MAX_INTEGER_DIGITS - 1}}}){fraction}"
+    if not re.fullmatch(pattern, amount):
+        places = f"at most {exponent} decimals" if exponent else "no decimals"
+        raise SandboxProblem(
+            422,
+            "invalid_amount",
+            "Invalid amount",
+            f"amount must be a positive decimal string with {places} for {currency} "
+            f"and at most {_MAX_INTEGER_DIGITS} integer digits, got {amount!r}",
+        )
+    value = Decimal(amount)
+    if value <= 0:
+        raise SandboxProblem(422, "invalid_amount", "Invalid amount", "amount must be positive")
+    return value.quantize(Decimal(1).scaleb(-exponent))
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+# --- state --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    max_attempts: int = 20
+    base_delay: float = 0.2
+    max_delay: float = 5.0
+    timeout: float = 10.0
+    delay_webhook_seconds: float = DELAY_WEBHOOK_SECONDS
+
+
+@dataclass
+class _Delivery:
+    attempt: int
+    status_code: int | None
+    error: str | None
+    at: str
+
+
+@dataclass
+class _Entry:
+    id: str
+    amount: Decimal
+    currency: str
+    reference: str
+    sender_name: str
+    sender_iban: str
+    account_iban: str
+    booked_at: str
+    event_id: str
+    event_body: bytes
+    deliveries: list[_Delivery] = field(default_factory=list)
+    attempts_started: int = 0
+
+    def view(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "status": "booked",
+            "amount": str(self.amount),
+            "currency": self.currency,
+            "reference": self.reference,
+            "sender_name": self.sender_name,
+            "sender_iban": self.sender_iban,
+            "booked_at": self.booked_at,
+            "account_iban": self.account_iban,
+            "event_id": self.event_id,
+        }
+
+
+class _Sandbank:
+    def __init__(
+        self,
+        *,
+        webhook_url: str,
+        webhook_secret: bytes,
+        account_iban: str,
+        retry: RetryPolicy,
+        transport: httpx.AsyncBaseTransport | None,
+    ) -> None:
+        self.webhook_url = webhook_url
+        self.webhook_secret = webhook_secret
+        self.account_iban = account_iban
+        self.retry = retry
+        self.entries: dict[str, _Entry] = {}
+        self._transport = transport
+        self._client: httpx.AsyncClient | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def client(self) -> httpx.AsyncClient:
+        if self._client is None:
+            self._client = httpx.AsyncClient(
+                timeout=self.retry.timeout,
+                transport=self._transport,
+                follow_redirects=False,
+                trust_env=False,  # webhooks go where configured, never via an env proxy
+            )
+        return self._client
+
+    async def close(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    def book(self, amount: Decimal, body: TransferIn) -> _Entry:
+        booked = _now()
+        entry_id = f"sbx_{uuid.uuid4().hex}"
+        event_id = f"evt_{uuid.uuid4().hex}"
+        event = {
+            "id": event_id,
+            "type": EVENT_TYPE,
+            "created_at": _iso(booked),
+            "data": {
+                "entry_id": entry_id,
+                "amount": str(amount),
+                "currency": body.currency,
+                "reference": body.reference,
+                "sender_name": body.sender_name,
+                "sender_iban": body.sender_iban,
+                "account_iban": self.account_iban,
+                "booked_at": _iso(booked),
+            },
+        }
+        entry = _Entry(
+            id=entry_id,
+            amount=amount,
+            currency=body.currency,
+            reference=body.reference,
+            sender_name=body.sender_name,
+            sender_iban=body.sender_iban,
+            account_iban=self.account_iban,
+            booked_at=_iso(booked),
+            event_id=event_id,
+            event_body=json.dumps(event, separators=(",", ":"), ensure_ascii=False).encode(),
+        )
+        self.entries[entry_id] = entry
+        _log.info("booked %s %s %s ref=%r", entry_id, amount, body.currency, body.reference)
+        return entry
+
+    def schedule_delivery(self, entry: _Entry, *, delay: float = 0.0) -> None:
+        task = asyncio.get_running_loop().create_task(self._deliver(entry, delay))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _deliver(self, entry: _Entry, delay: float) -> None:
+        if delay > 0:
+            await asyncio.sleep(delay)
+        policy = self.retry
+        for run_attempt in range(1, policy.max_attempts + 1):
+            if await self._attempt(entry):
+                return
+            if run_attempt < policy.max_attempts:
+                await asyncio.sleep(
+                    backoff_delay(run_attempt, base=policy.base_delay, cap=policy.max_delay)
+                )
+        _log.warning("giving up on %s for %s", entry.event_id, entry.id)
+
+    async def _attempt(self, entry: _Entry) -> bool:
+        entry.attempts_started += 1
+        number = entry.attempts_started
+        started = _now()
+        timestamp = int(time.time())
+        headers = {
+            "Content-Type": "application/json",
+            SIGNATURE_HEADER: sign_payload(self.webhook_secret, timestamp, entry.event_body),
+        }
+        status: int | None = None
+        error: str | None = None
+        try:
+            response = await self.client().post(
+                self.webhook_url, content=entry.event_body, headers=headers
+            )
+            status = response.status_code
+        except httpx.HTTPError as exc:
+            error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        entry.deliveries.append(_Delivery(number, status, error, _iso(started)))
+        ok = status is not None and 200 <= status < 300
+        _log.info("delivery %s #%d of %s: %s", entry.event_id, number, entry.id, status or error)
+        return ok
+
+    def balances(self) -> dict[str, str]:
+        totals: dict[str, Decimal] = {}
+        for entry in self.entries.values():
+            totals[entry.currency] = totals.get(entry.currency, Decimal(0)) + entry.amount
+        return {currency: str(total) for currency, total in sorted(totals.items())}
+
+
+# --- HTTP app -----------------------------------------------------------------------------------
+
+
+class TransferIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    amount: StrictStr
+    currency: StrictStr
+    reference: Annotated[StrictStr, StringConstraints(min_length=1, max_length=140)]
+    sender_name: Annotated[StrictStr, StringConstraints(min_length=1, max_length=70)]
+    sender_iban: Annotated[
+        StrictStr, StringConstraints(pattern=r"^[A-Za-z]{2}[0-9]{2}[A-Za-z0-9 ]{1,38}$")
+    ]
+
+
+def _problem(problem: SandboxProblem) -> JSONResponse:
+    return JSONResponse(problem.body(), status_code=problem.status, media_type=PROBLEM_JSON)
+
+
+def create_app(
+    *,
+    webhook_url: str,
+    webhook_secret: bytes,
+    account_iban: str,
+    retry: RetryPolicy | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> FastAPI:
+    """The sandbox as an ASGI app. ``transport`` replaces the network for outgoing webhooks."""
+    bank = _Sandbank(
+        webhook_url=webhook_url,
+        webhook_secret=webhook_secret,
+        account_iban=account_iban,
+        retry=retry or RetryPolicy(),
+        transport=transport,
+    )
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            await bank.close()
+
+    app = FastAPI(title="Sandbank (bank sandbox)", lifespan=lifespan)
+
+    @app.exception_handler(SandboxProblem)
+    async def on_problem(_: Request, exc: SandboxProblem) -> JSONResponse:
+        return _problem(exc)
+
+    @app.exception_handler(RequestValidationError)
+    async def on_invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        details = "; ".join(
+            f"{'.'.join(str(p) for p in err.get('loc', ()))}: {err.get('msg', 'invalid')}"
+            for err in exc.errors()
+        )
+        return _problem(SandboxProblem(422, "invalid_request", "Invalid request", details))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def on_http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = "not_found" if exc.status_code == 404 else f"http_{exc.status_code}"
+        return _problem(SandboxProblem(exc.status_code, code, str(exc.detail), str(exc.detail)))
+
+    def entry_or_404(entry_id: str) -> _Entry:
+        entry = bank.entries.get(entry_id)
+        if entry is None:
+            raise SandboxProblem(404, "not_found", "Not found", f"no transfer {entry_id!r}")
+        return entry
+
+    @app.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/account")
+    async def account() -> dict[str, Any]:
+        return {"iban": bank.account_iban, "balances": bank.balances()}
+
+    @app.post("/transfers", status_code=202)
+    async def create_transfer(body: TransferIn) -> dict[str, Any]:
+        amount = parse_amount(body.amount, body.currency)
+        entry = bank.book(amount, body)
+        delay = (
+            bank.retry.delay_webhook_seconds if body.sender_name == DELAY_WEBHOOK_SENDER else 0.0
+        )
+        bank.schedule_delivery(entry, delay=delay)
+        return entry.view()
+
+    @app.get("/transfers/{entry_id}")
+    async def get_transfer(entry_id: str) -> dict[str, Any]:
+        entry = entry_or_404(entry_id)
+        return {
+            **entry.view(),
+            "deliveries": [
+                {"attempt": d.attempt, "status_code": d.status_code, "error": d.error, "at": d.at}
+                for d in entry.deliveries
+            ],
+        }
+
+    @app.post("/transfers/{entry_id}/redeliver", status_code=202)
+    async def redeliver(entry_id: str) -> dict[str, Any]:
+        entry = entry_or_404(entry_id)
+        bank.schedule_delivery(entry)
+        return entry.view()
+
+    return app
+
+
+# --- process ------------------------------------------------------------------------------------
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    import uvicorn
+
+    parser = argparse.ArgumentParser(
+        prog="python -m onramp.devstack.bank_sandbox", description="Sandbank: a bank sandbox."
+    )
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--webhook-url", required=True)
+    parser.add_argument(
+        "--webhook-secret", default=os.environ.get(SECRET_ENV), help=f"default: ${SECRET_ENV}"
+    )
+    parser.add_argument("--account-iban", required=True)
+    parser.add_argument("--max-attempts", type=int, default=RetryPolicy.max_attempts)
+    args = parser.parse_args(argv)
+    if not args.webhook_secret:
+        parser.error(f"--webhook-secret or ${SECRET_ENV} is required")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    app = create_app(
+        webhook_url=args.webhook_url,
+        webhook_secret=args.webhook_secret.encode(),
+        account_iban=args.account_iban,
+        retry=RetryPolicy(max_attempts=args.max_attempts),
+    )
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info", timeout_graceful_shutdown=2)
+
+
+@dataclass
+class BankSandbox:
+    """A running sandbox process and its base URL."""
+
+    process: ManagedProcess
+    url: str
+
+    def stop(self, *, timeout: float = 10.0) -> None:
+        self.process.stop(timeout=timeout)
+
+
+def start_bank_sandbox(
+    state_dir: Path,
+    *,
+    webhook_url: str,
+    webhook_secret: str,
+    account_iban: str,
+    port: int | None = None,
+    timeout: float = 20.0,
+) -> BankSandbox:
+    """Spawn the sandbox (logs: ``state_dir/logs/bank_sandbox.log``); return once it is healthy."""
+    state_dir = Path(state_dir).resolve()
+    attempts = 1 if port is not None else 3  # a free port may be taken before we bind it
+    for attempt in range(1, attempts + 1):
+        run_port = port if port is not None else free_port()
+        argv = [
+            sys.executable,
+            "-m",
+            "onramp.devstack.bank_sandbox",
+            "--port",
+            str(run_port),
+            "--webhook-url",
+            webhook_url,
+            "--account-iban",
+            account_iban,
+        ]
+        process = spawn(
+            "bank_sandbox",
+            argv,
+            log_dir=state_dir / "logs",
+            env={SECRET_ENV: webhook_secret},
+            cwd=state_dir,
+        )
+        sandbox = BankSandbox(process=process, url=f"http://127.0.0.1:{run_port}")
+        try:
+            if _wait_healthy(sandbox, timeout):
+                return sandbox
+        except BaseException:
+            sandbox.stop()
+            raise
+        if attempt == attempts:
+            raise RuntimeError(
+                f"bank sandbox exited with {process.popen.returncode} during startup "
+                f"(log: {process.log_path})"
+            )
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _wait_healthy(sandbox: BankSandbox, timeout: float) -> bool:
+    """True once /healthz answers 200; False if the process died first."""
+    deadline = time.monotonic() + timeout
+    with httpx.Client(timeout=1.0, trust_env=False) as client:
+        while True:
+            if not sandbox.process.alive():
+                return False
+            try:
+                if client.get(f"{sandbox.url}/healthz").status_code == 200:
+                    return True
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"bank sandbox not healthy within {timeout}s")
+            time.sleep(0.05)
+
+
+if __name__ == "__main__":
+    main()

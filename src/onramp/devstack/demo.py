@@ -1,0 +1,164 @@
+"""``onramp demo``: one customer's euros become USDC in their wallet, over the real HTTP API."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from onramp.chain.deploy import usdc_balance
+from onramp.core.db import create_engine, session_factory, unit_of_work
+from onramp.core.money import Money
+from onramp.devstack.stack import Stack, start_stack
+from onramp.ledger import TrialBalance, trial_balance
+
+Say = Callable[[str], None]
+TERMINAL = {"completed", "failed", "expired", "rejected", "refunded"}
+
+
+class DemoFailed(RuntimeError):
+    pass
+
+
+def _check(response: httpx.Response, expected: int) -> dict[str, Any]:
+    if response.status_code != expected:
+        raise DemoFailed(
+            f"{response.request.method} {response.request.url.path} answered "
+            f"{response.status_code}: {response.text}"
+        )
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def drive_customer(stack: Stack, say: Say, *, timeout: float = 60.0) -> dict[str, Any]:
+    """Register, quote, order, pay by bank transfer, and follow the order to the end."""
+    api = httpx.Client(base_url=stack.api_url, timeout=10.0)
+    bank = httpx.Client(base_url=stack.bank.url if stack.bank else "", timeout=10.0)
+    email = f"ada.{uuid.uuid4().hex[:8]}@example.com"
+    password = "correct horse battery staple"  # noqa: S105 - the demo customer's password
+    user = _check(
+        api.post(
+            "/v1/auth/register",
+            json={"email": email, "password": password, "full_name": "Ada Lovelace"},
+        ),
+        201,
+    )
+    say(f"registered  {email} (user {user['id']})")
+    token = _check(api.post("/v1/auth/login", json={"email": email, "password": password}), 200)
+    api.headers["Authorization"] = f"Bearer {token['access_token']}"
+    say("logged in   bearer token issued (KYC: approved by the sandbox for now)")
+    quote = _check(
+        api.post(
+            "/v1/quotes",
+            json={"source_currency": "EUR", "source_amount": "1000.00", "target_currency": "USDC"},
+        ),
+        201,
+    )
+    say(
+        f"quote       EUR {quote['source_amount']} -> {quote['target_amount']} USDC at "
+        f"{quote['rate']} (ECB {quote['rates_date']}), fee EUR {quote['fee']}, "
+        f"firm until {quote['expires_at']}"
+    )
+    order = _check(
+        api.post(
+            "/v1/orders",
+            json={"quote_id": quote["id"], "source_currency": "EUR", "source_amount": "1000.00"},
+            headers={"Idempotency-Key": str(uuid.uuid4())},
+        ),
+        201,
+    )
+    ins = order["deposit_instructions"]
+    say(f"order       {order['id']} {order['state']}")
+    say(
+        f"            pay {ins['currency']} {ins['amount']} to {ins['account_name']}, "
+        f"IBAN {ins['iban']}, BIC {ins['bic']}, reference {ins['reference']}"
+    )
+    say(f"            USDC goes to the customer's wallet {order['destination_address']}")
+    started = time.monotonic()
+    transfer = _check(
+        bank.post(
+            "/transfers",
+            json={
+                "amount": ins["amount"],
+                "currency": ins["currency"],
+                "reference": ins["reference"],
+                "sender_name": "Ada Lovelace",
+                "sender_iban": "GB33BUKB20201555555555",
+            },
+        ),
+        202,
+    )
+    say(f"bank        transfer {transfer['id']} booked; the bank sends a signed webhook")
+    seen = 1
+    deadline = started + timeout
+    while True:
+        order = _check(api.get(f"/v1/orders/{order['id']}"), 200)
+        for step in order["history"][seen:]:
+            elapsed = time.monotonic() - started
+            reason = f" ({step['reason']})" if step["reason"] else ""
+            say(f"  +{elapsed:5.2f}s  {step['to_state']}{reason}")
+        seen = len(order["history"])
+        if order["state"] in TERMINAL:
+            break
+        if time.monotonic() > deadline:
+            raise DemoFailed(f"order stuck in {order['state']} after {timeout}s")
+        time.sleep(0.05)
+    if order["state"] != "completed":
+        raise DemoFailed(f"order ended {order['state']}")
+    return order
+
+
+async def _trial_balance(database_url: str) -> TrialBalance:
+    engine = create_engine(database_url, pool_size=1, max_overflow=0)
+    try:
+        async with unit_of_work(session_factory(engine)) as session:
+            return await trial_balance(session)
+    finally:
+        await engine.dispose()
+
+
+def report(stack: Stack, order: dict[str, Any], say: Say) -> None:
+    payout = order["payout"]
+    say(f"order       {order['id']}  state {order['state']}")
+    for step in order["history"]:
+        say(
+            f"            {step['at'][11:23]}  {step['from_state'] or '-':>16}"
+            f" -> {step['to_state']}"
+        )
+    say(f"payout      {payout['amount']} USDC to {payout['to']}")
+    say(f"            tx {payout['tx_hash']} in block {payout['block_number']}")
+    balance = usdc_balance(stack.anvil.url, stack.deployment.usdc, order["destination_address"])
+    say(f"on-chain    balanceOf({order['destination_address']}) = {Money(balance, 'USDC')} USDC")
+    if str(Money(balance, "USDC")) != payout["amount"]:
+        raise DemoFailed("the wallet's on-chain balance differs from the payout")
+    tb = asyncio.run(_trial_balance(stack.settings.database.url))
+    say("ledger      trial balance")
+    for account in tb.accounts:
+        say(f"            {account.code:<58} {account.balance!s:>20} {account.balance.currency}")
+    for totals in tb.totals:
+        say(
+            f"            {totals.currency:<5} debits {totals.debits!s:>20}  credits "
+            f"{totals.credits!s:>20}  net {totals.net}"
+        )
+    if not tb.balanced:
+        raise DemoFailed(f"the trial balance is not zero: drifted accounts {tb.drifted}")
+
+
+def run_demo(state_dir: Path, say: Say) -> None:
+    t0 = time.monotonic()
+    say("==> starting the embedded stack")
+    stack = start_stack(state_dir, progress=lambda line: say(f"  {line}"))
+    try:
+        say(f"==> stack ready in {time.monotonic() - t0:.1f}s; driving one customer over the API")
+        t1 = time.monotonic()
+        order = drive_customer(stack, lambda line: say(f"  {line}"))
+        say(f"==> deposit to confirmed payout in {time.monotonic() - t1:.2f}s")
+        report(stack, order, lambda line: say(f"  {line}"))
+        say(f"==> demo finished in {time.monotonic() - t0:.1f}s: a euro deposit became USDC")
+    finally:
+        stack.stop()

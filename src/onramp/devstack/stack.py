@@ -1,0 +1,251 @@
+"""The whole system on one machine: embedded PostgreSQL, NATS, anvil, the bank sandbox, the API
+and every worker, each its own process on loopback, each stopped by its own PID.
+
+The stack is ephemeral: anvil keeps its chain in memory, so the database starts empty with it.
+Once everything answers, ``<state_dir>/stack.json`` says where each part listens; it is removed
+on shutdown.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+import sys
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+from eth_account import Account
+
+from onramp.chain.deploy import USDC, Deployment, deploy_local
+from onramp.core.db import create_engine, session_factory, unit_of_work
+from onramp.core.money import Money
+from onramp.core.settings import ANVIL_DEPLOYER_KEY, REPO_ROOT, Settings, stack_file
+from onramp.devstack.anvil import Anvil, start_anvil
+from onramp.devstack.bank_sandbox import BankSandbox, start_bank_sandbox
+from onramp.devstack.nats import EmbeddedNats, start_nats
+from onramp.devstack.postgres import EmbeddedPostgres, start_postgres
+from onramp.devstack.process import ManagedProcess, free_port, spawn
+from onramp.ledger import chain_account, credit, debit, entry, fx_account, post_entry
+from onramp.migrate import upgrade
+from onramp.workers import WORKERS
+
+VAULT_FUNDING = 10_000_000 * USDC
+Progress = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+@dataclass
+class Stack:
+    state_dir: Path
+    settings: Settings
+    postgres: EmbeddedPostgres
+    nats: EmbeddedNats
+    anvil: Anvil
+    deployment: Deployment
+    bank: BankSandbox | None = None
+    api_url: str = ""
+    apps: dict[str, ManagedProcess] = field(default_factory=dict)
+
+    def env(self) -> dict[str, str]:
+        """``ONRAMP_*`` variables that point a process at this stack."""
+        s = self.settings
+        return {
+            "ONRAMP_STATE_DIR": str(self.state_dir),
+            "ONRAMP_DATABASE__URL": s.database.url,
+            "ONRAMP_NATS__URL": s.nats.url,
+            "ONRAMP_CHAIN__RPC_URL": s.chain.rpc_url,
+            "ONRAMP_CHAIN__USDC_ADDRESS": s.chain.usdc_address,
+            "ONRAMP_CHAIN__VAULT_ADDRESS": s.chain.vault_address,
+            "ONRAMP_CHAIN__WALLET_FACTORY_ADDRESS": s.chain.wallet_factory_address,
+            "ONRAMP_BANKING__WEBHOOK_SECRET": s.banking.webhook_secret.get_secret_value(),
+        }
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "api": self.api_url,
+            "bank_sandbox": self.bank.url if self.bank else "",
+            "rpc": self.anvil.url,
+            "nats": self.nats.url,
+            "database": self.postgres.url(),
+            "contracts": {
+                "usdc": self.deployment.usdc,
+                "vault": self.deployment.vault,
+                "wallet_factory": self.deployment.wallet_factory,
+            },
+            "pids": {
+                "postgres": self.postgres.process.pid,
+                "nats": self.nats.process.pid,
+                "anvil": self.anvil.process.pid,
+                **({"bank_sandbox": self.bank.process.pid} if self.bank else {}),
+                **{name: p.pid for name, p in self.apps.items()},
+            },
+        }
+
+    def spawn_app(
+        self, name: str, argv: list[str], extra_env: Mapping[str, str] | None = None
+    ) -> ManagedProcess:
+        env = self.env() | dict(extra_env or {})
+        process = spawn(name, argv, log_dir=self.state_dir / "logs", env=env, cwd=REPO_ROOT)
+        self.apps[name] = process
+        return process
+
+    def spawn_worker(self, name: str, extra_env: Mapping[str, str] | None = None) -> ManagedProcess:
+        return self.spawn_app(
+            f"worker-{name}", [sys.executable, "-m", "onramp.cli", "worker", name], extra_env
+        )
+
+    def stop(self) -> None:
+        for process in reversed(list(self.apps.values())):
+            process.stop()
+        self.apps.clear()
+        for part in (self.bank, self.anvil, self.nats, self.postgres):
+            if part is not None:
+                part.stop()
+        stack_file(self.state_dir).unlink(missing_ok=True)
+
+
+def start_infrastructure(
+    state_dir: Path, *, progress: Progress = _quiet, fresh: bool = True
+) -> Stack:
+    """PostgreSQL (migrated), NATS and anvil (contracts deployed, vault funded and booked)."""
+    state_dir = state_dir.resolve()
+    if fresh:
+        for sub in ("pgdata", "jetstream", "anvil-home"):
+            shutil.rmtree(state_dir / sub, ignore_errors=True)
+    state_dir.mkdir(parents=True, exist_ok=True)
+    stack_file(state_dir).unlink(missing_ok=True)
+    started: list[Any] = []
+    try:
+        t = time.monotonic()
+        postgres = start_postgres(state_dir)
+        started.append(postgres)
+        progress(f"PostgreSQL  {postgres.url()}  ({time.monotonic() - t:.1f}s)")
+        t = time.monotonic()
+        nats = start_nats(state_dir)
+        started.append(nats)
+        progress(f"NATS        {nats.url}  JetStream on  ({time.monotonic() - t:.1f}s)")
+        t = time.monotonic()
+        anvil = start_anvil(state_dir, repo_root=REPO_ROOT)
+        started.append(anvil)
+        progress(f"anvil       {anvil.url}  chain {anvil.chain_id}  ({time.monotonic() - t:.1f}s)")
+        base = Settings()
+        t = time.monotonic()
+        deployment = deploy_local(
+            anvil.url,
+            deployer_key=ANVIL_DEPLOYER_KEY,
+            payout_address=Account.from_key(
+                base.chain.payout_private_key.get_secret_value()
+            ).address,
+            vault_funding=VAULT_FUNDING,
+        )
+        progress(
+            f"contracts   TestUSDC {deployment.usdc}, TreasuryVault {deployment.vault} "
+            f"funded with {Money(VAULT_FUNDING, 'USDC')} USDC  ({time.monotonic() - t:.1f}s)"
+        )
+        settings = base.with_stack(
+            {
+                "database": postgres.url(),
+                "nats": nats.url,
+                "rpc": anvil.url,
+                "contracts": {
+                    "usdc": deployment.usdc,
+                    "vault": deployment.vault,
+                    "wallet_factory": deployment.wallet_factory,
+                },
+            }
+        )
+        settings = settings.model_copy(update={"state_dir": state_dir})
+        t = time.monotonic()
+        upgrade(postgres.url())
+        asyncio.run(_book_vault_funding(settings, deployment))
+        progress(f"database    migrated, vault funding booked  ({time.monotonic() - t:.1f}s)")
+    except BaseException:
+        for part in reversed(started):
+            part.stop()
+        raise
+    return Stack(
+        state_dir=state_dir,
+        settings=settings,
+        postgres=postgres,
+        nats=nats,
+        anvil=anvil,
+        deployment=deployment,
+    )
+
+
+async def _book_vault_funding(settings: Settings, deployment: Deployment) -> None:
+    """The treasury's USDC inventory enters the ledger: Dr chain:vault:USDC / Cr fx:USDC."""
+    engine = create_engine(settings.database.url, pool_size=1, max_overflow=0)
+    try:
+        async with unit_of_work(session_factory(engine)) as session:
+            funding = Money(deployment.vault_funding, "USDC")
+            await post_entry(
+                session,
+                entry(
+                    "treasury_funding",
+                    deployment.funding_tx,
+                    debit(chain_account("vault"), funding),
+                    credit(fx_account("USDC"), funding),
+                ),
+            )
+    finally:
+        await engine.dispose()
+
+
+def start_applications(stack: Stack, *, progress: Progress = _quiet) -> None:
+    """The bank sandbox, the API and every worker, then wait until the API is ready."""
+    api_port = free_port()
+    stack.api_url = f"http://127.0.0.1:{api_port}"
+    settings = stack.settings
+    stack.bank = start_bank_sandbox(
+        stack.state_dir,
+        webhook_url=f"{stack.api_url}/v1/webhooks/bank/{settings.banking.bank}",
+        webhook_secret=settings.banking.webhook_secret.get_secret_value(),
+        account_iban=settings.banking.treasury_iban,
+    )
+    progress(f"bank        sandbox {stack.bank.url} -> webhooks to {stack.api_url}")
+    stack.spawn_app("api", [sys.executable, "-m", "onramp.cli", "api", "--port", str(api_port)])
+    for name in WORKERS:
+        stack.spawn_worker(name)
+    wait_ready(stack.api_url, stack.apps["api"])
+    progress(f"api         {stack.api_url}  (docs: /docs); workers: {', '.join(WORKERS)}")
+    write_stack_file(stack)
+
+
+def wait_ready(api_url: str, process: ManagedProcess, *, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not process.alive():
+            raise RuntimeError(f"the API exited during start-up; see {process.log_path}")
+        try:
+            if httpx.get(f"{api_url}/readyz", timeout=1.0).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    raise TimeoutError(f"the API at {api_url} was not ready after {timeout}s")
+
+
+def write_stack_file(stack: Stack) -> None:
+    path = stack_file(stack.state_dir)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(stack.describe(), indent=2) + "\n")
+    tmp.replace(path)
+
+
+def start_stack(state_dir: Path, *, progress: Progress = _quiet) -> Stack:
+    stack = start_infrastructure(state_dir, progress=progress)
+    try:
+        start_applications(stack, progress=progress)
+    except BaseException:
+        stack.stop()
+        raise
+    return stack

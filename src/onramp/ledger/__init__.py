@@ -1,0 +1,48 @@
+"""Double-entry ledger: accounts, journal entries, postings, balances, the trial balance."""
+
+from onramp.ledger.accounts import (
+    bank_account,
+    chain_account,
+    customer_account,
+    fees_account,
+    fx_account,
+    parse_account_code,
+    suspense_account,
+)
+from onramp.ledger.errors import AccountNotFound, InvalidAccountCode, UnbalancedEntry
+from onramp.ledger.service import (
+    EntryDraft,
+    Leg,
+    balance_of,
+    credit,
+    debit,
+    entry,
+    post_entries,
+    post_entry,
+)
+from onramp.ledger.trial_balance import AccountBalance, CurrencyTotals, TrialBalance, trial_balance
+
+__all__ = [
+    "AccountBalance",
+    "AccountNotFound",
+    "CurrencyTotals",
+    "EntryDraft",
+    "InvalidAccountCode",
+    "Leg",
+    "TrialBalance",
+    "UnbalancedEntry",
+    "balance_of",
+    "bank_account",
+    "chain_account",
+    "credit",
+    "customer_account",
+    "debit",
+    "entry",
+    "fees_account",
+    "fx_account",
+    "parse_account_code",
+    "post_entries",
+    "post_entry",
+    "suspense_account",
+    "trial_balance",
+]

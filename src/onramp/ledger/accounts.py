@@ -1,0 +1,64 @@
+"""The chart of accounts: codes like ``bank:sandbox:EUR``, ``customer:<id>:USDC``.
+
+- assets ``bank:<bank>:<ccy>``, ``chain:<wallet>:USDC``
+- liabilities ``customer:<id>:<ccy>``, ``suspense:<ccy>``
+- revenue ``fees:<ccy>``
+- FX position ``fx:<ccy>``
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+from onramp.core.money import currency as lookup_currency
+from onramp.ledger.errors import InvalidAccountCode
+from onramp.ledger.models import AccountKind
+
+_SEGMENT = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,99}$")
+_KIND_BY_PREFIX = {
+    "bank": (AccountKind.ASSET, 3),
+    "chain": (AccountKind.ASSET, 3),
+    "customer": (AccountKind.LIABILITY, 3),
+    "suspense": (AccountKind.LIABILITY, 2),
+    "fees": (AccountKind.REVENUE, 2),
+    "fx": (AccountKind.FX_POSITION, 2),
+}
+
+
+def parse_account_code(code: str) -> tuple[AccountKind, str]:
+    """The kind and currency of an account code; raises ``InvalidAccountCode``."""
+    parts = code.split(":")
+    prefix = parts[0]
+    if prefix not in _KIND_BY_PREFIX:
+        raise InvalidAccountCode(f"unknown account class in {code!r}")
+    kind, length = _KIND_BY_PREFIX[prefix]
+    if len(parts) != length or not all(_SEGMENT.match(p) for p in parts[1:-1]):
+        raise InvalidAccountCode(f"malformed account code {code!r}")
+    currency = parts[-1]
+    lookup_currency(currency)
+    return kind, currency
+
+
+def bank_account(bank: str, currency: str) -> str:
+    return f"bank:{bank}:{currency}"
+
+
+def chain_account(wallet: str, currency: str = "USDC") -> str:
+    return f"chain:{wallet}:{currency}"
+
+
+def customer_account(customer_id: uuid.UUID, currency: str) -> str:
+    return f"customer:{customer_id}:{currency}"
+
+
+def suspense_account(currency: str) -> str:
+    return f"suspense:{currency}"
+
+
+def fees_account(currency: str) -> str:
+    return f"fees:{currency}"
+
+
+def fx_account(currency: str) -> str:
+    return f"fx:{currency}"

@@ -1,0 +1,16 @@
+"""The order saga that drives the money path."""
+
+from onramp.orders.errors import OrderNotFound
+from onramp.orders.service import create_order, get_order, history_of, list_orders
+from onramp.orders.states import TRANSITIONS, IllegalTransition, OrderState
+
+__all__ = [
+    "TRANSITIONS",
+    "IllegalTransition",
+    "OrderNotFound",
+    "OrderState",
+    "create_order",
+    "get_order",
+    "history_of",
+    "list_orders",
+]

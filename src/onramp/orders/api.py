@@ -1,0 +1,152 @@
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Request, status
+from fastapi.responses import JSONResponse
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from onramp import chain
+from onramp.core import idempotency
+from onramp.core.db import as_int
+from onramp.core.money import Money
+from onramp.core.web import ClockDep, SessionDep, SettingsDep
+from onramp.identity.api import CurrentPrincipal
+from onramp.orders import service
+from onramp.orders.models import Order
+from onramp.orders.schemas import (
+    DepositInstructionsOut,
+    OrderList,
+    OrderOut,
+    OrderRequest,
+    PayoutOut,
+    TransitionOut,
+)
+
+router = APIRouter(prefix="/v1/orders", tags=["orders"])
+
+
+async def order_out(session: AsyncSession, order: Order, request: Request) -> OrderOut:
+    banking = request.app.state.settings.banking
+    instructions = service.instructions_for(
+        order,
+        iban=banking.treasury_iban,
+        bic=banking.treasury_bic,
+        account_name=banking.treasury_account_name,
+    )
+    payout = await chain.payout_for_order(session, order.id)
+    history = await service.history_of(session, order.id)
+
+    def usdc(minor: int | None) -> str | None:
+        return None if minor is None else str(Money(as_int(minor), order.target_currency))
+
+    return OrderOut(
+        id=order.id,
+        state=order.state,
+        quote_id=order.quote_id,
+        source_currency=order.source_currency,
+        source_amount=str(Money(as_int(order.source_amount), order.source_currency)),
+        target_currency=order.target_currency,
+        quoted_target_amount=str(Money(as_int(order.quoted_target_amount), order.target_currency)),
+        target_amount=usdc(order.target_amount),
+        fee=None
+        if order.fee_amount is None
+        else str(Money(as_int(order.fee_amount), order.source_currency)),
+        rate=None if order.rate is None else str(order.rate.normalize()),
+        destination_address=order.destination_address,
+        deposit_instructions=DepositInstructionsOut(
+            iban=instructions.iban,
+            bic=instructions.bic,
+            account_name=instructions.account_name,
+            reference=instructions.reference,
+            amount=str(instructions.amount),
+            currency=instructions.amount.currency,
+        ),
+        payout=None
+        if payout is None
+        else PayoutOut(
+            tx_hash=payout.tx_hash,
+            to=payout.to_address,
+            amount=str(payout.amount),
+            status=payout.status,
+            block_number=payout.block_number,
+        ),
+        history=[
+            TransitionOut(from_state=h.from_state, to_state=h.to_state, reason=h.reason, at=h.at)
+            for h in history
+        ],
+        created_at=order.created_at,
+        updated_at=order.updated_at,
+    )
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    summary="Create an order against a quote; returns the deposit instructions",
+    description=(
+        "Needs an `Idempotency-Key` header: the same key with the same body returns the stored "
+        "response; the same key with another body is refused with `idempotency_key_reused`."
+    ),
+    responses={
+        400: {"description": "idempotency_key_required"},
+        404: {"description": "quote_not_found"},
+        409: {"description": "quote_expired, idempotency_key_reused"},
+        422: {"description": "invalid_amount, quote_mismatch, invalid_address"},
+    },
+)
+async def create_order(
+    body: OrderRequest,
+    request: Request,
+    principal: CurrentPrincipal,
+    session: SessionDep,
+    settings: SettingsDep,
+    clock: ClockDep,
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+) -> JSONResponse:
+    key = idempotency.check_key(idempotency_key)
+    scope = f"user:{principal.user_id}"
+    fingerprint = idempotency.request_fingerprint(
+        "POST", "/v1/orders", body.model_dump(mode="json")
+    )
+    stored = await idempotency.begin(session, scope=scope, key=key, request_hash=fingerprint)
+    if stored is not None:
+        return JSONResponse(
+            stored.body, status_code=stored.status_code, headers={"Idempotent-Replayed": "true"}
+        )
+    order = await service.create_order(
+        session,
+        customer_id=principal.user_id,
+        quote_id=body.quote_id,
+        source=Money.parse(body.source_amount, body.source_currency),
+        destination_address=body.destination_address,
+        wallet_factory=settings.chain.wallet_factory_address,
+        now=clock.now(),
+    )
+    out = (await order_out(session, order, request)).model_dump(mode="json")
+    await idempotency.finish(session, scope=scope, key=key, status_code=201, body=out)
+    return JSONResponse(out, status_code=201)
+
+
+@router.get("/{order_id}", summary="An order of the caller's, with its history and payout")
+async def get_order(
+    order_id: uuid.UUID, request: Request, principal: CurrentPrincipal, session: SessionDep
+) -> OrderOut:
+    order = await service.get_order(session, order_id=order_id, customer_id=principal.user_id)
+    return await order_out(session, order, request)
+
+
+@router.get("", summary="The caller's orders, newest first")
+async def list_orders(
+    request: Request,
+    principal: CurrentPrincipal,
+    session: SessionDep,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    before: uuid.UUID | None = None,
+) -> OrderList:
+    orders = await service.list_orders(
+        session, customer_id=principal.user_id, limit=limit, before=before
+    )
+    data = [await order_out(session, o, request) for o in orders]
+    return OrderList(data=data, next_before=orders[-1].id if len(orders) == limit else None)

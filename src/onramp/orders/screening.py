@@ -1,0 +1,45 @@
+"""The seam where compliance plugs in: every funded order is screened before it is priced.
+
+The compliance issue brings sanctions screening, rules and limits behind this protocol. Until
+then the only implementation is ``ScreeningNotConfigured``, which passes every order and says so
+in the order's history and the audit log, so no one mistakes it for a screen that ran.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Protocol
+
+from onramp.core.money import Money
+
+
+class Verdict(StrEnum):
+    CLEAR = "clear"
+    HOLD = "hold"  # manual review
+    REJECT = "reject"
+
+
+@dataclass(frozen=True)
+class ScreeningResult:
+    verdict: Verdict
+    reason: str
+
+
+@dataclass(frozen=True)
+class ScreeningSubject:
+    order_id: uuid.UUID
+    customer_id: uuid.UUID
+    amount: Money
+    destination_address: str
+    sender_name: str | None = None
+
+
+class Screener(Protocol):
+    async def screen(self, subject: ScreeningSubject) -> ScreeningResult: ...
+
+
+class ScreeningNotConfigured:
+    async def screen(self, subject: ScreeningSubject) -> ScreeningResult:
+        return ScreeningResult(Verdict.CLEAR, "screening not configured (compliance module absent)")

@@ -1,0 +1,354 @@
+"""The order saga: each step moves orders through the state machine, and every transition writes
+the new state, its ledger postings, a history row, an audit record and an outbox event in the
+caller's single transaction."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from onramp import banking, chain, fx
+from onramp.core.audit import audit_row, record_many
+from onramp.core.clock import utcnow
+from onramp.core.db import as_int
+from onramp.core.events import CloudEvent
+from onramp.core.ids import uuid7
+from onramp.core.money import Money
+from onramp.core.outbox import emit_many, make_event
+from onramp.ledger import (
+    EntryDraft,
+    chain_account,
+    credit,
+    customer_account,
+    debit,
+    entry,
+    fees_account,
+    fx_account,
+    post_entries,
+)
+from onramp.orders import events
+from onramp.orders.errors import NoDefaultWallet, OrderNotFound
+from onramp.orders.models import Order, OrderTransition
+from onramp.orders.screening import Screener, ScreeningSubject, Verdict
+from onramp.orders.states import OrderState, check_transition
+
+VAULT_WALLET = "vault"
+
+
+@dataclass
+class SagaStep:
+    """What one unit of work accumulates: written together at the end, set-based."""
+
+    actor: str
+    history: list[dict[str, Any]] = field(default_factory=list)
+    audits: list[dict[str, Any]] = field(default_factory=list)
+    events: list[CloudEvent] = field(default_factory=list)
+    entries: list[EntryDraft] = field(default_factory=list)
+    payouts: list[chain.PayoutRequest] = field(default_factory=list)
+
+    def move(self, order: Order, to: OrderState, *, reason: str | None = None, **data: Any) -> None:
+        current = OrderState(order.state)
+        check_transition(current, to)
+        order.state = to.value
+        order.updated_at = utcnow()
+        self.history.append(
+            {
+                "order_id": order.id,
+                "from_state": current.value,
+                "to_state": to.value,
+                "reason": reason,
+            }
+        )
+        self.audits.append(
+            audit_row(
+                actor=self.actor,
+                action=f"order.{to.value}",
+                entity_type="order",
+                entity_id=str(order.id),
+                data={"from": current.value, "reason": reason, **data},
+            )
+        )
+        self.events.append(
+            make_event(
+                events.order_subject(to.value),
+                {
+                    "order_id": str(order.id),
+                    "customer_id": str(order.customer_id),
+                    "from": current.value,
+                    "state": to.value,
+                    **data,
+                },
+                source=events.SOURCE,
+                entity_id=str(order.id),
+                correlation_id=str(order.id),
+            )
+        )
+
+    async def write(self, session: AsyncSession) -> None:
+        await session.flush()
+        await post_entries(session, self.entries)
+        await chain.queue_payouts(session, self.payouts)
+        if self.history:
+            await session.execute(insert(OrderTransition), self.history)
+        await record_many(session, self.audits)
+        await emit_many(session, self.events)
+
+
+@dataclass(frozen=True)
+class DepositInstructions:
+    iban: str
+    bic: str
+    account_name: str
+    reference: str
+    amount: Money
+
+
+async def create_order(
+    session: AsyncSession,
+    *,
+    customer_id: uuid.UUID,
+    quote_id: uuid.UUID,
+    source: Money,
+    destination_address: str | None,
+    wallet_factory: str,
+    now: datetime,
+) -> Order:
+    quote = await fx.firm_quote(
+        session, quote_id=quote_id, customer_id=customer_id, source=source, now=now
+    )
+    if destination_address is not None:
+        destination = chain.checksum(destination_address)
+    elif wallet_factory:
+        destination = chain.customer_wallet_address(wallet_factory, customer_id)
+    else:
+        raise NoDefaultWallet()
+    order_id = uuid7()
+    reference = banking.creditor_reference_for_order(order_id)
+    order = Order(
+        id=order_id,
+        customer_id=customer_id,
+        quote_id=quote.id,
+        state=OrderState.AWAITING_FUNDS.value,
+        source_currency=source.currency,
+        source_amount=source.minor,
+        target_currency=quote.target_currency,
+        quoted_target_amount=as_int(quote.target_amount),
+        destination_address=destination,
+        creditor_reference=reference,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(order)
+    await banking.expect_deposit(
+        session,
+        order_id=order_id,
+        customer_id=customer_id,
+        creditor_reference=reference,
+        amount=source,
+    )
+    step = SagaStep(actor=f"user:{customer_id}")
+    step.history.append(
+        {
+            "order_id": order_id,
+            "from_state": None,
+            "to_state": OrderState.AWAITING_FUNDS.value,
+            "reason": "order created",
+        }
+    )
+    step.audits.append(
+        audit_row(
+            actor=step.actor,
+            action="order.created",
+            entity_type="order",
+            entity_id=str(order_id),
+            data={"quote_id": str(quote.id)},
+        )
+    )
+    step.events.append(
+        make_event(
+            events.ORDER_CREATED,
+            {
+                "order_id": str(order_id),
+                "customer_id": str(customer_id),
+                "state": OrderState.AWAITING_FUNDS.value,
+            },
+            source=events.SOURCE,
+            entity_id=str(order_id),
+            correlation_id=str(order_id),
+        )
+    )
+    await step.write(session)
+    return order
+
+
+def instructions_for(
+    order: Order, *, iban: str, bic: str, account_name: str
+) -> DepositInstructions:
+    return DepositInstructions(
+        iban=iban,
+        bic=bic,
+        account_name=account_name,
+        reference=banking.format_creditor_reference(order.creditor_reference),
+        amount=Money(as_int(order.source_amount), order.source_currency),
+    )
+
+
+async def _lock_orders(
+    session: AsyncSession, order_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, Order]:
+    rows = await session.scalars(
+        select(Order).where(Order.id.in_(order_ids)).order_by(Order.id).with_for_update()
+    )
+    return {o.id: o for o in rows}
+
+
+async def on_deposits_matched(
+    session: AsyncSession,
+    matched: Sequence[tuple[uuid.UUID, uuid.UUID, Money, datetime]],
+    *,
+    desk: fx.FxDesk,
+    screener: Screener,
+) -> None:
+    """Funds arrived for these (order id, deposit id, amount, booked at): screen, price, pay."""
+    orders = await _lock_orders(session, [m[0] for m in matched])
+    step = SagaStep(actor="system:orders")
+    for order_id, deposit_id, amount, booked_at in matched:
+        order = orders.get(order_id)
+        if order is None or order.state != OrderState.AWAITING_FUNDS.value:
+            continue  # a replay after the order moved on
+        order.deposit_id = deposit_id
+        step.move(order, OrderState.FUNDS_RECEIVED, deposit_id=str(deposit_id))
+        step.move(order, OrderState.SCREENING)
+        result = await screener.screen(
+            ScreeningSubject(order.id, order.customer_id, amount, order.destination_address)
+        )
+        if result.verdict is Verdict.HOLD:
+            step.move(order, OrderState.MANUAL_REVIEW, reason=result.reason)
+            continue
+        if result.verdict is Verdict.REJECT:
+            step.move(order, OrderState.REJECTED, reason=result.reason)
+            continue
+        pricing, honoured = await fx.price_at_funds(
+            session, desk=desk, quote_id=order.quote_id, received=amount, funds_at=booked_at
+        )
+        _price(step, order, pricing, honoured, screening=result.reason)
+        step.move(order, OrderState.PAYOUT_QUEUED)
+        step.payouts.append(
+            chain.PayoutRequest(order.id, order.destination_address, pricing.target)
+        )
+    await step.write(session)
+
+
+def _price(
+    step: SagaStep, order: Order, pricing: fx.Pricing, honoured: bool, *, screening: str
+) -> None:
+    order.target_amount = pricing.target.minor
+    order.fee_amount = pricing.fee.minor
+    order.rate = pricing.rate
+    order.quote_honoured = honoured
+    src = pricing.source
+    net = src - pricing.fee
+    legs = [debit(customer_account(order.customer_id, src.currency), src)]
+    if pricing.fee.is_positive():
+        legs.append(credit(fees_account(src.currency), pricing.fee))
+    legs += [
+        credit(fx_account(src.currency), net),
+        debit(fx_account(pricing.target.currency), pricing.target),
+        credit(customer_account(order.customer_id, pricing.target.currency), pricing.target),
+    ]
+    step.entries.append(entry("conversion", str(order.id), *legs))
+    step.move(
+        order,
+        OrderState.PRICED,
+        reason="firm quote" if honoured else "priced at funds time",
+        screening=screening,
+        rate=str(pricing.rate),
+        fee=str(pricing.fee),
+        target_amount=str(pricing.target),
+    )
+
+
+async def on_payouts_broadcast(
+    session: AsyncSession, updates: Sequence[tuple[uuid.UUID, str]]
+) -> None:
+    orders = await _lock_orders(session, [u[0] for u in updates])
+    step = SagaStep(actor="system:orders")
+    for order_id, tx_hash in updates:
+        order = orders.get(order_id)
+        if order is not None and order.state == OrderState.PAYOUT_QUEUED.value:
+            step.move(order, OrderState.PAYOUT_BROADCAST, tx_hash=tx_hash)
+    await step.write(session)
+
+
+async def on_payouts_confirmed(
+    session: AsyncSession, updates: Sequence[tuple[uuid.UUID, str, int]]
+) -> None:
+    orders = await _lock_orders(session, [u[0] for u in updates])
+    step = SagaStep(actor="system:orders")
+    for order_id, tx_hash, block in updates:
+        order = orders.get(order_id)
+        if order is None or order.state in (OrderState.COMPLETED.value, OrderState.FAILED.value):
+            continue
+        if order.state == OrderState.PAYOUT_QUEUED.value:  # confirmation overtook broadcast
+            step.move(order, OrderState.PAYOUT_BROADCAST, tx_hash=tx_hash)
+        assert order.target_amount is not None
+        paid = Money(as_int(order.target_amount), order.target_currency)
+        step.entries.append(
+            entry(
+                "payout",
+                str(order.id),
+                debit(customer_account(order.customer_id, paid.currency), paid),
+                credit(chain_account(VAULT_WALLET, paid.currency), paid),
+            )
+        )
+        step.move(order, OrderState.COMPLETED, tx_hash=tx_hash, block_number=block)
+    await step.write(session)
+
+
+async def on_payouts_failed(
+    session: AsyncSession, updates: Sequence[tuple[uuid.UUID, str]]
+) -> None:
+    orders = await _lock_orders(session, [u[0] for u in updates])
+    step = SagaStep(actor="system:orders")
+    for order_id, reason in updates:
+        order = orders.get(order_id)
+        if order is not None and order.state in (
+            OrderState.PAYOUT_QUEUED.value,
+            OrderState.PAYOUT_BROADCAST.value,
+        ):
+            step.move(order, OrderState.FAILED, reason=reason[:300])
+    await step.write(session)
+
+
+async def get_order(
+    session: AsyncSession, *, order_id: uuid.UUID, customer_id: uuid.UUID | None
+) -> Order:
+    """The order; ``customer_id`` restricts it to its owner (another customer's is not found)."""
+    order = await session.get(Order, order_id)
+    if order is None or (customer_id is not None and order.customer_id != customer_id):
+        raise OrderNotFound()
+    return order
+
+
+async def list_orders(
+    session: AsyncSession, *, customer_id: uuid.UUID, limit: int, before: uuid.UUID | None
+) -> list[Order]:
+    query = select(Order).where(Order.customer_id == customer_id)
+    if before is not None:
+        query = query.where(Order.id < before)
+    return list((await session.scalars(query.order_by(Order.id.desc()).limit(limit))).all())
+
+
+async def history_of(session: AsyncSession, order_id: uuid.UUID) -> list[OrderTransition]:
+    rows = await session.scalars(
+        select(OrderTransition)
+        .where(OrderTransition.order_id == order_id)
+        .order_by(OrderTransition.id)
+    )
+    return list(rows.all())

@@ -1,0 +1,62 @@
+"""The orders worker: drives the saga from banking and chain events."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from onramp import banking, chain, fx
+from onramp.core.consumer import Consumer
+from onramp.core.events import CloudEvent
+from onramp.core.money import Money
+from onramp.orders import service
+from onramp.orders.screening import Screener
+
+
+def orders_consumer(*, desk: fx.FxDesk, screener: Screener) -> Consumer:
+    async def handle(session: AsyncSession, batch: Sequence[CloudEvent]) -> None:
+        # Keep the events' order across kinds: a batch may hold an order's deposit and payout.
+        matched: list[tuple[uuid.UUID, uuid.UUID, Money, datetime]] = []
+        broadcast: list[tuple[uuid.UUID, str]] = []
+        confirmed: list[tuple[uuid.UUID, str, int]] = []
+        failed: list[tuple[uuid.UUID, str]] = []
+        for e in batch:
+            d = e.data
+            if e.type == banking.DEPOSIT_MATCHED:
+                amount = Money.parse(d["amount"], d["currency"])
+                matched.append(
+                    (
+                        uuid.UUID(d["order_id"]),
+                        uuid.UUID(d["deposit_id"]),
+                        amount,
+                        datetime.fromisoformat(d["booked_at"]),
+                    )
+                )
+            elif e.type == chain.PAYOUT_BROADCAST:
+                broadcast.append((uuid.UUID(d["order_id"]), d["tx_hash"]))
+            elif e.type == chain.PAYOUT_CONFIRMED:
+                confirmed.append((uuid.UUID(d["order_id"]), d["tx_hash"], int(d["block_number"])))
+            elif e.type == chain.PAYOUT_FAILED:
+                failed.append((uuid.UUID(d["order_id"]), d["reason"]))
+        if matched:
+            await service.on_deposits_matched(session, matched, desk=desk, screener=screener)
+        if broadcast:
+            await service.on_payouts_broadcast(session, broadcast)
+        if confirmed:
+            await service.on_payouts_confirmed(session, confirmed)
+        if failed:
+            await service.on_payouts_failed(session, failed)
+
+    return Consumer(
+        name="orders",
+        subjects=(
+            banking.DEPOSIT_MATCHED,
+            chain.PAYOUT_BROADCAST,
+            chain.PAYOUT_CONFIRMED,
+            chain.PAYOUT_FAILED,
+        ),
+        handle=handle,
+    )

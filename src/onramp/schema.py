@@ -1,0 +1,26 @@
+"""Every table of every domain, imported so that ``Base.metadata`` is complete (for Alembic)."""
+
+from onramp.banking import models as banking_models
+from onramp.chain import models as chain_models
+from onramp.core import audit, idempotency, inbox, outbox
+from onramp.core.db import Base
+from onramp.fx import models as fx_models
+from onramp.identity import models as identity_models
+from onramp.ledger import models as ledger_models
+from onramp.orders import models as orders_models
+
+metadata = Base.metadata
+
+__all__ = [
+    "audit",
+    "banking_models",
+    "chain_models",
+    "fx_models",
+    "idempotency",
+    "identity_models",
+    "inbox",
+    "ledger_models",
+    "metadata",
+    "orders_models",
+    "outbox",
+]

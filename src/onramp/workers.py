@@ -1,0 +1,91 @@
+"""Every worker process, built from settings: ``onramp worker <name>``."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from onramp.banking.worker import deposits_consumer
+from onramp.chain.client import ChainClient
+from onramp.chain.confirmations import ConfirmationWatcher
+from onramp.chain.worker import run_confirmations, run_payout_sender, sender_from
+from onramp.core.bus import EventBus, connect_bus
+from onramp.core.consumer import Consumer, run_consumer
+from onramp.core.db import create_engine, session_factory
+from onramp.core.logging import configure_logging, get_logger
+from onramp.core.relay import run_relay
+from onramp.core.settings import Settings
+from onramp.fx.service import FxDesk
+from onramp.orders.screening import ScreeningNotConfigured
+from onramp.orders.worker import orders_consumer
+
+log = get_logger(__name__)
+
+WORKERS = ("relay", "deposits", "orders", "payouts", "confirmations")
+
+
+def consumer_for(name: str, settings: Settings) -> Consumer:
+    if name == "deposits":
+        return deposits_consumer
+    if name == "orders":
+        return orders_consumer(
+            desk=FxDesk.from_settings(settings.fx), screener=ScreeningNotConfigured()
+        )
+    raise ValueError(f"no consumer named {name!r}")
+
+
+async def _run(
+    name: str,
+    settings: Settings,
+    *,
+    engine: AsyncEngine,
+    sessions: async_sessionmaker[AsyncSession],
+    stop: asyncio.Event,
+) -> None:
+    chain = settings.chain
+    if name == "payouts":
+        client = ChainClient(chain.rpc_url)
+        sender = sender_from(
+            sessions=sessions,
+            client=client,
+            signer_key=chain.payout_private_key.get_secret_value(),
+            vault=chain.vault_address,
+            chain_id=chain.chain_id,
+            batch_size=chain.payout_batch_size,
+        )
+        await run_payout_sender(sender, engine=engine, stop=stop, idle=chain.poll_interval_seconds)
+        return
+    if name == "confirmations":
+        watcher = ConfirmationWatcher(
+            sessions=sessions,
+            client=ChainClient(chain.rpc_url),
+            vault=chain.vault_address,
+            confirmations=chain.confirmations,
+        )
+        await run_confirmations(watcher, stop=stop, idle=chain.poll_interval_seconds)
+        return
+    bus: EventBus = await connect_bus(settings.nats.url, stream=settings.nats.stream)
+    try:
+        if name == "relay":
+            await run_relay(sessions, bus, stop=stop)
+        else:
+            await run_consumer(consumer_for(name, settings), bus=bus, sessions=sessions, stop=stop)
+    finally:
+        await bus.close()
+
+
+async def run_worker(name: str, settings: Settings) -> None:
+    if name not in WORKERS:
+        raise ValueError(f"unknown worker {name!r}; choose one of {', '.join(WORKERS)}")
+    configure_logging(level=settings.log_level, process=f"worker:{name}")
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    engine = create_engine(settings.database.url, pool_size=4, max_overflow=4)
+    try:
+        await _run(name, settings, engine=engine, sessions=session_factory(engine), stop=stop)
+    finally:
+        await engine.dispose()

@@ -1,0 +1,74 @@
+"""Shared fixtures: one embedded stack per test session (fresh database, NATS and chain).
+
+``infra`` starts PostgreSQL (migrated), NATS and anvil with the contracts deployed, exactly as
+``onramp dev`` does; ``stack`` adds the bank sandbox, the API and every worker as processes.
+Integration tests commit real units of work; after each one the trial balance must be zero.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from onramp.core.db import create_engine, session_factory, unit_of_work
+from onramp.devstack.stack import Stack, start_applications, start_infrastructure
+from onramp.ledger import trial_balance
+
+
+@pytest.fixture(scope="session")
+def infra(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    stack = start_infrastructure(tmp_path_factory.mktemp("onramp-stack"))
+    try:
+        yield stack
+    finally:
+        stack.stop()
+
+
+@pytest.fixture(scope="session")
+def stack(infra: Stack) -> Stack:
+    """The whole system running as processes (started once, on first use)."""
+    if not infra.apps:
+        start_applications(infra)
+    return infra
+
+
+@pytest.fixture(scope="session")
+async def engine(infra: Stack) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(infra.settings.database.url, pool_size=5, max_overflow=5)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return session_factory(engine)
+
+
+@pytest.fixture
+async def session(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    """A unit of work that is committed when the test passes."""
+    async with unit_of_work(sessions) as s:
+        yield s
+
+
+@pytest.fixture(autouse=True)
+async def _trial_balance_stays_zero(request: pytest.FixtureRequest) -> AsyncIterator[None]:
+    yield
+    if "infra" not in request.fixturenames:
+        return
+    sessions: async_sessionmaker[AsyncSession] = request.getfixturevalue("sessions")
+    async with unit_of_work(sessions) as s:
+        tb = await trial_balance(s)
+    assert tb.balanced, f"trial balance off after {request.node.nodeid}: {tb}"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "infra" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.integration)
+
+
+os.environ.setdefault("ONRAMP_LOG_LEVEL", "WARNING")
