@@ -7,10 +7,12 @@ Integration tests commit real units of work; after each one the trial balance mu
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import tempfile
 from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -18,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from onramp.core.db import create_engine, session_factory, unit_of_work
 from onramp.devstack.stack import Stack, start_applications, start_infrastructure
-from onramp.ledger import trial_balance
+from onramp.ledger import TrialBalance, trial_balance
 
 
 @pytest.fixture(scope="session")
@@ -61,15 +63,26 @@ async def session(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[A
         yield s
 
 
+async def _trial_balance(database_url: str) -> TrialBalance:
+    engine = create_engine(database_url, pool_size=1, max_overflow=0)
+    try:
+        async with unit_of_work(session_factory(engine)) as s:
+            return await trial_balance(s)
+    finally:
+        await engine.dispose()
+
+
 @pytest.fixture(autouse=True)
-async def _trial_balance_stays_zero(request: pytest.FixtureRequest) -> AsyncIterator[None]:
+def _trial_balance_stays_zero(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After every integration test the books balance: zero per currency, no drift."""
     if "infra" not in request.fixturenames:
         yield
         return
-    sessions: async_sessionmaker[AsyncSession] = request.getfixturevalue("sessions")
+    infra: Stack = request.getfixturevalue("infra")
     yield
-    async with unit_of_work(sessions) as s:
-        tb = await trial_balance(s)
+    # Its own loop in its own thread: the test's loop may still be running.
+    with ThreadPoolExecutor(1) as pool:
+        tb = pool.submit(asyncio.run, _trial_balance(infra.settings.database.url)).result()
     assert tb.balanced, f"trial balance off after {request.node.nodeid}: {tb}"
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from eth_utils.address import is_address, to_checksum_address
+from eth_utils.address import is_address, is_checksum_address, to_checksum_address
 from eth_utils.crypto import keccak
 
 from onramp.chain.artifacts import load_artifact
@@ -12,11 +12,17 @@ from onramp.chain.errors import InvalidAddress
 
 
 def checksum(address: str) -> str:
-    if not isinstance(address, str) or not is_address(address):
-        raise InvalidAddress(f"{address!r} is not a 20-byte hex address")
-    if address.lower() == "0x" + "00" * 20:
+    """The EIP-55 form of a ``0x`` address. Mixed case must already be a valid checksum: a
+    mistyped character in a checksummed address is caught here, not paid out to."""
+    if not isinstance(address, str) or not address.startswith("0x") or not is_address(address):
+        raise InvalidAddress(f"{address!r} is not a 0x-prefixed 20-byte hex address")
+    body = address[2:]
+    if body != body.lower() and body != body.upper() and not is_checksum_address(address):
+        raise InvalidAddress(f"{address!r} has a wrong EIP-55 checksum")
+    result = to_checksum_address(address)
+    if int(result, 16) == 0:
         raise InvalidAddress("the zero address cannot receive payouts")
-    return to_checksum_address(address)
+    return result
 
 
 def order_id_bytes32(order_id: uuid.UUID) -> bytes:

@@ -15,7 +15,7 @@ from onramp.core.money import currency as lookup_currency
 from onramp.ledger.errors import InvalidAccountCode
 from onramp.ledger.models import AccountKind
 
-_SEGMENT = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,99}$")
+_SEGMENT = re.compile(r"[a-z0-9][a-z0-9_.-]{0,99}")
 _KIND_BY_PREFIX = {
     "bank": (AccountKind.ASSET, 3),
     "chain": (AccountKind.ASSET, 3),
@@ -33,7 +33,7 @@ def parse_account_code(code: str) -> tuple[AccountKind, str]:
     if prefix not in _KIND_BY_PREFIX:
         raise InvalidAccountCode(f"unknown account class in {code!r}")
     kind, length = _KIND_BY_PREFIX[prefix]
-    if len(parts) != length or not all(_SEGMENT.match(p) for p in parts[1:-1]):
+    if len(parts) != length or not all(_SEGMENT.fullmatch(p) for p in parts[1:-1]):
         raise InvalidAccountCode(f"malformed account code {code!r}")
     currency = parts[-1]
     lookup_currency(currency)

@@ -119,3 +119,33 @@ async def test_concurrent_posting_to_hot_accounts(
         tb = await trial_balance(session)
         assert tb.drifted == []
         assert tb.balanced
+
+
+async def test_concurrent_replays_of_the_same_entries_write_them_once(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    run = uuid7().hex
+    customers = [uuid7() for _ in range(3)]
+    rng = random.Random(7)
+    drafts = [
+        deposit_with_fee(run, rng.choice(customers), rng.randint(100, 10_000), rng)
+        for _ in range(10)
+    ]
+
+    async def replay(seed: int) -> int:
+        mine = list(drafts)
+        random.Random(seed).shuffle(mine)
+        async with unit_of_work(sessions) as session:
+            return len(await post_entries(session, mine))
+
+    written = await asyncio.gather(*(replay(i) for i in range(TASKS)))
+
+    assert sum(written) == len(drafts)
+    expected: dict[str, int] = defaultdict(int)
+    for draft in drafts:
+        for leg in draft.legs:
+            expected[leg.account] += leg.amount.minor
+    async with unit_of_work(sessions) as session:
+        for customer in customers:
+            code = customer_account(customer, "EUR")
+            assert (await balance_of(session, code)).minor == expected[code]

@@ -223,11 +223,6 @@ def test_unknown_currency_in_account_code(code: str) -> None:
         parse_account_code(code)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="accounts._SEGMENT ends in '$', which also matches before a trailing newline, "
-    "so a segment like 'sandbox\\n' is accepted; use fullmatch or \\Z",
-)
 def test_segment_with_trailing_newline_is_rejected() -> None:
     with pytest.raises(InvalidAccountCode):
         parse_account_code("bank:sandbox\n:EUR")

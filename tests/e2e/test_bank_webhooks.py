@@ -1,0 +1,149 @@
+"""Bank webhooks: signed, stored once, matched by reference, never silently dropped."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+
+import httpx
+import orjson
+from sqlalchemy import func, select, text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from onramp.banking.creditor_reference import format_creditor_reference, make_creditor_reference
+from onramp.banking.models import BankNotification, Deposit
+from onramp.devstack.bank_sandbox import sign_payload
+from onramp.devstack.stack import Stack
+from tests.e2e.conftest import Customer, pay, wait_delivered
+
+
+async def _deposits_for(session: AsyncSession, reference_text: str) -> list[Deposit]:
+    rows = await session.scalars(select(Deposit).where(Deposit.reference_text == reference_text))
+    return list(rows.all())
+
+
+async def _suspense(session: AsyncSession) -> int:
+    value = await session.scalar(
+        text("SELECT balance FROM ledger_accounts WHERE code = 'suspense:EUR'")
+    )
+    return int(value or 0)
+
+
+async def test_redelivered_webhook_books_one_deposit_and_one_payout(
+    customer: Customer, bank: httpx.AsyncClient, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    order = await customer.order(await customer.quote("150.00"))
+    transfer = await pay(bank, order)
+    await customer.wait_for(order["id"], "completed")
+    redelivered = await bank.post(f"/transfers/{transfer['id']}/redeliver")
+    assert redelivered.status_code == 202
+    await wait_delivered(bank, transfer["id"], count=2)
+    async with sessions() as session:
+        deposits = await _deposits_for(session, order["deposit_instructions"]["reference"])
+    assert len(deposits) == 1
+    final = await customer.get_order(order["id"])
+    assert final["state"] == "completed"
+    assert [h["to_state"] for h in final["history"]].count("completed") == 1
+
+
+async def test_bad_signature_is_refused_and_nothing_is_stored(
+    stack: Stack, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    body = orjson.dumps(
+        {
+            "id": "evt_" + uuid.uuid4().hex,
+            "type": "credit_transfer.booked",
+            "created_at": "2026-01-01T00:00:00Z",
+            "data": {
+                "entry_id": "forged-" + uuid.uuid4().hex,
+                "amount": "5000.00",
+                "currency": "EUR",
+                "reference": "RF18539007547034",
+                "sender_name": "Mallory",
+                "sender_iban": "GB33BUKB20201555555555",
+                "account_iban": stack.settings.banking.treasury_iban,
+                "booked_at": "2026-01-01T00:00:00Z",
+            },
+        }
+    )
+    async with sessions() as session:
+        before = await session.scalar(select(func.count()).select_from(BankNotification))
+    now = int(time.time())
+    cases = {
+        "wrong secret": sign_payload(b"not-the-secret", now, body),
+        "stale": sign_payload(
+            stack.settings.banking.webhook_secret.get_secret_value().encode(), now - 3600, body
+        ),
+        "garbage": "t=abc,v1=zz",
+    }
+    async with httpx.AsyncClient(base_url=stack.api_url) as client:
+        for name, signature in cases.items():
+            r = await client.post(
+                "/v1/webhooks/bank/sandbox",
+                content=body,
+                headers={"Sandbank-Signature": signature, "Content-Type": "application/json"},
+            )
+            assert r.status_code == 401, name
+            assert r.json()["code"] == "webhook_signature_invalid"
+        missing = await client.post("/v1/webhooks/bank/sandbox", content=body)
+        assert missing.status_code == 401
+        unknown = await client.post("/v1/webhooks/bank/no-such-bank", content=body)
+        assert unknown.status_code == 404
+        assert unknown.json()["code"] == "unknown_bank"
+    async with sessions() as session:
+        after = await session.scalar(select(func.count()).select_from(BankNotification))
+        forged = await session.scalar(
+            select(func.count()).select_from(Deposit).where(Deposit.sender_name == "Mallory")
+        )
+    assert after == before
+    assert forged == 0
+
+
+async def test_unknown_reference_goes_to_suspense_and_stays_visible(
+    stack: Stack, bank: httpx.AsyncClient, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    reference = format_creditor_reference(make_creditor_reference(uuid.uuid4().hex[:12].upper()))
+    async with sessions() as session:
+        suspense_before = await _suspense(session)
+    transfer = await bank.post(
+        "/transfers",
+        json={
+            "amount": "77.00",
+            "currency": "EUR",
+            "reference": reference,
+            "sender_name": "Stranger",
+            "sender_iban": "GB33BUKB20201555555555",
+        },
+    )
+    assert transfer.status_code == 202
+    deadline = time.monotonic() + 15
+    while True:
+        async with sessions() as session:
+            deposits = await _deposits_for(session, reference)
+            if deposits and deposits[0].status != "received":
+                suspense_after = await _suspense(session)
+                break
+        assert time.monotonic() < deadline, "deposit not processed"
+        await asyncio.sleep(0.05)
+    assert deposits[0].status == "unmatched"
+    assert deposits[0].unmatched_reason == "unknown_reference"
+    assert suspense_after - suspense_before == -7700  # credited: liabilities are negative
+
+
+async def test_short_payment_leaves_the_order_waiting_and_the_money_in_suspense(
+    customer: Customer, bank: httpx.AsyncClient, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    order = await customer.order(await customer.quote("500.00"))
+    transfer = await pay(bank, order, amount="499.99")
+    await wait_delivered(bank, transfer["id"])
+    deadline = time.monotonic() + 15
+    while True:
+        async with sessions() as session:
+            deposits = await _deposits_for(session, order["deposit_instructions"]["reference"])
+        if deposits and deposits[0].status != "received":
+            break
+        assert time.monotonic() < deadline
+        await asyncio.sleep(0.05)
+    assert deposits[0].unmatched_reason == "amount_mismatch"
+    assert (await customer.get_order(order["id"]))["state"] == "awaiting_funds"

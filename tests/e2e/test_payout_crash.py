@@ -1,0 +1,122 @@
+"""A payout worker killed between storing its signed transaction and broadcasting it: after a
+restart exactly one on-chain payout exists and the order completes."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+import httpx
+from eth_utils.crypto import keccak
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from web3 import Web3
+
+from onramp.chain.addresses import order_id_bytes32
+from onramp.chain.artifacts import load_artifact
+from onramp.chain.models import ChainTransaction, Payout
+from onramp.core.faults import CRASH_ENV
+from onramp.devstack.stack import Stack
+from tests.e2e.conftest import Customer, pay
+
+PAYOUT_TOPIC = "0x" + keccak(text="Payout(bytes32,address,uint256)").hex()
+
+
+def _payout_logs(stack: Stack, order_id: str) -> list[object]:
+    w3 = Web3(Web3.HTTPProvider(stack.anvil.url))
+    return list(
+        w3.eth.get_logs(
+            {
+                "address": Web3.to_checksum_address(stack.deployment.vault),
+                "fromBlock": 0,
+                "toBlock": "latest",
+                "topics": [PAYOUT_TOPIC, "0x" + order_id_bytes32(uuid.UUID(order_id)).hex()],
+            }
+        )
+    )
+
+
+def _vault_paid(stack: Stack, order_id: str) -> bool:
+    w3 = Web3(Web3.HTTPProvider(stack.anvil.url))
+    vault = w3.eth.contract(
+        address=Web3.to_checksum_address(stack.deployment.vault),
+        abi=load_artifact("TreasuryVault").abi,
+    )
+    return bool(vault.functions.isPaid(order_id_bytes32(uuid.UUID(order_id))).call())
+
+
+async def _stored(
+    sessions: async_sessionmaker[AsyncSession], order_id: str
+) -> tuple[str, str | None]:
+    async with sessions() as session:
+        row = (
+            await session.execute(
+                select(Payout.status, ChainTransaction.status)
+                .outerjoin(ChainTransaction, ChainTransaction.id == Payout.tx_id)
+                .where(Payout.order_id == uuid.UUID(order_id))
+            )
+        ).first()
+    assert row is not None
+    return row[0], row[1]
+
+
+async def test_killed_after_signing_pays_exactly_once(
+    stack: Stack,
+    customer: Customer,
+    bank: httpx.AsyncClient,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    stack.apps["worker-payouts"].stop()
+    crashing = stack.spawn_worker("payouts", {CRASH_ENV: "payout.after_sign"})
+    try:
+        order = await customer.order(await customer.quote("640.00"))
+        await pay(bank, order)
+        deadline = time.monotonic() + 30
+        while crashing.alive():
+            assert time.monotonic() < deadline, "the payout worker never reached its crash point"
+            time.sleep(0.05)
+        assert crashing.popen.returncode == -9  # SIGKILL: no cleanup ran
+
+        # The signed transaction was stored before the crash, but never reached the chain.
+        assert await _stored(sessions, order["id"]) == ("signed", "signed")
+        assert not _vault_paid(stack, order["id"])
+        assert (await customer.get_order(order["id"]))["state"] == "payout_queued"
+    finally:
+        restarted = stack.spawn_worker("payouts")
+    assert restarted.alive()
+
+    done = await customer.wait_for(order["id"], "completed")
+    assert await _stored(sessions, order["id"]) == ("confirmed", "confirmed")
+    assert _vault_paid(stack, order["id"])
+    logs = _payout_logs(stack, order["id"])
+    assert len(logs) == 1
+    assert "0x" + bytes(logs[0]["transactionHash"]).hex() == done["payout"]["tx_hash"]  # type: ignore[index]
+
+
+async def test_the_vault_refuses_a_second_payout_of_the_same_order(
+    stack: Stack, customer: Customer, bank: httpx.AsyncClient
+) -> None:
+    order = await customer.order(await customer.quote("90.00"))
+    await pay(bank, order)
+    done = await customer.wait_for(order["id"], "completed")
+    w3 = Web3(Web3.HTTPProvider(stack.anvil.url))
+    vault = w3.eth.contract(
+        address=Web3.to_checksum_address(stack.deployment.vault),
+        abi=load_artifact("TreasuryVault").abi,
+    )
+    payout_key = stack.settings.chain.payout_private_key.get_secret_value()
+    signer = w3.eth.account.from_key(payout_key).address
+    again = vault.functions.payout(
+        order_id_bytes32(uuid.UUID(order["id"])), done["payout"]["to"], 1
+    )
+    try:
+        again.call({"from": signer})
+    except Exception as exc:  # noqa: BLE001 - asserting on the revert reason below
+        reverted = exc
+    else:
+        raise AssertionError("a second payout of the same order was accepted")
+    selector = "0x" + keccak(text="PayoutAlreadyMade(bytes32)")[:4].hex()
+    assert selector in repr(getattr(reverted, "data", reverted)) or "PayoutAlreadyMade" in repr(
+        reverted
+    )
+    assert len(_payout_logs(stack, order["id"])) == 1

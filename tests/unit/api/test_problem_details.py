@@ -1,0 +1,169 @@
+"""Every error leaves the API as RFC 9457 problem+json, with the status mapped in one place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from pydantic import BaseModel
+
+from onramp.api.errors import PROBLEM_BASE, PROBLEM_JSON, install_error_handlers
+from onramp.core.errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    InvariantViolated,
+    NotFound,
+    OnrampError,
+    Unauthenticated,
+    Unavailable,
+)
+from onramp.core.idempotency import IdempotencyKeyRequired, IdempotencyKeyReused
+
+SECRET_DETAIL = "balance row 42 is off by 17 minor units"
+FIELDS = {"type", "title", "status", "detail", "instance", "code"}
+
+
+class OrderBody(BaseModel):
+    amount: str
+    count: int
+
+
+ERRORS: dict[str, OnrampError] = {
+    "invalid": InvalidInput("amount must be positive"),
+    "not-found": NotFound("no such order"),
+    "conflict": Conflict("order already paid"),
+    "unauthenticated": Unauthenticated("token expired"),
+    "forbidden": Forbidden("admins only"),
+    "unavailable": Unavailable("the node is down"),
+    "invariant": InvariantViolated(SECRET_DETAIL),
+    "key-required": IdempotencyKeyRequired(),
+    "key-reused": IdempotencyKeyReused(),
+}
+
+
+def make_app() -> FastAPI:
+    app = FastAPI()
+    install_error_handlers(app)
+
+    @app.get("/raise/{name}")
+    async def raise_error(name: str) -> dict[str, str]:
+        raise ERRORS[name]
+
+    @app.get("/boom")
+    async def boom() -> dict[str, str]:
+        raise RuntimeError(SECRET_DETAIL)
+
+    @app.post("/orders")
+    async def create(body: OrderBody) -> dict[str, str]:
+        return {"amount": body.amount}
+
+    return app
+
+
+@pytest.fixture(scope="module")
+def client() -> TestClient:
+    return TestClient(make_app(), raise_server_exceptions=False)
+
+
+def problem_of(response: Any, status: int, code: str) -> dict[str, Any]:
+    assert response.status_code == status
+    assert response.headers["content-type"] == PROBLEM_JSON
+    body: dict[str, Any] = response.json()
+    assert set(body) >= FIELDS
+    assert body["status"] == status
+    assert body["code"] == code
+    assert body["type"] == PROBLEM_BASE + code.replace("_", "-")
+    assert body["instance"] == response.request.url.path
+    assert all(isinstance(body[f], str) for f in FIELDS - {"status"})
+    return body
+
+
+@pytest.mark.parametrize(
+    ("name", "status", "code"),
+    [
+        ("invalid", 422, "invalid_input"),
+        ("not-found", 404, "not_found"),
+        ("conflict", 409, "conflict"),
+        ("unauthenticated", 401, "unauthenticated"),
+        ("forbidden", 403, "forbidden"),
+        ("unavailable", 503, "unavailable"),
+        ("key-required", 400, "idempotency_key_required"),
+        ("key-reused", 409, "idempotency_key_reused"),
+    ],
+)
+def test_domain_errors_map_to_status(client: TestClient, name: str, status: int, code: str) -> None:
+    response = client.get(f"/raise/{name}")
+    body = problem_of(response, status, code)
+    error = ERRORS[name]
+    assert body["title"] == error.title
+    # 5xx details stay in the log: the caller only sees the title
+    assert body["detail"] == (error.detail if status < 500 else error.title)
+
+
+def test_unauthenticated_carries_www_authenticate(client: TestClient) -> None:
+    response = client.get("/raise/unauthenticated")
+    problem_of(response, 401, "unauthenticated")
+    assert response.headers["www-authenticate"] == "Bearer"
+
+
+@pytest.mark.parametrize("name", ["invalid", "not-found", "conflict", "forbidden", "key-required"])
+def test_only_401_has_www_authenticate(client: TestClient, name: str) -> None:
+    assert "www-authenticate" not in client.get(f"/raise/{name}").headers
+
+
+def test_invariant_violation_does_not_leak_detail(client: TestClient) -> None:
+    response = client.get("/raise/invariant")
+    body = problem_of(response, 500, "invariant_violated")
+    assert body["detail"] == InvariantViolated.title
+    assert SECRET_DETAIL not in response.text
+
+
+def test_body_validation_failure(client: TestClient) -> None:
+    response = client.post("/orders", json={"amount": 5, "count": "many"})
+    body = problem_of(response, 422, "request_invalid")
+    errors = body["errors"]
+    assert isinstance(errors, list)
+    assert len(errors) == 2
+    assert {tuple(e["location"]) for e in errors} == {("body", "amount"), ("body", "count")}
+    assert all(set(e) == {"location", "message", "type"} for e in errors)
+    assert "body.amount" in body["detail"]
+    assert "body.count" in body["detail"]
+
+
+def test_missing_body(client: TestClient) -> None:
+    body = problem_of(client.post("/orders"), 422, "request_invalid")
+    assert body["errors"]
+
+
+def test_malformed_json_body(client: TestClient) -> None:
+    response = client.post(
+        "/orders", content=b"{not json", headers={"content-type": "application/json"}
+    )
+    problem_of(response, 422, "request_invalid")
+
+
+def test_valid_body_is_not_a_problem(client: TestClient) -> None:
+    response = client.post("/orders", json={"amount": "5.00", "count": 1})
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/json"
+    assert response.json() == {"amount": "5.00"}
+
+
+def test_unknown_route(client: TestClient) -> None:
+    problem_of(client.get("/no/such/route"), 404, "route_not_found")
+
+
+def test_wrong_method(client: TestClient) -> None:
+    problem_of(client.delete("/orders"), 405, "method_not_allowed")
+
+
+def test_unexpected_exception_is_internal_error(client: TestClient) -> None:
+    response = client.get("/boom")
+    body = problem_of(response, 500, "internal_error")
+    assert body["title"] == "Internal error"
+    assert body["detail"] == "Internal error"
+    assert SECRET_DETAIL not in response.text
+    assert "RuntimeError" not in response.text
