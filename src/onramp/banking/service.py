@@ -199,9 +199,10 @@ async def match_deposits(session: AsyncSession, *, deposit_ids: Sequence[uuid.UU
                     entity_id=str(deposit.id),
                 )
             )
-        drafts.append(
-            entry("deposit", str(deposit.id), debit(bank, amount), credit(liability, amount))
-        )
+        if amount.is_positive():
+            drafts.append(
+                entry("deposit", str(deposit.id), debit(bank, amount), credit(liability, amount))
+            )
         audits.append(
             audit_row(
                 actor="system:deposits",
@@ -222,6 +223,8 @@ async def match_deposits(session: AsyncSession, *, deposit_ids: Sequence[uuid.UU
 
 def _mismatch(expected: DepositExpectation | None, amount: Money) -> str | None:
     """Why a deposit cannot be matched, or None when it can."""
+    if not amount.is_positive():
+        return "amount_not_positive"  # recorded and visible; nothing to book
     if expected is None:
         return "unknown_reference"
     if expected.status != ExpectationStatus.OPEN.value:

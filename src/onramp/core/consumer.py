@@ -40,11 +40,12 @@ class Consumer:
 async def _apply(
     sessions: async_sessionmaker[AsyncSession], consumer: Consumer, events: Sequence[CloudEvent]
 ) -> None:
+    unique = list({e.id: e for e in events}.values())  # one fetch may hold a redelivery too
     async with unit_of_work(sessions) as session:
         fresh = await claim_events(
-            session, consumer=consumer.name, event_ids=[e.id for e in events]
+            session, consumer=consumer.name, event_ids=[e.id for e in unique]
         )
-        todo = [e for e in events if e.id in fresh]
+        todo = [e for e in unique if e.id in fresh]
         if todo:
             await consumer.handle(session, todo)
 

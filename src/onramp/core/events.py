@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import datetime
 from typing import Any
@@ -12,8 +13,16 @@ from pydantic import BaseModel, ConfigDict, Field
 SPEC_VERSION = "1.0"
 
 
+# What the ONRAMP stream captures: an event on any other subject could never be published.
+SUBJECT_PATTERN = re.compile(r"onramp\.[a-z][a-z0-9_]*\.[a-z0-9_.]+\.v[0-9]+")
+
+
 def subject_for(domain: str, name: str, version: int = 1) -> str:
     return f"onramp.{domain}.{name}.v{version}"
+
+
+def is_event_subject(subject: str) -> bool:
+    return SUBJECT_PATTERN.fullmatch(subject) is not None
 
 
 class CloudEvent(BaseModel):

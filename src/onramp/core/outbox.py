@@ -19,7 +19,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from onramp.core.clock import utcnow
 from onramp.core.db import Base
-from onramp.core.events import CloudEvent
+from onramp.core.errors import InvariantViolated
+from onramp.core.events import CloudEvent, is_event_subject
 from onramp.core.ids import uuid7
 
 
@@ -45,6 +46,9 @@ def make_event(
     entity_id: str | None = None,
     correlation_id: str | None = None,
 ) -> CloudEvent:
+    if not is_event_subject(subject):
+        # Refused here, before it is written: one unpublishable row would stall the relay.
+        raise InvariantViolated(f"{subject!r} is not an onramp.<domain>.<event>.v<N> subject")
     return CloudEvent(
         id=uuid7(),
         source=source,

@@ -144,14 +144,6 @@ async def test_redelivered_event_is_applied_once(
     assert claimed == {fresh}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "src bug: core.consumer._apply keeps every copy of an event id claimed in the batch "
-        "(todo = [e for e in events if e.id in fresh]), so two deliveries of one event in the "
-        "same fetch reach the handler twice"
-    ),
-)
 async def test_same_event_twice_in_one_batch_is_applied_once(
     sessions: async_sessionmaker[AsyncSession], harness: Harness
 ) -> None:

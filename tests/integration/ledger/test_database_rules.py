@@ -160,6 +160,18 @@ async def test_zero_amount_posting_is_refused(engine: AsyncEngine) -> None:
         assert constraint(refused.value) == "ck_postings_amount_nonzero"
 
 
+async def test_currency_of_an_account_with_postings_cannot_change(engine: AsyncEngine) -> None:
+    async with rolled_back(engine) as conn:
+        a, b = await new_account(conn), await new_account(conn)
+        await insert_postings(conn, await new_entry(conn), [(a, "EUR", 100), (b, "EUR", -100)])
+        with pytest.raises(DBAPIError) as refused:
+            await conn.execute(
+                text("UPDATE ledger_accounts SET currency = 'USD' WHERE id = :id"), {"id": a}
+            )
+        assert sqlstate(refused.value) == FOREIGN_KEY_VIOLATION
+        assert constraint(refused.value) == "fk_postings_account_currency"
+
+
 async def _seed_rows(conn: AsyncConnection) -> dict[str, str]:
     """One row of each append-only table, written in this transaction; a WHERE for each."""
     a, b = await new_account(conn), await new_account(conn)

@@ -116,3 +116,14 @@ def test_make_event_ids_are_unique_and_data_is_copied() -> None:
     assert all(e.data == {"n": 1} for e in events)
     assert events[0].subject is None
     assert events[0].correlationid is None
+
+
+@pytest.mark.parametrize(
+    "subject", ["nostream.x", "onramp.banking", "onramp.Banking.x.v1", "onramp.banking.x", ""]
+)
+def test_make_event_refuses_subjects_the_stream_cannot_carry(subject: str) -> None:
+    from onramp.core.errors import InvariantViolated
+    from onramp.core.outbox import make_event
+
+    with pytest.raises(InvariantViolated):
+        make_event(subject, {}, source="onramp/test")
