@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from onramp.core.db import create_engine, session_factory, unit_of_work
 from onramp.devstack.stack import Stack, start_applications, start_infrastructure
-from onramp.ledger import TrialBalance, trial_balance
+from onramp.ledger import trial_balance_of_database
 
 
 @pytest.fixture(scope="session")
@@ -63,15 +63,6 @@ async def session(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[A
         yield s
 
 
-async def _trial_balance(database_url: str) -> TrialBalance:
-    engine = create_engine(database_url, pool_size=1, max_overflow=0)
-    try:
-        async with unit_of_work(session_factory(engine)) as s:
-            return await trial_balance(s)
-    finally:
-        await engine.dispose()
-
-
 @pytest.fixture(autouse=True)
 def _trial_balance_stays_zero(request: pytest.FixtureRequest) -> Iterator[None]:
     """After every integration test the books balance: zero per currency, no drift."""
@@ -82,7 +73,9 @@ def _trial_balance_stays_zero(request: pytest.FixtureRequest) -> Iterator[None]:
     yield
     # Its own loop in its own thread: the test's loop may still be running.
     with ThreadPoolExecutor(1) as pool:
-        tb = pool.submit(asyncio.run, _trial_balance(infra.settings.database.url)).result()
+        tb = pool.submit(
+            asyncio.run, trial_balance_of_database(infra.settings.database.url)
+        ).result()
     assert tb.balanced, f"trial balance off after {request.node.nodeid}: {tb}"
 
 

@@ -117,18 +117,9 @@ def migrate() -> None:
 @ledger_app.command("trial-balance")
 def ledger_trial_balance() -> None:
     """Print every account's balance and the totals per currency."""
-    from onramp.core.db import create_engine, session_factory, unit_of_work
-    from onramp.ledger import TrialBalance, trial_balance
+    from onramp.ledger import trial_balance_of_database
 
-    async def load() -> TrialBalance:
-        engine = create_engine(_settings().database.url, pool_size=1, max_overflow=0)
-        try:
-            async with unit_of_work(session_factory(engine)) as session:
-                return await trial_balance(session)
-        finally:
-            await engine.dispose()
-
-    tb = asyncio.run(load())
+    tb = asyncio.run(trial_balance_of_database(_settings().database.url))
     for account in tb.accounts:
         print(f"{account.code:<60} {account.balance!s:>22} {account.balance.currency}")
     for t in tb.totals:

@@ -12,10 +12,9 @@ from typing import Any
 import httpx
 
 from onramp.chain.deploy import usdc_balance
-from onramp.core.db import create_engine, session_factory, unit_of_work
 from onramp.core.money import Money
 from onramp.devstack.stack import Stack, start_stack
-from onramp.ledger import TrialBalance, trial_balance
+from onramp.ledger import trial_balance_of_database
 
 Say = Callable[[str], None]
 TERMINAL = {"completed", "failed", "expired", "rejected", "refunded"}
@@ -113,15 +112,6 @@ def drive_customer(stack: Stack, say: Say, *, timeout: float = 60.0) -> dict[str
     return order
 
 
-async def _trial_balance(database_url: str) -> TrialBalance:
-    engine = create_engine(database_url, pool_size=1, max_overflow=0)
-    try:
-        async with unit_of_work(session_factory(engine)) as session:
-            return await trial_balance(session)
-    finally:
-        await engine.dispose()
-
-
 def report(stack: Stack, order: dict[str, Any], say: Say) -> None:
     payout = order["payout"]
     say(f"order       {order['id']}  state {order['state']}")
@@ -136,7 +126,7 @@ def report(stack: Stack, order: dict[str, Any], say: Say) -> None:
     say(f"on-chain    balanceOf({order['destination_address']}) = {Money(balance, 'USDC')} USDC")
     if str(Money(balance, "USDC")) != payout["amount"]:
         raise DemoFailed("the wallet's on-chain balance differs from the payout")
-    tb = asyncio.run(_trial_balance(stack.settings.database.url))
+    tb = asyncio.run(trial_balance_of_database(stack.settings.database.url))
     say("ledger      trial balance")
     for account in tb.accounts:
         say(f"            {account.code:<58} {account.balance!s:>20} {account.balance.currency}")

@@ -21,7 +21,13 @@ from pathlib import Path
 
 import nats
 
-from onramp.devstack.process import ManagedProcess, free_port, spawn
+from onramp.devstack.process import (
+    ExitedDuringStartup,
+    ManagedProcess,
+    free_port,
+    read_log_from,
+    spawn,
+)
 
 __all__ = ["EmbeddedNats", "nats_server_binary", "start_nats"]
 
@@ -96,8 +102,8 @@ def start_nats(state_dir: Path, *, port: int | None = None, timeout: float = 15.
         try:
             with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
                 pool.submit(asyncio.run, _wait_jetstream(server, ports_file, timeout)).result()
-        except _ExitedDuringStartup as exc:
-            output = _read_from(log_path, log_offset)
+        except ExitedDuringStartup as exc:
+            output = read_log_from(log_path, log_offset)
             if attempt < attempts and "address already in use" in output:
                 continue
             raise RuntimeError(f"{exc}:\n{output[-2000:]}") from None
@@ -106,19 +112,6 @@ def start_nats(state_dir: Path, *, port: int | None = None, timeout: float = 15.
             raise
         return server
     raise AssertionError("unreachable")  # pragma: no cover
-
-
-class _ExitedDuringStartup(RuntimeError):
-    pass
-
-
-def _read_from(path: Path, offset: int) -> str:
-    try:
-        with path.open("rb") as f:
-            f.seek(offset)
-            return f.read().decode(errors="replace")
-    except FileNotFoundError:
-        return ""
 
 
 async def _wait_jetstream(server: EmbeddedNats, ports_file: Path, timeout: float) -> None:
@@ -136,7 +129,7 @@ async def _wait_jetstream(server: EmbeddedNats, ports_file: Path, timeout: float
 
     while time.monotonic() < deadline:
         if not server.process.alive():
-            raise _ExitedDuringStartup(
+            raise ExitedDuringStartup(
                 f"nats-server exited with {server.process.popen.returncode} during startup "
                 f"(log: {server.process.log_path})"
             )

@@ -34,7 +34,13 @@ from typing import Any, TypeVar
 
 import asyncpg
 
-from onramp.devstack.process import ManagedProcess, free_port, spawn
+from onramp.devstack.process import (
+    ExitedDuringStartup,
+    ManagedProcess,
+    free_port,
+    read_log_from,
+    spawn,
+)
 
 __all__ = [
     "SYSTEM_USER",
@@ -146,8 +152,8 @@ def start_postgres(
         server = EmbeddedPostgres(process, run_port, data_dir, socket_dir)
         try:
             _run_coroutine(functools.partial(_wait_ready_and_create, server, database, timeout))
-        except _ExitedDuringStartup as exc:
-            output = _read_from(log_path, log_offset)
+        except ExitedDuringStartup as exc:
+            output = read_log_from(log_path, log_offset)
             last = attempt == _START_ATTEMPTS - 1
             if not last and _TRANSIENT_STARTUP_FAILURE.search(output):
                 # Backends of a killed postmaster still hold the old shared memory: they exit
@@ -162,19 +168,6 @@ def start_postgres(
             raise
         return server
     raise AssertionError("unreachable")  # pragma: no cover
-
-
-class _ExitedDuringStartup(RuntimeError):
-    pass
-
-
-def _read_from(path: Path, offset: int) -> str:
-    try:
-        with path.open("rb") as f:
-            f.seek(offset)
-            return f.read().decode(errors="replace")
-    except FileNotFoundError:
-        return ""
 
 
 # --- users and permissions ----------------------------------------------------------------------
@@ -287,7 +280,7 @@ def _ensure_initdb(data_dir: Path, *, user: str | None, log_dir: Path) -> None:
             env={**os.environ, "LC_ALL": "C"},
         )
     if result.returncode != 0:
-        output = _read_from(log_path, log_offset)[-2000:]
+        output = read_log_from(log_path, log_offset)[-2000:]
         raise RuntimeError(
             f"initdb failed (exit {result.returncode}; log: {log_path}):\n{output}"
             f"{_access_hint(data_dir, user)}"
@@ -386,7 +379,7 @@ async def _wait_ready_and_create(server: EmbeddedPostgres, database: str, timeou
     last_error: BaseException | None = None
     while True:
         if not server.process.alive():
-            raise _ExitedDuringStartup(
+            raise ExitedDuringStartup(
                 f"postgres exited with {server.process.popen.returncode} during startup "
                 f"(log: {server.process.log_path})"
             )

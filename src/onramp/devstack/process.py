@@ -12,6 +12,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
+class ExitedDuringStartup(RuntimeError):
+    """A server process ended before it answered."""
+
+
+def read_log_from(path: Path, offset: int) -> str:
+    """What a log gained since ``offset`` (a start attempt's own output)."""
+    try:
+        with path.open("rb") as f:
+            f.seek(offset)
+            return f.read().decode(errors="replace")
+    except FileNotFoundError:
+        return ""
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:

@@ -20,7 +20,13 @@ from onramp.ledger.service import (
     post_entries,
     post_entry,
 )
-from onramp.ledger.trial_balance import AccountBalance, CurrencyTotals, TrialBalance, trial_balance
+from onramp.ledger.trial_balance import (
+    AccountBalance,
+    CurrencyTotals,
+    TrialBalance,
+    trial_balance,
+    trial_balance_of_database,
+)
 
 __all__ = [
     "AccountBalance",
@@ -45,4 +51,5 @@ __all__ = [
     "post_entry",
     "suspense_account",
     "trial_balance",
+    "trial_balance_of_database",
 ]

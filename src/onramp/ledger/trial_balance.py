@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from onramp.core.db import as_int
+from onramp.core.db import as_int, create_engine, session_factory, unit_of_work
 from onramp.core.money import Money
 
 
@@ -74,3 +74,13 @@ async def trial_balance(session: AsyncSession) -> TrialBalance:
         if as_int(row.balance) != as_int(row.posted):
             drifted.append(row.code)
     return TrialBalance(totals=totals, accounts=accounts, drifted=drifted)
+
+
+async def trial_balance_of_database(database_url: str) -> TrialBalance:
+    """The trial balance of the database at ``database_url``, on a connection of its own."""
+    engine = create_engine(database_url, pool_size=1, max_overflow=0)
+    try:
+        async with unit_of_work(session_factory(engine)) as session:
+            return await trial_balance(session)
+    finally:
+        await engine.dispose()
