@@ -55,7 +55,13 @@ async def _run(
             chain_id=chain.chain_id,
             batch_size=chain.payout_batch_size,
         )
-        await run_payout_sender(sender, engine=engine, stop=stop, idle=chain.poll_interval_seconds)
+        await run_payout_sender(
+            sender,
+            engine=engine,
+            stop=stop,
+            idle=chain.poll_interval_seconds,
+            rebroadcast_after=chain.rebroadcast_after_seconds,
+        )
         return
     if name == "confirmations":
         watcher = ConfirmationWatcher(

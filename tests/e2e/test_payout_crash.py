@@ -120,3 +120,47 @@ async def test_the_vault_refuses_a_second_payout_of_the_same_order(
         reverted
     )
     assert len(_payout_logs(stack, order["id"])) == 1
+
+
+async def test_a_dropped_transaction_is_sent_again_with_the_same_bytes(
+    stack: Stack, customer: Customer, bank: httpx.AsyncClient
+) -> None:
+    w3 = Web3(Web3.HTTPProvider(stack.anvil.url))
+    stack.apps["worker-payouts"].stop()
+    stack.spawn_worker("payouts", {"ONRAMP_CHAIN__REBROADCAST_AFTER_SECONDS": "1"})
+    w3.provider.make_request("evm_setAutomine", [False])  # type: ignore[arg-type]
+    try:
+        order = await customer.order(await customer.quote("75.00"))
+        await pay(bank, order)
+        broadcast = await customer.wait_for(order["id"], "payout_broadcast")
+        tx_hash = broadcast["payout"]["tx_hash"]
+        raw_before = w3.eth.get_raw_transaction(tx_hash)
+        w3.provider.make_request("anvil_dropTransaction", [tx_hash])  # type: ignore[arg-type]
+        assert w3.eth.get_transaction_count(
+            w3.eth.account.from_key(
+                stack.settings.chain.payout_private_key.get_secret_value()
+            ).address,
+            "pending",
+        ) == w3.eth.get_transaction_count(
+            w3.eth.account.from_key(
+                stack.settings.chain.payout_private_key.get_secret_value()
+            ).address,
+            "latest",
+        )
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                raw_after = w3.eth.get_raw_transaction(tx_hash)
+                break
+            except Exception:  # noqa: BLE001 - not in the mempool yet
+                assert time.monotonic() < deadline, "the dropped payout was never re-sent"
+                time.sleep(0.1)
+        assert raw_after == raw_before
+    finally:
+        w3.provider.make_request("evm_setAutomine", [True])  # type: ignore[arg-type]
+        w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
+        stack.apps["worker-payouts"].stop()
+        stack.spawn_worker("payouts")
+    done = await customer.wait_for(order["id"], "completed")
+    assert done["payout"]["tx_hash"] == tx_hash
+    assert len(_payout_logs(stack, order["id"])) == 1

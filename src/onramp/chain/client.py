@@ -34,6 +34,8 @@ class ChainClient:
     async def _call(self, coro: Any) -> Any:
         try:
             return await coro
+        except TransactionNotFound:
+            raise  # an answer, not a failure: callers turn it into None / False
         except ContractLogicError as exc:
             raise ExecutionReverted(str(exc), data=getattr(exc, "data", None)) from exc
         except Web3RPCError as exc:

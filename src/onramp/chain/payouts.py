@@ -12,6 +12,7 @@ import uuid
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from eth_abi.abi import encode
@@ -115,6 +116,41 @@ class PayoutSender:
             log.info("payout.resend", tx_hash="0x" + tx.tx_hash.hex(), nonce=tx.nonce)
             await self._broadcast(tx.id, tx.raw, tx.tx_hash)
         return len(pending)
+
+    async def rebroadcast_stale(self, *, older_than: timedelta) -> int:
+        """Send again, byte for byte, broadcast transactions the node has not mined for a while
+        (a node restart or a full mempool can drop them); returns how many were re-sent."""
+        cutoff = utcnow() - older_than
+        async with unit_of_work(self._sessions) as session:
+            stale = (
+                await session.scalars(
+                    select(ChainTransaction)
+                    .where(
+                        ChainTransaction.sender == self._signer.address,
+                        ChainTransaction.status == TxStatus.BROADCAST.value,
+                        ChainTransaction.broadcast_at < cutoff,
+                    )
+                    .order_by(ChainTransaction.nonce)
+                    .limit(100)
+                )
+            ).all()
+        resent = 0
+        for tx in stale:
+            if await self._client.receipt(tx.tx_hash) is not None:
+                continue  # mined: the confirmation watcher settles it
+            try:
+                await self._client.send_raw(tx.raw)
+            except (AlreadyKnown, NonceTooLow):
+                pass
+            log.warning("payout.rebroadcast", tx_hash="0x" + tx.tx_hash.hex(), nonce=tx.nonce)
+            resent += 1
+            async with unit_of_work(self._sessions) as session:
+                await session.execute(
+                    update(ChainTransaction)
+                    .where(ChainTransaction.id == tx.id)
+                    .values(broadcast_at=utcnow())
+                )
+        return resent
 
     async def send_batch(self) -> int:
         """Sign, store and broadcast one batch of queued payouts; return how many were sent."""

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import time
+from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -24,14 +26,23 @@ async def _pause(stop: asyncio.Event, seconds: float) -> None:
 
 
 async def run_payout_sender(
-    sender: PayoutSender, *, engine: AsyncEngine, stop: asyncio.Event, idle: float
+    sender: PayoutSender,
+    *,
+    engine: AsyncEngine,
+    stop: asyncio.Event,
+    idle: float,
+    rebroadcast_after: float,
 ) -> None:
     async with engine.connect() as lock_conn:
         await sender.acquire_writer_lock(lock_conn)
         log.info("payouts.started")
         await sender.resend_stored()
+        next_sweep = time.monotonic() + rebroadcast_after
         while not stop.is_set():
             try:
+                if time.monotonic() >= next_sweep:
+                    await sender.rebroadcast_stale(older_than=timedelta(seconds=rebroadcast_after))
+                    next_sweep = time.monotonic() + max(1.0, rebroadcast_after / 3)
                 sent = await sender.send_batch()
             except (NodeUnavailable, ChainRpcError) as exc:
                 log.warning("payouts.node_error", error=str(exc))

@@ -49,6 +49,8 @@ class ChainSettings(_Section):
     payout_private_key: SecretStr = SecretStr(ANVIL_PAYOUT_KEY)
     payout_batch_size: int = Field(default=100, ge=1, le=500)
     poll_interval_seconds: float = 0.1
+    # A broadcast transaction not mined after this long is sent again (same bytes).
+    rebroadcast_after_seconds: float = Field(default=30.0, gt=0)
 
 
 class BankingSettings(_Section):

@@ -50,7 +50,7 @@ def drive_customer(stack: Stack, say: Say, *, timeout: float = 60.0) -> dict[str
     say(f"registered  {email} (user {user['id']})")
     token = _check(api.post("/v1/auth/login", json={"email": email, "password": password}), 200)
     api.headers["Authorization"] = f"Bearer {token['access_token']}"
-    say("logged in   bearer token issued (KYC: approved by the sandbox for now)")
+    say("logged in   bearer token issued (no KYC step yet: it arrives with the KYC issue)")
     quote = _check(
         api.post(
             "/v1/quotes",
