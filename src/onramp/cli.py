@@ -100,9 +100,11 @@ def worker(
     name: Annotated[str, typer.Argument(help="relay, deposits, orders, payouts, confirmations")],
 ) -> None:
     """Run one worker until SIGTERM."""
+    import uvloop
+
     from onramp.workers import run_worker
 
-    asyncio.run(run_worker(name, _settings()))
+    uvloop.run(run_worker(name, _settings()))
 
 
 @app.command()

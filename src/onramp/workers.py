@@ -58,6 +58,7 @@ async def _run(
         await run_payout_sender(
             sender,
             engine=engine,
+            database_url=settings.database.url,
             stop=stop,
             idle=chain.poll_interval_seconds,
             rebroadcast_after=chain.rebroadcast_after_seconds,
@@ -75,7 +76,7 @@ async def _run(
     bus: EventBus = await connect_bus(settings.nats.url, stream=settings.nats.stream)
     try:
         if name == "relay":
-            await run_relay(sessions, bus, stop=stop)
+            await run_relay(sessions, bus, database_url=settings.database.url, stop=stop)
         else:
             await run_consumer(consumer_for(name, settings), bus=bus, sessions=sessions, stop=stop)
     finally:

@@ -14,6 +14,7 @@ from onramp.chain.errors import ChainRpcError, NodeUnavailable
 from onramp.chain.payouts import PayoutSender
 from onramp.chain.signer import LocalKeySigner
 from onramp.core.logging import get_logger
+from onramp.core.wakeup import PAYOUTS_CHANNEL, Wakeup
 
 log = get_logger(__name__)
 
@@ -29,11 +30,12 @@ async def run_payout_sender(
     sender: PayoutSender,
     *,
     engine: AsyncEngine,
+    database_url: str,
     stop: asyncio.Event,
     idle: float,
     rebroadcast_after: float,
 ) -> None:
-    async with engine.connect() as lock_conn:
+    async with engine.connect() as lock_conn, Wakeup(database_url, PAYOUTS_CHANNEL) as wakeup:
         await sender.acquire_writer_lock(lock_conn)
         log.info("payouts.started")
         await sender.resend_stored()
@@ -50,7 +52,8 @@ async def run_payout_sender(
                 await sender.resend_stored()
                 continue
             if sent == 0:
-                await _pause(stop, idle)
+                # Queued payouts NOTIFY; the timeout keeps the re-broadcast sweep going.
+                await wakeup.wait(max(idle, 0.5))
     log.info("payouts.stopped")
 
 

@@ -59,7 +59,6 @@ def create_engine(
         pool_size=pool_size,
         max_overflow=max_overflow,
         echo=echo,
-        pool_pre_ping=True,
     )
 
 

@@ -12,6 +12,7 @@ from onramp.core.clock import utcnow
 from onramp.core.db import unit_of_work
 from onramp.core.logging import get_logger
 from onramp.core.outbox import OutboxMessage
+from onramp.core.wakeup import OUTBOX_CHANNEL, Wakeup
 
 log = get_logger(__name__)
 
@@ -50,20 +51,19 @@ async def run_relay(
     sessions: async_sessionmaker[AsyncSession],
     bus: EventBus,
     *,
+    database_url: str,
     stop: asyncio.Event,
-    idle_sleep: float = 0.02,
+    idle_timeout: float = 0.5,
 ) -> None:
     log.info("relay.started")
-    while not stop.is_set():
-        try:
-            published = await relay_batch(sessions, bus)
-        except Exception:
-            log.exception("relay.failed")
-            published = 0
-            await asyncio.sleep(1.0)
-        if published == 0:
+    async with Wakeup(database_url, OUTBOX_CHANNEL) as wakeup:
+        while not stop.is_set():
             try:
-                await asyncio.wait_for(stop.wait(), timeout=idle_sleep)
-            except TimeoutError:
-                pass
+                published = await relay_batch(sessions, bus)
+            except Exception:
+                log.exception("relay.failed")
+                published = 0
+                await asyncio.sleep(1.0)
+            if published == 0:
+                await wakeup.wait(idle_timeout)
     log.info("relay.stopped")

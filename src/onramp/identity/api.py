@@ -5,7 +5,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from onramp.core.web import ClockDep, SessionDep, SettingsDep, get_settings
+from onramp.core.settings import Settings
+from onramp.core.web import ClockDep, SessionDep, SettingsDep
 from onramp.identity import service
 from onramp.identity.errors import InvalidToken
 from onramp.identity.schemas import LoginRequest, RegisterRequest, TokenOut, UserOut
@@ -15,13 +16,13 @@ router = APIRouter(prefix="/v1/auth", tags=["auth"])
 _bearer = HTTPBearer(auto_error=False)
 
 
-def current_principal(
+async def current_principal(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise InvalidToken()
-    settings = get_settings(request)
+    settings: Settings = request.app.state.settings
     return verify_access_token(
         credentials.credentials,
         secret=settings.auth.jwt_secret.get_secret_value(),

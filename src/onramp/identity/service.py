@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
@@ -32,7 +34,7 @@ async def register(session: AsyncSession, *, email: str, password: str, full_nam
         .values(
             id=user_id,
             email=email.strip().lower(),
-            password_hash=_hasher.hash(password),
+            password_hash=await asyncio.to_thread(_hasher.hash, password),
             full_name=full_name.strip(),
         )
         .on_conflict_do_nothing(index_elements=["email"])
@@ -55,7 +57,10 @@ async def register(session: AsyncSession, *, email: str, password: str, full_nam
 async def authenticate(session: AsyncSession, *, email: str, password: str) -> User:
     user = await session.scalar(select(User).where(User.email == email.strip().lower()))
     try:
-        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+        # argon2 is deliberately slow: off the event loop, so other requests keep moving.
+        await asyncio.to_thread(
+            _hasher.verify, user.password_hash if user else _DUMMY_HASH, password
+        )
     except (VerificationError, InvalidHashError):
         raise InvalidCredentials() from None
     if user is None:
