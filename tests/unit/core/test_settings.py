@@ -1,0 +1,59 @@
+"""Settings: environment variables, the sample configuration, and the dev stack's stack.json."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from onramp.core.settings import REPO_ROOT, Settings
+
+SAMPLE = REPO_ROOT / "samples" / "config" / "onramp.env.example"
+
+
+def _sample_env() -> dict[str, str]:
+    pairs = {}
+    for line in SAMPLE.read_text().splitlines():
+        if line and not line.startswith("#"):
+            key, _, value = line.partition("=")
+            pairs[key] = value
+    return pairs
+
+
+def test_the_sample_configuration_is_valid(monkeypatch: pytest.MonkeyPatch) -> None:
+    env = _sample_env()
+    assert env, "the sample sets nothing"
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    settings = Settings()
+    assert settings.fx.spread_bps == 20
+    assert settings.auth.jwt_secret.get_secret_value() == env["ONRAMP_AUTH__JWT_SECRET"]
+    assert Path(settings.fx.rates_file).name == "eurofxref-daily.xml"
+
+
+def test_unknown_settings_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ONRAMP_FX__SPREAD_BIPS", "20")
+    with pytest.raises(ValidationError):
+        Settings()
+
+
+def test_secrets_do_not_print(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ONRAMP_AUTH__JWT_SECRET", "s3cr3t-value")
+    assert "s3cr3t-value" not in repr(Settings())
+
+
+def test_stack_json_fills_only_what_is_unset(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ONRAMP_DATABASE__URL", "postgresql://explicit/db")
+    stack = {
+        "database": "postgresql://from-stack/db",
+        "nats": "nats://127.0.0.1:1",
+        "rpc": "http://127.0.0.1:2",
+        "contracts": {"usdc": "0xU", "vault": "0xV", "wallet_factory": "0xF"},
+    }
+    settings = Settings().with_stack(stack)
+    assert settings.database.url == "postgresql://explicit/db"
+    assert settings.nats.url == "nats://127.0.0.1:1"
+    assert settings.chain.rpc_url == "http://127.0.0.1:2"
+    assert (settings.chain.usdc_address, settings.chain.vault_address) == ("0xU", "0xV")
+    assert settings.chain.wallet_factory_address == "0xF"
