@@ -22,7 +22,9 @@ app = typer.Typer(
 )
 ledger_app = typer.Typer(help="The ledger.", no_args_is_help=True)
 orders_app = typer.Typer(help="Orders.", no_args_is_help=True)
+audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
 app.add_typer(ledger_app, name="ledger")
+app.add_typer(audit_app, name="audit")
 app.add_typer(orders_app, name="orders")
 
 
@@ -128,6 +130,24 @@ def ledger_trial_balance() -> None:
         print(f"{t.currency:<6} debits {t.debits!s:>22} credits {t.credits!s:>22} net {t.net}")
     print("balanced" if tb.balanced else f"NOT BALANCED (drifted: {tb.drifted})")
     if not tb.balanced:
+        raise typer.Exit(1)
+
+
+@audit_app.command("verify")
+def audit_verify(
+    seal_first: Annotated[bool, typer.Option(help="Seal pending records before verifying")] = False,
+) -> None:
+    """Recompute the audit chain; exit 1 if any record was changed or removed."""
+    from onramp.core.audit import verify_database
+
+    result = asyncio.run(verify_database(_settings().database.url, seal_first=seal_first))
+    for problem in result.problems:
+        print(f"BROKEN: {problem}", file=sys.stderr)
+    print(
+        f"{result.sealed} records sealed, {result.unsealed} awaiting the sealer: "
+        + ("chain intact" if result.intact else "CHAIN BROKEN")
+    )
+    if not result.intact:
         raise typer.Exit(1)
 
 

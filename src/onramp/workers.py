@@ -11,6 +11,7 @@ from onramp.banking.worker import deposits_consumer
 from onramp.chain.client import ChainClient
 from onramp.chain.confirmations import ConfirmationWatcher
 from onramp.chain.worker import run_confirmations, run_payout_sender, sender_from
+from onramp.core.audit import run_sealer
 from onramp.core.bus import EventBus, connect_bus
 from onramp.core.consumer import Consumer, run_consumer
 from onramp.core.db import create_engine, session_factory
@@ -23,7 +24,7 @@ from onramp.orders.worker import orders_consumer
 
 log = get_logger(__name__)
 
-WORKERS = ("relay", "deposits", "orders", "payouts", "confirmations")
+WORKERS = ("relay", "deposits", "orders", "payouts", "confirmations", "audit")
 
 
 def consumer_for(name: str, settings: Settings) -> Consumer:
@@ -72,6 +73,9 @@ async def _run(
             confirmations=chain.confirmations,
         )
         await run_confirmations(watcher, stop=stop, idle=chain.poll_interval_seconds)
+        return
+    if name == "audit":
+        await run_sealer(sessions, stop=stop)
         return
     bus: EventBus = await connect_bus(settings.nats.url, stream=settings.nats.stream)
     try:

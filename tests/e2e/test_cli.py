@@ -37,6 +37,12 @@ def test_trial_balance_command(stack: Stack) -> None:
     assert result.stdout.strip().endswith("balanced")
 
 
+def test_audit_verify_command(stack: Stack) -> None:
+    result = onramp("audit", "verify", "--seal-first", env=stack.env())
+    assert result.returncode == 0, result.stderr
+    assert "chain intact" in result.stdout
+
+
 async def test_orders_show_command(stack: Stack, customer: Customer) -> None:
     order = await customer.order(await customer.quote("100.00"))
     shown = onramp("orders", "show", order["id"], env=stack.env())

@@ -1,25 +1,37 @@
-"""Audit log: every state change and staff action, append-only (a database trigger refuses
-updates and deletes).
+"""The audit log: every state change and staff action, append-only and hash-chained.
 
-Rows carry no hash yet: chaining them (and ``onramp audit verify``) comes with the compliance
-work, by a single sealer that orders and hashes committed rows, so writers never serialise on a
-chain head.
+Writers insert plain rows in their own transactions and never wait on each other. A single
+sealer (``onramp worker audit``) then chains committed rows in the order it sees them: it gives
+each the next sequence number and ``hash = SHA-256(prev_hash || seq || canonical(row))``. The
+database lets a row be sealed once and refuses every other change, and ``onramp audit verify``
+recomputes the chain: an edited record breaks its hash, a removed one leaves a gap.
 """
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import uuid
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, String, func, insert
+import orjson
+from sqlalchemy import BigInteger, DateTime, Index, LargeBinary, String, func, insert, select, text
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
-from onramp.core.db import Base
+from onramp.core.clock import utcnow
+from onramp.core.db import Base, create_engine, session_factory, unit_of_work
 from onramp.core.ids import uuid7
+from onramp.core.logging import get_logger
+
+log = get_logger(__name__)
+
+GENESIS = b"\x00" * 32
+SEALER_LOCK = 0x0A0D17  # advisory lock: one sealer at a time
 
 
 class AuditRecord(Base):
@@ -32,6 +44,12 @@ class AuditRecord(Base):
     entity_type: Mapped[str] = mapped_column(String(50))
     entity_id: Mapped[str] = mapped_column(String(100), index=True)
     data: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
+    seq: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    prev_hash: Mapped[bytes | None] = mapped_column(LargeBinary)
+    hash: Mapped[bytes | None] = mapped_column(LargeBinary)
+    sealed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (Index("ix_audit_log_unsealed", "id", postgresql_where=text("seq IS NULL")),)
 
 
 def audit_row(
@@ -73,3 +91,130 @@ async def record(
             )
         ],
     )
+
+
+def record_hash(prev_hash: bytes, seq: int, row: AuditRecord) -> bytes:
+    body = orjson.dumps(
+        {
+            "id": str(row.id),
+            "at": row.at.astimezone(UTC).isoformat(),
+            "actor": row.actor,
+            "action": row.action,
+            "entity_type": row.entity_type,
+            "entity_id": row.entity_id,
+            "data": row.data,
+        },
+        option=orjson.OPT_SORT_KEYS,
+    )
+    return hashlib.sha256(prev_hash + seq.to_bytes(8, "big") + body).digest()
+
+
+async def seal(session: AsyncSession, *, limit: int = 1000) -> int:
+    """Chain up to ``limit`` committed, unsealed records; return how many were sealed."""
+    await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SEALER_LOCK})
+    head = (
+        await session.execute(
+            select(AuditRecord.seq, AuditRecord.hash)
+            .where(AuditRecord.seq.is_not(None))
+            .order_by(AuditRecord.seq.desc())
+            .limit(1)
+        )
+    ).first()
+    seq: int = head[0] if head and head[0] is not None else 0
+    prev: bytes = head[1] if head and head[1] is not None else GENESIS
+    rows = (
+        await session.scalars(
+            select(AuditRecord)
+            .where(AuditRecord.seq.is_(None))
+            .order_by(AuditRecord.id)
+            .limit(limit)
+            .with_for_update()
+        )
+    ).all()
+    now = utcnow()
+    for row in rows:
+        seq += 1
+        digest = record_hash(prev, seq, row)
+        row.seq, row.prev_hash, row.hash, row.sealed_at = seq, prev, digest, now
+        prev = digest
+    await session.flush()
+    return len(rows)
+
+
+@dataclass(frozen=True)
+class AuditVerification:
+    sealed: int
+    unsealed: int
+    problems: list[str]
+
+    @property
+    def intact(self) -> bool:
+        return not self.problems
+
+
+async def verify(session: AsyncSession, *, chunk: int = 5000) -> AuditVerification:
+    """Recompute the chain from the first record; report every break."""
+    problems: list[str] = []
+    expected_seq, prev, sealed = 1, GENESIS, 0
+    while True:
+        rows = (
+            await session.scalars(
+                select(AuditRecord)
+                .where(AuditRecord.seq >= expected_seq)
+                .order_by(AuditRecord.seq)
+                .limit(chunk)
+            )
+        ).all()
+        if not rows:
+            break
+        for row in rows:
+            assert row.seq is not None
+            assert row.hash is not None
+            if row.seq != expected_seq:
+                problems.append(f"records {expected_seq}..{row.seq - 1} are missing")
+                prev = row.prev_hash or prev
+            if row.prev_hash != prev:
+                problems.append(f"record {row.seq} ({row.id}) does not follow its predecessor")
+            if record_hash(row.prev_hash or GENESIS, row.seq, row) != row.hash:
+                problems.append(f"record {row.seq} ({row.id}) was changed after it was sealed")
+            prev, expected_seq = row.hash, row.seq + 1
+            sealed += 1
+    unsealed = await session.scalar(
+        select(func.count()).select_from(AuditRecord).where(AuditRecord.seq.is_(None))
+    )
+    return AuditVerification(sealed=sealed, unsealed=int(unsealed or 0), problems=problems)
+
+
+async def run_sealer(
+    sessions: async_sessionmaker[AsyncSession], *, stop: asyncio.Event, idle: float = 0.5
+) -> None:
+    """``onramp worker audit``: seal committed records as they arrive."""
+    log.info("audit_sealer.started")
+    while not stop.is_set():
+        try:
+            async with unit_of_work(sessions) as session:
+                sealed = await seal(session)
+        except Exception:
+            log.exception("audit_sealer.failed")
+            sealed = 0
+        if sealed == 0:
+            try:
+                await asyncio.wait_for(stop.wait(), timeout=idle)
+            except TimeoutError:
+                pass
+    log.info("audit_sealer.stopped")
+
+
+async def verify_database(database_url: str, *, seal_first: bool = False) -> AuditVerification:
+    """Verify the chain of the database at ``database_url`` on a connection of its own."""
+    engine = create_engine(database_url, pool_size=1, max_overflow=0)
+    try:
+        sessions = session_factory(engine)
+        if seal_first:
+            async with unit_of_work(sessions) as session:
+                while await seal(session):
+                    pass
+        async with unit_of_work(sessions) as session:
+            return await verify(session)
+    finally:
+        await engine.dispose()

@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 
 from onramp.chain.deploy import usdc_balance
+from onramp.core.audit import verify_database
 from onramp.core.money import Money
 from onramp.devstack.stack import Stack, start_stack
 from onramp.ledger import trial_balance_of_database
@@ -137,6 +138,13 @@ def report(stack: Stack, order: dict[str, Any], say: Say) -> None:
         )
     if not tb.balanced:
         raise DemoFailed(f"the trial balance is not zero: drifted accounts {tb.drifted}")
+    chain = asyncio.run(verify_database(stack.settings.database.url, seal_first=True))
+    say(
+        f"audit log   {chain.sealed} records hash-chained: "
+        + ("intact" if chain.intact else "BROKEN")
+    )
+    if not chain.intact:
+        raise DemoFailed(f"the audit chain is broken: {chain.problems}")
 
 
 def run_demo(state_dir: Path, say: Say) -> None:
