@@ -71,7 +71,8 @@ class FxSettings(_Section):
     min_fee: Decimal = Decimal("1.00")
     quote_ttl_seconds: int = Field(default=900, ge=10)
     min_order: Decimal = Decimal("10.00")
-    max_order: Decimal = Decimal("1000000.00")
+    # Below the vault's on-chain per-payout cap (1,000,000 USDC in the dev stack) at any sane rate.
+    max_order: Decimal = Decimal("500000.00")
 
 
 class AuthSettings(_Section):
