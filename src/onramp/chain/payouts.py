@@ -167,7 +167,7 @@ class PayoutSender:
             if not payouts:
                 return 0
             items = [_Item(p.order_id, p.to_address, as_int(p.amount)) for p in payouts]
-            items, rejected = await self._drop_reverting(items)
+            items, rejected, gas = await self._drop_reverting(items)
             for p in payouts:
                 if p.order_id in rejected:
                     p.status = PayoutStatus.FAILED.value
@@ -188,7 +188,7 @@ class PayoutSender:
             if not items:
                 return 0
             nonce = await self._nonce(session)
-            tx = await self._build(items, nonce)
+            tx = await self._build(items, nonce, gas)
             signed = self._signer.sign_transaction(tx)
             tx_id = uuid7()
             session.add(
@@ -215,11 +215,16 @@ class PayoutSender:
         await self._broadcast(tx_id, signed.raw, signed.tx_hash)
         return len(items)
 
-    async def _build(self, items: Sequence[_Item], nonce: int) -> dict[str, Any]:
-        data = payout_batch_calldata(items)
-        gas = await self._client.estimate_gas(
-            {"from": self._signer.address, "to": self._vault, "data": "0x" + data.hex()}
+    async def _estimate(self, items: Sequence[_Item]) -> int:
+        return await self._client.estimate_gas(
+            {
+                "from": self._signer.address,
+                "to": self._vault,
+                "data": "0x" + payout_batch_calldata(items).hex(),
+            }
         )
+
+    async def _build(self, items: Sequence[_Item], nonce: int, gas: int) -> dict[str, Any]:
         base_fee = await self._client.base_fee()
         return {
             "type": 2,
@@ -227,41 +232,33 @@ class PayoutSender:
             "nonce": nonce,
             "to": self._vault,
             "value": 0,
-            "data": data,
+            "data": payout_batch_calldata(items),
             "gas": gas * 12 // 10,
             "maxPriorityFeePerGas": PRIORITY_FEE_WEI,
             "maxFeePerGas": base_fee * 2 + PRIORITY_FEE_WEI,
         }
 
-    async def _drop_reverting(self, items: list[_Item]) -> tuple[list[_Item], dict[uuid.UUID, str]]:
-        """Keep a batch from failing as a whole: if it would revert, find the payouts that do."""
+    async def _drop_reverting(
+        self, items: list[_Item]
+    ) -> tuple[list[_Item], dict[uuid.UUID, str], int]:
+        """Keep a batch from failing as a whole: if it would revert, find the payouts that do.
+        Returns the payouts to send, the rejected ones with the vault's reason, and the gas
+        estimate of the payouts to send."""
         try:
-            await self._client.estimate_gas(
-                {
-                    "from": self._signer.address,
-                    "to": self._vault,
-                    "data": "0x" + payout_batch_calldata(items).hex(),
-                }
-            )
-            return items, {}
+            return items, {}, await self._estimate(items)
         except ExecutionReverted:
             pass
         good: list[_Item] = []
         rejected: dict[uuid.UUID, str] = {}
+        gas = 0
         for item in items:
             try:
-                await self._client.estimate_gas(
-                    {
-                        "from": self._signer.address,
-                        "to": self._vault,
-                        "data": "0x" + payout_batch_calldata([*good, item]).hex(),
-                    }
-                )
+                gas = await self._estimate([*good, item])
                 good.append(item)
             except ExecutionReverted as exc:
                 log.error("payout.rejected_by_vault", order_id=str(item.order_id), error=str(exc))
                 rejected[item.order_id] = str(exc)
-        return good, rejected
+        return good, rejected, gas
 
     async def _broadcast(self, tx_id: uuid.UUID, raw: bytes, tx_hash: bytes) -> None:
         try:
