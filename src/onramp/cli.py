@@ -41,6 +41,8 @@ def demo(
     """Start the whole stack, turn one euro deposit into USDC, print the evidence, stop."""
     from onramp.devstack.demo import DemoFailed, run_demo
 
+    # SIGTERM unwinds like Ctrl-C, so every child process is stopped by the demo's cleanup.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     settings = _settings()
     try:
         run_demo(state_dir or settings.state_dir / "demo", lambda line: print(line, flush=True))

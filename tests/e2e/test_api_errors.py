@@ -8,10 +8,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from onramp.api.app import create_app
 from onramp.core.clock import FixedClock
 from onramp.devstack.stack import Stack
+from onramp.fx.models import Quote
 from tests.e2e.conftest import Customer
 
 PASSWORD = "a perfectly long passphrase"
@@ -32,11 +35,22 @@ PASSWORD = "a perfectly long passphrase"
     ],
 )
 async def test_bad_quote_requests(
-    customer: Customer, amount: str, currency: str, code: str
+    customer: Customer,
+    sessions: async_sessionmaker[AsyncSession],
+    amount: str,
+    currency: str,
+    code: str,
 ) -> None:
     r = await customer.client.post(
         "/v1/quotes", json={"source_currency": currency, "source_amount": amount}
     )
+    async with sessions() as session:
+        written = await session.scalar(
+            select(func.count())
+            .select_from(Quote)
+            .where(Quote.customer_id == uuid.UUID(customer.user_id))
+        )
+    assert written == 0
     assert r.status_code == 422, r.text
     assert r.headers["content-type"] == "application/problem+json"
     problem = r.json()

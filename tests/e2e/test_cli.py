@@ -11,6 +11,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -64,27 +65,55 @@ def test_dev_writes_stack_json_and_stops_everything_on_sigterm() -> None:
     )
     stack_json = state / "stack.json"
     try:
-        deadline = time.monotonic() + 90
-        while not stack_json.exists():
-            assert process.poll() is None, "onramp dev exited early"
-            assert time.monotonic() < deadline, "stack.json never appeared"
-            time.sleep(0.1)
-        info = json.loads(stack_json.read_text())
+        info = _wait_for_stack_json(process, stack_json)
         assert {"api", "bank_sandbox", "rpc", "nats", "database", "contracts"} <= info.keys()
         assert {"usdc", "vault"} <= info["contracts"].keys()
         assert httpx.get(f"{info['api']}/readyz").status_code == 200
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=60) == 0
         assert not stack_json.exists()
-        for name, pid in info["pids"].items():
-            try:
-                os.kill(pid, 0)
-            except ProcessLookupError:
-                continue
-            status = (
-                Path(f"/proc/{pid}/status").read_text() if Path(f"/proc/{pid}").exists() else ""
-            )
-            assert "zombie" in status, f"{name} (pid {pid}) still running"
+        still = [name for name, pid in info["pids"].items() if not _gone(pid)]
+        assert still == []
+    finally:
+        if process.poll() is None:
+            process.kill()
+        shutil.rmtree(state, ignore_errors=True)
+
+
+def _wait_for_stack_json(process: subprocess.Popen[bytes], stack_json: Path) -> dict[str, Any]:
+    deadline = time.monotonic() + 90
+    while not stack_json.exists():
+        assert process.poll() is None, "the command exited early"
+        assert time.monotonic() < deadline, "stack.json never appeared"
+        time.sleep(0.05)
+    info: dict[str, Any] = json.loads(stack_json.read_text())
+    return info
+
+
+def _gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    status = Path(f"/proc/{pid}/status")
+    return status.exists() and "zombie" in status.read_text()
+
+
+@pytest.mark.integration
+def test_demo_stops_every_child_on_sigterm() -> None:
+    state = Path(tempfile.mkdtemp(prefix="onramp-demo-"))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "onramp.cli", "demo", "--state-dir", str(state)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        info = _wait_for_stack_json(process, state / "stack.json")
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=60) == 128 + signal.SIGTERM
+        assert not (state / "stack.json").exists()
+        still = [name for name, pid in info["pids"].items() if not _gone(pid)]
+        assert still == []
     finally:
         if process.poll() is None:
             process.kill()
