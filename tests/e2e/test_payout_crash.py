@@ -7,6 +7,7 @@ import time
 import uuid
 
 import httpx
+import pytest
 from eth_utils.crypto import keccak
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -60,14 +61,23 @@ async def _stored(
     return row[0], row[1]
 
 
-async def test_killed_after_signing_pays_exactly_once(
+@pytest.mark.parametrize(
+    ("crash_at", "on_chain_before_restart"),
+    [
+        ("payout.after_sign", False),  # stored, never sent
+        ("payout.after_send", True),  # sent (and mined), never marked as broadcast
+    ],
+)
+async def test_killed_between_storing_and_marking_pays_exactly_once(
     stack: Stack,
     customer: Customer,
     bank: httpx.AsyncClient,
     sessions: async_sessionmaker[AsyncSession],
+    crash_at: str,
+    on_chain_before_restart: bool,
 ) -> None:
     stack.apps["worker-payouts"].stop()
-    crashing = stack.spawn_worker("payouts", {CRASH_ENV: "payout.after_sign"})
+    crashing = stack.spawn_worker("payouts", {CRASH_ENV: crash_at})
     try:
         order = await customer.order(await customer.quote("640.00"))
         await pay(bank, order)
@@ -77,9 +87,10 @@ async def test_killed_after_signing_pays_exactly_once(
             time.sleep(0.05)
         assert crashing.popen.returncode == -9  # SIGKILL: no cleanup ran
 
-        # The signed transaction was stored before the crash, but never reached the chain.
+        # The signed transaction was stored before the crash; the database does not know yet
+        # whether it reached the chain.
         assert await _stored(sessions, order["id"]) == ("signed", "signed")
-        assert not _vault_paid(stack, order["id"])
+        assert _vault_paid(stack, order["id"]) is on_chain_before_restart
         assert (await customer.get_order(order["id"]))["state"] == "payout_queued"
     finally:
         restarted = stack.spawn_worker("payouts")

@@ -267,6 +267,7 @@ class PayoutSender:
             # Sent before the crash, or already mined: fine if the node knows this very hash.
             if not await self._client.has_transaction(tx_hash):
                 raise
+        crash_point("payout.after_send")
         async with unit_of_work(self._sessions) as session:
             await session.execute(
                 update(ChainTransaction)
