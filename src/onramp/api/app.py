@@ -17,8 +17,24 @@ from onramp.core.db import create_engine, session_factory
 from onramp.core.settings import Settings
 from onramp.fx.api import router as fx_router
 from onramp.fx.service import FxDesk
+from onramp.identity.api import me_router
 from onramp.identity.api import router as identity_router
 from onramp.orders.api import router as orders_router
+
+# Routes anyone may call. Every other route declares a permission (identity.access.require);
+# tests/e2e/test_authorization.py fails on a route that does neither.
+PUBLIC_ROUTES = frozenset(
+    {
+        ("GET", "/healthz"),
+        ("GET", "/readyz"),
+        ("POST", "/v1/auth/register"),
+        ("POST", "/v1/auth/login"),
+        ("POST", "/v1/auth/refresh"),
+        ("POST", "/v1/webhooks/bank/{bank}"),  # authenticated by the bank's signature
+    }
+)
+
+ROUTERS = (health_router, identity_router, me_router, fx_router, orders_router, banking_router)
 
 DESCRIPTION = """\
 onramp converts fiat bank deposits into USDC delivered on-chain.
@@ -66,6 +82,6 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
     app.state.fx_desk = FxDesk.from_settings(settings.fx)
     app.state.bank_adapters = bank_adapters(settings)
     install_error_handlers(app)
-    for router in (health_router, identity_router, fx_router, orders_router, banking_router):
+    for router in ROUTERS:
         app.include_router(router)
     return app

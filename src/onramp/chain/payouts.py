@@ -82,6 +82,7 @@ class PayoutSender:
 
     async def acquire_writer_lock(self, conn: AsyncConnection) -> None:
         """Block until this process is the hot wallet's only writer (held until conn closes)."""
+        await conn.execute(text("SET lock_timeout = 0"))  # a standby waits as long as it takes
         await conn.execute(
             text("SELECT pg_advisory_lock(:key)"), {"key": writer_lock_key(self._signer.address)}
         )

@@ -34,6 +34,9 @@ MinorUnits = Numeric(78, 0)
 Rate = Numeric(38, 18)
 
 
+SERVER_SETTINGS = {"lock_timeout": "15s", "idle_in_transaction_session_timeout": "120s"}
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {datetime: DateTime(timezone=True), Decimal: Rate}
@@ -59,6 +62,8 @@ def create_engine(
         pool_size=pool_size,
         max_overflow=max_overflow,
         echo=echo,
+        # A lock wait or an abandoned transaction becomes an error instead of a silent hang.
+        connect_args={"server_settings": SERVER_SETTINGS},
     )
 
 

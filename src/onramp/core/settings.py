@@ -78,6 +78,8 @@ class FxSettings(_Section):
 class AuthSettings(_Section):
     jwt_secret: SecretStr = SecretStr("dev-only-jwt-secret-change-me-in-production")
     access_token_ttl_seconds: int = 600
+    # A login lasts this long at most, however often its refresh token is rotated.
+    session_ttl_seconds: int = 30 * 24 * 3600
     issuer: str = "onramp"
 
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Request, status
 
 from onramp.core.money import Money
@@ -7,7 +9,9 @@ from onramp.core.web import ClockDep, SessionDep
 from onramp.fx import service
 from onramp.fx.models import Quote
 from onramp.fx.schemas import QuoteOut, QuoteRequest
-from onramp.identity.api import CurrentPrincipal
+from onramp.identity.access import require
+from onramp.identity.permissions import Permission
+from onramp.identity.tokens import Principal
 
 router = APIRouter(prefix="/v1/quotes", tags=["quotes"])
 
@@ -42,7 +46,7 @@ def quote_out(quote: Quote) -> QuoteOut:
 async def create_quote(
     body: QuoteRequest,
     request: Request,
-    principal: CurrentPrincipal,
+    principal: Annotated[Principal, require(Permission.QUOTES_CREATE)],
     session: SessionDep,
     clock: ClockDep,
 ) -> QuoteOut:

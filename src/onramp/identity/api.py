@@ -1,36 +1,59 @@
 from __future__ import annotations
 
+import uuid
+from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, status
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi import APIRouter, Request, Response, status
 
 from onramp.core.settings import Settings
 from onramp.core.web import ClockDep, SessionDep, SettingsDep
-from onramp.identity import service
-from onramp.identity.errors import InvalidToken
-from onramp.identity.schemas import LoginRequest, RegisterRequest, TokenOut, UserOut
-from onramp.identity.tokens import Principal, issue_access_token, verify_access_token
+from onramp.identity import service, sessions
+from onramp.identity.access import require
+from onramp.identity.errors import InvalidCredentials, RefreshTokenReused
+from onramp.identity.models import AuthSession, User
+from onramp.identity.permissions import Permission
+from onramp.identity.schemas import (
+    LoginRequest,
+    RefreshRequest,
+    RegisterRequest,
+    SessionList,
+    SessionOut,
+    TokenOut,
+    UserOut,
+)
+from onramp.identity.tokens import Principal, issue_access_token
 
 router = APIRouter(prefix="/v1/auth", tags=["auth"])
-_bearer = HTTPBearer(auto_error=False)
+me_router = APIRouter(prefix="/v1/me", tags=["me"])
 
 
-async def current_principal(
-    request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Principal:
-    if credentials is None or credentials.scheme.lower() != "bearer":
-        raise InvalidToken()
-    settings: Settings = request.app.state.settings
-    return verify_access_token(
-        credentials.credentials,
-        secret=settings.auth.jwt_secret.get_secret_value(),
-        issuer=settings.auth.issuer,
+def _client(request: Request) -> sessions.Client:
+    return sessions.Client(
+        ip=request.client.host if request.client else "unknown",
+        user_agent=request.headers.get("user-agent", ""),
     )
 
 
-CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+def _tokens(
+    settings: Settings, user: User, auth: AuthSession, refresh: str, request: Request
+) -> TokenOut:
+    access = issue_access_token(
+        user_id=user.id,
+        role=user.role,
+        session_id=auth.id,
+        secret=settings.auth.jwt_secret.get_secret_value(),
+        issuer=settings.auth.issuer,
+        ttl_seconds=settings.auth.access_token_ttl_seconds,
+        now=request.app.state.clock.now(),
+    )
+    return TokenOut(
+        access_token=access,
+        expires_in=settings.auth.access_token_ttl_seconds,
+        refresh_token=refresh,
+        session_id=auth.id,
+        user_id=user.id,
+    )
 
 
 @router.post(
@@ -50,21 +73,120 @@ async def register(body: RegisterRequest, session: SessionDep) -> UserOut:
 
 @router.post(
     "/login",
-    summary="Exchange email and password for a bearer access token",
+    summary="Exchange email and password for an access token and a refresh token",
     responses={401: {"description": "invalid_credentials"}},
 )
 async def login(
-    body: LoginRequest, session: SessionDep, settings: SettingsDep, clock: ClockDep
+    body: LoginRequest,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    clock: ClockDep,
 ) -> TokenOut:
-    user = await service.authenticate(session, email=body.email, password=body.password)
-    token = issue_access_token(
-        user_id=user.id,
-        role=user.role,
-        secret=settings.auth.jwt_secret.get_secret_value(),
-        issuer=settings.auth.issuer,
-        ttl_seconds=settings.auth.access_token_ttl_seconds,
+    client = _client(request)
+    try:
+        user = await service.authenticate(session, email=body.email, password=body.password)
+    except InvalidCredentials:
+        await service.record_failed_login(
+            request.app.state.sessions, email=body.email, ip=client.ip
+        )
+        raise
+    auth, refresh = await sessions.start_session(
+        session,
+        user=user,
+        client=client,
+        now=clock.now(),
+        ttl=timedelta(seconds=settings.auth.session_ttl_seconds),
+    )
+    return _tokens(settings, user, auth, refresh, request)
+
+
+@router.post(
+    "/refresh",
+    summary="Exchange a refresh token for a new access token and refresh token",
+    description="Refresh tokens are single use. Presenting one twice revokes the whole session.",
+    responses={401: {"description": "invalid_refresh_token, refresh_token_reused"}},
+)
+async def refresh(
+    body: RefreshRequest,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    clock: ClockDep,
+) -> TokenOut:
+    try:
+        user, auth, fresh = await sessions.rotate(
+            session, token=body.refresh_token, now=clock.now()
+        )
+    except RefreshTokenReused as exc:
+        await session.rollback()  # release this request's row locks before revoking elsewhere
+        await sessions.revoke_family(
+            request.app.state.sessions, session_id=exc.extra["session_id"], now=clock.now()
+        )
+        raise
+    return _tokens(settings, user, auth, fresh, request)
+
+
+@router.post(
+    "/logout",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="End the current session: its access and refresh tokens stop working at once",
+)
+async def logout(
+    principal: Annotated[Principal, require(Permission.SESSIONS_MANAGE_OWN)],
+    session: SessionDep,
+    clock: ClockDep,
+) -> Response:
+    await sessions.revoke(
+        session,
+        session_id=principal.session_id,
+        user_id=principal.user_id,
+        reason="logout",
         now=clock.now(),
     )
-    return TokenOut(
-        access_token=token, expires_in=settings.auth.access_token_ttl_seconds, user_id=user.id
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@me_router.get("/sessions", summary="The caller's sessions, newest first")
+async def my_sessions(
+    principal: Annotated[Principal, require(Permission.SESSIONS_MANAGE_OWN)], session: SessionDep
+) -> SessionList:
+    rows = await sessions.list_sessions(session, user_id=principal.user_id)
+    return SessionList(
+        data=[
+            SessionOut(
+                id=r.id,
+                created_at=r.created_at,
+                last_used_at=r.last_used_at,
+                expires_at=r.expires_at,
+                revoked_at=r.revoked_at,
+                revoked_reason=r.revoked_reason,
+                ip=r.ip,
+                user_agent=r.user_agent,
+                current=r.id == principal.session_id,
+            )
+            for r in rows
+        ]
     )
+
+
+@me_router.delete(
+    "/sessions/{session_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Revoke one of the caller's sessions",
+    responses={404: {"description": "session_not_found"}},
+)
+async def revoke_session(
+    session_id: uuid.UUID,
+    principal: Annotated[Principal, require(Permission.SESSIONS_MANAGE_OWN)],
+    session: SessionDep,
+    clock: ClockDep,
+) -> Response:
+    await sessions.revoke(
+        session,
+        session_id=session_id,
+        user_id=principal.user_id,
+        reason="revoked_by_user",
+        now=clock.now(),
+    )
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from onramp.core.errors import Conflict, InvalidInput, Unauthenticated
+from onramp.core.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
 
 
 class EmailTaken(Conflict):
@@ -22,3 +22,25 @@ class InvalidCredentials(Unauthenticated):
 class InvalidToken(Unauthenticated):
     code = "invalid_token"
     title = "The access token is missing, expired or invalid"
+
+
+class InvalidRefreshToken(Unauthenticated):
+    code = "invalid_refresh_token"
+    title = "The refresh token is unknown, expired or revoked"
+
+
+class RefreshTokenReused(Unauthenticated):
+    # A refresh token may be used once. Seeing it twice means it was copied: the whole session
+    # is revoked, for the thief and the customer alike, and the customer logs in again.
+    code = "refresh_token_reused"
+    title = "This refresh token was already used; the session has been revoked"
+
+
+class SessionNotFound(NotFound):
+    code = "session_not_found"
+    title = "Session not found"
+
+
+class PermissionDenied(Forbidden):
+    code = "permission_denied"
+    title = "Your role does not allow this"

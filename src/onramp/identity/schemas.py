@@ -21,6 +21,12 @@ class LoginRequest(BaseModel):
     password: str = Field(min_length=1, max_length=256)
 
 
+class RefreshRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    refresh_token: str = Field(min_length=1, max_length=200)
+
+
 class UserOut(BaseModel):
     id: uuid.UUID
     email: str
@@ -31,5 +37,26 @@ class UserOut(BaseModel):
 class TokenOut(BaseModel):
     access_token: str
     token_type: str = "bearer"  # noqa: S105 - the OAuth token type, not a secret
-    expires_in: int
+    expires_in: int = Field(description="Seconds the access token is valid")
+    refresh_token: str = Field(
+        description="Single use: exchange it at /v1/auth/refresh for a new pair. Using one twice "
+        "revokes the session."
+    )
+    session_id: uuid.UUID
     user_id: uuid.UUID
+
+
+class SessionOut(BaseModel):
+    id: uuid.UUID
+    created_at: datetime
+    last_used_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None
+    revoked_reason: str | None
+    ip: str
+    user_agent: str
+    current: bool
+
+
+class SessionList(BaseModel):
+    data: list[SessionOut]

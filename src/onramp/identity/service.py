@@ -1,4 +1,4 @@
-"""Registration and login (minimal; MFA, sessions and roles arrive with the identity issue)."""
+"""Registration and password checks. Sessions and tokens: ``sessions.py``."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from onramp.core.audit import record
+from onramp.core.db import unit_of_work
 from onramp.core.ids import uuid7
 from onramp.identity.errors import EmailTaken, InvalidCredentials, WeakPassword
 from onramp.identity.models import User
@@ -66,3 +67,20 @@ async def authenticate(session: AsyncSession, *, email: str, password: str) -> U
     if user is None:
         raise InvalidCredentials()
     return user
+
+
+async def record_failed_login(
+    sessions: async_sessionmaker[AsyncSession], *, email: str, ip: str
+) -> None:
+    """In a transaction of its own: the failing request's own transaction is rolled back."""
+    async with unit_of_work(sessions) as session:
+        user_id = await session.scalar(select(User.id).where(User.email == email.strip().lower()))
+        await record(
+            session,
+            actor=f"ip:{ip}",
+            action="auth.login_failed",
+            entity_type="user",
+            # Unknown emails are not written down: the log must not collect typed-in addresses.
+            entity_id=str(user_id) if user_id else "unknown",
+            data={"ip": ip},
+        )

@@ -12,7 +12,9 @@ from onramp.core import idempotency
 from onramp.core.db import as_int
 from onramp.core.money import Money
 from onramp.core.web import ClockDep, SessionDep, SettingsDep
-from onramp.identity.api import CurrentPrincipal
+from onramp.identity.access import require
+from onramp.identity.permissions import Permission
+from onramp.identity.tokens import Principal
 from onramp.orders import service
 from onramp.orders.models import Order
 from onramp.orders.schemas import (
@@ -99,7 +101,7 @@ async def order_out(session: AsyncSession, order: Order, request: Request) -> Or
 async def create_order(
     body: OrderRequest,
     request: Request,
-    principal: CurrentPrincipal,
+    principal: Annotated[Principal, require(Permission.ORDERS_CREATE)],
     session: SessionDep,
     settings: SettingsDep,
     clock: ClockDep,
@@ -131,7 +133,10 @@ async def create_order(
 
 @router.get("/{order_id}", summary="An order of the caller's, with its history and payout")
 async def get_order(
-    order_id: uuid.UUID, request: Request, principal: CurrentPrincipal, session: SessionDep
+    order_id: uuid.UUID,
+    request: Request,
+    principal: Annotated[Principal, require(Permission.ORDERS_READ_OWN)],
+    session: SessionDep,
 ) -> OrderOut:
     order = await service.get_order(session, order_id=order_id, customer_id=principal.user_id)
     return await order_out(session, order, request)
@@ -140,7 +145,7 @@ async def get_order(
 @router.get("", summary="The caller's orders, newest first")
 async def list_orders(
     request: Request,
-    principal: CurrentPrincipal,
+    principal: Annotated[Principal, require(Permission.ORDERS_READ_OWN)],
     session: SessionDep,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     before: uuid.UUID | None = None,

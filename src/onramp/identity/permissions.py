@@ -1,0 +1,51 @@
+"""Roles and what each may do: the permission matrix. Every API route declares the permission
+it needs (``require``) or is explicitly public; anything else is denied."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    CUSTOMER = "customer"
+    SUPPORT = "support"
+    COMPLIANCE_OFFICER = "compliance_officer"
+    TREASURER = "treasurer"
+    AUDITOR = "auditor"  # read-only
+    ADMIN = "admin"
+
+
+class Permission(StrEnum):
+    QUOTES_CREATE = "quotes:create"
+    ORDERS_CREATE = "orders:create"
+    ORDERS_READ_OWN = "orders:read_own"
+    SESSIONS_MANAGE_OWN = "sessions:manage_own"
+
+
+_CUSTOMER = frozenset(
+    {
+        Permission.QUOTES_CREATE,
+        Permission.ORDERS_CREATE,
+        Permission.ORDERS_READ_OWN,
+        Permission.SESSIONS_MANAGE_OWN,
+    }
+)
+_STAFF = frozenset({Permission.SESSIONS_MANAGE_OWN})
+
+# Staff act on customers' orders through staff routes (arriving with compliance and treasury),
+# never by placing orders themselves.
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.CUSTOMER: _CUSTOMER,
+    Role.SUPPORT: _STAFF,
+    Role.COMPLIANCE_OFFICER: _STAFF,
+    Role.TREASURER: _STAFF,
+    Role.AUDITOR: _STAFF,
+    Role.ADMIN: _STAFF,
+}
+
+
+def allowed(role: str, permission: Permission) -> bool:
+    try:
+        return permission in ROLE_PERMISSIONS[Role(role)]
+    except ValueError:
+        return False  # an unknown role may do nothing

@@ -1,0 +1,132 @@
+"""Login sessions: rotating refresh tokens with reuse detection, logout, listing, revocation."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from onramp.core.audit import record
+from onramp.core.db import unit_of_work
+from onramp.core.ids import uuid7
+from onramp.identity.errors import InvalidRefreshToken, RefreshTokenReused, SessionNotFound
+from onramp.identity.models import AuthSession, RefreshToken, User
+from onramp.identity.tokens import new_refresh_token, refresh_token_hash
+
+
+@dataclass(frozen=True)
+class Client:
+    """Where a request came from, as far as the edge can tell."""
+
+    ip: str
+    user_agent: str
+
+
+async def start_session(
+    session: AsyncSession, *, user: User, client: Client, now: datetime, ttl: timedelta
+) -> tuple[AuthSession, str]:
+    auth = AuthSession(
+        id=uuid7(),
+        user_id=user.id,
+        created_at=now,
+        last_used_at=now,
+        expires_at=now + ttl,
+        ip=client.ip[:64],
+        user_agent=client.user_agent[:300],
+    )
+    session.add(auth)
+    token = new_refresh_token()
+    session.add(
+        RefreshToken(token_hash=refresh_token_hash(token), session_id=auth.id, issued_at=now)
+    )
+    await record(
+        session,
+        actor=f"user:{user.id}",
+        action="auth.login_succeeded",
+        entity_type="user",
+        entity_id=str(user.id),
+        data={"session_id": str(auth.id), "ip": auth.ip},
+    )
+    await session.flush()
+    return auth, token
+
+
+async def rotate(
+    session: AsyncSession, *, token: str, now: datetime
+) -> tuple[User, AuthSession, str]:
+    """Exchange a refresh token for a new one. A token used before raises RefreshTokenReused
+    (the caller then revokes the session in a transaction of its own, see ``revoke_family``)."""
+    stored = await session.get(RefreshToken, refresh_token_hash(token), with_for_update=True)
+    if stored is None:
+        raise InvalidRefreshToken()
+    auth = await session.get(AuthSession, stored.session_id, with_for_update=True)
+    if auth is None or auth.revoked_at is not None or auth.expires_at <= now:
+        raise InvalidRefreshToken()
+    if stored.used_at is not None:
+        raise RefreshTokenReused(session_id=auth.id)
+    user = await session.get(User, auth.user_id)
+    if user is None:
+        raise InvalidRefreshToken()
+    stored.used_at = now
+    auth.last_used_at = now
+    fresh = new_refresh_token()
+    session.add(
+        RefreshToken(token_hash=refresh_token_hash(fresh), session_id=auth.id, issued_at=now)
+    )
+    await session.flush()
+    return user, auth, fresh
+
+
+async def revoke(
+    session: AsyncSession,
+    *,
+    session_id: uuid.UUID,
+    user_id: uuid.UUID | None,
+    reason: str,
+    now: datetime,
+) -> None:
+    """Revoke a session; ``user_id`` restricts it to its owner (another's is not found)."""
+    auth = await session.get(AuthSession, session_id, with_for_update=True)
+    if auth is None or (user_id is not None and auth.user_id != user_id):
+        raise SessionNotFound()
+    if auth.revoked_at is None:
+        auth.revoked_at = now
+        auth.revoked_reason = reason
+        await record(
+            session,
+            actor=f"user:{user_id}" if user_id else "system:identity",
+            action="auth.session_revoked",
+            entity_type="user",
+            entity_id=str(auth.user_id),
+            data={"session_id": str(session_id), "reason": reason},
+        )
+    await session.flush()
+
+
+async def revoke_family(
+    sessions: async_sessionmaker[AsyncSession], *, session_id: uuid.UUID, now: datetime
+) -> None:
+    """After refresh-token reuse: revoke in a transaction of its own, so the revocation stands
+    although the request that discovered it fails."""
+    async with unit_of_work(sessions) as session:
+        await revoke(
+            session, session_id=session_id, user_id=None, reason="refresh_token_reused", now=now
+        )
+
+
+async def is_active(session: AsyncSession, *, session_id: uuid.UUID, now: datetime) -> bool:
+    found = await session.execute(
+        select(AuthSession.revoked_at, AuthSession.expires_at).where(AuthSession.id == session_id)
+    )
+    row = found.first()
+    return row is not None and row.revoked_at is None and row.expires_at > now
+
+
+async def list_sessions(session: AsyncSession, *, user_id: uuid.UUID) -> list[AuthSession]:
+    rows = await session.scalars(
+        select(AuthSession).where(AuthSession.user_id == user_id).order_by(AuthSession.id.desc())
+    )
+    return list(rows.all())

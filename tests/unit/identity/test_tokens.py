@@ -1,0 +1,106 @@
+"""Access tokens: anything but a fresh HS256 token for this issuer and audience is refused."""
+
+from __future__ import annotations
+
+import base64
+import json
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import jwt
+import pytest
+
+from onramp.identity.errors import InvalidToken
+from onramp.identity.tokens import (
+    AUDIENCE,
+    issue_access_token,
+    new_refresh_token,
+    refresh_token_hash,
+    verify_access_token,
+)
+
+SECRET = "a-test-secret-that-is-long-enough-for-hs256"
+ISSUER = "onramp"
+USER, SESSION = uuid.uuid4(), uuid.uuid4()
+
+
+def _token(**overrides: object) -> str:
+    now = datetime.now(UTC)
+    claims: dict[str, object] = {
+        "sub": str(USER),
+        "role": "customer",
+        "sid": str(SESSION),
+        "iss": ISSUER,
+        "aud": AUDIENCE,
+        "iat": int(now.timestamp()),
+        "exp": int((now + timedelta(minutes=10)).timestamp()),
+    }
+    claims.update(overrides)
+    claims = {k: v for k, v in claims.items() if v is not None}
+    return jwt.encode(claims, SECRET, algorithm="HS256")
+
+
+def test_a_valid_token_names_user_role_and_session() -> None:
+    token = issue_access_token(
+        user_id=USER,
+        role="customer",
+        session_id=SESSION,
+        secret=SECRET,
+        issuer=ISSUER,
+        ttl_seconds=600,
+        now=datetime.now(UTC),
+    )
+    principal = verify_access_token(token, secret=SECRET, issuer=ISSUER)
+    assert (principal.user_id, principal.role, principal.session_id) == (USER, "customer", SESSION)
+
+
+def _b64(data: dict[str, object]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+
+
+@pytest.mark.parametrize(
+    ("name", "token"),
+    [
+        ("alg none", _b64({"alg": "none", "typ": "JWT"}) + "." + _token().split(".")[1] + "."),
+        (
+            "wrong key",
+            jwt.encode({"sub": str(USER)}, "another-secret-also-long-enough-xx", "HS256"),
+        ),
+        ("expired", _token(exp=int((datetime.now(UTC) - timedelta(seconds=1)).timestamp()))),
+        ("wrong audience", _token(aud="someone-else")),
+        ("no audience", _token(aud=None)),
+        ("wrong issuer", _token(iss="evil")),
+        ("no session", _token(sid=None)),
+        ("bad subject", _token(sub="not-a-uuid")),
+        ("garbage", "x.y.z"),
+        ("empty", ""),
+    ],
+)
+def test_tampered_tokens_are_refused(name: str, token: str) -> None:
+    with pytest.raises(InvalidToken):
+        verify_access_token(token, secret=SECRET, issuer=ISSUER)
+
+
+def test_a_token_with_a_changed_payload_fails_its_signature() -> None:
+    header, _, signature = _token().split(".")
+    forged = _b64(
+        {
+            "sub": str(uuid.uuid4()),
+            "sid": str(SESSION),
+            "iss": ISSUER,
+            "aud": AUDIENCE,
+            "iat": 0,
+            "exp": 4_000_000_000,
+            "role": "admin",
+        }
+    )
+    with pytest.raises(InvalidToken):
+        verify_access_token(f"{header}.{forged}.{signature}", secret=SECRET, issuer=ISSUER)
+
+
+def test_refresh_tokens_are_random_and_stored_as_hashes() -> None:
+    a, b = new_refresh_token(), new_refresh_token()
+    assert a != b
+    assert a.startswith("rt_")
+    assert len(refresh_token_hash(a)) == 32
+    assert refresh_token_hash(a) != refresh_token_hash(b)
