@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -24,6 +25,7 @@ STATUS_BY_KIND: dict[ErrorKind, int] = {
     ErrorKind.NOT_FOUND: 404,
     ErrorKind.CONFLICT: 409,
     ErrorKind.UNAVAILABLE: 503,
+    ErrorKind.TOO_MANY: 429,
     ErrorKind.INTERNAL: 500,
 }
 # A few codes whose HTTP meaning is more specific than their kind's.
@@ -31,7 +33,14 @@ STATUS_BY_CODE: dict[str, int] = {"idempotency_key_required": 400}
 
 
 def problem(
-    *, status: int, code: str, title: str, detail: str, instance: str, **extra: Any
+    *,
+    status: int,
+    code: str,
+    title: str,
+    detail: str,
+    instance: str,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
 ) -> JSONResponse:
     body = {
         "type": PROBLEM_BASE + code.replace("_", "-"),
@@ -42,7 +51,9 @@ def problem(
         "code": code,
         **extra,
     }
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    headers = dict(headers or {})
+    if status == 401:
+        headers["WWW-Authenticate"] = "Bearer"
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
@@ -53,8 +64,16 @@ async def _onramp_error(request: Request, exc: Exception) -> JSONResponse:
         log.error("api.error", code=exc.code, detail=exc.detail, path=request.url.path)
     # Internal details stay in the log, never in the response.
     detail = exc.detail if status < 500 else exc.title
+    headers = {}
+    if "retry_after" in exc.extra:
+        headers["Retry-After"] = str(max(1, math.ceil(float(exc.extra["retry_after"]))))
     return problem(
-        status=status, code=exc.code, title=exc.title, detail=detail, instance=request.url.path
+        status=status,
+        code=exc.code,
+        title=exc.title,
+        detail=detail,
+        instance=request.url.path,
+        headers=headers,
     )
 
 

@@ -18,6 +18,7 @@ class ErrorKind(StrEnum):
     NOT_FOUND = "not_found"
     CONFLICT = "conflict"  # the request clashes with the current state
     UNAVAILABLE = "unavailable"  # a dependency (node, bank, vendor) failed; retry later
+    TOO_MANY = "too_many"  # slow down: retry after ``retry_after`` seconds
     INTERNAL = "internal"  # an invariant broke; never the caller's fault
 
 
@@ -65,6 +66,14 @@ class Forbidden(OnrampError):
     code = "forbidden"
     kind = ErrorKind.FORBIDDEN
     title = "Forbidden"
+
+
+class TooManyRequests(OnrampError):
+    """Raise with ``retry_after=<seconds>``; the edge turns it into a Retry-After header."""
+
+    code = "too_many_requests"
+    kind = ErrorKind.TOO_MANY
+    title = "Too many requests; slow down"
 
 
 class Unavailable(OnrampError):

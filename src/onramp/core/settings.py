@@ -80,6 +80,13 @@ class AuthSettings(_Section):
     access_token_ttl_seconds: int = 600
     # A login lasts this long at most, however often its refresh token is rotated.
     session_ttl_seconds: int = 30 * 24 * 3600
+    # Failed logins: after `threshold` failures within `window`, each further failure locks the
+    # account (or IP) for base * 2^(failures - threshold) seconds, at most `lockout_max_seconds`.
+    lockout_threshold: int = Field(default=5, ge=1)
+    ip_lockout_threshold: int = Field(default=20, ge=1)
+    lockout_base_seconds: float = Field(default=1.0, gt=0)
+    lockout_max_seconds: float = Field(default=900.0, gt=0)
+    lockout_window_seconds: float = Field(default=900.0, gt=0)
     issuer: str = "onramp"
 
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request, Response, status
 
 from onramp.core.settings import Settings
 from onramp.core.web import ClockDep, SessionDep, SettingsDep
-from onramp.identity import service, sessions
+from onramp.identity import lockout, service, sessions
 from onramp.identity.access import require
 from onramp.identity.errors import InvalidCredentials, RefreshTokenReused
 from onramp.identity.models import AuthSession, User
@@ -74,7 +74,14 @@ async def register(body: RegisterRequest, session: SessionDep) -> UserOut:
 @router.post(
     "/login",
     summary="Exchange email and password for an access token and a refresh token",
-    responses={401: {"description": "invalid_credentials"}},
+    description=(
+        "After repeated failures the account (and the caller's IP) is locked for a growing "
+        "time: `429 login_locked` with `Retry-After`, whether or not the email is registered."
+    ),
+    responses={
+        401: {"description": "invalid_credentials"},
+        429: {"description": "login_locked"},
+    },
 )
 async def login(
     body: LoginRequest,
@@ -84,18 +91,27 @@ async def login(
     clock: ClockDep,
 ) -> TokenOut:
     client = _client(request)
+    now = clock.now()
+    await lockout.check(session, email=body.email, ip=client.ip, now=now)
     try:
         user = await service.authenticate(session, email=body.email, password=body.password)
     except InvalidCredentials:
-        await service.record_failed_login(
-            request.app.state.sessions, email=body.email, ip=client.ip
+        sessionmaker = request.app.state.sessions
+        await service.record_failed_login(sessionmaker, email=body.email, ip=client.ip)
+        await lockout.record_failure(
+            sessionmaker,
+            policy=lockout.LockoutPolicy.from_settings(settings.auth),
+            email=body.email,
+            ip=client.ip,
+            now=now,
         )
         raise
+    await lockout.clear_account(session, email=body.email)
     auth, refresh = await sessions.start_session(
         session,
         user=user,
         client=client,
-        now=clock.now(),
+        now=now,
         ttl=timedelta(seconds=settings.auth.session_ttl_seconds),
     )
     return _tokens(settings, user, auth, refresh, request)
