@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import statistics
 import tempfile
 import time
@@ -269,7 +270,8 @@ def main() -> None:
         return
     from onramp.devstack.stack import start_stack
 
-    print("no running stack: starting one (onramp dev would keep it)")
+    print("no running stack: starting one (onramp dev would keep it), rate limits off")
+    os.environ["ONRAMP_RATE_LIMITS__ENABLED"] = "false"  # one client address, many customers
     stack = start_stack(Path(tempfile.mkdtemp(prefix="onramp-bench-")))
     try:
         assert stack.bank is not None

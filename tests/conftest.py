@@ -86,3 +86,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 os.environ.setdefault("ONRAMP_LOG_LEVEL", "WARNING")
+# The shared stack serves hundreds of requests a second from one address; the limits themselves
+# are tested on apps of their own (tests/e2e/test_rate_limits.py).
+os.environ.setdefault("ONRAMP_RATE_LIMITS__ENABLED", "false")

@@ -9,11 +9,13 @@ from fastapi import FastAPI
 
 from onramp.api.errors import install_error_handlers
 from onramp.api.health import router as health_router
+from onramp.api.ratelimit_headers import RateLimitHeaders
 from onramp.banking.adapters.base import BankWebhookAdapter
 from onramp.banking.adapters.sandbox import SandboxBankAdapter
 from onramp.banking.api import router as banking_router
 from onramp.core.clock import Clock, SystemClock
 from onramp.core.db import create_engine, session_factory
+from onramp.core.ratelimit import InProcessRateLimiter, RedisRateLimiter
 from onramp.core.settings import Settings
 from onramp.fx.api import router as fx_router
 from onramp.fx.service import FxDesk
@@ -69,6 +71,8 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
             yield
         finally:
             await engine.dispose()
+            if isinstance(app.state.rate_limiter, RedisRateLimiter):
+                await app.state.rate_limiter.close()
 
     app = FastAPI(
         title="onramp",
@@ -81,6 +85,12 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
     app.state.clock = clock or SystemClock()
     app.state.fx_desk = FxDesk.from_settings(settings.fx)
     app.state.bank_adapters = bank_adapters(settings)
+    app.state.rate_limiter = (
+        RedisRateLimiter.from_url(settings.redis_url)
+        if settings.redis_url
+        else InProcessRateLimiter()
+    )
+    app.add_middleware(RateLimitHeaders)
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)

@@ -6,7 +6,7 @@ from pydantic import BaseModel
 from onramp.banking import service
 from onramp.banking.adapters.base import BankWebhookAdapter
 from onramp.banking.errors import UnknownBank
-from onramp.core.web import ClockDep, SessionDep
+from onramp.core.web import ClockDep, SessionDep, rate_limited
 
 router = APIRouter(prefix="/v1/webhooks/bank", tags=["webhooks"])
 
@@ -18,6 +18,7 @@ class WebhookAck(BaseModel):
 
 @router.post(
     "/{bank}",
+    dependencies=[rate_limited("webhook")],
     summary="Receive a signed notification from a bank",
     description=(
         "Verifies the bank's signature over the raw body before anything is stored. Each bank "

@@ -90,6 +90,20 @@ class AuthSettings(_Section):
     issuer: str = "onramp"
 
 
+class RateLimitSettings(_Section):
+    """Requests per window, per route class and per caller (IP, and account where known)."""
+
+    enabled: bool = True
+    window_seconds: int = Field(default=60, ge=1)
+    login_per_ip: int = 30
+    login_per_account: int = 10
+    quote_per_ip: int = 600
+    quote_per_account: int = 120
+    order_per_ip: int = 600
+    order_per_account: int = 120
+    webhook_per_ip: int = 6000
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="ONRAMP_", env_nested_delimiter="__", extra="forbid", frozen=True
@@ -97,6 +111,9 @@ class Settings(BaseSettings):
 
     state_dir: Path = REPO_ROOT / ".onramp"
     log_level: str = "INFO"
+    # Shared rate-limit counters for several API processes; unset: counted in each process.
+    redis_url: str = ""
+    rate_limits: RateLimitSettings = RateLimitSettings()
     database: DatabaseSettings = DatabaseSettings()
     nats: NatsSettings = NatsSettings()
     chain: ChainSettings = ChainSettings()

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Request, status
 
 from onramp.core.money import Money
-from onramp.core.web import ClockDep, SessionDep
+from onramp.core.web import ClockDep, SessionDep, rate_limited
 from onramp.fx import service
 from onramp.fx.models import Quote
 from onramp.fx.schemas import QuoteOut, QuoteRequest
@@ -36,6 +36,7 @@ def quote_out(quote: Quote) -> QuoteOut:
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
+    dependencies=[rate_limited("quote")],
     summary="Quote a conversion of a fiat amount to USDC",
     description=(
         "The quote is firm until `expires_at` for an order funded in full before then; funds "
@@ -46,7 +47,7 @@ def quote_out(quote: Quote) -> QuoteOut:
 async def create_quote(
     body: QuoteRequest,
     request: Request,
-    principal: Annotated[Principal, require(Permission.QUOTES_CREATE)],
+    principal: Annotated[Principal, require(Permission.QUOTES_CREATE, rate="quote")],
     session: SessionDep,
     clock: ClockDep,
 ) -> QuoteOut:

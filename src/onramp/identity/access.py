@@ -8,7 +8,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from onramp.core.settings import Settings
-from onramp.core.web import ClockDep, SessionDep
+from onramp.core.web import ClockDep, SessionDep, check_rate
 from onramp.identity import sessions
 from onramp.identity.errors import InvalidToken, PermissionDenied
 from onramp.identity.permissions import Permission, allowed
@@ -40,12 +40,15 @@ async def current_principal(
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 
 
-def require(permission: Permission) -> Any:
-    """``principal: Annotated[Principal, require(Permission.X)]``: the route's declared need."""
+def require(permission: Permission, *, rate: str | None = None) -> Any:
+    """``principal: Annotated[Principal, require(Permission.X)]``: the route's declared need;
+    ``rate`` also counts the call against that route class's per-account limit."""
 
-    async def check(principal: CurrentPrincipal) -> Principal:
+    async def check(request: Request, principal: CurrentPrincipal) -> Principal:
         if not allowed(principal.role, permission):
             raise PermissionDenied(f"{permission} is not granted to {principal.role}")
+        if rate is not None:
+            await check_rate(request, rate, "account", str(principal.user_id))
         return principal
 
     check.permission = permission  # type: ignore[attr-defined]  # read by the route audit

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Request, Response, status
 
 from onramp.core.settings import Settings
-from onramp.core.web import ClockDep, SessionDep, SettingsDep
+from onramp.core.web import ClockDep, SessionDep, SettingsDep, check_rate, rate_limited
 from onramp.identity import lockout, service, sessions
 from onramp.identity.access import require
 from onramp.identity.errors import InvalidCredentials, RefreshTokenReused
@@ -58,6 +58,7 @@ def _tokens(
 
 @router.post(
     "/register",
+    dependencies=[rate_limited("login")],
     status_code=status.HTTP_201_CREATED,
     summary="Register a customer account",
     responses={409: {"description": "email_taken"}, 422: {"description": "password_too_weak"}},
@@ -73,6 +74,7 @@ async def register(body: RegisterRequest, session: SessionDep) -> UserOut:
 
 @router.post(
     "/login",
+    dependencies=[rate_limited("login")],
     summary="Exchange email and password for an access token and a refresh token",
     description=(
         "After repeated failures the account (and the caller's IP) is locked for a growing "
@@ -92,6 +94,7 @@ async def login(
 ) -> TokenOut:
     client = _client(request)
     now = clock.now()
+    await check_rate(request, "login", "account", lockout.account_key(body.email))
     await lockout.check(session, email=body.email, ip=client.ip, now=now)
     try:
         user = await service.authenticate(session, email=body.email, password=body.password)
@@ -119,6 +122,7 @@ async def login(
 
 @router.post(
     "/refresh",
+    dependencies=[rate_limited("login")],
     summary="Exchange a refresh token for a new access token and refresh token",
     description="Refresh tokens are single use. Presenting one twice revokes the whole session.",
     responses={401: {"description": "invalid_refresh_token, refresh_token_reused"}},

@@ -11,7 +11,7 @@ from onramp import chain
 from onramp.core import idempotency
 from onramp.core.db import as_int
 from onramp.core.money import Money
-from onramp.core.web import ClockDep, SessionDep, SettingsDep
+from onramp.core.web import ClockDep, SessionDep, SettingsDep, rate_limited
 from onramp.identity.access import require
 from onramp.identity.permissions import Permission
 from onramp.identity.tokens import Principal
@@ -86,6 +86,7 @@ async def order_out(session: AsyncSession, order: Order, request: Request) -> Or
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
+    dependencies=[rate_limited("order")],
     summary="Create an order against a quote; returns the deposit instructions",
     description=(
         "Needs an `Idempotency-Key` header: the same key with the same body returns the stored "
@@ -101,7 +102,7 @@ async def order_out(session: AsyncSession, order: Order, request: Request) -> Or
 async def create_order(
     body: OrderRequest,
     request: Request,
-    principal: Annotated[Principal, require(Permission.ORDERS_CREATE)],
+    principal: Annotated[Principal, require(Permission.ORDERS_CREATE, rate="order")],
     session: SessionDep,
     settings: SettingsDep,
     clock: ClockDep,
