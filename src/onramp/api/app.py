@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from onramp.api.errors import install_error_handlers
 from onramp.api.health import router as health_router
 from onramp.api.ratelimit_headers import RateLimitHeaders
+from onramp.api.security_headers import SecurityHeaders
 from onramp.banking.adapters.base import BankWebhookAdapter
 from onramp.banking.adapters.sandbox import SandboxBankAdapter
 from onramp.banking.api import router as banking_router
@@ -91,6 +92,8 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
         else InProcessRateLimiter()
     )
     app.add_middleware(RateLimitHeaders)
+    # No CORS middleware: browsers get no cross-origin access (the web UI is served same-origin).
+    app.add_middleware(SecurityHeaders)
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
