@@ -53,7 +53,7 @@ class Customer:
         body: dict[str, Any] = response.json()
         return body
 
-    async def wait_for(self, order_id: str, state: str, *, timeout: float = 30.0) -> dict[str, Any]:
+    async def wait_for(self, order_id: str, state: str, *, timeout: float = 60.0) -> dict[str, Any]:
         deadline = time.monotonic() + timeout
         while True:
             order = await self.get_order(order_id)

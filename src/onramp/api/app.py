@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from onramp.api.errors import install_error_handlers
+from onramp.api.export import router as export_router
 from onramp.api.health import router as health_router
 from onramp.api.ratelimit_headers import RateLimitHeaders
 from onramp.api.security_headers import SecurityHeaders
@@ -37,7 +38,15 @@ PUBLIC_ROUTES = frozenset(
     }
 )
 
-ROUTERS = (health_router, identity_router, me_router, fx_router, orders_router, banking_router)
+ROUTERS = (
+    health_router,
+    identity_router,
+    me_router,
+    export_router,
+    fx_router,
+    orders_router,
+    banking_router,
+)
 
 DESCRIPTION = """\
 onramp converts fiat bank deposits into USDC delivered on-chain.

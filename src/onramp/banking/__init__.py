@@ -6,13 +6,19 @@ from onramp.banking.creditor_reference import (
     normalize_creditor_reference,
 )
 from onramp.banking.events import DEPOSIT_MATCHED, DEPOSIT_RECEIVED, DEPOSIT_UNMATCHED
-from onramp.banking.service import expect_deposit, intake_notice, match_deposits
+from onramp.banking.service import (
+    deposits_for_order,
+    expect_deposit,
+    intake_notice,
+    match_deposits,
+)
 
 __all__ = [
     "DEPOSIT_MATCHED",
     "DEPOSIT_RECEIVED",
     "DEPOSIT_UNMATCHED",
     "creditor_reference_for_order",
+    "deposits_for_order",
     "expect_deposit",
     "format_creditor_reference",
     "intake_notice",

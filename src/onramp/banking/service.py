@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
@@ -30,7 +31,7 @@ from onramp.banking.models import (
     ExpectationStatus,
 )
 from onramp.core.audit import audit_row, record_many
-from onramp.core.db import as_int
+from onramp.core.db import as_int, row_dict
 from onramp.core.events import CloudEvent
 from onramp.core.ids import uuid7
 from onramp.core.money import Money
@@ -234,3 +235,10 @@ def _mismatch(expected: DepositExpectation | None, amount: Money) -> str | None:
     if as_int(expected.amount) != amount.minor:
         return "amount_mismatch"
     return None
+
+
+async def deposits_for_order(session: AsyncSession, *, order_id: uuid.UUID) -> list[dict[str, Any]]:
+    rows = await session.scalars(
+        select(Deposit).where(Deposit.order_id == order_id).order_by(Deposit.id)
+    )
+    return [row_dict(d) for d in rows]

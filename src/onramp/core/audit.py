@@ -218,3 +218,23 @@ async def verify_database(database_url: str, *, seal_first: bool = False) -> Aud
             return await verify(session)
     finally:
         await engine.dispose()
+
+
+async def records_about(session: AsyncSession, *, entity_id: str) -> list[dict[str, Any]]:
+    """Audit records about an entity or done by it as actor (for a data-subject export)."""
+    rows = await session.scalars(
+        select(AuditRecord)
+        .where((AuditRecord.entity_id == entity_id) | (AuditRecord.actor == f"user:{entity_id}"))
+        .order_by(AuditRecord.id)
+    )
+    return [
+        {
+            "at": r.at.isoformat(),
+            "actor": r.actor,
+            "action": r.action,
+            "entity_type": r.entity_type,
+            "entity_id": r.entity_id,
+            "data": r.data,
+        }
+        for r in rows
+    ]

@@ -6,6 +6,7 @@ commits it. Services take the session as a keyword argument, may flush, and neve
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -85,3 +86,22 @@ def as_int(value: Any) -> int:
     if isinstance(value, Decimal) and value == value.to_integral_value():
         return int(value)
     raise TypeError(f"not an integer amount: {value!r}")
+
+
+def to_json_value(value: Any) -> Any:
+    if isinstance(value, uuid.UUID | Decimal):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return "0x" + value.hex()
+    return value
+
+
+def row_dict(row: Base, *, exclude: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """A mapped row as JSON-ready data (for exports): every column but ``exclude``."""
+    return {
+        column.key: to_json_value(getattr(row, column.key))
+        for column in row.__mapper__.column_attrs
+        if column.key not in exclude
+    }

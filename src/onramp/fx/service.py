@@ -5,10 +5,12 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from onramp.core.db import as_int
+from onramp.core.db import as_int, row_dict
 from onramp.core.ids import uuid7
 from onramp.core.money import Money
 from onramp.core.settings import FxSettings
@@ -118,3 +120,10 @@ async def price_at_funds(
         if firm.source == received:
             return firm, True
     return desk.price(received, quote.target_currency if quote else "USDC"), False
+
+
+async def export_quotes(session: AsyncSession, *, customer_id: uuid.UUID) -> list[dict[str, Any]]:
+    rows = await session.scalars(
+        select(Quote).where(Quote.customer_id == customer_id).order_by(Quote.id)
+    )
+    return [row_dict(q) for q in rows]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import asdict
 from datetime import timedelta
 from typing import Annotated
 
@@ -8,13 +9,14 @@ from fastapi import APIRouter, Request, Response, status
 
 from onramp.core.settings import Settings
 from onramp.core.web import ClockDep, SessionDep, SettingsDep, check_rate, rate_limited
-from onramp.identity import lockout, service, sessions
+from onramp.identity import lockout, preferences, service, sessions
 from onramp.identity.access import require
 from onramp.identity.errors import InvalidCredentials, RefreshTokenReused
 from onramp.identity.models import AuthSession, User
 from onramp.identity.permissions import Permission
 from onramp.identity.schemas import (
     LoginRequest,
+    PreferencesBody,
     RefreshRequest,
     RegisterRequest,
     SessionList,
@@ -210,3 +212,50 @@ async def revoke_session(
         now=clock.now(),
     )
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@me_router.get("", summary="The caller's profile")
+async def me(
+    principal: Annotated[Principal, require(Permission.PROFILE_MANAGE_OWN)], session: SessionDep
+) -> UserOut:
+    user = await service.get_user(session, user_id=principal.user_id)
+    return UserOut(
+        id=user.id, email=user.email, full_name=user.full_name, created_at=user.created_at
+    )
+
+
+@me_router.get("/preferences", summary="The caller's preferences (defaults until set)")
+async def get_preferences(
+    principal: Annotated[Principal, require(Permission.PROFILE_MANAGE_OWN)], session: SessionDep
+) -> PreferencesBody:
+    found = await preferences.get_preferences(session, user_id=principal.user_id)
+    return PreferencesBody(
+        **{**asdict(found), "notification_channels": list(found.notification_channels)}
+    )
+
+
+@me_router.put(
+    "/preferences",
+    summary="Replace the caller's preferences",
+    responses={422: {"description": "preferences_invalid, unknown_currency"}},
+)
+async def put_preferences(
+    body: PreferencesBody,
+    principal: Annotated[Principal, require(Permission.PROFILE_MANAGE_OWN)],
+    session: SessionDep,
+    clock: ClockDep,
+) -> PreferencesBody:
+    saved = await preferences.set_preferences(
+        session,
+        user_id=principal.user_id,
+        preferences=preferences.Preferences(
+            display_currency=body.display_currency,
+            default_fiat_currency=body.default_fiat_currency,
+            notification_channels=tuple(body.notification_channels),
+            language=body.language,
+        ),
+        now=clock.now(),
+    )
+    return PreferencesBody(
+        **{**asdict(saved), "notification_channels": list(saved.notification_channels)}
+    )

@@ -20,6 +20,7 @@ class Permission(StrEnum):
     ORDERS_CREATE = "orders:create"
     ORDERS_READ_OWN = "orders:read_own"
     SESSIONS_MANAGE_OWN = "sessions:manage_own"
+    PROFILE_MANAGE_OWN = "profile:manage_own"  # profile, preferences, data export
 
 
 _CUSTOMER = frozenset(
@@ -28,9 +29,10 @@ _CUSTOMER = frozenset(
         Permission.ORDERS_CREATE,
         Permission.ORDERS_READ_OWN,
         Permission.SESSIONS_MANAGE_OWN,
+        Permission.PROFILE_MANAGE_OWN,
     }
 )
-_STAFF = frozenset({Permission.SESSIONS_MANAGE_OWN})
+_STAFF = frozenset({Permission.SESSIONS_MANAGE_OWN, Permission.PROFILE_MANAGE_OWN})
 
 # Staff act on customers' orders through staff routes (arriving with compliance and treasury),
 # never by placing orders themselves.

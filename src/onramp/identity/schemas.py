@@ -60,3 +60,14 @@ class SessionOut(BaseModel):
 
 class SessionList(BaseModel):
     data: list[SessionOut]
+
+
+class PreferencesBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    display_currency: str = Field(default="EUR", examples=["EUR"])
+    default_fiat_currency: str = Field(default="EUR", examples=["EUR"])
+    notification_channels: list[str] = Field(
+        default=["email"], description="Any of: email, webhook", max_length=5
+    )
+    language: str = Field(default="en", description="en, de, fr, es, it, nl, pt or pl")

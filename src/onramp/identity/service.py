@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -11,10 +13,10 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from onramp.core.audit import record
-from onramp.core.db import unit_of_work
+from onramp.core.db import row_dict, unit_of_work
 from onramp.core.ids import uuid7
-from onramp.identity.errors import EmailTaken, InvalidCredentials, WeakPassword
-from onramp.identity.models import User
+from onramp.identity.errors import EmailTaken, InvalidCredentials, InvalidToken, WeakPassword
+from onramp.identity.models import AuthSession, User, UserPreferences
 
 MIN_PASSWORD_LENGTH = 12
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
@@ -84,3 +86,27 @@ async def record_failed_login(
             entity_id=str(user_id) if user_id else "unknown",
             data={"ip": ip},
         )
+
+
+async def export_user(session: AsyncSession, *, user_id: uuid.UUID) -> dict[str, Any]:
+    """Everything identity holds about the user (GDPR Art. 15/20). Secrets stay out: password
+    hashes and refresh-token hashes are not the user's data to take away."""
+    user = await session.get(User, user_id)
+    if user is None:
+        return {}
+    auth_sessions = await session.scalars(
+        select(AuthSession).where(AuthSession.user_id == user_id).order_by(AuthSession.id)
+    )
+    prefs = await session.get(UserPreferences, user_id)
+    return {
+        "profile": row_dict(user, exclude=frozenset({"password_hash"})),
+        "preferences": row_dict(prefs) if prefs else None,
+        "sessions": [row_dict(s) for s in auth_sessions],
+    }
+
+
+async def get_user(session: AsyncSession, *, user_id: uuid.UUID) -> User:
+    user = await session.get(User, user_id)
+    if user is None:
+        raise InvalidToken("the account no longer exists")
+    return user

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from onramp import banking, chain, fx
 from onramp.core.audit import audit_row, record_many
 from onramp.core.clock import utcnow
-from onramp.core.db import as_int
+from onramp.core.db import as_int, row_dict
 from onramp.core.events import CloudEvent
 from onramp.core.ids import uuid7
 from onramp.core.money import Money
@@ -352,3 +352,32 @@ async def history_of(session: AsyncSession, order_id: uuid.UUID) -> list[OrderTr
         .order_by(OrderTransition.id)
     )
     return list(rows.all())
+
+
+async def export_orders(session: AsyncSession, *, customer_id: uuid.UUID) -> list[dict[str, Any]]:
+    """The customer's orders with their state history, deposits and payouts."""
+    orders = list(
+        await session.scalars(
+            select(Order).where(Order.customer_id == customer_id).order_by(Order.id)
+        )
+    )
+    out = []
+    for order in orders:
+        payout = await chain.payout_for_order(session, order.id)
+        out.append(
+            {
+                **row_dict(order),
+                "history": [row_dict(h) for h in await history_of(session, order.id)],
+                "deposits": await banking.deposits_for_order(session, order_id=order.id),
+                "payout": None
+                if payout is None
+                else {
+                    "to": payout.to_address,
+                    "amount": str(payout.amount),
+                    "status": payout.status,
+                    "tx_hash": payout.tx_hash,
+                    "block_number": payout.block_number,
+                },
+            }
+        )
+    return out
