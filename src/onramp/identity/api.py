@@ -37,6 +37,18 @@ def _client(request: Request) -> sessions.Client:
     )
 
 
+def _user_out(user: User) -> UserOut:
+    return UserOut(
+        id=user.id, email=user.email, full_name=user.full_name, created_at=user.created_at
+    )
+
+
+def _preferences_out(found: preferences.Preferences) -> PreferencesBody:
+    return PreferencesBody(
+        **{**asdict(found), "notification_channels": list(found.notification_channels)}
+    )
+
+
 def _tokens(
     settings: Settings, user: User, auth: AuthSession, refresh: str, request: Request
 ) -> TokenOut:
@@ -69,9 +81,7 @@ async def register(body: RegisterRequest, session: SessionDep) -> UserOut:
     user = await service.register(
         session, email=body.email, password=body.password, full_name=body.full_name
     )
-    return UserOut(
-        id=user.id, email=user.email, full_name=user.full_name, created_at=user.created_at
-    )
+    return _user_out(user)
 
 
 @router.post(
@@ -219,9 +229,7 @@ async def me(
     principal: Annotated[Principal, require(Permission.PROFILE_MANAGE_OWN)], session: SessionDep
 ) -> UserOut:
     user = await service.get_user(session, user_id=principal.user_id)
-    return UserOut(
-        id=user.id, email=user.email, full_name=user.full_name, created_at=user.created_at
-    )
+    return _user_out(user)
 
 
 @me_router.get("/preferences", summary="The caller's preferences (defaults until set)")
@@ -229,9 +237,7 @@ async def get_preferences(
     principal: Annotated[Principal, require(Permission.PROFILE_MANAGE_OWN)], session: SessionDep
 ) -> PreferencesBody:
     found = await preferences.get_preferences(session, user_id=principal.user_id)
-    return PreferencesBody(
-        **{**asdict(found), "notification_channels": list(found.notification_channels)}
-    )
+    return _preferences_out(found)
 
 
 @me_router.put(
@@ -256,6 +262,4 @@ async def put_preferences(
         ),
         now=clock.now(),
     )
-    return PreferencesBody(
-        **{**asdict(saved), "notification_channels": list(saved.notification_channels)}
-    )
+    return _preferences_out(saved)
