@@ -165,6 +165,9 @@ def test_an_expired_quote_cannot_be_ordered(
         "/v1/quotes", json={"source_currency": "EUR", "source_amount": "100.00"}
     ).json()
     clock.set(clock.now() + timedelta(seconds=infra.settings.fx.quote_ttl_seconds + 1))
+    # The access token expired with the quote (both judged by the service's clock): log in again.
+    token = client.post("/v1/auth/login", json={"email": email, "password": PASSWORD}).json()
+    client.headers["Authorization"] = f"Bearer {token['access_token']}"
     r = client.post(
         "/v1/orders",
         json={"quote_id": quote["id"], "source_currency": "EUR", "source_amount": "100.00"},

@@ -34,6 +34,7 @@ PUBLIC_ROUTES = frozenset(
         ("POST", "/v1/auth/register"),
         ("POST", "/v1/auth/login"),
         ("POST", "/v1/auth/refresh"),
+        ("POST", "/v1/auth/mfa"),  # carries the login's one-time MFA challenge
         ("POST", "/v1/webhooks/bank/{bank}"),  # authenticated by the bank's signature
     }
 )

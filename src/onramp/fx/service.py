@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -17,7 +18,7 @@ from onramp.core.settings import FxSettings
 from onramp.fx.adapters.rate_source import EcbFileRateSource, RateSource
 from onramp.fx.errors import QuoteExpired, QuoteMismatch, QuoteNotFound
 from onramp.fx.models import Quote
-from onramp.fx.pricing import Pricing, PricingPolicy, price
+from onramp.fx.pricing import Pricing, PricingPolicy, eur_rate, price
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,10 @@ class FxDesk:
             ),
             quote_ttl=timedelta(seconds=settings.quote_ttl_seconds),
         )
+
+    def eur_equivalent(self, amount: Money) -> Decimal:
+        """``amount`` in EUR at today's reference rate (for limits and thresholds)."""
+        return amount.to_decimal() / eur_rate(self.rates.latest(), amount.currency)
 
     def price(self, source: Money, target_currency: str) -> Pricing:
         return price(source, target_currency, rates=self.rates.latest(), policy=self.policy)

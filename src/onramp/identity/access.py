@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -31,10 +32,14 @@ async def current_principal(
         credentials.credentials,
         secret=settings.auth.jwt_secret.get_secret_value(),
         issuer=settings.auth.issuer,
+        now=clock.now(),
     )
-    if not await sessions.is_active(session, session_id=principal.session_id, now=clock.now()):
+    active = await sessions.active_session(
+        session, session_id=principal.session_id, now=clock.now()
+    )
+    if active is None:
         raise InvalidToken("the session was revoked or has expired")
-    return principal
+    return replace(principal, mfa_at=active.mfa_at)
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]

@@ -7,21 +7,28 @@ from typing import Annotated
 
 from fastapi import APIRouter, Request, Response, status
 
+from onramp.core.crypto import SecretBox
 from onramp.core.settings import Settings
 from onramp.core.web import ClockDep, SessionDep, SettingsDep, check_rate, rate_limited
-from onramp.identity import lockout, preferences, service, sessions
+from onramp.identity import lockout, mfa, preferences, service, sessions
 from onramp.identity.access import require
-from onramp.identity.errors import InvalidCredentials, RefreshTokenReused
+from onramp.identity.errors import InvalidCredentials, InvalidMfaCode, RefreshTokenReused
 from onramp.identity.models import AuthSession, User
 from onramp.identity.permissions import Permission
 from onramp.identity.schemas import (
     LoginRequest,
+    MfaLoginRequest,
+    MfaRequiredOut,
     PreferencesBody,
+    RecoveryCodesOut,
     RefreshRequest,
     RegisterRequest,
+    SecondFactor,
     SessionList,
     SessionOut,
     TokenOut,
+    TotpConfirmRequest,
+    TotpEnrolmentOut,
     UserOut,
 )
 from onramp.identity.tokens import Principal, issue_access_token
@@ -96,6 +103,7 @@ async def register(body: RegisterRequest, session: SessionDep) -> UserOut:
         401: {"description": "invalid_credentials"},
         429: {"description": "login_locked"},
     },
+    response_model=TokenOut | MfaRequiredOut,
 )
 async def login(
     body: LoginRequest,
@@ -103,7 +111,7 @@ async def login(
     session: SessionDep,
     settings: SettingsDep,
     clock: ClockDep,
-) -> TokenOut:
+) -> TokenOut | MfaRequiredOut:
     client = _client(request)
     now = clock.now()
     await check_rate(request, "login", "account", lockout.account_key(body.email))
@@ -122,6 +130,12 @@ async def login(
         )
         raise
     await lockout.clear_account(session, email=body.email)
+    if await mfa.is_enabled(session, user_id=user.id):
+        ttl = settings.auth.mfa_challenge_ttl_seconds
+        token = await mfa.open_challenge(
+            session, user_id=user.id, now=now, ttl=timedelta(seconds=ttl)
+        )
+        return MfaRequiredOut(mfa_token=token, expires_in=ttl)
     auth, refresh = await sessions.start_session(
         session,
         user=user,
@@ -151,7 +165,6 @@ async def refresh(
             session, token=body.refresh_token, now=clock.now()
         )
     except RefreshTokenReused as exc:
-        await session.rollback()  # release this request's row locks before revoking elsewhere
         await sessions.revoke_family(
             request.app.state.sessions, session_id=exc.extra["session_id"], now=clock.now()
         )
@@ -263,3 +276,117 @@ async def put_preferences(
         now=clock.now(),
     )
     return _preferences_out(saved)
+
+
+def _box(settings: Settings) -> SecretBox:
+    return SecretBox.from_base64(settings.auth.secrets_key.get_secret_value())
+
+
+@router.post(
+    "/mfa",
+    dependencies=[rate_limited("login")],
+    summary="Finish a login with a TOTP code or a recovery code",
+    responses={401: {"description": "invalid_mfa_code"}, 429: {"description": "login_locked"}},
+)
+async def login_mfa(
+    body: MfaLoginRequest,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    clock: ClockDep,
+) -> TokenOut:
+    now = clock.now()
+    user = await service.get_user(
+        session, user_id=await mfa.take_challenge(session, token=body.mfa_token, now=now)
+    )
+    client = _client(request)
+    await lockout.check(session, email=user.email, ip=client.ip, now=now)
+    try:
+        await mfa.verify_second_factor(
+            session,
+            user_id=user.id,
+            code=body.code,
+            recovery_code=body.recovery_code,
+            box=_box(settings),
+            now=now,
+        )
+    except InvalidMfaCode:
+        # This request's transaction rolls back (the challenge stays usable until it expires);
+        # the failure is counted in a transaction of its own.
+        await lockout.record_failure(
+            request.app.state.sessions,
+            policy=lockout.LockoutPolicy.from_settings(settings.auth),
+            email=user.email,
+            ip=client.ip,
+            now=now,
+        )
+        raise
+    auth, refresh = await sessions.start_session(
+        session,
+        user=user,
+        client=client,
+        now=now,
+        ttl=timedelta(seconds=settings.auth.session_ttl_seconds),
+        mfa=True,
+    )
+    return _tokens(settings, user, auth, refresh, request)
+
+
+@router.post(
+    "/step-up",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Prove the second factor again in this session, for sensitive actions",
+    responses={401: {"description": "invalid_mfa_code"}, 409: {"description": "mfa_not_enrolled"}},
+)
+async def step_up(
+    body: SecondFactor,
+    principal: Annotated[Principal, require(Permission.SESSIONS_MANAGE_OWN)],
+    session: SessionDep,
+    settings: SettingsDep,
+    clock: ClockDep,
+) -> Response:
+    await mfa.verify_second_factor(
+        session,
+        user_id=principal.user_id,
+        code=body.code,
+        recovery_code=body.recovery_code,
+        box=_box(settings),
+        now=clock.now(),
+    )
+    await sessions.mark_mfa(session, session_id=principal.session_id, now=clock.now())
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@me_router.post(
+    "/mfa/totp",
+    summary="Start enrolling an authenticator app",
+    responses={409: {"description": "mfa_already_enabled"}},
+)
+async def enrol_totp(
+    principal: Annotated[Principal, require(Permission.PROFILE_MANAGE_OWN)],
+    session: SessionDep,
+    settings: SettingsDep,
+    clock: ClockDep,
+) -> TotpEnrolmentOut:
+    user = await service.get_user(session, user_id=principal.user_id)
+    secret, uri = await mfa.start_enrolment(session, user=user, box=_box(settings), now=clock.now())
+    return TotpEnrolmentOut(secret=secret, otpauth_uri=uri)
+
+
+@me_router.post(
+    "/mfa/totp/confirm",
+    summary="Confirm the authenticator app with a first code; returns recovery codes once",
+    responses={401: {"description": "invalid_mfa_code"}, 409: {"description": "mfa_not_enrolled"}},
+)
+async def confirm_totp(
+    body: TotpConfirmRequest,
+    principal: Annotated[Principal, require(Permission.PROFILE_MANAGE_OWN)],
+    session: SessionDep,
+    settings: SettingsDep,
+    clock: ClockDep,
+) -> RecoveryCodesOut:
+    codes = await mfa.confirm_enrolment(
+        session, user_id=principal.user_id, code=body.code, box=_box(settings), now=clock.now()
+    )
+    await sessions.mark_mfa(session, session_id=principal.session_id, now=clock.now())
+    return RecoveryCodesOut(recovery_codes=codes)

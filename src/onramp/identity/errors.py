@@ -44,3 +44,28 @@ class SessionNotFound(NotFound):
 class PermissionDenied(Forbidden):
     code = "permission_denied"
     title = "Your role does not allow this"
+
+
+class InvalidMfaCode(Unauthenticated):
+    code = "invalid_mfa_code"
+    title = "The code is wrong, expired or already used"
+
+
+class MfaAlreadyEnabled(Conflict):
+    code = "mfa_already_enabled"
+    title = "Two-factor authentication is already enabled"
+
+
+class MfaNotEnrolled(Conflict):
+    code = "mfa_not_enrolled"
+    title = "Start enrolment first"
+
+
+class StepUpRequired(Forbidden):
+    code = "step_up_required"
+    title = "Confirm with your second factor first (POST /v1/auth/step-up)"
+
+
+class MfaEnrollmentRequired(Forbidden):
+    code = "mfa_enrollment_required"
+    title = "This needs two-factor authentication; enrol an authenticator app first"

@@ -71,3 +71,37 @@ class PreferencesBody(BaseModel):
         default=["email"], description="Any of: email, webhook", max_length=5
     )
     language: str = Field(default="en", description="en, de, fr, es, it, nl, pt or pl")
+
+
+class MfaRequiredOut(BaseModel):
+    """The password was right; finish the login at POST /v1/auth/mfa with a second factor."""
+
+    mfa_required: bool = True
+    mfa_token: str
+    expires_in: int
+
+
+class SecondFactor(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: str | None = Field(default=None, description="6-digit code from the authenticator app")
+    recovery_code: str | None = Field(default=None, description="One of the recovery codes")
+
+
+class MfaLoginRequest(SecondFactor):
+    mfa_token: str = Field(min_length=1, max_length=200)
+
+
+class TotpEnrolmentOut(BaseModel):
+    secret: str = Field(description="Base32 secret, for apps that cannot scan the QR code")
+    otpauth_uri: str = Field(description="Render as a QR code for the authenticator app")
+
+
+class TotpConfirmRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(min_length=6, max_length=6)
+
+
+class RecoveryCodesOut(BaseModel):
+    recovery_codes: list[str] = Field(description="Shown once; each works once")

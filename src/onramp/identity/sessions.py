@@ -26,7 +26,13 @@ class Client:
 
 
 async def start_session(
-    session: AsyncSession, *, user: User, client: Client, now: datetime, ttl: timedelta
+    session: AsyncSession,
+    *,
+    user: User,
+    client: Client,
+    now: datetime,
+    ttl: timedelta,
+    mfa: bool = False,
 ) -> tuple[AuthSession, str]:
     auth = AuthSession(
         id=uuid7(),
@@ -36,6 +42,7 @@ async def start_session(
         expires_at=now + ttl,
         ip=client.ip[:64],
         user_agent=client.user_agent[:300],
+        mfa_at=now if mfa else None,
     )
     session.add(auth)
     token = new_refresh_token()
@@ -59,14 +66,21 @@ async def rotate(
 ) -> tuple[User, AuthSession, str]:
     """Exchange a refresh token for a new one. A token used before raises RefreshTokenReused
     (the caller then revokes the session in a transaction of its own, see ``revoke_family``)."""
-    stored = await session.get(RefreshToken, refresh_token_hash(token), with_for_update=True)
+    digest = refresh_token_hash(token)
+    seen = await session.scalar(select(RefreshToken).where(RefreshToken.token_hash == digest))
+    if seen is not None and seen.used_at is not None:
+        # Detected before taking any row lock, so the caller can revoke the session elsewhere.
+        raise RefreshTokenReused(session_id=seen.session_id)
+    stored = await session.get(RefreshToken, digest, with_for_update=True, populate_existing=True)
     if stored is None:
         raise InvalidRefreshToken()
     auth = await session.get(AuthSession, stored.session_id, with_for_update=True)
     if auth is None or auth.revoked_at is not None or auth.expires_at <= now:
         raise InvalidRefreshToken()
     if stored.used_at is not None:
-        raise RefreshTokenReused(session_id=auth.id)
+        # Used by a concurrent request between the check above and the lock: that one wins.
+        # (Revoking here would wait on the locks this transaction holds.)
+        raise InvalidRefreshToken()
     user = await session.get(User, auth.user_id)
     if user is None:
         raise InvalidRefreshToken()
@@ -117,12 +131,31 @@ async def revoke_family(
         )
 
 
-async def is_active(session: AsyncSession, *, session_id: uuid.UUID, now: datetime) -> bool:
+@dataclass(frozen=True)
+class ActiveSession:
+    mfa_at: datetime | None
+
+
+async def active_session(
+    session: AsyncSession, *, session_id: uuid.UUID, now: datetime
+) -> ActiveSession | None:
+    """The session if it is open, else None."""
     found = await session.execute(
-        select(AuthSession.revoked_at, AuthSession.expires_at).where(AuthSession.id == session_id)
+        select(AuthSession.revoked_at, AuthSession.expires_at, AuthSession.mfa_at).where(
+            AuthSession.id == session_id
+        )
     )
     row = found.first()
-    return row is not None and row.revoked_at is None and row.expires_at > now
+    if row is None or row.revoked_at is not None or row.expires_at <= now:
+        return None
+    return ActiveSession(mfa_at=row.mfa_at)
+
+
+async def mark_mfa(session: AsyncSession, *, session_id: uuid.UUID, now: datetime) -> None:
+    auth = await session.get(AuthSession, session_id, with_for_update=True)
+    assert auth is not None
+    auth.mfa_at = now
+    await session.flush()
 
 
 async def list_sessions(session: AsyncSession, *, user_id: uuid.UUID) -> list[AuthSession]:

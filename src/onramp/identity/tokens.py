@@ -7,7 +7,7 @@ import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import jwt
 
@@ -16,6 +16,7 @@ from onramp.identity.errors import InvalidToken
 AUDIENCE = "onramp-api"
 ALGORITHM = "HS256"
 REFRESH_PREFIX = "rt_"
+CLOCK_SKEW_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,8 @@ class Principal:
     user_id: uuid.UUID
     role: str
     session_id: uuid.UUID
+    # When the session last proved a second factor (read from the session, not the token).
+    mfa_at: datetime | None = None
 
 
 def issue_access_token(
@@ -48,8 +51,12 @@ def issue_access_token(
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
-def verify_access_token(token: str, *, secret: str, issuer: str) -> Principal:
-    """Signature (HS256 only: ``alg: none`` and others are refused), issuer, audience, expiry."""
+def verify_access_token(
+    token: str, *, secret: str, issuer: str, now: datetime | None = None
+) -> Principal:
+    """Signature (HS256 only: ``alg: none`` and others are refused), issuer, audience, and
+    expiry against ``now`` (the service's clock; the system clock when omitted)."""
+    moment = int((now or datetime.now(UTC)).timestamp())
     try:
         claims = jwt.decode(
             token,
@@ -57,8 +64,14 @@ def verify_access_token(token: str, *, secret: str, issuer: str) -> Principal:
             algorithms=[ALGORITHM],
             issuer=issuer,
             audience=AUDIENCE,
-            options={"require": ["sub", "sid", "exp", "iat", "iss", "aud"]},
+            options={
+                "require": ["sub", "sid", "exp", "iat", "iss", "aud"],
+                "verify_exp": False,  # checked below against the service's clock
+                "verify_iat": False,
+            },
         )
+        if int(claims["exp"]) <= moment or int(claims["iat"]) > moment + CLOCK_SKEW_SECONDS:
+            raise InvalidToken("the access token has expired or is not valid yet")
         return Principal(
             user_id=uuid.UUID(claims["sub"]),
             role=str(claims.get("role", "")),

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request, status
@@ -12,6 +13,8 @@ from onramp.core import idempotency
 from onramp.core.db import as_int
 from onramp.core.money import Money
 from onramp.core.web import ClockDep, SessionDep, SettingsDep, rate_limited
+from onramp.fx import FxDesk
+from onramp.identity import mfa
 from onramp.identity.access import require
 from onramp.identity.permissions import Permission
 from onramp.identity.tokens import Principal
@@ -95,6 +98,7 @@ async def order_out(session: AsyncSession, order: Order, request: Request) -> Or
     responses={
         400: {"description": "idempotency_key_required"},
         404: {"description": "quote_not_found"},
+        403: {"description": "step_up_required, mfa_enrollment_required (large orders)"},
         409: {"description": "quote_expired, idempotency_key_reused"},
         422: {"description": "invalid_amount, quote_mismatch, invalid_address"},
     },
@@ -113,6 +117,16 @@ async def create_order(
     fingerprint = idempotency.request_fingerprint(
         "POST", "/v1/orders", body.model_dump(mode="json")
     )
+    source = Money.parse(body.source_amount, body.source_currency)
+    desk: FxDesk = request.app.state.fx_desk
+    if desk.eur_equivalent(source) > settings.auth.step_up_order_eur:
+        await mfa.require_recent_mfa(
+            session,
+            user_id=principal.user_id,
+            mfa_at=principal.mfa_at,
+            now=clock.now(),
+            max_age=timedelta(seconds=settings.auth.step_up_max_age_seconds),
+        )
     stored = await idempotency.begin(session, scope=scope, key=key, request_hash=fingerprint)
     if stored is not None:
         return JSONResponse(
@@ -122,7 +136,7 @@ async def create_order(
         session,
         customer_id=principal.user_id,
         quote_id=body.quote_id,
-        source=Money.parse(body.source_amount, body.source_currency),
+        source=source,
         destination_address=body.destination_address,
         wallet_factory=settings.chain.wallet_factory_address,
         now=clock.now(),
