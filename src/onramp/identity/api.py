@@ -129,7 +129,6 @@ async def login(
             now=now,
         )
         raise
-    await lockout.clear_account(session, email=body.email)
     if await mfa.is_enabled(session, user_id=user.id):
         ttl = settings.auth.mfa_challenge_ttl_seconds
         token = await mfa.open_challenge(
@@ -143,6 +142,7 @@ async def login(
         now=now,
         ttl=timedelta(seconds=settings.auth.session_ttl_seconds),
     )
+    await lockout.clear_account(session, email=body.email)  # after the session noted the streak
     return _tokens(settings, user, auth, refresh, request)
 
 
@@ -208,6 +208,7 @@ async def my_sessions(
                 revoked_reason=r.revoked_reason,
                 ip=r.ip,
                 user_agent=r.user_agent,
+                risk_signals=r.risk_signals,
                 current=r.id == principal.session_id,
             )
             for r in rows
@@ -329,6 +330,7 @@ async def login_mfa(
         ttl=timedelta(seconds=settings.auth.session_ttl_seconds),
         mfa=True,
     )
+    await lockout.clear_account(session, email=user.email)
     return _tokens(settings, user, auth, refresh, request)
 
 

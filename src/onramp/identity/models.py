@@ -38,6 +38,7 @@ class AuthSession(Base):
     user_agent: Mapped[str] = mapped_column(String(300))
     # When this session last proved a second factor (login or step-up); None: password only.
     mfa_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    risk_signals: Mapped[list[str]] = mapped_column(JSONB, default=list, server_default="[]")
 
 
 class RefreshToken(Base):

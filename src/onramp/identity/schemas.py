@@ -55,6 +55,9 @@ class SessionOut(BaseModel):
     revoked_reason: str | None
     ip: str
     user_agent: str
+    risk_signals: list[str] = Field(
+        description="new_ip, new_device, many_accounts_from_ip, failed_login_velocity"
+    )
     current: bool
 
 

@@ -14,6 +14,7 @@ from onramp.core.db import unit_of_work
 from onramp.core.ids import uuid7
 from onramp.identity.errors import InvalidRefreshToken, RefreshTokenReused, SessionNotFound
 from onramp.identity.models import AuthSession, RefreshToken, User
+from onramp.identity.signals import session_signals
 from onramp.identity.tokens import new_refresh_token, refresh_token_hash
 
 
@@ -34,8 +35,17 @@ async def start_session(
     ttl: timedelta,
     mfa: bool = False,
 ) -> tuple[AuthSession, str]:
+    risk = await session_signals(
+        session,
+        user_id=user.id,
+        email=user.email,
+        ip=client.ip,
+        user_agent=client.user_agent,
+        now=now,
+    )
     auth = AuthSession(
         id=uuid7(),
+        risk_signals=risk,
         user_id=user.id,
         created_at=now,
         last_used_at=now,
@@ -55,7 +65,7 @@ async def start_session(
         action="auth.login_succeeded",
         entity_type="user",
         entity_id=str(user.id),
-        data={"session_id": str(auth.id), "ip": auth.ip},
+        data={"session_id": str(auth.id), "ip": auth.ip, "risk_signals": risk},
     )
     await session.flush()
     return auth, token
