@@ -23,8 +23,10 @@ app = typer.Typer(
 ledger_app = typer.Typer(help="The ledger.", no_args_is_help=True)
 orders_app = typer.Typer(help="Orders.", no_args_is_help=True)
 audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
+privacy_app = typer.Typer(help="Personal data (GDPR).", no_args_is_help=True)
 app.add_typer(ledger_app, name="ledger")
 app.add_typer(audit_app, name="audit")
+app.add_typer(privacy_app, name="privacy")
 app.add_typer(orders_app, name="orders")
 
 
@@ -151,6 +153,31 @@ def audit_verify(
     )
     if not result.intact:
         raise typer.Exit(1)
+
+
+@privacy_app.command("purge")
+def privacy_purge() -> None:
+    """Remove bank details from the deposits of users erased longer ago than the retention."""
+    from datetime import UTC, datetime, timedelta
+
+    from onramp.core.db import create_engine, session_factory, unit_of_work
+    from onramp.privacy import purge_expired
+
+    settings = _settings()
+
+    async def purge() -> int:
+        engine = create_engine(settings.database.url, pool_size=1, max_overflow=0)
+        try:
+            async with unit_of_work(session_factory(engine)) as session:
+                return await purge_expired(
+                    session,
+                    retention=timedelta(days=settings.privacy.retention_days),
+                    now=datetime.now(UTC),
+                )
+        finally:
+            await engine.dispose()
+
+    print(f"{asyncio.run(purge())} deposits pseudonymised")
 
 
 @orders_app.command("show")

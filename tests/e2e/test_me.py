@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+import uuid
+from datetime import UTC, datetime, timedelta
+
 import httpx
 import orjson
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from tests.e2e.conftest import Customer, pay
+from onramp.banking.models import Deposit
+from onramp.core.audit import AuditRecord
+from onramp.core.db import unit_of_work
+from onramp.devstack.stack import Stack
+from onramp.identity.models import User
+from onramp.orders.models import Order
+from onramp.privacy import purge_expired
+from tests.e2e.conftest import PASSWORD, Customer, pay
 
 
 async def test_profile(customer: Customer) -> None:
@@ -73,3 +85,66 @@ async def test_export_holds_everything_about_the_caller_and_nothing_else(
     assert "$argon2" not in raw
     assert other_customer.email not in raw
     assert other_customer.user_id not in raw
+
+
+async def test_erasure_round_trip(
+    stack: Stack,
+    customer: Customer,
+    bank: httpx.AsyncClient,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    order = await customer.order(await customer.quote("130.00"))
+    await pay(bank, order)
+    await customer.wait_for(order["id"], "completed")
+    before = (await customer.client.get("/v1/me/export")).json()
+    assert before["profile"]["email"] == customer.email
+
+    erased = await customer.client.post("/v1/me/erasure")
+    assert erased.status_code == 202
+    assert erased.json()["financial_records_retained_until"] > erased.json()["erased_at"]
+    # Every session ended; the person can no longer log in.
+    assert (await customer.client.get("/v1/me")).status_code == 401
+    login = await customer.client.post(
+        "/v1/auth/login", json={"email": customer.email, "password": PASSWORD}
+    )
+    assert login.status_code == 401
+
+    user_id = uuid.UUID(customer.user_id)
+    async with sessions() as session:
+        user = await session.get(User, user_id)
+        assert user is not None
+        assert customer.email not in user.email
+        assert user.full_name == "erased"
+        # The money trail stays: the order, its deposit (with the sender, until retention ends).
+        kept = await session.get(Order, uuid.UUID(order["id"]))
+        assert kept is not None
+        assert kept.state == "completed"
+        actions = list(
+            await session.scalars(
+                select(AuditRecord.action).where(AuditRecord.entity_id == customer.user_id)
+            )
+        )
+    assert "user.erased" in actions
+    deposits = before["orders"][0]["deposits"]
+    assert deposits[0]["sender_name"] == "Test Customer"
+
+    # Retention over: the bank details go too.
+    async with unit_of_work(sessions) as session:
+        changed = await purge_expired(
+            session, retention=timedelta(0), now=datetime.now(UTC) + timedelta(seconds=1)
+        )
+    assert changed >= 1
+    async with sessions() as session:
+        senders = set(
+            await session.scalars(
+                select(Deposit.sender_name).where(Deposit.order_id == uuid.UUID(order["id"]))
+            )
+        )
+    assert senders == {"erased"}
+
+    # The email address is free again.
+    again = await customer.client.post(
+        "/v1/auth/register",
+        json={"email": customer.email, "password": PASSWORD, "full_name": "New Person"},
+    )
+    assert again.status_code == 201

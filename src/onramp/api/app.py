@@ -7,8 +7,8 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from onramp.api.data_rights import router as data_rights_router
 from onramp.api.errors import install_error_handlers
-from onramp.api.export import router as export_router
 from onramp.api.health import router as health_router
 from onramp.api.ratelimit_headers import RateLimitHeaders
 from onramp.api.security_headers import SecurityHeaders
@@ -43,7 +43,7 @@ ROUTERS = (
     health_router,
     identity_router,
     me_router,
-    export_router,
+    data_rights_router,
     fx_router,
     orders_router,
     banking_router,

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -242,3 +242,16 @@ async def deposits_for_order(session: AsyncSession, *, order_id: uuid.UUID) -> l
         select(Deposit).where(Deposit.order_id == order_id).order_by(Deposit.id)
     )
     return [row_dict(d) for d in rows]
+
+
+async def pseudonymise_senders(session: AsyncSession, *, order_ids: Sequence[uuid.UUID]) -> int:
+    """After the retention period: drop the sender's name and IBAN from deposits, keeping the
+    amounts, references and bookings that the ledger refers to."""
+    if not order_ids:
+        return 0
+    result = await session.execute(
+        update(Deposit)
+        .where(Deposit.order_id.in_(order_ids), Deposit.sender_name != "erased")
+        .values(sender_name="erased", sender_iban="erased")
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

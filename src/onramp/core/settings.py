@@ -111,6 +111,11 @@ class RateLimitSettings(_Section):
     webhook_per_ip: int = 6000
 
 
+class PrivacySettings(_Section):
+    # How long financial records keep a person's bank details after erasure (AML: 5 years).
+    retention_days: int = Field(default=5 * 365, ge=0)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="ONRAMP_", env_nested_delimiter="__", extra="forbid", frozen=True
@@ -121,6 +126,7 @@ class Settings(BaseSettings):
     # Shared rate-limit counters for several API processes; unset: counted in each process.
     redis_url: str = ""
     rate_limits: RateLimitSettings = RateLimitSettings()
+    privacy: PrivacySettings = PrivacySettings()
     database: DatabaseSettings = DatabaseSettings()
     nats: NatsSettings = NatsSettings()
     chain: ChainSettings = ChainSettings()

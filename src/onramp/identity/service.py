@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from datetime import datetime
 from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -16,9 +17,11 @@ from onramp.core.audit import record
 from onramp.core.db import row_dict, unit_of_work
 from onramp.core.ids import uuid7
 from onramp.identity.errors import EmailTaken, InvalidCredentials, InvalidToken, WeakPassword
-from onramp.identity.models import AuthSession, User, UserPreferences
+from onramp.identity.models import AuthSession, RecoveryCode, TotpFactor, User, UserPreferences
 
 MIN_PASSWORD_LENGTH = 12
+# Not an argon2 hash, so no password ever verifies against it.
+ERASED_PASSWORD_HASH = "!erased"  # noqa: S105
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 # Verifying against this when the email is unknown keeps both paths equally slow.
 _DUMMY_HASH = _hasher.hash("not-a-real-password-only-for-timing")
@@ -110,3 +113,41 @@ async def get_user(session: AsyncSession, *, user_id: uuid.UUID) -> User:
     if user is None:
         raise InvalidToken("the account no longer exists")
     return user
+
+
+async def erase_identity(session: AsyncSession, *, user_id: uuid.UUID, now: datetime) -> None:
+    """Pseudonymise the user's identity data in place (GDPR Art. 17). The row and its id stay,
+    so financial records that law requires us to keep still add up; nobody can log in as it."""
+    user = await session.get(User, user_id, with_for_update=True)
+    if user is None or user.erased_at is not None:
+        return
+    user.email = f"erased-{user.id}@erased.invalid"
+    user.full_name = "erased"
+    user.password_hash = ERASED_PASSWORD_HASH
+    user.erased_at = now
+    await session.execute(delete(UserPreferences).where(UserPreferences.user_id == user_id))
+    await session.execute(delete(TotpFactor).where(TotpFactor.user_id == user_id))
+    await session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user_id))
+    await session.execute(
+        update(AuthSession)
+        .where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
+        .values(revoked_at=now, revoked_reason="erased")
+    )
+    await session.execute(
+        update(AuthSession).where(AuthSession.user_id == user_id).values(ip="erased", user_agent="")
+    )
+    await record(
+        session,
+        actor=f"user:{user_id}",
+        action="user.erased",
+        entity_type="user",
+        entity_id=str(user_id),
+    )
+    await session.flush()
+
+
+async def erased_users(session: AsyncSession, *, erased_before: datetime) -> list[uuid.UUID]:
+    rows = await session.scalars(
+        select(User.id).where(User.erased_at.is_not(None), User.erased_at < erased_before)
+    )
+    return list(rows.all())

@@ -381,3 +381,12 @@ async def export_orders(session: AsyncSession, *, customer_id: uuid.UUID) -> lis
             }
         )
     return out
+
+
+async def order_ids_of(
+    session: AsyncSession, *, customer_ids: Sequence[uuid.UUID]
+) -> list[uuid.UUID]:
+    if not customer_ids:
+        return []
+    rows = await session.scalars(select(Order.id).where(Order.customer_id.in_(customer_ids)))
+    return list(rows.all())

@@ -1,20 +1,22 @@
-"""GET /v1/me/export: everything onramp holds about the caller, from every domain, as JSON
-(GDPR Art. 15 and 20). Composition only: each domain exports its own data."""
+"""The caller's data rights (GDPR): ``GET /v1/me/export`` (Art. 15, 20) and
+``POST /v1/me/erasure`` (Art. 17). Composition only: each domain handles its own data."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter
 
 from onramp.core.audit import records_about
-from onramp.core.web import ClockDep, SessionDep
+from onramp.core.web import ClockDep, SessionDep, SettingsDep
 from onramp.fx.service import export_quotes
 from onramp.identity.access import require
 from onramp.identity.permissions import Permission
 from onramp.identity.service import export_user
 from onramp.identity.tokens import Principal
 from onramp.orders.service import export_orders
+from onramp.privacy import erase
 
 router = APIRouter(prefix="/v1/me", tags=["me"])
 
@@ -39,4 +41,27 @@ async def export(
         "quotes": await export_quotes(session, customer_id=user_id),
         "orders": await export_orders(session, customer_id=user_id),
         "audit": await records_about(session, entity_id=str(user_id)),
+    }
+
+
+@router.post(
+    "/erasure",
+    status_code=202,
+    summary="Erase the caller's personal data (GDPR Art. 17)",
+    description="Pseudonymises the profile at once and ends every session; orders, quotes, "
+    "deposits and ledger entries stay as law requires, and the sender's bank details on "
+    "deposits are removed when the retention period (ONRAMP_PRIVACY__RETENTION_DAYS) ends.",
+)
+async def erasure(
+    principal: Annotated[Principal, require(Permission.PROFILE_MANAGE_OWN)],
+    session: SessionDep,
+    settings: SettingsDep,
+    clock: ClockDep,
+) -> dict[str, Any]:
+    now = clock.now()
+    await erase(session, user_id=principal.user_id, now=now)
+    retained_until = now + timedelta(days=settings.privacy.retention_days)
+    return {
+        "erased_at": now.isoformat(),
+        "financial_records_retained_until": retained_until.isoformat(),
     }

@@ -1,0 +1,26 @@
+"""GDPR erasure across domains: identity data goes at once; the financial records law requires
+stay, and lose the person's bank details when the retention period ends."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from onramp.banking.service import pseudonymise_senders
+from onramp.identity.service import erase_identity, erased_users
+from onramp.orders.service import order_ids_of
+
+
+async def erase(session: AsyncSession, *, user_id: uuid.UUID, now: datetime) -> None:
+    await erase_identity(session, user_id=user_id, now=now)
+
+
+async def purge_expired(session: AsyncSession, *, retention: timedelta, now: datetime) -> int:
+    """Pseudonymise the bank details on deposits of users erased longer ago than
+    ``retention``; return how many deposits changed."""
+    users = await erased_users(session, erased_before=now - retention)
+    return await pseudonymise_senders(
+        session, order_ids=await order_ids_of(session, customer_ids=users)
+    )
