@@ -134,6 +134,16 @@ async def test_registration_errors(customer: Customer) -> None:
     )
     assert weak.status_code == 422
     assert weak.json()["code"] == "password_too_weak"
+    common = await customer.client.post(
+        "/v1/auth/register",
+        json={
+            "email": f"c.{uuid.uuid4().hex}@example.com",
+            "password": "Password1234",
+            "full_name": "C",
+        },
+    )
+    assert common.status_code == 422
+    assert common.json()["code"] == "password_too_weak"
     bad_email = await customer.client.post(
         "/v1/auth/register", json={"email": "no-at-sign", "password": PASSWORD, "full_name": "X"}
     )

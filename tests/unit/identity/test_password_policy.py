@@ -1,0 +1,40 @@
+"""Passwords: at least 12 characters and not guessable (common/breached lists, patterns, the
+user's own details)."""
+
+from __future__ import annotations
+
+import pytest
+
+from onramp.identity.errors import WeakPassword
+from onramp.identity.service import check_password_policy
+
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        "short",
+        "Password1234",  # a breached favourite with digits
+        "123456789012",
+        "qwertyuiopasdf",  # a keyboard walk
+        "passwordpassword",  # a repeat
+        "iloveyou1234",
+    ],
+)
+def test_guessable_passwords_are_refused(password: str) -> None:
+    with pytest.raises(WeakPassword):
+        check_password_policy(password)
+
+
+def test_the_users_own_details_do_not_make_a_password() -> None:
+    with pytest.raises(WeakPassword):
+        check_password_policy(
+            "adalovelace1815",
+            user_inputs=["adalovelace1815@example.com", "adalovelace1815", "Ada", "Lovelace"],
+        )
+
+
+@pytest.mark.parametrize(
+    "password", ["a perfectly long passphrase", "correct horse battery staple", "t9#Lq!vW2m@Zr8"]
+)
+def test_strong_passwords_pass(password: str) -> None:
+    check_password_policy(password, user_inputs=["someone@example.com"])
