@@ -21,6 +21,7 @@ from onramp.core.ratelimit import InProcessRateLimiter, RedisRateLimiter
 from onramp.core.settings import Settings
 from onramp.fx.api import router as fx_router
 from onramp.fx.service import FxDesk
+from onramp.identity.admin_api import admin_router, approvals_router
 from onramp.identity.api import me_router
 from onramp.identity.api import router as identity_router
 from onramp.orders.api import router as orders_router
@@ -44,6 +45,8 @@ ROUTERS = (
     identity_router,
     me_router,
     data_rights_router,
+    approvals_router,
+    admin_router,
     fx_router,
     orders_router,
     banking_router,

@@ -21,6 +21,8 @@ class Permission(StrEnum):
     ORDERS_READ_OWN = "orders:read_own"
     SESSIONS_MANAGE_OWN = "sessions:manage_own"
     PROFILE_MANAGE_OWN = "profile:manage_own"  # profile, preferences, data export
+    USERS_MANAGE = "users:manage"  # propose role changes (executed after a second approval)
+    APPROVALS_DECIDE = "approvals:decide"  # approve or reject others' pending requests
 
 
 _CUSTOMER = frozenset(
@@ -39,10 +41,10 @@ _STAFF = frozenset({Permission.SESSIONS_MANAGE_OWN, Permission.PROFILE_MANAGE_OW
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.CUSTOMER: _CUSTOMER,
     Role.SUPPORT: _STAFF,
-    Role.COMPLIANCE_OFFICER: _STAFF,
-    Role.TREASURER: _STAFF,
+    Role.COMPLIANCE_OFFICER: _STAFF | {Permission.APPROVALS_DECIDE},
+    Role.TREASURER: _STAFF | {Permission.APPROVALS_DECIDE},
     Role.AUDITOR: _STAFF,
-    Role.ADMIN: _STAFF,
+    Role.ADMIN: _STAFF | {Permission.USERS_MANAGE, Permission.APPROVALS_DECIDE},
 }
 
 

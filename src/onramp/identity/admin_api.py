@@ -1,0 +1,144 @@
+"""Staff routes of identity: four-eyes approvals, and role changes that go through them."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, status
+from pydantic import BaseModel, ConfigDict, Field
+
+from onramp.core.web import ClockDep, SessionDep
+from onramp.identity import approvals, roles
+from onramp.identity.access import require
+from onramp.identity.models import ApprovalRequest
+from onramp.identity.permissions import Permission
+from onramp.identity.tokens import Principal
+
+approvals_router = APIRouter(prefix="/v1/approvals", tags=["approvals"])
+admin_router = APIRouter(prefix="/v1/admin", tags=["admin"])
+
+
+class ApprovalOut(BaseModel):
+    id: uuid.UUID
+    action: str
+    payload: dict[str, Any]
+    status: str
+    requested_by: uuid.UUID
+    requested_at: datetime
+    decided_by: uuid.UUID | None
+    decided_at: datetime | None
+    reason: str | None
+    result: dict[str, Any] | None
+
+
+class ApprovalList(BaseModel):
+    data: list[ApprovalOut]
+
+
+class Decision(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str | None = Field(default=None, max_length=500)
+
+
+class RoleChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    role: str = Field(
+        description="customer, support, compliance_officer, treasurer, auditor, admin"
+    )
+    reason: str | None = Field(default=None, max_length=500)
+
+
+def _out(row: ApprovalRequest) -> ApprovalOut:
+    return ApprovalOut.model_validate(row, from_attributes=True)
+
+
+@admin_router.post(
+    "/users/{user_id}/role",
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="Propose a role change; another admin must approve it",
+    responses={404: {"description": "user_not_found"}, 422: {"description": "role_invalid"}},
+)
+async def propose_role(
+    user_id: uuid.UUID,
+    body: RoleChange,
+    principal: Annotated[Principal, require(Permission.USERS_MANAGE)],
+    session: SessionDep,
+    clock: ClockDep,
+) -> ApprovalOut:
+    row = await roles.propose_role_change(
+        session,
+        user_id=user_id,
+        role=body.role,
+        requester=principal,
+        reason=body.reason,
+        now=clock.now(),
+    )
+    return _out(row)
+
+
+@approvals_router.get("", summary="Approval requests, newest first")
+async def list_approvals(
+    principal: Annotated[Principal, require(Permission.APPROVALS_DECIDE)],
+    session: SessionDep,
+    status: str | None = None,
+) -> ApprovalList:
+    return ApprovalList(
+        data=[_out(r) for r in await approvals.list_requests(session, status=status)]
+    )
+
+
+@approvals_router.post(
+    "/{request_id}/approve",
+    summary="Approve someone else's request; the action is executed now",
+    responses={
+        403: {"description": "four_eyes_violation, permission_denied"},
+        404: {"description": "approval_not_found"},
+        409: {"description": "approval_already_decided"},
+    },
+)
+async def approve(
+    request_id: uuid.UUID,
+    body: Decision,
+    principal: Annotated[Principal, require(Permission.APPROVALS_DECIDE)],
+    session: SessionDep,
+    clock: ClockDep,
+) -> ApprovalOut:
+    row = await approvals.decide(
+        session,
+        request_id=request_id,
+        approver=principal,
+        approve=True,
+        reason=body.reason,
+        now=clock.now(),
+    )
+    return _out(row)
+
+
+@approvals_router.post(
+    "/{request_id}/reject",
+    summary="Reject someone else's request",
+    responses={
+        403: {"description": "four_eyes_violation"},
+        409: {"description": "approval_already_decided"},
+    },
+)
+async def reject(
+    request_id: uuid.UUID,
+    body: Decision,
+    principal: Annotated[Principal, require(Permission.APPROVALS_DECIDE)],
+    session: SessionDep,
+    clock: ClockDep,
+) -> ApprovalOut:
+    row = await approvals.decide(
+        session,
+        request_id=request_id,
+        approver=principal,
+        approve=False,
+        reason=body.reason,
+        now=clock.now(),
+    )
+    return _out(row)
