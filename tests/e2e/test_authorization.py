@@ -91,7 +91,7 @@ def _request(method: str, path: str) -> dict[str, Any]:
     """A well-formed request for the route, so only authorization decides the outcome."""
     url = path.replace("{order_id}", str(uuid.uuid4())).replace("{session_id}", str(uuid.uuid4()))
     url = url.replace("{bank}", "sandbox").replace("{user_id}", str(uuid.uuid4()))
-    url = url.replace("{request_id}", str(uuid.uuid4()))
+    url = url.replace("{request_id}", str(uuid.uuid4())).replace("{verdict}", "approve")
     request: dict[str, Any] = {"method": method, "url": url}
     if path == "/v1/quotes":
         request["json"] = {"source_currency": "EUR", "source_amount": "100.00"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, status
 from pydantic import BaseModel, ConfigDict, Field
@@ -92,16 +92,17 @@ async def list_approvals(
 
 
 @approvals_router.post(
-    "/{request_id}/approve",
-    summary="Approve someone else's request; the action is executed now",
+    "/{request_id}/{verdict}",
+    summary="Approve (the action is executed now) or reject someone else's request",
     responses={
         403: {"description": "four_eyes_violation, permission_denied"},
         404: {"description": "approval_not_found"},
         409: {"description": "approval_already_decided"},
     },
 )
-async def approve(
+async def decide(
     request_id: uuid.UUID,
+    verdict: Literal["approve", "reject"],
     body: Decision,
     principal: Annotated[Principal, require(Permission.APPROVALS_DECIDE)],
     session: SessionDep,
@@ -111,33 +112,7 @@ async def approve(
         session,
         request_id=request_id,
         approver=principal,
-        approve=True,
-        reason=body.reason,
-        now=clock.now(),
-    )
-    return _out(row)
-
-
-@approvals_router.post(
-    "/{request_id}/reject",
-    summary="Reject someone else's request",
-    responses={
-        403: {"description": "four_eyes_violation"},
-        409: {"description": "approval_already_decided"},
-    },
-)
-async def reject(
-    request_id: uuid.UUID,
-    body: Decision,
-    principal: Annotated[Principal, require(Permission.APPROVALS_DECIDE)],
-    session: SessionDep,
-    clock: ClockDep,
-) -> ApprovalOut:
-    row = await approvals.decide(
-        session,
-        request_id=request_id,
-        approver=principal,
-        approve=False,
+        approve=verdict == "approve",
         reason=body.reason,
         now=clock.now(),
     )
