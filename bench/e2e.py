@@ -58,7 +58,9 @@ async def new_customer(api: str) -> httpx.AsyncClient:
     return client
 
 
-async def deliver_webhook(api: httpx.AsyncClient, order: dict[str, Any]) -> datetime:
+async def deliver_webhook(
+    api: httpx.AsyncClient, order: dict[str, Any], *, secret: bytes
+) -> datetime:
     """What the sandbox bank would send for this order's transfer, signed, straight to the API."""
     ins = order["deposit_instructions"]
     now = datetime.now(UTC)
@@ -79,7 +81,6 @@ async def deliver_webhook(api: httpx.AsyncClient, order: dict[str, Any]) -> date
             },
         }
     )
-    secret = load_settings().banking.webhook_secret.get_secret_value().encode()
     r = await api.post(
         "/v1/webhooks/bank/sandbox",
         content=body,
@@ -98,6 +99,7 @@ async def run(
     clients = [await new_customer(api) for _ in range(customers)]
     bank = httpx.AsyncClient(base_url=bank_url, timeout=30.0)
     api_client = httpx.AsyncClient(base_url=api, timeout=30.0)
+    secret = load_settings().banking.webhook_secret.get_secret_value().encode()
     gate = asyncio.Semaphore(concurrency)
     quote_lat: list[float] = []
     order_lat: list[float] = []
@@ -143,7 +145,7 @@ async def run(
         ins = order["deposit_instructions"]
         async with gate:
             if direct:
-                booked[order["id"]] = await deliver_webhook(api_client, order)
+                booked[order["id"]] = await deliver_webhook(api_client, order, secret=secret)
                 return
             r = await bank.post(
                 "/transfers",

@@ -160,22 +160,21 @@ def privacy_purge() -> None:
     """Remove bank details from the deposits of users erased longer ago than the retention."""
     from datetime import UTC, datetime, timedelta
 
-    from onramp.core.db import create_engine, session_factory, unit_of_work
+    from onramp.core.db import standalone_sessions, unit_of_work
     from onramp.privacy import purge_expired
 
     settings = _settings()
 
     async def purge() -> int:
-        engine = create_engine(settings.database.url, pool_size=1, max_overflow=0)
-        try:
-            async with unit_of_work(session_factory(engine)) as session:
-                return await purge_expired(
-                    session,
-                    retention=timedelta(days=settings.privacy.retention_days),
-                    now=datetime.now(UTC),
-                )
-        finally:
-            await engine.dispose()
+        async with (
+            standalone_sessions(settings.database.url) as sessions,
+            unit_of_work(sessions) as session,
+        ):
+            return await purge_expired(
+                session,
+                retention=timedelta(days=settings.privacy.retention_days),
+                now=datetime.now(UTC),
+            )
 
     print(f"{asyncio.run(purge())} deposits pseudonymised")
 
@@ -184,27 +183,26 @@ def privacy_purge() -> None:
 def orders_show(order_id: uuid.UUID) -> None:
     """Print an order, its state history and its payout."""
     from onramp import chain, orders
-    from onramp.core.db import create_engine, session_factory, unit_of_work
+    from onramp.core.db import standalone_sessions, unit_of_work
 
     async def show() -> None:
-        engine = create_engine(_settings().database.url, pool_size=1, max_overflow=0)
-        try:
-            async with unit_of_work(session_factory(engine)) as session:
-                order = await orders.get_order(session, order_id=order_id, customer_id=None)
-                print(f"order {order.id}  customer {order.customer_id}  state {order.state}")
-                for h in await orders.history_of(session, order.id):
-                    print(
-                        f"  {h.at.isoformat()}  {h.from_state or '-':>16} -> {h.to_state}",
-                        h.reason or "",
-                    )
-                payout = await chain.payout_for_order(session, order.id)
-                if payout:
-                    print(
-                        f"payout {payout.amount} USDC to {payout.to_address}: {payout.status} "
-                        f"tx {payout.tx_hash} block {payout.block_number}"
-                    )
-        finally:
-            await engine.dispose()
+        async with (
+            standalone_sessions(_settings().database.url) as sessions,
+            unit_of_work(sessions) as session,
+        ):
+            order = await orders.get_order(session, order_id=order_id, customer_id=None)
+            print(f"order {order.id}  customer {order.customer_id}  state {order.state}")
+            for h in await orders.history_of(session, order.id):
+                print(
+                    f"  {h.at.isoformat()}  {h.from_state or '-':>16} -> {h.to_state}",
+                    h.reason or "",
+                )
+            payout = await chain.payout_for_order(session, order.id)
+            if payout:
+                print(
+                    f"payout {payout.amount} USDC to {payout.to_address}: {payout.status} "
+                    f"tx {payout.tx_hash} block {payout.block_number}"
+                )
 
     from onramp.core.errors import OnrampError
 

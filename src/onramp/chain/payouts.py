@@ -16,7 +16,7 @@ from datetime import timedelta
 from typing import Any
 
 from eth_abi.abi import encode
-from sqlalchemy import select, text, update
+from sqlalchemy import ColumnElement, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 from onramp.chain import events
@@ -100,19 +100,23 @@ class PayoutSender:
             self._next_nonce = max(on_chain, (stored + 1) if stored is not None else 0)
         return self._next_nonce
 
-    async def resend_stored(self) -> int:
-        """Broadcast every stored transaction not yet known as broadcast (after a restart)."""
+    async def _stored(
+        self, *conditions: ColumnElement[bool], limit: int | None = None
+    ) -> Sequence[ChainTransaction]:
+        """This wallet's stored transactions matching ``conditions``, in nonce order."""
         async with unit_of_work(self._sessions) as session:
-            pending = (
+            return (
                 await session.scalars(
                     select(ChainTransaction)
-                    .where(
-                        ChainTransaction.sender == self._signer.address,
-                        ChainTransaction.status == TxStatus.SIGNED.value,
-                    )
+                    .where(ChainTransaction.sender == self._signer.address, *conditions)
                     .order_by(ChainTransaction.nonce)
+                    .limit(limit)
                 )
             ).all()
+
+    async def resend_stored(self) -> int:
+        """Broadcast every stored transaction not yet known as broadcast (after a restart)."""
+        pending = await self._stored(ChainTransaction.status == TxStatus.SIGNED.value)
         for tx in pending:
             log.info("payout.resend", tx_hash="0x" + tx.tx_hash.hex(), nonce=tx.nonce)
             await self._broadcast(tx.id, tx.raw, tx.tx_hash)
@@ -122,19 +126,11 @@ class PayoutSender:
         """Send again, byte for byte, broadcast transactions the node has not mined for a while
         (a node restart or a full mempool can drop them); returns how many were re-sent."""
         cutoff = utcnow() - older_than
-        async with unit_of_work(self._sessions) as session:
-            stale = (
-                await session.scalars(
-                    select(ChainTransaction)
-                    .where(
-                        ChainTransaction.sender == self._signer.address,
-                        ChainTransaction.status == TxStatus.BROADCAST.value,
-                        ChainTransaction.broadcast_at < cutoff,
-                    )
-                    .order_by(ChainTransaction.nonce)
-                    .limit(100)
-                )
-            ).all()
+        stale = await self._stored(
+            ChainTransaction.status == TxStatus.BROADCAST.value,
+            ChainTransaction.broadcast_at < cutoff,
+            limit=100,
+        )
         resent = 0
         for tx in stale:
             if await self._client.receipt(tx.tx_hash) is not None:

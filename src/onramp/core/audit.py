@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
 from onramp.core.clock import utcnow
-from onramp.core.db import Base, create_engine, session_factory, unit_of_work
+from onramp.core.db import Base, standalone_sessions, unit_of_work
 from onramp.core.ids import uuid7
 from onramp.core.logging import get_logger
 
@@ -207,17 +207,13 @@ async def run_sealer(
 
 async def verify_database(database_url: str, *, seal_first: bool = False) -> AuditVerification:
     """Verify the chain of the database at ``database_url`` on a connection of its own."""
-    engine = create_engine(database_url, pool_size=1, max_overflow=0)
-    try:
-        sessions = session_factory(engine)
+    async with standalone_sessions(database_url) as sessions:
         if seal_first:
             async with unit_of_work(sessions) as session:
                 while await seal(session):
                     pass
         async with unit_of_work(sessions) as session:
             return await verify(session)
-    finally:
-        await engine.dispose()
 
 
 async def records_about(session: AsyncSession, *, entity_id: str) -> list[dict[str, Any]]:

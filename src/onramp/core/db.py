@@ -79,6 +79,17 @@ async def unit_of_work(factory: async_sessionmaker[AsyncSession]) -> AsyncIterat
         yield session
 
 
+@asynccontextmanager
+async def standalone_sessions(url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """Sessions on a one-connection engine of their own, disposed afterwards: for commands and
+    one-off jobs that run outside an API or worker process."""
+    engine = create_engine(url, pool_size=1, max_overflow=0)
+    try:
+        yield session_factory(engine)
+    finally:
+        await engine.dispose()
+
+
 def as_int(value: Any) -> int:
     """Numeric(78, 0) columns come back as Decimal; amounts are ints in the domain."""
     if isinstance(value, int):

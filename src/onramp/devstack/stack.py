@@ -22,7 +22,7 @@ import httpx
 from eth_account import Account
 
 from onramp.chain.deploy import USDC, Deployment, deploy_local
-from onramp.core.db import create_engine, session_factory, unit_of_work
+from onramp.core.db import standalone_sessions, unit_of_work
 from onramp.core.money import Money
 from onramp.core.settings import ANVIL_DEPLOYER_KEY, REPO_ROOT, Settings, stack_file
 from onramp.devstack.anvil import Anvil, start_anvil
@@ -183,21 +183,20 @@ def start_infrastructure(
 
 async def _book_vault_funding(settings: Settings, deployment: Deployment) -> None:
     """The treasury's USDC inventory enters the ledger: Dr chain:vault:USDC / Cr fx:USDC."""
-    engine = create_engine(settings.database.url, pool_size=1, max_overflow=0)
-    try:
-        async with unit_of_work(session_factory(engine)) as session:
-            funding = Money(deployment.vault_funding, "USDC")
-            await post_entry(
-                session,
-                entry(
-                    "treasury_funding",
-                    deployment.funding_tx,
-                    debit(chain_account("vault"), funding),
-                    credit(fx_account("USDC"), funding),
-                ),
-            )
-    finally:
-        await engine.dispose()
+    funding = Money(deployment.vault_funding, "USDC")
+    async with (
+        standalone_sessions(settings.database.url) as sessions,
+        unit_of_work(sessions) as session,
+    ):
+        await post_entry(
+            session,
+            entry(
+                "treasury_funding",
+                deployment.funding_tx,
+                debit(chain_account("vault"), funding),
+                credit(fx_account("USDC"), funding),
+            ),
+        )
 
 
 def start_applications(stack: Stack, *, progress: Progress = _quiet) -> None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from onramp.core.db import as_int, create_engine, session_factory, unit_of_work
+from onramp.core.db import as_int, standalone_sessions, unit_of_work
 from onramp.core.money import Money
 
 
@@ -78,9 +78,5 @@ async def trial_balance(session: AsyncSession) -> TrialBalance:
 
 async def trial_balance_of_database(database_url: str) -> TrialBalance:
     """The trial balance of the database at ``database_url``, on a connection of its own."""
-    engine = create_engine(database_url, pool_size=1, max_overflow=0)
-    try:
-        async with unit_of_work(session_factory(engine)) as session:
-            return await trial_balance(session)
-    finally:
-        await engine.dispose()
+    async with standalone_sessions(database_url) as sessions, unit_of_work(sessions) as session:
+        return await trial_balance(session)
