@@ -8,9 +8,22 @@ BIN := $(VENV)/bin
 PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: install demo dev test test-fast lint format contracts contracts-check bench clean
+SOFTHSM_MODULE ?= /usr/lib/softhsm/libsofthsm2.so
+# apt as root directly, through sudo otherwise; never a prompt (CI runs with no stdin).
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo "sudo -n")
 
-install: $(PY_STAMP) $(NODE_STAMP)
+.PHONY: install softhsm demo dev test test-fast lint format contracts contracts-check bench clean
+
+install: softhsm $(PY_STAMP) $(NODE_STAMP)
+
+# SoftHSM2 holds the key-encryption keys in the dev stack and the tests (a Debian package).
+softhsm:
+	@if command -v softhsm2-util >/dev/null && [ -e $(SOFTHSM_MODULE) ]; then exit 0; fi; \
+	command -v apt-get >/dev/null || { echo "install SoftHSM2 (softhsm2-util and $(SOFTHSM_MODULE))"; exit 1; }; \
+	echo "installing SoftHSM2 (apt-get install softhsm2)"; \
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q softhsm2 </dev/null \
+	|| { $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -q </dev/null \
+	&& $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q softhsm2 </dev/null; }
 
 $(PY_STAMP): pyproject.toml constraints.txt
 	@command -v node >/dev/null || { echo "Node.js 20+ is required (for solc and anvil)"; exit 1; }
