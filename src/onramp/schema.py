@@ -4,6 +4,7 @@ from onramp.banking import models as banking_models
 from onramp.chain import models as chain_models
 from onramp.core import audit, idempotency, inbox, outbox
 from onramp.core.db import Base
+from onramp.core.keys import models as key_models
 from onramp.fx import models as fx_models
 from onramp.identity import models as identity_models
 from onramp.ledger import models as ledger_models
@@ -19,6 +20,7 @@ __all__ = [
     "idempotency",
     "identity_models",
     "inbox",
+    "key_models",
     "ledger_models",
     "metadata",
     "orders_models",

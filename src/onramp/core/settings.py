@@ -111,6 +111,23 @@ class RateLimitSettings(_Section):
     webhook_per_ip: int = 6000
 
 
+class HsmSettings(_Section):
+    """The PKCS#11 token that holds the key-encryption keys (SoftHSM2 in the dev stack).
+
+    No PIN by default: the dev stack initialises its own token and hands its PIN over (env and
+    ``stack.json``); anywhere else the operator sets ``ONRAMP_HSM__USER_PIN``, and a process
+    without one refuses to start rather than fall back to a well-known PIN.
+    """
+
+    module_path: Path = Path("/usr/lib/softhsm/libsofthsm2.so")
+    token_label: str = "onramp"  # noqa: S105 - a label, not a secret
+    user_pin: SecretStr = SecretStr("")
+    # KEK versions are labelled "<kek_label>-v<n>"; the highest one wraps new data keys.
+    kek_label: str = "onramp-kek"
+    # SoftHSM2 only: its configuration file (exported as SOFTHSM2_CONF before the module loads).
+    softhsm2_conf: str = ""
+
+
 class PrivacySettings(_Section):
     # How long financial records keep a person's bank details after erasure (AML: 5 years).
     retention_days: int = Field(default=5 * 365, ge=0)
@@ -127,6 +144,7 @@ class Settings(BaseSettings):
     redis_url: str = ""
     rate_limits: RateLimitSettings = RateLimitSettings()
     privacy: PrivacySettings = PrivacySettings()
+    hsm: HsmSettings = HsmSettings()
     database: DatabaseSettings = DatabaseSettings()
     nats: NatsSettings = NatsSettings()
     chain: ChainSettings = ChainSettings()
@@ -158,7 +176,18 @@ class Settings(BaseSettings):
             if not getattr(self.chain, field) and key in contracts:
                 chain_updates[field] = contracts[key]
         chain = self.chain.model_copy(update=chain_updates)
-        return self.model_copy(update={"database": db, "nats": nats, "chain": chain})
+        hsm = self.hsm
+        if not hsm.user_pin.get_secret_value() and "hsm" in stack:
+            # The dev stack's own token; an explicitly configured PIN always wins.
+            token = stack["hsm"]
+            hsm = hsm.model_copy(
+                update={
+                    "token_label": token["token_label"],
+                    "user_pin": SecretStr(token["user_pin"]),
+                    "softhsm2_conf": token["softhsm2_conf"],
+                }
+            )
+        return self.model_copy(update={"database": db, "nats": nats, "chain": chain, "hsm": hsm})
 
 
 def stack_file(state_dir: Path) -> Path:
