@@ -19,6 +19,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from onramp.core.db import create_engine, session_factory, unit_of_work
+from onramp.core.keys import install_keyring
 from onramp.devstack.stack import Stack, start_applications, start_infrastructure
 from onramp.ledger import trial_balance_of_database
 
@@ -29,6 +30,9 @@ def infra() -> Iterator[Stack]:
     # parent directory, and pytest makes its base directory private.
     state_dir = Path(tempfile.mkdtemp(prefix="onramp-test-"))
     stack = start_infrastructure(state_dir)
+    # Tests read and write sealed personal data in this process too (ORM sessions, in-process
+    # apps without a lifespan): they use the stack's data keys.
+    install_keyring(stack.keyring)
     try:
         yield stack
     finally:

@@ -79,8 +79,9 @@ async def _token_for(
     assert r.status_code == 201, r.text
     async with unit_of_work(sessions) as session:
         await session.execute(
-            text("UPDATE users SET role = :role WHERE email = :email"),
-            {"role": role.value, "email": email},
+            # By id: the email is stored sealed, not as text to match on.
+            text("UPDATE users SET role = :role WHERE id = :id"),
+            {"role": role.value, "id": uuid.UUID(r.json()["id"])},
         )
     login = await client.post("/v1/auth/login", json={"email": email, "password": PASSWORD})
     token: str = login.json()["access_token"]
@@ -150,7 +151,8 @@ async def test_an_unknown_role_may_do_nothing(
     assert r.status_code == 201
     async with unit_of_work(sessions) as session:
         await session.execute(
-            text("UPDATE users SET role = 'superuser' WHERE email = :email"), {"email": email}
+            text("UPDATE users SET role = 'superuser' WHERE id = :id"),
+            {"id": uuid.UUID(r.json()["id"])},
         )
     login = await client.post("/v1/auth/login", json={"email": email, "password": PASSWORD})
     headers = {"Authorization": f"Bearer {login.json()['access_token']}"}

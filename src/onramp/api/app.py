@@ -17,6 +17,7 @@ from onramp.banking.adapters.sandbox import SandboxBankAdapter
 from onramp.banking.api import router as banking_router
 from onramp.core.clock import Clock, SystemClock
 from onramp.core.db import create_engine, session_factory
+from onramp.core.keys import install_keyring, open_keyring
 from onramp.core.ratelimit import InProcessRateLimiter, RedisRateLimiter
 from onramp.core.settings import Settings
 from onramp.fx.api import router as fx_router
@@ -82,6 +83,9 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
         app.state.engine = engine
         app.state.sessions = session_factory(engine)
         try:
+            # Before the first request: an unusable HSM (wrong PIN, no token) stops start-up
+            # here with hsm_unavailable, rather than failing requests that touch personal data.
+            install_keyring(await open_keyring(app.state.sessions, settings.hsm))
             yield
         finally:
             await engine.dispose()

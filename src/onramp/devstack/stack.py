@@ -23,6 +23,7 @@ from eth_account import Account
 
 from onramp.chain.deploy import USDC, Deployment, deploy_local
 from onramp.core.db import standalone_sessions, unit_of_work
+from onramp.core.keys import Keyring, open_keyring
 from onramp.core.money import Money
 from onramp.core.settings import ANVIL_DEPLOYER_KEY, REPO_ROOT, Settings, stack_file
 from onramp.devstack.anvil import Anvil, start_anvil
@@ -30,6 +31,7 @@ from onramp.devstack.bank_sandbox import BankSandbox, start_bank_sandbox
 from onramp.devstack.nats import EmbeddedNats, start_nats
 from onramp.devstack.postgres import EmbeddedPostgres, start_postgres
 from onramp.devstack.process import ManagedProcess, free_port, spawn
+from onramp.devstack.softhsm import SoftHsmToken, start_softhsm
 from onramp.ledger import chain_account, credit, debit, entry, fx_account, post_entry
 from onramp.migrate import upgrade
 from onramp.workers import WORKERS
@@ -50,6 +52,9 @@ class Stack:
     nats: EmbeddedNats
     anvil: Anvil
     deployment: Deployment
+    hsm: SoftHsmToken
+    # The data keys, unwrapped once the stack made them (for code run in this process: tests).
+    keyring: Keyring
     bank: BankSandbox | None = None
     api_url: str = ""
     apps: dict[str, ManagedProcess] = field(default_factory=dict)
@@ -66,6 +71,10 @@ class Stack:
             "ONRAMP_CHAIN__VAULT_ADDRESS": s.chain.vault_address,
             "ONRAMP_CHAIN__WALLET_FACTORY_ADDRESS": s.chain.wallet_factory_address,
             "ONRAMP_BANKING__WEBHOOK_SECRET": s.banking.webhook_secret.get_secret_value(),
+            "ONRAMP_HSM__TOKEN_LABEL": s.hsm.token_label,
+            "ONRAMP_HSM__USER_PIN": s.hsm.user_pin.get_secret_value(),
+            "ONRAMP_HSM__SOFTHSM2_CONF": s.hsm.softhsm2_conf,
+            "SOFTHSM2_CONF": s.hsm.softhsm2_conf,
         }
 
     def describe(self) -> dict[str, Any]:
@@ -75,6 +84,7 @@ class Stack:
             "rpc": self.anvil.url,
             "nats": self.nats.url,
             "database": self.postgres.url(),
+            "hsm": self.hsm.describe(),
             "contracts": {
                 "usdc": self.deployment.usdc,
                 "vault": self.deployment.vault,
@@ -115,7 +125,8 @@ class Stack:
 def start_infrastructure(
     state_dir: Path, *, progress: Progress = _quiet, fresh: bool = True
 ) -> Stack:
-    """PostgreSQL (migrated), NATS and anvil (contracts deployed, vault funded and booked)."""
+    """SoftHSM2 (a token of its own), PostgreSQL (migrated, data keys made), NATS and anvil
+    (contracts deployed, vault funded and booked)."""
     state_dir = state_dir.resolve()
     if fresh:
         for sub in ("pgdata", "jetstream", "anvil-home"):
@@ -124,6 +135,9 @@ def start_infrastructure(
     stack_file(state_dir).unlink(missing_ok=True)
     started: list[Any] = []
     try:
+        t = time.monotonic()
+        hsm = start_softhsm(state_dir, fresh=fresh)
+        progress(f"SoftHSM2    token {hsm.token_label!r}  ({time.monotonic() - t:.1f}s)")
         t = time.monotonic()
         postgres = start_postgres(state_dir)
         started.append(postgres)
@@ -162,11 +176,17 @@ def start_infrastructure(
                 },
             }
         )
-        settings = settings.model_copy(update={"state_dir": state_dir})
+        settings = settings.model_copy(
+            update={"state_dir": state_dir, "hsm": hsm.apply(settings.hsm)}
+        )
         t = time.monotonic()
-        upgrade(postgres.url())
+        upgrade(postgres.url(), settings=settings)
+        keyring = asyncio.run(_open_keyring(settings))
         asyncio.run(_book_vault_funding(settings, deployment))
-        progress(f"database    migrated, vault funding booked  ({time.monotonic() - t:.1f}s)")
+        progress(
+            f"database    migrated, data keys wrapped in the HSM, vault funding booked  "
+            f"({time.monotonic() - t:.1f}s)"
+        )
     except BaseException:
         for part in reversed(started):
             part.stop()
@@ -178,7 +198,15 @@ def start_infrastructure(
         nats=nats,
         anvil=anvil,
         deployment=deployment,
+        hsm=hsm,
+        keyring=keyring,
     )
+
+
+async def _open_keyring(settings: Settings) -> Keyring:
+    """The first KEK and data keys of a new installation (the API would make them too)."""
+    async with standalone_sessions(settings.database.url) as sessions:
+        return await open_keyring(sessions, settings.hsm)
 
 
 async def _book_vault_funding(settings: Settings, deployment: Deployment) -> None:

@@ -9,16 +9,19 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from onramp.core.db import Base
+from onramp.core.keys import sealed_str
 
 
 class User(Base):
     __tablename__ = "users"
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
-    # Stored lower-cased; the unique index makes "Ann@x" and "ann@x" one account.
-    email: Mapped[str] = mapped_column(String(320), unique=True)
+    # Personal data is stored sealed (AES-256-GCM, core/keys): columns email_sealed,
+    # full_name_sealed. The email is set lower-cased (normalise_email); its blind index
+    # (email_index, unique) makes "Ann@x" and "ann@x" one account and finds it by equality.
+    email = sealed_str(blind_index="users.email")
+    full_name = sealed_str()
     password_hash: Mapped[str] = mapped_column(String(200))
-    full_name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(30), default="customer", server_default="customer")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     # GDPR erasure: set when the person's identity data was pseudonymised in place.

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from onramp.core.audit import record
 from onramp.core.db import row_dict, unit_of_work
 from onramp.core.ids import uuid7
+from onramp.core.keys import plaintext_fields, sealed_column_keys
 from onramp.identity.errors import EmailTaken, InvalidCredentials, InvalidToken, WeakPassword
 from onramp.identity.models import AuthSession, RecoveryCode, TotpFactor, User, UserPreferences
 
@@ -44,6 +45,23 @@ def check_password_policy(password: str, *, user_inputs: list[str] | None = None
         raise WeakPassword(f"this password is too easy to guess: {warning}")
 
 
+def normalise_email(email: str) -> str:
+    """One spelling per address: what is sealed, and what the blind index is computed over."""
+    return email.strip().lower()
+
+
+def email_lookup_key(email: str) -> bytes:
+    """The email's blind index (keyed HMAC): the only way rows are found by email."""
+    return User.email.index_of(normalise_email(email))
+
+
+async def user_by_email(session: AsyncSession, *, email: str) -> User | None:
+    """Every lookup by email goes through here (login, failed-login audit)."""
+    return await session.scalar(
+        select(User).where(User.email.index_column == email_lookup_key(email))
+    )
+
+
 async def register(session: AsyncSession, *, email: str, password: str, full_name: str) -> User:
     check_password_policy(password, user_inputs=[email, email.split("@")[0], *full_name.split()])
     user_id = uuid7()
@@ -51,11 +69,12 @@ async def register(session: AsyncSession, *, email: str, password: str, full_nam
         insert(User)
         .values(
             id=user_id,
-            email=email.strip().lower(),
             password_hash=await asyncio.to_thread(_hasher.hash, password),
-            full_name=full_name.strip(),
+            **User.email.column_values(user_id, normalise_email(email)),
+            **User.full_name.column_values(user_id, full_name.strip()),
         )
-        .on_conflict_do_nothing(index_elements=["email"])
+        # A taken address collides on the blind index (the same email gives the same HMAC).
+        .on_conflict_do_nothing(index_elements=[User.email.index_key])
         .returning(User.id)
     )
     if inserted is None:
@@ -73,7 +92,7 @@ async def register(session: AsyncSession, *, email: str, password: str, full_nam
 
 
 async def authenticate(session: AsyncSession, *, email: str, password: str) -> User:
-    user = await session.scalar(select(User).where(User.email == email.strip().lower()))
+    user = await user_by_email(session, email=email)
     try:
         # argon2 is deliberately slow: off the event loop, so other requests keep moving.
         await asyncio.to_thread(
@@ -91,7 +110,8 @@ async def record_failed_login(
 ) -> None:
     """In a transaction of its own: the failing request's own transaction is rolled back."""
     async with unit_of_work(sessions) as session:
-        user_id = await session.scalar(select(User.id).where(User.email == email.strip().lower()))
+        user = await user_by_email(session, email=email)
+        user_id = user.id if user else None
         await record(
             session,
             actor=f"ip:{ip}",
@@ -114,7 +134,11 @@ async def export_user(session: AsyncSession, *, user_id: uuid.UUID) -> dict[str,
     )
     prefs = await session.get(UserPreferences, user_id)
     return {
-        "profile": row_dict(user, exclude=frozenset({"password_hash"})),
+        # Sealed columns leave as the plaintext they hold: the export is for the owner.
+        "profile": {
+            **row_dict(user, exclude=sealed_column_keys(User) | {"password_hash"}),
+            **plaintext_fields(user),
+        },
         "preferences": row_dict(prefs) if prefs else None,
         "sessions": [row_dict(s) for s in auth_sessions],
     }

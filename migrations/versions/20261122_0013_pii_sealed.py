@@ -1,0 +1,152 @@
+"""personal data sealed: data keys wrapped in the HSM; users.email and full_name encrypted
+
+Adds ``data_keys`` and replaces ``users.email`` / ``users.full_name`` (plaintext) with
+``email_sealed`` + ``email_index`` (blind index, unique) and ``full_name_sealed``.
+
+Existing rows are sealed here, in the migration's transaction: when ``users`` has rows, the
+migration connects to the HSM from the settings (``ONRAMP_HSM__*``, or those handed over by
+``onramp.migrate.upgrade(settings=...)``), creates the first data keys and seals every row. An
+empty database (a new installation) needs no HSM: the first process to start makes the keys.
+Failed-login counters keyed by the old unkeyed email hash are dropped (they only throttle).
+
+Revision ID: 0013
+Revises: 0010 (the integrator re-chains it after 0011/0012)
+Create Date: 2026-11-22 05:00:00
+"""
+
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import context, op
+
+from onramp.core.keys.envelope import field_context
+from onramp.core.keys.hsm import Hsm
+from onramp.core.keys.keyring import PURPOSES, Keyring, WrappedKey
+from onramp.core.settings import Settings, load_settings
+
+revision: str = "0013"
+down_revision: str | None = "0010"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+EMAIL_INDEX_DOMAIN = "users.email"  # as in identity.models.User.email
+
+
+def _hsm() -> Hsm:
+    settings: Settings | None = context.config.attributes.get("settings")
+    return Hsm.connect((settings or load_settings()).hsm)
+
+
+def _keyring(bind: sa.Connection, hsm: Hsm, *, create: bool) -> Keyring:
+    rows = bind.execute(
+        sa.text("SELECT id, purpose, wrapped, kek_label, active FROM data_keys ORDER BY id")
+    ).all()
+    have = {r.purpose for r in rows if r.active}
+    if create and len(have) < len(PURPOSES):
+        kek = hsm.current_kek()
+        for purpose in PURPOSES:
+            if purpose not in have:
+                _, wrapped = hsm.generate_data_key(kek)
+                bind.execute(
+                    sa.text(
+                        "INSERT INTO data_keys (purpose, wrapped, kek_label, active) "
+                        "VALUES (:p, :w, :k, true)"
+                    ),
+                    {"p": purpose, "w": wrapped, "k": kek},
+                )
+        return _keyring(bind, hsm, create=False)
+    return Keyring.unwrapped(
+        [WrappedKey(r.id, r.purpose, r.wrapped, r.kek_label, r.active) for r in rows], hsm.unwrap
+    )
+
+
+def _seal_existing_users(bind: sa.Connection) -> None:
+    users = bind.execute(sa.text("SELECT id, email, full_name FROM users")).all()
+    if not users:
+        return
+    keyring = _keyring(bind, _hsm(), create=True)
+    for user in users:
+        email = user.email.strip().lower()
+        bind.execute(
+            sa.text(
+                "UPDATE users SET email_sealed = :e, email_index = :i, full_name_sealed = :n "
+                "WHERE id = :id"
+            ),
+            {
+                "id": user.id,
+                "e": keyring.seal(email, context=field_context("users", "email", user.id)),
+                "i": keyring.blind_index(email, domain=EMAIL_INDEX_DOMAIN),
+                "n": keyring.seal(
+                    user.full_name, context=field_context("users", "full_name", user.id)
+                ),
+            },
+        )
+
+
+def upgrade() -> None:
+    op.create_table(
+        "data_keys",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("purpose", sa.String(length=30), nullable=False),
+        sa.Column("wrapped", sa.LargeBinary(), nullable=False),
+        sa.Column("kek_label", sa.String(length=100), nullable=False),
+        sa.Column(
+            "created_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("now()"),
+            nullable=False,
+        ),
+        sa.Column("rewrapped_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_data_keys")),
+    )
+    op.create_index(
+        "uq_data_keys_active_purpose",
+        "data_keys",
+        ["purpose"],
+        unique=True,
+        postgresql_where=sa.text("active"),
+    )
+    op.add_column("users", sa.Column("email_sealed", sa.LargeBinary(), nullable=True))
+    op.add_column("users", sa.Column("email_index", sa.LargeBinary(length=16), nullable=True))
+    op.add_column("users", sa.Column("full_name_sealed", sa.LargeBinary(), nullable=True))
+    _seal_existing_users(op.get_bind())
+    op.execute("DELETE FROM login_throttles WHERE scope = 'account'")
+    op.drop_constraint(op.f("uq_users_email"), "users", type_="unique")
+    op.drop_column("users", "email")
+    op.drop_column("users", "full_name")
+    for column in ("email_sealed", "email_index", "full_name_sealed"):
+        op.alter_column("users", column, nullable=False)
+    op.create_unique_constraint(op.f("uq_users_email_index"), "users", ["email_index"])
+
+
+def _open_existing_users(bind: sa.Connection) -> None:
+    users = bind.execute(sa.text("SELECT id, email_sealed, full_name_sealed FROM users")).all()
+    if not users:
+        return
+    keyring = _keyring(bind, _hsm(), create=False)
+    for user in users:
+        plain: dict[str, Any] = {
+            "id": user.id,
+            "e": keyring.open(user.email_sealed, context=field_context("users", "email", user.id)),
+            "n": keyring.open(
+                user.full_name_sealed, context=field_context("users", "full_name", user.id)
+            ),
+        }
+        bind.execute(sa.text("UPDATE users SET email = :e, full_name = :n WHERE id = :id"), plain)
+
+
+def downgrade() -> None:
+    op.add_column("users", sa.Column("email", sa.String(length=320), nullable=True))
+    op.add_column("users", sa.Column("full_name", sa.String(length=200), nullable=True))
+    _open_existing_users(op.get_bind())
+    op.execute("DELETE FROM login_throttles WHERE scope = 'account'")
+    op.drop_constraint(op.f("uq_users_email_index"), "users", type_="unique")
+    for column in ("email_sealed", "email_index", "full_name_sealed"):
+        op.drop_column("users", column)
+    op.alter_column("users", "email", nullable=False)
+    op.alter_column("users", "full_name", nullable=False)
+    op.create_unique_constraint(op.f("uq_users_email"), "users", ["email"])
+    op.drop_index("uq_data_keys_active_purpose", table_name="data_keys")
+    op.drop_table("data_keys")
