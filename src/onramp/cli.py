@@ -24,6 +24,8 @@ ledger_app = typer.Typer(help="The ledger.", no_args_is_help=True)
 orders_app = typer.Typer(help="Orders.", no_args_is_help=True)
 audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
 privacy_app = typer.Typer(help="Personal data (GDPR).", no_args_is_help=True)
+keys_app = typer.Typer(help="Encryption keys: KEKs in the HSM, data keys.", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
 app.add_typer(ledger_app, name="ledger")
 app.add_typer(audit_app, name="audit")
 app.add_typer(privacy_app, name="privacy")
@@ -177,6 +179,59 @@ def privacy_purge() -> None:
             )
 
     print(f"{asyncio.run(purge())} deposits pseudonymised")
+
+
+def _operator() -> str:
+    """Who ran a key-management command, for the audit log."""
+    import getpass
+
+    return f"cli:{getpass.getuser()}"
+
+
+def _run_key_command(operation: str, purpose: str = "") -> str:
+    from onramp.core.db import standalone_sessions, unit_of_work
+    from onramp.core.errors import OnrampError
+    from onramp.core.keys import Hsm, create_data_key, rotate_kek
+
+    settings = _settings()
+
+    async def run() -> str:
+        hsm = await asyncio.to_thread(Hsm.connect, settings.hsm)
+        async with (
+            standalone_sessions(settings.database.url) as sessions,
+            unit_of_work(sessions) as session,
+        ):
+            if operation == "rotate-kek":
+                done = await rotate_kek(session, hsm, actor=_operator())
+                return (
+                    f"KEK {done.new_kek} wraps all {done.rewrapped} data keys "
+                    f"(was {', '.join(done.old_keks) or 'none'}); no row re-encrypted"
+                )
+            key = await create_data_key(session, hsm, purpose=purpose, actor=_operator())
+            return (
+                f"data key {key.id} ({purpose}) is active for new writes; older keys still "
+                "open what they sealed. Restart API and workers to use it."
+            )
+
+    try:
+        return asyncio.run(run())
+    except OnrampError as exc:
+        print(f"{exc.code}: {exc.detail}", file=sys.stderr)
+        raise typer.Exit(1) from exc
+
+
+@keys_app.command("rotate-kek")
+def keys_rotate_kek() -> None:
+    """Generate a new key-encryption key in the HSM and re-wrap every data key with it."""
+    print(_run_key_command("rotate-kek"))
+
+
+@keys_app.command("new-data-key")
+def keys_new_data_key(
+    purpose: Annotated[str, typer.Option(help="pii (the blind-index key is fixed)")] = "pii",
+) -> None:
+    """Create a new active data key; existing rows keep theirs (no re-encryption)."""
+    print(_run_key_command("new-data-key", purpose))
 
 
 @orders_app.command("show")

@@ -87,12 +87,13 @@ class Hsm:
                 "set ONRAMP_HSM__USER_PIN (and ONRAMP_HSM__TOKEN_LABEL) or start the dev stack"
             )
         hsm = cls(settings)
-        with hsm._session():
+        with hsm.session():
             pass
         return hsm
 
     @contextmanager
-    def _session(self) -> Iterator[pkcs11.Session]:
+    def session(self) -> Iterator[pkcs11.Session]:
+        """A logged-in session, holding the process-wide lock (also for inspection and tests)."""
         label = self.settings.token_label
         with _lock:
             lib = _load_module(self.settings)
@@ -127,7 +128,7 @@ class Hsm:
     def kek_labels(self) -> list[str]:
         """Every KEK version in the token, oldest first."""
         pattern = re.compile(re.escape(self.settings.kek_label) + r"-v(\d+)")
-        with self._session() as session:
+        with self.session() as session:
             found = [
                 str(key[Attribute.LABEL])
                 for key in session.get_objects(
@@ -148,7 +149,7 @@ class Hsm:
             labels = self.kek_labels()
             version = int(labels[-1].rsplit("-v", 1)[1]) + 1 if labels else 1
             label = f"{self.settings.kek_label}-v{version}"
-            with self._session() as session:
+            with self.session() as session:
                 session.generate_key(
                     KeyType.AES,
                     DATA_KEY_BITS,
@@ -172,7 +173,7 @@ class Hsm:
 
     def generate_data_key(self, kek_label: str) -> tuple[bytes, bytes]:
         """A fresh AES-256 data key from the token's generator: (plaintext, wrapped by KEK)."""
-        with self._session() as session:
+        with self.session() as session:
             kek = self._kek(session, kek_label, WrapMixin)
             data_key = session.generate_key(
                 KeyType.AES,
@@ -188,7 +189,7 @@ class Hsm:
                 data_key.destroy()
 
     def unwrap(self, wrapped: bytes, kek_label: str) -> bytes:
-        with self._session() as session:
+        with self.session() as session:
             data_key = self._unwrap(session, wrapped, kek_label)
             try:
                 return bytes(data_key[Attribute.VALUE])
@@ -197,7 +198,7 @@ class Hsm:
 
     def rewrap(self, wrapped: bytes, *, from_kek: str, to_kek: str) -> bytes:
         """Unwrap with one KEK and wrap with another, inside the token."""
-        with self._session() as session:
+        with self.session() as session:
             data_key = self._unwrap(session, wrapped, from_kek)
             try:
                 kek = self._kek(session, to_kek, WrapMixin)

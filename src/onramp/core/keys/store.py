@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from onramp.core.audit import record
 from onramp.core.clock import utcnow
 from onramp.core.db import unit_of_work
 from onramp.core.errors import Conflict, InvalidInput
@@ -47,13 +48,21 @@ async def _lock(session: AsyncSession) -> None:
 
 
 async def _insert_data_key(
-    session: AsyncSession, hsm: Hsm, *, purpose: str, now: datetime
+    session: AsyncSession, hsm: Hsm, *, purpose: str, now: datetime, actor: str
 ) -> DataKey:
     kek = await asyncio.to_thread(hsm.current_kek)
     _, wrapped = await asyncio.to_thread(hsm.generate_data_key, kek)
     key = DataKey(purpose=purpose, wrapped=wrapped, kek_label=kek, created_at=now, active=True)
     session.add(key)
     await session.flush()
+    await record(
+        session,
+        actor=actor,
+        action="keys.data_key_created",
+        entity_type="data_key",
+        entity_id=str(key.id),
+        data={"purpose": purpose, "kek": kek},
+    )
     return key
 
 
@@ -63,10 +72,10 @@ async def ensure_data_keys(session: AsyncSession, hsm: Hsm) -> None:
     have = set(await session.scalars(select(DataKey.purpose).where(DataKey.active)))
     for purpose in PURPOSES:
         if purpose not in have:
-            await _insert_data_key(session, hsm, purpose=purpose, now=utcnow())
+            await _insert_data_key(session, hsm, purpose=purpose, now=utcnow(), actor="system:keys")
 
 
-async def create_data_key(session: AsyncSession, hsm: Hsm, *, purpose: str) -> DataKey:
+async def create_data_key(session: AsyncSession, hsm: Hsm, *, purpose: str, actor: str) -> DataKey:
     """A new active data key for ``purpose``: new writes use it, and the old one stays to open
     what it sealed (no row is re-encrypted)."""
     if purpose not in PURPOSES:
@@ -79,10 +88,10 @@ async def create_data_key(session: AsyncSession, hsm: Hsm, *, purpose: str) -> D
     await session.execute(
         update(DataKey).where(DataKey.purpose == purpose, DataKey.active).values(active=False)
     )
-    return await _insert_data_key(session, hsm, purpose=purpose, now=utcnow())
+    return await _insert_data_key(session, hsm, purpose=purpose, now=utcnow(), actor=actor)
 
 
-async def rotate_kek(session: AsyncSession, hsm: Hsm) -> KekRotation:
+async def rotate_kek(session: AsyncSession, hsm: Hsm, *, actor: str) -> KekRotation:
     """Generate a new KEK in the HSM and re-wrap every data key with it, in this transaction.
 
     Rows sealed with the data keys are untouched: the data keys themselves do not change. The
@@ -100,7 +109,16 @@ async def rotate_kek(session: AsyncSession, hsm: Hsm) -> KekRotation:
         )
         key.kek_label, key.rewrapped_at = new_kek, now
     await session.flush()
-    return KekRotation(old_keks=old, new_kek=new_kek, rewrapped=len(keys))
+    rotation = KekRotation(old_keks=old, new_kek=new_kek, rewrapped=len(keys))
+    await record(
+        session,
+        actor=actor,
+        action="keys.kek_rotated",
+        entity_type="kek",
+        entity_id=new_kek,
+        data={"old_keks": list(old), "rewrapped": len(keys)},
+    )
+    return rotation
 
 
 async def wrapped_keys(session: AsyncSession) -> list[WrappedKey]:
