@@ -1,7 +1,9 @@
 """personal data sealed: data keys wrapped in the HSM; users.email and full_name encrypted
 
 Adds ``data_keys`` and replaces ``users.email`` / ``users.full_name`` (plaintext) with
-``email_sealed`` + ``email_index`` (blind index, unique) and ``full_name_sealed``.
+``email_sealed`` + ``email_index`` (blind index, unique) and ``full_name_sealed``. TOTP secrets
+(``mfa_totp.secret_sealed``, sealed until now with ``ONRAMP_AUTH__SECRETS_KEY``) are re-sealed
+with the data keys.
 
 Existing rows are sealed here, in the migration's transaction: when ``users`` has rows, the
 migration connects to the HSM from the settings (``ONRAMP_HSM__*``, or those handed over by
@@ -20,6 +22,7 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import context, op
 
+from onramp.core.crypto import SecretBox
 from onramp.core.keys.envelope import field_context
 from onramp.core.keys.hsm import Hsm
 from onramp.core.keys.keyring import PURPOSES, Keyring, WrappedKey
@@ -33,9 +36,21 @@ depends_on: str | Sequence[str] | None = None
 EMAIL_INDEX_DOMAIN = "users.email"  # as in identity.models.User.email
 
 
-def _hsm() -> Hsm:
+def _settings() -> Settings:
     settings: Settings | None = context.config.attributes.get("settings")
-    return Hsm.connect((settings or load_settings()).hsm)
+    return settings or load_settings()
+
+
+def _legacy_box() -> SecretBox:
+    return SecretBox.from_base64(_settings().auth.secrets_key.get_secret_value())
+
+
+def _legacy_totp_context(user_id: Any) -> bytes:
+    return b"mfa-totp:" + user_id.bytes  # as identity/mfa.py bound them before 0013
+
+
+def _totp_context(user_id: Any) -> bytes:
+    return field_context("mfa_totp", "secret", user_id)
 
 
 def _keyring(bind: sa.Connection, hsm: Hsm, *, create: bool) -> Keyring:
@@ -65,7 +80,7 @@ def _seal_existing_users(bind: sa.Connection) -> None:
     users = bind.execute(sa.text("SELECT id, email, full_name FROM users")).all()
     if not users:
         return
-    keyring = _keyring(bind, _hsm(), create=True)
+    keyring = _keyring(bind, Hsm.connect(_settings().hsm), create=True)
     for user in users:
         email = user.email.strip().lower()
         bind.execute(
@@ -80,6 +95,16 @@ def _seal_existing_users(bind: sa.Connection) -> None:
                 "n": keyring.seal(
                     user.full_name, context=field_context("users", "full_name", user.id)
                 ),
+            },
+        )
+    box = _legacy_box()
+    for factor in bind.execute(sa.text("SELECT user_id, secret_sealed FROM mfa_totp")).all():
+        secret = box.open(factor.secret_sealed, context=_legacy_totp_context(factor.user_id))
+        bind.execute(
+            sa.text("UPDATE mfa_totp SET secret_sealed = :s WHERE user_id = :id"),
+            {
+                "id": factor.user_id,
+                "s": keyring.seal(secret.decode(), context=_totp_context(factor.user_id)),
             },
         )
 
@@ -125,7 +150,7 @@ def _open_existing_users(bind: sa.Connection) -> None:
     users = bind.execute(sa.text("SELECT id, email_sealed, full_name_sealed FROM users")).all()
     if not users:
         return
-    keyring = _keyring(bind, _hsm(), create=False)
+    keyring = _keyring(bind, Hsm.connect(_settings().hsm), create=False)
     for user in users:
         plain: dict[str, Any] = {
             "id": user.id,
@@ -135,6 +160,16 @@ def _open_existing_users(bind: sa.Connection) -> None:
             ),
         }
         bind.execute(sa.text("UPDATE users SET email = :e, full_name = :n WHERE id = :id"), plain)
+    box = _legacy_box()
+    for factor in bind.execute(sa.text("SELECT user_id, secret_sealed FROM mfa_totp")).all():
+        secret = keyring.open(factor.secret_sealed, context=_totp_context(factor.user_id))
+        bind.execute(
+            sa.text("UPDATE mfa_totp SET secret_sealed = :s WHERE user_id = :id"),
+            {
+                "id": factor.user_id,
+                "s": box.seal(secret.encode(), context=_legacy_totp_context(factor.user_id)),
+            },
+        )
 
 
 def downgrade() -> None:

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from onramp.api.app import create_app
 from onramp.core.clock import FixedClock
 from onramp.devstack.stack import Stack
+from onramp.identity.models import User
 from tests.e2e.conftest import PASSWORD
 
 
@@ -165,9 +166,9 @@ async def test_the_totp_secret_is_not_stored_in_plaintext(
         raw = await session.scalar(
             text(
                 "SELECT t.secret_sealed FROM mfa_totp t JOIN users u ON u.id = t.user_id "
-                "WHERE u.email = :email"
+                "WHERE u.email_index = :index"
             ),
-            {"email": person.email},
+            {"index": User.email.index_of(person.email)},
         )
     assert raw is not None
     assert person.secret.encode() not in bytes(raw)

@@ -87,7 +87,8 @@ class AuthSettings(_Section):
     lockout_base_seconds: float = Field(default=1.0, gt=0)
     lockout_max_seconds: float = Field(default=900.0, gt=0)
     lockout_window_seconds: float = Field(default=900.0, gt=0)
-    # 32 bytes, base64: encrypts TOTP secrets at rest. Dev default: set your own.
+    # Legacy: 32 bytes, base64, sealed TOTP secrets before migration 0013 moved them onto the
+    # HSM-wrapped data keys; read only by that migration (and its downgrade).
     secrets_key: SecretStr = SecretStr("ZGV2LW9ubHktc2VjcmV0cy1rZXktMzItYnl0ZXMhISE=")
     mfa_challenge_ttl_seconds: int = 300
     # Step-up: a second factor within this many seconds for sensitive actions, and for orders

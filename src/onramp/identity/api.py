@@ -7,7 +7,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Request, Response, status
 
-from onramp.core.crypto import SecretBox
 from onramp.core.settings import Settings
 from onramp.core.web import ClockDep, SessionDep, SettingsDep, check_rate, rate_limited
 from onramp.identity import lockout, mfa, preferences, service, sessions
@@ -279,10 +278,6 @@ async def put_preferences(
     return _preferences_out(saved)
 
 
-def _box(settings: Settings) -> SecretBox:
-    return SecretBox.from_base64(settings.auth.secrets_key.get_secret_value())
-
-
 @router.post(
     "/mfa",
     dependencies=[rate_limited("login")],
@@ -308,7 +303,6 @@ async def login_mfa(
             user_id=user.id,
             code=body.code,
             recovery_code=body.recovery_code,
-            box=_box(settings),
             now=now,
         )
     except InvalidMfaCode:
@@ -344,7 +338,6 @@ async def step_up(
     body: SecondFactor,
     principal: Annotated[Principal, require(Permission.SESSIONS_MANAGE_OWN)],
     session: SessionDep,
-    settings: SettingsDep,
     clock: ClockDep,
 ) -> Response:
     await mfa.verify_second_factor(
@@ -352,7 +345,6 @@ async def step_up(
         user_id=principal.user_id,
         code=body.code,
         recovery_code=body.recovery_code,
-        box=_box(settings),
         now=clock.now(),
     )
     await sessions.mark_mfa(session, session_id=principal.session_id, now=clock.now())
@@ -367,11 +359,10 @@ async def step_up(
 async def enrol_totp(
     principal: Annotated[Principal, require(Permission.PROFILE_MANAGE_OWN)],
     session: SessionDep,
-    settings: SettingsDep,
     clock: ClockDep,
 ) -> TotpEnrolmentOut:
     user = await service.get_user(session, user_id=principal.user_id)
-    secret, uri = await mfa.start_enrolment(session, user=user, box=_box(settings), now=clock.now())
+    secret, uri = await mfa.start_enrolment(session, user=user, now=clock.now())
     return TotpEnrolmentOut(secret=secret, otpauth_uri=uri)
 
 
@@ -384,11 +375,10 @@ async def confirm_totp(
     body: TotpConfirmRequest,
     principal: Annotated[Principal, require(Permission.PROFILE_MANAGE_OWN)],
     session: SessionDep,
-    settings: SettingsDep,
     clock: ClockDep,
 ) -> RecoveryCodesOut:
     codes = await mfa.confirm_enrolment(
-        session, user_id=principal.user_id, code=body.code, box=_box(settings), now=clock.now()
+        session, user_id=principal.user_id, code=body.code, now=clock.now()
     )
     await sessions.mark_mfa(session, session_id=principal.session_id, now=clock.now())
     return RecoveryCodesOut(recovery_codes=codes)

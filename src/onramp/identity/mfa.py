@@ -12,7 +12,6 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp.core.audit import record
-from onramp.core.crypto import SecretBox
 from onramp.identity.errors import (
     InvalidMfaCode,
     MfaAlreadyEnabled,
@@ -37,10 +36,6 @@ def _recovery_hash(code: str) -> bytes:
     return _hash(code.strip().lower().replace("-", "").replace(" ", ""))
 
 
-def _context(user_id: uuid.UUID) -> bytes:
-    return b"mfa-totp:" + user_id.bytes
-
-
 def matching_step(secret: str, code: str, now: datetime) -> int | None:
     """The 30 s step whose code this is, allowing one step of clock drift either way."""
     if not (code.isascii() and code.isdigit() and len(code) == 6):
@@ -53,26 +48,23 @@ def matching_step(secret: str, code: str, now: datetime) -> int | None:
     return None
 
 
-async def start_enrolment(
-    session: AsyncSession, *, user: User, box: SecretBox, now: datetime
-) -> tuple[str, str]:
+async def start_enrolment(session: AsyncSession, *, user: User, now: datetime) -> tuple[str, str]:
     """A new secret and its otpauth:// URI (for a QR code); replaces an unconfirmed one."""
     factor = await session.get(TotpFactor, user.id, with_for_update=True)
     if factor is not None and factor.confirmed_at is not None:
         raise MfaAlreadyEnabled()
     secret = pyotp.random_base32()
-    sealed = box.seal(secret.encode(), context=_context(user.id))
     if factor is None:
-        session.add(TotpFactor(user_id=user.id, secret_sealed=sealed, created_at=now))
+        session.add(TotpFactor(user_id=user.id, secret=secret, created_at=now))
     else:
-        factor.secret_sealed, factor.created_at, factor.last_step = sealed, now, None
+        factor.secret, factor.created_at, factor.last_step = secret, now, None
     await session.flush()
     uri = pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
     return secret, uri
 
 
 async def confirm_enrolment(
-    session: AsyncSession, *, user_id: uuid.UUID, code: str, box: SecretBox, now: datetime
+    session: AsyncSession, *, user_id: uuid.UUID, code: str, now: datetime
 ) -> list[str]:
     """Activate the factor with a first code; return recovery codes (shown once, kept hashed)."""
     factor = await session.get(TotpFactor, user_id, with_for_update=True)
@@ -80,9 +72,7 @@ async def confirm_enrolment(
         raise MfaNotEnrolled()
     if factor.confirmed_at is not None:
         raise MfaAlreadyEnabled()
-    step = matching_step(
-        box.open(factor.secret_sealed, context=_context(user_id)).decode(), code, now
-    )
+    step = matching_step(factor.secret, code, now)
     if step is None:
         raise InvalidMfaCode()
     factor.confirmed_at, factor.last_step = now, step
@@ -113,7 +103,6 @@ async def verify_second_factor(
     user_id: uuid.UUID,
     code: str | None,
     recovery_code: str | None,
-    box: SecretBox,
     now: datetime,
 ) -> str:
     """Check a TOTP code (each step once) or a recovery code (each once); return which."""
@@ -127,8 +116,7 @@ async def verify_second_factor(
         factor = await session.get(TotpFactor, user_id, with_for_update=True)
         if factor is None or factor.confirmed_at is None:
             raise MfaNotEnrolled()
-        secret = box.open(factor.secret_sealed, context=_context(user_id)).decode()
-        step = matching_step(secret, code or "", now)
+        step = matching_step(factor.secret, code or "", now)
         if step is None or (factor.last_step is not None and step <= factor.last_step):
             raise InvalidMfaCode()
         factor.last_step = step

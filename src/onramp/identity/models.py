@@ -82,12 +82,12 @@ class UserPreferences(Base):
 
 
 class TotpFactor(Base):
-    """A user's authenticator app. The secret is stored encrypted (AES-256-GCM)."""
+    """A user's authenticator app. The secret is stored sealed (column secret_sealed)."""
 
     __tablename__ = "mfa_totp"
 
     user_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
-    secret_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    secret = sealed_str(row_id="user_id")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # The last accepted 30-second step: a code is good once (RFC 6238 section 5.2).

@@ -8,16 +8,21 @@ import uuid
 from alembic import command
 from sqlalchemy import text
 
+from onramp.core.crypto import SecretBox
 from onramp.core.db import standalone_sessions, unit_of_work
 from onramp.core.keys import Hsm, load_keyring
 from onramp.core.keys.envelope import field_context
+from onramp.core.settings import Settings
 from onramp.devstack.stack import Stack
 from onramp.migrate import alembic_config, downgrade, upgrade
 
+TOTP_SECRET = b"JBSWY3DPEHPK3PXP"
 PEOPLE = [
     (uuid.uuid4(), " Ada@Example.com ", "Ada Lovelace"),
     (uuid.uuid4(), "grace@example.com", "Grace Hopper"),
 ]
+LEGACY_BOX = SecretBox.from_base64(Settings().auth.secrets_key.get_secret_value())
+LEGACY_CONTEXT = b"mfa-totp:" + PEOPLE[0][0].bytes
 
 
 async def test_existing_plaintext_rows_are_sealed_and_can_be_unsealed_again(
@@ -37,6 +42,13 @@ async def test_existing_plaintext_rows_are_sealed_and_can_be_unsealed_again(
                 )
             await session.execute(
                 text(
+                    "INSERT INTO mfa_totp (user_id, secret_sealed, created_at) "
+                    "VALUES (:id, :s, now())"
+                ),
+                {"id": PEOPLE[0][0], "s": LEGACY_BOX.seal(TOTP_SECRET, context=LEGACY_CONTEXT)},
+            )
+            await session.execute(
+                text(
                     "INSERT INTO login_throttles (scope, key, failures, last_failure_at) "
                     "VALUES ('account', 'old-sha256', 3, now()), ('ip', '10.0.0.1', 3, now())"
                 )
@@ -54,6 +66,7 @@ async def test_existing_plaintext_rows_are_sealed_and_can_be_unsealed_again(
                 )
             }
             throttles = (await session.execute(text("SELECT scope FROM login_throttles"))).all()
+            totp = await session.scalar(text("SELECT secret_sealed FROM mfa_totp"))
         for user_id, email, name in PEOPLE:
             row = rows[user_id]
             normalised = email.strip().lower()
@@ -64,11 +77,15 @@ async def test_existing_plaintext_rows_are_sealed_and_can_be_unsealed_again(
             assert keyring.open(row.full_name_sealed, context=name_context) == name
             assert normalised.encode() not in row.email_sealed
         assert throttles == [("ip",)]  # counters under the unkeyed hash are gone
+        totp_context = field_context("mfa_totp", "secret", PEOPLE[0][0])
+        assert keyring.open(totp, context=totp_context) == TOTP_SECRET.decode()
 
         await asyncio.to_thread(downgrade, url, "0010", settings=settings)
         async with unit_of_work(sessions) as session:
             result = await session.execute(text("SELECT full_name, email FROM users"))
             back = {name: email for name, email in result}
+            totp = await session.scalar(text("SELECT secret_sealed FROM mfa_totp"))
+        assert LEGACY_BOX.open(totp, context=LEGACY_CONTEXT) == TOTP_SECRET
         assert back == {name: email.strip().lower() for _, email, name in PEOPLE}
 
 

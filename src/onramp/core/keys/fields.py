@@ -37,9 +37,12 @@ T = TypeVar("T", str, str | None)
 
 
 class Sealed(Generic[T]):
-    def __init__(self, *, nullable: bool, blind_index: str | None = None) -> None:
+    def __init__(
+        self, *, nullable: bool, blind_index: str | None = None, row_id: str = "id"
+    ) -> None:
         self.nullable = nullable
         self.blind_index = blind_index
+        self.row_id = row_id
         self.name = ""
         self.table = ""
         self._owner: type[Any] = object
@@ -102,24 +105,29 @@ class Sealed(Generic[T]):
         sealed: bytes | None = getattr(obj, self.sealed_key)
         if sealed is None:
             return cast(T, None)
-        row_id: uuid.UUID = getattr(obj, "id")  # noqa: B009 - every sealed table keys on id
+        row_id: uuid.UUID = getattr(obj, self.row_id)
         return process_keyring().open(sealed, context=field_context(self.table, self.name, row_id))
 
     def __set__(self, obj: object, value: T) -> None:
-        row_id: uuid.UUID | None = getattr(obj, "id")  # noqa: B009
+        row_id: uuid.UUID | None = getattr(obj, self.row_id)
         if row_id is None:
-            raise ValueError(f"set {type(obj).__name__}.id before {self.name}: it is sealed to it")
+            raise ValueError(
+                f"set {type(obj).__name__}.{self.row_id} before {self.name}: it is sealed to it"
+            )
         for key, stored in self.column_values(row_id, value).items():
             setattr(obj, key, stored)
 
 
-def sealed_str(*, blind_index: str | None = None) -> Sealed[str]:
-    """A required text field stored sealed; ``blind_index`` names its HMAC domain."""
-    return Sealed[str](nullable=False, blind_index=blind_index)
+def sealed_str(*, blind_index: str | None = None, row_id: str = "id") -> Sealed[str]:
+    """A required text field stored sealed; ``blind_index`` names its HMAC domain; ``row_id``
+    is the (UUID) attribute the ciphertext is bound to, the primary key."""
+    return Sealed[str](nullable=False, blind_index=blind_index, row_id=row_id)
 
 
-def optional_sealed_str(*, blind_index: str | None = None) -> Sealed[str | None]:
-    return Sealed[str | None](nullable=True, blind_index=blind_index)
+def optional_sealed_str(
+    *, blind_index: str | None = None, row_id: str = "id"
+) -> Sealed[str | None]:
+    return Sealed[str | None](nullable=True, blind_index=blind_index, row_id=row_id)
 
 
 def sealed_fields(model: type[Any]) -> dict[str, Sealed[Any]]:
