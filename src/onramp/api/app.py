@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -17,7 +18,7 @@ from onramp.banking.adapters.sandbox import SandboxBankAdapter
 from onramp.banking.api import router as banking_router
 from onramp.core.clock import Clock, SystemClock
 from onramp.core.db import create_engine, session_factory
-from onramp.core.keys import install_keyring, open_keyring
+from onramp.core.keys import install_keyring, keep_keyring_fresh, open_keyring
 from onramp.core.ratelimit import InProcessRateLimiter, RedisRateLimiter
 from onramp.core.settings import Settings
 from onramp.fx.api import router as fx_router
@@ -86,7 +87,15 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
             # Before the first request: an unusable HSM (wrong PIN, no token) stops start-up
             # here with hsm_unavailable, rather than failing requests that touch personal data.
             install_keyring(await open_keyring(app.state.sessions, settings.hsm))
+            refresher = asyncio.create_task(
+                keep_keyring_fresh(
+                    app.state.sessions,
+                    settings.hsm,
+                    interval=settings.hsm.keyring_refresh_seconds,
+                )
+            )
             yield
+            refresher.cancel()
         finally:
             await engine.dispose()
             if isinstance(app.state.rate_limiter, RedisRateLimiter):

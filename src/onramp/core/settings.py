@@ -127,6 +127,8 @@ class HsmSettings(_Section):
     kek_label: str = "onramp-kek"
     # SoftHSM2 only: its configuration file (exported as SOFTHSM2_CONF before the module loads).
     softhsm2_conf: str = ""
+    # How often a running API looks for data keys created by another process.
+    keyring_refresh_seconds: float = Field(default=30.0, gt=0)
 
 
 class PrivacySettings(_Section):

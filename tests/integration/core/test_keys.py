@@ -31,6 +31,7 @@ from onramp.core.keys import (
     Keyring,
     create_data_key,
     install_keyring,
+    keep_keyring_fresh,
     load_keyring,
     open_keyring,
     process_keyring,
@@ -154,6 +155,18 @@ async def test_a_new_data_key_takes_new_writes_and_old_rows_still_open(
         with pytest.raises(UnknownKeyPurpose):
             await create_data_key(session, hsm, purpose="nonsense", actor="test")
     assert new_key.id != first.active_key_id(PII)
+
+    # A running API picks the new key up by itself (no restart).
+    with using(first):
+        refresher = asyncio.create_task(
+            keep_keyring_fresh(scratch, infra.settings.hsm, interval=0.05)
+        )
+        try:
+            async with asyncio.timeout(10):
+                while process_keyring().active_key_id(PII) != new_key.id:
+                    await asyncio.sleep(0.05)
+        finally:
+            refresher.cancel()
 
     async with unit_of_work(scratch) as session:
         second = await load_keyring(session, hsm)

@@ -120,3 +120,27 @@ def test_the_blind_index_is_deterministic_keyed_truncated_and_domain_separated()
 def test_the_keyring_blind_index_uses_the_blind_index_key_not_the_pii_key() -> None:
     keyring = _keyring()
     assert keyring.blind_index("a", domain="d") == blind_index(b"\x09" * 32, "a", domain="d")
+
+
+def test_a_refreshed_keyring_adds_new_keys_and_follows_the_active_one() -> None:
+    from onramp.core.keys.keyring import WrappedKey
+
+    keyring = _keyring(active_pii=1)
+    rows = [
+        WrappedKey(1, PII, b"w1", "kek-v1", False),
+        WrappedKey(2, PII, b"w2", "kek-v1", False),
+        WrappedKey(9, BLIND_INDEX, b"w9", "kek-v1", True),
+        WrappedKey(10, PII, b"w10", "kek-v1", True),
+    ]
+    unwrapped: list[bytes] = []
+
+    def unwrap(wrapped: bytes, kek: str) -> bytes:
+        unwrapped.append(wrapped)
+        return b"\x10" * 32
+
+    fresh = keyring.refreshed(rows, unwrap)
+    assert unwrapped == [b"w10"]  # only the key it did not hold
+    assert fresh.active_key_id(PII) == 10
+    assert key_id_of(fresh.seal("x", context=CONTEXT)) == 10
+    assert fresh.open(keyring.seal("x", context=CONTEXT), context=CONTEXT) == "x"
+    assert fresh.refreshed(rows, unwrap) is fresh

@@ -61,6 +61,19 @@ class Keyring:
                 active[row.purpose] = row.id
         return cls(keys, active)
 
+    def refreshed(
+        self, rows: Iterable[WrappedKey], unwrap: Callable[[bytes, str], bytes]
+    ) -> Keyring:
+        """This keyring plus keys created since (unwrapped), with the current active ones;
+        ``self`` when nothing changed."""
+        rows = list(rows)
+        active = {r.purpose: r.id for r in rows if r.active}
+        new = [r for r in rows if r.id not in self._keys]
+        if not new and active == self._active:
+            return self
+        keys = self._keys | {r.id: unwrap(r.wrapped, r.kek_label) for r in new}
+        return Keyring(keys, active)
+
     def active_key_id(self, purpose: str) -> int:
         return self._active[purpose]
 

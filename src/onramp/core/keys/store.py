@@ -19,9 +19,19 @@ from onramp.core.clock import utcnow
 from onramp.core.db import unit_of_work
 from onramp.core.errors import Conflict, InvalidInput
 from onramp.core.keys.hsm import Hsm
-from onramp.core.keys.keyring import BLIND_INDEX, PURPOSES, Keyring, WrappedKey
+from onramp.core.keys.keyring import (
+    BLIND_INDEX,
+    PURPOSES,
+    Keyring,
+    WrappedKey,
+    install_keyring,
+    process_keyring,
+)
 from onramp.core.keys.models import DataKey
+from onramp.core.logging import get_logger
 from onramp.core.settings import HsmSettings
+
+log = get_logger(__name__)
 
 KEYRING_LOCK = 0x0DA7A_CE1  # pg_advisory_xact_lock key for data-key changes
 
@@ -129,6 +139,29 @@ async def wrapped_keys(session: AsyncSession) -> list[WrappedKey]:
 async def load_keyring(session: AsyncSession, hsm: Hsm) -> Keyring:
     rows = await wrapped_keys(session)
     return await asyncio.to_thread(Keyring.unwrapped, rows, hsm.unwrap)
+
+
+async def keep_keyring_fresh(
+    sessions: async_sessionmaker[AsyncSession], settings: HsmSettings, *, interval: float
+) -> None:
+    """Pick up data keys made by another process (``onramp keys new-data-key``) without a
+    restart: until then this process could neither open what they sealed nor seal with them.
+    A failed round is logged and retried; the keys already loaded keep working."""
+    hsm: Hsm | None = None
+    while True:
+        await asyncio.sleep(interval)
+        try:
+            if hsm is None:
+                hsm = await asyncio.to_thread(Hsm.connect, settings)
+            async with unit_of_work(sessions) as session:
+                rows = await wrapped_keys(session)
+            current = process_keyring()
+            fresh = await asyncio.to_thread(current.refreshed, rows, hsm.unwrap)
+            if fresh is not current:
+                install_keyring(fresh)
+                log.info("keyring.refreshed", keys=len(rows))
+        except Exception:
+            log.exception("keyring.refresh_failed")
 
 
 async def open_keyring(
