@@ -57,3 +57,22 @@ def test_stack_json_fills_only_what_is_unset(monkeypatch: pytest.MonkeyPatch) ->
     assert settings.chain.rpc_url == "http://127.0.0.1:2"
     assert (settings.chain.usdc_address, settings.chain.vault_address) == ("0xU", "0xV")
     assert settings.chain.wallet_factory_address == "0xF"
+
+
+def test_the_stack_hands_over_its_hsm_token_unless_a_pin_is_configured(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    stack = {"hsm": {"softhsm2_conf": "/s/softhsm2.conf", "token_label": "dev", "user_pin": "1"}}
+    assert Settings().hsm.user_pin.get_secret_value() == ""  # no default PIN anywhere
+    from_stack = Settings().with_stack(stack).hsm
+    assert (from_stack.token_label, from_stack.user_pin.get_secret_value()) == ("dev", "1")
+    assert from_stack.softhsm2_conf == "/s/softhsm2.conf"
+
+    monkeypatch.setenv("ONRAMP_HSM__USER_PIN", "operator-pin")
+    monkeypatch.setenv("ONRAMP_HSM__TOKEN_LABEL", "prod")
+    configured = Settings().with_stack(stack).hsm
+    assert (configured.token_label, configured.user_pin.get_secret_value()) == (
+        "prod",
+        "operator-pin",
+    )
+    assert "operator-pin" not in repr(configured)
