@@ -6,6 +6,7 @@ import asyncio
 import uuid
 
 from alembic import command
+from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
 from onramp.core.crypto import SecretBox
@@ -25,11 +26,19 @@ LEGACY_BOX = SecretBox.from_base64(Settings().auth.secrets_key.get_secret_value(
 LEGACY_CONTEXT = b"mfa-totp:" + PEOPLE[0][0].bytes
 
 
+def _before_0013() -> str:
+    """The revision 0013 follows (whatever the merge chains it after)."""
+    script = ScriptDirectory.from_config(alembic_config(""))
+    down = script.get_revision("0013").down_revision
+    assert isinstance(down, str)
+    return down
+
+
 async def test_existing_plaintext_rows_are_sealed_and_can_be_unsealed_again(
     infra: Stack, scratch_database: str
 ) -> None:
-    url, settings = scratch_database, infra.settings
-    await asyncio.to_thread(upgrade, url, "0010", settings=settings)
+    url, settings, before = scratch_database, infra.settings, _before_0013()
+    await asyncio.to_thread(upgrade, url, before, settings=settings)
     async with standalone_sessions(url) as sessions:
         async with unit_of_work(sessions) as session:
             for user_id, email, name in PEOPLE:
@@ -80,7 +89,7 @@ async def test_existing_plaintext_rows_are_sealed_and_can_be_unsealed_again(
         totp_context = field_context("mfa_totp", "secret", PEOPLE[0][0])
         assert keyring.open(totp, context=totp_context) == TOTP_SECRET.decode()
 
-        await asyncio.to_thread(downgrade, url, "0010", settings=settings)
+        await asyncio.to_thread(downgrade, url, before, settings=settings)
         async with unit_of_work(sessions) as session:
             result = await session.execute(text("SELECT full_name, email FROM users"))
             back = {name: email for name, email in result}
