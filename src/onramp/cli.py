@@ -210,7 +210,8 @@ def _run_key_command(operation: str, purpose: str = "") -> str:
             key = await create_data_key(session, hsm, purpose=purpose, actor=_operator())
             return (
                 f"data key {key.id} ({purpose}) is active for new writes; older keys still "
-                "open what they sealed. Restart API and workers to use it."
+                "open what they sealed. Running APIs pick it up within "
+                f"{settings.hsm.keyring_refresh_seconds:g}s."
             )
 
     try:
