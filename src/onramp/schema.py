@@ -7,6 +7,7 @@ from onramp.core.db import Base
 from onramp.fx import models as fx_models
 from onramp.identity import models as identity_models
 from onramp.ledger import models as ledger_models
+from onramp.notifications import models as notifications_models
 from onramp.orders import models as orders_models
 
 metadata = Base.metadata
@@ -21,6 +22,7 @@ __all__ = [
     "inbox",
     "ledger_models",
     "metadata",
+    "notifications_models",
     "orders_models",
     "outbox",
 ]

@@ -79,8 +79,8 @@ async def _token_for(
     assert r.status_code == 201, r.text
     async with unit_of_work(sessions) as session:
         await session.execute(
-            text("UPDATE users SET role = :role WHERE email = :email"),
-            {"role": role.value, "email": email},
+            text("UPDATE users SET role = :role, email_verified_at = now() WHERE id = :id"),
+            {"role": role.value, "id": uuid.UUID(r.json()["id"])},
         )
     login = await client.post("/v1/auth/login", json={"email": email, "password": PASSWORD})
     token: str = login.json()["access_token"]

@@ -21,6 +21,8 @@ from onramp.core.ratelimit import InProcessRateLimiter, RedisRateLimiter
 from onramp.core.settings import Settings
 from onramp.fx.api import router as fx_router
 from onramp.fx.service import FxDesk
+from onramp.identity.account_api import me_router as account_me_router
+from onramp.identity.account_api import router as account_router
 from onramp.identity.admin_api import admin_router, approvals_router
 from onramp.identity.api import me_router
 from onramp.identity.api import router as identity_router
@@ -36,6 +38,11 @@ PUBLIC_ROUTES = frozenset(
         ("POST", "/v1/auth/login"),
         ("POST", "/v1/auth/refresh"),
         ("POST", "/v1/auth/mfa"),  # carries the login's one-time MFA challenge
+        # An emailed single-use token is the credential (password-reset: none, answers 202).
+        ("POST", "/v1/auth/email-verification"),
+        ("POST", "/v1/auth/password-reset"),
+        ("POST", "/v1/auth/password-reset/confirm"),
+        ("POST", "/v1/auth/email-change/confirm"),
         ("POST", "/v1/webhooks/bank/{bank}"),  # authenticated by the bank's signature
     }
 )
@@ -44,6 +51,8 @@ ROUTERS = (
     health_router,
     identity_router,
     me_router,
+    account_router,
+    account_me_router,
     data_rights_router,
     approvals_router,
     admin_router,

@@ -111,6 +111,26 @@ class RateLimitSettings(_Section):
     webhook_per_ip: int = 6000
 
 
+class NotificationSettings(_Section):
+    """Outgoing email over SMTP: the dev stack's mail sandbox locally, a provider's SMTP relay
+    (with STARTTLS and credentials) in production."""
+
+    smtp_host: str = ""
+    smtp_port: int = Field(default=0, ge=0, le=65535)
+    smtp_username: str = ""
+    smtp_password: SecretStr = SecretStr("")
+    smtp_starttls: bool = False
+    smtp_timeout_seconds: float = Field(default=10.0, gt=0)
+    from_address: str = "onramp <no-reply@onramp.localhost>"
+    # Links in emails (verify, reset) point here: the web UI that posts the token to the API.
+    public_base_url: str = "http://127.0.0.1:8000"
+    # A message failing temporarily is retried with backoff, then given up on (status failed).
+    max_attempts: int = Field(default=8, ge=1)
+    email_verification_ttl_seconds: int = Field(default=48 * 3600, ge=60)
+    password_reset_ttl_seconds: int = Field(default=3600, ge=60)
+    email_change_ttl_seconds: int = Field(default=24 * 3600, ge=60)
+
+
 class PrivacySettings(_Section):
     # How long financial records keep a person's bank details after erasure (AML: 5 years).
     retention_days: int = Field(default=5 * 365, ge=0)
@@ -127,6 +147,7 @@ class Settings(BaseSettings):
     redis_url: str = ""
     rate_limits: RateLimitSettings = RateLimitSettings()
     privacy: PrivacySettings = PrivacySettings()
+    notifications: NotificationSettings = NotificationSettings()
     database: DatabaseSettings = DatabaseSettings()
     nats: NatsSettings = NatsSettings()
     chain: ChainSettings = ChainSettings()
@@ -158,7 +179,15 @@ class Settings(BaseSettings):
             if not getattr(self.chain, field) and key in contracts:
                 chain_updates[field] = contracts[key]
         chain = self.chain.model_copy(update=chain_updates)
-        return self.model_copy(update={"database": db, "nats": nats, "chain": chain})
+        notifications = self.notifications
+        if not notifications.smtp_host and stack.get("smtp"):
+            host, port = str(stack["smtp"]).rsplit(":", 1)
+            notifications = notifications.model_copy(
+                update={"smtp_host": host, "smtp_port": int(port)}
+            )
+        return self.model_copy(
+            update={"database": db, "nats": nats, "chain": chain, "notifications": notifications}
+        )
 
 
 def stack_file(state_dir: Path) -> Path:

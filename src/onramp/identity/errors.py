@@ -69,3 +69,30 @@ class StepUpRequired(Forbidden):
 class MfaEnrollmentRequired(Forbidden):
     code = "mfa_enrollment_required"
     title = "This needs two-factor authentication; enrol an authenticator app first"
+
+
+class InvalidEmailToken(InvalidInput):
+    # One error for unknown, used, expired or wrong-purpose tokens: nothing to probe.
+    code = "invalid_email_token"
+    title = "The link is invalid, expired or already used"
+
+
+class EmailNotVerified(Forbidden):
+    code = "email_not_verified"
+    title = "Confirm your email address first (see the email we sent)"
+
+
+class EmailAlreadyVerified(Conflict):
+    code = "email_already_verified"
+    title = "The email address is already verified"
+
+
+class StaffMfaRequired(Forbidden):
+    # Staff can sign in without a second factor only to enrol one.
+    code = "staff_mfa_required"
+    title = "Staff accounts need two-factor authentication: enrol, then sign in with it"
+
+
+class CurrentPasswordIncorrect(Forbidden):
+    code = "current_password_incorrect"
+    title = "The current password is not right"

@@ -177,3 +177,17 @@ async def require_recent_mfa(
     if not await is_enabled(session, user_id=user_id):
         raise MfaEnrollmentRequired()
     raise StepUpRequired()
+
+
+async def require_step_up_if_enrolled(
+    session: AsyncSession,
+    *,
+    user_id: uuid.UUID,
+    mfa_at: datetime | None,
+    now: datetime,
+    max_age: timedelta,
+) -> None:
+    """For changes guarded by the password as well (password, email): users with a second
+    factor prove it again; users without one are not locked out of their own account."""
+    if await is_enabled(session, user_id=user_id):
+        await require_recent_mfa(session, user_id=user_id, mfa_at=mfa_at, now=now, max_age=max_age)

@@ -23,6 +23,8 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     # GDPR erasure: set when the person's identity data was pseudonymised in place.
     erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Set when the person proved the mailbox is theirs (the link in the verification email).
+    email_verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class AuthSession(Base):
@@ -125,3 +127,19 @@ class ApprovalRequest(Base):
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     reason: Mapped[str | None] = mapped_column(String(500))
     result: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+
+
+class EmailToken(Base):
+    """A single-use secret sent by email: verify the address, reset the password, or confirm a
+    new address. Only its hash is stored; ``payload_sealed`` holds what it confirms (the new
+    address of an email change), encrypted."""
+
+    __tablename__ = "email_tokens"
+
+    token_hash: Mapped[bytes] = mapped_column(LargeBinary, primary_key=True)
+    purpose: Mapped[str] = mapped_column(String(20))  # verify_email | reset_password | change_email
+    user_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    payload_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)

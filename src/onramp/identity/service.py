@@ -16,8 +16,17 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from onramp.core.audit import record
 from onramp.core.db import row_dict, unit_of_work
 from onramp.core.ids import uuid7
+from onramp.identity.account_emails import AccountEmails
+from onramp.identity.email_tokens import Purpose
 from onramp.identity.errors import EmailTaken, InvalidCredentials, InvalidToken, WeakPassword
-from onramp.identity.models import AuthSession, RecoveryCode, TotpFactor, User, UserPreferences
+from onramp.identity.models import (
+    AuthSession,
+    EmailToken,
+    RecoveryCode,
+    TotpFactor,
+    User,
+    UserPreferences,
+)
 
 MIN_PASSWORD_LENGTH = 12
 # Not an argon2 hash, so no password ever verifies against it.
@@ -44,15 +53,24 @@ def check_password_policy(password: str, *, user_inputs: list[str] | None = None
         raise WeakPassword(f"this password is too easy to guess: {warning}")
 
 
-async def register(session: AsyncSession, *, email: str, password: str, full_name: str) -> User:
+async def register(
+    session: AsyncSession,
+    *,
+    email: str,
+    password: str,
+    full_name: str,
+    emails: AccountEmails,
+    now: datetime,
+) -> User:
+    """A new customer account; the verification email is queued with it."""
     check_password_policy(password, user_inputs=[email, email.split("@")[0], *full_name.split()])
     user_id = uuid7()
     inserted = await session.scalar(
         insert(User)
         .values(
             id=user_id,
-            email=email.strip().lower(),
-            password_hash=await asyncio.to_thread(_hasher.hash, password),
+            email=normalise_email(email),
+            password_hash=await hash_password(password),
             full_name=full_name.strip(),
         )
         .on_conflict_do_nothing(index_elements=["email"])
@@ -69,13 +87,27 @@ async def register(session: AsyncSession, *, email: str, password: str, full_nam
     )
     user = await session.get(User, user_id)
     assert user is not None
+    await emails.send_link(session, user=user, purpose=Purpose.VERIFY_EMAIL, now=now)
     return user
 
 
-async def authenticate(session: AsyncSession, *, email: str, password: str) -> User:
-    user = await session.scalar(select(User).where(User.email == email.strip().lower()))
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+async def user_by_email(session: AsyncSession, *, email: str) -> User | None:
+    """The one way to find an account by its email."""
+    return await session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+async def hash_password(password: str) -> str:
+    # argon2 is deliberately slow: off the event loop, so other requests keep moving.
+    return await asyncio.to_thread(_hasher.hash, password)
+
+
+async def check_password(user: User | None, password: str) -> None:
+    """InvalidCredentials unless ``password`` is the user's; as slow for an unknown user."""
     try:
-        # argon2 is deliberately slow: off the event loop, so other requests keep moving.
         await asyncio.to_thread(
             _hasher.verify, user.password_hash if user else _DUMMY_HASH, password
         )
@@ -83,6 +115,12 @@ async def authenticate(session: AsyncSession, *, email: str, password: str) -> U
         raise InvalidCredentials() from None
     if user is None:
         raise InvalidCredentials()
+
+
+async def authenticate(session: AsyncSession, *, email: str, password: str) -> User:
+    user = await user_by_email(session, email=email)
+    await check_password(user, password)
+    assert user is not None
     return user
 
 
@@ -91,7 +129,8 @@ async def record_failed_login(
 ) -> None:
     """In a transaction of its own: the failing request's own transaction is rolled back."""
     async with unit_of_work(sessions) as session:
-        user_id = await session.scalar(select(User.id).where(User.email == email.strip().lower()))
+        user = await user_by_email(session, email=email)
+        user_id = user.id if user else None
         await record(
             session,
             actor=f"ip:{ip}",
@@ -140,6 +179,7 @@ async def erase_identity(session: AsyncSession, *, user_id: uuid.UUID, now: date
     await session.execute(delete(UserPreferences).where(UserPreferences.user_id == user_id))
     await session.execute(delete(TotpFactor).where(TotpFactor.user_id == user_id))
     await session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user_id))
+    await session.execute(delete(EmailToken).where(EmailToken.user_id == user_id))
     await session.execute(
         update(AuthSession)
         .where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
