@@ -13,7 +13,10 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from onramp.core.db import unit_of_work
 from onramp.core.wakeup import libpq_url
 from onramp.devstack.mail_sandbox import wait_for_link_token
 from onramp.devstack.stack import Stack
@@ -83,6 +86,17 @@ async def mark_email_verified(database_url: str, user_id: str) -> None:
         )
     finally:
         await conn.close()
+
+
+async def as_if_logged_in_with_mfa(
+    sessions: async_sessionmaker[AsyncSession], user_id: str
+) -> None:
+    """Mark the user's open sessions as second-factor sessions (MFA itself: test_mfa.py)."""
+    async with unit_of_work(sessions) as session:
+        await session.execute(
+            text("UPDATE auth_sessions SET mfa_at = now() WHERE user_id = :id"),
+            {"id": uuid.UUID(user_id)},
+        )
 
 
 def mark_email_verified_sync(database_url: str, user_id: str) -> None:

@@ -19,7 +19,7 @@ from onramp.core.db import unit_of_work
 from onramp.devstack.stack import Stack
 from onramp.identity.access import declared_permission
 from onramp.identity.permissions import ROLE_PERMISSIONS, Permission, Role
-from tests.e2e.conftest import PASSWORD
+from tests.e2e.conftest import PASSWORD, as_if_logged_in_with_mfa
 
 Route = tuple[str, str]
 
@@ -83,6 +83,7 @@ async def _token_for(
             {"role": role.value, "id": uuid.UUID(r.json()["id"])},
         )
     login = await client.post("/v1/auth/login", json={"email": email, "password": PASSWORD})
+    await as_if_logged_in_with_mfa(sessions, r.json()["id"])  # staff need a second factor
     token: str = login.json()["access_token"]
     return token
 

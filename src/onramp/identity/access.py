@@ -11,8 +11,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from onramp.core.settings import Settings
 from onramp.core.web import ClockDep, SessionDep, check_rate
 from onramp.identity import sessions
-from onramp.identity.errors import InvalidToken, PermissionDenied
-from onramp.identity.permissions import Permission, allowed
+from onramp.identity.errors import InvalidToken, PermissionDenied, StaffMfaRequired
+from onramp.identity.permissions import Permission, allowed, needs_second_factor
 from onramp.identity.tokens import Principal, verify_access_token
 
 _bearer = HTTPBearer(auto_error=False)
@@ -52,6 +52,8 @@ def require(permission: Permission, *, rate: str | None = None) -> Any:
     async def check(request: Request, principal: CurrentPrincipal) -> Principal:
         if not allowed(principal.role, permission):
             raise PermissionDenied(f"{permission} is not granted to {principal.role}")
+        if needs_second_factor(principal.role, permission) and principal.mfa_at is None:
+            raise StaffMfaRequired()
         if rate is not None:
             await check_rate(request, rate, "account", str(principal.user_id))
         return principal

@@ -53,3 +53,13 @@ def allowed(role: str, permission: Permission) -> bool:
         return permission in ROLE_PERMISSIONS[Role(role)]
     except ValueError:
         return False  # an unknown role may do nothing
+
+
+# What a staff member may do in a session without a second factor: look after their own account,
+# which includes enrolling one. Everything else a staff role can do needs a session opened (or
+# stepped up) with MFA.
+_WITHOUT_SECOND_FACTOR = frozenset({Permission.SESSIONS_MANAGE_OWN, Permission.PROFILE_MANAGE_OWN})
+
+
+def needs_second_factor(role: str, permission: Permission) -> bool:
+    return role != Role.CUSTOMER and permission not in _WITHOUT_SECOND_FACTOR

@@ -53,6 +53,44 @@ def check_password_policy(password: str, *, user_inputs: list[str] | None = None
         raise WeakPassword(f"this password is too easy to guess: {warning}")
 
 
+async def create_user(
+    session: AsyncSession,
+    *,
+    email: str,
+    password: str,
+    full_name: str,
+    role: str = "customer",
+    actor: str | None = None,
+) -> User:
+    check_password_policy(password, user_inputs=[email, email.split("@")[0], *full_name.split()])
+    user_id = uuid7()
+    inserted = await session.scalar(
+        insert(User)
+        .values(
+            id=user_id,
+            email=normalise_email(email),
+            password_hash=await hash_password(password),
+            full_name=full_name.strip(),
+            role=role,
+        )
+        .on_conflict_do_nothing(index_elements=["email"])
+        .returning(User.id)
+    )
+    if inserted is None:
+        raise EmailTaken()
+    await record(
+        session,
+        actor=actor or f"user:{user_id}",
+        action="user.registered",
+        entity_type="user",
+        entity_id=str(user_id),
+        data={"role": role},
+    )
+    user = await session.get(User, user_id)
+    assert user is not None
+    return user
+
+
 async def register(
     session: AsyncSession,
     *,
@@ -63,30 +101,7 @@ async def register(
     now: datetime,
 ) -> User:
     """A new customer account; the verification email is queued with it."""
-    check_password_policy(password, user_inputs=[email, email.split("@")[0], *full_name.split()])
-    user_id = uuid7()
-    inserted = await session.scalar(
-        insert(User)
-        .values(
-            id=user_id,
-            email=normalise_email(email),
-            password_hash=await hash_password(password),
-            full_name=full_name.strip(),
-        )
-        .on_conflict_do_nothing(index_elements=["email"])
-        .returning(User.id)
-    )
-    if inserted is None:
-        raise EmailTaken()
-    await record(
-        session,
-        actor=f"user:{user_id}",
-        action="user.registered",
-        entity_type="user",
-        entity_id=str(user_id),
-    )
-    user = await session.get(User, user_id)
-    assert user is not None
+    user = await create_user(session, email=email, password=password, full_name=full_name)
     await emails.send_link(session, user=user, purpose=Purpose.VERIFY_EMAIL, now=now)
     return user
 
