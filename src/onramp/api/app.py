@@ -24,6 +24,8 @@ from onramp.fx.service import FxDesk
 from onramp.identity.admin_api import admin_router, approvals_router
 from onramp.identity.api import me_router
 from onramp.identity.api import router as identity_router
+from onramp.identity.api_keys_api import router as api_keys_router
+from onramp.identity.oauth_api import router as oauth_router
 from onramp.orders.api import router as orders_router
 
 # Routes anyone may call. Every other route declares a permission (identity.access.require);
@@ -36,6 +38,7 @@ PUBLIC_ROUTES = frozenset(
         ("POST", "/v1/auth/login"),
         ("POST", "/v1/auth/refresh"),
         ("POST", "/v1/auth/mfa"),  # carries the login's one-time MFA challenge
+        ("POST", "/v1/oauth/token"),  # authenticated by the client's credentials (an API key)
         ("POST", "/v1/webhooks/bank/{bank}"),  # authenticated by the bank's signature
     }
 )
@@ -44,6 +47,8 @@ ROUTERS = (
     health_router,
     identity_router,
     me_router,
+    api_keys_router,
+    oauth_router,
     data_rights_router,
     approvals_router,
     admin_router,
