@@ -64,6 +64,9 @@ Flow: register and log in (`/v1/auth`), ask for a quote (`/v1/quotes`), create a
 `Idempotency-Key` (`/v1/orders`), send the bank transfer quoting the creditor reference from the
 deposit instructions, then follow the order until `completed`.
 
+Corporate clients authenticate with an API key (`/v1/me/api-keys`), sent as
+`Authorization: Bearer <key>` or exchanged for a token at `/v1/oauth/token` (client credentials).
+
 Errors are RFC 9457 `application/problem+json` with a stable `code`.
 """
 
