@@ -7,7 +7,9 @@ import uuid
 from datetime import timedelta
 
 import httpx
+from sqlalchemy import text
 
+from onramp.core.db import unit_of_work
 from tests.e2e.corporate import TRADING, Corporate, bearer, clock, corporate, other
 
 __all__ = ["clock", "corporate", "other"]  # fixtures
@@ -273,3 +275,30 @@ async def test_a_demoted_owners_key_loses_what_the_new_role_lacks(corporate: Cor
     orders = await corporate.client.get("/v1/orders", headers=bearer(key))
     assert orders.json()["code"] == "permission_denied"
     assert (await corporate.client.get("/v1/me", headers=bearer(key))).status_code == 200
+
+
+async def test_export_lists_keys_without_secrets_and_erasure_ends_them(
+    corporate: Corporate,
+) -> None:
+    created = await corporate.create_key()
+    await corporate.client.get("/v1/orders", headers=bearer(created["key"]))
+    exported = (await corporate.client.get("/v1/me/export", headers=corporate.session)).json()
+    [key] = exported["api_keys"]
+    assert key["prefix"] == created["prefix"]
+    assert "secret_hash" not in key
+    assert created["key"] not in str(exported)
+
+    erased = await corporate.client.post("/v1/me/erasure", headers=corporate.session)
+    assert erased.status_code == 202
+    assert (
+        await corporate.client.get("/v1/orders", headers=bearer(created["key"]))
+    ).status_code == 401
+    async with unit_of_work(corporate.sessions) as session:
+        row = (
+            await session.execute(
+                text("SELECT revoked_reason, last_used_ip FROM api_keys WHERE id = :id"),
+                {"id": created["id"]},
+            )
+        ).one()
+    assert row.revoked_reason == "erased"
+    assert row.last_used_ip is None
