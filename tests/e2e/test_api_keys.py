@@ -102,6 +102,7 @@ async def test_a_key_authenticates_within_its_scopes(corporate: Corporate) -> No
     )
     assert quote.status_code == 403
     assert quote.json()["code"] == "insufficient_scope"
+    assert 'error="insufficient_scope"' in quote.headers["www-authenticate"]
     # A key never manages keys or sessions, whatever its owner may do.
     for method, path in (("GET", "/v1/me/api-keys"), ("GET", "/v1/me/sessions")):
         r = await corporate.client.request(method, path, headers=bearer(key))
@@ -280,7 +281,7 @@ async def test_a_demoted_owners_key_loses_what_the_new_role_lacks(corporate: Cor
 async def test_export_lists_keys_without_secrets_and_erasure_ends_them(
     corporate: Corporate,
 ) -> None:
-    created = await corporate.create_key()
+    created = await corporate.create_key([*TRADING, "profile:manage_own"])
     await corporate.client.get("/v1/orders", headers=bearer(created["key"]))
     exported = (await corporate.client.get("/v1/me/export", headers=corporate.session)).json()
     [key] = exported["api_keys"]
@@ -288,6 +289,9 @@ async def test_export_lists_keys_without_secrets_and_erasure_ends_them(
     assert "secret_hash" not in key
     assert created["key"] not in str(exported)
 
+    by_key = await corporate.client.post("/v1/me/erasure", headers=bearer(created["key"]))
+    assert by_key.status_code == 403
+    assert by_key.json()["code"] == "login_session_required"
     erased = await corporate.client.post("/v1/me/erasure", headers=corporate.session)
     assert erased.status_code == 202
     assert (

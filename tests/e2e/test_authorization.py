@@ -20,7 +20,7 @@ from onramp.core.clock import utcnow
 from onramp.core.db import unit_of_work
 from onramp.devstack.stack import Stack
 from onramp.identity import api_keys
-from onramp.identity.access import declared_permission
+from onramp.identity.access import declared_permission, needs_person
 from onramp.identity.api_key_format import prefix_of
 from onramp.identity.permissions import ROLE_PERMISSIONS, Permission, Role, delegable
 from tests.e2e.conftest import PASSWORD
@@ -28,15 +28,29 @@ from tests.e2e.conftest import PASSWORD
 Route = tuple[str, str]
 
 
-def _permission(route: APIRoute) -> Permission | None:
+def _declaring(route: APIRoute) -> Any:
+    """The route's ``require`` check, if it has one."""
     pending = list(route.dependant.dependencies)
     while pending:
         dependant = pending.pop()
-        found = declared_permission(dependant.call)
-        if found is not None:
-            return found
+        if declared_permission(dependant.call) is not None:
+            return dependant.call
         pending.extend(dependant.dependencies)
     return None
+
+
+def _permission(route: APIRoute) -> Permission | None:
+    return declared_permission(_declaring(route))
+
+
+def _person_only() -> set[Route]:
+    return {
+        (method, route.path)
+        for router in ROUTERS
+        for route in router.routes
+        if isinstance(route, APIRoute) and needs_person(_declaring(route))
+        for method in route.methods
+    }
 
 
 def _routes() -> dict[Route, Permission | None]:
@@ -165,13 +179,17 @@ STEP_UP_CODES = frozenset({"step_up_required", "mfa_enrollment_required"})
 KINDS = ("session", "api_key", "client_token")
 
 
-def _expected(kind: str | None, role: Role | None, permission: Permission) -> str:
+def _expected(
+    kind: str | None, role: Role | None, permission: Permission, person_only: bool
+) -> str:
     if kind is None or role is None:
         return "401"
     if permission not in ROLE_PERMISSIONS[role]:
         return "403 permission_denied"
     if kind != "session" and permission not in delegable(role):
         return "403 insufficient_scope"
+    if kind != "session" and person_only:
+        return "403 login_session_required"
     return "allowed"
 
 
@@ -191,6 +209,8 @@ async def test_the_matrix(
     # Logout ends the session its token belongs to: try it last.
     order = sorted(protected, key=lambda r: r == ("POST", "/v1/auth/logout"))
     erasure = ("POST", "/v1/me/erasure")
+    person_only = _person_only()
+    assert erasure in person_only
 
     async def credential(kind: str, role: Role) -> str:
         if kind == "session":
@@ -212,7 +232,7 @@ async def test_the_matrix(
             if use:
                 request.setdefault("headers", {})["Authorization"] = f"Bearer {use}"
             response = await client.request(**request)
-            expected = _expected(kind, role, protected[method, path])
+            expected = _expected(kind, role, protected[method, path], (method, path) in person_only)
             got = _outcome(response)
             if got != expected:
                 outcomes.append(

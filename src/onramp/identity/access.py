@@ -12,7 +12,12 @@ from onramp.core.settings import Settings
 from onramp.core.web import ClockDep, SessionDep, check_rate, client_ip
 from onramp.identity import api_key_auth, api_key_format, sessions
 from onramp.identity.api_keys import KeyHolder, KeyPolicy
-from onramp.identity.errors import InsufficientScope, InvalidToken, PermissionDenied
+from onramp.identity.errors import (
+    InsufficientScope,
+    InvalidToken,
+    LoginSessionRequired,
+    PermissionDenied,
+)
 from onramp.identity.permissions import Permission, allowed
 from onramp.identity.tokens import Principal, verify_access_token
 
@@ -75,24 +80,36 @@ async def current_principal(
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 
 
-def require(permission: Permission, *, rate: str | None = None) -> Any:
+def require(permission: Permission, *, rate: str | None = None, person: bool = False) -> Any:
     """``principal: Annotated[Principal, require(Permission.X)]``: the route's declared need —
     the caller's role must grant it and, for an API key, the key's scopes too; ``rate`` also
-    counts the call against that route class's per-account limit."""
+    counts the call against that route class's per-account limit; ``person`` closes the route
+    to API keys whatever their scopes (irreversible acts on the account itself)."""
 
     async def check(request: Request, principal: CurrentPrincipal) -> Principal:
         if not allowed(principal.role, permission):
             raise PermissionDenied(f"{permission} is not granted to {principal.role}")
         if principal.scopes is not None and permission not in principal.scopes:
-            raise InsufficientScope(f"the API key was not given {permission}")
+            raise InsufficientScope(
+                f"the API key was not given {permission}",
+                www_authenticate=f'Bearer error="insufficient_scope", scope="{permission}"',
+            )
+        if person and principal.api_key_id is not None:
+            raise LoginSessionRequired()
         if rate is not None:
             await check_rate(request, rate, "account", str(principal.user_id))
         return principal
 
-    check.permission = permission  # type: ignore[attr-defined]  # read by the route audit
+    # Read by the route audit and the authorization matrix.
+    check.permission = permission  # type: ignore[attr-defined]
+    check.person = person  # type: ignore[attr-defined]
     return Depends(check)
 
 
 def declared_permission(dependency: Any) -> Permission | None:
     permission = getattr(dependency, "permission", None)
     return permission if isinstance(permission, Permission) else None
+
+
+def needs_person(dependency: Any) -> bool:
+    return getattr(dependency, "person", False) is True

@@ -140,3 +140,8 @@ class OAuthUnsupportedGrantType(OAuthError):
 class RotationGraceTooLong(InvalidInput):
     code = "api_key_grace_too_long"
     title = "The rotation grace period is longer than allowed"
+
+
+class LoginSessionRequired(Forbidden):
+    code = "login_session_required"
+    title = "This needs a person's login session; API keys cannot do it"
