@@ -1,4 +1,5 @@
-"""API keys of corporate clients (and staff): create, list, rotate, revoke, and authenticate.
+"""API keys of corporate clients (and staff): create, list, rotate, revoke. (Authenticating
+with one is ``api_key_auth``; the key's format and hash are ``api_key_format``.)
 
 A key belongs to a user and carries scopes: delegable permissions of the owner's role
 (``permissions.delegable``). On every use the scopes are intersected with the owner's *current*
@@ -17,7 +18,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp.core.audit import record
 from onramp.core.ids import uuid7
-from onramp.core.logging import get_logger
 from onramp.core.settings import ApiKeySettings
 from onramp.identity import api_key_format
 from onramp.identity.errors import (
@@ -29,8 +29,6 @@ from onramp.identity.errors import (
 )
 from onramp.identity.models import ApiKey
 from onramp.identity.permissions import delegable
-
-log = get_logger(__name__)
 
 
 @dataclass(frozen=True)

@@ -26,11 +26,14 @@ router = APIRouter(prefix="/v1/oauth", tags=["oauth"])
 
 _CHALLENGE = 'Basic realm="onramp", charset="UTF-8"'
 _FORM = "application/x-www-form-urlencoded"
+_MAX_BODY = 4096
 
 
 def _form(body: bytes, content_type: str) -> dict[str, str]:
     if content_type.split(";")[0].strip().lower() != _FORM:
         raise OAuthError(f"send the parameters as {_FORM}")
+    if len(body) > _MAX_BODY:  # a key, an id and a few scopes: anything larger is not ours
+        raise OAuthError(f"the request body is larger than {_MAX_BODY} bytes")
     try:
         parsed = parse_qs(body.decode(), keep_blank_values=True, strict_parsing=False)
     except UnicodeDecodeError as exc:
