@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -97,6 +97,22 @@ class AuthSettings(_Section):
     issuer: str = "onramp"
 
 
+class ApiKeySettings(_Section):
+    """Corporate clients' API keys and the OAuth2 client-credentials tokens issued for them."""
+
+    # In the key's public prefix (``onr_live_…``/``onr_test_…``): a key from another deployment
+    # is refused on sight, and secret scanners can tell the two apart.
+    environment: Literal["live", "test"] = "live"
+    # Keys expire at most this long after creation (also the default when none is asked for).
+    max_ttl_days: int = Field(default=365, ge=1)
+    # How long a rotated key's old secret may keep working, at most (the caller picks 0..this).
+    max_rotation_grace_seconds: int = Field(default=24 * 3600, ge=0)
+    # Client-credentials access tokens live this long (never past their key's expiry).
+    token_ttl_seconds: int = Field(default=600, ge=60, le=3600)
+    # ``last_used_at`` is written at most once per this many seconds per key.
+    last_used_resolution_seconds: int = Field(default=60, ge=1)
+
+
 class RateLimitSettings(_Section):
     """Requests per window, per route class and per caller (IP, and account where known)."""
 
@@ -154,6 +170,7 @@ class Settings(BaseSettings):
     banking: BankingSettings = BankingSettings()
     fx: FxSettings = FxSettings()
     auth: AuthSettings = AuthSettings()
+    api_keys: ApiKeySettings = ApiKeySettings()
 
     def with_stack(self, stack: dict[str, Any]) -> Settings:
         """Fill what is unset from a running dev stack's ``stack.json``."""

@@ -25,6 +25,9 @@ from onramp.identity.schemas import (
 )
 from onramp.identity.tokens import Principal
 
+# A person's own login credentials: never open to API keys, and counted as login attempts.
+_OWN_CREDENTIALS = require(Permission.PROFILE_MANAGE_OWN, rate="login", person=True)
+
 router = APIRouter(prefix="/v1/auth", tags=["auth"])
 me_router = APIRouter(prefix="/v1/me", tags=["me"])
 _TOKEN_ERRORS: dict[int | str, dict[str, Any]] = {
@@ -55,7 +58,9 @@ async def verify_email(
     responses={409: {"description": "email_already_verified"}},
 )
 async def resend_verification(
-    principal: Annotated[Principal, require(Permission.PROFILE_MANAGE_OWN, rate="login")],
+    principal: Annotated[
+        Principal, require(Permission.PROFILE_MANAGE_OWN, rate="login", person=True)
+    ],
     session: SessionDep,
     settings: SettingsDep,
     clock: ClockDep,
@@ -136,7 +141,9 @@ async def _step_up_if_enrolled(
 )
 async def change_password(
     body: PasswordChange,
-    principal: Annotated[Principal, require(Permission.PROFILE_MANAGE_OWN, rate="login")],
+    principal: Annotated[
+        Principal, require(Permission.PROFILE_MANAGE_OWN, rate="login", person=True)
+    ],
     session: SessionDep,
     settings: SettingsDep,
     clock: ClockDep,
@@ -147,7 +154,7 @@ async def change_password(
         user_id=principal.user_id,
         current_password=body.current_password,
         new_password=body.new_password,
-        current_session=principal.session_id,
+        current_session=principal.login_session(),
         emails=AccountEmails.from_settings(settings),
         now=clock.now(),
     )
@@ -169,7 +176,9 @@ async def change_password(
 )
 async def request_email_change(
     body: EmailChange,
-    principal: Annotated[Principal, require(Permission.PROFILE_MANAGE_OWN, rate="login")],
+    principal: Annotated[
+        Principal, require(Permission.PROFILE_MANAGE_OWN, rate="login", person=True)
+    ],
     session: SessionDep,
     settings: SettingsDep,
     clock: ClockDep,

@@ -202,7 +202,7 @@ async def logout(
 ) -> Response:
     await sessions.revoke(
         session,
-        session_id=principal.session_id,
+        session_id=principal.login_session(),
         user_id=principal.user_id,
         reason="logout",
         now=clock.now(),
@@ -373,7 +373,7 @@ async def step_up(
         box=_box(settings),
         now=clock.now(),
     )
-    await sessions.mark_mfa(session, session_id=principal.session_id, now=clock.now())
+    await sessions.mark_mfa(session, session_id=principal.login_session(), now=clock.now())
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -408,5 +408,5 @@ async def confirm_totp(
     codes = await mfa.confirm_enrolment(
         session, user_id=principal.user_id, code=body.code, box=_box(settings), now=clock.now()
     )
-    await sessions.mark_mfa(session, session_id=principal.session_id, now=clock.now())
+    await sessions.mark_mfa(session, session_id=principal.login_session(), now=clock.now())
     return RecoveryCodesOut(recovery_codes=codes)

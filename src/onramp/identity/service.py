@@ -20,6 +20,7 @@ from onramp.identity.account_emails import AccountEmails
 from onramp.identity.email_tokens import Purpose
 from onramp.identity.errors import EmailTaken, InvalidCredentials, InvalidToken, WeakPassword
 from onramp.identity.models import (
+    ApiKey,
     AuthSession,
     EmailToken,
     RecoveryCode,
@@ -159,7 +160,7 @@ async def record_failed_login(
 
 async def export_user(session: AsyncSession, *, user_id: uuid.UUID) -> dict[str, Any]:
     """Everything identity holds about the user (GDPR Art. 15/20). Secrets stay out: password
-    hashes and refresh-token hashes are not the user's data to take away."""
+    hashes, refresh-token and API-key hashes are not the user's data to take away."""
     user = await session.get(User, user_id)
     if user is None:
         return {}
@@ -167,10 +168,14 @@ async def export_user(session: AsyncSession, *, user_id: uuid.UUID) -> dict[str,
         select(AuthSession).where(AuthSession.user_id == user_id).order_by(AuthSession.id)
     )
     prefs = await session.get(UserPreferences, user_id)
+    keys = await session.scalars(
+        select(ApiKey).where(ApiKey.user_id == user_id).order_by(ApiKey.id)
+    )
     return {
         "profile": row_dict(user, exclude=frozenset({"password_hash"})),
         "preferences": row_dict(prefs) if prefs else None,
         "sessions": [row_dict(s) for s in auth_sessions],
+        "api_keys": [row_dict(k, exclude=frozenset({"secret_hash"})) for k in keys],
     }
 
 
@@ -203,6 +208,12 @@ async def erase_identity(session: AsyncSession, *, user_id: uuid.UUID, now: date
     await session.execute(
         update(AuthSession).where(AuthSession.user_id == user_id).values(ip="erased", user_agent="")
     )
+    await session.execute(
+        update(ApiKey)
+        .where(ApiKey.user_id == user_id, ApiKey.revoked_at.is_(None) | (ApiKey.revoked_at > now))
+        .values(revoked_at=now, revoked_reason="erased")
+    )
+    await session.execute(update(ApiKey).where(ApiKey.user_id == user_id).values(last_used_ip=None))
     await record(
         session,
         actor=f"user:{user_id}",

@@ -124,10 +124,9 @@ async def create_order(
     source = Money.parse(body.source_amount, body.source_currency)
     desk: FxDesk = request.app.state.fx_desk
     if desk.eur_equivalent(source) > settings.auth.step_up_order_eur:
-        await mfa.require_recent_mfa(
+        await mfa.require_step_up(
             session,
-            user_id=principal.user_id,
-            mfa_at=principal.mfa_at,
+            principal=principal,
             now=clock.now(),
             max_age=timedelta(seconds=settings.auth.step_up_max_age_seconds),
         )
