@@ -18,6 +18,11 @@ from onramp.notifications.models import OutgoingEmail
 from onramp.notifications.service import deliver_next
 
 
+def _future() -> datetime:
+    """A day ahead: the running stack's own mailer (real time) leaves these emails to us."""
+    return datetime.now(UTC) + timedelta(days=1)
+
+
 @pytest.fixture
 def box(infra: Stack) -> SecretBox:
     return SecretBox.from_base64(infra.settings.auth.secrets_key.get_secret_value())
@@ -69,7 +74,7 @@ async def test_a_sent_email_arrives_and_leaves_no_content_behind(
     infra: Stack, sessions: async_sessionmaker[AsyncSession], box: SecretBox
 ) -> None:
     to = f"grace.{uuid.uuid4().hex}@example.com"
-    now = datetime.now(UTC)
+    now = _future()
     email_id = await _queue(sessions, box, to, now)
     row = await _deliver_until(sessions, infra, box, email_id, now)
     assert (row.status, row.attempts, row.message_sealed) == ("sent", 1, None)
@@ -82,7 +87,7 @@ async def test_a_sent_email_arrives_and_leaves_no_content_behind(
 async def test_a_bounce_is_final_and_a_temporary_failure_is_retried(
     infra: Stack, sessions: async_sessionmaker[AsyncSession], box: SecretBox
 ) -> None:
-    now = datetime.now(UTC)
+    now = _future()
     bounced = await _queue(sessions, box, "bounce@example.com", now)
     row = await _deliver_until(sessions, infra, box, bounced, now)
     assert (row.status, row.message_sealed) == ("failed", None)
