@@ -12,7 +12,7 @@ empty database (a new installation) needs no HSM: the first process to start mak
 Failed-login counters keyed by the old unkeyed email hash are dropped (they only throttle).
 
 Revision ID: 0013
-Revises: 0010 (the integrator re-chains it after 0011/0012)
+Revises: 0012 (the integrator re-chains it after 0011/0012)
 Create Date: 2026-11-22 05:00:00
 """
 
@@ -29,7 +29,7 @@ from onramp.core.keys.keyring import PURPOSES, Keyring, WrappedKey
 from onramp.core.settings import Settings, load_settings
 
 revision: str = "0013"
-down_revision: str | None = "0010"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

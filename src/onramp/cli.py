@@ -26,10 +26,12 @@ audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True
 privacy_app = typer.Typer(help="Personal data (GDPR).", no_args_is_help=True)
 keys_app = typer.Typer(help="Encryption keys: KEKs in the HSM, data keys.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
+users_app = typer.Typer(help="Accounts.", no_args_is_help=True)
 app.add_typer(ledger_app, name="ledger")
 app.add_typer(audit_app, name="audit")
 app.add_typer(privacy_app, name="privacy")
 app.add_typer(orders_app, name="orders")
+app.add_typer(users_app, name="users")
 
 
 def _settings() -> Settings:
@@ -233,6 +235,50 @@ def keys_new_data_key(
 ) -> None:
     """Create a new active data key; existing rows keep theirs (no re-encryption)."""
     print(_run_key_command("new-data-key", purpose))
+
+
+@users_app.command("create-admin")
+def users_create_admin(
+    email: Annotated[str, typer.Option(help="The administrator's email address")],
+    full_name: Annotated[str, typer.Option(help="The administrator's name")],
+) -> None:
+    """Create the first administrator (refused once any admin exists). The password is read
+    from ONRAMP_ADMIN_PASSWORD or asked for; the admin enrols MFA at first login."""
+    import getpass
+    from datetime import UTC, datetime
+
+    from onramp.core.db import standalone_sessions, unit_of_work
+    from onramp.core.errors import OnrampError
+    from onramp.identity.bootstrap import create_first_admin
+
+    password = os.environ.get("ONRAMP_ADMIN_PASSWORD") or typer.prompt(
+        "Password", hide_input=True, confirmation_prompt=True
+    )
+
+    async def create() -> uuid.UUID:
+        async with (
+            standalone_sessions(_settings().database.url) as sessions,
+            unit_of_work(sessions) as session,
+        ):
+            user = await create_first_admin(
+                session,
+                email=email,
+                password=password,
+                full_name=full_name,
+                operator=getpass.getuser(),
+                now=datetime.now(UTC),
+            )
+            return user.id
+
+    try:
+        user_id = asyncio.run(create())
+    except OnrampError as exc:
+        print(f"{exc.code}: {exc.detail}", file=sys.stderr)
+        raise typer.Exit(1) from exc
+    print(
+        f"admin {user_id} created. Log in, enrol an authenticator app (POST /v1/me/mfa/totp), "
+        "then log in again with it: staff routes need a second factor."
+    )
 
 
 @orders_app.command("show")

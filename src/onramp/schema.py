@@ -8,6 +8,7 @@ from onramp.core.keys import models as key_models
 from onramp.fx import models as fx_models
 from onramp.identity import models as identity_models
 from onramp.ledger import models as ledger_models
+from onramp.notifications import models as notifications_models
 from onramp.orders import models as orders_models
 
 metadata = Base.metadata
@@ -23,6 +24,7 @@ __all__ = [
     "key_models",
     "ledger_models",
     "metadata",
+    "notifications_models",
     "orders_models",
     "outbox",
 ]

@@ -13,18 +13,22 @@ from onramp.chain.confirmations import ConfirmationWatcher
 from onramp.chain.worker import run_confirmations, run_payout_sender, sender_from
 from onramp.core.audit import run_sealer
 from onramp.core.bus import EventBus, connect_bus
+from onramp.core.clock import SystemClock
 from onramp.core.consumer import Consumer, run_consumer
 from onramp.core.db import create_engine, session_factory
+from onramp.core.keys import install_keyring, keep_keyring_fresh, open_keyring
 from onramp.core.logging import configure_logging, get_logger
 from onramp.core.relay import run_relay
 from onramp.core.settings import Settings
 from onramp.fx.service import FxDesk
+from onramp.notifications.adapters.smtp import SmtpSender
+from onramp.notifications.worker import run_mailer
 from onramp.orders.screening import ScreeningNotConfigured
 from onramp.orders.worker import orders_consumer
 
 log = get_logger(__name__)
 
-WORKERS = ("relay", "deposits", "orders", "payouts", "confirmations", "audit")
+WORKERS = ("relay", "deposits", "orders", "payouts", "confirmations", "audit", "mailer")
 
 
 def consumer_for(name: str, settings: Settings) -> Consumer:
@@ -76,6 +80,26 @@ async def _run(
         return
     if name == "audit":
         await run_sealer(sessions, stop=stop)
+        return
+    if name == "mailer":
+        # Queued emails are sealed with the PII data keys: the mailer holds the keyring too.
+        install_keyring(await open_keyring(sessions, settings.hsm))
+        refresher = asyncio.create_task(
+            keep_keyring_fresh(
+                sessions, settings.hsm, interval=settings.hsm.keyring_refresh_seconds
+            )
+        )
+        try:
+            await run_mailer(
+                sessions,
+                sender=SmtpSender(settings.notifications),
+                clock=SystemClock(),
+                database_url=settings.database.url,
+                max_attempts=settings.notifications.max_attempts,
+                stop=stop,
+            )
+        finally:
+            refresher.cancel()
         return
     bus: EventBus = await connect_bus(settings.nats.url, stream=settings.nats.stream)
     try:

@@ -6,12 +6,19 @@ import asyncio
 import time
 import uuid
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from onramp.core.db import unit_of_work
+from onramp.core.wakeup import libpq_url
+from onramp.devstack.mail_sandbox import wait_for_link_token
 from onramp.devstack.stack import Stack
 
 PASSWORD = "a perfectly long passphrase"
@@ -63,7 +70,42 @@ class Customer:
             await asyncio.sleep(0.05)
 
 
-async def register(client: httpx.AsyncClient) -> Customer:
+async def emailed_token(stack: Stack, *, to: str, link_path: str, after: int = 0) -> str:
+    """The token from the link in the newest email to ``to``, read from the mail sandbox."""
+    return await asyncio.to_thread(
+        wait_for_link_token, stack.mail.url, to=to, link_path=link_path, after=after
+    )
+
+
+async def mark_email_verified(database_url: str, user_id: str) -> None:
+    """For in-process apps, which run no mailer: the flow itself is tested over the stack."""
+    conn = await asyncpg.connect(libpq_url(database_url))
+    try:
+        await conn.execute(
+            "UPDATE users SET email_verified_at = now() WHERE id = $1", uuid.UUID(user_id)
+        )
+    finally:
+        await conn.close()
+
+
+async def as_if_logged_in_with_mfa(
+    sessions: async_sessionmaker[AsyncSession], user_id: str
+) -> None:
+    """Mark the user's open sessions as second-factor sessions (MFA itself: test_mfa.py)."""
+    async with unit_of_work(sessions) as session:
+        await session.execute(
+            text("UPDATE auth_sessions SET mfa_at = now() WHERE user_id = :id"),
+            {"id": uuid.UUID(user_id)},
+        )
+
+
+def mark_email_verified_sync(database_url: str, user_id: str) -> None:
+    with ThreadPoolExecutor(1) as pool:  # its own loop: the caller's may be running
+        pool.submit(asyncio.run, mark_email_verified(database_url, user_id)).result()
+
+
+async def register(client: httpx.AsyncClient, stack: Stack) -> Customer:
+    """A customer with a verified email address, logged in."""
     email = f"c.{uuid.uuid4().hex}@example.com"
     response = await client.post(
         "/v1/auth/register",
@@ -71,6 +113,9 @@ async def register(client: httpx.AsyncClient) -> Customer:
     )
     assert response.status_code == 201, response.text
     user_id = response.json()["id"]
+    token = await emailed_token(stack, to=email, link_path="/verify-email")
+    verified = await client.post("/v1/auth/email-verification", json={"token": token})
+    assert verified.status_code == 204, verified.text
     login = await client.post("/v1/auth/login", json={"email": email, "password": PASSWORD})
     assert login.status_code == 200, login.text
     client.headers["Authorization"] = f"Bearer {login.json()['access_token']}"
@@ -80,13 +125,13 @@ async def register(client: httpx.AsyncClient) -> Customer:
 @pytest.fixture
 async def customer(stack: Stack) -> AsyncIterator[Customer]:
     async with httpx.AsyncClient(base_url=stack.api_url, timeout=10.0) as client:
-        yield await register(client)
+        yield await register(client, stack)
 
 
 @pytest.fixture
 async def other_customer(stack: Stack) -> AsyncIterator[Customer]:
     async with httpx.AsyncClient(base_url=stack.api_url, timeout=10.0) as client:
-        yield await register(client)
+        yield await register(client, stack)
 
 
 @pytest.fixture

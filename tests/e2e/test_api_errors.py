@@ -15,7 +15,7 @@ from onramp.api.app import create_app
 from onramp.core.clock import FixedClock
 from onramp.devstack.stack import Stack
 from onramp.fx.models import Quote
-from tests.e2e.conftest import Customer
+from tests.e2e.conftest import Customer, mark_email_verified_sync
 
 PASSWORD = "a perfectly long passphrase"
 
@@ -163,12 +163,11 @@ def test_an_expired_quote_cannot_be_ordered(
 ) -> None:
     client, clock = clocked
     email = f"e.{uuid.uuid4().hex}@example.com"
-    assert (
-        client.post(
-            "/v1/auth/register", json={"email": email, "password": PASSWORD, "full_name": "E"}
-        ).status_code
-        == 201
+    registered = client.post(
+        "/v1/auth/register", json={"email": email, "password": PASSWORD, "full_name": "E"}
     )
+    assert registered.status_code == 201
+    mark_email_verified_sync(infra.settings.database.url, registered.json()["id"])
     token = client.post("/v1/auth/login", json={"email": email, "password": PASSWORD}).json()
     client.headers["Authorization"] = f"Bearer {token['access_token']}"
     quote = client.post(

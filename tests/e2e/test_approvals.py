@@ -6,6 +6,7 @@ import uuid
 from collections.abc import AsyncIterator
 
 import httpx
+import pyotp
 import pytest
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -14,7 +15,7 @@ from onramp.api.app import create_app
 from onramp.core.audit import AuditRecord
 from onramp.core.db import unit_of_work
 from onramp.devstack.stack import Stack
-from tests.e2e.conftest import PASSWORD
+from tests.e2e.conftest import PASSWORD, as_if_logged_in_with_mfa
 
 
 class Staff:
@@ -50,6 +51,7 @@ async def _person(
             text("UPDATE users SET role = :r WHERE id = :id"), {"r": role, "id": user_id}
         )
     login = await client.post("/v1/auth/login", json={"email": email, "password": PASSWORD})
+    await as_if_logged_in_with_mfa(sessions, user_id)  # staff need a second factor
     return Staff(client, user_id, login.json()["access_token"])
 
 
@@ -128,3 +130,29 @@ async def test_bad_proposals(
     nobody = await alice.post(f"/v1/admin/users/{uuid.uuid4()}/role", {"role": "support"})
     assert nobody.status_code == 404
     assert nobody.json()["code"] == "user_not_found"
+
+
+async def test_staff_without_a_second_factor_may_only_enrol_one(
+    client: httpx.AsyncClient, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    email = f"admin.{uuid.uuid4().hex}@example.com"
+    r = await client.post(
+        "/v1/auth/register", json={"email": email, "password": PASSWORD, "full_name": "N"}
+    )
+    async with unit_of_work(sessions) as session:
+        await session.execute(
+            text("UPDATE users SET role = 'admin' WHERE id = :id"), {"id": r.json()["id"]}
+        )
+    login = await client.post("/v1/auth/login", json={"email": email, "password": PASSWORD})
+    headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+    denied = await client.get("/v1/approvals", headers=headers)
+    assert denied.status_code == 403
+    assert denied.json()["code"] == "staff_mfa_required"
+    assert (await client.get("/v1/me", headers=headers)).status_code == 200
+    enrol = await client.post("/v1/me/mfa/totp", headers=headers)
+    assert enrol.status_code == 200
+    code = pyotp.TOTP(enrol.json()["secret"]).now()
+    confirmed = await client.post("/v1/me/mfa/totp/confirm", json={"code": code}, headers=headers)
+    assert confirmed.status_code == 200
+    # Confirming proved the factor in this session: staff routes open.
+    assert (await client.get("/v1/approvals", headers=headers)).status_code == 200

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import shutil
@@ -10,13 +11,17 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 
 from onramp.devstack.stack import Stack
+from onramp.migrate import upgrade
 from tests.e2e.conftest import Customer
 
 
@@ -118,3 +123,54 @@ def test_demo_stops_every_child_on_sigterm() -> None:
         if process.poll() is None:
             process.kill()
         shutil.rmtree(state, ignore_errors=True)
+
+
+@pytest.fixture
+def empty_database(infra: Stack) -> Iterator[str]:
+    """A freshly migrated database of its own: "no admin yet" must really hold."""
+    name = f"bootstrap_{uuid.uuid4().hex[:12]}"
+
+    async def admin(sql: str) -> None:
+        conn = await asyncpg.connect(infra.postgres.url("postgres"))
+        try:
+            await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
+    url = infra.postgres.url(name)
+    upgrade(url)
+    yield url
+    asyncio.run(admin(f'DROP DATABASE "{name}" WITH (FORCE)'))
+
+
+def test_create_admin_works_once(empty_database: str) -> None:
+    env = {"ONRAMP_DATABASE__URL": empty_database, "ONRAMP_ADMIN_PASSWORD": "tiny"}
+    args = ("users", "create-admin", "--email", "Root@Example.com", "--full-name", "Rosa Root")
+    weak = onramp(*args, env=env)
+    assert weak.returncode == 1
+    assert weak.stderr.startswith("password_too_weak")
+    env["ONRAMP_ADMIN_PASSWORD"] = "a long and unguessable admin passphrase"
+    created = onramp(*args, env=env)
+    assert created.returncode == 0, created.stderr
+    assert "enrol an authenticator app" in created.stdout
+    again = onramp(*args[:3], "second@example.com", *args[4:], env=env)
+    assert again.returncode == 1
+    assert again.stderr.startswith("admin_exists")
+
+    async def admins() -> list[tuple[bytes, str, bool]]:
+        conn = await asyncpg.connect(empty_database)
+        try:
+            rows = await conn.fetch(
+                "SELECT u.email_sealed, a.actor, u.email_verified_at IS NOT NULL AS verified "
+                "FROM users u JOIN audit_log a ON a.entity_id = u.id::text "
+                "WHERE u.role = 'admin' AND a.action = 'auth.first_admin_created'"
+            )
+            return [(bytes(r["email_sealed"]), r["actor"], r["verified"]) for r in rows]
+        finally:
+            await conn.close()
+
+    ((sealed, actor, verified),) = asyncio.run(admins())
+    assert verified
+    assert b"root@example.com" not in sealed  # stored sealed, like every user's
+    assert actor.startswith("cli:")

@@ -16,7 +16,7 @@ from onramp.api.app import create_app
 from onramp.core.clock import FixedClock
 from onramp.devstack.stack import Stack
 from onramp.identity.models import User
-from tests.e2e.conftest import PASSWORD
+from tests.e2e.conftest import PASSWORD, mark_email_verified
 
 
 class Person:
@@ -52,6 +52,7 @@ async def person(
             "/v1/auth/register", json={"email": p.email, "password": PASSWORD, "full_name": "M"}
         )
         assert r.status_code == 201
+        await mark_email_verified(infra.settings.database.url, r.json()["id"])
         p.use((await p.login()).json())
         yield p
 
@@ -172,3 +173,21 @@ async def test_the_totp_secret_is_not_stored_in_plaintext(
         )
     assert raw is not None
     assert person.secret.encode() not in bytes(raw)
+
+
+async def test_credential_changes_need_a_step_up_once_mfa_is_on(person: Person) -> None:
+    change = {"current_password": PASSWORD, "new_password": "a different long passphrase here"}
+    email_change = {"new_email": f"n.{uuid.uuid4().hex}@example.com", "current_password": PASSWORD}
+    await _enrol(person)
+    person.clock.set(person.clock.now() + timedelta(minutes=6))
+    for method, path, body in (
+        ("PUT", "/v1/me/password", change),
+        ("POST", "/v1/me/email-change", email_change),
+    ):
+        stale = await person.client.request(method, path, json=body)
+        assert stale.status_code == 403, path
+        assert stale.json()["code"] == "step_up_required"
+    stepped = await person.client.post("/v1/auth/step-up", json={"code": person.code()})
+    assert stepped.status_code == 204
+    assert (await person.client.post("/v1/me/email-change", json=email_change)).status_code == 202
+    assert (await person.client.put("/v1/me/password", json=change)).status_code == 204

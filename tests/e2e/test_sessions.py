@@ -95,7 +95,7 @@ async def test_auth_events_are_audited(
     stack: Stack, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     async with httpx.AsyncClient(base_url=stack.api_url) as client:
-        customer = await register(client)
+        customer = await register(client, stack)
         bad = await client.post(
             "/v1/auth/login", json={"email": customer.email, "password": "wrong password here"}
         )
@@ -108,4 +108,9 @@ async def test_auth_events_are_audited(
                 .order_by(AuditRecord.id)
             )
         )
-    assert actions == ["user.registered", "auth.login_succeeded", "auth.login_failed"]
+    assert actions == [
+        "user.registered",
+        "user.email_verified",
+        "auth.login_succeeded",
+        "auth.login_failed",
+    ]

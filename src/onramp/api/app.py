@@ -23,9 +23,13 @@ from onramp.core.ratelimit import InProcessRateLimiter, RedisRateLimiter
 from onramp.core.settings import Settings
 from onramp.fx.api import router as fx_router
 from onramp.fx.service import FxDesk
+from onramp.identity.account_api import me_router as account_me_router
+from onramp.identity.account_api import router as account_router
 from onramp.identity.admin_api import admin_router, approvals_router
 from onramp.identity.api import me_router
 from onramp.identity.api import router as identity_router
+from onramp.identity.api_keys_api import router as api_keys_router
+from onramp.identity.oauth_api import router as oauth_router
 from onramp.orders.api import router as orders_router
 
 # Routes anyone may call. Every other route declares a permission (identity.access.require);
@@ -38,6 +42,12 @@ PUBLIC_ROUTES = frozenset(
         ("POST", "/v1/auth/login"),
         ("POST", "/v1/auth/refresh"),
         ("POST", "/v1/auth/mfa"),  # carries the login's one-time MFA challenge
+        # An emailed single-use token is the credential (password-reset: none, answers 202).
+        ("POST", "/v1/auth/email-verification"),
+        ("POST", "/v1/auth/password-reset"),
+        ("POST", "/v1/auth/password-reset/confirm"),
+        ("POST", "/v1/auth/email-change/confirm"),
+        ("POST", "/v1/oauth/token"),  # authenticated by the client's credentials (an API key)
         ("POST", "/v1/webhooks/bank/{bank}"),  # authenticated by the bank's signature
     }
 )
@@ -46,6 +56,10 @@ ROUTERS = (
     health_router,
     identity_router,
     me_router,
+    account_router,
+    account_me_router,
+    api_keys_router,
+    oauth_router,
     data_rights_router,
     approvals_router,
     admin_router,
@@ -60,6 +74,9 @@ onramp converts fiat bank deposits into USDC delivered on-chain.
 Flow: register and log in (`/v1/auth`), ask for a quote (`/v1/quotes`), create an order with an
 `Idempotency-Key` (`/v1/orders`), send the bank transfer quoting the creditor reference from the
 deposit instructions, then follow the order until `completed`.
+
+Corporate clients authenticate with an API key (`/v1/me/api-keys`), sent as
+`Authorization: Bearer <key>` or exchanged for a token at `/v1/oauth/token` (client credentials).
 
 Errors are RFC 9457 `application/problem+json` with a stable `code`.
 """

@@ -50,10 +50,12 @@ async def export(
     summary="Erase the caller's personal data (GDPR Art. 17)",
     description="Pseudonymises the profile at once and ends every session; orders, quotes, "
     "deposits and ledger entries stay as law requires, and the sender's bank details on "
-    "deposits are removed when the retention period (ONRAMP_PRIVACY__RETENTION_DAYS) ends.",
+    "deposits are removed when the retention period (ONRAMP_PRIVACY__RETENTION_DAYS) ends. "
+    "Needs a login session: API keys get `403 login_session_required`.",
 )
 async def erasure(
-    principal: Annotated[Principal, require(Permission.PROFILE_MANAGE_OWN)],
+    # Irreversible: a leaked API key must not be able to erase its owner.
+    principal: Annotated[Principal, require(Permission.PROFILE_MANAGE_OWN, person=True)],
     session: SessionDep,
     settings: SettingsDep,
     clock: ClockDep,

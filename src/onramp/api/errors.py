@@ -29,7 +29,14 @@ STATUS_BY_KIND: dict[ErrorKind, int] = {
     ErrorKind.INTERNAL: 500,
 }
 # A few codes whose HTTP meaning is more specific than their kind's.
-STATUS_BY_CODE: dict[str, int] = {"idempotency_key_required": 400}
+STATUS_BY_CODE: dict[str, int] = {
+    "idempotency_key_required": 400,
+    # RFC 6749 section 5.2: the token endpoint's errors other than invalid_client are 400.
+    "invalid_request": 400,
+    "invalid_grant": 400,
+    "invalid_scope": 400,
+    "unsupported_grant_type": 400,
+}
 
 
 def problem(
@@ -53,7 +60,7 @@ def problem(
     }
     headers = dict(headers or {})
     if status == 401:
-        headers["WWW-Authenticate"] = "Bearer"
+        headers.setdefault("WWW-Authenticate", "Bearer")
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
@@ -67,6 +74,14 @@ async def _onramp_error(request: Request, exc: Exception) -> JSONResponse:
     headers = {}
     if "retry_after" in exc.extra:
         headers["Retry-After"] = str(max(1, math.ceil(float(exc.extra["retry_after"]))))
+    if "www_authenticate" in exc.extra:
+        headers["WWW-Authenticate"] = str(exc.extra["www_authenticate"])
+    # The OAuth token endpoint's errors also carry RFC 6749's members, so OAuth client
+    # libraries understand them while our clients keep branching on ``code``.
+    oauth: dict[str, str] = {}
+    oauth_error = getattr(exc, "oauth_error", None)
+    if isinstance(oauth_error, str):
+        oauth = {"error": oauth_error, "error_description": detail}
     return problem(
         status=status,
         code=exc.code,
@@ -74,6 +89,7 @@ async def _onramp_error(request: Request, exc: Exception) -> JSONResponse:
         detail=detail,
         instance=request.url.path,
         headers=headers,
+        **oauth,
     )
 
 

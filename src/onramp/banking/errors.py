@@ -16,3 +16,8 @@ class MalformedBankNotification(InvalidInput):
 class UnknownBank(NotFound):
     code = "unknown_bank"
     title = "No bank adapter is configured under this name"
+
+
+class InvalidBankAccount(InvalidInput):
+    code = "bank_account_invalid"
+    title = "The bank account details are not valid"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -98,6 +98,22 @@ class AuthSettings(_Section):
     issuer: str = "onramp"
 
 
+class ApiKeySettings(_Section):
+    """Corporate clients' API keys and the OAuth2 client-credentials tokens issued for them."""
+
+    # In the key's public prefix (``onr_live_…``/``onr_test_…``): a key from another deployment
+    # is refused on sight, and secret scanners can tell the two apart.
+    environment: Literal["live", "test"] = "live"
+    # Keys expire at most this long after creation (also the default when none is asked for).
+    max_ttl_days: int = Field(default=365, ge=1)
+    # How long a rotated key's old secret may keep working, at most (the caller picks 0..this).
+    max_rotation_grace_seconds: int = Field(default=24 * 3600, ge=0)
+    # Client-credentials access tokens live this long (never past their key's expiry).
+    token_ttl_seconds: int = Field(default=600, ge=60, le=3600)
+    # ``last_used_at`` is written at most once per this many seconds per key.
+    last_used_resolution_seconds: int = Field(default=60, ge=1)
+
+
 class RateLimitSettings(_Section):
     """Requests per window, per route class and per caller (IP, and account where known)."""
 
@@ -131,6 +147,26 @@ class HsmSettings(_Section):
     keyring_refresh_seconds: float = Field(default=30.0, gt=0)
 
 
+class NotificationSettings(_Section):
+    """Outgoing email over SMTP: the dev stack's mail sandbox locally, a provider's SMTP relay
+    (with STARTTLS and credentials) in production."""
+
+    smtp_host: str = ""
+    smtp_port: int = Field(default=0, ge=0, le=65535)
+    smtp_username: str = ""
+    smtp_password: SecretStr = SecretStr("")
+    smtp_starttls: bool = False
+    smtp_timeout_seconds: float = Field(default=10.0, gt=0)
+    from_address: str = "onramp <no-reply@onramp.localhost>"
+    # Links in emails (verify, reset) point here: the web UI that posts the token to the API.
+    public_base_url: str = "http://127.0.0.1:8000"
+    # A message failing temporarily is retried with backoff, then given up on (status failed).
+    max_attempts: int = Field(default=8, ge=1)
+    email_verification_ttl_seconds: int = Field(default=48 * 3600, ge=60)
+    password_reset_ttl_seconds: int = Field(default=3600, ge=60)
+    email_change_ttl_seconds: int = Field(default=24 * 3600, ge=60)
+
+
 class PrivacySettings(_Section):
     # How long financial records keep a person's bank details after erasure (AML: 5 years).
     retention_days: int = Field(default=5 * 365, ge=0)
@@ -148,12 +184,14 @@ class Settings(BaseSettings):
     rate_limits: RateLimitSettings = RateLimitSettings()
     privacy: PrivacySettings = PrivacySettings()
     hsm: HsmSettings = HsmSettings()
+    notifications: NotificationSettings = NotificationSettings()
     database: DatabaseSettings = DatabaseSettings()
     nats: NatsSettings = NatsSettings()
     chain: ChainSettings = ChainSettings()
     banking: BankingSettings = BankingSettings()
     fx: FxSettings = FxSettings()
     auth: AuthSettings = AuthSettings()
+    api_keys: ApiKeySettings = ApiKeySettings()
 
     def with_stack(self, stack: dict[str, Any]) -> Settings:
         """Fill what is unset from a running dev stack's ``stack.json``."""
@@ -190,7 +228,21 @@ class Settings(BaseSettings):
                     "softhsm2_conf": token["softhsm2_conf"],
                 }
             )
-        return self.model_copy(update={"database": db, "nats": nats, "chain": chain, "hsm": hsm})
+        notifications = self.notifications
+        if not notifications.smtp_host and stack.get("smtp"):
+            host, port = str(stack["smtp"]).rsplit(":", 1)
+            notifications = notifications.model_copy(
+                update={"smtp_host": host, "smtp_port": int(port)}
+            )
+        return self.model_copy(
+            update={
+                "database": db,
+                "nats": nats,
+                "chain": chain,
+                "hsm": hsm,
+                "notifications": notifications,
+            }
+        )
 
 
 def stack_file(state_dir: Path) -> Path:

@@ -81,7 +81,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, StrictStr, StringConstraints
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from onramp.devstack.process import ManagedProcess, free_port, spawn
+from onramp.devstack.process import ManagedProcess, free_port, spawn, wait_for_http_health
 
 __all__ = [
     "CURRENCY_EXPONENTS",
@@ -542,7 +542,7 @@ def start_bank_sandbox(
         )
         sandbox = BankSandbox(process=process, url=f"http://127.0.0.1:{run_port}")
         try:
-            if _wait_healthy(sandbox, timeout):
+            if wait_for_http_health(process, f"{sandbox.url}/healthz", timeout=timeout):
                 return sandbox
         except BaseException:
             sandbox.stop()
@@ -553,23 +553,6 @@ def start_bank_sandbox(
                 f"(log: {process.log_path})"
             )
     raise AssertionError("unreachable")  # pragma: no cover
-
-
-def _wait_healthy(sandbox: BankSandbox, timeout: float) -> bool:
-    """True once /healthz answers 200; False if the process died first."""
-    deadline = time.monotonic() + timeout
-    with httpx.Client(timeout=1.0, trust_env=False) as client:
-        while True:
-            if not sandbox.process.alive():
-                return False
-            try:
-                if client.get(f"{sandbox.url}/healthz").status_code == 200:
-                    return True
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"bank sandbox not healthy within {timeout}s")
-            time.sleep(0.05)
 
 
 if __name__ == "__main__":

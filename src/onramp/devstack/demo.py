@@ -14,6 +14,7 @@ import httpx
 from onramp.chain.deploy import usdc_balance
 from onramp.core.audit import verify_database
 from onramp.core.money import Money
+from onramp.devstack.mail_sandbox import wait_for_link_token
 from onramp.devstack.stack import Stack, start_stack
 from onramp.ledger import trial_balance_of_database
 
@@ -31,7 +32,7 @@ def _check(response: httpx.Response, expected: int) -> dict[str, Any]:
             f"{response.request.method} {response.request.url.path} answered "
             f"{response.status_code}: {response.text}"
         )
-    body: dict[str, Any] = response.json()
+    body: dict[str, Any] = response.json() if response.content else {}
     return body
 
 
@@ -49,6 +50,9 @@ def drive_customer(stack: Stack, say: Say, *, timeout: float = 60.0) -> dict[str
         201,
     )
     say(f"registered  {email} (user {user['id']})")
+    verify = wait_for_link_token(stack.mail.url, to=email, link_path="/verify-email")
+    _check(api.post("/v1/auth/email-verification", json={"token": verify}), 204)
+    say("verified    email address (link read from the sandbox inbox over SMTP)")
     token = _check(api.post("/v1/auth/login", json={"email": email, "password": password}), 200)
     api.headers["Authorization"] = f"Bearer {token['access_token']}"
     say("logged in   bearer token issued (no KYC step yet: it arrives with the KYC issue)")

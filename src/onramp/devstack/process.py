@@ -11,6 +11,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import httpx
+
 
 class ExitedDuringStartup(RuntimeError):
     """A server process ended before it answered."""
@@ -32,6 +34,23 @@ def free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
+
+
+def wait_for_http_health(process: ManagedProcess, url: str, *, timeout: float) -> bool:
+    """True once ``url`` answers 200; False if the process died first."""
+    deadline = time.monotonic() + timeout
+    with httpx.Client(timeout=1.0, trust_env=False) as client:
+        while True:
+            if not process.alive():
+                return False
+            try:
+                if client.get(url).status_code == 200:
+                    return True
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{process.name} not healthy within {timeout}s")
+            time.sleep(0.05)
 
 
 def wait_for_tcp(port: int, *, timeout: float = 30.0, host: str = "127.0.0.1") -> None:

@@ -28,6 +28,7 @@ from onramp.core.money import Money
 from onramp.core.settings import ANVIL_DEPLOYER_KEY, REPO_ROOT, Settings, stack_file
 from onramp.devstack.anvil import Anvil, start_anvil
 from onramp.devstack.bank_sandbox import BankSandbox, start_bank_sandbox
+from onramp.devstack.mail_sandbox import MailSandbox, start_mail_sandbox
 from onramp.devstack.nats import EmbeddedNats, start_nats
 from onramp.devstack.postgres import EmbeddedPostgres, start_postgres
 from onramp.devstack.process import ManagedProcess, free_port, spawn
@@ -55,6 +56,7 @@ class Stack:
     hsm: SoftHsmToken
     # The data keys, unwrapped once the stack made them (for code run in this process: tests).
     keyring: Keyring
+    mail: MailSandbox
     bank: BankSandbox | None = None
     api_url: str = ""
     apps: dict[str, ManagedProcess] = field(default_factory=dict)
@@ -75,12 +77,16 @@ class Stack:
             "ONRAMP_HSM__USER_PIN": s.hsm.user_pin.get_secret_value(),
             "ONRAMP_HSM__SOFTHSM2_CONF": s.hsm.softhsm2_conf,
             "SOFTHSM2_CONF": s.hsm.softhsm2_conf,
+            "ONRAMP_NOTIFICATIONS__SMTP_HOST": s.notifications.smtp_host,
+            "ONRAMP_NOTIFICATIONS__SMTP_PORT": str(s.notifications.smtp_port),
         }
 
     def describe(self) -> dict[str, Any]:
         return {
             "api": self.api_url,
             "bank_sandbox": self.bank.url if self.bank else "",
+            "mail_sandbox": self.mail.url,
+            "smtp": f"{self.mail.smtp_host}:{self.mail.smtp_port}",
             "rpc": self.anvil.url,
             "nats": self.nats.url,
             "database": self.postgres.url(),
@@ -94,6 +100,7 @@ class Stack:
                 "postgres": self.postgres.process.pid,
                 "nats": self.nats.process.pid,
                 "anvil": self.anvil.process.pid,
+                "mail_sandbox": self.mail.process.pid,
                 **({"bank_sandbox": self.bank.process.pid} if self.bank else {}),
                 **{name: p.pid for name, p in self.apps.items()},
             },
@@ -116,7 +123,7 @@ class Stack:
         for process in reversed(list(self.apps.values())):
             process.stop()
         self.apps.clear()
-        for part in (self.bank, self.anvil, self.nats, self.postgres):
+        for part in (self.bank, self.mail, self.anvil, self.nats, self.postgres):
             if part is not None:
                 part.stop()
         stack_file(self.state_dir).unlink(missing_ok=True)
@@ -150,6 +157,13 @@ def start_infrastructure(
         anvil = start_anvil(state_dir, repo_root=REPO_ROOT)
         started.append(anvil)
         progress(f"anvil       {anvil.url}  chain {anvil.chain_id}  ({time.monotonic() - t:.1f}s)")
+        t = time.monotonic()
+        mail = start_mail_sandbox(state_dir)
+        started.append(mail)
+        progress(
+            f"mail        sandbox SMTP {mail.smtp_host}:{mail.smtp_port}, inbox {mail.url}  "
+            f"({time.monotonic() - t:.1f}s)"
+        )
         base = Settings()
         t = time.monotonic()
         deployment = deploy_local(
@@ -169,6 +183,7 @@ def start_infrastructure(
                 "database": postgres.url(),
                 "nats": nats.url,
                 "rpc": anvil.url,
+                "smtp": f"{mail.smtp_host}:{mail.smtp_port}",
                 "contracts": {
                     "usdc": deployment.usdc,
                     "vault": deployment.vault,
@@ -200,6 +215,7 @@ def start_infrastructure(
         deployment=deployment,
         hsm=hsm,
         keyring=keyring,
+        mail=mail,
     )
 
 

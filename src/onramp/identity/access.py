@@ -9,13 +9,31 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from onramp.core.settings import Settings
-from onramp.core.web import ClockDep, SessionDep, check_rate
-from onramp.identity import sessions
-from onramp.identity.errors import InvalidToken, PermissionDenied
-from onramp.identity.permissions import Permission, allowed
+from onramp.core.web import ClockDep, SessionDep, check_rate, client_ip
+from onramp.identity import api_key_auth, api_key_format, sessions
+from onramp.identity.api_keys import KeyHolder, KeyPolicy
+from onramp.identity.errors import (
+    InsufficientScope,
+    InvalidToken,
+    LoginSessionRequired,
+    PermissionDenied,
+    StaffMfaRequired,
+)
+from onramp.identity.permissions import Permission, allowed, needs_second_factor
 from onramp.identity.tokens import Principal, verify_access_token
 
 _bearer = HTTPBearer(auto_error=False)
+
+
+def _key_principal(holder: KeyHolder, scopes: frozenset[str] | None = None) -> Principal:
+    return Principal(
+        user_id=holder.user_id,
+        role=holder.role,
+        session_id=None,
+        api_key_id=holder.key_id,
+        # A token carries the scopes it was granted; the key's current scopes bound them.
+        scopes=holder.scopes if scopes is None else scopes & holder.scopes,
+    )
 
 
 async def current_principal(
@@ -24,19 +42,37 @@ async def current_principal(
     session: SessionDep,
     clock: ClockDep,
 ) -> Principal:
-    """A valid access token whose session is still open (logout takes effect at once)."""
+    """A valid access token whose session (or API key) is still open, or an API key itself:
+    logout and key revocation take effect at once."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise InvalidToken()
     settings: Settings = request.app.state.settings
+    policy = KeyPolicy.from_settings(settings.api_keys)
+    now, ip = clock.now(), client_ip(request)
+    if api_key_format.looks_like_api_key(credentials.credentials):
+        holder = await api_key_auth.authenticate(
+            session,
+            key=credentials.credentials,
+            ip=ip,
+            now=now,
+            policy=policy,
+            sessions=request.app.state.sessions,
+        )
+        return _key_principal(holder)
     principal = verify_access_token(
         credentials.credentials,
         secret=settings.auth.jwt_secret.get_secret_value(),
         issuer=settings.auth.issuer,
-        now=clock.now(),
+        now=now,
     )
-    active = await sessions.active_session(
-        session, session_id=principal.session_id, now=clock.now()
-    )
+    if principal.api_key_id is not None:
+        found = await api_key_auth.active_holder(
+            session, key_id=principal.api_key_id, ip=ip, now=now, policy=policy
+        )
+        if found is None:
+            raise InvalidToken("the API key of this token was revoked or has expired")
+        return _key_principal(found, principal.scopes)
+    active = await sessions.active_session(session, session_id=principal.login_session(), now=now)
     if active is None:
         raise InvalidToken("the session was revoked or has expired")
     return replace(principal, mfa_at=active.mfa_at)
@@ -45,21 +81,43 @@ async def current_principal(
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 
 
-def require(permission: Permission, *, rate: str | None = None) -> Any:
-    """``principal: Annotated[Principal, require(Permission.X)]``: the route's declared need;
-    ``rate`` also counts the call against that route class's per-account limit."""
+def require(permission: Permission, *, rate: str | None = None, person: bool = False) -> Any:
+    """``principal: Annotated[Principal, require(Permission.X)]``: the route's declared need —
+    the caller's role must grant it and, for an API key, the key's scopes too; ``rate`` also
+    counts the call against that route class's per-account limit; ``person`` closes the route
+    to API keys whatever their scopes (irreversible acts on the account itself)."""
 
     async def check(request: Request, principal: CurrentPrincipal) -> Principal:
         if not allowed(principal.role, permission):
             raise PermissionDenied(f"{permission} is not granted to {principal.role}")
+        if principal.scopes is not None and permission not in principal.scopes:
+            raise InsufficientScope(
+                f"the API key was not given {permission}",
+                www_authenticate=f'Bearer error="insufficient_scope", scope="{permission}"',
+            )
+        if person and principal.api_key_id is not None:
+            raise LoginSessionRequired()
+        if (
+            principal.api_key_id is None
+            and needs_second_factor(principal.role, permission)
+            and principal.mfa_at is None
+        ):
+            # Keys are exempt: minted after a step-up, and staff powers are not delegable.
+            raise StaffMfaRequired()
         if rate is not None:
             await check_rate(request, rate, "account", str(principal.user_id))
         return principal
 
-    check.permission = permission  # type: ignore[attr-defined]  # read by the route audit
+    # Read by the route audit and the authorization matrix.
+    check.permission = permission  # type: ignore[attr-defined]
+    check.person = person  # type: ignore[attr-defined]
     return Depends(check)
 
 
 def declared_permission(dependency: Any) -> Permission | None:
     permission = getattr(dependency, "permission", None)
     return permission if isinstance(permission, Permission) else None
+
+
+def needs_person(dependency: Any) -> bool:
+    return getattr(dependency, "person", False) is True

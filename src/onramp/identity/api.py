@@ -11,6 +11,7 @@ from onramp.core.settings import Settings
 from onramp.core.web import ClockDep, SessionDep, SettingsDep, check_rate, rate_limited
 from onramp.identity import lockout, mfa, preferences, service, sessions
 from onramp.identity.access import require
+from onramp.identity.account_emails import AccountEmails
 from onramp.identity.errors import InvalidCredentials, InvalidMfaCode, RefreshTokenReused
 from onramp.identity.models import AuthSession, User
 from onramp.identity.permissions import Permission
@@ -43,9 +44,15 @@ def _client(request: Request) -> sessions.Client:
     )
 
 
-def _user_out(user: User) -> UserOut:
+def user_out(user: User, *, mfa_enabled: bool) -> UserOut:
     return UserOut(
-        id=user.id, email=user.email, full_name=user.full_name, created_at=user.created_at
+        id=user.id,
+        email=user.email,
+        full_name=user.full_name,
+        role=user.role,
+        email_verified=user.email_verified_at is not None,
+        mfa_enabled=mfa_enabled,
+        created_at=user.created_at,
     )
 
 
@@ -81,13 +88,24 @@ def _tokens(
     dependencies=[rate_limited("login")],
     status_code=status.HTTP_201_CREATED,
     summary="Register a customer account",
+    description=(
+        "Sends an email with a link to confirm the address (`POST /v1/auth/email-verification` "
+        "with its token). Logging in works before that; orders need a verified address."
+    ),
     responses={409: {"description": "email_taken"}, 422: {"description": "password_too_weak"}},
 )
-async def register(body: RegisterRequest, session: SessionDep) -> UserOut:
+async def register(
+    body: RegisterRequest, session: SessionDep, settings: SettingsDep, clock: ClockDep
+) -> UserOut:
     user = await service.register(
-        session, email=body.email, password=body.password, full_name=body.full_name
+        session,
+        email=body.email,
+        password=body.password,
+        full_name=body.full_name,
+        emails=AccountEmails.from_settings(settings),
+        now=clock.now(),
     )
-    return _user_out(user)
+    return user_out(user, mfa_enabled=False)
 
 
 @router.post(
@@ -183,7 +201,7 @@ async def logout(
 ) -> Response:
     await sessions.revoke(
         session,
-        session_id=principal.session_id,
+        session_id=principal.login_session(),
         user_id=principal.user_id,
         reason="logout",
         now=clock.now(),
@@ -242,7 +260,7 @@ async def me(
     principal: Annotated[Principal, require(Permission.PROFILE_MANAGE_OWN)], session: SessionDep
 ) -> UserOut:
     user = await service.get_user(session, user_id=principal.user_id)
-    return _user_out(user)
+    return user_out(user, mfa_enabled=await mfa.is_enabled(session, user_id=user.id))
 
 
 @me_router.get("/preferences", summary="The caller's preferences (defaults until set)")
@@ -347,7 +365,7 @@ async def step_up(
         recovery_code=body.recovery_code,
         now=clock.now(),
     )
-    await sessions.mark_mfa(session, session_id=principal.session_id, now=clock.now())
+    await sessions.mark_mfa(session, session_id=principal.login_session(), now=clock.now())
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -380,5 +398,5 @@ async def confirm_totp(
     codes = await mfa.confirm_enrolment(
         session, user_id=principal.user_id, code=body.code, now=clock.now()
     )
-    await sessions.mark_mfa(session, session_id=principal.session_id, now=clock.now())
+    await sessions.mark_mfa(session, session_id=principal.login_session(), now=clock.now())
     return RecoveryCodesOut(recovery_codes=codes)

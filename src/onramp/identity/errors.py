@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import ClassVar
+
 from onramp.core.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
 
 
@@ -69,3 +71,104 @@ class StepUpRequired(Forbidden):
 class MfaEnrollmentRequired(Forbidden):
     code = "mfa_enrollment_required"
     title = "This needs two-factor authentication; enrol an authenticator app first"
+
+
+class InvalidEmailToken(InvalidInput):
+    # One error for unknown, used, expired or wrong-purpose tokens: nothing to probe.
+    code = "invalid_email_token"
+    title = "The link is invalid, expired or already used"
+
+
+class EmailNotVerified(Forbidden):
+    code = "email_not_verified"
+    title = "Confirm your email address first (see the email we sent)"
+
+
+class EmailAlreadyVerified(Conflict):
+    code = "email_already_verified"
+    title = "The email address is already verified"
+
+
+class StaffMfaRequired(Forbidden):
+    # Staff can sign in without a second factor only to enrol one.
+    code = "staff_mfa_required"
+    title = "Staff accounts need two-factor authentication: enrol, then sign in with it"
+
+
+class CurrentPasswordIncorrect(Forbidden):
+    code = "current_password_incorrect"
+    title = "The current password is not right"
+
+
+class InsufficientScope(Forbidden):
+    # RFC 6750 section 3.1: the role allows it, the API key (or its token) was not given it.
+    code = "insufficient_scope"
+    title = "The API key does not carry the scope this needs"
+
+
+class InvalidApiKey(Unauthenticated):
+    # One error for unknown, wrong, expired and revoked keys: the caller learns nothing more.
+    code = "invalid_api_key"
+    title = "The API key is unknown, wrong, expired or revoked"
+
+
+class ApiKeyNotFound(NotFound):
+    code = "api_key_not_found"
+    title = "API key not found"
+
+
+class ApiKeyScopeNotAllowed(Forbidden):
+    code = "api_key_scope_not_allowed"
+    title = "An API key may only carry delegable permissions of its owner's role"
+
+
+class ApiKeyExpiryInvalid(InvalidInput):
+    code = "api_key_expiry_invalid"
+    title = "The expiry must lie in the future and within the allowed maximum"
+
+
+class ApiKeyInactive(Conflict):
+    code = "api_key_inactive"
+    title = "The API key is revoked, rotated or expired"
+
+
+class OAuthError(InvalidInput):
+    """RFC 6749 section 5.2 errors of the token endpoint; ``code`` is the RFC's ``error``."""
+
+    oauth_error: ClassVar[str] = "invalid_request"
+    code = "invalid_request"
+    title = "The token request is malformed"
+
+
+class OAuthInvalidClient(Unauthenticated):
+    oauth_error: ClassVar[str] = "invalid_client"
+    code = "invalid_client"
+    title = "Client authentication failed"
+
+
+class OAuthInvalidGrant(OAuthError):
+    oauth_error = "invalid_grant"
+    code = "invalid_grant"
+    title = "The client's owner may no longer obtain tokens with this key"
+
+
+class OAuthInvalidScope(OAuthError):
+    oauth_error = "invalid_scope"
+    code = "invalid_scope"
+    title = "The requested scope is unknown or exceeds the key's scopes"
+
+
+class OAuthUnsupportedGrantType(OAuthError):
+    oauth_error = "unsupported_grant_type"
+    code = "unsupported_grant_type"
+    title = "Only grant_type=client_credentials is supported"
+
+
+class RotationGraceTooLong(InvalidInput):
+    code = "api_key_grace_too_long"
+    title = "The rotation grace period is longer than allowed"
+
+
+class LoginSessionRequired(Forbidden):
+    code = "login_session_required"
+    title = "This needs a person's login session; API keys cannot do it"

@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, Integer, LargeBinary, String, func
+from sqlalchemy import BigInteger, CheckConstraint, DateTime, Integer, LargeBinary, String, func
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -26,6 +26,8 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     # GDPR erasure: set when the person's identity data was pseudonymised in place.
     erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Set when the person proved the mailbox is theirs (the link in the verification email).
+    email_verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class AuthSession(Base):
@@ -128,3 +130,51 @@ class ApprovalRequest(Base):
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     reason: Mapped[str | None] = mapped_column(String(500))
     result: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+
+
+class EmailToken(Base):
+    """A single-use secret sent by email: verify the address, reset the password, or confirm a
+    new address. Only its hash is stored; ``payload_sealed`` holds what it confirms (the new
+    address of an email change), encrypted."""
+
+    __tablename__ = "email_tokens"
+
+    token_hash: Mapped[bytes] = mapped_column(LargeBinary, primary_key=True)
+    purpose: Mapped[str] = mapped_column(String(20))  # verify_email | reset_password | change_email
+    user_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    payload_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+class ApiKey(Base):
+    """A corporate client's key. The secret is shown once and kept only as a SHA-256 hash; the
+    public ``prefix`` (``onr_live_…``) names the key in lists, logs and as the OAuth client id."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    prefix: Mapped[str] = mapped_column(String(40), unique=True)
+    secret_hash: Mapped[bytes] = mapped_column(LargeBinary)
+    # Permission values; checked against the owner's role again on every use.
+    scopes: Mapped[list[str]] = mapped_column(JSONB)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_used_ip: Mapped[str | None] = mapped_column(String(64))
+    # When the key stops (or stopped) working: set to now on revocation, to the end of the
+    # grace period when it is rotated.
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_reason: Mapped[str | None] = mapped_column(String(20))  # revoked | rotated
+    rotated_from: Mapped[uuid.UUID | None]
+
+    __table_args__ = (
+        CheckConstraint("octet_length(secret_hash) = 32", name="secret_hash_is_sha256"),
+        CheckConstraint("jsonb_typeof(scopes) = 'array'", name="scopes_is_array"),
+        CheckConstraint(
+            "expires_at IS NULL OR expires_at > created_at", name="expires_after_created"
+        ),
+    )

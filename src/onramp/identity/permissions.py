@@ -23,6 +23,7 @@ class Permission(StrEnum):
     PROFILE_MANAGE_OWN = "profile:manage_own"  # profile, preferences, data export
     USERS_MANAGE = "users:manage"  # propose role changes (executed after a second approval)
     APPROVALS_DECIDE = "approvals:decide"  # approve or reject others' pending requests
+    API_KEYS_MANAGE_OWN = "api_keys:manage_own"  # create, list, rotate, revoke one's API keys
 
 
 _CUSTOMER = frozenset(
@@ -32,9 +33,16 @@ _CUSTOMER = frozenset(
         Permission.ORDERS_READ_OWN,
         Permission.SESSIONS_MANAGE_OWN,
         Permission.PROFILE_MANAGE_OWN,
+        Permission.API_KEYS_MANAGE_OWN,
     }
 )
-_STAFF = frozenset({Permission.SESSIONS_MANAGE_OWN, Permission.PROFILE_MANAGE_OWN})
+_STAFF = frozenset(
+    {
+        Permission.SESSIONS_MANAGE_OWN,
+        Permission.PROFILE_MANAGE_OWN,
+        Permission.API_KEYS_MANAGE_OWN,
+    }
+)
 
 # Staff act on customers' orders through staff routes (arriving with compliance and treasury),
 # never by placing orders themselves.
@@ -48,8 +56,43 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 }
 
 
+# What an API key may never carry, whoever owns it: managing logins and keys (a leaked key that
+# could mint keys would outlive its own revocation) and the staff decisions whose point is that a
+# person looked (role changes, four-eyes approvals).
+NOT_DELEGABLE = frozenset(
+    {
+        Permission.SESSIONS_MANAGE_OWN,
+        Permission.API_KEYS_MANAGE_OWN,
+        Permission.USERS_MANAGE,
+        Permission.APPROVALS_DECIDE,
+    }
+)
+
+
 def allowed(role: str, permission: Permission) -> bool:
     try:
         return permission in ROLE_PERMISSIONS[Role(role)]
     except ValueError:
         return False  # an unknown role may do nothing
+
+
+# What a staff member may do in a session without a second factor: look after their own account,
+# which includes enrolling one. Everything else a staff role can do needs a session opened (or
+# stepped up) with MFA.
+_WITHOUT_SECOND_FACTOR = frozenset({Permission.SESSIONS_MANAGE_OWN, Permission.PROFILE_MANAGE_OWN})
+
+
+def needs_second_factor(role: str, permission: Permission) -> bool:
+    return role != Role.CUSTOMER and permission not in _WITHOUT_SECOND_FACTOR
+
+
+def permissions_of(role: str) -> frozenset[Permission]:
+    try:
+        return ROLE_PERMISSIONS[Role(role)]
+    except ValueError:
+        return frozenset()
+
+
+def delegable(role: str) -> frozenset[Permission]:
+    """The scopes an API key of someone with ``role`` may carry."""
+    return permissions_of(role) - NOT_DELEGABLE

@@ -31,7 +31,43 @@ class UserOut(BaseModel):
     id: uuid.UUID
     email: str
     full_name: str
+    role: str
+    email_verified: bool = Field(description="Orders need a verified email address")
+    mfa_enabled: bool
     created_at: datetime
+
+
+class EmailTokenRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    token: str = Field(min_length=1, max_length=200, description="From the link in the email")
+
+
+class PasswordResetRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: EmailStr
+
+
+class PasswordResetConfirm(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    token: str = Field(min_length=1, max_length=200)
+    new_password: str = Field(min_length=1, max_length=256)
+
+
+class PasswordChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    current_password: str = Field(min_length=1, max_length=256)
+    new_password: str = Field(min_length=1, max_length=256)
+
+
+class EmailChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    new_email: EmailStr
+    current_password: str = Field(min_length=1, max_length=256)
 
 
 class TokenOut(BaseModel):

@@ -17,8 +17,18 @@ from onramp.core.audit import record
 from onramp.core.db import row_dict, unit_of_work
 from onramp.core.ids import uuid7
 from onramp.core.keys import plaintext_fields, sealed_column_keys
+from onramp.identity.account_emails import AccountEmails
+from onramp.identity.email_tokens import Purpose
 from onramp.identity.errors import EmailTaken, InvalidCredentials, InvalidToken, WeakPassword
-from onramp.identity.models import AuthSession, RecoveryCode, TotpFactor, User, UserPreferences
+from onramp.identity.models import (
+    ApiKey,
+    AuthSession,
+    EmailToken,
+    RecoveryCode,
+    TotpFactor,
+    User,
+    UserPreferences,
+)
 
 MIN_PASSWORD_LENGTH = 12
 # Not an argon2 hash, so no password ever verifies against it.
@@ -62,14 +72,23 @@ async def user_by_email(session: AsyncSession, *, email: str) -> User | None:
     )
 
 
-async def register(session: AsyncSession, *, email: str, password: str, full_name: str) -> User:
+async def create_user(
+    session: AsyncSession,
+    *,
+    email: str,
+    password: str,
+    full_name: str,
+    role: str = "customer",
+    actor: str | None = None,
+) -> User:
     check_password_policy(password, user_inputs=[email, email.split("@")[0], *full_name.split()])
     user_id = uuid7()
     inserted = await session.scalar(
         insert(User)
         .values(
             id=user_id,
-            password_hash=await asyncio.to_thread(_hasher.hash, password),
+            password_hash=await hash_password(password),
+            role=role,
             **User.email.column_values(user_id, normalise_email(email)),
             **User.full_name.column_values(user_id, full_name.strip()),
         )
@@ -81,20 +100,40 @@ async def register(session: AsyncSession, *, email: str, password: str, full_nam
         raise EmailTaken()
     await record(
         session,
-        actor=f"user:{user_id}",
+        actor=actor or f"user:{user_id}",
         action="user.registered",
         entity_type="user",
         entity_id=str(user_id),
+        data={"role": role},
     )
     user = await session.get(User, user_id)
     assert user is not None
     return user
 
 
-async def authenticate(session: AsyncSession, *, email: str, password: str) -> User:
-    user = await user_by_email(session, email=email)
+async def register(
+    session: AsyncSession,
+    *,
+    email: str,
+    password: str,
+    full_name: str,
+    emails: AccountEmails,
+    now: datetime,
+) -> User:
+    """A new customer account; the verification email is queued with it."""
+    user = await create_user(session, email=email, password=password, full_name=full_name)
+    await emails.send_link(session, user=user, purpose=Purpose.VERIFY_EMAIL, now=now)
+    return user
+
+
+async def hash_password(password: str) -> str:
+    # argon2 is deliberately slow: off the event loop, so other requests keep moving.
+    return await asyncio.to_thread(_hasher.hash, password)
+
+
+async def check_password(user: User | None, password: str) -> None:
+    """InvalidCredentials unless ``password`` is the user's; as slow for an unknown user."""
     try:
-        # argon2 is deliberately slow: off the event loop, so other requests keep moving.
         await asyncio.to_thread(
             _hasher.verify, user.password_hash if user else _DUMMY_HASH, password
         )
@@ -102,6 +141,12 @@ async def authenticate(session: AsyncSession, *, email: str, password: str) -> U
         raise InvalidCredentials() from None
     if user is None:
         raise InvalidCredentials()
+
+
+async def authenticate(session: AsyncSession, *, email: str, password: str) -> User:
+    user = await user_by_email(session, email=email)
+    await check_password(user, password)
+    assert user is not None
     return user
 
 
@@ -125,7 +170,7 @@ async def record_failed_login(
 
 async def export_user(session: AsyncSession, *, user_id: uuid.UUID) -> dict[str, Any]:
     """Everything identity holds about the user (GDPR Art. 15/20). Secrets stay out: password
-    hashes and refresh-token hashes are not the user's data to take away."""
+    hashes, refresh-token and API-key hashes are not the user's data to take away."""
     user = await session.get(User, user_id)
     if user is None:
         return {}
@@ -133,6 +178,9 @@ async def export_user(session: AsyncSession, *, user_id: uuid.UUID) -> dict[str,
         select(AuthSession).where(AuthSession.user_id == user_id).order_by(AuthSession.id)
     )
     prefs = await session.get(UserPreferences, user_id)
+    keys = await session.scalars(
+        select(ApiKey).where(ApiKey.user_id == user_id).order_by(ApiKey.id)
+    )
     return {
         # Sealed columns leave as the plaintext they hold: the export is for the owner.
         "profile": {
@@ -141,6 +189,7 @@ async def export_user(session: AsyncSession, *, user_id: uuid.UUID) -> dict[str,
         },
         "preferences": row_dict(prefs) if prefs else None,
         "sessions": [row_dict(s) for s in auth_sessions],
+        "api_keys": [row_dict(k, exclude=frozenset({"secret_hash"})) for k in keys],
     }
 
 
@@ -164,6 +213,7 @@ async def erase_identity(session: AsyncSession, *, user_id: uuid.UUID, now: date
     await session.execute(delete(UserPreferences).where(UserPreferences.user_id == user_id))
     await session.execute(delete(TotpFactor).where(TotpFactor.user_id == user_id))
     await session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user_id))
+    await session.execute(delete(EmailToken).where(EmailToken.user_id == user_id))
     await session.execute(
         update(AuthSession)
         .where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
@@ -172,6 +222,12 @@ async def erase_identity(session: AsyncSession, *, user_id: uuid.UUID, now: date
     await session.execute(
         update(AuthSession).where(AuthSession.user_id == user_id).values(ip="erased", user_agent="")
     )
+    await session.execute(
+        update(ApiKey)
+        .where(ApiKey.user_id == user_id, ApiKey.revoked_at.is_(None) | (ApiKey.revoked_at > now))
+        .values(revoked_at=now, revoked_reason="erased")
+    )
+    await session.execute(update(ApiKey).where(ApiKey.user_id == user_id).values(last_used_ip=None))
     await record(
         session,
         actor=f"user:{user_id}",

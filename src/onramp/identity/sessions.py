@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from onramp.core.audit import record
@@ -128,6 +128,35 @@ async def revoke(
             data={"session_id": str(session_id), "reason": reason},
         )
     await session.flush()
+
+
+async def revoke_all(
+    session: AsyncSession,
+    *,
+    user_id: uuid.UUID,
+    reason: str,
+    now: datetime,
+    keep: uuid.UUID | None = None,
+) -> int:
+    """Revoke every open session of the user but ``keep``; how many were open."""
+    query = (
+        update(AuthSession)
+        .where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
+        .values(revoked_at=now, revoked_reason=reason)
+        .returning(AuthSession.id)
+    )
+    if keep is not None:
+        query = query.where(AuthSession.id != keep)
+    revoked = list((await session.scalars(query)).all())
+    await record(
+        session,
+        actor=f"user:{user_id}",
+        action="auth.sessions_revoked",
+        entity_type="user",
+        entity_id=str(user_id),
+        data={"reason": reason, "sessions": [str(s) for s in revoked]},
+    )
+    return len(revoked)
 
 
 async def revoke_family(

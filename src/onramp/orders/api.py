@@ -14,7 +14,7 @@ from onramp.core.db import as_int
 from onramp.core.money import Money
 from onramp.core.web import ClockDep, SessionDep, SettingsDep, rate_limited
 from onramp.fx import FxDesk
-from onramp.identity import mfa
+from onramp.identity import mfa, verification
 from onramp.identity.access import require
 from onramp.identity.permissions import Permission
 from onramp.identity.tokens import Principal
@@ -98,7 +98,10 @@ async def order_out(session: AsyncSession, order: Order, request: Request) -> Or
     responses={
         400: {"description": "idempotency_key_required"},
         404: {"description": "quote_not_found"},
-        403: {"description": "step_up_required, mfa_enrollment_required (large orders)"},
+        403: {
+            "description": "email_not_verified; step_up_required, mfa_enrollment_required "
+            "(large orders)"
+        },
         409: {"description": "quote_expired, idempotency_key_reused"},
         422: {"description": "invalid_amount, quote_mismatch, invalid_address"},
     },
@@ -113,6 +116,7 @@ async def create_order(
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
 ) -> JSONResponse:
     key = idempotency.check_key(idempotency_key)
+    await verification.require_verified_email(session, user_id=principal.user_id)
     scope = f"user:{principal.user_id}"
     fingerprint = idempotency.request_fingerprint(
         "POST", "/v1/orders", body.model_dump(mode="json")
@@ -120,10 +124,9 @@ async def create_order(
     source = Money.parse(body.source_amount, body.source_currency)
     desk: FxDesk = request.app.state.fx_desk
     if desk.eur_equivalent(source) > settings.auth.step_up_order_eur:
-        await mfa.require_recent_mfa(
+        await mfa.require_step_up(
             session,
-            user_id=principal.user_id,
-            mfa_at=principal.mfa_at,
+            principal=principal,
             now=clock.now(),
             max_age=timedelta(seconds=settings.auth.step_up_max_age_seconds),
         )

@@ -14,6 +14,7 @@ from onramp.identity.errors import InvalidToken
 from onramp.identity.tokens import (
     AUDIENCE,
     issue_access_token,
+    issue_client_token,
     new_refresh_token,
     refresh_token_hash,
     verify_access_token,
@@ -104,3 +105,45 @@ def test_refresh_tokens_are_random_and_stored_as_hashes() -> None:
     assert a.startswith("rt_")
     assert len(refresh_token_hash(a)) == 32
     assert refresh_token_hash(a) != refresh_token_hash(b)
+
+
+def test_a_client_credentials_token_names_its_key_and_scopes() -> None:
+    key_id = uuid.uuid4()
+    token = issue_client_token(
+        user_id=USER,
+        role="customer",
+        api_key_id=key_id,
+        scopes=frozenset({"orders:read_own", "quotes:create"}),
+        secret=SECRET,
+        issuer=ISSUER,
+        ttl_seconds=600,
+        now=datetime.now(UTC),
+    )
+    principal = verify_access_token(token, secret=SECRET, issuer=ISSUER)
+    assert principal.api_key_id == key_id
+    assert principal.session_id is None
+    assert principal.scopes == {"orders:read_own", "quotes:create"}
+    with pytest.raises(InvalidToken):
+        principal.login_session()
+
+
+def test_a_token_naming_both_a_session_and_a_key_is_refused() -> None:
+    claims = {"sid": str(SESSION), "akid": str(uuid.uuid4()), "scope": ""}
+    with pytest.raises(InvalidToken):
+        verify_access_token(_token(**claims), secret=SECRET, issuer=ISSUER)
+
+
+def test_a_token_naming_neither_a_session_nor_a_key_is_refused() -> None:
+    token = jwt.encode(
+        {
+            "sub": str(USER),
+            "iss": ISSUER,
+            "aud": AUDIENCE,
+            "iat": int(datetime.now(UTC).timestamp()),
+            "exp": int((datetime.now(UTC) + timedelta(minutes=5)).timestamp()),
+        },
+        SECRET,
+        algorithm="HS256",
+    )
+    with pytest.raises(InvalidToken):
+        verify_access_token(token, secret=SECRET, issuer=ISSUER)

@@ -1,0 +1,55 @@
+"""The first administrator of a new installation. Every later role change is a four-eyes
+action between admins; this is the one way in that needs none, so it works only while there is
+no admin at all, and only from the operator's shell (``onramp users create-admin``)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from onramp.core.audit import record
+from onramp.core.errors import Conflict
+from onramp.identity.models import User
+from onramp.identity.permissions import Role
+from onramp.identity.service import create_user
+
+
+class AdminExists(Conflict):
+    code = "admin_exists"
+    title = "An administrator exists; further admins are appointed with four-eyes approval"
+
+
+async def create_first_admin(
+    session: AsyncSession,
+    *,
+    email: str,
+    password: str,
+    full_name: str,
+    operator: str,
+    now: datetime,
+) -> User:
+    # Two shells running this at once must not both find "no admin yet".
+    await session.execute(text("SELECT pg_advisory_xact_lock(hashtext('onramp.first_admin'))"))
+    if await session.scalar(select(User.id).where(User.role == Role.ADMIN).limit(1)):
+        raise AdminExists()
+    actor = f"cli:{operator}"
+    user = await create_user(
+        session,
+        email=email,
+        password=password,
+        full_name=full_name,
+        role=Role.ADMIN,
+        actor=actor,
+    )
+    user.email_verified_at = now  # the operator vouches for the address they typed
+    await record(
+        session,
+        actor=actor,
+        action="auth.first_admin_created",
+        entity_type="user",
+        entity_id=str(user.id),
+    )
+    await session.flush()
+    return user

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from onramp.notifications.service import backoff
+from onramp.notifications.templates import TEMPLATES, render
+
+
+@pytest.mark.parametrize("template", sorted(TEMPLATES))
+def test_every_template_renders_with_its_parameters(template: str) -> None:
+    params = {"name": "Ada", "link": "https://x/y?token=t", "expires_at": "e", "at": "a"}
+    subject, body = render(template, params | {"new_email": "n@example.com"})
+    assert subject
+    assert body.startswith("Hello Ada")
+
+
+def test_a_missing_parameter_is_an_error_not_a_blank() -> None:
+    with pytest.raises(KeyError):
+        render("verify_email", {"name": "Ada"})
+
+
+def test_backoff_doubles_and_is_capped() -> None:
+    assert [backoff(n).total_seconds() for n in (1, 2, 3, 4)] == [5, 10, 20, 40]
+    assert backoff(30) == timedelta(hours=1)
