@@ -249,26 +249,30 @@ def users_create_admin(
 
     from onramp.core.db import standalone_sessions, unit_of_work
     from onramp.core.errors import OnrampError
+    from onramp.core.keys import install_keyring, open_keyring
     from onramp.identity.bootstrap import create_first_admin
 
+    settings = _settings()
     password = os.environ.get("ONRAMP_ADMIN_PASSWORD") or typer.prompt(
         "Password", hide_input=True, confirmation_prompt=True
     )
 
     async def create() -> uuid.UUID:
         async with (
-            standalone_sessions(_settings().database.url) as sessions,
-            unit_of_work(sessions) as session,
+            standalone_sessions(settings.database.url) as sessions,
         ):
-            user = await create_first_admin(
-                session,
-                email=email,
-                password=password,
-                full_name=full_name,
-                operator=getpass.getuser(),
-                now=datetime.now(UTC),
-            )
-            return user.id
+            # The admin's email and name are stored sealed: the HSM's keys are needed.
+            install_keyring(await open_keyring(sessions, settings.hsm))
+            async with unit_of_work(sessions) as session:
+                user = await create_first_admin(
+                    session,
+                    email=email,
+                    password=password,
+                    full_name=full_name,
+                    operator=getpass.getuser(),
+                    now=datetime.now(UTC),
+                )
+                return user.id
 
     try:
         user_id = asyncio.run(create())

@@ -144,8 +144,8 @@ def empty_database(infra: Stack) -> Iterator[str]:
     asyncio.run(admin(f'DROP DATABASE "{name}" WITH (FORCE)'))
 
 
-def test_create_admin_works_once(empty_database: str) -> None:
-    env = {"ONRAMP_DATABASE__URL": empty_database, "ONRAMP_ADMIN_PASSWORD": "tiny"}
+def test_create_admin_works_once(infra: Stack, empty_database: str) -> None:
+    env = infra.env() | {"ONRAMP_DATABASE__URL": empty_database, "ONRAMP_ADMIN_PASSWORD": "tiny"}
     args = ("users", "create-admin", "--email", "Root@Example.com", "--full-name", "Rosa Root")
     weak = onramp(*args, env=env)
     assert weak.returncode == 1
