@@ -20,13 +20,11 @@ from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
-from alembic import context, op
+from alembic import op
 
 from onramp.core.crypto import SecretBox
 from onramp.core.keys.envelope import field_context
-from onramp.core.keys.hsm import Hsm
-from onramp.core.keys.keyring import PURPOSES, Keyring, WrappedKey
-from onramp.core.settings import Settings, load_settings
+from onramp.core.keys.migration_keyring import migration_keyring, migration_settings
 
 revision: str = "0013"
 down_revision: str | None = "0012"
@@ -36,13 +34,8 @@ depends_on: str | Sequence[str] | None = None
 EMAIL_INDEX_DOMAIN = "users.email"  # as in identity.models.User.email
 
 
-def _settings() -> Settings:
-    settings: Settings | None = context.config.attributes.get("settings")
-    return settings or load_settings()
-
-
 def _legacy_box() -> SecretBox:
-    return SecretBox.from_base64(_settings().auth.secrets_key.get_secret_value())
+    return SecretBox.from_base64(migration_settings().auth.secrets_key.get_secret_value())
 
 
 def _legacy_totp_context(user_id: Any) -> bytes:
@@ -53,34 +46,11 @@ def _totp_context(user_id: Any) -> bytes:
     return field_context("mfa_totp", "secret", user_id)
 
 
-def _keyring(bind: sa.Connection, hsm: Hsm, *, create: bool) -> Keyring:
-    rows = bind.execute(
-        sa.text("SELECT id, purpose, wrapped, kek_label, active FROM data_keys ORDER BY id")
-    ).all()
-    have = {r.purpose for r in rows if r.active}
-    if create and len(have) < len(PURPOSES):
-        kek = hsm.current_kek()
-        for purpose in PURPOSES:
-            if purpose not in have:
-                _, wrapped = hsm.generate_data_key(kek)
-                bind.execute(
-                    sa.text(
-                        "INSERT INTO data_keys (purpose, wrapped, kek_label, active) "
-                        "VALUES (:p, :w, :k, true)"
-                    ),
-                    {"p": purpose, "w": wrapped, "k": kek},
-                )
-        return _keyring(bind, hsm, create=False)
-    return Keyring.unwrapped(
-        [WrappedKey(r.id, r.purpose, r.wrapped, r.kek_label, r.active) for r in rows], hsm.unwrap
-    )
-
-
 def _seal_existing_users(bind: sa.Connection) -> None:
     users = bind.execute(sa.text("SELECT id, email, full_name FROM users")).all()
     if not users:
         return
-    keyring = _keyring(bind, Hsm.connect(_settings().hsm), create=True)
+    keyring = migration_keyring(bind, create=True)
     for user in users:
         email = user.email.strip().lower()
         bind.execute(
@@ -150,7 +120,7 @@ def _open_existing_users(bind: sa.Connection) -> None:
     users = bind.execute(sa.text("SELECT id, email_sealed, full_name_sealed FROM users")).all()
     if not users:
         return
-    keyring = _keyring(bind, Hsm.connect(_settings().hsm), create=False)
+    keyring = migration_keyring(bind, create=False)
     for user in users:
         plain: dict[str, Any] = {
             "id": user.id,

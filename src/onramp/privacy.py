@@ -8,19 +8,25 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from onramp.banking.customer_accounts import purge_bank_account_details, remove_all_bank_accounts
 from onramp.banking.service import pseudonymise_senders
 from onramp.identity.service import erase_identity, erased_users
+from onramp.orders.destinations import remove_all_wallets
 from onramp.orders.service import order_ids_of
 
 
 async def erase(session: AsyncSession, *, user_id: uuid.UUID, now: datetime) -> None:
     await erase_identity(session, user_id=user_id, now=now)
+    # Out of use at once; bank details stay (sealed) for refunds until the retention purge.
+    await remove_all_bank_accounts(session, customer_id=user_id, now=now)
+    await remove_all_wallets(session, customer_id=user_id, now=now)
 
 
 async def purge_expired(session: AsyncSession, *, retention: timedelta, now: datetime) -> int:
-    """Pseudonymise the bank details on deposits of users erased longer ago than
-    ``retention``; return how many deposits changed."""
+    """Drop the bank details (saved accounts, deposits' senders) of users erased longer ago
+    than ``retention``; return how many deposits changed."""
     users = await erased_users(session, erased_before=now - retention)
+    await purge_bank_account_details(session, customer_ids=users)
     return await pseudonymise_senders(
         session, order_ids=await order_ids_of(session, customer_ids=users)
     )

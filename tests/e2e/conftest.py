@@ -8,20 +8,22 @@ import uuid
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
 import httpx
 import pytest
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from onramp.api.app import create_app
+from onramp.core.clock import FixedClock
 from onramp.core.db import unit_of_work
 from onramp.core.wakeup import libpq_url
 from onramp.devstack.mail_sandbox import wait_for_link_token
 from onramp.devstack.stack import Stack
-
-PASSWORD = "a perfectly long passphrase"
+from tests.e2e.mfa_people import PASSWORD, Person
 
 
 @dataclass
@@ -175,3 +177,22 @@ async def wait_delivered(bank: httpx.AsyncClient, transfer_id: str, *, count: in
             return
         assert time.monotonic() < deadline, f"webhook not delivered: {transfer['deliveries']}"
         await asyncio.sleep(0.05)
+
+
+@pytest.fixture
+async def person(
+    infra: Stack, engine: AsyncEngine, sessions: async_sessionmaker[AsyncSession]
+) -> AsyncIterator[Person]:
+    clock = FixedClock(datetime.now(UTC))
+    app = create_app(infra.settings, clock=clock)
+    app.state.engine, app.state.sessions = engine, sessions
+    transport = httpx.ASGITransport(app=app, client=(f"10.77.{uuid.uuid4().int % 250}.9", 1))
+    async with httpx.AsyncClient(transport=transport, base_url="http://onramp.test") as client:
+        p = Person(client, clock)
+        r = await client.post(
+            "/v1/auth/register", json={"email": p.email, "password": PASSWORD, "full_name": "M"}
+        )
+        assert r.status_code == 201
+        await mark_email_verified(infra.settings.database.url, r.json()["id"])
+        p.use((await p.login()).json())
+        yield p

@@ -16,6 +16,8 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from onramp.api.app import PUBLIC_ROUTES, ROUTERS, create_app
+from onramp.banking import customer_accounts
+from onramp.banking.account_numbers import parse_iban
 from onramp.core.clock import utcnow
 from onramp.core.db import unit_of_work
 from onramp.devstack.stack import Stack
@@ -23,6 +25,7 @@ from onramp.identity import api_keys
 from onramp.identity.access import declared_permission, needs_person
 from onramp.identity.api_key_format import prefix_of
 from onramp.identity.permissions import ROLE_PERMISSIONS, Permission, Role, delegable
+from onramp.orders import destinations
 from tests.e2e.conftest import PASSWORD, as_if_logged_in_with_mfa
 
 Route = tuple[str, str]
@@ -158,7 +161,8 @@ def _request(method: str, path: str) -> dict[str, Any]:
     url = path.replace("{order_id}", str(uuid.uuid4())).replace("{session_id}", str(uuid.uuid4()))
     url = url.replace("{bank}", "sandbox").replace("{user_id}", str(uuid.uuid4()))
     url = url.replace("{request_id}", str(uuid.uuid4())).replace("{verdict}", "approve")
-    url = url.replace("{key_id}", str(uuid.uuid4()))
+    url = url.replace("{key_id}", str(uuid.uuid4())).replace("{wallet_id}", str(uuid.uuid4()))
+    url = url.replace("{bank_account_id}", str(uuid.uuid4()))
     request: dict[str, Any] = {"method": method, "url": url}
     if path == "/v1/quotes":
         request["json"] = {"source_currency": "EUR", "source_amount": "100.00"}
@@ -272,12 +276,34 @@ async def test_another_customers_resources_are_not_found(
             policy=api_keys.KeyPolicy.from_settings(app.state.settings.api_keys),
             now=utcnow(),
         )
+        # Added through the services: the routes' step-up is tested in test_payment_details.
+        bank_account = await customer_accounts.add_bank_account(
+            session,
+            customer_id=uuid.UUID(owner_id),
+            holder_name="Owner",
+            account=parse_iban("DE89 3704 0044 0532 0130 00"),
+            currency="EUR",
+            now=utcnow(),
+        )
+        wallet = await destinations.add_wallet(
+            session,
+            customer_id=uuid.UUID(owner_id),
+            label="cold",
+            address="0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
+            now=utcnow(),
+        )
     session_id = login.json()["session_id"]
-    ids = {"{order_id}": order.json()["id"], "{session_id}": session_id, "{key_id}": str(key.id)}
+    ids = {
+        "{order_id}": order.json()["id"],
+        "{session_id}": session_id,
+        "{key_id}": str(key.id),
+        "{bank_account_id}": str(bank_account.id),
+        "{wallet_id}": str(wallet.id),
+    }
     owned = [
         (m, p) for (m, p) in _routes() if any(i in p for i in ids) and not p.startswith("/v1/admin")
     ]
-    assert len(owned) >= 5
+    assert len(owned) >= 9
     other = {"Authorization": f"Bearer {await _token_for(client, sessions, Role.CUSTOMER)}"}
     for method, path in owned:
         url = path

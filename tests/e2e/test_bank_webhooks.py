@@ -50,13 +50,14 @@ async def test_redelivered_webhook_books_one_deposit_and_one_payout(
 async def test_bad_signature_is_refused_and_nothing_is_stored(
     stack: Stack, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
+    forged_entry = "forged-" + uuid.uuid4().hex
     body = orjson.dumps(
         {
             "id": "evt_" + uuid.uuid4().hex,
             "type": "credit_transfer.booked",
             "created_at": "2026-01-01T00:00:00Z",
             "data": {
-                "entry_id": "forged-" + uuid.uuid4().hex,
+                "entry_id": forged_entry,
                 "amount": "5000.00",
                 "currency": "EUR",
                 "reference": "RF18539007547034",
@@ -94,7 +95,7 @@ async def test_bad_signature_is_refused_and_nothing_is_stored(
     async with sessions() as session:
         after = await session.scalar(select(func.count()).select_from(BankNotification))
         forged = await session.scalar(
-            select(func.count()).select_from(Deposit).where(Deposit.sender_name == "Mallory")
+            select(func.count()).select_from(Deposit).where(Deposit.bank_entry_id == forged_entry)
         )
     assert after == before
     assert forged == 0

@@ -7,14 +7,15 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from onramp.banking.models import Deposit
 from onramp.core.crypto import DecryptionFailed
 from onramp.core.db import unit_of_work
 from onramp.devstack.stack import Stack
 from onramp.identity.models import User
-from tests.e2e.conftest import PASSWORD
+from tests.e2e.conftest import PASSWORD, Customer, pay
 
 
 def _as_text(value: Any) -> str:
@@ -90,3 +91,36 @@ async def test_a_sealed_value_copied_into_another_row_does_not_open(
         assert moved is not None
         with pytest.raises(DecryptionFailed):
             _ = moved.full_name
+
+
+async def test_a_deposits_sender_is_sealed_and_its_iban_indexed(
+    customer: Customer, bank: httpx.AsyncClient, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    order = await customer.order(await customer.quote("50.00"))
+    await pay(bank, order)
+    await customer.wait_for(order["id"], "completed")
+    async with sessions() as session:
+        row = (
+            (
+                await session.execute(
+                    text("SELECT * FROM deposits WHERE order_id = :id"),
+                    {"id": uuid.UUID(order["id"])},
+                )
+            )
+            .mappings()
+            .one()
+        )
+        matched = await session.scalar(
+            select(func.count())
+            .select_from(Deposit)
+            .where(
+                Deposit.sender_iban.index_column
+                == Deposit.sender_iban.index_of("GB33BUKB20201555555555"),
+                Deposit.order_id == uuid.UUID(order["id"]),
+            )
+        )
+    stored = " ".join(_as_text(v) for v in row.values())
+    for secret in ("Test Customer", "GB33BUKB20201555555555"):
+        assert secret not in stored
+    assert "sender_name" not in row
+    assert matched == 1  # found by the blind index, nothing decrypted

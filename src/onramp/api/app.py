@@ -13,6 +13,7 @@ from onramp.api.errors import install_error_handlers
 from onramp.api.health import router as health_router
 from onramp.api.ratelimit_headers import RateLimitHeaders
 from onramp.api.security_headers import SecurityHeaders
+from onramp.banking.accounts_api import router as bank_accounts_router
 from onramp.banking.adapters.base import BankWebhookAdapter
 from onramp.banking.adapters.sandbox import SandboxBankAdapter
 from onramp.banking.api import router as banking_router
@@ -31,6 +32,7 @@ from onramp.identity.api import router as identity_router
 from onramp.identity.api_keys_api import router as api_keys_router
 from onramp.identity.oauth_api import router as oauth_router
 from onramp.orders.api import router as orders_router
+from onramp.orders.destinations_api import router as wallets_router
 
 # Routes anyone may call. Every other route declares a permission (identity.access.require);
 # tests/e2e/test_authorization.py fails on a route that does neither.
@@ -66,6 +68,8 @@ ROUTERS = (
     fx_router,
     orders_router,
     banking_router,
+    bank_accounts_router,
+    wallets_router,
 )
 
 DESCRIPTION = """\

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter
 
+from onramp.banking.customer_accounts import export_bank_accounts
 from onramp.core.audit import records_about
 from onramp.core.web import ClockDep, SessionDep, SettingsDep
 from onramp.fx.service import export_quotes
@@ -15,6 +16,7 @@ from onramp.identity.access import require
 from onramp.identity.permissions import Permission
 from onramp.identity.service import export_user
 from onramp.identity.tokens import Principal
+from onramp.orders.destinations import export_wallets
 from onramp.orders.service import export_orders
 from onramp.privacy import erase
 
@@ -25,8 +27,8 @@ router = APIRouter(prefix="/v1/me", tags=["me"])
     "/export",
     summary="Export all of the caller's data as JSON",
     description="Profile, preferences, sessions, quotes, orders with their history, deposits "
-    "and payouts, and the audit records about the caller. Secrets (password and token hashes) "
-    "are not included.",
+    "and payouts, saved bank accounts and wallets, and the audit records about the caller. "
+    "Secrets (password and token hashes) are not included.",
 )
 async def export(
     principal: Annotated[Principal, require(Permission.PROFILE_MANAGE_OWN)],
@@ -40,6 +42,8 @@ async def export(
         **await export_user(session, user_id=user_id),
         "quotes": await export_quotes(session, customer_id=user_id),
         "orders": await export_orders(session, customer_id=user_id),
+        "bank_accounts": await export_bank_accounts(session, customer_id=user_id),
+        "wallets": await export_wallets(session, customer_id=user_id),
         "audit": await records_about(session, entity_id=str(user_id)),
     }
 

@@ -43,19 +43,21 @@ class AccountNumber:
         return f"•••• {self.last4}"
 
 
-def _compact(value: str) -> str:
+def normalise_account_number(value: str) -> str:
+    """One spelling per account number (no spaces or dashes, upper case): what is sealed and
+    what the blind index is computed over, so a deposit's IBAN meets the saved account's."""
     return re.sub(r"[\s-]", "", value).upper()
 
 
 def parse_iban(iban: str, bic: str | None = None) -> AccountNumber:
     try:
-        parsed = IBAN(_compact(iban))
+        parsed = IBAN(normalise_account_number(iban))
     except SchwiftyException as exc:
         raise InvalidBankAccount(f"not a valid IBAN: {exc}") from None
     bank_code: str | None = None
     if bic:
         try:
-            parsed_bic = BIC(_compact(bic))
+            parsed_bic = BIC(normalise_account_number(bic))
         except SchwiftyException as exc:
             raise InvalidBankAccount(f"not a valid BIC: {exc}") from None
         if parsed_bic.country_code != parsed.country_code:
@@ -76,7 +78,10 @@ def aba_checksum_ok(routing_number: str) -> bool:
 
 
 def parse_us_account(routing_number: str, account_number: str) -> AccountNumber:
-    routing, account = _compact(routing_number), _compact(account_number)
+    routing, account = (
+        normalise_account_number(routing_number),
+        normalise_account_number(account_number),
+    )
     if not aba_checksum_ok(routing):
         raise InvalidBankAccount("not a valid ABA routing number (9 digits, checksum)")
     if not _US_ACCOUNT.match(account):

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from onramp.core.errors import InvalidInput, NotFound, Unauthenticated
+from onramp.core.errors import Conflict, InvalidInput, NotFound, Unauthenticated
 
 
 class InvalidWebhookSignature(Unauthenticated):
@@ -21,3 +21,13 @@ class UnknownBank(NotFound):
 class InvalidBankAccount(InvalidInput):
     code = "bank_account_invalid"
     title = "The bank account details are not valid"
+
+
+class BankAccountNotFound(NotFound):
+    code = "bank_account_not_found"
+    title = "Bank account not found"
+
+
+class BankAccountExists(Conflict):
+    code = "bank_account_exists"
+    title = "This bank account is already saved"

@@ -10,6 +10,10 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from onramp.core.db import Base, MinorUnits
+from onramp.core.keys import optional_sealed_str
+
+# Blind-index domain of bank account numbers (IBANs, US account numbers), wherever they are kept.
+ACCOUNT_NUMBER_INDEX = "bank_account_number"
 
 
 class DepositStatus(StrEnum):
@@ -51,8 +55,11 @@ class Deposit(Base):
     currency: Mapped[str] = mapped_column(String(10))
     reference_text: Mapped[str] = mapped_column(String(300))
     creditor_reference: Mapped[str | None] = mapped_column(String(25), index=True)
-    sender_name: Mapped[str] = mapped_column(String(200))
-    sender_iban: Mapped[str] = mapped_column(String(50))
+    # Personal data, sealed; None once pseudonymised after the retention period. The IBAN's
+    # blind index shares its domain with saved bank accounts, so a deposit can be matched to the
+    # account it came from without decrypting either.
+    sender_name = optional_sealed_str()
+    sender_iban = optional_sealed_str(blind_index=ACCOUNT_NUMBER_INDEX, unique=False)
     booked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     status: Mapped[str] = mapped_column(String(20), default=DepositStatus.RECEIVED.value)
     unmatched_reason: Mapped[str | None] = mapped_column(String(50))
@@ -77,3 +84,31 @@ class DepositExpectation(Base):
     status: Mapped[str] = mapped_column(String(20), default=ExpectationStatus.OPEN.value)
     deposit_id: Mapped[uuid.UUID | None]
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class BankAccountStatus(StrEnum):
+    UNVERIFIED = "unverified"  # as given by the customer
+    VERIFIED = "verified"  # proven (first matching deposit, micro-deposits: KYC work)
+    REMOVED = "removed"  # kept for the records that refer to it
+
+
+class CustomerBankAccount(Base):
+    """A bank account a customer says is theirs: where refunds go, and whose deposits are
+    theirs. Holder name and account number are sealed; ``last4`` is for lists."""
+
+    __tablename__ = "bank_accounts"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    customer_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    scheme: Mapped[str] = mapped_column(String(10))  # iban | us_aba
+    country: Mapped[str] = mapped_column(String(2))
+    currency: Mapped[str] = mapped_column(String(10))
+    # BIC or ABA routing number: identifies the bank, not the person.
+    bank_code: Mapped[str | None] = mapped_column(String(11))
+    # Optional only so the retention purge can drop them; always set when added.
+    holder_name = optional_sealed_str()
+    account_number = optional_sealed_str(blind_index=ACCOUNT_NUMBER_INDEX, unique=False)
+    last4: Mapped[str] = mapped_column(String(4))
+    status: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    removed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

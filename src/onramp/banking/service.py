@@ -18,7 +18,8 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp.banking import events
-from onramp.banking.adapters.base import BankNotice
+from onramp.banking.account_numbers import normalise_account_number
+from onramp.banking.adapters.base import BankCredit, BankNotice
 from onramp.banking.creditor_reference import (
     InvalidCreditorReference,
     normalize_creditor_reference,
@@ -31,9 +32,10 @@ from onramp.banking.models import (
     ExpectationStatus,
 )
 from onramp.core.audit import audit_row, record_many
-from onramp.core.db import as_int, row_dict
+from onramp.core.db import as_int
 from onramp.core.events import CloudEvent
 from onramp.core.ids import uuid7
+from onramp.core.keys import opened_row
 from onramp.core.money import Money
 from onramp.core.outbox import emit_many, make_event
 from onramp.ledger import (
@@ -82,6 +84,25 @@ async def expect_deposit(
     await session.flush()
 
 
+def _deposit_row(bank: str, credit: BankCredit) -> dict[str, Any]:
+    deposit_id = uuid7()
+    return {
+        "id": deposit_id,
+        "bank": bank,
+        "bank_entry_id": credit.entry_id,
+        "amount": credit.amount.minor,
+        "currency": credit.amount.currency,
+        "reference_text": credit.reference_text[:300],
+        "creditor_reference": parse_reference(credit.reference_text),
+        **Deposit.sender_name.column_values(deposit_id, credit.sender_name[:200]),
+        **Deposit.sender_iban.column_values(
+            deposit_id, normalise_account_number(credit.sender_iban)
+        ),
+        "booked_at": credit.booked_at,
+        "status": DepositStatus.RECEIVED.value,
+    }
+
+
 async def intake_notice(session: AsyncSession, *, bank: str, notice: BankNotice) -> IntakeResult:
     await session.execute(
         insert(BankNotification)
@@ -90,22 +111,7 @@ async def intake_notice(session: AsyncSession, *, bank: str, notice: BankNotice)
     )
     if not notice.credits:
         return IntakeResult(received=0, duplicates=0)
-    rows = [
-        {
-            "id": uuid7(),
-            "bank": bank,
-            "bank_entry_id": c.entry_id,
-            "amount": c.amount.minor,
-            "currency": c.amount.currency,
-            "reference_text": c.reference_text[:300],
-            "creditor_reference": parse_reference(c.reference_text),
-            "sender_name": c.sender_name[:200],
-            "sender_iban": c.sender_iban[:50],
-            "booked_at": c.booked_at,
-            "status": DepositStatus.RECEIVED.value,
-        }
-        for c in notice.credits
-    ]
+    rows = [_deposit_row(bank, c) for c in notice.credits]
     inserted = await session.execute(
         insert(Deposit)
         .values(rows)
@@ -241,7 +247,7 @@ async def deposits_for_order(session: AsyncSession, *, order_id: uuid.UUID) -> l
     rows = await session.scalars(
         select(Deposit).where(Deposit.order_id == order_id).order_by(Deposit.id)
     )
-    return [row_dict(d) for d in rows]
+    return [opened_row(d) for d in rows]
 
 
 async def pseudonymise_senders(session: AsyncSession, *, order_ids: Sequence[uuid.UUID]) -> int:
@@ -251,7 +257,13 @@ async def pseudonymise_senders(session: AsyncSession, *, order_ids: Sequence[uui
         return 0
     result = await session.execute(
         update(Deposit)
-        .where(Deposit.order_id.in_(order_ids), Deposit.sender_name != "erased")
-        .values(sender_name="erased", sender_iban="erased")
+        .where(Deposit.order_id.in_(order_ids), Deposit.sender_name.sealed_column.is_not(None))
+        .values(
+            {
+                Deposit.sender_name.sealed_key: None,
+                Deposit.sender_iban.sealed_key: None,
+                Deposit.sender_iban.index_key: None,
+            }
+        )
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]

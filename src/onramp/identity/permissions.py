@@ -24,6 +24,8 @@ class Permission(StrEnum):
     USERS_MANAGE = "users:manage"  # propose role changes (executed after a second approval)
     APPROVALS_DECIDE = "approvals:decide"  # approve or reject others' pending requests
     API_KEYS_MANAGE_OWN = "api_keys:manage_own"  # create, list, rotate, revoke one's API keys
+    BANK_ACCOUNTS_MANAGE_OWN = "bank_accounts:manage_own"  # add (step-up), list, remove
+    WALLETS_MANAGE_OWN = "wallets:manage_own"  # the address book of payout destinations
 
 
 _CUSTOMER = frozenset(
@@ -34,6 +36,8 @@ _CUSTOMER = frozenset(
         Permission.SESSIONS_MANAGE_OWN,
         Permission.PROFILE_MANAGE_OWN,
         Permission.API_KEYS_MANAGE_OWN,
+        Permission.BANK_ACCOUNTS_MANAGE_OWN,
+        Permission.WALLETS_MANAGE_OWN,
     }
 )
 _STAFF = frozenset(

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from onramp.core.audit import record
 from onramp.core.db import row_dict, unit_of_work
 from onramp.core.ids import uuid7
-from onramp.core.keys import plaintext_fields, sealed_column_keys
+from onramp.core.keys import opened_row
 from onramp.identity.account_emails import AccountEmails
 from onramp.identity.email_tokens import Purpose
 from onramp.identity.errors import EmailTaken, InvalidCredentials, InvalidToken, WeakPassword
@@ -183,10 +183,7 @@ async def export_user(session: AsyncSession, *, user_id: uuid.UUID) -> dict[str,
     )
     return {
         # Sealed columns leave as the plaintext they hold: the export is for the owner.
-        "profile": {
-            **row_dict(user, exclude=sealed_column_keys(User) | {"password_hash"}),
-            **plaintext_fields(user),
-        },
+        "profile": opened_row(user, exclude=frozenset({"password_hash"})),
         "preferences": row_dict(prefs) if prefs else None,
         "sessions": [row_dict(s) for s in auth_sessions],
         "api_keys": [row_dict(k, exclude=frozenset({"secret_hash"})) for k in keys],

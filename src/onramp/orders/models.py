@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, DateTime, Identity, String, func
+from sqlalchemy import BigInteger, DateTime, Identity, Index, String, func, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from onramp.core.db import Base, MinorUnits
@@ -44,3 +44,27 @@ class OrderTransition(Base):
     to_state: Mapped[str] = mapped_column(String(30))
     reason: Mapped[str | None] = mapped_column(String(300))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class DestinationWallet(Base):
+    """An external address a customer may have USDC sent to (an address book entry). Orders
+    pay only the customer's own custodial wallet or one of these; adding one needs a fresh
+    second factor, so a stolen password alone cannot redirect payouts."""
+
+    __tablename__ = "destination_wallets"
+    __table_args__ = (
+        Index(
+            "uq_destination_wallets_active",
+            "customer_id",
+            "address",
+            unique=True,
+            postgresql_where=text("removed_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    customer_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    label: Mapped[str] = mapped_column(String(100))
+    address: Mapped[str] = mapped_column(String(42))  # EIP-55 checksummed
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    removed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

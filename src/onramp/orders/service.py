@@ -32,8 +32,8 @@ from onramp.ledger import (
     fx_account,
     post_entries,
 )
-from onramp.orders import events
-from onramp.orders.errors import NoDefaultWallet, OrderNotFound
+from onramp.orders import destinations, events
+from onramp.orders.errors import OrderNotFound
 from onramp.orders.models import Order, OrderTransition
 from onramp.orders.screening import Screener, ScreeningSubject, Verdict
 from onramp.orders.states import OrderState, check_transition
@@ -122,12 +122,12 @@ async def create_order(
     quote = await fx.firm_quote(
         session, quote_id=quote_id, customer_id=customer_id, source=source, now=now
     )
-    if destination_address is not None:
-        destination = chain.checksum(destination_address)
-    elif wallet_factory:
-        destination = chain.customer_wallet_address(wallet_factory, customer_id)
-    else:
-        raise NoDefaultWallet()
+    destination = await destinations.payout_destination(
+        session,
+        customer_id=customer_id,
+        requested=destination_address,
+        wallet_factory=wallet_factory,
+    )
     order_id = uuid7()
     reference = banking.creditor_reference_for_order(order_id)
     order = Order(

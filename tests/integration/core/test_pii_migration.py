@@ -1,4 +1,5 @@
-"""Migration 0013 seals the personal data already stored, and the schema matches the models."""
+"""Migrations 0013 and 0014 seal the personal data already stored; the schema matches the
+models."""
 
 from __future__ import annotations
 
@@ -101,3 +102,76 @@ async def test_existing_plaintext_rows_are_sealed_and_can_be_unsealed_again(
 def test_the_migrated_schema_matches_the_models(infra: Stack) -> None:
     """``alembic check``: autogenerate finds nothing left to migrate."""
     command.check(alembic_config(infra.settings.database.url, infra.settings))
+
+
+async def test_0014_seals_deposit_senders_and_reseals_0011s_secrets(
+    infra: Stack, scratch_database: str
+) -> None:
+    url, settings = scratch_database, infra.settings
+    deposit_id, email_id, token_hash = uuid.uuid4(), uuid.uuid4(), b"\x01" * 32
+    await asyncio.to_thread(upgrade, url, "0013", settings=settings)
+    async with standalone_sessions(url) as sessions:
+        async with unit_of_work(sessions) as session:
+            await session.execute(
+                text(
+                    "INSERT INTO deposits (id, bank, bank_entry_id, amount, currency, "
+                    "reference_text, sender_name, sender_iban, booked_at, status) VALUES "
+                    "(:id, 'sandbox', 'e1', 100, 'EUR', 'RF18', 'Ada Lovelace', "
+                    "'gb33 bukb 2020 1555 5555 55', now(), 'matched')"
+                ),
+                {"id": deposit_id},
+            )
+            await session.execute(
+                text(
+                    "INSERT INTO outgoing_emails (id, template, status, attempts, "
+                    "next_attempt_at, message_sealed) VALUES "
+                    "(:id, 'verify_email', 'queued', 0, now(), :m)"
+                ),
+                {
+                    "id": email_id,
+                    "m": LEGACY_BOX.seal(
+                        b'{"to": "a@x"}', context=b"outgoing-email:" + email_id.bytes
+                    ),
+                },
+            )
+            await session.execute(
+                text(
+                    "INSERT INTO email_tokens (token_hash, purpose, user_id, created_at, "
+                    "expires_at, payload_sealed) VALUES (:h, 'change_email', :u, now(), now(), :p)"
+                ),
+                {
+                    "h": token_hash,
+                    "u": uuid.uuid4(),
+                    "p": LEGACY_BOX.seal(b"new@x", context=b"email-token:" + token_hash),
+                },
+            )
+        await asyncio.to_thread(upgrade, url, "0014", settings=settings)
+        hsm = await asyncio.to_thread(Hsm.connect, settings.hsm)
+        async with unit_of_work(sessions) as session:
+            keyring = await load_keyring(session, hsm)
+            deposit = (
+                await session.execute(
+                    text(
+                        "SELECT sender_name_sealed, sender_iban_sealed, sender_iban_index "
+                        "FROM deposits"
+                    )
+                )
+            ).one()
+            message = await session.scalar(text("SELECT message_sealed FROM outgoing_emails"))
+            payload = await session.scalar(text("SELECT payload_sealed FROM email_tokens"))
+        name_context = field_context("deposits", "sender_name", deposit_id)
+        assert keyring.open(deposit.sender_name_sealed, context=name_context) == "Ada Lovelace"
+        iban_context = field_context("deposits", "sender_iban", deposit_id)
+        iban = "GB33BUKB20201555555555"
+        assert keyring.open(deposit.sender_iban_sealed, context=iban_context) == iban
+        assert deposit.sender_iban_index == keyring.blind_index(iban, domain="bank_account_number")
+        email_context = b"outgoing-email:" + email_id.bytes
+        assert keyring.open(message, context=email_context) == '{"to": "a@x"}'
+        assert keyring.open(payload, context=b"email-token:" + token_hash) == "new@x"
+
+        await asyncio.to_thread(downgrade, url, "0013", settings=settings)
+        async with unit_of_work(sessions) as session:
+            back = (
+                await session.execute(text("SELECT sender_name, sender_iban FROM deposits"))
+            ).one()
+        assert tuple(back) == ("Ada Lovelace", iban)

@@ -6,6 +6,7 @@
 
 from onramp.core.keys.fields import (
     Sealed,
+    opened_row,
     optional_sealed_str,
     plaintext_fields,
     sealed_column_keys,
@@ -49,6 +50,7 @@ __all__ = [
     "install_keyring",
     "keep_keyring_fresh",
     "load_keyring",
+    "opened_row",
     "open_keyring",
     "optional_sealed_str",
     "plaintext_fields",

@@ -30,6 +30,7 @@ from sqlalchemy import LargeBinary
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.sql.elements import ColumnElement
 
+from onramp.core.db import Base, row_dict
 from onramp.core.keys.envelope import BLIND_INDEX_BYTES, field_context
 from onramp.core.keys.keyring import process_keyring
 
@@ -38,10 +39,16 @@ T = TypeVar("T", str, str | None)
 
 class Sealed(Generic[T]):
     def __init__(
-        self, *, nullable: bool, blind_index: str | None = None, row_id: str = "id"
+        self,
+        *,
+        nullable: bool,
+        blind_index: str | None = None,
+        row_id: str = "id",
+        unique: bool = True,
     ) -> None:
         self.nullable = nullable
         self.blind_index = blind_index
+        self.unique = unique
         self.row_id = row_id
         self.name = ""
         self.table = ""
@@ -54,7 +61,12 @@ class Sealed(Generic[T]):
             setattr(
                 owner,
                 self.index_key,
-                mapped_column(LargeBinary(BLIND_INDEX_BYTES), nullable=self.nullable, unique=True),
+                mapped_column(
+                    LargeBinary(BLIND_INDEX_BYTES),
+                    nullable=self.nullable,
+                    unique=self.unique,
+                    index=not self.unique,
+                ),
             )
 
     @property
@@ -118,16 +130,20 @@ class Sealed(Generic[T]):
             setattr(obj, key, stored)
 
 
-def sealed_str(*, blind_index: str | None = None, row_id: str = "id") -> Sealed[str]:
-    """A required text field stored sealed; ``blind_index`` names its HMAC domain; ``row_id``
-    is the (UUID) attribute the ciphertext is bound to, the primary key."""
-    return Sealed[str](nullable=False, blind_index=blind_index, row_id=row_id)
+def sealed_str(
+    *, blind_index: str | None = None, row_id: str = "id", unique: bool = True
+) -> Sealed[str]:
+    """A required text field stored sealed; ``blind_index`` names its HMAC domain (fields with
+    the same domain can be compared, e.g. a deposit's sender IBAN with saved accounts) and
+    ``unique`` says whether two rows may share a value; ``row_id`` is the (UUID) attribute the
+    ciphertext is bound to, the primary key."""
+    return Sealed[str](nullable=False, blind_index=blind_index, row_id=row_id, unique=unique)
 
 
 def optional_sealed_str(
-    *, blind_index: str | None = None, row_id: str = "id"
+    *, blind_index: str | None = None, row_id: str = "id", unique: bool = True
 ) -> Sealed[str | None]:
-    return Sealed[str | None](nullable=True, blind_index=blind_index, row_id=row_id)
+    return Sealed[str | None](nullable=True, blind_index=blind_index, row_id=row_id, unique=unique)
 
 
 def sealed_fields(model: type[Any]) -> dict[str, Sealed[Any]]:
@@ -153,3 +169,12 @@ def sealed_column_keys(model: type[Any]) -> frozenset[str]:
 def plaintext_fields(row: object) -> dict[str, Any]:
     """The row's sealed attributes, opened (for the owner's own data export)."""
     return {name: getattr(row, name) for name in sealed_fields(type(row))}
+
+
+def opened_row(row: Base, *, exclude: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """``row_dict`` with sealed columns replaced by their plaintext: for the data owner's own
+    export or view, never for logs or the audit trail."""
+    return {
+        **row_dict(row, exclude=sealed_column_keys(type(row)) | exclude),
+        **plaintext_fields(row),
+    }

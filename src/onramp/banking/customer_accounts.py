@@ -1,0 +1,159 @@
+"""Customers' own bank accounts: where refunds go and whose deposits are theirs.
+
+Adding one is guarded at the edge (a fresh second factor); here it is validated, sealed and
+audited. Removing keeps the row (status ``removed``): deposits and refunds may refer to it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from onramp.banking.account_numbers import AccountNumber
+from onramp.banking.errors import BankAccountExists, BankAccountNotFound
+from onramp.banking.models import BankAccountStatus, CustomerBankAccount
+from onramp.core.audit import record
+from onramp.core.ids import uuid7
+from onramp.core.keys import opened_row
+from onramp.core.money import UnknownCurrency
+from onramp.core.money import currency as known_currency
+
+
+async def add_bank_account(
+    session: AsyncSession,
+    *,
+    customer_id: uuid.UUID,
+    holder_name: str,
+    account: AccountNumber,
+    currency: str,
+    now: datetime,
+) -> CustomerBankAccount:
+    code = known_currency(currency).code
+    if code == "USDC":
+        raise UnknownCurrency("a bank account holds a fiat currency", currency=code)
+    same = await session.scalar(
+        select(CustomerBankAccount.id).where(
+            CustomerBankAccount.customer_id == customer_id,
+            CustomerBankAccount.account_number.index_column
+            == CustomerBankAccount.account_number.index_of(account.number),
+            CustomerBankAccount.status != BankAccountStatus.REMOVED,
+        )
+    )
+    if same is not None:
+        raise BankAccountExists()
+    row = CustomerBankAccount(
+        id=uuid7(),
+        customer_id=customer_id,
+        scheme=account.scheme,
+        country=account.country,
+        currency=code,
+        bank_code=account.bank_code,
+        last4=account.last4,
+        status=BankAccountStatus.UNVERIFIED,
+        created_at=now,
+    )
+    row.holder_name = holder_name.strip()
+    row.account_number = account.number
+    session.add(row)
+    await record(
+        session,
+        actor=f"user:{customer_id}",
+        action="bank_account.added",
+        entity_type="user",
+        entity_id=str(customer_id),
+        data={"bank_account_id": str(row.id), "scheme": account.scheme, "last4": account.last4},
+    )
+    await session.flush()
+    return row
+
+
+async def list_bank_accounts(
+    session: AsyncSession, *, customer_id: uuid.UUID
+) -> list[CustomerBankAccount]:
+    rows = await session.scalars(
+        select(CustomerBankAccount)
+        .where(
+            CustomerBankAccount.customer_id == customer_id,
+            CustomerBankAccount.status != BankAccountStatus.REMOVED,
+        )
+        .order_by(CustomerBankAccount.id)
+    )
+    return list(rows.all())
+
+
+async def get_bank_account(
+    session: AsyncSession, *, customer_id: uuid.UUID, bank_account_id: uuid.UUID
+) -> CustomerBankAccount:
+    """Another customer's account, or a removed one, is not found."""
+    row = await session.get(CustomerBankAccount, bank_account_id)
+    if row is None or row.customer_id != customer_id or row.status == BankAccountStatus.REMOVED:
+        raise BankAccountNotFound()
+    return row
+
+
+async def remove_bank_account(
+    session: AsyncSession, *, customer_id: uuid.UUID, bank_account_id: uuid.UUID, now: datetime
+) -> None:
+    row = await get_bank_account(session, customer_id=customer_id, bank_account_id=bank_account_id)
+    row.status, row.removed_at = BankAccountStatus.REMOVED, now
+    await record(
+        session,
+        actor=f"user:{customer_id}",
+        action="bank_account.removed",
+        entity_type="user",
+        entity_id=str(customer_id),
+        data={"bank_account_id": str(row.id)},
+    )
+    await session.flush()
+
+
+async def export_bank_accounts(
+    session: AsyncSession, *, customer_id: uuid.UUID
+) -> list[dict[str, Any]]:
+    rows = await session.scalars(
+        select(CustomerBankAccount)
+        .where(CustomerBankAccount.customer_id == customer_id)
+        .order_by(CustomerBankAccount.id)
+    )
+    return [opened_row(r) for r in rows]
+
+
+async def remove_all_bank_accounts(
+    session: AsyncSession, *, customer_id: uuid.UUID, now: datetime
+) -> None:
+    """On erasure: out of use at once; the details go with the retention purge."""
+    await session.execute(
+        update(CustomerBankAccount)
+        .where(
+            CustomerBankAccount.customer_id == customer_id,
+            CustomerBankAccount.status != BankAccountStatus.REMOVED,
+        )
+        .values(status=BankAccountStatus.REMOVED, removed_at=now)
+    )
+
+
+async def purge_bank_account_details(
+    session: AsyncSession, *, customer_ids: list[uuid.UUID]
+) -> int:
+    """After the retention period: holder name and account number go; last4 stays."""
+    if not customer_ids:
+        return 0
+    result = await session.execute(
+        update(CustomerBankAccount)
+        .where(
+            CustomerBankAccount.customer_id.in_(customer_ids),
+            CustomerBankAccount.account_number.sealed_column.is_not(None),
+        )
+        .values(
+            {
+                CustomerBankAccount.holder_name.sealed_key: None,
+                CustomerBankAccount.account_number.sealed_key: None,
+                CustomerBankAccount.account_number.index_key: None,
+            }
+        )
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

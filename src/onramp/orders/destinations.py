@@ -1,0 +1,138 @@
+"""The customer's address book of payout destinations, and which address an order pays.
+
+An order pays the customer's own custodial wallet (the default) or an address from this book.
+Adding an address needs a fresh second factor (checked at the edge), so whoever steals a
+password or a session cannot redirect the next payout to themselves.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from onramp import chain
+from onramp.core.audit import record
+from onramp.core.db import row_dict
+from onramp.core.ids import uuid7
+from onramp.orders.errors import (
+    DestinationNotAllowed,
+    NoDefaultWallet,
+    WalletExists,
+    WalletNotFound,
+)
+from onramp.orders.models import DestinationWallet
+
+
+def _active(customer_id: uuid.UUID) -> Any:
+    return (DestinationWallet.customer_id == customer_id) & DestinationWallet.removed_at.is_(None)
+
+
+async def add_wallet(
+    session: AsyncSession, *, customer_id: uuid.UUID, label: str, address: str, now: datetime
+) -> DestinationWallet:
+    checksummed = chain.checksum(address)
+    found = await session.scalar(
+        select(DestinationWallet.id).where(
+            _active(customer_id), DestinationWallet.address == checksummed
+        )
+    )
+    if found is not None:
+        raise WalletExists()
+    wallet = DestinationWallet(
+        id=uuid7(),
+        customer_id=customer_id,
+        label=label.strip(),
+        address=checksummed,
+        created_at=now,
+    )
+    session.add(wallet)
+    await record(
+        session,
+        actor=f"user:{customer_id}",
+        action="wallet.added",
+        entity_type="user",
+        entity_id=str(customer_id),
+        data={"wallet_id": str(wallet.id), "address": checksummed},
+    )
+    await session.flush()
+    return wallet
+
+
+async def list_wallets(session: AsyncSession, *, customer_id: uuid.UUID) -> list[DestinationWallet]:
+    rows = await session.scalars(
+        select(DestinationWallet).where(_active(customer_id)).order_by(DestinationWallet.id)
+    )
+    return list(rows.all())
+
+
+async def get_wallet(
+    session: AsyncSession, *, customer_id: uuid.UUID, wallet_id: uuid.UUID
+) -> DestinationWallet:
+    """Another customer's wallet, or a removed one, is not found."""
+    wallet = await session.get(DestinationWallet, wallet_id)
+    if wallet is None or wallet.customer_id != customer_id or wallet.removed_at is not None:
+        raise WalletNotFound()
+    return wallet
+
+
+async def remove_wallet(
+    session: AsyncSession, *, customer_id: uuid.UUID, wallet_id: uuid.UUID, now: datetime
+) -> None:
+    wallet = await get_wallet(session, customer_id=customer_id, wallet_id=wallet_id)
+    wallet.removed_at = now
+    await record(
+        session,
+        actor=f"user:{customer_id}",
+        action="wallet.removed",
+        entity_type="user",
+        entity_id=str(customer_id),
+        data={"wallet_id": str(wallet.id)},
+    )
+    await session.flush()
+
+
+async def remove_all_wallets(
+    session: AsyncSession, *, customer_id: uuid.UUID, now: datetime
+) -> None:
+    await session.execute(
+        update(DestinationWallet).where(_active(customer_id)).values(removed_at=now)
+    )
+
+
+async def export_wallets(session: AsyncSession, *, customer_id: uuid.UUID) -> list[dict[str, Any]]:
+    rows = await session.scalars(
+        select(DestinationWallet)
+        .where(DestinationWallet.customer_id == customer_id)
+        .order_by(DestinationWallet.id)
+    )
+    return [row_dict(r) for r in rows]
+
+
+async def payout_destination(
+    session: AsyncSession,
+    *,
+    customer_id: uuid.UUID,
+    requested: str | None,
+    wallet_factory: str,
+) -> str:
+    """The address an order pays: the customer's own wallet unless they name a saved one."""
+    own = chain.customer_wallet_address(wallet_factory, customer_id) if wallet_factory else None
+    if requested is None:
+        if own is None:
+            raise NoDefaultWallet()
+        return own
+    address = chain.checksum(requested)
+    if address == own:
+        return address
+    saved = await session.scalar(
+        select(DestinationWallet.id).where(
+            _active(customer_id), DestinationWallet.address == address
+        )
+    )
+    if saved is None:
+        raise DestinationNotAllowed()
+    return address
