@@ -7,12 +7,15 @@ from decimal import Decimal
 
 import httpx
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from onramp.chain import customer_wallet_address
 from onramp.chain.deploy import usdc_balance
+from onramp.core.clock import utcnow
+from onramp.core.db import unit_of_work
 from onramp.core.money import Money
 from onramp.devstack.stack import Stack
+from onramp.orders import destinations
 from tests.e2e.conftest import Customer, pay
 
 HAPPY_PATH = [
@@ -65,9 +68,20 @@ async def test_a_euro_deposit_becomes_usdc_in_the_customers_wallet(
 
 
 async def test_payout_goes_to_an_explicit_destination(
-    stack: Stack, customer: Customer, bank: httpx.AsyncClient
+    stack: Stack,
+    customer: Customer,
+    bank: httpx.AsyncClient,
+    sessions: async_sessionmaker[AsyncSession],
 ) -> None:
     destination = "0x" + uuid.uuid4().hex + "00000000"
+    async with unit_of_work(sessions) as session:  # the step-up route: test_payment_details
+        await destinations.add_wallet(
+            session,
+            customer_id=uuid.UUID(customer.user_id),
+            label="elsewhere",
+            address=destination,
+            now=utcnow(),
+        )
     quote = await customer.quote("250.00")
     order = await customer.order(quote, destination_address=destination.lower())
     await pay(bank, order, reference=order["deposit_instructions"]["reference"].lower())

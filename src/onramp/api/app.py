@@ -30,6 +30,8 @@ from onramp.identity.admin_api import admin_router, approvals_router
 from onramp.identity.api import me_router
 from onramp.identity.api import router as identity_router
 from onramp.identity.api_keys_api import router as api_keys_router
+from onramp.identity.mfa_api import me_router as mfa_me_router
+from onramp.identity.mfa_api import router as mfa_router
 from onramp.identity.oauth_api import router as oauth_router
 from onramp.orders.api import router as orders_router
 from onramp.orders.destinations_api import router as wallets_router
@@ -58,6 +60,8 @@ ROUTERS = (
     health_router,
     identity_router,
     me_router,
+    mfa_router,
+    mfa_me_router,
     account_router,
     account_me_router,
     api_keys_router,

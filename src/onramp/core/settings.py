@@ -96,6 +96,9 @@ class AuthSettings(_Section):
     step_up_max_age_seconds: int = 300
     step_up_order_eur: Decimal = Decimal("10000.00")
     issuer: str = "onramp"
+    # Origins (scheme://host[:port]) of web UIs allowed to use cookie sessions besides the API's
+    # own; empty: same origin only.
+    web_origins: frozenset[str] = frozenset()
 
 
 class ApiKeySettings(_Section):

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp.core.settings import Settings
 from onramp.core.web import ClockDep, SessionDep, check_rate, client_ip
-from onramp.identity import api_key_auth, api_key_format, sessions
+from onramp.identity import api_key_auth, api_key_format, cookies, sessions
 from onramp.identity.api_keys import KeyHolder, KeyPolicy
 from onramp.identity.errors import (
     InsufficientScope,
@@ -44,9 +46,11 @@ async def current_principal(
 ) -> Principal:
     """A valid access token whose session (or API key) is still open, or an API key itself:
     logout and key revocation take effect at once."""
+    settings: Settings = request.app.state.settings
+    if credentials is None and (cookie := request.cookies.get(cookies.ACCESS_COOKIE)):
+        return await _cookie_principal(request, cookie, session, clock.now(), settings)
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise InvalidToken()
-    settings: Settings = request.app.state.settings
     policy = KeyPolicy.from_settings(settings.api_keys)
     now, ip = clock.now(), client_ip(request)
     if api_key_format.looks_like_api_key(credentials.credentials):
@@ -72,10 +76,31 @@ async def current_principal(
         if found is None:
             raise InvalidToken("the API key of this token was revoked or has expired")
         return _key_principal(found, principal.scopes)
+    return await _with_open_session(session, principal, now)
+
+
+async def _with_open_session(
+    session: AsyncSession, principal: Principal, now: datetime
+) -> Principal:
     active = await sessions.active_session(session, session_id=principal.login_session(), now=now)
     if active is None:
         raise InvalidToken("the session was revoked or has expired")
     return replace(principal, mfa_at=active.mfa_at)
+
+
+async def _cookie_principal(
+    request: Request, token: str, session: AsyncSession, now: datetime, settings: Settings
+) -> Principal:
+    """The browser's session cookie: a login session only, and CSRF-checked."""
+    secret = settings.auth.jwt_secret.get_secret_value()
+    principal = verify_access_token(token, secret=secret, issuer=settings.auth.issuer, now=now)
+    cookies.check_csrf(
+        request,
+        session_id=principal.login_session(),
+        secret=secret,
+        allowed_origins=settings.auth.web_origins,
+    )
+    return await _with_open_session(session, principal, now)
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]

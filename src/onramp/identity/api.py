@@ -7,41 +7,34 @@ from typing import Annotated
 
 from fastapi import APIRouter, Request, Response, status
 
-from onramp.core.settings import Settings
 from onramp.core.web import ClockDep, SessionDep, SettingsDep, check_rate, rate_limited
-from onramp.identity import lockout, mfa, preferences, service, sessions
+from onramp.identity import cookies, lockout, mfa, preferences, service, sessions
 from onramp.identity.access import require
 from onramp.identity.account_emails import AccountEmails
-from onramp.identity.errors import InvalidCredentials, InvalidMfaCode, RefreshTokenReused
-from onramp.identity.models import AuthSession, User
+from onramp.identity.errors import (
+    InvalidCredentials,
+    InvalidRefreshToken,
+    RefreshTokenReused,
+)
+from onramp.identity.models import User
 from onramp.identity.permissions import Permission
 from onramp.identity.schemas import (
+    CookieSessionOut,
     LoginRequest,
-    MfaLoginRequest,
     MfaRequiredOut,
     PreferencesBody,
-    RecoveryCodesOut,
     RefreshRequest,
     RegisterRequest,
-    SecondFactor,
     SessionList,
     SessionOut,
     TokenOut,
-    TotpConfirmRequest,
-    TotpEnrolmentOut,
     UserOut,
 )
-from onramp.identity.tokens import Principal, issue_access_token
+from onramp.identity.token_responses import answer_with, client_of, issue_tokens
+from onramp.identity.tokens import Principal
 
 router = APIRouter(prefix="/v1/auth", tags=["auth"])
 me_router = APIRouter(prefix="/v1/me", tags=["me"])
-
-
-def _client(request: Request) -> sessions.Client:
-    return sessions.Client(
-        ip=request.client.host if request.client else "unknown",
-        user_agent=request.headers.get("user-agent", ""),
-    )
 
 
 def user_out(user: User, *, mfa_enabled: bool) -> UserOut:
@@ -59,27 +52,6 @@ def user_out(user: User, *, mfa_enabled: bool) -> UserOut:
 def _preferences_out(found: preferences.Preferences) -> PreferencesBody:
     return PreferencesBody(
         **{**asdict(found), "notification_channels": list(found.notification_channels)}
-    )
-
-
-def _tokens(
-    settings: Settings, user: User, auth: AuthSession, refresh: str, request: Request
-) -> TokenOut:
-    access = issue_access_token(
-        user_id=user.id,
-        role=user.role,
-        session_id=auth.id,
-        secret=settings.auth.jwt_secret.get_secret_value(),
-        issuer=settings.auth.issuer,
-        ttl_seconds=settings.auth.access_token_ttl_seconds,
-        now=request.app.state.clock.now(),
-    )
-    return TokenOut(
-        access_token=access,
-        expires_in=settings.auth.access_token_ttl_seconds,
-        refresh_token=refresh,
-        session_id=auth.id,
-        user_id=user.id,
     )
 
 
@@ -120,16 +92,17 @@ async def register(
         401: {"description": "invalid_credentials"},
         429: {"description": "login_locked"},
     },
-    response_model=TokenOut | MfaRequiredOut,
+    response_model=TokenOut | CookieSessionOut | MfaRequiredOut,
 )
 async def login(
     body: LoginRequest,
     request: Request,
+    response: Response,
     session: SessionDep,
     settings: SettingsDep,
     clock: ClockDep,
-) -> TokenOut | MfaRequiredOut:
-    client = _client(request)
+) -> TokenOut | CookieSessionOut | MfaRequiredOut:
+    client = client_of(request)
     now = clock.now()
     await check_rate(request, "login", "account", lockout.account_key(body.email))
     await lockout.check(session, email=body.email, ip=client.ip, now=now)
@@ -160,33 +133,62 @@ async def login(
         ttl=timedelta(seconds=settings.auth.session_ttl_seconds),
     )
     await lockout.clear_account(session, email=body.email)  # after the session noted the streak
-    return _tokens(settings, user, auth, refresh, request)
+    return answer_with(
+        issue_tokens(settings, user, auth, refresh, request),
+        cookie_session=body.cookie_session,
+        response=response,
+        settings=settings,
+    )
 
 
 @router.post(
     "/refresh",
     dependencies=[rate_limited("login")],
     summary="Exchange a refresh token for a new access token and refresh token",
-    description="Refresh tokens are single use. Presenting one twice revokes the whole session.",
-    responses={401: {"description": "invalid_refresh_token, refresh_token_reused"}},
+    description=(
+        "Refresh tokens are single use. Presenting one twice revokes the whole session. A "
+        "cookie session omits `refresh_token` (the cookie is used) and sends X-CSRF-Token."
+    ),
+    responses={
+        401: {"description": "invalid_refresh_token, refresh_token_reused"},
+        403: {"description": "csrf_token_invalid (cookie sessions)"},
+    },
+    response_model=TokenOut | CookieSessionOut,
 )
 async def refresh(
-    body: RefreshRequest,
     request: Request,
+    response: Response,
     session: SessionDep,
     settings: SettingsDep,
     clock: ClockDep,
-) -> TokenOut:
+    body: RefreshRequest | None = None,
+) -> TokenOut | CookieSessionOut:
+    token = body.refresh_token if body else None
+    from_cookie = token is None
+    token = token or request.cookies.get(cookies.REFRESH_COOKIE)
+    if not token:
+        raise InvalidRefreshToken()
     try:
-        user, auth, fresh = await sessions.rotate(
-            session, token=body.refresh_token, now=clock.now()
-        )
+        user, auth, fresh = await sessions.rotate(session, token=token, now=clock.now())
     except RefreshTokenReused as exc:
         await sessions.revoke_family(
             request.app.state.sessions, session_id=exc.extra["session_id"], now=clock.now()
         )
         raise
-    return _tokens(settings, user, auth, fresh, request)
+    if from_cookie:
+        # Refused here, the rotation rolls back: the refresh cookie stays good.
+        cookies.check_csrf(
+            request,
+            session_id=auth.id,
+            secret=settings.auth.jwt_secret.get_secret_value(),
+            allowed_origins=settings.auth.web_origins,
+        )
+    return answer_with(
+        issue_tokens(settings, user, auth, fresh, request),
+        cookie_session=from_cookie,
+        response=response,
+        settings=settings,
+    )
 
 
 @router.post(
@@ -206,7 +208,9 @@ async def logout(
         reason="logout",
         now=clock.now(),
     )
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
+    done = Response(status_code=status.HTTP_204_NO_CONTENT)
+    cookies.clear_session_cookies(done)  # a browser session's cookies go with it
+    return done
 
 
 @me_router.get("/sessions", summary="The caller's sessions, newest first")
@@ -294,109 +298,3 @@ async def put_preferences(
         now=clock.now(),
     )
     return _preferences_out(saved)
-
-
-@router.post(
-    "/mfa",
-    dependencies=[rate_limited("login")],
-    summary="Finish a login with a TOTP code or a recovery code",
-    responses={401: {"description": "invalid_mfa_code"}, 429: {"description": "login_locked"}},
-)
-async def login_mfa(
-    body: MfaLoginRequest,
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    clock: ClockDep,
-) -> TokenOut:
-    now = clock.now()
-    user = await service.get_user(
-        session, user_id=await mfa.take_challenge(session, token=body.mfa_token, now=now)
-    )
-    client = _client(request)
-    await lockout.check(session, email=user.email, ip=client.ip, now=now)
-    try:
-        await mfa.verify_second_factor(
-            session,
-            user_id=user.id,
-            code=body.code,
-            recovery_code=body.recovery_code,
-            now=now,
-        )
-    except InvalidMfaCode:
-        # This request's transaction rolls back (the challenge stays usable until it expires);
-        # the failure is counted in a transaction of its own.
-        await lockout.record_failure(
-            request.app.state.sessions,
-            policy=lockout.LockoutPolicy.from_settings(settings.auth),
-            email=user.email,
-            ip=client.ip,
-            now=now,
-        )
-        raise
-    auth, refresh = await sessions.start_session(
-        session,
-        user=user,
-        client=client,
-        now=now,
-        ttl=timedelta(seconds=settings.auth.session_ttl_seconds),
-        mfa=True,
-    )
-    await lockout.clear_account(session, email=user.email)
-    return _tokens(settings, user, auth, refresh, request)
-
-
-@router.post(
-    "/step-up",
-    status_code=status.HTTP_204_NO_CONTENT,
-    summary="Prove the second factor again in this session, for sensitive actions",
-    responses={401: {"description": "invalid_mfa_code"}, 409: {"description": "mfa_not_enrolled"}},
-)
-async def step_up(
-    body: SecondFactor,
-    principal: Annotated[Principal, require(Permission.SESSIONS_MANAGE_OWN)],
-    session: SessionDep,
-    clock: ClockDep,
-) -> Response:
-    await mfa.verify_second_factor(
-        session,
-        user_id=principal.user_id,
-        code=body.code,
-        recovery_code=body.recovery_code,
-        now=clock.now(),
-    )
-    await sessions.mark_mfa(session, session_id=principal.login_session(), now=clock.now())
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
-
-
-@me_router.post(
-    "/mfa/totp",
-    summary="Start enrolling an authenticator app",
-    responses={409: {"description": "mfa_already_enabled"}},
-)
-async def enrol_totp(
-    principal: Annotated[Principal, require(Permission.PROFILE_MANAGE_OWN)],
-    session: SessionDep,
-    clock: ClockDep,
-) -> TotpEnrolmentOut:
-    user = await service.get_user(session, user_id=principal.user_id)
-    secret, uri = await mfa.start_enrolment(session, user=user, now=clock.now())
-    return TotpEnrolmentOut(secret=secret, otpauth_uri=uri)
-
-
-@me_router.post(
-    "/mfa/totp/confirm",
-    summary="Confirm the authenticator app with a first code; returns recovery codes once",
-    responses={401: {"description": "invalid_mfa_code"}, 409: {"description": "mfa_not_enrolled"}},
-)
-async def confirm_totp(
-    body: TotpConfirmRequest,
-    principal: Annotated[Principal, require(Permission.PROFILE_MANAGE_OWN)],
-    session: SessionDep,
-    clock: ClockDep,
-) -> RecoveryCodesOut:
-    codes = await mfa.confirm_enrolment(
-        session, user_id=principal.user_id, code=body.code, now=clock.now()
-    )
-    await sessions.mark_mfa(session, session_id=principal.login_session(), now=clock.now())
-    return RecoveryCodesOut(recovery_codes=codes)

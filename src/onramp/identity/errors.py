@@ -172,3 +172,9 @@ class RotationGraceTooLong(InvalidInput):
 class LoginSessionRequired(Forbidden):
     code = "login_session_required"
     title = "This needs a person's login session; API keys cannot do it"
+
+
+class CsrfTokenInvalid(Forbidden):
+    # A cookie-authenticated request that changes state must prove it comes from our own page.
+    code = "csrf_token_invalid"
+    title = "Send the session's X-CSRF-Token with requests authenticated by cookie"

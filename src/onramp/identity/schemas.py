@@ -14,17 +14,40 @@ class RegisterRequest(BaseModel):
     full_name: str = Field(min_length=1, max_length=200)
 
 
+COOKIE_SESSION = Field(
+    default=False,
+    description="For the browser: set the tokens as HttpOnly cookies instead of returning them; "
+    "then send X-CSRF-Token (from the answer or the __Host-onramp_csrf cookie) with every "
+    "state-changing request.",
+)
+
+
 class LoginRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     email: EmailStr
     password: str = Field(min_length=1, max_length=256)
+    cookie_session: bool = COOKIE_SESSION
 
 
 class RefreshRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    refresh_token: str = Field(min_length=1, max_length=200)
+    refresh_token: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        description="Omit for a cookie session: the refresh cookie is used (with X-CSRF-Token)",
+    )
+
+
+class CookieSessionOut(BaseModel):
+    """A browser login: the tokens are in HttpOnly cookies, never in the page."""
+
+    session_id: uuid.UUID
+    user_id: uuid.UUID
+    expires_in: int = Field(description="Seconds the access cookie is valid; then refresh")
+    csrf_token: str = Field(description="Send as X-CSRF-Token with POST, PUT, PATCH, DELETE")
 
 
 class UserOut(BaseModel):
@@ -129,6 +152,7 @@ class SecondFactor(BaseModel):
 
 class MfaLoginRequest(SecondFactor):
     mfa_token: str = Field(min_length=1, max_length=200)
+    cookie_session: bool = COOKIE_SESSION
 
 
 class TotpEnrolmentOut(BaseModel):

@@ -151,7 +151,12 @@ async def test_retries_until_acknowledged_then_redelivers_same_event(
     assert gaps[0] >= 0.15  # 0.2 s backoff
     assert gaps[1] >= 0.3  # 0.4 s backoff
 
-    view = (await client.get(f"/transfers/{entry['id']}")).json()
+    # The sandbox notes a delivery once the receiver's answer is back: wait for the third.
+    for _ in range(100):
+        view = (await client.get(f"/transfers/{entry['id']}")).json()
+        if len(view["deliveries"]) == 3:
+            break
+        await asyncio.sleep(0.02)
     assert [(d["attempt"], d["status_code"]) for d in view["deliveries"]] == [
         (1, 500),
         (2, 500),

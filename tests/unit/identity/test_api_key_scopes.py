@@ -11,11 +11,14 @@ from onramp.identity.permissions import NOT_DELEGABLE, Permission, Role, delegab
 
 
 def test_a_customer_may_delegate_trading_but_not_its_logins_or_keys() -> None:
+    # Bank accounts and wallets may be listed and removed by a key; adding them needs a person.
     assert delegable("customer") == {
         Permission.QUOTES_CREATE,
         Permission.ORDERS_CREATE,
         Permission.ORDERS_READ_OWN,
         Permission.PROFILE_MANAGE_OWN,
+        Permission.BANK_ACCOUNTS_MANAGE_OWN,
+        Permission.WALLETS_MANAGE_OWN,
     }
 
 
