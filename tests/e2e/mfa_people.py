@@ -37,6 +37,7 @@ async def enrol(p: Person) -> list[str]:
     enrolment = (await p.client.post("/v1/me/mfa/totp")).json()
     p.secret = enrolment["secret"]
     assert enrolment["otpauth_uri"].startswith("otpauth://totp/onramp:")
+    assert enrolment["qr_svg"].startswith("data:image/svg+xml")
     wrong = await p.client.post("/v1/me/mfa/totp/confirm", json={"code": "000000"})
     assert wrong.status_code == 401
     confirmed = await p.client.post("/v1/me/mfa/totp/confirm", json={"code": p.code()})

@@ -8,6 +8,7 @@ import uuid
 from datetime import datetime, timedelta
 
 import pyotp
+import segno
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -35,6 +36,12 @@ def _hash(value: str) -> bytes:
 def _recovery_hash(code: str) -> bytes:
     """Recovery codes are typed by people: case, spaces and dashes do not matter."""
     return _hash(code.strip().lower().replace("-", "").replace(" ", ""))
+
+
+def qr_svg_data_uri(otpauth_uri: str) -> str:
+    """The enrolment QR code, drawn here (segno, no network) rather than by a QR web service
+    that would see the secret."""
+    return str(segno.make(otpauth_uri, error="m").svg_data_uri(scale=4))
 
 
 def matching_step(secret: str, code: str, now: datetime) -> int | None:

@@ -120,7 +120,7 @@ async def enrol_totp(
 ) -> TotpEnrolmentOut:
     user = await service.get_user(session, user_id=principal.user_id)
     secret, uri = await mfa.start_enrolment(session, user=user, now=clock.now())
-    return TotpEnrolmentOut(secret=secret, otpauth_uri=uri)
+    return TotpEnrolmentOut(secret=secret, otpauth_uri=uri, qr_svg=mfa.qr_svg_data_uri(uri))
 
 
 @me_router.post(

@@ -158,6 +158,10 @@ class MfaLoginRequest(SecondFactor):
 class TotpEnrolmentOut(BaseModel):
     secret: str = Field(description="Base32 secret, for apps that cannot scan the QR code")
     otpauth_uri: str = Field(description="Render as a QR code for the authenticator app")
+    qr_svg: str = Field(
+        description="The otpauth URI as a QR code: an SVG data URI for an <img src>, so the "
+        "secret never goes to a third-party QR service"
+    )
 
 
 class TotpConfirmRequest(BaseModel):
