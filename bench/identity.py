@@ -194,30 +194,72 @@ async def credentials(client: httpx.AsyncClient) -> dict[str, str]:
     }
 
 
-async def request_figures(
-    client: httpx.AsyncClient, label: str, path: str, headers: dict[str, str], requests: int
-) -> list[Latency | Rate]:
-    async def get(_: int) -> None:
-        checked(await client.get(path, headers=headers))
+@dataclass(frozen=True)
+class Variant:
+    """One way of calling: a label, a path and the headers that authenticate it."""
 
-    await sequential(10, get)  # warm the connection pool and the API's caches
-    alone = await sequential(requests, get)
-    loaded, wall = await concurrent(requests, REQUEST_CONCURRENCY, get)
-    return [
-        Latency(f"{label}: sequential", alone),
-        Latency(f"{label}: concurrency {REQUEST_CONCURRENCY}", loaded),
-        Rate(f"{label}: concurrency {REQUEST_CONCURRENCY}", len(loaded), wall, "req"),
-    ]
+    label: str
+    path: str
+    headers: dict[str, str]
+
+
+def getter(client: httpx.AsyncClient, variant: Variant) -> Callable[[int], Awaitable[None]]:
+    async def get(_: int) -> None:
+        checked(await client.get(variant.path, headers=variant.headers))
+
+    return get
+
+
+async def interleaved_sequential(
+    client: httpx.AsyncClient, variants: list[Variant], requests: int
+) -> dict[str, list[float]]:
+    """One request of each variant in turn, so a burst of load from elsewhere on the machine
+    lands on every variant alike."""
+    samples: dict[str, list[float]] = {v.label: [] for v in variants}
+    calls = [(v.label, getter(client, v)) for v in variants]
+    for i in range(requests):
+        for label, get in calls:
+            samples[label].append(await timed(get, i))
+    return samples
+
+
+async def concurrent_rounds(
+    client: httpx.AsyncClient, variants: list[Variant], requests: int
+) -> dict[str, tuple[list[float], float]]:
+    """Each variant at full concurrency, in two rounds (forwards, then backwards), half of
+    ``requests`` per round: (latencies, wall seconds) per variant."""
+    found: dict[str, tuple[list[float], float]] = {v.label: ([], 0.0) for v in variants}
+    for order in (variants, variants[::-1]):
+        for variant in order:
+            latencies, wall = await concurrent(
+                requests // 2, REQUEST_CONCURRENCY, getter(client, variant)
+            )
+            earlier, earlier_wall = found[variant.label]
+            found[variant.label] = (earlier + latencies, earlier_wall + wall)
+    return found
 
 
 async def measure_authenticated(client: httpx.AsyncClient, requests: int) -> Section:
+    variants = [Variant("no auth (GET /healthz)", "/healthz", {})] + [
+        Variant(label, "/v1/me", bearer(token))
+        for label, token in (await credentials(client)).items()
+    ]
+    await interleaved_sequential(client, variants, 10)  # warm connections and caches
+    alone = await interleaved_sequential(client, variants, requests)
+    loaded = await concurrent_rounds(client, variants, requests)
     section = Section("2. authenticated request overhead (GET /v1/me)")
-    section.figures += await request_figures(client, "no auth (GET /healthz)", "/healthz", {}, 200)
-    for label, token in (await credentials(client)).items():
-        section.figures += await request_figures(client, label, "/v1/me", bearer(token), requests)
+    for variant in variants:
+        latencies, wall = loaded[variant.label]
+        under_load = f"{variant.label}: concurrency {REQUEST_CONCURRENCY}"
+        section.figures += [
+            Latency(f"{variant.label}: sequential", alone[variant.label]),
+            Latency(under_load, latencies),
+            Rate(under_load, len(latencies), wall, "req"),
+        ]
     section.notes.append(
-        "every variant reads the database: the session (JWT) or the key (API key, token) is "
-        "looked up per request so revocation is immediate; API keys hash with SHA-256, not argon2"
+        "sequential requests interleave the variants; every /v1/me variant reads the database "
+        "(the session, or the key joined to its owner, per request: revocation is immediate) "
+        "and the user row with its sealed fields; API keys hash with SHA-256, not argon2"
     )
     return section
 

@@ -28,6 +28,7 @@ class Latency:
 
     def as_json(self) -> dict[str, Any]:
         return {
+            "kind": "latency",
             "label": self.label,
             "n": len(self.seconds),
             "p50_ms": round(percentile(self.seconds, 50) * 1000, 3),
@@ -56,6 +57,7 @@ class Rate:
 
     def as_json(self) -> dict[str, Any]:
         return {
+            "kind": "rate",
             "label": self.label,
             "count": self.count,
             "seconds": round(self.seconds, 4),
@@ -80,6 +82,7 @@ class PerOperation:
 
     def as_json(self) -> dict[str, Any]:
         return {
+            "kind": "per_operation",
             "label": self.label,
             "iterations": self.iterations,
             "us_per_op": round(self.microseconds, 3),
