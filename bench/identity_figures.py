@@ -78,7 +78,10 @@ class PerOperation:
         return self.seconds / self.iterations * 1e6
 
     def row(self) -> str:
-        return f"{self.label:<58} {self.microseconds:9.2f} µs/op   ({self.iterations} iterations)"
+        value, unit = self.microseconds, "µs"
+        if value >= 1000:
+            value, unit = value / 1000, "ms"
+        return f"{self.label:<58} {value:9.2f} {unit}/op   ({self.iterations} iterations)"
 
     def as_json(self) -> dict[str, Any]:
         return {
