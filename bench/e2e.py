@@ -26,6 +26,7 @@ import orjson
 
 from onramp.core.settings import load_settings, stack_file
 from onramp.devstack.bank_sandbox import sign_payload
+from onramp.devstack.mail_sandbox import wait_for_link_token
 
 PASSWORD = "benchmark passphrase 123"  # noqa: S105 - throwaway bench customers
 
@@ -45,12 +46,18 @@ def summary(name: str, values: list[float]) -> str:
     )
 
 
-async def new_customer(api: str) -> httpx.AsyncClient:
+async def new_customer(api: str, mail_url: str) -> httpx.AsyncClient:
+    """A customer with a verified email (orders need one), logged in."""
     client = httpx.AsyncClient(base_url=api, timeout=30.0)
     email = f"bench.{uuid.uuid4().hex}@example.com"
     r = await client.post(
         "/v1/auth/register", json={"email": email, "password": PASSWORD, "full_name": "Bench"}
     )
+    r.raise_for_status()
+    token = await asyncio.to_thread(
+        wait_for_link_token, mail_url, to=email, link_path="/verify-email"
+    )
+    r = await client.post("/v1/auth/email-verification", json={"token": token})
     r.raise_for_status()
     r = await client.post("/v1/auth/login", json={"email": email, "password": PASSWORD})
     r.raise_for_status()
@@ -94,9 +101,15 @@ async def deliver_webhook(
 
 
 async def run(
-    api: str, bank_url: str, orders: int, customers: int, concurrency: int, direct: bool
+    api: str,
+    bank_url: str,
+    mail_url: str,
+    orders: int,
+    customers: int,
+    concurrency: int,
+    direct: bool,
 ) -> None:
-    clients = [await new_customer(api) for _ in range(customers)]
+    clients = [await new_customer(api, mail_url) for _ in range(customers)]
     bank = httpx.AsyncClient(base_url=bank_url, timeout=30.0)
     api_client = httpx.AsyncClient(base_url=api, timeout=30.0)
     secret = load_settings().banking.webhook_secret.get_secret_value().encode()
@@ -263,6 +276,7 @@ def main() -> None:
             run(
                 stack_info["api"],
                 stack_info["bank_sandbox"],
+                stack_info["mail_sandbox"],
                 args.orders,
                 args.customers,
                 args.concurrency,
@@ -281,6 +295,7 @@ def main() -> None:
             run(
                 stack.api_url,
                 stack.bank.url,
+                stack.mail.url,
                 args.orders,
                 args.customers,
                 args.concurrency,
