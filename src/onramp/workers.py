@@ -29,11 +29,14 @@ from onramp.orders.worker import orders_consumer
 log = get_logger(__name__)
 
 WORKERS = ("relay", "deposits", "orders", "payouts", "confirmations", "audit", "mailer")
+# Workers that read sealed personal data (queued emails; deposit senders and account holders)
+# open the keyring at start-up, as the API does, and keep it fresh.
+READS_PERSONAL_DATA = frozenset({"deposits", "mailer"})
 
 
 def consumer_for(name: str, settings: Settings) -> Consumer:
     if name == "deposits":
-        return deposits_consumer
+        return deposits_consumer(min_holder_score=settings.banking.holder_name_min_score)
     if name == "orders":
         return orders_consumer(
             desk=FxDesk.from_settings(settings.fx), screener=ScreeningNotConfigured()
@@ -82,24 +85,14 @@ async def _run(
         await run_sealer(sessions, stop=stop)
         return
     if name == "mailer":
-        # Queued emails are sealed with the PII data keys: the mailer holds the keyring too.
-        install_keyring(await open_keyring(sessions, settings.hsm))
-        refresher = asyncio.create_task(
-            keep_keyring_fresh(
-                sessions, settings.hsm, interval=settings.hsm.keyring_refresh_seconds
-            )
+        await run_mailer(
+            sessions,
+            sender=SmtpSender(settings.notifications),
+            clock=SystemClock(),
+            database_url=settings.database.url,
+            max_attempts=settings.notifications.max_attempts,
+            stop=stop,
         )
-        try:
-            await run_mailer(
-                sessions,
-                sender=SmtpSender(settings.notifications),
-                clock=SystemClock(),
-                database_url=settings.database.url,
-                max_attempts=settings.notifications.max_attempts,
-                stop=stop,
-            )
-        finally:
-            refresher.cancel()
         return
     bus: EventBus = await connect_bus(settings.nats.url, stream=settings.nats.stream)
     try:
@@ -120,7 +113,18 @@ async def run_worker(name: str, settings: Settings) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     engine = create_engine(settings.database.url, pool_size=4, max_overflow=4)
+    sessions = session_factory(engine)
+    refresher: asyncio.Task[None] | None = None
     try:
-        await _run(name, settings, engine=engine, sessions=session_factory(engine), stop=stop)
+        if name in READS_PERSONAL_DATA:
+            install_keyring(await open_keyring(sessions, settings.hsm))
+            refresher = asyncio.create_task(
+                keep_keyring_fresh(
+                    sessions, settings.hsm, interval=settings.hsm.keyring_refresh_seconds
+                )
+            )
+        await _run(name, settings, engine=engine, sessions=sessions, stop=stop)
     finally:
+        if refresher is not None:
+            refresher.cancel()
         await engine.dispose()

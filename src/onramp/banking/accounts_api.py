@@ -41,6 +41,8 @@ def _out(row: CustomerBankAccount) -> BankAccountOut:
         country=row.country,
         currency=row.currency,
         status=row.status,
+        verified_at=row.verified_at,
+        holder_name_score=row.holder_name_score,
         created_at=row.created_at,
     )
 

@@ -15,12 +15,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp.banking.account_numbers import AccountNumber
 from onramp.banking.errors import BankAccountExists, BankAccountNotFound
-from onramp.banking.models import BankAccountStatus, CustomerBankAccount
+from onramp.banking.models import BankAccountStatus, CustomerBankAccount, Deposit
 from onramp.core.audit import record
 from onramp.core.ids import uuid7
 from onramp.core.keys import opened_row
 from onramp.core.money import UnknownCurrency
 from onramp.core.money import currency as known_currency
+from onramp.core.names import name_match_score
 
 
 async def add_bank_account(
@@ -69,6 +70,54 @@ async def add_bank_account(
     )
     await session.flush()
     return row
+
+
+async def verify_by_deposit(
+    session: AsyncSession,
+    *,
+    deposit: Deposit,
+    customer_id: uuid.UUID,
+    min_holder_score: float,
+    now: datetime,
+) -> None:
+    """A deposit matched to the customer came from one of their saved accounts (equal blind
+    indexes, nothing decrypted to find it): the account is proven to exist and be usable, and
+    its holder is the deposit's sender. Verified when that name matches the holder given;
+    ``name_mismatch`` (for review) when it does not."""
+    sender_index: bytes | None = getattr(deposit, Deposit.sender_iban.index_key)
+    if sender_index is None or deposit.sender_name is None:
+        return
+    accounts = await session.scalars(
+        select(CustomerBankAccount)
+        .where(
+            CustomerBankAccount.customer_id == customer_id,
+            CustomerBankAccount.account_number.index_column == sender_index,
+            CustomerBankAccount.status.in_(
+                [BankAccountStatus.UNVERIFIED, BankAccountStatus.NAME_MISMATCH]
+            ),
+        )
+        .with_for_update()
+    )
+    for account in accounts:
+        score = name_match_score(deposit.sender_name, account.holder_name or "")
+        matches = score >= min_holder_score
+        account.status = BankAccountStatus.VERIFIED if matches else BankAccountStatus.NAME_MISMATCH
+        account.holder_name_score = score
+        account.verified_by_deposit_id = deposit.id
+        account.verified_at = now if matches else None
+        await record(
+            session,
+            actor="system:deposits",
+            action="bank_account.verified" if matches else "bank_account.name_mismatch",
+            entity_type="user",
+            entity_id=str(customer_id),
+            data={
+                "bank_account_id": str(account.id),
+                "deposit_id": str(deposit.id),
+                "holder_name_score": round(score, 1),
+                "min_score": min_holder_score,
+            },
+        )
 
 
 async def list_bank_accounts(

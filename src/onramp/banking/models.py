@@ -88,7 +88,8 @@ class DepositExpectation(Base):
 
 class BankAccountStatus(StrEnum):
     UNVERIFIED = "unverified"  # as given by the customer
-    VERIFIED = "verified"  # proven (first matching deposit, micro-deposits: KYC work)
+    VERIFIED = "verified"  # a deposit came from it in the holder's name (or micro-deposits)
+    NAME_MISMATCH = "name_mismatch"  # a deposit came from it in someone else's name: review
     REMOVED = "removed"  # kept for the records that refer to it
 
 
@@ -112,3 +113,8 @@ class CustomerBankAccount(Base):
     status: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     removed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The proof: which deposit came from the account, and how well its sender's name matched
+    # the holder's (0-100; see core/names.py).
+    verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    verified_by_deposit_id: Mapped[uuid.UUID | None]
+    holder_name_score: Mapped[float | None]

@@ -28,7 +28,14 @@ class BankAccountOut(BaseModel):
     bank_code: str | None = Field(description="BIC or ABA routing number")
     country: str
     currency: str
-    status: str = Field(description="unverified or verified")
+    status: str = Field(
+        description="unverified; verified (a deposit came from it in the holder's name); "
+        "name_mismatch (a deposit came from it in another name: under review)"
+    )
+    verified_at: datetime | None
+    holder_name_score: float | None = Field(
+        description="How well the sender's name on that deposit matched the holder (0-100)"
+    )
     created_at: datetime
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
@@ -24,6 +25,7 @@ from onramp.banking.creditor_reference import (
     InvalidCreditorReference,
     normalize_creditor_reference,
 )
+from onramp.banking.customer_accounts import verify_by_deposit
 from onramp.banking.models import (
     BankNotification,
     Deposit,
@@ -32,6 +34,7 @@ from onramp.banking.models import (
     ExpectationStatus,
 )
 from onramp.core.audit import audit_row, record_many
+from onramp.core.clock import utcnow
 from onramp.core.db import as_int
 from onramp.core.events import CloudEvent
 from onramp.core.ids import uuid7
@@ -54,6 +57,10 @@ from onramp.ledger import (
 class IntakeResult:
     received: int
     duplicates: int
+
+
+# A sender's name must match the holder given for the account this well (0-100).
+DEFAULT_HOLDER_NAME_MIN_SCORE = 85.0
 
 
 def parse_reference(text: str) -> str | None:
@@ -134,8 +141,15 @@ async def intake_notice(session: AsyncSession, *, bank: str, notice: BankNotice)
     return IntakeResult(received=len(new_ids), duplicates=len(rows) - len(new_ids))
 
 
-async def match_deposits(session: AsyncSession, *, deposit_ids: Sequence[uuid.UUID]) -> None:
-    """Match received deposits to expectations and book them, all in set-based statements."""
+async def match_deposits(
+    session: AsyncSession,
+    *,
+    deposit_ids: Sequence[uuid.UUID],
+    min_holder_score: float = DEFAULT_HOLDER_NAME_MIN_SCORE,
+    now: datetime | None = None,
+) -> None:
+    """Match received deposits to expectations and book them, all in set-based statements; a
+    matched deposit from one of the customer's saved accounts verifies that account."""
     deposits = (
         await session.scalars(
             select(Deposit)
@@ -172,6 +186,13 @@ async def match_deposits(session: AsyncSession, *, deposit_ids: Sequence[uuid.UU
             deposit.status = DepositStatus.MATCHED.value
             deposit.order_id = expected.order_id
             liability = customer_account(expected.customer_id, deposit.currency)
+            await verify_by_deposit(
+                session,
+                deposit=deposit,
+                customer_id=expected.customer_id,
+                min_holder_score=min_holder_score,
+                now=now or utcnow(),
+            )
             out.append(
                 make_event(
                     events.DEPOSIT_MATCHED,

@@ -13,8 +13,12 @@ from onramp.core.consumer import Consumer
 from onramp.core.events import CloudEvent
 
 
-async def _handle(session: AsyncSession, batch: Sequence[CloudEvent]) -> None:
-    await match_deposits(session, deposit_ids=[uuid.UUID(e.data["deposit_id"]) for e in batch])
+def deposits_consumer(*, min_holder_score: float) -> Consumer:
+    async def handle(session: AsyncSession, batch: Sequence[CloudEvent]) -> None:
+        await match_deposits(
+            session,
+            deposit_ids=[uuid.UUID(e.data["deposit_id"]) for e in batch],
+            min_holder_score=min_holder_score,
+        )
 
-
-deposits_consumer = Consumer(name="deposits", subjects=(events.DEPOSIT_RECEIVED,), handle=_handle)
+    return Consumer(name="deposits", subjects=(events.DEPOSIT_RECEIVED,), handle=handle)

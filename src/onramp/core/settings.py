@@ -60,6 +60,9 @@ class BankingSettings(_Section):
     treasury_iban: str = "DE89370400440532013000"
     treasury_bic: str = "COBADEFFXXX"
     treasury_account_name: str = "onramp Treasury"
+    # A deposit from a saved account verifies it when the sender's name matches the holder's
+    # at least this well (0-100, word order and accents ignored); below: name_mismatch.
+    holder_name_min_score: float = Field(default=85.0, ge=0, le=100)
 
 
 class FxSettings(_Section):

@@ -5,17 +5,15 @@ and profile. A hit carries the rule, its severity, a reason a person can read an
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
-from rapidfuzz import fuzz
 
 from onramp.compliance.monitoring.activity import Activity, ActivityKind, CustomerProfile
+from onramp.core.names import name_match_score
 
 
 @dataclass(frozen=True)
@@ -124,15 +122,6 @@ class Velocity(_Rule):
         )
 
 
-_HONORIFICS = re.compile(r"\b(mr|mrs|ms|miss|dr|prof|herr|frau|sir|madam)\b\.?")
-
-
-def comparable_name(name: str) -> str:
-    """Case, accents, punctuation and honorifics removed; words sorted by the scorer."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z ]+", " ", _HONORIFICS.sub(" ", ascii_name.lower())).strip()
-
-
 class SenderNameMismatch(_Rule):
     """A deposit whose sender is not the customer (third-party funding)."""
 
@@ -143,9 +132,7 @@ class SenderNameMismatch(_Rule):
         current, profile = e.current, e.profile
         if current.kind is not ActivityKind.DEPOSIT or not current.sender_name or not profile.name:
             return None
-        score = fuzz.token_sort_ratio(
-            comparable_name(current.sender_name), comparable_name(profile.name)
-        )
+        score = name_match_score(current.sender_name, profile.name)
         if score >= self.min_score:
             return None
         return self._hit(
