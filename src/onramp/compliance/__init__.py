@@ -1,0 +1,1 @@
+"""Compliance: sanctions lists, name and address screening."""

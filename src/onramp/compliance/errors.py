@@ -1,0 +1,17 @@
+"""Compliance errors with stable codes."""
+
+from __future__ import annotations
+
+from onramp.core.errors import InvalidInput
+
+
+class SanctionsListInvalid(InvalidInput):
+    """A sanctions list file could not be read in the format it claims."""
+
+    code = "sanctions_list_invalid"
+    title = "The sanctions list file is not valid in its format"
+
+
+class SanctionsFormatUnknown(InvalidInput):
+    code = "sanctions_format_unknown"
+    title = "Unknown sanctions list format"
