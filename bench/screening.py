@@ -83,11 +83,13 @@ def natural(name: str) -> list[str]:
 
 def transliterate(words: list[str], rng: random.Random) -> str | None:
     text = " ".join(words).lower()
-    rules = [(a, b) for a, b in TRANSLIT if a in text]
+    # Inside words only: a changed first letter ("Alexander" -> "Elexander") is a typo, not a
+    # transliteration, and the typo variant covers it.
+    rules = [(a, b) for a, b in TRANSLIT if any(a in w[1:] for w in text.split())]
     if not rules:
         return None
     old, new = rng.choice(rules)
-    spots = [i for i in range(len(text)) if text.startswith(old, i)]
+    spots = [i for i in range(1, len(text)) if text.startswith(old, i) and text[i - 1] != " "]
     at = rng.choice(spots)
     return (text[:at] + new + text[at + len(old) :]).title()
 

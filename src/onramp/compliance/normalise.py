@@ -15,6 +15,9 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 # Apostrophes and ayin/hamza marks join ("As'ad" -> "asad"); OFAC writes them inconsistently.
 _JOINERS = re.compile("['`\u2018\u2019\u02bb\u02bc\u02be\u02bf]")
@@ -77,9 +80,19 @@ def fold(text: str) -> str:
     return _NON_ALNUM.sub(" ", bare.casefold()).strip()
 
 
+_KNOWN = list(_CANONICAL) + list(_VARIANTS)
+_FUZZY_VARIANT_MIN = 5
+
+
 @lru_cache(maxsize=65536)
 def canonical_token(token: str) -> str:
-    token = _CANONICAL.get(token, token)
+    canon = _CANONICAL.get(token)
+    if canon is None and len(token) >= _FUZZY_VARIANT_MIN and token not in _VARIANTS:
+        # A typo inside a transliterated name ("Mohfmad") still finds its family.
+        near = process.extractOne(token, _KNOWN, scorer=OSA.distance, score_cutoff=1)
+        if near is not None:
+            canon = _CANONICAL.get(near[0], near[0])
+    token = canon or token
     for old, new in _SKELETON:
         token = token.replace(old, new)
     return _DOUBLED.sub(r"\1", token)
