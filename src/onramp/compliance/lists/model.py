@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 
 class EntryType(StrEnum):
@@ -52,3 +53,30 @@ class SanctionsList:
 
     def addresses(self) -> set[tuple[str, str]]:
         return {(a.currency, a.address.lower()) for e in self.entries for a in e.addresses}
+
+
+def entry_to_json(entry: ListEntry) -> dict[str, Any]:
+    """The stored form of an entry (a JSONB column); ``entry_from_json`` reads it back."""
+    return {
+        "aliases": [[a.name, a.strong, a.kind] for a in entry.aliases],
+        "dates_of_birth": list(entry.dates_of_birth),
+        "countries": list(entry.countries),
+        "addresses": [[a.currency, a.address] for a in entry.addresses],
+        "programs": list(entry.programs),
+    }
+
+
+def entry_from_json(
+    uid: str, list_name: str, entry_type: str, primary_name: str, data: dict[str, Any]
+) -> ListEntry:
+    return ListEntry(
+        uid=uid,
+        list_name=list_name,
+        entry_type=EntryType(entry_type),
+        primary_name=primary_name,
+        aliases=tuple(Alias(name, bool(strong), kind) for name, strong, kind in data["aliases"]),
+        dates_of_birth=tuple(data["dates_of_birth"]),
+        countries=tuple(data["countries"]),
+        addresses=tuple(CurrencyAddress(c, a) for c, a in data["addresses"]),
+        programs=tuple(data["programs"]),
+    )
