@@ -15,3 +15,13 @@ class SanctionsListInvalid(InvalidInput):
 class SanctionsFormatUnknown(InvalidInput):
     code = "sanctions_format_unknown"
     title = "Unknown sanctions list format"
+
+
+class ScreeningBatchInvalid(InvalidInput):
+    code = "screening_batch_invalid"
+    title = "The screening batch is not a name,date_of_birth,country CSV"
+
+
+class NoSanctionsListLoaded(InvalidInput):
+    code = "sanctions_list_not_loaded"
+    title = "No sanctions list is loaded; run `onramp screen load FILE` or pass --list"
