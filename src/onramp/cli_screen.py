@@ -10,6 +10,9 @@ from __future__ import annotations
 import asyncio
 import getpass
 import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -21,8 +24,8 @@ from onramp.compliance.lists.model import SanctionsList
 screen_app = typer.Typer(help="Sanctions screening.", no_args_is_help=True)
 
 ListOption = Annotated[
-    Path | None,
-    typer.Option("--list", help="Screen against this list file or folder, not the database"),
+    str | None,
+    typer.Option("--list", help="Screen against this list file, folder or URL, not the database"),
 ]
 FormatOption = Annotated[
     str | None,
@@ -45,13 +48,26 @@ def _fail(exc: Exception) -> typer.Exit:
     raise exc
 
 
-def _sanctions(list_file: Path | None, list_format: str | None) -> SanctionsList:
+@contextmanager
+def _local(spec: str) -> Iterator[Path]:
+    """A list given as a path, or fetched from a URL into a temporary folder."""
+    from onramp.compliance.fetch import fetch_list, is_url
+
+    if not is_url(spec):
+        yield Path(spec)
+        return
+    with tempfile.TemporaryDirectory(prefix="onramp-list-") as folder:
+        yield fetch_list(spec, Path(folder))
+
+
+def _sanctions(list_spec: str | None, list_format: str | None) -> SanctionsList:
     from onramp.compliance.errors import NoSanctionsListLoaded
     from onramp.compliance.lists import load_list
     from onramp.compliance.screening import combine
 
-    if list_file is not None:
-        return load_list(list_file, list_format)
+    if list_spec is not None:
+        with _local(list_spec) as path:
+            return load_list(path, list_format)
     from onramp.compliance.service import latest_lists
     from onramp.core.db import standalone_sessions, unit_of_work
     from onramp.core.settings import load_settings
@@ -70,21 +86,31 @@ def _sanctions(list_file: Path | None, list_format: str | None) -> SanctionsList
 
 
 @screen_app.command("load")
-def screen_load(file: Path, list_format: FormatOption = None) -> None:
+def screen_load(
+    source: Annotated[
+        str | None, typer.Argument(help="File, folder or URL (default: compliance.list_url)")
+    ] = None,
+    list_format: FormatOption = None,
+) -> None:
     """Load a new version of a list into the database and print what changed (JSON)."""
+    from onramp.compliance.errors import NoSanctionsListLoaded
     from onramp.compliance.service import load_version
     from onramp.core.db import standalone_sessions, unit_of_work
     from onramp.core.settings import load_settings
 
-    async def load() -> None:
+    settings = load_settings()
+    spec = source or settings.compliance.list_url
+    chosen_format = list_format or settings.compliance.list_format or None
+
+    async def load(path: Path) -> None:
         async with (
-            standalone_sessions(load_settings().database.url) as sessions,
+            standalone_sessions(settings.database.url) as sessions,
             unit_of_work(sessions) as session,
         ):
             loaded = await load_version(
                 session=session,
-                path=file,
-                list_format=list_format,
+                path=path,
+                list_format=chosen_format,
                 actor=f"cli:{getpass.getuser()}",
             )
         _emit(
@@ -106,7 +132,10 @@ def screen_load(file: Path, list_format: FormatOption = None) -> None:
         )
 
     try:
-        asyncio.run(load())
+        if not spec:
+            raise NoSanctionsListLoaded("give a file or URL, or set ONRAMP_COMPLIANCE__LIST_URL")
+        with _local(spec) as path:
+            asyncio.run(load(path))
     except Exception as exc:  # domain errors become a message and exit 1
         raise _fail(exc) from exc
 
@@ -121,10 +150,13 @@ def screen_names(
     """Screen a CSV of name,date_of_birth,country (last two optional): one JSON line per row."""
     from onramp.compliance.matcher import MatchSettings, NameMatcher
     from onramp.compliance.screening import read_batch, screen_name
+    from onramp.core.settings import load_settings
 
     try:
         rows = list(read_batch(file))
-        settings = MatchSettings() if threshold is None else MatchSettings(threshold=threshold)
+        if threshold is None:
+            threshold = load_settings().compliance.name_threshold
+        settings = MatchSettings(threshold=threshold)
         matcher = NameMatcher(_sanctions(list_file, list_format), settings)
     except Exception as exc:
         raise _fail(exc) from exc

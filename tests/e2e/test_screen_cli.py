@@ -4,18 +4,22 @@ loaded into a database of its own."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import os
 import subprocess
 import sys
+import threading
 import uuid
 from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import asyncpg
 import pytest
 
+from onramp.compliance.lists import load_list
 from onramp.devstack.stack import Stack
 from onramp.migrate import upgrade
 
@@ -39,6 +43,20 @@ def onramp(*args: str, env: dict[str, str] | None = None) -> subprocess.Complete
 def lines(result: subprocess.CompletedProcess[str]) -> list[dict[str, Any]]:
     assert result.returncode == 0, result.stderr
     return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+@pytest.fixture(scope="module")
+def published() -> Iterator[str]:
+    """The sample files served over HTTP, as a list publisher would."""
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(DATA))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 @pytest.fixture
@@ -104,6 +122,16 @@ def test_address_against_a_list_file() -> None:
     assert legacy[0]["entry_uid"] == "33151"  # an address from the sdn_comments.csv overflow
 
 
+def test_list_from_a_url(published: str) -> None:
+    url = f"{published}/sdn_advanced_tornado_cash_2025-03-04.xml"
+    tornado = load_list(TORNADO).entries[0].addresses[0].address
+    [row] = lines(onramp("address", tornado, "--list", url))
+    assert row["entry_name"] == "TORNADO CASH"
+    missing = onramp("address", tornado, "--list", f"{published}/no-such-list.xml")
+    assert missing.returncode == 1
+    assert missing.stderr.startswith("sanctions_list_unavailable:")
+
+
 def test_bad_input_is_a_coded_error(tmp_path: Path) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text("a,b,c,d\n")
@@ -134,13 +162,19 @@ def database(infra: Stack) -> Iterator[str]:
     asyncio.run(admin(f'DROP DATABASE "{name}" WITH (FORCE)'))
 
 
-def test_load_versions_and_screen_the_latest(infra: Stack, database: str, batch: Path) -> None:
+def test_load_versions_and_screen_the_latest(
+    infra: Stack, database: str, batch: Path, published: str
+) -> None:
     env = infra.env() | {"ONRAMP_DATABASE__URL": database}
     empty = onramp("address", SEMENOV_ETH, env=env)
     assert empty.returncode == 1
     assert empty.stderr.startswith("sanctions_list_not_loaded:")
 
-    [march] = lines(onramp("load", str(TORNADO), env=env))
+    # The first issue comes from the configured URL, the next from a file.
+    configured = env | {
+        "ONRAMP_COMPLIANCE__LIST_URL": f"{published}/sdn_advanced_tornado_cash_2025-03-04.xml"
+    }
+    [march] = lines(onramp("load", env=configured))
     assert march["new_version"] is True
     assert march["added"] == ["39796"]
     tornado_eth = [a for c, a in march["addresses_added"] if c == "ETH"]

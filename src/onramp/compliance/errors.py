@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from onramp.core.errors import InvalidInput
+from onramp.core.errors import InvalidInput, Unavailable
 
 
 class SanctionsListInvalid(InvalidInput):
@@ -25,3 +25,8 @@ class ScreeningBatchInvalid(InvalidInput):
 class NoSanctionsListLoaded(InvalidInput):
     code = "sanctions_list_not_loaded"
     title = "No sanctions list is loaded; run `onramp screen load FILE` or pass --list"
+
+
+class SanctionsListUnavailable(Unavailable):
+    code = "sanctions_list_unavailable"
+    title = "The sanctions list could not be fetched"
