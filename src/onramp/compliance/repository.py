@@ -101,3 +101,8 @@ async def insert_version(
     for table, rows in ((SanctionsEntryRow, entry_rows), (SanctionsAddressRow, address_rows)):
         for start in range(0, len(rows), _BATCH):
             await session.execute(insert(table), rows[start : start + _BATCH])
+
+
+async def latest_version_ids(session: AsyncSession) -> tuple[uuid.UUID, ...]:
+    """The latest version id of every source: a cheap check whether anything was loaded since."""
+    return tuple(v.id for v in await latest_versions(session))

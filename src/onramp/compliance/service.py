@@ -102,3 +102,7 @@ async def latest_lists(*, session: AsyncSession) -> list[SanctionsList]:
     """The latest loaded version of every source, to screen against."""
     versions = await repository.latest_versions(session)
     return [await repository.read_list(session, v) for v in versions]
+
+
+async def latest_version_ids(*, session: AsyncSession) -> tuple[str, ...]:
+    return tuple(str(i) for i in await repository.latest_version_ids(session))
