@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 
+from onramp.cli_screen import screen_app
 from onramp.core.settings import Settings, load_settings
 
 app = typer.Typer(
@@ -32,6 +33,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(privacy_app, name="privacy")
 app.add_typer(orders_app, name="orders")
 app.add_typer(users_app, name="users")
+app.add_typer(screen_app, name="screen")
 
 
 def _settings() -> Settings:

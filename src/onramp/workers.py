@@ -11,6 +11,7 @@ from onramp.banking.worker import deposits_consumer
 from onramp.chain.client import ChainClient
 from onramp.chain.confirmations import ConfirmationWatcher
 from onramp.chain.worker import run_confirmations, run_payout_sender, sender_from
+from onramp.compliance import MatchSettings
 from onramp.core.audit import run_sealer
 from onramp.core.bus import EventBus, connect_bus
 from onramp.core.clock import SystemClock
@@ -23,7 +24,7 @@ from onramp.core.settings import Settings
 from onramp.fx.service import FxDesk
 from onramp.notifications.adapters.smtp import SmtpSender
 from onramp.notifications.worker import run_mailer
-from onramp.orders.screening import ScreeningNotConfigured
+from onramp.orders.sanctions import SanctionsScreener
 from onramp.orders.worker import orders_consumer
 
 log = get_logger(__name__)
@@ -34,13 +35,16 @@ WORKERS = ("relay", "deposits", "orders", "payouts", "confirmations", "audit", "
 READS_PERSONAL_DATA = frozenset({"deposits", "mailer"})
 
 
-def consumer_for(name: str, settings: Settings) -> Consumer:
+def consumer_for(
+    name: str, settings: Settings, sessions: async_sessionmaker[AsyncSession]
+) -> Consumer:
     if name == "deposits":
         return deposits_consumer(min_holder_score=settings.banking.holder_name_min_score)
     if name == "orders":
-        return orders_consumer(
-            desk=FxDesk.from_settings(settings.fx), screener=ScreeningNotConfigured()
+        screener = SanctionsScreener(
+            sessions, MatchSettings(threshold=settings.compliance.name_threshold)
         )
+        return orders_consumer(desk=FxDesk.from_settings(settings.fx), screener=screener)
     raise ValueError(f"no consumer named {name!r}")
 
 
@@ -99,7 +103,9 @@ async def _run(
         if name == "relay":
             await run_relay(sessions, bus, database_url=settings.database.url, stop=stop)
         else:
-            await run_consumer(consumer_for(name, settings), bus=bus, sessions=sessions, stop=stop)
+            await run_consumer(
+                consumer_for(name, settings, sessions), bus=bus, sessions=sessions, stop=stop
+            )
     finally:
         await bus.close()
 

@@ -178,6 +178,15 @@ class PrivacySettings(_Section):
     retention_days: int = Field(default=5 * 365, ge=0)
 
 
+class ComplianceSettings(_Section):
+    # Where `onramp screen load` fetches the list when given no file (e.g. OFAC's
+    # sdn_advanced.xml); empty: a file must be given.
+    list_url: str = ""
+    list_format: str = ""  # empty: detected from the file name
+    # Name screening: a score at or above this is a hit (see docs/compliance.md).
+    name_threshold: float = Field(default=88.0, ge=0, le=100)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="ONRAMP_", env_nested_delimiter="__", extra="forbid", frozen=True
@@ -189,6 +198,7 @@ class Settings(BaseSettings):
     redis_url: str = ""
     rate_limits: RateLimitSettings = RateLimitSettings()
     privacy: PrivacySettings = PrivacySettings()
+    compliance: ComplianceSettings = ComplianceSettings()
     hsm: HsmSettings = HsmSettings()
     notifications: NotificationSettings = NotificationSettings()
     database: DatabaseSettings = DatabaseSettings()

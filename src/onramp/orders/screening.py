@@ -1,8 +1,9 @@
 """The seam where compliance plugs in: every funded order is screened before it is priced.
 
-The compliance issue brings sanctions screening, rules and limits behind this protocol. Until
-then the only implementation is ``ScreeningNotConfigured``, which passes every order and says so
-in the order's history and the audit log, so no one mistakes it for a screen that ran.
+``SanctionsScreener`` (``orders/sanctions.py``) screens the destination address against the
+loaded sanctions lists; the workers use it. ``ScreeningNotConfigured`` passes every order and
+says so in the order's history and the audit log, so no one mistakes it for a screen that ran.
+Rules and limits come later, behind the same protocol.
 """
 
 from __future__ import annotations

@@ -1,0 +1,113 @@
+"""Name normalisation for screening: both the list's names and the screened names go through it.
+
+Steps, in order: Unicode NFKD with accents dropped ("Hernández" -> "hernandez"), case folded,
+punctuation and hyphens to spaces ("AL-HASSAN" -> "al hassan"), honorifics and name particles
+dropped (Mr, Dr, Sheikh, Haji; al, bin, ibn, van, de), each token mapped to a canonical
+spelling of common transliteration variants (Mohammed/Muhammad/Mohamed -> muhammad) and then to a
+light phonetic skeleton (dzh->j, kh->h, ph->f, ou->u, y->i, doubled letters once). Sayyid and
+Syed stay: they are honorifics but also given names, and lists keep them as names. Word order is
+handled by the matcher, which compares tokens, not positions.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+# Apostrophes and ayin/hamza marks join ("As'ad" -> "asad"); OFAC writes them inconsistently.
+_JOINERS = re.compile("['`\u2018\u2019\u02bb\u02bc\u02be\u02bf]")
+
+HONORIFICS = frozenset(
+    "mr mrs ms miss mister dr doctor prof sir lord lady madam sheikh shaikh sheik shaykh "
+    "haji hajji hadji hajj mullah mulla maulana maulvi imam emir amir "
+    "general gen colonel col major maj captain capt lt".split()
+)
+# Articles and kinship particles: spelled, joined and dropped inconsistently across lists.
+PARTICLES = frozenset(
+    "al el ul ad ar as ash at az bin ben ibn bint binti de da del der van von".split()
+)
+
+_VARIANTS: dict[str, list[str]] = {
+    "muhammad": (
+        "mohammed mohammad mohamed mohamad muhammed muhamed muhamad mohammod mohd "
+        "mehmet mahomed mouhamed mohamud"
+    ).split(),
+    "ahmad": ("ahmed ahmet achmed akhmed").split(),
+    "husayn": ("hussein hussain husain hossein hosein husein huseyin").split(),
+    "hasan": ("hassan hasson").split(),
+    "abd": ("abdul abdel abdal abdol abdu").split(),
+    "abdullah": ("abdallah abdulla abdollah").split(),
+    "usama": ("osama ousama").split(),
+    "umar": ("omar omer").split(),
+    "yusuf": ("yousef youssef yousif yusef yousuf").split(),
+    "mahmud": ("mahmoud mahmood mehmood").split(),
+    "mustafa": ("mostafa moustafa mustapha").split(),
+    "ibrahim": ("ebrahim ibraheem").split(),
+    "khalid": ("khaled").split(),
+    "sergei": ("sergey sergej serguei").split(),
+    "yuri": ("yury yuriy iurii yurii").split(),
+    "aleksandr": ("alexander aleksander alexandr oleksandr").split(),
+    "aleksei": ("alexei alexey aleksey oleksii").split(),
+    "dmitri": ("dmitry dmitriy dmytro").split(),
+    "andrei": ("andrey andriy").split(),
+    "nikolai": ("nikolay mykola").split(),
+    "evgeni": ("yevgeny yevgeniy evgeny evgeniy yevgeni").split(),
+}
+_CANONICAL = {variant: canon for canon, variants in _VARIANTS.items() for variant in variants}
+_SKELETON = (
+    ("dzh", "j"),
+    ("tch", "ch"),
+    ("kh", "h"),
+    ("ph", "f"),
+    ("ou", "u"),
+    ("oo", "u"),
+    ("ee", "i"),
+    ("y", "i"),
+    ("q", "k"),
+)
+_DOUBLED = re.compile(r"(.)\1+")
+
+
+def fold(text: str) -> str:
+    """Accents off, case folded, everything but letters and digits to single spaces."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = _JOINERS.sub("", "".join(c for c in decomposed if not unicodedata.combining(c)))
+    return _NON_ALNUM.sub(" ", bare.casefold()).strip()
+
+
+_KNOWN = list(_CANONICAL) + list(_VARIANTS)
+_FUZZY_VARIANT_MIN = 5
+
+
+@lru_cache(maxsize=65536)
+def canonical_token(token: str) -> str:
+    canon = _CANONICAL.get(token)
+    if canon is None and len(token) >= _FUZZY_VARIANT_MIN and token not in _VARIANTS:
+        # A typo inside a transliterated name ("Mohfmad") still finds its family.
+        near = process.extractOne(token, _KNOWN, scorer=OSA.distance, score_cutoff=1)
+        if near is not None:
+            canon = _CANONICAL.get(near[0], near[0])
+    token = canon or token
+    for old, new in _SKELETON:
+        token = token.replace(old, new)
+    return _DOUBLED.sub(r"\1", token)
+
+
+_VOWELS = re.compile(r"[aeiou]")
+
+
+@lru_cache(maxsize=65536)
+def consonants(token: str) -> str:
+    """The first letter and the consonants after it: vowels are what transliterations vary."""
+    return token[:1] + _VOWELS.sub("", token[1:])
+
+
+def name_tokens(name: str) -> tuple[str, ...]:
+    """The canonical tokens of a name, in the order given (order is ignored later)."""
+    tokens = [t for t in fold(name).split() if t not in HONORIFICS and t not in PARTICLES]
+    return tuple(canonical_token(t) for t in tokens if t)

@@ -1,0 +1,108 @@
+"""Queries on stored sanctions lists; no business rules."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from onramp.compliance.lists.model import (
+    SanctionsList,
+    entry_from_json,
+    entry_to_json,
+)
+from onramp.compliance.models import SanctionsAddressRow, SanctionsEntryRow, SanctionsListVersion
+
+_BATCH = 2000
+
+
+async def latest_version(session: AsyncSession, source: str) -> SanctionsListVersion | None:
+    query = (
+        select(SanctionsListVersion)
+        .where(SanctionsListVersion.source == source)
+        .order_by(SanctionsListVersion.id.desc())
+        .limit(1)
+    )
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def latest_versions(session: AsyncSession) -> Sequence[SanctionsListVersion]:
+    """The latest version of every source."""
+    query = select(SanctionsListVersion).order_by(
+        SanctionsListVersion.source, SanctionsListVersion.id.desc()
+    )
+    rows = (await session.execute(query)).scalars().all()
+    latest: dict[str, SanctionsListVersion] = {}
+    for row in rows:
+        latest.setdefault(row.source, row)
+    return list(latest.values())
+
+
+async def read_list(session: AsyncSession, version: SanctionsListVersion) -> SanctionsList:
+    query = (
+        select(SanctionsEntryRow)
+        .where(SanctionsEntryRow.version_id == version.id)
+        .order_by(SanctionsEntryRow.uid)
+    )
+    rows = (await session.execute(query)).scalars().all()
+    entries = tuple(
+        entry_from_json(r.uid, r.list_name, r.entry_type, r.primary_name, r.data) for r in rows
+    )
+    return SanctionsList(
+        source=version.source, format=version.format, issued=version.issued, entries=entries
+    )
+
+
+async def insert_version(
+    session: AsyncSession,
+    *,
+    version_id: uuid.UUID,
+    sanctions: SanctionsList,
+    sha256: str,
+    file_name: str,
+) -> None:
+    addresses = sorted(
+        {
+            (a.currency, a.address.strip().lower(), e.uid)
+            for e in sanctions.entries
+            for a in e.addresses
+        }
+    )
+    session.add(
+        SanctionsListVersion(
+            id=version_id,
+            source=sanctions.source,
+            format=sanctions.format,
+            sha256=sha256,
+            file_name=file_name[:255],
+            issued=sanctions.issued,
+            entry_count=len(sanctions.entries),
+            address_count=len(addresses),
+        )
+    )
+    await session.flush()
+    entry_rows: list[dict[str, Any]] = [
+        {
+            "version_id": version_id,
+            "uid": e.uid,
+            "list_name": e.list_name,
+            "entry_type": e.entry_type.value,
+            "primary_name": e.primary_name[:500],
+            "data": entry_to_json(e),
+        }
+        for e in sanctions.entries
+    ]
+    address_rows = [
+        {"version_id": version_id, "currency": c, "address": a, "uid": u} for c, a, u in addresses
+    ]
+    for table, rows in ((SanctionsEntryRow, entry_rows), (SanctionsAddressRow, address_rows)):
+        for start in range(0, len(rows), _BATCH):
+            await session.execute(insert(table), rows[start : start + _BATCH])
+
+
+async def latest_version_ids(session: AsyncSession) -> tuple[uuid.UUID, ...]:
+    """The latest version id of every source: a cheap check whether anything was loaded since."""
+    return tuple(v.id for v in await latest_versions(session))

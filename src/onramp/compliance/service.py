@@ -1,0 +1,108 @@
+"""Sanctions list operations: load a new issue (versioned, diffed, audited), read the latest."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from onramp.compliance import repository
+from onramp.compliance.diff import ListDiff, diff_lists
+from onramp.compliance.errors import SanctionsListInvalid
+from onramp.compliance.lists import SanctionsList, load_list
+from onramp.core import audit
+from onramp.core.ids import uuid7
+
+_DIFF_DETAIL = 200  # uids and addresses named in the audit record; counts are always complete
+
+
+@dataclass(frozen=True)
+class LoadedVersion:
+    version_id: str
+    source: str
+    format: str
+    sha256: str
+    issued: str | None
+    entry_count: int
+    is_new: bool  # False when the file equals the latest version (nothing stored)
+    diff: ListDiff
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file, or of a folder's files (names and bytes, in name order)."""
+    digest = hashlib.sha256()
+    try:
+        files = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
+        for file in files:
+            if path.is_dir():
+                digest.update(file.name.encode() + b"\0")
+            digest.update(file.read_bytes())
+    except OSError as exc:
+        raise SanctionsListInvalid(f"{path.name}: {exc}") from exc
+    return digest.hexdigest()
+
+
+async def load_version(
+    *, session: AsyncSession, path: Path, list_format: str | None = None, actor: str
+) -> LoadedVersion:
+    sanctions = load_list(path, list_format)
+    sha256 = file_sha256(path)
+    previous = await repository.latest_version(session, sanctions.source)
+    if previous is not None and previous.sha256 == sha256:
+        return LoadedVersion(
+            version_id=str(previous.id),
+            source=previous.source,
+            format=previous.format,
+            sha256=sha256,
+            issued=previous.issued,
+            entry_count=previous.entry_count,
+            is_new=False,
+            diff=diff_lists(sanctions, sanctions),
+        )
+    before = await repository.read_list(session, previous) if previous is not None else None
+    diff = diff_lists(before, sanctions)
+    version_id = uuid7()
+    await repository.insert_version(
+        session, version_id=version_id, sanctions=sanctions, sha256=sha256, file_name=path.name
+    )
+    await audit.record(
+        session,
+        actor=actor,
+        action="sanctions.list_loaded",
+        entity_type="sanctions_list_version",
+        entity_id=str(version_id),
+        data={
+            "source": sanctions.source,
+            "format": sanctions.format,
+            "sha256": sha256,
+            "file_name": path.name,
+            "issued": sanctions.issued,
+            "previous_version": str(previous.id) if previous is not None else None,
+            "entries": len(sanctions.entries),
+            "diff": diff.summary(),
+            "removed": list(diff.removed[:_DIFF_DETAIL]),
+            "addresses_removed": [list(a) for a in diff.addresses_removed[:_DIFF_DETAIL]],
+        },
+    )
+    return LoadedVersion(
+        version_id=str(version_id),
+        source=sanctions.source,
+        format=sanctions.format,
+        sha256=sha256,
+        issued=sanctions.issued,
+        entry_count=len(sanctions.entries),
+        is_new=True,
+        diff=diff,
+    )
+
+
+async def latest_lists(*, session: AsyncSession) -> list[SanctionsList]:
+    """The latest loaded version of every source, to screen against."""
+    versions = await repository.latest_versions(session)
+    return [await repository.read_list(session, v) for v in versions]
+
+
+async def latest_version_ids(*, session: AsyncSession) -> tuple[str, ...]:
+    return tuple(str(i) for i in await repository.latest_version_ids(session))

@@ -1,0 +1,72 @@
+"""The sanctions screen behind the ``Screener`` seam: the order's destination address (and the
+sender's name, when the subject carries one) against the latest loaded lists.
+
+A hit holds the order for manual review rather than rejecting it: funds of a true match must be
+blocked and reported, not refunded, and that is a person's decision. With no list loaded the
+screen passes and says so in the order history, as ``ScreeningNotConfigured`` does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from onramp import compliance
+from onramp.orders.screening import ScreeningResult, ScreeningSubject, Verdict
+
+
+@dataclass(frozen=True)
+class _Matchers:
+    versions: tuple[str, ...]
+    addresses: compliance.AddressMatcher
+    names: compliance.NameMatcher
+
+
+class SanctionsScreener:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        settings: compliance.MatchSettings | None = None,
+    ) -> None:
+        self._sessions = sessions
+        self._settings = settings or compliance.MatchSettings()
+        self._matchers: _Matchers | None = None
+
+    async def _current(self) -> _Matchers | None:
+        # One small query per screen; the lists are re-read only when a new version was loaded.
+        async with self._sessions() as session:
+            versions = await compliance.latest_version_ids(session=session)
+            if not versions:
+                return None
+            if self._matchers is None or self._matchers.versions != versions:
+                sanctions = compliance.combine(await compliance.latest_lists(session=session))
+                self._matchers = _Matchers(
+                    versions,
+                    compliance.AddressMatcher(sanctions),
+                    compliance.NameMatcher(sanctions, self._settings),
+                )
+        return self._matchers
+
+    async def screen(self, subject: ScreeningSubject) -> ScreeningResult:
+        matchers = await self._current()
+        if matchers is None:
+            return ScreeningResult(Verdict.CLEAR, "no sanctions list loaded; not screened")
+        for hit in matchers.addresses.screen(subject.destination_address):
+            return ScreeningResult(
+                Verdict.HOLD,
+                f"destination is the sanctioned {hit.currency} address {hit.address} of "
+                f"{hit.entry_name} (list entry {hit.entry_uid})",
+            )
+        if subject.sender_name:
+            name_hit = matchers.names.screen(subject.sender_name)
+            if name_hit is not None:
+                return ScreeningResult(
+                    Verdict.HOLD,
+                    f"sender name matches {name_hit.matched_name!r} of {name_hit.entry_name} "
+                    f"(list entry {name_hit.entry_uid}): {name_hit.reason}, "
+                    f"score {name_hit.score}",
+                )
+        return ScreeningResult(
+            Verdict.CLEAR, f"sanctions screen clear (list versions {', '.join(matchers.versions)})"
+        )

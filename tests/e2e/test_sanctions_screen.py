@@ -1,0 +1,78 @@
+"""The orders saga screens the destination against the loaded sanctions list: an order paying a
+listed ETH address is held for manual review, with the list entry in its history."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+from eth_utils import to_checksum_address
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from onramp import compliance, orders
+from onramp.core.db import unit_of_work
+from onramp.devstack.stack import Stack
+from tests.e2e.conftest import pay
+from tests.e2e.mfa_people import Person, enrol
+
+SUBSET = Path(__file__).resolve().parents[1] / "data" / "ofac" / "sdn_advanced_subset.xml"
+SEMENOV_ETH = to_checksum_address("0xdcbeffbecce100cce9e4b153c4e15cb885643193")
+
+
+async def _wait_for_state(person: Person, order_id: str, state: str) -> dict[str, Any]:
+    deadline = time.monotonic() + 60
+    while True:
+        order: dict[str, Any] = (await person.client.get(f"/v1/orders/{order_id}")).json()
+        if order["state"] == state:
+            return order
+        assert time.monotonic() < deadline, f"order {order_id} is {order['state']}, not {state}"
+        await asyncio.sleep(0.1)
+
+
+async def test_an_order_to_a_sanctioned_address_is_held(
+    stack: Stack,
+    person: Person,
+    bank: httpx.AsyncClient,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    # The stack's orders worker screens against the latest version in this database.
+    async with unit_of_work(sessions) as session:
+        await compliance.load_version(session=session, path=SUBSET, actor="test:sanctions")
+
+    await enrol(person)
+    saved = await person.client.post(
+        "/v1/me/wallets", json={"label": "listed", "address": SEMENOV_ETH}
+    )
+    assert saved.status_code == 201, saved.text
+    quote = (
+        await person.client.post(
+            "/v1/quotes", json={"source_currency": "EUR", "source_amount": "100.00"}
+        )
+    ).json()
+    created = await person.client.post(
+        "/v1/orders",
+        json={
+            "quote_id": quote["id"],
+            "source_currency": "EUR",
+            "source_amount": "100.00",
+            "destination_address": SEMENOV_ETH,
+        },
+        headers={"Idempotency-Key": uuid.uuid4().hex},
+    )
+    assert created.status_code == 201, created.text
+    order = created.json()
+
+    await pay(bank, order)
+    await _wait_for_state(person, order["id"], "manual_review")
+
+    async with unit_of_work(sessions) as session:
+        history = await orders.history_of(session, uuid.UUID(order["id"]))
+    held = history[-1]
+    assert held.to_state == "manual_review"
+    assert held.reason is not None
+    assert "Semenov, Roman" in held.reason
+    assert "44718" in held.reason

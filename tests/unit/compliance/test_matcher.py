@@ -1,0 +1,105 @@
+"""Name and address matching against the real SDN sample."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from onramp.compliance.lists import SanctionsList, load_list
+from onramp.compliance.matcher import AddressMatcher, MatchSettings, NameMatcher
+from onramp.compliance.normalise import name_tokens
+
+DATA = Path(__file__).resolve().parents[2] / "data" / "ofac"
+
+
+@pytest.fixture(scope="module")
+def sdn() -> SanctionsList:
+    return load_list(DATA / "sdn_advanced_subset.xml")
+
+
+@pytest.fixture(scope="module")
+def matcher(sdn: SanctionsList) -> NameMatcher:
+    return NameMatcher(sdn)
+
+
+def test_normalisation() -> None:
+    assert name_tokens("Sheikh Mohammed AL-HASSAN") == name_tokens("muhammad al hasan")
+    assert name_tokens("Hernández, José") == ("hernandez", "jose")
+    assert name_tokens("As'ad, Hani") == ("asad", "hani")
+    assert name_tokens("Dr. Yevgeniy Khoroshev") == name_tokens("Evgeny Horoshev")
+    assert name_tokens("  ,.- ") == ()
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Roman Semenov",  # word order
+        "SEMENOV, Roman",
+        "Roman Semenow",  # one-letter typo
+        "Mr. Román Seménov",  # accents and honorific
+        "Roman Igorevich Semenov",  # an extra patronymic
+    ],
+)
+def test_semenov_variants_hit(matcher: NameMatcher, name: str) -> None:
+    hit = matcher.screen(name)
+    assert hit is not None
+    assert hit.entry_uid == "44718"
+    assert hit.entry_name == "Semenov, Roman"
+    assert hit.score >= matcher.settings.threshold
+    assert hit.reason.startswith("name ")
+
+
+def test_alias_hit_names_the_alias(matcher: NameMatcher) -> None:
+    hit = matcher.screen("Mohamed Zaidan")  # transliteration of the alias ZAYDAN, Muhammad
+    assert hit is not None
+    assert hit.entry_uid == "2674"
+    assert hit.matched_name == "ZAYDAN, Muhammad"
+    assert "(alias)" in hit.reason
+
+
+def test_weak_single_word_aliases_are_not_screened(matcher: NameMatcher) -> None:
+    assert matcher.screen("Roma") is None  # a weak a.k.a. of Semenov
+    assert matcher.screen("Poma") is None
+
+
+@pytest.mark.parametrize("name", ["John Smith", "Maria Garcia", "Muhammad Khan", "Omar Fernandez"])
+def test_ordinary_names_are_clear(matcher: NameMatcher, name: str) -> None:
+    assert matcher.screen(name) is None
+
+
+def test_date_of_birth_and_country_move_the_score(matcher: NameMatcher) -> None:
+    plain = matcher.best("Roman Semenow")
+    same = matcher.best("Roman Semenow", date_of_birth="1987-11-08", country="Russia")
+    other = matcher.best("Roman Semenow", date_of_birth="1960-01-01")
+    assert plain is not None
+    assert same is not None
+    assert other is not None
+    assert same.score > plain.score > other.score
+    assert "same date of birth" in same.reason
+    assert "same country" in same.reason
+    assert "different date of birth" in other.reason
+    assert matcher.screen("Roman Semenow", date_of_birth="1960-01-01") is None
+
+
+def test_threshold_is_configurable(sdn: SanctionsList) -> None:
+    strict = NameMatcher(sdn, MatchSettings(threshold=99.0))
+    assert strict.screen("Roman Semenow") is None
+    assert strict.screen("Roman Semenov") is not None
+
+
+def test_address_matching_ignores_checksum_case(sdn: SanctionsList) -> None:
+    addresses = AddressMatcher(sdn)
+    hits = addresses.screen("0xDCBEFFBECCE100CCE9E4B153C4E15CB885643193")
+    assert [(h.entry_uid, h.currency) for h in hits] == [("44718", "ETH")]
+    assert hits[0].address == "0xdcbEfFBECcE100cCE9E4b153C4e15cB885643193"
+    assert addresses.screen("0x0000000000000000000000000000000000000000") == []
+
+
+def test_tornado_cash_addresses_are_clear_today(sdn: SanctionsList) -> None:
+    tornado = load_list(DATA / "sdn_advanced_tornado_cash_2025-03-04.xml")
+    today = AddressMatcher(sdn)
+    then = AddressMatcher(tornado)
+    address = tornado.entries[0].addresses[0].address
+    assert then.screen(address)[0].entry_name == "TORNADO CASH"
+    assert today.screen(address) == []
