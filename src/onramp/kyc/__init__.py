@@ -1,0 +1,11 @@
+"""KYC: cases and tiers per customer, verified by a vendor behind an adapter.
+
+The public surface other domains use: ``tier_of`` (the tier a customer holds now), ``limits_for``
+(what a tier may order, from ``KycSettings``) and the status names.
+"""
+
+from onramp.kyc.service import tier_of
+from onramp.kyc.states import KycStatus
+from onramp.kyc.tiers import TierLimits, limits_for
+
+__all__ = ["KycStatus", "TierLimits", "limits_for", "tier_of"]
