@@ -18,10 +18,10 @@ from onramp.core.audit import AuditRecord
 from onramp.core.db import unit_of_work
 from onramp.devstack.kyc_sandbox import SIGNATURE_HEADER
 from onramp.devstack.stack import Stack
-from onramp.kyc import service, tier_of
+from onramp.kyc import purge_personal_data, service, tier_of
 from onramp.kyc.adapters.signature import signature_for
 from onramp.kyc.models import KycCase, KycVendorEvent
-from tests.e2e.conftest import Customer
+from tests.e2e.conftest import PASSWORD, Customer, as_if_logged_in_with_mfa
 from tests.e2e.mfa_people import Person
 
 
@@ -272,6 +272,72 @@ async def test_raw_rows_hold_no_plaintext_personal_data(
         assert "Hauptstrasse" in case.address
     for plain in (surname, given, "1990-05-17", "Hauptstrasse", "10115"):
         assert not any(plain in value for value in stored), plain
+
+
+async def compliance_officer(
+    stack: Stack, sessions: async_sessionmaker[AsyncSession]
+) -> dict[str, str]:
+    """Headers of a compliance officer's second-factor session."""
+    email = f"co.{uuid.uuid4().hex}@example.com"
+    async with httpx.AsyncClient(base_url=stack.api_url) as client:
+        r = await client.post(
+            "/v1/auth/register", json={"email": email, "password": PASSWORD, "full_name": "C"}
+        )
+        assert r.status_code == 201, r.text
+        async with unit_of_work(sessions) as session:
+            await session.execute(
+                text(
+                    "UPDATE users SET role = 'compliance_officer', email_verified_at = now() "
+                    "WHERE id = :id"
+                ),
+                {"id": uuid.UUID(r.json()["id"])},
+            )
+        login = await client.post("/v1/auth/login", json={"email": email, "password": PASSWORD})
+    await as_if_logged_in_with_mfa(sessions, r.json()["id"])
+    return {"Authorization": f"Bearer {login.json()['access_token']}"}
+
+
+async def test_compliance_lists_cases_by_status_without_personal_data(
+    stack: Stack, customer: Customer, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    case_id = (await submit(customer.client, submission("REJECT")))["case"]["id"]
+    await wait_for(customer.client, "rejected")
+    headers = await compliance_officer(stack, sessions)
+    async with httpx.AsyncClient(base_url=stack.api_url, headers=headers) as client:
+        rejected = await client.get("/v1/kyc/cases", params={"status": "rejected", "limit": 500})
+        assert rejected.status_code == 200, rejected.text
+        listed = {c["id"]: c for c in rejected.json()["data"]}
+        assert {c["status"] for c in listed.values()} == {"rejected"}
+        assert listed[case_id]["customer_id"] == customer.user_id
+        assert listed[case_id]["reasons"] == ["FORGERY"]
+        assert "surname" not in listed[case_id]
+        approved = await client.get("/v1/kyc/cases", params={"status": "approved"})
+        assert case_id not in {c["id"] for c in approved.json()["data"]}
+        bad = await client.get("/v1/kyc/cases", params={"status": "nonsense"})
+        assert bad.status_code == 422
+    denied = await customer.client.get("/v1/kyc/cases")
+    assert denied.status_code == 403
+    assert denied.json()["code"] == "permission_denied"
+
+
+async def test_the_owner_exports_their_kyc_data_and_retention_purges_it(
+    customer: Customer, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    case_id = (await submit(customer.client, submission("Curie")))["case"]["id"]
+    await wait_for(customer.client, "approved")
+    exported = (await customer.client.get("/v1/me/export")).json()["kyc_cases"]
+    assert [(c["id"], c["surname"], c["status"]) for c in exported] == [
+        (case_id, "Curie", "approved")
+    ]
+    assert not any(key.endswith("_sealed") for key in exported[0])
+    async with unit_of_work(sessions) as session:
+        purged = await purge_personal_data(session, customer_ids=[uuid.UUID(customer.user_id)])
+    assert purged == 1
+    async with sessions() as session:
+        case = await session.get(KycCase, uuid.UUID(case_id))
+        assert case is not None
+        assert (case.surname, case.given_names, case.address) == (None, None, None)
+        assert case.status == "approved"  # the decision stays on record
 
 
 async def test_expiry_moves_the_tier_back_to_0_and_asks_for_a_refresh(
