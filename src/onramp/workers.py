@@ -21,6 +21,7 @@ from onramp.core.logging import configure_logging, get_logger
 from onramp.core.relay import run_relay
 from onramp.core.settings import Settings
 from onramp.fx.service import FxDesk
+from onramp.kyc.worker import run_review_expiry
 from onramp.notifications.adapters.smtp import SmtpSender
 from onramp.notifications.worker import run_mailer
 from onramp.orders.screening import ScreeningNotConfigured
@@ -28,7 +29,16 @@ from onramp.orders.worker import orders_consumer
 
 log = get_logger(__name__)
 
-WORKERS = ("relay", "deposits", "orders", "payouts", "confirmations", "audit", "mailer")
+WORKERS = (
+    "relay",
+    "deposits",
+    "orders",
+    "payouts",
+    "confirmations",
+    "audit",
+    "mailer",
+    "kyc_review",
+)
 
 
 def consumer_for(name: str, settings: Settings) -> Consumer:
@@ -80,6 +90,14 @@ async def _run(
         return
     if name == "audit":
         await run_sealer(sessions, stop=stop)
+        return
+    if name == "kyc_review":
+        await run_review_expiry(
+            sessions,
+            clock=SystemClock(),
+            stop=stop,
+            interval=settings.kyc.review_interval_seconds,
+        )
         return
     if name == "mailer":
         # Queued emails are sealed with the PII data keys: the mailer holds the keyring too.

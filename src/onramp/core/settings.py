@@ -75,6 +75,8 @@ class KycSettings(_Section):
     # An approval lasts this long; the customer is asked to refresh `refresh_notice_days` before.
     review_period_days: int = Field(default=365, ge=1)
     refresh_notice_days: int = Field(default=30, ge=0)
+    # How often `onramp worker kyc_review` looks for approvals past their review date.
+    review_interval_seconds: float = Field(default=60.0, gt=0)
     tier1_daily_eur: Decimal = Decimal("1000.00")
     tier1_monthly_eur: Decimal = Decimal("5000.00")
     tier2_daily_eur: Decimal = Decimal("15000.00")
