@@ -140,6 +140,16 @@ async def test_needs_more_info_then_resubmission_is_approved(
     ]
 
 
+async def test_a_vendor_expired_verdict_asks_for_a_fresh_submission(customer: Customer) -> None:
+    first = await submit(customer.client, submission("EXPIRE"))
+    status = await wait_for(customer.client, "expired")
+    assert (status["tier"], status["next_step"]) == (0, "refresh")
+    assert status["case"]["reasons"] == ["DOCUMENT_EXPIRED"]
+    fresh = await submit(customer.client, submission("Meitner"))
+    assert fresh["case"]["id"] != first["case"]["id"]
+    assert (await wait_for(customer.client, "approved"))["tier"] == 1
+
+
 async def test_a_second_submission_while_pending_is_refused(customer: Customer) -> None:
     await submit(customer.client, submission("SLOW"))
     again = await customer.client.post("/v1/me/kyc", json=submission("SLOW"))
