@@ -8,6 +8,7 @@ from onramp.core.db import Base
 from onramp.core.keys import models as key_models
 from onramp.fx import models as fx_models
 from onramp.identity import models as identity_models
+from onramp.kyc import models as kyc_models
 from onramp.ledger import models as ledger_models
 from onramp.notifications import models as notifications_models
 from onramp.orders import models as orders_models
@@ -24,6 +25,7 @@ __all__ = [
     "identity_models",
     "inbox",
     "key_models",
+    "kyc_models",
     "ledger_models",
     "metadata",
     "notifications_models",

@@ -22,6 +22,7 @@ from onramp.core.logging import configure_logging, get_logger
 from onramp.core.relay import run_relay
 from onramp.core.settings import Settings
 from onramp.fx.service import FxDesk
+from onramp.kyc.worker import run_review_expiry
 from onramp.notifications.adapters.smtp import SmtpSender
 from onramp.notifications.worker import run_mailer
 from onramp.orders.sanctions import SanctionsScreener
@@ -29,7 +30,16 @@ from onramp.orders.worker import orders_consumer
 
 log = get_logger(__name__)
 
-WORKERS = ("relay", "deposits", "orders", "payouts", "confirmations", "audit", "mailer")
+WORKERS = (
+    "relay",
+    "deposits",
+    "orders",
+    "payouts",
+    "confirmations",
+    "audit",
+    "mailer",
+    "kyc_review",
+)
 # Workers that read sealed personal data (queued emails; deposit senders and account holders)
 # open the keyring at start-up, as the API does, and keep it fresh.
 READS_PERSONAL_DATA = frozenset({"deposits", "mailer"})
@@ -87,6 +97,14 @@ async def _run(
         return
     if name == "audit":
         await run_sealer(sessions, stop=stop)
+        return
+    if name == "kyc_review":
+        await run_review_expiry(
+            sessions,
+            clock=SystemClock(),
+            stop=stop,
+            interval=settings.kyc.review_interval_seconds,
+        )
         return
     if name == "mailer":
         await run_mailer(

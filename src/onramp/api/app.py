@@ -33,6 +33,11 @@ from onramp.identity.api_keys_api import router as api_keys_router
 from onramp.identity.mfa_api import me_router as mfa_me_router
 from onramp.identity.mfa_api import router as mfa_router
 from onramp.identity.oauth_api import router as oauth_router
+from onramp.kyc.adapters.base import KycVendor
+from onramp.kyc.adapters.sandbox import SandboxKycVendor
+from onramp.kyc.api import me_router as kyc_me_router
+from onramp.kyc.api import review_router as kyc_review_router
+from onramp.kyc.api import webhook_router as kyc_webhook_router
 from onramp.orders.api import router as orders_router
 from onramp.orders.destinations_api import router as wallets_router
 
@@ -53,6 +58,7 @@ PUBLIC_ROUTES = frozenset(
         ("POST", "/v1/auth/email-change/confirm"),
         ("POST", "/v1/oauth/token"),  # authenticated by the client's credentials (an API key)
         ("POST", "/v1/webhooks/bank/{bank}"),  # authenticated by the bank's signature
+        ("POST", "/v1/webhooks/kyc/{vendor}"),  # authenticated by the KYC vendor's signature
     }
 )
 
@@ -74,6 +80,9 @@ ROUTERS = (
     banking_router,
     bank_accounts_router,
     wallets_router,
+    kyc_me_router,
+    kyc_webhook_router,
+    kyc_review_router,
 )
 
 DESCRIPTION = """\
@@ -94,6 +103,16 @@ def bank_adapters(settings: Settings) -> dict[str, BankWebhookAdapter]:
     sandbox = SandboxBankAdapter(
         secret=settings.banking.webhook_secret.get_secret_value().encode(),
         tolerance_seconds=settings.banking.webhook_tolerance_seconds,
+    )
+    return {sandbox.name: sandbox}
+
+
+def kyc_vendors(settings: Settings) -> dict[str, KycVendor]:
+    sandbox = SandboxKycVendor(
+        base_url=settings.kyc.vendor_url,
+        secret=settings.kyc.webhook_secret.get_secret_value().encode(),
+        tolerance_seconds=settings.kyc.webhook_tolerance_seconds,
+        timeout=settings.kyc.request_timeout_seconds,
     )
     return {sandbox.name: sandbox}
 
@@ -137,6 +156,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
     app.state.clock = clock or SystemClock()
     app.state.fx_desk = FxDesk.from_settings(settings.fx)
     app.state.bank_adapters = bank_adapters(settings)
+    app.state.kyc_vendors = kyc_vendors(settings)
     app.state.rate_limiter = (
         RedisRateLimiter.from_url(settings.redis_url)
         if settings.redis_url

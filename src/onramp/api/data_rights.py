@@ -16,6 +16,7 @@ from onramp.identity.access import require
 from onramp.identity.permissions import Permission
 from onramp.identity.service import export_user
 from onramp.identity.tokens import Principal
+from onramp.kyc import export_cases
 from onramp.orders.destinations import export_wallets
 from onramp.orders.service import export_orders
 from onramp.privacy import erase
@@ -27,7 +28,8 @@ router = APIRouter(prefix="/v1/me", tags=["me"])
     "/export",
     summary="Export all of the caller's data as JSON",
     description="Profile, preferences, sessions, quotes, orders with their history, deposits "
-    "and payouts, saved bank accounts and wallets, and the audit records about the caller. "
+    "and payouts, saved bank accounts and wallets, KYC cases with the identity data submitted, "
+    "and the audit records about the caller. "
     "Secrets (password and token hashes) are not included.",
 )
 async def export(
@@ -44,6 +46,7 @@ async def export(
         "orders": await export_orders(session, customer_id=user_id),
         "bank_accounts": await export_bank_accounts(session, customer_id=user_id),
         "wallets": await export_wallets(session, customer_id=user_id),
+        "kyc_cases": await export_cases(session, customer_id=user_id),
         "audit": await records_about(session, entity_id=str(user_id)),
     }
 

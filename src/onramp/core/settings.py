@@ -65,6 +65,27 @@ class BankingSettings(_Section):
     holder_name_min_score: float = Field(default=85.0, ge=0, le=100)
 
 
+class KycSettings(_Section):
+    """Identity verification: the vendor, its webhooks, the review period and the limits of each
+    tier (EUR or the equivalent; tier 0 may not order at all)."""
+
+    vendor: str = "sandbox"
+    # The vendor's API; the dev stack fills it with its KYC sandbox's address.
+    vendor_url: str = ""
+    webhook_secret: SecretStr = SecretStr("sandbox-kyc-webhook-secret-change-me")
+    webhook_tolerance_seconds: int = Field(default=300, ge=1)
+    request_timeout_seconds: float = Field(default=10.0, gt=0)
+    # An approval lasts this long; the customer is asked to refresh `refresh_notice_days` before.
+    review_period_days: int = Field(default=365, ge=1)
+    refresh_notice_days: int = Field(default=30, ge=0)
+    # How often `onramp worker kyc_review` looks for approvals past their review date.
+    review_interval_seconds: float = Field(default=60.0, gt=0)
+    tier1_daily_eur: Decimal = Decimal("1000.00")
+    tier1_monthly_eur: Decimal = Decimal("5000.00")
+    tier2_daily_eur: Decimal = Decimal("15000.00")
+    tier2_monthly_eur: Decimal = Decimal("100000.00")
+
+
 class FxSettings(_Section):
     rates_file: Path = REPO_ROOT / "samples" / "rates" / "eurofxref-daily.xml"
     # USDC is priced as USD 1:1; the operator's margin is the spread, its charge the fee.
@@ -205,6 +226,7 @@ class Settings(BaseSettings):
     nats: NatsSettings = NatsSettings()
     chain: ChainSettings = ChainSettings()
     banking: BankingSettings = BankingSettings()
+    kyc: KycSettings = KycSettings()
     fx: FxSettings = FxSettings()
     auth: AuthSettings = AuthSettings()
     api_keys: ApiKeySettings = ApiKeySettings()
@@ -250,8 +272,12 @@ class Settings(BaseSettings):
             notifications = notifications.model_copy(
                 update={"smtp_host": host, "smtp_port": int(port)}
             )
+        kyc = self.kyc
+        if not kyc.vendor_url and stack.get("kyc_sandbox"):
+            kyc = kyc.model_copy(update={"vendor_url": stack["kyc_sandbox"]})
         return self.model_copy(
             update={
+                "kyc": kyc,
                 "database": db,
                 "nats": nats,
                 "chain": chain,

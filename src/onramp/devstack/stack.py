@@ -28,6 +28,7 @@ from onramp.core.money import Money
 from onramp.core.settings import ANVIL_DEPLOYER_KEY, REPO_ROOT, Settings, stack_file
 from onramp.devstack.anvil import Anvil, start_anvil
 from onramp.devstack.bank_sandbox import BankSandbox, start_bank_sandbox
+from onramp.devstack.kyc_sandbox import KycSandbox, start_kyc_sandbox
 from onramp.devstack.mail_sandbox import MailSandbox, start_mail_sandbox
 from onramp.devstack.nats import EmbeddedNats, start_nats
 from onramp.devstack.postgres import EmbeddedPostgres, start_postgres
@@ -58,6 +59,7 @@ class Stack:
     keyring: Keyring
     mail: MailSandbox
     bank: BankSandbox | None = None
+    kyc: KycSandbox | None = None
     api_url: str = ""
     apps: dict[str, ManagedProcess] = field(default_factory=dict)
 
@@ -73,6 +75,8 @@ class Stack:
             "ONRAMP_CHAIN__VAULT_ADDRESS": s.chain.vault_address,
             "ONRAMP_CHAIN__WALLET_FACTORY_ADDRESS": s.chain.wallet_factory_address,
             "ONRAMP_BANKING__WEBHOOK_SECRET": s.banking.webhook_secret.get_secret_value(),
+            "ONRAMP_KYC__VENDOR_URL": s.kyc.vendor_url,
+            "ONRAMP_KYC__WEBHOOK_SECRET": s.kyc.webhook_secret.get_secret_value(),
             "ONRAMP_HSM__TOKEN_LABEL": s.hsm.token_label,
             "ONRAMP_HSM__USER_PIN": s.hsm.user_pin.get_secret_value(),
             "ONRAMP_HSM__SOFTHSM2_CONF": s.hsm.softhsm2_conf,
@@ -85,6 +89,7 @@ class Stack:
         return {
             "api": self.api_url,
             "bank_sandbox": self.bank.url if self.bank else "",
+            "kyc_sandbox": self.kyc.url if self.kyc else "",
             "mail_sandbox": self.mail.url,
             "smtp": f"{self.mail.smtp_host}:{self.mail.smtp_port}",
             "rpc": self.anvil.url,
@@ -102,6 +107,7 @@ class Stack:
                 "anvil": self.anvil.process.pid,
                 "mail_sandbox": self.mail.process.pid,
                 **({"bank_sandbox": self.bank.process.pid} if self.bank else {}),
+                **({"kyc_sandbox": self.kyc.process.pid} if self.kyc else {}),
                 **{name: p.pid for name, p in self.apps.items()},
             },
         }
@@ -123,7 +129,7 @@ class Stack:
         for process in reversed(list(self.apps.values())):
             process.stop()
         self.apps.clear()
-        for part in (self.bank, self.mail, self.anvil, self.nats, self.postgres):
+        for part in (self.kyc, self.bank, self.mail, self.anvil, self.nats, self.postgres):
             if part is not None:
                 part.stop()
         stack_file(self.state_dir).unlink(missing_ok=True)
@@ -244,7 +250,7 @@ async def _book_vault_funding(settings: Settings, deployment: Deployment) -> Non
 
 
 def start_applications(stack: Stack, *, progress: Progress = _quiet) -> None:
-    """The bank sandbox, the API and every worker, then wait until the API is ready."""
+    """The bank and KYC sandboxes, the API and every worker, then wait until the API is ready."""
     api_port = free_port()
     stack.api_url = f"http://127.0.0.1:{api_port}"
     settings = stack.settings
@@ -255,6 +261,16 @@ def start_applications(stack: Stack, *, progress: Progress = _quiet) -> None:
         account_iban=settings.banking.treasury_iban,
     )
     progress(f"bank        sandbox {stack.bank.url} -> webhooks to {stack.api_url}")
+    stack.kyc = start_kyc_sandbox(
+        stack.state_dir,
+        webhook_url=f"{stack.api_url}/v1/webhooks/kyc/{settings.kyc.vendor}",
+        webhook_secret=settings.kyc.webhook_secret.get_secret_value(),
+    )
+    # The API (and in-process apps of tests) call the vendor here: before the API is spawned.
+    stack.settings = settings.model_copy(
+        update={"kyc": settings.kyc.model_copy(update={"vendor_url": stack.kyc.url})}
+    )
+    progress(f"kyc         sandbox {stack.kyc.url} -> webhooks to {stack.api_url}")
     stack.spawn_app("api", [sys.executable, "-m", "onramp.cli", "api", "--port", str(api_port)])
     for name in WORKERS:
         stack.spawn_worker(name)

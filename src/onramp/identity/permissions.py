@@ -26,6 +26,8 @@ class Permission(StrEnum):
     API_KEYS_MANAGE_OWN = "api_keys:manage_own"  # create, list, rotate, revoke one's API keys
     BANK_ACCOUNTS_MANAGE_OWN = "bank_accounts:manage_own"  # add (step-up), list, remove
     WALLETS_MANAGE_OWN = "wallets:manage_own"  # the address book of payout destinations
+    KYC_MANAGE_OWN = "kyc:manage_own"  # submit one's identity for verification, see its status
+    KYC_REVIEW = "kyc:review"  # list customers' KYC cases (compliance)
 
 
 _CUSTOMER = frozenset(
@@ -38,6 +40,7 @@ _CUSTOMER = frozenset(
         Permission.API_KEYS_MANAGE_OWN,
         Permission.BANK_ACCOUNTS_MANAGE_OWN,
         Permission.WALLETS_MANAGE_OWN,
+        Permission.KYC_MANAGE_OWN,
     }
 )
 _STAFF = frozenset(
@@ -53,10 +56,11 @@ _STAFF = frozenset(
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.CUSTOMER: _CUSTOMER,
     Role.SUPPORT: _STAFF,
-    Role.COMPLIANCE_OFFICER: _STAFF | {Permission.APPROVALS_DECIDE},
+    Role.COMPLIANCE_OFFICER: _STAFF | {Permission.APPROVALS_DECIDE, Permission.KYC_REVIEW},
     Role.TREASURER: _STAFF | {Permission.APPROVALS_DECIDE},
     Role.AUDITOR: _STAFF,
-    Role.ADMIN: _STAFF | {Permission.USERS_MANAGE, Permission.APPROVALS_DECIDE},
+    Role.ADMIN: _STAFF
+    | {Permission.USERS_MANAGE, Permission.APPROVALS_DECIDE, Permission.KYC_REVIEW},
 }
 
 

@@ -12,6 +12,7 @@ from onramp.identity.permissions import NOT_DELEGABLE, Permission, Role, delegab
 
 def test_a_customer_may_delegate_trading_but_not_its_logins_or_keys() -> None:
     # Bank accounts and wallets may be listed and removed by a key; adding them needs a person.
+    # Likewise a key may read the KYC status; submitting identity data needs a person.
     assert delegable("customer") == {
         Permission.QUOTES_CREATE,
         Permission.ORDERS_CREATE,
@@ -19,6 +20,7 @@ def test_a_customer_may_delegate_trading_but_not_its_logins_or_keys() -> None:
         Permission.PROFILE_MANAGE_OWN,
         Permission.BANK_ACCOUNTS_MANAGE_OWN,
         Permission.WALLETS_MANAGE_OWN,
+        Permission.KYC_MANAGE_OWN,
     }
 
 

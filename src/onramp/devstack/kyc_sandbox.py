@@ -1,0 +1,575 @@
+"""Sandkyc: a local stand-in for an identity-verification vendor's sandbox (like Sumsub's,
+Onfido's or Persona's).
+
+The operator creates an *applicant* for a person, adds *documents* (metadata only: a type and a
+file name, optionally a small base64 body that is counted, never looked at) and requests a
+*check* at a level. The check answers 202 at once; the verdict arrives later as a signed webhook,
+delivered in the background with retries, as real vendors do. State is in memory: it simulates the
+vendor, it is not part of the system under test.
+
+Run it as its own process::
+
+    python -m onramp.devstack.kyc_sandbox --port 8098 --webhook-url http://127.0.0.1:8000/hooks
+
+(the webhook secret comes from ``--webhook-secret`` or the ``SANDKYC_WEBHOOK_SECRET`` environment
+variable, which keeps it out of ``ps``; :func:`start_kyc_sandbox` does the latter.)
+
+HTTP API
+--------
+``POST /applicants``
+    Body ``{"external_user_id", "first_name", "last_name", "dob": "YYYY-MM-DD", "country": "DE",
+    "nationality": "DE"}``. 201 with the applicant. The same ``external_user_id`` again answers
+    200 with the existing applicant, its personal data replaced by the new body (so a client that
+    retries, or resubmits corrected data, never makes a second applicant).
+``POST /applicants/{id}/documents``
+    Body ``{"type": "passport" | "id_card" | "driving_licence" | "residence_permit" |
+    "proof_of_address" | "selfie", "filename", "content_base64"?}`` (content at most 64 KiB). 201.
+``POST /applicants/{id}/checks``
+    Body ``{"level": "tier1" | "tier2"}``. 202 ``{"id": "chk_...", "status": "pending"}``; the
+    verdict follows as an ``applicant.reviewed`` webhook.
+``GET /applicants/{id}``
+    The applicant, its documents and its checks, each check with its ``event_id`` and
+    ``deliveries: [{attempt, status_code, error, at}]``.
+``POST /events/{event_id}/redeliver``
+    Send that event again (same id, same body), with retries. 202; 404 if unknown.
+``GET /healthz``
+    200 ``{"status": "ok"}``.
+
+Errors are RFC 9457 ``application/problem+json`` with ``type, title, status, detail, code``.
+
+Webhooks
+--------
+``POST <webhook-url>`` with ``Content-Type: application/json`` and the body::
+
+    {"id": "evt_...", "type": "applicant.reviewed", "created_at": "...Z",
+     "data": {"applicant_id", "check_id", "external_user_id", "level",
+              "result": "approved" | "rejected" | "needs_more_info" | "expired",
+              "reject_type": null | "final" | "retry", "reasons": ["..."], "reviewed_at"}}
+
+No personal data travels in a webhook: the receiver knows the person by ``external_user_id``.
+Each check has one event: every delivery and redelivery sends the same bytes. The header
+``Sandkyc-Signature: t=<unix seconds>,v1=<hex>`` carries ``HMAC-SHA256(secret, f"{t}." + body)``
+over the exact bytes sent, ``t`` being the time of that attempt. Receivers should check the MAC
+in constant time, refuse stale ``t`` and deduplicate on the event id. A 2xx answer acknowledges;
+anything else, a connection error or a timeout (10 s) is retried after 0.2 s, 0.4 s, 0.8 s ...
+capped at 5 s, 20 attempts in all.
+
+Magic values (by ``last_name``, case-insensitive)
+-------------------------------------------------
+``REJECT``
+    ``rejected``, reject type ``final``, reasons ``["FORGERY"]``.
+``MOREINFO``
+    The applicant's first check is ``needs_more_info`` (reject type ``retry``, reasons
+    ``["DOCUMENT_UNREADABLE"]``); any later check of the same applicant is approved.
+``EXPIRE``
+    ``expired``, reasons ``["DOCUMENT_EXPIRED"]``.
+``SLOW``
+    Approved, but the webhook is first sent after 2 s instead of at once.
+anything else
+    ``approved``. A ``tier2`` check without a ``proof_of_address`` document is
+    ``needs_more_info`` with reasons ``["PROOF_OF_ADDRESS_MISSING"]``, whatever the name.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import binascii
+import json
+import logging
+import os
+import sys
+import time
+import uuid
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import httpx
+from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, StrictStr, StringConstraints
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from onramp.devstack.bank_sandbox import backoff_delay, sign_payload
+from onramp.devstack.process import ManagedProcess, free_port, spawn, wait_for_http_health
+
+__all__ = [
+    "EVENT_TYPE",
+    "SECRET_ENV",
+    "SIGNATURE_HEADER",
+    "KycSandbox",
+    "RetryPolicy",
+    "create_app",
+    "main",
+    "start_kyc_sandbox",
+    "verdict_for",
+]
+
+_log = logging.getLogger("onramp.devstack.kyc_sandbox")
+
+SIGNATURE_HEADER = "Sandkyc-Signature"
+EVENT_TYPE = "applicant.reviewed"
+SECRET_ENV = "SANDKYC_WEBHOOK_SECRET"  # noqa: S105 - the variable name, not a secret
+PROBLEM_JSON = "application/problem+json"
+MAX_CONTENT_BYTES = 64 * 1024
+
+DocumentType = Literal[
+    "passport", "id_card", "driving_licence", "residence_permit", "proof_of_address", "selfie"
+]
+Level = Literal["tier1", "tier2"]
+Name = Annotated[StrictStr, StringConstraints(min_length=1, max_length=100)]
+Country = Annotated[StrictStr, StringConstraints(pattern=r"^[A-Z]{2}$")]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    result: str
+    reject_type: str | None
+    reasons: tuple[str, ...]
+    slow: bool = False
+
+
+def verdict_for(last_name: str, *, level: str, document_types: set[str], attempt: int) -> Verdict:
+    """The sandbox's decision for a check: the magic values of the module docstring."""
+    magic = last_name.strip().upper()
+    if magic == "REJECT":
+        return Verdict("rejected", "final", ("FORGERY",))
+    if magic == "EXPIRE":
+        return Verdict("expired", None, ("DOCUMENT_EXPIRED",))
+    if magic == "MOREINFO" and attempt == 1:
+        return Verdict("needs_more_info", "retry", ("DOCUMENT_UNREADABLE",))
+    if level == "tier2" and "proof_of_address" not in document_types:
+        return Verdict("needs_more_info", "retry", ("PROOF_OF_ADDRESS_MISSING",))
+    return Verdict("approved", None, (), slow=magic == "SLOW")
+
+
+class _Problem(Exception):
+    def __init__(self, status: int, code: str, detail: str) -> None:
+        super().__init__(detail)
+        self.status, self.code, self.detail = status, code, detail
+
+    def response(self) -> JSONResponse:
+        body = {
+            "type": f"urn:sandkyc:problem:{self.code}",
+            "title": self.code.replace("_", " ").capitalize(),
+            "status": self.status,
+            "detail": self.detail,
+            "code": self.code,
+        }
+        return JSONResponse(body, status_code=self.status, media_type=PROBLEM_JSON)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def _now() -> str:
+    return _iso(datetime.now(UTC))
+
+
+# --- state --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    max_attempts: int = 20
+    base_delay: float = 0.2
+    max_delay: float = 5.0
+    timeout: float = 10.0
+    slow_seconds: float = 2.0
+
+
+@dataclass
+class _Check:
+    id: str
+    level: str
+    event_id: str
+    event_body: bytes
+    result: str
+    deliveries: list[dict[str, Any]] = field(default_factory=list)
+    attempts_started: int = 0
+
+    def view(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "level": self.level,
+            "delivered": any(200 <= (d["status_code"] or 0) < 300 for d in self.deliveries),
+            "result": self.result,
+            "event_id": self.event_id,
+            "deliveries": list(self.deliveries),
+        }
+
+
+@dataclass
+class _Applicant:
+    id: str
+    external_user_id: str
+    person: dict[str, str]
+    created_at: str
+    documents: list[dict[str, Any]] = field(default_factory=list)
+    checks: list[_Check] = field(default_factory=list)
+
+    def view(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "external_user_id": self.external_user_id,
+            **self.person,
+            "created_at": self.created_at,
+            "documents": list(self.documents),
+            "checks": [c.view() for c in self.checks],
+        }
+
+
+class ApplicantIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    external_user_id: Annotated[StrictStr, StringConstraints(min_length=1, max_length=100)]
+    first_name: Name
+    last_name: Name
+    dob: date
+    country: Country
+    nationality: Country
+
+
+class DocumentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    type: DocumentType
+    filename: Annotated[StrictStr, StringConstraints(min_length=1, max_length=200)]
+    content_base64: StrictStr | None = None
+
+
+class CheckIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    level: Level
+
+
+class _Sandkyc:
+    def __init__(
+        self,
+        *,
+        webhook_url: str,
+        webhook_secret: bytes,
+        retry: RetryPolicy,
+        transport: httpx.AsyncBaseTransport | None,
+    ) -> None:
+        self.webhook_url = webhook_url
+        self.webhook_secret = webhook_secret
+        self.retry = retry
+        self.applicants: dict[str, _Applicant] = {}
+        self.by_external: dict[str, str] = {}
+        self.events: dict[str, _Check] = {}
+        self._transport = transport
+        self._client: httpx.AsyncClient | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def client(self) -> httpx.AsyncClient:
+        if self._client is None:
+            self._client = httpx.AsyncClient(
+                timeout=self.retry.timeout,
+                transport=self._transport,
+                follow_redirects=False,
+                trust_env=False,  # webhooks go where configured, never via an env proxy
+            )
+        return self._client
+
+    async def close(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    def applicant(self, applicant_id: str) -> _Applicant:
+        found = self.applicants.get(applicant_id)
+        if found is None:
+            raise _Problem(404, "not_found", f"no applicant {applicant_id!r}")
+        return found
+
+    def upsert_applicant(self, body: ApplicantIn) -> tuple[_Applicant, bool]:
+        person = body.model_dump(mode="json", exclude={"external_user_id"})
+        existing = self.by_external.get(body.external_user_id)
+        if existing is not None:
+            applicant = self.applicants[existing]
+            applicant.person = person
+            return applicant, False
+        applicant = _Applicant(
+            id=f"app_{uuid.uuid4().hex}",
+            external_user_id=body.external_user_id,
+            person=person,
+            created_at=_now(),
+        )
+        self.applicants[applicant.id] = applicant
+        self.by_external[body.external_user_id] = applicant.id
+        _log.info("applicant %s created", applicant.id)  # no personal data in logs
+        return applicant, True
+
+    def add_document(self, applicant: _Applicant, body: DocumentIn) -> dict[str, Any]:
+        size = 0
+        if body.content_base64 is not None:
+            try:
+                size = len(base64.b64decode(body.content_base64, validate=True))
+            except (binascii.Error, ValueError):
+                raise _Problem(422, "invalid_content", "content_base64 is not base64") from None
+            if size > MAX_CONTENT_BYTES:
+                raise _Problem(422, "content_too_large", f"at most {MAX_CONTENT_BYTES} bytes")
+        document = {
+            "id": f"doc_{uuid.uuid4().hex}",
+            "type": body.type,
+            "filename": body.filename,
+            "size": size,
+            "uploaded_at": _now(),
+        }
+        applicant.documents.append(document)
+        return document
+
+    def request_check(self, applicant: _Applicant, level: str) -> _Check:
+        verdict = verdict_for(
+            applicant.person["last_name"],
+            level=level,
+            document_types={d["type"] for d in applicant.documents},
+            attempt=len(applicant.checks) + 1,
+        )
+        check_id, event_id = f"chk_{uuid.uuid4().hex}", f"evt_{uuid.uuid4().hex}"
+        reviewed = _now()
+        event = {
+            "id": event_id,
+            "type": EVENT_TYPE,
+            "created_at": reviewed,
+            "data": {
+                "applicant_id": applicant.id,
+                "check_id": check_id,
+                "external_user_id": applicant.external_user_id,
+                "level": level,
+                "result": verdict.result,
+                "reject_type": verdict.reject_type,
+                "reasons": list(verdict.reasons),
+                "reviewed_at": reviewed,
+            },
+        }
+        check = _Check(
+            id=check_id,
+            level=level,
+            event_id=event_id,
+            event_body=json.dumps(event, separators=(",", ":")).encode(),
+            result=verdict.result,
+        )
+        applicant.checks.append(check)
+        self.events[event_id] = check
+        _log.info("check %s of %s: %s", check_id, applicant.id, verdict.result)
+        self.schedule_delivery(check, delay=self.retry.slow_seconds if verdict.slow else 0.0)
+        return check
+
+    def schedule_delivery(self, check: _Check, *, delay: float = 0.0) -> None:
+        task = asyncio.get_running_loop().create_task(self._deliver(check, delay))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _deliver(self, check: _Check, delay: float) -> None:
+        if delay > 0:
+            await asyncio.sleep(delay)
+        policy = self.retry
+        for run_attempt in range(1, policy.max_attempts + 1):
+            if await self._attempt(check):
+                return
+            if run_attempt < policy.max_attempts:
+                await asyncio.sleep(
+                    backoff_delay(run_attempt, base=policy.base_delay, cap=policy.max_delay)
+                )
+        _log.warning("giving up on %s", check.event_id)
+
+    async def _attempt(self, check: _Check) -> bool:
+        check.attempts_started += 1
+        number, started = check.attempts_started, _now()
+        headers = {
+            "Content-Type": "application/json",
+            SIGNATURE_HEADER: sign_payload(self.webhook_secret, int(time.time()), check.event_body),
+        }
+        status: int | None = None
+        error: str | None = None
+        try:
+            response = await self.client().post(
+                self.webhook_url, content=check.event_body, headers=headers
+            )
+            status = response.status_code
+        except httpx.HTTPError as exc:
+            error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        check.deliveries.append(
+            {"attempt": number, "status_code": status, "error": error, "at": started}
+        )
+        _log.info("delivery %s #%d: %s", check.event_id, number, status or error)
+        return status is not None and 200 <= status < 300
+
+
+# --- HTTP app -----------------------------------------------------------------------------------
+
+
+def create_app(
+    *,
+    webhook_url: str,
+    webhook_secret: bytes,
+    retry: RetryPolicy | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> FastAPI:
+    """The sandbox as an ASGI app. ``transport`` replaces the network for outgoing webhooks."""
+    vendor = _Sandkyc(
+        webhook_url=webhook_url,
+        webhook_secret=webhook_secret,
+        retry=retry or RetryPolicy(),
+        transport=transport,
+    )
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            await vendor.close()
+
+    app = FastAPI(title="Sandkyc (KYC vendor sandbox)", lifespan=lifespan)
+
+    @app.exception_handler(_Problem)
+    async def on_problem(_: Request, exc: _Problem) -> JSONResponse:
+        return exc.response()
+
+    @app.exception_handler(RequestValidationError)
+    async def on_invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        details = "; ".join(
+            f"{'.'.join(str(p) for p in err.get('loc', ()))}: {err.get('msg', 'invalid')}"
+            for err in exc.errors()
+        )
+        return _Problem(422, "invalid_request", details).response()
+
+    @app.exception_handler(StarletteHTTPException)
+    async def on_http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = "not_found" if exc.status_code == 404 else f"http_{exc.status_code}"
+        return _Problem(exc.status_code, code, str(exc.detail)).response()
+
+    @app.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.post("/applicants", status_code=201)
+    async def create_applicant(body: ApplicantIn, response: Response) -> dict[str, Any]:
+        applicant, created = vendor.upsert_applicant(body)
+        if not created:
+            response.status_code = 200
+        return applicant.view()
+
+    @app.get("/applicants/{applicant_id}")
+    async def get_applicant(applicant_id: str) -> dict[str, Any]:
+        return vendor.applicant(applicant_id).view()
+
+    @app.post("/applicants/{applicant_id}/documents", status_code=201)
+    async def add_document(applicant_id: str, body: DocumentIn) -> dict[str, Any]:
+        return vendor.add_document(vendor.applicant(applicant_id), body)
+
+    @app.post("/applicants/{applicant_id}/checks", status_code=202)
+    async def request_check(applicant_id: str, body: CheckIn) -> dict[str, Any]:
+        check = vendor.request_check(vendor.applicant(applicant_id), body.level)
+        return {"id": check.id, "applicant_id": applicant_id, "status": "pending"}
+
+    @app.post("/events/{event_id}/redeliver", status_code=202)
+    async def redeliver(event_id: str) -> dict[str, str]:
+        check = vendor.events.get(event_id)
+        if check is None:
+            raise _Problem(404, "not_found", f"no event {event_id!r}")
+        vendor.schedule_delivery(check)
+        return {"event_id": event_id, "status": "scheduled"}
+
+    return app
+
+
+# --- process ------------------------------------------------------------------------------------
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    import uvicorn
+
+    parser = argparse.ArgumentParser(
+        prog="python -m onramp.devstack.kyc_sandbox", description="Sandkyc: a KYC vendor sandbox."
+    )
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--webhook-url", required=True)
+    parser.add_argument(
+        "--webhook-secret", default=os.environ.get(SECRET_ENV), help=f"default: ${SECRET_ENV}"
+    )
+    parser.add_argument("--max-attempts", type=int, default=RetryPolicy.max_attempts)
+    args = parser.parse_args(argv)
+    if not args.webhook_secret:
+        parser.error(f"--webhook-secret or ${SECRET_ENV} is required")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    app = create_app(
+        webhook_url=args.webhook_url,
+        webhook_secret=args.webhook_secret.encode(),
+        retry=RetryPolicy(max_attempts=args.max_attempts),
+    )
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info", timeout_graceful_shutdown=2)
+
+
+@dataclass
+class KycSandbox:
+    """A running sandbox process and its base URL."""
+
+    process: ManagedProcess
+    url: str
+
+    def stop(self, *, timeout: float = 10.0) -> None:
+        self.process.stop(timeout=timeout)
+
+
+def start_kyc_sandbox(
+    state_dir: Path,
+    *,
+    webhook_url: str,
+    webhook_secret: str,
+    port: int | None = None,
+    timeout: float = 20.0,
+) -> KycSandbox:
+    """Spawn the sandbox (logs: ``state_dir/logs/kyc_sandbox.log``); return once it is healthy."""
+    state_dir = Path(state_dir).resolve()
+    attempts = 1 if port is not None else 3  # a free port may be taken before we bind it
+    for attempt in range(1, attempts + 1):
+        run_port = port if port is not None else free_port()
+        argv = [
+            sys.executable,
+            "-m",
+            "onramp.devstack.kyc_sandbox",
+            "--port",
+            str(run_port),
+            "--webhook-url",
+            webhook_url,
+        ]
+        process = spawn(
+            "kyc_sandbox",
+            argv,
+            log_dir=state_dir / "logs",
+            env={SECRET_ENV: webhook_secret},
+            cwd=state_dir,
+        )
+        sandbox = KycSandbox(process=process, url=f"http://127.0.0.1:{run_port}")
+        try:
+            if wait_for_http_health(process, f"{sandbox.url}/healthz", timeout=timeout):
+                return sandbox
+        except BaseException:
+            sandbox.stop()
+            raise
+        if attempt == attempts:
+            raise RuntimeError(
+                f"KYC sandbox exited with {process.popen.returncode} during startup "
+                f"(log: {process.log_path})"
+            )
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,145 @@
+"""The sandbox KYC vendor (``onramp.devstack.kyc_sandbox`` runs it locally): an HTTP client for
+applicants, documents and checks, and verification of its signed webhooks
+(``Sandkyc-Signature``, see ``signature.py``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+import httpx
+import orjson
+from pydantic import BaseModel, ValidationError
+
+from onramp.kyc.adapters.base import (
+    ApplicantData,
+    DocumentData,
+    VendorNotice,
+    VendorVerdict,
+)
+from onramp.kyc.adapters.signature import verify_signature
+from onramp.kyc.errors import KycVendorUnavailable, MalformedKycNotification
+from onramp.kyc.states import KycStatus
+
+SIGNATURE_HEADER = "sandkyc-signature"
+REVIEWED = "applicant.reviewed"
+_RESULTS = {
+    "approved": KycStatus.APPROVED,
+    "rejected": KycStatus.REJECTED,
+    "needs_more_info": KycStatus.NEEDS_MORE_INFO,
+    "expired": KycStatus.EXPIRED,
+}
+
+
+class _Reviewed(BaseModel):
+    applicant_id: str
+    check_id: str
+    external_user_id: str
+    result: str
+    reasons: list[str]
+    reviewed_at: datetime
+
+
+class _Event(BaseModel):
+    id: str
+    type: str
+    created_at: datetime
+    data: dict[str, Any]
+
+
+class SandboxKycVendor:
+    name = "sandbox"
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        secret: bytes,
+        tolerance_seconds: int,
+        timeout: float = 10.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        # Creating the adapter makes no network call: the first request does.
+        self._base_url = base_url.rstrip("/")
+        self._secret = secret
+        self._tolerance = tolerance_seconds
+        self._timeout = timeout
+        self._transport = transport
+
+    async def _post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        if not self._base_url:
+            raise KycVendorUnavailable("no KYC vendor URL is configured (ONRAMP_KYC__VENDOR_URL)")
+        try:
+            async with httpx.AsyncClient(
+                base_url=self._base_url,
+                timeout=self._timeout,
+                transport=self._transport,
+                trust_env=False,
+            ) as client:
+                response = await client.post(path, json=body)
+        except httpx.HTTPError as exc:
+            raise KycVendorUnavailable(f"KYC vendor: {type(exc).__name__}") from exc
+        if response.status_code >= 300:
+            # The vendor's problem code only: its detail may echo what we sent.
+            code = response.json().get("code", "") if response.content else ""
+            raise KycVendorUnavailable(f"KYC vendor answered {response.status_code} {code}")
+        result: dict[str, Any] = response.json()
+        return result
+
+    async def upsert_applicant(self, applicant: ApplicantData) -> str:
+        created = await self._post(
+            "/applicants",
+            {
+                "external_user_id": applicant.external_id,
+                "first_name": applicant.given_names,
+                "last_name": applicant.surname,
+                "dob": applicant.date_of_birth.isoformat(),
+                "country": applicant.country,
+                "nationality": applicant.nationality,
+            },
+        )
+        return str(created["id"])
+
+    async def add_document(self, applicant_id: str, document: DocumentData) -> str:
+        body: dict[str, Any] = {"type": document.type, "filename": document.filename}
+        if document.content_base64 is not None:
+            body["content_base64"] = document.content_base64
+        added = await self._post(f"/applicants/{applicant_id}/documents", body)
+        return str(added["id"])
+
+    async def request_check(self, applicant_id: str, *, tier: int) -> str:
+        check = await self._post(f"/applicants/{applicant_id}/checks", {"level": f"tier{tier}"})
+        return str(check["id"])
+
+    def parse_webhook(
+        self, headers: Mapping[str, str], body: bytes, *, now: datetime
+    ) -> VendorNotice:
+        verify_signature(
+            self._secret,
+            headers.get(SIGNATURE_HEADER, ""),
+            body,
+            now=now.timestamp(),
+            tolerance_seconds=self._tolerance,
+        )
+        try:
+            payload: dict[str, Any] = orjson.loads(body)
+            event = _Event.model_validate(payload)
+            if event.type != REVIEWED:
+                return VendorNotice(event_id=event.id, payload=payload, verdict=None)
+            data = _Reviewed.model_validate(event.data)
+            status = _RESULTS.get(data.result)
+            if status is None:
+                raise MalformedKycNotification(f"unknown result {data.result!r}")
+        except (orjson.JSONDecodeError, ValidationError) as exc:
+            raise MalformedKycNotification(str(exc)) from exc
+        verdict = VendorVerdict(
+            event_id=event.id,
+            external_id=data.external_user_id,
+            applicant_id=data.applicant_id,
+            check_id=data.check_id,
+            status=status,
+            reasons=tuple(data.reasons),
+            reviewed_at=data.reviewed_at,
+        )
+        return VendorNotice(event_id=event.id, payload=payload, verdict=verdict)

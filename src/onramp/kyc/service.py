@@ -1,0 +1,364 @@
+"""KYC operations: submit a case to the vendor, apply the vendor's verdict once, expire approvals
+after the review period, and answer what tier a customer holds now.
+
+Services take ``session`` as a keyword argument, may flush, and never commit. Every decision is
+written to the audit log with its reasons (codes, never personal data).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from onramp.core.audit import record
+from onramp.core.ids import uuid7
+from onramp.core.settings import KycSettings
+from onramp.kyc.adapters.base import ApplicantData, KycVendor, VendorNotice, VendorVerdict
+from onramp.kyc.errors import (
+    KycAlreadyVerified,
+    KycCaseNotFound,
+    KycCasePending,
+    KycRejected,
+    MalformedKycNotification,
+)
+from onramp.kyc.models import KycCase, KycVendorEvent
+from onramp.kyc.states import KycStatus, can_move, check_move
+from onramp.kyc.submission import Submission, check_submission
+
+ENTITY = "kyc_case"
+REVIEW_PERIOD_ENDED = "REVIEW_PERIOD_ENDED"
+
+
+def effective_status(case: KycCase, now: datetime) -> KycStatus:
+    """The status as of ``now``: an approval past its ``expires_at`` is expired even before
+    ``expire_due`` has written that down."""
+    status = KycStatus(case.status)
+    if status == KycStatus.APPROVED and case.expires_at is not None and case.expires_at <= now:
+        return KycStatus.EXPIRED
+    return status
+
+
+def refresh_due(case: KycCase, now: datetime, settings: KycSettings) -> bool:
+    """An approval the customer should renew: expired, or within the notice period of it."""
+    status = effective_status(case, now)
+    if status == KycStatus.EXPIRED:
+        return True
+    if status != KycStatus.APPROVED or case.expires_at is None:
+        return False
+    return now >= case.expires_at - timedelta(days=settings.refresh_notice_days)
+
+
+NextStep = Literal["submit", "wait", "resubmit", "refresh", "contact_support", "none"]
+Outcome = Literal["applied", "duplicate", "stale", "ignored"]
+
+
+def next_step(case: KycCase | None, now: datetime, settings: KycSettings) -> NextStep:
+    """What the customer should do next, for the API: submit, wait, resubmit, refresh,
+    contact_support or none."""
+    if case is None:
+        return "submit"
+    status = effective_status(case, now)
+    if status == KycStatus.PENDING:
+        return "wait"
+    if status == KycStatus.NEEDS_MORE_INFO:
+        return "resubmit"
+    if status == KycStatus.REJECTED:
+        return "contact_support"
+    return "refresh" if refresh_due(case, now, settings) else "none"
+
+
+async def tier_of(session: AsyncSession, customer_id: uuid.UUID, now: datetime) -> int:
+    """The highest tier the customer holds at ``now``: approved and not past its review date.
+    Tier 0 (email verified, identity not) when there is none."""
+    value = await session.scalar(
+        select(func.max(KycCase.tier_granted)).where(
+            KycCase.customer_id == customer_id,
+            KycCase.status == KycStatus.APPROVED.value,
+            KycCase.expires_at > now,
+        )
+    )
+    return int(value or 0)
+
+
+async def latest_case(
+    session: AsyncSession, *, customer_id: uuid.UUID, for_update: bool = False
+) -> KycCase | None:
+    query = (
+        select(KycCase)
+        .where(KycCase.customer_id == customer_id)
+        .order_by(KycCase.id.desc())
+        .limit(1)
+    )
+    if for_update:
+        query = query.with_for_update()
+    found: KycCase | None = await session.scalar(query)
+    return found
+
+
+async def list_cases(
+    session: AsyncSession, *, status: KycStatus | None, limit: int
+) -> Sequence[KycCase]:
+    query = select(KycCase).order_by(KycCase.submitted_at.desc()).limit(limit)
+    if status is not None:
+        query = query.where(KycCase.status == status.value)
+    return (await session.scalars(query)).all()
+
+
+async def _case_for(
+    session: AsyncSession,
+    *,
+    customer_id: uuid.UUID,
+    tier: int,
+    vendor: str,
+    now: datetime,
+    settings: KycSettings,
+) -> KycCase:
+    """The case this submission goes into: the open one awaiting more information, or a new
+    one (first time, an upgrade, or a refresh of an expiring approval)."""
+    latest = await latest_case(session, customer_id=customer_id, for_update=True)
+    if latest is not None:
+        status = effective_status(latest, now)
+        if status == KycStatus.PENDING:
+            raise KycCasePending()
+        if status == KycStatus.REJECTED:
+            raise KycRejected()
+        if status == KycStatus.NEEDS_MORE_INFO:
+            check_move(status, KycStatus.PENDING)
+            return latest
+        if (
+            status == KycStatus.APPROVED
+            and latest.tier_granted >= tier
+            and not refresh_due(latest, now, settings)
+        ):
+            raise KycAlreadyVerified()
+    case = KycCase(
+        id=uuid7(),
+        customer_id=customer_id,
+        vendor=vendor,
+        attempts=0,
+        tier_granted=0,
+        created_at=now,
+    )
+    session.add(case)
+    return case
+
+
+async def submit(
+    session: AsyncSession,
+    *,
+    vendor: KycVendor,
+    customer_id: uuid.UUID,
+    submission: Submission,
+    settings: KycSettings,
+    now: datetime,
+) -> KycCase:
+    """Start a case, or resubmit the one that needs more information, and ask the vendor for a
+    check. The verdict arrives later by webhook (``apply_notice``)."""
+    check_submission(submission, now=now)
+    case = await _case_for(
+        session,
+        customer_id=customer_id,
+        tier=submission.tier,
+        vendor=vendor.name,
+        now=now,
+        settings=settings,
+    )
+    case.status = KycStatus.PENDING.value
+    case.tier_requested = submission.tier
+    case.attempts += 1
+    case.reasons = []
+    case.document_types = submission.document_types
+    case.submitted_at, case.reviewed_at, case.expires_at = now, None, None
+    case.check_id = None
+    case.given_names = submission.given_names
+    case.surname = submission.surname
+    case.date_of_birth = submission.date_of_birth.isoformat()
+    case.nationality = submission.nationality
+    case.address = submission.address.to_json()
+    try:
+        # The row (and its lock) exists before the vendor can answer: a verdict that arrives
+        # while this transaction is open waits for it, or is retried by the vendor.
+        await session.flush()
+    except IntegrityError as exc:  # a concurrent submission opened a case first
+        raise KycCasePending() from exc
+    case.applicant_id = await vendor.upsert_applicant(
+        ApplicantData(
+            external_id=str(case.id),
+            given_names=submission.given_names,
+            surname=submission.surname,
+            date_of_birth=submission.date_of_birth,
+            country=submission.address.country,
+            nationality=submission.nationality,
+        )
+    )
+    for document in submission.documents:
+        await vendor.add_document(case.applicant_id, document)
+    case.check_id = await vendor.request_check(case.applicant_id, tier=submission.tier)
+    await session.flush()
+    await record(
+        session,
+        actor=f"user:{customer_id}",
+        action="kyc.case_submitted",
+        entity_type=ENTITY,
+        entity_id=str(case.id),
+        data={
+            "customer_id": str(customer_id),
+            "tier_requested": submission.tier,
+            "attempt": case.attempts,
+            "document_types": case.document_types,
+            "vendor": vendor.name,
+            "applicant_id": case.applicant_id,
+            "check_id": case.check_id,
+        },
+    )
+    return case
+
+
+@dataclass(frozen=True)
+class NoticeOutcome:
+    outcome: Outcome
+    case_id: uuid.UUID | None = None
+
+
+async def apply_notice(
+    session: AsyncSession,
+    *,
+    vendor: str,
+    notice: VendorNotice,
+    settings: KycSettings,
+    now: datetime,
+) -> NoticeOutcome:
+    """Store a verified vendor notification once per vendor event id and apply its verdict to
+    the case it names. A redelivery is acknowledged and changes nothing."""
+    inbox_id = uuid7()
+    claimed = await session.scalar(
+        insert(KycVendorEvent)
+        .values(
+            id=inbox_id,
+            vendor=vendor,
+            external_id=notice.event_id,
+            outcome="received",
+            payload=notice.payload,
+        )
+        .on_conflict_do_nothing(index_elements=["vendor", "external_id"])
+        .returning(KycVendorEvent.id)
+    )
+    if claimed is None:
+        return NoticeOutcome("duplicate")
+    verdict = notice.verdict
+    result = NoticeOutcome("ignored")
+    if verdict is not None:
+        result = await _apply_verdict(
+            session, vendor=vendor, verdict=verdict, settings=settings, now=now
+        )
+    await session.execute(
+        update(KycVendorEvent)
+        .where(KycVendorEvent.id == inbox_id)
+        .values(outcome=result.outcome, case_id=result.case_id)
+    )
+    return result
+
+
+async def _apply_verdict(
+    session: AsyncSession,
+    *,
+    vendor: str,
+    verdict: VendorVerdict,
+    settings: KycSettings,
+    now: datetime,
+) -> NoticeOutcome:
+    try:
+        case_id = uuid.UUID(verdict.external_id)
+    except ValueError as exc:
+        raise MalformedKycNotification("external_user_id is not a case id") from exc
+    case = await session.scalar(
+        select(KycCase).where(KycCase.id == case_id, KycCase.vendor == vendor).with_for_update()
+    )
+    if case is None:
+        # Not (yet) visible: the submitting transaction may still be open. Answering an error
+        # rolls the inbox row back and makes the vendor retry.
+        raise KycCaseNotFound(f"no KYC case {case_id} for vendor {vendor!r}")
+    current = KycStatus(case.status)
+    if case.check_id != verdict.check_id or not can_move(current, verdict.status):
+        await _audit_decision(session, case, vendor, "kyc.verdict_ignored", verdict, current)
+        return NoticeOutcome("stale", case.id)
+    case.status = verdict.status.value
+    case.reasons = list(verdict.reasons)
+    case.reviewed_at = now
+    if verdict.status == KycStatus.APPROVED:
+        case.tier_granted = case.tier_requested
+        case.expires_at = now + timedelta(days=settings.review_period_days)
+    else:
+        case.tier_granted = 0
+        case.expires_at = None
+    await session.flush()
+    await _audit_decision(session, case, vendor, f"kyc.case_{verdict.status}", verdict, current)
+    return NoticeOutcome("applied", case.id)
+
+
+async def _audit_decision(
+    session: AsyncSession,
+    case: KycCase,
+    vendor: str,
+    action: str,
+    verdict: VendorVerdict,
+    previous: KycStatus,
+) -> None:
+    await record(
+        session,
+        actor=f"kyc_vendor:{vendor}",
+        action=action,
+        entity_type=ENTITY,
+        entity_id=str(case.id),
+        data={
+            "customer_id": str(case.customer_id),
+            "from": previous.value,
+            "verdict": verdict.status.value,
+            "reasons": list(verdict.reasons),
+            "tier_granted": case.tier_granted,
+            "expires_at": case.expires_at.isoformat() if case.expires_at else None,
+            "vendor_event_id": verdict.event_id,
+            "check_id": verdict.check_id,
+        },
+    )
+
+
+async def expire_due(session: AsyncSession, *, now: datetime, limit: int = 500) -> int:
+    """Mark approvals past their review date expired (``tier_of`` already ignores them; this
+    writes the decision down and audits it). Safe to run from several workers at once."""
+    cases = (
+        await session.scalars(
+            select(KycCase)
+            .where(KycCase.status == KycStatus.APPROVED.value, KycCase.expires_at <= now)
+            .order_by(KycCase.expires_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+    ).all()
+    for case in cases:
+        check_move(KycStatus.APPROVED, KycStatus.EXPIRED)
+        case.status = KycStatus.EXPIRED.value
+        case.reasons = [REVIEW_PERIOD_ENDED]
+        await record(
+            session,
+            actor="system:kyc_review",
+            action="kyc.case_expired",
+            entity_type=ENTITY,
+            entity_id=str(case.id),
+            data={
+                "customer_id": str(case.customer_id),
+                "reasons": [REVIEW_PERIOD_ENDED],
+                "tier_was": case.tier_granted,
+                "expired_at": case.expires_at.isoformat() if case.expires_at else None,
+            },
+        )
+    await session.flush()
+    return len(cases)
