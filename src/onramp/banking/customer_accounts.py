@@ -72,72 +72,52 @@ async def add_bank_account(
     return row
 
 
-async def verify_by_deposits(
+async def verify_by_deposit(
     session: AsyncSession,
     *,
-    matched: list[tuple[Deposit, uuid.UUID]],
+    deposit: Deposit,
+    customer_id: uuid.UUID,
     min_holder_score: float,
     now: datetime,
 ) -> None:
-    """Deposits matched to customers that came from one of their saved accounts (equal blind
-    indexes, nothing decrypted to find them; one query for the batch): each such account is
-    proven to exist and be usable, and its holder is the deposit's sender. Verified when that
-    name matches the holder given; ``name_mismatch`` (for review) when it does not."""
-    senders: dict[tuple[uuid.UUID, bytes], Deposit] = {}
-    for deposit, customer_id in matched:
-        index: bytes | None = getattr(deposit, Deposit.sender_iban.index_key)
-        if index is not None and deposit.sender_name is not None:
-            senders.setdefault((customer_id, index), deposit)
-    if not senders:
+    """A deposit matched to the customer came from one of their saved accounts (equal blind
+    indexes, nothing decrypted to find it): the account is proven to exist and be usable, and
+    its holder is the deposit's sender. Verified when that name matches the holder given;
+    ``name_mismatch`` (for review) when it does not."""
+    sender_index: bytes | None = getattr(deposit, Deposit.sender_iban.index_key)
+    if sender_index is None or deposit.sender_name is None:
         return
     accounts = await session.scalars(
         select(CustomerBankAccount)
         .where(
-            CustomerBankAccount.customer_id.in_({c for c, _ in senders}),
-            CustomerBankAccount.account_number.index_column.in_({i for _, i in senders}),
+            CustomerBankAccount.customer_id == customer_id,
+            CustomerBankAccount.account_number.index_column == sender_index,
             CustomerBankAccount.status.in_(
                 [BankAccountStatus.UNVERIFIED, BankAccountStatus.NAME_MISMATCH]
             ),
         )
-        .order_by(CustomerBankAccount.id)
         .with_for_update()
     )
-    index_key = CustomerBankAccount.account_number.index_key
     for account in accounts:
-        source = senders.get((account.customer_id, getattr(account, index_key)))
-        if source is not None:
-            await _judge(
-                session, account=account, deposit=source, min_score=min_holder_score, now=now
-            )
-
-
-async def _judge(
-    session: AsyncSession,
-    *,
-    account: CustomerBankAccount,
-    deposit: Deposit,
-    min_score: float,
-    now: datetime,
-) -> None:
-    score = name_match_score(deposit.sender_name or "", account.holder_name or "")
-    matches = score >= min_score
-    account.status = BankAccountStatus.VERIFIED if matches else BankAccountStatus.NAME_MISMATCH
-    account.holder_name_score = score
-    account.verified_by_deposit_id = deposit.id
-    account.verified_at = now if matches else None
-    await record(
-        session,
-        actor="system:deposits",
-        action="bank_account.verified" if matches else "bank_account.name_mismatch",
-        entity_type="user",
-        entity_id=str(account.customer_id),
-        data={
-            "bank_account_id": str(account.id),
-            "deposit_id": str(deposit.id),
-            "holder_name_score": round(score, 1),
-            "min_score": min_score,
-        },
-    )
+        score = name_match_score(deposit.sender_name, account.holder_name or "")
+        matches = score >= min_holder_score
+        account.status = BankAccountStatus.VERIFIED if matches else BankAccountStatus.NAME_MISMATCH
+        account.holder_name_score = score
+        account.verified_by_deposit_id = deposit.id
+        account.verified_at = now if matches else None
+        await record(
+            session,
+            actor="system:deposits",
+            action="bank_account.verified" if matches else "bank_account.name_mismatch",
+            entity_type="user",
+            entity_id=str(customer_id),
+            data={
+                "bank_account_id": str(account.id),
+                "deposit_id": str(deposit.id),
+                "holder_name_score": round(score, 1),
+                "min_score": min_holder_score,
+            },
+        )
 
 
 async def list_bank_accounts(

@@ -25,7 +25,7 @@ from onramp.banking.creditor_reference import (
     InvalidCreditorReference,
     normalize_creditor_reference,
 )
-from onramp.banking.customer_accounts import verify_by_deposits
+from onramp.banking.customer_accounts import verify_by_deposit
 from onramp.banking.models import (
     BankNotification,
     Deposit,
@@ -173,7 +173,6 @@ async def match_deposits(
         ).all()
     }
     drafts: list[EntryDraft] = []
-    from_customers: list[tuple[Deposit, uuid.UUID]] = []
     out: list[CloudEvent] = []
     audits = []
     for deposit in deposits:
@@ -187,7 +186,13 @@ async def match_deposits(
             deposit.status = DepositStatus.MATCHED.value
             deposit.order_id = expected.order_id
             liability = customer_account(expected.customer_id, deposit.currency)
-            from_customers.append((deposit, expected.customer_id))
+            await verify_by_deposit(
+                session,
+                deposit=deposit,
+                customer_id=expected.customer_id,
+                min_holder_score=min_holder_score,
+                now=now or utcnow(),
+            )
             out.append(
                 make_event(
                     events.DEPOSIT_MATCHED,
@@ -239,9 +244,6 @@ async def match_deposits(
             )
         )
     await post_entries(session, drafts)
-    await verify_by_deposits(
-        session, matched=from_customers, min_holder_score=min_holder_score, now=now or utcnow()
-    )
     await session.flush()
     await emit_many(session, out)
     await record_many(session, audits)
