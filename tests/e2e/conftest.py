@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,6 +23,7 @@ from onramp.core.db import unit_of_work
 from onramp.core.wakeup import libpq_url
 from onramp.devstack.mail_sandbox import wait_for_link_token
 from onramp.devstack.stack import Stack
+from onramp.migrate import upgrade
 from tests.e2e.mfa_people import PASSWORD, Person
 
 
@@ -196,3 +197,23 @@ async def person(
         await mark_email_verified(infra.settings.database.url, r.json()["id"])
         p.use((await p.login()).json())
         yield p
+
+
+@pytest.fixture
+def migrated_database(infra: Stack) -> Iterator[str]:
+    """A freshly migrated database of its own on the stack's server, dropped afterwards: for
+    commands whose state is global to a database ("no admin yet", "the latest list")."""
+    name = f"own_{uuid.uuid4().hex[:12]}"
+
+    async def admin(sql: str) -> None:
+        conn = await asyncpg.connect(infra.postgres.url("postgres"))
+        try:
+            await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
+    url = infra.postgres.url(name)
+    upgrade(url)
+    yield url
+    asyncio.run(admin(f'DROP DATABASE "{name}" WITH (FORCE)'))

@@ -11,8 +11,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +19,6 @@ import httpx
 import pytest
 
 from onramp.devstack.stack import Stack
-from onramp.migrate import upgrade
 from tests.e2e.conftest import Customer
 
 
@@ -125,27 +122,8 @@ def test_demo_stops_every_child_on_sigterm() -> None:
         shutil.rmtree(state, ignore_errors=True)
 
 
-@pytest.fixture
-def empty_database(infra: Stack) -> Iterator[str]:
-    """A freshly migrated database of its own: "no admin yet" must really hold."""
-    name = f"bootstrap_{uuid.uuid4().hex[:12]}"
-
-    async def admin(sql: str) -> None:
-        conn = await asyncpg.connect(infra.postgres.url("postgres"))
-        try:
-            await conn.execute(sql)
-        finally:
-            await conn.close()
-
-    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
-    url = infra.postgres.url(name)
-    upgrade(url)
-    yield url
-    asyncio.run(admin(f'DROP DATABASE "{name}" WITH (FORCE)'))
-
-
-def test_create_admin_works_once(infra: Stack, empty_database: str) -> None:
-    env = infra.env() | {"ONRAMP_DATABASE__URL": empty_database, "ONRAMP_ADMIN_PASSWORD": "tiny"}
+def test_create_admin_works_once(infra: Stack, migrated_database: str) -> None:
+    env = infra.env() | {"ONRAMP_DATABASE__URL": migrated_database, "ONRAMP_ADMIN_PASSWORD": "tiny"}
     args = ("users", "create-admin", "--email", "Root@Example.com", "--full-name", "Rosa Root")
     weak = onramp(*args, env=env)
     assert weak.returncode == 1
@@ -159,7 +137,7 @@ def test_create_admin_works_once(infra: Stack, empty_database: str) -> None:
     assert again.stderr.startswith("admin_exists")
 
     async def admins() -> list[tuple[bytes, str, bool]]:
-        conn = await asyncpg.connect(empty_database)
+        conn = await asyncpg.connect(migrated_database)
         try:
             rows = await conn.fetch(
                 "SELECT u.email_sealed, a.actor, u.email_verified_at IS NOT NULL AS verified "

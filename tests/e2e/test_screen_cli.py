@@ -3,25 +3,21 @@ loaded into a database of its own."""
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import json
 import os
 import subprocess
 import sys
 import threading
-import uuid
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import pytest
 
 from onramp.compliance.lists import load_list
 from onramp.devstack.stack import Stack
-from onramp.migrate import upgrade
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "ofac"
 SUBSET = DATA / "sdn_advanced_subset.xml"
@@ -143,29 +139,10 @@ def test_bad_input_is_a_coded_error(tmp_path: Path) -> None:
     assert result.stderr.startswith("sanctions_format_unknown:")
 
 
-@pytest.fixture
-def database(infra: Stack) -> Iterator[str]:
-    """A migrated database of its own: the latest list version is global to a database."""
-    name = f"screen_{uuid.uuid4().hex[:12]}"
-
-    async def admin(sql: str) -> None:
-        conn = await asyncpg.connect(infra.postgres.url("postgres"))
-        try:
-            await conn.execute(sql)
-        finally:
-            await conn.close()
-
-    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
-    url = infra.postgres.url(name)
-    upgrade(url)
-    yield url
-    asyncio.run(admin(f'DROP DATABASE "{name}" WITH (FORCE)'))
-
-
 def test_load_versions_and_screen_the_latest(
-    infra: Stack, database: str, batch: Path, published: str
+    infra: Stack, migrated_database: str, batch: Path, published: str
 ) -> None:
-    env = infra.env() | {"ONRAMP_DATABASE__URL": database}
+    env = infra.env() | {"ONRAMP_DATABASE__URL": migrated_database}
     empty = onramp("address", SEMENOV_ETH, env=env)
     assert empty.returncode == 1
     assert empty.stderr.startswith("sanctions_list_not_loaded:")
