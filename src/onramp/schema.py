@@ -3,6 +3,7 @@
 from onramp.banking import models as banking_models
 from onramp.chain import models as chain_models
 from onramp.compliance import models as compliance_models
+from onramp.compliance.cases import models as case_models
 from onramp.core import audit, idempotency, inbox, outbox
 from onramp.core.db import Base
 from onramp.core.keys import models as key_models
@@ -18,6 +19,7 @@ metadata = Base.metadata
 __all__ = [
     "audit",
     "banking_models",
+    "case_models",
     "chain_models",
     "compliance_models",
     "fx_models",

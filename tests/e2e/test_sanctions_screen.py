@@ -11,9 +11,11 @@ from typing import Any
 
 import httpx
 from eth_utils import to_checksum_address
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from onramp import compliance, orders
+from onramp.compliance.cases import ComplianceAlert, ComplianceCase
 from onramp.core.db import unit_of_work
 from onramp.devstack.stack import Stack
 from tests.e2e.conftest import pay
@@ -76,3 +78,21 @@ async def test_an_order_to_a_sanctioned_address_is_held(
     assert held.reason is not None
     assert "Semenov, Roman" in held.reason
     assert "44718" in held.reason
+
+    # The hit is a high-severity holding alert in the customer's open compliance case.
+    async with unit_of_work(sessions) as session:
+        alerts = (
+            await session.scalars(
+                select(ComplianceAlert).where(ComplianceAlert.order_id == uuid.UUID(order["id"]))
+            )
+        ).all()
+        assert [(a.source, a.kind, a.severity, a.action) for a in alerts] == [
+            ("screening", "sanctions_address", "high", "hold")
+        ]
+        assert alerts[0].evidence["entry_uid"] == "44718"
+        case = await session.get_one(ComplianceCase, alerts[0].case_id)
+        assert (case.status, case.severity, case.customer_id) == (
+            "open",
+            "high",
+            alerts[0].customer_id,
+        )

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from onramp import compliance
+from onramp.compliance.cases import AlertDraft
 from onramp.orders.screening import ScreeningResult, ScreeningSubject, Verdict
 
 
@@ -53,20 +54,54 @@ class SanctionsScreener:
         if matchers is None:
             return ScreeningResult(Verdict.CLEAR, "no sanctions list loaded; not screened")
         for hit in matchers.addresses.screen(subject.destination_address):
-            return ScreeningResult(
-                Verdict.HOLD,
+            reason = (
                 f"destination is the sanctioned {hit.currency} address {hit.address} of "
-                f"{hit.entry_name} (list entry {hit.entry_uid})",
+                f"{hit.entry_name} (list entry {hit.entry_uid})"
             )
+            alert = _alert(
+                subject,
+                "sanctions_address",
+                reason,
+                {
+                    "entry_uid": hit.entry_uid,
+                    "address": hit.address,
+                    "versions": list(matchers.versions),
+                },
+            )
+            return ScreeningResult(Verdict.HOLD, reason, (alert,))
         if subject.sender_name:
             name_hit = matchers.names.screen(subject.sender_name)
             if name_hit is not None:
-                return ScreeningResult(
-                    Verdict.HOLD,
+                reason = (
                     f"sender name matches {name_hit.matched_name!r} of {name_hit.entry_name} "
                     f"(list entry {name_hit.entry_uid}): {name_hit.reason}, "
-                    f"score {name_hit.score}",
+                    f"score {name_hit.score}"
                 )
+                evidence = {
+                    "entry_uid": name_hit.entry_uid,
+                    "score": name_hit.score,
+                    "versions": list(matchers.versions),
+                }
+                alert = _alert(subject, "sanctions_name", reason, evidence)
+                return ScreeningResult(Verdict.HOLD, reason, (alert,))
         return ScreeningResult(
             Verdict.CLEAR, f"sanctions screen clear (list versions {', '.join(matchers.versions)})"
         )
+
+
+def _alert(
+    subject: ScreeningSubject, kind: str, reason: str, evidence: dict[str, object]
+) -> AlertDraft:
+    return AlertDraft(
+        customer_id=subject.customer_id,
+        source="screening",
+        kind=kind,
+        severity="high",
+        reason=reason,
+        subject_type="order",
+        subject_id=str(subject.order_id),
+        dedupe_key=f"screening:{kind}:{subject.order_id}",
+        hold=True,
+        order_id=subject.order_id,
+        evidence=dict(evidence),
+    )

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
+from onramp.compliance.cases import AlertDraft
 from onramp.core.money import Money
 
 
@@ -26,6 +27,8 @@ class Verdict(StrEnum):
 class ScreeningResult:
     verdict: Verdict
     reason: str
+    # The findings behind a HOLD or REJECT: raised as compliance alerts in the order's transaction.
+    alerts: tuple[AlertDraft, ...] = ()
 
 
 @dataclass(frozen=True)

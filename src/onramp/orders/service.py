@@ -14,6 +14,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp import banking, chain, fx
+from onramp.compliance.cases import AlertDraft, raise_alerts
 from onramp.core.audit import audit_row, record_many
 from onramp.core.clock import utcnow
 from onramp.core.db import as_int, row_dict
@@ -51,6 +52,7 @@ class SagaStep:
     events: list[CloudEvent] = field(default_factory=list)
     entries: list[EntryDraft] = field(default_factory=list)
     payouts: list[chain.PayoutRequest] = field(default_factory=list)
+    alerts: list[AlertDraft] = field(default_factory=list)
 
     def move(self, order: Order, to: OrderState, *, reason: str | None = None, **data: Any) -> None:
         current = OrderState(order.state)
@@ -98,6 +100,8 @@ class SagaStep:
             await session.execute(insert(OrderTransition), self.history)
         await record_many(session, self.audits)
         await emit_many(session, self.events)
+        if self.alerts:
+            await raise_alerts(session, self.alerts, now=utcnow(), actor=self.actor)
 
 
 @dataclass(frozen=True)
@@ -228,6 +232,7 @@ async def on_deposits_matched(
         result = await screener.screen(
             ScreeningSubject(order.id, order.customer_id, amount, order.destination_address)
         )
+        step.alerts.extend(result.alerts)
         if result.verdict is Verdict.HOLD:
             step.move(order, OrderState.MANUAL_REVIEW, reason=result.reason)
             continue

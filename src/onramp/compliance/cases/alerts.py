@@ -1,0 +1,153 @@
+"""Raising alerts: in the caller's transaction, into the customer's open case (opened when there
+is none), each finding once (``dedupe_key``), audited and announced on the bus."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from onramp.compliance.cases.models import ComplianceAlert, ComplianceCase
+from onramp.core.audit import audit_row, record_many
+from onramp.core.events import subject_for
+from onramp.core.ids import uuid7
+from onramp.core.outbox import emit_many, make_event
+
+SOURCE = "onramp.compliance"
+ALERT_RAISED = subject_for("compliance", "alert.raised")
+SEVERITY_RANK = {"low": 0, "medium": 1, "high": 2}
+
+
+@dataclass(frozen=True)
+class AlertDraft:
+    customer_id: uuid.UUID
+    source: str
+    kind: str
+    severity: str
+    reason: str
+    subject_type: str
+    subject_id: str
+    dedupe_key: str
+    hold: bool = False
+    order_id: uuid.UUID | None = None
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.severity not in SEVERITY_RANK:
+            raise ValueError(f"unknown severity {self.severity!r}")
+
+
+async def _open_case(
+    session: AsyncSession, customer_id: uuid.UUID, severity: str, now: datetime
+) -> ComplianceCase:
+    """The customer's open case, locked; opened (race-safely) when there is none."""
+    await session.execute(
+        insert(ComplianceCase)
+        .values(
+            id=uuid7(),
+            customer_id=customer_id,
+            status="open",
+            severity=severity,
+            opened_at=now,
+        )
+        .on_conflict_do_nothing(
+            index_elements=["customer_id"], index_where=ComplianceCase.status == "open"
+        )
+    )
+    case = await session.scalar(
+        select(ComplianceCase)
+        .where(ComplianceCase.customer_id == customer_id, ComplianceCase.status == "open")
+        .with_for_update()
+    )
+    assert case is not None
+    return case
+
+
+async def raise_alerts(
+    session: AsyncSession, drafts: Sequence[AlertDraft], *, now: datetime, actor: str
+) -> list[ComplianceAlert]:
+    """Record the findings; returns the alerts that are new (a replayed finding returns none)."""
+    raised: list[ComplianceAlert] = []
+    audits: list[dict[str, Any]] = []
+    events = []
+    for draft in sorted(drafts, key=lambda d: (str(d.customer_id), d.dedupe_key)):
+        case = await _open_case(session, draft.customer_id, draft.severity, now)
+        alert_id = uuid7()
+        inserted = await session.scalar(
+            insert(ComplianceAlert)
+            .values(
+                id=alert_id,
+                case_id=case.id,
+                customer_id=draft.customer_id,
+                source=draft.source,
+                kind=draft.kind,
+                severity=draft.severity,
+                action="hold" if draft.hold else "alert",
+                reason=draft.reason,
+                evidence=draft.evidence,
+                subject_type=draft.subject_type,
+                subject_id=draft.subject_id,
+                order_id=draft.order_id,
+                dedupe_key=draft.dedupe_key,
+                created_at=now,
+            )
+            .on_conflict_do_nothing(index_elements=["dedupe_key"])
+            .returning(ComplianceAlert.id)
+        )
+        if inserted is None:
+            continue
+        if SEVERITY_RANK[draft.severity] > SEVERITY_RANK[case.severity]:
+            await session.execute(
+                update(ComplianceCase)
+                .where(ComplianceCase.id == case.id)
+                .values(severity=draft.severity)
+            )
+        alert = await session.get_one(ComplianceAlert, alert_id)
+        raised.append(alert)
+        data = {
+            "case_id": str(case.id),
+            "customer_id": str(draft.customer_id),
+            "source": draft.source,
+            "kind": draft.kind,
+            "severity": draft.severity,
+            "action": alert.action,
+            "subject_type": draft.subject_type,
+            "subject_id": draft.subject_id,
+            "order_id": None if draft.order_id is None else str(draft.order_id),
+        }
+        audits.append(
+            audit_row(
+                actor=actor,
+                action="compliance.alert_raised",
+                entity_type="compliance_alert",
+                entity_id=str(alert_id),
+                data={**data, "reason": draft.reason, "evidence": draft.evidence},
+            )
+        )
+        events.append(
+            make_event(
+                ALERT_RAISED,
+                {"alert_id": str(alert_id), **data},
+                source=SOURCE,
+                entity_id=str(case.id),
+                correlation_id=data["order_id"] or str(case.id),
+            )
+        )
+    await record_many(session, audits)
+    await emit_many(session, events)
+    return raised
+
+
+async def alerts_of_case(session: AsyncSession, case_id: uuid.UUID) -> list[ComplianceAlert]:
+    rows = await session.scalars(
+        select(ComplianceAlert)
+        .where(ComplianceAlert.case_id == case_id)
+        .order_by(ComplianceAlert.id)
+    )
+    return list(rows.all())

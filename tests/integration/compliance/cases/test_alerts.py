@@ -1,0 +1,80 @@
+"""Raising alerts: one open case per customer, each finding once, severity the highest seen."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from onramp.compliance.cases import AlertDraft, ComplianceCase, alerts_of_case, raise_alerts
+from onramp.core.audit import AuditRecord
+from onramp.core.db import unit_of_work
+
+NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
+
+
+def _draft(customer_id: uuid.UUID, key: str, severity: str = "medium") -> AlertDraft:
+    return AlertDraft(
+        customer_id=customer_id,
+        source="monitoring",
+        kind="large-transaction",
+        severity=severity,
+        reason="deposit of USD 12000 (≥ 10000)",
+        subject_type="deposit",
+        subject_id=key,
+        dedupe_key=f"test:{key}",
+        evidence={"amount_usd": "12000"},
+    )
+
+
+async def _cases(session: AsyncSession, customer_id: uuid.UUID) -> list[ComplianceCase]:
+    rows = await session.scalars(
+        select(ComplianceCase).where(ComplianceCase.customer_id == customer_id)
+    )
+    return list(rows.all())
+
+
+async def test_alerts_gather_in_one_open_case(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    customer = uuid.uuid4()
+    async with unit_of_work(sessions) as session:
+        first = await raise_alerts(session, [_draft(customer, "a")], now=NOW, actor="test")
+    async with unit_of_work(sessions) as session:
+        second = await raise_alerts(
+            session, [_draft(customer, "b", "high"), _draft(customer, "a")], now=NOW, actor="test"
+        )
+    assert len(first) == 1
+    assert [a.subject_id for a in second] == ["b"]  # "a" again is a replay: raised once
+    async with sessions() as session:
+        (case,) = await _cases(session, customer)
+        assert (case.status, case.severity) == ("open", "high")
+        assert [a.subject_id for a in await alerts_of_case(session, case.id)] == ["a", "b"]
+        audited = await session.scalars(
+            select(AuditRecord.entity_id).where(AuditRecord.action == "compliance.alert_raised")
+        )
+        assert {str(a.id) for a in [*first, *second]} <= set(audited.all())
+
+
+async def test_concurrent_first_alerts_open_a_single_case(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    customer = uuid.uuid4()
+
+    async def raise_one(key: str) -> None:
+        async with unit_of_work(sessions) as session:
+            await raise_alerts(session, [_draft(customer, key)], now=NOW, actor="test")
+
+    await asyncio.gather(*(raise_one(f"k{i}") for i in range(5)))
+    async with sessions() as session:
+        (case,) = await _cases(session, customer)
+        assert len(await alerts_of_case(session, case.id)) == 5
+
+
+def test_an_unknown_severity_is_refused() -> None:
+    with pytest.raises(ValueError, match="critical"):
+        _draft(uuid.uuid4(), "x", "critical")
