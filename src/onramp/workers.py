@@ -54,7 +54,9 @@ def consumer_for(
         screener = SanctionsScreener(
             sessions, MatchSettings(threshold=settings.compliance.name_threshold)
         )
-        return orders_consumer(desk=FxDesk.from_settings(settings.fx), screener=screener)
+        return orders_consumer(
+            desk=FxDesk.from_settings(settings.fx), screener=screener, kyc_settings=settings.kyc
+        )
     raise ValueError(f"no consumer named {name!r}")
 
 

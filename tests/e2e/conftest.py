@@ -7,6 +7,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -102,13 +103,31 @@ async def as_if_logged_in_with_mfa(
         )
 
 
+async def grant_kyc_tier(database_url: str, user_id: str, tier: int) -> None:
+    """An approved KYC case at ``tier``, as if the vendor had approved it (the flow itself:
+    test_kyc.py over the stack's KYC sandbox). Tier 2 allows EUR 15,000 a day by default."""
+    conn = await asyncpg.connect(libpq_url(database_url))
+    try:
+        await conn.execute(
+            "INSERT INTO kyc_cases (id, customer_id, tier_requested, tier_granted, status, vendor,"
+            " attempts, reasons, document_types, created_at, submitted_at, reviewed_at,"
+            " expires_at) VALUES ($1, $2, $3, $3, 'approved', 'test', 1, '[]', '[]', now(),"
+            " now(), now(), now() + interval '365 days')",
+            uuid.uuid4(),
+            uuid.UUID(user_id),
+            tier,
+        )
+    finally:
+        await conn.close()
+
+
 def mark_email_verified_sync(database_url: str, user_id: str) -> None:
     with ThreadPoolExecutor(1) as pool:  # its own loop: the caller's may be running
         pool.submit(asyncio.run, mark_email_verified(database_url, user_id)).result()
 
 
-async def register(client: httpx.AsyncClient, stack: Stack) -> Customer:
-    """A customer with a verified email address, logged in."""
+async def register(client: httpx.AsyncClient, stack: Stack, *, kyc_tier: int = 2) -> Customer:
+    """A customer with a verified email address, logged in, holding ``kyc_tier`` (0: none)."""
     email = f"c.{uuid.uuid4().hex}@example.com"
     response = await client.post(
         "/v1/auth/register",
@@ -119,6 +138,8 @@ async def register(client: httpx.AsyncClient, stack: Stack) -> Customer:
     token = await emailed_token(stack, to=email, link_path="/verify-email")
     verified = await client.post("/v1/auth/email-verification", json={"token": token})
     assert verified.status_code == 204, verified.text
+    if kyc_tier:
+        await grant_kyc_tier(stack.settings.database.url, user_id, kyc_tier)
     login = await client.post("/v1/auth/login", json={"email": email, "password": PASSWORD})
     assert login.status_code == 200, login.text
     client.headers["Authorization"] = f"Bearer {login.json()['access_token']}"
@@ -180,10 +201,11 @@ async def wait_delivered(bank: httpx.AsyncClient, transfer_id: str, *, count: in
         await asyncio.sleep(0.05)
 
 
-@pytest.fixture
-async def person(
-    infra: Stack, engine: AsyncEngine, sessions: async_sessionmaker[AsyncSession]
+@asynccontextmanager
+async def person_of_tier(
+    infra: Stack, engine: AsyncEngine, sessions: async_sessionmaker[AsyncSession], kyc_tier: int
 ) -> AsyncIterator[Person]:
+    """A customer of an in-process app on a fixed clock, email verified, at ``kyc_tier``."""
     clock = FixedClock(datetime.now(UTC))
     app = create_app(infra.settings, clock=clock)
     app.state.engine, app.state.sessions = engine, sessions
@@ -195,7 +217,17 @@ async def person(
         )
         assert r.status_code == 201
         await mark_email_verified(infra.settings.database.url, r.json()["id"])
+        if kyc_tier:
+            await grant_kyc_tier(infra.settings.database.url, r.json()["id"], kyc_tier)
         p.use((await p.login()).json())
+        yield p
+
+
+@pytest.fixture
+async def person(
+    infra: Stack, engine: AsyncEngine, sessions: async_sessionmaker[AsyncSession]
+) -> AsyncIterator[Person]:
+    async with person_of_tier(infra, engine, sessions, 2) as p:
         yield p
 
 

@@ -19,7 +19,7 @@ from onramp.core.clock import FixedClock
 from onramp.core.db import unit_of_work
 from onramp.core.settings import Settings
 from onramp.devstack.stack import Stack
-from tests.e2e.conftest import PASSWORD
+from tests.e2e.conftest import PASSWORD, grant_kyc_tier
 
 TRADING = ["quotes:create", "orders:create", "orders:read_own"]
 
@@ -133,6 +133,7 @@ async def new_corporate(
     async with httpx.AsyncClient(transport=transport, base_url="http://onramp.test") as client:
         corporate = Corporate(client, clock, sessions)
         await corporate.register()
+        await grant_kyc_tier(settings.database.url, corporate.user_id, 2)
         yield corporate
 
 

@@ -26,7 +26,7 @@ from onramp.identity.access import declared_permission, needs_person
 from onramp.identity.api_key_format import prefix_of
 from onramp.identity.permissions import ROLE_PERMISSIONS, Permission, Role, delegable
 from onramp.orders import destinations
-from tests.e2e.conftest import PASSWORD, as_if_logged_in_with_mfa
+from tests.e2e.conftest import PASSWORD, as_if_logged_in_with_mfa, grant_kyc_tier
 
 Route = tuple[str, str]
 
@@ -254,6 +254,7 @@ async def test_another_customers_resources_are_not_found(
     resource of the first: 404, as if it did not exist."""
     app, client = app_client
     owner_email, owner_id = await _user_for(client, sessions, Role.CUSTOMER)
+    await grant_kyc_tier(app.state.settings.database.url, owner_id, 1)
     login = await client.post("/v1/auth/login", json={"email": owner_email, "password": PASSWORD})
     owner = {"Authorization": f"Bearer {login.json()['access_token']}"}
     quote = await client.post(

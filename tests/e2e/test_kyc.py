@@ -6,13 +6,15 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
 import httpx
 import orjson
+import pytest
 from sqlalchemy import func, select, text
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from onramp.core.audit import AuditRecord
 from onramp.core.db import unit_of_work
@@ -22,8 +24,29 @@ from onramp.kyc import purge_personal_data, tier_of
 from onramp.kyc.adapters.signature import signature_for
 from onramp.kyc.models import KycCase, KycVendorEvent
 from onramp.kyc.worker import run_review_expiry
-from tests.e2e.conftest import PASSWORD, Customer, as_if_logged_in_with_mfa
+from tests.e2e.conftest import (
+    PASSWORD,
+    Customer,
+    as_if_logged_in_with_mfa,
+    person_of_tier,
+    register,
+)
 from tests.e2e.mfa_people import Person
+
+
+# Customers here start with no verified identity (tier 0): the flow under test grants it.
+@pytest.fixture
+async def customer(stack: Stack) -> AsyncIterator[Customer]:
+    async with httpx.AsyncClient(base_url=stack.api_url, timeout=10.0) as client:
+        yield await register(client, stack, kyc_tier=0)
+
+
+@pytest.fixture
+async def person(
+    infra: Stack, engine: AsyncEngine, sessions: async_sessionmaker[AsyncSession]
+) -> AsyncIterator[Person]:
+    async with person_of_tier(infra, engine, sessions, 0) as p:
+        yield p
 
 
 def submission(surname: str, *, tier: int = 1, given: str = "Ada") -> dict[str, Any]:

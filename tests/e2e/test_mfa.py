@@ -9,6 +9,7 @@ import httpx
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from onramp.core.db import unit_of_work
 from onramp.identity.models import User
 from tests.e2e.conftest import PASSWORD
 from tests.e2e.mfa_people import Person, enrol
@@ -64,7 +65,19 @@ async def test_recovery_codes_work_once(person: Person) -> None:
     assert spent.status_code == 401
 
 
-async def test_large_orders_need_a_recent_second_factor(person: Person) -> None:
+async def expire_orders_of(person: Person, sessions: async_sessionmaker[AsyncSession]) -> None:
+    """Expired orders count against no limit (orders/limits.py)."""
+    me = (await person.client.get("/v1/me")).json()["id"]
+    async with unit_of_work(sessions) as session:
+        await session.execute(
+            text("UPDATE orders SET state = 'expired' WHERE customer_id = :id"),
+            {"id": uuid.UUID(me)},
+        )
+
+
+async def test_large_orders_need_a_recent_second_factor(
+    person: Person, sessions: async_sessionmaker[AsyncSession]
+) -> None:
     async def large_order() -> httpx.Response:
         quote = (
             await person.client.post(
@@ -82,6 +95,7 @@ async def test_large_orders_need_a_recent_second_factor(person: Person) -> None:
     assert without.json()["code"] == "mfa_enrollment_required"
     await enrol(person)  # confirming counts as a fresh second factor
     assert (await large_order()).status_code == 201
+    await expire_orders_of(person, sessions)  # two EUR 15,000 orders exceed tier 2's daily limit
     person.clock.set(person.clock.now() + timedelta(minutes=6))
     stale = await large_order()
     assert stale.status_code == 403

@@ -82,6 +82,7 @@ async def _onramp_error(request: Request, exc: Exception) -> JSONResponse:
     oauth_error = getattr(exc, "oauth_error", None)
     if isinstance(oauth_error, str):
         oauth = {"error": oauth_error, "error_description": detail}
+    extensions = {k: v for k, v in exc.extra.items() if k in exc.public_extra}
     return problem(
         status=status,
         code=exc.code,
@@ -89,6 +90,7 @@ async def _onramp_error(request: Request, exc: Exception) -> JSONResponse:
         detail=detail,
         instance=request.url.path,
         headers=headers,
+        **extensions,
         **oauth,
     )
 

@@ -28,6 +28,9 @@ class OnrampError(Exception):
     code: ClassVar[str] = "internal_error"
     kind: ClassVar[ErrorKind] = ErrorKind.INTERNAL
     title: ClassVar[str] = "Internal error"
+    # Keys of ``extra`` the API shows as problem extension members (RFC 9457 §3.2); the rest
+    # stays server-side.
+    public_extra: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, detail: str | None = None, **extra: Any) -> None:
         super().__init__(detail or self.title)

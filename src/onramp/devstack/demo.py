@@ -36,8 +36,51 @@ def _check(response: httpx.Response, expected: int) -> dict[str, Any]:
     return body
 
 
+def verify_identity(api: httpx.Client, say: Say, *, timeout: float) -> None:
+    """Tier 1 through the KYC sandbox: submit, then wait for its signed webhook's verdict."""
+    submitted = _check(
+        api.post(
+            "/v1/me/kyc",
+            json={
+                "tier": 1,
+                "given_names": "Ada",
+                "surname": "Lovelace",
+                "date_of_birth": "1815-12-10",
+                "nationality": "GB",
+                "address": {
+                    "line1": "12 St James's Square",
+                    "city": "London",
+                    "postal_code": "SW1Y 4JH",
+                    "country": "GB",
+                },
+                "documents": [
+                    {"type": "passport", "filename": "passport.png", "content_base64": "aGk="}
+                ],
+            },
+        ),
+        202,
+    )
+    say(f"kyc         case {submitted['case']['id']} submitted to the KYC sandbox (tier 1)")
+    deadline = time.monotonic() + timeout
+    while True:
+        status = _check(api.get("/v1/me/kyc"), 200)
+        if status["case"]["status"] != "pending":
+            break
+        if time.monotonic() > deadline:
+            raise DemoFailed(f"KYC case still pending after {timeout}s")
+        time.sleep(0.05)
+    if status["case"]["status"] != "approved":
+        raise DemoFailed(f"KYC case ended {status['case']['status']}: {status['case']['reasons']}")
+    limits = status["limits"]
+    say(
+        f"            approved by signed webhook: tier {status['tier']}, limits "
+        f"EUR {limits['daily_eur']} a day, EUR {limits['monthly_eur']} a month"
+    )
+
+
 def drive_customer(stack: Stack, say: Say, *, timeout: float = 60.0) -> dict[str, Any]:
-    """Register, quote, order, pay by bank transfer, and follow the order to the end."""
+    """Register, verify identity, quote, order, pay by bank transfer, and follow the order to
+    the end."""
     api = httpx.Client(base_url=stack.api_url, timeout=10.0)
     bank = httpx.Client(base_url=stack.bank.url if stack.bank else "", timeout=10.0)
     email = f"ada.{uuid.uuid4().hex[:8]}@example.com"
@@ -55,7 +98,8 @@ def drive_customer(stack: Stack, say: Say, *, timeout: float = 60.0) -> dict[str
     say("verified    email address (link read from the sandbox inbox over SMTP)")
     token = _check(api.post("/v1/auth/login", json={"email": email, "password": password}), 200)
     api.headers["Authorization"] = f"Bearer {token['access_token']}"
-    say("logged in   bearer token issued (no KYC step yet: it arrives with the KYC issue)")
+    say("logged in   bearer token issued")
+    verify_identity(api, say, timeout=timeout)
     quote = _check(
         api.post(
             "/v1/quotes",

@@ -99,11 +99,16 @@ async def order_out(session: AsyncSession, order: Order, request: Request) -> Or
         400: {"description": "idempotency_key_required"},
         404: {"description": "quote_not_found"},
         403: {
-            "description": "email_not_verified; step_up_required, mfa_enrollment_required "
-            "(large orders)"
+            "description": "email_not_verified; kyc_required (identity not verified: tier 0); "
+            "step_up_required, mfa_enrollment_required (large orders)"
         },
         409: {"description": "quote_expired, idempotency_key_reused"},
-        422: {"description": "invalid_amount, quote_mismatch, invalid_address"},
+        422: {
+            "description": "invalid_amount, quote_mismatch, invalid_address; "
+            "order_limit_exceeded (the tier's 24-hour or 30-day EUR-equivalent limit; the "
+            "problem's `window`, `limit_eur`, `used_eur` and `remaining_eur` say which and how "
+            "much is left)"
+        },
     },
 )
 async def create_order(
@@ -123,7 +128,8 @@ async def create_order(
     )
     source = Money.parse(body.source_amount, body.source_currency)
     desk: FxDesk = request.app.state.fx_desk
-    if desk.eur_equivalent(source) > settings.auth.step_up_order_eur:
+    amount_eur = desk.eur_equivalent(source)
+    if amount_eur > settings.auth.step_up_order_eur:
         await mfa.require_step_up(
             session,
             principal=principal,
@@ -142,6 +148,8 @@ async def create_order(
         source=source,
         destination_address=body.destination_address,
         wallet_factory=settings.chain.wallet_factory_address,
+        amount_eur=amount_eur,
+        kyc_settings=settings.kyc,
         now=clock.now(),
     )
     out = (await order_out(session, order, request)).model_dump(mode="json")

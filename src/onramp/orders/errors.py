@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from onramp.core.errors import Conflict, InvalidInput, NotFound
+from onramp.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 
 class OrderNotFound(NotFound):
@@ -27,3 +27,16 @@ class DestinationNotAllowed(InvalidInput):
     # Payouts go to the customer's own wallet or an address they saved with step-up MFA.
     code = "destination_not_in_address_book"
     title = "Add the address to your wallets (POST /v1/me/wallets) before ordering to it"
+
+
+class IdentityNotVerified(Forbidden):
+    code = "kyc_required"
+    title = "Verify your identity (POST /v1/me/kyc) before placing orders"
+    public_extra = frozenset({"tier"})
+
+
+class OrderLimitExceeded(InvalidInput):
+    # Extensions say which window, the limit, what is used and what remains (EUR-equivalent).
+    code = "order_limit_exceeded"
+    title = "This order would exceed your verification tier's limit"
+    public_extra = frozenset({"tier", "window", "limit_eur", "used_eur", "remaining_eur"})

@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, DateTime, Identity, Index, String, func, text
+from sqlalchemy import BigInteger, DateTime, Identity, Index, Numeric, String, func, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from onramp.core.db import Base, MinorUnits
@@ -12,6 +12,7 @@ from onramp.core.db import Base, MinorUnits
 
 class Order(Base):
     __tablename__ = "orders"
+    __table_args__ = (Index("ix_orders_customer_id_created_at", "customer_id", "created_at"),)
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     customer_id: Mapped[uuid.UUID] = mapped_column(index=True)
@@ -29,6 +30,9 @@ class Order(Base):
     destination_address: Mapped[str] = mapped_column(String(42))
     creditor_reference: Mapped[str] = mapped_column(String(25), unique=True)
     deposit_id: Mapped[uuid.UUID | None]
+    # What the order counts against the customer's KYC tier limits: its EUR-equivalent when
+    # placed (orders/limits.py).
+    limit_eur: Mapped[Decimal] = mapped_column(Numeric(20, 2))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 

@@ -47,3 +47,15 @@ class Screener(Protocol):
 class ScreeningNotConfigured:
     async def screen(self, subject: ScreeningSubject) -> ScreeningResult:
         return ScreeningResult(Verdict.CLEAR, "screening not configured (compliance module absent)")
+
+
+_SEVERITY = {Verdict.CLEAR: 0, Verdict.HOLD: 1, Verdict.REJECT: 2}
+
+
+def combine_results(*results: ScreeningResult) -> ScreeningResult:
+    """Several checks as one: the strictest verdict, the reasons of the checks that set it (all
+    reasons when everything is clear), every alert."""
+    verdict = max((r.verdict for r in results), key=_SEVERITY.__getitem__)
+    reasons = [r.reason for r in results if r.verdict is verdict]
+    alerts = tuple(a for r in results for a in r.alerts)
+    return ScreeningResult(verdict, "; ".join(reasons), alerts)

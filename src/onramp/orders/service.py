@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import insert, select
@@ -22,6 +23,7 @@ from onramp.core.events import CloudEvent
 from onramp.core.ids import uuid7
 from onramp.core.money import Money
 from onramp.core.outbox import emit_many, make_event
+from onramp.core.settings import KycSettings
 from onramp.ledger import (
     EntryDraft,
     chain_account,
@@ -33,10 +35,10 @@ from onramp.ledger import (
     fx_account,
     post_entries,
 )
-from onramp.orders import destinations, events
+from onramp.orders import destinations, events, limits
 from onramp.orders.errors import OrderNotFound
 from onramp.orders.models import Order, OrderTransition
-from onramp.orders.screening import Screener, ScreeningSubject, Verdict
+from onramp.orders.screening import Screener, ScreeningSubject, Verdict, combine_results
 from onramp.orders.states import OrderState, check_transition
 
 VAULT_WALLET = "vault"
@@ -121,10 +123,17 @@ async def create_order(
     source: Money,
     destination_address: str | None,
     wallet_factory: str,
+    amount_eur: Decimal,
+    kyc_settings: KycSettings,
     now: datetime,
 ) -> Order:
+    """Place an order: within the customer's KYC tier limits (``limits.check_new_order`` holds
+    the customer's lock until this transaction ends, so the order's insert is part of the check)."""
     quote = await fx.firm_quote(
         session, quote_id=quote_id, customer_id=customer_id, source=source, now=now
+    )
+    await limits.check_new_order(
+        session, customer_id, amount_eur=amount_eur, now=now, settings=kyc_settings
     )
     destination = await destinations.payout_destination(
         session,
@@ -145,6 +154,7 @@ async def create_order(
         quoted_target_amount=as_int(quote.target_amount),
         destination_address=destination,
         creditor_reference=reference,
+        limit_eur=amount_eur.quantize(Decimal("0.01")),
         created_at=now,
         updated_at=now,
     )
@@ -218,20 +228,34 @@ async def on_deposits_matched(
     *,
     desk: fx.FxDesk,
     screener: Screener,
+    kyc_settings: KycSettings,
 ) -> None:
-    """Funds arrived for these (order id, deposit id, amount, booked at): screen, price, pay."""
+    """Funds arrived for these (order id, deposit id, amount, booked at): check the customer's
+    limits, screen, price, pay."""
     orders = await _lock_orders(session, [m[0] for m in matched])
     step = SagaStep(actor="system:orders")
-    for order_id, deposit_id, amount, booked_at in matched:
+    now = utcnow()
+    # Customers' limit locks in one order, so two batches never wait on each other in a cycle.
+    for order_id, deposit_id, amount, booked_at in sorted(
+        matched, key=lambda m: (str(orders[m[0]].customer_id) if m[0] in orders else "", m[0])
+    ):
         order = orders.get(order_id)
         if order is None or order.state != OrderState.AWAITING_FUNDS.value:
             continue  # a replay after the order moved on
         order.deposit_id = deposit_id
         step.move(order, OrderState.FUNDS_RECEIVED, deposit_id=str(deposit_id))
         step.move(order, OrderState.SCREENING)
-        result = await screener.screen(
+        within_limits = await limits.check_funding(
+            session,
+            order,
+            received_eur=desk.eur_equivalent(amount),
+            now=now,
+            settings=kyc_settings,
+        )
+        screened = await screener.screen(
             ScreeningSubject(order.id, order.customer_id, amount, order.destination_address)
         )
+        result = combine_results(within_limits, screened)
         step.alerts.extend(result.alerts)
         if result.verdict is Verdict.HOLD:
             step.move(order, OrderState.MANUAL_REVIEW, reason=result.reason)

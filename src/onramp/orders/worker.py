@@ -12,11 +12,12 @@ from onramp import banking, chain, fx
 from onramp.core.consumer import Consumer
 from onramp.core.events import CloudEvent
 from onramp.core.money import Money
+from onramp.core.settings import KycSettings
 from onramp.orders import service
 from onramp.orders.screening import Screener
 
 
-def orders_consumer(*, desk: fx.FxDesk, screener: Screener) -> Consumer:
+def orders_consumer(*, desk: fx.FxDesk, screener: Screener, kyc_settings: KycSettings) -> Consumer:
     async def handle(session: AsyncSession, batch: Sequence[CloudEvent]) -> None:
         # Keep the events' order across kinds: a batch may hold an order's deposit and payout.
         matched: list[tuple[uuid.UUID, uuid.UUID, Money, datetime]] = []
@@ -42,7 +43,9 @@ def orders_consumer(*, desk: fx.FxDesk, screener: Screener) -> Consumer:
             elif e.type == chain.PAYOUT_FAILED:
                 failed.append((uuid.UUID(d["order_id"]), d["reason"]))
         if matched:
-            await service.on_deposits_matched(session, matched, desk=desk, screener=screener)
+            await service.on_deposits_matched(
+                session, matched, desk=desk, screener=screener, kyc_settings=kyc_settings
+            )
         if broadcast:
             await service.on_payouts_broadcast(session, broadcast)
         if confirmed:
