@@ -178,17 +178,13 @@ async def check_funding(
 
 
 def _hold(order: Order, kind: str, reason: str, evidence: dict[str, object]) -> ScreeningResult:
-    alert = AlertDraft(
+    alert = AlertDraft.holding_order(
         customer_id=order.customer_id,
+        order_id=order.id,
         source="kyc",
         kind=kind,
         severity="medium",
         reason=reason,
-        subject_type="order",
-        subject_id=str(order.id),
-        dedupe_key=f"kyc:{kind}:{order.id}",
-        hold=True,
-        order_id=order.id,
-        evidence=dict(evidence),
+        evidence=evidence,
     )
     return ScreeningResult(Verdict.HOLD, reason, (alert,))

@@ -92,16 +92,12 @@ class SanctionsScreener:
 def _alert(
     subject: ScreeningSubject, kind: str, reason: str, evidence: dict[str, object]
 ) -> AlertDraft:
-    return AlertDraft(
+    return AlertDraft.holding_order(
         customer_id=subject.customer_id,
+        order_id=subject.order_id,
         source="screening",
         kind=kind,
         severity="high",
         reason=reason,
-        subject_type="order",
-        subject_id=str(subject.order_id),
-        dedupe_key=f"screening:{kind}:{subject.order_id}",
-        hold=True,
-        order_id=subject.order_id,
-        evidence=dict(evidence),
+        evidence=evidence,
     )

@@ -42,6 +42,33 @@ class AlertDraft:
         if self.severity not in SEVERITY_RANK:
             raise ValueError(f"unknown severity {self.severity!r}")
 
+    @classmethod
+    def holding_order(
+        cls,
+        *,
+        customer_id: uuid.UUID,
+        order_id: uuid.UUID,
+        source: str,
+        kind: str,
+        severity: str,
+        reason: str,
+        evidence: dict[str, Any],
+    ) -> AlertDraft:
+        """A finding that stops this order until the case is decided (once per order)."""
+        return cls(
+            customer_id=customer_id,
+            source=source,
+            kind=kind,
+            severity=severity,
+            reason=reason,
+            subject_type="order",
+            subject_id=str(order_id),
+            dedupe_key=f"{source}:{kind}:{order_id}",
+            hold=True,
+            order_id=order_id,
+            evidence=dict(evidence),
+        )
+
 
 async def _open_case(
     session: AsyncSession, customer_id: uuid.UUID, severity: str, now: datetime
