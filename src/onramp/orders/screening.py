@@ -47,3 +47,26 @@ class Screener(Protocol):
 class ScreeningNotConfigured:
     async def screen(self, subject: ScreeningSubject) -> ScreeningResult:
         return ScreeningResult(Verdict.CLEAR, "screening not configured (compliance module absent)")
+
+
+# When screens disagree, a person's review wins over a refund, and both over a pass: funds of a
+# true sanctions match must be blocked, not sent back.
+_GRAVITY = {Verdict.CLEAR: 0, Verdict.REJECT: 1, Verdict.HOLD: 2}
+REASON_LENGTH = 300  # the order history's reason column
+
+
+class Screeners:
+    """Several screens as one: every screen runs (each one's findings are raised) and the
+    gravest verdict decides, with the reasons of the screens that gave it."""
+
+    def __init__(self, *screeners: Screener) -> None:
+        self._screeners = screeners
+
+    async def screen(self, subject: ScreeningSubject) -> ScreeningResult:
+        results = [await s.screen(subject) for s in self._screeners]
+        verdict = max((r.verdict for r in results), key=_GRAVITY.__getitem__, default=Verdict.CLEAR)
+        reason = "; ".join(r.reason for r in results if r.verdict is verdict)
+        if len(reason) > REASON_LENGTH:
+            reason = reason[: REASON_LENGTH - 1] + "…"
+        alerts = tuple(a for r in results for a in r.alerts)
+        return ScreeningResult(verdict, reason or "no screens configured", alerts)

@@ -33,7 +33,7 @@ from onramp.ledger import (
     fx_account,
     post_entries,
 )
-from onramp.orders import destinations, events
+from onramp.orders import destinations, events, travel_rule
 from onramp.orders.errors import OrderNotFound
 from onramp.orders.models import Order, OrderTransition
 from onramp.orders.screening import Screener, ScreeningSubject, Verdict
@@ -122,6 +122,7 @@ async def create_order(
     destination_address: str | None,
     wallet_factory: str,
     now: datetime,
+    travel_rule_policy: travel_rule.TravelRulePolicy,
 ) -> Order:
     quote = await fx.firm_quote(
         session, quote_id=quote_id, customer_id=customer_id, source=source, now=now
@@ -133,6 +134,16 @@ async def create_order(
         wallet_factory=wallet_factory,
     )
     order_id = uuid7()
+    # Before anything is written: an order the travel rule refuses leaves no trace.
+    await travel_rule.record_at_order(
+        session,
+        policy=travel_rule_policy,
+        order_id=order_id,
+        customer_id=customer_id,
+        source=source,
+        destination=destination,
+        now=now,
+    )
     reference = banking.creditor_reference_for_order(order_id)
     order = Order(
         id=order_id,
