@@ -182,7 +182,10 @@ async def test_a_large_order_to_an_unproven_wallet_is_refused_until_it_is_proven
 
 
 async def test_own_custodial_and_hosted_wallets_need_no_proof(
-    stack: Stack, person: Person, sessions: async_sessionmaker[AsyncSession]
+    stack: Stack,
+    person: Person,
+    bank: httpx.AsyncClient,
+    sessions: async_sessionmaker[AsyncSession],
 ) -> None:
     await approve_kyc(sessions, person, surname="Hopper")
     own = await order(person, LARGE)
@@ -193,6 +196,17 @@ async def test_own_custodial_and_hosted_wallets_need_no_proof(
         None,
         None,
     )
+    # Recorded, so funding passes the travel-rule screen and pays; the record then shows the
+    # bank account the money came from.
+    await pay(bank, own.json())
+    await _wait_for_state(person, own.json()["id"], "completed")
+    officer = await compliance_officer(stack, sessions)
+    async with httpx.AsyncClient(base_url=stack.api_url, headers=officer) as client:
+        seen = (await client.get(f"/v1/compliance/travel-rule/orders/{own.json()['id']}")).json()
+    assert [(a["sender_name"], a["sender_iban"]) for a in seen["originator_accounts"]] == [
+        ("Test Customer", "GB33BUKB20201555555555")
+    ]
+    assert seen["beneficiary"]["vasp_name"] == "onramp"
 
     await enrol(person)
     address = Account.create().address
