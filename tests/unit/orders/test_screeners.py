@@ -19,7 +19,7 @@ SUBJECT = ScreeningSubject(uuid.uuid4(), uuid.uuid4(), Money.parse("10.00", "EUR
 
 class Fixed:
     def __init__(self, verdict: Verdict, reason: str, kind: str | None = None) -> None:
-        alerts = ()
+        alerts: tuple[AlertDraft, ...] = ()
         if kind is not None:
             alerts = (
                 AlertDraft(
