@@ -20,7 +20,7 @@ from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from onramp.compliance.cases import ComplianceAlert
-from onramp.compliance.travel_rule import TravelRuleRecord
+from onramp.compliance.travel_rule import TravelRuleRecord, purge_parties
 from onramp.core.db import unit_of_work
 from onramp.core.ids import uuid7
 from onramp.devstack.stack import Stack
@@ -179,6 +179,13 @@ async def test_a_large_order_to_an_unproven_wallet_is_refused_until_it_is_proven
         assert missing.json()["code"] == "travel_rule_record_not_found"
     denied = await person.client.get(f"/v1/compliance/travel-rule/orders/{order_id}")
     assert denied.status_code == 403
+
+    # After the retention period the parties go; amounts, custody and the proof stay.
+    async with unit_of_work(sessions) as session:
+        assert await purge_parties(session, customer_ids=[row.customer_id]) == 1
+    (purged,) = await records_of(sessions, order_id)
+    assert (purged.originator, purged.beneficiary) == (None, None)
+    assert purged.ownership_method == "eip191_personal_sign"
 
 
 async def test_own_custodial_and_hosted_wallets_need_no_proof(

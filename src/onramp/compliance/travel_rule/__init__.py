@@ -10,6 +10,7 @@ from onramp.compliance.travel_rule.service import (
     get_record,
     list_records,
     parties_of,
+    purge_parties,
     record_of_order,
     record_transfer,
 )
@@ -22,6 +23,7 @@ __all__ = [
     "get_record",
     "list_records",
     "parties_of",
+    "purge_parties",
     "record_of_order",
     "record_transfer",
 ]

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 import orjson
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp.compliance.travel_rule.models import WALLET_CUSTODY, TravelRuleRecord
@@ -23,6 +23,7 @@ from onramp.core.audit import record
 from onramp.core.errors import InvariantViolated, NotFound
 from onramp.core.events import subject_for
 from onramp.core.ids import uuid7
+from onramp.core.keys import sealed_column_keys
 from onramp.core.money import Money
 from onramp.core.outbox import emit
 
@@ -149,3 +150,19 @@ def parties_of(row: TravelRuleRecord) -> tuple[dict[str, Any] | None, dict[str, 
         return None if value is None else dict(orjson.loads(value))
 
     return opened(row.originator), opened(row.beneficiary)
+
+
+async def purge_parties(session: AsyncSession, *, customer_ids: list[uuid.UUID]) -> int:
+    """After the retention period: drop the sealed parties of these customers' records, keeping
+    amounts, custody and proofs for the books; return how many changed."""
+    if not customer_ids:
+        return 0
+    result = await session.execute(
+        update(TravelRuleRecord)
+        .where(
+            TravelRuleRecord.customer_id.in_(customer_ids),
+            TravelRuleRecord.originator.sealed_column.is_not(None),
+        )
+        .values(dict.fromkeys(sorted(sealed_column_keys(TravelRuleRecord))))
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
