@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp.banking.customer_accounts import purge_bank_account_details, remove_all_bank_accounts
 from onramp.banking.service import pseudonymise_senders
+from onramp.compliance.travel_rule import purge_parties
 from onramp.identity.service import erase_identity, erased_users
 from onramp.kyc import purge_personal_data
 from onramp.orders.destinations import remove_all_wallets
@@ -24,12 +25,13 @@ async def erase(session: AsyncSession, *, user_id: uuid.UUID, now: datetime) -> 
 
 
 async def purge_expired(session: AsyncSession, *, retention: timedelta, now: datetime) -> int:
-    """Drop the bank details (saved accounts, deposits' senders) and KYC personal data of users
-    erased longer ago than ``retention``; return how many deposits changed."""
+    """Drop the bank details (saved accounts, deposits' senders), KYC and travel-rule personal
+    data of users erased longer ago than ``retention``; return how many deposits changed."""
     users = await erased_users(session, erased_before=now - retention)
     await purge_bank_account_details(session, customer_ids=users)
     # KYC records are AML records too: kept through erasure, their personal data dropped now.
     await purge_personal_data(session, customer_ids=users)
+    await purge_parties(session, customer_ids=users)
     return await pseudonymise_senders(
         session, order_ids=await order_ids_of(session, customer_ids=users)
     )

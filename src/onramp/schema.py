@@ -4,6 +4,7 @@ from onramp.banking import models as banking_models
 from onramp.chain import models as chain_models
 from onramp.compliance import models as compliance_models
 from onramp.compliance.cases import models as case_models
+from onramp.compliance.travel_rule import models as travel_rule_models
 from onramp.core import audit, idempotency, inbox, outbox
 from onramp.core.db import Base
 from onramp.core.keys import models as key_models
@@ -33,4 +34,5 @@ __all__ = [
     "notifications_models",
     "orders_models",
     "outbox",
+    "travel_rule_models",
 ]

@@ -26,6 +26,8 @@ from onramp.kyc.worker import run_review_expiry
 from onramp.notifications.adapters.smtp import SmtpSender
 from onramp.notifications.worker import run_mailer
 from onramp.orders.sanctions import SanctionsScreener
+from onramp.orders.screening import Screeners
+from onramp.orders.travel_rule import TravelRulePolicy, TravelRuleScreener
 from onramp.orders.worker import orders_consumer
 
 log = get_logger(__name__)
@@ -51,12 +53,20 @@ def consumer_for(
     if name == "deposits":
         return deposits_consumer(min_holder_score=settings.banking.holder_name_min_score)
     if name == "orders":
-        screener = SanctionsScreener(
-            sessions, MatchSettings(threshold=settings.compliance.name_threshold)
+        desk = FxDesk.from_settings(settings.fx)
+        travel_rule = TravelRulePolicy(
+            threshold_usd=settings.compliance.travel_rule_threshold_usd,
+            desk=desk,
+            wallet_factory=settings.chain.wallet_factory_address,
+            operator=settings.auth.issuer,
         )
-        return orders_consumer(
-            desk=FxDesk.from_settings(settings.fx), screener=screener, kyc_settings=settings.kyc
+        screener = Screeners(
+            SanctionsScreener(
+                sessions, MatchSettings(threshold=settings.compliance.name_threshold)
+            ),
+            TravelRuleScreener(sessions, travel_rule),
         )
+        return orders_consumer(desk=desk, screener=screener, kyc_settings=settings.kyc)
     raise ValueError(f"no consumer named {name!r}")
 
 

@@ -41,6 +41,7 @@ from onramp.kyc.api import webhook_router as kyc_webhook_router
 from onramp.orders.api import router as orders_router
 from onramp.orders.destinations_api import router as wallets_router
 from onramp.orders.limits_api import router as limits_router
+from onramp.orders.travel_rule_api import router as travel_rule_router
 
 # Routes anyone may call. Every other route declares a permission (identity.access.require);
 # tests/e2e/test_authorization.py fails on a route that does neither.
@@ -82,6 +83,7 @@ ROUTERS = (
     banking_router,
     bank_accounts_router,
     wallets_router,
+    travel_rule_router,
     kyc_me_router,
     kyc_webhook_router,
     kyc_review_router,

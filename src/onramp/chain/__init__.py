@@ -1,9 +1,10 @@
 """The chain: JSON-RPC, contracts, signers, nonces, payouts and confirmations."""
 
 from onramp.chain.addresses import checksum, customer_wallet_address, order_id_bytes32
-from onramp.chain.errors import InvalidAddress, NodeUnavailable
+from onramp.chain.errors import InvalidAddress, NodeUnavailable, SignatureMalformed
 from onramp.chain.events import PAYOUT_BROADCAST, PAYOUT_CONFIRMED, PAYOUT_FAILED, PAYOUT_QUEUED
 from onramp.chain.service import PayoutRequest, PayoutView, payout_for_order, queue_payouts
+from onramp.chain.signatures import recover_personal_sign
 
 __all__ = [
     "PAYOUT_BROADCAST",
@@ -14,9 +15,11 @@ __all__ = [
     "NodeUnavailable",
     "PayoutRequest",
     "PayoutView",
+    "SignatureMalformed",
     "checksum",
     "customer_wallet_address",
     "order_id_bytes32",
     "payout_for_order",
     "queue_payouts",
+    "recover_personal_sign",
 ]

@@ -65,3 +65,8 @@ def classify_rpc_error(message: str) -> ChainRpcError:
         if needle in lowered:
             return error(message)
     return ChainRpcError(message)
+
+
+class SignatureMalformed(InvalidInput):
+    code = "signature_malformed"
+    title = "Not a 65-byte hex signature from which a signer can be recovered"

@@ -206,6 +206,11 @@ class ComplianceSettings(_Section):
     list_format: str = ""  # empty: detected from the file name
     # Name screening: a score at or above this is a hit (see docs/compliance.md).
     name_threshold: float = Field(default=88.0, ge=0, le=100)
+    # Travel rule: orders worth this much or more (USD or the equivalent, gross) record the
+    # originator and beneficiary, and a self-hosted destination must have proven ownership.
+    travel_rule_threshold_usd: Decimal = Field(default=Decimal("3000.00"), ge=0)
+    # How long a wallet-ownership challenge may be signed (time to reach a hardware wallet).
+    wallet_proof_ttl_seconds: int = Field(default=900, ge=30, le=24 * 3600)
 
 
 class Settings(BaseSettings):

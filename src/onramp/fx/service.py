@@ -48,6 +48,12 @@ class FxDesk:
         """``amount`` in EUR at today's reference rate (for limits and thresholds)."""
         return amount.to_decimal() / eur_rate(self.rates.latest(), amount.currency)
 
+    def equivalent_in(self, amount: Money, currency: str) -> Decimal:
+        """``amount`` in ``currency`` at today's reference rates, crossed through EUR (for
+        thresholds stated in another currency, e.g. the travel rule's USD)."""
+        rates = self.rates.latest()
+        return amount.to_decimal() / eur_rate(rates, amount.currency) * eur_rate(rates, currency)
+
     def price(self, source: Money, target_currency: str) -> Pricing:
         return price(source, target_currency, rates=self.rates.latest(), policy=self.policy)
 

@@ -8,13 +8,55 @@ keeping the decisions (status, tiers, reasons, dates) for the books.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+import orjson
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp.core.keys import opened_row, sealed_column_keys
 from onramp.kyc.models import KycCase
+from onramp.kyc.states import KycStatus
+
+
+@dataclass(frozen=True)
+class VerifiedIdentity:
+    """Who a customer is, as their current approved KYC case says (for the travel rule's
+    originator data). Fields are None once the retention purge dropped them."""
+
+    case_id: uuid.UUID
+    tier: int
+    given_names: str | None
+    surname: str | None
+    address: dict[str, Any] | None
+
+
+async def verified_identity(
+    session: AsyncSession, *, customer_id: uuid.UUID, now: datetime
+) -> VerifiedIdentity | None:
+    """The identity from the customer's highest approved, unexpired case; None when there is
+    none (identity not verified, or its review date passed)."""
+    case = await session.scalar(
+        select(KycCase)
+        .where(
+            KycCase.customer_id == customer_id,
+            KycCase.status == KycStatus.APPROVED.value,
+            KycCase.expires_at > now,
+        )
+        .order_by(KycCase.tier_granted.desc(), KycCase.id.desc())
+        .limit(1)
+    )
+    if case is None:
+        return None
+    return VerifiedIdentity(
+        case_id=case.id,
+        tier=case.tier_granted,
+        given_names=case.given_names,
+        surname=case.surname,
+        address=None if case.address is None else dict(orjson.loads(case.address)),
+    )
 
 
 async def export_cases(session: AsyncSession, *, customer_id: uuid.UUID) -> list[dict[str, Any]]:

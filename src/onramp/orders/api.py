@@ -28,6 +28,7 @@ from onramp.orders.schemas import (
     PayoutOut,
     TransitionOut,
 )
+from onramp.orders.travel_rule import TravelRulePolicy
 
 router = APIRouter(prefix="/v1/orders", tags=["orders"])
 
@@ -102,7 +103,10 @@ async def order_out(session: AsyncSession, order: Order, request: Request) -> Or
             "description": "email_not_verified; kyc_required (identity not verified: tier 0); "
             "step_up_required, mfa_enrollment_required (large orders)"
         },
-        409: {"description": "quote_expired, idempotency_key_reused"},
+        409: {
+            "description": "quote_expired, idempotency_key_reused, wallet_ownership_unproven "
+            "(travel rule: prove the self-hosted wallet first)"
+        },
         422: {
             "description": "invalid_amount, quote_mismatch, invalid_address; "
             "order_limit_exceeded (the tier's 24-hour or 30-day EUR-equivalent limit; the "
@@ -151,6 +155,12 @@ async def create_order(
         amount_eur=amount_eur,
         kyc_settings=settings.kyc,
         now=clock.now(),
+        travel_rule_policy=TravelRulePolicy(
+            threshold_usd=settings.compliance.travel_rule_threshold_usd,
+            desk=desk,
+            wallet_factory=settings.chain.wallet_factory_address,
+            operator=settings.auth.issuer,
+        ),
     )
     out = (await order_out(session, order, request)).model_dump(mode="json")
     await idempotency.finish(session, scope=scope, key=key, status_code=201, body=out)

@@ -21,6 +21,7 @@ from onramp.core.ids import uuid7
 from onramp.orders.errors import (
     DestinationNotAllowed,
     NoDefaultWallet,
+    WalletCustodyInvalid,
     WalletExists,
     WalletNotFound,
 )
@@ -32,9 +33,19 @@ def _active(customer_id: uuid.UUID) -> Any:
 
 
 async def add_wallet(
-    session: AsyncSession, *, customer_id: uuid.UUID, label: str, address: str, now: datetime
+    session: AsyncSession,
+    *,
+    customer_id: uuid.UUID,
+    label: str,
+    address: str,
+    now: datetime,
+    custody: str = "self_hosted",
+    vasp_name: str | None = None,
 ) -> DestinationWallet:
     checksummed = chain.checksum(address)
+    vasp = (vasp_name or "").strip() or None
+    if custody not in ("self_hosted", "hosted") or (custody == "hosted") != (vasp is not None):
+        raise WalletCustodyInvalid()
     found = await session.scalar(
         select(DestinationWallet.id).where(
             _active(customer_id), DestinationWallet.address == checksummed
@@ -47,6 +58,8 @@ async def add_wallet(
         customer_id=customer_id,
         label=label.strip(),
         address=checksummed,
+        custody=custody,
+        vasp_name=vasp,
         created_at=now,
     )
     session.add(wallet)
@@ -56,7 +69,7 @@ async def add_wallet(
         action="wallet.added",
         entity_type="user",
         entity_id=str(customer_id),
-        data={"wallet_id": str(wallet.id), "address": checksummed},
+        data={"wallet_id": str(wallet.id), "address": checksummed, "custody": custody},
     )
     await session.flush()
     return wallet
@@ -70,13 +83,27 @@ async def list_wallets(session: AsyncSession, *, customer_id: uuid.UUID) -> list
 
 
 async def get_wallet(
-    session: AsyncSession, *, customer_id: uuid.UUID, wallet_id: uuid.UUID
+    session: AsyncSession,
+    *,
+    customer_id: uuid.UUID,
+    wallet_id: uuid.UUID,
+    for_update: bool = False,
 ) -> DestinationWallet:
     """Another customer's wallet, or a removed one, is not found."""
-    wallet = await session.get(DestinationWallet, wallet_id)
+    wallet = await session.get(DestinationWallet, wallet_id, with_for_update=for_update)
     if wallet is None or wallet.customer_id != customer_id or wallet.removed_at is not None:
         raise WalletNotFound()
     return wallet
+
+
+async def saved_wallet(
+    session: AsyncSession, *, customer_id: uuid.UUID, address: str
+) -> DestinationWallet | None:
+    """The customer's active address-book entry for ``address`` (checksummed), if any."""
+    found: DestinationWallet | None = await session.scalar(
+        select(DestinationWallet).where(_active(customer_id), DestinationWallet.address == address)
+    )
+    return found
 
 
 async def remove_wallet(

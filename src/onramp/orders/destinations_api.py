@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
-from typing import Annotated
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
+from onramp.core.settings import Settings
 from onramp.core.web import ClockDep, SessionDep, SettingsDep
 from onramp.identity import mfa
 from onramp.identity.access import require
 from onramp.identity.permissions import Permission
 from onramp.identity.tokens import Principal
-from onramp.orders import destinations
+from onramp.orders import destinations, ownership
 from onramp.orders.models import DestinationWallet
 
 router = APIRouter(prefix="/v1/me/wallets", tags=["wallets"])
@@ -30,13 +32,53 @@ class WalletIn(BaseModel):
         description="EVM address; mixed case must be a valid EIP-55 checksum",
         examples=["0x70997970C51812dc3A010C7d01b50e0d17dc79C8"],
     )
+    custody: Literal["self_hosted", "hosted"] = Field(
+        default="self_hosted",
+        description="self_hosted: you hold the keys (prove it before large payouts); hosted: "
+        "an account at another provider, named in vasp_name",
+    )
+    vasp_name: str | None = Field(
+        default=None, max_length=200, description="The provider of a hosted wallet"
+    )
 
 
 class WalletOut(BaseModel):
     id: uuid.UUID
     label: str
     address: str
+    custody: str
+    vasp_name: str | None
+    ownership: Literal["unproven", "proven"] = Field(
+        description="Travel rule: a self-hosted wallet must be proven before a payout at or "
+        "above the threshold (POST .../ownership-challenge, then .../ownership-proof)"
+    )
+    ownership_proven_at: datetime | None
+    ownership_method: str | None = Field(examples=["eip191_personal_sign"])
     created_at: datetime
+
+
+class ChallengeOut(BaseModel):
+    challenge_id: uuid.UUID
+    wallet_id: uuid.UUID
+    address: str
+    message: str = Field(description="Sign exactly this text with personal_sign (EIP-191)")
+    nonce: str
+    issued_at: datetime
+    expires_at: datetime
+
+
+class ProofIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    challenge_id: uuid.UUID
+    signature: str = Field(
+        min_length=1, max_length=200, description="0x + 130 hex digits (r, s, v)"
+    )
+    message: str | None = Field(
+        default=None,
+        max_length=2000,
+        description="Optional: the signed text, checked to be the challenge's exactly",
+    )
 
 
 class WalletList(BaseModel):
@@ -45,7 +87,26 @@ class WalletList(BaseModel):
 
 def _out(wallet: DestinationWallet) -> WalletOut:
     return WalletOut(
-        id=wallet.id, label=wallet.label, address=wallet.address, created_at=wallet.created_at
+        id=wallet.id,
+        label=wallet.label,
+        address=wallet.address,
+        custody=wallet.custody,
+        vasp_name=wallet.vasp_name,
+        ownership="unproven" if wallet.ownership_proven_at is None else "proven",
+        ownership_proven_at=wallet.ownership_proven_at,
+        ownership_method=wallet.ownership_method,
+        created_at=wallet.created_at,
+    )
+
+
+def challenge_context(settings: Settings) -> ownership.ChallengeContext:
+    base = settings.notifications.public_base_url
+    return ownership.ChallengeContext(
+        operator=settings.auth.issuer,
+        domain=urlsplit(base).netloc or base,
+        uri=base,
+        chain_id=settings.chain.chain_id,
+        ttl=timedelta(seconds=settings.compliance.wallet_proof_ttl_seconds),
     )
 
 
@@ -61,7 +122,7 @@ def _out(wallet: DestinationWallet) -> WalletOut:
     responses={
         403: {"description": "step_up_required, mfa_enrollment_required"},
         409: {"description": "wallet_exists"},
-        422: {"description": "invalid_address"},
+        422: {"description": "invalid_address, wallet_custody_invalid"},
     },
 )
 async def add_wallet(
@@ -83,6 +144,8 @@ async def add_wallet(
         label=body.label,
         address=body.address,
         now=clock.now(),
+        custody=body.custody,
+        vasp_name=body.vasp_name,
     )
     return _out(wallet)
 
@@ -127,3 +190,82 @@ async def remove_wallet(
         session, customer_id=principal.user_id, wallet_id=wallet_id, now=clock.now()
     )
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post(
+    "/{wallet_id}/ownership-challenge",
+    status_code=status.HTTP_201_CREATED,
+    summary="A message to sign with the wallet's key, proving you control it (travel rule)",
+    description=(
+        "Returns an EIP-191 `personal_sign` text (shaped like Sign-In with Ethereum) naming the "
+        "operator, the address, the wallet, a random nonce and an expiry "
+        "(`ONRAMP_COMPLIANCE__WALLET_PROOF_TTL_SECONDS`). Sign it unchanged with the wallet and "
+        "send the signature to `/ownership-proof`. Each challenge works once."
+    ),
+    responses={
+        404: {"description": "wallet_not_found"},
+        409: {"description": "wallet_ownership_already_proven"},
+    },
+)
+async def ownership_challenge(
+    wallet_id: uuid.UUID,
+    principal: Annotated[Principal, require(Permission.WALLETS_MANAGE_OWN)],
+    session: SessionDep,
+    settings: SettingsDep,
+    clock: ClockDep,
+) -> ChallengeOut:
+    challenge = await ownership.issue_challenge(
+        session,
+        customer_id=principal.user_id,
+        wallet_id=wallet_id,
+        context=challenge_context(settings),
+        now=clock.now(),
+    )
+    return ChallengeOut(
+        challenge_id=challenge.id,
+        wallet_id=challenge.wallet_id,
+        address=challenge.address,
+        message=challenge.message,
+        nonce=challenge.nonce,
+        issued_at=challenge.issued_at,
+        expires_at=challenge.expires_at,
+    )
+
+
+@router.post(
+    "/{wallet_id}/ownership-proof",
+    summary="Prove you control the wallet: the signature of its ownership challenge",
+    description=(
+        "Recovers the signer of the challenge's message (EIP-191) and compares it with the "
+        "wallet's address, whatever the case of either. On success the wallet is `proven`; any "
+        "failure changes nothing."
+    ),
+    responses={
+        404: {"description": "wallet_not_found, ownership_challenge_not_found"},
+        409: {
+            "description": "ownership_challenge_expired, ownership_challenge_used, "
+            "wallet_ownership_already_proven"
+        },
+        422: {
+            "description": "ownership_signature_invalid, ownership_signer_mismatch, "
+            "ownership_message_mismatch"
+        },
+    },
+)
+async def ownership_proof(
+    wallet_id: uuid.UUID,
+    body: ProofIn,
+    principal: Annotated[Principal, require(Permission.WALLETS_MANAGE_OWN)],
+    session: SessionDep,
+    clock: ClockDep,
+) -> WalletOut:
+    wallet = await ownership.prove_ownership(
+        session,
+        customer_id=principal.user_id,
+        wallet_id=wallet_id,
+        challenge_id=body.challenge_id,
+        signature=body.signature,
+        message=body.message,
+        now=clock.now(),
+    )
+    return _out(wallet)

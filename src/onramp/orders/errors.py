@@ -40,3 +40,54 @@ class OrderLimitExceeded(InvalidInput):
     code = "order_limit_exceeded"
     title = "This order would exceed your verification tier's limit"
     public_extra = frozenset({"tier", "window", "limit_eur", "used_eur", "remaining_eur"})
+
+
+class WalletCustodyInvalid(InvalidInput):
+    code = "wallet_custody_invalid"
+    title = "A hosted wallet names its service provider (vasp_name); a self-hosted one does not"
+
+
+class WalletOwnershipAlreadyProven(Conflict):
+    code = "wallet_ownership_already_proven"
+    title = "This wallet's ownership is already proven"
+
+
+class OwnershipChallengeNotFound(NotFound):
+    code = "ownership_challenge_not_found"
+    title = "No such ownership challenge for this wallet"
+
+
+class OwnershipChallengeExpired(Conflict):
+    code = "ownership_challenge_expired"
+    title = "The ownership challenge expired; ask for a new one and sign it"
+
+
+class OwnershipChallengeUsed(Conflict):
+    code = "ownership_challenge_used"
+    title = "The ownership challenge was already used; ask for a new one"
+
+
+class OwnershipMessageMismatch(InvalidInput):
+    code = "ownership_message_mismatch"
+    title = "The message differs from the challenge's; sign the challenge's message exactly"
+
+
+class OwnershipSignatureInvalid(InvalidInput):
+    code = "ownership_signature_invalid"
+    title = "The signature is not a valid 65-byte EIP-191 signature (0x + 130 hex digits)"
+
+
+class OwnershipSignerMismatch(InvalidInput):
+    code = "ownership_signer_mismatch"
+    title = "The message was not signed by the wallet's address"
+
+
+class WalletOwnershipUnproven(Conflict):
+    # Travel rule: a payout at or above the threshold to a self-hosted wallet needs a proof that
+    # the customer controls it (EU 2023/1113 art. 14(5); FATF R.16 guidance).
+    code = "wallet_ownership_unproven"
+    title = (
+        "Prove that you control this wallet before ordering this amount to it: "
+        "POST /v1/me/wallets/{id}/ownership-challenge, sign the message with the wallet, then "
+        "POST /v1/me/wallets/{id}/ownership-proof"
+    )

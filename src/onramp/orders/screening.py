@@ -49,13 +49,28 @@ class ScreeningNotConfigured:
         return ScreeningResult(Verdict.CLEAR, "screening not configured (compliance module absent)")
 
 
-_SEVERITY = {Verdict.CLEAR: 0, Verdict.HOLD: 1, Verdict.REJECT: 2}
+# When checks disagree, a person's review wins over a refund, and both over a pass: funds of a
+# true sanctions match must be blocked, not sent back.
+_GRAVITY = {Verdict.CLEAR: 0, Verdict.REJECT: 1, Verdict.HOLD: 2}
+REASON_LENGTH = 300  # the order history's reason column
 
 
 def combine_results(*results: ScreeningResult) -> ScreeningResult:
-    """Several checks as one: the strictest verdict, the reasons of the checks that set it (all
-    reasons when everything is clear), every alert."""
-    verdict = max((r.verdict for r in results), key=_SEVERITY.__getitem__)
-    reasons = [r.reason for r in results if r.verdict is verdict]
+    """Several checks as one: the gravest verdict decides, with the reasons of the checks that
+    gave it; every check's alerts are kept."""
+    verdict = max((r.verdict for r in results), key=_GRAVITY.__getitem__, default=Verdict.CLEAR)
+    reason = "; ".join(r.reason for r in results if r.verdict is verdict)
+    if len(reason) > REASON_LENGTH:
+        reason = reason[: REASON_LENGTH - 1] + "…"
     alerts = tuple(a for r in results for a in r.alerts)
-    return ScreeningResult(verdict, "; ".join(reasons), alerts)
+    return ScreeningResult(verdict, reason or "no screens configured", alerts)
+
+
+class Screeners:
+    """Several screens as one: every screen runs (each one's findings are raised)."""
+
+    def __init__(self, *screeners: Screener) -> None:
+        self._screeners = screeners
+
+    async def screen(self, subject: ScreeningSubject) -> ScreeningResult:
+        return combine_results(*[await s.screen(subject) for s in self._screeners])

@@ -35,7 +35,7 @@ from onramp.ledger import (
     fx_account,
     post_entries,
 )
-from onramp.orders import destinations, events, limits
+from onramp.orders import destinations, events, limits, travel_rule
 from onramp.orders.errors import OrderNotFound
 from onramp.orders.models import Order, OrderTransition
 from onramp.orders.screening import Screener, ScreeningSubject, Verdict, combine_results
@@ -126,6 +126,7 @@ async def create_order(
     amount_eur: Decimal,
     kyc_settings: KycSettings,
     now: datetime,
+    travel_rule_policy: travel_rule.TravelRulePolicy,
 ) -> Order:
     """Place an order: within the customer's KYC tier limits (``limits.check_new_order`` holds
     the customer's lock until this transaction ends, so the order's insert is part of the check)."""
@@ -142,6 +143,16 @@ async def create_order(
         wallet_factory=wallet_factory,
     )
     order_id = uuid7()
+    # Before anything is written: an order the travel rule refuses leaves no trace.
+    await travel_rule.record_at_order(
+        session,
+        policy=travel_rule_policy,
+        order_id=order_id,
+        customer_id=customer_id,
+        source=source,
+        destination=destination,
+        now=now,
+    )
     reference = banking.creditor_reference_for_order(order_id)
     order = Order(
         id=order_id,
