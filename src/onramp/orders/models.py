@@ -68,3 +68,6 @@ class DestinationWallet(Base):
     address: Mapped[str] = mapped_column(String(42))  # EIP-55 checksummed
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     removed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Set when a list update named this address: new orders may no longer pay it.
+    blocked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    blocked_reason: Mapped[str | None] = mapped_column(String(300))
