@@ -12,6 +12,8 @@ from onramp.chain.client import ChainClient
 from onramp.chain.confirmations import ConfirmationWatcher
 from onramp.chain.worker import run_confirmations, run_payout_sender, sender_from
 from onramp.compliance import MatchSettings
+from onramp.compliance.checkpoints import ListMatchers, PayoutScreen
+from onramp.compliance.rescreen import run_rescreens
 from onramp.core.audit import run_sealer
 from onramp.core.bus import EventBus, connect_bus
 from onramp.core.clock import SystemClock
@@ -22,9 +24,11 @@ from onramp.core.logging import configure_logging, get_logger
 from onramp.core.relay import run_relay
 from onramp.core.settings import Settings
 from onramp.fx.service import FxDesk
+from onramp.kyc.rescreen import VerifiedNames
 from onramp.kyc.worker import run_review_expiry
 from onramp.notifications.adapters.smtp import SmtpSender
 from onramp.notifications.worker import run_mailer
+from onramp.orders.rescreen import SavedWallets, UnpaidOrders
 from onramp.orders.sanctions import SanctionsScreener
 from onramp.orders.worker import orders_consumer
 
@@ -39,10 +43,15 @@ WORKERS = (
     "audit",
     "mailer",
     "kyc_review",
+    "rescreen",
 )
 # Workers that read sealed personal data (queued emails; deposit senders and account holders)
 # open the keyring at start-up, as the API does, and keep it fresh.
-READS_PERSONAL_DATA = frozenset({"deposits", "mailer"})
+READS_PERSONAL_DATA = frozenset({"deposits", "mailer", "orders", "rescreen"})
+
+
+def _list_matchers(settings: Settings) -> ListMatchers:
+    return ListMatchers(MatchSettings(threshold=settings.compliance.name_threshold))
 
 
 def consumer_for(
@@ -51,9 +60,7 @@ def consumer_for(
     if name == "deposits":
         return deposits_consumer(min_holder_score=settings.banking.holder_name_min_score)
     if name == "orders":
-        screener = SanctionsScreener(
-            sessions, MatchSettings(threshold=settings.compliance.name_threshold)
-        )
+        screener = SanctionsScreener(sessions, matchers=_list_matchers(settings))
         return orders_consumer(desk=FxDesk.from_settings(settings.fx), screener=screener)
     raise ValueError(f"no consumer named {name!r}")
 
@@ -76,6 +83,7 @@ async def _run(
             vault=chain.vault_address,
             chain_id=chain.chain_id,
             batch_size=chain.payout_batch_size,
+            destination_check=PayoutScreen(sessions, _list_matchers(settings)),
         )
         await run_payout_sender(
             sender,
@@ -104,6 +112,16 @@ async def _run(
             clock=SystemClock(),
             stop=stop,
             interval=settings.kyc.review_interval_seconds,
+        )
+        return
+    if name == "rescreen":
+        await run_rescreens(
+            sessions,
+            sources=(VerifiedNames(), SavedWallets(), UnpaidOrders()),
+            matchers=_list_matchers(settings),
+            clock=SystemClock(),
+            stop=stop,
+            idle=settings.compliance.rescreen_poll_seconds,
         )
         return
     if name == "mailer":

@@ -13,15 +13,18 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from onramp.compliance.cases import AlertDraft, raise_alerts
 from onramp.compliance.matcher import AddressMatcher, MatchSettings, NameMatcher
 from onramp.compliance.models import ScreeningRecord
 from onramp.compliance.screening import combine
 from onramp.compliance.service import latest_lists, latest_version_ids
+from onramp.core.clock import utcnow
+from onramp.core.db import unit_of_work
 from onramp.core.ids import uuid7
 
 NAME = "sanctions_name"
@@ -234,3 +237,31 @@ async def _record_and_alert(
     if screened.finding.hit:
         key = f"screening:{screened.point}:{screened.subject_type}:{screened.subject_id}"
         await raise_alerts(session, [alert_for(screened, dedupe_key=key)], now=now, actor=actor)
+
+
+class PayoutScreen:
+    """The check the payout sender runs right before signing (``chain.DestinationCheck``): each
+    destination against the latest lists, recorded; the hits are returned, not paid. Its own
+    transaction, so the record stands whatever the batch does next."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], matchers: ListMatchers) -> None:
+        self._sessions = sessions
+        self._matchers = matchers
+
+    async def __call__(
+        self, destinations: Sequence[tuple[uuid.UUID, str]]
+    ) -> dict[uuid.UUID, tuple[str, dict[str, Any]]]:
+        blocked: dict[uuid.UUID, tuple[str, dict[str, Any]]] = {}
+        async with unit_of_work(self._sessions) as session:
+            current = await self._matchers.current(session)
+            screens = []
+            for order_id, address in destinations:
+                finding = screen_address(current, address)
+                screens.append(Screened("payout", "order", str(order_id), None, finding))
+                if finding.hit:
+                    blocked[order_id] = (
+                        f"payout destination is {finding.reason}",
+                        {**finding.evidence(), "kind": finding.kind},
+                    )
+            await record_screens(session, screens, utcnow())
+        return blocked

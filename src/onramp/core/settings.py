@@ -206,6 +206,8 @@ class ComplianceSettings(_Section):
     list_format: str = ""  # empty: detected from the file name
     # Name screening: a score at or above this is a hit (see docs/compliance.md).
     name_threshold: float = Field(default=88.0, ge=0, le=100)
+    # How often `onramp worker rescreen` looks for a re-screen job when idle (seconds).
+    rescreen_poll_seconds: float = Field(default=2.0, gt=0)
 
 
 class Settings(BaseSettings):

@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
+from onramp.compliance.web import ListMatchersDep, SessionFactoryDep
 from onramp.core.web import ClockDep, SessionDep, SettingsDep
 from onramp.identity import mfa
 from onramp.identity.access import require
@@ -37,6 +38,9 @@ class WalletOut(BaseModel):
     label: str
     address: str
     created_at: datetime
+    blocked: bool = Field(
+        description="A sanctions list update named this address: orders may no longer pay it"
+    )
 
 
 class WalletList(BaseModel):
@@ -45,7 +49,11 @@ class WalletList(BaseModel):
 
 def _out(wallet: DestinationWallet) -> WalletOut:
     return WalletOut(
-        id=wallet.id, label=wallet.label, address=wallet.address, created_at=wallet.created_at
+        id=wallet.id,
+        label=wallet.label,
+        address=wallet.address,
+        created_at=wallet.created_at,
+        blocked=wallet.blocked_at is not None,
     )
 
 
@@ -56,10 +64,12 @@ def _out(wallet: DestinationWallet) -> WalletOut:
     description=(
         "Orders pay the caller's own custodial wallet unless `destination_address` names one "
         "of these. Needs a step-up within `ONRAMP_AUTH__STEP_UP_MAX_AGE_SECONDS` and a login "
-        "session (not an API key)."
+        "session (not an API key). The address is screened against the latest sanctions lists "
+        "first: a listed address is refused with `destination_sanctioned` and compliance is "
+        "alerted."
     ),
     responses={
-        403: {"description": "step_up_required, mfa_enrollment_required"},
+        403: {"description": "step_up_required, mfa_enrollment_required, destination_sanctioned"},
         409: {"description": "wallet_exists"},
         422: {"description": "invalid_address"},
     },
@@ -70,12 +80,17 @@ async def add_wallet(
     session: SessionDep,
     settings: SettingsDep,
     clock: ClockDep,
+    matchers: ListMatchersDep,
+    sessions: SessionFactoryDep,
 ) -> WalletOut:
     await mfa.require_step_up(
         session,
         principal=principal,
         now=clock.now(),
         max_age=timedelta(seconds=settings.auth.step_up_max_age_seconds),
+    )
+    await destinations.screen_new_destination(
+        sessions, matchers, customer_id=principal.user_id, address=body.address, now=clock.now()
     )
     wallet = await destinations.add_wallet(
         session,

@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from onramp.compliance.cases import AlertDraft
+from onramp.compliance.checkpoints import Screened
 from onramp.core.money import Money
 
 
@@ -29,6 +30,8 @@ class ScreeningResult:
     reason: str
     # The findings behind a HOLD or REJECT: raised as compliance alerts in the order's transaction.
     alerts: tuple[AlertDraft, ...] = ()
+    # What was screened, hit or clear, against which list versions: recorded with the order.
+    screens: tuple[Screened, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -37,7 +40,8 @@ class ScreeningSubject:
     customer_id: uuid.UUID
     amount: Money
     destination_address: str
-    sender_name: str | None = None
+    sender_name: str | None = None  # the deposit's sender, as the bank reported it
+    deposit_id: uuid.UUID | None = None
 
 
 class Screener(Protocol):
