@@ -7,11 +7,11 @@ import time
 import uuid
 from pathlib import Path
 
-from eth_utils import to_checksum_address
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from onramp import compliance
+from onramp.chain import checksum as to_checksum_address
 from onramp.compliance.cases import ComplianceAlert
 from onramp.compliance.models import RescreenJob, ScreeningRecord
 from onramp.core.db import unit_of_work

@@ -160,7 +160,8 @@ async def test_a_payout_to_a_newly_listed_address_is_held_before_signing(
     async with sessions() as session:
         history = await orders.history_of(session, held_id)
     assert history[-1].to_state == "manual_review"
-    assert history[-1].reason is not None and "44718" in history[-1].reason
+    assert history[-1].reason is not None
+    assert "44718" in history[-1].reason
     (alert,) = await alerts_about(sessions, "order", str(held_id))
     assert (alert.action, alert.order_id, alert.evidence["entry_uid"]) == (
         "hold",

@@ -119,11 +119,16 @@ async def run_step(
         job.status = "running"
         job.phase = _phase_after(sources, None)
         job.cursor = None
+    current = await matchers.current(session)
+    if current is not None and str(job.version_id) not in current.versions:
+        # A newer version of the same list was loaded since: its own job screens everyone
+        # against it, so this one stops here.
+        await _finish(session, job, now, superseded=True)
+        return True
     source = next((s for s in sources if s.name == job.phase), None)
     subjects = (
         await source.subjects(session, after=job.cursor, limit=batch) if source is not None else []
     )
-    current = await matchers.current(session)
     screens: list[Screened] = []
     hits: list[RescreenHit] = []
     for subject in subjects:
@@ -144,7 +149,7 @@ async def run_step(
                     h.subject.customer_id,
                     h.finding,
                 ),
-                dedupe_key=f"rescreen:{h.version_id}:{h.subject.subject_type}:{h.subject.subject_id}",
+                dedupe_key=_dedupe_key(h),
                 hold=h.subject.order_id is not None,
                 order_id=h.subject.order_id,
             )
@@ -161,19 +166,38 @@ async def run_step(
         job.phase = _phase_after(sources, job.phase)
         job.cursor = None
         if job.phase is None:
-            job.status = "done"
-            job.finished_at = now
-            await record(
-                session,
-                actor=ACTOR,
-                action="sanctions.rescreen_done",
-                entity_type="sanctions_list_version",
-                entity_id=str(job.version_id),
-                data={"job_id": str(job.id), "screened": job.screened, "hits": job.hits},
-            )
+            await _finish(session, job, now, superseded=False)
     await session.flush()
     crash_point("rescreen.before_commit")
     return True
+
+
+def _dedupe_key(hit: RescreenHit) -> str:
+    """One alert per subject per list state: keyed on the newest version screened against
+    (uuid7 ids sort by load time), so a replayed batch raises nothing twice and the next
+    update raises a still-listed subject again."""
+    version = max(hit.finding.versions) if hit.finding.versions else str(hit.version_id)
+    return f"rescreen:{version}:{hit.subject.subject_type}:{hit.subject.subject_id}"
+
+
+async def _finish(
+    session: AsyncSession, job: RescreenJob, now: datetime, *, superseded: bool
+) -> None:
+    job.status = "done"
+    job.finished_at = now
+    await record(
+        session,
+        actor=ACTOR,
+        action="sanctions.rescreen_done",
+        entity_type="sanctions_list_version",
+        entity_id=str(job.version_id),
+        data={
+            "job_id": str(job.id),
+            "screened": job.screened,
+            "hits": job.hits,
+            "superseded": superseded,
+        },
+    )
 
 
 async def run_rescreens(
