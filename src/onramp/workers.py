@@ -12,6 +12,8 @@ from onramp.chain.client import ChainClient
 from onramp.chain.confirmations import ConfirmationWatcher
 from onramp.chain.worker import run_confirmations, run_payout_sender, sender_from
 from onramp.compliance import MatchSettings
+from onramp.compliance.checkpoints import ListMatchers, PayoutScreen
+from onramp.compliance.rescreen import run_rescreens
 from onramp.core.audit import run_sealer
 from onramp.core.bus import EventBus, connect_bus
 from onramp.core.clock import SystemClock
@@ -22,9 +24,11 @@ from onramp.core.logging import configure_logging, get_logger
 from onramp.core.relay import run_relay
 from onramp.core.settings import Settings
 from onramp.fx.service import FxDesk
+from onramp.kyc.rescreen import VerifiedNames
 from onramp.kyc.worker import run_review_expiry
 from onramp.notifications.adapters.smtp import SmtpSender
 from onramp.notifications.worker import run_mailer
+from onramp.orders.rescreen import SavedWallets, UnpaidOrders
 from onramp.orders.sanctions import SanctionsScreener
 from onramp.orders.screening import Screeners
 from onramp.orders.travel_rule import TravelRulePolicy, TravelRuleScreener
@@ -41,10 +45,15 @@ WORKERS = (
     "audit",
     "mailer",
     "kyc_review",
+    "rescreen",
 )
 # Workers that read sealed personal data (queued emails; deposit senders and account holders)
 # open the keyring at start-up, as the API does, and keep it fresh.
-READS_PERSONAL_DATA = frozenset({"deposits", "mailer"})
+READS_PERSONAL_DATA = frozenset({"deposits", "mailer", "orders", "rescreen"})
+
+
+def _list_matchers(settings: Settings) -> ListMatchers:
+    return ListMatchers(MatchSettings(threshold=settings.compliance.name_threshold))
 
 
 def consumer_for(
@@ -61,9 +70,7 @@ def consumer_for(
             operator=settings.auth.issuer,
         )
         screener = Screeners(
-            SanctionsScreener(
-                sessions, MatchSettings(threshold=settings.compliance.name_threshold)
-            ),
+            SanctionsScreener(sessions, matchers=_list_matchers(settings)),
             TravelRuleScreener(sessions, travel_rule),
         )
         return orders_consumer(desk=desk, screener=screener, kyc_settings=settings.kyc)
@@ -88,6 +95,7 @@ async def _run(
             vault=chain.vault_address,
             chain_id=chain.chain_id,
             batch_size=chain.payout_batch_size,
+            destination_check=PayoutScreen(sessions, _list_matchers(settings)),
         )
         await run_payout_sender(
             sender,
@@ -116,6 +124,16 @@ async def _run(
             clock=SystemClock(),
             stop=stop,
             interval=settings.kyc.review_interval_seconds,
+        )
+        return
+    if name == "rescreen":
+        await run_rescreens(
+            sessions,
+            sources=(VerifiedNames(), SavedWallets(), UnpaidOrders()),
+            matchers=_list_matchers(settings),
+            clock=SystemClock(),
+            stop=stop,
+            idle=settings.compliance.rescreen_poll_seconds,
         )
         return
     if name == "mailer":

@@ -1,5 +1,5 @@
 """Compliance scenarios drive the running stack as the end-to-end tests do: same fixtures."""
 
-from tests.e2e.conftest import bank, customer, other_customer, person
+from tests.e2e.conftest import bank, customer, migrated_database, other_customer, person
 
-__all__ = ["bank", "customer", "other_customer", "person"]
+__all__ = ["bank", "customer", "migrated_database", "other_customer", "person"]

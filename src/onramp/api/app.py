@@ -12,6 +12,7 @@ from onramp.api.data_rights import router as data_rights_router
 from onramp.api.errors import install_error_handlers
 from onramp.api.health import router as health_router
 from onramp.api.ratelimit_headers import RateLimitHeaders
+from onramp.api.screening import router as screening_router
 from onramp.api.security_headers import SecurityHeaders
 from onramp.banking.accounts_api import router as bank_accounts_router
 from onramp.banking.adapters.base import BankWebhookAdapter
@@ -87,6 +88,7 @@ ROUTERS = (
     kyc_me_router,
     kyc_webhook_router,
     kyc_review_router,
+    screening_router,
 )
 
 DESCRIPTION = """\

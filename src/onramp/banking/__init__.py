@@ -11,6 +11,7 @@ from onramp.banking.service import (
     expect_deposit,
     intake_notice,
     match_deposits,
+    sender_names,
 )
 
 __all__ = [
@@ -24,4 +25,5 @@ __all__ = [
     "intake_notice",
     "match_deposits",
     "normalize_creditor_reference",
+    "sender_names",
 ]

@@ -13,6 +13,8 @@ from onramp.banking.account_numbers import AccountNumber, parse_iban, parse_us_a
 from onramp.banking.errors import InvalidBankAccount
 from onramp.banking.models import CustomerBankAccount
 from onramp.banking.schemas import BankAccountIn, BankAccountList, BankAccountOut
+from onramp.compliance.checkpoints import check_name
+from onramp.compliance.web import ListMatchersDep
 from onramp.core.web import ClockDep, SessionDep, SettingsDep
 from onramp.identity import mfa
 from onramp.identity.access import require
@@ -68,6 +70,7 @@ async def add_bank_account(
     session: SessionDep,
     settings: SettingsDep,
     clock: ClockDep,
+    matchers: ListMatchersDep,
 ) -> BankAccountOut:
     account = _account_number(body)
     await mfa.require_step_up(
@@ -83,6 +86,19 @@ async def add_bank_account(
         account=account,
         currency=body.currency,
         now=clock.now(),
+    )
+    # The holder is screened with the account: a hit alerts compliance (deposits are held by
+    # the deposit screen).
+    await check_name(
+        session,
+        matchers,
+        point="bank_account_add",
+        customer_id=principal.user_id,
+        subject_type="bank_account",
+        subject_id=str(row.id),
+        name=body.holder_name,
+        now=clock.now(),
+        actor=f"user:{principal.user_id}",
     )
     return _out(row)
 

@@ -271,6 +271,16 @@ async def deposits_for_order(session: AsyncSession, *, order_id: uuid.UUID) -> l
     return [opened_row(d) for d in rows]
 
 
+async def sender_names(
+    session: AsyncSession, *, deposit_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, str]:
+    """The senders' names of these deposits (for the deposit screen); opens sealed data."""
+    if not deposit_ids:
+        return {}
+    rows = await session.scalars(select(Deposit).where(Deposit.id.in_(deposit_ids)))
+    return {d.id: d.sender_name for d in rows if d.sender_name}
+
+
 async def pseudonymise_senders(session: AsyncSession, *, order_ids: Sequence[uuid.UUID]) -> int:
     """After the retention period: drop the sender's name and IBAN from deposits, keeping the
     amounts, references and bookings that the ledger refers to."""

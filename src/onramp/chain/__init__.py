@@ -2,15 +2,30 @@
 
 from onramp.chain.addresses import checksum, customer_wallet_address, order_id_bytes32
 from onramp.chain.errors import InvalidAddress, NodeUnavailable, SignatureMalformed
-from onramp.chain.events import PAYOUT_BROADCAST, PAYOUT_CONFIRMED, PAYOUT_FAILED, PAYOUT_QUEUED
-from onramp.chain.service import PayoutRequest, PayoutView, payout_for_order, queue_payouts
+from onramp.chain.events import (
+    PAYOUT_BROADCAST,
+    PAYOUT_CONFIRMED,
+    PAYOUT_FAILED,
+    PAYOUT_HELD,
+    PAYOUT_QUEUED,
+)
+from onramp.chain.payouts import DestinationCheck
+from onramp.chain.service import (
+    PayoutRequest,
+    PayoutView,
+    hold_queued_payouts,
+    payout_for_order,
+    queue_payouts,
+)
 from onramp.chain.signatures import recover_personal_sign
 
 __all__ = [
     "PAYOUT_BROADCAST",
     "PAYOUT_CONFIRMED",
     "PAYOUT_FAILED",
+    "PAYOUT_HELD",
     "PAYOUT_QUEUED",
+    "DestinationCheck",
     "InvalidAddress",
     "NodeUnavailable",
     "PayoutRequest",
@@ -18,6 +33,7 @@ __all__ = [
     "SignatureMalformed",
     "checksum",
     "customer_wallet_address",
+    "hold_queued_payouts",
     "order_id_bytes32",
     "payout_for_order",
     "queue_payouts",

@@ -26,6 +26,8 @@ class PayoutStatus(StrEnum):
     BROADCAST = "broadcast"
     CONFIRMED = "confirmed"
     FAILED = "failed"
+    # Not sent: the destination hit the sanctions check right before signing; a person decides.
+    HELD = "held"
 
 
 class TxStatus(StrEnum):

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import uuid
 import zlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from eth_abi.abi import encode
 from sqlalchemy import ColumnElement, select, text, update
@@ -46,6 +46,16 @@ class _Item:
     amount: int
 
 
+class DestinationCheck(Protocol):
+    """Re-checks payout destinations right before signing (the compliance side plugs in here:
+    chain depends on nothing but core). Returns the order ids that must not be paid. Raising
+    stops the batch: nothing is signed, and the sender tries again."""
+
+    async def __call__(
+        self, destinations: Sequence[tuple[uuid.UUID, str]]
+    ) -> Mapping[uuid.UUID, tuple[str, Mapping[str, Any]]]: ...
+
+
 def payout_batch_calldata(items: Sequence[_Item]) -> bytes:
     return selector(PAYOUT_BATCH_SIG) + encode(
         ["bytes32[]", "address[]", "uint256[]"],
@@ -71,8 +81,10 @@ class PayoutSender:
         vault: str,
         chain_id: int,
         batch_size: int,
+        destination_check: DestinationCheck | None = None,
     ) -> None:
         self._sessions = sessions
+        self._destination_check = destination_check
         self._client = client
         self._signer = signer
         self._vault = vault
@@ -164,6 +176,9 @@ class PayoutSender:
             if not payouts:
                 return 0
             items = [_Item(p.order_id, p.to_address, as_int(p.amount)) for p in payouts]
+            items = await self._hold_blocked(session, payouts, items)
+            if not items:
+                return 0
             items, rejected, gas = await self._drop_reverting(items)
             for p in payouts:
                 if p.order_id in rejected:
@@ -211,6 +226,39 @@ class PayoutSender:
         crash_point("payout.after_sign")
         await self._broadcast(tx_id, signed.raw, signed.tx_hash)
         return len(items)
+
+    async def _hold_blocked(
+        self, session: AsyncSession, payouts: Sequence[Payout], items: list[_Item]
+    ) -> list[_Item]:
+        """Hold the payouts whose destination the latest lists name; the rest go on."""
+        if self._destination_check is None:
+            return items
+        blocked = await self._destination_check([(i.order_id, i.to) for i in items])
+        if not blocked:
+            return items
+        for p in payouts:
+            if p.order_id in blocked:
+                p.status = PayoutStatus.HELD.value
+                p.failure = blocked[p.order_id][0][:300]
+                log.warning("payout.held", order_id=str(p.order_id))
+        await emit_many(
+            session,
+            [
+                make_event(
+                    events.PAYOUT_HELD,
+                    {
+                        "order_id": str(o),
+                        "reason": reason[:300],
+                        "evidence": dict(evidence),
+                    },
+                    source=events.SOURCE,
+                    entity_id=str(o),
+                    correlation_id=str(o),
+                )
+                for o, (reason, evidence) in blocked.items()
+            ],
+        )
+        return [i for i in items if i.order_id not in blocked]
 
     async def _estimate(self, items: Sequence[_Item]) -> int:
         return await self._client.estimate_gas(

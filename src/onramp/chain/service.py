@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -96,3 +96,19 @@ async def payout_for_order(session: AsyncSession, order_id: uuid.UUID) -> Payout
         tx_hash="0x" + tx.tx_hash.hex() if tx is not None else None,
         block_number=tx.block_number if tx is not None else None,
     )
+
+
+async def hold_queued_payouts(
+    session: AsyncSession, order_ids: Sequence[uuid.UUID], *, reason: str
+) -> list[uuid.UUID]:
+    """Stop payouts not yet signed (a list update named their destination); returns the orders
+    held. A payout already signed is not touched: the pre-sign check screened it."""
+    if not order_ids:
+        return []
+    held = await session.scalars(
+        update(Payout)
+        .where(Payout.order_id.in_(order_ids), Payout.status == PayoutStatus.QUEUED.value)
+        .values(status=PayoutStatus.HELD.value, failure=reason[:300])
+        .returning(Payout.order_id)
+    )
+    return list(held.all())

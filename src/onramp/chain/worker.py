@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from onramp.chain.client import ChainClient
 from onramp.chain.confirmations import ConfirmationWatcher
 from onramp.chain.errors import ChainRpcError, NodeUnavailable
-from onramp.chain.payouts import PayoutSender
+from onramp.chain.payouts import DestinationCheck, PayoutSender
 from onramp.chain.signer import LocalKeySigner
 from onramp.core.logging import get_logger
 from onramp.core.wakeup import PAYOUTS_CHANNEL, Wakeup
@@ -80,6 +80,7 @@ def sender_from(
     vault: str,
     chain_id: int,
     batch_size: int,
+    destination_check: DestinationCheck | None = None,
 ) -> PayoutSender:
     return PayoutSender(
         sessions=sessions,
@@ -88,4 +89,5 @@ def sender_from(
         vault=vault,
         chain_id=chain_id,
         batch_size=batch_size,
+        destination_check=destination_check,
     )

@@ -11,7 +11,18 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, func
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    func,
+    text,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -56,3 +67,55 @@ class SanctionsAddressRow(Base):
     currency: Mapped[str] = mapped_column(String(20), primary_key=True)
     address: Mapped[str] = mapped_column(String(200), primary_key=True)  # lower-cased
     uid: Mapped[str] = mapped_column(String(40), primary_key=True)
+
+
+class ScreeningRecord(Base):
+    """One screen of one subject at one point (registration, wallet add, deposit, payout, a
+    re-screen after a list update): the decision and the list versions it was made against.
+
+    Holds row ids, list data and scores, never the screened person's name: who it was stays in
+    the sealed rows ``subject_id`` points at.
+    """
+
+    __tablename__ = "screening_records"
+    __table_args__ = (
+        Index("ix_screening_records_subject", "subject_type", "subject_id"),
+        CheckConstraint("decision IN ('hit', 'clear', 'not_screened')", name="decision"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    point: Mapped[str] = mapped_column(String(30))
+    kind: Mapped[str] = mapped_column(String(30))  # sanctions_name | sanctions_address
+    subject_type: Mapped[str] = mapped_column(String(30))
+    subject_id: Mapped[str] = mapped_column(String(100))
+    customer_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
+    decision: Mapped[str] = mapped_column(String(20))
+    score: Mapped[float] = mapped_column(Float)
+    entry_uid: Mapped[str | None] = mapped_column(String(40))
+    reason: Mapped[str] = mapped_column(Text)
+    list_versions: Mapped[list[str]] = mapped_column(JSONB)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class RescreenJob(Base):
+    """Re-screening everyone after a list version was loaded: enqueued in the load's transaction,
+    worked batch by batch by ``onramp worker rescreen``. Each batch commits its alerts together
+    with the cursor, so a crash resumes after the last committed batch."""
+
+    __tablename__ = "sanctions_rescreen_jobs"
+    __table_args__ = (
+        CheckConstraint("status IN ('pending', 'running', 'done')", name="status"),
+        Index("ix_sanctions_rescreen_jobs_open", "id", postgresql_where=text("status <> 'done'")),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    version_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("sanctions_list_versions.id", ondelete="CASCADE"), unique=True
+    )
+    status: Mapped[str] = mapped_column(String(10))
+    phase: Mapped[str | None] = mapped_column(String(30))  # the subject source being worked
+    cursor: Mapped[str | None] = mapped_column(String(100))  # the last subject key done
+    screened: Mapped[int] = mapped_column(Integer, default=0)
+    hits: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -14,7 +14,13 @@ from onramp.compliance.lists.model import (
     entry_from_json,
     entry_to_json,
 )
-from onramp.compliance.models import SanctionsAddressRow, SanctionsEntryRow, SanctionsListVersion
+from onramp.compliance.models import (
+    RescreenJob,
+    SanctionsAddressRow,
+    SanctionsEntryRow,
+    SanctionsListVersion,
+    ScreeningRecord,
+)
 
 _BATCH = 2000
 
@@ -106,3 +112,30 @@ async def insert_version(
 async def latest_version_ids(session: AsyncSession) -> tuple[uuid.UUID, ...]:
     """The latest version id of every source: a cheap check whether anything was loaded since."""
     return tuple(v.id for v in await latest_versions(session))
+
+
+async def screening_records(
+    session: AsyncSession,
+    *,
+    customer_id: uuid.UUID | None = None,
+    subject_type: str | None = None,
+    subject_id: str | None = None,
+    decision: str | None = None,
+    limit: int = 100,
+) -> Sequence[ScreeningRecord]:
+    query = select(ScreeningRecord)
+    if customer_id is not None:
+        query = query.where(ScreeningRecord.customer_id == customer_id)
+    if subject_type is not None:
+        query = query.where(ScreeningRecord.subject_type == subject_type)
+    if subject_id is not None:
+        query = query.where(ScreeningRecord.subject_id == subject_id)
+    if decision is not None:
+        query = query.where(ScreeningRecord.decision == decision)
+    rows = await session.scalars(query.order_by(ScreeningRecord.id.desc()).limit(limit))
+    return rows.all()
+
+
+async def rescreen_jobs(session: AsyncSession, *, limit: int) -> Sequence[RescreenJob]:
+    rows = await session.scalars(select(RescreenJob).order_by(RescreenJob.id.desc()).limit(limit))
+    return rows.all()

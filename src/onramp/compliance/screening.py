@@ -42,6 +42,11 @@ def read_batch(path: Path) -> Iterator[BatchRow]:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise ScreeningBatchInvalid(f"{path.name}: {exc}") from exc
+    return parse_batch(text, path.name)
+
+
+def parse_batch(text: str, source: str) -> Iterator[BatchRow]:
+    """The rows of a batch already read (a file, an uploaded CSV body)."""
     for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
         cells = [c.strip() for c in row]
         if not any(cells):
@@ -49,10 +54,10 @@ def read_batch(path: Path) -> Iterator[BatchRow]:
         if number == 1 and tuple(c.lower() for c in cells[:3]) == _HEADER[: len(cells[:3])]:
             continue
         if len(cells) > len(_HEADER):
-            raise ScreeningBatchInvalid(f"{path.name} line {number}: more than three columns")
+            raise ScreeningBatchInvalid(f"{source} line {number}: more than three columns")
         cells += [""] * (len(_HEADER) - len(cells))
         if not cells[0]:
-            raise ScreeningBatchInvalid(f"{path.name} line {number}: no name")
+            raise ScreeningBatchInvalid(f"{source} line {number}: no name")
         yield BatchRow(cells[0], cells[1] or None, cells[2] or None)
 
 

@@ -8,11 +8,12 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from onramp.compliance import repository
+from onramp.compliance import repository, rescreen_queue
 from onramp.compliance.diff import ListDiff, diff_lists
 from onramp.compliance.errors import SanctionsListInvalid
 from onramp.compliance.lists import SanctionsList, load_list
 from onramp.core import audit
+from onramp.core.clock import utcnow
 from onramp.core.ids import uuid7
 
 _DIFF_DETAIL = 200  # uids and addresses named in the audit record; counts are always complete
@@ -67,6 +68,8 @@ async def load_version(
     await repository.insert_version(
         session, version_id=version_id, sanctions=sanctions, sha256=sha256, file_name=path.name
     )
+    # The re-screen is enqueued with the version: an update is never loaded without it.
+    await rescreen_queue.enqueue(session, version_id=version_id, now=utcnow())
     await audit.record(
         session,
         actor=actor,

@@ -211,6 +211,8 @@ class ComplianceSettings(_Section):
     travel_rule_threshold_usd: Decimal = Field(default=Decimal("3000.00"), ge=0)
     # How long a wallet-ownership challenge may be signed (time to reach a hardware wallet).
     wallet_proof_ttl_seconds: int = Field(default=900, ge=30, le=24 * 3600)
+    # How often `onramp worker rescreen` looks for a re-screen job when idle (seconds).
+    rescreen_poll_seconds: float = Field(default=2.0, gt=0)
 
 
 class Settings(BaseSettings):

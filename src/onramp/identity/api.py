@@ -7,6 +7,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Request, Response, status
 
+from onramp.compliance.checkpoints import check_name
+from onramp.compliance.web import ListMatchersDep
 from onramp.core.web import ClockDep, SessionDep, SettingsDep, check_rate, rate_limited
 from onramp.identity import cookies, lockout, mfa, preferences, service, sessions
 from onramp.identity.access import require
@@ -67,7 +69,11 @@ def _preferences_out(found: preferences.Preferences) -> PreferencesBody:
     responses={409: {"description": "email_taken"}, 422: {"description": "password_too_weak"}},
 )
 async def register(
-    body: RegisterRequest, session: SessionDep, settings: SettingsDep, clock: ClockDep
+    body: RegisterRequest,
+    session: SessionDep,
+    settings: SettingsDep,
+    clock: ClockDep,
+    matchers: ListMatchersDep,
 ) -> UserOut:
     user = await service.register(
         session,
@@ -76,6 +82,19 @@ async def register(
         full_name=body.full_name,
         emails=AccountEmails.from_settings(settings),
         now=clock.now(),
+    )
+    # Screened in the registration's transaction: a hit is an alert for compliance, not a
+    # refusal (a namesake may register; money is held where it moves).
+    await check_name(
+        session,
+        matchers,
+        point="registration",
+        customer_id=user.id,
+        subject_type="customer",
+        subject_id=str(user.id),
+        name=body.full_name,
+        now=clock.now(),
+        actor=f"user:{user.id}",
     )
     return user_out(user, mfa_enabled=False)
 

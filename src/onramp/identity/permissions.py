@@ -28,6 +28,7 @@ class Permission(StrEnum):
     WALLETS_MANAGE_OWN = "wallets:manage_own"  # the address book of payout destinations
     KYC_MANAGE_OWN = "kyc:manage_own"  # submit one's identity for verification, see its status
     KYC_REVIEW = "kyc:review"  # list customers' KYC cases (compliance)
+    COMPLIANCE_SCREEN = "compliance:screen"  # screen names/addresses, read screening records
 
 
 _CUSTOMER = frozenset(
@@ -56,7 +57,8 @@ _STAFF = frozenset(
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.CUSTOMER: _CUSTOMER,
     Role.SUPPORT: _STAFF,
-    Role.COMPLIANCE_OFFICER: _STAFF | {Permission.APPROVALS_DECIDE, Permission.KYC_REVIEW},
+    Role.COMPLIANCE_OFFICER: _STAFF
+    | {Permission.APPROVALS_DECIDE, Permission.KYC_REVIEW, Permission.COMPLIANCE_SCREEN},
     Role.TREASURER: _STAFF | {Permission.APPROVALS_DECIDE},
     Role.AUDITOR: _STAFF,
     Role.ADMIN: _STAFF

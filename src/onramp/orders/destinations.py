@@ -12,14 +12,16 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from onramp import chain
+from onramp.compliance.checkpoints import ListMatchers, check_address
 from onramp.core.audit import record
-from onramp.core.db import row_dict
+from onramp.core.db import row_dict, unit_of_work
 from onramp.core.ids import uuid7
 from onramp.orders.errors import (
     DestinationNotAllowed,
+    DestinationSanctioned,
     NoDefaultWallet,
     WalletCustodyInvalid,
     WalletExists,
@@ -73,6 +75,64 @@ async def add_wallet(
     )
     await session.flush()
     return wallet
+
+
+async def screen_new_destination(
+    sessions: async_sessionmaker[AsyncSession],
+    matchers: ListMatchers,
+    *,
+    customer_id: uuid.UUID,
+    address: str,
+    now: datetime,
+) -> None:
+    """Screen an address before it joins the address book. A listed address is refused
+    (``destination_sanctioned``); the screen and its alert commit in their own transaction, so
+    the attempt is on record although the request changes nothing else."""
+    checksummed = chain.checksum(address)
+    async with unit_of_work(sessions) as session:
+        finding = await check_address(
+            session,
+            matchers,
+            point="wallet_add",
+            customer_id=customer_id,
+            subject_type="wallet_address",
+            subject_id=checksummed.lower(),
+            address=checksummed,
+            now=now,
+            actor=f"user:{customer_id}",
+        )
+        if finding.hit:
+            await record(
+                session,
+                actor=f"user:{customer_id}",
+                action="wallet.refused",
+                entity_type="user",
+                entity_id=str(customer_id),
+                data={"address": checksummed, "reason": finding.reason, **finding.evidence()},
+            )
+    if finding.hit:
+        raise DestinationSanctioned(f"{checksummed} is {finding.reason}")
+
+
+async def block_wallets(
+    session: AsyncSession, *, wallet_ids: list[uuid.UUID], reason: str, now: datetime
+) -> None:
+    """A list update named these saved addresses: new orders may no longer pay them."""
+    for wallet_id in wallet_ids:
+        wallet = await session.get_one(DestinationWallet, wallet_id)
+        if wallet.blocked_at is not None:
+            continue
+        wallet.blocked_at = now
+        wallet.blocked_reason = reason[:300]
+        await record(
+            session,
+            actor="system:rescreen",
+            action="wallet.blocked",
+            entity_type="user",
+            entity_id=str(wallet.customer_id),
+            data={"wallet_id": str(wallet.id), "reason": reason},
+        )
+    await session.flush()
 
 
 async def list_wallets(session: AsyncSession, *, customer_id: uuid.UUID) -> list[DestinationWallet]:
@@ -156,10 +216,10 @@ async def payout_destination(
     if address == own:
         return address
     saved = await session.scalar(
-        select(DestinationWallet.id).where(
-            _active(customer_id), DestinationWallet.address == address
-        )
+        select(DestinationWallet).where(_active(customer_id), DestinationWallet.address == address)
     )
     if saved is None:
         raise DestinationNotAllowed()
+    if saved.blocked_at is not None:
+        raise DestinationSanctioned(saved.blocked_reason)
     return address

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
+from onramp.compliance.web import ListMatchersDep, SessionFactoryDep
 from onramp.core.settings import Settings
 from onramp.core.web import ClockDep, SessionDep, SettingsDep
 from onramp.identity import mfa
@@ -55,6 +56,9 @@ class WalletOut(BaseModel):
     ownership_proven_at: datetime | None
     ownership_method: str | None = Field(examples=["eip191_personal_sign"])
     created_at: datetime
+    blocked: bool = Field(
+        description="A sanctions list update named this address: orders may no longer pay it"
+    )
 
 
 class ChallengeOut(BaseModel):
@@ -96,6 +100,7 @@ def _out(wallet: DestinationWallet) -> WalletOut:
         ownership_proven_at=wallet.ownership_proven_at,
         ownership_method=wallet.ownership_method,
         created_at=wallet.created_at,
+        blocked=wallet.blocked_at is not None,
     )
 
 
@@ -117,10 +122,12 @@ def challenge_context(settings: Settings) -> ownership.ChallengeContext:
     description=(
         "Orders pay the caller's own custodial wallet unless `destination_address` names one "
         "of these. Needs a step-up within `ONRAMP_AUTH__STEP_UP_MAX_AGE_SECONDS` and a login "
-        "session (not an API key)."
+        "session (not an API key). The address is screened against the latest sanctions lists "
+        "first: a listed address is refused with `destination_sanctioned` and compliance is "
+        "alerted."
     ),
     responses={
-        403: {"description": "step_up_required, mfa_enrollment_required"},
+        403: {"description": "step_up_required, mfa_enrollment_required, destination_sanctioned"},
         409: {"description": "wallet_exists"},
         422: {"description": "invalid_address, wallet_custody_invalid"},
     },
@@ -131,12 +138,17 @@ async def add_wallet(
     session: SessionDep,
     settings: SettingsDep,
     clock: ClockDep,
+    matchers: ListMatchersDep,
+    sessions: SessionFactoryDep,
 ) -> WalletOut:
     await mfa.require_step_up(
         session,
         principal=principal,
         now=clock.now(),
         max_age=timedelta(seconds=settings.auth.step_up_max_age_seconds),
+    )
+    await destinations.screen_new_destination(
+        sessions, matchers, customer_id=principal.user_id, address=body.address, now=clock.now()
     )
     wallet = await destinations.add_wallet(
         session,

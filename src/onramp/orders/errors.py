@@ -91,3 +91,9 @@ class WalletOwnershipUnproven(Conflict):
         "POST /v1/me/wallets/{id}/ownership-challenge, sign the message with the wallet, then "
         "POST /v1/me/wallets/{id}/ownership-proof"
     )
+
+
+class DestinationSanctioned(Forbidden):
+    # A listed address is never a payout destination; the attempt is an alert for compliance.
+    code = "destination_sanctioned"
+    title = "This address is on a sanctions list and cannot receive payouts"

@@ -98,6 +98,9 @@ class DestinationWallet(Base):
     ownership_challenge_id: Mapped[uuid.UUID | None]
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     removed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Set when a list update named this address: new orders may no longer pay it.
+    blocked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    blocked_reason: Mapped[str | None] = mapped_column(String(300))
 
 
 class WalletOwnershipChallenge(Base):

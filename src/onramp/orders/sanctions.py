@@ -1,27 +1,28 @@
-"""The sanctions screen behind the ``Screener`` seam: the order's destination address (and the
-sender's name, when the subject carries one) against the latest loaded lists.
+"""The sanctions screen behind the ``Screener`` seam: the order's destination address and the
+deposit's sender name against the latest loaded lists.
 
 A hit holds the order for manual review rather than rejecting it: funds of a true match must be
 blocked and reported, not refunded, and that is a person's decision. With no list loaded the
-screen passes and says so in the order history, as ``ScreeningNotConfigured`` does.
+screen passes and says so in the order history, as ``ScreeningNotConfigured`` does. Every screen
+(hit or clear) is recorded with the order as a ``ScreeningRecord``.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from onramp import compliance
 from onramp.compliance.cases import AlertDraft
+from onramp.compliance.checkpoints import (
+    Finding,
+    ListMatchers,
+    Screened,
+    screen_address,
+    screen_name,
+)
 from onramp.orders.screening import ScreeningResult, ScreeningSubject, Verdict
 
-
-@dataclass(frozen=True)
-class _Matchers:
-    versions: tuple[str, ...]
-    addresses: compliance.AddressMatcher
-    names: compliance.NameMatcher
+POINT = "deposit"
 
 
 class SanctionsScreener:
@@ -29,75 +30,51 @@ class SanctionsScreener:
         self,
         sessions: async_sessionmaker[AsyncSession],
         settings: compliance.MatchSettings | None = None,
+        matchers: ListMatchers | None = None,
     ) -> None:
         self._sessions = sessions
-        self._settings = settings or compliance.MatchSettings()
-        self._matchers: _Matchers | None = None
-
-    async def _current(self) -> _Matchers | None:
-        # One small query per screen; the lists are re-read only when a new version was loaded.
-        async with self._sessions() as session:
-            versions = await compliance.latest_version_ids(session=session)
-            if not versions:
-                return None
-            if self._matchers is None or self._matchers.versions != versions:
-                sanctions = compliance.combine(await compliance.latest_lists(session=session))
-                self._matchers = _Matchers(
-                    versions,
-                    compliance.AddressMatcher(sanctions),
-                    compliance.NameMatcher(sanctions, self._settings),
-                )
-        return self._matchers
+        self._matchers = matchers or ListMatchers(settings)
 
     async def screen(self, subject: ScreeningSubject) -> ScreeningResult:
-        matchers = await self._current()
-        if matchers is None:
+        async with self._sessions() as session:
+            current = await self._matchers.current(session)
+        if current is None:
             return ScreeningResult(Verdict.CLEAR, "no sanctions list loaded; not screened")
-        for hit in matchers.addresses.screen(subject.destination_address):
-            reason = (
-                f"destination is the sanctioned {hit.currency} address {hit.address} of "
-                f"{hit.entry_name} (list entry {hit.entry_uid})"
+        address = screen_address(current, subject.destination_address)
+        screens = [_screened(subject, "order", address)]
+        if address.hit:
+            reason = f"destination is {address.reason}"
+            return ScreeningResult(
+                Verdict.HOLD, reason, (_alert(subject, address, reason),), tuple(screens)
             )
-            alert = _alert(
-                subject,
-                "sanctions_address",
-                reason,
-                {
-                    "entry_uid": hit.entry_uid,
-                    "address": hit.address,
-                    "versions": list(matchers.versions),
-                },
-            )
-            return ScreeningResult(Verdict.HOLD, reason, (alert,))
         if subject.sender_name:
-            name_hit = matchers.names.screen(subject.sender_name)
-            if name_hit is not None:
-                reason = (
-                    f"sender name matches {name_hit.matched_name!r} of {name_hit.entry_name} "
-                    f"(list entry {name_hit.entry_uid}): {name_hit.reason}, "
-                    f"score {name_hit.score}"
+            name = screen_name(current, subject.sender_name)
+            screens.append(_screened(subject, "deposit", name))
+            if name.hit:
+                reason = f"sender {name.reason}"
+                return ScreeningResult(
+                    Verdict.HOLD, reason, (_alert(subject, name, reason),), tuple(screens)
                 )
-                evidence = {
-                    "entry_uid": name_hit.entry_uid,
-                    "score": name_hit.score,
-                    "versions": list(matchers.versions),
-                }
-                alert = _alert(subject, "sanctions_name", reason, evidence)
-                return ScreeningResult(Verdict.HOLD, reason, (alert,))
         return ScreeningResult(
-            Verdict.CLEAR, f"sanctions screen clear (list versions {', '.join(matchers.versions)})"
+            Verdict.CLEAR,
+            f"sanctions screen clear (list versions {', '.join(current.versions)})",
+            (),
+            tuple(screens),
         )
 
 
-def _alert(
-    subject: ScreeningSubject, kind: str, reason: str, evidence: dict[str, object]
-) -> AlertDraft:
+def _screened(subject: ScreeningSubject, subject_type: str, finding: Finding) -> Screened:
+    subject_id = subject.order_id if subject_type == "order" else subject.deposit_id
+    return Screened(POINT, subject_type, str(subject_id), subject.customer_id, finding)
+
+
+def _alert(subject: ScreeningSubject, finding: Finding, reason: str) -> AlertDraft:
     return AlertDraft.holding_order(
         customer_id=subject.customer_id,
         order_id=subject.order_id,
         source="screening",
-        kind=kind,
+        kind=finding.kind,
         severity="high",
         reason=reason,
-        evidence=evidence,
+        evidence=finding.evidence(),
     )

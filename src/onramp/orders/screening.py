@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from onramp.compliance.cases import AlertDraft
+from onramp.compliance.checkpoints import Screened
 from onramp.core.money import Money
 
 
@@ -29,6 +30,8 @@ class ScreeningResult:
     reason: str
     # The findings behind a HOLD or REJECT: raised as compliance alerts in the order's transaction.
     alerts: tuple[AlertDraft, ...] = ()
+    # What was screened, hit or clear, against which list versions: recorded with the order.
+    screens: tuple[Screened, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -37,7 +40,8 @@ class ScreeningSubject:
     customer_id: uuid.UUID
     amount: Money
     destination_address: str
-    sender_name: str | None = None
+    sender_name: str | None = None  # the deposit's sender, as the bank reported it
+    deposit_id: uuid.UUID | None = None
 
 
 class Screener(Protocol):
@@ -57,13 +61,14 @@ REASON_LENGTH = 300  # the order history's reason column
 
 def combine_results(*results: ScreeningResult) -> ScreeningResult:
     """Several checks as one: the gravest verdict decides, with the reasons of the checks that
-    gave it; every check's alerts are kept."""
+    gave it; every check's alerts and screen records are kept."""
     verdict = max((r.verdict for r in results), key=_GRAVITY.__getitem__, default=Verdict.CLEAR)
     reason = "; ".join(r.reason for r in results if r.verdict is verdict)
     if len(reason) > REASON_LENGTH:
         reason = reason[: REASON_LENGTH - 1] + "…"
     alerts = tuple(a for r in results for a in r.alerts)
-    return ScreeningResult(verdict, reason or "no screens configured", alerts)
+    screens = tuple(s for r in results for s in r.screens)
+    return ScreeningResult(verdict, reason or "no screens configured", alerts, screens)
 
 
 class Screeners:

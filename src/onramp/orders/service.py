@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp import banking, chain, fx
 from onramp.compliance.cases import AlertDraft, raise_alerts
+from onramp.compliance.checkpoints import Screened, record_screens
 from onramp.core.audit import audit_row, record_many
 from onramp.core.clock import utcnow
 from onramp.core.db import as_int, row_dict
@@ -55,6 +56,7 @@ class SagaStep:
     entries: list[EntryDraft] = field(default_factory=list)
     payouts: list[chain.PayoutRequest] = field(default_factory=list)
     alerts: list[AlertDraft] = field(default_factory=list)
+    screens: list[Screened] = field(default_factory=list)
 
     def move(self, order: Order, to: OrderState, *, reason: str | None = None, **data: Any) -> None:
         current = OrderState(order.state)
@@ -102,6 +104,7 @@ class SagaStep:
             await session.execute(insert(OrderTransition), self.history)
         await record_many(session, self.audits)
         await emit_many(session, self.events)
+        await record_screens(session, self.screens, utcnow())
         if self.alerts:
             await raise_alerts(session, self.alerts, now=utcnow(), actor=self.actor)
 
@@ -224,7 +227,7 @@ def instructions_for(
     )
 
 
-async def _lock_orders(
+async def lock_orders(
     session: AsyncSession, order_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, Order]:
     rows = await session.scalars(
@@ -243,7 +246,8 @@ async def on_deposits_matched(
 ) -> None:
     """Funds arrived for these (order id, deposit id, amount, booked at): check the customer's
     limits, screen, price, pay."""
-    orders = await _lock_orders(session, [m[0] for m in matched])
+    orders = await lock_orders(session, [m[0] for m in matched])
+    senders = await banking.sender_names(session, deposit_ids=[m[1] for m in matched])
     step = SagaStep(actor="system:orders")
     now = utcnow()
     # Customers' limit locks in one order, so two batches never wait on each other in a cycle.
@@ -264,10 +268,18 @@ async def on_deposits_matched(
             settings=kyc_settings,
         )
         screened = await screener.screen(
-            ScreeningSubject(order.id, order.customer_id, amount, order.destination_address)
+            ScreeningSubject(
+                order.id,
+                order.customer_id,
+                amount,
+                order.destination_address,
+                sender_name=senders.get(deposit_id),
+                deposit_id=deposit_id,
+            )
         )
         result = combine_results(within_limits, screened)
         step.alerts.extend(result.alerts)
+        step.screens.extend(result.screens)
         if result.verdict is Verdict.HOLD:
             step.move(order, OrderState.MANUAL_REVIEW, reason=result.reason)
             continue
@@ -317,7 +329,7 @@ def _price(
 async def on_payouts_broadcast(
     session: AsyncSession, updates: Sequence[tuple[uuid.UUID, str]]
 ) -> None:
-    orders = await _lock_orders(session, [u[0] for u in updates])
+    orders = await lock_orders(session, [u[0] for u in updates])
     step = SagaStep(actor="system:orders")
     for order_id, tx_hash in updates:
         order = orders.get(order_id)
@@ -329,7 +341,7 @@ async def on_payouts_broadcast(
 async def on_payouts_confirmed(
     session: AsyncSession, updates: Sequence[tuple[uuid.UUID, str, int]]
 ) -> None:
-    orders = await _lock_orders(session, [u[0] for u in updates])
+    orders = await lock_orders(session, [u[0] for u in updates])
     step = SagaStep(actor="system:orders")
     for order_id, tx_hash, block in updates:
         order = orders.get(order_id)
@@ -354,7 +366,7 @@ async def on_payouts_confirmed(
 async def on_payouts_failed(
     session: AsyncSession, updates: Sequence[tuple[uuid.UUID, str]]
 ) -> None:
-    orders = await _lock_orders(session, [u[0] for u in updates])
+    orders = await lock_orders(session, [u[0] for u in updates])
     step = SagaStep(actor="system:orders")
     for order_id, reason in updates:
         order = orders.get(order_id)
@@ -363,6 +375,36 @@ async def on_payouts_failed(
             OrderState.PAYOUT_BROADCAST.value,
         ):
             step.move(order, OrderState.FAILED, reason=reason[:300])
+    await step.write(session)
+
+
+async def on_payouts_held(
+    session: AsyncSession, updates: Sequence[tuple[uuid.UUID, str, dict[str, Any]]]
+) -> None:
+    """The pre-sign check refused these payouts' destinations: the orders wait for a person,
+    with a holding alert in the customer's case."""
+    orders = await lock_orders(session, [u[0] for u in updates])
+    step = SagaStep(actor="system:orders")
+    for order_id, reason, evidence in updates:
+        order = orders.get(order_id)
+        if order is None or order.state != OrderState.PAYOUT_QUEUED.value:
+            continue
+        step.move(order, OrderState.MANUAL_REVIEW, reason=reason[:300])
+        step.alerts.append(
+            AlertDraft(
+                customer_id=order.customer_id,
+                source="screening",
+                kind=str(evidence.get("kind", "sanctions_address")),
+                severity="high",
+                reason=reason,
+                subject_type="order",
+                subject_id=str(order.id),
+                dedupe_key=f"screening:payout:{order.id}",
+                hold=True,
+                order_id=order.id,
+                evidence={k: v for k, v in evidence.items() if k != "kind"},
+            )
+        )
     await step.write(session)
 
 

@@ -30,7 +30,8 @@ TRANSITIONS: dict[OrderState, frozenset[OrderState]] = {
     S.SCREENING: frozenset({S.PRICED, S.MANUAL_REVIEW, S.REJECTED}),
     S.MANUAL_REVIEW: frozenset({S.PRICED, S.REJECTED}),
     S.PRICED: frozenset({S.PAYOUT_QUEUED}),
-    S.PAYOUT_QUEUED: frozenset({S.PAYOUT_BROADCAST, S.FAILED}),
+    # MANUAL_REVIEW: the pre-sign sanctions check or a list update held the payout.
+    S.PAYOUT_QUEUED: frozenset({S.PAYOUT_BROADCAST, S.FAILED, S.MANUAL_REVIEW}),
     S.PAYOUT_BROADCAST: frozenset({S.COMPLETED, S.FAILED}),
     S.REJECTED: frozenset({S.REFUND_PENDING}),
     S.REFUND_PENDING: frozenset({S.REFUNDED}),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,6 +25,7 @@ def orders_consumer(*, desk: fx.FxDesk, screener: Screener, kyc_settings: KycSet
         broadcast: list[tuple[uuid.UUID, str]] = []
         confirmed: list[tuple[uuid.UUID, str, int]] = []
         failed: list[tuple[uuid.UUID, str]] = []
+        held: list[tuple[uuid.UUID, str, dict[str, Any]]] = []
         for e in batch:
             d = e.data
             if e.type == banking.DEPOSIT_MATCHED:
@@ -42,6 +44,8 @@ def orders_consumer(*, desk: fx.FxDesk, screener: Screener, kyc_settings: KycSet
                 confirmed.append((uuid.UUID(d["order_id"]), d["tx_hash"], int(d["block_number"])))
             elif e.type == chain.PAYOUT_FAILED:
                 failed.append((uuid.UUID(d["order_id"]), d["reason"]))
+            elif e.type == chain.PAYOUT_HELD:
+                held.append((uuid.UUID(d["order_id"]), d["reason"], dict(d.get("evidence", {}))))
         if matched:
             await service.on_deposits_matched(
                 session, matched, desk=desk, screener=screener, kyc_settings=kyc_settings
@@ -52,6 +56,8 @@ def orders_consumer(*, desk: fx.FxDesk, screener: Screener, kyc_settings: KycSet
             await service.on_payouts_confirmed(session, confirmed)
         if failed:
             await service.on_payouts_failed(session, failed)
+        if held:
+            await service.on_payouts_held(session, held)
 
     return Consumer(
         name="orders",
@@ -60,6 +66,7 @@ def orders_consumer(*, desk: fx.FxDesk, screener: Screener, kyc_settings: KycSet
             chain.PAYOUT_BROADCAST,
             chain.PAYOUT_CONFIRMED,
             chain.PAYOUT_FAILED,
+            chain.PAYOUT_HELD,
         ),
         handle=handle,
     )

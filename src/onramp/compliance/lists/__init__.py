@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Protocol
 
 from onramp.compliance.errors import SanctionsFormatUnknown
-from onramp.compliance.lists import ofac_advanced, ofac_legacy
+from onramp.compliance.lists import ofac_advanced, ofac_legacy, un_consolidated
 from onramp.compliance.lists.model import (
     Alias,
     CurrencyAddress,
@@ -32,6 +32,7 @@ def _legacy(path: Path) -> SanctionsList:
 ADAPTERS: dict[str, ListAdapter] = {
     ofac_advanced.FORMAT: ofac_advanced.load_advanced_xml,
     ofac_legacy.FORMAT: _legacy,
+    un_consolidated.FORMAT: un_consolidated.load_un_xml,
 }
 
 
@@ -39,8 +40,18 @@ def detect_format(path: Path) -> str:
     if path.is_dir() or path.suffix.lower() == ".csv":
         return ofac_legacy.FORMAT
     if path.suffix.lower() == ".xml":
-        return ofac_advanced.FORMAT
+        return _xml_format(path)
     raise SanctionsFormatUnknown(f"cannot tell the format of {path.name}; pass --format")
+
+
+def _xml_format(path: Path) -> str:
+    """OFAC's advanced XML unless the root element is the UN's ``CONSOLIDATED_LIST``."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(4096)
+    except OSError:
+        return ofac_advanced.FORMAT  # the adapter reports the unreadable file
+    return un_consolidated.FORMAT if b"<CONSOLIDATED_LIST" in head else ofac_advanced.FORMAT
 
 
 def load_list(path: Path, list_format: str | None = None) -> SanctionsList:
