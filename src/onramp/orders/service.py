@@ -203,7 +203,7 @@ def instructions_for(
     )
 
 
-async def _lock_orders(
+async def lock_orders(
     session: AsyncSession, order_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, Order]:
     rows = await session.scalars(
@@ -220,7 +220,7 @@ async def on_deposits_matched(
     screener: Screener,
 ) -> None:
     """Funds arrived for these (order id, deposit id, amount, booked at): screen, price, pay."""
-    orders = await _lock_orders(session, [m[0] for m in matched])
+    orders = await lock_orders(session, [m[0] for m in matched])
     step = SagaStep(actor="system:orders")
     for order_id, deposit_id, amount, booked_at in matched:
         order = orders.get(order_id)
@@ -239,15 +239,30 @@ async def on_deposits_matched(
         if result.verdict is Verdict.REJECT:
             step.move(order, OrderState.REJECTED, reason=result.reason)
             continue
-        pricing, honoured = await fx.price_at_funds(
-            session, desk=desk, quote_id=order.quote_id, received=amount, funds_at=booked_at
-        )
-        _price(step, order, pricing, honoured, screening=result.reason)
-        step.move(order, OrderState.PAYOUT_QUEUED)
-        step.payouts.append(
-            chain.PayoutRequest(order.id, order.destination_address, pricing.target)
+        await price_and_queue(
+            session, step, order, amount, booked_at, desk=desk, screening=result.reason
         )
     await step.write(session)
+
+
+async def price_and_queue(
+    session: AsyncSession,
+    step: SagaStep,
+    order: Order,
+    received: Money,
+    funds_at: datetime,
+    *,
+    desk: fx.FxDesk,
+    screening: str,
+) -> None:
+    """Screened funds go on: priced at funds time (the firm quote when in time and in full),
+    posted, and queued for payout. The saga and a compliance release both take this path."""
+    pricing, honoured = await fx.price_at_funds(
+        session, desk=desk, quote_id=order.quote_id, received=received, funds_at=funds_at
+    )
+    _price(step, order, pricing, honoured, screening=screening)
+    step.move(order, OrderState.PAYOUT_QUEUED)
+    step.payouts.append(chain.PayoutRequest(order.id, order.destination_address, pricing.target))
 
 
 def _price(
@@ -282,7 +297,7 @@ def _price(
 async def on_payouts_broadcast(
     session: AsyncSession, updates: Sequence[tuple[uuid.UUID, str]]
 ) -> None:
-    orders = await _lock_orders(session, [u[0] for u in updates])
+    orders = await lock_orders(session, [u[0] for u in updates])
     step = SagaStep(actor="system:orders")
     for order_id, tx_hash in updates:
         order = orders.get(order_id)
@@ -294,7 +309,7 @@ async def on_payouts_broadcast(
 async def on_payouts_confirmed(
     session: AsyncSession, updates: Sequence[tuple[uuid.UUID, str, int]]
 ) -> None:
-    orders = await _lock_orders(session, [u[0] for u in updates])
+    orders = await lock_orders(session, [u[0] for u in updates])
     step = SagaStep(actor="system:orders")
     for order_id, tx_hash, block in updates:
         order = orders.get(order_id)
@@ -319,7 +334,7 @@ async def on_payouts_confirmed(
 async def on_payouts_failed(
     session: AsyncSession, updates: Sequence[tuple[uuid.UUID, str]]
 ) -> None:
-    orders = await _lock_orders(session, [u[0] for u in updates])
+    orders = await lock_orders(session, [u[0] for u in updates])
     step = SagaStep(actor="system:orders")
     for order_id, reason in updates:
         order = orders.get(order_id)
