@@ -11,6 +11,7 @@ from typing import Any
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
+from fpdf.fonts import FontFace
 
 from onramp.compliance.cases.sar_template import ReportTemplate
 
@@ -65,10 +66,14 @@ def _pairs(pdf: _Report, pairs: Sequence[Mapping[str, str]]) -> None:
 
 def _table(pdf: _Report, columns: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
     pdf.set_font(pdf.family, size=7)
-    if not rows:
+    if not rows or not columns:
         pdf.multi_cell(0, 5, "(none)", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         return
-    with pdf.table(col_widths=tuple(1 for _ in columns), line_height=4) as table:
+    # Headings shaded, not bold: a bold face of the Unicode font may not be installed.
+    heading = FontFace(fill_color=(225, 225, 225))
+    with pdf.table(
+        col_widths=tuple(1 for _ in columns), line_height=4, headings_style=heading
+    ) as table:
         header = table.row()
         for c in columns:
             header.cell(pdf.text_of(c))
