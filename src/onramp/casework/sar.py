@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,7 +21,7 @@ from onramp.compliance.cases.sar_narrative import narrative, totals
 from onramp.compliance.cases.sar_pdf import render_pdf
 from onramp.compliance.cases.sar_template import load_template, render_sections
 from onramp.core.audit import record
-from onramp.core.db import row_dict
+from onramp.core.db import as_int, row_dict
 from onramp.core.money import Money
 from onramp.core.settings import ComplianceSettings
 from onramp.identity.service import export_user
@@ -89,7 +90,7 @@ async def _transactions(session: AsyncSession, order_ids: list[uuid.UUID]) -> li
 
 
 def _major(minor: str, currency: str) -> str:
-    return str(Money(int(minor), currency))
+    return str(Money(as_int(Decimal(minor)), currency))
 
 
 async def sar_document(
