@@ -8,6 +8,7 @@ import asyncio
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -57,17 +58,17 @@ class Staff:
 StaffFactory = Callable[..., Awaitable[Staff]]
 
 
-@pytest.fixture
-async def staff_desk(
-    infra: Stack, engine: AsyncEngine, sessions: async_sessionmaker[AsyncSession]
+@asynccontextmanager
+async def _desk(
+    infra: Stack,
+    engine: AsyncEngine,
+    sessions: async_sessionmaker[AsyncSession],
+    **compliance_settings: Any,
 ) -> AsyncIterator[StaffFactory]:
-    """``await staff_desk("compliance_officer")``: a person of that role, MFA done, on an
-    in-process API whose four-eyes threshold is 50 EUR and whose attachments are at most 1 KiB
-    (so a 100 EUR order needs a second officer)."""
-    compliance_settings = infra.settings.compliance.model_copy(
-        update={"release_four_eyes_eur": Decimal("50"), "attachment_max_bytes": 1024}
+    settings = infra.settings.model_copy(
+        update={"compliance": infra.settings.compliance.model_copy(update=compliance_settings)}
     )
-    app = create_app(infra.settings.model_copy(update={"compliance": compliance_settings}))
+    app = create_app(settings)
     app.state.engine, app.state.sessions = engine, sessions
     transport = httpx.ASGITransport(app=app, client=(f"10.78.{uuid.uuid4().int % 250}.9", 1))
     async with httpx.AsyncClient(transport=transport, base_url="http://onramp.test") as client:
@@ -88,6 +89,28 @@ async def staff_desk(
             headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
             return Staff(client, user_id, headers)
 
+        yield make
+
+
+@pytest.fixture
+async def staff_desk(
+    infra: Stack, engine: AsyncEngine, sessions: async_sessionmaker[AsyncSession]
+) -> AsyncIterator[StaffFactory]:
+    """``await staff_desk("compliance_officer")``: a person of that role, MFA done, on an
+    in-process API whose four-eyes threshold is 50 EUR and whose attachments are at most 1 KiB
+    (so a 100 EUR order needs a second officer)."""
+    async with _desk(
+        infra, engine, sessions, release_four_eyes_eur=Decimal("50"), attachment_max_bytes=1024
+    ) as make:
+        yield make
+
+
+@pytest.fixture
+async def default_desk(
+    infra: Stack, engine: AsyncEngine, sessions: async_sessionmaker[AsyncSession]
+) -> AsyncIterator[StaffFactory]:
+    """Staff on an API with the default settings (four eyes above 1,000 EUR)."""
+    async with _desk(infra, engine, sessions) as make:
         yield make
 
 

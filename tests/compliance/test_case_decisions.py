@@ -151,3 +151,35 @@ async def test_reject_and_refund_then_the_case_is_closed_to_decisions(
     reassign = await carol.post(f"{url}/assign", {"assignee_id": "me"})
     assert reassign.json()["code"] == "compliance_case_decided"
     assert "compliance.case_decided" in await _actions(sessions, case["id"])
+
+
+async def test_a_small_release_is_immediate_and_a_rejected_request_frees_the_case(
+    stack: Stack,
+    person: Person,
+    bank: httpx.AsyncClient,
+    sessions: async_sessionmaker[AsyncSession],
+    staff_desk: StaffFactory,
+    default_desk: StaffFactory,
+) -> None:
+    # On the strict desk (50 EUR) a release waits; a rejected request lets the case be decided.
+    frank = await staff_desk("compliance_officer")
+    admin = await staff_desk("admin")
+    first = await held_order(person, bank, sessions)
+    case = await case_of(frank, sessions, first["id"])
+    url = f"/v1/compliance/cases/{case['id']}"
+    requested = await frank.post(f"{url}/decision", {"decision": "release", "reason": "looks clear"})
+    assert requested.status_code == 202, requested.text
+    approval_id = requested.json()["approval_id"]
+    turned_down = await admin.post(f"/v1/approvals/{approval_id}/reject", {"reason": "not yet"})
+    assert turned_down.json()["status"] == "rejected"
+    assert (await frank.get(url)).json()["status"] == "open"
+
+    # Under the default 1,000 EUR threshold, one officer's release goes through at once.
+    gina = await default_desk("compliance_officer")
+    released = await gina.post(f"{url}/decision", {"decision": "release", "reason": "cleared"})
+    assert released.status_code == 200, released.text
+    assert released.json()["status"] == "decided"
+    assert released.json()["case"]["decision_data"]["orders"] == [first["id"]]
+    assert released.json()["case"]["decided_by"] == f"user:{gina.user_id}"
+    done = await wait_for_state(person, first["id"], "completed")
+    assert done["payout"]["tx_hash"]
