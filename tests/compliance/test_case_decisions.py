@@ -167,7 +167,9 @@ async def test_a_small_release_is_immediate_and_a_rejected_request_frees_the_cas
     first = await held_order(person, bank, sessions)
     case = await case_of(frank, sessions, first["id"])
     url = f"/v1/compliance/cases/{case['id']}"
-    requested = await frank.post(f"{url}/decision", {"decision": "release", "reason": "looks clear"})
+    requested = await frank.post(
+        f"{url}/decision", {"decision": "release", "reason": "looks clear"}
+    )
     assert requested.status_code == 202, requested.text
     approval_id = requested.json()["approval_id"]
     turned_down = await admin.post(f"/v1/approvals/{approval_id}/reject", {"reason": "not yet"})
