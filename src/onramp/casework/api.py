@@ -85,6 +85,7 @@ async def list_cases(
 )
 async def get_case(case_id: uuid.UUID, principal: Reader, session: SessionDep) -> CaseDetail:
     case = await cases.get_case(session, case_id)
+    await cases.record_read(session, case_id=case.id, reader=f"user:{principal.user_id}")
     held = await review.orders_by_id(session, await cases.held_order_ids(session, case.id))
     return CaseDetail(
         **_case(case).model_dump(),

@@ -33,6 +33,7 @@ from onramp.compliance.cases.work import (
     get_case,
     held_order_ids,
     read_attachment,
+    record_read,
 )
 
 __all__ = [
@@ -68,4 +69,5 @@ __all__ = [
     "list_cases",
     "raise_alerts",
     "read_attachment",
+    "record_read",
 ]

@@ -182,6 +182,17 @@ async def attach(
     return attachment
 
 
+async def record_read(session: AsyncSession, *, case_id: uuid.UUID, reader: str) -> None:
+    """Who looked: a case's notes and evidence names are personal data opened for the reader."""
+    await record(
+        session,
+        actor=reader,
+        action="compliance.case_read",
+        entity_type="compliance_case",
+        entity_id=str(case_id),
+    )
+
+
 async def comments_of(session: AsyncSession, case_id: uuid.UUID) -> list[CaseComment]:
     rows = await session.scalars(
         select(CaseComment).where(CaseComment.case_id == case_id).order_by(CaseComment.id)
