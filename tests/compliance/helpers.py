@@ -43,7 +43,10 @@ async def wait_rescreened(
             )
         if job is not None and job.status == "done":
             return job
-        assert time.monotonic() < deadline, f"re-screen of {version_id} not done: {job}"
+        assert time.monotonic() < deadline, (
+            f"re-screen of {version_id} not done: "
+            f"{None if job is None else (job.status, job.phase, job.cursor, job.screened)}"
+        )
         await asyncio.sleep(0.1)
 
 

@@ -20,6 +20,8 @@ from onramp.core.db import unit_of_work
 from onramp.core.ids import uuid7
 from onramp.core.money import Money
 from onramp.devstack.stack import Stack
+from onramp.fx import FxDesk
+from onramp.orders import review
 from onramp.orders.models import Order
 from tests.compliance.helpers import (
     CURRENT,
@@ -175,3 +177,34 @@ async def test_a_payout_to_a_newly_listed_address_is_held_before_signing(
     assert ("payout", "clear") in {
         (r.point, r.decision) for r in await records_about(sessions, "order", str(fine_id))
     }
+
+    # An officer finds it a false positive and releases it: the held payout itself goes back to
+    # the queue (nothing is priced or posted again) and the pre-sign check lets it through.
+    async with unit_of_work(sessions) as session:
+        released = await review.release_held(
+            session,
+            [held_id],
+            desk=FxDesk.from_settings(stack.settings.fx),
+            actor="user:test-officer",
+            reason="false positive",
+        )
+    assert released == [held_id]
+    deadline = time.monotonic() + 60
+    while True:
+        async with sessions() as session:
+            payout = await session.scalar(select(Payout).where(Payout.order_id == held_id))
+            state = (await session.get_one(Order, held_id)).state
+        assert payout is not None
+        if payout.status == "confirmed" and state == "completed":
+            break
+        assert time.monotonic() < deadline, (payout.status, state)
+        await asyncio.sleep(0.1)
+    assert payout.released_at is not None
+    async with sessions() as session:
+        moves = [(h.from_state, h.to_state) for h in await orders.history_of(session, held_id)]
+    assert moves[-3:] == [
+        ("manual_review", "payout_queued"),
+        ("payout_queued", "payout_broadcast"),
+        ("payout_broadcast", "completed"),
+    ]
+    assert ("manual_review", "priced") not in moves

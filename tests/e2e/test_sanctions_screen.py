@@ -43,12 +43,8 @@ async def test_an_order_to_a_sanctioned_address_is_held(
     bank: httpx.AsyncClient,
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
-    # The stack's orders worker screens against the latest version in this database.
-    async with unit_of_work(sessions) as session:
-        await compliance.load_version(session=session, path=SUBSET, actor="test:sanctions")
-
-    # Saved before the address was listed (a wallet add of a listed address is refused:
-    # tests/compliance/test_screening_points.py), and not yet re-screened.
+    # Saved, and the order placed, before the address is listed (a wallet add of a listed
+    # address is refused: tests/compliance/test_screening_points.py; a re-screen blocks it).
     me = (await person.client.get("/v1/me")).json()
     async with unit_of_work(sessions) as session:
         session.add(
@@ -77,6 +73,10 @@ async def test_an_order_to_a_sanctioned_address_is_held(
     )
     assert created.status_code == 201, created.text
     order = created.json()
+
+    # The stack's orders worker screens against the latest version in this database.
+    async with unit_of_work(sessions) as session:
+        await compliance.load_version(session=session, path=SUBSET, actor="test:sanctions")
 
     await pay(bank, order)
     await _wait_for_state(person, order["id"], "manual_review")

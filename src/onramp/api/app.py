@@ -18,6 +18,8 @@ from onramp.banking.accounts_api import router as bank_accounts_router
 from onramp.banking.adapters.base import BankWebhookAdapter
 from onramp.banking.adapters.sandbox import SandboxBankAdapter
 from onramp.banking.api import router as banking_router
+from onramp.casework.api import router as compliance_cases_router
+from onramp.casework.decisions import register_release_approval
 from onramp.core.clock import Clock, SystemClock
 from onramp.core.db import create_engine, session_factory
 from onramp.core.keys import install_keyring, keep_keyring_fresh, open_keyring
@@ -89,6 +91,7 @@ ROUTERS = (
     kyc_webhook_router,
     kyc_review_router,
     screening_router,
+    compliance_cases_router,
 )
 
 DESCRIPTION = """\
@@ -161,6 +164,8 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.clock = clock or SystemClock()
     app.state.fx_desk = FxDesk.from_settings(settings.fx)
+    # An approved four-eyes release prices with this desk, as the saga does.
+    register_release_approval(app.state.fx_desk)
     app.state.bank_adapters = bank_adapters(settings)
     app.state.kyc_vendors = kyc_vendors(settings)
     app.state.rate_limiter = (

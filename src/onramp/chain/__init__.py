@@ -13,9 +13,11 @@ from onramp.chain.payouts import DestinationCheck
 from onramp.chain.service import (
     PayoutRequest,
     PayoutView,
+    cancel_held_payouts,
     hold_queued_payouts,
     payout_for_order,
     queue_payouts,
+    release_held_payouts,
 )
 from onramp.chain.signatures import recover_personal_sign
 
@@ -33,9 +35,11 @@ __all__ = [
     "SignatureMalformed",
     "checksum",
     "customer_wallet_address",
+    "cancel_held_payouts",
     "hold_queued_payouts",
     "order_id_bytes32",
     "payout_for_order",
     "queue_payouts",
+    "release_held_payouts",
     "recover_personal_sign",
 ]

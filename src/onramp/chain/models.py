@@ -28,6 +28,7 @@ class PayoutStatus(StrEnum):
     FAILED = "failed"
     # Not sent: the destination hit the sanctions check right before signing; a person decides.
     HELD = "held"
+    CANCELLED = "cancelled"  # a held payout whose order compliance rejected: never sent
 
 
 class TxStatus(StrEnum):
@@ -78,6 +79,9 @@ class Payout(Base):
     status: Mapped[str] = mapped_column(String(20))
     tx_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("chain_transactions.id"), index=True)
     failure: Mapped[str | None] = mapped_column(String(300))
+    # A compliance officer released this payout after its destination hit the pre-sign check
+    # (a false positive, decided on a case): that check does not hold it again.
+    released_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     __table_args__ = (

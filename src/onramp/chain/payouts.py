@@ -233,7 +233,10 @@ class PayoutSender:
         """Hold the payouts whose destination the latest lists name; the rest go on."""
         if self._destination_check is None:
             return items
-        blocked = await self._destination_check([(i.order_id, i.to) for i in items])
+        released = {p.order_id for p in payouts if p.released_at is not None}
+        blocked = await self._destination_check(
+            [(i.order_id, i.to) for i in items if i.order_id not in released]
+        )
         if not blocked:
             return items
         for p in payouts:

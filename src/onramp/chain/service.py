@@ -6,17 +6,19 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp.chain import events
 from onramp.chain.addresses import checksum
 from onramp.chain.models import ChainTransaction, Payout, PayoutStatus
+from onramp.core.clock import utcnow
 from onramp.core.errors import InvalidInput
 from onramp.core.ids import uuid7
 from onramp.core.money import Money
 from onramp.core.outbox import emit_many, make_event
+from onramp.core.wakeup import PAYOUTS_CHANNEL
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,9 @@ class PayoutRequest:
     order_id: uuid.UUID
     to_address: str
     amount: Money
+    # Compliance released this order after a hit on its destination: the pre-sign check, which
+    # would hit again, does not hold it.
+    released: bool = False
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,7 @@ async def queue_payouts(session: AsyncSession, requests: Sequence[PayoutRequest]
                     "to_address": checksum(r.to_address),
                     "amount": r.amount.minor,
                     "status": PayoutStatus.QUEUED.value,
+                    "released_at": utcnow() if r.released else None,
                 }
                 for r in requests
             ]
@@ -102,13 +108,53 @@ async def hold_queued_payouts(
     session: AsyncSession, order_ids: Sequence[uuid.UUID], *, reason: str
 ) -> list[uuid.UUID]:
     """Stop payouts not yet signed (a list update named their destination); returns the orders
-    held. A payout already signed is not touched: the pre-sign check screened it."""
+    held. A payout already signed is not touched: the pre-sign check screened it; nor is one
+    compliance released."""
     if not order_ids:
         return []
     held = await session.scalars(
         update(Payout)
-        .where(Payout.order_id.in_(order_ids), Payout.status == PayoutStatus.QUEUED.value)
+        .where(
+            Payout.order_id.in_(order_ids),
+            Payout.status == PayoutStatus.QUEUED.value,
+            # An officer's release stands: the same listing does not stop it again.
+            Payout.released_at.is_(None),
+        )
         .values(status=PayoutStatus.HELD.value, failure=reason[:300])
         .returning(Payout.order_id)
     )
     return list(held.all())
+
+
+async def release_held_payouts(
+    session: AsyncSession, order_ids: Sequence[uuid.UUID]
+) -> list[uuid.UUID]:
+    """Held payouts go back to the queue (compliance released them); the sender is woken."""
+    if not order_ids:
+        return []
+    released = await session.scalars(
+        update(Payout)
+        .where(Payout.order_id.in_(order_ids), Payout.status == PayoutStatus.HELD.value)
+        .values(status=PayoutStatus.QUEUED.value, failure=None, released_at=func.now())
+        .returning(Payout.order_id)
+    )
+    out = list(released.all())
+    if out:
+        # The insert trigger only fires on new rows: wake the sender for these by hand.
+        await session.execute(select(func.pg_notify(PAYOUTS_CHANNEL, "")))
+    return out
+
+
+async def cancel_held_payouts(
+    session: AsyncSession, order_ids: Sequence[uuid.UUID], *, reason: str
+) -> list[uuid.UUID]:
+    """Held payouts that will never be sent (compliance rejected their orders)."""
+    if not order_ids:
+        return []
+    cancelled = await session.scalars(
+        update(Payout)
+        .where(Payout.order_id.in_(order_ids), Payout.status == PayoutStatus.HELD.value)
+        .values(status=PayoutStatus.CANCELLED.value, failure=reason[:300])
+        .returning(Payout.order_id)
+    )
+    return list(cancelled.all())

@@ -213,6 +213,24 @@ class ComplianceSettings(_Section):
     wallet_proof_ttl_seconds: int = Field(default=900, ge=30, le=24 * 3600)
     # How often `onramp worker rescreen` looks for a re-screen job when idle (seconds).
     rescreen_poll_seconds: float = Field(default=2.0, gt=0)
+    # Releasing held funds above this (EUR-equivalent, summed over the case's held orders)
+    # needs a second officer's approval (docs/compliance-cases.md).
+    release_four_eyes_eur: Decimal = Field(default=Decimal("1000"), ge=0)
+    # Evidence officers attach to a case: stored sealed in PostgreSQL, so kept small.
+    attachment_max_bytes: int = Field(default=5 * 1024 * 1024, ge=1, le=50 * 1024 * 1024)
+    attachment_types: tuple[str, ...] = (
+        "application/pdf",
+        "image/png",
+        "image/jpeg",
+        "text/plain",
+        "text/csv",
+        "application/json",
+    )
+    # The filing institution named on SAR drafts, and the template that lays the report out.
+    institution_name: str = "onramp operator (set ONRAMP_COMPLIANCE__INSTITUTION_NAME)"
+    institution_id: str = ""  # e.g. the FIU's reporting-entity number or the LEI
+    institution_country: str = ""
+    sar_template: Path = REPO_ROOT / "samples" / "config" / "reports" / "sar_template.json"
 
 
 class Settings(BaseSettings):

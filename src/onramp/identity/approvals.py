@@ -148,6 +148,10 @@ async def decide(
     return row
 
 
+async def get_request(session: AsyncSession, request_id: uuid.UUID) -> ApprovalRequest | None:
+    return await session.get(ApprovalRequest, request_id)
+
+
 async def list_requests(session: AsyncSession, *, status: str | None) -> list[ApprovalRequest]:
     query = select(ApprovalRequest).order_by(ApprovalRequest.id.desc()).limit(200)
     if status:

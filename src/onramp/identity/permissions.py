@@ -29,6 +29,9 @@ class Permission(StrEnum):
     KYC_MANAGE_OWN = "kyc:manage_own"  # submit one's identity for verification, see its status
     KYC_REVIEW = "kyc:review"  # list customers' KYC cases (compliance)
     COMPLIANCE_SCREEN = "compliance:screen"  # screen names/addresses, read screening records
+    # Work compliance cases: assign, comment, attach evidence, decide (release, refund, SAR).
+    COMPLIANCE_CASES = "compliance:cases"
+    COMPLIANCE_CASES_READ = "compliance:cases_read"  # read cases, evidence and SAR drafts
 
 
 _CUSTOMER = frozenset(
@@ -52,17 +55,21 @@ _STAFF = frozenset(
     }
 )
 
+_CASEWORK = frozenset({Permission.COMPLIANCE_CASES, Permission.COMPLIANCE_CASES_READ})
+
 # Staff act on customers' orders through staff routes (arriving with compliance and treasury),
 # never by placing orders themselves.
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.CUSTOMER: _CUSTOMER,
     Role.SUPPORT: _STAFF,
     Role.COMPLIANCE_OFFICER: _STAFF
-    | {Permission.APPROVALS_DECIDE, Permission.KYC_REVIEW, Permission.COMPLIANCE_SCREEN},
+    | {Permission.APPROVALS_DECIDE, Permission.KYC_REVIEW, Permission.COMPLIANCE_SCREEN}
+    | _CASEWORK,
     Role.TREASURER: _STAFF | {Permission.APPROVALS_DECIDE},
-    Role.AUDITOR: _STAFF,
+    Role.AUDITOR: _STAFF | {Permission.COMPLIANCE_CASES_READ},
     Role.ADMIN: _STAFF
-    | {Permission.USERS_MANAGE, Permission.APPROVALS_DECIDE, Permission.KYC_REVIEW},
+    | {Permission.USERS_MANAGE, Permission.APPROVALS_DECIDE, Permission.KYC_REVIEW}
+    | _CASEWORK,
 }
 
 
@@ -75,6 +82,7 @@ NOT_DELEGABLE = frozenset(
         Permission.API_KEYS_MANAGE_OWN,
         Permission.USERS_MANAGE,
         Permission.APPROVALS_DECIDE,
+        Permission.COMPLIANCE_CASES,  # deciding a case (releasing funds) is a person's call
     }
 )
 

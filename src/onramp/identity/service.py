@@ -240,3 +240,9 @@ async def erased_users(session: AsyncSession, *, erased_before: datetime) -> lis
         select(User.id).where(User.erased_at.is_not(None), User.erased_at < erased_before)
     )
     return list(rows.all())
+
+
+async def role_of(session: AsyncSession, *, user_id: uuid.UUID) -> str | None:
+    """The user's role, or None when there is no such user (e.g. to check an assignee)."""
+    user = await session.get(User, user_id)
+    return None if user is None else user.role

@@ -286,15 +286,34 @@ async def on_deposits_matched(
         if result.verdict is Verdict.REJECT:
             step.move(order, OrderState.REJECTED, reason=result.reason)
             continue
-        pricing, honoured = await fx.price_at_funds(
-            session, desk=desk, quote_id=order.quote_id, received=amount, funds_at=booked_at
-        )
-        _price(step, order, pricing, honoured, screening=result.reason)
-        step.move(order, OrderState.PAYOUT_QUEUED)
-        step.payouts.append(
-            chain.PayoutRequest(order.id, order.destination_address, pricing.target)
+        await price_and_queue(
+            session, step, order, amount, booked_at, desk=desk, screening=result.reason
         )
     await step.write(session)
+
+
+async def price_and_queue(
+    session: AsyncSession,
+    step: SagaStep,
+    order: Order,
+    received: Money,
+    funds_at: datetime,
+    *,
+    desk: fx.FxDesk,
+    screening: str,
+    released: bool = False,
+) -> None:
+    """Screened funds go on: priced at funds time (the firm quote when in time and in full),
+    posted, and queued for payout. The saga and a compliance release (``released``: the
+    pre-sign check does not hold the payout again) both take this path."""
+    pricing, honoured = await fx.price_at_funds(
+        session, desk=desk, quote_id=order.quote_id, received=received, funds_at=funds_at
+    )
+    _price(step, order, pricing, honoured, screening=screening)
+    step.move(order, OrderState.PAYOUT_QUEUED)
+    step.payouts.append(
+        chain.PayoutRequest(order.id, order.destination_address, pricing.target, released)
+    )
 
 
 def _price(
@@ -324,6 +343,25 @@ def _price(
         fee=str(pricing.fee),
         target_amount=str(pricing.target),
     )
+
+
+def unprice(order: Order) -> EntryDraft:
+    """The reversal of the order's conversion entry (``_price``): USDC back to the FX position,
+    EUR (with the fee) back to the customer."""
+    assert order.target_amount is not None
+    assert order.fee_amount is not None
+    src = Money(as_int(order.source_amount), order.source_currency)
+    fee = Money(as_int(order.fee_amount), order.source_currency)
+    target = Money(as_int(order.target_amount), order.target_currency)
+    legs = [
+        debit(customer_account(order.customer_id, target.currency), target),
+        credit(fx_account(target.currency), target),
+        debit(fx_account(src.currency), src - fee),
+    ]
+    if fee.is_positive():
+        legs.append(debit(fees_account(src.currency), fee))
+    legs.append(credit(customer_account(order.customer_id, src.currency), src))
+    return entry("conversion_reversal", str(order.id), *legs)
 
 
 async def on_payouts_broadcast(

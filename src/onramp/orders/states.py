@@ -28,7 +28,8 @@ TRANSITIONS: dict[OrderState, frozenset[OrderState]] = {
     S.AWAITING_FUNDS: frozenset({S.FUNDS_RECEIVED, S.EXPIRED}),
     S.FUNDS_RECEIVED: frozenset({S.SCREENING}),
     S.SCREENING: frozenset({S.PRICED, S.MANUAL_REVIEW, S.REJECTED}),
-    S.MANUAL_REVIEW: frozenset({S.PRICED, S.REJECTED}),
+    # PAYOUT_QUEUED: a payout held after pricing (pre-sign check, list update) is released.
+    S.MANUAL_REVIEW: frozenset({S.PRICED, S.PAYOUT_QUEUED, S.REJECTED}),
     S.PRICED: frozenset({S.PAYOUT_QUEUED}),
     # MANUAL_REVIEW: the pre-sign sanctions check or a list update held the payout.
     S.PAYOUT_QUEUED: frozenset({S.PAYOUT_BROADCAST, S.FAILED, S.MANUAL_REVIEW}),

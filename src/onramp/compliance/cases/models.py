@@ -12,11 +12,22 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String, Text, text
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    text,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from onramp.core.db import Base
+from onramp.core.keys import sealed_str
 
 
 class ComplianceCase(Base):
@@ -42,6 +53,11 @@ class ComplianceCase(Base):
     decision: Mapped[str | None] = mapped_column(String(30))
     decision_reason: Mapped[str | None] = mapped_column(Text)
     decided_by: Mapped[str | None] = mapped_column(String(200))
+    # What the decision did: the orders it released or rejected, the approval it waited for.
+    decision_data: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    # A release above the four-eyes threshold waits here for a second officer's approval;
+    # meanwhile no other decision may be taken (unless that approval was rejected).
+    pending_approval_id: Mapped[uuid.UUID | None]
     opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
@@ -71,4 +87,34 @@ class ComplianceAlert(Base):
     order_id: Mapped[uuid.UUID | None] = mapped_column(index=True)  # the order it holds
     # Replays of the same finding (a redelivered event, a re-run screen) raise it once.
     dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CaseComment(Base):
+    """An officer's note on a case. Free text may name people, so it is sealed."""
+
+    __tablename__ = "compliance_case_comments"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("compliance_cases.id"), index=True)
+    author_id: Mapped[uuid.UUID]
+    body = sealed_str()
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CaseAttachment(Base):
+    """Evidence an officer attached (a bank statement, a screenshot). The bytes are sealed like
+    personal data (``content_sealed``, bound to the row id); the digest proves what was filed."""
+
+    __tablename__ = "compliance_case_attachments"
+    __table_args__ = (CheckConstraint("size_bytes > 0", name="size_bytes"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("compliance_cases.id"), index=True)
+    uploaded_by: Mapped[uuid.UUID]
+    filename = sealed_str()
+    content_type: Mapped[str] = mapped_column(String(100))
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content_sealed: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -88,6 +88,18 @@ class Keyring:
             raise UnknownDataKey(f"data key {key_id} is not loaded; restart to load new keys")
         return envelope.open_sealed(key, sealed, context=context).decode()
 
+    def seal_bytes(self, plaintext: bytes, *, context: bytes) -> bytes:
+        """A file's bytes (e.g. case evidence), sealed like a field."""
+        key_id = self._active[PII]
+        return envelope.seal(key_id, self._keys[key_id], plaintext, context=context)
+
+    def open_bytes(self, sealed: bytes, *, context: bytes) -> bytes:
+        key_id = envelope.key_id_of(sealed)
+        key = self._keys.get(key_id)
+        if key is None:
+            raise UnknownDataKey(f"data key {key_id} is not loaded; restart to load new keys")
+        return envelope.open_sealed(key, sealed, context=context)
+
     def blind_index(self, value: str, *, domain: str) -> bytes:
         key = self._keys[self._active[BLIND_INDEX]]
         return envelope.blind_index(key, value, domain=domain)

@@ -78,3 +78,17 @@ async def test_concurrent_first_alerts_open_a_single_case(
 def test_an_unknown_severity_is_refused() -> None:
     with pytest.raises(ValueError, match="critical"):
         _draft(uuid.uuid4(), "x", "critical")
+
+
+async def test_many_cases_opened_on_one_connection(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """After five executions a prepared statement may run on a generic plan; the open-case
+    insert must still find its partial unique index then (a worker raises many)."""
+    customers = [uuid.uuid4() for _ in range(8)]
+    async with unit_of_work(sessions) as session:
+        for customer in customers:
+            await raise_alerts(session, [_draft(customer, f"g{customer}")], now=NOW, actor="test")
+    async with sessions() as session:
+        for customer in customers:
+            assert len(await _cases(session, customer)) == 1

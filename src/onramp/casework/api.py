@@ -1,0 +1,312 @@
+"""Compliance officers' case routes: the queue, a case with its alerts, held orders, notes and
+evidence, assignment, decisions (four-eyes above the threshold) and the SAR draft."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Header, Query, Request, Response, status
+from fastapi.responses import JSONResponse
+
+from onramp.casework import decisions, sar
+from onramp.casework.schemas import (
+    AlertOut,
+    AssignIn,
+    AttachmentOut,
+    CaseDetail,
+    CaseList,
+    CaseOut,
+    CommentIn,
+    CommentOut,
+    DecisionIn,
+    DecisionOut,
+    HeldOrderOut,
+)
+from onramp.compliance import cases
+from onramp.core.db import as_int
+from onramp.core.errors import InvalidInput
+from onramp.core.money import Money
+from onramp.core.web import ClockDep, SessionDep, SettingsDep
+from onramp.fx import FxDesk
+from onramp.identity.access import require
+from onramp.identity.permissions import Permission
+from onramp.identity.tokens import Principal
+from onramp.orders import review
+
+router = APIRouter(prefix="/v1/compliance/cases", tags=["compliance cases"])
+
+Officer = Annotated[Principal, require(Permission.COMPLIANCE_CASES)]
+Reader = Annotated[Principal, require(Permission.COMPLIANCE_CASES_READ)]
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "compliance_case_not_found"}}
+
+
+class FilenameMissing(InvalidInput):
+    code = "attachment_filename_missing"
+    title = "Name the file: ?filename=..."
+
+
+def _case(case: cases.ComplianceCase) -> CaseOut:
+    return CaseOut.model_validate(case, from_attributes=True)
+
+
+@router.get("", summary="Cases, newest or most severe first, one page at a time")
+async def list_cases(
+    principal: Reader,
+    session: SessionDep,
+    status_: Annotated[Literal["open", "closed"] | None, Query(alias="status")] = None,
+    severity: Literal["low", "medium", "high"] | None = None,
+    assignee: Annotated[
+        uuid.UUID | Literal["me", "none"] | None,
+        Query(description='a user id, "me", or "none" (unassigned)'),
+    ] = None,
+    order: Literal["newest", "severity"] = "newest",
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+) -> CaseList:
+    where = cases.CaseFilter(
+        status=status_,
+        severity=severity,
+        assignee_id=principal.user_id
+        if assignee == "me"
+        else (assignee if isinstance(assignee, uuid.UUID) else None),
+        unassigned=assignee == "none",
+    )
+    rows, next_cursor = await cases.list_cases(
+        session, where=where, order=order, limit=limit, cursor=cursor
+    )
+    return CaseList(data=[_case(c) for c in rows], next_cursor=next_cursor)
+
+
+@router.get(
+    "/{case_id}",
+    summary="A case with its alerts, held orders, notes and evidence",
+    responses=NOT_FOUND,
+)
+async def get_case(case_id: uuid.UUID, principal: Reader, session: SessionDep) -> CaseDetail:
+    case = await cases.get_case(session, case_id)
+    await cases.record_read(session, case_id=case.id, reader=f"user:{principal.user_id}")
+    held = await review.orders_by_id(session, await cases.held_order_ids(session, case.id))
+    return CaseDetail(
+        **_case(case).model_dump(),
+        alerts=[
+            AlertOut.model_validate(a, from_attributes=True)
+            for a in await cases.alerts_of_case(session, case.id)
+        ],
+        orders=[
+            HeldOrderOut(
+                id=o.id,
+                state=o.state,
+                source_amount=str(Money(as_int(o.source_amount), o.source_currency)),
+                source_currency=o.source_currency,
+                destination_address=o.destination_address,
+                created_at=o.created_at,
+            )
+            for o in held
+        ],
+        comments=[
+            CommentOut(id=c.id, author_id=c.author_id, body=c.body, created_at=c.created_at)
+            for c in await cases.comments_of(session, case.id)
+        ],
+        attachments=[_attachment(a) for a in await cases.attachments_of(session, case.id)],
+    )
+
+
+def _attachment(a: cases.CaseAttachment) -> AttachmentOut:
+    return AttachmentOut(
+        id=a.id,
+        uploaded_by=a.uploaded_by,
+        filename=a.filename,
+        content_type=a.content_type,
+        size_bytes=a.size_bytes,
+        sha256=a.sha256,
+        created_at=a.created_at,
+    )
+
+
+@router.post(
+    "/{case_id}/assign",
+    summary="Assign an open case to a compliance officer (or oneself, or back to the queue)",
+    responses={
+        **NOT_FOUND,
+        409: {"description": "compliance_case_decided"},
+        422: {"description": "assignee_not_officer"},
+    },
+)
+async def assign(
+    case_id: uuid.UUID, body: AssignIn, principal: Officer, session: SessionDep
+) -> CaseOut:
+    assignee = principal.user_id if body.assignee_id == "me" else body.assignee_id
+    assert not isinstance(assignee, str)
+    case = await decisions.assign_case(
+        session, case_id=case_id, assignee_id=assignee, officer=principal
+    )
+    return _case(case)
+
+
+@router.post(
+    "/{case_id}/comments",
+    status_code=status.HTTP_201_CREATED,
+    summary="Add a note to a case (stored sealed)",
+    responses=NOT_FOUND,
+)
+async def comment(
+    case_id: uuid.UUID, body: CommentIn, principal: Officer, session: SessionDep, clock: ClockDep
+) -> CommentOut:
+    c = await cases.add_comment(
+        session, case_id=case_id, author_id=principal.user_id, body=body.body, now=clock.now()
+    )
+    return CommentOut(id=c.id, author_id=c.author_id, body=c.body, created_at=c.created_at)
+
+
+async def _read_capped(request: Request, limit: int) -> bytes:
+    """The request body, but no more than ``limit`` + 1 bytes read (the excess is refused)."""
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > limit:
+        raise cases.AttachmentTooLarge(f"at most {limit} bytes")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise cases.AttachmentTooLarge(f"at most {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+@router.post(
+    "/{case_id}/attachments",
+    status_code=status.HTTP_201_CREATED,
+    summary="Attach evidence: the request body is the file, its Content-Type the file's type",
+    responses={
+        **NOT_FOUND,
+        422: {
+            "description": "attachment_too_large, attachment_empty, attachment_type_refused, "
+            "attachment_filename_missing"
+        },
+    },
+)
+async def attach(
+    case_id: uuid.UUID,
+    request: Request,
+    principal: Officer,
+    session: SessionDep,
+    settings: SettingsDep,
+    clock: ClockDep,
+    filename: Annotated[str | None, Query(max_length=200)] = None,
+    content_type: Annotated[str, Header()] = "",
+) -> AttachmentOut:
+    if not filename or not filename.strip():
+        raise FilenameMissing()
+    limits = settings.compliance
+    file = cases.EvidenceFile(
+        filename=filename.strip(),
+        content_type=content_type,
+        content=await _read_capped(request, limits.attachment_max_bytes),
+    )
+    attachment = await cases.attach(
+        session,
+        case_id=case_id,
+        uploader_id=principal.user_id,
+        file=file,
+        max_bytes=limits.attachment_max_bytes,
+        types=limits.attachment_types,
+        now=clock.now(),
+    )
+    return _attachment(attachment)
+
+
+@router.get(
+    "/{case_id}/attachments/{attachment_id}",
+    summary="Download evidence (audited)",
+    response_class=Response,
+    responses={404: {"description": "compliance_case_not_found, compliance_attachment_not_found"}},
+)
+async def download(
+    case_id: uuid.UUID, attachment_id: uuid.UUID, principal: Officer, session: SessionDep
+) -> Response:
+    attachment, content = await cases.read_attachment(
+        session, case_id=case_id, attachment_id=attachment_id, reader=f"user:{principal.user_id}"
+    )
+    return Response(
+        content,
+        media_type=attachment.content_type,
+        headers={
+            # Never rendered inline: evidence is untrusted content.
+            "Content-Disposition": f'attachment; filename="evidence-{attachment.id}"',
+            "X-Content-SHA256": attachment.sha256,
+        },
+    )
+
+
+@router.post(
+    "/{case_id}/decision",
+    summary="Decide: release, reject_refund or file_sar (a large release waits for approval)",
+    responses={
+        **NOT_FOUND,
+        202: {"model": DecisionOut, "description": "a release waits for a second officer"},
+        409: {"description": "compliance_case_decided, compliance_case_decision_pending"},
+    },
+)
+async def decide(
+    case_id: uuid.UUID,
+    body: DecisionIn,
+    request: Request,
+    principal: Officer,
+    session: SessionDep,
+    settings: SettingsDep,
+    clock: ClockDep,
+) -> JSONResponse:
+    desk: FxDesk = request.app.state.fx_desk
+    outcome = await decisions.decide_case(
+        session,
+        case_id=case_id,
+        decision=body.decision,
+        reason=body.reason,
+        officer=principal,
+        desk=desk,
+        settings=settings.compliance,
+        sar_orders=body.sar_orders,
+        now=clock.now(),
+    )
+    out = DecisionOut(
+        status=outcome.status,
+        approval_id=outcome.approval_id,
+        orders=outcome.orders,
+        case=_case(outcome.case),
+    )
+    code = 202 if outcome.status == "pending_approval" else 200
+    return JSONResponse(out.model_dump(mode="json"), status_code=code)
+
+
+@router.get(
+    "/{case_id}/sar",
+    summary="The case's SAR draft: JSON, or PDF (Accept: application/pdf or ?format=pdf)",
+    response_class=Response,
+    responses={**NOT_FOUND, 200: {"content": {"application/json": {}, "application/pdf": {}}}},
+)
+async def sar_draft(
+    case_id: uuid.UUID,
+    principal: Officer,
+    session: SessionDep,
+    settings: SettingsDep,
+    clock: ClockDep,
+    format_: Annotated[Literal["json", "pdf"] | None, Query(alias="format")] = None,
+    accept: Annotated[str, Header()] = "",
+) -> Response:
+    fmt: sar.SarFormat = format_ or ("pdf" if "application/pdf" in accept else "json")
+    draft = await sar.draft_sar(
+        session,
+        case_id=case_id,
+        settings=settings.compliance,
+        drafted_by=principal.user_id,
+        fmt=fmt,
+        now=clock.now(),
+    )
+    if isinstance(draft, bytes):
+        return Response(
+            draft,
+            media_type="application/pdf",
+            headers={"Content-Disposition": f'attachment; filename="sar-{case_id}.pdf"'},
+        )
+    return JSONResponse(draft)
