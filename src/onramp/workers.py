@@ -12,6 +12,7 @@ from onramp.chain.client import ChainClient
 from onramp.chain.confirmations import ConfirmationWatcher
 from onramp.chain.worker import run_confirmations, run_payout_sender, sender_from
 from onramp.compliance import MatchSettings
+from onramp.compliance.monitoring import RuleSet
 from onramp.core.audit import run_sealer
 from onramp.core.bus import EventBus, connect_bus
 from onramp.core.clock import SystemClock
@@ -25,7 +26,9 @@ from onramp.fx.service import FxDesk
 from onramp.kyc.worker import run_review_expiry
 from onramp.notifications.adapters.smtp import SmtpSender
 from onramp.notifications.worker import run_mailer
+from onramp.orders.monitoring import MonitoringScreener
 from onramp.orders.sanctions import SanctionsScreener
+from onramp.orders.screening import ScreenerChain
 from onramp.orders.worker import orders_consumer
 
 log = get_logger(__name__)
@@ -41,8 +44,9 @@ WORKERS = (
     "kyc_review",
 )
 # Workers that read sealed personal data (queued emails; deposit senders and account holders)
-# open the keyring at start-up, as the API does, and keep it fresh.
-READS_PERSONAL_DATA = frozenset({"deposits", "mailer"})
+# open the keyring at start-up, as the API does, and keep it fresh. The orders worker's monitoring
+# compares deposit senders with KYC names.
+READS_PERSONAL_DATA = frozenset({"deposits", "mailer", "orders"})
 
 
 def consumer_for(
@@ -51,10 +55,16 @@ def consumer_for(
     if name == "deposits":
         return deposits_consumer(min_holder_score=settings.banking.holder_name_min_score)
     if name == "orders":
-        screener = SanctionsScreener(
-            sessions, MatchSettings(threshold=settings.compliance.name_threshold)
+        desk = FxDesk.from_settings(settings.fx)
+        # A bad rule file stops the worker here, naming the file and the field.
+        rules = RuleSet.from_file(settings.compliance.monitoring_rules_file)
+        screener = ScreenerChain(
+            SanctionsScreener(
+                sessions, MatchSettings(threshold=settings.compliance.name_threshold)
+            ),
+            MonitoringScreener(sessions, rules=rules, desk=desk),
         )
-        return orders_consumer(desk=FxDesk.from_settings(settings.fx), screener=screener)
+        return orders_consumer(desk=desk, screener=screener)
     raise ValueError(f"no consumer named {name!r}")
 
 

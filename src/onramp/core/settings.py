@@ -206,6 +206,12 @@ class ComplianceSettings(_Section):
     list_format: str = ""  # empty: detected from the file name
     # Name screening: a score at or above this is a hit (see docs/compliance.md).
     name_threshold: float = Field(default=88.0, ge=0, le=100)
+    # Transaction-monitoring rules (docs/monitoring-rules.md), validated when the orders worker
+    # starts; the shipped sample is the default.
+    monitoring_rules_file: Path = REPO_ROOT / "samples" / "config" / "monitoring_rules.json"
+    # Reports (docs/reports.md): the CTR threshold in USD-equivalent and the report templates.
+    ctr_threshold_usd: Decimal = Field(default=Decimal("10000"), gt=0)
+    report_templates_dir: Path = REPO_ROOT / "samples" / "config" / "reports"
 
 
 class Settings(BaseSettings):

@@ -230,7 +230,13 @@ async def on_deposits_matched(
         step.move(order, OrderState.FUNDS_RECEIVED, deposit_id=str(deposit_id))
         step.move(order, OrderState.SCREENING)
         result = await screener.screen(
-            ScreeningSubject(order.id, order.customer_id, amount, order.destination_address)
+            ScreeningSubject(
+                order.id,
+                order.customer_id,
+                amount,
+                order.destination_address,
+                deposit_id=deposit_id,
+            )
         )
         step.alerts.extend(result.alerts)
         if result.verdict is Verdict.HOLD:

@@ -4,6 +4,7 @@ enabled rule and returns the hits, in rule order."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -30,6 +31,12 @@ class RuleSet(BaseModel):
             return cls.model_validate(json.loads(path.read_text()))
         except (OSError, ValueError, ValidationError) as exc:
             raise RuleSetInvalid(f"{path}: {exc}") from None
+
+    @property
+    def lookback(self) -> timedelta:
+        """The history the enabled rules need: the longest window among them."""
+        hours = max((r.lookback_hours for r in self.rules if r.enabled), default=0)
+        return timedelta(hours=hours)
 
     def evaluate(
         self, current: Activity, history: list[Activity], profile: CustomerProfile
