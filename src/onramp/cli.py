@@ -114,9 +114,14 @@ def worker(
     """Run one worker until SIGTERM."""
     import uvloop
 
+    from onramp.core.errors import OnrampError
     from onramp.workers import run_worker
 
-    uvloop.run(run_worker(name, _settings()))
+    try:
+        uvloop.run(run_worker(name, _settings()))
+    except OnrampError as exc:  # a configuration error, e.g. monitoring_rules_invalid
+        print(f"{exc.code}: {exc.detail}", file=sys.stderr)
+        raise typer.Exit(1) from exc
 
 
 @app.command()

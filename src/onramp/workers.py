@@ -28,7 +28,7 @@ from onramp.notifications.adapters.smtp import SmtpSender
 from onramp.notifications.worker import run_mailer
 from onramp.orders.monitoring import MonitoringScreener
 from onramp.orders.sanctions import SanctionsScreener
-from onramp.orders.screening import ScreenerChain
+from onramp.orders.screening import Screener, ScreenerChain
 from onramp.orders.worker import orders_consumer
 
 log = get_logger(__name__)
@@ -49,6 +49,18 @@ WORKERS = (
 READS_PERSONAL_DATA = frozenset({"deposits", "mailer", "orders"})
 
 
+def orders_screener(
+    settings: Settings, sessions: async_sessionmaker[AsyncSession], desk: FxDesk
+) -> Screener:
+    """Sanctions, then the monitoring rules. A bad rule file stops the worker at start
+    (``monitoring_rules_invalid``, naming the file and the field)."""
+    rules = RuleSet.from_file(settings.compliance.monitoring_rules_file)
+    return ScreenerChain(
+        SanctionsScreener(sessions, MatchSettings(threshold=settings.compliance.name_threshold)),
+        MonitoringScreener(sessions, rules=rules, desk=desk),
+    )
+
+
 def consumer_for(
     name: str, settings: Settings, sessions: async_sessionmaker[AsyncSession]
 ) -> Consumer:
@@ -56,15 +68,7 @@ def consumer_for(
         return deposits_consumer(min_holder_score=settings.banking.holder_name_min_score)
     if name == "orders":
         desk = FxDesk.from_settings(settings.fx)
-        # A bad rule file stops the worker here, naming the file and the field.
-        rules = RuleSet.from_file(settings.compliance.monitoring_rules_file)
-        screener = ScreenerChain(
-            SanctionsScreener(
-                sessions, MatchSettings(threshold=settings.compliance.name_threshold)
-            ),
-            MonitoringScreener(sessions, rules=rules, desk=desk),
-        )
-        return orders_consumer(desk=desk, screener=screener)
+        return orders_consumer(desk=desk, screener=orders_screener(settings, sessions, desk))
     raise ValueError(f"no consumer named {name!r}")
 
 
@@ -142,6 +146,9 @@ async def run_worker(name: str, settings: Settings) -> None:
     if name not in WORKERS:
         raise ValueError(f"unknown worker {name!r}; choose one of {', '.join(WORKERS)}")
     configure_logging(level=settings.log_level, process=f"worker:{name}")
+    if name == "orders":
+        # Fail fast, before any connection: a bad rule set is a configuration error.
+        RuleSet.from_file(settings.compliance.monitoring_rules_file)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

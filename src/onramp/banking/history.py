@@ -68,9 +68,9 @@ async def matched_deposits(
     if customer_ids is not None:
         query = query.where(DepositExpectation.customer_id.in_(customer_ids))
     rows = await session.execute(query.order_by(Deposit.booked_at, Deposit.id))
-    return [_fact(d, customer_id) for d, customer_id in rows.tuples()]
+    return [_fact(d, customer_id) for d, customer_id in rows]
 
 
 async def matched_deposit(session: AsyncSession, deposit_id: uuid.UUID) -> DepositFact | None:
-    row = (await session.execute(_matched().where(Deposit.id == deposit_id))).tuples().first()
+    row = (await session.execute(_matched().where(Deposit.id == deposit_id))).first()
     return None if row is None else _fact(row[0], row[1])

@@ -16,6 +16,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from onramp import banking, fx, kyc
@@ -132,7 +133,7 @@ class MonitoringScreener:
         addresses = {o.destination_address.lower() for o in orders}
         first_uses = await session.scalars(
             select(Order)
-            .distinct(func.lower(Order.destination_address))
+            .ext(distinct_on(func.lower(Order.destination_address)))
             .where(
                 Order.customer_id == customer_id,
                 func.lower(Order.destination_address).in_(addresses),

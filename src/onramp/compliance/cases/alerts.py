@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -57,7 +57,11 @@ async def _open_case(
             opened_at=now,
         )
         .on_conflict_do_nothing(
-            index_elements=["customer_id"], index_where=ComplianceCase.status == "open"
+            # A literal, not a bound parameter: under a generic plan (a prepared statement
+            # run a few times on one connection) PostgreSQL cannot match "status = $1" to the
+            # partial index and refuses the ON CONFLICT.
+            index_elements=["customer_id"],
+            index_where=text("status = 'open'"),
         )
     )
     case = await session.scalar(

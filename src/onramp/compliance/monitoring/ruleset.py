@@ -29,7 +29,12 @@ class RuleSet(BaseModel):
     def from_file(cls, path: Path) -> RuleSet:
         try:
             return cls.model_validate(json.loads(path.read_text()))
-        except (OSError, ValueError, ValidationError) as exc:
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
+            )
+            raise RuleSetInvalid(f"{path}: {problems}") from None
+        except (OSError, ValueError) as exc:
             raise RuleSetInvalid(f"{path}: {exc}") from None
 
     @property
