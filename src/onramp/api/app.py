@@ -40,6 +40,7 @@ from onramp.kyc.api import review_router as kyc_review_router
 from onramp.kyc.api import webhook_router as kyc_webhook_router
 from onramp.orders.api import router as orders_router
 from onramp.orders.destinations_api import router as wallets_router
+from onramp.reports.api import router as reports_router
 
 # Routes anyone may call. Every other route declares a permission (identity.access.require);
 # tests/e2e/test_authorization.py fails on a route that does neither.
@@ -83,6 +84,7 @@ ROUTERS = (
     kyc_me_router,
     kyc_webhook_router,
     kyc_review_router,
+    reports_router,
 )
 
 DESCRIPTION = """\

@@ -36,15 +36,15 @@ def _country(iban: str | None) -> str | None:
     return code if len(code) == 2 and code.isalpha() else None
 
 
-def _fact(deposit: Deposit, customer_id: uuid.UUID) -> DepositFact:
+def _fact(deposit: Deposit, customer_id: uuid.UUID, senders: bool = True) -> DepositFact:
     return DepositFact(
         id=deposit.id,
         customer_id=customer_id,
         order_id=deposit.order_id,
         amount=Money(as_int(deposit.amount), deposit.currency),
         booked_at=deposit.booked_at,
-        sender_name=deposit.sender_name,
-        sender_country=_country(deposit.sender_iban),
+        sender_name=deposit.sender_name if senders else None,
+        sender_country=_country(deposit.sender_iban) if senders else None,
     )
 
 
@@ -62,13 +62,15 @@ async def matched_deposits(
     since: datetime,
     until: datetime,
     customer_ids: Sequence[uuid.UUID] | None = None,
+    senders: bool = True,
 ) -> list[DepositFact]:
-    """Matched deposits booked in [since, until], oldest first (by booking time, then id)."""
+    """Matched deposits booked in [since, until], oldest first (by booking time, then id).
+    ``senders=False`` leaves the sealed sender fields closed (no keyring needed: reports)."""
     query = _matched().where(Deposit.booked_at >= since, Deposit.booked_at <= until)
     if customer_ids is not None:
         query = query.where(DepositExpectation.customer_id.in_(customer_ids))
     rows = await session.execute(query.order_by(Deposit.booked_at, Deposit.id))
-    return [_fact(d, customer_id) for d, customer_id in rows]
+    return [_fact(d, customer_id, senders) for d, customer_id in rows]
 
 
 async def matched_deposit(session: AsyncSession, deposit_id: uuid.UUID) -> DepositFact | None:

@@ -28,6 +28,7 @@ class Permission(StrEnum):
     WALLETS_MANAGE_OWN = "wallets:manage_own"  # the address book of payout destinations
     KYC_MANAGE_OWN = "kyc:manage_own"  # submit one's identity for verification, see its status
     KYC_REVIEW = "kyc:review"  # list customers' KYC cases (compliance)
+    COMPLIANCE_REPORTS = "compliance:reports"  # CTR, screening statistics, auditors' exports
 
 
 _CUSTOMER = frozenset(
@@ -56,9 +57,10 @@ _STAFF = frozenset(
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.CUSTOMER: _CUSTOMER,
     Role.SUPPORT: _STAFF,
-    Role.COMPLIANCE_OFFICER: _STAFF | {Permission.APPROVALS_DECIDE, Permission.KYC_REVIEW},
+    Role.COMPLIANCE_OFFICER: _STAFF
+    | {Permission.APPROVALS_DECIDE, Permission.KYC_REVIEW, Permission.COMPLIANCE_REPORTS},
     Role.TREASURER: _STAFF | {Permission.APPROVALS_DECIDE},
-    Role.AUDITOR: _STAFF,
+    Role.AUDITOR: _STAFF | {Permission.COMPLIANCE_REPORTS},  # reports are read-only
     Role.ADMIN: _STAFF
     | {Permission.USERS_MANAGE, Permission.APPROVALS_DECIDE, Permission.KYC_REVIEW},
 }

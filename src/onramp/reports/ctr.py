@@ -86,7 +86,9 @@ def aggregate(
 async def ctr_report(
     session: AsyncSession, *, desk: fx.FxDesk, period: Period, threshold_usd: Decimal
 ) -> list[CtrRow]:
-    deposits = await banking.matched_deposits(session, since=period.start, until=period.end)
+    deposits = await banking.matched_deposits(
+        session, since=period.start, until=period.end, senders=False
+    )
     # The end is exclusive: a deposit booked exactly at midnight belongs to the next day.
     deposits = [d for d in deposits if d.booked_at < period.end]
     rates_day = desk.rates.latest().day.isoformat()

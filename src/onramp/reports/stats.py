@@ -50,7 +50,9 @@ async def screening_stats(session: AsyncSession, *, period: Period) -> dict[str,
     )
     funded = [
         d
-        for d in await banking.matched_deposits(session, since=period.start, until=period.end)
+        for d in await banking.matched_deposits(
+            session, since=period.start, until=period.end, senders=False
+        )
         if d.booked_at < period.end and d.order_id is not None
     ]
     # An alert concerns a funded order through its subject (the order or its deposit).
