@@ -117,10 +117,12 @@ def worker(
     import uvloop
 
     from onramp.core.errors import OnrampError
-    from onramp.workers import run_worker
+    from onramp.workers import check_config, run_worker
 
+    settings = _settings()
     try:
-        uvloop.run(run_worker(name, _settings()))
+        check_config(name, settings)
+        uvloop.run(run_worker(name, settings))
     except OnrampError as exc:  # a configuration error, e.g. monitoring_rules_invalid
         print(f"{exc.code}: {exc.detail}", file=sys.stderr)
         raise typer.Exit(1) from exc

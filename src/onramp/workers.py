@@ -49,6 +49,14 @@ WORKERS = (
 READS_PERSONAL_DATA = frozenset({"deposits", "mailer", "orders"})
 
 
+def check_config(name: str, settings: Settings) -> None:
+    """Fail fast, before any connection: a bad rule set is a configuration error."""
+    if name not in WORKERS:
+        raise ValueError(f"unknown worker {name!r}; choose one of {', '.join(WORKERS)}")
+    if name == "orders":
+        RuleSet.from_file(settings.compliance.monitoring_rules_file)
+
+
 def orders_screener(
     settings: Settings, sessions: async_sessionmaker[AsyncSession], desk: FxDesk
 ) -> Screener:
@@ -143,12 +151,8 @@ async def _run(
 
 
 async def run_worker(name: str, settings: Settings) -> None:
-    if name not in WORKERS:
-        raise ValueError(f"unknown worker {name!r}; choose one of {', '.join(WORKERS)}")
+    check_config(name, settings)
     configure_logging(level=settings.log_level, process=f"worker:{name}")
-    if name == "orders":
-        # Fail fast, before any connection: a bad rule set is a configuration error.
-        RuleSet.from_file(settings.compliance.monitoring_rules_file)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
