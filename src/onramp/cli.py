@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 
+from onramp.cli_reports import reports_app
 from onramp.cli_screen import screen_app
 from onramp.core.settings import Settings, load_settings
 
@@ -34,6 +35,7 @@ app.add_typer(privacy_app, name="privacy")
 app.add_typer(orders_app, name="orders")
 app.add_typer(users_app, name="users")
 app.add_typer(screen_app, name="screen")
+app.add_typer(reports_app, name="reports")
 
 
 def _settings() -> Settings:
@@ -114,9 +116,16 @@ def worker(
     """Run one worker until SIGTERM."""
     import uvloop
 
-    from onramp.workers import run_worker
+    from onramp.core.errors import OnrampError
+    from onramp.workers import check_config, run_worker
 
-    uvloop.run(run_worker(name, _settings()))
+    settings = _settings()
+    try:
+        check_config(name, settings)
+        uvloop.run(run_worker(name, settings))
+    except OnrampError as exc:  # a configuration error, e.g. monitoring_rules_invalid
+        print(f"{exc.code}: {exc.detail}", file=sys.stderr)
+        raise typer.Exit(1) from exc
 
 
 @app.command()

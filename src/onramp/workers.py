@@ -13,6 +13,7 @@ from onramp.chain.confirmations import ConfirmationWatcher
 from onramp.chain.worker import run_confirmations, run_payout_sender, sender_from
 from onramp.compliance import MatchSettings
 from onramp.compliance.checkpoints import ListMatchers, PayoutScreen
+from onramp.compliance.monitoring import RuleSet
 from onramp.compliance.rescreen import run_rescreens
 from onramp.core.audit import run_sealer
 from onramp.core.bus import EventBus, connect_bus
@@ -28,9 +29,10 @@ from onramp.kyc.rescreen import VerifiedNames
 from onramp.kyc.worker import run_review_expiry
 from onramp.notifications.adapters.smtp import SmtpSender
 from onramp.notifications.worker import run_mailer
+from onramp.orders.monitoring import MonitoringScreener
 from onramp.orders.rescreen import SavedWallets, UnpaidOrders
 from onramp.orders.sanctions import SanctionsScreener
-from onramp.orders.screening import Screeners
+from onramp.orders.screening import Screener, Screeners
 from onramp.orders.travel_rule import TravelRulePolicy, TravelRuleScreener
 from onramp.orders.worker import orders_consumer
 
@@ -48,12 +50,41 @@ WORKERS = (
     "rescreen",
 )
 # Workers that read sealed personal data (queued emails; deposit senders and account holders)
-# open the keyring at start-up, as the API does, and keep it fresh.
+# open the keyring at start-up, as the API does, and keep it fresh. The orders worker's monitoring
+# compares deposit senders with KYC names.
 READS_PERSONAL_DATA = frozenset({"deposits", "mailer", "orders", "rescreen"})
 
 
 def _list_matchers(settings: Settings) -> ListMatchers:
     return ListMatchers(MatchSettings(threshold=settings.compliance.name_threshold))
+
+
+def check_config(name: str, settings: Settings) -> None:
+    """Fail fast, before any connection: a bad rule set is a configuration error."""
+    if name not in WORKERS:
+        raise ValueError(f"unknown worker {name!r}; choose one of {', '.join(WORKERS)}")
+    if name == "orders":
+        RuleSet.from_file(settings.compliance.monitoring_rules_file)
+
+
+def orders_screener(
+    settings: Settings, sessions: async_sessionmaker[AsyncSession], desk: FxDesk
+) -> Screener:
+    """Sanctions, the travel rule, then the monitoring rules: every screen runs, the gravest
+    verdict decides. A bad rule file stops the worker at start (``monitoring_rules_invalid``,
+    naming the file and the field)."""
+    rules = RuleSet.from_file(settings.compliance.monitoring_rules_file)
+    travel_rule = TravelRulePolicy(
+        threshold_usd=settings.compliance.travel_rule_threshold_usd,
+        desk=desk,
+        wallet_factory=settings.chain.wallet_factory_address,
+        operator=settings.auth.issuer,
+    )
+    return Screeners(
+        SanctionsScreener(sessions, matchers=_list_matchers(settings)),
+        TravelRuleScreener(sessions, travel_rule),
+        MonitoringScreener(sessions, rules=rules, desk=desk),
+    )
 
 
 def consumer_for(
@@ -63,17 +94,11 @@ def consumer_for(
         return deposits_consumer(min_holder_score=settings.banking.holder_name_min_score)
     if name == "orders":
         desk = FxDesk.from_settings(settings.fx)
-        travel_rule = TravelRulePolicy(
-            threshold_usd=settings.compliance.travel_rule_threshold_usd,
+        return orders_consumer(
             desk=desk,
-            wallet_factory=settings.chain.wallet_factory_address,
-            operator=settings.auth.issuer,
+            screener=orders_screener(settings, sessions, desk),
+            kyc_settings=settings.kyc,
         )
-        screener = Screeners(
-            SanctionsScreener(sessions, matchers=_list_matchers(settings)),
-            TravelRuleScreener(sessions, travel_rule),
-        )
-        return orders_consumer(desk=desk, screener=screener, kyc_settings=settings.kyc)
     raise ValueError(f"no consumer named {name!r}")
 
 
@@ -159,8 +184,7 @@ async def _run(
 
 
 async def run_worker(name: str, settings: Settings) -> None:
-    if name not in WORKERS:
-        raise ValueError(f"unknown worker {name!r}; choose one of {', '.join(WORKERS)}")
+    check_config(name, settings)
     configure_logging(level=settings.log_level, process=f"worker:{name}")
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

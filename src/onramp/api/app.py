@@ -45,6 +45,7 @@ from onramp.orders.api import router as orders_router
 from onramp.orders.destinations_api import router as wallets_router
 from onramp.orders.limits_api import router as limits_router
 from onramp.orders.travel_rule_api import router as travel_rule_router
+from onramp.reports.api import router as reports_router
 
 # Routes anyone may call. Every other route declares a permission (identity.access.require);
 # tests/e2e/test_authorization.py fails on a route that does neither.
@@ -92,6 +93,7 @@ ROUTERS = (
     kyc_review_router,
     screening_router,
     compliance_cases_router,
+    reports_router,
 )
 
 DESCRIPTION = """\

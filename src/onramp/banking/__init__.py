@@ -6,6 +6,7 @@ from onramp.banking.creditor_reference import (
     normalize_creditor_reference,
 )
 from onramp.banking.events import DEPOSIT_MATCHED, DEPOSIT_RECEIVED, DEPOSIT_UNMATCHED
+from onramp.banking.history import DepositFact, matched_deposit, matched_deposits
 from onramp.banking.service import (
     deposits_for_order,
     expect_deposit,
@@ -18,12 +19,15 @@ __all__ = [
     "DEPOSIT_MATCHED",
     "DEPOSIT_RECEIVED",
     "DEPOSIT_UNMATCHED",
+    "DepositFact",
     "creditor_reference_for_order",
     "deposits_for_order",
     "expect_deposit",
     "format_creditor_reference",
     "intake_notice",
     "match_deposits",
+    "matched_deposit",
+    "matched_deposits",
     "normalize_creditor_reference",
     "sender_names",
 ]

@@ -231,6 +231,12 @@ class ComplianceSettings(_Section):
     institution_id: str = ""  # e.g. the FIU's reporting-entity number or the LEI
     institution_country: str = ""
     sar_template: Path = REPO_ROOT / "samples" / "config" / "reports" / "sar_template.json"
+    # Transaction-monitoring rules (docs/monitoring-rules.md), validated when the orders worker
+    # starts; the shipped sample is the default.
+    monitoring_rules_file: Path = REPO_ROOT / "samples" / "config" / "monitoring_rules.json"
+    # Reports (docs/reports.md): the CTR threshold in USD-equivalent and the report templates.
+    ctr_threshold_usd: Decimal = Field(default=Decimal("10000"), gt=0)
+    report_templates_dir: Path = REPO_ROOT / "samples" / "config" / "reports"
 
 
 class Settings(BaseSettings):

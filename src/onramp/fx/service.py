@@ -54,6 +54,14 @@ class FxDesk:
         rates = self.rates.latest()
         return amount.to_decimal() / eur_rate(rates, amount.currency) * eur_rate(rates, currency)
 
+    def usd_equivalent(self, amount: Money) -> tuple[Decimal, str]:
+        """``amount`` in USD (USDC at par) at today's reference rates, to the cent, and the
+        rates' day: the reference currency of monitoring thresholds and regulatory reports."""
+        rates = self.rates.latest()
+        currency = "USD" if amount.currency == "USDC" else amount.currency
+        usd = amount.to_decimal() * eur_rate(rates, "USD") / eur_rate(rates, currency)
+        return usd.quantize(Decimal("0.01")), rates.day.isoformat()
+
     def price(self, source: Money, target_currency: str) -> Pricing:
         return price(source, target_currency, rates=self.rates.latest(), policy=self.policy)
 

@@ -32,6 +32,7 @@ class Permission(StrEnum):
     # Work compliance cases: assign, comment, attach evidence, decide (release, refund, SAR).
     COMPLIANCE_CASES = "compliance:cases"
     COMPLIANCE_CASES_READ = "compliance:cases_read"  # read cases, evidence and SAR drafts
+    COMPLIANCE_REPORTS = "compliance:reports"  # CTR, screening statistics, auditors' exports
 
 
 _CUSTOMER = frozenset(
@@ -64,9 +65,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.SUPPORT: _STAFF,
     Role.COMPLIANCE_OFFICER: _STAFF
     | {Permission.APPROVALS_DECIDE, Permission.KYC_REVIEW, Permission.COMPLIANCE_SCREEN}
+    | {Permission.COMPLIANCE_REPORTS}
     | _CASEWORK,
     Role.TREASURER: _STAFF | {Permission.APPROVALS_DECIDE},
-    Role.AUDITOR: _STAFF | {Permission.COMPLIANCE_CASES_READ},
+    # Read-only: cases and reports.
+    Role.AUDITOR: _STAFF | {Permission.COMPLIANCE_CASES_READ, Permission.COMPLIANCE_REPORTS},
     Role.ADMIN: _STAFF
     | {Permission.USERS_MANAGE, Permission.APPROVALS_DECIDE, Permission.KYC_REVIEW}
     | _CASEWORK,

@@ -197,6 +197,12 @@ async def get_user(session: AsyncSession, *, user_id: uuid.UUID) -> User:
     return user
 
 
+async def registered_at(session: AsyncSession, *, user_id: uuid.UUID) -> datetime | None:
+    """When the account was opened (monitoring's account age); None for an unknown id."""
+    when: datetime | None = await session.scalar(select(User.created_at).where(User.id == user_id))
+    return when
+
+
 async def erase_identity(session: AsyncSession, *, user_id: uuid.UUID, now: datetime) -> None:
     """Pseudonymise the user's identity data in place (GDPR Art. 17). The row and its id stay,
     so financial records that law requires us to keep still add up; nobody can log in as it."""

@@ -30,7 +30,21 @@ class VerifiedIdentity:
     tier: int
     given_names: str | None
     surname: str | None
+    nationality: str | None
     address: dict[str, Any] | None
+
+    @property
+    def name(self) -> str | None:
+        return " ".join(n for n in (self.given_names, self.surname) if n) or None
+
+    @property
+    def countries(self) -> frozenset[str]:
+        """Nationality and country of residence (ISO 3166-1 alpha-2), as monitoring compares."""
+        found = {self.nationality} if self.nationality else set()
+        country = (self.address or {}).get("country")
+        if isinstance(country, str):
+            found.add(country)
+        return frozenset(c.upper() for c in found)
 
 
 async def verified_identity(
@@ -55,6 +69,7 @@ async def verified_identity(
         tier=case.tier_granted,
         given_names=case.given_names,
         surname=case.surname,
+        nationality=case.nationality,
         address=None if case.address is None else dict(orjson.loads(case.address)),
     )
 

@@ -1,9 +1,11 @@
 """The seam where compliance plugs in: every funded order is screened before it is priced.
 
 ``SanctionsScreener`` (``orders/sanctions.py``) screens the destination address against the
-loaded sanctions lists; the workers use it. ``ScreeningNotConfigured`` passes every order and
-says so in the order's history and the audit log, so no one mistakes it for a screen that ran.
-Rules and limits come later, behind the same protocol.
+loaded sanctions lists; ``MonitoringScreener`` (``orders/monitoring.py``) runs the transaction-
+monitoring rules on the order and its deposit; ``TravelRuleScreener`` (``orders/travel_rule.py``)
+re-checks the travel rule. The workers run them all (``Screeners``).
+``ScreeningNotConfigured`` passes every order and says so in the order's history and the audit
+log, so no one mistakes it for a screen that ran.
 """
 
 from __future__ import annotations

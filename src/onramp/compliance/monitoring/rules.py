@@ -32,6 +32,7 @@ class RuleHit:
     severity: str
     reason: str
     evidence: dict[str, Any]
+    action: str = "alert"  # "hold": the order waits for a compliance officer
 
 
 class _Rule(BaseModel):
@@ -40,9 +41,24 @@ class _Rule(BaseModel):
     name: str = Field(min_length=1, max_length=100)
     severity: Literal["low", "medium", "high"] = "medium"
     enabled: bool = True
+    # What a hit does to the order being funded: "hold" stops it for a compliance officer
+    # (manual_review); "alert" records it for review and lets the money move.
+    action: Literal["hold", "alert"] = "alert"
+
+    @property
+    def lookback_hours(self) -> int:
+        """How far back the rule looks at the customer's history (0: the activity alone)."""
+        return 0
 
     def _hit(self, reason: str, **evidence: Any) -> RuleHit:
-        return RuleHit(self.name, self.type, self.severity, reason, evidence)  # type: ignore[attr-defined]
+        return RuleHit(
+            self.name,
+            self.type,  # type: ignore[attr-defined]
+            self.severity,
+            reason,
+            evidence,
+            self.action,
+        )
 
 
 def _window(history: list[Activity], current: Activity, hours: int) -> list[Activity]:
@@ -78,6 +94,10 @@ class Structuring(_Rule):
     min_count: int = Field(ge=2)
     window_hours: int = Field(ge=1)
 
+    @property
+    def lookback_hours(self) -> int:
+        return self.window_hours
+
     def check(self, e: Evaluation) -> RuleHit | None:
         current, history = e.current, e.history
         floor = self.threshold_usd * (1 - self.band_pct / 100)
@@ -103,6 +123,10 @@ class Velocity(_Rule):
     window_hours: int = Field(ge=1)
     max_count: int | None = Field(default=None, ge=1)
     max_amount_usd: Decimal | None = Field(default=None, gt=0)
+
+    @property
+    def lookback_hours(self) -> int:
+        return self.window_hours
 
     def check(self, e: Evaluation) -> RuleHit | None:
         current, history = e.current, e.history
@@ -164,6 +188,11 @@ class NewAccountLargeFirstDeposit(_Rule):
     account_age_days: int = Field(ge=0)
     threshold_usd: Decimal = Field(gt=0)
 
+    @property
+    def lookback_hours(self) -> int:
+        # Older accounts never fire, so earlier deposits matter only within the account's age.
+        return self.account_age_days * 24
+
     def check(self, e: Evaluation) -> RuleHit | None:
         current, history, profile = e.current, e.history, e.profile
         if current.kind is not ActivityKind.DEPOSIT or current.amount_usd < self.threshold_usd:
@@ -186,6 +215,11 @@ class RapidNewWallets(_Rule):
     type: Literal["rapid_new_wallets"] = "rapid_new_wallets"
     max_new_wallets: int = Field(ge=1)
     window_hours: int = Field(ge=1)
+
+    @property
+    def lookback_hours(self) -> int:
+        # Plus, for each address used within the window, its first use ever (see the loader).
+        return self.window_hours
 
     def check(self, e: Evaluation) -> RuleHit | None:
         current, history = e.current, e.history

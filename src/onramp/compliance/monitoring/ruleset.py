@@ -4,6 +4,7 @@ enabled rule and returns the hits, in rule order."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -28,8 +29,19 @@ class RuleSet(BaseModel):
     def from_file(cls, path: Path) -> RuleSet:
         try:
             return cls.model_validate(json.loads(path.read_text()))
-        except (OSError, ValueError, ValidationError) as exc:
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
+            )
+            raise RuleSetInvalid(f"{path}: {problems}") from None
+        except (OSError, ValueError) as exc:
             raise RuleSetInvalid(f"{path}: {exc}") from None
+
+    @property
+    def lookback(self) -> timedelta:
+        """The history the enabled rules need: the longest window among them."""
+        hours = max((r.lookback_hours for r in self.rules if r.enabled), default=0)
+        return timedelta(hours=hours)
 
     def evaluate(
         self, current: Activity, history: list[Activity], profile: CustomerProfile
