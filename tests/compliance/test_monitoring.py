@@ -22,6 +22,7 @@ from onramp.core.db import unit_of_work
 from onramp.core.money import Money
 from onramp.core.settings import REPO_ROOT
 from onramp.devstack.stack import Stack
+from onramp.orders.models import Order
 from onramp.orders.screening import ScreeningSubject
 from tests.compliance.funding import Desk, Funded, fund, new_customer, screen_funds, state_of
 
@@ -30,6 +31,10 @@ SAMPLE_RULES = REPO_ROOT / "samples" / "config" / "monitoring_rules.json"
 
 def usd(amount: str) -> Money:
     return Money.parse(amount, "USD")
+
+
+# Not held: priced and queued (and paid, when the stack's payout worker runs meanwhile).
+PASSED = {"payout_queued", "payout_broadcast", "completed"}
 
 
 @pytest.fixture
@@ -57,8 +62,8 @@ async def test_structuring_is_flagged_on_the_third_deposit_and_holds_its_order(
     start = utcnow() - timedelta(hours=20)
     first = await fund(desk, customer, usd("9500.00"), start)
     second = await fund(desk, customer, usd("9600.00"), start + timedelta(hours=6))
-    assert await state_of(sessions, first.order_id) == "payout_queued"
-    assert await state_of(sessions, second.order_id) == "payout_queued"
+    assert await state_of(sessions, first.order_id) in PASSED
+    assert await state_of(sessions, second.order_id) in PASSED
     assert [a.kind for a in await alerts_of(sessions, customer)] == [
         "new-account-large-first-deposit"  # alert only: the money moved
     ]
@@ -100,7 +105,7 @@ async def test_deposits_spread_over_more_than_a_day_are_not_structuring(
     funded = [
         await fund(desk, customer, usd("9500.00"), start + timedelta(hours=h)) for h in (0, 25, 50)
     ]
-    assert [await state_of(sessions, f.order_id) for f in funded] == ["payout_queued"] * 3
+    assert all([await state_of(sessions, f.order_id) in PASSED for f in funded])
     assert "structuring-24h" not in {a.kind for a in await alerts_of(sessions, customer)}
 
 
@@ -135,7 +140,9 @@ async def test_a_replayed_deposit_raises_nothing_twice(
     await screen_funds(desk, funded)
     # And the screen itself re-run (a crash between screening and commit): same findings, same
     # dedupe keys, nothing new.
-    result = await desk.screener.screen(_subject(funded, customer))
+    async with sessions() as session:
+        destination = (await session.get_one(Order, funded.order_id)).destination_address
+    result = await desk.screener.screen(_subject(funded, customer, destination))
     assert {a.dedupe_key for a in result.alerts} == {a.dedupe_key for a in raised}
     async with unit_of_work(sessions) as session:
         assert await raise_alerts(session, result.alerts, now=utcnow(), actor="test") == []
@@ -147,13 +154,9 @@ async def test_a_replayed_deposit_raises_nothing_twice(
     assert cases == 1
 
 
-def _subject(funded: Funded, customer: uuid.UUID) -> ScreeningSubject:
+def _subject(funded: Funded, customer: uuid.UUID, destination: str) -> ScreeningSubject:
     return ScreeningSubject(
-        funded.order_id,
-        customer,
-        funded.amount,
-        "0x0000000000000000000000000000000000000001",
-        deposit_id=funded.deposit_id,
+        funded.order_id, customer, funded.amount, destination, deposit_id=funded.deposit_id
     )
 
 
