@@ -6,7 +6,8 @@ stage latencies.
 Uses the stack of ``onramp dev`` when ``.onramp/stack.json`` exists, else starts its own (and
 stops it afterwards) with rate limits and KYC tier limits lifted. Each bench customer passes KYC
 tier 2 through the KYC sandbox (EUR 15,000 a day): against an ``onramp dev`` stack with default
-limits, use enough ``--customers`` (orders average EUR 550). Numbers, never asserts: see the closing notes of the issues for history.
+limits, use enough ``--customers`` (orders average EUR 550). Numbers, never asserts: see the
+closing notes of the issues for history.
 """
 
 from __future__ import annotations

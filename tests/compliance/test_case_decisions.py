@@ -39,7 +39,10 @@ async def test_a_release_above_the_threshold_needs_a_second_officer_then_pays_ou
     order = await held_order(person, bank, sessions)
     case = await case_of(alice, sessions, order["id"])
     assert case["status"] == "open"
-    assert [(a["kind"], a["action"]) for a in case["alerts"]] == [("sanctions_address", "hold")]
+    # The deposit's screen holds it; the re-screen after the list load may have alerted too.
+    kinds = {(a["kind"], a["action"]) for a in case["alerts"]}
+    assert ("sanctions_address", "hold") in kinds
+    assert {kind for kind, _ in kinds} == {"sanctions_address"}
     assert [(o["id"], o["state"], o["source_amount"]) for o in case["orders"]] == [
         (order["id"], "manual_review", "100.00")
     ]

@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from onramp import orders
 from onramp.compliance.cases import ComplianceAlert
 from onramp.core.db import unit_of_work
 from onramp.devstack.stack import Stack
@@ -157,7 +158,11 @@ async def test_funds_after_the_tier_lapsed_are_held_with_an_alert(
         )
     await pay(bank, order)
     held = await tier1_customer.wait_for(order["id"], "manual_review")
-    assert "no longer valid" in held["history"][-1]["reason"]
+    assert held["history"][-1]["reason"] == "held for a compliance review"
+    async with sessions() as session:
+        reason = (await orders.history_of(session, uuid.UUID(order["id"])))[-1].reason
+    assert reason is not None
+    assert "no longer valid" in reason
     async with sessions() as session:
         alerts = (
             await session.scalars(

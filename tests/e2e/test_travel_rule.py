@@ -21,6 +21,7 @@ from eth_account.signers.local import LocalAccount
 from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from onramp import orders
 from onramp.compliance.cases import ComplianceAlert
 from onramp.compliance.travel_rule import TravelRuleRecord, purge_parties
 from onramp.core.db import unit_of_work
@@ -288,7 +289,11 @@ async def test_funding_holds_a_large_order_whose_proof_or_record_went_missing(
 
     await pay(bank, placed)
     held = await _wait_for_state(person, placed["id"], "manual_review")
-    assert "travel rule" in held["history"][-1]["reason"]
+    assert held["history"][-1]["reason"] == "held for a compliance review"
+    async with sessions() as session:
+        internal = (await orders.history_of(session, uuid.UUID(placed["id"])))[-1].reason
+    assert internal is not None
+    assert "travel rule" in internal
     async with sessions() as session:
         alerts = (
             await session.scalars(

@@ -28,9 +28,28 @@ from onramp.orders.schemas import (
     PayoutOut,
     TransitionOut,
 )
+from onramp.orders.states import OrderState
 from onramp.orders.travel_rule import TravelRulePolicy
 
 router = APIRouter(prefix="/v1/orders", tags=["orders"])
+
+
+# What the customer reads for the steps compliance takes: never the finding (a list entry, a
+# rule, an officer's note), which would tip off the subject of a review (AMLD art. 39). Staff
+# read the full reasons in the order history and the case.
+_REVIEWED = "held for a compliance review"
+_DECIDED = {
+    OrderState.REJECTED.value: "rejected after a compliance review",
+    OrderState.PAYOUT_QUEUED.value: "released after a compliance review",
+}
+
+
+def customer_reason(from_state: str | None, to_state: str, reason: str | None) -> str | None:
+    if to_state == OrderState.MANUAL_REVIEW.value:
+        return _REVIEWED
+    if from_state == OrderState.MANUAL_REVIEW.value and to_state in _DECIDED:
+        return _DECIDED[to_state]  # the officer's reason stays with the case
+    return reason
 
 
 async def order_out(session: AsyncSession, order: Order, request: Request) -> OrderOut:
@@ -79,7 +98,12 @@ async def order_out(session: AsyncSession, order: Order, request: Request) -> Or
             block_number=payout.block_number,
         ),
         history=[
-            TransitionOut(from_state=h.from_state, to_state=h.to_state, reason=h.reason, at=h.at)
+            TransitionOut(
+                from_state=h.from_state,
+                to_state=h.to_state,
+                reason=customer_reason(h.from_state, h.to_state, h.reason),
+                at=h.at,
+            )
             for h in history
         ],
         created_at=order.created_at,
