@@ -1,16 +1,18 @@
 """Sanctions list adapters: one per source format, all producing the common ``ListEntry`` model.
 
-An EU or UN list plugs in as one more ``ListAdapter`` (a function from a path to a
-``SanctionsList``) registered in ``ADAPTERS``.
+A new list plugs in as one more ``ListAdapter`` (a function from a path to a
+``SanctionsList``) registered in ``ADAPTERS`` (OFAC advanced XML and legacy CSV, the UN
+Consolidated List, the EU Financial Sanctions Files).
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Protocol
 
 from onramp.compliance.errors import SanctionsFormatUnknown
-from onramp.compliance.lists import ofac_advanced, ofac_legacy, un_consolidated
+from onramp.compliance.lists import eu_fsf, ofac_advanced, ofac_legacy, un_consolidated
 from onramp.compliance.lists.model import (
     Alias,
     CurrencyAddress,
@@ -33,6 +35,7 @@ ADAPTERS: dict[str, ListAdapter] = {
     ofac_advanced.FORMAT: ofac_advanced.load_advanced_xml,
     ofac_legacy.FORMAT: _legacy,
     un_consolidated.FORMAT: un_consolidated.load_un_xml,
+    eu_fsf.FORMAT: eu_fsf.load_eu_xml,
 }
 
 
@@ -44,14 +47,24 @@ def detect_format(path: Path) -> str:
     raise SanctionsFormatUnknown(f"cannot tell the format of {path.name}; pass --format")
 
 
+# The first start tag (the declaration ``<?xml`` and comments ``<!--`` do not match).
+_FIRST_TAG = re.compile(rb"<([A-Za-z_][\w.:-]*)")
+
+
 def _xml_format(path: Path) -> str:
-    """OFAC's advanced XML unless the root element is the UN's ``CONSOLIDATED_LIST``."""
+    """OFAC's advanced XML unless the root element is the UN's ``CONSOLIDATED_LIST`` or the
+    EU's ``export``."""
     try:
         with path.open("rb") as f:
             head = f.read(4096)
     except OSError:
         return ofac_advanced.FORMAT  # the adapter reports the unreadable file
-    return un_consolidated.FORMAT if b"<CONSOLIDATED_LIST" in head else ofac_advanced.FORMAT
+    if b"<CONSOLIDATED_LIST" in head:
+        return un_consolidated.FORMAT
+    root = _FIRST_TAG.search(head)
+    if root is not None and root.group(1).split(b":")[-1].decode() == eu_fsf.ROOT:
+        return eu_fsf.FORMAT
+    return ofac_advanced.FORMAT
 
 
 def load_list(path: Path, list_format: str | None = None) -> SanctionsList:
