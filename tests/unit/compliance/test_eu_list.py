@@ -8,6 +8,7 @@ import pytest
 
 from onramp.compliance import MatchSettings, NameMatcher, SanctionsListInvalid, load_list
 from onramp.compliance.diff import diff_lists
+from onramp.compliance.errors import SanctionsFormatUnknown
 from onramp.compliance.lists import ADAPTERS, EntryType, detect_format
 
 DATA = Path(__file__).resolve().parents[2] / "data"
@@ -35,6 +36,18 @@ def test_the_format_is_detected_from_the_root_element() -> None:
     assert detect_format(DATA / "un" / "consolidated_excerpt.xml") == "un-consolidated-xml"
     tornado = DATA / "ofac" / "sdn_advanced_tornado_cash_2025-03-04.xml"
     assert detect_format(tornado) == "ofac-advanced-xml"
+
+
+def test_the_published_url_names_no_format_but_the_content_does(tmp_path: Path) -> None:
+    # The Commission publishes the file at .../xmlFullSanctionsList_1_1/content?token=...
+    content = tmp_path / "content"
+    content.write_bytes(EU_2018.read_bytes())
+    assert detect_format(content) == "eu-fsf-xml"
+    assert len(load_list(content).entries) == 2
+    text = tmp_path / "notes"
+    text.write_text("name,date_of_birth\n")
+    with pytest.raises(SanctionsFormatUnknown):
+        detect_format(text)
 
 
 def test_the_eu_list_reads_into_the_common_model() -> None:

@@ -42,9 +42,20 @@ ADAPTERS: dict[str, ListAdapter] = {
 def detect_format(path: Path) -> str:
     if path.is_dir() or path.suffix.lower() == ".csv":
         return ofac_legacy.FORMAT
-    if path.suffix.lower() == ".xml":
+    if path.suffix.lower() == ".xml" or _looks_like_xml(path):
         return _xml_format(path)
     raise SanctionsFormatUnknown(f"cannot tell the format of {path.name}; pass --format")
+
+
+def _looks_like_xml(path: Path) -> bool:
+    """A file whose name says nothing (the EU publishes its XML at ``.../content``) but whose
+    first bytes are markup."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(64)
+    except OSError:
+        return False
+    return head.removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"<")
 
 
 # The first start tag (the declaration ``<?xml`` and comments ``<!--`` do not match).
