@@ -100,7 +100,10 @@ def screen_load(
 
     settings = load_settings()
     spec = source or settings.compliance.list_url
-    chosen_format = list_format or settings.compliance.list_format or None
+    # The configured format goes with the configured URL; a file given here (an EU or UN issue
+    # beside an OFAC default) is detected unless --format says otherwise.
+    configured = settings.compliance.list_format if source is None else ""
+    chosen_format = list_format or configured or None
 
     async def load(path: Path) -> None:
         async with (

@@ -19,7 +19,8 @@ Scoring (0-100) of a screened name Q against an indexed list name N, both normal
    least two of its tokens aligned, so one shared common first name never hits.
 4. Secondary factors, applied only when both sides know them: an identical date of birth adds
    ``dob_bonus``, the same year half of it, a year more than one apart subtracts ``dob_penalty``;
-   a shared country adds ``country_bonus``. The final score is capped to 0..100.
+   a shared country adds ``country_bonus`` (an ISO code and a list's country name compare as
+   the same country: ``compliance/countries.py``). The final score is capped to 0..100.
 
 A hit is a best score at or above ``threshold`` (default 88, set by ``bench/screening.py``).
 Candidates come from a blocking index on the first and last three letters of every token, so a
@@ -34,6 +35,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
+from onramp.compliance.countries import country_code
 from onramp.compliance.lists.model import EntryType, ListEntry, SanctionsList
 from onramp.compliance.normalise import consonants, fold, name_tokens
 
@@ -137,7 +139,14 @@ def _dob_factor(given: str | None, known: tuple[str, ...], s: MatchSettings) -> 
 def _country_factor(
     given: str | None, known: tuple[str, ...], s: MatchSettings
 ) -> tuple[float, str]:
-    if given and fold(given) in {fold(c) for c in known}:
+    if not given or not known:
+        return 0.0, ""
+    # KYC gives an ISO code ("RU"), lists a name in their own spelling ("Russia", "RUSSIAN
+    # FEDERATION"): both sides are compared as codes, and as folded text when either is unknown.
+    code = country_code(given)
+    if code is not None and code in {country_code(c) for c in known}:
+        return s.country_bonus, "same country"
+    if fold(given) in {fold(c) for c in known}:
         return s.country_bonus, "same country"
     return 0.0, ""
 
