@@ -216,13 +216,13 @@ async def test_own_custodial_and_hosted_wallets_need_no_proof(
     )
     # Recorded, so funding passes the travel-rule screen and pays; the record then shows the
     # bank account the money came from.
-    await pay(bank, own.json())
+    await pay(bank, own.json(), sender_name="Ada Hopper")  # the customer's own (KYC) name
     await _wait_for_state(person, own.json()["id"], "completed")
     officer = await compliance_officer(stack, sessions)
     async with httpx.AsyncClient(base_url=stack.api_url, headers=officer) as client:
         seen = (await client.get(f"/v1/compliance/travel-rule/orders/{own.json()['id']}")).json()
     assert [(a["sender_name"], a["sender_iban"]) for a in seen["originator_accounts"]] == [
-        ("Test Customer", "GB33BUKB20201555555555")
+        ("Ada Hopper", "GB33BUKB20201555555555")
     ]
     assert seen["beneficiary"]["vasp_name"] == "onramp"
 
