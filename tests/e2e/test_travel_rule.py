@@ -286,7 +286,7 @@ async def test_funding_holds_a_large_order_whose_proof_or_record_went_missing(
             delete(TravelRuleRecord).where(TravelRuleRecord.order_id == uuid.UUID(placed["id"]))
         )
 
-    await pay(bank, placed)
+    await pay(bank, placed, sender_name="Ada Turing")
     held = await _wait_for_state(person, placed["id"], "manual_review")
     assert "travel rule" in held["history"][-1]["reason"]
     async with sessions() as session:
@@ -312,7 +312,7 @@ async def test_a_small_order_is_paid_without_any_proof(
     await saved_wallet(person, key)
     created = await order(person, "100.00", key.address)
     assert created.status_code == 201, created.text
-    await pay(bank, created.json())
+    await pay(bank, created.json(), sender_name="Ada Babbage")
     done = await _wait_for_state(person, created.json()["id"], "completed")
     assert done["payout"]["to"] == key.address
     assert await records_of(sessions, done["id"]) == []
