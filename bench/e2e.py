@@ -115,7 +115,7 @@ async def deliver_webhook(
                 "amount": ins["amount"],
                 "currency": ins["currency"],
                 "reference": ins["reference"],
-                "sender_name": "Bench",
+                "sender_name": "Bench Customer",  # the KYC name: not third-party funding
                 "sender_iban": "GB33BUKB20201555555555",
                 "account_iban": ins["iban"],
                 "booked_at": now.isoformat(),
@@ -200,7 +200,7 @@ async def run(
                     "amount": ins["amount"],
                     "currency": ins["currency"],
                     "reference": ins["reference"],
-                    "sender_name": "Bench",
+                    "sender_name": "Bench Customer",  # the KYC name: not third-party funding
                     "sender_iban": "GB33BUKB20201555555555",
                 },
             )

@@ -7,6 +7,7 @@ import signal
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from onramp.banking.adapters.sandbox_payments import SandboxBankPayments
 from onramp.banking.worker import deposits_consumer
 from onramp.chain.client import ChainClient
 from onramp.chain.confirmations import ConfirmationWatcher
@@ -91,13 +92,21 @@ def consumer_for(
     name: str, settings: Settings, sessions: async_sessionmaker[AsyncSession]
 ) -> Consumer:
     if name == "deposits":
-        return deposits_consumer(min_holder_score=settings.banking.holder_name_min_score)
+        return deposits_consumer(
+            min_holder_score=settings.banking.holder_name_min_score,
+            payments=SandboxBankPayments(
+                base_url=settings.banking.api_url,
+                timeout=settings.banking.request_timeout_seconds,
+            ),
+            bank=settings.banking.bank,
+        )
     if name == "orders":
         desk = FxDesk.from_settings(settings.fx)
         return orders_consumer(
             desk=desk,
             screener=orders_screener(settings, sessions, desk),
             kyc_settings=settings.kyc,
+            funding_min_score=settings.banking.holder_name_min_score,
         )
     raise ValueError(f"no consumer named {name!r}")
 

@@ -171,6 +171,8 @@ async def pay(
     *,
     amount: str | None = None,
     reference: str | None = None,
+    sender_name: str = "Test Customer",
+    sender_iban: str = "GB33BUKB20201555555555",
 ) -> dict[str, Any]:
     """The customer's bank transfer, booked by the sandbox bank, which then sends the webhook."""
     instructions = order["deposit_instructions"]
@@ -180,8 +182,8 @@ async def pay(
             "amount": amount or instructions["amount"],
             "currency": instructions["currency"],
             "reference": reference or instructions["reference"],
-            "sender_name": "Test Customer",
-            "sender_iban": "GB33BUKB20201555555555",
+            "sender_name": sender_name,
+            "sender_iban": sender_iban,
         },
     )
     assert response.status_code == 202, response.text

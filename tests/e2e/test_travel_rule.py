@@ -217,13 +217,13 @@ async def test_own_custodial_and_hosted_wallets_need_no_proof(
     )
     # Recorded, so funding passes the travel-rule screen and pays; the record then shows the
     # bank account the money came from.
-    await pay(bank, own.json())
+    await pay(bank, own.json(), sender_name="Ada Hopper")  # the customer's own (KYC) name
     await _wait_for_state(person, own.json()["id"], "completed")
     officer = await compliance_officer(stack, sessions)
     async with httpx.AsyncClient(base_url=stack.api_url, headers=officer) as client:
         seen = (await client.get(f"/v1/compliance/travel-rule/orders/{own.json()['id']}")).json()
     assert [(a["sender_name"], a["sender_iban"]) for a in seen["originator_accounts"]] == [
-        ("Test Customer", "GB33BUKB20201555555555")
+        ("Ada Hopper", "GB33BUKB20201555555555")
     ]
     assert seen["beneficiary"]["vasp_name"] == "onramp"
 
@@ -287,7 +287,7 @@ async def test_funding_holds_a_large_order_whose_proof_or_record_went_missing(
             delete(TravelRuleRecord).where(TravelRuleRecord.order_id == uuid.UUID(placed["id"]))
         )
 
-    await pay(bank, placed)
+    await pay(bank, placed, sender_name="Ada Turing")
     held = await _wait_for_state(person, placed["id"], "manual_review")
     assert held["history"][-1]["reason"] == "held for a compliance review"
     async with sessions() as session:
@@ -317,7 +317,7 @@ async def test_a_small_order_is_paid_without_any_proof(
     await saved_wallet(person, key)
     created = await order(person, "100.00", key.address)
     assert created.status_code == 201, created.text
-    await pay(bank, created.json())
+    await pay(bank, created.json(), sender_name="Ada Babbage")
     done = await _wait_for_state(person, created.json()["id"], "completed")
     assert done["payout"]["to"] == key.address
     assert await records_of(sessions, done["id"]) == []

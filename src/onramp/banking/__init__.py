@@ -5,6 +5,11 @@ from onramp.banking.creditor_reference import (
     format_creditor_reference,
     normalize_creditor_reference,
 )
+from onramp.banking.customer_accounts import (
+    DEFAULT_HOLDER_NAME_MIN_SCORE,
+    FundingAccount,
+    saved_accounts_of_deposit,
+)
 from onramp.banking.events import DEPOSIT_MATCHED, DEPOSIT_RECEIVED, DEPOSIT_UNMATCHED
 from onramp.banking.history import DepositFact, matched_deposit, matched_deposits
 from onramp.banking.service import (
@@ -16,10 +21,12 @@ from onramp.banking.service import (
 )
 
 __all__ = [
+    "DEFAULT_HOLDER_NAME_MIN_SCORE",
     "DEPOSIT_MATCHED",
     "DEPOSIT_RECEIVED",
     "DEPOSIT_UNMATCHED",
     "DepositFact",
+    "FundingAccount",
     "creditor_reference_for_order",
     "deposits_for_order",
     "expect_deposit",
@@ -29,5 +36,6 @@ __all__ = [
     "matched_deposit",
     "matched_deposits",
     "normalize_creditor_reference",
+    "saved_accounts_of_deposit",
     "sender_names",
 ]

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from onramp.core.errors import Conflict, InvalidInput, NotFound, Unauthenticated
+from onramp.core.errors import Conflict, InvalidInput, NotFound, Unauthenticated, Unavailable
 
 
 class InvalidWebhookSignature(Unauthenticated):
@@ -31,3 +31,50 @@ class BankAccountNotFound(NotFound):
 class BankAccountExists(Conflict):
     code = "bank_account_exists"
     title = "This bank account is already saved"
+
+
+class BankUnavailable(Unavailable):
+    code = "bank_unavailable"
+    title = "The bank could not be reached or refused the payment; try again later"
+
+
+class BankAccountAlreadyVerified(Conflict):
+    code = "bank_account_already_verified"
+    title = "This bank account is already verified"
+
+
+class BankAccountUnderReview(Conflict):
+    code = "bank_account_name_mismatch"
+    title = "The account holder does not match your verified name; compliance reviews it"
+
+
+class MicroDepositsInProgress(Conflict):
+    code = "micro_deposits_in_progress"
+    title = "Micro-deposits were already sent to this account; confirm their amounts"
+
+
+class MicroDepositsNotRequested(Conflict):
+    code = "micro_deposits_not_requested"
+    title = "No micro-deposits were sent to this account; request them first"
+
+
+class MicroDepositsNotSent(Conflict):
+    code = "micro_deposits_not_sent"
+    title = "The micro-deposits are still being sent; try again once they are on your statement"
+
+
+class MicroDepositsExpired(Conflict):
+    code = "micro_deposits_expired"
+    title = "The micro-deposits expired; request new ones"
+
+
+class MicroDepositsLocked(Conflict):
+    code = "micro_deposits_locked"
+    title = "Too many wrong amounts; new micro-deposits can be requested after the cool-down"
+    public_extra = frozenset({"retry_after"})
+
+
+class MicroDepositsMismatch(InvalidInput):
+    code = "micro_deposits_mismatch"
+    title = "The amounts do not match the micro-deposits sent"
+    public_extra = frozenset({"attempts_left"})

@@ -6,3 +6,4 @@ SOURCE = "onramp/banking"
 DEPOSIT_RECEIVED = subject_for("banking", "deposit_received")
 DEPOSIT_MATCHED = subject_for("banking", "deposit_matched")
 DEPOSIT_UNMATCHED = subject_for("banking", "deposit_unmatched")
+MICRO_DEPOSITS_REQUESTED = subject_for("banking", "micro_deposits_requested")

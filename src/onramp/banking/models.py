@@ -5,7 +5,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import DateTime, String, UniqueConstraint, func
+from sqlalchemy import CheckConstraint, DateTime, Index, String, UniqueConstraint, func, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -89,7 +89,9 @@ class DepositExpectation(Base):
 class BankAccountStatus(StrEnum):
     UNVERIFIED = "unverified"  # as given by the customer
     VERIFIED = "verified"  # a deposit came from it in the holder's name (or micro-deposits)
-    NAME_MISMATCH = "name_mismatch"  # a deposit came from it in someone else's name: review
+    # The holder is not the customer's KYC name, or a deposit came from it in someone else's
+    # name: deposits from it are held for review.
+    NAME_MISMATCH = "name_mismatch"
     REMOVED = "removed"  # kept for the records that refer to it
 
 
@@ -118,3 +120,53 @@ class CustomerBankAccount(Base):
     verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     verified_by_deposit_id: Mapped[uuid.UUID | None]
     holder_name_score: Mapped[float | None]
+    # The holder given compared with the customer's verified KYC name when it was added (or
+    # when micro-deposits were asked for): None while there was no KYC name to compare with.
+    kyc_name_score: Mapped[float | None]
+    holder_matches_kyc: Mapped[bool | None]
+
+
+class MicroDepositStatus(StrEnum):
+    REQUESTED = "requested"  # stored; the deposits worker sends the two payments
+    SENT = "sent"  # the bank accepted both payments; the customer reads them on a statement
+    CONFIRMED = "confirmed"
+    LOCKED = "locked"  # too many wrong answers: a new challenge after the cool-down
+    EXPIRED = "expired"  # closed when a new challenge is asked for after it expired
+
+
+class MicroDepositChallenge(Base):
+    """Two small random payments to a saved account; the customer proves control of the
+    account by reading them back. Amounts are sealed (the worker must send them; the customer
+    must not find them in a database dump); every answer counts."""
+
+    __tablename__ = "micro_deposit_challenges"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    bank_account_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    customer_id: Mapped[uuid.UUID]
+    currency: Mapped[str] = mapped_column(String(10))
+    amounts = optional_sealed_str()  # "12,47": minor units, comma separated
+    status: Mapped[str] = mapped_column(String(20))
+    attempts: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    locked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The bank's ids of the two payments (their idempotency keys are <id>:1 and <id>:2).
+    bank_payment_ids: Mapped[list[str]] = mapped_column(JSONB, default=list)
+
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('requested', 'sent', 'confirmed', 'locked', 'expired')",
+            name="status_known",
+        ),
+        CheckConstraint("attempts >= 0", name="attempts_not_negative"),
+        # One challenge in flight per account (an expired one is closed before the next).
+        Index(
+            "uq_micro_deposit_challenges_open",
+            "bank_account_id",
+            unique=True,
+            postgresql_where=text("status IN ('requested', 'sent')"),
+        ),
+    )

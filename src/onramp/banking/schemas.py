@@ -20,6 +20,29 @@ class BankAccountIn(BaseModel):
     account_number: str | None = Field(default=None, max_length=30)
 
 
+class MicroDepositsOut(BaseModel):
+    status: Literal["requested", "sent", "confirmed", "locked", "expired"] = Field(
+        description="requested (being sent), sent (on their way: read them on your statement), "
+        "confirmed, locked (too many wrong answers), expired"
+    )
+    attempts_left: int
+    expires_at: datetime
+    retry_after: datetime | None = Field(
+        description="When locked: when new micro-deposits may be requested"
+    )
+
+
+class MicroDepositsConfirmIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    amounts: list[str] = Field(
+        min_length=2,
+        max_length=2,
+        description="The two amounts as on the statement, in any order",
+        examples=[["0.12", "0.47"]],
+    )
+
+
 class BankAccountOut(BaseModel):
     id: uuid.UUID
     scheme: Literal["iban", "us_aba"]
@@ -29,12 +52,24 @@ class BankAccountOut(BaseModel):
     country: str
     currency: str
     status: str = Field(
-        description="unverified; verified (a deposit came from it in the holder's name); "
-        "name_mismatch (a deposit came from it in another name: under review)"
+        description="unverified; verified (a deposit came from it in the holder's name, or "
+        "micro-deposits were confirmed); name_mismatch (the holder is not the customer's "
+        "verified KYC name, or a deposit came from it in another name: deposits from it are "
+        "reviewed)"
     )
     verified_at: datetime | None
     holder_name_score: float | None = Field(
-        description="How well the sender's name on that deposit matched the holder (0-100)"
+        description="How well the sender's name on the verifying deposit matched the holder (0-100)"
+    )
+    kyc_name_score: float | None = Field(
+        description="How well the holder matches the customer's verified KYC name (0-100); "
+        "null while not checked (no approved KYC with a name yet)"
+    )
+    holder_matches_kyc: bool | None = Field(
+        description="The outcome of that comparison; null: not checked"
+    )
+    micro_deposits: MicroDepositsOut | None = Field(
+        default=None, description="The latest micro-deposit challenge, if any"
     )
     created_at: datetime
 

@@ -25,7 +25,7 @@ from onramp.banking.creditor_reference import (
     InvalidCreditorReference,
     normalize_creditor_reference,
 )
-from onramp.banking.customer_accounts import verify_by_deposit
+from onramp.banking.customer_accounts import DEFAULT_HOLDER_NAME_MIN_SCORE, verify_by_deposit
 from onramp.banking.models import (
     BankNotification,
     Deposit,
@@ -57,10 +57,6 @@ from onramp.ledger import (
 class IntakeResult:
     received: int
     duplicates: int
-
-
-# A sender's name must match the holder given for the account this well (0-100).
-DEFAULT_HOLDER_NAME_MIN_SCORE = 85.0
 
 
 def parse_reference(text: str) -> str | None:

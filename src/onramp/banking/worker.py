@@ -1,4 +1,5 @@
-"""The deposits worker: matches received deposits in batches."""
+"""The deposits worker: matches received deposits in batches, and sends the micro-deposits
+customers asked for (the bank's outgoing payments)."""
 
 from __future__ import annotations
 
@@ -8,17 +9,34 @@ from collections.abc import Sequence
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp.banking import events
+from onramp.banking.adapters.base import BankPayments
+from onramp.banking.micro_deposits import send_micro_deposits
 from onramp.banking.service import match_deposits
+from onramp.core.clock import utcnow
 from onramp.core.consumer import Consumer
 from onramp.core.events import CloudEvent
 
 
-def deposits_consumer(*, min_holder_score: float) -> Consumer:
+def deposits_consumer(
+    *, min_holder_score: float, payments: BankPayments | None = None, bank: str = "sandbox"
+) -> Consumer:
     async def handle(session: AsyncSession, batch: Sequence[CloudEvent]) -> None:
-        await match_deposits(
-            session,
-            deposit_ids=[uuid.UUID(e.data["deposit_id"]) for e in batch],
-            min_holder_score=min_holder_score,
-        )
+        received = [
+            uuid.UUID(e.data["deposit_id"]) for e in batch if e.type == events.DEPOSIT_RECEIVED
+        ]
+        challenges = [
+            uuid.UUID(e.data["challenge_id"])
+            for e in batch
+            if e.type == events.MICRO_DEPOSITS_REQUESTED
+        ]
+        if received:
+            await match_deposits(session, deposit_ids=received, min_holder_score=min_holder_score)
+        if challenges and payments is not None:
+            await send_micro_deposits(
+                session, challenge_ids=challenges, payments=payments, bank=bank, now=utcnow()
+            )
 
-    return Consumer(name="deposits", subjects=(events.DEPOSIT_RECEIVED,), handle=handle)
+    subjects: tuple[str, ...] = (events.DEPOSIT_RECEIVED,)
+    if payments is not None:
+        subjects += (events.MICRO_DEPOSITS_REQUESTED,)
+    return Consumer(name="deposits", subjects=subjects, handle=handle)

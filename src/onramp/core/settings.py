@@ -63,6 +63,15 @@ class BankingSettings(_Section):
     # A deposit from a saved account verifies it when the sender's name matches the holder's
     # at least this well (0-100, word order and accents ignored); below: name_mismatch.
     holder_name_min_score: float = Field(default=85.0, ge=0, le=100)
+    # The bank's API for outgoing payments (micro-deposits); the dev stack fills it with its
+    # bank sandbox's address.
+    api_url: str = ""
+    request_timeout_seconds: float = Field(default=10.0, gt=0)
+    # Micro-deposits: how long the customer has to read them back, how many answers they get,
+    # and how long after a lock-out before a new pair may be asked for.
+    micro_deposit_ttl_days: int = Field(default=7, ge=1)
+    micro_deposit_max_attempts: int = Field(default=3, ge=1)
+    micro_deposit_cooldown_hours: int = Field(default=24, ge=0)
 
 
 class KycSettings(_Section):
@@ -303,12 +312,16 @@ class Settings(BaseSettings):
             notifications = notifications.model_copy(
                 update={"smtp_host": host, "smtp_port": int(port)}
             )
+        banking = self.banking
+        if not banking.api_url and stack.get("bank_sandbox"):
+            banking = banking.model_copy(update={"api_url": stack["bank_sandbox"]})
         kyc = self.kyc
         if not kyc.vendor_url and stack.get("kyc_sandbox"):
             kyc = kyc.model_copy(update={"vendor_url": stack["kyc_sandbox"]})
         return self.model_copy(
             update={
                 "kyc": kyc,
+                "banking": banking,
                 "database": db,
                 "nats": nats,
                 "chain": chain,

@@ -26,8 +26,19 @@ HTTP API
     The entry, its ``event_id`` and ``deliveries: [{attempt, status_code, error, at}]``.
 ``POST /transfers/{id}/redeliver``
     Send the entry's event again (same event id, same body), with retries. 202; 404 if unknown.
+``POST /payments``
+    An outgoing credit transfer from the treasury account (what the operator sends: refunds,
+    micro-deposits). Header ``Idempotency-Key`` (required): the same key answers the first
+    payment again. Body: ``{"amount": "0.12", "currency": "EUR", "creditor_name": "...",
+    "creditor_account": "<IBAN>" or "<routing number>/<account number>", "reference": "..."}``.
+    Answers 202 with the payment, ``status: "accepted"``; like a bank, it is ``booked`` a moment
+    later (``booked_at`` set). A negative balance is allowed (the sandbox is not a ledger).
+``GET /payments?creditor_account=<account>``
+    The payments sent to that account, oldest first: the creditor's view of their statement
+    (only ``booked`` ones are on it; ``accepted`` ones are listed with that status).
 ``GET /account``
-    The treasury account: ``{"iban", "balances": {"EUR": "1000.00", ...}}``.
+    The treasury account: ``{"iban", "balances": {"EUR": "1000.00", ...}}`` (credits less
+    booked payments).
 ``GET /healthz``
     200 ``{"status": "ok"}``.
 
@@ -109,6 +120,7 @@ EVENT_TYPE = "credit_transfer.booked"
 SECRET_ENV = "SANDBANK_WEBHOOK_SECRET"  # noqa: S105 - the variable name, not a secret
 DELAY_WEBHOOK_SENDER = "DELAY WEBHOOK"
 DELAY_WEBHOOK_SECONDS = 2.0
+PAYMENT_BOOKING_SECONDS = 0.3
 PROBLEM_JSON = "application/problem+json"
 
 _MAX_INTEGER_DIGITS = 15
@@ -201,6 +213,7 @@ class RetryPolicy:
     max_delay: float = 5.0
     timeout: float = 10.0
     delay_webhook_seconds: float = DELAY_WEBHOOK_SECONDS
+    payment_booking_seconds: float = PAYMENT_BOOKING_SECONDS
 
 
 @dataclass
@@ -241,6 +254,36 @@ class _Entry:
         }
 
 
+@dataclass
+class _Payment:
+    id: str
+    idempotency_key: str
+    amount: Decimal
+    currency: str
+    creditor_name: str
+    creditor_account: str
+    reference: str
+    accepted_at: str
+    booked_at: str | None = None
+
+    def view(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "status": "booked" if self.booked_at else "accepted",
+            "amount": str(self.amount),
+            "currency": self.currency,
+            "creditor_name": self.creditor_name,
+            "creditor_account": self.creditor_account,
+            "reference": self.reference,
+            "accepted_at": self.accepted_at,
+            "booked_at": self.booked_at,
+        }
+
+
+def _account_key(account: str) -> str:
+    return account.replace(" ", "").upper()
+
+
 class _Sandbank:
     def __init__(
         self,
@@ -256,6 +299,8 @@ class _Sandbank:
         self.account_iban = account_iban
         self.retry = retry
         self.entries: dict[str, _Entry] = {}
+        self.payments: dict[str, _Payment] = {}
+        self.payments_by_key: dict[str, _Payment] = {}
         self._transport = transport
         self._client: httpx.AsyncClient | None = None
         self._tasks: set[asyncio.Task[None]] = set()
@@ -354,10 +399,40 @@ class _Sandbank:
         _log.info("delivery %s #%d of %s: %s", entry.event_id, number, entry.id, status or error)
         return ok
 
+    def pay(self, key: str, amount: Decimal, body: PaymentIn) -> _Payment:
+        """Accept a payment once per idempotency key; book it a moment later."""
+        known = self.payments_by_key.get(key)
+        if known is not None:
+            return known
+        payment = _Payment(
+            id=f"pmt_{uuid.uuid4().hex}",
+            idempotency_key=key,
+            amount=amount,
+            currency=body.currency,
+            creditor_name=body.creditor_name,
+            creditor_account=_account_key(body.creditor_account),
+            reference=body.reference,
+            accepted_at=_iso(_now()),
+        )
+        self.payments[payment.id] = payment
+        self.payments_by_key[key] = payment
+        task = asyncio.get_running_loop().create_task(self._book_later(payment))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        _log.info("accepted payment %s %s %s", payment.id, amount, body.currency)
+        return payment
+
+    async def _book_later(self, payment: _Payment) -> None:
+        await asyncio.sleep(self.retry.payment_booking_seconds)
+        payment.booked_at = _iso(_now())
+
     def balances(self) -> dict[str, str]:
         totals: dict[str, Decimal] = {}
         for entry in self.entries.values():
             totals[entry.currency] = totals.get(entry.currency, Decimal(0)) + entry.amount
+        for payment in self.payments.values():
+            if payment.booked_at:
+                totals[payment.currency] = totals.get(payment.currency, Decimal(0)) - payment.amount
         return {currency: str(total) for currency, total in sorted(totals.items())}
 
 
@@ -374,6 +449,16 @@ class TransferIn(BaseModel):
     sender_iban: Annotated[
         StrictStr, StringConstraints(pattern=r"^[A-Za-z]{2}[0-9]{2}[A-Za-z0-9 ]{1,38}$")
     ]
+
+
+class PaymentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    amount: StrictStr
+    currency: StrictStr
+    creditor_name: Annotated[StrictStr, StringConstraints(min_length=1, max_length=70)]
+    creditor_account: Annotated[StrictStr, StringConstraints(pattern=r"^[A-Za-z0-9 /]{4,50}$")]
+    reference: Annotated[StrictStr, StringConstraints(min_length=1, max_length=140)]
 
 
 def _problem(problem: SandboxProblem) -> JSONResponse:
@@ -446,6 +531,22 @@ def create_app(
         )
         bank.schedule_delivery(entry, delay=delay)
         return entry.view()
+
+    @app.post("/payments", status_code=202)
+    async def create_payment(body: PaymentIn, request: Request) -> dict[str, Any]:
+        key = request.headers.get("idempotency-key", "")
+        if not 1 <= len(key) <= 200:
+            raise SandboxProblem(
+                422, "idempotency_key_required", "Idempotency-Key required", "send one per payment"
+            )
+        amount = parse_amount(body.amount, body.currency)
+        return bank.pay(key, amount, body).view()
+
+    @app.get("/payments")
+    async def list_payments(creditor_account: str) -> dict[str, Any]:
+        wanted = _account_key(creditor_account)
+        found = [p.view() for p in bank.payments.values() if p.creditor_account == wanted]
+        return {"data": found}
 
     @app.get("/transfers/{entry_id}")
     async def get_transfer(entry_id: str) -> dict[str, Any]:

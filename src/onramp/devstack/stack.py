@@ -75,6 +75,7 @@ class Stack:
             "ONRAMP_CHAIN__VAULT_ADDRESS": s.chain.vault_address,
             "ONRAMP_CHAIN__WALLET_FACTORY_ADDRESS": s.chain.wallet_factory_address,
             "ONRAMP_BANKING__WEBHOOK_SECRET": s.banking.webhook_secret.get_secret_value(),
+            "ONRAMP_BANKING__API_URL": s.banking.api_url,
             "ONRAMP_KYC__VENDOR_URL": s.kyc.vendor_url,
             "ONRAMP_KYC__WEBHOOK_SECRET": s.kyc.webhook_secret.get_secret_value(),
             "ONRAMP_HSM__TOKEN_LABEL": s.hsm.token_label,
@@ -268,7 +269,10 @@ def start_applications(stack: Stack, *, progress: Progress = _quiet) -> None:
     )
     # The API (and in-process apps of tests) call the vendor here: before the API is spawned.
     stack.settings = settings.model_copy(
-        update={"kyc": settings.kyc.model_copy(update={"vendor_url": stack.kyc.url})}
+        update={
+            "kyc": settings.kyc.model_copy(update={"vendor_url": stack.kyc.url}),
+            "banking": settings.banking.model_copy(update={"api_url": stack.bank.url}),
+        }
     )
     progress(f"kyc         sandbox {stack.kyc.url} -> webhooks to {stack.api_url}")
     stack.spawn_app("api", [sys.executable, "-m", "onramp.cli", "api", "--port", str(api_port)])

@@ -3,6 +3,7 @@
 - assets ``bank:<bank>:<ccy>``, ``chain:<wallet>:USDC``
 - liabilities ``customer:<id>:<ccy>``, ``suspense:<ccy>``
 - revenue ``fees:<ccy>``
+- expenses ``expense:<purpose>:<ccy>`` (e.g. ``expense:micro_deposits:EUR``)
 - FX position ``fx:<ccy>``
 """
 
@@ -23,6 +24,7 @@ _KIND_BY_PREFIX = {
     "suspense": (AccountKind.LIABILITY, 2),
     "fees": (AccountKind.REVENUE, 2),
     "fx": (AccountKind.FX_POSITION, 2),
+    "expense": (AccountKind.EXPENSE, 3),
 }
 
 
@@ -62,3 +64,7 @@ def fees_account(currency: str) -> str:
 
 def fx_account(currency: str) -> str:
     return f"fx:{currency}"
+
+
+def expense_account(purpose: str, currency: str) -> str:
+    return f"expense:{purpose}:{currency}"

@@ -28,6 +28,7 @@ class AccountKind(StrEnum):
     LIABILITY = "liability"
     REVENUE = "revenue"
     FX_POSITION = "fx_position"
+    EXPENSE = "expense"
 
 
 class LedgerAccount(Base):
@@ -45,7 +46,8 @@ class LedgerAccount(Base):
     __table_args__ = (
         UniqueConstraint("id", "currency", name="uq_ledger_accounts_id_currency"),
         CheckConstraint(
-            "kind IN ('asset', 'liability', 'revenue', 'fx_position')", name="kind_known"
+            "kind IN ('asset', 'liability', 'revenue', 'fx_position', 'expense')",
+            name="kind_known",
         ),
     )
 

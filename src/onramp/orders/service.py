@@ -38,6 +38,7 @@ from onramp.ledger import (
 )
 from onramp.orders import destinations, events, limits, travel_rule
 from onramp.orders.errors import OrderNotFound
+from onramp.orders.funding_source import check_funding_source
 from onramp.orders.models import Order, OrderTransition
 from onramp.orders.screening import Screener, ScreeningSubject, Verdict, combine_results
 from onramp.orders.states import OrderState, check_transition
@@ -243,9 +244,10 @@ async def on_deposits_matched(
     desk: fx.FxDesk,
     screener: Screener,
     kyc_settings: KycSettings,
+    funding_min_score: float = banking.DEFAULT_HOLDER_NAME_MIN_SCORE,
 ) -> None:
     """Funds arrived for these (order id, deposit id, amount, booked at): check the customer's
-    limits, screen, price, pay."""
+    limits and whose money it is, screen, price, pay."""
     orders = await lock_orders(session, [m[0] for m in matched])
     senders = await banking.sender_names(session, deposit_ids=[m[1] for m in matched])
     step = SagaStep(actor="system:orders")
@@ -277,7 +279,15 @@ async def on_deposits_matched(
                 deposit_id=deposit_id,
             )
         )
-        result = combine_results(within_limits, screened)
+        funding = await check_funding_source(
+            session,
+            order=order,
+            deposit_id=deposit_id,
+            sender_name=senders.get(deposit_id),
+            min_score=funding_min_score,
+            now=now,
+        )
+        result = combine_results(within_limits, funding, screened)
         step.alerts.extend(result.alerts)
         step.screens.extend(result.screens)
         if result.verdict is Verdict.HOLD:

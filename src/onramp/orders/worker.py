@@ -18,7 +18,13 @@ from onramp.orders import service
 from onramp.orders.screening import Screener
 
 
-def orders_consumer(*, desk: fx.FxDesk, screener: Screener, kyc_settings: KycSettings) -> Consumer:
+def orders_consumer(
+    *,
+    desk: fx.FxDesk,
+    screener: Screener,
+    kyc_settings: KycSettings,
+    funding_min_score: float = banking.DEFAULT_HOLDER_NAME_MIN_SCORE,
+) -> Consumer:
     async def handle(session: AsyncSession, batch: Sequence[CloudEvent]) -> None:
         # Keep the events' order across kinds: a batch may hold an order's deposit and payout.
         matched: list[tuple[uuid.UUID, uuid.UUID, Money, datetime]] = []
@@ -48,7 +54,12 @@ def orders_consumer(*, desk: fx.FxDesk, screener: Screener, kyc_settings: KycSet
                 held.append((uuid.UUID(d["order_id"]), d["reason"], dict(d.get("evidence", {}))))
         if matched:
             await service.on_deposits_matched(
-                session, matched, desk=desk, screener=screener, kyc_settings=kyc_settings
+                session,
+                matched,
+                desk=desk,
+                screener=screener,
+                kyc_settings=kyc_settings,
+                funding_min_score=funding_min_score,
             )
         if broadcast:
             await service.on_payouts_broadcast(session, broadcast)

@@ -39,3 +39,28 @@ class BankWebhookAdapter(Protocol):
         """Verify the signature over the raw body, then parse. Raises InvalidWebhookSignature or
         MalformedBankNotification; nothing is stored before this returns."""
         ...
+
+
+@dataclass(frozen=True)
+class OutgoingPayment:
+    """A credit transfer from the operator's treasury account to someone else's account."""
+
+    idempotency_key: str  # the same key is the same payment, however often it is sent
+    amount: Money
+    creditor_name: str
+    creditor_account: str  # an IBAN, or "<routing number>/<account number>" for US accounts
+    reference: str
+
+
+@dataclass(frozen=True)
+class PaymentAccepted:
+    payment_id: str  # the bank's id
+    status: str  # accepted | booked
+
+
+class BankPayments(Protocol):
+    name: str
+
+    async def send_payment(self, payment: OutgoingPayment) -> PaymentAccepted:
+        """Ask the bank to pay; raises BankUnavailable when it cannot be asked or refuses."""
+        ...
