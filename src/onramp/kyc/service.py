@@ -33,13 +33,11 @@ from onramp.kyc.errors import (
 from onramp.kyc.models import KycCase, KycVendorEvent
 from onramp.kyc.states import KycStatus, can_move, check_move
 from onramp.kyc.submission import Submission, check_submission
-from onramp.kyc.ubo_screening import UBO_SANCTIONS_HIT, screen_case_ubos
+from onramp.kyc.ubo_screening import UBO_SANCTIONS_HIT, UNDER_REVIEW, screen_case_ubos
 
 ENTITY = "kyc_case"
 REVIEW_PERIOD_ENDED = "REVIEW_PERIOD_ENDED"
 INDIVIDUAL, BUSINESS = "individual", "business"
-# What the customer sees of a case held for compliance (never why: no tipping off).
-UNDER_REVIEW = "UNDER_REVIEW"
 
 
 def effective_status(case: KycCase, now: datetime) -> KycStatus:
@@ -81,13 +79,15 @@ def next_step(case: KycCase | None, now: datetime, settings: KycSettings) -> Nex
 
 
 async def tier_of(session: AsyncSession, customer_id: uuid.UUID, now: datetime) -> int:
-    """The highest tier the customer holds at ``now``: approved and not past its review date.
-    Tier 0 (email verified, identity not) when there is none."""
+    """The highest tier the customer holds at ``now``: approved, not past its review date and
+    not held by compliance (a business whose owner was listed since). Tier 0 (email verified,
+    identity not) when there is none."""
     value = await session.scalar(
         select(func.max(KycCase.tier_granted)).where(
             KycCase.customer_id == customer_id,
             KycCase.status == KycStatus.APPROVED.value,
             KycCase.expires_at > now,
+            KycCase.hold_reason.is_(None),
         )
     )
     return int(value or 0)

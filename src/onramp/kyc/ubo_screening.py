@@ -14,12 +14,21 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp.compliance.cases import AlertDraft, raise_alerts
-from onramp.compliance.checkpoints import ListMatchers, Screened, record_screens, screen_name
+from onramp.compliance.checkpoints import (
+    Finding,
+    ListMatchers,
+    Screened,
+    record_screens,
+    screen_name,
+)
+from onramp.core.audit import record
 from onramp.kyc.models import KycCase, KycUbo
 
 POINT = "kyb"
 SUBJECT = "kyc_ubo"
 UBO_SANCTIONS_HIT = "UBO_SANCTIONS_HIT"
+# What the customer sees of a held case (never why: no tipping off).
+UNDER_REVIEW = "UNDER_REVIEW"
 ALERT_KIND = "ubo_sanctions_hit"
 
 
@@ -112,6 +121,43 @@ async def screen_ubos(
         await raise_alerts(session, drafts, now=now, actor=actor)
     await session.flush()
     return bool(drafts)
+
+
+async def hold_for_hit(
+    session: AsyncSession,
+    *,
+    case: KycCase,
+    ubo: KycUbo,
+    finding: Finding,
+    now: datetime,
+    actor: str,
+) -> None:
+    """An owner found listed after the case was screened (a list update): hold the case, alert
+    compliance, audit. The customer sees the case under review."""
+    ubo.screening_decision, ubo.screened_at = finding.decision, now
+    first = case.hold_reason is None
+    case.hold_reason = UBO_SANCTIONS_HIT
+    if case.status == "approved":
+        case.reasons = [UNDER_REVIEW]
+    screened = Screened(POINT, SUBJECT, str(ubo.id), case.customer_id, finding)
+    await raise_alerts(session, [_alert(case, ubo, screened)], now=now, actor=actor)
+    if first:
+        await record(
+            session,
+            actor=actor,
+            action="kyc.case_held",
+            entity_type="kyc_case",
+            entity_id=str(case.id),
+            data={
+                "customer_id": str(case.customer_id),
+                "status": case.status,
+                "hold_reason": UBO_SANCTIONS_HIT,
+                "ubo_id": str(ubo.id),
+                "entry_uid": finding.entry_uid,
+                "versions": list(finding.versions),
+            },
+        )
+    await session.flush()
 
 
 async def screen_case_ubos(
