@@ -26,7 +26,7 @@ from onramp.core.logging import configure_logging, get_logger
 from onramp.core.relay import run_relay
 from onramp.core.settings import Settings
 from onramp.fx.service import FxDesk
-from onramp.kyc.rescreen import VerifiedNames
+from onramp.kyc.rescreen import KybOwners, VerifiedNames
 from onramp.kyc.worker import run_review_expiry
 from onramp.notifications.adapters.smtp import SmtpSender
 from onramp.notifications.worker import run_mailer
@@ -163,7 +163,7 @@ async def _run(
     if name == "rescreen":
         await run_rescreens(
             sessions,
-            sources=(VerifiedNames(), SavedWallets(), UnpaidOrders()),
+            sources=(VerifiedNames(), KybOwners(), SavedWallets(), UnpaidOrders()),
             matchers=_list_matchers(settings),
             clock=SystemClock(),
             stop=stop,

@@ -38,6 +38,7 @@ from onramp.identity.mfa_api import router as mfa_router
 from onramp.identity.oauth_api import router as oauth_router
 from onramp.kyc.adapters.base import KycVendor
 from onramp.kyc.adapters.sandbox import SandboxKycVendor
+from onramp.kyc.api import kyb_router
 from onramp.kyc.api import me_router as kyc_me_router
 from onramp.kyc.api import review_router as kyc_review_router
 from onramp.kyc.api import webhook_router as kyc_webhook_router
@@ -89,6 +90,7 @@ ROUTERS = (
     wallets_router,
     travel_rule_router,
     kyc_me_router,
+    kyb_router,
     kyc_webhook_router,
     kyc_review_router,
     screening_router,

@@ -93,6 +93,9 @@ class KycSettings(_Section):
     tier1_monthly_eur: Decimal = Decimal("5000.00")
     tier2_daily_eur: Decimal = Decimal("15000.00")
     tier2_monthly_eur: Decimal = Decimal("100000.00")
+    # Tier 3, a verified business (KYB: the company and each beneficial owner).
+    business_daily_eur: Decimal = Decimal("250000.00")
+    business_monthly_eur: Decimal = Decimal("2000000.00")
 
 
 class FxSettings(_Section):

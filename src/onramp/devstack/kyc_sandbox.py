@@ -21,12 +21,22 @@ HTTP API
     "nationality": "DE"}``. 201 with the applicant. The same ``external_user_id`` again answers
     200 with the existing applicant, its personal data replaced by the new body (so a client that
     retries, or resubmits corrected data, never makes a second applicant).
+``POST /companies``
+    A company applicant (KYB), shaped like Sumsub's company applicants: body
+    ``{"external_user_id", "company_name", "registration_number", "country": "DE",
+    "address": {...}, "beneficiaries": [{"first_name", "last_name", "dob", "nationality",
+    "ownership_percent": "60.00"}, ...]}`` (at least one beneficiary). 201 with the applicant
+    (``"type": "company"``); the same ``external_user_id`` again answers 200 and replaces the
+    company's data. Its documents and checks use the applicant routes below.
 ``POST /applicants/{id}/documents``
     Body ``{"type": "passport" | "id_card" | "driving_licence" | "residence_permit" |
-    "proof_of_address" | "selfie", "filename", "content_base64"?}`` (content at most 64 KiB). 201.
+    "proof_of_address" | "selfie" | "certificate_of_incorporation" | "register_extract",
+    "filename", "content_base64"?, "beneficiary"?}`` (content at most 64 KiB; ``beneficiary``,
+    for a company, the index of the owner whose identity document it is). 201.
 ``POST /applicants/{id}/checks``
-    Body ``{"level": "tier1" | "tier2"}``. 202 ``{"id": "chk_...", "status": "pending"}``; the
-    verdict follows as an ``applicant.reviewed`` webhook.
+    Body ``{"level": "tier1" | "tier2" | "business"}`` (``business`` for a company, and only for
+    one). 202 ``{"id": "chk_...", "status": "pending"}``; the verdict follows as an
+    ``applicant.reviewed`` webhook.
 ``GET /applicants/{id}``
     The applicant, its documents and its checks, each check with its ``event_id`` and
     ``deliveries: [{attempt, status_code, error, at}]``.
@@ -68,6 +78,14 @@ Magic values (by ``last_name``, case-insensitive)
 anything else
     ``approved``. A ``tier2`` check without a ``proof_of_address`` document is
     ``needs_more_info`` with reasons ``["PROOF_OF_ADDRESS_MISSING"]``, whatever the name.
+
+Company applicants: the same words anywhere in ``company_name`` (case-insensitive, e.g.
+``"Reject Trading Ltd"``): ``REJECT`` rejected (``["COMPANY_NOT_VERIFIED"]``), ``MOREINFO``
+first check ``needs_more_info`` (``["REGISTER_EXTRACT_UNREADABLE"]``), ``EXPIRE`` expired
+(``["REGISTER_EXTRACT_OUTDATED"]``), ``SLOW`` approved after 2 s. Otherwise approved, unless a
+``certificate_of_incorporation`` or ``register_extract`` is missing, or a beneficiary has no
+identity document (``needs_more_info``, ``["COMPANY_DOCUMENTS_MISSING"]`` /
+``["UBO_DOCUMENTS_MISSING"]``). Sanctions screening of the owners is the operator's own job.
 """
 
 from __future__ import annotations
@@ -93,7 +111,7 @@ import httpx
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, StrictStr, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictStr, StringConstraints
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from onramp.devstack.bank_sandbox import backoff_delay, sign_payload
@@ -120,9 +138,17 @@ PROBLEM_JSON = "application/problem+json"
 MAX_CONTENT_BYTES = 64 * 1024
 
 DocumentType = Literal[
-    "passport", "id_card", "driving_licence", "residence_permit", "proof_of_address", "selfie"
+    "passport",
+    "id_card",
+    "driving_licence",
+    "residence_permit",
+    "proof_of_address",
+    "selfie",
+    "certificate_of_incorporation",
+    "register_extract",
 ]
-Level = Literal["tier1", "tier2"]
+IDENTITY_TYPES = frozenset({"passport", "id_card", "driving_licence", "residence_permit"})
+Level = Literal["tier1", "tier2", "business"]
 Name = Annotated[StrictStr, StringConstraints(min_length=1, max_length=100)]
 Country = Annotated[StrictStr, StringConstraints(pattern=r"^[A-Z]{2}$")]
 
@@ -147,6 +173,24 @@ def verdict_for(last_name: str, *, level: str, document_types: set[str], attempt
     if level == "tier2" and "proof_of_address" not in document_types:
         return Verdict("needs_more_info", "retry", ("PROOF_OF_ADDRESS_MISSING",))
     return Verdict("approved", None, (), slow=magic == "SLOW")
+
+
+def company_verdict_for(
+    company_name: str, *, document_types: set[str], owners_without_id: int, attempt: int
+) -> Verdict:
+    """The sandbox's decision for a company's check: magic words anywhere in its name."""
+    magic = company_name.upper()
+    if "REJECT" in magic:
+        return Verdict("rejected", "final", ("COMPANY_NOT_VERIFIED",))
+    if "EXPIRE" in magic:
+        return Verdict("expired", None, ("REGISTER_EXTRACT_OUTDATED",))
+    if "MOREINFO" in magic and attempt == 1:
+        return Verdict("needs_more_info", "retry", ("REGISTER_EXTRACT_UNREADABLE",))
+    if not {"certificate_of_incorporation", "register_extract"} <= document_types:
+        return Verdict("needs_more_info", "retry", ("COMPANY_DOCUMENTS_MISSING",))
+    if owners_without_id:
+        return Verdict("needs_more_info", "retry", ("UBO_DOCUMENTS_MISSING",))
+    return Verdict("approved", None, (), slow="SLOW" in magic)
 
 
 class _Problem(Exception):
@@ -210,14 +254,32 @@ class _Check:
 class _Applicant:
     id: str
     external_user_id: str
-    person: dict[str, str]
+    person: dict[str, Any]  # a company's data for a company applicant
     created_at: str
+    type: str = "individual"
     documents: list[dict[str, Any]] = field(default_factory=list)
     checks: list[_Check] = field(default_factory=list)
+
+    def verdict(self, level: str) -> Verdict:
+        attempt = len(self.checks) + 1
+        types = {d["type"] for d in self.documents}
+        if self.type == "company":
+            with_id = {d.get("beneficiary") for d in self.documents if d["type"] in IDENTITY_TYPES}
+            owners = range(len(self.person["beneficiaries"]))
+            return company_verdict_for(
+                self.person["company_name"],
+                document_types=types,
+                owners_without_id=sum(1 for i in owners if i not in with_id),
+                attempt=attempt,
+            )
+        return verdict_for(
+            self.person["last_name"], level=level, document_types=types, attempt=attempt
+        )
 
     def view(self) -> dict[str, Any]:
         return {
             "id": self.id,
+            "type": self.type,
             "external_user_id": self.external_user_id,
             **self.person,
             "created_at": self.created_at,
@@ -237,12 +299,34 @@ class ApplicantIn(BaseModel):
     nationality: Country
 
 
+class BeneficiaryIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    first_name: Name
+    last_name: Name
+    dob: date
+    nationality: Country
+    ownership_percent: Annotated[StrictStr, StringConstraints(pattern=r"^\d{1,3}(\.\d{1,2})?$")]
+
+
+class CompanyIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    external_user_id: Annotated[StrictStr, StringConstraints(min_length=1, max_length=100)]
+    company_name: Annotated[StrictStr, StringConstraints(min_length=1, max_length=200)]
+    registration_number: Annotated[StrictStr, StringConstraints(min_length=1, max_length=100)]
+    country: Country
+    address: dict[str, StrictStr | None]
+    beneficiaries: Annotated[list[BeneficiaryIn], Field(min_length=1, max_length=10)]
+
+
 class DocumentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     type: DocumentType
     filename: Annotated[StrictStr, StringConstraints(min_length=1, max_length=200)]
     content_base64: StrictStr | None = None
+    beneficiary: int | None = None
 
 
 class CheckIn(BaseModel):
@@ -294,11 +378,15 @@ class _Sandkyc:
             raise _Problem(404, "not_found", f"no applicant {applicant_id!r}")
         return found
 
-    def upsert_applicant(self, body: ApplicantIn) -> tuple[_Applicant, bool]:
+    def upsert_applicant(
+        self, body: ApplicantIn | CompanyIn, kind: str = "individual"
+    ) -> tuple[_Applicant, bool]:
         person = body.model_dump(mode="json", exclude={"external_user_id"})
         existing = self.by_external.get(body.external_user_id)
         if existing is not None:
             applicant = self.applicants[existing]
+            if applicant.type != kind:
+                raise _Problem(409, "applicant_type_mismatch", "external_user_id is taken")
             applicant.person = person
             return applicant, False
         applicant = _Applicant(
@@ -306,6 +394,7 @@ class _Sandkyc:
             external_user_id=body.external_user_id,
             person=person,
             created_at=_now(),
+            type=kind,
         )
         self.applicants[applicant.id] = applicant
         self.by_external[body.external_user_id] = applicant.id
@@ -321,8 +410,14 @@ class _Sandkyc:
                 raise _Problem(422, "invalid_content", "content_base64 is not base64") from None
             if size > MAX_CONTENT_BYTES:
                 raise _Problem(422, "content_too_large", f"at most {MAX_CONTENT_BYTES} bytes")
+        if body.beneficiary is not None and (
+            applicant.type != "company"
+            or not 0 <= body.beneficiary < len(applicant.person["beneficiaries"])
+        ):
+            raise _Problem(422, "invalid_beneficiary", "no such beneficiary of this applicant")
         document = {
             "id": f"doc_{uuid.uuid4().hex}",
+            "beneficiary": body.beneficiary,
             "type": body.type,
             "filename": body.filename,
             "size": size,
@@ -332,12 +427,9 @@ class _Sandkyc:
         return document
 
     def request_check(self, applicant: _Applicant, level: str) -> _Check:
-        verdict = verdict_for(
-            applicant.person["last_name"],
-            level=level,
-            document_types={d["type"] for d in applicant.documents},
-            attempt=len(applicant.checks) + 1,
-        )
+        if (level == "business") != (applicant.type == "company"):
+            raise _Problem(422, "invalid_level", "level business is for company applicants only")
+        verdict = applicant.verdict(level)
         check_id, event_id = f"chk_{uuid.uuid4().hex}", f"evt_{uuid.uuid4().hex}"
         reviewed = _now()
         event = {
@@ -460,6 +552,13 @@ def create_app(
     @app.post("/applicants", status_code=201)
     async def create_applicant(body: ApplicantIn, response: Response) -> dict[str, Any]:
         applicant, created = vendor.upsert_applicant(body)
+        if not created:
+            response.status_code = 200
+        return applicant.view()
+
+    @app.post("/companies", status_code=201)
+    async def create_company(body: CompanyIn, response: Response) -> dict[str, Any]:
+        applicant, created = vendor.upsert_applicant(body, "company")
         if not created:
             response.status_code = 200
         return applicant.view()

@@ -4,21 +4,23 @@ compliance officer's review list. No SQL and no business rule here: parse, call,
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, status
 
+from onramp.compliance.web import ListMatchersDep
 from onramp.core.audit import record
 from onramp.core.settings import KycSettings
 from onramp.core.web import ClockDep, SessionDep, SettingsDep, rate_limited
 from onramp.identity.access import require
 from onramp.identity.permissions import Permission
 from onramp.identity.tokens import Principal
-from onramp.kyc import service
+from onramp.kyc import kyb, service
 from onramp.kyc.adapters.base import KycVendor
 from onramp.kyc.errors import UnknownKycVendor
 from onramp.kyc.models import KycCase
 from onramp.kyc.schemas import (
+    KybSubmissionIn,
     KycCaseList,
     KycCaseOut,
     KycCaseReviewOut,
@@ -28,9 +30,11 @@ from onramp.kyc.schemas import (
     LimitsOut,
 )
 from onramp.kyc.states import KycStatus
-from onramp.kyc.tiers import limits_for
+from onramp.kyc.tiers import TIER_LABELS, limits_for
+from onramp.kyc.ubo_screening import ubo_screenings
 
 me_router = APIRouter(prefix="/v1/me/kyc", tags=["kyc"])
+kyb_router = APIRouter(prefix="/v1/me/kyb", tags=["kyc"])
 webhook_router = APIRouter(prefix="/v1/webhooks/kyc", tags=["webhooks"])
 review_router = APIRouter(prefix="/v1/kyc", tags=["kyc"])
 
@@ -46,6 +50,7 @@ def _vendor(request: Request, name: str) -> KycVendor:
 def _case_fields(case: KycCase, now: datetime) -> KycCaseOut:
     return KycCaseOut(
         id=case.id,
+        kind="business" if case.kind == service.BUSINESS else "individual",
         status=service.effective_status(case, now).value,
         tier_requested=case.tier_requested,
         tier_granted=case.tier_granted,
@@ -62,6 +67,7 @@ def _status(tier: int, case: KycCase | None, now: datetime, settings: KycSetting
     limits = limits_for(tier, settings)
     return KycStatusOut(
         tier=tier,
+        tier_label=TIER_LABELS[tier],
         limits=LimitsOut(
             daily_eur=f"{limits.daily_eur:.2f}", monthly_eur=f"{limits.monthly_eur:.2f}"
         ),
@@ -108,6 +114,48 @@ async def submit_kyc(
     return _status(tier, case, now, settings.kyc)
 
 
+@kyb_router.post(
+    "",
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="Submit a business (KYB): the company, its documents and its beneficial owners",
+    description=(
+        "Starts a business verification (tier 3, `business`), or resubmits the open one that "
+        "needs more information. Every ultimate beneficial owner (25 % or more; at least one, "
+        "shares at most 100 % in all) needs an identity document; the company needs a "
+        "`certificate_of_incorporation` and a `register_extract`. Each owner is screened "
+        "against the sanctions lists. Answers 202 with the same status as `GET /v1/me/kyc`: "
+        "the vendor's verdict arrives asynchronously. Company and personal data are stored "
+        "sealed. A login session only."
+    ),
+    responses={
+        409: {"description": "kyc_case_pending, kyc_rejected, kyc_already_verified"},
+        422: {"description": "kyb_submission_invalid (with `problems`), request_invalid"},
+        503: {"description": "kyc_vendor_unavailable"},
+    },
+)
+async def submit_kyb(
+    body: KybSubmissionIn,
+    request: Request,
+    principal: Annotated[Principal, require(Permission.KYC_MANAGE_OWN, person=True)],
+    session: SessionDep,
+    settings: SettingsDep,
+    clock: ClockDep,
+    matchers: ListMatchersDep,
+) -> KycStatusOut:
+    now = clock.now()
+    case = await kyb.submit_business(
+        session,
+        vendor=_vendor(request, settings.kyc.vendor),
+        matchers=matchers,
+        customer_id=principal.user_id,
+        submission=body.to_submission(),
+        settings=settings.kyc,
+        now=now,
+    )
+    tier = await service.tier_of(session, principal.user_id, now)
+    return _status(tier, case, now, settings.kyc)
+
+
 @me_router.get(
     "",
     summary="The caller's KYC tier, limits, latest case and what to do next",
@@ -139,13 +187,23 @@ async def get_kyc(
     },
 )
 async def kyc_webhook(
-    vendor: str, request: Request, session: SessionDep, settings: SettingsDep, clock: ClockDep
+    vendor: str,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    clock: ClockDep,
+    matchers: ListMatchersDep,
 ) -> KycWebhookAck:
     adapter = _vendor(request, vendor)
     now = clock.now()
     notice = adapter.parse_webhook(request.headers, await request.body(), now=now)
     result = await service.apply_notice(
-        session, vendor=adapter.name, notice=notice, settings=settings.kyc, now=now
+        session,
+        vendor=adapter.name,
+        notice=notice,
+        settings=settings.kyc,
+        now=now,
+        matchers=matchers,
     )
     return KycWebhookAck(outcome=result.outcome)
 
@@ -153,33 +211,47 @@ async def kyc_webhook(
 @review_router.get(
     "/cases",
     summary="KYC cases, newest first (compliance review)",
-    description="No personal data: open a case's details through the audited case view.",
+    description=(
+        "No personal data: open a case's details through the audited case view. `kind=business` "
+        "lists KYB cases, `held=true` those compliance holds (`hold_reason`)."
+    ),
 )
 async def list_kyc_cases(
     principal: Annotated[Principal, require(Permission.KYC_REVIEW)],
     session: SessionDep,
     clock: ClockDep,
     case_status: Annotated[KycStatus | None, Query(alias="status")] = None,
+    kind: Annotated[Literal["individual", "business"] | None, Query()] = None,
+    held: Annotated[bool | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> KycCaseList:
     now = clock.now()
-    cases = await service.list_cases(session, status=case_status, limit=limit)
+    cases = await service.list_cases(session, status=case_status, limit=limit, kind=kind, held=held)
     await record(
         session,
         actor=f"user:{principal.user_id}",
         action="kyc.cases_listed",
         entity_type="kyc_case",
         entity_id="*",
-        data={"status": case_status.value if case_status else None, "count": len(cases)},
+        data={
+            "status": case_status.value if case_status else None,
+            "kind": kind,
+            "held": held,
+            "count": len(cases),
+        },
     )
-    return KycCaseList(
-        data=[
-            KycCaseReviewOut(
-                **_case_fields(c, now).model_dump(),
-                customer_id=c.customer_id,
-                vendor=c.vendor,
-                applicant_id=c.applicant_id,
-            )
-            for c in cases
-        ]
+    screenings = await ubo_screenings(session, cases)
+    return KycCaseList(data=[_review_fields(c, now, screenings.get(c.id)) for c in cases])
+
+
+def _review_fields(case: KycCase, now: datetime, screening: list[str] | None) -> KycCaseReviewOut:
+    # Business cases show how many owners and how each screened: decisions, never names.
+    return KycCaseReviewOut(
+        **_case_fields(case, now).model_dump(),
+        customer_id=case.customer_id,
+        vendor=case.vendor,
+        applicant_id=case.applicant_id,
+        hold_reason=case.hold_reason,
+        ubo_count=None if screening is None else len(screening),
+        ubo_screening=screening,
     )

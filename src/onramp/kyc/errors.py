@@ -53,3 +53,9 @@ class InvalidKycWebhookSignature(Unauthenticated):
 class MalformedKycNotification(InvalidInput):
     code = "kyc_notification_malformed"
     title = "The KYC vendor notification could not be read"
+
+
+class KybSubmissionInvalid(InvalidInput):
+    code = "kyb_submission_invalid"
+    title = "The business verification (KYB) submission is incomplete or invalid"
+    public_extra = frozenset({"problems"})

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
     CheckConstraint,
     DateTime,
+    ForeignKey,
     Index,
     Integer,
+    Numeric,
     String,
     UniqueConstraint,
     func,
@@ -32,6 +35,8 @@ class KycCase(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     customer_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    # individual (tiers 1, 2) or business (KYB, tier 3: the company and its UBOs, kyc_ubos).
+    kind: Mapped[str] = mapped_column(String(20), default="individual", server_default="individual")
     tier_requested: Mapped[int] = mapped_column(Integer)
     tier_granted: Mapped[int] = mapped_column(Integer, default=0)
     status: Mapped[str] = mapped_column(String(20))
@@ -47,7 +52,14 @@ class KycCase(Base):
     surname = optional_sealed_str()
     date_of_birth = optional_sealed_str()
     nationality = optional_sealed_str()
-    address = optional_sealed_str()  # JSON of the postal address
+    address = optional_sealed_str()  # JSON of the postal (or registered company) address
+    # Business cases: the company. Sealed like personal data (it names the customer).
+    legal_name = optional_sealed_str()
+    registration_number = optional_sealed_str()
+    incorporation_country = optional_sealed_str()
+    # Why the case cannot be approved automatically whatever the vendor says (e.g.
+    # UBO_SANCTIONS_HIT): staff-only; the customer sees the case as under review.
+    hold_reason: Mapped[str | None] = mapped_column(String(50))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -58,7 +70,12 @@ class KycCase(Base):
             "status IN ('pending', 'approved', 'rejected', 'needs_more_info', 'expired')",
             name="status",
         ),
-        CheckConstraint("tier_requested IN (1, 2)", name="tier_requested"),
+        CheckConstraint("kind IN ('individual', 'business')", name="kind"),
+        CheckConstraint(
+            "(kind = 'individual' AND tier_requested IN (1, 2))"
+            " OR (kind = 'business' AND tier_requested = 3)",
+            name="tier_requested",
+        ),
         CheckConstraint("tier_granted BETWEEN 0 AND tier_requested", name="tier_granted"),
         # At most one open case per customer, whatever races the API sees.
         Index(
@@ -68,6 +85,39 @@ class KycCase(Base):
             postgresql_where=text("status IN ('pending', 'needs_more_info')"),
         ),
         Index("ix_kyc_cases_status", "status", "submitted_at"),
+    )
+
+
+class KycUbo(Base):
+    """An ultimate beneficial owner of a business case's company (>= 25 % of it), as submitted
+    with the case's latest attempt, and how the UBO screened against the sanctions lists.
+    Personal data sealed, bound to the row id."""
+
+    __tablename__ = "kyc_ubos"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    case_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("kyc_cases.id", ondelete="CASCADE"), index=True
+    )
+    customer_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    attempt: Mapped[int] = mapped_column(Integer)
+    position: Mapped[int] = mapped_column(Integer)
+    ownership_percent: Mapped[Decimal] = mapped_column(Numeric(5, 2))
+    document_types: Mapped[list[str]] = mapped_column(JSONB, default=list)
+    given_names = optional_sealed_str()
+    surname = optional_sealed_str()
+    date_of_birth = optional_sealed_str()
+    nationality = optional_sealed_str()
+    # hit | clear | not_screened (no list loaded): the latest screen of this UBO.
+    screening_decision: Mapped[str] = mapped_column(String(20))
+    screened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        CheckConstraint("ownership_percent > 0 AND ownership_percent <= 100", name="ownership"),
+        CheckConstraint(
+            "screening_decision IN ('hit', 'clear', 'not_screened')", name="screening_decision"
+        ),
+        UniqueConstraint("case_id", "attempt", "position", name="uq_kyc_ubos_position"),
     )
 
 

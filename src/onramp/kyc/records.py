@@ -13,11 +13,11 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp.core.keys import opened_row, sealed_column_keys
-from onramp.kyc.models import KycCase
+from onramp.kyc.models import KycCase, KycUbo
 from onramp.kyc.states import KycStatus
 
 
@@ -32,9 +32,14 @@ class VerifiedIdentity:
     surname: str | None
     nationality: str | None
     address: dict[str, Any] | None
+    # A business customer (KYB, tier 3): the company's legal name; nationality is then the
+    # country of incorporation and the address the registered one.
+    legal_name: str | None = None
 
     @property
     def name(self) -> str | None:
+        if self.legal_name:
+            return self.legal_name
         return " ".join(n for n in (self.given_names, self.surname) if n) or None
 
     @property
@@ -69,25 +74,53 @@ async def verified_identity(
         tier=case.tier_granted,
         given_names=case.given_names,
         surname=case.surname,
-        nationality=case.nationality,
+        nationality=case.incorporation_country if case.kind == "business" else case.nationality,
         address=None if case.address is None else dict(orjson.loads(case.address)),
+        legal_name=case.legal_name,
     )
 
 
 async def export_cases(session: AsyncSession, *, customer_id: uuid.UUID) -> list[dict[str, Any]]:
-    rows = await session.scalars(
-        select(KycCase).where(KycCase.customer_id == customer_id).order_by(KycCase.id)
-    )
-    return [opened_row(r) for r in rows]
+    """Each case opened, a business case with the beneficial owners it declared."""
+    rows = (
+        await session.scalars(
+            select(KycCase).where(KycCase.customer_id == customer_id).order_by(KycCase.id)
+        )
+    ).all()
+    ubos = (
+        await session.scalars(
+            select(KycUbo)
+            .where(KycUbo.customer_id == customer_id)
+            .order_by(KycUbo.attempt, KycUbo.position)
+        )
+    ).all()
+    exported = []
+    for case in rows:
+        item = opened_row(case)
+        if case.kind == "business":
+            item["ubos"] = [opened_row(u) for u in ubos if u.case_id == case.id]
+        exported.append(item)
+    return exported
 
 
 async def purge_personal_data(session: AsyncSession, *, customer_ids: list[uuid.UUID]) -> int:
     """Drop the sealed personal data of these customers' cases; return how many changed."""
     if not customer_ids:
         return 0
-    result = await session.execute(
+    cases = await session.execute(
         update(KycCase)
-        .where(KycCase.customer_id.in_(customer_ids), KycCase.surname.sealed_column.is_not(None))
+        .where(
+            KycCase.customer_id.in_(customer_ids),
+            or_(
+                KycCase.surname.sealed_column.is_not(None),
+                KycCase.legal_name.sealed_column.is_not(None),
+            ),
+        )
         .values(dict.fromkeys(sorted(sealed_column_keys(KycCase))))
     )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    owners = await session.execute(
+        update(KycUbo)
+        .where(KycUbo.customer_id.in_(customer_ids), KycUbo.surname.sealed_column.is_not(None))
+        .values(dict.fromkeys(sorted(sealed_column_keys(KycUbo))))
+    )
+    return int(cases.rowcount or 0) + int(owners.rowcount or 0)  # type: ignore[attr-defined]

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from onramp.kyc.adapters.base import DocumentData
+from onramp.kyc.business import BeneficialOwner, BusinessSubmission
 from onramp.kyc.submission import PostalAddress, Submission
+from onramp.kyc.tiers import TierLabel
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
@@ -37,6 +41,80 @@ class DocumentIn(BaseModel):
     filename: Annotated[str, StringConstraints(min_length=1, max_length=200)]
     content_base64: Annotated[str, StringConstraints(max_length=90_000)] | None = Field(
         default=None, description="optional small image (at most 64 KiB once decoded)"
+    )
+
+
+class UboIn(BaseModel):
+    """An ultimate beneficial owner: a natural person holding 25 % or more of the company."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    given_names: Text = Field(examples=["Grace"])
+    surname: Text = Field(examples=["Hopper"])
+    date_of_birth: date
+    nationality: CountryCode = Field(examples=["US"])
+    ownership_percent: Decimal = Field(
+        max_digits=5, decimal_places=2, examples=["60.00"], description="25.00 to 100.00"
+    )
+    documents: list[DocumentIn] = Field(
+        min_length=1, max_length=3, description="the owner's identity document(s)"
+    )
+
+
+class CompanyDocumentIn(DocumentIn):
+    type: Literal["certificate_of_incorporation", "register_extract"]  # type: ignore[assignment]
+
+
+class KybSubmissionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    legal_name: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)
+    ] = Field(examples=["Analytical Engines GmbH"])
+    registration_number: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)
+    ] = Field(examples=["HRB 123456 B"])
+    country_of_incorporation: CountryCode = Field(examples=["DE"])
+    registered_address: AddressIn
+    ubos: list[UboIn] = Field(
+        max_length=10, description="every owner of 25 % or more (at least one, at most four)"
+    )
+    documents: list[CompanyDocumentIn] = Field(
+        max_length=6, description="certificate_of_incorporation and register_extract"
+    )
+
+    def to_submission(self) -> BusinessSubmission:
+        address = self.registered_address
+        return BusinessSubmission(
+            legal_name=self.legal_name,
+            registration_number=self.registration_number,
+            incorporation_country=self.country_of_incorporation,
+            registered_address=PostalAddress(
+                line1=address.line1,
+                line2=address.line2,
+                city=address.city,
+                postal_code=address.postal_code,
+                country=address.country,
+            ),
+            ubos=tuple(
+                BeneficialOwner(
+                    given_names=u.given_names,
+                    surname=u.surname,
+                    date_of_birth=u.date_of_birth,
+                    nationality=u.nationality,
+                    ownership_percent=u.ownership_percent,
+                    documents=_documents(u.documents),
+                )
+                for u in self.ubos
+            ),
+            documents=_documents(self.documents),
+        )
+
+
+def _documents(documents: Sequence[DocumentIn]) -> tuple[DocumentData, ...]:
+    return tuple(
+        DocumentData(type=d.type, filename=d.filename, content_base64=d.content_base64)
+        for d in documents
     )
 
 
@@ -81,6 +159,7 @@ class LimitsOut(BaseModel):
 
 class KycCaseOut(BaseModel):
     id: uuid.UUID
+    kind: Literal["individual", "business"] = "individual"
     status: Literal["pending", "approved", "rejected", "needs_more_info", "expired"]
     tier_requested: int
     tier_granted: int
@@ -93,7 +172,8 @@ class KycCaseOut(BaseModel):
 
 
 class KycStatusOut(BaseModel):
-    tier: int = Field(description="the tier held now (0: identity not verified)")
+    tier: int = Field(description="the tier held now (0: identity not verified; 3: business)")
+    tier_label: TierLabel = "none"
     limits: LimitsOut
     next_step: Literal["submit", "wait", "resubmit", "refresh", "contact_support", "none"]
     refresh_due: bool
@@ -104,6 +184,13 @@ class KycCaseReviewOut(KycCaseOut):
     customer_id: uuid.UUID
     vendor: str
     applicant_id: str | None
+    hold_reason: str | None = Field(
+        default=None, description="why compliance holds the case, e.g. UBO_SANCTIONS_HIT"
+    )
+    ubo_count: int | None = Field(default=None, description="business cases: owners submitted")
+    ubo_screening: list[str] | None = Field(
+        default=None, description="business cases: each owner's latest screen (hit, clear ...)"
+    )
 
 
 class KycCaseList(BaseModel):

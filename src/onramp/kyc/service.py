@@ -18,6 +18,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from onramp.compliance.checkpoints import ListMatchers
 from onramp.core.audit import record
 from onramp.core.ids import uuid7
 from onramp.core.settings import KycSettings
@@ -32,9 +33,11 @@ from onramp.kyc.errors import (
 from onramp.kyc.models import KycCase, KycVendorEvent
 from onramp.kyc.states import KycStatus, can_move, check_move
 from onramp.kyc.submission import Submission, check_submission
+from onramp.kyc.ubo_screening import UBO_SANCTIONS_HIT, UNDER_REVIEW, screen_case_ubos
 
 ENTITY = "kyc_case"
 REVIEW_PERIOD_ENDED = "REVIEW_PERIOD_ENDED"
+INDIVIDUAL, BUSINESS = "individual", "business"
 
 
 def effective_status(case: KycCase, now: datetime) -> KycStatus:
@@ -76,13 +79,15 @@ def next_step(case: KycCase | None, now: datetime, settings: KycSettings) -> Nex
 
 
 async def tier_of(session: AsyncSession, customer_id: uuid.UUID, now: datetime) -> int:
-    """The highest tier the customer holds at ``now``: approved and not past its review date.
-    Tier 0 (email verified, identity not) when there is none."""
+    """The highest tier the customer holds at ``now``: approved, not past its review date and
+    not held by compliance (a business whose owner was listed since). Tier 0 (email verified,
+    identity not) when there is none."""
     value = await session.scalar(
         select(func.max(KycCase.tier_granted)).where(
             KycCase.customer_id == customer_id,
             KycCase.status == KycStatus.APPROVED.value,
             KycCase.expires_at > now,
+            KycCase.hold_reason.is_(None),
         )
     )
     return int(value or 0)
@@ -104,15 +109,26 @@ async def latest_case(
 
 
 async def list_cases(
-    session: AsyncSession, *, status: KycStatus | None, limit: int
+    session: AsyncSession,
+    *,
+    status: KycStatus | None,
+    limit: int,
+    kind: str | None = None,
+    held: bool | None = None,
 ) -> Sequence[KycCase]:
     query = select(KycCase).order_by(KycCase.submitted_at.desc()).limit(limit)
     if status is not None:
         query = query.where(KycCase.status == status.value)
+    if kind is not None:
+        query = query.where(KycCase.kind == kind)
+    if held is not None:
+        query = query.where(
+            KycCase.hold_reason.is_not(None) if held else KycCase.hold_reason.is_(None)
+        )
     return (await session.scalars(query)).all()
 
 
-async def _case_for(
+async def case_for(
     session: AsyncSession,
     *,
     customer_id: uuid.UUID,
@@ -120,6 +136,7 @@ async def _case_for(
     vendor: str,
     now: datetime,
     settings: KycSettings,
+    kind: str = INDIVIDUAL,
 ) -> KycCase:
     """The case this submission goes into: the open one awaiting more information, or a new
     one (first time, an upgrade, or a refresh of an expiring approval)."""
@@ -131,6 +148,10 @@ async def _case_for(
         if status == KycStatus.REJECTED:
             raise KycRejected()
         if status == KycStatus.NEEDS_MORE_INFO:
+            if latest.kind != kind:
+                raise KycCasePending(
+                    f"the open {latest.kind} verification needs more information first"
+                )
             check_move(status, KycStatus.PENDING)
             return latest
         if (
@@ -142,6 +163,7 @@ async def _case_for(
     case = KycCase(
         id=uuid7(),
         customer_id=customer_id,
+        kind=kind,
         vendor=vendor,
         attempts=0,
         tier_granted=0,
@@ -163,7 +185,7 @@ async def submit(
     """Start a case, or resubmit the one that needs more information, and ask the vendor for a
     check. The verdict arrives later by webhook (``apply_notice``)."""
     check_submission(submission, now=now)
-    case = await _case_for(
+    case = await case_for(
         session,
         customer_id=customer_id,
         tier=submission.tier,
@@ -235,6 +257,7 @@ async def apply_notice(
     notice: VendorNotice,
     settings: KycSettings,
     now: datetime,
+    matchers: ListMatchers | None = None,
 ) -> NoticeOutcome:
     """Store a verified vendor notification once per vendor event id and apply its verdict to
     the case it names. A redelivery is acknowledged and changes nothing."""
@@ -257,7 +280,7 @@ async def apply_notice(
     result = NoticeOutcome("ignored")
     if verdict is not None:
         result = await _apply_verdict(
-            session, vendor=vendor, verdict=verdict, settings=settings, now=now
+            session, vendor=vendor, verdict=verdict, settings=settings, now=now, matchers=matchers
         )
     await session.execute(
         update(KycVendorEvent)
@@ -274,6 +297,7 @@ async def _apply_verdict(
     verdict: VendorVerdict,
     settings: KycSettings,
     now: datetime,
+    matchers: ListMatchers | None,
 ) -> NoticeOutcome:
     try:
         case_id = uuid.UUID(verdict.external_id)
@@ -290,6 +314,15 @@ async def _apply_verdict(
     if case.check_id != verdict.check_id or not can_move(current, verdict.status):
         await _audit_decision(session, case, vendor, "kyc.verdict_ignored", verdict, current)
         return NoticeOutcome("stale", case.id)
+    if verdict.status == KycStatus.APPROVED and case.kind == BUSINESS:
+        # The vendor checked the company and its documents; the owners' sanctions screen is
+        # ours, against the lists of now. A hit (now or at submission) holds the case.
+        hit = await screen_case_ubos(
+            session, matchers, case=case, now=now, actor=f"kyc_vendor:{vendor}"
+        )
+        if hit or case.hold_reason is not None:
+            await _hold(session, case, vendor, verdict, current)
+            return NoticeOutcome("applied", case.id)
     case.status = verdict.status.value
     case.reasons = list(verdict.reasons)
     case.reviewed_at = now
@@ -302,6 +335,21 @@ async def _apply_verdict(
     await session.flush()
     await _audit_decision(session, case, vendor, f"kyc.case_{verdict.status}", verdict, current)
     return NoticeOutcome("applied", case.id)
+
+
+async def _hold(
+    session: AsyncSession,
+    case: KycCase,
+    vendor: str,
+    verdict: VendorVerdict,
+    previous: KycStatus,
+) -> None:
+    """The vendor approved, compliance has not: the case stays pending (the customer sees it
+    under review, without the reason) until a compliance officer decides."""
+    case.hold_reason = case.hold_reason or UBO_SANCTIONS_HIT
+    case.reasons = [UNDER_REVIEW]
+    await session.flush()
+    await _audit_decision(session, case, vendor, "kyc.case_held", verdict, previous)
 
 
 async def _audit_decision(
@@ -324,6 +372,7 @@ async def _audit_decision(
             "verdict": verdict.status.value,
             "reasons": list(verdict.reasons),
             "tier_granted": case.tier_granted,
+            "hold_reason": case.hold_reason,
             "expires_at": case.expires_at.isoformat() if case.expires_at else None,
             "vendor_event_id": verdict.event_id,
             "check_id": verdict.check_id,

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Literal
 
 from onramp.core.settings import KycSettings
 
-TIERS = (0, 1, 2)
+# Tier 3 is a verified business (KYB). It sits above the individual tiers so that ``tier_of``
+# (the highest approved tier) and every ``tier >= n`` check read it as the most verified.
+BUSINESS_TIER = 3
+TIERS = (0, 1, 2, BUSINESS_TIER)
+TierLabel = Literal["none", "basic", "full", "business"]
+TIER_LABELS: dict[int, TierLabel] = {0: "none", 1: "basic", 2: "full", BUSINESS_TIER: "business"}
 
 
 @dataclass(frozen=True)
@@ -28,6 +34,8 @@ def limits_for(tier: int, settings: KycSettings) -> TierLimits:
         return TierLimits(1, settings.tier1_daily_eur, settings.tier1_monthly_eur)
     if tier == 2:
         return TierLimits(2, settings.tier2_daily_eur, settings.tier2_monthly_eur)
+    if tier == BUSINESS_TIER:
+        return TierLimits(BUSINESS_TIER, settings.business_daily_eur, settings.business_monthly_eur)
     if tier == 0:
         # Email verified, identity not: may look around and quote, not order.
         return TierLimits(0, Decimal("0.00"), Decimal("0.00"))

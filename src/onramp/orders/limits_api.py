@@ -24,7 +24,9 @@ class WindowOut(BaseModel):
 
 
 class LimitsOut(BaseModel):
-    tier: int = Field(description="0: identity not verified (no orders); 1, 2: verified")
+    tier: int = Field(
+        description="0: identity not verified (no orders); 1, 2: verified person; 3: business"
+    )
     daily: WindowOut
     monthly: WindowOut
 

@@ -68,9 +68,9 @@ def _unproven(wallet: DestinationWallet) -> WalletOwnershipUnproven:
 
 
 def _originator(customer_id: uuid.UUID, identity: kyc.VerifiedIdentity | None) -> dict[str, Any]:
-    names = [] if identity is None else [identity.given_names, identity.surname]
     return {
-        "name": " ".join(n for n in names if n) or None,
+        # A business customer's name is its legal name (VerifiedIdentity.name).
+        "name": None if identity is None else identity.name,
         "given_names": None if identity is None else identity.given_names,
         "surname": None if identity is None else identity.surname,
         "postal_address": None if identity is None else identity.address,

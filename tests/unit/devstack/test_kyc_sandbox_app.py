@@ -18,7 +18,7 @@ from onramp.devstack.kyc_sandbox import (
     create_app,
     verdict_for,
 )
-from onramp.kyc.adapters.base import ApplicantData, DocumentData
+from onramp.kyc.adapters.base import ApplicantData, BeneficiaryData, CompanyData, DocumentData
 from onramp.kyc.adapters.sandbox import SandboxKycVendor
 from onramp.kyc.errors import InvalidKycWebhookSignature, KycVendorUnavailable
 from onramp.kyc.states import KycStatus
@@ -198,3 +198,57 @@ async def test_invalid_input_is_a_problem_and_the_adapter_says_unavailable(setup
         await SandboxKycVendor(base_url="", secret=b"", tolerance_seconds=1).request_check(
             "a", tier=1
         )
+
+
+def company(name: str, external_id: str = "case-b") -> CompanyData:
+    return CompanyData(
+        external_id=external_id,
+        legal_name=name,
+        registration_number="HRB 1",
+        country="DE",
+        address={"line1": "Street 1", "city": "Berlin", "postal_code": "10117", "country": "DE"},
+        beneficiaries=(
+            BeneficiaryData("Grace", "Hopper", date(1976, 12, 9), "US", "60.00"),
+            BeneficiaryData("Alan", "Turing", date(1962, 6, 23), "GB", "40.00"),
+        ),
+    )
+
+
+async def test_a_company_applicant_gets_a_signed_verdict_by_its_name(setup: Setup) -> None:
+    applicant = await setup.vendor.upsert_company(company("Moreinfo Holdings"))
+    assert await setup.vendor.upsert_company(company("Moreinfo Holdings")) == applicant
+    for kind in ("certificate_of_incorporation", "register_extract"):
+        await setup.vendor.add_document(applicant, DocumentData(kind, f"{kind}.pdf"))
+    for index in (0, 1):
+        await setup.vendor.add_document(
+            applicant, DocumentData("passport", "p.png"), beneficiary=index
+        )
+    await setup.vendor.request_check(applicant, tier=3)
+    await setup.vendor.request_check(applicant, tier=3)
+    await setup.receiver.wait(2)
+    verdicts = [
+        setup.vendor.parse_webhook(r.headers, r.content, now=datetime.now(UTC)).verdict
+        for r in setup.receiver.received
+    ]
+    assert sorted(str(v.status) for v in verdicts if v is not None) == [
+        "approved",
+        "needs_more_info",
+    ]
+    shown = (await setup.http.get(f"/applicants/{applicant}")).json()
+    assert (shown["type"], len(shown["beneficiaries"]), shown["checks"][0]["level"]) == (
+        "company",
+        2,
+        "business",
+    )
+    assert "Hopper" not in setup.receiver.received[0].content.decode()
+
+
+async def test_a_company_check_refuses_person_levels_and_unknown_owners(setup: Setup) -> None:
+    applicant = await setup.vendor.upsert_company(company("Acme GmbH"))
+    with pytest.raises(KycVendorUnavailable, match="invalid_beneficiary"):
+        await setup.vendor.add_document(applicant, DocumentData("passport", "p.png"), beneficiary=7)
+    with pytest.raises(KycVendorUnavailable, match="invalid_level"):
+        await setup.vendor.request_check(applicant, tier=2)
+    person_id = await setup.vendor.upsert_applicant(person("Lovelace", "case-p"))
+    with pytest.raises(KycVendorUnavailable, match="invalid_level"):
+        await setup.vendor.request_check(person_id, tier=3)

@@ -110,8 +110,10 @@ def test_tier_limits_come_from_settings() -> None:
     two = limits_for(2, settings)
     assert two.daily_eur > one.daily_eur
     assert two.monthly_eur > one.monthly_eur
-    with pytest.raises(ValueError, match="no KYC tier 3"):
-        limits_for(3, settings)
+    business = limits_for(3, settings)  # KYB
+    assert (business.daily_eur, business.monthly_eur) == (Decimal(250000), Decimal(2000000))
+    with pytest.raises(ValueError, match="no KYC tier 4"):
+        limits_for(4, settings)
 
 
 def submission(tier: int = 1, *types: str, born: date = date(1990, 5, 17)) -> Submission:

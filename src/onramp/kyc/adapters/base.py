@@ -26,6 +26,30 @@ class ApplicantData:
 
 
 @dataclass(frozen=True)
+class BeneficiaryData:
+    """A company's ultimate beneficial owner, as the vendor checks them (Sumsub's company
+    ``beneficiaries``, Onfido's associated persons)."""
+
+    given_names: str
+    surname: str
+    date_of_birth: date
+    nationality: str
+    ownership_percent: str  # decimal string, e.g. "60.00"
+
+
+@dataclass(frozen=True)
+class CompanyData:
+    """A company applicant (KYB). ``external_id`` is our case id, as for a person."""
+
+    external_id: str
+    legal_name: str
+    registration_number: str
+    country: str  # of incorporation, ISO 3166-1 alpha-2
+    address: dict[str, str | None]
+    beneficiaries: tuple[BeneficiaryData, ...]
+
+
+@dataclass(frozen=True)
 class DocumentData:
     type: str
     filename: str
@@ -61,7 +85,18 @@ class KycVendor(Protocol):
         """The vendor's applicant id; the same ``external_id`` again updates that applicant."""
         ...
 
-    async def add_document(self, applicant_id: str, document: DocumentData) -> str: ...
+    async def upsert_company(self, company: CompanyData) -> str:
+        """A company applicant (KYB) with its beneficial owners; same ``external_id``, same
+        applicant. Its documents and check go through ``add_document`` / ``request_check``
+        (``tier=3``), its verdict comes by the same webhook as a person's."""
+        ...
+
+    async def add_document(
+        self, applicant_id: str, document: DocumentData, *, beneficiary: int | None = None
+    ) -> str:
+        """Attach a document; ``beneficiary`` (an index into the company's beneficiaries)
+        says whose identity document it is."""
+        ...
 
     async def request_check(self, applicant_id: str, *, tier: int) -> str:
         """Start a check; the vendor answers at once with its id, the verdict comes later."""

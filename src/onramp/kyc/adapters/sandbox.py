@@ -14,6 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from onramp.kyc.adapters.base import (
     ApplicantData,
+    CompanyData,
     DocumentData,
     VendorNotice,
     VendorVerdict,
@@ -21,6 +22,7 @@ from onramp.kyc.adapters.base import (
 from onramp.kyc.adapters.signature import verify_signature
 from onramp.kyc.errors import KycVendorUnavailable, MalformedKycNotification
 from onramp.kyc.states import KycStatus
+from onramp.kyc.tiers import BUSINESS_TIER
 
 SIGNATURE_HEADER = "sandkyc-signature"
 REVIEWED = "applicant.reviewed"
@@ -101,15 +103,43 @@ class SandboxKycVendor:
         )
         return str(created["id"])
 
-    async def add_document(self, applicant_id: str, document: DocumentData) -> str:
+    async def upsert_company(self, company: CompanyData) -> str:
+        created = await self._post(
+            "/companies",
+            {
+                "external_user_id": company.external_id,
+                "company_name": company.legal_name,
+                "registration_number": company.registration_number,
+                "country": company.country,
+                "address": company.address,
+                "beneficiaries": [
+                    {
+                        "first_name": b.given_names,
+                        "last_name": b.surname,
+                        "dob": b.date_of_birth.isoformat(),
+                        "nationality": b.nationality,
+                        "ownership_percent": b.ownership_percent,
+                    }
+                    for b in company.beneficiaries
+                ],
+            },
+        )
+        return str(created["id"])
+
+    async def add_document(
+        self, applicant_id: str, document: DocumentData, *, beneficiary: int | None = None
+    ) -> str:
         body: dict[str, Any] = {"type": document.type, "filename": document.filename}
         if document.content_base64 is not None:
             body["content_base64"] = document.content_base64
+        if beneficiary is not None:
+            body["beneficiary"] = beneficiary
         added = await self._post(f"/applicants/{applicant_id}/documents", body)
         return str(added["id"])
 
     async def request_check(self, applicant_id: str, *, tier: int) -> str:
-        check = await self._post(f"/applicants/{applicant_id}/checks", {"level": f"tier{tier}"})
+        level = "business" if tier == BUSINESS_TIER else f"tier{tier}"
+        check = await self._post(f"/applicants/{applicant_id}/checks", {"level": level})
         return str(check["id"])
 
     def parse_webhook(
