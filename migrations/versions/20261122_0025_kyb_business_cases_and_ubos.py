@@ -7,8 +7,8 @@ tier check now ties tiers to kinds: individual 1 or 2, business 3. ``kyc_ubos`` 
 beneficial owner a business case declared, per attempt, sealed, with their latest screening
 decision.
 
-Revision ID: 0024
-Revises: 0023
+Revision ID: 0025
+Revises: 0024
 Create Date: 2026-11-22 08:50:21.008114
 """
 
@@ -18,8 +18,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = "0024"
-down_revision: str | None = "0023"
+revision: str = "0025"
+down_revision: str | None = "0024"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

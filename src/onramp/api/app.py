@@ -169,7 +169,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
     app.state.clock = clock or SystemClock()
     app.state.fx_desk = FxDesk.from_settings(settings.fx)
     # An approved four-eyes release prices with this desk, as the saga does.
-    register_release_approval(app.state.fx_desk)
+    register_release_approval(app.state.fx_desk, review_period_days=settings.kyc.review_period_days)
     app.state.bank_adapters = bank_adapters(settings)
     app.state.kyc_vendors = kyc_vendors(settings)
     app.state.rate_limiter = (

@@ -267,6 +267,7 @@ async def decide(
         desk=desk,
         settings=settings.compliance,
         sar_orders=body.sar_orders,
+        review_period_days=settings.kyc.review_period_days,
         now=clock.now(),
     )
     out = DecisionOut(

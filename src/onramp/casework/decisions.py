@@ -25,6 +25,7 @@ from onramp.identity import approvals
 from onramp.identity.permissions import Permission, allowed
 from onramp.identity.service import role_of
 from onramp.identity.tokens import Principal
+from onramp.kyc import holds as kyc_holds
 from onramp.orders import review
 
 RELEASE = "compliance.release_case"
@@ -101,15 +102,19 @@ async def decide_case(
     desk: FxDesk,
     settings: ComplianceSettings,
     sar_orders: SarOrders = "block",
+    review_period_days: int = 365,
     now: datetime,
 ) -> Outcome:
     case = await _open_case(session, case_id)
     held = await _in_review(session, case)
     order_ids = [h.order_id for h in held]
     actor = f"user:{officer.user_id}"
+    # A held KYC case (a business owner on a sanctions list) is released only by two officers,
+    # whatever money waits.
+    holds_kyc = bool(await kyc_holds.held_cases(session, case.customer_id))
     if decision == "release":
         amount = held_eur(desk, [h.source for h in held])
-        if needs_four_eyes(amount, settings.release_four_eyes_eur):
+        if holds_kyc or needs_four_eyes(amount, settings.release_four_eyes_eur):
             return await _request_release(session, case, held, amount, reason, officer, now)
         released = await review.release_held(
             session, order_ids, desk=desk, actor=actor, reason=reason
@@ -125,6 +130,11 @@ async def decide_case(
             session, order_ids, actor=actor, reason=reason, case_id=case.id
         )
     data = {"orders": _ids(moved or order_ids)}
+    if decision == "reject_refund" and holds_kyc:
+        rejected = await kyc_holds.reject_held(
+            session, case.customer_id, actor=actor, reason=reason, now=now
+        )
+        data["kyc_cases_rejected"] = _ids(rejected)
     if decision == "file_sar":
         # Blocked orders stay in manual_review: the funds stay frozen while the FIU looks.
         data["orders_disposition"] = "refund_pending" if moved else "blocked"
@@ -171,7 +181,12 @@ async def _request_release(
 
 
 async def _execute_release(
-    session: AsyncSession, payload: dict[str, Any], now: datetime, *, desk: FxDesk
+    session: AsyncSession,
+    payload: dict[str, Any],
+    now: datetime,
+    *,
+    desk: FxDesk,
+    review_period_days: int,
 ) -> dict[str, Any]:
     """The approved release, in the approver's transaction (``approvals.decide``)."""
     case = await cases.get_case(session, uuid.UUID(payload["case_id"]), for_update=True)
@@ -193,8 +208,17 @@ async def _execute_release(
         actor=f"user:{approver}" if approver else actor,
         reason=payload["reason"],
     )
+    kyc_released = await kyc_holds.release_holds(
+        session,
+        case.customer_id,
+        actor=f"user:{approver}" if approver else actor,
+        reason=payload["reason"],
+        now=now,
+        review_period_days=review_period_days,
+    )
     data = {
         "orders": _ids(released),
+        "kyc_cases_released": _ids(kyc_released),
         "held_eur": payload["held_eur"],
         "approval_id": None if approval is None else str(approval.id),
         "approved_by": None if approver is None else str(approver),
@@ -211,13 +235,14 @@ async def _execute_release(
     return {"case_id": str(case.id), "decision": "release", "orders": data["orders"]}
 
 
-def register_release_approval(desk: FxDesk) -> None:
+def register_release_approval(desk: FxDesk, *, review_period_days: int = 365) -> None:
     """Make the four-eyes release executable in this process (the API registers it at start,
-    with its desk: the approved release prices as the saga does)."""
+    with its desk: the approved release prices as the saga does; a released KYC case gets the
+    configured review period)."""
     approvals.register(
         approvals.ApprovalAction(
             name=RELEASE,
             permission=Permission.COMPLIANCE_CASES,
-            execute=partial(_execute_release, desk=desk),
+            execute=partial(_execute_release, desk=desk, review_period_days=review_period_days),
         )
     )
