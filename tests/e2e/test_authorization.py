@@ -179,6 +179,8 @@ def _request(method: str, path: str) -> dict[str, Any]:
         request["json"] = {}
     elif path.endswith("/ownership-proof"):
         request["json"] = {"challenge_id": str(uuid.uuid4()), "signature": "0x" + "00" * 65}
+    elif path.endswith("/micro-deposits/confirm"):
+        request["json"] = {"amounts": ["0.12", "0.34"]}
     return request
 
 
