@@ -4,8 +4,6 @@ settings the test chooses (the four-eyes threshold, the attachment limit)."""
 
 from __future__ import annotations
 
-import asyncio
-import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -27,7 +25,7 @@ from onramp.core.ids import uuid7
 from onramp.devstack.stack import Stack
 from onramp.orders.models import DestinationWallet
 from tests.e2e import conftest as e2e
-from tests.e2e.conftest import as_if_logged_in_with_mfa, pay
+from tests.e2e.conftest import as_if_logged_in_with_mfa, pay, place_order
 from tests.e2e.mfa_people import PASSWORD, Person
 
 # The e2e fixtures these scenarios use.
@@ -120,13 +118,7 @@ async def default_desk(
 
 
 async def wait_for_state(customer: Person, order_id: str, state: str) -> dict[str, Any]:
-    deadline = time.monotonic() + 90
-    while True:
-        order: dict[str, Any] = (await customer.client.get(f"/v1/orders/{order_id}")).json()
-        if order["state"] == state:
-            return order
-        assert time.monotonic() < deadline, f"order {order_id} is {order['state']}, not {state}"
-        await asyncio.sleep(0.1)
+    return await e2e.wait_for_order(customer.client, order_id, state, timeout=90)
 
 
 async def held_order(
@@ -158,21 +150,7 @@ async def held_order(
                     created_at=customer.clock.now(),
                 )
             )
-    quote = (
-        await customer.client.post(
-            "/v1/quotes", json={"source_currency": "EUR", "source_amount": amount}
-        )
-    ).json()
-    created = await customer.client.post(
-        "/v1/orders",
-        json={
-            "quote_id": quote["id"],
-            "source_currency": "EUR",
-            "source_amount": amount,
-            "destination_address": LISTED_ETH,
-        },
-        headers={"Idempotency-Key": uuid.uuid4().hex},
-    )
+    created = await place_order(customer.client, amount, LISTED_ETH)
     assert created.status_code == 201, created.text
     order: dict[str, Any] = created.json()
     async with unit_of_work(sessions) as session:

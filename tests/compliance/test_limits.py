@@ -19,7 +19,7 @@ from onramp.compliance.cases import ComplianceAlert
 from onramp.core.db import unit_of_work
 from onramp.devstack.stack import Stack
 from onramp.orders.models import Order
-from tests.e2e.conftest import Customer, pay, person_of_tier, register
+from tests.e2e.conftest import Customer, pay, person_of_tier, place_order, register
 from tests.e2e.mfa_people import Person
 
 
@@ -30,18 +30,6 @@ async def tier1(
     """Tier 1: EUR 1,000 per 24 hours, 5,000 per 30 days (the defaults)."""
     async with person_of_tier(infra, engine, sessions, 1) as p:
         yield p
-
-
-async def _place(client: httpx.AsyncClient, amount: str) -> httpx.Response:
-    quote = await client.post(
-        "/v1/quotes", json={"source_currency": "EUR", "source_amount": amount}
-    )
-    assert quote.status_code == 201, quote.text
-    return await client.post(
-        "/v1/orders",
-        json={"quote_id": quote.json()["id"], "source_currency": "EUR", "source_amount": amount},
-        headers={"Idempotency-Key": uuid.uuid4().hex},
-    )
 
 
 async def _order_count(sessions: async_sessionmaker[AsyncSession], customer_id: str) -> int:
@@ -60,7 +48,7 @@ async def test_tier_0_may_quote_but_not_order(
     infra: Stack, engine: AsyncEngine, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     async with person_of_tier(infra, engine, sessions, 0) as newcomer:
-        refused = await _place(newcomer.client, "100.00")
+        refused = await place_order(newcomer.client, "100.00")
         assert refused.status_code == 403, refused.text
         problem = refused.json()
         assert problem["code"] == "kyc_required"
@@ -73,7 +61,7 @@ async def test_tier_0_may_quote_but_not_order(
 async def test_the_daily_limit_says_what_is_left_and_changes_nothing(
     tier1: Person, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
-    assert (await _place(tier1.client, "700.00")).status_code == 201
+    assert (await place_order(tier1.client, "700.00")).status_code == 201
     mine = (await tier1.client.get("/v1/me/limits")).json()
     assert mine["tier"] == 1
     assert mine["daily"] == {
@@ -83,7 +71,7 @@ async def test_the_daily_limit_says_what_is_left_and_changes_nothing(
         "remaining_eur": "300.00",
     }
     assert mine["monthly"]["remaining_eur"] == "4300.00"
-    refused = await _place(tier1.client, "300.01")
+    refused = await place_order(tier1.client, "300.01")
     assert refused.status_code == 422, refused.text
     problem = refused.json()
     assert problem["code"] == "order_limit_exceeded"
@@ -95,20 +83,20 @@ async def test_the_daily_limit_says_what_is_left_and_changes_nothing(
     assert problem["remaining_eur"] == "300.00"
     assert refused.headers["content-type"].startswith("application/problem+json")
     assert await _order_count(sessions, await _me(tier1)) == 1
-    assert (await _place(tier1.client, "300.00")).status_code == 201  # exactly the limit
+    assert (await place_order(tier1.client, "300.00")).status_code == 201  # exactly the limit
 
 
 async def test_the_windows_roll_and_the_monthly_limit_holds(tier1: Person) -> None:
     for _ in range(5):  # EUR 1,000 on each of five days: the 30-day EUR 5,000
-        assert (await _place(tier1.client, "1000.00")).status_code == 201
+        assert (await place_order(tier1.client, "1000.00")).status_code == 201
         tier1.clock.set(tier1.clock.now() + timedelta(hours=24, minutes=1))
         tier1.use((await tier1.login()).json())
-    refused = await _place(tier1.client, "20.00")
+    refused = await place_order(tier1.client, "20.00")
     assert refused.status_code == 422
     assert (refused.json()["window"], refused.json()["used_eur"]) == ("month", "5000.00")
     tier1.clock.set(tier1.clock.now() + timedelta(days=26))  # the first order leaves the window
     tier1.use((await tier1.login()).json())
-    assert (await _place(tier1.client, "1000.00")).status_code == 201
+    assert (await place_order(tier1.client, "1000.00")).status_code == 201
 
 
 async def test_two_racing_orders_cannot_together_exceed_the_limit(

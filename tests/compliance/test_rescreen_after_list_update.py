@@ -22,6 +22,7 @@ from tests.compliance.helpers import (
     records_about,
     wait_rescreened,
 )
+from tests.e2e.conftest import place_order
 from tests.e2e.mfa_people import Person
 from tests.e2e.test_kyc import compliance_officer
 
@@ -72,21 +73,7 @@ async def test_delisted_entry_no_longer_hits_after_the_list_update(
                 created_at=person.clock.now(),
             )
         )
-    quote = (
-        await person.client.post(
-            "/v1/quotes", json={"source_currency": "EUR", "source_amount": "50.00"}
-        )
-    ).json()
-    created = await person.client.post(
-        "/v1/orders",
-        json={
-            "quote_id": quote["id"],
-            "source_currency": "EUR",
-            "source_amount": "50.00",
-            "destination_address": TORNADO_ETH,
-        },
-        headers={"Idempotency-Key": uuid.uuid4().hex},
-    )
+    created = await place_order(person.client, "50.00", TORNADO_ETH)
     assert created.status_code == 201, created.text
     order_id = created.json()["id"]
 
@@ -105,21 +92,7 @@ async def test_delisted_entry_no_longer_hits_after_the_list_update(
     # The saved wallet is blocked for new orders.
     wallets = (await person.client.get("/v1/me/wallets")).json()["data"]
     assert [(w["id"], w["blocked"]) for w in wallets] == [(str(wallet_id), True)]
-    quote = (
-        await person.client.post(
-            "/v1/quotes", json={"source_currency": "EUR", "source_amount": "50.00"}
-        )
-    ).json()
-    refused = await person.client.post(
-        "/v1/orders",
-        json={
-            "quote_id": quote["id"],
-            "source_currency": "EUR",
-            "source_amount": "50.00",
-            "destination_address": TORNADO_ETH,
-        },
-        headers={"Idempotency-Key": uuid.uuid4().hex},
-    )
+    refused = await place_order(person.client, "50.00", TORNADO_ETH)
     assert refused.status_code == 403, refused.text
     assert refused.json()["code"] == "destination_sanctioned"
 

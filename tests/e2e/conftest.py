@@ -65,13 +65,41 @@ class Customer:
         return body
 
     async def wait_for(self, order_id: str, state: str, *, timeout: float = 60.0) -> dict[str, Any]:
-        deadline = time.monotonic() + timeout
-        while True:
-            order = await self.get_order(order_id)
-            if order["state"] == state:
-                return order
-            assert time.monotonic() < deadline, f"order {order_id} is {order['state']}, not {state}"
-            await asyncio.sleep(0.05)
+        return await wait_for_order(self.client, order_id, state, timeout=timeout)
+
+
+async def place_order(
+    client: httpx.AsyncClient, amount: str, destination: str | None = None
+) -> httpx.Response:
+    """Quote EUR ``amount`` and order it (to ``destination``, else the own wallet): the
+    response, so a test can check a refusal."""
+    quote = await client.post(
+        "/v1/quotes", json={"source_currency": "EUR", "source_amount": amount}
+    )
+    assert quote.status_code == 201, quote.text
+    body: dict[str, Any] = {
+        "quote_id": quote.json()["id"],
+        "source_currency": "EUR",
+        "source_amount": amount,
+    }
+    if destination is not None:
+        body["destination_address"] = destination
+    return await client.post("/v1/orders", json=body, headers={"Idempotency-Key": uuid.uuid4().hex})
+
+
+async def wait_for_order(
+    client: httpx.AsyncClient, order_id: str, state: str, *, timeout: float = 60.0
+) -> dict[str, Any]:
+    """The order as its owner sees it, once it reached ``state`` (the workers move it)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        response = await client.get(f"/v1/orders/{order_id}")
+        assert response.status_code == 200, response.text
+        order: dict[str, Any] = response.json()
+        if order["state"] == state:
+            return order
+        assert time.monotonic() < deadline, f"order {order_id} is {order['state']}, not {state}"
+        await asyncio.sleep(0.05)
 
 
 async def emailed_token(stack: Stack, *, to: str, link_path: str, after: int = 0) -> str:

@@ -3,11 +3,8 @@ listed ETH address is held for manual review, with the list entry in its history
 
 from __future__ import annotations
 
-import asyncio
-import time
 import uuid
 from pathlib import Path
-from typing import Any
 
 import httpx
 from eth_utils import to_checksum_address
@@ -20,21 +17,11 @@ from onramp.core.db import unit_of_work
 from onramp.core.ids import uuid7
 from onramp.devstack.stack import Stack
 from onramp.orders.models import DestinationWallet
-from tests.e2e.conftest import pay
+from tests.e2e.conftest import pay, place_order, wait_for_order
 from tests.e2e.mfa_people import Person
 
 SUBSET = Path(__file__).resolve().parents[1] / "data" / "ofac" / "sdn_advanced_subset.xml"
 SEMENOV_ETH = to_checksum_address("0xdcbeffbecce100cce9e4b153c4e15cb885643193")
-
-
-async def _wait_for_state(person: Person, order_id: str, state: str) -> dict[str, Any]:
-    deadline = time.monotonic() + 60
-    while True:
-        order: dict[str, Any] = (await person.client.get(f"/v1/orders/{order_id}")).json()
-        if order["state"] == state:
-            return order
-        assert time.monotonic() < deadline, f"order {order_id} is {order['state']}, not {state}"
-        await asyncio.sleep(0.1)
 
 
 async def test_an_order_to_a_sanctioned_address_is_held(
@@ -56,21 +43,7 @@ async def test_an_order_to_a_sanctioned_address_is_held(
                 created_at=person.clock.now(),
             )
         )
-    quote = (
-        await person.client.post(
-            "/v1/quotes", json={"source_currency": "EUR", "source_amount": "100.00"}
-        )
-    ).json()
-    created = await person.client.post(
-        "/v1/orders",
-        json={
-            "quote_id": quote["id"],
-            "source_currency": "EUR",
-            "source_amount": "100.00",
-            "destination_address": SEMENOV_ETH,
-        },
-        headers={"Idempotency-Key": uuid.uuid4().hex},
-    )
+    created = await place_order(person.client, "100.00", SEMENOV_ETH)
     assert created.status_code == 201, created.text
     order = created.json()
 
@@ -79,7 +52,7 @@ async def test_an_order_to_a_sanctioned_address_is_held(
         await compliance.load_version(session=session, path=SUBSET, actor="test:sanctions")
 
     await pay(bank, order)
-    await _wait_for_state(person, order["id"], "manual_review")
+    await wait_for_order(person.client, order["id"], "manual_review")
 
     async with unit_of_work(sessions) as session:
         history = await orders.history_of(session, uuid.UUID(order["id"]))

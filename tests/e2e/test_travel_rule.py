@@ -7,12 +7,9 @@ the originator's name and address, and keeps these orders inside the tier limits
 
 from __future__ import annotations
 
-import asyncio
-import time
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import httpx
 import pytest
@@ -29,7 +26,7 @@ from onramp.core.ids import uuid7
 from onramp.devstack.stack import Stack
 from onramp.kyc.models import KycCase
 from onramp.orders.models import DestinationWallet
-from tests.e2e.conftest import pay, person_of_tier
+from tests.e2e.conftest import pay, person_of_tier, place_order, wait_for_order
 from tests.e2e.mfa_people import Person, enrol
 from tests.e2e.test_kyc import compliance_officer
 from tests.e2e.test_pii_at_rest import _as_text
@@ -79,20 +76,7 @@ async def approve_kyc(
 
 
 async def order(person: Person, amount: str, destination: str | None = None) -> httpx.Response:
-    quote = await person.client.post(
-        "/v1/quotes", json={"source_currency": "EUR", "source_amount": amount}
-    )
-    assert quote.status_code == 201, quote.text
-    body: dict[str, Any] = {
-        "quote_id": quote.json()["id"],
-        "source_currency": "EUR",
-        "source_amount": amount,
-    }
-    if destination is not None:
-        body["destination_address"] = destination
-    return await person.client.post(
-        "/v1/orders", json=body, headers={"Idempotency-Key": uuid.uuid4().hex}
-    )
+    return await place_order(person.client, amount, destination)
 
 
 async def records_of(
@@ -218,7 +202,7 @@ async def test_own_custodial_and_hosted_wallets_need_no_proof(
     # Recorded, so funding passes the travel-rule screen and pays; the record then shows the
     # bank account the money came from.
     await pay(bank, own.json(), sender_name="Ada Hopper")  # the customer's own (KYC) name
-    await _wait_for_state(person, own.json()["id"], "completed")
+    await wait_for_order(person.client, own.json()["id"], "completed")
     officer = await compliance_officer(stack, sessions)
     async with httpx.AsyncClient(base_url=stack.api_url, headers=officer) as client:
         seen = (await client.get(f"/v1/compliance/travel-rule/orders/{own.json()['id']}")).json()
@@ -245,16 +229,6 @@ async def test_own_custodial_and_hosted_wallets_need_no_proof(
     assert row.beneficiary_custody == "hosted"
     assert row.beneficiary is not None
     assert "Example Exchange GmbH" in row.beneficiary
-
-
-async def _wait_for_state(person: Person, order_id: str, state: str) -> dict[str, Any]:
-    deadline = time.monotonic() + 60
-    while True:
-        body: dict[str, Any] = (await person.client.get(f"/v1/orders/{order_id}")).json()
-        if body["state"] == state:
-            return body
-        assert time.monotonic() < deadline, f"order {order_id} is {body['state']}, not {state}"
-        await asyncio.sleep(0.1)
 
 
 async def test_funding_holds_a_large_order_whose_proof_or_record_went_missing(
@@ -288,7 +262,7 @@ async def test_funding_holds_a_large_order_whose_proof_or_record_went_missing(
         )
 
     await pay(bank, placed, sender_name="Ada Turing")
-    held = await _wait_for_state(person, placed["id"], "manual_review")
+    held = await wait_for_order(person.client, placed["id"], "manual_review")
     assert held["history"][-1]["reason"] == "held for a compliance review"
     async with sessions() as session:
         internal = (await orders.history_of(session, uuid.UUID(placed["id"])))[-1].reason
@@ -318,6 +292,6 @@ async def test_a_small_order_is_paid_without_any_proof(
     created = await order(person, "100.00", key.address)
     assert created.status_code == 201, created.text
     await pay(bank, created.json(), sender_name="Ada Babbage")
-    done = await _wait_for_state(person, created.json()["id"], "completed")
+    done = await wait_for_order(person.client, created.json()["id"], "completed")
     assert done["payout"]["to"] == key.address
     assert await records_of(sessions, done["id"]) == []
