@@ -74,7 +74,6 @@ import json
 import logging
 import os
 import re
-import sys
 import time
 import uuid
 from collections.abc import AsyncIterator, Sequence
@@ -92,7 +91,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, StrictStr, StringConstraints
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from onramp.devstack.process import ManagedProcess, free_port, spawn, wait_for_http_health
+from onramp.devstack.process import ManagedProcess, start_http_sandbox
 
 __all__ = [
     "CURRENCY_EXPONENTS",
@@ -619,41 +618,17 @@ def start_bank_sandbox(
     timeout: float = 20.0,
 ) -> BankSandbox:
     """Spawn the sandbox (logs: ``state_dir/logs/bank_sandbox.log``); return once it is healthy."""
-    state_dir = Path(state_dir).resolve()
-    attempts = 1 if port is not None else 3  # a free port may be taken before we bind it
-    for attempt in range(1, attempts + 1):
-        run_port = port if port is not None else free_port()
-        argv = [
-            sys.executable,
-            "-m",
-            "onramp.devstack.bank_sandbox",
-            "--port",
-            str(run_port),
-            "--webhook-url",
-            webhook_url,
-            "--account-iban",
-            account_iban,
-        ]
-        process = spawn(
-            "bank_sandbox",
-            argv,
-            log_dir=state_dir / "logs",
-            env={SECRET_ENV: webhook_secret},
-            cwd=state_dir,
-        )
-        sandbox = BankSandbox(process=process, url=f"http://127.0.0.1:{run_port}")
-        try:
-            if wait_for_http_health(process, f"{sandbox.url}/healthz", timeout=timeout):
-                return sandbox
-        except BaseException:
-            sandbox.stop()
-            raise
-        if attempt == attempts:
-            raise RuntimeError(
-                f"bank sandbox exited with {process.popen.returncode} during startup "
-                f"(log: {process.log_path})"
-            )
-    raise AssertionError("unreachable")  # pragma: no cover
+    process, url = start_http_sandbox(
+        "bank_sandbox",
+        "onramp.devstack.bank_sandbox",
+        ["--webhook-url", webhook_url, "--account-iban", account_iban],
+        state_dir=Path(state_dir).resolve(),
+        env={SECRET_ENV: webhook_secret},
+        port=port,
+        timeout=timeout,
+        label="bank sandbox",
+    )
+    return BankSandbox(process=process, url=url)
 
 
 if __name__ == "__main__":

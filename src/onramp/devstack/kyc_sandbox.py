@@ -97,7 +97,6 @@ import binascii
 import json
 import logging
 import os
-import sys
 import time
 import uuid
 from collections.abc import AsyncIterator, Sequence
@@ -115,7 +114,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictStr, StringConstraints
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from onramp.devstack.bank_sandbox import backoff_delay, sign_payload
-from onramp.devstack.process import ManagedProcess, free_port, spawn, wait_for_http_health
+from onramp.devstack.process import ManagedProcess, start_http_sandbox
 
 __all__ = [
     "EVENT_TYPE",
@@ -635,39 +634,17 @@ def start_kyc_sandbox(
     timeout: float = 20.0,
 ) -> KycSandbox:
     """Spawn the sandbox (logs: ``state_dir/logs/kyc_sandbox.log``); return once it is healthy."""
-    state_dir = Path(state_dir).resolve()
-    attempts = 1 if port is not None else 3  # a free port may be taken before we bind it
-    for attempt in range(1, attempts + 1):
-        run_port = port if port is not None else free_port()
-        argv = [
-            sys.executable,
-            "-m",
-            "onramp.devstack.kyc_sandbox",
-            "--port",
-            str(run_port),
-            "--webhook-url",
-            webhook_url,
-        ]
-        process = spawn(
-            "kyc_sandbox",
-            argv,
-            log_dir=state_dir / "logs",
-            env={SECRET_ENV: webhook_secret},
-            cwd=state_dir,
-        )
-        sandbox = KycSandbox(process=process, url=f"http://127.0.0.1:{run_port}")
-        try:
-            if wait_for_http_health(process, f"{sandbox.url}/healthz", timeout=timeout):
-                return sandbox
-        except BaseException:
-            sandbox.stop()
-            raise
-        if attempt == attempts:
-            raise RuntimeError(
-                f"KYC sandbox exited with {process.popen.returncode} during startup "
-                f"(log: {process.log_path})"
-            )
-    raise AssertionError("unreachable")  # pragma: no cover
+    process, url = start_http_sandbox(
+        "kyc_sandbox",
+        "onramp.devstack.kyc_sandbox",
+        ["--webhook-url", webhook_url],
+        state_dir=Path(state_dir).resolve(),
+        env={SECRET_ENV: webhook_secret},
+        port=port,
+        timeout=timeout,
+        label="KYC sandbox",
+    )
+    return KycSandbox(process=process, url=url)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -126,3 +127,37 @@ def spawn(
     )
     log.close()
     return ManagedProcess(name=name, popen=popen, log_path=log_path)
+
+
+def start_http_sandbox(
+    name: str,
+    module: str,
+    args: Sequence[str],
+    *,
+    state_dir: Path,
+    env: Mapping[str, str],
+    port: int | None,
+    timeout: float,
+    label: str,
+) -> tuple[ManagedProcess, str]:
+    """Spawn ``python -m module --port P *args`` (logs: ``state_dir/logs/<name>.log``) and return
+    it with its base URL once ``/healthz`` answers. A free port may be taken before the child
+    binds it: a chosen one is tried three times, a given ``port`` once."""
+    attempts = 1 if port is not None else 3
+    for attempt in range(1, attempts + 1):
+        run_port = port if port is not None else free_port()
+        argv = [sys.executable, "-m", module, "--port", str(run_port), *args]
+        process = spawn(name, argv, log_dir=state_dir / "logs", env=env, cwd=state_dir)
+        url = f"http://127.0.0.1:{run_port}"
+        try:
+            if wait_for_http_health(process, f"{url}/healthz", timeout=timeout):
+                return process, url
+        except BaseException:
+            process.stop()
+            raise
+        if attempt == attempts:
+            raise RuntimeError(
+                f"{label} exited with {process.popen.returncode} during startup "
+                f"(log: {process.log_path})"
+            )
+    raise AssertionError("unreachable")  # pragma: no cover
