@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import signal
+from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from onramp.banking.adapters.sandbox_payments import SandboxBankPayments
+from onramp.banking.payment_rules import PaymentRules
 from onramp.banking.worker import deposits_consumer
 from onramp.chain.client import ChainClient
 from onramp.chain.confirmations import ConfirmationWatcher
@@ -23,6 +25,7 @@ from onramp.core.consumer import Consumer, run_consumer
 from onramp.core.db import create_engine, session_factory
 from onramp.core.keys import install_keyring, keep_keyring_fresh, open_keyring
 from onramp.core.logging import configure_logging, get_logger
+from onramp.core.periodic import run_periodic
 from onramp.core.relay import run_relay
 from onramp.core.settings import Settings
 from onramp.fx.service import FxDesk
@@ -30,6 +33,7 @@ from onramp.kyc.rescreen import KybOwners, VerifiedNames
 from onramp.kyc.worker import run_review_expiry
 from onramp.notifications.adapters.smtp import SmtpSender
 from onramp.notifications.worker import run_mailer
+from onramp.orders.expiry import expire_unpaid
 from onramp.orders.monitoring import MonitoringScreener
 from onramp.orders.rescreen import SavedWallets, UnpaidOrders
 from onramp.orders.sanctions import SanctionsScreener
@@ -49,6 +53,7 @@ WORKERS = (
     "mailer",
     "kyc_review",
     "rescreen",
+    "order_expiry",
 )
 # Workers that read sealed personal data (queued emails; deposit senders and account holders)
 # open the keyring at start-up, as the API does, and keep it fresh. The orders worker's monitoring
@@ -68,6 +73,15 @@ def check_config(name: str, settings: Settings) -> None:
         RuleSet.from_file(settings.compliance.monitoring_rules_file)
 
 
+def travel_rule_policy(settings: Settings, desk: FxDesk) -> TravelRulePolicy:
+    return TravelRulePolicy(
+        threshold_usd=settings.compliance.travel_rule_threshold_usd,
+        desk=desk,
+        wallet_factory=settings.chain.wallet_factory_address,
+        operator=settings.auth.issuer,
+    )
+
+
 def orders_screener(
     settings: Settings, sessions: async_sessionmaker[AsyncSession], desk: FxDesk
 ) -> Screener:
@@ -75,15 +89,9 @@ def orders_screener(
     verdict decides. A bad rule file stops the worker at start (``monitoring_rules_invalid``,
     naming the file and the field)."""
     rules = RuleSet.from_file(settings.compliance.monitoring_rules_file)
-    travel_rule = TravelRulePolicy(
-        threshold_usd=settings.compliance.travel_rule_threshold_usd,
-        desk=desk,
-        wallet_factory=settings.chain.wallet_factory_address,
-        operator=settings.auth.issuer,
-    )
     return Screeners(
         SanctionsScreener(sessions, matchers=_list_matchers(settings)),
-        TravelRuleScreener(sessions, travel_rule),
+        TravelRuleScreener(sessions, travel_rule_policy(settings, desk)),
         MonitoringScreener(sessions, rules=rules, desk=desk),
     )
 
@@ -94,6 +102,7 @@ def consumer_for(
     if name == "deposits":
         return deposits_consumer(
             min_holder_score=settings.banking.holder_name_min_score,
+            rules=PaymentRules.from_settings(settings.banking),
             payments=SandboxBankPayments(
                 base_url=settings.banking.api_url,
                 timeout=settings.banking.request_timeout_seconds,
@@ -107,6 +116,7 @@ def consumer_for(
             screener=orders_screener(settings, sessions, desk),
             kyc_settings=settings.kyc,
             funding_min_score=settings.banking.holder_name_min_score,
+            travel_rule_policy=travel_rule_policy(settings, desk),
         )
     raise ValueError(f"no consumer named {name!r}")
 
@@ -158,6 +168,21 @@ async def _run(
             clock=SystemClock(),
             stop=stop,
             interval=settings.kyc.review_interval_seconds,
+        )
+        return
+    if name == "order_expiry":
+        after = timedelta(hours=settings.banking.order_expiry_hours)
+
+        async def expire(session: AsyncSession, now: datetime, limit: int) -> int:
+            return await expire_unpaid(session, now=now, after=after, limit=limit)
+
+        await run_periodic(
+            sessions,
+            expire,
+            name="order_expiry",
+            clock=SystemClock(),
+            stop=stop,
+            interval=settings.banking.order_expiry_poll_seconds,
         )
         return
     if name == "rescreen":

@@ -18,6 +18,7 @@ from onramp.banking.accounts_api import router as bank_accounts_router
 from onramp.banking.adapters.base import BankWebhookAdapter
 from onramp.banking.adapters.sandbox import SandboxBankAdapter
 from onramp.banking.api import router as banking_router
+from onramp.banking.suspense_api import router as suspense_router
 from onramp.casework.api import router as compliance_cases_router
 from onramp.casework.decisions import register_release_approval
 from onramp.core.clock import Clock, SystemClock
@@ -45,6 +46,7 @@ from onramp.kyc.api import webhook_router as kyc_webhook_router
 from onramp.orders.api import router as orders_router
 from onramp.orders.destinations_api import router as wallets_router
 from onramp.orders.limits_api import router as limits_router
+from onramp.orders.standing_reference_api import router as standing_reference_router
 from onramp.orders.travel_rule_api import router as travel_rule_router
 from onramp.reports.api import router as reports_router
 
@@ -96,6 +98,8 @@ ROUTERS = (
     screening_router,
     compliance_cases_router,
     reports_router,
+    suspense_router,
+    standing_reference_router,
 )
 
 DESCRIPTION = """\

@@ -1,5 +1,6 @@
 """Bank adapters, deposit intake and matching."""
 
+from onramp.banking import standing_references
 from onramp.banking.creditor_reference import (
     creditor_reference_for_order,
     format_creditor_reference,
@@ -13,23 +14,28 @@ from onramp.banking.customer_accounts import (
 from onramp.banking.events import DEPOSIT_MATCHED, DEPOSIT_RECEIVED, DEPOSIT_UNMATCHED
 from onramp.banking.history import DepositFact, matched_deposit, matched_deposits
 from onramp.banking.service import (
+    attach_order,
     deposits_for_order,
     expect_deposit,
+    expire_expectations,
     intake_notice,
     match_deposits,
     sender_names,
 )
 
 __all__ = [
+    "standing_references",
     "DEFAULT_HOLDER_NAME_MIN_SCORE",
     "DEPOSIT_MATCHED",
     "DEPOSIT_RECEIVED",
     "DEPOSIT_UNMATCHED",
     "DepositFact",
     "FundingAccount",
+    "attach_order",
     "creditor_reference_for_order",
     "deposits_for_order",
     "expect_deposit",
+    "expire_expectations",
     "format_creditor_reference",
     "intake_notice",
     "match_deposits",

@@ -78,3 +78,28 @@ class MicroDepositsMismatch(InvalidInput):
     code = "micro_deposits_mismatch"
     title = "The amounts do not match the micro-deposits sent"
     public_extra = frozenset({"attempts_left"})
+
+
+class DepositNotFound(NotFound):
+    code = "deposit_not_found"
+    title = "Deposit not found"
+
+
+class DepositNotInSuspense(Conflict):
+    code = "deposit_not_in_suspense"
+    title = "Only an unmatched deposit (in suspense) can be assigned or returned"
+
+
+class OrderNotAwaitingFunds(Conflict):
+    code = "order_not_awaiting_funds"
+    title = "The order is not waiting for money: it was paid, or has expired"
+
+
+class AssignmentCurrencyMismatch(Conflict):
+    code = "assignment_currency_mismatch"
+    title = "The deposit is in another currency than the order asks for"
+
+
+class StandingReferenceNotFound(NotFound):
+    code = "standing_reference_not_found"
+    title = "You have no active standing reference"

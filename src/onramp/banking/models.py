@@ -20,11 +20,23 @@ class DepositStatus(StrEnum):
     RECEIVED = "received"
     MATCHED = "matched"
     UNMATCHED = "unmatched"  # held in suspense:<ccy> until an operator resolves it
+    RETURNED = "returned"  # sent back to the sender (or reversed by the bank)
+
+
+class MatchMethod(StrEnum):
+    """How a deposit was tied to its customer: what an operator sees and audits."""
+
+    REFERENCE = "reference"  # the order's creditor reference, as issued
+    REFERENCE_CORRECTED = "reference_corrected"  # one typo away from exactly one open order
+    STANDING_REFERENCE = "standing_reference"  # the customer's permanent reference
+    SENDER_ACCOUNT = "sender_account"  # a verified account of the customer, for the amount due
+    OPERATOR = "operator"  # assigned from the suspense work queue
 
 
 class ExpectationStatus(StrEnum):
     OPEN = "open"
     FULFILLED = "fulfilled"
+    EXPIRED = "expired"  # the order expired unpaid: money arriving now is a late payment
 
 
 class BankNotification(Base):
@@ -64,11 +76,26 @@ class Deposit(Base):
     status: Mapped[str] = mapped_column(String(20), default=DepositStatus.RECEIVED.value)
     unmatched_reason: Mapped[str | None] = mapped_column(String(50))
     order_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
+    # Whose money it is once matched (also before an order exists: a standing reference).
+    customer_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
+    match_method: Mapped[str | None] = mapped_column(String(30))
+    # Held deposits: the order the money was most likely meant for (the work queue shows it).
+    suggested_order_id: Mapped[uuid.UUID | None]
+    resolved_by: Mapped[str | None] = mapped_column(String(100))
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     received_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )
 
-    __table_args__ = (UniqueConstraint("bank", "bank_entry_id", name="uq_deposits_bank_entry"),)
+    __table_args__ = (
+        UniqueConstraint("bank", "bank_entry_id", name="uq_deposits_bank_entry"),
+        # The suspense work queue: unmatched deposits, oldest first.
+        Index(
+            "ix_deposits_unmatched",
+            "received_at",
+            postgresql_where=text("status = 'unmatched'"),
+        ),
+    )
 
 
 class DepositExpectation(Base):
@@ -84,6 +111,29 @@ class DepositExpectation(Base):
     status: Mapped[str] = mapped_column(String(20), default=ExpectationStatus.OPEN.value)
     deposit_id: Mapped[uuid.UUID | None]
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class StandingReference(Base):
+    """A customer's permanent creditor reference: every deposit carrying it is converted and
+    paid to ``destination_address`` at the rate of the day it arrives, with no order placed."""
+
+    __tablename__ = "standing_references"
+
+    creditor_reference: Mapped[str] = mapped_column(String(25), primary_key=True)
+    customer_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    destination_address: Mapped[str] = mapped_column(String(42))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        # One active reference per customer; revoked ones stay for the deposits naming them.
+        Index(
+            "uq_standing_references_active",
+            "customer_id",
+            unique=True,
+            postgresql_where=text("revoked_at IS NULL"),
+        ),
+    )
 
 
 class BankAccountStatus(StrEnum):

@@ -1,16 +1,18 @@
 """Deposit intake and matching.
 
-Intake (the webhook request) stores each verified credit once per bank entry id and announces it;
-matching (the deposits worker) pairs credits with what customers were told to send, by creditor
-reference, and books them: a match credits the customer, anything else goes to ``suspense:<ccy>``
-where it stays visible until an operator resolves it. Nothing is dropped.
+Intake (the webhook request, a statement import) stores each credit once per bank entry id and
+announces it; matching (the deposits worker) ties credits to orders or customers
+(:mod:`onramp.banking.matching`), applies the operator's rules to amounts that differ or come late
+(:mod:`onramp.banking.payment_rules`) and books them: a customer's money credits the customer,
+anything else goes to ``suspense:<ccy>`` where it stays visible until an operator resolves it.
+Nothing is dropped.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -26,16 +28,20 @@ from onramp.banking.creditor_reference import (
     normalize_creditor_reference,
 )
 from onramp.banking.customer_accounts import DEFAULT_HOLDER_NAME_MIN_SCORE, verify_by_deposit
+from onramp.banking.matching import Resolution, resolve
 from onramp.banking.models import (
     BankNotification,
     Deposit,
     DepositExpectation,
     DepositStatus,
     ExpectationStatus,
+    MatchMethod,
 )
+from onramp.banking.payment_rules import Action, PaymentRules, decide_late, decide_open
 from onramp.core.audit import audit_row, record_many
 from onramp.core.clock import utcnow
 from onramp.core.db import as_int
+from onramp.core.errors import InvariantViolated
 from onramp.core.events import CloudEvent
 from onramp.core.ids import uuid7
 from onramp.core.keys import opened_row
@@ -51,6 +57,8 @@ from onramp.ledger import (
     post_entries,
     suspense_account,
 )
+
+DEFAULT_RULES = PaymentRules()
 
 
 @dataclass(frozen=True)
@@ -142,10 +150,13 @@ async def match_deposits(
     *,
     deposit_ids: Sequence[uuid.UUID],
     min_holder_score: float = DEFAULT_HOLDER_NAME_MIN_SCORE,
+    rules: PaymentRules = DEFAULT_RULES,
     now: datetime | None = None,
 ) -> None:
-    """Match received deposits to expectations and book them, all in set-based statements; a
-    matched deposit from one of the customer's saved accounts verifies that account."""
+    """Tie received deposits to orders or customers (:mod:`onramp.banking.matching`), apply the
+    operator's rules to amounts that differ or arrive late (:mod:`onramp.banking.payment_rules`)
+    and book them, set-based: a customer's money on their account, anything else in
+    ``suspense:<ccy>``. A deposit from one of the customer's saved accounts verifies it."""
     deposits = (
         await session.scalars(
             select(Deposit)
@@ -156,108 +167,236 @@ async def match_deposits(
     ).all()
     if not deposits:
         return
-    references = {d.creditor_reference for d in deposits if d.creditor_reference}
-    expectations = {
-        e.creditor_reference: e
-        for e in (
-            await session.scalars(
-                select(DepositExpectation)
-                .where(DepositExpectation.creditor_reference.in_(references))
-                .order_by(DepositExpectation.creditor_reference)
-                .with_for_update()
-            )
-        ).all()
-    }
-    drafts: list[EntryDraft] = []
-    out: list[CloudEvent] = []
-    audits = []
+    resolutions = await resolve(session, deposits)
+    booked = _Bookings()
     for deposit in deposits:
         amount = Money(as_int(deposit.amount), deposit.currency)
-        expected = expectations.get(deposit.creditor_reference or "")
-        reason = _mismatch(expected, amount)
-        bank = bank_account(deposit.bank, deposit.currency)
-        if reason is None and expected is not None:
-            expected.status = ExpectationStatus.FULFILLED.value
-            expected.deposit_id = deposit.id
-            deposit.status = DepositStatus.MATCHED.value
-            deposit.order_id = expected.order_id
-            liability = customer_account(expected.customer_id, deposit.currency)
-            await verify_by_deposit(
-                session,
-                deposit=deposit,
-                customer_id=expected.customer_id,
-                min_holder_score=min_holder_score,
-                now=now or utcnow(),
-            )
-            out.append(
-                make_event(
-                    events.DEPOSIT_MATCHED,
-                    {
-                        "deposit_id": str(deposit.id),
-                        "order_id": str(expected.order_id),
-                        "customer_id": str(expected.customer_id),
-                        "amount": str(amount),
-                        "currency": amount.currency,
-                        "booked_at": deposit.booked_at.isoformat(),
+        resolution = resolutions.get(deposit.id)
+        if not amount.is_positive():
+            booked.hold(deposit, amount, "amount_not_positive")  # recorded and visible
+        elif resolution is None:
+            booked.hold(deposit, amount, "unknown_reference")
+        elif resolution.standing is not None:
+            standing = resolution.standing
+            if standing.revoked_at is not None:
+                booked.hold(deposit, amount, "standing_reference_revoked")
+            else:
+                booked.match(
+                    deposit,
+                    amount,
+                    customer_id=standing.customer_id,
+                    method=resolution.method,
+                    auto_order={
+                        "origin": "standing_reference",
+                        "destination": standing.destination_address,
                     },
-                    source=events.SOURCE,
-                    entity_id=str(deposit.id),
-                    correlation_id=str(expected.order_id),
                 )
-            )
         else:
-            deposit.status = DepositStatus.UNMATCHED.value
-            deposit.unmatched_reason = reason
-            liability = suspense_account(deposit.currency)
-            out.append(
-                make_event(
-                    events.DEPOSIT_UNMATCHED,
-                    {
-                        "deposit_id": str(deposit.id),
-                        "reason": reason,
-                        "amount": str(amount),
-                        "currency": amount.currency,
-                        "reference": deposit.reference_text,
-                    },
-                    source=events.SOURCE,
-                    entity_id=str(deposit.id),
-                )
-            )
+            assert resolution.expectation is not None
+            _apply_rules(booked, deposit, amount, resolution, rules)
+    for deposit, customer_id in booked.customers:
+        await verify_by_deposit(
+            session,
+            deposit=deposit,
+            customer_id=customer_id,
+            min_holder_score=min_holder_score,
+            now=now or utcnow(),
+        )
+    await post_entries(session, booked.drafts)
+    await session.flush()
+    await emit_many(session, booked.events)
+    await record_many(session, booked.audits)
+
+
+def _apply_rules(
+    booked: _Bookings,
+    deposit: Deposit,
+    amount: Money,
+    resolution: Resolution,
+    rules: PaymentRules,
+) -> None:
+    expectation = resolution.expectation
+    assert expectation is not None
+    expected = Money(as_int(expectation.amount), expectation.currency)
+    order_id = expectation.order_id
+    if expectation.status == ExpectationStatus.FULFILLED.value:
+        booked.hold(deposit, amount, "reference_already_used", suggested=order_id)
+        return
+    late = expectation.status == ExpectationStatus.EXPIRED.value
+    decision = (
+        decide_late(rules, expected=expected, received=amount)
+        if late
+        else decide_open(rules, expected=expected, received=amount)
+    )
+    if decision.action is Action.MATCH:
+        assert decision.applied is not None
+        expectation.status = ExpectationStatus.FULFILLED.value
+        expectation.deposit_id = deposit.id
+        booked.match(
+            deposit,
+            amount,
+            customer_id=expectation.customer_id,
+            method=resolution.method,
+            order_id=order_id,
+            applied=decision.applied,
+            rule=decision.reason,
+        )
+    elif decision.action is Action.NEW_ORDER:
+        booked.match(
+            deposit,
+            amount,
+            customer_id=expectation.customer_id,
+            method=resolution.method,
+            auto_order={"origin": "late_payment", "replaces": str(order_id)},
+            rule=decision.reason,
+        )
+    else:
+        # REFUND waits for the refunds capability; until then a person decides.
+        booked.hold(deposit, amount, decision.reason or "held", suggested=order_id)
+
+
+@dataclass
+class _Bookings:
+    """What one matching batch writes: ledger entries, events, audit rows."""
+
+    drafts: list[EntryDraft] = field(default_factory=list)
+    events: list[CloudEvent] = field(default_factory=list)
+    audits: list[dict[str, Any]] = field(default_factory=list)
+    customers: list[tuple[Deposit, uuid.UUID]] = field(default_factory=list)
+
+    def _book(self, deposit: Deposit, amount: Money, liability: str) -> None:
         if amount.is_positive():
-            drafts.append(
+            bank = bank_account(deposit.bank, deposit.currency)
+            self.drafts.append(
                 entry("deposit", str(deposit.id), debit(bank, amount), credit(liability, amount))
             )
-        audits.append(
+
+    def _audit(self, deposit: Deposit, **data: Any) -> None:
+        self.audits.append(
             audit_row(
                 actor="system:deposits",
                 action=f"deposit.{deposit.status}",
                 entity_type="deposit",
                 entity_id=str(deposit.id),
-                data={
-                    "reason": reason,
-                    "order_id": str(deposit.order_id) if deposit.order_id else None,
-                },
+                data=data,
             )
         )
-    await post_entries(session, drafts)
-    await session.flush()
-    await emit_many(session, out)
-    await record_many(session, audits)
+
+    def match(
+        self,
+        deposit: Deposit,
+        amount: Money,
+        *,
+        customer_id: uuid.UUID,
+        method: MatchMethod,
+        order_id: uuid.UUID | None = None,
+        applied: Money | None = None,
+        rule: str | None = None,
+        auto_order: dict[str, str] | None = None,
+    ) -> None:
+        deposit.status = DepositStatus.MATCHED.value
+        deposit.order_id = order_id
+        deposit.customer_id = customer_id
+        deposit.match_method = method.value
+        self._book(deposit, amount, customer_account(customer_id, deposit.currency))
+        self.customers.append((deposit, customer_id))
+        funds = applied or amount
+        self.events.append(
+            make_event(
+                events.DEPOSIT_MATCHED,
+                {
+                    "deposit_id": str(deposit.id),
+                    "order_id": str(order_id) if order_id else None,
+                    "customer_id": str(customer_id),
+                    "amount": str(funds),
+                    "currency": funds.currency,
+                    "received": str(amount),
+                    "booked_at": deposit.booked_at.isoformat(),
+                    "match_method": method.value,
+                    "rule": rule,
+                    "auto_order": auto_order,
+                },
+                source=events.SOURCE,
+                entity_id=str(deposit.id),
+                correlation_id=str(order_id) if order_id else None,
+            )
+        )
+        self._audit(
+            deposit,
+            order_id=str(order_id) if order_id else None,
+            match_method=method.value,
+            rule=rule,
+            applied=str(funds),
+            auto_order=auto_order,
+        )
+
+    def hold(
+        self,
+        deposit: Deposit,
+        amount: Money,
+        reason: str,
+        *,
+        suggested: uuid.UUID | None = None,
+    ) -> None:
+        deposit.status = DepositStatus.UNMATCHED.value
+        deposit.unmatched_reason = reason
+        deposit.suggested_order_id = suggested
+        self._book(deposit, amount, suspense_account(deposit.currency))
+        self.events.append(
+            make_event(
+                events.DEPOSIT_UNMATCHED,
+                {
+                    "deposit_id": str(deposit.id),
+                    "reason": reason,
+                    "amount": str(amount),
+                    "currency": amount.currency,
+                    "reference": deposit.reference_text,
+                    "suggested_order_id": str(suggested) if suggested else None,
+                },
+                source=events.SOURCE,
+                entity_id=str(deposit.id),
+            )
+        )
+        self._audit(
+            deposit, reason=reason, suggested_order_id=str(suggested) if suggested else None
+        )
 
 
-def _mismatch(expected: DepositExpectation | None, amount: Money) -> str | None:
-    """Why a deposit cannot be matched, or None when it can."""
-    if not amount.is_positive():
-        return "amount_not_positive"  # recorded and visible; nothing to book
-    if expected is None:
-        return "unknown_reference"
-    if expected.status != ExpectationStatus.OPEN.value:
-        return "reference_already_used"
-    if expected.currency != amount.currency:
-        return "currency_mismatch"
-    if as_int(expected.amount) != amount.minor:
-        return "amount_mismatch"
-    return None
+async def expire_expectations(
+    session: AsyncSession, *, order_ids: Sequence[uuid.UUID]
+) -> list[uuid.UUID]:
+    """Close the expectations of these unpaid orders; returns the orders whose expectation was
+    still open. One the money already fulfilled is left alone: that order is funded, not late."""
+    if not order_ids:
+        return []
+    rows = await session.scalars(
+        select(DepositExpectation)
+        .where(
+            DepositExpectation.order_id.in_(order_ids),
+            DepositExpectation.status == ExpectationStatus.OPEN.value,
+        )
+        .order_by(DepositExpectation.creditor_reference)
+        .with_for_update()
+    )
+    closed = []
+    for expectation in rows:
+        expectation.status = ExpectationStatus.EXPIRED.value
+        closed.append(expectation.order_id)
+    return closed
+
+
+async def attach_order(
+    session: AsyncSession, *, deposit_id: uuid.UUID, order_id: uuid.UUID
+) -> uuid.UUID:
+    """Give a matched deposit that funds no order yet (a standing reference, a late payment)
+    the order it now funds; returns the order it funds, which is an earlier one when this is a
+    replay of the same event: one deposit never places two orders."""
+    deposit = await session.get(Deposit, deposit_id, with_for_update=True)
+    if deposit is None:
+        raise InvariantViolated(f"no deposit {deposit_id}")
+    if deposit.order_id is None:
+        deposit.order_id = order_id
+    return deposit.order_id
 
 
 async def deposits_for_order(session: AsyncSession, *, order_id: uuid.UUID) -> list[dict[str, Any]]:

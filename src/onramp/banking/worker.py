@@ -11,14 +11,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from onramp.banking import events
 from onramp.banking.adapters.base import BankPayments
 from onramp.banking.micro_deposits import send_micro_deposits
-from onramp.banking.service import match_deposits
+from onramp.banking.payment_rules import PaymentRules
+from onramp.banking.service import DEFAULT_RULES, match_deposits
 from onramp.core.clock import utcnow
 from onramp.core.consumer import Consumer
 from onramp.core.events import CloudEvent
 
 
 def deposits_consumer(
-    *, min_holder_score: float, payments: BankPayments | None = None, bank: str = "sandbox"
+    *,
+    min_holder_score: float,
+    rules: PaymentRules = DEFAULT_RULES,
+    payments: BankPayments | None = None,
+    bank: str = "sandbox",
 ) -> Consumer:
     async def handle(session: AsyncSession, batch: Sequence[CloudEvent]) -> None:
         received = [
@@ -30,7 +35,9 @@ def deposits_consumer(
             if e.type == events.MICRO_DEPOSITS_REQUESTED
         ]
         if received:
-            await match_deposits(session, deposit_ids=received, min_holder_score=min_holder_score)
+            await match_deposits(
+                session, deposit_ids=received, min_holder_score=min_holder_score, rules=rules
+            )
         if challenges and payments is not None:
             await send_micro_deposits(
                 session, challenge_ids=challenges, payments=payments, bank=bank, now=utcnow()

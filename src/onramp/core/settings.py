@@ -72,6 +72,14 @@ class BankingSettings(_Section):
     micro_deposit_ttl_days: int = Field(default=7, ge=1)
     micro_deposit_max_attempts: int = Field(default=3, ge=1)
     micro_deposit_cooldown_hours: int = Field(default=24, ge=0)
+    # Money that does not fit its order (docs/deposit-matching.md): convert what arrived, send
+    # back the excess or all of it, or hold it in suspense for a person.
+    underpayment: Literal["price_received", "hold"] = "price_received"
+    overpayment: Literal["price_received", "refund_excess", "hold"] = "refund_excess"
+    late_payment: Literal["price_received", "refund", "hold"] = "refund"
+    # An order not paid within this long expires; money arriving later is a late payment.
+    order_expiry_hours: int = Field(default=7 * 24, ge=1)
+    order_expiry_poll_seconds: float = Field(default=60.0, gt=0)
 
 
 class KycSettings(_Section):

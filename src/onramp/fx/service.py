@@ -129,11 +129,17 @@ async def firm_quote(
 
 
 async def price_at_funds(
-    session: AsyncSession, *, desk: FxDesk, quote_id: uuid.UUID, received: Money, funds_at: datetime
+    session: AsyncSession,
+    *,
+    desk: FxDesk,
+    quote_id: uuid.UUID | None,
+    received: Money,
+    funds_at: datetime,
 ) -> tuple[Pricing, bool]:
     """Price received funds: the firm quote if they arrived in time and in full, otherwise the
-    current rate. Returns the pricing and whether the quote was honoured."""
-    quote = await session.get(Quote, quote_id)
+    current rate (always, for an order placed without a quote). Returns the pricing and
+    whether the quote was honoured."""
+    quote = await session.get(Quote, quote_id) if quote_id is not None else None
     if quote is not None and funds_at <= quote.expires_at:
         firm = pricing_of(quote)
         if firm.source == received:

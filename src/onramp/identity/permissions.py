@@ -33,6 +33,8 @@ class Permission(StrEnum):
     COMPLIANCE_CASES = "compliance:cases"
     COMPLIANCE_CASES_READ = "compliance:cases_read"  # read cases, evidence and SAR drafts
     COMPLIANCE_REPORTS = "compliance:reports"  # CTR, screening statistics, auditors' exports
+    DEPOSITS_READ = "deposits:read"  # the suspense work queue and any deposit
+    DEPOSITS_RESOLVE = "deposits:resolve"  # assign a suspense deposit to an order, or return it
 
 
 _CUSTOMER = frozenset(
@@ -65,13 +67,16 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.SUPPORT: _STAFF,
     Role.COMPLIANCE_OFFICER: _STAFF
     | {Permission.APPROVALS_DECIDE, Permission.KYC_REVIEW, Permission.COMPLIANCE_SCREEN}
-    | {Permission.COMPLIANCE_REPORTS}
+    | {Permission.COMPLIANCE_REPORTS, Permission.DEPOSITS_READ}
     | _CASEWORK,
-    Role.TREASURER: _STAFF | {Permission.APPROVALS_DECIDE},
-    # Read-only: cases and reports.
-    Role.AUDITOR: _STAFF | {Permission.COMPLIANCE_CASES_READ, Permission.COMPLIANCE_REPORTS},
+    Role.TREASURER: _STAFF
+    | {Permission.APPROVALS_DECIDE, Permission.DEPOSITS_READ, Permission.DEPOSITS_RESOLVE},
+    # Read-only: cases, reports and deposits.
+    Role.AUDITOR: _STAFF
+    | {Permission.COMPLIANCE_CASES_READ, Permission.COMPLIANCE_REPORTS, Permission.DEPOSITS_READ},
     Role.ADMIN: _STAFF
     | {Permission.USERS_MANAGE, Permission.APPROVALS_DECIDE, Permission.KYC_REVIEW}
+    | {Permission.DEPOSITS_READ, Permission.DEPOSITS_RESOLVE}
     | _CASEWORK,
 }
 

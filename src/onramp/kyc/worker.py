@@ -4,15 +4,17 @@ marked expired and audited (``tier_of`` already ignores them; this writes the de
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from onramp.core.clock import Clock
-from onramp.core.db import unit_of_work
-from onramp.core.logging import get_logger
+from onramp.core.periodic import run_periodic
 from onramp.kyc.service import expire_due
 
-log = get_logger(__name__)
+
+async def _expire(session: AsyncSession, now: datetime, limit: int) -> int:
+    return await expire_due(session, now=now, limit=limit)
 
 
 async def run_review_expiry(
@@ -23,19 +25,12 @@ async def run_review_expiry(
     interval: float,
     batch: int = 500,
 ) -> None:
-    log.info("kyc_review.started")
-    while not stop.is_set():
-        try:
-            async with unit_of_work(sessions) as session:
-                expired = await expire_due(session, now=clock.now(), limit=batch)
-        except Exception:
-            log.exception("kyc_review.failed")
-            expired = 0
-        if expired:
-            log.info("kyc_review.expired", count=expired)
-        if expired < batch:  # a full batch: more may be due, go again at once
-            try:
-                await asyncio.wait_for(stop.wait(), timeout=interval)
-            except TimeoutError:
-                pass
-    log.info("kyc_review.stopped")
+    await run_periodic(
+        sessions,
+        _expire,
+        name="kyc_review",
+        clock=clock,
+        stop=stop,
+        interval=interval,
+        batch=batch,
+    )

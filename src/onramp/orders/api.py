@@ -69,11 +69,12 @@ async def order_out(session: AsyncSession, order: Order, request: Request) -> Or
     return OrderOut(
         id=order.id,
         state=order.state,
+        origin=order.origin,
         quote_id=order.quote_id,
         source_currency=order.source_currency,
         source_amount=str(Money(as_int(order.source_amount), order.source_currency)),
         target_currency=order.target_currency,
-        quoted_target_amount=str(Money(as_int(order.quoted_target_amount), order.target_currency)),
+        quoted_target_amount=usdc(order.quoted_target_amount),
         target_amount=usdc(order.target_amount),
         fee=None
         if order.fee_amount is None

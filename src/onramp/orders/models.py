@@ -27,12 +27,15 @@ class Order(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     customer_id: Mapped[uuid.UUID] = mapped_column(index=True)
-    quote_id: Mapped[uuid.UUID]
+    # None for orders placed by the money itself (a standing reference, a late payment):
+    # priced at the rate of the day the funds arrive.
+    quote_id: Mapped[uuid.UUID | None]
+    origin: Mapped[str] = mapped_column(String(30), default="quote", server_default="quote")
     state: Mapped[str] = mapped_column(String(30), index=True)
     source_currency: Mapped[str] = mapped_column(String(10))
     source_amount: Mapped[int] = mapped_column(MinorUnits)
     target_currency: Mapped[str] = mapped_column(String(10))
-    quoted_target_amount: Mapped[int] = mapped_column(MinorUnits)
+    quoted_target_amount: Mapped[int | None] = mapped_column(MinorUnits)
     # Set when priced: what the customer actually gets, at which rate, for which fee.
     target_amount: Mapped[int | None] = mapped_column(MinorUnits)
     fee_amount: Mapped[int | None] = mapped_column(MinorUnits)

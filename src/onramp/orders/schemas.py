@@ -45,11 +45,17 @@ class TransitionOut(BaseModel):
 class OrderOut(BaseModel):
     id: uuid.UUID
     state: str
-    quote_id: uuid.UUID
+    origin: str = Field(
+        description="`quote`: placed by the customer against a quote; `standing_reference`: "
+        "placed by a deposit carrying the customer's standing reference; `late_payment`: placed "
+        "by money that arrived after the order it was meant for had expired. The last two are "
+        "priced at the rate of the day the money arrived."
+    )
+    quote_id: uuid.UUID | None
     source_currency: str
     source_amount: str
     target_currency: str
-    quoted_target_amount: str
+    quoted_target_amount: str | None
     target_amount: str | None = Field(description="Set once priced: the USDC actually delivered")
     fee: str | None
     rate: str | None

@@ -10,12 +10,15 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp import banking, chain, fx
+from onramp.core.clock import utcnow
 from onramp.core.consumer import Consumer
 from onramp.core.events import CloudEvent
 from onramp.core.money import Money
 from onramp.core.settings import KycSettings
 from onramp.orders import service
+from onramp.orders.placed_by_deposit import DepositOrder, place_orders
 from onramp.orders.screening import Screener
+from onramp.orders.travel_rule import TravelRulePolicy
 
 
 def orders_consumer(
@@ -23,18 +26,22 @@ def orders_consumer(
     desk: fx.FxDesk,
     screener: Screener,
     kyc_settings: KycSettings,
+    travel_rule_policy: TravelRulePolicy,
     funding_min_score: float = banking.DEFAULT_HOLDER_NAME_MIN_SCORE,
 ) -> Consumer:
     async def handle(session: AsyncSession, batch: Sequence[CloudEvent]) -> None:
         # Keep the events' order across kinds: a batch may hold an order's deposit and payout.
         matched: list[tuple[uuid.UUID, uuid.UUID, Money, datetime]] = []
+        to_place: list[DepositOrder] = []
         broadcast: list[tuple[uuid.UUID, str]] = []
         confirmed: list[tuple[uuid.UUID, str, int]] = []
         failed: list[tuple[uuid.UUID, str]] = []
         held: list[tuple[uuid.UUID, str, dict[str, Any]]] = []
         for e in batch:
             d = e.data
-            if e.type == banking.DEPOSIT_MATCHED:
+            if e.type == banking.DEPOSIT_MATCHED and d.get("order_id") is None:
+                to_place.append(_deposit_order(d))
+            elif e.type == banking.DEPOSIT_MATCHED:
                 amount = Money.parse(d["amount"], d["currency"])
                 matched.append(
                     (
@@ -52,6 +59,12 @@ def orders_consumer(
                 failed.append((uuid.UUID(d["order_id"]), d["reason"]))
             elif e.type == chain.PAYOUT_HELD:
                 held.append((uuid.UUID(d["order_id"]), d["reason"], dict(d.get("evidence", {}))))
+        if to_place:
+            step = service.SagaStep(actor="system:orders")
+            matched += await place_orders(
+                session, step, to_place, policy=travel_rule_policy, now=utcnow()
+            )
+            await step.write(session)
         if matched:
             await service.on_deposits_matched(
                 session,
@@ -80,4 +93,17 @@ def orders_consumer(
             chain.PAYOUT_HELD,
         ),
         handle=handle,
+    )
+
+
+def _deposit_order(data: dict[str, Any]) -> DepositOrder:
+    wanted = data["auto_order"]
+    return DepositOrder(
+        deposit_id=uuid.UUID(data["deposit_id"]),
+        customer_id=uuid.UUID(data["customer_id"]),
+        amount=Money.parse(data["amount"], data["currency"]),
+        booked_at=datetime.fromisoformat(data["booked_at"]),
+        origin=wanted["origin"],
+        destination=wanted.get("destination"),
+        replaces=uuid.UUID(wanted["replaces"]) if wanted.get("replaces") else None,
     )

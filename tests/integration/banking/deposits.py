@@ -20,7 +20,8 @@ from onramp.banking import (
 )
 from onramp.banking.adapters.base import BankCredit, BankNotice
 from onramp.banking.models import Deposit, DepositExpectation
-from onramp.banking.service import IntakeResult
+from onramp.banking.payment_rules import PaymentRules
+from onramp.banking.service import DEFAULT_RULES, IntakeResult
 from onramp.core.db import as_int, unit_of_work
 from onramp.core.ids import uuid7
 from onramp.core.money import Money
@@ -41,13 +42,18 @@ def eur(minor: int) -> Money:
     return Money(minor, "EUR")
 
 
-def bank_credit(amount: Money, reference_text: str, entry_id: str | None = None) -> BankCredit:
+def bank_credit(
+    amount: Money,
+    reference_text: str,
+    entry_id: str | None = None,
+    sender_iban: str = "DE89370400440532013000",
+) -> BankCredit:
     return BankCredit(
         entry_id=entry_id or f"entry-{uuid7().hex}",
         amount=amount,
         reference_text=reference_text,
         sender_name="Ada Lovelace",
-        sender_iban="DE89370400440532013000",
+        sender_iban=sender_iban,
         account_iban="DE02120300000000202051",
         booked_at=datetime.now(UTC),
     )
@@ -75,14 +81,18 @@ async def expect(sessions: async_sessionmaker[AsyncSession], amount: Money) -> E
     return expected
 
 
-async def receive(sessions: async_sessionmaker[AsyncSession], *credits: BankCredit) -> Deposit:
+async def receive(
+    sessions: async_sessionmaker[AsyncSession],
+    *credits: BankCredit,
+    rules: PaymentRules = DEFAULT_RULES,
+) -> Deposit:
     """Intake one notice, then match its deposits; return the first credit's deposit."""
     async with unit_of_work(sessions) as session:
         result = await intake_notice(session, bank=BANK, notice=notice(*credits))
     assert result == IntakeResult(received=len(credits), duplicates=0)
     ids = [await deposit_id(sessions, c.entry_id) for c in credits]
     async with unit_of_work(sessions) as session:
-        await match_deposits(session, deposit_ids=ids)
+        await match_deposits(session, deposit_ids=ids, rules=rules)
     return await deposit(sessions, ids[0])
 
 
@@ -148,9 +158,14 @@ async def suspense_balance(sessions: async_sessionmaker[AsyncSession]) -> Money:
 
 
 async def assert_in_suspense(
-    sessions: async_sessionmaker[AsyncSession], d: Deposit, reason: str, before: Money
+    sessions: async_sessionmaker[AsyncSession],
+    d: Deposit,
+    reason: str,
+    before: Money,
+    suggested: uuid.UUID | None = None,
 ) -> None:
     assert (d.status, d.unmatched_reason, d.order_id) == ("unmatched", reason, None)
+    assert d.suggested_order_id == suggested
     amount = Money(as_int(d.amount), d.currency)
     suspense = suspense_account("EUR")
     assert await booking(sessions, d.id) == {

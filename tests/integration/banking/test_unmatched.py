@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from onramp.banking import creditor_reference_for_order, intake_notice, match_deposits
 from onramp.banking.creditor_reference import is_valid_creditor_reference
 from onramp.banking.models import Deposit
+from onramp.banking.payment_rules import PaymentRules
 from onramp.core.ids import uuid7
 from onramp.core.money import Money
 from onramp.ledger import bank_account, suspense_account
@@ -41,15 +42,19 @@ async def test_unknown_reference_goes_to_suspense(
     await assert_in_suspense(sessions, d, "unknown_reference", before)
 
 
-async def test_amount_mismatch_goes_to_suspense_and_keeps_the_expectation_open(
+async def test_held_underpayment_goes_to_suspense_and_keeps_the_expectation_open(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
     expected = await expect(sessions, eur(100_00))
     before = await suspense_balance(sessions)
 
-    d = await receive(sessions, bank_credit(eur(99_99), expected.reference))
+    d = await receive(
+        sessions,
+        bank_credit(eur(99_99), expected.reference),
+        rules=PaymentRules(underpayment="hold"),
+    )
 
-    await assert_in_suspense(sessions, d, "amount_mismatch", before)
+    await assert_in_suspense(sessions, d, "underpayment", before, expected.order_id)
     e = await expectation(sessions, expected.reference)
     assert (e.status, e.deposit_id) == ("open", None)
 
@@ -77,19 +82,22 @@ async def test_second_payment_with_a_used_reference_goes_to_suspense(
     second = await receive(sessions, bank_credit(eur(30_00), expected.reference))
 
     assert first.status == "matched"
-    await assert_in_suspense(sessions, second, "reference_already_used", before)
+    await assert_in_suspense(sessions, second, "reference_already_used", before, expected.order_id)
     assert (await expectation(sessions, expected.reference)).deposit_id == first.id
 
 
-async def test_reference_with_a_bad_check_digit_is_unknown(
+async def test_reference_two_typos_away_is_unknown(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
     expected = await expect(sessions, eur(55_00))
     ref = expected.reference
+    # Both check digits wrong: beyond what matching corrects.
     typo = next(
         bad
         for check in range(2, 99)
         if not is_valid_creditor_reference(bad := f"RF{check:02d}{ref[4:]}")
+        and bad[2] != ref[2]
+        and bad[3] != ref[3]
     )
     before = await suspense_balance(sessions)
 

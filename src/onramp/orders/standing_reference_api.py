@@ -1,0 +1,107 @@
+"""``/v1/me/standing-reference``: the customer's permanent reference. Every transfer quoting it
+is converted at the rate of the day it arrives and paid to the destination chosen here."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Request, Response, status
+from pydantic import BaseModel, ConfigDict, Field
+
+from onramp.banking import format_creditor_reference, standing_references
+from onramp.banking.errors import StandingReferenceNotFound
+from onramp.banking.models import StandingReference
+from onramp.core.web import ClockDep, SessionDep
+from onramp.identity.access import require
+from onramp.identity.permissions import Permission
+from onramp.identity.tokens import Principal
+from onramp.orders import destinations
+
+router = APIRouter(prefix="/v1/me/standing-reference", tags=["standing reference"])
+
+
+class StandingReferenceIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    destination_address: str | None = Field(
+        default=None,
+        description="Where the USDC goes: your own wallet (default) or a saved one",
+    )
+
+
+class StandingReferenceOut(BaseModel):
+    reference: str = Field(description="Quote it on every transfer (ISO 11649, print format)")
+    iban: str
+    bic: str
+    account_name: str
+    destination_address: str
+    created_at: datetime
+
+
+def _out(row: StandingReference, request: Request) -> StandingReferenceOut:
+    banking = request.app.state.settings.banking
+    return StandingReferenceOut(
+        reference=format_creditor_reference(row.creditor_reference),
+        iban=banking.treasury_iban,
+        bic=banking.treasury_bic,
+        account_name=banking.treasury_account_name,
+        destination_address=row.destination_address,
+        created_at=row.created_at,
+    )
+
+
+@router.post(
+    "",
+    summary="Get a standing reference (made on first call)",
+    description=(
+        "Deposits quoting it need no order: each is converted at the rate of the day it "
+        "arrives, within your limits, and paid to `destination_address`. Calling again returns "
+        "the same reference; revoke it to choose another destination."
+    ),
+    responses={422: {"description": "destination_not_in_address_book, no_default_wallet"}},
+)
+async def create(
+    body: StandingReferenceIn,
+    request: Request,
+    principal: Annotated[Principal, require(Permission.ORDERS_CREATE)],
+    session: SessionDep,
+    clock: ClockDep,
+) -> StandingReferenceOut:
+    destination = await destinations.payout_destination(
+        session,
+        customer_id=principal.user_id,
+        requested=body.destination_address,
+        wallet_factory=request.app.state.settings.chain.wallet_factory_address,
+    )
+    row = await standing_references.create(
+        session, customer_id=principal.user_id, destination=destination, now=clock.now()
+    )
+    return _out(row, request)
+
+
+@router.get("", summary="Your standing reference", responses={404: {"description": "none"}})
+async def show(
+    request: Request,
+    principal: Annotated[Principal, require(Permission.ORDERS_READ_OWN)],
+    session: SessionDep,
+) -> StandingReferenceOut:
+    row = await standing_references.active(session, principal.user_id)
+    if row is None:
+        raise StandingReferenceNotFound()
+    return _out(row, request)
+
+
+@router.delete(
+    "",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Revoke your standing reference",
+    description="Transfers quoting it afterwards are held for an operator, not converted.",
+)
+async def revoke(
+    principal: Annotated[Principal, require(Permission.ORDERS_CREATE)],
+    session: SessionDep,
+    clock: ClockDep,
+) -> Response:
+    await standing_references.revoke(session, customer_id=principal.user_id, now=clock.now())
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
