@@ -187,6 +187,27 @@ async def other_customer(stack: Stack) -> AsyncIterator[Customer]:
 
 
 @pytest.fixture
+async def treasurer(
+    stack: Stack, sessions: async_sessionmaker[AsyncSession]
+) -> AsyncIterator[httpx.AsyncClient]:
+    """A treasurer on the stack's API (second factor done): works the suspense queue."""
+    async with httpx.AsyncClient(base_url=stack.api_url, timeout=10.0) as client:
+        person = await register(client, stack, kyc_tier=0)
+        async with unit_of_work(sessions) as session:
+            await session.execute(
+                text("UPDATE users SET role = 'treasurer' WHERE id = :id"),
+                {"id": person.user_id},
+            )
+        login = await client.post(
+            "/v1/auth/login", json={"email": person.email, "password": PASSWORD}
+        )
+        assert login.status_code == 200, login.text
+        await as_if_logged_in_with_mfa(sessions, person.user_id)
+        client.headers["Authorization"] = f"Bearer {login.json()['access_token']}"
+        yield client
+
+
+@pytest.fixture
 async def bank(stack: Stack) -> AsyncIterator[httpx.AsyncClient]:
     assert stack.bank is not None
     async with httpx.AsyncClient(base_url=stack.bank.url, timeout=10.0) as client:

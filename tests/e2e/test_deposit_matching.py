@@ -1,0 +1,129 @@
+"""Deposits that do not quote their order's reference exactly, over the whole stack: a standing
+reference places its own order, an underpayment is priced as received, an expired order's money
+is held for an operator, who assigns it from the suspense queue."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+import httpx
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from onramp.core.clock import utcnow
+from onramp.devstack.stack import Stack
+from onramp.orders.expiry import expire_unpaid
+from tests.e2e.conftest import Customer, pay
+
+
+def _transfer(reference: str, amount: str) -> dict[str, Any]:
+    return {"deposit_instructions": {"amount": amount, "currency": "EUR", "reference": reference}}
+
+
+async def _orders(customer: Customer) -> list[dict[str, Any]]:
+    response = await customer.client.get("/v1/orders")
+    assert response.status_code == 200, response.text
+    data: list[dict[str, Any]] = response.json()["data"]
+    return data
+
+
+async def test_a_standing_reference_converts_every_deposit(
+    stack: Stack, customer: Customer, bank: httpx.AsyncClient
+) -> None:
+    made = await customer.client.post("/v1/me/standing-reference", json={})
+    assert made.status_code == 200, made.text
+    standing = made.json()
+    again = await customer.client.post("/v1/me/standing-reference", json={})
+    assert again.json()["reference"] == standing["reference"]
+    assert standing["iban"] == stack.settings.banking.treasury_iban
+
+    await pay(bank, _transfer(standing["reference"], "150.00"))
+    await pay(bank, _transfer(standing["reference"].replace(" ", "").lower(), "75.00"))
+
+    placed = await _wait_for_orders(customer, 2)
+    assert {o["origin"] for o in placed} == {"standing_reference"}
+    assert sorted(o["source_amount"] for o in placed) == ["150.00", "75.00"]
+    for order in placed:
+        done = await customer.wait_for(order["id"], "completed")
+        assert done["quote_id"] is None
+        assert done["quoted_target_amount"] is None
+        assert done["destination_address"] == standing["destination_address"]
+        assert Decimal(done["target_amount"]) > 0
+
+    revoked = await customer.client.delete("/v1/me/standing-reference")
+    assert revoked.status_code == 204
+    assert (await customer.client.get("/v1/me/standing-reference")).status_code == 404
+
+
+async def _wait_for_orders(customer: Customer, count: int) -> list[dict[str, Any]]:
+    for _ in range(120):
+        found = await _orders(customer)
+        if len(found) >= count:
+            return found
+        await asyncio.sleep(0.5)
+    raise AssertionError(f"{count} orders were not placed: {found}")
+
+
+async def test_an_underpayment_is_priced_as_received(
+    customer: Customer, bank: httpx.AsyncClient
+) -> None:
+    order = await customer.order(await customer.quote("200.00"))
+
+    await pay(bank, order, amount="150.00")
+
+    done = await customer.wait_for(order["id"], "completed")
+    assert done["target_amount"] != done["quoted_target_amount"]
+    assert Decimal(done["target_amount"]) < Decimal(done["quoted_target_amount"]) * 3 / 4 + 1
+    priced = next(h for h in done["history"] if h["to_state"] == "priced")
+    assert priced["reason"] == "priced at funds time"
+
+
+async def test_money_for_an_expired_order_waits_in_suspense_for_an_operator(
+    stack: Stack,
+    customer: Customer,
+    bank: httpx.AsyncClient,
+    session: AsyncSession,
+    treasurer: httpx.AsyncClient,
+) -> None:
+    stale = await customer.order(await customer.quote("90.00"))
+    # A week passes unpaid (the order_expiry worker runs this every minute).
+    while await expire_unpaid(
+        session, now=utcnow() + timedelta(days=8), after=timedelta(hours=168), limit=500
+    ):
+        pass
+    await session.commit()
+    assert (await customer.get_order(stale["id"]))["state"] == "expired"
+
+    fresh = await customer.order(await customer.quote("90.00"))
+    await pay(bank, stale)  # the old reference: a late payment
+
+    item = await _wait_in_suspense(treasurer, stale["id"])
+    assert (item["reason"], item["amount"]) == ("late_payment", "90.00")
+    assigned = await treasurer.post(
+        f"/v1/admin/deposits/{item['id']}/assign",
+        json={"order_id": fresh["id"], "note": "customer asked to fund the new order"},
+    )
+    assert assigned.status_code == 200, assigned.text
+    await customer.wait_for(fresh["id"], "completed")
+
+    twice = await treasurer.post(
+        f"/v1/admin/deposits/{item['id']}/assign",
+        json={"order_id": fresh["id"], "note": "again"},
+    )
+    assert twice.status_code == 409
+    assert twice.json()["code"] == "deposit_not_in_suspense"
+    forbidden = await customer.client.get("/v1/admin/deposits/suspense")
+    assert forbidden.status_code == 403
+
+
+async def _wait_in_suspense(treasurer: httpx.AsyncClient, order_id: str) -> dict[str, Any]:
+    for _ in range(120):
+        response = await treasurer.get("/v1/admin/deposits/suspense", params={"limit": 200})
+        assert response.status_code == 200, response.text
+        for item in response.json()["data"]:
+            if item["suggested_order_id"] == order_id:
+                return item  # type: ignore[no-any-return]
+        await asyncio.sleep(0.5)
+    raise AssertionError(f"no deposit for {order_id} in suspense")
