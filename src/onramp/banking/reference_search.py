@@ -32,6 +32,42 @@ _BODY = max(ISSUED_BODY_LENGTHS)
 _ALPHABET = digits + ascii_uppercase
 # "RF" (or "rf"), then letters, digits and the spaces people group them with.
 _RUN = re.compile(r"RF[A-Z0-9 ]{3,60}")
+# The mod-97 arithmetic of the check, per character: each letter stands for two digits
+# (A=10 ... Z=35), each digit for itself. Thousands of one-typo variants are checked per
+# credit, each in a few integer operations from the typed text's prefix and suffix residues.
+_VALUE = {c: i for i, c in enumerate(_ALPHABET)}
+_WIDTH = {c: 1 if c.isdigit() else 2 for c in _ALPHABET}
+_POW10 = [pow(10, n, 97) for n in range(2 * _BODY + 8)]
+
+
+class _Residues:
+    """Residues mod 97 of every prefix and suffix of a payload, as ISO 7064 digits."""
+
+    def __init__(self, payload: str) -> None:
+        n = len(payload)
+        self.payload = payload
+        self.prefix = [0] * (n + 1)
+        for i, c in enumerate(payload):
+            self.prefix[i + 1] = (self.prefix[i] * _POW10[_WIDTH[c]] + _VALUE[c]) % 97
+        self.suffix = [0] * (n + 1)
+        self.width = [0] * (n + 1)
+        for i in range(n - 1, -1, -1):
+            c = payload[i]
+            self.suffix[i] = (_VALUE[c] * _POW10[self.width[i + 1]] + self.suffix[i + 1]) % 97
+            self.width[i] = self.width[i + 1] + _WIDTH[c]
+
+    def passes(self, check: str, a: int, b: int, new: str) -> bool:
+        """``"RF" + check + payload[:a] + new + payload[b:]`` passes the check."""
+        m = self.prefix[a]
+        for c in new:
+            m = (m * _POW10[_WIDTH[c]] + _VALUE[c]) % 97
+        m = (m * _POW10[self.width[b]] + self.suffix[b]) % 97
+        # Then "RF" and the check digits: six more digits, 2715cc.
+        return (m * _POW10[6] + int("2715" + check)) % 97 == 1
+
+
+def _issuable_check(check: str) -> bool:
+    return check.isdigit() and "02" <= check <= "98"
 
 
 def _runs(text: str) -> list[str]:
@@ -56,29 +92,47 @@ def exact_candidates(text: str) -> list[str]:
     return found
 
 
-def _variants(body: str, length: int) -> set[str]:
-    """Bodies of ``length`` characters one typo away from ``body``."""
+def _corrections(body: str, length: int) -> set[str]:
+    """Bodies of ``length`` characters one typo away from ``body`` that pass the check.
+
+    Typos in the payload keep the check digits and are checked arithmetically; the few that
+    touch the check digits are built and checked whole."""
     out: set[str] = set()
+    whole: set[str] = set()  # variants touching the check digits
     if len(body) >= length:
         typed = body[:length]
-        for i, original in enumerate(typed):
-            for c in _ALPHABET:
-                if c != original:
-                    out.add(typed[:i] + c + typed[i + 1 :])
-        for i in range(length - 1):
-            out.add(typed[:i] + typed[i + 1] + typed[i] + typed[i + 2 :])
+        check, r = typed[:2], _Residues(typed[2:])
+        if _issuable_check(check):
+            for k in range(2, length):
+                for c in _ALPHABET:
+                    if c != typed[k] and r.passes(check, k - 2, k - 1, c):
+                        out.add(typed[:k] + c + typed[k + 1 :])
+            for k in range(2, length - 1):
+                if r.passes(check, k - 2, k, typed[k + 1] + typed[k]):
+                    out.add(typed[:k] + typed[k + 1] + typed[k] + typed[k + 2 :])
+        whole.update(typed[:k] + c + typed[k + 1 :] for k in (0, 1) for c in digits)
+        whole.update(typed[:k] + typed[k + 1] + typed[k] + typed[k + 2 :] for k in (0, 1))
     if len(body) >= length - 1:
         # One character left out: the run is one short, or the next word's first letter was
         # read as the last character of the reference.
         short = body[: length - 1]
-        for i in range(length):
-            for c in _ALPHABET:
-                out.add(short[:i] + c + short[i:])
+        check, r = short[:2], _Residues(short[2:])
+        if _issuable_check(check):
+            for k in range(2, length):
+                for c in _ALPHABET:
+                    if r.passes(check, k - 2, k - 2, c):
+                        out.add(short[:k] + c + short[k:])
+        whole.update(short[:k] + c + short[k:] for k in (0, 1) for c in digits)
     if len(body) > length:
         # One character typed twice (or one too many).
         long = body[: length + 1]
-        for i in range(length + 1):
-            out.add(long[:i] + long[i + 1 :])
+        check, r = long[:2], _Residues(long[2:])
+        if _issuable_check(check):
+            for k in range(2, length + 1):
+                if r.passes(check, k - 2, k - 1, ""):
+                    out.add(long[:k] + long[k + 1 :])
+        whole.update(long[:k] + long[k + 1 :] for k in (0, 1))
+    out.update(v for v in whole if len(v) == length and is_valid_creditor_reference("RF" + v))
     return out
 
 
@@ -87,8 +141,5 @@ def corrected_candidates(text: str) -> list[str]:
     found: set[str] = set()
     for body in _runs(text):
         for length in ISSUED_BODY_LENGTHS:
-            for variant in _variants(body, length):
-                candidate = "RF" + variant
-                if is_valid_creditor_reference(candidate):
-                    found.add(candidate)
+            found.update("RF" + v for v in _corrections(body, length))
     return sorted(found)

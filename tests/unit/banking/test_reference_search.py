@@ -5,13 +5,15 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from onramp.banking.creditor_reference import (
     creditor_reference_for_order,
     format_creditor_reference,
     is_valid_creditor_reference,
 )
-from onramp.banking.reference_search import corrected_candidates, exact_candidates
+from onramp.banking.reference_search import _corrections, corrected_candidates, exact_candidates
 
 REF = creditor_reference_for_order(uuid.UUID("0190f5d2-7c4e-7b1a-9c3d-2e4f6a8b0c1d"))
 
@@ -81,3 +83,44 @@ def test_every_candidate_passes_the_check() -> None:
     assert all(is_valid_creditor_reference(c) for c in found)
     # One typo leaves about one valid variant in 97: few enough to look up, never a guess.
     assert len(found) < 60
+
+
+ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _one_typo_away(body: str, length: int) -> set[str]:
+    """The specification, by brute force: every one-typo variant, checked whole."""
+    out: set[str] = set()
+    if len(body) >= length:
+        t = body[:length]
+        out |= {t[:i] + c + t[i + 1 :] for i in range(length) for c in ALPHABET if c != t[i]}
+        out |= {t[:i] + t[i + 1] + t[i] + t[i + 2 :] for i in range(length - 1)}
+    if len(body) >= length - 1:
+        short = body[: length - 1]
+        out |= {short[:i] + c + short[i:] for i in range(length) for c in ALPHABET}
+    if len(body) > length:
+        long = body[: length + 1]
+        out |= {long[:i] + long[i + 1 :] for i in range(length + 1)}
+    return {v for v in out if is_valid_creditor_reference("RF" + v)}
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    order=st.uuids(),
+    typo=st.sampled_from(["substitute", "drop", "insert", "swap"]),
+    at=st.integers(0, 22),
+    char=st.sampled_from(ALPHABET),
+)
+def test_the_fast_correction_finds_exactly_the_valid_one_typo_variants(
+    order: uuid.UUID, typo: str, at: int, char: str
+) -> None:
+    ref = creditor_reference_for_order(order)[2:]
+    typed = {
+        "substitute": ref[:at] + char + ref[at + 1 :],
+        "drop": ref[:at] + ref[at + 1 :],
+        "insert": ref[:at] + char + ref[at:],
+        "swap": ref[:at] + ref[at + 1 : at + 2] + ref[at : at + 1] + ref[at + 2 :],
+    }[typo]
+    body = (typed + "THANKS")[:24]
+    for length in (23, 22):
+        assert _corrections(body, length) == _one_typo_away(body, length)
