@@ -1,6 +1,7 @@
 """Rates, quotes, fees."""
 
 from onramp.fx.desk import FxDesk
+from onramp.fx.ecb import ReferenceRates
 from onramp.fx.errors import (
     AmountOutOfRange,
     FxRateStale,
@@ -12,7 +13,7 @@ from onramp.fx.errors import (
     UsdcPegDeviation,
 )
 from onramp.fx.peg import PegReading
-from onramp.fx.pricing import ConversionSplit, Pricing, conversion_split
+from onramp.fx.pricing import ConversionSplit, Pricing, conversion_split, eur_rate
 from onramp.fx.service import (
     FIRM_QUOTE,
     MARKET_AT_FUNDS,
@@ -38,9 +39,11 @@ __all__ = [
     "QuoteMismatch",
     "QuoteNotFound",
     "QuoteSignatureInvalid",
+    "ReferenceRates",
     "UsdcPegDeviation",
     "conversion_split",
     "create_quote",
+    "eur_rate",
     "firm_quote",
     "price_at_funds",
     "price_funds",
