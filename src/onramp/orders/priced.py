@@ -51,7 +51,7 @@ async def priced_between(
         .order_by(OrderTransition.at, Order.id)
     )
     out = []
-    for order, at in rows.tuples():
+    for order, at in rows:
         assert order.rate is not None
         assert order.target_amount is not None
         out.append(
