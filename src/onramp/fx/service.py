@@ -80,10 +80,10 @@ async def create_quote(
 ) -> Quote:
     """Quote ``source`` (the customer pays exactly this) or ``target`` in ``source_currency``
     (the customer gets at least this), at the customer's KYC tier's spread and fee; signed."""
-    await desk.refresh()
-    tier = await kyc.tier_of(session, customer_id, now)
     if (source is None) == (target is None):
         raise QuoteAmountAmbiguous()
+    await desk.refresh()
+    tier = await kyc.tier_of(session, customer_id, now)
     if source is not None:
         pricing, side = desk.price(source, target_currency, tier=tier), "source"
     else:
