@@ -106,6 +106,52 @@ def ctr(
     _run(make)
 
 
+@reports_app.command("fx-position")
+def fx_position(first: FromOption, last: ToOption, fmt: FormatOption = "json") -> None:
+    """Per day and currency: the FX position's opening, bought, sold and closing, in EUR."""
+    from onramp import reports
+    from onramp.core.settings import load_settings
+    from onramp.fx import FxDesk
+
+    settings = load_settings()
+    chosen = _format(fmt)
+    period = _period(first, last)
+
+    async def make(session: AsyncSession) -> Document:
+        return await reports.fx_position_document(
+            session,
+            desk=FxDesk.from_settings(settings.fx),
+            templates=settings.compliance.report_templates_dir,
+            period=period,
+            fmt=chosen,
+            actor=_actor(),
+        )
+
+    _run(make)
+
+
+@reports_app.command("pricing")
+def pricing(first: FromOption, last: ToOption, fmt: FormatOption = "json") -> None:
+    """Orders priced: the rule applied, quote against settled rate and USDC, the difference."""
+    from onramp import reports
+    from onramp.core.settings import load_settings
+
+    settings = load_settings()
+    chosen = _format(fmt)
+    period = _period(first, last)
+
+    async def make(session: AsyncSession) -> Document:
+        return await reports.pricing_document(
+            session,
+            templates=settings.compliance.report_templates_dir,
+            period=period,
+            fmt=chosen,
+            actor=_actor(),
+        )
+
+    _run(make)
+
+
 @reports_app.command("screening-stats")
 def screening_stats(first: FromOption, last: ToOption, fmt: FormatOption = "json") -> None:
     """Alerts by source, kind and severity; cases opened and closed; hit and hold rates."""

@@ -28,6 +28,7 @@ from onramp.core.logging import configure_logging, get_logger
 from onramp.core.periodic import run_periodic
 from onramp.core.relay import run_relay
 from onramp.core.settings import Settings
+from onramp.fx.alarms import peg_alarm_recorder
 from onramp.fx.service import FxDesk
 from onramp.kyc.rescreen import KybOwners, VerifiedNames
 from onramp.kyc.worker import run_review_expiry
@@ -111,6 +112,7 @@ def consumer_for(
         )
     if name == "orders":
         desk = FxDesk.from_settings(settings.fx)
+        desk.alarm_sink = peg_alarm_recorder(sessions)
         return orders_consumer(
             desk=desk,
             screener=orders_screener(settings, sessions, desk),

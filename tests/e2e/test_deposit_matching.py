@@ -127,3 +127,14 @@ async def _wait_in_suspense(treasurer: httpx.AsyncClient, order_id: str) -> dict
                 return item  # type: ignore[no-any-return]
         await asyncio.sleep(0.5)
     raise AssertionError(f"no deposit for {order_id} in suspense")
+
+
+async def test_an_underpayment_below_the_minimum_order_waits_for_a_person(
+    customer: Customer, bank: httpx.AsyncClient
+) -> None:
+    order = await customer.order(await customer.quote("20.00"))
+
+    await pay(bank, order, amount="4.00")
+
+    held = await customer.wait_for(order["id"], "manual_review")
+    assert held["target_amount"] is None

@@ -50,6 +50,7 @@ async def test_a_euro_deposit_becomes_usdc_in_the_customers_wallet(
 
     assert [h["to_state"] for h in done["history"]] == HAPPY_PATH
     assert done["target_amount"] == "1117.334852"
+    assert (done["pricing_rule"], done["price_difference"]) == ("firm_quote", "0.000000")
     assert done["payout"]["status"] == "confirmed"
     assert done["payout"]["tx_hash"].startswith("0x")
     assert done["payout"]["block_number"] > 0

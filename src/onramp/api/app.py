@@ -26,6 +26,7 @@ from onramp.core.db import create_engine, session_factory
 from onramp.core.keys import install_keyring, keep_keyring_fresh, open_keyring
 from onramp.core.ratelimit import InProcessRateLimiter, RedisRateLimiter
 from onramp.core.settings import Settings
+from onramp.fx.alarms import peg_alarm_recorder
 from onramp.fx.api import router as fx_router
 from onramp.fx.service import FxDesk
 from onramp.identity.account_api import me_router as account_me_router
@@ -144,6 +145,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
         )
         app.state.engine = engine
         app.state.sessions = session_factory(engine)
+        app.state.fx_desk.alarm_sink = peg_alarm_recorder(app.state.sessions)
         try:
             # Before the first request: an unusable HSM (wrong PIN, no token) stops start-up
             # here with hsm_unavailable, rather than failing requests that touch personal data.

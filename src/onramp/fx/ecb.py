@@ -22,7 +22,7 @@ import io
 import re
 import xml.etree.ElementTree as ET  # noqa: S405  (types and ParseError only; parsing is defused)
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
@@ -49,12 +49,24 @@ class EcbFormatError(InvalidInput):
     title = "Malformed ECB reference rates"
 
 
+_NONE: Mapping[str, str] = MappingProxyType({})
+
+
 @dataclass(frozen=True)
 class ReferenceRates:
-    """The ECB reference rates of one day: units of each currency per 1 EUR (EUR not included)."""
+    """Reference rates of one day: units of each currency per 1 EUR (EUR not included).
+
+    ``as_of`` is when a market feed observed them (None for the ECB, whose rates are of a day);
+    a merged view of several sources (``fx.adapters.composite``) also says which source each
+    rate came from (``origins``) and which currencies it has only stale rates for (``stale``,
+    with the reason), so pricing can refuse with the right error instead of guessing.
+    """
 
     day: datetime.date
     rates: Mapping[str, Decimal]
+    as_of: datetime.datetime | None = None
+    origins: Mapping[str, str] = field(default_factory=lambda: _NONE)
+    stale: Mapping[str, str] = field(default_factory=lambda: _NONE)
 
 
 def _day(text: str | None) -> datetime.date:

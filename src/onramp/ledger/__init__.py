@@ -8,9 +8,12 @@ from onramp.ledger.accounts import (
     fees_account,
     fx_account,
     parse_account_code,
+    rounding_account,
+    spread_account,
     suspense_account,
 )
 from onramp.ledger.errors import AccountNotFound, InvalidAccountCode, UnbalancedEntry
+from onramp.ledger.movements import AccountMovement, movements
 from onramp.ledger.service import (
     EntryDraft,
     Leg,
@@ -31,6 +34,7 @@ from onramp.ledger.trial_balance import (
 
 __all__ = [
     "AccountBalance",
+    "AccountMovement",
     "AccountNotFound",
     "CurrencyTotals",
     "EntryDraft",
@@ -48,9 +52,12 @@ __all__ = [
     "expense_account",
     "fees_account",
     "fx_account",
+    "movements",
     "parse_account_code",
     "post_entries",
     "post_entry",
+    "rounding_account",
+    "spread_account",
     "suspense_account",
     "trial_balance",
     "trial_balance_of_database",

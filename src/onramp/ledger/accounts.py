@@ -2,7 +2,9 @@
 
 - assets ``bank:<bank>:<ccy>``, ``chain:<wallet>:USDC``
 - liabilities ``customer:<id>:<ccy>``, ``suspense:<ccy>``
-- revenue ``fees:<ccy>``
+- revenue ``fees:<ccy>`` (fees charged), ``spread:<ccy>`` (the customer rate's margin over the
+  mid rate), ``rounding:<ccy>`` (what rounding the customer's USDC down left over, under one minor
+  unit a conversion: kept apart so the ledger balances to the minor unit and the residue shows)
 - expenses ``expense:<purpose>:<ccy>`` (e.g. ``expense:micro_deposits:EUR``)
 - FX position ``fx:<ccy>``
 """
@@ -23,6 +25,8 @@ _KIND_BY_PREFIX = {
     "customer": (AccountKind.LIABILITY, 3),
     "suspense": (AccountKind.LIABILITY, 2),
     "fees": (AccountKind.REVENUE, 2),
+    "spread": (AccountKind.REVENUE, 2),
+    "rounding": (AccountKind.REVENUE, 2),
     "fx": (AccountKind.FX_POSITION, 2),
     "expense": (AccountKind.EXPENSE, 3),
 }
@@ -60,6 +64,14 @@ def suspense_account(currency: str) -> str:
 
 def fees_account(currency: str) -> str:
     return f"fees:{currency}"
+
+
+def spread_account(currency: str) -> str:
+    return f"spread:{currency}"
+
+
+def rounding_account(currency: str) -> str:
+    return f"rounding:{currency}"
 
 
 def fx_account(currency: str) -> str:

@@ -1,6 +1,7 @@
 """The order saga that drives the money path."""
 
 from onramp.orders.errors import OrderNotFound
+from onramp.orders.priced import PricedOrder, priced_between
 from onramp.orders.service import create_order, get_order, history_of, list_orders
 from onramp.orders.states import TRANSITIONS, IllegalTransition, OrderState
 
@@ -9,8 +10,10 @@ __all__ = [
     "IllegalTransition",
     "OrderNotFound",
     "OrderState",
+    "PricedOrder",
     "create_order",
     "get_order",
     "history_of",
     "list_orders",
+    "priced_between",
 ]

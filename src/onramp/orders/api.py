@@ -75,11 +75,17 @@ async def order_out(session: AsyncSession, order: Order, request: Request) -> Or
         source_amount=str(Money(as_int(order.source_amount), order.source_currency)),
         target_currency=order.target_currency,
         quoted_target_amount=usdc(order.quoted_target_amount),
+        quoted_rate=None if order.quoted_rate is None else str(order.quoted_rate.normalize()),
         target_amount=usdc(order.target_amount),
         fee=None
         if order.fee_amount is None
         else str(Money(as_int(order.fee_amount), order.source_currency)),
         rate=None if order.rate is None else str(order.rate.normalize()),
+        pricing_rule=order.pricing_rule,
+        pricing_note=order.pricing_note,
+        price_difference=None
+        if order.target_amount is None or order.quoted_target_amount is None
+        else usdc(as_int(order.target_amount) - as_int(order.quoted_target_amount)),
         destination_address=order.destination_address,
         deposit_instructions=DepositInstructionsOut(
             iban=instructions.iban,
@@ -119,7 +125,11 @@ async def order_out(session: AsyncSession, order: Order, request: Request) -> Or
     summary="Create an order against a quote; returns the deposit instructions",
     description=(
         "Needs an `Idempotency-Key` header: the same key with the same body returns the stored "
-        "response; the same key with another body is refused with `idempotency_key_reused`."
+        "response; the same key with another body is refused with `idempotency_key_reused`. "
+        "The quote must be the caller's, unexpired, for exactly `source_amount`, and its signed "
+        "terms intact (send its `signature` as `quote_signature`). Once funds arrive the order "
+        "says how it was priced: `pricing_rule`, `pricing_note`, `rate` against `quoted_rate`, "
+        "and `price_difference` (docs/pricing.md)."
     ),
     responses={
         400: {"description": "idempotency_key_required"},
@@ -132,8 +142,10 @@ async def order_out(session: AsyncSession, order: Order, request: Request) -> Or
             "description": "quote_expired, idempotency_key_reused, wallet_ownership_unproven "
             "(travel rule: prove the self-hosted wallet first)"
         },
+        503: {"description": "fx_rate_unavailable, fx_rate_stale (the EUR equivalent for limits)"},
         422: {
-            "description": "invalid_amount, quote_mismatch, invalid_address; "
+            "description": "invalid_amount, quote_mismatch, quote_signature_invalid (the quote's "
+            "terms or the `quote_signature` sent do not match its signature), invalid_address; "
             "order_limit_exceeded (the tier's 24-hour or 30-day EUR-equivalent limit; the "
             "problem's `window`, `limit_eur`, `used_eur` and `remaining_eur` say which and how "
             "much is left)"
@@ -180,6 +192,8 @@ async def create_order(
         amount_eur=amount_eur,
         kyc_settings=settings.kyc,
         now=clock.now(),
+        quote_signature=body.quote_signature,
+        signing_key=desk.signing_key,
         travel_rule_policy=TravelRulePolicy(
             threshold_usd=settings.compliance.travel_rule_threshold_usd,
             desk=desk,

@@ -41,6 +41,15 @@ class Order(Base):
     fee_amount: Mapped[int | None] = mapped_column(MinorUnits)
     rate: Mapped[Decimal | None]
     quote_honoured: Mapped[bool | None]
+    # The quote's rate (what was promised) and, once priced, the rule that set the price:
+    # ``firm_quote`` (funds in full before the quote expired) or ``market_at_funds``, with a
+    # note for people; the mid rate and how the conversion's margin split (fx.pricing).
+    quoted_rate: Mapped[Decimal | None]
+    pricing_rule: Mapped[str | None] = mapped_column(String(20))
+    pricing_note: Mapped[str | None] = mapped_column(String(300))
+    mid_rate: Mapped[Decimal | None]
+    spread_amount: Mapped[int | None] = mapped_column(MinorUnits)
+    rounding_amount: Mapped[int | None] = mapped_column(MinorUnits)
     destination_address: Mapped[str] = mapped_column(String(42))
     creditor_reference: Mapped[str] = mapped_column(String(25), unique=True)
     deposit_id: Mapped[uuid.UUID | None]

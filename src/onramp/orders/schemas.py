@@ -16,6 +16,11 @@ class OrderRequest(BaseModel):
         default=None,
         description="EVM address to receive the USDC; defaults to the customer's own wallet",
     )
+    quote_signature: str | None = Field(
+        default=None,
+        description="The quote's `signature`, as returned: when sent it must match the quote's "
+        "terms (`quote_signature_invalid` otherwise). The stored quote is checked either way.",
+    )
 
 
 class DepositInstructionsOut(BaseModel):
@@ -55,10 +60,22 @@ class OrderOut(BaseModel):
     source_currency: str
     source_amount: str
     target_currency: str
-    quoted_target_amount: str | None
+    quoted_target_amount: str | None = Field(
+        description="The USDC the quote promised (none for an order without a quote)"
+    )
+    quoted_rate: str | None = Field(description="The quote's rate, USDC per source unit")
     target_amount: str | None = Field(description="Set once priced: the USDC actually delivered")
     fee: str | None
-    rate: str | None
+    rate: str | None = Field(description="Set once priced: the rate applied")
+    pricing_rule: str | None = Field(
+        description="Set once priced: `firm_quote` (funds arrived in full before the quote "
+        "expired: the quote's terms) or `market_at_funds` (priced at the market when they "
+        "arrived)"
+    )
+    pricing_note: str | None = Field(description="Why that rule applied, for people")
+    price_difference: str | None = Field(
+        description="Set once priced: USDC delivered less USDC quoted (negative: fewer)"
+    )
     destination_address: str
     deposit_instructions: DepositInstructionsOut
     payout: PayoutOut | None

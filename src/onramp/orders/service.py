@@ -20,6 +20,7 @@ from onramp.compliance.checkpoints import Screened, record_screens
 from onramp.core.audit import audit_row, record_many
 from onramp.core.clock import utcnow
 from onramp.core.db import as_int, row_dict
+from onramp.core.errors import InvalidInput
 from onramp.core.events import CloudEvent
 from onramp.core.ids import uuid7
 from onramp.core.money import Money
@@ -27,6 +28,7 @@ from onramp.core.outbox import emit_many, make_event
 from onramp.core.settings import KycSettings
 from onramp.ledger import (
     EntryDraft,
+    Leg,
     chain_account,
     credit,
     customer_account,
@@ -35,6 +37,8 @@ from onramp.ledger import (
     fees_account,
     fx_account,
     post_entries,
+    rounding_account,
+    spread_account,
 )
 from onramp.orders import destinations, events, limits, travel_rule
 from onramp.orders.errors import OrderNotFound
@@ -131,11 +135,21 @@ async def create_order(
     kyc_settings: KycSettings,
     now: datetime,
     travel_rule_policy: travel_rule.TravelRulePolicy,
+    quote_signature: str | None = None,
+    signing_key: bytes | None = None,
 ) -> Order:
-    """Place an order: within the customer's KYC tier limits (``limits.check_new_order`` holds
-    the customer's lock until this transaction ends, so the order's insert is part of the check)."""
+    """Place an order: against a signed, unexpired quote (the key: ``signing_key``, by default
+    the travel rule policy's FX desk's), within the customer's KYC tier limits
+    (``limits.check_new_order`` holds the customer's lock until this transaction ends, so the
+    order's insert is part of the check)."""
     quote = await fx.firm_quote(
-        session, quote_id=quote_id, customer_id=customer_id, source=source, now=now
+        session,
+        quote_id=quote_id,
+        customer_id=customer_id,
+        source=source,
+        now=now,
+        signing_key=signing_key or travel_rule_policy.desk.signing_key,
+        signature=quote_signature,
     )
     await limits.check_new_order(
         session, customer_id, amount_eur=amount_eur, now=now, settings=kyc_settings
@@ -167,6 +181,7 @@ async def create_order(
         source_amount=source.minor,
         target_currency=quote.target_currency,
         quoted_target_amount=as_int(quote.target_amount),
+        quoted_rate=quote.rate,
         destination_address=destination,
         creditor_reference=reference,
         limit_eur=amount_eur.quantize(Decimal("0.01")),
@@ -296,9 +311,30 @@ async def on_deposits_matched(
         if result.verdict is Verdict.REJECT:
             step.move(order, OrderState.REJECTED, reason=result.reason)
             continue
-        await price_and_queue(
-            session, step, order, amount, booked_at, desk=desk, screening=result.reason
-        )
+        try:
+            await price_and_queue(
+                session, step, order, amount, booked_at, desk=desk, screening=result.reason
+            )
+        except InvalidInput as exc:
+            # Money the pricing refuses for good (below the minimum order, a currency no longer
+            # offered): a person decides. A missing or stale rate is not this: it propagates,
+            # and the batch is retried once rates are back.
+            step.move(order, OrderState.MANUAL_REVIEW, reason=f"pricing: {exc.code}")
+            step.alerts.append(
+                AlertDraft(
+                    customer_id=order.customer_id,
+                    source="orders",
+                    kind=exc.code,
+                    severity="medium",
+                    reason=f"the funds could not be priced: {exc.detail or exc.title}",
+                    subject_type="order",
+                    subject_id=str(order.id),
+                    dedupe_key=f"orders:pricing:{order.id}",
+                    hold=True,
+                    order_id=order.id,
+                    evidence={"deposit_id": str(deposit_id), "amount": str(amount)},
+                )
+            )
     await step.write(session)
 
 
@@ -316,61 +352,103 @@ async def price_and_queue(
     """Screened funds go on: priced at funds time (the firm quote when in time and in full),
     posted, and queued for payout. The saga and a compliance release (``released``: the
     pre-sign check does not hold the payout again) both take this path."""
-    pricing, honoured = await fx.price_at_funds(
+    priced = await fx.price_funds(
         session, desk=desk, quote_id=order.quote_id, received=received, funds_at=funds_at
     )
-    _price(step, order, pricing, honoured, screening=screening)
+    _price(
+        step,
+        order,
+        priced.pricing,
+        priced.honoured,
+        screening=screening,
+        rule=priced.rule,
+        note=priced.note,
+    )
     step.move(order, OrderState.PAYOUT_QUEUED)
     step.payouts.append(
-        chain.PayoutRequest(order.id, order.destination_address, pricing.target, released)
+        chain.PayoutRequest(order.id, order.destination_address, priced.pricing.target, released)
     )
 
 
 def _price(
-    step: SagaStep, order: Order, pricing: fx.Pricing, honoured: bool, *, screening: str
+    step: SagaStep,
+    order: Order,
+    pricing: fx.Pricing,
+    honoured: bool,
+    *,
+    screening: str,
+    rule: str | None = None,
+    note: str | None = None,
 ) -> None:
+    """Post the conversion, balanced per currency: the customer's fiat goes to the fee, the
+    spread and rounding revenue and the FX position (``fx.Pricing.split``); the FX position pays
+    the customer's USDC."""
+    split = pricing.split()
     order.target_amount = pricing.target.minor
     order.fee_amount = pricing.fee.minor
     order.rate = pricing.rate
+    order.mid_rate = pricing.mid_rate
+    order.spread_amount = split.spread.minor
+    order.rounding_amount = split.rounding.minor
     order.quote_honoured = honoured
-    src = pricing.source
-    net = src - pricing.fee
-    legs = [debit(customer_account(order.customer_id, src.currency), src)]
-    if pricing.fee.is_positive():
-        legs.append(credit(fees_account(src.currency), pricing.fee))
-    legs += [
-        credit(fx_account(src.currency), net),
-        debit(fx_account(pricing.target.currency), pricing.target),
-        credit(customer_account(order.customer_id, pricing.target.currency), pricing.target),
-    ]
-    step.entries.append(entry("conversion", str(order.id), *legs))
+    order.pricing_rule = rule or (fx.FIRM_QUOTE if honoured else fx.MARKET_AT_FUNDS)
+    order.pricing_note = (note or "")[:300] or None
+    step.entries.append(entry("conversion", str(order.id), *_conversion_legs(order, pricing)))
     step.move(
         order,
         OrderState.PRICED,
         reason="firm quote" if honoured else "priced at funds time",
         screening=screening,
+        pricing_rule=order.pricing_rule,
         rate=str(pricing.rate),
         fee=str(pricing.fee),
         target_amount=str(pricing.target),
     )
 
 
+def _conversion_legs(order: Order, pricing: fx.Pricing) -> list[Leg]:
+    src, target, split = pricing.source, pricing.target, pricing.split()
+    legs = [debit(customer_account(order.customer_id, src.currency), src)]
+    for account, amount in (
+        (fees_account(src.currency), pricing.fee),
+        (spread_account(src.currency), split.spread),
+        (rounding_account(src.currency), split.rounding),
+        (fx_account(src.currency), split.position),
+    ):
+        if amount.is_positive():
+            legs.append(credit(account, amount))
+    legs += [
+        debit(fx_account(target.currency), target),
+        credit(customer_account(order.customer_id, target.currency), target),
+    ]
+    return legs
+
+
 def unprice(order: Order) -> EntryDraft:
     """The reversal of the order's conversion entry (``_price``): USDC back to the FX position,
-    EUR (with the fee) back to the customer."""
+    the fiat (fee, spread and rounding included) back to the customer. Orders priced before the
+    spread and rounding were split out have neither: their whole net went to the FX position."""
     assert order.target_amount is not None
     assert order.fee_amount is not None
-    src = Money(as_int(order.source_amount), order.source_currency)
-    fee = Money(as_int(order.fee_amount), order.source_currency)
+    currency = order.source_currency
+    src = Money(as_int(order.source_amount), currency)
+    fee = Money(as_int(order.fee_amount), currency)
+    spread = Money(as_int(order.spread_amount or 0), currency)
+    rounding = Money(as_int(order.rounding_amount or 0), currency)
     target = Money(as_int(order.target_amount), order.target_currency)
     legs = [
         debit(customer_account(order.customer_id, target.currency), target),
         credit(fx_account(target.currency), target),
-        debit(fx_account(src.currency), src - fee),
+        debit(fx_account(currency), src - fee - spread - rounding),
     ]
-    if fee.is_positive():
-        legs.append(debit(fees_account(src.currency), fee))
-    legs.append(credit(customer_account(order.customer_id, src.currency), src))
+    for account, amount in (
+        (fees_account(currency), fee),
+        (spread_account(currency), spread),
+        (rounding_account(currency), rounding),
+    ):
+        if amount.is_positive():
+            legs.append(debit(account, amount))
+    legs.append(credit(customer_account(order.customer_id, currency), src))
     return entry("conversion_reversal", str(order.id), *legs)
 
 

@@ -4,7 +4,14 @@ CTR-style large-cash report, screening statistics, exports for auditors. Formats
 
 from onramp.reports.exports import Dataset
 from onramp.reports.period import Period, ReportPeriodInvalid
-from onramp.reports.service import Document, ctr_document, export_document, stats_document
+from onramp.reports.service import (
+    Document,
+    ctr_document,
+    export_document,
+    fx_position_document,
+    pricing_document,
+    stats_document,
+)
 from onramp.reports.templates import ReportFormat, ReportTemplateInvalid
 
 __all__ = [
@@ -16,5 +23,7 @@ __all__ = [
     "ReportTemplateInvalid",
     "ctr_document",
     "export_document",
+    "fx_position_document",
+    "pricing_document",
     "stats_document",
 ]

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp import fx
 from onramp.core.audit import record
-from onramp.reports import ctr, exports, stats
+from onramp.reports import ctr, exports, fx_position, pricing, stats
 from onramp.reports.period import Period
 from onramp.reports.templates import MEDIA_TYPES, ReportFormat, load_template, render
 
@@ -83,4 +83,30 @@ async def export_document(
     await _audited(
         session, actor=actor, report=f"export:{dataset}", period=period, fmt=fmt, rows=len(rows)
     )
+    return Document(render(template, rows, fmt), MEDIA_TYPES[fmt], len(rows))
+
+
+async def fx_position_document(
+    session: AsyncSession,
+    *,
+    desk: fx.FxDesk,
+    templates: Path,
+    period: Period,
+    fmt: ReportFormat,
+    actor: str,
+) -> Document:
+    template = load_template(templates, "fx-position", fx_position.FIELDS)
+    rows = await fx_position.fx_position_report(session, desk=desk, period=period)
+    await _audited(
+        session, actor=actor, report="fx-position", period=period, fmt=fmt, rows=len(rows)
+    )
+    return Document(render(template, [r.as_dict() for r in rows], fmt), MEDIA_TYPES[fmt], len(rows))
+
+
+async def pricing_document(
+    session: AsyncSession, *, templates: Path, period: Period, fmt: ReportFormat, actor: str
+) -> Document:
+    template = load_template(templates, "pricing", pricing.FIELDS)
+    rows = await pricing.pricing_rows(session, period=period)
+    await _audited(session, actor=actor, report="pricing", period=period, fmt=fmt, rows=len(rows))
     return Document(render(template, rows, fmt), MEDIA_TYPES[fmt], len(rows))

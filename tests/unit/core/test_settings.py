@@ -27,7 +27,7 @@ def test_the_sample_configuration_is_valid(monkeypatch: pytest.MonkeyPatch) -> N
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     settings = Settings()
-    assert settings.fx.spread_bps == 20
+    assert settings.fx.pricing.spread_bps == 20
     assert settings.auth.jwt_secret.get_secret_value() == env["ONRAMP_AUTH__JWT_SECRET"]
     assert Path(settings.fx.rates_file).name == "eurofxref-daily.xml"
 

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from onramp.core.errors import InvalidInput
 from onramp.core.money import Money
 from onramp.fx.ecb import ReferenceRates
-from onramp.fx.errors import AmountOutOfRange, UnsupportedCurrencyPair
-from onramp.fx.pricing import RATE_QUANTUM, PricingPolicy, price
+from onramp.fx.errors import AmountOutOfRange, FxRateUnavailable, UnsupportedCurrencyPair
+from onramp.fx.pricing import MID_QUANTUM, RATE_QUANTUM, FeeSchedule, PricingPolicy, price
 
 RATES = ReferenceRates(
     day=datetime.date(2024, 12, 31),
@@ -23,22 +23,27 @@ RATES = ReferenceRates(
         {"USD": Decimal("1.1252"), "GBP": Decimal("0.8345"), "JPY": Decimal("163.06")}
     ),
 )
-POLICY = PricingPolicy(
-    reference_currency="USD",
-    spread_bps=20,
-    fee_bps=50,
-    min_fee=Decimal("1.00"),
-    min_order_eur=Decimal("10"),
-    max_order_eur=Decimal("100000"),
-)
-NO_MIN_FEE = PricingPolicy(
-    reference_currency="USD",
-    spread_bps=20,
-    fee_bps=50,
-    min_fee=Decimal("0"),
-    min_order_eur=Decimal("1"),
-    max_order_eur=Decimal("100000"),
-)
+
+
+def policy(
+    reference: str = "USD",
+    spread_bps: int = 20,
+    fee_bps: int = 50,
+    min_fee: Decimal = Decimal("1.00"),
+    min_order: Decimal = Decimal("10"),
+    max_order: Decimal = Decimal("100000"),
+) -> PricingPolicy:
+    return PricingPolicy(
+        reference_currency=reference,
+        default=FeeSchedule(spread_bps=spread_bps, fee_bps=fee_bps, fee_min_eur=min_fee),
+        min_order_eur=min_order,
+        max_order_eur=max_order,
+        offered=frozenset({"EUR", "USD", "GBP", "JPY", "CHF"}),
+    )
+
+
+POLICY = policy()
+NO_MIN_FEE = policy(min_fee=Decimal("0"), min_order=Decimal("1"))
 
 
 def eur(amount: str) -> Money:
@@ -91,8 +96,8 @@ def test_cross_rate_gbp_is_usd_over_gbp() -> None:
     p = price(Money.parse("1000.00", "GBP"), "USDC", rates=RATES, policy=POLICY)
     with localcontext() as ctx:
         ctx.prec = 50
-        exact = Decimal("1.1252") / Decimal("0.8345") * Decimal("0.998")
-    assert p.mid_rate == Decimal("1.1252") / Decimal("0.8345")
+        exact = (Decimal("1.1252") / Decimal("0.8345")).quantize(MID_QUANTUM) * Decimal("0.998")
+    assert p.mid_rate == (Decimal("1.1252") / Decimal("0.8345")).quantize(MID_QUANTUM)
     assert p.rate == exact.quantize(RATE_QUANTUM, rounding=ROUND_DOWN)
     assert p.rate <= exact < p.rate + RATE_QUANTUM
     assert p.fee == Money.parse("5.00", "GBP")
@@ -114,7 +119,7 @@ def test_usd_source_is_priced_at_par_less_spread() -> None:
         (Money.parse("100.00", "EUR"), "BTC"),
         (Money.parse("100.00", "EUR"), "USD"),
         (Money.parse("100.00", "EUR"), "usdc"),
-        (Money.parse("100.00", "CHF"), "USDC"),  # a currency without a reference rate
+        (Money.parse("100.00", "SEK"), "USDC"),  # not an offered currency
     ],
 )
 def test_unsupported_pairs(source: Money, target: str) -> None:
@@ -124,10 +129,15 @@ def test_unsupported_pairs(source: Money, target: str) -> None:
     assert isinstance(info.value, InvalidInput)
 
 
-def test_reference_currency_without_rate_is_unsupported() -> None:
-    policy = PricingPolicy("CHF", 20, 50, Decimal("1"), Decimal("10"), Decimal("100000"))
-    with pytest.raises(UnsupportedCurrencyPair):
-        price(eur("100.00"), "USDC", rates=RATES, policy=policy)
+def test_offered_currency_without_a_rate_is_unavailable_not_guessed() -> None:
+    with pytest.raises(FxRateUnavailable) as info:
+        price(Money.parse("100.00", "CHF"), "USDC", rates=RATES, policy=POLICY)
+    assert info.value.code == "fx_rate_unavailable"
+
+
+def test_reference_currency_without_rate_is_unavailable() -> None:
+    with pytest.raises(FxRateUnavailable):
+        price(eur("100.00"), "USDC", rates=RATES, policy=policy(reference="CHF"))
 
 
 @pytest.mark.parametrize(
@@ -158,9 +168,8 @@ def test_range_bounds_are_inclusive(amount: str) -> None:
 
 
 def test_amount_not_covering_the_fee_is_out_of_range() -> None:
-    policy = PricingPolicy("USD", 20, 50, Decimal("20.00"), Decimal("10"), Decimal("100000"))
     with pytest.raises(AmountOutOfRange):
-        price(eur("20.00"), "USDC", rates=RATES, policy=policy)
+        price(eur("20.00"), "USDC", rates=RATES, policy=policy(min_fee=Decimal("20.00")))
 
 
 @given(
@@ -173,8 +182,8 @@ def test_rounding_never_favours_the_customer(
     minor: int, currency: str, fee_bps: int, spread_bps: int
 ) -> None:
     source = Money(minor, currency)
-    policy = PricingPolicy("USD", spread_bps, fee_bps, Decimal("0"), Decimal("1"), Decimal("1e6"))
-    p = price(source, "USDC", rates=RATES, policy=policy)
+    chosen = policy("USD", spread_bps, fee_bps, Decimal("0"), Decimal("1"), Decimal("1e6"))
+    p = price(source, "USDC", rates=RATES, policy=chosen)
     # fee rounds UP: fee >= amount * bps exactly, by less than one minor unit
     assert p.fee.currency == currency
     assert p.fee.minor * 10_000 >= minor * fee_bps

@@ -10,7 +10,7 @@ from types import MappingProxyType
 
 from onramp.core.money import Money
 from onramp.fx.ecb import ReferenceRates
-from onramp.fx.pricing import PricingPolicy
+from onramp.fx.pricing import FeeSchedule, PricingPolicy
 from onramp.fx.service import FxDesk
 
 RATES = ReferenceRates(
@@ -26,7 +26,7 @@ class Fixed:
 
 DESK = FxDesk(
     rates=Fixed(),
-    policy=PricingPolicy("USD", 20, 50, Decimal(1), Decimal(10), Decimal(100000)),
+    policy=PricingPolicy("USD", FeeSchedule(20, 50, Decimal(1)), Decimal(10), Decimal(100000)),
     quote_ttl=timedelta(minutes=15),
 )
 
