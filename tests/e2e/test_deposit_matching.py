@@ -37,7 +37,9 @@ async def test_a_standing_reference_converts_every_deposit(
     standing = made.json()
     again = await customer.client.post("/v1/me/standing-reference", json={})
     assert again.json()["reference"] == standing["reference"]
-    assert standing["iban"] == stack.settings.banking.treasury_iban
+    pay_to = {a["currency"]: a for a in standing["pay_to"]}
+    assert pay_to["EUR"]["iban"] == stack.settings.banking.treasury_iban
+    assert (pay_to["USD"]["scheme"], pay_to["USD"]["routing_number"]) == ("us_aba", "021000021")
 
     await pay(bank, _transfer(standing["reference"], "150.00"))
     await pay(bank, _transfer(standing["reference"].replace(" ", "").lower(), "75.00"))
@@ -138,3 +140,15 @@ async def test_an_underpayment_below_the_minimum_order_waits_for_a_person(
 
     held = await customer.wait_for(order["id"], "manual_review")
     assert held["target_amount"] is None
+
+
+async def test_a_dollar_order_is_paid_by_routing_and_account_number(customer: Customer) -> None:
+    order = await customer.order(await customer.quote("250.00", "USD"))
+
+    pay_to = order["deposit_instructions"]
+    assert (pay_to["scheme"], pay_to["routing_number"], pay_to["currency"]) == (
+        "us_aba",
+        "021000021",
+        "USD",
+    )
+    assert pay_to["iban"] is None

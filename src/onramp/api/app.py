@@ -14,6 +14,7 @@ from onramp.api.health import router as health_router
 from onramp.api.ratelimit_headers import RateLimitHeaders
 from onramp.api.screening import router as screening_router
 from onramp.api.security_headers import SecurityHeaders
+from onramp.banking import check_treasury_accounts
 from onramp.banking.accounts_api import router as bank_accounts_router
 from onramp.banking.adapters.base import BankWebhookAdapter
 from onramp.banking.adapters.sandbox import SandboxBankAdapter
@@ -172,6 +173,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
         openapi_url="/openapi.json",
     )
     app.state.settings = settings
+    check_treasury_accounts(settings.banking)  # a bad account number never reaches a customer
     app.state.clock = clock or SystemClock()
     app.state.fx_desk = FxDesk.from_settings(settings.fx)
     # An approved four-eyes release prices with this desk, as the saga does.

@@ -22,8 +22,12 @@ from onramp.banking.service import (
     match_deposits,
     sender_names,
 )
+from onramp.banking.treasury import TreasuryAccount, check_treasury_accounts, treasury_account
 
 __all__ = [
+    "TreasuryAccount",
+    "check_treasury_accounts",
+    "treasury_account",
     "standing_references",
     "DEFAULT_HOLDER_NAME_MIN_SCORE",
     "DEPOSIT_MATCHED",

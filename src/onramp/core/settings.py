@@ -54,6 +54,37 @@ class ChainSettings(_Section):
     rebroadcast_after_seconds: float = Field(default=30.0, gt=0)
 
 
+class TreasuryAccountSettings(_Section):
+    """An account of the operator that customers pay into, for the currencies it receives:
+    an IBAN (and BIC), or a US ABA routing number and account number."""
+
+    currencies: frozenset[str]
+    account_name: str = "onramp Treasury"
+    iban: str | None = None
+    bic: str | None = None
+    routing_number: str | None = None
+    account_number: str | None = None
+
+
+def _default_treasury_accounts() -> tuple[TreasuryAccountSettings, ...]:
+    # Well-known example account numbers (valid check digits); EUR and every currency listed
+    # nowhere else arrive on `treasury_iban` (a multi-currency account, paid by SWIFT).
+    return (
+        TreasuryAccountSettings(
+            currencies=frozenset({"CHF"}), iban="CH9300762011623852957", bic="UBSWCHZH80A"
+        ),
+        TreasuryAccountSettings(
+            currencies=frozenset({"GBP"}), iban="GB29NWBK60161331926819", bic="NWBKGB2L"
+        ),
+        TreasuryAccountSettings(
+            currencies=frozenset({"SEK"}), iban="SE4550000000058398257466", bic="ESSESESS"
+        ),
+        TreasuryAccountSettings(
+            currencies=frozenset({"USD"}), routing_number="021000021", account_number="000123456789"
+        ),
+    )
+
+
 class BankingSettings(_Section):
     bank: str = "sandbox"
     webhook_secret: SecretStr = SecretStr("sandbox-webhook-secret-change-me")
@@ -61,6 +92,10 @@ class BankingSettings(_Section):
     treasury_iban: str = "DE89370400440532013000"
     treasury_bic: str = "COBADEFFXXX"
     treasury_account_name: str = "onramp Treasury"
+    # Accounts for other currencies (JSON list in ONRAMP_BANKING__TREASURY_ACCOUNTS).
+    treasury_accounts: tuple[TreasuryAccountSettings, ...] = Field(
+        default_factory=_default_treasury_accounts
+    )
     # A deposit from a saved account verifies it when the sender's name matches the holder's
     # at least this well (0-100, word order and accents ignored); below: name_mismatch.
     holder_name_min_score: float = Field(default=85.0, ge=0, le=100)

@@ -21,12 +21,12 @@ from onramp.identity.tokens import Principal
 from onramp.orders import service
 from onramp.orders.models import Order
 from onramp.orders.schemas import (
-    DepositInstructionsOut,
     OrderList,
     OrderOut,
     OrderRequest,
     PayoutOut,
     TransitionOut,
+    instructions_out,
 )
 from onramp.orders.states import OrderState
 from onramp.orders.travel_rule import TravelRulePolicy
@@ -53,13 +53,7 @@ def customer_reason(from_state: str | None, to_state: str, reason: str | None) -
 
 
 async def order_out(session: AsyncSession, order: Order, request: Request) -> OrderOut:
-    banking = request.app.state.settings.banking
-    instructions = service.instructions_for(
-        order,
-        iban=banking.treasury_iban,
-        bic=banking.treasury_bic,
-        account_name=banking.treasury_account_name,
-    )
+    instructions = service.instructions_for(order, settings=request.app.state.settings.banking)
     payout = await chain.payout_for_order(session, order.id)
     history = await service.history_of(session, order.id)
 
@@ -87,13 +81,8 @@ async def order_out(session: AsyncSession, order: Order, request: Request) -> Or
         if order.target_amount is None or order.quoted_target_amount is None
         else usdc(as_int(order.target_amount) - as_int(order.quoted_target_amount)),
         destination_address=order.destination_address,
-        deposit_instructions=DepositInstructionsOut(
-            iban=instructions.iban,
-            bic=instructions.bic,
-            account_name=instructions.account_name,
-            reference=instructions.reference,
-            amount=str(instructions.amount),
-            currency=instructions.amount.currency,
+        deposit_instructions=instructions_out(
+            instructions.account, reference=instructions.reference, amount=instructions.amount
         ),
         payout=None
         if payout is None

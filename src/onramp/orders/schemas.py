@@ -5,6 +5,9 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from onramp.banking import TreasuryAccount
+from onramp.core.money import Money
+
 
 class OrderRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -24,12 +27,34 @@ class OrderRequest(BaseModel):
 
 
 class DepositInstructionsOut(BaseModel):
-    iban: str
-    bic: str
+    scheme: str = Field(
+        description="`iban`: pay `iban` (and `bic`); `us_aba`: pay `account_number` at the "
+        "bank with ABA `routing_number`"
+    )
+    iban: str | None
+    bic: str | None
+    routing_number: str | None
+    account_number: str | None
     account_name: str
     reference: str = Field(description="ISO 11649 creditor reference to quote on the transfer")
     amount: str
     currency: str
+
+
+def instructions_out(
+    account: TreasuryAccount, *, reference: str, amount: Money
+) -> DepositInstructionsOut:
+    return DepositInstructionsOut(
+        scheme=account.scheme,
+        iban=account.iban,
+        bic=account.bic,
+        routing_number=account.routing_number,
+        account_number=account.account_number,
+        account_name=account.account_name,
+        reference=reference,
+        amount=str(amount),
+        currency=amount.currency,
+    )
 
 
 class PayoutOut(BaseModel):

@@ -25,7 +25,7 @@ from onramp.core.events import CloudEvent
 from onramp.core.ids import uuid7
 from onramp.core.money import Money
 from onramp.core.outbox import emit_many, make_event
-from onramp.core.settings import KycSettings
+from onramp.core.settings import BankingSettings, KycSettings
 from onramp.ledger import (
     EntryDraft,
     Leg,
@@ -116,9 +116,7 @@ class SagaStep:
 
 @dataclass(frozen=True)
 class DepositInstructions:
-    iban: str
-    bic: str
-    account_name: str
+    account: banking.TreasuryAccount
     reference: str
     amount: Money
 
@@ -231,15 +229,12 @@ async def create_order(
     return order
 
 
-def instructions_for(
-    order: Order, *, iban: str, bic: str, account_name: str
-) -> DepositInstructions:
+def instructions_for(order: Order, *, settings: BankingSettings) -> DepositInstructions:
+    source = Money(as_int(order.source_amount), order.source_currency)
     return DepositInstructions(
-        iban=iban,
-        bic=bic,
-        account_name=account_name,
+        account=banking.treasury_account(settings, source.currency),
         reference=banking.format_creditor_reference(order.creditor_reference),
-        amount=Money(as_int(order.source_amount), order.source_currency),
+        amount=source,
     )
 
 

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from onramp.banking import format_creditor_reference, standing_references
+from onramp.banking import format_creditor_reference, standing_references, treasury_account
 from onramp.banking.errors import StandingReferenceNotFound
 from onramp.banking.models import StandingReference
 from onramp.core.web import ClockDep, SessionDep
@@ -30,22 +30,42 @@ class StandingReferenceIn(BaseModel):
     )
 
 
+class PayToOut(BaseModel):
+    currency: str
+    scheme: str = Field(description="`iban` (with `bic`) or `us_aba` (routing and account number)")
+    iban: str | None
+    bic: str | None
+    routing_number: str | None
+    account_number: str | None
+    account_name: str
+
+
 class StandingReferenceOut(BaseModel):
     reference: str = Field(description="Quote it on every transfer (ISO 11649, print format)")
-    iban: str
-    bic: str
-    account_name: str
+    pay_to: list[PayToOut] = Field(description="Where to send each currency offered")
     destination_address: str
     created_at: datetime
 
 
 def _out(row: StandingReference, request: Request) -> StandingReferenceOut:
-    banking = request.app.state.settings.banking
+    settings = request.app.state.settings
+    pay_to = []
+    for currency in settings.fx.offered_currencies:
+        account = treasury_account(settings.banking, currency)
+        pay_to.append(
+            PayToOut(
+                currency=currency,
+                scheme=account.scheme,
+                iban=account.iban,
+                bic=account.bic,
+                routing_number=account.routing_number,
+                account_number=account.account_number,
+                account_name=account.account_name,
+            )
+        )
     return StandingReferenceOut(
         reference=format_creditor_reference(row.creditor_reference),
-        iban=banking.treasury_iban,
-        bic=banking.treasury_bic,
-        account_name=banking.treasury_account_name,
+        pay_to=pay_to,
         destination_address=row.destination_address,
         created_at=row.created_at,
     )
