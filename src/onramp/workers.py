@@ -8,6 +8,7 @@ import signal
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from onramp.banking.adapters.sandbox_payments import SandboxBankPayments
+from onramp.banking.drop_folder import run_drop_folder
 from onramp.banking.worker import deposits_consumer
 from onramp.chain.client import ChainClient
 from onramp.chain.confirmations import ConfirmationWatcher
@@ -30,6 +31,7 @@ from onramp.kyc.rescreen import KybOwners, VerifiedNames
 from onramp.kyc.worker import run_review_expiry
 from onramp.notifications.adapters.smtp import SmtpSender
 from onramp.notifications.worker import run_mailer
+from onramp.orders.deposit_returns import UnspentOrderFunds
 from onramp.orders.monitoring import MonitoringScreener
 from onramp.orders.rescreen import SavedWallets, UnpaidOrders
 from onramp.orders.sanctions import SanctionsScreener
@@ -49,11 +51,12 @@ WORKERS = (
     "mailer",
     "kyc_review",
     "rescreen",
+    "bank_files",
 )
 # Workers that read sealed personal data (queued emails; deposit senders and account holders)
 # open the keyring at start-up, as the API does, and keep it fresh. The orders worker's monitoring
 # compares deposit senders with KYC names.
-READS_PERSONAL_DATA = frozenset({"deposits", "mailer", "orders", "rescreen"})
+READS_PERSONAL_DATA = frozenset({"deposits", "mailer", "orders", "rescreen", "bank_files"})
 
 
 def _list_matchers(settings: Settings) -> ListMatchers:
@@ -99,6 +102,7 @@ def consumer_for(
                 timeout=settings.banking.request_timeout_seconds,
             ),
             bank=settings.banking.bank,
+            order_funds=UnspentOrderFunds(),
         )
     if name == "orders":
         desk = FxDesk.from_settings(settings.fx)
@@ -109,6 +113,27 @@ def consumer_for(
             funding_min_score=settings.banking.holder_name_min_score,
         )
     raise ValueError(f"no consumer named {name!r}")
+
+
+async def _run_bank_files(
+    settings: Settings, sessions: async_sessionmaker[AsyncSession], stop: asyncio.Event
+) -> None:
+    banking = settings.banking
+    if banking.drop_dir is None:
+        log.info("bank_files.no_drop_dir")  # nothing to watch: wait for the stop signal
+        await stop.wait()
+        return
+    await run_drop_folder(
+        sessions,
+        directory=banking.drop_dir,
+        bank=banking.bank,
+        now=SystemClock().now,
+        stop=stop,
+        interval=banking.drop_poll_seconds,
+        settle_seconds=banking.drop_settle_seconds,
+        order_funds=UnspentOrderFunds(),
+        min_holder_score=banking.holder_name_min_score,
+    )
 
 
 async def _run(
@@ -169,6 +194,9 @@ async def _run(
             stop=stop,
             idle=settings.compliance.rescreen_poll_seconds,
         )
+        return
+    if name == "bank_files":
+        await _run_bank_files(settings, sessions, stop)
         return
     if name == "mailer":
         await run_mailer(

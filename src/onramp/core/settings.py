@@ -72,6 +72,12 @@ class BankingSettings(_Section):
     micro_deposit_ttl_days: int = Field(default=7, ge=1)
     micro_deposit_max_attempts: int = Field(default=3, ge=1)
     micro_deposit_cooldown_hours: int = Field(default=24, ge=0)
+    # Statement files (camt, MT940, BAI2) a bank delivers into this folder are imported by
+    # ``onramp worker bank_files`` (unset: that worker idles). A file is read once it has not
+    # changed for ``drop_settle_seconds``; the folder is looked at every ``drop_poll_seconds``.
+    drop_dir: Path | None = None
+    drop_poll_seconds: float = Field(default=2.0, gt=0)
+    drop_settle_seconds: float = Field(default=5.0, ge=0)
 
 
 class KycSettings(_Section):
