@@ -18,11 +18,14 @@ from datetime import date, datetime
 from decimal import Decimal
 from xml.etree.ElementTree import Element, SubElement, tostring  # noqa: S405 - writing only
 
+from onramp.core.money import currency as lookup_currency
+
 NAMESPACES = {
     "camt.053": "urn:iso:std:iso:20022:tech:xsd:camt.053.001.08",
     "camt.054": "urn:iso:std:iso:20022:tech:xsd:camt.054.001.08",
 }
 _RF = re.compile(r"^RF[0-9]{2}[A-Z0-9]{1,21}$")
+_IBAN = re.compile(r"^[A-Z]{2}[0-9]{2}[A-Z0-9]{1,30}$")
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,7 @@ def _text(parent: Element, tag: str, value: str, **attrs: str) -> Element:
 
 
 def _amount(parent: Element, value: Decimal, currency: str) -> None:
-    _text(parent, "Amt", f"{value:.{max(0, -int(value.as_tuple().exponent))}f}", Ccy=currency)
+    _text(parent, "Amt", f"{value:.{lookup_currency(currency).exponent}f}", Ccy=currency)
 
 
 def _balance(parent: Element, code: str, value: Decimal, currency: str, on: date) -> None:
@@ -58,9 +61,13 @@ def _balance(parent: Element, code: str, value: Decimal, currency: str, on: date
     _text(SubElement(bal, "Dt"), "Dt", on.isoformat())
 
 
-def _party(parent: Element, role: str, name: str, iban: str) -> None:
+def _party(parent: Element, role: str, name: str, account: str) -> None:
     _text(SubElement(SubElement(parent, role), "Pty"), "Nm", name)
-    _text(SubElement(SubElement(parent, f"{role}Acct"), "Id"), "IBAN", iban)
+    ids = SubElement(SubElement(parent, f"{role}Acct"), "Id")
+    if _IBAN.match(account):
+        _text(ids, "IBAN", account)
+    else:  # a US "<routing number>/<account number>"
+        _text(SubElement(ids, "Othr"), "Id", account)
 
 
 def _entry(report: Element, b: CamtBooking) -> None:
@@ -128,4 +135,4 @@ def write_camt(
         _balance(report, "CLBD", opening + moved, currency, on)
     for booking in bookings:
         _entry(report, booking)
-    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + tostring(root, encoding="utf-8")
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + bytes(tostring(root, encoding="utf-8"))

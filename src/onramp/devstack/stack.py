@@ -271,6 +271,7 @@ def start_applications(stack: Stack, *, progress: Progress = _quiet) -> None:
         webhook_url=f"{stack.api_url}/v1/webhooks/bank/{settings.banking.bank}",
         webhook_secret=settings.banking.webhook_secret.get_secret_value(),
         account_iban=settings.banking.treasury_iban,
+        drop_dir=settings.banking.drop_dir,
     )
     progress(f"bank        sandbox {stack.bank.url} -> webhooks to {stack.api_url}")
     stack.kyc = start_kyc_sandbox(
