@@ -49,7 +49,7 @@ async def _import(path: Path, *, bank: str | None, dry_run: bool) -> ImportRepor
     from onramp.core.clock import utcnow
     from onramp.core.db import standalone_sessions
     from onramp.core.keys import install_keyring, open_keyring
-    from onramp.core.settings import load_settings
+    from onramp.core.settings import accepted_statement_accounts, load_settings
     from onramp.orders.deposit_returns import UnspentOrderFunds
 
     settings = load_settings()
@@ -66,6 +66,7 @@ async def _import(path: Path, *, bank: str | None, dry_run: bool) -> ImportRepor
                 now=utcnow(),
                 order_funds=UnspentOrderFunds(),
                 min_holder_score=settings.banking.holder_name_min_score,
+                accounts=accepted_statement_accounts(settings.banking),
             )
             if dry_run:  # the same code ran; its effects are thrown away
                 await transaction.rollback()

@@ -25,7 +25,7 @@ from onramp.core.db import create_engine, session_factory
 from onramp.core.keys import install_keyring, keep_keyring_fresh, open_keyring
 from onramp.core.logging import configure_logging, get_logger
 from onramp.core.relay import run_relay
-from onramp.core.settings import Settings
+from onramp.core.settings import Settings, accepted_statement_accounts
 from onramp.fx.service import FxDesk
 from onramp.kyc.rescreen import KybOwners, VerifiedNames
 from onramp.kyc.worker import run_review_expiry
@@ -133,6 +133,7 @@ async def _run_bank_files(
         settle_seconds=banking.drop_settle_seconds,
         order_funds=UnspentOrderFunds(),
         min_holder_score=banking.holder_name_min_score,
+        accounts=accepted_statement_accounts(banking),
     )
 
 

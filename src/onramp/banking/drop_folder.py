@@ -66,6 +66,7 @@ async def import_drop_folder(
     settle_seconds: float,
     order_funds: OrderFunds | None = None,
     min_holder_score: float | None = None,
+    accounts: frozenset[str] | None = None,
 ) -> list[DropOutcome]:
     """One pass over the folder, oldest name first; each file in its own transaction."""
     outcomes: list[DropOutcome] = []
@@ -79,7 +80,8 @@ async def import_drop_folder(
             async with unit_of_work(sessions) as session:
                 report = await import_statement(
                     session, bank=bank, data=data, filename=path.name, now=now(),
-                    source=BankFileSource.DROP_FOLDER, order_funds=order_funds, **extra,
+                    source=BankFileSource.DROP_FOLDER, order_funds=order_funds,
+                    accounts=accounts, **extra,
                 )  # fmt: skip
         except InvalidInput as exc:  # the file itself is bad: set it aside with the reason
             target = _move(path, directory / FAILED, now().strftime("%Y%m%dT%H%M%S"))
@@ -111,6 +113,7 @@ async def run_drop_folder(
     settle_seconds: float,
     order_funds: OrderFunds | None = None,
     min_holder_score: float | None = None,
+    accounts: frozenset[str] | None = None,
 ) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     log.info("bank_files.started", directory=str(directory))
@@ -118,7 +121,7 @@ async def run_drop_folder(
         try:
             await import_drop_folder(
                 sessions, directory=directory, bank=bank, now=now, settle_seconds=settle_seconds,
-                order_funds=order_funds, min_holder_score=min_holder_score,
+                order_funds=order_funds, min_holder_score=min_holder_score, accounts=accounts,
             )  # fmt: skip
         except Exception:  # the database or the disk: the files stay, the next pass retries
             log.exception("bank_files.pass_failed")

@@ -78,3 +78,8 @@ class MicroDepositsMismatch(InvalidInput):
     code = "micro_deposits_mismatch"
     title = "The amounts do not match the micro-deposits sent"
     public_extra = frozenset({"attempts_left"})
+
+
+class BankFileAccountUnknown(InvalidInput):
+    code = "bank_file_account_unknown"
+    title = "The bank file reports an account that is not one of the operator's accounts"

@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp.banking.adapters.base import BankCredit, BankReversal
 from onramp.banking.customer_accounts import DEFAULT_HOLDER_NAME_MIN_SCORE
+from onramp.banking.errors import BankFileAccountUnknown
 from onramp.banking.formats import Statement, StatementEntry, parse_statement
 from onramp.banking.models import BankFile, BankFileSource, Deposit
 from onramp.banking.returns import OrderFunds, settle_reversals
@@ -114,6 +115,26 @@ def _reversal(e: StatementEntry, now: datetime) -> BankReversal:
     )
 
 
+def account_key(account: str) -> str:
+    return "".join(account.split()).upper()
+
+
+def _check_accounts(statement: Statement, accounts: frozenset[str]) -> None:
+    """A file about someone else's account must not credit anyone here."""
+    accepted = {account_key(a) for a in accounts}
+    foreign = sorted(
+        {
+            e.account or "an unnamed account"
+            for e in statement.entries
+            if e.account is None or account_key(e.account) not in accepted
+        }
+    )
+    if foreign:
+        raise BankFileAccountUnknown(
+            f"entries on {', '.join(foreign)}; accepted: {', '.join(sorted(accepted))}"
+        )
+
+
 async def _known(session: AsyncSession, digest: str) -> BankFile | None:
     found: BankFile | None = await session.scalar(select(BankFile).where(BankFile.sha256 == digest))
     return found
@@ -174,14 +195,18 @@ async def import_statement(
     source: BankFileSource = BankFileSource.CLI,
     order_funds: OrderFunds | None = None,
     min_holder_score: float = DEFAULT_HOLDER_NAME_MIN_SCORE,
+    accounts: frozenset[str] | None = None,
 ) -> ImportReport:
     """Import one file in the caller's transaction; raises the format's error (nothing
-    changed) when the file cannot be read."""
+    changed) when the file cannot be read, and ``bank_file_account_unknown`` when an entry
+    was booked on an account outside ``accounts`` (None: not checked)."""
     digest = hashlib.sha256(data).hexdigest()
     known = await _known(session, digest)
     if known is not None:
         return _already(filename, digest, known)
     statement = parse_statement(data)
+    if accounts is not None:
+        _check_accounts(statement, accounts)
     file_id = await _claim(
         session, digest=digest, bank=bank, filename=filename, statement=statement,
         source=source, now=now,

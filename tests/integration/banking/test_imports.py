@@ -4,6 +4,7 @@ and reversals book balanced entries against the right account."""
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -16,6 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from onramp.banking import intake_notice
 from onramp.banking.adapters.base import BankCredit, BankNotice, BankReversal
+from onramp.banking.drop_folder import import_drop_folder
+from onramp.banking.errors import BankFileAccountUnknown
 from onramp.banking.formats.mt940 import Mt940Invalid
 from onramp.banking.imports import ImportReport, import_statement
 from onramp.banking.models import BankFile, Deposit, DepositReversal
@@ -368,3 +371,61 @@ async def _alert_of(
         )
     assert found is not None
     return found
+
+
+async def test_file_about_another_account_is_refused_and_changes_nothing(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    bank = _bank()
+    data = camt("camt.054", booking("x1", "1.00", "?"))
+    async with sessions() as session, session.begin():
+        with pytest.raises(BankFileAccountUnknown) as refused:
+            await import_statement(
+                session, bank=bank, data=data, filename="x.xml", now=NOW,
+                accounts=frozenset({"DE89 3704 0044 0532 0130 00"}),
+            )  # fmt: skip
+    assert ACCOUNT in refused.value.detail
+    assert await deposits_of(sessions, bank) == []
+    async with sessions() as session, session.begin():
+        report = await import_statement(
+            session, bank=bank, data=data, filename="x.xml", now=NOW,
+            accounts=frozenset({"de02 1203 0000 0000 2020 51"}),  # spelled any way
+        )  # fmt: skip
+    assert report.counts.received == 1
+
+
+async def test_drop_folder_imports_once_sets_bad_files_aside_and_skips_partial_ones(
+    sessions: async_sessionmaker[AsyncSession], tmp_path: Path
+) -> None:
+    bank = _bank()
+    good = camt("camt.054", booking(f"g-{bank}", "4.00", "?"))
+    (tmp_path / "good.xml").write_bytes(good)
+    (tmp_path / "upload.xml.tmp").write_bytes(good)
+    (tmp_path / "bad.txt").write_bytes(b"hello")
+
+    def later() -> datetime:  # a minute on: every file has settled
+        return datetime.fromtimestamp(time.time() + 60, tz=UTC)
+
+    outcomes = await import_drop_folder(
+        sessions, directory=tmp_path, bank=bank, now=later, settle_seconds=0
+    )
+    assert sorted(o.name for o in outcomes) == ["bad.txt", "good.xml"]
+    assert (tmp_path / "processed" / "good.xml").exists()
+    assert (tmp_path / "upload.xml.tmp").exists()  # still being written: not touched
+    reason = (tmp_path / "failed" / "bad.txt.error.txt").read_text()
+    assert reason.startswith("bank_file_format_unknown: ")
+    # Crash between commit and move: the same bytes are back in the folder; only moved.
+    (tmp_path / "again.xml").write_bytes(good)
+    (again,) = await import_drop_folder(
+        sessions, directory=tmp_path, bank=bank, now=later, settle_seconds=0
+    )
+    assert again.report is not None
+    assert again.report.already_imported
+    assert (tmp_path / "processed" / "again.xml").exists()
+    assert len(await deposits_of(sessions, bank)) == 1
+    # A file written a moment ago waits for the next pass.
+    (tmp_path / "fresh.xml").write_bytes(b"01,")
+    fresh = await import_drop_folder(
+        sessions, directory=tmp_path, bank=bank, now=lambda: datetime.now(UTC), settle_seconds=30
+    )
+    assert fresh == []

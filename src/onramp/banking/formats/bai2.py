@@ -119,6 +119,7 @@ def _entry(detail: Any, currency: str, as_of: date | None, account: str | None) 
     bank_ref = _clean(detail.bank_reference)
     amount = Money(int(detail.amount), currency)
     return StatementEntry(
+        account=account,
         key=bank_ref
         or derived_key("bai2", account, as_of, code.code, amount, detail.customer_reference, text),
         amount=amount,

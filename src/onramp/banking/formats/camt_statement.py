@@ -3,6 +3,8 @@ transaction of a batch booking."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from onramp.banking.formats.camt import CamtDocument, CamtEntry, CamtTransaction
 from onramp.banking.formats.statement import (
     Direction,
@@ -77,6 +79,7 @@ def camt_statement(doc: CamtDocument) -> Statement:
         else:
             single = entry.transactions[0] if len(entry.transactions) == 1 else None
             items.append(_item(entry, single, None))
+    items = [replace(i, account=doc.account) for i in items]
     return Statement(
         format=StatementFormat(doc.message),
         message_id=doc.message_id,

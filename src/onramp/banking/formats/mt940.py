@@ -78,6 +78,7 @@ def _entry(account: str | None, data: dict[str, Any]) -> StatementEntry:
         "mt940", account, booked_on, amount.amount, mark, customer_ref, remittance
     )
     return StatementEntry(
+        account=account,
         key=key,
         amount=money_of(amount.amount, str(amount.currency or data.get("currency") or "")),
         direction=Direction.CREDIT if incoming else Direction.DEBIT,

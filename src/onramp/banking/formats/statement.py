@@ -63,6 +63,7 @@ class StatementEntry:
     counterparty_account: str | None
     return_reason: str | None  # ISO or scheme return code (AC01, MD06, R02 ...)
     original_key: str | None = None  # for a reversal: the key of the booking it undoes, if said
+    account: str | None = None  # the operator's account it was booked on (IBAN or number)
 
     @property
     def is_credit(self) -> bool:
