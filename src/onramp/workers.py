@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from onramp.banking.adapters.sandbox_payments import SandboxBankPayments
+from onramp.banking.drop_folder import run_drop_folder
 from onramp.banking.payment_rules import PaymentRules
 from onramp.banking.worker import deposits_consumer
 from onramp.chain.client import ChainClient
@@ -27,13 +28,14 @@ from onramp.core.keys import install_keyring, keep_keyring_fresh, open_keyring
 from onramp.core.logging import configure_logging, get_logger
 from onramp.core.periodic import run_periodic
 from onramp.core.relay import run_relay
-from onramp.core.settings import Settings
+from onramp.core.settings import Settings, accepted_statement_accounts
 from onramp.fx.alarms import peg_alarm_recorder
 from onramp.fx.service import FxDesk
 from onramp.kyc.rescreen import KybOwners, VerifiedNames
 from onramp.kyc.worker import run_review_expiry
 from onramp.notifications.adapters.smtp import SmtpSender
 from onramp.notifications.worker import run_mailer
+from onramp.orders.deposit_returns import UnspentOrderFunds
 from onramp.orders.expiry import expire_unpaid
 from onramp.orders.monitoring import MonitoringScreener
 from onramp.orders.rescreen import SavedWallets, UnpaidOrders
@@ -55,11 +57,12 @@ WORKERS = (
     "kyc_review",
     "rescreen",
     "order_expiry",
+    "bank_files",
 )
 # Workers that read sealed personal data (queued emails; deposit senders and account holders)
 # open the keyring at start-up, as the API does, and keep it fresh. The orders worker's monitoring
 # compares deposit senders with KYC names.
-READS_PERSONAL_DATA = frozenset({"deposits", "mailer", "orders", "rescreen"})
+READS_PERSONAL_DATA = frozenset({"deposits", "mailer", "orders", "rescreen", "bank_files"})
 
 
 def _list_matchers(settings: Settings) -> ListMatchers:
@@ -109,6 +112,7 @@ def consumer_for(
                 timeout=settings.banking.request_timeout_seconds,
             ),
             bank=settings.banking.bank,
+            order_funds=UnspentOrderFunds(),
         )
     if name == "orders":
         desk = FxDesk.from_settings(settings.fx)
@@ -121,6 +125,29 @@ def consumer_for(
             travel_rule_policy=travel_rule_policy(settings, desk),
         )
     raise ValueError(f"no consumer named {name!r}")
+
+
+async def _run_bank_files(
+    settings: Settings, sessions: async_sessionmaker[AsyncSession], stop: asyncio.Event
+) -> None:
+    banking = settings.banking
+    if banking.drop_dir is None:
+        log.info("bank_files.no_drop_dir")  # nothing to watch: wait for the stop signal
+        await stop.wait()
+        return
+    await run_drop_folder(
+        sessions,
+        directory=banking.drop_dir,
+        bank=banking.bank,
+        now=SystemClock().now,
+        stop=stop,
+        interval=banking.drop_poll_seconds,
+        settle_seconds=banking.drop_settle_seconds,
+        order_funds=UnspentOrderFunds(),
+        min_holder_score=banking.holder_name_min_score,
+        rules=PaymentRules.from_settings(banking),
+        accounts=accepted_statement_accounts(banking),
+    )
 
 
 async def _run(
@@ -196,6 +223,9 @@ async def _run(
             stop=stop,
             idle=settings.compliance.rescreen_poll_seconds,
         )
+        return
+    if name == "bank_files":
+        await _run_bank_files(settings, sessions, stop)
         return
     if name == "mailer":
         await run_mailer(

@@ -142,6 +142,24 @@ async def test_an_underpayment_below_the_minimum_order_waits_for_a_person(
     assert held["target_amount"] is None
 
 
+async def test_a_held_order_whose_deposit_the_bank_returns_can_never_be_released(
+    customer: Customer, bank: httpx.AsyncClient
+) -> None:
+    order = await customer.order(await customer.quote("20.00"))
+    transfer = await pay(bank, order, amount="4.00")
+    await customer.wait_for(order["id"], "manual_review")
+
+    response = await bank.post(f"/transfers/{transfer['id']}/return", json={"reason": "AC04"})
+    assert response.status_code == 202, response.text
+
+    done = await customer.wait_for(order["id"], "refunded")
+    assert [h["to_state"] for h in done["history"]][-3:] == [
+        "rejected",
+        "refund_pending",
+        "refunded",
+    ]
+
+
 async def test_a_dollar_order_is_paid_by_routing_and_account_number(customer: Customer) -> None:
     order = await customer.order(await customer.quote("250.00", "USD"))
 

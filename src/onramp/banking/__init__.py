@@ -11,7 +11,12 @@ from onramp.banking.customer_accounts import (
     FundingAccount,
     saved_accounts_of_deposit,
 )
-from onramp.banking.events import DEPOSIT_MATCHED, DEPOSIT_RECEIVED, DEPOSIT_UNMATCHED
+from onramp.banking.events import (
+    DEPOSIT_MATCHED,
+    DEPOSIT_RECEIVED,
+    DEPOSIT_RETURNED,
+    DEPOSIT_UNMATCHED,
+)
 from onramp.banking.history import DepositFact, matched_deposit, matched_deposits
 from onramp.banking.service import (
     attach_order,
@@ -32,6 +37,7 @@ __all__ = [
     "DEFAULT_HOLDER_NAME_MIN_SCORE",
     "DEPOSIT_MATCHED",
     "DEPOSIT_RECEIVED",
+    "DEPOSIT_RETURNED",
     "DEPOSIT_UNMATCHED",
     "DepositFact",
     "FundingAccount",

@@ -103,3 +103,8 @@ class AssignmentCurrencyMismatch(Conflict):
 class StandingReferenceNotFound(NotFound):
     code = "standing_reference_not_found"
     title = "You have no active standing reference"
+
+
+class BankFileAccountUnknown(InvalidInput):
+    code = "bank_file_account_unknown"
+    title = "The bank file reports an account that is not one of the operator's accounts"

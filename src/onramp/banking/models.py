@@ -20,7 +20,7 @@ class DepositStatus(StrEnum):
     RECEIVED = "received"
     MATCHED = "matched"
     UNMATCHED = "unmatched"  # held in suspense:<ccy> until an operator resolves it
-    RETURNED = "returned"  # sent back to the sender (or reversed by the bank)
+    RETURNED = "returned"  # the bank took it back (a return or reversal): see deposit_reversals
 
 
 class MatchMethod(StrEnum):
@@ -31,6 +31,17 @@ class MatchMethod(StrEnum):
     STANDING_REFERENCE = "standing_reference"  # the customer's permanent reference
     SENDER_ACCOUNT = "sender_account"  # a verified account of the customer, for the amount due
     OPERATOR = "operator"  # assigned from the suspense work queue
+
+
+class DepositSource(StrEnum):
+    """How the bank told us of a deposit first (later reports of it are duplicates)."""
+
+    WEBHOOK = "webhook"
+    CAMT_054 = "camt.054"
+    CAMT_053 = "camt.053"
+    CAMT_052 = "camt.052"
+    MT940 = "mt940"
+    BAI2 = "bai2"
 
 
 class ExpectationStatus(StrEnum):
@@ -86,6 +97,10 @@ class Deposit(Base):
     received_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )
+    source: Mapped[str] = mapped_column(String(20), server_default=DepositSource.WEBHOOK.value)
+    # The payer's end-to-end id (not SEPA's NOTPROVIDED): how a return names what it returns.
+    end_to_end_id: Mapped[str | None] = mapped_column(String(140))
+    returned_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (
         UniqueConstraint("bank", "bank_entry_id", name="uq_deposits_bank_entry"),
@@ -95,7 +110,74 @@ class Deposit(Base):
             "received_at",
             postgresql_where=text("status = 'unmatched'"),
         ),
+        Index("ix_deposits_bank_end_to_end_id", "bank", "end_to_end_id"),
     )
+
+
+class ReversalStatus(StrEnum):
+    RECEIVED = "received"  # stored; settled by the importer or the deposits worker
+    BOOKED = "booked"  # against the liability the deposit was credited to
+    # Booked against suspense:<ccy> and raised to people: the order had moved past its funds,
+    # the amounts differ, or the deposit was returned before.
+    REVIEW = "review"
+    UNKNOWN = "unknown"  # no deposit it could return: booked against suspense, reported
+
+
+class DepositReversal(Base):
+    """A booking that takes back an earlier credit (a returned or reversed deposit), once per
+    bank entry: a webhook, a camt.054 and the camt.053 for the same return are one row."""
+
+    __tablename__ = "deposit_reversals"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    bank: Mapped[str] = mapped_column(String(50))
+    bank_entry_id: Mapped[str] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(String(20))
+    amount: Mapped[int] = mapped_column(MinorUnits)
+    currency: Mapped[str] = mapped_column(String(10))
+    original_entry_id: Mapped[str | None] = mapped_column(String(200))
+    end_to_end_id: Mapped[str | None] = mapped_column(String(140))
+    return_reason: Mapped[str | None] = mapped_column(String(35))
+    booked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str] = mapped_column(String(20), default=ReversalStatus.RECEIVED.value)
+    deposit_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
+    # Why it is not simply booked (review/unknown), and the ledger account it was debited to.
+    outcome: Mapped[str | None] = mapped_column(String(50))
+    debited_account: Mapped[str | None] = mapped_column(String(120))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    settled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        UniqueConstraint("bank", "bank_entry_id", name="uq_deposit_reversals_bank_entry"),
+        CheckConstraint(
+            "status IN ('received', 'booked', 'review', 'unknown')", name="status_known"
+        ),
+        CheckConstraint("amount > 0", name="amount_positive"),
+    )
+
+
+class BankFileSource(StrEnum):
+    CLI = "cli"
+    DROP_FOLDER = "drop_folder"
+
+
+class BankFile(Base):
+    """Every statement file imported, once per content (sha256): importing it again finds
+    this row and changes nothing."""
+
+    __tablename__ = "bank_files"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    bank: Mapped[str] = mapped_column(String(50))
+    filename: Mapped[str] = mapped_column(String(255))
+    format: Mapped[str] = mapped_column(String(20))
+    message_id: Mapped[str | None] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(String(20))
+    counts: Mapped[dict[str, int]] = mapped_column(JSONB)
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (CheckConstraint("source IN ('cli', 'drop_folder')", name="source_known"),)
 
 
 class DepositExpectation(Base):

@@ -33,11 +33,13 @@ from onramp.banking.models import (
     BankNotification,
     Deposit,
     DepositExpectation,
+    DepositSource,
     DepositStatus,
     ExpectationStatus,
     MatchMethod,
 )
 from onramp.banking.payment_rules import Action, PaymentRules, decide_late, decide_open
+from onramp.banking.reversals import insert_reversals
 from onramp.core.audit import audit_row, record_many
 from onramp.core.clock import utcnow
 from onramp.core.db import as_int
@@ -95,7 +97,7 @@ async def expect_deposit(
     await session.flush()
 
 
-def _deposit_row(bank: str, credit: BankCredit) -> dict[str, Any]:
+def _deposit_row(bank: str, credit: BankCredit, source: str) -> dict[str, Any]:
     deposit_id = uuid7()
     return {
         "id": deposit_id,
@@ -111,6 +113,8 @@ def _deposit_row(bank: str, credit: BankCredit) -> dict[str, Any]:
         ),
         "booked_at": credit.booked_at,
         "status": DepositStatus.RECEIVED.value,
+        "source": source,
+        "end_to_end_id": credit.end_to_end_id,
     }
 
 
@@ -120,9 +124,26 @@ async def intake_notice(session: AsyncSession, *, bank: str, notice: BankNotice)
         .values(id=uuid7(), bank=bank, external_id=notice.event_id, payload=notice.payload)
         .on_conflict_do_nothing(index_elements=["bank", "external_id"])
     )
-    if not notice.credits:
-        return IntakeResult(received=0, duplicates=0)
-    rows = [_deposit_row(bank, c) for c in notice.credits]
+    new_ids = await insert_credits(
+        session, bank=bank, credits=notice.credits, source=DepositSource.WEBHOOK.value
+    )
+    returns = await insert_reversals(
+        session, bank=bank, reversals=notice.reversals, source=DepositSource.WEBHOOK.value
+    )
+    return IntakeResult(
+        received=len(new_ids) + len(returns),
+        duplicates=len(notice.credits) + len(notice.reversals) - len(new_ids) - len(returns),
+    )
+
+
+async def insert_credits(
+    session: AsyncSession, *, bank: str, credits: Sequence[BankCredit], source: str
+) -> list[uuid.UUID]:
+    """Store each credit once per (bank, entry id), whichever way the bank reported it first,
+    and announce the new ones; returns their ids (a credit known before is a duplicate)."""
+    if not credits:
+        return []
+    rows = [_deposit_row(bank, c, source) for c in credits]
     inserted = await session.execute(
         insert(Deposit)
         .values(rows)
@@ -142,7 +163,7 @@ async def intake_notice(session: AsyncSession, *, bank: str, notice: BankNotice)
             for i in new_ids
         ],
     )
-    return IntakeResult(received=len(new_ids), duplicates=len(rows) - len(new_ids))
+    return new_ids
 
 
 async def match_deposits(

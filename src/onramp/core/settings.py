@@ -116,6 +116,22 @@ class BankingSettings(_Section):
     # An order not paid within this long expires; money arriving later is a late payment.
     order_expiry_hours: int = Field(default=7 * 24, ge=1)
     order_expiry_poll_seconds: float = Field(default=60.0, gt=0)
+    # Statement files (camt, MT940, BAI2) a bank delivers into this folder are imported by
+    # ``onramp worker bank_files`` (unset: that worker idles). A file is read once it has not
+    # changed for ``drop_settle_seconds``; the folder is looked at every ``drop_poll_seconds``.
+    drop_dir: Path | None = None
+    # Statement files may only report bookings on the treasury account and these (IBANs or
+    # account numbers): a file about another account is refused (bank_file_account_unknown).
+    statement_accounts: list[str] = Field(default_factory=list)
+    drop_poll_seconds: float = Field(default=2.0, gt=0)
+    drop_settle_seconds: float = Field(default=5.0, ge=0)
+
+
+def accepted_statement_accounts(banking: BankingSettings) -> frozenset[str]:
+    """The accounts bank files may report bookings on: every treasury account and the extra
+    statement accounts."""
+    treasury = {a.iban or a.account_number or "" for a in banking.treasury_accounts}
+    return frozenset({banking.treasury_iban, *treasury, *banking.statement_accounts} - {""})
 
 
 class KycSettings(_Section):

@@ -36,9 +36,23 @@ HTTP API
 ``GET /payments?creditor_account=<account>``
     The payments sent to that account, oldest first: the creditor's view of their statement
     (only ``booked`` ones are on it; ``accepted`` ones are listed with that status).
+``POST /transfers/{id}/return``
+    The payer's bank takes the transfer back (a SEPA return). Body: ``{"reason": "AC04"}`` (an
+    ISO 20022 return reason code, 4 capitals or digits). Books a debit of the same amount with
+    its own ``sbx_`` id and sends a signed ``credit_transfer.returned`` webhook. 202 with the
+    return; 404 if unknown; 409 ``already_returned``.
+``GET /statements/camt.053?date=YYYY-MM-DD&currency=EUR``
+    The end-of-day statement (camt.053.001.08) of that UTC day: every credit, return and booked
+    payment as an entry whose ``AcctSvcrRef`` is the booking's id (the webhook's ``entry_id``),
+    with opening (OPBD) and closing (CLBD) booked balances.
+``GET /notifications/camt.054?since=<ISO 8601>&currency=EUR``
+    A debit/credit notification (camt.054.001.08) of the bookings since then (all if omitted).
+``POST /drops/camt.053?date=…`` and ``POST /drops/camt.054?since=…``
+    Write that file into the drop folder (``--drop-dir``) the way an SFTP delivery lands:
+    written under a ``.tmp`` name, then renamed. 201 ``{"path"}``; 409 without a drop folder.
 ``GET /account``
     The treasury account: ``{"iban", "balances": {"EUR": "1000.00", ...}}`` (credits less
-    booked payments).
+    returns and booked payments).
 ``GET /healthz``
     200 ``{"status": "ok"}``.
 
@@ -48,7 +62,11 @@ Webhooks
 
     {"id": "evt_...", "type": "credit_transfer.booked", "created_at": "...Z",
      "data": {"entry_id", "amount", "currency", "reference", "sender_name", "sender_iban",
-              "account_iban", "booked_at"}}
+              "account_iban", "booked_at", "end_to_end_id"}}
+
+and for a return ``"type": "credit_transfer.returned"`` with ``"data": {"entry_id" (the
+return's own booking id), "original_entry_id", "amount", "currency", "end_to_end_id",
+"reason", "account_iban", "booked_at"}``.
 
 Each entry has exactly one event: every delivery and redelivery sends the same bytes. The header
 ``Sandbank-Signature: t=<unix seconds>,v1=<hex>`` carries ``HMAC-SHA256(secret, f"{t}." + body)``
@@ -91,12 +109,15 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, StrictStr, StringConstraints
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from onramp.devstack.bank_sandbox_camt import CamtBooking
+from onramp.devstack.bank_sandbox_statements import statements_router
 from onramp.devstack.process import ManagedProcess, start_http_sandbox
 
 __all__ = [
     "CURRENCY_EXPONENTS",
     "DELAY_WEBHOOK_SENDER",
     "EVENT_TYPE",
+    "RETURN_EVENT_TYPE",
     "PROBLEM_JSON",
     "SECRET_ENV",
     "SIGNATURE_HEADER",
@@ -116,6 +137,7 @@ _log = logging.getLogger("onramp.devstack.bank_sandbox")
 CURRENCY_EXPONENTS: dict[str, int] = {"EUR": 2, "USD": 2, "GBP": 2, "CHF": 2, "JPY": 0}
 SIGNATURE_HEADER = "Sandbank-Signature"
 EVENT_TYPE = "credit_transfer.booked"
+RETURN_EVENT_TYPE = "credit_transfer.returned"
 SECRET_ENV = "SANDBANK_WEBHOOK_SECRET"  # noqa: S105 - the variable name, not a secret
 DELAY_WEBHOOK_SENDER = "DELAY WEBHOOK"
 DELAY_WEBHOOK_SECONDS = 2.0
@@ -194,6 +216,10 @@ def parse_amount(amount: str, currency: str) -> Decimal:
     return value.quantize(Decimal(1).scaleb(-exponent))
 
 
+def _body(event: dict[str, Any]) -> bytes:
+    return json.dumps(event, separators=(",", ":"), ensure_ascii=False).encode()
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -235,13 +261,24 @@ class _Entry:
     booked_at: str
     event_id: str
     event_body: bytes
+    end_to_end_id: str = ""
+    # A return: the transfer it takes back and why; the transfer: the return that took it back.
+    returns: str | None = None
+    reason: str | None = None
+    returned_by: str | None = None
     deliveries: list[_Delivery] = field(default_factory=list)
     attempts_started: int = 0
 
     def view(self) -> dict[str, Any]:
+        extra: dict[str, Any] = {"end_to_end_id": self.end_to_end_id}
+        if self.returns:
+            extra |= {"returns": self.returns, "reason": self.reason}
+        if self.returned_by:
+            extra["returned_by"] = self.returned_by
         return {
+            **extra,
             "id": self.id,
-            "status": "booked",
+            "status": "returned" if self.returned_by else "booked",
             "amount": str(self.amount),
             "currency": self.currency,
             "reference": self.reference,
@@ -326,6 +363,7 @@ class _Sandbank:
         booked = _now()
         entry_id = f"sbx_{uuid.uuid4().hex}"
         event_id = f"evt_{uuid.uuid4().hex}"
+        end_to_end_id = body.end_to_end_id or f"E2E{uuid.uuid4().hex[:24].upper()}"
         event = {
             "id": event_id,
             "type": EVENT_TYPE,
@@ -339,6 +377,7 @@ class _Sandbank:
                 "sender_iban": body.sender_iban,
                 "account_iban": self.account_iban,
                 "booked_at": _iso(booked),
+                "end_to_end_id": end_to_end_id,
             },
         }
         entry = _Entry(
@@ -351,10 +390,54 @@ class _Sandbank:
             account_iban=self.account_iban,
             booked_at=_iso(booked),
             event_id=event_id,
-            event_body=json.dumps(event, separators=(",", ":"), ensure_ascii=False).encode(),
+            event_body=_body(event),
+            end_to_end_id=end_to_end_id,
         )
         self.entries[entry_id] = entry
         _log.info("booked %s %s %s ref=%r", entry_id, amount, body.currency, body.reference)
+        return entry
+
+    def book_return(self, original: _Entry, reason: str) -> _Entry:
+        """The payer's bank takes ``original`` back: a debit booking of its own."""
+        if original.returns or original.returned_by:
+            which = "is a return" if original.returns else "was returned already"
+            raise SandboxProblem(409, "already_returned", "Already returned", f"it {which}")
+        booked = _now()
+        entry_id = f"sbx_{uuid.uuid4().hex}"
+        event_id = f"evt_{uuid.uuid4().hex}"
+        event = {
+            "id": event_id,
+            "type": RETURN_EVENT_TYPE,
+            "created_at": _iso(booked),
+            "data": {
+                "entry_id": entry_id,
+                "original_entry_id": original.id,
+                "amount": str(original.amount),
+                "currency": original.currency,
+                "end_to_end_id": original.end_to_end_id,
+                "reason": reason,
+                "account_iban": self.account_iban,
+                "booked_at": _iso(booked),
+            },
+        }
+        entry = _Entry(
+            id=entry_id,
+            amount=original.amount,
+            currency=original.currency,
+            reference=original.reference,
+            sender_name=original.sender_name,
+            sender_iban=original.sender_iban,
+            account_iban=self.account_iban,
+            booked_at=_iso(booked),
+            event_id=event_id,
+            event_body=_body(event),
+            end_to_end_id=original.end_to_end_id,
+            returns=original.id,
+            reason=reason,
+        )
+        original.returned_by = entry_id
+        self.entries[entry_id] = entry
+        _log.info("returned %s as %s (%s)", original.id, entry_id, reason)
         return entry
 
     def schedule_delivery(self, entry: _Entry, *, delay: float = 0.0) -> None:
@@ -425,13 +508,47 @@ class _Sandbank:
         await asyncio.sleep(self.retry.payment_booking_seconds)
         payment.booked_at = _iso(_now())
 
+    def bookings(self) -> list[CamtBooking]:
+        """Everything booked on the account, oldest first, as statement entries."""
+        out = [
+            CamtBooking(
+                entry_id=e.id,
+                amount=e.amount,
+                currency=e.currency,
+                credit=e.returns is None,
+                booked_at=datetime.fromisoformat(e.booked_at),
+                end_to_end_id=e.end_to_end_id,
+                reference=e.reference,
+                party_name=e.sender_name,
+                party_iban=_account_key(e.sender_iban),
+                reversal=e.returns is not None,
+                return_reason=e.reason,
+            )
+            for e in self.entries.values()
+        ]
+        out += [
+            CamtBooking(
+                entry_id=p.id,
+                amount=p.amount,
+                currency=p.currency,
+                credit=False,
+                booked_at=datetime.fromisoformat(p.booked_at),
+                end_to_end_id=p.idempotency_key[:35],
+                reference=p.reference,
+                party_name=p.creditor_name,
+                party_iban=p.creditor_account,
+            )
+            for p in self.payments.values()
+            if p.booked_at
+        ]
+        return sorted(out, key=lambda b: b.booked_at)
+
     def balances(self) -> dict[str, str]:
         totals: dict[str, Decimal] = {}
-        for entry in self.entries.values():
-            totals[entry.currency] = totals.get(entry.currency, Decimal(0)) + entry.amount
-        for payment in self.payments.values():
-            if payment.booked_at:
-                totals[payment.currency] = totals.get(payment.currency, Decimal(0)) - payment.amount
+        for b in self.bookings():
+            totals[b.currency] = totals.get(b.currency, Decimal(0)) + (
+                b.amount if b.credit else -b.amount
+            )
         return {currency: str(total) for currency, total in sorted(totals.items())}
 
 
@@ -448,6 +565,15 @@ class TransferIn(BaseModel):
     sender_iban: Annotated[
         StrictStr, StringConstraints(pattern=r"^[A-Za-z]{2}[0-9]{2}[A-Za-z0-9 ]{1,38}$")
     ]
+    end_to_end_id: (
+        Annotated[StrictStr, StringConstraints(pattern=r"^[A-Za-z0-9/?:().,'+ -]{1,35}$")] | None
+    ) = None
+
+
+class ReturnIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Annotated[StrictStr, StringConstraints(pattern=r"^[A-Z0-9]{4}$")]
 
 
 class PaymentIn(BaseModel):
@@ -471,6 +597,7 @@ def create_app(
     account_iban: str,
     retry: RetryPolicy | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
+    drop_dir: Path | None = None,
 ) -> FastAPI:
     """The sandbox as an ASGI app. ``transport`` replaces the network for outgoing webhooks."""
     bank = _Sandbank(
@@ -558,12 +685,21 @@ def create_app(
             ],
         }
 
+    @app.post("/transfers/{entry_id}/return", status_code=202)
+    async def return_transfer(entry_id: str, body: ReturnIn) -> dict[str, Any]:
+        returned = bank.book_return(entry_or_404(entry_id), body.reason)
+        bank.schedule_delivery(returned)
+        return returned.view()
+
     @app.post("/transfers/{entry_id}/redeliver", status_code=202)
     async def redeliver(entry_id: str) -> dict[str, Any]:
         entry = entry_or_404(entry_id)
         bank.schedule_delivery(entry)
         return entry.view()
 
+    app.include_router(
+        statements_router(bookings=bank.bookings, account_iban=bank.account_iban, drop_dir=drop_dir)
+    )
     return app
 
 
@@ -584,6 +720,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     parser.add_argument("--account-iban", required=True)
     parser.add_argument("--max-attempts", type=int, default=RetryPolicy.max_attempts)
+    parser.add_argument("--drop-dir", type=Path, help="where POST /drops/... writes files")
     args = parser.parse_args(argv)
     if not args.webhook_secret:
         parser.error(f"--webhook-secret or ${SECRET_ENV} is required")
@@ -593,6 +730,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         webhook_secret=args.webhook_secret.encode(),
         account_iban=args.account_iban,
         retry=RetryPolicy(max_attempts=args.max_attempts),
+        drop_dir=args.drop_dir,
     )
     uvicorn.run(app, host=args.host, port=args.port, log_level="info", timeout_graceful_shutdown=2)
 
@@ -616,12 +754,19 @@ def start_bank_sandbox(
     account_iban: str,
     port: int | None = None,
     timeout: float = 20.0,
+    drop_dir: Path | None = None,
 ) -> BankSandbox:
     """Spawn the sandbox (logs: ``state_dir/logs/bank_sandbox.log``); return once it is healthy."""
     process, url = start_http_sandbox(
         "bank_sandbox",
         "onramp.devstack.bank_sandbox",
-        ["--webhook-url", webhook_url, "--account-iban", account_iban],
+        [
+            "--webhook-url",
+            webhook_url,
+            "--account-iban",
+            account_iban,
+            *(["--drop-dir", str(drop_dir)] if drop_dir else []),
+        ],  # fmt: skip
         state_dir=Path(state_dir).resolve(),
         env={SECRET_ENV: webhook_secret},
         port=port,

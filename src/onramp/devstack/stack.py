@@ -84,7 +84,9 @@ class Stack:
             "SOFTHSM2_CONF": s.hsm.softhsm2_conf,
             "ONRAMP_NOTIFICATIONS__SMTP_HOST": s.notifications.smtp_host,
             "ONRAMP_NOTIFICATIONS__SMTP_PORT": str(s.notifications.smtp_port),
-        }
+            "ONRAMP_BANKING__DROP_SETTLE_SECONDS": str(s.banking.drop_settle_seconds),
+            "ONRAMP_BANKING__DROP_POLL_SECONDS": str(s.banking.drop_poll_seconds),
+        } | ({"ONRAMP_BANKING__DROP_DIR": str(s.banking.drop_dir)} if s.banking.drop_dir else {})
 
     def describe(self) -> dict[str, Any]:
         return {
@@ -198,8 +200,17 @@ def start_infrastructure(
                 },
             }
         )
+        # The bank's statement files land here (the bank sandbox can write them too); on one
+        # machine there is no upload to wait for, so a file is read a second after it settles.
+        banking = settings.banking.model_copy(
+            update={
+                "drop_dir": state_dir / "bank-drop",
+                "drop_settle_seconds": 1.0,
+                "drop_poll_seconds": 0.5,
+            }
+        )
         settings = settings.model_copy(
-            update={"state_dir": state_dir, "hsm": hsm.apply(settings.hsm)}
+            update={"state_dir": state_dir, "hsm": hsm.apply(settings.hsm), "banking": banking}
         )
         t = time.monotonic()
         upgrade(postgres.url(), settings=settings)
@@ -260,6 +271,7 @@ def start_applications(stack: Stack, *, progress: Progress = _quiet) -> None:
         webhook_url=f"{stack.api_url}/v1/webhooks/bank/{settings.banking.bank}",
         webhook_secret=settings.banking.webhook_secret.get_secret_value(),
         account_iban=settings.banking.treasury_iban,
+        drop_dir=settings.banking.drop_dir,
     )
     progress(f"bank        sandbox {stack.bank.url} -> webhooks to {stack.api_url}")
     stack.kyc = start_kyc_sandbox(

@@ -447,6 +447,29 @@ def unprice(order: Order) -> EntryDraft:
     return entry("conversion_reversal", str(order.id), *legs)
 
 
+async def on_deposits_returned(
+    session: AsyncSession, returned: Sequence[tuple[uuid.UUID, str]]
+) -> None:
+    """The bank took back these orders' deposits (order id, the bank's reason) while the orders
+    still held the funds (banking debited the customer's account): nothing is left to convert,
+    so each order ends as refunded by the bank, and a person can never release it."""
+    orders = await lock_orders(session, [r[0] for r in returned])
+    step = SagaStep(actor="system:orders")
+    for order_id, reason in returned:
+        order = orders.get(order_id)
+        if order is None or order.state not in (
+            OrderState.FUNDS_RECEIVED.value,
+            OrderState.SCREENING.value,
+            OrderState.MANUAL_REVIEW.value,
+        ):
+            continue
+        why = f"deposit returned by the bank ({reason})"
+        step.move(order, OrderState.REJECTED, reason=why)
+        step.move(order, OrderState.REFUND_PENDING, reason=why)
+        step.move(order, OrderState.REFUNDED, reason=why)
+    await step.write(session)
+
+
 async def on_payouts_broadcast(
     session: AsyncSession, updates: Sequence[tuple[uuid.UUID, str]]
 ) -> None:

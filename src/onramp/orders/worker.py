@@ -37,6 +37,7 @@ def orders_consumer(
         confirmed: list[tuple[uuid.UUID, str, int]] = []
         failed: list[tuple[uuid.UUID, str]] = []
         held: list[tuple[uuid.UUID, str, dict[str, Any]]] = []
+        returned: list[tuple[uuid.UUID, str]] = []
         for e in batch:
             d = e.data
             if e.type == banking.DEPOSIT_MATCHED and d.get("order_id") is None:
@@ -51,6 +52,9 @@ def orders_consumer(
                         datetime.fromisoformat(d["booked_at"]),
                     )
                 )
+            elif e.type == banking.DEPOSIT_RETURNED:
+                if _took_back_order_funds(d):
+                    returned.append((uuid.UUID(d["order_id"]), d.get("return_reason") or "-"))
             elif e.type == chain.PAYOUT_BROADCAST:
                 broadcast.append((uuid.UUID(d["order_id"]), d["tx_hash"]))
             elif e.type == chain.PAYOUT_CONFIRMED:
@@ -74,6 +78,8 @@ def orders_consumer(
                 kyc_settings=kyc_settings,
                 funding_min_score=funding_min_score,
             )
+        if returned:
+            await service.on_deposits_returned(session, returned)
         if broadcast:
             await service.on_payouts_broadcast(session, broadcast)
         if confirmed:
@@ -87,6 +93,7 @@ def orders_consumer(
         name="orders",
         subjects=(
             banking.DEPOSIT_MATCHED,
+            banking.DEPOSIT_RETURNED,
             chain.PAYOUT_BROADCAST,
             chain.PAYOUT_CONFIRMED,
             chain.PAYOUT_FAILED,
@@ -106,4 +113,14 @@ def _deposit_order(data: dict[str, Any]) -> DepositOrder:
         origin=wanted["origin"],
         destination=wanted.get("destination"),
         replaces=uuid.UUID(wanted["replaces"]) if wanted.get("replaces") else None,
+    )
+
+
+def _took_back_order_funds(data: dict[str, Any]) -> bool:
+    """The return was booked against the customer's account: the order still held the funds."""
+    account = str(data.get("debited_account") or "")
+    return (
+        data.get("status") == "booked"
+        and data.get("order_id") is not None
+        and account.startswith("customer:")
     )

@@ -97,11 +97,37 @@ def test_timestamps_within_tolerance_are_accepted(skew: int) -> None:
 
 
 def test_other_event_types_give_no_credits() -> None:
-    body = encode(event(type="credit_transfer.returned"))
+    body = encode(event(type="account.updated"))
     notice = parse(signed(body), body)
     assert notice.event_id == "evt_1"
+    assert (notice.credits, notice.reversals) == ([], [])
+    assert notice.payload["type"] == "account.updated"
+
+
+def test_return_parses_to_a_reversal_naming_the_original() -> None:
+    data = {
+        "entry_id": "sbx_ret",
+        "original_entry_id": "sbx_orig",
+        "amount": "1000.00",
+        "currency": "EUR",
+        "end_to_end_id": "E2E1",
+        "reason": "AC04",
+        "account_iban": "DE89370400440532013000",
+        "booked_at": "2026-03-02T10:00:00Z",
+    }
+    body = encode(event(type="credit_transfer.returned", data=data))
+    notice = parse(signed(body), body)
     assert notice.credits == []
-    assert notice.payload["type"] == "credit_transfer.returned"
+    (reversal,) = notice.reversals
+    assert (reversal.entry_id, reversal.original_entry_id) == ("sbx_ret", "sbx_orig")
+    assert (reversal.amount, reversal.return_reason) == (Money(1000_00, "EUR"), "AC04")
+    assert reversal.end_to_end_id == "E2E1"
+
+
+def test_return_without_its_original_is_malformed() -> None:
+    body = encode(event(type="credit_transfer.returned", data={"entry_id": "x"}))
+    with pytest.raises(MalformedBankNotification):
+        parse(signed(body), body)
 
 
 def rejected(headers: dict[str, str], body: bytes, now: datetime = NOW) -> None:

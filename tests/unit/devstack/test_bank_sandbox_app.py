@@ -212,6 +212,7 @@ async def test_webhook_is_signed_and_carries_the_entry(sandbox: Sandbox) -> None
         "sender_iban": "DE02 1203 0000 0000 2020 51",
         "account_iban": ACCOUNT,
         "booked_at": entry["booked_at"],
+        "end_to_end_id": entry["end_to_end_id"],
     }
 
 

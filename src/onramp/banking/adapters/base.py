@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -21,6 +21,19 @@ class BankCredit:
     sender_iban: str
     account_iban: str
     booked_at: datetime
+    end_to_end_id: str | None = None  # the payer's id for the payment, when it has one
+
+
+@dataclass(frozen=True)
+class BankReversal:
+    """A booking that takes back an earlier credit: a returned or reversed deposit."""
+
+    entry_id: str  # the bank's id for this booking (not the original's)
+    amount: Money
+    booked_at: datetime
+    original_entry_id: str | None  # the booking it takes back, when the bank says
+    end_to_end_id: str | None  # the original payment's end-to-end id
+    return_reason: str | None  # ISO 20022 return reason code (AC04, MD07 ...)
 
 
 @dataclass(frozen=True)
@@ -28,6 +41,7 @@ class BankNotice:
     event_id: str
     credits: list[BankCredit]
     payload: dict[str, Any]
+    reversals: list[BankReversal] = field(default_factory=list)
 
 
 class BankWebhookAdapter(Protocol):

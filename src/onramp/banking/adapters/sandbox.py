@@ -16,7 +16,7 @@ from typing import Any
 import orjson
 from pydantic import BaseModel, ValidationError
 
-from onramp.banking.adapters.base import BankCredit, BankNotice
+from onramp.banking.adapters.base import BankCredit, BankNotice, BankReversal
 from onramp.banking.errors import InvalidWebhookSignature, MalformedBankNotification
 from onramp.core.errors import InvalidInput
 from onramp.core.money import Money
@@ -33,13 +33,28 @@ class _CreditData(BaseModel):
     sender_iban: str
     account_iban: str
     booked_at: datetime
+    end_to_end_id: str | None = None
+
+
+class _ReturnData(BaseModel):
+    entry_id: str
+    original_entry_id: str
+    amount: str
+    currency: str
+    end_to_end_id: str | None = None
+    reason: str
+    booked_at: datetime
 
 
 class _Event(BaseModel):
     id: str
     type: str
     created_at: datetime
-    data: _CreditData
+    data: dict[str, Any]
+
+
+BOOKED = "credit_transfer.booked"
+RETURNED = "credit_transfer.returned"
 
 
 def signature_for(secret: bytes, timestamp: int, body: bytes) -> str:
@@ -73,9 +88,22 @@ class SandboxBankAdapter:
         try:
             payload: dict[str, Any] = orjson.loads(body)
             event = _Event.model_validate(payload)
-            if event.type != "credit_transfer.booked":
+            if event.type == RETURNED:
+                returned = _ReturnData.model_validate(event.data)
+                reversal = BankReversal(
+                    entry_id=returned.entry_id,
+                    amount=Money.parse(returned.amount, returned.currency),
+                    booked_at=returned.booked_at,
+                    original_entry_id=returned.original_entry_id,
+                    end_to_end_id=returned.end_to_end_id,
+                    return_reason=returned.reason,
+                )
+                return BankNotice(
+                    event_id=event.id, credits=[], payload=payload, reversals=[reversal]
+                )
+            if event.type != BOOKED:
                 return BankNotice(event_id=event.id, credits=[], payload=payload)
-            data = event.data
+            data = _CreditData.model_validate(event.data)
             credit = BankCredit(
                 entry_id=data.entry_id,
                 amount=Money.parse(data.amount, data.currency),
@@ -84,6 +112,7 @@ class SandboxBankAdapter:
                 sender_iban=data.sender_iban,
                 account_iban=data.account_iban,
                 booked_at=data.booked_at,
+                end_to_end_id=data.end_to_end_id,
             )
         except (orjson.JSONDecodeError, ValidationError, InvalidInput) as exc:
             raise MalformedBankNotification(str(exc)) from exc
