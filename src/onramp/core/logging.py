@@ -7,6 +7,11 @@ import sys
 
 import structlog
 
+# Until a process configures logging, logs still go to stderr: stdout belongs to what a command
+# prints (a CSV report, a JSON import summary).
+if not structlog.is_configured():
+    structlog.configure(logger_factory=structlog.PrintLoggerFactory(file=sys.stderr))
+
 
 def configure_logging(*, level: str = "INFO", process: str = "onramp") -> None:
     logging.basicConfig(format="%(message)s", stream=sys.stderr, level=level)
