@@ -10,8 +10,18 @@ from onramp.banking.customer_accounts import (
     FundingAccount,
     saved_accounts_of_deposit,
 )
-from onramp.banking.events import DEPOSIT_MATCHED, DEPOSIT_RECEIVED, DEPOSIT_UNMATCHED
+from onramp.banking.events import (
+    DEPOSIT_MATCHED,
+    DEPOSIT_RECEIVED,
+    DEPOSIT_UNMATCHED,
+    REFUND_COMPLETED,
+    REFUND_FAILED,
+    REFUND_REQUESTED,
+    REFUND_SENT,
+)
 from onramp.banking.history import DepositFact, matched_deposit, matched_deposits
+from onramp.banking.models import Refund, RefundReason, RefundStatus
+from onramp.banking.refunds import refundable, refunds_for_orders, request_refund
 from onramp.banking.service import (
     deposits_for_order,
     expect_deposit,
@@ -25,8 +35,15 @@ __all__ = [
     "DEPOSIT_MATCHED",
     "DEPOSIT_RECEIVED",
     "DEPOSIT_UNMATCHED",
+    "REFUND_COMPLETED",
+    "REFUND_FAILED",
+    "REFUND_REQUESTED",
+    "REFUND_SENT",
     "DepositFact",
     "FundingAccount",
+    "Refund",
+    "RefundReason",
+    "RefundStatus",
     "creditor_reference_for_order",
     "deposits_for_order",
     "expect_deposit",
@@ -36,6 +53,9 @@ __all__ = [
     "matched_deposit",
     "matched_deposits",
     "normalize_creditor_reference",
+    "refundable",
+    "refunds_for_orders",
+    "request_refund",
     "saved_accounts_of_deposit",
     "sender_names",
 ]

@@ -78,3 +78,44 @@ class MicroDepositsMismatch(InvalidInput):
     code = "micro_deposits_mismatch"
     title = "The amounts do not match the micro-deposits sent"
     public_extra = frozenset({"attempts_left"})
+
+
+class DepositNotFound(NotFound):
+    code = "deposit_not_found"
+    title = "Deposit not found"
+
+
+class RefundNotPositive(InvalidInput):
+    code = "refund_amount_invalid"
+    title = "A refund must be a positive amount in the deposit's currency"
+
+
+class RefundExceedsDeposit(Conflict):
+    code = "refund_exceeds_deposit"
+    title = "The refund is more than what is left to refund of the deposit"
+    public_extra = frozenset({"refundable"})
+
+
+class DepositAlreadyReturned(Conflict):
+    code = "deposit_already_returned"
+    title = "The deposit was already returned in full"
+
+
+class DepositNotInSuspense(Conflict):
+    code = "deposit_not_in_suspense"
+    title = "Only an unmatched deposit held in suspense can be returned by an operator"
+
+
+class DepositNotBooked(Conflict):
+    code = "deposit_not_booked"
+    title = "The deposit holds no money on the ledger (not yet matched, or nothing booked)"
+
+
+class RefundCreditorUnknown(Conflict):
+    code = "refund_creditor_unknown"
+    title = "The sender's account is not known (pseudonymised or never given): it cannot be paid"
+
+
+class UnknownRefundReason(InvalidInput):
+    code = "refund_reason_unknown"
+    title = "Unknown refund reason"

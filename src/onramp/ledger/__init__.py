@@ -9,6 +9,7 @@ from onramp.ledger.accounts import (
     fx_account,
     parse_account_code,
     suspense_account,
+    transit_account,
 )
 from onramp.ledger.errors import AccountNotFound, InvalidAccountCode, UnbalancedEntry
 from onramp.ledger.service import (
@@ -52,6 +53,7 @@ __all__ = [
     "post_entries",
     "post_entry",
     "suspense_account",
+    "transit_account",
     "trial_balance",
     "trial_balance_of_database",
 ]

@@ -1,7 +1,9 @@
 """The chart of accounts: codes like ``bank:sandbox:EUR``, ``customer:<id>:USDC``.
 
 - assets ``bank:<bank>:<ccy>``, ``chain:<wallet>:USDC``
-- liabilities ``customer:<id>:<ccy>``, ``suspense:<ccy>``
+- liabilities ``customer:<id>:<ccy>``, ``suspense:<ccy>``, money on its way out
+  ``transit:<purpose>:<ccy>`` (e.g. ``transit:refunds:EUR``: refunds owed to their senders,
+  asked of the bank but not yet booked by it)
 - revenue ``fees:<ccy>``
 - expenses ``expense:<purpose>:<ccy>`` (e.g. ``expense:micro_deposits:EUR``)
 - FX position ``fx:<ccy>``
@@ -22,6 +24,7 @@ _KIND_BY_PREFIX = {
     "chain": (AccountKind.ASSET, 3),
     "customer": (AccountKind.LIABILITY, 3),
     "suspense": (AccountKind.LIABILITY, 2),
+    "transit": (AccountKind.LIABILITY, 3),
     "fees": (AccountKind.REVENUE, 2),
     "fx": (AccountKind.FX_POSITION, 2),
     "expense": (AccountKind.EXPENSE, 3),
@@ -68,3 +71,7 @@ def fx_account(currency: str) -> str:
 
 def expense_account(purpose: str, currency: str) -> str:
     return f"expense:{purpose}:{currency}"
+
+
+def transit_account(purpose: str, currency: str) -> str:
+    return f"transit:{purpose}:{currency}"
