@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import signal
+from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from onramp.banking.adapters.sandbox_payments import SandboxBankPayments
+from onramp.banking.models import RefundChannel
+from onramp.banking.refund_sender import RefundPolicy, run_refunds
 from onramp.banking.worker import deposits_consumer
 from onramp.chain.client import ChainClient
 from onramp.chain.confirmations import ConfirmationWatcher
@@ -42,6 +45,7 @@ log = get_logger(__name__)
 WORKERS = (
     "relay",
     "deposits",
+    "refunds",
     "orders",
     "payouts",
     "confirmations",
@@ -52,8 +56,8 @@ WORKERS = (
 )
 # Workers that read sealed personal data (queued emails; deposit senders and account holders)
 # open the keyring at start-up, as the API does, and keep it fresh. The orders worker's monitoring
-# compares deposit senders with KYC names.
-READS_PERSONAL_DATA = frozenset({"deposits", "mailer", "orders", "rescreen"})
+# compares deposit senders with KYC names; the refunds worker pays refunds' sealed creditors.
+READS_PERSONAL_DATA = frozenset({"deposits", "mailer", "orders", "refunds", "rescreen"})
 
 
 def _list_matchers(settings: Settings) -> ListMatchers:
@@ -88,16 +92,28 @@ def orders_screener(
     )
 
 
+def bank_payments(settings: Settings) -> SandboxBankPayments:
+    return SandboxBankPayments(
+        base_url=settings.banking.api_url, timeout=settings.banking.request_timeout_seconds
+    )
+
+
+def refund_policy(settings: Settings) -> RefundPolicy:
+    banking = settings.banking
+    return RefundPolicy(
+        max_attempts=banking.refund_max_attempts,
+        retry_base=timedelta(seconds=banking.refund_retry_base_seconds),
+        retry_max=timedelta(seconds=banking.refund_retry_max_seconds),
+    )
+
+
 def consumer_for(
     name: str, settings: Settings, sessions: async_sessionmaker[AsyncSession]
 ) -> Consumer:
     if name == "deposits":
         return deposits_consumer(
             min_holder_score=settings.banking.holder_name_min_score,
-            payments=SandboxBankPayments(
-                base_url=settings.banking.api_url,
-                timeout=settings.banking.request_timeout_seconds,
-            ),
+            payments=bank_payments(settings),
             bank=settings.banking.bank,
         )
     if name == "orders":
@@ -151,6 +167,19 @@ async def _run(
         return
     if name == "audit":
         await run_sealer(sessions, stop=stop)
+        return
+    if name == "refunds":
+        banking = settings.banking
+        await run_refunds(
+            sessions,
+            payments=bank_payments(settings),
+            policy=refund_policy(settings),
+            channel=RefundChannel(banking.refund_channel),
+            clock=SystemClock(),
+            database_url=settings.database.url,
+            stop=stop,
+            idle=banking.refund_poll_seconds,
+        )
         return
     if name == "kyc_review":
         await run_review_expiry(

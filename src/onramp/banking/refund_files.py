@@ -59,9 +59,7 @@ async def export_refunds(
     rows = (
         await session.scalars(
             select(Refund)
-            .where(
-                Refund.status == RefundStatus.REQUESTED.value, Refund.currency == SEPA_CURRENCY
-            )
+            .where(Refund.status == RefundStatus.REQUESTED.value, Refund.currency == SEPA_CURRENCY)
             .order_by(Refund.id)
             .limit(limit)
             .with_for_update(skip_locked=True)

@@ -45,7 +45,8 @@ class RefundPolicy:
 
     def backoff(self, attempts: int) -> timedelta:
         """After failed attempt number ``attempts`` (1-based): base, 2 base, 4 base ... cap."""
-        return min(self.retry_max, self.retry_base * 2 ** min(attempts - 1, 30))
+        factor: int = 2 ** min(attempts - 1, 30)
+        return min(self.retry_max, self.retry_base * factor)
 
 
 def _amount(refund: Refund) -> Money:

@@ -218,9 +218,7 @@ async def refundable(session: AsyncSession, *, deposit_id: uuid.UUID) -> Money:
     deposit = await session.get(Deposit, deposit_id)
     if deposit is None:
         raise DepositNotFound()
-    return Money(as_int(deposit.amount), deposit.currency) - await refunded_amount(
-        session, deposit
-    )
+    return Money(as_int(deposit.amount), deposit.currency) - await refunded_amount(session, deposit)
 
 
 async def refunds_for_orders(

@@ -578,7 +578,11 @@ def create_app(
             )
             payment = bank.pay(f"{upload.message_id}/{tx.end_to_end_id}", amount, body)
             payments.append(
-                {"end_to_end_id": tx.end_to_end_id, "id": payment.id, "status": payment.view()["status"]}
+                {
+                    "end_to_end_id": tx.end_to_end_id,
+                    "id": payment.id,
+                    "status": payment.view()["status"],
+                }
             )
         return {"message_id": upload.message_id, "payments": payments}
 

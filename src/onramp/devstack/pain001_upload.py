@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
-import defusedxml.ElementTree as SafeET
 import sepaxml
+from defusedxml.ElementTree import (  # type: ignore[import-untyped, unused-ignore]
+    fromstring as safe_fromstring,
+)
 
 SCHEMAS = ("pain.001.001.03", "pain.001.001.09")
 _NS_PREFIX = "urn:iso:std:iso:20022:tech:xsd:"
@@ -51,7 +53,7 @@ def validate(xml: bytes, schema: str) -> None:
 
 def parse_pain001(xml: bytes) -> Pain001Upload:
     try:
-        root = SafeET.fromstring(xml)
+        root: Element = safe_fromstring(xml)
     except Exception as exc:  # defusedxml raises ParseError and its own refusals
         raise Pain001Rejected(f"not XML: {type(exc).__name__}") from exc
     namespace = root.tag.partition("}")[0].lstrip("{")

@@ -33,6 +33,9 @@ class Permission(StrEnum):
     COMPLIANCE_CASES = "compliance:cases"
     COMPLIANCE_CASES_READ = "compliance:cases_read"  # read cases, evidence and SAR drafts
     COMPLIANCE_REPORTS = "compliance:reports"  # CTR, screening statistics, auditors' exports
+    REFUNDS_READ = "refunds:read"  # the refunds and their state (staff, read-only)
+    # Send an unmatched deposit back to its sender (four-eyes above the threshold).
+    REFUNDS_MANAGE = "refunds:manage"
 
 
 _CUSTOMER = frozenset(
@@ -57,6 +60,7 @@ _STAFF = frozenset(
 )
 
 _CASEWORK = frozenset({Permission.COMPLIANCE_CASES, Permission.COMPLIANCE_CASES_READ})
+_REFUNDS = frozenset({Permission.REFUNDS_READ, Permission.REFUNDS_MANAGE})
 
 # Staff act on customers' orders through staff routes (arriving with compliance and treasury),
 # never by placing orders themselves.
@@ -65,14 +69,16 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.SUPPORT: _STAFF,
     Role.COMPLIANCE_OFFICER: _STAFF
     | {Permission.APPROVALS_DECIDE, Permission.KYC_REVIEW, Permission.COMPLIANCE_SCREEN}
-    | {Permission.COMPLIANCE_REPORTS}
+    | {Permission.COMPLIANCE_REPORTS, Permission.REFUNDS_READ}
     | _CASEWORK,
-    Role.TREASURER: _STAFF | {Permission.APPROVALS_DECIDE},
-    # Read-only: cases and reports.
-    Role.AUDITOR: _STAFF | {Permission.COMPLIANCE_CASES_READ, Permission.COMPLIANCE_REPORTS},
+    Role.TREASURER: _STAFF | {Permission.APPROVALS_DECIDE} | _REFUNDS,
+    # Read-only: cases, reports and refunds.
+    Role.AUDITOR: _STAFF
+    | {Permission.COMPLIANCE_CASES_READ, Permission.COMPLIANCE_REPORTS, Permission.REFUNDS_READ},
     Role.ADMIN: _STAFF
     | {Permission.USERS_MANAGE, Permission.APPROVALS_DECIDE, Permission.KYC_REVIEW}
-    | _CASEWORK,
+    | _CASEWORK
+    | _REFUNDS,
 }
 
 
@@ -86,6 +92,7 @@ NOT_DELEGABLE = frozenset(
         Permission.USERS_MANAGE,
         Permission.APPROVALS_DECIDE,
         Permission.COMPLIANCE_CASES,  # deciding a case (releasing funds) is a person's call
+        Permission.REFUNDS_MANAGE,  # sending money out of suspense, likewise
     }
 )
 

@@ -73,6 +73,8 @@ class SandboxBankPayments:
             "POST", "/pain001", content=xml, headers={"Content-Type": "application/xml"}
         )
         return {
-            str(p["end_to_end_id"]): PaymentAccepted(payment_id=str(p["id"]), status=str(p["status"]))
+            str(p["end_to_end_id"]): PaymentAccepted(
+                payment_id=str(p["id"]), status=str(p["status"])
+            )
             for p in data["payments"]
         }
