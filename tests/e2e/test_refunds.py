@@ -7,6 +7,8 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -14,9 +16,14 @@ from schwifty import IBAN
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from onramp.banking.models import Deposit
+from onramp.banking import request_refund
+from onramp.banking.models import Deposit, Refund
+from onramp.core.clock import utcnow
+from onramp.core.db import unit_of_work
+from onramp.core.money import Money
 from onramp.devstack.stack import Stack
 from tests.compliance.conftest import Staff, StaffFactory, default_desk
+from tests.e2e.test_cli import onramp
 
 __all__ = ["default_desk"]
 
@@ -129,3 +136,47 @@ async def test_a_large_return_waits_for_a_second_person(
     await wait_completed(bob, refund_id)
     (payment,) = (await bank.get("/payments", params={"creditor_account": iban})).json()["data"]
     assert payment["amount"] == "20000.00"
+
+
+async def test_the_cli_exports_a_pain001_and_submits_it_to_the_bank(
+    stack: Stack,
+    bank: httpx.AsyncClient,
+    sessions: async_sessionmaker[AsyncSession],
+    tmp_path: Path,
+) -> None:
+    iban = new_iban()
+    deposit_id = await unmatched_deposit(bank, sessions, "33.00", iban)
+    async with unit_of_work(sessions) as session:
+        refund = await request_refund(
+            session,
+            deposit_id=deposit_id,
+            amount=Money.parse("33.00", "EUR"),
+            reason="unmatched",
+            actor="test:cli",
+            now=utcnow(),
+        )
+        # Not due for the API worker: this one is for the file.
+        refund.next_attempt_at = utcnow() + timedelta(days=1)
+    out = tmp_path / "refunds.xml"
+
+    exported = onramp("bank", "refunds", "export", "--out", str(out), "--submit", env=stack.env())
+
+    assert exported.returncode == 0, exported.stderr
+    xml = out.read_text()
+    assert refund.id.hex in xml
+    assert iban in xml
+    message_id = xml.split("<MsgId>")[1].split("</MsgId>")[0]
+    again = onramp("bank", "refunds", "export", "--message-id", message_id, env=stack.env())
+    assert again.returncode == 0, again.stderr
+    assert refund.id.hex in again.stdout
+    (payment,) = (await bank.get("/payments", params={"creditor_account": iban})).json()["data"]
+    assert payment["amount"] == "33.00"
+    deadline = time.monotonic() + 30
+    while True:  # the refunds worker follows the uploaded payment to its booking
+        async with sessions() as session:
+            row = await session.get_one(Refund, refund.id)
+        if row.status == "completed":
+            break
+        assert time.monotonic() < deadline, row.status
+        await asyncio.sleep(0.1)
+    assert (row.channel, row.bank_payment_id) == ("pain001_file", payment["id"])
