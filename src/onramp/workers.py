@@ -10,7 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from onramp.banking.adapters.sandbox_payments import SandboxBankPayments
 from onramp.banking.drop_folder import run_drop_folder
+from onramp.banking.models import RefundChannel
 from onramp.banking.payment_rules import PaymentRules
+from onramp.banking.refund_sender import RefundPolicy, run_refunds
 from onramp.banking.worker import deposits_consumer
 from onramp.chain.client import ChainClient
 from onramp.chain.confirmations import ConfirmationWatcher
@@ -49,6 +51,7 @@ log = get_logger(__name__)
 WORKERS = (
     "relay",
     "deposits",
+    "refunds",
     "orders",
     "payouts",
     "confirmations",
@@ -61,8 +64,11 @@ WORKERS = (
 )
 # Workers that read sealed personal data (queued emails; deposit senders and account holders)
 # open the keyring at start-up, as the API does, and keep it fresh. The orders worker's monitoring
-# compares deposit senders with KYC names.
-READS_PERSONAL_DATA = frozenset({"deposits", "mailer", "orders", "rescreen", "bank_files"})
+# compares deposit senders with KYC names; the refunds worker pays refunds' sealed creditors;
+# bank_files reads statements' senders.
+READS_PERSONAL_DATA = frozenset(
+    {"deposits", "mailer", "orders", "refunds", "rescreen", "bank_files"}
+)
 
 
 def _list_matchers(settings: Settings) -> ListMatchers:
@@ -100,6 +106,21 @@ def orders_screener(
     )
 
 
+def bank_payments(settings: Settings) -> SandboxBankPayments:
+    return SandboxBankPayments(
+        base_url=settings.banking.api_url, timeout=settings.banking.request_timeout_seconds
+    )
+
+
+def refund_policy(settings: Settings) -> RefundPolicy:
+    banking = settings.banking
+    return RefundPolicy(
+        max_attempts=banking.refund_max_attempts,
+        retry_base=timedelta(seconds=banking.refund_retry_base_seconds),
+        retry_max=timedelta(seconds=banking.refund_retry_max_seconds),
+    )
+
+
 def consumer_for(
     name: str, settings: Settings, sessions: async_sessionmaker[AsyncSession]
 ) -> Consumer:
@@ -107,10 +128,7 @@ def consumer_for(
         return deposits_consumer(
             min_holder_score=settings.banking.holder_name_min_score,
             rules=PaymentRules.from_settings(settings.banking),
-            payments=SandboxBankPayments(
-                base_url=settings.banking.api_url,
-                timeout=settings.banking.request_timeout_seconds,
-            ),
+            payments=bank_payments(settings),
             bank=settings.banking.bank,
             order_funds=UnspentOrderFunds(),
         )
@@ -190,6 +208,19 @@ async def _run(
         return
     if name == "audit":
         await run_sealer(sessions, stop=stop)
+        return
+    if name == "refunds":
+        banking = settings.banking
+        await run_refunds(
+            sessions,
+            payments=bank_payments(settings),
+            policy=refund_policy(settings),
+            channel=RefundChannel(banking.refund_channel),
+            clock=SystemClock(),
+            database_url=settings.database.url,
+            stop=stop,
+            idle=banking.refund_poll_seconds,
+        )
         return
     if name == "kyc_review":
         await run_review_expiry(

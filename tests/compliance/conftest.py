@@ -127,8 +127,10 @@ async def held_order(
     sessions: async_sessionmaker[AsyncSession],
     *,
     amount: str = "100.00",
+    sender_iban: str = "GB33BUKB20201555555555",
 ) -> dict[str, Any]:
-    """An order of ``customer`` to a listed address, paid, and held in manual review.
+    """An order of ``customer`` to a listed address, paid (from ``sender_iban``), and held in
+    manual review.
 
     The wallet is saved and the order placed before the list is loaded (adding a listed address
     is refused), so no re-screen can block the wallet first; the deposit's screen holds it."""
@@ -155,7 +157,7 @@ async def held_order(
     order: dict[str, Any] = created.json()
     async with unit_of_work(sessions) as session:
         await compliance.load_version(session=session, path=SUBSET, actor="test:sanctions")
-    await pay(bank_api, order)
+    await pay(bank_api, order, sender_iban=sender_iban)
     return await wait_for_state(customer, order["id"], "manual_review")
 
 

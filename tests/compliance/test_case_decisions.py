@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 
 import httpx
+from schwifty import IBAN
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -120,7 +121,9 @@ async def test_reject_and_refund_then_the_case_is_closed_to_decisions(
     staff_desk: StaffFactory,
 ) -> None:
     carol = await staff_desk("compliance_officer")
-    order = await held_order(person, bank, sessions)
+    account = str(uuid.uuid4().int % 10**9)
+    sender = str(IBAN.generate("DE", bank_code="37040044", account_code=account))
+    order = await held_order(person, bank, sessions, sender_iban=sender)
     case = await case_of(carol, sessions, order["id"])
     url = f"/v1/compliance/cases/{case['id']}"
 
@@ -136,16 +139,33 @@ async def test_reject_and_refund_then_the_case_is_closed_to_decisions(
     assert decided.status_code == 200, decided.text
     assert decided.json()["status"] == "decided"
     assert decided.json()["orders"] == [order["id"]]
-    refunded = await wait_for_state(person, order["id"], "refund_pending")
-    assert [h["to_state"] for h in refunded["history"]][-3:] == [
+    # The deposit goes back to the account it came from; the bank books it; refunded.
+    refunded = await wait_for_state(person, order["id"], "refunded")
+    assert [h["to_state"] for h in refunded["history"]][-4:] == [
         "manual_review",
         "rejected",
         "refund_pending",
+        "refunded",
     ]
     assert refunded["payout"] is None
+    (refund,) = refunded["refunds"]
+    assert (refund["amount"], refund["currency"], refund["status"]) == (
+        "100.00",
+        "EUR",
+        "completed",
+    )
+    (payment,) = (await bank.get("/payments", params={"creditor_account": sender})).json()["data"]
+    assert (payment["amount"], payment["currency"], payment["status"]) == (
+        "100.00",
+        "EUR",
+        "booked",
+    )
+    assert payment["creditor_name"] == "Test Customer"
+    # The customer reads no finding: the officer's reason stays with the case.
+    assert "listed" not in str(refunded["history"])
     async with sessions() as session:
         history = await orders.history_of(session, uuid.UUID(order["id"]))
-    assert history[-2].reason == "compliance: confirmed listed wallet"
+    assert history[-3].reason == "compliance: confirmed listed wallet"
 
     for decision in ("release", "reject_refund", "file_sar"):
         again = await carol.post(f"{url}/decision", {"decision": decision, "reason": "again"})

@@ -5,6 +5,7 @@ is held for an operator, who assigns it from the suspense queue."""
 from __future__ import annotations
 
 import asyncio
+import uuid
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -82,12 +83,8 @@ async def test_an_underpayment_is_priced_as_received(
     assert priced["reason"] == "priced at funds time"
 
 
-async def test_money_for_an_expired_order_waits_in_suspense_for_an_operator(
-    stack: Stack,
-    customer: Customer,
-    bank: httpx.AsyncClient,
-    session: AsyncSession,
-    treasurer: httpx.AsyncClient,
+async def test_money_for_an_expired_order_goes_back_to_its_sender(
+    customer: Customer, bank: httpx.AsyncClient, session: AsyncSession
 ) -> None:
     stale = await customer.order(await customer.quote("90.00"))
     # A week passes unpaid (the order_expiry worker runs this every minute).
@@ -98,21 +95,56 @@ async def test_money_for_an_expired_order_waits_in_suspense_for_an_operator(
     await session.commit()
     assert (await customer.get_order(stale["id"]))["state"] == "expired"
 
-    fresh = await customer.order(await customer.quote("90.00"))
-    await pay(bank, stale)  # the old reference: a late payment
+    await pay(bank, stale, sender_iban="DE02120300000000202051")  # a late payment
 
-    item = await _wait_in_suspense(treasurer, stale["id"])
-    assert (item["reason"], item["amount"]) == ("late_payment", "90.00")
+    refunds = await _wait_for_refund(customer, stale["id"], "completed")
+    assert [(r["amount"], r["currency"]) for r in refunds] == [("90.00", "EUR")]
+    assert (await customer.get_order(stale["id"]))["state"] == "expired"
+    paid_back = await bank.get("/payments", params={"creditor_account": "DE02120300000000202051"})
+    assert [p["amount"] for p in paid_back.json()["data"]] == ["90.00"]
+
+
+async def test_an_overpayment_converts_what_was_ordered_and_returns_the_rest(
+    customer: Customer, bank: httpx.AsyncClient
+) -> None:
+    order = await customer.order(await customer.quote("100.00"))
+
+    await pay(bank, order, amount="130.00")
+
+    done = await customer.wait_for(order["id"], "completed")
+    assert done["pricing_rule"] == "firm_quote"  # the quote's amount, in time
+    refunds = await _wait_for_refund(customer, order["id"], "completed")
+    assert [r["amount"] for r in refunds] == ["30.00"]
+
+
+async def _wait_for_refund(customer: Customer, order_id: str, status: str) -> list[dict[str, Any]]:
+    for _ in range(120):
+        refunds: list[dict[str, Any]] = (await customer.get_order(order_id))["refunds"]
+        if refunds and all(r["status"] == status for r in refunds):
+            return refunds
+        await asyncio.sleep(0.5)
+    raise AssertionError(f"no {status} refund for {order_id}: {refunds}")
+
+
+async def test_an_operator_assigns_a_deposit_without_reference_to_its_order(
+    customer: Customer, bank: httpx.AsyncClient, treasurer: httpx.AsyncClient
+) -> None:
+    order = await customer.order(await customer.quote("91.17"))
+    note = f"for my order {uuid.uuid4().hex[:8]}"
+    await pay(bank, order, reference=note)
+
+    item = await _wait_in_suspense(treasurer, note)
+    assert (item["reason"], item["amount"]) == ("unknown_reference", "91.17")
     assigned = await treasurer.post(
         f"/v1/admin/deposits/{item['id']}/assign",
-        json={"order_id": fresh["id"], "note": "customer asked to fund the new order"},
+        json={"order_id": order["id"], "note": "customer called, forgot the reference"},
     )
     assert assigned.status_code == 200, assigned.text
-    await customer.wait_for(fresh["id"], "completed")
+    await customer.wait_for(order["id"], "completed")
 
     twice = await treasurer.post(
         f"/v1/admin/deposits/{item['id']}/assign",
-        json={"order_id": fresh["id"], "note": "again"},
+        json={"order_id": order["id"], "note": "again"},
     )
     assert twice.status_code == 409
     assert twice.json()["code"] == "deposit_not_in_suspense"
@@ -120,15 +152,21 @@ async def test_money_for_an_expired_order_waits_in_suspense_for_an_operator(
     assert forbidden.status_code == 403
 
 
-async def _wait_in_suspense(treasurer: httpx.AsyncClient, order_id: str) -> dict[str, Any]:
+async def _wait_in_suspense(treasurer: httpx.AsyncClient, reference: str) -> dict[str, Any]:
     for _ in range(120):
-        response = await treasurer.get("/v1/admin/deposits/suspense", params={"limit": 200})
-        assert response.status_code == 200, response.text
-        for item in response.json()["data"]:
-            if item["suggested_order_id"] == order_id:
-                return item  # type: ignore[no-any-return]
+        params: dict[str, Any] = {"limit": 200}
+        while True:
+            response = await treasurer.get("/v1/admin/deposits/suspense", params=params)
+            assert response.status_code == 200, response.text
+            page = response.json()
+            for item in page["data"]:
+                if item["reference_text"] == reference:
+                    return item  # type: ignore[no-any-return]
+            if page["next_after"] is None:
+                break
+            params["after"] = page["next_after"]
         await asyncio.sleep(0.5)
-    raise AssertionError(f"no deposit for {order_id} in suspense")
+    raise AssertionError(f"no deposit {reference!r} in suspense")
 
 
 async def test_an_underpayment_below_the_minimum_order_waits_for_a_person(

@@ -19,6 +19,8 @@ from onramp.banking.accounts_api import router as bank_accounts_router
 from onramp.banking.adapters.base import BankWebhookAdapter
 from onramp.banking.adapters.sandbox import SandboxBankAdapter
 from onramp.banking.api import router as banking_router
+from onramp.banking.operator_returns import register_return_approval
+from onramp.banking.refunds_api import router as refunds_router
 from onramp.banking.suspense_api import router as suspense_router
 from onramp.casework.api import router as compliance_cases_router
 from onramp.casework.decisions import register_release_approval
@@ -91,6 +93,7 @@ ROUTERS = (
     limits_router,
     banking_router,
     bank_accounts_router,
+    refunds_router,
     wallets_router,
     travel_rule_router,
     kyc_me_router,
@@ -178,6 +181,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
     app.state.fx_desk = FxDesk.from_settings(settings.fx)
     # An approved four-eyes release prices with this desk, as the saga does.
     register_release_approval(app.state.fx_desk, review_period_days=settings.kyc.review_period_days)
+    register_return_approval()
     app.state.bank_adapters = bank_adapters(settings)
     app.state.kyc_vendors = kyc_vendors(settings)
     app.state.rate_limiter = (

@@ -16,8 +16,14 @@ from onramp.banking.events import (
     DEPOSIT_RECEIVED,
     DEPOSIT_RETURNED,
     DEPOSIT_UNMATCHED,
+    REFUND_COMPLETED,
+    REFUND_FAILED,
+    REFUND_REQUESTED,
+    REFUND_SENT,
 )
 from onramp.banking.history import DepositFact, matched_deposit, matched_deposits
+from onramp.banking.models import Refund, RefundReason, RefundStatus
+from onramp.banking.refunds import refundable, refunds_for_orders, request_refund
 from onramp.banking.service import (
     attach_order,
     deposits_for_order,
@@ -39,9 +45,16 @@ __all__ = [
     "DEPOSIT_RECEIVED",
     "DEPOSIT_RETURNED",
     "DEPOSIT_UNMATCHED",
+    "REFUND_COMPLETED",
+    "REFUND_FAILED",
+    "REFUND_REQUESTED",
+    "REFUND_SENT",
     "DepositFact",
     "FundingAccount",
     "attach_order",
+    "Refund",
+    "RefundReason",
+    "RefundStatus",
     "creditor_reference_for_order",
     "deposits_for_order",
     "expect_deposit",
@@ -52,6 +65,9 @@ __all__ = [
     "matched_deposit",
     "matched_deposits",
     "normalize_creditor_reference",
+    "refundable",
+    "refunds_for_orders",
+    "request_refund",
     "saved_accounts_of_deposit",
     "sender_names",
 ]

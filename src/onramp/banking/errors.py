@@ -108,3 +108,34 @@ class StandingReferenceNotFound(NotFound):
 class BankFileAccountUnknown(InvalidInput):
     code = "bank_file_account_unknown"
     title = "The bank file reports an account that is not one of the operator's accounts"
+
+
+class RefundNotPositive(InvalidInput):
+    code = "refund_amount_invalid"
+    title = "A refund must be a positive amount in the deposit's currency"
+
+
+class RefundExceedsDeposit(Conflict):
+    code = "refund_exceeds_deposit"
+    title = "The refund is more than what is left to refund of the deposit"
+    public_extra = frozenset({"refundable"})
+
+
+class DepositAlreadyReturned(Conflict):
+    code = "deposit_already_returned"
+    title = "The deposit was already returned in full"
+
+
+class DepositNotBooked(Conflict):
+    code = "deposit_not_booked"
+    title = "The deposit holds no money on the ledger (not yet matched, or nothing booked)"
+
+
+class RefundCreditorUnknown(Conflict):
+    code = "refund_creditor_unknown"
+    title = "The sender's account is not known (pseudonymised or never given): it cannot be paid"
+
+
+class UnknownRefundReason(InvalidInput):
+    code = "refund_reason_unknown"
+    title = "Unknown refund reason"

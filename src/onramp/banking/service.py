@@ -37,8 +37,10 @@ from onramp.banking.models import (
     DepositStatus,
     ExpectationStatus,
     MatchMethod,
+    RefundReason,
 )
 from onramp.banking.payment_rules import Action, PaymentRules, decide_late, decide_open
+from onramp.banking.refunds import request_refund
 from onramp.banking.reversals import insert_reversals
 from onramp.core.audit import audit_row, record_many
 from onramp.core.clock import utcnow
@@ -227,6 +229,17 @@ async def match_deposits(
     await session.flush()
     await emit_many(session, booked.events)
     await record_many(session, booked.audits)
+    # After the bookings: a refund debits the customer's account the deposit was credited to.
+    for deposit, amount, reason, order_id in booked.refunds:
+        await request_refund(
+            session,
+            deposit_id=deposit.id,
+            amount=amount,
+            reason=reason,
+            actor="system:deposits",
+            order_id=order_id,
+            now=now or utcnow(),
+        )
 
 
 def _apply_rules(
@@ -262,6 +275,8 @@ def _apply_rules(
             applied=decision.applied,
             rule=decision.reason,
         )
+        if decision.refund is not None and deposit.sender_iban:
+            booked.refunds.append((deposit, decision.refund, RefundReason.EXCESS, order_id))
     elif decision.action is Action.NEW_ORDER:
         booked.match(
             deposit,
@@ -271,8 +286,20 @@ def _apply_rules(
             auto_order={"origin": "late_payment", "replaces": str(order_id)},
             rule=decision.reason,
         )
+    elif decision.action is Action.REFUND and deposit.sender_iban:
+        # The customer's money, for an order that no longer wants it: all of it goes back.
+        booked.match(
+            deposit,
+            amount,
+            customer_id=expectation.customer_id,
+            method=resolution.method,
+            rule=decision.reason,
+            announce=False,
+        )
+        deposit.suggested_order_id = order_id
+        booked.refunds.append((deposit, amount, RefundReason.LATE_PAYMENT, order_id))
     else:
-        # REFUND waits for the refunds capability; until then a person decides.
+        # Held by the rules, or a refund with no account to send it to: a person decides.
         booked.hold(deposit, amount, decision.reason or "held", suggested=order_id)
 
 
@@ -284,6 +311,9 @@ class _Bookings:
     events: list[CloudEvent] = field(default_factory=list)
     audits: list[dict[str, Any]] = field(default_factory=list)
     customers: list[tuple[Deposit, uuid.UUID]] = field(default_factory=list)
+    refunds: list[tuple[Deposit, Money, RefundReason, uuid.UUID | None]] = field(
+        default_factory=list
+    )
 
     def _book(self, deposit: Deposit, amount: Money, liability: str) -> None:
         if amount.is_positive():
@@ -314,7 +344,10 @@ class _Bookings:
         applied: Money | None = None,
         rule: str | None = None,
         auto_order: dict[str, str] | None = None,
+        announce: bool = True,
     ) -> None:
+        """Book the deposit to the customer; ``announce``: tell the orders saga (there is an
+        order to fund, or one to place)."""
         deposit.status = DepositStatus.MATCHED.value
         deposit.order_id = order_id
         deposit.customer_id = customer_id
@@ -322,6 +355,9 @@ class _Bookings:
         self._book(deposit, amount, customer_account(customer_id, deposit.currency))
         self.customers.append((deposit, customer_id))
         funds = applied or amount
+        if not announce:
+            self._audit(deposit, match_method=method.value, rule=rule, applied=None)
+            return
         self.events.append(
             make_event(
                 events.DEPOSIT_MATCHED,

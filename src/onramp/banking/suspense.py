@@ -11,7 +11,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp.banking import events
@@ -27,6 +27,8 @@ from onramp.banking.models import (
     DepositStatus,
     ExpectationStatus,
     MatchMethod,
+    Refund,
+    RefundStatus,
 )
 from onramp.core.audit import record
 from onramp.core.db import as_int
@@ -42,8 +44,11 @@ async def unmatched(
     limit: int,
     before: uuid.UUID | None,
 ) -> list[Deposit]:
-    """The queue, oldest first (``before``: the next page after that deposit id)."""
-    query = select(Deposit).where(Deposit.status == DepositStatus.UNMATCHED.value)
+    """The queue, oldest first (``before``: the next page after that deposit id). A deposit an
+    operator is already returning has left it."""
+    query = select(Deposit).where(
+        Deposit.status == DepositStatus.UNMATCHED.value, ~_being_returned()
+    )
     if currency is not None:
         query = query.where(Deposit.currency == currency)
     if before is not None:
@@ -51,13 +56,23 @@ async def unmatched(
     return list((await session.scalars(query.order_by(Deposit.id).limit(limit))).all())
 
 
+def _being_returned() -> Exists:
+    return (
+        select(Refund.id)
+        .where(Refund.deposit_id == Deposit.id, Refund.status != RefundStatus.FAILED.value)
+        .exists()
+    )
+
+
 async def in_suspense(session: AsyncSession, deposit_id: uuid.UUID) -> Deposit:
-    """The deposit, locked, provided it is still in suspense."""
+    """The deposit, locked, provided it is still in suspense and nobody is returning it."""
     deposit = await session.get(Deposit, deposit_id, with_for_update=True)
     if deposit is None:
         raise DepositNotFound()
     if deposit.status != DepositStatus.UNMATCHED.value:
         raise DepositNotInSuspense(f"the deposit is {deposit.status}")
+    if await session.scalar(select(_being_returned().where(Deposit.id == deposit_id))):
+        raise DepositNotInSuspense("the deposit is being returned to its sender")
     return deposit
 
 

@@ -126,6 +126,20 @@ class BankingSettings(_Section):
     drop_poll_seconds: float = Field(default=2.0, gt=0)
     drop_settle_seconds: float = Field(default=5.0, ge=0)
 
+    # Refunds: how they reach the bank ("api": the payments API, one request each, sent by
+    # `onramp worker refunds`; "pain001_file": `onramp bank refunds export` writes a SEPA
+    # pain.001 file for the operator's bank), how often a refused or unreachable send is retried
+    # (backoff base * 2^(attempts - 1), at most the cap) before the refund fails and is reversed.
+    refund_channel: Literal["api", "pain001_file"] = "api"
+    refund_max_attempts: int = Field(default=8, ge=1)
+    refund_retry_base_seconds: float = Field(default=5.0, gt=0)
+    refund_retry_max_seconds: float = Field(default=3600.0, gt=0)
+    refund_poll_seconds: float = Field(default=1.0, gt=0)
+    pain001_schema: Literal["pain.001.001.03", "pain.001.001.09"] = "pain.001.001.03"
+    # An operator's return of a suspense deposit worth more than this (EUR equivalent) waits
+    # for a second person's approval.
+    return_four_eyes_eur: Decimal = Decimal("10000.00")
+
 
 def accepted_statement_accounts(banking: BankingSettings) -> frozenset[str]:
     """The accounts bank files may report bookings on: every treasury account and the extra

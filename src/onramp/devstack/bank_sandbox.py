@@ -33,6 +33,15 @@ HTTP API
     "creditor_account": "<IBAN>" or "<routing number>/<account number>", "reference": "..."}``.
     Answers 202 with the payment, ``status: "accepted"``; like a bank, it is ``booked`` a moment
     later (``booked_at`` set). A negative balance is allowed (the sandbox is not a ledger).
+``POST /pain001``
+    A SEPA credit transfer initiation file (pain.001.001.03 or .09, ``Content-Type:
+    application/xml``), checked against its XSD like a bank's file upload. Each CdtTrfTxInf
+    becomes a payment as if sent to ``POST /payments`` with the idempotency key
+    ``<MsgId>/<EndToEndId>``: uploading the same file again answers the same payments. Answers
+    202 ``{"message_id", "payments": [{"end_to_end_id", "id", "status"}]}``; a file that is not
+    schema-valid: 422 ``pain001_invalid`` and no payment.
+``GET /payments/{id}``
+    One payment (its ``status``: ``accepted``, then ``booked``); 404 if unknown.
 ``GET /payments?creditor_account=<account>``
     The payments sent to that account, oldest first: the creditor's view of their statement
     (only ``booked`` ones are on it; ``accepted`` ones are listed with that status).
@@ -80,6 +89,9 @@ Magic values (like a real vendor's sandbox)
 ``sender_name`` = ``"DELAY WEBHOOK"``
     The first delivery is sent 2 s after booking instead of at once, e.g. to test a client that
     polls, or a deposit whose notification arrives after the customer looked.
+``creditor_name`` = ``"REFUSE PAYMENT"`` (``POST /payments``)
+    The bank refuses the payment: 422 ``payment_refused``, every time, and nothing is paid, e.g.
+    to test a refund that is retried and finally given up.
 """
 
 from __future__ import annotations
@@ -111,6 +123,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from onramp.devstack.bank_sandbox_camt import CamtBooking
 from onramp.devstack.bank_sandbox_statements import statements_router
+from onramp.devstack.pain001_upload import Pain001Rejected, parse_pain001
 from onramp.devstack.process import ManagedProcess, start_http_sandbox
 
 __all__ = [
@@ -119,6 +132,7 @@ __all__ = [
     "EVENT_TYPE",
     "RETURN_EVENT_TYPE",
     "PROBLEM_JSON",
+    "REFUSE_PAYMENT_CREDITOR",
     "SECRET_ENV",
     "SIGNATURE_HEADER",
     "BankSandbox",
@@ -140,6 +154,7 @@ EVENT_TYPE = "credit_transfer.booked"
 RETURN_EVENT_TYPE = "credit_transfer.returned"
 SECRET_ENV = "SANDBANK_WEBHOOK_SECRET"  # noqa: S105 - the variable name, not a secret
 DELAY_WEBHOOK_SENDER = "DELAY WEBHOOK"
+REFUSE_PAYMENT_CREDITOR = "REFUSE PAYMENT"
 DELAY_WEBHOOK_SECONDS = 2.0
 PAYMENT_BOOKING_SECONDS = 0.3
 PROBLEM_JSON = "application/problem+json"
@@ -666,7 +681,44 @@ def create_app(
                 422, "idempotency_key_required", "Idempotency-Key required", "send one per payment"
             )
         amount = parse_amount(body.amount, body.currency)
+        if body.creditor_name == REFUSE_PAYMENT_CREDITOR:
+            raise SandboxProblem(
+                422, "payment_refused", "Payment refused", "the bank refused this payment"
+            )
         return bank.pay(key, amount, body).view()
+
+    @app.post("/pain001", status_code=202)
+    async def upload_pain001(request: Request) -> dict[str, Any]:
+        try:
+            upload = parse_pain001(await request.body())
+        except Pain001Rejected as exc:
+            raise SandboxProblem(422, "pain001_invalid", "Invalid pain.001", str(exc)) from exc
+        payments = []
+        for tx in upload.transfers:
+            amount = parse_amount(tx.amount, tx.currency)
+            body = PaymentIn(
+                amount=tx.amount,
+                currency=tx.currency,
+                creditor_name=tx.creditor_name,
+                creditor_account=tx.creditor_iban,
+                reference=tx.remittance,
+            )
+            payment = bank.pay(f"{upload.message_id}/{tx.end_to_end_id}", amount, body)
+            payments.append(
+                {
+                    "end_to_end_id": tx.end_to_end_id,
+                    "id": payment.id,
+                    "status": payment.view()["status"],
+                }
+            )
+        return {"message_id": upload.message_id, "payments": payments}
+
+    @app.get("/payments/{payment_id}")
+    async def get_payment(payment_id: str) -> dict[str, Any]:
+        payment = bank.payments.get(payment_id)
+        if payment is None:
+            raise SandboxProblem(404, "not_found", "Not found", f"no payment {payment_id!r}")
+        return payment.view()
 
     @app.get("/payments")
     async def list_payments(creditor_account: str) -> dict[str, Any]:

@@ -35,6 +35,9 @@ class Permission(StrEnum):
     COMPLIANCE_REPORTS = "compliance:reports"  # CTR, screening statistics, auditors' exports
     DEPOSITS_READ = "deposits:read"  # the suspense work queue and any deposit
     DEPOSITS_RESOLVE = "deposits:resolve"  # assign a suspense deposit to an order, or return it
+    REFUNDS_READ = "refunds:read"  # the refunds and their state (staff, read-only)
+    # Send an unmatched deposit back to its sender (four-eyes above the threshold).
+    REFUNDS_MANAGE = "refunds:manage"
 
 
 _CUSTOMER = frozenset(
@@ -59,6 +62,7 @@ _STAFF = frozenset(
 )
 
 _CASEWORK = frozenset({Permission.COMPLIANCE_CASES, Permission.COMPLIANCE_CASES_READ})
+_REFUNDS = frozenset({Permission.REFUNDS_READ, Permission.REFUNDS_MANAGE})
 
 # Staff act on customers' orders through staff routes (arriving with compliance and treasury),
 # never by placing orders themselves.
@@ -67,17 +71,20 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.SUPPORT: _STAFF,
     Role.COMPLIANCE_OFFICER: _STAFF
     | {Permission.APPROVALS_DECIDE, Permission.KYC_REVIEW, Permission.COMPLIANCE_SCREEN}
-    | {Permission.COMPLIANCE_REPORTS, Permission.DEPOSITS_READ}
+    | {Permission.COMPLIANCE_REPORTS, Permission.DEPOSITS_READ, Permission.REFUNDS_READ}
     | _CASEWORK,
     Role.TREASURER: _STAFF
-    | {Permission.APPROVALS_DECIDE, Permission.DEPOSITS_READ, Permission.DEPOSITS_RESOLVE},
-    # Read-only: cases, reports and deposits.
+    | {Permission.APPROVALS_DECIDE, Permission.DEPOSITS_READ, Permission.DEPOSITS_RESOLVE}
+    | _REFUNDS,
+    # Read-only: cases, reports, deposits and refunds.
     Role.AUDITOR: _STAFF
-    | {Permission.COMPLIANCE_CASES_READ, Permission.COMPLIANCE_REPORTS, Permission.DEPOSITS_READ},
+    | {Permission.COMPLIANCE_CASES_READ, Permission.COMPLIANCE_REPORTS}
+    | {Permission.DEPOSITS_READ, Permission.REFUNDS_READ},
     Role.ADMIN: _STAFF
     | {Permission.USERS_MANAGE, Permission.APPROVALS_DECIDE, Permission.KYC_REVIEW}
     | {Permission.DEPOSITS_READ, Permission.DEPOSITS_RESOLVE}
-    | _CASEWORK,
+    | _CASEWORK
+    | _REFUNDS,
 }
 
 
@@ -91,6 +98,7 @@ NOT_DELEGABLE = frozenset(
         Permission.USERS_MANAGE,
         Permission.APPROVALS_DECIDE,
         Permission.COMPLIANCE_CASES,  # deciding a case (releasing funds) is a person's call
+        Permission.REFUNDS_MANAGE,  # sending money out of suspense, likewise
     }
 )
 

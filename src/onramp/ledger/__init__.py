@@ -11,6 +11,7 @@ from onramp.ledger.accounts import (
     rounding_account,
     spread_account,
     suspense_account,
+    transit_account,
 )
 from onramp.ledger.errors import AccountNotFound, InvalidAccountCode, UnbalancedEntry
 from onramp.ledger.movements import AccountMovement, movements
@@ -59,6 +60,7 @@ __all__ = [
     "rounding_account",
     "spread_account",
     "suspense_account",
+    "transit_account",
     "trial_balance",
     "trial_balance_of_database",
 ]

@@ -1,7 +1,9 @@
 """The chart of accounts: codes like ``bank:sandbox:EUR``, ``customer:<id>:USDC``.
 
 - assets ``bank:<bank>:<ccy>``, ``chain:<wallet>:USDC``
-- liabilities ``customer:<id>:<ccy>``, ``suspense:<ccy>``
+- liabilities ``customer:<id>:<ccy>``, ``suspense:<ccy>``, money on its way out
+  ``transit:<purpose>:<ccy>`` (e.g. ``transit:refunds:EUR``: refunds owed to their senders,
+  asked of the bank but not yet booked by it)
 - revenue ``fees:<ccy>`` (fees charged), ``spread:<ccy>`` (the customer rate's margin over the
   mid rate), ``rounding:<ccy>`` (what rounding the customer's USDC down left over, under one minor
   unit a conversion: kept apart so the ledger balances to the minor unit and the residue shows)
@@ -24,6 +26,7 @@ _KIND_BY_PREFIX = {
     "chain": (AccountKind.ASSET, 3),
     "customer": (AccountKind.LIABILITY, 3),
     "suspense": (AccountKind.LIABILITY, 2),
+    "transit": (AccountKind.LIABILITY, 3),
     "fees": (AccountKind.REVENUE, 2),
     "spread": (AccountKind.REVENUE, 2),
     "rounding": (AccountKind.REVENUE, 2),
@@ -80,3 +83,7 @@ def fx_account(currency: str) -> str:
 
 def expense_account(purpose: str, currency: str) -> str:
     return f"expense:{purpose}:{currency}"
+
+
+def transit_account(purpose: str, currency: str) -> str:
+    return f"transit:{purpose}:{currency}"

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Header, Query, Request, status
 from fastapi.responses import JSONResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from onramp import banking as banking_service
 from onramp import chain
 from onramp.core import idempotency
 from onramp.core.db import as_int
@@ -25,6 +26,7 @@ from onramp.orders.schemas import (
     OrderOut,
     OrderRequest,
     PayoutOut,
+    RefundOut,
     TransitionOut,
     instructions_out,
 )
@@ -38,6 +40,7 @@ router = APIRouter(prefix="/v1/orders", tags=["orders"])
 # rule, an officer's note), which would tip off the subject of a review (AMLD art. 39). Staff
 # read the full reasons in the order history and the case.
 _REVIEWED = "held for a compliance review"
+_SCREENED_OUT = "rejected by our checks; the funds are returned"
 _DECIDED = {
     OrderState.REJECTED.value: "rejected after a compliance review",
     OrderState.PAYOUT_QUEUED.value: "released after a compliance review",
@@ -49,6 +52,8 @@ def customer_reason(from_state: str | None, to_state: str, reason: str | None) -
         return _REVIEWED
     if from_state == OrderState.MANUAL_REVIEW.value and to_state in _DECIDED:
         return _DECIDED[to_state]  # the officer's reason stays with the case
+    if to_state == OrderState.REJECTED.value:
+        return _SCREENED_OUT  # a screening verdict names its finding as well
     return reason
 
 
@@ -56,6 +61,7 @@ async def order_out(session: AsyncSession, order: Order, request: Request) -> Or
     instructions = service.instructions_for(order, settings=request.app.state.settings.banking)
     payout = await chain.payout_for_order(session, order.id)
     history = await service.history_of(session, order.id)
+    refunds = (await banking_service.refunds_for_orders(session, [order.id])).get(order.id, [])
 
     def usdc(minor: int | None) -> str | None:
         return None if minor is None else str(Money(as_int(minor), order.target_currency))
@@ -93,6 +99,16 @@ async def order_out(session: AsyncSession, order: Order, request: Request) -> Or
             status=payout.status,
             block_number=payout.block_number,
         ),
+        refunds=[
+            RefundOut(
+                amount=str(Money(as_int(r.amount), r.currency)),
+                currency=r.currency,
+                status=r.status,
+                requested_at=r.requested_at,
+                completed_at=r.completed_at,
+            )
+            for r in refunds
+        ],
         history=[
             TransitionOut(
                 from_state=h.from_state,

@@ -17,6 +17,7 @@ from onramp import banking, chain, fx
 from onramp.core.db import as_int
 from onramp.core.money import Money
 from onramp.orders.models import Order
+from onramp.orders.refunds import reject_for_refund
 from onramp.orders.service import SagaStep, lock_orders, price_and_queue, unprice
 from onramp.orders.states import OrderState
 
@@ -96,9 +97,9 @@ async def reject_held(
     reason: str,
     case_id: uuid.UUID,
 ) -> list[uuid.UUID]:
-    """Held orders are rejected and their funds owed back: ``refund_pending`` (announced as
-    ``onramp.orders.refund_pending.v1`` with the deposit and amount, which the banking refund
-    consumes). The customer's EUR stays on their ledger account until the refund posts."""
+    """Held orders are rejected and their funds go back to the sender (``orders/refunds.py``):
+    ``refund_pending`` with the refund requested in this transaction, ``refunded`` once the
+    bank booked it."""
     orders = await lock_orders(session, order_ids)
     step = SagaStep(actor=actor)
     rejected = []
@@ -111,14 +112,12 @@ async def reject_held(
             # USDC) and make sure its payout is never sent.
             step.entries.append(unprice(order))
             await chain.cancel_held_payouts(session, [order.id], reason=f"compliance: {reason}")
-        step.move(order, OrderState.REJECTED, reason=f"compliance: {reason}"[:300])
-        step.move(
+        reject_for_refund(
+            step,
             order,
-            OrderState.REFUND_PENDING,
-            reason="refund of the received funds",
+            reason=f"compliance: {reason}"[:300],
             case_id=str(case_id),
-            deposit_id=str(order.deposit_id),
-            amount=str(received),
+            received=str(received),
             currency=received.currency,
         )
         rejected.append(order.id)

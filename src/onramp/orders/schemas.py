@@ -65,6 +65,17 @@ class PayoutOut(BaseModel):
     block_number: int | None
 
 
+class RefundOut(BaseModel):
+    amount: str
+    currency: str
+    status: str = Field(
+        description="requested (on its way to the bank), sent (the bank has it), completed "
+        "(paid back to the account the money came from), failed (support will contact you)"
+    )
+    requested_at: datetime
+    completed_at: datetime | None
+
+
 class TransitionOut(BaseModel):
     from_state: str | None
     to_state: str
@@ -104,6 +115,10 @@ class OrderOut(BaseModel):
     destination_address: str
     deposit_instructions: DepositInstructionsOut
     payout: PayoutOut | None
+    refunds: list[RefundOut] = Field(
+        default_factory=list,
+        description="Money sent back to the account the deposit came from (a rejected order)",
+    )
     history: list[TransitionOut]
     created_at: datetime
     updated_at: datetime

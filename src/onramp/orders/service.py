@@ -44,6 +44,7 @@ from onramp.orders import destinations, events, limits, travel_rule
 from onramp.orders.errors import OrderNotFound
 from onramp.orders.funding_source import check_funding_source
 from onramp.orders.models import Order, OrderTransition
+from onramp.orders.refunds import reject_for_refund, request_refunds
 from onramp.orders.screening import Screener, ScreeningSubject, Verdict, combine_results
 from onramp.orders.states import OrderState, check_transition
 
@@ -62,6 +63,7 @@ class SagaStep:
     payouts: list[chain.PayoutRequest] = field(default_factory=list)
     alerts: list[AlertDraft] = field(default_factory=list)
     screens: list[Screened] = field(default_factory=list)
+    refunds: list[Order] = field(default_factory=list)  # rejected: their deposits go back
 
     def move(self, order: Order, to: OrderState, *, reason: str | None = None, **data: Any) -> None:
         current = OrderState(order.state)
@@ -104,6 +106,8 @@ class SagaStep:
     async def write(self, session: AsyncSession) -> None:
         await session.flush()
         await post_entries(session, self.entries)
+        # After the entries: a reversed conversion puts the fiat back before it is refunded.
+        await request_refunds(session, self, self.refunds)
         await chain.queue_payouts(session, self.payouts)
         if self.history:
             await session.execute(insert(OrderTransition), self.history)
@@ -304,7 +308,7 @@ async def on_deposits_matched(
             step.move(order, OrderState.MANUAL_REVIEW, reason=result.reason)
             continue
         if result.verdict is Verdict.REJECT:
-            step.move(order, OrderState.REJECTED, reason=result.reason)
+            reject_for_refund(step, order, reason=result.reason)
             continue
         try:
             await price_and_queue(
@@ -549,6 +553,24 @@ async def on_payouts_held(
                 evidence={k: v for k, v in evidence.items() if k != "kind"},
             )
         )
+    await step.write(session)
+
+
+async def on_refunds_completed(
+    session: AsyncSession, completed: Sequence[tuple[uuid.UUID, uuid.UUID]]
+) -> None:
+    """The bank booked these rejected orders' refunds (order id, refund id)."""
+    orders = await lock_orders(session, [c[0] for c in completed])
+    step = SagaStep(actor="system:orders")
+    for order_id, refund_id in completed:
+        order = orders.get(order_id)
+        if order is not None and order.state == OrderState.REFUND_PENDING.value:
+            step.move(
+                order,
+                OrderState.REFUNDED,
+                reason="refunded to the sending account",
+                refund_id=str(refund_id),
+            )
     await step.write(session)
 
 

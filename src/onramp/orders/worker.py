@@ -21,6 +21,11 @@ from onramp.orders.screening import Screener
 from onramp.orders.travel_rule import TravelRulePolicy
 
 
+def _refunds_the_order(data: dict[str, Any]) -> bool:
+    """A rejected order's own refund; other refunds of its deposit (an excess) leave it be."""
+    return bool(data.get("order_id")) and data.get("reason") == banking.RefundReason.ORDER_REJECTED
+
+
 def orders_consumer(
     *,
     desk: fx.FxDesk,
@@ -38,6 +43,7 @@ def orders_consumer(
         failed: list[tuple[uuid.UUID, str]] = []
         held: list[tuple[uuid.UUID, str, dict[str, Any]]] = []
         returned: list[tuple[uuid.UUID, str]] = []
+        refunded: list[tuple[uuid.UUID, uuid.UUID]] = []
         for e in batch:
             d = e.data
             if e.type == banking.DEPOSIT_MATCHED and d.get("order_id") is None:
@@ -63,6 +69,8 @@ def orders_consumer(
                 failed.append((uuid.UUID(d["order_id"]), d["reason"]))
             elif e.type == chain.PAYOUT_HELD:
                 held.append((uuid.UUID(d["order_id"]), d["reason"], dict(d.get("evidence", {}))))
+            elif e.type == banking.REFUND_COMPLETED and _refunds_the_order(d):
+                refunded.append((uuid.UUID(d["order_id"]), uuid.UUID(d["refund_id"])))
         if to_place:
             step = service.SagaStep(actor="system:orders")
             matched += await place_orders(
@@ -88,6 +96,8 @@ def orders_consumer(
             await service.on_payouts_failed(session, failed)
         if held:
             await service.on_payouts_held(session, held)
+        if refunded:
+            await service.on_refunds_completed(session, refunded)
 
     return Consumer(
         name="orders",
@@ -98,6 +108,7 @@ def orders_consumer(
             chain.PAYOUT_CONFIRMED,
             chain.PAYOUT_FAILED,
             chain.PAYOUT_HELD,
+            banking.REFUND_COMPLETED,
         ),
         handle=handle,
     )

@@ -7,12 +7,13 @@ import uuid
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from onramp.banking import DEPOSIT_MATCHED, expire_expectations, standing_references, suspense
 from onramp.banking.creditor_reference import format_creditor_reference
 from onramp.banking.errors import DepositNotInSuspense, OrderNotAwaitingFunds
-from onramp.banking.models import BankAccountStatus, CustomerBankAccount
+from onramp.banking.models import BankAccountStatus, CustomerBankAccount, Refund
 from onramp.banking.payment_rules import PaymentRules
 from onramp.core.db import unit_of_work
 from onramp.core.ids import uuid7
@@ -31,6 +32,12 @@ from tests.integration.banking.deposits import (
 )
 
 pytestmark = pytest.mark.integration
+
+
+async def refunds_of(session: AsyncSession, deposit_id: uuid.UUID) -> list[Refund]:
+    rows = await session.scalars(select(Refund).where(Refund.deposit_id == deposit_id))
+    return list(rows)
+
 
 HOLD_ALL = PaymentRules("hold", "hold", "hold")
 
@@ -92,6 +99,15 @@ async def test_overpayment_funds_the_order_with_what_it_asked_for(
         "120.00",
         "overpayment",
     )
+    async with unit_of_work(sessions) as session:
+        (refund,) = await refunds_of(session, d.id)
+        assert (refund.amount, refund.reason, refund.order_id) == (
+            20_00,
+            "excess",
+            expected.order_id,
+        )
+        # The excess left the customer's account for the refund in transit.
+        assert await balance_of(session, liability) == eur(-100_00)
 
 
 async def test_overpayment_held_when_the_operator_says_so(
@@ -119,6 +135,29 @@ async def test_late_payment_held_with_the_expired_order_suggested(
 
     await assert_in_suspense(sessions, d, "late_payment", before, expected.order_id)
     assert (await expectation(sessions, expected.reference)).status == "expired"
+
+
+async def test_late_payment_goes_back_to_its_sender_by_default(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    expected = await expect(sessions, eur(50_00))
+    async with unit_of_work(sessions) as session:
+        await expire_expectations(session, order_ids=[expected.order_id])
+
+    d = await receive(sessions, bank_credit(eur(50_00), expected.reference))
+
+    assert (d.status, d.customer_id, d.order_id, d.suggested_order_id) == (
+        "matched",
+        expected.customer_id,
+        None,
+        expected.order_id,
+    )
+    assert await events_about(sessions, DEPOSIT_MATCHED, d.id) == []  # no order to fund
+    async with unit_of_work(sessions) as session:
+        (refund,) = await refunds_of(session, d.id)
+        assert (refund.amount, refund.reason) == (50_00, "late_payment")
+        liability = customer_account(expected.customer_id, "EUR")
+        assert await balance_of(session, liability) == eur(0)
 
 
 async def test_late_payment_priced_as_received_asks_for_a_new_order(

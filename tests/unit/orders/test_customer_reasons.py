@@ -17,6 +17,9 @@ def test_holds_and_decisions_read_as_a_review() -> None:
     assert customer_reason("manual_review", "payout_queued", "released by compliance: ok") == (
         "released after a compliance review"
     )
+    assert customer_reason("screening", "rejected", "rule R7: structuring 3 x 9,900") == (
+        "rejected by our checks; the funds are returned"
+    )
 
 
 def test_other_steps_keep_their_reason() -> None:
@@ -24,4 +27,7 @@ def test_other_steps_keep_their_reason() -> None:
     assert customer_reason(None, "awaiting_funds", "order created") == "order created"
     assert customer_reason("rejected", "refund_pending", "refund of the received funds") == (
         "refund of the received funds"
+    )
+    assert customer_reason("refund_pending", "refunded", "refunded to the sending account") == (
+        "refunded to the sending account"
     )

@@ -78,3 +78,14 @@ class BankPayments(Protocol):
     async def send_payment(self, payment: OutgoingPayment) -> PaymentAccepted:
         """Ask the bank to pay; raises BankUnavailable when it cannot be asked or refuses."""
         ...
+
+    async def payment_status(self, payment_id: str) -> PaymentAccepted:
+        """Where a payment the bank accepted stands now; raises BankUnavailable."""
+        ...
+
+
+class Pain001Upload(Protocol):
+    async def upload_pain001(self, xml: bytes) -> dict[str, PaymentAccepted]:
+        """Hand a pain.001 file to the bank: its payments by EndToEndId. Uploading the same
+        file again answers the same payments. Raises BankUnavailable."""
+        ...
