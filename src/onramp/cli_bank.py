@@ -35,6 +35,7 @@ _LINES = (
     ("reversals_booked", "  booked"),
     ("reversals_review", "  for review"),
     ("reversals_unknown", "  unknown original"),
+    ("refunds_booked", "refunds booked (our debits)"),
     ("skipped", "skipped (pending / info)"),
 )
 

@@ -31,6 +31,7 @@ from onramp.banking.errors import BankFileAccountUnknown
 from onramp.banking.formats import Statement, StatementEntry, parse_statement
 from onramp.banking.models import BankFile, BankFileSource, Deposit
 from onramp.banking.payment_rules import PaymentRules
+from onramp.banking.refund_files import confirm_refund_booked
 from onramp.banking.returns import OrderFunds, settle_reversals
 from onramp.banking.reversals import insert_reversals
 from onramp.banking.service import DEFAULT_RULES, insert_credits, match_deposits, parse_reference
@@ -52,6 +53,7 @@ class ImportCounts:
     reversals_booked: int = 0
     reversals_review: int = 0
     reversals_unknown: int = 0
+    refunds_booked: int = 0  # debits paying our refunds (their end-to-end id is the refund's)
 
 
 @dataclass(frozen=True)
@@ -231,6 +233,11 @@ async def import_statement(
     settled = await settle_reversals(
         session, reversal_ids=new_reversals, order_funds=order_funds, now=now
     )
+    refunds_booked = 0
+    for e in booked:
+        if not e.is_credit and not e.takes_back_credit and e.end_to_end_id:
+            refund = await confirm_refund_booked(session, end_to_end=e.end_to_end_id, now=now)
+            refunds_booked += refund is not None
     statuses = await _statuses(session, new_ids)
     counts = ImportCounts(
         entries=len(statement.entries),
@@ -245,6 +252,7 @@ async def import_statement(
         reversals_booked=settled.booked,
         reversals_review=settled.review,
         reversals_unknown=settled.unknown,
+        refunds_booked=refunds_booked,
     )
     await session.execute(
         update(BankFile).where(BankFile.id == file_id).values(counts=asdict(counts))

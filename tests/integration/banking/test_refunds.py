@@ -8,6 +8,7 @@ import random
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 import httpx
 import pytest
@@ -27,6 +28,7 @@ from onramp.banking.errors import (
     UnknownRefundReason,
 )
 from onramp.banking.formats.pain001 import Debtor
+from onramp.banking.imports import import_statement
 from onramp.banking.models import Deposit, Refund
 from onramp.banking.refund_files import export_refunds, submit_refund_file
 from onramp.banking.refund_sender import RefundPolicy, confirm_sent_refunds, send_refund
@@ -34,6 +36,7 @@ from onramp.core.db import as_int, unit_of_work
 from onramp.core.ids import uuid7
 from onramp.core.money import Money
 from onramp.devstack.bank_sandbox import REFUSE_PAYMENT_CREDITOR, RetryPolicy, create_app
+from onramp.devstack.bank_sandbox_camt import CamtBooking, write_camt
 from onramp.ledger import balance_of, customer_account, suspense_account
 from tests.integration.banking.deposits import BANK, eur, events_about, expect, receive
 
@@ -360,3 +363,46 @@ async def test_requested_refunds_export_as_one_pain001_and_complete_once_booked(
     assert [p["amount"] for p in await payments_to(client, iban1)] == ["11.00"]
     assert [p["amount"] for p in await payments_to(client, iban2)] == ["22.00"]
     await until_completed(sessions, payments, r1.id, r2.id)
+
+
+async def test_a_statement_debit_naming_a_refund_completes_it(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    deposit, iban = await unmatched(sessions, eur(33_00))
+    refund = await refund_of(sessions, deposit, 33_00, now=LATER)
+    debtor = Debtor("onramp Treasury", "DE89370400440532013000", "COBADEFFXXX")
+    async with unit_of_work(sessions) as session:
+        stored = await export_refunds(
+            session, debtor=debtor, schema="pain.001.001.03", actor="test", now=NOW
+        )
+    assert stored is not None
+    statement = write_camt(
+        "camt.054",
+        message_id=f"TEST{uuid7().hex[:20]}",
+        created_at=NOW,
+        account_iban="DE89370400440532013000",
+        currency="EUR",
+        bookings=[
+            CamtBooking(
+                entry_id=f"out-{uuid7().hex}",
+                amount=Decimal("33.00"),
+                currency="EUR",
+                credit=False,
+                booked_at=NOW,
+                end_to_end_id=refund.id.hex,
+                reference="RETURN",
+                party_name="Ada Lovelace",
+                party_iban=iban,
+            )
+        ],
+    )
+
+    async with unit_of_work(sessions) as session:
+        report = await import_statement(
+            session, bank=BANK, data=statement, filename="out.xml", now=NOW
+        )
+    assert report.counts.refunds_booked == 1
+    async with unit_of_work(sessions) as session:
+        done = await session.get(Refund, refund.id)
+        assert done is not None
+        assert done.status == "completed"
