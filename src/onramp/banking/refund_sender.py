@@ -155,18 +155,37 @@ async def send_next_refund(
     policy: RefundPolicy,
     now: datetime,
 ) -> bool:
-    """Send one due refund in a transaction of its own; False when none is due."""
-    async with unit_of_work(sessions) as session:
-        refund = await session.scalar(
-            select(Refund)
-            .where(Refund.status == RefundStatus.REQUESTED.value, Refund.next_attempt_at <= now)
-            .order_by(Refund.next_attempt_at, Refund.id)
-            .limit(1)
-            .with_for_update(skip_locked=True)
-        )
-        if refund is None:
-            return False
-        await send_refund(session, refund, payments=payments, policy=policy, now=now)
+    """Send one due refund in a transaction of its own; False when none is due.
+
+    An unexpected error (a bug, the database going away mid-send) rolls the send back and puts
+    the refund at the back of the queue with the usual backoff, so the refunds behind it still
+    go. It is never failed for that: the bank may have taken it (the retry, under the same
+    idempotency key, tells), and failing would return money that has left."""
+    refund_id: uuid.UUID | None = None
+    try:
+        async with unit_of_work(sessions) as session:
+            refund = await session.scalar(
+                select(Refund)
+                .where(Refund.status == RefundStatus.REQUESTED.value, Refund.next_attempt_at <= now)
+                .order_by(Refund.next_attempt_at, Refund.id)
+                .limit(1)
+                .with_for_update(skip_locked=True)
+            )
+            if refund is None:
+                return False
+            refund_id = refund.id
+            await send_refund(session, refund, payments=payments, policy=policy, now=now)
+            return True
+    except Exception as exc:
+        if refund_id is None:
+            raise
+        log.exception("refund.unexpected_error", refund_id=str(refund_id))
+        async with unit_of_work(sessions) as session:
+            row = await session.get(Refund, refund_id, with_for_update=True)
+            if row is not None and row.status == RefundStatus.REQUESTED.value:
+                row.attempts += 1
+                row.last_error = f"unexpected: {type(exc).__name__}"[:300]
+                row.next_attempt_at = now + policy.backoff(row.attempts)
         return True
 
 

@@ -165,17 +165,23 @@ async def price_funds(
     quote_id: uuid.UUID | None,
     received: Money,
     funds_at: datetime,
+    customer_id: uuid.UUID | None = None,
 ) -> FundsPricing:
     """Price received funds: the firm quote if they arrived in time and in full, otherwise the
     market at funds time (current rates, the tier and table of the quote; always, for an order
-    the money itself placed, which has no quote)."""
+    the money itself placed, which has no quote: then at ``customer_id``'s tier of the day)."""
     quote = await session.get(Quote, quote_id) if quote_id is not None else None
     if quote is not None and funds_at <= quote.expires_at:
         firm = pricing_of(quote)
         if firm.source == received:
             return FundsPricing(firm, FIRM_QUOTE, "funds arrived in full before the quote expired")
     await desk.refresh()
-    tier = quote.tier if quote is not None else None
+    if quote is not None:
+        tier: int | None = quote.tier
+    elif customer_id is not None:
+        tier = await kyc.tier_of(session, customer_id, funds_at)
+    else:
+        tier = None
     pricing = desk.price(received, quote.target_currency if quote else "USDC", tier=tier)
     return FundsPricing(pricing, MARKET_AT_FUNDS, _market_note(quote, received, funds_at))
 

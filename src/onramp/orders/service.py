@@ -352,7 +352,12 @@ async def price_and_queue(
     posted, and queued for payout. The saga and a compliance release (``released``: the
     pre-sign check does not hold the payout again) both take this path."""
     priced = await fx.price_funds(
-        session, desk=desk, quote_id=order.quote_id, received=received, funds_at=funds_at
+        session,
+        desk=desk,
+        quote_id=order.quote_id,
+        received=received,
+        funds_at=funds_at,
+        customer_id=order.customer_id,
     )
     _price(
         step,

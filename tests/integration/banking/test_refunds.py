@@ -31,7 +31,12 @@ from onramp.banking.formats.pain001 import Debtor
 from onramp.banking.imports import import_statement
 from onramp.banking.models import Deposit, Refund
 from onramp.banking.refund_files import export_refunds, submit_refund_file
-from onramp.banking.refund_sender import RefundPolicy, confirm_sent_refunds, send_refund
+from onramp.banking.refund_sender import (
+    RefundPolicy,
+    confirm_sent_refunds,
+    send_next_refund,
+    send_refund,
+)
 from onramp.core.db import as_int, unit_of_work
 from onramp.core.ids import uuid7
 from onramp.core.money import Money
@@ -294,6 +299,55 @@ async def test_a_crash_between_the_bank_and_the_commit_pays_once(
         "transit:refunds:EUR": 42_00,
         f"bank:{BANK}:EUR": -42_00,
     }
+
+
+class BrokenFor:
+    """A bank adapter with a bug for one creditor: raises something no one expected."""
+
+    def __init__(self, real: SandboxBankPayments, creditor_account: str) -> None:
+        self.real, self.creditor_account = real, creditor_account
+
+    async def send_payment(self, payment: OutgoingPayment) -> PaymentAccepted:
+        if payment.creditor_account == self.creditor_account:
+            raise KeyError("a bug")
+        return await self.real.send_payment(payment)
+
+    async def payment_status(self, payment_id: str) -> PaymentAccepted:
+        return await self.real.payment_status(payment_id)
+
+
+async def test_an_unexpected_error_on_one_refund_does_not_hold_up_the_others(
+    sessions: async_sessionmaker[AsyncSession],
+    bank: tuple[httpx.AsyncClient, SandboxBankPayments],
+) -> None:
+    client, payments = bank
+    (bad, bad_iban), (good, good_iban) = (
+        await unmatched(sessions, eur(5_00)),
+        await unmatched(sessions, eur(6_00)),
+    )
+    stuck = await refund_of(sessions, bad, 5_00, now=LATER)
+    other = await refund_of(sessions, good, 6_00, now=LATER)
+    broken = BrokenFor(payments, bad_iban)
+    now = LATER + timedelta(hours=2)  # both due; everything else due sent first
+    async with unit_of_work(sessions) as session:
+        await session.execute(
+            update(Refund)
+            .where(Refund.id.in_([stuck.id, other.id]))
+            .values(next_attempt_at=now - timedelta(minutes=1))
+        )
+
+    for _ in range(50):
+        if not await send_next_refund(sessions, payments=broken, policy=FAST, now=now):
+            break
+
+    async with unit_of_work(sessions) as session:
+        after_bug = await session.get_one(Refund, stuck.id)
+        assert (after_bug.status, after_bug.attempts) == ("requested", 1)
+        assert after_bug.next_attempt_at > now
+        assert "unexpected: KeyError" in (after_bug.last_error or "")
+        assert (await session.get_one(Refund, other.id)).status in ("sent", "completed")
+    assert [p["amount"] for p in await payments_to(client, good_iban)] == ["6.00"]
+    assert await payments_to(client, bad_iban) == []
 
 
 async def test_a_refused_refund_is_retried_then_fails_and_is_reversed(
