@@ -86,12 +86,19 @@ async def receive(
     *credits: BankCredit,
     rules: PaymentRules = DEFAULT_RULES,
 ) -> Deposit:
-    """Intake one notice, then match its deposits; return the first credit's deposit."""
+    """Intake one notice and match its deposits in one transaction (so the running stack's
+    deposits worker, which matches with the default rules, never sees them first); return the
+    first credit's deposit."""
     async with unit_of_work(sessions) as session:
         result = await intake_notice(session, bank=BANK, notice=notice(*credits))
-    assert result == IntakeResult(received=len(credits), duplicates=0)
-    ids = [await deposit_id(sessions, c.entry_id) for c in credits]
-    async with unit_of_work(sessions) as session:
+        assert result == IntakeResult(received=len(credits), duplicates=0)
+        rows = await session.execute(
+            select(Deposit.id, Deposit.bank_entry_id).where(
+                Deposit.bank == BANK, Deposit.bank_entry_id.in_([c.entry_id for c in credits])
+            )
+        )
+        by_entry = {entry_id: id_ for id_, entry_id in rows.all()}
+        ids = [by_entry[c.entry_id] for c in credits]
         await match_deposits(session, deposit_ids=ids, rules=rules)
     return await deposit(sessions, ids[0])
 
