@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import re
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -71,6 +72,32 @@ def _load_module(settings: HsmSettings) -> Module:
     return lib
 
 
+# SoftHSM2 keeps a token in files that another process may be rewriting (a key created at its
+# start-up) while this one reads them: the read then fails with CKR_GENERAL_ERROR. Transient:
+# look again a few times, a little later each time.
+_TOKEN_LOOKUPS = 6
+_TOKEN_LOOKUP_PAUSE_SECONDS = 0.05
+
+
+def _find_token(lib: Module, label: str, settings: HsmSettings) -> pkcs11.Token:
+    for attempt in range(_TOKEN_LOOKUPS):
+        try:
+            return lib.get_token(token_label=label)
+        except NoSuchToken as exc:
+            if attempt > 0:
+                conf = os.environ.get("SOFTHSM2_CONF", "unset")
+                raise HsmUnavailable(
+                    f"no token labelled {label!r} in {settings.module_path} (SOFTHSM2_CONF={conf})"
+                ) from exc
+            # A token initialised after this process loaded the module: look again.
+        except PKCS11Error as exc:
+            if attempt == _TOKEN_LOOKUPS - 1:
+                raise HsmUnavailable(f"cannot read the token {label!r}: {exc!r}") from exc
+            time.sleep(_TOKEN_LOOKUP_PAUSE_SECONDS * 2**attempt)
+        lib.reinitialize()
+    raise HsmUnavailable(f"cannot read the token {label!r}")
+
+
 @dataclass(frozen=True)
 class Hsm:
     """One token, logged in as its user for each operation."""
@@ -97,19 +124,7 @@ class Hsm:
         label = self.settings.token_label
         with _lock:
             lib = _load_module(self.settings)
-            try:
-                token = lib.get_token(token_label=label)
-            except NoSuchToken:
-                # A token initialised after this process loaded the module: look again.
-                lib.reinitialize()
-                try:
-                    token = lib.get_token(token_label=label)
-                except NoSuchToken as exc:
-                    conf = os.environ.get("SOFTHSM2_CONF", "unset")
-                    raise HsmUnavailable(
-                        f"no token labelled {label!r} in {self.settings.module_path} "
-                        f"(SOFTHSM2_CONF={conf})"
-                    ) from exc
+            token = _find_token(lib, label, self.settings)
             try:
                 session = token.open(rw=True, user_pin=self.settings.user_pin.get_secret_value())
             except (PinIncorrect, PinLenRange) as exc:
