@@ -291,8 +291,24 @@ def start_applications(stack: Stack, *, progress: Progress = _quiet) -> None:
     for name in WORKERS:
         stack.spawn_worker(name)
     wait_ready(stack.api_url, stack.apps["api"])
+    check_workers_started(stack, progress=progress)
     progress(f"api         {stack.api_url}  (docs: /docs); workers: {', '.join(WORKERS)}")
     write_stack_file(stack)
+
+
+def check_workers_started(stack: Stack, *, progress: Progress = _quiet) -> None:
+    """Every worker is still running once the API is ready (each has opened its keyring and
+    connections by then). One that exited is started again once; a second exit stops the
+    stack with its log, instead of a stack that silently never matches or pays."""
+    for name in WORKERS:
+        process = stack.apps[f"worker-{name}"]
+        if process.alive():
+            continue
+        progress(f"worker      {name} exited at start (see {process.log_path}); starting it again")
+        again = stack.spawn_worker(name)
+        time.sleep(2.0)
+        if not again.alive():
+            raise RuntimeError(f"the {name} worker exited twice at start; see {again.log_path}")
 
 
 def wait_ready(api_url: str, process: ManagedProcess, *, timeout: float = 60.0) -> None:
