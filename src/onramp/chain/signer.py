@@ -1,5 +1,5 @@
-"""Signers: keys live behind this protocol. Locally a dev key; the HSM signer (PKCS#11) arrives
-with the treasury work and plugs in here without touching payouts."""
+"""Signers: keys live behind this protocol. Locally a dev key in memory (refused in production);
+the HSM signer (``hsm_signer.Pkcs11Signer``, PKCS#11) keeps its key in the token."""
 
 from __future__ import annotations
 
@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from eth_account import Account
+
+from onramp.core.errors import Forbidden
+from onramp.core.settings import running_in_production
 
 
 @dataclass(frozen=True)
@@ -22,10 +25,20 @@ class Signer(Protocol):
     def sign_transaction(self, tx: dict[str, Any]) -> SignedTx: ...
 
 
+class LocalKeyInProduction(Forbidden):
+    code = "local_key_in_production"
+    title = "A key held in process memory may not sign in production (ONRAMP_ENV=production)"
+
+
 class LocalKeySigner:
-    """Signs with a private key held in process memory. For local chains and tests only."""
+    """Signs with a private key held in process memory. For local chains and tests only:
+    with ``ONRAMP_ENV=production`` it refuses to exist (use the HSM signer)."""
 
     def __init__(self, private_key: str) -> None:
+        if running_in_production():
+            raise LocalKeyInProduction(
+                "ONRAMP_ENV=production: sign payouts with the HSM (ONRAMP_CHAIN__SIGNER=hsm)"
+            )
         self._account = Account.from_key(private_key)
 
     @property

@@ -8,6 +8,7 @@ that names a running service (database, NATS, chain) is taken from the dev stack
 from __future__ import annotations
 
 import json
+import os
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -22,6 +23,11 @@ ANVIL_DEPLOYER_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7b
 ANVIL_PAYOUT_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
+
+
+def running_in_production() -> bool:
+    """``ONRAMP_ENV=production`` (``Settings.env``), read from the process environment."""
+    return os.environ.get("ONRAMP_ENV", "").strip().lower() == "production"
 
 
 class _Section(BaseModel):
@@ -396,6 +402,9 @@ class Settings(BaseSettings):
         env_prefix="ONRAMP_", env_nested_delimiter="__", extra="forbid", frozen=True
     )
 
+    # ONRAMP_ENV: "production" refuses what only suits a development machine (a payout key held
+    # in process memory); read through ``running_in_production`` where no Settings is at hand.
+    env: Literal["development", "production"] = "development"
     state_dir: Path = REPO_ROOT / ".onramp"
     log_level: str = "INFO"
     # Shared rate-limit counters for several API processes; unset: counted in each process.
