@@ -252,6 +252,27 @@ def keys_new_data_key(
     print(_run_key_command("new-data-key", purpose))
 
 
+@keys_app.command("new-payout-key")
+def keys_new_payout_key(
+    label: Annotated[str, typer.Option(help="The key's label in the token")] = "onramp-payout",
+) -> None:
+    """Generate a secp256k1 payout key in the HSM (sensitive, never extractable). Grant the
+    vault's payout role to its address, send it gas, then set ONRAMP_CHAIN__SIGNER=hsm and
+    ONRAMP_CHAIN__PAYOUT_KEY_ID."""
+    from onramp.chain.hsm_signer import generate_secp256k1_key
+    from onramp.core.errors import OnrampError
+    from onramp.core.keys import Hsm
+
+    settings = _settings()
+    try:
+        key_id, address = generate_secp256k1_key(Hsm.connect(settings.hsm), label)
+    except OnrampError as exc:
+        print(f"{exc.code}: {exc.detail}", file=sys.stderr)
+        raise typer.Exit(1) from exc
+    print(f"key id   {key_id}")
+    print(f"address  {address}")
+
+
 @users_app.command("create-admin")
 def users_create_admin(
     email: Annotated[str, typer.Option(help="The administrator's email address")],

@@ -16,7 +16,12 @@ from onramp.banking.refund_sender import RefundPolicy, run_refunds
 from onramp.banking.worker import deposits_consumer
 from onramp.chain.client import ChainClient
 from onramp.chain.confirmations import ConfirmationWatcher
-from onramp.chain.worker import run_confirmations, run_payout_sender, sender_from
+from onramp.chain.worker import (
+    payout_signer,
+    run_confirmations,
+    run_payout_sender,
+    sender_from,
+)
 from onramp.compliance import MatchSettings
 from onramp.compliance.checkpoints import ListMatchers, PayoutScreen
 from onramp.compliance.monitoring import RuleSet
@@ -182,7 +187,7 @@ async def _run(
         sender = sender_from(
             sessions=sessions,
             client=client,
-            signer_key=chain.payout_private_key.get_secret_value(),
+            signer=await asyncio.to_thread(payout_signer, chain, settings.hsm),
             vault=chain.vault_address,
             chain_id=chain.chain_id,
             batch_size=chain.payout_batch_size,

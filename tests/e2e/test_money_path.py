@@ -8,6 +8,7 @@ from decimal import Decimal
 import httpx
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from web3 import Web3
 
 from onramp.chain import customer_wallet_address
 from onramp.chain.deploy import usdc_balance
@@ -54,6 +55,12 @@ async def test_a_euro_deposit_becomes_usdc_in_the_customers_wallet(
     assert done["payout"]["status"] == "confirmed"
     assert done["payout"]["tx_hash"].startswith("0x")
     assert done["payout"]["block_number"] > 0
+    # Signed in the HSM: the transaction comes from the token key's address.
+    assert stack.settings.chain.signer == "hsm"
+    payout_tx = Web3(Web3.HTTPProvider(stack.anvil.url)).eth.get_transaction(
+        done["payout"]["tx_hash"]
+    )
+    assert payout_tx["from"] == stack.payout_address
     on_chain = usdc_balance(stack.anvil.url, stack.deployment.usdc, wallet)
     assert Money(on_chain, "USDC") == Money.parse("1117.334852", "USDC")
 

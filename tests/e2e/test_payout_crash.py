@@ -115,8 +115,7 @@ async def test_the_vault_refuses_a_second_payout_of_the_same_order(
         address=Web3.to_checksum_address(stack.deployment.vault),
         abi=load_artifact("TreasuryVault").abi,
     )
-    payout_key = stack.settings.chain.payout_private_key.get_secret_value()
-    signer = w3.eth.account.from_key(payout_key).address
+    signer = stack.payout_address
     again = vault.functions.payout(
         order_id_bytes32(uuid.UUID(order["id"])), done["payout"]["to"], 1
     )
@@ -147,17 +146,10 @@ async def test_a_dropped_transaction_is_sent_again_with_the_same_bytes(
         tx_hash = broadcast["payout"]["tx_hash"]
         raw_before = w3.eth.get_raw_transaction(tx_hash)
         w3.provider.make_request("anvil_dropTransaction", [tx_hash])  # type: ignore[arg-type]
+        payout_account = Web3.to_checksum_address(stack.payout_address)
         assert w3.eth.get_transaction_count(
-            w3.eth.account.from_key(
-                stack.settings.chain.payout_private_key.get_secret_value()
-            ).address,
-            "pending",
-        ) == w3.eth.get_transaction_count(
-            w3.eth.account.from_key(
-                stack.settings.chain.payout_private_key.get_secret_value()
-            ).address,
-            "latest",
-        )
+            payout_account, "pending"
+        ) == w3.eth.get_transaction_count(payout_account, "latest")
         deadline = time.monotonic() + 15
         while True:
             try:

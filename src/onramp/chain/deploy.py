@@ -64,6 +64,10 @@ class Deployer:
         address: str = receipt["contractAddress"]
         return address
 
+    def fund(self, address: str, wei: int) -> Any:
+        """Send ether (gas money) to an account."""
+        return self._send({"to": Web3.to_checksum_address(address), "value": wei, "data": b""})
+
     def call(self, name: str, address: str, function: str, *args: Any) -> Any:
         contract = self.w3.eth.contract(
             address=Web3.to_checksum_address(address), abi=load_artifact(name).abi
@@ -79,9 +83,11 @@ def deploy_local(
     payout_address: str,
     vault_funding: int,
     limits: VaultLimits | None = None,
+    payout_gas_wei: int = 0,
 ) -> Deployment:
-    """TestUSDC, TreasuryVault (payout role: ``payout_address``) and UserWalletFactory, and mint
-    ``vault_funding`` USDC base units into the vault."""
+    """TestUSDC, TreasuryVault (payout role: ``payout_address``) and UserWalletFactory, mint
+    ``vault_funding`` USDC base units into the vault and send the payout account
+    ``payout_gas_wei`` for gas."""
     limits = limits or VaultLimits()
     d = Deployer(rpc_url, deployer_key)
     admin = d.account.address
@@ -91,6 +97,8 @@ def deploy_local(
     )
     factory = d.deploy("UserWalletFactory", admin)
     receipt = d.call("TestUSDC", usdc, "mint", vault, vault_funding)
+    if payout_gas_wei:
+        d.fund(payout_address, payout_gas_wei)
     return Deployment(
         usdc=usdc,
         vault=vault,

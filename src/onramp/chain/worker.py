@@ -11,9 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from onramp.chain.client import ChainClient
 from onramp.chain.confirmations import ConfirmationWatcher
 from onramp.chain.errors import ChainRpcError, NodeUnavailable
+from onramp.chain.hsm_signer import Pkcs11Signer
 from onramp.chain.payouts import DestinationCheck, PayoutSender
-from onramp.chain.signer import LocalKeySigner
+from onramp.chain.signer import LocalKeySigner, Signer
+from onramp.core.errors import InvalidInput
+from onramp.core.keys import Hsm
 from onramp.core.logging import get_logger
+from onramp.core.settings import ChainSettings, HsmSettings
 from onramp.core.wakeup import PAYOUTS_CHANNEL, Wakeup
 
 log = get_logger(__name__)
@@ -72,11 +76,26 @@ async def run_confirmations(
     log.info("confirmations.stopped")
 
 
+class PayoutKeyNotConfigured(InvalidInput):
+    code = "payout_key_not_configured"
+    title = "ONRAMP_CHAIN__SIGNER=hsm needs ONRAMP_CHAIN__PAYOUT_KEY_ID"
+
+
+def payout_signer(chain: ChainSettings, hsm: HsmSettings) -> Signer:
+    """The configured payout signer; the HSM's key is looked up now, so a missing key or token
+    stops the worker at start with a clear error."""
+    if chain.signer == "local":
+        return LocalKeySigner(chain.payout_private_key.get_secret_value())
+    if not chain.payout_key_id:
+        raise PayoutKeyNotConfigured("set it to the key id `onramp keys new-payout-key` printed")
+    return Pkcs11Signer(Hsm.connect(hsm), chain.payout_key_id)
+
+
 def sender_from(
     *,
     sessions: async_sessionmaker[AsyncSession],
     client: ChainClient,
-    signer_key: str,
+    signer: Signer,
     vault: str,
     chain_id: int,
     batch_size: int,
@@ -85,7 +104,7 @@ def sender_from(
     return PayoutSender(
         sessions=sessions,
         client=client,
-        signer=LocalKeySigner(signer_key),
+        signer=signer,
         vault=vault,
         chain_id=chain_id,
         batch_size=batch_size,

@@ -17,8 +17,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-# Anvil's well-known test accounts. Local chains only: real deployments configure their own keys,
-# and the payout key moves into the HSM with the treasury work.
+# Anvil's well-known test accounts. Local chains only: real deployments configure their own
+# deployer, and sign payouts with a key in the HSM (ChainSettings.signer = "hsm").
 ANVIL_DEPLOYER_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"
 ANVIL_PAYOUT_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"
 
@@ -53,6 +53,11 @@ class ChainSettings(_Section):
     usdc_address: str = ""
     vault_address: str = ""
     wallet_factory_address: str = ""
+    # Who signs payouts: "local" (``payout_private_key`` in process memory; development only,
+    # refused with ONRAMP_ENV=production) or "hsm" (the secp256k1 key with CKA_ID
+    # ``payout_key_id``, hex, in the HSM token; ``onramp keys new-payout-key`` makes one).
+    signer: Literal["local", "hsm"] = "local"
+    payout_key_id: str = Field(default="", pattern=r"^([0-9a-f]{2})*$")
     payout_private_key: SecretStr = SecretStr(ANVIL_PAYOUT_KEY)
     payout_batch_size: int = Field(default=100, ge=1, le=500)
     poll_interval_seconds: float = 0.1
@@ -446,6 +451,10 @@ class Settings(BaseSettings):
         ):
             if not getattr(self.chain, field) and key in contracts:
                 chain_updates[field] = contracts[key]
+        payout = stack.get("payout_key", {})
+        if not self.chain.payout_key_id and payout.get("key_id"):
+            # The dev stack's payout key, in its token: the vault's payout role is its address.
+            chain_updates |= {"signer": "hsm", "payout_key_id": payout["key_id"]}
         chain = self.chain.model_copy(update=chain_updates)
         hsm = self.hsm
         if not hsm.user_pin.get_secret_value() and "hsm" in stack:

@@ -19,11 +19,11 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from eth_account import Account
 
 from onramp.chain.deploy import USDC, Deployment, deploy_local
+from onramp.chain.hsm_signer import generate_secp256k1_key
 from onramp.core.db import standalone_sessions, unit_of_work
-from onramp.core.keys import Keyring, open_keyring
+from onramp.core.keys import Hsm, Keyring, open_keyring
 from onramp.core.money import Money
 from onramp.core.settings import ANVIL_DEPLOYER_KEY, REPO_ROOT, Settings, stack_file
 from onramp.devstack.anvil import Anvil, start_anvil
@@ -39,6 +39,8 @@ from onramp.migrate import upgrade
 from onramp.workers import WORKERS
 
 VAULT_FUNDING = 10_000_000 * USDC
+PAYOUT_GAS_WEI = 1_000 * 10**18  # the payout key's ether for gas, from anvil's deployer
+PAYOUT_KEY_LABEL = "onramp-payout"
 Progress = Callable[[str], None]
 
 
@@ -60,6 +62,7 @@ class Stack:
     mail: MailSandbox
     bank: BankSandbox | None = None
     kyc: KycSandbox | None = None
+    payout_address: str = ""  # the HSM key's address, holding the vault's payout role
     api_url: str = ""
     apps: dict[str, ManagedProcess] = field(default_factory=dict)
 
@@ -81,6 +84,8 @@ class Stack:
             "ONRAMP_HSM__TOKEN_LABEL": s.hsm.token_label,
             "ONRAMP_HSM__USER_PIN": s.hsm.user_pin.get_secret_value(),
             "ONRAMP_HSM__SOFTHSM2_CONF": s.hsm.softhsm2_conf,
+            "ONRAMP_CHAIN__SIGNER": s.chain.signer,
+            "ONRAMP_CHAIN__PAYOUT_KEY_ID": s.chain.payout_key_id,
             "SOFTHSM2_CONF": s.hsm.softhsm2_conf,
             "ONRAMP_NOTIFICATIONS__SMTP_HOST": s.notifications.smtp_host,
             "ONRAMP_NOTIFICATIONS__SMTP_PORT": str(s.notifications.smtp_port),
@@ -99,6 +104,10 @@ class Stack:
             "nats": self.nats.url,
             "database": self.postgres.url(),
             "hsm": self.hsm.describe(),
+            "payout_key": {
+                "key_id": self.settings.chain.payout_key_id,
+                "address": self.payout_address,
+            },
             "contracts": {
                 "usdc": self.deployment.usdc,
                 "vault": self.deployment.vault,
@@ -175,17 +184,22 @@ def start_infrastructure(
         )
         base = Settings()
         t = time.monotonic()
+        # Payouts are signed in the token: a fresh secp256k1 key per start, whose address
+        # gets the vault's payout role and gas money.
+        payout_key_id, payout_address = generate_secp256k1_key(
+            Hsm.connect(hsm.apply(base.hsm)), PAYOUT_KEY_LABEL
+        )
         deployment = deploy_local(
             anvil.url,
             deployer_key=ANVIL_DEPLOYER_KEY,
-            payout_address=Account.from_key(
-                base.chain.payout_private_key.get_secret_value()
-            ).address,
+            payout_address=payout_address,
             vault_funding=VAULT_FUNDING,
+            payout_gas_wei=PAYOUT_GAS_WEI,
         )
         progress(
             f"contracts   TestUSDC {deployment.usdc}, TreasuryVault {deployment.vault} "
-            f"funded with {Money(VAULT_FUNDING, 'USDC')} USDC  ({time.monotonic() - t:.1f}s)"
+            f"funded with {Money(VAULT_FUNDING, 'USDC')} USDC; payouts signed in the HSM by "
+            f"{payout_address} (key id {payout_key_id})  ({time.monotonic() - t:.1f}s)"
         )
         settings = base.with_stack(
             {
@@ -209,8 +223,14 @@ def start_infrastructure(
                 "drop_poll_seconds": 0.5,
             }
         )
+        chain = settings.chain.model_copy(update={"signer": "hsm", "payout_key_id": payout_key_id})
         settings = settings.model_copy(
-            update={"state_dir": state_dir, "hsm": hsm.apply(settings.hsm), "banking": banking}
+            update={
+                "state_dir": state_dir,
+                "hsm": hsm.apply(settings.hsm),
+                "banking": banking,
+                "chain": chain,
+            }
         )
         t = time.monotonic()
         upgrade(postgres.url(), settings=settings)
@@ -234,6 +254,7 @@ def start_infrastructure(
         hsm=hsm,
         keyring=keyring,
         mail=mail,
+        payout_address=payout_address,
     )
 
 

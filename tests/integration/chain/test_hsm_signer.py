@@ -16,8 +16,11 @@ from onramp.chain.hsm_signer import (
     SECP256K1_N,
     PayoutKeyMissing,
     Pkcs11Signer,
+    address_of_ec_point,
     generate_secp256k1_key,
 )
+from onramp.chain.signer import LocalKeySigner
+from onramp.chain.worker import PayoutKeyNotConfigured, payout_signer
 from onramp.core.keys import Hsm
 from onramp.core.settings import ANVIL_DEPLOYER_KEY
 from onramp.devstack.stack import Stack
@@ -129,3 +132,26 @@ async def test_a_transaction_signed_in_the_hsm_is_mined(infra: Stack, signer: Pk
         await asyncio.sleep(0.05)
     assert receipt is not None
     assert receipt.status == 1
+
+
+def test_the_configured_payout_signer(infra: Stack, hsm: Hsm, signer: Pkcs11Signer) -> None:
+    chain = infra.settings.chain
+    key_id = next(iter(_ids(hsm, signer.address)))
+    hsm_chain = chain.model_copy(update={"signer": "hsm", "payout_key_id": key_id})
+    assert payout_signer(hsm_chain, infra.settings.hsm).address == signer.address
+    with pytest.raises(PayoutKeyNotConfigured):
+        payout_signer(hsm_chain.model_copy(update={"payout_key_id": ""}), infra.settings.hsm)
+    local = chain.model_copy(update={"signer": "local"})
+    assert isinstance(payout_signer(local, infra.settings.hsm), LocalKeySigner)
+
+
+def _ids(hsm: Hsm, address: str) -> set[str]:
+    """The CKA_IDs of the token's public EC keys with this address."""
+    with hsm.session() as session:
+        return {
+            bytes(key[Attribute.ID]).hex()
+            for key in session.get_objects(
+                {Attribute.CLASS: ObjectClass.PUBLIC_KEY, Attribute.KEY_TYPE: KeyType.EC}
+            )
+            if address_of_ec_point(bytes(key[Attribute.EC_POINT])) == address
+        }

@@ -76,3 +76,21 @@ def test_the_stack_hands_over_its_hsm_token_unless_a_pin_is_configured(
         "operator-pin",
     )
     assert "operator-pin" not in repr(configured)
+
+
+def test_the_stack_hands_over_its_payout_key_unless_one_is_configured(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    stack = {"payout_key": {"key_id": "ab" * 16, "address": "0xP"}}
+    assert Settings().chain.signer == "local"
+    from_stack = Settings().with_stack(stack).chain
+    assert (from_stack.signer, from_stack.payout_key_id) == ("hsm", "ab" * 16)
+
+    monkeypatch.setenv("ONRAMP_CHAIN__PAYOUT_KEY_ID", "cd" * 16)
+    assert Settings().with_stack(stack).chain.payout_key_id == "cd" * 16
+
+
+def test_a_payout_key_id_is_hex(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ONRAMP_CHAIN__PAYOUT_KEY_ID", "not-hex")
+    with pytest.raises(ValidationError):
+        Settings()
