@@ -15,7 +15,7 @@ from onramp.chain.hsm_signer import Pkcs11Signer
 from onramp.chain.payouts import DestinationCheck, PayoutSender
 from onramp.chain.signer import LocalKeySigner, Signer
 from onramp.core.errors import InvalidInput
-from onramp.core.keys import Hsm
+from onramp.core.keys import Hsm, HsmUnavailable
 from onramp.core.logging import get_logger
 from onramp.core.settings import ChainSettings, HsmSettings
 from onramp.core.wakeup import PAYOUTS_CHANNEL, Wakeup
@@ -54,6 +54,12 @@ async def run_payout_sender(
                 log.warning("payouts.node_error", error=str(exc))
                 await _pause(stop, 1.0)
                 await sender.resend_stored()
+                continue
+            except HsmUnavailable as exc:
+                # The token failed to sign: the batch's transaction rolled back (nothing stored,
+                # no nonce used), so the same payouts are signed again after a pause.
+                log.warning("payouts.hsm_error", error=str(exc))
+                await _pause(stop, 1.0)
                 continue
             if sent == 0:
                 # Queued payouts NOTIFY; the timeout keeps the re-broadcast sweep going.
