@@ -10,11 +10,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from onramp import fx
-from onramp.banking import format_creditor_reference, intake_notice, match_deposits
+from onramp.banking import (
+    DEPOSIT_MATCHED,
+    format_creditor_reference,
+    intake_notice,
+    match_deposits,
+)
 from onramp.banking.adapters.base import BankCredit, BankNotice
 from onramp.banking.models import Deposit
 from onramp.core.clock import utcnow
@@ -136,14 +141,23 @@ async def book(
         booked_at=booked_at,
     )
     notice = BankNotice(event_id=f"evt-{uuid7().hex}", credits=[credit], payload={})
+    # Intake and matching in one transaction, so the stack's deposits worker never matches it.
     async with unit_of_work(desk.sessions) as session:
         await intake_notice(session, bank=BANK, notice=notice)
-    async with unit_of_work(desk.sessions) as session:
         deposit_id = await session.scalar(
             select(Deposit.id).where(Deposit.bank == BANK, Deposit.bank_entry_id == credit.entry_id)
         )
         assert deposit_id is not None
         await match_deposits(session, deposit_ids=[deposit_id])
+        # This desk is the orders worker for its deposits (with its own limits): the running
+        # stack's orders worker (default limits) must not screen them first.
+        await session.execute(
+            text(
+                "DELETE FROM outbox WHERE subject = :subject "
+                "AND convert_from(payload, 'UTF8')::jsonb -> 'data' ->> 'deposit_id' = :id"
+            ),
+            {"subject": DEPOSIT_MATCHED, "id": str(deposit_id)},
+        )
     return deposit_id
 
 
