@@ -8,15 +8,14 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp.banking import events
 from onramp.banking.adapters.base import BankReversal
+from onramp.banking.bank_entries import insert_once
 from onramp.banking.models import DepositReversal, ReversalStatus
 from onramp.core.clock import utcnow
 from onramp.core.ids import uuid7
-from onramp.core.outbox import emit_many, make_event
 
 
 async def insert_reversals(
@@ -48,23 +47,10 @@ async def insert_reversals(
         }
         for r in reversals
     ]
-    inserted = await session.execute(
-        insert(DepositReversal)
-        .values(rows)
-        .on_conflict_do_nothing(index_elements=["bank", "bank_entry_id"])
-        .returning(DepositReversal.id)
-    )
-    new_ids = list(inserted.scalars().all())
-    await emit_many(
+    return await insert_once(
         session,
-        [
-            make_event(
-                events.DEPOSIT_REVERSAL_RECEIVED,
-                {"reversal_id": str(i)},
-                source=events.SOURCE,
-                entity_id=str(i),
-            )
-            for i in new_ids
-        ],
+        DepositReversal,
+        rows,
+        subject=events.DEPOSIT_REVERSAL_RECEIVED,
+        id_field="reversal_id",
     )
-    return new_ids

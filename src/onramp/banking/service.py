@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from onramp.banking import events
 from onramp.banking.account_numbers import normalise_account_number
 from onramp.banking.adapters.base import BankCredit, BankNotice
+from onramp.banking.bank_entries import insert_once
 from onramp.banking.creditor_reference import (
     InvalidCreditorReference,
     normalize_creditor_reference,
@@ -146,26 +147,9 @@ async def insert_credits(
     if not credits:
         return []
     rows = [_deposit_row(bank, c, source) for c in credits]
-    inserted = await session.execute(
-        insert(Deposit)
-        .values(rows)
-        .on_conflict_do_nothing(index_elements=["bank", "bank_entry_id"])
-        .returning(Deposit.id)
+    return await insert_once(
+        session, Deposit, rows, subject=events.DEPOSIT_RECEIVED, id_field="deposit_id"
     )
-    new_ids = list(inserted.scalars().all())
-    await emit_many(
-        session,
-        [
-            make_event(
-                events.DEPOSIT_RECEIVED,
-                {"deposit_id": str(i)},
-                source=events.SOURCE,
-                entity_id=str(i),
-            )
-            for i in new_ids
-        ],
-    )
-    return new_ids
 
 
 async def match_deposits(
