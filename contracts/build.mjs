@@ -20,6 +20,18 @@ const NODE_MODULES = path.join(REPO_ROOT, 'node_modules')
 const SRC_PREFIX = 'contracts/src/'
 const EXPECTED_SOLC = '0.8.37'
 const IMPORT_PREFIXES = ['@openzeppelin/contracts/']
+// Audited third-party contracts used as published (not compiled here): their npm package's own
+// build output is copied into contracts/artifacts in the same shape, so the Python side loads
+// every contract one way and a clone needs no node_modules at run time.
+const SAFE_PACKAGE = '@safe-global/safe-contracts'
+const SAFE_VERSION = '1.4.1'
+const VENDORED = {
+  Safe: 'Safe.sol/Safe.json',
+  SafeProxyFactory: 'proxies/SafeProxyFactory.sol/SafeProxyFactory.json',
+  CompatibilityFallbackHandler:
+    'handler/CompatibilityFallbackHandler.sol/CompatibilityFallbackHandler.json',
+  MultiSendCallOnly: 'libraries/MultiSendCallOnly.sol/MultiSendCallOnly.json',
+}
 
 function fail(message) {
   process.stderr.write(`build.mjs: ${message}\n`)
@@ -110,7 +122,34 @@ function compile() {
       artifacts.set(`${name}.json`, `${JSON.stringify(artifact, null, 2)}\n`)
     }
   }
+  for (const [name, text] of vendoredArtifacts()) {
+    if (artifacts.has(name)) fail(`${name} is both compiled here and vendored from ${SAFE_PACKAGE}`)
+    artifacts.set(name, text)
+  }
   return artifacts
+}
+
+function vendoredArtifacts() {
+  const root = path.join(NODE_MODULES, ...SAFE_PACKAGE.split('/'))
+  const manifest = path.join(root, 'package.json')
+  if (!existsSync(manifest)) fail(`${SAFE_PACKAGE} is missing: run \`npm ci\``)
+  const version = JSON.parse(readFileSync(manifest, 'utf8')).version
+  if (version !== SAFE_VERSION) fail(`${SAFE_PACKAGE} ${SAFE_VERSION} expected, found ${version}`)
+  const out = new Map()
+  for (const [name, file] of Object.entries(VENDORED)) {
+    const built = JSON.parse(
+      readFileSync(path.join(root, 'build', 'artifacts', 'contracts', ...file.split('/')), 'utf8'),
+    )
+    const artifact = {
+      contractName: name,
+      source: `${SAFE_PACKAGE}@${SAFE_VERSION}`,
+      abi: built.abi,
+      bytecode: built.bytecode,
+      deployedBytecode: built.deployedBytecode,
+    }
+    out.set(`${name}.json`, `${JSON.stringify(artifact, null, 2)}\n`)
+  }
+  return out
 }
 
 function existingArtifacts() {

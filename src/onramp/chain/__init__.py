@@ -18,6 +18,7 @@ from onramp.chain.service import (
     payout_for_order,
     queue_payouts,
     release_held_payouts,
+    reserved_for_payouts,
 )
 from onramp.chain.signatures import recover_personal_sign
 
@@ -41,5 +42,6 @@ __all__ = [
     "payout_for_order",
     "queue_payouts",
     "release_held_payouts",
+    "reserved_for_payouts",
     "recover_personal_sign",
 ]

@@ -57,6 +57,10 @@ class ChainClient:
         block = await self._call(self.w3.eth.get_block("latest"))
         return int(block.get("baseFeePerGas", 0))
 
+    async def balance(self, address: str) -> int:
+        """The account's ether, in wei."""
+        return int(await self._call(self.w3.eth.get_balance(address)))  # type: ignore[arg-type]
+
     async def pending_nonce(self, address: str) -> int:
         return int(await self._call(self.w3.eth.get_transaction_count(address, "pending")))  # type: ignore[arg-type]
 

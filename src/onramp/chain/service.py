@@ -14,6 +14,7 @@ from onramp.chain import events
 from onramp.chain.addresses import checksum
 from onramp.chain.models import ChainTransaction, Payout, PayoutStatus
 from onramp.core.clock import utcnow
+from onramp.core.db import as_int
 from onramp.core.errors import InvalidInput
 from onramp.core.ids import uuid7
 from onramp.core.money import Money
@@ -158,3 +159,22 @@ async def cancel_held_payouts(
         .returning(Payout.order_id)
     )
     return list(cancelled.all())
+
+
+# Payouts that will still take USDC out of the vault (held ones may be released): the treasury
+# counts them as reserved, so a refill never waits for the payouts to fail first.
+RESERVING = (
+    PayoutStatus.QUEUED.value,
+    PayoutStatus.SIGNED.value,
+    PayoutStatus.BROADCAST.value,
+    PayoutStatus.HELD.value,
+)
+
+
+async def reserved_for_payouts(session: AsyncSession) -> int:
+    """USDC base units owed by payouts not yet confirmed (a mined but not yet confirmed payout
+    is counted too, and also gone from the balance: the error is on the side of refilling)."""
+    total = await session.scalar(
+        select(func.coalesce(func.sum(Payout.amount), 0)).where(Payout.status.in_(RESERVING))
+    )
+    return as_int(total)

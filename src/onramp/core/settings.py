@@ -21,6 +21,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 # deployer, and sign payouts with a key in the HSM (ChainSettings.signer = "hsm").
 ANVIL_DEPLOYER_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"
 ANVIL_PAYOUT_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"
+ANVIL_EXECUTOR_KEY = "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6"
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 
@@ -402,6 +403,18 @@ class ComplianceSettings(_Section):
     report_templates_dir: Path = REPO_ROOT / "samples" / "config" / "reports"
 
 
+class TreasurySettings(_Section):
+    """Wallets, liquidity and rebalancing (docs/treasury.md). Wallets and their policies live in
+    the database (``/v1/admin/treasury/wallets``); here only who sends the treasurers' signed
+    Safe transactions: the gas wallet, whose key is in the HSM (``local``: development only)."""
+
+    executor_signer: Literal["local", "hsm"] = "local"
+    executor_key_id: str = Field(default="", pattern=r"^([0-9a-f]{2})*$")
+    executor_private_key: SecretStr = SecretStr(ANVIL_EXECUTOR_KEY)
+    # How often the worker compares balances with the policies and executes approved proposals.
+    check_interval_seconds: float = Field(default=5.0, gt=0)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="ONRAMP_", env_nested_delimiter="__", extra="forbid", frozen=True
@@ -422,6 +435,7 @@ class Settings(BaseSettings):
     database: DatabaseSettings = DatabaseSettings()
     nats: NatsSettings = NatsSettings()
     chain: ChainSettings = ChainSettings()
+    treasury: TreasurySettings = TreasurySettings()
     banking: BankingSettings = BankingSettings()
     kyc: KycSettings = KycSettings()
     fx: FxSettings = FxSettings()
@@ -456,6 +470,12 @@ class Settings(BaseSettings):
             # The dev stack's payout key, in its token: the vault's payout role is its address.
             chain_updates |= {"signer": "hsm", "payout_key_id": payout["key_id"]}
         chain = self.chain.model_copy(update=chain_updates)
+        treasury = self.treasury
+        executor = stack.get("executor_key", {})
+        if not treasury.executor_key_id and executor.get("key_id"):
+            treasury = treasury.model_copy(
+                update={"executor_signer": "hsm", "executor_key_id": executor["key_id"]}
+            )
         hsm = self.hsm
         if not hsm.user_pin.get_secret_value() and "hsm" in stack:
             # The dev stack's own token; an explicitly configured PIN always wins.
@@ -486,6 +506,7 @@ class Settings(BaseSettings):
                 "database": db,
                 "nats": nats,
                 "chain": chain,
+                "treasury": treasury,
                 "hsm": hsm,
                 "notifications": notifications,
             }
