@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import signal
 from datetime import datetime, timedelta
 
@@ -50,6 +51,8 @@ from onramp.orders.sanctions import SanctionsScreener
 from onramp.orders.screening import Screener, Screeners
 from onramp.orders.travel_rule import TravelRulePolicy, TravelRuleScreener
 from onramp.orders.worker import orders_consumer
+from onramp.treasury.executor import ProposalExecutor
+from onramp.treasury.worker import executor_signer, run_treasury, treasury_round
 
 log = get_logger(__name__)
 
@@ -66,6 +69,7 @@ WORKERS = (
     "rescreen",
     "order_expiry",
     "bank_files",
+    "treasury",
 )
 # Workers that read sealed personal data (queued emails; deposit senders and account holders)
 # open the keyring at start-up, as the API does, and keep it fresh. The orders worker's monitoring
@@ -213,6 +217,29 @@ async def _run(
         return
     if name == "audit":
         await run_sealer(sessions, stop=stop)
+        return
+    if name == "treasury":
+        client = ChainClient(chain.rpc_url)
+        executor = ProposalExecutor(
+            sessions=sessions,
+            client=client,
+            signer=await asyncio.to_thread(executor_signer, settings.treasury, settings.hsm),
+            chain_id=chain.chain_id,
+            confirmations=chain.confirmations,
+        )
+        await run_treasury(
+            functools.partial(
+                treasury_round,
+                sessions,
+                client,
+                executor,
+                usdc=chain.usdc_address,
+                chain_id=chain.chain_id,
+            ),
+            executor,
+            stop=stop,
+            interval=settings.treasury.check_interval_seconds,
+        )
         return
     if name == "refunds":
         banking = settings.banking

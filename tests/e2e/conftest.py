@@ -186,17 +186,17 @@ async def other_customer(stack: Stack) -> AsyncIterator[Customer]:
         yield await register(client, stack)
 
 
-@pytest.fixture
-async def treasurer(
-    stack: Stack, sessions: async_sessionmaker[AsyncSession]
+@asynccontextmanager
+async def staff(
+    stack: Stack, sessions: async_sessionmaker[AsyncSession], role: str
 ) -> AsyncIterator[httpx.AsyncClient]:
-    """A treasurer on the stack's API (second factor done): works the suspense queue."""
+    """A staff member of ``role`` on the stack's API, second factor done."""
     async with httpx.AsyncClient(base_url=stack.api_url, timeout=10.0) as client:
         person = await register(client, stack, kyc_tier=0)
         async with unit_of_work(sessions) as session:
             await session.execute(
-                text("UPDATE users SET role = 'treasurer' WHERE id = :id"),
-                {"id": person.user_id},
+                text("UPDATE users SET role = :role WHERE id = :id"),
+                {"id": person.user_id, "role": role},
             )
         login = await client.post(
             "/v1/auth/login", json={"email": person.email, "password": PASSWORD}
@@ -204,6 +204,24 @@ async def treasurer(
         assert login.status_code == 200, login.text
         await as_if_logged_in_with_mfa(sessions, person.user_id)
         client.headers["Authorization"] = f"Bearer {login.json()['access_token']}"
+        yield client
+
+
+@pytest.fixture
+async def treasurer(
+    stack: Stack, sessions: async_sessionmaker[AsyncSession]
+) -> AsyncIterator[httpx.AsyncClient]:
+    """A treasurer on the stack's API (second factor done): works the suspense queue."""
+    async with staff(stack, sessions, "treasurer") as client:
+        yield client
+
+
+@pytest.fixture
+async def second_treasurer(
+    stack: Stack, sessions: async_sessionmaker[AsyncSession]
+) -> AsyncIterator[httpx.AsyncClient]:
+    """Another treasurer: the second pair of eyes."""
+    async with staff(stack, sessions, "treasurer") as client:
         yield client
 
 

@@ -53,6 +53,7 @@ from onramp.orders.limits_api import router as limits_router
 from onramp.orders.standing_reference_api import router as standing_reference_router
 from onramp.orders.travel_rule_api import router as travel_rule_router
 from onramp.reports.api import router as reports_router
+from onramp.treasury.api import router as treasury_router
 
 # Routes anyone may call. Every other route declares a permission (identity.access.require);
 # tests/e2e/test_authorization.py fails on a route that does neither.
@@ -105,6 +106,7 @@ ROUTERS = (
     reports_router,
     suspense_router,
     standing_reference_router,
+    treasury_router,
 )
 
 DESCRIPTION = """\

@@ -34,6 +34,13 @@ from onramp.devstack.nats import EmbeddedNats, start_nats
 from onramp.devstack.postgres import EmbeddedPostgres, start_postgres
 from onramp.devstack.process import ManagedProcess, free_port, spawn
 from onramp.devstack.softhsm import SoftHsmToken, start_softhsm
+from onramp.devstack.treasury_setup import (
+    DEMO_TREASURER_KEYS,
+    SAFE_THRESHOLD,
+    TreasurySetup,
+    register_treasury,
+    set_up_treasury,
+)
 from onramp.ledger import chain_account, credit, debit, entry, fx_account, post_entry
 from onramp.migrate import upgrade
 from onramp.workers import WORKERS
@@ -41,6 +48,7 @@ from onramp.workers import WORKERS
 VAULT_FUNDING = 10_000_000 * USDC
 PAYOUT_GAS_WEI = 1_000 * 10**18  # the payout key's ether for gas, from anvil's deployer
 PAYOUT_KEY_LABEL = "onramp-payout"
+EXECUTOR_KEY_LABEL = "onramp-gas"
 Progress = Callable[[str], None]
 
 
@@ -63,6 +71,7 @@ class Stack:
     bank: BankSandbox | None = None
     kyc: KycSandbox | None = None
     payout_address: str = ""  # the HSM key's address, holding the vault's payout role
+    treasury: TreasurySetup | None = None  # the Safes (the cold one is the vault's admin)
     api_url: str = ""
     apps: dict[str, ManagedProcess] = field(default_factory=dict)
 
@@ -86,6 +95,9 @@ class Stack:
             "ONRAMP_HSM__SOFTHSM2_CONF": s.hsm.softhsm2_conf,
             "ONRAMP_CHAIN__SIGNER": s.chain.signer,
             "ONRAMP_CHAIN__PAYOUT_KEY_ID": s.chain.payout_key_id,
+            "ONRAMP_TREASURY__EXECUTOR_SIGNER": s.treasury.executor_signer,
+            "ONRAMP_TREASURY__EXECUTOR_KEY_ID": s.treasury.executor_key_id,
+            "ONRAMP_TREASURY__CHECK_INTERVAL_SECONDS": str(s.treasury.check_interval_seconds),
             "SOFTHSM2_CONF": s.hsm.softhsm2_conf,
             "ONRAMP_NOTIFICATIONS__SMTP_HOST": s.notifications.smtp_host,
             "ONRAMP_NOTIFICATIONS__SMTP_PORT": str(s.notifications.smtp_port),
@@ -108,11 +120,25 @@ class Stack:
                 "key_id": self.settings.chain.payout_key_id,
                 "address": self.payout_address,
             },
+            "executor_key": {
+                "key_id": self.settings.treasury.executor_key_id,
+                "address": self.treasury.executor if self.treasury else "",
+            },
             "contracts": {
                 "usdc": self.deployment.usdc,
                 "vault": self.deployment.vault,
                 "wallet_factory": self.deployment.wallet_factory,
-            },
+            }
+            | (
+                {
+                    "cold_safe": self.treasury.cold_safe,
+                    "warm_safe": self.treasury.warm_safe,
+                    "safe_singleton": self.treasury.safe_singleton,
+                    "safe_proxy_factory": self.treasury.safe_proxy_factory,
+                }
+                if self.treasury
+                else {}
+            ),
             "pids": {
                 "postgres": self.postgres.process.pid,
                 "nats": self.nats.process.pid,
@@ -201,6 +227,18 @@ def start_infrastructure(
             f"funded with {Money(VAULT_FUNDING, 'USDC')} USDC; payouts signed in the HSM by "
             f"{payout_address} (key id {payout_key_id})  ({time.monotonic() - t:.1f}s)"
         )
+        t = time.monotonic()
+        # Safe executions and gas top-ups are sent by the gas wallet, a key in the token too.
+        executor_key_id, executor_address = generate_secp256k1_key(
+            Hsm.connect(hsm.apply(base.hsm)), EXECUTOR_KEY_LABEL
+        )
+        treasury = set_up_treasury(anvil.url, deployment, executor=executor_address)
+        progress(
+            f"treasury    cold Safe {treasury.cold_safe} (vault admin), warm Safe "
+            f"{treasury.warm_safe}, {SAFE_THRESHOLD} of {len(DEMO_TREASURER_KEYS)} demo "
+            f"treasurers; gas wallet {executor_address} in the HSM  "
+            f"({time.monotonic() - t:.1f}s)"
+        )
         settings = base.with_stack(
             {
                 "database": postgres.url(),
@@ -224,8 +262,16 @@ def start_infrastructure(
             }
         )
         chain = settings.chain.model_copy(update={"signer": "hsm", "payout_key_id": payout_key_id})
+        treasury_settings = settings.treasury.model_copy(
+            update={
+                "executor_signer": "hsm",
+                "executor_key_id": executor_key_id,
+                "check_interval_seconds": 1.0,
+            }
+        )
         settings = settings.model_copy(
             update={
+                "treasury": treasury_settings,
                 "state_dir": state_dir,
                 "hsm": hsm.apply(settings.hsm),
                 "banking": banking,
@@ -236,6 +282,9 @@ def start_infrastructure(
         upgrade(postgres.url(), settings=settings)
         keyring = asyncio.run(_open_keyring(settings))
         asyncio.run(_book_vault_funding(settings, deployment))
+        asyncio.run(
+            register_treasury(settings, deployment, treasury, payout_address=payout_address)
+        )
         progress(
             f"database    migrated, data keys wrapped in the HSM, vault funding booked  "
             f"({time.monotonic() - t:.1f}s)"
@@ -255,6 +304,7 @@ def start_infrastructure(
         keyring=keyring,
         mail=mail,
         payout_address=payout_address,
+        treasury=treasury,
     )
 
 

@@ -38,6 +38,10 @@ class Permission(StrEnum):
     REFUNDS_READ = "refunds:read"  # the refunds and their state (staff, read-only)
     # Send an unmatched deposit back to its sender (four-eyes above the threshold).
     REFUNDS_MANAGE = "refunds:manage"
+    TREASURY_READ = "treasury:read"  # wallets, balances, positions, rebalancing proposals
+    TREASURY_MANAGE = "treasury:manage"  # liquidity policies; propose and cancel rebalancing
+    # Sign a rebalancing proposal with one's own Safe owner key (a person's act).
+    TREASURY_SIGN = "treasury:sign"
 
 
 _CUSTOMER = frozenset(
@@ -75,14 +79,16 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     | _CASEWORK,
     Role.TREASURER: _STAFF
     | {Permission.APPROVALS_DECIDE, Permission.DEPOSITS_READ, Permission.DEPOSITS_RESOLVE}
+    | {Permission.TREASURY_READ, Permission.TREASURY_MANAGE, Permission.TREASURY_SIGN}
     | _REFUNDS,
     # Read-only: cases, reports, deposits and refunds.
     Role.AUDITOR: _STAFF
     | {Permission.COMPLIANCE_CASES_READ, Permission.COMPLIANCE_REPORTS}
-    | {Permission.DEPOSITS_READ, Permission.REFUNDS_READ},
+    | {Permission.DEPOSITS_READ, Permission.REFUNDS_READ, Permission.TREASURY_READ},
     Role.ADMIN: _STAFF
     | {Permission.USERS_MANAGE, Permission.APPROVALS_DECIDE, Permission.KYC_REVIEW}
     | {Permission.DEPOSITS_READ, Permission.DEPOSITS_RESOLVE}
+    | {Permission.TREASURY_READ, Permission.TREASURY_MANAGE}
     | _CASEWORK
     | _REFUNDS,
 }
@@ -98,6 +104,7 @@ NOT_DELEGABLE = frozenset(
         Permission.USERS_MANAGE,
         Permission.APPROVALS_DECIDE,
         Permission.COMPLIANCE_CASES,  # deciding a case (releasing funds) is a person's call
+        Permission.TREASURY_SIGN,
         Permission.REFUNDS_MANAGE,  # sending money out of suspense, likewise
     }
 )

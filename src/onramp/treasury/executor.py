@@ -22,8 +22,10 @@ from onramp.chain.safe import (
 from onramp.chain.signer import Signer
 from onramp.core.audit import record
 from onramp.core.clock import utcnow
-from onramp.core.db import unit_of_work
+from onramp.core.db import as_int, unit_of_work
 from onramp.core.logging import get_logger
+from onramp.core.money import Money
+from onramp.ledger import chain_account, credit, debit, entry, post_entry
 from onramp.treasury.models import ProposalStatus, RebalancingProposal
 from onramp.treasury.onchain import safe_state
 from onramp.treasury.proposals import safe_tx_of, signatures
@@ -37,11 +39,11 @@ def safe_outcome(receipt: Receipt, safe: str, safe_tx_hash: bytes) -> bool | Non
     ``ExecutionFailure`` or a reverted receipt, None if the receipt says neither."""
     if receipt.status != 1:
         return False
-    for entry in receipt.logs:
-        topics = [bytes(t) for t in entry["topics"]]
-        if str(entry["address"]).lower() != safe.lower() or not topics:
+    for log_entry in receipt.logs:
+        topics = [bytes(t) for t in log_entry["topics"]]
+        if str(log_entry["address"]).lower() != safe.lower() or len(topics) < 2:
             continue
-        if bytes(entry["data"])[:32] != safe_tx_hash:
+        if topics[1] != safe_tx_hash:  # the event's indexed txHash
             continue
         if topics[0] == EXECUTION_SUCCESS_TOPIC:
             return True
@@ -180,6 +182,17 @@ class ProposalExecutor:
                 outcome = safe_outcome(receipt, p.safe_address, p.safe_tx_hash)
                 if outcome:
                     p.status, p.executed_at = ProposalStatus.EXECUTED.value, utcnow()
+                    moved = Money(as_int(p.amount), "USDC")
+                    # USDC moved between two of our own wallets: one asset account to another.
+                    await post_entry(
+                        session,
+                        entry(
+                            "treasury_rebalance",
+                            "0x" + p.safe_tx_hash.hex(),
+                            debit(chain_account(p.destination), moved),
+                            credit(chain_account(p.source), moved),
+                        ),
+                    )
                     await record(
                         session,
                         actor=f"chain:{p.safe_address}",

@@ -1,0 +1,325 @@
+"""``/v1/admin/treasury``: wallets and their liquidity, policies, rebalancing proposals and the
+treasurers' signatures on them."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select
+
+from onramp.chain.client import ChainClient
+from onramp.core.money import Money
+from onramp.core.settings import Settings
+from onramp.core.web import ClockDep, SessionDep
+from onramp.identity.access import require
+from onramp.identity.permissions import Permission
+from onramp.identity.tokens import Principal
+from onramp.treasury import proposals as proposal_service
+from onramp.treasury.liquidity import WalletLiquidity, liquidity
+from onramp.treasury.models import ProposalKind, RebalancingProposal
+from onramp.treasury.proposals import safe_tx_of
+from onramp.treasury.wallets import LiquidityPolicy, set_policy
+
+router = APIRouter(prefix="/v1/admin/treasury", tags=["treasury (staff)"])
+USDC_AMOUNT = r"^\d{1,15}(\.\d{1,6})?$"
+
+
+def _client(request: Request) -> ChainClient:
+    client: ChainClient | None = getattr(request.app.state, "treasury_chain", None)
+    if client is None:
+        settings: Settings = request.app.state.settings
+        client = ChainClient(settings.chain.rpc_url)
+        request.app.state.treasury_chain = client
+    return client
+
+
+def _usdc(minor: int | None) -> str | None:
+    return None if minor is None else str(Money(minor, "USDC"))
+
+
+def _minor(amount: str | None) -> int | None:
+    return None if amount is None else Money.parse(amount, "USDC").minor
+
+
+class PolicyOut(BaseModel):
+    minimum: str | None = Field(description="USDC; below it (less reserved) a refill is proposed")
+    target: str | None = Field(description="USDC; what a refill or a sweep brings it back to")
+    maximum: str | None = Field(description="USDC; above it a sweep to cold is proposed")
+
+
+class WalletOut(BaseModel):
+    name: str
+    kind: str = Field(description="`vault`, `safe` or `key` (an account whose key is in the HSM)")
+    tier: str = Field(description="`hot`, `warm` or `cold`")
+    address: str
+    balance: str = Field(description="USDC held, read from the chain now")
+    reserved: str = Field(description="USDC owed by payouts not yet confirmed (vault only)")
+    available: str = Field(description="balance less reserved")
+    state: str = Field(description="`ok`, `below_minimum` or `above_maximum`")
+    policy: PolicyOut
+
+
+class WalletList(BaseModel):
+    data: list[WalletOut]
+
+
+def _wallet_out(w: WalletLiquidity) -> WalletOut:
+    return WalletOut(
+        name=w.wallet.name,
+        kind=w.wallet.kind,
+        tier=w.wallet.tier,
+        address=w.wallet.address,
+        balance=str(Money(w.balance, "USDC")),
+        reserved=str(Money(w.reserved, "USDC")),
+        available=str(Money(w.available, "USDC")),
+        state=w.state,
+        policy=PolicyOut(
+            minimum=_usdc(w.policy.minimum),
+            target=_usdc(w.policy.target),
+            maximum=_usdc(w.policy.maximum),
+        ),
+    )
+
+
+@router.get(
+    "/wallets",
+    summary="The operator's wallets, their USDC and their liquidity state",
+    description="Balances are read from the chain at the time of the call.",
+)
+async def list_wallets(
+    principal: Annotated[Principal, require(Permission.TREASURY_READ)],
+    session: SessionDep,
+    request: Request,
+) -> WalletList:
+    settings: Settings = request.app.state.settings
+    rows = await liquidity(session, _client(request), usdc=settings.chain.usdc_address)
+    return WalletList(data=[_wallet_out(w) for w in rows])
+
+
+class PolicyIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    minimum: str | None = Field(default=None, pattern=USDC_AMOUNT, examples=["250000"])
+    target: str | None = Field(default=None, pattern=USDC_AMOUNT, examples=["500000"])
+    maximum: str | None = Field(default=None, pattern=USDC_AMOUNT, examples=["2000000"])
+
+
+@router.put(
+    "/wallets/{name}/policy",
+    summary="Set a wallet's liquidity policy",
+    description="minimum <= target <= maximum; any bound may be left out. Audited.",
+    responses={
+        404: {"description": "treasury_wallet_not_found"},
+        422: {"description": "liquidity_policy_invalid"},
+    },
+)
+async def put_policy(
+    name: str,
+    body: PolicyIn,
+    principal: Annotated[Principal, require(Permission.TREASURY_MANAGE)],
+    session: SessionDep,
+) -> PolicyOut:
+    policy = LiquidityPolicy(_minor(body.minimum), _minor(body.target), _minor(body.maximum))
+    await set_policy(session, name=name, policy=policy, actor=f"user:{principal.user_id}")
+    return PolicyOut(
+        minimum=_usdc(policy.minimum), target=_usdc(policy.target), maximum=_usdc(policy.maximum)
+    )
+
+
+class SignatureOut(BaseModel):
+    owner: str
+    user_id: uuid.UUID
+    signed_at: datetime
+
+
+class ProposalOut(BaseModel):
+    id: uuid.UUID
+    kind: str = Field(description="`refill` (a Safe sends USDC) or `sweep` (vault to cold)")
+    source: str
+    destination: str
+    amount: str
+    reason: str
+    proposed_by: str
+    status: str = Field(
+        description="`awaiting_signatures`, `ready`, `executing`, `executed`, `failed`, `cancelled`"
+    )
+    safe: str = Field(description="The Safe that executes the transaction")
+    safe_nonce: int
+    safe_tx_hash: str = Field(description="What each owner signs (EIP-712)")
+    threshold: int
+    signatures: list[SignatureOut]
+    typed_data: dict[str, Any] = Field(
+        description="The EIP-712 message to pass to `eth_signTypedData_v4`"
+    )
+    exec_tx_hash: str | None
+    failure: str | None
+    created_at: datetime
+    executed_at: datetime | None
+
+
+async def _proposal_out(session: SessionDep, p: RebalancingProposal) -> ProposalOut:
+    given = await proposal_service.signatures(session, p.id)
+    return ProposalOut(
+        id=p.id,
+        kind=p.kind,
+        source=p.source,
+        destination=p.destination,
+        amount=str(Money(int(p.amount), "USDC")),
+        reason=p.reason,
+        proposed_by=p.proposed_by,
+        status=p.status,
+        safe=p.safe_address,
+        safe_nonce=p.safe_nonce,
+        safe_tx_hash="0x" + p.safe_tx_hash.hex(),
+        threshold=p.threshold,
+        signatures=[
+            SignatureOut(owner=s.owner, user_id=s.user_id, signed_at=s.signed_at) for s in given
+        ],
+        typed_data=safe_tx_of(p).typed_data(),
+        exec_tx_hash=None if p.exec_tx_hash is None else "0x" + p.exec_tx_hash.hex(),
+        failure=p.failure,
+        created_at=p.created_at,
+        executed_at=p.executed_at,
+    )
+
+
+class ProposalList(BaseModel):
+    data: list[ProposalOut]
+
+
+@router.get("/proposals", summary="Rebalancing proposals, newest first")
+async def list_proposals(
+    principal: Annotated[Principal, require(Permission.TREASURY_READ)],
+    session: SessionDep,
+    status: Annotated[str | None, Query(max_length=30)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> ProposalList:
+    query = select(RebalancingProposal).order_by(RebalancingProposal.created_at.desc())
+    if status:
+        query = query.where(RebalancingProposal.status == status)
+    rows = (await session.scalars(query.limit(limit))).all()
+    return ProposalList(data=[await _proposal_out(session, p) for p in rows])
+
+
+class ProposalIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: ProposalKind
+    source: str = Field(description="Wallet name: a Safe for a refill, the vault for a sweep")
+    destination: str = Field(description="Wallet name: the cold Safe for a sweep")
+    amount: str = Field(pattern=USDC_AMOUNT, examples=["100000"])
+    reason: str = Field(min_length=1, max_length=300)
+
+
+@router.post(
+    "/proposals",
+    status_code=201,
+    summary="Propose a rebalancing by hand",
+    description="The liquidity check proposes on its own; this is for what it does not cover.",
+    responses={
+        404: {"description": "treasury_wallet_not_found"},
+        409: {"description": "proposal_already_open, treasury_source_insufficient"},
+        422: {"description": "rebalance_not_allowed"},
+    },
+)
+async def create_proposal(
+    body: ProposalIn,
+    principal: Annotated[Principal, require(Permission.TREASURY_MANAGE)],
+    session: SessionDep,
+    request: Request,
+) -> ProposalOut:
+    settings: Settings = request.app.state.settings
+    p = await proposal_service.propose(
+        session,
+        _client(request),
+        kind=body.kind,
+        source=body.source,
+        destination=body.destination,
+        amount=Money.parse(body.amount, "USDC").minor,
+        reason=body.reason,
+        proposed_by=f"user:{principal.user_id}",
+        usdc=settings.chain.usdc_address,
+        chain_id=settings.chain.chain_id,
+    )
+    return await _proposal_out(session, p)
+
+
+@router.get(
+    "/proposals/{proposal_id}",
+    summary="One proposal, with the typed data to sign",
+    responses={404: {"description": "proposal_not_found"}},
+)
+async def get_proposal(
+    proposal_id: uuid.UUID,
+    principal: Annotated[Principal, require(Permission.TREASURY_READ)],
+    session: SessionDep,
+) -> ProposalOut:
+    return await _proposal_out(session, await proposal_service.proposal(session, proposal_id))
+
+
+class SignatureIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    signature: str = Field(
+        description="65-byte hex `r||s||v` from `eth_signTypedData_v4` over `typed_data`",
+        examples=["0x" + "ab" * 65],
+    )
+
+
+@router.post(
+    "/proposals/{proposal_id}/signatures",
+    summary="Sign a proposal with your Safe owner key",
+    description=(
+        "The signature must recover to an owner of the proposal's Safe. Your first signature "
+        "binds that key to you: each person signs with one key, each key is one person's. At "
+        "the Safe's threshold, with at least two different people, the proposal is `ready` "
+        "and the treasury worker executes it."
+    ),
+    responses={
+        403: {"description": "signer_not_safe_owner, signer_bound_to_other_key"},
+        404: {"description": "proposal_not_found"},
+        409: {"description": "proposal_not_open, proposal_already_signed"},
+        422: {"description": "signature_malformed"},
+    },
+)
+async def sign_proposal(
+    proposal_id: uuid.UUID,
+    body: SignatureIn,
+    principal: Annotated[Principal, require(Permission.TREASURY_SIGN, person=True)],
+    session: SessionDep,
+    clock: ClockDep,
+    request: Request,
+) -> ProposalOut:
+    p = await proposal_service.sign(
+        session,
+        _client(request),
+        proposal_id=proposal_id,
+        user_id=principal.user_id,
+        signature=body.signature,
+        now=clock.now(),
+    )
+    return await _proposal_out(session, p)
+
+
+@router.post(
+    "/proposals/{proposal_id}/cancel",
+    summary="Cancel a proposal that has not been executed",
+    responses={
+        404: {"description": "proposal_not_found"},
+        409: {"description": "proposal_not_open"},
+    },
+)
+async def cancel_proposal(
+    proposal_id: uuid.UUID,
+    principal: Annotated[Principal, require(Permission.TREASURY_MANAGE)],
+    session: SessionDep,
+    clock: ClockDep,
+) -> ProposalOut:
+    p = await proposal_service.cancel(
+        session, proposal_id=proposal_id, actor=f"user:{principal.user_id}", now=clock.now()
+    )
+    return await _proposal_out(session, p)
