@@ -17,6 +17,7 @@ from onramp.banking.refund_sender import RefundPolicy, run_refunds
 from onramp.banking.worker import deposits_consumer
 from onramp.chain.client import ChainClient
 from onramp.chain.confirmations import ConfirmationWatcher
+from onramp.chain.payouts import FeePolicy
 from onramp.chain.worker import (
     payout_signer,
     run_confirmations,
@@ -196,6 +197,10 @@ async def _run(
             chain_id=chain.chain_id,
             batch_size=chain.payout_batch_size,
             destination_check=PayoutScreen(sessions, _list_matchers(settings)),
+            fees=FeePolicy(
+                bump_percent=chain.fee_bump_percent,
+                max_fee_per_gas=chain.max_fee_per_gas_gwei * 10**9,
+            ),
         )
         await run_payout_sender(
             sender,
@@ -204,6 +209,7 @@ async def _run(
             stop=stop,
             idle=chain.poll_interval_seconds,
             rebroadcast_after=chain.rebroadcast_after_seconds,
+            replace_after=chain.replace_after_seconds,
         )
         return
     if name == "confirmations":

@@ -1,5 +1,6 @@
-"""A payout worker killed between storing its signed transaction and broadcasting it: after a
-restart exactly one on-chain payout exists and the order completes."""
+"""A payout worker killed at each step (nonce taken, transaction signed and stored, sent): after
+a restart exactly one on-chain payout exists and the order completes. A dropped transaction is
+sent again byte for byte; a stuck one is replaced with higher fees and still pays once."""
 
 from __future__ import annotations
 
@@ -62,18 +63,22 @@ async def _stored(
 
 
 @pytest.mark.parametrize(
-    ("crash_at", "on_chain_before_restart"),
+    ("crash_at", "stored_at_crash", "on_chain_before_restart"),
     [
-        ("payout.after_sign", False),  # stored, never sent
-        ("payout.after_send", True),  # sent (and mined), never marked as broadcast
+        # A nonce taken, nothing signed or stored: the payouts are still queued.
+        ("payout.after_nonce", ("queued", None), False),
+        ("payout.after_sign", ("signed", "signed"), False),  # stored, never sent
+        # Sent (and mined), never marked as broadcast.
+        ("payout.after_send", ("signed", "signed"), True),
     ],
 )
-async def test_killed_between_storing_and_marking_pays_exactly_once(
+async def test_killed_at_each_step_pays_exactly_once(
     stack: Stack,
     customer: Customer,
     bank: httpx.AsyncClient,
     sessions: async_sessionmaker[AsyncSession],
     crash_at: str,
+    stored_at_crash: tuple[str, str | None],
     on_chain_before_restart: bool,
 ) -> None:
     stack.apps["worker-payouts"].stop()
@@ -89,7 +94,7 @@ async def test_killed_between_storing_and_marking_pays_exactly_once(
 
         # The signed transaction was stored before the crash; the database does not know yet
         # whether it reached the chain.
-        assert await _stored(sessions, order["id"]) == ("signed", "signed")
+        assert await _stored(sessions, order["id"]) == stored_at_crash
         assert _vault_paid(stack, order["id"]) is on_chain_before_restart
         assert (await customer.get_order(order["id"]))["state"] == "payout_queued"
     finally:
@@ -167,3 +172,66 @@ async def test_a_dropped_transaction_is_sent_again_with_the_same_bytes(
     done = await customer.wait_for(order["id"], "completed")
     assert done["payout"]["tx_hash"] == tx_hash
     assert len(_payout_logs(stack, order["id"])) == 1
+
+
+async def test_a_stuck_transaction_is_replaced_with_higher_fees_and_pays_once(
+    stack: Stack,
+    customer: Customer,
+    bank: httpx.AsyncClient,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    w3 = Web3(Web3.HTTPProvider(stack.anvil.url))
+    stack.apps["worker-payouts"].stop()
+    stack.spawn_worker(
+        "payouts",
+        {
+            "ONRAMP_CHAIN__REPLACE_AFTER_SECONDS": "1",
+            "ONRAMP_CHAIN__REBROADCAST_AFTER_SECONDS": "600",
+        },
+    )
+    w3.provider.make_request("evm_setAutomine", [False])  # type: ignore[arg-type]
+    try:
+        order = await customer.order(await customer.quote("55.00"))
+        await pay(bank, order)
+        broadcast = await customer.wait_for(order["id"], "payout_broadcast")
+        first_hash = broadcast["payout"]["tx_hash"]
+        first = w3.eth.get_transaction(first_hash)
+        deadline = time.monotonic() + 20
+        while True:  # nothing is mined: the worker replaces the transaction
+            async with sessions() as session:
+                live = (
+                    await session.execute(
+                        select(ChainTransaction)
+                        .join(Payout, Payout.tx_id == ChainTransaction.id)
+                        .where(Payout.order_id == uuid.UUID(order["id"]))
+                    )
+                ).scalar_one()
+            if live.replaces_id is not None and live.status == "broadcast":
+                break
+            assert time.monotonic() < deadline, "the stuck payout was never replaced"
+            time.sleep(0.2)
+        replacement = w3.eth.get_transaction("0x" + live.tx_hash.hex())
+        assert replacement["nonce"] == first["nonce"]
+        assert replacement["input"] == first["input"]  # the same payouts
+        assert replacement["maxFeePerGas"] > first["maxFeePerGas"]
+        assert replacement["maxPriorityFeePerGas"] > first["maxPriorityFeePerGas"]
+    finally:
+        stack.apps["worker-payouts"].stop()
+        w3.provider.make_request("evm_setAutomine", [True])  # type: ignore[arg-type]
+        w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
+        stack.spawn_worker("payouts")
+    done = await customer.wait_for(order["id"], "completed")
+    assert done["payout"]["tx_hash"] != first_hash
+    logs = _payout_logs(stack, order["id"])
+    assert len(logs) == 1  # one payment, whichever attempt the chain took
+    assert "0x" + bytes(logs[0]["transactionHash"]).hex() == done["payout"]["tx_hash"]  # type: ignore[index]
+    async with sessions() as session:
+        attempts = (
+            await session.scalars(
+                select(ChainTransaction.status).where(
+                    ChainTransaction.nonce == live.nonce,
+                    ChainTransaction.sender == live.sender,
+                )
+            )
+        ).all()
+    assert sorted(set(attempts)) == ["confirmed", "replaced"]

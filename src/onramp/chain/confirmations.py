@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from eth_abi.abi import decode
 from eth_utils.address import to_checksum_address
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from onramp.chain import events
@@ -82,8 +82,8 @@ class ConfirmationWatcher:
             head = await self._client.block_number()
             settled = 0
             out: list[CloudEvent] = []
-            for tx in txs:
-                receipt = await self._client.receipt(tx.tx_hash)
+            for live in txs:
+                tx, receipt = await self._mined_attempt(session, live)
                 if receipt is None or head - receipt.block_number + 1 < self._confirmations:
                     continue
                 if await self._client.block_hash(receipt.block_number) != receipt.block_hash:
@@ -92,6 +92,41 @@ class ConfirmationWatcher:
                 settled += 1
             await emit_many(session, out)
         return settled
+
+    async def _mined_attempt(
+        self, session: AsyncSession, live: ChainTransaction
+    ) -> tuple[ChainTransaction, Receipt | None]:
+        """The attempt at this nonce that was mined: the live one, or one it replaced (a
+        replacement races its original; either may win). A replaced winner takes the payouts
+        back, and the live attempt, now unminable, is marked replaced."""
+        receipt = await self._client.receipt(live.tx_hash)
+        if receipt is not None:
+            return live, receipt
+        earlier = (
+            await session.scalars(
+                select(ChainTransaction).where(
+                    ChainTransaction.sender == live.sender,
+                    ChainTransaction.nonce == live.nonce,
+                    ChainTransaction.status == TxStatus.REPLACED.value,
+                )
+            )
+        ).all()
+        for tx in earlier:
+            receipt = await self._client.receipt(tx.tx_hash)
+            if receipt is None:
+                continue
+            log.warning(
+                "payout.original_mined",
+                mined="0x" + tx.tx_hash.hex(),
+                replacement="0x" + live.tx_hash.hex(),
+            )
+            live.status = TxStatus.REPLACED.value
+            await session.flush()  # first: one live transaction per nonce at every moment
+            tx.status = TxStatus.BROADCAST.value
+            await session.flush()
+            await session.execute(update(Payout).where(Payout.tx_id == live.id).values(tx_id=tx.id))
+            return tx, receipt
+        return live, None
 
     async def _settle(
         self, session: AsyncSession, tx: ChainTransaction, receipt: Receipt

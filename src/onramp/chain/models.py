@@ -11,7 +11,6 @@ from sqlalchemy import (
     Index,
     LargeBinary,
     String,
-    UniqueConstraint,
     func,
     text,
 )
@@ -36,6 +35,9 @@ class TxStatus(StrEnum):
     BROADCAST = "broadcast"
     CONFIRMED = "confirmed"
     FAILED = "failed"
+    # Stuck, and superseded by a copy with the same nonce and higher fees (``replaces_id`` on the
+    # copy). Either may still be mined; the confirmation watcher settles whichever is.
+    REPLACED = "replaced"
 
 
 class ChainTransaction(Base):
@@ -52,12 +54,20 @@ class ChainTransaction(Base):
     block_number: Mapped[int | None] = mapped_column(BigInteger)
     block_hash: Mapped[bytes | None] = mapped_column(LargeBinary)
     failure: Mapped[str | None] = mapped_column(String(300))
+    replaces_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("chain_transactions.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     broadcast_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (
-        UniqueConstraint("sender", "nonce", name="uq_chain_transactions_sender_nonce"),
+        # One live transaction per nonce; replaced ones stay for the record (and may still win).
+        Index(
+            "uq_chain_transactions_sender_nonce_live",
+            "sender",
+            "nonce",
+            unique=True,
+            postgresql_where=text("status <> 'replaced'"),
+        ),
         Index(
             "ix_chain_transactions_open",
             "sender",

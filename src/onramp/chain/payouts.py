@@ -16,6 +16,8 @@ from datetime import timedelta
 from typing import Any, Protocol
 
 from eth_abi.abi import encode
+from eth_account.typed_transactions.typed_transaction import TypedTransaction
+from hexbytes import HexBytes
 from sqlalchemy import ColumnElement, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
@@ -23,7 +25,12 @@ from onramp.chain import events
 from onramp.chain.addresses import order_id_bytes32
 from onramp.chain.artifacts import selector
 from onramp.chain.client import ChainClient
-from onramp.chain.errors import AlreadyKnown, ExecutionReverted, NonceTooLow
+from onramp.chain.errors import (
+    AlreadyKnown,
+    ExecutionReverted,
+    NonceTooLow,
+    ReplacementUnderpriced,
+)
 from onramp.chain.models import ChainTransaction, Payout, PayoutStatus, TxStatus
 from onramp.chain.signer import Signer
 from onramp.core.clock import utcnow
@@ -37,6 +44,17 @@ log = get_logger(__name__)
 
 PAYOUT_BATCH_SIG = "payoutBatch(bytes32[],address[],uint256[])"
 PRIORITY_FEE_WEI = 1_000_000_000
+
+
+@dataclass(frozen=True)
+class FeePolicy:
+    """How a stuck transaction is replaced (ChainSettings: replace_after_seconds, ...)."""
+
+    bump_percent: int = 15
+    max_fee_per_gas: int = 500 * 10**9
+
+    def bumped(self, fee: int) -> int:
+        return fee * (100 + self.bump_percent) // 100 + 1
 
 
 @dataclass(frozen=True)
@@ -82,8 +100,10 @@ class PayoutSender:
         chain_id: int,
         batch_size: int,
         destination_check: DestinationCheck | None = None,
+        fees: FeePolicy | None = None,
     ) -> None:
         self._sessions = sessions
+        self._fees = fees or FeePolicy()
         self._destination_check = destination_check
         self._client = client
         self._signer = signer
@@ -161,6 +181,100 @@ class PayoutSender:
                 )
         return resent
 
+    async def replace_stuck(self, *, older_than: timedelta) -> int:
+        """Replace transactions sent long ago and still not mined (the fees were too low for
+        the market): same nonce, same call, higher fees. Returns how many were replaced."""
+        cutoff = utcnow() - older_than
+        stuck = await self._stored(
+            ChainTransaction.status == TxStatus.BROADCAST.value,
+            ChainTransaction.created_at < cutoff,
+            limit=20,
+        )
+        replaced = 0
+        for tx in stuck:
+            if await self._client.receipt(tx.tx_hash) is not None:
+                continue  # mined: the confirmation watcher settles it
+            if await self._replace(tx):
+                replaced += 1
+        return replaced
+
+    async def _replace(self, old: ChainTransaction) -> bool:
+        before = TypedTransaction.from_bytes(HexBytes(old.raw)).as_dict()
+        priority = self._fees.bumped(int(before["maxPriorityFeePerGas"]))
+        max_fee = max(
+            self._fees.bumped(int(before["maxFeePerGas"])),
+            await self._client.base_fee() * 2 + priority,
+        )
+        if max_fee > self._fees.max_fee_per_gas:
+            log.error(
+                "payout.fee_cap_reached",
+                tx_hash="0x" + old.tx_hash.hex(),
+                wanted=max_fee,
+                cap=self._fees.max_fee_per_gas,
+            )
+            return False
+        signed = self._signer.sign_transaction(
+            {
+                "type": 2,
+                "chainId": int(before["chainId"]),
+                "nonce": old.nonce,
+                "to": before["to"],
+                "value": int(before["value"]),
+                "data": bytes(before["data"]),
+                "gas": int(before["gas"]),
+                "maxPriorityFeePerGas": priority,
+                "maxFeePerGas": max_fee,
+            }
+        )
+        new_id = uuid7()
+        async with unit_of_work(self._sessions) as session:
+            await session.execute(
+                update(ChainTransaction)
+                .where(ChainTransaction.id == old.id)
+                .values(status=TxStatus.REPLACED.value)
+            )
+            session.add(
+                ChainTransaction(
+                    id=new_id,
+                    sender=old.sender,
+                    nonce=old.nonce,
+                    tx_hash=signed.tx_hash,
+                    raw=signed.raw,
+                    status=TxStatus.SIGNED.value,
+                    replaces_id=old.id,
+                )
+            )
+            await session.flush()
+            await session.execute(update(Payout).where(Payout.tx_id == old.id).values(tx_id=new_id))
+        log.warning(
+            "payout.replaced",
+            old="0x" + old.tx_hash.hex(),
+            new="0x" + signed.tx_hash.hex(),
+            nonce=old.nonce,
+            max_fee=max_fee,
+        )
+        try:
+            await self._broadcast(new_id, signed.raw, signed.tx_hash)
+        except (ReplacementUnderpriced, NonceTooLow) as exc:
+            # The node keeps the old one (or has mined one of them): back to it.
+            log.warning("payout.replacement_refused", error=str(exc))
+            async with unit_of_work(self._sessions) as session:
+                await session.execute(
+                    update(Payout).where(Payout.tx_id == new_id).values(tx_id=old.id)
+                )
+                await session.execute(
+                    update(ChainTransaction)
+                    .where(ChainTransaction.id == new_id)
+                    .values(status=TxStatus.REPLACED.value, failure=str(exc)[:300])
+                )
+                await session.execute(
+                    update(ChainTransaction)
+                    .where(ChainTransaction.id == old.id)
+                    .values(status=TxStatus.BROADCAST.value)
+                )
+            return False
+        return True
+
     async def send_batch(self) -> int:
         """Sign, store and broadcast one batch of queued payouts; return how many were sent."""
         async with unit_of_work(self._sessions) as session:
@@ -200,6 +314,7 @@ class PayoutSender:
             if not items:
                 return 0
             nonce = await self._nonce(session)
+            crash_point("payout.after_nonce")
             tx = await self._build(items, nonce, gas)
             signed = self._signer.sign_transaction(tx)
             tx_id = uuid7()

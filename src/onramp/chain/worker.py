@@ -12,7 +12,7 @@ from onramp.chain.client import ChainClient
 from onramp.chain.confirmations import ConfirmationWatcher
 from onramp.chain.errors import ChainRpcError, NodeUnavailable
 from onramp.chain.hsm_signer import Pkcs11Signer
-from onramp.chain.payouts import DestinationCheck, PayoutSender
+from onramp.chain.payouts import DestinationCheck, FeePolicy, PayoutSender
 from onramp.chain.signer import LocalKeySigner, Signer
 from onramp.core.errors import InvalidInput
 from onramp.core.keys import Hsm, HsmUnavailable
@@ -21,6 +21,20 @@ from onramp.core.settings import ChainSettings, HsmSettings
 from onramp.core.wakeup import PAYOUTS_CHANNEL, Wakeup
 
 log = get_logger(__name__)
+
+
+class Backoff:
+    """1 s, 2 s, 4 s ... up to ``cap`` while failures follow each other; reset on success."""
+
+    def __init__(self, first: float = 1.0, cap: float = 30.0) -> None:
+        self._first, self._cap, self._next = first, cap, first
+
+    def next(self) -> float:
+        wait, self._next = self._next, min(self._next * 2, self._cap)
+        return wait
+
+    def reset(self) -> None:
+        self._next = self._first
 
 
 async def _pause(stop: asyncio.Event, seconds: float) -> None:
@@ -38,29 +52,38 @@ async def run_payout_sender(
     stop: asyncio.Event,
     idle: float,
     rebroadcast_after: float,
+    replace_after: float = 180.0,
 ) -> None:
     async with engine.connect() as lock_conn, Wakeup(database_url, PAYOUTS_CHANNEL) as wakeup:
         await sender.acquire_writer_lock(lock_conn)
         log.info("payouts.started")
         await sender.resend_stored()
-        next_sweep = time.monotonic() + rebroadcast_after
+        sweep_every = max(0.5, min(rebroadcast_after, replace_after) / 3)
+        next_sweep = time.monotonic() + sweep_every
+        backoff = Backoff()
         while not stop.is_set():
             try:
                 if time.monotonic() >= next_sweep:
+                    await sender.replace_stuck(older_than=timedelta(seconds=replace_after))
                     await sender.rebroadcast_stale(older_than=timedelta(seconds=rebroadcast_after))
-                    next_sweep = time.monotonic() + max(1.0, rebroadcast_after / 3)
+                    next_sweep = time.monotonic() + sweep_every
                 sent = await sender.send_batch()
             except (NodeUnavailable, ChainRpcError) as exc:
-                log.warning("payouts.node_error", error=str(exc))
-                await _pause(stop, 1.0)
-                await sender.resend_stored()
+                # Node down, nonce too low, out of gas money...: wait longer each time in a row.
+                log.warning("payouts.node_error", error=str(exc), code=exc.code)
+                await _pause(stop, backoff.next())
+                try:
+                    await sender.resend_stored()
+                except (NodeUnavailable, ChainRpcError):
+                    pass
                 continue
             except HsmUnavailable as exc:
                 # The token failed to sign: the batch's transaction rolled back (nothing stored,
                 # no nonce used), so the same payouts are signed again after a pause.
                 log.warning("payouts.hsm_error", error=str(exc))
-                await _pause(stop, 1.0)
+                await _pause(stop, backoff.next())
                 continue
+            backoff.reset()
             if sent == 0:
                 # Queued payouts NOTIFY; the timeout keeps the re-broadcast sweep going.
                 await wakeup.wait(max(idle, 0.5))
@@ -106,6 +129,7 @@ def sender_from(
     chain_id: int,
     batch_size: int,
     destination_check: DestinationCheck | None = None,
+    fees: FeePolicy | None = None,
 ) -> PayoutSender:
     return PayoutSender(
         sessions=sessions,
@@ -115,4 +139,5 @@ def sender_from(
         chain_id=chain_id,
         batch_size=batch_size,
         destination_check=destination_check,
+        fees=fees,
     )

@@ -64,6 +64,11 @@ class ChainSettings(_Section):
     poll_interval_seconds: float = 0.1
     # A broadcast transaction not mined after this long is sent again (same bytes).
     rebroadcast_after_seconds: float = Field(default=30.0, gt=0)
+    # A payout transaction not mined this long after it was sent is replaced: same nonce and
+    # call, fees raised by ``fee_bump_percent`` (nodes want at least 10 %), never above the cap.
+    replace_after_seconds: float = Field(default=180.0, gt=0)
+    fee_bump_percent: int = Field(default=15, ge=10, le=100)
+    max_fee_per_gas_gwei: int = Field(default=500, ge=1)
 
 
 class TreasuryAccountSettings(_Section):

@@ -29,6 +29,9 @@ class _FlakySender:
     async def rebroadcast_stale(self, *, older_than: timedelta) -> None:
         return None
 
+    async def replace_stuck(self, *, older_than: timedelta) -> None:
+        return None
+
     async def send_batch(self) -> int:
         self.attempts += 1
         if self.attempts <= 2:
