@@ -16,6 +16,7 @@ import typer
 from onramp.cli_bank import bank_app
 from onramp.cli_reports import reports_app
 from onramp.cli_screen import screen_app
+from onramp.cli_treasury import treasury_app
 from onramp.core.settings import Settings, load_settings
 
 app = typer.Typer(
@@ -38,6 +39,7 @@ app.add_typer(users_app, name="users")
 app.add_typer(screen_app, name="screen")
 app.add_typer(reports_app, name="reports")
 app.add_typer(bank_app, name="bank")
+app.add_typer(treasury_app, name="treasury")
 
 
 def _settings() -> Settings:

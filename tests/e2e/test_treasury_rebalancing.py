@@ -144,3 +144,26 @@ async def test_vault_below_minimum_is_refilled_by_two_treasurers(
     )
     assert late.status_code == 409
     assert late.json()["code"] == "proposal_not_open"
+
+
+async def test_positions_show_each_wallet_on_chain_and_in_the_books(
+    stack: Stack, treasurer: httpx.AsyncClient, customer: Any
+) -> None:
+    response = await treasurer.get("/v1/admin/treasury/positions")
+    assert response.status_code == 200, response.text
+    doc = response.json()
+    wallets = {w["name"]: w for w in doc["wallets"]}
+    chain = stack.settings.chain
+    assert stack.treasury is not None
+    for name, address in (("cold", stack.treasury.cold_safe), ("warm", stack.treasury.warm_safe)):
+        on_chain = usdc_balance(chain.rpc_url, chain.usdc_address, address)
+        assert wallets[name]["usdc"] == _usdc(on_chain)
+        assert wallets[name]["difference"] == "0.000000"  # the books agree with the chain
+    assert float(wallets["gas"]["ether"]) > 0  # the gas wallet can pay for executions
+    assert float(wallets["payout-key"]["ether"]) > 0
+    assert doc["usdc_on_chain"] == _usdc(
+        sum(usdc_balance(chain.rpc_url, chain.usdc_address, w["address"]) for w in doc["wallets"])
+    )
+    refused = await customer.client.get("/v1/admin/treasury/positions")
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "permission_denied"

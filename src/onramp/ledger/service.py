@@ -154,3 +154,14 @@ async def require_account(session: AsyncSession, account: str) -> uuid.UUID:
     if account_id is None:
         raise AccountNotFound(f"no ledger account {account}")
     return account_id
+
+
+async def balances_of_class(session: AsyncSession, account_class: str) -> list[tuple[str, Money]]:
+    """(code, balance) of every account whose code starts with ``<account_class>:``, by code.
+    Balances are debit-positive: an asset's holding, a liability's negative."""
+    rows = await session.execute(
+        select(LedgerAccount.code, LedgerAccount.balance, LedgerAccount.currency)
+        .where(LedgerAccount.code.startswith(f"{account_class}:"))
+        .order_by(LedgerAccount.code)
+    )
+    return [(code, Money(as_int(balance), ccy)) for code, balance, ccy in rows]

@@ -21,6 +21,7 @@ from onramp.identity.tokens import Principal
 from onramp.treasury import proposals as proposal_service
 from onramp.treasury.liquidity import WalletLiquidity, liquidity
 from onramp.treasury.models import ProposalKind, RebalancingProposal
+from onramp.treasury.positions import positions, positions_document
 from onramp.treasury.proposals import safe_tx_of
 from onramp.treasury.wallets import LiquidityPolicy, set_policy
 
@@ -323,3 +324,26 @@ async def cancel_proposal(
         session, proposal_id=proposal_id, actor=f"user:{principal.user_id}", now=clock.now()
     )
     return await _proposal_out(session, p)
+
+
+@router.get(
+    "/positions",
+    summary="Treasury positions: USDC per wallet (chain and books), bank, FX, owed to customers",
+    description=(
+        "USDC per wallet read from the chain now, beside the ledger's `chain:<wallet>:USDC` "
+        "(`difference` is on-chain minus booked); what queued payouts reserve; fiat per bank "
+        "account and the FX position per currency from the ledger; what customers' accounts "
+        "hold per currency."
+    ),
+)
+async def get_positions(
+    principal: Annotated[Principal, require(Permission.TREASURY_READ)],
+    session: SessionDep,
+    clock: ClockDep,
+    request: Request,
+) -> dict[str, Any]:
+    settings: Settings = request.app.state.settings
+    found = await positions(
+        session, _client(request), usdc=settings.chain.usdc_address, now=clock.now()
+    )
+    return positions_document(found)
