@@ -14,6 +14,7 @@ from onramp.kyc import models as kyc_models
 from onramp.ledger import models as ledger_models
 from onramp.notifications import models as notifications_models
 from onramp.orders import models as orders_models
+from onramp.treasury import models as treasury_models
 
 metadata = Base.metadata
 
@@ -35,4 +36,5 @@ __all__ = [
     "orders_models",
     "outbox",
     "travel_rule_models",
+    "treasury_models",
 ]

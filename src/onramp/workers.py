@@ -50,6 +50,8 @@ from onramp.orders.sanctions import SanctionsScreener
 from onramp.orders.screening import Screener, Screeners
 from onramp.orders.travel_rule import TravelRulePolicy, TravelRuleScreener
 from onramp.orders.worker import orders_consumer
+from onramp.treasury.risk_limits import RiskGate, RiskLimits
+from onramp.treasury.risk_monitor import risk_monitor, run_risk_monitor
 
 log = get_logger(__name__)
 
@@ -66,6 +68,7 @@ WORKERS = (
     "rescreen",
     "order_expiry",
     "bank_files",
+    "risk",
 )
 # Workers that read sealed personal data (queued emails; deposit senders and account holders)
 # open the keyring at start-up, as the API does, and keep it fresh. The orders worker's monitoring
@@ -192,6 +195,7 @@ async def _run(
             chain_id=chain.chain_id,
             batch_size=chain.payout_batch_size,
             destination_check=PayoutScreen(sessions, _list_matchers(settings)),
+            gate=RiskGate(RiskLimits.from_settings(settings.treasury_risk)),
         )
         await run_payout_sender(
             sender,
@@ -262,6 +266,12 @@ async def _run(
         return
     if name == "bank_files":
         await _run_bank_files(settings, sessions, stop)
+        return
+    if name == "risk":
+        monitor = await asyncio.to_thread(risk_monitor, settings, sessions, SystemClock())
+        await run_risk_monitor(
+            monitor, stop=stop, interval=settings.treasury_risk.check_interval_seconds
+        )
         return
     if name == "mailer":
         await run_mailer(

@@ -158,3 +158,14 @@ async def cancel_held_payouts(
         .returning(Payout.order_id)
     )
     return list(cancelled.all())
+
+
+async def in_flight_total(session: AsyncSession) -> int:
+    """USDC base units in payouts signed or broadcast and not yet confirmed (the hot key's
+    exposure to the chain)."""
+    total = await session.scalar(
+        select(func.coalesce(func.sum(Payout.amount), 0)).where(
+            Payout.status.in_([PayoutStatus.SIGNED.value, PayoutStatus.BROADCAST.value])
+        )
+    )
+    return int(total or 0)

@@ -12,7 +12,7 @@ from onramp.chain.client import ChainClient
 from onramp.chain.confirmations import ConfirmationWatcher
 from onramp.chain.errors import ChainRpcError, NodeUnavailable
 from onramp.chain.hsm_signer import Pkcs11Signer
-from onramp.chain.payouts import DestinationCheck, PayoutSender
+from onramp.chain.payouts import DestinationCheck, PayoutGate, PayoutSender
 from onramp.chain.signer import LocalKeySigner, Signer
 from onramp.core.errors import InvalidInput
 from onramp.core.keys import Hsm, HsmUnavailable
@@ -106,6 +106,7 @@ def sender_from(
     chain_id: int,
     batch_size: int,
     destination_check: DestinationCheck | None = None,
+    gate: PayoutGate | None = None,
 ) -> PayoutSender:
     return PayoutSender(
         sessions=sessions,
@@ -115,4 +116,5 @@ def sender_from(
         chain_id=chain_id,
         batch_size=batch_size,
         destination_check=destination_check,
+        gate=gate,
     )

@@ -402,6 +402,28 @@ class ComplianceSettings(_Section):
     report_templates_dir: Path = REPO_ROOT / "samples" / "config" / "reports"
 
 
+class TreasuryRiskSettings(_Section):
+    """The treasury's own payout limits (USDC, checked right before signing; over one, a payout
+    is held) and the circuit breaker's triggers (docs/risk.md)."""
+
+    max_per_payout_usdc: Decimal = Field(default=Decimal("250000"), gt=0)
+    max_per_customer_24h_usdc: Decimal = Field(default=Decimal("500000"), gt=0)
+    max_total_24h_usdc: Decimal = Field(default=Decimal("5000000"), gt=0)
+    # Hot exposure: USDC the hot key has signed away and the chain has not yet confirmed
+    # (signed or broadcast payouts) plus the batch about to be signed.
+    max_hot_exposure_usdc: Decimal = Field(default=Decimal("2000000"), gt=0)
+    # Trip: this many failed payouts within the window.
+    failure_spike_count: int = Field(default=5, ge=1)
+    failure_window_seconds: int = Field(default=900, ge=60)
+    # Trip: the ledger's chain:vault:USDC and the vault's on-chain balance differ by more.
+    reconciliation_break_usdc: Decimal = Field(default=Decimal("10000"), ge=0)
+    peg_deviation_trips: bool = True
+    check_interval_seconds: float = Field(default=5.0, gt=0)
+    # The guardian key (CKA_ID, hex, in the HSM) holding the vault's PAUSER_ROLE; unset, the
+    # breaker stops payouts off-chain only.
+    guardian_key_id: str = Field(default="", pattern=r"^([0-9a-f]{2})*$")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="ONRAMP_", env_nested_delimiter="__", extra="forbid", frozen=True
@@ -427,6 +449,7 @@ class Settings(BaseSettings):
     fx: FxSettings = FxSettings()
     auth: AuthSettings = AuthSettings()
     api_keys: ApiKeySettings = ApiKeySettings()
+    treasury_risk: TreasuryRiskSettings = TreasuryRiskSettings()
 
     def with_stack(self, stack: dict[str, Any]) -> Settings:
         """Fill what is unset from a running dev stack's ``stack.json``."""

@@ -38,6 +38,9 @@ class Permission(StrEnum):
     REFUNDS_READ = "refunds:read"  # the refunds and their state (staff, read-only)
     # Send an unmatched deposit back to its sender (four-eyes above the threshold).
     REFUNDS_MANAGE = "refunds:manage"
+    TREASURY_RISK_READ = "treasury:risk_read"  # the payouts' circuit breaker and its state
+    # Trip the breaker by hand; request or approve (four-eyes) its resumption.
+    TREASURY_RISK_MANAGE = "treasury:risk_manage"
 
 
 _CUSTOMER = frozenset(
@@ -63,6 +66,7 @@ _STAFF = frozenset(
 
 _CASEWORK = frozenset({Permission.COMPLIANCE_CASES, Permission.COMPLIANCE_CASES_READ})
 _REFUNDS = frozenset({Permission.REFUNDS_READ, Permission.REFUNDS_MANAGE})
+_TREASURY_RISK = frozenset({Permission.TREASURY_RISK_READ, Permission.TREASURY_RISK_MANAGE})
 
 # Staff act on customers' orders through staff routes (arriving with compliance and treasury),
 # never by placing orders themselves.
@@ -75,16 +79,18 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     | _CASEWORK,
     Role.TREASURER: _STAFF
     | {Permission.APPROVALS_DECIDE, Permission.DEPOSITS_READ, Permission.DEPOSITS_RESOLVE}
-    | _REFUNDS,
+    | _REFUNDS
+    | _TREASURY_RISK,
     # Read-only: cases, reports, deposits and refunds.
     Role.AUDITOR: _STAFF
     | {Permission.COMPLIANCE_CASES_READ, Permission.COMPLIANCE_REPORTS}
-    | {Permission.DEPOSITS_READ, Permission.REFUNDS_READ},
+    | {Permission.DEPOSITS_READ, Permission.REFUNDS_READ, Permission.TREASURY_RISK_READ},
     Role.ADMIN: _STAFF
     | {Permission.USERS_MANAGE, Permission.APPROVALS_DECIDE, Permission.KYC_REVIEW}
     | {Permission.DEPOSITS_READ, Permission.DEPOSITS_RESOLVE}
     | _CASEWORK
-    | _REFUNDS,
+    | _REFUNDS
+    | _TREASURY_RISK,
 }
 
 
@@ -99,6 +105,7 @@ NOT_DELEGABLE = frozenset(
         Permission.APPROVALS_DECIDE,
         Permission.COMPLIANCE_CASES,  # deciding a case (releasing funds) is a person's call
         Permission.REFUNDS_MANAGE,  # sending money out of suspense, likewise
+        Permission.TREASURY_RISK_MANAGE,  # stopping or resuming payouts, likewise
     }
 )
 
