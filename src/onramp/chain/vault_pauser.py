@@ -50,6 +50,10 @@ class VaultPauser:
     def guardian(self) -> str:
         return self._guardian.address
 
+    @property
+    def vault(self) -> str:
+        return self._vault
+
     async def paused(self) -> bool:
         out = await self._client.call(self._vault, selector("paused()"))
         return bool(decode(["bool"], out)[0])

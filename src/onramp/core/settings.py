@@ -408,10 +408,10 @@ class TreasuryRiskSettings(_Section):
 
     max_per_payout_usdc: Decimal = Field(default=Decimal("250000"), gt=0)
     max_per_customer_24h_usdc: Decimal = Field(default=Decimal("500000"), gt=0)
-    max_total_24h_usdc: Decimal = Field(default=Decimal("5000000"), gt=0)
+    max_total_24h_usdc: Decimal = Field(default=Decimal("20000000"), gt=0)
     # Hot exposure: USDC the hot key has signed away and the chain has not yet confirmed
     # (signed or broadcast payouts) plus the batch about to be signed.
-    max_hot_exposure_usdc: Decimal = Field(default=Decimal("2000000"), gt=0)
+    max_hot_exposure_usdc: Decimal = Field(default=Decimal("5000000"), gt=0)
     # Trip: this many failed payouts within the window.
     failure_spike_count: int = Field(default=5, ge=1)
     failure_window_seconds: int = Field(default=900, ge=60)

@@ -127,7 +127,7 @@ async def request_resume(
 
 
 @router.post(
-    "/resume/{approval_id}/approve",
+    "/resume/{request_id}/approve",
     summary="Approve someone else's resume request",
     description=(
         "The breaker goes to `resuming`; the risk worker unpauses the vault and closes it, and "
@@ -143,13 +143,13 @@ async def request_resume(
     },
 )
 async def approve_resume(
-    approval_id: uuid.UUID,
+    request_id: uuid.UUID,
     body: ApproveIn,
     principal: Manager,
     session: SessionDep,
     clock: ClockDep,
 ) -> BreakerOut:
     row = await circuit_breaker.approve_resume(
-        session, request_id=approval_id, approver=principal, reason=body.reason, now=clock.now()
+        session, request_id=request_id, approver=principal, reason=body.reason, now=clock.now()
     )
     return breaker_out(row)
