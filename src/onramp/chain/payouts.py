@@ -114,6 +114,7 @@ class PayoutSender:
     ) -> None:
         self._sessions = sessions
         self._gate = gate
+        self._paused: str | None = None  # the gate's last pause reason (logged once)
         self._destination_check = destination_check
         self._client = client
         self._signer = signer
@@ -270,8 +271,13 @@ class PayoutSender:
             session,
             [GateItem(i.order_id, i.to, i.amount, i.order_id in released) for i in items],
         )
+        if verdict.paused != self._paused:
+            if verdict.paused is not None:
+                log.warning("payouts.paused", reason=verdict.paused[:300], queued=len(items))
+            else:
+                log.info("payouts.resumed")
+            self._paused = verdict.paused
         if verdict.paused is not None:
-            log.warning("payouts.paused", reason=verdict.paused[:300], queued=len(items))
             return []
         if verdict.deferred:
             log.info("payouts.deferred", count=len(verdict.deferred))

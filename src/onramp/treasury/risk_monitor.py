@@ -17,6 +17,7 @@ reads no other domain's tables.
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -29,6 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from onramp import ledger
 from onramp.chain import PAYOUT_FAILED, in_flight_total
 from onramp.chain.client import ChainClient
+from onramp.chain.errors import ChainRpcError, NodeUnavailable
 from onramp.chain.hsm_signer import Pkcs11Signer
 from onramp.chain.vault_pauser import VaultPauser
 from onramp.core.clock import Clock
@@ -84,11 +86,17 @@ class Anomaly:
     evidence: dict[str, Any]
 
 
+def uuid7_floor(at: datetime) -> uuid.UUID:
+    """The smallest UUIDv7 of ``at``'s millisecond: outbox ids are UUIDv7, so a time range is a
+    primary-key range (the outbox is never pruned and has no index on its time or subject)."""
+    return uuid.UUID(int=(int(at.timestamp() * 1000) & ((1 << 48) - 1)) << 80)
+
+
 async def events_since(
     session: AsyncSession, subject: str, since: datetime
 ) -> tuple[int, list[dict[str, Any]]]:
-    """How many ``subject`` events were written after ``since``, and the data of the latest."""
-    where = (OutboxMessage.subject == subject, OutboxMessage.created_at > since)
+    """How many ``subject`` events were made after ``since``, and the data of the latest."""
+    where = (OutboxMessage.id >= uuid7_floor(since), OutboxMessage.subject == subject)
     count = await session.scalar(select(func.count()).select_from(OutboxMessage).where(*where))
     latest = await session.scalars(
         select(OutboxMessage.payload)
@@ -167,7 +175,7 @@ class RiskMonitor:
         """Trip the breaker on the first anomaly found (returned); None when all is well or the
         breaker is already tripped."""
         now = self._clock.now()
-        on_chain = await self._vault.vault_balance() if self._vault is not None else None
+        on_chain = await self._balance()
         async with unit_of_work(self._sessions) as session:
             row = await circuit_breaker.current_state(session)
             if row.state != BreakerState.CLOSED.value:
@@ -187,6 +195,17 @@ class RiskMonitor:
                     session, found.reason, found.evidence, trigger=found.trigger, now=now
                 )
             return found
+
+    async def _balance(self) -> int | None:
+        """The vault's on-chain USDC; None without a switch or a node (the other triggers
+        still run: a node outage may be what makes payouts fail)."""
+        if self._vault is None:
+            return None
+        try:
+            return await self._vault.vault_balance()
+        except (NodeUnavailable, ChainRpcError) as exc:
+            log.warning("risk.vault_balance_unavailable", error=str(exc))
+            return None
 
     async def _vault_break(self, session: AsyncSession, on_chain: int) -> Anomaly | None:
         booked = (await ledger.balance_of(session, VAULT_ACCOUNT)).minor

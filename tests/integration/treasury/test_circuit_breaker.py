@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from onramp import ledger
 from onramp.chain import PAYOUT_FAILED, GateItem
 from onramp.core.audit import AuditRecord
 from onramp.core.clock import SystemClock, utcnow
@@ -172,3 +173,58 @@ async def test_the_gate_holds_payouts_over_the_limits_and_remembers_the_rest(
     async with unit_of_work(sessions) as session:
         verdict = await RiskGate(tight)(session, [GateItem(spills, to, 6 * U, False)])
     assert verdict.held[spills][1]["limit"] == "total_24h"
+
+
+class _Vault:
+    """A vault switch whose on-chain balance the test sets."""
+
+    def __init__(self, balance: int) -> None:
+        self.balance, self.is_paused = balance, False
+
+    async def paused(self) -> bool:
+        return self.is_paused
+
+    async def pause(self) -> str | None:
+        self.is_paused = True
+        return "0x" + "ab" * 32
+
+    async def unpause(self) -> str | None:
+        self.is_paused = False
+        return "0x" + "cd" * 32
+
+    async def vault_balance(self) -> int:
+        return self.balance
+
+
+async def test_a_lasting_gap_between_ledger_and_vault_trips_and_pauses(
+    closed_breaker: None, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    async with unit_of_work(sessions) as session:
+        booked = (await ledger.balance_of(session, ledger.chain_account("vault"))).minor
+    vault = _Vault(booked + 101 * U)  # more on chain than booked, beyond the threshold
+    policy = TripPolicy(1000, timedelta(minutes=15), 100 * U, peg_deviation_trips=False)
+    monitor = RiskMonitor(sessions, policy=policy, clock=SystemClock(), vault=vault)
+
+    assert await monitor.round() is None  # one round may catch a payout not yet booked
+    found = await monitor.round()
+
+    assert found is not None
+    assert found.trigger == "reconciliation_break"
+    assert vault.is_paused
+    async with unit_of_work(sessions) as session:
+        row = await circuit_breaker.current_state(session)
+        assert (row.state, row.vault_paused) == ("open", True)
+        assert row.evidence["threshold_usdc"] == "100.000000"
+
+
+async def test_a_gap_within_the_threshold_never_trips(
+    closed_breaker: None, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    async with unit_of_work(sessions) as session:
+        booked = (await ledger.balance_of(session, ledger.chain_account("vault"))).minor
+    vault = _Vault(booked + 100 * U)
+    policy = TripPolicy(1000, timedelta(minutes=15), 100 * U, peg_deviation_trips=False)
+    monitor = RiskMonitor(sessions, policy=policy, clock=SystemClock(), vault=vault)
+    assert await monitor.round() is None
+    assert await monitor.round() is None
+    assert not vault.is_paused
