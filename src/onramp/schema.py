@@ -15,6 +15,7 @@ from onramp.ledger import models as ledger_models
 from onramp.notifications import models as notifications_models
 from onramp.orders import models as orders_models
 from onramp.treasury import models as treasury_models
+from onramp.treasury import risk_models as treasury_risk_models
 
 metadata = Base.metadata
 
@@ -37,4 +38,5 @@ __all__ = [
     "outbox",
     "travel_rule_models",
     "treasury_models",
+    "treasury_risk_models",
 ]

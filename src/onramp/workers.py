@@ -53,6 +53,8 @@ from onramp.orders.screening import Screener, Screeners
 from onramp.orders.travel_rule import TravelRulePolicy, TravelRuleScreener
 from onramp.orders.worker import orders_consumer
 from onramp.treasury.executor import ProposalExecutor
+from onramp.treasury.risk_limits import RiskGate, RiskLimits
+from onramp.treasury.risk_monitor import risk_monitor, run_risk_monitor
 from onramp.treasury.worker import executor_signer, run_treasury, treasury_round
 
 log = get_logger(__name__)
@@ -71,6 +73,7 @@ WORKERS = (
     "order_expiry",
     "bank_files",
     "treasury",
+    "risk",
 )
 # Workers that read sealed personal data (queued emails; deposit senders and account holders)
 # open the keyring at start-up, as the API does, and keep it fresh. The orders worker's monitoring
@@ -201,6 +204,7 @@ async def _run(
                 bump_percent=chain.fee_bump_percent,
                 max_fee_per_gas=chain.max_fee_per_gas_gwei * 10**9,
             ),
+            gate=RiskGate(RiskLimits.from_settings(settings.treasury_risk)),
         )
         await run_payout_sender(
             sender,
@@ -295,6 +299,12 @@ async def _run(
         return
     if name == "bank_files":
         await _run_bank_files(settings, sessions, stop)
+        return
+    if name == "risk":
+        monitor = await asyncio.to_thread(risk_monitor, settings, sessions, SystemClock())
+        await run_risk_monitor(
+            monitor, stop=stop, interval=settings.treasury_risk.check_interval_seconds
+        )
         return
     if name == "mailer":
         await run_mailer(

@@ -54,6 +54,8 @@ from onramp.orders.standing_reference_api import router as standing_reference_ro
 from onramp.orders.travel_rule_api import router as travel_rule_router
 from onramp.reports.api import router as reports_router
 from onramp.treasury.api import router as treasury_router
+from onramp.treasury.circuit_breaker import register_resume_approval
+from onramp.treasury.circuit_breaker_api import router as circuit_breaker_router
 
 # Routes anyone may call. Every other route declares a permission (identity.access.require);
 # tests/e2e/test_authorization.py fails on a route that does neither.
@@ -107,6 +109,7 @@ ROUTERS = (
     suspense_router,
     standing_reference_router,
     treasury_router,
+    circuit_breaker_router,
 )
 
 DESCRIPTION = """\
@@ -184,6 +187,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
     # An approved four-eyes release prices with this desk, as the saga does.
     register_release_approval(app.state.fx_desk, review_period_days=settings.kyc.review_period_days)
     register_return_approval()
+    register_resume_approval()
     app.state.bank_adapters = bank_adapters(settings)
     app.state.kyc_vendors = kyc_vendors(settings)
     app.state.rate_limiter = (

@@ -9,12 +9,13 @@ from onramp.chain.events import (
     PAYOUT_HELD,
     PAYOUT_QUEUED,
 )
-from onramp.chain.payouts import DestinationCheck
+from onramp.chain.payouts import DestinationCheck, GateItem, GateVerdict, PayoutGate
 from onramp.chain.service import (
     PayoutRequest,
     PayoutView,
     cancel_held_payouts,
     hold_queued_payouts,
+    in_flight_total,
     payout_for_order,
     queue_payouts,
     release_held_payouts,
@@ -29,8 +30,11 @@ __all__ = [
     "PAYOUT_HELD",
     "PAYOUT_QUEUED",
     "DestinationCheck",
+    "GateItem",
+    "GateVerdict",
     "InvalidAddress",
     "NodeUnavailable",
+    "PayoutGate",
     "PayoutRequest",
     "PayoutView",
     "SignatureMalformed",
@@ -38,6 +42,7 @@ __all__ = [
     "customer_wallet_address",
     "cancel_held_payouts",
     "hold_queued_payouts",
+    "in_flight_total",
     "order_id_bytes32",
     "payout_for_order",
     "queue_payouts",

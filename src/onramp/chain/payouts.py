@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 import zlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Protocol
 
@@ -74,6 +74,34 @@ class DestinationCheck(Protocol):
     ) -> Mapping[uuid.UUID, tuple[str, Mapping[str, Any]]]: ...
 
 
+@dataclass(frozen=True)
+class GateItem:
+    order_id: uuid.UUID
+    to: str
+    amount: int  # USDC base units
+    released: bool  # a person released this payout after an earlier hold
+
+
+@dataclass(frozen=True)
+class GateVerdict:
+    """What the treasury's gate decided about a batch about to be signed: ``paused`` (a reason)
+    signs nothing at all; ``held`` payouts are set aside for a person; ``deferred`` ones stay
+    queued for a later batch; the rest go on."""
+
+    paused: str | None = None
+    held: Mapping[uuid.UUID, tuple[str, Mapping[str, Any]]] = field(default_factory=dict)
+    deferred: frozenset[uuid.UUID] = frozenset()
+
+
+class PayoutGate(Protocol):
+    """The treasury's risk limits and circuit breaker, asked right before signing (chain depends
+    on nothing but core: the treasury plugs in here). It runs in the sender's transaction, so
+    what it records about the payouts it lets through commits with their signing. Raising stops
+    the batch: nothing is signed."""
+
+    async def __call__(self, session: AsyncSession, items: Sequence[GateItem]) -> GateVerdict: ...
+
+
 def payout_batch_calldata(items: Sequence[_Item]) -> bytes:
     return selector(PAYOUT_BATCH_SIG) + encode(
         ["bytes32[]", "address[]", "uint256[]"],
@@ -100,10 +128,13 @@ class PayoutSender:
         chain_id: int,
         batch_size: int,
         destination_check: DestinationCheck | None = None,
+        gate: PayoutGate | None = None,
         fees: FeePolicy | None = None,
     ) -> None:
         self._sessions = sessions
         self._fees = fees or FeePolicy()
+        self._gate = gate
+        self._paused: str | None = None  # the gate's last pause reason (logged once)
         self._destination_check = destination_check
         self._client = client
         self._signer = signer
@@ -291,6 +322,7 @@ class PayoutSender:
                 return 0
             items = [_Item(p.order_id, p.to_address, as_int(p.amount)) for p in payouts]
             items = await self._hold_blocked(session, payouts, items)
+            items = await self._pass_gate(session, payouts, items)
             if not items:
                 return 0
             items, rejected, gas = await self._drop_reverting(items)
@@ -342,6 +374,31 @@ class PayoutSender:
         await self._broadcast(tx_id, signed.raw, signed.tx_hash)
         return len(items)
 
+    async def _pass_gate(
+        self, session: AsyncSession, payouts: Sequence[Payout], items: list[_Item]
+    ) -> list[_Item]:
+        """Ask the treasury's gate: a tripped breaker signs nothing (the payouts stay queued
+        and the sender waits); payouts over a risk limit are held; the rest go on."""
+        if self._gate is None or not items:
+            return items
+        released = {p.order_id for p in payouts if p.released_at is not None}
+        verdict = await self._gate(
+            session,
+            [GateItem(i.order_id, i.to, i.amount, i.order_id in released) for i in items],
+        )
+        if verdict.paused != self._paused:
+            if verdict.paused is not None:
+                log.warning("payouts.paused", reason=verdict.paused[:300], queued=len(items))
+            else:
+                log.info("payouts.resumed")
+            self._paused = verdict.paused
+        if verdict.paused is not None:
+            return []
+        if verdict.deferred:
+            log.info("payouts.deferred", count=len(verdict.deferred))
+        kept = [i for i in items if i.order_id not in verdict.deferred]
+        return await self._hold(session, payouts, kept, verdict.held)
+
     async def _hold_blocked(
         self, session: AsyncSession, payouts: Sequence[Payout], items: list[_Item]
     ) -> list[_Item]:
@@ -352,6 +409,16 @@ class PayoutSender:
         blocked = await self._destination_check(
             [(i.order_id, i.to) for i in items if i.order_id not in released]
         )
+        return await self._hold(session, payouts, items, blocked)
+
+    async def _hold(
+        self,
+        session: AsyncSession,
+        payouts: Sequence[Payout],
+        items: list[_Item],
+        blocked: Mapping[uuid.UUID, tuple[str, Mapping[str, Any]]],
+    ) -> list[_Item]:
+        """Set ``blocked`` payouts aside (held, with their reason and evidence announced)."""
         if not blocked:
             return items
         for p in payouts:

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp.chain import events
 from onramp.chain.addresses import checksum
-from onramp.chain.models import ChainTransaction, Payout, PayoutStatus
+from onramp.chain.models import ChainTransaction, Payout, PayoutStatus, TxStatus
 from onramp.core.clock import utcnow
 from onramp.core.db import as_int
 from onramp.core.errors import InvalidInput
@@ -178,3 +178,19 @@ async def reserved_for_payouts(session: AsyncSession) -> int:
         select(func.coalesce(func.sum(Payout.amount), 0)).where(Payout.status.in_(RESERVING))
     )
     return as_int(total)
+
+
+async def in_flight_total(session: AsyncSession) -> int:
+    """USDC base units in payouts signed or broadcast and not yet confirmed (the hot key's
+    exposure to the chain)."""
+    open_tx = [TxStatus.SIGNED.value, TxStatus.BROADCAST.value]
+    # Through the open transactions (a partial index) rather than a scan of every payout.
+    total = await session.scalar(
+        select(func.coalesce(func.sum(Payout.amount), 0))
+        .join(ChainTransaction, ChainTransaction.id == Payout.tx_id)
+        .where(
+            ChainTransaction.status.in_(open_tx),
+            Payout.status.in_([PayoutStatus.SIGNED.value, PayoutStatus.BROADCAST.value]),
+        )
+    )
+    return int(total or 0)

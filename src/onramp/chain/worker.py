@@ -12,7 +12,7 @@ from onramp.chain.client import ChainClient
 from onramp.chain.confirmations import ConfirmationWatcher
 from onramp.chain.errors import ChainRpcError, NodeUnavailable
 from onramp.chain.hsm_signer import Pkcs11Signer
-from onramp.chain.payouts import DestinationCheck, FeePolicy, PayoutSender
+from onramp.chain.payouts import DestinationCheck, FeePolicy, PayoutGate, PayoutSender
 from onramp.chain.signer import LocalKeySigner, Signer
 from onramp.core.errors import InvalidInput
 from onramp.core.keys import Hsm, HsmUnavailable
@@ -130,6 +130,7 @@ def sender_from(
     batch_size: int,
     destination_check: DestinationCheck | None = None,
     fees: FeePolicy | None = None,
+    gate: PayoutGate | None = None,
 ) -> PayoutSender:
     return PayoutSender(
         sessions=sessions,
@@ -140,4 +141,5 @@ def sender_from(
         batch_size=batch_size,
         destination_check=destination_check,
         fees=fees,
+        gate=gate,
     )

@@ -420,6 +420,28 @@ class TreasurySettings(_Section):
     check_interval_seconds: float = Field(default=5.0, gt=0)
 
 
+class TreasuryRiskSettings(_Section):
+    """The treasury's own payout limits (USDC, checked right before signing; over one, a payout
+    is held) and the circuit breaker's triggers (docs/risk.md)."""
+
+    max_per_payout_usdc: Decimal = Field(default=Decimal("250000"), gt=0)
+    max_per_customer_24h_usdc: Decimal = Field(default=Decimal("500000"), gt=0)
+    max_total_24h_usdc: Decimal = Field(default=Decimal("20000000"), gt=0)
+    # Hot exposure: USDC the hot key has signed away and the chain has not yet confirmed
+    # (signed or broadcast payouts) plus the batch about to be signed.
+    max_hot_exposure_usdc: Decimal = Field(default=Decimal("5000000"), gt=0)
+    # Trip: this many failed payouts within the window.
+    failure_spike_count: int = Field(default=5, ge=1)
+    failure_window_seconds: int = Field(default=900, ge=60)
+    # Trip: the ledger's chain:vault:USDC and the vault's on-chain balance differ by more.
+    reconciliation_break_usdc: Decimal = Field(default=Decimal("10000"), ge=0)
+    peg_deviation_trips: bool = True
+    check_interval_seconds: float = Field(default=5.0, gt=0)
+    # The guardian key (CKA_ID, hex, in the HSM) holding the vault's PAUSER_ROLE; unset, the
+    # breaker stops payouts off-chain only.
+    guardian_key_id: str = Field(default="", pattern=r"^([0-9a-f]{2})*$")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="ONRAMP_", env_nested_delimiter="__", extra="forbid", frozen=True
@@ -446,6 +468,7 @@ class Settings(BaseSettings):
     fx: FxSettings = FxSettings()
     auth: AuthSettings = AuthSettings()
     api_keys: ApiKeySettings = ApiKeySettings()
+    treasury_risk: TreasuryRiskSettings = TreasuryRiskSettings()
 
     def with_stack(self, stack: dict[str, Any]) -> Settings:
         """Fill what is unset from a running dev stack's ``stack.json``."""
@@ -481,6 +504,10 @@ class Settings(BaseSettings):
             treasury = treasury.model_copy(
                 update={"executor_signer": "hsm", "executor_key_id": executor["key_id"]}
             )
+        risk = self.treasury_risk
+        guardian = stack.get("guardian_key", {})
+        if not risk.guardian_key_id and guardian.get("key_id"):
+            risk = risk.model_copy(update={"guardian_key_id": guardian["key_id"]})
         hsm = self.hsm
         if not hsm.user_pin.get_secret_value() and "hsm" in stack:
             # The dev stack's own token; an explicitly configured PIN always wins.
@@ -512,6 +539,7 @@ class Settings(BaseSettings):
                 "nats": nats,
                 "chain": chain,
                 "treasury": treasury,
+                "treasury_risk": risk,
                 "hsm": hsm,
                 "notifications": notifications,
             }

@@ -49,6 +49,7 @@ VAULT_FUNDING = 10_000_000 * USDC
 PAYOUT_GAS_WEI = 1_000 * 10**18  # the payout key's ether for gas, from anvil's deployer
 PAYOUT_KEY_LABEL = "onramp-payout"
 EXECUTOR_KEY_LABEL = "onramp-gas"
+GUARDIAN_KEY_LABEL = "onramp-guardian"
 Progress = Callable[[str], None]
 
 
@@ -98,6 +99,7 @@ class Stack:
             "ONRAMP_TREASURY__EXECUTOR_SIGNER": s.treasury.executor_signer,
             "ONRAMP_TREASURY__EXECUTOR_KEY_ID": s.treasury.executor_key_id,
             "ONRAMP_TREASURY__CHECK_INTERVAL_SECONDS": str(s.treasury.check_interval_seconds),
+            "ONRAMP_TREASURY_RISK__GUARDIAN_KEY_ID": s.treasury_risk.guardian_key_id,
             "SOFTHSM2_CONF": s.hsm.softhsm2_conf,
             "ONRAMP_NOTIFICATIONS__SMTP_HOST": s.notifications.smtp_host,
             "ONRAMP_NOTIFICATIONS__SMTP_PORT": str(s.notifications.smtp_port),
@@ -123,6 +125,10 @@ class Stack:
             "executor_key": {
                 "key_id": self.settings.treasury.executor_key_id,
                 "address": self.treasury.executor if self.treasury else "",
+            },
+            "guardian_key": {
+                "key_id": self.settings.treasury_risk.guardian_key_id,
+                "address": self.treasury.guardian if self.treasury else "",
             },
             "contracts": {
                 "usdc": self.deployment.usdc,
@@ -232,11 +238,17 @@ def start_infrastructure(
         executor_key_id, executor_address = generate_secp256k1_key(
             Hsm.connect(hsm.apply(base.hsm)), EXECUTOR_KEY_LABEL
         )
-        treasury = set_up_treasury(anvil.url, deployment, executor=executor_address)
+        guardian_key_id, guardian_address = generate_secp256k1_key(
+            Hsm.connect(hsm.apply(base.hsm)), GUARDIAN_KEY_LABEL
+        )
+        treasury = set_up_treasury(
+            anvil.url, deployment, executor=executor_address, guardian=guardian_address
+        )
         progress(
             f"treasury    cold Safe {treasury.cold_safe} (vault admin), warm Safe "
             f"{treasury.warm_safe}, {SAFE_THRESHOLD} of {len(DEMO_TREASURER_KEYS)} demo "
-            f"treasurers; gas wallet {executor_address} in the HSM  "
+            f"treasurers; gas wallet {executor_address} and circuit-breaker guardian "
+            f"{guardian_address} in the HSM  "
             f"({time.monotonic() - t:.1f}s)"
         )
         settings = base.with_stack(
@@ -269,9 +281,11 @@ def start_infrastructure(
                 "check_interval_seconds": 1.0,
             }
         )
+        risk = settings.treasury_risk.model_copy(update={"guardian_key_id": guardian_key_id})
         settings = settings.model_copy(
             update={
                 "treasury": treasury_settings,
+                "treasury_risk": risk,
                 "state_dir": state_dir,
                 "hsm": hsm.apply(settings.hsm),
                 "banking": banking,

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from eth_account import Account
+from eth_utils.crypto import keccak
 
 from onramp.chain.deploy import USDC, Deployer, Deployment
 from onramp.chain.safe_deploy import create_safe, deploy_safe_factory, hand_vault_to_safe
@@ -30,6 +31,7 @@ SAFE_THRESHOLD = 2
 COLD_FUNDING = 40_000_000 * USDC
 WARM_FUNDING = 2_000_000 * USDC
 EXECUTOR_GAS_WEI = 100 * 10**18
+GUARDIAN_GAS_WEI = 10 * 10**18
 # The vault's policy, against its 10,000,000 USDC: refill below 1,000,000 up to 10,000,000;
 # sweep what exceeds 20,000,000 back down to 10,000,000.
 VAULT_POLICY = LiquidityPolicy(
@@ -48,10 +50,13 @@ class TreasurySetup:
     safe_singleton: str
     safe_proxy_factory: str
     executor: str
+    guardian: str
     funding_txs: dict[str, str]  # wallet -> the mint that funded it
 
 
-def set_up_treasury(rpc_url: str, deployment: Deployment, *, executor: str) -> TreasurySetup:
+def set_up_treasury(
+    rpc_url: str, deployment: Deployment, *, executor: str, guardian: str
+) -> TreasurySetup:
     d = Deployer(rpc_url, ANVIL_DEPLOYER_KEY)
     factory = deploy_safe_factory(d)
     owners = demo_treasurers()
@@ -62,6 +67,9 @@ def set_up_treasury(rpc_url: str, deployment: Deployment, *, executor: str) -> T
         receipt = d.call("TestUSDC", deployment.usdc, "mint", safe, amount)
         funding[name] = "0x" + bytes(receipt["transactionHash"]).hex()
     d.fund(executor, EXECUTOR_GAS_WEI)
+    # The circuit breaker's guardian may pause the vault (never unpause a pause by the Safe).
+    d.call("TreasuryVault", deployment.vault, "grantRole", keccak(text="PAUSER_ROLE"), guardian)
+    d.fund(guardian, GUARDIAN_GAS_WEI)
     hand_vault_to_safe(d, deployment.vault, cold)
     return TreasurySetup(
         cold_safe=cold,
@@ -69,6 +77,7 @@ def set_up_treasury(rpc_url: str, deployment: Deployment, *, executor: str) -> T
         safe_singleton=factory.singleton,
         safe_proxy_factory=factory.proxy_factory,
         executor=executor,
+        guardian=guardian,
         funding_txs=funding,
     )
 

@@ -42,6 +42,9 @@ class Permission(StrEnum):
     TREASURY_MANAGE = "treasury:manage"  # liquidity policies; propose and cancel rebalancing
     # Sign a rebalancing proposal with one's own Safe owner key (a person's act).
     TREASURY_SIGN = "treasury:sign"
+    TREASURY_RISK_READ = "treasury:risk_read"  # the payouts' circuit breaker and its state
+    # Trip the breaker by hand; request or approve (four-eyes) its resumption.
+    TREASURY_RISK_MANAGE = "treasury:risk_manage"
 
 
 _CUSTOMER = frozenset(
@@ -67,6 +70,7 @@ _STAFF = frozenset(
 
 _CASEWORK = frozenset({Permission.COMPLIANCE_CASES, Permission.COMPLIANCE_CASES_READ})
 _REFUNDS = frozenset({Permission.REFUNDS_READ, Permission.REFUNDS_MANAGE})
+_TREASURY_RISK = frozenset({Permission.TREASURY_RISK_READ, Permission.TREASURY_RISK_MANAGE})
 
 # Staff act on customers' orders through staff routes (arriving with compliance and treasury),
 # never by placing orders themselves.
@@ -80,17 +84,20 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.TREASURER: _STAFF
     | {Permission.APPROVALS_DECIDE, Permission.DEPOSITS_READ, Permission.DEPOSITS_RESOLVE}
     | {Permission.TREASURY_READ, Permission.TREASURY_MANAGE, Permission.TREASURY_SIGN}
-    | _REFUNDS,
-    # Read-only: cases, reports, deposits and refunds.
+    | _REFUNDS
+    | _TREASURY_RISK,
+    # Read-only: cases, reports, deposits, refunds and the treasury.
     Role.AUDITOR: _STAFF
     | {Permission.COMPLIANCE_CASES_READ, Permission.COMPLIANCE_REPORTS}
-    | {Permission.DEPOSITS_READ, Permission.REFUNDS_READ, Permission.TREASURY_READ},
+    | {Permission.DEPOSITS_READ, Permission.REFUNDS_READ, Permission.TREASURY_READ}
+    | {Permission.TREASURY_RISK_READ},
     Role.ADMIN: _STAFF
     | {Permission.USERS_MANAGE, Permission.APPROVALS_DECIDE, Permission.KYC_REVIEW}
     | {Permission.DEPOSITS_READ, Permission.DEPOSITS_RESOLVE}
     | {Permission.TREASURY_READ, Permission.TREASURY_MANAGE}
     | _CASEWORK
-    | _REFUNDS,
+    | _REFUNDS
+    | _TREASURY_RISK,
 }
 
 
@@ -106,6 +113,7 @@ NOT_DELEGABLE = frozenset(
         Permission.COMPLIANCE_CASES,  # deciding a case (releasing funds) is a person's call
         Permission.TREASURY_SIGN,
         Permission.REFUNDS_MANAGE,  # sending money out of suspense, likewise
+        Permission.TREASURY_RISK_MANAGE,  # stopping or resuming payouts, likewise
     }
 )
 
