@@ -12,7 +12,7 @@ SOFTHSM_MODULE ?= /usr/lib/softhsm/libsofthsm2.so
 # apt as root directly, through sudo otherwise; never a prompt (CI runs with no stdin).
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo "sudo -n")
 
-.PHONY: install softhsm demo dev test test-fast lint format contracts contracts-check bench clean
+.PHONY: install softhsm demo dev test test-fast lint format contracts contracts-check contracts-test bench clean
 
 install: softhsm $(PY_STAMP) $(NODE_STAMP)
 
@@ -51,6 +51,7 @@ lint: install
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	node contracts/build.mjs --check
+	npx --no-install solhint --disc --noPoster --max-warnings 0 'contracts/src/**/*.sol'
 
 format: install
 	$(BIN)/ruff check --fix src tests bench migrations
@@ -58,6 +59,11 @@ format: install
 
 contracts: $(NODE_STAMP)
 	node contracts/build.mjs
+
+# The Solidity unit, fuzz and invariant tests (contracts/test) under forge, compiled with solc-js
+# through contracts/solc-wrapper.js (foundry.toml); `make test` runs them too.
+contracts-test: $(NODE_STAMP)
+	npx --no-install forge test --offline
 
 bench: install
 	$(BIN)/python bench/e2e.py
