@@ -117,6 +117,9 @@ contract TreasuryVault is AccessControl, Pausable {
         uint256 nowHour = block.timestamp / BUCKET_SECONDS;
         for (uint256 i = 0; i < WINDOW_BUCKETS; ++i) {
             Bucket memory b = _buckets[i];
+            // The window is defined in block time; a proposer's few seconds of skew move a
+            // payout by at most one bucket edge.
+            // slither-disable-next-line timestamp
             if (b.amount != 0 && uint256(b.hour) + WINDOW_BUCKETS > nowHour) {
                 total += b.amount;
             }
@@ -179,7 +182,10 @@ contract TreasuryVault is AccessControl, Pausable {
 
     function _record(uint256 amount) private {
         uint256 nowHour = block.timestamp / BUCKET_SECONDS;
+        // A ring index, not randomness.
+        // slither-disable-next-line weak-prng
         Bucket storage b = _buckets[nowHour % WINDOW_BUCKETS];
+        // slither-disable-next-line timestamp
         if (b.hour != nowHour) {
             b.hour = SafeCast.toUint64(nowHour);
             b.amount = 0;
