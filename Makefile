@@ -7,12 +7,15 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
+# slither needs web3<8 (the project pins web3 8), so it lives in a venv of its own.
+SLITHER_VENV := .venv-slither
+SLITHER_STAMP := $(SLITHER_VENV)/.installed
 
 SOFTHSM_MODULE ?= /usr/lib/softhsm/libsofthsm2.so
 # apt as root directly, through sudo otherwise; never a prompt (CI runs with no stdin).
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo "sudo -n")
 
-.PHONY: install softhsm demo dev test test-fast lint format contracts contracts-check bench clean
+.PHONY: install softhsm demo dev test test-fast lint format contracts contracts-check contracts-test slither bench clean
 
 install: softhsm $(PY_STAMP) $(NODE_STAMP)
 
@@ -45,12 +48,14 @@ dev: install
 test: install
 	$(BIN)/pytest
 
-lint: install
+lint: install $(SLITHER_STAMP)
 	$(BIN)/ruff check src tests bench migrations
 	$(BIN)/ruff format --check src tests bench migrations
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	node contracts/build.mjs --check
+	npx --no-install solhint --disc --noPoster --max-warnings 0 'contracts/src/**/*.sol'
+	$(MAKE) --no-print-directory slither
 
 format: install
 	$(BIN)/ruff check --fix src tests bench migrations
@@ -59,8 +64,22 @@ format: install
 contracts: $(NODE_STAMP)
 	node contracts/build.mjs
 
+# The Solidity unit, fuzz and invariant tests (contracts/test) under forge, compiled with solc-js
+# through contracts/solc-wrapper.js (foundry.toml); `make test` runs them too.
+contracts-test: $(NODE_STAMP)
+	npx --no-install forge test --offline
+
+$(SLITHER_STAMP): contracts/slither-requirements.txt
+	test -x $(SLITHER_VENV)/bin/python || $(PYTHON) -m venv $(SLITHER_VENV)
+	$(SLITHER_VENV)/bin/python -m pip install --quiet -r contracts/slither-requirements.txt
+	touch $@
+
+# Static analysis of contracts/src (slither.config.json: through forge, low and above fail).
+slither: $(NODE_STAMP) $(SLITHER_STAMP)
+	PATH="$(CURDIR)/node_modules/.bin:$$PATH" $(SLITHER_VENV)/bin/slither .
+
 bench: install
 	$(BIN)/python bench/e2e.py
 
 clean:
-	rm -rf .onramp .pytest_cache .mypy_cache .ruff_cache
+	rm -rf .onramp .pytest_cache .mypy_cache .ruff_cache .forge

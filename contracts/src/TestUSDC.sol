@@ -7,10 +7,12 @@ import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 
 /// @title TestUSDC
 /// @notice A FiatToken-like USDC stand-in for LOCAL CHAINS ONLY (anvil, tests).
-///         6 decimals, role-gated minting, pausing and a blacklist that stops an
-///         account from sending, receiving, approving or spending allowances.
+///         6 decimals; minters with allowances set by the master minter (as the issuer's
+///         mint and redeem work: each mint uses up allowance, a minter burns what it redeems);
+///         pausing; and a blacklist that stops an account from sending, receiving, approving,
+///         spending allowances, minting or burning.
 contract TestUSDC is ERC20, AccessControl, Pausable {
-    bytes32 public constant MINTER_ROLE = keccak256("MINTER_ROLE");
+    bytes32 public constant MASTER_MINTER_ROLE = keccak256("MASTER_MINTER_ROLE");
     bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
     bytes32 public constant BLACKLISTER_ROLE = keccak256("BLACKLISTER_ROLE");
 
@@ -18,27 +20,99 @@ contract TestUSDC is ERC20, AccessControl, Pausable {
     error BlacklistedAccount(address account);
     /// @notice A zero address was given where an account is required.
     error ZeroAddress();
+    /// @notice A zero amount was given to mint or burn.
+    error ZeroAmount();
+    /// @notice `account` is not a configured minter.
+    error NotMinter(address account);
+    /// @notice Minting `amount` would exceed the minter's remaining `allowance`.
+    error MinterAllowanceExceeded(uint256 amount, uint256 allowance);
 
     event Blacklisted(address indexed account);
     event UnBlacklisted(address indexed account);
+    event MinterConfigured(address indexed minter, uint256 minterAllowedAmount);
+    event MinterRemoved(address indexed oldMinter);
+    event Mint(address indexed minter, address indexed to, uint256 amount);
+    event Burn(address indexed burner, uint256 amount);
 
     mapping(address account => bool) private _blacklisted;
+    mapping(address minter => bool) private _minters;
+    mapping(address minter => uint256) private _minterAllowed;
 
-    /// @param admin receives DEFAULT_ADMIN_ROLE, MINTER_ROLE, PAUSER_ROLE and BLACKLISTER_ROLE.
+    /// @param admin receives DEFAULT_ADMIN_ROLE, MASTER_MINTER_ROLE, PAUSER_ROLE and
+    ///        BLACKLISTER_ROLE. Nobody is a minter until `configureMinter` names one.
     constructor(address admin) ERC20("USD Coin (test)", "USDC") {
         if (admin == address(0)) revert ZeroAddress();
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
-        _grantRole(MINTER_ROLE, admin);
+        _grantRole(MASTER_MINTER_ROLE, admin);
         _grantRole(PAUSER_ROLE, admin);
         _grantRole(BLACKLISTER_ROLE, admin);
+    }
+
+    /// @dev The master minter, or the admin that appoints it.
+    modifier onlyMasterMinter() {
+        address sender = _msgSender();
+        if (!hasRole(MASTER_MINTER_ROLE, sender) && !hasRole(DEFAULT_ADMIN_ROLE, sender)) {
+            revert AccessControlUnauthorizedAccount(sender, MASTER_MINTER_ROLE);
+        }
+        _;
+    }
+
+    modifier onlyMinter() {
+        if (!_minters[_msgSender()]) revert NotMinter(_msgSender());
+        _;
     }
 
     function decimals() public pure override returns (uint8) {
         return 6;
     }
 
-    function mint(address to, uint256 amount) external onlyRole(MINTER_ROLE) {
+    /// @notice Makes `minter` a minter (or keeps it one) that may mint `minterAllowedAmount`
+    ///         more from now on; the new allowance replaces the old, it is not added to it.
+    function configureMinter(address minter, uint256 minterAllowedAmount)
+        external
+        onlyMasterMinter
+    {
+        if (minter == address(0)) revert ZeroAddress();
+        _minters[minter] = true;
+        _minterAllowed[minter] = minterAllowedAmount;
+        emit MinterConfigured(minter, minterAllowedAmount);
+    }
+
+    /// @notice Takes the minter's right to mint and burn, and its remaining allowance.
+    function removeMinter(address minter) external onlyMasterMinter {
+        _minters[minter] = false;
+        _minterAllowed[minter] = 0;
+        emit MinterRemoved(minter);
+    }
+
+    function isMinter(address account) external view returns (bool) {
+        return _minters[account];
+    }
+
+    /// @notice What `minter` may still mint.
+    function minterAllowance(address minter) external view returns (uint256) {
+        return _minterAllowed[minter];
+    }
+
+    /// @notice Mints `amount` to `to`, using up as much of the caller's minter allowance.
+    function mint(address to, uint256 amount) external onlyMinter {
+        address minter = _msgSender();
+        _requireNotBlacklisted(minter);
+        if (amount == 0) revert ZeroAmount();
+        uint256 allowed = _minterAllowed[minter];
+        if (amount > allowed) revert MinterAllowanceExceeded(amount, allowed);
+        _minterAllowed[minter] = allowed - amount;
         _mint(to, amount);
+        emit Mint(minter, to, amount);
+    }
+
+    /// @notice Burns `amount` of the caller's own balance (the issuer redeeming USDC it was
+    ///         sent); it does not give back minter allowance.
+    function burn(uint256 amount) external onlyMinter {
+        if (amount == 0) revert ZeroAmount();
+        address burner = _msgSender();
+        _burn(burner, amount);
+        emit Burn(burner, amount);
     }
 
     function pause() external onlyRole(PAUSER_ROLE) {

@@ -9,9 +9,10 @@ import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 
 /// @title TreasuryVault
 /// @notice Holds the USDC paid out to customers. A hot key with PAYOUT_ROLE pays each order at
-///         most once, within a per-payout cap and a rolling 24 hour cap; the admin (a cold
-///         multisig in production) sets the limits and can sweep funds; PAUSER_ROLE can stop
-///         all payouts.
+///         most once, within a per-payout cap and a rolling 24 hour cap; the admin (the cold
+///         Safe in production) sets the limits, rotates the roles, names the cold wallet and
+///         sweeps funds to it (and only to it); PAUSER_ROLE (a guardian key, distinct from the
+///         admin so that stopping payouts does not need the Safe's quorum) can stop all payouts.
 /// @dev The rolling cap keeps 25 hourly buckets in a ring. A payout made during hour H counts
 ///      against the cap until hour H + 25 starts, i.e. for at least 24 h and less than 25 h, so
 ///      the sum of payouts in ANY 24 h interval never exceeds `maxPer24h`.
@@ -36,6 +37,7 @@ contract TreasuryVault is AccessControl, Pausable {
     event Payout(bytes32 indexed orderId, address indexed to, uint256 amount);
     event LimitsChanged(uint256 maxPerPayout, uint256 maxPer24h);
     event Swept(address indexed to, uint256 amount);
+    event ColdWalletChanged(address indexed previousColdWallet, address indexed newColdWallet);
 
     struct Bucket {
         uint64 hour;
@@ -48,27 +50,38 @@ contract TreasuryVault is AccessControl, Pausable {
     uint256 public maxPerPayout;
     /// @notice Largest sum (token units) of payouts within any 24 h.
     uint256 public maxPer24h;
+    /// @notice The only address `sweep` sends funds to.
+    address public coldWallet;
 
     mapping(bytes32 orderId => bool) private _paid;
     Bucket[WINDOW_BUCKETS] private _buckets;
 
     /// @param token_ the ERC-20 paid out.
-    /// @param admin receives DEFAULT_ADMIN_ROLE and PAUSER_ROLE.
+    /// @param admin receives DEFAULT_ADMIN_ROLE (limits, roles, cold wallet, sweep).
+    /// @param pauser the guardian key; receives PAUSER_ROLE.
     /// @param payoutSigner the hot key; receives PAYOUT_ROLE.
+    /// @param coldWallet_ where `sweep` sends funds.
     constructor(
         IERC20 token_,
         address admin,
+        address pauser,
         address payoutSigner,
+        address coldWallet_,
         uint256 maxPerPayout_,
         uint256 maxPer24h_
     ) {
-        if (address(token_) == address(0) || admin == address(0) || payoutSigner == address(0)) {
+        if (
+            address(token_) == address(0) || admin == address(0) || pauser == address(0)
+                || payoutSigner == address(0) || coldWallet_ == address(0)
+        ) {
             revert ZeroAddress();
         }
         token = token_;
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
-        _grantRole(PAUSER_ROLE, admin);
+        _grantRole(PAUSER_ROLE, pauser);
         _grantRole(PAYOUT_ROLE, payoutSigner);
+        coldWallet = coldWallet_;
+        emit ColdWalletChanged(address(0), coldWallet_);
         _setLimits(maxPerPayout_, maxPer24h_);
     }
 
@@ -104,6 +117,9 @@ contract TreasuryVault is AccessControl, Pausable {
         uint256 nowHour = block.timestamp / BUCKET_SECONDS;
         for (uint256 i = 0; i < WINDOW_BUCKETS; ++i) {
             Bucket memory b = _buckets[i];
+            // The window is defined in block time; a proposer's few seconds of skew move a
+            // payout by at most one bucket edge.
+            // slither-disable-next-line timestamp
             if (b.amount != 0 && uint256(b.hour) + WINDOW_BUCKETS > nowHour) {
                 total += b.amount;
             }
@@ -130,12 +146,20 @@ contract TreasuryVault is AccessControl, Pausable {
         _unpause();
     }
 
-    /// @notice Moves funds out of the vault (e.g. to cold storage); works while paused.
-    function sweep(address to, uint256 amount) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        if (to == address(0)) revert ZeroAddress();
+    /// @notice Moves `amount` to the cold wallet, the only destination; works while paused.
+    function sweep(uint256 amount) external onlyRole(DEFAULT_ADMIN_ROLE) {
         if (amount == 0) revert ZeroAmount();
-        token.safeTransfer(to, amount);
+        address to = coldWallet;
         emit Swept(to, amount);
+        token.safeTransfer(to, amount);
+    }
+
+    /// @notice Names the address `sweep` sends to from now on.
+    function setColdWallet(address newColdWallet) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (newColdWallet == address(0)) revert ZeroAddress();
+        address previous = coldWallet;
+        coldWallet = newColdWallet;
+        emit ColdWalletChanged(previous, newColdWallet);
     }
 
     function _payout(bytes32 orderId, address to, uint256 amount, uint256 used)
@@ -158,7 +182,10 @@ contract TreasuryVault is AccessControl, Pausable {
 
     function _record(uint256 amount) private {
         uint256 nowHour = block.timestamp / BUCKET_SECONDS;
+        // A ring index, not randomness.
+        // slither-disable-next-line weak-prng
         Bucket storage b = _buckets[nowHour % WINDOW_BUCKETS];
+        // slither-disable-next-line timestamp
         if (b.hour != nowHour) {
             b.hour = SafeCast.toUint64(nowHour);
             b.amount = 0;

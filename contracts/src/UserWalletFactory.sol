@@ -49,6 +49,8 @@ contract UserWalletFactory {
     }
 
     /// @notice Starts handing the operator role to `newOperator` (zero cancels a pending one).
+    /// @dev Zero is allowed on purpose: it cancels a pending transfer.
+    // slither-disable-next-line missing-zero-check
     function transferOperator(address newOperator) external {
         if (msg.sender != operator) revert NotOperator(msg.sender);
         pendingOperator = newOperator;

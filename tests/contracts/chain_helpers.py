@@ -28,12 +28,15 @@ ZERO = "0x" + "00" * 20
 MAX_PER_PAYOUT = 10_000 * USDC
 MAX_PER_24H = 25_000 * USDC
 VAULT_FUNDING = 1_000_000 * USDC
+ADMIN_MINT_ALLOWANCE = 10**9 * USDC  # what the admin may mint in the tests
 
 
 @dataclass(frozen=True)
 class Accounts:
-    admin: str  # every admin role of every contract
+    admin: str  # every admin role of every contract, and a TestUSDC minter
     signer: str  # the vault's payout hot key (PAYOUT_ROLE)
+    pauser: str  # the vault's guardian (PAUSER_ROLE)
+    cold: str  # the vault's cold wallet, where sweeps go
     operator: str  # the wallet factory's operator
     alice: str
     bob: str

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from chain_helpers import (
+    ADMIN_MINT_ALLOWANCE,
     MAX_PER_24H,
     MAX_PER_PAYOUT,
     VAULT_FUNDING,
@@ -41,12 +42,27 @@ def w3(anvil: Anvil) -> Web3:
 @pytest.fixture(scope="session")
 def accounts(w3: Web3) -> Accounts:
     a = w3.eth.accounts
-    return Accounts(admin=a[0], signer=a[1], operator=a[2], alice=a[3], bob=a[4], mallory=a[5])
+    return Accounts(
+        admin=a[0],
+        signer=a[1],
+        operator=a[2],
+        alice=a[3],
+        bob=a[4],
+        mallory=a[5],
+        pauser=a[6],
+        cold=a[7],
+    )
 
 
 @pytest.fixture(scope="session")
 def usdc(w3: Web3, accounts: Accounts) -> Contract:
-    return deploy(w3, "TestUSDC", accounts.admin, sender=accounts.admin)
+    contract = deploy(w3, "TestUSDC", accounts.admin, sender=accounts.admin)
+    send(
+        w3,
+        contract.functions.configureMinter(accounts.admin, ADMIN_MINT_ALLOWANCE),
+        accounts.admin,
+    )
+    return contract
 
 
 @pytest.fixture(scope="session")
@@ -56,7 +72,9 @@ def vault(w3: Web3, accounts: Accounts, usdc: Contract) -> Contract:
         "TreasuryVault",
         usdc.address,
         accounts.admin,
+        accounts.pauser,
         accounts.signer,
+        accounts.cold,
         MAX_PER_PAYOUT,
         MAX_PER_24H,
         sender=accounts.admin,

@@ -1,9 +1,10 @@
-"""TestUSDC: metadata, roles, minting, the blacklist and pausing."""
+"""TestUSDC: metadata, roles, minters and their allowances, burning, the blacklist and pausing."""
 
 from __future__ import annotations
 
 import pytest
 from chain_helpers import (
+    ADMIN_MINT_ALLOWANCE,
     USDC,
     ZERO,
     Accounts,
@@ -18,7 +19,7 @@ from web3 import Web3
 from web3.contract import Contract
 from web3.exceptions import ContractLogicError
 
-MINTER_ROLE = Web3.keccak(text="MINTER_ROLE")
+MASTER_MINTER_ROLE = Web3.keccak(text="MASTER_MINTER_ROLE")
 PAUSER_ROLE = Web3.keccak(text="PAUSER_ROLE")
 BLACKLISTER_ROLE = Web3.keccak(text="BLACKLISTER_ROLE")
 ADMIN_ROLE = b"\x00" * 32
@@ -30,11 +31,26 @@ def test_metadata_and_roles(usdc: Contract, accounts: Accounts) -> None:
     assert f.name().call() == "USD Coin (test)"
     assert f.symbol().call() == "USDC"
     assert f.decimals().call() == 6
-    for role in (ADMIN_ROLE, MINTER_ROLE, PAUSER_ROLE, BLACKLISTER_ROLE):
+    for role in (ADMIN_ROLE, MASTER_MINTER_ROLE, PAUSER_ROLE, BLACKLISTER_ROLE):
         assert f.hasRole(role, accounts.admin).call()
         assert not f.hasRole(role, accounts.alice).call()
-    assert f.MINTER_ROLE().call() == MINTER_ROLE
+    assert f.MASTER_MINTER_ROLE().call() == MASTER_MINTER_ROLE
     assert f.BLACKLISTER_ROLE().call() == BLACKLISTER_ROLE
+    # The fixture made the admin a minter; nobody else is one.
+    assert f.isMinter(accounts.admin).call()
+    assert f.minterAllowance(accounts.admin).call() == ADMIN_MINT_ALLOWANCE
+    assert not f.isMinter(accounts.alice).call()
+
+
+def test_nobody_mints_before_configure_minter(w3: Web3, accounts: Accounts) -> None:
+    fresh = deploy(w3, "TestUSDC", accounts.admin, sender=accounts.admin)
+    assert not fresh.functions.isMinter(accounts.admin).call()
+    assert_reverts(
+        fresh.functions.mint(accounts.alice, USDC),
+        accounts.admin,
+        "NotMinter(address)",
+        accounts.admin,
+    )
 
 
 def test_constructor_rejects_zero_admin(w3: Web3, accounts: Accounts) -> None:
@@ -43,18 +59,74 @@ def test_constructor_rejects_zero_admin(w3: Web3, accounts: Accounts) -> None:
     assert info.value.data == error_data("ZeroAddress()") == "0xd92e233d"
 
 
-def test_mint_by_minters_only(w3: Web3, usdc: Contract, accounts: Accounts) -> None:
-    supply = usdc.functions.totalSupply().call()
-    assert_unauthorized(usdc.functions.mint(accounts.alice, USDC), accounts.alice, MINTER_ROLE)
-    receipt = send(w3, usdc.functions.mint(accounts.alice, 42 * USDC), accounts.admin)
-    assert events(usdc, "Transfer", receipt) == [
-        {"from": ZERO, "to": accounts.alice, "value": 42 * USDC}
+def test_mint_uses_the_minter_allowance(w3: Web3, usdc: Contract, accounts: Accounts) -> None:
+    f = usdc.functions
+    assert_reverts(
+        f.mint(accounts.alice, USDC), accounts.alice, "NotMinter(address)", accounts.alice
+    )
+    assert_unauthorized(f.configureMinter(accounts.bob, USDC), accounts.alice, MASTER_MINTER_ROLE)
+    receipt = send(w3, f.configureMinter(accounts.bob, 100 * USDC), accounts.admin)
+    assert events(usdc, "MinterConfigured", receipt) == [
+        {"minter": accounts.bob, "minterAllowedAmount": 100 * USDC}
     ]
-    assert usdc.functions.balanceOf(accounts.alice).call() == 42 * USDC
-    assert usdc.functions.totalSupply().call() == supply + 42 * USDC
-    send(w3, usdc.functions.grantRole(MINTER_ROLE, accounts.bob), accounts.admin)
-    send(w3, usdc.functions.mint(accounts.bob, USDC), accounts.bob)
-    assert usdc.functions.balanceOf(accounts.bob).call() == USDC
+    supply = f.totalSupply().call()
+    receipt = send(w3, f.mint(accounts.alice, 60 * USDC), accounts.bob)
+    assert events(usdc, "Transfer", receipt) == [
+        {"from": ZERO, "to": accounts.alice, "value": 60 * USDC}
+    ]
+    assert events(usdc, "Mint", receipt) == [
+        {"minter": accounts.bob, "to": accounts.alice, "amount": 60 * USDC}
+    ]
+    assert f.minterAllowance(accounts.bob).call() == 40 * USDC
+    assert f.totalSupply().call() == supply + 60 * USDC
+    assert_reverts(
+        f.mint(accounts.alice, 41 * USDC),
+        accounts.bob,
+        "MinterAllowanceExceeded(uint256,uint256)",
+        41 * USDC,
+        40 * USDC,
+    )
+    send(w3, f.mint(accounts.alice, 40 * USDC), accounts.bob)
+    assert f.minterAllowance(accounts.bob).call() == 0
+    assert f.balanceOf(accounts.alice).call() == 100 * USDC
+
+
+def test_master_minter_role_and_remove_minter(w3: Web3, usdc: Contract, accounts: Accounts) -> None:
+    f = usdc.functions
+    send(w3, f.grantRole(MASTER_MINTER_ROLE, accounts.operator), accounts.admin)
+    send(w3, f.configureMinter(accounts.bob, 10 * USDC), accounts.operator)
+    send(w3, f.mint(accounts.bob, 3 * USDC), accounts.bob)
+    assert_unauthorized(f.removeMinter(accounts.bob), accounts.bob, MASTER_MINTER_ROLE)
+    receipt = send(w3, f.removeMinter(accounts.bob), accounts.operator)
+    assert events(usdc, "MinterRemoved", receipt) == [{"oldMinter": accounts.bob}]
+    assert not f.isMinter(accounts.bob).call()
+    assert f.minterAllowance(accounts.bob).call() == 0
+    assert_reverts(f.mint(accounts.bob, 1), accounts.bob, "NotMinter(address)", accounts.bob)
+    assert_reverts(f.burn(1), accounts.bob, "NotMinter(address)", accounts.bob)
+
+
+def test_minter_burns_its_own_balance(w3: Web3, usdc: Contract, accounts: Accounts) -> None:
+    f = usdc.functions
+    send(w3, f.mint(accounts.admin, 30 * USDC), accounts.admin)
+    allowance = f.minterAllowance(accounts.admin).call()
+    supply = f.totalSupply().call()
+    receipt = send(w3, f.burn(10 * USDC), accounts.admin)
+    assert events(usdc, "Burn", receipt) == [{"burner": accounts.admin, "amount": 10 * USDC}]
+    assert events(usdc, "Transfer", receipt) == [
+        {"from": accounts.admin, "to": ZERO, "value": 10 * USDC}
+    ]
+    assert f.balanceOf(accounts.admin).call() == 20 * USDC
+    assert f.totalSupply().call() == supply - 10 * USDC
+    assert f.minterAllowance(accounts.admin).call() == allowance  # no allowance back
+    assert_reverts(
+        f.burn(21 * USDC),
+        accounts.admin,
+        "ERC20InsufficientBalance(address,uint256,uint256)",
+        accounts.admin,
+        20 * USDC,
+        21 * USDC,
+    )
+    assert_reverts(f.burn(0), accounts.admin, "ZeroAmount()")
 
 
 def test_blacklisted_can_neither_send_nor_receive(

@@ -1,4 +1,5 @@
-"""TreasuryVault: payouts, idempotency per order id, roles, caps, batches, pause and sweep."""
+"""TreasuryVault: payouts, idempotency per order id, roles, caps, batches, pause, sweep to the
+cold wallet."""
 
 from __future__ import annotations
 
@@ -31,10 +32,13 @@ def test_constructor_roles_and_limits(vault: Contract, usdc: Contract, accounts:
     assert f.token().call() == usdc.address
     assert f.PAYOUT_ROLE().call() == PAYOUT_ROLE
     assert f.hasRole(ADMIN_ROLE, accounts.admin).call()
-    assert f.hasRole(PAUSER_ROLE, accounts.admin).call()
+    assert f.hasRole(PAUSER_ROLE, accounts.pauser).call()
     assert f.hasRole(PAYOUT_ROLE, accounts.signer).call()
+    assert not f.hasRole(PAUSER_ROLE, accounts.admin).call()
     assert not f.hasRole(PAYOUT_ROLE, accounts.admin).call()
     assert not f.hasRole(ADMIN_ROLE, accounts.signer).call()
+    assert not f.hasRole(ADMIN_ROLE, accounts.pauser).call()
+    assert f.coldWallet().call() == accounts.cold
     assert (f.maxPerPayout().call(), f.maxPer24h().call()) == (MAX_PER_PAYOUT, MAX_PER_24H)
     assert f.paidInLast24h().call() == 0
     assert f.remainingIn24h().call() == MAX_PER_24H
@@ -194,7 +198,8 @@ def test_payout_to_blacklisted_recipient_reverts_whole_call(
 def test_pause_stops_payouts(w3: Web3, vault: Contract, usdc: Contract, accounts: Accounts) -> None:
     f = vault.functions
     assert_unauthorized(f.pause(), accounts.signer, PAUSER_ROLE)
-    send(w3, f.pause(), accounts.admin)
+    assert_unauthorized(f.pause(), accounts.admin, PAUSER_ROLE)  # the guardian's, not the Safe's
+    send(w3, f.pause(), accounts.pauser)
     assert f.paused().call()
     oid = order_id("paused")
     assert_reverts(f.payout(oid, accounts.alice, USDC), accounts.signer, "EnforcedPause()")
@@ -202,27 +207,63 @@ def test_pause_stops_payouts(w3: Web3, vault: Contract, usdc: Contract, accounts
         f.payoutBatch([oid], [accounts.alice], [USDC]), accounts.signer, "EnforcedPause()"
     )
     assert_unauthorized(f.unpause(), accounts.signer, PAUSER_ROLE)
-    send(w3, f.unpause(), accounts.admin)
+    send(w3, f.unpause(), accounts.pauser)
     send(w3, f.payout(oid, accounts.alice, USDC), accounts.signer)
     assert usdc.functions.balanceOf(accounts.alice).call() == USDC
 
 
-def test_sweep_admin_only(w3: Web3, vault: Contract, usdc: Contract, accounts: Accounts) -> None:
+def test_sweep_goes_only_to_the_cold_wallet(
+    w3: Web3, vault: Contract, usdc: Contract, accounts: Accounts
+) -> None:
     f = vault.functions
-    assert_unauthorized(f.sweep(accounts.signer, USDC), accounts.signer, ADMIN_ROLE)
-    assert_unauthorized(f.sweep(accounts.alice, USDC), accounts.alice, ADMIN_ROLE)
-    assert_reverts(f.sweep(ZERO, USDC), accounts.admin, "ZeroAddress()")
-    assert_reverts(f.sweep(accounts.bob, 0), accounts.admin, "ZeroAmount()")
-    send(w3, f.pause(), accounts.admin)  # sweeping still works while paused
-    receipt = send(w3, f.sweep(accounts.bob, 400_000 * USDC), accounts.admin)
-    assert events(vault, "Swept", receipt) == [{"to": accounts.bob, "amount": 400_000 * USDC}]
-    assert usdc.functions.balanceOf(accounts.bob).call() == 400_000 * USDC
+    for who in (accounts.signer, accounts.pauser, accounts.cold, accounts.alice):
+        assert_unauthorized(f.sweep(USDC), who, ADMIN_ROLE)
+    assert_reverts(f.sweep(0), accounts.admin, "ZeroAmount()")
+    send(w3, f.pause(), accounts.pauser)  # sweeping still works while paused
+    receipt = send(w3, f.sweep(400_000 * USDC), accounts.admin)
+    assert events(vault, "Swept", receipt) == [{"to": accounts.cold, "amount": 400_000 * USDC}]
+    assert usdc.functions.balanceOf(accounts.cold).call() == 400_000 * USDC
+    assert usdc.functions.balanceOf(accounts.admin).call() == 0
     assert usdc.functions.balanceOf(vault.address).call() == VAULT_FUNDING - 400_000 * USDC
     assert_reverts(
-        f.sweep(accounts.bob, VAULT_FUNDING),
+        f.sweep(VAULT_FUNDING),
         accounts.admin,
         "ERC20InsufficientBalance(address,uint256,uint256)",
         vault.address,
         VAULT_FUNDING - 400_000 * USDC,
         VAULT_FUNDING,
     )
+
+
+def test_set_cold_wallet_admin_only(
+    w3: Web3, vault: Contract, usdc: Contract, accounts: Accounts
+) -> None:
+    f = vault.functions
+    for who in (accounts.signer, accounts.pauser, accounts.cold):
+        assert_unauthorized(f.setColdWallet(accounts.bob), who, ADMIN_ROLE)
+    assert_reverts(f.setColdWallet(ZERO), accounts.admin, "ZeroAddress()")
+    receipt = send(w3, f.setColdWallet(accounts.bob), accounts.admin)
+    assert events(vault, "ColdWalletChanged", receipt) == [
+        {"previousColdWallet": accounts.cold, "newColdWallet": accounts.bob}
+    ]
+    assert f.coldWallet().call() == accounts.bob
+    send(w3, f.sweep(7 * USDC), accounts.admin)
+    assert usdc.functions.balanceOf(accounts.bob).call() == 7 * USDC
+    assert usdc.functions.balanceOf(accounts.cold).call() == 0
+
+
+def test_admin_rotates_the_payout_key(
+    w3: Web3, vault: Contract, usdc: Contract, accounts: Accounts
+) -> None:
+    f = vault.functions
+    new_key = accounts.bob
+    assert_unauthorized(f.grantRole(PAYOUT_ROLE, new_key), accounts.signer, ADMIN_ROLE)
+    assert_unauthorized(f.grantRole(PAYOUT_ROLE, new_key), accounts.pauser, ADMIN_ROLE)
+    send(w3, f.grantRole(PAYOUT_ROLE, new_key), accounts.admin)
+    send(w3, f.revokeRole(PAYOUT_ROLE, accounts.signer), accounts.admin)
+    assert not f.hasRole(PAYOUT_ROLE, accounts.signer).call()
+    assert_unauthorized(
+        f.payout(order_id("rotated"), accounts.alice, USDC), accounts.signer, PAYOUT_ROLE
+    )
+    send(w3, f.payout(order_id("rotated"), accounts.alice, USDC), new_key)
+    assert usdc.functions.balanceOf(accounts.alice).call() == USDC

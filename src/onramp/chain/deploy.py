@@ -12,6 +12,9 @@ from onramp.chain.artifacts import load_artifact
 
 USDC = 10**6
 
+DEPLOYER_MINT_ALLOWANCE = 10**12 * USDC
+"""What a local deployer may mint (a TestUSDC minter allowance; ample for any local chain)."""
+
 
 @dataclass(frozen=True)
 class Deployment:
@@ -84,18 +87,36 @@ def deploy_local(
     vault_funding: int,
     limits: VaultLimits | None = None,
     payout_gas_wei: int = 0,
+    pauser: str | None = None,
+    cold_wallet: str | None = None,
+    deployer_mint_allowance: int = DEPLOYER_MINT_ALLOWANCE,
 ) -> Deployment:
-    """TestUSDC, TreasuryVault (payout role: ``payout_address``) and UserWalletFactory, mint
-    ``vault_funding`` USDC base units into the vault and send the payout account
-    ``payout_gas_wei`` for gas."""
+    """TestUSDC, TreasuryVault and UserWalletFactory; the deployer is every admin, a TestUSDC
+    minter allowed ``deployer_mint_allowance`` and, unless given, the vault's ``pauser`` and
+    ``cold_wallet`` (the only place ``sweep`` sends to). The vault's payout role goes to
+    ``payout_address``. Mints ``vault_funding`` USDC base units into the vault and sends the
+    payout account ``payout_gas_wei`` for gas."""
     limits = limits or VaultLimits()
+    if vault_funding > deployer_mint_allowance:
+        raise ValueError(
+            f"vault funding {vault_funding} is over the deployer's mint allowance "
+            f"{deployer_mint_allowance}"
+        )
     d = Deployer(rpc_url, deployer_key)
     admin = d.account.address
     usdc = d.deploy("TestUSDC", admin)
     vault = d.deploy(
-        "TreasuryVault", usdc, admin, payout_address, limits.max_per_payout, limits.max_per_24h
+        "TreasuryVault",
+        usdc,
+        admin,
+        Web3.to_checksum_address(pauser or admin),
+        Web3.to_checksum_address(payout_address),
+        Web3.to_checksum_address(cold_wallet or admin),
+        limits.max_per_payout,
+        limits.max_per_24h,
     )
     factory = d.deploy("UserWalletFactory", admin)
+    d.call("TestUSDC", usdc, "configureMinter", admin, deployer_mint_allowance)
     receipt = d.call("TestUSDC", usdc, "mint", vault, vault_funding)
     if payout_gas_wei:
         d.fund(payout_address, payout_gas_wei)

@@ -221,12 +221,18 @@ def start_infrastructure(
         payout_key_id, payout_address = generate_secp256k1_key(
             Hsm.connect(hsm.apply(base.hsm)), PAYOUT_KEY_LABEL
         )
+        # The circuit breaker's guardian holds the vault's pauser role (it cannot unpause a
+        # pause by the admin Safe, nor move funds).
+        guardian_key_id, guardian_address = generate_secp256k1_key(
+            Hsm.connect(hsm.apply(base.hsm)), GUARDIAN_KEY_LABEL
+        )
         deployment = deploy_local(
             anvil.url,
             deployer_key=ANVIL_DEPLOYER_KEY,
             payout_address=payout_address,
             vault_funding=VAULT_FUNDING,
             payout_gas_wei=PAYOUT_GAS_WEI,
+            pauser=guardian_address,
         )
         progress(
             f"contracts   TestUSDC {deployment.usdc}, TreasuryVault {deployment.vault} "
@@ -237,9 +243,6 @@ def start_infrastructure(
         # Safe executions and gas top-ups are sent by the gas wallet, a key in the token too.
         executor_key_id, executor_address = generate_secp256k1_key(
             Hsm.connect(hsm.apply(base.hsm)), EXECUTOR_KEY_LABEL
-        )
-        guardian_key_id, guardian_address = generate_secp256k1_key(
-            Hsm.connect(hsm.apply(base.hsm)), GUARDIAN_KEY_LABEL
         )
         treasury = set_up_treasury(
             anvil.url, deployment, executor=executor_address, guardian=guardian_address

@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from eth_account import Account
-from eth_utils.crypto import keccak
 
 from onramp.chain.deploy import USDC, Deployer, Deployment
 from onramp.chain.safe_deploy import create_safe, deploy_safe_factory, hand_vault_to_safe
@@ -67,9 +66,9 @@ def set_up_treasury(
         receipt = d.call("TestUSDC", deployment.usdc, "mint", safe, amount)
         funding[name] = "0x" + bytes(receipt["transactionHash"]).hex()
     d.fund(executor, EXECUTOR_GAS_WEI)
-    # The circuit breaker's guardian may pause the vault (never unpause a pause by the Safe).
-    d.call("TreasuryVault", deployment.vault, "grantRole", keccak(text="PAUSER_ROLE"), guardian)
     d.fund(guardian, GUARDIAN_GAS_WEI)
+    # Sweeps go to the cold Safe only, and the cold Safe becomes the vault's only admin.
+    d.call("TreasuryVault", deployment.vault, "setColdWallet", cold)
     hand_vault_to_safe(d, deployment.vault, cold)
     return TreasurySetup(
         cold_safe=cold,
