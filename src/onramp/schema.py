@@ -14,6 +14,7 @@ from onramp.kyc import models as kyc_models
 from onramp.ledger import models as ledger_models
 from onramp.notifications import models as notifications_models
 from onramp.orders import models as orders_models
+from onramp.treasury.issuer import models as issuer_models
 
 metadata = Base.metadata
 
@@ -27,6 +28,7 @@ __all__ = [
     "idempotency",
     "identity_models",
     "inbox",
+    "issuer_models",
     "key_models",
     "kyc_models",
     "ledger_models",
