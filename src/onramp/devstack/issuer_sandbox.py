@@ -59,10 +59,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from onramp.core.settings import ANVIL_DEPLOYER_KEY, Settings
 from onramp.devstack.issuer_sandbox_chain import (
     SANDBOX_MINTER_KEY,
     AnvilToken,
     IssuerToken,
+    grant_minter_role,
+    minter_address,
 )
 from onramp.devstack.issuer_sandbox_state import SandboxError, Sandmint, Timing
 from onramp.devstack.process import ManagedProcess, start_http_sandbox
@@ -73,6 +76,7 @@ __all__ = [
     "create_app",
     "main",
     "start_issuer_sandbox",
+    "start_issuer_sandbox_on",
 ]
 
 _log = logging.getLogger("onramp.devstack.issuer_sandbox")
@@ -324,6 +328,31 @@ def start_issuer_sandbox(
         label="issuer sandbox",
     )
     return IssuerSandbox(process=process, url=url)
+
+
+def start_issuer_sandbox_on(
+    state_dir: Path,
+    settings: Settings,
+    *,
+    api_url: str,
+    minter_key: str = SANDBOX_MINTER_KEY,
+    admin_key: str = ANVIL_DEPLOYER_KEY,
+) -> IssuerSandbox:
+    """The dev stack's issuer: TestUSDC's admin grants the sandbox's minter MINTER_ROLE, then
+    the sandbox starts with notifications to ``api_url`` (none when empty)."""
+    chain = settings.chain
+    minter = minter_address(minter_key)
+    grant_minter_role(chain.rpc_url, usdc=chain.usdc_address, admin_key=admin_key, minter=minter)
+    issuer = settings.issuer
+    return start_issuer_sandbox(
+        state_dir,
+        rpc_url=chain.rpc_url,
+        usdc=chain.usdc_address,
+        webhook_url=f"{api_url}/v1/webhooks/issuer/{issuer.vendor}" if api_url else "",
+        webhook_secret=issuer.webhook_secret.get_secret_value(),
+        api_key=issuer.api_key.get_secret_value(),
+        minter_key=minter_key,
+    )
 
 
 if __name__ == "__main__":

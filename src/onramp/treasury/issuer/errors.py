@@ -72,3 +72,8 @@ class IssuerNotConfigured(Unavailable):
 class IssuerOperationTimeout(Unavailable):
     code = "issuer_operation_timeout"
     title = "The mint or redeem did not finish in time; it resumes where it stopped when run again"
+
+
+class UnknownIssuer(NotFound):
+    code = "unknown_issuer"
+    title = "No USDC issuer adapter is configured under this name"
