@@ -1,9 +1,8 @@
 """Drives a stored mint or redeem through the issuer, one recorded step at a time.
 
 Mint: register our wire bank account and the destination as a recipient (both idempotent), wire
-the amount with the instructions' ``trackingRef`` (``wire_sent``), wait until the issuer account's
-available balance covers it, order the transfer with a key derived from the operation id
-(``transfer_pending``), and finish with its transaction hash once the issuer says it is complete.
+the amount with the instructions' ``trackingRef`` (``wire_sent``), order the transfer with a key
+derived from the operation id until the issuer's balance covers it (``transfer_pending``), and finish with its transaction hash once the issuer says it is complete.
 A crash anywhere resumes from the stored status and sends the same keys again, so the issuer
 answers the same wire and the same transfer: one mint.
 
@@ -154,8 +153,8 @@ class IssuerFlow:
         return True
 
     async def _order_transfer(self, view: IssuerOperationView) -> bool:
-        if (await self._issuer.balance()).available < view.amount:
-            return False  # the wire has not been credited yet
+        # No balance check first: after a crash the transfer may already exist (and have taken
+        # the balance); the same key then answers it, where a balance check would wait forever.
         try:
             transfer = await self._issuer.create_transfer(
                 recipient_id=view.recipient_id or "",
@@ -163,7 +162,7 @@ class IssuerFlow:
                 idempotency_key=key_for(str(view.id), "transfer"),
             )
         except IssuerInsufficientFunds:
-            return False  # another transfer took the balance first; our wire is still coming
+            return False  # our wire has not been credited yet
         await self._record(view, Status.TRANSFER_PENDING, transfer_id=transfer.id)
         return True
 
