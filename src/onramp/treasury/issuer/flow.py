@@ -2,9 +2,10 @@
 
 Mint: register our wire bank account and the destination as a recipient (both idempotent), wire
 the amount with the instructions' ``trackingRef`` (``wire_sent``), order the transfer with a key
-derived from the operation id until the issuer's balance covers it (``transfer_pending``), and finish with its transaction hash once the issuer says it is complete.
-A crash anywhere resumes from the stored status and sends the same keys again, so the issuer
-answers the same wire and the same transfer: one mint.
+derived from the operation id until the issuer's balance covers it (``transfer_pending``), and
+finish with its transaction hash once the issuer says it is complete. A crash anywhere resumes
+from the stored status and sends the same keys again, so the issuer answers the same wire and the
+same transfer: one mint.
 
 Redeem: get the issuer's deposit address, record ``usdc_sending``, send the USDC on-chain
 (``usdc_sent`` with the hash), wait until the issuer has credited that transaction (and burned
