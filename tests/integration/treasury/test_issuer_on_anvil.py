@@ -39,6 +39,7 @@ from onramp.treasury.issuer import (
 )
 from onramp.treasury.issuer.base import IssuerTransfer
 from onramp.treasury.issuer.errors import InvalidIssuerWebhookSignature
+from onramp.treasury.issuer.service import Status, record_step
 
 # anvil's test account #4: not the dev stack's issuer minter (#3), so both may run at once
 # against the session's chain without racing for nonces.
@@ -229,3 +230,33 @@ async def test_a_redeem_lowers_the_vault_balance_and_burns_the_usdc(
     assert done.payout_id is not None
     payout = await sandmint.issuer.get_payout(done.payout_id)
     assert (payout.status, payout.amount) == ("complete", amount)
+
+
+async def test_a_transfer_the_issuer_fails_fails_the_mint_and_mints_nothing(
+    infra: Stack, sessions: async_sessionmaker[AsyncSession], sandmint: Sandmint
+) -> None:
+    before = vault_usdc(infra)
+    magic = Money.parse("13.13", "USDC")  # Sandmint fails a transfer of exactly this
+    operation_id = await mint(sessions, infra, magic, f"test-mint-{uuid.uuid4()}")
+    done = await flow(infra, sessions, sandmint.issuer).run(operation_id)
+    assert (done.status, done.error_code) == ("failed", "transfer_failed")
+    assert vault_usdc(infra) == before
+
+
+async def test_a_redeem_interrupted_while_sending_goes_to_review_not_sent_again(
+    infra: Stack, sessions: async_sessionmaker[AsyncSession], sandmint: Sandmint
+) -> None:
+    before = vault_usdc(infra)
+    async with unit_of_work(sessions) as session:
+        operation = await request_redeem(
+            session,
+            issuer="circle",
+            amount=Money.parse("10.00", "USDC"),
+            idempotency_key=f"test-redeem-{uuid.uuid4()}",
+            requested_by="test",
+        )
+        # A process recorded "sending" and died: did the USDC leave? Nobody knows yet.
+        await record_step(session, operation.id, Status.USDC_SENDING)
+    done = await flow(infra, sessions, sandmint.issuer).run(operation.id)
+    assert (done.status, done.error_code) == ("needs_review", "interrupted_while_sending")
+    assert vault_usdc(infra) == before
