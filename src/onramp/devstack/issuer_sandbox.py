@@ -114,7 +114,8 @@ def _key(body: dict[str, Any]) -> str:
 
 
 def _ok(resource: dict[str, Any], status: int = 200) -> JSONResponse:
-    return JSONResponse({"data": resource}, status_code=status)
+    public = {k: v for k, v in resource.items() if not k.startswith("_")}  # our bookkeeping
+    return JSONResponse({"data": public}, status_code=status)
 
 
 def create_app(

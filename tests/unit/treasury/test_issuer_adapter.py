@@ -142,6 +142,13 @@ async def test_wire_account_gets_a_tracking_ref_and_the_same_key_the_same_accoun
     assert first.tracking_ref.startswith("CIR")
     assert instructions.tracking_ref == first.tracking_ref
     assert first.description.endswith("6789")
+    async with httpx.AsyncClient(transport=setup.transport, base_url="http://sandmint.test") as raw:
+        answer = await raw.get(
+            f"/v1/businessAccount/banks/wires/{first.id}",
+            headers={"Authorization": f"Bearer {API_KEY}"},
+        )
+    assert answer.json()["data"].keys() >= {"id", "trackingRef", "status", "description"}
+    assert not [k for k in answer.json()["data"] if k.startswith("_")]
 
 
 async def test_a_wire_is_unsettled_first_then_credited_as_a_deposit(setup: Setup) -> None:
