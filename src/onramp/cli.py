@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 
 from onramp.cli_bank import bank_app
+from onramp.cli_issuer import issuer_app
 from onramp.cli_reports import reports_app
 from onramp.cli_screen import screen_app
 from onramp.cli_treasury import treasury_app
@@ -40,6 +41,7 @@ app.add_typer(screen_app, name="screen")
 app.add_typer(reports_app, name="reports")
 app.add_typer(bank_app, name="bank")
 app.add_typer(treasury_app, name="treasury")
+app.add_typer(issuer_app, name="issuer")
 
 
 def _settings() -> Settings:

@@ -16,6 +16,7 @@ from onramp.notifications import models as notifications_models
 from onramp.orders import models as orders_models
 from onramp.treasury import models as treasury_models
 from onramp.treasury import risk_models as treasury_risk_models
+from onramp.treasury.issuer import models as issuer_models
 
 metadata = Base.metadata
 
@@ -29,6 +30,7 @@ __all__ = [
     "idempotency",
     "identity_models",
     "inbox",
+    "issuer_models",
     "key_models",
     "kyc_models",
     "ledger_models",

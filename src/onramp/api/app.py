@@ -56,6 +56,7 @@ from onramp.reports.api import router as reports_router
 from onramp.treasury.api import router as treasury_router
 from onramp.treasury.circuit_breaker import register_resume_approval
 from onramp.treasury.circuit_breaker_api import router as circuit_breaker_router
+from onramp.treasury.issuer.api import webhook_router as issuer_webhook_router
 
 # Routes anyone may call. Every other route declares a permission (identity.access.require);
 # tests/e2e/test_authorization.py fails on a route that does neither.
@@ -75,6 +76,7 @@ PUBLIC_ROUTES = frozenset(
         ("POST", "/v1/oauth/token"),  # authenticated by the client's credentials (an API key)
         ("POST", "/v1/webhooks/bank/{bank}"),  # authenticated by the bank's signature
         ("POST", "/v1/webhooks/kyc/{vendor}"),  # authenticated by the KYC vendor's signature
+        ("POST", "/v1/webhooks/issuer/{vendor}"),  # authenticated by the issuer's signature
     }
 )
 
@@ -102,6 +104,7 @@ ROUTERS = (
     kyc_me_router,
     kyb_router,
     kyc_webhook_router,
+    issuer_webhook_router,
     kyc_review_router,
     screening_router,
     compliance_cases_router,

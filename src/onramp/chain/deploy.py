@@ -40,7 +40,7 @@ class Deployer:
         self._nonce = int(self.w3.eth.get_transaction_count(self.account.address, "pending"))
         self._chain_id = self.w3.eth.chain_id
 
-    def _send(self, tx: dict[str, Any]) -> Any:
+    def send(self, tx: dict[str, Any]) -> Any:
         tx.update(
             {
                 "from": self.account.address,
@@ -63,20 +63,20 @@ class Deployer:
         artifact = load_artifact(name)
         contract = self.w3.eth.contract(abi=artifact.abi, bytecode=artifact.bytecode)
         data = contract.constructor(*args).data_in_transaction
-        receipt = self._send({"data": data, "value": 0})
+        receipt = self.send({"data": data, "value": 0})
         address: str = receipt["contractAddress"]
         return address
 
     def fund(self, address: str, wei: int) -> Any:
         """Send ether (gas money) to an account."""
-        return self._send({"to": Web3.to_checksum_address(address), "value": wei, "data": b""})
+        return self.send({"to": Web3.to_checksum_address(address), "value": wei, "data": b""})
 
     def call(self, name: str, address: str, function: str, *args: Any) -> Any:
         contract = self.w3.eth.contract(
             address=Web3.to_checksum_address(address), abi=load_artifact(name).abi
         )
         data = contract.encode_abi(function, args=list(args))
-        return self._send({"to": address, "data": data, "value": 0})
+        return self.send({"to": address, "data": data, "value": 0})
 
 
 def deploy_local(

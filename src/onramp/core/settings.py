@@ -192,6 +192,38 @@ class KycSettings(_Section):
 SAMPLE_RATES_FILE = REPO_ROOT / "samples" / "rates" / "eurofxref-daily.xml"
 
 
+class IssuerWireAccountSettings(_Section):
+    """The operator's bank account that wires fiat to the USDC issuer and receives redemptions."""
+
+    account_number: str = "000123456789"
+    routing_number: str = "121000248"
+    bank_name: str = "SANDBOX BANK"
+    bank_city: str = "San Francisco"
+    bank_country: str = "US"
+    holder_name: str = "onramp Treasury"
+    holder_line1: str = "1 Treasury Street"
+    holder_city: str = "Berlin"
+    holder_postal_code: str = "10115"
+    holder_country: str = "DE"
+
+
+class IssuerSettings(_Section):
+    """The USDC issuer (mint and redeem), Circle-Mint-shaped; the dev stack runs its sandbox."""
+
+    vendor: Literal["circle"] = "circle"
+    api_url: str = ""
+    api_key: SecretStr = SecretStr("")
+    webhook_secret: SecretStr = SecretStr("sandbox-issuer-webhook-secret-change-me")
+    webhook_tolerance_seconds: int = Field(default=300, ge=1)
+    request_timeout_seconds: float = Field(default=10.0, gt=0)
+    # Wires go by the issuer sandbox's mock endpoint (local only); production wires through
+    # the bank (a WireSender over the banking domain's payments).
+    sandbox_mock_wire: bool = True
+    wire_account: IssuerWireAccountSettings = IssuerWireAccountSettings()
+    poll_seconds: float = Field(default=0.2, gt=0)
+    timeout_seconds: float = Field(default=120.0, gt=0)
+
+
 class RateSourceSettings(_Section):
     """One link of the rate chain (docs/pricing.md). ``kind``: ``ecb_xml`` / ``ecb_csv`` (an
     ECB file at ``path``; unset: ``fx.rates_file``), ``http_json`` (a feed at ``url``),
@@ -465,6 +497,7 @@ class Settings(BaseSettings):
     treasury: TreasurySettings = TreasurySettings()
     banking: BankingSettings = BankingSettings()
     kyc: KycSettings = KycSettings()
+    issuer: IssuerSettings = IssuerSettings()
     fx: FxSettings = FxSettings()
     auth: AuthSettings = AuthSettings()
     api_keys: ApiKeySettings = ApiKeySettings()
@@ -531,8 +564,12 @@ class Settings(BaseSettings):
         kyc = self.kyc
         if not kyc.vendor_url and stack.get("kyc_sandbox"):
             kyc = kyc.model_copy(update={"vendor_url": stack["kyc_sandbox"]})
+        issuer = self.issuer
+        if not issuer.api_url and stack.get("issuer_sandbox"):
+            issuer = issuer.model_copy(update={"api_url": stack["issuer_sandbox"]})
         return self.model_copy(
             update={
+                "issuer": issuer,
                 "kyc": kyc,
                 "banking": banking,
                 "database": db,

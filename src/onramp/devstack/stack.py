@@ -28,6 +28,7 @@ from onramp.core.money import Money
 from onramp.core.settings import ANVIL_DEPLOYER_KEY, REPO_ROOT, Settings, stack_file
 from onramp.devstack.anvil import Anvil, start_anvil
 from onramp.devstack.bank_sandbox import BankSandbox, start_bank_sandbox
+from onramp.devstack.issuer_sandbox import IssuerSandbox, start_issuer_sandbox_on
 from onramp.devstack.kyc_sandbox import KycSandbox, start_kyc_sandbox
 from onramp.devstack.mail_sandbox import MailSandbox, start_mail_sandbox
 from onramp.devstack.nats import EmbeddedNats, start_nats
@@ -71,6 +72,7 @@ class Stack:
     mail: MailSandbox
     bank: BankSandbox | None = None
     kyc: KycSandbox | None = None
+    issuer: IssuerSandbox | None = None
     payout_address: str = ""  # the HSM key's address, holding the vault's payout role
     treasury: TreasurySetup | None = None  # the Safes (the cold one is the vault's admin)
     api_url: str = ""
@@ -91,6 +93,8 @@ class Stack:
             "ONRAMP_BANKING__API_URL": s.banking.api_url,
             "ONRAMP_KYC__VENDOR_URL": s.kyc.vendor_url,
             "ONRAMP_KYC__WEBHOOK_SECRET": s.kyc.webhook_secret.get_secret_value(),
+            "ONRAMP_ISSUER__API_URL": s.issuer.api_url,
+            "ONRAMP_ISSUER__WEBHOOK_SECRET": s.issuer.webhook_secret.get_secret_value(),
             "ONRAMP_HSM__TOKEN_LABEL": s.hsm.token_label,
             "ONRAMP_HSM__USER_PIN": s.hsm.user_pin.get_secret_value(),
             "ONRAMP_HSM__SOFTHSM2_CONF": s.hsm.softhsm2_conf,
@@ -112,6 +116,7 @@ class Stack:
             "api": self.api_url,
             "bank_sandbox": self.bank.url if self.bank else "",
             "kyc_sandbox": self.kyc.url if self.kyc else "",
+            "issuer_sandbox": self.issuer.url if self.issuer else "",
             "mail_sandbox": self.mail.url,
             "smtp": f"{self.mail.smtp_host}:{self.mail.smtp_port}",
             "rpc": self.anvil.url,
@@ -152,6 +157,7 @@ class Stack:
                 "mail_sandbox": self.mail.process.pid,
                 **({"bank_sandbox": self.bank.process.pid} if self.bank else {}),
                 **({"kyc_sandbox": self.kyc.process.pid} if self.kyc else {}),
+                **({"issuer_sandbox": self.issuer.process.pid} if self.issuer else {}),
                 **{name: p.pid for name, p in self.apps.items()},
             },
         }
@@ -173,7 +179,8 @@ class Stack:
         for process in reversed(list(self.apps.values())):
             process.stop()
         self.apps.clear()
-        for part in (self.kyc, self.bank, self.mail, self.anvil, self.nats, self.postgres):
+        parts = (self.issuer, self.kyc, self.bank, self.mail, self.anvil, self.nats, self.postgres)
+        for part in parts:
             if part is not None:
                 part.stop()
         stack_file(self.state_dir).unlink(missing_ok=True)
@@ -367,9 +374,13 @@ def start_applications(stack: Stack, *, progress: Progress = _quiet) -> None:
         webhook_url=f"{stack.api_url}/v1/webhooks/kyc/{settings.kyc.vendor}",
         webhook_secret=settings.kyc.webhook_secret.get_secret_value(),
     )
+    # The issuer sandbox mints TestUSDC with a key of its own (made a minter, with an allowance).
+    stack.issuer = start_issuer_sandbox_on(stack.state_dir, settings, api_url=stack.api_url)
+    progress(f"issuer      sandbox {stack.issuer.url} (mints TestUSDC) -> webhooks to the API")
     # The API (and in-process apps of tests) call the vendor here: before the API is spawned.
     stack.settings = settings.model_copy(
         update={
+            "issuer": settings.issuer.model_copy(update={"api_url": stack.issuer.url}),
             "kyc": settings.kyc.model_copy(update={"vendor_url": stack.kyc.url}),
             "banking": settings.banking.model_copy(update={"api_url": stack.bank.url}),
         }

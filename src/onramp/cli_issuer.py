@@ -1,0 +1,153 @@
+"""``onramp issuer``: the treasury's USDC issuer. ``mint`` wires fiat to the issuer and has it
+mint USDC to a treasury address (the vault by default); ``redeem`` sends vault USDC back to be
+burned and has the fiat wired to the operator's bank account. Both run to the end, resume where
+they stopped when given the same ``--key`` again, and never mint or pay twice for one key."""
+
+# ruff: noqa: T201 - a command prints (as the other cli modules, listed in pyproject.toml)
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import uuid
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from onramp.core.errors import OnrampError
+from onramp.core.money import Money
+from onramp.core.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+    from onramp.treasury.issuer import IssuerFlow
+
+issuer_app = typer.Typer(help="The USDC issuer: mint and redeem.", no_args_is_help=True)
+
+AmountOption = Annotated[str, typer.Option("--amount", help="USDC, e.g. 1000 or 1000.50")]
+KeyOption = Annotated[
+    str,
+    typer.Option("--key", help="idempotency key; the same key resumes the same operation"),
+]
+
+
+def _flow(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> IssuerFlow:
+    from onramp.core.settings import stack_file
+    from onramp.devstack.cold_safe_sender import ColdSafeSender
+    from onramp.treasury.issuer import (
+        IssuerFlow,
+        SandboxMockWire,
+        build_issuer,
+        wire_account_details,
+    )
+    from onramp.treasury.issuer.errors import IssuerNotConfigured
+
+    config = settings.issuer
+    issuer = build_issuer(config)
+    if not config.sandbox_mock_wire:
+        raise IssuerNotConfigured("only the sandbox's mock wire is wired up for the CLI yet")
+    usdc = None
+    stack = stack_file(settings.state_dir)
+    cold = json.loads(stack.read_text())["contracts"].get("cold_safe") if stack.exists() else None
+    if settings.chain.rpc_url and cold:
+        # The dev stack's cold Safe redeems, signed by its demo treasurers.
+        usdc = ColdSafeSender(settings.chain.rpc_url, settings.chain.usdc_address, cold)
+    return IssuerFlow(
+        sessions,
+        issuer,
+        wire_account=wire_account_details(config),
+        wire=SandboxMockWire(issuer),
+        usdc=usdc,
+        poll_seconds=config.poll_seconds,
+        timeout_seconds=config.timeout_seconds,
+    )
+
+
+async def _run(kind: str, amount: Money, destination: str, key: str) -> None:
+    from onramp.core.db import standalone_sessions, unit_of_work
+    from onramp.treasury.issuer import request_mint, request_redeem
+
+    settings = load_settings()
+    async with standalone_sessions(settings.database.url) as sessions:
+        async with unit_of_work(sessions) as session:
+            if kind == "mint":
+                operation = await request_mint(
+                    session,
+                    issuer=settings.issuer.vendor,
+                    amount=amount,
+                    destination=destination,
+                    idempotency_key=key,
+                    requested_by="cli",
+                )
+            else:
+                operation = await request_redeem(
+                    session,
+                    issuer=settings.issuer.vendor,
+                    amount=amount,
+                    idempotency_key=key,
+                    requested_by="cli",
+                )
+        print(f"{kind} {operation.id} ({key}): {amount} USDC, {operation.status}")
+        done = await _flow(settings, sessions).run(operation.id)
+    print(f"{kind} {done.id}: {done.status}")
+    if done.tx_hash:
+        print(f"  transaction {done.tx_hash}")
+    if done.transfer_id or done.payout_id:
+        print(
+            f"  issuer {'transfer' if done.transfer_id else 'payout'} "
+            f"{done.transfer_id or done.payout_id}"
+        )
+    if done.status != "completed":
+        print(f"  error {done.error_code}", file=sys.stderr)
+        raise typer.Exit(1)
+
+
+def _amount(text: str) -> Money:
+    return Money.parse(text, "USDC")
+
+
+def _go(kind: str, amount: str, destination: str, key: str) -> None:
+    try:
+        asyncio.run(_run(kind, _amount(amount), destination, key or f"cli-{uuid.uuid4()}"))
+    except OnrampError as exc:
+        print(f"{exc.code}: {exc.detail}", file=sys.stderr)
+        raise typer.Exit(1) from exc
+
+
+@issuer_app.command("mint")
+def mint(
+    amount: AmountOption,
+    to: Annotated[str, typer.Option("--to", help="'vault' or a 0x address")] = "vault",
+    key: KeyOption = "",
+) -> None:
+    """Wire fiat to the issuer and have it mint USDC to the vault (or --to an address)."""
+    settings = load_settings()
+    destination = settings.chain.vault_address if to == "vault" else to
+    if not destination:
+        print("no vault address is configured (ONRAMP_CHAIN__VAULT_ADDRESS)", file=sys.stderr)
+        raise typer.Exit(1)
+    _go("mint", amount, destination, key)
+
+
+@issuer_app.command("redeem")
+def redeem(amount: AmountOption, key: KeyOption = "") -> None:
+    """Send vault USDC to the issuer (burned) and have the fiat wired to our bank account."""
+    _go("redeem", amount, "", key)
+
+
+@issuer_app.command("balance")
+def balance() -> None:
+    """The issuer account's available and unsettled balance."""
+    from onramp.treasury.issuer import build_issuer
+
+    async def show() -> None:
+        found = await build_issuer(load_settings().issuer).balance()
+        print(f"available {found.available} USD\nunsettled {found.unsettled} USD")
+
+    try:
+        asyncio.run(show())
+    except OnrampError as exc:
+        print(f"{exc.code}: {exc.detail}", file=sys.stderr)
+        raise typer.Exit(1) from exc

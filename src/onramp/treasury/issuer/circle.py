@@ -1,0 +1,398 @@
+"""The Circle-Mint-shaped issuer over HTTP (the devstack's Sandmint speaks the same API): typed
+answers, vendor failures turned into issuer errors with stable codes. Creating the adapter makes
+no network call; each request opens its own short-lived client."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, Literal, TypeVar
+
+import httpx
+import orjson
+from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic.alias_generators import to_camel
+
+from onramp.core.errors import InvalidInput
+from onramp.core.money import Money
+from onramp.treasury.issuer.base import (
+    DepositAddress,
+    IssuerBalance,
+    IssuerDeposit,
+    IssuerNotice,
+    IssuerPayout,
+    IssuerTransfer,
+    RecipientAddress,
+    WireAccountDetails,
+    WireBankAccount,
+    WireInstructions,
+)
+from onramp.treasury.issuer.errors import (
+    IssuerAmountNotWholeCents,
+    IssuerIdempotencyConflict,
+    IssuerInsufficientFunds,
+    IssuerNotConfigured,
+    IssuerRejected,
+    IssuerResourceNotFound,
+    IssuerUnavailable,
+    MalformedIssuerNotification,
+)
+from onramp.treasury.issuer.webhooks import SIGNATURE_HEADER, verify_signature
+
+CHAIN = "ETH"
+INSUFFICIENT_FUNDS = 5000  # Sandmint's (Circle-style numeric) error code
+_M = TypeVar("_M", bound=BaseModel)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore")
+
+
+class _Amount(_Model):
+    amount: str
+    currency: Literal["USD"]
+
+    def money(self) -> Money:
+        return Money.parse(self.amount, "USDC")  # 1 USD of issuer balance is 1 USDC
+
+
+class _Bank(_Model):
+    id: str
+    status: str
+    description: str
+    tracking_ref: str
+
+
+class _BeneficiaryBank(_Model):
+    name: str
+    swift_code: str = ""
+    routing_number: str = ""
+    account_number: str
+    currency: str = "USD"
+
+
+class _Instructions(_Model):
+    tracking_ref: str
+    beneficiary: dict[str, Any]
+    beneficiary_bank: _BeneficiaryBank
+
+
+class _Deposit(_Model):
+    id: str
+    type: str = "wire"
+    amount: _Amount
+    status: str
+    transaction_hash: str | None = None
+
+
+class _Balances(_Model):
+    available: list[_Amount]
+    unsettled: list[_Amount]
+
+
+class _Recipient(_Model):
+    id: str
+    address: str
+    chain: str
+    status: str
+
+
+class _DepositAddress(_Model):
+    address: str
+    chain: str
+
+
+class _Transfer(_Model):
+    id: str
+    status: Literal["pending", "complete", "failed"]
+    amount: _Amount
+    destination: dict[str, Any]
+    transaction_hash: str | None = None
+    error_code: str | None = None
+
+    def domain(self) -> IssuerTransfer:
+        return IssuerTransfer(
+            id=self.id,
+            status=self.status,
+            amount=self.amount.money(),
+            address=str(self.destination.get("address", "")),
+            transaction_hash=self.transaction_hash,
+            error_code=self.error_code,
+        )
+
+
+class _Payout(_Model):
+    id: str
+    status: Literal["pending", "complete", "failed"]
+    amount: _Amount
+    destination: dict[str, Any]
+    error_code: str | None = None
+
+    def domain(self) -> IssuerPayout:
+        return IssuerPayout(
+            id=self.id,
+            status=self.status,
+            amount=self.amount.money(),
+            bank_account_id=str(self.destination.get("id", "")),
+            error_code=self.error_code,
+        )
+
+
+class _Notification(_Model):
+    notification_id: str
+    notification_type: str
+    transfer: _Transfer | None = None
+    payout: _Payout | None = None
+
+
+def usd_amount(amount: Money) -> dict[str, str]:
+    """A USDC amount as the issuer's ``{"amount": "1000.00", "currency": "USD"}``."""
+    if amount.currency != "USDC" or not amount.is_positive():
+        raise InvalidInput("issuer amounts are positive USDC amounts")
+    if amount.minor % 10**4:
+        raise IssuerAmountNotWholeCents(f"{amount} USDC has fractions of a cent")
+    return {"amount": f"{amount.to_decimal():.2f}", "currency": "USD"}
+
+
+def key_for(*parts: str) -> str:
+    """A stable UUID idempotency key for the issuer from our own identifiers."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, "onramp:issuer:" + ":".join(parts)))
+
+
+class CircleMintIssuer:
+    name = "circle"
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        api_key: str,
+        webhook_secret: bytes,
+        tolerance_seconds: int = 300,
+        timeout: float = 10.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self._base_url = base_url.rstrip("/")
+        self._api_key = api_key
+        self._secret = webhook_secret
+        self._tolerance = tolerance_seconds
+        self._timeout = timeout
+        self._transport = transport
+
+    async def _request(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        if not self._base_url:
+            raise IssuerNotConfigured()
+        headers = {"Accept": "application/json"}
+        if self._api_key:
+            headers["Authorization"] = f"Bearer {self._api_key}"
+        try:
+            async with httpx.AsyncClient(
+                base_url=self._base_url,
+                timeout=self._timeout,
+                transport=self._transport,
+                trust_env=False,
+            ) as client:
+                response = await client.request(method, path, json=body, headers=headers)
+            payload = response.json() if response.content else {}
+        except (httpx.HTTPError, ValueError) as exc:
+            raise IssuerUnavailable(f"issuer: {type(exc).__name__}") from exc
+        if response.status_code >= 300:
+            _raise_for(response.status_code, payload if isinstance(payload, dict) else {})
+        if not isinstance(payload, dict) or "data" not in payload:
+            raise IssuerUnavailable("issuer answered without data")
+        return payload["data"]
+
+    async def register_wire_account(
+        self, account: WireAccountDetails, *, idempotency_key: str
+    ) -> WireBankAccount:
+        data = await self._request(
+            "POST",
+            "/v1/businessAccount/banks/wires",
+            {
+                "idempotencyKey": idempotency_key,
+                "accountNumber": account.account_number,
+                "routingNumber": account.routing_number,
+                "billingDetails": {
+                    "name": account.holder_name,
+                    "line1": account.holder_line1,
+                    "city": account.holder_city,
+                    "postalCode": account.holder_postal_code,
+                    "country": account.holder_country,
+                },
+                "bankAddress": {
+                    "bankName": account.bank_name,
+                    "city": account.bank_city,
+                    "country": account.bank_country,
+                },
+            },
+        )
+        bank = _parse(_Bank, data)
+        return WireBankAccount(bank.id, bank.status, bank.description, bank.tracking_ref)
+
+    async def wire_instructions(self, bank_account_id: str) -> WireInstructions:
+        path = f"/v1/businessAccount/banks/wires/{bank_account_id}/instructions?currency=USD"
+        found = _parse(_Instructions, await self._request("GET", path))
+        bank = found.beneficiary_bank
+        return WireInstructions(
+            tracking_ref=found.tracking_ref,
+            beneficiary_name=str(found.beneficiary.get("name", "")),
+            bank_name=bank.name,
+            swift_code=bank.swift_code,
+            routing_number=bank.routing_number,
+            account_number=bank.account_number,
+            currency=bank.currency,
+        )
+
+    async def deposits(self) -> list[IssuerDeposit]:
+        rows = await self._request("GET", "/v1/businessAccount/deposits")
+        if not isinstance(rows, list):
+            raise IssuerUnavailable("issuer deposits are not a list")
+        found = [_parse(_Deposit, row) for row in rows]
+        return [
+            IssuerDeposit(d.id, d.type, d.amount.money(), d.status, d.transaction_hash)
+            for d in found
+        ]
+
+    async def balance(self) -> IssuerBalance:
+        found = _parse(_Balances, await self._request("GET", "/v1/businessAccount/balances"))
+        return IssuerBalance(
+            available=sum((a.money() for a in found.available), Money.zero("USDC")),
+            unsettled=sum((a.money() for a in found.unsettled), Money.zero("USDC")),
+        )
+
+    async def add_recipient_address(
+        self, address: str, *, description: str, idempotency_key: str
+    ) -> RecipientAddress:
+        data = await self._request(
+            "POST",
+            "/v1/businessAccount/wallets/addresses/recipient",
+            {
+                "idempotencyKey": idempotency_key,
+                "address": address,
+                "chain": CHAIN,
+                "currency": "USD",
+                "description": description,
+            },
+        )
+        found = _parse(_Recipient, data)
+        return RecipientAddress(found.id, found.address, found.chain, found.status)
+
+    async def deposit_address(self, *, idempotency_key: str) -> DepositAddress:
+        data = await self._request(
+            "POST",
+            "/v1/businessAccount/wallets/addresses/deposit",
+            {"idempotencyKey": idempotency_key, "currency": "USD", "chain": CHAIN},
+        )
+        found = _parse(_DepositAddress, data)
+        return DepositAddress(found.address, found.chain)
+
+    async def create_transfer(
+        self, *, recipient_id: str, amount: Money, idempotency_key: str
+    ) -> IssuerTransfer:
+        data = await self._request(
+            "POST",
+            "/v1/businessAccount/transfers",
+            {
+                "idempotencyKey": idempotency_key,
+                "destination": {"type": "verified_blockchain", "addressId": recipient_id},
+                "amount": usd_amount(amount),
+            },
+        )
+        return _parse(_Transfer, data).domain()
+
+    async def get_transfer(self, transfer_id: str) -> IssuerTransfer:
+        data = await self._request("GET", f"/v1/businessAccount/transfers/{transfer_id}")
+        return _parse(_Transfer, data).domain()
+
+    async def create_payout(
+        self, *, bank_account_id: str, amount: Money, idempotency_key: str
+    ) -> IssuerPayout:
+        data = await self._request(
+            "POST",
+            "/v1/businessAccount/payouts",
+            {
+                "idempotencyKey": idempotency_key,
+                "destination": {"type": "wire", "id": bank_account_id},
+                "amount": usd_amount(amount),
+            },
+        )
+        return _parse(_Payout, data).domain()
+
+    async def get_payout(self, payout_id: str) -> IssuerPayout:
+        data = await self._request("GET", f"/v1/businessAccount/payouts/{payout_id}")
+        return _parse(_Payout, data).domain()
+
+    async def mock_wire(
+        self, instructions: WireInstructions, amount: Money, *, idempotency_key: str
+    ) -> None:
+        """Sandbox only (Circle's sandbox has it too): a wire per the instructions arrives."""
+        await self._request(
+            "POST",
+            "/v1/mocks/payments/wire",
+            {
+                "idempotencyKey": idempotency_key,
+                "trackingRef": instructions.tracking_ref,
+                "amount": usd_amount(amount),
+                "beneficiaryBank": {"accountNumber": instructions.account_number},
+            },
+        )
+
+    def parse_notification(
+        self, headers: Mapping[str, str], body: bytes, *, now: datetime
+    ) -> IssuerNotice:
+        lowered = {k.lower(): v for k, v in headers.items()}
+        verify_signature(
+            self._secret,
+            lowered.get(SIGNATURE_HEADER, ""),
+            body,
+            now=now.timestamp(),
+            tolerance_seconds=self._tolerance,
+        )
+        try:
+            payload: dict[str, Any] = orjson.loads(body)
+            found = _Notification.model_validate(payload)
+            transfer = found.transfer.domain() if found.transfer else None
+            payout = found.payout.domain() if found.payout else None
+        except (orjson.JSONDecodeError, ValidationError, InvalidInput) as exc:
+            raise MalformedIssuerNotification(str(exc)[:300]) from exc
+        return IssuerNotice(
+            notification_id=found.notification_id,
+            kind=found.notification_type,
+            payload=payload,
+            transfer=transfer,
+            payout=payout,
+        )
+
+
+class SandboxMockWire:
+    """The :class:`WireSender` of the sandbox: the issuer's own mock wire endpoint."""
+
+    def __init__(self, issuer: CircleMintIssuer) -> None:
+        self._issuer = issuer
+
+    async def send_wire(
+        self, instructions: WireInstructions, amount: Money, *, idempotency_key: str
+    ) -> None:
+        await self._issuer.mock_wire(instructions, amount, idempotency_key=idempotency_key)
+
+
+def _parse(model: type[_M], data: Any) -> _M:
+    try:
+        return model.model_validate(data)
+    except (ValidationError, InvalidInput) as exc:
+        raise IssuerUnavailable(f"issuer answered an unexpected shape: {str(exc)[:200]}") from exc
+
+
+def _raise_for(status: int, payload: dict[str, Any]) -> None:
+    code, message = payload.get("code"), str(payload.get("message", ""))[:200]
+    detail = f"issuer answered {status} (code {code}): {message}"
+    if status in (401, 403) or status >= 500:
+        raise IssuerUnavailable(detail)
+    if status == 404:
+        raise IssuerResourceNotFound(detail)
+    if status == 409:
+        raise IssuerIdempotencyConflict(detail)
+    if code == INSUFFICIENT_FUNDS:
+        raise IssuerInsufficientFunds(detail)
+    raise IssuerRejected(detail)
