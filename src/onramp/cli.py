@@ -275,6 +275,31 @@ def keys_new_payout_key(
         raise typer.Exit(1) from exc
     print(f"key id   {key_id}")
     print(f"address  {address}")
+    if settings.database.url:
+        asyncio.run(_audit_key_made(settings, key_id=key_id, address=address, label=label))
+        print("recorded in the audit log")
+    else:
+        print("no database configured: not recorded in the audit log", file=sys.stderr)
+
+
+async def _audit_key_made(settings: Settings, *, key_id: str, address: str, label: str) -> None:
+    import getpass
+
+    from onramp.core.audit import record
+    from onramp.core.db import standalone_sessions, unit_of_work
+
+    async with (
+        standalone_sessions(settings.database.url) as sessions,
+        unit_of_work(sessions) as session,
+    ):
+        await record(
+            session,
+            actor=f"cli:{getpass.getuser()}",
+            action="keys.signing_key_generated",
+            entity_type="hsm_key",
+            entity_id=key_id,
+            data={"address": address, "label": label, "token": settings.hsm.token_label},
+        )
 
 
 @users_app.command("create-admin")

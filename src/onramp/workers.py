@@ -205,6 +205,7 @@ async def _run(
                 max_fee_per_gas=chain.max_fee_per_gas_gwei * 10**9,
             ),
             gate=RiskGate(RiskLimits.from_settings(settings.treasury_risk)),
+            batch_wait=timedelta(seconds=chain.payout_batch_wait_seconds),
         )
         await run_payout_sender(
             sender,

@@ -17,6 +17,8 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from onramp.devstack.stack import Stack
 from tests.e2e.conftest import Customer
@@ -44,6 +46,25 @@ def test_audit_verify_command(stack: Stack) -> None:
     result = onramp("audit", "verify", "--seal-first", env=stack.env())
     assert result.returncode == 0, result.stderr
     assert "chain intact" in result.stdout
+
+
+async def test_a_new_signing_key_is_made_in_the_hsm_and_audited(
+    stack: Stack, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    result = onramp("keys", "new-payout-key", "--label", "onramp-test-key", env=stack.env())
+    assert result.returncode == 0, result.stderr
+    lines = dict(line.split(maxsplit=1) for line in result.stdout.splitlines()[:2])
+    key_id, address = lines["key"].removeprefix("id").strip(), lines["address"].strip()
+    assert len(key_id) == 32
+    assert address.startswith("0x")
+    async with sessions() as session:
+        row = (
+            await session.execute(
+                text("SELECT action, data FROM audit_log WHERE entity_id = :id"), {"id": key_id}
+            )
+        ).one()
+    assert row.action == "keys.signing_key_generated"
+    assert row.data["address"] == address
 
 
 async def test_orders_show_command(stack: Stack, customer: Customer) -> None:

@@ -1,7 +1,8 @@
 """The vault runs low -> the liquidity check proposes a refill from the warm Safe -> two
 treasurers sign it with their own owner keys (EIP-712) -> the gas wallet executes it through the
 Safe -> the vault holds the USDC and the ledger says so. A non-owner's signature, a second
-signature by the same person and a malformed one are refused and change nothing."""
+signature by the same person and a malformed one are refused and change nothing. Above its
+maximum, the vault's excess is swept to the cold Safe the same way."""
 
 from __future__ import annotations
 
@@ -64,7 +65,7 @@ async def _vault_ledger(sessions: async_sessionmaker[AsyncSession]) -> int:
         return (await balance_of(session, chain_account("vault"))).minor
 
 
-async def test_vault_below_minimum_is_refilled_by_two_treasurers(
+async def test_two_treasurers_refill_the_vault_and_sweep_its_excess_to_cold(
     stack: Stack,
     treasurer: httpx.AsyncClient,
     second_treasurer: httpx.AsyncClient,
@@ -74,7 +75,7 @@ async def test_vault_below_minimum_is_refilled_by_two_treasurers(
     chain = stack.settings.chain
     wallets = (await treasurer.get("/v1/admin/treasury/wallets")).json()["data"]
     by_name = {w["name"]: w for w in wallets}
-    assert set(by_name) == {"vault", "payout-key", "gas", "warm", "cold"}
+    assert set(by_name) == {"vault", "payout-key", "guardian", "gas", "warm", "cold"}
     assert by_name["vault"]["state"] == "ok"
     vault_before = usdc_balance(chain.rpc_url, chain.usdc_address, chain.vault_address)
     ledger_before = await _vault_ledger(sessions)
@@ -146,6 +147,42 @@ async def test_vault_below_minimum_is_refilled_by_two_treasurers(
     )
     assert late.status_code == 409
     assert late.json()["code"] == "proposal_not_open"
+
+    # Above the maximum: the cold Safe (the vault's admin) sweeps the excess to itself; the same
+    # two people sign with the same keys they are bound to.
+    assert stack.treasury is not None
+    cold = stack.treasury.cold_safe
+    cold_before = usdc_balance(chain.rpc_url, chain.usdc_address, cold)
+    excess = 300_000 * USDC
+    policy = await treasurer.put(
+        "/v1/admin/treasury/wallets/vault/policy",
+        json={"target": _usdc(vault_after - excess), "maximum": _usdc(vault_after - 1)},
+    )
+    assert policy.status_code == 200, policy.text
+    listing = await _wait(
+        treasurer,
+        "/v1/admin/treasury/proposals?status=awaiting_signatures",
+        lambda b: any(p["kind"] == "sweep" for p in b["data"]),
+    )
+    sweep = next(p for p in listing["data"] if p["kind"] == "sweep")
+    assert (sweep["source"], sweep["destination"], sweep["safe"]) == ("vault", "cold", cold)
+    assert sweep["amount"] == _usdc(excess)
+    path = f"/v1/admin/treasury/proposals/{sweep['id']}"
+    for person, key in (
+        (treasurer, DEMO_TREASURER_KEYS[0]),
+        (second_treasurer, DEMO_TREASURER_KEYS[1]),
+    ):
+        signed = await person.post(
+            f"{path}/signatures", json={"signature": _sign(key, sweep["typed_data"])}
+        )
+        assert signed.status_code == 200, signed.text
+    swept = await _wait(treasurer, path, lambda b: b["status"] in ("executed", "failed"))
+    assert swept["status"] == "executed", swept["failure"]
+    assert usdc_balance(chain.rpc_url, chain.usdc_address, chain.vault_address) == (
+        vault_after - excess
+    )
+    assert usdc_balance(chain.rpc_url, chain.usdc_address, cold) == cold_before + excess
+    assert await _vault_ledger(sessions) == ledger_before + REFILL - excess
 
 
 async def test_positions_show_each_wallet_on_chain_and_in_the_books(

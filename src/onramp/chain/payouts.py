@@ -18,7 +18,7 @@ from typing import Any, Protocol
 from eth_abi.abi import encode
 from eth_account.typed_transactions.typed_transaction import TypedTransaction
 from hexbytes import HexBytes
-from sqlalchemy import ColumnElement, select, text, update
+from sqlalchemy import ColumnElement, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 from onramp.chain import events
@@ -130,7 +130,9 @@ class PayoutSender:
         destination_check: DestinationCheck | None = None,
         gate: PayoutGate | None = None,
         fees: FeePolicy | None = None,
+        batch_wait: timedelta = timedelta(0),
     ) -> None:
+        self._batch_wait = batch_wait
         self._sessions = sessions
         self._fees = fees or FeePolicy()
         self._gate = gate
@@ -306,9 +308,24 @@ class PayoutSender:
             return False
         return True
 
+    async def _batch_filling(self, session: AsyncSession) -> bool:
+        """True while a partial batch may still wait for more payouts."""
+        if not self._batch_wait:
+            return False
+        count, oldest = (
+            await session.execute(
+                select(func.count(), func.min(Payout.created_at)).where(
+                    Payout.status == PayoutStatus.QUEUED.value
+                )
+            )
+        ).one()
+        return bool(count) and count < self._batch_size and oldest > utcnow() - self._batch_wait
+
     async def send_batch(self) -> int:
         """Sign, store and broadcast one batch of queued payouts; return how many were sent."""
         async with unit_of_work(self._sessions) as session:
+            if await self._batch_filling(session):
+                return 0
             payouts = (
                 await session.scalars(
                     select(Payout)

@@ -131,6 +131,7 @@ def sender_from(
     destination_check: DestinationCheck | None = None,
     fees: FeePolicy | None = None,
     gate: PayoutGate | None = None,
+    batch_wait: timedelta = timedelta(0),
 ) -> PayoutSender:
     return PayoutSender(
         sessions=sessions,
@@ -142,4 +143,5 @@ def sender_from(
         destination_check=destination_check,
         fees=fees,
         gate=gate,
+        batch_wait=batch_wait,
     )

@@ -61,6 +61,9 @@ class ChainSettings(_Section):
     payout_key_id: str = Field(default="", pattern=r"^([0-9a-f]{2})*$")
     payout_private_key: SecretStr = SecretStr(ANVIL_PAYOUT_KEY)
     payout_batch_size: int = Field(default=100, ge=1, le=500)
+    # Wait up to this long after the oldest queued payout for a batch to fill before sending a
+    # partial one (0: send at once). Bigger batches cost less gas per payout (bench/README.md).
+    payout_batch_wait_seconds: float = Field(default=0.0, ge=0)
     poll_interval_seconds: float = 0.1
     # A broadcast transaction not mined after this long is sent again (same bytes).
     rebroadcast_after_seconds: float = Field(default=30.0, gt=0)

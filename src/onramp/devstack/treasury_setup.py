@@ -19,7 +19,7 @@ from onramp.core.money import Money
 from onramp.core.settings import ANVIL_DEPLOYER_KEY, Settings
 from onramp.ledger import chain_account, credit, debit, entry, fx_account, post_entry
 from onramp.treasury.models import WalletKind, WalletTier
-from onramp.treasury.wallets import LiquidityPolicy, register_wallet
+from onramp.treasury.wallets import GasPolicy, LiquidityPolicy, register_wallet
 
 DEMO_TREASURER_KEYS = (
     "0x4bbbf85ce3377467afe5d46f804f221813b2bb87f24d81f60f1fcdbf7cbf4356",
@@ -36,6 +36,10 @@ GUARDIAN_GAS_WEI = 10 * 10**18
 VAULT_POLICY = LiquidityPolicy(
     minimum=1_000_000 * USDC, target=10_000_000 * USDC, maximum=20_000_000 * USDC
 )
+
+
+# The keys that send transactions keep at least 1 ether; the gas wallet tops them up to 5.
+KEY_GAS = GasPolicy(minimum_wei=10**18, target_wei=5 * 10**18)
 
 
 def demo_treasurers() -> tuple[str, ...]:
@@ -87,17 +91,18 @@ async def register_treasury(
     """Every wallet into the registry, and the Safes' USDC into the ledger."""
     actor = "system:devstack"
     wallets = (
-        ("vault", WalletKind.VAULT, WalletTier.HOT, deployment.vault, VAULT_POLICY),
-        ("payout-key", WalletKind.KEY, WalletTier.HOT, payout_address, None),
-        ("gas", WalletKind.KEY, WalletTier.HOT, setup.executor, None),
-        ("warm", WalletKind.SAFE, WalletTier.WARM, setup.warm_safe, None),
-        ("cold", WalletKind.SAFE, WalletTier.COLD, setup.cold_safe, None),
+        ("vault", WalletKind.VAULT, WalletTier.HOT, deployment.vault, VAULT_POLICY, None),
+        ("payout-key", WalletKind.KEY, WalletTier.HOT, payout_address, None, KEY_GAS),
+        ("guardian", WalletKind.KEY, WalletTier.HOT, setup.guardian, None, KEY_GAS),
+        ("gas", WalletKind.KEY, WalletTier.HOT, setup.executor, None, None),
+        ("warm", WalletKind.SAFE, WalletTier.WARM, setup.warm_safe, None, None),
+        ("cold", WalletKind.SAFE, WalletTier.COLD, setup.cold_safe, None, None),
     )
     async with (
         standalone_sessions(settings.database.url) as sessions,
         unit_of_work(sessions) as session,
     ):
-        for name, kind, tier, address, policy in wallets:
+        for name, kind, tier, address, policy, gas in wallets:
             await register_wallet(
                 session,
                 name=name,
@@ -105,6 +110,7 @@ async def register_treasury(
                 tier=tier,
                 address=address,
                 policy=policy,
+                gas=gas,
                 actor=actor,
             )
         for name, amount in (("cold", COLD_FUNDING), ("warm", WARM_FUNDING)):

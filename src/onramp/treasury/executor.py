@@ -72,6 +72,10 @@ class ProposalExecutor:
     def address(self) -> str:
         return self._signer.address
 
+    @property
+    def signer(self) -> Signer:
+        return self._signer
+
     async def execute_ready(self) -> int:
         """Sign, store and send the execution of each ready proposal; return how many."""
         sent = 0

@@ -42,6 +42,19 @@ class LiquidityPolicy:
         return LiquidityPolicy(opt(wallet.min_usdc), opt(wallet.target_usdc), opt(wallet.max_usdc))
 
 
+@dataclass(frozen=True)
+class GasPolicy:
+    """Ether for an HSM key that sends transactions: below the minimum, the gas wallet tops it
+    up to the target."""
+
+    minimum_wei: int
+    target_wei: int
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.minimum_wei <= self.target_wei:
+            raise PolicyInvalid(f"gas minimum {self.minimum_wei}, target {self.target_wei}")
+
+
 async def register_wallet(
     session: AsyncSession,
     *,
@@ -50,6 +63,7 @@ async def register_wallet(
     tier: WalletTier,
     address: str,
     policy: LiquidityPolicy | None = None,
+    gas: GasPolicy | None = None,
     actor: str,
 ) -> None:
     """Add a wallet (or update the address and kind of one with this name)."""
@@ -62,6 +76,8 @@ async def register_wallet(
         "min_usdc": policy.minimum,
         "target_usdc": policy.target,
         "max_usdc": policy.maximum,
+        "min_gas_wei": gas.minimum_wei if gas else None,
+        "target_gas_wei": gas.target_wei if gas else None,
     }
     stmt = insert(TreasuryWallet).values(**values)
     await session.execute(

@@ -18,6 +18,7 @@ from onramp.core.keys import Hsm, HsmUnavailable
 from onramp.core.logging import get_logger
 from onramp.core.settings import HsmSettings, TreasurySettings
 from onramp.treasury.executor import ProposalExecutor
+from onramp.treasury.gas import top_up_gas
 from onramp.treasury.liquidity import check_liquidity
 
 log = get_logger(__name__)
@@ -44,9 +45,11 @@ async def treasury_round(
     usdc: str,
     chain_id: int,
 ) -> int:
-    """One pass: confirm, execute, then check the policies; returns how much happened."""
+    """One pass: confirm, execute, top up gas, then check the policies; returns how much
+    happened."""
     done = await executor.confirm()
     done += await executor.execute_ready()
+    done += await top_up_gas(sessions, client, executor.signer, chain_id=chain_id)
     async with unit_of_work(sessions) as session:
         done += len(await check_liquidity(session, client, usdc=usdc, chain_id=chain_id))
     return done

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Sequence
+from datetime import timedelta
 from typing import Any, cast
 
 import orjson
@@ -139,3 +140,32 @@ async def test_an_open_breaker_signs_nothing_and_holds_nothing(
 
     payouts = await _payouts(sessions, [big, small])
     assert {p.status for p in payouts.values()} == {PayoutStatus.QUEUED.value}
+
+
+class _Counting:
+    """Lets nothing through (defers all) and counts the batches it was shown."""
+
+    def __init__(self) -> None:
+        self.batches = 0
+
+    async def __call__(self, session: AsyncSession, items: Sequence[GateItem]) -> GateVerdict:
+        self.batches += 1
+        return GateVerdict(paused=None, held={}, deferred=frozenset(i.order_id for i in items))
+
+
+async def test_a_partial_batch_waits_for_more_payouts_until_the_oldest_is_old_enough(
+    closed_breaker: None,
+    sessions: async_sessionmaker[AsyncSession],
+    queued: list[uuid.UUID],
+) -> None:
+    await _queue(sessions, queued, 10 * U)
+    gate = _Counting()
+    waiting = _sender(sessions, gate)
+    waiting._batch_wait = timedelta(seconds=60)  # noqa: SLF001 - the setting under test
+    assert await waiting.send_batch() == 0
+    assert gate.batches == 0  # one payout of 500 possible, queued just now: keep filling
+
+    waited = _sender(sessions, gate)
+    waited._batch_wait = timedelta(microseconds=1)  # noqa: SLF001
+    await waited.send_batch()
+    assert gate.batches == 1  # the oldest waited long enough: the partial batch goes on

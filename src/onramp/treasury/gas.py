@@ -1,0 +1,147 @@
+"""Gas top-ups: an HSM key that pays for its transactions (the payout key, the guardian) and has
+less ether than its minimum gets topped up to its target by the gas wallet.
+
+One top-up in flight at a time. Like every transaction here it is signed and stored
+(``chain_transactions``, sender: the gas wallet) before it is sent, re-sent as is while unmined,
+and settled by the confirmation watcher.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from onramp.chain.client import ChainClient
+from onramp.chain.errors import AlreadyKnown, NonceTooLow
+from onramp.chain.models import ChainTransaction, TxStatus
+from onramp.chain.signer import Signer
+from onramp.core.audit import record
+from onramp.core.clock import utcnow
+from onramp.core.db import as_int, unit_of_work
+from onramp.core.ids import uuid7
+from onramp.core.logging import get_logger
+from onramp.treasury.models import TreasuryWallet, WalletKind
+
+log = get_logger(__name__)
+TRANSFER_GAS = 21_000
+PRIORITY_FEE_WEI = 1_000_000_000
+RESEND_AFTER = timedelta(seconds=15)
+
+
+async def _in_flight(session: AsyncSession, sender: str) -> ChainTransaction | None:
+    found: ChainTransaction | None = await session.scalar(
+        select(ChainTransaction).where(
+            ChainTransaction.sender == sender,
+            ChainTransaction.status.in_([TxStatus.SIGNED.value, TxStatus.BROADCAST.value]),
+        )
+    )
+    return found
+
+
+async def top_up_gas(
+    sessions: async_sessionmaker[AsyncSession],
+    client: ChainClient,
+    gas_wallet: Signer,
+    *,
+    chain_id: int,
+) -> int:
+    """Send one top-up if a key is below its gas minimum; returns 1 if one was sent."""
+    async with unit_of_work(sessions) as session:
+        pending = await _in_flight(session, gas_wallet.address)
+        if pending is not None:
+            await _resend_if_stale(session, client, pending)
+            return 0
+        keys = (
+            await session.scalars(
+                select(TreasuryWallet).where(
+                    TreasuryWallet.kind == WalletKind.KEY.value,
+                    TreasuryWallet.min_gas_wei.is_not(None),
+                    TreasuryWallet.target_gas_wei.is_not(None),
+                    TreasuryWallet.address != gas_wallet.address,
+                )
+            )
+        ).all()
+        for wallet in keys:
+            held = await client.balance(wallet.address)
+            if held >= as_int(wallet.min_gas_wei):
+                continue
+            amount = as_int(wallet.target_gas_wei) - held
+            max_fee = await client.base_fee() * 2 + PRIORITY_FEE_WEI
+            own = await client.balance(gas_wallet.address)
+            if own < amount + TRANSFER_GAS * max_fee:
+                log.error("treasury.gas_wallet_low", needed=amount, held=own, wallet=wallet.name)
+                return 0
+            nonce = await client.pending_nonce(gas_wallet.address)
+            signed = gas_wallet.sign_transaction(
+                {
+                    "type": 2,
+                    "chainId": chain_id,
+                    "nonce": nonce,
+                    "to": wallet.address,
+                    "value": amount,
+                    "data": b"",
+                    "gas": TRANSFER_GAS,
+                    "maxPriorityFeePerGas": PRIORITY_FEE_WEI,
+                    "maxFeePerGas": max_fee,
+                }
+            )
+            tx_id = uuid7()
+            session.add(
+                ChainTransaction(
+                    id=tx_id,
+                    sender=gas_wallet.address,
+                    nonce=nonce,
+                    tx_hash=signed.tx_hash,
+                    raw=signed.raw,
+                    status=TxStatus.SIGNED.value,
+                )
+            )
+            await record(
+                session,
+                actor=f"chain:{gas_wallet.address}",
+                action="treasury.gas_top_up",
+                entity_type="treasury_wallet",
+                entity_id=wallet.name,
+                data={"wei": str(amount), "tx_hash": "0x" + signed.tx_hash.hex()},
+            )
+            break
+        else:
+            return 0
+    log.info("treasury.gas_top_up", wallet=wallet.name, wei=amount)
+    await _send(sessions, client, tx_id, signed.raw)
+    return 1
+
+
+async def _send(
+    sessions: async_sessionmaker[AsyncSession], client: ChainClient, tx_id: object, raw: bytes
+) -> None:
+    try:
+        await client.send_raw(raw)
+    except (AlreadyKnown, NonceTooLow):
+        pass  # sent before, or mined: the confirmation watcher settles it
+    async with unit_of_work(sessions) as session:
+        await session.execute(
+            update(ChainTransaction)
+            .where(ChainTransaction.id == tx_id, ChainTransaction.status == TxStatus.SIGNED.value)
+            .values(status=TxStatus.BROADCAST.value, broadcast_at=utcnow())
+        )
+
+
+async def _resend_if_stale(
+    session: AsyncSession, client: ChainClient, tx: ChainTransaction
+) -> None:
+    sent_at = tx.broadcast_at or tx.created_at
+    if sent_at > utcnow() - RESEND_AFTER or await client.receipt(tx.tx_hash) is not None:
+        return
+    try:
+        await client.send_raw(tx.raw)
+    except AlreadyKnown:
+        pass
+    except NonceTooLow:
+        if not await client.has_transaction(tx.tx_hash):
+            # Never sent before a crash, and the nonce went to another transaction since.
+            tx.status, tx.failure = TxStatus.FAILED.value, "nonce used by another transaction"
+            return
+    tx.status, tx.broadcast_at = TxStatus.BROADCAST.value, utcnow()
