@@ -8,7 +8,6 @@ they stopped when given the same ``--key`` again, and never mint or pay twice fo
 from __future__ import annotations
 
 import asyncio
-import json
 import sys
 import uuid
 from typing import TYPE_CHECKING, Annotated
@@ -34,35 +33,9 @@ KeyOption = Annotated[
 
 
 def _flow(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> IssuerFlow:
-    from onramp.core.settings import stack_file
-    from onramp.devstack.cold_safe_sender import ColdSafeSender
-    from onramp.treasury.issuer import (
-        IssuerFlow,
-        SandboxMockWire,
-        build_issuer,
-        wire_account_details,
-    )
-    from onramp.treasury.issuer.errors import IssuerNotConfigured
+    from onramp.issuer_wiring import issuer_flow
 
-    config = settings.issuer
-    issuer = build_issuer(config)
-    if not config.sandbox_mock_wire:
-        raise IssuerNotConfigured("only the sandbox's mock wire is wired up for the CLI yet")
-    usdc = None
-    stack = stack_file(settings.state_dir)
-    cold = json.loads(stack.read_text())["contracts"].get("cold_safe") if stack.exists() else None
-    if settings.chain.rpc_url and cold:
-        # The dev stack's cold Safe redeems, signed by its demo treasurers.
-        usdc = ColdSafeSender(settings.chain.rpc_url, settings.chain.usdc_address, cold)
-    return IssuerFlow(
-        sessions,
-        issuer,
-        wire_account=wire_account_details(config),
-        wire=SandboxMockWire(issuer),
-        usdc=usdc,
-        poll_seconds=config.poll_seconds,
-        timeout_seconds=config.timeout_seconds,
-    )
+    return issuer_flow(settings, sessions)
 
 
 async def _run(kind: str, amount: Money, destination: str, key: str) -> None:

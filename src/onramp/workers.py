@@ -40,6 +40,7 @@ from onramp.core.relay import run_relay
 from onramp.core.settings import Settings, accepted_statement_accounts
 from onramp.fx.alarms import peg_alarm_recorder
 from onramp.fx.service import FxDesk
+from onramp.issuer_wiring import issuer_flow
 from onramp.kyc.rescreen import KybOwners, VerifiedNames
 from onramp.kyc.worker import run_review_expiry
 from onramp.notifications.adapters.smtp import SmtpSender
@@ -246,6 +247,7 @@ async def _run(
                 executor,
                 usdc=chain.usdc_address,
                 chain_id=chain.chain_id,
+                issuer=issuer_flow(settings, sessions) if settings.issuer.api_url else None,
             ),
             executor,
             stop=stop,

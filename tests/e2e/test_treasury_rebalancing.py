@@ -14,8 +14,11 @@ from typing import Any
 import httpx
 import pytest
 from eth_account import Account
+from eth_utils.crypto import keccak
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from web3 import Web3
 
+from onramp.chain.artifacts import load_artifact
 from onramp.chain.deploy import USDC, usdc_balance
 from onramp.core.db import unit_of_work
 from onramp.core.money import Money
@@ -65,7 +68,7 @@ async def _vault_ledger(sessions: async_sessionmaker[AsyncSession]) -> int:
         return (await balance_of(session, chain_account("vault"))).minor
 
 
-async def test_two_treasurers_refill_the_vault_and_sweep_its_excess_to_cold(
+async def test_two_treasurers_refill_sweep_and_rotate_the_payout_key_through_the_safes(
     stack: Stack,
     treasurer: httpx.AsyncClient,
     second_treasurer: httpx.AsyncClient,
@@ -184,6 +187,37 @@ async def test_two_treasurers_refill_the_vault_and_sweep_its_excess_to_cold(
     assert usdc_balance(chain.rpc_url, chain.usdc_address, cold) == cold_before + excess
     assert await _vault_ledger(sessions) == ledger_before + REFILL - excess
 
+    # The payout key rotates through the cold Safe too: grant the role to a new key, revoke it
+    # from the old one (here a stand-in key, so the stack keeps paying with its own).
+    new_key = Account.create().address
+    for kind in ("grant_payout_role", "revoke_payout_role"):
+        made = await treasurer.post(
+            "/v1/admin/treasury/proposals",
+            json={
+                "kind": kind,
+                "source": "cold",
+                "destination": "vault",
+                "address": new_key,
+                "reason": "payout key rotation",
+            },
+        )
+        assert made.status_code == 201, made.text
+        change = made.json()
+        assert change["address"] == new_key
+        path = f"/v1/admin/treasury/proposals/{change['id']}"
+        for person, key in (
+            (treasurer, DEMO_TREASURER_KEYS[0]),
+            (second_treasurer, DEMO_TREASURER_KEYS[1]),
+        ):
+            signed = await person.post(
+                f"{path}/signatures", json={"signature": _sign(key, change["typed_data"])}
+            )
+            assert signed.status_code == 200, signed.text
+        done = await _wait(treasurer, path, lambda b: b["status"] in ("executed", "failed"))
+        assert done["status"] == "executed", done["failure"]
+        assert _has_payout_role(stack, new_key) is (kind == "grant_payout_role")
+    assert _has_payout_role(stack, stack.payout_address)  # the stack's own key still pays
+
 
 async def test_positions_show_each_wallet_on_chain_and_in_the_books(
     stack: Stack, treasurer: httpx.AsyncClient, customer: Any
@@ -206,3 +240,12 @@ async def test_positions_show_each_wallet_on_chain_and_in_the_books(
     refused = await customer.client.get("/v1/admin/treasury/positions")
     assert refused.status_code == 403
     assert refused.json()["code"] == "permission_denied"
+
+
+def _has_payout_role(stack: Stack, account: str) -> bool:
+    w3 = Web3(Web3.HTTPProvider(stack.anvil.url))
+    vault = w3.eth.contract(
+        address=Web3.to_checksum_address(stack.deployment.vault),
+        abi=load_artifact("TreasuryVault").abi,
+    )
+    return bool(vault.functions.hasRole(keccak(text="PAYOUT_ROLE"), account).call())

@@ -57,6 +57,7 @@ from onramp.treasury.api import router as treasury_router
 from onramp.treasury.circuit_breaker import register_resume_approval
 from onramp.treasury.circuit_breaker_api import router as circuit_breaker_router
 from onramp.treasury.issuer.api import webhook_router as issuer_webhook_router
+from onramp.treasury.issuer_mints import register_mint_approval
 
 # Routes anyone may call. Every other route declares a permission (identity.access.require);
 # tests/e2e/test_authorization.py fails on a route that does neither.
@@ -190,6 +191,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
     # An approved four-eyes release prices with this desk, as the saga does.
     register_release_approval(app.state.fx_desk, review_period_days=settings.kyc.review_period_days)
     register_return_approval()
+    register_mint_approval()
     register_resume_approval()
     app.state.bank_adapters = bank_adapters(settings)
     app.state.kyc_vendors = kyc_vendors(settings)

@@ -19,10 +19,11 @@ from onramp.identity.access import require
 from onramp.identity.permissions import Permission
 from onramp.identity.tokens import Principal
 from onramp.treasury import proposals as proposal_service
+from onramp.treasury.issuer_mints import request_issuer_mint
 from onramp.treasury.liquidity import WalletLiquidity, liquidity
 from onramp.treasury.models import ProposalKind, RebalancingProposal
 from onramp.treasury.positions import positions, positions_document
-from onramp.treasury.proposals import safe_tx_of
+from onramp.treasury.proposals import role_subject, safe_tx_of
 from onramp.treasury.wallets import LiquidityPolicy, set_policy
 
 router = APIRouter(prefix="/v1/admin/treasury", tags=["treasury (staff)"])
@@ -149,6 +150,7 @@ class ProposalOut(BaseModel):
         description="`awaiting_signatures`, `ready`, `executing`, `executed`, `failed`, `cancelled`"
     )
     safe: str = Field(description="The Safe that executes the transaction")
+    address: str | None = Field(description="The key a payout-role change grants or revokes")
     safe_nonce: int
     safe_tx_hash: str = Field(description="What each owner signs (EIP-712)")
     threshold: int
@@ -174,6 +176,7 @@ async def _proposal_out(session: SessionDep, p: RebalancingProposal) -> Proposal
         proposed_by=p.proposed_by,
         status=p.status,
         safe=p.safe_address,
+        address=role_subject(p),
         safe_nonce=p.safe_nonce,
         safe_tx_hash="0x" + p.safe_tx_hash.hex(),
         threshold=p.threshold,
@@ -209,10 +212,21 @@ async def list_proposals(
 class ProposalIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    kind: ProposalKind
-    source: str = Field(description="Wallet name: a Safe for a refill, the vault for a sweep")
-    destination: str = Field(description="Wallet name: the cold Safe for a sweep")
-    amount: str = Field(pattern=USDC_AMOUNT, examples=["100000"])
+    kind: ProposalKind = Field(
+        description="`refill`, `sweep`, or a payout-key rotation step: `grant_payout_role` "
+        "(to the new key) then `revoke_payout_role` (from the old one)"
+    )
+    source: str = Field(
+        description="Wallet name: a Safe for a refill, the vault for a sweep, the cold Safe for "
+        "a payout-role change"
+    )
+    destination: str = Field(
+        description="Wallet name: the cold Safe for a sweep, the vault for a payout-role change"
+    )
+    amount: str = Field(default="0", pattern=USDC_AMOUNT, examples=["100000"])
+    address: str | None = Field(
+        default=None, description="The key a payout-role change grants or revokes"
+    )
     reason: str = Field(min_length=1, max_length=300)
 
 
@@ -245,6 +259,7 @@ async def create_proposal(
         proposed_by=f"user:{principal.user_id}",
         usdc=settings.chain.usdc_address,
         chain_id=settings.chain.chain_id,
+        subject=body.address,
     )
     return await _proposal_out(session, p)
 
@@ -347,3 +362,52 @@ async def get_positions(
         session, _client(request), usdc=settings.chain.usdc_address, now=clock.now()
     )
     return positions_document(found)
+
+
+class MintIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    amount: str = Field(pattern=USDC_AMOUNT, examples=["1000000"])
+    wallet: str = Field(default="vault", description="The registered wallet to mint into")
+    note: str = Field(min_length=1, max_length=300, description="Why: kept in the audit trail")
+
+
+class MintRequestedOut(BaseModel):
+    approval_id: uuid.UUID = Field(
+        description="Approve with POST /v1/approvals/{approval_id}/approve (another person)"
+    )
+    status: str = Field(description="`pending_approval`")
+
+
+@router.post(
+    "/mints",
+    status_code=202,
+    summary="Ask the issuer to mint USDC into a treasury wallet (four-eyes)",
+    description=(
+        "For a refill no Safe can cover. The request waits for a second person's approval; "
+        "approved, it is stored as an issuer operation and the treasury worker wires the fiat "
+        "and has the issuer mint (docs/issuer.md)."
+    ),
+    responses={
+        404: {"description": "treasury_wallet_not_found"},
+        422: {"description": "rebalance_not_allowed"},
+    },
+)
+async def request_mint(
+    body: MintIn,
+    principal: Annotated[Principal, require(Permission.TREASURY_MANAGE, person=True)],
+    session: SessionDep,
+    clock: ClockDep,
+    request: Request,
+) -> MintRequestedOut:
+    settings: Settings = request.app.state.settings
+    approval = await request_issuer_mint(
+        session,
+        staff=principal,
+        amount=Money.parse(body.amount, "USDC"),
+        wallet_name=body.wallet,
+        issuer=settings.issuer.vendor,
+        note=body.note,
+        now=clock.now(),
+    )
+    return MintRequestedOut(approval_id=approval.id, status="pending_approval")

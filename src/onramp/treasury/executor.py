@@ -187,16 +187,18 @@ class ProposalExecutor:
                 if outcome:
                     p.status, p.executed_at = ProposalStatus.EXECUTED.value, utcnow()
                     moved = Money(as_int(p.amount), "USDC")
-                    # USDC moved between two of our own wallets: one asset account to another.
-                    await post_entry(
-                        session,
-                        entry(
-                            "treasury_rebalance",
-                            "0x" + p.safe_tx_hash.hex(),
-                            debit(chain_account(p.destination), moved),
-                            credit(chain_account(p.source), moved),
-                        ),
-                    )
+                    # USDC moved between two of our own wallets: one asset account to another
+                    # (a payout-role change moves nothing).
+                    if moved.is_positive():
+                        await post_entry(
+                            session,
+                            entry(
+                                "treasury_rebalance",
+                                "0x" + p.safe_tx_hash.hex(),
+                                debit(chain_account(p.destination), moved),
+                                credit(chain_account(p.source), moved),
+                            ),
+                        )
                     await record(
                         session,
                         actor=f"chain:{p.safe_address}",

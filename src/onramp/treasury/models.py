@@ -57,6 +57,13 @@ class TreasuryWallet(Base):
 class ProposalKind(StrEnum):
     REFILL = "refill"  # a Safe sends USDC to the vault
     SWEEP = "sweep"  # the cold Safe (the vault's admin) sweeps the vault's excess to itself
+    # The cold Safe (the vault's admin) rotates the payout key: grant the role to the new key,
+    # then revoke it from the old one.
+    GRANT_PAYOUT_ROLE = "grant_payout_role"
+    REVOKE_PAYOUT_ROLE = "revoke_payout_role"
+
+
+ROLE_KINDS = (ProposalKind.GRANT_PAYOUT_ROLE.value, ProposalKind.REVOKE_PAYOUT_ROLE.value)
 
 
 class ProposalStatus(StrEnum):

@@ -13,10 +13,13 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from eth_abi.abi import encode
+from eth_abi.abi import decode, encode
+from eth_utils.address import to_checksum_address
+from eth_utils.crypto import keccak
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from onramp.chain.addresses import checksum
 from onramp.chain.artifacts import selector
 from onramp.chain.client import ChainClient
 from onramp.chain.safe import SafeTx, erc20_transfer_calldata, parse_signature, recover_signer
@@ -35,6 +38,7 @@ from onramp.treasury.errors import (
 )
 from onramp.treasury.models import (
     OPEN_PROPOSAL,
+    ROLE_KINDS,
     ProposalKind,
     ProposalSignature,
     ProposalStatus,
@@ -51,8 +55,26 @@ log = get_logger(__name__)
 MIN_STAFF_SIGNERS = 2  # four-eyes in the app, whatever the Safe's own threshold
 
 
+PAYOUT_ROLE = keccak(text="PAYOUT_ROLE")
+
+
 def vault_sweep_calldata(amount: int) -> bytes:
     return selector("sweep(uint256)") + encode(["uint256"], [amount])
+
+
+def role_calldata(kind: ProposalKind, account: str) -> bytes:
+    function = "grantRole" if kind is ProposalKind.GRANT_PAYOUT_ROLE else "revokeRole"
+    return selector(f"{function}(bytes32,address)") + encode(
+        ["bytes32", "address"], [PAYOUT_ROLE, account]
+    )
+
+
+def role_subject(p: RebalancingProposal) -> str | None:
+    """The account a payout-role proposal grants or revokes (read back from its call)."""
+    if p.kind not in ROLE_KINDS:
+        return None
+    (_, account) = decode(["bytes32", "address"], p.tx_data[4:])
+    return to_checksum_address(account)
 
 
 def safe_tx_of(p: RebalancingProposal) -> SafeTx:
@@ -72,9 +94,21 @@ async def _open_on(session: AsyncSession, safe: str) -> RebalancingProposal | No
 
 
 def _call_for(
-    kind: ProposalKind, source: TreasuryWallet, destination: TreasuryWallet, usdc: str, amount: int
+    kind: ProposalKind,
+    source: TreasuryWallet,
+    destination: TreasuryWallet,
+    usdc: str,
+    amount: int,
+    subject: str | None,
 ) -> tuple[str, str, bytes]:
-    """(the Safe that signs, the contract it calls, the call) for a move of ``amount``."""
+    """(the Safe that signs, the contract it calls, the call) for a move of ``amount``, or for
+    a payout-role change of ``subject``."""
+    if kind.value in ROLE_KINDS:
+        if source.kind != WalletKind.SAFE.value or source.tier != WalletTier.COLD.value:
+            raise RebalanceNotAllowed("the payout role is changed by the cold Safe (the admin)")
+        if destination.kind != WalletKind.VAULT.value or subject is None:
+            raise RebalanceNotAllowed("a payout-role change names the vault and an address")
+        return source.address, destination.address, role_calldata(kind, checksum(subject))
     if kind is ProposalKind.REFILL:
         if source.kind != WalletKind.SAFE.value:
             raise RebalanceNotAllowed(f"{source.name} is not a Safe: it cannot be refilled from")
@@ -97,14 +131,16 @@ async def propose(
     proposed_by: str,
     usdc: str,
     chain_id: int,
+    subject: str | None = None,
 ) -> RebalancingProposal:
-    if amount <= 0:
+    moves_usdc = kind.value not in ROLE_KINDS
+    if moves_usdc and amount <= 0:
         raise RebalanceNotAllowed(f"amount {amount}: must be positive")
     src, dst = await wallet(session, source), await wallet(session, destination)
     if src.name == dst.name:
         raise RebalanceNotAllowed("source and destination are the same wallet")
-    safe, to, data = _call_for(kind, src, dst, usdc, amount)
-    held = await usdc_balance(client, usdc, src.address)
+    safe, to, data = _call_for(kind, src, dst, usdc, amount, subject)
+    held = await usdc_balance(client, usdc, src.address) if moves_usdc else 0
     if held < amount:
         raise InsufficientSourceFunds(f"{src.name} holds {held}, {amount} asked", held=held)
     if await _open_on(session, safe) is not None:
@@ -145,6 +181,7 @@ async def propose(
             "safe_nonce": state.nonce,
             "safe_tx_hash": "0x" + proposal.safe_tx_hash.hex(),
             "reason": reason,
+            "subject": subject,
         },
     )
     log.info("treasury.proposal_created", id=str(proposal.id), kind=kind.value, amount=amount)

@@ -19,6 +19,8 @@ from onramp.core.logging import get_logger
 from onramp.core.settings import HsmSettings, TreasurySettings
 from onramp.treasury.executor import ProposalExecutor
 from onramp.treasury.gas import top_up_gas
+from onramp.treasury.issuer import IssuerFlow
+from onramp.treasury.issuer_mints import APPROVED_MINT_PREFIX
 from onramp.treasury.liquidity import check_liquidity
 
 log = get_logger(__name__)
@@ -44,12 +46,15 @@ async def treasury_round(
     *,
     usdc: str,
     chain_id: int,
+    issuer: IssuerFlow | None = None,
 ) -> int:
-    """One pass: confirm, execute, top up gas, then check the policies; returns how much
-    happened."""
+    """One pass: confirm, execute, top up gas, finish approved issuer operations, then check
+    the policies; returns how much happened."""
     done = await executor.confirm()
     done += await executor.execute_ready()
     done += await top_up_gas(sessions, client, executor.signer, chain_id=chain_id)
+    if issuer is not None:
+        done += len(await issuer.resume_open(key_prefix=APPROVED_MINT_PREFIX))
     async with unit_of_work(sessions) as session:
         done += len(await check_liquidity(session, client, usdc=usdc, chain_id=chain_id))
     return done

@@ -341,7 +341,9 @@ async def test_reversal_by_webhook_and_by_statement_is_settled_once(
     )  # fmt: skip
     assert (report.counts.reversals, report.counts.duplicates) == (1, 2)
     r = await reversal_of(sessions, bank)
-    assert (r.source, r.status) == ("webhook", "received")  # the deposits worker settles it
+    assert r.source == "webhook"  # the statement's copy of it is a duplicate
+    # The deposits worker settles it (the running stack's may already have).
+    assert r.status in ("received", "booked")
 
 
 async def test_real_mt940_file_counts_from_the_file(

@@ -4,7 +4,7 @@ not failed; a tripped breaker leaves every payout queued and signs nothing."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from datetime import timedelta
 from typing import Any, cast
 
@@ -22,6 +22,7 @@ from onramp.core.db import unit_of_work
 from onramp.core.money import Money
 from onramp.core.outbox import OutboxMessage
 from onramp.core.settings import ANVIL_PAYOUT_KEY
+from onramp.devstack.stack import Stack
 from onramp.treasury import circuit_breaker
 from onramp.treasury.risk_limits import RiskGate, RiskLimits
 
@@ -153,8 +154,20 @@ class _Counting:
         return GateVerdict(paused=None, held={}, deferred=frozenset(i.order_id for i in items))
 
 
+@pytest.fixture
+def no_payout_worker(infra: Stack) -> Iterator[None]:
+    """The running stack's payouts worker (if a test started it) would take the payouts."""
+    running = infra.apps.get("worker-payouts")
+    if running is not None and running.alive():
+        running.stop()
+    yield
+    if running is not None:
+        infra.spawn_worker("payouts")
+
+
 async def test_a_partial_batch_waits_for_more_payouts_until_the_oldest_is_old_enough(
     closed_breaker: None,
+    no_payout_worker: None,
     sessions: async_sessionmaker[AsyncSession],
     queued: list[uuid.UUID],
 ) -> None:

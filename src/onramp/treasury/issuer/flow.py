@@ -86,10 +86,10 @@ class IssuerFlow:
                     raise IssuerOperationTimeout(f"operation {operation_id} is {view.status}")
                 await self._sleep(self._poll)
 
-    async def resume_open(self) -> list[IssuerOperationView]:
-        """Every unfinished operation run to its end (after a restart)."""
+    async def resume_open(self, *, key_prefix: str = "") -> list[IssuerOperationView]:
+        """Every unfinished operation (whose key starts with ``key_prefix``) run to its end."""
         async with unit_of_work(self._sessions) as session:
-            pending = await open_operations(session)
+            pending = await open_operations(session, key_prefix=key_prefix)
         return [await self.run(operation_id) for operation_id in pending]
 
     async def _load(self, operation_id: uuid.UUID) -> IssuerOperationView:

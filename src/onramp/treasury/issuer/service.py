@@ -192,11 +192,17 @@ async def get_operation(session: AsyncSession, operation_id: uuid.UUID) -> Issue
     return IssuerOperationView.of(await _row(session, operation_id, lock=False))
 
 
-async def open_operations(session: AsyncSession, *, limit: int = 100) -> list[uuid.UUID]:
-    """Operations not yet finished, oldest first: what a restarted driver resumes."""
+async def open_operations(
+    session: AsyncSession, *, limit: int = 100, key_prefix: str = ""
+) -> list[uuid.UUID]:
+    """Operations not yet finished, oldest first: what a restarted driver resumes (only those
+    whose idempotency key starts with ``key_prefix``: the ones that driver started)."""
     query = (
         select(IssuerOperation.id)
-        .where(IssuerOperation.status.not_in([s.value for s in TERMINAL]))
+        .where(
+            IssuerOperation.status.not_in([s.value for s in TERMINAL]),
+            IssuerOperation.idempotency_key.startswith(key_prefix),
+        )
         .order_by(IssuerOperation.created_at)
         .limit(limit)
     )
