@@ -29,6 +29,9 @@ def infra() -> Iterator[Stack]:
     # Not pytest's tmp_path: as root, PostgreSQL runs as its own user and must traverse every
     # parent directory, and pytest makes its base directory private.
     state_dir = Path(tempfile.mkdtemp(prefix="onramp-test-"))
+    # Tests fail payouts on purpose, many within minutes: the stack's circuit breaker must not
+    # take them for a spike and stop every later test's payouts (its trigger has its own tests).
+    os.environ.setdefault("ONRAMP_TREASURY_RISK__FAILURE_SPIKE_COUNT", "1000")
     stack = start_infrastructure(state_dir)
     # Tests read and write sealed personal data in this process too (ORM sessions, in-process
     # apps without a lifespan): they use the stack's data keys.
