@@ -154,9 +154,10 @@ class _Counting:
         return GateVerdict(paused=None, held={}, deferred=frozenset(i.order_id for i in items))
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def no_payout_worker(infra: Stack) -> Iterator[None]:
-    """The running stack's payouts worker (if a test started it) would take the payouts."""
+    """The running stack's payouts worker (if a test started it) would take the payouts, or
+    hold their rows locked while this test's sender looks."""
     running = infra.apps.get("worker-payouts")
     if running is not None and running.alive():
         running.stop()
@@ -167,7 +168,6 @@ def no_payout_worker(infra: Stack) -> Iterator[None]:
 
 async def test_a_partial_batch_waits_for_more_payouts_until_the_oldest_is_old_enough(
     closed_breaker: None,
-    no_payout_worker: None,
     sessions: async_sessionmaker[AsyncSession],
     queued: list[uuid.UUID],
 ) -> None:
