@@ -44,6 +44,7 @@ from onramp.core.audit import record
 from onramp.core.clock import utcnow
 from onramp.core.db import as_int, unit_of_work
 from onramp.core.errors import InvalidInput
+from onramp.core.faults import crash_point
 from onramp.core.ids import uuid7
 from onramp.core.keys import Hsm, HsmUnavailable
 from onramp.core.logging import get_logger
@@ -121,6 +122,7 @@ class WithdrawalSender:
             if row is None:
                 return 0
             stored = await self._sign(session, row)
+        crash_point("withdrawal.after_sign")
         for tx_id, raw, tx_hash in stored:
             await self._broadcast(tx_id, raw, tx_hash)
         return 1
@@ -213,6 +215,7 @@ class WithdrawalSender:
         except (AlreadyKnown, NonceTooLow):
             if not await self._client.has_transaction(tx_hash):
                 raise
+        crash_point("withdrawal.after_send")
         async with unit_of_work(self._sessions) as session:
             await session.execute(
                 update(ChainTransaction)
@@ -251,11 +254,13 @@ class WithdrawalSender:
         sent = 0
         for tx in await self._stored(TxStatus.SIGNED.value, TxStatus.BROADCAST.value):
             if tx.status == TxStatus.BROADCAST.value and (
-                cutoff is None or (tx.broadcast_at or tx.created_at) > cutoff
+                cutoff is None
+                or (tx.broadcast_at or tx.created_at) > cutoff
+                or await self._client.receipt(tx.tx_hash) is not None  # the watcher settles it
             ):
                 continue
-            if await self._client.receipt(tx.tx_hash) is not None:
-                continue  # mined: the confirmation watcher settles it
+            # A signed one may have been sent (and mined) before a crash: it is then known to
+            # the node, and marked broadcast like the others.
             log.info("withdrawal.resend", tx_hash="0x" + tx.tx_hash.hex(), nonce=tx.nonce)
             await self._broadcast(tx.id, tx.raw, tx.tx_hash)
             sent += 1
