@@ -165,6 +165,10 @@ async def test_refused_withdrawals_move_nothing(
 ) -> None:
     wallet = await funded(customer, bank)
     held = Money.parse(wallet["balance"], "USDC").minor
+    # Moving money out needs a second factor, as adding a payout destination does.
+    no_mfa = await withdraw(customer, Account.create().address, "1")
+    assert no_mfa.status_code == 403, no_mfa.text
+    assert no_mfa.json()["code"] == "mfa_enrollment_required"
     await enrol_now(customer)
     await load(sessions, CURRENT)
 
