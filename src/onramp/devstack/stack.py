@@ -258,7 +258,8 @@ def start_infrastructure(
         progress(
             f"contracts   TestUSDC {deployment.usdc}, TreasuryVault {deployment.vault} "
             f"funded with {Money(VAULT_FUNDING, 'USDC')} USDC; payouts signed in the HSM by "
-            f"{payout_address} (key id {payout_key_id})  ({time.monotonic() - t:.1f}s)"
+            f"{payout_address} (key id {payout_key_id}); customers' wallets operated by the "
+            f"custody key {custody_address}  ({time.monotonic() - t:.1f}s)"
         )
         t = time.monotonic()
         # Safe executions and gas top-ups are sent by the gas wallet, a key in the token too.
