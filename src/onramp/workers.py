@@ -18,6 +18,7 @@ from onramp.banking.worker import deposits_consumer
 from onramp.chain.client import ChainClient
 from onramp.chain.confirmations import ConfirmationWatcher
 from onramp.chain.payouts import FeePolicy
+from onramp.chain.withdrawal_sender import WithdrawalSender, custody_signer, run_withdrawals
 from onramp.chain.worker import (
     payout_signer,
     run_confirmations,
@@ -75,6 +76,7 @@ WORKERS = (
     "bank_files",
     "treasury",
     "risk",
+    "withdrawals",
 )
 # Workers that read sealed personal data (queued emails; deposit senders and account holders)
 # open the keyring at start-up, as the API does, and keep it fresh. The orders worker's monitoring
@@ -226,6 +228,23 @@ async def _run(
             confirmations=chain.confirmations,
         )
         await run_confirmations(watcher, stop=stop, idle=chain.poll_interval_seconds)
+        return
+    if name == "withdrawals":
+        withdrawal_sender = WithdrawalSender(
+            sessions=sessions,
+            client=ChainClient(chain.rpc_url),
+            signer=await asyncio.to_thread(custody_signer, settings.custody, settings.hsm),
+            factory=chain.wallet_factory_address,
+            usdc=chain.usdc_address,
+            chain_id=chain.chain_id,
+        )
+        await run_withdrawals(
+            withdrawal_sender,
+            engine=engine,
+            stop=stop,
+            idle=settings.custody.poll_interval_seconds,
+            rebroadcast_after=settings.custody.rebroadcast_after_seconds,
+        )
         return
     if name == "audit":
         await run_sealer(sessions, stop=stop)

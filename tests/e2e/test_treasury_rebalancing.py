@@ -78,7 +78,7 @@ async def test_two_treasurers_refill_sweep_and_rotate_the_payout_key_through_the
     chain = stack.settings.chain
     wallets = (await treasurer.get("/v1/admin/treasury/wallets")).json()["data"]
     by_name = {w["name"]: w for w in wallets}
-    assert set(by_name) == {"vault", "payout-key", "guardian", "gas", "warm", "cold"}
+    assert set(by_name) == {"vault", "payout-key", "guardian", "custody", "gas", "warm", "cold"}
     assert by_name["vault"]["state"] == "ok"
     vault_before = usdc_balance(chain.rpc_url, chain.usdc_address, chain.vault_address)
     ledger_before = await _vault_ledger(sessions)

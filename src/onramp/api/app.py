@@ -52,6 +52,7 @@ from onramp.orders.destinations_api import router as wallets_router
 from onramp.orders.limits_api import router as limits_router
 from onramp.orders.standing_reference_api import router as standing_reference_router
 from onramp.orders.travel_rule_api import router as travel_rule_router
+from onramp.orders.withdrawals_api import router as withdrawals_router
 from onramp.reports.api import router as reports_router
 from onramp.treasury.api import router as treasury_router
 from onramp.treasury.circuit_breaker import register_resume_approval
@@ -101,6 +102,7 @@ ROUTERS = (
     bank_accounts_router,
     refunds_router,
     wallets_router,
+    withdrawals_router,
     travel_rule_router,
     kyc_me_router,
     kyb_router,

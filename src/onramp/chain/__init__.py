@@ -1,6 +1,8 @@
 """The chain: JSON-RPC, contracts, signers, nonces, payouts and confirmations."""
 
 from onramp.chain.addresses import checksum, customer_wallet_address, order_id_bytes32
+from onramp.chain.client import ChainClient
+from onramp.chain.custody import CustodialWallet, custodial_wallet
 from onramp.chain.errors import InvalidAddress, NodeUnavailable, SignatureMalformed
 from onramp.chain.events import (
     PAYOUT_BROADCAST,
@@ -22,8 +24,17 @@ from onramp.chain.service import (
     reserved_for_payouts,
 )
 from onramp.chain.signatures import recover_personal_sign
+from onramp.chain.withdrawals import (
+    WithdrawalView,
+    in_flight,
+    request_withdrawal,
+    withdrawals_of,
+)
 
 __all__ = [
+    "ChainClient",
+    "CustodialWallet",
+    "custodial_wallet",
     "PAYOUT_BROADCAST",
     "PAYOUT_CONFIRMED",
     "PAYOUT_FAILED",
@@ -37,16 +48,20 @@ __all__ = [
     "PayoutGate",
     "PayoutRequest",
     "PayoutView",
+    "WithdrawalView",
     "SignatureMalformed",
     "checksum",
     "customer_wallet_address",
     "cancel_held_payouts",
     "hold_queued_payouts",
+    "in_flight",
     "in_flight_total",
     "order_id_bytes32",
     "payout_for_order",
     "queue_payouts",
     "release_held_payouts",
+    "request_withdrawal",
     "reserved_for_payouts",
     "recover_personal_sign",
+    "withdrawals_of",
 ]

@@ -94,3 +94,7 @@ class ChainClient:
     async def call(self, to: str, data: bytes) -> bytes:
         result = await self._call(self.w3.eth.call({"to": to, "data": HexStr("0x" + data.hex())}))
         return bytes(result)
+
+    async def code(self, address: str) -> bytes:
+        """The account's contract code (empty for an account no contract was deployed at)."""
+        return bytes(await self._call(self.w3.eth.get_code(address)))  # type: ignore[arg-type]

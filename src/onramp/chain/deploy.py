@@ -90,12 +90,16 @@ def deploy_local(
     pauser: str | None = None,
     cold_wallet: str | None = None,
     deployer_mint_allowance: int = DEPLOYER_MINT_ALLOWANCE,
+    wallet_operator: str | None = None,
+    wallet_operator_gas_wei: int = 0,
 ) -> Deployment:
     """TestUSDC, TreasuryVault and UserWalletFactory; the deployer is every admin, a TestUSDC
     minter allowed ``deployer_mint_allowance`` and, unless given, the vault's ``pauser`` and
     ``cold_wallet`` (the only place ``sweep`` sends to). The vault's payout role goes to
     ``payout_address``. Mints ``vault_funding`` USDC base units into the vault and sends the
-    payout account ``payout_gas_wei`` for gas."""
+    payout account ``payout_gas_wei`` for gas. The UserWalletFactory's operator (the custody key
+    that moves tokens out of customers' wallets) is ``wallet_operator`` (default: the deployer),
+    sent ``wallet_operator_gas_wei``."""
     limits = limits or VaultLimits()
     if vault_funding > deployer_mint_allowance:
         raise ValueError(
@@ -115,11 +119,13 @@ def deploy_local(
         limits.max_per_payout,
         limits.max_per_24h,
     )
-    factory = d.deploy("UserWalletFactory", admin)
+    factory = d.deploy("UserWalletFactory", Web3.to_checksum_address(wallet_operator or admin))
     d.call("TestUSDC", usdc, "configureMinter", admin, deployer_mint_allowance)
     receipt = d.call("TestUSDC", usdc, "mint", vault, vault_funding)
     if payout_gas_wei:
         d.fund(payout_address, payout_gas_wei)
+    if wallet_operator and wallet_operator_gas_wei:
+        d.fund(wallet_operator, wallet_operator_gas_wei)
     return Deployment(
         usdc=usdc,
         vault=vault,

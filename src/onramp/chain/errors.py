@@ -70,3 +70,8 @@ def classify_rpc_error(message: str) -> ChainRpcError:
 class SignatureMalformed(InvalidInput):
     code = "signature_malformed"
     title = "Not a 65-byte hex signature from which a signer can be recovered"
+
+
+class WalletBalanceTooLow(InvalidInput):
+    code = "insufficient_wallet_balance"
+    title = "The custodial wallet holds less USDC than this withdrawal (less those in flight)"

@@ -6,11 +6,13 @@ from enum import StrEnum
 
 from sqlalchemy import (
     BigInteger,
+    CheckConstraint,
     DateTime,
     ForeignKey,
     Index,
     LargeBinary,
     String,
+    UniqueConstraint,
     func,
     text,
 )
@@ -96,4 +98,49 @@ class Payout(Base):
 
     __table_args__ = (
         Index("ix_payouts_queued", "created_at", postgresql_where=text("status = 'queued'")),
+    )
+
+
+class WithdrawalStatus(StrEnum):
+    REQUESTED = "requested"
+    SIGNED = "signed"  # its transaction(s) signed and stored, maybe not yet at the node
+    BROADCAST = "broadcast"
+    CONFIRMED = "confirmed"  # N blocks deep, with the wallet's matching TokenTransferred event
+    FAILED = "failed"
+
+
+class WalletWithdrawal(Base):
+    """USDC a customer moves out of their custodial UserWallet, sent by the factory's operator
+    key: ``deploy_tx_id`` deploys the wallet first when it has no code yet, ``tx_id`` calls its
+    ``transferToken``. One per (customer, Idempotency-Key)."""
+
+    __tablename__ = "wallet_withdrawals"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    customer_id: Mapped[uuid.UUID] = mapped_column()
+    wallet_address: Mapped[str] = mapped_column(String(42))
+    to_address: Mapped[str] = mapped_column(String(42))
+    amount: Mapped[int] = mapped_column(MinorUnits)
+    status: Mapped[str] = mapped_column(String(20))
+    idempotency_key: Mapped[str] = mapped_column(String(255))
+    deploy_tx_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("chain_transactions.id"))
+    tx_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("chain_transactions.id"))
+    tx_hash: Mapped[bytes | None] = mapped_column(LargeBinary)
+    block_number: Mapped[int | None] = mapped_column(BigInteger)
+    failure: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    __table_args__ = (
+        UniqueConstraint("customer_id", "idempotency_key"),
+        CheckConstraint("amount > 0", name="amount_positive"),
+        CheckConstraint(
+            "status IN ('requested', 'signed', 'broadcast', 'confirmed', 'failed')",
+            name="status_known",
+        ),
+        Index(
+            "ix_wallet_withdrawals_open",
+            "created_at",
+            postgresql_where=text("status IN ('requested', 'signed', 'broadcast')"),
+        ),
     )

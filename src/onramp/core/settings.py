@@ -477,6 +477,20 @@ class TreasuryRiskSettings(_Section):
     guardian_key_id: str = Field(default="", pattern=r"^([0-9a-f]{2})*$")
 
 
+class CustodySettings(_Section):
+    """Customers' custodial wallets (docs/custody.md): the key that is the UserWalletFactory's
+    operator signs their withdrawals; "hsm" (CKA_ID ``key_id``, hex) or "local" (the private key
+    in process memory: development only, refused with ONRAMP_ENV=production)."""
+
+    signer: Literal["local", "hsm"] = "local"
+    key_id: str = Field(default="", pattern=r"^([0-9a-f]{2})*$")
+    # A local chain's factory is operated by its deployer unless told otherwise.
+    private_key: SecretStr = SecretStr(ANVIL_DEPLOYER_KEY)
+    poll_interval_seconds: float = Field(default=0.5, gt=0)
+    # A broadcast withdrawal transaction not mined after this long is sent again (same bytes).
+    rebroadcast_after_seconds: float = Field(default=30.0, gt=0)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="ONRAMP_", env_nested_delimiter="__", extra="forbid", frozen=True
@@ -505,6 +519,7 @@ class Settings(BaseSettings):
     auth: AuthSettings = AuthSettings()
     api_keys: ApiKeySettings = ApiKeySettings()
     treasury_risk: TreasuryRiskSettings = TreasuryRiskSettings()
+    custody: CustodySettings = CustodySettings()
 
     def with_stack(self, stack: dict[str, Any]) -> Settings:
         """Fill what is unset from a running dev stack's ``stack.json``."""
@@ -544,6 +559,10 @@ class Settings(BaseSettings):
         guardian = stack.get("guardian_key", {})
         if not risk.guardian_key_id and guardian.get("key_id"):
             risk = risk.model_copy(update={"guardian_key_id": guardian["key_id"]})
+        custody = self.custody
+        custody_key = stack.get("custody_key", {})
+        if not custody.key_id and custody_key.get("key_id"):
+            custody = custody.model_copy(update={"signer": "hsm", "key_id": custody_key["key_id"]})
         hsm = self.hsm
         if not hsm.user_pin.get_secret_value() and "hsm" in stack:
             # The dev stack's own token; an explicitly configured PIN always wins.
@@ -580,6 +599,7 @@ class Settings(BaseSettings):
                 "chain": chain,
                 "treasury": treasury,
                 "treasury_risk": risk,
+                "custody": custody,
                 "hsm": hsm,
                 "notifications": notifications,
             }

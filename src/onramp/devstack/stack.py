@@ -51,6 +51,7 @@ PAYOUT_GAS_WEI = 1_000 * 10**18  # the payout key's ether for gas, from anvil's 
 PAYOUT_KEY_LABEL = "onramp-payout"
 EXECUTOR_KEY_LABEL = "onramp-gas"
 GUARDIAN_KEY_LABEL = "onramp-guardian"
+CUSTODY_KEY_LABEL = "onramp-custody"  # the UserWalletFactory's operator: customer withdrawals
 Progress = Callable[[str], None]
 
 
@@ -74,6 +75,7 @@ class Stack:
     kyc: KycSandbox | None = None
     issuer: IssuerSandbox | None = None
     payout_address: str = ""  # the HSM key's address, holding the vault's payout role
+    custody_address: str = ""  # the HSM key operating customers' UserWallets
     treasury: TreasurySetup | None = None  # the Safes (the cold one is the vault's admin)
     api_url: str = ""
     apps: dict[str, ManagedProcess] = field(default_factory=dict)
@@ -104,6 +106,8 @@ class Stack:
             "ONRAMP_TREASURY__EXECUTOR_KEY_ID": s.treasury.executor_key_id,
             "ONRAMP_TREASURY__CHECK_INTERVAL_SECONDS": str(s.treasury.check_interval_seconds),
             "ONRAMP_TREASURY_RISK__GUARDIAN_KEY_ID": s.treasury_risk.guardian_key_id,
+            "ONRAMP_CUSTODY__SIGNER": s.custody.signer,
+            "ONRAMP_CUSTODY__KEY_ID": s.custody.key_id,
             "SOFTHSM2_CONF": s.hsm.softhsm2_conf,
             "ONRAMP_NOTIFICATIONS__SMTP_HOST": s.notifications.smtp_host,
             "ONRAMP_NOTIFICATIONS__SMTP_PORT": str(s.notifications.smtp_port),
@@ -134,6 +138,10 @@ class Stack:
             "guardian_key": {
                 "key_id": self.settings.treasury_risk.guardian_key_id,
                 "address": self.treasury.guardian if self.treasury else "",
+            },
+            "custody_key": {
+                "key_id": self.settings.custody.key_id,
+                "address": self.custody_address,
             },
             "contracts": {
                 "usdc": self.deployment.usdc,
@@ -233,6 +241,10 @@ def start_infrastructure(
         guardian_key_id, guardian_address = generate_secp256k1_key(
             Hsm.connect(hsm.apply(base.hsm)), GUARDIAN_KEY_LABEL
         )
+        # Customers' custodial wallets answer to the factory's operator: a key in the token.
+        custody_key_id, custody_address = generate_secp256k1_key(
+            Hsm.connect(hsm.apply(base.hsm)), CUSTODY_KEY_LABEL
+        )
         deployment = deploy_local(
             anvil.url,
             deployer_key=ANVIL_DEPLOYER_KEY,
@@ -240,11 +252,14 @@ def start_infrastructure(
             vault_funding=VAULT_FUNDING,
             payout_gas_wei=PAYOUT_GAS_WEI,
             pauser=guardian_address,
+            wallet_operator=custody_address,
+            wallet_operator_gas_wei=PAYOUT_GAS_WEI,
         )
         progress(
             f"contracts   TestUSDC {deployment.usdc}, TreasuryVault {deployment.vault} "
             f"funded with {Money(VAULT_FUNDING, 'USDC')} USDC; payouts signed in the HSM by "
-            f"{payout_address} (key id {payout_key_id})  ({time.monotonic() - t:.1f}s)"
+            f"{payout_address} (key id {payout_key_id}); customers' wallets operated by the "
+            f"custody key {custody_address}  ({time.monotonic() - t:.1f}s)"
         )
         t = time.monotonic()
         # Safe executions and gas top-ups are sent by the gas wallet, a key in the token too.
@@ -300,6 +315,9 @@ def start_infrastructure(
                 "hsm": hsm.apply(settings.hsm),
                 "banking": banking,
                 "chain": chain,
+                "custody": settings.custody.model_copy(
+                    update={"signer": "hsm", "key_id": custody_key_id}
+                ),
             }
         )
         t = time.monotonic()
@@ -307,7 +325,13 @@ def start_infrastructure(
         keyring = asyncio.run(_open_keyring(settings))
         asyncio.run(_book_vault_funding(settings, deployment))
         asyncio.run(
-            register_treasury(settings, deployment, treasury, payout_address=payout_address)
+            register_treasury(
+                settings,
+                deployment,
+                treasury,
+                payout_address=payout_address,
+                custody_address=custody_address,
+            )
         )
         progress(
             f"database    migrated, data keys wrapped in the HSM, vault funding booked  "
@@ -328,6 +352,7 @@ def start_infrastructure(
         keyring=keyring,
         mail=mail,
         payout_address=payout_address,
+        custody_address=custody_address,
         treasury=treasury,
     )
 

@@ -86,7 +86,12 @@ def set_up_treasury(
 
 
 async def register_treasury(
-    settings: Settings, deployment: Deployment, setup: TreasurySetup, *, payout_address: str
+    settings: Settings,
+    deployment: Deployment,
+    setup: TreasurySetup,
+    *,
+    payout_address: str,
+    custody_address: str,
 ) -> None:
     """Every wallet into the registry, and the Safes' USDC into the ledger."""
     actor = "system:devstack"
@@ -94,6 +99,7 @@ async def register_treasury(
         ("vault", WalletKind.VAULT, WalletTier.HOT, deployment.vault, VAULT_POLICY, None),
         ("payout-key", WalletKind.KEY, WalletTier.HOT, payout_address, None, KEY_GAS),
         ("guardian", WalletKind.KEY, WalletTier.HOT, setup.guardian, None, KEY_GAS),
+        ("custody", WalletKind.KEY, WalletTier.HOT, custody_address, None, KEY_GAS),
         ("gas", WalletKind.KEY, WalletTier.HOT, setup.executor, None, None),
         ("warm", WalletKind.SAFE, WalletTier.WARM, setup.warm_safe, None, None),
         ("cold", WalletKind.SAFE, WalletTier.COLD, setup.cold_safe, None, None),

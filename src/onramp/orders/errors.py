@@ -97,3 +97,8 @@ class DestinationSanctioned(Forbidden):
     # A listed address is never a payout destination; the attempt is an alert for compliance.
     code = "destination_sanctioned"
     title = "This address is on a sanctions list and cannot receive payouts"
+
+
+class WithdrawalToOwnWallet(InvalidInput):
+    code = "withdrawal_to_own_wallet"
+    title = "A withdrawal cannot go to the custodial wallet it leaves"

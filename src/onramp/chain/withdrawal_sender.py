@@ -1,0 +1,349 @@
+"""The withdrawals worker: the UserWalletFactory's operator key (the custody key, in the HSM)
+moves USDC out of customers' wallets.
+
+For the oldest requested withdrawal it signs, in one database transaction, ``deployWallet`` (if
+the wallet has no code yet) and the wallet's ``transferToken``, and stores them
+(``chain_transactions``) before sending: a restart re-sends the same bytes. The confirmation
+watcher settles each transaction after N blocks with a stored block hash; a withdrawal is
+confirmed only if its receipt carries the wallet's matching ``TokenTransferred`` event (a call
+to a wallet that was not deployed "succeeds" and moves nothing).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select, text, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
+
+from onramp.chain.client import ChainClient
+from onramp.chain.custody import (
+    deploy_wallet_calldata,
+    token_balance,
+    tokens_transferred,
+    transfer_token_calldata,
+)
+from onramp.chain.errors import (
+    AlreadyKnown,
+    ChainRpcError,
+    ExecutionReverted,
+    NodeUnavailable,
+    NonceTooLow,
+)
+from onramp.chain.hsm_signer import Pkcs11Signer
+from onramp.chain.models import ChainTransaction, TxStatus, WalletWithdrawal, WithdrawalStatus
+from onramp.chain.signer import LocalKeySigner, Signer
+from onramp.chain.withdrawals import in_flight
+from onramp.chain.worker import Backoff, _pause
+from onramp.core.audit import record
+from onramp.core.clock import utcnow
+from onramp.core.db import as_int, unit_of_work
+from onramp.core.errors import InvalidInput
+from onramp.core.faults import crash_point
+from onramp.core.ids import uuid7
+from onramp.core.keys import Hsm, HsmUnavailable
+from onramp.core.logging import get_logger
+from onramp.core.settings import CustodySettings, HsmSettings
+
+log = get_logger(__name__)
+PRIORITY_FEE_WEI = 1_000_000_000
+# transferToken on a wallet deployed in the same block cannot be estimated beforehand (an
+# account without code answers any call); it needs about 60k gas, unused gas is not paid.
+TRANSFER_GAS_UNDEPLOYED = 150_000
+
+
+class CustodyKeyNotConfigured(InvalidInput):
+    code = "custody_key_not_configured"
+    title = "ONRAMP_CUSTODY__SIGNER=hsm needs ONRAMP_CUSTODY__KEY_ID"
+
+
+def custody_signer(custody: CustodySettings, hsm: HsmSettings) -> Signer:
+    """The factory operator's signer; the HSM key is looked up now (a missing one stops the
+    worker at start)."""
+    if custody.signer == "local":
+        return LocalKeySigner(custody.private_key.get_secret_value())
+    if not custody.key_id:
+        raise CustodyKeyNotConfigured("set it to the custody key's CKA_ID (hex)")
+    return Pkcs11Signer(Hsm.connect(hsm), custody.key_id)
+
+
+class WithdrawalSender:
+    def __init__(
+        self,
+        *,
+        sessions: async_sessionmaker[AsyncSession],
+        client: ChainClient,
+        signer: Signer,
+        factory: str,
+        usdc: str,
+        chain_id: int,
+    ) -> None:
+        self._sessions = sessions
+        self._client = client
+        self._signer = signer
+        self._factory = factory
+        self._usdc = usdc
+        self._chain_id = chain_id
+
+    async def acquire_writer_lock(self, conn: AsyncConnection) -> None:
+        """Block until this process is the custody key's only writer (until conn closes)."""
+        await conn.execute(text("SET lock_timeout = 0"))
+        await conn.execute(
+            text("SELECT pg_advisory_lock(hashtext(:key))"),
+            {"key": f"custody-writer:{self._signer.address.lower()}"},
+        )
+        await conn.commit()
+
+    async def _nonce(self, session: AsyncSession) -> int:
+        stored = await session.scalar(
+            select(ChainTransaction.nonce)
+            .where(ChainTransaction.sender == self._signer.address)
+            .order_by(ChainTransaction.nonce.desc())
+            .limit(1)
+        )
+        on_chain = await self._client.pending_nonce(self._signer.address)
+        return max(on_chain, (stored + 1) if stored is not None else 0)
+
+    async def send_next(self) -> int:
+        """Sign, store and send the oldest requested withdrawal; 1 if there was one."""
+        async with unit_of_work(self._sessions) as session:
+            row = await session.scalar(
+                select(WalletWithdrawal)
+                .where(WalletWithdrawal.status == WithdrawalStatus.REQUESTED.value)
+                .order_by(WalletWithdrawal.created_at)
+                .limit(1)
+                .with_for_update(skip_locked=True)
+            )
+            if row is None:
+                return 0
+            stored = await self._sign(session, row)
+        crash_point("withdrawal.after_sign")
+        for tx_id, raw, tx_hash in stored:
+            await self._broadcast(tx_id, raw, tx_hash)
+        return 1
+
+    async def _sign(
+        self, session: AsyncSession, row: WalletWithdrawal
+    ) -> list[tuple[uuid.UUID, bytes, bytes]]:
+        amount = as_int(row.amount)
+        held = await token_balance(self._client, self._usdc, row.wallet_address)
+        if held - await in_flight(session, wallet=row.wallet_address) < 0:
+            # The wallet lost USDC since the request (its own withdrawals are counted there).
+            await self._fail(session, row, "insufficient_wallet_balance")
+            return []
+        deployed = len(await self._client.code(row.wallet_address)) > 0
+        calls: list[tuple[str, bytes, int | None]] = []
+        if not deployed:
+            calls.append((self._factory, deploy_wallet_calldata(row.customer_id), None))
+        transfer = transfer_token_calldata(self._usdc, row.to_address, amount)
+        calls.append((row.wallet_address, transfer, None if deployed else TRANSFER_GAS_UNDEPLOYED))
+        nonce = await self._nonce(session)
+        max_fee = await self._client.base_fee() * 2 + PRIORITY_FEE_WEI
+        stored: list[tuple[uuid.UUID, bytes, bytes]] = []
+        for offset, (to, data, gas) in enumerate(calls):
+            tx: dict[str, Any] = {
+                "type": 2,
+                "chainId": self._chain_id,
+                "nonce": nonce + offset,
+                "to": to,
+                "value": 0,
+                "data": data,
+                "maxPriorityFeePerGas": PRIORITY_FEE_WEI,
+                "maxFeePerGas": max_fee,
+            }
+            if gas is None:
+                try:
+                    gas = await self._client.estimate_gas(
+                        {"from": self._signer.address, "to": to, "data": "0x" + data.hex()}
+                    )
+                except ExecutionReverted as exc:
+                    await self._fail(session, row, f"reverts: {exc}")
+                    return []
+                gas = gas * 6 // 5
+            signed = self._signer.sign_transaction(tx | {"gas": gas})
+            tx_id = uuid7()
+            session.add(
+                ChainTransaction(
+                    id=tx_id,
+                    sender=self._signer.address,
+                    nonce=nonce + offset,
+                    tx_hash=signed.tx_hash,
+                    raw=signed.raw,
+                    status=TxStatus.SIGNED.value,
+                )
+            )
+            stored.append((tx_id, signed.raw, signed.tx_hash))
+        await session.flush()
+        if not deployed:
+            row.deploy_tx_id = stored[0][0]
+        row.tx_id, row.tx_hash = stored[-1][0], stored[-1][2]
+        row.status, row.updated_at = WithdrawalStatus.SIGNED.value, utcnow()
+        await record(
+            session,
+            actor=f"chain:{self._signer.address}",
+            action="wallet.withdrawal_signed",
+            entity_type="wallet_withdrawal",
+            entity_id=str(row.id),
+            data={"tx_hash": "0x" + stored[-1][2].hex(), "deploys_wallet": not deployed},
+        )
+        return stored
+
+    async def _fail(self, session: AsyncSession, row: WalletWithdrawal, reason: str) -> None:
+        row.status, row.failure, row.updated_at = (
+            WithdrawalStatus.FAILED.value,
+            reason[:300],
+            utcnow(),
+        )
+        await record(
+            session,
+            actor=f"chain:{self._signer.address}",
+            action="wallet.withdrawal_failed",
+            entity_type="wallet_withdrawal",
+            entity_id=str(row.id),
+            data={"reason": reason[:300]},
+        )
+        log.warning("withdrawal.failed", withdrawal_id=str(row.id), reason=reason[:300])
+
+    async def _broadcast(self, tx_id: uuid.UUID, raw: bytes, tx_hash: bytes) -> None:
+        try:
+            await self._client.send_raw(raw)
+        except (AlreadyKnown, NonceTooLow):
+            if not await self._client.has_transaction(tx_hash):
+                raise
+        crash_point("withdrawal.after_send")
+        async with unit_of_work(self._sessions) as session:
+            await session.execute(
+                update(ChainTransaction)
+                .where(
+                    ChainTransaction.id == tx_id, ChainTransaction.status == TxStatus.SIGNED.value
+                )
+                .values(status=TxStatus.BROADCAST.value, broadcast_at=utcnow())
+            )
+            await session.execute(
+                update(WalletWithdrawal)
+                .where(
+                    WalletWithdrawal.tx_id == tx_id,
+                    WalletWithdrawal.status == WithdrawalStatus.SIGNED.value,
+                )
+                .values(status=WithdrawalStatus.BROADCAST.value, updated_at=utcnow())
+            )
+        log.info("withdrawal.broadcast", tx_hash="0x" + tx_hash.hex())
+
+    async def _stored(self, *statuses: str) -> Sequence[ChainTransaction]:
+        async with unit_of_work(self._sessions) as session:
+            return (
+                await session.scalars(
+                    select(ChainTransaction)
+                    .where(
+                        ChainTransaction.sender == self._signer.address,
+                        ChainTransaction.status.in_(statuses),
+                    )
+                    .order_by(ChainTransaction.nonce)
+                )
+            ).all()
+
+    async def resend(self, *, older_than: timedelta | None = None) -> int:
+        """Send stored transactions again, byte for byte: every signed one (after a restart)
+        and, with ``older_than``, broadcast ones the node has not mined for that long."""
+        cutoff = utcnow() - older_than if older_than is not None else None
+        sent = 0
+        for tx in await self._stored(TxStatus.SIGNED.value, TxStatus.BROADCAST.value):
+            if tx.status == TxStatus.BROADCAST.value and (
+                cutoff is None
+                or (tx.broadcast_at or tx.created_at) > cutoff
+                or await self._client.receipt(tx.tx_hash) is not None  # the watcher settles it
+            ):
+                continue
+            # A signed one may have been sent (and mined) before a crash: it is then known to
+            # the node, and marked broadcast like the others.
+            log.info("withdrawal.resend", tx_hash="0x" + tx.tx_hash.hex(), nonce=tx.nonce)
+            await self._broadcast(tx.id, tx.raw, tx.tx_hash)
+            sent += 1
+        return sent
+
+    async def settle(self) -> int:
+        """Withdrawals whose transfer the confirmation watcher settled: confirmed if the
+        receipt carries the wallet's TokenTransferred to the destination for the amount."""
+        async with unit_of_work(self._sessions) as session:
+            rows = (
+                await session.execute(
+                    select(WalletWithdrawal, ChainTransaction)
+                    .join(ChainTransaction, ChainTransaction.id == WalletWithdrawal.tx_id)
+                    .where(
+                        WalletWithdrawal.status == WithdrawalStatus.BROADCAST.value,
+                        ChainTransaction.status.in_(
+                            [TxStatus.CONFIRMED.value, TxStatus.FAILED.value]
+                        ),
+                    )
+                    .with_for_update(of=WalletWithdrawal, skip_locked=True)
+                )
+            ).all()
+            for row, tx in rows:
+                await self._settle_one(session, row, tx)
+        return len(rows)
+
+    async def _settle_one(
+        self, session: AsyncSession, row: WalletWithdrawal, tx: ChainTransaction
+    ) -> None:
+        receipt = await self._client.receipt(tx.tx_hash)
+        if tx.status != TxStatus.CONFIRMED.value or receipt is None or receipt.status != 1:
+            await self._fail(session, row, "reverted")
+            return
+        moved = tokens_transferred(receipt, wallet=row.wallet_address, token=self._usdc)
+        if moved != [(row.to_address, as_int(row.amount))]:
+            await self._fail(session, row, "transfer_event_mismatch")
+            return
+        row.status, row.block_number, row.updated_at = (
+            WithdrawalStatus.CONFIRMED.value,
+            receipt.block_number,
+            utcnow(),
+        )
+        await record(
+            session,
+            actor=f"chain:{self._signer.address}",
+            action="wallet.withdrawal_confirmed",
+            entity_type="wallet_withdrawal",
+            entity_id=str(row.id),
+            data={"tx_hash": "0x" + tx.tx_hash.hex(), "block_number": receipt.block_number},
+        )
+        log.info("withdrawal.confirmed", withdrawal_id=str(row.id), block=receipt.block_number)
+
+
+async def run_withdrawals(
+    sender: WithdrawalSender,
+    *,
+    engine: AsyncEngine,
+    stop: asyncio.Event,
+    idle: float,
+    rebroadcast_after: float,
+) -> None:
+    async with engine.connect() as lock_conn:
+        await sender.acquire_writer_lock(lock_conn)
+        log.info("withdrawals.started")
+        backoff = Backoff()
+        next_sweep = time.monotonic()
+        while not stop.is_set():
+            try:
+                if time.monotonic() >= next_sweep:
+                    await sender.resend(older_than=timedelta(seconds=rebroadcast_after))
+                    next_sweep = time.monotonic() + max(0.5, rebroadcast_after / 3)
+                busy = await sender.send_next() + await sender.settle()
+            except (NodeUnavailable, ChainRpcError, ExecutionReverted, HsmUnavailable) as exc:
+                # Nothing half-done stays behind: a failed signing rolled its transaction back;
+                # a failed send is re-sent from storage.
+                log.warning("withdrawals.error", error=str(exc))
+                await _pause(stop, backoff.next())
+                try:
+                    await sender.resend()
+                except (NodeUnavailable, ChainRpcError):
+                    pass
+                continue
+            backoff.reset()
+            if busy == 0:
+                await _pause(stop, idle)
+    log.info("withdrawals.stopped")
