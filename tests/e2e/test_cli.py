@@ -19,7 +19,9 @@ import httpx
 import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from web3 import Web3
 
+from onramp.chain.artifacts import load_artifact
 from onramp.devstack.stack import Stack
 from tests.e2e.conftest import Customer
 
@@ -91,6 +93,14 @@ def test_dev_writes_stack_json_and_stops_everything_on_sigterm() -> None:
         info = _wait_for_stack_json(process, stack_json)
         assert {"api", "bank_sandbox", "rpc", "nats", "database", "contracts"} <= info.keys()
         assert {"usdc", "vault"} <= info["contracts"].keys()
+        # The treasury's interface: the HSM by module and token, the Safes, the factory.
+        assert {"module", "token_label"} <= info["hsm"].keys()
+        assert {"cold_safe", "warm_safe", "wallet_factory"} <= info["contracts"].keys()
+        w3 = Web3(Web3.HTTPProvider(info["rpc"]))
+        vault = w3.eth.contract(
+            address=info["contracts"]["vault"], abi=load_artifact("TreasuryVault").abi
+        )
+        assert vault.functions.hasRole(bytes(32), info["contracts"]["cold_safe"]).call()
         assert httpx.get(f"{info['api']}/readyz").status_code == 200
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=60) == 0

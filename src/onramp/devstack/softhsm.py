@@ -30,6 +30,7 @@ class SoftHsmToken:
 
     def describe(self) -> dict[str, str]:
         return {
+            "module": str(HsmSettings().module_path),  # the PKCS#11 library the stack loads
             "softhsm2_conf": str(self.conf),
             "token_label": self.token_label,
             "user_pin": self.user_pin,
