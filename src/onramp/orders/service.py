@@ -531,11 +531,34 @@ async def on_payouts_failed(
     await step.write(session)
 
 
+def payout_hold_alert(
+    customer_id: uuid.UUID, order_id: uuid.UUID, reason: str, evidence: dict[str, Any]
+) -> AlertDraft:
+    """The holding alert of a payout stopped before signing: by the pre-sign sanctions check
+    (``screening``) or by one of the treasury's own payout limits (``treasury``, docs/risk.md)."""
+    kind = str(evidence.get("kind", "sanctions_address"))
+    source = "treasury" if kind == "treasury_limit" else "screening"
+    return AlertDraft(
+        customer_id=customer_id,
+        source=source,
+        kind=kind,
+        severity="high",
+        reason=reason,
+        subject_type="order",
+        subject_id=str(order_id),
+        dedupe_key=f"{source}:payout:{order_id}",
+        hold=True,
+        order_id=order_id,
+        evidence={k: v for k, v in evidence.items() if k != "kind"},
+    )
+
+
 async def on_payouts_held(
     session: AsyncSession, updates: Sequence[tuple[uuid.UUID, str, dict[str, Any]]]
 ) -> None:
-    """The pre-sign check refused these payouts' destinations: the orders wait for a person,
-    with a holding alert in the customer's case."""
+    """The pre-sign check refused these payouts' destinations, or a payout was over one of the
+    treasury's limits: the orders wait for a person, with a holding alert in the customer's
+    case."""
     orders = await lock_orders(session, [u[0] for u in updates])
     step = SagaStep(actor="system:orders")
     for order_id, reason, evidence in updates:
@@ -543,21 +566,7 @@ async def on_payouts_held(
         if order is None or order.state != OrderState.PAYOUT_QUEUED.value:
             continue
         step.move(order, OrderState.MANUAL_REVIEW, reason=reason[:300])
-        step.alerts.append(
-            AlertDraft(
-                customer_id=order.customer_id,
-                source="screening",
-                kind=str(evidence.get("kind", "sanctions_address")),
-                severity="high",
-                reason=reason,
-                subject_type="order",
-                subject_id=str(order.id),
-                dedupe_key=f"screening:payout:{order.id}",
-                hold=True,
-                order_id=order.id,
-                evidence={k: v for k, v in evidence.items() if k != "kind"},
-            )
-        )
+        step.alerts.append(payout_hold_alert(order.customer_id, order.id, reason, evidence))
     await step.write(session)
 
 
