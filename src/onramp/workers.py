@@ -26,7 +26,7 @@ from onramp.chain.worker import (
     sender_from,
 )
 from onramp.compliance import MatchSettings
-from onramp.compliance.checkpoints import ListMatchers, PayoutScreen
+from onramp.compliance.checkpoints import ListMatchers, PayoutScreen, WithdrawalScreen
 from onramp.compliance.monitoring import RuleSet
 from onramp.compliance.rescreen import run_rescreens
 from onramp.core.audit import run_sealer
@@ -237,6 +237,7 @@ async def _run(
             factory=chain.wallet_factory_address,
             usdc=chain.usdc_address,
             chain_id=chain.chain_id,
+            destination_check=WithdrawalScreen(sessions, _list_matchers(settings)),
         )
         await run_withdrawals(
             withdrawal_sender,

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from onramp import orders
 from onramp.chain import PayoutRequest, queue_payouts
-from onramp.chain.models import Payout
+from onramp.chain.models import Payout, WalletWithdrawal
 from onramp.core.db import unit_of_work
 from onramp.core.ids import uuid7
 from onramp.core.money import Money
@@ -208,3 +208,45 @@ async def test_a_payout_to_a_newly_listed_address_is_held_before_signing(
         ("payout_broadcast", "completed"),
     ]
     assert ("manual_review", "priced") not in moves
+
+
+async def test_a_withdrawal_to_a_newly_listed_address_is_refused_before_signing(
+    stack: Stack, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    """The request passed its screen; the address was listed before the withdrawal was signed.
+    The withdrawals worker screens it again: nothing is signed, the screen is on record and
+    alerted."""
+    await load(sessions, CURRENT)
+    customer = uuid.uuid4()
+    withdrawal_id = uuid7()
+    async with unit_of_work(sessions) as session:
+        session.add(
+            WalletWithdrawal(
+                id=withdrawal_id,
+                customer_id=customer,
+                wallet_address="0x" + uuid.uuid4().hex + "0000beef",
+                to_address=SEMENOV_ETH,
+                amount=1_000_000,
+                status="requested",
+                idempotency_key=uuid.uuid4().hex,
+            )
+        )
+    deadline = time.monotonic() + 60
+    while True:
+        async with sessions() as session:
+            row = await session.get_one(WalletWithdrawal, withdrawal_id)
+        if row.status != "requested":
+            break
+        assert time.monotonic() < deadline, "the withdrawals worker never looked at it"
+        await asyncio.sleep(0.1)
+    assert row.status == "failed"
+    assert (row.failure or "").startswith("destination_sanctioned")
+    assert row.tx_id is None  # never signed
+    subject = SEMENOV_ETH.lower()
+    points = {
+        (r.point, r.decision) for r in await records_about(sessions, "wallet_address", subject)
+    }
+    assert ("withdrawal_presign", "hit") in points
+    assert any(
+        a.customer_id == customer for a in await alerts_about(sessions, "wallet_address", subject)
+    )

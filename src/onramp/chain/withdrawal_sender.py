@@ -16,7 +16,7 @@ import time
 import uuid
 from collections.abc import Sequence
 from datetime import timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
@@ -72,6 +72,14 @@ def custody_signer(custody: CustodySettings, hsm: HsmSettings) -> Signer:
     return Pkcs11Signer(Hsm.connect(hsm), custody.key_id)
 
 
+class WithdrawalDestinationCheck(Protocol):
+    """Screens a withdrawal's destination again right before signing (the compliance side plugs
+    in here, recording the screen and raising its alert in its own transaction): the lists may
+    have changed since the request. Returns why it must not be sent, or None."""
+
+    async def __call__(self, customer_id: uuid.UUID, address: str) -> str | None: ...
+
+
 class WithdrawalSender:
     def __init__(
         self,
@@ -82,7 +90,9 @@ class WithdrawalSender:
         factory: str,
         usdc: str,
         chain_id: int,
+        destination_check: WithdrawalDestinationCheck | None = None,
     ) -> None:
+        self._destination_check = destination_check
         self._sessions = sessions
         self._client = client
         self._signer = signer
@@ -130,6 +140,11 @@ class WithdrawalSender:
     async def _sign(
         self, session: AsyncSession, row: WalletWithdrawal
     ) -> list[tuple[uuid.UUID, bytes, bytes]]:
+        if self._destination_check is not None:
+            refused = await self._destination_check(row.customer_id, row.to_address)
+            if refused is not None:
+                await self._fail(session, row, f"destination_sanctioned: {refused}")
+                return []
         amount = as_int(row.amount)
         held = await token_balance(self._client, self._usdc, row.wallet_address)
         if held - await in_flight(session, wallet=row.wallet_address) < 0:

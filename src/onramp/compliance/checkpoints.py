@@ -239,6 +239,30 @@ async def _record_and_alert(
         await raise_alerts(session, [alert_for(screened, dedupe_key=key)], now=now, actor=actor)
 
 
+class WithdrawalScreen:
+    """The withdrawal sender's check right before signing: the destination against the latest
+    lists, recorded, a hit alerted (as at request time), in its own transaction."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], matchers: ListMatchers) -> None:
+        self._sessions = sessions
+        self._matchers = matchers
+
+    async def __call__(self, customer_id: uuid.UUID, address: str) -> str | None:
+        async with unit_of_work(self._sessions) as session:
+            finding = await check_address(
+                session,
+                self._matchers,
+                point="withdrawal_presign",
+                customer_id=customer_id,
+                subject_type="wallet_address",
+                subject_id=address.lower(),
+                address=address,
+                now=utcnow(),
+                actor="system:withdrawals",
+            )
+        return finding.reason if finding.hit else None
+
+
 class PayoutScreen:
     """The check the payout sender runs right before signing (``chain.DestinationCheck``): each
     destination against the latest lists, recorded; the hits are returned, not paid. Its own
