@@ -19,7 +19,6 @@ from web3 import Web3
 
 from onramp import chain
 from onramp.chain.artifacts import topic
-from onramp.chain.custody import token_balance
 from onramp.chain.models import ChainTransaction, WalletWithdrawal
 from onramp.compliance.cases import ComplianceAlert
 from onramp.compliance.models import ScreeningRecord
@@ -74,7 +73,7 @@ async def wait_withdrawal(customer: Customer, withdrawal_id: str, status: str) -
 
 async def usdc_of(stack: Stack, address: str) -> int:
     client = chain.ChainClient(stack.settings.chain.rpc_url)
-    return await token_balance(client, stack.settings.chain.usdc_address, address)
+    return await client.token_balance(stack.settings.chain.usdc_address, address)
 
 
 def transfers(stack: Stack, source: str, to: str) -> list[Any]:

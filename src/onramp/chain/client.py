@@ -6,12 +6,25 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+from eth_abi.abi import decode, encode
 from eth_typing import HexStr
+from eth_utils.address import to_checksum_address
 from hexbytes import HexBytes
 from web3 import AsyncHTTPProvider, AsyncWeb3
 from web3.exceptions import ContractLogicError, TransactionNotFound, Web3RPCError
 
-from onramp.chain.errors import ExecutionReverted, NodeUnavailable, classify_rpc_error
+from onramp.chain.artifacts import selector
+from onramp.chain.errors import (
+    AlreadyKnown,
+    ExecutionReverted,
+    NodeUnavailable,
+    NonceTooLow,
+    classify_rpc_error,
+)
+
+# Every transaction we send tips 1 gwei and allows the base fee to double before it is mined.
+PRIORITY_FEE_WEI = 1_000_000_000
+BALANCE_OF = selector("balanceOf(address)")
 
 
 @dataclass(frozen=True)
@@ -61,6 +74,22 @@ class ChainClient:
         """The account's ether, in wei."""
         return int(await self._call(self.w3.eth.get_balance(address)))  # type: ignore[arg-type]
 
+    async def fees(self) -> dict[str, int]:
+        """The EIP-1559 fee fields for a transaction signed now."""
+        return {
+            "maxPriorityFeePerGas": PRIORITY_FEE_WEI,
+            "maxFeePerGas": await self.base_fee() * 2 + PRIORITY_FEE_WEI,
+        }
+
+    async def token_balance(self, token: str, owner: str) -> int:
+        """An ERC-20 balance (``balanceOf``), in the token's base units."""
+        raw = await self.call(
+            to_checksum_address(token),
+            BALANCE_OF + encode(["address"], [to_checksum_address(owner)]),
+        )
+        (balance,) = decode(["uint256"], raw)
+        return int(balance)
+
     async def pending_nonce(self, address: str) -> int:
         return int(await self._call(self.w3.eth.get_transaction_count(address, "pending")))  # type: ignore[arg-type]
 
@@ -69,6 +98,16 @@ class ChainClient:
 
     async def send_raw(self, raw: bytes) -> bytes:
         return bytes(await self._call(self.w3.eth.send_raw_transaction(raw)))
+
+    async def send_stored(self, raw: bytes, tx_hash: bytes) -> None:
+        """Send a stored, signed transaction that may have gone out before (a crash after the
+        send): the node already knowing this very transaction, pending or mined, counts as
+        sent; a nonce used by any other transaction does not."""
+        try:
+            await self.send_raw(raw)
+        except (AlreadyKnown, NonceTooLow):
+            if not await self.has_transaction(tx_hash):
+                raise
 
     async def has_transaction(self, tx_hash: bytes) -> bool:
         try:

@@ -16,7 +16,6 @@ from onramp.chain.client import ChainClient, Receipt
 
 DEPLOY_WALLET = selector("deployWallet(bytes32)")
 TRANSFER_TOKEN = selector("transferToken(address,address,uint256)")
-BALANCE_OF = selector("balanceOf(address)")
 TOKEN_TRANSFERRED = topic("TokenTransferred(address,address,uint256)")
 
 
@@ -37,12 +36,6 @@ def transfer_token_calldata(token: str, to: str, amount: int) -> bytes:
     )
 
 
-async def token_balance(client: ChainClient, token: str, owner: str) -> int:
-    raw = await client.call(checksum(token), BALANCE_OF + encode(["address"], [checksum(owner)]))
-    (balance,) = decode(["uint256"], raw)
-    return int(balance)
-
-
 async def custodial_wallet(
     client: ChainClient, *, factory: str, usdc: str, customer_id: uuid.UUID
 ) -> CustodialWallet:
@@ -51,7 +44,7 @@ async def custodial_wallet(
     return CustodialWallet(
         address=address,
         deployed=len(await client.code(address)) > 0,
-        balance=await token_balance(client, usdc, address),
+        balance=await client.token_balance(usdc, address),
     )
 
 

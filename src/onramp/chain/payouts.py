@@ -43,7 +43,6 @@ from onramp.core.outbox import emit_many, make_event
 log = get_logger(__name__)
 
 PAYOUT_BATCH_SIG = "payoutBatch(bytes32[],address[],uint256[])"
-PRIORITY_FEE_WEI = 1_000_000_000
 
 
 @dataclass(frozen=True)
@@ -472,7 +471,6 @@ class PayoutSender:
         )
 
     async def _build(self, items: Sequence[_Item], nonce: int, gas: int) -> dict[str, Any]:
-        base_fee = await self._client.base_fee()
         return {
             "type": 2,
             "chainId": self._chain_id,
@@ -481,9 +479,7 @@ class PayoutSender:
             "value": 0,
             "data": payout_batch_calldata(items),
             "gas": gas * 12 // 10,
-            "maxPriorityFeePerGas": PRIORITY_FEE_WEI,
-            "maxFeePerGas": base_fee * 2 + PRIORITY_FEE_WEI,
-        }
+        } | await self._client.fees()
 
     async def _drop_reverting(
         self, items: list[_Item]
@@ -508,12 +504,7 @@ class PayoutSender:
         return good, rejected, gas
 
     async def _broadcast(self, tx_id: uuid.UUID, raw: bytes, tx_hash: bytes) -> None:
-        try:
-            await self._client.send_raw(raw)
-        except (AlreadyKnown, NonceTooLow):
-            # Sent before the crash, or already mined: fine if the node knows this very hash.
-            if not await self._client.has_transaction(tx_hash):
-                raise
+        await self._client.send_stored(raw, tx_hash)
         crash_point("payout.after_send")
         async with unit_of_work(self._sessions) as session:
             await session.execute(

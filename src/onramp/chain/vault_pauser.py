@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import time
 
-from eth_abi.abi import decode, encode
+from eth_abi.abi import decode
 
 from onramp.chain.artifacts import selector
 from onramp.chain.client import ChainClient
@@ -19,8 +19,6 @@ from onramp.chain.signer import Signer
 from onramp.core.logging import get_logger
 
 log = get_logger(__name__)
-
-PRIORITY_FEE_WEI = 1_000_000_000
 
 
 class VaultSwitchFailed(NodeUnavailable):
@@ -60,10 +58,7 @@ class VaultPauser:
 
     async def vault_balance(self) -> int:
         """The vault's USDC, in base units."""
-        out = await self._client.call(
-            self._usdc, selector("balanceOf(address)") + encode(["address"], [self._vault])
-        )
-        return int(decode(["uint256"], out)[0])
+        return await self._client.token_balance(self._usdc, self._vault)
 
     async def pause(self) -> str | None:
         """Pause the vault; None if it already was. Returns the transaction hash."""
@@ -80,7 +75,6 @@ class VaultPauser:
         sender = self._guardian.address
         tx = {"from": sender, "to": self._vault, "data": "0x" + data.hex()}
         gas = await self._client.estimate_gas(tx)
-        base_fee = await self._client.base_fee()
         signed = self._guardian.sign_transaction(
             {
                 "type": 2,
@@ -90,9 +84,8 @@ class VaultPauser:
                 "value": 0,
                 "data": data,
                 "gas": gas * 12 // 10,
-                "maxPriorityFeePerGas": PRIORITY_FEE_WEI,
-                "maxFeePerGas": base_fee * 2 + PRIORITY_FEE_WEI,
             }
+            | await self._client.fees()
         )
         await self._client.send_raw(signed.raw)
         tx_hash = "0x" + signed.tx_hash.hex()

@@ -24,16 +24,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, a
 from onramp.chain.client import ChainClient
 from onramp.chain.custody import (
     deploy_wallet_calldata,
-    token_balance,
     tokens_transferred,
     transfer_token_calldata,
 )
 from onramp.chain.errors import (
-    AlreadyKnown,
     ChainRpcError,
     ExecutionReverted,
     NodeUnavailable,
-    NonceTooLow,
 )
 from onramp.chain.hsm_signer import Pkcs11Signer
 from onramp.chain.models import ChainTransaction, TxStatus, WalletWithdrawal, WithdrawalStatus
@@ -51,7 +48,6 @@ from onramp.core.logging import get_logger
 from onramp.core.settings import CustodySettings, HsmSettings
 
 log = get_logger(__name__)
-PRIORITY_FEE_WEI = 1_000_000_000
 # transferToken on a wallet deployed in the same block cannot be estimated beforehand (an
 # account without code answers any call); it needs about 60k gas, unused gas is not paid.
 TRANSFER_GAS_UNDEPLOYED = 150_000
@@ -146,7 +142,7 @@ class WithdrawalSender:
                 await self._fail(session, row, f"destination_sanctioned: {refused}")
                 return []
         amount = as_int(row.amount)
-        held = await token_balance(self._client, self._usdc, row.wallet_address)
+        held = await self._client.token_balance(self._usdc, row.wallet_address)
         if held - await in_flight(session, wallet=row.wallet_address) < 0:
             # The wallet lost USDC since the request (its own withdrawals are counted there).
             await self._fail(session, row, "insufficient_wallet_balance")
@@ -158,7 +154,7 @@ class WithdrawalSender:
         transfer = transfer_token_calldata(self._usdc, row.to_address, amount)
         calls.append((row.wallet_address, transfer, None if deployed else TRANSFER_GAS_UNDEPLOYED))
         nonce = await self._nonce(session)
-        max_fee = await self._client.base_fee() * 2 + PRIORITY_FEE_WEI
+        fees = await self._client.fees()
         stored: list[tuple[uuid.UUID, bytes, bytes]] = []
         for offset, (to, data, gas) in enumerate(calls):
             tx: dict[str, Any] = {
@@ -168,9 +164,7 @@ class WithdrawalSender:
                 "to": to,
                 "value": 0,
                 "data": data,
-                "maxPriorityFeePerGas": PRIORITY_FEE_WEI,
-                "maxFeePerGas": max_fee,
-            }
+            } | fees
             if gas is None:
                 try:
                     gas = await self._client.estimate_gas(
@@ -225,11 +219,7 @@ class WithdrawalSender:
         log.warning("withdrawal.failed", withdrawal_id=str(row.id), reason=reason[:300])
 
     async def _broadcast(self, tx_id: uuid.UUID, raw: bytes, tx_hash: bytes) -> None:
-        try:
-            await self._client.send_raw(raw)
-        except (AlreadyKnown, NonceTooLow):
-            if not await self._client.has_transaction(tx_hash):
-                raise
+        await self._client.send_stored(raw, tx_hash)
         crash_point("withdrawal.after_send")
         async with unit_of_work(self._sessions) as session:
             await session.execute(

@@ -12,7 +12,6 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp.chain.client import ChainClient
-from onramp.chain.custody import token_balance
 from onramp.chain.errors import WalletBalanceTooLow
 from onramp.chain.models import WalletWithdrawal, WithdrawalStatus
 from onramp.core.audit import record
@@ -83,7 +82,7 @@ async def request_withdrawal(
     (checked and screened by the caller), if the wallet holds that much beyond the withdrawals
     already in flight. The withdrawals worker signs and sends it."""
     await session.execute(select(func.pg_advisory_xact_lock(wallet_lock_key(wallet))))
-    available = await token_balance(client, usdc, wallet) - await in_flight(session, wallet=wallet)
+    available = await client.token_balance(usdc, wallet) - await in_flight(session, wallet=wallet)
     if amount > available:
         raise WalletBalanceTooLow(
             f"the wallet has {max(available, 0)} USDC base units available, not {amount}"

@@ -31,7 +31,6 @@ from onramp.treasury.onchain import safe_state
 from onramp.treasury.proposals import safe_tx_of, signatures
 
 log = get_logger(__name__)
-PRIORITY_FEE_WEI = 1_000_000_000
 
 
 def safe_outcome(receipt: Receipt, safe: str, safe_tx_hash: bytes) -> bool | None:
@@ -109,7 +108,6 @@ class ProposalExecutor:
         except ExecutionReverted as exc:
             await self._fail(session, p, f"the Safe refuses to execute: {exc}")
             return None
-        base_fee = await self._client.base_fee()
         signed = self._signer.sign_transaction(
             {
                 "type": 2,
@@ -119,9 +117,8 @@ class ProposalExecutor:
                 "value": 0,
                 "data": call,
                 "gas": gas * 12 // 10,
-                "maxPriorityFeePerGas": PRIORITY_FEE_WEI,
-                "maxFeePerGas": base_fee * 2 + PRIORITY_FEE_WEI,
             }
+            | await self._client.fees()
         )
         p.status = ProposalStatus.EXECUTING.value
         p.exec_sender = self._signer.address

@@ -26,7 +26,6 @@ from onramp.treasury.models import TreasuryWallet, WalletKind
 
 log = get_logger(__name__)
 TRANSFER_GAS = 21_000
-PRIORITY_FEE_WEI = 1_000_000_000
 RESEND_AFTER = timedelta(seconds=15)
 
 
@@ -68,9 +67,9 @@ async def top_up_gas(
             if held >= as_int(wallet.min_gas_wei):
                 continue
             amount = as_int(wallet.target_gas_wei) - held
-            max_fee = await client.base_fee() * 2 + PRIORITY_FEE_WEI
+            fees = await client.fees()
             own = await client.balance(gas_wallet.address)
-            if own < amount + TRANSFER_GAS * max_fee:
+            if own < amount + TRANSFER_GAS * fees["maxFeePerGas"]:
                 log.error("treasury.gas_wallet_low", needed=amount, held=own, wallet=wallet.name)
                 return 0
             nonce = await client.pending_nonce(gas_wallet.address)
@@ -83,9 +82,8 @@ async def top_up_gas(
                     "value": amount,
                     "data": b"",
                     "gas": TRANSFER_GAS,
-                    "maxPriorityFeePerGas": PRIORITY_FEE_WEI,
-                    "maxFeePerGas": max_fee,
                 }
+                | fees
             )
             tx_id = uuid7()
             session.add(

@@ -25,7 +25,6 @@ from onramp.treasury.models import (
     WalletKind,
     WalletTier,
 )
-from onramp.treasury.onchain import usdc_balance
 from onramp.treasury.proposals import propose
 from onramp.treasury.wallets import LiquidityPolicy, wallets
 
@@ -63,7 +62,7 @@ async def liquidity(
             WalletLiquidity(
                 wallet=w,
                 policy=LiquidityPolicy.of(w),
-                balance=await usdc_balance(client, usdc, w.address),
+                balance=await client.token_balance(usdc, w.address),
                 reserved=reserved if w.kind == WalletKind.VAULT.value else 0,
             )
         )

@@ -16,7 +16,7 @@ from datetime import datetime
 from eth_abi.abi import decode, encode
 from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp.chain.addresses import checksum
@@ -48,7 +48,7 @@ from onramp.treasury.models import (
     WalletKind,
     WalletTier,
 )
-from onramp.treasury.onchain import safe_state, usdc_balance
+from onramp.treasury.onchain import safe_state
 from onramp.treasury.wallets import wallet
 
 log = get_logger(__name__)
@@ -140,7 +140,7 @@ async def propose(
     if src.name == dst.name:
         raise RebalanceNotAllowed("source and destination are the same wallet")
     safe, to, data = _call_for(kind, src, dst, usdc, amount, subject)
-    held = await usdc_balance(client, usdc, src.address) if moves_usdc else 0
+    held = await client.token_balance(usdc, src.address) if moves_usdc else 0
     if held < amount:
         raise InsufficientSourceFunds(f"{src.name} holds {held}, {amount} asked", held=held)
     if await _open_on(session, safe) is not None:
@@ -285,14 +285,3 @@ async def cancel(
         entity_id=str(p.id),
     )
     return p
-
-
-async def open_proposal_count(session: AsyncSession) -> int:
-    return int(
-        await session.scalar(
-            select(func.count())
-            .select_from(RebalancingProposal)
-            .where(RebalancingProposal.status.in_(OPEN_PROPOSAL))
-        )
-        or 0
-    )
