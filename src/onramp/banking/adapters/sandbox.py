@@ -7,7 +7,6 @@ timestamps are refused to stop replays of captured requests.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 from collections.abc import Mapping
 from datetime import datetime
@@ -20,6 +19,7 @@ from onramp.banking.adapters.base import BankCredit, BankNotice, BankReversal
 from onramp.banking.errors import InvalidWebhookSignature, MalformedBankNotification
 from onramp.core.errors import InvalidInput
 from onramp.core.money import Money
+from onramp.core.webhook_signatures import signature_for
 
 SIGNATURE_HEADER = "sandbank-signature"
 
@@ -55,10 +55,6 @@ class _Event(BaseModel):
 
 BOOKED = "credit_transfer.booked"
 RETURNED = "credit_transfer.returned"
-
-
-def signature_for(secret: bytes, timestamp: int, body: bytes) -> str:
-    return hmac.new(secret, f"{timestamp}.".encode("ascii") + body, hashlib.sha256).hexdigest()
 
 
 class SandboxBankAdapter:
