@@ -84,16 +84,19 @@ async def screen_new_destination(
     customer_id: uuid.UUID,
     address: str,
     now: datetime,
+    point: str = "wallet_add",
+    refused_action: str = "wallet.refused",
 ) -> None:
-    """Screen an address before it joins the address book. A listed address is refused
-    (``destination_sanctioned``); the screen and its alert commit in their own transaction, so
-    the attempt is on record although the request changes nothing else."""
+    """Screen an address before it joins the address book (or, with its ``point``, before a
+    withdrawal goes to it). A listed address is refused (``destination_sanctioned``); the
+    screen, its alert and ``refused_action`` in the audit log commit in their own transaction,
+    so the attempt is on record although the request changes nothing else."""
     checksummed = chain.checksum(address)
     async with unit_of_work(sessions) as session:
         finding = await check_address(
             session,
             matchers,
-            point="wallet_add",
+            point=point,
             customer_id=customer_id,
             subject_type="wallet_address",
             subject_id=checksummed.lower(),
@@ -105,7 +108,7 @@ async def screen_new_destination(
             await record(
                 session,
                 actor=f"user:{customer_id}",
-                action="wallet.refused",
+                action=refused_action,
                 entity_type="user",
                 entity_id=str(customer_id),
                 data={"address": checksummed, "reason": finding.reason, **finding.evidence()},
