@@ -40,7 +40,6 @@ def upgrade() -> None:
         sa.Column("safe_tx_hash", sa.LargeBinary(), nullable=False),
         sa.Column("threshold", sa.Integer(), nullable=False),
         sa.Column("exec_sender", sa.String(length=42), nullable=True),
-        sa.Column("exec_nonce", sa.BigInteger(), nullable=True),
         sa.Column("exec_tx_hash", sa.LargeBinary(), nullable=True),
         sa.Column("exec_raw", sa.LargeBinary(), nullable=True),
         sa.Column("failure", sa.String(length=300), nullable=True),

@@ -102,7 +102,6 @@ class RebalancingProposal(Base):
     safe_tx_hash: Mapped[bytes] = mapped_column(LargeBinary)
     threshold: Mapped[int] = mapped_column(Integer)
     exec_sender: Mapped[str | None] = mapped_column(String(42))
-    exec_nonce: Mapped[int | None] = mapped_column(BigInteger)
     exec_tx_hash: Mapped[bytes | None] = mapped_column(LargeBinary)
     exec_raw: Mapped[bytes | None] = mapped_column(LargeBinary)
     failure: Mapped[str | None] = mapped_column(String(300))

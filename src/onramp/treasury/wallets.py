@@ -123,14 +123,3 @@ async def set_policy(
     )
     await session.flush()
     return row
-
-
-async def wallet_by_tier(session: AsyncSession, tier: WalletTier, kind: WalletKind) -> str | None:
-    """The name of the first wallet of this tier and kind (``None``: not registered)."""
-    found: str | None = await session.scalar(
-        select(TreasuryWallet.name)
-        .where(TreasuryWallet.tier == tier.value, TreasuryWallet.kind == kind.value)
-        .order_by(TreasuryWallet.name)
-        .limit(1)
-    )
-    return found
