@@ -9,7 +9,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
 
 from onramp.chain.client import ChainClient
 from onramp.core.money import Money
@@ -202,10 +201,7 @@ async def list_proposals(
     status: Annotated[str | None, Query(max_length=30)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> ProposalList:
-    query = select(RebalancingProposal).order_by(RebalancingProposal.created_at.desc())
-    if status:
-        query = query.where(RebalancingProposal.status == status)
-    rows = (await session.scalars(query.limit(limit))).all()
+    rows = await proposal_service.latest(session, status=status, limit=limit)
     return ProposalList(data=[await _proposal_out(session, p) for p in rows])
 
 

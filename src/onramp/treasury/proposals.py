@@ -197,6 +197,16 @@ async def proposal(
     return found
 
 
+async def latest(
+    session: AsyncSession, *, status: str | None, limit: int
+) -> Sequence[RebalancingProposal]:
+    """Proposals, newest first (only those in ``status`` if given)."""
+    query = select(RebalancingProposal).order_by(RebalancingProposal.created_at.desc())
+    if status:
+        query = query.where(RebalancingProposal.status == status)
+    return (await session.scalars(query.limit(limit))).all()
+
+
 async def signatures(session: AsyncSession, proposal_id: uuid.UUID) -> Sequence[ProposalSignature]:
     return (
         await session.scalars(
