@@ -161,6 +161,26 @@ async def cancel_held_payouts(
     return list(cancelled.all())
 
 
+async def cancel_unsent_payouts(
+    session: AsyncSession, order_ids: Sequence[uuid.UUID], *, reason: str
+) -> list[uuid.UUID]:
+    """Payouts not yet signed (queued or held) that must never be sent: their orders' funds are
+    gone (the bank took the deposit back). Waits for a sender holding one of them, then leaves
+    a payout it signed alone. Returns the orders whose payouts were cancelled."""
+    if not order_ids:
+        return []
+    cancelled = await session.scalars(
+        update(Payout)
+        .where(
+            Payout.order_id.in_(order_ids),
+            Payout.status.in_((PayoutStatus.QUEUED.value, PayoutStatus.HELD.value)),
+        )
+        .values(status=PayoutStatus.CANCELLED.value, failure=reason[:300])
+        .returning(Payout.order_id)
+    )
+    return list(cancelled.all())
+
+
 # Payouts that will still take USDC out of the vault (held ones may be released): the treasury
 # counts them as reserved, so a refill never waits for the payouts to fail first.
 RESERVING = (

@@ -32,7 +32,8 @@ TRANSITIONS: dict[OrderState, frozenset[OrderState]] = {
     S.MANUAL_REVIEW: frozenset({S.PRICED, S.PAYOUT_QUEUED, S.REJECTED}),
     S.PRICED: frozenset({S.PAYOUT_QUEUED}),
     # MANUAL_REVIEW: the pre-sign sanctions check or a list update held the payout.
-    S.PAYOUT_QUEUED: frozenset({S.PAYOUT_BROADCAST, S.FAILED, S.MANUAL_REVIEW}),
+    # REJECTED: the bank took the deposit back before the payout was signed.
+    S.PAYOUT_QUEUED: frozenset({S.PAYOUT_BROADCAST, S.FAILED, S.MANUAL_REVIEW, S.REJECTED}),
     S.PAYOUT_BROADCAST: frozenset({S.COMPLETED, S.FAILED}),
     S.REJECTED: frozenset({S.REFUND_PENDING}),
     S.REFUND_PENDING: frozenset({S.REFUNDED}),

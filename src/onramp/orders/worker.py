@@ -71,6 +71,11 @@ def orders_consumer(
                 held.append((uuid.UUID(d["order_id"]), d["reason"], dict(d.get("evidence", {}))))
             elif e.type == banking.REFUND_COMPLETED and _refunds_the_order(d):
                 refunded.append((uuid.UUID(d["order_id"]), uuid.UUID(d["refund_id"])))
+        if to_place:  # a deposit the bank already took back places no order
+            still_held = await banking.held_deposits(
+                session, deposit_ids=[d.deposit_id for d in to_place]
+            )
+            to_place = [d for d in to_place if d.deposit_id in still_held]
         if to_place:
             step = service.SagaStep(actor="system:orders")
             matched += await place_orders(
