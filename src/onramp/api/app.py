@@ -24,8 +24,9 @@ from onramp.banking.refunds_api import router as refunds_router
 from onramp.banking.suspense_api import router as suspense_router
 from onramp.casework.api import router as compliance_cases_router
 from onramp.casework.decisions import register_release_approval
+from onramp.chain import register_system_contracts
 from onramp.core.clock import Clock, SystemClock
-from onramp.core.db import create_engine, session_factory
+from onramp.core.db import create_engine, session_factory, unit_of_work
 from onramp.core.keys import install_keyring, keep_keyring_fresh, open_keyring
 from onramp.core.ratelimit import InProcessRateLimiter, RedisRateLimiter
 from onramp.core.settings import Settings
@@ -162,6 +163,9 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
         app.state.sessions = session_factory(engine)
         app.state.fx_desk.alarm_sink = peg_alarm_recorder(app.state.sessions)
         try:
+            # Customers' destinations are checked against the system's contracts.
+            async with unit_of_work(app.state.sessions) as session:
+                await register_system_contracts(session, settings.chain)
             # Before the first request: an unusable HSM (wrong PIN, no token) stops start-up
             # here with hsm_unavailable, rather than failing requests that touch personal data.
             install_keyring(await open_keyring(app.state.sessions, settings.hsm))

@@ -2,14 +2,26 @@
 
 from onramp.chain.addresses import checksum, customer_wallet_address, order_id_bytes32
 from onramp.chain.client import ChainClient
+from onramp.chain.controlled_addresses import (
+    check_destination,
+    refused_destinations,
+    register_controlled,
+    register_system_contracts,
+)
 from onramp.chain.custody import CustodialWallet, custodial_wallet
-from onramp.chain.errors import InvalidAddress, NodeUnavailable, SignatureMalformed
+from onramp.chain.errors import (
+    DestinationRefused,
+    InvalidAddress,
+    NodeUnavailable,
+    SignatureMalformed,
+)
 from onramp.chain.events import (
     PAYOUT_BROADCAST,
     PAYOUT_CONFIRMED,
     PAYOUT_FAILED,
     PAYOUT_HELD,
     PAYOUT_QUEUED,
+    PAYOUT_REQUEUED,
 )
 from onramp.chain.payouts import DestinationCheck, GateItem, GateVerdict, PayoutGate
 from onramp.chain.service import (
@@ -41,7 +53,13 @@ __all__ = [
     "PAYOUT_FAILED",
     "PAYOUT_HELD",
     "PAYOUT_QUEUED",
+    "PAYOUT_REQUEUED",
     "DestinationCheck",
+    "DestinationRefused",
+    "check_destination",
+    "refused_destinations",
+    "register_controlled",
+    "register_system_contracts",
     "GateItem",
     "GateVerdict",
     "InvalidAddress",

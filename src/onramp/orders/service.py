@@ -49,6 +49,7 @@ from onramp.orders.screening import Screener, ScreeningSubject, Verdict, combine
 from onramp.orders.states import OrderState, check_transition
 
 VAULT_WALLET = "vault"
+TREASURY_HOLDS = frozenset({"treasury_limit", "vault_limit", "vault_already_paid"})
 
 
 @dataclass
@@ -541,13 +542,30 @@ async def on_payouts_failed(
     await step.write(session)
 
 
+async def on_payouts_requeued(
+    session: AsyncSession, updates: Sequence[tuple[uuid.UUID, str]]
+) -> None:
+    """These orders' batch reverted when mined (order id, its transaction): nothing was paid,
+    and the payouts are queued again as new attempts."""
+    orders = await lock_orders(session, [u[0] for u in updates])
+    step = SagaStep(actor="system:orders")
+    for order_id, tx_hash in updates:
+        order = orders.get(order_id)
+        if order is not None and order.state == OrderState.PAYOUT_BROADCAST.value:
+            why = "batch reverted; queued again"
+            step.move(order, OrderState.PAYOUT_QUEUED, reason=why, tx_hash=tx_hash)
+    await step.write(session)
+
+
 def payout_hold_alert(
     customer_id: uuid.UUID, order_id: uuid.UUID, reason: str, evidence: dict[str, Any]
 ) -> AlertDraft:
     """The holding alert of a payout stopped before signing: by the pre-sign sanctions check
     (``screening``) or by one of the treasury's own payout limits (``treasury``, docs/risk.md)."""
     kind = str(evidence.get("kind", "sanctions_address"))
-    source = "treasury" if kind == "treasury_limit" else "screening"
+    # The treasury's limits and the vault's own (its per-payout cap, an order id it already
+    # paid) are the treasury's to resolve; a destination hit is screening's.
+    source = "treasury" if kind in TREASURY_HOLDS else "screening"
     return AlertDraft(
         customer_id=customer_id,
         source=source,

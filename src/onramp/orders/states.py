@@ -34,7 +34,8 @@ TRANSITIONS: dict[OrderState, frozenset[OrderState]] = {
     # MANUAL_REVIEW: the pre-sign sanctions check or a list update held the payout.
     # REJECTED: the bank took the deposit back before the payout was signed.
     S.PAYOUT_QUEUED: frozenset({S.PAYOUT_BROADCAST, S.FAILED, S.MANUAL_REVIEW, S.REJECTED}),
-    S.PAYOUT_BROADCAST: frozenset({S.COMPLETED, S.FAILED}),
+    # PAYOUT_QUEUED: the batch reverted when mined (a passing condition): a new attempt.
+    S.PAYOUT_BROADCAST: frozenset({S.COMPLETED, S.FAILED, S.PAYOUT_QUEUED}),
     S.REJECTED: frozenset({S.REFUND_PENDING}),
     S.REFUND_PENDING: frozenset({S.REFUNDED}),
     S.COMPLETED: frozenset(),

@@ -41,6 +41,7 @@ def orders_consumer(
         broadcast: list[tuple[uuid.UUID, str]] = []
         confirmed: list[tuple[uuid.UUID, str, int]] = []
         failed: list[tuple[uuid.UUID, str]] = []
+        requeued: list[tuple[uuid.UUID, str]] = []
         held: list[tuple[uuid.UUID, str, dict[str, Any]]] = []
         returned: list[tuple[uuid.UUID, str]] = []
         refunded: list[tuple[uuid.UUID, uuid.UUID]] = []
@@ -65,6 +66,8 @@ def orders_consumer(
                 broadcast.append((uuid.UUID(d["order_id"]), d["tx_hash"]))
             elif e.type == chain.PAYOUT_CONFIRMED:
                 confirmed.append((uuid.UUID(d["order_id"]), d["tx_hash"], int(d["block_number"])))
+            elif e.type == chain.PAYOUT_REQUEUED:
+                requeued.append((uuid.UUID(d["order_id"]), d.get("tx_hash") or "-"))
             elif e.type == chain.PAYOUT_FAILED:
                 failed.append((uuid.UUID(d["order_id"]), d["reason"]))
             elif e.type == chain.PAYOUT_HELD:
@@ -97,6 +100,8 @@ def orders_consumer(
             await service.on_payouts_broadcast(session, broadcast)
         if confirmed:
             await service.on_payouts_confirmed(session, confirmed)
+        if requeued:
+            await service.on_payouts_requeued(session, requeued)
         if failed:
             await service.on_payouts_failed(session, failed)
         if held:
@@ -112,6 +117,7 @@ def orders_consumer(
             chain.PAYOUT_BROADCAST,
             chain.PAYOUT_CONFIRMED,
             chain.PAYOUT_FAILED,
+            chain.PAYOUT_REQUEUED,
             chain.PAYOUT_HELD,
             banking.REFUND_COMPLETED,
         ),
