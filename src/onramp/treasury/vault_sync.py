@@ -104,9 +104,13 @@ class VaultSync:
         unpause = await self._advance(seen.unpause_tx_id)
         paused = await self._vault.paused()
         undone = unpause is not None and unpause.succeeded
+        # A pause recorded before switches were stored (no pause_tx_id) was recorded only once
+        # its receipt said it succeeded: still the breaker's.
+        recorded_before = seen.vault_paused and seen.pause_tx_id is None
+        mined = pause is not None and pause.succeeded and not undone
         return _Chain(
             paused=paused,
-            ours=paused and pause is not None and pause.succeeded and not undone,
+            ours=paused and (mined or recorded_before),
             pending=any(o is not None and o.pending for o in (pause, unpause)),
             pause=pause,
             unpause=unpause,
@@ -125,9 +129,8 @@ class VaultSync:
             return
         async with unit_of_work(self._sessions) as session:
             if chain.ours and not seen.vault_paused:
-                assert chain.pause is not None
                 await circuit_breaker.mark_vault_paused(
-                    session, tx_hash="0x" + chain.pause.attempt.tx_hash.hex(), now=now
+                    session, tx_hash=_hash(chain.pause), now=now
                 )
             elif seen.vault_paused and not chain.ours:
                 await circuit_breaker.mark_vault_unpaused(session, now=now)
@@ -178,8 +181,7 @@ class VaultSync:
             )
 
     async def _reopen(self, chain: _Chain) -> None:
-        assert chain.pause is not None
-        tx_hash = "0x" + chain.pause.attempt.tx_hash.hex()
+        tx_hash = _hash(chain.pause)
         now = self._clock.now()
         async with unit_of_work(self._sessions) as session:
             await circuit_breaker.trip(
@@ -190,3 +192,7 @@ class VaultSync:
                 now=now,
             )
             await circuit_breaker.mark_vault_paused(session, tx_hash=tx_hash, now=now)
+
+
+def _hash(outcome: TxOutcome | None) -> str:
+    return "0x" + outcome.attempt.tx_hash.hex() if outcome is not None else "-"
