@@ -11,6 +11,13 @@ from onramp.chain.events import (
     PAYOUT_HELD,
     PAYOUT_QUEUED,
 )
+from onramp.chain.payout_retry import (
+    EndedAttempt,
+    cancel_unpaid_payout,
+    ended_unpaid,
+    paid_on_chain,
+    requeue_failed_payout,
+)
 from onramp.chain.payouts import DestinationCheck, GateItem, GateVerdict, PayoutGate
 from onramp.chain.service import (
     PayoutRequest,
@@ -41,6 +48,7 @@ __all__ = [
     "PAYOUT_HELD",
     "PAYOUT_QUEUED",
     "DestinationCheck",
+    "EndedAttempt",
     "GateItem",
     "GateVerdict",
     "InvalidAddress",
@@ -53,13 +61,17 @@ __all__ = [
     "checksum",
     "customer_wallet_address",
     "cancel_held_payouts",
+    "cancel_unpaid_payout",
+    "ended_unpaid",
     "hold_queued_payouts",
     "in_flight",
     "in_flight_total",
     "order_id_bytes32",
+    "paid_on_chain",
     "payout_for_order",
     "queue_payouts",
     "release_held_payouts",
+    "requeue_failed_payout",
     "request_withdrawal",
     "reserved_for_payouts",
     "recover_personal_sign",
