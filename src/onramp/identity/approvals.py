@@ -182,6 +182,7 @@ async def being_decided(
     """The request whose approved action is executing now, in this transaction (``decide``
     names its approver before it runs the action): for an action that records who approved
     it. Unambiguous when the domain keeps one pending request per payload (``pending_for``)."""
+    await session.flush()  # the decision is not yet written (sessions do not autoflush)
     return await session.scalar(
         select(ApprovalRequest)
         .where(

@@ -41,7 +41,7 @@ from onramp.orders.errors import (
 )
 from onramp.orders.models import Order
 from onramp.orders.refunds import reject_for_refund
-from onramp.orders.service import SagaStep, get_order, lock_orders, unprice
+from onramp.orders.service import SagaStep, get_order, unprice
 from onramp.orders.states import OrderState
 
 RETRY_PAYOUT = "orders.retry_payout"
@@ -81,7 +81,8 @@ async def _failed(
     session: AsyncSession, order_id: uuid.UUID, refusal: type[Conflict]
 ) -> tuple[Order, chain.EndedAttempt]:
     """The order, locked, if it failed and its payout ended unpaid."""
-    order = (await lock_orders(session, [order_id])).get(order_id)
+    # Read afresh under the lock: the request read it a moment ago, unlocked.
+    order = await session.get(Order, order_id, with_for_update=True, populate_existing=True)
     if order is None:
         raise OrderNotFound()
     if order.state != OrderState.FAILED.value:
@@ -109,7 +110,9 @@ async def request_action(
 ) -> Requested:
     """The first pair of eyes: a pending request (``RETRY_PAYOUT`` or ``REFUND``) that a
     different person with ``orders:operate`` approves (``/v1/approvals/{id}/approve``)."""
-    await get_order(session, order_id=order_id, customer_id=None)  # 404 before the chain read
+    order = await get_order(session, order_id=order_id, customer_id=None)
+    if order.state != OrderState.FAILED.value:  # a plain answer before any chain read
+        raise _REFUSAL[action](f"the order is {order.state}")
     await _not_paid(paid, order_id)
     _, ended = await _failed(session, order_id, _REFUSAL[action])
     # The order is locked: a concurrent request for it waits here and then sees this one.
