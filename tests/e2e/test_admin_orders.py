@@ -269,6 +269,8 @@ async def test_a_failed_payout_is_retried_with_four_eyes_and_paid_once(
         "payout_broadcast",
         "completed",
     ]
+    # The customer reads that it is sent again; the staff's note stays with staff.
+    assert done["history"][-3]["reason"] == "the payout is being sent again"
     assert len(_payout_logs(stack, order_id)) == 1
     paid = usdc_balance(stack.anvil.url, stack.deployment.usdc, destination)
     assert Money(paid, "USDC") == Money.parse(done["target_amount"], "USDC")
