@@ -48,9 +48,11 @@ from onramp.kyc.api import kyb_router
 from onramp.kyc.api import me_router as kyc_me_router
 from onramp.kyc.api import review_router as kyc_review_router
 from onramp.kyc.api import webhook_router as kyc_webhook_router
+from onramp.orders.admin_api import router as admin_orders_router
 from onramp.orders.api import router as orders_router
 from onramp.orders.destinations_api import router as wallets_router
 from onramp.orders.limits_api import router as limits_router
+from onramp.orders.operator_actions import register_operator_approvals, vault_paid_check
 from onramp.orders.standing_reference_api import router as standing_reference_router
 from onramp.orders.travel_rule_api import router as travel_rule_router
 from onramp.orders.withdrawals_api import router as withdrawals_router
@@ -98,6 +100,7 @@ ROUTERS = (
     admin_router,
     fx_router,
     orders_router,
+    admin_orders_router,
     limits_router,
     banking_router,
     bank_accounts_router,
@@ -199,6 +202,9 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
     register_return_approval()
     register_mint_approval()
     register_resume_approval()
+    # A failed order's retry or refund first reads the vault's isPaid on this node.
+    app.state.vault_paid = vault_paid_check(settings.chain.rpc_url, settings.chain.vault_address)
+    register_operator_approvals(app.state.vault_paid)
     app.state.bank_adapters = bank_adapters(settings)
     app.state.kyc_vendors = kyc_vendors(settings)
     app.state.rate_limiter = (

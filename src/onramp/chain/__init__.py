@@ -23,6 +23,13 @@ from onramp.chain.events import (
     PAYOUT_QUEUED,
     PAYOUT_REQUEUED,
 )
+from onramp.chain.payout_retry import (
+    EndedAttempt,
+    cancel_unpaid_payout,
+    ended_unpaid,
+    paid_on_chain,
+    requeue_failed_payout,
+)
 from onramp.chain.payouts import DestinationCheck, GateItem, GateVerdict, PayoutGate
 from onramp.chain.service import (
     PayoutRequest,
@@ -60,6 +67,7 @@ __all__ = [
     "refused_destinations",
     "register_controlled",
     "register_system_contracts",
+    "EndedAttempt",
     "GateItem",
     "GateVerdict",
     "InvalidAddress",
@@ -73,13 +81,17 @@ __all__ = [
     "customer_wallet_address",
     "cancel_held_payouts",
     "cancel_unsent_payouts",
+    "cancel_unpaid_payout",
+    "ended_unpaid",
     "hold_queued_payouts",
     "in_flight",
     "in_flight_total",
     "order_id_bytes32",
+    "paid_on_chain",
     "payout_for_order",
     "queue_payouts",
     "release_held_payouts",
+    "requeue_failed_payout",
     "request_withdrawal",
     "reserved_for_payouts",
     "recover_personal_sign",

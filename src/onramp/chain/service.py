@@ -40,6 +40,7 @@ class PayoutView:
     status: str
     tx_hash: str | None
     block_number: int | None
+    failure: str | None = None  # why the last attempt failed, was held or cancelled (staff)
 
 
 async def queue_payouts(session: AsyncSession, requests: Sequence[PayoutRequest]) -> int:
@@ -102,6 +103,7 @@ async def payout_for_order(session: AsyncSession, order_id: uuid.UUID) -> Payout
         status=payout.status,
         tx_hash="0x" + tx.tx_hash.hex() if tx is not None else None,
         block_number=tx.block_number if tx is not None else None,
+        failure=payout.failure,
     )
 
 

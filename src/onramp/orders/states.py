@@ -41,7 +41,10 @@ TRANSITIONS: dict[OrderState, frozenset[OrderState]] = {
     S.COMPLETED: frozenset(),
     S.REFUNDED: frozenset(),
     S.EXPIRED: frozenset(),
-    S.FAILED: frozenset(),
+    # The operator's way out of a failed payout, each with four eyes (orders/operator_actions):
+    # PAYOUT_QUEUED, the payout retried as a new attempt; REJECTED, the conversion reversed and
+    # the fiat refunded (then REFUND_PENDING, REFUNDED as for any rejection).
+    S.FAILED: frozenset({S.PAYOUT_QUEUED, S.REJECTED}),
 }
 TERMINAL = frozenset(state for state, targets in TRANSITIONS.items() if not targets)
 
