@@ -673,6 +673,16 @@ async def export_orders(session: AsyncSession, *, customer_id: uuid.UUID) -> lis
     return out
 
 
+async def customers_of(
+    session: AsyncSession, *, order_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, uuid.UUID]:
+    """Each order's customer, in one query (an unknown order is simply absent)."""
+    if not order_ids:
+        return {}
+    rows = await session.execute(select(Order.id, Order.customer_id).where(Order.id.in_(order_ids)))
+    return {order_id: customer_id for order_id, customer_id in rows.all()}
+
+
 async def order_ids_of(
     session: AsyncSession, *, customer_ids: Sequence[uuid.UUID]
 ) -> list[uuid.UUID]:
