@@ -45,6 +45,14 @@ class InvalidAddress(InvalidInput):
     title = "Not a valid EVM address"
 
 
+class DestinationRefused(InvalidInput):
+    code = "destination_not_allowed"
+    title = (
+        "This address cannot receive a customer's USDC (an address of the operator, a contract "
+        "of the system, the zero address or a precompile)"
+    )
+
+
 class PayoutEventMismatch(InvariantViolated):
     code = "payout_event_mismatch"
     title = "The confirmed transaction does not carry the expected Payout event"

@@ -152,3 +152,14 @@ class WalletWithdrawal(Base):
             postgresql_where=text("status IN ('requested', 'signed', 'broadcast')"),
         ),
     )
+
+
+class ControlledAddress(Base):
+    """An address the operator controls or a contract of the system (the vault, USDC, the wallet
+    factory, the Safes, the HSM keys): never a customer's payout or withdrawal destination."""
+
+    __tablename__ = "controlled_addresses"
+
+    address: Mapped[str] = mapped_column(String(42), primary_key=True)
+    label: Mapped[str] = mapped_column(String(60))
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -25,6 +25,7 @@ from onramp.chain import events
 from onramp.chain.addresses import order_id_bytes32
 from onramp.chain.artifacts import selector
 from onramp.chain.client import ChainClient
+from onramp.chain.controlled_addresses import refused_destinations
 from onramp.chain.errors import (
     AlreadyKnown,
     ExecutionReverted,
@@ -34,8 +35,10 @@ from onramp.chain.errors import (
 )
 from onramp.chain.models import ChainTransaction, Payout, PayoutStatus, TxStatus
 from onramp.chain.nonces import next_nonce
+from onramp.chain.revert_reasons import Cause, classify_revert
 from onramp.chain.signer import Signer
 from onramp.chain.tx_reconciler import Reconciled, TxReconciler
+from onramp.chain.vault_conditions import admit, read_conditions, vault_token
 from onramp.core.clock import utcnow
 from onramp.core.db import as_int, unit_of_work
 from onramp.core.faults import crash_point
@@ -105,6 +108,17 @@ class PayoutGate(Protocol):
     async def __call__(self, session: AsyncSession, items: Sequence[GateItem]) -> GateVerdict: ...
 
 
+@dataclass
+class _Plan:
+    """What the chain said about a batch before any lock is taken."""
+
+    items: list[_Item] = field(default_factory=list)  # to sign
+    gas: int = 0
+    failed: dict[uuid.UUID, str] = field(default_factory=dict)  # the payout's own cause
+    held: dict[uuid.UUID, tuple[str, Mapping[str, Any]]] = field(default_factory=dict)
+    waiting: str | None = None  # a condition of the vault or the token: the rest stays queued
+
+
 def payout_batch_calldata(items: Sequence[_Item]) -> bytes:
     return selector(PAYOUT_BATCH_SIG) + encode(
         ["bytes32[]", "address[]", "uint256[]"],
@@ -147,6 +161,8 @@ class PayoutSender:
         self._chain_id = chain_id
         self._batch_size = batch_size
         self._next_nonce: int | None = None
+        self._token: str | None = None  # the vault's USDC (read once)
+        self._waiting: str | None = None  # the vault condition last logged
 
     async def acquire_writer_lock(self, conn: AsyncConnection) -> None:
         """Block until this process is the hot wallet's only writer (held until conn closes)."""
@@ -326,50 +342,101 @@ class PayoutSender:
         ).one()
         return bool(count) and count < self._batch_size and oldest > utcnow() - self._batch_wait
 
-    async def send_batch(self) -> int:
-        """Sign, store and broadcast one batch of queued payouts; return how many were sent."""
+    async def _candidates(self) -> tuple[list[_Item], int]:
+        """The next batch in queue order and what pending batches will still take out of the
+        vault (a short read: no lock is held while the chain is asked about them)."""
         async with unit_of_work(self._sessions) as session:
             if await self._batch_filling(session):
-                return 0
+                return [], 0
+            rows = await session.execute(
+                select(Payout.order_id, Payout.to_address, Payout.amount)
+                .where(Payout.status == PayoutStatus.QUEUED.value)
+                .order_by(Payout.created_at, Payout.id)
+                .limit(self._batch_size)
+            )
+            items = [_Item(o, to, as_int(amount)) for o, to, amount in rows]
+            if not items:
+                return [], 0
+            pending = await session.scalar(
+                select(func.coalesce(func.sum(Payout.amount), 0)).where(
+                    Payout.status.in_((PayoutStatus.SIGNED.value, PayoutStatus.BROADCAST.value))
+                )
+            )
+        return items, as_int(pending)
+
+    async def _plan(self, items: list[_Item], pending: int) -> _Plan:
+        """Ask the chain, outside any database transaction: what the vault allows now, then
+        what the batch costs in gas and which payouts in it would revert and why."""
+        if self._token is None:
+            self._token = await vault_token(self._client, self._vault)
+        conditions = await read_conditions(
+            self._client, vault=self._vault, token=self._token, pending=pending
+        )
+        admission = admit(conditions, items)
+        plan = _Plan(waiting=admission.waiting)
+        for order_id in admission.over_cap:
+            plan.held[order_id] = (
+                "above the vault's per-payout cap: raise the cap (cold Safe) or refund the order",
+                {"kind": "vault_limit", "limit": "vault_per_payout_cap"},
+            )
+        admitted = set(admission.admitted)
+        plan.items, plan.gas = await self._drop_reverting(
+            [i for i in items if i.order_id in admitted], plan
+        )
+        return plan
+
+    def _note_waiting(self, waiting: str | None, count: int) -> None:
+        """Log a change of the vault's condition once (the payouts stay queued meanwhile)."""
+        if waiting == self._waiting:
+            return
+        if waiting is not None:
+            log.warning("payouts.waiting_for_vault", reason=waiting, queued=count)
+        else:
+            log.info("payouts.vault_ready")
+        self._waiting = waiting
+
+    async def send_batch(self) -> int:
+        """Sign, store and broadcast one batch of queued payouts; return how many were sent.
+
+        The chain is asked first, with no transaction open (a slow node never holds row locks
+        or an idle transaction); then one transaction locks the payouts, re-checks they are
+        still queued, applies the sanctions check and the treasury's gate, and signs and stores
+        the batch."""
+        candidates, pending = await self._candidates()
+        if not candidates:
+            return 0
+        plan = await self._plan(candidates, pending)
+        self._note_waiting(plan.waiting, len(candidates))
+        planned = {i.order_id for i in plan.items} | set(plan.held) | set(plan.failed)
+        if not planned:
+            return 0
+        async with unit_of_work(self._sessions) as session:
             payouts = (
                 await session.scalars(
                     select(Payout)
-                    .where(Payout.status == PayoutStatus.QUEUED.value)
+                    .where(
+                        Payout.order_id.in_(planned),
+                        Payout.status == PayoutStatus.QUEUED.value,
+                    )
                     .order_by(Payout.created_at, Payout.id)
-                    .limit(self._batch_size)
                     .with_for_update(skip_locked=True)
                 )
             ).all()
-            if not payouts:
-                return 0
-            items = [_Item(p.order_id, p.to_address, as_int(p.amount)) for p in payouts]
+            still = {p.order_id for p in payouts}
+            await self._fail(session, payouts, {o: r for o, r in plan.failed.items() if o in still})
+            await self._hold(
+                session, payouts, [], {o: h for o, h in plan.held.items() if o in still}
+            )
+            items = [i for i in plan.items if i.order_id in still]
+            items = await self._hold_refused(session, payouts, items)
             items = await self._hold_blocked(session, payouts, items)
             items = await self._pass_gate(session, payouts, items)
             if not items:
                 return 0
-            items, rejected, gas = await self._drop_reverting(items)
-            for p in payouts:
-                if p.order_id in rejected:
-                    p.status = PayoutStatus.FAILED.value
-                    p.failure = rejected[p.order_id][:300]
-            await emit_many(
-                session,
-                [
-                    make_event(
-                        events.PAYOUT_FAILED,
-                        {"order_id": str(o), "reason": reason[:300]},
-                        source=events.SOURCE,
-                        entity_id=str(o),
-                        correlation_id=str(o),
-                    )
-                    for o, reason in rejected.items()
-                ],
-            )
-            if not items:
-                return 0
             nonce = await self._nonce(session)
             crash_point("payout.after_nonce")
-            tx = await self._build(items, nonce, gas)
+            # A subset of the estimated batch costs no more gas than the batch.
+            tx = await self._build(items, nonce, plan.gas)
             signed = self._signer.sign_transaction(tx)
             tx_id = uuid7()
             session.add(
@@ -396,6 +463,30 @@ class PayoutSender:
         await self._broadcast(tx_id, signed.raw, signed.tx_hash)
         return len(items)
 
+    async def _fail(
+        self, session: AsyncSession, payouts: Sequence[Payout], failed: Mapping[uuid.UUID, str]
+    ) -> None:
+        """Fail the payouts the vault refuses for a cause in the payout itself (announced)."""
+        if not failed:
+            return
+        for p in payouts:
+            if p.order_id in failed:
+                p.status = PayoutStatus.FAILED.value
+                p.failure = failed[p.order_id][:300]
+        await emit_many(
+            session,
+            [
+                make_event(
+                    events.PAYOUT_FAILED,
+                    {"order_id": str(o), "reason": reason[:300]},
+                    source=events.SOURCE,
+                    entity_id=str(o),
+                    correlation_id=str(o),
+                )
+                for o, reason in failed.items()
+            ],
+        )
+
     async def _pass_gate(
         self, session: AsyncSession, payouts: Sequence[Payout], items: list[_Item]
     ) -> list[_Item]:
@@ -420,6 +511,25 @@ class PayoutSender:
             log.info("payouts.deferred", count=len(verdict.deferred))
         kept = [i for i in items if i.order_id not in verdict.deferred]
         return await self._hold(session, payouts, kept, verdict.held)
+
+    async def _hold_refused(
+        self, session: AsyncSession, payouts: Sequence[Payout], items: list[_Item]
+    ) -> list[_Item]:
+        """Hold payouts to an address of the operator or the system (the vault, USDC, a Safe,
+        a key; refused at input too): nothing would reach a customer."""
+        refused = await refused_destinations(session, [i.to for i in items])
+        for own, what in ((self._vault, "the vault"), (self._token, "the USDC contract")):
+            if own:
+                refused.setdefault(own, what)
+        blocked: dict[uuid.UUID, tuple[str, Mapping[str, Any]]] = {
+            i.order_id: (
+                f"the destination {i.to} is {refused[i.to]}: no customer can be paid there",
+                {"kind": "destination_not_allowed", "address": i.to},
+            )
+            for i in items
+            if i.to in refused
+        }
+        return await self._hold(session, payouts, items, blocked)
 
     async def _hold_blocked(
         self, session: AsyncSession, payouts: Sequence[Payout], items: list[_Item]
@@ -487,27 +597,46 @@ class PayoutSender:
             "gas": gas * 12 // 10,
         } | await self._client.fees()
 
-    async def _drop_reverting(
-        self, items: list[_Item]
-    ) -> tuple[list[_Item], dict[uuid.UUID, str], int]:
-        """Keep a batch from failing as a whole: if it would revert, find the payouts that do.
-        Returns the payouts to send, the rejected ones with the vault's reason, and the gas
-        estimate of the payouts to send."""
+    async def _drop_reverting(self, items: list[_Item], plan: _Plan) -> tuple[list[_Item], int]:
+        """Keep a batch from failing as a whole: if it would revert, estimate the payouts one
+        by one onto the good ones. A payout that reverts for its own cause is failed (or, when
+        the vault says it was paid, held for a person); a condition of the vault or the token
+        stops the batch there and the rest waits, queued. Returns the payouts to send and their
+        gas estimate."""
+        if not items:
+            return [], 0
         try:
-            return items, {}, await self._estimate(items)
+            return items, await self._estimate(items)
         except ExecutionReverted:
             pass
         good: list[_Item] = []
-        rejected: dict[uuid.UUID, str] = {}
         gas = 0
         for item in items:
             try:
                 gas = await self._estimate([*good, item])
                 good.append(item)
+                continue
             except ExecutionReverted as exc:
-                log.error("payout.rejected_by_vault", order_id=str(item.order_id), error=str(exc))
-                rejected[item.order_id] = str(exc)
-        return good, rejected, gas
+                why = classify_revert(exc)
+            log.warning(
+                "payout.reverts",
+                order_id=str(item.order_id),
+                cause=why.cause.value,
+                code=why.code,
+                error=why.detail[:300],
+            )
+            if why.cause is Cause.ITEM:
+                plan.failed[item.order_id] = f"{why.code}: {why.detail}"
+            elif why.cause is Cause.PAID:
+                plan.held[item.order_id] = (
+                    "the vault says this order id was paid already: check the chain before "
+                    "retrying or refunding",
+                    {"kind": "vault_already_paid"},
+                )
+            elif why.code != "unknown_revert":
+                plan.waiting = why.code
+                break
+        return good, gas
 
     async def _broadcast(self, tx_id: uuid.UUID, raw: bytes, tx_hash: bytes) -> None:
         await self._client.send_stored(raw, tx_hash)

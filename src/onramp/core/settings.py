@@ -499,6 +499,9 @@ class TreasuryRiskSettings(_Section):
     # The guardian key (CKA_ID, hex, in the HSM) holding the vault's PAUSER_ROLE; unset, the
     # breaker stops payouts off-chain only.
     guardian_key_id: str = Field(default="", pattern=r"^([0-9a-f]{2})*$")
+    # A guardian pause/unpause not mined this long after it was signed is replaced: same nonce,
+    # fees raised by ``chain.fee_bump_percent`` up to ``chain.max_fee_per_gas_gwei``.
+    guardian_replace_after_seconds: float = Field(default=30.0, gt=0)
 
 
 class CustodySettings(_Section):

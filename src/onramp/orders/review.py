@@ -59,11 +59,16 @@ async def release_held(
     """Held orders continue exactly as if screening had cleared them; returns those released
     (an order no longer in review is left alone)."""
     orders = await lock_orders(session, order_ids)
+    held = await banking.held_deposits(
+        session, deposit_ids=[o.deposit_id for o in orders.values() if o.deposit_id]
+    )
     step = SagaStep(actor=actor)
     released = []
     for order in orders.values():
         if order.state != OrderState.MANUAL_REVIEW.value:
             continue
+        if order.deposit_id not in held:
+            continue  # the bank took the deposit back: nothing to pay on (it ends refunded)
         if order.target_amount is not None:
             # Held after pricing (at the pre-sign check or by a list update): its conversion is
             # posted and its payout waits, held; send that payout, price nothing again.

@@ -5,8 +5,8 @@ replaces the stored execution (same nonce of the gas key, higher fees) with a tr
 nothing to itself. Whichever the chain mines decides: the cancel (the proposal is cancelled)
 or the execution (it was too late: the proposal is executed).
 
-Revision ID: 0035
-Revises: 0034
+Revision ID: 0038
+Revises: 0037
 Create Date: 2026-12-06 06:15:00.000000
 """
 
@@ -15,8 +15,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0035"
-down_revision: str | None = "0034"
+revision: str = "0038"
+down_revision: str | None = "0037"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
