@@ -230,6 +230,7 @@ async def _run(
             client=ChainClient(chain.rpc_url),
             vault=chain.vault_address,
             confirmations=chain.confirmations,
+            require_finalized=chain.require_finalized,
         )
         await run_confirmations(watcher, stop=stop, idle=chain.poll_interval_seconds)
         return

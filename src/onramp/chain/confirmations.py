@@ -1,5 +1,8 @@
 """Confirmations: a broadcast transaction is final after N blocks whose stored hash is still the
-canonical one, and only if its receipt carries a ``Payout`` event matching each payout in it."""
+canonical one and, where the node offers the ``finalized`` block tag (``require_finalized``),
+once its block is at or below the finalized block; a payout is confirmed only if the receipt
+carries a ``Payout`` event matching it. Until then a reorg leaves it ``broadcast``, waiting for
+the transaction's new block."""
 
 from __future__ import annotations
 
@@ -60,11 +63,13 @@ class ConfirmationWatcher:
         client: ChainClient,
         vault: str,
         confirmations: int,
+        require_finalized: bool = False,
     ) -> None:
         self._sessions = sessions
         self._client = client
         self._vault = vault
         self._confirmations = confirmations
+        self._require_finalized = require_finalized
 
     async def check(self, *, limit: int = 500) -> int:
         """Settle every broadcast transaction that is deep enough; return how many settled."""
@@ -81,12 +86,16 @@ class ConfirmationWatcher:
             if not txs:
                 return 0
             head = await self._client.block_number()
+            # None: not asked for, or the node has no such tag (confirmations alone decide).
+            finalized = await self._client.finalized_block() if self._require_finalized else None
             settled = 0
             out: list[CloudEvent] = []
             for live in txs:
                 tx, receipt = await self._mined_attempt(session, live)
                 if receipt is None or head - receipt.block_number + 1 < self._confirmations:
                     continue
+                if finalized is not None and receipt.block_number > finalized:
+                    continue  # deep enough, not final yet
                 if await self._client.block_hash(receipt.block_number) != receipt.block_hash:
                     continue  # reorged away: wait for the transaction's new block
                 out.extend(await self._settle(session, tx, receipt))

@@ -40,6 +40,14 @@ class TxStatus(StrEnum):
     # Stuck, and superseded by a copy with the same nonce and higher fees (``replaces_id`` on the
     # copy). Either may still be mined; the confirmation watcher settles whichever is.
     REPLACED = "replaced"
+    # Never mined: the chain used its nonce for a transaction not stored here (the reconciler
+    # found none of the stored hashes at that nonce mined, and the nonce spent). Final; what it
+    # carried is handed back to its sender's rule (payouts: queued again).
+    SUPERSEDED = "superseded"
+
+
+# Not final: the reconciler (``tx_reconciler``) watches every stored transaction in these.
+OPEN_TX = (TxStatus.SIGNED.value, TxStatus.BROADCAST.value)
 
 
 class ChainTransaction(Base):

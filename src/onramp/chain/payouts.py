@@ -29,12 +29,15 @@ from onramp.chain.controlled_addresses import refused_destinations
 from onramp.chain.errors import (
     AlreadyKnown,
     ExecutionReverted,
+    InsufficientFunds,
     NonceTooLow,
     ReplacementUnderpriced,
 )
 from onramp.chain.models import ChainTransaction, Payout, PayoutStatus, TxStatus
+from onramp.chain.nonces import next_nonce
 from onramp.chain.revert_reasons import Cause, classify_revert
 from onramp.chain.signer import Signer
+from onramp.chain.tx_reconciler import Reconciled, TxReconciler
 from onramp.chain.vault_conditions import admit, read_conditions, vault_token
 from onramp.core.clock import utcnow
 from onramp.core.db import as_int, unit_of_work
@@ -42,6 +45,7 @@ from onramp.core.faults import crash_point
 from onramp.core.ids import uuid7
 from onramp.core.logging import get_logger
 from onramp.core.outbox import emit_many, make_event
+from onramp.core.wakeup import PAYOUTS_CHANNEL
 
 log = get_logger(__name__)
 
@@ -169,16 +173,9 @@ class PayoutSender:
         await conn.commit()
 
     async def _nonce(self, session: AsyncSession) -> int:
-        if self._next_nonce is None:
-            stored = await session.scalar(
-                select(ChainTransaction.nonce)
-                .where(ChainTransaction.sender == self._signer.address)
-                .order_by(ChainTransaction.nonce.desc())
-                .limit(1)
-            )
-            on_chain = await self._client.pending_nonce(self._signer.address)
-            self._next_nonce = max(on_chain, (stored + 1) if stored is not None else 0)
-        return self._next_nonce
+        """The key's next nonce from its allocator (serialised with every other sender of the
+        key until this transaction commits)."""
+        return await next_nonce(session, self._client, self._signer.address)
 
     async def _stored(
         self, *conditions: ColumnElement[bool], limit: int | None = None
@@ -195,12 +192,19 @@ class PayoutSender:
             ).all()
 
     async def resend_stored(self) -> int:
-        """Broadcast every stored transaction not yet known as broadcast (after a restart)."""
-        pending = await self._stored(ChainTransaction.status == TxStatus.SIGNED.value)
-        for tx in pending:
-            log.info("payout.resend", tx_hash="0x" + tx.tx_hash.hex(), nonce=tx.nonce)
-            await self._broadcast(tx.id, tx.raw, tx.tx_hash)
-        return len(pending)
+        """At start: settle every stored transaction not yet final (``reconcile``); a stored
+        transaction the node does not know never stops the worker."""
+        return (await self.reconcile()).sent
+
+    async def reconcile(self) -> Reconciled:
+        """Settle this wallet's stored transactions by nonce against the chain (mined original
+        or replacement, dropped and re-sent, superseded: ``tx_reconciler``)."""
+        return await TxReconciler(
+            sessions=self._sessions,
+            client=self._client,
+            sender=self._signer.address,
+            owner=PayoutRows(),
+        ).reconcile()
 
     async def rebroadcast_stale(self, *, older_than: timedelta) -> int:
         """Send again, byte for byte, broadcast transactions the node has not mined for a while
@@ -303,8 +307,10 @@ class PayoutSender:
         )
         try:
             await self._broadcast(new_id, signed.raw, signed.tx_hash)
-        except (ReplacementUnderpriced, NonceTooLow) as exc:
-            # The node keeps the old one (or has mined one of them): back to it.
+        except (ReplacementUnderpriced, NonceTooLow, InsufficientFunds) as exc:
+            # The node keeps the old one (or has mined one of them; or the key cannot pay for
+            # the higher fees): back to it. A timeout leaves the copy signed: the reconciler
+            # decides which of the two the chain took.
             log.warning("payout.replacement_refused", error=str(exc))
             async with unit_of_work(self._sessions) as session:
                 await session.execute(
@@ -636,32 +642,76 @@ class PayoutSender:
         await self._client.send_stored(raw, tx_hash)
         crash_point("payout.after_send")
         async with unit_of_work(self._sessions) as session:
-            await session.execute(
+            tx = await session.scalar(
                 update(ChainTransaction)
                 .where(
                     ChainTransaction.id == tx_id, ChainTransaction.status == TxStatus.SIGNED.value
                 )
                 .values(status=TxStatus.BROADCAST.value, broadcast_at=utcnow())
+                .returning(ChainTransaction)
             )
-            order_ids = (
-                await session.scalars(
-                    update(Payout)
-                    .where(Payout.tx_id == tx_id, Payout.status == PayoutStatus.SIGNED.value)
-                    .values(status=PayoutStatus.BROADCAST.value)
-                    .returning(Payout.order_id)
+            count = await _payouts_broadcast(session, tx_id, tx_hash) if tx is not None else 0
+        log.info("payout.broadcast", tx_hash="0x" + tx_hash.hex(), count=count)
+
+
+async def _payouts_broadcast(session: AsyncSession, tx_id: uuid.UUID, tx_hash: bytes) -> int:
+    """The payouts of a transaction that reached the node: ``broadcast``, announced."""
+    order_ids = (
+        await session.scalars(
+            update(Payout)
+            .where(Payout.tx_id == tx_id, Payout.status == PayoutStatus.SIGNED.value)
+            .values(status=PayoutStatus.BROADCAST.value)
+            .returning(Payout.order_id)
+        )
+    ).all()
+    await emit_many(
+        session,
+        [
+            make_event(
+                events.PAYOUT_BROADCAST,
+                {"order_id": str(o), "tx_hash": "0x" + tx_hash.hex()},
+                source=events.SOURCE,
+                entity_id=str(o),
+                correlation_id=str(o),
+            )
+            for o in order_ids
+        ],
+    )
+    return len(order_ids)
+
+
+class PayoutRows:
+    """What the reconciler does to the payouts a settled transaction carries."""
+
+    async def sent(self, session: AsyncSession, tx: ChainTransaction) -> None:
+        await _payouts_broadcast(session, tx.id, tx.tx_hash)
+
+    async def moved(self, session: AsyncSession, from_id: uuid.UUID, to: ChainTransaction) -> None:
+        await session.execute(update(Payout).where(Payout.tx_id == from_id).values(tx_id=to.id))
+        await _payouts_broadcast(session, to.id, to.tx_hash)  # mined: it reached the node
+
+    async def superseded(self, session: AsyncSession, tx: ChainTransaction) -> None:
+        """Queued again as a new attempt (out of the hot key's in-flight sum); the vault's
+        once-per-order-id check guards against a second payment."""
+        requeued = (
+            await session.scalars(
+                update(Payout)
+                .where(
+                    Payout.tx_id == tx.id,
+                    Payout.status.in_([PayoutStatus.SIGNED.value, PayoutStatus.BROADCAST.value]),
                 )
-            ).all()
-            await emit_many(
-                session,
-                [
-                    make_event(
-                        events.PAYOUT_BROADCAST,
-                        {"order_id": str(o), "tx_hash": "0x" + tx_hash.hex()},
-                        source=events.SOURCE,
-                        entity_id=str(o),
-                        correlation_id=str(o),
-                    )
-                    for o in order_ids
-                ],
+                .values(
+                    status=PayoutStatus.QUEUED.value,
+                    tx_id=None,
+                    failure=f"requeued: {tx.failure or 'transaction superseded'}"[:300],
+                )
+                .returning(Payout.order_id)
             )
-        log.info("payout.broadcast", tx_hash="0x" + tx_hash.hex(), count=len(order_ids))
+        ).all()
+        if requeued:
+            log.error(
+                "payout.requeued",
+                tx_hash="0x" + tx.tx_hash.hex(),
+                orders=[str(o) for o in requeued],
+            )
+            await session.execute(select(func.pg_notify(PAYOUTS_CHANNEL, "")))
