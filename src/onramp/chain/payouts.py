@@ -160,7 +160,6 @@ class PayoutSender:
         self._vault = vault
         self._chain_id = chain_id
         self._batch_size = batch_size
-        self._next_nonce: int | None = None
         self._token: str | None = None  # the vault's USDC (read once)
         self._waiting: str | None = None  # the vault condition last logged
 
@@ -455,7 +454,6 @@ class PayoutSender:
                 if p.order_id in sent:
                     p.status = PayoutStatus.SIGNED.value
                     p.tx_id = tx_id
-        self._next_nonce = nonce + 1
         log.info(
             "payout.signed", tx_hash="0x" + signed.tx_hash.hex(), nonce=nonce, count=len(items)
         )
