@@ -25,12 +25,25 @@ def nonce_lock_key(address: str) -> int:
     return zlib.crc32(f"nonce:{address.lower()}".encode())
 
 
-async def next_nonce(session: AsyncSession, client: ChainClient, address: str) -> int:
+async def next_nonce(
+    session: AsyncSession,
+    client: ChainClient | None,
+    address: str,
+    *,
+    pending_on_chain: int | None = None,
+) -> int:
     """The key's next free nonce; the caller stores its transaction in this same database
-    transaction (the lock is held until it commits or rolls back)."""
+    transaction (the lock is held until it commits or rolls back).
+
+    ``pending_on_chain``, read by the caller before its transaction opened, spares a node call
+    while row locks are held: a count read earlier can only be lower, and every sender of the
+    key stores before it sends, so the stored nonces cover what it missed."""
     await session.execute(select(func.pg_advisory_xact_lock(nonce_lock_key(address))))
     stored = await session.scalar(
         select(func.max(ChainTransaction.nonce)).where(ChainTransaction.sender == address)
     )
-    on_chain = await client.pending_nonce(address)
-    return max(on_chain, stored + 1 if stored is not None else 0)
+    if pending_on_chain is None:
+        if client is None:
+            raise ValueError("next_nonce needs the node or the pending count read from it")
+        pending_on_chain = await client.pending_nonce(address)
+    return max(pending_on_chain, stored + 1 if stored is not None else 0)

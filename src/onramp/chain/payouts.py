@@ -117,6 +117,8 @@ class _Plan:
     failed: dict[uuid.UUID, str] = field(default_factory=dict)  # the payout's own cause
     held: dict[uuid.UUID, tuple[str, Mapping[str, Any]]] = field(default_factory=dict)
     waiting: str | None = None  # a condition of the vault or the token: the rest stays queued
+    pending_nonce: int | None = None  # the key's pending count, read before the lock
+    fees: dict[str, int] = field(default_factory=dict)  # EIP-1559 fee fields, read then too
 
 
 def payout_batch_calldata(items: Sequence[_Item]) -> bytes:
@@ -171,10 +173,12 @@ class PayoutSender:
         )
         await conn.commit()
 
-    async def _nonce(self, session: AsyncSession) -> int:
+    async def _nonce(self, session: AsyncSession, pending_on_chain: int | None = None) -> int:
         """The key's next nonce from its allocator (serialised with every other sender of the
         key until this transaction commits)."""
-        return await next_nonce(session, self._client, self._signer.address)
+        return await next_nonce(
+            session, self._client, self._signer.address, pending_on_chain=pending_on_chain
+        )
 
     async def _stored(
         self, *conditions: ColumnElement[bool], limit: int | None = None
@@ -372,7 +376,9 @@ class PayoutSender:
             self._client, vault=self._vault, token=self._token, pending=pending
         )
         admission = admit(conditions, items)
-        plan = _Plan(waiting=admission.waiting)
+        pending_nonce = await self._client.pending_nonce(self._signer.address)
+        fees = await self._client.fees()
+        plan = _Plan(waiting=admission.waiting, pending_nonce=pending_nonce, fees=fees)
         for order_id in admission.over_cap:
             plan.held[order_id] = (
                 "above the vault's per-payout cap: raise the cap (cold Safe) or refund the order",
@@ -432,10 +438,10 @@ class PayoutSender:
             items = await self._pass_gate(session, payouts, items)
             if not items:
                 return 0
-            nonce = await self._nonce(session)
+            nonce = await self._nonce(session, plan.pending_nonce)
             crash_point("payout.after_nonce")
             # A subset of the estimated batch costs no more gas than the batch.
-            tx = await self._build(items, nonce, plan.gas)
+            tx = self._build(items, nonce, plan)
             signed = self._signer.sign_transaction(tx)
             tx_id = uuid7()
             session.add(
@@ -584,7 +590,7 @@ class PayoutSender:
             }
         )
 
-    async def _build(self, items: Sequence[_Item], nonce: int, gas: int) -> dict[str, Any]:
+    def _build(self, items: Sequence[_Item], nonce: int, plan: _Plan) -> dict[str, Any]:
         return {
             "type": 2,
             "chainId": self._chain_id,
@@ -592,8 +598,8 @@ class PayoutSender:
             "to": self._vault,
             "value": 0,
             "data": payout_batch_calldata(items),
-            "gas": gas * 12 // 10,
-        } | await self._client.fees()
+            "gas": plan.gas * 12 // 10,
+        } | plan.fees
 
     async def _drop_reverting(self, items: list[_Item], plan: _Plan) -> tuple[list[_Item], int]:
         """Keep a batch from failing as a whole: if it would revert, estimate the payouts one

@@ -65,18 +65,6 @@ def replacement_fees(policy: FeePolicy, before: dict[str, Any], base_fee: int) -
     return {"maxPriorityFeePerGas": priority, "maxFeePerGas": max_fee}
 
 
-async def next_nonce(session: AsyncSession, sender: str, *, pending_on_chain: int) -> int:
-    """The sender's next nonce: past both the node's pending count and every stored one (a
-    stored transaction the node has not seen yet still holds its nonce)."""
-    stored = await session.scalar(
-        select(ChainTransaction.nonce)
-        .where(ChainTransaction.sender == sender)
-        .order_by(ChainTransaction.nonce.desc())
-        .limit(1)
-    )
-    return max(pending_on_chain, stored + 1 if stored is not None else 0)
-
-
 async def _attempts(session: AsyncSession, tx: ChainTransaction) -> list[ChainTransaction]:
     """Every stored attempt at this transaction's nonce (itself and its replacements), oldest
     first; the last one not replaced is the live one."""

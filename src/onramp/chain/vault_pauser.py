@@ -21,6 +21,7 @@ from onramp.chain import stored_tx
 from onramp.chain.artifacts import selector
 from onramp.chain.client import ChainClient
 from onramp.chain.models import ChainTransaction, TxStatus
+from onramp.chain.nonces import next_nonce
 from onramp.chain.payouts import FeePolicy
 from onramp.chain.signer import Signer
 from onramp.core.ids import uuid7
@@ -96,7 +97,7 @@ class VaultPauser:
         """Sign the switch and store it in ``session`` (committed with the caller's record of
         it); no chain call."""
         sender = self._guardian.address
-        nonce = await stored_tx.next_nonce(session, sender, pending_on_chain=prepared.pending_nonce)
+        nonce = await next_nonce(session, None, sender, pending_on_chain=prepared.pending_nonce)
         tx: dict[str, Any] = {
             "type": 2,
             "chainId": self._chain_id,

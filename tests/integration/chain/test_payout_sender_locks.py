@@ -24,7 +24,7 @@ from onramp.devstack.stack import Stack
 
 
 class _LockProbingNode(ChainClient):
-    """A node that, before answering a gas estimate, tries to lock the payouts being sent."""
+    """A node that, before answering anything, tries to lock the payouts being sent."""
 
     def __init__(self, url: str, sessions: async_sessionmaker[AsyncSession]) -> None:
         super().__init__(url)
@@ -35,6 +35,9 @@ class _LockProbingNode(ChainClient):
 
     async def estimate_gas(self, tx: dict[str, Any]) -> int:
         self.estimates += 1
+        return await super().estimate_gas(tx)
+
+    async def _call(self, coro: Any) -> Any:
         async with self._sessions() as session, session.begin():
             try:
                 await session.execute(text("SET LOCAL lock_timeout = '1ms'"))
@@ -45,7 +48,7 @@ class _LockProbingNode(ChainClient):
                 )
             except DBAPIError:
                 self.found_locked += 1
-        return await super().estimate_gas(tx)
+        return await super()._call(coro)
 
 
 @pytest.fixture(autouse=True)
