@@ -10,7 +10,9 @@ import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 ///         6 decimals; minters with allowances set by the master minter (as the issuer's
 ///         mint and redeem work: each mint uses up allowance, a minter burns what it redeems);
 ///         pausing; and a blacklist that stops an account from sending, receiving, approving,
-///         spending allowances, minting or burning.
+///         spending allowances, minting or burning. Like FiatToken v2.2 it blacklists its own
+///         address (a transfer to the token contract is refused) and refuses `approve` and
+///         `configureMinter` while paused, so local tests meet what mainnet USDC does.
 contract TestUSDC is ERC20, AccessControl, Pausable {
     bytes32 public constant MASTER_MINTER_ROLE = keccak256("MASTER_MINTER_ROLE");
     bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
@@ -46,6 +48,9 @@ contract TestUSDC is ERC20, AccessControl, Pausable {
         _grantRole(MASTER_MINTER_ROLE, admin);
         _grantRole(PAUSER_ROLE, admin);
         _grantRole(BLACKLISTER_ROLE, admin);
+        // FiatToken v2.2 blacklists itself: tokens sent to the contract would be lost.
+        _blacklisted[address(this)] = true;
+        emit Blacklisted(address(this));
     }
 
     /// @dev The master minter, or the admin that appoints it.
@@ -71,6 +76,7 @@ contract TestUSDC is ERC20, AccessControl, Pausable {
     function configureMinter(address minter, uint256 minterAllowedAmount)
         external
         onlyMasterMinter
+        whenNotPaused
     {
         if (minter == address(0)) revert ZeroAddress();
         _minters[minter] = true;
@@ -138,7 +144,12 @@ contract TestUSDC is ERC20, AccessControl, Pausable {
         return _blacklisted[account];
     }
 
-    function approve(address spender, uint256 value) public override returns (bool) {
+    function approve(address spender, uint256 value)
+        public
+        override
+        whenNotPaused
+        returns (bool)
+    {
         _requireNotBlacklisted(_msgSender());
         _requireNotBlacklisted(spender);
         return super.approve(spender, value);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
-import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {AccessControlDefaultAdminRules} from
+    "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
@@ -13,10 +14,15 @@ import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 ///         Safe in production) sets the limits, rotates the roles, names the cold wallet and
 ///         sweeps funds to it (and only to it); PAUSER_ROLE (a guardian key, distinct from the
 ///         admin so that stopping payouts does not need the Safe's quorum) can stop all payouts.
+///         The admin is a single account handed over in two steps after a delay
+///         (OpenZeppelin's AccessControlDefaultAdminRules), so it is never lost in one call.
+///         A pause is undone by whoever may keep it: the guardian lifts its own pauses, only the
+///         admin lifts a pause the admin made (or took over).
+///         Nothing is ever paid to the vault itself, the token or the zero address.
 /// @dev The rolling cap keeps 25 hourly buckets in a ring. A payout made during hour H counts
 ///      against the cap until hour H + 25 starts, i.e. for at least 24 h and less than 25 h, so
 ///      the sum of payouts in ANY 24 h interval never exceeds `maxPer24h`.
-contract TreasuryVault is AccessControl, Pausable {
+contract TreasuryVault is AccessControlDefaultAdminRules, Pausable {
     using SafeERC20 for IERC20;
 
     bytes32 public constant PAYOUT_ROLE = keccak256("PAYOUT_ROLE");
@@ -33,11 +39,21 @@ contract TreasuryVault is AccessControl, Pausable {
     error ZeroAddress();
     error ZeroAmount();
     error LengthMismatch();
+    /// @notice `to` can not receive the vault's funds: zero, the vault itself or the token.
+    error DestinationNotAllowed(address to);
+    /// @notice A zero per-payout cap, or a 24 h cap below the per-payout cap.
+    error InvalidLimits(uint256 maxPerPayout, uint256 maxPer24h);
+    /// @notice The current pause was made (or taken over) by the admin, `pausedBy`: only the
+    ///         admin may lift it.
+    error PausedByAdmin(address pausedBy);
 
     event Payout(bytes32 indexed orderId, address indexed to, uint256 amount);
     event LimitsChanged(uint256 maxPerPayout, uint256 maxPer24h);
     event Swept(address indexed to, uint256 amount);
     event ColdWalletChanged(address indexed previousColdWallet, address indexed newColdWallet);
+    /// @notice The admin took over a pause made by `previousPauser` (a guardian): from now on
+    ///         only the admin may lift it. A new pause emits Pausable's `Paused(account)`.
+    event PauseHeldByAdmin(address indexed admin, address indexed previousPauser);
 
     struct Bucket {
         uint64 hour;
@@ -52,34 +68,40 @@ contract TreasuryVault is AccessControl, Pausable {
     uint256 public maxPer24h;
     /// @notice The only address `sweep` sends funds to.
     address public coldWallet;
+    /// @notice Who made (or took over) the current pause; zero while not paused.
+    address public pausedBy;
+    /// @notice Whether the current pause is the admin's: then only the admin may lift it.
+    bool public pausedByAdmin;
 
     mapping(bytes32 orderId => bool) private _paid;
     Bucket[WINDOW_BUCKETS] private _buckets;
 
     /// @param token_ the ERC-20 paid out.
     /// @param admin receives DEFAULT_ADMIN_ROLE (limits, roles, cold wallet, sweep).
+    /// @param adminDelay seconds a new admin must wait between `beginDefaultAdminTransfer` and
+    ///        `acceptDefaultAdminTransfer` (a stolen admin key's hand-over can be cancelled).
     /// @param pauser the guardian key; receives PAUSER_ROLE.
     /// @param payoutSigner the hot key; receives PAYOUT_ROLE.
     /// @param coldWallet_ where `sweep` sends funds.
     constructor(
         IERC20 token_,
         address admin,
+        uint48 adminDelay,
         address pauser,
         address payoutSigner,
         address coldWallet_,
         uint256 maxPerPayout_,
         uint256 maxPer24h_
-    ) {
-        if (
-            address(token_) == address(0) || admin == address(0) || pauser == address(0)
-                || payoutSigner == address(0) || coldWallet_ == address(0)
-        ) {
+    ) AccessControlDefaultAdminRules(adminDelay, admin) {
+        if (address(token_) == address(0) || pauser == address(0) || payoutSigner == address(0)) {
             revert ZeroAddress();
         }
         token = token_;
-        _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _grantRole(PAUSER_ROLE, pauser);
         _grantRole(PAYOUT_ROLE, payoutSigner);
+        if (coldWallet_ == address(0) || _isOwnAddress(coldWallet_)) {
+            revert DestinationNotAllowed(coldWallet_);
+        }
         coldWallet = coldWallet_;
         emit ColdWalletChanged(address(0), coldWallet_);
         _setLimits(maxPerPayout_, maxPer24h_);
@@ -138,12 +160,29 @@ contract TreasuryVault is AccessControl, Pausable {
         _setLimits(maxPerPayout_, maxPer24h_);
     }
 
-    function pause() external onlyRole(PAUSER_ROLE) {
-        _pause();
+    /// @notice Stops payouts. By PAUSER_ROLE or the admin. The admin may also take over a pause
+    ///         a guardian made, so that the guardian can no longer lift it.
+    function pause() external {
+        bool byAdmin = _requirePauserOrAdmin(_msgSender());
+        if (paused()) {
+            if (!byAdmin || pausedByAdmin) revert EnforcedPause();
+            emit PauseHeldByAdmin(_msgSender(), pausedBy);
+        } else {
+            _pause();
+        }
+        pausedBy = _msgSender();
+        pausedByAdmin = byAdmin;
     }
 
-    function unpause() external onlyRole(PAUSER_ROLE) {
+    /// @notice Lets payouts go again. The admin lifts any pause; PAUSER_ROLE only one that a
+    ///         pauser made (the admin's pause stays until the admin lifts it).
+    function unpause() external {
+        address sender = _msgSender();
+        bool byAdmin = _requirePauserOrAdmin(sender);
+        if (pausedByAdmin && !byAdmin) revert PausedByAdmin(pausedBy);
         _unpause();
+        pausedBy = address(0);
+        pausedByAdmin = false;
     }
 
     /// @notice Moves `amount` to the cold wallet, the only destination; works while paused.
@@ -156,7 +195,9 @@ contract TreasuryVault is AccessControl, Pausable {
 
     /// @notice Names the address `sweep` sends to from now on.
     function setColdWallet(address newColdWallet) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        if (newColdWallet == address(0)) revert ZeroAddress();
+        if (newColdWallet == address(0) || _isOwnAddress(newColdWallet)) {
+            revert DestinationNotAllowed(newColdWallet);
+        }
         address previous = coldWallet;
         coldWallet = newColdWallet;
         emit ColdWalletChanged(previous, newColdWallet);
@@ -167,7 +208,7 @@ contract TreasuryVault is AccessControl, Pausable {
         returns (uint256)
     {
         if (_paid[orderId]) revert PayoutAlreadyMade(orderId);
-        if (to == address(0)) revert ZeroAddress();
+        if (to == address(0) || _isOwnAddress(to)) revert DestinationNotAllowed(to);
         if (amount == 0) revert ZeroAmount();
         if (amount > maxPerPayout) revert PayoutTooLarge(amount, maxPerPayout);
         uint256 available = _available(used);
@@ -197,7 +238,27 @@ contract TreasuryVault is AccessControl, Pausable {
         return used >= maxPer24h ? 0 : maxPer24h - used;
     }
 
+    /// @dev The vault itself or the token: funds sent there would be stuck, and a payout
+    ///      "made" while no customer got anything. (The zero address, which burns them, is
+    ///      checked at each call site, where slither sees it.)
+    function _isOwnAddress(address to) private view returns (bool) {
+        return to == address(this) || to == address(token);
+    }
+
+    /// @dev Returns whether `account` is the admin; reverts if it is neither admin nor pauser.
+    function _requirePauserOrAdmin(address account) private view returns (bool byAdmin) {
+        byAdmin = hasRole(DEFAULT_ADMIN_ROLE, account);
+        if (!byAdmin && !hasRole(PAUSER_ROLE, account)) {
+            revert AccessControlUnauthorizedAccount(account, PAUSER_ROLE);
+        }
+    }
+
     function _setLimits(uint256 maxPerPayout_, uint256 maxPer24h_) private {
+        // A zero per-payout cap stops payouts by accident (pause is the way to stop them), and
+        // a 24 h cap below it makes the per-payout cap a lie.
+        if (maxPerPayout_ == 0 || maxPer24h_ < maxPerPayout_) {
+            revert InvalidLimits(maxPerPayout_, maxPer24h_);
+        }
         maxPerPayout = maxPerPayout_;
         maxPer24h = maxPer24h_;
         emit LimitsChanged(maxPerPayout_, maxPer24h_);

@@ -10,13 +10,15 @@ import {UserWalletFactory} from "./UserWalletFactory.sol";
 ///         Its constructor takes no arguments, so every wallet has the same init code and its
 ///         address depends only on the factory and the salt: it is known (and can receive
 ///         tokens) before the wallet is deployed.
-/// @dev Only the factory's current operator can move tokens out. It has no `receive` or
+/// @dev Only the factory's current operator can move tokens out, and only while the factory's
+///      owner has not paused withdrawals. It has no `receive` or
 ///      `fallback`, so plain ETH transfers to a deployed wallet revert.
 contract UserWallet {
     using SafeERC20 for IERC20;
 
     error NotOperator(address caller);
     error ZeroAddress();
+    error WithdrawalsPaused();
 
     event TokenTransferred(IERC20 indexed token, address indexed to, uint256 amount);
 
@@ -28,7 +30,9 @@ contract UserWallet {
     }
 
     function transferToken(IERC20 token, address to, uint256 amount) external {
-        if (msg.sender != UserWalletFactory(factory).operator()) revert NotOperator(msg.sender);
+        UserWalletFactory f = UserWalletFactory(factory);
+        if (msg.sender != f.operator()) revert NotOperator(msg.sender);
+        if (f.paused()) revert WithdrawalsPaused();
         if (to == address(0)) revert ZeroAddress();
         token.safeTransfer(to, amount);
         emit TokenTransferred(token, to, amount);

@@ -1,33 +1,36 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 import {Create2} from "@openzeppelin/contracts/utils/Create2.sol";
+import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {UserWallet} from "./UserWallet.sol";
 
 /// @title UserWalletFactory
 /// @notice Deploys `UserWallet`s at CREATE2 addresses computable in advance, and names the
 ///         operator allowed to move tokens out of every wallet it deployed.
 /// @dev Deploying is permissionless: a wallet is controlled by this factory's operator no matter
-///      who paid for its deployment. The operator can be rotated in two steps
-///      (`transferOperator` by the current one, `acceptOperator` by the new one) without changing
-///      any wallet address.
-contract UserWalletFactory {
+///      who paid for its deployment. The operator (a hot custody key) cannot change itself: the
+///      owner (the cold Safe) replaces or revokes it and pauses withdrawals from every wallet,
+///      so a stolen custody key is shut out without changing any wallet address. Ownership moves
+///      in two steps (Ownable2Step) and cannot be renounced.
+contract UserWalletFactory is Ownable2Step, Pausable {
     error ZeroAddress();
-    error NotOperator(address caller);
-    error NotPendingOperator(address caller);
+    error RenounceDisabled();
 
     event WalletDeployed(bytes32 indexed salt, address wallet);
-    event OperatorTransferStarted(address indexed previousOperator, address indexed newOperator);
     event OperatorTransferred(address indexed previousOperator, address indexed newOperator);
 
     /// @notice keccak256 of `UserWallet`'s creation code, the same for every wallet.
     bytes32 public immutable walletInitCodeHash;
-    /// @notice The account allowed to call `UserWallet.transferToken` on every wallet.
+    /// @notice The account allowed to call `UserWallet.transferToken` on every wallet (zero:
+    ///         revoked, nobody).
     address public operator;
-    /// @notice The account that may `acceptOperator`, or zero.
-    address public pendingOperator;
 
-    constructor(address operator_) {
+    /// @param owner_ may replace or revoke the operator and pause withdrawals (the cold Safe).
+    /// @param operator_ the custody key that moves tokens out of the wallets.
+    constructor(address owner_, address operator_) Ownable(owner_) {
         if (operator_ == address(0)) revert ZeroAddress();
         walletInitCodeHash = keccak256(type(UserWallet).creationCode);
         operator = operator_;
@@ -48,23 +51,34 @@ contract UserWalletFactory {
         emit WalletDeployed(salt, wallet);
     }
 
-    /// @notice Starts handing the operator role to `newOperator` (zero cancels a pending one).
-    /// @dev Zero is allowed on purpose: it cancels a pending transfer.
-    // slither-disable-next-line missing-zero-check
-    function transferOperator(address newOperator) external {
-        if (msg.sender != operator) revert NotOperator(msg.sender);
-        pendingOperator = newOperator;
-        emit OperatorTransferStarted(msg.sender, newOperator);
+    /// @notice Names a new operator (a rotated or replaced custody key), at once.
+    function setOperator(address newOperator) external onlyOwner {
+        if (newOperator == address(0)) revert ZeroAddress();
+        _setOperator(newOperator);
     }
 
-    /// @notice Completes the hand-over started by `transferOperator`.
-    function acceptOperator() external {
-        if (msg.sender != pendingOperator || msg.sender == address(0)) {
-            revert NotPendingOperator(msg.sender);
-        }
+    /// @notice Takes the operator's power away: no wallet moves tokens until `setOperator`.
+    function revokeOperator() external onlyOwner {
+        _setOperator(address(0));
+    }
+
+    /// @notice Stops `UserWallet.transferToken` on every wallet (deposits still arrive).
+    function pause() external onlyOwner {
+        _pause();
+    }
+
+    function unpause() external onlyOwner {
+        _unpause();
+    }
+
+    /// @notice Refused: a factory without owner could never shut out a stolen operator key.
+    function renounceOwnership() public pure override {
+        revert RenounceDisabled();
+    }
+
+    function _setOperator(address newOperator) private {
         address previous = operator;
-        operator = msg.sender;
-        pendingOperator = address(0);
-        emit OperatorTransferred(previous, msg.sender);
+        operator = newOperator;
+        emit OperatorTransferred(previous, newOperator);
     }
 }

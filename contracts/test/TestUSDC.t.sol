@@ -194,6 +194,74 @@ contract TestUSDCTest is TestBase {
         vm.assertEq(usdc.minterAllowance(minter), 90 * USDC, "a reverted mint uses no allowance");
     }
 
+    // --- like FiatToken v2.2 ----------------------------------------------------------------
+
+    function test_theTokenBlacklistsItsOwnAddress() public {
+        vm.assertTrue(usdc.isBlacklisted(address(usdc)), "blacklisted at deployment");
+        vm.prank(masterMinter);
+        usdc.configureMinter(minter, 100 * USDC);
+        vm.prank(minter);
+        usdc.mint(alice, 10 * USDC);
+        bytes memory blocked =
+            abi.encodeWithSelector(TestUSDC.BlacklistedAccount.selector, address(usdc));
+        vm.prank(alice);
+        vm.expectRevert(blocked);
+        usdc.transfer(address(usdc), USDC);
+        vm.prank(minter);
+        vm.expectRevert(blocked);
+        usdc.mint(address(usdc), USDC);
+        vm.prank(alice);
+        vm.expectRevert(blocked);
+        usdc.approve(address(usdc), USDC);
+        vm.assertEq(usdc.balanceOf(address(usdc)), 0, "the token holds nothing");
+    }
+
+    function test_deploymentEmitsTheSelfBlacklisting() public {
+        // The event's signature only (its topic, the new address, is checked through the state).
+        vm.expectEmit(false, false, false, false);
+        emit TestUSDC.Blacklisted(address(0));
+        TestUSDC fresh = new TestUSDC(admin);
+        vm.assertTrue(fresh.isBlacklisted(address(fresh)), "itself");
+        vm.assertFalse(fresh.isBlacklisted(admin), "not the admin");
+    }
+
+    function test_approveAndConfigureMinterRefusedWhilePaused() public {
+        vm.prank(admin);
+        usdc.pause();
+        vm.prank(alice);
+        vm.expectRevert(Pausable.EnforcedPause.selector);
+        usdc.approve(minter, USDC);
+        vm.prank(masterMinter);
+        vm.expectRevert(Pausable.EnforcedPause.selector);
+        usdc.configureMinter(minter, 100 * USDC);
+        vm.assertFalse(usdc.isMinter(minter), "not configured");
+
+        vm.prank(admin);
+        usdc.unpause();
+        vm.prank(alice);
+        usdc.approve(minter, USDC);
+        vm.assertEq(usdc.allowance(alice, minter), USDC, "approved after unpause");
+        vm.prank(masterMinter);
+        usdc.configureMinter(minter, 100 * USDC);
+        vm.assertTrue(usdc.isMinter(minter), "configured after unpause");
+    }
+
+    function testFuzz_transferFromRefusedToTheToken(uint256 amount) public {
+        amount = bound(amount, 1, 100 * USDC);
+        vm.prank(masterMinter);
+        usdc.configureMinter(minter, 100 * USDC);
+        vm.prank(minter);
+        usdc.mint(alice, 100 * USDC);
+        vm.prank(alice);
+        usdc.approve(minter, amount);
+        vm.prank(minter);
+        vm.expectRevert(
+            abi.encodeWithSelector(TestUSDC.BlacklistedAccount.selector, address(usdc))
+        );
+        usdc.transferFrom(alice, address(usdc), amount);
+        vm.assertEq(usdc.balanceOf(alice), 100 * USDC, "kept");
+    }
+
     function testFuzz_mintWithinAllowance(uint256 allowance, uint256 amount) public {
         allowance = bound(allowance, 1, type(uint128).max);
         amount = bound(amount, 1, type(uint128).max);

@@ -39,6 +39,12 @@ contract VaultHandler {
     bool public paidByOther;
     bool public sweptByOther;
     bool public coldChangedByOther;
+    /// @notice A payout to the vault, the token or zero succeeded, or one became the cold wallet.
+    bool public forbiddenDestinationUsed;
+    /// @notice Someone other than the admin lifted a pause the admin made or took over.
+    bool public adminPauseLiftedByOther;
+    /// @notice Whom the model says the current pause belongs to (the handler's own record).
+    bool public modelPausedByAdmin;
     uint256 public now_;
     /// @notice Order ids 0 .. idsUsed - 1 have been tried.
     uint256 public idsUsed;
@@ -118,16 +124,30 @@ contract VaultHandler {
         vm.warp(now_);
     }
 
+    /// @dev A recipient mostly; one in eight times the vault, the token or zero.
+    function _destination(uint256 seed) internal view returns (address) {
+        if (seed % 8 != 0) return recipients[seed % recipients.length];
+        uint256 which = (seed / 8) % 3;
+        if (which == 0) return address(vault);
+        if (which == 1) return address(usdc);
+        return address(0);
+    }
+
+    function _forbidden(address to) internal view returns (bool) {
+        return to == address(vault) || to == address(usdc) || to == address(0);
+    }
+
     function payout(uint256 callerSeed, uint256 idSeed, uint256 toSeed, uint256 amountSeed)
         external
     {
         vm.warp(now_);
         address caller = _caller(callerSeed);
         bytes32 id = _orderId(idSeed);
-        address to = recipients[toSeed % recipients.length];
+        address to = _destination(toSeed);
         uint256 amount = _amount(amountSeed);
         vm.prank(caller);
         try vault.payout(id, to, amount) {
+            if (_forbidden(to)) forbiddenDestinationUsed = true;
             _record(caller, id, to, amount);
         } catch {}
     }
@@ -142,12 +162,13 @@ contract VaultHandler {
         for (uint256 i = 0; i < n; ++i) {
             uint256 r = uint256(keccak256(abi.encode(seed, i)));
             ids[i] = _orderId(r);
-            tos[i] = recipients[(r >> 128) % recipients.length];
+            tos[i] = _destination(r >> 128);
             amounts[i] = _amount(r >> 64) / n;
         }
         vm.prank(caller);
         try vault.payoutBatch(ids, tos, amounts) {
             for (uint256 i = 0; i < n; ++i) {
+                if (_forbidden(tos[i])) forbiddenDestinationUsed = true;
                 _record(caller, ids[i], tos[i], amounts[i]);
             }
         } catch {}
@@ -168,22 +189,35 @@ contract VaultHandler {
 
     function setColdWallet(uint256 callerSeed, uint256 coldSeed) external {
         address caller = callers[callerSeed % callers.length];
+        address cold = coldSeed % 8 == 0
+            ? _destination(8 * (coldSeed / 8))
+            : colds[coldSeed % colds.length];
         vm.prank(caller);
-        try vault.setColdWallet(colds[coldSeed % colds.length]) {
+        try vault.setColdWallet(cold) {
             if (caller != admin) coldChangedByOther = true;
+            if (_forbidden(cold)) forbiddenDestinationUsed = true;
         } catch {}
     }
 
     function pause(uint256 callerSeed) external {
-        vm.prank(callers[callerSeed % callers.length]);
-        try vault.pause() {} catch {}
+        address caller = callers[callerSeed % callers.length];
+        vm.prank(caller);
+        try vault.pause() {
+            if (caller == admin) modelPausedByAdmin = true;
+        } catch {}
     }
 
     function unpause(uint256 callerSeed) external {
-        // The pauser mostly, so that a paused vault does not end every run.
-        address caller = callerSeed % 4 == 0 ? callers[callerSeed % callers.length] : pauser;
+        // The pauser or the admin mostly, so that a paused vault does not end every run.
+        address caller = callerSeed % 4 == 0
+            ? callers[callerSeed % callers.length]
+            : (callerSeed % 4 == 1 ? admin : pauser);
+        bool wasAdmins = modelPausedByAdmin;
         vm.prank(caller);
-        try vault.unpause() {} catch {}
+        try vault.unpause() {
+            if (wasAdmins && caller != admin) adminPauseLiftedByOther = true;
+            modelPausedByAdmin = false;
+        } catch {}
     }
 }
 
@@ -204,6 +238,7 @@ contract TreasuryVaultInvariantTest is TestBase {
         vault = new TreasuryVault(
             IERC20(address(usdc)),
             admin,
+            2 days,
             pauser,
             signer,
             makeAddr("cold"),
@@ -223,6 +258,25 @@ contract TreasuryVaultInvariantTest is TestBase {
         vm.assertFalse(handler.paidByOther(), "a payout by someone without PAYOUT_ROLE");
         vm.assertFalse(handler.sweptByOther(), "a sweep by someone not admin");
         vm.assertFalse(handler.coldChangedByOther(), "cold wallet set by someone not admin");
+    }
+
+    /// @notice Nothing is ever paid to the vault itself, the token or the zero address, nor are
+    ///         they ever the cold wallet.
+    function invariant_neverToTheVaultOrTheToken() public view {
+        vm.assertFalse(handler.forbiddenDestinationUsed(), "paid to the vault, token or zero");
+        vm.assertEq(usdc.balanceOf(address(usdc)), 0, "the token holds USDC");
+        address cold = vault.coldWallet();
+        vm.assertTrue(
+            cold != address(vault) && cold != address(usdc) && cold != address(0), "cold wallet"
+        );
+    }
+
+    /// @notice A pause the admin made (or took over) is lifted by the admin only, and the
+    ///         vault's record of it matches the handler's.
+    function invariant_anAdminPauseIsTheAdmins() public view {
+        vm.assertFalse(handler.adminPauseLiftedByOther(), "an admin pause lifted by another");
+        vm.assertEq(vault.pausedByAdmin(), handler.modelPausedByAdmin(), "pausedByAdmin");
+        vm.assertEq(vault.paused(), vault.pausedBy() != address(0), "pausedBy set iff paused");
     }
 
     /// @notice Each payout is within the per-payout cap, and the payouts of any 24 h interval

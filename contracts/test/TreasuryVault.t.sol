@@ -2,6 +2,8 @@
 pragma solidity ^0.8.24;
 
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
+import {IAccessControlDefaultAdminRules} from
+    "@openzeppelin/contracts/access/extensions/IAccessControlDefaultAdminRules.sol";
 import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
@@ -9,13 +11,15 @@ import {TestUSDC} from "../src/TestUSDC.sol";
 import {TreasuryVault} from "../src/TreasuryVault.sol";
 import {TestBase} from "./utils/TestBase.sol";
 
-/// @notice Unit and fuzz tests of TreasuryVault: roles, payouts, caps, pause, sweep.
+/// @notice Unit and fuzz tests of TreasuryVault: roles, the admin's two-step hand-over, payouts,
+///         forbidden destinations, caps, who lifts a pause, sweep.
 contract TreasuryVaultTest is TestBase {
     uint256 internal constant USDC = 1e6;
     uint256 internal constant MAX_PER_PAYOUT = 10_000 * USDC;
     uint256 internal constant MAX_PER_24H = 25_000 * USDC;
     uint256 internal constant FUNDING = 1_000_000 * USDC;
     uint256 internal constant START = 1_700_000_000;
+    uint48 internal constant ADMIN_DELAY = 2 days;
 
     TestUSDC internal usdc;
     TreasuryVault internal vault;
@@ -40,7 +44,14 @@ contract TreasuryVaultTest is TestBase {
         bob = makeAddr("bob");
         usdc = new TestUSDC(admin);
         vault = new TreasuryVault(
-            IERC20(address(usdc)), admin, pauser, signer, cold, MAX_PER_PAYOUT, MAX_PER_24H
+            IERC20(address(usdc)),
+            admin,
+            ADMIN_DELAY,
+            pauser,
+            signer,
+            cold,
+            MAX_PER_PAYOUT,
+            MAX_PER_24H
         );
         vm.startPrank(admin);
         usdc.configureMinter(admin, FUNDING);
@@ -58,6 +69,10 @@ contract TreasuryVaultTest is TestBase {
         return abi.encodeWithSelector(
             IAccessControl.AccessControlUnauthorizedAccount.selector, who, role
         );
+    }
+
+    function _notAllowed(address to) internal pure returns (bytes memory) {
+        return abi.encodeWithSelector(TreasuryVault.DestinationNotAllowed.selector, to);
     }
 
     function _pay(bytes32 oid, address to, uint256 amount) internal {
@@ -87,15 +102,126 @@ contract TreasuryVaultTest is TestBase {
         IERC20 t = IERC20(address(usdc));
         bytes4 zero = TreasuryVault.ZeroAddress.selector;
         vm.expectRevert(zero);
-        new TreasuryVault(IERC20(address(0)), admin, pauser, signer, cold, 1, 1);
+        new TreasuryVault(IERC20(address(0)), admin, 0, pauser, signer, cold, 1, 1);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IAccessControlDefaultAdminRules.AccessControlInvalidDefaultAdmin.selector,
+                address(0)
+            )
+        );
+        new TreasuryVault(t, address(0), 0, pauser, signer, cold, 1, 1);
         vm.expectRevert(zero);
-        new TreasuryVault(t, address(0), pauser, signer, cold, 1, 1);
+        new TreasuryVault(t, admin, 0, address(0), signer, cold, 1, 1);
         vm.expectRevert(zero);
-        new TreasuryVault(t, admin, address(0), signer, cold, 1, 1);
-        vm.expectRevert(zero);
-        new TreasuryVault(t, admin, pauser, address(0), cold, 1, 1);
-        vm.expectRevert(zero);
-        new TreasuryVault(t, admin, pauser, signer, address(0), 1, 1);
+        new TreasuryVault(t, admin, 0, pauser, address(0), cold, 1, 1);
+        vm.expectRevert(_notAllowed(address(0)));
+        new TreasuryVault(t, admin, 0, pauser, signer, address(0), 1, 1);
+    }
+
+    function test_constructorRejectsTheTokenAsColdWalletAndBadLimits() public {
+        IERC20 t = IERC20(address(usdc));
+        vm.expectRevert(_notAllowed(address(usdc)));
+        new TreasuryVault(t, admin, 0, pauser, signer, address(usdc), 1, 1);
+        vm.expectRevert(abi.encodeWithSelector(TreasuryVault.InvalidLimits.selector, 0, 1));
+        new TreasuryVault(t, admin, 0, pauser, signer, cold, 0, 1);
+        vm.expectRevert(abi.encodeWithSelector(TreasuryVault.InvalidLimits.selector, 2, 1));
+        new TreasuryVault(t, admin, 0, pauser, signer, cold, 2, 1);
+        vm.expectRevert(abi.encodeWithSelector(TreasuryVault.InvalidLimits.selector, 1, 0));
+        new TreasuryVault(t, admin, 0, pauser, signer, cold, 1, 0);
+    }
+
+    // --- the admin: one account, handed over in two steps after a delay -----------------------
+
+    function test_adminCannotRenounceOrGrantItsRoleInOneCall() public {
+        address other = makeAddr("other");
+        vm.prank(admin);
+        vm.expectRevert(
+            IAccessControlDefaultAdminRules.AccessControlEnforcedDefaultAdminRules.selector
+        );
+        vault.grantRole(ADMIN_ROLE, other);
+        vm.prank(admin);
+        vm.expectRevert(
+            IAccessControlDefaultAdminRules.AccessControlEnforcedDefaultAdminRules.selector
+        );
+        vault.revokeRole(ADMIN_ROLE, admin);
+        vm.prank(admin);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IAccessControlDefaultAdminRules.AccessControlEnforcedDefaultAdminDelay.selector, 0
+            )
+        );
+        vault.renounceRole(ADMIN_ROLE, admin);
+        vm.assertEq(vault.defaultAdmin(), admin, "still the admin");
+        vm.assertTrue(vault.hasRole(ADMIN_ROLE, admin), "role kept");
+        vm.assertEq(vault.defaultAdminDelay(), ADMIN_DELAY, "delay");
+    }
+
+    function test_adminHandOverWaitsForTheDelayAndTheNewAdminsAccept() public {
+        address safe = makeAddr("safe");
+        vm.prank(signer);
+        vm.expectRevert(_unauthorized(signer, ADMIN_ROLE));
+        vault.beginDefaultAdminTransfer(signer);
+
+        vm.prank(admin);
+        vault.beginDefaultAdminTransfer(safe);
+        uint48 schedule = uint48(START + ADMIN_DELAY);
+        (address pending, uint48 at) = vault.pendingDefaultAdmin();
+        vm.assertEq(pending, safe, "pending");
+        vm.assertEq(uint256(at), uint256(schedule), "schedule");
+
+        vm.prank(safe);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IAccessControlDefaultAdminRules.AccessControlEnforcedDefaultAdminDelay.selector,
+                schedule
+            )
+        );
+        vault.acceptDefaultAdminTransfer();
+        vm.warp(uint256(schedule) + 1);
+        vm.prank(signer);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IAccessControlDefaultAdminRules.AccessControlInvalidDefaultAdmin.selector, signer
+            )
+        );
+        vault.acceptDefaultAdminTransfer();
+        vm.prank(safe);
+        vault.acceptDefaultAdminTransfer();
+        vm.assertEq(vault.defaultAdmin(), safe, "the Safe is the admin");
+        vm.assertFalse(vault.hasRole(ADMIN_ROLE, admin), "the old admin is not");
+        vm.prank(admin);
+        vm.expectRevert(_unauthorized(admin, ADMIN_ROLE));
+        vault.setLimits(1, 1);
+    }
+
+    function test_aPendingHandOverCanBeCancelled() public {
+        address thief = makeAddr("thief");
+        vm.prank(admin);
+        vault.beginDefaultAdminTransfer(thief);
+        vm.prank(admin);
+        vault.cancelDefaultAdminTransfer();
+        vm.warp(START + ADMIN_DELAY + 1);
+        vm.prank(thief);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IAccessControlDefaultAdminRules.AccessControlInvalidDefaultAdmin.selector, thief
+            )
+        );
+        vault.acceptDefaultAdminTransfer();
+        vm.assertEq(vault.defaultAdmin(), admin, "unchanged");
+    }
+
+    function test_zeroDelayHandsOverInTheNextSecond() public {
+        TreasuryVault v = new TreasuryVault(
+            IERC20(address(usdc)), admin, 0, pauser, signer, cold, 1, 1
+        );
+        address safe = makeAddr("safe");
+        vm.prank(admin);
+        v.beginDefaultAdminTransfer(safe);
+        vm.warp(START + 1);
+        vm.prank(safe);
+        v.acceptDefaultAdminTransfer();
+        vm.assertEq(v.defaultAdmin(), safe, "handed over");
     }
 
     function test_adminRotatesThePayoutRole() public {
@@ -166,11 +292,51 @@ contract TreasuryVaultTest is TestBase {
 
     function test_zeroRecipientAndAmount() public {
         vm.prank(signer);
-        vm.expectRevert(TreasuryVault.ZeroAddress.selector);
+        vm.expectRevert(_notAllowed(address(0)));
         vault.payout(_oid(1), address(0), USDC);
         vm.prank(signer);
         vm.expectRevert(TreasuryVault.ZeroAmount.selector);
         vault.payout(_oid(1), alice, 0);
+    }
+
+    function test_neverPaysTheVaultOrTheToken() public {
+        address[3] memory forbidden = [address(vault), address(usdc), address(0)];
+        for (uint256 i = 0; i < forbidden.length; ++i) {
+            vm.prank(signer);
+            vm.expectRevert(_notAllowed(forbidden[i]));
+            vault.payout(_oid(1), forbidden[i], USDC);
+        }
+        vm.assertFalse(vault.isPaid(_oid(1)), "unpaid");
+        vm.assertEq(vault.paidInLast24h(), 0, "nothing counted");
+        vm.assertEq(usdc.balanceOf(address(vault)), FUNDING, "vault");
+
+        // In a batch, one such destination fails all of it.
+        bytes32[] memory ids = new bytes32[](2);
+        address[] memory tos = new address[](2);
+        uint256[] memory amounts = new uint256[](2);
+        (ids[0], ids[1]) = (_oid(1), _oid(2));
+        (tos[0], tos[1]) = (alice, address(vault));
+        (amounts[0], amounts[1]) = (USDC, USDC);
+        vm.prank(signer);
+        vm.expectRevert(_notAllowed(address(vault)));
+        vault.payoutBatch(ids, tos, amounts);
+        vm.assertEq(usdc.balanceOf(alice), 0, "alice unpaid");
+        vm.assertFalse(vault.isPaid(_oid(1)), "first element undone");
+    }
+
+    function testFuzz_payoutDestination(address to, uint256 amount) public {
+        amount = bound(amount, 1, MAX_PER_PAYOUT);
+        if (to == address(0) || to == address(vault) || to == address(usdc)) {
+            vm.prank(signer);
+            vm.expectRevert(_notAllowed(to));
+            vault.payout(_oid(1), to, amount);
+            vm.assertFalse(vault.isPaid(_oid(1)), "unpaid");
+        } else {
+            uint256 before = usdc.balanceOf(to);
+            _pay(_oid(1), to, amount);
+            vm.assertEq(usdc.balanceOf(to), before + amount, "paid");
+        }
+        vm.assertEq(usdc.balanceOf(address(usdc)), 0, "never to the token");
     }
 
     function test_batchIsAllOrNothing() public {
@@ -287,26 +453,143 @@ contract TreasuryVaultTest is TestBase {
         vm.assertEq(vault.maxPerPayout(), 50 * USDC, "maxPerPayout");
     }
 
+    function test_setLimitsRefusesZeroAndADailyCapBelowThePerPayoutCap() public {
+        uint256[2][4] memory bad =
+            [[uint256(0), 80 * USDC], [50 * USDC, 0], [50 * USDC, 49 * USDC], [uint256(0), 0]];
+        for (uint256 i = 0; i < bad.length; ++i) {
+            vm.prank(admin);
+            vm.expectRevert(
+                abi.encodeWithSelector(TreasuryVault.InvalidLimits.selector, bad[i][0], bad[i][1])
+            );
+            vault.setLimits(bad[i][0], bad[i][1]);
+        }
+        vm.assertEq(vault.maxPerPayout(), MAX_PER_PAYOUT, "unchanged");
+        vm.assertEq(vault.maxPer24h(), MAX_PER_24H, "unchanged");
+        vm.prank(admin);
+        vault.setLimits(50 * USDC, 50 * USDC); // equal is fine
+        vm.assertEq(vault.maxPer24h(), 50 * USDC, "set");
+    }
+
+    function testFuzz_setLimits(uint256 perPayout, uint256 per24h) public {
+        vm.prank(admin);
+        if (perPayout == 0 || per24h < perPayout) {
+            vm.expectRevert(
+                abi.encodeWithSelector(TreasuryVault.InvalidLimits.selector, perPayout, per24h)
+            );
+            vault.setLimits(perPayout, per24h);
+        } else {
+            vault.setLimits(perPayout, per24h);
+            vm.assertEq(vault.maxPerPayout(), perPayout, "per payout");
+            vm.assertEq(vault.maxPer24h(), per24h, "per 24 h");
+        }
+        vm.assertTrue(vault.maxPerPayout() > 0, "never zero");
+        vm.assertLe(vault.maxPerPayout(), vault.maxPer24h(), "daily cap at least a payout");
+    }
+
     // --- pause ---------------------------------------------------------------------------------
 
-    function test_pauserPausesAdminDoesNot() public {
-        vm.prank(admin);
-        vm.expectRevert(_unauthorized(admin, pauserRole));
-        vault.pause();
+    function test_guardianPausesAndLiftsItsOwnPause() public {
         vm.prank(signer);
         vm.expectRevert(_unauthorized(signer, pauserRole));
         vault.pause();
+        vm.prank(alice);
+        vm.expectRevert(_unauthorized(alice, pauserRole));
+        vault.pause();
 
+        vm.expectEmit(address(vault));
+        emit Pausable.Paused(pauser);
         vm.prank(pauser);
         vault.pause();
+        vm.assertEq(vault.pausedBy(), pauser, "pausedBy");
+        vm.assertFalse(vault.pausedByAdmin(), "the guardian's pause");
         vm.prank(signer);
         vm.expectRevert(Pausable.EnforcedPause.selector);
         vault.payout(_oid(1), alice, USDC);
+        vm.prank(pauser);
+        vm.expectRevert(Pausable.EnforcedPause.selector);
+        vault.pause();
 
+        vm.prank(signer);
+        vm.expectRevert(_unauthorized(signer, pauserRole));
+        vault.unpause();
+        vm.expectEmit(address(vault));
+        emit Pausable.Unpaused(pauser);
         vm.prank(pauser);
         vault.unpause();
+        vm.assertEq(vault.pausedBy(), address(0), "cleared");
         _pay(_oid(1), alice, USDC);
         vm.assertEq(usdc.balanceOf(alice), USDC, "paid after unpause");
+    }
+
+    function test_anAdminPauseIsTheAdminsToLift() public {
+        vm.expectEmit(address(vault));
+        emit Pausable.Paused(admin);
+        vm.prank(admin);
+        vault.pause();
+        vm.assertEq(vault.pausedBy(), admin, "pausedBy");
+        vm.assertTrue(vault.pausedByAdmin(), "the admin's pause");
+
+        vm.prank(pauser);
+        vm.expectRevert(abi.encodeWithSelector(TreasuryVault.PausedByAdmin.selector, admin));
+        vault.unpause();
+        vm.assertTrue(vault.paused(), "still paused");
+        vm.prank(pauser);
+        vm.expectRevert(Pausable.EnforcedPause.selector);
+        vault.pause();
+
+        vm.prank(admin);
+        vault.unpause();
+        vm.assertFalse(vault.paused(), "lifted by the admin");
+        vm.assertFalse(vault.pausedByAdmin(), "cleared");
+    }
+
+    function test_adminTakesOverAGuardiansPauseAndLiftsAnyPause() public {
+        vm.prank(pauser);
+        vault.pause();
+        vm.expectEmit(address(vault));
+        emit TreasuryVault.PauseHeldByAdmin(admin, pauser);
+        vm.prank(admin);
+        vault.pause();
+        vm.assertEq(vault.pausedBy(), admin, "now the admin's");
+        vm.assertTrue(vault.pausedByAdmin(), "held by the admin");
+        vm.prank(admin);
+        vm.expectRevert(Pausable.EnforcedPause.selector);
+        vault.pause(); // already the admin's
+        vm.prank(pauser);
+        vm.expectRevert(abi.encodeWithSelector(TreasuryVault.PausedByAdmin.selector, admin));
+        vault.unpause();
+
+        vm.prank(admin);
+        vault.unpause();
+        // And a guardian's pause the admin did not take over, the admin lifts too.
+        vm.prank(pauser);
+        vault.pause();
+        vm.prank(admin);
+        vault.unpause();
+        vm.assertFalse(vault.paused(), "lifted");
+        vm.prank(admin);
+        vm.expectRevert(Pausable.ExpectedPause.selector);
+        vault.unpause();
+    }
+
+    function test_anAdminPauseOutlivesTheAdminHandOver() public {
+        address safe = makeAddr("safe");
+        vm.prank(admin);
+        vault.pause();
+        vm.prank(admin);
+        vault.beginDefaultAdminTransfer(safe);
+        vm.warp(START + ADMIN_DELAY + 1);
+        vm.prank(safe);
+        vault.acceptDefaultAdminTransfer();
+        vm.prank(pauser);
+        vm.expectRevert(abi.encodeWithSelector(TreasuryVault.PausedByAdmin.selector, admin));
+        vault.unpause();
+        vm.prank(admin);
+        vm.expectRevert(_unauthorized(admin, pauserRole));
+        vault.unpause();
+        vm.prank(safe);
+        vault.unpause();
+        vm.assertFalse(vault.paused(), "the new admin lifts it");
     }
 
     // --- sweep and the cold wallet -------------------------------------------------------------
@@ -350,9 +633,13 @@ contract TreasuryVaultTest is TestBase {
         vm.prank(pauser);
         vm.expectRevert(_unauthorized(pauser, ADMIN_ROLE));
         vault.setColdWallet(newCold);
-        vm.prank(admin);
-        vm.expectRevert(TreasuryVault.ZeroAddress.selector);
-        vault.setColdWallet(address(0));
+        address[3] memory forbidden = [address(0), address(vault), address(usdc)];
+        for (uint256 i = 0; i < forbidden.length; ++i) {
+            vm.prank(admin);
+            vm.expectRevert(_notAllowed(forbidden[i]));
+            vault.setColdWallet(forbidden[i]);
+        }
+        vm.assertEq(vault.coldWallet(), cold, "unchanged");
 
         vm.expectEmit(address(vault));
         emit TreasuryVault.ColdWalletChanged(cold, newCold);
@@ -366,7 +653,7 @@ contract TreasuryVaultTest is TestBase {
     }
 
     function testFuzz_sweepOnlyToCold(address newCold, uint256 amount) public {
-        vm.assume(newCold != address(0) && newCold != address(vault));
+        vm.assume(newCold != address(0) && newCold != address(vault) && newCold != address(usdc));
         amount = bound(amount, 1, FUNDING);
         vm.startPrank(admin);
         vault.setColdWallet(newCold);

@@ -19,6 +19,7 @@ from onramp.chain import register_system_contracts
 from onramp.chain.client import ChainClient
 from onramp.chain.confirmations import ConfirmationWatcher
 from onramp.chain.payouts import FeePolicy
+from onramp.chain.wallet_factory_check import check_configured_wallet_factory
 from onramp.chain.withdrawal_sender import WithdrawalSender, custody_signer, run_withdrawals
 from onramp.chain.worker import (
     payout_signer,
@@ -89,6 +90,11 @@ PAYS_CUSTOMERS = frozenset({"payouts", "withdrawals"})
 READS_PERSONAL_DATA = frozenset(
     {"deposits", "mailer", "orders", "refunds", "rescreen", "bank_files"}
 )
+# Workers that compute customers' wallet addresses from the local UserWallet artifact (the
+# orders worker: an order's default destination and the travel rule's own-wallet test; the
+# withdrawals worker: the wallets it moves USDC out of) first check that the deployed factory
+# builds the same wallets (wallet_factory_mismatch otherwise), as the API does.
+COMPUTES_WALLET_ADDRESSES = frozenset({"orders", "withdrawals"})
 
 
 def _list_matchers(settings: Settings) -> ListMatchers:
@@ -367,6 +373,8 @@ async def run_worker(name: str, settings: Settings) -> None:
     sessions = session_factory(engine)
     refresher: asyncio.Task[None] | None = None
     try:
+        if name in COMPUTES_WALLET_ADDRESSES:
+            await check_configured_wallet_factory(settings.chain)
         if name in READS_PERSONAL_DATA:
             install_keyring(await open_keyring(sessions, settings.hsm))
             refresher = asyncio.create_task(

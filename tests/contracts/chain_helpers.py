@@ -29,11 +29,12 @@ MAX_PER_PAYOUT = 10_000 * USDC
 MAX_PER_24H = 25_000 * USDC
 VAULT_FUNDING = 1_000_000 * USDC
 ADMIN_MINT_ALLOWANCE = 10**9 * USDC  # what the admin may mint in the tests
+ADMIN_DELAY = 2 * 24 * 3600  # seconds a new vault admin waits before accepting
 
 
 @dataclass(frozen=True)
 class Accounts:
-    admin: str  # every admin role of every contract, and a TestUSDC minter
+    admin: str  # every admin role of every contract (the factory's owner), a TestUSDC minter
     signer: str  # the vault's payout hot key (PAYOUT_ROLE)
     pauser: str  # the vault's guardian (PAUSER_ROLE)
     cold: str  # the vault's cold wallet, where sweeps go

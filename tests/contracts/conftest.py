@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from chain_helpers import (
+    ADMIN_DELAY,
     ADMIN_MINT_ALLOWANCE,
     MAX_PER_24H,
     MAX_PER_PAYOUT,
@@ -72,6 +73,7 @@ def vault(w3: Web3, accounts: Accounts, usdc: Contract) -> Contract:
         "TreasuryVault",
         usdc.address,
         accounts.admin,
+        ADMIN_DELAY,
         accounts.pauser,
         accounts.signer,
         accounts.cold,
@@ -85,7 +87,7 @@ def vault(w3: Web3, accounts: Accounts, usdc: Contract) -> Contract:
 
 @pytest.fixture(scope="session")
 def factory(w3: Web3, accounts: Accounts) -> Contract:
-    return deploy(w3, "UserWalletFactory", accounts.operator, sender=accounts.admin)
+    return deploy(w3, "UserWalletFactory", accounts.admin, accounts.operator, sender=accounts.admin)
 
 
 @pytest.fixture(autouse=True)

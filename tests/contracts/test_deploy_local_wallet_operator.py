@@ -24,6 +24,7 @@ def test_the_wallet_factory_is_operated_by_the_given_key(
     )
     factory = at(w3, "UserWalletFactory", d.wallet_factory)
     assert factory.functions.operator().call() == accounts.operator
+    assert factory.functions.owner().call() == accounts.admin  # the deployer, until handed over
     assert w3.eth.get_balance(accounts.operator) == before + 10**18
 
 

@@ -178,12 +178,15 @@ def test_blacklisted_spender_cannot_use_an_allowance(
 def test_pause_blocks_transfers(w3: Web3, usdc: Contract, accounts: Accounts) -> None:
     f = usdc.functions
     send(w3, f.mint(accounts.alice, 10 * USDC), accounts.admin)
+    send(w3, f.approve(accounts.bob, USDC), accounts.alice)
     assert_unauthorized(f.pause(), accounts.alice, PAUSER_ROLE)
     send(w3, f.pause(), accounts.admin)
     assert f.paused().call()
     assert_reverts(f.transfer(accounts.bob, USDC), accounts.alice, "EnforcedPause()")
     assert_reverts(f.mint(accounts.bob, USDC), accounts.admin, "EnforcedPause()")
-    send(w3, f.approve(accounts.bob, USDC), accounts.alice)  # approvals move no funds
+    # As FiatToken v2.2: no approval and no minter configured while paused either.
+    assert_reverts(f.approve(accounts.bob, 2 * USDC), accounts.alice, "EnforcedPause()")
+    assert_reverts(f.configureMinter(accounts.bob, USDC), accounts.admin, "EnforcedPause()")
     assert_reverts(
         f.transferFrom(accounts.alice, accounts.bob, USDC), accounts.bob, "EnforcedPause()"
     )
@@ -192,3 +195,13 @@ def test_pause_blocks_transfers(w3: Web3, usdc: Contract, accounts: Accounts) ->
     send(w3, f.transfer(accounts.bob, USDC), accounts.alice)
     assert f.balanceOf(accounts.bob).call() == USDC
     assert f.balanceOf(accounts.alice).call() == 9 * USDC
+    assert f.allowance(accounts.alice, accounts.bob).call() == USDC
+
+
+def test_the_token_refuses_to_receive_itself(w3: Web3, usdc: Contract, accounts: Accounts) -> None:
+    f = usdc.functions
+    assert f.isBlacklisted(usdc.address).call()
+    send(w3, f.mint(accounts.alice, 10 * USDC), accounts.admin)
+    call = f.transfer(usdc.address, USDC)
+    assert_reverts(call, accounts.alice, "BlacklistedAccount(address)", usdc.address)
+    assert f.balanceOf(usdc.address).call() == 0

@@ -4,6 +4,7 @@ cold wallet."""
 from __future__ import annotations
 
 from chain_helpers import (
+    ADMIN_DELAY,
     MAX_PER_24H,
     MAX_PER_PAYOUT,
     USDC,
@@ -87,7 +88,10 @@ def test_only_payout_role_can_pay(vault: Contract, accounts: Accounts) -> None:
 
 def test_zero_recipient_and_zero_amount(vault: Contract, accounts: Accounts) -> None:
     assert_reverts(
-        vault.functions.payout(order_id("z1"), ZERO, USDC), accounts.signer, "ZeroAddress()"
+        vault.functions.payout(order_id("z1"), ZERO, USDC),
+        accounts.signer,
+        "DestinationNotAllowed(address)",
+        ZERO,
     )
     assert_reverts(
         vault.functions.payout(order_id("z2"), accounts.alice, 0), accounts.signer, "ZeroAmount()"
@@ -198,18 +202,97 @@ def test_payout_to_blacklisted_recipient_reverts_whole_call(
 def test_pause_stops_payouts(w3: Web3, vault: Contract, usdc: Contract, accounts: Accounts) -> None:
     f = vault.functions
     assert_unauthorized(f.pause(), accounts.signer, PAUSER_ROLE)
-    assert_unauthorized(f.pause(), accounts.admin, PAUSER_ROLE)  # the guardian's, not the Safe's
-    send(w3, f.pause(), accounts.pauser)
+    assert_unauthorized(f.pause(), accounts.alice, PAUSER_ROLE)
+    receipt = send(w3, f.pause(), accounts.pauser)
+    assert events(vault, "Paused", receipt) == [{"account": accounts.pauser}]
     assert f.paused().call()
+    assert (f.pausedBy().call(), f.pausedByAdmin().call()) == (accounts.pauser, False)
     oid = order_id("paused")
     assert_reverts(f.payout(oid, accounts.alice, USDC), accounts.signer, "EnforcedPause()")
     assert_reverts(
         f.payoutBatch([oid], [accounts.alice], [USDC]), accounts.signer, "EnforcedPause()"
     )
     assert_unauthorized(f.unpause(), accounts.signer, PAUSER_ROLE)
-    send(w3, f.unpause(), accounts.pauser)
+    send(w3, f.unpause(), accounts.pauser)  # the guardian lifts its own pause
     send(w3, f.payout(oid, accounts.alice, USDC), accounts.signer)
     assert usdc.functions.balanceOf(accounts.alice).call() == USDC
+
+
+def test_a_pause_the_admin_made_or_took_over_only_the_admin_lifts(
+    w3: Web3, vault: Contract, accounts: Accounts
+) -> None:
+    f = vault.functions
+    send(w3, f.pause(), accounts.admin)
+    assert (f.pausedBy().call(), f.pausedByAdmin().call()) == (accounts.admin, True)
+    assert_reverts(f.unpause(), accounts.pauser, "PausedByAdmin(address)", accounts.admin)
+    send(w3, f.unpause(), accounts.admin)
+    assert not f.paused().call()
+
+    send(w3, f.pause(), accounts.pauser)  # the breaker's pause ...
+    receipt = send(w3, f.pause(), accounts.admin)  # ... which the Safe wants kept
+    assert events(vault, "PauseHeldByAdmin", receipt) == [
+        {"admin": accounts.admin, "previousPauser": accounts.pauser}
+    ]
+    assert_reverts(f.unpause(), accounts.pauser, "PausedByAdmin(address)", accounts.admin)
+    receipt = send(w3, f.unpause(), accounts.admin)
+    assert events(vault, "Unpaused", receipt) == [{"account": accounts.admin}]
+    assert (f.paused().call(), f.pausedBy().call()) == (False, ZERO)
+
+
+def test_never_pays_the_vault_or_the_token(
+    vault: Contract, usdc: Contract, accounts: Accounts
+) -> None:
+    f = vault.functions
+    for to in (vault.address, usdc.address, ZERO):
+        call = f.payout(order_id("self"), to, USDC)
+        assert_reverts(call, accounts.signer, "DestinationNotAllowed(address)", to)
+        call = f.payoutBatch([order_id("a"), order_id("b")], [accounts.alice, to], [USDC, USDC])
+        assert_reverts(call, accounts.signer, "DestinationNotAllowed(address)", to)
+        assert_reverts(f.setColdWallet(to), accounts.admin, "DestinationNotAllowed(address)", to)
+    assert not f.isPaid(order_id("self")).call()
+
+
+def test_the_admin_is_handed_over_in_two_steps_never_renounced_at_once(
+    w3: Web3, vault: Contract, accounts: Accounts
+) -> None:
+    f = vault.functions
+    assert f.defaultAdmin().call() == accounts.admin
+    assert f.defaultAdminDelay().call() == ADMIN_DELAY
+    assert_reverts(
+        f.renounceRole(ADMIN_ROLE, accounts.admin),
+        accounts.admin,
+        "AccessControlEnforcedDefaultAdminDelay(uint48)",
+        0,
+    )
+    assert_reverts(
+        f.grantRole(ADMIN_ROLE, accounts.bob),
+        accounts.admin,
+        "AccessControlEnforcedDefaultAdminRules()",
+    )
+    send(w3, f.beginDefaultAdminTransfer(accounts.bob), accounts.admin)
+    new_admin, schedule = f.pendingDefaultAdmin().call()
+    assert new_admin == accounts.bob
+    assert_reverts(
+        f.acceptDefaultAdminTransfer(),
+        accounts.bob,
+        "AccessControlEnforcedDefaultAdminDelay(uint48)",
+        schedule,
+    )
+    send(w3, f.cancelDefaultAdminTransfer(), accounts.admin)
+    assert f.defaultAdmin().call() == accounts.admin
+
+
+def test_limits_refuse_zero_and_a_daily_cap_below_the_payout_cap(
+    vault: Contract, accounts: Accounts
+) -> None:
+    for per_payout, per_24h in ((0, USDC), (2 * USDC, USDC), (USDC, 0)):
+        assert_reverts(
+            vault.functions.setLimits(per_payout, per_24h),
+            accounts.admin,
+            "InvalidLimits(uint256,uint256)",
+            per_payout,
+            per_24h,
+        )
 
 
 def test_sweep_goes_only_to_the_cold_wallet(
@@ -241,7 +324,7 @@ def test_set_cold_wallet_admin_only(
     f = vault.functions
     for who in (accounts.signer, accounts.pauser, accounts.cold):
         assert_unauthorized(f.setColdWallet(accounts.bob), who, ADMIN_ROLE)
-    assert_reverts(f.setColdWallet(ZERO), accounts.admin, "ZeroAddress()")
+    assert_reverts(f.setColdWallet(ZERO), accounts.admin, "DestinationNotAllowed(address)", ZERO)
     receipt = send(w3, f.setColdWallet(accounts.bob), accounts.admin)
     assert events(vault, "ColdWalletChanged", receipt) == [
         {"previousColdWallet": accounts.cold, "newColdWallet": accounts.bob}

@@ -1,4 +1,5 @@
-"""UserWalletFactory / UserWallet: CREATE2 addresses known in advance, operator-only transfers."""
+"""UserWalletFactory / UserWallet: CREATE2 addresses known in advance, operator-only transfers,
+an owner that replaces or revokes the operator and pauses withdrawals."""
 
 from __future__ import annotations
 
@@ -52,7 +53,9 @@ def test_addresses_differ_per_salt_and_per_factory(
 ) -> None:
     a, b = keccak(text="customer:a"), keccak(text="customer:b")
     assert factory.functions.walletAddress(a).call() != factory.functions.walletAddress(b).call()
-    other = deploy(w3, "UserWalletFactory", accounts.operator, sender=accounts.admin)
+    other = deploy(
+        w3, "UserWalletFactory", accounts.admin, accounts.operator, sender=accounts.admin
+    )
     assert other.functions.walletAddress(a).call() != factory.functions.walletAddress(a).call()
     assert other.functions.walletAddress(a).call() == create2_address(
         other.address, a, wallet_init_code()
@@ -120,7 +123,7 @@ def test_wallet_transfer_is_operator_only(
     assert w3.eth.get_balance(address) == 0
 
 
-def test_operator_rotation_moves_control_of_every_wallet(
+def test_the_owner_replaces_the_operator_the_operator_cannot(
     w3: Web3, factory: Contract, usdc: Contract, accounts: Accounts
 ) -> None:
     salt = keccak(text="customer:rotation")
@@ -130,25 +133,15 @@ def test_operator_rotation_moves_control_of_every_wallet(
     f, wallet = factory.functions, at(w3, "UserWallet", address).functions
     new_operator = accounts.bob
 
-    assert f.operator().call() == accounts.operator
-    assert_reverts(
-        f.transferOperator(new_operator), new_operator, "NotOperator(address)", new_operator
-    )
-    receipt = send(w3, f.transferOperator(new_operator), accounts.operator)
-    assert events(factory, "OperatorTransferStarted", receipt) == [
-        {"previousOperator": accounts.operator, "newOperator": new_operator}
-    ]
-    assert f.pendingOperator().call() == new_operator
-    assert_reverts(
-        f.acceptOperator(), accounts.alice, "NotPendingOperator(address)", accounts.alice
-    )
-    send(w3, wallet.transferToken(usdc.address, accounts.alice, USDC), accounts.operator)
-
-    receipt = send(w3, f.acceptOperator(), new_operator)
+    assert (f.owner().call(), f.operator().call()) == (accounts.admin, accounts.operator)
+    for call in (f.setOperator(accounts.mallory), f.revokeOperator(), f.pause()):
+        assert_reverts(
+            call, accounts.operator, "OwnableUnauthorizedAccount(address)", accounts.operator
+        )
+    receipt = send(w3, f.setOperator(new_operator), accounts.admin)
     assert events(factory, "OperatorTransferred", receipt) == [
         {"previousOperator": accounts.operator, "newOperator": new_operator}
     ]
-    assert (f.operator().call(), f.pendingOperator().call()) == (new_operator, ZERO)
     assert_reverts(
         wallet.transferToken(usdc.address, accounts.alice, USDC),
         accounts.operator,
@@ -156,5 +149,34 @@ def test_operator_rotation_moves_control_of_every_wallet(
         accounts.operator,
     )
     send(w3, wallet.transferToken(usdc.address, accounts.alice, USDC), new_operator)
-    assert usdc.functions.balanceOf(accounts.alice).call() == 2 * USDC
+    assert usdc.functions.balanceOf(accounts.alice).call() == USDC
     assert factory.functions.walletAddress(salt).call() == address  # addresses do not change
+
+    send(w3, f.revokeOperator(), accounts.admin)
+    assert f.operator().call() == ZERO
+    assert_reverts(
+        wallet.transferToken(usdc.address, new_operator, USDC),
+        new_operator,
+        "NotOperator(address)",
+        new_operator,
+    )
+    assert_reverts(f.renounceOwnership(), accounts.admin, "RenounceDisabled()")
+
+
+def test_the_owner_pauses_withdrawals_from_every_wallet(
+    w3: Web3, factory: Contract, usdc: Contract, accounts: Accounts
+) -> None:
+    salt = keccak(text="customer:paused")
+    address = factory.functions.walletAddress(salt).call()
+    send(w3, factory.functions.deployWallet(salt), accounts.operator)
+    send(w3, usdc.functions.mint(address, 10 * USDC), accounts.admin)
+    f, wallet = factory.functions, at(w3, "UserWallet", address).functions
+
+    send(w3, f.pause(), accounts.admin)
+    assert f.paused().call()
+    call = wallet.transferToken(usdc.address, accounts.alice, USDC)
+    assert_reverts(call, accounts.operator, "WithdrawalsPaused()")
+    send(w3, usdc.functions.mint(address, USDC), accounts.admin)  # deposits still arrive
+    send(w3, f.unpause(), accounts.admin)
+    send(w3, wallet.transferToken(usdc.address, accounts.alice, USDC), accounts.operator)
+    assert usdc.functions.balanceOf(address).call() == 10 * USDC

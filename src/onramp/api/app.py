@@ -25,6 +25,7 @@ from onramp.banking.suspense_api import router as suspense_router
 from onramp.casework.api import router as compliance_cases_router
 from onramp.casework.decisions import register_release_approval
 from onramp.chain import register_system_contracts
+from onramp.chain.wallet_factory_check import check_configured_wallet_factory
 from onramp.core.clock import Clock, SystemClock
 from onramp.core.db import create_engine, session_factory, unit_of_work
 from onramp.core.keys import install_keyring, keep_keyring_fresh, open_keyring
@@ -157,6 +158,9 @@ def kyc_vendors(settings: Settings) -> dict[str, KycVendor]:
 def create_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Customers are shown wallet addresses computed from the local UserWallet artifact: a
+        # factory on-chain that builds other wallets stops start-up (wallet_factory_mismatch).
+        await check_configured_wallet_factory(settings.chain)
         engine = create_engine(
             settings.database.url,
             pool_size=settings.database.pool_size,

@@ -38,10 +38,18 @@ def wallet_salt(customer_id: uuid.UUID) -> bytes:
     return customer_id.bytes.rjust(32, b"\x00")
 
 
+def wallet_init_code_hash() -> bytes:
+    """keccak256 of the local UserWallet artifact's init code: what customer wallet addresses
+    are computed from (the deployed factory must say the same, ``chain.wallet_factory_check``)."""
+    return keccak(load_artifact("UserWallet").bytecode)
+
+
 def customer_wallet_address(factory: str, customer_id: uuid.UUID) -> str:
     """The customer's UserWallet address: CREATE2 by the factory, known before deployment."""
-    init_code_hash = keccak(load_artifact("UserWallet").bytecode)
     digest = keccak(
-        b"\xff" + bytes.fromhex(checksum(factory)[2:]) + wallet_salt(customer_id) + init_code_hash
+        b"\xff"
+        + bytes.fromhex(checksum(factory)[2:])
+        + wallet_salt(customer_id)
+        + wallet_init_code_hash()
     )
     return to_checksum_address(digest[12:])

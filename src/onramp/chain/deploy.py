@@ -92,14 +92,17 @@ def deploy_local(
     deployer_mint_allowance: int = DEPLOYER_MINT_ALLOWANCE,
     wallet_operator: str | None = None,
     wallet_operator_gas_wei: int = 0,
+    vault_admin_delay: int = 0,
 ) -> Deployment:
-    """TestUSDC, TreasuryVault and UserWalletFactory; the deployer is every admin, a TestUSDC
-    minter allowed ``deployer_mint_allowance`` and, unless given, the vault's ``pauser`` and
-    ``cold_wallet`` (the only place ``sweep`` sends to). The vault's payout role goes to
-    ``payout_address``. Mints ``vault_funding`` USDC base units into the vault and sends the
-    payout account ``payout_gas_wei`` for gas. The UserWalletFactory's operator (the custody key
-    that moves tokens out of customers' wallets) is ``wallet_operator`` (default: the deployer),
-    sent ``wallet_operator_gas_wei``."""
+    """TestUSDC, TreasuryVault and UserWalletFactory; the deployer is every admin (the vault's
+    and the factory's owner too), a TestUSDC minter allowed ``deployer_mint_allowance`` and,
+    unless given, the vault's ``pauser`` and ``cold_wallet`` (the only place ``sweep`` sends
+    to). The vault's payout role goes to ``payout_address``; a new vault admin waits
+    ``vault_admin_delay`` seconds to accept the role (0 on a local chain, where the dev stack
+    hands it to the cold Safe right away). Mints ``vault_funding`` USDC base units into the
+    vault and sends the payout account ``payout_gas_wei`` for gas. The UserWalletFactory's
+    operator (the custody key that moves tokens out of customers' wallets) is
+    ``wallet_operator`` (default: the deployer), sent ``wallet_operator_gas_wei``."""
     limits = limits or VaultLimits()
     if vault_funding > deployer_mint_allowance:
         raise ValueError(
@@ -113,13 +116,16 @@ def deploy_local(
         "TreasuryVault",
         usdc,
         admin,
+        vault_admin_delay,
         Web3.to_checksum_address(pauser or admin),
         Web3.to_checksum_address(payout_address),
         Web3.to_checksum_address(cold_wallet or admin),
         limits.max_per_payout,
         limits.max_per_24h,
     )
-    factory = d.deploy("UserWalletFactory", Web3.to_checksum_address(wallet_operator or admin))
+    factory = d.deploy(
+        "UserWalletFactory", admin, Web3.to_checksum_address(wallet_operator or admin)
+    )
     d.call("TestUSDC", usdc, "configureMinter", admin, deployer_mint_allowance)
     receipt = d.call("TestUSDC", usdc, "mint", vault, vault_funding)
     if payout_gas_wei:

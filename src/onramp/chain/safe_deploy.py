@@ -7,16 +7,19 @@ on a local chain the singleton, factory and fallback handler are deployed first.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from eth_account import Account
 from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
 from web3 import Web3
 
 from onramp.chain.artifacts import load_artifact
 from onramp.chain.deploy import Deployer
-from onramp.chain.safe import ZERO_ADDRESS
+from onramp.chain.safe import ZERO_ADDRESS, SafeTx, exec_transaction_calldata, packed_signatures
 
 PROXY_CREATION_TOPIC = keccak(text="ProxyCreation(address,address)")
 
@@ -73,9 +76,64 @@ def create_safe(
     raise RuntimeError("createProxyWithNonce emitted no ProxyCreation event")
 
 
-def hand_vault_to_safe(d: Deployer, vault: str, admin_safe: str) -> None:
-    """Make the Safe the vault's only admin: grant it the admin role, then the deployer gives
-    its own up (the vault never has no admin in between)."""
-    admin_role = bytes(32)
-    d.call("TreasuryVault", vault, "grantRole", admin_role, Web3.to_checksum_address(admin_safe))
-    d.call("TreasuryVault", vault, "renounceRole", admin_role, d.account.address)
+def exec_as_safe(d: Deployer, safe: str, to: str, data: bytes, owner_keys: Sequence[str]) -> Any:
+    """``safe`` calls ``to`` with ``data``: a Safe transaction signed with ``owner_keys`` (at
+    least its threshold of owners) and sent by ``d``. Local chains only, where the owners' keys
+    are known test keys; on a real network each owner signs on their own device (a proposal)."""
+    safe = Web3.to_checksum_address(safe)
+    contract = d.w3.eth.contract(address=safe, abi=load_artifact("Safe").abi)
+    tx = SafeTx(
+        safe=safe,
+        chain_id=int(d.w3.eth.chain_id),
+        to=Web3.to_checksum_address(to),
+        data=data,
+        nonce=int(contract.functions.nonce().call()),
+    )
+    signatures = {
+        Account.from_key(key).address: bytes(Account.unsafe_sign_hash(tx.hash(), key).signature)
+        for key in owner_keys
+    }
+    call = exec_transaction_calldata(tx, packed_signatures(signatures))
+    return d.send({"to": safe, "data": call, "value": 0})
+
+
+def _calldata(d: Deployer, name: str, function: str, *args: Any) -> bytes:
+    data = d.w3.eth.contract(abi=load_artifact(name).abi).encode_abi(function, args=list(args))
+    return bytes.fromhex(data.removeprefix("0x"))
+
+
+def _wait_until_after(d: Deployer, timestamp: int) -> None:
+    """Until the latest block is later than ``timestamp`` (the end of an admin delay, a second
+    at most on a local chain, whose vault has none), since the acceptance is estimated against
+    it. A local chain stamps blocks with its own clock in whole seconds, several blocks may
+    share one, and it mines only when sent something: so an empty transfer to ourselves each
+    half second until a block is late enough."""
+    while int(d.w3.eth.get_block("latest")["timestamp"]) <= timestamp:
+        time.sleep(0.5)
+        d.fund(d.account.address, 0)
+
+
+def hand_vault_to_safe(d: Deployer, vault: str, admin_safe: str, owner_keys: Sequence[str]) -> None:
+    """Make the Safe the vault's admin in the vault's two steps (AccessControlDefaultAdminRules):
+    the deployer begins the hand-over, and once the vault's admin delay has passed the Safe
+    accepts it, a Safe transaction its owners sign. The vault never has no admin, nor two."""
+    safe = Web3.to_checksum_address(admin_safe)
+    d.call("TreasuryVault", vault, "beginDefaultAdminTransfer", safe)
+    vault_contract = d.w3.eth.contract(
+        address=Web3.to_checksum_address(vault), abi=load_artifact("TreasuryVault").abi
+    )
+    _, schedule = vault_contract.functions.pendingDefaultAdmin().call()
+    _wait_until_after(d, int(schedule))
+    accept = _calldata(d, "TreasuryVault", "acceptDefaultAdminTransfer")
+    exec_as_safe(d, safe, vault, accept, owner_keys)
+
+
+def hand_wallet_factory_to_safe(
+    d: Deployer, factory: str, owner_safe: str, owner_keys: Sequence[str]
+) -> None:
+    """Make the Safe the UserWalletFactory's owner (who replaces or revokes the custody key and
+    pauses withdrawals) in Ownable2Step's two steps: the deployer offers, the Safe accepts."""
+    safe = Web3.to_checksum_address(owner_safe)
+    d.call("UserWalletFactory", factory, "transferOwnership", safe)
+    accept = _calldata(d, "UserWalletFactory", "acceptOwnership")
+    exec_as_safe(d, safe, factory, accept, owner_keys)

@@ -10,17 +10,11 @@ from __future__ import annotations
 
 import asyncio
 
-from eth_account import Account
 from web3 import Web3
 
-from onramp.chain.artifacts import load_artifact
 from onramp.chain.deploy import Deployer
-from onramp.chain.safe import (
-    SafeTx,
-    erc20_transfer_calldata,
-    exec_transaction_calldata,
-    packed_signatures,
-)
+from onramp.chain.safe import erc20_transfer_calldata
+from onramp.chain.safe_deploy import exec_as_safe
 from onramp.chain.signer import LocalKeyInProduction
 from onramp.core.money import Money
 from onramp.core.settings import ANVIL_DEPLOYER_KEY, running_in_production
@@ -42,18 +36,11 @@ class ColdSafeSender:
 
     def _send(self, to: str, amount: int) -> str:
         executor = Deployer(self._rpc_url, ANVIL_DEPLOYER_KEY)
-        safe = executor.w3.eth.contract(address=self._safe, abi=load_artifact("Safe").abi)
-        tx = SafeTx(
-            safe=self._safe,
-            chain_id=int(executor.w3.eth.chain_id),
-            to=self._usdc,
-            data=erc20_transfer_calldata(to, amount),
-            nonce=int(safe.functions.nonce().call()),
+        receipt = exec_as_safe(
+            executor,
+            self._safe,
+            self._usdc,
+            erc20_transfer_calldata(to, amount),
+            DEMO_TREASURER_KEYS[:SAFE_THRESHOLD],
         )
-        signatures = {
-            Account.from_key(key).address: bytes(Account.unsafe_sign_hash(tx.hash(), key).signature)
-            for key in DEMO_TREASURER_KEYS[:SAFE_THRESHOLD]
-        }
-        call = exec_transaction_calldata(tx, packed_signatures(signatures))
-        receipt = executor.send({"to": self._safe, "data": call, "value": 0})
         return "0x" + bytes(receipt["transactionHash"]).hex()

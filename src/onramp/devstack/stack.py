@@ -270,8 +270,8 @@ def start_infrastructure(
             anvil.url, deployment, executor=executor_address, guardian=guardian_address
         )
         progress(
-            f"treasury    cold Safe {treasury.cold_safe} (vault admin), warm Safe "
-            f"{treasury.warm_safe}, {SAFE_THRESHOLD} of {len(DEMO_TREASURER_KEYS)} demo "
+            f"treasury    cold Safe {treasury.cold_safe} (vault admin, wallet factory owner), "
+            f"warm Safe {treasury.warm_safe}, {SAFE_THRESHOLD} of {len(DEMO_TREASURER_KEYS)} demo "
             f"treasurers; gas wallet {executor_address} and circuit-breaker guardian "
             f"{guardian_address} in the HSM  "
             f"({time.monotonic() - t:.1f}s)"

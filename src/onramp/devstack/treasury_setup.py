@@ -1,6 +1,7 @@
 """The dev stack's treasury: a cold and a warm Safe v1.4.1 (2 of 3 demo treasurers each), the
-vault's admin role handed to the cold Safe, USDC in both Safes, the gas wallet funded, and every
-wallet registered with a liquidity policy.
+vault's admin role and the wallet factory's ownership handed to the cold Safe (each in two
+steps, the Safe accepting with a Safe transaction the demo treasurers sign), USDC in both
+Safes, the gas wallet funded, and every wallet registered with a liquidity policy.
 
 The demo treasurers' keys are anvil's well-known accounts 7-9: on a real network each treasurer
 holds their own key (a hardware wallet) and only signs; onramp never sees it.
@@ -13,7 +14,12 @@ from dataclasses import dataclass
 from eth_account import Account
 
 from onramp.chain.deploy import USDC, Deployer, Deployment
-from onramp.chain.safe_deploy import create_safe, deploy_safe_factory, hand_vault_to_safe
+from onramp.chain.safe_deploy import (
+    create_safe,
+    deploy_safe_factory,
+    hand_vault_to_safe,
+    hand_wallet_factory_to_safe,
+)
 from onramp.core.db import standalone_sessions, unit_of_work
 from onramp.core.money import Money
 from onramp.core.settings import ANVIL_DEPLOYER_KEY, Settings
@@ -71,9 +77,12 @@ def set_up_treasury(
         funding[name] = "0x" + bytes(receipt["transactionHash"]).hex()
     d.fund(executor, EXECUTOR_GAS_WEI)
     d.fund(guardian, GUARDIAN_GAS_WEI)
-    # Sweeps go to the cold Safe only, and the cold Safe becomes the vault's only admin.
+    # Sweeps go to the cold Safe only, and the cold Safe becomes the vault's only admin and the
+    # owner of the customers' wallet factory (it can revoke or replace the custody key).
     d.call("TreasuryVault", deployment.vault, "setColdWallet", cold)
-    hand_vault_to_safe(d, deployment.vault, cold)
+    signers = DEMO_TREASURER_KEYS[:SAFE_THRESHOLD]
+    hand_vault_to_safe(d, deployment.vault, cold, signers)
+    hand_wallet_factory_to_safe(d, deployment.wallet_factory, cold, signers)
     return TreasurySetup(
         cold_safe=cold,
         warm_safe=warm,
