@@ -11,13 +11,16 @@ from collections.abc import Iterator
 from typing import Any
 
 import httpx
+import orjson
 import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from web3 import Web3
 
 from onramp.chain.artifacts import selector
+from onramp.chain.events import PAYOUTS_WAITING
 from onramp.chain.models import ChainTransaction, Payout
+from onramp.core.outbox import OutboxMessage
 from onramp.devstack.stack import Stack
 from tests.e2e.conftest import Customer, pay
 from tests.e2e.test_payout_crash import _payout_logs
@@ -88,6 +91,14 @@ async def test_a_paused_vault_delays_payouts_and_fails_none(
     assert (await customer.get_order(order["id"]))["state"] == "payout_queued"
     payout = await _payout_of(sessions, order["id"])
     assert (payout.status, payout.tx_id) == ("queued", None)
+    async with sessions() as session:
+        announced = [
+            orjson.loads(p)["data"]
+            for p in await session.scalars(
+                select(OutboxMessage.payload).where(OutboxMessage.subject == PAYOUTS_WAITING)
+            )
+        ]
+    assert "vault_paused" in {d["reason"] for d in announced}  # for the operators' alerts
 
     guardian.send("unpause()")
     await customer.wait_for(order["id"], "completed")

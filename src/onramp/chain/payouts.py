@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 from eth_abi.abi import encode
 from eth_account.typed_transactions.typed_transaction import TypedTransaction
+from eth_utils.address import to_checksum_address
 from hexbytes import HexBytes
 from sqlalchemy import ColumnElement, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
@@ -345,12 +346,13 @@ class PayoutSender:
         ).one()
         return bool(count) and count < self._batch_size and oldest > utcnow() - self._batch_wait
 
-    async def _candidates(self) -> tuple[list[_Item], int]:
-        """The next batch in queue order and what pending batches will still take out of the
-        vault (a short read: no lock is held while the chain is asked about them)."""
+    async def _candidates(self) -> tuple[list[_Item], int, dict[str, str]]:
+        """The next batch in queue order, what pending batches will still take out of the
+        vault, and which of its destinations no payout may go to (a short read: no lock is held
+        while the chain is asked about them)."""
         async with unit_of_work(self._sessions) as session:
             if await self._batch_filling(session):
-                return [], 0
+                return [], 0, {}
             rows = await session.execute(
                 select(Payout.order_id, Payout.to_address, Payout.amount)
                 .where(Payout.status == PayoutStatus.QUEUED.value)
@@ -359,19 +361,33 @@ class PayoutSender:
             )
             items = [_Item(o, to, as_int(amount)) for o, to, amount in rows]
             if not items:
-                return [], 0
+                return [], 0, {}
+            refused = await refused_destinations(session, [i.to for i in items])
             pending = await session.scalar(
                 select(func.coalesce(func.sum(Payout.amount), 0)).where(
                     Payout.status.in_((PayoutStatus.SIGNED.value, PayoutStatus.BROADCAST.value))
                 )
             )
-        return items, as_int(pending)
+        return items, as_int(pending), refused
 
-    async def _plan(self, items: list[_Item], pending: int) -> _Plan:
+    async def _plan(self, items: list[_Item], pending: int, refused: dict[str, str]) -> _Plan:
         """Ask the chain, outside any database transaction: what the vault allows now, then
-        what the batch costs in gas and which payouts in it would revert and why."""
+        what the batch costs in gas and which payouts in it would revert and why. A payout to
+        an address of the operator or the system (refused at input too) is held: nothing would
+        reach a customer."""
         if self._token is None:
             self._token = await vault_token(self._client, self._vault)
+        for own, what in ((self._vault, "the vault"), (self._token, "the USDC contract")):
+            refused.setdefault(to_checksum_address(own), what)
+        not_allowed = {
+            i.order_id: (
+                f"the destination {i.to} is {refused[i.to]}: no customer can be paid there",
+                {"kind": "destination_not_allowed", "address": i.to},
+            )
+            for i in items
+            if i.to in refused
+        }
+        items = [i for i in items if i.order_id not in not_allowed]
         conditions = await read_conditions(
             self._client, vault=self._vault, token=self._token, pending=pending
         )
@@ -379,6 +395,7 @@ class PayoutSender:
         pending_nonce = await self._client.pending_nonce(self._signer.address)
         fees = await self._client.fees()
         plan = _Plan(waiting=admission.waiting, pending_nonce=pending_nonce, fees=fees)
+        plan.held.update(not_allowed)
         for order_id in admission.over_cap:
             plan.held[order_id] = (
                 "above the vault's per-payout cap: raise the cap (cold Safe) or refund the order",
@@ -390,14 +407,29 @@ class PayoutSender:
         )
         return plan
 
-    def _note_waiting(self, waiting: str | None, count: int) -> None:
-        """Log a change of the vault's condition once (the payouts stay queued meanwhile)."""
+    async def _note_waiting(self, waiting: str | None, count: int) -> None:
+        """Announce a change of the vault's condition once (the payouts stay queued meanwhile):
+        logged, and ``chain.payouts_waiting`` / ``chain.payouts_resumed`` for the operators'
+        alerts."""
         if waiting == self._waiting:
             return
         if waiting is not None:
             log.warning("payouts.waiting_for_vault", reason=waiting, queued=count)
         else:
             log.info("payouts.vault_ready")
+        async with unit_of_work(self._sessions) as session:
+            await emit_many(
+                session,
+                [
+                    make_event(
+                        events.PAYOUTS_WAITING if waiting else events.PAYOUTS_RESUMED,
+                        {"reason": waiting or self._waiting, "queued": count, "vault": self._vault},
+                        source=events.SOURCE,
+                        entity_id=self._vault,
+                        correlation_id=self._vault,
+                    )
+                ],
+            )
         self._waiting = waiting
 
     async def send_batch(self) -> int:
@@ -407,11 +439,11 @@ class PayoutSender:
         or an idle transaction); then one transaction locks the payouts, re-checks they are
         still queued, applies the sanctions check and the treasury's gate, and signs and stores
         the batch."""
-        candidates, pending = await self._candidates()
+        candidates, pending, refused = await self._candidates()
         if not candidates:
             return 0
-        plan = await self._plan(candidates, pending)
-        self._note_waiting(plan.waiting, len(candidates))
+        plan = await self._plan(candidates, pending, refused)
+        await self._note_waiting(plan.waiting, len(candidates))
         planned = {i.order_id for i in plan.items} | set(plan.held) | set(plan.failed)
         if not planned:
             return 0
@@ -433,7 +465,6 @@ class PayoutSender:
                 session, payouts, [], {o: h for o, h in plan.held.items() if o in still}
             )
             items = [i for i in plan.items if i.order_id in still]
-            items = await self._hold_refused(session, payouts, items)
             items = await self._hold_blocked(session, payouts, items)
             items = await self._pass_gate(session, payouts, items)
             if not items:
@@ -515,25 +546,6 @@ class PayoutSender:
             log.info("payouts.deferred", count=len(verdict.deferred))
         kept = [i for i in items if i.order_id not in verdict.deferred]
         return await self._hold(session, payouts, kept, verdict.held)
-
-    async def _hold_refused(
-        self, session: AsyncSession, payouts: Sequence[Payout], items: list[_Item]
-    ) -> list[_Item]:
-        """Hold payouts to an address of the operator or the system (the vault, USDC, a Safe,
-        a key; refused at input too): nothing would reach a customer."""
-        refused = await refused_destinations(session, [i.to for i in items])
-        for own, what in ((self._vault, "the vault"), (self._token, "the USDC contract")):
-            if own:
-                refused.setdefault(own, what)
-        blocked: dict[uuid.UUID, tuple[str, Mapping[str, Any]]] = {
-            i.order_id: (
-                f"the destination {i.to} is {refused[i.to]}: no customer can be paid there",
-                {"kind": "destination_not_allowed", "address": i.to},
-            )
-            for i in items
-            if i.to in refused
-        }
-        return await self._hold(session, payouts, items, blocked)
 
     async def _hold_blocked(
         self, session: AsyncSession, payouts: Sequence[Payout], items: list[_Item]

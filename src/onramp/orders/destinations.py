@@ -91,8 +91,9 @@ async def screen_new_destination(
     withdrawal goes to it). A listed address is refused (``destination_sanctioned``); the
     screen, its alert and ``refused_action`` in the audit log commit in their own transaction,
     so the attempt is on record although the request changes nothing else."""
-    checksummed = chain.checksum(address)
     async with unit_of_work(sessions) as session:
+        # An address of the operator or the system is refused before it is screened.
+        checksummed = await chain.check_destination(session, address)
         finding = await check_address(
             session,
             matchers,
