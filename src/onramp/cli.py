@@ -81,16 +81,16 @@ def dev(
 
     A process that dies is restarted with backoff (given up after repeated quick deaths); the
     database, JetStream, the chain and the HSM token are kept for the next run unless --fresh."""
-    from onramp.core.logging import configure_logging
     from onramp.devstack.dev_state import StateLost
     from onramp.devstack.stack import start_stack
 
     settings = _settings()
-    configure_logging(level=settings.log_level, process="dev")  # supervisor.* events: stderr
 
     def say(line: str) -> None:
         print(line, flush=True)
 
+    # Until the stack is up, SIGTERM unwinds like Ctrl-C: what was started is stopped.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     try:
         stack = start_stack(
             state_dir or settings.state_dir, progress=say, fresh=fresh, persist=True
