@@ -109,6 +109,14 @@ def save(state_dir: Path, state: DevState) -> None:
     tmp.replace(path)
 
 
+def check_files(state_dir: Path) -> None:
+    """Before starting anything: the database and the chain a kept state names are there."""
+    if not (state_dir / "pgdata" / "PG_VERSION").is_file():
+        raise StateLost(f"the kept database ({state_dir / 'pgdata'}) is gone")
+    if not (state_dir / CHAIN_FILE).is_file():
+        raise StateLost(f"the kept chain ({state_dir / CHAIN_FILE}) is gone")
+
+
 def check(state: DevState, hsm: Hsm, rpc_url: str) -> int:
     """Every kept key is in the token with its address, every kept contract has code on the
     chain; returns the chain's block number. ``StateLost`` says what is missing."""

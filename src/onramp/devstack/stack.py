@@ -290,6 +290,8 @@ def start_infrastructure(
     kept = dev_state.load(state_dir) if persist and not fresh else None
     if kept is None:
         dev_state.wipe(state_dir)
+    else:
+        dev_state.check_files(state_dir)
     state_dir.mkdir(parents=True, exist_ok=True)
     stack_file(state_dir).unlink(missing_ok=True)
     started: list[Any] = []

@@ -6,6 +6,7 @@ the old database; ``fresh`` starts clean."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from pathlib import Path
 
 import asyncpg
@@ -100,8 +101,20 @@ def test_a_kept_dev_stack_goes_on_from_its_state_and_fresh_starts_clean(state_di
         again.stop()
 
     # The chain gone but the database kept: refused, not paired with a new chain.
+    chain = (state_dir / dev_state.CHAIN_FILE).read_bytes()
     (state_dir / dev_state.CHAIN_FILE).unlink()
-    with pytest.raises(dev_state.StateLost, match="TestUSDC"):
+    with pytest.raises(dev_state.StateLost, match="chain"):
+        start_infrastructure(state_dir, persist=True, fresh=False)
+    # A chain file from another run (here: an empty chain) has none of the contracts.
+    (state_dir / dev_state.CHAIN_FILE).write_bytes(chain)
+    state = dev_state.load(state_dir)
+    assert state is not None
+    moved = dataclasses.replace(
+        state,
+        deployment=dataclasses.replace(state.deployment, usdc="0x" + "11" * 20),
+    )
+    dev_state.save(state_dir, moved)
+    with pytest.raises(dev_state.StateLost, match="no TestUSDC"):
         start_infrastructure(state_dir, persist=True, fresh=False)
 
     clean = start_infrastructure(state_dir, persist=True, fresh=True)
