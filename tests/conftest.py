@@ -40,7 +40,8 @@ def infra() -> Iterator[Stack]:
         yield stack
     finally:
         stack.stop()
-        shutil.rmtree(state_dir, ignore_errors=True)
+        if not os.environ.get("ONRAMP_KEEP_TEST_STATE"):  # set it to read the workers' logs
+            shutil.rmtree(state_dir, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -15,6 +15,7 @@ from onramp.banking.models import RefundChannel
 from onramp.banking.payment_rules import PaymentRules
 from onramp.banking.refund_sender import RefundPolicy, run_refunds
 from onramp.banking.worker import deposits_consumer
+from onramp.chain import register_system_contracts
 from onramp.chain.client import ChainClient
 from onramp.chain.confirmations import ConfirmationWatcher
 from onramp.chain.payouts import FeePolicy
@@ -33,7 +34,7 @@ from onramp.core.audit import run_sealer
 from onramp.core.bus import EventBus, connect_bus
 from onramp.core.clock import SystemClock
 from onramp.core.consumer import Consumer, run_consumer
-from onramp.core.db import create_engine, session_factory
+from onramp.core.db import create_engine, session_factory, unit_of_work
 from onramp.core.keys import install_keyring, keep_keyring_fresh, open_keyring
 from onramp.core.logging import configure_logging, get_logger
 from onramp.core.periodic import run_periodic
@@ -82,6 +83,9 @@ WORKERS = (
 # open the keyring at start-up, as the API does, and keep it fresh. The orders worker's monitoring
 # compares deposit senders with KYC names; the refunds worker pays refunds' sealed creditors;
 # bank_files reads statements' senders.
+# Workers that send customers' USDC: they make sure the system's contracts are known as
+# destinations no payout may name.
+PAYS_CUSTOMERS = frozenset({"payouts", "withdrawals"})
 READS_PERSONAL_DATA = frozenset(
     {"deposits", "mailer", "orders", "refunds", "rescreen", "bank_files"}
 )
@@ -226,6 +230,7 @@ async def _run(
             client=ChainClient(chain.rpc_url),
             vault=chain.vault_address,
             confirmations=chain.confirmations,
+            require_finalized=chain.require_finalized,
         )
         await run_confirmations(watcher, stop=stop, idle=chain.poll_interval_seconds)
         return
@@ -369,6 +374,9 @@ async def run_worker(name: str, settings: Settings) -> None:
                     sessions, settings.hsm, interval=settings.hsm.keyring_refresh_seconds
                 )
             )
+        if name in PAYS_CUSTOMERS:  # their destinations are checked against these
+            async with unit_of_work(sessions) as session:
+                await register_system_contracts(session, settings.chain)
         await _run(name, settings, engine=engine, sessions=sessions, stop=stop)
     finally:
         if refresher is not None:

@@ -208,6 +208,11 @@ async def test_refused_withdrawals_move_nothing(
     own = await withdraw(customer, wallet["address"].lower(), "1")
     assert own.status_code == 422, own.text
     assert own.json()["code"] == "withdrawal_to_own_wallet"
+    # The operator's own addresses and the system's contracts are no destination.
+    for address in (stack.deployment.vault, stack.deployment.usdc, "0x" + "00" * 19 + "01"):
+        ours = await withdraw(customer, address, "1")
+        assert ours.status_code == 422, ours.text
+        assert ours.json()["code"] == "destination_not_allowed"
     for amount, code in (("0", "invalid_amount"), ("1.0000001", "amount_too_precise")):
         bad = await withdraw(customer, fresh, amount)
         assert bad.status_code == 422, bad.text

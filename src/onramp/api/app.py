@@ -24,8 +24,9 @@ from onramp.banking.refunds_api import router as refunds_router
 from onramp.banking.suspense_api import router as suspense_router
 from onramp.casework.api import router as compliance_cases_router
 from onramp.casework.decisions import register_release_approval
+from onramp.chain import register_system_contracts
 from onramp.core.clock import Clock, SystemClock
-from onramp.core.db import create_engine, session_factory
+from onramp.core.db import create_engine, session_factory, unit_of_work
 from onramp.core.keys import install_keyring, keep_keyring_fresh, open_keyring
 from onramp.core.ratelimit import InProcessRateLimiter, RedisRateLimiter
 from onramp.core.settings import Settings
@@ -47,9 +48,11 @@ from onramp.kyc.api import kyb_router
 from onramp.kyc.api import me_router as kyc_me_router
 from onramp.kyc.api import review_router as kyc_review_router
 from onramp.kyc.api import webhook_router as kyc_webhook_router
+from onramp.orders.admin_api import router as admin_orders_router
 from onramp.orders.api import router as orders_router
 from onramp.orders.destinations_api import router as wallets_router
 from onramp.orders.limits_api import router as limits_router
+from onramp.orders.operator_actions import register_operator_approvals, vault_paid_check
 from onramp.orders.standing_reference_api import router as standing_reference_router
 from onramp.orders.travel_rule_api import router as travel_rule_router
 from onramp.orders.withdrawals_api import router as withdrawals_router
@@ -97,6 +100,7 @@ ROUTERS = (
     admin_router,
     fx_router,
     orders_router,
+    admin_orders_router,
     limits_router,
     banking_router,
     bank_accounts_router,
@@ -162,6 +166,9 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
         app.state.sessions = session_factory(engine)
         app.state.fx_desk.alarm_sink = peg_alarm_recorder(app.state.sessions)
         try:
+            # Customers' destinations are checked against the system's contracts.
+            async with unit_of_work(app.state.sessions) as session:
+                await register_system_contracts(session, settings.chain)
             # Before the first request: an unusable HSM (wrong PIN, no token) stops start-up
             # here with hsm_unavailable, rather than failing requests that touch personal data.
             install_keyring(await open_keyring(app.state.sessions, settings.hsm))
@@ -195,6 +202,9 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
     register_return_approval()
     register_mint_approval()
     register_resume_approval()
+    # A failed order's retry or refund first reads the vault's isPaid on this node.
+    app.state.vault_paid = vault_paid_check(settings.chain.rpc_url, settings.chain.vault_address)
+    register_operator_approvals(app.state.vault_paid)
     app.state.bank_adapters = bank_adapters(settings)
     app.state.kyc_vendors = kyc_vendors(settings)
     app.state.rate_limiter = (

@@ -24,11 +24,13 @@ from onramp.banking.events import (
 from onramp.banking.history import DepositFact, matched_deposit, matched_deposits
 from onramp.banking.models import Refund, RefundReason, RefundStatus
 from onramp.banking.refunds import refundable, refunds_for_orders, request_refund
+from onramp.banking.returns import HeldFunds
 from onramp.banking.service import (
     attach_order,
     deposits_for_order,
     expect_deposit,
     expire_expectations,
+    held_deposits,
     intake_notice,
     match_deposits,
     sender_names,
@@ -50,6 +52,7 @@ __all__ = [
     "REFUND_REQUESTED",
     "REFUND_SENT",
     "DepositFact",
+    "HeldFunds",
     "FundingAccount",
     "attach_order",
     "Refund",
@@ -58,6 +61,7 @@ __all__ = [
     "creditor_reference_for_order",
     "deposits_for_order",
     "expect_deposit",
+    "held_deposits",
     "expire_expectations",
     "format_creditor_reference",
     "intake_notice",

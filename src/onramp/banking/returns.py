@@ -6,11 +6,18 @@ or by the payment's end-to-end id. Its money left the bank account, so every rev
 true, and to ``suspense:<ccy>`` when it is not, for a person to resolve:
 
 - an unmatched deposit (in suspense): ``Dr suspense``; the deposit is ``returned``.
-- a matched deposit whose order still holds its funds (not priced, paid or refunded):
-  ``Dr customer:<id>:<ccy>``; the deposit is ``returned``, and a holding alert in the
-  customer's case stops the order being approved unseen.
-- a matched deposit whose order moved on (priced, paid out, refunded): nothing is guessed.
-  ``Dr suspense`` and a high alert in the customer's case; the reversal is ``review``.
+- a matched deposit whose order paid nothing from it yet (its saga has not taken the money,
+  it is in screening or review, or priced with its payout not yet signed, which is cancelled
+  in this transaction): ``Dr customer:<id>:<ccy>``; the deposit is ``returned``. An order the
+  saga had not reached waits for its money again (its expectation reopens); the others end
+  as refunded by the bank, with a holding alert in the customer's case.
+- a matched deposit whose order moved on (payout signed or sent, refunded): nothing is
+  guessed. ``Dr suspense`` and a high alert in the customer's case; the reversal is ``review``.
+
+The rule that keeps money from going out on a deposit the bank took back: the order's lock
+orders the two. Settling locks the order before it decides; the saga locks the order and then
+prices only on a deposit still ``matched`` (``held_deposits``). Whichever commits first, the
+other sees it.
 - no such deposit, several with that end-to-end id, another amount, or a deposit returned
   before: ``Dr suspense``, recorded as ``unknown``/``review`` and announced; never dropped.
 
@@ -36,7 +43,7 @@ from onramp.banking.models import (
     DepositStatus,
     ReversalStatus,
 )
-from onramp.banking.service import match_deposits
+from onramp.banking.service import match_deposits, reopen_expectations
 from onramp.compliance.cases import AlertDraft, raise_alerts
 from onramp.core.audit import audit_row, record_many
 from onramp.core.db import as_int
@@ -57,12 +64,18 @@ from onramp.ledger import (
 ACTOR = "system:deposits"
 
 
+@dataclass(frozen=True)
+class HeldFunds:
+    """What the orders side says of the orders whose deposits the bank takes back."""
+
+    unpaid: frozenset[uuid.UUID] = frozenset()  # nothing paid from the funds (none will be)
+    awaiting: frozenset[uuid.UUID] = frozenset()  # of those, orders the saga has not reached
+
+
 class OrderFunds(Protocol):
-    async def unspent(
-        self, session: AsyncSession, order_ids: Sequence[uuid.UUID]
-    ) -> set[uuid.UUID]:
-        """Of these orders, those whose funds are still the customer's (not priced, paid out
-        or refunded), locked until the caller's transaction ends."""
+    async def take_back(self, session: AsyncSession, order_ids: Sequence[uuid.UUID]) -> HeldFunds:
+        """Of these orders, those that paid nothing from their funds, locked until the
+        caller's transaction ends; a payout not yet signed is cancelled in it."""
         ...
 
 
@@ -146,7 +159,7 @@ def _decide(
     r: DepositReversal,
     d: Deposit | str,
     customers: dict[uuid.UUID, uuid.UUID],
-    unspent: set[uuid.UUID],
+    held: HeldFunds,
 ) -> _Decision:
     suspense = suspense_account(r.currency)
     if isinstance(d, str):
@@ -160,18 +173,23 @@ def _decide(
         return _Decision(ReversalStatus.BOOKED, "returned_from_suspense", suspense, True)
     if customer_id is None:  # matched, yet no expectation names it: never debit a guess
         return _Decision(ReversalStatus.REVIEW, "customer_unknown", suspense, True)
-    if d.order_id in unspent:
-        reason = "The bank took this deposit back before the order was priced; do not approve it."
+    if d.order_id in held.unpaid:
+        waits = d.order_id in held.awaiting
+        reason = (
+            "The bank took this deposit back before the order used it; it waits for funds."
+            if waits
+            else "The bank took this deposit back before the order was paid; do not approve it."
+        )
         return _Decision(
             ReversalStatus.BOOKED,
             "returned_from_customer",
             customer_account(customer_id, d.currency),
             True,
-            _alert(r, d, customer_id, hold=True, reason=reason),
+            _alert(r, d, customer_id, hold=not waits, reason=reason),
         )
     reason = (
-        "The bank took this deposit back after its order moved on (priced, paid out or "
-        "refunded); the amount is in suspense until resolved."
+        "The bank took this deposit back after its order moved on (payout signed, paid out "
+        "or refunded); the amount is in suspense until resolved."
     )
     return _Decision(
         ReversalStatus.REVIEW,
@@ -212,15 +230,20 @@ async def settle_reversals(
     }
     customers = await _customers(session, [d for d in locked.values() if d.order_id])
     order_ids = sorted({d.order_id for d in locked.values() if d.order_id})
-    unspent = await order_funds.unspent(session, order_ids) if order_funds and order_ids else set()
+    held = (
+        await order_funds.take_back(session, order_ids)
+        if order_funds and order_ids
+        else HeldFunds()
+    )
     drafts: list[EntryDraft] = []
     alerts: list[AlertDraft] = []
     out: list[CloudEvent] = []
     audits: list[dict[str, Any]] = []
+    reopen: list[uuid.UUID] = []
     counts = {s: 0 for s in ReversalStatus}
     for r in reversals:
         d = deposits[r.id]
-        decision = _decide(r, d, customers, unspent)
+        decision = _decide(r, d, customers, held)
         amount = Money(as_int(r.amount), r.currency)
         drafts.append(
             entry(
@@ -234,6 +257,8 @@ async def settle_reversals(
         if deposit is not None and decision.deposit_returned:
             deposit.status = DepositStatus.RETURNED.value
             deposit.returned_at = now
+            if decision.status is ReversalStatus.BOOKED and deposit.order_id in held.awaiting:
+                reopen.append(deposit.id)
         r.status = decision.status.value
         r.outcome = decision.outcome
         r.debited_account = decision.account
@@ -274,6 +299,7 @@ async def settle_reversals(
         )
     await post_entries(session, drafts)
     await session.flush()
+    await reopen_expectations(session, deposit_ids=reopen)
     await emit_many(session, out)
     await record_many(session, audits)
     if alerts:

@@ -440,6 +440,41 @@ async def attach_order(
     return deposit.order_id
 
 
+async def held_deposits(
+    session: AsyncSession, *, deposit_ids: Sequence[uuid.UUID]
+) -> set[uuid.UUID]:
+    """Of these deposits, those the bank still holds for us (matched and not taken back): the
+    only money an order may be priced and paid on. Read without a lock: a return settling now
+    locks the order before it decides, so whichever commits first, the other sees it."""
+    if not deposit_ids:
+        return set()
+    rows = await session.scalars(
+        select(Deposit.id).where(
+            Deposit.id.in_(deposit_ids), Deposit.status == DepositStatus.MATCHED.value
+        )
+    )
+    return set(rows.all())
+
+
+async def reopen_expectations(
+    session: AsyncSession, *, deposit_ids: Sequence[uuid.UUID]
+) -> list[uuid.UUID]:
+    """The bank took these deposits back before their orders used them: each order waits for
+    its money again (its expectation is open to the next credit). Returns those orders."""
+    if not deposit_ids:
+        return []
+    rows = await session.scalars(
+        update(DepositExpectation)
+        .where(
+            DepositExpectation.deposit_id.in_(deposit_ids),
+            DepositExpectation.status == ExpectationStatus.FULFILLED.value,
+        )
+        .values(status=ExpectationStatus.OPEN.value, deposit_id=None)
+        .returning(DepositExpectation.order_id)
+    )
+    return list(rows.all())
+
+
 async def deposits_for_order(session: AsyncSession, *, order_id: uuid.UUID) -> list[dict[str, Any]]:
     rows = await session.scalars(
         select(Deposit).where(Deposit.order_id == order_id).order_by(Deposit.id)

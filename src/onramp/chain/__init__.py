@@ -2,20 +2,40 @@
 
 from onramp.chain.addresses import checksum, customer_wallet_address, order_id_bytes32
 from onramp.chain.client import ChainClient
+from onramp.chain.controlled_addresses import (
+    check_destination,
+    refused_destinations,
+    register_controlled,
+    register_system_contracts,
+)
 from onramp.chain.custody import CustodialWallet, custodial_wallet
-from onramp.chain.errors import InvalidAddress, NodeUnavailable, SignatureMalformed
+from onramp.chain.errors import (
+    DestinationRefused,
+    InvalidAddress,
+    NodeUnavailable,
+    SignatureMalformed,
+)
 from onramp.chain.events import (
     PAYOUT_BROADCAST,
     PAYOUT_CONFIRMED,
     PAYOUT_FAILED,
     PAYOUT_HELD,
     PAYOUT_QUEUED,
+    PAYOUT_REQUEUED,
+)
+from onramp.chain.payout_retry import (
+    EndedAttempt,
+    cancel_unpaid_payout,
+    ended_unpaid,
+    paid_on_chain,
+    requeue_failed_payout,
 )
 from onramp.chain.payouts import DestinationCheck, GateItem, GateVerdict, PayoutGate
 from onramp.chain.service import (
     PayoutRequest,
     PayoutView,
     cancel_held_payouts,
+    cancel_unsent_payouts,
     hold_queued_payouts,
     in_flight_total,
     payout_for_order,
@@ -40,7 +60,14 @@ __all__ = [
     "PAYOUT_FAILED",
     "PAYOUT_HELD",
     "PAYOUT_QUEUED",
+    "PAYOUT_REQUEUED",
     "DestinationCheck",
+    "DestinationRefused",
+    "check_destination",
+    "refused_destinations",
+    "register_controlled",
+    "register_system_contracts",
+    "EndedAttempt",
     "GateItem",
     "GateVerdict",
     "InvalidAddress",
@@ -53,13 +80,18 @@ __all__ = [
     "checksum",
     "customer_wallet_address",
     "cancel_held_payouts",
+    "cancel_unsent_payouts",
+    "cancel_unpaid_payout",
+    "ended_unpaid",
     "hold_queued_payouts",
     "in_flight",
     "in_flight_total",
     "order_id_bytes32",
+    "paid_on_chain",
     "payout_for_order",
     "queue_payouts",
     "release_held_payouts",
+    "requeue_failed_payout",
     "request_withdrawal",
     "reserved_for_payouts",
     "recover_personal_sign",

@@ -11,11 +11,12 @@ from eth_typing import HexStr
 from eth_utils.address import to_checksum_address
 from hexbytes import HexBytes
 from web3 import AsyncHTTPProvider, AsyncWeb3
-from web3.exceptions import ContractLogicError, TransactionNotFound, Web3RPCError
+from web3.exceptions import BlockNotFound, ContractLogicError, TransactionNotFound, Web3RPCError
 
 from onramp.chain.artifacts import selector
 from onramp.chain.errors import (
     AlreadyKnown,
+    ChainRpcError,
     ExecutionReverted,
     NodeUnavailable,
     NonceTooLow,
@@ -92,6 +93,20 @@ class ChainClient:
 
     async def pending_nonce(self, address: str) -> int:
         return int(await self._call(self.w3.eth.get_transaction_count(address, "pending")))  # type: ignore[arg-type]
+
+    async def mined_nonce(self, address: str) -> int:
+        """How many of the account's transactions the latest block includes: every nonce below
+        it is used, by whichever transaction was mined."""
+        return int(await self._call(self.w3.eth.get_transaction_count(address, "latest")))  # type: ignore[arg-type]
+
+    async def finalized_block(self) -> int | None:
+        """The number of the node's ``finalized`` block; None where the node has no such tag
+        (a chain without it, an old client)."""
+        try:
+            block = await self._call(self.w3.eth.get_block("finalized"))
+        except (ChainRpcError, BlockNotFound, ValueError):
+            return None
+        return int(block["number"])
 
     async def estimate_gas(self, tx: dict[str, Any]) -> int:
         return int(await self._call(self.w3.eth.estimate_gas(tx)))  # type: ignore[arg-type]

@@ -1,5 +1,8 @@
 """Confirmations: a broadcast transaction is final after N blocks whose stored hash is still the
-canonical one, and only if its receipt carries a ``Payout`` event matching each payout in it."""
+canonical one and, where the node offers the ``finalized`` block tag (``require_finalized``),
+once its block is at or below the finalized block; a payout is confirmed only if the receipt
+carries a ``Payout`` event matching it. Until then a reorg leaves it ``broadcast``, waiting for
+the transaction's new block."""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from dataclasses import dataclass
 
 from eth_abi.abi import decode
 from eth_utils.address import to_checksum_address
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from onramp.chain import events
@@ -20,6 +23,7 @@ from onramp.core.db import as_int, unit_of_work
 from onramp.core.events import CloudEvent
 from onramp.core.logging import get_logger
 from onramp.core.outbox import emit_many, make_event
+from onramp.core.wakeup import PAYOUTS_CHANNEL
 
 log = get_logger(__name__)
 
@@ -59,11 +63,13 @@ class ConfirmationWatcher:
         client: ChainClient,
         vault: str,
         confirmations: int,
+        require_finalized: bool = False,
     ) -> None:
         self._sessions = sessions
         self._client = client
         self._vault = vault
         self._confirmations = confirmations
+        self._require_finalized = require_finalized
 
     async def check(self, *, limit: int = 500) -> int:
         """Settle every broadcast transaction that is deep enough; return how many settled."""
@@ -80,12 +86,16 @@ class ConfirmationWatcher:
             if not txs:
                 return 0
             head = await self._client.block_number()
+            # None: not asked for, or the node has no such tag (confirmations alone decide).
+            finalized = await self._client.finalized_block() if self._require_finalized else None
             settled = 0
             out: list[CloudEvent] = []
             for live in txs:
                 tx, receipt = await self._mined_attempt(session, live)
                 if receipt is None or head - receipt.block_number + 1 < self._confirmations:
                     continue
+                if finalized is not None and receipt.block_number > finalized:
+                    continue  # deep enough, not final yet
                 if await self._client.block_hash(receipt.block_number) != receipt.block_hash:
                     continue  # reorged away: wait for the transaction's new block
                 out.extend(await self._settle(session, tx, receipt))
@@ -139,6 +149,7 @@ class ConfirmationWatcher:
         tx.status = TxStatus.CONFIRMED.value if receipt.status == 1 else TxStatus.FAILED.value
         tx_hash = "0x" + tx.tx_hash.hex()
         out: list[CloudEvent] = []
+        requeued = False
         for payout in payouts:
             seen = logs.get(str(payout.order_id))
             expected = PayoutLog(str(payout.order_id), payout.to_address, as_int(payout.amount))
@@ -153,8 +164,18 @@ class ConfirmationWatcher:
                     "to": payout.to_address,
                     "amount": str(as_int(payout.amount)),
                 }
+            elif receipt.status != 1:
+                # The batch reverted when mined (the vault paused, a cap or the balance used up
+                # by then): nothing was paid, and nothing about the payouts says they are bad.
+                log.warning("payout.requeued", order_id=str(payout.order_id), tx_hash=tx_hash)
+                payout.status = PayoutStatus.QUEUED.value
+                payout.tx_id = None
+                payout.failure = f"batch {tx_hash} reverted; queued again"
+                requeued = True
+                subject = events.PAYOUT_REQUEUED
+                data = {"order_id": str(payout.order_id), "reason": "reverted", "tx_hash": tx_hash}
             else:
-                reason = "reverted" if receipt.status != 1 else "payout_event_mismatch"
+                reason = "payout_event_mismatch"
                 log.error(
                     "payout.not_confirmed",
                     order_id=str(payout.order_id),
@@ -174,5 +195,7 @@ class ConfirmationWatcher:
                     correlation_id=str(payout.order_id),
                 )
             )
+        if requeued:  # the queue's insert trigger fires for new rows only: wake the sender
+            await session.execute(select(func.pg_notify(PAYOUTS_CHANNEL, "")))
         log.info("payout.confirmed", tx_hash=tx_hash, block=receipt.block_number, count=len(out))
         return out

@@ -45,17 +45,34 @@ class InvalidAddress(InvalidInput):
     title = "Not a valid EVM address"
 
 
+class DestinationRefused(InvalidInput):
+    code = "destination_not_allowed"
+    title = (
+        "This address cannot receive a customer's USDC (an address of the operator, a contract "
+        "of the system, the zero address or a precompile)"
+    )
+
+
 class PayoutEventMismatch(InvariantViolated):
     code = "payout_event_mismatch"
     title = "The confirmed transaction does not carry the expected Payout event"
 
 
+# Each node words the same refusal its own way; matched on the lowered message. Keep the
+# wordings of every client we may be pointed at (a provider's node may be any of them).
 _PATTERNS: tuple[tuple[str, type[ChainRpcError]], ...] = (
-    ("already known", AlreadyKnown),
-    ("known transaction", AlreadyKnown),
-    ("nonce too low", NonceTooLow),
-    ("replacement transaction underpriced", ReplacementUnderpriced),
-    ("insufficient funds", InsufficientFunds),
+    ("already known", AlreadyKnown),  # geth, Erigon, Besu's newer releases
+    ("known transaction", AlreadyKnown),  # older geth: "known transaction: <hash>"
+    ("alreadyknown", AlreadyKnown),  # Nethermind: "AlreadyKnown"
+    ("already imported", AlreadyKnown),  # anvil: "transaction already imported"
+    ("nonce too low", NonceTooLow),  # geth: "nonce too low: address 0x.., tx: 5 state: 7"
+    ("oldnonce", NonceTooLow),  # Nethermind: "OldNonce, Current nonce: 7, nonce of ..."
+    ("replacement transaction underpriced", ReplacementUnderpriced),  # geth, anvil
+    ("could not replace existing tx", ReplacementUnderpriced),  # Erigon
+    ("replacementnotallowed", ReplacementUnderpriced),  # Nethermind
+    ("feetoolowtocompete", ReplacementUnderpriced),  # Nethermind
+    ("insufficient funds", InsufficientFunds),  # geth, Erigon, anvil
+    ("insufficientfunds", InsufficientFunds),  # Nethermind: "InsufficientFunds, Account ..."
 )
 
 

@@ -40,6 +40,14 @@ class TxStatus(StrEnum):
     # Stuck, and superseded by a copy with the same nonce and higher fees (``replaces_id`` on the
     # copy). Either may still be mined; the confirmation watcher settles whichever is.
     REPLACED = "replaced"
+    # Never mined: the chain used its nonce for a transaction not stored here (the reconciler
+    # found none of the stored hashes at that nonce mined, and the nonce spent). Final; what it
+    # carried is handed back to its sender's rule (payouts: queued again).
+    SUPERSEDED = "superseded"
+
+
+# Not final: the reconciler (``tx_reconciler``) watches every stored transaction in these.
+OPEN_TX = (TxStatus.SIGNED.value, TxStatus.BROADCAST.value)
 
 
 class ChainTransaction(Base):
@@ -144,3 +152,14 @@ class WalletWithdrawal(Base):
             postgresql_where=text("status IN ('requested', 'signed', 'broadcast')"),
         ),
     )
+
+
+class ControlledAddress(Base):
+    """An address the operator controls or a contract of the system (the vault, USDC, the wallet
+    factory, the Safes, the HSM keys): never a customer's payout or withdrawal destination."""
+
+    __tablename__ = "controlled_addresses"
+
+    address: Mapped[str] = mapped_column(String(42), primary_key=True)
+    label: Mapped[str] = mapped_column(String(60))
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

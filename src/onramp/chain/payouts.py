@@ -25,20 +25,27 @@ from onramp.chain import events
 from onramp.chain.addresses import order_id_bytes32
 from onramp.chain.artifacts import selector
 from onramp.chain.client import ChainClient
+from onramp.chain.controlled_addresses import refused_destinations
 from onramp.chain.errors import (
     AlreadyKnown,
     ExecutionReverted,
+    InsufficientFunds,
     NonceTooLow,
     ReplacementUnderpriced,
 )
 from onramp.chain.models import ChainTransaction, Payout, PayoutStatus, TxStatus
+from onramp.chain.nonces import next_nonce
+from onramp.chain.revert_reasons import Cause, classify_revert
 from onramp.chain.signer import Signer
+from onramp.chain.tx_reconciler import Reconciled, TxReconciler
+from onramp.chain.vault_conditions import admit, read_conditions, vault_token
 from onramp.core.clock import utcnow
 from onramp.core.db import as_int, unit_of_work
 from onramp.core.faults import crash_point
 from onramp.core.ids import uuid7
 from onramp.core.logging import get_logger
 from onramp.core.outbox import emit_many, make_event
+from onramp.core.wakeup import PAYOUTS_CHANNEL
 
 log = get_logger(__name__)
 
@@ -101,6 +108,19 @@ class PayoutGate(Protocol):
     async def __call__(self, session: AsyncSession, items: Sequence[GateItem]) -> GateVerdict: ...
 
 
+@dataclass
+class _Plan:
+    """What the chain said about a batch before any lock is taken."""
+
+    items: list[_Item] = field(default_factory=list)  # to sign
+    gas: int = 0
+    failed: dict[uuid.UUID, str] = field(default_factory=dict)  # the payout's own cause
+    held: dict[uuid.UUID, tuple[str, Mapping[str, Any]]] = field(default_factory=dict)
+    waiting: str | None = None  # a condition of the vault or the token: the rest stays queued
+    pending_nonce: int | None = None  # the key's pending count, read before the lock
+    fees: dict[str, int] = field(default_factory=dict)  # EIP-1559 fee fields, read then too
+
+
 def payout_batch_calldata(items: Sequence[_Item]) -> bytes:
     return selector(PAYOUT_BATCH_SIG) + encode(
         ["bytes32[]", "address[]", "uint256[]"],
@@ -142,7 +162,8 @@ class PayoutSender:
         self._vault = vault
         self._chain_id = chain_id
         self._batch_size = batch_size
-        self._next_nonce: int | None = None
+        self._token: str | None = None  # the vault's USDC (read once)
+        self._waiting: str | None = None  # the vault condition last logged
 
     async def acquire_writer_lock(self, conn: AsyncConnection) -> None:
         """Block until this process is the hot wallet's only writer (held until conn closes)."""
@@ -152,17 +173,12 @@ class PayoutSender:
         )
         await conn.commit()
 
-    async def _nonce(self, session: AsyncSession) -> int:
-        if self._next_nonce is None:
-            stored = await session.scalar(
-                select(ChainTransaction.nonce)
-                .where(ChainTransaction.sender == self._signer.address)
-                .order_by(ChainTransaction.nonce.desc())
-                .limit(1)
-            )
-            on_chain = await self._client.pending_nonce(self._signer.address)
-            self._next_nonce = max(on_chain, (stored + 1) if stored is not None else 0)
-        return self._next_nonce
+    async def _nonce(self, session: AsyncSession, pending_on_chain: int | None = None) -> int:
+        """The key's next nonce from its allocator (serialised with every other sender of the
+        key until this transaction commits)."""
+        return await next_nonce(
+            session, self._client, self._signer.address, pending_on_chain=pending_on_chain
+        )
 
     async def _stored(
         self, *conditions: ColumnElement[bool], limit: int | None = None
@@ -179,12 +195,19 @@ class PayoutSender:
             ).all()
 
     async def resend_stored(self) -> int:
-        """Broadcast every stored transaction not yet known as broadcast (after a restart)."""
-        pending = await self._stored(ChainTransaction.status == TxStatus.SIGNED.value)
-        for tx in pending:
-            log.info("payout.resend", tx_hash="0x" + tx.tx_hash.hex(), nonce=tx.nonce)
-            await self._broadcast(tx.id, tx.raw, tx.tx_hash)
-        return len(pending)
+        """At start: settle every stored transaction not yet final (``reconcile``); a stored
+        transaction the node does not know never stops the worker."""
+        return (await self.reconcile()).sent
+
+    async def reconcile(self) -> Reconciled:
+        """Settle this wallet's stored transactions by nonce against the chain (mined original
+        or replacement, dropped and re-sent, superseded: ``tx_reconciler``)."""
+        return await TxReconciler(
+            sessions=self._sessions,
+            client=self._client,
+            sender=self._signer.address,
+            owner=PayoutRows(),
+        ).reconcile()
 
     async def rebroadcast_stale(self, *, older_than: timedelta) -> int:
         """Send again, byte for byte, broadcast transactions the node has not mined for a while
@@ -287,8 +310,10 @@ class PayoutSender:
         )
         try:
             await self._broadcast(new_id, signed.raw, signed.tx_hash)
-        except (ReplacementUnderpriced, NonceTooLow) as exc:
-            # The node keeps the old one (or has mined one of them): back to it.
+        except (ReplacementUnderpriced, NonceTooLow, InsufficientFunds) as exc:
+            # The node keeps the old one (or has mined one of them; or the key cannot pay for
+            # the higher fees): back to it. A timeout leaves the copy signed: the reconciler
+            # decides which of the two the chain took.
             log.warning("payout.replacement_refused", error=str(exc))
             async with unit_of_work(self._sessions) as session:
                 await session.execute(
@@ -320,50 +345,103 @@ class PayoutSender:
         ).one()
         return bool(count) and count < self._batch_size and oldest > utcnow() - self._batch_wait
 
-    async def send_batch(self) -> int:
-        """Sign, store and broadcast one batch of queued payouts; return how many were sent."""
+    async def _candidates(self) -> tuple[list[_Item], int]:
+        """The next batch in queue order and what pending batches will still take out of the
+        vault (a short read: no lock is held while the chain is asked about them)."""
         async with unit_of_work(self._sessions) as session:
             if await self._batch_filling(session):
-                return 0
+                return [], 0
+            rows = await session.execute(
+                select(Payout.order_id, Payout.to_address, Payout.amount)
+                .where(Payout.status == PayoutStatus.QUEUED.value)
+                .order_by(Payout.created_at, Payout.id)
+                .limit(self._batch_size)
+            )
+            items = [_Item(o, to, as_int(amount)) for o, to, amount in rows]
+            if not items:
+                return [], 0
+            pending = await session.scalar(
+                select(func.coalesce(func.sum(Payout.amount), 0)).where(
+                    Payout.status.in_((PayoutStatus.SIGNED.value, PayoutStatus.BROADCAST.value))
+                )
+            )
+        return items, as_int(pending)
+
+    async def _plan(self, items: list[_Item], pending: int) -> _Plan:
+        """Ask the chain, outside any database transaction: what the vault allows now, then
+        what the batch costs in gas and which payouts in it would revert and why."""
+        if self._token is None:
+            self._token = await vault_token(self._client, self._vault)
+        conditions = await read_conditions(
+            self._client, vault=self._vault, token=self._token, pending=pending
+        )
+        admission = admit(conditions, items)
+        pending_nonce = await self._client.pending_nonce(self._signer.address)
+        fees = await self._client.fees()
+        plan = _Plan(waiting=admission.waiting, pending_nonce=pending_nonce, fees=fees)
+        for order_id in admission.over_cap:
+            plan.held[order_id] = (
+                "above the vault's per-payout cap: raise the cap (cold Safe) or refund the order",
+                {"kind": "vault_limit", "limit": "vault_per_payout_cap"},
+            )
+        admitted = set(admission.admitted)
+        plan.items, plan.gas = await self._drop_reverting(
+            [i for i in items if i.order_id in admitted], plan
+        )
+        return plan
+
+    def _note_waiting(self, waiting: str | None, count: int) -> None:
+        """Log a change of the vault's condition once (the payouts stay queued meanwhile)."""
+        if waiting == self._waiting:
+            return
+        if waiting is not None:
+            log.warning("payouts.waiting_for_vault", reason=waiting, queued=count)
+        else:
+            log.info("payouts.vault_ready")
+        self._waiting = waiting
+
+    async def send_batch(self) -> int:
+        """Sign, store and broadcast one batch of queued payouts; return how many were sent.
+
+        The chain is asked first, with no transaction open (a slow node never holds row locks
+        or an idle transaction); then one transaction locks the payouts, re-checks they are
+        still queued, applies the sanctions check and the treasury's gate, and signs and stores
+        the batch."""
+        candidates, pending = await self._candidates()
+        if not candidates:
+            return 0
+        plan = await self._plan(candidates, pending)
+        self._note_waiting(plan.waiting, len(candidates))
+        planned = {i.order_id for i in plan.items} | set(plan.held) | set(plan.failed)
+        if not planned:
+            return 0
+        async with unit_of_work(self._sessions) as session:
             payouts = (
                 await session.scalars(
                     select(Payout)
-                    .where(Payout.status == PayoutStatus.QUEUED.value)
+                    .where(
+                        Payout.order_id.in_(planned),
+                        Payout.status == PayoutStatus.QUEUED.value,
+                    )
                     .order_by(Payout.created_at, Payout.id)
-                    .limit(self._batch_size)
                     .with_for_update(skip_locked=True)
                 )
             ).all()
-            if not payouts:
-                return 0
-            items = [_Item(p.order_id, p.to_address, as_int(p.amount)) for p in payouts]
+            still = {p.order_id for p in payouts}
+            await self._fail(session, payouts, {o: r for o, r in plan.failed.items() if o in still})
+            await self._hold(
+                session, payouts, [], {o: h for o, h in plan.held.items() if o in still}
+            )
+            items = [i for i in plan.items if i.order_id in still]
+            items = await self._hold_refused(session, payouts, items)
             items = await self._hold_blocked(session, payouts, items)
             items = await self._pass_gate(session, payouts, items)
             if not items:
                 return 0
-            items, rejected, gas = await self._drop_reverting(items)
-            for p in payouts:
-                if p.order_id in rejected:
-                    p.status = PayoutStatus.FAILED.value
-                    p.failure = rejected[p.order_id][:300]
-            await emit_many(
-                session,
-                [
-                    make_event(
-                        events.PAYOUT_FAILED,
-                        {"order_id": str(o), "reason": reason[:300]},
-                        source=events.SOURCE,
-                        entity_id=str(o),
-                        correlation_id=str(o),
-                    )
-                    for o, reason in rejected.items()
-                ],
-            )
-            if not items:
-                return 0
-            nonce = await self._nonce(session)
+            nonce = await self._nonce(session, plan.pending_nonce)
             crash_point("payout.after_nonce")
-            tx = await self._build(items, nonce, gas)
+            # A subset of the estimated batch costs no more gas than the batch.
+            tx = self._build(items, nonce, plan)
             signed = self._signer.sign_transaction(tx)
             tx_id = uuid7()
             session.add(
@@ -382,13 +460,36 @@ class PayoutSender:
                 if p.order_id in sent:
                     p.status = PayoutStatus.SIGNED.value
                     p.tx_id = tx_id
-        self._next_nonce = nonce + 1
         log.info(
             "payout.signed", tx_hash="0x" + signed.tx_hash.hex(), nonce=nonce, count=len(items)
         )
         crash_point("payout.after_sign")
         await self._broadcast(tx_id, signed.raw, signed.tx_hash)
         return len(items)
+
+    async def _fail(
+        self, session: AsyncSession, payouts: Sequence[Payout], failed: Mapping[uuid.UUID, str]
+    ) -> None:
+        """Fail the payouts the vault refuses for a cause in the payout itself (announced)."""
+        if not failed:
+            return
+        for p in payouts:
+            if p.order_id in failed:
+                p.status = PayoutStatus.FAILED.value
+                p.failure = failed[p.order_id][:300]
+        await emit_many(
+            session,
+            [
+                make_event(
+                    events.PAYOUT_FAILED,
+                    {"order_id": str(o), "reason": reason[:300]},
+                    source=events.SOURCE,
+                    entity_id=str(o),
+                    correlation_id=str(o),
+                )
+                for o, reason in failed.items()
+            ],
+        )
 
     async def _pass_gate(
         self, session: AsyncSession, payouts: Sequence[Payout], items: list[_Item]
@@ -414,6 +515,25 @@ class PayoutSender:
             log.info("payouts.deferred", count=len(verdict.deferred))
         kept = [i for i in items if i.order_id not in verdict.deferred]
         return await self._hold(session, payouts, kept, verdict.held)
+
+    async def _hold_refused(
+        self, session: AsyncSession, payouts: Sequence[Payout], items: list[_Item]
+    ) -> list[_Item]:
+        """Hold payouts to an address of the operator or the system (the vault, USDC, a Safe,
+        a key; refused at input too): nothing would reach a customer."""
+        refused = await refused_destinations(session, [i.to for i in items])
+        for own, what in ((self._vault, "the vault"), (self._token, "the USDC contract")):
+            if own:
+                refused.setdefault(own, what)
+        blocked: dict[uuid.UUID, tuple[str, Mapping[str, Any]]] = {
+            i.order_id: (
+                f"the destination {i.to} is {refused[i.to]}: no customer can be paid there",
+                {"kind": "destination_not_allowed", "address": i.to},
+            )
+            for i in items
+            if i.to in refused
+        }
+        return await self._hold(session, payouts, items, blocked)
 
     async def _hold_blocked(
         self, session: AsyncSession, payouts: Sequence[Payout], items: list[_Item]
@@ -470,7 +590,7 @@ class PayoutSender:
             }
         )
 
-    async def _build(self, items: Sequence[_Item], nonce: int, gas: int) -> dict[str, Any]:
+    def _build(self, items: Sequence[_Item], nonce: int, plan: _Plan) -> dict[str, Any]:
         return {
             "type": 2,
             "chainId": self._chain_id,
@@ -478,61 +598,124 @@ class PayoutSender:
             "to": self._vault,
             "value": 0,
             "data": payout_batch_calldata(items),
-            "gas": gas * 12 // 10,
-        } | await self._client.fees()
+            "gas": plan.gas * 12 // 10,
+        } | plan.fees
 
-    async def _drop_reverting(
-        self, items: list[_Item]
-    ) -> tuple[list[_Item], dict[uuid.UUID, str], int]:
-        """Keep a batch from failing as a whole: if it would revert, find the payouts that do.
-        Returns the payouts to send, the rejected ones with the vault's reason, and the gas
-        estimate of the payouts to send."""
+    async def _drop_reverting(self, items: list[_Item], plan: _Plan) -> tuple[list[_Item], int]:
+        """Keep a batch from failing as a whole: if it would revert, estimate the payouts one
+        by one onto the good ones. A payout that reverts for its own cause is failed (or, when
+        the vault says it was paid, held for a person); a condition of the vault or the token
+        stops the batch there and the rest waits, queued. Returns the payouts to send and their
+        gas estimate."""
+        if not items:
+            return [], 0
         try:
-            return items, {}, await self._estimate(items)
+            return items, await self._estimate(items)
         except ExecutionReverted:
             pass
         good: list[_Item] = []
-        rejected: dict[uuid.UUID, str] = {}
         gas = 0
         for item in items:
             try:
                 gas = await self._estimate([*good, item])
                 good.append(item)
+                continue
             except ExecutionReverted as exc:
-                log.error("payout.rejected_by_vault", order_id=str(item.order_id), error=str(exc))
-                rejected[item.order_id] = str(exc)
-        return good, rejected, gas
+                why = classify_revert(exc)
+            log.warning(
+                "payout.reverts",
+                order_id=str(item.order_id),
+                cause=why.cause.value,
+                code=why.code,
+                error=why.detail[:300],
+            )
+            if why.cause is Cause.ITEM:
+                plan.failed[item.order_id] = f"{why.code}: {why.detail}"
+            elif why.cause is Cause.PAID:
+                plan.held[item.order_id] = (
+                    "the vault says this order id was paid already: check the chain before "
+                    "retrying or refunding",
+                    {"kind": "vault_already_paid"},
+                )
+            elif why.code != "unknown_revert":
+                plan.waiting = why.code
+                break
+        return good, gas
 
     async def _broadcast(self, tx_id: uuid.UUID, raw: bytes, tx_hash: bytes) -> None:
         await self._client.send_stored(raw, tx_hash)
         crash_point("payout.after_send")
         async with unit_of_work(self._sessions) as session:
-            await session.execute(
+            tx = await session.scalar(
                 update(ChainTransaction)
                 .where(
                     ChainTransaction.id == tx_id, ChainTransaction.status == TxStatus.SIGNED.value
                 )
                 .values(status=TxStatus.BROADCAST.value, broadcast_at=utcnow())
+                .returning(ChainTransaction)
             )
-            order_ids = (
-                await session.scalars(
-                    update(Payout)
-                    .where(Payout.tx_id == tx_id, Payout.status == PayoutStatus.SIGNED.value)
-                    .values(status=PayoutStatus.BROADCAST.value)
-                    .returning(Payout.order_id)
+            count = await _payouts_broadcast(session, tx_id, tx_hash) if tx is not None else 0
+        log.info("payout.broadcast", tx_hash="0x" + tx_hash.hex(), count=count)
+
+
+async def _payouts_broadcast(session: AsyncSession, tx_id: uuid.UUID, tx_hash: bytes) -> int:
+    """The payouts of a transaction that reached the node: ``broadcast``, announced."""
+    order_ids = (
+        await session.scalars(
+            update(Payout)
+            .where(Payout.tx_id == tx_id, Payout.status == PayoutStatus.SIGNED.value)
+            .values(status=PayoutStatus.BROADCAST.value)
+            .returning(Payout.order_id)
+        )
+    ).all()
+    await emit_many(
+        session,
+        [
+            make_event(
+                events.PAYOUT_BROADCAST,
+                {"order_id": str(o), "tx_hash": "0x" + tx_hash.hex()},
+                source=events.SOURCE,
+                entity_id=str(o),
+                correlation_id=str(o),
+            )
+            for o in order_ids
+        ],
+    )
+    return len(order_ids)
+
+
+class PayoutRows:
+    """What the reconciler does to the payouts a settled transaction carries."""
+
+    async def sent(self, session: AsyncSession, tx: ChainTransaction) -> None:
+        await _payouts_broadcast(session, tx.id, tx.tx_hash)
+
+    async def moved(self, session: AsyncSession, from_id: uuid.UUID, to: ChainTransaction) -> None:
+        await session.execute(update(Payout).where(Payout.tx_id == from_id).values(tx_id=to.id))
+        await _payouts_broadcast(session, to.id, to.tx_hash)  # mined: it reached the node
+
+    async def superseded(self, session: AsyncSession, tx: ChainTransaction) -> None:
+        """Queued again as a new attempt (out of the hot key's in-flight sum); the vault's
+        once-per-order-id check guards against a second payment."""
+        requeued = (
+            await session.scalars(
+                update(Payout)
+                .where(
+                    Payout.tx_id == tx.id,
+                    Payout.status.in_([PayoutStatus.SIGNED.value, PayoutStatus.BROADCAST.value]),
                 )
-            ).all()
-            await emit_many(
-                session,
-                [
-                    make_event(
-                        events.PAYOUT_BROADCAST,
-                        {"order_id": str(o), "tx_hash": "0x" + tx_hash.hex()},
-                        source=events.SOURCE,
-                        entity_id=str(o),
-                        correlation_id=str(o),
-                    )
-                    for o in order_ids
-                ],
+                .values(
+                    status=PayoutStatus.QUEUED.value,
+                    tx_id=None,
+                    failure=f"requeued: {tx.failure or 'transaction superseded'}"[:300],
+                )
+                .returning(Payout.order_id)
             )
-        log.info("payout.broadcast", tx_hash="0x" + tx_hash.hex(), count=len(order_ids))
+        ).all()
+        if requeued:
+            log.error(
+                "payout.requeued",
+                tx_hash="0x" + tx.tx_hash.hex(),
+                orders=[str(o) for o in requeued],
+            )
+            await session.execute(select(func.pg_notify(PAYOUTS_CHANNEL, "")))

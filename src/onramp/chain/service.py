@@ -40,6 +40,7 @@ class PayoutView:
     status: str
     tx_hash: str | None
     block_number: int | None
+    failure: str | None = None  # why the last attempt failed, was held or cancelled (staff)
 
 
 async def queue_payouts(session: AsyncSession, requests: Sequence[PayoutRequest]) -> int:
@@ -102,6 +103,7 @@ async def payout_for_order(session: AsyncSession, order_id: uuid.UUID) -> Payout
         status=payout.status,
         tx_hash="0x" + tx.tx_hash.hex() if tx is not None else None,
         block_number=tx.block_number if tx is not None else None,
+        failure=payout.failure,
     )
 
 
@@ -155,6 +157,26 @@ async def cancel_held_payouts(
     cancelled = await session.scalars(
         update(Payout)
         .where(Payout.order_id.in_(order_ids), Payout.status == PayoutStatus.HELD.value)
+        .values(status=PayoutStatus.CANCELLED.value, failure=reason[:300])
+        .returning(Payout.order_id)
+    )
+    return list(cancelled.all())
+
+
+async def cancel_unsent_payouts(
+    session: AsyncSession, order_ids: Sequence[uuid.UUID], *, reason: str
+) -> list[uuid.UUID]:
+    """Payouts not yet signed (queued or held) that must never be sent: their orders' funds are
+    gone (the bank took the deposit back). Waits for a sender holding one of them, then leaves
+    a payout it signed alone. Returns the orders whose payouts were cancelled."""
+    if not order_ids:
+        return []
+    cancelled = await session.scalars(
+        update(Payout)
+        .where(
+            Payout.order_id.in_(order_ids),
+            Payout.status.in_((PayoutStatus.QUEUED.value, PayoutStatus.HELD.value)),
+        )
         .values(status=PayoutStatus.CANCELLED.value, failure=reason[:300])
         .returning(Payout.order_id)
     )

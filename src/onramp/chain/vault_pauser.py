@@ -2,28 +2,44 @@
 key holding ``PAUSER_ROLE`` (not the payout key: a breaker that trips because payouts look wrong
 must not depend on the key that signs them), and its USDC balance for reconciliation checks.
 
-Pausing is rare and must be certain, so each call waits for the receipt of its transaction.
+Like every transaction sent here, a switch is signed and stored (``chain_transactions``) before
+it is sent, in the caller's database transaction, so the caller can point at it in the same
+commit. Nothing waits for a receipt: ``advance`` is asked again each round, and it re-sends the
+stored bytes or replaces them with higher fees until an attempt at the nonce is mined.
 """
 
 from __future__ import annotations
 
-import asyncio
-import time
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, Literal
 
 from eth_abi.abi import decode
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from onramp.chain import stored_tx
 from onramp.chain.artifacts import selector
 from onramp.chain.client import ChainClient
-from onramp.chain.errors import NodeUnavailable
+from onramp.chain.models import ChainTransaction, TxStatus
+from onramp.chain.nonces import next_nonce
+from onramp.chain.payouts import FeePolicy
 from onramp.chain.signer import Signer
+from onramp.core.ids import uuid7
 from onramp.core.logging import get_logger
 
 log = get_logger(__name__)
 
+Switch = Literal["pause", "unpause"]
 
-class VaultSwitchFailed(NodeUnavailable):
-    code = "vault_switch_failed"
-    title = "The vault's pause or unpause transaction did not succeed"
+
+@dataclass(frozen=True)
+class PreparedSwitch:
+    """What the chain says before a switch is signed (read outside any database transaction)."""
+
+    call: Switch
+    gas: int
+    pending_nonce: int
+    fees: dict[str, int]
 
 
 class VaultPauser:
@@ -35,14 +51,16 @@ class VaultPauser:
         vault: str,
         usdc: str,
         chain_id: int,
-        receipt_timeout: float = 60.0,
+        fees: FeePolicy | None = None,
+        replace_after: timedelta = timedelta(seconds=30),
     ) -> None:
         self._client = client
         self._guardian = guardian
         self._vault = vault
         self._usdc = usdc
         self._chain_id = chain_id
-        self._receipt_timeout = receipt_timeout
+        self._fees = fees or FeePolicy()
+        self._replace_after = replace_after
 
     @property
     def guardian(self) -> str:
@@ -60,41 +78,58 @@ class VaultPauser:
         """The vault's USDC, in base units."""
         return await self._client.token_balance(self._usdc, self._vault)
 
-    async def pause(self) -> str | None:
-        """Pause the vault; None if it already was. Returns the transaction hash."""
-        if await self.paused():
-            return None
-        return await self._send(selector("pause()"))
-
-    async def unpause(self) -> str | None:
-        if not await self.paused():
-            return None
-        return await self._send(selector("unpause()"))
-
-    async def _send(self, data: bytes) -> str:
+    async def prepare(self, call: Switch) -> PreparedSwitch:
+        """Estimate the switch (``ExecutionReverted`` if the vault would refuse it now: already
+        in that state, or a pause the guardian may not undo) and read its nonce and fees."""
         sender = self._guardian.address
-        tx = {"from": sender, "to": self._vault, "data": "0x" + data.hex()}
-        gas = await self._client.estimate_gas(tx)
-        signed = self._guardian.sign_transaction(
-            {
-                "type": 2,
-                "chainId": self._chain_id,
-                "nonce": await self._client.pending_nonce(sender),
-                "to": self._vault,
-                "value": 0,
-                "data": data,
-                "gas": gas * 12 // 10,
-            }
-            | await self._client.fees()
+        data = selector(f"{call}()")
+        gas = await self._client.estimate_gas(
+            {"from": sender, "to": self._vault, "data": "0x" + data.hex()}
         )
-        await self._client.send_raw(signed.raw)
-        tx_hash = "0x" + signed.tx_hash.hex()
-        deadline = time.monotonic() + self._receipt_timeout
-        while (receipt := await self._client.receipt(signed.tx_hash)) is None:
-            if time.monotonic() > deadline:
-                raise VaultSwitchFailed(f"{tx_hash} not mined in {self._receipt_timeout:.0f} s")
-            await asyncio.sleep(0.2)
-        if receipt.status != 1:
-            raise VaultSwitchFailed(f"{tx_hash} reverted")
-        log.warning("vault.switched", tx_hash=tx_hash, call=data[:4].hex())
-        return tx_hash
+        return PreparedSwitch(
+            call=call,
+            gas=gas * 12 // 10,
+            pending_nonce=await self._client.pending_nonce(sender),
+            fees=await self._client.fees(),
+        )
+
+    async def store(self, session: AsyncSession, prepared: PreparedSwitch) -> ChainTransaction:
+        """Sign the switch and store it in ``session`` (committed with the caller's record of
+        it); no chain call."""
+        sender = self._guardian.address
+        nonce = await next_nonce(session, None, sender, pending_on_chain=prepared.pending_nonce)
+        tx: dict[str, Any] = {
+            "type": 2,
+            "chainId": self._chain_id,
+            "nonce": nonce,
+            "to": self._vault,
+            "value": 0,
+            "data": selector(f"{prepared.call}()"),
+            "gas": prepared.gas,
+        }
+        signed = self._guardian.sign_transaction(tx | prepared.fees)
+        row = ChainTransaction(
+            id=uuid7(),
+            sender=sender,
+            nonce=nonce,
+            tx_hash=signed.tx_hash,
+            raw=signed.raw,
+            status=TxStatus.SIGNED.value,
+        )
+        session.add(row)
+        await session.flush()
+        log.warning("vault.switch_signed", call=prepared.call, tx_hash="0x" + signed.tx_hash.hex())
+        return row
+
+    async def advance(
+        self, sessions: async_sessionmaker[AsyncSession], tx_id: Any
+    ) -> stored_tx.TxOutcome:
+        """Carry a stored switch one step (sent, re-sent, replaced) and say what became of it."""
+        return await stored_tx.advance(
+            sessions,
+            self._client,
+            self._guardian,
+            tx_id,
+            fees=self._fees,
+            replace_after=self._replace_after,
+        )

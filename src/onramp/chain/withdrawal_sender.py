@@ -14,8 +14,6 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import Sequence
-from datetime import timedelta
 from typing import Any, Protocol
 
 from sqlalchemy import select, text, update
@@ -34,7 +32,9 @@ from onramp.chain.errors import (
 )
 from onramp.chain.hsm_signer import Pkcs11Signer
 from onramp.chain.models import ChainTransaction, TxStatus, WalletWithdrawal, WithdrawalStatus
+from onramp.chain.nonces import next_nonce
 from onramp.chain.signer import LocalKeySigner, Signer
+from onramp.chain.tx_reconciler import TxReconciler
 from onramp.chain.withdrawals import in_flight
 from onramp.chain.worker import Backoff, _pause
 from onramp.core.audit import record
@@ -106,14 +106,9 @@ class WithdrawalSender:
         await conn.commit()
 
     async def _nonce(self, session: AsyncSession) -> int:
-        stored = await session.scalar(
-            select(ChainTransaction.nonce)
-            .where(ChainTransaction.sender == self._signer.address)
-            .order_by(ChainTransaction.nonce.desc())
-            .limit(1)
-        )
-        on_chain = await self._client.pending_nonce(self._signer.address)
-        return max(on_chain, (stored + 1) if stored is not None else 0)
+        """The custody key's next nonce from its allocator (held until this transaction
+        commits: the deploy and the transfer take this one and the next)."""
+        return await next_nonce(session, self._client, self._signer.address)
 
     async def send_next(self) -> int:
         """Sign, store and send the oldest requested withdrawal; 1 if there was one."""
@@ -239,37 +234,17 @@ class WithdrawalSender:
             )
         log.info("withdrawal.broadcast", tx_hash="0x" + tx_hash.hex())
 
-    async def _stored(self, *statuses: str) -> Sequence[ChainTransaction]:
-        async with unit_of_work(self._sessions) as session:
-            return (
-                await session.scalars(
-                    select(ChainTransaction)
-                    .where(
-                        ChainTransaction.sender == self._signer.address,
-                        ChainTransaction.status.in_(statuses),
-                    )
-                    .order_by(ChainTransaction.nonce)
-                )
-            ).all()
-
-    async def resend(self, *, older_than: timedelta | None = None) -> int:
-        """Send stored transactions again, byte for byte: every signed one (after a restart)
-        and, with ``older_than``, broadcast ones the node has not mined for that long."""
-        cutoff = utcnow() - older_than if older_than is not None else None
-        sent = 0
-        for tx in await self._stored(TxStatus.SIGNED.value, TxStatus.BROADCAST.value):
-            if tx.status == TxStatus.BROADCAST.value and (
-                cutoff is None
-                or (tx.broadcast_at or tx.created_at) > cutoff
-                or await self._client.receipt(tx.tx_hash) is not None  # the watcher settles it
-            ):
-                continue
-            # A signed one may have been sent (and mined) before a crash: it is then known to
-            # the node, and marked broadcast like the others.
-            log.info("withdrawal.resend", tx_hash="0x" + tx.tx_hash.hex(), nonce=tx.nonce)
-            await self._broadcast(tx.id, tx.raw, tx.tx_hash)
-            sent += 1
-        return sent
+    async def resend(self) -> int:
+        """Settle the custody key's stored transactions by nonce against the chain (re-sent
+        while their nonce is free, the withdrawal failed if another transaction took it:
+        ``tx_reconciler``); returns how many were sent."""
+        reconciler = TxReconciler(
+            sessions=self._sessions,
+            client=self._client,
+            sender=self._signer.address,
+            owner=WithdrawalRows(self._signer.address),
+        )
+        return (await reconciler.reconcile()).sent
 
     async def settle(self) -> int:
         """Withdrawals whose transfer the confirmation watcher settled: confirmed if the
@@ -335,7 +310,7 @@ async def run_withdrawals(
         while not stop.is_set():
             try:
                 if time.monotonic() >= next_sweep:
-                    await sender.resend(older_than=timedelta(seconds=rebroadcast_after))
+                    await sender.resend()
                     next_sweep = time.monotonic() + max(0.5, rebroadcast_after / 3)
                 busy = await sender.send_next() + await sender.settle()
             except (NodeUnavailable, ChainRpcError, ExecutionReverted, HsmUnavailable) as exc:
@@ -352,3 +327,62 @@ async def run_withdrawals(
             if busy == 0:
                 await _pause(stop, idle)
     log.info("withdrawals.stopped")
+
+
+class WithdrawalRows:
+    """What the reconciler does to the withdrawals the custody key's transactions carry."""
+
+    def __init__(self, custody: str) -> None:
+        self._custody = custody
+
+    async def sent(self, session: AsyncSession, tx: ChainTransaction) -> None:
+        await session.execute(
+            update(WalletWithdrawal)
+            .where(
+                WalletWithdrawal.tx_id == tx.id,
+                WalletWithdrawal.status == WithdrawalStatus.SIGNED.value,
+            )
+            .values(status=WithdrawalStatus.BROADCAST.value, updated_at=utcnow())
+        )
+
+    async def moved(self, session: AsyncSession, from_id: uuid.UUID, to: ChainTransaction) -> None:
+        await session.execute(
+            update(WalletWithdrawal)
+            .where(WalletWithdrawal.tx_id == from_id)
+            .values(tx_id=to.id, tx_hash=to.tx_hash, updated_at=utcnow())
+        )
+        await session.execute(
+            update(WalletWithdrawal)
+            .where(WalletWithdrawal.deploy_tx_id == from_id)
+            .values(deploy_tx_id=to.id, updated_at=utcnow())
+        )
+        await self.sent(session, to)
+
+    async def superseded(self, session: AsyncSession, tx: ChainTransaction) -> None:
+        """Never mined, and never will be: no USDC left the wallet; the withdrawal fails (the
+        customer may ask again) rather than being signed anew behind the customer's back."""
+        reason = "superseded: its nonce went to a transaction not stored here"
+        for row in await session.scalars(
+            select(WalletWithdrawal)
+            .where(
+                (WalletWithdrawal.tx_id == tx.id) | (WalletWithdrawal.deploy_tx_id == tx.id),
+                WalletWithdrawal.status.in_(
+                    [WithdrawalStatus.SIGNED.value, WithdrawalStatus.BROADCAST.value]
+                ),
+            )
+            .with_for_update()
+        ):
+            row.status, row.failure, row.updated_at = (
+                WithdrawalStatus.FAILED.value,
+                reason,
+                utcnow(),
+            )
+            await record(
+                session,
+                actor=f"chain:{self._custody}",
+                action="wallet.withdrawal_failed",
+                entity_type="wallet_withdrawal",
+                entity_id=str(row.id),
+                data={"reason": reason},
+            )
+            log.error("withdrawal.superseded", withdrawal_id=str(row.id), nonce=tx.nonce)

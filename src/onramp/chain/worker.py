@@ -57,13 +57,22 @@ async def run_payout_sender(
     async with engine.connect() as lock_conn, Wakeup(database_url, PAYOUTS_CHANNEL) as wakeup:
         await sender.acquire_writer_lock(lock_conn)
         log.info("payouts.started")
-        await sender.resend_stored()
+        try:
+            # A stored transaction the node does not know is the reconciler's to settle; a node
+            # that does not answer yet is the loop's to wait for: neither stops the worker.
+            await sender.resend_stored()
+        except (NodeUnavailable, ChainRpcError) as exc:
+            log.warning("payouts.node_error", error=str(exc), code=exc.code)
         sweep_every = max(0.5, min(rebroadcast_after, replace_after) / 3)
         next_sweep = time.monotonic() + sweep_every
         backoff = Backoff()
         while not stop.is_set():
             try:
                 if time.monotonic() >= next_sweep:
+                    # Every stored transaction not yet final, by nonce, each sweep (not only at
+                    # start): a batch whose send timed out is sent again, a mined original or
+                    # a superseded nonce is settled.
+                    await sender.reconcile()
                     await sender.replace_stuck(older_than=timedelta(seconds=replace_after))
                     await sender.rebroadcast_stale(older_than=timedelta(seconds=rebroadcast_after))
                     next_sweep = time.monotonic() + sweep_every

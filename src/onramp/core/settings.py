@@ -14,7 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Anvil's well-known test accounts. Local chains only: real deployments configure their own
@@ -47,10 +47,34 @@ class NatsSettings(_Section):
     stream: str = "ONRAMP"
 
 
+# The fewest confirmations production accepts per chain id (ChainSettings.min_confirmations):
+# deep enough that a reorg past them has not been seen on that chain. A local chain (anvil,
+# 31337) has no reorgs but those a test makes.
+DEFAULT_MIN_CONFIRMATIONS: dict[int, int] = {
+    1: 12,  # Ethereum mainnet (finality, ~64 blocks, is waited for besides where required)
+    10: 10,  # OP Mainnet
+    137: 128,  # Polygon PoS: reorgs of dozens of blocks have happened
+    8453: 10,  # Base
+    42161: 20,  # Arbitrum One
+    11155111: 6,  # Sepolia
+    84532: 6,  # Base Sepolia
+    31337: 1,  # anvil
+}
+
+
 class ChainSettings(_Section):
     rpc_url: str = ""
     chain_id: int = 31337
     confirmations: int = Field(default=1, ge=1)
+    # ONRAMP_ENV=production refuses ``confirmations`` below the entry for ``chain_id`` (and a
+    # chain id with no entry): set ONRAMP_CHAIN__MIN_CONFIRMATIONS='{"<chain id>": N}' to add one.
+    min_confirmations: dict[int, int] = Field(
+        default_factory=lambda: dict(DEFAULT_MIN_CONFIRMATIONS)
+    )
+    # Where the node offers the ``finalized`` block tag, a payout (and any stored transaction)
+    # is settled only once its block is at or below the finalized block; a node without the tag
+    # is held to ``confirmations`` alone.
+    require_finalized: bool = True
     usdc_address: str = ""
     vault_address: str = ""
     wallet_factory_address: str = ""
@@ -475,6 +499,9 @@ class TreasuryRiskSettings(_Section):
     # The guardian key (CKA_ID, hex, in the HSM) holding the vault's PAUSER_ROLE; unset, the
     # breaker stops payouts off-chain only.
     guardian_key_id: str = Field(default="", pattern=r"^([0-9a-f]{2})*$")
+    # A guardian pause/unpause not mined this long after it was signed is replaced: same nonce,
+    # fees raised by ``chain.fee_bump_percent`` up to ``chain.max_fee_per_gas_gwei``.
+    guardian_replace_after_seconds: float = Field(default=30.0, gt=0)
 
 
 class CustodySettings(_Section):
@@ -532,6 +559,25 @@ class Settings(BaseSettings):
     treasury_risk: TreasuryRiskSettings = TreasuryRiskSettings()
     custody: CustodySettings = CustodySettings()
     supervisor: SupervisorSettings = SupervisorSettings()
+
+    @model_validator(mode="after")
+    def _production_finality(self) -> Settings:
+        """Production refuses fewer confirmations than the configured chain's minimum."""
+        if self.env != "production":
+            return self
+        chain = self.chain
+        minimum = chain.min_confirmations.get(chain.chain_id)
+        if minimum is None:
+            raise ValueError(
+                f"ONRAMP_ENV=production: chain {chain.chain_id} has no minimum number of "
+                "confirmations; add it to ONRAMP_CHAIN__MIN_CONFIRMATIONS"
+            )
+        if chain.confirmations < minimum:
+            raise ValueError(
+                f"ONRAMP_ENV=production: ONRAMP_CHAIN__CONFIRMATIONS={chain.confirmations} is "
+                f"below the minimum for chain {chain.chain_id} ({minimum})"
+            )
+        return self
 
     def with_stack(self, stack: dict[str, Any]) -> Settings:
         """Fill what is unset from a running dev stack's ``stack.json``."""

@@ -108,6 +108,7 @@ def start_anvil(
     repo_root: Path,
     port: int | None = None,
     block_time: float | None = None,
+    slots_in_an_epoch: int = 0,
     state_file: Path | None = None,
     timeout: float = 30.0,
 ) -> Anvil:
@@ -136,6 +137,11 @@ def start_anvil(
         "--prune-history",
         "--chain-id",
         str(ANVIL_CHAIN_ID),
+        # The ``finalized`` block is the head less two epochs: 0 makes every block final at
+        # once (a local chain's only reorgs are a test's), so payouts that wait for finality
+        # (ChainSettings.require_finalized) complete under automine.
+        "--slots-in-an-epoch",
+        str(slots_in_an_epoch),
     ]
     if block_time is not None:
         argv += ["--block-time", f"{block_time:g}"]

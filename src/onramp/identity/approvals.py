@@ -9,7 +9,7 @@ either fully happens or the approval does not stand.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -157,3 +157,40 @@ async def list_requests(session: AsyncSession, *, status: str | None) -> list[Ap
     if status:
         query = query.where(ApprovalRequest.status == status)
     return list((await session.scalars(query)).all())
+
+
+async def pending_for(
+    session: AsyncSession, *, actions: Sequence[str], subject: dict[str, Any]
+) -> ApprovalRequest | None:
+    """A pending request of one of ``actions`` whose payload contains ``subject`` (e.g. an
+    order id): a domain that allows one open request per thing at a time asks this first."""
+    return await session.scalar(
+        select(ApprovalRequest)
+        .where(
+            ApprovalRequest.action.in_(actions),
+            ApprovalRequest.status == ApprovalStatus.PENDING.value,
+            ApprovalRequest.payload.contains(subject),
+        )
+        .order_by(ApprovalRequest.id)
+        .limit(1)
+    )
+
+
+async def being_decided(
+    session: AsyncSession, *, action: str, payload: dict[str, Any]
+) -> ApprovalRequest | None:
+    """The request whose approved action is executing now, in this transaction (``decide``
+    names its approver before it runs the action): for an action that records who approved
+    it. Unambiguous when the domain keeps one pending request per payload (``pending_for``)."""
+    await session.flush()  # the decision is not yet written (sessions do not autoflush)
+    return await session.scalar(
+        select(ApprovalRequest)
+        .where(
+            ApprovalRequest.action == action,
+            ApprovalRequest.status == ApprovalStatus.PENDING.value,
+            ApprovalRequest.decided_by.is_not(None),
+            ApprovalRequest.payload.contains(payload),
+        )
+        .order_by(ApprovalRequest.id)
+        .limit(1)
+    )

@@ -19,6 +19,9 @@ class Permission(StrEnum):
     QUOTES_CREATE = "quotes:create"
     ORDERS_CREATE = "orders:create"
     ORDERS_READ_OWN = "orders:read_own"
+    ORDERS_READ_ANY = "orders:read_any"  # any customer's order, its history and payout (staff)
+    # Retry a failed order's payout or refund its fiat: request or approve (four-eyes).
+    ORDERS_OPERATE = "orders:operate"
     SESSIONS_MANAGE_OWN = "sessions:manage_own"
     PROFILE_MANAGE_OWN = "profile:manage_own"  # profile, preferences, data export
     USERS_MANAGE = "users:manage"  # propose role changes (executed after a second approval)
@@ -71,13 +74,16 @@ _STAFF = frozenset(
 _CASEWORK = frozenset({Permission.COMPLIANCE_CASES, Permission.COMPLIANCE_CASES_READ})
 _REFUNDS = frozenset({Permission.REFUNDS_READ, Permission.REFUNDS_MANAGE})
 _TREASURY_RISK = frozenset({Permission.TREASURY_RISK_READ, Permission.TREASURY_RISK_MANAGE})
+_ORDER_OPERATIONS = frozenset({Permission.ORDERS_READ_ANY, Permission.ORDERS_OPERATE})
 
-# Staff act on customers' orders through staff routes (arriving with compliance and treasury),
-# never by placing orders themselves.
+# Staff act on customers' orders through staff routes (``/v1/admin/orders``: read any order;
+# treasurers and admins retry a failed payout or refund it, four-eyes), never by placing orders
+# themselves.
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.CUSTOMER: _CUSTOMER,
-    Role.SUPPORT: _STAFF,
+    Role.SUPPORT: _STAFF | {Permission.ORDERS_READ_ANY},
     Role.COMPLIANCE_OFFICER: _STAFF
+    | {Permission.ORDERS_READ_ANY}
     | {Permission.APPROVALS_DECIDE, Permission.KYC_REVIEW, Permission.COMPLIANCE_SCREEN}
     | {Permission.COMPLIANCE_REPORTS, Permission.DEPOSITS_READ, Permission.REFUNDS_READ}
     | _CASEWORK,
@@ -85,19 +91,21 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     | {Permission.APPROVALS_DECIDE, Permission.DEPOSITS_READ, Permission.DEPOSITS_RESOLVE}
     | {Permission.TREASURY_READ, Permission.TREASURY_MANAGE, Permission.TREASURY_SIGN}
     | _REFUNDS
-    | _TREASURY_RISK,
+    | _TREASURY_RISK
+    | _ORDER_OPERATIONS,
     # Read-only: cases, reports, deposits, refunds and the treasury.
     Role.AUDITOR: _STAFF
     | {Permission.COMPLIANCE_CASES_READ, Permission.COMPLIANCE_REPORTS}
     | {Permission.DEPOSITS_READ, Permission.REFUNDS_READ, Permission.TREASURY_READ}
-    | {Permission.TREASURY_RISK_READ},
+    | {Permission.TREASURY_RISK_READ, Permission.ORDERS_READ_ANY},
     Role.ADMIN: _STAFF
     | {Permission.USERS_MANAGE, Permission.APPROVALS_DECIDE, Permission.KYC_REVIEW}
     | {Permission.DEPOSITS_READ, Permission.DEPOSITS_RESOLVE}
     | {Permission.TREASURY_READ, Permission.TREASURY_MANAGE}
     | _CASEWORK
     | _REFUNDS
-    | _TREASURY_RISK,
+    | _TREASURY_RISK
+    | _ORDER_OPERATIONS,
 }
 
 
@@ -114,6 +122,7 @@ NOT_DELEGABLE = frozenset(
         Permission.TREASURY_SIGN,
         Permission.REFUNDS_MANAGE,  # sending money out of suspense, likewise
         Permission.TREASURY_RISK_MANAGE,  # stopping or resuming payouts, likewise
+        Permission.ORDERS_OPERATE,  # re-sending a payout or refunding an order, likewise
     }
 )
 

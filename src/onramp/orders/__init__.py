@@ -2,7 +2,13 @@
 
 from onramp.orders.errors import OrderNotFound
 from onramp.orders.priced import PricedOrder, priced_between
-from onramp.orders.service import create_order, get_order, history_of, list_orders
+from onramp.orders.service import (
+    create_order,
+    customers_of,
+    get_order,
+    history_of,
+    list_orders,
+)
 from onramp.orders.states import TRANSITIONS, IllegalTransition, OrderState
 
 __all__ = [
@@ -12,6 +18,7 @@ __all__ = [
     "OrderState",
     "PricedOrder",
     "create_order",
+    "customers_of",
     "get_order",
     "history_of",
     "list_orders",

@@ -46,8 +46,16 @@ _DECIDED = {
     OrderState.PAYOUT_QUEUED.value: "released after a compliance review",
 }
 
+# An operator's way out of a failed payout: the staff's note and the vault's revert stay inside.
+_AFTER_FAILURE = {
+    OrderState.PAYOUT_QUEUED.value: "the payout is being sent again",
+    OrderState.REJECTED.value: "the payout could not be made; the funds are returned",
+}
+
 
 def customer_reason(from_state: str | None, to_state: str, reason: str | None) -> str | None:
+    if from_state == OrderState.FAILED.value and to_state in _AFTER_FAILURE:
+        return _AFTER_FAILURE[to_state]
     if to_state == OrderState.MANUAL_REVIEW.value:
         return _REVIEWED
     if from_state == OrderState.MANUAL_REVIEW.value and to_state in _DECIDED:

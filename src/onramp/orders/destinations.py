@@ -44,7 +44,7 @@ async def add_wallet(
     custody: str = "self_hosted",
     vasp_name: str | None = None,
 ) -> DestinationWallet:
-    checksummed = chain.checksum(address)
+    checksummed = await chain.check_destination(session, address)
     vasp = (vasp_name or "").strip() or None
     if custody not in ("self_hosted", "hosted") or (custody == "hosted") != (vasp is not None):
         raise WalletCustodyInvalid()
@@ -215,7 +215,7 @@ async def payout_destination(
         if own is None:
             raise NoDefaultWallet()
         return own
-    address = chain.checksum(requested)
+    address = await chain.check_destination(session, requested)
     if address == own:
         return address
     saved = await session.scalar(

@@ -102,3 +102,34 @@ class DestinationSanctioned(Forbidden):
 class WithdrawalToOwnWallet(InvalidInput):
     code = "withdrawal_to_own_wallet"
     title = "A withdrawal cannot go to the custodial wallet it leaves"
+
+
+class OrderNotRetryable(Conflict):
+    code = "order_not_retryable"
+    title = "Only a failed order whose payout ended unpaid can have its payout retried"
+
+
+class OrderNotRefundable(Conflict):
+    code = "order_not_refundable"
+    title = "Only a failed order whose payout ended unpaid can be refunded here"
+
+
+class PayoutAlreadyPaid(Conflict):
+    # The vault's isPaid: the USDC went out, so neither a new attempt nor a refund is owed.
+    code = "payout_already_paid"
+    title = "The vault already paid this order on-chain"
+
+
+class OrderActionPending(Conflict):
+    code = "order_action_pending"
+    title = "A retry or refund of this order already waits for a second person"
+
+
+class OrderSearchInvalid(InvalidInput):
+    code = "order_search_invalid"
+    title = "The order search parameters are not valid"
+
+
+class OrderCursorInvalid(InvalidInput):
+    code = "cursor_invalid"
+    title = "The cursor is not one this search returned"

@@ -23,7 +23,11 @@ from onramp.core.db import Base, MinorUnits
 
 class Order(Base):
     __tablename__ = "orders"
-    __table_args__ = (Index("ix_orders_customer_id_created_at", "customer_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_orders_customer_id_created_at", "customer_id", "created_at"),
+        # The staff search's newest-first pages (orders/admin_search.py).
+        Index("ix_orders_created_at_id", "created_at", "id"),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     customer_id: Mapped[uuid.UUID] = mapped_column(index=True)

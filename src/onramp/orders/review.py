@@ -59,6 +59,9 @@ async def release_held(
     """Held orders continue exactly as if screening had cleared them; returns those released
     (an order no longer in review is left alone)."""
     orders = await lock_orders(session, order_ids)
+    held = await banking.held_deposits(
+        session, deposit_ids=[o.deposit_id for o in orders.values() if o.deposit_id]
+    )
     step = SagaStep(actor=actor)
     released = []
     for order in orders.values():
@@ -66,13 +69,17 @@ async def release_held(
             continue
         if order.target_amount is not None:
             # Held after pricing (at the pre-sign check or by a list update): its conversion is
-            # posted and its payout waits, held; send that payout, price nothing again.
-            await chain.release_held_payouts(session, [order.id])
+            # posted and its payout waits, held; send that payout, price nothing again. One the
+            # bank's return cancelled is not released (the order ends refunded).
+            if not await chain.release_held_payouts(session, [order.id]):
+                continue
             step.move(
                 order, OrderState.PAYOUT_QUEUED, reason=f"released by compliance: {reason}"[:300]
             )
             released.append(order.id)
             continue
+        if order.deposit_id not in held:
+            continue  # the bank took the deposit back: nothing to price (it ends refunded)
         received, funds_at = await _received(session, order)
         await price_and_queue(
             session,

@@ -49,6 +49,7 @@ from onramp.orders.screening import Screener, ScreeningSubject, Verdict, combine
 from onramp.orders.states import OrderState, check_transition
 
 VAULT_WALLET = "vault"
+TREASURY_HOLDS = frozenset({"treasury_limit", "vault_limit", "vault_already_paid"})
 
 
 @dataclass
@@ -263,6 +264,9 @@ async def on_deposits_matched(
     """Funds arrived for these (order id, deposit id, amount, booked at): check the customer's
     limits and whose money it is, screen, price, pay."""
     orders = await lock_orders(session, [m[0] for m in matched])
+    # Read after the orders' locks: a return settled before them shows here (the deposit is no
+    # longer held, nothing is priced on it); one settling after them finds the order moved on.
+    held = await banking.held_deposits(session, deposit_ids=[m[1] for m in matched])
     senders = await banking.sender_names(session, deposit_ids=[m[1] for m in matched])
     step = SagaStep(actor="system:orders")
     now = utcnow()
@@ -273,6 +277,8 @@ async def on_deposits_matched(
         order = orders.get(order_id)
         if order is None or order.state != OrderState.AWAITING_FUNDS.value:
             continue  # a replay after the order moved on
+        if deposit_id not in held:
+            continue  # the bank took it back first: the order still waits for its money
         order.deposit_id = deposit_id
         step.move(order, OrderState.FUNDS_RECEIVED, deposit_id=str(deposit_id))
         step.move(order, OrderState.SCREENING)
@@ -459,9 +465,11 @@ def unprice(order: Order) -> EntryDraft:
 async def on_deposits_returned(
     session: AsyncSession, returned: Sequence[tuple[uuid.UUID, str]]
 ) -> None:
-    """The bank took back these orders' deposits (order id, the bank's reason) while the orders
-    still held the funds (banking debited the customer's account): nothing is left to convert,
-    so each order ends as refunded by the bank, and a person can never release it."""
+    """The bank took back these orders' deposits (order id, the bank's reason) before anything
+    was paid from them (banking debited the customer's account and cancelled a payout not yet
+    signed, in one transaction): an order priced has its conversion reversed, and each ends as
+    refunded by the bank; a person can never release it. An order still awaiting funds (the
+    saga had not used the deposit) keeps waiting."""
     orders = await lock_orders(session, [r[0] for r in returned])
     step = SagaStep(actor="system:orders")
     for order_id, reason in returned:
@@ -470,9 +478,12 @@ async def on_deposits_returned(
             OrderState.FUNDS_RECEIVED.value,
             OrderState.SCREENING.value,
             OrderState.MANUAL_REVIEW.value,
+            OrderState.PAYOUT_QUEUED.value,
         ):
             continue
         why = f"deposit returned by the bank ({reason})"
+        if order.target_amount is not None:  # priced: the USDC goes back to the FX position
+            step.entries.append(unprice(order))
         step.move(order, OrderState.REJECTED, reason=why)
         step.move(order, OrderState.REFUND_PENDING, reason=why)
         step.move(order, OrderState.REFUNDED, reason=why)
@@ -531,13 +542,30 @@ async def on_payouts_failed(
     await step.write(session)
 
 
+async def on_payouts_requeued(
+    session: AsyncSession, updates: Sequence[tuple[uuid.UUID, str]]
+) -> None:
+    """These orders' batch reverted when mined (order id, its transaction): nothing was paid,
+    and the payouts are queued again as new attempts."""
+    orders = await lock_orders(session, [u[0] for u in updates])
+    step = SagaStep(actor="system:orders")
+    for order_id, tx_hash in updates:
+        order = orders.get(order_id)
+        if order is not None and order.state == OrderState.PAYOUT_BROADCAST.value:
+            why = "batch reverted; queued again"
+            step.move(order, OrderState.PAYOUT_QUEUED, reason=why, tx_hash=tx_hash)
+    await step.write(session)
+
+
 def payout_hold_alert(
     customer_id: uuid.UUID, order_id: uuid.UUID, reason: str, evidence: dict[str, Any]
 ) -> AlertDraft:
     """The holding alert of a payout stopped before signing: by the pre-sign sanctions check
     (``screening``) or by one of the treasury's own payout limits (``treasury``, docs/risk.md)."""
     kind = str(evidence.get("kind", "sanctions_address"))
-    source = "treasury" if kind == "treasury_limit" else "screening"
+    # The treasury's limits and the vault's own (its per-payout cap, an order id it already
+    # paid) are the treasury's to resolve; a destination hit is screening's.
+    source = "treasury" if kind in TREASURY_HOLDS else "screening"
     return AlertDraft(
         customer_id=customer_id,
         source=source,
@@ -643,6 +671,16 @@ async def export_orders(session: AsyncSession, *, customer_id: uuid.UUID) -> lis
             }
         )
     return out
+
+
+async def customers_of(
+    session: AsyncSession, *, order_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, uuid.UUID]:
+    """Each order's customer, in one query (an unknown order is simply absent)."""
+    if not order_ids:
+        return {}
+    rows = await session.execute(select(Order.id, Order.customer_id).where(Order.id.in_(order_ids)))
+    return {order_id: customer_id for order_id, customer_id in rows.all()}
 
 
 async def order_ids_of(

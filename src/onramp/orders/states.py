@@ -32,14 +32,19 @@ TRANSITIONS: dict[OrderState, frozenset[OrderState]] = {
     S.MANUAL_REVIEW: frozenset({S.PRICED, S.PAYOUT_QUEUED, S.REJECTED}),
     S.PRICED: frozenset({S.PAYOUT_QUEUED}),
     # MANUAL_REVIEW: the pre-sign sanctions check or a list update held the payout.
-    S.PAYOUT_QUEUED: frozenset({S.PAYOUT_BROADCAST, S.FAILED, S.MANUAL_REVIEW}),
-    S.PAYOUT_BROADCAST: frozenset({S.COMPLETED, S.FAILED}),
+    # REJECTED: the bank took the deposit back before the payout was signed.
+    S.PAYOUT_QUEUED: frozenset({S.PAYOUT_BROADCAST, S.FAILED, S.MANUAL_REVIEW, S.REJECTED}),
+    # PAYOUT_QUEUED: the batch reverted when mined (a passing condition): a new attempt.
+    S.PAYOUT_BROADCAST: frozenset({S.COMPLETED, S.FAILED, S.PAYOUT_QUEUED}),
     S.REJECTED: frozenset({S.REFUND_PENDING}),
     S.REFUND_PENDING: frozenset({S.REFUNDED}),
     S.COMPLETED: frozenset(),
     S.REFUNDED: frozenset(),
     S.EXPIRED: frozenset(),
-    S.FAILED: frozenset(),
+    # The operator's way out of a failed payout, each with four eyes (orders/operator_actions):
+    # PAYOUT_QUEUED, the payout retried as a new attempt; REJECTED, the conversion reversed and
+    # the fiat refunded (then REFUND_PENDING, REFUNDED as for any rejection).
+    S.FAILED: frozenset({S.PAYOUT_QUEUED, S.REJECTED}),
 }
 TERMINAL = frozenset(state for state, targets in TRANSITIONS.items() if not targets)
 

@@ -37,7 +37,7 @@ async def request_withdrawal(
     now: datetime,
 ) -> chain.WithdrawalView:
     wallet = own_wallet(factory, customer_id)
-    destination = chain.checksum(to)
+    destination = await chain.check_destination(session, to)
     if destination == wallet:
         raise WithdrawalToOwnWallet()
     minor = Money.parse(amount, "USDC").minor

@@ -41,6 +41,7 @@ def orders_consumer(
         broadcast: list[tuple[uuid.UUID, str]] = []
         confirmed: list[tuple[uuid.UUID, str, int]] = []
         failed: list[tuple[uuid.UUID, str]] = []
+        requeued: list[tuple[uuid.UUID, str]] = []
         held: list[tuple[uuid.UUID, str, dict[str, Any]]] = []
         returned: list[tuple[uuid.UUID, str]] = []
         refunded: list[tuple[uuid.UUID, uuid.UUID]] = []
@@ -65,12 +66,19 @@ def orders_consumer(
                 broadcast.append((uuid.UUID(d["order_id"]), d["tx_hash"]))
             elif e.type == chain.PAYOUT_CONFIRMED:
                 confirmed.append((uuid.UUID(d["order_id"]), d["tx_hash"], int(d["block_number"])))
+            elif e.type == chain.PAYOUT_REQUEUED:
+                requeued.append((uuid.UUID(d["order_id"]), d.get("tx_hash") or "-"))
             elif e.type == chain.PAYOUT_FAILED:
                 failed.append((uuid.UUID(d["order_id"]), d["reason"]))
             elif e.type == chain.PAYOUT_HELD:
                 held.append((uuid.UUID(d["order_id"]), d["reason"], dict(d.get("evidence", {}))))
             elif e.type == banking.REFUND_COMPLETED and _refunds_the_order(d):
                 refunded.append((uuid.UUID(d["order_id"]), uuid.UUID(d["refund_id"])))
+        if to_place:  # a deposit the bank already took back places no order
+            still_held = await banking.held_deposits(
+                session, deposit_ids=[d.deposit_id for d in to_place]
+            )
+            to_place = [d for d in to_place if d.deposit_id in still_held]
         if to_place:
             step = service.SagaStep(actor="system:orders")
             matched += await place_orders(
@@ -92,6 +100,8 @@ def orders_consumer(
             await service.on_payouts_broadcast(session, broadcast)
         if confirmed:
             await service.on_payouts_confirmed(session, confirmed)
+        if requeued:
+            await service.on_payouts_requeued(session, requeued)
         if failed:
             await service.on_payouts_failed(session, failed)
         if held:
@@ -107,6 +117,7 @@ def orders_consumer(
             chain.PAYOUT_BROADCAST,
             chain.PAYOUT_CONFIRMED,
             chain.PAYOUT_FAILED,
+            chain.PAYOUT_REQUEUED,
             chain.PAYOUT_HELD,
             banking.REFUND_COMPLETED,
         ),

@@ -320,6 +320,13 @@ async def sign_proposal(
 @router.post(
     "/proposals/{proposal_id}/cancel",
     summary="Cancel a proposal that has not been executed",
+    description=(
+        "A proposal awaiting signatures or ready is cancelled at once. One executing (its "
+        "execution signed and sent, maybe stuck for its fees) stays `executing`: the treasury "
+        "worker replaces the execution with a transfer of nothing at the same nonce and higher "
+        "fees; the proposal becomes `cancelled` if that is mined, `executed` if the execution "
+        "was mined first."
+    ),
     responses={
         404: {"description": "proposal_not_found"},
         409: {"description": "proposal_not_open"},

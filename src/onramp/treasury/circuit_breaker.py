@@ -2,9 +2,10 @@
 the risk worker pauses the vault on-chain; only two different staff members together resume it.
 
 States: ``closed`` -> ``open`` (``trip``) -> ``resuming`` (a resume request approved by a second
-person, through the four-eyes approvals of ``identity``) -> ``closed`` (the risk worker has
-unpaused the vault). While not closed the payout gate signs nothing: in ``resuming`` too, since
-a payout signed against a still-paused vault would fail. Every change is audited and announced.
+person, through the four-eyes approvals of ``identity``) -> ``closed`` (the chain says the vault
+is unpaused: the risk worker's unpause mined, or whoever paused it unpaused it). While not
+closed the payout gate signs nothing: in ``resuming`` too, since a payout signed against a
+still-paused vault would fail. Every change is audited and announced.
 """
 
 from __future__ import annotations
@@ -172,7 +173,7 @@ async def close(session: AsyncSession, *, now: datetime, vault_tx: str | None) -
     if row.state != BreakerState.RESUMING.value:
         return False
     row.state, row.closed_at, row.updated_at = BreakerState.CLOSED.value, now, now
-    row.vault_paused = False
+    row.vault_paused, row.vault_paused_elsewhere = False, False
     data = {
         "resumed_by": row.resumed_by,
         "approval_id": str(row.resume_approval_id) if row.resume_approval_id else None,
@@ -185,8 +186,41 @@ async def close(session: AsyncSession, *, now: datetime, vault_tx: str | None) -
 
 
 async def mark_vault_paused(session: AsyncSession, *, tx_hash: str, now: datetime) -> None:
+    """The breaker's own pause is mined and in force."""
     row = await current_state(session, lock=True)
-    row.vault_paused, row.updated_at = True, now
+    row.vault_paused, row.vault_paused_elsewhere, row.updated_at = True, False, now
     await _audit(
         session, "system:treasury", "treasury.vault_paused", {"tx_hash": tx_hash, "at": str(now)}
     )
+
+
+async def mark_vault_unpaused(session: AsyncSession, *, now: datetime) -> None:
+    """The breaker's pause is no longer in force (undone by someone else while still open)."""
+    row = await current_state(session, lock=True)
+    row.vault_paused, row.updated_at = False, now
+    await _audit(session, "system:treasury", "treasury.vault_unpaused", {"at": str(now)})
+    log.warning("risk.vault_unpaused_under_the_breaker", state=row.state)
+
+
+async def mark_paused_elsewhere(session: AsyncSession, *, paused: bool, now: datetime) -> None:
+    """The vault is (or no longer is) paused by someone other than the breaker (the admin
+    Safe): payouts wait for it, and the breaker neither claims nor undoes that pause."""
+    row = await current_state(session, lock=True)
+    row.vault_paused_elsewhere, row.updated_at = paused, now
+    action = "treasury.vault_paused_elsewhere" if paused else "treasury.vault_unpaused_elsewhere"
+    await _audit(session, "system:treasury", action, {"state": row.state, "at": str(now)})
+    log.warning("risk.vault_paused_elsewhere", paused=paused, state=row.state)
+
+
+async def record_switch(
+    session: AsyncSession, *, call: str, tx_id: uuid.UUID, tx_hash: str, now: datetime
+) -> None:
+    """Point at the guardian's pause or unpause, stored in this same transaction before it is
+    sent: the breaker knows its own switch by it, whatever happens after."""
+    row = await current_state(session, lock=True)
+    if call == "pause":
+        row.pause_tx_id, row.unpause_tx_id = tx_id, None
+    else:
+        row.unpause_tx_id = tx_id
+    row.updated_at = now
+    await _audit(session, "system:treasury", f"treasury.vault_{call}_signed", {"tx_hash": tx_hash})

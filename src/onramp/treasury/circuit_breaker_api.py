@@ -30,12 +30,21 @@ class BreakerOut(BaseModel):
     )
     reason: str | None = Field(description="Why it opened (kept while it is open)")
     trigger: str | None = Field(
-        description="failure_spike, reconciliation_break, peg_deviation or manual"
+        description="failure_spike, reconciliation_break, peg_deviation, manual, or vault_paused "
+        "(the breaker's own pause found in force under a closed breaker)"
     )
     opened_by: str | None = Field(description="`system:treasury`, or `user:<id>` for a manual trip")
     opened_at: datetime | None
     evidence: dict[str, Any] = Field(description="What the trigger saw (counts, balances, events)")
-    vault_paused: bool = Field(description="The breaker paused the vault on-chain")
+    vault_paused: bool = Field(
+        description="The breaker's own pause is in force on-chain (its stored pause transaction "
+        "was mined)"
+    )
+    vault_paused_elsewhere: bool = Field(
+        description="The vault is paused by someone else (the admin Safe): payouts wait, and the "
+        "breaker neither claims nor undoes that pause; a resuming breaker closes only once the "
+        "vault is unpaused"
+    )
     resume_approval_id: uuid.UUID | None
     resumed_by: str | None
     closed_at: datetime | None = Field(description="Closed since (triggers look at what follows)")
@@ -76,6 +85,7 @@ def breaker_out(row: CircuitBreaker) -> BreakerOut:
             "opened_at": row.opened_at,
             "evidence": row.evidence or {},
             "vault_paused": row.vault_paused,
+            "vault_paused_elsewhere": row.vault_paused_elsewhere,
             "resume_approval_id": row.resume_approval_id,
             "resumed_by": row.resumed_by,
             "closed_at": row.closed_at,

@@ -1,18 +1,27 @@
 """Executes approved proposals: the gas wallet (a key in the HSM) sends the Safe's
 ``execTransaction`` with the treasurers' signatures, and the result is confirmed from the receipt.
 
-Like payouts, the transaction is signed and stored before it is sent; a restart re-sends the
-stored bytes. The Safe's nonce makes a signed Safe transaction executable once, whoever sends
-it and however often.
+Like payouts, the transaction is signed and stored (``chain_transactions``, sender: the gas
+wallet, its nonce from the key's allocator shared with gas top-ups) before it is sent; the
+reconciler settles it by nonce each round (re-sent while the nonce is free, the proposal failed
+if another transaction took the nonce). The Safe's nonce makes a signed Safe transaction
+executable once, whoever sends it and however often. A stuck execution can be cancelled: a
+transfer of nothing at its nonce with higher fees; whichever is mined decides.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import uuid
+
+from eth_account.typed_transactions.typed_transaction import TypedTransaction
+from hexbytes import HexBytes
+from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from onramp.chain.client import ChainClient, Receipt
-from onramp.chain.errors import AlreadyKnown, ExecutionReverted, NonceTooLow
+from onramp.chain.errors import ExecutionReverted, NonceTooLow
+from onramp.chain.models import ChainTransaction, TxStatus
+from onramp.chain.nonces import next_nonce
 from onramp.chain.safe import (
     EXECUTION_FAILURE_TOPIC,
     EXECUTION_SUCCESS_TOPIC,
@@ -20,9 +29,11 @@ from onramp.chain.safe import (
     packed_signatures,
 )
 from onramp.chain.signer import Signer
+from onramp.chain.tx_reconciler import Reconciled, TxReconciler
 from onramp.core.audit import record
 from onramp.core.clock import utcnow
 from onramp.core.db import as_int, unit_of_work
+from onramp.core.ids import uuid7
 from onramp.core.logging import get_logger
 from onramp.core.money import Money
 from onramp.ledger import chain_account, credit, debit, entry, post_entry
@@ -89,12 +100,14 @@ class ProposalExecutor:
                 )
                 if p is None:
                     return sent
-                raw = await self._sign_execution(session, p)
-            if raw is not None:
-                await self._send(raw)
+                stored = await self._sign_execution(session, p)
+            if stored is not None:
+                await self._send(*stored)
                 sent += 1
 
-    async def _sign_execution(self, session: AsyncSession, p: RebalancingProposal) -> bytes | None:
+    async def _sign_execution(
+        self, session: AsyncSession, p: RebalancingProposal
+    ) -> tuple[uuid.UUID, bytes, bytes] | None:
         state = await safe_state(self._client, p.safe_address)
         if state.nonce != p.safe_nonce:
             await self._fail(session, p, "the Safe's nonce moved on before execution")
@@ -112,13 +125,24 @@ class ProposalExecutor:
             {
                 "type": 2,
                 "chainId": self._chain_id,
-                "nonce": await self._client.pending_nonce(self._signer.address),
+                "nonce": (nonce := await next_nonce(session, self._client, self.address)),
                 "to": p.safe_address,
                 "value": 0,
                 "data": call,
                 "gas": gas * 12 // 10,
             }
             | await self._client.fees()
+        )
+        tx_id = uuid7()
+        session.add(
+            ChainTransaction(
+                id=tx_id,
+                sender=self.address,
+                nonce=nonce,
+                tx_hash=signed.tx_hash,
+                raw=signed.raw,
+                status=TxStatus.SIGNED.value,
+            )
         )
         p.status = ProposalStatus.EXECUTING.value
         p.exec_sender = self._signer.address
@@ -132,34 +156,107 @@ class ProposalExecutor:
             data={"tx_hash": "0x" + signed.tx_hash.hex()},
         )
         log.info("treasury.executing", id=str(p.id), tx_hash="0x" + signed.tx_hash.hex())
-        return signed.raw
+        return tx_id, signed.raw, signed.tx_hash
 
-    async def _send(self, raw: bytes) -> None:
+    async def _send(self, tx_id: uuid.UUID, raw: bytes, tx_hash: bytes) -> None:
         try:
-            await self._client.send_raw(raw)
-        except (AlreadyKnown, NonceTooLow):
-            pass  # sent before (a restart), or mined: the confirmation settles it
+            await self._client.send_stored(raw, tx_hash)
+        except NonceTooLow:
+            return  # its nonce went to another transaction: the reconciler settles it
+        async with unit_of_work(self._sessions) as session:
+            await session.execute(
+                update(ChainTransaction)
+                .where(
+                    ChainTransaction.id == tx_id, ChainTransaction.status == TxStatus.SIGNED.value
+                )
+                .values(status=TxStatus.BROADCAST.value, broadcast_at=utcnow())
+            )
 
     async def resend_stored(self) -> int:
-        """Send again every stored execution that has no receipt (after a restart)."""
+        """At start: settle the gas wallet's stored transactions (``reconcile``)."""
+        return (await self.reconcile()).sent
+
+    async def reconcile(self) -> Reconciled:
+        """Settle every stored transaction of the gas wallet (executions, their cancels, gas
+        top-ups) by nonce against the chain: ``tx_reconciler``."""
+        return await TxReconciler(
+            sessions=self._sessions,
+            client=self._client,
+            sender=self.address,
+            owner=ExecutionRows(),
+        ).reconcile()
+
+    async def cancel_requested(self) -> int:
+        """Replace each execution a treasurer cancelled, still unmined, with a transfer of
+        nothing to the gas wallet at the same nonce and higher fees; returns how many."""
         async with unit_of_work(self._sessions) as session:
-            stored = (
-                await session.scalars(
-                    select(RebalancingProposal).where(
-                        RebalancingProposal.status == ProposalStatus.EXECUTING.value
+            rows = (
+                await session.execute(
+                    select(RebalancingProposal, ChainTransaction)
+                    .join(
+                        ChainTransaction,
+                        ChainTransaction.tx_hash == RebalancingProposal.exec_tx_hash,
                     )
+                    .where(
+                        RebalancingProposal.status == ProposalStatus.EXECUTING.value,
+                        RebalancingProposal.cancel_requested_at.is_not(None),
+                        ChainTransaction.sender == self.address,  # this gas wallet's nonces
+                        ChainTransaction.status.in_(
+                            [TxStatus.SIGNED.value, TxStatus.BROADCAST.value]
+                        ),
+                    )
+                    .with_for_update(of=ChainTransaction, skip_locked=True)
                 )
             ).all()
-            pending = [
-                p.exec_raw
-                for p in stored
-                if p.exec_raw is not None
-                and p.exec_tx_hash is not None
-                and await self._client.receipt(p.exec_tx_hash) is None
-            ]
-        for raw in pending:
-            await self._send(raw)
-        return len(pending)
+            stored: list[tuple[uuid.UUID, bytes, bytes]] = []
+            for p, execution in rows:
+                if await self._client.receipt(execution.tx_hash) is not None:
+                    continue  # mined: too late to cancel, confirm() settles it
+                stored.append(await self._sign_cancel(session, execution))
+                log.warning("treasury.execution_cancel_sent", id=str(p.id), nonce=execution.nonce)
+        for tx_id, raw, tx_hash in stored:
+            await self._send(tx_id, raw, tx_hash)
+        return len(stored)
+
+    async def _sign_cancel(
+        self, session: AsyncSession, execution: ChainTransaction
+    ) -> tuple[uuid.UUID, bytes, bytes]:
+        before = TypedTransaction.from_bytes(HexBytes(execution.raw)).as_dict()
+        # Nodes replace a pending transaction only for at least 10 % more on both fees.
+        priority = int(before["maxPriorityFeePerGas"]) * 115 // 100 + 1
+        max_fee = max(
+            int(before["maxFeePerGas"]) * 115 // 100 + 1,
+            await self._client.base_fee() * 2 + priority,
+        )
+        signed = self._signer.sign_transaction(
+            {
+                "type": 2,
+                "chainId": self._chain_id,
+                "nonce": execution.nonce,
+                "to": self.address,
+                "value": 0,
+                "data": b"",
+                "gas": 21_000,
+                "maxPriorityFeePerGas": priority,
+                "maxFeePerGas": max_fee,
+            }
+        )
+        execution.status = TxStatus.REPLACED.value
+        await session.flush()  # first: one live transaction per nonce at every moment
+        tx_id = uuid7()
+        session.add(
+            ChainTransaction(
+                id=tx_id,
+                sender=self.address,
+                nonce=execution.nonce,
+                tx_hash=signed.tx_hash,
+                raw=signed.raw,
+                status=TxStatus.SIGNED.value,
+                replaces_id=execution.id,
+            )
+        )
+        await session.flush()
+        return tx_id, signed.raw, signed.tx_hash
 
     async def confirm(self) -> int:
         """Settle executions deep enough in the chain; return how many settled."""
@@ -178,7 +275,10 @@ class ProposalExecutor:
             for p in executing:
                 assert p.exec_tx_hash is not None
                 receipt = await self._client.receipt(p.exec_tx_hash)
-                if receipt is None or head - receipt.block_number + 1 < self._confirmations:
+                if receipt is None:
+                    settled += await self._settle_lost(session, p)
+                    continue
+                if head - receipt.block_number + 1 < self._confirmations:
                     continue
                 outcome = safe_outcome(receipt, p.safe_address, p.safe_tx_hash)
                 if outcome:
@@ -213,6 +313,35 @@ class ProposalExecutor:
                 settled += 1
         return settled
 
+    async def _settle_lost(self, session: AsyncSession, p: RebalancingProposal) -> int:
+        """An execution replaced by its cancel, the cancel confirmed: the proposal is
+        cancelled (the Safe transaction was not executed by it). 1 if so."""
+        execution = await session.scalar(
+            select(ChainTransaction).where(ChainTransaction.tx_hash == p.exec_tx_hash)
+        )
+        if execution is None or execution.status != TxStatus.REPLACED.value:
+            return 0
+        winner = await session.scalar(
+            select(ChainTransaction).where(
+                ChainTransaction.sender == execution.sender,
+                ChainTransaction.nonce == execution.nonce,
+                ChainTransaction.status == TxStatus.CONFIRMED.value,
+            )
+        )
+        if winner is None:
+            return 0
+        p.status, p.failure = ProposalStatus.CANCELLED.value, "execution cancelled on-chain"
+        await record(
+            session,
+            actor="system:treasury",
+            action="treasury.proposal_cancelled",
+            entity_type="rebalancing_proposal",
+            entity_id=str(p.id),
+            data={"tx_hash": "0x" + winner.tx_hash.hex(), "nonce": winner.nonce},
+        )
+        log.warning("treasury.execution_cancelled", id=str(p.id), nonce=winner.nonce)
+        return 1
+
     async def _fail(self, session: AsyncSession, p: RebalancingProposal, reason: str) -> None:
         p.status, p.failure = ProposalStatus.FAILED.value, reason[:300]
         await record(
@@ -224,3 +353,45 @@ class ProposalExecutor:
             data={"reason": reason},
         )
         log.error("treasury.proposal_failed", id=str(p.id), reason=reason)
+
+
+class ExecutionRows:
+    """What the reconciler does to the proposals the gas wallet's transactions execute."""
+
+    async def sent(self, session: AsyncSession, tx: ChainTransaction) -> None:
+        return None
+
+    async def moved(self, session: AsyncSession, from_id: uuid.UUID, to: ChainTransaction) -> None:
+        # Only a cancel replaces an execution: the execution was mined first, confirm() settles
+        # the proposal as executed.
+        log.warning("treasury.cancel_too_late", tx_hash="0x" + to.tx_hash.hex())
+
+    async def superseded(self, session: AsyncSession, tx: ChainTransaction) -> None:
+        """The nonce went to a transaction not stored here: the execution (or its cancel)
+        never runs; the proposal fails (cancelled if a treasurer asked), and the Safe's nonce
+        lets a new proposal take its place."""
+        hashes = [tx.tx_hash]
+        if tx.replaces_id is not None:  # a cancel: the proposal names the execution it replaced
+            replaced = await session.get(ChainTransaction, tx.replaces_id)
+            if replaced is not None:
+                hashes.append(replaced.tx_hash)
+        for p in await session.scalars(
+            select(RebalancingProposal)
+            .where(
+                RebalancingProposal.status == ProposalStatus.EXECUTING.value,
+                or_(*[RebalancingProposal.exec_tx_hash == h for h in hashes]),
+            )
+            .with_for_update()
+        ):
+            cancelled = p.cancel_requested_at is not None
+            p.status = (ProposalStatus.CANCELLED if cancelled else ProposalStatus.FAILED).value
+            p.failure = "execution superseded: its nonce went to a transaction not stored here"
+            await record(
+                session,
+                actor="system:treasury",
+                action="treasury.proposal_cancelled" if cancelled else "treasury.proposal_failed",
+                entity_type="rebalancing_proposal",
+                entity_id=str(p.id),
+                data={"reason": p.failure},
+            )
+            log.error("treasury.execution_superseded", id=str(p.id), nonce=tx.nonce)

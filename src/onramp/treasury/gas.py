@@ -2,39 +2,47 @@
 less ether than its minimum gets topped up to its target by the gas wallet.
 
 One top-up in flight at a time. Like every transaction here it is signed and stored
-(``chain_transactions``, sender: the gas wallet) before it is sent, re-sent as is while unmined,
-and settled by the confirmation watcher.
+(``chain_transactions``, sender: the gas wallet, its nonce from the key's allocator shared with
+the treasury executor) before it is sent; the reconciler (run each treasury round) re-sends it
+while unmined, and the confirmation watcher settles it.
 """
 
 from __future__ import annotations
-
-from datetime import timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from onramp.chain.client import ChainClient
-from onramp.chain.errors import AlreadyKnown, NonceTooLow
-from onramp.chain.models import ChainTransaction, TxStatus
+from onramp.chain.errors import NonceTooLow
+from onramp.chain.models import OPEN_TX, ChainTransaction, TxStatus
+from onramp.chain.nonces import next_nonce
 from onramp.chain.signer import Signer
 from onramp.core.audit import record
 from onramp.core.clock import utcnow
 from onramp.core.db import as_int, unit_of_work
 from onramp.core.ids import uuid7
 from onramp.core.logging import get_logger
-from onramp.treasury.models import TreasuryWallet, WalletKind
+from onramp.treasury.models import RebalancingProposal, TreasuryWallet, WalletKind
 
 log = get_logger(__name__)
 TRANSFER_GAS = 21_000
-RESEND_AFTER = timedelta(seconds=15)
 
 
 async def _in_flight(session: AsyncSession, sender: str) -> ChainTransaction | None:
+    """The gas wallet's top-up not yet settled, if any: its open transactions other than
+    proposal executions and their cancels (a stuck execution does not stop the top-ups)."""
+    executions = select(RebalancingProposal.exec_tx_hash).where(
+        RebalancingProposal.exec_tx_hash.is_not(None)
+    )
     found: ChainTransaction | None = await session.scalar(
-        select(ChainTransaction).where(
+        select(ChainTransaction)
+        .where(
             ChainTransaction.sender == sender,
-            ChainTransaction.status.in_([TxStatus.SIGNED.value, TxStatus.BROADCAST.value]),
+            ChainTransaction.status.in_(OPEN_TX),
+            ChainTransaction.replaces_id.is_(None),
+            ChainTransaction.tx_hash.not_in(executions.scalar_subquery()),
         )
+        .limit(1)
     )
     return found
 
@@ -48,10 +56,8 @@ async def top_up_gas(
 ) -> int:
     """Send one top-up if a key is below its gas minimum; returns 1 if one was sent."""
     async with unit_of_work(sessions) as session:
-        pending = await _in_flight(session, gas_wallet.address)
-        if pending is not None:
-            await _resend_if_stale(session, client, pending)
-            return 0
+        if await _in_flight(session, gas_wallet.address) is not None:
+            return 0  # the reconciler re-sends it while unmined
         keys = (
             await session.scalars(
                 select(TreasuryWallet).where(
@@ -72,7 +78,7 @@ async def top_up_gas(
             if own < amount + TRANSFER_GAS * fees["maxFeePerGas"]:
                 log.error("treasury.gas_wallet_low", needed=amount, held=own, wallet=wallet.name)
                 return 0
-            nonce = await client.pending_nonce(gas_wallet.address)
+            nonce = await next_nonce(session, client, gas_wallet.address)
             signed = gas_wallet.sign_transaction(
                 {
                     "type": 2,
@@ -108,38 +114,24 @@ async def top_up_gas(
         else:
             return 0
     log.info("treasury.gas_top_up", wallet=wallet.name, wei=amount)
-    await _send(sessions, client, tx_id, signed.raw)
+    await _send(sessions, client, tx_id, signed.raw, signed.tx_hash)
     return 1
 
 
 async def _send(
-    sessions: async_sessionmaker[AsyncSession], client: ChainClient, tx_id: object, raw: bytes
+    sessions: async_sessionmaker[AsyncSession],
+    client: ChainClient,
+    tx_id: object,
+    raw: bytes,
+    tx_hash: bytes,
 ) -> None:
     try:
-        await client.send_raw(raw)
-    except (AlreadyKnown, NonceTooLow):
-        pass  # sent before, or mined: the confirmation watcher settles it
+        await client.send_stored(raw, tx_hash)
+    except NonceTooLow:
+        return  # its nonce went to another transaction: the reconciler settles it
     async with unit_of_work(sessions) as session:
         await session.execute(
             update(ChainTransaction)
             .where(ChainTransaction.id == tx_id, ChainTransaction.status == TxStatus.SIGNED.value)
             .values(status=TxStatus.BROADCAST.value, broadcast_at=utcnow())
         )
-
-
-async def _resend_if_stale(
-    session: AsyncSession, client: ChainClient, tx: ChainTransaction
-) -> None:
-    sent_at = tx.broadcast_at or tx.created_at
-    if sent_at > utcnow() - RESEND_AFTER or await client.receipt(tx.tx_hash) is not None:
-        return
-    try:
-        await client.send_raw(tx.raw)
-    except AlreadyKnown:
-        pass
-    except NonceTooLow:
-        if not await client.has_transaction(tx.tx_hash):
-            # Never sent before a crash, and the nonce went to another transaction since.
-            tx.status, tx.failure = TxStatus.FAILED.value, "nonce used by another transaction"
-            return
-    tx.status, tx.broadcast_at = TxStatus.BROADCAST.value, utcnow()

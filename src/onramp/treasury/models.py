@@ -108,6 +108,9 @@ class RebalancingProposal(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     executed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # A treasurer cancelled it while executing: the worker replaces the stored execution with a
+    # transfer of nothing (same nonce, higher fees); whichever is mined decides.
+    cancel_requested_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (
         Index(

@@ -284,6 +284,20 @@ async def cancel(
     session: AsyncSession, *, proposal_id: uuid.UUID, actor: str, now: datetime
 ) -> RebalancingProposal:
     p = await proposal(session, proposal_id, for_update=True)
+    if p.status == ProposalStatus.EXECUTING.value:
+        # Signed and sent: only the chain can take it back. The treasury worker sends a
+        # transfer of nothing at the execution's nonce with higher fees; the proposal is
+        # cancelled if that is mined, executed if the execution was.
+        if p.cancel_requested_at is None:
+            p.cancel_requested_at = now
+            await record(
+                session,
+                actor=actor,
+                action="treasury.proposal_cancel_requested",
+                entity_type="rebalancing_proposal",
+                entity_id=str(p.id),
+            )
+        return p
     if p.status not in (ProposalStatus.AWAITING_SIGNATURES.value, ProposalStatus.READY.value):
         raise ProposalNotOpen(f"the proposal is {p.status}")
     p.status, p.decided_at = ProposalStatus.CANCELLED.value, now

@@ -176,14 +176,9 @@ async def usage_since(
 async def _customers(
     session: AsyncSession, order_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, uuid.UUID]:
-    found: dict[uuid.UUID, uuid.UUID] = {}
-    for order_id in order_ids:
-        try:
-            order = await orders.get_order(session, order_id=order_id, customer_id=None)
-        except orders.OrderNotFound:
-            log.warning("risk.payout_without_order", order_id=str(order_id))
-            continue
-        found[order_id] = order.customer_id
+    found = await orders.customers_of(session, order_ids=order_ids)
+    for order_id in set(order_ids) - set(found):
+        log.warning("risk.payout_without_order", order_id=str(order_id))
     return found
 
 

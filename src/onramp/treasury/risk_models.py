@@ -8,7 +8,17 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Boolean, CheckConstraint, DateTime, Index, SmallInteger, String, func
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    SmallInteger,
+    String,
+    false,
+    func,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -57,6 +67,16 @@ class CircuitBreaker(Base):
     # The breaker paused the vault on-chain (and so unpauses it on resume; a pause made by the
     # admin Safe for its own reasons is never undone here).
     vault_paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The guardian's last pause() and unpause(), stored before they were sent: the breaker's own
+    # pause is the one the chain mined for pause_tx_id (or a fee-bumped copy at its nonce) and
+    # no unpause_tx_id undid since, whatever happened in between.
+    pause_tx_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("chain_transactions.id"))
+    unpause_tx_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("chain_transactions.id"))
+    # The vault is paused, not by the breaker (the admin Safe): payouts wait; the breaker never
+    # closes on it and never undoes it.
+    vault_paused_elsewhere: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
     resume_approval_id: Mapped[uuid.UUID | None]
     resumed_by: Mapped[str | None] = mapped_column(String(200))
     # Closed since: a trigger looks at what happened after this (old events do not re-trip).

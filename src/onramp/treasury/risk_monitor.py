@@ -1,6 +1,6 @@
 """The risk worker's round (``onramp worker risk``): evaluate the breaker's triggers, then make
-the vault match the breaker (open: paused on-chain by the guardian key; resuming: unpaused, then
-closed).
+the vault and the breaker agree (``vault_sync``: open, paused on-chain by the guardian key;
+resuming, the breaker's own pause undone, then closed once the vault is unpaused).
 
 Triggers, each looking only at what happened since the breaker last closed:
 - payout failure spike: ``failure_spike_count`` ``payout_failed`` events within the window;
@@ -21,7 +21,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 import orjson
 from sqlalchemy import func, select
@@ -32,6 +32,7 @@ from onramp.chain import PAYOUT_FAILED, in_flight_total
 from onramp.chain.client import ChainClient
 from onramp.chain.errors import ChainRpcError, NodeUnavailable
 from onramp.chain.hsm_signer import Pkcs11Signer
+from onramp.chain.payouts import FeePolicy
 from onramp.chain.vault_pauser import VaultPauser
 from onramp.core.clock import Clock
 from onramp.core.db import unit_of_work
@@ -43,23 +44,12 @@ from onramp.fx.alarms import USDC_PEG_DEVIATION
 from onramp.treasury import circuit_breaker
 from onramp.treasury.risk_limits import usdc_text, usdc_units
 from onramp.treasury.risk_models import BreakerState
+from onramp.treasury.vault_sync import VaultSync
 
 log = get_logger(__name__)
 
 VAULT_ACCOUNT = ledger.chain_account("vault")
 EVIDENCE_EVENTS = 20
-
-
-class VaultSwitch(Protocol):
-    """The vault's pause switch, held by the guardian key (``chain.vault_pauser.VaultPauser``)."""
-
-    async def paused(self) -> bool: ...
-
-    async def pause(self) -> str | None: ...
-
-    async def unpause(self) -> str | None: ...
-
-    async def vault_balance(self) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -163,12 +153,13 @@ class RiskMonitor:
         *,
         policy: TripPolicy,
         clock: Clock,
-        vault: VaultSwitch | None,
+        vault: VaultPauser | None,
     ) -> None:
         self._sessions = sessions
         self._policy = policy
         self._clock = clock
         self._vault = vault
+        self._sync = VaultSync(sessions, vault, clock) if vault is not None else None
         self._suspect_break = False  # the previous round saw a vault break
 
     async def check_triggers(self) -> Anomaly | None:
@@ -219,21 +210,14 @@ class RiskMonitor:
         return seen if confirmed else None
 
     async def sync_vault(self) -> None:
-        """Open: the vault is paused (a pause the Safe made stays the Safe's: never undone
-        here). Resuming: unpaused if the breaker paused it, then the breaker closes."""
+        """Make the vault and the breaker agree (``vault_sync``). Without a guardian key only
+        the breaker moves: a resuming breaker closes at once (payouts were stopped off-chain)."""
+        if self._sync is not None:
+            await self._sync.round()
+            return
         async with unit_of_work(self._sessions) as session:
-            row = await circuit_breaker.current_state(session)
-            state, ours = row.state, row.vault_paused
-        now = self._clock.now()
-        if state == BreakerState.OPEN.value and self._vault is not None:
-            tx = await self._vault.pause()
-            if tx is not None:
-                async with unit_of_work(self._sessions) as session:
-                    await circuit_breaker.mark_vault_paused(session, tx_hash=tx, now=now)
-        elif state == BreakerState.RESUMING.value:
-            tx = await self._vault.unpause() if self._vault is not None and ours else None
-            async with unit_of_work(self._sessions) as session:
-                await circuit_breaker.close(session, now=now, vault_tx=tx)
+            if (await circuit_breaker.current_state(session)).state == BreakerState.RESUMING:
+                await circuit_breaker.close(session, now=self._clock.now(), vault_tx=None)
 
     async def round(self) -> Anomaly | None:
         found = await self.check_triggers()
@@ -266,7 +250,7 @@ def risk_monitor(
     """The monitor as configured: with the vault's switch when a guardian key is set (looked up
     in the HSM now, so a missing key stops the worker at start), off-chain only otherwise."""
     risk, chain = settings.treasury_risk, settings.chain
-    vault: VaultSwitch | None = None
+    vault: VaultPauser | None = None
     if risk.guardian_key_id:
         vault = VaultPauser(
             client=ChainClient(chain.rpc_url),
@@ -274,6 +258,11 @@ def risk_monitor(
             vault=chain.vault_address,
             usdc=chain.usdc_address,
             chain_id=chain.chain_id,
+            fees=FeePolicy(
+                bump_percent=chain.fee_bump_percent,
+                max_fee_per_gas=chain.max_fee_per_gas_gwei * 10**9,
+            ),
+            replace_after=timedelta(seconds=risk.guardian_replace_after_seconds),
         )
     else:
         log.warning("risk.no_guardian_key", hint="set ONRAMP_TREASURY_RISK__GUARDIAN_KEY_ID")

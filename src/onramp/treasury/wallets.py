@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from onramp.chain.addresses import checksum
+from onramp.chain import checksum, register_controlled
 from onramp.core.audit import record
 from onramp.core.db import as_int
 from onramp.treasury.errors import PolicyInvalid, WalletNotFound
@@ -68,17 +68,20 @@ async def register_wallet(
 ) -> None:
     """Add a wallet (or update the address and kind of one with this name)."""
     policy = policy or LiquidityPolicy()
+    checksummed = checksum(address)
     values = {
         "name": name,
         "kind": kind.value,
         "tier": tier.value,
-        "address": checksum(address),
+        "address": checksummed,
         "min_usdc": policy.minimum,
         "target_usdc": policy.target,
         "max_usdc": policy.maximum,
         "min_gas_wei": gas.minimum_wei if gas else None,
         "target_gas_wei": gas.target_wei if gas else None,
     }
+    # The treasury's wallets are never a customer's destination.
+    await register_controlled(session, {checksummed: f"treasury wallet {name}"})
     stmt = insert(TreasuryWallet).values(**values)
     await session.execute(
         stmt.on_conflict_do_update(

@@ -50,7 +50,11 @@ async def treasury_round(
 ) -> int:
     """One pass: confirm, execute, top up gas, finish approved issuer operations, then check
     the policies; returns how much happened."""
+    # The gas wallet's stored transactions first, every round: executions and top-ups share
+    # its nonces, and one unsettled nonce holds up every later one.
+    await executor.reconcile()
     done = await executor.confirm()
+    done += await executor.cancel_requested()
     done += await executor.execute_ready()
     done += await top_up_gas(sessions, client, executor.signer, chain_id=chain_id)
     if issuer is not None:
@@ -68,7 +72,10 @@ async def run_treasury(
     interval: float,
 ) -> None:
     log.info("treasury.started", executor=executor.address)
-    await executor.resend_stored()
+    try:
+        await executor.resend_stored()
+    except (NodeUnavailable, ChainRpcError) as exc:
+        log.warning("treasury.round_failed", error=str(exc))  # each round reconciles again
     while not stop.is_set():
         try:
             done = await round_()

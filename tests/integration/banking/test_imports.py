@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from onramp.banking import intake_notice
+from onramp.banking import HeldFunds, intake_notice
 from onramp.banking.adapters.base import BankCredit, BankNotice, BankReversal
 from onramp.banking.drop_folder import import_drop_folder
 from onramp.banking.errors import BankFileAccountUnknown
@@ -78,10 +78,10 @@ async def run_import(
     funds: set[uuid.UUID] | None = None, dry_run: bool = False,
 ) -> ImportReport:  # fmt: skip
     class Funds:
-        async def unspent(
+        async def take_back(
             self, session: AsyncSession, order_ids: Sequence[uuid.UUID]
-        ) -> set[uuid.UUID]:
-            return {o for o in order_ids if funds is not None and o in funds}
+        ) -> HeldFunds:
+            return HeldFunds(unpaid=frozenset(o for o in order_ids if funds and o in funds))
 
     async with sessions() as session, session.begin() as tx:
         report = await import_statement(

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from typing import Any
 
 import pytest
+from eth_utils import keccak
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from onramp.chain.client import ChainClient
+from onramp.chain.deploy import Deployer, deploy_local
+from onramp.chain.hsm_signer import Pkcs11Signer, generate_secp256k1_key
+from onramp.chain.signer import LocalKeySigner
 from onramp.core.clock import utcnow
 from onramp.core.db import unit_of_work
+from onramp.core.keys import Hsm
+from onramp.core.settings import ANVIL_DEPLOYER_KEY, ANVIL_PAYOUT_KEY
 from onramp.devstack.stack import Stack
 from onramp.treasury import circuit_breaker
 from onramp.treasury.risk_models import CircuitBreaker
@@ -22,7 +30,14 @@ async def _reset(sessions: async_sessionmaker[AsyncSession]) -> None:
             update(CircuitBreaker)
             .where(CircuitBreaker.id == 1)
             .values(
-                state="closed", reason=None, trigger=None, vault_paused=False, closed_at=utcnow()
+                state="closed",
+                reason=None,
+                trigger=None,
+                vault_paused=False,
+                vault_paused_elsewhere=False,
+                pause_tx_id=None,
+                unpause_tx_id=None,
+                closed_at=utcnow(),
             )
         )
 
@@ -35,3 +50,38 @@ async def closed_breaker(
     await _reset(sessions)
     yield
     await _reset(sessions)
+
+
+GuardedVault = Callable[..., dict[str, Any]]
+
+
+@pytest.fixture
+def guarded_vault(infra: Stack) -> GuardedVault:
+    """A vault of its own (funded with ``funding`` USDC base units) and a guardian key in the HSM
+    holding its pauser role: the keyword arguments of a ``VaultPauser``, so the stack's vault
+    stays open."""
+
+    def make(funding: int) -> dict[str, Any]:
+        rpc = infra.anvil.url
+        payout = LocalKeySigner(ANVIL_PAYOUT_KEY)
+        deployment = deploy_local(
+            rpc,
+            deployer_key=ANVIL_DEPLOYER_KEY,
+            payout_address=payout.address,
+            vault_funding=funding,
+        )
+        key_id, guardian = generate_secp256k1_key(Hsm.connect(infra.settings.hsm), "risk-guardian")
+        admin = Deployer(rpc, ANVIL_DEPLOYER_KEY)  # the vault's admin in deploy_local
+        admin.fund(guardian, 10**18)
+        admin.call(
+            "TreasuryVault", deployment.vault, "grantRole", keccak(text="PAUSER_ROLE"), guardian
+        )
+        return {
+            "client": ChainClient(rpc),
+            "guardian": Pkcs11Signer(Hsm.connect(infra.settings.hsm), key_id),
+            "vault": deployment.vault,
+            "usdc": deployment.usdc,
+            "chain_id": infra.settings.chain.chain_id,
+        }
+
+    return make

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from onramp import ledger
 from onramp.chain import PAYOUT_FAILED, GateItem
+from onramp.chain.vault_pauser import VaultPauser
 from onramp.core.audit import AuditRecord
 from onramp.core.clock import SystemClock, utcnow
 from onramp.core.db import unit_of_work
@@ -23,6 +24,7 @@ from onramp.treasury import circuit_breaker
 from onramp.treasury.risk_limits import RiskGate, RiskLimits
 from onramp.treasury.risk_models import BreakerState, PayoutAllowance
 from onramp.treasury.risk_monitor import RiskMonitor, TripPolicy
+from tests.integration.treasury.conftest import GuardedVault
 
 U = 10**6
 
@@ -175,33 +177,15 @@ async def test_the_gate_holds_payouts_over_the_limits_and_remembers_the_rest(
     assert verdict.held[spills][1]["limit"] == "total_24h"
 
 
-class _Vault:
-    """A vault switch whose on-chain balance the test sets."""
-
-    def __init__(self, balance: int) -> None:
-        self.balance, self.is_paused = balance, False
-
-    async def paused(self) -> bool:
-        return self.is_paused
-
-    async def pause(self) -> str | None:
-        self.is_paused = True
-        return "0x" + "ab" * 32
-
-    async def unpause(self) -> str | None:
-        self.is_paused = False
-        return "0x" + "cd" * 32
-
-    async def vault_balance(self) -> int:
-        return self.balance
-
-
 async def test_a_lasting_gap_between_ledger_and_vault_trips_and_pauses(
-    closed_breaker: None, sessions: async_sessionmaker[AsyncSession]
+    closed_breaker: None,
+    sessions: async_sessionmaker[AsyncSession],
+    guarded_vault: GuardedVault,
 ) -> None:
     async with unit_of_work(sessions) as session:
         booked = (await ledger.balance_of(session, ledger.chain_account("vault"))).minor
-    vault = _Vault(booked + 101 * U)  # more on chain than booked, beyond the threshold
+    # More on chain than booked, beyond the threshold.
+    vault = VaultPauser(**guarded_vault(booked + 101 * U))
     policy = TripPolicy(1000, timedelta(minutes=15), 100 * U, peg_deviation_trips=False)
     monitor = RiskMonitor(sessions, policy=policy, clock=SystemClock(), vault=vault)
 
@@ -210,7 +194,7 @@ async def test_a_lasting_gap_between_ledger_and_vault_trips_and_pauses(
 
     assert found is not None
     assert found.trigger == "reconciliation_break"
-    assert vault.is_paused
+    assert await vault.paused()
     async with unit_of_work(sessions) as session:
         row = await circuit_breaker.current_state(session)
         assert (row.state, row.vault_paused) == ("open", True)
@@ -218,13 +202,15 @@ async def test_a_lasting_gap_between_ledger_and_vault_trips_and_pauses(
 
 
 async def test_a_gap_within_the_threshold_never_trips(
-    closed_breaker: None, sessions: async_sessionmaker[AsyncSession]
+    closed_breaker: None,
+    sessions: async_sessionmaker[AsyncSession],
+    guarded_vault: GuardedVault,
 ) -> None:
     async with unit_of_work(sessions) as session:
         booked = (await ledger.balance_of(session, ledger.chain_account("vault"))).minor
-    vault = _Vault(booked + 100 * U)
+    vault = VaultPauser(**guarded_vault(booked + 100 * U))
     policy = TripPolicy(1000, timedelta(minutes=15), 100 * U, peg_deviation_trips=False)
     monitor = RiskMonitor(sessions, policy=policy, clock=SystemClock(), vault=vault)
     assert await monitor.round() is None
     assert await monitor.round() is None
-    assert not vault.is_paused
+    assert not await vault.paused()

@@ -29,6 +29,7 @@ async def test_trip_and_four_eyes_resume_over_the_api(
     seen = await auditor.get(URL)
     assert seen.status_code == 200, seen.text
     assert seen.json()["state"] == "closed"
+    assert (seen.json()["vault_paused"], seen.json()["vault_paused_elsewhere"]) == (False, False)
     _problem(await auditor.post(f"{URL}/trip", {"reason": "looks odd"}), 403, "permission_denied")
     _problem(
         await alice.post(f"{URL}/resume", {"reason": "all good"}), 409, "circuit_breaker_not_open"

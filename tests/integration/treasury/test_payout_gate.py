@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator, Iterator, Sequence
 from datetime import timedelta
-from typing import Any, cast
+from typing import Any
 
 import orjson
 import pytest
@@ -17,11 +17,10 @@ from onramp.chain import PAYOUT_HELD, GateItem, GateVerdict, PayoutRequest, queu
 from onramp.chain.client import ChainClient
 from onramp.chain.models import Payout, PayoutStatus
 from onramp.chain.payouts import PayoutGate, PayoutSender
-from onramp.chain.signer import LocalKeySigner
+from onramp.chain.worker import payout_signer
 from onramp.core.db import unit_of_work
 from onramp.core.money import Money
 from onramp.core.outbox import OutboxMessage
-from onramp.core.settings import ANVIL_PAYOUT_KEY
 from onramp.devstack.stack import Stack
 from onramp.treasury import circuit_breaker
 from onramp.treasury.risk_limits import RiskGate, RiskLimits
@@ -51,12 +50,15 @@ class _OnlyThese:
         )
 
 
-def _sender(sessions: async_sessionmaker[AsyncSession], gate: PayoutGate) -> PayoutSender:
+def _sender(
+    sessions: async_sessionmaker[AsyncSession], gate: PayoutGate, infra: Stack
+) -> PayoutSender:
+    # The chain is read (the vault's state, the gas estimate) but nothing is left to sign.
     return PayoutSender(
         sessions=sessions,
-        client=cast(ChainClient, None),  # never reached: nothing is left to sign
-        signer=LocalKeySigner(ANVIL_PAYOUT_KEY),
-        vault="0x" + "00" * 20,
+        client=ChainClient(infra.anvil.url),
+        signer=payout_signer(infra.settings.chain, infra.settings.hsm),
+        vault=infra.deployment.vault,
         chain_id=31337,
         batch_size=500,
         gate=gate,
@@ -105,9 +107,10 @@ async def test_a_payout_over_a_limit_is_held_and_announced_the_batch_goes_on(
     closed_breaker: None,
     sessions: async_sessionmaker[AsyncSession],
     queued: list[uuid.UUID],
+    infra: Stack,
 ) -> None:
     big, small = await _queue(sessions, queued, 1_500 * U, 10 * U)
-    sender = _sender(sessions, _OnlyThese(RiskGate(LIMITS), {big, small}))
+    sender = _sender(sessions, _OnlyThese(RiskGate(LIMITS), {big, small}), infra)
 
     await sender.send_batch()
 
@@ -131,11 +134,12 @@ async def test_an_open_breaker_signs_nothing_and_holds_nothing(
     closed_breaker: None,
     sessions: async_sessionmaker[AsyncSession],
     queued: list[uuid.UUID],
+    infra: Stack,
 ) -> None:
     big, small = await _queue(sessions, queued, 1_500 * U, 10 * U)
     async with unit_of_work(sessions) as session:
         await circuit_breaker.trip(session, "peg", {}, trigger="peg_deviation")
-    sender = _sender(sessions, _OnlyThese(RiskGate(LIMITS), {big, small}))
+    sender = _sender(sessions, _OnlyThese(RiskGate(LIMITS), {big, small}), infra)
 
     assert await sender.send_batch() == 0
 
@@ -170,15 +174,16 @@ async def test_a_partial_batch_waits_for_more_payouts_until_the_oldest_is_old_en
     closed_breaker: None,
     sessions: async_sessionmaker[AsyncSession],
     queued: list[uuid.UUID],
+    infra: Stack,
 ) -> None:
     await _queue(sessions, queued, 10 * U)
     gate = _Counting()
-    waiting = _sender(sessions, gate)
+    waiting = _sender(sessions, gate, infra)
     waiting._batch_wait = timedelta(seconds=60)  # noqa: SLF001 - the setting under test
     assert await waiting.send_batch() == 0
     assert gate.batches == 0  # one payout of 500 possible, queued just now: keep filling
 
-    waited = _sender(sessions, gate)
+    waited = _sender(sessions, gate, infra)
     waited._batch_wait = timedelta(microseconds=1)  # noqa: SLF001
     await waited.send_batch()
     assert gate.batches == 1  # the oldest waited long enough: the partial batch goes on

@@ -31,3 +31,11 @@ def test_other_steps_keep_their_reason() -> None:
     assert customer_reason("refund_pending", "refunded", "refunded to the sending account") == (
         "refunded to the sending account"
     )
+
+
+def test_an_operators_way_out_reads_plainly() -> None:
+    note = "payout retried by operators (four-eyes): recipient delisted, called the customer"
+    assert customer_reason("failed", "payout_queued", note) == "the payout is being sent again"
+    assert customer_reason("failed", "rejected", "refunded by operators (four-eyes): x") == (
+        "the payout could not be made; the funds are returned"
+    )

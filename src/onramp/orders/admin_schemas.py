@@ -1,0 +1,71 @@
+"""What staff read about customers' orders (``/v1/admin/orders``): the customer's view plus
+whose order it is, the full reasons of every step and why a payout failed."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from onramp.orders.schemas import OrderOut, PayoutOut
+
+
+class AdminPayoutOut(PayoutOut):
+    failure: str | None = Field(
+        description="Why the last attempt failed, was held or was cancelled (the vault's revert, "
+        "the screening hit, the refund that replaced it)"
+    )
+
+
+class AdminOrderOut(OrderOut):
+    customer_id: uuid.UUID
+    creditor_reference: str = Field(description="The reference as stored (no spaces)")
+    deposit_id: uuid.UUID | None = Field(description="The deposit that funded the order")
+    payout: AdminPayoutOut | None  # the staff view adds the failure
+
+
+class AdminOrderSummary(BaseModel):
+    """One search result (the whole order, with history and payout: ``GET .../{id}``)."""
+
+    id: uuid.UUID
+    customer_id: uuid.UUID
+    state: str
+    origin: str
+    source_currency: str
+    source_amount: str
+    target_currency: str
+    target_amount: str | None
+    destination_address: str
+    creditor_reference: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class AdminOrderPage(BaseModel):
+    data: list[AdminOrderSummary]
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` (with the same filters) for the next page; none: last page"
+    )
+
+
+class OperatorActionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(
+        min_length=3,
+        max_length=500,
+        description="What was checked and why this is the way out (kept in the audit log)",
+    )
+
+
+class OperatorActionOut(BaseModel):
+    approval_id: uuid.UUID = Field(
+        description="A different staff member with orders:operate approves it: "
+        "POST /v1/approvals/{approval_id}/approve"
+    )
+    action: Literal["orders.retry_payout", "orders.refund_failed"]
+    order_id: uuid.UUID
+    status: Literal["pending"]
+    requested_at: datetime
