@@ -83,12 +83,15 @@ def load(state_dir: Path) -> DevState | None:
         return None
     except ValueError as exc:
         raise StateLost(f"{state_dir / STATE_FILE} is unreadable ({exc})") from None
-    keys = {name: SigningKey(**raw["keys"][name]) for name in _KEY_NAMES}
-    return DevState(
-        **keys,
-        deployment=Deployment(**raw["deployment"]),
-        treasury=TreasurySetup(**raw["treasury"]),
-    )
+    try:
+        keys = {name: SigningKey(**raw["keys"][name]) for name in _KEY_NAMES}
+        return DevState(
+            **keys,
+            deployment=Deployment(**raw["deployment"]),
+            treasury=TreasurySetup(**raw["treasury"]),
+        )
+    except (KeyError, TypeError) as exc:  # written by another version of the stack
+        raise StateLost(f"{state_dir / STATE_FILE} does not say {exc}") from None
 
 
 _KEY_NAMES = ("payout", "guardian", "custody", "executor")
