@@ -46,7 +46,8 @@ def infra() -> Iterator[Stack]:
 
 @pytest.fixture(scope="session")
 def stack(infra: Stack) -> Stack:
-    """The whole system running as processes (started once, on first use)."""
+    """The whole system running as processes (started once, on first use), supervised as
+    under ``onramp dev``: a worker a test kills comes back; one it stops stays stopped."""
     if not infra.apps:
         start_applications(infra)
     return infra

@@ -70,14 +70,34 @@ def demo(
 @app.command()
 def dev(
     state_dir: Annotated[Path | None, typer.Option(help="Runtime state (default .onramp)")] = None,
+    fresh: Annotated[
+        bool,
+        typer.Option(
+            "--fresh", help="Start clean: wipe the kept database, JetStream, chain and HSM token"
+        ),
+    ] = False,
 ) -> None:
-    """Start the whole stack and keep it running until Ctrl-C (writes .onramp/stack.json)."""
+    """Start the whole stack and keep it running until Ctrl-C (writes .onramp/stack.json).
+
+    A process that dies is restarted with backoff (given up after repeated quick deaths); the
+    database, JetStream, the chain and the HSM token are kept for the next run unless --fresh."""
+    from onramp.devstack.dev_state import StateLost
     from onramp.devstack.stack import start_stack
 
     settings = _settings()
-    stack = start_stack(
-        state_dir or settings.state_dir, progress=lambda line: print(line, flush=True)
-    )
+
+    def say(line: str) -> None:
+        print(line, flush=True)
+
+    # Until the stack is up, SIGTERM unwinds like Ctrl-C: what was started is stopped.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    try:
+        stack = start_stack(
+            state_dir or settings.state_dir, progress=say, fresh=fresh, persist=True
+        )
+    except StateLost as exc:
+        print(f"{exc}; start with `onramp dev --fresh` to begin anew", file=sys.stderr)
+        raise typer.Exit(1) from exc
     print(f"stack ready: {stack.state_dir / 'stack.json'}; Ctrl-C stops it", flush=True)
     stopping = False
 
@@ -88,15 +108,11 @@ def dev(
     signal.signal(signal.SIGINT, _stop)
     signal.signal(signal.SIGTERM, _stop)
     try:
-        while not stopping:
-            for name, process in stack.apps.items():
-                if not process.alive():
-                    print(f"{name} exited; see {process.log_path}", file=sys.stderr, flush=True)
-                    stopping = True
+        while not stopping:  # the supervisor's thread restarts what dies
             time.sleep(0.5)
     finally:
         stack.stop()
-        print("stack stopped", flush=True)
+        print("stack stopped (state kept; `onramp dev --fresh` starts clean)", flush=True)
 
 
 @app.command()

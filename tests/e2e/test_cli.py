@@ -81,7 +81,7 @@ async def test_orders_show_command(stack: Stack, customer: Customer) -> None:
 
 
 @pytest.mark.integration
-def test_dev_writes_stack_json_and_stops_everything_on_sigterm() -> None:
+def test_dev_writes_stack_json_restarts_a_killed_worker_and_stops_everything_on_sigterm() -> None:
     state = Path(tempfile.mkdtemp(prefix="onramp-dev-"))
     process = subprocess.Popen(
         [sys.executable, "-m", "onramp.cli", "dev", "--state-dir", str(state)],
@@ -102,6 +102,11 @@ def test_dev_writes_stack_json_and_stops_everything_on_sigterm() -> None:
         )
         assert vault.functions.hasRole(bytes(32), info["contracts"]["cold_safe"]).call()
         assert httpx.get(f"{info['api']}/readyz").status_code == 200
+        # A worker killed under `onramp dev` is restarted; stack.json names its new pid.
+        os.kill(info["pids"]["worker-relay"], signal.SIGKILL)
+        info = _wait_for_restart(process, stack_json, "worker-relay", info["pids"]["worker-relay"])
+        assert info["supervisor"]["worker-relay"]["state"] == "running"
+        assert info["supervisor"]["worker-relay"]["last_exit"] == -signal.SIGKILL
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=60) == 0
         assert not stack_json.exists()
@@ -121,6 +126,19 @@ def _wait_for_stack_json(process: subprocess.Popen[bytes], stack_json: Path) -> 
         time.sleep(0.05)
     info: dict[str, Any] = json.loads(stack_json.read_text())
     return info
+
+
+def _wait_for_restart(
+    process: subprocess.Popen[bytes], stack_json: Path, name: str, old_pid: int
+) -> dict[str, Any]:
+    deadline = time.monotonic() + 60
+    while True:
+        assert process.poll() is None, "the command exited"
+        info: dict[str, Any] = json.loads(stack_json.read_text())
+        if info["pids"][name] != old_pid and not _gone(info["pids"][name]):
+            return info
+        assert time.monotonic() < deadline, f"{name} was not restarted"
+        time.sleep(0.05)
 
 
 def _gone(pid: int) -> bool:

@@ -518,6 +518,17 @@ class CustodySettings(_Section):
     rebroadcast_after_seconds: float = Field(default=30.0, gt=0)
 
 
+class SupervisorSettings(_Section):
+    """How ``onramp dev`` (and the test stack) restart a process that died: after
+    ``backoff_initial_seconds``, doubling up to ``backoff_max_seconds``; once ``max_deaths``
+    deaths fall within ``window_seconds`` it gives up on that process (the rest keep running)."""
+
+    max_deaths: int = Field(default=5, ge=1)
+    window_seconds: float = Field(default=60.0, gt=0)
+    backoff_initial_seconds: float = Field(default=0.5, gt=0)
+    backoff_max_seconds: float = Field(default=30.0, gt=0)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="ONRAMP_", env_nested_delimiter="__", extra="forbid", frozen=True
@@ -547,6 +558,7 @@ class Settings(BaseSettings):
     api_keys: ApiKeySettings = ApiKeySettings()
     treasury_risk: TreasuryRiskSettings = TreasuryRiskSettings()
     custody: CustodySettings = CustodySettings()
+    supervisor: SupervisorSettings = SupervisorSettings()
 
     @model_validator(mode="after")
     def _production_finality(self) -> Settings:

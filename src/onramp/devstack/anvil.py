@@ -18,6 +18,7 @@ ANVIL_MNEMONIC = "test test test test test test test test test test test junk"
 """anvil's default dev mnemonic: its 10 funded accounts. Public, for local chains only."""
 
 ANVIL_CHAIN_ID = 31337
+STATE_INTERVAL_SECONDS = 5
 
 _NPM_ARCH = {"x86_64": "amd64", "amd64": "amd64", "aarch64": "arm64", "arm64": "arm64"}
 
@@ -108,13 +109,16 @@ def start_anvil(
     port: int | None = None,
     block_time: float | None = None,
     slots_in_an_epoch: int = 0,
+    state_file: Path | None = None,
     timeout: float = 30.0,
 ) -> Anvil:
     """Start anvil on 127.0.0.1 and return once it answers JSON-RPC ``eth_chainId``.
 
     Its HOME is ``state_dir/anvil-home`` so it never writes under the real home directory, and
     its output goes to ``state_dir/logs/anvil.log``. Without ``block_time`` every transaction is
-    mined at once.
+    mined at once. With ``state_file`` the chain (accounts, contracts, blocks, receipts) is
+    loaded from it when it exists and dumped to it every few seconds and on SIGTERM, so a
+    restarted anvil goes on from the same chain; without it the chain lives in memory only.
     """
     binary = anvil_binary(repo_root)
     port = free_port() if port is None else port
@@ -141,6 +145,10 @@ def start_anvil(
     ]
     if block_time is not None:
         argv += ["--block-time", f"{block_time:g}"]
+    if state_file is not None:
+        # --state is --load-state and --dump-state (on exit); the interval bounds what a crash
+        # of anvil itself loses.
+        argv += ["--state", str(state_file), "--state-interval", str(STATE_INTERVAL_SECONDS)]
     process = spawn("anvil", argv, log_dir=state_dir / "logs", env={"HOME": str(home)})
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + timeout

@@ -1,4 +1,7 @@
-"""Child processes of the dev stack: started on loopback, stopped by their own PID."""
+"""Child processes of the dev stack: started on loopback, stopped by their own PID.
+
+Each remembers how it was started (``respawn``), so the stack's supervisor can start it again
+after a crash; ``stop`` marks it stopped on purpose, which the supervisor leaves alone."""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -74,6 +77,12 @@ class ManagedProcess:
     popen: subprocess.Popen[bytes]
     log_path: Path | None = None
     extra: dict[str, str] = field(default_factory=dict)
+    # How to start this process again (same argv, port and environment); None: never restarted.
+    respawn: Callable[[], ManagedProcess] | None = None
+    # Whether the stack's supervisor restarts it when it dies (see devstack/supervisor.py).
+    supervised: bool = False
+    # Set by ``stop`` before it signals: an exit asked for is not a crash to recover from.
+    stopped: bool = False
 
     @property
     def pid(self) -> int:
@@ -82,7 +91,12 @@ class ManagedProcess:
     def alive(self) -> bool:
         return self.popen.poll() is None
 
+    def crashed(self) -> bool:
+        """Dead without anyone having stopped it (a SIGKILL, an exception, a crash point)."""
+        return not self.stopped and not self.alive()
+
     def stop(self, *, timeout: float = 10.0) -> None:
+        self.stopped = True
         if not self.alive():
             return
         self.popen.send_signal(signal.SIGTERM)
@@ -126,7 +140,11 @@ def spawn(
         start_new_session=True,  # Ctrl-C in the terminal reaches the stack, which stops children
     )
     log.close()
-    return ManagedProcess(name=name, popen=popen, log_path=log_path)
+
+    def again() -> ManagedProcess:
+        return spawn(name, argv, log_dir=log_dir, env=env, cwd=cwd, user=user)
+
+    return ManagedProcess(name=name, popen=popen, log_path=log_path, respawn=again)
 
 
 def start_http_sandbox(

@@ -2,7 +2,8 @@
 
 Its own ``softhsm2.conf`` (pointed at by ``SOFTHSM2_CONF``) keeps the token away from the
 machine's ``/var/lib/softhsm``. The PINs are random per token and kept beside it (mode 0600):
-this token only ever guards the dev stack's own, throwaway database.
+this token only ever guards the dev stack's own database (kept with it between ``onramp dev``
+runs, wiped with it by ``--fresh``).
 """
 
 from __future__ import annotations

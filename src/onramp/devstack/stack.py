@@ -1,17 +1,20 @@
 """The whole system on one machine: embedded PostgreSQL, NATS, anvil, the bank sandbox, the API
 and every worker, each its own process on loopback, each stopped by its own PID.
 
-The stack is ephemeral: anvil keeps its chain in memory, so the database starts empty with it.
-Once everything answers, ``<state_dir>/stack.json`` says where each part listens; it is removed
-on shutdown.
+The API, the workers and the vendor sandboxes are supervised (devstack/supervisor.py): one that
+dies is started again with backoff, the rest keep running. By default a stack starts clean;
+with ``persist`` (``onramp dev``) the database, JetStream, the chain and the HSM token are kept
+in the state dir and the next start goes on from them (devstack/dev_state.py), unless ``fresh``.
+Once everything answers, ``<state_dir>/stack.json`` says where each part listens and which pid
+runs it (rewritten on each restart); it is removed on shutdown.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-import shutil
 import sys
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -25,9 +28,17 @@ from onramp.chain.hsm_signer import generate_secp256k1_key
 from onramp.core.db import standalone_sessions, unit_of_work
 from onramp.core.keys import Hsm, Keyring, open_keyring
 from onramp.core.money import Money
-from onramp.core.settings import ANVIL_DEPLOYER_KEY, REPO_ROOT, Settings, stack_file
+from onramp.core.settings import (
+    ANVIL_DEPLOYER_KEY,
+    REPO_ROOT,
+    HsmSettings,
+    Settings,
+    stack_file,
+)
+from onramp.devstack import dev_state
 from onramp.devstack.anvil import Anvil, start_anvil
 from onramp.devstack.bank_sandbox import BankSandbox, start_bank_sandbox
+from onramp.devstack.dev_state import DevState, SigningKey
 from onramp.devstack.issuer_sandbox import IssuerSandbox, start_issuer_sandbox_on
 from onramp.devstack.kyc_sandbox import KycSandbox, start_kyc_sandbox
 from onramp.devstack.mail_sandbox import MailSandbox, start_mail_sandbox
@@ -35,6 +46,7 @@ from onramp.devstack.nats import EmbeddedNats, start_nats
 from onramp.devstack.postgres import EmbeddedPostgres, start_postgres
 from onramp.devstack.process import ManagedProcess, free_port, spawn
 from onramp.devstack.softhsm import SoftHsmToken, start_softhsm
+from onramp.devstack.supervisor import RestartPolicy, Supervisor
 from onramp.devstack.treasury_setup import (
     DEMO_TREASURER_KEYS,
     SAFE_THRESHOLD,
@@ -79,6 +91,9 @@ class Stack:
     treasury: TreasurySetup | None = None  # the Safes (the cold one is the vault's admin)
     api_url: str = ""
     apps: dict[str, ManagedProcess] = field(default_factory=dict)
+    # Held while the process table changes: the supervisor's thread and a test's own restarts.
+    lock: threading.RLock = field(default_factory=threading.RLock)
+    supervisor: Supervisor | None = None
 
     def env(self) -> dict[str, str]:
         """``ONRAMP_*`` variables that point a process at this stack."""
@@ -162,31 +177,98 @@ class Stack:
                 "postgres": self.postgres.process.pid,
                 "nats": self.nats.process.pid,
                 "anvil": self.anvil.process.pid,
-                "mail_sandbox": self.mail.process.pid,
-                **({"bank_sandbox": self.bank.process.pid} if self.bank else {}),
-                **({"kyc_sandbox": self.kyc.process.pid} if self.kyc else {}),
-                **({"issuer_sandbox": self.issuer.process.pid} if self.issuer else {}),
-                **{name: p.pid for name, p in self.apps.items()},
+                **{name: p.pid for name, p in self.processes().items()},
             },
+            "supervisor": self.supervisor.status() if self.supervisor else {},
         }
 
+    # --- the supervised processes (supervisor.ProcessTable) ------------------------------------
+
+    def _sandboxes(self) -> dict[str, MailSandbox | BankSandbox | KycSandbox | IssuerSandbox]:
+        parts = {
+            "mail_sandbox": self.mail,
+            "bank_sandbox": self.bank,
+            "kyc_sandbox": self.kyc,
+            "issuer_sandbox": self.issuer,
+        }
+        return {name: part for name, part in parts.items() if part is not None}
+
+    def processes(self) -> dict[str, ManagedProcess]:
+        """The vendor sandboxes, the API and the workers by name, as running now."""
+        with self.lock:
+            sandboxes = {name: part.process for name, part in self._sandboxes().items()}
+            return sandboxes | dict(self.apps)
+
+    def replace(self, name: str, process: ManagedProcess) -> None:
+        with self.lock:
+            if name in self.apps:
+                self.apps[name] = process
+            else:
+                self._sandboxes()[name].process = process
+
+    def changed(self) -> None:
+        write_stack_file(self)
+
+    def supervise(self, *, report: Progress = _quiet) -> Supervisor:
+        """Start the supervisor's thread (once); ``stop`` ends it before the processes."""
+        with self.lock:
+            if self.supervisor is None:
+                policy = RestartPolicy.from_settings(self.settings.supervisor)
+                self.supervisor = Supervisor(self, policy, report=report)
+                self.supervisor.start()
+            return self.supervisor
+
     def spawn_app(
-        self, name: str, argv: list[str], extra_env: Mapping[str, str] | None = None
+        self,
+        name: str,
+        argv: list[str],
+        extra_env: Mapping[str, str] | None = None,
+        *,
+        supervised: bool | None = None,
     ) -> ManagedProcess:
+        """Start ``argv`` as the stack's ``name`` (stopping a live one of that name first).
+
+        Supervised unless started with ``extra_env`` (a test's crash point or short timeout:
+        the test watches it) or told otherwise; a restart always runs the stack's own
+        environment, without ``extra_env``."""
         env = self.env() | dict(extra_env or {})
-        process = spawn(name, argv, log_dir=self.state_dir / "logs", env=env, cwd=REPO_ROOT)
-        self.apps[name] = process
+        log_dir = self.state_dir / "logs"
+
+        def again() -> ManagedProcess:
+            return spawn(name, argv, log_dir=log_dir, env=self.env(), cwd=REPO_ROOT)
+
+        with self.lock:
+            previous = self.apps.get(name)
+            if previous is not None and previous.alive():
+                previous.stop()  # one process per name: none left running unowned
+            process = spawn(name, argv, log_dir=log_dir, env=env, cwd=REPO_ROOT)
+            process.respawn = again
+            process.supervised = not extra_env if supervised is None else supervised
+            self.apps[name] = process
         return process
 
-    def spawn_worker(self, name: str, extra_env: Mapping[str, str] | None = None) -> ManagedProcess:
+    def spawn_worker(
+        self,
+        name: str,
+        extra_env: Mapping[str, str] | None = None,
+        *,
+        supervised: bool | None = None,
+    ) -> ManagedProcess:
         return self.spawn_app(
-            f"worker-{name}", [sys.executable, "-m", "onramp.cli", "worker", name], extra_env
+            f"worker-{name}",
+            [sys.executable, "-m", "onramp.cli", "worker", name],
+            extra_env,
+            supervised=supervised,
         )
 
     def stop(self) -> None:
-        for process in reversed(list(self.apps.values())):
-            process.stop()
-        self.apps.clear()
+        if self.supervisor is not None:
+            self.supervisor.stop()  # nothing is restarted while the stack goes down
+            self.supervisor = None
+        with self.lock:
+            for process in reversed(list(self.apps.values())):
+                process.stop()
+            self.apps.clear()
         parts = (self.issuer, self.kyc, self.bank, self.mail, self.anvil, self.nats, self.postgres)
         for part in parts:
             if part is not None:
@@ -195,20 +277,27 @@ class Stack:
 
 
 def start_infrastructure(
-    state_dir: Path, *, progress: Progress = _quiet, fresh: bool = True
+    state_dir: Path, *, progress: Progress = _quiet, fresh: bool = True, persist: bool = False
 ) -> Stack:
     """SoftHSM2 (a token of its own), PostgreSQL (migrated, data keys made), NATS and anvil
-    (contracts deployed, vault funded and booked)."""
+    (contracts deployed, vault funded and booked).
+
+    ``persist``: anvil keeps its chain in ``state_dir`` and what was deployed is written down,
+    so a later start with ``fresh=False`` goes on from the same database, JetStream store, chain
+    and HSM token (checked to still fit: ``dev_state.StateLost`` otherwise). Without a kept
+    state, or with ``fresh``, everything starts clean."""
     state_dir = state_dir.resolve()
-    if fresh:
-        for sub in ("pgdata", "jetstream", "anvil-home"):
-            shutil.rmtree(state_dir / sub, ignore_errors=True)
+    kept = dev_state.load(state_dir) if persist and not fresh else None
+    if kept is None:
+        dev_state.wipe(state_dir)
+    else:
+        dev_state.check_files(state_dir)
     state_dir.mkdir(parents=True, exist_ok=True)
     stack_file(state_dir).unlink(missing_ok=True)
     started: list[Any] = []
     try:
         t = time.monotonic()
-        hsm = start_softhsm(state_dir, fresh=fresh)
+        hsm = start_softhsm(state_dir, fresh=kept is None)
         progress(f"SoftHSM2    token {hsm.token_label!r}  ({time.monotonic() - t:.1f}s)")
         t = time.monotonic()
         postgres = start_postgres(state_dir)
@@ -219,7 +308,8 @@ def start_infrastructure(
         started.append(nats)
         progress(f"NATS        {nats.url}  JetStream on  ({time.monotonic() - t:.1f}s)")
         t = time.monotonic()
-        anvil = start_anvil(state_dir, repo_root=REPO_ROOT)
+        chain_file = dev_state.chain_file(state_dir) if persist else None
+        anvil = start_anvil(state_dir, repo_root=REPO_ROOT, state_file=chain_file)
         started.append(anvil)
         progress(f"anvil       {anvil.url}  chain {anvil.chain_id}  ({time.monotonic() - t:.1f}s)")
         t = time.monotonic()
@@ -230,52 +320,18 @@ def start_infrastructure(
             f"({time.monotonic() - t:.1f}s)"
         )
         base = Settings()
-        t = time.monotonic()
-        # Payouts are signed in the token: a fresh secp256k1 key per start, whose address
-        # gets the vault's payout role and gas money.
-        payout_key_id, payout_address = generate_secp256k1_key(
-            Hsm.connect(hsm.apply(base.hsm)), PAYOUT_KEY_LABEL
-        )
-        # The circuit breaker's guardian holds the vault's pauser role (it cannot unpause a
-        # pause by the admin Safe, nor move funds).
-        guardian_key_id, guardian_address = generate_secp256k1_key(
-            Hsm.connect(hsm.apply(base.hsm)), GUARDIAN_KEY_LABEL
-        )
-        # Customers' custodial wallets answer to the factory's operator: a key in the token.
-        custody_key_id, custody_address = generate_secp256k1_key(
-            Hsm.connect(hsm.apply(base.hsm)), CUSTODY_KEY_LABEL
-        )
-        deployment = deploy_local(
-            anvil.url,
-            deployer_key=ANVIL_DEPLOYER_KEY,
-            payout_address=payout_address,
-            vault_funding=VAULT_FUNDING,
-            payout_gas_wei=PAYOUT_GAS_WEI,
-            pauser=guardian_address,
-            wallet_operator=custody_address,
-            wallet_operator_gas_wei=PAYOUT_GAS_WEI,
-        )
-        progress(
-            f"contracts   TestUSDC {deployment.usdc}, TreasuryVault {deployment.vault} "
-            f"funded with {Money(VAULT_FUNDING, 'USDC')} USDC; payouts signed in the HSM by "
-            f"{payout_address} (key id {payout_key_id}); customers' wallets operated by the "
-            f"custody key {custody_address}  ({time.monotonic() - t:.1f}s)"
-        )
-        t = time.monotonic()
-        # Safe executions and gas top-ups are sent by the gas wallet, a key in the token too.
-        executor_key_id, executor_address = generate_secp256k1_key(
-            Hsm.connect(hsm.apply(base.hsm)), EXECUTOR_KEY_LABEL
-        )
-        treasury = set_up_treasury(
-            anvil.url, deployment, executor=executor_address, guardian=guardian_address
-        )
-        progress(
-            f"treasury    cold Safe {treasury.cold_safe} (vault admin, wallet factory owner), "
-            f"warm Safe {treasury.warm_safe}, {SAFE_THRESHOLD} of {len(DEMO_TREASURER_KEYS)} demo "
-            f"treasurers; gas wallet {executor_address} and circuit-breaker guardian "
-            f"{guardian_address} in the HSM  "
-            f"({time.monotonic() - t:.1f}s)"
-        )
+        hsm_settings = hsm.apply(base.hsm)
+        if kept is None:
+            state = _deploy(anvil.url, hsm_settings, progress=progress)
+        else:
+            state = kept
+            block = dev_state.check(state, Hsm.connect(hsm_settings), anvil.url)
+            progress(
+                f"kept        database, JetStream, HSM keys and chain (block {block}) from "
+                f"{state_dir}; contracts not redeployed: TestUSDC {state.deployment.usdc}, "
+                f"TreasuryVault {state.deployment.vault} (--fresh starts clean)"
+            )
+        deployment, treasury = state.deployment, state.treasury
         settings = base.with_stack(
             {
                 "database": postgres.url(),
@@ -298,45 +354,52 @@ def start_infrastructure(
                 "drop_poll_seconds": 0.5,
             }
         )
-        chain = settings.chain.model_copy(update={"signer": "hsm", "payout_key_id": payout_key_id})
+        chain = settings.chain.model_copy(
+            update={"signer": "hsm", "payout_key_id": state.payout.key_id}
+        )
         treasury_settings = settings.treasury.model_copy(
             update={
                 "executor_signer": "hsm",
-                "executor_key_id": executor_key_id,
+                "executor_key_id": state.executor.key_id,
                 "check_interval_seconds": 1.0,
             }
         )
-        risk = settings.treasury_risk.model_copy(update={"guardian_key_id": guardian_key_id})
+        risk = settings.treasury_risk.model_copy(update={"guardian_key_id": state.guardian.key_id})
         settings = settings.model_copy(
             update={
                 "treasury": treasury_settings,
                 "treasury_risk": risk,
                 "state_dir": state_dir,
-                "hsm": hsm.apply(settings.hsm),
+                "hsm": hsm_settings,
                 "banking": banking,
                 "chain": chain,
                 "custody": settings.custody.model_copy(
-                    update={"signer": "hsm", "key_id": custody_key_id}
+                    update={"signer": "hsm", "key_id": state.custody.key_id}
                 ),
             }
         )
         t = time.monotonic()
         upgrade(postgres.url(), settings=settings)
         keyring = asyncio.run(_open_keyring(settings))
-        asyncio.run(_book_vault_funding(settings, deployment))
-        asyncio.run(
-            register_treasury(
-                settings,
-                deployment,
-                treasury,
-                payout_address=payout_address,
-                custody_address=custody_address,
+        if kept is None:
+            asyncio.run(_book_vault_funding(settings, deployment))
+            asyncio.run(
+                register_treasury(
+                    settings,
+                    deployment,
+                    treasury,
+                    payout_address=state.payout.address,
+                    custody_address=state.custody.address,
+                )
             )
-        )
-        progress(
-            f"database    migrated, data keys wrapped in the HSM, vault funding booked  "
-            f"({time.monotonic() - t:.1f}s)"
-        )
+            if persist:
+                dev_state.save(state_dir, state)  # last: a start cut short begins afresh
+            progress(
+                f"database    migrated, data keys wrapped in the HSM, vault funding booked  "
+                f"({time.monotonic() - t:.1f}s)"
+            )
+        else:
+            progress(f"database    migrated, data keys unwrapped  ({time.monotonic() - t:.1f}s)")
     except BaseException:
         for part in reversed(started):
             part.stop()
@@ -351,8 +414,58 @@ def start_infrastructure(
         hsm=hsm,
         keyring=keyring,
         mail=mail,
-        payout_address=payout_address,
-        custody_address=custody_address,
+        payout_address=state.payout.address,
+        custody_address=state.custody.address,
+        treasury=treasury,
+    )
+
+
+def _deploy(rpc_url: str, hsm_settings: HsmSettings, *, progress: Progress) -> DevState:
+    """A new chain's keys (in the token), contracts and Safes."""
+    t = time.monotonic()
+    # Payouts are signed in the token: a fresh secp256k1 key per new chain, whose address
+    # gets the vault's payout role and gas money.
+    payout = SigningKey(*generate_secp256k1_key(Hsm.connect(hsm_settings), PAYOUT_KEY_LABEL))
+    # The circuit breaker's guardian holds the vault's pauser role (it cannot unpause a
+    # pause by the admin Safe, nor move funds).
+    guardian = SigningKey(*generate_secp256k1_key(Hsm.connect(hsm_settings), GUARDIAN_KEY_LABEL))
+    # Customers' custodial wallets answer to the factory's operator: a key in the token.
+    custody = SigningKey(*generate_secp256k1_key(Hsm.connect(hsm_settings), CUSTODY_KEY_LABEL))
+    deployment = deploy_local(
+        rpc_url,
+        deployer_key=ANVIL_DEPLOYER_KEY,
+        payout_address=payout.address,
+        vault_funding=VAULT_FUNDING,
+        payout_gas_wei=PAYOUT_GAS_WEI,
+        pauser=guardian.address,
+        wallet_operator=custody.address,
+        wallet_operator_gas_wei=PAYOUT_GAS_WEI,
+    )
+    progress(
+        f"contracts   TestUSDC {deployment.usdc}, TreasuryVault {deployment.vault} "
+        f"funded with {Money(VAULT_FUNDING, 'USDC')} USDC; payouts signed in the HSM by "
+        f"{payout.address} (key id {payout.key_id}); customers' wallets operated by the "
+        f"custody key {custody.address}  ({time.monotonic() - t:.1f}s)"
+    )
+    t = time.monotonic()
+    # Safe executions and gas top-ups are sent by the gas wallet, a key in the token too.
+    executor = SigningKey(*generate_secp256k1_key(Hsm.connect(hsm_settings), EXECUTOR_KEY_LABEL))
+    treasury = set_up_treasury(
+        rpc_url, deployment, executor=executor.address, guardian=guardian.address
+    )
+    progress(
+        f"treasury    cold Safe {treasury.cold_safe} (vault admin, wallet factory owner), "
+        f"warm Safe {treasury.warm_safe}, {SAFE_THRESHOLD} of {len(DEMO_TREASURER_KEYS)} demo "
+        f"treasurers; gas wallet {executor.address} and circuit-breaker guardian "
+        f"{guardian.address} in the HSM  "
+        f"({time.monotonic() - t:.1f}s)"
+    )
+    return DevState(
+        payout=payout,
+        guardian=guardian,
+        custody=custody,
+        executor=executor,
+        deployment=deployment,
         treasury=treasury,
     )
 
@@ -382,7 +495,8 @@ async def _book_vault_funding(settings: Settings, deployment: Deployment) -> Non
 
 
 def start_applications(stack: Stack, *, progress: Progress = _quiet) -> None:
-    """The bank and KYC sandboxes, the API and every worker, then wait until the API is ready."""
+    """The bank and KYC sandboxes, the API and every worker, supervised (a process that dies is
+    started again, reported through ``progress``), then wait until the API is ready."""
     api_port = free_port()
     stack.api_url = f"http://127.0.0.1:{api_port}"
     settings = stack.settings
@@ -411,35 +525,27 @@ def start_applications(stack: Stack, *, progress: Progress = _quiet) -> None:
         }
     )
     progress(f"kyc         sandbox {stack.kyc.url} -> webhooks to {stack.api_url}")
+    # A sandbox restarts on its port (the API and workers know its URL), with an empty memory.
+    for process in stack.processes().values():
+        process.supervised = True
     stack.spawn_app("api", [sys.executable, "-m", "onramp.cli", "api", "--port", str(api_port)])
     for name in WORKERS:
         stack.spawn_worker(name)
-    wait_ready(stack.api_url, stack.apps["api"])
-    check_workers_started(stack, progress=progress)
+    # A worker that dies at start (its keyring, a connection) is started again from here on.
+    stack.supervise(report=progress)
+    wait_ready(stack.api_url, stack)
     progress(f"api         {stack.api_url}  (docs: /docs); workers: {', '.join(WORKERS)}")
     write_stack_file(stack)
 
 
-def check_workers_started(stack: Stack, *, progress: Progress = _quiet) -> None:
-    """Every worker is still running once the API is ready (each has opened its keyring and
-    connections by then). One that exited is started again once; a second exit stops the
-    stack with its log, instead of a stack that silently never matches or pays."""
-    for name in WORKERS:
-        process = stack.apps[f"worker-{name}"]
-        if process.alive():
-            continue
-        progress(f"worker      {name} exited at start (see {process.log_path}); starting it again")
-        again = stack.spawn_worker(name)
-        time.sleep(2.0)
-        if not again.alive():
-            raise RuntimeError(f"the {name} worker exited twice at start; see {again.log_path}")
-
-
-def wait_ready(api_url: str, process: ManagedProcess, *, timeout: float = 60.0) -> None:
+def wait_ready(api_url: str, stack: Stack, *, timeout: float = 60.0) -> None:
+    """Until the API answers ``/readyz`` (the supervisor restarts it if it dies meanwhile)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if not process.alive():
-            raise RuntimeError(f"the API exited during start-up; see {process.log_path}")
+        if stack.supervisor is not None and "api" in stack.supervisor.given_up():
+            raise RuntimeError(
+                f"the API keeps exiting during start-up; see {stack.apps['api'].log_path}"
+            )
         try:
             if httpx.get(f"{api_url}/readyz", timeout=1.0).status_code == 200:
                 return
@@ -450,14 +556,18 @@ def wait_ready(api_url: str, process: ManagedProcess, *, timeout: float = 60.0) 
 
 
 def write_stack_file(stack: Stack) -> None:
+    """``stack.json``: where each part listens and the pid running it now."""
     path = stack_file(stack.state_dir)
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(stack.describe(), indent=2) + "\n")
-    tmp.replace(path)
+    with stack.lock:
+        tmp.write_text(json.dumps(stack.describe(), indent=2) + "\n")
+        tmp.replace(path)
 
 
-def start_stack(state_dir: Path, *, progress: Progress = _quiet) -> Stack:
-    stack = start_infrastructure(state_dir, progress=progress)
+def start_stack(
+    state_dir: Path, *, progress: Progress = _quiet, fresh: bool = True, persist: bool = False
+) -> Stack:
+    stack = start_infrastructure(state_dir, progress=progress, fresh=fresh, persist=persist)
     try:
         start_applications(stack, progress=progress)
     except BaseException:
