@@ -18,7 +18,7 @@ from onramp.banking.worker import deposits_consumer
 from onramp.chain import register_system_contracts
 from onramp.chain.client import ChainClient
 from onramp.chain.confirmations import ConfirmationWatcher
-from onramp.chain.payouts import FeePolicy
+from onramp.chain.fees import FeePolicy
 from onramp.chain.wallet_factory_check import check_configured_wallet_factory
 from onramp.chain.withdrawal_sender import WithdrawalSender, custody_signer, run_withdrawals
 from onramp.chain.worker import (

@@ -23,6 +23,7 @@ from onramp.chain.events import (
     PAYOUT_QUEUED,
     PAYOUT_REQUEUED,
 )
+from onramp.chain.fees import FeePolicy, replacement_fees
 from onramp.chain.payout_retry import (
     EndedAttempt,
     cancel_unpaid_payout,
@@ -62,6 +63,8 @@ __all__ = [
     "PAYOUT_QUEUED",
     "PAYOUT_REQUEUED",
     "DestinationCheck",
+    "FeePolicy",
+    "replacement_fees",
     "DestinationRefused",
     "check_destination",
     "refused_destinations",

@@ -34,6 +34,7 @@ from onramp.chain.errors import (
     NonceTooLow,
     ReplacementUnderpriced,
 )
+from onramp.chain.fees import FeePolicy, replacement_fees
 from onramp.chain.models import ChainTransaction, Payout, PayoutStatus, TxStatus
 from onramp.chain.nonces import next_nonce
 from onramp.chain.revert_reasons import Cause, classify_revert
@@ -51,17 +52,6 @@ from onramp.core.wakeup import PAYOUTS_CHANNEL
 log = get_logger(__name__)
 
 PAYOUT_BATCH_SIG = "payoutBatch(bytes32[],address[],uint256[])"
-
-
-@dataclass(frozen=True)
-class FeePolicy:
-    """How a stuck transaction is replaced (ChainSettings: replace_after_seconds, ...)."""
-
-    bump_percent: int = 15
-    max_fee_per_gas: int = 500 * 10**9
-
-    def bumped(self, fee: int) -> int:
-        return fee * (100 + self.bump_percent) // 100 + 1
 
 
 @dataclass(frozen=True)
@@ -256,11 +246,8 @@ class PayoutSender:
 
     async def _replace(self, old: ChainTransaction) -> bool:
         before = TypedTransaction.from_bytes(HexBytes(old.raw)).as_dict()
-        priority = self._fees.bumped(int(before["maxPriorityFeePerGas"]))
-        max_fee = max(
-            self._fees.bumped(int(before["maxFeePerGas"])),
-            await self._client.base_fee() * 2 + priority,
-        )
+        fees = replacement_fees(self._fees, before, await self._client.base_fee())
+        priority, max_fee = fees["maxPriorityFeePerGas"], fees["maxFeePerGas"]
         if max_fee > self._fees.max_fee_per_gas:
             log.error(
                 "payout.fee_cap_reached",

@@ -22,8 +22,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from onramp.chain.client import ChainClient, Receipt
 from onramp.chain.errors import NonceTooLow, ReplacementUnderpriced
+from onramp.chain.fees import FeePolicy, replacement_fees
 from onramp.chain.models import ChainTransaction, TxStatus
-from onramp.chain.payouts import FeePolicy
 from onramp.chain.signer import Signer
 from onramp.core.clock import utcnow
 from onramp.core.db import unit_of_work
@@ -55,14 +55,6 @@ class TxOutcome:
     @property
     def succeeded(self) -> bool:
         return self.state == TxState.SUCCEEDED
-
-
-def replacement_fees(policy: FeePolicy, before: dict[str, Any], base_fee: int) -> dict[str, int]:
-    """The fees of a replacement: each raised by the bump (nodes want at least 10 %), and the
-    cap high enough for twice the current base fee."""
-    priority = policy.bumped(int(before["maxPriorityFeePerGas"]))
-    max_fee = max(policy.bumped(int(before["maxFeePerGas"])), base_fee * 2 + priority)
-    return {"maxPriorityFeePerGas": priority, "maxFeePerGas": max_fee}
 
 
 async def _attempts(session: AsyncSession, tx: ChainTransaction) -> list[ChainTransaction]:

@@ -20,9 +20,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from onramp.chain import stored_tx
 from onramp.chain.artifacts import selector
 from onramp.chain.client import ChainClient
+from onramp.chain.fees import FeePolicy
 from onramp.chain.models import ChainTransaction, TxStatus
 from onramp.chain.nonces import next_nonce
-from onramp.chain.payouts import FeePolicy
 from onramp.chain.signer import Signer
 from onramp.core.ids import uuid7
 from onramp.core.logging import get_logger

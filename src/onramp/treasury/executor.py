@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from onramp.chain.client import ChainClient, Receipt
 from onramp.chain.errors import ExecutionReverted, NonceTooLow
+from onramp.chain.fees import FeePolicy, replacement_fees
 from onramp.chain.models import ChainTransaction, TxStatus
 from onramp.chain.nonces import next_nonce
 from onramp.chain.safe import (
@@ -222,12 +223,8 @@ class ProposalExecutor:
         self, session: AsyncSession, execution: ChainTransaction
     ) -> tuple[uuid.UUID, bytes, bytes]:
         before = TypedTransaction.from_bytes(HexBytes(execution.raw)).as_dict()
-        # Nodes replace a pending transaction only for at least 10 % more on both fees.
-        priority = int(before["maxPriorityFeePerGas"]) * 115 // 100 + 1
-        max_fee = max(
-            int(before["maxFeePerGas"]) * 115 // 100 + 1,
-            await self._client.base_fee() * 2 + priority,
-        )
+        fees = replacement_fees(FeePolicy(), before, await self._client.base_fee())
+        priority, max_fee = fees["maxPriorityFeePerGas"], fees["maxFeePerGas"]
         signed = self._signer.sign_transaction(
             {
                 "type": 2,

@@ -31,8 +31,8 @@ from onramp import ledger
 from onramp.chain import PAYOUT_FAILED, in_flight_total
 from onramp.chain.client import ChainClient
 from onramp.chain.errors import ChainRpcError, NodeUnavailable
+from onramp.chain.fees import FeePolicy
 from onramp.chain.hsm_signer import Pkcs11Signer
-from onramp.chain.payouts import FeePolicy
 from onramp.chain.vault_pauser import VaultPauser
 from onramp.core.clock import Clock
 from onramp.core.db import unit_of_work

@@ -20,8 +20,9 @@ from web3 import Web3
 from onramp.chain.client import ChainClient
 from onramp.chain.deploy import Deployer
 from onramp.chain.errors import ExecutionReverted
+from onramp.chain.fees import FeePolicy
 from onramp.chain.models import ChainTransaction
-from onramp.chain.payouts import FeePolicy, _Item, payout_batch_calldata
+from onramp.chain.payouts import _Item, payout_batch_calldata
 from onramp.chain.signer import LocalKeySigner
 from onramp.chain.vault_pauser import VaultPauser
 from onramp.core.clock import SystemClock, utcnow

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from onramp.chain.payouts import FeePolicy
-from onramp.chain.stored_tx import replacement_fees
+from onramp.chain.fees import FeePolicy, replacement_fees
 
 GWEI = 10**9
 
