@@ -90,7 +90,11 @@ async def test_someone_elses_quote_cannot_be_used(
 
 async def test_bad_destination_address(customer: Customer) -> None:
     quote = await customer.quote("100.00")
-    for address in ("0x1234", "not-an-address", "0x" + "00" * 20):
+    for address, code in (
+        ("0x1234", "invalid_address"),
+        ("not-an-address", "invalid_address"),
+        ("0x" + "00" * 20, "destination_not_allowed"),  # an address, but no one's to be paid at
+    ):
         r = await customer.client.post(
             "/v1/orders",
             json={
@@ -102,7 +106,7 @@ async def test_bad_destination_address(customer: Customer) -> None:
             headers={"Idempotency-Key": uuid.uuid4().hex},
         )
         assert r.status_code == 422, address
-        assert r.json()["code"] == "invalid_address"
+        assert r.json()["code"] == code
 
 
 async def test_authentication_errors(stack: Stack, customer: Customer) -> None:
