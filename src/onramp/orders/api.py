@@ -158,7 +158,9 @@ async def order_out(session: AsyncSession, order: Order, request: Request) -> Or
         503: {"description": "fx_rate_unavailable, fx_rate_stale (the EUR equivalent for limits)"},
         422: {
             "description": "invalid_amount, quote_mismatch, quote_signature_invalid (the quote's "
-            "terms or the `quote_signature` sent do not match its signature), invalid_address; "
+            "terms or the `quote_signature` sent do not match its signature), invalid_address, "
+            "destination_not_in_address_book, destination_not_allowed (an address of the "
+            "operator or the system, the zero address, a precompile); "
             "order_limit_exceeded (the tier's 24-hour or 30-day EUR-equivalent limit; the "
             "problem's `window`, `limit_eur`, `used_eur` and `remaining_eur` say which and how "
             "much is left)"

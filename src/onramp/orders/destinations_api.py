@@ -129,7 +129,11 @@ def challenge_context(settings: Settings) -> ownership.ChallengeContext:
     responses={
         403: {"description": "step_up_required, mfa_enrollment_required, destination_sanctioned"},
         409: {"description": "wallet_exists"},
-        422: {"description": "invalid_address, wallet_custody_invalid"},
+        422: {
+            "description": "invalid_address, destination_not_allowed (an address of the "
+            "operator or the system: the vault, USDC, the wallet factory, a Safe, an HSM key; the "
+            "zero address; a precompile), wallet_custody_invalid"
+        },
     },
 )
 async def add_wallet(

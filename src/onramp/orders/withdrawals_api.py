@@ -126,8 +126,10 @@ async def get_wallet(
         403: {"description": "step_up_required, mfa_enrollment_required, destination_sanctioned"},
         409: {"description": "idempotency_key_reused"},
         422: {
-            "description": "invalid_address, invalid_amount, amount_too_precise, "
-            "amount_negative, withdrawal_to_own_wallet, insufficient_wallet_balance"
+            "description": "invalid_address, destination_not_allowed (an address of the "
+            "operator or the system, the zero address, a precompile), invalid_amount, "
+            "amount_too_precise, amount_negative, withdrawal_to_own_wallet, "
+            "insufficient_wallet_balance"
         },
     },
 )
