@@ -101,6 +101,15 @@ def _sender(sessions: async_sessionmaker[AsyncSession], client: ChainClient, key
     return sender
 
 
+async def _mined(client: ChainClient, tx_hash: bytes) -> bool:
+    """Automining answers the send before the block is sealed: wait for the receipt a moment."""
+    for _ in range(100):
+        if await client.receipt(tx_hash) is not None:
+            return True
+        await asyncio.sleep(0.05)
+    return False
+
+
 async def _sign(client: ChainClient, key: str, nonce: int, *, tip: int = 10**9) -> SignedTx:
     signer = LocalKeySigner(key)
     base = await client.base_fee()
@@ -229,7 +238,7 @@ async def test_a_bumped_copy_the_node_never_saw_does_not_stop_the_worker_when_th
     )
     assert order is not None
     await client.send_raw(original.raw)
-    assert await client.receipt(original.tx_hash) is not None
+    assert await _mined(client, original.tx_hash)
 
     async def settled() -> bool:
         return (await _payout(sessions, order)).tx_id == original_id
