@@ -718,3 +718,18 @@ class PayoutRows:
                 orders=[str(o) for o in requeued],
             )
             await session.execute(select(func.pg_notify(PAYOUTS_CHANNEL, "")))
+            # The orders follow (payout_broadcast -> payout_queued), as for a reverted batch.
+            tx_hash = "0x" + tx.tx_hash.hex()
+            await emit_many(
+                session,
+                [
+                    make_event(
+                        events.PAYOUT_REQUEUED,
+                        {"order_id": str(o), "reason": "superseded", "tx_hash": tx_hash},
+                        source=events.SOURCE,
+                        entity_id=str(o),
+                        correlation_id=str(o),
+                    )
+                    for o in requeued
+                ],
+            )

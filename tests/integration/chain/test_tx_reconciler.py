@@ -12,6 +12,7 @@ import uuid
 from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import Any
 
+import orjson
 import pytest
 from eth_account import Account
 from sqlalchemy import delete, select, text
@@ -20,6 +21,7 @@ from web3 import Web3
 
 from onramp.chain import GateItem, GateVerdict, in_flight_total
 from onramp.chain.client import ChainClient
+from onramp.chain.events import PAYOUT_REQUEUED
 from onramp.chain.models import ChainTransaction, Payout
 from onramp.chain.nonces import next_nonce
 from onramp.chain.payouts import PayoutSender
@@ -27,6 +29,7 @@ from onramp.chain.signer import LocalKeySigner, SignedTx
 from onramp.chain.worker import run_payout_sender
 from onramp.core.db import unit_of_work
 from onramp.core.ids import uuid7
+from onramp.core.outbox import OutboxMessage
 from onramp.devstack.stack import Stack
 
 CHAIN_ID = 31337
@@ -315,6 +318,16 @@ async def test_a_nonce_taken_by_an_unknown_transaction_queues_its_payouts_again(
     assert (payout.status, payout.tx_id) == ("queued", None)
     async with unit_of_work(sessions) as session:
         assert await in_flight_total(session) == in_flight_before - 7
+        announced = [
+            orjson.loads(p)["data"]
+            for p in await session.scalars(
+                select(OutboxMessage.payload).where(OutboxMessage.subject == PAYOUT_REQUEUED)
+            )
+        ]
+        # The order follows its payout back to the queue.
+        assert {"order_id": str(order), "reason": "superseded"}.items() <= next(
+            d for d in announced if d["order_id"] == str(order)
+        ).items()
         await session.execute(delete(Payout).where(Payout.order_id == order))
 
 
