@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
@@ -21,6 +21,7 @@ from onramp.chain.confirmations import PAYOUT_TOPIC, ConfirmationWatcher
 from onramp.chain.models import ChainTransaction, Payout, TxStatus
 from onramp.core.db import unit_of_work
 from onramp.core.ids import uuid7
+from onramp.devstack.stack import Stack
 
 VAULT = "0x00000000000000000000000000000000000000F1"
 HEAD = 100
@@ -122,6 +123,18 @@ async def _stored(
                 )
             )
     return tx, order
+
+
+@pytest.fixture(autouse=True)
+def confirmations_worker_off(infra: Stack) -> Iterator[None]:
+    """The stack's confirmations worker (if a test started it) takes every broadcast row it
+    sees, locked for its round: this test's watcher would skip them."""
+    running = infra.apps.get("worker-confirmations")
+    if running is not None and running.alive():
+        running.stop()
+    yield
+    if running is not None:
+        infra.spawn_worker("confirmations")
 
 
 async def _payout(sessions: async_sessionmaker[AsyncSession], order_id: uuid.UUID) -> Payout:

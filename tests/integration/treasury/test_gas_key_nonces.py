@@ -187,6 +187,7 @@ async def test_a_stuck_execution_cancelled_by_a_treasurer_is_replaced_and_the_pr
     sessions: async_sessionmaker[AsyncSession],
     gas_key: str,
     cleanup: list[object],
+    treasury_worker_off: None,
 ) -> None:
     client = ChainClient(infra.anvil.url)
     gas = LocalKeySigner(gas_key)
