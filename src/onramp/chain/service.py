@@ -148,19 +148,30 @@ async def release_held_payouts(
     return out
 
 
-async def cancel_held_payouts(
-    session: AsyncSession, order_ids: Sequence[uuid.UUID], *, reason: str
+async def _cancel(
+    session: AsyncSession,
+    order_ids: Sequence[uuid.UUID],
+    statuses: Sequence[PayoutStatus],
+    *,
+    reason: str,
 ) -> list[uuid.UUID]:
-    """Held payouts that will never be sent (compliance rejected their orders)."""
+    """Cancel these orders' payouts that are in one of ``statuses``; returns their orders."""
     if not order_ids:
         return []
     cancelled = await session.scalars(
         update(Payout)
-        .where(Payout.order_id.in_(order_ids), Payout.status == PayoutStatus.HELD.value)
+        .where(Payout.order_id.in_(order_ids), Payout.status.in_([s.value for s in statuses]))
         .values(status=PayoutStatus.CANCELLED.value, failure=reason[:300])
         .returning(Payout.order_id)
     )
     return list(cancelled.all())
+
+
+async def cancel_held_payouts(
+    session: AsyncSession, order_ids: Sequence[uuid.UUID], *, reason: str
+) -> list[uuid.UUID]:
+    """Held payouts that will never be sent (compliance rejected their orders)."""
+    return await _cancel(session, order_ids, (PayoutStatus.HELD,), reason=reason)
 
 
 async def cancel_unsent_payouts(
@@ -169,18 +180,9 @@ async def cancel_unsent_payouts(
     """Payouts not yet signed (queued or held) that must never be sent: their orders' funds are
     gone (the bank took the deposit back). Waits for a sender holding one of them, then leaves
     a payout it signed alone. Returns the orders whose payouts were cancelled."""
-    if not order_ids:
-        return []
-    cancelled = await session.scalars(
-        update(Payout)
-        .where(
-            Payout.order_id.in_(order_ids),
-            Payout.status.in_((PayoutStatus.QUEUED.value, PayoutStatus.HELD.value)),
-        )
-        .values(status=PayoutStatus.CANCELLED.value, failure=reason[:300])
-        .returning(Payout.order_id)
+    return await _cancel(
+        session, order_ids, (PayoutStatus.QUEUED, PayoutStatus.HELD), reason=reason
     )
-    return list(cancelled.all())
 
 
 # Payouts that will still take USDC out of the vault (held ones may be released): the treasury
