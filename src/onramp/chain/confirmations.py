@@ -6,11 +6,13 @@ the transaction's new block."""
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from eth_abi.abi import decode
 from eth_utils.address import to_checksum_address
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from onramp.chain import events
@@ -28,6 +30,16 @@ from onramp.core.wakeup import PAYOUTS_CHANNEL
 log = get_logger(__name__)
 
 PAYOUT_TOPIC = topic("Payout(bytes32,address,uint256)")
+
+
+@dataclass(frozen=True)
+class _Mined:
+    """A broadcast transaction found mined deep enough: its live row, the attempt at its nonce
+    that was mined (itself or one it replaced), and that attempt's receipt."""
+
+    live_id: uuid.UUID
+    mined_id: uuid.UUID
+    receipt: Receipt
 
 
 @dataclass(frozen=True)
@@ -72,71 +84,114 @@ class ConfirmationWatcher:
         self._require_finalized = require_finalized
 
     async def check(self, *, limit: int = 500) -> int:
-        """Settle every broadcast transaction that is deep enough; return how many settled."""
+        """Settle every broadcast transaction that is deep enough; return how many settled.
+
+        The node is asked with no row locked (a slow node must not hold rows others need, such
+        as a treasurer's cancel); only the attempts found deep enough are then locked, checked
+        unchanged, and settled in one transaction."""
         async with unit_of_work(self._sessions) as session:
-            txs = (
+            live = (
                 await session.scalars(
                     select(ChainTransaction)
                     .where(ChainTransaction.status == TxStatus.BROADCAST.value)
                     .order_by(ChainTransaction.nonce)
                     .limit(limit)
-                    .with_for_update(skip_locked=True)
                 )
             ).all()
-            if not txs:
+            if not live:
                 return 0
-            head = await self._client.block_number()
-            # None: not asked for, or the node has no such tag (confirmations alone decide).
-            finalized = await self._client.finalized_block() if self._require_finalized else None
+            replaced = await self._replaced_attempts(session, live)
+        deep = await self._deep_enough(live, replaced)
+        if not deep:
+            return 0
+        async with unit_of_work(self._sessions) as session:
+            ids = [m.live_id for m in deep] + [m.mined_id for m in deep]
+            locked = {
+                tx.id: tx
+                for tx in await session.scalars(
+                    select(ChainTransaction)
+                    .where(ChainTransaction.id.in_(ids))
+                    .with_for_update(skip_locked=True)
+                )
+            }
             settled = 0
             out: list[CloudEvent] = []
-            for live in txs:
-                tx, receipt = await self._mined_attempt(session, live)
-                if receipt is None or head - receipt.block_number + 1 < self._confirmations:
-                    continue
-                if finalized is not None and receipt.block_number > finalized:
-                    continue  # deep enough, not final yet
-                if await self._client.block_hash(receipt.block_number) != receipt.block_hash:
-                    continue  # reorged away: wait for the transaction's new block
-                out.extend(await self._settle(session, tx, receipt))
+            for m in deep:
+                tx = await self._still_mined(session, locked, m)
+                if tx is None:
+                    continue  # moved on since it was read (or another watcher holds it)
+                out.extend(await self._settle(session, tx, m.receipt))
                 settled += 1
             await emit_many(session, out)
         return settled
 
-    async def _mined_attempt(
-        self, session: AsyncSession, live: ChainTransaction
-    ) -> tuple[ChainTransaction, Receipt | None]:
-        """The attempt at this nonce that was mined: the live one, or one it replaced (a
-        replacement races its original; either may win). A replaced winner takes the payouts
-        back, and the live attempt, now unminable, is marked replaced."""
-        receipt = await self._client.receipt(live.tx_hash)
-        if receipt is not None:
-            return live, receipt
-        earlier = (
-            await session.scalars(
-                select(ChainTransaction).where(
-                    ChainTransaction.sender == live.sender,
-                    ChainTransaction.nonce == live.nonce,
-                    ChainTransaction.status == TxStatus.REPLACED.value,
-                )
+    async def _replaced_attempts(
+        self, session: AsyncSession, live: Sequence[ChainTransaction]
+    ) -> dict[tuple[str, int], list[ChainTransaction]]:
+        """The attempts each live transaction replaced (a replacement races its original; either
+        may win), in one query."""
+        keys = {(tx.sender, tx.nonce) for tx in live}
+        rows = await session.scalars(
+            select(ChainTransaction).where(
+                ChainTransaction.status == TxStatus.REPLACED.value,
+                tuple_(ChainTransaction.sender, ChainTransaction.nonce).in_(list(keys)),
             )
-        ).all()
-        for tx in earlier:
-            receipt = await self._client.receipt(tx.tx_hash)
-            if receipt is None:
+        )
+        found: dict[tuple[str, int], list[ChainTransaction]] = {}
+        for tx in rows:
+            found.setdefault((tx.sender, tx.nonce), []).append(tx)
+        return found
+
+    async def _deep_enough(
+        self,
+        live: Sequence[ChainTransaction],
+        replaced: dict[tuple[str, int], list[ChainTransaction]],
+    ) -> list[_Mined]:
+        """The attempts mined deep enough (and final, where asked) on the canonical chain."""
+        head = await self._client.block_number()
+        # None: not asked for, or the node has no such tag (confirmations alone decide).
+        finalized = await self._client.finalized_block() if self._require_finalized else None
+        deep: list[_Mined] = []
+        for tx in live:
+            for attempt in [tx, *replaced.get((tx.sender, tx.nonce), [])]:
+                receipt = await self._client.receipt(attempt.tx_hash)
+                if receipt is not None:
+                    break
+            else:
                 continue
-            log.warning(
-                "payout.original_mined",
-                mined="0x" + tx.tx_hash.hex(),
-                replacement="0x" + live.tx_hash.hex(),
-            )
-            live.status = TxStatus.REPLACED.value
-            await session.flush()  # first: one live transaction per nonce at every moment
-            tx.status = TxStatus.BROADCAST.value
-            await session.flush()
-            await session.execute(update(Payout).where(Payout.tx_id == live.id).values(tx_id=tx.id))
-            return tx, receipt
-        return live, None
+            if head - receipt.block_number + 1 < self._confirmations:
+                continue
+            if finalized is not None and receipt.block_number > finalized:
+                continue  # deep enough, not final yet
+            if await self._client.block_hash(receipt.block_number) != receipt.block_hash:
+                continue  # reorged away: wait for the transaction's new block
+            deep.append(_Mined(live_id=tx.id, mined_id=attempt.id, receipt=receipt))
+        return deep
+
+    async def _still_mined(
+        self, session: AsyncSession, locked: dict[uuid.UUID, ChainTransaction], m: _Mined
+    ) -> ChainTransaction | None:
+        """The mined attempt, if both rows are locked and unchanged since they were read. A
+        replaced winner takes the payouts back, and the live attempt, now unminable, is marked
+        replaced."""
+        live, mined = locked.get(m.live_id), locked.get(m.mined_id)
+        if live is None or mined is None or live.status != TxStatus.BROADCAST.value:
+            return None
+        if mined is live:
+            return live
+        if mined.status != TxStatus.REPLACED.value:
+            return None
+        log.warning(
+            "payout.original_mined",
+            mined="0x" + mined.tx_hash.hex(),
+            replacement="0x" + live.tx_hash.hex(),
+        )
+        live.status = TxStatus.REPLACED.value
+        await session.flush()  # first: one live transaction per nonce at every moment
+        mined.status = TxStatus.BROADCAST.value
+        await session.flush()
+        await session.execute(update(Payout).where(Payout.tx_id == live.id).values(tx_id=mined.id))
+        return mined
 
     async def _settle(
         self, session: AsyncSession, tx: ChainTransaction, receipt: Receipt
