@@ -175,6 +175,18 @@ async def register(client: httpx.AsyncClient, stack: Stack, *, kyc_tier: int = 2
 
 
 @pytest.fixture
+async def client(
+    infra: Stack, engine: AsyncEngine, sessions: async_sessionmaker[AsyncSession]
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The API app in this process (no lifespan: the test's engine and sessions)."""
+    app = create_app(infra.settings)
+    app.state.engine, app.state.sessions = engine, sessions
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://onramp.test") as c:
+        yield c
+
+
+@pytest.fixture
 async def customer(stack: Stack) -> AsyncIterator[Customer]:
     async with httpx.AsyncClient(base_url=stack.api_url, timeout=10.0) as client:
         yield await register(client, stack)

@@ -3,39 +3,24 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 
 import httpx
 import pyotp
-import pytest
 from sqlalchemy import select, text
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from onramp.api.app import create_app
 from onramp.core.audit import AuditRecord
 from onramp.core.db import unit_of_work
-from onramp.devstack.stack import Stack
 from tests.e2e.conftest import PASSWORD, as_if_logged_in_with_mfa
 
 
 class Staff:
-    def __init__(self, client: httpx.AsyncClient, user_id: str, token: str) -> None:
-        self.client, self.user_id = client, user_id
+    def __init__(self, client: httpx.AsyncClient, user_id: str, token: str, email: str) -> None:
+        self.client, self.user_id, self.email = client, user_id, email
         self.headers = {"Authorization": f"Bearer {token}"}
 
     async def post(self, url: str, body: dict[str, object]) -> httpx.Response:
         return await self.client.post(url, json=body, headers=self.headers)
-
-
-@pytest.fixture
-async def client(
-    infra: Stack, engine: AsyncEngine, sessions: async_sessionmaker[AsyncSession]
-) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(infra.settings)
-    app.state.engine, app.state.sessions = engine, sessions
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://onramp.test") as c:
-        yield c
 
 
 async def _person(
@@ -52,7 +37,7 @@ async def _person(
         )
     login = await client.post("/v1/auth/login", json={"email": email, "password": PASSWORD})
     await as_if_logged_in_with_mfa(sessions, user_id)  # staff need a second factor
-    return Staff(client, user_id, login.json()["access_token"])
+    return Staff(client, user_id, login.json()["access_token"], email)
 
 
 async def test_a_role_change_needs_a_second_admin(

@@ -104,6 +104,24 @@ async def test_another_signature_is_refused(person: Person) -> None:
     assert (await person.client.get("/v1/orders")).json()["data"] == []
 
 
+async def test_a_quote_backs_one_order(person: Person) -> None:
+    quote = (await _quote(person.client, source_amount="100.00")).json()
+    assert (await _order(person.client, quote)).status_code == 201
+    again = await _order(person.client, quote)  # a new Idempotency-Key: a new order
+    assert (again.status_code, again.json()["code"]) == (409, "quote_already_used")
+    assert again.headers["content-type"] == "application/problem+json"
+    assert len((await person.client.get("/v1/orders")).json()["data"]) == 1
+
+
+async def test_two_orders_racing_on_one_quote_make_one_order(person: Person) -> None:
+    quote = (await _quote(person.client, source_amount="100.00")).json()
+    answers = await asyncio.gather(*(_order(person.client, quote) for _ in range(4)))
+    codes = sorted(r.status_code for r in answers)
+    assert codes == [201, 409, 409, 409], [r.text for r in answers]
+    assert {r.json()["code"] for r in answers if r.status_code == 409} == {"quote_already_used"}
+    assert len((await person.client.get("/v1/orders")).json()["data"]) == 1
+
+
 async def test_an_altered_stored_quote_is_refused(
     person: Person, sessions: async_sessionmaker[AsyncSession]
 ) -> None:

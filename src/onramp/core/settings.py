@@ -17,6 +17,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from onramp.core.production_check import production_refusals
+
 # Anvil's well-known test accounts. Local chains only: real deployments configure their own
 # deployer, and sign payouts with a key in the HSM (ChainSettings.signer = "hsm").
 ANVIL_DEPLOYER_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"
@@ -534,8 +536,9 @@ class Settings(BaseSettings):
         env_prefix="ONRAMP_", env_nested_delimiter="__", extra="forbid", frozen=True
     )
 
-    # ONRAMP_ENV: "production" refuses what only suits a development machine (a payout key held
-    # in process memory); read through ``running_in_production`` where no Settings is at hand.
+    # ONRAMP_ENV: "production" refuses what only suits a development machine (shipped secrets,
+    # keys in process memory, sandbox vendors: core/production_check.py); read through
+    # ``running_in_production`` where no Settings is at hand.
     env: Literal["development", "production"] = "development"
     state_dir: Path = REPO_ROOT / ".onramp"
     log_level: str = "INFO"
@@ -561,22 +564,15 @@ class Settings(BaseSettings):
     supervisor: SupervisorSettings = SupervisorSettings()
 
     @model_validator(mode="after")
-    def _production_finality(self) -> Settings:
-        """Production refuses fewer confirmations than the configured chain's minimum."""
+    def _production_ready(self) -> Settings:
+        """Production refuses what only suits a development machine (core/production_check.py),
+        listing every setting to change at once."""
         if self.env != "production":
             return self
-        chain = self.chain
-        minimum = chain.min_confirmations.get(chain.chain_id)
-        if minimum is None:
-            raise ValueError(
-                f"ONRAMP_ENV=production: chain {chain.chain_id} has no minimum number of "
-                "confirmations; add it to ONRAMP_CHAIN__MIN_CONFIRMATIONS"
-            )
-        if chain.confirmations < minimum:
-            raise ValueError(
-                f"ONRAMP_ENV=production: ONRAMP_CHAIN__CONFIRMATIONS={chain.confirmations} is "
-                f"below the minimum for chain {chain.chain_id} ({minimum})"
-            )
+        refusals = production_refusals(self)
+        if refusals:
+            listed = "\n".join(f"  - {r}" for r in refusals)
+            raise ValueError(f"ONRAMP_ENV=production refuses this configuration:\n{listed}")
         return self
 
     def with_stack(self, stack: dict[str, Any]) -> Settings:
@@ -668,9 +664,35 @@ def stack_file(state_dir: Path) -> Path:
     return state_dir / "stack.json"
 
 
+def secrets_file(state_dir: Path) -> Path:
+    """The dev stack's own random secrets (devstack/stack_secrets.py), owner-readable only."""
+    return state_dir / "secrets.json"
+
+
+def with_secrets(settings: Settings, secrets: dict[str, str]) -> Settings:
+    """``settings`` with each secret (by dotted path, ``auth.jwt_secret``) that is still at its
+    shipped default replaced: an explicitly configured secret always wins."""
+    sections: dict[str, dict[str, Any]] = {}
+    for path, value in secrets.items():
+        section_name, field = path.split(".")
+        section = getattr(settings, section_name)
+        default = type(section).model_fields[field].get_default(call_default_factory=True)
+        if getattr(section, field) == default:
+            sections.setdefault(section_name, {})[field] = SecretStr(value)
+    return settings.model_copy(
+        update={
+            name: getattr(settings, name).model_copy(update=fields)
+            for name, fields in sections.items()
+        }
+    )
+
+
 def load_settings() -> Settings:
     settings = Settings()
     path = stack_file(settings.state_dir)
     if path.exists():
         settings = settings.with_stack(json.loads(path.read_text()))
+    secrets = secrets_file(settings.state_dir)
+    if secrets.exists():
+        settings = with_secrets(settings, json.loads(secrets.read_text()))
     return settings

@@ -29,7 +29,7 @@ from onramp.devstack.treasury_setup import TreasurySetup
 STATE_FILE = "devstack.json"
 CHAIN_FILE = Path("anvil") / "state.json"
 # Everything a fresh start removes (logs, run/ and the bank's drop dir are not state).
-KEPT = ("pgdata", "jetstream", "anvil-home", "anvil", "softhsm", STATE_FILE)
+KEPT = ("pgdata", "jetstream", "anvil-home", "anvil", "softhsm", "secrets.json", STATE_FILE)
 
 
 class StateLost(RuntimeError):

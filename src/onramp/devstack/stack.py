@@ -34,6 +34,7 @@ from onramp.core.settings import (
     HsmSettings,
     Settings,
     stack_file,
+    with_secrets,
 )
 from onramp.devstack import dev_state
 from onramp.devstack.anvil import Anvil, start_anvil
@@ -46,6 +47,7 @@ from onramp.devstack.nats import EmbeddedNats, start_nats
 from onramp.devstack.postgres import EmbeddedPostgres, start_postgres
 from onramp.devstack.process import ManagedProcess, free_port, spawn
 from onramp.devstack.softhsm import SoftHsmToken, start_softhsm
+from onramp.devstack.stack_secrets import stack_secrets
 from onramp.devstack.supervisor import RestartPolicy, Supervisor
 from onramp.devstack.treasury_setup import (
     DEMO_TREASURER_KEYS,
@@ -106,6 +108,10 @@ class Stack:
             "ONRAMP_CHAIN__USDC_ADDRESS": s.chain.usdc_address,
             "ONRAMP_CHAIN__VAULT_ADDRESS": s.chain.vault_address,
             "ONRAMP_CHAIN__WALLET_FACTORY_ADDRESS": s.chain.wallet_factory_address,
+            "ONRAMP_AUTH__JWT_SECRET": s.auth.jwt_secret.get_secret_value(),
+            "ONRAMP_AUTH__SECRETS_KEY": s.auth.secrets_key.get_secret_value(),
+            "ONRAMP_FX__QUOTE_SIGNING_KEY": s.fx.quote_signing_key.get_secret_value(),
+            "ONRAMP_ISSUER__API_KEY": s.issuer.api_key.get_secret_value(),
             "ONRAMP_BANKING__WEBHOOK_SECRET": s.banking.webhook_secret.get_secret_value(),
             "ONRAMP_BANKING__API_URL": s.banking.api_url,
             "ONRAMP_KYC__VENDOR_URL": s.kyc.vendor_url,
@@ -319,7 +325,7 @@ def start_infrastructure(
             f"mail        sandbox SMTP {mail.smtp_host}:{mail.smtp_port}, inbox {mail.url}  "
             f"({time.monotonic() - t:.1f}s)"
         )
-        base = Settings()
+        base = with_secrets(Settings(), stack_secrets(state_dir))
         hsm_settings = hsm.apply(base.hsm)
         if kept is None:
             state = _deploy(anvil.url, hsm_settings, progress=progress)

@@ -28,6 +28,14 @@ class QuoteExpired(Conflict):
     title = "The quote has expired; ask for a new one"
 
 
+class QuoteAlreadyUsed(Conflict):
+    """A firm quote backs one order: a second order on it (even with a new Idempotency-Key)
+    is refused; the client asks for a new quote."""
+
+    code = "quote_already_used"
+    title = "This quote already backs an order; ask for a new one"
+
+
 class QuoteMismatch(InvalidInput):
     code = "quote_mismatch"
     title = "The order does not match its quote"

@@ -37,3 +37,5 @@ class Quote(Base):
     spread_bps: Mapped[int | None]
     rates_source: Mapped[str | None] = mapped_column(String(100))
     signature: Mapped[str | None] = mapped_column(String(80))
+    # When an order was placed against it: a quote backs one order (fx.service.firm_quote).
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

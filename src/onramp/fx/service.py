@@ -16,6 +16,7 @@ from onramp.core.ids import uuid7
 from onramp.core.money import Money
 from onramp.fx.desk import FxDesk
 from onramp.fx.errors import (
+    QuoteAlreadyUsed,
     QuoteAmountAmbiguous,
     QuoteExpired,
     QuoteMismatch,
@@ -125,11 +126,15 @@ async def firm_quote(
     signing_key: bytes,
     signature: str | None = None,
 ) -> Quote:
-    """The customer's unexpired quote for exactly ``source``, its stored terms matching their
-    signature (and ``signature``, when the client sends it back); the order is made against it."""
-    quote = await session.get(Quote, quote_id)
+    """The customer's unexpired, unused quote for exactly ``source``, its stored terms matching
+    their signature (and ``signature``, when the client sends it back), marked used: the order is
+    made against it in this transaction. The quote's row lock makes two orders on one quote
+    queue, and the second finds it used (a unique index on ``orders.quote_id`` backs this)."""
+    quote = await session.get(Quote, quote_id, with_for_update=True)
     if quote is None or quote.customer_id != customer_id:
         raise QuoteNotFound()
+    if quote.used_at is not None:
+        raise QuoteAlreadyUsed()
     terms = terms_of(quote)
     if quote.signature is None or not verify(terms, signing_key, quote.signature):
         raise QuoteSignatureInvalid("the quote's terms do not match its signature")
@@ -142,6 +147,7 @@ async def firm_quote(
             f"the quote is for {quote.source_currency} "
             f"{Money(as_int(quote.source_amount), quote.source_currency)}"
         )
+    quote.used_at = now
     return quote
 
 

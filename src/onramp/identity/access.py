@@ -82,10 +82,15 @@ async def current_principal(
 async def _with_open_session(
     session: AsyncSession, principal: Principal, now: datetime
 ) -> Principal:
+    """The token's session, open and its subject's; the role is the owner's current one, read
+    with the session (a token's ``role`` claim is never trusted: a role change or a
+    deactivation takes effect on the next request)."""
     active = await sessions.active_session(session, session_id=principal.login_session(), now=now)
     if active is None:
         raise InvalidToken("the session was revoked or has expired")
-    return replace(principal, mfa_at=active.mfa_at)
+    if active.user_id != principal.user_id:
+        raise InvalidToken("the token's session is not its subject's")
+    return replace(principal, role=active.role, mfa_at=active.mfa_at)
 
 
 async def _cookie_principal(

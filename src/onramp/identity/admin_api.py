@@ -10,7 +10,7 @@ from fastapi import APIRouter, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from onramp.core.web import ClockDep, SessionDep
-from onramp.identity import approvals, roles
+from onramp.identity import approvals, deactivation, roles
 from onramp.identity.access import require
 from onramp.identity.models import ApprovalRequest
 from onramp.identity.permissions import Permission
@@ -115,5 +115,60 @@ async def decide(
         approve=verdict == "approve",
         reason=body.reason,
         now=clock.now(),
+    )
+    return _out(row)
+
+
+class AccountAction(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str | None = Field(default=None, max_length=500)
+
+
+class DeactivatedOut(BaseModel):
+    user_id: uuid.UUID
+    deactivated_at: datetime
+
+
+@admin_router.post(
+    "/users/{user_id}/deactivate",
+    summary="Deactivate an account now: its sessions end, its API keys stop working",
+    responses={
+        404: {"description": "user_not_found"},
+        409: {"description": "cannot_deactivate_self"},
+    },
+)
+async def deactivate_user(
+    user_id: uuid.UUID,
+    body: AccountAction,
+    principal: Annotated[Principal, require(Permission.USERS_MANAGE)],
+    session: SessionDep,
+    clock: ClockDep,
+) -> DeactivatedOut:
+    user = await deactivation.deactivate(
+        session, user_id=user_id, admin=principal, reason=body.reason, now=clock.now()
+    )
+    assert user.deactivated_at is not None
+    return DeactivatedOut(user_id=user.id, deactivated_at=user.deactivated_at)
+
+
+@admin_router.post(
+    "/users/{user_id}/reactivate",
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="Propose reactivating an account; another admin must approve it",
+    responses={
+        404: {"description": "user_not_found"},
+        409: {"description": "account_not_deactivated"},
+    },
+)
+async def propose_reactivation(
+    user_id: uuid.UUID,
+    body: AccountAction,
+    principal: Annotated[Principal, require(Permission.USERS_MANAGE)],
+    session: SessionDep,
+    clock: ClockDep,
+) -> ApprovalOut:
+    row = await deactivation.propose_reactivation(
+        session, user_id=user_id, requester=principal, reason=body.reason, now=clock.now()
     )
     return _out(row)

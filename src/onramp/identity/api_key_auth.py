@@ -32,23 +32,33 @@ class _Found:
     key: ApiKey
     role: str
     owner_erased: bool
+    owner_deactivated: bool
 
 
 async def _find(
     session: AsyncSession, *, prefix: str | None = None, key_id: uuid.UUID | None = None
 ) -> _Found | None:
-    query = select(ApiKey, User.role, User.erased_at).join(User, User.id == ApiKey.user_id)
+    query = select(ApiKey, User.role, User.erased_at, User.deactivated_at).join(
+        User, User.id == ApiKey.user_id
+    )
     query = query.where(ApiKey.prefix == prefix) if prefix else query.where(ApiKey.id == key_id)
     row = (await session.execute(query)).first()
     if row is None:
         return None
-    return _Found(key=row[0], role=row[1], owner_erased=row[2] is not None)
+    return _Found(
+        key=row[0],
+        role=row[1],
+        owner_erased=row[2] is not None,
+        owner_deactivated=row[3] is not None,
+    )
 
 
 def _refusal(found: _Found, now: datetime) -> str | None:
     """Why a known key may not be used now, or None."""
     if found.owner_erased:
         return "owner_erased"
+    if found.owner_deactivated:
+        return "owner_deactivated"
     if found.key.revoked_at is not None and found.key.revoked_at <= now:
         return found.key.revoked_reason or "revoked"
     if not is_active(found.key, now):

@@ -178,3 +178,10 @@ class CsrfTokenInvalid(Forbidden):
     # A cookie-authenticated request that changes state must prove it comes from our own page.
     code = "csrf_token_invalid"
     title = "Send the session's X-CSRF-Token with requests authenticated by cookie"
+
+
+class AccountDeactivated(Forbidden):
+    """The password was right, but an admin deactivated the account."""
+
+    code = "account_deactivated"
+    title = "This account is deactivated; ask an administrator"

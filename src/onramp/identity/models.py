@@ -28,6 +28,13 @@ class User(Base):
     erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Set when the person proved the mailbox is theirs (the link in the verification email).
     email_verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Set when an admin deactivated the account (staff who left): no sign-in, no session, no
+    # API key works from the next request on (identity/deactivation.py).
+    deactivated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    @property
+    def may_sign_in(self) -> bool:
+        return self.erased_at is None and self.deactivated_at is None
 
 
 class AuthSession(Base):

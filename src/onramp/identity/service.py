@@ -19,7 +19,13 @@ from onramp.core.ids import uuid7
 from onramp.core.keys import opened_row
 from onramp.identity.account_emails import AccountEmails
 from onramp.identity.email_tokens import Purpose
-from onramp.identity.errors import EmailTaken, InvalidCredentials, InvalidToken, WeakPassword
+from onramp.identity.errors import (
+    AccountDeactivated,
+    EmailTaken,
+    InvalidCredentials,
+    InvalidToken,
+    WeakPassword,
+)
 from onramp.identity.models import (
     ApiKey,
     AuthSession,
@@ -147,6 +153,8 @@ async def authenticate(session: AsyncSession, *, email: str, password: str) -> U
     user = await user_by_email(session, email=email)
     await check_password(user, password)
     assert user is not None
+    if not user.may_sign_in:  # said only to whoever knows the password
+        raise AccountDeactivated()
     return user
 
 

@@ -92,7 +92,7 @@ async def rotate(
         # (Revoking here would wait on the locks this transaction holds.)
         raise InvalidRefreshToken()
     user = await session.get(User, auth.user_id)
-    if user is None:
+    if user is None or not user.may_sign_in:
         raise InvalidRefreshToken()
     stored.used_at = now
     auth.last_used_at = now
@@ -172,22 +172,37 @@ async def revoke_family(
 
 @dataclass(frozen=True)
 class ActiveSession:
+    """An open login session and, read with it, its owner's current role: what authorises a
+    request (never the role a token claims)."""
+
+    user_id: uuid.UUID
+    role: str
     mfa_at: datetime | None
 
 
 async def active_session(
     session: AsyncSession, *, session_id: uuid.UUID, now: datetime
 ) -> ActiveSession | None:
-    """The session if it is open, else None."""
+    """The session if it is open and its owner may still sign in, else None."""
     found = await session.execute(
-        select(AuthSession.revoked_at, AuthSession.expires_at, AuthSession.mfa_at).where(
-            AuthSession.id == session_id
+        select(
+            AuthSession.user_id,
+            AuthSession.revoked_at,
+            AuthSession.expires_at,
+            AuthSession.mfa_at,
+            User.role,
+            User.erased_at,
+            User.deactivated_at,
         )
+        .join(User, User.id == AuthSession.user_id)
+        .where(AuthSession.id == session_id)
     )
     row = found.first()
     if row is None or row.revoked_at is not None or row.expires_at <= now:
         return None
-    return ActiveSession(mfa_at=row.mfa_at)
+    if row.erased_at is not None or row.deactivated_at is not None:
+        return None
+    return ActiveSession(user_id=row.user_id, role=row.role, mfa_at=row.mfa_at)
 
 
 async def mark_mfa(session: AsyncSession, *, session_id: uuid.UUID, now: datetime) -> None:

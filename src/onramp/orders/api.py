@@ -152,7 +152,8 @@ async def order_out(session: AsyncSession, order: Order, request: Request) -> Or
             "step_up_required, mfa_enrollment_required (large orders)"
         },
         409: {
-            "description": "quote_expired, idempotency_key_reused, wallet_ownership_unproven "
+            "description": "quote_expired, quote_already_used (a quote backs one order), "
+            "idempotency_key_reused, wallet_ownership_unproven "
             "(travel rule: prove the self-hosted wallet first)"
         },
         503: {"description": "fx_rate_unavailable, fx_rate_stale (the EUR equivalent for limits)"},

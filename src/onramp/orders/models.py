@@ -27,6 +27,13 @@ class Order(Base):
         Index("ix_orders_customer_id_created_at", "customer_id", "created_at"),
         # The staff search's newest-first pages (orders/admin_search.py).
         Index("ix_orders_created_at_id", "created_at", "id"),
+        # A firm quote backs one order (fx.service.firm_quote checks first, under its lock).
+        Index(
+            "ux_orders_quote_id",
+            "quote_id",
+            unique=True,
+            postgresql_where=text("quote_id IS NOT NULL"),
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)

@@ -23,8 +23,12 @@ PEOPLE = [
     (uuid.uuid4(), " Ada@Example.com ", "Ada Lovelace"),
     (uuid.uuid4(), "grace@example.com", "Grace Hopper"),
 ]
-LEGACY_BOX = SecretBox.from_base64(Settings().auth.secrets_key.get_secret_value())
 LEGACY_CONTEXT = b"mfa-totp:" + PEOPLE[0][0].bytes
+
+
+def _legacy_box(settings: Settings) -> SecretBox:
+    """What sealed TOTP secrets before 0013: the stack's own legacy key."""
+    return SecretBox.from_base64(settings.auth.secrets_key.get_secret_value())
 
 
 def _before_0013() -> str:
@@ -55,7 +59,10 @@ async def test_existing_plaintext_rows_are_sealed_and_can_be_unsealed_again(
                     "INSERT INTO mfa_totp (user_id, secret_sealed, created_at) "
                     "VALUES (:id, :s, now())"
                 ),
-                {"id": PEOPLE[0][0], "s": LEGACY_BOX.seal(TOTP_SECRET, context=LEGACY_CONTEXT)},
+                {
+                    "id": PEOPLE[0][0],
+                    "s": _legacy_box(settings).seal(TOTP_SECRET, context=LEGACY_CONTEXT),
+                },
             )
             await session.execute(
                 text(
@@ -95,7 +102,7 @@ async def test_existing_plaintext_rows_are_sealed_and_can_be_unsealed_again(
             result = await session.execute(text("SELECT full_name, email FROM users"))
             back = {name: email for name, email in result}
             totp = await session.scalar(text("SELECT secret_sealed FROM mfa_totp"))
-        assert LEGACY_BOX.open(totp, context=LEGACY_CONTEXT) == TOTP_SECRET
+        assert _legacy_box(settings).open(totp, context=LEGACY_CONTEXT) == TOTP_SECRET
         assert back == {name: email.strip().lower() for _, email, name in PEOPLE}
 
 
@@ -129,7 +136,7 @@ async def test_0014_seals_deposit_senders_and_reseals_0011s_secrets(
                 ),
                 {
                     "id": email_id,
-                    "m": LEGACY_BOX.seal(
+                    "m": _legacy_box(settings).seal(
                         b'{"to": "a@x"}', context=b"outgoing-email:" + email_id.bytes
                     ),
                 },
@@ -142,7 +149,7 @@ async def test_0014_seals_deposit_senders_and_reseals_0011s_secrets(
                 {
                     "h": token_hash,
                     "u": uuid.uuid4(),
-                    "p": LEGACY_BOX.seal(b"new@x", context=b"email-token:" + token_hash),
+                    "p": _legacy_box(settings).seal(b"new@x", context=b"email-token:" + token_hash),
                 },
             )
         await asyncio.to_thread(upgrade, url, "0014", settings=settings)

@@ -7,6 +7,7 @@ from eth_account import Account
 
 from onramp.chain.signer import LocalKeyInProduction, LocalKeySigner
 from onramp.core.settings import ANVIL_PAYOUT_KEY, Settings
+from tests.unit.core.production_env import production_env
 
 
 def test_local_key_signs_outside_production(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -33,7 +34,8 @@ def test_local_key_is_refused_in_production(monkeypatch: pytest.MonkeyPatch, val
 
 
 def test_the_environment_is_a_setting(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("ONRAMP_ENV", "production")
+    for key, value in production_env().items():
+        monkeypatch.setenv(key, value)
     assert Settings().env == "production"
     monkeypatch.delenv("ONRAMP_ENV")
     assert Settings().env == "development"

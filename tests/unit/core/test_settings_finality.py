@@ -7,11 +7,13 @@ import pytest
 from pydantic import ValidationError
 
 from onramp.core.settings import DEFAULT_MIN_CONFIRMATIONS, Settings
+from tests.unit.core.production_env import production_env
 
 
 @pytest.fixture(autouse=True)
 def _production(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("ONRAMP_ENV", "production")
+    for key, value in production_env().items():
+        monkeypatch.setenv(key, value)
 
 
 def test_mainnet_with_one_confirmation_is_refused_in_production(
@@ -19,7 +21,9 @@ def test_mainnet_with_one_confirmation_is_refused_in_production(
 ) -> None:
     monkeypatch.setenv("ONRAMP_CHAIN__CHAIN_ID", "1")
     monkeypatch.setenv("ONRAMP_CHAIN__CONFIRMATIONS", "1")
-    with pytest.raises(ValidationError, match="ONRAMP_CHAIN__CONFIRMATIONS=1 is below the minimum"):
+    with pytest.raises(
+        ValidationError, match="ONRAMP_CHAIN__CONFIRMATIONS: 1 is below the minimum"
+    ):
         Settings()
 
 
@@ -50,6 +54,7 @@ def test_a_chain_without_a_minimum_is_refused_until_one_is_configured(
 def test_development_accepts_one_confirmation_anywhere(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ONRAMP_ENV", "development")
     monkeypatch.setenv("ONRAMP_CHAIN__CHAIN_ID", "1")
+    monkeypatch.setenv("ONRAMP_CHAIN__CONFIRMATIONS", "1")
     assert Settings().chain.confirmations == 1
 
 
