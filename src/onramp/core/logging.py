@@ -1,4 +1,5 @@
-"""structlog JSON logs. Event names read like ``payout.broadcast``; no personal data or secrets."""
+"""structlog JSON logs. Event names read like ``payout.broadcast``; no personal data or secrets:
+every line, tracebacks and their local variables included, passes ``core/log_redaction``."""
 
 from __future__ import annotations
 
@@ -7,20 +8,35 @@ import sys
 
 import structlog
 
+from onramp.core.log_redaction import RedactingFilter, redact_event
+
 # Until a process configures logging, logs still go to stderr: stdout belongs to what a command
 # prints (a CSV report, a JSON import summary).
 if not structlog.is_configured():
-    structlog.configure(logger_factory=structlog.PrintLoggerFactory(file=sys.stderr))
+    structlog.configure(
+        processors=[
+            structlog.processors.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            structlog.processors.format_exc_info,
+            redact_event,
+            structlog.dev.ConsoleRenderer(),
+        ],
+        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+    )
 
 
 def configure_logging(*, level: str = "INFO", process: str = "onramp") -> None:
     logging.basicConfig(format="%(message)s", stream=sys.stderr, level=level)
+    for handler in logging.getLogger().handlers:
+        if not any(isinstance(f, RedactingFilter) for f in handler.filters):
+            handler.addFilter(RedactingFilter())
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso", utc=True),
             structlog.processors.dict_tracebacks,
+            redact_event,  # last before rendering: tracebacks are dicts with their locals by now
             structlog.processors.JSONRenderer(),
         ],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level)),
