@@ -14,17 +14,24 @@ listed name is dropped, so every hit on it is a false hit. Numbers, never assert
 from __future__ import annotations
 
 import argparse
+import csv
 import random
 import string
+import subprocess
+import sys
+import tempfile
 import time
 from collections import Counter
 from pathlib import Path
 
-from onramp.compliance.lists import EntryType, ListEntry, load_list
+from onramp.compliance.lists import EntryType, ListEntry, SanctionsList, load_list
 from onramp.compliance.matcher import MatchSettings, NameMatcher
 from onramp.compliance.normalise import name_tokens
+from screening_heldout import heldout_kinds
+from screening_kinds import kinds, origin
 
 DEFAULT_LIST = Path(__file__).resolve().parents[1] / "tests/data/ofac/sdn_advanced_subset.xml"
+HELDOUT_LIST = Path(__file__).resolve().parents[1] / "tests/data/ofac/sdn_2024-05-03_subset.csv"
 
 FIRST = (
     "James Mary Robert Patricia John Jennifer Michael Linda David Elizabeth William Barbara "
@@ -153,31 +160,17 @@ def population(size: int, listed: set[frozenset[str]], rng: random.Random) -> li
     return sorted(names)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--list", type=Path, default=DEFAULT_LIST)
-    parser.add_argument("--clean", type=int, default=5000, help="size of the clean population")
-    parser.add_argument("--threshold", type=float, default=MatchSettings().threshold)
-    parser.add_argument("--seed", type=int, default=20261122)
-    parser.add_argument("--show-misses", action="store_true")
-    args = parser.parse_args()
+Probe = tuple[str, str, str]  # list uid, kind, the variant
 
-    rng = random.Random(args.seed)
-    sanctions = load_list(args.list)
-    started = time.perf_counter()
-    matcher = NameMatcher(sanctions, MatchSettings(threshold=args.threshold))
-    built = time.perf_counter() - started
-    people = [e for e in sanctions.entries if e.entry_type == EntryType.INDIVIDUAL]
-    probes = [(e.uid, kind, text) for e in people for kind, text in variants(e, rng)]
-    listed = {frozenset(name_tokens(e.primary_name)) for e in sanctions.entries} | {
-        frozenset(name_tokens(a.name)) for e in sanctions.entries for a in e.aliases
-    }
-    clean = population(args.clean, listed, rng)
 
+def measure(
+    matcher: NameMatcher, probes: list[Probe], clean: list[str]
+) -> tuple[
+    Counter[str], Counter[str], list[tuple[str, str, str, object]], list[tuple[str, object]]
+]:
     found: Counter[str] = Counter()
     total: Counter[str] = Counter()
-    misses = []
-    started = time.perf_counter()
+    misses: list[tuple[str, str, str, object]] = []
     for uid, kind, text in probes:
         total[kind] += 1
         hit = matcher.screen(text)
@@ -186,19 +179,109 @@ def main() -> None:
         else:
             misses.append((kind, text, uid, matcher.best(text)))
     false_hits = [(name, hit) for name in clean if (hit := matcher.screen(name)) is not None]
+    return found, total, misses, false_hits
+
+
+def report(title: str, found: Counter[str], total: Counter[str], false: int, clean: int) -> None:
+    print(title)
+    for kind in sorted(total):
+        share = 100 * found[kind] / total[kind]
+        print(f"  recall {kind:<26} {found[kind]:>4} / {total[kind]:<4} {share:6.2f} %")
+    recall = 100 * sum(found.values()) / max(1, sum(total.values()))
+    print(f"  recall: {sum(found.values())} / {sum(total.values())} = {recall:.2f} %")
+    print(f"  false hits on ordinary names: {false} / {clean} = {100 * false / clean:.2f} %")
+
+
+def individuals(sanctions: SanctionsList) -> list[ListEntry]:
+    return [e for e in sanctions.entries if e.entry_type == EntryType.INDIVIDUAL]
+
+
+def listed_token_sets(sanctions: SanctionsList) -> set[frozenset[str]]:
+    return {frozenset(name_tokens(e.primary_name)) for e in sanctions.entries} | {
+        frozenset(name_tokens(a.name)) for e in sanctions.entries for a in e.aliases
+    }
+
+
+def cli_speed(list_file: Path, names: list[str], count: int) -> tuple[int, float]:
+    """``onramp screen names`` on a ``count``-name file, start-up included (wall clock)."""
+    rows = (names * (count // len(names) + 1))[:count]
+    with tempfile.TemporaryDirectory(prefix="onramp-bench-") as folder:
+        batch = Path(folder) / "names.csv"
+        with batch.open("w", newline="", encoding="utf-8") as out:
+            writer = csv.writer(out)
+            writer.writerow(["name", "date_of_birth", "country"])
+            writer.writerows([name, "", ""] for name in rows)
+        started = time.perf_counter()
+        result = subprocess.run(  # noqa: S603 - our own interpreter and CLI
+            [
+                sys.executable,
+                "-m",
+                "onramp.cli",
+                "screen",
+                "names",
+                str(batch),
+                "--list",
+                str(list_file),
+            ],
+            capture_output=True,
+            check=True,
+        )
+        elapsed = time.perf_counter() - started
+    return result.stdout.count(b"\n"), elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--list", type=Path, default=DEFAULT_LIST)
+    parser.add_argument("--heldout-list", type=Path, default=HELDOUT_LIST)
+    parser.add_argument("--clean", type=int, default=5000, help="size of the clean population")
+    parser.add_argument("--threshold", type=float, default=MatchSettings().threshold)
+    parser.add_argument("--seed", type=int, default=20261122)
+    parser.add_argument("--cli-names", type=int, default=10_000, help="0: skip the CLI run")
+    parser.add_argument("--show-misses", action="store_true", help="of the tuned set only")
+    args = parser.parse_args()
+
+    rng = random.Random(args.seed)
+    sanctions = load_list(args.list)
+    started = time.perf_counter()
+    matcher = NameMatcher(sanctions, MatchSettings(threshold=args.threshold))
+    built = time.perf_counter() - started
+    people = individuals(sanctions)
+    probes = [(e.uid, kind, text) for e in people for kind, text in variants(e, rng)]
+    probes += [(e.uid, kind, text) for e in people for kind, text in kinds(e, rng)]
+    clean = population(args.clean, listed_token_sets(sanctions), rng)
+
+    started = time.perf_counter()
+    found, total, misses, false_hits = measure(matcher, probes, clean)
     elapsed = time.perf_counter() - started
     screened = len(probes) + len(clean)
 
     print(f"list: {args.list.name}, {len(sanctions.entries)} entries, index built in {built:.2f} s")
     print(f"threshold: {args.threshold}")
-    for kind in sorted(total):
-        share = 100 * found[kind] / total[kind]
-        print(f"  recall {kind:<22} {found[kind]:>4} / {total[kind]:<4} {share:6.2f} %")
-    recall = 100 * sum(found.values()) / sum(total.values())
-    print(f"recall: {sum(found.values())} / {sum(total.values())} = {recall:.2f} %")
-    rate = 100 * len(false_hits) / len(clean)
-    print(f"false hits: {len(false_hits)} / {len(clean)} = {rate:.2f} %")
-    print(f"speed: {screened} names in {elapsed:.2f} s = {screened / elapsed:,.0f} names/s")
+    report("TUNED variants:", found, total, len(false_hits), len(clean))
+    print(f"speed in process: {screened} names in {elapsed:.2f} s = {screened / elapsed:,.0f}/s")
+
+    heldout = load_list(args.heldout_list)
+    held_matcher = NameMatcher(heldout, MatchSettings(threshold=args.threshold))
+    tuned_uids = {e.uid for e in people}
+    held_rng = random.Random(args.seed + 1)
+    held_probes = [
+        (e.uid, kind, text)
+        for e in individuals(heldout)
+        if e.uid not in tuned_uids
+        for kind, text in heldout_kinds(e.primary_name, origin(e), held_rng)
+    ]
+    held_clean = population(args.clean, listed_token_sets(heldout), held_rng)
+    h_found, h_total, _, h_false = measure(held_matcher, held_probes, held_clean)
+    print(f"held-out list: {args.heldout_list.name}, {len(heldout.entries)} entries")
+    report("HELD-OUT variants (not tuned on):", h_found, h_total, len(h_false), len(held_clean))
+
+    if args.cli_names:
+        lines, wall = cli_speed(args.list, clean + [text for _, _, text in probes], args.cli_names)
+        print(
+            f"onramp screen names, {lines} names incl. start-up: {wall:.2f} s = "
+            f"{lines / wall:,.0f} names/s"
+        )
     if args.show_misses:
         for kind, text, uid, best in misses:
             print(f"MISS {kind}: {text!r} (uid {uid}) best={best}")

@@ -14,12 +14,15 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import orjson
 import typer
 
 from onramp.compliance.lists.model import SanctionsList
+
+if TYPE_CHECKING:
+    from onramp.compliance.service import LoadedVersion
 
 screen_app = typer.Typer(help="Sanctions screening.", no_args_is_help=True)
 
@@ -91,8 +94,11 @@ def screen_load(
         str | None, typer.Argument(help="File, folder or URL (default: compliance.list_url)")
     ] = None,
     list_format: FormatOption = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the version and the full diff as JSON")
+    ] = False,
 ) -> None:
-    """Load a new version of a list into the database and print what changed (JSON)."""
+    """Load a new version of a list into the database and print a summary of what changed."""
     from onramp.compliance.errors import NoSanctionsListLoaded
     from onramp.compliance.service import load_version
     from onramp.core.db import standalone_sessions, unit_of_work
@@ -116,23 +122,10 @@ def screen_load(
                 list_format=chosen_format,
                 actor=f"cli:{getpass.getuser()}",
             )
-        _emit(
-            {
-                "version_id": loaded.version_id,
-                "source": loaded.source,
-                "format": loaded.format,
-                "issued": loaded.issued,
-                "sha256": loaded.sha256,
-                "entries": loaded.entry_count,
-                "new_version": loaded.is_new,
-                "diff": loaded.diff.summary(),
-                "added": loaded.diff.added,
-                "removed": loaded.diff.removed,
-                "changed": loaded.diff.changed,
-                "addresses_added": loaded.diff.addresses_added,
-                "addresses_removed": loaded.diff.addresses_removed,
-            }
-        )
+        if as_json:
+            _emit(loaded_as_json(loaded))
+        else:
+            print(load_summary(loaded))
 
     try:
         if not spec:
@@ -141,6 +134,44 @@ def screen_load(
             asyncio.run(load(path))
     except Exception as exc:  # domain errors become a message and exit 1
         raise _fail(exc) from exc
+
+
+def loaded_as_json(loaded: LoadedVersion) -> dict[str, object]:
+    return {
+        "version_id": loaded.version_id,
+        "source": loaded.source,
+        "format": loaded.format,
+        "issued": loaded.issued,
+        "sha256": loaded.sha256,
+        "entries": loaded.entry_count,
+        "new_version": loaded.is_new,
+        "diff": loaded.diff.summary(),
+        "added": loaded.diff.added,
+        "removed": loaded.diff.removed,
+        "changed": loaded.diff.changed,
+        "addresses_added": loaded.diff.addresses_added,
+        "addresses_removed": loaded.diff.addresses_removed,
+    }
+
+
+def load_summary(loaded: LoadedVersion) -> str:
+    """A few lines for a person; the uids and addresses themselves are in ``--json``."""
+    issued = f", issued {loaded.issued}" if loaded.issued else ""
+    if not loaded.is_new:
+        return (
+            f"{loaded.source}: unchanged, the same file as version {loaded.version_id}"
+            f"{issued} ({loaded.entry_count} entries); nothing stored"
+        )
+    counts = loaded.diff.summary()
+    return (
+        f"{loaded.source}: new version {loaded.version_id}{issued} ({loaded.entry_count} "
+        f"entries, {loaded.format})\n"
+        f"  entries: {counts['added']} added, {counts['removed']} removed, "
+        f"{counts['changed']} changed\n"
+        f"  addresses: {counts['addresses_added']} added, "
+        f"{counts['addresses_removed']} removed\n"
+        "  re-screen queued; --json lists the uids and addresses"
+    )
 
 
 @screen_app.command("names")

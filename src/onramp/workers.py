@@ -29,7 +29,9 @@ from onramp.chain.worker import (
 )
 from onramp.compliance import MatchSettings
 from onramp.compliance.checkpoints import ListMatchers, PayoutScreen, WithdrawalScreen
+from onramp.compliance.freshness import ListFreshness
 from onramp.compliance.monitoring import RuleSet
+from onramp.compliance.refresh import ListRefresher, configured_sources, run_list_refresh
 from onramp.compliance.rescreen import run_rescreens
 from onramp.core.audit import run_sealer
 from onramp.core.bus import EventBus, connect_bus
@@ -101,6 +103,14 @@ def _list_matchers(settings: Settings) -> ListMatchers:
     return ListMatchers(MatchSettings(threshold=settings.compliance.name_threshold))
 
 
+def list_freshness(settings: Settings) -> ListFreshness:
+    """Production fails closed on a missing or old list; elsewhere the order says so."""
+    return ListFreshness(
+        max_age=timedelta(hours=settings.compliance.max_list_age_hours),
+        fail_closed=settings.env == "production",
+    )
+
+
 def check_config(name: str, settings: Settings) -> None:
     """Fail fast, before any connection: a bad rule set is a configuration error."""
     if name not in WORKERS:
@@ -126,7 +136,9 @@ def orders_screener(
     naming the file and the field)."""
     rules = RuleSet.from_file(settings.compliance.monitoring_rules_file)
     return Screeners(
-        SanctionsScreener(sessions, matchers=_list_matchers(settings)),
+        SanctionsScreener(
+            sessions, matchers=_list_matchers(settings), freshness=list_freshness(settings)
+        ),
         TravelRuleScreener(sessions, travel_rule_policy(settings, desk)),
         MonitoringScreener(sessions, rules=rules, desk=desk),
     )
@@ -192,6 +204,36 @@ async def _run_bank_files(
         rules=PaymentRules.from_settings(banking),
         accounts=accepted_statement_accounts(banking),
     )
+
+
+async def _run_rescreen(
+    settings: Settings, sessions: async_sessionmaker[AsyncSession], stop: asyncio.Event
+) -> None:
+    """Re-screens after each list update, and the scheduled refresh of the configured lists
+    (which makes those updates) beside it."""
+    compliance = settings.compliance
+    jobs = [
+        run_rescreens(
+            sessions,
+            sources=(VerifiedNames(), KybOwners(), SavedWallets(), UnpaidOrders()),
+            matchers=_list_matchers(settings),
+            clock=SystemClock(),
+            stop=stop,
+            idle=compliance.rescreen_poll_seconds,
+        )
+    ]
+    lists = configured_sources(compliance.list_url, compliance.list_format, compliance.list_sources)
+    if lists:
+        jobs.append(
+            run_list_refresh(
+                ListRefresher(lists),
+                sessions,
+                clock=SystemClock(),
+                stop=stop,
+                interval=compliance.list_refresh_seconds,
+            )
+        )
+    await asyncio.gather(*jobs)
 
 
 async def _run(
@@ -322,14 +364,7 @@ async def _run(
         )
         return
     if name == "rescreen":
-        await run_rescreens(
-            sessions,
-            sources=(VerifiedNames(), KybOwners(), SavedWallets(), UnpaidOrders()),
-            matchers=_list_matchers(settings),
-            clock=SystemClock(),
-            stop=stop,
-            idle=settings.compliance.rescreen_poll_seconds,
-        )
+        await _run_rescreen(settings, sessions, stop)
         return
     if name == "bank_files":
         await _run_bank_files(settings, sessions, stop)

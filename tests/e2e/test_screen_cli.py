@@ -151,14 +151,14 @@ def test_load_versions_and_screen_the_latest(
     configured = env | {
         "ONRAMP_COMPLIANCE__LIST_URL": f"{published}/sdn_advanced_tornado_cash_2025-03-04.xml"
     }
-    [march] = lines(onramp("load", env=configured))
+    [march] = lines(onramp("load", "--json", env=configured))
     assert march["new_version"] is True
     assert march["added"] == ["39796"]
     tornado_eth = [a for c, a in march["addresses_added"] if c == "ETH"]
     assert len(tornado_eth) == 90
     assert lines(onramp("address", tornado_eth[0], env=env))[0]["decision"] == "hit"
 
-    [november] = lines(onramp("load", str(SUBSET), env=env))
+    [november] = lines(onramp("load", str(SUBSET), "--json", env=env))
     assert november["removed"] == ["39796"]
     assert november["diff"]["addresses_removed"] == 90
     assert {a for c, a in november["addresses_removed"] if c == "ETH"} == set(tornado_eth)
@@ -170,6 +170,18 @@ def test_load_versions_and_screen_the_latest(
         "hit",
     ]
 
-    [again] = lines(onramp("load", str(SUBSET), env=env))
+    [again] = lines(onramp("load", str(SUBSET), "--json", env=env))
     assert again["new_version"] is False
     assert again["version_id"] == november["version_id"]
+
+    # Without --json a person reads a short summary: counts, not the uids and addresses.
+    summary = onramp("load", str(TORNADO), env=env)
+    assert summary.returncode == 0, summary.stderr
+    head, entries, addresses, _ = summary.stdout.splitlines()
+    assert head.startswith("OFAC SDN: new version ")
+    assert "issued 2025-03-04" in head
+    assert entries == "  entries: 1 added, 279 removed, 0 changed"
+    assert addresses == "  addresses: 90 added, 758 removed"
+    assert "0x" not in summary.stdout
+    unchanged = onramp("load", str(TORNADO), env=env)
+    assert unchanged.stdout.startswith("OFAC SDN: unchanged, the same file as version ")

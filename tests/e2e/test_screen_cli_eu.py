@@ -40,16 +40,16 @@ def test_eu_issues_load_beside_ofac_and_are_screened(
         "ONRAMP_DATABASE__URL": migrated_database,
         "ONRAMP_COMPLIANCE__LIST_FORMAT": "ofac-advanced-xml",
     }
-    [ofac] = onramp("load", str(OFAC), env=env)
+    [ofac] = onramp("load", str(OFAC), "--json", env=env)
     assert ofac["source"] == "OFAC SDN"
 
-    [december_2018] = onramp("load", str(EU_2018), env=env)
+    [december_2018] = onramp("load", str(EU_2018), "--json", env=env)
     assert (december_2018["source"], december_2018["format"]) == ("EU FSF", "eu-fsf-xml")
     assert december_2018["new_version"] is True
     assert december_2018["added"] == ["EU-1", "EU-207"]
     assert december_2018["removed"] == []  # OFAC's entries are another source's
 
-    [december_2024] = onramp("load", str(EU_2024), env=env)
+    [december_2024] = onramp("load", str(EU_2024), "--json", env=env)
     assert december_2024["issued"] == "2024-12-11"
     assert december_2024["removed"] == ["EU-1", "EU-207"]
     assert december_2024["added"] == ["EU-13"]

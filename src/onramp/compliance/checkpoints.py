@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -22,7 +22,7 @@ from onramp.compliance.cases import AlertDraft, raise_alerts
 from onramp.compliance.matcher import AddressMatcher, MatchSettings, NameMatcher
 from onramp.compliance.models import ScreeningRecord
 from onramp.compliance.screening import combine
-from onramp.compliance.service import latest_lists, latest_version_ids
+from onramp.compliance.service import ListCheck, latest_checks, latest_lists
 from onramp.core.clock import utcnow
 from onramp.core.db import unit_of_work
 from onramp.core.ids import uuid7
@@ -36,6 +36,8 @@ class Matchers:
     versions: tuple[str, ...]
     addresses: AddressMatcher
     names: NameMatcher
+    # Each source's latest version and when it was last confirmed current.
+    checks: tuple[ListCheck, ...] = ()
 
 
 class ListMatchers:
@@ -47,14 +49,18 @@ class ListMatchers:
         self._cached: Matchers | None = None
 
     async def current(self, session: AsyncSession) -> Matchers | None:
-        versions = await latest_version_ids(session=session)
-        if not versions:
+        checks = await latest_checks(session=session)
+        if not checks:
             return None
+        versions = tuple(c.version_id for c in checks)
         if self._cached is None or self._cached.versions != versions:
             sanctions = combine(await latest_lists(session=session))
             self._cached = Matchers(
-                versions, AddressMatcher(sanctions), NameMatcher(sanctions, self.settings)
+                versions, AddressMatcher(sanctions), NameMatcher(sanctions, self.settings), checks
             )
+        elif self._cached.checks != checks:
+            # The same lists, checked again since (a refresh found them unchanged).
+            self._cached = replace(self._cached, checks=checks)
         return self._cached
 
 

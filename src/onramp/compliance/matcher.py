@@ -22,6 +22,12 @@ Scoring (0-100) of a screened name Q against an indexed list name N, both normal
    a shared country adds ``country_bonus`` (an ISO code and a list's country name compare as
    the same country: ``compliance/countries.py``). The final score is capped to 0..100.
 
+Each name is also compared in its other forms (``normalise.name_forms``): two or three
+neighbouring words written as one ("Chun Yong" / "Chunyong"), on one side at a time; a form
+whose joined word pairs with nothing scores 0. An initial ("Ahmed K. Ghailani") pairs, once two
+full words have, with a leftover word of the other side that starts with its letter: it explains
+its one letter and costs 2.
+
 A hit is a best score at or above ``threshold`` (default 88, set by ``bench/screening.py``).
 Candidates come from a blocking index on the first and last three letters of every token, so a
 one-letter typo in one token still finds the name through the other end or another token.
@@ -29,20 +35,22 @@ one-letter typo in one token still finds the name through the other end or anoth
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
 from onramp.compliance.countries import country_code
 from onramp.compliance.lists.model import EntryType, ListEntry, SanctionsList
-from onramp.compliance.normalise import consonants, fold, name_tokens
+from onramp.compliance.normalise import NameForm, consonants, fold, name_forms, name_tokens
 
 _AFFIX = 3
 _SHORT = 3
 _MIN_PAIRS = 2
 _PER_EXTRA_TOKEN = 4.0
+_PER_INITIAL = 2.0
 _NEAR = 85.0
 _MIN_TOKENS_FOR_WEAK_ALIAS = 2
 
@@ -69,13 +77,16 @@ class NameHit:
 class _IndexedName:
     entry: ListEntry
     name: str
-    tokens: tuple[str, ...]
+    form: NameForm
     joined: str
     is_alias: bool
+    is_joined: bool  # a form with neighbouring words written as one
 
 
+@lru_cache(maxsize=1 << 18)
 def _pair(token: str, candidate: str, cutoff: float) -> float:
-    """Similarity of two tokens, 0 below ``cutoff``."""
+    """Similarity of two tokens, 0 below ``cutoff``. Cached: names are made of a few thousand
+    common words, so a batch meets the same pairs again and again."""
     if token == candidate:
         return 100.0
     if max(len(token), len(candidate)) <= _SHORT:
@@ -93,33 +104,69 @@ def _pair(token: str, candidate: str, cutoff: float) -> float:
     return similarity if similarity >= cutoff else 0.0
 
 
-def _align(query: tuple[str, ...], name: tuple[str, ...], cutoff: float) -> tuple[float, int]:
+def _align(query: NameForm, name: NameForm, cutoff: float) -> tuple[float, int]:
     """Alignment score and the number of aligned token pairs (see the module docstring)."""
-    unused = list(name)
+    q_free = sorted(range(len(query.tokens)), key=lambda i: len(query.tokens[i]), reverse=True)
+    n_free = list(range(len(name.tokens)))
     q_hit = n_hit = 0.0
     pairs = 0
-    for token in sorted(query, key=len, reverse=True):
+    for qi in [i for i in q_free if len(query.tokens[i]) > 1]:
+        token = query.tokens[qi]
         best, best_i = 0.0, -1
-        for i, candidate in enumerate(unused):
-            similarity = _pair(token, candidate, cutoff)
+        for i in n_free:
+            similarity = _pair(token, name.tokens[i], cutoff)
             if similarity > best:
                 best, best_i = similarity, i
         if best_i >= 0:
             q_hit += len(token) * best / 100
-            n_hit += len(unused[best_i]) * best / 100
+            n_hit += len(name.tokens[best_i]) * best / 100
             pairs += 1
-            del unused[best_i]
-    q_len = sum(len(t) for t in query) or 1
-    n_len = sum(len(t) for t in name) or 1
-    if pairs >= _MIN_PAIRS and pairs == min(len(query), len(name)):
+            q_free.remove(qi)
+            n_free.remove(best_i)
+    if query.joined_at in q_free or name.joined_at in n_free:
+        # A form with words joined is there to pair the joined word; unpaired, it would only
+        # hide a missing word from the penalty below.
+        return 0.0, 0
+    initials = _pair_initials(query, name, q_free, n_free) if pairs >= _MIN_PAIRS else 0
+    # An initial explains its one letter on both sides, not the word it stands for.
+    q_hit += initials
+    n_hit += initials
+    pairs += initials
+    q_len = sum(len(t) for t in query.tokens) or 1
+    n_len = sum(len(t) for t in name.tokens) or 1
+    if pairs >= _MIN_PAIRS and pairs == min(len(query.tokens), len(name.tokens)):
         # Every token of the shorter name is there: a missing (or extra) middle name or
-        # patronymic costs ``_PER_EXTRA_TOKEN`` each, not its share of the letters.
-        shorter = q_hit / q_len if len(query) <= len(name) else n_hit / n_len
-        extra = abs(len(query) - len(name))
-        # Quadratic: one missing middle name costs 4, two missing names (half of a four-part
-        # name) cost 16, so "Omar Fernandez" is not "Omar Jose Prieto Fernandez".
-        return 100 * shorter - _PER_EXTRA_TOKEN * extra * extra, pairs
+        # patronymic costs a few points each, not its share of the letters.
+        if len(query.tokens) <= len(name.tokens):
+            shorter = q_hit / q_len
+        else:
+            shorter = n_hit / n_len
+        extra = abs(len(query.tokens) - len(name.tokens))
+        return 100 * shorter - _extra_cost(extra) - _PER_INITIAL * initials, pairs
     return 100 * (0.6 * q_hit / q_len + 0.4 * n_hit / n_len), pairs
+
+
+def _pair_initials(query: NameForm, name: NameForm, q_free: list[int], n_free: list[int]) -> int:
+    """Pairs an initial on either side ("Ahmed K. Ghailani", "Alaqad, Ahmed M.") with a word of
+    the other side left over that starts with its letter; the number paired."""
+    return _initials_into(query, name, q_free, n_free) + _initials_into(name, query, n_free, q_free)
+
+
+def _initials_into(side: NameForm, other: NameForm, free: list[int], other_free: list[int]) -> int:
+    paired = 0
+    for i in [i for i in free if len(side.tokens[i]) == 1]:
+        match = next((j for j in other_free if other.initials[j] == side.initials[i]), None)
+        if match is not None:
+            free.remove(i)
+            other_free.remove(match)
+            paired += 1
+    return paired
+
+
+def _extra_cost(extra: int) -> float:
+    # Quadratic: one missing middle name costs 4, two missing names (half of a four-part name)
+    # cost 16, so "Omar Fernandez" is not "Omar Jose Prieto Fernandez".
+    return _PER_EXTRA_TOKEN * extra * extra
 
 
 def _dob_factor(given: str | None, known: tuple[str, ...], s: MatchSettings) -> tuple[float, str]:
@@ -169,43 +216,54 @@ class NameMatcher:
                     self._add(entry, alias.name, is_alias=True)
 
     def _add(self, entry: ListEntry, name: str, *, is_alias: bool) -> None:
-        tokens = name_tokens(name)
-        if not tokens:
-            return
-        index = len(self._names)
-        self._names.append(_IndexedName(entry, name, tokens, " ".join(sorted(tokens)), is_alias))
-        for token in tokens:
-            self._blocks["<" + token[:_AFFIX]].add(index)
-            self._blocks[">" + token[-_AFFIX:]].add(index)
+        for number, form in enumerate(name_forms(name)):
+            if not form.tokens:
+                return
+            index = len(self._names)
+            joined = " ".join(sorted(form.tokens))
+            self._names.append(_IndexedName(entry, name, form, joined, is_alias, number > 0))
+            for token in form.tokens:
+                self._blocks["<" + token[:_AFFIX]].add(index)
+                self._blocks[">" + token[-_AFFIX:]].add(index)
 
-    def _candidates(self, tokens: tuple[str, ...]) -> set[int]:
-        found: set[int] = set()
-        for token in tokens:
-            found |= self._blocks.get("<" + token[:_AFFIX], set())
-            found |= self._blocks.get(">" + token[-_AFFIX:], set())
-        return found
+    def _candidates(self, tokens: tuple[str, ...]) -> list[int]:
+        """List names sharing a block with enough of ``tokens``: a name of several words needs
+        two aligned words, and an aligned word shares its first or last letters."""
+        reached: Counter[int] = Counter()
+        words = [t for t in tokens if len(t) > 1]  # an initial finds nothing alone
+        for token in set(words):
+            reached.update(
+                self._blocks.get("<" + token[:_AFFIX], set())
+                | self._blocks.get(">" + token[-_AFFIX:], set())
+            )
+        return list(reached)
 
-    def _base(self, tokens: tuple[str, ...], joined: str, name: _IndexedName) -> float:
-        aligned, pairs = _align(tokens, name.tokens, self.settings.token_cutoff)
-        if len(name.tokens) > 1 and pairs < min(_MIN_PAIRS, len(tokens)):
+    def _base(self, form: NameForm, joined: str, name: _IndexedName) -> float:
+        aligned, pairs = _align(form, name.form, self.settings.token_cutoff)
+        if len(name.form.tokens) > 1 and pairs < min(_MIN_PAIRS, len(form.tokens)):
             return 0.0
         whole = fuzz.token_sort_ratio(joined, name.joined)
-        return max(aligned, whole if len(tokens) > 1 or len(name.tokens) == 1 else 0.0)
+        several = len(form.tokens) > 1 or len(name.form.tokens) == 1
+        return max(aligned, whole if several else 0.0)
 
     def best(
         self, name: str, date_of_birth: str | None = None, country: str | None = None
     ) -> NameHit | None:
         """The best-scoring list name for ``name`` (a hit or not), or None if nothing is close."""
-        tokens = name_tokens(name)
-        if not tokens:
-            return None
-        joined = " ".join(sorted(tokens))
+        bases: dict[int, float] = {}
+        for number, form in enumerate(name_forms(name)):
+            if not form.tokens:
+                return None
+            joined = " ".join(sorted(form.tokens))
+            for index in self._candidates(form.tokens):
+                if number > 0 and self._names[index].is_joined:
+                    continue  # words joined on one side at a time: the other is as written
+                base = self._base(form, joined, self._names[index])
+                if base > bases.get(index, 0.0):
+                    bases[index] = base
         best: NameHit | None = None
-        for index in self._candidates(tokens):
+        for index, base in bases.items():
             candidate = self._names[index]
-            base = self._base(tokens, joined, candidate)
-            if base <= 0:
-                continue
             dob, dob_why = _dob_factor(date_of_birth, candidate.entry.dates_of_birth, self.settings)
             ctry, ctry_why = _country_factor(country, candidate.entry.countries, self.settings)
             score = round(max(0.0, min(100.0, base + dob + ctry)), 1)

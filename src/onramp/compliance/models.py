@@ -40,6 +40,9 @@ class SanctionsListVersion(Base):
     file_name: Mapped[str] = mapped_column(String(255))
     issued: Mapped[str | None] = mapped_column(String(10))
     loaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # Last compared with its publisher and found current (a load of the same bytes moves it):
+    # what the production freshness check reads.
+    checked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     entry_count: Mapped[int] = mapped_column(Integer)
     address_count: Mapped[int] = mapped_column(Integer)
 

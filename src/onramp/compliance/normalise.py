@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz import process
@@ -107,7 +108,70 @@ def consonants(token: str) -> str:
     return token[:1] + _VOWELS.sub("", token[1:])
 
 
+_SUN_LETTERS = frozenset("tdrzsnl")
+_ARTICLES = ("al", "el", "ul")
+_MIN_STEM = 4
+_MAX_JOIN = 3
+
+
+def _without_article(token: str) -> str:
+    """An article written onto the word ("Alrawi", "Arrahman": al- before a sun letter reads
+    ar-) comes off, as it does when written apart. Both sides lose it, so "Alexander" still
+    meets "Alexander"."""
+    if (
+        token[:1] == "a"
+        and len(token) - 2 >= _MIN_STEM
+        and token[1] == token[2]
+        and token[1] in _SUN_LETTERS
+    ):
+        return token[2:]
+    return token
+
+
+def _stem(token: str) -> str:
+    canon = canonical_token(_without_article(token))
+    if canon[:2] in _ARTICLES and len(canon) - 2 >= _MIN_STEM:
+        return canon[2:]
+    return canon
+
+
+def _words(name: str) -> list[str]:
+    return [t for t in fold(name).split() if t not in HONORIFICS and t not in PARTICLES]
+
+
 def name_tokens(name: str) -> tuple[str, ...]:
     """The canonical tokens of a name, in the order given (order is ignored later)."""
-    tokens = [t for t in fold(name).split() if t not in HONORIFICS and t not in PARTICLES]
-    return tuple(canonical_token(t) for t in tokens if t)
+    return tuple(_stem(t) for t in _words(name))
+
+
+@dataclass(frozen=True)
+class NameForm:
+    """One way of writing a name: its canonical tokens and each token's first written letter
+    (an initial "K." stands for "Khalfan", whose canonical token is "halfan")."""
+
+    tokens: tuple[str, ...]
+    initials: tuple[str, ...]
+    joined_at: int | None = None  # the token that joins neighbouring words, if any
+
+
+def name_forms(name: str) -> tuple[NameForm, ...]:
+    """The name as given, then with two or three neighbouring words written as one ("Jong Un"
+    as "Jongun", "Dell Aquila" as "Dellaquila"); every form keeps at least two words."""
+    words = _words(name)
+    tokens = [_stem(t) for t in words]
+    firsts = [w[:1] for w in words]
+    forms = [NameForm(tuple(tokens), tuple(firsts))]
+    for size in range(2, _MAX_JOIN + 1):
+        for start in range(len(tokens) - size + 1):
+            if len(tokens) - size + 1 < 2:
+                continue
+            end = start + size
+            joined = canonical_token("".join(words[start:end]))
+            forms.append(
+                NameForm(
+                    (*tokens[:start], joined, *tokens[end:]),
+                    (*firsts[:start], firsts[start], *firsts[end:]),
+                    start,
+                )
+            )
+    return tuple(forms)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp.compliance.lists.model import (
@@ -69,6 +70,7 @@ async def insert_version(
     sanctions: SanctionsList,
     sha256: str,
     file_name: str,
+    now: datetime,
 ) -> None:
     addresses = sorted(
         {
@@ -87,6 +89,8 @@ async def insert_version(
             issued=sanctions.issued,
             entry_count=len(sanctions.entries),
             address_count=len(addresses),
+            loaded_at=now,
+            checked_at=now,
         )
     )
     await session.flush()
@@ -107,6 +111,14 @@ async def insert_version(
     for table, rows in ((SanctionsEntryRow, entry_rows), (SanctionsAddressRow, address_rows)):
         for start in range(0, len(rows), _BATCH):
             await session.execute(insert(table), rows[start : start + _BATCH])
+
+
+async def mark_checked(session: AsyncSession, version_id: uuid.UUID, now: datetime) -> None:
+    await session.execute(
+        update(SanctionsListVersion)
+        .where(SanctionsListVersion.id == version_id)
+        .values(checked_at=now)
+    )
 
 
 async def latest_version_ids(session: AsyncSession) -> tuple[uuid.UUID, ...]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -45,13 +46,59 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+@dataclass(frozen=True)
+class ListCheck:
+    """The latest version of one source and when it was last confirmed current."""
+
+    source: str
+    version_id: str
+    checked_at: datetime
+
+
 async def load_version(
-    *, session: AsyncSession, path: Path, list_format: str | None = None, actor: str
+    *,
+    session: AsyncSession,
+    path: Path,
+    list_format: str | None = None,
+    actor: str,
+    now: datetime | None = None,
 ) -> LoadedVersion:
-    sanctions = load_list(path, list_format)
-    sha256 = file_sha256(path)
+    """Store ``path`` as a new version of its source, unless it is the latest one's bytes: then
+    only mark that version as checked ``now`` (the list is still current)."""
+    return await store_version(
+        session=session,
+        sanctions=load_list(path, list_format),
+        sha256=file_sha256(path),
+        file_name=path.name,
+        actor=actor,
+        now=now or utcnow(),
+    )
+
+
+async def confirm_current(
+    *, session: AsyncSession, source: str, sha256: str, now: datetime
+) -> bool:
+    """Mark ``source``'s latest version checked ``now`` if it has these bytes (no parsing)."""
+    latest = await repository.latest_version(session, source)
+    if latest is None or latest.sha256 != sha256:
+        return False
+    await repository.mark_checked(session, latest.id, now)
+    return True
+
+
+async def store_version(
+    *,
+    session: AsyncSession,
+    sanctions: SanctionsList,
+    sha256: str,
+    file_name: str,
+    actor: str,
+    now: datetime,
+) -> LoadedVersion:
+    """``load_version`` for a list already read (the scheduled refresh parses off the loop)."""
     previous = await repository.latest_version(session, sanctions.source)
     if previous is not None and previous.sha256 == sha256:
+        await repository.mark_checked(session, previous.id, now)
         return LoadedVersion(
             version_id=str(previous.id),
             source=previous.source,
@@ -66,10 +113,15 @@ async def load_version(
     diff = diff_lists(before, sanctions)
     version_id = uuid7()
     await repository.insert_version(
-        session, version_id=version_id, sanctions=sanctions, sha256=sha256, file_name=path.name
+        session,
+        version_id=version_id,
+        sanctions=sanctions,
+        sha256=sha256,
+        file_name=file_name,
+        now=now,
     )
     # The re-screen is enqueued with the version: an update is never loaded without it.
-    await rescreen_queue.enqueue(session, version_id=version_id, now=utcnow())
+    await rescreen_queue.enqueue(session, version_id=version_id, now=now)
     await audit.record(
         session,
         actor=actor,
@@ -80,7 +132,7 @@ async def load_version(
             "source": sanctions.source,
             "format": sanctions.format,
             "sha256": sha256,
-            "file_name": path.name,
+            "file_name": file_name,
             "issued": sanctions.issued,
             "previous_version": str(previous.id) if previous is not None else None,
             "entries": len(sanctions.entries),
@@ -109,3 +161,11 @@ async def latest_lists(*, session: AsyncSession) -> list[SanctionsList]:
 
 async def latest_version_ids(*, session: AsyncSession) -> tuple[str, ...]:
     return tuple(str(i) for i in await repository.latest_version_ids(session))
+
+
+async def latest_checks(*, session: AsyncSession) -> tuple[ListCheck, ...]:
+    """Each source's latest version id and when it was last checked (one small query)."""
+    return tuple(
+        ListCheck(v.source, str(v.id), v.checked_at)
+        for v in await repository.latest_versions(session)
+    )

@@ -436,6 +436,15 @@ class ComplianceSettings(_Section):
     list_format: str = ""  # empty: detected from the file name
     # Name screening: a score at or above this is a hit (see docs/compliance.md).
     name_threshold: float = Field(default=88.0, ge=0, le=100)
+    # ONRAMP_ENV=production holds every funded order while no list is loaded or any source's
+    # latest version was last checked against its publisher longer ago than this.
+    max_list_age_hours: float = Field(default=48.0, gt=0)
+    # Lists `onramp worker rescreen` loads on a schedule: URLs or paths (files or folders),
+    # each optionally prefixed with its format ("ofac-advanced-xml=https://…"); list_url is
+    # refreshed as well when set. Empty: lists are loaded only with `onramp screen load`.
+    list_sources: tuple[str, ...] = ()
+    # How often they are fetched and compared with the latest version (seconds).
+    list_refresh_seconds: float = Field(default=3600.0, gt=0)
     # Travel rule: orders worth this much or more (USD or the equivalent, gross) record the
     # originator and beneficiary, and a self-hosted destination must have proven ownership.
     travel_rule_threshold_usd: Decimal = Field(default=Decimal("3000.00"), ge=0)

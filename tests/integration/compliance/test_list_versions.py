@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from onramp.compliance.checkpoints import ListMatchers
 from onramp.compliance.lists import load_list
+from onramp.compliance.models import SanctionsListVersion
 from onramp.compliance.service import latest_lists, load_version
 from onramp.core.audit import AuditRecord
 
@@ -66,3 +70,43 @@ async def test_versions_diff_and_audit(rolled_back: AsyncSession) -> None:
     assert record.data["diff"]["removed"] == 1
     assert record.data["removed"] == ["39796"]
     assert record.data["sha256"] == november.sha256
+
+
+async def test_an_unchanged_issue_marks_the_latest_version_checked(
+    rolled_back: AsyncSession,
+) -> None:
+    """A list's age is the time since it was last found current, not since its first load."""
+    loaded_at = datetime(2031, 1, 5, 8, 0, tzinfo=UTC)
+    # The subset first, so the Tornado Cash issue is new whatever the shared database holds.
+    await load_version(
+        session=rolled_back, path=DATA / "sdn_advanced_subset.xml", actor="test:sanctions"
+    )
+    first = await load_version(
+        session=rolled_back,
+        path=DATA / "sdn_advanced_tornado_cash_2025-03-04.xml",
+        actor="test:sanctions",
+        now=loaded_at,
+    )
+    assert first.is_new
+    matchers = ListMatchers()
+    before = await matchers.current(rolled_back)
+    assert before is not None
+    [check] = [c for c in before.checks if c.source == "OFAC SDN"]
+    assert (check.version_id, check.checked_at) == (first.version_id, loaded_at)
+
+    three_days_later = loaded_at + timedelta(days=3)
+    again = await load_version(
+        session=rolled_back,
+        path=DATA / "sdn_advanced_tornado_cash_2025-03-04.xml",
+        actor="test:sanctions",
+        now=three_days_later,
+    )
+    assert not again.is_new
+    rolled_back.expire_all()
+    after = await matchers.current(rolled_back)
+    assert after is not None
+    [check] = [c for c in after.checks if c.source == "OFAC SDN"]
+    assert (check.version_id, check.checked_at) == (first.version_id, three_days_later)
+    assert after.names is before.names  # the same lists: the matchers are not rebuilt
+    version = await rolled_back.get_one(SanctionsListVersion, uuid.UUID(first.version_id))
+    assert version.loaded_at == loaded_at

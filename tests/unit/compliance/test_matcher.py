@@ -103,3 +103,24 @@ def test_tornado_cash_addresses_are_clear_today(sdn: SanctionsList) -> None:
     address = tornado.entries[0].addresses[0].address
     assert then.screen(address)[0].entry_name == "TORNADO CASH"
     assert today.screen(address) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "uid"),
+    [
+        ("Choe Chunyong", "21747"),  # given names written as one word
+        ("Chun Yong Choe", "21747"),
+        ("Abdullah Alsenussi", "12635"),  # the article written onto the surname
+        ("Alex A. M. Peijnenburg", "39585"),  # middle names as initials
+        ("Alex A M Peijnenburg", "39585"),
+    ],
+)
+def test_names_as_people_write_them_hit(matcher: NameMatcher, name: str, uid: str) -> None:
+    hit = matcher.screen(name)
+    assert hit is not None
+    assert hit.entry_uid == uid
+
+
+def test_an_initial_alone_does_not_make_a_name_close(matcher: NameMatcher) -> None:
+    # One shared surname and a matching initial are not two aligned words.
+    assert matcher.screen("J. Peijnenburg") is None
