@@ -6,9 +6,9 @@ scheduled refresh) moves the latest version's ``checked_at`` to now; production 
 when any source's latest version was last checked longer ago than
 ``compliance.max_list_age_hours``. Existing versions start at their ``loaded_at``.
 
-Revision ID: 0039
-Revises: 0038
-Create Date: 2026-12-07 09:00:00.000000
+Revision ID: 0041
+Revises: 0040
+Create Date: 2026-12-06 09:00:00.000000
 """
 
 from collections.abc import Sequence
@@ -16,8 +16,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0039"
-down_revision: str | None = "0038"
+revision: str = "0041"
+down_revision: str | None = "0040"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

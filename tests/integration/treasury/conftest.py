@@ -46,10 +46,20 @@ async def _reset(sessions: async_sessionmaker[AsyncSession]) -> None:
 async def closed_breaker(
     infra: Stack, sessions: async_sessionmaker[AsyncSession]
 ) -> AsyncIterator[None]:
+    """The breaker closed before and after; the running stack's risk worker (if e2e tests
+    started it) is stopped meanwhile: it would carry a trip made here onto the stack's own
+    vault (a guardian pause) that the reset below cannot take back, and every later payout
+    would wait for the vault."""
     circuit_breaker.register_resume_approval()
+    risk = infra.apps.get("worker-risk")
+    running = risk is not None and risk.alive()
+    if running:
+        infra.apps["worker-risk"].stop()
     await _reset(sessions)
     yield
     await _reset(sessions)
+    if running:
+        infra.spawn_worker("risk")
 
 
 GuardedVault = Callable[..., dict[str, Any]]
