@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 
 from onramp.cli_bank import bank_app
 from onramp.cli_issuer import issuer_app
@@ -402,7 +403,18 @@ def orders_show(order_id: uuid.UUID) -> None:
 
 def main() -> None:
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
-    app()
+    try:
+        app()
+    except ValidationError as exc:
+        if exc.title != Settings.__name__:
+            raise
+        # The configuration is wrong (production's start-up check among others): say what to
+        # set, without a traceback.
+        for error in exc.errors():
+            where = "ONRAMP_" + "__".join(str(p).upper() for p in error["loc"])
+            message = str(error["msg"]).removeprefix("Value error, ")
+            print(message if not error["loc"] else f"{where}: {message}", file=sys.stderr)
+        sys.exit(2)
 
 
 if __name__ == "__main__":

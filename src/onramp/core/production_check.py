@@ -34,10 +34,11 @@ LOCAL_KEYS = {
     "treasury.executor_private_key": "treasury.executor_signer",
     "custody.private_key": "custody.signer",
 }
-SANDBOX_VENDORS = {
-    "banking.bank": "sandbox",
-    "kyc.vendor": "sandbox",
-    "issuer.sandbox_mock_wire": True,
+# A sandbox setting and why production refuses it.
+SANDBOX_VENDORS: dict[str, tuple[object, str]] = {
+    "banking.bank": ("sandbox", "the sandbox bank adapter; name the operator's bank"),
+    "kyc.vendor": ("sandbox", "the sandbox KYC adapter; name the KYC vendor"),
+    "issuer.sandbox_mock_wire": (True, "wires go to the issuer sandbox's mock; set false"),
 }
 
 
@@ -79,9 +80,9 @@ def production_refusals(settings: BaseModel) -> list[Refusal]:
             )
         elif len(secret) < minimum:
             refusals.append(Refusal(path, f"is shorter than {minimum} characters"))
-    for path, sandbox in SANDBOX_VENDORS.items():
+    for path, (sandbox, why) in SANDBOX_VENDORS.items():
         if _get(settings, path) == sandbox:
-            refusals.append(Refusal(path, f"{sandbox!s} is a sandbox; configure the real vendor"))
+            refusals.append(Refusal(path, why))
     refusals.extend(_finality(settings))
     return refusals
 

@@ -3,6 +3,10 @@ variable to set: a shipped or short secret, a key in process memory, a sandbox v
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 from pydantic import BaseModel, SecretStr, ValidationError
 
@@ -88,7 +92,7 @@ def test_a_sandbox_vendor_is_refused(
     monkeypatch: pytest.MonkeyPatch, variable: str, value: str
 ) -> None:
     monkeypatch.setenv(variable, value)
-    with pytest.raises(ValidationError, match=f"{variable}: .* is a sandbox"):
+    with pytest.raises(ValidationError, match=f"{variable}: .*sandbox"):
         Settings()
 
 
@@ -105,3 +109,22 @@ def test_development_accepts_the_shipped_defaults(monkeypatch: pytest.MonkeyPatc
         monkeypatch.delenv(variable_name(setting))
     monkeypatch.setenv("ONRAMP_ENV", "development")
     assert Settings().auth.jwt_secret.get_secret_value().startswith("dev-only")
+
+
+@pytest.mark.parametrize("command", [["api"], ["worker", "orders"], ["worker", "payouts"]])
+def test_each_process_refuses_to_start_naming_the_setting(
+    monkeypatch: pytest.MonkeyPatch, command: list[str]
+) -> None:
+    env = os.environ | production_env()
+    del env["ONRAMP_AUTH__JWT_SECRET"]
+    run = subprocess.run(
+        [sys.executable, "-m", "onramp.cli", *command],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert run.returncode == 2
+    assert "ONRAMP_AUTH__JWT_SECRET: is the shipped default" in run.stderr
+    assert "Traceback" not in run.stderr
