@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from onramp.core.errors import ErrorKind, OnrampError
 from onramp.core.logging import get_logger
+from onramp.core.request_fields import INVALID_CHARACTERS
 
 log = get_logger(__name__)
 
@@ -101,9 +102,12 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
         {"location": list(e.get("loc", ())), "message": e.get("msg", ""), "type": e.get("type", "")}
         for e in exc.errors()
     ]
+    # A control character anywhere is its own code (clients may strip and retry); any other
+    # mistake alongside it makes the request generally invalid.
+    only_characters = all(e["type"] == INVALID_CHARACTERS for e in errors)
     return problem(
         status=422,
-        code="request_invalid",
+        code=INVALID_CHARACTERS if errors and only_characters else "request_invalid",
         title="The request is not valid",
         detail="; ".join(f"{'.'.join(map(str, e['location']))}: {e['message']}" for e in errors),
         instance=request.url.path,
@@ -120,6 +124,8 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
         title=str(exc.detail),
         detail=str(exc.detail),
         instance=request.url.path,
+        # A 405 says which methods the path takes (RFC 9110 section 15.5.6).
+        headers=dict(exc.headers or {}),
     )
 
 

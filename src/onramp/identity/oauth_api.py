@@ -16,6 +16,7 @@ from urllib.parse import parse_qs, unquote_plus
 from fastapi import APIRouter, Header, Request
 from fastapi.responses import JSONResponse
 
+from onramp.core.request_fields import Text
 from onramp.core.web import ClockDep, SessionDep, SettingsDep, check_rate, client_ip, rate_limited
 from onramp.identity import oauth
 from onramp.identity.api_key_schemas import ClientCredentialsTokenOut
@@ -117,7 +118,7 @@ async def token(
     session: SessionDep,
     settings: SettingsDep,
     clock: ClockDep,
-    authorization: Annotated[str | None, Header()] = None,
+    authorization: Annotated[Text | None, Header(max_length=1000)] = None,
 ) -> JSONResponse:
     form = _form(await request.body(), request.headers.get("content-type", ""))
     grant_type = form.get("grant_type")
