@@ -238,3 +238,17 @@ def test_a_wrong_method_is_405_with_allow(client: TestClient) -> None:
     response = client.delete("/orders")
     problem_of(response, 405, "method_not_allowed")
     assert response.headers["allow"] == "POST"
+
+
+def test_allow_names_every_route_of_the_path(client: TestClient) -> None:
+    # GET /labels and POST /labels are two routes; the router only names the first.
+    response = client.put("/labels")
+    problem_of(response, 405, "method_not_allowed")
+    assert response.headers["allow"] == "GET, POST"
+
+
+def test_a_body_that_is_not_json_is_body_malformed(client: TestClient) -> None:
+    response = client.post(
+        "/orders", content=b"\xff{not json", headers={"content-type": "application/json"}
+    )
+    problem_of(response, 400, "body_malformed")
