@@ -20,8 +20,9 @@ class QuoteRequest(BaseModel):
         max_length=40,
         default=None,
         examples=["1000.00"],
-        description="What the customer pays, a decimal string in the source currency. Give "
-        "this or `target_amount`, not both.",
+        description="What the customer pays, a decimal string in the source currency with at "
+        "most its decimals (`100` and `100.00` are the same EUR amount). Give this or "
+        "`target_amount`, not both.",
     )
     target_amount: Text | None = Field(
         max_length=40,

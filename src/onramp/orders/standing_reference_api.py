@@ -119,6 +119,7 @@ async def show(
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Revoke your standing reference",
     description="Transfers quoting it afterwards are held for an operator, not converted.",
+    responses={404: {"description": "standing_reference_not_found"}},
 )
 async def revoke(
     principal: Annotated[Principal, require(Permission.ORDERS_CREATE)],
