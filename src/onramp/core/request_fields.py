@@ -64,6 +64,11 @@ class Printable:
         return json_schema
 
 
+def has_control_characters(value: str) -> bool:
+    """For input parsed by hand (a form body): the rule :data:`Text` applies."""
+    return _ONE_LINE_FORBIDDEN.search(value) is not None
+
+
 # One line of text: a name, a label, a reference, a reason. Declare ``max_length`` with it.
 Text = Annotated[str, Printable()]
 # Free text that may hold tabs and line breaks: a case comment. Declare ``max_length`` with it.
