@@ -124,7 +124,7 @@ async def decide(
 class AccountAction(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    reason: str | None = Field(default=None, max_length=500)
+    reason: Text | None = Field(default=None, max_length=500)
 
 
 class DeactivatedOut(BaseModel):
