@@ -121,6 +121,13 @@ async def test_malformed_requests_are_invalid_request(corporate: Corporate) -> N
         headers={**FORM, **basic(key["prefix"], key["key"])},
     )
     assert_oauth_error(repeated, 400, "invalid_request")
+    with_nul = await corporate.client.post(
+        "/v1/oauth/token",
+        content=f"grant_type=client_credentials&client_id={key['prefix']}"
+        f"&client_secret={key['key']}%00",
+        headers=FORM,
+    )
+    assert_oauth_error(with_nul, 400, "invalid_request")
 
 
 async def test_failed_client_authentication_is_invalid_client(corporate: Corporate) -> None:

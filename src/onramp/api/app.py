@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from onramp.api.data_rights import router as data_rights_router
 from onramp.api.errors import install_error_handlers
 from onramp.api.health import router as health_router
+from onramp.api.openapi_problems import install_problem_responses
 from onramp.api.ratelimit_headers import RateLimitHeaders
 from onramp.api.screening import router as screening_router
 from onramp.api.security_headers import SecurityHeaders
@@ -222,4 +223,5 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
+    install_problem_responses(app, ROUTERS, PUBLIC_ROUTES)
     return app

@@ -9,9 +9,11 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from onramp.core.errors import ErrorKind, OnrampError
 from onramp.core.logging import get_logger
+from onramp.core.request_fields import INVALID_CHARACTERS
 
 log = get_logger(__name__)
 
@@ -101,9 +103,12 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
         {"location": list(e.get("loc", ())), "message": e.get("msg", ""), "type": e.get("type", "")}
         for e in exc.errors()
     ]
+    # A control character anywhere is its own code (clients may strip and retry); any other
+    # mistake alongside it makes the request generally invalid.
+    only_characters = all(e["type"] == INVALID_CHARACTERS for e in errors)
     return problem(
         status=422,
-        code="request_invalid",
+        code=INVALID_CHARACTERS if errors and only_characters else "request_invalid",
         title="The request is not valid",
         detail="; ".join(f"{'.'.join(map(str, e['location']))}: {e['message']}" for e in errors),
         instance=request.url.path,
@@ -111,15 +116,33 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+def _allowed_methods(request: Request) -> str:
+    """Every method some route serves at this path: the router names only the first route
+    whose path matched, and GET and POST of one path are often two routes."""
+    allowed = []
+    for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+        scope = {**request.scope, "method": method}
+        if any(route.matches(scope)[0] == Match.FULL for route in request.app.router.routes):
+            allowed.append(method)
+    return ", ".join(allowed)
+
+
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    code = {404: "route_not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+    # FastAPI answers a body that does not parse with a bare 400.
+    code = {400: "body_malformed", 404: "route_not_found", 405: "method_not_allowed"}.get(
+        exc.status_code, "http_error"
+    )
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:  # RFC 9110 section 15.5.6: a 405 names the methods there are
+        headers["Allow"] = _allowed_methods(request)
     return problem(
         status=exc.status_code,
         code=code,
         title=str(exc.detail),
         detail=str(exc.detail),
         instance=request.url.path,
+        headers=headers,
     )
 
 

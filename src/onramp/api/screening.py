@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Annotated
 
 import orjson
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,6 +23,7 @@ from onramp.compliance.errors import NoSanctionsListLoaded, ScreeningBatchInvali
 from onramp.compliance.screening import BatchRow, parse_batch, screen_address, screen_name
 from onramp.compliance.web import ListMatchersDep
 from onramp.core.audit import record
+from onramp.core.request_fields import Text
 from onramp.core.web import SessionDep
 from onramp.identity.access import require
 from onramp.identity.permissions import Permission
@@ -36,9 +37,9 @@ Officer = Annotated[Principal, require(Permission.COMPLIANCE_SCREEN)]
 class NameRow(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=300, examples=["Roman Semenov"])
-    date_of_birth: str | None = Field(default=None, max_length=10, examples=["1988-02-14"])
-    country: str | None = Field(default=None, max_length=100, examples=["Russia"])
+    name: Text = Field(min_length=1, max_length=300, examples=["Roman Semenov"])
+    date_of_birth: Text | None = Field(default=None, max_length=10, examples=["1988-02-14"])
+    country: Text | None = Field(default=None, max_length=100, examples=["Russia"])
 
 
 class NameBatch(BaseModel):
@@ -183,7 +184,10 @@ async def screen_names(
     responses={422: {"description": "sanctions_list_not_loaded"}},
 )
 async def screen_one_address(
-    address: str, principal: Officer, session: SessionDep, matchers: ListMatchersDep
+    address: Annotated[Text, Path(max_length=200)],
+    principal: Officer,
+    session: SessionDep,
+    matchers: ListMatchersDep,
 ) -> AddressResult:
     current = await _loaded(matchers, session)
     result = screen_address(current.addresses, address[:200])
@@ -202,9 +206,11 @@ async def list_screenings(
     principal: Officer,
     session: SessionDep,
     customer_id: uuid.UUID | None = None,
-    subject_type: Annotated[str | None, Query(max_length=30)] = None,
-    subject_id: Annotated[str | None, Query(max_length=100)] = None,
-    decision: Annotated[str | None, Query(pattern="^(hit|clear|not_screened)$")] = None,
+    subject_type: Annotated[Text | None, Query(max_length=30)] = None,
+    subject_id: Annotated[Text | None, Query(max_length=100)] = None,
+    decision: Annotated[
+        Text | None, Query(pattern="^(hit|clear|not_screened)$", max_length=20)
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> ScreeningList:
     rows = await repository.screening_records(

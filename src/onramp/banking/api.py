@@ -1,11 +1,14 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request
 from pydantic import BaseModel
 
 from onramp.banking import service
 from onramp.banking.adapters.base import BankWebhookAdapter
 from onramp.banking.errors import UnknownBank
+from onramp.core.request_fields import Text
 from onramp.core.web import ClockDep, SessionDep, rate_limited
 
 router = APIRouter(prefix="/v1/webhooks/bank", tags=["webhooks"])
@@ -31,7 +34,10 @@ class WebhookAck(BaseModel):
     },
 )
 async def bank_webhook(
-    bank: str, request: Request, session: SessionDep, clock: ClockDep
+    bank: Annotated[Text, Path(max_length=40)],
+    request: Request,
+    session: SessionDep,
+    clock: ClockDep,
 ) -> WebhookAck:
     adapters: dict[str, BankWebhookAdapter] = request.app.state.bank_adapters
     adapter = adapters.get(bank)

@@ -15,6 +15,7 @@ from onramp.banking import operator_returns, refunds
 from onramp.banking.models import Refund
 from onramp.core.db import as_int
 from onramp.core.money import Money
+from onramp.core.request_fields import Text
 from onramp.core.web import ClockDep, SessionDep, SettingsDep
 from onramp.fx import FxDesk
 from onramp.identity.access import require
@@ -59,7 +60,7 @@ class RefundAdminList(BaseModel):
 class ReturnIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    reason: str = Field(
+    reason: Text = Field(
         min_length=3, max_length=300, description="Why it goes back (kept in the audit log)"
     )
 

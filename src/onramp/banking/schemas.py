@@ -2,9 +2,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from onramp.core.request_fields import Text
 
 
 class BankAccountIn(BaseModel):
@@ -12,12 +14,12 @@ class BankAccountIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    holder_name: str = Field(min_length=1, max_length=200, description="As the bank knows it")
-    currency: str = Field(min_length=3, max_length=10, examples=["EUR"])
-    iban: str | None = Field(default=None, max_length=50, examples=["DE89370400440532013000"])
-    bic: str | None = Field(default=None, max_length=15, examples=["COBADEFFXXX"])
-    routing_number: str | None = Field(default=None, max_length=15, examples=["021000021"])
-    account_number: str | None = Field(default=None, max_length=30)
+    holder_name: Text = Field(min_length=1, max_length=200, description="As the bank knows it")
+    currency: Text = Field(min_length=3, max_length=10, examples=["EUR"])
+    iban: Text | None = Field(default=None, max_length=50, examples=["DE89370400440532013000"])
+    bic: Text | None = Field(default=None, max_length=15, examples=["COBADEFFXXX"])
+    routing_number: Text | None = Field(default=None, max_length=15, examples=["021000021"])
+    account_number: Text | None = Field(default=None, max_length=30)
 
 
 class MicroDepositsOut(BaseModel):
@@ -35,7 +37,7 @@ class MicroDepositsOut(BaseModel):
 class MicroDepositsConfirmIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    amounts: list[str] = Field(
+    amounts: list[Annotated[Text, Field(max_length=20)]] = Field(
         min_length=2,
         max_length=2,
         description="The two amounts as on the statement, in any order",

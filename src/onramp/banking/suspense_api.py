@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from onramp.banking import suspense
+from onramp.core.request_fields import Text
 from onramp.core.web import ClockDep, SessionDep
 from onramp.identity.access import require
 from onramp.identity.permissions import Permission
@@ -46,7 +47,7 @@ class AssignIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     order_id: uuid.UUID = Field(description="An order still waiting for its money")
-    note: str = Field(min_length=1, max_length=500, description="Why: kept in the audit trail")
+    note: Text = Field(min_length=1, max_length=500, description="Why: kept in the audit trail")
 
 
 class AssignedOut(BaseModel):
@@ -65,7 +66,7 @@ class AssignedOut(BaseModel):
 async def list_suspense(
     principal: Annotated[Principal, require(Permission.DEPOSITS_READ)],
     session: SessionDep,
-    currency: Annotated[str | None, Query(pattern="^[A-Z]{3,4}$")] = None,
+    currency: Annotated[Text | None, Query(pattern="^[A-Z]{3,4}$", max_length=4)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     after: uuid.UUID | None = None,
 ) -> SuspenseList:

@@ -27,6 +27,7 @@ from onramp.compliance import cases
 from onramp.core.db import as_int
 from onramp.core.errors import InvalidInput
 from onramp.core.money import Money
+from onramp.core.request_fields import Text
 from onramp.core.web import ClockDep, SessionDep, SettingsDep
 from onramp.fx import FxDesk
 from onramp.identity.access import require
@@ -62,7 +63,7 @@ async def list_cases(
     ] = None,
     order: Literal["newest", "severity"] = "newest",
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    cursor: Annotated[Text | None, Query(max_length=200)] = None,
 ) -> CaseList:
     where = cases.CaseFilter(
         status=status_,
@@ -193,8 +194,8 @@ async def attach(
     session: SessionDep,
     settings: SettingsDep,
     clock: ClockDep,
-    filename: Annotated[str | None, Query(max_length=200)] = None,
-    content_type: Annotated[str, Header()] = "",
+    filename: Annotated[Text | None, Query(max_length=200)] = None,
+    content_type: Annotated[Text, Header(max_length=200)] = "",
 ) -> AttachmentOut:
     if not filename or not filename.strip():
         raise FilenameMissing()
@@ -293,7 +294,7 @@ async def sar_draft(
     settings: SettingsDep,
     clock: ClockDep,
     format_: Annotated[Literal["json", "pdf"] | None, Query(alias="format")] = None,
-    accept: Annotated[str, Header()] = "",
+    accept: Annotated[Text, Header(max_length=1000)] = "",
 ) -> Response:
     fmt: sar.SarFormat = format_ or ("pdf" if "application/pdf" in accept else "json")
     draft = await sar.draft_sar(

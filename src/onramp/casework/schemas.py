@@ -8,6 +8,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from onramp.core.request_fields import MultilineText, Text
+
 
 class _In(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -87,12 +89,12 @@ class AssignIn(_In):
 
 
 class CommentIn(_In):
-    body: str = Field(min_length=1, max_length=10_000)
+    body: MultilineText = Field(min_length=1, max_length=10_000)
 
 
 class DecisionIn(_In):
     decision: Literal["release", "reject_refund", "file_sar"]
-    reason: str = Field(min_length=3, max_length=2_000)
+    reason: Text = Field(min_length=3, max_length=2_000)
     sar_orders: Literal["block", "reject_refund"] = Field(
         default="block",
         description="file_sar only: keep the held orders blocked, or reject them for a refund",

@@ -7,9 +7,10 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 import orjson
+from fastapi import Header
 from sqlalchemy import DateTime, Integer, String, func, select
 from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,8 +18,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from onramp.core.db import Base
 from onramp.core.errors import Conflict, InvalidInput
+from onramp.core.request_fields import Text
 
 MAX_KEY_LENGTH = 255
+# The header as routes declare it; check_key still names the missing or malformed key itself.
+KeyHeader = Annotated[Text | None, Header(alias="Idempotency-Key", max_length=MAX_KEY_LENGTH)]
 
 
 class IdempotencyKeyRequired(InvalidInput):

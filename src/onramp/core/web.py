@@ -74,4 +74,5 @@ def rate_limited(route_class: str) -> Any:
     async def per_ip(request: Request) -> None:
         await check_rate(request, route_class, "ip", client_ip(request))
 
+    per_ip.rate_class = route_class  # type: ignore[attr-defined]  # read by the OpenAPI 429s
     return Depends(per_ip)

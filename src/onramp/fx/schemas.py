@@ -5,29 +5,37 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from onramp.core.request_fields import Text
+
 
 class QuoteRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    source_currency: str = Field(
-        examples=["EUR"], description="ISO 4217 code of the deposit (one of fx.offered_currencies)"
+    source_currency: Text = Field(
+        max_length=10,
+        examples=["EUR"],
+        description="ISO 4217 code of the deposit (one of fx.offered_currencies)",
     )
-    source_amount: str | None = Field(
+    source_amount: Text | None = Field(
+        max_length=40,
         default=None,
         examples=["1000.00"],
-        description="What the customer pays, a decimal string in the source currency. Give "
-        "this or `target_amount`, not both.",
+        description="What the customer pays, a decimal string in the source currency with at "
+        "most its decimals (`100` and `100.00` are the same EUR amount). Give this or "
+        "`target_amount`, not both.",
     )
-    target_amount: str | None = Field(
+    target_amount: Text | None = Field(
+        max_length=40,
         default=None,
         examples=["1000.000000"],
         description="What the customer wants to receive, in USDC: the quote asks for the least "
         "source amount that delivers at least this.",
     )
-    target_currency: str = Field(default="USDC", examples=["USDC"])
+    target_currency: Text = Field(default="USDC", max_length=10, examples=["USDC"])
     ttl_seconds: int | None = Field(
         default=None,
         ge=1,
+        le=86_400,
         description="How long the quote should be firm; the server's maximum "
         "(fx.quote_ttl_seconds) applies when this is longer or absent.",
     )

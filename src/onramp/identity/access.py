@@ -141,6 +141,7 @@ def require(permission: Permission, *, rate: str | None = None, person: bool = F
     # Read by the route audit and the authorization matrix.
     check.permission = permission  # type: ignore[attr-defined]
     check.person = person  # type: ignore[attr-defined]
+    check.rate_class = rate  # type: ignore[attr-defined]
     return Depends(check)
 
 

@@ -54,6 +54,7 @@ async def verify_email(
 @me_router.post(
     "/email-verification",
     status_code=status.HTTP_202_ACCEPTED,
+    response_class=Response,  # an empty 202: the document says no body
     summary="Send the verification email again (the earlier link stops working)",
     responses={409: {"description": "email_already_verified"}},
 )
@@ -75,6 +76,7 @@ async def resend_verification(
 @router.post(
     "/password-reset",
     status_code=status.HTTP_202_ACCEPTED,
+    response_class=Response,  # an empty 202: the document says no body
     dependencies=[rate_limited("login")],
     summary="Email a password-reset link",
     description=(
@@ -164,6 +166,7 @@ async def change_password(
 @me_router.post(
     "/email-change",
     status_code=status.HTTP_202_ACCEPTED,
+    response_class=Response,  # an empty 202: the document says no body
     summary="Ask to change the email address; a link is sent to the new one",
     description=(
         "The current address is told about the request. Nothing changes until the link sent "

@@ -6,9 +6,10 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, ConfigDict, Field
 
+from onramp.core.request_fields import Text
 from onramp.core.web import ClockDep, SessionDep
 from onramp.identity import approvals, deactivation, roles
 from onramp.identity.access import require
@@ -40,16 +41,17 @@ class ApprovalList(BaseModel):
 class Decision(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    reason: str | None = Field(default=None, max_length=500)
+    reason: Text | None = Field(default=None, max_length=500)
 
 
 class RoleChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    role: str = Field(
-        description="customer, support, compliance_officer, treasurer, auditor, admin"
+    role: Text = Field(
+        max_length=40,
+        description="customer, support, compliance_officer, treasurer, auditor, admin",
     )
-    reason: str | None = Field(default=None, max_length=500)
+    reason: Text | None = Field(default=None, max_length=500)
 
 
 def _out(row: ApprovalRequest) -> ApprovalOut:
@@ -84,7 +86,7 @@ async def propose_role(
 async def list_approvals(
     principal: Annotated[Principal, require(Permission.APPROVALS_DECIDE)],
     session: SessionDep,
-    status: str | None = None,
+    status: Annotated[Text | None, Query(max_length=20)] = None,
 ) -> ApprovalList:
     return ApprovalList(
         data=[_out(r) for r in await approvals.list_requests(session, status=status)]
@@ -122,7 +124,7 @@ async def decide(
 class AccountAction(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    reason: str | None = Field(default=None, max_length=500)
+    reason: Text | None = Field(default=None, max_length=500)
 
 
 class DeactivatedOut(BaseModel):

@@ -6,15 +6,21 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from onramp.core.request_fields import Text
 from onramp.identity.permissions import Permission
+
+# A bound on the input, not the policy: the configured maximum (api_keys.max_rotation_grace_seconds,
+# a day by default) is checked by the service with its own error.
+MAX_GRACE_SECONDS = 366 * 24 * 3600
 
 
 class ApiKeyCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=100, examples=["treasury-bot"])
+    name: Text = Field(min_length=1, max_length=100, examples=["treasury-bot"])
     scopes: list[Permission] = Field(
         min_length=1,
+        max_length=len(Permission),
         description="Delegable permissions of your role, e.g. quotes:create, orders:create, "
         "orders:read_own, profile:manage_own. sessions:manage_own, api_keys:manage_own, "
         "users:manage and approvals:decide are never delegable.",
@@ -31,6 +37,7 @@ class ApiKeyRotate(BaseModel):
     grace_period_seconds: int = Field(
         default=0,
         ge=0,
+        le=MAX_GRACE_SECONDS,
         description="How long the old secret keeps working (0: stops at once); at most "
         "ONRAMP_API_KEYS__MAX_ROTATION_GRACE_SECONDS (86400).",
     )

@@ -16,6 +16,7 @@ from urllib.parse import parse_qs, unquote_plus
 from fastapi import APIRouter, Header, Request
 from fastapi.responses import JSONResponse
 
+from onramp.core.request_fields import Text, has_control_characters
 from onramp.core.web import ClockDep, SessionDep, SettingsDep, check_rate, client_ip, rate_limited
 from onramp.identity import oauth
 from onramp.identity.api_key_schemas import ClientCredentialsTokenOut
@@ -38,6 +39,8 @@ def _form(body: bytes, content_type: str) -> dict[str, str]:
         parsed = parse_qs(body.decode(), keep_blank_values=True, strict_parsing=False)
     except UnicodeDecodeError as exc:
         raise OAuthError("the body is not UTF-8") from exc
+    if any(has_control_characters(k + "".join(v)) for k, v in parsed.items()):
+        raise OAuthError("the parameters must not contain control characters")
     repeated = sorted(k for k, v in parsed.items() if len(v) > 1)
     if repeated:  # RFC 6749 section 3.2: parameters must not be included more than once
         raise OAuthError(f"repeated parameters: {', '.join(repeated)}")
@@ -117,7 +120,7 @@ async def token(
     session: SessionDep,
     settings: SettingsDep,
     clock: ClockDep,
-    authorization: Annotated[str | None, Header()] = None,
+    authorization: Annotated[Text | None, Header(max_length=1000)] = None,
 ) -> JSONResponse:
     form = _form(await request.body(), request.headers.get("content-type", ""))
     grant_type = form.get("grant_type")

@@ -2,16 +2,19 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
+
+from onramp.core.request_fields import Text
 
 
 class RegisterRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     email: EmailStr
-    password: str = Field(min_length=1, max_length=256)
-    full_name: str = Field(min_length=1, max_length=200)
+    password: Text = Field(min_length=1, max_length=256)
+    full_name: Text = Field(min_length=1, max_length=200)
 
 
 COOKIE_SESSION = Field(
@@ -26,14 +29,14 @@ class LoginRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     email: EmailStr
-    password: str = Field(min_length=1, max_length=256)
+    password: Text = Field(min_length=1, max_length=256)
     cookie_session: bool = COOKIE_SESSION
 
 
 class RefreshRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    refresh_token: str | None = Field(
+    refresh_token: Text | None = Field(
         default=None,
         min_length=1,
         max_length=200,
@@ -63,7 +66,7 @@ class UserOut(BaseModel):
 class EmailTokenRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    token: str = Field(min_length=1, max_length=200, description="From the link in the email")
+    token: Text = Field(min_length=1, max_length=200, description="From the link in the email")
 
 
 class PasswordResetRequest(BaseModel):
@@ -75,22 +78,22 @@ class PasswordResetRequest(BaseModel):
 class PasswordResetConfirm(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    token: str = Field(min_length=1, max_length=200)
-    new_password: str = Field(min_length=1, max_length=256)
+    token: Text = Field(min_length=1, max_length=200)
+    new_password: Text = Field(min_length=1, max_length=256)
 
 
 class PasswordChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    current_password: str = Field(min_length=1, max_length=256)
-    new_password: str = Field(min_length=1, max_length=256)
+    current_password: Text = Field(min_length=1, max_length=256)
+    new_password: Text = Field(min_length=1, max_length=256)
 
 
 class EmailChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     new_email: EmailStr
-    current_password: str = Field(min_length=1, max_length=256)
+    current_password: Text = Field(min_length=1, max_length=256)
 
 
 class TokenOut(BaseModel):
@@ -127,12 +130,14 @@ class SessionList(BaseModel):
 class PreferencesBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    display_currency: str = Field(default="EUR", examples=["EUR"])
-    default_fiat_currency: str = Field(default="EUR", examples=["EUR"])
-    notification_channels: list[str] = Field(
+    display_currency: Text = Field(default="EUR", max_length=10, examples=["EUR"])
+    default_fiat_currency: Text = Field(default="EUR", max_length=10, examples=["EUR"])
+    notification_channels: list[Annotated[Text, Field(max_length=20)]] = Field(
         default=["email"], description="Any of: email, webhook", max_length=5
     )
-    language: str = Field(default="en", description="en, de, fr, es, it, nl, pt or pl")
+    language: Text = Field(
+        default="en", max_length=10, description="en, de, fr, es, it, nl, pt or pl"
+    )
 
 
 class MfaRequiredOut(BaseModel):
@@ -146,12 +151,16 @@ class MfaRequiredOut(BaseModel):
 class SecondFactor(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    code: str | None = Field(default=None, description="6-digit code from the authenticator app")
-    recovery_code: str | None = Field(default=None, description="One of the recovery codes")
+    code: Text | None = Field(
+        default=None, max_length=12, description="6-digit code from the authenticator app"
+    )
+    recovery_code: Text | None = Field(
+        default=None, max_length=64, description="One of the recovery codes"
+    )
 
 
 class MfaLoginRequest(SecondFactor):
-    mfa_token: str = Field(min_length=1, max_length=200)
+    mfa_token: Text = Field(min_length=1, max_length=200)
     cookie_session: bool = COOKIE_SESSION
 
 
@@ -167,7 +176,7 @@ class TotpEnrolmentOut(BaseModel):
 class TotpConfirmRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    code: str = Field(min_length=6, max_length=6)
+    code: Text = Field(min_length=6, max_length=6)
 
 
 class RecoveryCodesOut(BaseModel):

@@ -45,6 +45,8 @@ _DUMMY_HASH = _hasher.hash("not-a-real-password-only-for-timing")
 
 
 MIN_PASSWORD_SCORE = 3  # zxcvbn's 0-4: "safely unguessable" against offline attacks
+# zxcvbn raises on longer input; a password is at least as strong as its first 72 characters.
+ZXCVBN_MAX_LENGTH = 72
 
 
 def check_password_policy(password: str, *, user_inputs: list[str] | None = None) -> None:
@@ -55,7 +57,7 @@ def check_password_policy(password: str, *, user_inputs: list[str] | None = None
         raise WeakPassword(f"passwords need at least {MIN_PASSWORD_LENGTH} characters")
     from zxcvbn import zxcvbn  # a large word list: loaded on first use, not at start-up
 
-    verdict = zxcvbn(password[:100], user_inputs=user_inputs or [])
+    verdict = zxcvbn(password[:ZXCVBN_MAX_LENGTH], user_inputs=user_inputs or [])
     if verdict["score"] < MIN_PASSWORD_SCORE:
         warning = verdict["feedback"].get("warning") or "it is too easy to guess"
         raise WeakPassword(f"this password is too easy to guess: {warning}")

@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request, status
+from fastapi import APIRouter, Path, Query, Request, status
 
 from onramp.compliance.web import ListMatchersDep
 from onramp.core.audit import record
+from onramp.core.request_fields import Text
 from onramp.core.settings import KycSettings
 from onramp.core.web import ClockDep, SessionDep, SettingsDep, rate_limited
 from onramp.identity.access import require
@@ -187,7 +188,7 @@ async def get_kyc(
     },
 )
 async def kyc_webhook(
-    vendor: str,
+    vendor: Annotated[Text, Path(max_length=40)],
     request: Request,
     session: SessionDep,
     settings: SettingsDep,

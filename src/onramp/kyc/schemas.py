@@ -10,13 +10,14 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from onramp.core.request_fields import Text
 from onramp.kyc.adapters.base import DocumentData
 from onramp.kyc.business import BeneficialOwner, BusinessSubmission
 from onramp.kyc.submission import PostalAddress, Submission
 from onramp.kyc.tiers import TierLabel
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+Name = Annotated[Text, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+CountryCode = Annotated[Text, StringConstraints(pattern=r"^[A-Z]{2}$", max_length=2)]
 DocumentType = Literal[
     "passport", "id_card", "driving_licence", "residence_permit", "proof_of_address", "selfie"
 ]
@@ -25,11 +26,11 @@ DocumentType = Literal[
 class AddressIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    line1: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-    line2: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = None
-    city: Text
+    line1: Annotated[Text, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    line2: Annotated[Text, StringConstraints(strip_whitespace=True, max_length=200)] | None = None
+    city: Name
     postal_code: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)
+        Text, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)
     ]
     country: CountryCode = Field(description="ISO 3166-1 alpha-2 country of residence")
 
@@ -38,8 +39,8 @@ class DocumentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     type: DocumentType
-    filename: Annotated[str, StringConstraints(min_length=1, max_length=200)]
-    content_base64: Annotated[str, StringConstraints(max_length=90_000)] | None = Field(
+    filename: Annotated[Text, StringConstraints(min_length=1, max_length=200)]
+    content_base64: Annotated[Text, StringConstraints(max_length=90_000)] | None = Field(
         default=None, description="optional small image (at most 64 KiB once decoded)"
     )
 
@@ -49,12 +50,17 @@ class UboIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    given_names: Text = Field(examples=["Grace"])
-    surname: Text = Field(examples=["Hopper"])
+    given_names: Name = Field(examples=["Grace"])
+    surname: Name = Field(examples=["Hopper"])
     date_of_birth: date
     nationality: CountryCode = Field(examples=["US"])
     ownership_percent: Decimal = Field(
-        max_digits=5, decimal_places=2, examples=["60.00"], description="25.00 to 100.00"
+        ge=0,
+        le=100,
+        max_digits=5,
+        decimal_places=2,
+        examples=["60.00"],
+        description="25.00 to 100.00",
     )
     documents: list[DocumentIn] = Field(
         min_length=1, max_length=3, description="the owner's identity document(s)"
@@ -69,10 +75,10 @@ class KybSubmissionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     legal_name: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)
+        Text, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)
     ] = Field(examples=["Analytical Engines GmbH"])
     registration_number: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)
+        Text, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)
     ] = Field(examples=["HRB 123456 B"])
     country_of_incorporation: CountryCode = Field(examples=["DE"])
     registered_address: AddressIn
@@ -124,8 +130,8 @@ class KycSubmissionIn(BaseModel):
     tier: Literal[1, 2] = Field(
         description="1: identity document; 2: identity document and proof of address"
     )
-    given_names: Text = Field(examples=["Ada"])
-    surname: Text = Field(examples=["Lovelace"])
+    given_names: Name = Field(examples=["Ada"])
+    surname: Name = Field(examples=["Lovelace"])
     date_of_birth: date
     nationality: CountryCode = Field(examples=["GB"])
     address: AddressIn

@@ -16,6 +16,7 @@ from onramp import chain
 from onramp.core import idempotency
 from onramp.core.db import as_int
 from onramp.core.money import Money
+from onramp.core.request_fields import Text
 from onramp.core.web import ClockDep, SessionDep
 from onramp.identity.access import require
 from onramp.identity.permissions import Permission
@@ -117,13 +118,13 @@ async def search_orders(
     session: SessionDep,
     state: OrderState | None = None,
     customer_id: uuid.UUID | None = None,
-    reference: Annotated[str | None, Query(min_length=5, max_length=40)] = None,
-    amount_min: Annotated[str | None, Query(max_length=30)] = None,
-    amount_max: Annotated[str | None, Query(max_length=30)] = None,
-    currency: Annotated[str | None, Query(min_length=3, max_length=10)] = None,
+    reference: Annotated[Text | None, Query(min_length=5, max_length=40)] = None,
+    amount_min: Annotated[Text | None, Query(max_length=30)] = None,
+    amount_max: Annotated[Text | None, Query(max_length=30)] = None,
+    currency: Annotated[Text | None, Query(min_length=3, max_length=10)] = None,
     created_from: datetime | None = None,
     created_to: datetime | None = None,
-    cursor: Annotated[str | None, Query(max_length=admin_search.MAX_CURSOR_LENGTH)] = None,
+    cursor: Annotated[Text | None, Query(max_length=admin_search.MAX_CURSOR_LENGTH)] = None,
     limit: Annotated[int, Query(ge=1, le=admin_search.MAX_LIMIT)] = admin_search.DEFAULT_LIMIT,
 ) -> AdminOrderPage:
     search = admin_search.order_search(
@@ -221,7 +222,9 @@ async def retry_payout(
     principal: Operator,
     session: SessionDep,
     clock: ClockDep,
-    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+    idempotency_key: Annotated[
+        Text | None, Header(alias="Idempotency-Key", max_length=idempotency.MAX_KEY_LENGTH)
+    ] = None,
 ) -> JSONResponse:
     return await _request_action(
         operator_actions.RETRY_PAYOUT,
@@ -264,7 +267,9 @@ async def refund(
     principal: Operator,
     session: SessionDep,
     clock: ClockDep,
-    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+    idempotency_key: Annotated[
+        Text | None, Header(alias="Idempotency-Key", max_length=idempotency.MAX_KEY_LENGTH)
+    ] = None,
 ) -> JSONResponse:
     return await _request_action(
         operator_actions.REFUND,

@@ -9,6 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from onramp.core.request_fields import Text
 from onramp.orders.schemas import OrderOut, PayoutOut
 
 
@@ -53,7 +54,7 @@ class AdminOrderPage(BaseModel):
 class OperatorActionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    reason: str = Field(
+    reason: Text = Field(
         min_length=3,
         max_length=500,
         description="What was checked and why this is the way out (kept in the audit log)",

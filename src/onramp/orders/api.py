@@ -13,6 +13,7 @@ from onramp import chain
 from onramp.core import idempotency
 from onramp.core.db import as_int
 from onramp.core.money import Money
+from onramp.core.request_fields import Text
 from onramp.core.web import ClockDep, SessionDep, SettingsDep, rate_limited
 from onramp.fx import FxDesk
 from onramp.identity import mfa, verification
@@ -175,7 +176,9 @@ async def create_order(
     session: SessionDep,
     settings: SettingsDep,
     clock: ClockDep,
-    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+    idempotency_key: Annotated[
+        Text | None, Header(alias="Idempotency-Key", max_length=idempotency.MAX_KEY_LENGTH)
+    ] = None,
 ) -> JSONResponse:
     key = idempotency.check_key(idempotency_key)
     await verification.require_verified_email(session, user_id=principal.user_id)

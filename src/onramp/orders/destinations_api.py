@@ -11,6 +11,7 @@ from fastapi import APIRouter, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from onramp.compliance.web import ListMatchersDep, SessionFactoryDep
+from onramp.core.request_fields import Text
 from onramp.core.settings import Settings
 from onramp.core.web import ClockDep, SessionDep, SettingsDep
 from onramp.identity import mfa
@@ -26,8 +27,8 @@ router = APIRouter(prefix="/v1/me/wallets", tags=["wallets"])
 class WalletIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    label: str = Field(min_length=1, max_length=100, examples=["Treasury cold wallet"])
-    address: str = Field(
+    label: Text = Field(min_length=1, max_length=100, examples=["Treasury cold wallet"])
+    address: Text = Field(
         min_length=1,
         max_length=60,
         description="EVM address; mixed case must be a valid EIP-55 checksum",
@@ -38,7 +39,7 @@ class WalletIn(BaseModel):
         description="self_hosted: you hold the keys (prove it before large payouts); hosted: "
         "an account at another provider, named in vasp_name",
     )
-    vasp_name: str | None = Field(
+    vasp_name: Text | None = Field(
         default=None, max_length=200, description="The provider of a hosted wallet"
     )
 
@@ -75,10 +76,10 @@ class ProofIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     challenge_id: uuid.UUID
-    signature: str = Field(
+    signature: Text = Field(
         min_length=1, max_length=200, description="0x + 130 hex digits (r, s, v)"
     )
-    message: str | None = Field(
+    message: Text | None = Field(
         default=None,
         max_length=2000,
         description="Optional: the signed text, checked to be the challenge's exactly",

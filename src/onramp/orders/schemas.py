@@ -7,19 +7,24 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from onramp.banking import TreasuryAccount
 from onramp.core.money import Money
+from onramp.core.request_fields import Text
 
 
 class OrderRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     quote_id: uuid.UUID
-    source_currency: str = Field(examples=["EUR"])
-    source_amount: str = Field(examples=["1000.00"], description="Must equal the quote's amount")
-    destination_address: str | None = Field(
+    source_currency: Text = Field(max_length=10, examples=["EUR"])
+    source_amount: Text = Field(
+        max_length=40, examples=["1000.00"], description="Must equal the quote's amount"
+    )
+    destination_address: Text | None = Field(
+        max_length=60,
         default=None,
         description="EVM address to receive the USDC; defaults to the customer's own wallet",
     )
-    quote_signature: str | None = Field(
+    quote_signature: Text | None = Field(
+        max_length=200,
         default=None,
         description="The quote's `signature`, as returned: when sent it must match the quote's "
         "terms (`quote_signature_invalid` otherwise). The stored quote is checked either way.",

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from onramp.banking import format_creditor_reference, standing_references, treasury_account
 from onramp.banking.errors import StandingReferenceNotFound
 from onramp.banking.models import StandingReference
+from onramp.core.request_fields import Text
 from onramp.core.web import ClockDep, SessionDep
 from onramp.identity.access import require
 from onramp.identity.permissions import Permission
@@ -24,7 +25,8 @@ router = APIRouter(prefix="/v1/me/standing-reference", tags=["standing reference
 class StandingReferenceIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    destination_address: str | None = Field(
+    destination_address: Text | None = Field(
+        max_length=60,
         default=None,
         description="Where the USDC goes: your own wallet (default) or a saved one",
     )
@@ -117,6 +119,7 @@ async def show(
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Revoke your standing reference",
     description="Transfers quoting it afterwards are held for an operator, not converted.",
+    responses={404: {"description": "standing_reference_not_found"}},
 )
 async def revoke(
     principal: Annotated[Principal, require(Permission.ORDERS_CREATE)],

@@ -15,6 +15,7 @@ from onramp import chain
 from onramp.compliance.web import ListMatchersDep, SessionFactoryDep
 from onramp.core import idempotency
 from onramp.core.money import Money
+from onramp.core.request_fields import Text
 from onramp.core.web import ClockDep, SessionDep, SettingsDep
 from onramp.identity import mfa
 from onramp.identity.access import require
@@ -40,13 +41,13 @@ class CustodialWalletOut(BaseModel):
 class WithdrawalIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    to: str = Field(
+    to: Text = Field(
         min_length=1,
         max_length=60,
         description="EVM address; mixed case must be a valid EIP-55 checksum",
         examples=["0x70997970C51812dc3A010C7d01b50e0d17dc79C8"],
     )
-    amount: str = Field(
+    amount: Text = Field(
         min_length=1, max_length=40, description="USDC, up to 6 decimals", examples=["25.50"]
     )
 
@@ -141,7 +142,9 @@ async def withdraw(
     clock: ClockDep,
     matchers: ListMatchersDep,
     sessions: SessionFactoryDep,
-    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+    idempotency_key: Annotated[
+        Text | None, Header(alias="Idempotency-Key", max_length=idempotency.MAX_KEY_LENGTH)
+    ] = None,
 ) -> JSONResponse:
     key = idempotency.check_key(idempotency_key)
     await mfa.require_step_up(

@@ -51,7 +51,7 @@ async def ctr(
     first: FirstDay,
     last: LastDay,
     fmt: Format = ReportFormat.JSON,
-    threshold_usd: Annotated[Decimal | None, Query(gt=0)] = None,
+    threshold_usd: Annotated[Decimal | None, Query(gt=0, le=10**12)] = None,
 ) -> Response:
     period = Period(first, last)
     document = await ctr_document(

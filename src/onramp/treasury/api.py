@@ -7,11 +7,12 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from onramp.chain.client import ChainClient
 from onramp.core.money import Money
+from onramp.core.request_fields import Text
 from onramp.core.settings import Settings
 from onramp.core.web import ClockDep, SessionDep
 from onramp.identity.access import require
@@ -104,9 +105,15 @@ async def list_wallets(
 class PolicyIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    minimum: str | None = Field(default=None, pattern=USDC_AMOUNT, examples=["250000"])
-    target: str | None = Field(default=None, pattern=USDC_AMOUNT, examples=["500000"])
-    maximum: str | None = Field(default=None, pattern=USDC_AMOUNT, examples=["2000000"])
+    minimum: Text | None = Field(
+        default=None, pattern=USDC_AMOUNT, max_length=40, examples=["250000"]
+    )
+    target: Text | None = Field(
+        default=None, pattern=USDC_AMOUNT, max_length=40, examples=["500000"]
+    )
+    maximum: Text | None = Field(
+        default=None, pattern=USDC_AMOUNT, max_length=40, examples=["2000000"]
+    )
 
 
 @router.put(
@@ -119,7 +126,7 @@ class PolicyIn(BaseModel):
     },
 )
 async def put_policy(
-    name: str,
+    name: Annotated[Text, Path(max_length=100)],
     body: PolicyIn,
     principal: Annotated[Principal, require(Permission.TREASURY_MANAGE)],
     session: SessionDep,
@@ -198,7 +205,7 @@ class ProposalList(BaseModel):
 async def list_proposals(
     principal: Annotated[Principal, require(Permission.TREASURY_READ)],
     session: SessionDep,
-    status: Annotated[str | None, Query(max_length=30)] = None,
+    status: Annotated[Text | None, Query(max_length=30)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> ProposalList:
     rows = await proposal_service.latest(session, status=status, limit=limit)
@@ -212,18 +219,20 @@ class ProposalIn(BaseModel):
         description="`refill`, `sweep`, or a payout-key rotation step: `grant_payout_role` "
         "(to the new key) then `revoke_payout_role` (from the old one)"
     )
-    source: str = Field(
+    source: Text = Field(
+        max_length=100,
         description="Wallet name: a Safe for a refill, the vault for a sweep, the cold Safe for "
-        "a payout-role change"
+        "a payout-role change",
     )
-    destination: str = Field(
-        description="Wallet name: the cold Safe for a sweep, the vault for a payout-role change"
+    destination: Text = Field(
+        max_length=100,
+        description="Wallet name: the cold Safe for a sweep, the vault for a payout-role change",
     )
-    amount: str = Field(default="0", pattern=USDC_AMOUNT, examples=["100000"])
-    address: str | None = Field(
-        default=None, description="The key a payout-role change grants or revokes"
+    amount: Text = Field(default="0", pattern=USDC_AMOUNT, max_length=40, examples=["100000"])
+    address: Text | None = Field(
+        max_length=60, default=None, description="The key a payout-role change grants or revokes"
     )
-    reason: str = Field(min_length=1, max_length=300)
+    reason: Text = Field(min_length=1, max_length=300)
 
 
 @router.post(
@@ -276,7 +285,8 @@ async def get_proposal(
 class SignatureIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    signature: str = Field(
+    signature: Text = Field(
+        max_length=200,
         description="65-byte hex `r||s||v` from `eth_signTypedData_v4` over `typed_data`",
         examples=["0x" + "ab" * 65],
     )
@@ -370,9 +380,11 @@ async def get_positions(
 class MintIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    amount: str = Field(pattern=USDC_AMOUNT, examples=["1000000"])
-    wallet: str = Field(default="vault", description="The registered wallet to mint into")
-    note: str = Field(min_length=1, max_length=300, description="Why: kept in the audit trail")
+    amount: Text = Field(pattern=USDC_AMOUNT, max_length=40, examples=["1000000"])
+    wallet: Text = Field(
+        default="vault", max_length=100, description="The registered wallet to mint into"
+    )
+    note: Text = Field(min_length=1, max_length=300, description="Why: kept in the audit trail")
 
 
 class MintRequestedOut(BaseModel):

@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, status
 from pydantic import BaseModel, ConfigDict, Field
 
+from onramp.core.request_fields import Text
 from onramp.core.web import ClockDep, SessionDep
 from onramp.identity.access import require
 from onramp.identity.permissions import Permission
@@ -53,13 +54,13 @@ class BreakerOut(BaseModel):
 class TripIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    reason: str = Field(min_length=3, max_length=300, description="Why: kept in the audit log")
+    reason: Text = Field(min_length=3, max_length=300, description="Why: kept in the audit log")
 
 
 class ResumeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    reason: str = Field(
+    reason: Text = Field(
         min_length=3, max_length=500, description="What was checked and found safe (audited)"
     )
 
@@ -67,7 +68,7 @@ class ResumeIn(BaseModel):
 class ApproveIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    reason: str | None = Field(default=None, max_length=500)
+    reason: Text | None = Field(default=None, max_length=500)
 
 
 class ResumeRequestedOut(BaseModel):

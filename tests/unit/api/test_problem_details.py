@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from typing import Annotated, Any
 
 import pytest
-from fastapi import FastAPI
+from fastapi import FastAPI, Query
 from fastapi.testclient import TestClient
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from onramp.api.errors import PROBLEM_BASE, PROBLEM_JSON, install_error_handlers
 from onramp.core.errors import (
@@ -21,6 +22,7 @@ from onramp.core.errors import (
     Unavailable,
 )
 from onramp.core.idempotency import IdempotencyKeyRequired, IdempotencyKeyReused
+from onramp.core.request_fields import MultilineText, Text
 
 SECRET_DETAIL = "balance row 42 is off by 17 minor units"
 FIELDS = {"type", "title", "status", "detail", "instance", "code"}
@@ -29,6 +31,11 @@ FIELDS = {"type", "title", "status", "detail", "instance", "code"}
 class OrderBody(BaseModel):
     amount: str
     count: int
+
+
+class LabelBody(BaseModel):
+    label: Text = Field(max_length=20)
+    note: MultilineText | None = Field(default=None, max_length=200)
 
 
 ERRORS: dict[str, OnrampError] = {
@@ -59,6 +66,14 @@ def make_app() -> FastAPI:
     @app.post("/orders")
     async def create(body: OrderBody) -> dict[str, str]:
         return {"amount": body.amount}
+
+    @app.post("/labels")
+    async def label(body: LabelBody) -> dict[str, str]:
+        return {"label": body.label}
+
+    @app.get("/labels")
+    async def find(q: Annotated[Text, Query(max_length=20)]) -> dict[str, str]:
+        return {"q": q}
 
     return app
 
@@ -167,3 +182,73 @@ def test_unexpected_exception_is_internal_error(client: TestClient) -> None:
     assert body["detail"] == "Internal error"
     assert SECRET_DETAIL not in response.text
     assert "RuntimeError" not in response.text
+
+
+@pytest.mark.parametrize(
+    "label", ["nul\x00", "bell\x07", "tab\tin a line", "line\nbreak", "del\x7f", "c1\x85"]
+)
+def test_control_characters_are_refused_with_their_own_code(client: TestClient, label: str) -> None:
+    response = client.post("/labels", json={"label": label})
+    body = problem_of(response, 422, "invalid_characters")
+    assert body["errors"] == [
+        {
+            "location": ["body", "label"],
+            "message": "must not contain control characters",
+            "type": "invalid_characters",
+        }
+    ]
+
+
+def test_a_lone_surrogate_is_refused(client: TestClient) -> None:
+    # Only a JSON escape can carry one (PostgreSQL would refuse it: it is not UTF-8).
+    raw = json.dumps({"label": "a\ud800"})
+    response = client.post("/labels", content=raw, headers={"content-type": "application/json"})
+    problem_of(response, 422, "request_invalid")
+
+
+def test_printable_text_of_any_script_is_accepted(client: TestClient) -> None:
+    label = "Zoë 李 O\u2019Brien\u00a0"
+    assert client.post("/labels", json={"label": label}).json() == {"label": label}
+
+
+def test_multiline_text_takes_tabs_and_line_breaks_but_no_other_control(
+    client: TestClient,
+) -> None:
+    ok = client.post("/labels", json={"label": "x", "note": "one\r\n\ttwo"})
+    assert ok.status_code == 200, ok.text
+    problem_of(
+        client.post("/labels", json={"label": "x", "note": "a\x00"}), 422, "invalid_characters"
+    )
+
+
+def test_a_query_parameter_with_a_nul_is_refused(client: TestClient) -> None:
+    problem_of(client.get("/labels", params={"q": "a\x00b"}), 422, "invalid_characters")
+    assert client.get("/labels", params={"q": "ab"}).json() == {"q": "ab"}
+
+
+def test_control_characters_with_other_mistakes_are_request_invalid(client: TestClient) -> None:
+    response = client.post("/labels", json={"label": "a\x00" + "x" * 30})
+    body = problem_of(response, 422, "request_invalid")
+    assert [e["type"] for e in body["errors"]] == ["string_too_long"]
+    response = client.post("/labels", json={"label": "a\x00", "note": 5})
+    assert problem_of(response, 422, "request_invalid")["errors"]
+
+
+def test_a_wrong_method_is_405_with_allow(client: TestClient) -> None:
+    response = client.delete("/orders")
+    problem_of(response, 405, "method_not_allowed")
+    assert response.headers["allow"] == "POST"
+
+
+def test_allow_names_every_route_of_the_path(client: TestClient) -> None:
+    # GET /labels and POST /labels are two routes; the router only names the first.
+    response = client.put("/labels")
+    problem_of(response, 405, "method_not_allowed")
+    assert response.headers["allow"] == "GET, POST"
+
+
+def test_a_body_that_is_not_json_is_body_malformed(client: TestClient) -> None:
+    response = client.post(
+        "/orders", content=b"\xff{not json", headers={"content-type": "application/json"}
+    )
+    problem_of(response, 400, "body_malformed")

@@ -4,9 +4,12 @@ redelivery finds it moved on already)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request
 from pydantic import BaseModel
 
+from onramp.core.request_fields import Text
 from onramp.core.web import ClockDep, SessionDep, SettingsDep, rate_limited
 from onramp.treasury.issuer.config import build_issuer
 from onramp.treasury.issuer.errors import UnknownIssuer
@@ -35,7 +38,11 @@ class IssuerWebhookAck(BaseModel):
     },
 )
 async def issuer_webhook(
-    vendor: str, request: Request, session: SessionDep, settings: SettingsDep, clock: ClockDep
+    vendor: Annotated[Text, Path(max_length=40)],
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    clock: ClockDep,
 ) -> IssuerWebhookAck:
     issuer = build_issuer(settings.issuer)
     if vendor != issuer.name:
