@@ -239,7 +239,7 @@ def main() -> None:
     parser.add_argument("--threshold", type=float, default=MatchSettings().threshold)
     parser.add_argument("--seed", type=int, default=20261122)
     parser.add_argument("--cli-names", type=int, default=10_000, help="0: skip the CLI run")
-    parser.add_argument("--show-misses", action="store_true", help="of the tuned set only")
+    parser.add_argument("--show-misses", action="store_true", help="of the tuned set and the first held-out set")
     parser.add_argument(
         "--no-heldout2", action="store_true", help="skip the second held-out set (while tuning)"
     )
@@ -276,7 +276,7 @@ def main() -> None:
         for kind, text in heldout_kinds(e.primary_name, origin(e), held_rng)
     ]
     held_clean = population(args.clean, listed_token_sets(heldout), held_rng)
-    h_found, h_total, _, h_false = measure(held_matcher, held_probes, held_clean)
+    h_found, h_total, h_misses, h_false = measure(held_matcher, held_probes, held_clean)
     print(f"held-out list: {args.heldout_list.name}, {len(heldout.entries)} entries")
     report(
         "HELD-OUT variants (first set, tuned on since):",
@@ -312,6 +312,10 @@ def main() -> None:
             print(f"MISS {kind}: {text!r} (uid {uid}) best={best}")
         for name, hit in false_hits:
             print(f"FALSE HIT: {name!r} -> {hit}")
+        for kind, text, uid, best in h_misses:
+            print(f"MISS (first held-out) {kind}: {text!r} (uid {uid}) best={best}")
+        for name, hit in h_false:
+            print(f"FALSE HIT (first held-out): {name!r} -> {hit}")
 
 
 if __name__ == "__main__":

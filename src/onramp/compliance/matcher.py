@@ -35,7 +35,7 @@ one-letter typo in one token still finds the name through the other end or anoth
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -44,14 +44,27 @@ from rapidfuzz.distance import OSA
 
 from onramp.compliance.countries import country_code
 from onramp.compliance.lists.model import EntryType, ListEntry, SanctionsList
-from onramp.compliance.normalise import NameForm, consonants, fold, name_forms, name_tokens
+from onramp.compliance.normalise import (
+    NameForm,
+    consonants,
+    fold,
+    joined_token,
+    name_form,
+    name_tokens,
+    vowel_key,
+)
 
 _AFFIX = 3
 _SHORT = 3
 _MIN_PAIRS = 2
-_PER_EXTRA_TOKEN = 4.0
+_PER_MISSING_MIDDLE = 3.0
+_PER_MISSING_OTHER = 12.0
+_PER_EXTRA_OTHER = 15.0
 _PER_INITIAL = 2.0
 _NEAR = 85.0
+_VOWELS_ONLY = 92.0
+_SHORT_VOWELS_ONLY = 90.0
+_MIN_JOINED = 4
 _MIN_TOKENS_FOR_WEAK_ALIAS = 2
 
 
@@ -80,7 +93,6 @@ class _IndexedName:
     form: NameForm
     joined: str
     is_alias: bool
-    is_joined: bool  # a form with neighbouring words written as one
 
 
 @lru_cache(maxsize=1 << 18)
@@ -89,9 +101,14 @@ def _pair(token: str, candidate: str, cutoff: float) -> float:
     common words, so a batch meets the same pairs again and again."""
     if token == candidate:
         return 100.0
+    if len(token) == len(candidate) > 1 and vowel_key(token) == vowel_key(candidate):
+        # Only the vowels differ ("Hamid"/"Hamed", "Ali"/"Eli"): how transliterations differ.
+        return _SHORT_VOWELS_ONLY if len(token) <= _SHORT else _VOWELS_ONLY
     if max(len(token), len(candidate)) <= _SHORT:
-        # One letter is a third of "ali" or "han": short tokens pair only when equal.
+        # One letter is a third of "ali" or "han": short tokens otherwise pair only when equal.
         return 0.0
+    if vowel_key(token) == vowel_key(candidate):
+        return _VOWELS_ONLY  # "Baazaoui"/"Baazeoui": a vowel run of another length
     similarity = fuzz.ratio(token, candidate)
     if similarity >= _NEAR:
         return similarity
@@ -104,58 +121,118 @@ def _pair(token: str, candidate: str, cutoff: float) -> float:
     return similarity if similarity >= cutoff else 0.0
 
 
+@dataclass
+class _Alignment:
+    """Token pairs found so far between a screened name (q) and a list name (n)."""
+
+    q_free: list[int]
+    n_free: list[int]
+    q_hit: float = 0.0
+    n_hit: float = 0.0
+    pairs: int = 0
+    initials: int = 0
+
+    def take(self, q: list[int], n: list[int], q_letters: int, n_letters: int, sim: float) -> None:
+        self.q_hit += q_letters * sim / 100
+        self.n_hit += n_letters * sim / 100
+        self.pairs += 1
+        for i in q:
+            self.q_free.remove(i)
+        for j in n:
+            self.n_free.remove(j)
+
+
 def _align(query: NameForm, name: NameForm, cutoff: float) -> tuple[float, int]:
-    """Alignment score and the number of aligned token pairs (see the module docstring)."""
-    q_free = sorted(range(len(query.tokens)), key=lambda i: len(query.tokens[i]), reverse=True)
-    n_free = list(range(len(name.tokens)))
-    q_hit = n_hit = 0.0
-    pairs = 0
-    for qi in [i for i in q_free if len(query.tokens[i]) > 1]:
-        token = query.tokens[qi]
-        best, best_i = 0.0, -1
-        for i in n_free:
-            similarity = _pair(token, name.tokens[i], cutoff)
-            if similarity > best:
-                best, best_i = similarity, i
-        if best_i >= 0:
-            q_hit += len(token) * best / 100
-            n_hit += len(name.tokens[best_i]) * best / 100
-            pairs += 1
-            q_free.remove(qi)
-            n_free.remove(best_i)
-    if query.joined_at in q_free or name.joined_at in n_free:
-        # A form with words joined is there to pair the joined word; unpaired, it would only
-        # hide a missing word from the penalty below.
-        return 0.0, 0
-    initials = _pair_initials(query, name, q_free, n_free) if pairs >= _MIN_PAIRS else 0
-    # An initial explains its one letter on both sides, not the word it stands for.
-    q_hit += initials
-    n_hit += initials
-    pairs += initials
-    q_len = sum(len(t) for t in query.tokens) or 1
-    n_len = sum(len(t) for t in name.tokens) or 1
-    if pairs >= _MIN_PAIRS and pairs == min(len(query.tokens), len(name.tokens)):
-        # Every token of the shorter name is there: a missing (or extra) middle name or
-        # patronymic costs a few points each, not its share of the letters.
-        if len(query.tokens) <= len(name.tokens):
-            shorter = q_hit / q_len
+    """Alignment score and the number of aligned pairs (see the module docstring)."""
+    q_tokens, n_tokens = query.tokens, name.tokens
+    sims = [[_pair(q, n, cutoff) for n in n_tokens] for q in q_tokens]
+    a = _Alignment(q_free=list(range(len(q_tokens))), n_free=list(range(len(n_tokens))))
+    if len(q_tokens) != len(n_tokens) or any(max(row, default=0.0) < _NEAR for row in sims):
+        _join(query, name, sims, a, cutoff)
+    # Longest words first: they say most about who this is.
+    for qi in sorted(a.q_free, key=lambda i: len(q_tokens[i]), reverse=True):
+        best, best_j = 0.0, -1
+        for j in a.n_free:
+            if sims[qi][j] > best and _is_initial(query, qi) == _is_initial(name, j):
+                best, best_j = sims[qi][j], j
+        if best_j >= 0:
+            a.take([qi], [best_j], len(q_tokens[qi]), len(n_tokens[best_j]), best)
+    if a.pairs >= _MIN_PAIRS:
+        _pair_initials(query, name, a)
+    q_len = sum(len(t) for t in q_tokens) or 1
+    n_len = sum(len(t) for t in n_tokens) or 1
+    if a.pairs >= _MIN_PAIRS and not (a.q_free and a.n_free):
+        # Every token of one side is explained: the other side's leftover words cost by what
+        # they are (a middle name is often left out, a surname or first name seldom).
+        if not a.q_free:
+            base = 100 * a.q_hit / q_len - _missing_cost(name, a.n_free, _PER_MISSING_OTHER)
         else:
-            shorter = n_hit / n_len
-        extra = abs(len(query.tokens) - len(name.tokens))
-        return 100 * shorter - _extra_cost(extra) - _PER_INITIAL * initials, pairs
-    return 100 * (0.6 * q_hit / q_len + 0.4 * n_hit / n_len), pairs
+            base = 100 * a.n_hit / n_len - _missing_cost(query, a.q_free, _PER_EXTRA_OTHER)
+        return base - _PER_INITIAL * a.initials, a.pairs
+    return 100 * (0.6 * a.q_hit / q_len + 0.4 * a.n_hit / n_len), a.pairs
 
 
-def _pair_initials(query: NameForm, name: NameForm, q_free: list[int], n_free: list[int]) -> int:
+def _is_initial(form: NameForm, i: int) -> bool:
+    return len(form.words[i]) == 1
+
+
+def _join(
+    query: NameForm, name: NameForm, sims: list[list[float]], a: _Alignment, cutoff: float
+) -> None:
+    """Pairs a word of one side with neighbouring words of the other written as one
+    ("Chunyong" / "Chun Yong", "Abdulaziz" / "Abd al-Aziz", "Sa 'ad" / "Saad"), when the joined
+    word fits better than any single word does for either of them."""
+    best_q = [max(row, default=0.0) for row in sims]
+    best_n = [max((row[j] for row in sims), default=0.0) for j in range(len(name.tokens))]
+    found: list[tuple[float, list[int], list[int]]] = []
+    for i, token in enumerate(query.tokens):
+        for run in _runs(len(name.tokens)):
+            sim = _pair(token, joined_token(tuple(name.words[j] for j in run)), cutoff)
+            if sim >= _NEAR and sim > best_q[i] and all(sim > best_n[j] for j in run):
+                found.append((sim, [i], list(run)))
+    for j, token in enumerate(name.tokens):
+        for run in _runs(len(query.tokens)):
+            sim = _pair(token, joined_token(tuple(query.words[i] for i in run)), cutoff)
+            if sim >= _NEAR and sim > best_n[j] and all(sim > best_q[i] for i in run):
+                found.append((sim, list(run), [j]))
+    for sim, q, n in sorted(found, key=lambda f: f[0], reverse=True):
+        if all(i in a.q_free for i in q) and all(j in a.n_free for j in n):
+            q_letters = sum(len(query.tokens[i]) for i in q)
+            n_letters = sum(len(name.tokens[j]) for j in n)
+            a.take(q, n, q_letters, n_letters, sim)
+
+
+@lru_cache(maxsize=64)
+def _runs(count: int) -> tuple[tuple[int, ...], ...]:
+    """Every stretch of two or more neighbouring word positions out of ``count``."""
+    return tuple(
+        tuple(range(start, end)) for start in range(count) for end in range(start + 2, count + 1)
+    )
+
+
+def _pair_initials(query: NameForm, name: NameForm, a: _Alignment) -> None:
     """Pairs an initial on either side ("Ahmed K. Ghailani", "Alaqad, Ahmed M.") with a word of
-    the other side left over that starts with its letter; the number paired."""
-    return _initials_into(query, name, q_free, n_free) + _initials_into(name, query, n_free, q_free)
+    the other side left over that starts with its letter. An initial explains its one letter on
+    both sides, not the word it stands for."""
+    paired = _initials_into(query, name, a.q_free, a.n_free)
+    paired += _initials_into(name, query, a.n_free, a.q_free)
+    a.q_hit += paired
+    a.n_hit += paired
+    a.pairs += paired
+    a.initials += paired
 
 
 def _initials_into(side: NameForm, other: NameForm, free: list[int], other_free: list[int]) -> int:
     paired = 0
-    for i in [i for i in free if len(side.tokens[i]) == 1]:
-        match = next((j for j in other_free if other.initials[j] == side.initials[i]), None)
+    for i in [i for i in free if _is_initial(side, i)]:
+        match = next(
+            (
+                j
+                for j in other_free
+                if other.words[j][:1] == side.words[i][:1] and not _is_initial(other, j)
+            ),
+            None,
+        )
         if match is not None:
             free.remove(i)
             other_free.remove(match)
@@ -163,10 +240,17 @@ def _initials_into(side: NameForm, other: NameForm, free: list[int], other_free:
     return paired
 
 
-def _extra_cost(extra: int) -> float:
-    # Quadratic: one missing middle name costs 4, two missing names (half of a four-part name)
-    # cost 16, so "Omar Fernandez" is not "Omar Jose Prieto Fernandez".
-    return _PER_EXTRA_TOKEN * extra * extra
+def _keys(token: str) -> tuple[str, ...]:
+    """Blocking keys of a token: a one-letter typo keeps one end, a changed vowel keeps the
+    consonants ("Abed"/"Abid")."""
+    return ("<" + token[:_AFFIX], ">" + token[-_AFFIX:], "~" + consonants(token)[:_AFFIX])
+
+
+def _missing_cost(form: NameForm, left: list[int], per_other: float) -> float:
+    """What the words of ``form`` that nothing explains cost: a middle name little, a first name
+    or a surname word much, so "Omar Fernandez" is not "Prieto Fernandez, Omar Jose"."""
+    middles = sum(1 for i in left if i in form.middles)
+    return _PER_MISSING_MIDDLE * middles + per_other * (len(left) - middles)
 
 
 def _dob_factor(given: str | None, known: tuple[str, ...], s: MatchSettings) -> tuple[float, str]:
@@ -216,27 +300,24 @@ class NameMatcher:
                     self._add(entry, alias.name, is_alias=True)
 
     def _add(self, entry: ListEntry, name: str, *, is_alias: bool) -> None:
-        for number, form in enumerate(name_forms(name)):
-            if not form.tokens:
-                return
-            index = len(self._names)
-            joined = " ".join(sorted(form.tokens))
-            self._names.append(_IndexedName(entry, name, form, joined, is_alias, number > 0))
-            for token in form.tokens:
-                self._blocks["<" + token[:_AFFIX]].add(index)
-                self._blocks[">" + token[-_AFFIX:]].add(index)
+        form = name_form(name)
+        if not form.tokens:
+            return
+        index = len(self._names)
+        self._names.append(_IndexedName(entry, name, form, " ".join(sorted(form.tokens)), is_alias))
+        for token in form.tokens:
+            for key in _keys(token):
+                self._blocks[key].add(index)
 
-    def _candidates(self, tokens: tuple[str, ...]) -> list[int]:
-        """List names sharing a block with enough of ``tokens``: a name of several words needs
-        two aligned words, and an aligned word shares its first or last letters."""
-        reached: Counter[int] = Counter()
-        words = [t for t in tokens if len(t) > 1]  # an initial finds nothing alone
-        for token in set(words):
-            reached.update(
-                self._blocks.get("<" + token[:_AFFIX], set())
-                | self._blocks.get(">" + token[-_AFFIX:], set())
-            )
-        return list(reached)
+    def _candidates(self, tokens: tuple[str, ...]) -> set[int]:
+        """List names sharing a block with a word of ``tokens``: an aligned word shares its
+        first or last letters, or its consonants, with the word it pairs with."""
+        reached: set[int] = set()
+        for token in set(tokens):
+            if len(token) > 1:  # an initial finds nothing alone
+                for key in _keys(token):
+                    reached |= self._blocks.get(key, set())
+        return reached
 
     def _base(self, form: NameForm, joined: str, name: _IndexedName) -> float:
         aligned, pairs = _align(form, name.form, self.settings.token_cutoff)
@@ -250,17 +331,15 @@ class NameMatcher:
         self, name: str, date_of_birth: str | None = None, country: str | None = None
     ) -> NameHit | None:
         """The best-scoring list name for ``name`` (a hit or not), or None if nothing is close."""
+        form = name_form(name)
+        if not form.tokens:
+            return None
+        joined = " ".join(sorted(form.tokens))
         bases: dict[int, float] = {}
-        for number, form in enumerate(name_forms(name)):
-            if not form.tokens:
-                return None
-            joined = " ".join(sorted(form.tokens))
-            for index in self._candidates(form.tokens):
-                if number > 0 and self._names[index].is_joined:
-                    continue  # words joined on one side at a time: the other is as written
-                base = self._base(form, joined, self._names[index])
-                if base > bases.get(index, 0.0):
-                    bases[index] = base
+        for index in self._candidates(form.tokens):
+            base = self._base(form, joined, self._names[index])
+            if base > 0:
+                bases[index] = base
         best: NameHit | None = None
         for index, base in bases.items():
             candidate = self._names[index]
