@@ -39,7 +39,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from onramp.compliance.countries import country_code
@@ -48,7 +48,6 @@ from onramp.compliance.normalise import (
     NameForm,
     consonants,
     fold,
-    joined_token,
     name_form,
     name_tokens,
     vowel_key,
@@ -64,7 +63,8 @@ _PER_INITIAL = 2.0
 _NEAR = 85.0
 _VOWELS_ONLY = 92.0
 _SHORT_VOWELS_ONLY = 90.0
-_MIN_JOINED = 4
+_SHORTLIST = 60.0
+_NEAR_CACHE = 1 << 16
 _MIN_TOKENS_FOR_WEAK_ALIAS = 2
 
 
@@ -142,13 +142,16 @@ class _Alignment:
             self.n_free.remove(j)
 
 
-def _align(query: NameForm, name: NameForm, cutoff: float) -> tuple[float, int]:
+Near = dict[str, dict[str, float]]  # a screened token or joined word -> list words near it
+
+
+def _align(query: NameForm, name: NameForm, near: Near) -> tuple[float, int]:
     """Alignment score and the number of aligned pairs (see the module docstring)."""
     q_tokens, n_tokens = query.tokens, name.tokens
-    sims = [[_pair(q, n, cutoff) for n in n_tokens] for q in q_tokens]
+    sims = [[near[q].get(n, 0.0) for n in n_tokens] for q in q_tokens]
     a = _Alignment(q_free=list(range(len(q_tokens))), n_free=list(range(len(n_tokens))))
     if len(q_tokens) != len(n_tokens) or any(max(row, default=0.0) < _NEAR for row in sims):
-        _join(query, name, sims, a, cutoff)
+        _join(query, name, sims, a, near)
     # Longest words first: they say most about who this is.
     for qi in sorted(a.q_free, key=lambda i: len(q_tokens[i]), reverse=True):
         best, best_j = 0.0, -1
@@ -177,7 +180,7 @@ def _is_initial(form: NameForm, i: int) -> bool:
 
 
 def _join(
-    query: NameForm, name: NameForm, sims: list[list[float]], a: _Alignment, cutoff: float
+    query: NameForm, name: NameForm, sims: list[list[float]], a: _Alignment, near: Near
 ) -> None:
     """Pairs a word of one side with neighbouring words of the other written as one
     ("Chunyong" / "Chun Yong", "Abdulaziz" / "Abd al-Aziz", "Sa 'ad" / "Saad"), when the joined
@@ -186,28 +189,20 @@ def _join(
     best_n = [max((row[j] for row in sims), default=0.0) for j in range(len(name.tokens))]
     found: list[tuple[float, list[int], list[int]]] = []
     for i, token in enumerate(query.tokens):
-        for run in _runs(len(name.tokens)):
-            sim = _pair(token, joined_token(tuple(name.words[j] for j in run)), cutoff)
-            if sim >= _NEAR and sim > best_q[i] and all(sim > best_n[j] for j in run):
+        for run, joined in name.joins:
+            sim = near[token].get(joined, 0.0)
+            if sim >= _NEAR and sim > best_q[i] and all(sim >= best_n[j] for j in run):
                 found.append((sim, [i], list(run)))
-    for j, token in enumerate(name.tokens):
-        for run in _runs(len(query.tokens)):
-            sim = _pair(token, joined_token(tuple(query.words[i] for i in run)), cutoff)
-            if sim >= _NEAR and sim > best_n[j] and all(sim > best_q[i] for i in run):
+    for run, joined in query.joins:
+        for j, token in enumerate(name.tokens):
+            sim = near[joined].get(token, 0.0)
+            if sim >= _NEAR and sim > best_n[j] and all(sim >= best_q[i] for i in run):
                 found.append((sim, list(run), [j]))
     for sim, q, n in sorted(found, key=lambda f: f[0], reverse=True):
         if all(i in a.q_free for i in q) and all(j in a.n_free for j in n):
             q_letters = sum(len(query.tokens[i]) for i in q)
             n_letters = sum(len(name.tokens[j]) for j in n)
             a.take(q, n, q_letters, n_letters, sim)
-
-
-@lru_cache(maxsize=64)
-def _runs(count: int) -> tuple[tuple[int, ...], ...]:
-    """Every stretch of two or more neighbouring word positions out of ``count``."""
-    return tuple(
-        tuple(range(start, end)) for start in range(count) for end in range(start + 2, count + 1)
-    )
 
 
 def _pair_initials(query: NameForm, name: NameForm, a: _Alignment) -> None:
@@ -238,12 +233,6 @@ def _initials_into(side: NameForm, other: NameForm, free: list[int], other_free:
             other_free.remove(match)
             paired += 1
     return paired
-
-
-def _keys(token: str) -> tuple[str, ...]:
-    """Blocking keys of a token: a one-letter typo keeps one end, a changed vowel keeps the
-    consonants ("Abed"/"Abid")."""
-    return ("<" + token[:_AFFIX], ">" + token[-_AFFIX:], "~" + consonants(token)[:_AFFIX])
 
 
 def _missing_cost(form: NameForm, left: list[int], per_other: float) -> float:
@@ -283,12 +272,17 @@ def _country_factor(
 
 
 class NameMatcher:
-    """Screens names against one list; build once per list version, then call ``screen``."""
+    """Screens names against one list; build once per list version, then call ``screen``.
+
+    Every word of the list, and every stretch of neighbouring words written as one, is indexed
+    with the list names it is in. A screened word is compared with all of them at once
+    (``rapidfuzz.process.extract``, in C) and the result kept for the next name with that
+    word; only list names that two of the screened words are near are then aligned."""
 
     def __init__(self, sanctions: SanctionsList, settings: MatchSettings | None = None) -> None:
         self.settings = settings or MatchSettings()
         self._names: list[_IndexedName] = []
-        self._blocks: dict[str, set[int]] = defaultdict(set)
+        self._holders: dict[str, list[int]] = defaultdict(list)
         for entry in sanctions.entries:
             if entry.entry_type in (EntryType.VESSEL, EntryType.AIRCRAFT):
                 continue  # names of ships and planes are not customers
@@ -298,6 +292,13 @@ class NameMatcher:
                 tokens = name_tokens(alias.name)
                 if alias.strong or len(tokens) >= _MIN_TOKENS_FOR_WEAK_ALIAS:
                     self._add(entry, alias.name, is_alias=True)
+        self._vocabulary = list(self._holders)
+        self._by_vowels: dict[str, list[str]] = defaultdict(list)
+        self._by_consonants: dict[str, list[str]] = defaultdict(list)
+        for word in self._vocabulary:
+            self._by_vowels[vowel_key(word)].append(word)
+            self._by_consonants[consonants(word)].append(word)
+        self._near: dict[str, dict[str, float]] = {}
 
     def _add(self, entry: ListEntry, name: str, *, is_alias: bool) -> None:
         form = name_form(name)
@@ -305,22 +306,49 @@ class NameMatcher:
             return
         index = len(self._names)
         self._names.append(_IndexedName(entry, name, form, " ".join(sorted(form.tokens)), is_alias))
-        for token in form.tokens:
-            for key in _keys(token):
-                self._blocks[key].add(index)
+        for word in {*form.tokens, *(joined for _, joined in form.joins)}:
+            self._holders[word].append(index)
 
-    def _candidates(self, tokens: tuple[str, ...]) -> set[int]:
-        """List names sharing a block with a word of ``tokens``: an aligned word shares its
-        first or last letters, or its consonants, with the word it pairs with."""
-        reached: set[int] = set()
-        for token in set(tokens):
-            if len(token) > 1:  # an initial finds nothing alone
-                for key in _keys(token):
-                    reached |= self._blocks.get(key, set())
-        return reached
+    def _near_words(self, word: str) -> dict[str, float]:
+        """The list words near ``word`` and how near (``_pair``), remembered for the batch."""
+        known = self._near.get(word)
+        if known is not None:
+            return known
+        cutoff = self.settings.token_cutoff
+        # Every pair _pair can score is at least 60 by ratio, or has the same vowels key or
+        # consonants.
+        found = process.extract(
+            word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=_SHORTLIST, limit=None
+        )
+        shortlist = {w for w, _, _ in found}
+        shortlist.update(self._by_vowels.get(vowel_key(word), ()))
+        shortlist.update(self._by_consonants.get(consonants(word), ()))
+        near = {w: sim for w in shortlist if w in self._holders and (sim := _pair(word, w, cutoff))}
+        if len(self._near) >= _NEAR_CACHE:
+            self._near.clear()
+        self._near[word] = near
+        return near
 
-    def _base(self, form: NameForm, joined: str, name: _IndexedName) -> float:
-        aligned, pairs = _align(form, name.form, self.settings.token_cutoff)
+    def _candidates(self, form: NameForm) -> tuple[list[int], Near]:
+        """List names that enough screened words are near: a name of several words needs two
+        aligned (or one when the screened name is one word), and each aligned word, or joined
+        stretch, is near a word of the screened name."""
+        near = {word: self._near_words(word) for word in form.tokens}
+        near.update((joined, self._near_words(joined)) for _, joined in form.joins)
+        reached: dict[int, set[str]] = defaultdict(set)
+        for word_near in near.values():
+            for listed in word_near:
+                for index in self._holders[listed]:
+                    reached[index].add(listed)
+        needed = min(_MIN_PAIRS, len(form.tokens))
+        return [
+            index
+            for index, words in reached.items()
+            if len(words) >= (needed if len(self._names[index].form.tokens) > 1 else 1)
+        ], near
+
+    def _base(self, form: NameForm, joined: str, name: _IndexedName, near: Near) -> float:
+        aligned, pairs = _align(form, name.form, near)
         if len(name.form.tokens) > 1 and pairs < min(_MIN_PAIRS, len(form.tokens)):
             return 0.0
         whole = fuzz.token_sort_ratio(joined, name.joined)
@@ -336,8 +364,9 @@ class NameMatcher:
             return None
         joined = " ".join(sorted(form.tokens))
         bases: dict[int, float] = {}
-        for index in self._candidates(form.tokens):
-            base = self._base(form, joined, self._names[index])
+        candidates, near = self._candidates(form)
+        for index in candidates:
+            base = self._base(form, joined, self._names[index], near)
             if base > 0:
                 bases[index] = base
         best: NameHit | None = None

@@ -132,6 +132,7 @@ def vowel_key(token: str) -> str:
 _SUN_LETTERS = frozenset("tdrzsnl")
 _ARTICLES = ("al", "el", "ul")
 _MIN_STEM = 3
+_MAX_JOIN = 4
 
 
 def _without_article(token: str) -> str:
@@ -180,6 +181,8 @@ class NameForm:
     tokens: tuple[str, ...]
     words: tuple[str, ...]
     middles: frozenset[int]
+    # Each stretch of two to four neighbouring words and the token they make written as one.
+    joins: tuple[tuple[tuple[int, ...], str], ...] = ()
 
     @property
     def initials(self) -> tuple[str, ...]:
@@ -196,10 +199,9 @@ def name_form(name: str) -> NameForm:
     else:
         words = _words(name)
         middles = range(1, len(words) - 1)
-    return NameForm(tuple(_stem(w) for w in words), tuple(words), frozenset(middles))
-
-
-@lru_cache(maxsize=65536)
-def joined_token(words: tuple[str, ...]) -> str:
-    """Neighbouring written words as one canonical token ("Chun", "Yong" -> "chunyong")."""
-    return canonical_token("".join(words))
+    joins = tuple(
+        (tuple(range(start, end)), _stem("".join(words[start:end])))
+        for start in range(len(words))
+        for end in range(start + 2, min(len(words), start + _MAX_JOIN) + 1)
+    )
+    return NameForm(tuple(_stem(w) for w in words), tuple(words), frozenset(middles), joins)
