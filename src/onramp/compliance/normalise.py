@@ -102,7 +102,8 @@ def canonical_token(token: str) -> str:
     if canon is None and len(token) >= _FUZZY_VARIANT_MIN and token not in _VARIANTS:
         # A typo inside a transliterated name ("Mohfmad") still finds its family.
         near = process.extractOne(token, _KNOWN, scorer=OSA.distance, score_cutoff=1)
-        if near is not None:
+        # The same first letter: "Hamed" is one swap from "Ahmed" but another name.
+        if near is not None and near[0][:1] == token[:1]:
             canon = _CANONICAL.get(near[0], near[0])
     token = _FF_ENDING.sub("v", canon or token)
     for old, new in _SKELETON:
