@@ -1,36 +1,43 @@
 """Name and address matching against one loaded list.
 
-Scoring (0-100) of a screened name Q against an indexed list name N, both normalised to tokens:
+Scoring (0-100) of a screened name Q against an indexed list name N, both normalised to one
+written form each (``normalise.name_form``: canonical tokens in written order, the written
+words, which tokens are middle names, and every stretch of two to four neighbouring words
+written as one):
 
-1. Token alignment: each token of Q is paired with its most similar unused token of N
-   (``rapidfuzz.fuzz.ratio``); a pair counts when its similarity is at least ``token_cutoff``
-   (80: one wrong letter in a five-letter token). ``q_cover`` is the share of Q's letters so
-   explained, weighted by pair similarity, and ``n_cover`` the same share of N's letters.
-   When every token of the shorter of Q and N aligned (at least two pairs), the score is the
-   shorter side's cover minus a penalty for the longer side's excess tokens: a missing or extra
-   middle name or patronymic costs 4, two cost 16 (4 x n squared). Otherwise
-   ``aligned = 100 * (0.6 * q_cover + 0.4 * n_cover)``: an unexplained word in Q costs more
-   than one missing from N. Tokens of three
-   letters or fewer pair only when equal; longer ones one edit apart (``OSA``, swaps
-   included) or with the same consonants ("Wang"/"Weng") count at least 85.
-2. ``token_sort_ratio`` on the whole strings catches joined or split words
-   ("Abdulrahman" vs "Abd Rahman"), which alignment does not.
-3. ``base = max(aligned, token_sort)``. A name of several tokens is only a candidate when at
-   least two of its tokens aligned, so one shared common first name never hits.
-4. Secondary factors, applied only when both sides know them: an identical date of birth adds
+1. Token pairs (``_pair``): equal tokens score 100; tokens whose only differences are vowels
+   ("Hamid"/"Hamed", "Ali"/"Eli", "Baazaoui"/"Baazeoui") 92 (90 for three letters); otherwise
+   ``rapidfuzz.fuzz.ratio``, where one edit (``OSA``, swaps included) or the same consonants in a
+   four-letter or longer token count at least 85, and a pair below ``token_cutoff`` (80) is 0.
+   Other tokens of three letters or fewer pair only when equal.
+2. Joined words first: a token of one side pairs with a stretch of neighbouring words of the
+   other written as one ("Chunyong" / "Chun Yong", "Sa 'ad" / "Saad", "Ali-reza" /
+   "Alireza") when that scores at least 85 and better than any single word does for either.
+   Then each remaining token of Q, longest first, takes its most similar unused token of N. A
+   one-letter word pairs only with the same letter written alone. ``q_cover`` is the share of
+   Q's letters so explained, weighted by pair similarity; ``n_cover`` the same share of N's.
+3. Once two pairs are made, an initial ("Ahmed K. Ghailani") pairs with a leftover word of the
+   other side that starts with its letter: it explains its one letter and costs 2.
+4. When every token of one side is explained (at least two pairs), the score is that side's
+   cover minus what the other side's leftover words cost: a middle name (a given name after
+   the first) 3, any other word of N left out 12 (a first name or a surname word: "Omar
+   Fernandez" is not "Prieto Fernandez, Omar Jose", 85), any other extra word of Q 15 (another
+   first name is another person). Otherwise ``aligned = 100 * (0.6 * q_cover + 0.4 *
+   n_cover)``: an unexplained word in Q costs more than one missing from N.
+5. ``base = max(aligned, token_sort_ratio of the sorted tokens)``. A list name of several
+   tokens needs two pairs (one when Q is one word), so one shared common name never hits.
+6. Secondary factors, applied only when both sides know them: an identical date of birth adds
    ``dob_bonus``, the same year half of it, a year more than one apart subtracts ``dob_penalty``;
    a shared country adds ``country_bonus`` (an ISO code and a list's country name compare as
    the same country: ``compliance/countries.py``). The final score is capped to 0..100.
 
-Each name is also compared in its other forms (``normalise.name_forms``): two or three
-neighbouring words written as one ("Chun Yong" / "Chunyong"), on one side at a time; a form
-whose joined word pairs with nothing scores 0. An initial ("Ahmed K. Ghailani") pairs, once two
-full words have, with a leftover word of the other side that starts with its letter: it explains
-its one letter and costs 2.
-
 A hit is a best score at or above ``threshold`` (default 88, set by ``bench/screening.py``).
-Candidates come from a blocking index on the first and last three letters of every token, so a
-one-letter typo in one token still finds the name through the other end or another token.
+
+Candidates: every list token and joined stretch is indexed with the list names holding it. A
+screened token (and each joined stretch of the screened name) is compared with the whole
+index in one ``rapidfuzz.process.extract`` call (ratio at least 60, plus the same vowels key or
+consonants), scored with ``_pair`` and remembered for the rest of the batch; only list names
+that two screened words are near are aligned (one for a one-word name or list name).
 """
 
 from __future__ import annotations

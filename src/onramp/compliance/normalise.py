@@ -1,12 +1,15 @@
 """Name normalisation for screening: both the list's names and the screened names go through it.
 
 Steps, in order: Unicode NFKD with accents dropped ("Hernández" -> "hernandez"), case folded,
-punctuation and hyphens to spaces ("AL-HASSAN" -> "al hassan"), honorifics and name particles
-dropped (Mr, Dr, Sheikh, Haji; al, bin, ibn, van, de), each token mapped to a canonical
-spelling of common transliteration variants (Mohammed/Muhammad/Mohamed -> muhammad) and then to a
-light phonetic skeleton (dzh->j, kh->h, ph->f, ou->u, y->i, doubled letters once). Sayyid and
-Syed stay: they are honorifics but also given names, and lists keep them as names. Word order is
-handled by the matcher, which compares tokens, not positions.
+punctuation and hyphens to spaces ("AL-HASSAN" -> "al hassan"), honorifics dropped (Mr, Dr,
+Sheikh, Haji) and name particles before another word (al, bin, ibn, van, de; the last word of a
+name stays: "Sa 'ad" is "Saad"), an article written onto a word taken off ("Alrawi", "Alali"),
+each token mapped to a canonical spelling of common transliteration variants
+(Mohammed/Muhammad/Mohamed -> muhammad, also one letter off with the same first letter) and
+then to a light phonetic skeleton (dzh/dj->j, tsch/tch->ch, sch->sh, kh->h, gh->g, dh->d,
+th->t, ph->f, ou/oo->u, ee->i, y->i, q->k, x->ks, w->v, a final -off/-eff -> -ov/-ev, doubled
+letters once). Sayyid and Syed stay: they are honorifics but also given names, and lists keep
+them as names. Word order is handled by the matcher, which compares tokens, not positions.
 """
 
 from __future__ import annotations
