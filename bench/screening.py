@@ -239,7 +239,9 @@ def main() -> None:
     parser.add_argument("--threshold", type=float, default=MatchSettings().threshold)
     parser.add_argument("--seed", type=int, default=20261122)
     parser.add_argument("--cli-names", type=int, default=10_000, help="0: skip the CLI run")
-    parser.add_argument("--show-misses", action="store_true", help="of the tuned set and the first held-out set")
+    parser.add_argument(
+        "--show-misses", action="store_true", help="of the tuned set and the first held-out set"
+    )
     parser.add_argument(
         "--no-heldout2", action="store_true", help="skip the second held-out set (while tuning)"
     )

@@ -71,6 +71,7 @@ _NEAR = 85.0
 _VOWELS_ONLY = 92.0
 _SHORT_VOWELS_ONLY = 90.0
 _SHORTLIST = 60.0
+_MIN_JOINED = 4
 _NEAR_CACHE = 1 << 16
 _MIN_TOKENS_FOR_WEAK_ALIAS = 2
 
@@ -242,6 +243,11 @@ def _initials_into(side: NameForm, other: NameForm, free: list[int], other_free:
     return paired
 
 
+def _start(token: str) -> str:
+    """The first letter, any vowel as "a": "Ebrahim" and "Abrahim" start alike."""
+    return "a" if token[:1] in "aeiou" else token[:1]
+
+
 def _missing_cost(form: NameForm, left: list[int], per_other: float) -> float:
     """What the words of ``form`` that nothing explains cost: a middle name little, a first name
     or a surname word much, so "Omar Fernandez" is not "Prieto Fernandez, Omar Jose"."""
@@ -305,7 +311,16 @@ class NameMatcher:
         for word in self._vocabulary:
             self._by_vowels[vowel_key(word)].append(word)
             self._by_consonants[consonants(word)].append(word)
+        # A screened name's joined stretch is only compared with single list words that start
+        # alike (its first word keeps its own comparison with everything): most of a batch's
+        # words are such stretches, and they are new in every name.
+        self._by_start: dict[str, list[str]] = defaultdict(list)
+        for name in self._names:
+            for token in name.form.tokens:
+                if len(token) >= _MIN_JOINED and token not in self._by_start[_start(token)]:
+                    self._by_start[_start(token)].append(token)
         self._near: dict[str, dict[str, float]] = {}
+        self._near_joined: dict[str, dict[str, float]] = {}
 
     def _add(self, entry: ListEntry, name: str, *, is_alias: bool) -> None:
         form = name_form(name)
@@ -317,31 +332,45 @@ class NameMatcher:
             self._holders[word].append(index)
 
     def _near_words(self, word: str) -> dict[str, float]:
-        """The list words near ``word`` and how near (``_pair``), remembered for the batch."""
+        """The list words near a screened word and how near (``_pair``), kept for the batch."""
         known = self._near.get(word)
-        if known is not None:
-            return known
-        cutoff = self.settings.token_cutoff
-        # Every pair _pair can score is at least 60 by ratio, or has the same vowels key or
+        if known is None:
+            known = self._shortlist(word, self._vocabulary, self._near)
+        return known
+
+    def _near_joined_words(self, joined: str) -> dict[str, float]:
+        """The single list words near a screened name's joined stretch."""
+        known = self._near_joined.get(joined)
+        if known is None:
+            known = self._shortlist(
+                joined, self._by_start.get(_start(joined), []), self._near_joined
+            )
+        return known
+
+    def _shortlist(
+        self, word: str, choices: list[str], cache: dict[str, dict[str, float]]
+    ) -> dict[str, float]:
+        # Every pair _pair scores is at least 60 by ratio, or has the same vowels key or
         # consonants.
         found = process.extract(
-            word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=_SHORTLIST, limit=None
+            word, choices, scorer=fuzz.ratio, score_cutoff=_SHORTLIST, limit=None
         )
         shortlist = {w for w, _, _ in found}
         shortlist.update(self._by_vowels.get(vowel_key(word), ()))
         shortlist.update(self._by_consonants.get(consonants(word), ()))
+        cutoff = self.settings.token_cutoff
         near = {w: sim for w in shortlist if w in self._holders and (sim := _pair(word, w, cutoff))}
-        if len(self._near) >= _NEAR_CACHE:
-            self._near.clear()
-        self._near[word] = near
+        if len(cache) >= _NEAR_CACHE:
+            cache.clear()
+        cache[word] = near
         return near
 
     def _candidates(self, form: NameForm) -> tuple[list[int], Near]:
         """List names that enough screened words are near: a name of several words needs two
         aligned (or one when the screened name is one word), and each aligned word, or joined
         stretch, is near a word of the screened name."""
-        near = {word: self._near_words(word) for word in form.tokens}
-        near.update((joined, self._near_words(joined)) for _, joined in form.joins)
+        near = {joined: self._near_joined_words(joined) for _, joined in form.joins}
+        near.update((word, self._near_words(word)) for word in form.tokens)
         reached: dict[int, set[str]] = defaultdict(set)
         for word_near in near.values():
             for listed in word_near:
