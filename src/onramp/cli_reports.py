@@ -13,13 +13,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from onramp.reports.period import Period
-from onramp.reports.templates import ReportFormat
-
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
     from onramp.reports import Document
+    from onramp.reports.period import Period
+    from onramp.reports.templates import ReportFormat
 
 reports_app = typer.Typer(help="Compliance reports and exports for auditors.", no_args_is_help=True)
 
@@ -57,7 +56,9 @@ def _run(make: Callable[[AsyncSession], Awaitable[Document]]) -> None:
 
 
 def _period(first: datetime, last: datetime) -> Period:
-    from onramp.reports import ReportPeriodInvalid
+    # Imported here: the reports package pulls in orders and the chain client (web3), which
+    # every other `onramp` command (`onramp screen names` among them) would pay for at start-up.
+    from onramp.reports import Period, ReportPeriodInvalid
 
     try:
         return Period(first.date(), last.date())
@@ -67,6 +68,8 @@ def _period(first: datetime, last: datetime) -> Period:
 
 
 def _format(value: str) -> ReportFormat:
+    from onramp.reports import ReportFormat
+
     try:
         return ReportFormat(value)
     except ValueError:

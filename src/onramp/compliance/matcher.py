@@ -1,57 +1,78 @@
 """Name and address matching against one loaded list.
 
-Scoring (0-100) of a screened name Q against an indexed list name N, both normalised to tokens:
+Scoring (0-100) of a screened name Q against an indexed list name N, both normalised to one
+written form each (``normalise.name_form``: canonical tokens in written order, the written
+words, which tokens are middle names, and every stretch of two to four neighbouring words
+written as one):
 
-1. Token alignment: each token of Q is paired with its most similar unused token of N
-   (``rapidfuzz.fuzz.ratio``); a pair counts when its similarity is at least ``token_cutoff``
-   (80: one wrong letter in a five-letter token). ``q_cover`` is the share of Q's letters so
-   explained, weighted by pair similarity, and ``n_cover`` the same share of N's letters.
-   When every token of the shorter of Q and N aligned (at least two pairs), the score is the
-   shorter side's cover minus a penalty for the longer side's excess tokens: a missing or extra
-   middle name or patronymic costs 4, two cost 16 (4 x n squared). Otherwise
-   ``aligned = 100 * (0.6 * q_cover + 0.4 * n_cover)``: an unexplained word in Q costs more
-   than one missing from N. Tokens of three
-   letters or fewer pair only when equal; longer ones one edit apart (``OSA``, swaps
-   included) or with the same consonants ("Wang"/"Weng") count at least 85.
-2. ``token_sort_ratio`` on the whole strings catches joined or split words
-   ("Abdulrahman" vs "Abd Rahman"), which alignment does not.
-3. ``base = max(aligned, token_sort)``. A name of several tokens is only a candidate when at
-   least two of its tokens aligned, so one shared common first name never hits.
-4. Secondary factors, applied only when both sides know them: an identical date of birth adds
+1. Token pairs (``_pair``): equal tokens score 100; tokens whose only differences are vowels
+   ("Hamid"/"Hamed", "Ali"/"Eli", "Baazaoui"/"Baazeoui") 92 (90 for three letters); otherwise
+   ``rapidfuzz.fuzz.ratio``, where one edit (``OSA``, swaps included) or the same consonants in a
+   four-letter or longer token count at least 85, and a pair below ``token_cutoff`` (80) is 0.
+   Other tokens of three letters or fewer pair only when equal.
+2. Joined words first: a token of one side pairs with a stretch of neighbouring words of the
+   other written as one ("Chunyong" / "Chun Yong", "Sa 'ad" / "Saad", "Ali-reza" /
+   "Alireza") when that scores at least 85 and better than any single word does for either.
+   Then each remaining token of Q, longest first, takes its most similar unused token of N. A
+   one-letter word pairs only with the same letter written alone. ``q_cover`` is the share of
+   Q's letters so explained, weighted by pair similarity; ``n_cover`` the same share of N's.
+3. Once two pairs are made, an initial ("Ahmed K. Ghailani") pairs with a leftover word of the
+   other side that starts with its letter: it explains its one letter and costs 2.
+4. When every token of one side is explained (at least two pairs), the score is that side's
+   cover minus what the other side's leftover words cost: a middle name (a given name after
+   the first) 3, any other word of N left out 12 (a first name or a surname word: "Omar
+   Fernandez" is not "Prieto Fernandez, Omar Jose", 85), any other extra word of Q 15 (another
+   first name is another person). Otherwise ``aligned = 100 * (0.6 * q_cover + 0.4 *
+   n_cover)``: an unexplained word in Q costs more than one missing from N.
+5. ``base = max(aligned, token_sort_ratio of the sorted tokens)``. A list name of several
+   tokens needs two pairs (one when Q is one word), so one shared common name never hits.
+6. Secondary factors, applied only when both sides know them: an identical date of birth adds
    ``dob_bonus``, the same year half of it, a year more than one apart subtracts ``dob_penalty``;
    a shared country adds ``country_bonus`` (an ISO code and a list's country name compare as
    the same country: ``compliance/countries.py``). The final score is capped to 0..100.
 
-Each name is also compared in its other forms (``normalise.name_forms``): two or three
-neighbouring words written as one ("Chun Yong" / "Chunyong"), on one side at a time; a form
-whose joined word pairs with nothing scores 0. An initial ("Ahmed K. Ghailani") pairs, once two
-full words have, with a leftover word of the other side that starts with its letter: it explains
-its one letter and costs 2.
-
 A hit is a best score at or above ``threshold`` (default 88, set by ``bench/screening.py``).
-Candidates come from a blocking index on the first and last three letters of every token, so a
-one-letter typo in one token still finds the name through the other end or another token.
+
+Candidates: every list token and joined stretch is indexed with the list names holding it. A
+screened token (and each joined stretch of the screened name) is compared with the whole
+index in one ``rapidfuzz.process.extract`` call (ratio at least 60, plus the same vowels key or
+consonants), scored with ``_pair`` and remembered for the rest of the batch; only list names
+that two screened words are near are aligned (one for a one-word name or list name).
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from onramp.compliance.countries import country_code
 from onramp.compliance.lists.model import EntryType, ListEntry, SanctionsList
-from onramp.compliance.normalise import NameForm, consonants, fold, name_forms, name_tokens
+from onramp.compliance.normalise import (
+    NameForm,
+    consonants,
+    fold,
+    name_form,
+    name_tokens,
+    vowel_key,
+)
 
 _AFFIX = 3
 _SHORT = 3
 _MIN_PAIRS = 2
-_PER_EXTRA_TOKEN = 4.0
+_PER_MISSING_MIDDLE = 3.0
+_PER_MISSING_OTHER = 12.0
+_PER_EXTRA_OTHER = 15.0
 _PER_INITIAL = 2.0
 _NEAR = 85.0
+_VOWELS_ONLY = 92.0
+_SHORT_VOWELS_ONLY = 90.0
+_SHORTLIST = 60.0
+_MIN_JOINED = 4
+_NEAR_CACHE = 1 << 16
 _MIN_TOKENS_FOR_WEAK_ALIAS = 2
 
 
@@ -80,7 +101,6 @@ class _IndexedName:
     form: NameForm
     joined: str
     is_alias: bool
-    is_joined: bool  # a form with neighbouring words written as one
 
 
 @lru_cache(maxsize=1 << 18)
@@ -89,9 +109,14 @@ def _pair(token: str, candidate: str, cutoff: float) -> float:
     common words, so a batch meets the same pairs again and again."""
     if token == candidate:
         return 100.0
+    if len(token) == len(candidate) > 1 and vowel_key(token) == vowel_key(candidate):
+        # Only the vowels differ ("Hamid"/"Hamed", "Ali"/"Eli"): how transliterations differ.
+        return _SHORT_VOWELS_ONLY if len(token) <= _SHORT else _VOWELS_ONLY
     if max(len(token), len(candidate)) <= _SHORT:
-        # One letter is a third of "ali" or "han": short tokens pair only when equal.
+        # One letter is a third of "ali" or "han": short tokens otherwise pair only when equal.
         return 0.0
+    if vowel_key(token) == vowel_key(candidate):
+        return _VOWELS_ONLY  # "Baazaoui"/"Baazeoui": a vowel run of another length
     similarity = fuzz.ratio(token, candidate)
     if similarity >= _NEAR:
         return similarity
@@ -104,58 +129,113 @@ def _pair(token: str, candidate: str, cutoff: float) -> float:
     return similarity if similarity >= cutoff else 0.0
 
 
-def _align(query: NameForm, name: NameForm, cutoff: float) -> tuple[float, int]:
-    """Alignment score and the number of aligned token pairs (see the module docstring)."""
-    q_free = sorted(range(len(query.tokens)), key=lambda i: len(query.tokens[i]), reverse=True)
-    n_free = list(range(len(name.tokens)))
-    q_hit = n_hit = 0.0
-    pairs = 0
-    for qi in [i for i in q_free if len(query.tokens[i]) > 1]:
-        token = query.tokens[qi]
-        best, best_i = 0.0, -1
-        for i in n_free:
-            similarity = _pair(token, name.tokens[i], cutoff)
-            if similarity > best:
-                best, best_i = similarity, i
-        if best_i >= 0:
-            q_hit += len(token) * best / 100
-            n_hit += len(name.tokens[best_i]) * best / 100
-            pairs += 1
-            q_free.remove(qi)
-            n_free.remove(best_i)
-    if query.joined_at in q_free or name.joined_at in n_free:
-        # A form with words joined is there to pair the joined word; unpaired, it would only
-        # hide a missing word from the penalty below.
-        return 0.0, 0
-    initials = _pair_initials(query, name, q_free, n_free) if pairs >= _MIN_PAIRS else 0
-    # An initial explains its one letter on both sides, not the word it stands for.
-    q_hit += initials
-    n_hit += initials
-    pairs += initials
-    q_len = sum(len(t) for t in query.tokens) or 1
-    n_len = sum(len(t) for t in name.tokens) or 1
-    if pairs >= _MIN_PAIRS and pairs == min(len(query.tokens), len(name.tokens)):
-        # Every token of the shorter name is there: a missing (or extra) middle name or
-        # patronymic costs a few points each, not its share of the letters.
-        if len(query.tokens) <= len(name.tokens):
-            shorter = q_hit / q_len
+@dataclass
+class _Alignment:
+    """Token pairs found so far between a screened name (q) and a list name (n)."""
+
+    q_free: list[int]
+    n_free: list[int]
+    q_hit: float = 0.0
+    n_hit: float = 0.0
+    pairs: int = 0
+    initials: int = 0
+
+    def take(self, q: list[int], n: list[int], q_letters: int, n_letters: int, sim: float) -> None:
+        self.q_hit += q_letters * sim / 100
+        self.n_hit += n_letters * sim / 100
+        self.pairs += 1
+        for i in q:
+            self.q_free.remove(i)
+        for j in n:
+            self.n_free.remove(j)
+
+
+Near = dict[str, dict[str, float]]  # a screened token or joined word -> list words near it
+
+
+def _align(query: NameForm, name: NameForm, near: Near) -> tuple[float, int]:
+    """Alignment score and the number of aligned pairs (see the module docstring)."""
+    q_tokens, n_tokens = query.tokens, name.tokens
+    sims = [[near[q].get(n, 0.0) for n in n_tokens] for q in q_tokens]
+    a = _Alignment(q_free=list(range(len(q_tokens))), n_free=list(range(len(n_tokens))))
+    if len(q_tokens) != len(n_tokens) or any(max(row, default=0.0) < _NEAR for row in sims):
+        _join(query, name, sims, a, near)
+    # Longest words first: they say most about who this is.
+    for qi in sorted(a.q_free, key=lambda i: len(q_tokens[i]), reverse=True):
+        best, best_j = 0.0, -1
+        for j in a.n_free:
+            if sims[qi][j] > best and _is_initial(query, qi) == _is_initial(name, j):
+                best, best_j = sims[qi][j], j
+        if best_j >= 0:
+            a.take([qi], [best_j], len(q_tokens[qi]), len(n_tokens[best_j]), best)
+    if a.pairs >= _MIN_PAIRS:
+        _pair_initials(query, name, a)
+    q_len = sum(len(t) for t in q_tokens) or 1
+    n_len = sum(len(t) for t in n_tokens) or 1
+    if a.pairs >= _MIN_PAIRS and not (a.q_free and a.n_free):
+        # Every token of one side is explained: the other side's leftover words cost by what
+        # they are (a middle name is often left out, a surname or first name seldom).
+        if not a.q_free:
+            base = 100 * a.q_hit / q_len - _missing_cost(name, a.n_free, _PER_MISSING_OTHER)
         else:
-            shorter = n_hit / n_len
-        extra = abs(len(query.tokens) - len(name.tokens))
-        return 100 * shorter - _extra_cost(extra) - _PER_INITIAL * initials, pairs
-    return 100 * (0.6 * q_hit / q_len + 0.4 * n_hit / n_len), pairs
+            base = 100 * a.n_hit / n_len - _missing_cost(query, a.q_free, _PER_EXTRA_OTHER)
+        return base - _PER_INITIAL * a.initials, a.pairs
+    return 100 * (0.6 * a.q_hit / q_len + 0.4 * a.n_hit / n_len), a.pairs
 
 
-def _pair_initials(query: NameForm, name: NameForm, q_free: list[int], n_free: list[int]) -> int:
+def _is_initial(form: NameForm, i: int) -> bool:
+    return len(form.words[i]) == 1
+
+
+def _join(
+    query: NameForm, name: NameForm, sims: list[list[float]], a: _Alignment, near: Near
+) -> None:
+    """Pairs a word of one side with neighbouring words of the other written as one
+    ("Chunyong" / "Chun Yong", "Abdulaziz" / "Abd al-Aziz", "Sa 'ad" / "Saad"), when the joined
+    word fits better than any single word does for either of them."""
+    best_q = [max(row, default=0.0) for row in sims]
+    best_n = [max((row[j] for row in sims), default=0.0) for j in range(len(name.tokens))]
+    found: list[tuple[float, list[int], list[int]]] = []
+    for i, token in enumerate(query.tokens):
+        for run, joined in name.joins:
+            sim = near[token].get(joined, 0.0)
+            if sim >= _NEAR and sim > best_q[i] and all(sim >= best_n[j] for j in run):
+                found.append((sim, [i], list(run)))
+    for run, joined in query.joins:
+        for j, token in enumerate(name.tokens):
+            sim = near[joined].get(token, 0.0)
+            if sim >= _NEAR and sim > best_n[j] and all(sim >= best_q[i] for i in run):
+                found.append((sim, list(run), [j]))
+    for sim, q, n in sorted(found, key=lambda f: f[0], reverse=True):
+        if all(i in a.q_free for i in q) and all(j in a.n_free for j in n):
+            q_letters = sum(len(query.tokens[i]) for i in q)
+            n_letters = sum(len(name.tokens[j]) for j in n)
+            a.take(q, n, q_letters, n_letters, sim)
+
+
+def _pair_initials(query: NameForm, name: NameForm, a: _Alignment) -> None:
     """Pairs an initial on either side ("Ahmed K. Ghailani", "Alaqad, Ahmed M.") with a word of
-    the other side left over that starts with its letter; the number paired."""
-    return _initials_into(query, name, q_free, n_free) + _initials_into(name, query, n_free, q_free)
+    the other side left over that starts with its letter. An initial explains its one letter on
+    both sides, not the word it stands for."""
+    paired = _initials_into(query, name, a.q_free, a.n_free)
+    paired += _initials_into(name, query, a.n_free, a.q_free)
+    a.q_hit += paired
+    a.n_hit += paired
+    a.pairs += paired
+    a.initials += paired
 
 
 def _initials_into(side: NameForm, other: NameForm, free: list[int], other_free: list[int]) -> int:
     paired = 0
-    for i in [i for i in free if len(side.tokens[i]) == 1]:
-        match = next((j for j in other_free if other.initials[j] == side.initials[i]), None)
+    for i in [i for i in free if _is_initial(side, i)]:
+        match = next(
+            (
+                j
+                for j in other_free
+                if other.words[j][:1] == side.words[i][:1] and not _is_initial(other, j)
+            ),
+            None,
+        )
         if match is not None:
             free.remove(i)
             other_free.remove(match)
@@ -163,10 +243,16 @@ def _initials_into(side: NameForm, other: NameForm, free: list[int], other_free:
     return paired
 
 
-def _extra_cost(extra: int) -> float:
-    # Quadratic: one missing middle name costs 4, two missing names (half of a four-part name)
-    # cost 16, so "Omar Fernandez" is not "Omar Jose Prieto Fernandez".
-    return _PER_EXTRA_TOKEN * extra * extra
+def _start(token: str) -> str:
+    """The first letter, any vowel as "a": "Ebrahim" and "Abrahim" start alike."""
+    return "a" if token[:1] in "aeiou" else token[:1]
+
+
+def _missing_cost(form: NameForm, left: list[int], per_other: float) -> float:
+    """What the words of ``form`` that nothing explains cost: a middle name little, a first name
+    or a surname word much, so "Omar Fernandez" is not "Prieto Fernandez, Omar Jose"."""
+    middles = sum(1 for i in left if i in form.middles)
+    return _PER_MISSING_MIDDLE * middles + per_other * (len(left) - middles)
 
 
 def _dob_factor(given: str | None, known: tuple[str, ...], s: MatchSettings) -> tuple[float, str]:
@@ -199,12 +285,17 @@ def _country_factor(
 
 
 class NameMatcher:
-    """Screens names against one list; build once per list version, then call ``screen``."""
+    """Screens names against one list; build once per list version, then call ``screen``.
+
+    Every word of the list, and every stretch of neighbouring words written as one, is indexed
+    with the list names it is in. A screened word is compared with all of them at once
+    (``rapidfuzz.process.extract``, in C) and the result kept for the next name with that
+    word; only list names that two of the screened words are near are then aligned."""
 
     def __init__(self, sanctions: SanctionsList, settings: MatchSettings | None = None) -> None:
         self.settings = settings or MatchSettings()
         self._names: list[_IndexedName] = []
-        self._blocks: dict[str, set[int]] = defaultdict(set)
+        self._holders: dict[str, list[int]] = defaultdict(list)
         for entry in sanctions.entries:
             if entry.entry_type in (EntryType.VESSEL, EntryType.AIRCRAFT):
                 continue  # names of ships and planes are not customers
@@ -214,32 +305,86 @@ class NameMatcher:
                 tokens = name_tokens(alias.name)
                 if alias.strong or len(tokens) >= _MIN_TOKENS_FOR_WEAK_ALIAS:
                     self._add(entry, alias.name, is_alias=True)
+        self._vocabulary = list(self._holders)
+        self._by_vowels: dict[str, list[str]] = defaultdict(list)
+        self._by_consonants: dict[str, list[str]] = defaultdict(list)
+        for word in self._vocabulary:
+            self._by_vowels[vowel_key(word)].append(word)
+            self._by_consonants[consonants(word)].append(word)
+        # A screened name's joined stretch is only compared with single list words that start
+        # alike (its first word keeps its own comparison with everything): most of a batch's
+        # words are such stretches, and they are new in every name.
+        self._by_start: dict[str, list[str]] = defaultdict(list)
+        for name in self._names:
+            for token in name.form.tokens:
+                if len(token) >= _MIN_JOINED and token not in self._by_start[_start(token)]:
+                    self._by_start[_start(token)].append(token)
+        self._near: dict[str, dict[str, float]] = {}
+        self._near_joined: dict[str, dict[str, float]] = {}
 
     def _add(self, entry: ListEntry, name: str, *, is_alias: bool) -> None:
-        for number, form in enumerate(name_forms(name)):
-            if not form.tokens:
-                return
-            index = len(self._names)
-            joined = " ".join(sorted(form.tokens))
-            self._names.append(_IndexedName(entry, name, form, joined, is_alias, number > 0))
-            for token in form.tokens:
-                self._blocks["<" + token[:_AFFIX]].add(index)
-                self._blocks[">" + token[-_AFFIX:]].add(index)
+        form = name_form(name)
+        if not form.tokens:
+            return
+        index = len(self._names)
+        self._names.append(_IndexedName(entry, name, form, " ".join(sorted(form.tokens)), is_alias))
+        for word in {*form.tokens, *(joined for _, joined in form.joins)}:
+            self._holders[word].append(index)
 
-    def _candidates(self, tokens: tuple[str, ...]) -> list[int]:
-        """List names sharing a block with enough of ``tokens``: a name of several words needs
-        two aligned words, and an aligned word shares its first or last letters."""
-        reached: Counter[int] = Counter()
-        words = [t for t in tokens if len(t) > 1]  # an initial finds nothing alone
-        for token in set(words):
-            reached.update(
-                self._blocks.get("<" + token[:_AFFIX], set())
-                | self._blocks.get(">" + token[-_AFFIX:], set())
+    def _near_words(self, word: str) -> dict[str, float]:
+        """The list words near a screened word and how near (``_pair``), kept for the batch."""
+        known = self._near.get(word)
+        if known is None:
+            known = self._shortlist(word, self._vocabulary, self._near)
+        return known
+
+    def _near_joined_words(self, joined: str) -> dict[str, float]:
+        """The single list words near a screened name's joined stretch."""
+        known = self._near_joined.get(joined)
+        if known is None:
+            known = self._shortlist(
+                joined, self._by_start.get(_start(joined), []), self._near_joined
             )
-        return list(reached)
+        return known
 
-    def _base(self, form: NameForm, joined: str, name: _IndexedName) -> float:
-        aligned, pairs = _align(form, name.form, self.settings.token_cutoff)
+    def _shortlist(
+        self, word: str, choices: list[str], cache: dict[str, dict[str, float]]
+    ) -> dict[str, float]:
+        # Every pair _pair scores is at least 60 by ratio, or has the same vowels key or
+        # consonants.
+        found = process.extract(
+            word, choices, scorer=fuzz.ratio, score_cutoff=_SHORTLIST, limit=None
+        )
+        shortlist = {w for w, _, _ in found}
+        shortlist.update(self._by_vowels.get(vowel_key(word), ()))
+        shortlist.update(self._by_consonants.get(consonants(word), ()))
+        cutoff = self.settings.token_cutoff
+        near = {w: sim for w in shortlist if w in self._holders and (sim := _pair(word, w, cutoff))}
+        if len(cache) >= _NEAR_CACHE:
+            cache.clear()
+        cache[word] = near
+        return near
+
+    def _candidates(self, form: NameForm) -> tuple[list[int], Near]:
+        """List names that enough screened words are near: a name of several words needs two
+        aligned (or one when the screened name is one word), and each aligned word, or joined
+        stretch, is near a word of the screened name."""
+        near = {joined: self._near_joined_words(joined) for _, joined in form.joins}
+        near.update((word, self._near_words(word)) for word in form.tokens)
+        reached: dict[int, set[str]] = defaultdict(set)
+        for word_near in near.values():
+            for listed in word_near:
+                for index in self._holders[listed]:
+                    reached[index].add(listed)
+        needed = min(_MIN_PAIRS, len(form.tokens))
+        return [
+            index
+            for index, words in reached.items()
+            if len(words) >= (needed if len(self._names[index].form.tokens) > 1 else 1)
+        ], near
+
+    def _base(self, form: NameForm, joined: str, name: _IndexedName, near: Near) -> float:
+        aligned, pairs = _align(form, name.form, near)
         if len(name.form.tokens) > 1 and pairs < min(_MIN_PAIRS, len(form.tokens)):
             return 0.0
         whole = fuzz.token_sort_ratio(joined, name.joined)
@@ -250,17 +395,16 @@ class NameMatcher:
         self, name: str, date_of_birth: str | None = None, country: str | None = None
     ) -> NameHit | None:
         """The best-scoring list name for ``name`` (a hit or not), or None if nothing is close."""
+        form = name_form(name)
+        if not form.tokens:
+            return None
+        joined = " ".join(sorted(form.tokens))
         bases: dict[int, float] = {}
-        for number, form in enumerate(name_forms(name)):
-            if not form.tokens:
-                return None
-            joined = " ".join(sorted(form.tokens))
-            for index in self._candidates(form.tokens):
-                if number > 0 and self._names[index].is_joined:
-                    continue  # words joined on one side at a time: the other is as written
-                base = self._base(form, joined, self._names[index])
-                if base > bases.get(index, 0.0):
-                    bases[index] = base
+        candidates, near = self._candidates(form)
+        for index in candidates:
+            base = self._base(form, joined, self._names[index], near)
+            if base > 0:
+                bases[index] = base
         best: NameHit | None = None
         for index, base in bases.items():
             candidate = self._names[index]

@@ -1,12 +1,15 @@
 """Name normalisation for screening: both the list's names and the screened names go through it.
 
 Steps, in order: Unicode NFKD with accents dropped ("Hernández" -> "hernandez"), case folded,
-punctuation and hyphens to spaces ("AL-HASSAN" -> "al hassan"), honorifics and name particles
-dropped (Mr, Dr, Sheikh, Haji; al, bin, ibn, van, de), each token mapped to a canonical
-spelling of common transliteration variants (Mohammed/Muhammad/Mohamed -> muhammad) and then to a
-light phonetic skeleton (dzh->j, kh->h, ph->f, ou->u, y->i, doubled letters once). Sayyid and
-Syed stay: they are honorifics but also given names, and lists keep them as names. Word order is
-handled by the matcher, which compares tokens, not positions.
+punctuation and hyphens to spaces ("AL-HASSAN" -> "al hassan"), honorifics dropped (Mr, Dr,
+Sheikh, Haji) and name particles before another word (al, bin, ibn, van, de; the last word of a
+name stays: "Sa 'ad" is "Saad"), an article written onto a word taken off ("Alrawi", "Alali"),
+each token mapped to a canonical spelling of common transliteration variants
+(Mohammed/Muhammad/Mohamed -> muhammad, also one letter off with the same first letter) and
+then to a light phonetic skeleton (dzh/dj->j, tsch/tch->ch, sch->sh, kh->h, gh->g, dh->d,
+th->t, ph->f, ou/oo->u, ee->i, y->i, q->k, x->ks, w->v, a final -off/-eff -> -ov/-ev, doubled
+letters once). Sayyid and Syed stay: they are honorifics but also given names, and lists keep
+them as names. Word order is handled by the matcher, which compares tokens, not positions.
 """
 
 from __future__ import annotations
@@ -62,15 +65,26 @@ _VARIANTS: dict[str, list[str]] = {
 _CANONICAL = {variant: canon for canon, variants in _VARIANTS.items() for variant in variants}
 _SKELETON = (
     ("dzh", "j"),
+    ("dj", "j"),
+    ("tsch", "ch"),  # German for Russian ch ("Sawtschenko")
     ("tch", "ch"),
+    ("sch", "sh"),
     ("kh", "h"),
+    ("gh", "g"),
+    ("dh", "d"),
+    ("th", "t"),
     ("ph", "f"),
     ("ou", "u"),
     ("oo", "u"),
     ("ee", "i"),
     ("y", "i"),
     ("q", "k"),
+    ("ck", "k"),
+    ("x", "ks"),
+    ("w", "v"),  # German and Polish w for Russian v ("Lebedew", "Wladimir")
 )
+# French and older English endings for Russian -ov/-ev ("Shperoff", "Lebedeff").
+_FF_ENDING = re.compile(r"(?<=[aeiou])ff$")
 _DOUBLED = re.compile(r"(.)\1+")
 
 
@@ -91,9 +105,10 @@ def canonical_token(token: str) -> str:
     if canon is None and len(token) >= _FUZZY_VARIANT_MIN and token not in _VARIANTS:
         # A typo inside a transliterated name ("Mohfmad") still finds its family.
         near = process.extractOne(token, _KNOWN, scorer=OSA.distance, score_cutoff=1)
-        if near is not None:
+        # The same first letter: "Hamed" is one swap from "Ahmed" but another name.
+        if near is not None and near[0][:1] == token[:1]:
             canon = _CANONICAL.get(near[0], near[0])
-    token = canon or token
+    token = _FF_ENDING.sub("v", canon or token)
     for old, new in _SKELETON:
         token = token.replace(old, new)
     return _DOUBLED.sub(r"\1", token)
@@ -102,16 +117,26 @@ def canonical_token(token: str) -> str:
 _VOWELS = re.compile(r"[aeiou]")
 
 
+_VOWEL_RUN = re.compile(r"[aeiou]+")
+
+
 @lru_cache(maxsize=65536)
 def consonants(token: str) -> str:
     """The first letter and the consonants after it: vowels are what transliterations vary."""
     return token[:1] + _VOWELS.sub("", token[1:])
 
 
+@lru_cache(maxsize=65536)
+def vowel_key(token: str) -> str:
+    """Every run of vowels as one "a": "Hamid"/"Hamed", "Ali"/"Eli", "Baazaoui"/"Baazeoui"
+    have one key. Arabic script writes short vowels rarely, so transliterations pick them."""
+    return _VOWEL_RUN.sub("a", token)
+
+
 _SUN_LETTERS = frozenset("tdrzsnl")
 _ARTICLES = ("al", "el", "ul")
-_MIN_STEM = 4
-_MAX_JOIN = 3
+_MIN_STEM = 3
+_MAX_JOIN = 4
 
 
 def _without_article(token: str) -> str:
@@ -120,7 +145,7 @@ def _without_article(token: str) -> str:
     meets "Alexander"."""
     if (
         token[:1] == "a"
-        and len(token) - 2 >= _MIN_STEM
+        and len(token) - 2 >= _MIN_STEM + 1
         and token[1] == token[2]
         and token[1] in _SUN_LETTERS
     ):
@@ -130,13 +155,16 @@ def _without_article(token: str) -> str:
 
 def _stem(token: str) -> str:
     canon = canonical_token(_without_article(token))
+    # "Alali" is "al-Ali": three letters are a name ("Ali", "Ani") once the article is off.
     if canon[:2] in _ARTICLES and len(canon) - 2 >= _MIN_STEM:
         return canon[2:]
     return canon
 
 
 def _words(name: str) -> list[str]:
-    return [t for t in fold(name).split() if t not in HONORIFICS and t not in PARTICLES]
+    words = [t for t in fold(name).split() if t not in HONORIFICS]
+    # A particle is one before another word: the last word stays ("Sa 'ad" is "Saad").
+    return [w for i, w in enumerate(words) if w not in PARTICLES or i == len(words) - 1]
 
 
 def name_tokens(name: str) -> tuple[str, ...]:
@@ -146,32 +174,38 @@ def name_tokens(name: str) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class NameForm:
-    """One way of writing a name: its canonical tokens and each token's first written letter
-    (an initial "K." stands for "Khalfan", whose canonical token is "halfan")."""
+    """A name as the matcher compares it: its canonical tokens in written order, the written
+    (folded) word of each (an initial "K." stands for "Khalfan", whose canonical token is
+    "halfan"; joined words are compared as written), and which tokens are middle names.
+
+    Middle names are the given names after the first: after the comma of "LAST, First Middle",
+    or between the first and the last word of a name written without one. People leave them
+    out or shorten them to initials far more often than a first name or a surname."""
 
     tokens: tuple[str, ...]
-    initials: tuple[str, ...]
-    joined_at: int | None = None  # the token that joins neighbouring words, if any
+    words: tuple[str, ...]
+    middles: frozenset[int]
+    # Each stretch of two to four neighbouring words and the token they make written as one.
+    joins: tuple[tuple[tuple[int, ...], str], ...] = ()
+
+    @property
+    def initials(self) -> tuple[str, ...]:
+        return tuple(w[:1] for w in self.words)
 
 
-def name_forms(name: str) -> tuple[NameForm, ...]:
-    """The name as given, then with two or three neighbouring words written as one ("Jong Un"
-    as "Jongun", "Dell Aquila" as "Dellaquila"); every form keeps at least two words."""
-    words = _words(name)
-    tokens = [_stem(t) for t in words]
-    firsts = [w[:1] for w in words]
-    forms = [NameForm(tuple(tokens), tuple(firsts))]
-    for size in range(2, _MAX_JOIN + 1):
-        for start in range(len(tokens) - size + 1):
-            if len(tokens) - size + 1 < 2:
-                continue
-            end = start + size
-            joined = canonical_token("".join(words[start:end]))
-            forms.append(
-                NameForm(
-                    (*tokens[:start], joined, *tokens[end:]),
-                    (*firsts[:start], firsts[start], *firsts[end:]),
-                    start,
-                )
-            )
-    return tuple(forms)
+@lru_cache(maxsize=65536)
+def name_form(name: str) -> NameForm:
+    surname, comma, given = name.partition(",")
+    if comma:
+        last_words, given_words = _words(surname), _words(given)
+        words = last_words + given_words
+        middles = range(len(last_words) + 1, len(words))
+    else:
+        words = _words(name)
+        middles = range(1, len(words) - 1)
+    joins = tuple(
+        (tuple(range(start, end)), _stem("".join(words[start:end])))
+        for start in range(len(words))
+        for end in range(start + 2, min(len(words), start + _MAX_JOIN) + 1)
+    )
+    return NameForm(tuple(_stem(w) for w in words), tuple(words), frozenset(middles), joins)

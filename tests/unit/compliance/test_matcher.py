@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from onramp.compliance.lists import SanctionsList, load_list
+from onramp.compliance.lists import EntryType, ListEntry, SanctionsList, load_list
 from onramp.compliance.matcher import AddressMatcher, MatchSettings, NameMatcher
 from onramp.compliance.normalise import name_tokens
 
@@ -36,7 +36,8 @@ def test_normalisation() -> None:
     [
         "Roman Semenov",  # word order
         "SEMENOV, Roman",
-        "Roman Semenow",  # one-letter typo
+        "Roman Semenow",  # German spelling (w for v)
+        "Roman Semenuv",  # one-letter typo
         "Mr. Román Seménov",  # accents and honorific
         "Roman Igorevich Semenov",  # an extra patronymic
     ],
@@ -69,9 +70,9 @@ def test_ordinary_names_are_clear(matcher: NameMatcher, name: str) -> None:
 
 
 def test_date_of_birth_and_country_move_the_score(matcher: NameMatcher) -> None:
-    plain = matcher.best("Roman Semenow")
-    same = matcher.best("Roman Semenow", date_of_birth="1987-11-08", country="Russia")
-    other = matcher.best("Roman Semenow", date_of_birth="1960-01-01")
+    plain = matcher.best("Roman Semenuv")
+    same = matcher.best("Roman Semenuv", date_of_birth="1987-11-08", country="Russia")
+    other = matcher.best("Roman Semenuv", date_of_birth="1960-01-01")
     assert plain is not None
     assert same is not None
     assert other is not None
@@ -79,12 +80,12 @@ def test_date_of_birth_and_country_move_the_score(matcher: NameMatcher) -> None:
     assert "same date of birth" in same.reason
     assert "same country" in same.reason
     assert "different date of birth" in other.reason
-    assert matcher.screen("Roman Semenow", date_of_birth="1960-01-01") is None
+    assert matcher.screen("Roman Semenuv", date_of_birth="1960-01-01") is None
 
 
 def test_threshold_is_configurable(sdn: SanctionsList) -> None:
     strict = NameMatcher(sdn, MatchSettings(threshold=99.0))
-    assert strict.screen("Roman Semenow") is None
+    assert strict.screen("Roman Semenuv") is None
     assert strict.screen("Roman Semenov") is not None
 
 
@@ -124,3 +125,79 @@ def test_names_as_people_write_them_hit(matcher: NameMatcher, name: str, uid: st
 def test_an_initial_alone_does_not_make_a_name_close(matcher: NameMatcher) -> None:
     # One shared surname and a matching initial are not two aligned words.
     assert matcher.screen("J. Peijnenburg") is None
+
+
+@pytest.mark.parametrize(
+    ("name", "uid"),
+    [
+        ("Sadiq Sayyed", "55447"),  # two middle names left out: Sayyed, Sadiq Abbas Habib
+        ("Talib Al-Rawi", "32177"),  # three: Al-Rawi, Talib 'Ali Husayn Al-Ahmad
+        ("Yongil Ho", "23000"),  # Ho, Yong Il: given names written as one word
+        ("Ali Reza Derakhshan", "55484"),  # DERAKHSHAN, Alireza: one given name as two
+        ("Ali-Reza Derakhshan", "55484"),
+    ],
+)
+def test_left_out_middle_names_and_joined_words_hit(
+    matcher: NameMatcher, name: str, uid: str
+) -> None:
+    hit = matcher.screen(name)
+    assert hit is not None
+    assert hit.entry_uid == uid
+
+
+def test_a_left_out_surname_word_costs_more_than_a_middle_name(matcher: NameMatcher) -> None:
+    # Prieto Fernandez, Omar Jose: the middle name and one surname word left out is a common
+    # name, not him; the middle name alone left out is still him.
+    omar = matcher.best("Omar Fernandez")
+    assert omar is not None
+    assert omar.score < matcher.settings.threshold
+    assert matcher.screen("Omar Prieto Fernandez") is not None
+
+
+def _one_person(*names: str) -> NameMatcher:
+    entries = tuple(
+        ListEntry(uid=str(i), list_name="test", entry_type=EntryType.INDIVIDUAL, primary_name=name)
+        for i, name in enumerate(names, start=1)
+    )
+    return NameMatcher(SanctionsList(source="test", format="test", issued=None, entries=entries))
+
+
+@pytest.mark.parametrize(
+    ("listed", "written"),
+    [
+        ("HAMANI, Hamid", "Hamed Hamane"),  # vowels differ: Arabic writes short vowels rarely
+        ("KHAN, Abid Ali", "Abed Eli Khan"),  # also in three-letter words
+        ("BIN LADEN, Sa'ad", "Bin Laden Sa 'ad"),  # "ad" ends the name: a word, not an article
+        ("LEBEDEV, Vladimir Albertovich", "Wladimir Albertowitsch Lebedew"),  # German spelling
+        ("SAVCHENKO, Svetlana", "Svetlana Sawtschenko"),
+        ("SHPEROV, Pavel", "Pavel Shperoff"),  # French and old English -off
+        ("AL-ALI, Hamid", "Hamid Alali"),  # the article written onto a short name
+        ("KIM, Se Gon", "Segon Kim"),  # Korean given names as one word
+        ("LI, Fangwei", "Fang Wei Li"),  # pinyin syllables written apart
+    ],
+)
+def test_spellings_people_use_hit(listed: str, written: str) -> None:
+    hit = _one_person(listed).screen(written)
+    assert hit is not None, written
+    assert hit.entry_name == listed
+
+
+@pytest.mark.parametrize(
+    ("listed", "written"),
+    [
+        ("WILSON, William", "Jonas William Wilson"),  # an extra first name is another person
+        ("AHMED, Kamal", "Hamed Kamal"),  # Hamed is not a spelling of Ahmed (one swap apart)
+        ("KIM, Se Gon", "Kim Segun Park"),
+    ],
+)
+def test_near_but_other_names_are_clear(listed: str, written: str) -> None:
+    assert _one_person(listed).screen(written) is None
+
+
+def test_a_batch_meets_the_same_words_again_with_the_same_result(matcher: NameMatcher) -> None:
+    # Screened words are remembered between names: the second answer is the first.
+    first = matcher.best("Roman Semenuv")
+    again = matcher.best("Roman Semenuv")
+    assert first == again
+    assert first is not None
+    assert first.entry_uid == "44718"
