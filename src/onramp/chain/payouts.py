@@ -16,10 +16,8 @@ from datetime import timedelta
 from typing import Any, Protocol
 
 from eth_abi.abi import encode
-from eth_account.typed_transactions.typed_transaction import TypedTransaction
 from eth_utils.address import to_checksum_address
-from hexbytes import HexBytes
-from sqlalchemy import ColumnElement, func, select, text, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 from onramp.chain import events
@@ -27,24 +25,17 @@ from onramp.chain.addresses import order_id_bytes32
 from onramp.chain.artifacts import selector
 from onramp.chain.client import ChainClient
 from onramp.chain.controlled_addresses import refused_destinations
-from onramp.chain.errors import (
-    AlreadyKnown,
-    ExecutionReverted,
-    InsufficientFunds,
-    NonceTooLow,
-    ReplacementUnderpriced,
-)
-from onramp.chain.fees import FeePolicy, replacement_fees
-from onramp.chain.models import ChainTransaction, Payout, PayoutStatus, TxStatus
-from onramp.chain.nonces import next_nonce
+from onramp.chain.errors import ExecutionReverted
+from onramp.chain.fees import FeePolicy
+from onramp.chain.models import ChainTransaction, Payout, PayoutStatus
 from onramp.chain.revert_reasons import Cause, classify_revert
 from onramp.chain.signer import Signer
-from onramp.chain.tx_reconciler import Reconciled, TxReconciler
+from onramp.chain.tx_reconciler import NoOwner, Reconciled
+from onramp.chain.tx_sender import Call, TransactionSender
 from onramp.chain.vault_conditions import admit, read_conditions, vault_token
 from onramp.core.clock import utcnow
 from onramp.core.db import as_int, unit_of_work
 from onramp.core.faults import crash_point
-from onramp.core.ids import uuid7
 from onramp.core.logging import get_logger
 from onramp.core.outbox import emit_many, make_event
 from onramp.core.wakeup import PAYOUTS_CHANNEL
@@ -144,14 +135,21 @@ class PayoutSender:
     ) -> None:
         self._batch_wait = batch_wait
         self._sessions = sessions
-        self._fees = fees or FeePolicy()
+        self._tx = TransactionSender(
+            sessions=sessions,
+            client=client,
+            signer=signer,
+            chain_id=chain_id,
+            fees=fees,
+            owner=PayoutRows(),
+            name="payout",
+        )
         self._gate = gate
         self._paused: str | None = None  # the gate's last pause reason (logged once)
         self._destination_check = destination_check
         self._client = client
         self._signer = signer
         self._vault = vault
-        self._chain_id = chain_id
         self._batch_size = batch_size
         self._token: str | None = None  # the vault's USDC (read once)
         self._waiting: str | None = None  # the vault condition last logged
@@ -164,27 +162,6 @@ class PayoutSender:
         )
         await conn.commit()
 
-    async def _nonce(self, session: AsyncSession, pending_on_chain: int | None = None) -> int:
-        """The key's next nonce from its allocator (serialised with every other sender of the
-        key until this transaction commits)."""
-        return await next_nonce(
-            session, self._client, self._signer.address, pending_on_chain=pending_on_chain
-        )
-
-    async def _stored(
-        self, *conditions: ColumnElement[bool], limit: int | None = None
-    ) -> Sequence[ChainTransaction]:
-        """This wallet's stored transactions matching ``conditions``, in nonce order."""
-        async with unit_of_work(self._sessions) as session:
-            return (
-                await session.scalars(
-                    select(ChainTransaction)
-                    .where(ChainTransaction.sender == self._signer.address, *conditions)
-                    .order_by(ChainTransaction.nonce)
-                    .limit(limit)
-                )
-            ).all()
-
     async def resend_stored(self) -> int:
         """At start: settle every stored transaction not yet final (``reconcile``); a stored
         transaction the node does not know never stops the worker."""
@@ -193,132 +170,18 @@ class PayoutSender:
     async def reconcile(self) -> Reconciled:
         """Settle this wallet's stored transactions by nonce against the chain (mined original
         or replacement, dropped and re-sent, superseded: ``tx_reconciler``)."""
-        return await TxReconciler(
-            sessions=self._sessions,
-            client=self._client,
-            sender=self._signer.address,
-            owner=PayoutRows(),
-        ).reconcile()
+        return await self._tx.reconcile()
 
     async def rebroadcast_stale(self, *, older_than: timedelta) -> int:
         """Send again, byte for byte, broadcast transactions the node has not mined for a while
         (a node restart or a full mempool can drop them); returns how many were re-sent."""
-        cutoff = utcnow() - older_than
-        stale = await self._stored(
-            ChainTransaction.status == TxStatus.BROADCAST.value,
-            ChainTransaction.broadcast_at < cutoff,
-            limit=100,
-        )
-        resent = 0
-        for tx in stale:
-            if await self._client.receipt(tx.tx_hash) is not None:
-                continue  # mined: the confirmation watcher settles it
-            try:
-                await self._client.send_raw(tx.raw)
-            except (AlreadyKnown, NonceTooLow):
-                pass
-            log.warning("payout.rebroadcast", tx_hash="0x" + tx.tx_hash.hex(), nonce=tx.nonce)
-            resent += 1
-            async with unit_of_work(self._sessions) as session:
-                await session.execute(
-                    update(ChainTransaction)
-                    .where(ChainTransaction.id == tx.id)
-                    .values(broadcast_at=utcnow())
-                )
-        return resent
+        return await self._tx.rebroadcast_stale(older_than=older_than)
 
     async def replace_stuck(self, *, older_than: timedelta) -> int:
         """Replace transactions sent long ago and still not mined (the fees were too low for
-        the market): same nonce, same call, higher fees. Returns how many were replaced."""
-        cutoff = utcnow() - older_than
-        stuck = await self._stored(
-            ChainTransaction.status == TxStatus.BROADCAST.value,
-            ChainTransaction.created_at < cutoff,
-            limit=20,
-        )
-        replaced = 0
-        for tx in stuck:
-            if await self._client.receipt(tx.tx_hash) is not None:
-                continue  # mined: the confirmation watcher settles it
-            if await self._replace(tx):
-                replaced += 1
-        return replaced
-
-    async def _replace(self, old: ChainTransaction) -> bool:
-        before = TypedTransaction.from_bytes(HexBytes(old.raw)).as_dict()
-        fees = replacement_fees(self._fees, before, await self._client.base_fee())
-        priority, max_fee = fees["maxPriorityFeePerGas"], fees["maxFeePerGas"]
-        if max_fee > self._fees.max_fee_per_gas:
-            log.error(
-                "payout.fee_cap_reached",
-                tx_hash="0x" + old.tx_hash.hex(),
-                wanted=max_fee,
-                cap=self._fees.max_fee_per_gas,
-            )
-            return False
-        signed = self._signer.sign_transaction(
-            {
-                "type": 2,
-                "chainId": int(before["chainId"]),
-                "nonce": old.nonce,
-                "to": before["to"],
-                "value": int(before["value"]),
-                "data": bytes(before["data"]),
-                "gas": int(before["gas"]),
-                "maxPriorityFeePerGas": priority,
-                "maxFeePerGas": max_fee,
-            }
-        )
-        new_id = uuid7()
-        async with unit_of_work(self._sessions) as session:
-            await session.execute(
-                update(ChainTransaction)
-                .where(ChainTransaction.id == old.id)
-                .values(status=TxStatus.REPLACED.value)
-            )
-            session.add(
-                ChainTransaction(
-                    id=new_id,
-                    sender=old.sender,
-                    nonce=old.nonce,
-                    tx_hash=signed.tx_hash,
-                    raw=signed.raw,
-                    status=TxStatus.SIGNED.value,
-                    replaces_id=old.id,
-                )
-            )
-            await session.flush()
-            await session.execute(update(Payout).where(Payout.tx_id == old.id).values(tx_id=new_id))
-        log.warning(
-            "payout.replaced",
-            old="0x" + old.tx_hash.hex(),
-            new="0x" + signed.tx_hash.hex(),
-            nonce=old.nonce,
-            max_fee=max_fee,
-        )
-        try:
-            await self._broadcast(new_id, signed.raw, signed.tx_hash)
-        except (ReplacementUnderpriced, NonceTooLow, InsufficientFunds) as exc:
-            # The node keeps the old one (or has mined one of them; or the key cannot pay for
-            # the higher fees): back to it. A timeout leaves the copy signed: the reconciler
-            # decides which of the two the chain took.
-            log.warning("payout.replacement_refused", error=str(exc))
-            async with unit_of_work(self._sessions) as session:
-                await session.execute(
-                    update(Payout).where(Payout.tx_id == new_id).values(tx_id=old.id)
-                )
-                await session.execute(
-                    update(ChainTransaction)
-                    .where(ChainTransaction.id == new_id)
-                    .values(status=TxStatus.REPLACED.value, failure=str(exc)[:300])
-                )
-                await session.execute(
-                    update(ChainTransaction)
-                    .where(ChainTransaction.id == old.id)
-                    .values(status=TxStatus.BROADCAST.value)
-                )
-            return False
-        return True
+        the market): same nonce, same call, higher fees; the payouts follow the copy. Returns
+        how many were replaced."""
+        return await self._tx.replace_stuck(older_than=older_than)
 
     async def _batch_filling(self, session: AsyncSession) -> bool:
         """True while a partial batch may still wait for more payouts."""
@@ -456,33 +319,19 @@ class PayoutSender:
             items = await self._pass_gate(session, payouts, items)
             if not items:
                 return 0
-            nonce = await self._nonce(session, plan.pending_nonce)
-            crash_point("payout.after_nonce")
             # A subset of the estimated batch costs no more gas than the batch.
-            tx = self._build(items, nonce, plan)
-            signed = self._signer.sign_transaction(tx)
-            tx_id = uuid7()
-            session.add(
-                ChainTransaction(
-                    id=tx_id,
-                    sender=self._signer.address,
-                    nonce=nonce,
-                    tx_hash=signed.tx_hash,
-                    raw=signed.raw,
-                    status=TxStatus.SIGNED.value,
-                )
+            call = Call(to=self._vault, gas=plan.gas * 12 // 10, data=payout_batch_calldata(items))
+            (tx,) = await self._tx.store(
+                session, [call], fees=plan.fees, pending_nonce=plan.pending_nonce
             )
-            await session.flush()
             sent = {i.order_id for i in items}
             for p in payouts:
                 if p.order_id in sent:
                     p.status = PayoutStatus.SIGNED.value
-                    p.tx_id = tx_id
-        log.info(
-            "payout.signed", tx_hash="0x" + signed.tx_hash.hex(), nonce=nonce, count=len(items)
-        )
+                    p.tx_id = tx.id
+        log.info("payout.signed", tx_hash="0x" + tx.tx_hash.hex(), nonce=tx.nonce, count=len(items))
         crash_point("payout.after_sign")
-        await self._broadcast(tx_id, signed.raw, signed.tx_hash)
+        await self._tx.send(tx)
         return len(items)
 
     async def _fail(
@@ -589,17 +438,6 @@ class PayoutSender:
             }
         )
 
-    def _build(self, items: Sequence[_Item], nonce: int, plan: _Plan) -> dict[str, Any]:
-        return {
-            "type": 2,
-            "chainId": self._chain_id,
-            "nonce": nonce,
-            "to": self._vault,
-            "value": 0,
-            "data": payout_batch_calldata(items),
-            "gas": plan.gas * 12 // 10,
-        } | plan.fees
-
     async def _drop_reverting(self, items: list[_Item], plan: _Plan) -> tuple[list[_Item], int]:
         """Keep a batch from failing as a whole: if it would revert, estimate the payouts one
         by one onto the good ones. A payout that reverts for its own cause is failed (or, when
@@ -641,21 +479,6 @@ class PayoutSender:
                 break
         return good, gas
 
-    async def _broadcast(self, tx_id: uuid.UUID, raw: bytes, tx_hash: bytes) -> None:
-        await self._client.send_stored(raw, tx_hash)
-        crash_point("payout.after_send")
-        async with unit_of_work(self._sessions) as session:
-            tx = await session.scalar(
-                update(ChainTransaction)
-                .where(
-                    ChainTransaction.id == tx_id, ChainTransaction.status == TxStatus.SIGNED.value
-                )
-                .values(status=TxStatus.BROADCAST.value, broadcast_at=utcnow())
-                .returning(ChainTransaction)
-            )
-            count = await _payouts_broadcast(session, tx_id, tx_hash) if tx is not None else 0
-        log.info("payout.broadcast", tx_hash="0x" + tx_hash.hex(), count=count)
-
 
 async def _payouts_broadcast(session: AsyncSession, tx_id: uuid.UUID, tx_hash: bytes) -> int:
     """The payouts of a transaction that reached the node: ``broadcast``, announced."""
@@ -683,11 +506,15 @@ async def _payouts_broadcast(session: AsyncSession, tx_id: uuid.UUID, tx_hash: b
     return len(order_ids)
 
 
-class PayoutRows:
-    """What the reconciler does to the payouts a settled transaction carries."""
+class PayoutRows(NoOwner):
+    """What the payouts a transaction carries do when it is sent, replaced or settled."""
 
     async def sent(self, session: AsyncSession, tx: ChainTransaction) -> None:
-        await _payouts_broadcast(session, tx.id, tx.tx_hash)
+        count = await _payouts_broadcast(session, tx.id, tx.tx_hash)
+        log.info("payout.broadcast", tx_hash="0x" + tx.tx_hash.hex(), count=count)
+
+    async def replaced(self, session: AsyncSession, from_id: uuid.UUID, to_id: uuid.UUID) -> None:
+        await session.execute(update(Payout).where(Payout.tx_id == from_id).values(tx_id=to_id))
 
     async def moved(self, session: AsyncSession, from_id: uuid.UUID, to: ChainTransaction) -> None:
         await session.execute(update(Payout).where(Payout.tx_id == from_id).values(tx_id=to.id))

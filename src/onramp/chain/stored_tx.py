@@ -15,19 +15,15 @@ from datetime import timedelta
 from enum import StrEnum
 from typing import Any
 
-from eth_account.typed_transactions.typed_transaction import TypedTransaction
-from hexbytes import HexBytes
 from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from onramp.chain.client import ChainClient, Receipt
+from onramp.chain.client import Receipt
 from onramp.chain.errors import NonceTooLow, ReplacementUnderpriced
-from onramp.chain.fees import FeePolicy, replacement_fees
 from onramp.chain.models import ChainTransaction, TxStatus
-from onramp.chain.signer import Signer
+from onramp.chain.tx_sender import TransactionSender
 from onramp.core.clock import utcnow
 from onramp.core.db import unit_of_work
-from onramp.core.ids import uuid7
 from onramp.core.logging import get_logger
 
 log = get_logger(__name__)
@@ -91,19 +87,11 @@ async def _settle_mined(
     await session.flush()
 
 
-async def advance(
-    sessions: async_sessionmaker[AsyncSession],
-    client: ChainClient,
-    signer: Signer,
-    tx_id: Any,
-    *,
-    fees: FeePolicy,
-    replace_after: timedelta,
-) -> TxOutcome:
-    """One step for a stored transaction of ``signer``: if an attempt at its nonce was mined,
-    say which and how; if not, send the live attempt again (a no-op for the node if it has it)
-    or, once it is older than ``replace_after``, replace it with higher fees."""
-    async with unit_of_work(sessions) as session:
+async def advance(sender: TransactionSender, tx_id: Any, *, replace_after: timedelta) -> TxOutcome:
+    """One step for a stored transaction of ``sender``'s key: if an attempt at its nonce was
+    mined, say which and how; if not, send the live attempt again (a no-op for the node if it
+    has it) or, once it is older than ``replace_after``, replace it with higher fees."""
+    async with unit_of_work(sender.sessions) as session:
         tx = await session.get(ChainTransaction, tx_id)
         if tx is None:
             raise LookupError(f"no stored transaction {tx_id}")
@@ -114,7 +102,7 @@ async def advance(
             if attempt.status == TxStatus.FAILED.value and attempt.failure != NONCE_TAKEN:
                 return TxOutcome(TxState.REVERTED, attempt)
         for attempt in attempts:
-            receipt = await client.receipt(attempt.tx_hash)
+            receipt = await sender.client.receipt(attempt.tx_hash)
             if receipt is not None:
                 await _settle_mined(session, attempts, attempt)
                 state = TxState.SUCCEEDED if receipt.status == 1 else TxState.REVERTED
@@ -124,115 +112,33 @@ async def advance(
             return TxOutcome(TxState.LOST, live)
     stale = live.created_at < utcnow() - replace_after
     if live.status == TxStatus.BROADCAST.value and stale:
-        replaced = await _replace(sessions, client, signer, live, fees)
-        if replaced is not None:
-            return replaced
-    return await _send(sessions, client, live)
+        replacement = await sender.replace(live)
+        if replacement is not None:
+            return await _send(sender, replacement)
+    return await _send(sender, live)
 
 
-async def _send(
-    sessions: async_sessionmaker[AsyncSession], client: ChainClient, tx: ChainTransaction
-) -> TxOutcome:
+async def _send(sender: TransactionSender, tx: ChainTransaction) -> TxOutcome:
     """Send the stored bytes unless the node has them (nodes word "already known" in ways of
     their own: asking first needs no wording); the node knowing them counts as sent."""
     try:
-        if not await client.has_transaction(tx.tx_hash):
-            await client.send_stored(tx.raw, tx.tx_hash)
+        if await sender.client.has_transaction(tx.tx_hash):
+            await sender.mark_sent(tx.id)
+        else:
+            await sender.send(tx)
     except NonceTooLow:
         # No attempt at this nonce was mined (checked just before), yet the nonce is used.
-        async with unit_of_work(sessions) as session:
+        async with unit_of_work(sender.sessions) as session:
             await session.execute(
                 update(ChainTransaction)
                 .where(ChainTransaction.id == tx.id)
                 .values(status=TxStatus.FAILED.value, failure=NONCE_TAKEN)
             )
-        log.error("chain.stored_tx_lost", tx_hash="0x" + tx.tx_hash.hex(), nonce=tx.nonce)
+        log.error("tx.lost", sender=tx.sender, tx_hash="0x" + tx.tx_hash.hex(), nonce=tx.nonce)
         return TxOutcome(TxState.LOST, tx)
     except ReplacementUnderpriced:
         if tx.replaces_id is None:
             raise
         # The node keeps the attempt this one replaces (its fees are too close): back to it.
-        await _undo_replacement(sessions, tx, "replacement underpriced")
-        return TxOutcome(TxState.PENDING, tx)
-    async with unit_of_work(sessions) as session:
-        await session.execute(
-            update(ChainTransaction)
-            .where(ChainTransaction.id == tx.id, ChainTransaction.status == TxStatus.SIGNED.value)
-            .values(status=TxStatus.BROADCAST.value, broadcast_at=utcnow())
-        )
+        await sender.undo_replacement(tx, "replacement underpriced")
     return TxOutcome(TxState.PENDING, tx)
-
-
-async def _replace(
-    sessions: async_sessionmaker[AsyncSession],
-    client: ChainClient,
-    signer: Signer,
-    old: ChainTransaction,
-    policy: FeePolicy,
-) -> TxOutcome | None:
-    """Same nonce and call, fees raised: stored (the old one ``replaced``) before it is sent.
-    None if the fees would pass the cap (the old one stays, and is sent again)."""
-    before = TypedTransaction.from_bytes(HexBytes(old.raw)).as_dict()
-    new_fees = replacement_fees(policy, before, await client.base_fee())
-    if new_fees["maxFeePerGas"] > policy.max_fee_per_gas:
-        log.error(
-            "chain.fee_cap_reached",
-            tx_hash="0x" + old.tx_hash.hex(),
-            wanted=new_fees["maxFeePerGas"],
-            cap=policy.max_fee_per_gas,
-        )
-        return None
-    signed = signer.sign_transaction(
-        {
-            "type": 2,
-            "chainId": int(before["chainId"]),
-            "nonce": old.nonce,
-            "to": before["to"],
-            "value": int(before["value"]),
-            "data": bytes(before["data"]),
-            "gas": int(before["gas"]),
-        }
-        | new_fees
-    )
-    new = ChainTransaction(
-        id=uuid7(),
-        sender=old.sender,
-        nonce=old.nonce,
-        tx_hash=signed.tx_hash,
-        raw=signed.raw,
-        status=TxStatus.SIGNED.value,
-        replaces_id=old.id,
-    )
-    async with unit_of_work(sessions) as session:
-        await session.execute(
-            update(ChainTransaction)
-            .where(ChainTransaction.id == old.id)
-            .values(status=TxStatus.REPLACED.value)
-        )
-        session.add(new)
-    log.warning(
-        "chain.stored_tx_replaced",
-        old="0x" + old.tx_hash.hex(),
-        new="0x" + signed.tx_hash.hex(),
-        nonce=old.nonce,
-        max_fee=new_fees["maxFeePerGas"],
-    )
-    return await _send(sessions, client, new)
-
-
-async def _undo_replacement(
-    sessions: async_sessionmaker[AsyncSession], new: ChainTransaction, why: str
-) -> None:
-    log.warning("chain.replacement_refused", tx_hash="0x" + new.tx_hash.hex(), error=why)
-    async with unit_of_work(sessions) as session:
-        await session.execute(
-            update(ChainTransaction)
-            .where(ChainTransaction.id == new.id)
-            .values(status=TxStatus.REPLACED.value, failure=why[:300])
-        )
-        await session.flush()
-        await session.execute(
-            update(ChainTransaction)
-            .where(ChainTransaction.id == new.replaces_id)
-            .values(status=TxStatus.BROADCAST.value)
-        )

@@ -53,9 +53,14 @@ class StoredTxOwner(Protocol):
     async def superseded(self, session: AsyncSession, tx: ChainTransaction) -> None:
         """``tx`` will never be mined: its nonce went to a transaction not stored here."""
 
+    async def replaced(self, session: AsyncSession, from_id: uuid.UUID, to_id: uuid.UUID) -> None:
+        """A fee-bumped copy ``to_id`` took over from ``from_id`` (or, the node refusing the
+        copy, ``from_id`` is the copy and ``to_id`` the attempt live again)."""
+
 
 class NoOwner:
-    """A sender whose transactions carry nothing else (gas top-ups)."""
+    """Transactions that carry nothing else (gas top-ups); the base of the owners that care
+    about some of these steps only."""
 
     async def sent(self, session: AsyncSession, tx: ChainTransaction) -> None:
         return None
@@ -64,6 +69,9 @@ class NoOwner:
         return None
 
     async def superseded(self, session: AsyncSession, tx: ChainTransaction) -> None:
+        return None
+
+    async def replaced(self, session: AsyncSession, from_id: uuid.UUID, to_id: uuid.UUID) -> None:
         return None
 
 

@@ -21,10 +21,9 @@ from onramp.chain import stored_tx
 from onramp.chain.artifacts import selector
 from onramp.chain.client import ChainClient
 from onramp.chain.fees import FeePolicy
-from onramp.chain.models import ChainTransaction, TxStatus
-from onramp.chain.nonces import next_nonce
+from onramp.chain.models import ChainTransaction
 from onramp.chain.signer import Signer
-from onramp.core.ids import uuid7
+from onramp.chain.tx_sender import Call, TransactionSender
 from onramp.core.logging import get_logger
 
 log = get_logger(__name__)
@@ -93,32 +92,29 @@ class VaultPauser:
             fees=await self._client.fees(),
         )
 
-    async def store(self, session: AsyncSession, prepared: PreparedSwitch) -> ChainTransaction:
+    def _sender(self, sessions: async_sessionmaker[AsyncSession]) -> TransactionSender:
+        return TransactionSender(
+            sessions=sessions,
+            client=self._client,
+            signer=self._guardian,
+            chain_id=self._chain_id,
+            fees=self._fees,
+            name="guardian",
+        )
+
+    async def store(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        session: AsyncSession,
+        prepared: PreparedSwitch,
+    ) -> ChainTransaction:
         """Sign the switch and store it in ``session`` (committed with the caller's record of
         it); no chain call."""
-        sender = self._guardian.address
-        nonce = await next_nonce(session, None, sender, pending_on_chain=prepared.pending_nonce)
-        tx: dict[str, Any] = {
-            "type": 2,
-            "chainId": self._chain_id,
-            "nonce": nonce,
-            "to": self._vault,
-            "value": 0,
-            "data": selector(f"{prepared.call}()"),
-            "gas": prepared.gas,
-        }
-        signed = self._guardian.sign_transaction(tx | prepared.fees)
-        row = ChainTransaction(
-            id=uuid7(),
-            sender=sender,
-            nonce=nonce,
-            tx_hash=signed.tx_hash,
-            raw=signed.raw,
-            status=TxStatus.SIGNED.value,
+        call = Call(self._vault, prepared.gas, selector(f"{prepared.call}()"))
+        (row,) = await self._sender(sessions).store(
+            session, [call], fees=prepared.fees, pending_nonce=prepared.pending_nonce
         )
-        session.add(row)
-        await session.flush()
-        log.warning("vault.switch_signed", call=prepared.call, tx_hash="0x" + signed.tx_hash.hex())
+        log.warning("vault.switch_signed", call=prepared.call, tx_hash="0x" + row.tx_hash.hex())
         return row
 
     async def advance(
@@ -126,10 +122,5 @@ class VaultPauser:
     ) -> stored_tx.TxOutcome:
         """Carry a stored switch one step (sent, re-sent, replaced) and say what became of it."""
         return await stored_tx.advance(
-            sessions,
-            self._client,
-            self._guardian,
-            tx_id,
-            fees=self._fees,
-            replace_after=self._replace_after,
+            self._sender(sessions), tx_id, replace_after=self._replace_after
         )

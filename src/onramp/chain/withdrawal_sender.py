@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from typing import Any, Protocol
+from typing import Protocol
 
 from sqlalchemy import select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
@@ -32,9 +32,9 @@ from onramp.chain.errors import (
 )
 from onramp.chain.hsm_signer import Pkcs11Signer
 from onramp.chain.models import ChainTransaction, TxStatus, WalletWithdrawal, WithdrawalStatus
-from onramp.chain.nonces import next_nonce
 from onramp.chain.signer import LocalKeySigner, Signer
-from onramp.chain.tx_reconciler import TxReconciler
+from onramp.chain.tx_reconciler import NoOwner
+from onramp.chain.tx_sender import Call, TransactionSender
 from onramp.chain.withdrawals import in_flight
 from onramp.chain.worker import Backoff, _pause
 from onramp.core.audit import record
@@ -42,7 +42,6 @@ from onramp.core.clock import utcnow
 from onramp.core.db import as_int, unit_of_work
 from onramp.core.errors import InvalidInput
 from onramp.core.faults import crash_point
-from onramp.core.ids import uuid7
 from onramp.core.keys import Hsm, HsmUnavailable
 from onramp.core.logging import get_logger
 from onramp.core.settings import CustodySettings, HsmSettings
@@ -92,9 +91,16 @@ class WithdrawalSender:
         self._sessions = sessions
         self._client = client
         self._signer = signer
+        self._tx = TransactionSender(
+            sessions=sessions,
+            client=client,
+            signer=signer,
+            chain_id=chain_id,
+            owner=WithdrawalRows(signer.address),
+            name="withdrawal",
+        )
         self._factory = factory
         self._usdc = usdc
-        self._chain_id = chain_id
 
     async def acquire_writer_lock(self, conn: AsyncConnection) -> None:
         """Block until this process is the custody key's only writer (until conn closes)."""
@@ -104,11 +110,6 @@ class WithdrawalSender:
             {"key": f"custody-writer:{self._signer.address.lower()}"},
         )
         await conn.commit()
-
-    async def _nonce(self, session: AsyncSession) -> int:
-        """The custody key's next nonce from its allocator (held until this transaction
-        commits: the deploy and the transfer take this one and the next)."""
-        return await next_nonce(session, self._client, self._signer.address)
 
     async def send_next(self) -> int:
         """Sign, store and send the oldest requested withdrawal; 1 if there was one."""
@@ -124,13 +125,11 @@ class WithdrawalSender:
                 return 0
             stored = await self._sign(session, row)
         crash_point("withdrawal.after_sign")
-        for tx_id, raw, tx_hash in stored:
-            await self._broadcast(tx_id, raw, tx_hash)
+        for tx in stored:
+            await self._tx.send(tx)
         return 1
 
-    async def _sign(
-        self, session: AsyncSession, row: WalletWithdrawal
-    ) -> list[tuple[uuid.UUID, bytes, bytes]]:
+    async def _sign(self, session: AsyncSession, row: WalletWithdrawal) -> list[ChainTransaction]:
         if self._destination_check is not None:
             refused = await self._destination_check(row.customer_id, row.to_address)
             if refused is not None:
@@ -143,49 +142,26 @@ class WithdrawalSender:
             await self._fail(session, row, "insufficient_wallet_balance")
             return []
         deployed = len(await self._client.code(row.wallet_address)) > 0
-        calls: list[tuple[str, bytes, int | None]] = []
-        if not deployed:
-            calls.append((self._factory, deploy_wallet_calldata(row.customer_id), None))
-        transfer = transfer_token_calldata(self._usdc, row.to_address, amount)
-        calls.append((row.wallet_address, transfer, None if deployed else TRANSFER_GAS_UNDEPLOYED))
-        nonce = await self._nonce(session)
-        fees = await self._client.fees()
-        stored: list[tuple[uuid.UUID, bytes, bytes]] = []
-        for offset, (to, data, gas) in enumerate(calls):
-            tx: dict[str, Any] = {
-                "type": 2,
-                "chainId": self._chain_id,
-                "nonce": nonce + offset,
-                "to": to,
-                "value": 0,
-                "data": data,
-            } | fees
-            if gas is None:
-                try:
-                    gas = await self._client.estimate_gas(
-                        {"from": self._signer.address, "to": to, "data": "0x" + data.hex()}
-                    )
-                except ExecutionReverted as exc:
-                    await self._fail(session, row, f"reverts: {exc}")
-                    return []
-                gas = gas * 6 // 5
-            signed = self._signer.sign_transaction(tx | {"gas": gas})
-            tx_id = uuid7()
-            session.add(
-                ChainTransaction(
-                    id=tx_id,
-                    sender=self._signer.address,
-                    nonce=nonce + offset,
-                    tx_hash=signed.tx_hash,
-                    raw=signed.raw,
-                    status=TxStatus.SIGNED.value,
-                )
+        calls: list[Call] = []
+        try:
+            if not deployed:
+                deploy = deploy_wallet_calldata(row.customer_id)
+                calls.append(Call(self._factory, await self._gas(self._factory, deploy), deploy))
+            transfer = transfer_token_calldata(self._usdc, row.to_address, amount)
+            gas = (
+                await self._gas(row.wallet_address, transfer)
+                if deployed
+                else TRANSFER_GAS_UNDEPLOYED
             )
-            stored.append((tx_id, signed.raw, signed.tx_hash))
-        await session.flush()
+            calls.append(Call(row.wallet_address, gas, transfer))
+        except ExecutionReverted as exc:
+            await self._fail(session, row, f"reverts: {exc}")
+            return []
+        # The deploy and the transfer take the key's next nonce and the one after.
+        stored = await self._tx.store(session, calls, fees=await self._client.fees())
         if not deployed:
-            row.deploy_tx_id = stored[0][0]
-        row.tx_id, row.tx_hash = stored[-1][0], stored[-1][2]
+            row.deploy_tx_id = stored[0].id
+        row.tx_id, row.tx_hash = stored[-1].id, stored[-1].tx_hash
         row.status, row.updated_at = WithdrawalStatus.SIGNED.value, utcnow()
         await record(
             session,
@@ -193,9 +169,16 @@ class WithdrawalSender:
             action="wallet.withdrawal_signed",
             entity_type="wallet_withdrawal",
             entity_id=str(row.id),
-            data={"tx_hash": "0x" + stored[-1][2].hex(), "deploys_wallet": not deployed},
+            data={"tx_hash": "0x" + stored[-1].tx_hash.hex(), "deploys_wallet": not deployed},
         )
         return stored
+
+    async def _gas(self, to: str, data: bytes) -> int:
+        """The call's gas estimate with a fifth more (``ExecutionReverted`` if it reverts)."""
+        gas = await self._client.estimate_gas(
+            {"from": self._signer.address, "to": to, "data": "0x" + data.hex()}
+        )
+        return gas * 6 // 5
 
     async def _fail(self, session: AsyncSession, row: WalletWithdrawal, reason: str) -> None:
         row.status, row.failure, row.updated_at = (
@@ -213,38 +196,11 @@ class WithdrawalSender:
         )
         log.warning("withdrawal.failed", withdrawal_id=str(row.id), reason=reason[:300])
 
-    async def _broadcast(self, tx_id: uuid.UUID, raw: bytes, tx_hash: bytes) -> None:
-        await self._client.send_stored(raw, tx_hash)
-        crash_point("withdrawal.after_send")
-        async with unit_of_work(self._sessions) as session:
-            await session.execute(
-                update(ChainTransaction)
-                .where(
-                    ChainTransaction.id == tx_id, ChainTransaction.status == TxStatus.SIGNED.value
-                )
-                .values(status=TxStatus.BROADCAST.value, broadcast_at=utcnow())
-            )
-            await session.execute(
-                update(WalletWithdrawal)
-                .where(
-                    WalletWithdrawal.tx_id == tx_id,
-                    WalletWithdrawal.status == WithdrawalStatus.SIGNED.value,
-                )
-                .values(status=WithdrawalStatus.BROADCAST.value, updated_at=utcnow())
-            )
-        log.info("withdrawal.broadcast", tx_hash="0x" + tx_hash.hex())
-
     async def resend(self) -> int:
         """Settle the custody key's stored transactions by nonce against the chain (re-sent
         while their nonce is free, the withdrawal failed if another transaction took it:
         ``tx_reconciler``); returns how many were sent."""
-        reconciler = TxReconciler(
-            sessions=self._sessions,
-            client=self._client,
-            sender=self._signer.address,
-            owner=WithdrawalRows(self._signer.address),
-        )
-        return (await reconciler.reconcile()).sent
+        return (await self._tx.reconcile()).sent
 
     async def settle(self) -> int:
         """Withdrawals whose transfer the confirmation watcher settled: confirmed if the
@@ -329,8 +285,9 @@ async def run_withdrawals(
     log.info("withdrawals.stopped")
 
 
-class WithdrawalRows:
-    """What the reconciler does to the withdrawals the custody key's transactions carry."""
+class WithdrawalRows(NoOwner):
+    """What the withdrawals the custody key's transactions carry do when one is sent or
+    settled (they are never replaced)."""
 
     def __init__(self, custody: str) -> None:
         self._custody = custody

@@ -13,16 +13,13 @@ from __future__ import annotations
 
 import uuid
 
-from eth_account.typed_transactions.typed_transaction import TypedTransaction
-from hexbytes import HexBytes
-from sqlalchemy import or_, select, update
+from sqlalchemy import Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from onramp.chain.client import ChainClient, Receipt
 from onramp.chain.errors import ExecutionReverted, NonceTooLow
-from onramp.chain.fees import FeePolicy, replacement_fees
+from onramp.chain.fees import FeePolicy
 from onramp.chain.models import ChainTransaction, TxStatus
-from onramp.chain.nonces import next_nonce
 from onramp.chain.safe import (
     EXECUTION_FAILURE_TOPIC,
     EXECUTION_SUCCESS_TOPIC,
@@ -30,11 +27,11 @@ from onramp.chain.safe import (
     packed_signatures,
 )
 from onramp.chain.signer import Signer
-from onramp.chain.tx_reconciler import Reconciled, TxReconciler
+from onramp.chain.tx_reconciler import NoOwner, Reconciled
+from onramp.chain.tx_sender import Call, TransactionSender
 from onramp.core.audit import record
 from onramp.core.clock import utcnow
 from onramp.core.db import as_int, unit_of_work
-from onramp.core.ids import uuid7
 from onramp.core.logging import get_logger
 from onramp.core.money import Money
 from onramp.ledger import chain_account, credit, debit, entry, post_entry
@@ -72,20 +69,30 @@ class ProposalExecutor:
         signer: Signer,
         chain_id: int,
         confirmations: int = 1,
+        fees: FeePolicy | None = None,
     ) -> None:
         self._sessions = sessions
         self._client = client
         self._signer = signer
-        self._chain_id = chain_id
+        self._tx = TransactionSender(
+            sessions=sessions,
+            client=client,
+            signer=signer,
+            chain_id=chain_id,
+            fees=fees,
+            owner=ExecutionRows(),
+            name="treasury",
+        )
         self._confirmations = confirmations
 
     @property
-    def address(self) -> str:
-        return self._signer.address
+    def transactions(self) -> TransactionSender:
+        """The gas wallet's sender (gas top-ups share its key and nonces)."""
+        return self._tx
 
     @property
-    def signer(self) -> Signer:
-        return self._signer
+    def address(self) -> str:
+        return self._tx.address
 
     async def execute_ready(self) -> int:
         """Sign, store and send the execution of each ready proposal; return how many."""
@@ -103,12 +110,12 @@ class ProposalExecutor:
                     return sent
                 stored = await self._sign_execution(session, p)
             if stored is not None:
-                await self._send(*stored)
+                await self._send(stored)
                 sent += 1
 
     async def _sign_execution(
         self, session: AsyncSession, p: RebalancingProposal
-    ) -> tuple[uuid.UUID, bytes, bytes] | None:
+    ) -> ChainTransaction | None:
         state = await safe_state(self._client, p.safe_address)
         if state.nonce != p.safe_nonce:
             await self._fail(session, p, "the Safe's nonce moved on before execution")
@@ -122,28 +129,9 @@ class ProposalExecutor:
         except ExecutionReverted as exc:
             await self._fail(session, p, f"the Safe refuses to execute: {exc}")
             return None
-        signed = self._signer.sign_transaction(
-            {
-                "type": 2,
-                "chainId": self._chain_id,
-                "nonce": (nonce := await next_nonce(session, self._client, self.address)),
-                "to": p.safe_address,
-                "value": 0,
-                "data": call,
-                "gas": gas * 12 // 10,
-            }
-            | await self._client.fees()
-        )
-        tx_id = uuid7()
-        session.add(
-            ChainTransaction(
-                id=tx_id,
-                sender=self.address,
-                nonce=nonce,
-                tx_hash=signed.tx_hash,
-                raw=signed.raw,
-                status=TxStatus.SIGNED.value,
-            )
+        fees = await self._client.fees()
+        (signed,) = await self._tx.store(
+            session, [Call(p.safe_address, gas * 12 // 10, call)], fees=fees
         )
         p.status = ProposalStatus.EXECUTING.value
         p.exec_sender = self._signer.address
@@ -157,21 +145,13 @@ class ProposalExecutor:
             data={"tx_hash": "0x" + signed.tx_hash.hex()},
         )
         log.info("treasury.executing", id=str(p.id), tx_hash="0x" + signed.tx_hash.hex())
-        return tx_id, signed.raw, signed.tx_hash
+        return signed
 
-    async def _send(self, tx_id: uuid.UUID, raw: bytes, tx_hash: bytes) -> None:
+    async def _send(self, tx: ChainTransaction) -> None:
         try:
-            await self._client.send_stored(raw, tx_hash)
+            await self._tx.send(tx)
         except NonceTooLow:
-            return  # its nonce went to another transaction: the reconciler settles it
-        async with unit_of_work(self._sessions) as session:
-            await session.execute(
-                update(ChainTransaction)
-                .where(
-                    ChainTransaction.id == tx_id, ChainTransaction.status == TxStatus.SIGNED.value
-                )
-                .values(status=TxStatus.BROADCAST.value, broadcast_at=utcnow())
-            )
+            pass  # its nonce went to another transaction: the reconciler settles it
 
     async def resend_stored(self) -> int:
         """At start: settle the gas wallet's stored transactions (``reconcile``)."""
@@ -180,80 +160,50 @@ class ProposalExecutor:
     async def reconcile(self) -> Reconciled:
         """Settle every stored transaction of the gas wallet (executions, their cancels, gas
         top-ups) by nonce against the chain: ``tx_reconciler``."""
-        return await TxReconciler(
-            sessions=self._sessions,
-            client=self._client,
-            sender=self.address,
-            owner=ExecutionRows(),
-        ).reconcile()
+        return await self._tx.reconcile()
+
+    def _cancellable(self) -> Select[RebalancingProposal, ChainTransaction]:
+        """Executions a treasurer cancelled, still open, with their stored transaction."""
+        return (
+            select(RebalancingProposal, ChainTransaction)
+            .join(ChainTransaction, ChainTransaction.tx_hash == RebalancingProposal.exec_tx_hash)
+            .where(
+                RebalancingProposal.status == ProposalStatus.EXECUTING.value,
+                RebalancingProposal.cancel_requested_at.is_not(None),
+                ChainTransaction.sender == self.address,  # this gas wallet's nonces
+                ChainTransaction.status.in_([TxStatus.SIGNED.value, TxStatus.BROADCAST.value]),
+            )
+        )
 
     async def cancel_requested(self) -> int:
         """Replace each execution a treasurer cancelled, still unmined, with a transfer of
-        nothing to the gas wallet at the same nonce and higher fees; returns how many."""
+        nothing to the gas wallet at the same nonce and higher fees; returns how many. The
+        node is asked first, with no row locked; the execution is locked and checked again
+        while its cancel is signed and stored."""
         async with unit_of_work(self._sessions) as session:
-            rows = (
-                await session.execute(
-                    select(RebalancingProposal, ChainTransaction)
-                    .join(
-                        ChainTransaction,
-                        ChainTransaction.tx_hash == RebalancingProposal.exec_tx_hash,
-                    )
-                    .where(
-                        RebalancingProposal.status == ProposalStatus.EXECUTING.value,
-                        RebalancingProposal.cancel_requested_at.is_not(None),
-                        ChainTransaction.sender == self.address,  # this gas wallet's nonces
-                        ChainTransaction.status.in_(
-                            [TxStatus.SIGNED.value, TxStatus.BROADCAST.value]
-                        ),
-                    )
+            rows = (await session.execute(self._cancellable())).all()
+        cancelled = 0
+        for p, execution in rows:
+            if await self._client.receipt(execution.tx_hash) is not None:
+                continue  # mined: too late to cancel, confirm() settles it
+            fees = await self._tx.replacement_fees(execution)
+            if fees is None:
+                continue  # past the fee cap: the execution stays live
+            async with unit_of_work(self._sessions) as session:
+                still = await session.execute(
+                    self._cancellable()
+                    .where(ChainTransaction.id == execution.id)
                     .with_for_update(of=ChainTransaction, skip_locked=True)
                 )
-            ).all()
-            stored: list[tuple[uuid.UUID, bytes, bytes]] = []
-            for p, execution in rows:
-                if await self._client.receipt(execution.tx_hash) is not None:
-                    continue  # mined: too late to cancel, confirm() settles it
-                stored.append(await self._sign_cancel(session, execution))
-                log.warning("treasury.execution_cancel_sent", id=str(p.id), nonce=execution.nonce)
-        for tx_id, raw, tx_hash in stored:
-            await self._send(tx_id, raw, tx_hash)
-        return len(stored)
-
-    async def _sign_cancel(
-        self, session: AsyncSession, execution: ChainTransaction
-    ) -> tuple[uuid.UUID, bytes, bytes]:
-        before = TypedTransaction.from_bytes(HexBytes(execution.raw)).as_dict()
-        fees = replacement_fees(FeePolicy(), before, await self._client.base_fee())
-        priority, max_fee = fees["maxPriorityFeePerGas"], fees["maxFeePerGas"]
-        signed = self._signer.sign_transaction(
-            {
-                "type": 2,
-                "chainId": self._chain_id,
-                "nonce": execution.nonce,
-                "to": self.address,
-                "value": 0,
-                "data": b"",
-                "gas": 21_000,
-                "maxPriorityFeePerGas": priority,
-                "maxFeePerGas": max_fee,
-            }
-        )
-        execution.status = TxStatus.REPLACED.value
-        await session.flush()  # first: one live transaction per nonce at every moment
-        tx_id = uuid7()
-        session.add(
-            ChainTransaction(
-                id=tx_id,
-                sender=self.address,
-                nonce=execution.nonce,
-                tx_hash=signed.tx_hash,
-                raw=signed.raw,
-                status=TxStatus.SIGNED.value,
-                replaces_id=execution.id,
-            )
-        )
-        await session.flush()
-        return tx_id, signed.raw, signed.tx_hash
+                if still.first() is None:
+                    continue  # settled or cancelled in between
+                cancel = await self._tx.store_replacement(
+                    session, execution, fees, call=Call(self.address, 21_000)
+                )
+            log.warning("treasury.execution_cancel_sent", id=str(p.id), nonce=execution.nonce)
+            await self._send(cancel)
+            cancelled += 1
+        return cancelled
 
     async def confirm(self) -> int:
         """Settle executions deep enough in the chain; return how many settled."""
@@ -352,11 +302,8 @@ class ProposalExecutor:
         log.error("treasury.proposal_failed", id=str(p.id), reason=reason)
 
 
-class ExecutionRows:
+class ExecutionRows(NoOwner):
     """What the reconciler does to the proposals the gas wallet's transactions execute."""
-
-    async def sent(self, session: AsyncSession, tx: ChainTransaction) -> None:
-        return None
 
     async def moved(self, session: AsyncSession, from_id: uuid.UUID, to: ChainTransaction) -> None:
         # Only a cancel replaces an execution: the execution was mined first, confirm() settles

@@ -9,18 +9,16 @@ while unmined, and the confirmation watcher settles it.
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from onramp.chain.client import ChainClient
 from onramp.chain.errors import NonceTooLow
-from onramp.chain.models import OPEN_TX, ChainTransaction, TxStatus
-from onramp.chain.nonces import next_nonce
+from onramp.chain.models import OPEN_TX, ChainTransaction
 from onramp.chain.signer import Signer
+from onramp.chain.tx_sender import Call, TransactionSender
 from onramp.core.audit import record
-from onramp.core.clock import utcnow
 from onramp.core.db import as_int, unit_of_work
-from onramp.core.ids import uuid7
 from onramp.core.logging import get_logger
 from onramp.treasury.models import RebalancingProposal, TreasuryWallet, WalletKind
 
@@ -55,6 +53,9 @@ async def top_up_gas(
     chain_id: int,
 ) -> int:
     """Send one top-up if a key is below its gas minimum; returns 1 if one was sent."""
+    sender = TransactionSender(
+        sessions=sessions, client=client, signer=gas_wallet, chain_id=chain_id, name="gas"
+    )
     async with unit_of_work(sessions) as session:
         if await _in_flight(session, gas_wallet.address) is not None:
             return 0  # the reconciler re-sends it while unmined
@@ -78,29 +79,8 @@ async def top_up_gas(
             if own < amount + TRANSFER_GAS * fees["maxFeePerGas"]:
                 log.error("treasury.gas_wallet_low", needed=amount, held=own, wallet=wallet.name)
                 return 0
-            nonce = await next_nonce(session, client, gas_wallet.address)
-            signed = gas_wallet.sign_transaction(
-                {
-                    "type": 2,
-                    "chainId": chain_id,
-                    "nonce": nonce,
-                    "to": wallet.address,
-                    "value": amount,
-                    "data": b"",
-                    "gas": TRANSFER_GAS,
-                }
-                | fees
-            )
-            tx_id = uuid7()
-            session.add(
-                ChainTransaction(
-                    id=tx_id,
-                    sender=gas_wallet.address,
-                    nonce=nonce,
-                    tx_hash=signed.tx_hash,
-                    raw=signed.raw,
-                    status=TxStatus.SIGNED.value,
-                )
+            (tx,) = await sender.store(
+                session, [Call(wallet.address, TRANSFER_GAS, value=amount)], fees=fees
             )
             await record(
                 session,
@@ -108,30 +88,14 @@ async def top_up_gas(
                 action="treasury.gas_top_up",
                 entity_type="treasury_wallet",
                 entity_id=wallet.name,
-                data={"wei": str(amount), "tx_hash": "0x" + signed.tx_hash.hex()},
+                data={"wei": str(amount), "tx_hash": "0x" + tx.tx_hash.hex()},
             )
             break
         else:
             return 0
     log.info("treasury.gas_top_up", wallet=wallet.name, wei=amount)
-    await _send(sessions, client, tx_id, signed.raw, signed.tx_hash)
-    return 1
-
-
-async def _send(
-    sessions: async_sessionmaker[AsyncSession],
-    client: ChainClient,
-    tx_id: object,
-    raw: bytes,
-    tx_hash: bytes,
-) -> None:
     try:
-        await client.send_stored(raw, tx_hash)
+        await sender.send(tx)
     except NonceTooLow:
-        return  # its nonce went to another transaction: the reconciler settles it
-    async with unit_of_work(sessions) as session:
-        await session.execute(
-            update(ChainTransaction)
-            .where(ChainTransaction.id == tx_id, ChainTransaction.status == TxStatus.SIGNED.value)
-            .values(status=TxStatus.BROADCAST.value, broadcast_at=utcnow())
-        )
+        pass  # its nonce went to another transaction: the reconciler settles it
+    return 1

@@ -159,7 +159,7 @@ class VaultSync:
                 seen.unpause_tx_id,
             ):
                 return False  # changed since the round began: decided again next round
-            tx = await self._vault.store(session, prepared)
+            tx = await self._vault.store(self._sessions, session, prepared)
             await circuit_breaker.record_switch(
                 session,
                 call=call,

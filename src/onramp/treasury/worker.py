@@ -56,7 +56,7 @@ async def treasury_round(
     done = await executor.confirm()
     done += await executor.cancel_requested()
     done += await executor.execute_ready()
-    done += await top_up_gas(sessions, client, executor.signer, chain_id=chain_id)
+    done += await top_up_gas(sessions, client, executor.transactions.signer, chain_id=chain_id)
     if issuer is not None:
         done += len(await issuer.resume_open(key_prefix=APPROVED_MINT_PREFIX))
     async with unit_of_work(sessions) as session:

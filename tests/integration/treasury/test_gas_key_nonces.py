@@ -15,6 +15,7 @@ from web3 import Web3
 
 from onramp.chain.client import ChainClient
 from onramp.chain.confirmations import ConfirmationWatcher
+from onramp.chain.fees import FeePolicy
 from onramp.chain.models import ChainTransaction
 from onramp.chain.signer import LocalKeySigner, SignedTx
 from onramp.core.clock import utcnow
@@ -219,3 +220,43 @@ async def test_a_stuck_execution_cancelled_by_a_treasurer_is_replaced_and_the_pr
         p = await session.get(RebalancingProposal, proposal_id)
         assert p is not None
         assert (p.status, p.failure) == ("cancelled", "execution cancelled on-chain")
+
+
+async def test_a_cancel_past_the_fee_cap_is_not_signed_and_the_execution_stays_live(
+    infra: Stack,
+    w3: Web3,
+    sessions: async_sessionmaker[AsyncSession],
+    gas_key: str,
+    cleanup: list[object],
+    treasury_worker_off: None,
+) -> None:
+    client = ChainClient(infra.anvil.url)
+    gas = LocalKeySigner(gas_key)
+    cleanup.append(gas.address)
+    capped = FeePolicy(max_fee_per_gas=1)  # below any replacement's fees
+    executor = ProposalExecutor(
+        sessions=sessions, client=client, signer=gas, chain_id=CHAIN_ID, fees=capped
+    )
+    w3.provider.make_request("evm_setAutomine", [False])  # type: ignore[arg-type]
+    try:
+        execution = await _sign(client, gas_key, 0)
+        proposal_id = await _executing(sessions, gas.address, execution, 0, "broadcast")
+        cleanup.append(proposal_id)
+        await client.send_raw(execution.raw)
+        async with unit_of_work(sessions) as session:
+            await proposals.cancel(
+                session, proposal_id=proposal_id, actor="user:test", now=utcnow()
+            )
+        assert await executor.cancel_requested() == 0
+    finally:
+        w3.provider.make_request("evm_setAutomine", [True])  # type: ignore[arg-type]
+    async with unit_of_work(sessions) as session:
+        stored = (
+            await session.scalars(
+                select(ChainTransaction).where(ChainTransaction.sender == gas.address)
+            )
+        ).all()
+        p = await session.get(RebalancingProposal, proposal_id)
+        assert p is not None
+        assert p.status == "executing"
+    assert [(t.tx_hash, t.status) for t in stored] == [(execution.tx_hash, "broadcast")]
