@@ -98,8 +98,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import hashlib
-import hmac
 import json
 import logging
 import os
@@ -125,6 +123,7 @@ from onramp.devstack.bank_sandbox_camt import CamtBooking
 from onramp.devstack.bank_sandbox_statements import statements_router
 from onramp.devstack.pain001_upload import Pain001Rejected, parse_pain001
 from onramp.devstack.process import ManagedProcess, start_http_sandbox
+from onramp.devstack.sandbox_kit import SandboxProblem, backoff_delay, sign_payload
 
 __all__ = [
     "CURRENCY_EXPONENTS",
@@ -164,39 +163,6 @@ _CURRENCY = re.compile(r"[A-Z]{3}")
 
 
 # --- pure helpers -------------------------------------------------------------------------------
-
-
-def sign_payload(secret: bytes, timestamp: int, body: bytes) -> str:
-    """The ``Sandbank-Signature`` header value for ``body`` sent at ``timestamp`` (unix seconds)."""
-    mac = hmac.new(secret, f"{timestamp}.".encode("ascii") + body, hashlib.sha256).hexdigest()
-    return f"t={timestamp},v1={mac}"
-
-
-def backoff_delay(attempt: int, *, base: float = 0.2, cap: float = 5.0) -> float:
-    """Seconds to wait after failed attempt number ``attempt`` (1-based): 0.2, 0.4, ... <= 5."""
-    if attempt < 1:
-        raise ValueError("attempt numbers start at 1")
-    return float(min(cap, base * 2 ** min(attempt - 1, 32)))
-
-
-class SandboxProblem(Exception):
-    """An RFC 9457 problem answered by the sandbox."""
-
-    def __init__(self, status: int, code: str, title: str, detail: str) -> None:
-        super().__init__(detail)
-        self.status = status
-        self.code = code
-        self.title = title
-        self.detail = detail
-
-    def body(self) -> dict[str, Any]:
-        return {
-            "type": f"urn:sandbank:problem:{self.code}",
-            "title": self.title,
-            "status": self.status,
-            "detail": self.detail,
-            "code": self.code,
-        }
 
 
 def parse_amount(amount: str, currency: str) -> Decimal:

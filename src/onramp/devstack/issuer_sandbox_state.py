@@ -19,8 +19,8 @@ from typing import Any
 
 import httpx
 
-from onramp.devstack.bank_sandbox import backoff_delay, sign_payload
 from onramp.devstack.issuer_sandbox_chain import IssuerToken
+from onramp.devstack.sandbox_kit import backoff_delay, sign_payload
 
 _log = logging.getLogger("onramp.devstack.issuer_sandbox")
 

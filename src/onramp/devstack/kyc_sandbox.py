@@ -113,8 +113,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, StringConstraints
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from onramp.devstack.bank_sandbox import backoff_delay, sign_payload
 from onramp.devstack.process import ManagedProcess, start_http_sandbox
+from onramp.devstack.sandbox_kit import backoff_delay, sign_payload
 
 __all__ = [
     "EVENT_TYPE",
