@@ -39,7 +39,6 @@ and ``Sandmint-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, f"{t}." +
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import contextlib
 import logging
@@ -48,7 +47,6 @@ import re
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -68,7 +66,7 @@ from onramp.devstack.issuer_sandbox_chain import (
     minter_address,
 )
 from onramp.devstack.issuer_sandbox_state import SandboxError, Sandmint, Timing
-from onramp.devstack.process import ManagedProcess, start_http_sandbox
+from onramp.devstack.sandbox_kit import RunningSandbox, sandbox_arguments, serve, start_sandbox
 
 __all__ = [
     "SECRET_ENV",
@@ -265,14 +263,9 @@ def create_app(
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    import uvicorn
-
-    parser = argparse.ArgumentParser(
-        prog="python -m onramp.devstack.issuer_sandbox",
-        description="Sandmint: a USDC issuer sandbox shaped like Circle Mint.",
+    parser = sandbox_arguments(
+        "onramp.devstack.issuer_sandbox", "Sandmint: a USDC issuer sandbox shaped like Circle Mint."
     )
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--rpc-url", required=True)
     parser.add_argument("--usdc", required=True, help="the TestUSDC contract address")
     parser.add_argument("--webhook-url", default="", help="empty: no webhooks")
@@ -281,7 +274,6 @@ def main(argv: Sequence[str] | None = None) -> None:
     secret = os.environ.get(SECRET_ENV, "")
     if args.webhook_url and not secret:
         parser.error(f"${SECRET_ENV} is required with --webhook-url")
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     token = AnvilToken(args.rpc_url, args.usdc, os.environ.get(KEY_ENV) or SANDBOX_MINTER_KEY)
     app = create_app(
         token=token,
@@ -290,18 +282,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         api_key=os.environ.get(API_KEY_ENV, ""),
         timing=Timing(wire_seconds=args.wire_delay),
     )
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info", timeout_graceful_shutdown=2)
+    serve(app, host=args.host, port=args.port)
 
 
-@dataclass
-class IssuerSandbox:
-    """A running sandbox process and its base URL."""
-
-    process: ManagedProcess
-    url: str
-
-    def stop(self, *, timeout: float = 10.0) -> None:
-        self.process.stop(timeout=timeout)
+IssuerSandbox = RunningSandbox
 
 
 def start_issuer_sandbox(
@@ -318,17 +302,15 @@ def start_issuer_sandbox(
 ) -> IssuerSandbox:
     """Spawn the sandbox (logs: ``state_dir/logs/issuer_sandbox.log``); return once healthy.
     Its minter key and secrets go by environment, out of ``ps``."""
-    process, url = start_http_sandbox(
+    return start_sandbox(
         "issuer_sandbox",
-        "onramp.devstack.issuer_sandbox",
         ["--rpc-url", rpc_url, "--usdc", usdc, "--webhook-url", webhook_url],
-        state_dir=Path(state_dir).resolve(),
+        state_dir=state_dir,
         env={SECRET_ENV: webhook_secret, KEY_ENV: minter_key, API_KEY_ENV: api_key},
         port=port,
         timeout=timeout,
         label="issuer sandbox",
     )
-    return IssuerSandbox(process=process, url=url)
 
 
 def start_issuer_sandbox_on(
