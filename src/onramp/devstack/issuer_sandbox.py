@@ -33,8 +33,9 @@ resource; with another body, 409 (code 1100). Amounts are ``{"amount": "1000.00"
 Webhooks: ``POST <webhook-url>`` with ``{"notificationId", "clientId", "notificationType":
 "deposits" | "transfers" | "payouts", "version": 1, "deposit" | "transfer" | "payout": {...}}``
 and ``Sandmint-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, f"{t}." + body)>``
-(retried like the bank sandbox's). Magic value: a transfer of exactly ``13.13`` USD fails
-(``errorCode: "transfer_failed"``) and its amount is given back to the balance.
+(delivered and retried by ``sandbox_kit`` as the other sandboxes' are). Magic value: a transfer
+of exactly ``13.13`` USD fails (``errorCode: "transfer_failed"``) and its amount is given back
+to the balance.
 """
 
 from __future__ import annotations
