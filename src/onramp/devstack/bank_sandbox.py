@@ -101,8 +101,7 @@ import json
 import logging
 import re
 import uuid
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -127,6 +126,7 @@ from onramp.devstack.sandbox_kit import (
     answer_problems,
     backoff_delay,
     require_webhook_secret,
+    sandbox_app,
     sandbox_arguments,
     serve,
     sign_payload,
@@ -522,15 +522,7 @@ def create_app(
         transport=transport,
     )
 
-    @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        try:
-            yield
-        finally:
-            await bank.close()
-
-    app = FastAPI(title="Sandbank (bank sandbox)", lifespan=lifespan)
-
+    app = sandbox_app("Sandbank (bank sandbox)", bank)
     answer_problems(app, vendor="sandbank")
 
     def entry_or_404(entry_id: str) -> _Entry:
@@ -538,10 +530,6 @@ def create_app(
         if entry is None:
             raise SandboxProblem(404, "not_found", "Not found", f"no transfer {entry_id!r}")
         return entry
-
-    @app.get("/healthz")
-    async def healthz() -> dict[str, str]:
-        return {"status": "ok"}
 
     @app.get("/account")
     async def account() -> dict[str, Any]:

@@ -40,14 +40,11 @@ to the balance.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import os
 import re
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -67,7 +64,13 @@ from onramp.devstack.issuer_sandbox_chain import (
     minter_address,
 )
 from onramp.devstack.issuer_sandbox_state import SandboxError, Sandmint, Timing
-from onramp.devstack.sandbox_kit import RunningSandbox, sandbox_arguments, serve, start_sandbox
+from onramp.devstack.sandbox_kit import (
+    RunningSandbox,
+    sandbox_app,
+    sandbox_arguments,
+    serve,
+    start_sandbox,
+)
 
 __all__ = [
     "SECRET_ENV",
@@ -136,18 +139,9 @@ def create_app(
         transport=transport,
     )
 
-    @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        watcher = asyncio.get_running_loop().create_task(mint.watch_deposits())
-        try:
-            yield
-        finally:
-            watcher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await watcher
-            await mint.close()
-
-    app = FastAPI(title="Sandmint (USDC issuer sandbox)", lifespan=lifespan)
+    app = sandbox_app(
+        "Sandmint (USDC issuer sandbox)", mint, on_start=lambda: mint.later(mint.watch_deposits())
+    )
 
     @app.middleware("http")
     async def authenticate(request: Request, call_next: Callable[[Request], Awaitable[Any]]) -> Any:
@@ -167,10 +161,6 @@ def create_app(
     @app.exception_handler(StarletteHTTPException)
     async def on_http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         return JSONResponse({"code": 1001, "message": str(exc.detail)}, status_code=exc.status_code)
-
-    @app.get("/healthz")
-    async def healthz() -> dict[str, str]:
-        return {"status": "ok"}
 
     @app.get("/v1/configuration")
     async def configuration() -> JSONResponse:

@@ -95,8 +95,7 @@ import binascii
 import json
 import logging
 import uuid
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -116,6 +115,7 @@ from onramp.devstack.sandbox_kit import (
     answer_problems,
     iso_now,
     require_webhook_secret,
+    sandbox_app,
     sandbox_arguments,
     serve,
     start_sandbox,
@@ -443,20 +443,8 @@ def create_app(
         transport=transport,
     )
 
-    @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        try:
-            yield
-        finally:
-            await vendor.close()
-
-    app = FastAPI(title="Sandkyc (KYC vendor sandbox)", lifespan=lifespan)
-
+    app = sandbox_app("Sandkyc (KYC vendor sandbox)", vendor)
     answer_problems(app, vendor="sandkyc")
-
-    @app.get("/healthz")
-    async def healthz() -> dict[str, str]:
-        return {"status": "ok"}
 
     @app.post("/applicants", status_code=201)
     async def create_applicant(body: ApplicantIn, response: Response) -> dict[str, Any]:

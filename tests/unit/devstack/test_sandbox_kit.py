@@ -20,12 +20,14 @@ from onramp.devstack.sandbox_kit import (
     BackgroundWork,
     DeliveryPolicy,
     SandboxProblem,
+    SandboxState,
     WebhookEvent,
     WebhookSender,
     add_webhook_arguments,
     answer_problems,
     backoff_delay,
     require_webhook_secret,
+    sandbox_app,
     sandbox_arguments,
 )
 
@@ -263,3 +265,35 @@ def test_a_sandbox_without_a_webhook_secret_refuses_to_start(
     with pytest.raises(SystemExit):
         require_webhook_secret(parser, args, secret_env="SANDKIT_SECRET")
     assert "$SANDKIT_SECRET is required" in capsys.readouterr().err
+
+
+async def test_a_sandbox_app_answers_health_starts_its_work_and_stops_it_with_the_app() -> None:
+    state = SandboxState(
+        webhook_url="http://operator.test/hooks",
+        webhook_secret=SECRET,
+        signature_header=HEADER,
+        policy=DeliveryPolicy(),
+        log=logging.getLogger("test.sandbox_kit"),
+        transport=None,
+    )
+    running = asyncio.Event()
+    cancelled: list[bool] = []
+
+    async def watch() -> None:
+        running.set()
+        try:
+            await asyncio.sleep(3600)
+        except asyncio.CancelledError:
+            cancelled.append(True)
+            raise
+
+    app = sandbox_app("Sandkit", state, on_start=lambda: state.background.start(watch()))
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://kit") as client:
+            health = await client.get("/healthz")
+        await running.wait()
+        assert cancelled == []
+
+    assert (health.status_code, health.json()) == (200, {"status": "ok"})
+    assert cancelled == [True]

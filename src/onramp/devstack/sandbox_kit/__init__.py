@@ -13,7 +13,7 @@ from onramp.devstack.sandbox_kit.running import (
     serve,
     start_sandbox,
 )
-from onramp.devstack.sandbox_kit.state import SandboxState
+from onramp.devstack.sandbox_kit.state import SandboxState, sandbox_app
 from onramp.devstack.sandbox_kit.webhooks import (
     Deliverable,
     Delivery,
@@ -38,6 +38,7 @@ __all__ = [
     "WebhookSender",
     "add_webhook_arguments",
     "answer_problems",
+    "sandbox_app",
     "backoff_delay",
     "iso_now",
     "sandbox_arguments",

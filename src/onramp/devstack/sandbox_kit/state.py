@@ -4,8 +4,11 @@ answering and the webhooks it sends, both stopped together when the app stops.""
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 
 import httpx
+from fastapi import FastAPI
 
 from onramp.devstack.sandbox_kit.background import BackgroundWork
 from onramp.devstack.sandbox_kit.webhooks import DeliveryPolicy, WebhookSender
@@ -40,3 +43,27 @@ class SandboxState:
     async def close(self) -> None:
         await self.background.close()
         await self.webhooks.close()
+
+
+def sandbox_app(
+    title: str, state: SandboxState, *, on_start: Callable[[], None] | None = None
+) -> FastAPI:
+    """The sandbox's ASGI app with ``GET /healthz``; ``on_start`` runs once the loop does (to
+    start background work), and stopping the app stops the state's work and webhooks."""
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if on_start is not None:
+            on_start()
+        try:
+            yield
+        finally:
+            await state.close()
+
+    app = FastAPI(title=title, lifespan=lifespan)
+
+    @app.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app
