@@ -96,18 +96,12 @@ Magic values (like a real vendor's sandbox)
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import hashlib
-import hmac
 import json
 import logging
-import os
 import re
-import time
 import uuid
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -116,15 +110,28 @@ from typing import Annotated, Any
 
 import httpx
 from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, StrictStr, StringConstraints
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from onramp.devstack.bank_sandbox_camt import CamtBooking
 from onramp.devstack.bank_sandbox_statements import statements_router
 from onramp.devstack.pain001_upload import Pain001Rejected, parse_pain001
-from onramp.devstack.process import ManagedProcess, start_http_sandbox
+from onramp.devstack.sandbox_kit import (
+    PROBLEM_JSON,
+    Delivery,
+    DeliveryPolicy,
+    RunningSandbox,
+    SandboxProblem,
+    SandboxState,
+    add_webhook_arguments,
+    answer_problems,
+    backoff_delay,
+    require_webhook_secret,
+    sandbox_app,
+    sandbox_arguments,
+    serve,
+    sign_payload,
+    start_sandbox,
+)
 
 __all__ = [
     "CURRENCY_EXPONENTS",
@@ -157,46 +164,12 @@ DELAY_WEBHOOK_SENDER = "DELAY WEBHOOK"
 REFUSE_PAYMENT_CREDITOR = "REFUSE PAYMENT"
 DELAY_WEBHOOK_SECONDS = 2.0
 PAYMENT_BOOKING_SECONDS = 0.3
-PROBLEM_JSON = "application/problem+json"
 
 _MAX_INTEGER_DIGITS = 15
 _CURRENCY = re.compile(r"[A-Z]{3}")
 
 
 # --- pure helpers -------------------------------------------------------------------------------
-
-
-def sign_payload(secret: bytes, timestamp: int, body: bytes) -> str:
-    """The ``Sandbank-Signature`` header value for ``body`` sent at ``timestamp`` (unix seconds)."""
-    mac = hmac.new(secret, f"{timestamp}.".encode("ascii") + body, hashlib.sha256).hexdigest()
-    return f"t={timestamp},v1={mac}"
-
-
-def backoff_delay(attempt: int, *, base: float = 0.2, cap: float = 5.0) -> float:
-    """Seconds to wait after failed attempt number ``attempt`` (1-based): 0.2, 0.4, ... <= 5."""
-    if attempt < 1:
-        raise ValueError("attempt numbers start at 1")
-    return float(min(cap, base * 2 ** min(attempt - 1, 32)))
-
-
-class SandboxProblem(Exception):
-    """An RFC 9457 problem answered by the sandbox."""
-
-    def __init__(self, status: int, code: str, title: str, detail: str) -> None:
-        super().__init__(detail)
-        self.status = status
-        self.code = code
-        self.title = title
-        self.detail = detail
-
-    def body(self) -> dict[str, Any]:
-        return {
-            "type": f"urn:sandbank:problem:{self.code}",
-            "title": self.title,
-            "status": self.status,
-            "detail": self.detail,
-            "code": self.code,
-        }
 
 
 def parse_amount(amount: str, currency: str) -> Decimal:
@@ -247,21 +220,9 @@ def _iso(moment: datetime) -> str:
 
 
 @dataclass(frozen=True)
-class RetryPolicy:
-    max_attempts: int = 20
-    base_delay: float = 0.2
-    max_delay: float = 5.0
-    timeout: float = 10.0
+class RetryPolicy(DeliveryPolicy):
     delay_webhook_seconds: float = DELAY_WEBHOOK_SECONDS
     payment_booking_seconds: float = PAYMENT_BOOKING_SECONDS
-
-
-@dataclass
-class _Delivery:
-    attempt: int
-    status_code: int | None
-    error: str | None
-    at: str
 
 
 @dataclass
@@ -281,7 +242,7 @@ class _Entry:
     returns: str | None = None
     reason: str | None = None
     returned_by: str | None = None
-    deliveries: list[_Delivery] = field(default_factory=list)
+    deliveries: list[Delivery] = field(default_factory=list)
     attempts_started: int = 0
 
     def view(self) -> dict[str, Any]:
@@ -335,7 +296,7 @@ def _account_key(account: str) -> str:
     return account.replace(" ", "").upper()
 
 
-class _Sandbank:
+class _Sandbank(SandboxState):
     def __init__(
         self,
         *,
@@ -345,34 +306,19 @@ class _Sandbank:
         retry: RetryPolicy,
         transport: httpx.AsyncBaseTransport | None,
     ) -> None:
-        self.webhook_url = webhook_url
-        self.webhook_secret = webhook_secret
+        super().__init__(
+            webhook_url=webhook_url,
+            webhook_secret=webhook_secret,
+            signature_header=SIGNATURE_HEADER,
+            policy=retry,
+            log=_log,
+            transport=transport,
+        )
         self.account_iban = account_iban
         self.retry = retry
         self.entries: dict[str, _Entry] = {}
         self.payments: dict[str, _Payment] = {}
         self.payments_by_key: dict[str, _Payment] = {}
-        self._transport = transport
-        self._client: httpx.AsyncClient | None = None
-        self._tasks: set[asyncio.Task[None]] = set()
-
-    def client(self) -> httpx.AsyncClient:
-        if self._client is None:
-            self._client = httpx.AsyncClient(
-                timeout=self.retry.timeout,
-                transport=self._transport,
-                follow_redirects=False,
-                trust_env=False,  # webhooks go where configured, never via an env proxy
-            )
-        return self._client
-
-    async def close(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
 
     def book(self, amount: Decimal, body: TransferIn) -> _Entry:
         booked = _now()
@@ -455,47 +401,6 @@ class _Sandbank:
         _log.info("returned %s as %s (%s)", original.id, entry_id, reason)
         return entry
 
-    def schedule_delivery(self, entry: _Entry, *, delay: float = 0.0) -> None:
-        task = asyncio.get_running_loop().create_task(self._deliver(entry, delay))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    async def _deliver(self, entry: _Entry, delay: float) -> None:
-        if delay > 0:
-            await asyncio.sleep(delay)
-        policy = self.retry
-        for run_attempt in range(1, policy.max_attempts + 1):
-            if await self._attempt(entry):
-                return
-            if run_attempt < policy.max_attempts:
-                await asyncio.sleep(
-                    backoff_delay(run_attempt, base=policy.base_delay, cap=policy.max_delay)
-                )
-        _log.warning("giving up on %s for %s", entry.event_id, entry.id)
-
-    async def _attempt(self, entry: _Entry) -> bool:
-        entry.attempts_started += 1
-        number = entry.attempts_started
-        started = _now()
-        timestamp = int(time.time())
-        headers = {
-            "Content-Type": "application/json",
-            SIGNATURE_HEADER: sign_payload(self.webhook_secret, timestamp, entry.event_body),
-        }
-        status: int | None = None
-        error: str | None = None
-        try:
-            response = await self.client().post(
-                self.webhook_url, content=entry.event_body, headers=headers
-            )
-            status = response.status_code
-        except httpx.HTTPError as exc:
-            error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-        entry.deliveries.append(_Delivery(number, status, error, _iso(started)))
-        ok = status is not None and 200 <= status < 300
-        _log.info("delivery %s #%d of %s: %s", entry.event_id, number, entry.id, status or error)
-        return ok
-
     def pay(self, key: str, amount: Decimal, body: PaymentIn) -> _Payment:
         """Accept a payment once per idempotency key; book it a moment later."""
         known = self.payments_by_key.get(key)
@@ -513,9 +418,7 @@ class _Sandbank:
         )
         self.payments[payment.id] = payment
         self.payments_by_key[key] = payment
-        task = asyncio.get_running_loop().create_task(self._book_later(payment))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self.background.start(self._book_later(payment))
         _log.info("accepted payment %s %s %s", payment.id, amount, body.currency)
         return payment
 
@@ -601,10 +504,6 @@ class PaymentIn(BaseModel):
     reference: Annotated[StrictStr, StringConstraints(min_length=1, max_length=140)]
 
 
-def _problem(problem: SandboxProblem) -> JSONResponse:
-    return JSONResponse(problem.body(), status_code=problem.status, media_type=PROBLEM_JSON)
-
-
 def create_app(
     *,
     webhook_url: str,
@@ -623,41 +522,14 @@ def create_app(
         transport=transport,
     )
 
-    @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        try:
-            yield
-        finally:
-            await bank.close()
-
-    app = FastAPI(title="Sandbank (bank sandbox)", lifespan=lifespan)
-
-    @app.exception_handler(SandboxProblem)
-    async def on_problem(_: Request, exc: SandboxProblem) -> JSONResponse:
-        return _problem(exc)
-
-    @app.exception_handler(RequestValidationError)
-    async def on_invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
-        details = "; ".join(
-            f"{'.'.join(str(p) for p in err.get('loc', ()))}: {err.get('msg', 'invalid')}"
-            for err in exc.errors()
-        )
-        return _problem(SandboxProblem(422, "invalid_request", "Invalid request", details))
-
-    @app.exception_handler(StarletteHTTPException)
-    async def on_http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = "not_found" if exc.status_code == 404 else f"http_{exc.status_code}"
-        return _problem(SandboxProblem(exc.status_code, code, str(exc.detail), str(exc.detail)))
+    app = sandbox_app("Sandbank (bank sandbox)", bank)
+    answer_problems(app, vendor="sandbank")
 
     def entry_or_404(entry_id: str) -> _Entry:
         entry = bank.entries.get(entry_id)
         if entry is None:
             raise SandboxProblem(404, "not_found", "Not found", f"no transfer {entry_id!r}")
         return entry
-
-    @app.get("/healthz")
-    async def healthz() -> dict[str, str]:
-        return {"status": "ok"}
 
     @app.get("/account")
     async def account() -> dict[str, Any]:
@@ -670,7 +542,7 @@ def create_app(
         delay = (
             bank.retry.delay_webhook_seconds if body.sender_name == DELAY_WEBHOOK_SENDER else 0.0
         )
-        bank.schedule_delivery(entry, delay=delay)
+        bank.webhooks.schedule(entry, delay=delay)
         return entry.view()
 
     @app.post("/payments", status_code=202)
@@ -731,22 +603,19 @@ def create_app(
         entry = entry_or_404(entry_id)
         return {
             **entry.view(),
-            "deliveries": [
-                {"attempt": d.attempt, "status_code": d.status_code, "error": d.error, "at": d.at}
-                for d in entry.deliveries
-            ],
+            "deliveries": [d.view() for d in entry.deliveries],
         }
 
     @app.post("/transfers/{entry_id}/return", status_code=202)
     async def return_transfer(entry_id: str, body: ReturnIn) -> dict[str, Any]:
         returned = bank.book_return(entry_or_404(entry_id), body.reason)
-        bank.schedule_delivery(returned)
+        bank.webhooks.schedule(returned)
         return returned.view()
 
     @app.post("/transfers/{entry_id}/redeliver", status_code=202)
     async def redeliver(entry_id: str) -> dict[str, Any]:
         entry = entry_or_404(entry_id)
-        bank.schedule_delivery(entry)
+        bank.webhooks.schedule(entry)
         return entry.view()
 
     app.include_router(
@@ -759,43 +628,22 @@ def create_app(
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    import uvicorn
-
-    parser = argparse.ArgumentParser(
-        prog="python -m onramp.devstack.bank_sandbox", description="Sandbank: a bank sandbox."
-    )
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--webhook-url", required=True)
-    parser.add_argument(
-        "--webhook-secret", default=os.environ.get(SECRET_ENV), help=f"default: ${SECRET_ENV}"
-    )
+    parser = sandbox_arguments("onramp.devstack.bank_sandbox", "Sandbank: a bank sandbox.")
+    add_webhook_arguments(parser, secret_env=SECRET_ENV, max_attempts=RetryPolicy.max_attempts)
     parser.add_argument("--account-iban", required=True)
-    parser.add_argument("--max-attempts", type=int, default=RetryPolicy.max_attempts)
     parser.add_argument("--drop-dir", type=Path, help="where POST /drops/... writes files")
     args = parser.parse_args(argv)
-    if not args.webhook_secret:
-        parser.error(f"--webhook-secret or ${SECRET_ENV} is required")
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     app = create_app(
         webhook_url=args.webhook_url,
-        webhook_secret=args.webhook_secret.encode(),
+        webhook_secret=require_webhook_secret(parser, args, secret_env=SECRET_ENV),
         account_iban=args.account_iban,
         retry=RetryPolicy(max_attempts=args.max_attempts),
         drop_dir=args.drop_dir,
     )
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info", timeout_graceful_shutdown=2)
+    serve(app, host=args.host, port=args.port)
 
 
-@dataclass
-class BankSandbox:
-    """A running sandbox process and its base URL."""
-
-    process: ManagedProcess
-    url: str
-
-    def stop(self, *, timeout: float = 10.0) -> None:
-        self.process.stop(timeout=timeout)
+BankSandbox = RunningSandbox
 
 
 def start_bank_sandbox(
@@ -809,9 +657,8 @@ def start_bank_sandbox(
     drop_dir: Path | None = None,
 ) -> BankSandbox:
     """Spawn the sandbox (logs: ``state_dir/logs/bank_sandbox.log``); return once it is healthy."""
-    process, url = start_http_sandbox(
+    return start_sandbox(
         "bank_sandbox",
-        "onramp.devstack.bank_sandbox",
         [
             "--webhook-url",
             webhook_url,
@@ -819,13 +666,12 @@ def start_bank_sandbox(
             account_iban,
             *(["--drop-dir", str(drop_dir)] if drop_dir else []),
         ],  # fmt: skip
-        state_dir=Path(state_dir).resolve(),
+        state_dir=state_dir,
         env={SECRET_ENV: webhook_secret},
         port=port,
         timeout=timeout,
         label="bank sandbox",
     )
-    return BankSandbox(process=process, url=url)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import APIRouter, Response
 
 from onramp.devstack.bank_sandbox_camt import CamtBooking, write_camt
+from onramp.devstack.sandbox_kit import SandboxProblem
 
 XML = "application/xml"
 
@@ -64,8 +65,6 @@ def statements_router(
         )
 
     def drop(name: str, data: bytes) -> dict[str, Any]:
-        from onramp.devstack.bank_sandbox import SandboxProblem
-
         if drop_dir is None:
             raise SandboxProblem(409, "no_drop_dir", "No drop folder", "start with --drop-dir")
         drop_dir.mkdir(parents=True, exist_ok=True)

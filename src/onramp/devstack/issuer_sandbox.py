@@ -33,22 +33,18 @@ resource; with another body, 409 (code 1100). Amounts are ``{"amount": "1000.00"
 Webhooks: ``POST <webhook-url>`` with ``{"notificationId", "clientId", "notificationType":
 "deposits" | "transfers" | "payouts", "version": 1, "deposit" | "transfer" | "payout": {...}}``
 and ``Sandmint-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, f"{t}." + body)>``
-(retried like the bank sandbox's). Magic value: a transfer of exactly ``13.13`` USD fails
-(``errorCode: "transfer_failed"``) and its amount is given back to the balance.
+(delivered and retried by ``sandbox_kit`` as the other sandboxes' are). Magic value: a transfer
+of exactly ``13.13`` USD fails (``errorCode: "transfer_failed"``) and its amount is given back
+to the balance.
 """
 
 from __future__ import annotations
 
-import argparse
-import asyncio
-import contextlib
 import logging
 import os
 import re
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -68,7 +64,13 @@ from onramp.devstack.issuer_sandbox_chain import (
     minter_address,
 )
 from onramp.devstack.issuer_sandbox_state import SandboxError, Sandmint, Timing
-from onramp.devstack.process import ManagedProcess, start_http_sandbox
+from onramp.devstack.sandbox_kit import (
+    RunningSandbox,
+    sandbox_app,
+    sandbox_arguments,
+    serve,
+    start_sandbox,
+)
 
 __all__ = [
     "SECRET_ENV",
@@ -137,18 +139,9 @@ def create_app(
         transport=transport,
     )
 
-    @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        watcher = asyncio.get_running_loop().create_task(mint.watch_deposits())
-        try:
-            yield
-        finally:
-            watcher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await watcher
-            await mint.close()
-
-    app = FastAPI(title="Sandmint (USDC issuer sandbox)", lifespan=lifespan)
+    app = sandbox_app(
+        "Sandmint (USDC issuer sandbox)", mint, on_start=lambda: mint.later(mint.watch_deposits())
+    )
 
     @app.middleware("http")
     async def authenticate(request: Request, call_next: Callable[[Request], Awaitable[Any]]) -> Any:
@@ -168,10 +161,6 @@ def create_app(
     @app.exception_handler(StarletteHTTPException)
     async def on_http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         return JSONResponse({"code": 1001, "message": str(exc.detail)}, status_code=exc.status_code)
-
-    @app.get("/healthz")
-    async def healthz() -> dict[str, str]:
-        return {"status": "ok"}
 
     @app.get("/v1/configuration")
     async def configuration() -> JSONResponse:
@@ -265,14 +254,9 @@ def create_app(
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    import uvicorn
-
-    parser = argparse.ArgumentParser(
-        prog="python -m onramp.devstack.issuer_sandbox",
-        description="Sandmint: a USDC issuer sandbox shaped like Circle Mint.",
+    parser = sandbox_arguments(
+        "onramp.devstack.issuer_sandbox", "Sandmint: a USDC issuer sandbox shaped like Circle Mint."
     )
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--rpc-url", required=True)
     parser.add_argument("--usdc", required=True, help="the TestUSDC contract address")
     parser.add_argument("--webhook-url", default="", help="empty: no webhooks")
@@ -281,7 +265,6 @@ def main(argv: Sequence[str] | None = None) -> None:
     secret = os.environ.get(SECRET_ENV, "")
     if args.webhook_url and not secret:
         parser.error(f"${SECRET_ENV} is required with --webhook-url")
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     token = AnvilToken(args.rpc_url, args.usdc, os.environ.get(KEY_ENV) or SANDBOX_MINTER_KEY)
     app = create_app(
         token=token,
@@ -290,18 +273,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         api_key=os.environ.get(API_KEY_ENV, ""),
         timing=Timing(wire_seconds=args.wire_delay),
     )
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info", timeout_graceful_shutdown=2)
+    serve(app, host=args.host, port=args.port)
 
 
-@dataclass
-class IssuerSandbox:
-    """A running sandbox process and its base URL."""
-
-    process: ManagedProcess
-    url: str
-
-    def stop(self, *, timeout: float = 10.0) -> None:
-        self.process.stop(timeout=timeout)
+IssuerSandbox = RunningSandbox
 
 
 def start_issuer_sandbox(
@@ -318,17 +293,15 @@ def start_issuer_sandbox(
 ) -> IssuerSandbox:
     """Spawn the sandbox (logs: ``state_dir/logs/issuer_sandbox.log``); return once healthy.
     Its minter key and secrets go by environment, out of ``ps``."""
-    process, url = start_http_sandbox(
+    return start_sandbox(
         "issuer_sandbox",
-        "onramp.devstack.issuer_sandbox",
         ["--rpc-url", rpc_url, "--usdc", usdc, "--webhook-url", webhook_url],
-        state_dir=Path(state_dir).resolve(),
+        state_dir=state_dir,
         env={SECRET_ENV: webhook_secret, KEY_ENV: minter_key, API_KEY_ENV: api_key},
         port=port,
         timeout=timeout,
         label="issuer sandbox",
     )
-    return IssuerSandbox(process=process, url=url)
 
 
 def start_issuer_sandbox_on(

@@ -9,7 +9,6 @@ import hashlib
 import json
 import logging
 import secrets
-import time
 import uuid
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
@@ -19,8 +18,8 @@ from typing import Any
 
 import httpx
 
-from onramp.devstack.bank_sandbox import backoff_delay, sign_payload
 from onramp.devstack.issuer_sandbox_chain import IssuerToken
+from onramp.devstack.sandbox_kit import DeliveryPolicy, SandboxState, WebhookEvent
 
 _log = logging.getLogger("onramp.devstack.issuer_sandbox")
 
@@ -61,7 +60,7 @@ def _fingerprint(body: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
 
-class Sandmint:
+class Sandmint(SandboxState):
     def __init__(
         self,
         *,
@@ -71,9 +70,15 @@ class Sandmint:
         timing: Timing,
         transport: httpx.AsyncBaseTransport | None,
     ) -> None:
+        super().__init__(
+            webhook_url=webhook_url,
+            webhook_secret=webhook_secret,
+            signature_header=SIGNATURE_HEADER,
+            policy=DeliveryPolicy(max_attempts=timing.max_attempts, timeout=timing.webhook_timeout),
+            log=_log,
+            transport=transport,
+        )
         self.token = token
-        self.webhook_url = webhook_url
-        self.webhook_secret = webhook_secret
         self.timing = timing
         self.wallet_id = str(1_000_000_000 + secrets.randbelow(10**9))
         self.client_id = str(uuid.uuid4())
@@ -90,23 +95,11 @@ class Sandmint:
         self.deposits: dict[str, dict[str, Any]] = {}
         self.notifications: list[dict[str, Any]] = []
         self._keys: dict[str, tuple[str, str, str]] = {}  # key -> (fingerprint, kind, id)
-        self._transport = transport
-        self._client: httpx.AsyncClient | None = None
-        self._tasks: set[asyncio.Task[None]] = set()
 
     # --- plumbing -----------------------------------------------------------------------------
 
     def later(self, work: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.get_running_loop().create_task(work)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    async def close(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
-        if self._client is not None:
-            await self._client.aclose()
+        self.background.start(work)
 
     def find(self, kind: str, resource_id: str) -> dict[str, Any]:
         resource = self.store[kind].get(resource_id)
@@ -348,23 +341,5 @@ class Sandmint:
         }
         self.notifications.append(event)
         if self.webhook_url:
-            self.later(self._deliver(json.dumps(event, separators=(",", ":")).encode()))
-
-    async def _deliver(self, body: bytes) -> None:
-        if self._client is None:
-            self._client = httpx.AsyncClient(
-                timeout=self.timing.webhook_timeout, transport=self._transport, trust_env=False
-            )
-        for attempt in range(1, self.timing.max_attempts + 1):
-            headers = {
-                "Content-Type": "application/json",
-                SIGNATURE_HEADER: sign_payload(self.webhook_secret, int(time.time()), body),
-            }
-            try:
-                response = await self._client.post(self.webhook_url, content=body, headers=headers)
-                if 200 <= response.status_code < 300:
-                    return
-            except httpx.HTTPError as exc:
-                _log.info("webhook attempt %d: %s", attempt, type(exc).__name__)
-            await asyncio.sleep(backoff_delay(attempt))
-        _log.warning("giving up on a notification after %d attempts", self.timing.max_attempts)
+            body = json.dumps(event, separators=(",", ":")).encode()
+            self.webhooks.schedule(WebhookEvent(str(event["notificationId"]), body))

@@ -90,31 +90,36 @@ identity document (``needs_more_info``, ``["COMPANY_DOCUMENTS_MISSING"]`` /
 
 from __future__ import annotations
 
-import argparse
-import asyncio
 import base64
 import binascii
 import json
 import logging
-import os
-import time
 import uuid
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import httpx
-from fastapi import FastAPI, Request, Response
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI, Response
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, StringConstraints
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from onramp.devstack.bank_sandbox import backoff_delay, sign_payload
-from onramp.devstack.process import ManagedProcess, start_http_sandbox
+from onramp.devstack.sandbox_kit import (
+    Delivery,
+    DeliveryPolicy,
+    RunningSandbox,
+    SandboxProblem,
+    SandboxState,
+    add_webhook_arguments,
+    answer_problems,
+    iso_now,
+    require_webhook_secret,
+    sandbox_app,
+    sandbox_arguments,
+    serve,
+    start_sandbox,
+)
 
 __all__ = [
     "EVENT_TYPE",
@@ -133,7 +138,6 @@ _log = logging.getLogger("onramp.devstack.kyc_sandbox")
 SIGNATURE_HEADER = "Sandkyc-Signature"
 EVENT_TYPE = "applicant.reviewed"
 SECRET_ENV = "SANDKYC_WEBHOOK_SECRET"  # noqa: S105 - the variable name, not a secret
-PROBLEM_JSON = "application/problem+json"
 MAX_CONTENT_BYTES = 64 * 1024
 
 DocumentType = Literal[
@@ -192,39 +196,15 @@ def company_verdict_for(
     return Verdict("approved", None, (), slow="SLOW" in magic)
 
 
-class _Problem(Exception):
-    def __init__(self, status: int, code: str, detail: str) -> None:
-        super().__init__(detail)
-        self.status, self.code, self.detail = status, code, detail
-
-    def response(self) -> JSONResponse:
-        body = {
-            "type": f"urn:sandkyc:problem:{self.code}",
-            "title": self.code.replace("_", " ").capitalize(),
-            "status": self.status,
-            "detail": self.detail,
-            "code": self.code,
-        }
-        return JSONResponse(body, status_code=self.status, media_type=PROBLEM_JSON)
-
-
-def _iso(moment: datetime) -> str:
-    return moment.isoformat(timespec="microseconds").replace("+00:00", "Z")
-
-
-def _now() -> str:
-    return _iso(datetime.now(UTC))
+def _problem(status: int, code: str, detail: str) -> SandboxProblem:
+    return SandboxProblem(status, code, None, detail)
 
 
 # --- state --------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class RetryPolicy:
-    max_attempts: int = 20
-    base_delay: float = 0.2
-    max_delay: float = 5.0
-    timeout: float = 10.0
+class RetryPolicy(DeliveryPolicy):
     slow_seconds: float = 2.0
 
 
@@ -235,17 +215,17 @@ class _Check:
     event_id: str
     event_body: bytes
     result: str
-    deliveries: list[dict[str, Any]] = field(default_factory=list)
+    deliveries: list[Delivery] = field(default_factory=list)
     attempts_started: int = 0
 
     def view(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "level": self.level,
-            "delivered": any(200 <= (d["status_code"] or 0) < 300 for d in self.deliveries),
+            "delivered": any(d.acknowledged for d in self.deliveries),
             "result": self.result,
             "event_id": self.event_id,
-            "deliveries": list(self.deliveries),
+            "deliveries": [d.view() for d in self.deliveries],
         }
 
 
@@ -334,7 +314,7 @@ class CheckIn(BaseModel):
     level: Level
 
 
-class _Sandkyc:
+class _Sandkyc(SandboxState):
     def __init__(
         self,
         *,
@@ -343,38 +323,23 @@ class _Sandkyc:
         retry: RetryPolicy,
         transport: httpx.AsyncBaseTransport | None,
     ) -> None:
-        self.webhook_url = webhook_url
-        self.webhook_secret = webhook_secret
+        super().__init__(
+            webhook_url=webhook_url,
+            webhook_secret=webhook_secret,
+            signature_header=SIGNATURE_HEADER,
+            policy=retry,
+            log=_log,
+            transport=transport,
+        )
         self.retry = retry
         self.applicants: dict[str, _Applicant] = {}
         self.by_external: dict[str, str] = {}
         self.events: dict[str, _Check] = {}
-        self._transport = transport
-        self._client: httpx.AsyncClient | None = None
-        self._tasks: set[asyncio.Task[None]] = set()
-
-    def client(self) -> httpx.AsyncClient:
-        if self._client is None:
-            self._client = httpx.AsyncClient(
-                timeout=self.retry.timeout,
-                transport=self._transport,
-                follow_redirects=False,
-                trust_env=False,  # webhooks go where configured, never via an env proxy
-            )
-        return self._client
-
-    async def close(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
 
     def applicant(self, applicant_id: str) -> _Applicant:
         found = self.applicants.get(applicant_id)
         if found is None:
-            raise _Problem(404, "not_found", f"no applicant {applicant_id!r}")
+            raise _problem(404, "not_found", f"no applicant {applicant_id!r}")
         return found
 
     def upsert_applicant(
@@ -385,14 +350,14 @@ class _Sandkyc:
         if existing is not None:
             applicant = self.applicants[existing]
             if applicant.type != kind:
-                raise _Problem(409, "applicant_type_mismatch", "external_user_id is taken")
+                raise _problem(409, "applicant_type_mismatch", "external_user_id is taken")
             applicant.person = person
             return applicant, False
         applicant = _Applicant(
             id=f"app_{uuid.uuid4().hex}",
             external_user_id=body.external_user_id,
             person=person,
-            created_at=_now(),
+            created_at=iso_now(),
             type=kind,
         )
         self.applicants[applicant.id] = applicant
@@ -406,31 +371,31 @@ class _Sandkyc:
             try:
                 size = len(base64.b64decode(body.content_base64, validate=True))
             except (binascii.Error, ValueError):
-                raise _Problem(422, "invalid_content", "content_base64 is not base64") from None
+                raise _problem(422, "invalid_content", "content_base64 is not base64") from None
             if size > MAX_CONTENT_BYTES:
-                raise _Problem(422, "content_too_large", f"at most {MAX_CONTENT_BYTES} bytes")
+                raise _problem(422, "content_too_large", f"at most {MAX_CONTENT_BYTES} bytes")
         if body.beneficiary is not None and (
             applicant.type != "company"
             or not 0 <= body.beneficiary < len(applicant.person["beneficiaries"])
         ):
-            raise _Problem(422, "invalid_beneficiary", "no such beneficiary of this applicant")
+            raise _problem(422, "invalid_beneficiary", "no such beneficiary of this applicant")
         document = {
             "id": f"doc_{uuid.uuid4().hex}",
             "beneficiary": body.beneficiary,
             "type": body.type,
             "filename": body.filename,
             "size": size,
-            "uploaded_at": _now(),
+            "uploaded_at": iso_now(),
         }
         applicant.documents.append(document)
         return document
 
     def request_check(self, applicant: _Applicant, level: str) -> _Check:
         if (level == "business") != (applicant.type == "company"):
-            raise _Problem(422, "invalid_level", "level business is for company applicants only")
+            raise _problem(422, "invalid_level", "level business is for company applicants only")
         verdict = applicant.verdict(level)
         check_id, event_id = f"chk_{uuid.uuid4().hex}", f"evt_{uuid.uuid4().hex}"
-        reviewed = _now()
+        reviewed = iso_now()
         event = {
             "id": event_id,
             "type": EVENT_TYPE,
@@ -456,48 +421,8 @@ class _Sandkyc:
         applicant.checks.append(check)
         self.events[event_id] = check
         _log.info("check %s of %s: %s", check_id, applicant.id, verdict.result)
-        self.schedule_delivery(check, delay=self.retry.slow_seconds if verdict.slow else 0.0)
+        self.webhooks.schedule(check, delay=self.retry.slow_seconds if verdict.slow else 0.0)
         return check
-
-    def schedule_delivery(self, check: _Check, *, delay: float = 0.0) -> None:
-        task = asyncio.get_running_loop().create_task(self._deliver(check, delay))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    async def _deliver(self, check: _Check, delay: float) -> None:
-        if delay > 0:
-            await asyncio.sleep(delay)
-        policy = self.retry
-        for run_attempt in range(1, policy.max_attempts + 1):
-            if await self._attempt(check):
-                return
-            if run_attempt < policy.max_attempts:
-                await asyncio.sleep(
-                    backoff_delay(run_attempt, base=policy.base_delay, cap=policy.max_delay)
-                )
-        _log.warning("giving up on %s", check.event_id)
-
-    async def _attempt(self, check: _Check) -> bool:
-        check.attempts_started += 1
-        number, started = check.attempts_started, _now()
-        headers = {
-            "Content-Type": "application/json",
-            SIGNATURE_HEADER: sign_payload(self.webhook_secret, int(time.time()), check.event_body),
-        }
-        status: int | None = None
-        error: str | None = None
-        try:
-            response = await self.client().post(
-                self.webhook_url, content=check.event_body, headers=headers
-            )
-            status = response.status_code
-        except httpx.HTTPError as exc:
-            error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-        check.deliveries.append(
-            {"attempt": number, "status_code": status, "error": error, "at": started}
-        )
-        _log.info("delivery %s #%d: %s", check.event_id, number, status or error)
-        return status is not None and 200 <= status < 300
 
 
 # --- HTTP app -----------------------------------------------------------------------------------
@@ -518,35 +443,8 @@ def create_app(
         transport=transport,
     )
 
-    @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        try:
-            yield
-        finally:
-            await vendor.close()
-
-    app = FastAPI(title="Sandkyc (KYC vendor sandbox)", lifespan=lifespan)
-
-    @app.exception_handler(_Problem)
-    async def on_problem(_: Request, exc: _Problem) -> JSONResponse:
-        return exc.response()
-
-    @app.exception_handler(RequestValidationError)
-    async def on_invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
-        details = "; ".join(
-            f"{'.'.join(str(p) for p in err.get('loc', ()))}: {err.get('msg', 'invalid')}"
-            for err in exc.errors()
-        )
-        return _Problem(422, "invalid_request", details).response()
-
-    @app.exception_handler(StarletteHTTPException)
-    async def on_http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = "not_found" if exc.status_code == 404 else f"http_{exc.status_code}"
-        return _Problem(exc.status_code, code, str(exc.detail)).response()
-
-    @app.get("/healthz")
-    async def healthz() -> dict[str, str]:
-        return {"status": "ok"}
+    app = sandbox_app("Sandkyc (KYC vendor sandbox)", vendor)
+    answer_problems(app, vendor="sandkyc")
 
     @app.post("/applicants", status_code=201)
     async def create_applicant(body: ApplicantIn, response: Response) -> dict[str, Any]:
@@ -579,8 +477,8 @@ def create_app(
     async def redeliver(event_id: str) -> dict[str, str]:
         check = vendor.events.get(event_id)
         if check is None:
-            raise _Problem(404, "not_found", f"no event {event_id!r}")
-        vendor.schedule_delivery(check)
+            raise _problem(404, "not_found", f"no event {event_id!r}")
+        vendor.webhooks.schedule(check)
         return {"event_id": event_id, "status": "scheduled"}
 
     return app
@@ -590,39 +488,18 @@ def create_app(
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    import uvicorn
-
-    parser = argparse.ArgumentParser(
-        prog="python -m onramp.devstack.kyc_sandbox", description="Sandkyc: a KYC vendor sandbox."
-    )
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--webhook-url", required=True)
-    parser.add_argument(
-        "--webhook-secret", default=os.environ.get(SECRET_ENV), help=f"default: ${SECRET_ENV}"
-    )
-    parser.add_argument("--max-attempts", type=int, default=RetryPolicy.max_attempts)
+    parser = sandbox_arguments("onramp.devstack.kyc_sandbox", "Sandkyc: a KYC vendor sandbox.")
+    add_webhook_arguments(parser, secret_env=SECRET_ENV, max_attempts=RetryPolicy.max_attempts)
     args = parser.parse_args(argv)
-    if not args.webhook_secret:
-        parser.error(f"--webhook-secret or ${SECRET_ENV} is required")
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     app = create_app(
         webhook_url=args.webhook_url,
-        webhook_secret=args.webhook_secret.encode(),
+        webhook_secret=require_webhook_secret(parser, args, secret_env=SECRET_ENV),
         retry=RetryPolicy(max_attempts=args.max_attempts),
     )
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info", timeout_graceful_shutdown=2)
+    serve(app, host=args.host, port=args.port)
 
 
-@dataclass
-class KycSandbox:
-    """A running sandbox process and its base URL."""
-
-    process: ManagedProcess
-    url: str
-
-    def stop(self, *, timeout: float = 10.0) -> None:
-        self.process.stop(timeout=timeout)
+KycSandbox = RunningSandbox
 
 
 def start_kyc_sandbox(
@@ -634,17 +511,15 @@ def start_kyc_sandbox(
     timeout: float = 20.0,
 ) -> KycSandbox:
     """Spawn the sandbox (logs: ``state_dir/logs/kyc_sandbox.log``); return once it is healthy."""
-    process, url = start_http_sandbox(
+    return start_sandbox(
         "kyc_sandbox",
-        "onramp.devstack.kyc_sandbox",
         ["--webhook-url", webhook_url],
-        state_dir=Path(state_dir).resolve(),
+        state_dir=state_dir,
         env={SECRET_ENV: webhook_secret},
         port=port,
         timeout=timeout,
         label="KYC sandbox",
     )
-    return KycSandbox(process=process, url=url)
 
 
 if __name__ == "__main__":

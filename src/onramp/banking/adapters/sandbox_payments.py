@@ -3,7 +3,8 @@
 
 Every payment carries an idempotency key (a file: its message id with each EndToEndId): sending
 the same again (a worker retry after a crash) answers the first payment, so a payment is made
-once however often it is asked for.
+once however often it is asked for, and a call that failed on the way is retried
+(``core.vendor_http``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,13 @@ import httpx
 
 from onramp.banking.adapters.base import OutgoingPayment, PaymentAccepted
 from onramp.banking.errors import BankUnavailable
+from onramp.core.vendor_http import VendorErrors, VendorHttpClient, VendorRetry
+
+BANK_ERRORS = VendorErrors.all_as(
+    BankUnavailable,
+    vendor="bank",
+    not_configured="no bank API URL is configured (ONRAMP_BANKING__API_URL)",
+)
 
 
 class SandboxBankPayments:
@@ -25,30 +33,19 @@ class SandboxBankPayments:
         base_url: str,
         timeout: float = 10.0,
         transport: httpx.AsyncBaseTransport | None = None,
+        retry: VendorRetry | None = None,
     ) -> None:
-        # Creating the client makes no network call: the first payment does.
-        self._base_url = base_url.rstrip("/")
-        self._timeout = timeout
-        self._transport = transport
+        self._http = VendorHttpClient(
+            vendor="bank",
+            base_url=base_url,
+            errors=BANK_ERRORS,
+            timeout=timeout,
+            retry=retry,
+            transport=transport,
+        )
 
     async def _call(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
-        if not self._base_url:
-            raise BankUnavailable("no bank API URL is configured (ONRAMP_BANKING__API_URL)")
-        try:
-            async with httpx.AsyncClient(
-                base_url=self._base_url,
-                timeout=self._timeout,
-                transport=self._transport,
-                trust_env=False,
-            ) as client:
-                response = await client.request(method, path, **kwargs)
-        except httpx.HTTPError as exc:
-            raise BankUnavailable(f"bank: {type(exc).__name__}") from exc
-        if response.status_code >= 300:
-            # The bank's problem code only: its detail may echo the creditor's details.
-            code = response.json().get("code", "") if response.content else ""
-            raise BankUnavailable(f"bank answered {response.status_code} {code}")
-        data: dict[str, Any] = response.json()
+        data: dict[str, Any] = await self._http.request(method, path, **kwargs)
         return data
 
     async def send_payment(self, payment: OutgoingPayment) -> PaymentAccepted:
@@ -60,7 +57,11 @@ class SandboxBankPayments:
             "reference": payment.reference[:140],
         }
         data = await self._call(
-            "POST", "/payments", json=body, headers={"Idempotency-Key": payment.idempotency_key}
+            "POST",
+            "/payments",
+            json=body,
+            headers={"Idempotency-Key": payment.idempotency_key},
+            idempotent=True,  # the bank answers the first payment again for the same key
         )
         return PaymentAccepted(payment_id=str(data["id"]), status=str(data["status"]))
 
@@ -70,7 +71,11 @@ class SandboxBankPayments:
 
     async def upload_pain001(self, xml: bytes) -> dict[str, PaymentAccepted]:
         data = await self._call(
-            "POST", "/pain001", content=xml, headers={"Content-Type": "application/xml"}
+            "POST",
+            "/pain001",
+            content=xml,
+            headers={"Content-Type": "application/xml"},
+            idempotent=True,  # the same file again answers the same payments
         )
         return {
             str(p["end_to_end_id"]): PaymentAccepted(

@@ -12,6 +12,7 @@ import httpx
 import orjson
 from pydantic import BaseModel, ValidationError
 
+from onramp.core.vendor_http import VendorErrors, VendorHttpClient, VendorRetry
 from onramp.kyc.adapters.base import (
     ApplicantData,
     CompanyData,
@@ -50,6 +51,13 @@ class _Event(BaseModel):
     data: dict[str, Any]
 
 
+KYC_VENDOR_ERRORS = VendorErrors.all_as(
+    KycVendorUnavailable,
+    vendor="KYC vendor",
+    not_configured="no KYC vendor URL is configured (ONRAMP_KYC__VENDOR_URL)",
+)
+
+
 class SandboxKycVendor:
     name = "sandbox"
 
@@ -61,32 +69,26 @@ class SandboxKycVendor:
         tolerance_seconds: int,
         timeout: float = 10.0,
         transport: httpx.AsyncBaseTransport | None = None,
+        retry: VendorRetry | None = None,
     ) -> None:
         # Creating the adapter makes no network call: the first request does.
-        self._base_url = base_url.rstrip("/")
+        self._http = VendorHttpClient(
+            vendor="KYC vendor",
+            base_url=base_url,
+            errors=KYC_VENDOR_ERRORS,
+            timeout=timeout,
+            retry=retry,
+            transport=transport,
+        )
         self._secret = secret
         self._tolerance = tolerance_seconds
-        self._timeout = timeout
-        self._transport = transport
 
-    async def _post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
-        if not self._base_url:
-            raise KycVendorUnavailable("no KYC vendor URL is configured (ONRAMP_KYC__VENDOR_URL)")
-        try:
-            async with httpx.AsyncClient(
-                base_url=self._base_url,
-                timeout=self._timeout,
-                transport=self._transport,
-                trust_env=False,
-            ) as client:
-                response = await client.post(path, json=body)
-        except httpx.HTTPError as exc:
-            raise KycVendorUnavailable(f"KYC vendor: {type(exc).__name__}") from exc
-        if response.status_code >= 300:
-            # The vendor's problem code only: its detail may echo what we sent.
-            code = response.json().get("code", "") if response.content else ""
-            raise KycVendorUnavailable(f"KYC vendor answered {response.status_code} {code}")
-        result: dict[str, Any] = response.json()
+    async def _post(
+        self, path: str, body: dict[str, Any], *, idempotent: bool = False
+    ) -> dict[str, Any]:
+        result: dict[str, Any] = await self._http.request(
+            "POST", path, json=body, idempotent=idempotent
+        )
         return result
 
     async def upsert_applicant(self, applicant: ApplicantData) -> str:
@@ -100,6 +102,7 @@ class SandboxKycVendor:
                 "country": applicant.country,
                 "nationality": applicant.nationality,
             },
+            idempotent=True,  # the same external_user_id is the same applicant
         )
         return str(created["id"])
 
@@ -123,6 +126,7 @@ class SandboxKycVendor:
                     for b in company.beneficiaries
                 ],
             },
+            idempotent=True,  # the same external_user_id is the same applicant
         )
         return str(created["id"])
 

@@ -1,6 +1,7 @@
 """The Circle-Mint-shaped issuer over HTTP (the devstack's Sandmint speaks the same API): typed
-answers, vendor failures turned into issuer errors with stable codes. Creating the adapter makes
-no network call; each request opens its own short-lived client."""
+answers, vendor failures turned into issuer errors with stable codes (``core.vendor_http``:
+timeouts, reads and keyed creates retried, the API key sent as a bearer token). Creating the
+adapter makes no network call; each request opens its own short-lived client."""
 
 from __future__ import annotations
 
@@ -14,8 +15,9 @@ import orjson
 from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic.alias_generators import to_camel
 
-from onramp.core.errors import InvalidInput
+from onramp.core.errors import InvalidInput, OnrampError
 from onramp.core.money import Money
+from onramp.core.vendor_http import VendorErrors, VendorHttpClient, VendorRetry, bearer_token
 from onramp.treasury.issuer.base import (
     DepositAddress,
     IssuerBalance,
@@ -172,33 +174,25 @@ class CircleMintIssuer:
         tolerance_seconds: int = 300,
         timeout: float = 10.0,
         transport: httpx.AsyncBaseTransport | None = None,
+        retry: VendorRetry | None = None,
     ) -> None:
-        self._base_url = base_url.rstrip("/")
-        self._api_key = api_key
+        self._http = VendorHttpClient(
+            vendor="issuer",
+            base_url=base_url,
+            errors=ISSUER_ERRORS,
+            timeout=timeout,
+            retry=retry,
+            signer=bearer_token(api_key),
+            headers={"Accept": "application/json"},
+            transport=transport,
+        )
         self._secret = webhook_secret
         self._tolerance = tolerance_seconds
-        self._timeout = timeout
-        self._transport = transport
 
     async def _request(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
-        if not self._base_url:
-            raise IssuerNotConfigured()
-        headers = {"Accept": "application/json"}
-        if self._api_key:
-            headers["Authorization"] = f"Bearer {self._api_key}"
-        try:
-            async with httpx.AsyncClient(
-                base_url=self._base_url,
-                timeout=self._timeout,
-                transport=self._transport,
-                trust_env=False,
-            ) as client:
-                response = await client.request(method, path, json=body, headers=headers)
-            payload = response.json() if response.content else {}
-        except (httpx.HTTPError, ValueError) as exc:
-            raise IssuerUnavailable(f"issuer: {type(exc).__name__}") from exc
-        if response.status_code >= 300:
-            _raise_for(response.status_code, payload if isinstance(payload, dict) else {})
+        # Every create carries an idempotency key: the issuer answers the same resource again.
+        idempotent = method == "GET" or (body is not None and "idempotencyKey" in body)
+        payload = await self._http.request(method, path, json=body, idempotent=idempotent)
         if not isinstance(payload, dict) or "data" not in payload:
             raise IssuerUnavailable("issuer answered without data")
         return payload["data"]
@@ -384,15 +378,22 @@ def _parse(model: type[_M], data: Any) -> _M:
         raise IssuerUnavailable(f"issuer answered an unexpected shape: {str(exc)[:200]}") from exc
 
 
-def _raise_for(status: int, payload: dict[str, Any]) -> None:
+def _error_for(status: int, payload: Mapping[str, Any] | None) -> OnrampError:
+    if payload is None:  # an error page, not the issuer's answer
+        return IssuerUnavailable(f"issuer answered {status} without a readable body")
     code, message = payload.get("code"), str(payload.get("message", ""))[:200]
     detail = f"issuer answered {status} (code {code}): {message}"
     if status in (401, 403) or status >= 500:
-        raise IssuerUnavailable(detail)
+        return IssuerUnavailable(detail)
     if status == 404:
-        raise IssuerResourceNotFound(detail)
+        return IssuerResourceNotFound(detail)
     if status == 409:
-        raise IssuerIdempotencyConflict(detail)
+        return IssuerIdempotencyConflict(detail)
     if code == INSUFFICIENT_FUNDS:
-        raise IssuerInsufficientFunds(detail)
-    raise IssuerRejected(detail)
+        return IssuerInsufficientFunds(detail)
+    return IssuerRejected(detail)
+
+
+ISSUER_ERRORS = VendorErrors(
+    unavailable=IssuerUnavailable, for_status=_error_for, not_configured=IssuerNotConfigured
+)
