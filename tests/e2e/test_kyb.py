@@ -278,7 +278,7 @@ async def test_an_owner_on_the_sdn_list_holds_the_case_with_an_alert(
             "more than 100 %",
         ),
         ({"ubos": [owner(share="10.00")]}, "kyb_submission_invalid", "at least 25"),
-        ({"ubos": [owner(share="150.00")]}, "kyb_submission_invalid", "cannot exceed 100"),
+        ({"ubos": [owner(share="150.00")]}, "request_invalid", "ownership_percent"),
         (
             {"ubos": [{**owner(), "documents": [{"type": "selfie", "filename": "s.png"}]}]},
             "kyb_submission_invalid",

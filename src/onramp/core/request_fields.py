@@ -70,6 +70,9 @@ def has_control_characters(value: str) -> bool:
 
 
 # One line of text: a name, a label, a reference, a reason. Declare ``max_length`` with it.
+# With StringConstraints, put them first and ``Printable()`` last —
+# ``Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, …), Printable()]``:
+# constraints after a validator are checked on the unstripped value ("   " passed min_length).
 Text = Annotated[str, Printable()]
 # Free text that may hold tabs and line breaks: a case comment. Declare ``max_length`` with it.
 MultilineText = Annotated[str, Printable(multiline=True)]

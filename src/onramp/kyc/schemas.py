@@ -10,14 +10,16 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from onramp.core.request_fields import Text
+from onramp.core.request_fields import Printable
 from onramp.kyc.adapters.base import DocumentData
 from onramp.kyc.business import BeneficialOwner, BusinessSubmission
 from onramp.kyc.submission import PostalAddress, Submission
 from onramp.kyc.tiers import TierLabel
 
-Name = Annotated[Text, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-CountryCode = Annotated[Text, StringConstraints(pattern=r"^[A-Z]{2}$", max_length=2)]
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), Printable()
+]
+CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$", max_length=2), Printable()]
 DocumentType = Literal[
     "passport", "id_card", "driving_licence", "residence_permit", "proof_of_address", "selfie"
 ]
@@ -26,11 +28,15 @@ DocumentType = Literal[
 class AddressIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    line1: Annotated[Text, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-    line2: Annotated[Text, StringConstraints(strip_whitespace=True, max_length=200)] | None = None
+    line1: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), Printable()
+    ]
+    line2: (
+        Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), Printable()] | None
+    ) = None
     city: Name
     postal_code: Annotated[
-        Text, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20), Printable()
     ]
     country: CountryCode = Field(description="ISO 3166-1 alpha-2 country of residence")
 
@@ -39,9 +45,9 @@ class DocumentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     type: DocumentType
-    filename: Annotated[Text, StringConstraints(min_length=1, max_length=200)]
-    content_base64: Annotated[Text, StringConstraints(max_length=90_000)] | None = Field(
-        default=None, description="optional small image (at most 64 KiB once decoded)"
+    filename: Annotated[str, StringConstraints(min_length=1, max_length=200), Printable()]
+    content_base64: Annotated[str, StringConstraints(max_length=90_000), Printable()] | None = (
+        Field(default=None, description="optional small image (at most 64 KiB once decoded)")
     )
 
 
@@ -75,10 +81,10 @@ class KybSubmissionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     legal_name: Annotated[
-        Text, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), Printable()
     ] = Field(examples=["Analytical Engines GmbH"])
     registration_number: Annotated[
-        Text, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), Printable()
     ] = Field(examples=["HRB 123456 B"])
     country_of_incorporation: CountryCode = Field(examples=["DE"])
     registered_address: AddressIn
