@@ -61,6 +61,8 @@ _VARIANTS: dict[str, list[str]] = {
     "andrei": ("andrey andriy").split(),
     "nikolai": ("nikolay mykola").split(),
     "evgeni": ("yevgeny yevgeniy evgeny evgeniy yevgeni").split(),
+    # German and Dutch writers spell Russian ю with a J ("Julia Lasutkina").
+    "yulia": ("julia yuliya iuliia iulia juliya julija").split(),
 }
 _CANONICAL = {variant: canon for canon, variants in _VARIANTS.items() for variant in variants}
 _SKELETON = (
@@ -108,6 +110,10 @@ def canonical_token(token: str) -> str:
         # The same first letter: "Hamed" is one swap from "Ahmed" but another name.
         if near is not None and near[0][:1] == token[:1]:
             canon = _CANONICAL.get(near[0], near[0])
+            # Abdul/Abdel/Abdal are one letter from surnames ("Ahdal"): "Abdyl" is one of them,
+            # "Ahdal" is not.
+            if canon == "abd" and not token.startswith("abd"):
+                canon = None
     token = _FF_ENDING.sub("v", canon or token)
     for old, new in _SKELETON:
         token = token.replace(old, new)
@@ -161,10 +167,15 @@ def _stem(token: str) -> str:
     return canon
 
 
-def _words(name: str) -> list[str]:
+def _marked_words(name: str) -> list[tuple[str, bool]]:
+    """The folded words without honorifics, each with whether it is kept as a token: a particle
+    is dropped when another word follows ("Sa 'ad" is "Saad")."""
     words = [t for t in fold(name).split() if t not in HONORIFICS]
-    # A particle is one before another word: the last word stays ("Sa 'ad" is "Saad").
-    return [w for i, w in enumerate(words) if w not in PARTICLES or i == len(words) - 1]
+    return [(w, w not in PARTICLES or i == len(words) - 1) for i, w in enumerate(words)]
+
+
+def _words(name: str) -> list[str]:
+    return [w for w, kept in _marked_words(name) if kept]
 
 
 def name_tokens(name: str) -> tuple[str, ...]:
@@ -197,15 +208,23 @@ class NameForm:
 def name_form(name: str) -> NameForm:
     surname, comma, given = name.partition(",")
     if comma:
-        last_words, given_words = _words(surname), _words(given)
-        words = last_words + given_words
-        middles = range(len(last_words) + 1, len(words))
+        marked = _marked_words(surname) + _marked_words(given)
+        n_last = sum(kept for _, kept in _marked_words(surname))
     else:
-        words = _words(name)
-        middles = range(1, len(words) - 1)
-    joins = tuple(
-        (tuple(range(start, end)), _stem("".join(words[start:end])))
-        for start in range(len(words))
-        for end in range(start + 2, min(len(words), start + _MAX_JOIN) + 1)
-    )
-    return NameForm(tuple(_stem(w) for w in words), tuple(words), frozenset(middles), joins)
+        marked = _marked_words(name)
+    words = [w for w, kept in marked if kept]
+    middles = range(n_last + 1, len(words)) if comma else range(1, len(words) - 1)
+    # Token index of each kept word; a particle has none but is part of the stretches it is
+    # in, so "Delvalle" meets "del Valle" and "Al Ahdal" meets "Alahdal".
+    index: list[int | None] = []
+    for _, kept in marked:
+        index.append(sum(1 for i in index if i is not None) if kept else None)
+    joins: dict[tuple[tuple[int, ...], str], None] = {}
+    for start in range(len(marked)):
+        for end in range(start + 2, len(marked) + 1):
+            run = tuple(i for i in index[start:end] if i is not None)
+            if len(run) > _MAX_JOIN:
+                break  # up to four words, particles not counted
+            if run:
+                joins[run, _stem("".join(w for w, _ in marked[start:end]))] = None
+    return NameForm(tuple(_stem(w) for w in words), tuple(words), frozenset(middles), tuple(joins))
