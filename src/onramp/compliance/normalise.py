@@ -88,6 +88,9 @@ _SKELETON = (
 # French and older English endings for Russian -ov/-ev ("Shperoff", "Lebedeff").
 _FF_ENDING = re.compile(r"(?<=[aeiou])ff$")
 _DOUBLED = re.compile(r"(.)\1+")
+_AW = re.compile(r"(?<=[^aeiou])aw(?=[^aeiouwy])")
+_FINAL_E = re.compile(r"(?<=[^aeiou])e$")
+_FINAL_E_MIN = 6
 
 
 def fold(text: str) -> str:
@@ -102,9 +105,11 @@ _FUZZY_VARIANT_MIN = 5
 
 
 @lru_cache(maxsize=65536)
-def canonical_token(token: str) -> str:
+def canonical_token(token: str, fuzzy: bool = True) -> str:
+    """The token's canonical spelling. ``fuzzy``: a word one letter off a known variant joins its
+    family; not for words joined from several ("Abd al-Ilah" is not "Abdallah")."""
     canon = _CANONICAL.get(token)
-    if canon is None and len(token) >= _FUZZY_VARIANT_MIN and token not in _VARIANTS:
+    if fuzzy and canon is None and len(token) >= _FUZZY_VARIANT_MIN and token not in _VARIANTS:
         # A typo inside a transliterated name ("Mohfmad") still finds its family.
         near = process.extractOne(token, _KNOWN, scorer=OSA.distance, score_cutoff=1)
         # The same first letter: "Hamed" is one swap from "Ahmed" but another name.
@@ -115,9 +120,13 @@ def canonical_token(token: str) -> str:
             if canon == "abd" and not token.startswith("abd"):
                 canon = None
     token = _FF_ENDING.sub("v", canon or token)
+    # Arabic aw before a consonant is French and Levantine ou ("Hawrani"/"Hourani").
+    token = _AW.sub("u", token)
     for old, new in _SKELETON:
         token = token.replace(old, new)
-    return _DOUBLED.sub(r"\1", token)
+    token = _DOUBLED.sub(r"\1", token)
+    # French writes a silent final e ("Tajeddine"/"Tajideen", "Noureddine"/"Nureddin").
+    return _FINAL_E.sub("", token) if len(token) >= _FINAL_E_MIN else token
 
 
 _VOWELS = re.compile(r"[aeiou]")
@@ -159,8 +168,8 @@ def _without_article(token: str) -> str:
     return token
 
 
-def _stem(token: str) -> str:
-    canon = canonical_token(_without_article(token))
+def _stem(token: str, fuzzy: bool = True) -> str:
+    canon = canonical_token(_without_article(token), fuzzy)
     # "Alali" is "al-Ali": three letters are a name ("Ali", "Ani") once the article is off.
     if canon[:2] in _ARTICLES and len(canon) - 2 >= _MIN_STEM:
         return canon[2:]
@@ -226,5 +235,8 @@ def name_form(name: str) -> NameForm:
             if len(run) > _MAX_JOIN:
                 break  # up to four words, particles not counted
             if run:
-                joins[run, _stem("".join(w for w, _ in marked[start:end]))] = None
+                # With a particle in it, a stretch is a compound ("Abd al-Ilah"), not a typo
+                # of a known name ("Abdallah"); "You-cef" still reads "Youcef".
+                fuzzy = len(run) == end - start
+                joins[run, _stem("".join(w for w, _ in marked[start:end]), fuzzy)] = None
     return NameForm(tuple(_stem(w) for w in words), tuple(words), frozenset(middles), tuple(joins))
