@@ -9,8 +9,9 @@ each token mapped to a canonical spelling of common transliteration variants
 then to a light phonetic skeleton (dzh/dj->j, tsch/tch->ch, sch->sh, kh->h, gh->g, dh->d,
 th->t, ph->f, ou/oo->u, ee->i, y->i, q->k, x->ks, w->v, a final -off/-eff -> -ov/-ev, aw before
 a consonant -> u, doubled letters once, a silent final e off). A particle stays inside the joined
-stretches of ``name_form`` ("Delvalle" / "del Valle"). Sayyid and Syed stay: they are honorifics but also given names, and lists keep
-them as names. Word order is handled by the matcher, which compares tokens, not positions.
+stretches of ``name_form`` ("Delvalle" / "del Valle"). Sayyid and Syed stay: they are
+honorifics but also given names, and lists keep them as names. Word order is handled by the
+matcher, which compares tokens, not positions.
 """
 
 from __future__ import annotations
