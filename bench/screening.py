@@ -9,9 +9,10 @@ order, transliteration spellings, a dropped middle name, one-letter typos, accen
 honorific, and each strong alias of two or more words. The clean population combines common
 first and last names from many cultures; a generated name whose words are exactly those of a
 listed name is dropped, so every hit on it is a false hit. Then the first held-out set
-(``screening_heldout.py``; tuned on since) and the new one (``screening_heldout2.py``: written by
-hand, never tuned on; ``--no-heldout2`` while tuning, so its results are not read). Numbers,
-never asserts.
+(``screening_heldout.py``), the second (``screening_heldout2.py``: hand-written; both tuned on
+since) and the third (``screening_heldout3.py``: hand-written, never tuned on; ``--no-heldout3``
+while tuning, so its results are not read, and ``--show-misses`` never lists its misses).
+Numbers, never asserts.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from collections import Counter
 from pathlib import Path
 
 import screening_heldout2
+import screening_heldout3
 from onramp.compliance.lists import EntryType, ListEntry, SanctionsList, load_list
 from onramp.compliance.matcher import MatchSettings, NameHit, NameMatcher
 from onramp.compliance.normalise import name_tokens
@@ -243,10 +245,10 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=20261122)
     parser.add_argument("--cli-names", type=int, default=10_000, help="0: skip the CLI run")
     parser.add_argument(
-        "--show-misses", action="store_true", help="of the tuned set and the first held-out set"
+        "--show-misses", action="store_true", help="of the tuned set and held-out sets 1 and 2"
     )
     parser.add_argument(
-        "--no-heldout2", action="store_true", help="skip the second held-out set (while tuning)"
+        "--no-heldout3", action="store_true", help="skip the third held-out set (while tuning)"
     )
     args = parser.parse_args()
 
@@ -291,19 +293,35 @@ def main() -> None:
         len(held_clean),
     )
 
-    if not args.no_heldout2:
-        union = screening_heldout2.lists()
-        union_matcher = NameMatcher(union, MatchSettings(threshold=args.threshold))
-        rng2 = random.Random(args.seed + 2)
-        clean2 = screening_heldout2.population(args.clean, listed_token_sets(union), rng2)
-        n_found, n_total, _, n_false = measure(union_matcher, screening_heldout2.probes(), clean2)
-        print(f"held-out 2 lists: the three files as one, {len(union.entries)} entries")
+    union = screening_heldout2.lists()
+    union_matcher = NameMatcher(union, MatchSettings(threshold=args.threshold))
+    rng2 = random.Random(args.seed + 2)
+    clean2 = screening_heldout2.population(args.clean, listed_token_sets(union), rng2)
+    n_found, n_total, n_misses, n_false = measure(
+        union_matcher, screening_heldout2.probes(), clean2
+    )
+    print(f"held-out 2 lists: the three files as one, {len(union.entries)} entries")
+    report(
+        "SECOND HELD-OUT variants (hand-written, tuned on since):",
+        n_found,
+        n_total,
+        len(n_false),
+        len(clean2),
+    )
+
+    if not args.no_heldout3:
+        union3 = screening_heldout3.lists()
+        matcher3 = NameMatcher(union3, MatchSettings(threshold=args.threshold))
+        rng3 = random.Random(args.seed + 3)
+        clean3 = screening_heldout2.population(args.clean, listed_token_sets(union3), rng3)
+        t_found, t_total, _, t_false = measure(matcher3, screening_heldout3.probes(), clean3)
+        print(f"held-out 3 lists: the four files as one, {len(union3.entries)} entries")
         report(
-            "NEW HELD-OUT variants (hand-written, never tuned on):",
-            n_found,
-            n_total,
-            len(n_false),
-            len(clean2),
+            "NEW HELD-OUT variants (third set, hand-written, never tuned on):",
+            t_found,
+            t_total,
+            len(t_false),
+            len(clean3),
         )
 
     if args.cli_names:
@@ -321,6 +339,10 @@ def main() -> None:
             print(f"MISS (first held-out) {kind}: {text!r} (uid {uid}) best={best}")
         for name, hit in h_false:
             print(f"FALSE HIT (first held-out): {name!r} -> {hit}")
+        for kind, text, uid, best in n_misses:
+            print(f"MISS (second held-out) {kind}: {text!r} (uid {uid}) best={best}")
+        for name, hit in n_false:
+            print(f"FALSE HIT (second held-out): {name!r} -> {hit}")
 
 
 if __name__ == "__main__":

@@ -42,6 +42,7 @@ that two screened words are near are aligned (one for a one-word name or list na
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -74,6 +75,7 @@ _SHORTLIST = 60.0
 _MIN_JOINED = 4
 _NEAR_CACHE = 1 << 16
 _MIN_TOKENS_FOR_WEAK_ALIAS = 2
+_QAF = re.compile("g")
 
 
 @dataclass(frozen=True)
@@ -123,7 +125,13 @@ def _pair(token: str, candidate: str, cutoff: float) -> float:
     # A one-letter typo or swap in a four- or five-letter word ("Reza"/"eRza", "Tian"/"Tain")
     # scores 75 by ratio; so does a changed vowel ("Wang"/"Weng"). Both count as near matches.
     if abs(len(token) - len(candidate)) <= 1 and (
-        consonants(token) == consonants(candidate) or OSA.distance(token, candidate) <= 1
+        consonants(token) == consonants(candidate)
+        or OSA.distance(token, candidate) <= 1
+        # Persian and Arabic q is written gh as often ("Sadegh"/"Sadiq"; skeleton: g and k).
+        or (
+            len(token) == len(candidate)
+            and _QAF.sub("k", consonants(token)) == _QAF.sub("k", consonants(candidate))
+        )
     ):
         return _NEAR
     return similarity if similarity >= cutoff else 0.0

@@ -7,9 +7,11 @@ name stays: "Sa 'ad" is "Saad"), an article written onto a word taken off ("Alra
 each token mapped to a canonical spelling of common transliteration variants
 (Mohammed/Muhammad/Mohamed -> muhammad, also one letter off with the same first letter) and
 then to a light phonetic skeleton (dzh/dj->j, tsch/tch->ch, sch->sh, kh->h, gh->g, dh->d,
-th->t, ph->f, ou/oo->u, ee->i, y->i, q->k, x->ks, w->v, a final -off/-eff -> -ov/-ev, doubled
-letters once). Sayyid and Syed stay: they are honorifics but also given names, and lists keep
-them as names. Word order is handled by the matcher, which compares tokens, not positions.
+th->t, ph->f, ou/oo->u, ee->i, y->i, q->k, x->ks, w->v, a final -off/-eff -> -ov/-ev, aw before
+a consonant -> u, doubled letters once, a silent final e off). A particle stays inside the joined
+stretches of ``name_form`` ("Delvalle" / "del Valle"). Sayyid and Syed stay: they are
+honorifics but also given names, and lists keep them as names. Word order is handled by the
+matcher, which compares tokens, not positions.
 """
 
 from __future__ import annotations
@@ -61,6 +63,8 @@ _VARIANTS: dict[str, list[str]] = {
     "andrei": ("andrey andriy").split(),
     "nikolai": ("nikolay mykola").split(),
     "evgeni": ("yevgeny yevgeniy evgeny evgeniy yevgeni").split(),
+    # German and Dutch writers spell Russian ю with a J ("Julia Lasutkina").
+    "yulia": ("julia yuliya iuliia iulia juliya julija").split(),
 }
 _CANONICAL = {variant: canon for canon, variants in _VARIANTS.items() for variant in variants}
 _SKELETON = (
@@ -86,6 +90,9 @@ _SKELETON = (
 # French and older English endings for Russian -ov/-ev ("Shperoff", "Lebedeff").
 _FF_ENDING = re.compile(r"(?<=[aeiou])ff$")
 _DOUBLED = re.compile(r"(.)\1+")
+_AW = re.compile(r"(?<=[^aeiou])aw(?=[^aeiouwy])")
+_FINAL_E = re.compile(r"(?<=[^aeiou])e$")
+_FINAL_E_MIN = 6
 
 
 def fold(text: str) -> str:
@@ -100,18 +107,28 @@ _FUZZY_VARIANT_MIN = 5
 
 
 @lru_cache(maxsize=65536)
-def canonical_token(token: str) -> str:
+def canonical_token(token: str, fuzzy: bool = True) -> str:
+    """The token's canonical spelling. ``fuzzy``: a word one letter off a known variant joins its
+    family; not for words joined from several ("Abd al-Ilah" is not "Abdallah")."""
     canon = _CANONICAL.get(token)
-    if canon is None and len(token) >= _FUZZY_VARIANT_MIN and token not in _VARIANTS:
+    if fuzzy and canon is None and len(token) >= _FUZZY_VARIANT_MIN and token not in _VARIANTS:
         # A typo inside a transliterated name ("Mohfmad") still finds its family.
         near = process.extractOne(token, _KNOWN, scorer=OSA.distance, score_cutoff=1)
         # The same first letter: "Hamed" is one swap from "Ahmed" but another name.
         if near is not None and near[0][:1] == token[:1]:
             canon = _CANONICAL.get(near[0], near[0])
+            # Abdul/Abdel/Abdal are one letter from surnames ("Ahdal"): "Abdyl" is one of them,
+            # "Ahdal" is not.
+            if canon == "abd" and not token.startswith("abd"):
+                canon = None
     token = _FF_ENDING.sub("v", canon or token)
+    # Arabic aw before a consonant is French and Levantine ou ("Hawrani"/"Hourani").
+    token = _AW.sub("u", token)
     for old, new in _SKELETON:
         token = token.replace(old, new)
-    return _DOUBLED.sub(r"\1", token)
+    token = _DOUBLED.sub(r"\1", token)
+    # French writes a silent final e ("Tajeddine"/"Tajideen", "Noureddine"/"Nureddin").
+    return _FINAL_E.sub("", token) if len(token) >= _FINAL_E_MIN else token
 
 
 _VOWELS = re.compile(r"[aeiou]")
@@ -153,18 +170,23 @@ def _without_article(token: str) -> str:
     return token
 
 
-def _stem(token: str) -> str:
-    canon = canonical_token(_without_article(token))
+def _stem(token: str, fuzzy: bool = True) -> str:
+    canon = canonical_token(_without_article(token), fuzzy)
     # "Alali" is "al-Ali": three letters are a name ("Ali", "Ani") once the article is off.
     if canon[:2] in _ARTICLES and len(canon) - 2 >= _MIN_STEM:
         return canon[2:]
     return canon
 
 
-def _words(name: str) -> list[str]:
+def _marked_words(name: str) -> list[tuple[str, bool]]:
+    """The folded words without honorifics, each with whether it is kept as a token: a particle
+    is dropped when another word follows ("Sa 'ad" is "Saad")."""
     words = [t for t in fold(name).split() if t not in HONORIFICS]
-    # A particle is one before another word: the last word stays ("Sa 'ad" is "Saad").
-    return [w for i, w in enumerate(words) if w not in PARTICLES or i == len(words) - 1]
+    return [(w, w not in PARTICLES or i == len(words) - 1) for i, w in enumerate(words)]
+
+
+def _words(name: str) -> list[str]:
+    return [w for w, kept in _marked_words(name) if kept]
 
 
 def name_tokens(name: str) -> tuple[str, ...]:
@@ -197,15 +219,26 @@ class NameForm:
 def name_form(name: str) -> NameForm:
     surname, comma, given = name.partition(",")
     if comma:
-        last_words, given_words = _words(surname), _words(given)
-        words = last_words + given_words
-        middles = range(len(last_words) + 1, len(words))
+        marked = _marked_words(surname) + _marked_words(given)
+        n_last = sum(kept for _, kept in _marked_words(surname))
     else:
-        words = _words(name)
-        middles = range(1, len(words) - 1)
-    joins = tuple(
-        (tuple(range(start, end)), _stem("".join(words[start:end])))
-        for start in range(len(words))
-        for end in range(start + 2, min(len(words), start + _MAX_JOIN) + 1)
-    )
-    return NameForm(tuple(_stem(w) for w in words), tuple(words), frozenset(middles), joins)
+        marked = _marked_words(name)
+    words = [w for w, kept in marked if kept]
+    middles = range(n_last + 1, len(words)) if comma else range(1, len(words) - 1)
+    # Token index of each kept word; a particle has none but is part of the stretches it is
+    # in, so "Delvalle" meets "del Valle" and "Al Ahdal" meets "Alahdal".
+    index: list[int | None] = []
+    for _, kept in marked:
+        index.append(sum(1 for i in index if i is not None) if kept else None)
+    joins: dict[tuple[tuple[int, ...], str], None] = {}
+    for start in range(len(marked)):
+        for end in range(start + 2, len(marked) + 1):
+            run = tuple(i for i in index[start:end] if i is not None)
+            if len(run) > _MAX_JOIN:
+                break  # up to four words, particles not counted
+            if run:
+                # With a particle in it, a stretch is a compound ("Abd al-Ilah"), not a typo
+                # of a known name ("Abdallah"); "You-cef" still reads "Youcef".
+                fuzzy = len(run) == end - start
+                joins[run, _stem("".join(w for w, _ in marked[start:end]), fuzzy)] = None
+    return NameForm(tuple(_stem(w) for w in words), tuple(words), frozenset(middles), tuple(joins))

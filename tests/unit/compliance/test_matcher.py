@@ -174,6 +174,14 @@ def _one_person(*names: str) -> NameMatcher:
         ("AL-ALI, Hamid", "Hamid Alali"),  # the article written onto a short name
         ("KIM, Se Gon", "Segon Kim"),  # Korean given names as one word
         ("LI, Fangwei", "Fang Wei Li"),  # pinyin syllables written apart
+        ("ORTEGA DEL CAMPO, Luis", "Luis Ortega Delcampo"),  # a particle written onto a word
+        ("BINZAYED, Hamdan", "Hamdan Bin Zayed"),  # and apart where the list joins it
+        ("ZAHIR, Abdelilah", "Abd al-Ilah Zahir"),  # a compound, not a typo of "Abdallah"
+        ("AL-AHDAL, Omar Faysal", "Omar Faysal Alahdal"),  # "Ahdal" is no Abdul
+        ("HAWSAWI, Mustafa", "Mustafa Housawi"),  # Arabic aw, French ou
+        ("NASREDDINE, Karim", "Karim Nasreddin"),  # the French silent final e
+        ("SADEGHI, Reza", "Reza Sadeqi"),  # Persian gh and q are one letter
+        ("LAZAREVA, Yulia", "Julia Lazareva"),  # German and Dutch J for Russian Yu
     ],
 )
 def test_spellings_people_use_hit(listed: str, written: str) -> None:
@@ -188,6 +196,7 @@ def test_spellings_people_use_hit(listed: str, written: str) -> None:
         ("WILSON, William", "Jonas William Wilson"),  # an extra first name is another person
         ("AHMED, Kamal", "Hamed Kamal"),  # Hamed is not a spelling of Ahmed (one swap apart)
         ("KIM, Se Gon", "Kim Segun Park"),
+        ("ALAQAD, Ahmed", "Ahmad Aghada"),  # g/k only between words of one length
     ],
 )
 def test_near_but_other_names_are_clear(listed: str, written: str) -> None:
