@@ -11,7 +11,7 @@ from fastapi import APIRouter, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from onramp.compliance.web import ListMatchersDep, SessionFactoryDep
-from onramp.core.request_fields import Text
+from onramp.core.request_fields import MultilineText, Text
 from onramp.core.settings import Settings
 from onramp.core.web import ClockDep, SessionDep, SettingsDep
 from onramp.identity import mfa
@@ -79,10 +79,11 @@ class ProofIn(BaseModel):
     signature: Text = Field(
         min_length=1, max_length=200, description="0x + 130 hex digits (r, s, v)"
     )
-    message: Text | None = Field(
+    message: MultilineText | None = Field(
         default=None,
         max_length=2000,
-        description="Optional: the signed text, checked to be the challenge's exactly",
+        description="Optional: the signed text (several lines), checked to be the "
+        "challenge's exactly",
     )
 
 

@@ -15,10 +15,14 @@ from onramp.ledger.accounts import (
     bank_account,
     chain_account,
     customer_account,
+    expense_account,
     fees_account,
     fx_account,
     parse_account_code,
+    rounding_account,
+    spread_account,
     suspense_account,
+    transit_account,
 )
 from onramp.ledger.errors import InvalidAccountCode, UnbalancedEntry
 from onramp.ledger.models import AccountKind
@@ -226,3 +230,18 @@ def test_unknown_currency_in_account_code(code: str) -> None:
 def test_segment_with_trailing_newline_is_rejected() -> None:
     with pytest.raises(InvalidAccountCode):
         parse_account_code("bank:sandbox\n:EUR")
+
+
+@pytest.mark.parametrize(
+    ("code", "kind"),
+    [
+        (spread_account("EUR"), "revenue"),
+        (rounding_account("USDC"), "revenue"),
+        (expense_account("micro_deposits", "EUR"), "expense"),
+        (transit_account("refunds", "USD"), "liability"),
+    ],
+)
+def test_every_account_helper_makes_a_code_of_its_kind(code: str, kind: str) -> None:
+    parsed_kind, currency = parse_account_code(code)
+    assert parsed_kind.value == kind
+    assert currency == code.rsplit(":", 1)[1]
