@@ -96,6 +96,7 @@ class Stack:
     # Held while the process table changes: the supervisor's thread and a test's own restarts.
     lock: threading.RLock = field(default_factory=threading.RLock)
     supervisor: Supervisor | None = None
+    ready: bool = False  # the API answered once and stack.json was first written
 
     def env(self) -> dict[str, str]:
         """``ONRAMP_*`` variables that point a process at this stack."""
@@ -213,7 +214,10 @@ class Stack:
                 self._sandboxes()[name].process = process
 
     def changed(self) -> None:
-        write_stack_file(self)
+        # Not before the stack first answered: stack.json's existence means "ready" (a worker
+        # restarted during start-up must not announce an API that is not listening yet).
+        if self.ready:
+            write_stack_file(self)
 
     def supervise(self, *, report: Progress = _quiet) -> Supervisor:
         """Start the supervisor's thread (once); ``stop`` ends it before the processes."""
@@ -541,6 +545,7 @@ def start_applications(stack: Stack, *, progress: Progress = _quiet) -> None:
     stack.supervise(report=progress)
     wait_ready(stack.api_url, stack)
     progress(f"api         {stack.api_url}  (docs: /docs); workers: {', '.join(WORKERS)}")
+    stack.ready = True
     write_stack_file(stack)
 
 
