@@ -113,8 +113,12 @@ def test_dev_writes_stack_json_restarts_a_killed_worker_and_stops_everything_on_
         still = [name for name, pid in info["pids"].items() if not _gone(pid)]
         assert still == []
     finally:
-        if process.poll() is None:
-            process.kill()
+        if process.poll() is None:  # failed midway: stop it as Ctrl-C would, so its children go
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                process.kill()
         shutil.rmtree(state, ignore_errors=True)
 
 
