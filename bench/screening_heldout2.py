@@ -64,21 +64,31 @@ LAST = (
 ).split()
 
 
-def lists() -> SanctionsList:
-    """The three list files as one list."""
-    loaded = [load_list(path) for path in LISTS]
+def merged(paths: tuple[Path, ...], source: str) -> SanctionsList:
+    """Several list files as one list (a variant must find its person among all of them)."""
+    loaded = [load_list(path) for path in paths]
     return SanctionsList(
-        source="held-out 2",
+        source=source,
         format=loaded[0].format,
         issued=None,
         entries=tuple(entry for one in loaded for entry in one.entries),
     )
 
 
+def read_probes(path: Path) -> list[tuple[str, str, str]]:
+    """(list uid, kind, variant) of every hand-written variant in a ``uid,kind,variant`` CSV."""
+    with path.open(encoding="utf-8", newline="") as source:
+        return [(row["uid"], row["kind"], row["variant"]) for row in csv.DictReader(source)]
+
+
+def lists() -> SanctionsList:
+    """The three list files as one list."""
+    return merged(LISTS, "held-out 2")
+
+
 def probes() -> list[tuple[str, str, str]]:
     """(list uid, kind, variant) of every hand-written variant."""
-    with VARIANTS.open(encoding="utf-8", newline="") as source:
-        return [(row["uid"], row["kind"], row["variant"]) for row in csv.DictReader(source)]
+    return read_probes(VARIANTS)
 
 
 def population(size: int, listed: set[frozenset[str]], rng: random.Random) -> list[str]:

@@ -20,11 +20,10 @@ that is not a real way to write the name, never to make a miss go away.
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import screening_heldout2
-from onramp.compliance.lists import SanctionsList, load_list
+from onramp.compliance.lists import SanctionsList
 
 ROOT = Path(__file__).resolve().parents[1]
 VARIANTS = Path(__file__).resolve().parent / "screening_heldout3.csv"
@@ -33,19 +32,12 @@ LISTS = (ROOT / "tests/data/ofac/sdn_heldout3_excerpt.csv", *screening_heldout2.
 
 def lists() -> SanctionsList:
     """The four list files as one list."""
-    loaded = [load_list(path) for path in LISTS]
-    return SanctionsList(
-        source="held-out 3",
-        format=loaded[0].format,
-        issued=None,
-        entries=tuple(entry for one in loaded for entry in one.entries),
-    )
+    return screening_heldout2.merged(LISTS, "held-out 3")
 
 
 def probes() -> list[tuple[str, str, str]]:
     """(list uid, kind, variant) of every hand-written variant."""
-    with VARIANTS.open(encoding="utf-8", newline="") as source:
-        return [(row["uid"], row["kind"], row["variant"]) for row in csv.DictReader(source)]
+    return screening_heldout2.read_probes(VARIANTS)
 
 
 __all__ = ["lists", "probes"]
