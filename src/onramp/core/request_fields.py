@@ -70,7 +70,8 @@ def has_control_characters(value: str) -> bool:
 
 
 # One line of text: a name, a label, a reference, a reason. Declare ``max_length`` with it.
-# With StringConstraints, put them first and ``Printable()`` last —
+# With StringConstraints, put them first and ``Printable()`` last (the route walk in
+# tests/unit/api/test_request_bounds.py refuses the other order) —
 # ``Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, …), Printable()]``:
 # constraints after a validator are checked on the unstripped value ("   " passed min_length).
 Text = Annotated[str, Printable()]

@@ -16,7 +16,7 @@ import annotated_types
 import pytest
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
-from pydantic import AwareDatetime, BaseModel, EmailStr
+from pydantic import AwareDatetime, BaseModel, EmailStr, StringConstraints
 from pydantic.fields import FieldInfo
 
 from onramp.api.app import ROUTERS
@@ -44,6 +44,16 @@ def _has(metadata: list[Any], kinds: Any) -> bool:
     return any(isinstance(m, kinds) for m in metadata)
 
 
+def _strips_after_printable(metadata: list[Any]) -> bool:
+    """pydantic applies a strip that follows a validator after the length checks ran, so
+    ``Annotated[str, Printable(), StringConstraints(strip_whitespace=True, min_length=1)]`` lets
+    "   " through as an empty string."""
+    printable_at = [i for i, m in enumerate(metadata) if isinstance(m, Printable)]
+    return bool(printable_at) and any(
+        getattr(m, "strip_whitespace", None) for m in metadata[printable_at[0] + 1 :]
+    )
+
+
 def unbounded(label: str, annotation: Any, metadata: list[Any]) -> Iterator[str]:
     """What is missing on ``annotation`` (with ``metadata`` applying to it), as messages."""
     origin = get_origin(annotation)
@@ -66,6 +76,8 @@ def unbounded(label: str, annotation: Any, metadata: list[Any]) -> Iterator[str]
             yield f"{label}: a string without max_length"
         if not any(isinstance(m, Printable) for m in metadata):
             yield f"{label}: a string that is not Text or MultilineText (control characters)"
+        if _strips_after_printable(metadata):
+            yield f"{label}: strip_whitespace after Printable() (put StringConstraints first)"
     elif annotation in (int, float, Decimal):
         if not (_has(metadata, UPPER) and _has(metadata, LOWER)):
             yield f"{label}: a number without both bounds (ge/gt and le/lt)"
@@ -119,11 +131,13 @@ class _Unbounded(BaseModel):
     name: str
     count: int
     tags: list[str]
+    label: Annotated[str, Printable(), StringConstraints(strip_whitespace=True, max_length=9)]
 
 
 def test_the_walk_finds_what_is_missing() -> None:
     assert sorted(unbounded("body", _Unbounded, [])) == [
         "_Unbounded.count: a number without both bounds (ge/gt and le/lt)",
+        "_Unbounded.label: strip_whitespace after Printable() (put StringConstraints first)",
         "_Unbounded.name: a string that is not Text or MultilineText (control characters)",
         "_Unbounded.name: a string without max_length",
         "_Unbounded.tags: a list without max_length",
