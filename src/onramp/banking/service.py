@@ -152,19 +152,10 @@ async def insert_credits(
     )
 
 
-async def match_deposits(
-    session: AsyncSession,
-    *,
-    deposit_ids: Sequence[uuid.UUID],
-    min_holder_score: float = DEFAULT_HOLDER_NAME_MIN_SCORE,
-    rules: PaymentRules = DEFAULT_RULES,
-    now: datetime | None = None,
-) -> None:
-    """Tie received deposits to orders or customers (:mod:`onramp.banking.matching`), apply the
-    operator's rules to amounts that differ or arrive late (:mod:`onramp.banking.payment_rules`)
-    and book them, set-based: a customer's money on their account, anything else in
-    ``suspense:<ccy>``. A deposit from one of the customer's saved accounts verifies it."""
-    deposits = (
+async def _lock_received(
+    session: AsyncSession, deposit_ids: Sequence[uuid.UUID]
+) -> Sequence[Deposit]:
+    return (
         await session.scalars(
             select(Deposit)
             .where(Deposit.id.in_(deposit_ids), Deposit.status == DepositStatus.RECEIVED.value)
@@ -172,35 +163,41 @@ async def match_deposits(
             .with_for_update()
         )
     ).all()
-    if not deposits:
-        return
-    resolutions = await resolve(session, deposits)
-    booked = _Bookings()
-    for deposit in deposits:
-        amount = Money(as_int(deposit.amount), deposit.currency)
-        resolution = resolutions.get(deposit.id)
-        if not amount.is_positive():
-            booked.hold(deposit, amount, "amount_not_positive")  # recorded and visible
-        elif resolution is None:
-            booked.hold(deposit, amount, "unknown_reference")
-        elif resolution.standing is not None:
-            standing = resolution.standing
-            if standing.revoked_at is not None:
-                booked.hold(deposit, amount, "standing_reference_revoked")
-            else:
-                booked.match(
-                    deposit,
-                    amount,
-                    customer_id=standing.customer_id,
-                    method=resolution.method,
-                    auto_order={
-                        "origin": "standing_reference",
-                        "destination": standing.destination_address,
-                    },
-                )
+
+
+def _book_deposit(
+    booked: _Bookings, deposit: Deposit, resolution: Resolution | None, rules: PaymentRules
+) -> None:
+    """Match the deposit to whom it resolved to, or hold it in suspense with the reason."""
+    amount = Money(as_int(deposit.amount), deposit.currency)
+    if not amount.is_positive():
+        booked.hold(deposit, amount, "amount_not_positive")  # recorded and visible
+    elif resolution is None:
+        booked.hold(deposit, amount, "unknown_reference")
+    elif resolution.standing is not None:
+        standing = resolution.standing
+        if standing.revoked_at is not None:
+            booked.hold(deposit, amount, "standing_reference_revoked")
         else:
-            assert resolution.expectation is not None
-            _apply_rules(booked, deposit, amount, resolution, rules)
+            booked.match(
+                deposit,
+                amount,
+                customer_id=standing.customer_id,
+                method=resolution.method,
+                auto_order={
+                    "origin": "standing_reference",
+                    "destination": standing.destination_address,
+                },
+            )
+    else:
+        assert resolution.expectation is not None
+        _apply_rules(booked, deposit, amount, resolution, rules)
+
+
+async def _write_bookings(
+    session: AsyncSession, booked: _Bookings, *, min_holder_score: float, now: datetime | None
+) -> None:
+    """Verify the customers' accounts, then the batch's postings, events and audit rows."""
     for deposit, customer_id in booked.customers:
         await verify_by_deposit(
             session,
@@ -213,6 +210,11 @@ async def match_deposits(
     await session.flush()
     await emit_many(session, booked.events)
     await record_many(session, booked.audits)
+
+
+async def _request_refunds(
+    session: AsyncSession, booked: _Bookings, *, now: datetime | None
+) -> None:
     # After the bookings: a refund debits the customer's account the deposit was credited to.
     for deposit, amount, reason, order_id in booked.refunds:
         await request_refund(
@@ -224,6 +226,29 @@ async def match_deposits(
             order_id=order_id,
             now=now or utcnow(),
         )
+
+
+async def match_deposits(
+    session: AsyncSession,
+    *,
+    deposit_ids: Sequence[uuid.UUID],
+    min_holder_score: float = DEFAULT_HOLDER_NAME_MIN_SCORE,
+    rules: PaymentRules = DEFAULT_RULES,
+    now: datetime | None = None,
+) -> None:
+    """Tie received deposits to orders or customers (:mod:`onramp.banking.matching`), apply the
+    operator's rules to amounts that differ or arrive late (:mod:`onramp.banking.payment_rules`)
+    and book them, set-based: a customer's money on their account, anything else in
+    ``suspense:<ccy>``. A deposit from one of the customer's saved accounts verifies it."""
+    deposits = await _lock_received(session, deposit_ids)
+    if not deposits:
+        return
+    resolutions = await resolve(session, deposits)
+    booked = _Bookings()
+    for deposit in deposits:
+        _book_deposit(booked, deposit, resolutions.get(deposit.id), rules)
+    await _write_bookings(session, booked, min_holder_score=min_holder_score, now=now)
+    await _request_refunds(session, booked, now=now)
 
 
 def _apply_rules(
