@@ -173,6 +173,40 @@ async def case_for(
     return case
 
 
+def _reopen_for(case: KycCase, submission: Submission, now: datetime) -> None:
+    """The case pending again with this submission's details; what the last attempt learnt is
+    cleared."""
+    case.status = KycStatus.PENDING.value
+    case.tier_requested = submission.tier
+    case.attempts += 1
+    case.reasons = []
+    case.document_types = submission.document_types
+    case.submitted_at, case.reviewed_at, case.expires_at = now, None, None
+    case.check_id = None
+    case.given_names = submission.given_names
+    case.surname = submission.surname
+    case.date_of_birth = submission.date_of_birth.isoformat()
+    case.nationality = submission.nationality
+    case.address = submission.address.to_json()
+
+
+async def _send_to_vendor(vendor: KycVendor, case: KycCase, submission: Submission) -> None:
+    """Send the applicant and their documents to the vendor and ask for a check."""
+    case.applicant_id = await vendor.upsert_applicant(
+        ApplicantData(
+            external_id=str(case.id),
+            given_names=submission.given_names,
+            surname=submission.surname,
+            date_of_birth=submission.date_of_birth,
+            country=submission.address.country,
+            nationality=submission.nationality,
+        )
+    )
+    for document in submission.documents:
+        await vendor.add_document(case.applicant_id, document)
+    case.check_id = await vendor.request_check(case.applicant_id, tier=submission.tier)
+
+
 async def submit(
     session: AsyncSession,
     *,
@@ -193,37 +227,14 @@ async def submit(
         now=now,
         settings=settings,
     )
-    case.status = KycStatus.PENDING.value
-    case.tier_requested = submission.tier
-    case.attempts += 1
-    case.reasons = []
-    case.document_types = submission.document_types
-    case.submitted_at, case.reviewed_at, case.expires_at = now, None, None
-    case.check_id = None
-    case.given_names = submission.given_names
-    case.surname = submission.surname
-    case.date_of_birth = submission.date_of_birth.isoformat()
-    case.nationality = submission.nationality
-    case.address = submission.address.to_json()
+    _reopen_for(case, submission, now)
     try:
         # The row (and its lock) exists before the vendor can answer: a verdict that arrives
         # while this transaction is open waits for it, or is retried by the vendor.
         await session.flush()
     except IntegrityError as exc:  # a concurrent submission opened a case first
         raise KycCasePending() from exc
-    case.applicant_id = await vendor.upsert_applicant(
-        ApplicantData(
-            external_id=str(case.id),
-            given_names=submission.given_names,
-            surname=submission.surname,
-            date_of_birth=submission.date_of_birth,
-            country=submission.address.country,
-            nationality=submission.nationality,
-        )
-    )
-    for document in submission.documents:
-        await vendor.add_document(case.applicant_id, document)
-    case.check_id = await vendor.request_check(case.applicant_id, tier=submission.tier)
+    await _send_to_vendor(vendor, case, submission)
     await session.flush()
     await record(
         session,
