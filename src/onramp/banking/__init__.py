@@ -11,6 +11,7 @@ from onramp.banking.customer_accounts import (
     FundingAccount,
     saved_accounts_of_deposit,
 )
+from onramp.banking.deposit_booking import match_deposits
 from onramp.banking.events import (
     DEPOSIT_MATCHED,
     DEPOSIT_RECEIVED,
@@ -32,7 +33,6 @@ from onramp.banking.service import (
     expire_expectations,
     held_deposits,
     intake_notice,
-    match_deposits,
     sender_names,
 )
 from onramp.banking.treasury import TreasuryAccount, check_treasury_accounts, treasury_account

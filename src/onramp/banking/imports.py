@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp.banking.adapters.base import BankCredit, BankReversal
 from onramp.banking.customer_accounts import DEFAULT_HOLDER_NAME_MIN_SCORE
+from onramp.banking.deposit_booking import DEFAULT_RULES, match_deposits
 from onramp.banking.errors import BankFileAccountUnknown
 from onramp.banking.formats import Statement, StatementEntry, parse_statement
 from onramp.banking.models import BankFile, BankFileSource, Deposit
@@ -34,7 +35,7 @@ from onramp.banking.payment_rules import PaymentRules
 from onramp.banking.refund_files import confirm_refund_booked
 from onramp.banking.returns import OrderFunds, Settlement, settle_reversals
 from onramp.banking.reversals import insert_reversals
-from onramp.banking.service import DEFAULT_RULES, insert_credits, match_deposits, parse_reference
+from onramp.banking.service import insert_credits, parse_reference
 from onramp.core.audit import record
 from onramp.core.ids import uuid7
 

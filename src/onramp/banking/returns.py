@@ -37,6 +37,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp.banking import events
+from onramp.banking.deposit_booking import match_deposits
 from onramp.banking.models import (
     Deposit,
     DepositExpectation,
@@ -44,7 +45,7 @@ from onramp.banking.models import (
     DepositStatus,
     ReversalStatus,
 )
-from onramp.banking.service import match_deposits, reopen_expectations
+from onramp.banking.service import reopen_expectations
 from onramp.compliance.cases import AlertDraft, raise_alerts
 from onramp.core.audit import audit_row, record_many
 from onramp.core.db import as_int
