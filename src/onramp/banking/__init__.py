@@ -23,7 +23,7 @@ from onramp.banking.events import (
     REFUND_SENT,
 )
 from onramp.banking.history import DepositFact, matched_deposit, matched_deposits
-from onramp.banking.models import Refund, RefundReason, RefundStatus
+from onramp.banking.refund_models import Refund, RefundReason, RefundStatus
 from onramp.banking.refunds import refundable, refunds_for_orders, request_refund
 from onramp.banking.returns import HeldFunds
 from onramp.banking.service import (

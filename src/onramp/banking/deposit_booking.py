@@ -21,14 +21,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from onramp.banking import events
 from onramp.banking.customer_accounts import DEFAULT_HOLDER_NAME_MIN_SCORE, verify_by_deposit
 from onramp.banking.matching import Resolution, resolve
-from onramp.banking.models import (
-    Deposit,
-    DepositStatus,
-    ExpectationStatus,
-    MatchMethod,
-    RefundReason,
-)
+from onramp.banking.models import Deposit, DepositStatus, ExpectationStatus, MatchMethod
 from onramp.banking.payment_rules import Action, PaymentRules, decide_late, decide_open
+from onramp.banking.refund_models import RefundReason
 from onramp.banking.refunds import request_refund
 from onramp.core.audit import audit_row, record_many
 from onramp.core.clock import utcnow

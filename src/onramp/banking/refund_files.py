@@ -28,7 +28,7 @@ from onramp.banking.formats.pain001 import (
     build_pain001,
     end_to_end_id,
 )
-from onramp.banking.models import Refund, RefundChannel, RefundFile, RefundStatus
+from onramp.banking.refund_models import Refund, RefundChannel, RefundFile, RefundStatus
 from onramp.banking.refund_sender import (
     BOOKED,
     CREDITOR_UNKNOWN,

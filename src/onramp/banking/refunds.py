@@ -34,14 +34,8 @@ from onramp.banking.errors import (
     RefundNotPositive,
     UnknownRefundReason,
 )
-from onramp.banking.models import (
-    Deposit,
-    DepositExpectation,
-    DepositStatus,
-    Refund,
-    RefundReason,
-    RefundStatus,
-)
+from onramp.banking.models import Deposit, DepositExpectation, DepositStatus
+from onramp.banking.refund_models import Refund, RefundReason, RefundStatus
 from onramp.core.audit import record
 from onramp.core.db import as_int
 from onramp.core.ids import uuid7

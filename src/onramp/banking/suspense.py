@@ -27,9 +27,8 @@ from onramp.banking.models import (
     DepositStatus,
     ExpectationStatus,
     MatchMethod,
-    Refund,
-    RefundStatus,
 )
+from onramp.banking.refund_models import Refund, RefundStatus
 from onramp.core.audit import record
 from onramp.core.db import as_int
 from onramp.core.events import CloudEvent
