@@ -17,7 +17,7 @@ from typing import Any
 
 from eth_abi.abi import encode
 from eth_utils.address import to_checksum_address
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 from onramp.chain import events
@@ -27,11 +27,12 @@ from onramp.chain.client import ChainClient
 from onramp.chain.controlled_addresses import refused_destinations
 from onramp.chain.errors import ExecutionReverted
 from onramp.chain.fees import FeePolicy
-from onramp.chain.models import ChainTransaction, Payout, PayoutStatus
+from onramp.chain.models import Payout, PayoutStatus
 from onramp.chain.payout_gate import DestinationCheck, GateItem, PayoutGate
+from onramp.chain.payout_rows import PayoutRows
 from onramp.chain.revert_reasons import Cause, classify_revert
 from onramp.chain.signer import Signer
-from onramp.chain.tx_reconciler import NoOwner, Reconciled
+from onramp.chain.tx_reconciler import Reconciled
 from onramp.chain.tx_sender import Call, TransactionSender
 from onramp.chain.vault_conditions import admit, read_conditions, vault_token
 from onramp.core.clock import utcnow
@@ -39,7 +40,6 @@ from onramp.core.db import as_int, unit_of_work
 from onramp.core.faults import crash_point
 from onramp.core.logging import get_logger
 from onramp.core.outbox import emit_many, make_event
-from onramp.core.wakeup import PAYOUTS_CHANNEL
 
 log = get_logger(__name__)
 
@@ -441,85 +441,3 @@ class PayoutSender:
                 plan.waiting = why.code
                 break
         return good, gas
-
-
-async def _payouts_broadcast(session: AsyncSession, tx_id: uuid.UUID, tx_hash: bytes) -> int:
-    """The payouts of a transaction that reached the node: ``broadcast``, announced."""
-    order_ids = (
-        await session.scalars(
-            update(Payout)
-            .where(Payout.tx_id == tx_id, Payout.status == PayoutStatus.SIGNED.value)
-            .values(status=PayoutStatus.BROADCAST.value)
-            .returning(Payout.order_id)
-        )
-    ).all()
-    await emit_many(
-        session,
-        [
-            make_event(
-                events.PAYOUT_BROADCAST,
-                {"order_id": str(o), "tx_hash": "0x" + tx_hash.hex()},
-                source=events.SOURCE,
-                entity_id=str(o),
-                correlation_id=str(o),
-            )
-            for o in order_ids
-        ],
-    )
-    return len(order_ids)
-
-
-class PayoutRows(NoOwner):
-    """What the payouts a transaction carries do when it is sent, replaced or settled."""
-
-    async def sent(self, session: AsyncSession, tx: ChainTransaction) -> None:
-        count = await _payouts_broadcast(session, tx.id, tx.tx_hash)
-        log.info("payout.broadcast", tx_hash="0x" + tx.tx_hash.hex(), count=count)
-
-    async def replaced(self, session: AsyncSession, from_id: uuid.UUID, to_id: uuid.UUID) -> None:
-        await session.execute(update(Payout).where(Payout.tx_id == from_id).values(tx_id=to_id))
-
-    async def moved(self, session: AsyncSession, from_id: uuid.UUID, to: ChainTransaction) -> None:
-        await session.execute(update(Payout).where(Payout.tx_id == from_id).values(tx_id=to.id))
-        await _payouts_broadcast(session, to.id, to.tx_hash)  # mined: it reached the node
-
-    async def superseded(self, session: AsyncSession, tx: ChainTransaction) -> None:
-        """Queued again as a new attempt (out of the hot key's in-flight sum); the vault's
-        once-per-order-id check guards against a second payment."""
-        requeued = (
-            await session.scalars(
-                update(Payout)
-                .where(
-                    Payout.tx_id == tx.id,
-                    Payout.status.in_([PayoutStatus.SIGNED.value, PayoutStatus.BROADCAST.value]),
-                )
-                .values(
-                    status=PayoutStatus.QUEUED.value,
-                    tx_id=None,
-                    failure=f"requeued: {tx.failure or 'transaction superseded'}"[:300],
-                )
-                .returning(Payout.order_id)
-            )
-        ).all()
-        if requeued:
-            log.error(
-                "payout.requeued",
-                tx_hash="0x" + tx.tx_hash.hex(),
-                orders=[str(o) for o in requeued],
-            )
-            await session.execute(select(func.pg_notify(PAYOUTS_CHANNEL, "")))
-            # The orders follow (payout_broadcast -> payout_queued), as for a reverted batch.
-            tx_hash = "0x" + tx.tx_hash.hex()
-            await emit_many(
-                session,
-                [
-                    make_event(
-                        events.PAYOUT_REQUEUED,
-                        {"order_id": str(o), "reason": "superseded", "tx_hash": tx_hash},
-                        source=events.SOURCE,
-                        entity_id=str(o),
-                        correlation_id=str(o),
-                    )
-                    for o in requeued
-                ],
-            )
