@@ -11,24 +11,21 @@ from __future__ import annotations
 import uuid
 import zlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from eth_abi.abi import encode
 from eth_utils.address import to_checksum_address
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 from onramp.chain import events
-from onramp.chain.addresses import order_id_bytes32
-from onramp.chain.artifacts import selector
 from onramp.chain.client import ChainClient
 from onramp.chain.controlled_addresses import refused_destinations
 from onramp.chain.errors import ExecutionReverted
 from onramp.chain.fees import FeePolicy
 from onramp.chain.models import Payout, PayoutStatus
 from onramp.chain.payout_gate import DestinationCheck, GateItem, PayoutGate
+from onramp.chain.payout_plan import _Item, _Plan, payout_batch_calldata
 from onramp.chain.payout_rows import PayoutRows
 from onramp.chain.revert_reasons import Cause, classify_revert
 from onramp.chain.signer import Signer
@@ -42,39 +39,6 @@ from onramp.core.logging import get_logger
 from onramp.core.outbox import emit_many, make_event
 
 log = get_logger(__name__)
-
-PAYOUT_BATCH_SIG = "payoutBatch(bytes32[],address[],uint256[])"
-
-
-@dataclass(frozen=True)
-class _Item:
-    order_id: uuid.UUID
-    to: str
-    amount: int
-
-
-@dataclass
-class _Plan:
-    """What the chain said about a batch before any lock is taken."""
-
-    items: list[_Item] = field(default_factory=list)  # to sign
-    gas: int = 0
-    failed: dict[uuid.UUID, str] = field(default_factory=dict)  # the payout's own cause
-    held: dict[uuid.UUID, tuple[str, Mapping[str, Any]]] = field(default_factory=dict)
-    waiting: str | None = None  # a condition of the vault or the token: the rest stays queued
-    pending_nonce: int | None = None  # the key's pending count, read before the lock
-    fees: dict[str, int] = field(default_factory=dict)  # EIP-1559 fee fields, read then too
-
-
-def payout_batch_calldata(items: Sequence[_Item]) -> bytes:
-    return selector(PAYOUT_BATCH_SIG) + encode(
-        ["bytes32[]", "address[]", "uint256[]"],
-        [
-            [order_id_bytes32(i.order_id) for i in items],
-            [i.to for i in items],
-            [i.amount for i in items],
-        ],
-    )
 
 
 def writer_lock_key(address: str) -> int:

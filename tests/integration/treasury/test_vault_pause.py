@@ -22,7 +22,7 @@ from onramp.chain.deploy import Deployer
 from onramp.chain.errors import ExecutionReverted
 from onramp.chain.fees import FeePolicy
 from onramp.chain.models import ChainTransaction
-from onramp.chain.payouts import _Item, payout_batch_calldata
+from onramp.chain.payout_plan import _Item, payout_batch_calldata
 from onramp.chain.signer import LocalKeySigner
 from onramp.chain.vault_pauser import VaultPauser
 from onramp.core.clock import SystemClock, utcnow

@@ -27,7 +27,7 @@ from onramp.chain.errors import (
     ReplacementUnderpriced,
     classify_rpc_error,
 )
-from onramp.chain.payouts import _Item, payout_batch_calldata
+from onramp.chain.payout_plan import _Item, payout_batch_calldata
 from onramp.core.errors import InvalidInput, Unavailable
 
 REPO = Path(__file__).resolve().parents[3]
