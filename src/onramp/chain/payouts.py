@@ -14,24 +14,20 @@ from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 
-from eth_utils.address import to_checksum_address
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 from onramp.chain import events
 from onramp.chain.client import ChainClient
 from onramp.chain.controlled_addresses import refused_destinations
-from onramp.chain.errors import ExecutionReverted
 from onramp.chain.fees import FeePolicy
 from onramp.chain.models import Payout, PayoutStatus
 from onramp.chain.payout_gate import DestinationCheck, GateItem, PayoutGate
-from onramp.chain.payout_plan import _Item, _Plan, payout_batch_calldata
+from onramp.chain.payout_plan import BatchPlanner, PayoutItem, payout_batch_calldata
 from onramp.chain.payout_rows import PayoutRows
-from onramp.chain.revert_reasons import Cause, classify_revert
 from onramp.chain.signer import Signer
 from onramp.chain.tx_reconciler import Reconciled
 from onramp.chain.tx_sender import Call, TransactionSender
-from onramp.chain.vault_conditions import admit, read_conditions, vault_token
 from onramp.core.clock import utcnow
 from onramp.core.db import as_int, unit_of_work
 from onramp.core.faults import crash_point
@@ -74,11 +70,10 @@ class PayoutSender:
         self._gate = gate
         self._paused: str | None = None  # the gate's last pause reason (logged once)
         self._destination_check = destination_check
-        self._client = client
         self._signer = signer
         self._vault = vault
         self._batch_size = batch_size
-        self._token: str | None = None  # the vault's USDC (read once)
+        self._planner = BatchPlanner(client=client, signer=signer, vault=vault)
         self._waiting: str | None = None  # the vault condition last logged
 
     async def acquire_writer_lock(self, conn: AsyncConnection) -> None:
@@ -123,7 +118,7 @@ class PayoutSender:
         ).one()
         return bool(count) and count < self._batch_size and oldest > utcnow() - self._batch_wait
 
-    async def _candidates(self) -> tuple[list[_Item], int, dict[str, str]]:
+    async def _candidates(self) -> tuple[list[PayoutItem], int, dict[str, str]]:
         """The next batch in queue order, what pending batches will still take out of the
         vault, and which of its destinations no payout may go to (a short read: no lock is held
         while the chain is asked about them)."""
@@ -136,7 +131,7 @@ class PayoutSender:
                 .order_by(Payout.created_at, Payout.id)
                 .limit(self._batch_size)
             )
-            items = [_Item(o, to, as_int(amount)) for o, to, amount in rows]
+            items = [PayoutItem(o, to, as_int(amount)) for o, to, amount in rows]
             if not items:
                 return [], 0, {}
             refused = await refused_destinations(session, [i.to for i in items])
@@ -146,43 +141,6 @@ class PayoutSender:
                 )
             )
         return items, as_int(pending), refused
-
-    async def _plan(self, items: list[_Item], pending: int, refused: dict[str, str]) -> _Plan:
-        """Ask the chain, outside any database transaction: what the vault allows now, then
-        what the batch costs in gas and which payouts in it would revert and why. A payout to
-        an address of the operator or the system (refused at input too) is held: nothing would
-        reach a customer."""
-        if self._token is None:
-            self._token = await vault_token(self._client, self._vault)
-        for own, what in ((self._vault, "the vault"), (self._token, "the USDC contract")):
-            refused.setdefault(to_checksum_address(own), what)
-        not_allowed = {
-            i.order_id: (
-                f"the destination {i.to} is {refused[i.to]}: no customer can be paid there",
-                {"kind": "destination_not_allowed", "address": i.to},
-            )
-            for i in items
-            if i.to in refused
-        }
-        items = [i for i in items if i.order_id not in not_allowed]
-        conditions = await read_conditions(
-            self._client, vault=self._vault, token=self._token, pending=pending
-        )
-        admission = admit(conditions, items)
-        pending_nonce = await self._client.pending_nonce(self._signer.address)
-        fees = await self._client.fees()
-        plan = _Plan(waiting=admission.waiting, pending_nonce=pending_nonce, fees=fees)
-        plan.held.update(not_allowed)
-        for order_id in admission.over_cap:
-            plan.held[order_id] = (
-                "above the vault's per-payout cap: raise the cap (cold Safe) or refund the order",
-                {"kind": "vault_limit", "limit": "vault_per_payout_cap"},
-            )
-        admitted = set(admission.admitted)
-        plan.items, plan.gas = await self._drop_reverting(
-            [i for i in items if i.order_id in admitted], plan
-        )
-        return plan
 
     async def _note_waiting(self, waiting: str | None, count: int) -> None:
         """Announce a change of the vault's condition once (the payouts stay queued meanwhile):
@@ -219,7 +177,7 @@ class PayoutSender:
         candidates, pending, refused = await self._candidates()
         if not candidates:
             return 0
-        plan = await self._plan(candidates, pending, refused)
+        plan = await self._planner.plan(candidates, pending, refused)
         await self._note_waiting(plan.waiting, len(candidates))
         planned = {i.order_id for i in plan.items} | set(plan.held) | set(plan.failed)
         if not planned:
@@ -286,8 +244,8 @@ class PayoutSender:
         )
 
     async def _pass_gate(
-        self, session: AsyncSession, payouts: Sequence[Payout], items: list[_Item]
-    ) -> list[_Item]:
+        self, session: AsyncSession, payouts: Sequence[Payout], items: list[PayoutItem]
+    ) -> list[PayoutItem]:
         """Ask the treasury's gate: a tripped breaker signs nothing (the payouts stay queued
         and the sender waits); payouts over a risk limit are held; the rest go on."""
         if self._gate is None or not items:
@@ -311,8 +269,8 @@ class PayoutSender:
         return await self._hold(session, payouts, kept, verdict.held)
 
     async def _hold_blocked(
-        self, session: AsyncSession, payouts: Sequence[Payout], items: list[_Item]
-    ) -> list[_Item]:
+        self, session: AsyncSession, payouts: Sequence[Payout], items: list[PayoutItem]
+    ) -> list[PayoutItem]:
         """Hold the payouts whose destination the latest lists name; the rest go on."""
         if self._destination_check is None:
             return items
@@ -326,9 +284,9 @@ class PayoutSender:
         self,
         session: AsyncSession,
         payouts: Sequence[Payout],
-        items: list[_Item],
+        items: list[PayoutItem],
         blocked: Mapping[uuid.UUID, tuple[str, Mapping[str, Any]]],
-    ) -> list[_Item]:
+    ) -> list[PayoutItem]:
         """Set ``blocked`` payouts aside (held, with their reason and evidence announced)."""
         if not blocked:
             return items
@@ -355,53 +313,3 @@ class PayoutSender:
             ],
         )
         return [i for i in items if i.order_id not in blocked]
-
-    async def _estimate(self, items: Sequence[_Item]) -> int:
-        return await self._client.estimate_gas(
-            {
-                "from": self._signer.address,
-                "to": self._vault,
-                "data": "0x" + payout_batch_calldata(items).hex(),
-            }
-        )
-
-    async def _drop_reverting(self, items: list[_Item], plan: _Plan) -> tuple[list[_Item], int]:
-        """Keep a batch from failing as a whole: if it would revert, estimate the payouts one
-        by one onto the good ones. A payout that reverts for its own cause is failed (or, when
-        the vault says it was paid, held for a person); a condition of the vault or the token
-        stops the batch there and the rest waits, queued. Returns the payouts to send and their
-        gas estimate."""
-        if not items:
-            return [], 0
-        try:
-            return items, await self._estimate(items)
-        except ExecutionReverted:
-            pass
-        good: list[_Item] = []
-        gas = 0
-        for item in items:
-            try:
-                gas = await self._estimate([*good, item])
-                good.append(item)
-                continue
-            except ExecutionReverted as exc:
-                why = classify_revert(exc)
-            log.warning(
-                "payout.reverts",
-                order_id=str(item.order_id),
-                cause=why.cause.value,
-                code=why.code,
-                error=why.detail[:300],
-            )
-            if why.cause is Cause.ITEM:
-                plan.failed[item.order_id] = f"{why.code}: {why.detail}"
-            elif why.cause is Cause.PAID:
-                plan.held[item.order_id] = (
-                    "the vault says this order id was paid already: check the chain before "
-                    "retrying or refunding",
-                    {"kind": "vault_already_paid"},
-                )
-            elif why.code != "unknown_revert":
-                plan.waiting = why.code
-                break
-        return good, gas
