@@ -26,9 +26,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from identity_keys import scratch_database
 from onramp.banking import creditor_reference_for_order, expect_deposit, intake_notice
 from onramp.banking.adapters.base import BankCredit, BankNotice
+from onramp.banking.deposit_booking import match_deposits
 from onramp.banking.models import BankAccountStatus, CustomerBankAccount, Deposit
 from onramp.banking.reference_search import corrected_candidates, exact_candidates
-from onramp.banking.service import match_deposits
 from onramp.core.db import standalone_sessions, unit_of_work
 from onramp.core.ids import uuid7
 from onramp.core.keys import install_keyring, open_keyring

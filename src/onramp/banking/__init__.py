@@ -11,6 +11,7 @@ from onramp.banking.customer_accounts import (
     FundingAccount,
     saved_accounts_of_deposit,
 )
+from onramp.banking.deposit_booking import match_deposits
 from onramp.banking.events import (
     DEPOSIT_MATCHED,
     DEPOSIT_RECEIVED,
@@ -22,7 +23,7 @@ from onramp.banking.events import (
     REFUND_SENT,
 )
 from onramp.banking.history import DepositFact, matched_deposit, matched_deposits
-from onramp.banking.models import Refund, RefundReason, RefundStatus
+from onramp.banking.refund_models import Refund, RefundReason, RefundStatus
 from onramp.banking.refunds import refundable, refunds_for_orders, request_refund
 from onramp.banking.returns import HeldFunds
 from onramp.banking.service import (
@@ -32,7 +33,6 @@ from onramp.banking.service import (
     expire_expectations,
     held_deposits,
     intake_notice,
-    match_deposits,
     sender_names,
 )
 from onramp.banking.treasury import TreasuryAccount, check_treasury_accounts, treasury_account

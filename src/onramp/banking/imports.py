@@ -27,14 +27,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp.banking.adapters.base import BankCredit, BankReversal
 from onramp.banking.customer_accounts import DEFAULT_HOLDER_NAME_MIN_SCORE
+from onramp.banking.deposit_booking import DEFAULT_RULES, match_deposits
 from onramp.banking.errors import BankFileAccountUnknown
 from onramp.banking.formats import Statement, StatementEntry, parse_statement
 from onramp.banking.models import BankFile, BankFileSource, Deposit
 from onramp.banking.payment_rules import PaymentRules
 from onramp.banking.refund_files import confirm_refund_booked
-from onramp.banking.returns import OrderFunds, settle_reversals
+from onramp.banking.returns import OrderFunds, Settlement, settle_reversals
 from onramp.banking.reversals import insert_reversals
-from onramp.banking.service import DEFAULT_RULES, insert_credits, match_deposits, parse_reference
+from onramp.banking.service import insert_credits, parse_reference
 from onramp.core.audit import record
 from onramp.core.ids import uuid7
 
@@ -188,6 +189,96 @@ def _already(filename: str, digest: str, known: BankFile) -> ImportReport:
     )
 
 
+@dataclass(frozen=True)
+class _Booked:
+    """What the file's booked entries did to the inbox."""
+
+    entries: tuple[StatementEntry, ...]
+    credits: int
+    takebacks: int
+    new_ids: Sequence[uuid.UUID]
+    new_reversals: Sequence[uuid.UUID]
+    settled: Settlement
+    refunds_booked: int
+
+
+async def _confirm_refunds(
+    session: AsyncSession, booked: Sequence[StatementEntry], now: datetime
+) -> int:
+    """Debits paying our refunds (their end-to-end id is the refund's) confirm them."""
+    refunds_booked = 0
+    for e in booked:
+        if not e.is_credit and not e.takes_back_credit and e.end_to_end_id:
+            refund = await confirm_refund_booked(session, end_to_end=e.end_to_end_id, now=now)
+            refunds_booked += refund is not None
+    return refunds_booked
+
+
+async def _book_entries(
+    session: AsyncSession, statement: Statement, *, bank: str, now: datetime,
+    order_funds: OrderFunds | None, min_holder_score: float, rules: PaymentRules,
+) -> _Booked:  # fmt: skip
+    """Insert credits and reversals, match the new deposits, settle the new reversals."""
+    booked = tuple(e for e in statement.entries if e.booked)
+    credits = [_credit(e, statement.account, now) for e in booked if e.is_credit]
+    takebacks = [_reversal(e, now) for e in booked if e.takes_back_credit]
+    kind = statement.format.value
+    new_ids = await insert_credits(session, bank=bank, credits=credits, source=kind)
+    new_reversals = await insert_reversals(
+        session, bank=bank, reversals=takebacks, source=kind, now=now
+    )
+    await match_deposits(
+        session, deposit_ids=new_ids, min_holder_score=min_holder_score, rules=rules, now=now
+    )
+    settled = await settle_reversals(
+        session, reversal_ids=new_reversals, order_funds=order_funds, now=now
+    )
+    return _Booked(
+        entries=booked,
+        credits=len(credits),
+        takebacks=len(takebacks),
+        new_ids=new_ids,
+        new_reversals=new_reversals,
+        settled=settled,
+        refunds_booked=await _confirm_refunds(session, booked, now),
+    )
+
+
+def _counts(statement: Statement, done: _Booked, statuses: Counter[str]) -> ImportCounts:
+    return ImportCounts(
+        entries=len(statement.entries),
+        credits=len(statement.credits),
+        debits=len(statement.debits),
+        received=len(done.new_ids),
+        duplicates=done.credits - len(done.new_ids) + done.takebacks - len(done.new_reversals),
+        reversals=done.takebacks,
+        skipped=len(statement.entries) - len(done.entries),
+        matched=statuses["matched"],
+        unmatched=statuses["unmatched"],
+        reversals_booked=done.settled.booked,
+        reversals_review=done.settled.review,
+        reversals_unknown=done.settled.unknown,
+        refunds_booked=done.refunds_booked,
+    )
+
+
+async def _record_counts(
+    session: AsyncSession, file_id: uuid.UUID, counts: ImportCounts, *,
+    filename: str, digest: str, kind: str, source: BankFileSource,
+) -> None:  # fmt: skip
+    await session.execute(
+        update(BankFile).where(BankFile.id == file_id).values(counts=asdict(counts))
+    )
+    await record(
+        session,
+        actor=f"system:bank_import:{source.value}",
+        action="bank_file.imported",
+        entity_type="bank_file",
+        entity_id=str(file_id),
+        data={"filename": filename, "sha256": digest, "format": kind, **asdict(counts)},
+    )
+
+
 async def import_statement(
     session: AsyncSession,
     *,
@@ -219,51 +310,14 @@ async def import_statement(
         known = await _known(session, digest)
         assert known is not None
         return _already(filename, digest, known)
-    booked = [e for e in statement.entries if e.booked]
-    credits = [_credit(e, statement.account, now) for e in booked if e.is_credit]
-    takebacks = [_reversal(e, now) for e in booked if e.takes_back_credit]
+    done = await _book_entries(
+        session, statement, bank=bank, now=now, order_funds=order_funds,
+        min_holder_score=min_holder_score, rules=rules,
+    )  # fmt: skip
+    counts = _counts(statement, done, await _statuses(session, done.new_ids))
     kind = statement.format.value
-    new_ids = await insert_credits(session, bank=bank, credits=credits, source=kind)
-    new_reversals = await insert_reversals(
-        session, bank=bank, reversals=takebacks, source=kind, now=now
-    )
-    await match_deposits(
-        session, deposit_ids=new_ids, min_holder_score=min_holder_score, rules=rules, now=now
-    )
-    settled = await settle_reversals(
-        session, reversal_ids=new_reversals, order_funds=order_funds, now=now
-    )
-    refunds_booked = 0
-    for e in booked:
-        if not e.is_credit and not e.takes_back_credit and e.end_to_end_id:
-            refund = await confirm_refund_booked(session, end_to_end=e.end_to_end_id, now=now)
-            refunds_booked += refund is not None
-    statuses = await _statuses(session, new_ids)
-    counts = ImportCounts(
-        entries=len(statement.entries),
-        credits=len(statement.credits),
-        debits=len(statement.debits),
-        received=len(new_ids),
-        duplicates=len(credits) - len(new_ids) + len(takebacks) - len(new_reversals),
-        reversals=len(takebacks),
-        skipped=len(statement.entries) - len(booked),
-        matched=statuses["matched"],
-        unmatched=statuses["unmatched"],
-        reversals_booked=settled.booked,
-        reversals_review=settled.review,
-        reversals_unknown=settled.unknown,
-        refunds_booked=refunds_booked,
-    )
-    await session.execute(
-        update(BankFile).where(BankFile.id == file_id).values(counts=asdict(counts))
-    )
-    await record(
-        session,
-        actor=f"system:bank_import:{source.value}",
-        action="bank_file.imported",
-        entity_type="bank_file",
-        entity_id=str(file_id),
-        data={"filename": filename, "sha256": digest, "format": kind, **asdict(counts)},
+    await _record_counts(
+        session, file_id, counts, filename=filename, digest=digest, kind=kind, source=source
     )
     return ImportReport(
         filename=filename,
@@ -275,5 +329,5 @@ async def import_statement(
         counts=counts,
         warnings=statement.warnings,
         file_id=file_id,
-        deposit_ids=tuple(new_ids),
+        deposit_ids=tuple(done.new_ids),
     )

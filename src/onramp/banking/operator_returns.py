@@ -16,7 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp.banking.errors import DepositAlreadyReturned, DepositNotFound, DepositNotInSuspense
-from onramp.banking.models import Deposit, DepositStatus, Refund, RefundReason
+from onramp.banking.models import Deposit, DepositStatus
+from onramp.banking.refund_models import Refund, RefundReason
 from onramp.banking.refunds import refunded_amount, request_refund
 from onramp.core.db import as_int
 from onramp.core.money import Money

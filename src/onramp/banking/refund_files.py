@@ -12,6 +12,7 @@ its statement instead (``confirm_refund_booked``).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import select
@@ -22,11 +23,12 @@ from onramp.banking.formats.pain001 import (
     SEPA_CURRENCY,
     CreditTransfer,
     Debtor,
+    Pain001File,
     Pain001Schema,
     build_pain001,
     end_to_end_id,
 )
-from onramp.banking.models import Refund, RefundChannel, RefundFile, RefundStatus
+from onramp.banking.refund_models import Refund, RefundChannel, RefundFile, RefundStatus
 from onramp.banking.refund_sender import (
     BOOKED,
     CREDITOR_UNKNOWN,
@@ -46,16 +48,8 @@ class RefundFileNotFound(NotFound):
     title = "No pain.001 file with this message id"
 
 
-async def export_refunds(
-    session: AsyncSession,
-    *,
-    debtor: Debtor,
-    schema: Pain001Schema,
-    actor: str,
-    now: datetime,
-    limit: int = 1000,
-) -> RefundFile | None:
-    """The requested EUR refunds as one stored pain.001 (None when there are none)."""
+async def _payable(session: AsyncSession, *, now: datetime, limit: int) -> list[Refund]:
+    """The requested EUR refunds, locked; those without a creditor to pay fail here."""
     rows = (
         await session.scalars(
             select(Refund)
@@ -71,9 +65,13 @@ async def export_refunds(
             payable.append(refund)
         else:
             await fail_refund(session, refund, error=CREDITOR_UNKNOWN, now=now)
-    if not payable:
-        return None
-    built = build_pain001(
+    return payable
+
+
+def _build(
+    payable: Sequence[Refund], *, debtor: Debtor, schema: Pain001Schema, now: datetime
+) -> Pain001File:
+    return build_pain001(
         [
             CreditTransfer(
                 end_to_end_id=end_to_end_id(r.id),
@@ -88,6 +86,11 @@ async def export_refunds(
         execution_date=now.date(),
         schema=schema,
     )
+
+
+async def _store(
+    session: AsyncSession, built: Pain001File, *, actor: str, now: datetime
+) -> RefundFile:
     stored = RefundFile(
         id=uuid7(),
         message_id=built.message_id,
@@ -101,6 +104,24 @@ async def export_refunds(
     )
     session.add(stored)
     await session.flush()
+    return stored
+
+
+async def export_refunds(
+    session: AsyncSession,
+    *,
+    debtor: Debtor,
+    schema: Pain001Schema,
+    actor: str,
+    now: datetime,
+    limit: int = 1000,
+) -> RefundFile | None:
+    """The requested EUR refunds as one stored pain.001 (None when there are none)."""
+    payable = await _payable(session, now=now, limit=limit)
+    if not payable:
+        return None
+    built = _build(payable, debtor=debtor, schema=schema, now=now)
+    stored = await _store(session, built, actor=actor, now=now)
     for refund in payable:
         await mark_sent(
             session,

@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from onramp.banking import events
 from onramp.banking.adapters.base import BankPayments, OutgoingPayment
 from onramp.banking.errors import BankUnavailable
-from onramp.banking.models import Refund, RefundChannel, RefundStatus
+from onramp.banking.refund_models import Refund, RefundChannel, RefundStatus
 from onramp.banking.refunds import ACTOR, REFUNDS_CHANNEL, announce, refunds_in_transit
 from onramp.core.clock import Clock
 from onramp.core.db import as_int, unit_of_work

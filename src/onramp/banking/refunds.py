@@ -34,14 +34,8 @@ from onramp.banking.errors import (
     RefundNotPositive,
     UnknownRefundReason,
 )
-from onramp.banking.models import (
-    Deposit,
-    DepositExpectation,
-    DepositStatus,
-    Refund,
-    RefundReason,
-    RefundStatus,
-)
+from onramp.banking.models import Deposit, DepositExpectation, DepositStatus
+from onramp.banking.refund_models import Refund, RefundReason, RefundStatus
 from onramp.core.audit import record
 from onramp.core.db import as_int
 from onramp.core.ids import uuid7
@@ -150,24 +144,8 @@ def remittance_for(deposit: Deposit, reason: RefundReason) -> str:
     return f"RETURN {reason.value.upper()} REF {original}"[:140]
 
 
-async def request_refund(
-    session: AsyncSession,
-    *,
-    deposit_id: uuid.UUID,
-    amount: Money,
-    reason: str,
-    actor: str,
-    order_id: uuid.UUID | None = None,
-    now: datetime,
-) -> Refund:
-    """Owe ``amount`` of the deposit back to its sender. Raises, changing nothing, when the
-    amount is not positive or not the deposit's currency, is more than is left to refund, the
-    deposit holds no money yet, or its sender's account is unknown."""
-    try:
-        code = RefundReason(reason)
-    except ValueError:
-        raise UnknownRefundReason(reason) from None
-    deposit = await _locked_deposit(session, deposit_id)
+async def _check_refundable(session: AsyncSession, deposit: Deposit, amount: Money) -> None:
+    """Raise unless ``amount`` is in the deposit's currency and within what is left of it."""
     if not amount.is_positive() or amount.currency != deposit.currency:
         raise RefundNotPositive(f"{amount} for a {deposit.currency} deposit")
     deposited = Money(as_int(deposit.amount), deposit.currency)
@@ -176,9 +154,19 @@ async def request_refund(
         raise DepositAlreadyReturned()
     if amount > left:
         raise RefundExceedsDeposit(f"{amount} asked, {left} left", refundable=str(left))
-    holding = await holding_account(session, deposit)
-    if not deposit.sender_iban or not deposit.sender_name:
-        raise RefundCreditorUnknown(f"deposit {deposit.id} has no sender account")
+
+
+def _refund_of(
+    deposit: Deposit,
+    amount: Money,
+    code: RefundReason,
+    *,
+    holding: str,
+    actor: str,
+    order_id: uuid.UUID | None,
+    now: datetime,
+) -> Refund:
+    """The refund to the deposit's sender, its creditor sealed."""
     refund = Refund(
         id=uuid7(),
         deposit_id=deposit.id,
@@ -197,6 +185,34 @@ async def request_refund(
     )
     refund.creditor_name = deposit.sender_name
     refund.creditor_iban = deposit.sender_iban
+    return refund
+
+
+async def request_refund(
+    session: AsyncSession,
+    *,
+    deposit_id: uuid.UUID,
+    amount: Money,
+    reason: str,
+    actor: str,
+    order_id: uuid.UUID | None = None,
+    now: datetime,
+) -> Refund:
+    """Owe ``amount`` of the deposit back to its sender. Raises, changing nothing, when the
+    amount is not positive or not the deposit's currency, is more than is left to refund, the
+    deposit holds no money yet, or its sender's account is unknown."""
+    try:
+        code = RefundReason(reason)
+    except ValueError:
+        raise UnknownRefundReason(reason) from None
+    deposit = await _locked_deposit(session, deposit_id)
+    await _check_refundable(session, deposit, amount)
+    holding = await holding_account(session, deposit)
+    if not deposit.sender_iban or not deposit.sender_name:
+        raise RefundCreditorUnknown(f"deposit {deposit.id} has no sender account")
+    refund = _refund_of(
+        deposit, amount, code, holding=holding, actor=actor, order_id=order_id, now=now
+    )
     session.add(refund)
     await session.flush()
     await post_entry(

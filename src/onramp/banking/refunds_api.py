@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from onramp.banking import operator_returns, refunds
-from onramp.banking.models import Refund
+from onramp.banking.refund_models import Refund
 from onramp.core.db import as_int
 from onramp.core.money import Money
 from onramp.core.request_fields import Text

@@ -27,6 +27,7 @@ Every settlement is audited and announced (``banking.deposit_returned``).
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -36,6 +37,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp.banking import events
+from onramp.banking.deposit_booking import match_deposits
 from onramp.banking.models import (
     Deposit,
     DepositExpectation,
@@ -43,7 +45,7 @@ from onramp.banking.models import (
     DepositStatus,
     ReversalStatus,
 )
-from onramp.banking.service import match_deposits, reopen_expectations
+from onramp.banking.service import reopen_expectations
 from onramp.compliance.cases import AlertDraft, raise_alerts
 from onramp.core.audit import audit_row, record_many
 from onramp.core.db import as_int
@@ -200,15 +202,32 @@ def _decide(
     )
 
 
-async def settle_reversals(
-    session: AsyncSession,
-    *,
-    reversal_ids: Sequence[uuid.UUID],
-    order_funds: OrderFunds | None,
-    now: datetime,
-) -> Settlement:
-    """Settle received reversals (others are left alone: settling is idempotent)."""
-    reversals = (
+@dataclass(frozen=True)
+class _Context:
+    """What deciding a batch of reversals needs: their deposits (locked), whose they are, and
+    which of their orders paid nothing from them."""
+
+    deposits: dict[uuid.UUID, Deposit | str]
+    customers: dict[uuid.UUID, uuid.UUID]
+    held: HeldFunds
+
+
+@dataclass(frozen=True)
+class _Settled:
+    """One reversal's share of the batch's writes."""
+
+    status: ReversalStatus
+    draft: EntryDraft
+    event: CloudEvent
+    audit: dict[str, Any]
+    alert: AlertDraft | None
+    reopen: uuid.UUID | None
+
+
+async def _lock_received(
+    session: AsyncSession, reversal_ids: Sequence[uuid.UUID]
+) -> Sequence[DepositReversal]:
+    return (
         await session.scalars(
             select(DepositReversal)
             .where(
@@ -219,8 +238,11 @@ async def settle_reversals(
             .with_for_update()
         )
     ).all()
-    if not reversals:
-        return Settlement()
+
+
+async def _load_context(
+    session: AsyncSession, reversals: Sequence[DepositReversal], order_funds: OrderFunds | None
+) -> _Context:
     originals = await _originals(session, reversals)
     locked = await _lock_matched(
         session, sorted({d.id for d in originals.values() if isinstance(d, Deposit)})
@@ -235,75 +257,90 @@ async def settle_reversals(
         if order_funds and order_ids
         else HeldFunds()
     )
-    drafts: list[EntryDraft] = []
-    alerts: list[AlertDraft] = []
-    out: list[CloudEvent] = []
-    audits: list[dict[str, Any]] = []
-    reopen: list[uuid.UUID] = []
-    counts = {s: 0 for s in ReversalStatus}
-    for r in reversals:
-        d = deposits[r.id]
-        decision = _decide(r, d, customers, held)
-        amount = Money(as_int(r.amount), r.currency)
-        drafts.append(
-            entry(
-                "deposit_reversal",
-                str(r.id),
-                debit(decision.account, amount),
-                credit(bank_account(r.bank, r.currency), amount),
-            )
-        )
-        deposit = d if isinstance(d, Deposit) else None
-        if deposit is not None and decision.deposit_returned:
-            deposit.status = DepositStatus.RETURNED.value
-            deposit.returned_at = now
-            if decision.status is ReversalStatus.BOOKED and deposit.order_id in held.awaiting:
-                reopen.append(deposit.id)
-        r.status = decision.status.value
-        r.outcome = decision.outcome
-        r.debited_account = decision.account
-        r.deposit_id = deposit.id if deposit else None
-        r.settled_at = now
-        counts[decision.status] += 1
-        if decision.alert is not None:
-            alerts.append(decision.alert)
-        data = {
-            "reversal_id": str(r.id),
-            "deposit_id": str(deposit.id) if deposit else None,
-            "order_id": str(deposit.order_id) if deposit and deposit.order_id else None,
-            "status": decision.status.value,
-            "outcome": decision.outcome,
-            "debited_account": decision.account,
-            "amount": str(amount),
-            "currency": amount.currency,
-            "return_reason": r.return_reason,
-            "bank_entry_id": r.bank_entry_id,
-        }
-        out.append(
-            make_event(
-                events.DEPOSIT_RETURNED,
-                data,
-                source=events.SOURCE,
-                entity_id=str(r.id),
-                correlation_id=data["order_id"] or str(r.id),
-            )
-        )
-        audits.append(
-            audit_row(
-                actor=ACTOR,
-                action=f"deposit_reversal.{decision.status.value}",
-                entity_type="deposit_reversal",
-                entity_id=str(r.id),
-                data=data,
-            )
-        )
-    await post_entries(session, drafts)
+    return _Context(deposits, customers, held)
+
+
+def _settle_one(r: DepositReversal, context: _Context, now: datetime) -> _Settled:
+    """Decide the reversal, mark it and its deposit, and draft its posting, event and audit."""
+    d = context.deposits[r.id]
+    decision = _decide(r, d, context.customers, context.held)
+    amount = Money(as_int(r.amount), r.currency)
+    draft = entry(
+        "deposit_reversal",
+        str(r.id),
+        debit(decision.account, amount),
+        credit(bank_account(r.bank, r.currency), amount),
+    )
+    deposit = d if isinstance(d, Deposit) else None
+    reopen = None
+    if deposit is not None and decision.deposit_returned:
+        deposit.status = DepositStatus.RETURNED.value
+        deposit.returned_at = now
+        if decision.status is ReversalStatus.BOOKED and deposit.order_id in context.held.awaiting:
+            reopen = deposit.id
+    r.status = decision.status.value
+    r.outcome = decision.outcome
+    r.debited_account = decision.account
+    r.deposit_id = deposit.id if deposit else None
+    r.settled_at = now
+    data = {
+        "reversal_id": str(r.id),
+        "deposit_id": str(deposit.id) if deposit else None,
+        "order_id": str(deposit.order_id) if deposit and deposit.order_id else None,
+        "status": decision.status.value,
+        "outcome": decision.outcome,
+        "debited_account": decision.account,
+        "amount": str(amount),
+        "currency": amount.currency,
+        "return_reason": r.return_reason,
+        "bank_entry_id": r.bank_entry_id,
+    }
+    event = make_event(
+        events.DEPOSIT_RETURNED,
+        data,
+        source=events.SOURCE,
+        entity_id=str(r.id),
+        correlation_id=data["order_id"] or str(r.id),
+    )
+    audit = audit_row(
+        actor=ACTOR,
+        action=f"deposit_reversal.{decision.status.value}",
+        entity_type="deposit_reversal",
+        entity_id=str(r.id),
+        data=data,
+    )
+    return _Settled(decision.status, draft, event, audit, decision.alert, reopen)
+
+
+async def _write(session: AsyncSession, settled: Sequence[_Settled], now: datetime) -> None:
+    """The batch's postings, reopened expectations, events, audit rows and alerts."""
+    await post_entries(session, [s.draft for s in settled])
     await session.flush()
-    await reopen_expectations(session, deposit_ids=reopen)
-    await emit_many(session, out)
-    await record_many(session, audits)
+    await reopen_expectations(
+        session, deposit_ids=[s.reopen for s in settled if s.reopen is not None]
+    )
+    await emit_many(session, [s.event for s in settled])
+    await record_many(session, [s.audit for s in settled])
+    alerts = [s.alert for s in settled if s.alert is not None]
     if alerts:
         await raise_alerts(session, alerts, now=now, actor=ACTOR)
+
+
+async def settle_reversals(
+    session: AsyncSession,
+    *,
+    reversal_ids: Sequence[uuid.UUID],
+    order_funds: OrderFunds | None,
+    now: datetime,
+) -> Settlement:
+    """Settle received reversals (others are left alone: settling is idempotent)."""
+    reversals = await _lock_received(session, reversal_ids)
+    if not reversals:
+        return Settlement()
+    context = await _load_context(session, reversals, order_funds)
+    settled = [_settle_one(r, context, now) for r in reversals]
+    await _write(session, settled, now)
+    counts = Counter(s.status for s in settled)
     return Settlement(
         booked=counts[ReversalStatus.BOOKED],
         review=counts[ReversalStatus.REVIEW],

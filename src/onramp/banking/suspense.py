@@ -27,11 +27,11 @@ from onramp.banking.models import (
     DepositStatus,
     ExpectationStatus,
     MatchMethod,
-    Refund,
-    RefundStatus,
 )
+from onramp.banking.refund_models import Refund, RefundStatus
 from onramp.core.audit import record
 from onramp.core.db import as_int
+from onramp.core.events import CloudEvent
 from onramp.core.money import Money
 from onramp.core.outbox import emit_many, make_event
 from onramp.ledger import credit, customer_account, debit, entry, post_entries, suspense_account
@@ -76,6 +76,46 @@ async def in_suspense(session: AsyncSession, deposit_id: uuid.UUID) -> Deposit:
     return deposit
 
 
+async def _open_expectation(
+    session: AsyncSession, *, order_id: uuid.UUID, deposit: Deposit
+) -> DepositExpectation:
+    """The order's expectation, locked, provided it still waits for money in this currency."""
+    expectation = await session.scalar(
+        select(DepositExpectation).where(DepositExpectation.order_id == order_id).with_for_update()
+    )
+    if expectation is None or expectation.status != ExpectationStatus.OPEN.value:
+        raise OrderNotAwaitingFunds()
+    if expectation.currency != deposit.currency:
+        raise AssignmentCurrencyMismatch(
+            f"the deposit is in {deposit.currency}, the order asks for {expectation.currency}"
+        )
+    return expectation
+
+
+def _matched_event(
+    deposit: Deposit, expectation: DepositExpectation, amount: Money, now: datetime
+) -> CloudEvent:
+    return make_event(
+        events.DEPOSIT_MATCHED,
+        {
+            "deposit_id": str(deposit.id),
+            "order_id": str(expectation.order_id),
+            "customer_id": str(expectation.customer_id),
+            "amount": str(amount),
+            "currency": amount.currency,
+            "received": str(amount),
+            # Priced when the operator decided: the money was in suspense until then.
+            "booked_at": now.isoformat(),
+            "match_method": MatchMethod.OPERATOR.value,
+            "rule": None,
+            "auto_order": None,
+        },
+        source=events.SOURCE,
+        entity_id=str(deposit.id),
+        correlation_id=str(expectation.order_id),
+    )
+
+
 async def assign_to_order(
     session: AsyncSession,
     *,
@@ -87,15 +127,7 @@ async def assign_to_order(
 ) -> Deposit:
     """Fund an order still waiting for its money with a deposit from suspense."""
     deposit = await in_suspense(session, deposit_id)
-    expectation = await session.scalar(
-        select(DepositExpectation).where(DepositExpectation.order_id == order_id).with_for_update()
-    )
-    if expectation is None or expectation.status != ExpectationStatus.OPEN.value:
-        raise OrderNotAwaitingFunds()
-    if expectation.currency != deposit.currency:
-        raise AssignmentCurrencyMismatch(
-            f"the deposit is in {deposit.currency}, the order asks for {expectation.currency}"
-        )
+    expectation = await _open_expectation(session, order_id=order_id, deposit=deposit)
     amount = Money(as_int(deposit.amount), deposit.currency)
     if not amount.is_positive():
         raise DepositNotInSuspense("a deposit of nothing cannot fund an order")
@@ -119,30 +151,7 @@ async def assign_to_order(
             )
         ],
     )
-    await emit_many(
-        session,
-        [
-            make_event(
-                events.DEPOSIT_MATCHED,
-                {
-                    "deposit_id": str(deposit.id),
-                    "order_id": str(order_id),
-                    "customer_id": str(expectation.customer_id),
-                    "amount": str(amount),
-                    "currency": amount.currency,
-                    "received": str(amount),
-                    # Priced when the operator decided: the money was in suspense until then.
-                    "booked_at": now.isoformat(),
-                    "match_method": MatchMethod.OPERATOR.value,
-                    "rule": None,
-                    "auto_order": None,
-                },
-                source=events.SOURCE,
-                entity_id=str(deposit.id),
-                correlation_id=str(order_id),
-            )
-        ],
-    )
+    await emit_many(session, [_matched_event(deposit, expectation, amount, now)])
     await record(
         session,
         actor=actor,

@@ -24,6 +24,7 @@ from onramp.chain.events import (
     PAYOUT_REQUEUED,
 )
 from onramp.chain.fees import FeePolicy, replacement_fees
+from onramp.chain.payout_gate import DestinationCheck, GateItem, GateVerdict, PayoutGate
 from onramp.chain.payout_retry import (
     EndedAttempt,
     cancel_unpaid_payout,
@@ -31,7 +32,6 @@ from onramp.chain.payout_retry import (
     paid_on_chain,
     requeue_failed_payout,
 )
-from onramp.chain.payouts import DestinationCheck, GateItem, GateVerdict, PayoutGate
 from onramp.chain.service import (
     PayoutRequest,
     PayoutView,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from eth_abi.abi import decode
 from eth_utils.address import to_checksum_address
@@ -65,6 +66,45 @@ def payout_logs(receipt: Receipt, vault: str) -> dict[str, PayoutLog]:
             order_id=order_id, to=to_checksum_address(topics[2][-20:]), amount=int(amount)
         )
     return found
+
+
+def _settle_payout(
+    payout: Payout, logs: dict[str, PayoutLog], receipt: Receipt, tx_hash: str
+) -> tuple[str, dict[str, Any]]:
+    """Mark the payout by what its mined batch did; returns the event subject and data."""
+    seen = logs.get(str(payout.order_id))
+    expected = PayoutLog(str(payout.order_id), payout.to_address, as_int(payout.amount))
+    if seen == expected:
+        payout.status = PayoutStatus.CONFIRMED.value
+        return events.PAYOUT_CONFIRMED, {
+            "order_id": str(payout.order_id),
+            "tx_hash": tx_hash,
+            "block_number": receipt.block_number,
+            "block_hash": "0x" + receipt.block_hash.hex(),
+            "to": payout.to_address,
+            "amount": str(as_int(payout.amount)),
+        }
+    if receipt.status != 1:
+        # The batch reverted when mined (the vault paused, a cap or the balance used up
+        # by then): nothing was paid, and nothing about the payouts says they are bad.
+        log.warning("payout.requeued", order_id=str(payout.order_id), tx_hash=tx_hash)
+        payout.status = PayoutStatus.QUEUED.value
+        payout.tx_id = None
+        payout.failure = f"batch {tx_hash} reverted; queued again"
+        return events.PAYOUT_REQUEUED, {
+            "order_id": str(payout.order_id),
+            "reason": "reverted",
+            "tx_hash": tx_hash,
+        }
+    reason = "payout_event_mismatch"
+    log.error("payout.not_confirmed", order_id=str(payout.order_id), reason=reason, tx_hash=tx_hash)
+    payout.status = PayoutStatus.FAILED.value
+    payout.failure = reason
+    return events.PAYOUT_FAILED, {
+        "order_id": str(payout.order_id),
+        "reason": reason,
+        "tx_hash": tx_hash,
+    }
 
 
 class ConfirmationWatcher:
@@ -206,41 +246,8 @@ class ConfirmationWatcher:
         out: list[CloudEvent] = []
         requeued = False
         for payout in payouts:
-            seen = logs.get(str(payout.order_id))
-            expected = PayoutLog(str(payout.order_id), payout.to_address, as_int(payout.amount))
-            if seen == expected:
-                payout.status = PayoutStatus.CONFIRMED.value
-                subject = events.PAYOUT_CONFIRMED
-                data = {
-                    "order_id": str(payout.order_id),
-                    "tx_hash": tx_hash,
-                    "block_number": receipt.block_number,
-                    "block_hash": "0x" + receipt.block_hash.hex(),
-                    "to": payout.to_address,
-                    "amount": str(as_int(payout.amount)),
-                }
-            elif receipt.status != 1:
-                # The batch reverted when mined (the vault paused, a cap or the balance used up
-                # by then): nothing was paid, and nothing about the payouts says they are bad.
-                log.warning("payout.requeued", order_id=str(payout.order_id), tx_hash=tx_hash)
-                payout.status = PayoutStatus.QUEUED.value
-                payout.tx_id = None
-                payout.failure = f"batch {tx_hash} reverted; queued again"
-                requeued = True
-                subject = events.PAYOUT_REQUEUED
-                data = {"order_id": str(payout.order_id), "reason": "reverted", "tx_hash": tx_hash}
-            else:
-                reason = "payout_event_mismatch"
-                log.error(
-                    "payout.not_confirmed",
-                    order_id=str(payout.order_id),
-                    reason=reason,
-                    tx_hash=tx_hash,
-                )
-                payout.status = PayoutStatus.FAILED.value
-                payout.failure = reason
-                subject = events.PAYOUT_FAILED
-                data = {"order_id": str(payout.order_id), "reason": reason, "tx_hash": tx_hash}
+            subject, data = _settle_payout(payout, logs, receipt, tx_hash)
+            requeued = requeued or subject == events.PAYOUT_REQUEUED
             out.append(
                 make_event(
                     subject,

@@ -11,107 +11,30 @@ from __future__ import annotations
 import uuid
 import zlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any, Protocol
+from typing import Any
 
-from eth_abi.abi import encode
-from eth_utils.address import to_checksum_address
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 from onramp.chain import events
-from onramp.chain.addresses import order_id_bytes32
-from onramp.chain.artifacts import selector
 from onramp.chain.client import ChainClient
 from onramp.chain.controlled_addresses import refused_destinations
-from onramp.chain.errors import ExecutionReverted
 from onramp.chain.fees import FeePolicy
-from onramp.chain.models import ChainTransaction, Payout, PayoutStatus
-from onramp.chain.revert_reasons import Cause, classify_revert
+from onramp.chain.models import Payout, PayoutStatus
+from onramp.chain.payout_gate import DestinationCheck, GateItem, PayoutGate
+from onramp.chain.payout_plan import BatchPlanner, PayoutItem, payout_batch_calldata
+from onramp.chain.payout_rows import PayoutRows
 from onramp.chain.signer import Signer
-from onramp.chain.tx_reconciler import NoOwner, Reconciled
+from onramp.chain.tx_reconciler import Reconciled
 from onramp.chain.tx_sender import Call, TransactionSender
-from onramp.chain.vault_conditions import admit, read_conditions, vault_token
 from onramp.core.clock import utcnow
 from onramp.core.db import as_int, unit_of_work
 from onramp.core.faults import crash_point
 from onramp.core.logging import get_logger
 from onramp.core.outbox import emit_many, make_event
-from onramp.core.wakeup import PAYOUTS_CHANNEL
 
 log = get_logger(__name__)
-
-PAYOUT_BATCH_SIG = "payoutBatch(bytes32[],address[],uint256[])"
-
-
-@dataclass(frozen=True)
-class _Item:
-    order_id: uuid.UUID
-    to: str
-    amount: int
-
-
-class DestinationCheck(Protocol):
-    """Re-checks payout destinations right before signing (the compliance side plugs in here:
-    chain depends on nothing but core). Returns the order ids that must not be paid. Raising
-    stops the batch: nothing is signed, and the sender tries again."""
-
-    async def __call__(
-        self, destinations: Sequence[tuple[uuid.UUID, str]]
-    ) -> Mapping[uuid.UUID, tuple[str, Mapping[str, Any]]]: ...
-
-
-@dataclass(frozen=True)
-class GateItem:
-    order_id: uuid.UUID
-    to: str
-    amount: int  # USDC base units
-    released: bool  # a person released this payout after an earlier hold
-
-
-@dataclass(frozen=True)
-class GateVerdict:
-    """What the treasury's gate decided about a batch about to be signed: ``paused`` (a reason)
-    signs nothing at all; ``held`` payouts are set aside for a person; ``deferred`` ones stay
-    queued for a later batch; the rest go on."""
-
-    paused: str | None = None
-    held: Mapping[uuid.UUID, tuple[str, Mapping[str, Any]]] = field(default_factory=dict)
-    deferred: frozenset[uuid.UUID] = frozenset()
-
-
-class PayoutGate(Protocol):
-    """The treasury's risk limits and circuit breaker, asked right before signing (chain depends
-    on nothing but core: the treasury plugs in here). It runs in the sender's transaction, so
-    what it records about the payouts it lets through commits with their signing. Raising stops
-    the batch: nothing is signed."""
-
-    async def __call__(self, session: AsyncSession, items: Sequence[GateItem]) -> GateVerdict: ...
-
-
-@dataclass
-class _Plan:
-    """What the chain said about a batch before any lock is taken."""
-
-    items: list[_Item] = field(default_factory=list)  # to sign
-    gas: int = 0
-    failed: dict[uuid.UUID, str] = field(default_factory=dict)  # the payout's own cause
-    held: dict[uuid.UUID, tuple[str, Mapping[str, Any]]] = field(default_factory=dict)
-    waiting: str | None = None  # a condition of the vault or the token: the rest stays queued
-    pending_nonce: int | None = None  # the key's pending count, read before the lock
-    fees: dict[str, int] = field(default_factory=dict)  # EIP-1559 fee fields, read then too
-
-
-def payout_batch_calldata(items: Sequence[_Item]) -> bytes:
-    return selector(PAYOUT_BATCH_SIG) + encode(
-        ["bytes32[]", "address[]", "uint256[]"],
-        [
-            [order_id_bytes32(i.order_id) for i in items],
-            [i.to for i in items],
-            [i.amount for i in items],
-        ],
-    )
 
 
 def writer_lock_key(address: str) -> int:
@@ -147,11 +70,10 @@ class PayoutSender:
         self._gate = gate
         self._paused: str | None = None  # the gate's last pause reason (logged once)
         self._destination_check = destination_check
-        self._client = client
         self._signer = signer
         self._vault = vault
         self._batch_size = batch_size
-        self._token: str | None = None  # the vault's USDC (read once)
+        self._planner = BatchPlanner(client=client, signer=signer, vault=vault)
         self._waiting: str | None = None  # the vault condition last logged
 
     async def acquire_writer_lock(self, conn: AsyncConnection) -> None:
@@ -196,7 +118,7 @@ class PayoutSender:
         ).one()
         return bool(count) and count < self._batch_size and oldest > utcnow() - self._batch_wait
 
-    async def _candidates(self) -> tuple[list[_Item], int, dict[str, str]]:
+    async def _candidates(self) -> tuple[list[PayoutItem], int, dict[str, str]]:
         """The next batch in queue order, what pending batches will still take out of the
         vault, and which of its destinations no payout may go to (a short read: no lock is held
         while the chain is asked about them)."""
@@ -209,7 +131,7 @@ class PayoutSender:
                 .order_by(Payout.created_at, Payout.id)
                 .limit(self._batch_size)
             )
-            items = [_Item(o, to, as_int(amount)) for o, to, amount in rows]
+            items = [PayoutItem(o, to, as_int(amount)) for o, to, amount in rows]
             if not items:
                 return [], 0, {}
             refused = await refused_destinations(session, [i.to for i in items])
@@ -219,43 +141,6 @@ class PayoutSender:
                 )
             )
         return items, as_int(pending), refused
-
-    async def _plan(self, items: list[_Item], pending: int, refused: dict[str, str]) -> _Plan:
-        """Ask the chain, outside any database transaction: what the vault allows now, then
-        what the batch costs in gas and which payouts in it would revert and why. A payout to
-        an address of the operator or the system (refused at input too) is held: nothing would
-        reach a customer."""
-        if self._token is None:
-            self._token = await vault_token(self._client, self._vault)
-        for own, what in ((self._vault, "the vault"), (self._token, "the USDC contract")):
-            refused.setdefault(to_checksum_address(own), what)
-        not_allowed = {
-            i.order_id: (
-                f"the destination {i.to} is {refused[i.to]}: no customer can be paid there",
-                {"kind": "destination_not_allowed", "address": i.to},
-            )
-            for i in items
-            if i.to in refused
-        }
-        items = [i for i in items if i.order_id not in not_allowed]
-        conditions = await read_conditions(
-            self._client, vault=self._vault, token=self._token, pending=pending
-        )
-        admission = admit(conditions, items)
-        pending_nonce = await self._client.pending_nonce(self._signer.address)
-        fees = await self._client.fees()
-        plan = _Plan(waiting=admission.waiting, pending_nonce=pending_nonce, fees=fees)
-        plan.held.update(not_allowed)
-        for order_id in admission.over_cap:
-            plan.held[order_id] = (
-                "above the vault's per-payout cap: raise the cap (cold Safe) or refund the order",
-                {"kind": "vault_limit", "limit": "vault_per_payout_cap"},
-            )
-        admitted = set(admission.admitted)
-        plan.items, plan.gas = await self._drop_reverting(
-            [i for i in items if i.order_id in admitted], plan
-        )
-        return plan
 
     async def _note_waiting(self, waiting: str | None, count: int) -> None:
         """Announce a change of the vault's condition once (the payouts stay queued meanwhile):
@@ -292,7 +177,7 @@ class PayoutSender:
         candidates, pending, refused = await self._candidates()
         if not candidates:
             return 0
-        plan = await self._plan(candidates, pending, refused)
+        plan = await self._planner.plan(candidates, pending, refused)
         await self._note_waiting(plan.waiting, len(candidates))
         planned = {i.order_id for i in plan.items} | set(plan.held) | set(plan.failed)
         if not planned:
@@ -359,8 +244,8 @@ class PayoutSender:
         )
 
     async def _pass_gate(
-        self, session: AsyncSession, payouts: Sequence[Payout], items: list[_Item]
-    ) -> list[_Item]:
+        self, session: AsyncSession, payouts: Sequence[Payout], items: list[PayoutItem]
+    ) -> list[PayoutItem]:
         """Ask the treasury's gate: a tripped breaker signs nothing (the payouts stay queued
         and the sender waits); payouts over a risk limit are held; the rest go on."""
         if self._gate is None or not items:
@@ -384,8 +269,8 @@ class PayoutSender:
         return await self._hold(session, payouts, kept, verdict.held)
 
     async def _hold_blocked(
-        self, session: AsyncSession, payouts: Sequence[Payout], items: list[_Item]
-    ) -> list[_Item]:
+        self, session: AsyncSession, payouts: Sequence[Payout], items: list[PayoutItem]
+    ) -> list[PayoutItem]:
         """Hold the payouts whose destination the latest lists name; the rest go on."""
         if self._destination_check is None:
             return items
@@ -399,9 +284,9 @@ class PayoutSender:
         self,
         session: AsyncSession,
         payouts: Sequence[Payout],
-        items: list[_Item],
+        items: list[PayoutItem],
         blocked: Mapping[uuid.UUID, tuple[str, Mapping[str, Any]]],
-    ) -> list[_Item]:
+    ) -> list[PayoutItem]:
         """Set ``blocked`` payouts aside (held, with their reason and evidence announced)."""
         if not blocked:
             return items
@@ -428,135 +313,3 @@ class PayoutSender:
             ],
         )
         return [i for i in items if i.order_id not in blocked]
-
-    async def _estimate(self, items: Sequence[_Item]) -> int:
-        return await self._client.estimate_gas(
-            {
-                "from": self._signer.address,
-                "to": self._vault,
-                "data": "0x" + payout_batch_calldata(items).hex(),
-            }
-        )
-
-    async def _drop_reverting(self, items: list[_Item], plan: _Plan) -> tuple[list[_Item], int]:
-        """Keep a batch from failing as a whole: if it would revert, estimate the payouts one
-        by one onto the good ones. A payout that reverts for its own cause is failed (or, when
-        the vault says it was paid, held for a person); a condition of the vault or the token
-        stops the batch there and the rest waits, queued. Returns the payouts to send and their
-        gas estimate."""
-        if not items:
-            return [], 0
-        try:
-            return items, await self._estimate(items)
-        except ExecutionReverted:
-            pass
-        good: list[_Item] = []
-        gas = 0
-        for item in items:
-            try:
-                gas = await self._estimate([*good, item])
-                good.append(item)
-                continue
-            except ExecutionReverted as exc:
-                why = classify_revert(exc)
-            log.warning(
-                "payout.reverts",
-                order_id=str(item.order_id),
-                cause=why.cause.value,
-                code=why.code,
-                error=why.detail[:300],
-            )
-            if why.cause is Cause.ITEM:
-                plan.failed[item.order_id] = f"{why.code}: {why.detail}"
-            elif why.cause is Cause.PAID:
-                plan.held[item.order_id] = (
-                    "the vault says this order id was paid already: check the chain before "
-                    "retrying or refunding",
-                    {"kind": "vault_already_paid"},
-                )
-            elif why.code != "unknown_revert":
-                plan.waiting = why.code
-                break
-        return good, gas
-
-
-async def _payouts_broadcast(session: AsyncSession, tx_id: uuid.UUID, tx_hash: bytes) -> int:
-    """The payouts of a transaction that reached the node: ``broadcast``, announced."""
-    order_ids = (
-        await session.scalars(
-            update(Payout)
-            .where(Payout.tx_id == tx_id, Payout.status == PayoutStatus.SIGNED.value)
-            .values(status=PayoutStatus.BROADCAST.value)
-            .returning(Payout.order_id)
-        )
-    ).all()
-    await emit_many(
-        session,
-        [
-            make_event(
-                events.PAYOUT_BROADCAST,
-                {"order_id": str(o), "tx_hash": "0x" + tx_hash.hex()},
-                source=events.SOURCE,
-                entity_id=str(o),
-                correlation_id=str(o),
-            )
-            for o in order_ids
-        ],
-    )
-    return len(order_ids)
-
-
-class PayoutRows(NoOwner):
-    """What the payouts a transaction carries do when it is sent, replaced or settled."""
-
-    async def sent(self, session: AsyncSession, tx: ChainTransaction) -> None:
-        count = await _payouts_broadcast(session, tx.id, tx.tx_hash)
-        log.info("payout.broadcast", tx_hash="0x" + tx.tx_hash.hex(), count=count)
-
-    async def replaced(self, session: AsyncSession, from_id: uuid.UUID, to_id: uuid.UUID) -> None:
-        await session.execute(update(Payout).where(Payout.tx_id == from_id).values(tx_id=to_id))
-
-    async def moved(self, session: AsyncSession, from_id: uuid.UUID, to: ChainTransaction) -> None:
-        await session.execute(update(Payout).where(Payout.tx_id == from_id).values(tx_id=to.id))
-        await _payouts_broadcast(session, to.id, to.tx_hash)  # mined: it reached the node
-
-    async def superseded(self, session: AsyncSession, tx: ChainTransaction) -> None:
-        """Queued again as a new attempt (out of the hot key's in-flight sum); the vault's
-        once-per-order-id check guards against a second payment."""
-        requeued = (
-            await session.scalars(
-                update(Payout)
-                .where(
-                    Payout.tx_id == tx.id,
-                    Payout.status.in_([PayoutStatus.SIGNED.value, PayoutStatus.BROADCAST.value]),
-                )
-                .values(
-                    status=PayoutStatus.QUEUED.value,
-                    tx_id=None,
-                    failure=f"requeued: {tx.failure or 'transaction superseded'}"[:300],
-                )
-                .returning(Payout.order_id)
-            )
-        ).all()
-        if requeued:
-            log.error(
-                "payout.requeued",
-                tx_hash="0x" + tx.tx_hash.hex(),
-                orders=[str(o) for o in requeued],
-            )
-            await session.execute(select(func.pg_notify(PAYOUTS_CHANNEL, "")))
-            # The orders follow (payout_broadcast -> payout_queued), as for a reverted batch.
-            tx_hash = "0x" + tx.tx_hash.hex()
-            await emit_many(
-                session,
-                [
-                    make_event(
-                        events.PAYOUT_REQUEUED,
-                        {"order_id": str(o), "reason": "superseded", "tx_hash": tx_hash},
-                        source=events.SOURCE,
-                        entity_id=str(o),
-                        correlation_id=str(o),
-                    )
-                    for o in requeued
-                ],
-            )

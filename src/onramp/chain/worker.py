@@ -13,7 +13,8 @@ from onramp.chain.confirmations import ConfirmationWatcher
 from onramp.chain.errors import ChainRpcError, NodeUnavailable
 from onramp.chain.fees import FeePolicy
 from onramp.chain.hsm_signer import Pkcs11Signer
-from onramp.chain.payouts import DestinationCheck, PayoutGate, PayoutSender
+from onramp.chain.payout_gate import DestinationCheck, PayoutGate
+from onramp.chain.payouts import PayoutSender
 from onramp.chain.signer import LocalKeySigner, Signer
 from onramp.core.errors import InvalidInput
 from onramp.core.keys import Hsm, HsmUnavailable

@@ -16,7 +16,7 @@ from onramp.core.web import ClockDep, SessionDep, SettingsDep, rate_limited
 from onramp.identity.access import require
 from onramp.identity.permissions import Permission
 from onramp.identity.tokens import Principal
-from onramp.kyc import kyb, service
+from onramp.kyc import kyb, service, verdicts
 from onramp.kyc.adapters.base import KycVendor
 from onramp.kyc.errors import UnknownKycVendor
 from onramp.kyc.models import KycCase
@@ -198,7 +198,7 @@ async def kyc_webhook(
     adapter = _vendor(request, vendor)
     now = clock.now()
     notice = adapter.parse_webhook(request.headers, await request.body(), now=now)
-    result = await service.apply_notice(
+    result = await verdicts.apply_notice(
         session,
         vendor=adapter.name,
         notice=notice,

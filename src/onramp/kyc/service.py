@@ -1,5 +1,6 @@
-"""KYC operations: submit a case to the vendor, apply the vendor's verdict once, expire approvals
-after the review period, and answer what tier a customer holds now.
+"""KYC operations: submit a case to the vendor, expire approvals after the review period, and
+answer what tier a customer holds now. The vendor's verdicts are applied in
+:mod:`onramp.kyc.verdicts`.
 
 Services take ``session`` as a keyword argument, may flush, and never commit. Every decision is
 written to the audit log with its reasons (codes, never personal data).
@@ -9,31 +10,25 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from sqlalchemy import func, select, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from onramp.compliance.checkpoints import ListMatchers
 from onramp.core.audit import record
 from onramp.core.ids import uuid7
 from onramp.core.settings import KycSettings
-from onramp.kyc.adapters.base import ApplicantData, KycVendor, VendorNotice, VendorVerdict
+from onramp.kyc.adapters.base import ApplicantData, KycVendor
 from onramp.kyc.errors import (
     KycAlreadyVerified,
-    KycCaseNotFound,
     KycCasePending,
     KycRejected,
-    MalformedKycNotification,
 )
-from onramp.kyc.models import KycCase, KycVendorEvent
-from onramp.kyc.states import KycStatus, can_move, check_move
+from onramp.kyc.models import KycCase
+from onramp.kyc.states import KycStatus, check_move
 from onramp.kyc.submission import Submission, check_submission
-from onramp.kyc.ubo_screening import UBO_SANCTIONS_HIT, UNDER_REVIEW, screen_case_ubos
 
 ENTITY = "kyc_case"
 REVIEW_PERIOD_ENDED = "REVIEW_PERIOD_ENDED"
@@ -60,7 +55,6 @@ def refresh_due(case: KycCase, now: datetime, settings: KycSettings) -> bool:
 
 
 NextStep = Literal["submit", "wait", "resubmit", "refresh", "contact_support", "none"]
-Outcome = Literal["applied", "duplicate", "stale", "ignored"]
 
 
 def next_step(case: KycCase | None, now: datetime, settings: KycSettings) -> NextStep:
@@ -173,6 +167,40 @@ async def case_for(
     return case
 
 
+def _reopen_for(case: KycCase, submission: Submission, now: datetime) -> None:
+    """The case pending again with this submission's details; what the last attempt learnt is
+    cleared."""
+    case.status = KycStatus.PENDING.value
+    case.tier_requested = submission.tier
+    case.attempts += 1
+    case.reasons = []
+    case.document_types = submission.document_types
+    case.submitted_at, case.reviewed_at, case.expires_at = now, None, None
+    case.check_id = None
+    case.given_names = submission.given_names
+    case.surname = submission.surname
+    case.date_of_birth = submission.date_of_birth.isoformat()
+    case.nationality = submission.nationality
+    case.address = submission.address.to_json()
+
+
+async def _send_to_vendor(vendor: KycVendor, case: KycCase, submission: Submission) -> None:
+    """Send the applicant and their documents to the vendor and ask for a check."""
+    case.applicant_id = await vendor.upsert_applicant(
+        ApplicantData(
+            external_id=str(case.id),
+            given_names=submission.given_names,
+            surname=submission.surname,
+            date_of_birth=submission.date_of_birth,
+            country=submission.address.country,
+            nationality=submission.nationality,
+        )
+    )
+    for document in submission.documents:
+        await vendor.add_document(case.applicant_id, document)
+    case.check_id = await vendor.request_check(case.applicant_id, tier=submission.tier)
+
+
 async def submit(
     session: AsyncSession,
     *,
@@ -193,37 +221,14 @@ async def submit(
         now=now,
         settings=settings,
     )
-    case.status = KycStatus.PENDING.value
-    case.tier_requested = submission.tier
-    case.attempts += 1
-    case.reasons = []
-    case.document_types = submission.document_types
-    case.submitted_at, case.reviewed_at, case.expires_at = now, None, None
-    case.check_id = None
-    case.given_names = submission.given_names
-    case.surname = submission.surname
-    case.date_of_birth = submission.date_of_birth.isoformat()
-    case.nationality = submission.nationality
-    case.address = submission.address.to_json()
+    _reopen_for(case, submission, now)
     try:
         # The row (and its lock) exists before the vendor can answer: a verdict that arrives
         # while this transaction is open waits for it, or is retried by the vendor.
         await session.flush()
     except IntegrityError as exc:  # a concurrent submission opened a case first
         raise KycCasePending() from exc
-    case.applicant_id = await vendor.upsert_applicant(
-        ApplicantData(
-            external_id=str(case.id),
-            given_names=submission.given_names,
-            surname=submission.surname,
-            date_of_birth=submission.date_of_birth,
-            country=submission.address.country,
-            nationality=submission.nationality,
-        )
-    )
-    for document in submission.documents:
-        await vendor.add_document(case.applicant_id, document)
-    case.check_id = await vendor.request_check(case.applicant_id, tier=submission.tier)
+    await _send_to_vendor(vendor, case, submission)
     await session.flush()
     await record(
         session,
@@ -242,142 +247,6 @@ async def submit(
         },
     )
     return case
-
-
-@dataclass(frozen=True)
-class NoticeOutcome:
-    outcome: Outcome
-    case_id: uuid.UUID | None = None
-
-
-async def apply_notice(
-    session: AsyncSession,
-    *,
-    vendor: str,
-    notice: VendorNotice,
-    settings: KycSettings,
-    now: datetime,
-    matchers: ListMatchers | None = None,
-) -> NoticeOutcome:
-    """Store a verified vendor notification once per vendor event id and apply its verdict to
-    the case it names. A redelivery is acknowledged and changes nothing."""
-    inbox_id = uuid7()
-    claimed = await session.scalar(
-        insert(KycVendorEvent)
-        .values(
-            id=inbox_id,
-            vendor=vendor,
-            external_id=notice.event_id,
-            outcome="received",
-            payload=notice.payload,
-        )
-        .on_conflict_do_nothing(index_elements=["vendor", "external_id"])
-        .returning(KycVendorEvent.id)
-    )
-    if claimed is None:
-        return NoticeOutcome("duplicate")
-    verdict = notice.verdict
-    result = NoticeOutcome("ignored")
-    if verdict is not None:
-        result = await _apply_verdict(
-            session, vendor=vendor, verdict=verdict, settings=settings, now=now, matchers=matchers
-        )
-    await session.execute(
-        update(KycVendorEvent)
-        .where(KycVendorEvent.id == inbox_id)
-        .values(outcome=result.outcome, case_id=result.case_id)
-    )
-    return result
-
-
-async def _apply_verdict(
-    session: AsyncSession,
-    *,
-    vendor: str,
-    verdict: VendorVerdict,
-    settings: KycSettings,
-    now: datetime,
-    matchers: ListMatchers | None,
-) -> NoticeOutcome:
-    try:
-        case_id = uuid.UUID(verdict.external_id)
-    except ValueError as exc:
-        raise MalformedKycNotification("external_user_id is not a case id") from exc
-    case = await session.scalar(
-        select(KycCase).where(KycCase.id == case_id, KycCase.vendor == vendor).with_for_update()
-    )
-    if case is None:
-        # Not (yet) visible: the submitting transaction may still be open. Answering an error
-        # rolls the inbox row back and makes the vendor retry.
-        raise KycCaseNotFound(f"no KYC case {case_id} for vendor {vendor!r}")
-    current = KycStatus(case.status)
-    if case.check_id != verdict.check_id or not can_move(current, verdict.status):
-        await _audit_decision(session, case, vendor, "kyc.verdict_ignored", verdict, current)
-        return NoticeOutcome("stale", case.id)
-    if verdict.status == KycStatus.APPROVED and case.kind == BUSINESS:
-        # The vendor checked the company and its documents; the owners' sanctions screen is
-        # ours, against the lists of now. A hit (now or at submission) holds the case.
-        hit = await screen_case_ubos(
-            session, matchers, case=case, now=now, actor=f"kyc_vendor:{vendor}"
-        )
-        if hit or case.hold_reason is not None:
-            await _hold(session, case, vendor, verdict, current)
-            return NoticeOutcome("applied", case.id)
-    case.status = verdict.status.value
-    case.reasons = list(verdict.reasons)
-    case.reviewed_at = now
-    if verdict.status == KycStatus.APPROVED:
-        case.tier_granted = case.tier_requested
-        case.expires_at = now + timedelta(days=settings.review_period_days)
-    else:
-        case.tier_granted = 0
-        case.expires_at = None
-    await session.flush()
-    await _audit_decision(session, case, vendor, f"kyc.case_{verdict.status}", verdict, current)
-    return NoticeOutcome("applied", case.id)
-
-
-async def _hold(
-    session: AsyncSession,
-    case: KycCase,
-    vendor: str,
-    verdict: VendorVerdict,
-    previous: KycStatus,
-) -> None:
-    """The vendor approved, compliance has not: the case stays pending (the customer sees it
-    under review, without the reason) until a compliance officer decides."""
-    case.hold_reason = case.hold_reason or UBO_SANCTIONS_HIT
-    case.reasons = [UNDER_REVIEW]
-    await session.flush()
-    await _audit_decision(session, case, vendor, "kyc.case_held", verdict, previous)
-
-
-async def _audit_decision(
-    session: AsyncSession,
-    case: KycCase,
-    vendor: str,
-    action: str,
-    verdict: VendorVerdict,
-    previous: KycStatus,
-) -> None:
-    await record(
-        session,
-        actor=f"kyc_vendor:{vendor}",
-        action=action,
-        entity_type=ENTITY,
-        entity_id=str(case.id),
-        data={
-            "customer_id": str(case.customer_id),
-            "from": previous.value,
-            "verdict": verdict.status.value,
-            "reasons": list(verdict.reasons),
-            "tier_granted": case.tier_granted,
-            "hold_reason": case.hold_reason,
-            "expires_at": case.expires_at.isoformat() if case.expires_at else None,
-            "vendor_event_id": verdict.event_id,
-            "check_id": verdict.check_id,
-        },
-    )
 
 
 async def expire_due(session: AsyncSession, *, now: datetime, limit: int = 500) -> int:

@@ -4,7 +4,6 @@ treasurers' signatures on them."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
@@ -21,13 +20,22 @@ from onramp.identity.tokens import Principal
 from onramp.treasury import proposals as proposal_service
 from onramp.treasury.issuer_mints import request_issuer_mint
 from onramp.treasury.liquidity import WalletLiquidity, liquidity
-from onramp.treasury.models import ProposalKind, RebalancingProposal
+from onramp.treasury.models import RebalancingProposal
 from onramp.treasury.positions import positions, positions_document
 from onramp.treasury.proposals import role_subject, safe_tx_of
+from onramp.treasury.schemas import (
+    USDC_AMOUNT,
+    MintIn,
+    MintRequestedOut,
+    ProposalIn,
+    ProposalList,
+    ProposalOut,
+    SignatureIn,
+    SignatureOut,
+)
 from onramp.treasury.wallets import LiquidityPolicy, set_policy
 
 router = APIRouter(prefix="/v1/admin/treasury", tags=["treasury (staff)"])
-USDC_AMOUNT = r"^\d{1,15}(\.\d{1,6})?$"
 
 
 def _client(request: Request) -> ChainClient:
@@ -138,38 +146,6 @@ async def put_policy(
     )
 
 
-class SignatureOut(BaseModel):
-    owner: str
-    user_id: uuid.UUID
-    signed_at: datetime
-
-
-class ProposalOut(BaseModel):
-    id: uuid.UUID
-    kind: str = Field(description="`refill` (a Safe sends USDC) or `sweep` (vault to cold)")
-    source: str
-    destination: str
-    amount: str
-    reason: str
-    proposed_by: str
-    status: str = Field(
-        description="`awaiting_signatures`, `ready`, `executing`, `executed`, `failed`, `cancelled`"
-    )
-    safe: str = Field(description="The Safe that executes the transaction")
-    address: str | None = Field(description="The key a payout-role change grants or revokes")
-    safe_nonce: int
-    safe_tx_hash: str = Field(description="What each owner signs (EIP-712)")
-    threshold: int
-    signatures: list[SignatureOut]
-    typed_data: dict[str, Any] = Field(
-        description="The EIP-712 message to pass to `eth_signTypedData_v4`"
-    )
-    exec_tx_hash: str | None
-    failure: str | None
-    created_at: datetime
-    executed_at: datetime | None
-
-
 async def _proposal_out(session: SessionDep, p: RebalancingProposal) -> ProposalOut:
     given = await proposal_service.signatures(session, p.id)
     return ProposalOut(
@@ -197,10 +173,6 @@ async def _proposal_out(session: SessionDep, p: RebalancingProposal) -> Proposal
     )
 
 
-class ProposalList(BaseModel):
-    data: list[ProposalOut]
-
-
 @router.get("/proposals", summary="Rebalancing proposals, newest first")
 async def list_proposals(
     principal: Annotated[Principal, require(Permission.TREASURY_READ)],
@@ -210,29 +182,6 @@ async def list_proposals(
 ) -> ProposalList:
     rows = await proposal_service.latest(session, status=status, limit=limit)
     return ProposalList(data=[await _proposal_out(session, p) for p in rows])
-
-
-class ProposalIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    kind: ProposalKind = Field(
-        description="`refill`, `sweep`, or a payout-key rotation step: `grant_payout_role` "
-        "(to the new key) then `revoke_payout_role` (from the old one)"
-    )
-    source: Text = Field(
-        max_length=100,
-        description="Wallet name: a Safe for a refill, the vault for a sweep, the cold Safe for "
-        "a payout-role change",
-    )
-    destination: Text = Field(
-        max_length=100,
-        description="Wallet name: the cold Safe for a sweep, the vault for a payout-role change",
-    )
-    amount: Text = Field(default="0", pattern=USDC_AMOUNT, max_length=40, examples=["100000"])
-    address: Text | None = Field(
-        max_length=60, default=None, description="The key a payout-role change grants or revokes"
-    )
-    reason: Text = Field(min_length=1, max_length=300)
 
 
 @router.post(
@@ -280,16 +229,6 @@ async def get_proposal(
     session: SessionDep,
 ) -> ProposalOut:
     return await _proposal_out(session, await proposal_service.proposal(session, proposal_id))
-
-
-class SignatureIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    signature: Text = Field(
-        max_length=200,
-        description="65-byte hex `r||s||v` from `eth_signTypedData_v4` over `typed_data`",
-        examples=["0x" + "ab" * 65],
-    )
 
 
 @router.post(
@@ -375,23 +314,6 @@ async def get_positions(
         session, _client(request), usdc=settings.chain.usdc_address, now=clock.now()
     )
     return positions_document(found)
-
-
-class MintIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    amount: Text = Field(pattern=USDC_AMOUNT, max_length=40, examples=["1000000"])
-    wallet: Text = Field(
-        default="vault", max_length=100, description="The registered wallet to mint into"
-    )
-    note: Text = Field(min_length=1, max_length=300, description="Why: kept in the audit trail")
-
-
-class MintRequestedOut(BaseModel):
-    approval_id: uuid.UUID = Field(
-        description="Approve with POST /v1/approvals/{approval_id}/approve (another person)"
-    )
-    status: str = Field(description="`pending_approval`")
 
 
 @router.post(

@@ -7,6 +7,7 @@ signatures: the check never moves money by itself.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -99,6 +100,74 @@ async def _propose_or_skip(
         return []
 
 
+async def _refill(
+    session: AsyncSession,
+    client: ChainClient,
+    pos: WalletLiquidity,
+    safes: Sequence[WalletLiquidity],
+    *,
+    target: int,
+    usdc: str,
+    chain_id: int,
+) -> list[RebalancingProposal]:
+    """Propose a refill of a wallet below its minimum up to its target."""
+    if await _has_open(session, kind=ProposalKind.REFILL, wallet=pos.wallet.name):
+        return []
+    amount = target - pos.available
+    # The warm Safe first (fewer, nearer keys), the cold one if the warm cannot cover it.
+    sources = sorted(
+        (s for s in safes if s.wallet.name != pos.wallet.name and s.balance >= amount),
+        key=lambda s: s.wallet.tier != WalletTier.WARM.value,
+    )
+    if not sources:
+        log.error("treasury.refill_unfunded", wallet=pos.wallet.name, amount=amount)
+        return []
+    return await _propose_or_skip(
+        session,
+        client,
+        kind=ProposalKind.REFILL,
+        source=sources[0].wallet.name,
+        destination=pos.wallet.name,
+        amount=amount,
+        reason=(
+            f"{pos.wallet.name}: {pos.available} available (balance {pos.balance}, "
+            f"reserved {pos.reserved}) is below the minimum {pos.policy.minimum}"
+        ),
+        proposed_by=SYSTEM,
+        usdc=usdc,
+        chain_id=chain_id,
+    )
+
+
+async def _sweep(
+    session: AsyncSession,
+    client: ChainClient,
+    pos: WalletLiquidity,
+    cold: WalletLiquidity,
+    *,
+    target: int,
+    usdc: str,
+    chain_id: int,
+) -> list[RebalancingProposal]:
+    """Propose a sweep of the vault's excess over its target to the cold Safe."""
+    if await _has_open(session, kind=ProposalKind.SWEEP, wallet=pos.wallet.name):
+        return []
+    return await _propose_or_skip(
+        session,
+        client,
+        kind=ProposalKind.SWEEP,
+        source=pos.wallet.name,
+        destination=cold.wallet.name,
+        amount=pos.balance - target,
+        reason=(
+            f"{pos.wallet.name}: balance {pos.balance} is above the maximum {pos.policy.maximum}"
+        ),
+        proposed_by=SYSTEM,
+        usdc=usdc,
+        chain_id=chain_id,
+    )
+
+
 async def check_liquidity(
     session: AsyncSession, client: ChainClient, *, usdc: str, chain_id: int
 ) -> list[RebalancingProposal]:
@@ -110,31 +179,8 @@ async def check_liquidity(
     for pos in positions:
         target = pos.policy.target
         if pos.state == "below_minimum" and target is not None:
-            if await _has_open(session, kind=ProposalKind.REFILL, wallet=pos.wallet.name):
-                continue
-            amount = target - pos.available
-            # The warm Safe first (fewer, nearer keys), the cold one if the warm cannot cover it.
-            sources = sorted(
-                (s for s in safes if s.wallet.name != pos.wallet.name and s.balance >= amount),
-                key=lambda s: s.wallet.tier != WalletTier.WARM.value,
-            )
-            if not sources:
-                log.error("treasury.refill_unfunded", wallet=pos.wallet.name, amount=amount)
-                continue
-            made += await _propose_or_skip(
-                session,
-                client,
-                kind=ProposalKind.REFILL,
-                source=sources[0].wallet.name,
-                destination=pos.wallet.name,
-                amount=amount,
-                reason=(
-                    f"{pos.wallet.name}: {pos.available} available (balance {pos.balance}, "
-                    f"reserved {pos.reserved}) is below the minimum {pos.policy.minimum}"
-                ),
-                proposed_by=SYSTEM,
-                usdc=usdc,
-                chain_id=chain_id,
+            made += await _refill(
+                session, client, pos, safes, target=target, usdc=usdc, chain_id=chain_id
             )
         elif (
             pos.state == "above_maximum"
@@ -142,21 +188,7 @@ async def check_liquidity(
             and pos.wallet.kind == WalletKind.VAULT.value
             and cold is not None
         ):
-            if await _has_open(session, kind=ProposalKind.SWEEP, wallet=pos.wallet.name):
-                continue
-            made += await _propose_or_skip(
-                session,
-                client,
-                kind=ProposalKind.SWEEP,
-                source=pos.wallet.name,
-                destination=cold.wallet.name,
-                amount=pos.balance - target,
-                reason=(
-                    f"{pos.wallet.name}: balance {pos.balance} is above the maximum "
-                    f"{pos.policy.maximum}"
-                ),
-                proposed_by=SYSTEM,
-                usdc=usdc,
-                chain_id=chain_id,
+            made += await _sweep(
+                session, client, pos, cold, target=target, usdc=usdc, chain_id=chain_id
             )
     return made

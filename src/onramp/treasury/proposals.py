@@ -119,6 +119,36 @@ def _call_for(
     return destination.address, source.address, vault_sweep_calldata(amount)
 
 
+def _proposal(
+    kind: ProposalKind,
+    src: TreasuryWallet,
+    dst: TreasuryWallet,
+    *,
+    amount: int,
+    reason: str,
+    proposed_by: str,
+    tx: SafeTx,
+    threshold: int,
+) -> RebalancingProposal:
+    return RebalancingProposal(
+        id=uuid7(),
+        kind=kind.value,
+        source=src.name,
+        destination=dst.name,
+        amount=amount,
+        reason=reason[:300],
+        proposed_by=proposed_by,
+        status=ProposalStatus.AWAITING_SIGNATURES.value,
+        chain_id=tx.chain_id,
+        safe_address=tx.safe,
+        safe_nonce=tx.nonce,
+        tx_to=tx.to,
+        tx_data=tx.data,
+        safe_tx_hash=tx.hash(),
+        threshold=threshold,
+    )
+
+
 async def propose(
     session: AsyncSession,
     client: ChainClient,
@@ -147,23 +177,10 @@ async def propose(
         raise ProposalAlreadyOpen(f"the Safe {safe} has an open proposal")
     state = await safe_state(client, safe)
     tx = SafeTx(safe=safe, chain_id=chain_id, to=to, data=data, nonce=state.nonce)
-    proposal = RebalancingProposal(
-        id=uuid7(),
-        kind=kind.value,
-        source=src.name,
-        destination=dst.name,
-        amount=amount,
-        reason=reason[:300],
-        proposed_by=proposed_by,
-        status=ProposalStatus.AWAITING_SIGNATURES.value,
-        chain_id=chain_id,
-        safe_address=safe,
-        safe_nonce=state.nonce,
-        tx_to=to,
-        tx_data=data,
-        safe_tx_hash=tx.hash(),
+    proposal = _proposal(
+        kind, src, dst, amount=amount, reason=reason, proposed_by=proposed_by, tx=tx,
         threshold=state.threshold,
-    )
+    )  # fmt: skip
     session.add(proposal)
     await session.flush()
     await record(

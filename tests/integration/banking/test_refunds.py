@@ -29,8 +29,9 @@ from onramp.banking.errors import (
 )
 from onramp.banking.formats.pain001 import Debtor
 from onramp.banking.imports import import_statement
-from onramp.banking.models import Deposit, Refund
+from onramp.banking.models import Deposit
 from onramp.banking.refund_files import export_refunds, submit_refund_file
+from onramp.banking.refund_models import Refund
 from onramp.banking.refund_sender import (
     RefundPolicy,
     confirm_sent_refunds,

@@ -9,7 +9,7 @@ from eth_account import Account
 
 from onramp.chain.client import ChainClient
 from onramp.chain.errors import AlreadyKnown, ExecutionReverted, NodeUnavailable, NonceTooLow
-from onramp.chain.payouts import _Item, payout_batch_calldata
+from onramp.chain.payout_plan import PayoutItem, payout_batch_calldata
 from onramp.core.ids import uuid7
 from onramp.core.settings import ANVIL_DEPLOYER_KEY
 from onramp.devstack.process import free_port
@@ -32,7 +32,7 @@ async def test_reads(infra: Stack) -> None:
 async def test_a_reverting_call_is_execution_reverted(infra: Stack) -> None:
     client = ChainClient(infra.anvil.url)
     stranger = Account.from_key(ANVIL_DEPLOYER_KEY).address  # admin, but not the payout role
-    data = payout_batch_calldata([_Item(uuid7(), stranger, 1)])
+    data = payout_batch_calldata([PayoutItem(uuid7(), stranger, 1)])
     with pytest.raises(ExecutionReverted):
         await client.estimate_gas(
             {"from": stranger, "to": infra.deployment.vault, "data": "0x" + data.hex()}

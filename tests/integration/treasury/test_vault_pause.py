@@ -22,7 +22,7 @@ from onramp.chain.deploy import Deployer
 from onramp.chain.errors import ExecutionReverted
 from onramp.chain.fees import FeePolicy
 from onramp.chain.models import ChainTransaction
-from onramp.chain.payouts import _Item, payout_batch_calldata
+from onramp.chain.payout_plan import PayoutItem, payout_batch_calldata
 from onramp.chain.signer import LocalKeySigner
 from onramp.chain.vault_pauser import VaultPauser
 from onramp.core.clock import SystemClock, utcnow
@@ -57,7 +57,7 @@ def pauser(guardian: dict[str, Any]) -> VaultPauser:
 
 async def _payout_reverts(pauser: VaultPauser, client: ChainClient) -> bool:
     payout = LocalKeySigner(ANVIL_PAYOUT_KEY)
-    data = payout_batch_calldata([_Item(uuid.uuid4(), "0x" + "33" * 20, U)])
+    data = payout_batch_calldata([PayoutItem(uuid.uuid4(), "0x" + "33" * 20, U)])
     tx = {"from": payout.address, "to": pauser.vault, "data": "0x" + data.hex()}
     try:
         await client.estimate_gas(tx)

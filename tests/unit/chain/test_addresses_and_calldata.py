@@ -27,7 +27,7 @@ from onramp.chain.errors import (
     ReplacementUnderpriced,
     classify_rpc_error,
 )
-from onramp.chain.payouts import _Item, payout_batch_calldata
+from onramp.chain.payout_plan import PayoutItem, payout_batch_calldata
 from onramp.core.errors import InvalidInput, Unavailable
 
 REPO = Path(__file__).resolve().parents[3]
@@ -155,8 +155,8 @@ def test_classify_rpc_error(message: str, error: type[ChainRpcError]) -> None:
     assert result.detail == (message or result.title)
 
 
-def item(n: int, amount: int) -> _Item:
-    return _Item(
+def item(n: int, amount: int) -> PayoutItem:
+    return PayoutItem(
         order_id=uuid.UUID(int=n),
         to=customer_wallet_address(FACTORY, uuid.UUID(int=n)),
         amount=amount,
@@ -166,7 +166,7 @@ def item(n: int, amount: int) -> _Item:
 @pytest.mark.parametrize(
     "items", [[], [item(1, 1)], [item(1, 10**6), item(2, 2**256 - 1), item(3, 0)]]
 )
-def test_payout_batch_calldata(items: list[_Item]) -> None:
+def test_payout_batch_calldata(items: list[PayoutItem]) -> None:
     data = payout_batch_calldata(items)
     assert data[:4] == keccak(text="payoutBatch(bytes32[],address[],uint256[])")[:4]
     ids, tos, amounts = decode(["bytes32[]", "address[]", "uint256[]"], data[4:])
