@@ -52,6 +52,7 @@ from rapidfuzz import fuzz, process
 from onramp.compliance.lists.model import EntryType, ListEntry, SanctionsList
 from onramp.compliance.matching.align import MIN_PAIRS, Near, align
 from onramp.compliance.matching.factors import country_factor, dob_factor
+from onramp.compliance.matching.keys import loose_keys
 from onramp.compliance.matching.pairs import pair
 from onramp.compliance.normalise import (
     NameForm,
@@ -123,9 +124,12 @@ class NameMatcher:
         self._vocabulary = list(self._holders)
         self._by_vowels: dict[str, list[str]] = defaultdict(list)
         self._by_consonants: dict[str, list[str]] = defaultdict(list)
+        self._by_loose: dict[str, list[str]] = defaultdict(list)
         for word in self._vocabulary:
             self._by_vowels[vowel_key(word)].append(word)
             self._by_consonants[consonants(word)].append(word)
+            for key in loose_keys(word):
+                self._by_loose[key].append(word)
         # A screened name's joined stretch is only compared with single list words that start
         # alike (its first word keeps its own comparison with everything): most of a batch's
         # words are such stretches, and they are new in every name.
@@ -165,14 +169,16 @@ class NameMatcher:
     def _shortlist(
         self, word: str, choices: list[str], cache: dict[str, dict[str, float]]
     ) -> dict[str, float]:
-        # Every pair ``pair`` scores is at least 60 by ratio, or has the same vowels key or
-        # consonants.
+        # Every pair ``pair`` scores is at least 60 by ratio, or has the same vowels key,
+        # consonants or transliteration key.
         found = process.extract(
             word, choices, scorer=fuzz.ratio, score_cutoff=_SHORTLIST, limit=None
         )
         shortlist = {w for w, _, _ in found}
         shortlist.update(self._by_vowels.get(vowel_key(word), ()))
         shortlist.update(self._by_consonants.get(consonants(word), ()))
+        for key in loose_keys(word):
+            shortlist.update(self._by_loose.get(key, ()))
         cutoff = self.settings.token_cutoff
         near = {w: sim for w in shortlist if w in self._holders and (sim := pair(word, w, cutoff))}
         if len(cache) >= _NEAR_CACHE:
@@ -191,7 +197,8 @@ class NameMatcher:
             for listed in word_near:
                 for index in self._holders[listed]:
                     reached[index].add(listed)
-        needed = min(MIN_PAIRS, len(form.tokens))
+        # Initials are paired in the alignment, not looked up: "D. V. Galin" needs one word.
+        needed = min(MIN_PAIRS, sum(1 for word in form.words if len(word) > 1))
         return [
             index
             for index, words in reached.items()

@@ -10,6 +10,7 @@ from onramp.compliance.normalise import NameForm
 
 MIN_PAIRS = 2
 _PER_MISSING_MIDDLE = 3.0
+_PER_MISSING_SECOND = 5.0
 _PER_MISSING_OTHER = 12.0
 _PER_EXTRA_OTHER = 15.0
 _PER_INITIAL = 2.0
@@ -54,8 +55,7 @@ def align(query: NameForm, name: NameForm, near: Near) -> tuple[float, int]:
                 best, best_j = sims[qi][j], j
         if best_j >= 0:
             a.take([qi], [best_j], len(q_tokens[qi]), len(n_tokens[best_j]), best)
-    if a.pairs >= MIN_PAIRS:
-        _pair_initials(query, name, a)
+    _pair_initials(query, name, a)
     q_len = sum(len(t) for t in q_tokens) or 1
     n_len = sum(len(t) for t in n_tokens) or 1
     if a.pairs >= MIN_PAIRS and not (a.q_free and a.n_free):
@@ -101,18 +101,30 @@ def _join(
 
 def _pair_initials(query: NameForm, name: NameForm, a: _Alignment) -> None:
     """Pairs an initial on either side ("Ahmed K. Ghailani", "Alaqad, Ahmed M.") with a word of
-    the other side left over that starts with its letter. An initial explains its one letter on
-    both sides, not the word it stands for."""
-    paired = _initials_into(query, name, a.q_free, a.n_free)
-    paired += _initials_into(name, query, a.n_free, a.q_free)
-    a.q_hit += paired
-    a.n_hit += paired
+    the other side left over that starts with its letter: the initial's one letter and the word
+    it stands for are explained, at ``_PER_INITIAL`` each. After one aligned word, initials
+    count only when two or more pair ("D. V. Galin"; "J. Peijnenburg" is one surname)."""
+    if a.pairs < 1:
+        return
+    q_free, n_free = list(a.q_free), list(a.n_free)
+    q_letters, n_letters = _initials_into(query, name, q_free, n_free)
+    n_more, q_more = _initials_into(name, query, n_free, q_free)
+    paired = q_letters[0] + n_more[0]
+    if a.pairs < MIN_PAIRS and paired < MIN_PAIRS:
+        return
+    a.q_free[:], a.n_free[:] = q_free, n_free
+    a.q_hit += q_letters[1] + q_more[1]
+    a.n_hit += n_letters[1] + n_more[1]
     a.pairs += paired
     a.initials += paired
 
 
-def _initials_into(side: NameForm, other: NameForm, free: list[int], other_free: list[int]) -> int:
-    paired = 0
+def _initials_into(
+    side: NameForm, other: NameForm, free: list[int], other_free: list[int]
+) -> tuple[tuple[int, int], tuple[int, int]]:
+    """Pairs ``side``'s initials into ``other``'s free words; returns (pairs, letters explained
+    on ``side``) and (pairs, letters explained on ``other``)."""
+    paired = letters = 0
     for i in [i for i in free if _is_initial(side, i)]:
         match = next(
             (
@@ -126,11 +138,18 @@ def _initials_into(side: NameForm, other: NameForm, free: list[int], other_free:
             free.remove(i)
             other_free.remove(match)
             paired += 1
-    return paired
+            letters += len(other.tokens[match])
+    return (paired, paired), (paired, letters)
 
 
 def _missing_cost(form: NameForm, left: list[int], per_other: float) -> float:
-    """What the words of ``form`` that nothing explains cost: a middle name little, a first name
-    or a surname word much, so "Omar Fernandez" is not "Prieto Fernandez, Omar Jose"."""
+    """What the words of ``form`` that nothing explains cost: a middle name little, one surname
+    of two little more as long as the other is there, a first name or the (first) surname much,
+    so "Omar Fernandez" is not "Prieto Fernandez, Omar Jose" but "Elkin Arroyave" is "Arroyave
+    Ruiz, Elkin"."""
     middles = sum(1 for i in left if i in form.middles)
-    return _PER_MISSING_MIDDLE * middles + per_other * (len(left) - middles)
+    seconds = 0
+    if form.second_surnames and (form.second_surnames | {0}) - set(left):
+        seconds = sum(1 for i in left if i in form.second_surnames)
+    others = len(left) - middles - seconds
+    return _PER_MISSING_MIDDLE * middles + _PER_MISSING_SECOND * seconds + per_other * others

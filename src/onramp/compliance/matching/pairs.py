@@ -8,6 +8,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
+from onramp.compliance.matching.keys import LOOSE, loose_keys
 from onramp.compliance.normalise import consonants, vowel_key
 
 SHORT = 3
@@ -32,6 +33,9 @@ def pair(token: str, candidate: str, cutoff: float) -> float:
     if vowel_key(token) == vowel_key(candidate):
         return _VOWELS_ONLY  # "Baazaoui"/"Baazeoui": a vowel run of another length
     similarity = fuzz.ratio(token, candidate)
+    if similarity < LOOSE and loose_keys(token) & loose_keys(candidate):
+        # One sound in another language's letters ("Kusnezow"/"Kuznetsov", "Cherif"/"Sharif").
+        return LOOSE
     if similarity >= NEAR:
         return similarity
     # A one-letter typo or swap in a four- or five-letter word ("Reza"/"eRza", "Tian"/"Tain")
