@@ -53,6 +53,7 @@ from onramp.compliance.lists.model import EntryType, ListEntry, SanctionsList
 from onramp.compliance.matching.align import MIN_PAIRS, Near, align
 from onramp.compliance.matching.factors import country_factor, dob_factor
 from onramp.compliance.matching.keys import loose_keys
+from onramp.compliance.matching.learned import LEARNED, learn_equivalents
 from onramp.compliance.matching.pairs import pair
 from onramp.compliance.normalise import (
     NameForm,
@@ -112,15 +113,20 @@ class NameMatcher:
         self.settings = settings or MatchSettings()
         self._names: list[_IndexedName] = []
         self._holders: dict[str, list[int]] = defaultdict(list)
+        per_entry: list[list[NameForm]] = []
         for entry in sanctions.entries:
             if entry.entry_type in (EntryType.VESSEL, EntryType.AIRCRAFT):
                 continue  # names of ships and planes are not customers
+            first = len(self._names)
             self._add(entry, entry.primary_name, is_alias=False)
             for alias in entry.aliases:
                 # OFAC's weak aliases ("Roma", "Office 91") are too generic to screen alone.
                 tokens = name_tokens(alias.name)
                 if alias.strong or len(tokens) >= _MIN_TOKENS_FOR_WEAK_ALIAS:
                     self._add(entry, alias.name, is_alias=True)
+            if entry.entry_type == EntryType.INDIVIDUAL:
+                per_entry.append([name.form for name in self._names[first:]])
+        self._learned = learn_equivalents(per_entry)
         self._vocabulary = list(self._holders)
         self._by_vowels: dict[str, list[str]] = defaultdict(list)
         self._by_consonants: dict[str, list[str]] = defaultdict(list)
@@ -181,6 +187,9 @@ class NameMatcher:
             shortlist.update(self._by_loose.get(key, ()))
         cutoff = self.settings.token_cutoff
         near = {w: sim for w in shortlist if w in self._holders and (sim := pair(word, w, cutoff))}
+        for other in self._learned.get(word, ()):
+            if other in self._holders:
+                near[other] = max(near.get(other, 0.0), LEARNED)
         if len(cache) >= _NEAR_CACHE:
             cache.clear()
         cache[word] = near

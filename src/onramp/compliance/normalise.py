@@ -67,6 +67,8 @@ _VARIANTS: dict[str, list[str]] = {
     "yulia": ("julia yuliya iuliia iulia juliya julija").split(),
 }
 _CANONICAL = {variant: canon for canon, variants in _VARIANTS.items() for variant in variants}
+# The canonical spelling of each family above: the matcher learns no other equivalences for them.
+KNOWN_FAMILIES = frozenset(_VARIANTS)
 _SKELETON = (
     ("dzh", "j"),
     ("dj", "j"),
