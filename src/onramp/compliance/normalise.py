@@ -62,6 +62,7 @@ _VARIANTS: dict[str, list[str]] = {
     "dmitri": ("dmitry dmitriy dmytro").split(),
     "andrei": ("andrey andriy").split(),
     "nikolai": ("nikolay mykola").split(),
+    "vladimir": ("volodymyr volodimir").split(),  # the Ukrainian form
     "evgeni": ("yevgeny yevgeniy evgeny evgeniy yevgeni").split(),
     # German and Dutch writers spell Russian ю with a J ("Julia Lasutkina").
     "yulia": ("julia yuliya iuliia iulia juliya julija").split(),

@@ -7,7 +7,7 @@ English, French and German transliterations of Arabic, Persian and Russian names
 
 - j between a consonant and a vowel is the German and Polish y ("Artjom", "Pawljuk");
 - zh and j are one ("Zhukov" / "Joukov"); sh and French ch are one ("Shamas" / "Chamas");
-  ch is also the German kh ("Michail"), so a word with ch has both keys;
+  ch inside a word is also the German kh ("Michail"), so such a word has both keys;
 - ts, tz, z, s and c before e or i are one ("Kuznetsov" / "Kusnezow", "Belgacem" /
   "Belkassem"); any other c, q, g and k are one;
 - h is dropped after the first letter (kh / h / ch, and the Arabic final -eh / -ah: "Salameh"
@@ -37,12 +37,15 @@ _VOWEL_RUN = re.compile(r"[aeiou]+")
 
 @lru_cache(maxsize=1 << 16)
 def loose_keys(token: str) -> frozenset[str]:
-    """The token's keys (one, or two when it has a ch); none for a short token, which pairs
+    """The token's keys (one, or two when it has a ch inside); none for a short token, which pairs
     only by its spelling."""
     if len(token) < MIN_WORD:
         return frozenset()
     base = _J_AS_Y.sub("i", token).replace("zh", "j")
-    spellings = {base.replace("ch", "x"), base.replace("ch", "h")} if "ch" in base else {base}
+    spellings = {base.replace("ch", "x")}
+    if "ch" in base[1:]:
+        # Inside a word only: an initial Ch is Chinese or English ("Cheng" is not "Huang").
+        spellings.add(base[:1] + base[1:].replace("ch", "h"))
     keys = set()
     for spelling in spellings:
         key = _SIBILANT.sub("s", spelling.replace("sh", "x"))
