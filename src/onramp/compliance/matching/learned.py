@@ -5,8 +5,8 @@ a.k.a. "NAUMOV, Vladimir Vladimirovich" says that Uladzimir is a way to write Vl
 words of an entry's names that have as many words are paired in written order, and each pair
 that differs but is still alike (``fuzz.ratio`` at least ``_ALIKE``: not a nickname or another
 name, as "Abu Ahmad" beside "Muhammad" would be) becomes an equivalence, built once when the
-list is loaded. Only individuals' names teach, and not about the families the normaliser
-already knows (Muhammad, Ahmad, ...: ``normalise.KNOWN_FAMILIES``). The matcher then pairs a
+list is loaded. Only individuals' names teach, and two families the normaliser already knows
+(Muhammad, Ahmad, ...: ``normalise.KNOWN_FAMILIES``) are never made one. The matcher then pairs a
 screened word with every list word its table names, at ``LEARNED``, in any entry: what one
 entry's aliases teach holds for the same word in another's name.
 """
@@ -42,8 +42,8 @@ def learn_equivalents(entries: Iterable[list[NameForm]]) -> dict[str, frozenset[
 
 
 def _alike(a: str, b: str) -> bool:
-    if a in KNOWN_FAMILIES or b in KNOWN_FAMILIES:
-        return False
+    if a in KNOWN_FAMILIES and b in KNOWN_FAMILIES:
+        return False  # two families ("Abu Ahmad" beside "Muhammad"): the table knows better
     return min(len(a), len(b)) >= _MIN_LETTERS and fuzz.ratio(a, b) >= _ALIKE
 
 
