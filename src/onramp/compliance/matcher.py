@@ -44,7 +44,7 @@ that two screened words are near are aligned (one for a one-word name or list na
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -201,17 +201,21 @@ class NameMatcher:
         stretch, is near a word of the screened name."""
         near = {joined: self._near_joined_words(joined) for _, joined in form.joins}
         near.update((word, self._near_words(word)) for word in form.tokens)
-        reached: dict[int, set[str]] = defaultdict(set)
+        # Each list word once (two screened words near one list word reach its names once);
+        # a list name holds each of its words once, so counting is counting distinct words.
+        # In the order first met, so ties between list names resolve as they always have.
+        listed_words: dict[str, None] = {}
         for word_near in near.values():
-            for listed in word_near:
-                for index in self._holders[listed]:
-                    reached[index].add(listed)
+            listed_words.update(dict.fromkeys(word_near))
+        reached: Counter[int] = Counter()
+        for listed in listed_words:
+            reached.update(self._holders[listed])
         # Initials are paired in the alignment, not looked up: "D. V. Galin" needs one word.
         needed = min(MIN_PAIRS, sum(1 for word in form.words if len(word) > 1))
         return [
             index
-            for index, words in reached.items()
-            if len(words) >= (needed if len(self._names[index].form.tokens) > 1 else 1)
+            for index, count in reached.items()
+            if count >= (needed if len(self._names[index].form.tokens) > 1 else 1)
         ], near
 
     def _base(self, form: NameForm, joined: str, name: _IndexedName, near: Near) -> float:
