@@ -9,9 +9,10 @@ order, transliteration spellings, a dropped middle name, one-letter typos, accen
 honorific, and each strong alias of two or more words. The clean population combines common
 first and last names from many cultures; a generated name whose words are exactly those of a
 listed name is dropped, so every hit on it is a false hit. Then the first held-out set
-(``screening_heldout.py``), the second (``screening_heldout2.py``: hand-written; both tuned on
-since) and the third (``screening_heldout3.py``: hand-written, never tuned on; ``--no-heldout3``
-while tuning, so its results are not read, and ``--show-misses`` never lists its misses).
+(``screening_heldout.py``), the second and the third (``screening_heldout2.py``,
+``screening_heldout3.py``: hand-written; all three tuned on since) and the fourth
+(``screening_heldout4.py``: hand-written, never tuned on; ``--no-heldout4`` while tuning, so its
+results are not read, and ``--show-misses`` never lists its misses).
 Numbers, never asserts.
 """
 
@@ -30,6 +31,7 @@ from pathlib import Path
 
 import screening_heldout2
 import screening_heldout3
+import screening_heldout4
 from onramp.compliance.lists import EntryType, ListEntry, SanctionsList, load_list
 from onramp.compliance.matcher import MatchSettings, NameHit, NameMatcher
 from onramp.compliance.normalise import name_tokens
@@ -236,7 +238,11 @@ def cli_speed(list_file: Path, names: list[str], count: int) -> tuple[int, float
     return result.stdout.count(b"\n"), elapsed
 
 
-def main() -> None:
+Misses = list[tuple[str, str, str, object]]
+FalseHits = list[tuple[str, NameHit]]
+
+
+def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--list", type=Path, default=DEFAULT_LIST)
     parser.add_argument("--heldout-list", type=Path, default=HELDOUT_LIST)
@@ -245,13 +251,16 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=20261122)
     parser.add_argument("--cli-names", type=int, default=10_000, help="0: skip the CLI run")
     parser.add_argument(
-        "--show-misses", action="store_true", help="of the tuned set and held-out sets 1 and 2"
+        "--show-misses", action="store_true", help="of the tuned set and held-out sets 1 to 3"
     )
     parser.add_argument(
-        "--no-heldout3", action="store_true", help="skip the third held-out set (while tuning)"
+        "--no-heldout4", action="store_true", help="skip the fourth held-out set (while tuning)"
     )
-    args = parser.parse_args()
+    return parser.parse_args()
 
+
+def tuned_set(args: argparse.Namespace) -> tuple[list[Probe], list[str], Misses, FalseHits]:
+    """The generated variants of the default list; returns its probes, clean names and misses."""
     rng = random.Random(args.seed)
     sanctions = load_list(args.list)
     started = time.perf_counter()
@@ -271,57 +280,68 @@ def main() -> None:
     print(f"threshold: {args.threshold}")
     report("TUNED variants:", found, total, len(false_hits), len(clean))
     print(f"speed in process: {screened} names in {elapsed:.2f} s = {screened / elapsed:,.0f}/s")
+    return probes, clean, misses, false_hits
 
+
+def first_heldout(args: argparse.Namespace, tuned_uids: set[str]) -> tuple[Misses, FalseHits]:
     heldout = load_list(args.heldout_list)
-    held_matcher = NameMatcher(heldout, MatchSettings(threshold=args.threshold))
-    tuned_uids = {e.uid for e in people}
-    held_rng = random.Random(args.seed + 1)
-    held_probes = [
+    matcher = NameMatcher(heldout, MatchSettings(threshold=args.threshold))
+    rng = random.Random(args.seed + 1)
+    probes = [
         (e.uid, kind, text)
         for e in individuals(heldout)
         if e.uid not in tuned_uids
-        for kind, text in heldout_kinds(e.primary_name, origin(e), held_rng)
+        for kind, text in heldout_kinds(e.primary_name, origin(e), rng)
     ]
-    held_clean = population(args.clean, listed_token_sets(heldout), held_rng)
-    h_found, h_total, h_misses, h_false = measure(held_matcher, held_probes, held_clean)
+    clean = population(args.clean, listed_token_sets(heldout), rng)
+    found, total, misses, false_hits = measure(matcher, probes, clean)
     print(f"held-out list: {args.heldout_list.name}, {len(heldout.entries)} entries")
     report(
-        "HELD-OUT variants (first set, tuned on since):",
-        h_found,
-        h_total,
-        len(h_false),
-        len(held_clean),
+        "HELD-OUT variants (first set, tuned on since):", found, total, len(false_hits), len(clean)
     )
+    return misses, false_hits
 
-    union = screening_heldout2.lists()
-    union_matcher = NameMatcher(union, MatchSettings(threshold=args.threshold))
-    rng2 = random.Random(args.seed + 2)
-    clean2 = screening_heldout2.population(args.clean, listed_token_sets(union), rng2)
-    n_found, n_total, n_misses, n_false = measure(
-        union_matcher, screening_heldout2.probes(), clean2
-    )
-    print(f"held-out 2 lists: the three files as one, {len(union.entries)} entries")
-    report(
-        "SECOND HELD-OUT variants (hand-written, tuned on since):",
-        n_found,
-        n_total,
-        len(n_false),
-        len(clean2),
-    )
 
-    if not args.no_heldout3:
-        union3 = screening_heldout3.lists()
-        matcher3 = NameMatcher(union3, MatchSettings(threshold=args.threshold))
-        rng3 = random.Random(args.seed + 3)
-        clean3 = screening_heldout2.population(args.clean, listed_token_sets(union3), rng3)
-        t_found, t_total, _, t_false = measure(matcher3, screening_heldout3.probes(), clean3)
-        print(f"held-out 3 lists: the four files as one, {len(union3.entries)} entries")
-        report(
-            "NEW HELD-OUT variants (third set, hand-written, never tuned on):",
-            t_found,
-            t_total,
-            len(t_false),
-            len(clean3),
+def hand_written(
+    args: argparse.Namespace, union: SanctionsList, probes: list[Probe], seed: int, title: str
+) -> tuple[Misses, FalseHits]:
+    """One hand-written set against its lists as one, with set 2's ordinary names as clean."""
+    matcher = NameMatcher(union, MatchSettings(threshold=args.threshold))
+    rng = random.Random(args.seed + seed)
+    clean = screening_heldout2.population(args.clean, listed_token_sets(union), rng)
+    found, total, misses, false_hits = measure(matcher, probes, clean)
+    print(f"{union.source} lists: {len(union.entries)} entries")
+    report(title, found, total, len(false_hits), len(clean))
+    return misses, false_hits
+
+
+def show(label: str, misses: Misses, false_hits: FalseHits) -> None:
+    for kind, text, uid, best in misses:
+        print(f"MISS{label} {kind}: {text!r} (uid {uid}) best={best}")
+    for name, hit in false_hits:
+        print(f"FALSE HIT{label}: {name!r} -> {hit}")
+
+
+def main() -> None:
+    args = arguments()
+    probes, clean, misses, false_hits = tuned_set(args)
+    shown = [("", misses, false_hits)]
+    shown.append((" (first held-out)", *first_heldout(args, {uid for uid, _, _ in probes})))
+    tuned_on = (
+        (screening_heldout2, "second", "SECOND HELD-OUT variants (hand-written, tuned on since):"),
+        (screening_heldout3, "third", "THIRD HELD-OUT variants (hand-written, tuned on since):"),
+    )
+    for seed, (module, name, title) in enumerate(tuned_on, start=2):
+        found = hand_written(args, module.lists(), module.probes(), seed, title)
+        shown.append((f" ({name} held-out)", *found))
+    if not args.no_heldout4:
+        # Only the totals per kind: this set's misses are never printed (see its module).
+        hand_written(
+            args,
+            screening_heldout4.lists(),
+            screening_heldout4.probes(),
+            4,
+            "NEW HELD-OUT variants (fourth set, hand-written, never tuned on):",
         )
 
     if args.cli_names:
@@ -331,18 +351,8 @@ def main() -> None:
             f"{lines / wall:,.0f} names/s"
         )
     if args.show_misses:
-        for kind, text, uid, best in misses:
-            print(f"MISS {kind}: {text!r} (uid {uid}) best={best}")
-        for name, hit in false_hits:
-            print(f"FALSE HIT: {name!r} -> {hit}")
-        for kind, text, uid, best in h_misses:
-            print(f"MISS (first held-out) {kind}: {text!r} (uid {uid}) best={best}")
-        for name, hit in h_false:
-            print(f"FALSE HIT (first held-out): {name!r} -> {hit}")
-        for kind, text, uid, best in n_misses:
-            print(f"MISS (second held-out) {kind}: {text!r} (uid {uid}) best={best}")
-        for name, hit in n_false:
-            print(f"FALSE HIT (second held-out): {name!r} -> {hit}")
+        for label, set_misses, set_false in shown:
+            show(label, set_misses, set_false)
 
 
 if __name__ == "__main__":

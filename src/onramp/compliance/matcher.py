@@ -5,77 +5,68 @@ written form each (``normalise.name_form``: canonical tokens in written order, t
 words, which tokens are middle names, and every stretch of two to four neighbouring words
 written as one):
 
-1. Token pairs (``_pair``): equal tokens score 100; tokens whose only differences are vowels
-   ("Hamid"/"Hamed", "Ali"/"Eli", "Baazaoui"/"Baazeoui") 92 (90 for three letters); otherwise
-   ``rapidfuzz.fuzz.ratio``, where one edit (``OSA``, swaps included) or the same consonants in a
-   four-letter or longer token count at least 85, and a pair below ``token_cutoff`` (80) is 0.
-   Other tokens of three letters or fewer pair only when equal.
-2. Joined words first: a token of one side pairs with a stretch of neighbouring words of the
-   other written as one ("Chunyong" / "Chun Yong", "Sa 'ad" / "Saad", "Ali-reza" /
-   "Alireza") when that scores at least 85 and better than any single word does for either.
-   Then each remaining token of Q, longest first, takes its most similar unused token of N. A
-   one-letter word pairs only with the same letter written alone. ``q_cover`` is the share of
-   Q's letters so explained, weighted by pair similarity; ``n_cover`` the same share of N's.
+1. Token pairs (``matching/pairs.py``): equal tokens score 100; tokens whose only differences
+   are vowels ("Hamid"/"Hamed", "Ali"/"Eli", "Baazaoui"/"Baazeoui") 92 (90 for three letters);
+   otherwise ``rapidfuzz.fuzz.ratio``, where one edit (``OSA``, swaps included) or the same
+   consonants in a four-letter or longer token count at least 85, and a pair below
+   ``token_cutoff`` (80) is 0. Other tokens of three letters or fewer pair only when equal.
+2. Joined words first (``matching/align.py``, as are steps 3 and 4): a token of one side pairs
+   with a stretch of neighbouring words of the other written as one ("Chunyong" / "Chun Yong",
+   "Sa 'ad" / "Saad", "Ali-reza" / "Alireza") when that scores at least 85 and better than any
+   single word does for either. Then each remaining token of Q, longest first, takes its most
+   similar unused token of N. A one-letter word pairs only with the same letter written alone.
+   ``q_cover`` is the share of Q's letters so explained, weighted by pair similarity;
+   ``n_cover`` the same share of N's.
 3. Once two pairs are made, an initial ("Ahmed K. Ghailani") pairs with a leftover word of the
    other side that starts with its letter: it explains its one letter and costs 2.
 4. When every token of one side is explained (at least two pairs), the score is that side's
-   cover minus what the other side's leftover words cost: a middle name (a given name after
-   the first) 3, any other word of N left out 12 (a first name or a surname word: "Omar
-   Fernandez" is not "Prieto Fernandez, Omar Jose", 85), any other extra word of Q 15 (another
-   first name is another person). Otherwise ``aligned = 100 * (0.6 * q_cover + 0.4 *
-   n_cover)``: an unexplained word in Q costs more than one missing from N.
-5. ``base = max(aligned, token_sort_ratio of the sorted tokens)``. A list name of several
-   tokens needs two pairs (one when Q is one word), so one shared common name never hits.
-6. Secondary factors, applied only when both sides know them: an identical date of birth adds
-   ``dob_bonus``, the same year half of it, a year more than one apart subtracts ``dob_penalty``;
-   a shared country adds ``country_bonus`` (an ISO code and a list's country name compare as
-   the same country: ``compliance/countries.py``). The final score is capped to 0..100.
+   cover minus what the other side's leftover words cost: a middle name (a given name after the
+   first) 3, any other word of N left out 12 (a first name or a surname word: "Omar Fernandez"
+   is not "Prieto Fernandez, Omar Jose", 85), any other extra word of Q 15 (another first name
+   is another person). Otherwise ``aligned = 100 * (0.6 * q_cover + 0.4 * n_cover)``: an
+   unexplained word in Q costs more than one missing from N.
+5. ``base = max(aligned, token_sort_ratio of the sorted tokens)``. A list name of several tokens
+   needs two pairs (one when Q is one word), so one shared common name never hits.
+6. Secondary factors (``matching/factors.py``), applied only when both sides know them: an
+   identical date of birth adds ``dob_bonus``, the same year half of it, a year more than one
+   apart subtracts ``dob_penalty``; a shared country adds ``country_bonus`` (an ISO code and a
+   list's country name compare as the same country: ``compliance/countries.py``). The final
+   score is capped to 0..100.
 
 A hit is a best score at or above ``threshold`` (default 88, set by ``bench/screening.py``).
 
 Candidates: every list token and joined stretch is indexed with the list names holding it. A
 screened token (and each joined stretch of the screened name) is compared with the whole
 index in one ``rapidfuzz.process.extract`` call (ratio at least 60, plus the same vowels key or
-consonants), scored with ``_pair`` and remembered for the rest of the batch; only list names
+consonants), scored with ``pair`` and remembered for the rest of the batch; only list names
 that two screened words are near are aligned (one for a one-word name or list name).
 """
 
 from __future__ import annotations
 
-import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
-from functools import lru_cache
 
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import OSA
 
-from onramp.compliance.countries import country_code
 from onramp.compliance.lists.model import EntryType, ListEntry, SanctionsList
+from onramp.compliance.matching.align import MIN_PAIRS, Near, align
+from onramp.compliance.matching.factors import country_factor, dob_factor
+from onramp.compliance.matching.keys import loose_keys
+from onramp.compliance.matching.learned import LEARNED, learn_equivalents
+from onramp.compliance.matching.pairs import pair
 from onramp.compliance.normalise import (
     NameForm,
     consonants,
-    fold,
     name_form,
     name_tokens,
     vowel_key,
 )
 
-_AFFIX = 3
-_SHORT = 3
-_MIN_PAIRS = 2
-_PER_MISSING_MIDDLE = 3.0
-_PER_MISSING_OTHER = 12.0
-_PER_EXTRA_OTHER = 15.0
-_PER_INITIAL = 2.0
-_NEAR = 85.0
-_VOWELS_ONLY = 92.0
-_SHORT_VOWELS_ONLY = 90.0
 _SHORTLIST = 60.0
 _MIN_JOINED = 4
 _NEAR_CACHE = 1 << 16
 _MIN_TOKENS_FOR_WEAK_ALIAS = 2
-_QAF = re.compile("g")
 
 
 @dataclass(frozen=True)
@@ -105,191 +96,9 @@ class _IndexedName:
     is_alias: bool
 
 
-@lru_cache(maxsize=1 << 18)
-def _pair(token: str, candidate: str, cutoff: float) -> float:
-    """Similarity of two tokens, 0 below ``cutoff``. Cached: names are made of a few thousand
-    common words, so a batch meets the same pairs again and again."""
-    if token == candidate:
-        return 100.0
-    if len(token) == len(candidate) > 1 and vowel_key(token) == vowel_key(candidate):
-        # Only the vowels differ ("Hamid"/"Hamed", "Ali"/"Eli"): how transliterations differ.
-        return _SHORT_VOWELS_ONLY if len(token) <= _SHORT else _VOWELS_ONLY
-    if max(len(token), len(candidate)) <= _SHORT:
-        # One letter is a third of "ali" or "han": short tokens otherwise pair only when equal.
-        return 0.0
-    if vowel_key(token) == vowel_key(candidate):
-        return _VOWELS_ONLY  # "Baazaoui"/"Baazeoui": a vowel run of another length
-    similarity = fuzz.ratio(token, candidate)
-    if similarity >= _NEAR:
-        return similarity
-    # A one-letter typo or swap in a four- or five-letter word ("Reza"/"eRza", "Tian"/"Tain")
-    # scores 75 by ratio; so does a changed vowel ("Wang"/"Weng"). Both count as near matches.
-    if abs(len(token) - len(candidate)) <= 1 and (
-        consonants(token) == consonants(candidate)
-        or OSA.distance(token, candidate) <= 1
-        # Persian and Arabic q is written gh as often ("Sadegh"/"Sadiq"; skeleton: g and k).
-        or (
-            len(token) == len(candidate)
-            and _QAF.sub("k", consonants(token)) == _QAF.sub("k", consonants(candidate))
-        )
-    ):
-        return _NEAR
-    return similarity if similarity >= cutoff else 0.0
-
-
-@dataclass
-class _Alignment:
-    """Token pairs found so far between a screened name (q) and a list name (n)."""
-
-    q_free: list[int]
-    n_free: list[int]
-    q_hit: float = 0.0
-    n_hit: float = 0.0
-    pairs: int = 0
-    initials: int = 0
-
-    def take(self, q: list[int], n: list[int], q_letters: int, n_letters: int, sim: float) -> None:
-        self.q_hit += q_letters * sim / 100
-        self.n_hit += n_letters * sim / 100
-        self.pairs += 1
-        for i in q:
-            self.q_free.remove(i)
-        for j in n:
-            self.n_free.remove(j)
-
-
-Near = dict[str, dict[str, float]]  # a screened token or joined word -> list words near it
-
-
-def _align(query: NameForm, name: NameForm, near: Near) -> tuple[float, int]:
-    """Alignment score and the number of aligned pairs (see the module docstring)."""
-    q_tokens, n_tokens = query.tokens, name.tokens
-    sims = [[near[q].get(n, 0.0) for n in n_tokens] for q in q_tokens]
-    a = _Alignment(q_free=list(range(len(q_tokens))), n_free=list(range(len(n_tokens))))
-    if len(q_tokens) != len(n_tokens) or any(max(row, default=0.0) < _NEAR for row in sims):
-        _join(query, name, sims, a, near)
-    # Longest words first: they say most about who this is.
-    for qi in sorted(a.q_free, key=lambda i: len(q_tokens[i]), reverse=True):
-        best, best_j = 0.0, -1
-        for j in a.n_free:
-            if sims[qi][j] > best and _is_initial(query, qi) == _is_initial(name, j):
-                best, best_j = sims[qi][j], j
-        if best_j >= 0:
-            a.take([qi], [best_j], len(q_tokens[qi]), len(n_tokens[best_j]), best)
-    if a.pairs >= _MIN_PAIRS:
-        _pair_initials(query, name, a)
-    q_len = sum(len(t) for t in q_tokens) or 1
-    n_len = sum(len(t) for t in n_tokens) or 1
-    if a.pairs >= _MIN_PAIRS and not (a.q_free and a.n_free):
-        # Every token of one side is explained: the other side's leftover words cost by what
-        # they are (a middle name is often left out, a surname or first name seldom).
-        if not a.q_free:
-            base = 100 * a.q_hit / q_len - _missing_cost(name, a.n_free, _PER_MISSING_OTHER)
-        else:
-            base = 100 * a.n_hit / n_len - _missing_cost(query, a.q_free, _PER_EXTRA_OTHER)
-        return base - _PER_INITIAL * a.initials, a.pairs
-    return 100 * (0.6 * a.q_hit / q_len + 0.4 * a.n_hit / n_len), a.pairs
-
-
-def _is_initial(form: NameForm, i: int) -> bool:
-    return len(form.words[i]) == 1
-
-
-def _join(
-    query: NameForm, name: NameForm, sims: list[list[float]], a: _Alignment, near: Near
-) -> None:
-    """Pairs a word of one side with neighbouring words of the other written as one
-    ("Chunyong" / "Chun Yong", "Abdulaziz" / "Abd al-Aziz", "Sa 'ad" / "Saad"), when the joined
-    word fits better than any single word does for either of them."""
-    best_q = [max(row, default=0.0) for row in sims]
-    best_n = [max((row[j] for row in sims), default=0.0) for j in range(len(name.tokens))]
-    found: list[tuple[float, list[int], list[int]]] = []
-    for i, token in enumerate(query.tokens):
-        for run, joined in name.joins:
-            sim = near[token].get(joined, 0.0)
-            if sim >= _NEAR and sim > best_q[i] and all(sim >= best_n[j] for j in run):
-                found.append((sim, [i], list(run)))
-    for run, joined in query.joins:
-        for j, token in enumerate(name.tokens):
-            sim = near[joined].get(token, 0.0)
-            if sim >= _NEAR and sim > best_n[j] and all(sim >= best_q[i] for i in run):
-                found.append((sim, list(run), [j]))
-    for sim, q, n in sorted(found, key=lambda f: f[0], reverse=True):
-        if all(i in a.q_free for i in q) and all(j in a.n_free for j in n):
-            q_letters = sum(len(query.tokens[i]) for i in q)
-            n_letters = sum(len(name.tokens[j]) for j in n)
-            a.take(q, n, q_letters, n_letters, sim)
-
-
-def _pair_initials(query: NameForm, name: NameForm, a: _Alignment) -> None:
-    """Pairs an initial on either side ("Ahmed K. Ghailani", "Alaqad, Ahmed M.") with a word of
-    the other side left over that starts with its letter. An initial explains its one letter on
-    both sides, not the word it stands for."""
-    paired = _initials_into(query, name, a.q_free, a.n_free)
-    paired += _initials_into(name, query, a.n_free, a.q_free)
-    a.q_hit += paired
-    a.n_hit += paired
-    a.pairs += paired
-    a.initials += paired
-
-
-def _initials_into(side: NameForm, other: NameForm, free: list[int], other_free: list[int]) -> int:
-    paired = 0
-    for i in [i for i in free if _is_initial(side, i)]:
-        match = next(
-            (
-                j
-                for j in other_free
-                if other.words[j][:1] == side.words[i][:1] and not _is_initial(other, j)
-            ),
-            None,
-        )
-        if match is not None:
-            free.remove(i)
-            other_free.remove(match)
-            paired += 1
-    return paired
-
-
 def _start(token: str) -> str:
     """The first letter, any vowel as "a": "Ebrahim" and "Abrahim" start alike."""
     return "a" if token[:1] in "aeiou" else token[:1]
-
-
-def _missing_cost(form: NameForm, left: list[int], per_other: float) -> float:
-    """What the words of ``form`` that nothing explains cost: a middle name little, a first name
-    or a surname word much, so "Omar Fernandez" is not "Prieto Fernandez, Omar Jose"."""
-    middles = sum(1 for i in left if i in form.middles)
-    return _PER_MISSING_MIDDLE * middles + per_other * (len(left) - middles)
-
-
-def _dob_factor(given: str | None, known: tuple[str, ...], s: MatchSettings) -> tuple[float, str]:
-    if not given or not known:
-        return 0.0, ""
-    if given in known:
-        return s.dob_bonus, "same date of birth"
-    year = given[:4]
-    years = {y for dob in known for y in dob.split("/") if y[:4].isdigit()}
-    if year in {y[:4] for y in years}:
-        return s.dob_bonus / 2, "same year of birth"
-    if year.isdigit() and all(abs(int(y[:4]) - int(year)) > 1 for y in years):
-        return -s.dob_penalty, "different date of birth"
-    return 0.0, ""
-
-
-def _country_factor(
-    given: str | None, known: tuple[str, ...], s: MatchSettings
-) -> tuple[float, str]:
-    if not given or not known:
-        return 0.0, ""
-    # KYC gives an ISO code ("RU"), lists a name in their own spelling ("Russia", "RUSSIAN
-    # FEDERATION"): both sides are compared as codes, and as folded text when either is unknown.
-    code = country_code(given)
-    if code is not None and code in {country_code(c) for c in known}:
-        return s.country_bonus, "same country"
-    if fold(given) in {fold(c) for c in known}:
-        return s.country_bonus, "same country"
-    return 0.0, ""
 
 
 class NameMatcher:
@@ -304,21 +113,29 @@ class NameMatcher:
         self.settings = settings or MatchSettings()
         self._names: list[_IndexedName] = []
         self._holders: dict[str, list[int]] = defaultdict(list)
+        per_entry: list[list[NameForm]] = []
         for entry in sanctions.entries:
             if entry.entry_type in (EntryType.VESSEL, EntryType.AIRCRAFT):
                 continue  # names of ships and planes are not customers
+            first = len(self._names)
             self._add(entry, entry.primary_name, is_alias=False)
             for alias in entry.aliases:
                 # OFAC's weak aliases ("Roma", "Office 91") are too generic to screen alone.
                 tokens = name_tokens(alias.name)
                 if alias.strong or len(tokens) >= _MIN_TOKENS_FOR_WEAK_ALIAS:
                     self._add(entry, alias.name, is_alias=True)
+            if entry.entry_type == EntryType.INDIVIDUAL:
+                per_entry.append([name.form for name in self._names[first:]])
+        self._learned = learn_equivalents(per_entry)
         self._vocabulary = list(self._holders)
         self._by_vowels: dict[str, list[str]] = defaultdict(list)
         self._by_consonants: dict[str, list[str]] = defaultdict(list)
+        self._by_loose: dict[str, list[str]] = defaultdict(list)
         for word in self._vocabulary:
             self._by_vowels[vowel_key(word)].append(word)
             self._by_consonants[consonants(word)].append(word)
+            for key in loose_keys(word):
+                self._by_loose[key].append(word)
         # A screened name's joined stretch is only compared with single list words that start
         # alike (its first word keeps its own comparison with everything): most of a batch's
         # words are such stretches, and they are new in every name.
@@ -340,7 +157,7 @@ class NameMatcher:
             self._holders[word].append(index)
 
     def _near_words(self, word: str) -> dict[str, float]:
-        """The list words near a screened word and how near (``_pair``), kept for the batch."""
+        """The list words near a screened word and how near (``pair``), kept for the batch."""
         known = self._near.get(word)
         if known is None:
             known = self._shortlist(word, self._vocabulary, self._near)
@@ -358,16 +175,21 @@ class NameMatcher:
     def _shortlist(
         self, word: str, choices: list[str], cache: dict[str, dict[str, float]]
     ) -> dict[str, float]:
-        # Every pair _pair scores is at least 60 by ratio, or has the same vowels key or
-        # consonants.
+        # Every pair ``pair`` scores is at least 60 by ratio, or has the same vowels key,
+        # consonants or transliteration key.
         found = process.extract(
             word, choices, scorer=fuzz.ratio, score_cutoff=_SHORTLIST, limit=None
         )
         shortlist = {w for w, _, _ in found}
         shortlist.update(self._by_vowels.get(vowel_key(word), ()))
         shortlist.update(self._by_consonants.get(consonants(word), ()))
+        for key in loose_keys(word):
+            shortlist.update(self._by_loose.get(key, ()))
         cutoff = self.settings.token_cutoff
-        near = {w: sim for w in shortlist if w in self._holders and (sim := _pair(word, w, cutoff))}
+        near = {w: sim for w in shortlist if w in self._holders and (sim := pair(word, w, cutoff))}
+        for other in self._learned.get(word, ()):
+            if other in self._holders:
+                near[other] = max(near.get(other, 0.0), LEARNED)
         if len(cache) >= _NEAR_CACHE:
             cache.clear()
         cache[word] = near
@@ -379,21 +201,26 @@ class NameMatcher:
         stretch, is near a word of the screened name."""
         near = {joined: self._near_joined_words(joined) for _, joined in form.joins}
         near.update((word, self._near_words(word)) for word in form.tokens)
-        reached: dict[int, set[str]] = defaultdict(set)
+        # Each list word once (two screened words near one list word reach its names once);
+        # a list name holds each of its words once, so counting is counting distinct words.
+        # In the order first met, so ties between list names resolve as they always have.
+        listed_words: dict[str, None] = {}
         for word_near in near.values():
-            for listed in word_near:
-                for index in self._holders[listed]:
-                    reached[index].add(listed)
-        needed = min(_MIN_PAIRS, len(form.tokens))
+            listed_words.update(dict.fromkeys(word_near))
+        reached: Counter[int] = Counter()
+        for listed in listed_words:
+            reached.update(self._holders[listed])
+        # Initials are paired in the alignment, not looked up: "D. V. Galin" needs one word.
+        needed = min(MIN_PAIRS, sum(1 for word in form.words if len(word) > 1))
         return [
             index
-            for index, words in reached.items()
-            if len(words) >= (needed if len(self._names[index].form.tokens) > 1 else 1)
+            for index, count in reached.items()
+            if count >= (needed if len(self._names[index].form.tokens) > 1 else 1)
         ], near
 
     def _base(self, form: NameForm, joined: str, name: _IndexedName, near: Near) -> float:
-        aligned, pairs = _align(form, name.form, near)
-        if len(name.form.tokens) > 1 and pairs < min(_MIN_PAIRS, len(form.tokens)):
+        aligned, pairs = align(form, name.form, near)
+        if len(name.form.tokens) > 1 and pairs < min(MIN_PAIRS, len(form.tokens)):
             return 0.0
         whole = fuzz.token_sort_ratio(joined, name.joined)
         several = len(form.tokens) > 1 or len(name.form.tokens) == 1
@@ -416,8 +243,8 @@ class NameMatcher:
         best: NameHit | None = None
         for index, base in bases.items():
             candidate = self._names[index]
-            dob, dob_why = _dob_factor(date_of_birth, candidate.entry.dates_of_birth, self.settings)
-            ctry, ctry_why = _country_factor(country, candidate.entry.countries, self.settings)
+            dob, dob_why = dob_factor(date_of_birth, candidate.entry.dates_of_birth, self.settings)
+            ctry, ctry_why = country_factor(country, candidate.entry.countries, self.settings)
             score = round(max(0.0, min(100.0, base + dob + ctry)), 1)
             if best is None or score > best.score:
                 why = [f"name {base:.1f}" + (" (alias)" if candidate.is_alias else "")]

@@ -3,15 +3,17 @@
 Steps, in order: Unicode NFKD with accents dropped ("Hernández" -> "hernandez"), case folded,
 punctuation and hyphens to spaces ("AL-HASSAN" -> "al hassan"), honorifics dropped (Mr, Dr,
 Sheikh, Haji) and name particles before another word (al, bin, ibn, van, de; the last word of a
-name stays: "Sa 'ad" is "Saad"), an article written onto a word taken off ("Alrawi", "Alali"),
-each token mapped to a canonical spelling of common transliteration variants
-(Mohammed/Muhammad/Mohamed -> muhammad, also one letter off with the same first letter) and
-then to a light phonetic skeleton (dzh/dj->j, tsch/tch->ch, sch->sh, kh->h, gh->g, dh->d,
-th->t, ph->f, ou/oo->u, ee->i, y->i, q->k, x->ks, w->v, a final -off/-eff -> -ov/-ev, aw before
-a consonant -> u, doubled letters once, a silent final e off). A particle stays inside the joined
-stretches of ``name_form`` ("Delvalle" / "del Valle"). Sayyid and Syed stay: they are
-honorifics but also given names, and lists keep them as names. Word order is handled by the
-matcher, which compares tokens, not positions.
+name stays: "Sa 'ad" is "Saad"), an article written onto a word taken off ("Alrawi", "Alali"; el
+and ul only before four letters: "Elena", "Elkin"), each token mapped to a canonical spelling of
+common transliteration variants (Mohammed/Muhammad/Mohamed -> muhammad, also one letter off with
+the same first letter) and then to a light phonetic skeleton (dzh/dj->j, tsch/tch->ch, sch->sh,
+kh->h, gh->g, dh->d, th->t, ph->f, ou/oo->u, ee->i, y->i, q->k, x->ks, w->v, a final -off/-eff
+-> -ov/-ev, aw before a consonant -> u, doubled letters once, a silent final e off). A particle
+stays inside the joined stretches of ``name_form`` ("Delvalle" / "del Valle"), read as spoken
+before a sun letter ("Saif al-Din" / "Saifuddin"); for "LAST, First" the stretches are also made
+in natural order ("Yahya Abu Hammam" / "Abuhammam"). Sayyid and Syed stay: they are honorifics
+but also given names, and lists keep them as names. Word order is handled by the matcher, which
+compares tokens, not positions.
 """
 
 from __future__ import annotations
@@ -62,11 +64,14 @@ _VARIANTS: dict[str, list[str]] = {
     "dmitri": ("dmitry dmitriy dmytro").split(),
     "andrei": ("andrey andriy").split(),
     "nikolai": ("nikolay mykola").split(),
+    "vladimir": ("volodymyr volodimir").split(),  # the Ukrainian form
     "evgeni": ("yevgeny yevgeniy evgeny evgeniy yevgeni").split(),
     # German and Dutch writers spell Russian ю with a J ("Julia Lasutkina").
     "yulia": ("julia yuliya iuliia iulia juliya julija").split(),
 }
 _CANONICAL = {variant: canon for canon, variants in _VARIANTS.items() for variant in variants}
+# The canonical spelling of each family above: the matcher learns no other equivalences for them.
+KNOWN_FAMILIES = frozenset(_VARIANTS)
 _SKELETON = (
     ("dzh", "j"),
     ("dj", "j"),
@@ -172,8 +177,10 @@ def _without_article(token: str) -> str:
 
 def _stem(token: str, fuzzy: bool = True) -> str:
     canon = canonical_token(_without_article(token), fuzzy)
-    # "Alali" is "al-Ali": three letters are a name ("Ali", "Ani") once the article is off.
-    if canon[:2] in _ARTICLES and len(canon) - 2 >= _MIN_STEM:
+    # "Alali" is "al-Ali": three letters are a name ("Ali", "Ani") once the article is off. El
+    # and ul need four: "Elena", "Elias" and "Elkin" are names, not "el-Ena".
+    stem = _MIN_STEM if canon[:2] == "al" else _MIN_STEM + 1
+    if canon[:2] in _ARTICLES and len(canon) - 2 >= stem:
         return canon[2:]
     return canon
 
@@ -202,34 +209,28 @@ class NameForm:
 
     Middle names are the given names after the first: after the comma of "LAST, First Middle",
     or between the first and the last word of a name written without one. People leave them
-    out or shorten them to initials far more often than a first name or a surname."""
+    out or shorten them to initials far more often than a first name or a surname. Second
+    surnames are the surname words after the first of "LAST LAST, First" (or any of a
+    hyphenated "LVOVA-BELOVA"): Spanish and Portuguese speakers drop one of two surnames."""
 
     tokens: tuple[str, ...]
     words: tuple[str, ...]
     middles: frozenset[int]
-    # Each stretch of two to four neighbouring words and the token they make written as one.
+    # Each stretch of two to four neighbouring words and the token they make written as one,
+    # in written order and, for "LAST, First", in natural order ("Yahya Abu Hammam").
     joins: tuple[tuple[tuple[int, ...], str], ...] = ()
+    second_surnames: frozenset[int] = frozenset()
 
     @property
     def initials(self) -> tuple[str, ...]:
         return tuple(w[:1] for w in self.words)
 
 
-@lru_cache(maxsize=65536)
-def name_form(name: str) -> NameForm:
-    surname, comma, given = name.partition(",")
-    if comma:
-        marked = _marked_words(surname) + _marked_words(given)
-        n_last = sum(kept for _, kept in _marked_words(surname))
-    else:
-        marked = _marked_words(name)
-    words = [w for w, kept in marked if kept]
-    middles = range(n_last + 1, len(words)) if comma else range(1, len(words) - 1)
-    # Token index of each kept word; a particle has none but is part of the stretches it is
-    # in, so "Delvalle" meets "del Valle" and "Al Ahdal" meets "Alahdal".
-    index: list[int | None] = []
-    for _, kept in marked:
-        index.append(sum(1 for i in index if i is not None) if kept else None)
+_Marked = list[tuple[str, bool]]
+
+
+def _joins(marked: _Marked, index: list[int | None]) -> dict[tuple[tuple[int, ...], str], None]:
+    """Each stretch of two to four kept words (particles inside not counted) written as one."""
     joins: dict[tuple[tuple[int, ...], str], None] = {}
     for start in range(len(marked)):
         for end in range(start + 2, len(marked) + 1):
@@ -240,5 +241,53 @@ def name_form(name: str) -> NameForm:
                 # With a particle in it, a stretch is a compound ("Abd al-Ilah"), not a typo
                 # of a known name ("Abdallah"); "You-cef" still reads "Youcef".
                 fuzzy = len(run) == end - start
-                joins[run, _stem("".join(w for w, _ in marked[start:end]), fuzzy)] = None
-    return NameForm(tuple(_stem(w) for w in words), tuple(words), frozenset(middles), tuple(joins))
+                joins[run, _stem(_written_as_one(marked[start:end]), fuzzy)] = None
+    return joins
+
+
+def _written_as_one(stretch: _Marked) -> str:
+    """The words run together, an Arabic article before a sun letter as it is read: "Saif
+    al-Din" is "Saifuddin", "Nur al-Din" "Noureddine" (the vowel is the transliterator's)."""
+    words = [w for w, _ in stretch]
+    for i, word in enumerate(words[:-1]):
+        if word in _ARTICLES and words[i + 1][:1] in _SUN_LETTERS:
+            words[i] = "a" + words[i + 1][0]
+    return "".join(words)
+
+
+def _token_index(marked: _Marked, first: int = 0) -> list[int | None]:
+    """Token index of each kept word from ``first``; a particle has none but is part of the
+    stretches it is in, so "Delvalle" meets "del Valle" and "Al Ahdal" meets "Alahdal"."""
+    index: list[int | None] = []
+    for _, kept in marked:
+        index.append(first + sum(1 for i in index if i is not None) if kept else None)
+    return index
+
+
+@lru_cache(maxsize=65536)
+def name_form(name: str) -> NameForm:
+    surname, comma, given = name.partition(",")
+    if not comma:
+        marked = _marked_words(name)
+        words = [w for w, kept in marked if kept]
+        joins = _joins(marked, _token_index(marked))
+        return NameForm(
+            tuple(_stem(w) for w in words),
+            tuple(words),
+            frozenset(range(1, len(words) - 1)),
+            tuple(joins),
+        )
+    last, first = _marked_words(surname), _marked_words(given)
+    n_last = sum(kept for _, kept in last)
+    words = [w for w, kept in last + first if kept]
+    last_index, first_index = _token_index(last), _token_index(first, n_last)
+    joins = _joins(last + first, last_index + first_index)
+    joins.update(_joins(first + last, first_index + last_index))
+    seconds = range(0 if "-" in surname else 1, n_last) if n_last > 1 else range(0)
+    return NameForm(
+        tuple(_stem(w) for w in words),
+        tuple(words),
+        frozenset(range(n_last + 1, len(words))),
+        tuple(joins),
+        frozenset(seconds),
+    )

@@ -1,0 +1,53 @@
+"""Similarity of two canonical name tokens (step 1 of the score: ``compliance/matcher.py``)."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
+
+from onramp.compliance.matching.keys import LOOSE, loose_keys
+from onramp.compliance.normalise import consonants, vowel_key
+
+SHORT = 3
+NEAR = 85.0
+_VOWELS_ONLY = 92.0
+_SHORT_VOWELS_ONLY = 90.0
+_QAF = re.compile("g")
+
+
+@lru_cache(maxsize=1 << 18)
+def pair(token: str, candidate: str, cutoff: float) -> float:
+    """Similarity of two tokens, 0 below ``cutoff``. Cached: names are made of a few thousand
+    common words, so a batch meets the same pairs again and again."""
+    if token == candidate:
+        return 100.0
+    if len(token) == len(candidate) > 1 and vowel_key(token) == vowel_key(candidate):
+        # Only the vowels differ ("Hamid"/"Hamed", "Ali"/"Eli"): how transliterations differ.
+        return _SHORT_VOWELS_ONLY if len(token) <= SHORT else _VOWELS_ONLY
+    if max(len(token), len(candidate)) <= SHORT:
+        # One letter is a third of "ali" or "han": short tokens otherwise pair only when equal.
+        return 0.0
+    if vowel_key(token) == vowel_key(candidate):
+        return _VOWELS_ONLY  # "Baazaoui"/"Baazeoui": a vowel run of another length
+    similarity = fuzz.ratio(token, candidate)
+    if similarity < LOOSE and loose_keys(token) & loose_keys(candidate):
+        # One sound in another language's letters ("Kusnezow"/"Kuznetsov", "Cherif"/"Sharif").
+        return LOOSE
+    if similarity >= NEAR:
+        return similarity
+    # A one-letter typo or swap in a four- or five-letter word ("Reza"/"eRza", "Tian"/"Tain")
+    # scores 75 by ratio; so does a changed vowel ("Wang"/"Weng"). Both count as near matches.
+    if abs(len(token) - len(candidate)) <= 1 and (
+        consonants(token) == consonants(candidate)
+        or OSA.distance(token, candidate) <= 1
+        # Persian and Arabic q is written gh as often ("Sadegh"/"Sadiq"; skeleton: g and k).
+        or (
+            len(token) == len(candidate)
+            and _QAF.sub("k", consonants(token)) == _QAF.sub("k", consonants(candidate))
+        )
+    ):
+        return NEAR
+    return similarity if similarity >= cutoff else 0.0
