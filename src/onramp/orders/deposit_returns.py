@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp import banking, chain
-from onramp.orders.service import lock_orders
+from onramp.orders.saga import lock_orders
 from onramp.orders.states import OrderState
 
 S = OrderState

@@ -41,7 +41,8 @@ from onramp.orders.errors import (
 )
 from onramp.orders.models import Order
 from onramp.orders.refunds import reject_for_refund
-from onramp.orders.service import SagaStep, get_order, unprice
+from onramp.orders.saga import SagaStep
+from onramp.orders.service import get_order, unprice
 from onramp.orders.states import OrderState
 
 RETRY_PAYOUT = "orders.retry_payout"

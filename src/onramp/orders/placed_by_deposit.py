@@ -25,7 +25,7 @@ from onramp.core.money import Money
 from onramp.core.outbox import make_event
 from onramp.orders import destinations, events, travel_rule
 from onramp.orders.models import Order
-from onramp.orders.service import SagaStep
+from onramp.orders.saga import SagaStep
 from onramp.orders.states import OrderState
 
 Funded = tuple[uuid.UUID, uuid.UUID, Money, datetime]  # order, deposit, amount, booked at

@@ -25,7 +25,7 @@ from onramp.orders.models import Order
 from onramp.orders.states import OrderState
 
 if TYPE_CHECKING:
-    from onramp.orders.service import SagaStep
+    from onramp.orders.saga import SagaStep
 
 REFUND_REASON = "refund of the received funds"
 

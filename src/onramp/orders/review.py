@@ -18,7 +18,8 @@ from onramp.core.db import as_int
 from onramp.core.money import Money
 from onramp.orders.models import Order
 from onramp.orders.refunds import reject_for_refund
-from onramp.orders.service import SagaStep, lock_orders, price_and_queue, unprice
+from onramp.orders.saga import SagaStep, lock_orders
+from onramp.orders.service import price_and_queue, unprice
 from onramp.orders.states import OrderState
 
 

@@ -6,25 +6,23 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp import banking, chain, fx
-from onramp.compliance.cases import AlertDraft, raise_alerts
-from onramp.compliance.checkpoints import Screened, record_screens
-from onramp.core.audit import audit_row, record_many
+from onramp.compliance.cases import AlertDraft
+from onramp.core.audit import audit_row
 from onramp.core.clock import utcnow
 from onramp.core.db import as_int, row_dict
 from onramp.core.errors import InvalidInput
-from onramp.core.events import CloudEvent
 from onramp.core.ids import uuid7
 from onramp.core.money import Money
-from onramp.core.outbox import emit_many, make_event
+from onramp.core.outbox import make_event
 from onramp.core.settings import BankingSettings, KycSettings
 from onramp.ledger import (
     EntryDraft,
@@ -36,7 +34,6 @@ from onramp.ledger import (
     entry,
     fees_account,
     fx_account,
-    post_entries,
     rounding_account,
     spread_account,
 )
@@ -44,79 +41,13 @@ from onramp.orders import destinations, events, limits, travel_rule
 from onramp.orders.errors import OrderNotFound
 from onramp.orders.funding_source import check_funding_source
 from onramp.orders.models import Order, OrderTransition
-from onramp.orders.refunds import reject_for_refund, request_refunds
+from onramp.orders.refunds import reject_for_refund
+from onramp.orders.saga import SagaStep, lock_orders
 from onramp.orders.screening import Screener, ScreeningSubject, Verdict, combine_results
-from onramp.orders.states import OrderState, check_transition
+from onramp.orders.states import OrderState
 
 VAULT_WALLET = "vault"
 TREASURY_HOLDS = frozenset({"treasury_limit", "vault_limit", "vault_already_paid"})
-
-
-@dataclass
-class SagaStep:
-    """What one unit of work accumulates: written together at the end, set-based."""
-
-    actor: str
-    history: list[dict[str, Any]] = field(default_factory=list)
-    audits: list[dict[str, Any]] = field(default_factory=list)
-    events: list[CloudEvent] = field(default_factory=list)
-    entries: list[EntryDraft] = field(default_factory=list)
-    payouts: list[chain.PayoutRequest] = field(default_factory=list)
-    alerts: list[AlertDraft] = field(default_factory=list)
-    screens: list[Screened] = field(default_factory=list)
-    refunds: list[Order] = field(default_factory=list)  # rejected: their deposits go back
-
-    def move(self, order: Order, to: OrderState, *, reason: str | None = None, **data: Any) -> None:
-        current = OrderState(order.state)
-        check_transition(current, to)
-        order.state = to.value
-        order.updated_at = utcnow()
-        self.history.append(
-            {
-                "order_id": order.id,
-                "from_state": current.value,
-                "to_state": to.value,
-                "reason": reason,
-            }
-        )
-        self.audits.append(
-            audit_row(
-                actor=self.actor,
-                action=f"order.{to.value}",
-                entity_type="order",
-                entity_id=str(order.id),
-                data={"from": current.value, "reason": reason, **data},
-            )
-        )
-        self.events.append(
-            make_event(
-                events.order_subject(to.value),
-                {
-                    "order_id": str(order.id),
-                    "customer_id": str(order.customer_id),
-                    "from": current.value,
-                    "state": to.value,
-                    **data,
-                },
-                source=events.SOURCE,
-                entity_id=str(order.id),
-                correlation_id=str(order.id),
-            )
-        )
-
-    async def write(self, session: AsyncSession) -> None:
-        await session.flush()
-        await post_entries(session, self.entries)
-        # After the entries: a reversed conversion puts the fiat back before it is refunded.
-        await request_refunds(session, self, self.refunds)
-        await chain.queue_payouts(session, self.payouts)
-        if self.history:
-            await session.execute(insert(OrderTransition), self.history)
-        await record_many(session, self.audits)
-        await emit_many(session, self.events)
-        await record_screens(session, self.screens, utcnow())
-        if self.alerts:
-            await raise_alerts(session, self.alerts, now=utcnow(), actor=self.actor)
 
 
 @dataclass(frozen=True)
@@ -241,15 +172,6 @@ def instructions_for(order: Order, *, settings: BankingSettings) -> DepositInstr
         reference=banking.format_creditor_reference(order.creditor_reference),
         amount=source,
     )
-
-
-async def lock_orders(
-    session: AsyncSession, order_ids: Sequence[uuid.UUID]
-) -> dict[uuid.UUID, Order]:
-    rows = await session.scalars(
-        select(Order).where(Order.id.in_(order_ids)).order_by(Order.id).with_for_update()
-    )
-    return {o.id: o for o in rows}
 
 
 async def on_deposits_matched(

@@ -17,6 +17,7 @@ from onramp.core.money import Money
 from onramp.core.settings import KycSettings
 from onramp.orders import service
 from onramp.orders.placed_by_deposit import DepositOrder, place_orders
+from onramp.orders.saga import SagaStep
 from onramp.orders.screening import Screener
 from onramp.orders.travel_rule import TravelRulePolicy
 
@@ -80,7 +81,7 @@ def orders_consumer(
             )
             to_place = [d for d in to_place if d.deposit_id in still_held]
         if to_place:
-            step = service.SagaStep(actor="system:orders")
+            step = SagaStep(actor="system:orders")
             matched += await place_orders(
                 session, step, to_place, policy=travel_rule_policy, now=utcnow()
             )

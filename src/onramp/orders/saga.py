@@ -1,0 +1,102 @@
+"""One step of the order saga: the transitions a unit of work makes, and what they write (the
+new states' history, audit rows and outbox events, ledger entries, payouts, alerts, screens and
+refunds), written together at the end, set-based, in the caller's transaction."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from onramp import chain
+from onramp.compliance.cases import AlertDraft, raise_alerts
+from onramp.compliance.checkpoints import Screened, record_screens
+from onramp.core.audit import audit_row, record_many
+from onramp.core.clock import utcnow
+from onramp.core.events import CloudEvent
+from onramp.core.outbox import emit_many, make_event
+from onramp.ledger import EntryDraft, post_entries
+from onramp.orders import events
+from onramp.orders.models import Order, OrderTransition
+from onramp.orders.refunds import request_refunds
+from onramp.orders.states import OrderState, check_transition
+
+
+@dataclass
+class SagaStep:
+    """What one unit of work accumulates: written together at the end, set-based."""
+
+    actor: str
+    history: list[dict[str, Any]] = field(default_factory=list)
+    audits: list[dict[str, Any]] = field(default_factory=list)
+    events: list[CloudEvent] = field(default_factory=list)
+    entries: list[EntryDraft] = field(default_factory=list)
+    payouts: list[chain.PayoutRequest] = field(default_factory=list)
+    alerts: list[AlertDraft] = field(default_factory=list)
+    screens: list[Screened] = field(default_factory=list)
+    refunds: list[Order] = field(default_factory=list)  # rejected: their deposits go back
+
+    def move(self, order: Order, to: OrderState, *, reason: str | None = None, **data: Any) -> None:
+        current = OrderState(order.state)
+        check_transition(current, to)
+        order.state = to.value
+        order.updated_at = utcnow()
+        self.history.append(
+            {
+                "order_id": order.id,
+                "from_state": current.value,
+                "to_state": to.value,
+                "reason": reason,
+            }
+        )
+        self.audits.append(
+            audit_row(
+                actor=self.actor,
+                action=f"order.{to.value}",
+                entity_type="order",
+                entity_id=str(order.id),
+                data={"from": current.value, "reason": reason, **data},
+            )
+        )
+        self.events.append(
+            make_event(
+                events.order_subject(to.value),
+                {
+                    "order_id": str(order.id),
+                    "customer_id": str(order.customer_id),
+                    "from": current.value,
+                    "state": to.value,
+                    **data,
+                },
+                source=events.SOURCE,
+                entity_id=str(order.id),
+                correlation_id=str(order.id),
+            )
+        )
+
+    async def write(self, session: AsyncSession) -> None:
+        await session.flush()
+        await post_entries(session, self.entries)
+        # After the entries: a reversed conversion puts the fiat back before it is refunded.
+        await request_refunds(session, self, self.refunds)
+        await chain.queue_payouts(session, self.payouts)
+        if self.history:
+            await session.execute(insert(OrderTransition), self.history)
+        await record_many(session, self.audits)
+        await emit_many(session, self.events)
+        await record_screens(session, self.screens, utcnow())
+        if self.alerts:
+            await raise_alerts(session, self.alerts, now=utcnow(), actor=self.actor)
+
+
+async def lock_orders(
+    session: AsyncSession, order_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, Order]:
+    rows = await session.scalars(
+        select(Order).where(Order.id.in_(order_ids)).order_by(Order.id).with_for_update()
+    )
+    return {o.id: o for o in rows}
