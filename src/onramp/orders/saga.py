@@ -12,18 +12,20 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from onramp import chain
+from onramp import banking, chain
 from onramp.compliance.cases import AlertDraft, raise_alerts
 from onramp.compliance.checkpoints import Screened, record_screens
 from onramp.core.audit import audit_row, record_many
 from onramp.core.clock import utcnow
+from onramp.core.errors import Conflict
 from onramp.core.events import CloudEvent
 from onramp.core.outbox import emit_many, make_event
 from onramp.ledger import EntryDraft, post_entries
 from onramp.orders import events
 from onramp.orders.models import Order, OrderTransition
-from onramp.orders.refunds import request_refunds
 from onramp.orders.states import OrderState, check_transition
+
+REFUND_REASON = "refund of the received funds"
 
 
 @dataclass
@@ -91,6 +93,46 @@ class SagaStep:
         await record_screens(session, self.screens, utcnow())
         if self.alerts:
             await raise_alerts(session, self.alerts, now=utcnow(), actor=self.actor)
+
+
+async def request_refunds(session: AsyncSession, step: SagaStep, orders: Sequence[Order]) -> None:
+    """The writing of ``step.refunds`` (``orders/refunds.py`` marks them): here, below the
+    refunds module, so the step depends on nothing that depends on it."""
+    now = utcnow()
+    for order in orders:
+        if order.state != OrderState.REJECTED.value or order.deposit_id is None:
+            continue
+        try:
+            left = await banking.refundable(session, deposit_id=order.deposit_id)
+            refund = await banking.request_refund(
+                session,
+                deposit_id=order.deposit_id,
+                amount=left,
+                reason=banking.RefundReason.ORDER_REJECTED.value,
+                actor=step.actor,
+                order_id=order.id,
+                now=now,
+            )
+        except Conflict as exc:  # raised before anything was written: nothing to undo
+            step.audits.append(
+                audit_row(
+                    actor=step.actor,
+                    action="order.refund_unavailable",
+                    entity_type="order",
+                    entity_id=str(order.id),
+                    data={"code": exc.code, "deposit_id": str(order.deposit_id)},
+                )
+            )
+            continue
+        step.move(
+            order,
+            OrderState.REFUND_PENDING,
+            reason=REFUND_REASON,
+            refund_id=str(refund.id),
+            deposit_id=str(order.deposit_id),
+            amount=str(left),
+            currency=left.currency,
+        )
 
 
 async def lock_orders(
