@@ -12,9 +12,9 @@ import pytest
 
 from onramp.core.money import Money
 from onramp.fx import Pricing
+from onramp.orders.conversion import _price, unprice
 from onramp.orders.models import Order
 from onramp.orders.saga import SagaStep
-from onramp.orders.service import _price, unprice
 from onramp.orders.states import OrderState
 
 
