@@ -15,7 +15,7 @@ from onramp.core.consumer import Consumer
 from onramp.core.events import CloudEvent
 from onramp.core.money import Money
 from onramp.core.settings import KycSettings
-from onramp.orders import service
+from onramp.orders import payouts, service
 from onramp.orders.placed_by_deposit import DepositOrder, place_orders
 from onramp.orders.saga import SagaStep
 from onramp.orders.screening import Screener
@@ -98,15 +98,15 @@ def orders_consumer(
         if returned:
             await service.on_deposits_returned(session, returned)
         if broadcast:
-            await service.on_payouts_broadcast(session, broadcast)
+            await payouts.on_payouts_broadcast(session, broadcast)
         if confirmed:
-            await service.on_payouts_confirmed(session, confirmed)
+            await payouts.on_payouts_confirmed(session, confirmed)
         if requeued:
-            await service.on_payouts_requeued(session, requeued)
+            await payouts.on_payouts_requeued(session, requeued)
         if failed:
-            await service.on_payouts_failed(session, failed)
+            await payouts.on_payouts_failed(session, failed)
         if held:
-            await service.on_payouts_held(session, held)
+            await payouts.on_payouts_held(session, held)
         if refunded:
             await service.on_refunds_completed(session, refunded)
 
