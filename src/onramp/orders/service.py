@@ -25,7 +25,7 @@ from onramp.core.money import Money
 from onramp.core.outbox import make_event
 from onramp.core.settings import BankingSettings, KycSettings
 from onramp.orders import destinations, events, limits, travel_rule
-from onramp.orders.conversion import price_and_queue, unprice
+from onramp.orders.conversion import price_and_queue
 from onramp.orders.errors import OrderNotFound
 from onramp.orders.funding_source import check_funding_source
 from onramp.orders.models import Order, OrderTransition
@@ -247,34 +247,6 @@ async def on_deposits_matched(
                     evidence={"deposit_id": str(deposit_id), "amount": str(amount)},
                 )
             )
-    await step.write(session)
-
-
-async def on_deposits_returned(
-    session: AsyncSession, returned: Sequence[tuple[uuid.UUID, str]]
-) -> None:
-    """The bank took back these orders' deposits (order id, the bank's reason) before anything
-    was paid from them (banking debited the customer's account and cancelled a payout not yet
-    signed, in one transaction): an order priced has its conversion reversed, and each ends as
-    refunded by the bank; a person can never release it. An order still awaiting funds (the
-    saga had not used the deposit) keeps waiting."""
-    orders = await lock_orders(session, [r[0] for r in returned])
-    step = SagaStep(actor="system:orders")
-    for order_id, reason in returned:
-        order = orders.get(order_id)
-        if order is None or order.state not in (
-            OrderState.FUNDS_RECEIVED.value,
-            OrderState.SCREENING.value,
-            OrderState.MANUAL_REVIEW.value,
-            OrderState.PAYOUT_QUEUED.value,
-        ):
-            continue
-        why = f"deposit returned by the bank ({reason})"
-        if order.target_amount is not None:  # priced: the USDC goes back to the FX position
-            step.entries.append(unprice(order))
-        step.move(order, OrderState.REJECTED, reason=why)
-        step.move(order, OrderState.REFUND_PENDING, reason=why)
-        step.move(order, OrderState.REFUNDED, reason=why)
     await step.write(session)
 
 

@@ -15,7 +15,7 @@ from onramp.core.consumer import Consumer
 from onramp.core.events import CloudEvent
 from onramp.core.money import Money
 from onramp.core.settings import KycSettings
-from onramp.orders import payouts, service
+from onramp.orders import deposit_returns, payouts, service
 from onramp.orders.placed_by_deposit import DepositOrder, place_orders
 from onramp.orders.saga import SagaStep
 from onramp.orders.screening import Screener
@@ -96,7 +96,7 @@ def orders_consumer(
                 funding_min_score=funding_min_score,
             )
         if returned:
-            await service.on_deposits_returned(session, returned)
+            await deposit_returns.on_deposits_returned(session, returned)
         if broadcast:
             await payouts.on_payouts_broadcast(session, broadcast)
         if confirmed:
