@@ -250,24 +250,6 @@ async def on_deposits_matched(
     await step.write(session)
 
 
-async def on_refunds_completed(
-    session: AsyncSession, completed: Sequence[tuple[uuid.UUID, uuid.UUID]]
-) -> None:
-    """The bank booked these rejected orders' refunds (order id, refund id)."""
-    orders = await lock_orders(session, [c[0] for c in completed])
-    step = SagaStep(actor="system:orders")
-    for order_id, refund_id in completed:
-        order = orders.get(order_id)
-        if order is not None and order.state == OrderState.REFUND_PENDING.value:
-            step.move(
-                order,
-                OrderState.REFUNDED,
-                reason="refunded to the sending account",
-                refund_id=str(refund_id),
-            )
-    await step.write(session)
-
-
 async def get_order(
     session: AsyncSession, *, order_id: uuid.UUID, customer_id: uuid.UUID | None
 ) -> Order:

@@ -15,7 +15,7 @@ from onramp.core.consumer import Consumer
 from onramp.core.events import CloudEvent
 from onramp.core.money import Money
 from onramp.core.settings import KycSettings
-from onramp.orders import deposit_returns, payouts, service
+from onramp.orders import deposit_returns, payouts, refunds, service
 from onramp.orders.placed_by_deposit import DepositOrder, place_orders
 from onramp.orders.saga import SagaStep
 from onramp.orders.screening import Screener
@@ -108,7 +108,7 @@ def orders_consumer(
         if held:
             await payouts.on_payouts_held(session, held)
         if refunded:
-            await service.on_refunds_completed(session, refunded)
+            await refunds.on_refunds_completed(session, refunded)
 
     return Consumer(
         name="orders",

@@ -27,6 +27,7 @@ from onramp.devstack.stack import Stack
 from onramp.ledger import balance_of, customer_account
 from onramp.orders import service as orders
 from onramp.orders.models import Order
+from onramp.orders.refunds import on_refunds_completed
 from onramp.orders.screening import ScreeningResult, ScreeningSubject, Verdict
 from tests.compliance.funding import Desk, new_customer, place, state_of
 
@@ -110,7 +111,7 @@ async def test_a_screening_rejection_refunds_the_deposit(
         assert await balance_of(session, customer_account(customer, "EUR")) == Money(0, "EUR")
 
     async with unit_of_work(sessions) as session:
-        await orders.on_refunds_completed(session, [(order.id, refund.id)])
+        await on_refunds_completed(session, [(order.id, refund.id)])
     assert await state_of(sessions, order.id) == "refunded"
 
 
