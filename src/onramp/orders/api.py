@@ -20,7 +20,7 @@ from onramp.identity import mfa, verification
 from onramp.identity.access import require
 from onramp.identity.permissions import Permission
 from onramp.identity.tokens import Principal
-from onramp.orders import service
+from onramp.orders import queries, service
 from onramp.orders.models import Order
 from onramp.orders.schemas import (
     OrderList,
@@ -69,7 +69,7 @@ def customer_reason(from_state: str | None, to_state: str, reason: str | None) -
 async def order_out(session: AsyncSession, order: Order, request: Request) -> OrderOut:
     instructions = service.instructions_for(order, settings=request.app.state.settings.banking)
     payout = await chain.payout_for_order(session, order.id)
-    history = await service.history_of(session, order.id)
+    history = await queries.history_of(session, order.id)
     refunds = (await banking_service.refunds_for_orders(session, [order.id])).get(order.id, [])
 
     def usdc(minor: int | None) -> str | None:
@@ -232,7 +232,7 @@ async def get_order(
     principal: Annotated[Principal, require(Permission.ORDERS_READ_OWN)],
     session: SessionDep,
 ) -> OrderOut:
-    order = await service.get_order(session, order_id=order_id, customer_id=principal.user_id)
+    order = await queries.get_order(session, order_id=order_id, customer_id=principal.user_id)
     return await order_out(session, order, request)
 
 
@@ -244,7 +244,7 @@ async def list_orders(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     before: uuid.UUID | None = None,
 ) -> OrderList:
-    orders = await service.list_orders(
+    orders = await queries.list_orders(
         session, customer_id=principal.user_id, limit=limit, before=before
     )
     data = [await order_out(session, o, request) for o in orders]

@@ -41,9 +41,9 @@ from onramp.orders.errors import (
     PayoutAlreadyPaid,
 )
 from onramp.orders.models import Order
+from onramp.orders.queries import get_order
 from onramp.orders.refunds import reject_for_refund
 from onramp.orders.saga import SagaStep
-from onramp.orders.service import get_order
 from onramp.orders.states import OrderState
 
 RETRY_PAYOUT = "orders.retry_payout"
