@@ -31,6 +31,7 @@ from onramp.identity.service import create_user
 from onramp.kyc.models import KycCase
 from onramp.orders import service as orders
 from onramp.orders.models import Order
+from onramp.orders.placing import create_order
 from onramp.orders.screening import Screener
 from onramp.orders.travel_rule import TravelRulePolicy
 from onramp.workers import orders_screener
@@ -107,7 +108,7 @@ async def place(desk: Desk, customer_id: uuid.UUID, amount: Money) -> Order:
             target_currency="USDC",
             now=now,
         )
-        return await orders.create_order(
+        return await create_order(
             session,
             customer_id=customer_id,
             quote_id=quote.id,

@@ -20,7 +20,7 @@ from onramp.identity import mfa, verification
 from onramp.identity.access import require
 from onramp.identity.permissions import Permission
 from onramp.identity.tokens import Principal
-from onramp.orders import queries, service
+from onramp.orders import placing, queries
 from onramp.orders.models import Order
 from onramp.orders.schemas import (
     OrderList,
@@ -67,7 +67,7 @@ def customer_reason(from_state: str | None, to_state: str, reason: str | None) -
 
 
 async def order_out(session: AsyncSession, order: Order, request: Request) -> OrderOut:
-    instructions = service.instructions_for(order, settings=request.app.state.settings.banking)
+    instructions = placing.instructions_for(order, settings=request.app.state.settings.banking)
     payout = await chain.payout_for_order(session, order.id)
     history = await queries.history_of(session, order.id)
     refunds = (await banking_service.refunds_for_orders(session, [order.id])).get(order.id, [])
@@ -201,7 +201,7 @@ async def create_order(
         return JSONResponse(
             stored.body, status_code=stored.status_code, headers={"Idempotent-Replayed": "true"}
         )
-    order = await service.create_order(
+    order = await placing.create_order(
         session,
         customer_id=principal.user_id,
         quote_id=body.quote_id,
