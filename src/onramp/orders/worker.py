@@ -15,7 +15,7 @@ from onramp.core.consumer import Consumer
 from onramp.core.events import CloudEvent
 from onramp.core.money import Money
 from onramp.core.settings import KycSettings
-from onramp.orders import deposit_returns, payouts, refunds, service
+from onramp.orders import deposit_returns, funds_received, payouts, refunds
 from onramp.orders.placed_by_deposit import DepositOrder, place_orders
 from onramp.orders.saga import SagaStep
 from onramp.orders.screening import Screener
@@ -87,7 +87,7 @@ def orders_consumer(
             )
             await step.write(session)
         if matched:
-            await service.on_deposits_matched(
+            await funds_received.on_deposits_matched(
                 session,
                 matched,
                 desk=desk,

@@ -25,7 +25,7 @@ from onramp.core.ids import uuid7
 from onramp.core.money import Money
 from onramp.devstack.stack import Stack
 from onramp.ledger import balance_of, customer_account
-from onramp.orders import service as orders
+from onramp.orders.funds_received import on_deposits_matched
 from onramp.orders.models import Order
 from onramp.orders.refunds import on_refunds_completed
 from onramp.orders.screening import ScreeningResult, ScreeningSubject, Verdict
@@ -81,7 +81,7 @@ async def book_quietly(desk: Desk, order: Order) -> uuid.UUID:
 
 async def _screen(desk: Desk, order_id: uuid.UUID, deposit_id: uuid.UUID, amount: Money) -> None:
     async with unit_of_work(desk.sessions) as session:
-        await orders.on_deposits_matched(
+        await on_deposits_matched(
             session,
             [(order_id, deposit_id, amount, utcnow())],
             desk=desk.fx,

@@ -1,6 +1,6 @@
-"""The order saga: each step moves orders through the state machine, and every transition writes
-the new state, its ledger postings, a history row, an audit record and an outbox event in the
-caller's single transaction."""
+"""The saga's step when an order's deposit matched: the funds are received, checked against the
+customer's limits, screened together with whose money they are, then priced and queued for
+payout, held for a person, or rejected for a refund."""
 
 from __future__ import annotations
 
