@@ -18,12 +18,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp import banking
 from onramp.compliance.cases import AlertDraft
-from onramp.core.audit import audit_row
 from onramp.core.errors import OnrampError
 from onramp.core.ids import uuid7
 from onramp.core.money import Money
-from onramp.core.outbox import make_event
-from onramp.orders import destinations, events, travel_rule
+from onramp.orders import destinations, travel_rule
 from onramp.orders.models import Order
 from onramp.orders.saga import SagaStep
 from onramp.orders.states import OrderState
@@ -93,40 +91,15 @@ async def place_orders(
             except OnrampError:
                 pass  # no record: the travel-rule screen holds the order with an alert
         reason = f"placed by {want.origin.replace('_', ' ')}"
-        step.history.append(
-            {
-                "order_id": order_id,
-                "from_state": None,
-                "to_state": OrderState.AWAITING_FUNDS.value,
-                "reason": reason,
-            }
-        )
-        step.audits.append(
-            audit_row(
-                actor="system:orders",
-                action="order.created",
-                entity_type="order",
-                entity_id=str(order_id),
-                data={
-                    "origin": want.origin,
-                    "deposit_id": str(want.deposit_id),
-                    "replaces": str(want.replaces) if want.replaces else None,
-                },
-            )
-        )
-        step.events.append(
-            make_event(
-                events.ORDER_CREATED,
-                {
-                    "order_id": str(order_id),
-                    "customer_id": str(want.customer_id),
-                    "state": OrderState.AWAITING_FUNDS.value,
-                    "origin": want.origin,
-                },
-                source=events.SOURCE,
-                entity_id=str(order_id),
-                correlation_id=str(order_id),
-            )
+        step.created(
+            order,
+            reason=reason,
+            audit={
+                "origin": want.origin,
+                "deposit_id": str(want.deposit_id),
+                "replaces": str(want.replaces) if want.replaces else None,
+            },
+            origin=want.origin,
         )
         if problem is None:
             funded.append((order_id, want.deposit_id, want.amount, want.booked_at))

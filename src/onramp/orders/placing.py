@@ -12,13 +12,11 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp import banking, fx
-from onramp.core.audit import audit_row
 from onramp.core.db import as_int
 from onramp.core.ids import uuid7
 from onramp.core.money import Money
-from onramp.core.outbox import make_event
 from onramp.core.settings import BankingSettings, KycSettings
-from onramp.orders import destinations, events, limits, travel_rule
+from onramp.orders import destinations, limits, travel_rule
 from onramp.orders.models import Order
 from onramp.orders.saga import SagaStep
 from onramp.orders.states import OrderState
@@ -105,36 +103,7 @@ async def create_order(
         amount=source,
     )
     step = SagaStep(actor=f"user:{customer_id}")
-    step.history.append(
-        {
-            "order_id": order_id,
-            "from_state": None,
-            "to_state": OrderState.AWAITING_FUNDS.value,
-            "reason": "order created",
-        }
-    )
-    step.audits.append(
-        audit_row(
-            actor=step.actor,
-            action="order.created",
-            entity_type="order",
-            entity_id=str(order_id),
-            data={"quote_id": str(quote.id)},
-        )
-    )
-    step.events.append(
-        make_event(
-            events.ORDER_CREATED,
-            {
-                "order_id": str(order_id),
-                "customer_id": str(customer_id),
-                "state": OrderState.AWAITING_FUNDS.value,
-            },
-            source=events.SOURCE,
-            entity_id=str(order_id),
-            correlation_id=str(order_id),
-        )
-    )
+    step.created(order, reason="order created", audit={"quote_id": str(quote.id)})
     await step.write(session)
     return order
 

@@ -42,6 +42,41 @@ class SagaStep:
     screens: list[Screened] = field(default_factory=list)
     refunds: list[Order] = field(default_factory=list)  # rejected: their deposits go back
 
+    def created(self, order: Order, *, reason: str, audit: dict[str, Any], **data: Any) -> None:
+        """A new order's first history row (it starts awaiting funds), its ``order.created``
+        audit record (``audit`` its data) and event (``data`` joins the payload)."""
+        self.history.append(
+            {
+                "order_id": order.id,
+                "from_state": None,
+                "to_state": OrderState.AWAITING_FUNDS.value,
+                "reason": reason,
+            }
+        )
+        self.audits.append(
+            audit_row(
+                actor=self.actor,
+                action="order.created",
+                entity_type="order",
+                entity_id=str(order.id),
+                data=audit,
+            )
+        )
+        self.events.append(
+            make_event(
+                events.ORDER_CREATED,
+                {
+                    "order_id": str(order.id),
+                    "customer_id": str(order.customer_id),
+                    "state": OrderState.AWAITING_FUNDS.value,
+                    **data,
+                },
+                source=events.SOURCE,
+                entity_id=str(order.id),
+                correlation_id=str(order.id),
+            )
+        )
+
     def move(self, order: Order, to: OrderState, *, reason: str | None = None, **data: Any) -> None:
         current = OrderState(order.state)
         check_transition(current, to)
