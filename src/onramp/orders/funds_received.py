@@ -19,9 +19,16 @@ from onramp.core.settings import KycSettings
 from onramp.orders import limits
 from onramp.orders.conversion import price_and_queue
 from onramp.orders.funding_source import check_funding_source
+from onramp.orders.models import Order
 from onramp.orders.refunds import reject_for_refund
 from onramp.orders.saga import SagaStep, lock_orders
-from onramp.orders.screening import Screener, ScreeningSubject, Verdict, combine_results
+from onramp.orders.screening import (
+    Screener,
+    ScreeningResult,
+    ScreeningSubject,
+    Verdict,
+    combine_results,
+)
 from onramp.orders.states import OrderState
 
 
@@ -55,32 +62,18 @@ async def on_deposits_matched(
         order.deposit_id = deposit_id
         step.move(order, OrderState.FUNDS_RECEIVED, deposit_id=str(deposit_id))
         step.move(order, OrderState.SCREENING)
-        within_limits = await limits.check_funding(
+        result = await _check_funds(
             session,
             order,
-            received_eur=desk.eur_equivalent(amount),
-            now=now,
-            settings=kyc_settings,
-        )
-        screened = await screener.screen(
-            ScreeningSubject(
-                order.id,
-                order.customer_id,
-                amount,
-                order.destination_address,
-                sender_name=senders.get(deposit_id),
-                deposit_id=deposit_id,
-            )
-        )
-        funding = await check_funding_source(
-            session,
-            order=order,
-            deposit_id=deposit_id,
+            deposit_id,
+            amount,
+            desk=desk,
+            screener=screener,
+            kyc_settings=kyc_settings,
             sender_name=senders.get(deposit_id),
             min_score=funding_min_score,
             now=now,
         )
-        result = combine_results(within_limits, funding, screened)
         step.alerts.extend(result.alerts)
         step.screens.extend(result.screens)
         if result.verdict is Verdict.HOLD:
@@ -97,20 +90,68 @@ async def on_deposits_matched(
             # Money the pricing refuses for good (below the minimum order, a currency no longer
             # offered): a person decides. A missing or stale rate is not this: it propagates,
             # and the batch is retried once rates are back.
-            step.move(order, OrderState.MANUAL_REVIEW, reason=f"pricing: {exc.code}")
-            step.alerts.append(
-                AlertDraft(
-                    customer_id=order.customer_id,
-                    source="orders",
-                    kind=exc.code,
-                    severity="medium",
-                    reason=f"the funds could not be priced: {exc.detail or exc.title}",
-                    subject_type="order",
-                    subject_id=str(order.id),
-                    dedupe_key=f"orders:pricing:{order.id}",
-                    hold=True,
-                    order_id=order.id,
-                    evidence={"deposit_id": str(deposit_id), "amount": str(amount)},
-                )
-            )
+            _hold_unpriced(step, order, deposit_id, amount, exc)
     await step.write(session)
+
+
+async def _check_funds(
+    session: AsyncSession,
+    order: Order,
+    deposit_id: uuid.UUID,
+    amount: Money,
+    *,
+    desk: fx.FxDesk,
+    screener: Screener,
+    kyc_settings: KycSettings,
+    sender_name: str | None,
+    min_score: float,
+    now: datetime,
+) -> ScreeningResult:
+    """The customer's limits, the screen, and whose money it is, as one verdict."""
+    within_limits = await limits.check_funding(
+        session,
+        order,
+        received_eur=desk.eur_equivalent(amount),
+        now=now,
+        settings=kyc_settings,
+    )
+    screened = await screener.screen(
+        ScreeningSubject(
+            order.id,
+            order.customer_id,
+            amount,
+            order.destination_address,
+            sender_name=sender_name,
+            deposit_id=deposit_id,
+        )
+    )
+    funding = await check_funding_source(
+        session,
+        order=order,
+        deposit_id=deposit_id,
+        sender_name=sender_name,
+        min_score=min_score,
+        now=now,
+    )
+    return combine_results(within_limits, funding, screened)
+
+
+def _hold_unpriced(
+    step: SagaStep, order: Order, deposit_id: uuid.UUID, amount: Money, exc: InvalidInput
+) -> None:
+    step.move(order, OrderState.MANUAL_REVIEW, reason=f"pricing: {exc.code}")
+    step.alerts.append(
+        AlertDraft(
+            customer_id=order.customer_id,
+            source="orders",
+            kind=exc.code,
+            severity="medium",
+            reason=f"the funds could not be priced: {exc.detail or exc.title}",
+            subject_type="order",
+            subject_id=str(order.id),
+            dedupe_key=f"orders:pricing:{order.id}",
+            hold=True,
+            order_id=order.id,
+            evidence={"deposit_id": str(deposit_id), "amount": str(amount)},
+        )
+    )
