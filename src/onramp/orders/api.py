@@ -21,7 +21,7 @@ from onramp.identity.access import require
 from onramp.identity.permissions import Permission
 from onramp.identity.tokens import Principal
 from onramp.orders import placing, queries
-from onramp.orders.models import Order
+from onramp.orders.models import Order, OrderTransition
 from onramp.orders.schemas import (
     OrderList,
     OrderOut,
@@ -99,36 +99,43 @@ async def order_out(session: AsyncSession, order: Order, request: Request) -> Or
         deposit_instructions=instructions_out(
             instructions.account, reference=instructions.reference, amount=instructions.amount
         ),
-        payout=None
-        if payout is None
-        else PayoutOut(
-            tx_hash=payout.tx_hash,
-            to=payout.to_address,
-            amount=str(payout.amount),
-            status=payout.status,
-            block_number=payout.block_number,
-        ),
-        refunds=[
-            RefundOut(
-                amount=str(Money(as_int(r.amount), r.currency)),
-                currency=r.currency,
-                status=r.status,
-                requested_at=r.requested_at,
-                completed_at=r.completed_at,
-            )
-            for r in refunds
-        ],
-        history=[
-            TransitionOut(
-                from_state=h.from_state,
-                to_state=h.to_state,
-                reason=customer_reason(h.from_state, h.to_state, h.reason),
-                at=h.at,
-            )
-            for h in history
-        ],
+        payout=_payout_out(payout),
+        refunds=[_refund_out(r) for r in refunds],
+        history=[_transition_out(h) for h in history],
         created_at=order.created_at,
         updated_at=order.updated_at,
+    )
+
+
+def _payout_out(payout: chain.PayoutView | None) -> PayoutOut | None:
+    if payout is None:
+        return None
+    return PayoutOut(
+        tx_hash=payout.tx_hash,
+        to=payout.to_address,
+        amount=str(payout.amount),
+        status=payout.status,
+        block_number=payout.block_number,
+    )
+
+
+def _refund_out(refund: banking_service.Refund) -> RefundOut:
+    return RefundOut(
+        amount=str(Money(as_int(refund.amount), refund.currency)),
+        currency=refund.currency,
+        status=refund.status,
+        requested_at=refund.requested_at,
+        completed_at=refund.completed_at,
+    )
+
+
+def _transition_out(transition: OrderTransition) -> TransitionOut:
+    """A history row as the customer reads it (``customer_reason``)."""
+    return TransitionOut(
+        from_state=transition.from_state,
+        to_state=transition.to_state,
+        reason=customer_reason(transition.from_state, transition.to_state, transition.reason),
+        at=transition.at,
     )
 
 
