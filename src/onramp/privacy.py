@@ -14,7 +14,7 @@ from onramp.compliance.travel_rule import purge_parties
 from onramp.identity.service import erase_identity, erased_users
 from onramp.kyc import purge_personal_data
 from onramp.orders.destinations import remove_all_wallets
-from onramp.orders.service import order_ids_of
+from onramp.orders.queries import order_ids_of
 
 
 async def erase(session: AsyncSession, *, user_id: uuid.UUID, now: datetime) -> None:

@@ -29,8 +29,9 @@ from onramp.core.money import Money
 from onramp.core.settings import Settings
 from onramp.identity.service import create_user
 from onramp.kyc.models import KycCase
-from onramp.orders import service as orders
+from onramp.orders.funds_received import on_deposits_matched
 from onramp.orders.models import Order
+from onramp.orders.placing import create_order
 from onramp.orders.screening import Screener
 from onramp.orders.travel_rule import TravelRulePolicy
 from onramp.workers import orders_screener
@@ -107,7 +108,7 @@ async def place(desk: Desk, customer_id: uuid.UUID, amount: Money) -> Order:
             target_currency="USDC",
             now=now,
         )
-        return await orders.create_order(
+        return await create_order(
             session,
             customer_id=customer_id,
             quote_id=quote.id,
@@ -164,7 +165,7 @@ async def book(
 async def screen_funds(desk: Desk, funded: Funded) -> None:
     """The orders worker handling the deposit_matched event (as often as it is delivered)."""
     async with unit_of_work(desk.sessions) as session:
-        await orders.on_deposits_matched(
+        await on_deposits_matched(
             session,
             [(funded.order_id, funded.deposit_id, funded.amount, funded.booked_at)],
             desk=desk.fx,

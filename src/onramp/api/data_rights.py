@@ -18,7 +18,7 @@ from onramp.identity.service import export_user
 from onramp.identity.tokens import Principal
 from onramp.kyc import export_cases
 from onramp.orders.destinations import export_wallets
-from onramp.orders.service import export_orders
+from onramp.orders.queries import export_orders
 from onramp.privacy import erase
 
 router = APIRouter(prefix="/v1/me", tags=["me"])

@@ -23,7 +23,7 @@ from typing import Protocol
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from onramp.compliance.cases import raise_alerts
+from onramp.compliance.cases import AlertDraft, raise_alerts
 from onramp.compliance.checkpoints import (
     Finding,
     ListMatchers,
@@ -106,19 +106,9 @@ async def run_step(
     batch: int,
 ) -> bool:
     """Work one batch of the oldest open job; False when no job is open (or free)."""
-    job = await session.scalar(
-        select(RescreenJob)
-        .where(RescreenJob.status != "done")
-        .order_by(RescreenJob.id)
-        .limit(1)
-        .with_for_update(skip_locked=True)
-    )
+    job = await _open_job(session, sources)
     if job is None:
         return False
-    if job.status == "pending":
-        job.status = "running"
-        job.phase = _phase_after(sources, None)
-        job.cursor = None
     current = await matchers.current(session)
     if current is not None and str(job.version_id) not in current.versions:
         # A newer version of the same list was loaded since: its own job screens everyone
@@ -129,6 +119,39 @@ async def run_step(
     subjects = (
         await source.subjects(session, after=job.cursor, limit=batch) if source is not None else []
     )
+    screens, hits = _screen_batch(subjects, current, job.version_id)
+    await record_screens(session, screens, now)
+    if hits:
+        await raise_alerts(session, [_alert(h) for h in hits], now=now, actor=ACTOR)
+        assert source is not None
+        await source.on_hits(session, hits, now=now)
+    await _advance(session, job, sources, subjects, hits=len(hits), batch=batch, now=now)
+    await session.flush()
+    crash_point("rescreen.before_commit")
+    return True
+
+
+async def _open_job(session: AsyncSession, sources: Sequence[RescreenSource]) -> RescreenJob | None:
+    """The oldest job not done, locked (one another worker holds is skipped); a pending one
+    starts at the first source."""
+    job = await session.scalar(
+        select(RescreenJob)
+        .where(RescreenJob.status != "done")
+        .order_by(RescreenJob.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    )
+    if job is not None and job.status == "pending":
+        job.status = "running"
+        job.phase = _phase_after(sources, None)
+        job.cursor = None
+    return job
+
+
+def _screen_batch(
+    subjects: Sequence[RescreenSubject], current: Matchers | None, version_id: uuid.UUID
+) -> tuple[list[Screened], list[RescreenHit]]:
+    """Every subject's screen record, and the hits among them."""
     screens: list[Screened] = []
     hits: list[RescreenHit] = []
     for subject in subjects:
@@ -137,29 +160,40 @@ async def run_step(
             Screened(POINT, subject.subject_type, subject.subject_id, subject.customer_id, finding)
         )
         if finding.hit:
-            hits.append(RescreenHit(subject, finding, job.version_id))
-    await record_screens(session, screens, now)
-    if hits:
-        drafts = [
-            alert_for(
-                Screened(
-                    POINT,
-                    h.subject.subject_type,
-                    h.subject.subject_id,
-                    h.subject.customer_id,
-                    h.finding,
-                ),
-                dedupe_key=_dedupe_key(h),
-                hold=h.subject.order_id is not None,
-                order_id=h.subject.order_id,
-            )
-            for h in hits
-        ]
-        await raise_alerts(session, drafts, now=now, actor=ACTOR)
-        assert source is not None
-        await source.on_hits(session, hits, now=now)
+            hits.append(RescreenHit(subject, finding, version_id))
+    return screens, hits
+
+
+def _alert(hit: RescreenHit) -> AlertDraft:
+    """A hit's alert: it holds the subject's order when the subject is an unpaid order's."""
+    return alert_for(
+        Screened(
+            POINT,
+            hit.subject.subject_type,
+            hit.subject.subject_id,
+            hit.subject.customer_id,
+            hit.finding,
+        ),
+        dedupe_key=_dedupe_key(hit),
+        hold=hit.subject.order_id is not None,
+        order_id=hit.subject.order_id,
+    )
+
+
+async def _advance(
+    session: AsyncSession,
+    job: RescreenJob,
+    sources: Sequence[RescreenSource],
+    subjects: Sequence[RescreenSubject],
+    *,
+    hits: int,
+    batch: int,
+    now: datetime,
+) -> None:
+    """Count the batch and move the cursor: on within the source after a full batch, else to
+    the next source; the job is done after the last."""
     job.screened += len(subjects)
-    job.hits += len(hits)
+    job.hits += hits
     if len(subjects) == batch:
         job.cursor = subjects[-1].key
     else:
@@ -167,9 +201,6 @@ async def run_step(
         job.cursor = None
         if job.phase is None:
             await _finish(session, job, now, superseded=False)
-    await session.flush()
-    crash_point("rescreen.before_commit")
-    return True
 
 
 def _dedupe_key(hit: RescreenHit) -> str:

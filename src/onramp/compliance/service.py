@@ -6,6 +6,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -13,6 +14,7 @@ from onramp.compliance import repository, rescreen_queue
 from onramp.compliance.diff import ListDiff, diff_lists
 from onramp.compliance.errors import SanctionsListInvalid
 from onramp.compliance.lists import SanctionsList, load_list
+from onramp.compliance.models import SanctionsListVersion
 from onramp.core import audit
 from onramp.core.clock import utcnow
 from onramp.core.ids import uuid7
@@ -99,16 +101,7 @@ async def store_version(
     previous = await repository.latest_version(session, sanctions.source)
     if previous is not None and previous.sha256 == sha256:
         await repository.mark_checked(session, previous.id, now)
-        return LoadedVersion(
-            version_id=str(previous.id),
-            source=previous.source,
-            format=previous.format,
-            sha256=sha256,
-            issued=previous.issued,
-            entry_count=previous.entry_count,
-            is_new=False,
-            diff=diff_lists(sanctions, sanctions),
-        )
+        return _still_current(previous, sanctions)
     before = await repository.read_list(session, previous) if previous is not None else None
     diff = diff_lists(before, sanctions)
     version_id = uuid7()
@@ -128,18 +121,7 @@ async def store_version(
         action="sanctions.list_loaded",
         entity_type="sanctions_list_version",
         entity_id=str(version_id),
-        data={
-            "source": sanctions.source,
-            "format": sanctions.format,
-            "sha256": sha256,
-            "file_name": file_name,
-            "issued": sanctions.issued,
-            "previous_version": str(previous.id) if previous is not None else None,
-            "entries": len(sanctions.entries),
-            "diff": diff.summary(),
-            "removed": list(diff.removed[:_DIFF_DETAIL]),
-            "addresses_removed": [list(a) for a in diff.addresses_removed[:_DIFF_DETAIL]],
-        },
+        data=_loaded_record(sanctions, sha256, file_name, previous, diff),
     )
     return LoadedVersion(
         version_id=str(version_id),
@@ -151,6 +133,43 @@ async def store_version(
         is_new=True,
         diff=diff,
     )
+
+
+def _still_current(previous: SanctionsListVersion, sanctions: SanctionsList) -> LoadedVersion:
+    """The latest version, which has the same bytes: nothing stored, nothing changed."""
+    return LoadedVersion(
+        version_id=str(previous.id),
+        source=previous.source,
+        format=previous.format,
+        sha256=previous.sha256,
+        issued=previous.issued,
+        entry_count=previous.entry_count,
+        is_new=False,
+        diff=diff_lists(sanctions, sanctions),
+    )
+
+
+def _loaded_record(
+    sanctions: SanctionsList,
+    sha256: str,
+    file_name: str,
+    previous: SanctionsListVersion | None,
+    diff: ListDiff,
+) -> dict[str, Any]:
+    """The audit record of a loaded version: what it is, what it replaces, and the diff (its
+    counts complete, the removed uids and addresses up to ``_DIFF_DETAIL`` each)."""
+    return {
+        "source": sanctions.source,
+        "format": sanctions.format,
+        "sha256": sha256,
+        "file_name": file_name,
+        "issued": sanctions.issued,
+        "previous_version": str(previous.id) if previous is not None else None,
+        "entries": len(sanctions.entries),
+        "diff": diff.summary(),
+        "removed": list(diff.removed[:_DIFF_DETAIL]),
+        "addresses_removed": [list(a) for a in diff.addresses_removed[:_DIFF_DETAIL]],
+    }
 
 
 async def latest_lists(*, session: AsyncSession) -> list[SanctionsList]:

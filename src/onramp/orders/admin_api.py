@@ -21,7 +21,7 @@ from onramp.core.web import ClockDep, SessionDep
 from onramp.identity.access import require
 from onramp.identity.permissions import Permission
 from onramp.identity.tokens import Principal
-from onramp.orders import admin_search, operator_actions, service
+from onramp.orders import admin_search, operator_actions, queries
 from onramp.orders.admin_schemas import (
     AdminOrderOut,
     AdminOrderPage,
@@ -52,7 +52,7 @@ async def admin_order_out(session: AsyncSession, order: Order, request: Request)
     """The customer's view of the order, with what staff also need: whose it is, the full
     reason of every step (customers read a redacted one) and why its payout failed."""
     seen = await order_out(session, order, request)
-    history = await service.history_of(session, order.id)
+    history = await queries.history_of(session, order.id)
     payout = await chain.payout_for_order(session, order.id)
     return AdminOrderOut(
         **seen.model_dump(exclude={"history", "payout"}),
@@ -151,7 +151,7 @@ async def search_orders(
 async def get_order(
     order_id: uuid.UUID, request: Request, principal: Reader, session: SessionDep
 ) -> AdminOrderOut:
-    order = await service.get_order(session, order_id=order_id, customer_id=None)
+    order = await queries.get_order(session, order_id=order_id, customer_id=None)
     return await admin_order_out(session, order, request)
 
 

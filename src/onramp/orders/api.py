@@ -20,8 +20,8 @@ from onramp.identity import mfa, verification
 from onramp.identity.access import require
 from onramp.identity.permissions import Permission
 from onramp.identity.tokens import Principal
-from onramp.orders import service
-from onramp.orders.models import Order
+from onramp.orders import placing, queries
+from onramp.orders.models import Order, OrderTransition
 from onramp.orders.schemas import (
     OrderList,
     OrderOut,
@@ -67,9 +67,9 @@ def customer_reason(from_state: str | None, to_state: str, reason: str | None) -
 
 
 async def order_out(session: AsyncSession, order: Order, request: Request) -> OrderOut:
-    instructions = service.instructions_for(order, settings=request.app.state.settings.banking)
+    instructions = placing.instructions_for(order, settings=request.app.state.settings.banking)
     payout = await chain.payout_for_order(session, order.id)
-    history = await service.history_of(session, order.id)
+    history = await queries.history_of(session, order.id)
     refunds = (await banking_service.refunds_for_orders(session, [order.id])).get(order.id, [])
 
     def usdc(minor: int | None) -> str | None:
@@ -99,36 +99,43 @@ async def order_out(session: AsyncSession, order: Order, request: Request) -> Or
         deposit_instructions=instructions_out(
             instructions.account, reference=instructions.reference, amount=instructions.amount
         ),
-        payout=None
-        if payout is None
-        else PayoutOut(
-            tx_hash=payout.tx_hash,
-            to=payout.to_address,
-            amount=str(payout.amount),
-            status=payout.status,
-            block_number=payout.block_number,
-        ),
-        refunds=[
-            RefundOut(
-                amount=str(Money(as_int(r.amount), r.currency)),
-                currency=r.currency,
-                status=r.status,
-                requested_at=r.requested_at,
-                completed_at=r.completed_at,
-            )
-            for r in refunds
-        ],
-        history=[
-            TransitionOut(
-                from_state=h.from_state,
-                to_state=h.to_state,
-                reason=customer_reason(h.from_state, h.to_state, h.reason),
-                at=h.at,
-            )
-            for h in history
-        ],
+        payout=_payout_out(payout),
+        refunds=[_refund_out(r) for r in refunds],
+        history=[_transition_out(h) for h in history],
         created_at=order.created_at,
         updated_at=order.updated_at,
+    )
+
+
+def _payout_out(payout: chain.PayoutView | None) -> PayoutOut | None:
+    if payout is None:
+        return None
+    return PayoutOut(
+        tx_hash=payout.tx_hash,
+        to=payout.to_address,
+        amount=str(payout.amount),
+        status=payout.status,
+        block_number=payout.block_number,
+    )
+
+
+def _refund_out(refund: banking_service.Refund) -> RefundOut:
+    return RefundOut(
+        amount=str(Money(as_int(refund.amount), refund.currency)),
+        currency=refund.currency,
+        status=refund.status,
+        requested_at=refund.requested_at,
+        completed_at=refund.completed_at,
+    )
+
+
+def _transition_out(transition: OrderTransition) -> TransitionOut:
+    """A history row as the customer reads it (``customer_reason``)."""
+    return TransitionOut(
+        from_state=transition.from_state,
+        to_state=transition.to_state,
+        reason=customer_reason(transition.from_state, transition.to_state, transition.reason),
+        at=transition.at,
     )
 
 
@@ -201,7 +208,7 @@ async def create_order(
         return JSONResponse(
             stored.body, status_code=stored.status_code, headers={"Idempotent-Replayed": "true"}
         )
-    order = await service.create_order(
+    order = await placing.create_order(
         session,
         customer_id=principal.user_id,
         quote_id=body.quote_id,
@@ -232,7 +239,7 @@ async def get_order(
     principal: Annotated[Principal, require(Permission.ORDERS_READ_OWN)],
     session: SessionDep,
 ) -> OrderOut:
-    order = await service.get_order(session, order_id=order_id, customer_id=principal.user_id)
+    order = await queries.get_order(session, order_id=order_id, customer_id=principal.user_id)
     return await order_out(session, order, request)
 
 
@@ -244,7 +251,7 @@ async def list_orders(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     before: uuid.UUID | None = None,
 ) -> OrderList:
-    orders = await service.list_orders(
+    orders = await queries.list_orders(
         session, customer_id=principal.user_id, limit=limit, before=before
     )
     data = [await order_out(session, o, request) for o in orders]

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp import banking
 from onramp.orders.models import Order
-from onramp.orders.service import SagaStep
+from onramp.orders.saga import SagaStep
 from onramp.orders.states import OrderState
 
 

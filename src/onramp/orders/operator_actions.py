@@ -32,6 +32,7 @@ from onramp.core.errors import Conflict
 from onramp.identity import approvals
 from onramp.identity.permissions import Permission
 from onramp.identity.tokens import Principal
+from onramp.orders.conversion import unprice
 from onramp.orders.errors import (
     OrderActionPending,
     OrderNotFound,
@@ -40,8 +41,9 @@ from onramp.orders.errors import (
     PayoutAlreadyPaid,
 )
 from onramp.orders.models import Order
+from onramp.orders.queries import get_order
 from onramp.orders.refunds import reject_for_refund
-from onramp.orders.service import SagaStep, get_order, unprice
+from onramp.orders.saga import SagaStep
 from onramp.orders.states import OrderState
 
 RETRY_PAYOUT = "orders.retry_payout"

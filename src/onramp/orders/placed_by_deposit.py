@@ -18,14 +18,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp import banking
 from onramp.compliance.cases import AlertDraft
-from onramp.core.audit import audit_row
 from onramp.core.errors import OnrampError
 from onramp.core.ids import uuid7
 from onramp.core.money import Money
-from onramp.core.outbox import make_event
-from onramp.orders import destinations, events, travel_rule
+from onramp.orders import destinations, travel_rule
 from onramp.orders.models import Order
-from onramp.orders.service import SagaStep
+from onramp.orders.saga import SagaStep
 from onramp.orders.states import OrderState
 
 Funded = tuple[uuid.UUID, uuid.UUID, Money, datetime]  # order, deposit, amount, booked at
@@ -43,6 +41,10 @@ class DepositOrder:
     destination: str | None = None  # a standing reference's
     replaces: uuid.UUID | None = None  # the expired order of a late payment
 
+    def funds(self, order_id: uuid.UUID) -> Funded:
+        """The saga's input for the order this deposit funds."""
+        return (order_id, self.deposit_id, self.amount, self.booked_at)
+
 
 async def place_orders(
     session: AsyncSession,
@@ -58,100 +60,105 @@ async def place_orders(
     for want in wanted:
         order_id = await banking.attach_order(session, deposit_id=want.deposit_id, order_id=uuid7())
         if await session.get(Order, order_id) is not None:  # a replay: placed before
-            funded.append((order_id, want.deposit_id, want.amount, want.booked_at))
+            funded.append(want.funds(order_id))
             continue
         destination, problem = await _destination(session, want, policy)
-        order = Order(
-            id=order_id,
-            customer_id=want.customer_id,
-            quote_id=None,
-            origin=want.origin,
-            state=OrderState.AWAITING_FUNDS.value,
-            source_currency=want.amount.currency,
-            source_amount=want.amount.minor,
-            target_currency="USDC",
-            quoted_target_amount=None,
-            destination_address=destination,
-            creditor_reference=banking.creditor_reference_for_order(order_id),
-            limit_eur=policy.desk.eur_equivalent(want.amount).quantize(Decimal("0.01")),
-            created_at=now,
-            updated_at=now,
-        )
+        order = _new_order(order_id, want, destination, policy=policy, now=now)
         session.add(order)
         await session.flush()
         if problem is None:
-            try:
-                await travel_rule.record_at_order(
-                    session,
-                    policy=policy,
-                    order_id=order_id,
-                    customer_id=want.customer_id,
-                    source=want.amount,
-                    destination=destination,
-                    now=now,
-                )
-            except OnrampError:
-                pass  # no record: the travel-rule screen holds the order with an alert
-        reason = f"placed by {want.origin.replace('_', ' ')}"
-        step.history.append(
-            {
-                "order_id": order_id,
-                "from_state": None,
-                "to_state": OrderState.AWAITING_FUNDS.value,
-                "reason": reason,
-            }
-        )
-        step.audits.append(
-            audit_row(
-                actor="system:orders",
-                action="order.created",
-                entity_type="order",
-                entity_id=str(order_id),
-                data={
-                    "origin": want.origin,
-                    "deposit_id": str(want.deposit_id),
-                    "replaces": str(want.replaces) if want.replaces else None,
-                },
-            )
-        )
-        step.events.append(
-            make_event(
-                events.ORDER_CREATED,
-                {
-                    "order_id": str(order_id),
-                    "customer_id": str(want.customer_id),
-                    "state": OrderState.AWAITING_FUNDS.value,
-                    "origin": want.origin,
-                },
-                source=events.SOURCE,
-                entity_id=str(order_id),
-                correlation_id=str(order_id),
-            )
+            await _record_travel_rule(session, order, want, policy=policy, now=now)
+        step.created(
+            order,
+            reason=f"placed by {want.origin.replace('_', ' ')}",
+            audit={
+                "origin": want.origin,
+                "deposit_id": str(want.deposit_id),
+                "replaces": str(want.replaces) if want.replaces else None,
+            },
+            origin=want.origin,
         )
         if problem is None:
-            funded.append((order_id, want.deposit_id, want.amount, want.booked_at))
+            funded.append(want.funds(order_id))
         else:
-            order.deposit_id = want.deposit_id
-            step.move(order, OrderState.FUNDS_RECEIVED, deposit_id=str(want.deposit_id))
-            step.move(order, OrderState.SCREENING)
-            step.move(order, OrderState.MANUAL_REVIEW, reason=f"destination: {problem}")
-            step.alerts.append(
-                AlertDraft(
-                    customer_id=want.customer_id,
-                    source="orders",
-                    kind=problem,
-                    severity="medium",
-                    reason=f"the {want.origin.replace('_', ' ')} pays {destination or 'nowhere'}"
-                    f", which is not allowed: {problem}",
-                    subject_type="order",
-                    subject_id=str(order_id),
-                    dedupe_key=f"orders:destination:{order_id}",
-                    hold=True,
-                    order_id=order_id,
-                    evidence={"deposit_id": str(want.deposit_id), "destination": destination},
-                )
-            )
+            _hold_for_destination(step, order, want, problem)
     return funded
+
+
+def _new_order(
+    order_id: uuid.UUID,
+    want: DepositOrder,
+    destination: str,
+    *,
+    policy: travel_rule.TravelRulePolicy,
+    now: datetime,
+) -> Order:
+    """The order row: no quote, priced when the saga gets to it; its limit is the deposit's EUR
+    equivalent at the desk's rates."""
+    return Order(
+        id=order_id,
+        customer_id=want.customer_id,
+        quote_id=None,
+        origin=want.origin,
+        state=OrderState.AWAITING_FUNDS.value,
+        source_currency=want.amount.currency,
+        source_amount=want.amount.minor,
+        target_currency="USDC",
+        quoted_target_amount=None,
+        destination_address=destination,
+        creditor_reference=banking.creditor_reference_for_order(order_id),
+        limit_eur=policy.desk.eur_equivalent(want.amount).quantize(Decimal("0.01")),
+        created_at=now,
+        updated_at=now,
+    )
+
+
+async def _record_travel_rule(
+    session: AsyncSession,
+    order: Order,
+    want: DepositOrder,
+    *,
+    policy: travel_rule.TravelRulePolicy,
+    now: datetime,
+) -> None:
+    try:
+        await travel_rule.record_at_order(
+            session,
+            policy=policy,
+            order_id=order.id,
+            customer_id=want.customer_id,
+            source=want.amount,
+            destination=order.destination_address,
+            now=now,
+        )
+    except OnrampError:
+        pass  # no record: the travel-rule screen holds the order with an alert
+
+
+def _hold_for_destination(step: SagaStep, order: Order, want: DepositOrder, problem: str) -> None:
+    """The deposit funds the order, but its destination is not allowed: a person decides, with
+    a holding alert in the customer's case."""
+    destination = order.destination_address
+    order.deposit_id = want.deposit_id
+    step.move(order, OrderState.FUNDS_RECEIVED, deposit_id=str(want.deposit_id))
+    step.move(order, OrderState.SCREENING)
+    step.move(order, OrderState.MANUAL_REVIEW, reason=f"destination: {problem}")
+    step.alerts.append(
+        AlertDraft(
+            customer_id=want.customer_id,
+            source="orders",
+            kind=problem,
+            severity="medium",
+            reason=f"the {want.origin.replace('_', ' ')} pays {destination or 'nowhere'}"
+            f", which is not allowed: {problem}",
+            subject_type="order",
+            subject_id=str(order.id),
+            dedupe_key=f"orders:destination:{order.id}",
+            hold=True,
+            order_id=order.id,
+            evidence={"deposit_id": str(want.deposit_id), "destination": destination},
+        )
+    )
 
 
 async def _destination(

@@ -20,7 +20,7 @@ from onramp import chain
 from onramp.compliance.rescreen import RescreenHit, RescreenSubject
 from onramp.orders import destinations
 from onramp.orders.models import DestinationWallet, Order
-from onramp.orders.service import SagaStep, lock_orders
+from onramp.orders.saga import SagaStep, lock_orders
 from onramp.orders.states import OrderState
 
 # Orders whose USDC has not left: re-screened after a list update.

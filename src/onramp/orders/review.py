@@ -16,9 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from onramp import banking, chain, fx
 from onramp.core.db import as_int
 from onramp.core.money import Money
+from onramp.orders.conversion import price_and_queue, unprice
 from onramp.orders.models import Order
 from onramp.orders.refunds import reject_for_refund
-from onramp.orders.service import SagaStep, lock_orders, price_and_queue, unprice
+from onramp.orders.saga import SagaStep, lock_orders
 from onramp.orders.states import OrderState
 
 

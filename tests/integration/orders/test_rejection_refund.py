@@ -25,8 +25,9 @@ from onramp.core.ids import uuid7
 from onramp.core.money import Money
 from onramp.devstack.stack import Stack
 from onramp.ledger import balance_of, customer_account
-from onramp.orders import service as orders
+from onramp.orders.funds_received import on_deposits_matched
 from onramp.orders.models import Order
+from onramp.orders.refunds import on_refunds_completed
 from onramp.orders.screening import ScreeningResult, ScreeningSubject, Verdict
 from tests.compliance.funding import Desk, new_customer, place, state_of
 
@@ -80,7 +81,7 @@ async def book_quietly(desk: Desk, order: Order) -> uuid.UUID:
 
 async def _screen(desk: Desk, order_id: uuid.UUID, deposit_id: uuid.UUID, amount: Money) -> None:
     async with unit_of_work(desk.sessions) as session:
-        await orders.on_deposits_matched(
+        await on_deposits_matched(
             session,
             [(order_id, deposit_id, amount, utcnow())],
             desk=desk.fx,
@@ -110,7 +111,7 @@ async def test_a_screening_rejection_refunds_the_deposit(
         assert await balance_of(session, customer_account(customer, "EUR")) == Money(0, "EUR")
 
     async with unit_of_work(sessions) as session:
-        await orders.on_refunds_completed(session, [(order.id, refund.id)])
+        await on_refunds_completed(session, [(order.id, refund.id)])
     assert await state_of(sessions, order.id) == "refunded"
 
 

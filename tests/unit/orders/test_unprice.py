@@ -12,8 +12,9 @@ import pytest
 
 from onramp.core.money import Money
 from onramp.fx import Pricing
+from onramp.orders.conversion import _price, unprice
 from onramp.orders.models import Order
-from onramp.orders.service import SagaStep, _price, unprice
+from onramp.orders.saga import SagaStep
 from onramp.orders.states import OrderState
 
 

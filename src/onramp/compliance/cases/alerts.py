@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp.compliance.cases.models import ComplianceAlert, ComplianceCase
 from onramp.core.audit import audit_row, record_many
-from onramp.core.events import subject_for
+from onramp.core.events import CloudEvent, subject_for
 from onramp.core.ids import uuid7
 from onramp.core.outbox import emit_many, make_event
 
@@ -109,29 +109,8 @@ async def raise_alerts(
     events = []
     for draft in sorted(drafts, key=lambda d: (str(d.customer_id), d.dedupe_key)):
         case = await _open_case(session, draft.customer_id, draft.severity, now)
-        alert_id = uuid7()
-        inserted = await session.scalar(
-            insert(ComplianceAlert)
-            .values(
-                id=alert_id,
-                case_id=case.id,
-                customer_id=draft.customer_id,
-                source=draft.source,
-                kind=draft.kind,
-                severity=draft.severity,
-                action="hold" if draft.hold else "alert",
-                reason=draft.reason,
-                evidence=draft.evidence,
-                subject_type=draft.subject_type,
-                subject_id=draft.subject_id,
-                order_id=draft.order_id,
-                dedupe_key=draft.dedupe_key,
-                created_at=now,
-            )
-            .on_conflict_do_nothing(index_elements=["dedupe_key"])
-            .returning(ComplianceAlert.id)
-        )
-        if inserted is None:
+        alert_id = await _insert_alert(session, draft, case.id, now)
+        if alert_id is None:
             continue
         if SEVERITY_RANK[draft.severity] > SEVERITY_RANK[case.severity]:
             await session.execute(
@@ -141,38 +120,73 @@ async def raise_alerts(
             )
         alert = await session.get_one(ComplianceAlert, alert_id)
         raised.append(alert)
-        data = {
-            "case_id": str(case.id),
-            "customer_id": str(draft.customer_id),
-            "source": draft.source,
-            "kind": draft.kind,
-            "severity": draft.severity,
-            "action": alert.action,
-            "subject_type": draft.subject_type,
-            "subject_id": draft.subject_id,
-            "order_id": None if draft.order_id is None else str(draft.order_id),
-        }
-        audits.append(
-            audit_row(
-                actor=actor,
-                action="compliance.alert_raised",
-                entity_type="compliance_alert",
-                entity_id=str(alert_id),
-                data={**data, "reason": draft.reason, "evidence": draft.evidence},
-            )
-        )
-        events.append(
-            make_event(
-                ALERT_RAISED,
-                {"alert_id": str(alert_id), **data},
-                source=SOURCE,
-                entity_id=str(case.id),
-                correlation_id=data["order_id"] or str(case.id),
-            )
-        )
+        audit, event = _announce(draft, alert, actor=actor)
+        audits.append(audit)
+        events.append(event)
     await record_many(session, audits)
     await emit_many(session, events)
     return raised
+
+
+async def _insert_alert(
+    session: AsyncSession, draft: AlertDraft, case_id: uuid.UUID, now: datetime
+) -> uuid.UUID | None:
+    """The new alert's id; None when its ``dedupe_key`` was raised before."""
+    alert_id = uuid7()
+    inserted = await session.scalar(
+        insert(ComplianceAlert)
+        .values(
+            id=alert_id,
+            case_id=case_id,
+            customer_id=draft.customer_id,
+            source=draft.source,
+            kind=draft.kind,
+            severity=draft.severity,
+            action="hold" if draft.hold else "alert",
+            reason=draft.reason,
+            evidence=draft.evidence,
+            subject_type=draft.subject_type,
+            subject_id=draft.subject_id,
+            order_id=draft.order_id,
+            dedupe_key=draft.dedupe_key,
+            created_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=["dedupe_key"])
+        .returning(ComplianceAlert.id)
+    )
+    return None if inserted is None else alert_id
+
+
+def _announce(
+    draft: AlertDraft, alert: ComplianceAlert, *, actor: str
+) -> tuple[dict[str, Any], CloudEvent]:
+    """The new alert's audit record (with its reason and evidence) and its event."""
+    data = {
+        "case_id": str(alert.case_id),
+        "customer_id": str(draft.customer_id),
+        "source": draft.source,
+        "kind": draft.kind,
+        "severity": draft.severity,
+        "action": alert.action,
+        "subject_type": draft.subject_type,
+        "subject_id": draft.subject_id,
+        "order_id": None if draft.order_id is None else str(draft.order_id),
+    }
+    audit = audit_row(
+        actor=actor,
+        action="compliance.alert_raised",
+        entity_type="compliance_alert",
+        entity_id=str(alert.id),
+        data={**data, "reason": draft.reason, "evidence": draft.evidence},
+    )
+    event = make_event(
+        ALERT_RAISED,
+        {"alert_id": str(alert.id), **data},
+        source=SOURCE,
+        entity_id=str(alert.case_id),
+        correlation_id=data["order_id"] or str(alert.case_id),
+    )
+    return audit, event
 
 
 async def alerts_of_case(session: AsyncSession, case_id: uuid.UUID) -> list[ComplianceAlert]:

@@ -1,0 +1,93 @@
+"""Reading orders: one order (restricted to its owner when asked), a customer's orders page by page,
+an order's state history, a customer's data-rights export, and orders and customers by each
+other's ids."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from onramp import banking, chain
+from onramp.core.db import row_dict
+from onramp.orders.errors import OrderNotFound
+from onramp.orders.models import Order, OrderTransition
+
+
+async def get_order(
+    session: AsyncSession, *, order_id: uuid.UUID, customer_id: uuid.UUID | None
+) -> Order:
+    """The order; ``customer_id`` restricts it to its owner (another customer's is not found)."""
+    order = await session.get(Order, order_id)
+    if order is None or (customer_id is not None and order.customer_id != customer_id):
+        raise OrderNotFound()
+    return order
+
+
+async def list_orders(
+    session: AsyncSession, *, customer_id: uuid.UUID, limit: int, before: uuid.UUID | None
+) -> list[Order]:
+    query = select(Order).where(Order.customer_id == customer_id)
+    if before is not None:
+        query = query.where(Order.id < before)
+    return list((await session.scalars(query.order_by(Order.id.desc()).limit(limit))).all())
+
+
+async def history_of(session: AsyncSession, order_id: uuid.UUID) -> list[OrderTransition]:
+    rows = await session.scalars(
+        select(OrderTransition)
+        .where(OrderTransition.order_id == order_id)
+        .order_by(OrderTransition.id)
+    )
+    return list(rows.all())
+
+
+async def export_orders(session: AsyncSession, *, customer_id: uuid.UUID) -> list[dict[str, Any]]:
+    """The customer's orders with their state history, deposits and payouts."""
+    orders = list(
+        await session.scalars(
+            select(Order).where(Order.customer_id == customer_id).order_by(Order.id)
+        )
+    )
+    out = []
+    for order in orders:
+        payout = await chain.payout_for_order(session, order.id)
+        out.append(
+            {
+                **row_dict(order),
+                "history": [row_dict(h) for h in await history_of(session, order.id)],
+                "deposits": await banking.deposits_for_order(session, order_id=order.id),
+                "payout": None
+                if payout is None
+                else {
+                    "to": payout.to_address,
+                    "amount": str(payout.amount),
+                    "status": payout.status,
+                    "tx_hash": payout.tx_hash,
+                    "block_number": payout.block_number,
+                },
+            }
+        )
+    return out
+
+
+async def customers_of(
+    session: AsyncSession, *, order_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, uuid.UUID]:
+    """Each order's customer, in one query (an unknown order is simply absent)."""
+    if not order_ids:
+        return {}
+    rows = await session.execute(select(Order.id, Order.customer_id).where(Order.id.in_(order_ids)))
+    return {order_id: customer_id for order_id, customer_id in rows.all()}
+
+
+async def order_ids_of(
+    session: AsyncSession, *, customer_ids: Sequence[uuid.UUID]
+) -> list[uuid.UUID]:
+    if not customer_ids:
+        return []
+    rows = await session.scalars(select(Order.id).where(Order.customer_id.in_(customer_ids)))
+    return list(rows.all())
