@@ -35,7 +35,7 @@ from onramp.devstack.treasury_setup import (
 Progress = Callable[[str], None]
 
 
-def _quiet(_: str) -> None:
+def quiet(_: str) -> None:
     pass
 
 
@@ -185,7 +185,7 @@ class Stack:
         if self.ready:
             write_stack_file(self)
 
-    def supervise(self, *, report: Progress = _quiet) -> Supervisor:
+    def supervise(self, *, report: Progress = quiet) -> Supervisor:
         """Start the supervisor's thread (once); ``stop`` ends it before the processes."""
         with self.lock:
             if self.supervisor is None:

@@ -22,7 +22,7 @@ from onramp.devstack.infrastructure import start_infrastructure
 from onramp.devstack.issuer_sandbox import start_issuer_sandbox_on
 from onramp.devstack.kyc_sandbox import start_kyc_sandbox
 from onramp.devstack.process import free_port
-from onramp.devstack.running_stack import Progress, Stack, _quiet, write_stack_file
+from onramp.devstack.running_stack import Progress, Stack, quiet, write_stack_file
 from onramp.workers import WORKERS
 
 __all__ = [
@@ -36,7 +36,7 @@ __all__ = [
 ]
 
 
-def start_applications(stack: Stack, *, progress: Progress = _quiet) -> None:
+def start_applications(stack: Stack, *, progress: Progress = quiet) -> None:
     """The bank and KYC sandboxes, the API and every worker, supervised (a process that dies is
     started again, reported through ``progress``), then wait until the API is ready."""
     api_port = free_port()
@@ -99,7 +99,7 @@ def wait_ready(api_url: str, stack: Stack, *, timeout: float = 60.0) -> None:
 
 
 def start_stack(
-    state_dir: Path, *, progress: Progress = _quiet, fresh: bool = True, persist: bool = False
+    state_dir: Path, *, progress: Progress = quiet, fresh: bool = True, persist: bool = False
 ) -> Stack:
     stack = start_infrastructure(state_dir, progress=progress, fresh=fresh, persist=persist)
     try:
