@@ -122,6 +122,7 @@ from onramp.devstack.sandbox_kit import (
     RunningSandbox,
     SandboxProblem,
     SandboxState,
+    WebhookTarget,
     add_webhook_arguments,
     answer_problems,
     backoff_delay,
@@ -297,23 +298,8 @@ def _account_key(account: str) -> str:
 
 
 class _Sandbank(SandboxState):
-    def __init__(
-        self,
-        *,
-        webhook_url: str,
-        webhook_secret: bytes,
-        account_iban: str,
-        retry: RetryPolicy,
-        transport: httpx.AsyncBaseTransport | None,
-    ) -> None:
-        super().__init__(
-            webhook_url=webhook_url,
-            webhook_secret=webhook_secret,
-            signature_header=SIGNATURE_HEADER,
-            policy=retry,
-            log=_log,
-            transport=transport,
-        )
+    def __init__(self, target: WebhookTarget, *, account_iban: str, retry: RetryPolicy) -> None:
+        super().__init__(target, signature_header=SIGNATURE_HEADER, policy=retry, log=_log)
         self.account_iban = account_iban
         self.retry = retry
         self.entries: dict[str, _Entry] = {}
@@ -515,11 +501,9 @@ def create_app(
 ) -> FastAPI:
     """The sandbox as an ASGI app. ``transport`` replaces the network for outgoing webhooks."""
     bank = _Sandbank(
-        webhook_url=webhook_url,
-        webhook_secret=webhook_secret,
+        WebhookTarget(webhook_url, webhook_secret, transport),
         account_iban=account_iban,
         retry=retry or RetryPolicy(),
-        transport=transport,
     )
 
     app = sandbox_app("Sandbank (bank sandbox)", bank)

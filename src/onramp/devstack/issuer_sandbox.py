@@ -66,6 +66,7 @@ from onramp.devstack.issuer_sandbox_chain import (
 from onramp.devstack.issuer_sandbox_state import SandboxError, Sandmint, Timing
 from onramp.devstack.sandbox_kit import (
     RunningSandbox,
+    WebhookTarget,
     sandbox_app,
     sandbox_arguments,
     serve,
@@ -133,10 +134,8 @@ def create_app(
     network for outgoing webhooks."""
     mint = Sandmint(
         token=token,
-        webhook_url=webhook_url,
-        webhook_secret=webhook_secret,
+        target=WebhookTarget(webhook_url, webhook_secret, transport),
         timing=timing or Timing(),
-        transport=transport,
     )
 
     app = sandbox_app(

@@ -111,6 +111,7 @@ from onramp.devstack.sandbox_kit import (
     RunningSandbox,
     SandboxProblem,
     SandboxState,
+    WebhookTarget,
     add_webhook_arguments,
     answer_problems,
     iso_now,
@@ -315,22 +316,8 @@ class CheckIn(BaseModel):
 
 
 class _Sandkyc(SandboxState):
-    def __init__(
-        self,
-        *,
-        webhook_url: str,
-        webhook_secret: bytes,
-        retry: RetryPolicy,
-        transport: httpx.AsyncBaseTransport | None,
-    ) -> None:
-        super().__init__(
-            webhook_url=webhook_url,
-            webhook_secret=webhook_secret,
-            signature_header=SIGNATURE_HEADER,
-            policy=retry,
-            log=_log,
-            transport=transport,
-        )
+    def __init__(self, target: WebhookTarget, *, retry: RetryPolicy) -> None:
+        super().__init__(target, signature_header=SIGNATURE_HEADER, policy=retry, log=_log)
         self.retry = retry
         self.applicants: dict[str, _Applicant] = {}
         self.by_external: dict[str, str] = {}
@@ -437,10 +424,7 @@ def create_app(
 ) -> FastAPI:
     """The sandbox as an ASGI app. ``transport`` replaces the network for outgoing webhooks."""
     vendor = _Sandkyc(
-        webhook_url=webhook_url,
-        webhook_secret=webhook_secret,
-        retry=retry or RetryPolicy(),
-        transport=transport,
+        WebhookTarget(webhook_url, webhook_secret, transport), retry=retry or RetryPolicy()
     )
 
     app = sandbox_app("Sandkyc (KYC vendor sandbox)", vendor)
