@@ -101,7 +101,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 
 from onramp.devstack.bank_sandbox_state import (
     CURRENCY_EXPONENTS,
@@ -111,17 +111,17 @@ from onramp.devstack.bank_sandbox_state import (
     RETURN_EVENT_TYPE,
     SECRET_ENV,
     SIGNATURE_HEADER,
+    Entry,
     PaymentIn,
     RetryPolicy,
     ReturnIn,
+    Sandbank,
     TransferIn,
-    _account_key,
-    _Entry,
-    _Sandbank,
+    account_key,
     parse_amount,
 )
 from onramp.devstack.bank_sandbox_statements import statements_router
-from onramp.devstack.pain001_upload import Pain001Rejected, parse_pain001
+from onramp.devstack.pain001_upload import Pain001Rejected, Pain001Upload, parse_pain001
 from onramp.devstack.sandbox_kit import (
     PROBLEM_JSON,
     RunningSandbox,
@@ -169,7 +169,7 @@ def create_app(
     drop_dir: Path | None = None,
 ) -> FastAPI:
     """The sandbox as an ASGI app. ``transport`` replaces the network for outgoing webhooks."""
-    bank = _Sandbank(
+    bank = Sandbank(
         WebhookTarget(webhook_url, webhook_secret, transport),
         account_iban=account_iban,
         retry=retry or RetryPolicy(),
@@ -178,17 +178,29 @@ def create_app(
     app = sandbox_app("Sandbank (bank sandbox)", bank)
     answer_problems(app, vendor="sandbank")
 
-    def entry_or_404(entry_id: str) -> _Entry:
+    @app.get("/account")
+    async def account() -> dict[str, Any]:
+        return {"iban": bank.account_iban, "balances": bank.balances()}
+
+    app.include_router(_transfers_router(bank))
+    app.include_router(_payments_router(bank))
+    app.include_router(
+        statements_router(bookings=bank.bookings, account_iban=bank.account_iban, drop_dir=drop_dir)
+    )
+    return app
+
+
+def _transfers_router(bank: Sandbank) -> APIRouter:
+    """Incoming credit transfers: booked, looked at, returned, their webhook sent again."""
+    router = APIRouter()
+
+    def entry_or_404(entry_id: str) -> Entry:
         entry = bank.entries.get(entry_id)
         if entry is None:
             raise SandboxProblem(404, "not_found", "Not found", f"no transfer {entry_id!r}")
         return entry
 
-    @app.get("/account")
-    async def account() -> dict[str, Any]:
-        return {"iban": bank.account_iban, "balances": bank.balances()}
-
-    @app.post("/transfers", status_code=202)
+    @router.post("/transfers", status_code=202)
     async def create_transfer(body: TransferIn) -> dict[str, Any]:
         amount = parse_amount(body.amount, body.currency)
         entry = bank.book(amount, body)
@@ -198,7 +210,34 @@ def create_app(
         bank.webhooks.schedule(entry, delay=delay)
         return entry.view()
 
-    @app.post("/payments", status_code=202)
+    @router.get("/transfers/{entry_id}")
+    async def get_transfer(entry_id: str) -> dict[str, Any]:
+        entry = entry_or_404(entry_id)
+        return {
+            **entry.view(),
+            "deliveries": [d.view() for d in entry.deliveries],
+        }
+
+    @router.post("/transfers/{entry_id}/return", status_code=202)
+    async def return_transfer(entry_id: str, body: ReturnIn) -> dict[str, Any]:
+        returned = bank.book_return(entry_or_404(entry_id), body.reason)
+        bank.webhooks.schedule(returned)
+        return returned.view()
+
+    @router.post("/transfers/{entry_id}/redeliver", status_code=202)
+    async def redeliver(entry_id: str) -> dict[str, Any]:
+        entry = entry_or_404(entry_id)
+        bank.webhooks.schedule(entry)
+        return entry.view()
+
+    return router
+
+
+def _payments_router(bank: Sandbank) -> APIRouter:
+    """Outgoing payments: one at a time by idempotency key, or a pain.001 file of them."""
+    router = APIRouter()
+
+    @router.post("/payments", status_code=202)
     async def create_payment(body: PaymentIn, request: Request) -> dict[str, Any]:
         key = request.headers.get("idempotency-key", "")
         if not 1 <= len(key) <= 200:
@@ -212,69 +251,52 @@ def create_app(
             )
         return bank.pay(key, amount, body).view()
 
-    @app.post("/pain001", status_code=202)
+    @router.post("/pain001", status_code=202)
     async def upload_pain001(request: Request) -> dict[str, Any]:
         try:
             upload = parse_pain001(await request.body())
         except Pain001Rejected as exc:
             raise SandboxProblem(422, "pain001_invalid", "Invalid pain.001", str(exc)) from exc
-        payments = []
-        for tx in upload.transfers:
-            amount = parse_amount(tx.amount, tx.currency)
-            body = PaymentIn(
-                amount=tx.amount,
-                currency=tx.currency,
-                creditor_name=tx.creditor_name,
-                creditor_account=tx.creditor_iban,
-                reference=tx.remittance,
-            )
-            payment = bank.pay(f"{upload.message_id}/{tx.end_to_end_id}", amount, body)
-            payments.append(
-                {
-                    "end_to_end_id": tx.end_to_end_id,
-                    "id": payment.id,
-                    "status": payment.view()["status"],
-                }
-            )
-        return {"message_id": upload.message_id, "payments": payments}
+        return {"message_id": upload.message_id, "payments": _pay_upload(bank, upload)}
 
-    @app.get("/payments/{payment_id}")
+    @router.get("/payments/{payment_id}")
     async def get_payment(payment_id: str) -> dict[str, Any]:
         payment = bank.payments.get(payment_id)
         if payment is None:
             raise SandboxProblem(404, "not_found", "Not found", f"no payment {payment_id!r}")
         return payment.view()
 
-    @app.get("/payments")
+    @router.get("/payments")
     async def list_payments(creditor_account: str) -> dict[str, Any]:
-        wanted = _account_key(creditor_account)
+        wanted = account_key(creditor_account)
         found = [p.view() for p in bank.payments.values() if p.creditor_account == wanted]
         return {"data": found}
 
-    @app.get("/transfers/{entry_id}")
-    async def get_transfer(entry_id: str) -> dict[str, Any]:
-        entry = entry_or_404(entry_id)
-        return {
-            **entry.view(),
-            "deliveries": [d.view() for d in entry.deliveries],
-        }
+    return router
 
-    @app.post("/transfers/{entry_id}/return", status_code=202)
-    async def return_transfer(entry_id: str, body: ReturnIn) -> dict[str, Any]:
-        returned = bank.book_return(entry_or_404(entry_id), body.reason)
-        bank.webhooks.schedule(returned)
-        return returned.view()
 
-    @app.post("/transfers/{entry_id}/redeliver", status_code=202)
-    async def redeliver(entry_id: str) -> dict[str, Any]:
-        entry = entry_or_404(entry_id)
-        bank.webhooks.schedule(entry)
-        return entry.view()
-
-    app.include_router(
-        statements_router(bookings=bank.bookings, account_iban=bank.account_iban, drop_dir=drop_dir)
-    )
-    return app
+def _pay_upload(bank: Sandbank, upload: Pain001Upload) -> list[dict[str, Any]]:
+    """Each transfer of a pain.001 file paid as ``POST /payments`` would, keyed by
+    ``<MsgId>/<EndToEndId>`` (the same file again answers the same payments)."""
+    payments = []
+    for tx in upload.transfers:
+        amount = parse_amount(tx.amount, tx.currency)
+        body = PaymentIn(
+            amount=tx.amount,
+            currency=tx.currency,
+            creditor_name=tx.creditor_name,
+            creditor_account=tx.creditor_iban,
+            reference=tx.remittance,
+        )
+        payment = bank.pay(f"{upload.message_id}/{tx.end_to_end_id}", amount, body)
+        payments.append(
+            {
+                "end_to_end_id": tx.end_to_end_id,
+                "id": payment.id,
+                "status": payment.view()["status"],
+            }
+        )
+    return payments
 
 
 # --- process ------------------------------------------------------------------------------------

@@ -97,7 +97,7 @@ class RetryPolicy(DeliveryPolicy):
 
 
 @dataclass
-class _Entry:
+class Entry:
     id: str
     amount: Decimal
     currency: str
@@ -163,20 +163,20 @@ class _Payment:
         }
 
 
-def _account_key(account: str) -> str:
+def account_key(account: str) -> str:
     return account.replace(" ", "").upper()
 
 
-class _Sandbank(SandboxState):
+class Sandbank(SandboxState):
     def __init__(self, target: WebhookTarget, *, account_iban: str, retry: RetryPolicy) -> None:
         super().__init__(target, signature_header=SIGNATURE_HEADER, policy=retry, log=_log)
         self.account_iban = account_iban
         self.retry = retry
-        self.entries: dict[str, _Entry] = {}
+        self.entries: dict[str, Entry] = {}
         self.payments: dict[str, _Payment] = {}
         self.payments_by_key: dict[str, _Payment] = {}
 
-    def book(self, amount: Decimal, body: TransferIn) -> _Entry:
+    def book(self, amount: Decimal, body: TransferIn) -> Entry:
         booked = _now()
         entry_id = f"sbx_{uuid.uuid4().hex}"
         event_id = f"evt_{uuid.uuid4().hex}"
@@ -197,7 +197,7 @@ class _Sandbank(SandboxState):
                 "end_to_end_id": end_to_end_id,
             },
         }
-        entry = _Entry(
+        entry = Entry(
             id=entry_id,
             amount=amount,
             currency=body.currency,
@@ -214,7 +214,7 @@ class _Sandbank(SandboxState):
         _log.info("booked %s %s %s ref=%r", entry_id, amount, body.currency, body.reference)
         return entry
 
-    def book_return(self, original: _Entry, reason: str) -> _Entry:
+    def book_return(self, original: Entry, reason: str) -> Entry:
         """The payer's bank takes ``original`` back: a debit booking of its own."""
         if original.returns or original.returned_by:
             which = "is a return" if original.returns else "was returned already"
@@ -237,7 +237,7 @@ class _Sandbank(SandboxState):
                 "booked_at": _iso(booked),
             },
         }
-        entry = _Entry(
+        entry = Entry(
             id=entry_id,
             amount=original.amount,
             currency=original.currency,
@@ -268,7 +268,7 @@ class _Sandbank(SandboxState):
             amount=amount,
             currency=body.currency,
             creditor_name=body.creditor_name,
-            creditor_account=_account_key(body.creditor_account),
+            creditor_account=account_key(body.creditor_account),
             reference=body.reference,
             accepted_at=_iso(_now()),
         )
@@ -294,7 +294,7 @@ class _Sandbank(SandboxState):
                 end_to_end_id=e.end_to_end_id,
                 reference=e.reference,
                 party_name=e.sender_name,
-                party_iban=_account_key(e.sender_iban),
+                party_iban=account_key(e.sender_iban),
                 reversal=e.returns is not None,
                 return_reason=e.reason,
             )
