@@ -106,9 +106,9 @@ from onramp.devstack.kyc_sandbox_state import (
     CompanyIn,
     DocumentIn,
     RetryPolicy,
-    _problem,
-    _Sandkyc,
+    Sandkyc,
     company_verdict_for,
+    kyc_problem,
     verdict_for,
 )
 from onramp.devstack.sandbox_kit import (
@@ -147,7 +147,7 @@ def create_app(
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> FastAPI:
     """The sandbox as an ASGI app. ``transport`` replaces the network for outgoing webhooks."""
-    vendor = _Sandkyc(
+    vendor = Sandkyc(
         WebhookTarget(webhook_url, webhook_secret, transport), retry=retry or RetryPolicy()
     )
 
@@ -185,7 +185,7 @@ def create_app(
     async def redeliver(event_id: str) -> dict[str, str]:
         check = vendor.events.get(event_id)
         if check is None:
-            raise _problem(404, "not_found", f"no event {event_id!r}")
+            raise kyc_problem(404, "not_found", f"no event {event_id!r}")
         vendor.webhooks.schedule(check)
         return {"event_id": event_id, "status": "scheduled"}
 

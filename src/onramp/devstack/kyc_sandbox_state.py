@@ -86,7 +86,7 @@ def company_verdict_for(
     return Verdict("approved", None, (), slow="SLOW" in magic)
 
 
-def _problem(status: int, code: str, detail: str) -> SandboxProblem:
+def kyc_problem(status: int, code: str, detail: str) -> SandboxProblem:
     return SandboxProblem(status, code, None, detail)
 
 
@@ -204,7 +204,7 @@ class CheckIn(BaseModel):
     level: Level
 
 
-class _Sandkyc(SandboxState):
+class Sandkyc(SandboxState):
     def __init__(self, target: WebhookTarget, *, retry: RetryPolicy) -> None:
         super().__init__(target, signature_header=SIGNATURE_HEADER, policy=retry, log=_log)
         self.retry = retry
@@ -215,7 +215,7 @@ class _Sandkyc(SandboxState):
     def applicant(self, applicant_id: str) -> _Applicant:
         found = self.applicants.get(applicant_id)
         if found is None:
-            raise _problem(404, "not_found", f"no applicant {applicant_id!r}")
+            raise kyc_problem(404, "not_found", f"no applicant {applicant_id!r}")
         return found
 
     def upsert_applicant(
@@ -226,7 +226,7 @@ class _Sandkyc(SandboxState):
         if existing is not None:
             applicant = self.applicants[existing]
             if applicant.type != kind:
-                raise _problem(409, "applicant_type_mismatch", "external_user_id is taken")
+                raise kyc_problem(409, "applicant_type_mismatch", "external_user_id is taken")
             applicant.person = person
             return applicant, False
         applicant = _Applicant(
@@ -247,14 +247,14 @@ class _Sandkyc(SandboxState):
             try:
                 size = len(base64.b64decode(body.content_base64, validate=True))
             except (binascii.Error, ValueError):
-                raise _problem(422, "invalid_content", "content_base64 is not base64") from None
+                raise kyc_problem(422, "invalid_content", "content_base64 is not base64") from None
             if size > MAX_CONTENT_BYTES:
-                raise _problem(422, "content_too_large", f"at most {MAX_CONTENT_BYTES} bytes")
+                raise kyc_problem(422, "content_too_large", f"at most {MAX_CONTENT_BYTES} bytes")
         if body.beneficiary is not None and (
             applicant.type != "company"
             or not 0 <= body.beneficiary < len(applicant.person["beneficiaries"])
         ):
-            raise _problem(422, "invalid_beneficiary", "no such beneficiary of this applicant")
+            raise kyc_problem(422, "invalid_beneficiary", "no such beneficiary of this applicant")
         document = {
             "id": f"doc_{uuid.uuid4().hex}",
             "beneficiary": body.beneficiary,
@@ -268,7 +268,7 @@ class _Sandkyc(SandboxState):
 
     def request_check(self, applicant: _Applicant, level: str) -> _Check:
         if (level == "business") != (applicant.type == "company"):
-            raise _problem(422, "invalid_level", "level business is for company applicants only")
+            raise kyc_problem(422, "invalid_level", "level business is for company applicants only")
         verdict = applicant.verdict(level)
         check_id, event_id = f"chk_{uuid.uuid4().hex}", f"evt_{uuid.uuid4().hex}"
         reviewed = iso_now()
