@@ -3,7 +3,8 @@ of 13 or more identical lines standing twice (issue 15).
 
 Lines are counted as ``wc -l`` counts them; a function from its ``def`` to its last line (its
 decorators left out); a duplicated run over stripped lines with blank ones left out, so that
-indentation and spacing do not hide a copy.
+indentation and spacing do not hide a copy, and import statements left out too (a shared list
+of imported names is not copied code).
 
 ``tools/code_shape_exemptions.toml`` names what may break the rules: ``[exempt]``, files that
 are data tables, each with the reason; ``[pending]``, today's offenders not split yet, which
@@ -140,8 +141,17 @@ class _Line:
 
 
 def _code_lines(path: Path) -> list[_Line]:
-    numbered = enumerate(path.read_text().splitlines(), start=1)
-    return [_Line(line.strip(), n) for n, line in numbered if line.strip()]
+    """The file's stripped lines, blank ones and imports left out: two modules importing the
+    same dozen names have not copied any code."""
+    text = path.read_text()
+    imports = {
+        n
+        for node in ast.walk(ast.parse(text, filename=str(path)))
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for n in range(node.lineno, (node.end_lineno or node.lineno) + 1)
+    }
+    numbered = enumerate(text.splitlines(), start=1)
+    return [_Line(line.strip(), n) for n, line in numbered if line.strip() and n not in imports]
 
 
 def duplicated_runs(files: Sequence[Path], run: int = MIN_DUPLICATE_RUN) -> Iterator[Finding]:

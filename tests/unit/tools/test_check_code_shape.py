@@ -108,6 +108,15 @@ def test_a_run_of_12_identical_lines_may_stand_twice(tree: Path) -> None:
     assert _run() == 0
 
 
+def test_a_shared_block_of_imports_is_not_a_copy(tree: Path) -> None:
+    names = "".join(f"    name{i},\n" for i in range(14))
+    block = f"from pkg.names import (\n{names})\n"
+    _write(tree, "src/pkg/a.py", f"{block}\n\nA = name0\n")
+    _write(tree, "src/pkg/b.py", f"{block}\n\nB = name1\n")
+
+    assert _run() == 0
+
+
 def test_a_repeated_run_within_one_file_fails(tree: Path) -> None:
     run = "".join(f"    total += {i}\n" for i in range(13))
     functions = [f"def f{n}(total: int) -> int:\n{run}    return total\n" for n in range(2)]
