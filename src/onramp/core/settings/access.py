@@ -7,10 +7,10 @@ from typing import Literal
 
 from pydantic import Field, SecretStr
 
-from onramp.core.settings.base import _Section
+from onramp.core.settings.base import Section
 
 
-class AuthSettings(_Section):
+class AuthSettings(Section):
     jwt_secret: SecretStr = SecretStr("dev-only-jwt-secret-change-me-in-production")
     access_token_ttl_seconds: int = 600
     # A login lasts this long at most, however often its refresh token is rotated.
@@ -36,7 +36,7 @@ class AuthSettings(_Section):
     web_origins: frozenset[str] = frozenset()
 
 
-class ApiKeySettings(_Section):
+class ApiKeySettings(Section):
     """Corporate clients' API keys and the OAuth2 client-credentials tokens issued for them."""
 
     # In the key's public prefix (``onr_live_…``/``onr_test_…``): a key from another deployment
@@ -52,7 +52,7 @@ class ApiKeySettings(_Section):
     last_used_resolution_seconds: int = Field(default=60, ge=1)
 
 
-class RateLimitSettings(_Section):
+class RateLimitSettings(Section):
     """Requests per window, per route class and per caller (IP, and account where known)."""
 
     enabled: bool = True

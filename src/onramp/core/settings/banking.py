@@ -9,10 +9,10 @@ from typing import Literal
 
 from pydantic import Field, SecretStr
 
-from onramp.core.settings.base import _Section
+from onramp.core.settings.base import Section
 
 
-class TreasuryAccountSettings(_Section):
+class TreasuryAccountSettings(Section):
     """An account of the operator that customers pay into, for the currencies it receives:
     an IBAN (and BIC), or a US ABA routing number and account number."""
 
@@ -43,7 +43,7 @@ def _default_treasury_accounts() -> tuple[TreasuryAccountSettings, ...]:
     )
 
 
-class BankingSettings(_Section):
+class BankingSettings(Section):
     bank: str = "sandbox"
     webhook_secret: SecretStr = SecretStr("sandbox-webhook-secret-change-me")
     webhook_tolerance_seconds: int = 300

@@ -22,5 +22,7 @@ def running_in_production() -> bool:
     return os.environ.get("ONRAMP_ENV", "").strip().lower() == "production"
 
 
-class _Section(BaseModel):
+class Section(BaseModel):
+    """A settings section: unknown keys refused, frozen once read."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)

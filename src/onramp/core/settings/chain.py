@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, SecretStr
 
-from onramp.core.settings.base import ANVIL_DEPLOYER_KEY, ANVIL_PAYOUT_KEY, _Section
+from onramp.core.settings.base import ANVIL_DEPLOYER_KEY, ANVIL_PAYOUT_KEY, Section
 
 # The fewest confirmations production accepts per chain id (ChainSettings.min_confirmations):
 # deep enough that a reorg past them has not been seen on that chain. A local chain (anvil,
@@ -24,7 +24,7 @@ DEFAULT_MIN_CONFIRMATIONS: dict[int, int] = {
 }
 
 
-class ChainSettings(_Section):
+class ChainSettings(Section):
     rpc_url: str = ""
     chain_id: int = 31337
     confirmations: int = Field(default=1, ge=1)
@@ -60,7 +60,7 @@ class ChainSettings(_Section):
     max_fee_per_gas_gwei: int = Field(default=500, ge=1)
 
 
-class CustodySettings(_Section):
+class CustodySettings(Section):
     """Customers' custodial wallets (docs/custody.md): the key that is the UserWalletFactory's
     operator signs their withdrawals; "hsm" (CKA_ID ``key_id``, hex) or "local" (the private key
     in process memory: development only, refused with ONRAMP_ENV=production)."""

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from pydantic import Field, SecretStr
 
-from onramp.core.settings.base import REPO_ROOT, _Section
+from onramp.core.settings.base import REPO_ROOT, Section
 
 
-class KycSettings(_Section):
+class KycSettings(Section):
     """Identity verification: the vendor, its webhooks, the review period and the limits of each
     tier (EUR or the equivalent; tier 0 may not order at all)."""
 
@@ -34,7 +34,7 @@ class KycSettings(_Section):
     business_monthly_eur: Decimal = Decimal("2000000.00")
 
 
-class ComplianceSettings(_Section):
+class ComplianceSettings(Section):
     # Where `onramp screen load` fetches the list when given no file (e.g. OFAC's
     # sdn_advanced.xml); empty: a file must be given.
     list_url: str = ""
@@ -83,6 +83,6 @@ class ComplianceSettings(_Section):
     report_templates_dir: Path = REPO_ROOT / "samples" / "config" / "reports"
 
 
-class PrivacySettings(_Section):
+class PrivacySettings(Section):
     # How long financial records keep a person's bank details after erasure (AML: 5 years).
     retention_days: int = Field(default=5 * 365, ge=0)

@@ -15,7 +15,7 @@ from onramp.core.settings.treasury import TreasuryRiskSettings, TreasurySettings
 if TYPE_CHECKING:
     from onramp.core.settings.root import Settings
 
-_Section = TypeVar("_Section", bound=BaseModel)
+_S = TypeVar("_S", bound=BaseModel)
 
 # stack.json's contracts by the chain settings' field that holds each address.
 _CONTRACT_FIELDS = (
@@ -42,7 +42,7 @@ def stack_updates(settings: Settings, stack: dict[str, Any]) -> dict[str, BaseMo
     }
 
 
-def _unless_set(section: _Section, field: str, value: Any) -> _Section:
+def _unless_set(section: _S, field: str, value: Any) -> _S:
     """``section`` with ``field`` set to ``value`` if it is unset and ``value`` is not empty."""
     if getattr(section, field) or not value:
         return section

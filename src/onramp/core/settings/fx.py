@@ -9,12 +9,12 @@ from typing import Literal
 
 from pydantic import Field, SecretStr
 
-from onramp.core.settings.base import REPO_ROOT, _Section
+from onramp.core.settings.base import REPO_ROOT, Section
 
 SAMPLE_RATES_FILE = REPO_ROOT / "samples" / "rates" / "eurofxref-daily.xml"
 
 
-class RateSourceSettings(_Section):
+class RateSourceSettings(Section):
     """One link of the rate chain (docs/pricing.md). ``kind``: ``ecb_xml`` / ``ecb_csv`` (an
     ECB file at ``path``; unset: ``fx.rates_file``), ``http_json`` (a feed at ``url``),
     ``static`` (``rates``, units per 1 EUR, set at ``as_of``). ``staleness``: ``ecb_business_day``
@@ -34,7 +34,7 @@ class RateSourceSettings(_Section):
     refresh_seconds: float = Field(default=30.0, ge=0)
 
 
-class FeeTierSettings(_Section):
+class FeeTierSettings(Section):
     """A row of the pricing table: spread and fee. Fixed, minimum and maximum fees are in EUR,
     charged as the source currency's equivalent at the reference rate."""
 
@@ -45,7 +45,7 @@ class FeeTierSettings(_Section):
     fee_max_eur: Decimal | None = Field(default=None, gt=0)
 
 
-class UsdcPegSettings(_Section):
+class UsdcPegSettings(Section):
     """USDC is priced at par with USD. ``market_source`` names a rate source whose rates include
     USD and USDC (per EUR); when USDC's USD price from it moves more than ``max_deviation_bps``
     from 1, an operator alarm is raised and, with ``halt_pricing``, no quote or order is priced
@@ -56,7 +56,7 @@ class UsdcPegSettings(_Section):
     halt_pricing: bool = True
 
 
-class FxSettings(_Section):
+class FxSettings(Section):
     # The default ECB file: the sample in the repository (frozen, hence staleness "none" in the
     # default chain below); production points this at the scheduled download and sets the
     # chain's ECB staleness to "ecb_business_day".

@@ -7,22 +7,22 @@ from pathlib import Path
 
 from pydantic import Field, SecretStr
 
-from onramp.core.settings.base import _Section
+from onramp.core.settings.base import Section
 
 
-class DatabaseSettings(_Section):
+class DatabaseSettings(Section):
     url: str = ""
     pool_size: int = 10
     max_overflow: int = 10
     echo: bool = False
 
 
-class NatsSettings(_Section):
+class NatsSettings(Section):
     url: str = ""
     stream: str = "ONRAMP"
 
 
-class HsmSettings(_Section):
+class HsmSettings(Section):
     """The PKCS#11 token that holds the key-encryption keys (SoftHSM2 in the dev stack).
 
     No PIN by default: the dev stack initialises its own token and hands its PIN over (env and
@@ -41,7 +41,7 @@ class HsmSettings(_Section):
     keyring_refresh_seconds: float = Field(default=30.0, gt=0)
 
 
-class NotificationSettings(_Section):
+class NotificationSettings(Section):
     """Outgoing email over SMTP: the dev stack's mail sandbox locally, a provider's SMTP relay
     (with STARTTLS and credentials) in production."""
 
@@ -61,7 +61,7 @@ class NotificationSettings(_Section):
     email_change_ttl_seconds: int = Field(default=24 * 3600, ge=60)
 
 
-class SupervisorSettings(_Section):
+class SupervisorSettings(Section):
     """How ``onramp dev`` (and the test stack) restart a process that died: after
     ``backoff_initial_seconds``, doubling up to ``backoff_max_seconds``; once ``max_deaths``
     deaths fall within ``window_seconds`` it gives up on that process (the rest keep running)."""

@@ -8,10 +8,10 @@ from typing import Literal
 
 from pydantic import Field, SecretStr
 
-from onramp.core.settings.base import ANVIL_EXECUTOR_KEY, _Section
+from onramp.core.settings.base import ANVIL_EXECUTOR_KEY, Section
 
 
-class TreasurySettings(_Section):
+class TreasurySettings(Section):
     """Wallets, liquidity and rebalancing (docs/treasury.md). Wallets and their policies live in
     the database (``/v1/admin/treasury/wallets``); here only who sends the treasurers' signed
     Safe transactions: the gas wallet, whose key is in the HSM (``local``: development only)."""
@@ -23,7 +23,7 @@ class TreasurySettings(_Section):
     check_interval_seconds: float = Field(default=5.0, gt=0)
 
 
-class TreasuryRiskSettings(_Section):
+class TreasuryRiskSettings(Section):
     """The treasury's own payout limits (USDC, checked right before signing; over one, a payout
     is held) and the circuit breaker's triggers (docs/risk.md)."""
 
@@ -48,7 +48,7 @@ class TreasuryRiskSettings(_Section):
     guardian_replace_after_seconds: float = Field(default=30.0, gt=0)
 
 
-class IssuerWireAccountSettings(_Section):
+class IssuerWireAccountSettings(Section):
     """The operator's bank account that wires fiat to the USDC issuer and receives redemptions."""
 
     account_number: str = "000123456789"
@@ -63,7 +63,7 @@ class IssuerWireAccountSettings(_Section):
     holder_country: str = "DE"
 
 
-class IssuerSettings(_Section):
+class IssuerSettings(Section):
     """The USDC issuer (mint and redeem), Circle-Mint-shaped; the dev stack runs its sandbox."""
 
     vendor: Literal["circle"] = "circle"
