@@ -51,17 +51,19 @@ test: install
 	$(BIN)/pytest --cov --cov-report=term --cov-report=html
 
 lint: install $(SLITHER_STAMP)
-	$(BIN)/ruff check src tests bench migrations
-	$(BIN)/ruff format --check src tests bench migrations
+	$(BIN)/ruff check src tests bench migrations tools
+	$(BIN)/ruff format --check src tests bench migrations tools
 	$(BIN)/mypy
+	$(BIN)/mypy --strict tools/check_code_shape.py
+	$(BIN)/python tools/check_code_shape.py
 	$(BIN)/lint-imports
 	node contracts/build.mjs --check
 	npx --no-install solhint --disc --noPoster --max-warnings 0 'contracts/src/**/*.sol'
 	$(MAKE) --no-print-directory slither
 
 format: install
-	$(BIN)/ruff check --fix src tests bench migrations
-	$(BIN)/ruff format src tests bench migrations
+	$(BIN)/ruff check --fix src tests bench migrations tools
+	$(BIN)/ruff format src tests bench migrations tools
 
 contracts: $(NODE_STAMP)
 	node contracts/build.mjs

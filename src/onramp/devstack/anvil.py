@@ -127,6 +127,34 @@ def start_anvil(
         raise AnvilError(f"cannot start anvil: port {port} on 127.0.0.1 is already in use")
     home = state_dir / "anvil-home"
     home.mkdir(parents=True, exist_ok=True)
+    argv = _anvil_argv(
+        binary,
+        port=port,
+        block_time=block_time,
+        slots_in_an_epoch=slots_in_an_epoch,
+        state_file=state_file,
+    )
+    process = spawn("anvil", argv, log_dir=state_dir / "logs", env={"HOME": str(home)})
+    url = f"http://127.0.0.1:{port}"
+    try:
+        chain_id = _wait_for_chain_id(process, url, timeout=timeout)
+    except BaseException:
+        process.stop()
+        raise
+    if chain_id != ANVIL_CHAIN_ID:
+        process.stop()
+        raise AnvilError(f"anvil on {url} reports chain id {chain_id}, not {ANVIL_CHAIN_ID}")
+    return Anvil(process=process, url=url, chain_id=chain_id)
+
+
+def _anvil_argv(
+    binary: Path,
+    *,
+    port: int,
+    block_time: float | None,
+    slots_in_an_epoch: int,
+    state_file: Path | None,
+) -> list[str]:
     argv = [
         str(binary),
         "--host",
@@ -149,27 +177,22 @@ def start_anvil(
         # --state is --load-state and --dump-state (on exit); the interval bounds what a crash
         # of anvil itself loses.
         argv += ["--state", str(state_file), "--state-interval", str(STATE_INTERVAL_SECONDS)]
-    process = spawn("anvil", argv, log_dir=state_dir / "logs", env={"HOME": str(home)})
-    url = f"http://127.0.0.1:{port}"
+    return argv
+
+
+def _wait_for_chain_id(process: ManagedProcess, url: str, *, timeout: float) -> int:
+    """The chain id anvil answers on ``url`` once it does (while its process is alive)."""
     deadline = time.monotonic() + timeout
-    try:
-        with httpx.Client(timeout=2.0) as client:
-            while True:
-                if not process.alive():
-                    raise AnvilError(
-                        f"anvil exited with code {process.popen.returncode} before answering on "
-                        f"{url}; log:\n{_log_tail(process)}"
-                    )
-                chain_id = _chain_id(client, url)
-                if chain_id is not None and process.alive():
-                    break
-                if time.monotonic() > deadline:
-                    raise AnvilError(f"anvil did not answer on {url} within {timeout}s")
-                time.sleep(0.05)
-    except BaseException:
-        process.stop()
-        raise
-    if chain_id != ANVIL_CHAIN_ID:
-        process.stop()
-        raise AnvilError(f"anvil on {url} reports chain id {chain_id}, not {ANVIL_CHAIN_ID}")
-    return Anvil(process=process, url=url, chain_id=chain_id)
+    with httpx.Client(timeout=2.0) as client:
+        while True:
+            if not process.alive():
+                raise AnvilError(
+                    f"anvil exited with code {process.popen.returncode} before answering on "
+                    f"{url}; log:\n{_log_tail(process)}"
+                )
+            chain_id = _chain_id(client, url)
+            if chain_id is not None and process.alive():
+                return chain_id
+            if time.monotonic() > deadline:
+                raise AnvilError(f"anvil did not answer on {url} within {timeout}s")
+            time.sleep(0.05)

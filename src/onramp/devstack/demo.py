@@ -83,6 +83,20 @@ def drive_customer(stack: Stack, say: Say, *, timeout: float = 60.0) -> dict[str
     the end."""
     api = httpx.Client(base_url=stack.api_url, timeout=10.0)
     bank = httpx.Client(base_url=stack.bank.url if stack.bank else "", timeout=10.0)
+    sign_up(stack, api, say)
+    verify_identity(api, say, timeout=timeout)
+    order = place_order(api, say)
+    started = time.monotonic()
+    pay_by_bank_transfer(bank, order["deposit_instructions"], say)
+    order = follow_order(api, order, say, started=started, timeout=timeout)
+    if order["state"] != "completed":
+        raise DemoFailed(f"order ended {order['state']}")
+    return order
+
+
+def sign_up(stack: Stack, api: httpx.Client, say: Say) -> None:
+    """A new customer registers, verifies their email from the sandbox inbox and logs in:
+    ``api`` carries their bearer token from then on."""
     email = f"ada.{uuid.uuid4().hex[:8]}@example.com"
     password = "correct horse battery staple"  # noqa: S105 - the demo customer's password
     user = _check(
@@ -99,7 +113,10 @@ def drive_customer(stack: Stack, say: Say, *, timeout: float = 60.0) -> dict[str
     token = _check(api.post("/v1/auth/login", json={"email": email, "password": password}), 200)
     api.headers["Authorization"] = f"Bearer {token['access_token']}"
     say("logged in   bearer token issued")
-    verify_identity(api, say, timeout=timeout)
+
+
+def place_order(api: httpx.Client, say: Say) -> dict[str, Any]:
+    """A firm quote for EUR 1000 in USDC, and the order on it."""
     quote = _check(
         api.post(
             "/v1/quotes",
@@ -127,14 +144,18 @@ def drive_customer(stack: Stack, say: Say, *, timeout: float = 60.0) -> dict[str
         f"IBAN {ins['iban']}, BIC {ins['bic']}, reference {ins['reference']}"
     )
     say(f"            USDC goes to the customer's wallet {order['destination_address']}")
-    started = time.monotonic()
+    return order
+
+
+def pay_by_bank_transfer(bank: httpx.Client, instructions: dict[str, Any], say: Say) -> None:
+    """The customer's transfer arrives at the sandbox bank as the deposit instructions say."""
     transfer = _check(
         bank.post(
             "/transfers",
             json={
-                "amount": ins["amount"],
-                "currency": ins["currency"],
-                "reference": ins["reference"],
+                "amount": instructions["amount"],
+                "currency": instructions["currency"],
+                "reference": instructions["reference"],
                 "sender_name": "Ada Lovelace",
                 "sender_iban": "GB33BUKB20201555555555",
             },
@@ -142,6 +163,12 @@ def drive_customer(stack: Stack, say: Say, *, timeout: float = 60.0) -> dict[str
         202,
     )
     say(f"bank        transfer {transfer['id']} booked; the bank sends a signed webhook")
+
+
+def follow_order(
+    api: httpx.Client, order: dict[str, Any], say: Say, *, started: float, timeout: float
+) -> dict[str, Any]:
+    """Each new step of the order's history as it happens, until the order ends."""
     seen = 1
     deadline = started + timeout
     while True:
@@ -152,13 +179,10 @@ def drive_customer(stack: Stack, say: Say, *, timeout: float = 60.0) -> dict[str
             say(f"  +{elapsed:5.2f}s  {step['to_state']}{reason}")
         seen = len(order["history"])
         if order["state"] in TERMINAL:
-            break
+            return order
         if time.monotonic() > deadline:
             raise DemoFailed(f"order stuck in {order['state']} after {timeout}s")
         time.sleep(0.05)
-    if order["state"] != "completed":
-        raise DemoFailed(f"order ended {order['state']}")
-    return order
 
 
 def report(stack: Stack, order: dict[str, Any], say: Say) -> None:

@@ -50,7 +50,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -66,6 +66,7 @@ from onramp.devstack.issuer_sandbox_chain import (
 from onramp.devstack.issuer_sandbox_state import SandboxError, Sandmint, Timing
 from onramp.devstack.sandbox_kit import (
     RunningSandbox,
+    WebhookTarget,
     sandbox_app,
     sandbox_arguments,
     serve,
@@ -120,6 +121,14 @@ def _ok(resource: dict[str, Any], status: int = 200) -> JSONResponse:
     return JSONResponse({"data": public}, status_code=status)
 
 
+def _idempotent(
+    mint: Sandmint, body: dict[str, Any], make: Callable[[], dict[str, Any]]
+) -> JSONResponse:
+    """``make``'s resource, made once per idempotency key: 201 the first time, 200 after."""
+    view, created = mint.idempotent(_key(body), body, make)
+    return _ok(view, 201 if created else 200)
+
+
 def create_app(
     *,
     token: IssuerToken,
@@ -133,15 +142,26 @@ def create_app(
     network for outgoing webhooks."""
     mint = Sandmint(
         token=token,
-        webhook_url=webhook_url,
-        webhook_secret=webhook_secret,
+        target=WebhookTarget(webhook_url, webhook_secret, transport),
         timing=timing or Timing(),
-        transport=transport,
     )
 
     app = sandbox_app(
         "Sandmint (USDC issuer sandbox)", mint, on_start=lambda: mint.later(mint.watch_deposits())
     )
+    _answer_like_circle(app, api_key=api_key)
+
+    @app.get("/v1/configuration")
+    async def configuration() -> JSONResponse:
+        return _ok({"payments": {"masterWalletId": mint.wallet_id}})
+
+    app.include_router(_wires_router(mint))
+    app.include_router(_transfers_router(mint))
+    return app
+
+
+def _answer_like_circle(app: FastAPI, *, api_key: str) -> None:
+    """Circle's bearer key on ``/v1/`` (when one is set) and its error bodies."""
 
     @app.middleware("http")
     async def authenticate(request: Request, call_next: Callable[[Request], Awaitable[Any]]) -> Any:
@@ -162,27 +182,27 @@ def create_app(
     async def on_http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         return JSONResponse({"code": 1001, "message": str(exc.detail)}, status_code=exc.status_code)
 
-    @app.get("/v1/configuration")
-    async def configuration() -> JSONResponse:
-        return _ok({"payments": {"masterWalletId": mint.wallet_id}})
 
-    @app.post("/v1/businessAccount/banks/wires")
+def _wires_router(mint: Sandmint) -> APIRouter:
+    """The fiat side: the bank accounts wired from, (mock) wires in, deposits and balances."""
+    router = APIRouter()
+
+    @router.post("/v1/businessAccount/banks/wires")
     async def create_bank(request: Request) -> JSONResponse:
         body = await request.json()
         for name in ("accountNumber", "routingNumber", "billingDetails", "bankAddress"):
             _field(body, name)
-        view, created = mint.idempotent(_key(body), body, lambda: mint.add_bank(body))
-        return _ok(view, 201 if created else 200)
+        return _idempotent(mint, body, lambda: mint.add_bank(body))
 
-    @app.get("/v1/businessAccount/banks/wires/{bank_id}")
+    @router.get("/v1/businessAccount/banks/wires/{bank_id}")
     async def get_bank(bank_id: str) -> JSONResponse:
         return _ok(mint.find("banks", bank_id))
 
-    @app.get("/v1/businessAccount/banks/wires/{bank_id}/instructions")
+    @router.get("/v1/businessAccount/banks/wires/{bank_id}/instructions")
     async def instructions(bank_id: str) -> JSONResponse:
         return _ok(mint.instructions(bank_id))
 
-    @app.post("/v1/mocks/payments/wire")
+    @router.post("/v1/mocks/payments/wire")
     async def mock_wire(request: Request) -> JSONResponse:
         body = await request.json()
         tracking_ref = str(_field(body, "trackingRef"))
@@ -193,61 +213,61 @@ def create_app(
             return mint.receive_wire(tracking_ref, amount, str(account))
 
         if body.get("idempotencyKey"):  # a sandbox extension: the wire sent once per key
-            view, created = mint.idempotent(_key(body), body, receive)
-            return _ok(view, 201 if created else 200)
+            return _idempotent(mint, body, receive)
         return _ok(receive(), 201)
 
-    @app.get("/v1/businessAccount/deposits")
+    @router.get("/v1/businessAccount/deposits")
     async def deposits(type: str = "") -> JSONResponse:  # noqa: A002 - Circle's parameter
         rows = [d for d in mint.deposits.values() if not type or d["type"] == type]
         return JSONResponse({"data": rows})
 
-    @app.get("/v1/businessAccount/balances")
+    @router.get("/v1/businessAccount/balances")
     async def balances() -> JSONResponse:
         return _ok(mint.balances())
 
-    @app.post("/v1/businessAccount/wallets/addresses/recipient")
+    return router
+
+
+def _transfers_router(mint: Sandmint) -> APIRouter:
+    """The chain side: addresses USDC goes to or comes from, transfers (mints) and payouts."""
+    router = APIRouter()
+
+    @router.post("/v1/businessAccount/wallets/addresses/recipient")
     async def add_recipient(request: Request) -> JSONResponse:
         body = await request.json()
         for name in ("address", "chain", "description"):
             _field(body, name)
-        view, created = mint.idempotent(_key(body), body, lambda: mint.add_recipient(body))
-        return _ok(view, 201 if created else 200)
+        return _idempotent(mint, body, lambda: mint.add_recipient(body))
 
-    @app.post("/v1/businessAccount/wallets/addresses/deposit")
+    @router.post("/v1/businessAccount/wallets/addresses/deposit")
     async def deposit_address(request: Request) -> JSONResponse:
         body = await request.json()
         _field(body, "chain")
-        view, created = mint.idempotent(_key(body), body, lambda: mint.deposit_address(body))
-        return _ok(view, 201 if created else 200)
+        return _idempotent(mint, body, lambda: mint.deposit_address(body))
 
-    @app.post("/v1/businessAccount/transfers")
+    @router.post("/v1/businessAccount/transfers")
     async def create_transfer(request: Request) -> JSONResponse:
         body = await request.json()
         destination = _field(body, "destination")
         amount = parse_usd(_field(body, "amount"))
-        view, created = mint.idempotent(
-            _key(body), body, lambda: mint.transfer(destination, amount)
-        )
-        return _ok(view, 201 if created else 200)
+        return _idempotent(mint, body, lambda: mint.transfer(destination, amount))
 
-    @app.get("/v1/businessAccount/transfers/{transfer_id}")
+    @router.get("/v1/businessAccount/transfers/{transfer_id}")
     async def get_transfer(transfer_id: str) -> JSONResponse:
         return _ok(mint.find("transfers", transfer_id))
 
-    @app.post("/v1/businessAccount/payouts")
+    @router.post("/v1/businessAccount/payouts")
     async def create_payout(request: Request) -> JSONResponse:
         body = await request.json()
         destination = _field(body, "destination")
         amount = parse_usd(_field(body, "amount"))
-        view, created = mint.idempotent(_key(body), body, lambda: mint.payout(destination, amount))
-        return _ok(view, 201 if created else 200)
+        return _idempotent(mint, body, lambda: mint.payout(destination, amount))
 
-    @app.get("/v1/businessAccount/payouts/{payout_id}")
+    @router.get("/v1/businessAccount/payouts/{payout_id}")
     async def get_payout(payout_id: str) -> JSONResponse:
         return _ok(mint.find("payouts", payout_id))
 
-    return app
+    return router
 
 
 # --- process ------------------------------------------------------------------------------------

@@ -16,10 +16,8 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-import httpx
-
 from onramp.devstack.issuer_sandbox_chain import IssuerToken
-from onramp.devstack.sandbox_kit import DeliveryPolicy, SandboxState, WebhookEvent
+from onramp.devstack.sandbox_kit import DeliveryPolicy, SandboxState, WebhookEvent, WebhookTarget
 
 _log = logging.getLogger("onramp.devstack.issuer_sandbox")
 
@@ -65,19 +63,11 @@ class Sandmint(SandboxState):
         self,
         *,
         token: IssuerToken,
-        webhook_url: str,
-        webhook_secret: bytes,
+        target: WebhookTarget,
         timing: Timing,
-        transport: httpx.AsyncBaseTransport | None,
     ) -> None:
-        super().__init__(
-            webhook_url=webhook_url,
-            webhook_secret=webhook_secret,
-            signature_header=SIGNATURE_HEADER,
-            policy=DeliveryPolicy(max_attempts=timing.max_attempts, timeout=timing.webhook_timeout),
-            log=_log,
-            transport=transport,
-        )
+        policy = DeliveryPolicy(max_attempts=timing.max_attempts, timeout=timing.webhook_timeout)
+        super().__init__(target, signature_header=SIGNATURE_HEADER, policy=policy, log=_log)
         self.token = token
         self.timing = timing
         self.wallet_id = str(1_000_000_000 + secrets.randbelow(10**9))

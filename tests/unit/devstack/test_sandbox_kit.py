@@ -23,6 +23,7 @@ from onramp.devstack.sandbox_kit import (
     SandboxState,
     WebhookEvent,
     WebhookSender,
+    WebhookTarget,
     add_webhook_arguments,
     answer_problems,
     backoff_delay,
@@ -269,12 +270,10 @@ def test_a_sandbox_without_a_webhook_secret_refuses_to_start(
 
 async def test_a_sandbox_app_answers_health_starts_its_work_and_stops_it_with_the_app() -> None:
     state = SandboxState(
-        webhook_url="http://operator.test/hooks",
-        webhook_secret=SECRET,
+        WebhookTarget("http://operator.test/hooks", SECRET),
         signature_header=HEADER,
         policy=DeliveryPolicy(),
         log=logging.getLogger("test.sandbox_kit"),
-        transport=None,
     )
     running = asyncio.Event()
     cancelled: list[bool] = []

@@ -13,7 +13,7 @@ from onramp.devstack.sandbox_kit.running import (
     serve,
     start_sandbox,
 )
-from onramp.devstack.sandbox_kit.state import SandboxState, sandbox_app
+from onramp.devstack.sandbox_kit.state import SandboxState, WebhookTarget, sandbox_app
 from onramp.devstack.sandbox_kit.webhooks import (
     Deliverable,
     Delivery,
@@ -36,6 +36,7 @@ __all__ = [
     "SandboxState",
     "WebhookEvent",
     "WebhookSender",
+    "WebhookTarget",
     "add_webhook_arguments",
     "answer_problems",
     "sandbox_app",

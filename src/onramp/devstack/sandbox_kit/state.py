@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 
 import httpx
 from fastapi import FastAPI
@@ -14,30 +15,39 @@ from onramp.devstack.sandbox_kit.background import BackgroundWork
 from onramp.devstack.sandbox_kit.webhooks import DeliveryPolicy, WebhookSender
 
 
+@dataclass(frozen=True)
+class WebhookTarget:
+    """Where a sandbox sends its webhooks and the secret that signs them; ``transport``
+    replaces the network (tests)."""
+
+    url: str
+    secret: bytes
+    transport: httpx.AsyncBaseTransport | None = None
+
+
 class SandboxState:
-    """Subclassed by each sandbox's books; ``transport`` replaces the network for webhooks."""
+    """Subclassed by each sandbox's books, which name their signature header, retry policy
+    and logger."""
 
     def __init__(
         self,
+        target: WebhookTarget,
         *,
-        webhook_url: str,
-        webhook_secret: bytes,
         signature_header: str,
         policy: DeliveryPolicy,
         log: logging.Logger,
-        transport: httpx.AsyncBaseTransport | None,
     ) -> None:
-        self.webhook_url = webhook_url
-        self.webhook_secret = webhook_secret
+        self.webhook_url = target.url
+        self.webhook_secret = target.secret
         self.background = BackgroundWork()
         self.webhooks = WebhookSender(
-            url=webhook_url,
-            secret=webhook_secret,
+            url=target.url,
+            secret=target.secret,
             signature_header=signature_header,
             policy=policy,
             background=self.background,
             log=log,
-            transport=transport,
+            transport=target.transport,
         )
 
     async def close(self) -> None:

@@ -1,0 +1,72 @@
+"""Settings of the services every process connects to: PostgreSQL, NATS, the HSM, SMTP, and
+the dev stack's supervisor."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+
+from onramp.core.settings.base import Section
+
+
+class DatabaseSettings(Section):
+    url: str = ""
+    pool_size: int = 10
+    max_overflow: int = 10
+    echo: bool = False
+
+
+class NatsSettings(Section):
+    url: str = ""
+    stream: str = "ONRAMP"
+
+
+class HsmSettings(Section):
+    """The PKCS#11 token that holds the key-encryption keys (SoftHSM2 in the dev stack).
+
+    No PIN by default: the dev stack initialises its own token and hands its PIN over (env and
+    ``stack.json``); anywhere else the operator sets ``ONRAMP_HSM__USER_PIN``, and a process
+    without one refuses to start rather than fall back to a well-known PIN.
+    """
+
+    module_path: Path = Path("/usr/lib/softhsm/libsofthsm2.so")
+    token_label: str = "onramp"  # noqa: S105 - a label, not a secret
+    user_pin: SecretStr = SecretStr("")
+    # KEK versions are labelled "<kek_label>-v<n>"; the highest one wraps new data keys.
+    kek_label: str = "onramp-kek"
+    # SoftHSM2 only: its configuration file (exported as SOFTHSM2_CONF before the module loads).
+    softhsm2_conf: str = ""
+    # How often a running API looks for data keys created by another process.
+    keyring_refresh_seconds: float = Field(default=30.0, gt=0)
+
+
+class NotificationSettings(Section):
+    """Outgoing email over SMTP: the dev stack's mail sandbox locally, a provider's SMTP relay
+    (with STARTTLS and credentials) in production."""
+
+    smtp_host: str = ""
+    smtp_port: int = Field(default=0, ge=0, le=65535)
+    smtp_username: str = ""
+    smtp_password: SecretStr = SecretStr("")
+    smtp_starttls: bool = False
+    smtp_timeout_seconds: float = Field(default=10.0, gt=0)
+    from_address: str = "onramp <no-reply@onramp.localhost>"
+    # Links in emails (verify, reset) point here: the web UI that posts the token to the API.
+    public_base_url: str = "http://127.0.0.1:8000"
+    # A message failing temporarily is retried with backoff, then given up on (status failed).
+    max_attempts: int = Field(default=8, ge=1)
+    email_verification_ttl_seconds: int = Field(default=48 * 3600, ge=60)
+    password_reset_ttl_seconds: int = Field(default=3600, ge=60)
+    email_change_ttl_seconds: int = Field(default=24 * 3600, ge=60)
+
+
+class SupervisorSettings(Section):
+    """How ``onramp dev`` (and the test stack) restart a process that died: after
+    ``backoff_initial_seconds``, doubling up to ``backoff_max_seconds``; once ``max_deaths``
+    deaths fall within ``window_seconds`` it gives up on that process (the rest keep running)."""
+
+    max_deaths: int = Field(default=5, ge=1)
+    window_seconds: float = Field(default=60.0, gt=0)
+    backoff_initial_seconds: float = Field(default=0.5, gt=0)
+    backoff_max_seconds: float = Field(default=30.0, gt=0)

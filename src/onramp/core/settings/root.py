@@ -1,0 +1,75 @@
+"""The one ``Settings``: a section per domain, read from ``ONRAMP_*`` variables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from onramp.core.production_check import production_refusals
+from onramp.core.settings.access import ApiKeySettings, AuthSettings, RateLimitSettings
+from onramp.core.settings.banking import BankingSettings
+from onramp.core.settings.base import REPO_ROOT
+from onramp.core.settings.chain import ChainSettings, CustodySettings
+from onramp.core.settings.compliance import ComplianceSettings, KycSettings, PrivacySettings
+from onramp.core.settings.from_stack import stack_updates
+from onramp.core.settings.fx import FxSettings
+from onramp.core.settings.infrastructure import (
+    DatabaseSettings,
+    HsmSettings,
+    NatsSettings,
+    NotificationSettings,
+    SupervisorSettings,
+)
+from onramp.core.settings.treasury import IssuerSettings, TreasuryRiskSettings, TreasurySettings
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="ONRAMP_", env_nested_delimiter="__", extra="forbid", frozen=True
+    )
+
+    # ONRAMP_ENV: "production" refuses what only suits a development machine (shipped secrets,
+    # keys in process memory, sandbox vendors: core/production_check.py); read through
+    # ``running_in_production`` where no Settings is at hand.
+    env: Literal["development", "production"] = "development"
+    state_dir: Path = REPO_ROOT / ".onramp"
+    log_level: str = "INFO"
+    # Shared rate-limit counters for several API processes; unset: counted in each process.
+    redis_url: str = ""
+    rate_limits: RateLimitSettings = RateLimitSettings()
+    privacy: PrivacySettings = PrivacySettings()
+    compliance: ComplianceSettings = ComplianceSettings()
+    hsm: HsmSettings = HsmSettings()
+    notifications: NotificationSettings = NotificationSettings()
+    database: DatabaseSettings = DatabaseSettings()
+    nats: NatsSettings = NatsSettings()
+    chain: ChainSettings = ChainSettings()
+    treasury: TreasurySettings = TreasurySettings()
+    banking: BankingSettings = BankingSettings()
+    kyc: KycSettings = KycSettings()
+    issuer: IssuerSettings = IssuerSettings()
+    fx: FxSettings = FxSettings()
+    auth: AuthSettings = AuthSettings()
+    api_keys: ApiKeySettings = ApiKeySettings()
+    treasury_risk: TreasuryRiskSettings = TreasuryRiskSettings()
+    custody: CustodySettings = CustodySettings()
+    supervisor: SupervisorSettings = SupervisorSettings()
+
+    @model_validator(mode="after")
+    def _production_ready(self) -> Settings:
+        """Production refuses what only suits a development machine (core/production_check.py),
+        listing every setting to change at once."""
+        if self.env != "production":
+            return self
+        refusals = production_refusals(self)
+        if refusals:
+            listed = "\n".join(f"  - {r}" for r in refusals)
+            raise ValueError(f"ONRAMP_ENV=production refuses this configuration:\n{listed}")
+        return self
+
+    def with_stack(self, stack: dict[str, Any]) -> Settings:
+        """Fill what is unset from a running dev stack's ``stack.json``."""
+        return self.model_copy(update=stack_updates(self, stack))
