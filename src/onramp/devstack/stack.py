@@ -26,6 +26,7 @@ import httpx
 from onramp.chain.deploy import USDC, Deployment, deploy_local
 from onramp.chain.hsm_signer import generate_secp256k1_key
 from onramp.core.db import standalone_sessions, unit_of_work
+from onramp.core.db.migrate import upgrade
 from onramp.core.keys import Hsm, Keyring, open_keyring
 from onramp.core.money import Money
 from onramp.core.settings import (
@@ -57,8 +58,7 @@ from onramp.devstack.treasury_setup import (
     set_up_treasury,
 )
 from onramp.ledger import chain_account, credit, debit, entry, fx_account, post_entry
-from onramp.migrate import upgrade
-from onramp.workers import WORKERS
+from onramp.runtime.workers import WORKERS
 
 VAULT_FUNDING = 10_000_000 * USDC
 PAYOUT_GAS_WEI = 1_000 * 10**18  # the payout key's ether for gas, from anvil's deployer
@@ -266,7 +266,7 @@ class Stack:
     ) -> ManagedProcess:
         return self.spawn_app(
             f"worker-{name}",
-            [sys.executable, "-m", "onramp.cli", "worker", name],
+            [sys.executable, "-m", "onramp", "worker", name],
             extra_env,
             supervised=supervised,
         )
@@ -538,7 +538,7 @@ def start_applications(stack: Stack, *, progress: Progress = _quiet) -> None:
     # A sandbox restarts on its port (the API and workers know its URL), with an empty memory.
     for process in stack.processes().values():
         process.supervised = True
-    stack.spawn_app("api", [sys.executable, "-m", "onramp.cli", "api", "--port", str(api_port)])
+    stack.spawn_app("api", [sys.executable, "-m", "onramp", "api", "--port", str(api_port)])
     for name in WORKERS:
         stack.spawn_worker(name)
     # A worker that dies at start (its keyring, a connection) is started again from here on.

@@ -73,7 +73,7 @@ def test_the_api_and_the_workers_refuse_to_start_on_a_mismatch(infra: Stack) -> 
         pass  # pragma: no cover - start-up fails before any request
     for worker in ("orders", "withdrawals"):
         started = subprocess.run(
-            [sys.executable, "-m", "onramp.cli", "worker", worker],
+            [sys.executable, "-m", "onramp", "worker", worker],
             env=os.environ | infra.env() | {"ONRAMP_CHAIN__WALLET_FACTORY_ADDRESS": factory},
             capture_output=True,
             text=True,

@@ -3,8 +3,6 @@ mint USDC to a treasury address (the vault by default); ``redeem`` sends vault U
 burned and has the fiat wired to the operator's bank account. Both run to the end, resume where
 they stopped when given the same ``--key`` again, and never mint or pay twice for one key."""
 
-# ruff: noqa: T201 - a command prints (as the other cli modules, listed in pyproject.toml)
-
 from __future__ import annotations
 
 import asyncio
@@ -33,7 +31,7 @@ KeyOption = Annotated[
 
 
 def _flow(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> IssuerFlow:
-    from onramp.issuer_wiring import issuer_flow
+    from onramp.runtime.issuer import issuer_flow
 
     return issuer_flow(settings, sessions)
 

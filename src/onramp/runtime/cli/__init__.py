@@ -14,12 +14,12 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 
-from onramp.cli_bank import bank_app
-from onramp.cli_issuer import issuer_app
-from onramp.cli_reports import reports_app
-from onramp.cli_screen import screen_app
-from onramp.cli_treasury import treasury_app
 from onramp.core.settings import Settings, load_settings
+from onramp.runtime.cli.bank import bank_app
+from onramp.runtime.cli.issuer import issuer_app
+from onramp.runtime.cli.reports import reports_app
+from onramp.runtime.cli.screen import screen_app
+from onramp.runtime.cli.treasury import treasury_app
 
 app = typer.Typer(
     help="onramp: fiat bank deposits in, USDC out.",
@@ -142,7 +142,7 @@ def worker(
     import uvloop
 
     from onramp.core.errors import OnrampError
-    from onramp.workers import check_config, run_worker
+    from onramp.runtime.workers import check_config, run_worker
 
     settings = _settings()
     try:
@@ -156,7 +156,7 @@ def worker(
 @app.command()
 def migrate() -> None:
     """Apply the database migrations."""
-    from onramp.migrate import upgrade
+    from onramp.core.db.migrate import upgrade
 
     upgrade(_settings().database.url)
     print("migrated to head")
@@ -200,8 +200,8 @@ def privacy_purge() -> None:
     """Remove bank details from the deposits of users erased longer ago than the retention."""
     from datetime import UTC, datetime, timedelta
 
+    from onramp.casework.privacy import purge_expired
     from onramp.core.db import standalone_sessions, unit_of_work
-    from onramp.privacy import purge_expired
 
     settings = _settings()
 
@@ -415,7 +415,3 @@ def main() -> None:
             message = str(error["msg"]).removeprefix("Value error, ")
             print(message if not error["loc"] else f"{where}: {message}", file=sys.stderr)
         sys.exit(2)
-
-
-if __name__ == "__main__":
-    main()

@@ -45,7 +45,6 @@ from onramp.core.relay import run_relay
 from onramp.core.settings import Settings, accepted_statement_accounts
 from onramp.fx.alarms import peg_alarm_recorder
 from onramp.fx.service import FxDesk
-from onramp.issuer_wiring import issuer_flow
 from onramp.kyc.rescreen import KybOwners, VerifiedNames
 from onramp.kyc.worker import run_review_expiry
 from onramp.notifications.adapters.smtp import SmtpSender
@@ -58,6 +57,7 @@ from onramp.orders.sanctions import SanctionsScreener
 from onramp.orders.screening import Screener, Screeners
 from onramp.orders.travel_rule import TravelRulePolicy, TravelRuleScreener
 from onramp.orders.worker import orders_consumer
+from onramp.runtime.issuer import issuer_flow
 from onramp.treasury.executor import ProposalExecutor
 from onramp.treasury.risk_limits import RiskGate, RiskLimits
 from onramp.treasury.risk_monitor import risk_monitor, run_risk_monitor
