@@ -9,10 +9,10 @@ import json
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from onramp.core.settings import Settings, stack_file
+from onramp.runtime import adapters
 from onramp.treasury.issuer import (
     IssuerFlow,
     SandboxMockWire,
-    build_issuer,
     wire_account_details,
 )
 from onramp.treasury.issuer.errors import IssuerNotConfigured
@@ -22,7 +22,7 @@ def issuer_flow(settings: Settings, sessions: async_sessionmaker[AsyncSession]) 
     from onramp.devstack.cold_safe_sender import ColdSafeSender
 
     config = settings.issuer
-    issuer = build_issuer(config)
+    issuer = adapters.issuer(settings)
     if not config.sandbox_mock_wire:
         raise IssuerNotConfigured("only the sandbox's mock wire is wired up yet")
     usdc = None

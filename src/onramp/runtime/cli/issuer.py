@@ -111,10 +111,10 @@ def redeem(amount: AmountOption, key: KeyOption = "") -> None:
 @issuer_app.command("balance")
 def balance() -> None:
     """The issuer account's available and unsettled balance."""
-    from onramp.treasury.issuer import build_issuer
+    from onramp.runtime import adapters
 
     async def show() -> None:
-        found = await build_issuer(load_settings().issuer).balance()
+        found = await adapters.issuer(load_settings()).balance()
         print(f"available {found.available} USD\nunsettled {found.unsettled} USD")
 
     try:

@@ -17,8 +17,8 @@ def api(
     """Serve the REST API."""
     import uvicorn
 
-    from onramp.api.app import create_app
     from onramp.core.logging import configure_logging
+    from onramp.runtime.app import create_app
 
     settings = load_settings()
     configure_logging(level=settings.log_level, process="api")

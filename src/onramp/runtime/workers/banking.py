@@ -7,7 +7,6 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from onramp.banking.adapters.sandbox_payments import SandboxBankPayments
 from onramp.banking.drop_folder import run_drop_folder
 from onramp.banking.models import RefundChannel
 from onramp.banking.payment_rules import PaymentRules
@@ -18,15 +17,10 @@ from onramp.core.consumer import Consumer
 from onramp.core.logging import get_logger
 from onramp.core.settings import Settings, accepted_statement_accounts
 from onramp.orders.deposit_returns import UnspentOrderFunds
+from onramp.runtime import adapters
 from onramp.runtime.workers.registry import Resources, Worker, consuming
 
 log = get_logger(__name__)
-
-
-def bank_payments(settings: Settings) -> SandboxBankPayments:
-    return SandboxBankPayments(
-        base_url=settings.banking.api_url, timeout=settings.banking.request_timeout_seconds
-    )
 
 
 def refund_policy(settings: Settings) -> RefundPolicy:
@@ -42,7 +36,7 @@ def _deposits(settings: Settings, sessions: async_sessionmaker[AsyncSession]) ->
     return deposits_consumer(
         min_holder_score=settings.banking.holder_name_min_score,
         rules=PaymentRules.from_settings(settings.banking),
-        payments=bank_payments(settings),
+        payments=adapters.bank_api(settings),
         bank=settings.banking.bank,
         order_funds=UnspentOrderFunds(),
     )
@@ -52,7 +46,7 @@ async def _refund(resources: Resources) -> None:
     settings = resources.settings
     await run_refunds(
         resources.sessions,
-        payments=bank_payments(settings),
+        payments=adapters.bank_api(settings),
         policy=refund_policy(settings),
         channel=RefundChannel(settings.banking.refund_channel),
         clock=SystemClock(),
@@ -83,6 +77,10 @@ async def _watch_drop_folder(resources: Resources) -> None:
     )
 
 
-deposits = Worker("deposits", consuming(_deposits), reads_personal_data=True)
-refunds = Worker("refunds", _refund, reads_personal_data=True)
+def _check_bank(settings: Settings) -> None:
+    adapters.bank_api(settings)  # a bank with no adapter stops the worker before it connects
+
+
+deposits = Worker("deposits", consuming(_deposits), check=_check_bank, reads_personal_data=True)
+refunds = Worker("refunds", _refund, check=_check_bank, reads_personal_data=True)
 bank_files = Worker("bank_files", _watch_drop_folder, reads_personal_data=True)
