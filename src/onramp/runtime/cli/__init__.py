@@ -1,4 +1,5 @@
-"""The ``onramp`` command: each command group is a module beside this one."""
+"""The ``onramp`` command: each command group is a module beside this one. Only here do the
+dev commands' pieces reach the others (a redeem sent by the dev stack's cold Safe)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from pydantic import ValidationError
 from onramp.core.settings import Settings
 from onramp.runtime.cli.bank import bank_app
 from onramp.runtime.cli.books import audit_app, ledger_app
-from onramp.runtime.cli.dev import demo, dev
-from onramp.runtime.cli.issuer import issuer_app
+from onramp.runtime.cli.dev import cold_safe_sender, demo, dev
+from onramp.runtime.cli.issuer import issuer_commands
 from onramp.runtime.cli.keys import keys_app
 from onramp.runtime.cli.orders import orders_app
 from onramp.runtime.cli.people import privacy_app, users_app
@@ -38,7 +39,7 @@ app.add_typer(screen_app, name="screen")
 app.add_typer(reports_app, name="reports")
 app.add_typer(bank_app, name="bank")
 app.add_typer(treasury_app, name="treasury")
-app.add_typer(issuer_app, name="issuer")
+app.add_typer(issuer_commands(redeem_sender=cold_safe_sender), name="issuer")
 
 
 def main() -> None:

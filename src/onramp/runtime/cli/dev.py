@@ -1,17 +1,34 @@
-"""``onramp demo`` and ``onramp dev``: the whole stack on this machine. The only commands that
-import ``onramp.devstack``."""
+"""``onramp demo`` and ``onramp dev``: the whole stack on this machine; and what the other
+commands borrow from a running dev stack (its cold Safe sends a redeem's USDC). The only module
+of the runtime that imports ``onramp.devstack`` (pyproject.toml's contract names it)."""
 
 from __future__ import annotations
 
+import json
 import signal
 import sys
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from onramp.core.settings import load_settings
+from onramp.core.settings import Settings, load_settings, stack_file
+
+if TYPE_CHECKING:
+    from onramp.treasury.issuer import UsdcSender
+
+
+def cold_safe_sender(settings: Settings) -> UsdcSender | None:
+    """The dev stack's cold Safe, signed by its demo treasurers, if ``stack.json`` names one:
+    ``onramp issuer redeem`` sends from it. Without a dev stack, none."""
+    stack = stack_file(settings.state_dir)
+    cold = json.loads(stack.read_text())["contracts"].get("cold_safe") if stack.exists() else None
+    if not (settings.chain.rpc_url and cold):
+        return None
+    from onramp.devstack.cold_safe_sender import ColdSafeSender
+
+    return ColdSafeSender(settings.chain.rpc_url, settings.chain.usdc_address, cold)
 
 
 def demo(
