@@ -1,26 +1,29 @@
 """``onramp reports``: the CTR-style report, screening statistics and auditors' exports, printed
-to stdout (JSON lines or CSV, shaped by the templates in ``compliance.report_templates_dir``)."""
+to stdout (JSON lines or CSV, shaped by the templates in ``compliance.report_templates_dir``).
+One command per report of ``reports.catalogue.REPORTS``, all of one shape."""
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import getpass
+import inspect
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from typer.core import TyperGroup
 
 if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncSession
+    from typer._click import Command, Context  # the click typer ships, its groups' types
 
-    from onramp.reports import Document
+    from onramp.reports import Dataset
+    from onramp.reports.catalogue import Report, ReportRequest
     from onramp.reports.period import Period
     from onramp.reports.templates import ReportFormat
-
-reports_app = typer.Typer(help="Compliance reports and exports for auditors.", no_args_is_help=True)
 
 FromOption = Annotated[
     datetime, typer.Option("--from", formats=["%Y-%m-%d"], help="First day (UTC), included")
@@ -30,29 +33,29 @@ ToOption = Annotated[
 ]
 FormatOption = Annotated[str, typer.Option("--format", help="json (JSON lines) or csv")]
 
-
-def _actor() -> str:
-    return f"cli:{getpass.getuser()}"
-
-
-def _run(make: Callable[[AsyncSession], Awaitable[Document]]) -> None:
-    from onramp.core.db import standalone_sessions, unit_of_work
-    from onramp.core.errors import OnrampError
-    from onramp.core.settings import load_settings
-
-    async def run() -> Document:
-        async with (
-            standalone_sessions(load_settings().database.url) as sessions,
-            unit_of_work(sessions) as session,
-        ):
-            return await make(session)
-
-    try:
-        document = asyncio.run(run())
-    except OnrampError as exc:
-        print(f"{exc.code}: {exc.detail}", file=sys.stderr)
-        raise typer.Exit(1) from exc
-    sys.stdout.write(document.content)
+_KEYWORD = inspect.Parameter.POSITIONAL_OR_KEYWORD
+_COMMON = (
+    inspect.Parameter("first", _KEYWORD, annotation=FromOption),
+    inspect.Parameter("last", _KEYWORD, annotation=ToOption),
+    inspect.Parameter("fmt", _KEYWORD, annotation=FormatOption, default="json"),
+)
+# A report's extras (reports.catalogue.Extra) as options: the dataset comes before the period.
+_EXTRAS = {
+    "dataset": inspect.Parameter(
+        "dataset",
+        _KEYWORD,
+        annotation=Annotated[str, typer.Argument(help="alerts, cases or audit")],
+    ),
+    "threshold": inspect.Parameter(
+        "threshold",
+        _KEYWORD,
+        annotation=Annotated[
+            Decimal | None,
+            typer.Option(help="USD-equivalent (default: compliance.ctr_threshold_usd)"),
+        ],
+        default=None,
+    ),
+}
 
 
 def _period(first: datetime, last: datetime) -> Period:
@@ -77,136 +80,95 @@ def _format(value: str) -> ReportFormat:
         raise typer.Exit(2) from None
 
 
-@reports_app.command("ctr")
-def ctr(
-    first: FromOption,
-    last: ToOption,
-    fmt: FormatOption = "json",
-    threshold: Annotated[
-        Decimal | None, typer.Option(help="USD-equivalent (default: compliance.ctr_threshold_usd)")
-    ] = None,
-) -> None:
-    """Customers whose matched deposits on one day reach the threshold, aggregated per day."""
-    from onramp import reports
-    from onramp.core.settings import load_settings
-    from onramp.fx import FxDesk
+def _dataset(value: str | None) -> Dataset | None:
+    from onramp.reports import Dataset
 
-    settings = load_settings()
-    chosen = _format(fmt)
-    period = _period(first, last)
-
-    async def make(session: AsyncSession) -> Document:
-        return await reports.ctr_document(
-            session,
-            desk=FxDesk.from_settings(settings.fx),
-            templates=settings.compliance.report_templates_dir,
-            period=period,
-            threshold_usd=threshold or settings.compliance.ctr_threshold_usd,
-            fmt=chosen,
-            actor=_actor(),
-        )
-
-    _run(make)
-
-
-@reports_app.command("fx-position")
-def fx_position(first: FromOption, last: ToOption, fmt: FormatOption = "json") -> None:
-    """Per day and currency: the FX position's opening, bought, sold and closing, in EUR."""
-    from onramp import reports
-    from onramp.core.settings import load_settings
-    from onramp.fx import FxDesk
-
-    settings = load_settings()
-    chosen = _format(fmt)
-    period = _period(first, last)
-
-    async def make(session: AsyncSession) -> Document:
-        return await reports.fx_position_document(
-            session,
-            desk=FxDesk.from_settings(settings.fx),
-            templates=settings.compliance.report_templates_dir,
-            period=period,
-            fmt=chosen,
-            actor=_actor(),
-        )
-
-    _run(make)
-
-
-@reports_app.command("pricing")
-def pricing(first: FromOption, last: ToOption, fmt: FormatOption = "json") -> None:
-    """Orders priced: the rule applied, quote against settled rate and USDC, the difference."""
-    from onramp import reports
-    from onramp.core.settings import load_settings
-
-    settings = load_settings()
-    chosen = _format(fmt)
-    period = _period(first, last)
-
-    async def make(session: AsyncSession) -> Document:
-        return await reports.pricing_document(
-            session,
-            templates=settings.compliance.report_templates_dir,
-            period=period,
-            fmt=chosen,
-            actor=_actor(),
-        )
-
-    _run(make)
-
-
-@reports_app.command("screening-stats")
-def screening_stats(first: FromOption, last: ToOption, fmt: FormatOption = "json") -> None:
-    """Alerts by source, kind and severity; cases opened and closed; hit and hold rates."""
-    from onramp import reports
-    from onramp.core.settings import load_settings
-
-    settings = load_settings()
-    chosen = _format(fmt)
-    period = _period(first, last)
-
-    async def make(session: AsyncSession) -> Document:
-        return await reports.stats_document(
-            session,
-            templates=settings.compliance.report_templates_dir,
-            period=period,
-            fmt=chosen,
-            actor=_actor(),
-        )
-
-    _run(make)
-
-
-@reports_app.command("export")
-def export(
-    dataset: Annotated[str, typer.Argument(help="alerts, cases or audit")],
-    first: FromOption,
-    last: ToOption,
-    fmt: FormatOption = "json",
-) -> None:
-    """The alerts, the cases and their decisions, or the audit records of a period."""
-    from onramp import reports
-    from onramp.core.settings import load_settings
-
-    settings = load_settings()
-    chosen = _format(fmt)
-    period = _period(first, last)
+    if value is None:
+        return None
     try:
-        which = reports.Dataset(dataset)
+        return Dataset(value)
     except ValueError:
-        print(
-            f"report_dataset_invalid: {dataset!r}: choose alerts, cases or audit", file=sys.stderr
-        )
+        print(f"report_dataset_invalid: {value!r}: choose alerts, cases or audit", file=sys.stderr)
         raise typer.Exit(2) from None
 
-    async def make(session: AsyncSession) -> Document:
-        return await reports.export_document(
-            session,
-            templates=settings.compliance.report_templates_dir,
-            dataset=which,
+
+def _print(report: Report, asked: ReportRequest) -> None:
+    from onramp.core.db import standalone_sessions, unit_of_work
+    from onramp.core.errors import OnrampError
+    from onramp.core.settings import load_settings
+
+    async def run() -> str:
+        async with (
+            standalone_sessions(load_settings().database.url) as sessions,
+            unit_of_work(sessions) as session,
+        ):
+            return (await report.make(session, asked)).content
+
+    try:
+        content = asyncio.run(run())
+    except OnrampError as exc:
+        print(f"{exc.code}: {exc.detail}", file=sys.stderr)
+        raise typer.Exit(1) from exc
+    sys.stdout.write(content)
+
+
+def _command(report: Report) -> Callable[..., None]:
+    def command(
+        first: datetime,
+        last: datetime,
+        fmt: str = "json",
+        threshold: Decimal | None = None,
+        dataset: str | None = None,
+    ) -> None:
+        from onramp.core.settings import load_settings
+        from onramp.fx import FxDesk
+        from onramp.reports.catalogue import ReportRequest
+
+        settings = load_settings()
+        chosen, period = _format(fmt), _period(first, last)
+        asked = ReportRequest.of(
+            settings,
             period=period,
             fmt=chosen,
-            actor=_actor(),
+            actor=f"cli:{getpass.getuser()}",
+            desk=lambda: FxDesk.from_settings(settings.fx),
+            threshold_usd=threshold,
+            dataset=_dataset(dataset),
         )
+        _print(report, asked)
 
-    _run(make)
+    # Typer reads a command's options from its signature: the common ones and the report's.
+    extras = [_EXTRAS[extra] for extra in report.extras]
+    first = [p for p in extras if p.default is inspect.Parameter.empty]
+    rest = [p for p in extras if p.default is not inspect.Parameter.empty]
+    parameters = [*first, *_COMMON, *rest]
+    command.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+    command.__annotations__ = {p.name: p.annotation for p in parameters} | {"return": None}
+    command.__doc__ = report.help
+    return command
+
+
+@functools.cache
+def _commands() -> dict[str, Command]:
+    from onramp.reports.catalogue import REPORTS
+
+    made = typer.Typer()
+    for report in REPORTS:
+        made.command(report.name)(_command(report))
+    return dict(typer.main.get_group(made).commands)
+
+
+class _Reports(TyperGroup):
+    """The commands of the table, made when ``onramp reports`` runs: the table imports the
+    reports package (orders, the chain client), which other commands should not wait for."""
+
+    def list_commands(self, ctx: Context) -> list[str]:
+        return list(_commands())
+
+    def get_command(self, ctx: Context, cmd_name: str) -> Command | None:
+        return _commands().get(cmd_name)
+
+
+reports_app = typer.Typer(
+    cls=_Reports, help="Compliance reports and exports for auditors.", no_args_is_help=True
+)
