@@ -4,8 +4,8 @@ adapters it serves is composition: ``runtime.app.create_app`` picks them from th
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from fastapi import FastAPI
 
@@ -137,14 +137,8 @@ Errors are RFC 9457 `application/problem+json` with a stable `code`.
 """
 
 
-def build_app(
-    settings: Settings,
-    *,
-    bank_adapters: dict[str, BankWebhookAdapter],
-    kyc_vendors: dict[str, KycVendor],
-    clock: Clock | None = None,
-) -> FastAPI:
-    """The application; bank notices and KYC webhooks reach the adapters named here."""
+def _lifespan(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """The API process's start and stop: the database, the system's contracts, the keyring."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -180,11 +174,23 @@ def build_app(
             if isinstance(app.state.rate_limiter, RedisRateLimiter):
                 await app.state.rate_limiter.close()
 
+    return lifespan
+
+
+def build_app(
+    settings: Settings,
+    *,
+    bank_adapters: dict[str, BankWebhookAdapter],
+    kyc_vendors: dict[str, KycVendor],
+    clock: Clock | None = None,
+) -> FastAPI:
+    """The application; bank notices and KYC webhooks reach the adapters named here."""
+
     app = FastAPI(
         title="onramp",
         version="0.1.0",
         description=DESCRIPTION,
-        lifespan=lifespan,
+        lifespan=_lifespan(settings),
         openapi_url="/openapi.json",
     )
     app.state.settings = settings
