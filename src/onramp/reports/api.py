@@ -18,7 +18,7 @@ from onramp.core.web import SessionDep, SettingsDep
 from onramp.identity.access import require
 from onramp.identity.permissions import Permission
 from onramp.identity.tokens import Principal
-from onramp.reports.catalogue import REPORTS, Extra, Report, ReportRequest
+from onramp.reports.catalogue import REPORTS, Extra, Report, ReportRequest, parameters
 from onramp.reports.exports import Dataset
 from onramp.reports.period import Period
 from onramp.reports.service import Document
@@ -41,7 +41,7 @@ _COMMON = (
     inspect.Parameter("last", _KEYWORD, annotation=LastDay),
     inspect.Parameter("fmt", _KEYWORD, annotation=Format, default=ReportFormat.JSON),
 )
-_EXTRAS = {
+_EXTRAS: dict[str, inspect.Parameter] = {
     Extra.DATASET: inspect.Parameter("dataset", _KEYWORD, annotation=Dataset),
     Extra.THRESHOLD: inspect.Parameter(
         "threshold_usd",
@@ -88,11 +88,8 @@ def _endpoint(report: Report) -> Callable[..., Awaitable[Response]]:
         return _response(document, f"{report.file_stem(asked)}-{first}-{last}", fmt)
 
     # FastAPI reads a route's parameters from its signature: the common ones and the report's.
-    extras = [_EXTRAS[extra] for extra in report.extras]
-    first = [p for p in extras if p.default is inspect.Parameter.empty]
-    rest = [p for p in extras if p.default is not inspect.Parameter.empty]
     endpoint.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
-        [*first, *_COMMON, *rest], return_annotation=Response
+        parameters(report, _COMMON, _EXTRAS), return_annotation=Response
     )
     return endpoint
 

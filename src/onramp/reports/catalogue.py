@@ -4,7 +4,8 @@ document is made, and whether the API serves it. ``onramp reports <name>`` and t
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import inspect
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -74,6 +75,19 @@ class Report:
     def file_stem(self, request: ReportRequest) -> str:
         """The downloaded file's name, before the period."""
         return request.dataset.value if Extra.DATASET in self.extras else self.name
+
+
+def parameters(
+    report: Report,
+    common: Sequence[inspect.Parameter],
+    extras: Mapping[str, inspect.Parameter],
+) -> list[inspect.Parameter]:
+    """A generated command's or route's parameters: the report's required extras (an export's
+    dataset) first, then the ``common`` ones, then its optional extras (the CTR's threshold)."""
+    own = [extras[extra] for extra in report.extras]
+    required = [p for p in own if p.default is inspect.Parameter.empty]
+    optional = [p for p in own if p.default is not inspect.Parameter.empty]
+    return [*required, *common, *optional]
 
 
 async def _ctr(session: AsyncSession, r: ReportRequest) -> Document:

@@ -113,6 +113,8 @@ def _print(report: Report, asked: ReportRequest) -> None:
 
 
 def _command(report: Report) -> Callable[..., None]:
+    from onramp.reports import catalogue
+
     def command(
         first: datetime,
         last: datetime,
@@ -138,10 +140,7 @@ def _command(report: Report) -> Callable[..., None]:
         _print(report, asked)
 
     # Typer reads a command's options from its signature: the common ones and the report's.
-    extras = [_EXTRAS[extra] for extra in report.extras]
-    first = [p for p in extras if p.default is inspect.Parameter.empty]
-    rest = [p for p in extras if p.default is not inspect.Parameter.empty]
-    parameters = [*first, *_COMMON, *rest]
+    parameters = catalogue.parameters(report, _COMMON, _EXTRAS)
     command.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
     command.__annotations__ = {p.name: p.annotation for p in parameters} | {"return": None}
     command.__doc__ = report.help
