@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from identity_figures import Figure, Latency, PerOperation, Section, percentile
 from onramp.core.db import create_engine, standalone_sessions, unit_of_work
+from onramp.core.db.migrate import upgrade
 from onramp.core.keys import (
     PII,
     Hsm,
@@ -31,7 +32,6 @@ from onramp.core.keys.envelope import field_context
 from onramp.core.settings import Settings
 from onramp.devstack.softhsm import start_softhsm
 from onramp.identity.models import User
-from onramp.migrate import upgrade
 
 SAMPLE_EMAIL = "ada.lovelace@example.com"
 # Never verified: the scratch users exist only to give the database rows that rotation skips.

@@ -30,12 +30,12 @@ from onramp.banking.deposit_booking import match_deposits
 from onramp.banking.models import BankAccountStatus, CustomerBankAccount, Deposit
 from onramp.banking.reference_search import corrected_candidates, exact_candidates
 from onramp.core.db import standalone_sessions, unit_of_work
+from onramp.core.db.migrate import upgrade
 from onramp.core.ids import uuid7
 from onramp.core.keys import install_keyring, open_keyring
 from onramp.core.money import Money
 from onramp.core.settings import Settings
 from onramp.devstack.softhsm import start_softhsm
-from onramp.migrate import upgrade
 
 KINDS = ("exact", "typo", "sender_account", "unknown")
 BATCH = 100

@@ -224,7 +224,7 @@ def cli_speed(list_file: Path, names: list[str], count: int) -> tuple[int, float
             [
                 sys.executable,
                 "-m",
-                "onramp.cli",
+                "onramp",
                 "screen",
                 "names",
                 str(batch),

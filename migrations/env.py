@@ -8,8 +8,8 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 from onramp.core.db import create_engine
+from onramp.core.db.schema import metadata
 from onramp.core.settings import load_settings
-from onramp.schema import metadata
 
 
 def _url() -> str:

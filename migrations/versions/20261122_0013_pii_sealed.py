@@ -7,8 +7,8 @@ with the data keys.
 
 Existing rows are sealed here, in the migration's transaction: when ``users`` has rows, the
 migration connects to the HSM from the settings (``ONRAMP_HSM__*``, or those handed over by
-``onramp.migrate.upgrade(settings=...)``), creates the first data keys and seals every row. An
-empty database (a new installation) needs no HSM: the first process to start makes the keys.
+``onramp.core.db.migrate.upgrade(settings=...)``), creates the first data keys and seals every
+row. An empty database (a new installation) needs no HSM: the first process to start makes the keys.
 Failed-login counters keyed by the old unkeyed email hash are dropped (they only throttle).
 
 Revision ID: 0013

@@ -34,7 +34,7 @@ from onramp.orders.models import Order
 from onramp.orders.placing import create_order
 from onramp.orders.screening import Screener
 from onramp.orders.travel_rule import TravelRulePolicy
-from onramp.workers import orders_screener
+from onramp.runtime.workers.orders import orders_screener
 
 BANK = "sandbox"
 TREASURY_IBAN = "DE02120300000000202051"

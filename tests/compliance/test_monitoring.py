@@ -14,7 +14,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from typer.testing import CliRunner
 
 from onramp import orders
-from onramp.cli import app
 from onramp.compliance.cases import ComplianceAlert, ComplianceCase, raise_alerts
 from onramp.compliance.monitoring import RuleSet, replay
 from onramp.core.clock import utcnow
@@ -24,6 +23,7 @@ from onramp.core.settings import REPO_ROOT
 from onramp.devstack.stack import Stack
 from onramp.orders.models import Order
 from onramp.orders.screening import ScreeningSubject
+from onramp.runtime.cli import app
 from tests.compliance.funding import Desk, Funded, fund, new_customer, screen_funds, state_of
 
 SAMPLE_RULES = REPO_ROOT / "samples" / "config" / "monitoring_rules.json"

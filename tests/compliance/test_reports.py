@@ -21,12 +21,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from typer.testing import CliRunner
 
 from onramp import reports
-from onramp.api.app import create_app
-from onramp.cli import app as cli
 from onramp.core.clock import FixedClock, utcnow
 from onramp.core.db import unit_of_work
 from onramp.core.money import Money
 from onramp.devstack.stack import Stack
+from onramp.runtime.app import create_app
+from onramp.runtime.cli import app as cli
 from tests.compliance.funding import Desk, fund, new_customer
 from tests.e2e.conftest import as_if_logged_in_with_mfa
 

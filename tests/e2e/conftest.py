@@ -18,13 +18,13 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from onramp.api.app import create_app
 from onramp.core.clock import FixedClock
 from onramp.core.db import unit_of_work
+from onramp.core.db.migrate import upgrade
 from onramp.core.wakeup import libpq_url
 from onramp.devstack.mail_sandbox import wait_for_link_token
 from onramp.devstack.stack import Stack
-from onramp.migrate import upgrade
+from onramp.runtime.app import create_app
 from tests.e2e.mfa_people import PASSWORD, Person
 
 

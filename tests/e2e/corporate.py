@@ -14,11 +14,11 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from onramp.api.app import create_app
 from onramp.core.clock import FixedClock
 from onramp.core.db import unit_of_work
 from onramp.core.settings import Settings
 from onramp.devstack.stack import Stack
+from onramp.runtime.app import create_app
 from tests.e2e.conftest import PASSWORD, grant_kyc_tier
 
 TRADING = ["quotes:create", "orders:create", "orders:read_own"]

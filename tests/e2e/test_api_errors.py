@@ -11,10 +11,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from onramp.api.app import create_app
 from onramp.core.clock import FixedClock
 from onramp.devstack.stack import Stack
 from onramp.fx.models import Quote
+from onramp.runtime.app import create_app
 from tests.e2e.conftest import Customer, mark_email_verified_sync
 
 PASSWORD = "a perfectly long passphrase"

@@ -32,10 +32,10 @@ from schemathesis.specs.openapi.checks import (
     unsupported_method,
 )
 
-from onramp.api.app import create_app
 from onramp.api.errors import PROBLEM_JSON
 from onramp.core.settings import Settings
 from onramp.devstack.stack import Stack
+from onramp.runtime.app import create_app
 from tests.e2e.conftest import register
 
 SEED = int(os.environ.get("ONRAMP_FUZZ_SEED", "14"))

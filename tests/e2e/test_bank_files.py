@@ -29,7 +29,7 @@ from tests.e2e.conftest import Customer, pay, wait_delivered
 
 def bank_import(stack: Stack, path: Path, *extra: str) -> dict[str, Any]:
     result = subprocess.run(
-        [sys.executable, "-m", "onramp.cli", "bank", "import", str(path), "--json", *extra],
+        [sys.executable, "-m", "onramp", "bank", "import", str(path), "--json", *extra],
         capture_output=True,
         text=True,
         env=os.environ | stack.env(),

@@ -28,7 +28,7 @@ from tests.e2e.conftest import Customer
 
 def onramp(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "onramp.cli", *args],
+        [sys.executable, "-m", "onramp", *args],
         capture_output=True,
         text=True,
         env=os.environ | env,
@@ -84,7 +84,7 @@ async def test_orders_show_command(stack: Stack, customer: Customer) -> None:
 def test_dev_writes_stack_json_restarts_a_killed_worker_and_stops_everything_on_sigterm() -> None:
     state = Path(tempfile.mkdtemp(prefix="onramp-dev-"))
     process = subprocess.Popen(
-        [sys.executable, "-m", "onramp.cli", "dev", "--state-dir", str(state)],
+        [sys.executable, "-m", "onramp", "dev", "--state-dir", str(state)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -158,7 +158,7 @@ def _gone(pid: int) -> bool:
 def test_demo_stops_every_child_on_sigterm() -> None:
     state = Path(tempfile.mkdtemp(prefix="onramp-demo-"))
     process = subprocess.Popen(
-        [sys.executable, "-m", "onramp.cli", "demo", "--state-dir", str(state)],
+        [sys.executable, "-m", "onramp", "demo", "--state-dir", str(state)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

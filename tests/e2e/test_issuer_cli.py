@@ -16,7 +16,7 @@ from onramp.devstack.stack import Stack
 
 def onramp(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "onramp.cli", *args],
+        [sys.executable, "-m", "onramp", *args],
         capture_output=True,
         text=True,
         env=os.environ | env,

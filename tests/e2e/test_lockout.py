@@ -11,9 +11,9 @@ from datetime import UTC, datetime, timedelta
 import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from onramp.api.app import create_app
 from onramp.core.clock import FixedClock
 from onramp.devstack.stack import Stack
+from onramp.runtime.app import create_app
 from tests.e2e.conftest import PASSWORD
 
 

@@ -11,12 +11,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from onramp.banking.models import Deposit
+from onramp.casework.privacy import purge_expired
 from onramp.core.audit import AuditRecord
 from onramp.core.db import unit_of_work
 from onramp.devstack.stack import Stack
 from onramp.identity.models import User
 from onramp.orders.models import Order
-from onramp.privacy import purge_expired
 from tests.e2e.conftest import PASSWORD, Customer, pay
 
 

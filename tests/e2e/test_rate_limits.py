@@ -14,10 +14,10 @@ from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from onramp.api.app import create_app
 from onramp.core.ratelimit import RedisRateLimiter
 from onramp.core.settings import RateLimitSettings, Settings
 from onramp.devstack.stack import Stack
+from onramp.runtime.app import create_app
 from tests.e2e.conftest import PASSWORD
 
 REDIS_URL = os.environ.get("ONRAMP_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")

@@ -27,7 +27,7 @@ SEMENOV_ETH = "0xdcbEfFBECcE100cCE9E4b153C4e15cB885643193"
 
 def onramp(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "onramp.cli", "screen", *args],
+        [sys.executable, "-m", "onramp", "screen", *args],
         capture_output=True,
         text=True,
         env=os.environ | (env or {}),

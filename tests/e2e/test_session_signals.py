@@ -10,8 +10,8 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from onramp.api.app import create_app
 from onramp.devstack.stack import Stack
+from onramp.runtime.app import create_app
 from tests.e2e.conftest import PASSWORD
 
 Connect = Callable[[str, str], AbstractAsyncContextManager[httpx.AsyncClient]]

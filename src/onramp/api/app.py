@@ -1,10 +1,11 @@
-"""The API application factory."""
+"""The HTTP edge: every router, the middleware and the API process's lifespan. Which vendor
+adapters it serves is composition: ``runtime.app.create_app`` picks them from the settings."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from fastapi import FastAPI
 
@@ -18,7 +19,6 @@ from onramp.api.security_headers import SecurityHeaders
 from onramp.banking import check_treasury_accounts
 from onramp.banking.accounts_api import router as bank_accounts_router
 from onramp.banking.adapters.base import BankWebhookAdapter
-from onramp.banking.adapters.sandbox import SandboxBankAdapter
 from onramp.banking.api import router as banking_router
 from onramp.banking.operator_returns import register_return_approval
 from onramp.banking.refunds_api import router as refunds_router
@@ -45,7 +45,6 @@ from onramp.identity.mfa_api import me_router as mfa_me_router
 from onramp.identity.mfa_api import router as mfa_router
 from onramp.identity.oauth_api import router as oauth_router
 from onramp.kyc.adapters.base import KycVendor
-from onramp.kyc.adapters.sandbox import SandboxKycVendor
 from onramp.kyc.api import kyb_router
 from onramp.kyc.api import me_router as kyc_me_router
 from onramp.kyc.api import review_router as kyc_review_router
@@ -138,25 +137,9 @@ Errors are RFC 9457 `application/problem+json` with a stable `code`.
 """
 
 
-def bank_adapters(settings: Settings) -> dict[str, BankWebhookAdapter]:
-    sandbox = SandboxBankAdapter(
-        secret=settings.banking.webhook_secret.get_secret_value().encode(),
-        tolerance_seconds=settings.banking.webhook_tolerance_seconds,
-    )
-    return {sandbox.name: sandbox}
+def _lifespan(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """The API process's start and stop: the database, the system's contracts, the keyring."""
 
-
-def kyc_vendors(settings: Settings) -> dict[str, KycVendor]:
-    sandbox = SandboxKycVendor(
-        base_url=settings.kyc.vendor_url,
-        secret=settings.kyc.webhook_secret.get_secret_value().encode(),
-        tolerance_seconds=settings.kyc.webhook_tolerance_seconds,
-        timeout=settings.kyc.request_timeout_seconds,
-    )
-    return {sandbox.name: sandbox}
-
-
-def create_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Customers are shown wallet addresses computed from the local UserWallet artifact: a
@@ -191,11 +174,23 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
             if isinstance(app.state.rate_limiter, RedisRateLimiter):
                 await app.state.rate_limiter.close()
 
+    return lifespan
+
+
+def build_app(
+    settings: Settings,
+    *,
+    bank_adapters: dict[str, BankWebhookAdapter],
+    kyc_vendors: dict[str, KycVendor],
+    clock: Clock | None = None,
+) -> FastAPI:
+    """The application; bank notices and KYC webhooks reach the adapters named here."""
+
     app = FastAPI(
         title="onramp",
         version="0.1.0",
         description=DESCRIPTION,
-        lifespan=lifespan,
+        lifespan=_lifespan(settings),
         openapi_url="/openapi.json",
     )
     app.state.settings = settings
@@ -210,8 +205,8 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
     # A failed order's retry or refund first reads the vault's isPaid on this node.
     app.state.vault_paid = vault_paid_check(settings.chain.rpc_url, settings.chain.vault_address)
     register_operator_approvals(app.state.vault_paid)
-    app.state.bank_adapters = bank_adapters(settings)
-    app.state.kyc_vendors = kyc_vendors(settings)
+    app.state.bank_adapters = bank_adapters
+    app.state.kyc_vendors = kyc_vendors
     app.state.rate_limiter = (
         RedisRateLimiter.from_url(settings.redis_url)
         if settings.redis_url

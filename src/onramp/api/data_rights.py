@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter
 
 from onramp.banking.customer_accounts import export_bank_accounts
+from onramp.casework.privacy import erase
 from onramp.core.audit import records_about
 from onramp.core.web import ClockDep, SessionDep, SettingsDep
 from onramp.fx.service import export_quotes
@@ -19,7 +20,6 @@ from onramp.identity.tokens import Principal
 from onramp.kyc import export_cases
 from onramp.orders.destinations import export_wallets
 from onramp.orders.queries import export_orders
-from onramp.privacy import erase
 
 router = APIRouter(prefix="/v1/me", tags=["me"])
 

@@ -1,7 +1,7 @@
 """The banking tables: deposits, their reversals and statement files, what orders expect to
 receive, standing references, customers' bank accounts and micro-deposits. The refund tables
 are in :mod:`onramp.banking.refund_models`, imported here so the metadata is complete for
-Alembic (``onramp.schema``) and their names still import from here."""
+Alembic (``onramp.core.db.schema``) and their names still import from here."""
 
 from __future__ import annotations
 

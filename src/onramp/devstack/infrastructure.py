@@ -13,6 +13,7 @@ from typing import Any
 from onramp.chain.deploy import USDC, Deployment, deploy_local
 from onramp.chain.hsm_signer import generate_secp256k1_key
 from onramp.core.db import standalone_sessions, unit_of_work
+from onramp.core.db.migrate import upgrade
 from onramp.core.keys import Hsm, Keyring, open_keyring
 from onramp.core.money import Money
 from onramp.core.settings import (
@@ -39,7 +40,6 @@ from onramp.devstack.treasury_setup import (
     set_up_treasury,
 )
 from onramp.ledger import chain_account, credit, debit, entry, fx_account, post_entry
-from onramp.migrate import upgrade
 
 VAULT_FUNDING = 10_000_000 * USDC
 PAYOUT_GAS_WEI = 1_000 * 10**18  # the payout key's ether for gas, from anvil's deployer

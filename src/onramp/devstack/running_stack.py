@@ -232,7 +232,7 @@ class Stack:
     ) -> ManagedProcess:
         return self.spawn_app(
             f"worker-{name}",
-            [sys.executable, "-m", "onramp.cli", "worker", name],
+            [sys.executable, "-m", "onramp", "worker", name],
             extra_env,
             supervised=supervised,
         )

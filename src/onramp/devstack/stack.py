@@ -23,7 +23,7 @@ from onramp.devstack.issuer_sandbox import start_issuer_sandbox_on
 from onramp.devstack.kyc_sandbox import start_kyc_sandbox
 from onramp.devstack.process import free_port
 from onramp.devstack.running_stack import Progress, Stack, quiet, write_stack_file
-from onramp.workers import WORKERS
+from onramp.runtime.workers import WORKERS
 
 __all__ = [
     "Progress",
@@ -70,7 +70,7 @@ def start_applications(stack: Stack, *, progress: Progress = quiet) -> None:
     # A sandbox restarts on its port (the API and workers know its URL), with an empty memory.
     for process in stack.processes().values():
         process.supervised = True
-    stack.spawn_app("api", [sys.executable, "-m", "onramp.cli", "api", "--port", str(api_port)])
+    stack.spawn_app("api", [sys.executable, "-m", "onramp", "api", "--port", str(api_port)])
     for name in WORKERS:
         stack.spawn_worker(name)
     # A worker that dies at start (its keyring, a connection) is started again from here on.

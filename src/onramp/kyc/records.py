@@ -1,8 +1,8 @@
 """The person's KYC data as a data subject sees it (export) and as retention ends it (purge).
 
 KYC records are AML records: an erasure request does not remove them; the retention purge
-(``onramp.privacy.purge_expired``) drops their personal data once the retention period is over,
-keeping the decisions (status, tiers, reasons, dates) for the books.
+(``onramp.casework.privacy.purge_expired``) drops their personal data once the retention period
+is over, keeping the decisions (status, tiers, reasons, dates) for the books.
 """
 
 from __future__ import annotations

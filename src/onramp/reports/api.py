@@ -1,27 +1,28 @@
-"""Report routes for compliance officers and auditors (``compliance:reports``, read-only):
-parse the period and format, call the report, return the document as the template shapes it."""
+"""Report routes for compliance officers and auditors (``compliance:reports``, read-only): one
+route per report of ``catalogue.REPORTS`` that has a path, all of one shape: parse the period
+and format, call the report, return the document as the template shapes it."""
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Awaitable, Callable
 from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from onramp.core.settings import Settings
 from onramp.core.web import SessionDep, SettingsDep
 from onramp.identity.access import require
 from onramp.identity.permissions import Permission
 from onramp.identity.tokens import Principal
-from onramp.reports import (
-    Dataset,
-    Document,
-    Period,
-    ReportFormat,
-    ctr_document,
-    export_document,
-    stats_document,
-)
+from onramp.reports.catalogue import REPORTS, Extra, Report, ReportRequest, parameters
+from onramp.reports.exports import Dataset
+from onramp.reports.period import Period
+from onramp.reports.service import Document
+from onramp.reports.templates import ReportFormat
 
 router = APIRouter(prefix="/v1/compliance/reports", tags=["compliance reports"])
 
@@ -29,6 +30,26 @@ Reader = Annotated[Principal, require(Permission.COMPLIANCE_REPORTS)]
 FirstDay = Annotated[date, Query(alias="from", description="First day (UTC), included")]
 LastDay = Annotated[date, Query(alias="to", description="Last day (UTC), included")]
 Format = Annotated[ReportFormat, Query(alias="format", description="json (JSON lines) or csv")]
+
+_KEYWORD = inspect.Parameter.POSITIONAL_OR_KEYWORD
+_COMMON = (
+    inspect.Parameter("request", _KEYWORD, annotation=Request),
+    inspect.Parameter("principal", _KEYWORD, annotation=Reader),
+    inspect.Parameter("session", _KEYWORD, annotation=SessionDep),
+    inspect.Parameter("settings", _KEYWORD, annotation=SettingsDep),
+    inspect.Parameter("first", _KEYWORD, annotation=FirstDay),
+    inspect.Parameter("last", _KEYWORD, annotation=LastDay),
+    inspect.Parameter("fmt", _KEYWORD, annotation=Format, default=ReportFormat.JSON),
+)
+_EXTRAS: dict[str, inspect.Parameter] = {
+    Extra.DATASET: inspect.Parameter("dataset", _KEYWORD, annotation=Dataset),
+    Extra.THRESHOLD: inspect.Parameter(
+        "threshold_usd",
+        _KEYWORD,
+        annotation=Annotated[Decimal | None, Query(gt=0, le=10**12)],
+        default=None,
+    ),
+}
 
 
 def _response(document: Document, name: str, fmt: ReportFormat) -> Response:
@@ -42,71 +63,43 @@ def _response(document: Document, name: str, fmt: ReportFormat) -> Response:
     )
 
 
-@router.get("/ctr", summary="CTR-style report: deposits per customer per day at the threshold")
-async def ctr(
-    request: Request,
-    principal: Reader,
-    session: SessionDep,
-    settings: SettingsDep,
-    first: FirstDay,
-    last: LastDay,
-    fmt: Format = ReportFormat.JSON,
-    threshold_usd: Annotated[Decimal | None, Query(gt=0, le=10**12)] = None,
-) -> Response:
-    period = Period(first, last)
-    document = await ctr_document(
-        session,
-        desk=request.app.state.fx_desk,
-        templates=settings.compliance.report_templates_dir,
-        period=period,
-        threshold_usd=threshold_usd or settings.compliance.ctr_threshold_usd,
-        fmt=fmt,
-        actor=f"user:{principal.user_id}",
+def _endpoint(report: Report) -> Callable[..., Awaitable[Response]]:
+    async def endpoint(
+        request: Request,
+        principal: Principal,
+        session: AsyncSession,
+        settings: Settings,
+        first: date,
+        last: date,
+        fmt: ReportFormat = ReportFormat.JSON,
+        threshold_usd: Decimal | None = None,
+        dataset: Dataset | None = None,
+    ) -> Response:
+        asked = ReportRequest.of(
+            settings,
+            period=Period(first, last),
+            fmt=fmt,
+            actor=f"user:{principal.user_id}",
+            desk=lambda: request.app.state.fx_desk,
+            threshold_usd=threshold_usd,
+            dataset=dataset,
+        )
+        document = await report.make(session, asked)
+        return _response(document, f"{report.file_stem(asked)}-{first}-{last}", fmt)
+
+    # FastAPI reads a route's parameters from its signature: the common ones and the report's.
+    endpoint.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        parameters(report, _COMMON, _EXTRAS), return_annotation=Response
     )
-    return _response(document, f"ctr-{first}-{last}", fmt)
+    return endpoint
 
 
-@router.get(
-    "/screening-stats",
-    summary="Alerts by source, kind and severity; cases opened and closed; hit rates",
-)
-async def screening_stats(
-    principal: Reader,
-    session: SessionDep,
-    settings: SettingsDep,
-    first: FirstDay,
-    last: LastDay,
-    fmt: Format = ReportFormat.JSON,
-) -> Response:
-    document = await stats_document(
-        session,
-        templates=settings.compliance.report_templates_dir,
-        period=Period(first, last),
-        fmt=fmt,
-        actor=f"user:{principal.user_id}",
-    )
-    return _response(document, f"screening-stats-{first}-{last}", fmt)
-
-
-@router.get(
-    "/exports/{dataset}",
-    summary="For auditors: the alerts, cases (with decisions) or audit records of a period",
-)
-async def export(
-    dataset: Dataset,
-    principal: Reader,
-    session: SessionDep,
-    settings: SettingsDep,
-    first: FirstDay,
-    last: LastDay,
-    fmt: Format = ReportFormat.JSON,
-) -> Response:
-    document = await export_document(
-        session,
-        templates=settings.compliance.report_templates_dir,
-        dataset=dataset,
-        period=Period(first, last),
-        fmt=fmt,
-        actor=f"user:{principal.user_id}",
-    )
-    return _response(document, f"{dataset.value}-{first}-{last}", fmt)
+for _report in REPORTS:
+    if _report.route is not None:
+        router.add_api_route(
+            _report.route,
+            _endpoint(_report),
+            methods=["GET"],
+            name=_report.name.replace("-", "_"),
+            summary=_report.summary,
+        )

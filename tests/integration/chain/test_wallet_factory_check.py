@@ -12,13 +12,13 @@ import pytest
 from eth_utils.crypto import keccak
 from fastapi.testclient import TestClient
 
-from onramp.api.app import create_app
 from onramp.chain.addresses import wallet_init_code_hash
 from onramp.chain.client import ChainClient
 from onramp.chain.deploy import Deployer
 from onramp.chain.wallet_factory_check import WalletFactoryMismatch, check_wallet_factory
 from onramp.core.settings import ANVIL_DEPLOYER_KEY
 from onramp.devstack.stack import Stack
+from onramp.runtime.app import create_app
 
 OTHER_HASH = keccak(text="a UserWallet of another release")
 
@@ -73,7 +73,7 @@ def test_the_api_and_the_workers_refuse_to_start_on_a_mismatch(infra: Stack) -> 
         pass  # pragma: no cover - start-up fails before any request
     for worker in ("orders", "withdrawals"):
         started = subprocess.run(
-            [sys.executable, "-m", "onramp.cli", "worker", worker],
+            [sys.executable, "-m", "onramp", "worker", worker],
             env=os.environ | infra.env() | {"ONRAMP_CHAIN__WALLET_FACTORY_ADDRESS": factory},
             capture_output=True,
             text=True,

@@ -19,9 +19,9 @@ from pydantic import SecretStr
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from onramp.api.app import create_app
 from onramp.core.audit import AuditRecord
 from onramp.core.db import standalone_sessions, unit_of_work
+from onramp.core.db.migrate import upgrade
 from onramp.core.keys import (
     PII,
     BlindIndexKeyFixed,
@@ -43,7 +43,7 @@ from onramp.core.keys.store import UnknownKeyPurpose
 from onramp.core.settings import HsmSettings
 from onramp.devstack.stack import Stack
 from onramp.identity.models import User
-from onramp.migrate import upgrade
+from onramp.runtime.app import create_app
 
 
 @pytest.fixture

@@ -11,14 +11,14 @@ from sqlalchemy import select
 
 from onramp.core.audit import AuditRecord
 from onramp.core.db import standalone_sessions, unit_of_work
+from onramp.core.db.migrate import upgrade
 from onramp.core.keys import open_keyring
 from onramp.devstack.stack import Stack
-from onramp.migrate import upgrade
 
 
 def _onramp(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "onramp.cli", *args],
+        [sys.executable, "-m", "onramp", *args],
         capture_output=True,
         text=True,
         env=os.environ | env,

@@ -12,11 +12,11 @@ from sqlalchemy import text
 
 from onramp.core.crypto import SecretBox
 from onramp.core.db import standalone_sessions, unit_of_work
+from onramp.core.db.migrate import alembic_config, downgrade, upgrade
 from onramp.core.keys import Hsm, load_keyring
 from onramp.core.keys.envelope import field_context
 from onramp.core.settings import Settings
 from onramp.devstack.stack import Stack
-from onramp.migrate import alembic_config, downgrade, upgrade
 
 TOTP_SECRET = b"JBSWY3DPEHPK3PXP"
 PEOPLE = [

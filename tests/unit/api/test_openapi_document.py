@@ -9,9 +9,10 @@ from typing import Any
 
 import pytest
 
-from onramp.api.app import PUBLIC_ROUTES, create_app
+from onramp.api.app import PUBLIC_ROUTES
 from onramp.api.errors import PROBLEM_JSON
 from onramp.core.settings import Settings
+from onramp.runtime.app import create_app
 
 PROBLEM = {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}
 

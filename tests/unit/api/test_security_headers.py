@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from onramp.api.app import create_app
 from onramp.core.settings import Settings
+from onramp.runtime.app import create_app
 
 
 def _client() -> TestClient:

@@ -11,9 +11,9 @@ import sys
 import httpx
 from fastapi import Request
 
-from onramp.api.app import create_app
 from onramp.core.logging import configure_logging
 from onramp.core.settings import Settings
+from onramp.runtime.app import create_app
 
 
 async def main() -> None:

@@ -118,7 +118,7 @@ def test_each_process_refuses_to_start_naming_the_setting(
     env = os.environ | production_env()
     del env["ONRAMP_AUTH__JWT_SECRET"]
     run = subprocess.run(
-        [sys.executable, "-m", "onramp.cli", *command],
+        [sys.executable, "-m", "onramp", *command],
         env=env,
         capture_output=True,
         text=True,

@@ -24,7 +24,7 @@ from onramp.core.money import Money
 from onramp.core.settings import ComplianceSettings, Settings
 from onramp.orders.sanctions import SanctionsScreener
 from onramp.orders.screening import ScreeningSubject, Verdict
-from onramp.workers import list_freshness
+from onramp.runtime.workers.compliance import list_freshness
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "ofac"
 NOW = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)

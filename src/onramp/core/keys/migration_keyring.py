@@ -2,7 +2,8 @@
 
 Migrations run on a synchronous connection in their own transaction; this reads the data keys
 through that connection (creating the first ones when asked) and unwraps them in the HSM named
-by the settings: ``onramp.migrate.upgrade(settings=...)`` hands them over, else ``ONRAMP_*``.
+by the settings: ``onramp.core.db.migrate.upgrade(settings=...)`` hands them over, else
+``ONRAMP_*``.
 """
 
 from __future__ import annotations

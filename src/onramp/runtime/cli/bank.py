@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from onramp.core.settings import load_settings
+from onramp.core.settings import Settings, load_settings
 
 if TYPE_CHECKING:
+    from onramp.banking.adapters.base import Pain001Upload
     from onramp.banking.imports import ImportReport
 
 bank_app = typer.Typer(help="The bank: statement files, refunds.", no_args_is_help=True)
@@ -110,6 +111,50 @@ def import_file(
         _print(report, dry_run=dry_run)
 
 
+async def _export(
+    settings: Settings, *, message_id: str | None, upload: Pain001Upload | None
+) -> tuple[str, str] | None:
+    """The refunds' pain.001 (exported now, or again by ``message_id``), uploaded if asked."""
+    from onramp.banking.formats.pain001 import Debtor
+    from onramp.banking.refund_files import export_refunds, refund_file, submit_refund_file
+    from onramp.core.clock import utcnow
+    from onramp.core.db import standalone_sessions, unit_of_work
+    from onramp.core.keys import install_keyring, open_keyring
+
+    banking = settings.banking
+    actor = f"cli:{getpass.getuser()}"
+    async with standalone_sessions(settings.database.url) as sessions:
+        install_keyring(await open_keyring(sessions, settings.hsm))
+        async with unit_of_work(sessions) as session:
+            stored = (
+                await refund_file(session, message_id=message_id)
+                if message_id
+                else await export_refunds(
+                    session,
+                    debtor=Debtor(
+                        banking.treasury_account_name, banking.treasury_iban, banking.treasury_bic
+                    ),
+                    schema=banking.pain001_schema,
+                    actor=actor,
+                    now=utcnow(),
+                )
+            )
+        if stored is None:
+            return None
+        # Committed before anything leaves: a file is written (or uploaded) only for
+        # refunds already marked sent, and can be written again by its message id.
+        if upload is not None:
+            async with unit_of_work(sessions) as session:
+                await submit_refund_file(
+                    session,
+                    stored=await refund_file(session, message_id=stored.message_id),
+                    bank=upload,
+                    actor=actor,
+                    now=utcnow(),
+                )
+        return stored.message_id, stored.xml
+
+
 @refunds_app.command("export")
 def refunds_export(
     out: Annotated[
@@ -124,56 +169,14 @@ def refunds_export(
     ] = False,
 ) -> None:
     """Export the requested EUR refunds as one pain.001 (they are then ``sent``)."""
-    from onramp.banking.adapters.sandbox_payments import SandboxBankPayments
-    from onramp.banking.formats.pain001 import Debtor
-    from onramp.banking.refund_files import export_refunds, refund_file, submit_refund_file
-    from onramp.core.clock import utcnow
-    from onramp.core.db import standalone_sessions, unit_of_work
     from onramp.core.errors import OnrampError
-    from onramp.core.keys import install_keyring, open_keyring
+    from onramp.runtime import adapters
 
     settings = load_settings()
-    banking = settings.banking
-    actor = f"cli:{getpass.getuser()}"
-
-    async def run() -> tuple[str, str] | None:
-        async with standalone_sessions(settings.database.url) as sessions:
-            install_keyring(await open_keyring(sessions, settings.hsm))
-            async with unit_of_work(sessions) as session:
-                stored = (
-                    await refund_file(session, message_id=message_id)
-                    if message_id
-                    else await export_refunds(
-                        session,
-                        debtor=Debtor(
-                            banking.treasury_account_name,
-                            banking.treasury_iban,
-                            banking.treasury_bic,
-                        ),
-                        schema=banking.pain001_schema,
-                        actor=actor,
-                        now=utcnow(),
-                    )
-                )
-            if stored is None:
-                return None
-            # Committed before anything leaves: a file is written (or uploaded) only for
-            # refunds already marked sent, and can be written again by its message id.
-            if submit:
-                async with unit_of_work(sessions) as session:
-                    await submit_refund_file(
-                        session,
-                        stored=await refund_file(session, message_id=stored.message_id),
-                        bank=SandboxBankPayments(
-                            base_url=banking.api_url, timeout=banking.request_timeout_seconds
-                        ),
-                        actor=actor,
-                        now=utcnow(),
-                    )
-            return stored.message_id, stored.xml
-
+    # Picked before anything is exported: a bank with no adapter changes nothing.
+    upload = adapters.bank_api(settings) if submit else None
     try:
-        result = asyncio.run(run())
+        result = asyncio.run(_export(settings, message_id=message_id, upload=upload))
     except OnrampError as exc:
         print(f"{exc.code}: {exc.detail}", file=sys.stderr)
         raise typer.Exit(1) from exc

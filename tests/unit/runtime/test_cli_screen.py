@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from onramp.cli_screen import load_summary, loaded_as_json
 from onramp.compliance.diff import diff_lists
 from onramp.compliance.lists import load_list
 from onramp.compliance.service import LoadedVersion
+from onramp.runtime.cli.screen import load_summary, loaded_as_json
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "ofac"
 

@@ -1,0 +1,5 @@
+"""``python -m onramp``: the ``onramp`` command."""
+
+from onramp.runtime.cli import main
+
+main()
