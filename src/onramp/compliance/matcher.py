@@ -10,6 +10,8 @@ written as one):
    otherwise ``rapidfuzz.fuzz.ratio``, where one edit (``OSA``, swaps included) or the same
    consonants in a four-letter or longer token count at least 85, and a pair below
    ``token_cutoff`` (80) is 0. Other tokens of three letters or fewer pair only when equal.
+   Words whose written forms read as one Russian name under some romanisation
+   (``matching/russian.py``: "Jewgeni" / "Yevgeniy") pair at 92 at least.
 2. Joined words first (``matching/align.py``, as are steps 3 and 4): a token of one side pairs
    with a stretch of neighbouring words of the other written as one ("Chunyong" / "Chun Yong",
    "Sa 'ad" / "Saad", "Ali-reza" / "Alireza") when that scores at least 85 and better than any
