@@ -231,8 +231,10 @@ class NameForm:
     "halfan"; joined words are compared as written), and which tokens are middle names.
 
     Middle names are the given names after the first: after the comma of "LAST, First Middle",
-    or between the first and the last word of a name written without one. People leave them
-    out or shorten them to initials far more often than a first name or a surname. Second
+    or between the first and the last word of a name written without one, but not a word
+    hyphenated with the first name or the surname ("Kim Dong-chol": "Dong" is half of one name).
+    People leave them out or shorten them to initials far more often than a first name or a
+    surname. Second
     surnames are the surname words after the first of "LAST LAST, First" (or any of a
     hyphenated "LVOVA-BELOVA"): Spanish and Portuguese speakers drop one of two surnames."""
 
