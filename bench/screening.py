@@ -10,9 +10,9 @@ honorific, and each strong alias of two or more words. The clean population comb
 first and last names from many cultures; a generated name whose words are exactly those of a
 listed name is dropped, so every hit on it is a false hit. Then the first held-out set
 (``screening_heldout.py``), the second and the third (``screening_heldout2.py``,
-``screening_heldout3.py``: hand-written; all three tuned on since) and the fourth
-(``screening_heldout4.py``: hand-written, never tuned on; ``--no-heldout4`` while tuning, so its
-results are not read, and ``--show-misses`` never lists its misses).
+``screening_heldout3.py``, ``screening_heldout4.py``: hand-written; all four tuned on since) and
+the fifth (``screening_heldout5.py``: hand-written, never tuned on; ``--no-heldout5`` while
+tuning, so its results are not read, and ``--show-misses`` never lists its misses).
 Numbers, never asserts.
 """
 
@@ -32,6 +32,7 @@ from pathlib import Path
 import screening_heldout2
 import screening_heldout3
 import screening_heldout4
+import screening_heldout5
 from onramp.compliance.lists import EntryType, ListEntry, SanctionsList, load_list
 from onramp.compliance.matcher import MatchSettings, NameHit, NameMatcher
 from onramp.compliance.normalise import name_tokens
@@ -251,10 +252,10 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=20261122)
     parser.add_argument("--cli-names", type=int, default=10_000, help="0: skip the CLI run")
     parser.add_argument(
-        "--show-misses", action="store_true", help="of the tuned set and held-out sets 1 to 3"
+        "--show-misses", action="store_true", help="of the tuned set and held-out sets 1 to 4"
     )
     parser.add_argument(
-        "--no-heldout4", action="store_true", help="skip the fourth held-out set (while tuning)"
+        "--no-heldout5", action="store_true", help="skip the fifth held-out set (while tuning)"
     )
     return parser.parse_args()
 
@@ -330,18 +331,19 @@ def main() -> None:
     tuned_on = (
         (screening_heldout2, "second", "SECOND HELD-OUT variants (hand-written, tuned on since):"),
         (screening_heldout3, "third", "THIRD HELD-OUT variants (hand-written, tuned on since):"),
+        (screening_heldout4, "fourth", "FOURTH HELD-OUT variants (hand-written, tuned on since):"),
     )
     for seed, (module, name, title) in enumerate(tuned_on, start=2):
         found = hand_written(args, module.lists(), module.probes(), seed, title)
         shown.append((f" ({name} held-out)", *found))
-    if not args.no_heldout4:
+    if not args.no_heldout5:
         # Only the totals per kind: this set's misses are never printed (see its module).
         hand_written(
             args,
-            screening_heldout4.lists(),
-            screening_heldout4.probes(),
-            4,
-            "NEW HELD-OUT variants (fourth set, hand-written, never tuned on):",
+            screening_heldout5.lists(),
+            screening_heldout5.probes(),
+            5,
+            "NEW HELD-OUT variants (fifth set, hand-written, never tuned on):",
         )
 
     if args.cli_names:

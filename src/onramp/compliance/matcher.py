@@ -10,6 +10,8 @@ written as one):
    otherwise ``rapidfuzz.fuzz.ratio``, where one edit (``OSA``, swaps included) or the same
    consonants in a four-letter or longer token count at least 85, and a pair below
    ``token_cutoff`` (80) is 0. Other tokens of three letters or fewer pair only when equal.
+   Words whose written forms read as one Russian name under some romanisation
+   (``matching/russian.py``: "Jewgeni" / "Yevgeniy") pair at 92 at least.
 2. Joined words first (``matching/align.py``, as are steps 3 and 4): a token of one side pairs
    with a stretch of neighbouring words of the other written as one ("Chunyong" / "Chun Yong",
    "Sa 'ad" / "Saad", "Ali-reza" / "Alireza") when that scores at least 85 and better than any
@@ -55,6 +57,7 @@ from onramp.compliance.matching.factors import country_factor, dob_factor
 from onramp.compliance.matching.keys import loose_keys
 from onramp.compliance.matching.learned import LEARNED, learn_equivalents
 from onramp.compliance.matching.pairs import pair
+from onramp.compliance.matching.russian import SAME_SOUND, russian_keys
 from onramp.compliance.normalise import (
     NameForm,
     consonants,
@@ -113,6 +116,9 @@ class NameMatcher:
         self.settings = settings or MatchSettings()
         self._names: list[_IndexedName] = []
         self._holders: dict[str, list[int]] = defaultdict(list)
+        # Each Russian reading key (``matching/russian.py``) and the list tokens whose written
+        # word reads to it, in the order first met.
+        self._by_russian: dict[str, dict[str, None]] = defaultdict(dict)
         per_entry: list[list[NameForm]] = []
         for entry in sanctions.entries:
             if entry.entry_type in (EntryType.VESSEL, EntryType.AIRCRAFT):
@@ -155,6 +161,9 @@ class NameMatcher:
         self._names.append(_IndexedName(entry, name, form, " ".join(sorted(form.tokens)), is_alias))
         for word in {*form.tokens, *(joined for _, joined in form.joins)}:
             self._holders[word].append(index)
+        for written, token in zip(form.words, form.tokens, strict=True):
+            for key in russian_keys(written):
+                self._by_russian[key][token] = None
 
     def _near_words(self, word: str) -> dict[str, float]:
         """The list words near a screened word and how near (``pair``), kept for the batch."""
@@ -162,6 +171,20 @@ class NameMatcher:
         if known is None:
             known = self._shortlist(word, self._vocabulary, self._near)
         return known
+
+    def _sounding(self, token: str, written: str) -> dict[str, float]:
+        """The list words near a screened word, and those its written word reads as in some
+        romanisation of Russian ("Jewgeni" / "Yevgeniy"), at ``SAME_SOUND``."""
+        near = self._near_words(token)
+        same = [
+            listed
+            for key in russian_keys(written)
+            for listed in self._by_russian.get(key, ())
+            if near.get(listed, 0.0) < SAME_SOUND
+        ]
+        if not same:
+            return near
+        return {**near, **dict.fromkeys(same, SAME_SOUND)}
 
     def _near_joined_words(self, joined: str) -> dict[str, float]:
         """The single list words near a screened name's joined stretch."""
@@ -200,7 +223,10 @@ class NameMatcher:
         aligned (or one when the screened name is one word), and each aligned word, or joined
         stretch, is near a word of the screened name."""
         near = {joined: self._near_joined_words(joined) for _, joined in form.joins}
-        near.update((word, self._near_words(word)) for word in form.tokens)
+        near.update(
+            (token, self._sounding(token, written))
+            for token, written in zip(form.tokens, form.words, strict=True)
+        )
         # Each list word once (two screened words near one list word reach its names once);
         # a list name holds each of its words once, so counting is counting distinct words.
         # In the order first met, so ties between list names resolve as they always have.

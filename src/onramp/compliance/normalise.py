@@ -192,6 +192,29 @@ def _marked_words(name: str) -> list[tuple[str, bool]]:
     return [(w, w not in PARTICLES or i == len(words) - 1) for i, w in enumerate(words)]
 
 
+def _chunks(name: str, marked: _Marked) -> list[int]:
+    """For each kept word of ``marked`` (the name's ``_marked_words``), which whitespace-separated
+    chunk of the name it was written in: "Tong-chol" is one chunk of two words. Each word its own
+    chunk should folding a chunk alone ever give other words than folding the name."""
+    chunks = [
+        g
+        for g, chunk in enumerate(name.split())
+        for w in fold(chunk).split()
+        if w not in HONORIFICS
+    ]
+    if len(chunks) != len(marked):
+        chunks = list(range(len(marked)))
+    return [g for g, (_, kept) in zip(chunks, marked, strict=True) if kept]
+
+
+def _given_halves(chunks: list[int], whole: tuple[int, ...]) -> frozenset[int]:
+    """The words written hyphenated with one of ``whole`` (a first name or a surname): half of
+    one name ("Dong" of "Kim Dong-chol", "Chol" of "KIM, Tong-chol"), not a middle name."""
+    return frozenset(
+        i for i, g in enumerate(chunks) if any(g == chunks[w] for w in whole) and i not in whole
+    )
+
+
 def _words(name: str) -> list[str]:
     return [w for w, kept in _marked_words(name) if kept]
 
@@ -208,8 +231,10 @@ class NameForm:
     "halfan"; joined words are compared as written), and which tokens are middle names.
 
     Middle names are the given names after the first: after the comma of "LAST, First Middle",
-    or between the first and the last word of a name written without one. People leave them
-    out or shorten them to initials far more often than a first name or a surname. Second
+    or between the first and the last word of a name written without one, but not a word
+    hyphenated with the first name or the surname ("Kim Dong-chol": "Dong" is half of one name).
+    People leave them out or shorten them to initials far more often than a first name or a
+    surname. Second
     surnames are the surname words after the first of "LAST LAST, First" (or any of a
     hyphenated "LVOVA-BELOVA"): Spanish and Portuguese speakers drop one of two surnames."""
 
@@ -270,11 +295,13 @@ def name_form(name: str) -> NameForm:
     if not comma:
         marked = _marked_words(name)
         words = [w for w, kept in marked if kept]
+        chunks = _chunks(name, marked)
         joins = _joins(marked, _token_index(marked))
+        halves = _given_halves(chunks, (0, len(words) - 1)) if words else frozenset()
         return NameForm(
             tuple(_stem(w) for w in words),
             tuple(words),
-            frozenset(range(1, len(words) - 1)),
+            frozenset(range(1, len(words) - 1)) - halves,
             tuple(joins),
         )
     last, first = _marked_words(surname), _marked_words(given)
@@ -284,10 +311,14 @@ def name_form(name: str) -> NameForm:
     joins = _joins(last + first, last_index + first_index)
     joins.update(_joins(first + last, first_index + last_index))
     seconds = range(0 if "-" in surname else 1, n_last) if n_last > 1 else range(0)
+    given_chunks = _chunks(given, first)
+    given_halves = (
+        {n_last + i for i in _given_halves(given_chunks, (0,))} if given_chunks else set()
+    )
     return NameForm(
         tuple(_stem(w) for w in words),
         tuple(words),
-        frozenset(range(n_last + 1, len(words))),
+        frozenset(range(n_last + 1, len(words))) - given_halves,
         tuple(joins),
         frozenset(seconds),
     )

@@ -298,3 +298,14 @@ def test_fourth_round_mechanisms_hit(listed: str, written: str) -> None:
 )
 def test_fourth_round_mechanisms_keep_their_limits(listed: str, written: str) -> None:
     assert _one_person(listed).screen(written) is None
+
+
+def test_half_of_a_hyphenated_given_name_is_no_middle_name() -> None:
+    # Fifth round, a name of the fourth set (tuning data since): "Dong" is half of "Dong-chol",
+    # so leaving it out of "KIM, Chol" is not a dropped middle name (3) but a word too many.
+    assert not name_form("Kim Dong-chol").middles
+    assert not name_form("KIM, Tong-chol").middles
+    assert name_form("Dr. Ali Hassan Mohammed").middles == {1}
+    hit = _one_person("KIM, Tong-chol", "KIM, Chol").screen("Kim Dong-chol")
+    assert hit is not None
+    assert hit.entry_name == "KIM, Tong-chol"
