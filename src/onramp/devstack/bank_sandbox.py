@@ -122,6 +122,7 @@ from onramp.devstack.bank_sandbox_state import (
 )
 from onramp.devstack.bank_sandbox_statements import statements_router
 from onramp.devstack.pain001_upload import Pain001Rejected, Pain001Upload, parse_pain001
+from onramp.devstack.process import SANDBOX_START_TIMEOUT
 from onramp.devstack.sandbox_kit import (
     PROBLEM_JSON,
     RunningSandbox,
@@ -328,7 +329,7 @@ def start_bank_sandbox(
     webhook_secret: str,
     account_iban: str,
     port: int | None = None,
-    timeout: float = 20.0,
+    timeout: float = SANDBOX_START_TIMEOUT,
     drop_dir: Path | None = None,
 ) -> BankSandbox:
     """Spawn the sandbox (logs: ``state_dir/logs/bank_sandbox.log``); return once it is healthy."""

@@ -64,6 +64,7 @@ from onramp.devstack.issuer_sandbox_chain import (
     minter_address,
 )
 from onramp.devstack.issuer_sandbox_state import SandboxError, Sandmint, Timing
+from onramp.devstack.process import SANDBOX_START_TIMEOUT
 from onramp.devstack.sandbox_kit import (
     RunningSandbox,
     WebhookTarget,
@@ -309,7 +310,7 @@ def start_issuer_sandbox(
     api_key: str = "",
     minter_key: str = SANDBOX_MINTER_KEY,
     port: int | None = None,
-    timeout: float = 20.0,
+    timeout: float = SANDBOX_START_TIMEOUT,
 ) -> IssuerSandbox:
     """Spawn the sandbox (logs: ``state_dir/logs/issuer_sandbox.log``); return once healthy.
     Its minter key and secrets go by environment, out of ``ps``."""

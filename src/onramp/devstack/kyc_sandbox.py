@@ -111,6 +111,7 @@ from onramp.devstack.kyc_sandbox_state import (
     kyc_problem,
     verdict_for,
 )
+from onramp.devstack.process import SANDBOX_START_TIMEOUT
 from onramp.devstack.sandbox_kit import (
     RunningSandbox,
     WebhookTarget,
@@ -216,7 +217,7 @@ def start_kyc_sandbox(
     webhook_url: str,
     webhook_secret: str,
     port: int | None = None,
-    timeout: float = 20.0,
+    timeout: float = SANDBOX_START_TIMEOUT,
 ) -> KycSandbox:
     """Spawn the sandbox (logs: ``state_dir/logs/kyc_sandbox.log``); return once it is healthy."""
     return start_sandbox(

@@ -49,7 +49,13 @@ import uvicorn
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from fastapi import FastAPI, Response
 
-from onramp.devstack.process import ManagedProcess, free_port, spawn, wait_for_http_health
+from onramp.devstack.process import (
+    SANDBOX_START_TIMEOUT,
+    ManagedProcess,
+    free_port,
+    spawn,
+    wait_for_http_health,
+)
 
 BOUNCE = "bounce"
 TEMPFAIL = "tempfail"
@@ -178,7 +184,7 @@ class MailSandbox:
         self.process.stop()
 
 
-def start_mail_sandbox(state_dir: Path, *, timeout: float = 20.0) -> MailSandbox:
+def start_mail_sandbox(state_dir: Path, *, timeout: float = SANDBOX_START_TIMEOUT) -> MailSandbox:
     """Spawn the sandbox (logs: ``state_dir/logs/mail_sandbox.log``); return once healthy."""
     for attempt in range(1, 4):  # a free port may be taken before we bind it
         smtp_port, http_port = free_port(), free_port()
