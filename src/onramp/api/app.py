@@ -64,7 +64,7 @@ from onramp.treasury.circuit_breaker_api import router as circuit_breaker_router
 from onramp.treasury.issuer.api import webhook_router as issuer_webhook_router
 from onramp.treasury.issuer_mints import register_mint_approval
 
-# Routes anyone may call. Every other route declares a permission (identity.access.require);
+# Routes anyone may call. Every other route declares a permission (auth.access.require);
 # tests/e2e/test_authorization.py fails on a route that does neither.
 PUBLIC_ROUTES = frozenset(
     {

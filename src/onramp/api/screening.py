@@ -17,6 +17,9 @@ from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from onramp.auth.access import require
+from onramp.auth.permissions import Permission
+from onramp.auth.tokens import Principal
 from onramp.compliance import repository
 from onramp.compliance.checkpoints import ListMatchers, Matchers
 from onramp.compliance.errors import NoSanctionsListLoaded, ScreeningBatchInvalid
@@ -25,9 +28,6 @@ from onramp.compliance.web import ListMatchersDep
 from onramp.core.audit import record
 from onramp.core.request_fields import Text
 from onramp.core.web import SessionDep
-from onramp.identity.access import require
-from onramp.identity.permissions import Permission
-from onramp.identity.tokens import Principal
 
 router = APIRouter(prefix="/v1/compliance", tags=["compliance"])
 MAX_ROWS = 10_000

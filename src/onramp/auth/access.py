@@ -10,9 +10,12 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from onramp.auth import cookies
+from onramp.auth.permissions import Permission, allowed, needs_second_factor
+from onramp.auth.tokens import Principal, verify_access_token
 from onramp.core.settings import Settings
 from onramp.core.web import ClockDep, SessionDep, check_rate, client_ip
-from onramp.identity import api_key_auth, api_key_format, cookies, sessions
+from onramp.identity import api_key_auth, api_key_format, sessions
 from onramp.identity.api_keys import KeyHolder, KeyPolicy
 from onramp.identity.errors import (
     InsufficientScope,
@@ -21,8 +24,6 @@ from onramp.identity.errors import (
     PermissionDenied,
     StaffMfaRequired,
 )
-from onramp.identity.permissions import Permission, allowed, needs_second_factor
-from onramp.identity.tokens import Principal, verify_access_token
 
 _bearer = HTTPBearer(auto_error=False)
 

@@ -9,6 +9,9 @@ from typing import Annotated
 from fastapi import APIRouter, Request, Response, status
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from onramp.auth.access import require
+from onramp.auth.permissions import Permission
+from onramp.auth.tokens import Principal
 from onramp.banking import customer_accounts, micro_deposits
 from onramp.banking.account_numbers import AccountNumber, parse_iban, parse_us_account
 from onramp.banking.errors import InvalidBankAccount, MicroDepositsLocked, MicroDepositsMismatch
@@ -26,9 +29,6 @@ from onramp.core.db import unit_of_work
 from onramp.core.settings import Settings
 from onramp.core.web import ClockDep, SessionDep, SettingsDep
 from onramp.identity import mfa
-from onramp.identity.access import require
-from onramp.identity.permissions import Permission
-from onramp.identity.tokens import Principal
 
 router = APIRouter(prefix="/v1/me/bank-accounts", tags=["bank accounts"])
 

@@ -15,6 +15,8 @@ from typing import Any, Literal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from onramp.auth.permissions import Permission
+from onramp.auth.tokens import Principal
 from onramp.banking.errors import DepositAlreadyReturned, DepositNotFound, DepositNotInSuspense
 from onramp.banking.models import Deposit, DepositStatus
 from onramp.banking.refund_models import Refund, RefundReason
@@ -22,8 +24,6 @@ from onramp.banking.refunds import refunded_amount, request_refund
 from onramp.core.db import as_int
 from onramp.core.money import Money
 from onramp.identity import approvals
-from onramp.identity.permissions import Permission
-from onramp.identity.tokens import Principal
 
 RETURN_ACTION = "banking.return_deposit"
 

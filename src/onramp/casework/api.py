@@ -9,6 +9,9 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Header, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
+from onramp.auth.access import require
+from onramp.auth.permissions import Permission
+from onramp.auth.tokens import Principal
 from onramp.casework import decisions, sar
 from onramp.casework.schemas import (
     AlertOut,
@@ -30,9 +33,6 @@ from onramp.core.money import Money
 from onramp.core.request_fields import Text
 from onramp.core.web import ClockDep, SessionDep, SettingsDep
 from onramp.fx import FxDesk
-from onramp.identity.access import require
-from onramp.identity.permissions import Permission
-from onramp.identity.tokens import Principal
 from onramp.orders import review
 
 router = APIRouter(prefix="/v1/compliance/cases", tags=["compliance cases"])

@@ -15,6 +15,8 @@ from typing import Any, Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from onramp.auth.permissions import Permission, allowed
+from onramp.auth.tokens import Principal
 from onramp.compliance import cases
 from onramp.core.audit import record
 from onramp.core.errors import Conflict, InvalidInput
@@ -22,9 +24,7 @@ from onramp.core.money import Money
 from onramp.core.settings import ComplianceSettings
 from onramp.fx import FxDesk
 from onramp.identity import approvals
-from onramp.identity.permissions import Permission, allowed
 from onramp.identity.service import role_of
-from onramp.identity.tokens import Principal
 from onramp.kyc import holds as kyc_holds
 from onramp.orders import review
 

@@ -7,11 +7,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Request, Response, status
 
+from onramp.auth import cookies
+from onramp.auth.access import require
+from onramp.auth.permissions import Permission
+from onramp.auth.tokens import Principal
 from onramp.compliance.checkpoints import check_name
 from onramp.compliance.web import ListMatchersDep
 from onramp.core.web import ClockDep, SessionDep, SettingsDep, check_rate, rate_limited
-from onramp.identity import cookies, lockout, mfa, preferences, service, sessions
-from onramp.identity.access import require
+from onramp.identity import lockout, mfa, preferences, service, sessions
 from onramp.identity.account_emails import AccountEmails
 from onramp.identity.errors import (
     InvalidCredentials,
@@ -19,7 +22,6 @@ from onramp.identity.errors import (
     RefreshTokenReused,
 )
 from onramp.identity.models import User
-from onramp.identity.permissions import Permission
 from onramp.identity.schemas import (
     CookieSessionOut,
     LoginRequest,
@@ -33,7 +35,6 @@ from onramp.identity.schemas import (
     UserOut,
 )
 from onramp.identity.token_responses import answer_with, client_of, issue_tokens
-from onramp.identity.tokens import Principal
 
 router = APIRouter(prefix="/v1/auth", tags=["auth"])
 me_router = APIRouter(prefix="/v1/me", tags=["me"])

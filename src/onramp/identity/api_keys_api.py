@@ -8,10 +8,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Response, status
 
+from onramp.auth.access import require
+from onramp.auth.permissions import Permission
+from onramp.auth.tokens import Principal
 from onramp.core.settings import Settings
 from onramp.core.web import ClockDep, SessionDep, SettingsDep
 from onramp.identity import api_keys, mfa
-from onramp.identity.access import require
 from onramp.identity.api_key_schemas import (
     ApiKeyCreate,
     ApiKeyCreated,
@@ -20,8 +22,6 @@ from onramp.identity.api_key_schemas import (
     ApiKeyRotate,
 )
 from onramp.identity.models import ApiKey
-from onramp.identity.permissions import Permission
-from onramp.identity.tokens import Principal
 
 router = APIRouter(prefix="/v1/me/api-keys", tags=["api keys"])
 

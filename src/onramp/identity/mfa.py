@@ -12,6 +12,7 @@ import segno
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from onramp.auth.tokens import Principal
 from onramp.core.audit import record
 from onramp.identity.errors import (
     InvalidMfaCode,
@@ -21,7 +22,6 @@ from onramp.identity.errors import (
     StepUpRequired,
 )
 from onramp.identity.models import MfaChallenge, RecoveryCode, TotpFactor, User
-from onramp.identity.tokens import Principal
 
 ISSUER = "onramp"
 STEP_SECONDS = 30

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from fastapi import Request, Response
 
+from onramp.auth import cookies
+from onramp.auth.tokens import issue_access_token
 from onramp.core.settings import Settings
-from onramp.identity import cookies, sessions
+from onramp.identity import sessions
 from onramp.identity.models import AuthSession, User
 from onramp.identity.schemas import CookieSessionOut, TokenOut
-from onramp.identity.tokens import issue_access_token
 
 
 def client_of(request: Request) -> sessions.Client:

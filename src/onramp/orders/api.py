@@ -10,6 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp import banking as banking_service
 from onramp import chain
+from onramp.auth.access import require
+from onramp.auth.permissions import Permission
+from onramp.auth.tokens import Principal
 from onramp.core import idempotency
 from onramp.core.db import as_int
 from onramp.core.money import Money
@@ -17,9 +20,6 @@ from onramp.core.request_fields import Text
 from onramp.core.web import ClockDep, SessionDep, SettingsDep, rate_limited
 from onramp.fx import FxDesk
 from onramp.identity import mfa, verification
-from onramp.identity.access import require
-from onramp.identity.permissions import Permission
-from onramp.identity.tokens import Principal
 from onramp.orders import placing, queries
 from onramp.orders.models import Order, OrderTransition
 from onramp.orders.schemas import (

@@ -10,14 +10,14 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
+from onramp.auth.access import require
+from onramp.auth.permissions import Permission
+from onramp.auth.tokens import Principal
 from onramp.compliance.web import ListMatchersDep, SessionFactoryDep
 from onramp.core.request_fields import MultilineText, Text
 from onramp.core.settings import Settings
 from onramp.core.web import ClockDep, SessionDep, SettingsDep
 from onramp.identity import mfa
-from onramp.identity.access import require
-from onramp.identity.permissions import Permission
-from onramp.identity.tokens import Principal
 from onramp.orders import destinations, ownership
 from onramp.orders.models import DestinationWallet
 

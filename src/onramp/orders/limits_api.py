@@ -7,10 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
+from onramp.auth.access import require
+from onramp.auth.permissions import Permission
+from onramp.auth.tokens import Principal
 from onramp.core.web import ClockDep, SessionDep, SettingsDep
-from onramp.identity.access import require
-from onramp.identity.permissions import Permission
-from onramp.identity.tokens import Principal
 from onramp.orders import limits
 
 router = APIRouter(prefix="/v1/me/limits", tags=["orders"])

@@ -28,10 +28,10 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp import chain
+from onramp.auth.permissions import Permission
+from onramp.auth.tokens import Principal
 from onramp.core.errors import Conflict
 from onramp.identity import approvals
-from onramp.identity.permissions import Permission
-from onramp.identity.tokens import Principal
 from onramp.orders.conversion import unprice
 from onramp.orders.errors import (
     OrderActionPending,

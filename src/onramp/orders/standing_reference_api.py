@@ -9,14 +9,14 @@ from typing import Annotated
 from fastapi import APIRouter, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
+from onramp.auth.access import require
+from onramp.auth.permissions import Permission
+from onramp.auth.tokens import Principal
 from onramp.banking import format_creditor_reference, standing_references, treasury_account
 from onramp.banking.errors import StandingReferenceNotFound
 from onramp.banking.models import StandingReference
 from onramp.core.request_fields import Text
 from onramp.core.web import ClockDep, SessionDep
-from onramp.identity.access import require
-from onramp.identity.permissions import Permission
-from onramp.identity.tokens import Principal
 from onramp.orders import destinations
 
 router = APIRouter(prefix="/v1/me/standing-reference", tags=["standing reference"])

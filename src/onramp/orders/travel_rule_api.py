@@ -16,14 +16,14 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from onramp import banking
+from onramp.auth.access import require
+from onramp.auth.permissions import Permission
+from onramp.auth.tokens import Principal
 from onramp.compliance import travel_rule
 from onramp.core.audit import record
 from onramp.core.db import as_int
 from onramp.core.money import Money
 from onramp.core.web import SessionDep
-from onramp.identity.access import require
-from onramp.identity.permissions import Permission
-from onramp.identity.tokens import Principal
 
 router = APIRouter(prefix="/v1/compliance/travel-rule", tags=["compliance"])
 

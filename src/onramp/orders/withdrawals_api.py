@@ -12,15 +12,15 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from onramp import chain
+from onramp.auth.access import require
+from onramp.auth.permissions import Permission
+from onramp.auth.tokens import Principal
 from onramp.compliance.web import ListMatchersDep, SessionFactoryDep
 from onramp.core import idempotency
 from onramp.core.money import Money
 from onramp.core.request_fields import Text
 from onramp.core.web import ClockDep, SessionDep, SettingsDep
 from onramp.identity import mfa
-from onramp.identity.access import require
-from onramp.identity.permissions import Permission
-from onramp.identity.tokens import Principal
 from onramp.orders import withdrawals
 
 router = APIRouter(prefix="/v1/me/wallet", tags=["wallets"])

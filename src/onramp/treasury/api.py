@@ -9,14 +9,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from onramp.auth.access import require
+from onramp.auth.permissions import Permission
+from onramp.auth.tokens import Principal
 from onramp.chain.client import ChainClient
 from onramp.core.money import Money
 from onramp.core.request_fields import Text
 from onramp.core.settings import Settings
 from onramp.core.web import ClockDep, SessionDep
-from onramp.identity.access import require
-from onramp.identity.permissions import Permission
-from onramp.identity.tokens import Principal
 from onramp.treasury import proposals as proposal_service
 from onramp.treasury.issuer_mints import request_issuer_mint
 from onramp.treasury.liquidity import WalletLiquidity, liquidity

@@ -17,6 +17,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from onramp.auth.permissions import Permission
+from onramp.auth.tokens import Principal
 from onramp.core.audit import record
 from onramp.core.clock import utcnow
 from onramp.core.errors import Conflict
@@ -24,8 +26,6 @@ from onramp.core.events import subject_for
 from onramp.core.logging import get_logger
 from onramp.core.outbox import emit
 from onramp.identity import approvals
-from onramp.identity.permissions import Permission
-from onramp.identity.tokens import Principal
 from onramp.treasury.risk_models import BreakerState, CircuitBreaker
 
 log = get_logger(__name__)

@@ -11,11 +11,11 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from onramp.auth.permissions import Permission
+from onramp.auth.tokens import Principal
 from onramp.core.money import Money
 from onramp.identity import approvals
 from onramp.identity.models import ApprovalRequest
-from onramp.identity.permissions import Permission
-from onramp.identity.tokens import Principal
 from onramp.treasury.errors import RebalanceNotAllowed
 from onramp.treasury.issuer import request_mint
 from onramp.treasury.wallets import wallet
