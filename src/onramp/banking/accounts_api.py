@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from onramp.auth.access import require
 from onramp.auth.permissions import Permission
+from onramp.auth.step_up import require_step_up
 from onramp.auth.tokens import Principal
 from onramp.banking import customer_accounts, micro_deposits
 from onramp.banking.account_numbers import AccountNumber, parse_iban, parse_us_account
@@ -28,7 +29,6 @@ from onramp.compliance.web import ListMatchersDep
 from onramp.core.db import unit_of_work
 from onramp.core.settings import Settings
 from onramp.core.web import ClockDep, SessionDep, SettingsDep
-from onramp.identity import mfa
 
 router = APIRouter(prefix="/v1/me/bank-accounts", tags=["bank accounts"])
 
@@ -124,7 +124,7 @@ async def add_bank_account(
     matchers: ListMatchersDep,
 ) -> BankAccountOut:
     account = _account_number(body)
-    await mfa.require_step_up(
+    await require_step_up(
         session,
         principal=principal,
         now=clock.now(),

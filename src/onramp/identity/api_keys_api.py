@@ -10,10 +10,11 @@ from fastapi import APIRouter, Response, status
 
 from onramp.auth.access import require
 from onramp.auth.permissions import Permission
+from onramp.auth.step_up import require_recent_mfa
 from onramp.auth.tokens import Principal
 from onramp.core.settings import Settings
 from onramp.core.web import ClockDep, SessionDep, SettingsDep
-from onramp.identity import api_keys, mfa
+from onramp.identity import api_keys
 from onramp.identity.api_key_schemas import (
     ApiKeyCreate,
     ApiKeyCreated,
@@ -65,7 +66,7 @@ def _created(key: ApiKey, secret: str, now: datetime) -> ApiKeyCreated:
 async def _step_up(
     session: SessionDep, principal: Principal, settings: Settings, now: datetime
 ) -> None:
-    await mfa.require_recent_mfa(
+    await require_recent_mfa(
         session,
         user_id=principal.user_id,
         mfa_at=principal.mfa_at,

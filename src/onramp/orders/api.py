@@ -12,6 +12,7 @@ from onramp import banking as banking_service
 from onramp import chain
 from onramp.auth.access import require
 from onramp.auth.permissions import Permission
+from onramp.auth.step_up import require_step_up
 from onramp.auth.tokens import Principal
 from onramp.core import idempotency
 from onramp.core.db import as_int
@@ -19,7 +20,7 @@ from onramp.core.money import Money
 from onramp.core.request_fields import Text
 from onramp.core.web import ClockDep, SessionDep, SettingsDep, rate_limited
 from onramp.fx import FxDesk
-from onramp.identity import mfa, verification
+from onramp.identity import verification
 from onramp.orders import placing, queries
 from onramp.orders.models import Order, OrderTransition
 from onramp.orders.schemas import (
@@ -197,7 +198,7 @@ async def create_order(
     desk: FxDesk = request.app.state.fx_desk
     amount_eur = desk.eur_equivalent(source)
     if amount_eur > settings.auth.step_up_order_eur:
-        await mfa.require_step_up(
+        await require_step_up(
             session,
             principal=principal,
             now=clock.now(),

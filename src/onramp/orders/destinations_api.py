@@ -12,12 +12,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from onramp.auth.access import require
 from onramp.auth.permissions import Permission
+from onramp.auth.step_up import require_step_up
 from onramp.auth.tokens import Principal
 from onramp.compliance.web import ListMatchersDep, SessionFactoryDep
 from onramp.core.request_fields import MultilineText, Text
 from onramp.core.settings import Settings
 from onramp.core.web import ClockDep, SessionDep, SettingsDep
-from onramp.identity import mfa
 from onramp.orders import destinations, ownership
 from onramp.orders.models import DestinationWallet
 
@@ -147,7 +147,7 @@ async def add_wallet(
     matchers: ListMatchersDep,
     sessions: SessionFactoryDep,
 ) -> WalletOut:
-    await mfa.require_step_up(
+    await require_step_up(
         session,
         principal=principal,
         now=clock.now(),
