@@ -8,13 +8,17 @@ package's submodules so they go through that package's ``__init__``, and export 
 Re-runnable and idempotent: run it again after a rebase and it rewrites what the newly merged
 code added. Three steps, in this order:
 
+The tables it follows (moves, exceptions, surface names) are in ``tools/surface_rules.py``.
+
 1. ``MOVED``: modules that left a package (the access kit went from ``identity`` to ``auth``)
    are renamed wherever they are named, as imports or as strings (monkeypatch targets, docs),
    in src, tests, bench and docs.
 2. For every ``from onramp.<pkg>.<sub> import X`` in src outside ``<pkg>``, ``X`` is exported by
    ``onramp/<pkg>/__init__.py`` (explicit import + ``__all__``) and the import becomes
    ``from onramp.<pkg> import X``. A submodule imported as a module (``from onramp.<pkg> import
-   sub``, then ``sub.f()``) is replaced by the names used from it.
+   sub``, then ``sub.f()``) is replaced by the names used from it. Inside a package, a module
+   importing names from its own ``__init__`` imports them from the sibling that defines them
+   (the ``__init__`` imports its modules eagerly: the other way round is an import cycle).
 3. ``ruff check --fix`` (isort merges the imports) and ``ruff format`` over the touched files.
 
 Tests may keep reaching into submodules (they test modules), so step 2 covers src only.
@@ -24,52 +28,22 @@ from __future__ import annotations
 
 import argparse
 import ast
-import re
 import subprocess
 import sys
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-SRC = ROOT / "src"
-PACKAGE = SRC / "onramp"
+from surface_rules import (
+    KEEP_IMPORTERS,
+    KERNEL,
+    PACKAGE,
+    SRC,
+    rename_moved,
+    surface_name,
+)
 
-# Old dotted module path -> new one (step 1).
-MOVED: dict[str, str] = {
-    "onramp.identity.permissions": "onramp.auth.permissions",
-    "onramp.identity.tokens": "onramp.auth.tokens",
-    "onramp.identity.access": "onramp.auth.access",
-    "onramp.identity.cookies": "onramp.auth.cookies",
-}
-RENAMED_TREES = ("src", "tests", "bench", "docs", "migrations")
-
-# The shared kernel: every package may import core's modules, which are its surface.
-KERNEL = frozenset({"core"})
-
-# Importers left as they are, and why (pyproject's one-surface contracts name the same).
-KEEP_IMPORTERS = {
-    # Alembic's metadata needs every domain's models module imported; tables are no surface.
-    "onramp.schema": "Alembic metadata",
-    "onramp.core.db.schema": "Alembic metadata",
-    # Production wiring reaching into the dev stack: removed by the runtime branch (issue 15 §3).
-    "onramp.issuer_wiring": "dev-stack wiring, being removed",
-}
-
-# A name that would be vague or ambiguous at the package's surface is exported under another.
-ALIASES: dict[tuple[str, str], str] = {
-    ("onramp.identity.approvals", "register"): "register_approval_action",
-    ("onramp.identity.approvals", "decide"): "decide_approval",
-    ("onramp.identity.approvals", "get_request"): "get_approval_request",
-    ("onramp.identity.approvals", "request_approval"): "request_approval",
-    ("onramp.banking.standing_references", "create"): "create_standing_reference",
-    ("onramp.banking.standing_references", "revoke"): "revoke_standing_reference",
-    ("onramp.banking.standing_references", "active"): "active_standing_references",
-    ("onramp.compliance.cases", "assign"): "assign_case",
-    ("onramp.compliance.cases", "attach"): "attach_to_case",
-    ("onramp.compliance.repository", "screening_records"): "screening_records",
-}
+ROOT = SRC.parent
 
 
 @dataclass(frozen=True)
@@ -79,6 +53,7 @@ class Export:
     module: str
     name: str
     exported: str
+    lazy: bool = False
 
 
 @dataclass
@@ -112,40 +87,6 @@ def owner(module: str) -> str:
     return module.split(".")[1] if module.count(".") >= 1 else module
 
 
-# Step 1 ------------------------------------------------------------------------------------
-
-
-def _spellings() -> dict[str, str]:
-    """Each move as a dotted path, without the ``onramp.`` prefix (prose, comments) and as a
-    file path."""
-    spellings = dict(MOVED)
-    for old, new in MOVED.items():
-        spellings[old.removeprefix("onramp.")] = new.removeprefix("onramp.")
-        spellings[old.removeprefix("onramp.").replace(".", "/") + ".py"] = (
-            new.removeprefix("onramp.").replace(".", "/") + ".py"
-        )
-    return spellings
-
-
-def rename_moved(check: bool) -> list[Path]:
-    spellings = _spellings()
-    pattern = re.compile(
-        "|".join(rf"(?<![\w./]){re.escape(old)}(?![\w])" for old in sorted(spellings, key=len)[::-1])
-    )
-    changed = []
-    for tree in RENAMED_TREES:
-        for path in sorted((ROOT / tree).rglob("*")):
-            if path.suffix not in {".py", ".md", ".toml"} or not path.is_file():
-                continue
-            text = path.read_text()
-            new = pattern.sub(lambda m: spellings[m.group(0)], text)
-            if new != text:
-                changed.append(path)
-                if not check:
-                    path.write_text(new)
-    return changed
-
-
 # Step 2: where a name is defined, and what a package already exports ------------------------
 
 
@@ -153,15 +94,30 @@ def _parse(path: Path) -> ast.Module:
     return ast.parse(path.read_text(), filename=str(path))
 
 
+def _lazy_node(tree: ast.Module) -> ast.Assign | None:
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(
+            isinstance(target, ast.Name) and target.id == "_LAZY" for target in node.targets
+        ):
+            return node
+    return None
+
+
 def existing_surface(package: str) -> dict[str, Export]:
-    """The names ``onramp/<package>/__init__.py`` imports at top level."""
-    init = PACKAGE / package / "__init__.py"
+    """What ``onramp/<package>/__init__.py`` exports: its top-level imports from onramp (eager)
+    and its ``_LAZY`` table (imported on first use, ``onramp.core.lazy``)."""
+    tree = _parse(PACKAGE / package / "__init__.py")
     surface: dict[str, Export] = {}
-    for node in _parse(init).body:
-        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("onramp."):
             for alias in node.names:
                 exported = alias.asname or alias.name
-                surface[exported] = Export(node.module, alias.name, exported)
+                surface[exported] = Export(node.module or "", alias.name, exported)
+    lazy = _lazy_node(tree)
+    table: dict[str, tuple[str, str]] = ast.literal_eval(lazy.value) if lazy else {}
+    for exported, (module, name) in table.items():
+        surface[exported] = Export(module, name, exported, lazy=True)
+    surface.pop("lazy_exports", None)
     return surface
 
 
@@ -189,14 +145,14 @@ def export_for(plan: Plan, package: str, module: str, name: str) -> str:
     surface = plan.surfaces[package]
     if not surface:
         surface.update(existing_surface(package))
-    wanted = ALIASES.get((module, name), name)
+    wanted = surface_name(module, name)
     target = origin(module, name)
     for export in surface.values():
         if origin(export.module, export.name) == target:
             return export.exported
-    if wanted in surface:
+    if wanted in surface or is_submodule(f"onramp.{package}", wanted):
         plan.problems.append(
-            f"{package}: {wanted} from {module} clashes with {surface[wanted].module}; "
+            f"{package}: {wanted} from {module} clashes with a module or another name; "
             "add an ALIASES entry"
         )
         wanted = f"{module.rsplit('.', 1)[1]}_{name}"
@@ -211,7 +167,8 @@ Span = tuple[int, int, int, int]
 
 
 def span(node: ast.expr | ast.stmt) -> Span:
-    assert node.end_lineno is not None and node.end_col_offset is not None
+    assert node.end_lineno is not None
+    assert node.end_col_offset is not None
     return node.lineno, node.col_offset, node.end_lineno, node.end_col_offset
 
 
@@ -235,6 +192,8 @@ class ImporterFile:
     module: str
     tree: ast.Module
     bound: set[str]
+    # (module, attribute) -> the name it got here, so two modules' ``x`` do not collide.
+    chosen: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def attribute_uses(self, local: str) -> list[ast.Attribute] | None:
         """``local.x`` everywhere, or None if ``local`` is also used otherwise."""
@@ -267,7 +226,11 @@ def module_as_names(
     imported: dict[str, str] = {}
     for use in uses:
         exported = export_for(plan, package, module, use.attr)
-        name = exported if exported not in file.bound else f"{local}_{use.attr}"
+        name = file.chosen.get((module, use.attr))
+        if name is None:
+            name = exported if exported not in file.bound else f"{local}_{use.attr}"
+            file.chosen[(module, use.attr)] = name
+            file.bound.add(name)
         imported[name] = alias_text(exported, name)
         plan.edits[file.path].append((*span(use), name))
     return sorted(set(imported.values()))
@@ -276,7 +239,13 @@ def module_as_names(
 def rewrite_import(plan: Plan, file: ImporterFile, node: ast.ImportFrom) -> None:
     module = node.module or ""
     package = owner(module)
-    if node.level or package not in packages() or package == owner(file.module):
+    if node.level or package not in packages():
+        return
+    if file.module in KEEP_IMPORTERS and package in (KEEP_IMPORTERS[file.module] or {package}):
+        return
+    if package == owner(file.module):
+        if module == f"onramp.{package}" and not file.path.name == "__init__.py":
+            import_siblings(plan, file, node, package)
         return
     kept: list[str] = []
     surface: list[str] = []
@@ -290,7 +259,11 @@ def rewrite_import(plan: Plan, file: ImporterFile, node: ast.ImportFrom) -> None
         elif module == f"onramp.{package}":
             kept.append(alias_text(alias.name, local))
         else:
-            surface.append(alias_text(export_for(plan, package, module, alias.name), local))
+            exported = export_for(plan, package, module, alias.name)
+            # ``X as X`` is an explicit re-export: keep it one.
+            surface.append(
+                f"{exported} as {local}" if alias.asname else alias_text(exported, local)
+            )
     if not surface:
         return
     indent = " " * node.col_offset
@@ -299,11 +272,32 @@ def rewrite_import(plan: Plan, file: ImporterFile, node: ast.ImportFrom) -> None
     plan.edits[file.path].append((*span(node), f"\n{indent}".join(lines)))
 
 
+def import_siblings(plan: Plan, file: ImporterFile, node: ast.ImportFrom, package: str) -> None:
+    """Inside a package a module imports its siblings, not its own ``__init__``: the
+    ``__init__`` imports them, so going through it is an import cycle."""
+    known = existing_surface(package)
+    kept: list[str] = []
+    by_module: dict[str, list[str]] = defaultdict(list)
+    for alias in node.names:
+        local = alias.asname or alias.name
+        export = known.get(alias.name)
+        if export is None or is_submodule(f"onramp.{package}", alias.name):
+            kept.append(alias_text(alias.name, local))
+        else:
+            by_module[export.module].append(alias_text(export.name, local))
+    if not by_module:
+        return
+    indent = " " * node.col_offset
+    lines = [f"from onramp.{package} import {', '.join(kept)}"] if kept else []
+    lines += [
+        f"from {m} import {', '.join(sorted(names))}" for m, names in sorted(by_module.items())
+    ]
+    plan.edits[file.path].append((*span(node), f"\n{indent}".join(lines)))
+
+
 def plan_importers(plan: Plan) -> None:
     for path in sorted(PACKAGE.rglob("*.py")):
         module = module_of(path)
-        if module in KEEP_IMPORTERS:
-            continue
         tree = _parse(path)
         file = ImporterFile(path, module, tree, bound_names(tree))
         for node in ast.walk(tree):
@@ -319,39 +313,70 @@ def plan_importers(plan: Plan) -> None:
 # Step 2: the surfaces ------------------------------------------------------------------------
 
 
-def surface_edits(plan: Plan, package: str) -> None:
-    init = PACKAGE / package / "__init__.py"
-    surface = plan.surfaces[package]
-    known = existing_surface(package)
-    new = [export for name, export in sorted(surface.items()) if name not in known]
-    if not new:
-        return
-    tree = _parse(init)
+def _lazy_blocks(exports: list[Export]) -> tuple[str, str]:
+    """The ``if TYPE_CHECKING:`` imports (for mypy and import-linter) and the ``_LAZY`` table."""
+    checking = "if TYPE_CHECKING:\n" + "".join(
+        f"    from {e.module} import {e.name} as {e.exported}\n" for e in exports
+    )
+    table = "_LAZY = {\n" + "".join(
+        f'    "{e.exported}": ("{e.module}", "{e.name}"),\n' for e in exports
+    )
+    return checking.rstrip("\n"), table + "}"
+
+
+def _insertion(tree: ast.Module, text: str) -> tuple[int, int, int, int, str]:
+    """``text`` after the last top-level import, or the docstring, or at the top."""
     imports = [n for n in tree.body if isinstance(n, ast.Import | ast.ImportFrom)]
     docstring = tree.body[0] if tree.body and isinstance(tree.body[0], ast.Expr) else None
     after = imports[-1] if imports else docstring
-    lines = [f"from {e.module} import {alias_text(e.name, e.exported)}" for e in new]
-    block = "\n".join(lines)
     if after is None:
-        plan.edits[init].append((1, 0, 1, 0, block + "\n"))
-    else:
-        end = span(after)[2:]
-        plan.edits[init].append((*end, *end, "\n" + ("" if imports else "\n") + block))
-    listed: set[str] = set()
-    assign = None
+        return (1, 0, 1, 0, text + "\n")
+    end = span(after)[2:]
+    return (*end, *end, "\n" + ("" if imports else "\n") + text)
+
+
+def _all_edit(tree: ast.Module, names: set[str], lines: int) -> tuple[int, int, int, int, str]:
+    text = "__all__ = [\n" + "".join(f'    "{name}",\n' for name in sorted(names)) + "]"
     for node in tree.body:
         if isinstance(node, ast.Assign) and any(
             isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets
         ):
-            assign = node
-            listed = set(ast.literal_eval(node.value))
-    names = sorted(listed | set(known) | {e.exported for e in new})
-    text = "__all__ = [\n" + "".join(f'    "{name}",\n' for name in names) + "]"
-    if assign is not None:
-        plan.edits[init].append((*span(assign), text))
+            return (*span(node), text)
+    return (lines + 1, 0, lines + 1, 0, "\n" + text + "\n")
+
+
+def surface_edits(plan: Plan, package: str) -> None:
+    """New exports go to the package's lazy table, so importing the package stays as cheap as
+    it was and each module still loads when an importer first names something in it."""
+    init = PACKAGE / package / "__init__.py"
+    known = existing_surface(package)
+    new = [e for name, e in sorted(plan.surfaces[package].items()) if name not in known]
+    if not new:
+        return
+    tree = _parse(init)
+    lazy = sorted([e for e in known.values() if e.lazy] + new, key=lambda e: e.exported)
+    checking, table = _lazy_blocks(lazy)
+    table_node = _lazy_node(tree)
+    checking_node = next((n for n in tree.body if isinstance(n, ast.If)), None)
+    if table_node is None or checking_node is None:
+        header = "from typing import TYPE_CHECKING\n\nfrom onramp.core.lazy import lazy_exports\n"
+        getter = "__getattr__ = lazy_exports(__name__, _LAZY)"
+        plan.edits[init].append(_insertion(tree, f"{header}\n{checking}\n\n{table}\n{getter}"))
     else:
-        last = len(init.read_text().splitlines())
-        plan.edits[init].append((last + 1, 0, last + 1, 0, "\n" + text + "\n"))
+        plan.edits[init].append((*span(checking_node), checking))
+        plan.edits[init].append((*span(table_node), table))
+    listed: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets
+        ):
+            listed = set(ast.literal_eval(node.value))
+    names = listed | {e.exported for e in lazy}
+    all_edit = _all_edit(tree, names, len(init.read_text().splitlines()))
+    if not tree.body:  # an empty __init__: one text, in order
+        plan.edits[init] = [(1, 0, 1, 0, plan.edits[init][0][4] + all_edit[4])]
+    else:
+        plan.edits[init].append(all_edit)
 
 
 # Applying ------------------------------------------------------------------------------------
@@ -371,17 +396,18 @@ def apply(path: Path, edits: list[tuple[int, int, int, int, str]]) -> None:
 def tidy(paths: list[Path]) -> None:
     ruff = str(Path(sys.executable).parent / "ruff")
     files = [str(p) for p in paths]
-    subprocess.run([ruff, "check", "--fix", "--quiet", "--select", "I,F401", *files], check=False)
-    subprocess.run([ruff, "format", "--quiet", *files], check=True)
+    # The venv's own ruff on files this script just wrote.
+    subprocess.run([ruff, "check", "--fix", "-q", "--select", "I", *files], check=False)  # noqa: S603
+    subprocess.run([ruff, "format", "--quiet", *files], check=True)  # noqa: S603
 
 
-def iter_plan() -> Iterator[Plan]:
+def make_plan() -> Plan:
     plan = Plan()
     plan_importers(plan)
     for package in packages():
         if plan.surfaces.get(package):
             surface_edits(plan, package)
-    yield plan
+    return plan
 
 
 def main() -> int:
@@ -392,7 +418,7 @@ def main() -> int:
     if renamed and args.check:
         print("moved modules still named in:", *map(str, renamed), sep="\n  ")  # noqa: T201
         return 1
-    plan = next(iter_plan())
+    plan = make_plan()
     for problem in plan.problems:
         print("codemod:", problem, file=sys.stderr)  # noqa: T201
     if args.check:
