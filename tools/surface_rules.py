@@ -27,10 +27,7 @@ KERNEL = frozenset({"core"})
 # pyproject's contracts ignore the same imports.
 KEEP_IMPORTERS: dict[str, frozenset[str] | None] = {
     # Alembic's metadata needs every domain's models module imported; tables are no surface.
-    "onramp.schema": None,
     "onramp.core.db.schema": None,
-    # Production wiring reaching into the dev stack: removed by the runtime branch (issue 15 §3).
-    "onramp.issuer_wiring": frozenset({"devstack"}),
 }
 
 # A name that would be vague or ambiguous at the package's surface is exported under another.
