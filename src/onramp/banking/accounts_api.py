@@ -9,10 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Request, Response, status
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from onramp.auth.access import require
-from onramp.auth.permissions import Permission
-from onramp.auth.step_up import require_step_up
-from onramp.auth.tokens import Principal
+from onramp.auth import Permission, Principal, require, require_step_up
 from onramp.banking import customer_accounts, micro_deposits
 from onramp.banking.account_numbers import AccountNumber, parse_iban, parse_us_account
 from onramp.banking.errors import InvalidBankAccount, MicroDepositsLocked, MicroDepositsMismatch
@@ -24,8 +21,7 @@ from onramp.banking.schemas import (
     MicroDepositsConfirmIn,
     MicroDepositsOut,
 )
-from onramp.compliance.checkpoints import check_name
-from onramp.compliance.web import ListMatchersDep
+from onramp.compliance import ListMatchersDep, check_name
 from onramp.core.db import unit_of_work
 from onramp.core.settings import Settings
 from onramp.core.web import ClockDep, SessionDep, SettingsDep

@@ -11,9 +11,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from onramp.auth.access import require
-from onramp.auth.permissions import Permission
-from onramp.auth.tokens import Principal
+from onramp.auth import Permission, Principal, require
 from onramp.banking import operator_returns, refunds
 from onramp.banking.refund_models import Refund
 from onramp.core.db import as_int

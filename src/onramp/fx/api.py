@@ -4,9 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Request, status
 
-from onramp.auth.access import require
-from onramp.auth.permissions import Permission
-from onramp.auth.tokens import Principal
+from onramp.auth import Permission, Principal, require
 from onramp.core.money import Money
 from onramp.core.web import ClockDep, SessionDep, rate_limited
 from onramp.fx import service

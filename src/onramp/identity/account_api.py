@@ -9,9 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Request, Response, status
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from onramp.auth.access import require
-from onramp.auth.permissions import Permission
-from onramp.auth.tokens import Principal
+from onramp.auth import Permission, Principal, require
 from onramp.core.clock import Clock
 from onramp.core.settings import Settings
 from onramp.core.web import ClockDep, SessionDep, SettingsDep, check_rate, rate_limited

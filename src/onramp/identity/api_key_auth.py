@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from onramp.auth.permissions import delegable
+from onramp.auth import delegable
 from onramp.core.audit import record
 from onramp.core.db import unit_of_work
 from onramp.core.logging import get_logger

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from onramp.auth.permissions import Permission
+from onramp.auth import Permission
 from onramp.core.request_fields import Text
 
 # A bound on the input, not the policy: the configured maximum (api_keys.max_rotation_grace_seconds,

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from onramp.auth.permissions import delegable
+from onramp.auth import delegable
 from onramp.core.audit import record
 from onramp.core.ids import uuid7
 from onramp.core.settings import ApiKeySettings

@@ -8,10 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Response, status
 
-from onramp.auth.access import require
-from onramp.auth.permissions import Permission
-from onramp.auth.step_up import require_recent_mfa
-from onramp.auth.tokens import Principal
+from onramp.auth import Permission, Principal, require, require_recent_mfa
 from onramp.core.settings import Settings
 from onramp.core.web import ClockDep, SessionDep, SettingsDep
 from onramp.identity import api_keys

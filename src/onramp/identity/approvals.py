@@ -18,8 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from onramp.auth.permissions import Permission, allowed
-from onramp.auth.tokens import Principal
+from onramp.auth import Permission, Principal, allowed
 from onramp.core.audit import record
 from onramp.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from onramp.core.ids import uuid7

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from onramp.auth.permissions import Role
+from onramp.auth import Role
 from onramp.core.audit import record
 from onramp.core.errors import Conflict
 from onramp.identity.models import User

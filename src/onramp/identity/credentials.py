@@ -9,8 +9,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from onramp.auth.errors import InvalidToken
-from onramp.auth.tokens import Principal
+from onramp.auth import InvalidToken, Principal
 from onramp.core.settings import Settings
 from onramp.identity import api_key_auth, api_key_format, sessions
 from onramp.identity.api_keys import KeyHolder, KeyPolicy

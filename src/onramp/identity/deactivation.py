@@ -11,8 +11,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from onramp.auth.permissions import Permission
-from onramp.auth.tokens import Principal
+from onramp.auth import Permission, Principal
 from onramp.core.audit import record
 from onramp.core.errors import Conflict
 from onramp.identity.approvals import ApprovalAction, register, request_approval

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from onramp.auth.errors import CsrfTokenInvalid as CsrfTokenInvalid
-from onramp.auth.errors import InsufficientScope as InsufficientScope
-from onramp.auth.errors import InvalidToken as InvalidToken
-from onramp.auth.errors import LoginSessionRequired as LoginSessionRequired
-from onramp.auth.errors import MfaEnrollmentRequired as MfaEnrollmentRequired
-from onramp.auth.errors import PermissionDenied as PermissionDenied
-from onramp.auth.errors import StaffMfaRequired as StaffMfaRequired
-from onramp.auth.errors import StepUpRequired as StepUpRequired
+from onramp.auth import CsrfTokenInvalid as CsrfTokenInvalid
+from onramp.auth import InsufficientScope as InsufficientScope
+from onramp.auth import InvalidToken as InvalidToken
+from onramp.auth import LoginSessionRequired as LoginSessionRequired
+from onramp.auth import MfaEnrollmentRequired as MfaEnrollmentRequired
+from onramp.auth import PermissionDenied as PermissionDenied
+from onramp.auth import StaffMfaRequired as StaffMfaRequired
+from onramp.auth import StepUpRequired as StepUpRequired
 from onramp.core.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
 
 

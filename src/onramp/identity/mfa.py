@@ -12,7 +12,7 @@ import segno
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from onramp.auth.step_up import require_recent_mfa
+from onramp.auth import require_recent_mfa
 from onramp.core.audit import record
 from onramp.identity.errors import (
     InvalidMfaCode,

@@ -5,9 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Request, Response, status
 
-from onramp.auth.access import require
-from onramp.auth.permissions import Permission
-from onramp.auth.tokens import Principal
+from onramp.auth import Permission, Principal, require
 from onramp.core.web import ClockDep, SessionDep, SettingsDep, rate_limited
 from onramp.identity import lockout, mfa, service, sessions
 from onramp.identity.errors import (

@@ -9,8 +9,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from onramp.auth.permissions import Permission, Role
-from onramp.auth.tokens import Principal
+from onramp.auth import Permission, Principal, Role
 from onramp.core.audit import record
 from onramp.core.errors import InvalidInput, NotFound
 from onramp.identity.approvals import ApprovalAction, register, request_approval

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from onramp.auth.tokens import new_refresh_token, refresh_token_hash
+from onramp.auth import new_refresh_token, refresh_token_hash
 from onramp.core.audit import record
 from onramp.core.db import unit_of_work
 from onramp.core.ids import uuid7

@@ -8,10 +8,8 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request, status
 
-from onramp.auth.access import require
-from onramp.auth.permissions import Permission
-from onramp.auth.tokens import Principal
-from onramp.compliance.web import ListMatchersDep
+from onramp.auth import Permission, Principal, require
+from onramp.compliance import ListMatchersDep
 from onramp.core.audit import record
 from onramp.core.request_fields import Text
 from onramp.core.settings import KycSettings

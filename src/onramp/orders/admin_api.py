@@ -13,9 +13,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp import chain
-from onramp.auth.access import require
-from onramp.auth.permissions import Permission
-from onramp.auth.tokens import Principal
+from onramp.auth import Permission, Principal, require
 from onramp.core import idempotency
 from onramp.core.db import as_int
 from onramp.core.money import Money

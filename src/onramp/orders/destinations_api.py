@@ -10,11 +10,8 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from onramp.auth.access import require
-from onramp.auth.permissions import Permission
-from onramp.auth.step_up import require_step_up
-from onramp.auth.tokens import Principal
-from onramp.compliance.web import ListMatchersDep, SessionFactoryDep
+from onramp.auth import Permission, Principal, require, require_step_up
+from onramp.compliance import ListMatchersDep, SessionFactoryDep
 from onramp.core.request_fields import MultilineText, Text
 from onramp.core.settings import Settings
 from onramp.core.web import ClockDep, SessionDep, SettingsDep

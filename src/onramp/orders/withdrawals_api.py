@@ -12,11 +12,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from onramp import chain
-from onramp.auth.access import require
-from onramp.auth.permissions import Permission
-from onramp.auth.step_up import require_step_up
-from onramp.auth.tokens import Principal
-from onramp.compliance.web import ListMatchersDep, SessionFactoryDep
+from onramp.auth import Permission, Principal, require, require_step_up
+from onramp.compliance import ListMatchersDep, SessionFactoryDep
 from onramp.core import idempotency
 from onramp.core.money import Money
 from onramp.core.request_fields import Text

@@ -13,9 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from onramp.auth.access import require
-from onramp.auth.permissions import Permission
-from onramp.auth.tokens import Principal
+from onramp.auth import Permission, Principal, require
 from onramp.core.settings import Settings
 from onramp.core.web import SessionDep, SettingsDep
 from onramp.reports.catalogue import REPORTS, Extra, Report, ReportRequest, parameters

@@ -9,10 +9,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from onramp.auth.access import require
-from onramp.auth.permissions import Permission
-from onramp.auth.tokens import Principal
-from onramp.chain.client import ChainClient
+from onramp.auth import Permission, Principal, require
+from onramp.chain import ChainClient
 from onramp.core.money import Money
 from onramp.core.request_fields import Text
 from onramp.core.settings import Settings

@@ -9,9 +9,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from onramp.auth.access import require
-from onramp.auth.permissions import Permission
-from onramp.auth.tokens import Principal
+from onramp.auth import Permission, Principal, require
 from onramp.core.request_fields import Text
 from onramp.core.web import ClockDep, SessionDep
 from onramp.treasury import circuit_breaker
