@@ -1,5 +1,5 @@
 """``python -m onramp``: the ``onramp`` command."""
 
-from onramp.runtime.cli import main
+from onramp.runtime import main
 
 main()

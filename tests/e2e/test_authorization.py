@@ -16,15 +16,15 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from onramp.api.app import PUBLIC_ROUTES, ROUTERS
+from onramp.auth.access import declared_permission, needs_person
+from onramp.auth.permissions import ROLE_PERMISSIONS, Permission, Role, delegable
 from onramp.banking import customer_accounts
 from onramp.banking.account_numbers import parse_iban
 from onramp.core.clock import utcnow
 from onramp.core.db import unit_of_work
 from onramp.devstack.stack import Stack
 from onramp.identity import api_keys
-from onramp.identity.access import declared_permission, needs_person
 from onramp.identity.api_key_format import prefix_of
-from onramp.identity.permissions import ROLE_PERMISSIONS, Permission, Role, delegable
 from onramp.orders import destinations
 from onramp.runtime.app import create_app
 from tests.e2e.conftest import PASSWORD, as_if_logged_in_with_mfa, grant_kyc_tier

@@ -12,11 +12,11 @@ import jwt
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from onramp.auth.tokens import issue_access_token
 from onramp.core.clock import utcnow
 from onramp.core.db import unit_of_work
 from onramp.devstack.stack import Stack
 from onramp.identity import api_keys
-from onramp.identity.tokens import issue_access_token
 from tests.e2e.conftest import PASSWORD
 from tests.e2e.test_approvals import Staff, _person
 

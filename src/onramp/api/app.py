@@ -16,55 +16,51 @@ from onramp.api.openapi_problems import install_problem_responses
 from onramp.api.ratelimit_headers import RateLimitHeaders
 from onramp.api.screening import router as screening_router
 from onramp.api.security_headers import SecurityHeaders
-from onramp.banking import check_treasury_accounts
-from onramp.banking.accounts_api import router as bank_accounts_router
-from onramp.banking.adapters.base import BankWebhookAdapter
-from onramp.banking.api import router as banking_router
-from onramp.banking.operator_returns import register_return_approval
-from onramp.banking.refunds_api import router as refunds_router
-from onramp.banking.suspense_api import router as suspense_router
-from onramp.casework.api import router as compliance_cases_router
-from onramp.casework.decisions import register_release_approval
-from onramp.chain import register_system_contracts
-from onramp.chain.wallet_factory_check import check_configured_wallet_factory
+from onramp.banking import BankWebhookAdapter, check_treasury_accounts, register_return_approval
+from onramp.banking import accounts_router as bank_accounts_router
+from onramp.banking import banking_router as banking_router
+from onramp.banking import refunds_router as refunds_router
+from onramp.banking import suspense_router as suspense_router
+from onramp.casework import casework_router as compliance_cases_router
+from onramp.casework import register_release_approval
+from onramp.chain import check_configured_wallet_factory, register_system_contracts
 from onramp.core.clock import Clock, SystemClock
 from onramp.core.db import create_engine, session_factory, unit_of_work
 from onramp.core.keys import install_keyring, keep_keyring_fresh, open_keyring
 from onramp.core.ratelimit import InProcessRateLimiter, RedisRateLimiter
 from onramp.core.settings import Settings
-from onramp.fx.alarms import peg_alarm_recorder
-from onramp.fx.api import router as fx_router
-from onramp.fx.service import FxDesk
-from onramp.identity.account_api import me_router as account_me_router
-from onramp.identity.account_api import router as account_router
-from onramp.identity.admin_api import admin_router, approvals_router
-from onramp.identity.api import me_router
-from onramp.identity.api import router as identity_router
-from onramp.identity.api_keys_api import router as api_keys_router
-from onramp.identity.mfa_api import me_router as mfa_me_router
-from onramp.identity.mfa_api import router as mfa_router
-from onramp.identity.oauth_api import router as oauth_router
-from onramp.kyc.adapters.base import KycVendor
-from onramp.kyc.api import kyb_router
-from onramp.kyc.api import me_router as kyc_me_router
-from onramp.kyc.api import review_router as kyc_review_router
-from onramp.kyc.api import webhook_router as kyc_webhook_router
-from onramp.orders.admin_api import router as admin_orders_router
-from onramp.orders.api import router as orders_router
-from onramp.orders.destinations_api import router as wallets_router
-from onramp.orders.limits_api import router as limits_router
-from onramp.orders.operator_actions import register_operator_approvals, vault_paid_check
-from onramp.orders.standing_reference_api import router as standing_reference_router
-from onramp.orders.travel_rule_api import router as travel_rule_router
-from onramp.orders.withdrawals_api import router as withdrawals_router
-from onramp.reports.api import router as reports_router
-from onramp.treasury.api import router as treasury_router
-from onramp.treasury.circuit_breaker import register_resume_approval
-from onramp.treasury.circuit_breaker_api import router as circuit_breaker_router
-from onramp.treasury.issuer.api import webhook_router as issuer_webhook_router
-from onramp.treasury.issuer_mints import register_mint_approval
+from onramp.fx import FxDesk, peg_alarm_recorder
+from onramp.fx import fx_router as fx_router
+from onramp.identity import account_me_router as account_me_router
+from onramp.identity import account_router as account_router
+from onramp.identity import admin_admin_router as admin_router
+from onramp.identity import admin_approvals_router as approvals_router
+from onramp.identity import api_keys_router as api_keys_router
+from onramp.identity import identity_me_router as me_router
+from onramp.identity import identity_router as identity_router
+from onramp.identity import mfa_me_router as mfa_me_router
+from onramp.identity import mfa_router as mfa_router
+from onramp.identity import oauth_router as oauth_router
+from onramp.kyc import KycVendor
+from onramp.kyc import kyc_kyb_router as kyb_router
+from onramp.kyc import kyc_me_router as kyc_me_router
+from onramp.kyc import kyc_review_router as kyc_review_router
+from onramp.kyc import kyc_webhook_router as kyc_webhook_router
+from onramp.orders import admin_router as admin_orders_router
+from onramp.orders import destinations_router as wallets_router
+from onramp.orders import limits_router as limits_router
+from onramp.orders import orders_router as orders_router
+from onramp.orders import register_operator_approvals, vault_paid_check
+from onramp.orders import standing_reference_router as standing_reference_router
+from onramp.orders import travel_rule_router as travel_rule_router
+from onramp.orders import withdrawals_router as withdrawals_router
+from onramp.reports import reports_router as reports_router
+from onramp.treasury import circuit_breaker_router as circuit_breaker_router
+from onramp.treasury import register_mint_approval, register_resume_approval
+from onramp.treasury import treasury_router as treasury_router
+from onramp.treasury import treasury_webhook_router as issuer_webhook_router
 
-# Routes anyone may call. Every other route declares a permission (identity.access.require);
+# Routes anyone may call. Every other route declares a permission (auth.access.require);
 # tests/e2e/test_authorization.py fails on a route that does neither.
 PUBLIC_ROUTES = frozenset(
     {

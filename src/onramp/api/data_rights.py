@@ -8,18 +8,15 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter
 
-from onramp.banking.customer_accounts import export_bank_accounts
-from onramp.casework.privacy import erase
+from onramp.auth import Permission, Principal, require
+from onramp.banking import export_bank_accounts
+from onramp.casework import erase
 from onramp.core.audit import records_about
 from onramp.core.web import ClockDep, SessionDep, SettingsDep
-from onramp.fx.service import export_quotes
-from onramp.identity.access import require
-from onramp.identity.permissions import Permission
-from onramp.identity.service import export_user
-from onramp.identity.tokens import Principal
+from onramp.fx import export_quotes
+from onramp.identity import export_user
 from onramp.kyc import export_cases
-from onramp.orders.destinations import export_wallets
-from onramp.orders.queries import export_orders
+from onramp.orders import export_orders, export_wallets
 
 router = APIRouter(prefix="/v1/me", tags=["me"])
 

@@ -17,17 +17,23 @@ from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from onramp.compliance import repository
-from onramp.compliance.checkpoints import ListMatchers, Matchers
-from onramp.compliance.errors import NoSanctionsListLoaded, ScreeningBatchInvalid
-from onramp.compliance.screening import BatchRow, parse_batch, screen_address, screen_name
-from onramp.compliance.web import ListMatchersDep
+from onramp.auth import Permission, Principal, require
+from onramp.compliance import (
+    BatchRow,
+    ListMatchers,
+    ListMatchersDep,
+    Matchers,
+    NoSanctionsListLoaded,
+    ScreeningBatchInvalid,
+    parse_batch,
+    rescreen_jobs,
+    screening_records,
+)
+from onramp.compliance import screen_batch_address as screen_address
+from onramp.compliance import screen_batch_name as screen_name
 from onramp.core.audit import record
 from onramp.core.request_fields import Text
 from onramp.core.web import SessionDep
-from onramp.identity.access import require
-from onramp.identity.permissions import Permission
-from onramp.identity.tokens import Principal
 
 router = APIRouter(prefix="/v1/compliance", tags=["compliance"])
 MAX_ROWS = 10_000
@@ -213,7 +219,7 @@ async def list_screenings(
     ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> ScreeningList:
-    rows = await repository.screening_records(
+    rows = await screening_records(
         session,
         customer_id=customer_id,
         subject_type=subject_type,
@@ -230,5 +236,5 @@ async def list_rescreens(
     session: SessionDep,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> RescreenList:
-    rows = await repository.rescreen_jobs(session, limit=limit)
+    rows = await rescreen_jobs(session, limit=limit)
     return RescreenList(data=[RescreenOut.model_validate(r, from_attributes=True) for r in rows])

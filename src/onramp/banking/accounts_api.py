@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Request, Response, status
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from onramp.auth import Permission, Principal, require, require_step_up
 from onramp.banking import customer_accounts, micro_deposits
 from onramp.banking.account_numbers import AccountNumber, parse_iban, parse_us_account
 from onramp.banking.errors import InvalidBankAccount, MicroDepositsLocked, MicroDepositsMismatch
@@ -20,15 +21,10 @@ from onramp.banking.schemas import (
     MicroDepositsConfirmIn,
     MicroDepositsOut,
 )
-from onramp.compliance.checkpoints import check_name
-from onramp.compliance.web import ListMatchersDep
+from onramp.compliance import ListMatchersDep, check_name
 from onramp.core.db import unit_of_work
 from onramp.core.settings import Settings
 from onramp.core.web import ClockDep, SessionDep, SettingsDep
-from onramp.identity import mfa
-from onramp.identity.access import require
-from onramp.identity.permissions import Permission
-from onramp.identity.tokens import Principal
 
 router = APIRouter(prefix="/v1/me/bank-accounts", tags=["bank accounts"])
 
@@ -124,7 +120,7 @@ async def add_bank_account(
     matchers: ListMatchersDep,
 ) -> BankAccountOut:
     account = _account_number(body)
-    await mfa.require_step_up(
+    await require_step_up(
         session,
         principal=principal,
         now=clock.now(),

@@ -15,15 +15,14 @@ from typing import Any, Literal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from onramp.auth import Permission, Principal
 from onramp.banking.errors import DepositAlreadyReturned, DepositNotFound, DepositNotInSuspense
 from onramp.banking.models import Deposit, DepositStatus
 from onramp.banking.refund_models import Refund, RefundReason
 from onramp.banking.refunds import refunded_amount, request_refund
 from onramp.core.db import as_int
 from onramp.core.money import Money
-from onramp.identity import approvals
-from onramp.identity.permissions import Permission
-from onramp.identity.tokens import Principal
+from onramp.identity import ApprovalAction, register_approval_action, request_approval
 
 RETURN_ACTION = "banking.return_deposit"
 
@@ -61,7 +60,7 @@ async def return_deposit(
 ) -> ReturnOutcome:
     left = await _returnable(session, deposit_id)
     if eur_value(left) > four_eyes_eur:
-        request = await approvals.request_approval(
+        request = await request_approval(
             session,
             action=RETURN_ACTION,
             payload={
@@ -109,8 +108,8 @@ async def _execute_return(
 
 def register_return_approval() -> None:
     """Make the four-eyes return executable in this process (the API registers it at start)."""
-    approvals.register(
-        approvals.ApprovalAction(
+    register_approval_action(
+        ApprovalAction(
             name=RETURN_ACTION, permission=Permission.REFUNDS_MANAGE, execute=_execute_return
         )
     )

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from onramp.auth import Permission, Principal, require
 from onramp.banking import operator_returns, refunds
 from onramp.banking.refund_models import Refund
 from onramp.core.db import as_int
@@ -18,9 +19,6 @@ from onramp.core.money import Money
 from onramp.core.request_fields import Text
 from onramp.core.web import ClockDep, SessionDep, SettingsDep
 from onramp.fx import FxDesk
-from onramp.identity.access import require
-from onramp.identity.permissions import Permission
-from onramp.identity.tokens import Principal
 
 router = APIRouter(prefix="/v1/admin", tags=["refunds"])
 

@@ -46,7 +46,7 @@ from onramp.banking.models import (
     ReversalStatus,
 )
 from onramp.banking.service import reopen_expectations
-from onramp.compliance.cases import AlertDraft, raise_alerts
+from onramp.compliance import AlertDraft, raise_alerts
 from onramp.core.audit import audit_row, record_many
 from onramp.core.db import as_int
 from onramp.core.events import CloudEvent

@@ -9,12 +9,10 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
+from onramp.auth import Permission, Principal, require
 from onramp.banking import suspense
 from onramp.core.request_fields import Text
 from onramp.core.web import ClockDep, SessionDep
-from onramp.identity.access import require
-from onramp.identity.permissions import Permission
-from onramp.identity.tokens import Principal
 
 router = APIRouter(prefix="/v1/admin/deposits", tags=["deposits (staff)"])
 

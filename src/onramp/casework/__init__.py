@@ -6,3 +6,28 @@ four-eyes approvals), and a SAR draft opens the subject's identity (``identity``
 transactions (``orders``, ``banking``). This package joins them, as ``orders`` joins the money
 path.
 """
+
+from typing import TYPE_CHECKING
+
+from onramp.core.lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from onramp.casework.api import router as casework_router
+    from onramp.casework.decisions import register_release_approval as register_release_approval
+    from onramp.casework.privacy import erase as erase
+    from onramp.casework.privacy import purge_expired as purge_expired
+
+_LAZY = {
+    "casework_router": ("onramp.casework.api", "router"),
+    "erase": ("onramp.casework.privacy", "erase"),
+    "purge_expired": ("onramp.casework.privacy", "purge_expired"),
+    "register_release_approval": ("onramp.casework.decisions", "register_release_approval"),
+}
+__getattr__ = lazy_exports(__name__, _LAZY)
+
+__all__ = [
+    "casework_router",
+    "erase",
+    "purge_expired",
+    "register_release_approval",
+]

@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Header, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
+from onramp.auth import Permission, Principal, require
 from onramp.casework import decisions, sar
 from onramp.casework.schemas import (
     AlertOut,
@@ -23,17 +24,30 @@ from onramp.casework.schemas import (
     DecisionOut,
     HeldOrderOut,
 )
-from onramp.compliance import cases
+from onramp.compliance import (
+    AttachmentTooLarge,
+    CaseAttachment,
+    CaseFilter,
+    ComplianceCase,
+    EvidenceFile,
+    add_comment,
+    alerts_of_case,
+    attach_to_case,
+    attachments_of,
+    comments_of,
+    held_order_ids,
+    read_attachment,
+    record_read,
+)
+from onramp.compliance import get_case as cases_get_case
+from onramp.compliance import list_cases as cases_list_cases
 from onramp.core.db import as_int
 from onramp.core.errors import InvalidInput
 from onramp.core.money import Money
 from onramp.core.request_fields import Text
 from onramp.core.web import ClockDep, SessionDep, SettingsDep
 from onramp.fx import FxDesk
-from onramp.identity.access import require
-from onramp.identity.permissions import Permission
-from onramp.identity.tokens import Principal
-from onramp.orders import review
+from onramp.orders import orders_by_id
 
 router = APIRouter(prefix="/v1/compliance/cases", tags=["compliance cases"])
 
@@ -47,7 +61,7 @@ class FilenameMissing(InvalidInput):
     title = "Name the file: ?filename=..."
 
 
-def _case(case: cases.ComplianceCase) -> CaseOut:
+def _case(case: ComplianceCase) -> CaseOut:
     return CaseOut.model_validate(case, from_attributes=True)
 
 
@@ -65,7 +79,7 @@ async def list_cases(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[Text | None, Query(max_length=200)] = None,
 ) -> CaseList:
-    where = cases.CaseFilter(
+    where = CaseFilter(
         status=status_,
         severity=severity,
         assignee_id=principal.user_id
@@ -73,7 +87,7 @@ async def list_cases(
         else (assignee if isinstance(assignee, uuid.UUID) else None),
         unassigned=assignee == "none",
     )
-    rows, next_cursor = await cases.list_cases(
+    rows, next_cursor = await cases_list_cases(
         session, where=where, order=order, limit=limit, cursor=cursor
     )
     return CaseList(data=[_case(c) for c in rows], next_cursor=next_cursor)
@@ -85,14 +99,14 @@ async def list_cases(
     responses=NOT_FOUND,
 )
 async def get_case(case_id: uuid.UUID, principal: Reader, session: SessionDep) -> CaseDetail:
-    case = await cases.get_case(session, case_id)
-    await cases.record_read(session, case_id=case.id, reader=f"user:{principal.user_id}")
-    held = await review.orders_by_id(session, await cases.held_order_ids(session, case.id))
+    case = await cases_get_case(session, case_id)
+    await record_read(session, case_id=case.id, reader=f"user:{principal.user_id}")
+    held = await orders_by_id(session, await held_order_ids(session, case.id))
     return CaseDetail(
         **_case(case).model_dump(),
         alerts=[
             AlertOut.model_validate(a, from_attributes=True)
-            for a in await cases.alerts_of_case(session, case.id)
+            for a in await alerts_of_case(session, case.id)
         ],
         orders=[
             HeldOrderOut(
@@ -107,13 +121,13 @@ async def get_case(case_id: uuid.UUID, principal: Reader, session: SessionDep) -
         ],
         comments=[
             CommentOut(id=c.id, author_id=c.author_id, body=c.body, created_at=c.created_at)
-            for c in await cases.comments_of(session, case.id)
+            for c in await comments_of(session, case.id)
         ],
-        attachments=[_attachment(a) for a in await cases.attachments_of(session, case.id)],
+        attachments=[_attachment(a) for a in await attachments_of(session, case.id)],
     )
 
 
-def _attachment(a: cases.CaseAttachment) -> AttachmentOut:
+def _attachment(a: CaseAttachment) -> AttachmentOut:
     return AttachmentOut(
         id=a.id,
         uploaded_by=a.uploaded_by,
@@ -154,7 +168,7 @@ async def assign(
 async def comment(
     case_id: uuid.UUID, body: CommentIn, principal: Officer, session: SessionDep, clock: ClockDep
 ) -> CommentOut:
-    c = await cases.add_comment(
+    c = await add_comment(
         session, case_id=case_id, author_id=principal.user_id, body=body.body, now=clock.now()
     )
     return CommentOut(id=c.id, author_id=c.author_id, body=c.body, created_at=c.created_at)
@@ -164,13 +178,13 @@ async def _read_capped(request: Request, limit: int) -> bytes:
     """The request body, but no more than ``limit`` + 1 bytes read (the excess is refused)."""
     length = request.headers.get("content-length", "")
     if length.isdigit() and int(length) > limit:
-        raise cases.AttachmentTooLarge(f"at most {limit} bytes")
+        raise AttachmentTooLarge(f"at most {limit} bytes")
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            raise cases.AttachmentTooLarge(f"at most {limit} bytes")
+            raise AttachmentTooLarge(f"at most {limit} bytes")
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -200,12 +214,12 @@ async def attach(
     if not filename or not filename.strip():
         raise FilenameMissing()
     limits = settings.compliance
-    file = cases.EvidenceFile(
+    file = EvidenceFile(
         filename=filename.strip(),
         content_type=content_type,
         content=await _read_capped(request, limits.attachment_max_bytes),
     )
-    attachment = await cases.attach(
+    attachment = await attach_to_case(
         session,
         case_id=case_id,
         uploader_id=principal.user_id,
@@ -226,7 +240,7 @@ async def attach(
 async def download(
     case_id: uuid.UUID, attachment_id: uuid.UUID, principal: Officer, session: SessionDep
 ) -> Response:
-    attachment, content = await cases.read_attachment(
+    attachment, content = await read_attachment(
         session, case_id=case_id, attachment_id=attachment_id, reader=f"user:{principal.user_id}"
     )
     return Response(

@@ -8,13 +8,15 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from onramp.banking.customer_accounts import purge_bank_account_details, remove_all_bank_accounts
-from onramp.banking.service import pseudonymise_senders
-from onramp.compliance.travel_rule import purge_parties
-from onramp.identity.service import erase_identity, erased_users
+from onramp.banking import (
+    pseudonymise_senders,
+    purge_bank_account_details,
+    remove_all_bank_accounts,
+)
+from onramp.compliance import purge_parties
+from onramp.identity import erase_identity, erased_users
 from onramp.kyc import purge_personal_data
-from onramp.orders.destinations import remove_all_wallets
-from onramp.orders.queries import order_ids_of
+from onramp.orders import order_ids_of, remove_all_wallets
 
 
 async def erase(session: AsyncSession, *, user_id: uuid.UUID, now: datetime) -> None:

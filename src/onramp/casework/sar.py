@@ -16,15 +16,22 @@ from typing import Any, Literal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp import banking, kyc
-from onramp.compliance import cases
-from onramp.compliance.cases.sar_narrative import narrative, totals
-from onramp.compliance.cases.sar_pdf import render_pdf
-from onramp.compliance.cases.sar_template import load_template, render_sections
+from onramp.compliance import (
+    alerts_of_case,
+    attachments_of,
+    comments_of,
+    get_case,
+    load_template,
+    narrative,
+    render_pdf,
+    render_sections,
+    totals,
+)
 from onramp.core.audit import record
 from onramp.core.db import as_int, row_dict
 from onramp.core.money import Money
 from onramp.core.settings import ComplianceSettings
-from onramp.identity.service import export_user
+from onramp.identity import export_user
 from onramp.orders import get_order
 
 SarFormat = Literal["json", "pdf"]
@@ -101,8 +108,8 @@ async def sar_document(
     drafted_by: uuid.UUID,
     now: datetime,
 ) -> dict[str, Any]:
-    case = await cases.get_case(session, case_id)
-    alerts = await cases.alerts_of_case(session, case.id)
+    case = await get_case(session, case_id)
+    alerts = await alerts_of_case(session, case.id)
     order_ids = sorted({a.order_id for a in alerts if a.order_id is not None})
     transactions = await _transactions(session, order_ids)
     booked = sorted(t["booked_at"] for t in transactions if t.get("booked_at"))
@@ -135,11 +142,11 @@ async def sar_document(
                 **row_dict(a, exclude=frozenset({"content_sealed", "filename_sealed"})),
                 "filename": a.filename,
             }
-            for a in await cases.attachments_of(session, case.id)
+            for a in await attachments_of(session, case.id)
         ],
         "notes": [
             {"created_at": c.created_at.isoformat(), "author_id": str(c.author_id), "body": c.body}
-            for c in await cases.comments_of(session, case.id)
+            for c in await comments_of(session, case.id)
         ],
     }
     document["narrative"] = narrative(document)

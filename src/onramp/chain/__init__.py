@@ -1,5 +1,7 @@
 """The chain: JSON-RPC, contracts, signers, nonces, payouts and confirmations."""
 
+from typing import TYPE_CHECKING
+
 from onramp.chain.addresses import checksum, customer_wallet_address, order_id_bytes32
 from onramp.chain.client import ChainClient
 from onramp.chain.controlled_addresses import (
@@ -51,52 +53,208 @@ from onramp.chain.withdrawals import (
     request_withdrawal,
     withdrawals_of,
 )
+from onramp.core.lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from onramp.chain.artifacts import selector as selector
+    from onramp.chain.client import Receipt as Receipt
+    from onramp.chain.confirmations import ConfirmationWatcher as ConfirmationWatcher
+    from onramp.chain.deploy import USDC as USDC
+    from onramp.chain.deploy import Deployer as Deployer
+    from onramp.chain.deploy import Deployment as Deployment
+    from onramp.chain.deploy import deploy_local as deploy_local
+    from onramp.chain.deploy import usdc_balance as usdc_balance
+    from onramp.chain.errors import ChainRpcError as ChainRpcError
+    from onramp.chain.errors import ExecutionReverted as ExecutionReverted
+    from onramp.chain.errors import NonceTooLow as NonceTooLow
+    from onramp.chain.hsm_signer import Pkcs11Signer as Pkcs11Signer
+    from onramp.chain.hsm_signer import find_key as find_key
+    from onramp.chain.hsm_signer import generate_secp256k1_key as generate_secp256k1_key
+    from onramp.chain.models import OPEN_TX as OPEN_TX
+    from onramp.chain.models import ChainTransaction as ChainTransaction
+    from onramp.chain.models import TxStatus as TxStatus
+    from onramp.chain.safe import EXECUTION_FAILURE_TOPIC as EXECUTION_FAILURE_TOPIC
+    from onramp.chain.safe import EXECUTION_SUCCESS_TOPIC as EXECUTION_SUCCESS_TOPIC
+    from onramp.chain.safe import SafeTx as SafeTx
+    from onramp.chain.safe import erc20_transfer_calldata as erc20_transfer_calldata
+    from onramp.chain.safe import exec_transaction_calldata as exec_transaction_calldata
+    from onramp.chain.safe import packed_signatures as packed_signatures
+    from onramp.chain.safe import parse_signature as parse_signature
+    from onramp.chain.safe import recover_signer as recover_signer
+    from onramp.chain.safe_deploy import create_safe as create_safe
+    from onramp.chain.safe_deploy import deploy_safe_factory as deploy_safe_factory
+    from onramp.chain.safe_deploy import exec_as_safe as exec_as_safe
+    from onramp.chain.safe_deploy import hand_vault_to_safe as hand_vault_to_safe
+    from onramp.chain.safe_deploy import hand_wallet_factory_to_safe as hand_wallet_factory_to_safe
+    from onramp.chain.signer import LocalKeyInProduction as LocalKeyInProduction
+    from onramp.chain.signer import LocalKeySigner as LocalKeySigner
+    from onramp.chain.signer import Signer as Signer
+    from onramp.chain.stored_tx import TxOutcome as TxOutcome
+    from onramp.chain.tx_reconciler import NoOwner as NoOwner
+    from onramp.chain.tx_reconciler import Reconciled as Reconciled
+    from onramp.chain.tx_sender import Call as Call
+    from onramp.chain.tx_sender import TransactionSender as TransactionSender
+    from onramp.chain.vault_pauser import Switch as Switch
+    from onramp.chain.vault_pauser import VaultPauser as VaultPauser
+    from onramp.chain.wallet_factory_check import (
+        check_configured_wallet_factory as check_configured_wallet_factory,
+    )
+    from onramp.chain.withdrawal_sender import WithdrawalSender as WithdrawalSender
+    from onramp.chain.withdrawal_sender import custody_signer as custody_signer
+    from onramp.chain.withdrawal_sender import run_withdrawals as run_withdrawals
+    from onramp.chain.worker import payout_signer as payout_signer
+    from onramp.chain.worker import run_confirmations as run_confirmations
+    from onramp.chain.worker import run_payout_sender as run_payout_sender
+    from onramp.chain.worker import sender_from as sender_from
+
+_LAZY = {
+    "Call": ("onramp.chain.tx_sender", "Call"),
+    "ChainRpcError": ("onramp.chain.errors", "ChainRpcError"),
+    "ChainTransaction": ("onramp.chain.models", "ChainTransaction"),
+    "ConfirmationWatcher": ("onramp.chain.confirmations", "ConfirmationWatcher"),
+    "Deployer": ("onramp.chain.deploy", "Deployer"),
+    "Deployment": ("onramp.chain.deploy", "Deployment"),
+    "EXECUTION_FAILURE_TOPIC": ("onramp.chain.safe", "EXECUTION_FAILURE_TOPIC"),
+    "EXECUTION_SUCCESS_TOPIC": ("onramp.chain.safe", "EXECUTION_SUCCESS_TOPIC"),
+    "ExecutionReverted": ("onramp.chain.errors", "ExecutionReverted"),
+    "LocalKeyInProduction": ("onramp.chain.signer", "LocalKeyInProduction"),
+    "LocalKeySigner": ("onramp.chain.signer", "LocalKeySigner"),
+    "NoOwner": ("onramp.chain.tx_reconciler", "NoOwner"),
+    "NonceTooLow": ("onramp.chain.errors", "NonceTooLow"),
+    "OPEN_TX": ("onramp.chain.models", "OPEN_TX"),
+    "Pkcs11Signer": ("onramp.chain.hsm_signer", "Pkcs11Signer"),
+    "Receipt": ("onramp.chain.client", "Receipt"),
+    "Reconciled": ("onramp.chain.tx_reconciler", "Reconciled"),
+    "SafeTx": ("onramp.chain.safe", "SafeTx"),
+    "Signer": ("onramp.chain.signer", "Signer"),
+    "Switch": ("onramp.chain.vault_pauser", "Switch"),
+    "TransactionSender": ("onramp.chain.tx_sender", "TransactionSender"),
+    "TxOutcome": ("onramp.chain.stored_tx", "TxOutcome"),
+    "TxStatus": ("onramp.chain.models", "TxStatus"),
+    "USDC": ("onramp.chain.deploy", "USDC"),
+    "VaultPauser": ("onramp.chain.vault_pauser", "VaultPauser"),
+    "WithdrawalSender": ("onramp.chain.withdrawal_sender", "WithdrawalSender"),
+    "check_configured_wallet_factory": (
+        "onramp.chain.wallet_factory_check",
+        "check_configured_wallet_factory",
+    ),
+    "create_safe": ("onramp.chain.safe_deploy", "create_safe"),
+    "custody_signer": ("onramp.chain.withdrawal_sender", "custody_signer"),
+    "deploy_local": ("onramp.chain.deploy", "deploy_local"),
+    "deploy_safe_factory": ("onramp.chain.safe_deploy", "deploy_safe_factory"),
+    "erc20_transfer_calldata": ("onramp.chain.safe", "erc20_transfer_calldata"),
+    "exec_as_safe": ("onramp.chain.safe_deploy", "exec_as_safe"),
+    "exec_transaction_calldata": ("onramp.chain.safe", "exec_transaction_calldata"),
+    "find_key": ("onramp.chain.hsm_signer", "find_key"),
+    "generate_secp256k1_key": ("onramp.chain.hsm_signer", "generate_secp256k1_key"),
+    "hand_vault_to_safe": ("onramp.chain.safe_deploy", "hand_vault_to_safe"),
+    "hand_wallet_factory_to_safe": ("onramp.chain.safe_deploy", "hand_wallet_factory_to_safe"),
+    "packed_signatures": ("onramp.chain.safe", "packed_signatures"),
+    "parse_signature": ("onramp.chain.safe", "parse_signature"),
+    "payout_signer": ("onramp.chain.worker", "payout_signer"),
+    "recover_signer": ("onramp.chain.safe", "recover_signer"),
+    "run_confirmations": ("onramp.chain.worker", "run_confirmations"),
+    "run_payout_sender": ("onramp.chain.worker", "run_payout_sender"),
+    "run_withdrawals": ("onramp.chain.withdrawal_sender", "run_withdrawals"),
+    "selector": ("onramp.chain.artifacts", "selector"),
+    "sender_from": ("onramp.chain.worker", "sender_from"),
+    "usdc_balance": ("onramp.chain.deploy", "usdc_balance"),
+}
+__getattr__ = lazy_exports(__name__, _LAZY)
 
 __all__ = [
+    "Call",
     "ChainClient",
+    "ChainRpcError",
+    "ChainTransaction",
+    "ConfirmationWatcher",
     "CustodialWallet",
-    "custodial_wallet",
+    "Deployer",
+    "Deployment",
+    "DestinationCheck",
+    "DestinationRefused",
+    "EXECUTION_FAILURE_TOPIC",
+    "EXECUTION_SUCCESS_TOPIC",
+    "EndedAttempt",
+    "ExecutionReverted",
+    "FeePolicy",
+    "GateItem",
+    "GateVerdict",
+    "InvalidAddress",
+    "LocalKeyInProduction",
+    "LocalKeySigner",
+    "NoOwner",
+    "NodeUnavailable",
+    "NonceTooLow",
+    "OPEN_TX",
     "PAYOUT_BROADCAST",
     "PAYOUT_CONFIRMED",
     "PAYOUT_FAILED",
     "PAYOUT_HELD",
     "PAYOUT_QUEUED",
     "PAYOUT_REQUEUED",
-    "DestinationCheck",
-    "FeePolicy",
-    "replacement_fees",
-    "DestinationRefused",
-    "check_destination",
-    "refused_destinations",
-    "register_controlled",
-    "register_system_contracts",
-    "EndedAttempt",
-    "GateItem",
-    "GateVerdict",
-    "InvalidAddress",
-    "NodeUnavailable",
     "PayoutGate",
     "PayoutRequest",
     "PayoutView",
-    "WithdrawalView",
+    "Pkcs11Signer",
+    "Receipt",
+    "Reconciled",
+    "SafeTx",
     "SignatureMalformed",
-    "checksum",
-    "customer_wallet_address",
+    "Signer",
+    "Switch",
+    "TransactionSender",
+    "TxOutcome",
+    "TxStatus",
+    "USDC",
+    "VaultPauser",
+    "WithdrawalSender",
+    "WithdrawalView",
     "cancel_held_payouts",
-    "cancel_unsent_payouts",
     "cancel_unpaid_payout",
+    "cancel_unsent_payouts",
+    "check_configured_wallet_factory",
+    "check_destination",
+    "checksum",
+    "create_safe",
+    "custodial_wallet",
+    "custody_signer",
+    "customer_wallet_address",
+    "deploy_local",
+    "deploy_safe_factory",
     "ended_unpaid",
+    "erc20_transfer_calldata",
+    "exec_as_safe",
+    "exec_transaction_calldata",
+    "find_key",
+    "generate_secp256k1_key",
+    "hand_vault_to_safe",
+    "hand_wallet_factory_to_safe",
     "hold_queued_payouts",
     "in_flight",
     "in_flight_total",
     "order_id_bytes32",
+    "packed_signatures",
     "paid_on_chain",
+    "parse_signature",
     "payout_for_order",
+    "payout_signer",
     "queue_payouts",
-    "release_held_payouts",
-    "requeue_failed_payout",
-    "request_withdrawal",
-    "reserved_for_payouts",
     "recover_personal_sign",
+    "recover_signer",
+    "refused_destinations",
+    "register_controlled",
+    "register_system_contracts",
+    "release_held_payouts",
+    "replacement_fees",
+    "request_withdrawal",
+    "requeue_failed_payout",
+    "reserved_for_payouts",
+    "run_confirmations",
+    "run_payout_sender",
+    "run_withdrawals",
+    "selector",
+    "sender_from",
+    "usdc_balance",
     "withdrawals_of",
 ]

@@ -12,10 +12,7 @@ import asyncio
 
 from web3 import Web3
 
-from onramp.chain.deploy import Deployer
-from onramp.chain.safe import erc20_transfer_calldata
-from onramp.chain.safe_deploy import exec_as_safe
-from onramp.chain.signer import LocalKeyInProduction
+from onramp.chain import Deployer, LocalKeyInProduction, erc20_transfer_calldata, exec_as_safe
 from onramp.core.money import Money
 from onramp.core.settings import ANVIL_DEPLOYER_KEY, running_in_production
 from onramp.devstack.treasury_setup import DEMO_TREASURER_KEYS, SAFE_THRESHOLD

@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 
-from onramp.chain.deploy import usdc_balance
+from onramp.chain import usdc_balance
 from onramp.core.audit import verify_database
 from onramp.core.money import Money
 from onramp.devstack.mail_sandbox import wait_for_link_token

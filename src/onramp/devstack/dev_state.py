@@ -21,8 +21,7 @@ from typing import Any
 
 from web3 import Web3
 
-from onramp.chain.deploy import Deployment
-from onramp.chain.hsm_signer import find_key
+from onramp.chain import Deployment, find_key
 from onramp.core.keys import Hsm
 from onramp.devstack.treasury_setup import TreasurySetup
 

@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from onramp.chain.deploy import USDC, Deployment, deploy_local
-from onramp.chain.hsm_signer import generate_secp256k1_key
+from onramp.chain import USDC, Deployment, deploy_local, generate_secp256k1_key
 from onramp.core.db import standalone_sessions, unit_of_work
 from onramp.core.db.migrate import upgrade
 from onramp.core.keys import Hsm, Keyring, open_keyring

@@ -17,7 +17,7 @@ from eth_account import Account
 from eth_utils.crypto import keccak
 from web3 import Web3
 
-from onramp.chain.deploy import Deployer
+from onramp.chain import Deployer
 
 # anvil's test account #6 (public, local chains only): the sandbox issuer's minter.
 SANDBOX_MINTER_KEY = "0x92db14e403b83dfe3df233f83dfa3a0d7096f21ca9b0d6d6b8d88b2b4ec1564e"  # noqa: S105

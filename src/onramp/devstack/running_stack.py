@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from onramp.chain.deploy import Deployment
+from onramp.chain import Deployment
 from onramp.core.keys import Keyring
 from onramp.core.settings import (
     REPO_ROOT,

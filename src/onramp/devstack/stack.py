@@ -23,7 +23,7 @@ from onramp.devstack.issuer_sandbox import start_issuer_sandbox_on
 from onramp.devstack.kyc_sandbox import start_kyc_sandbox
 from onramp.devstack.process import free_port
 from onramp.devstack.running_stack import Progress, Stack, quiet, write_stack_file
-from onramp.runtime.workers import WORKERS
+from onramp.runtime import WORKERS
 
 __all__ = [
     "Progress",

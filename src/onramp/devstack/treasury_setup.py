@@ -13,8 +13,10 @@ from dataclasses import dataclass
 
 from eth_account import Account
 
-from onramp.chain.deploy import USDC, Deployer, Deployment
-from onramp.chain.safe_deploy import (
+from onramp.chain import (
+    USDC,
+    Deployer,
+    Deployment,
     create_safe,
     deploy_safe_factory,
     hand_vault_to_safe,
@@ -24,8 +26,7 @@ from onramp.core.db import standalone_sessions, unit_of_work
 from onramp.core.money import Money
 from onramp.core.settings import ANVIL_DEPLOYER_KEY, Settings
 from onramp.ledger import chain_account, credit, debit, entry, fx_account, post_entry
-from onramp.treasury.models import WalletKind, WalletTier
-from onramp.treasury.wallets import GasPolicy, LiquidityPolicy, register_wallet
+from onramp.treasury import GasPolicy, LiquidityPolicy, WalletKind, WalletTier, register_wallet
 
 DEMO_TREASURER_KEYS = (
     "0x4bbbf85ce3377467afe5d46f804f221813b2bb87f24d81f60f1fcdbf7cbf4356",

@@ -1,5 +1,8 @@
 """Rates, quotes, fees."""
 
+from typing import TYPE_CHECKING
+
+from onramp.core.lazy import lazy_exports
 from onramp.fx.desk import FxDesk
 from onramp.fx.ecb import ReferenceRates
 from onramp.fx.errors import (
@@ -24,15 +27,29 @@ from onramp.fx.service import (
     price_funds,
 )
 
+if TYPE_CHECKING:
+    from onramp.fx.alarms import USDC_PEG_DEVIATION as USDC_PEG_DEVIATION
+    from onramp.fx.alarms import peg_alarm_recorder as peg_alarm_recorder
+    from onramp.fx.api import router as fx_router
+    from onramp.fx.service import export_quotes as export_quotes
+
+_LAZY = {
+    "USDC_PEG_DEVIATION": ("onramp.fx.alarms", "USDC_PEG_DEVIATION"),
+    "export_quotes": ("onramp.fx.service", "export_quotes"),
+    "fx_router": ("onramp.fx.api", "router"),
+    "peg_alarm_recorder": ("onramp.fx.alarms", "peg_alarm_recorder"),
+}
+__getattr__ = lazy_exports(__name__, _LAZY)
+
 __all__ = [
-    "FIRM_QUOTE",
-    "MARKET_AT_FUNDS",
     "AmountOutOfRange",
     "ConversionSplit",
+    "FIRM_QUOTE",
     "FundsPricing",
     "FxDesk",
     "FxRateStale",
     "FxRateUnavailable",
+    "MARKET_AT_FUNDS",
     "PegReading",
     "Pricing",
     "QuoteExpired",
@@ -40,11 +57,15 @@ __all__ = [
     "QuoteNotFound",
     "QuoteSignatureInvalid",
     "ReferenceRates",
+    "USDC_PEG_DEVIATION",
     "UsdcPegDeviation",
     "conversion_split",
     "create_quote",
     "eur_rate",
+    "export_quotes",
     "firm_quote",
+    "fx_router",
+    "peg_alarm_recorder",
     "price_at_funds",
     "price_funds",
 ]

@@ -4,15 +4,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Request, status
 
+from onramp.auth import Permission, Principal, require
 from onramp.core.money import Money
 from onramp.core.web import ClockDep, SessionDep, rate_limited
 from onramp.fx import service
 from onramp.fx.errors import QuoteAmountAmbiguous
 from onramp.fx.models import Quote
 from onramp.fx.schemas import QuoteOut, QuoteRequest
-from onramp.identity.access import require
-from onramp.identity.permissions import Permission
-from onramp.identity.tokens import Principal
 
 router = APIRouter(prefix="/v1/quotes", tags=["quotes"])
 

@@ -9,13 +9,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Request, Response, status
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from onramp.auth import Permission, Principal, require
 from onramp.core.clock import Clock
 from onramp.core.settings import Settings
 from onramp.core.web import ClockDep, SessionDep, SettingsDep, check_rate, rate_limited
 from onramp.identity import lockout, mfa, passwords, service, verification
-from onramp.identity.access import require
 from onramp.identity.account_emails import AccountEmails
-from onramp.identity.permissions import Permission
 from onramp.identity.schemas import (
     EmailChange,
     EmailTokenRequest,
@@ -23,7 +22,6 @@ from onramp.identity.schemas import (
     PasswordResetConfirm,
     PasswordResetRequest,
 )
-from onramp.identity.tokens import Principal
 
 # A person's own login credentials: never open to API keys, and counted as login attempts.
 _OWN_CREDENTIALS = require(Permission.PROFILE_MANAGE_OWN, rate="login", person=True)

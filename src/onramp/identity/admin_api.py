@@ -9,13 +9,11 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, ConfigDict, Field
 
+from onramp.auth import Permission, Principal, require
 from onramp.core.request_fields import Text
 from onramp.core.web import ClockDep, SessionDep
 from onramp.identity import approvals, deactivation, roles
-from onramp.identity.access import require
 from onramp.identity.models import ApprovalRequest
-from onramp.identity.permissions import Permission
-from onramp.identity.tokens import Principal
 
 approvals_router = APIRouter(prefix="/v1/approvals", tags=["approvals"])
 admin_router = APIRouter(prefix="/v1/admin", tags=["admin"])

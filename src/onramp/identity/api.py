@@ -7,11 +7,17 @@ from typing import Annotated
 
 from fastapi import APIRouter, Request, Response, status
 
-from onramp.compliance.checkpoints import check_name
-from onramp.compliance.web import ListMatchersDep
+from onramp.auth import (
+    REFRESH_COOKIE,
+    Permission,
+    Principal,
+    check_csrf,
+    clear_session_cookies,
+    require,
+)
+from onramp.compliance import ListMatchersDep, check_name
 from onramp.core.web import ClockDep, SessionDep, SettingsDep, check_rate, rate_limited
-from onramp.identity import cookies, lockout, mfa, preferences, service, sessions
-from onramp.identity.access import require
+from onramp.identity import lockout, mfa, preferences, service, sessions
 from onramp.identity.account_emails import AccountEmails
 from onramp.identity.errors import (
     InvalidCredentials,
@@ -19,7 +25,6 @@ from onramp.identity.errors import (
     RefreshTokenReused,
 )
 from onramp.identity.models import User
-from onramp.identity.permissions import Permission
 from onramp.identity.schemas import (
     CookieSessionOut,
     LoginRequest,
@@ -33,7 +38,6 @@ from onramp.identity.schemas import (
     UserOut,
 )
 from onramp.identity.token_responses import answer_with, client_of, issue_tokens
-from onramp.identity.tokens import Principal
 
 router = APIRouter(prefix="/v1/auth", tags=["auth"])
 me_router = APIRouter(prefix="/v1/me", tags=["me"])
@@ -184,7 +188,7 @@ async def refresh(
 ) -> TokenOut | CookieSessionOut:
     token = body.refresh_token if body else None
     from_cookie = token is None
-    token = token or request.cookies.get(cookies.REFRESH_COOKIE)
+    token = token or request.cookies.get(REFRESH_COOKIE)
     if not token:
         raise InvalidRefreshToken()
     try:
@@ -196,7 +200,7 @@ async def refresh(
         raise
     if from_cookie:
         # Refused here, the rotation rolls back: the refresh cookie stays good.
-        cookies.check_csrf(
+        check_csrf(
             request,
             session_id=auth.id,
             secret=settings.auth.jwt_secret.get_secret_value(),
@@ -228,7 +232,7 @@ async def logout(
         now=clock.now(),
     )
     done = Response(status_code=status.HTTP_204_NO_CONTENT)
-    cookies.clear_session_cookies(done)  # a browser session's cookies go with it
+    clear_session_cookies(done)  # a browser session's cookies go with it
     return done
 
 

@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from onramp.auth import delegable
 from onramp.core.audit import record
 from onramp.core.db import unit_of_work
 from onramp.core.logging import get_logger
@@ -22,7 +23,6 @@ from onramp.identity import api_key_format
 from onramp.identity.api_keys import KeyHolder, KeyPolicy, is_active
 from onramp.identity.errors import InvalidApiKey
 from onramp.identity.models import ApiKey, User
-from onramp.identity.permissions import delegable
 
 log = get_logger(__name__)
 

@@ -6,8 +6,8 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from onramp.auth import Permission
 from onramp.core.request_fields import Text
-from onramp.identity.permissions import Permission
 
 # A bound on the input, not the policy: the configured maximum (api_keys.max_rotation_grace_seconds,
 # a day by default) is checked by the service with its own error.

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from onramp.auth import delegable
 from onramp.core.audit import record
 from onramp.core.ids import uuid7
 from onramp.core.settings import ApiKeySettings
@@ -28,7 +29,6 @@ from onramp.identity.errors import (
     RotationGraceTooLong,
 )
 from onramp.identity.models import ApiKey
-from onramp.identity.permissions import delegable
 
 
 @dataclass(frozen=True)

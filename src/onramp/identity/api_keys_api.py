@@ -8,10 +8,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Response, status
 
+from onramp.auth import Permission, Principal, require, require_recent_mfa
 from onramp.core.settings import Settings
 from onramp.core.web import ClockDep, SessionDep, SettingsDep
-from onramp.identity import api_keys, mfa
-from onramp.identity.access import require
+from onramp.identity import api_keys
 from onramp.identity.api_key_schemas import (
     ApiKeyCreate,
     ApiKeyCreated,
@@ -20,8 +20,6 @@ from onramp.identity.api_key_schemas import (
     ApiKeyRotate,
 )
 from onramp.identity.models import ApiKey
-from onramp.identity.permissions import Permission
-from onramp.identity.tokens import Principal
 
 router = APIRouter(prefix="/v1/me/api-keys", tags=["api keys"])
 
@@ -65,7 +63,7 @@ def _created(key: ApiKey, secret: str, now: datetime) -> ApiKeyCreated:
 async def _step_up(
     session: SessionDep, principal: Principal, settings: Settings, now: datetime
 ) -> None:
-    await mfa.require_recent_mfa(
+    await require_recent_mfa(
         session,
         user_id=principal.user_id,
         mfa_at=principal.mfa_at,

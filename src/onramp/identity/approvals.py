@@ -18,13 +18,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from onramp.auth import Permission, Principal, allowed
 from onramp.core.audit import record
 from onramp.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from onramp.core.ids import uuid7
 from onramp.identity.errors import PermissionDenied
 from onramp.identity.models import ApprovalRequest
-from onramp.identity.permissions import Permission, allowed
-from onramp.identity.tokens import Principal
 
 Execute = Callable[[AsyncSession, dict[str, Any], datetime], Awaitable[dict[str, Any]]]
 

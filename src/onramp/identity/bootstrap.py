@@ -9,10 +9,10 @@ from datetime import datetime
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from onramp.auth import Role
 from onramp.core.audit import record
 from onramp.core.errors import Conflict
 from onramp.identity.models import User
-from onramp.identity.permissions import Role
 from onramp.identity.service import create_user
 
 

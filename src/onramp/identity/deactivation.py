@@ -11,14 +11,13 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from onramp.auth import Permission, Principal
 from onramp.core.audit import record
 from onramp.core.errors import Conflict
 from onramp.identity.approvals import ApprovalAction, register, request_approval
 from onramp.identity.models import ApprovalRequest, User
-from onramp.identity.permissions import Permission
 from onramp.identity.roles import UserNotFound
 from onramp.identity.sessions import revoke_all
-from onramp.identity.tokens import Principal
 
 REACTIVATE = "identity.reactivate_user"
 

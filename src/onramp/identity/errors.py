@@ -1,7 +1,18 @@
+"""Identity's errors; the access kit's own (tokens, permissions, step-up, CSRF) live in
+``auth.errors`` and are re-exported here for identity's modules."""
+
 from __future__ import annotations
 
 from typing import ClassVar
 
+from onramp.auth import CsrfTokenInvalid as CsrfTokenInvalid
+from onramp.auth import InsufficientScope as InsufficientScope
+from onramp.auth import InvalidToken as InvalidToken
+from onramp.auth import LoginSessionRequired as LoginSessionRequired
+from onramp.auth import MfaEnrollmentRequired as MfaEnrollmentRequired
+from onramp.auth import PermissionDenied as PermissionDenied
+from onramp.auth import StaffMfaRequired as StaffMfaRequired
+from onramp.auth import StepUpRequired as StepUpRequired
 from onramp.core.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
 
 
@@ -21,11 +32,6 @@ class InvalidCredentials(Unauthenticated):
     title = "Email or password is wrong"
 
 
-class InvalidToken(Unauthenticated):
-    code = "invalid_token"
-    title = "The access token is missing, expired or invalid"
-
-
 class InvalidRefreshToken(Unauthenticated):
     code = "invalid_refresh_token"
     title = "The refresh token is unknown, expired or revoked"
@@ -43,11 +49,6 @@ class SessionNotFound(NotFound):
     title = "Session not found"
 
 
-class PermissionDenied(Forbidden):
-    code = "permission_denied"
-    title = "Your role does not allow this"
-
-
 class InvalidMfaCode(Unauthenticated):
     code = "invalid_mfa_code"
     title = "The code is wrong, expired or already used"
@@ -61,16 +62,6 @@ class MfaAlreadyEnabled(Conflict):
 class MfaNotEnrolled(Conflict):
     code = "mfa_not_enrolled"
     title = "Start enrolment first"
-
-
-class StepUpRequired(Forbidden):
-    code = "step_up_required"
-    title = "Confirm with your second factor first (POST /v1/auth/step-up)"
-
-
-class MfaEnrollmentRequired(Forbidden):
-    code = "mfa_enrollment_required"
-    title = "This needs two-factor authentication; enrol an authenticator app first"
 
 
 class InvalidEmailToken(InvalidInput):
@@ -89,21 +80,9 @@ class EmailAlreadyVerified(Conflict):
     title = "The email address is already verified"
 
 
-class StaffMfaRequired(Forbidden):
-    # Staff can sign in without a second factor only to enrol one.
-    code = "staff_mfa_required"
-    title = "Staff accounts need two-factor authentication: enrol, then sign in with it"
-
-
 class CurrentPasswordIncorrect(Forbidden):
     code = "current_password_incorrect"
     title = "The current password is not right"
-
-
-class InsufficientScope(Forbidden):
-    # RFC 6750 section 3.1: the role allows it, the API key (or its token) was not given it.
-    code = "insufficient_scope"
-    title = "The API key does not carry the scope this needs"
 
 
 class InvalidApiKey(Unauthenticated):
@@ -167,17 +146,6 @@ class OAuthUnsupportedGrantType(OAuthError):
 class RotationGraceTooLong(InvalidInput):
     code = "api_key_grace_too_long"
     title = "The rotation grace period is longer than allowed"
-
-
-class LoginSessionRequired(Forbidden):
-    code = "login_session_required"
-    title = "This needs a person's login session; API keys cannot do it"
-
-
-class CsrfTokenInvalid(Forbidden):
-    # A cookie-authenticated request that changes state must prove it comes from our own page.
-    code = "csrf_token_invalid"
-    title = "Send the session's X-CSRF-Token with requests authenticated by cookie"
 
 
 class AccountDeactivated(Forbidden):

@@ -12,16 +12,14 @@ import segno
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from onramp.auth import require_recent_mfa
 from onramp.core.audit import record
 from onramp.identity.errors import (
     InvalidMfaCode,
     MfaAlreadyEnabled,
-    MfaEnrollmentRequired,
     MfaNotEnrolled,
-    StepUpRequired,
 )
 from onramp.identity.models import MfaChallenge, RecoveryCode, TotpFactor, User
-from onramp.identity.tokens import Principal
 
 ISSUER = "onramp"
 STEP_SECONDS = 30
@@ -159,22 +157,6 @@ async def take_challenge(session: AsyncSession, *, token: str, now: datetime) ->
     return challenge.user_id
 
 
-async def require_recent_mfa(
-    session: AsyncSession,
-    *,
-    user_id: uuid.UUID,
-    mfa_at: datetime | None,
-    now: datetime,
-    max_age: timedelta,
-) -> None:
-    """For sensitive actions: a second factor proved within ``max_age`` in this session."""
-    if mfa_at is not None and now - mfa_at <= max_age:
-        return
-    if not await is_enabled(session, user_id=user_id):
-        raise MfaEnrollmentRequired()
-    raise StepUpRequired()
-
-
 async def require_step_up_if_enrolled(
     session: AsyncSession,
     *,
@@ -187,17 +169,3 @@ async def require_step_up_if_enrolled(
     factor prove it again; users without one are not locked out of their own account."""
     if await is_enabled(session, user_id=user_id):
         await require_recent_mfa(session, user_id=user_id, mfa_at=mfa_at, now=now, max_age=max_age)
-
-
-async def require_step_up(
-    session: AsyncSession, *, principal: Principal, now: datetime, max_age: timedelta
-) -> None:
-    """Step-up for actions above a threshold (large orders). An API key counts as the
-    corporate client's strong authentication: it could only be created or rotated after a
-    fresh second factor, its 256-bit secret cannot be phished like a password, and it carries
-    the scope explicitly. Managing keys themselves is never open to a key (not delegable)."""
-    if principal.api_key_id is not None:
-        return
-    await require_recent_mfa(
-        session, user_id=principal.user_id, mfa_at=principal.mfa_at, now=now, max_age=max_age
-    )

@@ -5,13 +5,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Request, Response, status
 
+from onramp.auth import Permission, Principal, require
 from onramp.core.web import ClockDep, SessionDep, SettingsDep, rate_limited
 from onramp.identity import lockout, mfa, service, sessions
-from onramp.identity.access import require
 from onramp.identity.errors import (
     InvalidMfaCode,
 )
-from onramp.identity.permissions import Permission
 from onramp.identity.schemas import (
     CookieSessionOut,
     MfaLoginRequest,
@@ -22,7 +21,6 @@ from onramp.identity.schemas import (
     TotpEnrolmentOut,
 )
 from onramp.identity.token_responses import answer_with, client_of, issue_tokens
-from onramp.identity.tokens import Principal
 
 router = APIRouter(prefix="/v1/auth", tags=["auth"])
 me_router = APIRouter(prefix="/v1/me", tags=["me"])

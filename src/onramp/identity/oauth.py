@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from onramp.auth import issue_client_token
 from onramp.core.audit import record
 from onramp.identity import api_key_auth, api_key_format
 from onramp.identity.api_keys import KeyPolicy
@@ -21,7 +22,6 @@ from onramp.identity.errors import (
     OAuthInvalidGrant,
     OAuthInvalidScope,
 )
-from onramp.identity.tokens import issue_client_token
 
 GRANT_TYPE = "client_credentials"
 

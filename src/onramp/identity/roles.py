@@ -9,12 +9,11 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from onramp.auth import Permission, Principal, Role
 from onramp.core.audit import record
 from onramp.core.errors import InvalidInput, NotFound
 from onramp.identity.approvals import ApprovalAction, register, request_approval
 from onramp.identity.models import ApprovalRequest, AuthSession, User
-from onramp.identity.permissions import Permission, Role
-from onramp.identity.tokens import Principal
 
 CHANGE_ROLE = "identity.change_role"
 

@@ -9,13 +9,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from onramp.auth import new_refresh_token, refresh_token_hash
 from onramp.core.audit import record
 from onramp.core.db import unit_of_work
 from onramp.core.ids import uuid7
 from onramp.identity.errors import InvalidRefreshToken, RefreshTokenReused, SessionNotFound
 from onramp.identity.models import AuthSession, RefreshToken, User
 from onramp.identity.signals import session_signals
-from onramp.identity.tokens import new_refresh_token, refresh_token_hash
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from fastapi import Request, Response
 
+from onramp.auth import csrf_token, issue_access_token, set_session_cookies
 from onramp.core.settings import Settings
-from onramp.identity import cookies, sessions
+from onramp.identity import sessions
 from onramp.identity.models import AuthSession, User
 from onramp.identity.schemas import CookieSessionOut, TokenOut
-from onramp.identity.tokens import issue_access_token
 
 
 def client_of(request: Request) -> sessions.Client:
@@ -46,8 +46,8 @@ def answer_with(
     """Tokens in the body for API clients; for the browser, in HttpOnly cookies."""
     if not cookie_session:
         return tokens
-    csrf = cookies.csrf_token(settings.auth.jwt_secret.get_secret_value(), tokens.session_id)
-    cookies.set_session_cookies(
+    csrf = csrf_token(settings.auth.jwt_secret.get_secret_value(), tokens.session_id)
+    set_session_cookies(
         response,
         access=tokens.access_token,
         refresh=tokens.refresh_token,

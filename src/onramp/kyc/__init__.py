@@ -5,6 +5,9 @@ The public surface other domains use: ``tier_of`` (the tier a customer holds now
 (``export_cases``, ``purge_personal_data``).
 """
 
+from typing import TYPE_CHECKING
+
+from onramp.core.lazy import lazy_exports
 from onramp.kyc.records import (
     VerifiedIdentity,
     export_cases,
@@ -15,13 +18,55 @@ from onramp.kyc.service import tier_of
 from onramp.kyc.states import KycStatus
 from onramp.kyc.tiers import TierLimits, limits_for
 
+if TYPE_CHECKING:
+    from onramp.kyc.adapters.base import KycVendor as KycVendor
+    from onramp.kyc.adapters.sandbox import SandboxKycVendor as SandboxKycVendor
+    from onramp.kyc.api import kyb_router as kyc_kyb_router
+    from onramp.kyc.api import me_router as kyc_me_router
+    from onramp.kyc.api import review_router as kyc_review_router
+    from onramp.kyc.api import webhook_router as kyc_webhook_router
+    from onramp.kyc.holds import held_cases as held_cases
+    from onramp.kyc.holds import reject_held as reject_held
+    from onramp.kyc.holds import release_holds as release_holds
+    from onramp.kyc.rescreen import KybOwners as KybOwners
+    from onramp.kyc.rescreen import VerifiedNames as VerifiedNames
+    from onramp.kyc.worker import run_review_expiry as run_review_expiry
+
+_LAZY = {
+    "KybOwners": ("onramp.kyc.rescreen", "KybOwners"),
+    "KycVendor": ("onramp.kyc.adapters.base", "KycVendor"),
+    "SandboxKycVendor": ("onramp.kyc.adapters.sandbox", "SandboxKycVendor"),
+    "VerifiedNames": ("onramp.kyc.rescreen", "VerifiedNames"),
+    "held_cases": ("onramp.kyc.holds", "held_cases"),
+    "kyc_kyb_router": ("onramp.kyc.api", "kyb_router"),
+    "kyc_me_router": ("onramp.kyc.api", "me_router"),
+    "kyc_review_router": ("onramp.kyc.api", "review_router"),
+    "kyc_webhook_router": ("onramp.kyc.api", "webhook_router"),
+    "reject_held": ("onramp.kyc.holds", "reject_held"),
+    "release_holds": ("onramp.kyc.holds", "release_holds"),
+    "run_review_expiry": ("onramp.kyc.worker", "run_review_expiry"),
+}
+__getattr__ = lazy_exports(__name__, _LAZY)
+
 __all__ = [
+    "KybOwners",
     "KycStatus",
+    "KycVendor",
+    "SandboxKycVendor",
     "TierLimits",
     "VerifiedIdentity",
+    "VerifiedNames",
     "export_cases",
+    "held_cases",
+    "kyc_kyb_router",
+    "kyc_me_router",
+    "kyc_review_router",
+    "kyc_webhook_router",
     "limits_for",
     "purge_personal_data",
+    "reject_held",
+    "release_holds",
+    "run_review_expiry",
     "tier_of",
     "verified_identity",
 ]

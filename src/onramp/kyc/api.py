@@ -8,14 +8,12 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request, status
 
-from onramp.compliance.web import ListMatchersDep
+from onramp.auth import Permission, Principal, require
+from onramp.compliance import ListMatchersDep
 from onramp.core.audit import record
 from onramp.core.request_fields import Text
 from onramp.core.settings import KycSettings
 from onramp.core.web import ClockDep, SessionDep, SettingsDep, rate_limited
-from onramp.identity.access import require
-from onramp.identity.permissions import Permission
-from onramp.identity.tokens import Principal
 from onramp.kyc import kyb, service, verdicts
 from onramp.kyc.adapters.base import KycVendor
 from onramp.kyc.errors import UnknownKycVendor

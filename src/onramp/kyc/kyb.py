@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from onramp.compliance.checkpoints import ListMatchers
+from onramp.compliance import ListMatchers
 from onramp.core.audit import record
 from onramp.core.ids import uuid7
 from onramp.core.settings import KycSettings

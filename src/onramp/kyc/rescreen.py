@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from onramp.compliance.rescreen import RescreenHit, RescreenSubject
+from onramp.compliance import RescreenHit, RescreenSubject
 from onramp.kyc.models import KycCase, KycUbo
 from onramp.kyc.states import KycStatus
 from onramp.kyc.ubo_screening import SUBJECT, hold_for_hit

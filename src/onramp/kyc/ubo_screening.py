@@ -13,11 +13,12 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from onramp.compliance.cases import AlertDraft, raise_alerts
-from onramp.compliance.checkpoints import (
+from onramp.compliance import (
+    AlertDraft,
     Finding,
     ListMatchers,
     Screened,
+    raise_alerts,
     record_screens,
     screen_name,
 )

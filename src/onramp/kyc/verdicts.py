@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from onramp.compliance.checkpoints import ListMatchers
+from onramp.compliance import ListMatchers
 from onramp.core.audit import record
 from onramp.core.ids import uuid7
 from onramp.core.settings import KycSettings

@@ -1,21 +1,122 @@
 """The order saga that drives the money path."""
 
+from typing import TYPE_CHECKING
+
+from onramp.core.lazy import lazy_exports
 from onramp.orders.errors import OrderNotFound
 from onramp.orders.placing import create_order
 from onramp.orders.priced import PricedOrder, priced_between
 from onramp.orders.queries import customers_of, get_order, history_of, list_orders
 from onramp.orders.states import TRANSITIONS, IllegalTransition, OrderState
 
+if TYPE_CHECKING:
+    from onramp.orders.admin_api import router as admin_router
+    from onramp.orders.api import router as orders_router
+    from onramp.orders.deposit_returns import UnspentOrderFunds as UnspentOrderFunds
+    from onramp.orders.destinations import export_wallets as export_wallets
+    from onramp.orders.destinations import remove_all_wallets as remove_all_wallets
+    from onramp.orders.destinations_api import router as destinations_router
+    from onramp.orders.expiry import expire_unpaid as expire_unpaid
+    from onramp.orders.limits_api import router as limits_router
+    from onramp.orders.monitoring import MonitoringScreener as MonitoringScreener
+    from onramp.orders.operator_actions import (
+        register_operator_approvals as register_operator_approvals,
+    )
+    from onramp.orders.operator_actions import vault_paid_check as vault_paid_check
+    from onramp.orders.queries import export_orders as export_orders
+    from onramp.orders.queries import order_ids_of as order_ids_of
+    from onramp.orders.rescreen import SavedWallets as SavedWallets
+    from onramp.orders.rescreen import UnpaidOrders as UnpaidOrders
+    from onramp.orders.review import HeldOrder as HeldOrder
+    from onramp.orders.review import held_orders as held_orders
+    from onramp.orders.review import orders_by_id as orders_by_id
+    from onramp.orders.review import reject_held as reject_held
+    from onramp.orders.review import release_held as release_held
+    from onramp.orders.sanctions import SanctionsScreener as SanctionsScreener
+    from onramp.orders.screening import Screener as Screener
+    from onramp.orders.screening import Screeners as Screeners
+    from onramp.orders.standing_reference_api import router as standing_reference_router
+    from onramp.orders.travel_rule import TravelRulePolicy as TravelRulePolicy
+    from onramp.orders.travel_rule import TravelRuleScreener as TravelRuleScreener
+    from onramp.orders.travel_rule_api import router as travel_rule_router
+    from onramp.orders.withdrawals_api import router as withdrawals_router
+    from onramp.orders.worker import orders_consumer as orders_consumer
+
+_LAZY = {
+    "HeldOrder": ("onramp.orders.review", "HeldOrder"),
+    "MonitoringScreener": ("onramp.orders.monitoring", "MonitoringScreener"),
+    "SanctionsScreener": ("onramp.orders.sanctions", "SanctionsScreener"),
+    "SavedWallets": ("onramp.orders.rescreen", "SavedWallets"),
+    "Screener": ("onramp.orders.screening", "Screener"),
+    "Screeners": ("onramp.orders.screening", "Screeners"),
+    "TravelRulePolicy": ("onramp.orders.travel_rule", "TravelRulePolicy"),
+    "TravelRuleScreener": ("onramp.orders.travel_rule", "TravelRuleScreener"),
+    "UnpaidOrders": ("onramp.orders.rescreen", "UnpaidOrders"),
+    "UnspentOrderFunds": ("onramp.orders.deposit_returns", "UnspentOrderFunds"),
+    "admin_router": ("onramp.orders.admin_api", "router"),
+    "destinations_router": ("onramp.orders.destinations_api", "router"),
+    "expire_unpaid": ("onramp.orders.expiry", "expire_unpaid"),
+    "export_orders": ("onramp.orders.queries", "export_orders"),
+    "export_wallets": ("onramp.orders.destinations", "export_wallets"),
+    "held_orders": ("onramp.orders.review", "held_orders"),
+    "limits_router": ("onramp.orders.limits_api", "router"),
+    "order_ids_of": ("onramp.orders.queries", "order_ids_of"),
+    "orders_by_id": ("onramp.orders.review", "orders_by_id"),
+    "orders_consumer": ("onramp.orders.worker", "orders_consumer"),
+    "orders_router": ("onramp.orders.api", "router"),
+    "register_operator_approvals": (
+        "onramp.orders.operator_actions",
+        "register_operator_approvals",
+    ),
+    "reject_held": ("onramp.orders.review", "reject_held"),
+    "release_held": ("onramp.orders.review", "release_held"),
+    "remove_all_wallets": ("onramp.orders.destinations", "remove_all_wallets"),
+    "standing_reference_router": ("onramp.orders.standing_reference_api", "router"),
+    "travel_rule_router": ("onramp.orders.travel_rule_api", "router"),
+    "vault_paid_check": ("onramp.orders.operator_actions", "vault_paid_check"),
+    "withdrawals_router": ("onramp.orders.withdrawals_api", "router"),
+}
+__getattr__ = lazy_exports(__name__, _LAZY)
+
 __all__ = [
-    "TRANSITIONS",
+    "HeldOrder",
     "IllegalTransition",
+    "MonitoringScreener",
     "OrderNotFound",
     "OrderState",
     "PricedOrder",
+    "SanctionsScreener",
+    "SavedWallets",
+    "Screener",
+    "Screeners",
+    "TRANSITIONS",
+    "TravelRulePolicy",
+    "TravelRuleScreener",
+    "UnpaidOrders",
+    "UnspentOrderFunds",
+    "admin_router",
     "create_order",
     "customers_of",
+    "destinations_router",
+    "expire_unpaid",
+    "export_orders",
+    "export_wallets",
     "get_order",
+    "held_orders",
     "history_of",
+    "limits_router",
     "list_orders",
+    "order_ids_of",
+    "orders_by_id",
+    "orders_consumer",
+    "orders_router",
     "priced_between",
+    "register_operator_approvals",
+    "reject_held",
+    "release_held",
+    "remove_all_wallets",
+    "standing_reference_router",
+    "travel_rule_router",
+    "vault_paid_check",
+    "withdrawals_router",
 ]

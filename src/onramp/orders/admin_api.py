@@ -13,14 +13,12 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp import chain
+from onramp.auth import Permission, Principal, require
 from onramp.core import idempotency
 from onramp.core.db import as_int
 from onramp.core.money import Money
 from onramp.core.request_fields import Text
 from onramp.core.web import ClockDep, SessionDep
-from onramp.identity.access import require
-from onramp.identity.permissions import Permission
-from onramp.identity.tokens import Principal
 from onramp.orders import admin_search, operator_actions, queries
 from onramp.orders.admin_schemas import (
     AdminOrderOut,

@@ -10,16 +10,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp import banking as banking_service
 from onramp import chain
+from onramp.auth import Permission, Principal, require, require_step_up
 from onramp.core import idempotency
 from onramp.core.db import as_int
 from onramp.core.money import Money
 from onramp.core.request_fields import Text
 from onramp.core.web import ClockDep, SessionDep, SettingsDep, rate_limited
 from onramp.fx import FxDesk
-from onramp.identity import mfa, verification
-from onramp.identity.access import require
-from onramp.identity.permissions import Permission
-from onramp.identity.tokens import Principal
+from onramp.identity import require_verified_email
 from onramp.orders import placing, queries
 from onramp.orders.models import Order, OrderTransition
 from onramp.orders.schemas import (
@@ -188,7 +186,7 @@ async def create_order(
     ] = None,
 ) -> JSONResponse:
     key = idempotency.check_key(idempotency_key)
-    await verification.require_verified_email(session, user_id=principal.user_id)
+    await require_verified_email(session, user_id=principal.user_id)
     scope = f"user:{principal.user_id}"
     fingerprint = idempotency.request_fingerprint(
         "POST", "/v1/orders", body.model_dump(mode="json")
@@ -197,7 +195,7 @@ async def create_order(
     desk: FxDesk = request.app.state.fx_desk
     amount_eur = desk.eur_equivalent(source)
     if amount_eur > settings.auth.step_up_order_eur:
-        await mfa.require_step_up(
+        await require_step_up(
             session,
             principal=principal,
             now=clock.now(),

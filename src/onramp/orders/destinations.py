@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from onramp import chain
-from onramp.compliance.checkpoints import ListMatchers, check_address
+from onramp.compliance import ListMatchers, check_address
 from onramp.core.audit import record
 from onramp.core.db import row_dict, unit_of_work
 from onramp.core.ids import uuid7

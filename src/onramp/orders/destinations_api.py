@@ -10,14 +10,11 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from onramp.compliance.web import ListMatchersDep, SessionFactoryDep
+from onramp.auth import Permission, Principal, require, require_step_up
+from onramp.compliance import ListMatchersDep, SessionFactoryDep
 from onramp.core.request_fields import MultilineText, Text
 from onramp.core.settings import Settings
 from onramp.core.web import ClockDep, SessionDep, SettingsDep
-from onramp.identity import mfa
-from onramp.identity.access import require
-from onramp.identity.permissions import Permission
-from onramp.identity.tokens import Principal
 from onramp.orders import destinations, ownership
 from onramp.orders.models import DestinationWallet
 
@@ -147,7 +144,7 @@ async def add_wallet(
     matchers: ListMatchersDep,
     sessions: SessionFactoryDep,
 ) -> WalletOut:
-    await mfa.require_step_up(
+    await require_step_up(
         session,
         principal=principal,
         now=clock.now(),

@@ -26,7 +26,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp import banking, kyc
-from onramp.compliance.cases import AlertDraft
+from onramp.compliance import AlertDraft
 from onramp.core.names import name_match_score
 from onramp.orders.models import Order
 from onramp.orders.screening import ScreeningResult, Verdict

@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp import banking, fx
-from onramp.compliance.cases import AlertDraft
+from onramp.compliance import AlertDraft
 from onramp.core.clock import utcnow
 from onramp.core.errors import InvalidInput
 from onramp.core.money import Money

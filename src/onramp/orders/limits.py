@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.selectable import ScalarSelect
 
 from onramp import kyc
-from onramp.compliance.cases import AlertDraft
+from onramp.compliance import AlertDraft
 from onramp.core.settings import KycSettings
 from onramp.orders.errors import IdentityNotVerified, OrderLimitExceeded
 from onramp.orders.models import Order

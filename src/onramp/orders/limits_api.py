@@ -7,10 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
+from onramp.auth import Permission, Principal, require
 from onramp.core.web import ClockDep, SessionDep, SettingsDep
-from onramp.identity.access import require
-from onramp.identity.permissions import Permission
-from onramp.identity.tokens import Principal
 from onramp.orders import limits
 
 router = APIRouter(prefix="/v1/me/limits", tags=["orders"])

@@ -20,7 +20,7 @@ from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from onramp import banking, fx, kyc
-from onramp.compliance.monitoring import (
+from onramp.compliance import (
     Activity,
     ActivityKind,
     CustomerProfile,
@@ -30,7 +30,7 @@ from onramp.compliance.monitoring import (
 )
 from onramp.core.db import as_int
 from onramp.core.money import Money
-from onramp.identity.service import registered_at
+from onramp.identity import registered_at
 from onramp.orders.models import Order
 from onramp.orders.screening import ScreeningResult, ScreeningSubject, Verdict
 

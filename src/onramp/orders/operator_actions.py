@@ -28,10 +28,15 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp import chain
+from onramp.auth import Permission, Principal
 from onramp.core.errors import Conflict
-from onramp.identity import approvals
-from onramp.identity.permissions import Permission
-from onramp.identity.tokens import Principal
+from onramp.identity import (
+    ApprovalAction,
+    being_decided,
+    pending_for,
+    register_approval_action,
+    request_approval,
+)
 from onramp.orders.conversion import unprice
 from onramp.orders.errors import (
     OrderActionPending,
@@ -119,10 +124,10 @@ async def request_action(
     _, ended = await _failed(session, order_id, _REFUSAL[action])
     # The order is locked: a concurrent request for it waits here and then sees this one.
     subject = {"order_id": str(order_id)}
-    pending = await approvals.pending_for(session, actions=ACTIONS, subject=subject)
+    pending = await pending_for(session, actions=ACTIONS, subject=subject)
     if pending is not None:
         raise OrderActionPending(f"{pending.action} request {pending.id}")
-    row = await approvals.request_approval(
+    row = await request_approval(
         session,
         action=action,
         payload={
@@ -143,7 +148,7 @@ async def _approved(
 ) -> tuple[str, str, dict[str, Any]]:
     """Who acts (the approver), why (the transition's reason), and what the audit record of
     the move keeps about the decision and the attempt that failed."""
-    decision = await approvals.being_decided(session, action=action, payload=payload)
+    decision = await being_decided(session, action=action, payload=payload)
     approver = None if decision is None else decision.decided_by
     reason = None if decision is None else decision.reason
     actor = f"user:{approver or payload['requested_by']}"
@@ -199,8 +204,8 @@ def register_operator_approvals(paid: PaidCheck) -> None:
     """Make the four-eyes retry and refund executable in this process (the API registers them
     at start, with the vault's ``isPaid`` on its node)."""
     for name, execute in ((RETRY_PAYOUT, _execute_retry), (REFUND, _execute_refund)):
-        approvals.register(
-            approvals.ApprovalAction(
+        register_approval_action(
+            ApprovalAction(
                 name=name, permission=Permission.ORDERS_OPERATE, execute=partial(execute, paid=paid)
             )
         )

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from onramp.compliance.cases import AlertDraft
+from onramp.compliance import AlertDraft
 from onramp.core.db import as_int
 from onramp.core.money import Money
 from onramp.ledger import chain_account, credit, customer_account, debit, entry

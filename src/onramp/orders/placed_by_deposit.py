@@ -17,7 +17,7 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp import banking
-from onramp.compliance.cases import AlertDraft
+from onramp.compliance import AlertDraft
 from onramp.core.errors import OnrampError
 from onramp.core.ids import uuid7
 from onramp.core.money import Money

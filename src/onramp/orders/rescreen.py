@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp import chain
-from onramp.compliance.rescreen import RescreenHit, RescreenSubject
+from onramp.compliance import RescreenHit, RescreenSubject
 from onramp.orders import destinations
 from onramp.orders.models import DestinationWallet, Order
 from onramp.orders.saga import SagaStep, lock_orders

@@ -13,8 +13,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp import banking, chain
-from onramp.compliance.cases import AlertDraft, raise_alerts
-from onramp.compliance.checkpoints import Screened, record_screens
+from onramp.compliance import AlertDraft, Screened, raise_alerts, record_screens
 from onramp.core.audit import audit_row, record_many
 from onramp.core.clock import utcnow
 from onramp.core.errors import Conflict

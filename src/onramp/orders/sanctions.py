@@ -14,16 +14,18 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from onramp import compliance
-from onramp.compliance.cases import AlertDraft
-from onramp.compliance.checkpoints import (
+from onramp.compliance import (
+    LIST_MISSING,
+    LIST_STALE,
+    AlertDraft,
     Finding,
+    ListFreshness,
     ListMatchers,
     Matchers,
     Screened,
     screen_address,
     screen_name,
 )
-from onramp.compliance.freshness import LIST_MISSING, LIST_STALE, ListFreshness
 from onramp.core.clock import Clock, SystemClock
 from onramp.core.logging import get_logger
 from onramp.orders.screening import ScreeningResult, ScreeningSubject, Verdict

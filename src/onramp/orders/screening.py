@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
-from onramp.compliance.cases import AlertDraft
-from onramp.compliance.checkpoints import Screened
+from onramp.compliance import AlertDraft, Screened
 from onramp.core.money import Money
 
 

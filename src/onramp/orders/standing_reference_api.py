@@ -9,14 +9,18 @@ from typing import Annotated
 from fastapi import APIRouter, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from onramp.banking import format_creditor_reference, standing_references, treasury_account
-from onramp.banking.errors import StandingReferenceNotFound
-from onramp.banking.models import StandingReference
+from onramp.auth import Permission, Principal, require
+from onramp.banking import (
+    StandingReference,
+    StandingReferenceNotFound,
+    active_standing_references,
+    create_standing_reference,
+    format_creditor_reference,
+    revoke_standing_reference,
+    treasury_account,
+)
 from onramp.core.request_fields import Text
 from onramp.core.web import ClockDep, SessionDep
-from onramp.identity.access import require
-from onramp.identity.permissions import Permission
-from onramp.identity.tokens import Principal
 from onramp.orders import destinations
 
 router = APIRouter(prefix="/v1/me/standing-reference", tags=["standing reference"])
@@ -96,7 +100,7 @@ async def create(
         requested=body.destination_address,
         wallet_factory=request.app.state.settings.chain.wallet_factory_address,
     )
-    row = await standing_references.create(
+    row = await create_standing_reference(
         session, customer_id=principal.user_id, destination=destination, now=clock.now()
     )
     return _out(row, request)
@@ -108,7 +112,7 @@ async def show(
     principal: Annotated[Principal, require(Permission.ORDERS_READ_OWN)],
     session: SessionDep,
 ) -> StandingReferenceOut:
-    row = await standing_references.active(session, principal.user_id)
+    row = await active_standing_references(session, principal.user_id)
     if row is None:
         raise StandingReferenceNotFound()
     return _out(row, request)
@@ -126,5 +130,5 @@ async def revoke(
     session: SessionDep,
     clock: ClockDep,
 ) -> Response:
-    await standing_references.revoke(session, customer_id=principal.user_id, now=clock.now())
+    await revoke_standing_reference(session, customer_id=principal.user_id, now=clock.now())
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -28,8 +28,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from onramp import chain, fx, kyc
-from onramp.compliance import travel_rule
-from onramp.compliance.cases import AlertDraft
+from onramp.compliance import (
+    AlertDraft,
+    TransferDraft,
+    TravelRuleRecord,
+    record_of_order,
+    record_transfer,
+)
 from onramp.core.errors import InvariantViolated
 from onramp.core.money import Money
 from onramp.orders import destinations
@@ -89,7 +94,7 @@ async def record_at_order(
     source: Money,
     destination: str,
     now: datetime,
-) -> travel_rule.TravelRuleRecord | None:
+) -> TravelRuleRecord | None:
     """Refuse (``wallet_ownership_unproven``) or record an order at or above the threshold;
     below it, do nothing. ``destination`` is the checksummed address the order pays."""
     usd = policy.usd_equivalent(source)
@@ -123,7 +128,7 @@ async def record_at_order(
         if wallet is None or wallet.ownership_challenge_id is None
         else str(wallet.ownership_challenge_id),
     }
-    draft = travel_rule.TransferDraft(
+    draft = TransferDraft(
         order_id=order_id,
         customer_id=customer_id,
         amount=source,
@@ -138,7 +143,7 @@ async def record_at_order(
         originator=originator,
         beneficiary=beneficiary,
     )
-    return await travel_rule.record_transfer(session, draft, now=now, actor=f"user:{customer_id}")
+    return await record_transfer(session, draft, now=now, actor=f"user:{customer_id}")
 
 
 class TravelRuleScreener:
@@ -156,7 +161,7 @@ class TravelRuleScreener:
         if usd < self._policy.threshold_usd:
             return ScreeningResult(Verdict.CLEAR, "travel rule: below the threshold")
         async with self._sessions() as session:
-            found = await travel_rule.record_of_order(session, order_id=subject.order_id)
+            found = await record_of_order(session, order_id=subject.order_id)
             unproven = await self._proof_missing(session, subject)
         alerts = []
         if found is None:

@@ -16,14 +16,12 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from onramp import banking
-from onramp.compliance import travel_rule
+from onramp.auth import Permission, Principal, require
+from onramp.compliance import TravelRuleRecord, get_record, list_records, parties_of
 from onramp.core.audit import record
 from onramp.core.db import as_int
 from onramp.core.money import Money
 from onramp.core.web import SessionDep
-from onramp.identity.access import require
-from onramp.identity.permissions import Permission
-from onramp.identity.tokens import Principal
 
 router = APIRouter(prefix="/v1/compliance/travel-rule", tags=["compliance"])
 
@@ -65,7 +63,7 @@ class TravelRuleList(BaseModel):
     next_before: uuid.UUID | None
 
 
-def _summary(row: travel_rule.TravelRuleRecord) -> dict[str, Any]:
+def _summary(row: TravelRuleRecord) -> dict[str, Any]:
     return {
         "id": row.id,
         "order_id": row.order_id,
@@ -93,9 +91,7 @@ async def list_travel_rule_records(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     before: uuid.UUID | None = None,
 ) -> TravelRuleList:
-    rows = await travel_rule.list_records(
-        session, customer_id=customer_id, limit=limit, before=before
-    )
+    rows = await list_records(session, customer_id=customer_id, limit=limit, before=before)
     return TravelRuleList(
         data=[TravelRuleSummaryOut(**_summary(r)) for r in rows],
         next_before=rows[-1].id if len(rows) == limit else None,
@@ -112,8 +108,8 @@ async def get_travel_rule_record(
     principal: Annotated[Principal, require(Permission.KYC_REVIEW)],
     session: SessionDep,
 ) -> TravelRuleRecordOut:
-    row = await travel_rule.get_record(session, order_id=order_id)
-    originator, beneficiary = travel_rule.parties_of(row)
+    row = await get_record(session, order_id=order_id)
+    originator, beneficiary = parties_of(row)
     deposits = await banking.deposits_for_order(session, order_id=order_id)
     await record(
         session,

@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from onramp import chain
-from onramp.compliance.checkpoints import ListMatchers
+from onramp.compliance import ListMatchers
 from onramp.core.money import InvalidAmount, Money
 from onramp.orders.destinations import screen_new_destination
 from onramp.orders.errors import NoDefaultWallet, WithdrawalToOwnWallet

@@ -12,15 +12,12 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from onramp import chain
-from onramp.compliance.web import ListMatchersDep, SessionFactoryDep
+from onramp.auth import Permission, Principal, require, require_step_up
+from onramp.compliance import ListMatchersDep, SessionFactoryDep
 from onramp.core import idempotency
 from onramp.core.money import Money
 from onramp.core.request_fields import Text
 from onramp.core.web import ClockDep, SessionDep, SettingsDep
-from onramp.identity import mfa
-from onramp.identity.access import require
-from onramp.identity.permissions import Permission
-from onramp.identity.tokens import Principal
 from onramp.orders import withdrawals
 
 router = APIRouter(prefix="/v1/me/wallet", tags=["wallets"])
@@ -147,7 +144,7 @@ async def withdraw(
     ] = None,
 ) -> JSONResponse:
     key = idempotency.check_key(idempotency_key)
-    await mfa.require_step_up(
+    await require_step_up(
         session,
         principal=principal,
         now=clock.now(),

@@ -2,6 +2,9 @@
 CTR-style large-cash report, screening statistics, exports for auditors. Formats are templates
 (``samples/config/reports``), not code."""
 
+from typing import TYPE_CHECKING
+
+from onramp.core.lazy import lazy_exports
 from onramp.reports.exports import Dataset
 from onramp.reports.period import Period, ReportPeriodInvalid
 from onramp.reports.service import (
@@ -14,16 +17,37 @@ from onramp.reports.service import (
 )
 from onramp.reports.templates import ReportFormat, ReportTemplateInvalid
 
+if TYPE_CHECKING:
+    from onramp.reports.api import router as reports_router
+    from onramp.reports.catalogue import REPORTS as REPORTS
+    from onramp.reports.catalogue import Report as Report
+    from onramp.reports.catalogue import ReportRequest as ReportRequest
+    from onramp.reports.catalogue import parameters as parameters
+
+_LAZY = {
+    "REPORTS": ("onramp.reports.catalogue", "REPORTS"),
+    "Report": ("onramp.reports.catalogue", "Report"),
+    "ReportRequest": ("onramp.reports.catalogue", "ReportRequest"),
+    "parameters": ("onramp.reports.catalogue", "parameters"),
+    "reports_router": ("onramp.reports.api", "router"),
+}
+__getattr__ = lazy_exports(__name__, _LAZY)
+
 __all__ = [
     "Dataset",
     "Document",
     "Period",
+    "REPORTS",
+    "Report",
     "ReportFormat",
     "ReportPeriodInvalid",
+    "ReportRequest",
     "ReportTemplateInvalid",
     "ctr_document",
     "export_document",
     "fx_position_document",
+    "parameters",
     "pricing_document",
+    "reports_router",
     "stats_document",
 ]

@@ -13,11 +13,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from onramp.auth import Permission, Principal, require
 from onramp.core.settings import Settings
 from onramp.core.web import SessionDep, SettingsDep
-from onramp.identity.access import require
-from onramp.identity.permissions import Permission
-from onramp.identity.tokens import Principal
 from onramp.reports.catalogue import REPORTS, Extra, Report, ReportRequest, parameters
 from onramp.reports.exports import Dataset
 from onramp.reports.period import Period

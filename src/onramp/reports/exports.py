@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from onramp.compliance.cases import ComplianceAlert, ComplianceCase
+from onramp.compliance import ComplianceAlert, ComplianceCase
 from onramp.core.audit import AuditRecord
 from onramp.reports.period import Period
 

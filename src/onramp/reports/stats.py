@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp import banking
-from onramp.compliance.cases import ComplianceAlert, ComplianceCase
+from onramp.compliance import ComplianceAlert, ComplianceCase
 from onramp.reports.period import Period
 
 FIELDS = ("metric", "key", "value")

@@ -12,13 +12,16 @@ from typing import Protocol, TypeVar
 from pydantic import ValidationError
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from onramp.banking.adapters.base import BankPayments, BankWebhookAdapter, Pain001Upload
-from onramp.banking.adapters.sandbox import SandboxBankAdapter
-from onramp.banking.adapters.sandbox_payments import SandboxBankPayments
+from onramp.banking import (
+    BankPayments,
+    BankWebhookAdapter,
+    Pain001Upload,
+    SandboxBankAdapter,
+    SandboxBankPayments,
+)
 from onramp.core.settings import Settings
-from onramp.kyc.adapters.base import KycVendor
-from onramp.kyc.adapters.sandbox import SandboxKycVendor
-from onramp.treasury.issuer import CircleMintIssuer, build_issuer
+from onramp.kyc import KycVendor, SandboxKycVendor
+from onramp.treasury import CircleMintIssuer, build_issuer
 
 
 class BankApi(BankPayments, Pain001Upload, Protocol):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from onramp.api.app import build_app
+from onramp.api import build_app
 from onramp.core.clock import Clock
 from onramp.core.settings import Settings
 from onramp.runtime import adapters

@@ -8,13 +8,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from onramp.core.settings import Settings
 from onramp.runtime import adapters
-from onramp.treasury.issuer import (
+from onramp.treasury import (
     IssuerFlow,
+    IssuerNotConfigured,
     SandboxMockWire,
     UsdcSender,
     wire_account_details,
 )
-from onramp.treasury.issuer.errors import IssuerNotConfigured
 
 
 def issuer_flow(

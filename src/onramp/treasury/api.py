@@ -9,14 +9,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from onramp.chain.client import ChainClient
+from onramp.auth import Permission, Principal, require
+from onramp.chain import ChainClient
 from onramp.core.money import Money
 from onramp.core.request_fields import Text
 from onramp.core.settings import Settings
 from onramp.core.web import ClockDep, SessionDep
-from onramp.identity.access import require
-from onramp.identity.permissions import Permission
-from onramp.identity.tokens import Principal
 from onramp.treasury import proposals as proposal_service
 from onramp.treasury.issuer_mints import request_issuer_mint
 from onramp.treasury.liquidity import WalletLiquidity, liquidity

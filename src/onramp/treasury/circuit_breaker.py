@@ -17,15 +17,21 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from onramp.auth import Permission, Principal
 from onramp.core.audit import record
 from onramp.core.clock import utcnow
 from onramp.core.errors import Conflict
 from onramp.core.events import subject_for
 from onramp.core.logging import get_logger
 from onramp.core.outbox import emit
-from onramp.identity import approvals
-from onramp.identity.permissions import Permission
-from onramp.identity.tokens import Principal
+from onramp.identity import (
+    ApprovalAction,
+    ApprovalNotFound,
+    decide_approval,
+    get_approval_request,
+    register_approval_action,
+    request_approval,
+)
 from onramp.treasury.risk_models import BreakerState, CircuitBreaker
 
 log = get_logger(__name__)
@@ -106,7 +112,7 @@ async def request_resume(
     if row.state != BreakerState.OPEN.value:
         raise BreakerNotOpen(f"the breaker is {row.state}")
     assert row.opened_at is not None
-    pending = await approvals.request_approval(
+    pending = await request_approval(
         session,
         action=RESUME_ACTION,
         payload={"opened_at": row.opened_at.isoformat(), "trigger": row.trigger},
@@ -137,8 +143,8 @@ async def _execute_resume(
 
 def register_resume_approval() -> None:
     """Make the four-eyes resume executable in this process (the API registers it at start)."""
-    approvals.register(
-        approvals.ApprovalAction(
+    register_approval_action(
+        ApprovalAction(
             name=RESUME_ACTION, permission=Permission.TREASURY_RISK_MANAGE, execute=_execute_resume
         )
     )
@@ -153,10 +159,10 @@ async def approve_resume(
     now: datetime,
 ) -> CircuitBreaker:
     """The second pair of eyes (``four_eyes_violation`` if it is the requester's own)."""
-    pending = await approvals.get_request(session, request_id)
+    pending = await get_approval_request(session, request_id)
     if pending is None or pending.action != RESUME_ACTION:
-        raise approvals.ApprovalNotFound()
-    decided = await approvals.decide(
+        raise ApprovalNotFound()
+    decided = await decide_approval(
         session, request_id=request_id, approver=approver, approve=True, reason=reason, now=now
     )
     row = await current_state(session, lock=True)

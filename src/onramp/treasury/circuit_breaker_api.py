@@ -9,11 +9,9 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, status
 from pydantic import BaseModel, ConfigDict, Field
 
+from onramp.auth import Permission, Principal, require
 from onramp.core.request_fields import Text
 from onramp.core.web import ClockDep, SessionDep
-from onramp.identity.access import require
-from onramp.identity.permissions import Permission
-from onramp.identity.tokens import Principal
 from onramp.treasury import circuit_breaker
 from onramp.treasury.risk_models import CircuitBreaker
 

@@ -16,19 +16,24 @@ import uuid
 from sqlalchemy import Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from onramp.chain.client import ChainClient, Receipt
-from onramp.chain.errors import ExecutionReverted, NonceTooLow
-from onramp.chain.fees import FeePolicy
-from onramp.chain.models import ChainTransaction, TxStatus
-from onramp.chain.safe import (
+from onramp.chain import (
     EXECUTION_FAILURE_TOPIC,
     EXECUTION_SUCCESS_TOPIC,
+    Call,
+    ChainClient,
+    ChainTransaction,
+    ExecutionReverted,
+    FeePolicy,
+    NonceTooLow,
+    NoOwner,
+    Receipt,
+    Reconciled,
+    Signer,
+    TransactionSender,
+    TxStatus,
     exec_transaction_calldata,
     packed_signatures,
 )
-from onramp.chain.signer import Signer
-from onramp.chain.tx_reconciler import NoOwner, Reconciled
-from onramp.chain.tx_sender import Call, TransactionSender
 from onramp.core.audit import record
 from onramp.core.clock import utcnow
 from onramp.core.db import as_int, unit_of_work

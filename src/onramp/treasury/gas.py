@@ -12,11 +12,15 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from onramp.chain.client import ChainClient
-from onramp.chain.errors import NonceTooLow
-from onramp.chain.models import OPEN_TX, ChainTransaction
-from onramp.chain.signer import Signer
-from onramp.chain.tx_sender import Call, TransactionSender
+from onramp.chain import (
+    OPEN_TX,
+    Call,
+    ChainClient,
+    ChainTransaction,
+    NonceTooLow,
+    Signer,
+    TransactionSender,
+)
 from onramp.core.audit import record
 from onramp.core.db import as_int, unit_of_work
 from onramp.core.logging import get_logger

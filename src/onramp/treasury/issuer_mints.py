@@ -11,11 +11,14 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from onramp.auth import Permission, Principal
 from onramp.core.money import Money
-from onramp.identity import approvals
-from onramp.identity.models import ApprovalRequest
-from onramp.identity.permissions import Permission
-from onramp.identity.tokens import Principal
+from onramp.identity import (
+    ApprovalAction,
+    ApprovalRequest,
+    register_approval_action,
+    request_approval,
+)
 from onramp.treasury.errors import RebalanceNotAllowed
 from onramp.treasury.issuer import request_mint
 from onramp.treasury.wallets import wallet
@@ -37,7 +40,7 @@ async def request_issuer_mint(
     if amount.currency != "USDC" or not amount.is_positive():
         raise RebalanceNotAllowed(f"a mint of {amount} {amount.currency}")
     target = await wallet(session, wallet_name)
-    return await approvals.request_approval(
+    return await request_approval(
         session,
         action=MINT_ACTION,
         payload={
@@ -75,8 +78,8 @@ async def _execute_mint(
 
 def register_mint_approval() -> None:
     """Make the approved mint executable in this process (the API registers it at start)."""
-    approvals.register(
-        approvals.ApprovalAction(
+    register_approval_action(
+        ApprovalAction(
             name=MINT_ACTION, permission=Permission.TREASURY_MANAGE, execute=_execute_mint
         )
     )

@@ -14,8 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from onramp.chain import reserved_for_payouts
-from onramp.chain.client import ChainClient
+from onramp.chain import ChainClient, reserved_for_payouts
 from onramp.core.logging import get_logger
 from onramp.treasury.errors import InsufficientSourceFunds, ProposalAlreadyOpen
 from onramp.treasury.models import (

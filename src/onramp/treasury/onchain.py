@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from eth_abi.abi import decode
 from eth_utils.address import to_checksum_address
 
-from onramp.chain.artifacts import selector
-from onramp.chain.client import ChainClient
+from onramp.chain import ChainClient, selector
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from onramp.chain.client import ChainClient
+from onramp.chain import ChainClient
 from onramp.core.money import Money
 from onramp.ledger import balances_of_class, chain_account
 from onramp.treasury.liquidity import WalletLiquidity, liquidity

@@ -19,10 +19,15 @@ from eth_utils.crypto import keccak
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from onramp.chain.addresses import checksum
-from onramp.chain.artifacts import selector
-from onramp.chain.client import ChainClient
-from onramp.chain.safe import SafeTx, erc20_transfer_calldata, parse_signature, recover_signer
+from onramp.chain import (
+    ChainClient,
+    SafeTx,
+    checksum,
+    erc20_transfer_calldata,
+    parse_signature,
+    recover_signer,
+    selector,
+)
 from onramp.core.audit import record
 from onramp.core.ids import uuid7
 from onramp.core.logging import get_logger

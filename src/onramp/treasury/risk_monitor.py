@@ -28,19 +28,23 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from onramp import ledger
-from onramp.chain import PAYOUT_FAILED, in_flight_total
-from onramp.chain.client import ChainClient
-from onramp.chain.errors import ChainRpcError, NodeUnavailable
-from onramp.chain.fees import FeePolicy
-from onramp.chain.hsm_signer import Pkcs11Signer
-from onramp.chain.vault_pauser import VaultPauser
+from onramp.chain import (
+    PAYOUT_FAILED,
+    ChainClient,
+    ChainRpcError,
+    FeePolicy,
+    NodeUnavailable,
+    Pkcs11Signer,
+    VaultPauser,
+    in_flight_total,
+)
 from onramp.core.clock import Clock
 from onramp.core.db import unit_of_work
 from onramp.core.keys import Hsm
 from onramp.core.logging import get_logger
 from onramp.core.outbox import OutboxMessage
 from onramp.core.settings import Settings, TreasuryRiskSettings
-from onramp.fx.alarms import USDC_PEG_DEVIATION
+from onramp.fx import USDC_PEG_DEVIATION
 from onramp.treasury import circuit_breaker
 from onramp.treasury.risk_limits import usdc_text, usdc_units
 from onramp.treasury.risk_models import BreakerState

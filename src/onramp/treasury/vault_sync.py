@@ -21,9 +21,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from onramp.chain.errors import ExecutionReverted
-from onramp.chain.stored_tx import TxOutcome
-from onramp.chain.vault_pauser import Switch, VaultPauser
+from onramp.chain import ExecutionReverted, Switch, TxOutcome, VaultPauser
 from onramp.core.clock import Clock
 from onramp.core.db import unit_of_work
 from onramp.core.faults import crash_point

@@ -8,10 +8,14 @@ from collections.abc import Awaitable, Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from onramp.chain.client import ChainClient
-from onramp.chain.errors import ChainRpcError, NodeUnavailable
-from onramp.chain.hsm_signer import Pkcs11Signer
-from onramp.chain.signer import LocalKeySigner, Signer
+from onramp.chain import (
+    ChainClient,
+    ChainRpcError,
+    LocalKeySigner,
+    NodeUnavailable,
+    Pkcs11Signer,
+    Signer,
+)
 from onramp.core.db import unit_of_work
 from onramp.core.errors import InvalidInput
 from onramp.core.keys import Hsm, HsmUnavailable

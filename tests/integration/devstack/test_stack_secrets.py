@@ -10,11 +10,11 @@ import uuid
 import httpx
 import pytest
 
+from onramp.auth.tokens import issue_access_token
 from onramp.core.clock import utcnow
 from onramp.core.settings import Settings, load_settings, secrets_file
 from onramp.devstack.stack import Stack
 from onramp.devstack.stack_secrets import STACK_SECRETS
-from onramp.identity.tokens import issue_access_token
 
 
 def _value(settings: Settings, path: str) -> str:

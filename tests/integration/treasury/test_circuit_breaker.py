@@ -11,6 +11,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from onramp import ledger
+from onramp.auth.permissions import Role
+from onramp.auth.tokens import Principal
 from onramp.chain import PAYOUT_FAILED, GateItem
 from onramp.chain.vault_pauser import VaultPauser
 from onramp.core.audit import AuditRecord
@@ -18,8 +20,6 @@ from onramp.core.clock import SystemClock, utcnow
 from onramp.core.db import unit_of_work
 from onramp.core.outbox import emit
 from onramp.identity.approvals import FourEyesViolation
-from onramp.identity.permissions import Role
-from onramp.identity.tokens import Principal
 from onramp.treasury import circuit_breaker
 from onramp.treasury.risk_limits import RiskGate, RiskLimits
 from onramp.treasury.risk_models import BreakerState, PayoutAllowance

@@ -17,6 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from web3 import Web3
 
+from onramp.auth.permissions import Role
+from onramp.auth.tokens import Principal
 from onramp.chain.client import ChainClient
 from onramp.chain.deploy import Deployer
 from onramp.chain.errors import ExecutionReverted
@@ -30,8 +32,6 @@ from onramp.core.db import unit_of_work
 from onramp.core.settings import ANVIL_DEPLOYER_KEY, ANVIL_PAYOUT_KEY
 from onramp.devstack.stack import Stack
 from onramp.identity.approvals import FourEyesViolation
-from onramp.identity.permissions import Role
-from onramp.identity.tokens import Principal
 from onramp.treasury import circuit_breaker
 from onramp.treasury.risk_models import CircuitBreaker
 from onramp.treasury.risk_monitor import RiskMonitor, TripPolicy

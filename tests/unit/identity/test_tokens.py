@@ -10,8 +10,7 @@ from datetime import UTC, datetime, timedelta
 import jwt
 import pytest
 
-from onramp.identity.errors import InvalidToken
-from onramp.identity.tokens import (
+from onramp.auth.tokens import (
     AUDIENCE,
     issue_access_token,
     issue_client_token,
@@ -19,6 +18,7 @@ from onramp.identity.tokens import (
     refresh_token_hash,
     verify_access_token,
 )
+from onramp.identity.errors import InvalidToken
 
 SECRET = "a-test-secret-that-is-long-enough-for-hs256"
 ISSUER = "onramp"

@@ -17,8 +17,7 @@ import typer
 from onramp.core.settings import Settings, load_settings
 
 if TYPE_CHECKING:
-    from onramp.banking.adapters.base import Pain001Upload
-    from onramp.banking.imports import ImportReport
+    from onramp.banking import ImportReport, Pain001Upload
 
 bank_app = typer.Typer(help="The bank: statement files, refunds.", no_args_is_help=True)
 refunds_app = typer.Typer(help="Refunds to depositors.", no_args_is_help=True)
@@ -55,13 +54,12 @@ def _print(report: ImportReport, *, dry_run: bool) -> None:
 
 
 async def _import(path: Path, *, bank: str | None, dry_run: bool) -> ImportReport:
-    from onramp.banking.imports import import_statement
-    from onramp.banking.payment_rules import PaymentRules
+    from onramp.banking import PaymentRules, import_statement
     from onramp.core.clock import utcnow
     from onramp.core.db import standalone_sessions
     from onramp.core.keys import install_keyring, open_keyring
     from onramp.core.settings import accepted_statement_accounts, load_settings
-    from onramp.orders.deposit_returns import UnspentOrderFunds
+    from onramp.orders import UnspentOrderFunds
 
     settings = load_settings()
     data = path.read_bytes()
@@ -115,8 +113,7 @@ async def _export(
     settings: Settings, *, message_id: str | None, upload: Pain001Upload | None
 ) -> tuple[str, str] | None:
     """The refunds' pain.001 (exported now, or again by ``message_id``), uploaded if asked."""
-    from onramp.banking.formats.pain001 import Debtor
-    from onramp.banking.refund_files import export_refunds, refund_file, submit_refund_file
+    from onramp.banking import Debtor, export_refunds, refund_file, submit_refund_file
     from onramp.core.clock import utcnow
     from onramp.core.db import standalone_sessions, unit_of_work
     from onramp.core.keys import install_keyring, open_keyring

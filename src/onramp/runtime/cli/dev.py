@@ -16,7 +16,7 @@ import typer
 from onramp.core.settings import Settings, load_settings, stack_file
 
 if TYPE_CHECKING:
-    from onramp.treasury.issuer import UsdcSender
+    from onramp.treasury import UsdcSender
 
 
 def cold_safe_sender(settings: Settings) -> UsdcSender | None:
@@ -26,7 +26,7 @@ def cold_safe_sender(settings: Settings) -> UsdcSender | None:
     cold = json.loads(stack.read_text())["contracts"].get("cold_safe") if stack.exists() else None
     if not (settings.chain.rpc_url and cold):
         return None
-    from onramp.devstack.cold_safe_sender import ColdSafeSender
+    from onramp.devstack import ColdSafeSender
 
     return ColdSafeSender(settings.chain.rpc_url, settings.chain.usdc_address, cold)
 
@@ -37,7 +37,7 @@ def demo(
     ] = None,
 ) -> None:
     """Start the whole stack, turn one euro deposit into USDC, print the evidence, stop."""
-    from onramp.devstack.demo import DemoFailed, run_demo
+    from onramp.devstack import DemoFailed, run_demo
 
     # SIGTERM unwinds like Ctrl-C, so every child process is stopped by the demo's cleanup.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
@@ -62,8 +62,7 @@ def dev(
 
     A process that dies is restarted with backoff (given up after repeated quick deaths); the
     database, JetStream, the chain and the HSM token are kept for the next run unless --fresh."""
-    from onramp.devstack.dev_state import StateLost
-    from onramp.devstack.stack import start_stack
+    from onramp.devstack import StateLost, start_stack
 
     settings = load_settings()
 

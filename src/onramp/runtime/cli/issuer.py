@@ -18,7 +18,7 @@ from onramp.core.money import Money
 from onramp.core.settings import Settings, load_settings
 
 if TYPE_CHECKING:
-    from onramp.treasury.issuer import UsdcSender
+    from onramp.treasury import UsdcSender
 
 # The wallet a redeem's USDC leaves, if this machine can send it (the dev chain's cold Safe:
 # runtime/cli/dev.py); production has none, its treasurers sign that transfer as a proposal.
@@ -36,7 +36,7 @@ async def _run(
 ) -> None:
     from onramp.core.db import standalone_sessions, unit_of_work
     from onramp.runtime.issuer import issuer_flow
-    from onramp.treasury.issuer import request_mint, request_redeem
+    from onramp.treasury import request_mint, request_redeem
 
     settings = load_settings()
     async with standalone_sessions(settings.database.url) as sessions:

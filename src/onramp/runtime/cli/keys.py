@@ -74,7 +74,7 @@ def keys_new_payout_key(
     """Generate a secp256k1 payout key in the HSM (sensitive, never extractable). Grant the
     vault's payout role to its address, send it gas, then set ONRAMP_CHAIN__SIGNER=hsm and
     ONRAMP_CHAIN__PAYOUT_KEY_ID."""
-    from onramp.chain.hsm_signer import generate_secp256k1_key
+    from onramp.chain import generate_secp256k1_key
     from onramp.core.errors import OnrampError
     from onramp.core.keys import Hsm
 

@@ -21,7 +21,7 @@ def privacy_purge() -> None:
     """Remove bank details from the deposits of users erased longer ago than the retention."""
     from datetime import UTC, datetime, timedelta
 
-    from onramp.casework.privacy import purge_expired
+    from onramp.casework import purge_expired
     from onramp.core.db import standalone_sessions, unit_of_work
 
     settings = load_settings()
@@ -53,7 +53,7 @@ def users_create_admin(
     from onramp.core.db import standalone_sessions, unit_of_work
     from onramp.core.errors import OnrampError
     from onramp.core.keys import install_keyring, open_keyring
-    from onramp.identity.bootstrap import create_first_admin
+    from onramp.identity import create_first_admin
 
     settings = load_settings()
     password = os.environ.get("ONRAMP_ADMIN_PASSWORD") or typer.prompt(

@@ -20,10 +20,7 @@ from typer.core import TyperGroup
 if TYPE_CHECKING:
     from typer._click import Command, Context  # the click typer ships, its groups' types
 
-    from onramp.reports import Dataset
-    from onramp.reports.catalogue import Report, ReportRequest
-    from onramp.reports.period import Period
-    from onramp.reports.templates import ReportFormat
+    from onramp.reports import Dataset, Period, Report, ReportFormat, ReportRequest
 
 FromOption = Annotated[
     datetime, typer.Option("--from", formats=["%Y-%m-%d"], help="First day (UTC), included")
@@ -113,7 +110,7 @@ def _print(report: Report, asked: ReportRequest) -> None:
 
 
 def _command(report: Report) -> Callable[..., None]:
-    from onramp.reports import catalogue
+    from onramp.reports import parameters as catalogue_parameters
 
     def command(
         first: datetime,
@@ -124,7 +121,7 @@ def _command(report: Report) -> Callable[..., None]:
     ) -> None:
         from onramp.core.settings import load_settings
         from onramp.fx import FxDesk
-        from onramp.reports.catalogue import ReportRequest
+        from onramp.reports import ReportRequest
 
         settings = load_settings()
         chosen, period = _format(fmt), _period(first, last)
@@ -140,7 +137,7 @@ def _command(report: Report) -> Callable[..., None]:
         _print(report, asked)
 
     # Typer reads a command's options from its signature: the common ones and the report's.
-    parameters = catalogue.parameters(report, _COMMON, _EXTRAS)
+    parameters = catalogue_parameters(report, _COMMON, _EXTRAS)
     command.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
     command.__annotations__ = {p.name: p.annotation for p in parameters} | {"return": None}
     command.__doc__ = report.help
@@ -149,7 +146,7 @@ def _command(report: Report) -> Callable[..., None]:
 
 @functools.cache
 def _commands() -> dict[str, Command]:
-    from onramp.reports.catalogue import REPORTS
+    from onramp.reports import REPORTS
 
     made = typer.Typer()
     for report in REPORTS:

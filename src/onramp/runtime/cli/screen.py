@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING, Annotated
 import orjson
 import typer
 
-from onramp.compliance.lists.model import SanctionsList
+from onramp.compliance import SanctionsList
 
 if TYPE_CHECKING:
-    from onramp.compliance.service import LoadedVersion
+    from onramp.compliance import LoadedVersion
 
 screen_app = typer.Typer(help="Sanctions screening.", no_args_is_help=True)
 
@@ -54,7 +54,7 @@ def _fail(exc: Exception) -> typer.Exit:
 @contextmanager
 def _local(spec: str) -> Iterator[Path]:
     """A list given as a path, or fetched from a URL into a temporary folder."""
-    from onramp.compliance.fetch import fetch_list, is_url
+    from onramp.compliance import fetch_list, is_url
 
     if not is_url(spec):
         yield Path(spec)
@@ -64,14 +64,12 @@ def _local(spec: str) -> Iterator[Path]:
 
 
 def _sanctions(list_spec: str | None, list_format: str | None) -> SanctionsList:
-    from onramp.compliance.errors import NoSanctionsListLoaded
-    from onramp.compliance.lists import load_list
-    from onramp.compliance.screening import combine
+    from onramp.compliance import NoSanctionsListLoaded, combine, load_list
 
     if list_spec is not None:
         with _local(list_spec) as path:
             return load_list(path, list_format)
-    from onramp.compliance.service import latest_lists
+    from onramp.compliance import latest_lists
     from onramp.core.db import standalone_sessions, unit_of_work
     from onramp.core.settings import load_settings
 
@@ -99,8 +97,7 @@ def screen_load(
     ] = False,
 ) -> None:
     """Load a new version of a list into the database and print a summary of what changed."""
-    from onramp.compliance.errors import NoSanctionsListLoaded
-    from onramp.compliance.service import load_version
+    from onramp.compliance import NoSanctionsListLoaded, load_version
     from onramp.core.db import standalone_sessions, unit_of_work
     from onramp.core.settings import load_settings
 
@@ -182,8 +179,8 @@ def screen_names(
     threshold: Annotated[float | None, typer.Option(help="Hit at or above this score")] = None,
 ) -> None:
     """Screen a CSV of name,date_of_birth,country (last two optional): one JSON line per row."""
-    from onramp.compliance.matcher import MatchSettings, NameMatcher
-    from onramp.compliance.screening import read_batch, screen_name
+    from onramp.compliance import MatchSettings, NameMatcher, read_batch
+    from onramp.compliance import screen_batch_name as screen_name
     from onramp.core.settings import load_settings
 
     try:
@@ -205,8 +202,8 @@ def screen_address(
     list_format: FormatOption = None,
 ) -> None:
     """Screen wallet addresses (any letter case): one JSON line per address."""
-    from onramp.compliance.matcher import AddressMatcher
-    from onramp.compliance.screening import screen_address as screen_one
+    from onramp.compliance import AddressMatcher
+    from onramp.compliance import screen_batch_address as screen_one
 
     try:
         matcher = AddressMatcher(_sanctions(list_file, list_format))

@@ -15,10 +15,11 @@ treasury_app = typer.Typer(help="Treasury: wallets, liquidity, positions.", no_a
 
 
 def _read() -> dict[str, Any]:
-    from onramp.chain.client import ChainClient
+    from onramp.chain import ChainClient
     from onramp.core.clock import utcnow
     from onramp.core.db import standalone_sessions, unit_of_work
-    from onramp.treasury.positions import positions, positions_document
+    from onramp.treasury import positions_document
+    from onramp.treasury import read_positions as positions
 
     settings = load_settings()
 

@@ -7,16 +7,19 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from onramp.banking.drop_folder import run_drop_folder
-from onramp.banking.models import RefundChannel
-from onramp.banking.payment_rules import PaymentRules
-from onramp.banking.refund_sender import RefundPolicy, run_refunds
-from onramp.banking.worker import deposits_consumer
+from onramp.banking import (
+    PaymentRules,
+    RefundChannel,
+    RefundPolicy,
+    deposits_consumer,
+    run_drop_folder,
+    run_refunds,
+)
 from onramp.core.clock import SystemClock
 from onramp.core.consumer import Consumer
 from onramp.core.logging import get_logger
 from onramp.core.settings import Settings, accepted_statement_accounts
-from onramp.orders.deposit_returns import UnspentOrderFunds
+from onramp.orders import UnspentOrderFunds
 from onramp.runtime import adapters
 from onramp.runtime.workers.registry import Resources, Worker, consuming
 

@@ -6,15 +6,22 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-from onramp.chain.client import ChainClient
-from onramp.chain.confirmations import ConfirmationWatcher
-from onramp.chain.fees import FeePolicy
-from onramp.chain.withdrawal_sender import WithdrawalSender, custody_signer, run_withdrawals
-from onramp.chain.worker import payout_signer, run_confirmations, run_payout_sender, sender_from
-from onramp.compliance.checkpoints import PayoutScreen, WithdrawalScreen
+from onramp.chain import (
+    ChainClient,
+    ConfirmationWatcher,
+    FeePolicy,
+    WithdrawalSender,
+    custody_signer,
+    payout_signer,
+    run_confirmations,
+    run_payout_sender,
+    run_withdrawals,
+    sender_from,
+)
+from onramp.compliance import PayoutScreen, WithdrawalScreen
 from onramp.runtime.workers.compliance import list_matchers
 from onramp.runtime.workers.registry import Resources, Worker
-from onramp.treasury.risk_limits import RiskGate, RiskLimits
+from onramp.treasury import RiskGate, RiskLimits
 
 
 async def _pay_out(resources: Resources) -> None:

@@ -6,16 +6,19 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-from onramp.compliance import MatchSettings
-from onramp.compliance.checkpoints import ListMatchers
-from onramp.compliance.freshness import ListFreshness
-from onramp.compliance.refresh import ListRefresher, configured_sources, run_list_refresh
-from onramp.compliance.rescreen import run_rescreens
+from onramp.compliance import (
+    ListFreshness,
+    ListMatchers,
+    ListRefresher,
+    MatchSettings,
+    configured_sources,
+    run_list_refresh,
+    run_rescreens,
+)
 from onramp.core.clock import SystemClock
 from onramp.core.settings import Settings
-from onramp.kyc.rescreen import KybOwners, VerifiedNames
-from onramp.kyc.worker import run_review_expiry
-from onramp.orders.rescreen import SavedWallets, UnpaidOrders
+from onramp.kyc import KybOwners, VerifiedNames, run_review_expiry
+from onramp.orders import SavedWallets, UnpaidOrders
 from onramp.runtime.workers.registry import Resources, Worker
 
 

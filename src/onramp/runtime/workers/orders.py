@@ -7,19 +7,22 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from onramp.compliance.monitoring import RuleSet
+from onramp.compliance import RuleSet
 from onramp.core.clock import SystemClock
 from onramp.core.consumer import Consumer
 from onramp.core.periodic import run_periodic
 from onramp.core.settings import Settings
-from onramp.fx.alarms import peg_alarm_recorder
-from onramp.fx.service import FxDesk
-from onramp.orders.expiry import expire_unpaid
-from onramp.orders.monitoring import MonitoringScreener
-from onramp.orders.sanctions import SanctionsScreener
-from onramp.orders.screening import Screener, Screeners
-from onramp.orders.travel_rule import TravelRulePolicy, TravelRuleScreener
-from onramp.orders.worker import orders_consumer
+from onramp.fx import FxDesk, peg_alarm_recorder
+from onramp.orders import (
+    MonitoringScreener,
+    SanctionsScreener,
+    Screener,
+    Screeners,
+    TravelRulePolicy,
+    TravelRuleScreener,
+    expire_unpaid,
+    orders_consumer,
+)
 from onramp.runtime.workers.compliance import list_freshness, list_matchers
 from onramp.runtime.workers.registry import Resources, Worker, consuming
 

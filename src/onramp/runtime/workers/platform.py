@@ -6,8 +6,7 @@ from onramp.core.audit import run_sealer
 from onramp.core.bus import EventBus
 from onramp.core.clock import SystemClock
 from onramp.core.relay import run_relay
-from onramp.notifications.adapters.smtp import SmtpSender
-from onramp.notifications.worker import run_mailer
+from onramp.notifications import SmtpSender, run_mailer
 from onramp.runtime.workers.registry import Resources, Worker, on_bus
 
 

@@ -11,8 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from onramp.chain import register_system_contracts
-from onramp.chain.wallet_factory_check import check_configured_wallet_factory
+from onramp.chain import check_configured_wallet_factory, register_system_contracts
 from onramp.core.bus import EventBus, connect_bus
 from onramp.core.consumer import Consumer, run_consumer
 from onramp.core.db import create_engine, session_factory, unit_of_work

@@ -6,13 +6,18 @@ from __future__ import annotations
 import asyncio
 import functools
 
-from onramp.chain.client import ChainClient
+from onramp.chain import ChainClient
 from onramp.core.clock import SystemClock
 from onramp.runtime.issuer import issuer_flow
 from onramp.runtime.workers.registry import Resources, Worker
-from onramp.treasury.executor import ProposalExecutor
-from onramp.treasury.risk_monitor import risk_monitor, run_risk_monitor
-from onramp.treasury.worker import executor_signer, run_treasury, treasury_round
+from onramp.treasury import (
+    ProposalExecutor,
+    executor_signer,
+    run_risk_monitor,
+    run_treasury,
+    treasury_round,
+)
+from onramp.treasury import configured_risk_monitor as risk_monitor
 
 
 async def _run_rounds(resources: Resources) -> None:

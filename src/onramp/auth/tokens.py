@@ -12,7 +12,7 @@ from typing import Any
 
 import jwt
 
-from onramp.identity.errors import InvalidToken
+from onramp.auth.errors import InvalidToken
 
 AUDIENCE = "onramp-api"
 ALGORITHM = "HS256"

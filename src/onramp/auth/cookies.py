@@ -19,7 +19,7 @@ import uuid
 
 from fastapi import Request, Response
 
-from onramp.identity.errors import CsrfTokenInvalid
+from onramp.auth.errors import CsrfTokenInvalid
 
 ACCESS_COOKIE = "__Host-onramp_access"
 REFRESH_COOKIE = "__Host-onramp_refresh"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -10,32 +9,21 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from onramp.core.settings import Settings
-from onramp.core.web import ClockDep, SessionDep, check_rate, client_ip
-from onramp.identity import api_key_auth, api_key_format, cookies, sessions
-from onramp.identity.api_keys import KeyHolder, KeyPolicy
-from onramp.identity.errors import (
+from onramp.auth import cookies
+from onramp.auth.credentials import credential_store
+from onramp.auth.errors import (
     InsufficientScope,
     InvalidToken,
     LoginSessionRequired,
     PermissionDenied,
     StaffMfaRequired,
 )
-from onramp.identity.permissions import Permission, allowed, needs_second_factor
-from onramp.identity.tokens import Principal, verify_access_token
+from onramp.auth.permissions import Permission, allowed, needs_second_factor
+from onramp.auth.tokens import Principal, verify_access_token
+from onramp.core.settings import Settings
+from onramp.core.web import ClockDep, SessionDep, check_rate, client_ip
 
 _bearer = HTTPBearer(auto_error=False)
-
-
-def _key_principal(holder: KeyHolder, scopes: frozenset[str] | None = None) -> Principal:
-    return Principal(
-        user_id=holder.user_id,
-        role=holder.role,
-        session_id=None,
-        api_key_id=holder.key_id,
-        # A token carries the scopes it was granted; the key's current scopes bound them.
-        scopes=holder.scopes if scopes is None else scopes & holder.scopes,
-    )
 
 
 async def current_principal(
@@ -47,22 +35,22 @@ async def current_principal(
     """A valid access token whose session (or API key) is still open, or an API key itself:
     logout and key revocation take effect at once."""
     settings: Settings = request.app.state.settings
+    store = credential_store()
     if credentials is None and (cookie := request.cookies.get(cookies.ACCESS_COOKIE)):
         return await _cookie_principal(request, cookie, session, clock.now(), settings)
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise InvalidToken()
-    policy = KeyPolicy.from_settings(settings.api_keys)
     now, ip = clock.now(), client_ip(request)
-    if api_key_format.looks_like_api_key(credentials.credentials):
-        holder = await api_key_auth.authenticate(
-            session,
-            key=credentials.credentials,
-            ip=ip,
-            now=now,
-            policy=policy,
-            sessions=request.app.state.sessions,
-        )
-        return _key_principal(holder)
+    holder = await store.api_key_principal(
+        session,
+        key=credentials.credentials,
+        ip=ip,
+        now=now,
+        settings=settings,
+        sessions=request.app.state.sessions,
+    )
+    if holder is not None:
+        return holder
     principal = verify_access_token(
         credentials.credentials,
         secret=settings.auth.jwt_secret.get_secret_value(),
@@ -70,27 +58,10 @@ async def current_principal(
         now=now,
     )
     if principal.api_key_id is not None:
-        found = await api_key_auth.active_holder(
-            session, key_id=principal.api_key_id, ip=ip, now=now, policy=policy
+        return await store.key_token_principal(
+            session, principal, ip=ip, now=now, settings=settings
         )
-        if found is None:
-            raise InvalidToken("the API key of this token was revoked or has expired")
-        return _key_principal(found, principal.scopes)
-    return await _with_open_session(session, principal, now)
-
-
-async def _with_open_session(
-    session: AsyncSession, principal: Principal, now: datetime
-) -> Principal:
-    """The token's session, open and its subject's; the role is the owner's current one, read
-    with the session (a token's ``role`` claim is never trusted: a role change or a
-    deactivation takes effect on the next request)."""
-    active = await sessions.active_session(session, session_id=principal.login_session(), now=now)
-    if active is None:
-        raise InvalidToken("the session was revoked or has expired")
-    if active.user_id != principal.user_id:
-        raise InvalidToken("the token's session is not its subject's")
-    return replace(principal, role=active.role, mfa_at=active.mfa_at)
+    return await store.session_principal(session, principal, now=now)
 
 
 async def _cookie_principal(
@@ -105,7 +76,7 @@ async def _cookie_principal(
         secret=secret,
         allowed_origins=settings.auth.web_origins,
     )
-    return await _with_open_session(session, principal, now)
+    return await credential_store().session_principal(session, principal, now=now)
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]

@@ -1,0 +1,97 @@
+"""What tools/surface_codemod.py does, as data a reviewer edits: modules that moved, the importers
+that keep reaching into submodules, and the names a package's surface gives to vague ones. Step 1
+of the codemod (renaming moved modules wherever they are named) lives here too."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SRC = ROOT / "src"
+PACKAGE = SRC / "onramp"
+
+# Old dotted module path -> new one (step 1).
+MOVED: dict[str, str] = {
+    "onramp.identity.permissions": "onramp.auth.permissions",
+    "onramp.identity.tokens": "onramp.auth.tokens",
+    "onramp.identity.access": "onramp.auth.access",
+    "onramp.identity.cookies": "onramp.auth.cookies",
+}
+RENAMED_TREES = ("src", "tests", "bench", "docs", "migrations")
+
+# The shared kernel: every package may import core's modules, which are its surface.
+KERNEL = frozenset({"core"})
+
+# Importers that keep reaching into some packages' submodules (None: into all), and why;
+# pyproject's contracts ignore the same imports.
+KEEP_IMPORTERS: dict[str, frozenset[str] | None] = {
+    # Alembic's metadata needs every domain's models module imported; tables are no surface.
+    "onramp.core.db.schema": None,
+}
+
+# A name that would be vague or ambiguous at the package's surface is exported under another.
+ALIASES: dict[tuple[str, str], str] = {
+    ("onramp.identity.approvals", "register"): "register_approval_action",
+    ("onramp.identity.approvals", "decide"): "decide_approval",
+    ("onramp.identity.approvals", "get_request"): "get_approval_request",
+    ("onramp.identity.approvals", "request_approval"): "request_approval",
+    ("onramp.banking.standing_references", "create"): "create_standing_reference",
+    ("onramp.banking.standing_references", "revoke"): "revoke_standing_reference",
+    ("onramp.banking.standing_references", "active"): "active_standing_references",
+    ("onramp.compliance.cases", "assign"): "assign_case",
+    ("onramp.compliance.cases", "attach"): "attach_to_case",
+    # A function named like its module would hide the module at the surface.
+    ("onramp.treasury.positions", "positions"): "read_positions",
+    ("onramp.treasury.risk_monitor", "risk_monitor"): "configured_risk_monitor",
+    # The money path's checkpoints keep the plain names; the batch screening's are per row.
+    ("onramp.compliance.screening", "screen_name"): "screen_batch_name",
+    ("onramp.compliance.screening", "screen_address"): "screen_batch_address",
+}
+
+
+def surface_name(module: str, name: str) -> str:
+    """The name ``module.name`` gets at its package's surface."""
+    if (module, name) in ALIASES:
+        return ALIASES[(module, name)]
+    if name.endswith("router"):
+        # Every api module has its ``router``: at the surface each is named after its module.
+        stem = module.rsplit(".", 1)[1].removesuffix("_api")
+        return f"{module.split('.')[1] if stem == 'api' else stem}_{name}"
+    return name
+
+
+# Step 1 ------------------------------------------------------------------------------------
+
+
+def _spellings() -> dict[str, str]:
+    """Each move as a dotted path, without the ``onramp.`` prefix (prose, comments) and as a
+    file path."""
+    spellings = dict(MOVED)
+    for old, new in MOVED.items():
+        spellings[old.removeprefix("onramp.")] = new.removeprefix("onramp.")
+        spellings[old.removeprefix("onramp.").replace(".", "/") + ".py"] = (
+            new.removeprefix("onramp.").replace(".", "/") + ".py"
+        )
+    return spellings
+
+
+def rename_moved(check: bool) -> list[Path]:
+    spellings = _spellings()
+    pattern = re.compile(
+        "|".join(
+            rf"(?<![\w./]){re.escape(old)}(?![\w])" for old in sorted(spellings, key=len)[::-1]
+        )
+    )
+    changed = []
+    for tree in RENAMED_TREES:
+        for path in sorted((ROOT / tree).rglob("*")):
+            if path.suffix not in {".py", ".md", ".toml"} or not path.is_file():
+                continue
+            text = path.read_text()
+            new = pattern.sub(lambda m: spellings[m.group(0)], text)
+            if new != text:
+                changed.append(path)
+                if not check:
+                    path.write_text(new)
+    return changed
