@@ -15,7 +15,7 @@ Screened against all five list files at once (this excerpt, the third and second
 excerpts, the XML sample and the 2024 CSV sample), with the second held-out set's ordinary
 names as the clean population.
 
-Tuning data since the fifth round (``screening_heldout5.py`` is the set never tuned on now):
+Tuning data since the fifth round (``screening_heldout6.py`` is the set never tuned on now):
 until then its misses were never read; ``bench/screening.py --show-misses`` lists them now. Change
 this file only to fix a variant that is not a real way to write the name, never to make a miss go
 away.

@@ -11,7 +11,8 @@ written as one):
    consonants in a four-letter or longer token count at least 85, and a pair below
    ``token_cutoff`` (80) is 0. Other tokens of three letters or fewer pair only when equal.
    Words whose written forms read as one Russian name under some romanisation
-   (``matching/russian.py``: "Jewgeni" / "Yevgeniy") pair at 92 at least.
+   (``matching/russian.py``: "Jewgeni" / "Yevgeniy") or as one Korean name
+   (``matching/korean.py``: "Ri" / "Lee", "Jong" / "Jeong" / "Chong") pair at 92 at least.
 2. Joined words first (``matching/align.py``, as are steps 3 and 4): a token of one side pairs
    with a stretch of neighbouring words of the other written as one ("Chunyong" / "Chun Yong",
    "Sa 'ad" / "Saad", "Ali-reza" / "Alireza") when that scores at least 85 and better than any
@@ -55,6 +56,7 @@ from onramp.compliance.lists.model import EntryType, ListEntry, SanctionsList
 from onramp.compliance.matching.align import MIN_PAIRS, Near, align
 from onramp.compliance.matching.factors import country_factor, dob_factor
 from onramp.compliance.matching.keys import loose_keys
+from onramp.compliance.matching.korean import korean_keys
 from onramp.compliance.matching.learned import LEARNED, learn_equivalents
 from onramp.compliance.matching.pairs import pair
 from onramp.compliance.matching.russian import SAME_SOUND, russian_keys
@@ -99,6 +101,12 @@ class _IndexedName:
     is_alias: bool
 
 
+def _sound_keys(written: str) -> frozenset[str]:
+    """The written word read back to Cyrillic and to Hangul (the two alphabets never share a
+    key)."""
+    return russian_keys(written) | korean_keys(written)
+
+
 def _start(token: str) -> str:
     """The first letter, any vowel as "a": "Ebrahim" and "Abrahim" start alike."""
     return "a" if token[:1] in "aeiou" else token[:1]
@@ -116,9 +124,9 @@ class NameMatcher:
         self.settings = settings or MatchSettings()
         self._names: list[_IndexedName] = []
         self._holders: dict[str, list[int]] = defaultdict(list)
-        # Each Russian reading key (``matching/russian.py``) and the list tokens whose written
-        # word reads to it, in the order first met.
-        self._by_russian: dict[str, dict[str, None]] = defaultdict(dict)
+        # Each Russian or Korean reading key (``matching/russian.py``, ``korean.py``) and the
+        # list tokens whose written word reads to it, in the order first met.
+        self._by_sound: dict[str, dict[str, None]] = defaultdict(dict)
         per_entry: list[list[NameForm]] = []
         for entry in sanctions.entries:
             if entry.entry_type in (EntryType.VESSEL, EntryType.AIRCRAFT):
@@ -162,8 +170,8 @@ class NameMatcher:
         for word in {*form.tokens, *(joined for _, joined in form.joins)}:
             self._holders[word].append(index)
         for written, token in zip(form.words, form.tokens, strict=True):
-            for key in russian_keys(written):
-                self._by_russian[key][token] = None
+            for key in _sound_keys(written):
+                self._by_sound[key][token] = None
 
     def _near_words(self, word: str) -> dict[str, float]:
         """The list words near a screened word and how near (``pair``), kept for the batch."""
@@ -174,12 +182,13 @@ class NameMatcher:
 
     def _sounding(self, token: str, written: str) -> dict[str, float]:
         """The list words near a screened word, and those its written word reads as in some
-        romanisation of Russian ("Jewgeni" / "Yevgeniy"), at ``SAME_SOUND``."""
+        romanisation of Russian ("Jewgeni" / "Yevgeniy") or Korean ("Ri" / "Lee"), at
+        ``SAME_SOUND``."""
         near = self._near_words(token)
         same = [
             listed
-            for key in russian_keys(written)
-            for listed in self._by_russian.get(key, ())
+            for key in _sound_keys(written)
+            for listed in self._by_sound.get(key, ())
             if near.get(listed, 0.0) < SAME_SOUND
         ]
         if not same:

@@ -26,6 +26,8 @@ from functools import lru_cache
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+# "Son of" and "daughter of" before a father's or family name.
+_KINSHIP = frozenset("bin ben ibn bint binti".split())
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 # Apostrophes and ayin/hamza marks join ("As'ad" -> "asad"); OFAC writes them inconsistently.
 _JOINERS = re.compile("['`\u2018\u2019\u02bb\u02bc\u02be\u02bf]")
@@ -69,9 +71,52 @@ _VARIANTS: dict[str, list[str]] = {
     # German and Dutch writers spell Russian ю with a J ("Julia Lasutkina").
     "yulia": ("julia yuliya iuliia iulia juliya julija").split(),
 }
-_CANONICAL = {variant: canon for canon, variants in _VARIANTS.items() for variant in variants}
+# Russian given names in their Ukrainian and Belarusian forms as those countries' passports
+# write them ("Siarhei", "Serhiy"; "Uladzimir"; "Yauhen", "Yevhen"; "Volha"): one name in three
+# languages, which no spelling rule reads as one. Whole words only, never one letter off: "Arkem"
+# is not "Artem".
+_NATIONAL_FORMS: dict[str, list[str]] = {
+    "sergei": "siarhei siarhey serhiy serhii serhij".split(),
+    "yuri": "iury".split(),
+    "aleksandr": "aliaksandr alyaksandr".split(),
+    "aleksei": "oleksiy aliaksei aliaksey alyaksei".split(),
+    "dmitri": "dzmitry dzmitri dzmitryi".split(),
+    "andrei": "andrii andrej".split(),
+    "nikolai": "mikalai mikalay nikolaj".split(),
+    "vladimir": "uladzimir uladzimer wladimir".split(),
+    "evgeni": "yauhen yauheni yevhen yevhenii yevheniy evhen".split(),
+    "igor": "ihar ihor".split(),
+    "oleg": "aleh oleh".split(),
+    "olga": "volha olha".split(),
+    "leonid": "leanid".split(),
+    "gennadi": "gennady gennadiy genadz hienadz henadz hennadiy hennadii".split(),
+    "konstantin": "kanstantsin kostiantyn kostyantyn".split(),
+    "viktor": "viktar victor".split(),
+    "anatoli": "anatoly anatoliy anatolii anatolij anatol".split(),
+    "mikhail": "michail mikhas mykhailo mikhailo".split(),
+    "pavel": "paval pavlo".split(),
+    "petr": "pyotr piotr petro piatro".split(),
+    "vasili": "vasily vasiliy vasilii vasil vasyl".split(),
+    "grigori": "grigory grigoriy grigorii ryhor hryhoriy hryhorii".split(),
+    "artem": "artyom artiom artjom artsiom".split(),
+    "valeri": "valery valeriy valerii".split(),
+    "vyacheslav": "viacheslav viachaslau vyachaslau".split(),
+    "stanislav": "stanislau".split(),
+    "yaroslav": "yaraslau".split(),
+    "natalya": "natalia nataliya natallia".split(),
+    "tatyana": "tatiana tatsiana tetiana".split(),
+    "svetlana": "sviatlana".split(),
+    "gleb": "hleb".split(),
+    "kirill": "kiryl kyrylo".split(),
+}
+_CANONICAL = {
+    variant: canon
+    for table in (_VARIANTS, _NATIONAL_FORMS)
+    for canon, variants in table.items()
+    for variant in variants
+}
 # The canonical spelling of each family above: the matcher learns no other equivalences for them.
-KNOWN_FAMILIES = frozenset(_VARIANTS)
+KNOWN_FAMILIES = frozenset(_VARIANTS) | frozenset(_NATIONAL_FORMS)
 _SKELETON = (
     ("dzh", "j"),
     ("dj", "j"),
@@ -95,7 +140,8 @@ _SKELETON = (
 # French and older English endings for Russian -ov/-ev ("Shperoff", "Lebedeff").
 _FF_ENDING = re.compile(r"(?<=[aeiou])ff$")
 _DOUBLED = re.compile(r"(.)\1+")
-_AW = re.compile(r"(?<=[^aeiou])aw(?=[^aeiouwy])")
+# Inside a word after a consonant, and au opening one ("Auf" / "Ouf").
+_AW = re.compile(r"(?<=[^aeiou])aw(?=[^aeiouwy])|^au(?=[^aeiouwy])")
 _FINAL_E = re.compile(r"(?<=[^aeiou])e$")
 _FINAL_E_MIN = 6
 
@@ -107,7 +153,7 @@ def fold(text: str) -> str:
     return _NON_ALNUM.sub(" ", bare.casefold()).strip()
 
 
-_KNOWN = list(_CANONICAL) + list(_VARIANTS)
+_KNOWN = [variant for variants in _VARIANTS.values() for variant in variants] + list(_VARIANTS)
 _FUZZY_VARIANT_MIN = 5
 
 
@@ -116,7 +162,7 @@ def canonical_token(token: str, fuzzy: bool = True) -> str:
     """The token's canonical spelling. ``fuzzy``: a word one letter off a known variant joins its
     family; not for words joined from several ("Abd al-Ilah" is not "Abdallah")."""
     canon = _CANONICAL.get(token)
-    if fuzzy and canon is None and len(token) >= _FUZZY_VARIANT_MIN and token not in _VARIANTS:
+    if fuzzy and canon is None and len(token) >= _FUZZY_VARIANT_MIN and token not in KNOWN_FAMILIES:
         # A typo inside a transliterated name ("Mohfmad") still finds its family.
         near = process.extractOne(token, _KNOWN, scorer=OSA.distance, score_cutoff=1)
         # The same first letter: "Hamed" is one swap from "Ahmed" but another name.
@@ -305,6 +351,9 @@ def name_form(name: str) -> NameForm:
             tuple(joins),
         )
     last, first = _marked_words(surname), _marked_words(given)
+    if first and last and first[-1][0] in _KINSHIP:
+        # "AUF, Awad Ibn" is "Awad Ibn Auf": the particle stands before the surname.
+        first[-1] = (first[-1][0], False)
     n_last = sum(kept for _, kept in last)
     words = [w for w, kept in last + first if kept]
     last_index, first_index = _token_index(last), _token_index(first, n_last)

@@ -12,6 +12,9 @@ reading with the distinctions the systems themselves blur made one:
 - letters one system spells alike are one class (BGN's "e" is е, ё and э; German "s" is з and
   с, German "sch" is ж and ш; "i" and "y" are и, й and ы), and a Ukrainian or Belarusian letter
   is its Russian one (є е, і ї и, ґ г, ў у) — found from the tables, not listed by hand;
+- the Russian form of a Belarusian name is its cognate: the о and е that Belarusian writes а
+  and я are one class with them ("Darashenka" / "Doroshenko"), and a u after a vowel is also
+  read as the в that Belarusian writes ў ("Karpiankou" / "Karpenkov");
 - a doubled letter is one ("Gennadiy" / "Genadi") and the и before я, ю and е is the
   iotation's (“Anastasiya” / “Anastasia”, "Dmitriyevich" / "Dmitrievitch").
 
@@ -24,7 +27,10 @@ keys.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
+
+from onramp.compliance.matching.reading import read_back
 
 SAME_SOUND = 92.0
 MIN_LETTERS = 5
@@ -59,8 +65,15 @@ _NATIONAL: _Table = {
     "ю": ("yu", "iu"), "я": ("ya", "ia"),
 }  # fmt: skip
 _SYSTEMS = (_BGN, _ICAO, _FRENCH, _GERMAN, _NATIONAL)
-# A Ukrainian or Belarusian letter and the Russian one it is (their tables spell them apart).
-_SAME_LETTER = (("є", "е"), ("і", "и"), ("ї", "и"), ("ґ", "г"), ("ў", "у"))
+# A Ukrainian or Belarusian letter and the Russian one it is (their tables spell them apart);
+# and Belarusian writes the unstressed о and е of the Russian form of a name as а and я (akanne
+# and yakanne: "Darashenka" / "Doroshenko", "Karpiankou" / "Karpenkov").
+_SAME_LETTER = (
+    ("є", "е"), ("і", "и"), ("ї", "и"), ("ґ", "г"), ("ў", "у"), ("о", "а"), ("я", "е"),
+)  # fmt: skip
+# Belarusian ў after a vowel is the в of the Russian form ("Karpiankou" / "Karpenkov"); the
+# national system writes it u, so such a u is also read as в.
+_SHORT_U = re.compile(r"(?<=[aeo])u(?=[^aeiouy]|$)")
 _IOTATED = "яюе"
 
 
@@ -101,21 +114,8 @@ _IOTATED_CLASSES = frozenset(_CLASS[v] for v in _IOTATED)
 
 
 def _read(word: str, reading: dict[str, str]) -> str:
-    """The word read back under one system, longest spelling first; a letter the system does not
-    spell stays as it is."""
-    out: list[str] = []
-    at = 0
-    while at < len(word):
-        for size in range(min(_LONGEST, len(word) - at), 0, -1):
-            letter = reading.get(word[at : at + size])
-            if letter is not None:
-                out.append(letter)
-                at += size
-                break
-        else:
-            out.append(word[at])
-            at += 1
-    return _tidy(out)
+    """The word read back under one system; a letter the system does not spell stays as it is."""
+    return _tidy(read_back(word, reading, _LONGEST)[0])
 
 
 def _tidy(letters: list[str]) -> str:
@@ -136,7 +136,12 @@ def russian_keys(word: str) -> frozenset[str]:
     a short word or one that reads to fewer than ``MIN_KEY`` letters."""
     if len(word) < MIN_LETTERS or not word.isalpha():
         return frozenset()
-    return frozenset(key for r in _READINGS if len(key := _read(word, r)) >= MIN_KEY)
+    # Every system's кс, written x by English, French and German writers ("Alexejew").
+    word = word.replace("x", "ks")
+    spellings = {word, _SHORT_U.sub("v", word)}
+    return frozenset(
+        key for w in spellings for r in _READINGS if len(key := _read(w, r)) >= MIN_KEY
+    )
 
 
 __all__ = ["SAME_SOUND", "russian_keys"]
