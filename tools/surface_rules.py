@@ -76,6 +76,21 @@ def _spellings() -> dict[str, str]:
     return spellings
 
 
+# What follows a dotted path: an attribute, or the first name a ``from ... import`` takes.
+_FOLLOWER = re.compile(r"(?:\.|\s+import\s+\(?\s*)(\w+)")
+
+
+def _is_module(dotted: str, name: str) -> bool:
+    """Whether ``dotted.name`` is a module now: a module that became a sub-package of the same
+    name (``identity.sessions`` -> ``identity.sessions.service``) is still named by the new
+    paths (``identity.sessions.lockout``, ``from identity.sessions import service``), and those
+    are left alone, so a second run renames nothing."""
+    if "/" in dotted:
+        return False
+    base = SRC.joinpath(*f"onramp.{dotted.removeprefix('onramp.')}.{name}".split("."))
+    return base.with_suffix(".py").is_file() or (base / "__init__.py").is_file()
+
+
 def rename_moved(check: bool) -> list[Path]:
     spellings = _spellings()
     pattern = re.compile(
@@ -83,13 +98,21 @@ def rename_moved(check: bool) -> list[Path]:
             rf"(?<![\w./]){re.escape(old)}(?![\w])" for old in sorted(spellings, key=len)[::-1]
         )
     )
+
+    def renamed(match: re.Match[str]) -> str:
+        old = match.group(0)
+        follower = _FOLLOWER.match(match.string, match.end())
+        if follower and _is_module(old, follower.group(1)):
+            return old
+        return spellings[old]
+
     changed = []
     for tree in RENAMED_TREES:
         for path in sorted((ROOT / tree).rglob("*")):
             if path.suffix not in {".py", ".md", ".toml"} or not path.is_file():
                 continue
             text = path.read_text()
-            new = pattern.sub(lambda m: spellings[m.group(0)], text)
+            new = pattern.sub(renamed, text)
             if new != text:
                 changed.append(path)
                 if not check:
