@@ -151,7 +151,7 @@ async def measure_login(client: httpx.AsyncClient, logins: int) -> Section:
 
 
 def argon2_verify_in_process(iterations: int) -> tuple[PasswordHasher, PerOperation]:
-    """The hash alone, with the parameters identity.service uses (argon2-cffi's defaults)."""
+    """The hash alone, with identity.accounts.service's parameters (argon2-cffi's defaults)."""
     hasher = PasswordHasher()
     stored = hasher.hash(PASSWORD)
     start = time.perf_counter()

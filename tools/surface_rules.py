@@ -17,6 +17,33 @@ MOVED: dict[str, str] = {
     "onramp.identity.tokens": "onramp.auth.tokens",
     "onramp.identity.access": "onramp.auth.access",
     "onramp.identity.cookies": "onramp.auth.cookies",
+    # identity's sub-packages (issue 15 §1): accounts, sessions, mfa, login, api_keys, oauth, staff.
+    "onramp.identity.service": "onramp.identity.accounts.service",
+    "onramp.identity.passwords": "onramp.identity.accounts.passwords",
+    "onramp.identity.email_tokens": "onramp.identity.accounts.email_tokens",
+    "onramp.identity.account_emails": "onramp.identity.accounts.emails",
+    "onramp.identity.verification": "onramp.identity.accounts.verification",
+    "onramp.identity.preferences": "onramp.identity.accounts.preferences",
+    "onramp.identity.account_api": "onramp.identity.accounts.api",
+    "onramp.identity.sessions": "onramp.identity.sessions.service",
+    "onramp.identity.lockout": "onramp.identity.sessions.lockout",
+    "onramp.identity.signals": "onramp.identity.sessions.signals",
+    "onramp.identity.mfa": "onramp.identity.mfa.service",
+    "onramp.identity.api": "onramp.identity.login.api",
+    "onramp.identity.mfa_api": "onramp.identity.login.mfa_api",
+    "onramp.identity.token_responses": "onramp.identity.login.token_responses",
+    "onramp.identity.api_keys": "onramp.identity.api_keys.service",
+    "onramp.identity.api_key_format": "onramp.identity.api_keys.format",
+    "onramp.identity.api_key_auth": "onramp.identity.api_keys.auth",
+    "onramp.identity.api_key_schemas": "onramp.identity.api_keys.schemas",
+    "onramp.identity.api_keys_api": "onramp.identity.api_keys.api",
+    "onramp.identity.oauth": "onramp.identity.oauth.service",
+    "onramp.identity.oauth_api": "onramp.identity.oauth.api",
+    "onramp.identity.approvals": "onramp.identity.staff.approvals",
+    "onramp.identity.roles": "onramp.identity.staff.roles",
+    "onramp.identity.deactivation": "onramp.identity.staff.deactivation",
+    "onramp.identity.bootstrap": "onramp.identity.staff.bootstrap",
+    "onramp.identity.admin_api": "onramp.identity.staff.api",
 }
 RENAMED_TREES = ("src", "tests", "bench", "docs", "migrations")
 
@@ -32,10 +59,10 @@ KEEP_IMPORTERS: dict[str, frozenset[str] | None] = {
 
 # A name that would be vague or ambiguous at the package's surface is exported under another.
 ALIASES: dict[tuple[str, str], str] = {
-    ("onramp.identity.approvals", "register"): "register_approval_action",
-    ("onramp.identity.approvals", "decide"): "decide_approval",
-    ("onramp.identity.approvals", "get_request"): "get_approval_request",
-    ("onramp.identity.approvals", "request_approval"): "request_approval",
+    ("onramp.identity.staff.approvals", "register"): "register_approval_action",
+    ("onramp.identity.staff.approvals", "decide"): "decide_approval",
+    ("onramp.identity.staff.approvals", "get_request"): "get_approval_request",
+    ("onramp.identity.staff.approvals", "request_approval"): "request_approval",
     ("onramp.banking.standing_references", "create"): "create_standing_reference",
     ("onramp.banking.standing_references", "revoke"): "revoke_standing_reference",
     ("onramp.banking.standing_references", "active"): "active_standing_references",
@@ -76,6 +103,21 @@ def _spellings() -> dict[str, str]:
     return spellings
 
 
+# What follows a dotted path: an attribute, or the first name a ``from ... import`` takes.
+_FOLLOWER = re.compile(r"(?:\.|\s+import\s+\(?\s*)(\w+)")
+
+
+def _is_module(dotted: str, name: str) -> bool:
+    """Whether ``dotted.name`` is a module now: a module that became a sub-package of the same
+    name (``identity.sessions`` -> ``identity.sessions.service``) is still named by the new
+    paths (``identity.sessions.lockout``, ``from identity.sessions import service``), and those
+    are left alone, so a second run renames nothing."""
+    if "/" in dotted:
+        return False
+    base = SRC.joinpath(*f"onramp.{dotted.removeprefix('onramp.')}.{name}".split("."))
+    return base.with_suffix(".py").is_file() or (base / "__init__.py").is_file()
+
+
 def rename_moved(check: bool) -> list[Path]:
     spellings = _spellings()
     pattern = re.compile(
@@ -83,13 +125,21 @@ def rename_moved(check: bool) -> list[Path]:
             rf"(?<![\w./]){re.escape(old)}(?![\w])" for old in sorted(spellings, key=len)[::-1]
         )
     )
+
+    def renamed(match: re.Match[str]) -> str:
+        old = match.group(0)
+        follower = _FOLLOWER.match(match.string, match.end())
+        if follower and _is_module(old, follower.group(1)):
+            return old
+        return spellings[old]
+
     changed = []
     for tree in RENAMED_TREES:
         for path in sorted((ROOT / tree).rglob("*")):
             if path.suffix not in {".py", ".md", ".toml"} or not path.is_file():
                 continue
             text = path.read_text()
-            new = pattern.sub(lambda m: spellings[m.group(0)], text)
+            new = pattern.sub(renamed, text)
             if new != text:
                 changed.append(path)
                 if not check:

@@ -39,7 +39,7 @@ def _legacy_box() -> SecretBox:
 
 
 def _legacy_totp_context(user_id: Any) -> bytes:
-    return b"mfa-totp:" + user_id.bytes  # as identity/mfa.py bound them before 0013
+    return b"mfa-totp:" + user_id.bytes  # as identity/mfa/service.py bound them before 0013
 
 
 def _totp_context(user_id: Any) -> bytes:

@@ -1,4 +1,4 @@
-"""Accounts can be deactivated: ``users.deactivated_at`` (identity/deactivation.py). Sessions,
+"""Accounts can be deactivated: ``users.deactivated_at`` (identity/staff/deactivation.py). Sessions,
 sign-in and API keys of a deactivated account stop working on the next request.
 
 Revision ID: 0040

@@ -27,7 +27,7 @@ from onramp.core.db import unit_of_work
 from onramp.core.ids import uuid7
 from onramp.core.money import Money
 from onramp.core.settings import Settings
-from onramp.identity.service import create_user
+from onramp.identity.accounts.service import create_user
 from onramp.kyc.models import KycCase
 from onramp.orders.funds_received import on_deposits_matched
 from onramp.orders.models import Order

@@ -23,8 +23,8 @@ from onramp.banking.account_numbers import parse_iban
 from onramp.core.clock import utcnow
 from onramp.core.db import unit_of_work
 from onramp.devstack.stack import Stack
-from onramp.identity import api_keys
-from onramp.identity.api_key_format import prefix_of
+from onramp.identity.api_keys import service as api_keys
+from onramp.identity.api_keys.format import prefix_of
 from onramp.orders import destinations
 from onramp.runtime.app import create_app
 from tests.e2e.conftest import PASSWORD, as_if_logged_in_with_mfa, grant_kyc_tier

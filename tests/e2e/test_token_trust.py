@@ -16,7 +16,7 @@ from onramp.auth.tokens import issue_access_token
 from onramp.core.clock import utcnow
 from onramp.core.db import unit_of_work
 from onramp.devstack.stack import Stack
-from onramp.identity import api_keys
+from onramp.identity.api_keys import service as api_keys
 from tests.e2e.conftest import PASSWORD
 from tests.e2e.test_approvals import Staff, _person
 

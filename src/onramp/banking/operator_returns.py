@@ -1,7 +1,7 @@
 """Operators send an unmatched deposit back to its sender (``operator_return``): the whole of
 what is left of it, out of ``suspense:<ccy>``. Above the four-eyes threshold (its EUR value) the
 return is stored as an approval request and made when a second person with the same
-permission approves it, in the approver's transaction (``identity.approvals``)."""
+permission approves it, in the approver's transaction (``identity.staff.approvals``)."""
 
 from __future__ import annotations
 

@@ -11,9 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from onramp.auth import InvalidToken, Principal
 from onramp.core.settings import Settings
-from onramp.identity import api_key_auth, api_key_format, sessions
-from onramp.identity.api_keys import KeyHolder, KeyPolicy
-from onramp.identity.mfa import is_enabled
+from onramp.identity.api_keys import auth as api_key_auth
+from onramp.identity.api_keys import format as api_key_format
+from onramp.identity.api_keys.service import KeyHolder, KeyPolicy
+from onramp.identity.mfa.service import is_enabled
+from onramp.identity.sessions import service as sessions
 
 
 def _key_principal(holder: KeyHolder, scopes: frozenset[str] | None = None) -> Principal:

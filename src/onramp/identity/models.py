@@ -29,7 +29,7 @@ class User(Base):
     # Set when the person proved the mailbox is theirs (the link in the verification email).
     email_verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Set when an admin deactivated the account (staff who left): no sign-in, no session, no
-    # API key works from the next request on (identity/deactivation.py).
+    # API key works from the next request on (identity/staff/deactivation.py).
     deactivated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     @property

@@ -1,6 +1,6 @@
 """The operator's way out of a failed order: send its payout again, or refund its fiat.
 
-Each is a four-eyes action (``identity.approvals``): a staff member with ``orders:operate``
+Each is a four-eyes action (``identity.staff.approvals``): a staff member with ``orders:operate``
 requests it, a different one approves it, and it runs in the approver's transaction through
 the saga's own ``SagaStep``, so the transition is written, audited and announced like every
 other. One request per order waits at a time, so a retry and a refund never both stand.

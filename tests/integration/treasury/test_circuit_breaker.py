@@ -19,7 +19,7 @@ from onramp.core.audit import AuditRecord
 from onramp.core.clock import SystemClock, utcnow
 from onramp.core.db import unit_of_work
 from onramp.core.outbox import emit
-from onramp.identity.approvals import FourEyesViolation
+from onramp.identity.staff.approvals import FourEyesViolation
 from onramp.treasury import circuit_breaker
 from onramp.treasury.risk_limits import RiskGate, RiskLimits
 from onramp.treasury.risk_models import BreakerState, PayoutAllowance

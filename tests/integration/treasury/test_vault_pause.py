@@ -31,7 +31,7 @@ from onramp.core.clock import SystemClock, utcnow
 from onramp.core.db import unit_of_work
 from onramp.core.settings import ANVIL_DEPLOYER_KEY, ANVIL_PAYOUT_KEY
 from onramp.devstack.stack import Stack
-from onramp.identity.approvals import FourEyesViolation
+from onramp.identity.staff.approvals import FourEyesViolation
 from onramp.treasury import circuit_breaker
 from onramp.treasury.risk_models import CircuitBreaker
 from onramp.treasury.risk_monitor import RiskMonitor, TripPolicy

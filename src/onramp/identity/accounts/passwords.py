@@ -8,18 +8,19 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp.core.audit import record
-from onramp.identity import lockout, sessions
-from onramp.identity.account_emails import AccountEmails
-from onramp.identity.email_tokens import Purpose, cancel, spend
-from onramp.identity.errors import CurrentPasswordIncorrect, InvalidCredentials
-from onramp.identity.models import User
-from onramp.identity.service import (
+from onramp.identity.accounts.email_tokens import Purpose, cancel, spend
+from onramp.identity.accounts.emails import AccountEmails
+from onramp.identity.accounts.service import (
     check_password,
     check_password_policy,
     get_user,
     hash_password,
     user_by_email,
 )
+from onramp.identity.errors import CurrentPasswordIncorrect, InvalidCredentials
+from onramp.identity.models import User
+from onramp.identity.sessions import lockout
+from onramp.identity.sessions import service as sessions
 
 
 async def confirm_current_password(user: User, password: str) -> None:

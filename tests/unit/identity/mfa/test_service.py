@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from urllib.parse import unquote
 
-from onramp.identity.mfa import qr_svg_data_uri
+from onramp.identity.mfa.service import qr_svg_data_uri
 
 
 def test_the_enrolment_qr_code_is_drawn_here_from_the_uri() -> None:

@@ -19,8 +19,8 @@ from onramp.auth import delegable
 from onramp.core.audit import record
 from onramp.core.db import unit_of_work
 from onramp.core.logging import get_logger
-from onramp.identity import api_key_format
-from onramp.identity.api_keys import KeyHolder, KeyPolicy, is_active
+from onramp.identity.api_keys import format as api_key_format
+from onramp.identity.api_keys.service import KeyHolder, KeyPolicy, is_active
 from onramp.identity.errors import InvalidApiKey
 from onramp.identity.models import ApiKey, User
 

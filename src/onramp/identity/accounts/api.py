@@ -13,8 +13,9 @@ from onramp.auth import Permission, Principal, require
 from onramp.core.clock import Clock
 from onramp.core.settings import Settings
 from onramp.core.web import ClockDep, SessionDep, SettingsDep, check_rate, rate_limited
-from onramp.identity import lockout, mfa, passwords, service, verification
-from onramp.identity.account_emails import AccountEmails
+from onramp.identity.accounts import passwords, service, verification
+from onramp.identity.accounts.emails import AccountEmails
+from onramp.identity.mfa import service as mfa
 from onramp.identity.schemas import (
     EmailChange,
     EmailTokenRequest,
@@ -22,6 +23,7 @@ from onramp.identity.schemas import (
     PasswordResetConfirm,
     PasswordResetRequest,
 )
+from onramp.identity.sessions import lockout
 
 # A person's own login credentials: never open to API keys, and counted as login attempts.
 _OWN_CREDENTIALS = require(Permission.PROFILE_MANAGE_OWN, rate="login", person=True)

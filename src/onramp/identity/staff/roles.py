@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from onramp.auth import Permission, Principal, Role
 from onramp.core.audit import record
 from onramp.core.errors import InvalidInput, NotFound
-from onramp.identity.approvals import ApprovalAction, register, request_approval
 from onramp.identity.models import ApprovalRequest, AuthSession, User
+from onramp.identity.staff.approvals import ApprovalAction, register, request_approval
 
 CHANGE_ROLE = "identity.change_role"
 

@@ -7,9 +7,9 @@ from fastapi import Request, Response
 
 from onramp.auth import csrf_token, issue_access_token, set_session_cookies
 from onramp.core.settings import Settings
-from onramp.identity import sessions
 from onramp.identity.models import AuthSession, User
 from onramp.identity.schemas import CookieSessionOut, TokenOut
+from onramp.identity.sessions import service as sessions
 
 
 def client_of(request: Request) -> sessions.Client:

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp.core.settings import Settings
-from onramp.identity.email_tokens import Purpose, issue
+from onramp.identity.accounts.email_tokens import Purpose, issue
 from onramp.identity.models import User
 from onramp.notifications import enqueue_email
 

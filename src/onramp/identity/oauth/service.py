@@ -14,8 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from onramp.auth import issue_client_token
 from onramp.core.audit import record
-from onramp.identity import api_key_auth, api_key_format
-from onramp.identity.api_keys import KeyPolicy
+from onramp.identity.api_keys import auth as api_key_auth
+from onramp.identity.api_keys import format as api_key_format
+from onramp.identity.api_keys.service import KeyPolicy
 from onramp.identity.errors import (
     InvalidApiKey,
     OAuthInvalidClient,

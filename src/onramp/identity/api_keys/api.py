@@ -11,8 +11,8 @@ from fastapi import APIRouter, Response, status
 from onramp.auth import Permission, Principal, require, require_recent_mfa
 from onramp.core.settings import Settings
 from onramp.core.web import ClockDep, SessionDep, SettingsDep
-from onramp.identity import api_keys
-from onramp.identity.api_key_schemas import (
+from onramp.identity.api_keys import service as api_keys
+from onramp.identity.api_keys.schemas import (
     ApiKeyCreate,
     ApiKeyCreated,
     ApiKeyList,

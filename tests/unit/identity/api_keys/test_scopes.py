@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from onramp.auth.permissions import NOT_DELEGABLE, Permission, Role, delegable
-from onramp.identity.api_keys import check_scopes
+from onramp.identity.api_keys.service import check_scopes
 from onramp.identity.errors import ApiKeyScopeNotAllowed, OAuthInvalidScope
-from onramp.identity.oauth import granted_scopes
+from onramp.identity.oauth.service import granted_scopes
 
 
 def test_a_customer_may_delegate_trading_but_not_its_logins_or_keys() -> None:

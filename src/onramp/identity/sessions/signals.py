@@ -10,8 +10,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from onramp.identity.lockout import account_key
 from onramp.identity.models import AuthSession, LoginThrottle
+from onramp.identity.sessions.lockout import account_key
 
 SHARED_IP_ACCOUNTS = 3  # distinct users from one IP within a day
 FAILED_LOGINS = 3  # failures on the account within the lockout window

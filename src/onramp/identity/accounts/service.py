@@ -17,8 +17,8 @@ from onramp.core.audit import record
 from onramp.core.db import row_dict, unit_of_work
 from onramp.core.ids import uuid7
 from onramp.core.keys import opened_row
-from onramp.identity.account_emails import AccountEmails
-from onramp.identity.email_tokens import Purpose
+from onramp.identity.accounts.email_tokens import Purpose
+from onramp.identity.accounts.emails import AccountEmails
 from onramp.identity.errors import (
     AccountDeactivated,
     EmailTaken,

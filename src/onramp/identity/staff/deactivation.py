@@ -14,10 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from onramp.auth import Permission, Principal
 from onramp.core.audit import record
 from onramp.core.errors import Conflict
-from onramp.identity.approvals import ApprovalAction, register, request_approval
 from onramp.identity.models import ApprovalRequest, User
-from onramp.identity.roles import UserNotFound
-from onramp.identity.sessions import revoke_all
+from onramp.identity.sessions.service import revoke_all
+from onramp.identity.staff.approvals import ApprovalAction, register, request_approval
+from onramp.identity.staff.roles import UserNotFound
 
 REACTIVATE = "identity.reactivate_user"
 

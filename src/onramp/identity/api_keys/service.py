@@ -20,7 +20,7 @@ from onramp.auth import delegable
 from onramp.core.audit import record
 from onramp.core.ids import uuid7
 from onramp.core.settings import ApiKeySettings
-from onramp.identity import api_key_format
+from onramp.identity.api_keys import format as api_key_format
 from onramp.identity.errors import (
     ApiKeyExpiryInvalid,
     ApiKeyInactive,

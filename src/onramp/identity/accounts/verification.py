@@ -8,11 +8,11 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp.core.audit import record
-from onramp.identity.account_emails import AccountEmails
-from onramp.identity.email_tokens import Purpose, spend
+from onramp.identity.accounts.email_tokens import Purpose, spend
+from onramp.identity.accounts.emails import AccountEmails
+from onramp.identity.accounts.service import get_user, normalise_email, user_by_email
 from onramp.identity.errors import EmailAlreadyVerified, EmailNotVerified, EmailTaken
 from onramp.identity.models import User
-from onramp.identity.service import get_user, normalise_email, user_by_email
 
 
 async def send_verification(

@@ -15,7 +15,7 @@ from onramp.core.db import unit_of_work
 from onramp.core.ids import uuid7
 from onramp.identity.errors import InvalidRefreshToken, RefreshTokenReused, SessionNotFound
 from onramp.identity.models import AuthSession, RefreshToken, User
-from onramp.identity.signals import session_signals
+from onramp.identity.sessions.signals import session_signals
 
 
 @dataclass(frozen=True)

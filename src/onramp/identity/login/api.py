@@ -17,13 +17,15 @@ from onramp.auth import (
 )
 from onramp.compliance import ListMatchersDep, check_name
 from onramp.core.web import ClockDep, SessionDep, SettingsDep, check_rate, rate_limited
-from onramp.identity import lockout, mfa, preferences, service, sessions
-from onramp.identity.account_emails import AccountEmails
+from onramp.identity.accounts import preferences, service
+from onramp.identity.accounts.emails import AccountEmails
 from onramp.identity.errors import (
     InvalidCredentials,
     InvalidRefreshToken,
     RefreshTokenReused,
 )
+from onramp.identity.login.token_responses import answer_with, client_of, issue_tokens
+from onramp.identity.mfa import service as mfa
 from onramp.identity.models import User
 from onramp.identity.schemas import (
     CookieSessionOut,
@@ -37,7 +39,8 @@ from onramp.identity.schemas import (
     TokenOut,
     UserOut,
 )
-from onramp.identity.token_responses import answer_with, client_of, issue_tokens
+from onramp.identity.sessions import lockout
+from onramp.identity.sessions import service as sessions
 
 router = APIRouter(prefix="/v1/auth", tags=["auth"])
 me_router = APIRouter(prefix="/v1/me", tags=["me"])

@@ -18,10 +18,10 @@ from fastapi.responses import JSONResponse
 
 from onramp.core.request_fields import Text, has_control_characters
 from onramp.core.web import ClockDep, SessionDep, SettingsDep, check_rate, client_ip, rate_limited
-from onramp.identity import oauth
-from onramp.identity.api_key_schemas import ClientCredentialsTokenOut
-from onramp.identity.api_keys import KeyPolicy
+from onramp.identity.api_keys.schemas import ClientCredentialsTokenOut
+from onramp.identity.api_keys.service import KeyPolicy
 from onramp.identity.errors import OAuthError, OAuthInvalidClient, OAuthUnsupportedGrantType
+from onramp.identity.oauth import service as oauth
 
 router = APIRouter(prefix="/v1/oauth", tags=["oauth"])
 

@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from onramp.auth import Role
 from onramp.core.audit import record
 from onramp.core.errors import Conflict
+from onramp.identity.accounts.service import create_user
 from onramp.identity.models import User
-from onramp.identity.service import create_user
 
 
 class AdminExists(Conflict):

@@ -12,8 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from onramp.auth import Permission, Principal, require
 from onramp.core.request_fields import Text
 from onramp.core.web import ClockDep, SessionDep
-from onramp.identity import approvals, deactivation, roles
 from onramp.identity.models import ApprovalRequest
+from onramp.identity.staff import approvals, deactivation, roles
 
 approvals_router = APIRouter(prefix="/v1/approvals", tags=["approvals"])
 admin_router = APIRouter(prefix="/v1/admin", tags=["admin"])

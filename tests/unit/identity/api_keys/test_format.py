@@ -5,7 +5,13 @@ from __future__ import annotations
 import base64
 import hashlib
 
-from onramp.identity.api_key_format import key_hash, looks_like_api_key, matches, new_key, prefix_of
+from onramp.identity.api_keys.format import (
+    key_hash,
+    looks_like_api_key,
+    matches,
+    new_key,
+    prefix_of,
+)
 
 
 def test_a_new_key_has_a_public_prefix_and_a_256_bit_secret() -> None:

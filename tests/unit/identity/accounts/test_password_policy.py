@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from onramp.identity.accounts.service import check_password_policy
 from onramp.identity.errors import WeakPassword
-from onramp.identity.service import check_password_policy
 
 
 @pytest.mark.parametrize(

@@ -7,10 +7,12 @@ from fastapi import APIRouter, Request, Response, status
 
 from onramp.auth import Permission, Principal, require
 from onramp.core.web import ClockDep, SessionDep, SettingsDep, rate_limited
-from onramp.identity import lockout, mfa, service, sessions
+from onramp.identity.accounts import service
 from onramp.identity.errors import (
     InvalidMfaCode,
 )
+from onramp.identity.login.token_responses import answer_with, client_of, issue_tokens
+from onramp.identity.mfa import service as mfa
 from onramp.identity.schemas import (
     CookieSessionOut,
     MfaLoginRequest,
@@ -20,7 +22,8 @@ from onramp.identity.schemas import (
     TotpConfirmRequest,
     TotpEnrolmentOut,
 )
-from onramp.identity.token_responses import answer_with, client_of, issue_tokens
+from onramp.identity.sessions import lockout
+from onramp.identity.sessions import service as sessions
 
 router = APIRouter(prefix="/v1/auth", tags=["auth"])
 me_router = APIRouter(prefix="/v1/me", tags=["me"])
