@@ -17,11 +17,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from onramp.banking import HeldFunds, intake_notice
 from onramp.banking.adapters.base import BankCredit, BankNotice, BankReversal
-from onramp.banking.drop_folder import import_drop_folder
 from onramp.banking.errors import BankFileAccountUnknown
 from onramp.banking.formats.mt940 import Mt940Invalid
-from onramp.banking.imports import ImportReport, import_statement
 from onramp.banking.models import BankFile, Deposit, DepositReversal
+from onramp.banking.statements.drop_folder import import_drop_folder
+from onramp.banking.statements.imports import ImportReport, import_statement
 from onramp.compliance.cases import ComplianceAlert
 from onramp.core.db import as_int, unit_of_work
 from onramp.core.ids import uuid7

@@ -21,8 +21,8 @@ from onramp.banking import (
     intake_notice,
     match_deposits,
 )
+from onramp.banking.intake.service import IntakeResult
 from onramp.banking.models import Deposit
-from onramp.banking.service import IntakeResult
 from onramp.core.db import unit_of_work
 from onramp.ledger import balance_of, bank_account, customer_account
 from tests.integration.banking.deposits import (

@@ -10,12 +10,13 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from onramp.banking import DEPOSIT_MATCHED, expire_expectations, standing_references, suspense
-from onramp.banking.creditor_reference import format_creditor_reference
+from onramp.banking import DEPOSIT_MATCHED, expire_expectations, standing_references
+from onramp.banking.booking.payment_rules import PaymentRules
 from onramp.banking.errors import DepositNotInSuspense, OrderNotAwaitingFunds
 from onramp.banking.models import BankAccountStatus, CustomerBankAccount
-from onramp.banking.payment_rules import PaymentRules
+from onramp.banking.references.creditor_reference import format_creditor_reference
 from onramp.banking.refund_models import Refund
+from onramp.banking.suspense_queue import service as suspense
 from onramp.core.db import unit_of_work
 from onramp.core.ids import uuid7
 from onramp.ledger import balance_of, customer_account

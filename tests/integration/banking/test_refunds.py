@@ -28,16 +28,16 @@ from onramp.banking.errors import (
     UnknownRefundReason,
 )
 from onramp.banking.formats.pain001 import Debtor
-from onramp.banking.imports import import_statement
 from onramp.banking.models import Deposit
-from onramp.banking.refund_files import export_refunds, submit_refund_file
 from onramp.banking.refund_models import Refund
-from onramp.banking.refund_sender import (
+from onramp.banking.refunding.files import export_refunds, submit_refund_file
+from onramp.banking.refunding.sender import (
     RefundPolicy,
     confirm_sent_refunds,
     send_next_refund,
     send_refund,
 )
+from onramp.banking.statements.imports import import_statement
 from onramp.core.db import as_int, unit_of_work
 from onramp.core.ids import uuid7
 from onramp.core.money import Money

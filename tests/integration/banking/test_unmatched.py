@@ -7,9 +7,9 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from onramp.banking import creditor_reference_for_order, intake_notice, match_deposits
-from onramp.banking.creditor_reference import is_valid_creditor_reference
+from onramp.banking.booking.payment_rules import PaymentRules
 from onramp.banking.models import Deposit
-from onramp.banking.payment_rules import PaymentRules
+from onramp.banking.references.creditor_reference import is_valid_creditor_reference
 from onramp.core.ids import uuid7
 from onramp.core.money import Money
 from onramp.ledger import bank_account, suspense_account

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from onramp.banking.account_numbers import (
+from onramp.banking.accounts.account_numbers import (
     aba_checksum_ok,
     normalise_account_number,
     parse_iban,

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from onramp.banking.creditor_reference import (
+from onramp.banking.references.creditor_reference import (
     InvalidCreditorReference,
     creditor_reference_for_order,
     format_creditor_reference,

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from onramp.banking.payment_rules import Action, Decision, PaymentRules, decide_late, decide_open
+from onramp.banking.booking.payment_rules import (
+    Action,
+    Decision,
+    PaymentRules,
+    decide_late,
+    decide_open,
+)
 from onramp.core.money import Money
 
 DUE = Money(100_00, "EUR")

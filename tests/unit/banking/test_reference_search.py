@@ -8,12 +8,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from onramp.banking.creditor_reference import (
+from onramp.banking.references.creditor_reference import (
     creditor_reference_for_order,
     format_creditor_reference,
     is_valid_creditor_reference,
 )
-from onramp.banking.reference_search import _corrections, corrected_candidates, exact_candidates
+from onramp.banking.references.reference_search import (
+    _corrections,
+    corrected_candidates,
+    exact_candidates,
+)
 
 REF = creditor_reference_for_order(uuid.UUID("0190f5d2-7c4e-7b1a-9c3d-2e4f6a8b0c1d"))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from onramp.banking.treasury import (
+from onramp.banking.accounts.treasury import (
     TreasuryAccountInvalid,
     check_treasury_accounts,
     treasury_account,

@@ -23,7 +23,7 @@ from onramp.banking import events
 from onramp.banking.adapters.base import BankPayments, OutgoingPayment
 from onramp.banking.errors import BankUnavailable
 from onramp.banking.refund_models import Refund, RefundChannel, RefundStatus
-from onramp.banking.refunds import ACTOR, REFUNDS_CHANNEL, announce, refunds_in_transit
+from onramp.banking.refunding.service import ACTOR, REFUNDS_CHANNEL, announce, refunds_in_transit
 from onramp.core.clock import Clock
 from onramp.core.db import as_int, unit_of_work
 from onramp.core.logging import get_logger

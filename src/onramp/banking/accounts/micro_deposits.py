@@ -23,8 +23,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp.banking import events
+from onramp.banking.accounts.customer_accounts import check_holder_against_kyc
 from onramp.banking.adapters.base import BankPayments, OutgoingPayment
-from onramp.banking.customer_accounts import check_holder_against_kyc
 from onramp.banking.errors import (
     BankAccountAlreadyVerified,
     BankAccountNotFound,

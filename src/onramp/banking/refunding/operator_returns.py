@@ -19,7 +19,7 @@ from onramp.auth import Permission, Principal
 from onramp.banking.errors import DepositAlreadyReturned, DepositNotFound, DepositNotInSuspense
 from onramp.banking.models import Deposit, DepositStatus
 from onramp.banking.refund_models import Refund, RefundReason
-from onramp.banking.refunds import refunded_amount, request_refund
+from onramp.banking.refunding.service import refunded_amount, request_refund
 from onramp.core.db import as_int
 from onramp.core.money import Money
 from onramp.identity import ApprovalAction, register_approval_action, request_approval

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from string import ascii_uppercase, digits
 
-from onramp.banking.creditor_reference import is_valid_creditor_reference
+from onramp.banking.references.creditor_reference import is_valid_creditor_reference
 
 # "RF" + 2 check digits + 21 characters (an order's) or 20 (a standing reference's).
 ISSUED_BODY_LENGTHS = (23, 22)

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from onramp.auth import Permission, Principal, require
-from onramp.banking import suspense
+from onramp.banking.suspense_queue import service as suspense
 from onramp.core.request_fields import Text
 from onramp.core.web import ClockDep, SessionDep
 

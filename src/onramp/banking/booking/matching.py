@@ -4,7 +4,7 @@ In order of trust, for a batch of deposits at once (a few statements per batch, 
 deposit):
 
 1. the order's creditor reference, from the structured field or anywhere in the remittance
-   text (:mod:`onramp.banking.reference_search`), exactly as issued;
+   text (:mod:`onramp.banking.references.reference_search`), exactly as issued;
 2. a customer's standing reference, exactly as issued;
 3. a reference one typo away from exactly one order still waiting for money (or one active
    standing reference): never a guess between two;
@@ -32,7 +32,7 @@ from onramp.banking.models import (
     MatchMethod,
     StandingReference,
 )
-from onramp.banking.reference_search import corrected_candidates, exact_candidates
+from onramp.banking.references.reference_search import corrected_candidates, exact_candidates
 from onramp.core.db import as_int
 
 

@@ -1,9 +1,10 @@
 """Matching received deposits and booking them.
 
 Matching (the deposits worker) ties credits to orders or customers
-(:mod:`onramp.banking.matching`), applies the operator's rules to amounts that differ or come late
-(:mod:`onramp.banking.payment_rules`) and books them: a customer's money credits the customer,
-anything else goes to ``suspense:<ccy>`` where it stays visible until an operator resolves it.
+(:mod:`onramp.banking.booking.matching`), applies the operator's rules to amounts that differ or
+come late (:mod:`onramp.banking.booking.payment_rules`) and books them: a customer's money credits
+the customer, anything else goes to ``suspense:<ccy>`` where it stays visible until an operator
+resolves it.
 Nothing is dropped.
 """
 
@@ -19,12 +20,15 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp.banking import events
-from onramp.banking.customer_accounts import DEFAULT_HOLDER_NAME_MIN_SCORE, verify_by_deposit
-from onramp.banking.matching import Resolution, resolve
+from onramp.banking.accounts.customer_accounts import (
+    DEFAULT_HOLDER_NAME_MIN_SCORE,
+    verify_by_deposit,
+)
+from onramp.banking.booking.matching import Resolution, resolve
+from onramp.banking.booking.payment_rules import Action, PaymentRules, decide_late, decide_open
 from onramp.banking.models import Deposit, DepositStatus, ExpectationStatus, MatchMethod
-from onramp.banking.payment_rules import Action, PaymentRules, decide_late, decide_open
 from onramp.banking.refund_models import RefundReason
-from onramp.banking.refunds import request_refund
+from onramp.banking.refunding.service import request_refund
 from onramp.core.audit import audit_row, record_many
 from onramp.core.clock import utcnow
 from onramp.core.db import as_int
@@ -129,10 +133,11 @@ async def match_deposits(
     rules: PaymentRules = DEFAULT_RULES,
     now: datetime | None = None,
 ) -> None:
-    """Tie received deposits to orders or customers (:mod:`onramp.banking.matching`), apply the
-    operator's rules to amounts that differ or arrive late (:mod:`onramp.banking.payment_rules`)
-    and book them, set-based: a customer's money on their account, anything else in
-    ``suspense:<ccy>``. A deposit from one of the customer's saved accounts verifies it."""
+    """Tie received deposits to orders or customers (:mod:`onramp.banking.booking.matching`),
+    apply the operator's rules to amounts that differ or arrive late
+    (:mod:`onramp.banking.booking.payment_rules`) and book them, set-based: a customer's money on
+    their account, anything else in ``suspense:<ccy>``. A deposit from one of the customer's saved
+    accounts verifies it."""
     deposits = await _lock_received(session, deposit_ids)
     if not deposits:
         return

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from onramp.banking.account_numbers import parse_iban, parse_us_account
+from onramp.banking.accounts.account_numbers import parse_iban, parse_us_account
 from onramp.banking.errors import InvalidBankAccount
 from onramp.core.errors import InvalidInput
 from onramp.core.settings import BankingSettings, TreasuryAccountSettings

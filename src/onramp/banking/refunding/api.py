@@ -12,8 +12,9 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from onramp.auth import Permission, Principal, require
-from onramp.banking import operator_returns, refunds
 from onramp.banking.refund_models import Refund
+from onramp.banking.refunding import operator_returns
+from onramp.banking.refunding import service as refunds
 from onramp.core.db import as_int
 from onramp.core.money import Money
 from onramp.core.request_fields import Text

@@ -37,7 +37,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp.banking import events
-from onramp.banking.deposit_booking import match_deposits
+from onramp.banking.booking.deposit_booking import match_deposits
+from onramp.banking.intake.service import reopen_expectations
 from onramp.banking.models import (
     Deposit,
     DepositExpectation,
@@ -45,7 +46,6 @@ from onramp.banking.models import (
     DepositStatus,
     ReversalStatus,
 )
-from onramp.banking.service import reopen_expectations
 from onramp.compliance import AlertDraft, raise_alerts
 from onramp.core.audit import audit_row, record_many
 from onramp.core.db import as_int

@@ -25,17 +25,17 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from onramp.banking.accounts.customer_accounts import DEFAULT_HOLDER_NAME_MIN_SCORE
 from onramp.banking.adapters.base import BankCredit, BankReversal
-from onramp.banking.customer_accounts import DEFAULT_HOLDER_NAME_MIN_SCORE
-from onramp.banking.deposit_booking import DEFAULT_RULES, match_deposits
+from onramp.banking.booking.deposit_booking import DEFAULT_RULES, match_deposits
+from onramp.banking.booking.payment_rules import PaymentRules
+from onramp.banking.booking.returns import OrderFunds, Settlement, settle_reversals
 from onramp.banking.errors import BankFileAccountUnknown
 from onramp.banking.formats import Statement, StatementEntry, parse_statement
+from onramp.banking.intake.reversals import insert_reversals
+from onramp.banking.intake.service import insert_credits, parse_reference
 from onramp.banking.models import BankFile, BankFileSource, Deposit
-from onramp.banking.payment_rules import PaymentRules
-from onramp.banking.refund_files import confirm_refund_booked
-from onramp.banking.returns import OrderFunds, Settlement, settle_reversals
-from onramp.banking.reversals import insert_reversals
-from onramp.banking.service import insert_credits, parse_reference
+from onramp.banking.refunding.files import confirm_refund_booked
 from onramp.core.audit import record
 from onramp.core.ids import uuid7
 

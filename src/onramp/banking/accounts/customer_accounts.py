@@ -18,7 +18,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp import kyc
-from onramp.banking.account_numbers import AccountNumber
+from onramp.banking.accounts.account_numbers import AccountNumber
 from onramp.banking.errors import BankAccountExists, BankAccountNotFound
 from onramp.banking.models import BankAccountStatus, CustomerBankAccount, Deposit
 from onramp.core.audit import record

@@ -1,7 +1,7 @@
 """Deposit intake and what the orders side asks of deposits.
 
 Intake (the webhook request, a statement import) stores each credit once per bank entry id and
-announces it; matching and booking them is :mod:`onramp.banking.deposit_booking`. An order's
+announces it; matching and booking them is :mod:`onramp.banking.booking.deposit_booking`. An order's
 expectation (what it was told to send) opens, expires and reopens here, and the deposits an
 order may be paid on are read here.
 """
@@ -18,13 +18,10 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp.banking import events
-from onramp.banking.account_numbers import normalise_account_number
+from onramp.banking.accounts.account_numbers import normalise_account_number
 from onramp.banking.adapters.base import BankCredit, BankNotice
-from onramp.banking.bank_entries import insert_once
-from onramp.banking.creditor_reference import (
-    InvalidCreditorReference,
-    normalize_creditor_reference,
-)
+from onramp.banking.intake.bank_entries import insert_once
+from onramp.banking.intake.reversals import insert_reversals
 from onramp.banking.models import (
     BankNotification,
     Deposit,
@@ -33,7 +30,10 @@ from onramp.banking.models import (
     DepositStatus,
     ExpectationStatus,
 )
-from onramp.banking.reversals import insert_reversals
+from onramp.banking.references.creditor_reference import (
+    InvalidCreditorReference,
+    normalize_creditor_reference,
+)
 from onramp.core.errors import InvariantViolated
 from onramp.core.ids import uuid7
 from onramp.core.keys import opened_row

@@ -19,11 +19,11 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from onramp.banking.deposit_booking import DEFAULT_RULES
-from onramp.banking.imports import ImportReport, import_statement
+from onramp.banking.booking.deposit_booking import DEFAULT_RULES
+from onramp.banking.booking.payment_rules import PaymentRules
+from onramp.banking.booking.returns import OrderFunds
 from onramp.banking.models import BankFileSource
-from onramp.banking.payment_rules import PaymentRules
-from onramp.banking.returns import OrderFunds
+from onramp.banking.statements.imports import ImportReport, import_statement
 from onramp.core.db import unit_of_work
 from onramp.core.errors import InvalidInput
 from onramp.core.logging import get_logger

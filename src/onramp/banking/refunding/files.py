@@ -29,7 +29,7 @@ from onramp.banking.formats.pain001 import (
     end_to_end_id,
 )
 from onramp.banking.refund_models import Refund, RefundChannel, RefundFile, RefundStatus
-from onramp.banking.refund_sender import (
+from onramp.banking.refunding.sender import (
     BOOKED,
     CREDITOR_UNKNOWN,
     complete_refund,

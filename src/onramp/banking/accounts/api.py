@@ -10,17 +10,17 @@ from fastapi import APIRouter, Request, Response, status
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from onramp.auth import Permission, Principal, require, require_step_up
-from onramp.banking import customer_accounts, micro_deposits
-from onramp.banking.account_numbers import AccountNumber, parse_iban, parse_us_account
-from onramp.banking.errors import InvalidBankAccount, MicroDepositsLocked, MicroDepositsMismatch
-from onramp.banking.models import CustomerBankAccount, MicroDepositChallenge, MicroDepositStatus
-from onramp.banking.schemas import (
+from onramp.banking.accounts import customer_accounts, micro_deposits
+from onramp.banking.accounts.account_numbers import AccountNumber, parse_iban, parse_us_account
+from onramp.banking.accounts.schemas import (
     BankAccountIn,
     BankAccountList,
     BankAccountOut,
     MicroDepositsConfirmIn,
     MicroDepositsOut,
 )
+from onramp.banking.errors import InvalidBankAccount, MicroDepositsLocked, MicroDepositsMismatch
+from onramp.banking.models import CustomerBankAccount, MicroDepositChallenge, MicroDepositStatus
 from onramp.compliance import ListMatchersDep, check_name
 from onramp.core.db import unit_of_work
 from onramp.core.settings import Settings

@@ -1,6 +1,6 @@
 """The reversal inbox: bookings that take back an earlier credit, stored once per bank entry
 whichever way the bank reported them (webhook, camt.054, camt.053, MT940, BAI2), and announced
-for settlement (``banking.returns``)."""
+for settlement (``banking.booking.returns``)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp.banking import events
 from onramp.banking.adapters.base import BankReversal
-from onramp.banking.bank_entries import insert_once
+from onramp.banking.intake.bank_entries import insert_once
 from onramp.banking.models import DepositReversal, ReversalStatus
 from onramp.core.clock import utcnow
 from onramp.core.ids import uuid7

@@ -15,9 +15,9 @@ from string import ascii_uppercase, digits
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from onramp.banking.creditor_reference import make_creditor_reference
 from onramp.banking.errors import StandingReferenceNotFound
 from onramp.banking.models import StandingReference
+from onramp.banking.references.creditor_reference import make_creditor_reference
 from onramp.core.audit import record
 
 # Order references have 21 characters after the check digits, standing ones 20: the two kinds
