@@ -32,7 +32,7 @@ from tests.integration.banking.deposits import eur, expect
 
 pytestmark = pytest.mark.integration
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "iso20022"
+DATA = Path(__file__).resolve().parents[3] / "data" / "iso20022"
 ACCOUNT = "DE02120300000000202051"
 NOW = datetime(2026, 3, 2, 17, 0, tzinfo=UTC)
 

@@ -12,7 +12,7 @@ from onramp.banking.formats import Direction, StatementFormat
 from onramp.banking.formats.bai2 import Bai2Invalid, parse_bai2
 from onramp.core.money import Money
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "iso20022" / "bai2"
+DATA = Path(__file__).resolve().parents[3] / "data" / "iso20022" / "bai2"
 
 
 def test_compact_file_with_continued_account_records() -> None:

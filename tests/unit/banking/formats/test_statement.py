@@ -19,7 +19,7 @@ from onramp.banking.formats.camt import CamtInvalid
 from onramp.banking.formats.statement import StatementAmountInvalid
 from onramp.core.money import Money
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "iso20022"
+DATA = Path(__file__).resolve().parents[3] / "data" / "iso20022"
 PF_054 = "200924_camt.054_P_CH2909000000250094239_1110092703_0_2019042423412214.xml"
 PF_053 = "camt.053_P_CH2909000000250094239_1110092698_0_2020112503071366.xml"
 

@@ -12,7 +12,7 @@ from onramp.banking.formats import Direction, StatementFormat
 from onramp.banking.formats.mt940 import Mt940Invalid, parse_mt940
 from onramp.core.money import Money
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "iso20022" / "mt940"
+DATA = Path(__file__).resolve().parents[3] / "data" / "iso20022" / "mt940"
 
 
 def test_german_sepa_statements_with_structured_narratives() -> None:

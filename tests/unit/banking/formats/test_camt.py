@@ -13,7 +13,7 @@ import pytest
 from onramp.banking.formats import CamtDocument, parse_camt
 from onramp.banking.formats.camt import CamtInvalid
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "iso20022"
+DATA = Path(__file__).resolve().parents[3] / "data" / "iso20022"
 
 
 def _parse(name: str) -> CamtDocument:
