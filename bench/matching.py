@@ -26,9 +26,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from identity_keys import scratch_database
 from onramp.banking import creditor_reference_for_order, expect_deposit, intake_notice
 from onramp.banking.adapters.base import BankCredit, BankNotice
-from onramp.banking.deposit_booking import match_deposits
+from onramp.banking.booking.deposit_booking import match_deposits
 from onramp.banking.models import BankAccountStatus, CustomerBankAccount, Deposit
-from onramp.banking.reference_search import corrected_candidates, exact_candidates
+from onramp.banking.references.reference_search import corrected_candidates, exact_candidates
 from onramp.core.db import standalone_sessions, unit_of_work
 from onramp.core.db.migrate import upgrade
 from onramp.core.ids import uuid7

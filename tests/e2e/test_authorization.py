@@ -18,8 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from onramp.api.app import PUBLIC_ROUTES, ROUTERS
 from onramp.auth.access import declared_permission, needs_person
 from onramp.auth.permissions import ROLE_PERMISSIONS, Permission, Role, delegable
-from onramp.banking import customer_accounts
-from onramp.banking.account_numbers import parse_iban
+from onramp.banking.accounts import customer_accounts
+from onramp.banking.accounts.account_numbers import parse_iban
 from onramp.core.clock import utcnow
 from onramp.core.db import unit_of_work
 from onramp.devstack.stack import Stack

@@ -8,8 +8,8 @@ import uuid
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from onramp.banking import customer_accounts
-from onramp.banking.account_numbers import parse_iban
+from onramp.banking.accounts import customer_accounts
+from onramp.banking.accounts.account_numbers import parse_iban
 from onramp.core.clock import utcnow
 from onramp.core.db import unit_of_work
 from onramp.devstack.stack import Stack

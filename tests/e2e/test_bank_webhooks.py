@@ -11,8 +11,11 @@ import orjson
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from onramp.banking.creditor_reference import format_creditor_reference, make_creditor_reference
 from onramp.banking.models import BankNotification, Deposit
+from onramp.banking.references.creditor_reference import (
+    format_creditor_reference,
+    make_creditor_reference,
+)
 from onramp.devstack.bank_sandbox import sign_payload
 from onramp.devstack.stack import Stack
 from tests.e2e.conftest import Customer, pay, wait_delivered

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from onramp import orders
-from onramp.banking import customer_accounts
-from onramp.banking.account_numbers import parse_iban
+from onramp.banking.accounts import customer_accounts
+from onramp.banking.accounts.account_numbers import parse_iban
 from onramp.compliance.cases import ComplianceAlert
 from onramp.core.audit import AuditRecord
 from onramp.core.clock import utcnow

@@ -13,8 +13,8 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from onramp.banking import customer_accounts
-from onramp.banking.account_numbers import parse_iban
+from onramp.banking.accounts import customer_accounts
+from onramp.banking.accounts.account_numbers import parse_iban
 from onramp.banking.models import MicroDepositChallenge
 from onramp.core.audit import AuditRecord
 from onramp.core.db import unit_of_work

@@ -2,18 +2,19 @@
 
 from typing import TYPE_CHECKING
 
-from onramp.banking import standing_references
-from onramp.banking.creditor_reference import (
-    creditor_reference_for_order,
-    format_creditor_reference,
-    normalize_creditor_reference,
-)
-from onramp.banking.customer_accounts import (
+from onramp.banking.accounts.customer_accounts import (
     DEFAULT_HOLDER_NAME_MIN_SCORE,
     FundingAccount,
     saved_accounts_of_deposit,
 )
-from onramp.banking.deposit_booking import match_deposits
+from onramp.banking.accounts.treasury import (
+    TreasuryAccount,
+    check_treasury_accounts,
+    treasury_account,
+)
+from onramp.banking.booking.deposit_booking import match_deposits
+from onramp.banking.booking.history import DepositFact, matched_deposit, matched_deposits
+from onramp.banking.booking.returns import HeldFunds
 from onramp.banking.events import (
     DEPOSIT_MATCHED,
     DEPOSIT_RECEIVED,
@@ -24,11 +25,7 @@ from onramp.banking.events import (
     REFUND_REQUESTED,
     REFUND_SENT,
 )
-from onramp.banking.history import DepositFact, matched_deposit, matched_deposits
-from onramp.banking.refund_models import Refund, RefundReason, RefundStatus
-from onramp.banking.refunds import refundable, refunds_for_orders, request_refund
-from onramp.banking.returns import HeldFunds
-from onramp.banking.service import (
+from onramp.banking.intake.service import (
     attach_order,
     deposits_for_order,
     expect_deposit,
@@ -37,81 +34,98 @@ from onramp.banking.service import (
     intake_notice,
     sender_names,
 )
-from onramp.banking.treasury import TreasuryAccount, check_treasury_accounts, treasury_account
+from onramp.banking.references import standing_references
+from onramp.banking.references.creditor_reference import (
+    creditor_reference_for_order,
+    format_creditor_reference,
+    normalize_creditor_reference,
+)
+from onramp.banking.refund_models import Refund, RefundReason, RefundStatus
+from onramp.banking.refunding.service import refundable, refunds_for_orders, request_refund
 from onramp.core.lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from onramp.banking.accounts_api import router as accounts_router
+    from onramp.banking.accounts.api import router as accounts_router
+    from onramp.banking.accounts.customer_accounts import (
+        export_bank_accounts as export_bank_accounts,
+    )
+    from onramp.banking.accounts.customer_accounts import (
+        purge_bank_account_details as purge_bank_account_details,
+    )
+    from onramp.banking.accounts.customer_accounts import (
+        remove_all_bank_accounts as remove_all_bank_accounts,
+    )
     from onramp.banking.adapters.base import BankPayments as BankPayments
     from onramp.banking.adapters.base import BankWebhookAdapter as BankWebhookAdapter
     from onramp.banking.adapters.base import Pain001Upload as Pain001Upload
     from onramp.banking.adapters.sandbox import SandboxBankAdapter as SandboxBankAdapter
     from onramp.banking.adapters.sandbox_payments import SandboxBankPayments as SandboxBankPayments
     from onramp.banking.api import router as banking_router
-    from onramp.banking.customer_accounts import export_bank_accounts as export_bank_accounts
-    from onramp.banking.customer_accounts import (
-        purge_bank_account_details as purge_bank_account_details,
-    )
-    from onramp.banking.customer_accounts import (
-        remove_all_bank_accounts as remove_all_bank_accounts,
-    )
-    from onramp.banking.drop_folder import run_drop_folder as run_drop_folder
+    from onramp.banking.booking.payment_rules import PaymentRules as PaymentRules
     from onramp.banking.errors import StandingReferenceNotFound as StandingReferenceNotFound
     from onramp.banking.formats.pain001 import Debtor as Debtor
-    from onramp.banking.imports import ImportReport as ImportReport
-    from onramp.banking.imports import import_statement as import_statement
+    from onramp.banking.intake.service import pseudonymise_senders as pseudonymise_senders
     from onramp.banking.models import RefundChannel as RefundChannel
     from onramp.banking.models import StandingReference as StandingReference
-    from onramp.banking.operator_returns import register_return_approval as register_return_approval
-    from onramp.banking.payment_rules import PaymentRules as PaymentRules
-    from onramp.banking.refund_files import export_refunds as export_refunds
-    from onramp.banking.refund_files import refund_file as refund_file
-    from onramp.banking.refund_files import submit_refund_file as submit_refund_file
-    from onramp.banking.refund_sender import RefundPolicy as RefundPolicy
-    from onramp.banking.refund_sender import run_refunds as run_refunds
-    from onramp.banking.refunds_api import router as refunds_router
-    from onramp.banking.service import pseudonymise_senders as pseudonymise_senders
-    from onramp.banking.standing_references import active as active_standing_references
-    from onramp.banking.standing_references import create as create_standing_reference
-    from onramp.banking.standing_references import revoke as revoke_standing_reference
-    from onramp.banking.suspense_api import router as suspense_router
+    from onramp.banking.references.standing_references import active as active_standing_references
+    from onramp.banking.references.standing_references import create as create_standing_reference
+    from onramp.banking.references.standing_references import revoke as revoke_standing_reference
+    from onramp.banking.refunding.api import router as refunds_router
+    from onramp.banking.refunding.files import export_refunds as export_refunds
+    from onramp.banking.refunding.files import refund_file as refund_file
+    from onramp.banking.refunding.files import submit_refund_file as submit_refund_file
+    from onramp.banking.refunding.operator_returns import (
+        register_return_approval as register_return_approval,
+    )
+    from onramp.banking.refunding.sender import RefundPolicy as RefundPolicy
+    from onramp.banking.refunding.sender import run_refunds as run_refunds
+    from onramp.banking.statements.drop_folder import run_drop_folder as run_drop_folder
+    from onramp.banking.statements.imports import ImportReport as ImportReport
+    from onramp.banking.statements.imports import import_statement as import_statement
+    from onramp.banking.suspense_queue.api import router as suspense_router
     from onramp.banking.worker import deposits_consumer as deposits_consumer
 
 _LAZY = {
     "BankPayments": ("onramp.banking.adapters.base", "BankPayments"),
     "BankWebhookAdapter": ("onramp.banking.adapters.base", "BankWebhookAdapter"),
     "Debtor": ("onramp.banking.formats.pain001", "Debtor"),
-    "ImportReport": ("onramp.banking.imports", "ImportReport"),
+    "ImportReport": ("onramp.banking.statements.imports", "ImportReport"),
     "Pain001Upload": ("onramp.banking.adapters.base", "Pain001Upload"),
-    "PaymentRules": ("onramp.banking.payment_rules", "PaymentRules"),
+    "PaymentRules": ("onramp.banking.booking.payment_rules", "PaymentRules"),
     "RefundChannel": ("onramp.banking.models", "RefundChannel"),
-    "RefundPolicy": ("onramp.banking.refund_sender", "RefundPolicy"),
+    "RefundPolicy": ("onramp.banking.refunding.sender", "RefundPolicy"),
     "SandboxBankAdapter": ("onramp.banking.adapters.sandbox", "SandboxBankAdapter"),
     "SandboxBankPayments": ("onramp.banking.adapters.sandbox_payments", "SandboxBankPayments"),
     "StandingReference": ("onramp.banking.models", "StandingReference"),
     "StandingReferenceNotFound": ("onramp.banking.errors", "StandingReferenceNotFound"),
-    "accounts_router": ("onramp.banking.accounts_api", "router"),
-    "active_standing_references": ("onramp.banking.standing_references", "active"),
+    "accounts_router": ("onramp.banking.accounts.api", "router"),
+    "active_standing_references": ("onramp.banking.references.standing_references", "active"),
     "banking_router": ("onramp.banking.api", "router"),
-    "create_standing_reference": ("onramp.banking.standing_references", "create"),
+    "create_standing_reference": ("onramp.banking.references.standing_references", "create"),
     "deposits_consumer": ("onramp.banking.worker", "deposits_consumer"),
-    "export_bank_accounts": ("onramp.banking.customer_accounts", "export_bank_accounts"),
-    "export_refunds": ("onramp.banking.refund_files", "export_refunds"),
-    "import_statement": ("onramp.banking.imports", "import_statement"),
-    "pseudonymise_senders": ("onramp.banking.service", "pseudonymise_senders"),
+    "export_bank_accounts": ("onramp.banking.accounts.customer_accounts", "export_bank_accounts"),
+    "export_refunds": ("onramp.banking.refunding.files", "export_refunds"),
+    "import_statement": ("onramp.banking.statements.imports", "import_statement"),
+    "pseudonymise_senders": ("onramp.banking.intake.service", "pseudonymise_senders"),
     "purge_bank_account_details": (
-        "onramp.banking.customer_accounts",
+        "onramp.banking.accounts.customer_accounts",
         "purge_bank_account_details",
     ),
-    "refund_file": ("onramp.banking.refund_files", "refund_file"),
-    "refunds_router": ("onramp.banking.refunds_api", "router"),
-    "register_return_approval": ("onramp.banking.operator_returns", "register_return_approval"),
-    "remove_all_bank_accounts": ("onramp.banking.customer_accounts", "remove_all_bank_accounts"),
-    "revoke_standing_reference": ("onramp.banking.standing_references", "revoke"),
-    "run_drop_folder": ("onramp.banking.drop_folder", "run_drop_folder"),
-    "run_refunds": ("onramp.banking.refund_sender", "run_refunds"),
-    "submit_refund_file": ("onramp.banking.refund_files", "submit_refund_file"),
-    "suspense_router": ("onramp.banking.suspense_api", "router"),
+    "refund_file": ("onramp.banking.refunding.files", "refund_file"),
+    "refunds_router": ("onramp.banking.refunding.api", "router"),
+    "register_return_approval": (
+        "onramp.banking.refunding.operator_returns",
+        "register_return_approval",
+    ),
+    "remove_all_bank_accounts": (
+        "onramp.banking.accounts.customer_accounts",
+        "remove_all_bank_accounts",
+    ),
+    "revoke_standing_reference": ("onramp.banking.references.standing_references", "revoke"),
+    "run_drop_folder": ("onramp.banking.statements.drop_folder", "run_drop_folder"),
+    "run_refunds": ("onramp.banking.refunding.sender", "run_refunds"),
+    "submit_refund_file": ("onramp.banking.refunding.files", "submit_refund_file"),
+    "suspense_router": ("onramp.banking.suspense_queue.api", "router"),
 }
 __getattr__ = lazy_exports(__name__, _LAZY)
 

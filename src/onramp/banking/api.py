@@ -5,9 +5,9 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request
 from pydantic import BaseModel
 
-from onramp.banking import service
 from onramp.banking.adapters.base import BankWebhookAdapter
 from onramp.banking.errors import UnknownBank
+from onramp.banking.intake import service
 from onramp.core.request_fields import Text
 from onramp.core.web import ClockDep, SessionDep, rate_limited
 

@@ -10,11 +10,11 @@ from collections.abc import Sequence
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp.banking import events
+from onramp.banking.accounts.micro_deposits import send_micro_deposits
 from onramp.banking.adapters.base import BankPayments
-from onramp.banking.deposit_booking import DEFAULT_RULES, match_deposits
-from onramp.banking.micro_deposits import send_micro_deposits
-from onramp.banking.payment_rules import PaymentRules
-from onramp.banking.returns import OrderFunds, settle_reversals
+from onramp.banking.booking.deposit_booking import DEFAULT_RULES, match_deposits
+from onramp.banking.booking.payment_rules import PaymentRules
+from onramp.banking.booking.returns import OrderFunds, settle_reversals
 from onramp.core.clock import utcnow
 from onramp.core.consumer import Consumer
 from onramp.core.events import CloudEvent

@@ -24,7 +24,7 @@ _QUEUED = frozenset({S.PRICED, S.PAYOUT_QUEUED})
 
 
 class UnspentOrderFunds:
-    """``banking.returns.OrderFunds`` over the orders table (rows locked by the caller's
+    """``banking.booking.returns.OrderFunds`` over the orders table (rows locked by the caller's
     transaction, so the saga cannot price an order while its deposit is being returned, and a
     payout not yet signed is cancelled before the sender can sign it)."""
 

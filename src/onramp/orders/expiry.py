@@ -1,6 +1,6 @@
 """Orders nobody paid: after ``order_expiry_hours`` an order waiting for its money expires, and
 its reference stops funding it. Money that arrives later is a late payment
-(:mod:`onramp.banking.payment_rules`): converted anew, sent back or held, as configured."""
+(:mod:`onramp.banking.booking.payment_rules`): converted anew, sent back or held, as configured."""
 
 from __future__ import annotations
 

@@ -19,10 +19,10 @@ from onramp.banking import (
     match_deposits,
 )
 from onramp.banking.adapters.base import BankCredit, BankNotice
-from onramp.banking.deposit_booking import DEFAULT_RULES
+from onramp.banking.booking.deposit_booking import DEFAULT_RULES
+from onramp.banking.booking.payment_rules import PaymentRules
+from onramp.banking.intake.service import IntakeResult
 from onramp.banking.models import Deposit, DepositExpectation
-from onramp.banking.payment_rules import PaymentRules
-from onramp.banking.service import IntakeResult
 from onramp.core.db import as_int, unit_of_work
 from onramp.core.ids import uuid7
 from onramp.core.money import Money

@@ -5,15 +5,19 @@ this table names them, in the order the dev stack starts them."""
 from __future__ import annotations
 
 from onramp.core.settings import Settings
-from onramp.runtime.workers import banking, chain, compliance, orders, platform, treasury
+
+# ``bank``, not ``banking``: the refunds worker named through ``banking`` would spell the refunds
+# module that moved into ``banking/refunding/``, which tools/surface_codemod.py renames everywhere.
+from onramp.runtime.workers import banking as bank
+from onramp.runtime.workers import chain, compliance, orders, platform, treasury
 from onramp.runtime.workers.registry import Worker, run
 
 REGISTRY: dict[str, Worker] = {
     worker.name: worker
     for worker in (
         platform.relay,
-        banking.deposits,
-        banking.refunds,
+        bank.deposits,
+        bank.refunds,
         orders.orders,
         chain.payouts,
         chain.confirmations,
@@ -22,7 +26,7 @@ REGISTRY: dict[str, Worker] = {
         compliance.kyc_review,
         compliance.rescreen,
         orders.order_expiry,
-        banking.bank_files,
+        bank.bank_files,
         treasury.treasury,
         treasury.risk,
         chain.withdrawals,

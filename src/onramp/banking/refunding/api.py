@@ -1,0 +1,159 @@
+"""Staff routes for refunds: the list (by status), and the return of an unmatched deposit to
+its sender (four-eyes above the threshold)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from onramp.auth import Permission, Principal, require
+from onramp.banking.refund_models import Refund
+from onramp.banking.refunding import operator_returns
+from onramp.banking.refunding import service as refunds
+from onramp.core.db import as_int
+from onramp.core.money import Money
+from onramp.core.request_fields import Text
+from onramp.core.web import ClockDep, SessionDep, SettingsDep
+from onramp.fx import FxDesk
+
+router = APIRouter(prefix="/v1/admin", tags=["refunds"])
+
+Reader = Annotated[Principal, require(Permission.REFUNDS_READ)]
+Manager = Annotated[Principal, require(Permission.REFUNDS_MANAGE)]
+
+
+class RefundAdminOut(BaseModel):
+    """A refund as staff see it: no creditor details (they stay sealed)."""
+
+    id: uuid.UUID
+    deposit_id: uuid.UUID
+    order_id: uuid.UUID | None
+    amount: str
+    currency: str
+    reason: str = Field(
+        description="order_rejected, unmatched, excess, late_payment, order_expired, "
+        "operator_return"
+    )
+    status: str = Field(description="requested, sent, completed, failed")
+    channel: str | None = Field(description="api or pain001_file, once sent")
+    attempts: int
+    last_error: str | None
+    bank_payment_id: str | None
+    requested_by: str
+    requested_at: datetime
+    sent_at: datetime | None
+    completed_at: datetime | None
+    failed_at: datetime | None
+
+
+class RefundAdminList(BaseModel):
+    data: list[RefundAdminOut]
+    next_before: uuid.UUID | None = Field(description="Pass as `before` for the next page")
+
+
+class ReturnIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Text = Field(
+        min_length=3, max_length=300, description="Why it goes back (kept in the audit log)"
+    )
+
+
+class ReturnOut(BaseModel):
+    status: Literal["requested", "pending_approval"]
+    refund: RefundAdminOut | None
+    approval_id: uuid.UUID | None
+
+
+def refund_out(row: Refund) -> RefundAdminOut:
+    return RefundAdminOut(
+        id=row.id,
+        deposit_id=row.deposit_id,
+        order_id=row.order_id,
+        amount=str(Money(as_int(row.amount), row.currency)),
+        currency=row.currency,
+        reason=row.reason,
+        status=row.status,
+        channel=row.channel,
+        attempts=row.attempts,
+        last_error=row.last_error,
+        bank_payment_id=row.bank_payment_id,
+        requested_by=row.requested_by,
+        requested_at=row.requested_at,
+        sent_at=row.sent_at,
+        completed_at=row.completed_at,
+        failed_at=row.failed_at,
+    )
+
+
+@router.get("/refunds", summary="Refunds, newest first; filter by status or deposit")
+async def list_refunds(
+    principal: Reader,
+    session: SessionDep,
+    status: Literal["requested", "sent", "completed", "failed"] | None = None,
+    deposit_id: uuid.UUID | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    before: uuid.UUID | None = None,
+) -> RefundAdminList:
+    rows = await refunds.list_refunds(
+        session, status=status, deposit_id=deposit_id, limit=limit, before=before
+    )
+    return RefundAdminList(
+        data=[refund_out(r) for r in rows],
+        next_before=rows[-1].id if len(rows) == limit else None,
+    )
+
+
+@router.post(
+    "/deposits/{deposit_id}/return",
+    summary="Send an unmatched deposit back to its sender (four-eyes above the threshold)",
+    description=(
+        "Returns what is left of the deposit, out of suspense, to the account it came from "
+        "(reason `operator_return`). Above `ONRAMP_BANKING__RETURN_FOUR_EYES_EUR` (EUR value) "
+        "it answers 202 with an approval request that a second person with `refunds:manage` "
+        "approves at `/v1/approvals/{id}/approve`."
+    ),
+    status_code=201,
+    responses={
+        201: {"model": ReturnOut, "description": "the refund, requested"},
+        202: {"model": ReturnOut, "description": "waits for a second person's approval"},
+        404: {"description": "deposit_not_found"},
+        409: {
+            "description": "deposit_not_in_suspense (matched deposits are refunded through "
+            "their order), deposit_already_returned, refund_creditor_unknown (the sender's "
+            "account was pseudonymised or never given)"
+        },
+    },
+)
+async def return_deposit(
+    deposit_id: uuid.UUID,
+    body: ReturnIn,
+    request: Request,
+    principal: Manager,
+    session: SessionDep,
+    settings: SettingsDep,
+    clock: ClockDep,
+) -> JSONResponse:
+    desk: FxDesk = request.app.state.fx_desk
+    outcome = await operator_returns.return_deposit(
+        session,
+        deposit_id=deposit_id,
+        staff=principal,
+        note=body.reason,
+        eur_value=desk.eur_equivalent,
+        four_eyes_eur=settings.banking.return_four_eyes_eur,
+        now=clock.now(),
+    )
+    out = ReturnOut(
+        status=outcome.status,
+        refund=refund_out(outcome.refund) if outcome.refund else None,
+        approval_id=outcome.approval_id,
+    )
+    return JSONResponse(
+        out.model_dump(mode="json"), status_code=202 if outcome.approval_id else 201
+    )
