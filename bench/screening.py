@@ -36,7 +36,8 @@ import screening_heldout4
 import screening_heldout5
 import screening_heldout6
 from onramp.compliance.lists import EntryType, ListEntry, SanctionsList, load_list
-from onramp.compliance.matcher import MatchSettings, NameHit, NameMatcher
+from onramp.compliance.matcher import NameHit, NameMatcher
+from onramp.compliance.matching.settings import MatchSettings
 from onramp.compliance.normalise import name_tokens
 from screening_heldout import heldout_kinds
 from screening_kinds import kinds, origin

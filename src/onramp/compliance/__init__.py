@@ -18,10 +18,10 @@ from onramp.compliance.lists import ListEntry, SanctionsList, load_list
 from onramp.compliance.matcher import (
     AddressHit,
     AddressMatcher,
-    MatchSettings,
     NameHit,
     NameMatcher,
 )
+from onramp.compliance.matching.settings import MatchSettings
 from onramp.compliance.screening import combine
 from onramp.compliance.service import (
     LoadedVersion,

@@ -19,7 +19,8 @@ from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from onramp.compliance.cases import AlertDraft, raise_alerts
-from onramp.compliance.matcher import AddressMatcher, MatchSettings, NameMatcher
+from onramp.compliance.matcher import AddressMatcher, NameMatcher
+from onramp.compliance.matching.settings import MatchSettings
 from onramp.compliance.models import ScreeningRecord
 from onramp.compliance.screening import combine
 from onramp.compliance.service import ListCheck, latest_checks, latest_lists

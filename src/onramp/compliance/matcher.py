@@ -60,6 +60,7 @@ from onramp.compliance.matching.korean import korean_keys
 from onramp.compliance.matching.learned import LEARNED, learn_equivalents
 from onramp.compliance.matching.pairs import pair
 from onramp.compliance.matching.russian import SAME_SOUND, russian_keys
+from onramp.compliance.matching.settings import MatchSettings
 from onramp.compliance.normalise import (
     NameForm,
     consonants,
@@ -72,15 +73,6 @@ _SHORTLIST = 60.0
 _MIN_JOINED = 4
 _NEAR_CACHE = 1 << 16
 _MIN_TOKENS_FOR_WEAK_ALIAS = 2
-
-
-@dataclass(frozen=True)
-class MatchSettings:
-    threshold: float = 88.0
-    token_cutoff: float = 80.0
-    dob_bonus: float = 6.0
-    dob_penalty: float = 15.0
-    country_bonus: float = 3.0
 
 
 @dataclass(frozen=True)

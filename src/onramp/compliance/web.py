@@ -10,7 +10,7 @@ from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from onramp.compliance.checkpoints import ListMatchers
-from onramp.compliance.matcher import MatchSettings
+from onramp.compliance.matching.settings import MatchSettings
 
 
 async def get_list_matchers(request: Request) -> ListMatchers:

@@ -8,9 +8,10 @@ import pytest
 
 from onramp.compliance.lists import EntryType, ListEntry, SanctionsList, load_list
 from onramp.compliance.lists.model import Alias
-from onramp.compliance.matcher import AddressMatcher, MatchSettings, NameMatcher
+from onramp.compliance.matcher import AddressMatcher, NameMatcher
 from onramp.compliance.matching.keys import loose_keys
 from onramp.compliance.matching.learned import learn_equivalents
+from onramp.compliance.matching.settings import MatchSettings
 from onramp.compliance.normalise import name_form, name_tokens
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "ofac"

@@ -3,13 +3,9 @@ of birth and the country, applied only when both sides know them."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from onramp.compliance.countries import country_code
+from onramp.compliance.matching.settings import MatchSettings
 from onramp.compliance.normalise import fold
-
-if TYPE_CHECKING:
-    from onramp.compliance.matcher import MatchSettings
 
 
 def dob_factor(given: str | None, known: tuple[str, ...], s: MatchSettings) -> tuple[float, str]:

@@ -4,18 +4,51 @@ explicitly always wins."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel, SecretStr
 
+from onramp.core.settings.banking import BankingSettings
 from onramp.core.settings.chain import ChainSettings, CustodySettings
-from onramp.core.settings.infrastructure import HsmSettings, NotificationSettings
-from onramp.core.settings.treasury import TreasuryRiskSettings, TreasurySettings
-
-if TYPE_CHECKING:
-    from onramp.core.settings.root import Settings
+from onramp.core.settings.compliance import KycSettings
+from onramp.core.settings.infrastructure import (
+    DatabaseSettings,
+    HsmSettings,
+    NatsSettings,
+    NotificationSettings,
+)
+from onramp.core.settings.treasury import IssuerSettings, TreasuryRiskSettings, TreasurySettings
 
 _S = TypeVar("_S", bound=BaseModel)
+
+
+class StackSections(Protocol):
+    """The sections of ``Settings`` a dev stack fills (a protocol, so this module needs not import
+    ``root``, which imports it)."""
+
+    @property
+    def issuer(self) -> IssuerSettings: ...
+    @property
+    def kyc(self) -> KycSettings: ...
+    @property
+    def banking(self) -> BankingSettings: ...
+    @property
+    def database(self) -> DatabaseSettings: ...
+    @property
+    def nats(self) -> NatsSettings: ...
+    @property
+    def chain(self) -> ChainSettings: ...
+    @property
+    def treasury(self) -> TreasurySettings: ...
+    @property
+    def treasury_risk(self) -> TreasuryRiskSettings: ...
+    @property
+    def custody(self) -> CustodySettings: ...
+    @property
+    def hsm(self) -> HsmSettings: ...
+    @property
+    def notifications(self) -> NotificationSettings: ...
+
 
 # stack.json's contracts by the chain settings' field that holds each address.
 _CONTRACT_FIELDS = (
@@ -25,7 +58,7 @@ _CONTRACT_FIELDS = (
 )
 
 
-def stack_updates(settings: Settings, stack: dict[str, Any]) -> dict[str, BaseModel]:
+def stack_updates(settings: StackSections, stack: dict[str, Any]) -> dict[str, BaseModel]:
     """The sections of ``settings`` with what is unset filled from ``stack``, by name."""
     return {
         "issuer": _unless_set(settings.issuer, "api_url", stack.get("issuer_sandbox")),
