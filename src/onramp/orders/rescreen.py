@@ -18,10 +18,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp import chain
 from onramp.compliance import RescreenHit, RescreenSubject
-from onramp.orders import destinations
-from onramp.orders.models import DestinationWallet, Order
+from onramp.orders.models import Order
 from onramp.orders.saga import SagaStep, lock_orders
 from onramp.orders.states import OrderState
+from onramp.wallets import DestinationWallet, block_wallets
 
 # Orders whose USDC has not left: re-screened after a list update.
 UNPAID = (
@@ -61,7 +61,7 @@ class SavedWallets:
         self, session: AsyncSession, hits: Sequence[RescreenHit], *, now: datetime
     ) -> None:
         for hit in hits:
-            await destinations.block_wallets(
+            await block_wallets(
                 session,
                 wallet_ids=[uuid.UUID(hit.subject.subject_id)],
                 reason=f"list update: {hit.finding.reason}",
