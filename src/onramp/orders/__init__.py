@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from onramp.orders.operator_actions import vault_paid_check as vault_paid_check
     from onramp.orders.queries import export_orders as export_orders
     from onramp.orders.queries import order_ids_of as order_ids_of
-    from onramp.orders.rescreen import SavedWallets as SavedWallets
     from onramp.orders.rescreen import UnpaidOrders as UnpaidOrders
     from onramp.orders.review import HeldOrder as HeldOrder
     from onramp.orders.review import held_orders as held_orders
@@ -42,7 +41,6 @@ _LAZY = {
     "HeldOrder": ("onramp.orders.review", "HeldOrder"),
     "MonitoringScreener": ("onramp.orders.monitoring", "MonitoringScreener"),
     "SanctionsScreener": ("onramp.orders.sanctions", "SanctionsScreener"),
-    "SavedWallets": ("onramp.orders.rescreen", "SavedWallets"),
     "Screener": ("onramp.orders.screening", "Screener"),
     "Screeners": ("onramp.orders.screening", "Screeners"),
     "TravelRulePolicy": ("onramp.orders.travel_rule", "TravelRulePolicy"),
@@ -78,7 +76,6 @@ __all__ = [
     "OrderState",
     "PricedOrder",
     "SanctionsScreener",
-    "SavedWallets",
     "Screener",
     "Screeners",
     "TRANSITIONS",

@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING
 from onramp.core.lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from onramp.wallets.address_book import block_wallets as block_wallets
     from onramp.wallets.address_book import export_wallets as export_wallets
     from onramp.wallets.address_book import payout_destination as payout_destination
     from onramp.wallets.address_book import remove_all_wallets as remove_all_wallets
@@ -14,12 +13,13 @@ if TYPE_CHECKING:
     from onramp.wallets.api import router as wallets_router
     from onramp.wallets.errors import WalletOwnershipUnproven as WalletOwnershipUnproven
     from onramp.wallets.models import DestinationWallet as DestinationWallet
+    from onramp.wallets.rescreen import SavedWallets as SavedWallets
     from onramp.wallets.withdrawals_api import router as withdrawals_router
 
 _LAZY = {
     "DestinationWallet": ("onramp.wallets.models", "DestinationWallet"),
+    "SavedWallets": ("onramp.wallets.rescreen", "SavedWallets"),
     "WalletOwnershipUnproven": ("onramp.wallets.errors", "WalletOwnershipUnproven"),
-    "block_wallets": ("onramp.wallets.address_book", "block_wallets"),
     "export_wallets": ("onramp.wallets.address_book", "export_wallets"),
     "payout_destination": ("onramp.wallets.address_book", "payout_destination"),
     "remove_all_wallets": ("onramp.wallets.address_book", "remove_all_wallets"),
@@ -31,8 +31,8 @@ __getattr__ = lazy_exports(__name__, _LAZY)
 
 __all__ = [
     "DestinationWallet",
+    "SavedWallets",
     "WalletOwnershipUnproven",
-    "block_wallets",
     "export_wallets",
     "payout_destination",
     "remove_all_wallets",
