@@ -71,6 +71,13 @@ MOVED: dict[str, str] = {
     "onramp.banking.schemas": "onramp.banking.accounts.schemas",
     "onramp.banking.suspense": "onramp.banking.suspense_queue.service",
     "onramp.banking.suspense_api": "onramp.banking.suspense_queue.api",
+    # The wallets domain (issue 15 §1): the address book, ownership proofs and withdrawals left
+    # orders (their tables and errors too; chain keeps the mechanics).
+    "onramp.orders.destinations": "onramp.wallets.address_book",
+    "onramp.orders.destinations_api": "onramp.wallets.api",
+    "onramp.orders.ownership": "onramp.wallets.ownership",
+    "onramp.orders.withdrawals": "onramp.wallets.withdrawals",
+    "onramp.orders.withdrawals_api": "onramp.wallets.withdrawals_api",
 }
 RENAMED_TREES = ("src", "tests", "bench", "docs", "migrations")
 

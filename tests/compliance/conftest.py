@@ -22,8 +22,8 @@ from onramp.compliance.cases import ComplianceAlert
 from onramp.core.db import unit_of_work
 from onramp.core.ids import uuid7
 from onramp.devstack.stack import Stack
-from onramp.orders.models import DestinationWallet
 from onramp.runtime.app import create_app
+from onramp.wallets.models import DestinationWallet
 from tests.e2e import conftest as e2e
 from tests.e2e.conftest import as_if_logged_in_with_mfa, pay, place_order
 from tests.e2e.mfa_people import PASSWORD, Person

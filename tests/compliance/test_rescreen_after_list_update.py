@@ -12,7 +12,7 @@ from onramp.core.db import unit_of_work
 from onramp.core.ids import uuid7
 from onramp.devstack.stack import Stack
 from onramp.kyc.models import KycCase
-from onramp.orders.models import DestinationWallet
+from onramp.wallets.models import DestinationWallet
 from tests.compliance.helpers import (
     CURRENT,
     TORNADO_2025_03_04,

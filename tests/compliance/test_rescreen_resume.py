@@ -18,8 +18,9 @@ from onramp.compliance.rescreen import RescreenHit, RescreenSource, RescreenSubj
 from onramp.core.db import create_engine, session_factory, unit_of_work
 from onramp.core.ids import uuid7
 from onramp.kyc.rescreen import VerifiedNames
-from onramp.orders.models import DestinationWallet
-from onramp.orders.rescreen import SavedWallets, UnpaidOrders
+from onramp.orders.rescreen import UnpaidOrders
+from onramp.wallets.models import DestinationWallet
+from onramp.wallets.rescreen import SavedWallets
 from tests.compliance.helpers import TORNADO_2025_03_04, TORNADO_ETH, load
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)

@@ -23,7 +23,7 @@ from onramp.core.db import unit_of_work
 from onramp.core.money import Money
 from onramp.core.settings import ANVIL_DEPLOYER_KEY
 from onramp.devstack.stack import Stack
-from onramp.orders import destinations
+from onramp.wallets import address_book
 from tests.e2e.conftest import Customer, pay, staff
 
 PAYOUT_TOPIC = "0x" + keccak(text="Payout(bytes32,address,uint256)").hex()
@@ -70,7 +70,7 @@ async def _failed_order(
     cause of the one payout, so the payout and its order fail). Returns it and the address."""
     destination = Web3.to_checksum_address("0x" + uuid.uuid4().hex + "0000dead")
     async with unit_of_work(sessions) as session:  # the step-up route: test_payment_details
-        await destinations.add_wallet(
+        await address_book.add_wallet(
             session,
             customer_id=uuid.UUID(customer.user_id),
             label="blacklisted",

@@ -25,8 +25,8 @@ from onramp.core.db import unit_of_work
 from onramp.devstack.stack import Stack
 from onramp.identity.api_keys import service as api_keys
 from onramp.identity.api_keys.format import prefix_of
-from onramp.orders import destinations
 from onramp.runtime.app import create_app
+from onramp.wallets import address_book
 from tests.e2e.conftest import PASSWORD, as_if_logged_in_with_mfa, grant_kyc_tier
 
 Route = tuple[str, str]
@@ -292,7 +292,7 @@ async def test_another_customers_resources_are_not_found(
             currency="EUR",
             now=utcnow(),
         )
-        wallet = await destinations.add_wallet(
+        wallet = await address_book.add_wallet(
             session,
             customer_id=uuid.UUID(owner_id),
             label="cold",

@@ -16,7 +16,7 @@ from onramp.core.clock import utcnow
 from onramp.core.db import unit_of_work
 from onramp.core.money import Money
 from onramp.devstack.stack import Stack
-from onramp.orders import destinations
+from onramp.wallets import address_book
 from tests.e2e.conftest import Customer, pay
 
 HAPPY_PATH = [
@@ -83,7 +83,7 @@ async def test_payout_goes_to_an_explicit_destination(
 ) -> None:
     destination = "0x" + uuid.uuid4().hex + "00000000"
     async with unit_of_work(sessions) as session:  # the step-up route: test_payment_details
-        await destinations.add_wallet(
+        await address_book.add_wallet(
             session,
             customer_id=uuid.UUID(customer.user_id),
             label="elsewhere",

@@ -16,7 +16,7 @@ from onramp.compliance.cases import ComplianceAlert, ComplianceCase
 from onramp.core.db import unit_of_work
 from onramp.core.ids import uuid7
 from onramp.devstack.stack import Stack
-from onramp.orders.models import DestinationWallet
+from onramp.wallets.models import DestinationWallet
 from tests.e2e.conftest import pay, place_order, wait_for_order
 from tests.e2e.mfa_people import Person
 

@@ -25,7 +25,7 @@ from onramp.core.db import unit_of_work
 from onramp.core.ids import uuid7
 from onramp.devstack.stack import Stack
 from onramp.kyc.models import KycCase
-from onramp.orders.models import DestinationWallet
+from onramp.wallets.models import DestinationWallet
 from tests.e2e.conftest import pay, person_of_tier, place_order, wait_for_order
 from tests.e2e.mfa_people import Person, enrol
 from tests.e2e.test_kyc import compliance_officer

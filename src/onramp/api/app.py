@@ -47,18 +47,18 @@ from onramp.kyc import kyc_me_router as kyc_me_router
 from onramp.kyc import kyc_review_router as kyc_review_router
 from onramp.kyc import kyc_webhook_router as kyc_webhook_router
 from onramp.orders import admin_router as admin_orders_router
-from onramp.orders import destinations_router as wallets_router
 from onramp.orders import limits_router as limits_router
 from onramp.orders import orders_router as orders_router
 from onramp.orders import register_operator_approvals, vault_paid_check
 from onramp.orders import standing_reference_router as standing_reference_router
 from onramp.orders import travel_rule_router as travel_rule_router
-from onramp.orders import withdrawals_router as withdrawals_router
 from onramp.reports import reports_router as reports_router
 from onramp.treasury import circuit_breaker_router as circuit_breaker_router
 from onramp.treasury import register_mint_approval, register_resume_approval
 from onramp.treasury import treasury_router as treasury_router
 from onramp.treasury import treasury_webhook_router as issuer_webhook_router
+from onramp.wallets import wallets_router as wallets_router
+from onramp.wallets import withdrawals_router as withdrawals_router
 
 # Routes anyone may call. Every other route declares a permission (auth.access.require);
 # tests/e2e/test_authorization.py fails on a route that does neither.

@@ -16,7 +16,8 @@ from onramp.core.web import ClockDep, SessionDep, SettingsDep
 from onramp.fx import export_quotes
 from onramp.identity import export_user
 from onramp.kyc import export_cases
-from onramp.orders import export_orders, export_wallets
+from onramp.orders import export_orders
+from onramp.wallets import export_wallets
 
 router = APIRouter(prefix="/v1/me", tags=["me"])
 

@@ -16,7 +16,8 @@ from onramp.banking import (
 from onramp.compliance import purge_parties
 from onramp.identity import erase_identity, erased_users
 from onramp.kyc import purge_personal_data
-from onramp.orders import order_ids_of, remove_all_wallets
+from onramp.orders import order_ids_of
+from onramp.wallets import remove_all_wallets
 
 
 async def erase(session: AsyncSession, *, user_id: uuid.UUID, now: datetime) -> None:

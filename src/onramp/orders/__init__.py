@@ -13,9 +13,6 @@ if TYPE_CHECKING:
     from onramp.orders.admin_api import router as admin_router
     from onramp.orders.api import router as orders_router
     from onramp.orders.deposit_returns import UnspentOrderFunds as UnspentOrderFunds
-    from onramp.orders.destinations import export_wallets as export_wallets
-    from onramp.orders.destinations import remove_all_wallets as remove_all_wallets
-    from onramp.orders.destinations_api import router as destinations_router
     from onramp.orders.expiry import expire_unpaid as expire_unpaid
     from onramp.orders.limits_api import router as limits_router
     from onramp.orders.monitoring import MonitoringScreener as MonitoringScreener
@@ -25,7 +22,6 @@ if TYPE_CHECKING:
     from onramp.orders.operator_actions import vault_paid_check as vault_paid_check
     from onramp.orders.queries import export_orders as export_orders
     from onramp.orders.queries import order_ids_of as order_ids_of
-    from onramp.orders.rescreen import SavedWallets as SavedWallets
     from onramp.orders.rescreen import UnpaidOrders as UnpaidOrders
     from onramp.orders.review import HeldOrder as HeldOrder
     from onramp.orders.review import held_orders as held_orders
@@ -39,14 +35,12 @@ if TYPE_CHECKING:
     from onramp.orders.travel_rule import TravelRulePolicy as TravelRulePolicy
     from onramp.orders.travel_rule import TravelRuleScreener as TravelRuleScreener
     from onramp.orders.travel_rule_api import router as travel_rule_router
-    from onramp.orders.withdrawals_api import router as withdrawals_router
     from onramp.orders.worker import orders_consumer as orders_consumer
 
 _LAZY = {
     "HeldOrder": ("onramp.orders.review", "HeldOrder"),
     "MonitoringScreener": ("onramp.orders.monitoring", "MonitoringScreener"),
     "SanctionsScreener": ("onramp.orders.sanctions", "SanctionsScreener"),
-    "SavedWallets": ("onramp.orders.rescreen", "SavedWallets"),
     "Screener": ("onramp.orders.screening", "Screener"),
     "Screeners": ("onramp.orders.screening", "Screeners"),
     "TravelRulePolicy": ("onramp.orders.travel_rule", "TravelRulePolicy"),
@@ -54,10 +48,8 @@ _LAZY = {
     "UnpaidOrders": ("onramp.orders.rescreen", "UnpaidOrders"),
     "UnspentOrderFunds": ("onramp.orders.deposit_returns", "UnspentOrderFunds"),
     "admin_router": ("onramp.orders.admin_api", "router"),
-    "destinations_router": ("onramp.orders.destinations_api", "router"),
     "expire_unpaid": ("onramp.orders.expiry", "expire_unpaid"),
     "export_orders": ("onramp.orders.queries", "export_orders"),
-    "export_wallets": ("onramp.orders.destinations", "export_wallets"),
     "held_orders": ("onramp.orders.review", "held_orders"),
     "limits_router": ("onramp.orders.limits_api", "router"),
     "order_ids_of": ("onramp.orders.queries", "order_ids_of"),
@@ -70,11 +62,9 @@ _LAZY = {
     ),
     "reject_held": ("onramp.orders.review", "reject_held"),
     "release_held": ("onramp.orders.review", "release_held"),
-    "remove_all_wallets": ("onramp.orders.destinations", "remove_all_wallets"),
     "standing_reference_router": ("onramp.orders.standing_reference_api", "router"),
     "travel_rule_router": ("onramp.orders.travel_rule_api", "router"),
     "vault_paid_check": ("onramp.orders.operator_actions", "vault_paid_check"),
-    "withdrawals_router": ("onramp.orders.withdrawals_api", "router"),
 }
 __getattr__ = lazy_exports(__name__, _LAZY)
 
@@ -86,7 +76,6 @@ __all__ = [
     "OrderState",
     "PricedOrder",
     "SanctionsScreener",
-    "SavedWallets",
     "Screener",
     "Screeners",
     "TRANSITIONS",
@@ -97,10 +86,8 @@ __all__ = [
     "admin_router",
     "create_order",
     "customers_of",
-    "destinations_router",
     "expire_unpaid",
     "export_orders",
-    "export_wallets",
     "get_order",
     "held_orders",
     "history_of",
@@ -114,9 +101,7 @@ __all__ = [
     "register_operator_approvals",
     "reject_held",
     "release_held",
-    "remove_all_wallets",
     "standing_reference_router",
     "travel_rule_router",
     "vault_paid_check",
-    "withdrawals_router",
 ]

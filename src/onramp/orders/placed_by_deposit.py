@@ -21,10 +21,11 @@ from onramp.compliance import AlertDraft
 from onramp.core.errors import OnrampError
 from onramp.core.ids import uuid7
 from onramp.core.money import Money
-from onramp.orders import destinations, travel_rule
+from onramp.orders import travel_rule
 from onramp.orders.models import Order
 from onramp.orders.saga import SagaStep
 from onramp.orders.states import OrderState
+from onramp.wallets import payout_destination
 
 Funded = tuple[uuid.UUID, uuid.UUID, Money, datetime]  # order, deposit, amount, booked at
 
@@ -172,7 +173,7 @@ async def _destination(
         requested = expired.destination_address if expired is not None else None
     try:
         return (
-            await destinations.payout_destination(
+            await payout_destination(
                 session,
                 customer_id=want.customer_id,
                 requested=requested,

@@ -16,10 +16,11 @@ from onramp.core.db import as_int
 from onramp.core.ids import uuid7
 from onramp.core.money import Money
 from onramp.core.settings import BankingSettings, KycSettings
-from onramp.orders import destinations, limits, travel_rule
+from onramp.orders import limits, travel_rule
 from onramp.orders.models import Order
 from onramp.orders.saga import SagaStep
 from onramp.orders.states import OrderState
+from onramp.wallets import payout_destination
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,7 @@ async def _checked_terms(
     await limits.check_new_order(
         session, customer_id, amount_eur=amount_eur, now=now, settings=kyc_settings
     )
-    destination = await destinations.payout_destination(
+    destination = await payout_destination(
         session,
         customer_id=customer_id,
         requested=destination_address,

@@ -1,10 +1,10 @@
-"""The orders side of a re-screen after a list update: every active saved destination and every
-order not yet paid, against the latest lists.
+"""The orders side of a re-screen after a list update: every order not yet paid, against the
+latest lists (saved wallets are re-screened by ``wallets``).
 
-A newly listed saved address is blocked for new orders. An unpaid order to a listed address is
-held: a queued payout is stopped and the order moves to ``manual_review``; an order still
-awaiting funds carries a holding alert and is held by the deposit screen when its funds arrive
-(it cannot be in review before it is funded); an order already signed or sent is past holding.
+An unpaid order to a listed address is held: a queued payout is stopped and the order moves to
+``manual_review``; an order still awaiting funds carries a holding alert and is held by the
+deposit screen when its funds arrive (it cannot be in review before it is funded); an order
+already signed or sent is past holding.
 """
 
 from __future__ import annotations
@@ -18,8 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp import chain
 from onramp.compliance import RescreenHit, RescreenSubject
-from onramp.orders import destinations
-from onramp.orders.models import DestinationWallet, Order
+from onramp.orders.models import Order
 from onramp.orders.saga import SagaStep, lock_orders
 from onramp.orders.states import OrderState
 
@@ -32,41 +31,6 @@ UNPAID = (
     OrderState.PRICED,
     OrderState.PAYOUT_QUEUED,
 )
-
-
-class SavedWallets:
-    name = "destination_wallets"
-
-    async def subjects(
-        self, session: AsyncSession, *, after: str | None, limit: int
-    ) -> Sequence[RescreenSubject]:
-        query = select(DestinationWallet).where(
-            DestinationWallet.removed_at.is_(None), DestinationWallet.blocked_at.is_(None)
-        )
-        if after is not None:
-            query = query.where(DestinationWallet.id > uuid.UUID(after))
-        rows = await session.scalars(query.order_by(DestinationWallet.id).limit(limit))
-        return [
-            RescreenSubject(
-                key=str(w.id),
-                customer_id=w.customer_id,
-                subject_type="destination_wallet",
-                subject_id=str(w.id),
-                address=w.address,
-            )
-            for w in rows
-        ]
-
-    async def on_hits(
-        self, session: AsyncSession, hits: Sequence[RescreenHit], *, now: datetime
-    ) -> None:
-        for hit in hits:
-            await destinations.block_wallets(
-                session,
-                wallet_ids=[uuid.UUID(hit.subject.subject_id)],
-                reason=f"list update: {hit.finding.reason}",
-                now=now,
-            )
 
 
 class UnpaidOrders:

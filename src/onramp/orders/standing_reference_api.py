@@ -21,7 +21,7 @@ from onramp.banking import (
 )
 from onramp.core.request_fields import Text
 from onramp.core.web import ClockDep, SessionDep
-from onramp.orders import destinations
+from onramp.wallets import payout_destination
 
 router = APIRouter(prefix="/v1/me/standing-reference", tags=["standing reference"])
 
@@ -94,7 +94,7 @@ async def create(
     session: SessionDep,
     clock: ClockDep,
 ) -> StandingReferenceOut:
-    destination = await destinations.payout_destination(
+    destination = await payout_destination(
         session,
         customer_id=principal.user_id,
         requested=body.destination_address,

@@ -37,10 +37,8 @@ from onramp.compliance import (
 )
 from onramp.core.errors import InvariantViolated
 from onramp.core.money import Money
-from onramp.orders import destinations
-from onramp.orders.errors import WalletOwnershipUnproven
-from onramp.orders.models import DestinationWallet
 from onramp.orders.screening import ScreeningResult, ScreeningSubject, Verdict
+from onramp.wallets import DestinationWallet, WalletOwnershipUnproven, saved_wallet
 
 REFERENCE_CURRENCY = "USD"
 MISSING_RECORD = "travel rule: no originator/beneficiary record for an order at the threshold"
@@ -105,9 +103,7 @@ async def record_at_order(
     if destination == policy.own_wallet(customer_id):
         custody, vasp_name = "custodial", policy.operator
     else:
-        wallet = await destinations.saved_wallet(
-            session, customer_id=customer_id, address=destination
-        )
+        wallet = await saved_wallet(session, customer_id=customer_id, address=destination)
         if wallet is None:  # payout_destination let through only saved ones
             raise InvariantViolated("the order pays an address outside the address book")
         if wallet.custody == "self_hosted" and wallet.ownership_proven_at is None:

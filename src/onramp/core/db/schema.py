@@ -17,6 +17,7 @@ from onramp.orders import models as orders_models
 from onramp.treasury import models as treasury_models
 from onramp.treasury import risk_models as treasury_risk_models
 from onramp.treasury.issuer import models as issuer_models
+from onramp.wallets import models as wallets_models
 
 metadata = Base.metadata
 
@@ -41,4 +42,5 @@ __all__ = [
     "travel_rule_models",
     "treasury_models",
     "treasury_risk_models",
+    "wallets_models",
 ]

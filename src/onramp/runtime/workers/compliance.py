@@ -18,8 +18,9 @@ from onramp.compliance import (
 from onramp.core.clock import SystemClock
 from onramp.core.settings import Settings
 from onramp.kyc import KybOwners, VerifiedNames, run_review_expiry
-from onramp.orders import SavedWallets, UnpaidOrders
+from onramp.orders import UnpaidOrders
 from onramp.runtime.workers.registry import Resources, Worker
+from onramp.wallets import SavedWallets
 
 
 def list_matchers(settings: Settings) -> ListMatchers:

@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from onramp import chain
 from onramp.compliance import ListMatchers
 from onramp.core.money import InvalidAmount, Money
-from onramp.orders.destinations import screen_new_destination
-from onramp.orders.errors import NoDefaultWallet, WithdrawalToOwnWallet
+from onramp.wallets.address_book import screen_new_destination
+from onramp.wallets.errors import NoDefaultWallet, WithdrawalToOwnWallet
 
 
 def own_wallet(factory: str, customer_id: uuid.UUID) -> str:

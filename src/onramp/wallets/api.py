@@ -15,8 +15,8 @@ from onramp.compliance import ListMatchersDep, SessionFactoryDep
 from onramp.core.request_fields import MultilineText, Text
 from onramp.core.settings import Settings
 from onramp.core.web import ClockDep, SessionDep, SettingsDep
-from onramp.orders import destinations, ownership
-from onramp.orders.models import DestinationWallet
+from onramp.wallets import address_book, ownership
+from onramp.wallets.models import DestinationWallet
 
 router = APIRouter(prefix="/v1/me/wallets", tags=["wallets"])
 
@@ -150,10 +150,10 @@ async def add_wallet(
         now=clock.now(),
         max_age=timedelta(seconds=settings.auth.step_up_max_age_seconds),
     )
-    await destinations.screen_new_destination(
+    await address_book.screen_new_destination(
         sessions, matchers, customer_id=principal.user_id, address=body.address, now=clock.now()
     )
-    wallet = await destinations.add_wallet(
+    wallet = await address_book.add_wallet(
         session,
         customer_id=principal.user_id,
         label=body.label,
@@ -169,7 +169,7 @@ async def add_wallet(
 async def list_wallets(
     principal: Annotated[Principal, require(Permission.WALLETS_MANAGE_OWN)], session: SessionDep
 ) -> WalletList:
-    rows = await destinations.list_wallets(session, customer_id=principal.user_id)
+    rows = await address_book.list_wallets(session, customer_id=principal.user_id)
     return WalletList(data=[_out(w) for w in rows])
 
 
@@ -183,7 +183,7 @@ async def get_wallet(
     principal: Annotated[Principal, require(Permission.WALLETS_MANAGE_OWN)],
     session: SessionDep,
 ) -> WalletOut:
-    wallet = await destinations.get_wallet(
+    wallet = await address_book.get_wallet(
         session, customer_id=principal.user_id, wallet_id=wallet_id
     )
     return _out(wallet)
@@ -201,7 +201,7 @@ async def remove_wallet(
     session: SessionDep,
     clock: ClockDep,
 ) -> Response:
-    await destinations.remove_wallet(
+    await address_book.remove_wallet(
         session, customer_id=principal.user_id, wallet_id=wallet_id, now=clock.now()
     )
     return Response(status_code=status.HTTP_204_NO_CONTENT)

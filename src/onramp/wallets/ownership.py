@@ -20,8 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from onramp import chain
 from onramp.core.audit import record
 from onramp.core.ids import uuid7
-from onramp.orders import destinations
-from onramp.orders.errors import (
+from onramp.wallets import address_book
+from onramp.wallets.errors import (
     OwnershipChallengeExpired,
     OwnershipChallengeNotFound,
     OwnershipChallengeUsed,
@@ -30,7 +30,7 @@ from onramp.orders.errors import (
     OwnershipSignerMismatch,
     WalletOwnershipAlreadyProven,
 )
-from onramp.orders.models import DestinationWallet, WalletOwnershipChallenge
+from onramp.wallets.models import DestinationWallet, WalletOwnershipChallenge
 
 METHOD = "eip191_personal_sign"
 VERSION = "1"
@@ -93,7 +93,7 @@ async def issue_challenge(
     context: ChallengeContext,
     now: datetime,
 ) -> WalletOwnershipChallenge:
-    wallet = await destinations.get_wallet(session, customer_id=customer_id, wallet_id=wallet_id)
+    wallet = await address_book.get_wallet(session, customer_id=customer_id, wallet_id=wallet_id)
     if wallet.ownership_proven_at is not None:
         raise WalletOwnershipAlreadyProven()
     issued_at = now.replace(microsecond=0)
@@ -142,7 +142,7 @@ async def prove_ownership(
 ) -> DestinationWallet:
     """Check the signature over the challenge's message; on success the wallet is proven and
     the challenge used. Any failure raises and changes nothing."""
-    wallet = await destinations.get_wallet(
+    wallet = await address_book.get_wallet(
         session, customer_id=customer_id, wallet_id=wallet_id, for_update=True
     )
     challenge = await session.get(WalletOwnershipChallenge, challenge_id, with_for_update=True)

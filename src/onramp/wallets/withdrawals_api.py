@@ -18,7 +18,7 @@ from onramp.core import idempotency
 from onramp.core.money import Money
 from onramp.core.request_fields import Text
 from onramp.core.web import ClockDep, SessionDep, SettingsDep
-from onramp.orders import withdrawals
+from onramp.wallets import withdrawals
 
 router = APIRouter(prefix="/v1/me/wallet", tags=["wallets"])
 

@@ -19,7 +19,7 @@ from onramp.compliance import ListMatchers, check_address
 from onramp.core.audit import record
 from onramp.core.db import row_dict, unit_of_work
 from onramp.core.ids import uuid7
-from onramp.orders.errors import (
+from onramp.wallets.errors import (
     DestinationNotAllowed,
     DestinationSanctioned,
     NoDefaultWallet,
@@ -27,7 +27,7 @@ from onramp.orders.errors import (
     WalletExists,
     WalletNotFound,
 )
-from onramp.orders.models import DestinationWallet
+from onramp.wallets.models import DestinationWallet
 
 
 def _active(customer_id: uuid.UUID) -> Any:
