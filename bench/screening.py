@@ -10,10 +10,9 @@ honorific, and each strong alias of two or more words. The clean population comb
 first and last names from many cultures; a generated name whose words are exactly those of a
 listed name is dropped, so every hit on it is a false hit. Then the first held-out set
 (``screening_heldout.py``), the second and the third (``screening_heldout2.py``,
-``screening_heldout3.py``, ``screening_heldout4.py``, ``screening_heldout5.py``: hand-written;
-all five tuned on since) and the sixth (``screening_heldout6.py``: hand-written, never tuned on;
-``--no-heldout6`` while tuning, so its results are not read, and ``--show-misses`` never lists
-its misses).
+``screening_heldout3.py`` to ``screening_heldout6.py``: hand-written; all six tuned on since)
+and the seventh (``screening_heldout7.py``: hand-written, never tuned on; ``--no-heldout7``
+while tuning, so its results are not read, and ``--show-misses`` never lists its misses).
 Numbers, never asserts.
 """
 
@@ -35,6 +34,7 @@ import screening_heldout3
 import screening_heldout4
 import screening_heldout5
 import screening_heldout6
+import screening_heldout7
 from onramp.compliance.lists import EntryType, ListEntry, SanctionsList, load_list
 from onramp.compliance.matcher import NameHit, NameMatcher
 from onramp.compliance.matching.settings import MatchSettings
@@ -255,10 +255,10 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=20261122)
     parser.add_argument("--cli-names", type=int, default=10_000, help="0: skip the CLI run")
     parser.add_argument(
-        "--show-misses", action="store_true", help="of the tuned set and held-out sets 1 to 5"
+        "--show-misses", action="store_true", help="of the tuned set and held-out sets 1 to 6"
     )
     parser.add_argument(
-        "--no-heldout6", action="store_true", help="skip the sixth held-out set (while tuning)"
+        "--no-heldout7", action="store_true", help="skip the seventh held-out set (while tuning)"
     )
     return parser.parse_args()
 
@@ -336,18 +336,19 @@ def main() -> None:
         (screening_heldout3, "third", "THIRD HELD-OUT variants (hand-written, tuned on since):"),
         (screening_heldout4, "fourth", "FOURTH HELD-OUT variants (hand-written, tuned on since):"),
         (screening_heldout5, "fifth", "FIFTH HELD-OUT variants (hand-written, tuned on since):"),
+        (screening_heldout6, "sixth", "SIXTH HELD-OUT variants (hand-written, tuned on since):"),
     )
     for seed, (module, name, title) in enumerate(tuned_on, start=2):
         found = hand_written(args, module.lists(), module.probes(), seed, title)
         shown.append((f" ({name} held-out)", *found))
-    if not args.no_heldout6:
+    if not args.no_heldout7:
         # Only the totals per kind: this set's misses are never printed (see its module).
         hand_written(
             args,
-            screening_heldout6.lists(),
-            screening_heldout6.probes(),
-            6,
-            "NEW HELD-OUT variants (sixth set, hand-written, never tuned on):",
+            screening_heldout7.lists(),
+            screening_heldout7.probes(),
+            7,
+            "NEW HELD-OUT variants (seventh set, hand-written, never tuned on):",
         )
 
     if args.cli_names:

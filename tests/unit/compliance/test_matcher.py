@@ -229,6 +229,7 @@ def test_a_batch_meets_the_same_words_again_with_the_same_result(matcher: NameMa
         ("Belkassem", "Belgacem"),  # Maghreb g for q, French c for s
         ("Mikhail", "Michail"),  # German ch for kh
         ("Salameh", "Salama"),  # the Arabic final -eh
+        ("Awda", "Odeh"),  # four letters; aw before a consonant is the diphthong o
     ],
 )
 def test_transliteration_keys_meet(word: str, spelled: str) -> None:

@@ -39,13 +39,27 @@ def test_romanisations_share_a_key(listed: str, written: str) -> None:
 @pytest.mark.parametrize(
     ("word", "other"),
     [
-        ("zhang", "jang"),  # four letters: too short to read as Russian
+        ("zhang", "jang"),  # a four-letter word has no French or German reading
         ("ahmed", "hamed"),  # another name
         ("mikhail", "mikhailov"),  # another word
     ],
 )
 def test_other_words_keep_apart(word: str, other: str) -> None:
     assert not russian_keys(word) & russian_keys(other)
+
+
+@pytest.mark.parametrize(
+    ("belarusian", "russian"),
+    [
+        ("shapetska", "shapetko"),  # ць for ть
+        ("davydzka", "davydko"),  # дз for д
+        ("hara", "gora"),  # a four-letter word: the national h for г, akanne
+    ],
+)
+def test_belarusian_soft_t_and_d_and_short_words_read_as_russian(
+    belarusian: str, russian: str
+) -> None:
+    assert russian_keys(belarusian) & russian_keys(russian)
 
 
 def test_letters_one_system_spells_alike_are_one() -> None:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-MIN_WORD = 5
+MIN_WORD = 4
 _MIN_KEY = 3
 LOOSE = 88.0
 
@@ -33,6 +33,9 @@ _SIBILANT = re.compile(r"t[sz]|c(?=[eiy])|z")
 _VELAR = re.compile(r"[cqg]")
 _DOUBLED = re.compile(r"(.)\1+")
 _VOWEL_RUN = re.compile(r"[aeiou]+")
+# The canonical v of an Arabic aw between a vowel and a consonant is the diphthong other writers
+# spell o, ou or au ("Awda" / "Odeh"); canonical tokens already read it u between consonants.
+_DIPHTHONG_W = re.compile(r"(?<=[aeiou])v(?=[^aeiouy])")
 
 
 @lru_cache(maxsize=1 << 16)
@@ -50,7 +53,7 @@ def loose_keys(token: str) -> frozenset[str]:
     for spelling in spellings:
         key = _SIBILANT.sub("s", spelling.replace("sh", "x"))
         key = _VELAR.sub("k", key)
-        key = key[:1] + key[1:].replace("h", "")
+        key = _DIPHTHONG_W.sub("u", key[:1] + key[1:].replace("h", ""))
         key = _VOWEL_RUN.sub("a", _DOUBLED.sub(r"\1", key))
         if len(key) >= _MIN_KEY:
             keys.add(key)

@@ -22,7 +22,7 @@ Two words share a key when some reading of one is some reading of the other: "Je
 "Evgueni" and "Yevgeniy" all read евгени. Keys are made from the word as written (folded), not
 from the canonical token, whose rules for Arabic ("aw" -> "u") would have rewritten "Pawljuk"
 (Павлюк) first. Only words of ``MIN_LETTERS`` letters read to at least ``MIN_KEY`` letters have
-keys.
+keys (four-letter words, such as Belarusian "Hara" for Russian "Gora", under fewer systems).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from functools import lru_cache
 from onramp.compliance.matching.reading import read_back
 
 SAME_SOUND = 92.0
-MIN_LETTERS = 5
+MIN_LETTERS = 4
 MIN_KEY = 4
 
 _Table = dict[str, tuple[str, ...]]
@@ -74,6 +74,10 @@ _SAME_LETTER = (
 # Belarusian ў after a vowel is the в of the Russian form ("Karpiankou" / "Karpenkov"); the
 # national system writes it u, so such a u is also read as в.
 _SHORT_U = re.compile(r"(?<=[aeo])u(?=[^aeiouy]|$)")
+# Belarusian softens т and д to ць and дзь where Russian has ть, дь or т, д before a front vowel
+# ("Shapetska" / "Shapetko", "Davydzka" / "Davydko"); so such a ts or dz is also read as t or
+# d. Not the dz of dzh, which is дж.
+_SOFT_TD = re.compile(r"ts(?=[iek])|dz(?!h)")
 _IOTATED = "яюе"
 
 
@@ -108,6 +112,9 @@ _READINGS = tuple(
     {latin: _CLASS[letter] for letter, spellings in system.items() for latin in spellings}
     for system in _SYSTEMS
 )
+# A four-letter word is read only under the English, passport and national systems: French and
+# German j, s and z would make one key of short words of other languages ("Zhang" / "Jang").
+_SHORT_READINGS = (_READINGS[0], _READINGS[1], _READINGS[4])
 _LONGEST = max(len(latin) for reading in _READINGS for latin in reading)
 _I_CLASS = _CLASS["и"]
 _IOTATED_CLASSES = frozenset(_CLASS[v] for v in _IOTATED)
@@ -139,9 +146,9 @@ def russian_keys(word: str) -> frozenset[str]:
     # Every system's кс, written x by English, French and German writers ("Alexejew").
     word = word.replace("x", "ks")
     spellings = {word, _SHORT_U.sub("v", word)}
-    return frozenset(
-        key for w in spellings for r in _READINGS if len(key := _read(w, r)) >= MIN_KEY
-    )
+    spellings |= {_SOFT_TD.sub(lambda m: m[0][0], w) for w in spellings}
+    readings = _SHORT_READINGS if len(word) == MIN_LETTERS else _READINGS
+    return frozenset(key for w in spellings for r in readings if len(key := _read(w, r)) >= MIN_KEY)
 
 
 __all__ = ["SAME_SOUND", "russian_keys"]
