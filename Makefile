@@ -54,7 +54,7 @@ lint: install $(SLITHER_STAMP)
 	$(BIN)/ruff check src tests bench migrations tools
 	$(BIN)/ruff format --check src tests bench migrations tools
 	$(BIN)/mypy
-	$(BIN)/mypy --strict tools/check_code_shape.py
+	$(BIN)/mypy --strict tools/*.py
 	$(BIN)/python tools/check_code_shape.py
 	$(BIN)/lint-imports
 	node contracts/build.mjs --check
