@@ -154,6 +154,8 @@ def _is_module(dotted: str, name: str) -> bool:
 
 def rename_moved(check: bool) -> list[Path]:
     spellings = _spellings()
+    if not spellings:  # an empty alternation would match everywhere
+        return []
     pattern = re.compile(
         "|".join(
             rf"(?<![\w./]){re.escape(old)}(?![\w])" for old in sorted(spellings, key=len)[::-1]
