@@ -56,6 +56,7 @@ lint: install $(SLITHER_STAMP)
 	$(BIN)/mypy
 	$(BIN)/mypy --strict tools/*.py
 	$(BIN)/python tools/check_code_shape.py
+	$(BIN)/python tools/surface_codemod.py --check
 	$(BIN)/lint-imports
 	node contracts/build.mjs --check
 	npx --no-install solhint --disc --noPoster --max-warnings 0 'contracts/src/**/*.sol'

@@ -154,22 +154,19 @@ def test_a_module_that_became_a_sub_package_of_its_name_is_left_alone(
 ) -> None:
     surface_rules = sys.modules["surface_rules"]
     monkeypatch.setattr(
-        surface_rules, "MOVED", {"onramp.identity.sessions": "onramp.identity.sessions.service"}
+        surface_rules, "MOVED", {"onramp.ledger.journal": "onramp.ledger.journal.service"}
     )
-    _write(tmp_path, "src/onramp/identity/__init__.py", "")
-    _write(tmp_path, "src/onramp/identity/sessions/__init__.py", "")
-    _write(tmp_path, "src/onramp/identity/sessions/service.py", "")
-    _write(tmp_path, "src/onramp/identity/sessions/lockout.py", "")
-    text = (
-        "from onramp.identity.sessions.lockout import x\nfrom onramp.identity.sessions import y\n"
-    )
-    _write(tmp_path, "tests/test_sessions.py", text)
+    _write(tmp_path, "src/onramp/ledger/__init__.py", "")
+    _write(tmp_path, "src/onramp/ledger/journal/__init__.py", "")
+    _write(tmp_path, "src/onramp/ledger/journal/service.py", "")
+    _write(tmp_path, "src/onramp/ledger/journal/lines.py", "")
+    text = "from onramp.ledger.journal.lines import x\nfrom onramp.ledger.journal import y\n"
+    _write(tmp_path, "tests/test_journal.py", text)
 
     codemod.rename_moved(False)
 
-    assert (tmp_path / "tests/test_sessions.py").read_text() == (
-        "from onramp.identity.sessions.lockout import x\n"
-        "from onramp.identity.sessions.service import y\n"
+    assert (tmp_path / "tests/test_journal.py").read_text() == (
+        "from onramp.ledger.journal.lines import x\nfrom onramp.ledger.journal.service import y\n"
     )
 
 
