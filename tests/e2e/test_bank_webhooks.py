@@ -133,3 +133,55 @@ async def test_unknown_reference_goes_to_suspense_and_stays_visible(
     assert deposits[0].status == "unmatched"
     assert deposits[0].unmatched_reason == "unknown_reference"
     assert suspense_after - suspense_before == -7700  # credited: liabilities are negative
+
+
+async def test_a_signed_notification_outside_the_input_rule_is_refused_and_nothing_is_stored(
+    stack: Stack, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    """NUL reached PostgreSQL (text and jsonb refuse it) and an over-long reference overflowed
+    its column: both were a 500, retried by the bank for as long as it retries."""
+    secret = stack.settings.banking.webhook_secret.get_secret_value().encode()
+    entries = {"nul": "nul-" + uuid.uuid4().hex, "long": "long-" + uuid.uuid4().hex}
+    data = {
+        "amount": "10.00",
+        "currency": "EUR",
+        "sender_iban": "GB33BUKB20201555555555",
+        "account_iban": stack.settings.banking.treasury_iban,
+        "booked_at": "2026-01-01T00:00:00Z",
+    }
+    bodies = {
+        "nul": {**data, "entry_id": entries["nul"], "reference": "RF18", "sender_name": "A\0B"},
+        "long": {**data, "entry_id": entries["long"], "reference": "x" * 301, "sender_name": "B"},
+    }
+    async with sessions() as session:
+        before = await session.scalar(select(func.count()).select_from(BankNotification))
+    async with httpx.AsyncClient(base_url=stack.api_url) as client:
+        for name, fields in bodies.items():
+            body = orjson.dumps(
+                {
+                    "id": f"evt-{entries[name]}",
+                    "type": "credit_transfer.booked",
+                    "created_at": "2026-01-01T00:00:00Z",
+                    "data": fields,
+                }
+            )
+            r = await client.post(
+                "/v1/webhooks/bank/sandbox",
+                content=body,
+                headers={
+                    "Sandbank-Signature": sign_payload(secret, int(time.time()), body),
+                    "Content-Type": "application/json",
+                },
+            )
+            assert r.status_code == 422, (name, r.text)
+            assert r.headers["content-type"] == "application/problem+json"
+            assert r.json()["code"] == "bank_notification_malformed", name
+    async with sessions() as session:
+        after = await session.scalar(select(func.count()).select_from(BankNotification))
+        stored = await session.scalar(
+            select(func.count())
+            .select_from(Deposit)
+            .where(Deposit.bank_entry_id.in_(entries.values()))
+        )
+    assert after == before
+    assert stored == 0

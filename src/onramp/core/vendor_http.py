@@ -7,7 +7,8 @@ backoff, a bounded number of times. Anything else is tried once: a POST that cre
 is never sent twice by this client. What the vendor answered becomes the adapter's own domain
 error through its :class:`VendorErrors`, so core knows no domain and each adapter keeps its
 codes. A :data:`RequestSigner` sees each request, as sent, before it leaves (an API key, an HMAC
-over method, path and body).
+over method, path and body). A 2xx answer is input like a webhook: it passes the rule of
+``core/vendor_payloads.py`` (no control characters, bounded) or is the vendor unavailable.
 
 Creating a client makes no network call; each call opens its own short-lived connection.
 """
@@ -23,6 +24,7 @@ import httpx
 import orjson
 
 from onramp.core.errors import OnrampError
+from onramp.core.vendor_payloads import MalformedVendorPayload, check_vendor_json
 
 __all__ = [
     "IDEMPOTENT_METHODS",
@@ -202,4 +204,9 @@ class VendorHttpClient:
             found = body if isinstance(body, dict) or body is None else {}
             error = self._errors.for_status(status, found)
             raise _Failed(error, transient=status in TRANSIENT_STATUSES)
+        try:
+            check_vendor_json(body)
+        except MalformedVendorPayload as exc:
+            error = self._errors.unavailable(f"{self.vendor} answered {exc.detail}")
+            raise _Failed(error, transient=False) from exc
         return body

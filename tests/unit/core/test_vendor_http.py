@@ -238,3 +238,14 @@ async def test_one_error_type_for_everything(setup: Setup) -> None:
 async def test_creating_a_client_makes_no_call(setup: Setup) -> None:
     setup.client()
     assert setup.vendor.received == []
+
+
+async def test_an_answer_outside_the_input_rule_is_the_vendor_unavailable_and_not_retried(
+    setup: Setup,
+) -> None:
+    setup.vendor.script = [httpx.Response(200, content=b'{"id": "p\\u0000"}')]
+
+    with pytest.raises(AcmeUnavailable, match=r"acme answered \$\.id: must not contain control"):
+        await setup.client().request("GET", "/things/1")
+
+    assert len(setup.vendor.received) == 1

@@ -323,3 +323,21 @@ def test_amounts_are_whole_cents_of_positive_usdc() -> None:
         usd_amount(usdc("0.001"))
     with pytest.raises(InvalidInput):
         usd_amount(Money.parse("1.00", "EUR"))
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"notificationId": "n\\u0000", "notificationType": "transfers"}',
+        b'{"notificationId": "n1", "notificationType": "transfers", "transfer": {"id": "t1",'
+        b' "status": "complete", "amount": {"amount": "1.00", "currency": "USD"},'
+        b' "destination": {"address": "' + b"0" * 101 + b'"}}}',
+    ],
+    ids=["NUL", "an address longer than its column"],
+)
+def test_a_well_signed_notification_outside_the_input_rule_is_malformed(body: bytes) -> None:
+    issuer = CircleMintIssuer(base_url="http://x", api_key="", webhook_secret=SECRET)
+    stamp = int(time.time())
+    header = {"Sandmint-Signature": f"t={stamp},v1={signature_for(SECRET, stamp, body)}"}
+    with pytest.raises(MalformedIssuerNotification):
+        issuer.parse_notification(header, body, now=datetime.now(UTC))

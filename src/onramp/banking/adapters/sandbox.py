@@ -10,47 +10,56 @@ from __future__ import annotations
 import hmac
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-import orjson
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from onramp.banking.adapters.base import BankCredit, BankNotice, BankReversal
 from onramp.banking.errors import InvalidWebhookSignature, MalformedBankNotification
 from onramp.core.errors import InvalidInput
 from onramp.core.money import Money
+from onramp.core.request_fields import Text
+from onramp.core.vendor_payloads import load_vendor_json
 from onramp.core.webhook_signatures import signature_for
 
 SIGNATURE_HEADER = "sandbank-signature"
 
 
+# Each field bounded by the column it lands in (banking/models.py).
+_Id = Annotated[Text, Field(max_length=200)]
+_Amount = Annotated[Text, Field(max_length=40)]
+_Currency = Annotated[Text, Field(max_length=10)]
+_Iban = Annotated[Text, Field(max_length=34)]
+_EndToEndId = Annotated[Text, Field(max_length=140)]
+
+
 class _CreditData(BaseModel):
-    entry_id: str
-    amount: str
-    currency: str
-    reference: str
-    sender_name: str
-    sender_iban: str
-    account_iban: str
+    entry_id: _Id
+    amount: _Amount
+    currency: _Currency
+    reference: Annotated[Text, Field(max_length=300)]
+    sender_name: Annotated[Text, Field(max_length=140)]
+    sender_iban: _Iban
+    account_iban: _Iban
     booked_at: datetime
-    end_to_end_id: str | None = None
+    end_to_end_id: _EndToEndId | None = None
 
 
 class _ReturnData(BaseModel):
-    entry_id: str
-    original_entry_id: str
-    amount: str
-    currency: str
-    end_to_end_id: str | None = None
-    reason: str
+    entry_id: _Id
+    original_entry_id: _Id
+    amount: _Amount
+    currency: _Currency
+    end_to_end_id: _EndToEndId | None = None
+    reason: Annotated[Text, Field(max_length=35)]
     booked_at: datetime
 
 
 class _Event(BaseModel):
-    id: str
-    type: str
+    id: _Id
+    type: Annotated[Text, Field(max_length=100)]
     created_at: datetime
-    data: dict[str, Any]
+    data: dict[str, Any]  # read by the models above, checked by load_vendor_json
 
 
 BOOKED = "credit_transfer.booked"
@@ -82,7 +91,7 @@ class SandboxBankAdapter:
     ) -> BankNotice:
         self.verify(headers, body, now=now)
         try:
-            payload: dict[str, Any] = orjson.loads(body)
+            payload: dict[str, Any] = load_vendor_json(body)
             event = _Event.model_validate(payload)
             if event.type == RETURNED:
                 returned = _ReturnData.model_validate(event.data)
@@ -110,6 +119,6 @@ class SandboxBankAdapter:
                 booked_at=data.booked_at,
                 end_to_end_id=data.end_to_end_id,
             )
-        except (orjson.JSONDecodeError, ValidationError, InvalidInput) as exc:
+        except (ValidationError, InvalidInput) as exc:
             raise MalformedBankNotification(str(exc)) from exc
         return BankNotice(event_id=event.id, credits=[credit], payload=payload)

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 import httpx
-import orjson
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
+from onramp.core.request_fields import Text
 from onramp.core.vendor_http import VendorErrors, VendorHttpClient, VendorRetry
+from onramp.core.vendor_payloads import MalformedVendorPayload, load_vendor_json
 from onramp.kyc.adapters.base import (
     ApplicantData,
     CompanyData,
@@ -35,20 +36,24 @@ _RESULTS = {
 }
 
 
+# Each field bounded by the column it lands in (kyc/models.py).
+_Id = Annotated[Text, Field(max_length=100)]
+
+
 class _Reviewed(BaseModel):
-    applicant_id: str
-    check_id: str
-    external_user_id: str
-    result: str
-    reasons: list[str]
+    applicant_id: _Id
+    check_id: _Id
+    external_user_id: Annotated[Text, Field(max_length=200)]
+    result: Annotated[Text, Field(max_length=40)]
+    reasons: list[Annotated[Text, Field(max_length=200)]] = Field(max_length=50)
     reviewed_at: datetime
 
 
 class _Event(BaseModel):
-    id: str
-    type: str
+    id: Annotated[Text, Field(max_length=200)]
+    type: Annotated[Text, Field(max_length=100)]
     created_at: datetime
-    data: dict[str, Any]
+    data: dict[str, Any]  # read by _Reviewed, checked by load_vendor_json
 
 
 KYC_VENDOR_ERRORS = VendorErrors.all_as(
@@ -157,7 +162,7 @@ class SandboxKycVendor:
             tolerance_seconds=self._tolerance,
         )
         try:
-            payload: dict[str, Any] = orjson.loads(body)
+            payload: dict[str, Any] = load_vendor_json(body)
             event = _Event.model_validate(payload)
             if event.type != REVIEWED:
                 return VendorNotice(event_id=event.id, payload=payload, verdict=None)
@@ -165,7 +170,7 @@ class SandboxKycVendor:
             status = _RESULTS.get(data.result)
             if status is None:
                 raise MalformedKycNotification(f"unknown result {data.result!r}")
-        except (orjson.JSONDecodeError, ValidationError) as exc:
+        except (ValidationError, MalformedVendorPayload) as exc:
             raise MalformedKycNotification(str(exc)) from exc
         verdict = VendorVerdict(
             event_id=event.id,

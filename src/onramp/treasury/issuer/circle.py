@@ -8,16 +8,16 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, Literal, TypeVar
+from typing import Any, TypeVar
 
 import httpx
-import orjson
-from pydantic import BaseModel, ConfigDict, ValidationError
-from pydantic.alias_generators import to_camel
+from pydantic import BaseModel, ValidationError
 
 from onramp.core.errors import InvalidInput, OnrampError
 from onramp.core.money import Money
 from onramp.core.vendor_http import VendorErrors, VendorHttpClient, VendorRetry, bearer_token
+from onramp.core.vendor_payloads import load_vendor_json
+from onramp.treasury.issuer import circle_documents as documents
 from onramp.treasury.issuer.base import (
     DepositAddress,
     IssuerBalance,
@@ -45,107 +45,6 @@ from onramp.treasury.issuer.webhooks import SIGNATURE_HEADER, verify_signature
 CHAIN = "ETH"
 INSUFFICIENT_FUNDS = 5000  # Sandmint's (Circle-style numeric) error code
 _M = TypeVar("_M", bound=BaseModel)
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore")
-
-
-class _Amount(_Model):
-    amount: str
-    currency: Literal["USD"]
-
-    def money(self) -> Money:
-        return Money.parse(self.amount, "USDC")  # 1 USD of issuer balance is 1 USDC
-
-
-class _Bank(_Model):
-    id: str
-    status: str
-    description: str
-    tracking_ref: str
-
-
-class _BeneficiaryBank(_Model):
-    name: str
-    swift_code: str = ""
-    routing_number: str = ""
-    account_number: str
-    currency: str = "USD"
-
-
-class _Instructions(_Model):
-    tracking_ref: str
-    beneficiary: dict[str, Any]
-    beneficiary_bank: _BeneficiaryBank
-
-
-class _Deposit(_Model):
-    id: str
-    type: str = "wire"
-    amount: _Amount
-    status: str
-    transaction_hash: str | None = None
-
-
-class _Balances(_Model):
-    available: list[_Amount]
-    unsettled: list[_Amount]
-
-
-class _Recipient(_Model):
-    id: str
-    address: str
-    chain: str
-    status: str
-
-
-class _DepositAddress(_Model):
-    address: str
-    chain: str
-
-
-class _Transfer(_Model):
-    id: str
-    status: Literal["pending", "complete", "failed"]
-    amount: _Amount
-    destination: dict[str, Any]
-    transaction_hash: str | None = None
-    error_code: str | None = None
-
-    def domain(self) -> IssuerTransfer:
-        return IssuerTransfer(
-            id=self.id,
-            status=self.status,
-            amount=self.amount.money(),
-            address=str(self.destination.get("address", "")),
-            transaction_hash=self.transaction_hash,
-            error_code=self.error_code,
-        )
-
-
-class _Payout(_Model):
-    id: str
-    status: Literal["pending", "complete", "failed"]
-    amount: _Amount
-    destination: dict[str, Any]
-    error_code: str | None = None
-
-    def domain(self) -> IssuerPayout:
-        return IssuerPayout(
-            id=self.id,
-            status=self.status,
-            amount=self.amount.money(),
-            bank_account_id=str(self.destination.get("id", "")),
-            error_code=self.error_code,
-        )
-
-
-class _Notification(_Model):
-    notification_id: str
-    notification_type: str
-    transfer: _Transfer | None = None
-    payout: _Payout | None = None
 
 
 def usd_amount(amount: Money) -> dict[str, str]:
@@ -221,12 +120,12 @@ class CircleMintIssuer:
                 },
             },
         )
-        bank = _parse(_Bank, data)
+        bank = _parse(documents.Bank, data)
         return WireBankAccount(bank.id, bank.status, bank.description, bank.tracking_ref)
 
     async def wire_instructions(self, bank_account_id: str) -> WireInstructions:
         path = f"/v1/businessAccount/banks/wires/{bank_account_id}/instructions?currency=USD"
-        found = _parse(_Instructions, await self._request("GET", path))
+        found = _parse(documents.Instructions, await self._request("GET", path))
         bank = found.beneficiary_bank
         return WireInstructions(
             tracking_ref=found.tracking_ref,
@@ -242,14 +141,16 @@ class CircleMintIssuer:
         rows = await self._request("GET", "/v1/businessAccount/deposits")
         if not isinstance(rows, list):
             raise IssuerUnavailable("issuer deposits are not a list")
-        found = [_parse(_Deposit, row) for row in rows]
+        found = [_parse(documents.Deposit, row) for row in rows]
         return [
             IssuerDeposit(d.id, d.type, d.amount.money(), d.status, d.transaction_hash)
             for d in found
         ]
 
     async def balance(self) -> IssuerBalance:
-        found = _parse(_Balances, await self._request("GET", "/v1/businessAccount/balances"))
+        found = _parse(
+            documents.Balances, await self._request("GET", "/v1/businessAccount/balances")
+        )
         return IssuerBalance(
             available=sum((a.money() for a in found.available), Money.zero("USDC")),
             unsettled=sum((a.money() for a in found.unsettled), Money.zero("USDC")),
@@ -269,7 +170,7 @@ class CircleMintIssuer:
                 "description": description,
             },
         )
-        found = _parse(_Recipient, data)
+        found = _parse(documents.Recipient, data)
         return RecipientAddress(found.id, found.address, found.chain, found.status)
 
     async def deposit_address(self, *, idempotency_key: str) -> DepositAddress:
@@ -278,7 +179,7 @@ class CircleMintIssuer:
             "/v1/businessAccount/wallets/addresses/deposit",
             {"idempotencyKey": idempotency_key, "currency": "USD", "chain": CHAIN},
         )
-        found = _parse(_DepositAddress, data)
+        found = _parse(documents.DepositAddress, data)
         return DepositAddress(found.address, found.chain)
 
     async def create_transfer(
@@ -293,11 +194,11 @@ class CircleMintIssuer:
                 "amount": usd_amount(amount),
             },
         )
-        return _parse(_Transfer, data).domain()
+        return _parse(documents.Transfer, data).domain()
 
     async def get_transfer(self, transfer_id: str) -> IssuerTransfer:
         data = await self._request("GET", f"/v1/businessAccount/transfers/{transfer_id}")
-        return _parse(_Transfer, data).domain()
+        return _parse(documents.Transfer, data).domain()
 
     async def create_payout(
         self, *, bank_account_id: str, amount: Money, idempotency_key: str
@@ -311,11 +212,11 @@ class CircleMintIssuer:
                 "amount": usd_amount(amount),
             },
         )
-        return _parse(_Payout, data).domain()
+        return _parse(documents.Payout, data).domain()
 
     async def get_payout(self, payout_id: str) -> IssuerPayout:
         data = await self._request("GET", f"/v1/businessAccount/payouts/{payout_id}")
-        return _parse(_Payout, data).domain()
+        return _parse(documents.Payout, data).domain()
 
     async def mock_wire(
         self, instructions: WireInstructions, amount: Money, *, idempotency_key: str
@@ -344,11 +245,11 @@ class CircleMintIssuer:
             tolerance_seconds=self._tolerance,
         )
         try:
-            payload: dict[str, Any] = orjson.loads(body)
-            found = _Notification.model_validate(payload)
+            payload: dict[str, Any] = load_vendor_json(body)
+            found = documents.Notification.model_validate(payload)
             transfer = found.transfer.domain() if found.transfer else None
             payout = found.payout.domain() if found.payout else None
-        except (orjson.JSONDecodeError, ValidationError, InvalidInput) as exc:
+        except (ValidationError, InvalidInput) as exc:
             raise MalformedIssuerNotification(str(exc)[:300]) from exc
         return IssuerNotice(
             notification_id=found.notification_id,

@@ -253,3 +253,28 @@ def test_non_ascii_signature_is_invalid_not_a_crash() -> None:
 
 def test_huge_timestamp_is_invalid_not_a_crash() -> None:
     rejected({SIGNATURE_HEADER: "t=" + "9" * 400 + ",v1=00"}, encode(event()))
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"sender_name": "Ada\x00Lovelace"},
+        {"reference": "RF18\x1b[2J"},
+        {"reference": "R" * 301},
+        {"sender_iban": "DE89" * 10},
+        {"entry_id": "e" * 201},
+    ],
+    ids=["NUL", "escape", "reference over its column", "IBAN over 34", "entry id over 200"],
+)
+def test_a_signed_credit_outside_the_input_rule_is_malformed(data: dict[str, Any]) -> None:
+    body = encode(event(data=data))
+
+    with pytest.raises(MalformedBankNotification):
+        parse(signed(body), body)
+
+
+def test_a_nul_anywhere_in_the_document_is_malformed_even_where_no_model_reads() -> None:
+    body = encode(event(extra={"note": "\x00"}))
+
+    with pytest.raises(MalformedBankNotification, match=r"\$\.extra\.note"):
+        parse(signed(body), body)
