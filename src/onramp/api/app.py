@@ -9,6 +9,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from fastapi import FastAPI
 
+from onramp.api.body_limit import DEFAULT_MAX_BODY_BYTES, BodyLimit, BodyLimits
 from onramp.api.data_rights import router as data_rights_router
 from onramp.api.errors import install_error_handlers
 from onramp.api.health import router as health_router
@@ -173,6 +174,19 @@ def _lifespan(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextMan
     return lifespan
 
 
+def body_limits(settings: Settings) -> BodyLimits:
+    """The default for JSON; the routes that take files their own (the attachment route then
+    answers its own ``attachment_too_large`` up to a margin above its limit)."""
+    return BodyLimits(
+        default=DEFAULT_MAX_BODY_BYTES,
+        larger={
+            r"/v1/compliance/cases/[^/]+/attachments": settings.compliance.attachment_max_bytes
+            + DEFAULT_MAX_BODY_BYTES,
+            r"/v1/compliance/screen/names": 8 * DEFAULT_MAX_BODY_BYTES,  # 10,000 rows
+        },
+    )
+
+
 def build_app(
     settings: Settings,
     *,
@@ -209,6 +223,7 @@ def build_app(
         else InProcessRateLimiter()
     )
     app.add_middleware(RateLimitHeaders)
+    app.add_middleware(BodyLimit, limits=body_limits(settings))
     # No CORS middleware: browsers get no cross-origin access (the web UI is served same-origin).
     app.add_middleware(SecurityHeaders)
     install_error_handlers(app)

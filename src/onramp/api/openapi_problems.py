@@ -6,7 +6,7 @@ errors every client must handle follow from what a route is, so they are derived
 - 401 and 403 on every route that is not public (no or a bad token; a role, scope, second
   factor or CSRF token short);
 - 404 where the path names a resource; 422 where the route takes any input, 400 where it
-  takes a body (one that does not parse);
+  takes a body (one that does not parse), 413 there too (a body over the route's limit);
 - 400 and 409 where it takes an ``Idempotency-Key`` (missing; reused with another body);
 - 429 where a rate limit counts it.
 
@@ -66,6 +66,7 @@ MALFORMED = "body_malformed: the body is not valid JSON (or form data) of this o
 KEY_MISSING = "idempotency_key_required"
 KEY_REUSED = "idempotency_key_reused"
 TOO_MANY = "too_many_requests (Retry-After)"
+TOO_LARGE = "request_too_large: the body is over this operation's limit (api/body_limit.py)"
 
 
 def _dependants(dependant: Dependant) -> Iterator[Dependant]:
@@ -113,6 +114,7 @@ def error_statuses(route: APIRoute, *, public: bool) -> dict[int, list[str]]:
         (bool(route.dependant.path_params), 404, NOT_FOUND),
         (_takes_input(route.dependant) or _takes_body(route), 422, INVALID),
         (_takes_body(route), 400, MALFORMED),
+        (_takes_body(route), 413, TOO_LARGE),
         (_idempotent(route.dependant), 400, KEY_MISSING),
         (_idempotent(route.dependant), 409, KEY_REUSED),
         (_rate_limited(route.dependant), 429, TOO_MANY),
