@@ -151,7 +151,7 @@ async def test_a_signed_notification_outside_the_input_rule_is_refused_and_nothi
     }
     bodies = {
         "nul": {**data, "entry_id": entries["nul"], "reference": "RF18", "sender_name": "A\0B"},
-        "long": {**data, "entry_id": entries["long"], "reference": "x" * 301, "sender_name": "B"},
+        "long": {**data, "entry_id": entries["long"], "reference": "x" * 4001, "sender_name": "B"},
     }
     async with sessions() as session:
         before = await session.scalar(select(func.count()).select_from(BankNotification))

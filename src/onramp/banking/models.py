@@ -84,6 +84,9 @@ class BankNotification(Base):
     __table_args__ = (UniqueConstraint("bank", "external_id", name="uq_bank_notifications_ext"),)
 
 
+REFERENCE_TEXT_MAX = 4000
+
+
 class Deposit(Base):
     """A credit booked on a treasury account, once per bank entry id."""
 
@@ -94,7 +97,8 @@ class Deposit(Base):
     bank_entry_id: Mapped[str] = mapped_column(String(200))
     amount: Mapped[int] = mapped_column(MinorUnits)
     currency: Mapped[str] = mapped_column(String(10))
-    reference_text: Mapped[str] = mapped_column(String(300))
+    # The remittance text whole (banks split it over lines): an RF reference may come late.
+    reference_text: Mapped[str] = mapped_column(String(REFERENCE_TEXT_MAX))
     creditor_reference: Mapped[str | None] = mapped_column(String(25), index=True)
     # Personal data, sealed; None once pseudonymised after the retention period. The IBAN's
     # blind index shares its domain with saved bank accounts, so a deposit can be matched to the

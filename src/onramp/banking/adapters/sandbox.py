@@ -37,7 +37,7 @@ class _CreditData(BaseModel):
     entry_id: _Id
     amount: _Amount
     currency: _Currency
-    reference: Annotated[Text, Field(max_length=300)]
+    reference: Annotated[Text, Field(max_length=4000)]  # Deposit.reference_text
     sender_name: Annotated[Text, Field(max_length=140)]
     sender_iban: _Iban
     account_iban: _Iban

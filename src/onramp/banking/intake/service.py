@@ -23,6 +23,7 @@ from onramp.banking.adapters.base import BankCredit, BankNotice
 from onramp.banking.intake.bank_entries import insert_once
 from onramp.banking.intake.reversals import insert_reversals
 from onramp.banking.models import (
+    REFERENCE_TEXT_MAX,
     BankNotification,
     Deposit,
     DepositExpectation,
@@ -82,7 +83,7 @@ def _deposit_row(bank: str, credit: BankCredit, source: str) -> dict[str, Any]:
         "bank_entry_id": credit.entry_id,
         "amount": credit.amount.minor,
         "currency": credit.amount.currency,
-        "reference_text": credit.reference_text[:300],
+        "reference_text": credit.reference_text[:REFERENCE_TEXT_MAX],
         "creditor_reference": parse_reference(credit.reference_text),
         **Deposit.sender_name.column_values(deposit_id, credit.sender_name[:200]),
         **Deposit.sender_iban.column_values(

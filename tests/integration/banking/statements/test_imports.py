@@ -431,3 +431,23 @@ async def test_drop_folder_imports_once_sets_bad_files_aside_and_skips_partial_o
         sessions, directory=tmp_path, bank=bank, now=lambda: datetime.now(UTC), settle_seconds=30
     )
     assert fresh == []
+
+
+async def test_a_long_remittance_is_kept_whole_and_its_reference_found(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """Banks split long remittance information over several lines (camt ``Ustrd`` repeats,
+    MT940 :86: has six of 65): 300 characters was a column too short, and the file failed."""
+    bank = _bank()
+    expected = await expect(sessions, eur(42_00))
+    text = "Invoice 2026-0042 for consulting services in February, " * 10
+    report = await run_import(
+        sessions,
+        bank,
+        camt("camt.054", booking("long-1", "42.00", f"{text}{expected.reference}")),
+    )
+
+    assert (report.counts.received, report.counts.matched) == (1, 1)
+    (d,) = await deposits_of(sessions, bank)
+    assert d.reference_text.endswith(expected.reference)
+    assert len(d.reference_text) > 500
