@@ -23,10 +23,10 @@ from onramp.fx import FxDesk
 from onramp.fx.ecb import ReferenceRates
 from onramp.fx.pricing import FeeSchedule, PricingPolicy
 from onramp.ledger import post_entries
-from onramp.orders.conversion import _price, unprice
 from onramp.orders.models import Order
 from onramp.orders.saga import SagaStep
 from onramp.orders.states import OrderState
+from onramp.orders.steps.conversion import _price, unprice
 from onramp.reports.fx_position import fx_position_report
 from onramp.reports.period import Period
 

@@ -25,10 +25,10 @@ from onramp.core.ids import uuid7
 from onramp.core.money import Money
 from onramp.devstack.stack import Stack
 from onramp.ledger import balance_of, customer_account
-from onramp.orders.funds_received import on_deposits_matched
 from onramp.orders.models import Order
-from onramp.orders.refunds import on_refunds_completed
-from onramp.orders.screening import ScreeningResult, ScreeningSubject, Verdict
+from onramp.orders.screens.screening import ScreeningResult, ScreeningSubject, Verdict
+from onramp.orders.steps.funds_received import on_deposits_matched
+from onramp.orders.steps.refunds import on_refunds_completed
 from tests.compliance.funding import Desk, new_customer, place, state_of
 
 pytestmark = pytest.mark.integration

@@ -9,7 +9,7 @@ import pytest
 
 from onramp.core.errors import InvalidInput
 from onramp.core.money import Money
-from onramp.orders.admin_search import decode_cursor, encode_cursor, order_search
+from onramp.orders.staff.search import decode_cursor, encode_cursor, order_search
 from onramp.orders.states import OrderState
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from onramp.orders.payouts import payout_hold_alert
+from onramp.orders.steps.payouts import payout_hold_alert
 
 
 def test_a_treasury_limit_hold_is_the_treasurys_alert() -> None:

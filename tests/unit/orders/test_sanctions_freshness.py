@@ -22,8 +22,8 @@ from onramp.compliance.service import ListCheck
 from onramp.core.clock import FixedClock
 from onramp.core.money import Money
 from onramp.core.settings import ComplianceSettings, Settings
-from onramp.orders.sanctions import SanctionsScreener
-from onramp.orders.screening import ScreeningSubject, Verdict
+from onramp.orders.screens.sanctions import SanctionsScreener
+from onramp.orders.screens.screening import ScreeningSubject, Verdict
 from onramp.runtime.workers.compliance import list_freshness
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "ofac"

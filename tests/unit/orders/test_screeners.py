@@ -6,7 +6,7 @@ import uuid
 
 from onramp.compliance.cases import AlertDraft
 from onramp.core.money import Money
-from onramp.orders.screening import (
+from onramp.orders.screens.screening import (
     REASON_LENGTH,
     Screeners,
     ScreeningResult,

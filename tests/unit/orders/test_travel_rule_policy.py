@@ -8,7 +8,7 @@ from decimal import Decimal
 from onramp.core.money import Money
 from onramp.core.settings import FxSettings
 from onramp.fx import FxDesk
-from onramp.orders.travel_rule import TravelRulePolicy
+from onramp.orders.travel.policy import TravelRulePolicy
 
 
 def _policy(wallet_factory: str = "") -> TravelRulePolicy:

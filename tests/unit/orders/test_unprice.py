@@ -12,10 +12,10 @@ import pytest
 
 from onramp.core.money import Money
 from onramp.fx import Pricing
-from onramp.orders.conversion import _price, unprice
 from onramp.orders.models import Order
 from onramp.orders.saga import SagaStep
 from onramp.orders.states import OrderState
+from onramp.orders.steps.conversion import _price, unprice
 
 
 def _order() -> Order:

@@ -29,7 +29,7 @@ from onramp import banking, kyc
 from onramp.compliance import AlertDraft
 from onramp.core.names import name_match_score
 from onramp.orders.models import Order
-from onramp.orders.screening import ScreeningResult, Verdict
+from onramp.orders.screens.screening import ScreeningResult, Verdict
 
 SOURCE = "bank_account"
 MISMATCHED_ACCOUNT = "deposit_from_mismatched_account"

@@ -21,10 +21,10 @@ from onramp.compliance import AlertDraft
 from onramp.core.errors import OnrampError
 from onramp.core.ids import uuid7
 from onramp.core.money import Money
-from onramp.orders import travel_rule
 from onramp.orders.models import Order
 from onramp.orders.saga import SagaStep
 from onramp.orders.states import OrderState
+from onramp.orders.travel import policy as travel_rule
 from onramp.wallets import payout_destination
 
 Funded = tuple[uuid.UUID, uuid.UUID, Money, datetime]  # order, deposit, amount, booked at

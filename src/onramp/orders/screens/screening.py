@@ -1,9 +1,9 @@
 """The seam where compliance plugs in: every funded order is screened before it is priced.
 
-``SanctionsScreener`` (``orders/sanctions.py``) screens the destination address against the
-loaded sanctions lists; ``MonitoringScreener`` (``orders/monitoring.py``) runs the transaction-
-monitoring rules on the order and its deposit; ``TravelRuleScreener`` (``orders/travel_rule.py``)
-re-checks the travel rule. The workers run them all (``Screeners``).
+``SanctionsScreener`` (``orders/screens/sanctions.py``) screens the destination address against
+the loaded sanctions lists; ``MonitoringScreener`` (``orders/screens/monitoring.py``) runs the
+transaction-monitoring rules on the order and its deposit; ``TravelRuleScreener``
+(``orders/travel/policy.py``) re-checks the travel rule. The workers run them all (``Screeners``).
 ``ScreeningNotConfigured`` passes every order and says so in the order's history and the audit
 log, so no one mistakes it for a screen that ran.
 """

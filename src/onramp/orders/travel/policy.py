@@ -37,7 +37,7 @@ from onramp.compliance import (
 )
 from onramp.core.errors import InvariantViolated
 from onramp.core.money import Money
-from onramp.orders.screening import ScreeningResult, ScreeningSubject, Verdict
+from onramp.orders.screens.screening import ScreeningResult, ScreeningSubject, Verdict
 from onramp.wallets import DestinationWallet, WalletOwnershipUnproven, saved_wallet
 
 REFERENCE_CURRENCY = "USD"

@@ -1,6 +1,6 @@
 """``/v1/admin/orders``: staff read any customer's order and search them all; treasurers and
 admins ask for the way out of a failed payout (retry it or refund the fiat), which a second,
-different person approves (``orders/operator_actions.py``)."""
+different person approves (``orders/staff/operator_actions.py``)."""
 
 from __future__ import annotations
 
@@ -19,8 +19,13 @@ from onramp.core.db import as_int
 from onramp.core.money import Money
 from onramp.core.request_fields import Text
 from onramp.core.web import ClockDep, SessionDep
-from onramp.orders import admin_search, operator_actions, queries
-from onramp.orders.admin_schemas import (
+from onramp.orders import queries
+from onramp.orders.api import order_out
+from onramp.orders.models import Order
+from onramp.orders.schemas import TransitionOut
+from onramp.orders.staff import operator_actions
+from onramp.orders.staff import search as admin_search
+from onramp.orders.staff.schemas import (
     AdminOrderOut,
     AdminOrderPage,
     AdminOrderSummary,
@@ -28,9 +33,6 @@ from onramp.orders.admin_schemas import (
     OperatorActionIn,
     OperatorActionOut,
 )
-from onramp.orders.api import order_out
-from onramp.orders.models import Order
-from onramp.orders.schemas import TransitionOut
 from onramp.orders.states import OrderState
 
 router = APIRouter(prefix="/v1/admin/orders", tags=["orders (staff)"])

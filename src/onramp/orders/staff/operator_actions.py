@@ -9,7 +9,7 @@ other. One request per order waits at a time, so a retry and a refund never both
   failed attempt's reason and transaction stay in the audit record and the event).
 - refund: ``failed -> rejected -> refund_pending``; the conversion is reversed (``unprice``),
   the payout cancelled so it can never be sent, and the deposit returned to its sender by the
-  rejection's refund path (``orders/refunds.py``); ``refunded`` once the bank books it.
+  rejection's refund path (``orders/steps/refunds.py``); ``refunded`` once the bank books it.
 
 Both first ask the vault whether it already paid the order (``isPaid``): then neither a new
 attempt nor a refund is owed (``payout_already_paid``). That read is made before the order is
@@ -37,7 +37,6 @@ from onramp.identity import (
     register_approval_action,
     request_approval,
 )
-from onramp.orders.conversion import unprice
 from onramp.orders.errors import (
     OrderActionPending,
     OrderNotFound,
@@ -47,9 +46,10 @@ from onramp.orders.errors import (
 )
 from onramp.orders.models import Order
 from onramp.orders.queries import get_order
-from onramp.orders.refunds import reject_for_refund
 from onramp.orders.saga import SagaStep
 from onramp.orders.states import OrderState
+from onramp.orders.steps.conversion import unprice
+from onramp.orders.steps.refunds import reject_for_refund
 
 RETRY_PAYOUT = "orders.retry_payout"
 REFUND = "orders.refund_failed"

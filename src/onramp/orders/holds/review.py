@@ -16,11 +16,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from onramp import banking, chain, fx
 from onramp.core.db import as_int
 from onramp.core.money import Money
-from onramp.orders.conversion import price_and_queue, unprice
 from onramp.orders.models import Order
-from onramp.orders.refunds import reject_for_refund
 from onramp.orders.saga import SagaStep, lock_orders
 from onramp.orders.states import OrderState
+from onramp.orders.steps.conversion import price_and_queue, unprice
+from onramp.orders.steps.refunds import reject_for_refund
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,7 @@ async def reject_held(
     reason: str,
     case_id: uuid.UUID,
 ) -> list[uuid.UUID]:
-    """Held orders are rejected and their funds go back to the sender (``orders/refunds.py``):
+    """Held orders are rejected and their funds go back to the sender (``orders/steps/refunds.py``):
     ``refund_pending`` with the refund requested in this transaction, ``refunded`` once the
     bank booked it."""
     orders = await lock_orders(session, order_ids)

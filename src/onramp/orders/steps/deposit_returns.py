@@ -9,9 +9,9 @@ from collections.abc import Sequence
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp import banking, chain
-from onramp.orders.conversion import unprice
 from onramp.orders.saga import SagaStep, lock_orders
 from onramp.orders.states import OrderState
+from onramp.orders.steps.conversion import unprice
 
 S = OrderState
 # Nothing paid from the funds yet. AWAITING_FUNDS: the deposit matched in this very transaction

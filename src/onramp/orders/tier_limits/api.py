@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from onramp.auth import Permission, Principal, require
 from onramp.core.web import ClockDep, SessionDep, SettingsDep
-from onramp.orders import limits
+from onramp.orders.tier_limits import limits
 
 router = APIRouter(prefix="/v1/me/limits", tags=["orders"])
 

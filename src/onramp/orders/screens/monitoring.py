@@ -32,7 +32,7 @@ from onramp.core.db import as_int
 from onramp.core.money import Money
 from onramp.identity import registered_at
 from onramp.orders.models import Order
-from onramp.orders.screening import ScreeningResult, ScreeningSubject, Verdict
+from onramp.orders.screens.screening import ScreeningResult, ScreeningSubject, Verdict
 
 
 class MonitoringScreener:

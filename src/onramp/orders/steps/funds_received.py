@@ -16,13 +16,10 @@ from onramp.core.clock import utcnow
 from onramp.core.errors import InvalidInput
 from onramp.core.money import Money
 from onramp.core.settings import KycSettings
-from onramp.orders import limits
-from onramp.orders.conversion import price_and_queue
-from onramp.orders.funding_source import check_funding_source
 from onramp.orders.models import Order
-from onramp.orders.refunds import reject_for_refund
 from onramp.orders.saga import SagaStep, lock_orders
-from onramp.orders.screening import (
+from onramp.orders.screens.funding_source import check_funding_source
+from onramp.orders.screens.screening import (
     Screener,
     ScreeningResult,
     ScreeningSubject,
@@ -30,6 +27,9 @@ from onramp.orders.screening import (
     combine_results,
 )
 from onramp.orders.states import OrderState
+from onramp.orders.steps.conversion import price_and_queue
+from onramp.orders.steps.refunds import reject_for_refund
+from onramp.orders.tier_limits import limits
 
 
 async def on_deposits_matched(

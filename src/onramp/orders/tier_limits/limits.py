@@ -27,7 +27,7 @@ from onramp.compliance import AlertDraft
 from onramp.core.settings import KycSettings
 from onramp.orders.errors import IdentityNotVerified, OrderLimitExceeded
 from onramp.orders.models import Order
-from onramp.orders.screening import ScreeningResult, Verdict
+from onramp.orders.screens.screening import ScreeningResult, Verdict
 from onramp.orders.states import OrderState
 
 DAY = timedelta(hours=24)

@@ -28,7 +28,7 @@ from onramp.compliance import (
 )
 from onramp.core.clock import Clock, SystemClock
 from onramp.core.logging import get_logger
-from onramp.orders.screening import ScreeningResult, ScreeningSubject, Verdict
+from onramp.orders.screens.screening import ScreeningResult, ScreeningSubject, Verdict
 
 log = get_logger(__name__)
 POINT = "deposit"

@@ -16,10 +16,11 @@ from onramp.core.db import as_int
 from onramp.core.ids import uuid7
 from onramp.core.money import Money
 from onramp.core.settings import BankingSettings, KycSettings
-from onramp.orders import limits, travel_rule
 from onramp.orders.models import Order
 from onramp.orders.saga import SagaStep
 from onramp.orders.states import OrderState
+from onramp.orders.tier_limits import limits
+from onramp.orders.travel import policy as travel_rule
 from onramp.wallets import payout_destination
 
 
