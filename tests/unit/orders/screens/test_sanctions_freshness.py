@@ -26,7 +26,7 @@ from onramp.orders.screens.sanctions import SanctionsScreener
 from onramp.orders.screens.screening import ScreeningSubject, Verdict
 from onramp.runtime.workers.compliance import list_freshness
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "ofac"
+DATA = Path(__file__).resolve().parents[3] / "data" / "ofac"
 NOW = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
 SEMENOV_ETH = "0xdcbEfFBECcE100cCE9E4b153C4e15cB885643193"
 SUBJECT = ScreeningSubject(
