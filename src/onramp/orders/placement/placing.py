@@ -32,6 +32,24 @@ class DepositInstructions:
 
 
 @dataclass(frozen=True)
+class _Asked:
+    """What the checks before an order is written are given: the customer's ask (the quote and
+    its signature, what they pay and its EUR worth, where to, when) and what it is checked
+    against (the quote's signing key, the KYC tier settings, the wallet factory)."""
+
+    customer_id: uuid.UUID
+    quote_id: uuid.UUID
+    quote_signature: str | None
+    source: Money
+    amount_eur: Decimal
+    destination_address: str | None
+    now: datetime
+    signing_key: bytes
+    kyc_settings: KycSettings
+    wallet_factory: str
+
+
+@dataclass(frozen=True)
 class _Terms:
     """What the checks before an order is written settle: its firm quote's terms and where it
     pays."""
@@ -62,19 +80,19 @@ async def create_order(
     the travel rule policy's FX desk's), within the customer's KYC tier limits
     (``limits.check_new_order`` holds the customer's lock until this transaction ends, so the
     order's insert is part of the check)."""
-    terms = await _checked_terms(
-        session,
+    asked = _Asked(
         customer_id=customer_id,
         quote_id=quote_id,
+        quote_signature=quote_signature,
         source=source,
-        destination_address=destination_address,
-        wallet_factory=wallet_factory,
         amount_eur=amount_eur,
-        kyc_settings=kyc_settings,
+        destination_address=destination_address,
         now=now,
         signing_key=signing_key or travel_rule_policy.desk.signing_key,
-        quote_signature=quote_signature,
+        kyc_settings=kyc_settings,
+        wallet_factory=wallet_factory,
     )
+    terms = await _checked_terms(session, asked)
     order_id = uuid7()
     # Before anything is written: an order the travel rule refuses leaves no trace.
     await travel_rule.record_at_order(
@@ -101,39 +119,30 @@ async def create_order(
     return order
 
 
-async def _checked_terms(
-    session: AsyncSession,
-    *,
-    customer_id: uuid.UUID,
-    quote_id: uuid.UUID,
-    source: Money,
-    destination_address: str | None,
-    wallet_factory: str,
-    amount_eur: Decimal,
-    kyc_settings: KycSettings,
-    now: datetime,
-    signing_key: bytes,
-    quote_signature: str | None,
-) -> _Terms:
+async def _checked_terms(session: AsyncSession, asked: _Asked) -> _Terms:
     """The firm quote, the customer's limits and the payout destination, checked in this order
     (each raises what it refuses)."""
     quote = await fx.firm_quote(
         session,
-        quote_id=quote_id,
-        customer_id=customer_id,
-        source=source,
-        now=now,
-        signing_key=signing_key,
-        signature=quote_signature,
+        quote_id=asked.quote_id,
+        customer_id=asked.customer_id,
+        source=asked.source,
+        now=asked.now,
+        signing_key=asked.signing_key,
+        signature=asked.quote_signature,
     )
     await limits.check_new_order(
-        session, customer_id, amount_eur=amount_eur, now=now, settings=kyc_settings
+        session,
+        asked.customer_id,
+        amount_eur=asked.amount_eur,
+        now=asked.now,
+        settings=asked.kyc_settings,
     )
     destination = await payout_destination(
         session,
-        customer_id=customer_id,
-        requested=destination_address,
-        wallet_factory=wallet_factory,
+        customer_id=asked.customer_id,
+        requested=asked.destination_address,
+        wallet_factory=asked.wallet_factory,
     )
     return _Terms(
         quote_id=quote.id,
