@@ -1,9 +1,9 @@
 """Orders record what they count against the customer's KYC tier limits
 
 Adds ``orders.limit_eur``: the order's EUR-equivalent when placed, summed over rolling windows by
-``orders/limits.py``. Orders placed before this revision get their source amount at face value
-(minor units / 100): exact for EUR orders, an approximation for the others, which only affects
-limit sums over the next 30 days.
+``orders/tier_limits/limits.py``. Orders placed before this revision get their source amount at
+face value (minor units / 100): exact for EUR orders, an approximation for the others, which only
+affects limit sums over the next 30 days.
 
 Revision ID: 0019
 Revises: 0018

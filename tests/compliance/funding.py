@@ -29,11 +29,11 @@ from onramp.core.money import Money
 from onramp.core.settings import Settings
 from onramp.identity.accounts.service import create_user
 from onramp.kyc.models import KycCase
-from onramp.orders.funds_received import on_deposits_matched
 from onramp.orders.models import Order
-from onramp.orders.placing import create_order
-from onramp.orders.screening import Screener
-from onramp.orders.travel_rule import TravelRulePolicy
+from onramp.orders.placement.placing import create_order
+from onramp.orders.screens.screening import Screener
+from onramp.orders.steps.funds_received import on_deposits_matched
+from onramp.orders.travel.policy import TravelRulePolicy
 from onramp.runtime.workers.orders import orders_screener
 
 BANK = "sandbox"

@@ -22,7 +22,7 @@ from onramp.core.money import Money
 from onramp.core.settings import REPO_ROOT
 from onramp.devstack.stack import Stack
 from onramp.orders.models import Order
-from onramp.orders.screening import ScreeningSubject
+from onramp.orders.screens.screening import ScreeningSubject
 from onramp.runtime.cli import app
 from tests.compliance.funding import Desk, Funded, fund, new_customer, screen_funds, state_of
 

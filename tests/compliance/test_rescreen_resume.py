@@ -18,7 +18,7 @@ from onramp.compliance.rescreen import RescreenHit, RescreenSource, RescreenSubj
 from onramp.core.db import create_engine, session_factory, unit_of_work
 from onramp.core.ids import uuid7
 from onramp.kyc.rescreen import VerifiedNames
-from onramp.orders.rescreen import UnpaidOrders
+from onramp.orders.holds.rescreen import UnpaidOrders
 from onramp.wallets.models import DestinationWallet
 from onramp.wallets.rescreen import SavedWallets
 from tests.compliance.helpers import TORNADO_2025_03_04, TORNADO_ETH, load

@@ -21,7 +21,7 @@ from onramp.core.ids import uuid7
 from onramp.core.money import Money
 from onramp.devstack.stack import Stack
 from onramp.fx import FxDesk
-from onramp.orders import review
+from onramp.orders.holds import review
 from onramp.orders.models import Order
 from tests.compliance.helpers import (
     CURRENT,

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp.core.clock import utcnow
 from onramp.devstack.stack import Stack
-from onramp.orders.expiry import expire_unpaid
+from onramp.orders.steps.expiry import expire_unpaid
 from tests.e2e.conftest import Customer, pay
 
 

@@ -116,7 +116,8 @@ async def test_an_approved_business_holds_the_business_tier_and_its_limits(
         "register_extract",
     ]
     assert await audit_actions(sessions, case["id"]) == ["kyc.case_submitted", "kyc.case_approved"]
-    # orders/limits.py applies the tier as it is (the figures it enforces at order time).
+    # orders/tier_limits/limits.py applies the tier as it is (the figures it enforces at order
+    # time).
     limits = (await customer.client.get("/v1/me/limits")).json()
     assert limits["tier"] == 3
     assert (limits["daily"]["limit_eur"], limits["monthly"]["limit_eur"]) == (

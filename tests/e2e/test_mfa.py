@@ -66,7 +66,7 @@ async def test_recovery_codes_work_once(person: Person) -> None:
 
 
 async def expire_orders_of(person: Person, sessions: async_sessionmaker[AsyncSession]) -> None:
-    """Expired orders count against no limit (orders/limits.py)."""
+    """Expired orders count against no limit (orders/tier_limits/limits.py)."""
     me = (await person.client.get("/v1/me")).json()["id"]
     async with unit_of_work(sessions) as session:
         await session.execute(

@@ -1,4 +1,4 @@
-"""An operator's way out of a failed payout (``orders.operator_actions`` asks these): is the
+"""An operator's way out of a failed payout (``orders.staff.operator_actions`` asks these): is the
 order already paid on-chain, send the payout again as a new attempt, or cancel it for good when
 the order's fiat is refunded instead.
 

@@ -4,67 +4,67 @@ from typing import TYPE_CHECKING
 
 from onramp.core.lazy import lazy_exports
 from onramp.orders.errors import OrderNotFound
-from onramp.orders.placing import create_order
+from onramp.orders.placement.placing import create_order
 from onramp.orders.priced import PricedOrder, priced_between
 from onramp.orders.queries import customers_of, get_order, history_of, list_orders
 from onramp.orders.states import TRANSITIONS, IllegalTransition, OrderState
 
 if TYPE_CHECKING:
-    from onramp.orders.admin_api import router as admin_router
     from onramp.orders.api import router as orders_router
-    from onramp.orders.deposit_returns import UnspentOrderFunds as UnspentOrderFunds
-    from onramp.orders.expiry import expire_unpaid as expire_unpaid
-    from onramp.orders.limits_api import router as limits_router
-    from onramp.orders.monitoring import MonitoringScreener as MonitoringScreener
-    from onramp.orders.operator_actions import (
-        register_operator_approvals as register_operator_approvals,
-    )
-    from onramp.orders.operator_actions import vault_paid_check as vault_paid_check
+    from onramp.orders.holds.rescreen import UnpaidOrders as UnpaidOrders
+    from onramp.orders.holds.review import HeldOrder as HeldOrder
+    from onramp.orders.holds.review import held_orders as held_orders
+    from onramp.orders.holds.review import orders_by_id as orders_by_id
+    from onramp.orders.holds.review import reject_held as reject_held
+    from onramp.orders.holds.review import release_held as release_held
+    from onramp.orders.placement.standing_reference_api import router as standing_reference_router
     from onramp.orders.queries import export_orders as export_orders
     from onramp.orders.queries import order_ids_of as order_ids_of
-    from onramp.orders.rescreen import UnpaidOrders as UnpaidOrders
-    from onramp.orders.review import HeldOrder as HeldOrder
-    from onramp.orders.review import held_orders as held_orders
-    from onramp.orders.review import orders_by_id as orders_by_id
-    from onramp.orders.review import reject_held as reject_held
-    from onramp.orders.review import release_held as release_held
-    from onramp.orders.sanctions import SanctionsScreener as SanctionsScreener
-    from onramp.orders.screening import Screener as Screener
-    from onramp.orders.screening import Screeners as Screeners
-    from onramp.orders.standing_reference_api import router as standing_reference_router
-    from onramp.orders.travel_rule import TravelRulePolicy as TravelRulePolicy
-    from onramp.orders.travel_rule import TravelRuleScreener as TravelRuleScreener
-    from onramp.orders.travel_rule_api import router as travel_rule_router
+    from onramp.orders.screens.monitoring import MonitoringScreener as MonitoringScreener
+    from onramp.orders.screens.sanctions import SanctionsScreener as SanctionsScreener
+    from onramp.orders.screens.screening import Screener as Screener
+    from onramp.orders.screens.screening import Screeners as Screeners
+    from onramp.orders.staff.api import router as admin_router
+    from onramp.orders.staff.operator_actions import (
+        register_operator_approvals as register_operator_approvals,
+    )
+    from onramp.orders.staff.operator_actions import vault_paid_check as vault_paid_check
+    from onramp.orders.steps.deposit_returns import UnspentOrderFunds as UnspentOrderFunds
+    from onramp.orders.steps.expiry import expire_unpaid as expire_unpaid
+    from onramp.orders.tier_limits.api import router as limits_router
+    from onramp.orders.travel.api import router as travel_rule_router
+    from onramp.orders.travel.policy import TravelRulePolicy as TravelRulePolicy
+    from onramp.orders.travel.policy import TravelRuleScreener as TravelRuleScreener
     from onramp.orders.worker import orders_consumer as orders_consumer
 
 _LAZY = {
-    "HeldOrder": ("onramp.orders.review", "HeldOrder"),
-    "MonitoringScreener": ("onramp.orders.monitoring", "MonitoringScreener"),
-    "SanctionsScreener": ("onramp.orders.sanctions", "SanctionsScreener"),
-    "Screener": ("onramp.orders.screening", "Screener"),
-    "Screeners": ("onramp.orders.screening", "Screeners"),
-    "TravelRulePolicy": ("onramp.orders.travel_rule", "TravelRulePolicy"),
-    "TravelRuleScreener": ("onramp.orders.travel_rule", "TravelRuleScreener"),
-    "UnpaidOrders": ("onramp.orders.rescreen", "UnpaidOrders"),
-    "UnspentOrderFunds": ("onramp.orders.deposit_returns", "UnspentOrderFunds"),
-    "admin_router": ("onramp.orders.admin_api", "router"),
-    "expire_unpaid": ("onramp.orders.expiry", "expire_unpaid"),
+    "HeldOrder": ("onramp.orders.holds.review", "HeldOrder"),
+    "MonitoringScreener": ("onramp.orders.screens.monitoring", "MonitoringScreener"),
+    "SanctionsScreener": ("onramp.orders.screens.sanctions", "SanctionsScreener"),
+    "Screener": ("onramp.orders.screens.screening", "Screener"),
+    "Screeners": ("onramp.orders.screens.screening", "Screeners"),
+    "TravelRulePolicy": ("onramp.orders.travel.policy", "TravelRulePolicy"),
+    "TravelRuleScreener": ("onramp.orders.travel.policy", "TravelRuleScreener"),
+    "UnpaidOrders": ("onramp.orders.holds.rescreen", "UnpaidOrders"),
+    "UnspentOrderFunds": ("onramp.orders.steps.deposit_returns", "UnspentOrderFunds"),
+    "admin_router": ("onramp.orders.staff.api", "router"),
+    "expire_unpaid": ("onramp.orders.steps.expiry", "expire_unpaid"),
     "export_orders": ("onramp.orders.queries", "export_orders"),
-    "held_orders": ("onramp.orders.review", "held_orders"),
-    "limits_router": ("onramp.orders.limits_api", "router"),
+    "held_orders": ("onramp.orders.holds.review", "held_orders"),
+    "limits_router": ("onramp.orders.tier_limits.api", "router"),
     "order_ids_of": ("onramp.orders.queries", "order_ids_of"),
-    "orders_by_id": ("onramp.orders.review", "orders_by_id"),
+    "orders_by_id": ("onramp.orders.holds.review", "orders_by_id"),
     "orders_consumer": ("onramp.orders.worker", "orders_consumer"),
     "orders_router": ("onramp.orders.api", "router"),
     "register_operator_approvals": (
-        "onramp.orders.operator_actions",
+        "onramp.orders.staff.operator_actions",
         "register_operator_approvals",
     ),
-    "reject_held": ("onramp.orders.review", "reject_held"),
-    "release_held": ("onramp.orders.review", "release_held"),
-    "standing_reference_router": ("onramp.orders.standing_reference_api", "router"),
-    "travel_rule_router": ("onramp.orders.travel_rule_api", "router"),
-    "vault_paid_check": ("onramp.orders.operator_actions", "vault_paid_check"),
+    "reject_held": ("onramp.orders.holds.review", "reject_held"),
+    "release_held": ("onramp.orders.holds.review", "release_held"),
+    "standing_reference_router": ("onramp.orders.placement.standing_reference_api", "router"),
+    "travel_rule_router": ("onramp.orders.travel.api", "router"),
+    "vault_paid_check": ("onramp.orders.staff.operator_actions", "vault_paid_check"),
 }
 __getattr__ = lazy_exports(__name__, _LAZY)
 

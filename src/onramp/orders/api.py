@@ -18,8 +18,9 @@ from onramp.core.request_fields import Text
 from onramp.core.web import ClockDep, SessionDep, SettingsDep, rate_limited
 from onramp.fx import FxDesk
 from onramp.identity import require_verified_email
-from onramp.orders import placing, queries
+from onramp.orders import queries
 from onramp.orders.models import Order, OrderTransition
+from onramp.orders.placement import placing
 from onramp.orders.schemas import (
     OrderList,
     OrderOut,
@@ -30,7 +31,7 @@ from onramp.orders.schemas import (
     instructions_out,
 )
 from onramp.orders.states import OrderState
-from onramp.orders.travel_rule import TravelRulePolicy
+from onramp.orders.travel.policy import TravelRulePolicy
 
 router = APIRouter(prefix="/v1/orders", tags=["orders"])
 

@@ -23,7 +23,7 @@ class Order(Base):
     __tablename__ = "orders"
     __table_args__ = (
         Index("ix_orders_customer_id_created_at", "customer_id", "created_at"),
-        # The staff search's newest-first pages (orders/admin_search.py).
+        # The staff search's newest-first pages (orders/staff/search.py).
         Index("ix_orders_created_at_id", "created_at", "id"),
         # A firm quote backs one order (fx.service.firm_quote checks first, under its lock).
         Index(
@@ -63,7 +63,7 @@ class Order(Base):
     creditor_reference: Mapped[str] = mapped_column(String(25), unique=True)
     deposit_id: Mapped[uuid.UUID | None]
     # What the order counts against the customer's KYC tier limits: its EUR-equivalent when
-    # placed (orders/limits.py).
+    # placed (orders/tier_limits/limits.py).
     limit_eur: Mapped[Decimal] = mapped_column(Numeric(20, 2))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

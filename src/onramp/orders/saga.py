@@ -130,7 +130,7 @@ class SagaStep:
 
 
 async def request_refunds(session: AsyncSession, step: SagaStep, orders: Sequence[Order]) -> None:
-    """The writing of ``step.refunds`` (``orders/refunds.py`` marks them): here, below the
+    """The writing of ``step.refunds`` (``orders/steps/refunds.py`` marks them): here, below the
     refunds module, so the step depends on nothing that depends on it."""
     now = utcnow()
     for order in orders:

@@ -22,11 +22,11 @@ from onramp.core.consumer import Consumer
 from onramp.core.events import CloudEvent
 from onramp.core.money import Money
 from onramp.core.settings import KycSettings
-from onramp.orders import deposit_returns, funds_received, payouts, refunds
-from onramp.orders.placed_by_deposit import DepositOrder, Funded, place_orders
+from onramp.orders.placement.placed_by_deposit import DepositOrder, Funded, place_orders
 from onramp.orders.saga import SagaStep
-from onramp.orders.screening import Screener
-from onramp.orders.travel_rule import TravelRulePolicy
+from onramp.orders.screens.screening import Screener
+from onramp.orders.steps import deposit_returns, funds_received, payouts, refunds
+from onramp.orders.travel.policy import TravelRulePolicy
 
 
 def _refunds_the_order(data: dict[str, Any]) -> bool:

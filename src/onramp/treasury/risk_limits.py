@@ -1,7 +1,8 @@
 """The treasury's own payout limits, checked again right before a payout is signed.
 
-These are not the customer's KYC-tier limits (``orders.limits``, checked when an order is placed
-and when its money arrives): they bound what the hot key may send, whoever the customers are.
+These are not the customer's KYC-tier limits (``orders.tier_limits.limits``, checked when an order
+is placed and when its money arrives): they bound what the hot key may send, whoever the customers
+are.
 
 - per payout: one payout above it waits for a person;
 - per customer, rolling 24 h: the payouts let through to one customer's orders;

@@ -1,6 +1,6 @@
 """The travel rule: originator and beneficiary data of transfers at or above the threshold,
 recorded sealed and read by compliance officers. The orders domain decides when a record is
-needed and gathers its data (see ``orders/travel_rule.py`` and docs/travel-rule.md)."""
+needed and gathers its data (see ``orders/travel/policy.py`` and docs/travel-rule.md)."""
 
 from onramp.compliance.travel_rule.models import TravelRuleRecord
 from onramp.compliance.travel_rule.service import (
