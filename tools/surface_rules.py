@@ -81,6 +81,12 @@ MOVED: dict[str, str] = {
 }
 RENAMED_TREES = ("src", "tests", "bench", "docs", "migrations")
 
+# Settings spelled like a module's dotted name without its ``onramp.`` prefix: ``chain.signer``
+# and ``chain.confirmations`` are settings (``settings.chain.confirmations``, the paths
+# core/production_check.py names) as well as modules. Step 1 leaves such a bare spelling alone;
+# the module is still renamed where it is written with its prefix or as a file path.
+SETTINGS_SPELLINGS = frozenset({"chain.signer", "chain.confirmations"})
+
 # The shared kernel: every package may import core's modules, which are its surface.
 KERNEL = frozenset({"core"})
 
@@ -130,7 +136,8 @@ def _spellings() -> dict[str, str]:
     file path."""
     spellings = dict(MOVED)
     for old, new in MOVED.items():
-        spellings[old.removeprefix("onramp.")] = new.removeprefix("onramp.")
+        if old.removeprefix("onramp.") not in SETTINGS_SPELLINGS:
+            spellings[old.removeprefix("onramp.")] = new.removeprefix("onramp.")
         spellings[old.removeprefix("onramp.").replace(".", "/") + ".py"] = (
             new.removeprefix("onramp.").replace(".", "/") + ".py"
         )
