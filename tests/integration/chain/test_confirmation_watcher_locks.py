@@ -17,8 +17,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from onramp.chain.client import ChainClient
-from onramp.chain.confirmations import ConfirmationWatcher
 from onramp.chain.models import ChainTransaction, TxStatus
+from onramp.chain.transactions.confirmations import ConfirmationWatcher
 from onramp.core.db import unit_of_work
 from onramp.core.ids import uuid7
 from onramp.devstack.stack import Stack
