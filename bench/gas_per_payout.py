@@ -23,7 +23,7 @@ from web3 import Web3
 from web3.contract import Contract
 
 from onramp.chain.artifacts import load_artifact
-from onramp.chain.deploy import USDC, VaultLimits, deploy_local
+from onramp.chain.contracts.deploy import USDC, VaultLimits, deploy_local
 from onramp.core.settings import ANVIL_DEPLOYER_KEY
 from onramp.devstack.anvil import start_anvil
 

@@ -104,8 +104,40 @@ MOVED: dict[str, str] = {
     "onramp.orders.ownership": "onramp.wallets.ownership",
     "onramp.orders.withdrawals": "onramp.wallets.withdrawals",
     "onramp.orders.withdrawals_api": "onramp.wallets.withdrawals_api",
+    # chain's sub-packages (issue 15 §1): signing, transactions, paying, contracts, custodial;
+    # modules keep their names (docs/architecture.md, "Layout").
+    "onramp.chain.signer": "onramp.chain.signing.signer",
+    "onramp.chain.hsm_signer": "onramp.chain.signing.hsm_signer",
+    "onramp.chain.signatures": "onramp.chain.signing.signatures",
+    "onramp.chain.tx_sender": "onramp.chain.transactions.tx_sender",
+    "onramp.chain.stored_tx": "onramp.chain.transactions.stored_tx",
+    "onramp.chain.nonces": "onramp.chain.transactions.nonces",
+    "onramp.chain.fees": "onramp.chain.transactions.fees",
+    "onramp.chain.tx_reconciler": "onramp.chain.transactions.tx_reconciler",
+    "onramp.chain.confirmations": "onramp.chain.transactions.confirmations",
+    "onramp.chain.payouts": "onramp.chain.paying.payouts",
+    "onramp.chain.payout_gate": "onramp.chain.paying.payout_gate",
+    "onramp.chain.payout_plan": "onramp.chain.paying.payout_plan",
+    "onramp.chain.payout_retry": "onramp.chain.paying.payout_retry",
+    "onramp.chain.payout_rows": "onramp.chain.paying.payout_rows",
+    "onramp.chain.revert_reasons": "onramp.chain.paying.revert_reasons",
+    "onramp.chain.vault_conditions": "onramp.chain.paying.vault_conditions",
+    "onramp.chain.deploy": "onramp.chain.contracts.deploy",
+    "onramp.chain.safe": "onramp.chain.contracts.safe",
+    "onramp.chain.safe_deploy": "onramp.chain.contracts.safe_deploy",
+    "onramp.chain.vault_pauser": "onramp.chain.contracts.vault_pauser",
+    "onramp.chain.wallet_factory_check": "onramp.chain.contracts.wallet_factory_check",
+    "onramp.chain.custody": "onramp.chain.custodial.custody",
+    "onramp.chain.withdrawals": "onramp.chain.custodial.withdrawals",
+    "onramp.chain.withdrawal_sender": "onramp.chain.custodial.withdrawal_sender",
 }
 RENAMED_TREES = ("src", "tests", "bench", "docs", "migrations")
+
+# Settings spelled like a module's dotted name without its ``onramp.`` prefix: ``chain.signer``
+# and ``chain.confirmations`` are settings (``settings.chain.confirmations``, the paths
+# core/production_check.py names) as well as modules. Step 1 leaves such a bare spelling alone;
+# the module is still renamed where it is written with its prefix or as a file path.
+SETTINGS_SPELLINGS = frozenset({"chain.signer", "chain.confirmations"})
 
 # The shared kernel: every package may import core's modules, which are its surface.
 KERNEL = frozenset({"core"})
@@ -156,7 +188,8 @@ def _spellings() -> dict[str, str]:
     file path."""
     spellings = dict(MOVED)
     for old, new in MOVED.items():
-        spellings[old.removeprefix("onramp.")] = new.removeprefix("onramp.")
+        if old.removeprefix("onramp.") not in SETTINGS_SPELLINGS:
+            spellings[old.removeprefix("onramp.")] = new.removeprefix("onramp.")
         spellings[old.removeprefix("onramp.").replace(".", "/") + ".py"] = (
             new.removeprefix("onramp.").replace(".", "/") + ".py"
         )

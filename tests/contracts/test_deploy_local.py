@@ -6,7 +6,7 @@ import pytest
 from chain_helpers import USDC, Accounts, at
 from web3 import Web3
 
-from onramp.chain.deploy import DEPLOYER_MINT_ALLOWANCE, VaultLimits, deploy_local
+from onramp.chain.contracts.deploy import DEPLOYER_MINT_ALLOWANCE, VaultLimits, deploy_local
 from onramp.core.settings import ANVIL_DEPLOYER_KEY
 from onramp.devstack.anvil import Anvil
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from chain_helpers import USDC, Accounts, at
 from web3 import Web3
 
-from onramp.chain.deploy import deploy_local
+from onramp.chain.contracts.deploy import deploy_local
 from onramp.core.settings import ANVIL_DEPLOYER_KEY
 from onramp.devstack.anvil import Anvil
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 from chain_helpers import USDC, ZERO, Accounts, at
 from web3 import Web3
 
-from onramp.chain.deploy import Deployer, deploy_local
-from onramp.chain.safe_deploy import (
+from onramp.chain.contracts.deploy import Deployer, deploy_local
+from onramp.chain.contracts.safe_deploy import (
     create_safe,
     deploy_safe_factory,
     hand_vault_to_safe,

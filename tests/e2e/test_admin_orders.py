@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from web3 import Web3
 
 from onramp.chain.addresses import order_id_bytes32
-from onramp.chain.deploy import Deployer, usdc_balance
+from onramp.chain.contracts.deploy import Deployer, usdc_balance
 from onramp.core.clock import utcnow
 from onramp.core.db import unit_of_work
 from onramp.core.money import Money

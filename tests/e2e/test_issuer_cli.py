@@ -9,7 +9,7 @@ import subprocess
 import sys
 import uuid
 
-from onramp.chain.deploy import usdc_balance
+from onramp.chain.contracts.deploy import usdc_balance
 from onramp.core.settings import stack_file
 from onramp.devstack.stack import Stack
 

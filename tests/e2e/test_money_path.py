@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from web3 import Web3
 
 from onramp.chain import customer_wallet_address
-from onramp.chain.deploy import usdc_balance
+from onramp.chain.contracts.deploy import usdc_balance
 from onramp.core.clock import utcnow
 from onramp.core.db import unit_of_work
 from onramp.core.money import Money

@@ -9,7 +9,7 @@ import time
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from onramp.chain.deploy import USDC, usdc_balance
+from onramp.chain.contracts.deploy import USDC, usdc_balance
 from onramp.core.db import unit_of_work
 from onramp.devstack.stack import Stack
 from onramp.ledger import balance_of, chain_account

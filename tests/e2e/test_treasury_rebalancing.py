@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from web3 import Web3
 
 from onramp.chain.artifacts import load_artifact
-from onramp.chain.deploy import USDC, usdc_balance
+from onramp.chain.contracts.deploy import USDC, usdc_balance
 from onramp.core.db import unit_of_work
 from onramp.core.money import Money
 from onramp.devstack.stack import Stack

@@ -10,7 +10,13 @@ from onramp.chain.controlled_addresses import (
     register_controlled,
     register_system_contracts,
 )
-from onramp.chain.custody import CustodialWallet, custodial_wallet
+from onramp.chain.custodial.custody import CustodialWallet, custodial_wallet
+from onramp.chain.custodial.withdrawals import (
+    WithdrawalView,
+    in_flight,
+    request_withdrawal,
+    withdrawals_of,
+)
 from onramp.chain.errors import (
     DestinationRefused,
     InvalidAddress,
@@ -25,9 +31,8 @@ from onramp.chain.events import (
     PAYOUT_QUEUED,
     PAYOUT_REQUEUED,
 )
-from onramp.chain.fees import FeePolicy, replacement_fees
-from onramp.chain.payout_gate import DestinationCheck, GateItem, GateVerdict, PayoutGate
-from onramp.chain.payout_retry import (
+from onramp.chain.paying.payout_gate import DestinationCheck, GateItem, GateVerdict, PayoutGate
+from onramp.chain.paying.payout_retry import (
     EndedAttempt,
     cancel_unpaid_payout,
     ended_unpaid,
@@ -46,119 +51,119 @@ from onramp.chain.service import (
     release_held_payouts,
     reserved_for_payouts,
 )
-from onramp.chain.signatures import recover_personal_sign
-from onramp.chain.withdrawals import (
-    WithdrawalView,
-    in_flight,
-    request_withdrawal,
-    withdrawals_of,
-)
+from onramp.chain.signing.signatures import recover_personal_sign
+from onramp.chain.transactions.fees import FeePolicy, replacement_fees
 from onramp.core.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from onramp.chain.artifacts import selector as selector
     from onramp.chain.client import Receipt as Receipt
-    from onramp.chain.confirmations import ConfirmationWatcher as ConfirmationWatcher
-    from onramp.chain.deploy import USDC as USDC
-    from onramp.chain.deploy import Deployer as Deployer
-    from onramp.chain.deploy import Deployment as Deployment
-    from onramp.chain.deploy import deploy_local as deploy_local
-    from onramp.chain.deploy import usdc_balance as usdc_balance
+    from onramp.chain.contracts.deploy import USDC as USDC
+    from onramp.chain.contracts.deploy import Deployer as Deployer
+    from onramp.chain.contracts.deploy import Deployment as Deployment
+    from onramp.chain.contracts.deploy import deploy_local as deploy_local
+    from onramp.chain.contracts.deploy import usdc_balance as usdc_balance
+    from onramp.chain.contracts.safe import EXECUTION_FAILURE_TOPIC as EXECUTION_FAILURE_TOPIC
+    from onramp.chain.contracts.safe import EXECUTION_SUCCESS_TOPIC as EXECUTION_SUCCESS_TOPIC
+    from onramp.chain.contracts.safe import SafeTx as SafeTx
+    from onramp.chain.contracts.safe import erc20_transfer_calldata as erc20_transfer_calldata
+    from onramp.chain.contracts.safe import exec_transaction_calldata as exec_transaction_calldata
+    from onramp.chain.contracts.safe import packed_signatures as packed_signatures
+    from onramp.chain.contracts.safe import parse_signature as parse_signature
+    from onramp.chain.contracts.safe import recover_signer as recover_signer
+    from onramp.chain.contracts.safe_deploy import create_safe as create_safe
+    from onramp.chain.contracts.safe_deploy import deploy_safe_factory as deploy_safe_factory
+    from onramp.chain.contracts.safe_deploy import exec_as_safe as exec_as_safe
+    from onramp.chain.contracts.safe_deploy import hand_vault_to_safe as hand_vault_to_safe
+    from onramp.chain.contracts.safe_deploy import (
+        hand_wallet_factory_to_safe as hand_wallet_factory_to_safe,
+    )
+    from onramp.chain.contracts.vault_pauser import Switch as Switch
+    from onramp.chain.contracts.vault_pauser import VaultPauser as VaultPauser
+    from onramp.chain.contracts.wallet_factory_check import (
+        check_configured_wallet_factory as check_configured_wallet_factory,
+    )
+    from onramp.chain.custodial.withdrawal_sender import WithdrawalSender as WithdrawalSender
+    from onramp.chain.custodial.withdrawal_sender import custody_signer as custody_signer
+    from onramp.chain.custodial.withdrawal_sender import run_withdrawals as run_withdrawals
     from onramp.chain.errors import ChainRpcError as ChainRpcError
     from onramp.chain.errors import ExecutionReverted as ExecutionReverted
     from onramp.chain.errors import NonceTooLow as NonceTooLow
-    from onramp.chain.hsm_signer import Pkcs11Signer as Pkcs11Signer
-    from onramp.chain.hsm_signer import find_key as find_key
-    from onramp.chain.hsm_signer import generate_secp256k1_key as generate_secp256k1_key
     from onramp.chain.models import OPEN_TX as OPEN_TX
     from onramp.chain.models import ChainTransaction as ChainTransaction
     from onramp.chain.models import TxStatus as TxStatus
-    from onramp.chain.safe import EXECUTION_FAILURE_TOPIC as EXECUTION_FAILURE_TOPIC
-    from onramp.chain.safe import EXECUTION_SUCCESS_TOPIC as EXECUTION_SUCCESS_TOPIC
-    from onramp.chain.safe import SafeTx as SafeTx
-    from onramp.chain.safe import erc20_transfer_calldata as erc20_transfer_calldata
-    from onramp.chain.safe import exec_transaction_calldata as exec_transaction_calldata
-    from onramp.chain.safe import packed_signatures as packed_signatures
-    from onramp.chain.safe import parse_signature as parse_signature
-    from onramp.chain.safe import recover_signer as recover_signer
-    from onramp.chain.safe_deploy import create_safe as create_safe
-    from onramp.chain.safe_deploy import deploy_safe_factory as deploy_safe_factory
-    from onramp.chain.safe_deploy import exec_as_safe as exec_as_safe
-    from onramp.chain.safe_deploy import hand_vault_to_safe as hand_vault_to_safe
-    from onramp.chain.safe_deploy import hand_wallet_factory_to_safe as hand_wallet_factory_to_safe
-    from onramp.chain.signer import LocalKeyInProduction as LocalKeyInProduction
-    from onramp.chain.signer import LocalKeySigner as LocalKeySigner
-    from onramp.chain.signer import Signer as Signer
-    from onramp.chain.stored_tx import TxOutcome as TxOutcome
-    from onramp.chain.tx_reconciler import NoOwner as NoOwner
-    from onramp.chain.tx_reconciler import Reconciled as Reconciled
-    from onramp.chain.tx_sender import Call as Call
-    from onramp.chain.tx_sender import TransactionSender as TransactionSender
-    from onramp.chain.vault_pauser import Switch as Switch
-    from onramp.chain.vault_pauser import VaultPauser as VaultPauser
-    from onramp.chain.wallet_factory_check import (
-        check_configured_wallet_factory as check_configured_wallet_factory,
-    )
-    from onramp.chain.withdrawal_sender import WithdrawalSender as WithdrawalSender
-    from onramp.chain.withdrawal_sender import custody_signer as custody_signer
-    from onramp.chain.withdrawal_sender import run_withdrawals as run_withdrawals
+    from onramp.chain.signing.hsm_signer import Pkcs11Signer as Pkcs11Signer
+    from onramp.chain.signing.hsm_signer import find_key as find_key
+    from onramp.chain.signing.hsm_signer import generate_secp256k1_key as generate_secp256k1_key
+    from onramp.chain.signing.signer import LocalKeyInProduction as LocalKeyInProduction
+    from onramp.chain.signing.signer import LocalKeySigner as LocalKeySigner
+    from onramp.chain.signing.signer import Signer as Signer
+    from onramp.chain.transactions.confirmations import ConfirmationWatcher as ConfirmationWatcher
+    from onramp.chain.transactions.stored_tx import TxOutcome as TxOutcome
+    from onramp.chain.transactions.tx_reconciler import NoOwner as NoOwner
+    from onramp.chain.transactions.tx_reconciler import Reconciled as Reconciled
+    from onramp.chain.transactions.tx_sender import Call as Call
+    from onramp.chain.transactions.tx_sender import TransactionSender as TransactionSender
     from onramp.chain.worker import payout_signer as payout_signer
     from onramp.chain.worker import run_confirmations as run_confirmations
     from onramp.chain.worker import run_payout_sender as run_payout_sender
     from onramp.chain.worker import sender_from as sender_from
 
 _LAZY = {
-    "Call": ("onramp.chain.tx_sender", "Call"),
+    "Call": ("onramp.chain.transactions.tx_sender", "Call"),
     "ChainRpcError": ("onramp.chain.errors", "ChainRpcError"),
     "ChainTransaction": ("onramp.chain.models", "ChainTransaction"),
-    "ConfirmationWatcher": ("onramp.chain.confirmations", "ConfirmationWatcher"),
-    "Deployer": ("onramp.chain.deploy", "Deployer"),
-    "Deployment": ("onramp.chain.deploy", "Deployment"),
-    "EXECUTION_FAILURE_TOPIC": ("onramp.chain.safe", "EXECUTION_FAILURE_TOPIC"),
-    "EXECUTION_SUCCESS_TOPIC": ("onramp.chain.safe", "EXECUTION_SUCCESS_TOPIC"),
+    "ConfirmationWatcher": ("onramp.chain.transactions.confirmations", "ConfirmationWatcher"),
+    "Deployer": ("onramp.chain.contracts.deploy", "Deployer"),
+    "Deployment": ("onramp.chain.contracts.deploy", "Deployment"),
+    "EXECUTION_FAILURE_TOPIC": ("onramp.chain.contracts.safe", "EXECUTION_FAILURE_TOPIC"),
+    "EXECUTION_SUCCESS_TOPIC": ("onramp.chain.contracts.safe", "EXECUTION_SUCCESS_TOPIC"),
     "ExecutionReverted": ("onramp.chain.errors", "ExecutionReverted"),
-    "LocalKeyInProduction": ("onramp.chain.signer", "LocalKeyInProduction"),
-    "LocalKeySigner": ("onramp.chain.signer", "LocalKeySigner"),
-    "NoOwner": ("onramp.chain.tx_reconciler", "NoOwner"),
+    "LocalKeyInProduction": ("onramp.chain.signing.signer", "LocalKeyInProduction"),
+    "LocalKeySigner": ("onramp.chain.signing.signer", "LocalKeySigner"),
+    "NoOwner": ("onramp.chain.transactions.tx_reconciler", "NoOwner"),
     "NonceTooLow": ("onramp.chain.errors", "NonceTooLow"),
     "OPEN_TX": ("onramp.chain.models", "OPEN_TX"),
-    "Pkcs11Signer": ("onramp.chain.hsm_signer", "Pkcs11Signer"),
+    "Pkcs11Signer": ("onramp.chain.signing.hsm_signer", "Pkcs11Signer"),
     "Receipt": ("onramp.chain.client", "Receipt"),
-    "Reconciled": ("onramp.chain.tx_reconciler", "Reconciled"),
-    "SafeTx": ("onramp.chain.safe", "SafeTx"),
-    "Signer": ("onramp.chain.signer", "Signer"),
-    "Switch": ("onramp.chain.vault_pauser", "Switch"),
-    "TransactionSender": ("onramp.chain.tx_sender", "TransactionSender"),
-    "TxOutcome": ("onramp.chain.stored_tx", "TxOutcome"),
+    "Reconciled": ("onramp.chain.transactions.tx_reconciler", "Reconciled"),
+    "SafeTx": ("onramp.chain.contracts.safe", "SafeTx"),
+    "Signer": ("onramp.chain.signing.signer", "Signer"),
+    "Switch": ("onramp.chain.contracts.vault_pauser", "Switch"),
+    "TransactionSender": ("onramp.chain.transactions.tx_sender", "TransactionSender"),
+    "TxOutcome": ("onramp.chain.transactions.stored_tx", "TxOutcome"),
     "TxStatus": ("onramp.chain.models", "TxStatus"),
-    "USDC": ("onramp.chain.deploy", "USDC"),
-    "VaultPauser": ("onramp.chain.vault_pauser", "VaultPauser"),
-    "WithdrawalSender": ("onramp.chain.withdrawal_sender", "WithdrawalSender"),
+    "USDC": ("onramp.chain.contracts.deploy", "USDC"),
+    "VaultPauser": ("onramp.chain.contracts.vault_pauser", "VaultPauser"),
+    "WithdrawalSender": ("onramp.chain.custodial.withdrawal_sender", "WithdrawalSender"),
     "check_configured_wallet_factory": (
-        "onramp.chain.wallet_factory_check",
+        "onramp.chain.contracts.wallet_factory_check",
         "check_configured_wallet_factory",
     ),
-    "create_safe": ("onramp.chain.safe_deploy", "create_safe"),
-    "custody_signer": ("onramp.chain.withdrawal_sender", "custody_signer"),
-    "deploy_local": ("onramp.chain.deploy", "deploy_local"),
-    "deploy_safe_factory": ("onramp.chain.safe_deploy", "deploy_safe_factory"),
-    "erc20_transfer_calldata": ("onramp.chain.safe", "erc20_transfer_calldata"),
-    "exec_as_safe": ("onramp.chain.safe_deploy", "exec_as_safe"),
-    "exec_transaction_calldata": ("onramp.chain.safe", "exec_transaction_calldata"),
-    "find_key": ("onramp.chain.hsm_signer", "find_key"),
-    "generate_secp256k1_key": ("onramp.chain.hsm_signer", "generate_secp256k1_key"),
-    "hand_vault_to_safe": ("onramp.chain.safe_deploy", "hand_vault_to_safe"),
-    "hand_wallet_factory_to_safe": ("onramp.chain.safe_deploy", "hand_wallet_factory_to_safe"),
-    "packed_signatures": ("onramp.chain.safe", "packed_signatures"),
-    "parse_signature": ("onramp.chain.safe", "parse_signature"),
+    "create_safe": ("onramp.chain.contracts.safe_deploy", "create_safe"),
+    "custody_signer": ("onramp.chain.custodial.withdrawal_sender", "custody_signer"),
+    "deploy_local": ("onramp.chain.contracts.deploy", "deploy_local"),
+    "deploy_safe_factory": ("onramp.chain.contracts.safe_deploy", "deploy_safe_factory"),
+    "erc20_transfer_calldata": ("onramp.chain.contracts.safe", "erc20_transfer_calldata"),
+    "exec_as_safe": ("onramp.chain.contracts.safe_deploy", "exec_as_safe"),
+    "exec_transaction_calldata": ("onramp.chain.contracts.safe", "exec_transaction_calldata"),
+    "find_key": ("onramp.chain.signing.hsm_signer", "find_key"),
+    "generate_secp256k1_key": ("onramp.chain.signing.hsm_signer", "generate_secp256k1_key"),
+    "hand_vault_to_safe": ("onramp.chain.contracts.safe_deploy", "hand_vault_to_safe"),
+    "hand_wallet_factory_to_safe": (
+        "onramp.chain.contracts.safe_deploy",
+        "hand_wallet_factory_to_safe",
+    ),
+    "packed_signatures": ("onramp.chain.contracts.safe", "packed_signatures"),
+    "parse_signature": ("onramp.chain.contracts.safe", "parse_signature"),
     "payout_signer": ("onramp.chain.worker", "payout_signer"),
-    "recover_signer": ("onramp.chain.safe", "recover_signer"),
+    "recover_signer": ("onramp.chain.contracts.safe", "recover_signer"),
     "run_confirmations": ("onramp.chain.worker", "run_confirmations"),
     "run_payout_sender": ("onramp.chain.worker", "run_payout_sender"),
-    "run_withdrawals": ("onramp.chain.withdrawal_sender", "run_withdrawals"),
+    "run_withdrawals": ("onramp.chain.custodial.withdrawal_sender", "run_withdrawals"),
     "selector": ("onramp.chain.artifacts", "selector"),
     "sender_from": ("onramp.chain.worker", "sender_from"),
-    "usdc_balance": ("onramp.chain.deploy", "usdc_balance"),
+    "usdc_balance": ("onramp.chain.contracts.deploy", "usdc_balance"),
 }
 __getattr__ = lazy_exports(__name__, _LAZY)
 

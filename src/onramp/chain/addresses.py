@@ -40,7 +40,8 @@ def wallet_salt(customer_id: uuid.UUID) -> bytes:
 
 def wallet_init_code_hash() -> bytes:
     """keccak256 of the local UserWallet artifact's init code: what customer wallet addresses
-    are computed from (the deployed factory must say the same, ``chain.wallet_factory_check``)."""
+    are computed from (the deployed factory must say the same,
+    ``chain.contracts.wallet_factory_check``)."""
     return keccak(load_artifact("UserWallet").bytecode)
 
 

@@ -9,13 +9,13 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from onramp.chain.client import ChainClient
-from onramp.chain.confirmations import ConfirmationWatcher
 from onramp.chain.errors import ChainRpcError, NodeUnavailable
-from onramp.chain.fees import FeePolicy
-from onramp.chain.hsm_signer import Pkcs11Signer
-from onramp.chain.payout_gate import DestinationCheck, PayoutGate
-from onramp.chain.payouts import PayoutSender
-from onramp.chain.signer import LocalKeySigner, Signer
+from onramp.chain.paying.payout_gate import DestinationCheck, PayoutGate
+from onramp.chain.paying.payouts import PayoutSender
+from onramp.chain.signing.hsm_signer import Pkcs11Signer
+from onramp.chain.signing.signer import LocalKeySigner, Signer
+from onramp.chain.transactions.confirmations import ConfirmationWatcher
+from onramp.chain.transactions.fees import FeePolicy
 from onramp.core.errors import InvalidInput
 from onramp.core.keys import Hsm, HsmUnavailable
 from onramp.core.logging import get_logger

@@ -9,7 +9,7 @@ from eth_account import Account
 
 from onramp.chain.client import ChainClient
 from onramp.chain.errors import AlreadyKnown, ExecutionReverted, NodeUnavailable, NonceTooLow
-from onramp.chain.payout_plan import PayoutItem, payout_batch_calldata
+from onramp.chain.paying.payout_plan import PayoutItem, payout_batch_calldata
 from onramp.core.ids import uuid7
 from onramp.core.settings import ANVIL_DEPLOYER_KEY
 from onramp.devstack.process import free_port

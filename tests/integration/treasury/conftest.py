@@ -11,9 +11,9 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from onramp.chain.client import ChainClient
-from onramp.chain.deploy import Deployer, deploy_local
-from onramp.chain.hsm_signer import Pkcs11Signer, generate_secp256k1_key
-from onramp.chain.signer import LocalKeySigner
+from onramp.chain.contracts.deploy import Deployer, deploy_local
+from onramp.chain.signing.hsm_signer import Pkcs11Signer, generate_secp256k1_key
+from onramp.chain.signing.signer import LocalKeySigner
 from onramp.core.clock import utcnow
 from onramp.core.db import unit_of_work
 from onramp.core.keys import Hsm

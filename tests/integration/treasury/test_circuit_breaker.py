@@ -14,7 +14,7 @@ from onramp import ledger
 from onramp.auth.permissions import Role
 from onramp.auth.tokens import Principal
 from onramp.chain import PAYOUT_FAILED, GateItem
-from onramp.chain.vault_pauser import VaultPauser
+from onramp.chain.contracts.vault_pauser import VaultPauser
 from onramp.core.audit import AuditRecord
 from onramp.core.clock import SystemClock, utcnow
 from onramp.core.db import unit_of_work

@@ -14,10 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from web3 import Web3
 
 from onramp.chain.client import ChainClient
-from onramp.chain.confirmations import ConfirmationWatcher
-from onramp.chain.fees import FeePolicy
 from onramp.chain.models import ChainTransaction
-from onramp.chain.signer import LocalKeySigner, SignedTx
+from onramp.chain.signing.signer import LocalKeySigner, SignedTx
+from onramp.chain.transactions.confirmations import ConfirmationWatcher
+from onramp.chain.transactions.fees import FeePolicy
 from onramp.core.clock import utcnow
 from onramp.core.db import unit_of_work
 from onramp.core.ids import uuid7

@@ -16,8 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from onramp.chain import PAYOUT_HELD, GateItem, GateVerdict, PayoutRequest, queue_payouts
 from onramp.chain.client import ChainClient
 from onramp.chain.models import Payout, PayoutStatus
-from onramp.chain.payout_gate import PayoutGate
-from onramp.chain.payouts import PayoutSender
+from onramp.chain.paying.payout_gate import PayoutGate
+from onramp.chain.paying.payouts import PayoutSender
 from onramp.chain.worker import payout_signer
 from onramp.core.db import unit_of_work
 from onramp.core.money import Money

@@ -20,13 +20,13 @@ from web3 import Web3
 from onramp.auth.permissions import Role
 from onramp.auth.tokens import Principal
 from onramp.chain.client import ChainClient
-from onramp.chain.deploy import Deployer
+from onramp.chain.contracts.deploy import Deployer
+from onramp.chain.contracts.vault_pauser import VaultPauser
 from onramp.chain.errors import ExecutionReverted
-from onramp.chain.fees import FeePolicy
 from onramp.chain.models import ChainTransaction
-from onramp.chain.payout_plan import PayoutItem, payout_batch_calldata
-from onramp.chain.signer import LocalKeySigner
-from onramp.chain.vault_pauser import VaultPauser
+from onramp.chain.paying.payout_plan import PayoutItem, payout_batch_calldata
+from onramp.chain.signing.signer import LocalKeySigner
+from onramp.chain.transactions.fees import FeePolicy
 from onramp.core.clock import SystemClock, utcnow
 from onramp.core.db import unit_of_work
 from onramp.core.settings import ANVIL_DEPLOYER_KEY, ANVIL_PAYOUT_KEY

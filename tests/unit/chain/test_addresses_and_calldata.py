@@ -17,7 +17,6 @@ from onramp.chain.addresses import (
     order_id_from_bytes32,
 )
 from onramp.chain.client import Receipt
-from onramp.chain.confirmations import PayoutLog, payout_logs
 from onramp.chain.errors import (
     AlreadyKnown,
     ChainRpcError,
@@ -27,7 +26,8 @@ from onramp.chain.errors import (
     ReplacementUnderpriced,
     classify_rpc_error,
 )
-from onramp.chain.payout_plan import PayoutItem, payout_batch_calldata
+from onramp.chain.paying.payout_plan import PayoutItem, payout_batch_calldata
+from onramp.chain.transactions.confirmations import PayoutLog, payout_logs
 from onramp.core.errors import InvalidInput, Unavailable
 
 REPO = Path(__file__).resolve().parents[3]

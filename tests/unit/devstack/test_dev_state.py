@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from onramp.chain.deploy import Deployment
+from onramp.chain.contracts.deploy import Deployment
 from onramp.devstack import dev_state
 from onramp.devstack.dev_state import DevState, SigningKey, StateLost
 from onramp.devstack.treasury_setup import TreasurySetup

@@ -9,7 +9,11 @@ from onramp.core.settings import Settings
 # ``bank``, not ``banking``: the refunds worker named through ``banking`` would spell the refunds
 # module that moved into ``banking/refunding/``, which tools/surface_codemod.py renames everywhere.
 from onramp.runtime.workers import banking as bank
-from onramp.runtime.workers import chain, compliance, orders, platform, treasury
+
+# ``chain_workers``, not ``chain``: likewise the payouts and withdrawals workers named through
+# ``chain`` would spell the modules that moved into chain's sub-packages.
+from onramp.runtime.workers import chain as chain_workers
+from onramp.runtime.workers import compliance, orders, platform, treasury
 from onramp.runtime.workers.registry import Worker, run
 
 REGISTRY: dict[str, Worker] = {
@@ -19,8 +23,8 @@ REGISTRY: dict[str, Worker] = {
         bank.deposits,
         bank.refunds,
         orders.orders,
-        chain.payouts,
-        chain.confirmations,
+        chain_workers.payouts,
+        chain_workers.confirmations,
         platform.audit,
         platform.mailer,
         compliance.kyc_review,
@@ -29,7 +33,7 @@ REGISTRY: dict[str, Worker] = {
         bank.bank_files,
         treasury.treasury,
         treasury.risk,
-        chain.withdrawals,
+        chain_workers.withdrawals,
     )
 }
 WORKERS = tuple(REGISTRY)

@@ -23,9 +23,9 @@ from onramp.chain import GateItem, GateVerdict, in_flight_total
 from onramp.chain.client import ChainClient
 from onramp.chain.events import PAYOUT_REQUEUED
 from onramp.chain.models import ChainTransaction, Payout
-from onramp.chain.nonces import next_nonce
-from onramp.chain.payouts import PayoutSender
-from onramp.chain.signer import LocalKeySigner, SignedTx
+from onramp.chain.paying.payouts import PayoutSender
+from onramp.chain.signing.signer import LocalKeySigner, SignedTx
+from onramp.chain.transactions.nonces import next_nonce
 from onramp.chain.worker import run_payout_sender
 from onramp.core.db import unit_of_work
 from onramp.core.ids import uuid7

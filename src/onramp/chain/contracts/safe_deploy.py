@@ -18,8 +18,13 @@ from eth_utils.crypto import keccak
 from web3 import Web3
 
 from onramp.chain.artifacts import load_artifact
-from onramp.chain.deploy import Deployer
-from onramp.chain.safe import ZERO_ADDRESS, SafeTx, exec_transaction_calldata, packed_signatures
+from onramp.chain.contracts.deploy import Deployer
+from onramp.chain.contracts.safe import (
+    ZERO_ADDRESS,
+    SafeTx,
+    exec_transaction_calldata,
+    packed_signatures,
+)
 
 PROXY_CREATION_TOPIC = keccak(text="ProxyCreation(address,address)")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from eth_account import Account
 
-from onramp.chain.signer import LocalKeyInProduction, LocalKeySigner
+from onramp.chain.signing.signer import LocalKeyInProduction, LocalKeySigner
 from onramp.core.settings import ANVIL_PAYOUT_KEY, Settings
 from tests.unit.core.production_env import production_env
 

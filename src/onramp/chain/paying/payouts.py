@@ -20,14 +20,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionm
 from onramp.chain import events
 from onramp.chain.client import ChainClient
 from onramp.chain.controlled_addresses import refused_destinations
-from onramp.chain.fees import FeePolicy
 from onramp.chain.models import Payout, PayoutStatus
-from onramp.chain.payout_gate import DestinationCheck, GateItem, PayoutGate
-from onramp.chain.payout_plan import BatchPlanner, PayoutItem, payout_batch_calldata
-from onramp.chain.payout_rows import PayoutRows
-from onramp.chain.signer import Signer
-from onramp.chain.tx_reconciler import Reconciled
-from onramp.chain.tx_sender import Call, TransactionSender
+from onramp.chain.paying.payout_gate import DestinationCheck, GateItem, PayoutGate
+from onramp.chain.paying.payout_plan import BatchPlanner, PayoutItem, payout_batch_calldata
+from onramp.chain.paying.payout_rows import PayoutRows
+from onramp.chain.signing.signer import Signer
+from onramp.chain.transactions.fees import FeePolicy
+from onramp.chain.transactions.tx_reconciler import Reconciled
+from onramp.chain.transactions.tx_sender import Call, TransactionSender
 from onramp.core.clock import utcnow
 from onramp.core.db import as_int, unit_of_work
 from onramp.core.faults import crash_point

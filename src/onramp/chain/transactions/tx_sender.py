@@ -34,11 +34,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from onramp.chain.client import ChainClient
 from onramp.chain.errors import AlreadyKnown, InsufficientFunds, NonceTooLow, ReplacementUnderpriced
-from onramp.chain.fees import FeePolicy, replacement_fees
 from onramp.chain.models import ChainTransaction, TxStatus
-from onramp.chain.nonces import next_nonce
-from onramp.chain.signer import SignedTx, Signer
-from onramp.chain.tx_reconciler import NoOwner, Reconciled, StoredTxOwner, TxReconciler
+from onramp.chain.signing.signer import SignedTx, Signer
+from onramp.chain.transactions.fees import FeePolicy, replacement_fees
+from onramp.chain.transactions.nonces import next_nonce
+from onramp.chain.transactions.tx_reconciler import NoOwner, Reconciled, StoredTxOwner, TxReconciler
 from onramp.core.clock import utcnow
 from onramp.core.db import unit_of_work
 from onramp.core.faults import crash_point

@@ -20,22 +20,22 @@ from sqlalchemy import select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from onramp.chain.client import ChainClient
-from onramp.chain.custody import (
+from onramp.chain.custodial.custody import (
     deploy_wallet_calldata,
     tokens_transferred,
     transfer_token_calldata,
 )
+from onramp.chain.custodial.withdrawals import in_flight
 from onramp.chain.errors import (
     ChainRpcError,
     ExecutionReverted,
     NodeUnavailable,
 )
-from onramp.chain.hsm_signer import Pkcs11Signer
 from onramp.chain.models import ChainTransaction, TxStatus, WalletWithdrawal, WithdrawalStatus
-from onramp.chain.signer import LocalKeySigner, Signer
-from onramp.chain.tx_reconciler import NoOwner
-from onramp.chain.tx_sender import Call, TransactionSender
-from onramp.chain.withdrawals import in_flight
+from onramp.chain.signing.hsm_signer import Pkcs11Signer
+from onramp.chain.signing.signer import LocalKeySigner, Signer
+from onramp.chain.transactions.tx_reconciler import NoOwner
+from onramp.chain.transactions.tx_sender import Call, TransactionSender
 from onramp.chain.worker import Backoff, _pause
 from onramp.core.audit import record
 from onramp.core.clock import utcnow

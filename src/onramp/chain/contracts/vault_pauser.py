@@ -17,13 +17,13 @@ from typing import Any, Literal
 from eth_abi.abi import decode
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from onramp.chain import stored_tx
 from onramp.chain.artifacts import selector
 from onramp.chain.client import ChainClient
-from onramp.chain.fees import FeePolicy
 from onramp.chain.models import ChainTransaction
-from onramp.chain.signer import Signer
-from onramp.chain.tx_sender import Call, TransactionSender
+from onramp.chain.signing.signer import Signer
+from onramp.chain.transactions import stored_tx
+from onramp.chain.transactions.fees import FeePolicy
+from onramp.chain.transactions.tx_sender import Call, TransactionSender
 from onramp.core.logging import get_logger
 
 log = get_logger(__name__)

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from onramp.chain.client import Receipt
 from onramp.chain.errors import NonceTooLow, ReplacementUnderpriced
 from onramp.chain.models import ChainTransaction, TxStatus
-from onramp.chain.tx_sender import TransactionSender
+from onramp.chain.transactions.tx_sender import TransactionSender
 from onramp.core.clock import utcnow
 from onramp.core.db import unit_of_work
 from onramp.core.logging import get_logger

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from onramp.chain.fees import FeePolicy, replacement_fees
+from onramp.chain.transactions.fees import FeePolicy, replacement_fees
 
 GWEI = 10**9
 

@@ -14,8 +14,8 @@ from fastapi.testclient import TestClient
 
 from onramp.chain.addresses import wallet_init_code_hash
 from onramp.chain.client import ChainClient
-from onramp.chain.deploy import Deployer
-from onramp.chain.wallet_factory_check import WalletFactoryMismatch, check_wallet_factory
+from onramp.chain.contracts.deploy import Deployer
+from onramp.chain.contracts.wallet_factory_check import WalletFactoryMismatch, check_wallet_factory
 from onramp.core.settings import ANVIL_DEPLOYER_KEY
 from onramp.devstack.stack import Stack
 from onramp.runtime.app import create_app

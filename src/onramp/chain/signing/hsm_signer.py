@@ -25,7 +25,7 @@ from eth_utils.crypto import keccak
 from pkcs11 import Attribute, KeyType, Mechanism, ObjectClass
 from pkcs11.exceptions import NoSuchKey
 
-from onramp.chain.signer import SignedTx
+from onramp.chain.signing.signer import SignedTx
 from onramp.core.errors import InvariantViolated
 from onramp.core.keys.hsm import Hsm, HsmUnavailable
 

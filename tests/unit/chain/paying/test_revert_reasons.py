@@ -8,7 +8,7 @@ from eth_abi.abi import encode
 
 from onramp.chain.artifacts import selector
 from onramp.chain.errors import ExecutionReverted
-from onramp.chain.revert_reasons import Cause, classify_revert
+from onramp.chain.paying.revert_reasons import Cause, classify_revert
 
 
 def _custom(signature: str, types: list[str], *args: object) -> ExecutionReverted:

@@ -8,7 +8,7 @@ from eth_abi.abi import decode, encode
 
 from onramp.chain.addresses import wallet_salt
 from onramp.chain.client import Receipt
-from onramp.chain.custody import (
+from onramp.chain.custodial.custody import (
     DEPLOY_WALLET,
     TOKEN_TRANSFERRED,
     TRANSFER_TOKEN,

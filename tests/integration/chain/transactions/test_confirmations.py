@@ -17,8 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from onramp.chain.addresses import order_id_bytes32
 from onramp.chain.client import Receipt
-from onramp.chain.confirmations import PAYOUT_TOPIC, ConfirmationWatcher
 from onramp.chain.models import ChainTransaction, Payout, TxStatus
+from onramp.chain.transactions.confirmations import PAYOUT_TOPIC, ConfirmationWatcher
 from onramp.core.db import unit_of_work
 from onramp.core.ids import uuid7
 from onramp.devstack.stack import Stack

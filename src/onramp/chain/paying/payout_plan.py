@@ -16,9 +16,9 @@ from onramp.chain.addresses import order_id_bytes32
 from onramp.chain.artifacts import selector
 from onramp.chain.client import ChainClient
 from onramp.chain.errors import ExecutionReverted
-from onramp.chain.revert_reasons import Cause, classify_revert
-from onramp.chain.signer import Signer
-from onramp.chain.vault_conditions import admit, read_conditions, vault_token
+from onramp.chain.paying.revert_reasons import Cause, classify_revert
+from onramp.chain.paying.vault_conditions import admit, read_conditions, vault_token
+from onramp.chain.signing.signer import Signer
 from onramp.core.logging import get_logger
 
 log = get_logger(__name__)

@@ -19,11 +19,11 @@ from web3 import Web3
 
 from onramp.chain import GateItem, GateVerdict, PayoutRequest, queue_payouts
 from onramp.chain.client import ChainClient
-from onramp.chain.confirmations import ConfirmationWatcher
-from onramp.chain.deploy import Deployment, deploy_local
+from onramp.chain.contracts.deploy import Deployment, deploy_local
 from onramp.chain.models import ChainTransaction, Payout
-from onramp.chain.payouts import PayoutSender
-from onramp.chain.signer import LocalKeySigner
+from onramp.chain.paying.payouts import PayoutSender
+from onramp.chain.signing.signer import LocalKeySigner
+from onramp.chain.transactions.confirmations import ConfirmationWatcher
 from onramp.core.db import unit_of_work
 from onramp.core.money import Money
 from onramp.core.settings import ANVIL_DEPLOYER_KEY, REPO_ROOT

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp.chain import events
 from onramp.chain.models import ChainTransaction, Payout, PayoutStatus
-from onramp.chain.tx_reconciler import NoOwner
+from onramp.chain.transactions.tx_reconciler import NoOwner
 from onramp.core.logging import get_logger
 from onramp.core.outbox import emit_many, make_event
 from onramp.core.wakeup import PAYOUTS_CHANNEL

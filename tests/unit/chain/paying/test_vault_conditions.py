@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from onramp.chain.vault_conditions import VaultConditions, admit
+from onramp.chain.paying.vault_conditions import VaultConditions, admit
 
 
 @dataclass(frozen=True)

@@ -12,14 +12,14 @@ from pkcs11 import Attribute, KeyType, ObjectClass
 from pkcs11.exceptions import AttributeSensitive
 
 from onramp.chain.client import ChainClient
-from onramp.chain.hsm_signer import (
+from onramp.chain.signing.hsm_signer import (
     SECP256K1_N,
     PayoutKeyMissing,
     Pkcs11Signer,
     address_of_ec_point,
     generate_secp256k1_key,
 )
-from onramp.chain.signer import LocalKeySigner
+from onramp.chain.signing.signer import LocalKeySigner
 from onramp.chain.worker import PayoutKeyNotConfigured, payout_signer
 from onramp.core.keys import Hsm
 from onramp.core.settings import ANVIL_DEPLOYER_KEY
