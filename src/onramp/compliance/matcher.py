@@ -59,6 +59,7 @@ from onramp.compliance.matching.keys import loose_keys
 from onramp.compliance.matching.korean import korean_keys
 from onramp.compliance.matching.learned import LEARNED, learn_equivalents
 from onramp.compliance.matching.pairs import pair
+from onramp.compliance.matching.reduced import surname_and_initials
 from onramp.compliance.matching.russian import SAME_SOUND, russian_keys
 from onramp.compliance.matching.settings import MatchSettings
 from onramp.compliance.normalise import (
@@ -247,11 +248,12 @@ class NameMatcher:
 
     def _base(self, form: NameForm, joined: str, name: _IndexedName, near: Near) -> float:
         aligned, pairs = align(form, name.form, near)
+        reduced = surname_and_initials(form, name.form)
         if len(name.form.tokens) > 1 and pairs < min(MIN_PAIRS, len(form.tokens)):
-            return 0.0
+            return reduced
         whole = fuzz.token_sort_ratio(joined, name.joined)
         several = len(form.tokens) > 1 or len(name.form.tokens) == 1
-        return max(aligned, whole if several else 0.0)
+        return max(aligned, whole if several else 0.0, reduced)
 
     def best(
         self, name: str, date_of_birth: str | None = None, country: str | None = None
