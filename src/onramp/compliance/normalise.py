@@ -251,8 +251,7 @@ def _chunks(name: str, marked: _Marked) -> list[int]:
     return [g for g, (_, kept) in zip(chunks, marked, strict=True) if kept]
 
 
-# Words that open an Arabic compound given name with an article inside ("Abd al-Rahman", "Nur
-# al-Din"): the word after the article is half of that name, not a family name.
+# Words opening and ending Arabic compound given names ("Abd al-Rahman", "Nur al-Din").
 _COMPOUND = frozenset(
     "abd abdul abdel abu abou bin ben ibn nur saif sayf izz salah nasir ala zayn".split()
 )
@@ -260,9 +259,8 @@ _COMPOUND_ENDS = frozenset("din deen dine islam abidin haq haqq".split())
 
 
 def _family_word(first: _Marked) -> bool:
-    """Whether the last given name of ``LAST, First`` is a family name written with its
-    article after two or more given names ("AL-ISSAWI, Khamis Farhan Al-Khanjar": a tribe's
-    name, which people are known by as often as by the surname)."""
+    """Whether the last given name of ``LAST, First`` is a family name written with its article
+    after two given names or more ("AL-ISSAWI, Khamis Farhan Al-Khanjar": people go by either)."""
     if sum(kept for _, kept in first) < 3 or first[-2] not in {(a, False) for a in _ARTICLES}:
         return False
     return first[-3][0] not in _COMPOUND and first[-1][0] not in _COMPOUND_ENDS
@@ -330,18 +328,20 @@ def _joins(marked: _Marked, index: list[int | None]) -> dict[tuple[tuple[int, ..
                 # With a particle in it, a stretch is a compound ("Abd al-Ilah"), not a typo
                 # of a known name ("Abdallah"); "You-cef" still reads "Youcef".
                 fuzzy = len(run) == end - start
-                joins[run, _stem(_written_as_one(marked[start:end]), fuzzy)] = None
+                for written in _written_as_one(marked[start:end]):
+                    joins[run, _stem(written, fuzzy)] = None
     return joins
 
 
-def _written_as_one(stretch: _Marked) -> str:
-    """The words run together, an Arabic article before a sun letter as it is read: "Saif
-    al-Din" is "Saifuddin", "Nur al-Din" "Noureddine" (the vowel is the transliterator's)."""
+def _written_as_one(stretch: _Marked) -> tuple[str, ...]:
+    """The words run together, as written and with an Arabic article before a sun letter as read
+    ("Saif al-Din": "Saifaldin", "Saifuddin"; the vowel is the transliterator's)."""
     words = [w for w, _ in stretch]
+    plain = "".join(words)
     for i, word in enumerate(words[:-1]):
         if word in _ARTICLES and words[i + 1][:1] in _SUN_LETTERS:
             words[i] = "a" + words[i + 1][0]
-    return "".join(words)
+    return tuple(dict.fromkeys((plain, "".join(words))))
 
 
 def _token_index(marked: _Marked, first: int = 0) -> list[int | None]:

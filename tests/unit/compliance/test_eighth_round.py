@@ -100,3 +100,20 @@ def test_a_family_name_with_its_article_is_no_middle_name() -> None:
     assert form.second_surnames == {0, 3}
     assert form.surnames == (0,)
     assert form.given == (1, 2, 3)
+
+
+@pytest.mark.parametrize(
+    ("listed", "written"),
+    [
+        ("'ABD AL-SATTAR, Yunis", "Yunis Abdelsattar"),  # the article as written, run together
+        ("'ABD AL-SATTAR, Yunis", "Yunis Abdussattar"),  # and as read before a sun letter
+        ("AL-ZUBAIDI, Hamid Abdulrazzaq", "Hamid Abd al-Razzaq Al Zubaidi"),
+    ],
+)
+def test_an_article_before_a_sun_letter_joins_as_written_and_as_read(
+    listed: str, written: str
+) -> None:
+    hit = _one_person(listed).screen(written)
+    assert hit is not None, written
+    assert hit.entry_name == listed
+    assert {"abdalsatar", "abdasatar"} <= {j for _, j in name_form("Abd al-Sattar").joins}
