@@ -29,7 +29,9 @@ written as one):
    is another person). Otherwise ``aligned = 100 * (0.6 * q_cover + 0.4 * n_cover)``: an
    unexplained word in Q costs more than one missing from N.
 5. ``base = max(aligned, token_sort_ratio of the sorted tokens)``. A list name of several tokens
-   needs two pairs (one when Q is one word), so one shared common name never hits.
+   needs two pairs (one when Q is one word), so one shared common name never hits; a name of a
+   surname and initials ("K. Paananen") is read by the list name's structure instead
+   (``matching/reduced.py``), and its score counts too.
 6. Secondary factors (``matching/factors.py``), applied only when both sides know them: an
    identical date of birth adds ``dob_bonus``, the same year half of it, a year more than one
    apart subtracts ``dob_penalty``; a shared country adds ``country_bonus`` (an ISO code and a

@@ -9,11 +9,11 @@ common transliteration variants (Mohammed/Muhammad/Mohamed -> muhammad, also one
 the same first letter) and then to a light phonetic skeleton (dzh/dj->j, tsch/tch->ch, sch->sh,
 kh->h, gh->g, dh->d, th->t, ph->f, ou/oo->u, ee->i, y->i, q->k, x->ks, w->v, a final -off/-eff
 -> -ov/-ev, aw before a consonant -> u, doubled letters once, a silent final e off). A particle
-stays inside the joined stretches of ``name_form`` ("Delvalle" / "del Valle"), read as spoken
-before a sun letter ("Saif al-Din" / "Saifuddin"); for "LAST, First" the stretches are also made
-in natural order ("Yahya Abu Hammam" / "Abuhammam"). Sayyid and Syed stay: they are honorifics
-but also given names, and lists keep them as names. Word order is handled by the matcher, which
-compares tokens, not positions.
+stays inside the joined stretches of ``name_form`` ("Delvalle" / "del Valle"), as written and
+as spoken before a sun letter ("Saifaldin", "Saifuddin"); for "LAST, First" the stretches are
+also made in natural order ("Yahya Abu Hammam" / "Abuhammam"). Sayyid and Syed stay: they are
+honorifics but also given names, and lists keep them as names. Word order is handled by the
+matcher, which compares tokens, not positions.
 """
 
 from __future__ import annotations
