@@ -29,7 +29,9 @@ written as one):
    is another person). Otherwise ``aligned = 100 * (0.6 * q_cover + 0.4 * n_cover)``: an
    unexplained word in Q costs more than one missing from N.
 5. ``base = max(aligned, token_sort_ratio of the sorted tokens)``. A list name of several tokens
-   needs two pairs (one when Q is one word), so one shared common name never hits.
+   needs two pairs (one when Q is one word), so one shared common name never hits; a name of a
+   surname and initials ("K. Paananen") is read by the list name's structure instead
+   (``matching/reduced.py``), and its score counts too.
 6. Secondary factors (``matching/factors.py``), applied only when both sides know them: an
    identical date of birth adds ``dob_bonus``, the same year half of it, a year more than one
    apart subtracts ``dob_penalty``; a shared country adds ``country_bonus`` (an ISO code and a
@@ -59,6 +61,7 @@ from onramp.compliance.matching.keys import loose_keys
 from onramp.compliance.matching.korean import korean_keys
 from onramp.compliance.matching.learned import LEARNED, learn_equivalents
 from onramp.compliance.matching.pairs import pair
+from onramp.compliance.matching.reduced import surname_and_initials
 from onramp.compliance.matching.russian import SAME_SOUND, russian_keys
 from onramp.compliance.matching.settings import MatchSettings
 from onramp.compliance.normalise import (
@@ -247,11 +250,12 @@ class NameMatcher:
 
     def _base(self, form: NameForm, joined: str, name: _IndexedName, near: Near) -> float:
         aligned, pairs = align(form, name.form, near)
+        reduced = surname_and_initials(form, name.form)
         if len(name.form.tokens) > 1 and pairs < min(MIN_PAIRS, len(form.tokens)):
-            return 0.0
+            return reduced
         whole = fuzz.token_sort_ratio(joined, name.joined)
         several = len(form.tokens) > 1 or len(name.form.tokens) == 1
-        return max(aligned, whole if several else 0.0)
+        return max(aligned, whole if several else 0.0, reduced)
 
     def best(
         self, name: str, date_of_birth: str | None = None, country: str | None = None

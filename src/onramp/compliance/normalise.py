@@ -9,11 +9,11 @@ common transliteration variants (Mohammed/Muhammad/Mohamed -> muhammad, also one
 the same first letter) and then to a light phonetic skeleton (dzh/dj->j, tsch/tch->ch, sch->sh,
 kh->h, gh->g, dh->d, th->t, ph->f, ou/oo->u, ee->i, y->i, q->k, x->ks, w->v, a final -off/-eff
 -> -ov/-ev, aw before a consonant -> u, doubled letters once, a silent final e off). A particle
-stays inside the joined stretches of ``name_form`` ("Delvalle" / "del Valle"), read as spoken
-before a sun letter ("Saif al-Din" / "Saifuddin"); for "LAST, First" the stretches are also made
-in natural order ("Yahya Abu Hammam" / "Abuhammam"). Sayyid and Syed stay: they are honorifics
-but also given names, and lists keep them as names. Word order is handled by the matcher, which
-compares tokens, not positions.
+stays inside the joined stretches of ``name_form`` ("Delvalle" / "del Valle"), as written and
+as spoken before a sun letter ("Saifaldin", "Saifuddin"); for "LAST, First" the stretches are
+also made in natural order ("Yahya Abu Hammam" / "Abuhammam"). Sayyid and Syed stay: they are
+honorifics but also given names, and lists keep them as names. Word order is handled by the
+matcher, which compares tokens, not positions.
 """
 
 from __future__ import annotations
@@ -183,8 +183,6 @@ def canonical_token(token: str, fuzzy: bool = True) -> str:
 
 
 _VOWELS = re.compile(r"[aeiou]")
-
-
 _VOWEL_RUN = re.compile(r"[aeiou]+")
 
 
@@ -253,6 +251,21 @@ def _chunks(name: str, marked: _Marked) -> list[int]:
     return [g for g, (_, kept) in zip(chunks, marked, strict=True) if kept]
 
 
+# Words opening and ending Arabic compound given names ("Abd al-Rahman", "Nur al-Din").
+_COMPOUND = frozenset(
+    "abd abdul abdel abu abou bin ben ibn nur saif sayf izz salah nasir ala zayn".split()
+)
+_COMPOUND_ENDS = frozenset("din deen dine islam abidin haq haqq".split())
+
+
+def _family_word(first: _Marked) -> bool:
+    """Whether the last given name of ``LAST, First`` is a family name written with its article
+    after two given names or more ("AL-ISSAWI, Khamis Farhan Al-Khanjar": people go by either)."""
+    if sum(kept for _, kept in first) < 3 or first[-2] not in {(a, False) for a in _ARTICLES}:
+        return False
+    return first[-3][0] not in _COMPOUND and first[-1][0] not in _COMPOUND_ENDS
+
+
 def _given_halves(chunks: list[int], whole: tuple[int, ...]) -> frozenset[int]:
     """The words written hyphenated with one of ``whole`` (a first name or a surname): half of
     one name ("Dong" of "Kim Dong-chol", "Chol" of "KIM, Tong-chol"), not a middle name."""
@@ -280,9 +293,8 @@ class NameForm:
     or between the first and the last word of a name written without one, but not a word
     hyphenated with the first name or the surname ("Kim Dong-chol": "Dong" is half of one name).
     People leave them out or shorten them to initials far more often than a first name or a
-    surname. Second
-    surnames are the surname words after the first of "LAST LAST, First" (or any of a
-    hyphenated "LVOVA-BELOVA"): Spanish and Portuguese speakers drop one of two surnames."""
+    surname. Second surnames are the surname words after the first of "LAST LAST, First" (or
+    any of a hyphenated "LVOVA-BELOVA"): Spanish and Portuguese speakers drop one of two."""
 
     tokens: tuple[str, ...]
     words: tuple[str, ...]
@@ -291,6 +303,10 @@ class NameForm:
     # in written order and, for "LAST, First", in natural order ("Yahya Abu Hammam").
     joins: tuple[tuple[tuple[int, ...], str], ...] = ()
     second_surnames: frozenset[int] = frozenset()
+    # The surname words and the given names in written order, when the name says which is which
+    # (``LAST, First``; the last word of a name of two or more written without a comma).
+    surnames: tuple[int, ...] = ()
+    given: tuple[int, ...] = ()
 
     @property
     def initials(self) -> tuple[str, ...]:
@@ -312,18 +328,20 @@ def _joins(marked: _Marked, index: list[int | None]) -> dict[tuple[tuple[int, ..
                 # With a particle in it, a stretch is a compound ("Abd al-Ilah"), not a typo
                 # of a known name ("Abdallah"); "You-cef" still reads "Youcef".
                 fuzzy = len(run) == end - start
-                joins[run, _stem(_written_as_one(marked[start:end]), fuzzy)] = None
+                for written in _written_as_one(marked[start:end]):
+                    joins[run, _stem(written, fuzzy)] = None
     return joins
 
 
-def _written_as_one(stretch: _Marked) -> str:
-    """The words run together, an Arabic article before a sun letter as it is read: "Saif
-    al-Din" is "Saifuddin", "Nur al-Din" "Noureddine" (the vowel is the transliterator's)."""
+def _written_as_one(stretch: _Marked) -> tuple[str, ...]:
+    """The words run together, as written and with an Arabic article before a sun letter as read
+    ("Saif al-Din": "Saifaldin", "Saifuddin"; the vowel is the transliterator's)."""
     words = [w for w, _ in stretch]
+    plain = "".join(words)
     for i, word in enumerate(words[:-1]):
         if word in _ARTICLES and words[i + 1][:1] in _SUN_LETTERS:
             words[i] = "a" + words[i + 1][0]
-    return "".join(words)
+    return tuple(dict.fromkeys((plain, "".join(words))))
 
 
 def _token_index(marked: _Marked, first: int = 0) -> list[int | None]:
@@ -344,11 +362,14 @@ def name_form(name: str) -> NameForm:
         chunks = _chunks(name, marked)
         joins = _joins(marked, _token_index(marked))
         halves = _given_halves(chunks, (0, len(words) - 1)) if words else frozenset()
+        several = len(words) > 1
         return NameForm(
             tuple(_stem(w) for w in words),
             tuple(words),
             frozenset(range(1, len(words) - 1)) - halves,
             tuple(joins),
+            surnames=(len(words) - 1,) if several else (),
+            given=tuple(range(len(words) - 1)) if several else (),
         )
     last, first = _marked_words(surname), _marked_words(given)
     if first and last and first[-1][0] in _KINSHIP:
@@ -359,15 +380,21 @@ def name_form(name: str) -> NameForm:
     last_index, first_index = _token_index(last), _token_index(first, n_last)
     joins = _joins(last + first, last_index + first_index)
     joins.update(_joins(first + last, first_index + last_index))
-    seconds = range(0 if "-" in surname else 1, n_last) if n_last > 1 else range(0)
+    seconds = set(range(0 if "-" in surname else 1, n_last) if n_last > 1 else range(0))
     given_chunks = _chunks(given, first)
     given_halves = (
         {n_last + i for i in _given_halves(given_chunks, (0,))} if given_chunks else set()
     )
+    if n_last and _family_word(first):
+        # One family name of two, as "LVOVA-BELOVA" has: either may be left out.
+        given_halves.add(len(words) - 1)
+        seconds |= {0, len(words) - 1}
     return NameForm(
         tuple(_stem(w) for w in words),
         tuple(words),
         frozenset(range(n_last + 1, len(words))) - given_halves,
         tuple(joins),
         frozenset(seconds),
+        surnames=tuple(range(n_last)),
+        given=tuple(range(n_last, len(words))),
     )
