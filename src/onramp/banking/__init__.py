@@ -65,6 +65,9 @@ if TYPE_CHECKING:
     from onramp.banking.errors import StandingReferenceNotFound as StandingReferenceNotFound
     from onramp.banking.formats.pain001 import Debtor as Debtor
     from onramp.banking.intake.service import pseudonymise_senders as pseudonymise_senders
+    from onramp.banking.models import BankStatementLine as BankStatementLine
+    from onramp.banking.models import Deposit as Deposit
+    from onramp.banking.models import DepositStatus as DepositStatus
     from onramp.banking.models import RefundChannel as RefundChannel
     from onramp.banking.models import StandingReference as StandingReference
     from onramp.banking.references.standing_references import active as active_standing_references
@@ -87,8 +90,11 @@ if TYPE_CHECKING:
 
 _LAZY = {
     "BankPayments": ("onramp.banking.adapters.base", "BankPayments"),
+    "BankStatementLine": ("onramp.banking.models", "BankStatementLine"),
     "BankWebhookAdapter": ("onramp.banking.adapters.base", "BankWebhookAdapter"),
     "Debtor": ("onramp.banking.formats.pain001", "Debtor"),
+    "Deposit": ("onramp.banking.models", "Deposit"),
+    "DepositStatus": ("onramp.banking.models", "DepositStatus"),
     "ImportReport": ("onramp.banking.statements.imports", "ImportReport"),
     "Pain001Upload": ("onramp.banking.adapters.base", "Pain001Upload"),
     "PaymentRules": ("onramp.banking.booking.payment_rules", "PaymentRules"),
@@ -131,6 +137,7 @@ __getattr__ = lazy_exports(__name__, _LAZY)
 
 __all__ = [
     "BankPayments",
+    "BankStatementLine",
     "BankWebhookAdapter",
     "DEFAULT_HOLDER_NAME_MIN_SCORE",
     "DEPOSIT_MATCHED",
@@ -138,7 +145,9 @@ __all__ = [
     "DEPOSIT_RETURNED",
     "DEPOSIT_UNMATCHED",
     "Debtor",
+    "Deposit",
     "DepositFact",
+    "DepositStatus",
     "FundingAccount",
     "HeldFunds",
     "ImportReport",

@@ -1,6 +1,7 @@
 """The banking tables: deposits, their reversals and statement files, what orders expect to
 receive, standing references, customers' bank accounts and micro-deposits. The refund tables
-are in :mod:`onramp.banking.refund_models`, imported here so the metadata is complete for
+are in :mod:`onramp.banking.refund_models` and the statement lines in
+:mod:`onramp.banking.statement_models`, imported here so the metadata is complete for
 Alembic (``onramp.core.db.schema``) and their names still import from here."""
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from onramp.banking.refund_models import RefundChannel as RefundChannel
 from onramp.banking.refund_models import RefundFile as RefundFile
 from onramp.banking.refund_models import RefundReason as RefundReason
 from onramp.banking.refund_models import RefundStatus as RefundStatus
+from onramp.banking.statement_models import BankStatementLine as BankStatementLine
 from onramp.core.db import Base, MinorUnits
 from onramp.core.keys import optional_sealed_str
 

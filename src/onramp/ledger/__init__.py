@@ -1,5 +1,8 @@
 """Double-entry ledger: accounts, journal entries, postings, balances, the trial balance."""
 
+from typing import TYPE_CHECKING
+
+from onramp.core.lazy import lazy_exports
 from onramp.ledger.accounts import (
     bank_account,
     chain_account,
@@ -34,6 +37,18 @@ from onramp.ledger.trial_balance import (
     trial_balance_of_database,
 )
 
+if TYPE_CHECKING:
+    from onramp.ledger.models import JournalEntry as JournalEntry
+    from onramp.ledger.models import LedgerAccount as LedgerAccount
+    from onramp.ledger.models import Posting as Posting
+
+_LAZY = {
+    "JournalEntry": ("onramp.ledger.models", "JournalEntry"),
+    "LedgerAccount": ("onramp.ledger.models", "LedgerAccount"),
+    "Posting": ("onramp.ledger.models", "Posting"),
+}
+__getattr__ = lazy_exports(__name__, _LAZY)
+
 __all__ = [
     "AccountBalance",
     "AccountMovement",
@@ -41,7 +56,10 @@ __all__ = [
     "CurrencyTotals",
     "EntryDraft",
     "InvalidAccountCode",
+    "JournalEntry",
+    "LedgerAccount",
     "Leg",
+    "Posting",
     "TrialBalance",
     "UnbalancedEntry",
     "balance_of",

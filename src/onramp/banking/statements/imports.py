@@ -36,6 +36,7 @@ from onramp.banking.intake.reversals import insert_reversals
 from onramp.banking.intake.service import insert_credits, parse_reference
 from onramp.banking.models import BankFile, BankFileSource, Deposit
 from onramp.banking.refunding.files import confirm_refund_booked
+from onramp.banking.statements.lines import store_lines
 from onramp.core.audit import record
 from onramp.core.ids import uuid7
 
@@ -310,6 +311,7 @@ async def import_statement(
         known = await _known(session, digest)
         assert known is not None
         return _already(filename, digest, known)
+    await store_lines(session, bank=bank, file_id=file_id, statement=statement)
     done = await _book_entries(
         session, statement, bank=bank, now=now, order_funds=order_funds,
         min_holder_score=min_holder_score, rules=rules,

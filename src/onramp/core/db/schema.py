@@ -14,6 +14,7 @@ from onramp.kyc import models as kyc_models
 from onramp.ledger import models as ledger_models
 from onramp.notifications import models as notifications_models
 from onramp.orders import models as orders_models
+from onramp.recon import models as recon_models
 from onramp.treasury import models as treasury_models
 from onramp.treasury import risk_models as treasury_risk_models
 from onramp.treasury.issuer import models as issuer_models
@@ -38,6 +39,7 @@ __all__ = [
     "metadata",
     "notifications_models",
     "orders_models",
+    "recon_models",
     "outbox",
     "travel_rule_models",
     "treasury_models",

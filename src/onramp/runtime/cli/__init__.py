@@ -17,6 +17,7 @@ from onramp.runtime.cli.issuer import issuer_commands
 from onramp.runtime.cli.keys import keys_app
 from onramp.runtime.cli.orders import orders_app
 from onramp.runtime.cli.people import privacy_app, users_app
+from onramp.runtime.cli.recon import recon_app
 from onramp.runtime.cli.reports import reports_app
 from onramp.runtime.cli.screen import screen_app
 from onramp.runtime.cli.serve import api, migrate, worker
@@ -39,6 +40,7 @@ app.add_typer(screen_app, name="screen")
 app.add_typer(reports_app, name="reports")
 app.add_typer(bank_app, name="bank")
 app.add_typer(treasury_app, name="treasury")
+app.add_typer(recon_app, name="recon")
 app.add_typer(issuer_commands(redeem_sender=cold_safe_sender), name="issuer")
 
 

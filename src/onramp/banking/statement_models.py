@@ -1,0 +1,32 @@
+"""Every booking a bank file reported, one row per (bank, booking key) whichever files listed it:
+what reconciliation (``onramp.recon``) holds the books against, line by line. Deposits and
+reversals are what the bookings did; these rows are what the bank said."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import Date, DateTime, String, UniqueConstraint, func
+from sqlalchemy.orm import Mapped, mapped_column
+
+from onramp.core.db import Base, MinorUnits
+
+
+class BankStatementLine(Base):
+    __tablename__ = "bank_statement_lines"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    bank: Mapped[str] = mapped_column(String(50))
+    entry_key: Mapped[str] = mapped_column(String(200))  # the deposit's bank_entry_id
+    account: Mapped[str | None] = mapped_column(String(50))
+    booking_date: Mapped[date | None] = mapped_column(Date, index=True)
+    direction: Mapped[str] = mapped_column(String(6))  # credit | debit
+    reversal: Mapped[bool]
+    amount: Mapped[int] = mapped_column(MinorUnits)
+    currency: Mapped[str] = mapped_column(String(10))
+    end_to_end_id: Mapped[str | None] = mapped_column(String(140))
+    first_file_id: Mapped[uuid.UUID]  # the file that reported it first
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    __table_args__ = (UniqueConstraint("bank", "entry_key", name="uq_bank_statement_lines_key"),)

@@ -1,0 +1,43 @@
+"""What a bank file said, kept line by line (``bank_statement_lines``): every booked entry once
+per (bank, booking key), whichever file reported it first. Reconciliation holds the deposits,
+reversals and their postings against these rows."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from onramp.banking.formats import Statement
+from onramp.banking.statement_models import BankStatementLine
+from onramp.core.ids import uuid7
+
+
+async def store_lines(
+    session: AsyncSession, *, bank: str, file_id: uuid.UUID, statement: Statement
+) -> None:
+    """One round trip for the file's booked entries; a line another file reported is kept."""
+    rows = [
+        {
+            "id": uuid7(),
+            "bank": bank,
+            "entry_key": e.key,
+            "account": (e.account or statement.account or "")[:50] or None,
+            "booking_date": e.booking_date,
+            "direction": e.direction.value,
+            "reversal": e.takes_back_credit or e.reversal,
+            "amount": e.amount.minor,
+            "currency": e.amount.currency,
+            "end_to_end_id": e.end_to_end_id,
+            "first_file_id": file_id,
+        }
+        for e in statement.entries
+        if e.booked
+    ]
+    if rows:
+        await session.execute(
+            insert(BankStatementLine)
+            .values(rows)
+            .on_conflict_do_nothing(index_elements=["bank", "entry_key"])
+        )

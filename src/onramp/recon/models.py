@@ -1,0 +1,68 @@
+"""Reconciliation's tables: each run (per date, as often as asked) and each break, kept once by
+its key across runs so a break found again is the same break, and one no longer found clears."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import Date, DateTime, Integer, String, func
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from onramp.core.db import Base, MinorUnits
+
+
+class BreakType(StrEnum):
+    MISSING_IN_LEDGER = "missing_in_ledger"  # the bank (or chain) has it, the books do not
+    MISSING_AT_BANK = "missing_at_bank"  # the books have it; the bank files covering the day do not
+    MISSING_ON_CHAIN = "missing_on_chain"
+    AMOUNT_MISMATCH = "amount_mismatch"
+    DUPLICATE = "duplicate"
+    TIMING = "timing"  # not there yet: the other side has not reported the day, or is booking it
+
+
+class BreakSource(StrEnum):
+    BANK = "bank"
+    LEDGER = "ledger"
+    CHAIN = "chain"
+
+
+class BreakState(StrEnum):
+    OPEN = "open"
+    CLEARED = "cleared"  # a later run no longer found it (later data arrived)
+    RESOLVED = "resolved"  # an operator resolved it with a reason
+
+
+class ReconRun(Base):
+    __tablename__ = "recon_runs"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    run_date: Mapped[date] = mapped_column(Date, index=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # Per source: {"lines": n, "amounts": {"EUR": minor units}}.
+    matched: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    open_breaks: Mapped[int] = mapped_column(Integer)
+    requested_by: Mapped[str] = mapped_column(String(100))
+
+
+class ReconBreak(Base):
+    __tablename__ = "recon_breaks"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(300), unique=True)  # type:source:bank:reference
+    run_date: Mapped[date] = mapped_column(Date, index=True)
+    type: Mapped[str] = mapped_column(String(30))
+    source: Mapped[str] = mapped_column(String(10))
+    amount: Mapped[int] = mapped_column(MinorUnits)
+    currency: Mapped[str] = mapped_column(String(10))
+    reference: Mapped[str] = mapped_column(String(200))
+    detail: Mapped[str] = mapped_column(String(500))
+    state: Mapped[str] = mapped_column(String(10), index=True)
+    first_run_id: Mapped[uuid.UUID]
+    last_run_id: Mapped[uuid.UUID]
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    cleared_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,136 @@
+"""A reconciliation run for one day: match, store the run, keep each break once by its key.
+
+Idempotent for its date: a second run finds the same breaks (updated in place, never doubled);
+a break it no longer finds (a timing break the bank's evening file cleared) becomes ``cleared``;
+a break an operator resolved stays resolved.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import case, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from onramp.core.audit import record
+from onramp.core.ids import uuid7
+from onramp.recon.bank import reconcile_bank
+from onramp.recon.findings import Finding
+from onramp.recon.models import BreakState, ReconBreak, ReconRun
+
+
+@dataclass(frozen=True)
+class RunResult:
+    run_id: uuid.UUID
+    day: date
+    matched: dict[str, Any]
+    breaks: list[ReconBreak]
+
+    def as_dict(self) -> dict[str, Any]:
+        """The shape ``onramp recon run --json`` prints (the issue's interface)."""
+        return {
+            "run_id": str(self.run_id),
+            "date": self.day.isoformat(),
+            "matched": {
+                "bank": self.matched["bank"]["lines"],
+                "chain": None,  # not reconciled yet: docs/reconciliation.md
+            },
+            "breaks": [break_dict(b) for b in self.breaks],
+        }
+
+
+def break_dict(b: ReconBreak) -> dict[str, Any]:
+    return {
+        "id": str(b.id),
+        "type": b.type,
+        "source": b.source,
+        "amount": int(b.amount),
+        "currency": b.currency,
+        "reference": b.reference,
+        "detail": b.detail,
+        "state": b.state,
+    }
+
+
+async def _keep(
+    session: AsyncSession, run_id: uuid.UUID, day: date, findings: list[Finding]
+) -> None:
+    if not findings:
+        return
+    unique = {f.key: f for f in findings}
+    rows = [
+        {
+            "id": uuid7(), "key": key, "run_date": day, "type": f.type.value,
+            "source": f.source.value, "amount": f.amount, "currency": f.currency,
+            "reference": f.reference[:200], "detail": f.detail[:500],
+            "state": BreakState.OPEN.value, "first_run_id": run_id, "last_run_id": run_id,
+        }
+        for key, f in unique.items()
+    ]  # fmt: skip
+    stmt = insert(ReconBreak).values(rows)
+    resolved = ReconBreak.state == BreakState.RESOLVED.value
+    await session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=["key"],
+            set_={
+                "amount": stmt.excluded.amount,
+                "detail": stmt.excluded.detail,
+                "last_run_id": run_id,
+                "state": case((resolved, ReconBreak.state), else_=BreakState.OPEN.value),
+                "cleared_at": None,
+            },
+        )
+    )
+
+
+async def _clear(session: AsyncSession, day: date, found: set[str], now: datetime) -> None:
+    await session.execute(
+        update(ReconBreak)
+        .where(
+            ReconBreak.run_date == day,
+            ReconBreak.state == BreakState.OPEN.value,
+            ReconBreak.key.not_in(found) if found else ReconBreak.key.is_not(None),
+        )
+        .values(state=BreakState.CLEARED.value, cleared_at=now)
+    )
+
+
+async def run_recon(
+    session: AsyncSession, *, day: date, now: datetime, requested_by: str
+) -> RunResult:
+    """Reconcile ``day`` in the caller's transaction."""
+    run_id = uuid7()
+    matched, findings = await reconcile_bank(session, day)
+    found = {f.key for f in findings}
+    await _keep(session, run_id, day, findings)
+    await _clear(session, day, found, now)
+    breaks = list(
+        (
+            await session.scalars(
+                select(ReconBreak)
+                .where(ReconBreak.key.in_(found))
+                .order_by(ReconBreak.type, ReconBreak.reference)
+            )
+        ).all()
+    ) if found else []  # fmt: skip
+    summary = {"bank": matched.as_dict()}
+    open_breaks = sum(b.state == BreakState.OPEN.value for b in breaks)
+    session.add(
+        ReconRun(
+            id=run_id, run_date=day, started_at=now, finished_at=now, matched=summary,
+            open_breaks=open_breaks, requested_by=requested_by[:100],
+        )
+    )  # fmt: skip
+    await record(
+        session,
+        actor=requested_by,
+        action="recon.run",
+        entity_type="recon_run",
+        entity_id=str(run_id),
+        data={"date": day.isoformat(), "matched": summary, "open_breaks": open_breaks},
+    )
+    return RunResult(run_id=run_id, day=day, matched=summary, breaks=breaks)

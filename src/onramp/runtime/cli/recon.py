@@ -1,0 +1,58 @@
+"""``onramp recon``: reconcile a day (the bank's lines against deposits and their postings) and
+print what agrees and what does not. Breaks are results, not errors: the command exits 0."""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import json
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from onramp.core.settings import load_settings
+
+if TYPE_CHECKING:
+    from onramp.recon import RunResult
+
+recon_app = typer.Typer(help="Reconciliation: bank and ledger, line by line.", no_args_is_help=True)
+
+
+def _yesterday() -> date:
+    return datetime.now(UTC).date() - timedelta(days=1)
+
+
+async def _run(day: date) -> RunResult:
+    from onramp.core.clock import utcnow
+    from onramp.core.db import standalone_sessions, unit_of_work
+    from onramp.recon import run_recon
+
+    async with standalone_sessions(load_settings().database.url) as sessions:
+        async with unit_of_work(sessions) as session:
+            return await run_recon(
+                session, day=day, now=utcnow(), requested_by=f"cli:{getpass.getuser()}"
+            )
+
+
+@recon_app.command("run")
+def run(
+    day: Annotated[
+        datetime | None,
+        typer.Option("--date", formats=["%Y-%m-%d"], help="The day (UTC); default yesterday"),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object")] = False,
+) -> None:
+    """Reconcile one day; a second run of the day updates its breaks, never doubles them."""
+    result = asyncio.run(_run(day.date() if day else _yesterday()))
+    if as_json:
+        print(json.dumps(result.as_dict()))
+        return
+    bank = result.matched["bank"]
+    amounts = ", ".join(f"{v} {c}" for c, v in bank["amounts"].items()) or "nothing"
+    print(f"{result.day}: run {result.run_id}")
+    print(f"bank: {bank['lines']} lines matched ({amounts}, minor units)")
+    open_breaks = [b for b in result.breaks if b.state == "open"]
+    print(f"{len(open_breaks)} open breaks" + (":" if open_breaks else ""))
+    for b in open_breaks:
+        print(f"  {b.type:<18} {b.source:<7} {b.reference:<40} {b.amount} {b.currency}  {b.detail}")
