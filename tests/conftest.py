@@ -66,6 +66,18 @@ def sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 
 
 @pytest.fixture
+def no_payout_worker(infra: Stack) -> Iterator[None]:
+    """Stops the stack's payouts worker for the test (and starts it again after): it would take
+    the test's queued payouts, or hold their rows locked while the test's own sender looks."""
+    running = infra.apps.get("worker-payouts")
+    if running is not None and running.alive():
+        running.stop()
+    yield
+    if running is not None:
+        infra.spawn_worker("payouts")
+
+
+@pytest.fixture
 async def session(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
     """A unit of work that is committed when the test passes."""
     async with unit_of_work(sessions) as s:

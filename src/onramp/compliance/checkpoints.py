@@ -19,6 +19,7 @@ from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from onramp.compliance.cases import AlertDraft, raise_alerts
+from onramp.compliance.freshness import ListFreshness
 from onramp.compliance.matcher import AddressMatcher, NameMatcher
 from onramp.compliance.matching.settings import MatchSettings
 from onramp.compliance.models import ScreeningRecord
@@ -273,11 +274,33 @@ class WithdrawalScreen:
 class PayoutScreen:
     """The check the payout sender runs right before signing (``chain.DestinationCheck``): each
     destination against the latest lists, recorded; the hits are returned, not paid. Its own
-    transaction, so the record stands whatever the batch does next."""
+    transaction, so the record stands whatever the batch does next. In production
+    (``freshness.fail_closed``) nothing is paid while no list is loaded or the newest is older
+    than the limit: the payouts wait (an order screened on a current list may sit queued while
+    the list goes old)."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], matchers: ListMatchers) -> None:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        matchers: ListMatchers,
+        freshness: ListFreshness | None = None,
+    ) -> None:
         self._sessions = sessions
         self._matchers = matchers
+        self._freshness = freshness or ListFreshness()
+
+    async def waiting(self) -> str | None:
+        if not self._freshness.fail_closed:
+            return None
+        async with self._sessions() as session:
+            current = await self._matchers.current(session)
+        if current is None:
+            return "no sanctions list loaded: payouts wait until one is"
+        now = utcnow()
+        stale = self._freshness.stale(current.checks, now)
+        if not stale:
+            return None
+        return f"{self._freshness.describe_stale(stale, now)}: payouts wait for a refresh"
 
     async def __call__(
         self, destinations: Sequence[tuple[uuid.UUID, str]]

@@ -4,7 +4,7 @@ not failed; a tripped breaker leaves every payout queued and signs nothing."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -33,6 +33,8 @@ LIMITS = RiskLimits(
     max_total_24h=10**15,
     max_hot_exposure=10**15,
 )
+
+pytestmark = pytest.mark.usefixtures("no_payout_worker")
 
 
 class _OnlyThese:
@@ -157,18 +159,6 @@ class _Counting:
     async def __call__(self, session: AsyncSession, items: Sequence[GateItem]) -> GateVerdict:
         self.batches += 1
         return GateVerdict(paused=None, held={}, deferred=frozenset(i.order_id for i in items))
-
-
-@pytest.fixture(autouse=True)
-def no_payout_worker(infra: Stack) -> Iterator[None]:
-    """The running stack's payouts worker (if a test started it) would take the payouts, or
-    hold their rows locked while this test's sender looks."""
-    running = infra.apps.get("worker-payouts")
-    if running is not None and running.alive():
-        running.stop()
-    yield
-    if running is not None:
-        infra.spawn_worker("payouts")
 
 
 async def test_a_partial_batch_waits_for_more_payouts_until_the_oldest_is_old_enough(

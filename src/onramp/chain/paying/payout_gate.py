@@ -21,6 +21,12 @@ class DestinationCheck(Protocol):
         self, destinations: Sequence[tuple[uuid.UUID, str]]
     ) -> Mapping[uuid.UUID, tuple[str, Mapping[str, Any]]]: ...
 
+    async def waiting(self) -> str | None:
+        """Why no destination can be checked now (in production: no sanctions list loaded, or
+        the newest too old), or None. While it says why, nothing is signed: the payouts wait,
+        never fail, and the sender announces it as it does a paused vault."""
+        ...
+
 
 @dataclass(frozen=True)
 class GateItem:

@@ -143,15 +143,15 @@ class PayoutSender:
         return items, as_int(pending), refused
 
     async def _note_waiting(self, waiting: str | None, count: int) -> None:
-        """Announce a change of the vault's condition once (the payouts stay queued meanwhile):
-        logged, and ``chain.payouts_waiting`` / ``chain.payouts_resumed`` for the operators'
-        alerts."""
+        """Announce a change of what the payouts wait for once (they stay queued meanwhile):
+        the vault's condition, or sanctions lists current enough to check them. Logged, and
+        ``chain.payouts_waiting`` / ``chain.payouts_resumed`` for the operators' alerts."""
         if waiting == self._waiting:
             return
         if waiting is not None:
-            log.warning("payouts.waiting_for_vault", reason=waiting, queued=count)
+            log.warning("payouts.waiting", reason=waiting, queued=count)
         else:
-            log.info("payouts.vault_ready")
+            log.info("payouts.ready")
         async with unit_of_work(self._sessions) as session:
             await emit_many(
                 session,
@@ -178,7 +178,10 @@ class PayoutSender:
         if not candidates:
             return 0
         plan = await self._planner.plan(candidates, pending, refused)
-        await self._note_waiting(plan.waiting, len(candidates))
+        unscreenable = await self._destination_check.waiting() if self._destination_check else None
+        await self._note_waiting(plan.waiting or unscreenable, len(candidates))
+        if unscreenable is not None:
+            return 0
         planned = {i.order_id for i in plan.items} | set(plan.held) | set(plan.failed)
         if not planned:
             return 0

@@ -19,7 +19,7 @@ from onramp.chain import (
     sender_from,
 )
 from onramp.compliance import PayoutScreen, WithdrawalScreen
-from onramp.runtime.workers.compliance import list_matchers
+from onramp.runtime.workers.compliance import list_freshness, list_matchers
 from onramp.runtime.workers.registry import Resources, Worker
 from onramp.treasury import RiskGate, RiskLimits
 
@@ -34,7 +34,7 @@ async def _pay_out(resources: Resources) -> None:
         vault=chain.vault_address,
         chain_id=chain.chain_id,
         batch_size=chain.payout_batch_size,
-        destination_check=PayoutScreen(sessions, list_matchers(settings)),
+        destination_check=PayoutScreen(sessions, list_matchers(settings), list_freshness(settings)),
         fees=FeePolicy(
             bump_percent=chain.fee_bump_percent,
             max_fee_per_gas=chain.max_fee_per_gas_gwei * 10**9,

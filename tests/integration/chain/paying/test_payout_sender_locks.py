@@ -5,7 +5,6 @@ waits on. The node here checks, on every gas estimate, that the batch's rows are
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -21,6 +20,8 @@ from onramp.chain.worker import payout_signer
 from onramp.core.db import unit_of_work
 from onramp.core.money import Money
 from onramp.devstack.stack import Stack
+
+pytestmark = pytest.mark.usefixtures("no_payout_worker")
 
 
 class _LockProbingNode(ChainClient):
@@ -49,16 +50,6 @@ class _LockProbingNode(ChainClient):
             except DBAPIError:
                 self.found_locked += 1
         return await super()._call(coro)
-
-
-@pytest.fixture(autouse=True)
-def no_payout_worker(infra: Stack) -> Iterator[None]:
-    running = infra.apps.get("worker-payouts")
-    if running is not None and running.alive():
-        running.stop()
-    yield
-    if running is not None:
-        infra.spawn_worker("payouts")
 
 
 async def test_the_batch_is_estimated_with_no_row_locked(
