@@ -65,16 +65,26 @@ def sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return session_factory(engine)
 
 
-@pytest.fixture
-def no_payout_worker(infra: Stack) -> Iterator[None]:
-    """Stops the stack's payouts worker for the test (and starts it again after): it would take
-    the test's queued payouts, or hold their rows locked while the test's own sender looks."""
-    running = infra.apps.get("worker-payouts")
+def _without_worker(infra: Stack, name: str) -> Iterator[None]:
+    running = infra.apps.get(f"worker-{name}")
     if running is not None and running.alive():
         running.stop()
     yield
     if running is not None:
-        infra.spawn_worker("payouts")
+        infra.spawn_worker(name)
+
+
+@pytest.fixture
+def no_payout_worker(infra: Stack) -> Iterator[None]:
+    """Stops the stack's payouts worker for the test (and starts it again after): it would take
+    the test's queued payouts, or hold their rows locked while the test's own sender looks."""
+    yield from _without_worker(infra, "payouts")
+
+
+@pytest.fixture
+def no_withdrawals_worker(infra: Stack) -> Iterator[None]:
+    """The same for the withdrawals worker and the test's requested withdrawals."""
+    yield from _without_worker(infra, "withdrawals")
 
 
 @pytest.fixture

@@ -247,13 +247,43 @@ async def _record_and_alert(
         await raise_alerts(session, [alert_for(screened, dedupe_key=key)], now=now, actor=actor)
 
 
+async def _not_current(
+    sessions: async_sessionmaker[AsyncSession],
+    matchers: ListMatchers,
+    freshness: ListFreshness,
+    what: str,
+) -> str | None:
+    """Why ``what`` must wait before signing (production only): no list, or one too old."""
+    if not freshness.fail_closed:
+        return None
+    async with sessions() as session:
+        current = await matchers.current(session)
+    if current is None:
+        return f"no sanctions list loaded: {what} wait until one is"
+    now = utcnow()
+    stale = freshness.stale(current.checks, now)
+    if not stale:
+        return None
+    return f"{freshness.describe_stale(stale, now)}: {what} wait for a refresh"
+
+
 class WithdrawalScreen:
     """The withdrawal sender's check right before signing: the destination against the latest
-    lists, recorded, a hit alerted (as at request time), in its own transaction."""
+    lists, recorded, a hit alerted (as at request time), in its own transaction. In production
+    nothing is signed while no list is loaded or the newest is too old: withdrawals wait."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], matchers: ListMatchers) -> None:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        matchers: ListMatchers,
+        freshness: ListFreshness | None = None,
+    ) -> None:
         self._sessions = sessions
         self._matchers = matchers
+        self._freshness = freshness or ListFreshness()
+
+    async def waiting(self) -> str | None:
+        return await _not_current(self._sessions, self._matchers, self._freshness, "withdrawals")
 
     async def __call__(self, customer_id: uuid.UUID, address: str) -> str | None:
         async with unit_of_work(self._sessions) as session:
@@ -290,17 +320,7 @@ class PayoutScreen:
         self._freshness = freshness or ListFreshness()
 
     async def waiting(self) -> str | None:
-        if not self._freshness.fail_closed:
-            return None
-        async with self._sessions() as session:
-            current = await self._matchers.current(session)
-        if current is None:
-            return "no sanctions list loaded: payouts wait until one is"
-        now = utcnow()
-        stale = self._freshness.stale(current.checks, now)
-        if not stale:
-            return None
-        return f"{self._freshness.describe_stale(stale, now)}: payouts wait for a refresh"
+        return await _not_current(self._sessions, self._matchers, self._freshness, "payouts")
 
     async def __call__(
         self, destinations: Sequence[tuple[uuid.UUID, str]]

@@ -74,6 +74,11 @@ class WithdrawalDestinationCheck(Protocol):
 
     async def __call__(self, customer_id: uuid.UUID, address: str) -> str | None: ...
 
+    async def waiting(self) -> str | None:
+        """Why nothing can be checked now (production: no current sanctions list), or None:
+        withdrawals then wait, requested, never failed."""
+        ...
+
 
 class WithdrawalSender:
     def __init__(
@@ -88,6 +93,7 @@ class WithdrawalSender:
         destination_check: WithdrawalDestinationCheck | None = None,
     ) -> None:
         self._destination_check = destination_check
+        self._waiting: str | None = None
         self._sessions = sessions
         self._client = client
         self._signer = signer
@@ -113,6 +119,15 @@ class WithdrawalSender:
 
     async def send_next(self) -> int:
         """Sign, store and send the oldest requested withdrawal; 1 if there was one."""
+        waiting = await self._destination_check.waiting() if self._destination_check else None
+        if waiting != self._waiting:
+            if waiting is not None:
+                log.warning("withdrawals.waiting", reason=waiting)
+            else:
+                log.info("withdrawals.ready")
+            self._waiting = waiting
+        if waiting is not None:
+            return 0
         async with unit_of_work(self._sessions) as session:
             row = await session.scalar(
                 select(WalletWithdrawal)

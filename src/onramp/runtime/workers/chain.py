@@ -77,7 +77,9 @@ async def _withdraw(resources: Resources) -> None:
         factory=chain.wallet_factory_address,
         usdc=chain.usdc_address,
         chain_id=chain.chain_id,
-        destination_check=WithdrawalScreen(sessions, list_matchers(settings)),
+        destination_check=WithdrawalScreen(
+            sessions, list_matchers(settings), list_freshness(settings)
+        ),
     )
     await run_withdrawals(
         sender,
