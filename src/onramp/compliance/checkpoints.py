@@ -247,30 +247,13 @@ async def _record_and_alert(
         await raise_alerts(session, [alert_for(screened, dedupe_key=key)], now=now, actor=actor)
 
 
-async def _not_current(
-    sessions: async_sessionmaker[AsyncSession],
-    matchers: ListMatchers,
-    freshness: ListFreshness,
-    what: str,
-) -> str | None:
-    """Why ``what`` must wait before signing (production only): no list, or one too old."""
-    if not freshness.fail_closed:
-        return None
-    async with sessions() as session:
-        current = await matchers.current(session)
-    if current is None:
-        return f"no sanctions list loaded: {what} wait until one is"
-    now = utcnow()
-    stale = freshness.stale(current.checks, now)
-    if not stale:
-        return None
-    return f"{freshness.describe_stale(stale, now)}: {what} wait for a refresh"
+class _PresignScreen:
+    """What both pre-sign checks share: the lists' matchers, and in production
+    (``freshness.fail_closed``) no signing while no list is loaded or the newest is older than
+    the limit: what they check waits (an order screened on a current list may sit queued while
+    the list goes old)."""
 
-
-class WithdrawalScreen:
-    """The withdrawal sender's check right before signing: the destination against the latest
-    lists, recorded, a hit alerted (as at request time), in its own transaction. In production
-    nothing is signed while no list is loaded or the newest is too old: withdrawals wait."""
+    waits = "payments"
 
     def __init__(
         self,
@@ -283,7 +266,25 @@ class WithdrawalScreen:
         self._freshness = freshness or ListFreshness()
 
     async def waiting(self) -> str | None:
-        return await _not_current(self._sessions, self._matchers, self._freshness, "withdrawals")
+        """Why nothing may be signed now, or None."""
+        if not self._freshness.fail_closed:
+            return None
+        async with self._sessions() as session:
+            current = await self._matchers.current(session)
+        if current is None:
+            return f"no sanctions list loaded: {self.waits} wait until one is"
+        now = utcnow()
+        stale = self._freshness.stale(current.checks, now)
+        if not stale:
+            return None
+        return f"{self._freshness.describe_stale(stale, now)}: {self.waits} wait for a refresh"
+
+
+class WithdrawalScreen(_PresignScreen):
+    """The withdrawal sender's check right before signing: the destination against the latest
+    lists, recorded, a hit alerted (as at request time), in its own transaction."""
+
+    waits = "withdrawals"
 
     async def __call__(self, customer_id: uuid.UUID, address: str) -> str | None:
         async with unit_of_work(self._sessions) as session:
@@ -301,26 +302,12 @@ class WithdrawalScreen:
         return finding.reason if finding.hit else None
 
 
-class PayoutScreen:
+class PayoutScreen(_PresignScreen):
     """The check the payout sender runs right before signing (``chain.DestinationCheck``): each
     destination against the latest lists, recorded; the hits are returned, not paid. Its own
-    transaction, so the record stands whatever the batch does next. In production
-    (``freshness.fail_closed``) nothing is paid while no list is loaded or the newest is older
-    than the limit: the payouts wait (an order screened on a current list may sit queued while
-    the list goes old)."""
+    transaction, so the record stands whatever the batch does next."""
 
-    def __init__(
-        self,
-        sessions: async_sessionmaker[AsyncSession],
-        matchers: ListMatchers,
-        freshness: ListFreshness | None = None,
-    ) -> None:
-        self._sessions = sessions
-        self._matchers = matchers
-        self._freshness = freshness or ListFreshness()
-
-    async def waiting(self) -> str | None:
-        return await _not_current(self._sessions, self._matchers, self._freshness, "payouts")
+    waits = "payouts"
 
     async def __call__(
         self, destinations: Sequence[tuple[uuid.UUID, str]]
