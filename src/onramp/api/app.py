@@ -13,6 +13,8 @@ from onramp.api.body_limit import DEFAULT_MAX_BODY_BYTES, BodyLimit, BodyLimits
 from onramp.api.data_rights import router as data_rights_router
 from onramp.api.errors import install_error_handlers
 from onramp.api.health import router as health_router
+from onramp.api.metrics import HttpMetrics
+from onramp.api.metrics import router as metrics_router
 from onramp.api.openapi_problems import install_problem_responses
 from onramp.api.ratelimit_headers import RateLimitHeaders
 from onramp.api.screening import router as screening_router
@@ -67,6 +69,7 @@ PUBLIC_ROUTES = frozenset(
     {
         ("GET", "/healthz"),
         ("GET", "/readyz"),
+        ("GET", "/metrics"),  # counts, no personal data: scraped from the operator's network
         ("POST", "/v1/auth/register"),
         ("POST", "/v1/auth/login"),
         ("POST", "/v1/auth/refresh"),
@@ -85,6 +88,7 @@ PUBLIC_ROUTES = frozenset(
 
 ROUTERS = (
     health_router,
+    metrics_router,
     identity_router,
     me_router,
     mfa_router,
@@ -226,6 +230,7 @@ def build_app(
     app.add_middleware(BodyLimit, limits=body_limits(settings))
     # No CORS middleware: browsers get no cross-origin access (the web UI is served same-origin).
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(HttpMetrics)  # outermost: every answer counts, a refused body too
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)

@@ -86,6 +86,7 @@ if TYPE_CHECKING:
     from onramp.banking.statements.imports import ImportReport as ImportReport
     from onramp.banking.statements.imports import import_statement as import_statement
     from onramp.banking.suspense_queue.api import router as suspense_router
+    from onramp.banking.suspense_queue.service import deposit_backlog as deposit_backlog
     from onramp.banking.worker import deposits_consumer as deposits_consumer
 
 _LAZY = {
@@ -108,6 +109,7 @@ _LAZY = {
     "active_standing_references": ("onramp.banking.references.standing_references", "active"),
     "banking_router": ("onramp.banking.api", "router"),
     "create_standing_reference": ("onramp.banking.references.standing_references", "create"),
+    "deposit_backlog": ("onramp.banking.suspense_queue.service", "deposit_backlog"),
     "deposits_consumer": ("onramp.banking.worker", "deposits_consumer"),
     "export_bank_accounts": ("onramp.banking.accounts.customer_accounts", "export_bank_accounts"),
     "export_refunds": ("onramp.banking.refunding.files", "export_refunds"),
@@ -174,6 +176,7 @@ __all__ = [
     "check_treasury_accounts",
     "create_standing_reference",
     "creditor_reference_for_order",
+    "deposit_backlog",
     "deposits_consumer",
     "deposits_for_order",
     "expect_deposit",

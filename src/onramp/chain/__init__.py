@@ -92,6 +92,7 @@ if TYPE_CHECKING:
     from onramp.chain.models import OPEN_TX as OPEN_TX
     from onramp.chain.models import ChainTransaction as ChainTransaction
     from onramp.chain.models import TxStatus as TxStatus
+    from onramp.chain.service import payout_backlog as payout_backlog
     from onramp.chain.signing.hsm_signer import Pkcs11Signer as Pkcs11Signer
     from onramp.chain.signing.hsm_signer import find_key as find_key
     from onramp.chain.signing.hsm_signer import generate_secp256k1_key as generate_secp256k1_key
@@ -156,6 +157,7 @@ _LAZY = {
     ),
     "packed_signatures": ("onramp.chain.contracts.safe", "packed_signatures"),
     "parse_signature": ("onramp.chain.contracts.safe", "parse_signature"),
+    "payout_backlog": ("onramp.chain.service", "payout_backlog"),
     "payout_signer": ("onramp.chain.worker", "payout_signer"),
     "recover_signer": ("onramp.chain.contracts.safe", "recover_signer"),
     "run_confirmations": ("onramp.chain.worker", "run_confirmations"),
@@ -242,6 +244,7 @@ __all__ = [
     "packed_signatures",
     "paid_on_chain",
     "parse_signature",
+    "payout_backlog",
     "payout_for_order",
     "payout_signer",
     "queue_payouts",

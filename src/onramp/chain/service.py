@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from onramp.chain import events
 from onramp.chain.addresses import checksum
 from onramp.chain.models import ChainTransaction, Payout, PayoutStatus, TxStatus
+from onramp.core.backlog import Backlog, backlog_of
 from onramp.core.clock import utcnow
 from onramp.core.db import as_int
 from onramp.core.errors import InvalidInput
@@ -218,3 +219,14 @@ async def in_flight_total(session: AsyncSession) -> int:
         )
     )
     return int(total or 0)
+
+
+async def payout_backlog(session: AsyncSession) -> list[Backlog]:
+    """Payouts not yet final, by status, and since when the oldest was queued."""
+    waiting = [
+        PayoutStatus.QUEUED.value,
+        PayoutStatus.SIGNED.value,
+        PayoutStatus.BROADCAST.value,
+        PayoutStatus.HELD.value,
+    ]
+    return await backlog_of(session, Payout.status, Payout.created_at, waiting)

@@ -13,10 +13,11 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import DateTime, Index, LargeBinary, String, func, insert, text
+from sqlalchemy import DateTime, Index, LargeBinary, String, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
+from onramp.core.backlog import Backlog
 from onramp.core.clock import utcnow
 from onramp.core.db import Base
 from onramp.core.errors import InvariantViolated
@@ -88,3 +89,16 @@ async def emit(
 def decode_payload(payload: bytes) -> dict[str, Any]:
     decoded: dict[str, Any] = orjson.loads(payload)
     return decoded
+
+
+async def outbox_backlog(session: AsyncSession) -> Backlog:
+    """Events written and not yet published by the relay: a growing count or age means the
+    relay (or NATS) is stuck and every consumer downstream waits."""
+    count, oldest = (
+        await session.execute(
+            select(func.count(), func.min(OutboxMessage.created_at)).where(
+                OutboxMessage.published_at.is_(None)
+            )
+        )
+    ).one()
+    return Backlog("unpublished", int(count), oldest)

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from onramp.orders.holds.review import release_held as release_held
     from onramp.orders.placement.standing_reference_api import router as standing_reference_router
     from onramp.orders.queries import export_orders as export_orders
+    from onramp.orders.queries import order_backlog as order_backlog
     from onramp.orders.queries import order_ids_of as order_ids_of
     from onramp.orders.screens.monitoring import MonitoringScreener as MonitoringScreener
     from onramp.orders.screens.sanctions import SanctionsScreener as SanctionsScreener
@@ -52,6 +53,7 @@ _LAZY = {
     "export_orders": ("onramp.orders.queries", "export_orders"),
     "held_orders": ("onramp.orders.holds.review", "held_orders"),
     "limits_router": ("onramp.orders.tier_limits.api", "router"),
+    "order_backlog": ("onramp.orders.queries", "order_backlog"),
     "order_ids_of": ("onramp.orders.queries", "order_ids_of"),
     "orders_by_id": ("onramp.orders.holds.review", "orders_by_id"),
     "orders_consumer": ("onramp.orders.worker", "orders_consumer"),
@@ -93,6 +95,7 @@ __all__ = [
     "history_of",
     "limits_router",
     "list_orders",
+    "order_backlog",
     "order_ids_of",
     "orders_by_id",
     "orders_consumer",

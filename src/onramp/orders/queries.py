@@ -1,6 +1,6 @@
 """Reading orders: one order (restricted to its owner when asked), a customer's orders page by page,
-an order's state history, a customer's data-rights export, and orders and customers by each
-other's ids."""
+an order's state history, a customer's data-rights export, orders and customers by each
+other's ids, and how many orders wait in each state (the operators' metrics)."""
 
 from __future__ import annotations
 
@@ -12,9 +12,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp import banking, chain
+from onramp.core.backlog import Backlog, backlog_of
 from onramp.core.db import row_dict
 from onramp.orders.errors import OrderNotFound
 from onramp.orders.models import Order, OrderTransition
+from onramp.orders.states import TERMINAL, OrderState
 
 
 async def get_order(
@@ -91,3 +93,9 @@ async def order_ids_of(
         return []
     rows = await session.scalars(select(Order.id).where(Order.customer_id.in_(customer_ids)))
     return list(rows.all())
+
+
+async def order_backlog(session: AsyncSession) -> list[Backlog]:
+    """Orders in each state that is not an end, and since when the oldest sits there."""
+    active = [s.value for s in OrderState if s not in TERMINAL]
+    return await backlog_of(session, Order.state, Order.updated_at, active)

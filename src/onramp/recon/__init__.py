@@ -2,7 +2,7 @@
 day; what does not agree becomes a break to work (docs/reconciliation.md)."""
 
 from onramp.recon.models import BreakSource, BreakState, BreakType, ReconBreak, ReconRun
-from onramp.recon.runs import RunResult, break_dict, run_recon
+from onramp.recon.runs import RunResult, break_backlog, break_dict, run_recon
 
 __all__ = [
     "BreakSource",
@@ -11,6 +11,7 @@ __all__ = [
     "ReconBreak",
     "ReconRun",
     "RunResult",
+    "break_backlog",
     "break_dict",
     "run_recon",
 ]

@@ -17,10 +17,11 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp.core.audit import record
+from onramp.core.backlog import Backlog, backlog_of
 from onramp.core.ids import uuid7
 from onramp.recon.bank import reconcile_bank
 from onramp.recon.findings import Finding
-from onramp.recon.models import BreakState, ReconBreak, ReconRun
+from onramp.recon.models import BreakState, BreakType, ReconBreak, ReconRun
 
 
 @dataclass(frozen=True)
@@ -134,3 +135,10 @@ async def run_recon(
         data={"date": day.isoformat(), "matched": summary, "open_breaks": open_breaks},
     )
     return RunResult(run_id=run_id, day=day, matched=summary, breaks=breaks)
+
+
+async def break_backlog(session: AsyncSession) -> list[Backlog]:
+    """Open breaks by type, and since when the oldest was first found."""
+    types = [t.value for t in BreakType]
+    open_ = ReconBreak.state == BreakState.OPEN.value
+    return await backlog_of(session, ReconBreak.type, ReconBreak.created_at, types, where=open_)

@@ -30,6 +30,7 @@ from onramp.banking.models import (
 )
 from onramp.banking.refund_models import Refund, RefundStatus
 from onramp.core.audit import record
+from onramp.core.backlog import Backlog, backlog_of
 from onramp.core.db import as_int
 from onramp.core.events import CloudEvent
 from onramp.core.money import Money
@@ -176,3 +177,10 @@ def queue_item(deposit: Deposit) -> dict[str, Any]:
         "booked_at": deposit.booked_at,
         "received_at": deposit.received_at,
     }
+
+
+async def deposit_backlog(session: AsyncSession) -> list[Backlog]:
+    """Deposits waiting: to be matched (``received``, seconds normally) or for an operator
+    (``unmatched``, in suspense), and since when the oldest arrived."""
+    waiting = [DepositStatus.RECEIVED.value, DepositStatus.UNMATCHED.value]
+    return await backlog_of(session, Deposit.status, Deposit.received_at, waiting)
