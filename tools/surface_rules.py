@@ -133,11 +133,13 @@ MOVED: dict[str, str] = {
 }
 RENAMED_TREES = ("src", "tests", "bench", "docs", "migrations")
 
-# Settings spelled like a module's dotted name without its ``onramp.`` prefix: ``chain.signer``
-# and ``chain.confirmations`` are settings (``settings.chain.confirmations``, the paths
-# core/production_check.py names) as well as modules. Step 1 leaves such a bare spelling alone;
-# the module is still renamed where it is written with its prefix or as a file path.
-SETTINGS_SPELLINGS = frozenset({"chain.signer", "chain.confirmations"})
+# Names spelled like a moved module's dotted name without its ``onramp.`` prefix that mean
+# something else: ``chain.signer`` and ``chain.confirmations`` are settings
+# (``settings.chain.confirmations``, the paths core/production_check.py names), and
+# ``orders.funds_received`` is an event (docs/architecture.md's event table). Step 1 leaves such
+# a bare spelling alone; the module is still renamed where it is written with its prefix or as
+# a file path.
+OTHER_MEANINGS = frozenset({"chain.signer", "chain.confirmations", "orders.funds_received"})
 
 # The shared kernel: every package may import core's modules, which are its surface.
 KERNEL = frozenset({"core"})
@@ -188,7 +190,7 @@ def _spellings() -> dict[str, str]:
     file path."""
     spellings = dict(MOVED)
     for old, new in MOVED.items():
-        if old.removeprefix("onramp.") not in SETTINGS_SPELLINGS:
+        if old.removeprefix("onramp.") not in OTHER_MEANINGS:
             spellings[old.removeprefix("onramp.")] = new.removeprefix("onramp.")
         spellings[old.removeprefix("onramp.").replace(".", "/") + ".py"] = (
             new.removeprefix("onramp.").replace(".", "/") + ".py"

@@ -11,6 +11,8 @@ from typing import Any, cast
 import pytest
 
 from onramp.banking.worker import deposits_consumer
+from onramp.core.settings import Settings
+from onramp.orders.customer_emails import order_emails_consumer
 from onramp.orders.worker import orders_consumer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,6 +45,7 @@ def _subscribed() -> dict[str, set[str]]:
     consumers = [
         deposits_consumer(min_holder_score=0.5, payments=cast(Any, object())),
         orders_consumer(desk=none, screener=none, kyc_settings=none, travel_rule_policy=none),
+        order_emails_consumer(Settings(), none),
     ]
     pattern = re.compile(r"^onramp\.([a-z_]+\.[a-z_.]+)\.v\d+$")
     return {

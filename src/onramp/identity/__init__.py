@@ -11,6 +11,8 @@ from onramp.identity.errors import EmailTaken, InvalidCredentials, InvalidToken,
 if TYPE_CHECKING:
     from onramp.identity.accounts.api import me_router as account_me_router
     from onramp.identity.accounts.api import router as account_router
+    from onramp.identity.accounts.recipients import Recipient as Recipient
+    from onramp.identity.accounts.recipients import email_recipients as email_recipients
     from onramp.identity.accounts.service import erase_identity as erase_identity
     from onramp.identity.accounts.service import erased_users as erased_users
     from onramp.identity.accounts.service import export_user as export_user
@@ -44,6 +46,7 @@ _LAZY = {
     "ApprovalNotFound": ("onramp.identity.staff.approvals", "ApprovalNotFound"),
     "ApprovalRequest": ("onramp.identity.models", "ApprovalRequest"),
     "ApprovalStatus": ("onramp.identity.staff.approvals", "ApprovalStatus"),
+    "Recipient": ("onramp.identity.accounts.recipients", "Recipient"),
     "account_me_router": ("onramp.identity.accounts.api", "me_router"),
     "account_router": ("onramp.identity.accounts.api", "router"),
     "admin_admin_router": ("onramp.identity.staff.api", "admin_router"),
@@ -52,6 +55,7 @@ _LAZY = {
     "being_decided": ("onramp.identity.staff.approvals", "being_decided"),
     "create_first_admin": ("onramp.identity.staff.bootstrap", "create_first_admin"),
     "decide_approval": ("onramp.identity.staff.approvals", "decide"),
+    "email_recipients": ("onramp.identity.accounts.recipients", "email_recipients"),
     "erase_identity": ("onramp.identity.accounts.service", "erase_identity"),
     "erased_users": ("onramp.identity.accounts.service", "erased_users"),
     "export_user": ("onramp.identity.accounts.service", "export_user"),
@@ -80,6 +84,7 @@ __all__ = [
     "EmailTaken",
     "InvalidCredentials",
     "InvalidToken",
+    "Recipient",
     "WeakPassword",
     "account_me_router",
     "account_router",
@@ -89,6 +94,7 @@ __all__ = [
     "being_decided",
     "create_first_admin",
     "decide_approval",
+    "email_recipients",
     "erase_identity",
     "erased_users",
     "export_user",

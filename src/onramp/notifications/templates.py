@@ -62,10 +62,71 @@ TEMPLATES: Final[dict[str, Template]] = {
             "not you, reset your password and contact support.\n"
         ),
     ),
+    # An order's steps (orders/customer_emails.py). What a hold is about is never said.
+    "order_deposit_instructions": Template(
+        subject="Pay {amount} to complete order {order}",
+        body=(
+            "Hello {name},\n\n"
+            "To receive {usdc} USDC at {address}, transfer {amount} to:\n\n"
+            "  Account holder: {holder}\n"
+            "{pay_to}"
+            "  Reference: {reference}\n\n"
+            "Write the reference exactly as shown: it is how we know the money is yours.\n"
+        ),
+    ),
+    "order_funds_received": Template(
+        subject="We received {amount} for order {order}",
+        body=(
+            "Hello {name},\n\n"
+            "Your transfer of {amount} for order {order} arrived. We are converting it to\n"
+            "USDC now and will tell you when it is sent.\n"
+        ),
+    ),
+    "order_usdc_sent": Template(
+        subject="{usdc} USDC sent for order {order}",
+        body=(
+            "Hello {name},\n\n"
+            "{usdc} USDC for order {order} is on its way to {address}.\n"
+            "Transaction: {tx_hash}\n\n"
+            "It is final once the network has confirmed it; we will tell you.\n"
+        ),
+    ),
+    "order_completed": Template(
+        subject="Order {order} is complete",
+        body=(
+            "Hello {name},\n\n"
+            "{usdc} USDC arrived at {address} and the transaction is confirmed.\n"
+            "Transaction: {tx_hash}\n"
+        ),
+    ),
+    "order_held": Template(
+        subject="Order {order} is being reviewed",
+        body=(
+            "Hello {name},\n\n"
+            "Order {order} needs a review by our team before it can go on. You do not need to\n"
+            "do anything now; we will write to you when it moves.\n"
+        ),
+    ),
+    "order_refunded": Template(
+        subject="Your money for order {order} was sent back",
+        body=(
+            "Hello {name},\n\n"
+            "We sent {amount} for order {order} back to the account it came from. Banks take\n"
+            "up to two working days to show it.\n"
+        ),
+    ),
+    "order_failed": Template(
+        subject="Order {order} could not be completed",
+        body=(
+            "Hello {name},\n\n"
+            "We could not send the USDC for order {order}. Our team has been told and will\n"
+            "either send it again or return your money; you do not need to do anything.\n"
+        ),
+    ),
 }
 
 
 def render(template: str, params: dict[str, str]) -> tuple[str, str]:
     """The subject and body of ``template`` filled with ``params``."""
     found = TEMPLATES[template]
-    return found.subject, found.body.format(**params)
+    return found.subject.format(**params), found.body.format(**params)

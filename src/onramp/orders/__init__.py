@@ -11,6 +11,7 @@ from onramp.orders.states import TRANSITIONS, IllegalTransition, OrderState
 
 if TYPE_CHECKING:
     from onramp.orders.api import router as orders_router
+    from onramp.orders.customer_emails import order_emails_consumer as order_emails_consumer
     from onramp.orders.holds.rescreen import UnpaidOrders as UnpaidOrders
     from onramp.orders.holds.review import HeldOrder as HeldOrder
     from onramp.orders.holds.review import held_orders as held_orders
@@ -54,6 +55,7 @@ _LAZY = {
     "held_orders": ("onramp.orders.holds.review", "held_orders"),
     "limits_router": ("onramp.orders.tier_limits.api", "router"),
     "order_backlog": ("onramp.orders.queries", "order_backlog"),
+    "order_emails_consumer": ("onramp.orders.customer_emails", "order_emails_consumer"),
     "order_ids_of": ("onramp.orders.queries", "order_ids_of"),
     "orders_by_id": ("onramp.orders.holds.review", "orders_by_id"),
     "orders_consumer": ("onramp.orders.worker", "orders_consumer"),
@@ -96,6 +98,7 @@ __all__ = [
     "limits_router",
     "list_orders",
     "order_backlog",
+    "order_emails_consumer",
     "order_ids_of",
     "orders_by_id",
     "orders_consumer",

@@ -1,12 +1,17 @@
-"""The platform's workers: the outbox relay, the audit chain's sealer and the mailer."""
+"""The platform's workers: the outbox relay, the audit chain's sealer and the mailer (which also
+turns the orders' events into the customers' emails)."""
 
 from __future__ import annotations
+
+import asyncio
 
 from onramp.core.audit import run_sealer
 from onramp.core.bus import EventBus
 from onramp.core.clock import SystemClock
+from onramp.core.consumer import run_consumer
 from onramp.core.relay import run_relay
 from onramp.notifications import SmtpSender, run_mailer
+from onramp.orders import order_emails_consumer
 from onramp.runtime.workers.registry import Resources, Worker, on_bus
 
 
@@ -19,18 +24,23 @@ async def _seal(resources: Resources) -> None:
     await run_sealer(resources.sessions, stop=resources.stop)
 
 
-async def _mail(resources: Resources) -> None:
-    settings = resources.settings
-    await run_mailer(
-        resources.sessions,
-        sender=SmtpSender(settings.notifications),
-        clock=SystemClock(),
-        database_url=settings.database.url,
-        max_attempts=settings.notifications.max_attempts,
-        stop=resources.stop,
+async def _mail(resources: Resources, bus: EventBus) -> None:
+    settings, sessions, stop = resources.settings, resources.sessions, resources.stop
+    await asyncio.gather(
+        run_mailer(
+            sessions,
+            sender=SmtpSender(settings.notifications),
+            clock=SystemClock(),
+            database_url=settings.database.url,
+            max_attempts=settings.notifications.max_attempts,
+            stop=stop,
+        ),
+        run_consumer(
+            order_emails_consumer(settings, sessions), bus=bus, sessions=sessions, stop=stop
+        ),
     )
 
 
 relay = Worker("relay", on_bus(_relay))
 audit = Worker("audit", _seal)
-mailer = Worker("mailer", _mail, reads_personal_data=True)
+mailer = Worker("mailer", on_bus(_mail), reads_personal_data=True)
