@@ -65,7 +65,8 @@ async def _keep(
     rows = [
         {
             "id": uuid7(), "key": key, "run_date": day, "type": f.type.value,
-            "source": f.source.value, "amount": f.amount, "currency": f.currency,
+            "source": f.source.value, "bank": f.bank[:50], "amount": f.amount,
+            "currency": f.currency,
             "reference": f.reference[:200], "detail": f.detail[:500],
             "state": BreakState.OPEN.value, "first_run_id": run_id, "last_run_id": run_id,
         }
