@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from onramp.core.audit import record
 from onramp.core.ids import uuid7
 from onramp.recon.bank import reconcile_bank
+from onramp.recon.bank_debits import reconcile_bank_debits
 from onramp.recon.findings import Finding
 from onramp.recon.models import BreakState, ReconBreak, ReconRun
 
@@ -36,7 +37,8 @@ class RunResult:
             "run_id": str(self.run_id),
             "date": self.day.isoformat(),
             "matched": {
-                "bank": self.matched["bank"]["lines"],
+                "bank": self.matched["bank"]["lines"]
+                + self.matched.get("bank_debits", {}).get("lines", 0),
                 "chain": None,  # not reconciled yet: docs/reconciliation.md
             },
             "breaks": [break_dict(b) for b in self.breaks],
@@ -106,6 +108,8 @@ async def run_recon(
     """Reconcile ``day`` in the caller's transaction."""
     run_id = uuid7()
     matched, findings = await reconcile_bank(session, day)
+    debits, debit_findings = await reconcile_bank_debits(session, day)
+    findings += debit_findings
     found = {f.key for f in findings}
     await _keep(session, run_id, day, findings)
     await _clear(session, day, found, now)
@@ -118,7 +122,7 @@ async def run_recon(
             )
         ).all()
     ) if found else []  # fmt: skip
-    summary = {"bank": matched.as_dict()}
+    summary = {"bank": matched.as_dict(), "bank_debits": debits.as_dict()}
     open_breaks = sum(b.state == BreakState.OPEN.value for b in breaks)
     session.add(
         ReconRun(
