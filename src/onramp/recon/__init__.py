@@ -12,6 +12,7 @@ if TYPE_CHECKING:
         register_adjustment_approval as register_adjustment_approval,
     )
     from onramp.recon.api import router as recon_router
+    from onramp.recon.daily import run_yesterday_once as run_yesterday_once
     from onramp.recon.queue import BreakFilter as BreakFilter
     from onramp.recon.queue import list_breaks as list_breaks
 
@@ -20,6 +21,7 @@ _LAZY = {
     "list_breaks": ("onramp.recon.queue", "list_breaks"),
     "recon_router": ("onramp.recon.api", "router"),
     "register_adjustment_approval": ("onramp.recon.adjustments", "register_adjustment_approval"),
+    "run_yesterday_once": ("onramp.recon.daily", "run_yesterday_once"),
 }
 __getattr__ = lazy_exports(__name__, _LAZY)
 
@@ -36,4 +38,5 @@ __all__ = [
     "recon_router",
     "register_adjustment_approval",
     "run_recon",
+    "run_yesterday_once",
 ]
