@@ -55,6 +55,8 @@ from onramp.orders import orders_router as orders_router
 from onramp.orders import register_operator_approvals, vault_paid_check
 from onramp.orders import standing_reference_router as standing_reference_router
 from onramp.orders import travel_rule_router as travel_rule_router
+from onramp.recon import recon_router as recon_router
+from onramp.recon import register_adjustment_approval
 from onramp.reports import reports_router as reports_router
 from onramp.treasury import circuit_breaker_router as circuit_breaker_router
 from onramp.treasury import register_mint_approval, register_resume_approval
@@ -122,6 +124,7 @@ ROUTERS = (
     standing_reference_router,
     treasury_router,
     circuit_breaker_router,
+    recon_router,
 )
 
 DESCRIPTION = """\
@@ -216,6 +219,7 @@ def build_app(
     register_return_approval()
     register_mint_approval()
     register_resume_approval()
+    register_adjustment_approval()
     # A failed order's retry or refund first reads the vault's isPaid on this node.
     app.state.vault_paid = vault_paid_check(settings.chain.rpc_url, settings.chain.vault_address)
     register_operator_approvals(app.state.vault_paid)

@@ -48,6 +48,9 @@ class Permission(StrEnum):
     TREASURY_RISK_READ = "treasury:risk_read"  # the payouts' circuit breaker and its state
     # Trip the breaker by hand; request or approve (four-eyes) its resumption.
     TREASURY_RISK_MANAGE = "treasury:risk_manage"
+    RECON_READ = "recon:read"  # reconciliation runs and the breaks queue
+    # Work breaks: assign, comment, resolve (four-eyes when the resolution posts an entry).
+    RECON_RESOLVE = "recon:resolve"
 
 
 _CUSTOMER = frozenset(
@@ -75,6 +78,7 @@ _CASEWORK = frozenset({Permission.COMPLIANCE_CASES, Permission.COMPLIANCE_CASES_
 _REFUNDS = frozenset({Permission.REFUNDS_READ, Permission.REFUNDS_MANAGE})
 _TREASURY_RISK = frozenset({Permission.TREASURY_RISK_READ, Permission.TREASURY_RISK_MANAGE})
 _ORDER_OPERATIONS = frozenset({Permission.ORDERS_READ_ANY, Permission.ORDERS_OPERATE})
+_RECON = frozenset({Permission.RECON_READ, Permission.RECON_RESOLVE})
 
 # Staff act on customers' orders through staff routes (``/v1/admin/orders``: read any order;
 # treasurers and admins retry a failed payout or refund it, four-eyes), never by placing orders
@@ -86,18 +90,20 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     | {Permission.ORDERS_READ_ANY}
     | {Permission.APPROVALS_DECIDE, Permission.KYC_REVIEW, Permission.COMPLIANCE_SCREEN}
     | {Permission.COMPLIANCE_REPORTS, Permission.DEPOSITS_READ, Permission.REFUNDS_READ}
+    | {Permission.RECON_READ}
     | _CASEWORK,
     Role.TREASURER: _STAFF
     | {Permission.APPROVALS_DECIDE, Permission.DEPOSITS_READ, Permission.DEPOSITS_RESOLVE}
     | {Permission.TREASURY_READ, Permission.TREASURY_MANAGE, Permission.TREASURY_SIGN}
     | _REFUNDS
     | _TREASURY_RISK
-    | _ORDER_OPERATIONS,
-    # Read-only: cases, reports, deposits, refunds and the treasury.
+    | _ORDER_OPERATIONS
+    | _RECON,
+    # Read-only: cases, reports, deposits, refunds, the treasury and reconciliation.
     Role.AUDITOR: _STAFF
     | {Permission.COMPLIANCE_CASES_READ, Permission.COMPLIANCE_REPORTS}
     | {Permission.DEPOSITS_READ, Permission.REFUNDS_READ, Permission.TREASURY_READ}
-    | {Permission.TREASURY_RISK_READ, Permission.ORDERS_READ_ANY},
+    | {Permission.TREASURY_RISK_READ, Permission.ORDERS_READ_ANY, Permission.RECON_READ},
     Role.ADMIN: _STAFF
     | {Permission.USERS_MANAGE, Permission.APPROVALS_DECIDE, Permission.KYC_REVIEW}
     | {Permission.DEPOSITS_READ, Permission.DEPOSITS_RESOLVE}
@@ -105,7 +111,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     | _CASEWORK
     | _REFUNDS
     | _TREASURY_RISK
-    | _ORDER_OPERATIONS,
+    | _ORDER_OPERATIONS
+    | _RECON,
 }
 
 
@@ -123,6 +130,7 @@ NOT_DELEGABLE = frozenset(
         Permission.REFUNDS_MANAGE,  # sending money out of suspense, likewise
         Permission.TREASURY_RISK_MANAGE,  # stopping or resuming payouts, likewise
         Permission.ORDERS_OPERATE,  # re-sending a payout or refunding an order, likewise
+        Permission.RECON_RESOLVE,  # resolving a break (perhaps posting an entry), likewise
     }
 )
 

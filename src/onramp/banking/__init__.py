@@ -67,8 +67,10 @@ if TYPE_CHECKING:
     from onramp.banking.intake.service import pseudonymise_senders as pseudonymise_senders
     from onramp.banking.models import BankStatementLine as BankStatementLine
     from onramp.banking.models import Deposit as Deposit
+    from onramp.banking.models import DepositReversal as DepositReversal
     from onramp.banking.models import DepositStatus as DepositStatus
     from onramp.banking.models import RefundChannel as RefundChannel
+    from onramp.banking.models import ReversalStatus as ReversalStatus
     from onramp.banking.models import StandingReference as StandingReference
     from onramp.banking.references.standing_references import active as active_standing_references
     from onramp.banking.references.standing_references import create as create_standing_reference
@@ -95,12 +97,14 @@ _LAZY = {
     "BankWebhookAdapter": ("onramp.banking.adapters.base", "BankWebhookAdapter"),
     "Debtor": ("onramp.banking.formats.pain001", "Debtor"),
     "Deposit": ("onramp.banking.models", "Deposit"),
+    "DepositReversal": ("onramp.banking.models", "DepositReversal"),
     "DepositStatus": ("onramp.banking.models", "DepositStatus"),
     "ImportReport": ("onramp.banking.statements.imports", "ImportReport"),
     "Pain001Upload": ("onramp.banking.adapters.base", "Pain001Upload"),
     "PaymentRules": ("onramp.banking.booking.payment_rules", "PaymentRules"),
     "RefundChannel": ("onramp.banking.models", "RefundChannel"),
     "RefundPolicy": ("onramp.banking.refunding.sender", "RefundPolicy"),
+    "ReversalStatus": ("onramp.banking.models", "ReversalStatus"),
     "SandboxBankAdapter": ("onramp.banking.adapters.sandbox", "SandboxBankAdapter"),
     "SandboxBankPayments": ("onramp.banking.adapters.sandbox_payments", "SandboxBankPayments"),
     "StandingReference": ("onramp.banking.models", "StandingReference"),
@@ -149,6 +153,7 @@ __all__ = [
     "Debtor",
     "Deposit",
     "DepositFact",
+    "DepositReversal",
     "DepositStatus",
     "FundingAccount",
     "HeldFunds",
@@ -164,6 +169,7 @@ __all__ = [
     "RefundPolicy",
     "RefundReason",
     "RefundStatus",
+    "ReversalStatus",
     "SandboxBankAdapter",
     "SandboxBankPayments",
     "StandingReference",

@@ -1,10 +1,32 @@
 """Reconciliation: the books held against what the bank's files said, line by line, every
 day; what does not agree becomes a break to work (docs/reconciliation.md)."""
 
+from typing import TYPE_CHECKING
+
+from onramp.core.lazy import lazy_exports
 from onramp.recon.models import BreakSource, BreakState, BreakType, ReconBreak, ReconRun
 from onramp.recon.runs import RunResult, break_backlog, break_dict, run_recon
 
+if TYPE_CHECKING:
+    from onramp.recon.adjustments import (
+        register_adjustment_approval as register_adjustment_approval,
+    )
+    from onramp.recon.api import router as recon_router
+    from onramp.recon.daily import run_yesterday_once as run_yesterday_once
+    from onramp.recon.queue import BreakFilter as BreakFilter
+    from onramp.recon.queue import list_breaks as list_breaks
+
+_LAZY = {
+    "BreakFilter": ("onramp.recon.queue", "BreakFilter"),
+    "list_breaks": ("onramp.recon.queue", "list_breaks"),
+    "recon_router": ("onramp.recon.api", "router"),
+    "register_adjustment_approval": ("onramp.recon.adjustments", "register_adjustment_approval"),
+    "run_yesterday_once": ("onramp.recon.daily", "run_yesterday_once"),
+}
+__getattr__ = lazy_exports(__name__, _LAZY)
+
 __all__ = [
+    "BreakFilter",
     "BreakSource",
     "BreakState",
     "BreakType",
@@ -13,5 +35,9 @@ __all__ = [
     "RunResult",
     "break_backlog",
     "break_dict",
+    "list_breaks",
+    "recon_router",
+    "register_adjustment_approval",
     "run_recon",
+    "run_yesterday_once",
 ]

@@ -9,7 +9,7 @@ One query per table for the whole day (lines, deposits, postings), matched in me
 from __future__ import annotations
 
 import uuid
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp.banking import BankStatementLine, Deposit, DepositStatus
 from onramp.ledger import JournalEntry, LedgerAccount, Posting
-from onramp.recon.findings import Finding
+from onramp.recon.findings import Booking, Finding, duplicates
 from onramp.recon.models import BreakSource, BreakType
 
 CREDIT = "credit"
@@ -48,7 +48,7 @@ class _Deposit:
     end_to_end_id: str | None
 
 
-def _day(day: date) -> tuple[datetime, datetime]:
+def day_span(day: date) -> tuple[datetime, datetime]:
     start = datetime.combine(day, time(), tzinfo=UTC)
     return start, start + timedelta(days=1)
 
@@ -66,7 +66,7 @@ async def _lines(session: AsyncSession, day: date) -> Sequence[BankStatementLine
 
 async def _deposits(session: AsyncSession, day: date) -> list[_Deposit]:
     """The deposits booked that day, and those a credit line of the day names."""
-    start, end = _day(day)
+    start, end = day_span(day)
     named_by_a_line = (
         select(BankStatementLine.id)
         .where(
@@ -112,7 +112,7 @@ async def _bank_postings(session: AsyncSession, deposit_ids: Sequence[uuid.UUID]
     return {reference: int(total) for reference, total in rows}
 
 
-async def _covered_banks(session: AsyncSession, day: date) -> set[str]:
+async def covered_banks(session: AsyncSession, day: date) -> set[str]:
     """Banks whose files reported bookings of ``day`` or later: a deposit of the day that none
     of their lines names is missing at the bank, not late."""
     rows = await session.scalars(
@@ -126,7 +126,7 @@ async def reconcile_bank(session: AsyncSession, day: date) -> tuple[Matched, lis
     deposits = await _deposits(session, day)
     by_key = {(d.bank, d.entry_key): d for d in deposits}
     postings = await _bank_postings(session, [d.id for d in deposits])
-    covered = await _covered_banks(session, day)
+    covered = await covered_banks(session, day)
     findings: list[Finding] = []
     matched = Matched()
     for line in lines:
@@ -193,17 +193,11 @@ def _unreported(deposit: _Deposit, covered: set[str]) -> Finding:
 
 
 def _duplicates(deposits: Sequence[_Deposit]) -> list[Finding]:
-    """Two bookings of one payment: the same end-to-end id and amount under two keys."""
-    groups: defaultdict[tuple[str, str, int, str], list[_Deposit]] = defaultdict(list)
-    for d in deposits:
-        if d.end_to_end_id and d.end_to_end_id != "NOTPROVIDED":
-            groups[(d.bank, d.end_to_end_id, d.amount, d.currency)].append(d)
-    findings = []
-    for (bank, e2e, amount, currency), group in groups.items():
-        first, *others = sorted(group, key=lambda d: d.entry_key)
-        findings += [
-            Finding(BreakType.DUPLICATE, BreakSource.BANK, bank, other.entry_key, amount,
-                    currency, f"end-to-end id {e2e} also booked as {first.entry_key}")
-            for other in others
-        ]  # fmt: skip
-    return findings
+    return duplicates(
+        (
+            Booking(d.bank, d.entry_key, d.end_to_end_id, d.amount, d.currency)
+            for d in deposits
+            if d.end_to_end_id and d.end_to_end_id != "NOTPROVIDED"
+        ),
+        as_="booked as",
+    )

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Date, DateTime, Integer, String, func
+from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, func
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -33,7 +33,7 @@ class BreakSource(StrEnum):
 class BreakState(StrEnum):
     OPEN = "open"
     CLEARED = "cleared"  # a later run no longer found it (later data arrived)
-    RESOLVED = "resolved"  # an operator resolved it with a reason
+    RESOLVED = "resolved"  # an operator resolved it with a reason (and, four-eyes, an entry)
 
 
 class ReconRun(Base):
@@ -66,3 +66,26 @@ class ReconBreak(Base):
     last_run_id: Mapped[uuid.UUID]
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     cleared_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    bank: Mapped[str | None] = mapped_column(String(50))  # the bank (or wallet) of the key
+    # The queue: who works it, and how it was resolved.
+    assignee_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
+    assigned_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    resolved_by: Mapped[str | None] = mapped_column(String(100))
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    resolution: Mapped[str | None] = mapped_column(String(500))  # the reason given
+    # A resolution with an adjusting entry: the four-eyes request, then the entry it posted.
+    approval_id: Mapped[uuid.UUID | None]
+    approved_by: Mapped[str | None] = mapped_column(String(100))
+    adjusting_entry_id: Mapped[uuid.UUID | None]
+
+
+class ReconBreakComment(Base):
+    """A note on a break, by the staff member working it."""
+
+    __tablename__ = "recon_break_comments"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    break_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("recon_breaks.id"), index=True)
+    author_id: Mapped[uuid.UUID]
+    body: Mapped[str] = mapped_column(String(2000))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -20,6 +20,7 @@ from onramp.core.audit import record
 from onramp.core.backlog import Backlog, backlog_of
 from onramp.core.ids import uuid7
 from onramp.recon.bank import reconcile_bank
+from onramp.recon.bank_debits import reconcile_bank_debits
 from onramp.recon.findings import Finding
 from onramp.recon.models import BreakState, BreakType, ReconBreak, ReconRun
 
@@ -37,7 +38,8 @@ class RunResult:
             "run_id": str(self.run_id),
             "date": self.day.isoformat(),
             "matched": {
-                "bank": self.matched["bank"]["lines"],
+                "bank": self.matched["bank"]["lines"]
+                + self.matched.get("bank_debits", {}).get("lines", 0),
                 "chain": None,  # not reconciled yet: docs/reconciliation.md
             },
             "breaks": [break_dict(b) for b in self.breaks],
@@ -66,7 +68,8 @@ async def _keep(
     rows = [
         {
             "id": uuid7(), "key": key, "run_date": day, "type": f.type.value,
-            "source": f.source.value, "amount": f.amount, "currency": f.currency,
+            "source": f.source.value, "bank": f.bank[:50], "amount": f.amount,
+            "currency": f.currency,
             "reference": f.reference[:200], "detail": f.detail[:500],
             "state": BreakState.OPEN.value, "first_run_id": run_id, "last_run_id": run_id,
         }
@@ -106,6 +109,8 @@ async def run_recon(
     """Reconcile ``day`` in the caller's transaction."""
     run_id = uuid7()
     matched, findings = await reconcile_bank(session, day)
+    debits, debit_findings = await reconcile_bank_debits(session, day)
+    findings += debit_findings
     found = {f.key for f in findings}
     await _keep(session, run_id, day, findings)
     await _clear(session, day, found, now)
@@ -118,7 +123,7 @@ async def run_recon(
             )
         ).all()
     ) if found else []  # fmt: skip
-    summary = {"bank": matched.as_dict()}
+    summary = {"bank": matched.as_dict(), "bank_debits": debits.as_dict()}
     open_breaks = sum(b.state == BreakState.OPEN.value for b in breaks)
     session.add(
         ReconRun(

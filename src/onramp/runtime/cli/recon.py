@@ -1,5 +1,6 @@
-"""``onramp recon``: reconcile a day (the bank's lines against deposits and their postings) and
-print what agrees and what does not. Breaks are results, not errors: the command exits 0."""
+"""``onramp recon``: reconcile a day (the bank's lines against deposits, refunds, reversals and
+their postings) and print what agrees and what does not; list the breaks queue. Breaks are
+results, not errors: the commands exit 0."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import asyncio
 import getpass
 import json
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -56,3 +57,43 @@ def run(
     print(f"{len(open_breaks)} open breaks" + (":" if open_breaks else ""))
     for b in open_breaks:
         print(f"  {b.type:<18} {b.source:<7} {b.reference:<40} {b.amount} {b.currency}  {b.detail}")
+
+
+async def _breaks(state: str | None, limit: int) -> list[dict[str, Any]]:
+    from onramp.core.db import standalone_sessions
+    from onramp.recon import BreakFilter, break_dict, list_breaks
+
+    async with standalone_sessions(load_settings().database.url) as sessions:
+        async with sessions() as session:
+            rows = await list_breaks(
+                session, where=BreakFilter(state=state), limit=limit, before=None
+            )
+            return [
+                {**break_dict(b), "date": b.run_date.isoformat(), "bank": b.bank,
+                 "assignee_id": str(b.assignee_id) if b.assignee_id else None}
+                for b in rows
+            ]  # fmt: skip
+
+
+@recon_app.command("breaks")
+def breaks(
+    state: Annotated[
+        str | None,
+        typer.Option(help="open, cleared or resolved; default every state"),
+    ] = None,
+    limit: Annotated[int, typer.Option(min=1, max=10_000, help="At most this many")] = 200,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object")] = False,
+) -> None:
+    """The breaks queue, newest first (as GET /v1/admin/recon/breaks)."""
+    if state is not None and state not in {"open", "cleared", "resolved"}:
+        raise typer.BadParameter("open, cleared or resolved", param_hint="--state")
+    found = asyncio.run(_breaks(state, limit))
+    if as_json:
+        print(json.dumps({"breaks": found}))
+        return
+    print(f"{len(found)} breaks" + (":" if found else ""))
+    for b in found:
+        print(
+            f"  {b['date']} {b['state']:<9} {b['type']:<18} {b['source']:<7} "
+            f"{b['reference']:<40} {b['amount']} {b['currency']}  {b['detail']}"
+        )

@@ -13,7 +13,7 @@ from onramp.runtime.workers import banking as bank
 # ``chain_workers``, not ``chain``: likewise the payouts and withdrawals workers named through
 # ``chain`` would spell the modules that moved into chain's sub-packages.
 from onramp.runtime.workers import chain as chain_workers
-from onramp.runtime.workers import compliance, orders, platform, treasury
+from onramp.runtime.workers import compliance, orders, platform, recon, treasury
 from onramp.runtime.workers.registry import Worker, run
 
 REGISTRY: dict[str, Worker] = {
@@ -34,6 +34,7 @@ REGISTRY: dict[str, Worker] = {
         treasury.treasury,
         treasury.risk,
         chain_workers.withdrawals,
+        recon.recon,
     )
 }
 WORKERS = tuple(REGISTRY)

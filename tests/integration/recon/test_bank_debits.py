@@ -1,0 +1,159 @@
+"""Bank ↔ ledger for debits on PostgreSQL: a refund paid and a deposit returned, each with its
+line and its posting, report nothing; a debit paying no refund, a reversal with no deposit
+reversal, a refund paid off by a minor unit or twice, and a refund the books paid that no line
+books are each reported with their type and references, and only they."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select, text, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from onramp.banking import Refund, request_refund
+from onramp.banking.models import BankStatementLine, Deposit
+from onramp.core.db import unit_of_work
+from onramp.core.ids import uuid7
+from onramp.devstack.bank_sandbox_camt import CamtBooking
+from tests.integration.banking.deposits import eur
+from tests.integration.recon.test_bank_recon import (
+    ACCOUNT,
+    _at,
+    _bank,
+    _booking,
+    _day,
+    _import,
+    _open,
+    _run,
+    _webhook,
+)
+
+pytestmark = pytest.mark.integration
+
+
+def _debit(
+    day: date, entry_id: str, amount: str, e2e: str, *, reversal: bool = False
+) -> CamtBooking:
+    return CamtBooking(
+        entry_id=entry_id, amount=Decimal(amount), currency="EUR", credit=False,
+        booked_at=_at(day), end_to_end_id=e2e, reference="refund", party_name="Ada Lovelace",
+        party_iban="DE89370400440532013000", reversal=reversal,
+        return_reason="AC04" if reversal else None,
+    )  # fmt: skip
+
+
+async def _sent_refund(
+    sessions: async_sessionmaker[AsyncSession], bank: str, day: date, entry_id: str, minor: int
+) -> Refund:
+    """A webhook's deposit in suspense, refunded whole, the refund handed to the bank."""
+    await _webhook(sessions, bank, day, entry_id, minor)
+    async with unit_of_work(sessions) as session:
+        deposit = await session.scalar(
+            select(Deposit).where(Deposit.bank == bank, Deposit.bank_entry_id == entry_id)
+        )
+        assert deposit is not None
+        refund = await request_refund(
+            session, deposit_id=deposit.id, amount=eur(minor), reason="unmatched",
+            actor="test", now=_at(day),
+        )  # fmt: skip
+        await session.execute(update(Refund).where(Refund.id == refund.id).values(status="sent"))
+    return refund
+
+
+async def test_a_refund_paid_and_a_deposit_returned_report_nothing(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    day, bank = _day(), _bank()
+    refund = await _sent_refund(sessions, bank, day, "w-1", 15_00)
+    await _import(
+        sessions, bank, day,
+        _booking(day, "w-1", "15.00", "no reference"),
+        _debit(day, "out-1", "15.00", refund.id.hex),
+        _booking(day, "c-2", "40.00", "unknown"),
+        _debit(day, "ret-2", "40.00", "E2E-c-2", reversal=True),
+    )  # fmt: skip
+
+    result = await _run(sessions, day)
+
+    assert _open(result) == []
+    assert result.matched["bank_debits"] == {"lines": 2, "amounts": {"EUR": 55_00}}
+    assert result.as_dict()["matched"]["bank"] == 4
+
+
+async def test_a_debit_paying_no_refund_and_a_reversal_with_none_are_missing_in_the_ledger(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    day, bank = _day(), _bank()
+    await _import(sessions, bank, day, _booking(day, "c-1", "1.00", "x"))
+    async with unit_of_work(sessions) as session:
+        file_id = await session.scalar(
+            select(BankStatementLine.first_file_id).where(BankStatementLine.bank == bank)
+        )
+        for key, reversal in (("fee-1", False), ("rev-1", True)):
+            session.add(
+                BankStatementLine(
+                    id=uuid7(), bank=bank, entry_key=key, account=ACCOUNT, booking_date=day,
+                    direction="debit", reversal=reversal, amount=3_00, currency="EUR",
+                    end_to_end_id=None, first_file_id=file_id,
+                )
+            )  # fmt: skip
+
+    result = await _run(sessions, day)
+
+    assert _open(result) == [
+        ("missing_in_ledger", "bank", "fee-1", 3_00),
+        ("missing_in_ledger", "bank", "rev-1", 3_00),
+    ]
+
+
+async def test_a_refund_paid_off_by_one_minor_unit_or_twice_is_reported(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    day, bank = _day(), _bank()
+    twice = await _sent_refund(sessions, bank, day, "w-1", 20_00)
+    off = await _sent_refund(sessions, bank, day, "w-2", 5_00)
+    await _import(
+        sessions, bank, day,
+        _booking(day, "w-1", "20.00", "no reference"),
+        _booking(day, "w-2", "5.00", "no reference"),
+        _debit(day, "out-1", "20.00", twice.id.hex),
+        _debit(day, "out-2", "20.00", twice.id.hex),
+        _debit(day, "out-3", "5.00", off.id.hex),
+    )  # fmt: skip
+    async with unit_of_work(sessions) as session:
+        await session.execute(
+            update(BankStatementLine)
+            .where(BankStatementLine.bank == bank, BankStatementLine.entry_key == "out-3")
+            .values(amount=BankStatementLine.amount + 1)
+        )
+
+    result = await _run(sessions, day)
+
+    assert _open(result) == [
+        ("amount_mismatch", "bank", "out-3", 1),
+        ("duplicate", "bank", "out-2", 20_00),
+    ]
+
+
+async def test_a_refund_the_books_paid_that_no_line_books_is_missing_at_the_bank(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    day, bank = _day(), _bank()
+    refund = await _sent_refund(sessions, bank, day, "w-1", 9_00)
+    await _import(
+        sessions, bank, day,
+        _booking(day, "w-1", "9.00", "no reference"),
+        _debit(day, "out-1", "9.00", refund.id.hex),
+    )  # fmt: skip
+    # The bank's line lost: the books say the refund was paid that day.
+    async with unit_of_work(sessions) as session:
+        await session.execute(
+            text("DELETE FROM bank_statement_lines WHERE bank = :b AND entry_key = 'out-1'"),
+            {"b": bank},
+        )
+
+    result = await _run(sessions, day)
+
+    assert _open(result) == [("missing_at_bank", "bank", str(refund.id), 9_00)]
