@@ -1,5 +1,6 @@
-"""Chinese names in Pinyin and in Wade-Giles read back to one key (issue 14 §4, ninth round),
-with names made up for the test: neither the tuning sets' nor the held-out sets' variants."""
+"""Chinese names in Pinyin and in Wade-Giles read back to one key, a short word's qaf written q
+or gh, and "Ameer" as the title "Amir" (issue 14 §4, ninth round), with names made up for the
+test: neither the tuning sets' nor the held-out sets' variants."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 from onramp.compliance.lists import EntryType, ListEntry, SanctionsList
 from onramp.compliance.matcher import NameMatcher
 from onramp.compliance.matching.chinese import chinese_keys
+from onramp.compliance.matching.pairs import NEAR, pair
 
 
 def _one_person(name: str) -> NameMatcher:
@@ -73,3 +75,18 @@ def test_a_chinese_name_in_the_other_system_hits(listed: str, written: str) -> N
 )
 def test_another_given_name_in_the_other_system_is_clear(listed: str, written: str) -> None:
     assert _one_person(listed).screen(written) is None
+
+
+@pytest.mark.parametrize(("written", "other"), [("aka", "aga"), ("bak", "bag")])
+def test_a_short_word_with_qaf_written_gh_is_near(written: str, other: str) -> None:
+    assert pair(written, other, 80.0) == NEAR
+
+
+@pytest.mark.parametrize(("written", "other"), [("aka", "ala"), ("kan", "gin")])
+def test_other_short_words_pair_only_when_equal(written: str, other: str) -> None:
+    assert pair(written, other, 80.0) == 0.0
+
+
+def test_a_persian_title_written_with_q_hits_the_list_s_gh() -> None:
+    hit = _one_person("AGHA-SOLTANI, Karim").screen("Karim Aqa-Soltani")
+    assert hit is not None
