@@ -10,6 +10,7 @@ from onramp.compliance.lists import EntryType, ListEntry, SanctionsList
 from onramp.compliance.matcher import NameMatcher
 from onramp.compliance.matching.chinese import chinese_keys
 from onramp.compliance.matching.pairs import NEAR, pair
+from onramp.compliance.normalise import name_tokens
 
 
 def _one_person(name: str) -> NameMatcher:
@@ -89,4 +90,10 @@ def test_other_short_words_pair_only_when_equal(written: str, other: str) -> Non
 
 def test_a_persian_title_written_with_q_hits_the_list_s_gh() -> None:
     hit = _one_person("AGHA-SOLTANI, Karim").screen("Karim Aqa-Soltani")
+    assert hit is not None
+
+
+def test_ameer_is_the_title_amir_as_the_list_drops_it() -> None:
+    assert name_tokens("Ameer Nasiri") == name_tokens("Amir Nasiri")
+    hit = _one_person("NASIRI, Amir").screen("Ameer Naseeri")
     assert hit is not None
