@@ -14,7 +14,9 @@ written as one):
    (``matching/russian.py``: "Jewgeni" / "Yevgeniy"), as one Korean name
    (``matching/korean.py``: "Ri" / "Lee", "Jong" / "Jeong" / "Chong") or as one Chinese name
    in Pinyin and Wade-Giles (``matching/chinese.py``: "Zhang" / "Chang", and a joined stretch
-   too: "Longbao" / "Lung-pao") pair at 92 at least.
+   too: "Longbao" / "Lung-pao") pair at 92 at least; so does a word in the Somali alphabet
+   whose reading is a word of the list (``matching/somali.py``: "Cali" / "Ali", "Xasan" /
+   "Hassan").
 2. Joined words first (``matching/align.py``, as are steps 3 and 4): a token of one side pairs
    with a stretch of neighbouring words of the other written as one ("Chunyong" / "Chun Yong",
    "Sa 'ad" / "Saad", "Ali-reza" / "Alireza") when that scores at least 85 and better than any
@@ -67,6 +69,7 @@ from onramp.compliance.matching.pairs import pair
 from onramp.compliance.matching.reduced import surname_and_initials
 from onramp.compliance.matching.russian import SAME_SOUND, russian_keys
 from onramp.compliance.matching.settings import MatchSettings
+from onramp.compliance.matching.somali import somali_reading
 from onramp.compliance.normalise import (
     NameForm,
     consonants,
@@ -193,13 +196,17 @@ class NameMatcher:
     ) -> dict[str, float]:
         """The list words near a screened word, and those its written word reads as in some
         romanisation of Russian ("Jewgeni" / "Yevgeniy"), Korean ("Ri" / "Lee") or Chinese
-        ("Chang" / "Zhang"), at ``SAME_SOUND``."""
+        ("Chang" / "Zhang"), or a single word in Somali spelling ("Cali" / "Ali"), at
+        ``SAME_SOUND``."""
         same = [
             listed
             for key in (_sound_keys(written) if keys is None else keys)
             for listed in self._by_sound.get(key, ())
             if near.get(listed, 0.0) < SAME_SOUND
         ]
+        read = somali_reading(written) if keys is None else ""
+        if read in self._holders and near.get(read, 0.0) < SAME_SOUND:
+            same.append(read)
         if not same:
             return near
         return {**near, **dict.fromkeys(same, SAME_SOUND)}

@@ -1,6 +1,6 @@
 """Chinese names in Pinyin and in Wade-Giles read back to one key, a short word's qaf written q
-or gh, and "Ameer" as the title "Amir" (issue 14 §4, ninth round), with names made up for the
-test: neither the tuning sets' nor the held-out sets' variants."""
+or gh, "Ameer" as the title "Amir" and Somali spelling (issue 14 §4, ninth round), with names
+made up for the test: neither the tuning sets' nor the held-out sets' variants."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from onramp.compliance.lists import EntryType, ListEntry, SanctionsList
 from onramp.compliance.matcher import NameMatcher
 from onramp.compliance.matching.chinese import chinese_keys
 from onramp.compliance.matching.pairs import NEAR, pair
+from onramp.compliance.matching.somali import somali_reading
 from onramp.compliance.normalise import name_tokens
 
 
@@ -97,3 +98,22 @@ def test_ameer_is_the_title_amir_as_the_list_drops_it() -> None:
     assert name_tokens("Ameer Nasiri") == name_tokens("Amir Nasiri")
     hit = _one_person("NASIRI, Amir").screen("Ameer Naseeri")
     assert hit is not None
+
+
+@pytest.mark.parametrize(
+    ("somali", "listed"),
+    [("cumar", "umar"), ("xasan", "hasan"), ("faarax", "farah"), ("cabdiraxmaan", "abdirahman")],
+)
+def test_somali_spelling_reads_as_the_arabic_transliteration(somali: str, listed: str) -> None:
+    assert somali_reading(somali) == name_tokens(listed)[0]
+
+
+@pytest.mark.parametrize("word", ["smith", "chen", "maria", "xu", "cai"])
+def test_words_without_somali_letters_or_too_short_a_reading_have_none(word: str) -> None:
+    assert somali_reading(word) == ""
+
+
+def test_a_somali_customer_hits_the_list_s_transliteration() -> None:
+    hit = _one_person("WARSAME, Umar Hasan").screen("Cumar Xasan Warsame")
+    assert hit is not None
+    assert _one_person("WARSAME, Umar Hasan").screen("Carlos Warsame") is None
