@@ -117,3 +117,22 @@ def test_a_somali_customer_hits_the_list_s_transliteration() -> None:
     hit = _one_person("WARSAME, Umar Hasan").screen("Cumar Xasan Warsame")
     assert hit is not None
     assert _one_person("WARSAME, Umar Hasan").screen("Carlos Warsame") is None
+
+
+def test_two_letters_alike_are_no_aligned_word_for_initials() -> None:
+    entries = (
+        ListEntry(
+            uid="1", list_name="t", entry_type=EntryType.INDIVIDUAL, primary_name="DURAN, W.K."
+        ),
+        ListEntry(
+            uid="2",
+            list_name="t",
+            entry_type=EntryType.INDIVIDUAL,
+            primary_name="KORNILOV, Denis Viktorovich",
+        ),
+    )
+    matcher = NameMatcher(SanctionsList(source="t", format="t", issued=None, entries=entries))
+    hit = matcher.best("D. V. Kornilov")
+    assert hit is not None
+    assert hit.entry_uid == "2"
+    assert _one_person("DURAN, W.K.").screen("D. V. Kornilov") is None
