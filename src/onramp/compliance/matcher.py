@@ -11,8 +11,12 @@ written as one):
    consonants in a four-letter or longer token count at least 85, and a pair below
    ``token_cutoff`` (80) is 0. Other tokens of three letters or fewer pair only when equal.
    Words whose written forms read as one Russian name under some romanisation
-   (``matching/russian.py``: "Jewgeni" / "Yevgeniy") or as one Korean name
-   (``matching/korean.py``: "Ri" / "Lee", "Jong" / "Jeong" / "Chong") pair at 92 at least.
+   (``matching/russian.py``: "Jewgeni" / "Yevgeniy"), as one Korean name
+   (``matching/korean.py``: "Ri" / "Lee", "Jong" / "Jeong" / "Chong") or as one Chinese name
+   in Pinyin and Wade-Giles (``matching/chinese.py``: "Zhang" / "Chang", and a joined stretch
+   too: "Longbao" / "Lung-pao") pair at 92 at least; so does a word in the Somali alphabet
+   whose reading is a word of the list (``matching/somali.py``: "Cali" / "Ali", "Xasan" /
+   "Hassan").
 2. Joined words first (``matching/align.py``, as are steps 3 and 4): a token of one side pairs
    with a stretch of neighbouring words of the other written as one ("Chunyong" / "Chun Yong",
    "Sa 'ad" / "Saad", "Ali-reza" / "Alireza") when that scores at least 85 and better than any
@@ -56,6 +60,7 @@ from rapidfuzz import fuzz, process
 
 from onramp.compliance.lists.model import EntryType, ListEntry, SanctionsList
 from onramp.compliance.matching.align import MIN_PAIRS, Near, align
+from onramp.compliance.matching.chinese import chinese_keys
 from onramp.compliance.matching.factors import country_factor, dob_factor
 from onramp.compliance.matching.keys import loose_keys
 from onramp.compliance.matching.korean import korean_keys
@@ -64,6 +69,7 @@ from onramp.compliance.matching.pairs import pair
 from onramp.compliance.matching.reduced import surname_and_initials
 from onramp.compliance.matching.russian import SAME_SOUND, russian_keys
 from onramp.compliance.matching.settings import MatchSettings
+from onramp.compliance.matching.somali import somali_reading
 from onramp.compliance.normalise import (
     NameForm,
     consonants,
@@ -97,9 +103,16 @@ class _IndexedName:
 
 
 def _sound_keys(written: str) -> frozenset[str]:
-    """The written word read back to Cyrillic and to Hangul (the two alphabets never share a
-    key)."""
-    return russian_keys(written) | korean_keys(written)
+    """The written word read back to Cyrillic, to Hangul and to Chinese syllables (Cyrillic and
+    jamo keys never share a letter with the Latin of Chinese ones, which join syllables with
+    "-")."""
+    return russian_keys(written) | korean_keys(written) | chinese_keys(written)
+
+
+def _written_joins(form: NameForm) -> list[tuple[str, str]]:
+    """Each joined stretch of a name and its words as written, run together: a Chinese given
+    name is one word ("Longbao") or two ("Lung-pao"), read as one (``matching/chinese.py``)."""
+    return [(joined, "".join(form.words[i] for i in run)) for run, joined in form.joins]
 
 
 def _start(token: str) -> str:
@@ -167,6 +180,9 @@ class NameMatcher:
         for written, token in zip(form.words, form.tokens, strict=True):
             for key in _sound_keys(written):
                 self._by_sound[key][token] = None
+        for joined, written in _written_joins(form):
+            for key in chinese_keys(written):
+                self._by_sound[key][joined] = None
 
     def _near_words(self, word: str) -> dict[str, float]:
         """The list words near a screened word and how near (``pair``), kept for the batch."""
@@ -175,17 +191,22 @@ class NameMatcher:
             known = self._shortlist(word, self._vocabulary, self._near)
         return known
 
-    def _sounding(self, token: str, written: str) -> dict[str, float]:
+    def _sounding(
+        self, near: dict[str, float], written: str, keys: frozenset[str] | None = None
+    ) -> dict[str, float]:
         """The list words near a screened word, and those its written word reads as in some
-        romanisation of Russian ("Jewgeni" / "Yevgeniy") or Korean ("Ri" / "Lee"), at
+        romanisation of Russian ("Jewgeni" / "Yevgeniy"), Korean ("Ri" / "Lee") or Chinese
+        ("Chang" / "Zhang"), or a single word in Somali spelling ("Cali" / "Ali"), at
         ``SAME_SOUND``."""
-        near = self._near_words(token)
         same = [
             listed
-            for key in _sound_keys(written)
+            for key in (_sound_keys(written) if keys is None else keys)
             for listed in self._by_sound.get(key, ())
             if near.get(listed, 0.0) < SAME_SOUND
         ]
+        read = somali_reading(written) if keys is None else ""
+        if read in self._holders and near.get(read, 0.0) < SAME_SOUND:
+            same.append(read)
         if not same:
             return near
         return {**near, **dict.fromkeys(same, SAME_SOUND)}
@@ -226,9 +247,12 @@ class NameMatcher:
         """List names that enough screened words are near: a name of several words needs two
         aligned (or one when the screened name is one word), and each aligned word, or joined
         stretch, is near a word of the screened name."""
-        near = {joined: self._near_joined_words(joined) for _, joined in form.joins}
+        near = {
+            joined: self._sounding(self._near_joined_words(joined), written, chinese_keys(written))
+            for joined, written in _written_joins(form)
+        }
         near.update(
-            (token, self._sounding(token, written))
+            (token, self._sounding(self._near_words(token), written))
             for token, written in zip(form.tokens, form.words, strict=True)
         )
         # Each list word once (two screened words near one list word reach its names once);

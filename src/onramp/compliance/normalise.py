@@ -34,7 +34,7 @@ _JOINERS = re.compile("['`\u2018\u2019\u02bb\u02bc\u02be\u02bf]")
 
 HONORIFICS = frozenset(
     "mr mrs ms miss mister dr doctor prof sir lord lady madam sheikh shaikh sheik shaykh "
-    "haji hajji hadji hajj mullah mulla maulana maulvi imam emir amir "
+    "haji hajji hadji hajj mullah mulla maulana maulvi imam emir amir ameer "
     "general gen colonel col major maj captain capt lt".split()
 )
 # Articles and kinship particles: spelled, joined and dropped inconsistently across lists.

@@ -26,6 +26,7 @@ class _Alignment:
     n_hit: float = 0.0
     pairs: int = 0
     initials: int = 0
+    letters: int = 0  # pairs of two one-letter words ("V." / "W.")
 
     def take(self, q: list[int], n: list[int], q_letters: int, n_letters: int, sim: float) -> None:
         self.q_hit += q_letters * sim / 100
@@ -55,6 +56,7 @@ def align(query: NameForm, name: NameForm, near: Near) -> tuple[float, int]:
                 best, best_j = sims[qi][j], j
         if best_j >= 0:
             a.take([qi], [best_j], len(q_tokens[qi]), len(n_tokens[best_j]), best)
+            a.letters += _is_initial(query, qi)
     _pair_initials(query, name, a)
     q_len = sum(len(t) for t in q_tokens) or 1
     n_len = sum(len(t) for t in n_tokens) or 1
@@ -103,8 +105,10 @@ def _pair_initials(query: NameForm, name: NameForm, a: _Alignment) -> None:
     """Pairs an initial on either side ("Ahmed K. Ghailani", "Alaqad, Ahmed M.") with a word of
     the other side left over that starts with its letter: the initial's one letter and the word
     it stands for are explained, at ``_PER_INITIAL`` each. After one aligned word, initials
-    count only when two or more pair ("D. V. Galin"; "J. Peijnenburg" is one surname)."""
-    if a.pairs < 1:
+    count only when two or more pair ("D. V. Galin"; "J. Peijnenburg" is one surname). Two
+    letters alike are no aligned word: "D. V. Khotimskiy" is not "Durrani, W.K." by its V and
+    W, its D for Durrani and the list's K for Khotimskiy."""
+    if a.pairs - a.letters < 1:
         return
     q_free, n_free = list(a.q_free), list(a.n_free)
     q_letters, n_letters = _initials_into(query, name, q_free, n_free)

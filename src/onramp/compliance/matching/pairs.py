@@ -28,8 +28,10 @@ def pair(token: str, candidate: str, cutoff: float) -> float:
         # Only the vowels differ ("Hamid"/"Hamed", "Ali"/"Eli"): how transliterations differ.
         return _SHORT_VOWELS_ONLY if len(token) <= SHORT else _VOWELS_ONLY
     if max(len(token), len(candidate)) <= SHORT:
-        # One letter is a third of "ali" or "han": short tokens otherwise pair only when equal.
-        return 0.0
+        # One letter is a third of "ali" or "han": short tokens otherwise pair only when equal,
+        # or when a Persian or Arabic q is written gh ("Aqa"/"Agha": skeleton k and g).
+        same_qaf = len(token) == len(candidate) and _QAF.sub("k", token) == _QAF.sub("k", candidate)
+        return NEAR if same_qaf else 0.0
     if vowel_key(token) == vowel_key(candidate):
         return _VOWELS_ONLY  # "Baazaoui"/"Baazeoui": a vowel run of another length
     similarity = fuzz.ratio(token, candidate)
