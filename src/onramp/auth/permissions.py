@@ -48,6 +48,8 @@ class Permission(StrEnum):
     TREASURY_RISK_READ = "treasury:risk_read"  # the payouts' circuit breaker and its state
     # Trip the breaker by hand; request or approve (four-eyes) its resumption.
     TREASURY_RISK_MANAGE = "treasury:risk_manage"
+    # Open the back office's pages (/admin, every staff role; its pages then need their own).
+    BACK_OFFICE = "back_office:open"
 
 
 _CUSTOMER = frozenset(
@@ -65,6 +67,7 @@ _CUSTOMER = frozenset(
 )
 _STAFF = frozenset(
     {
+        Permission.BACK_OFFICE,
         Permission.SESSIONS_MANAGE_OWN,
         Permission.PROFILE_MANAGE_OWN,
         Permission.API_KEYS_MANAGE_OWN,
@@ -123,6 +126,7 @@ NOT_DELEGABLE = frozenset(
         Permission.REFUNDS_MANAGE,  # sending money out of suspense, likewise
         Permission.TREASURY_RISK_MANAGE,  # stopping or resuming payouts, likewise
         Permission.ORDERS_OPERATE,  # re-sending a payout or refunding an order, likewise
+        Permission.BACK_OFFICE,  # pages for a person in a browser
     }
 )
 
