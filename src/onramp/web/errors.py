@@ -14,7 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
-from onramp.auth import clear_session_cookies
+from onramp.auth import CSRF_COOKIE, clear_session_cookies
 from onramp.core.errors import OnrampError
 from onramp.web.rendering import render
 from onramp.web.sessions import SIGN_IN
@@ -57,7 +57,12 @@ async def _page(request: Request, answer: Response) -> Response:
         clear_session_cookies(redirect)
         return redirect
     else:
-        page = render(request, "error.html", status_code=answer.status_code, problem=problem)
+        # A signed-in person refused a page may still sign out: the cookie's token (checked
+        # against the session as every form's) goes in the form.
+        csrf = request.cookies.get(CSRF_COOKIE, "")
+        page = render(
+            request, "error.html", status_code=answer.status_code, problem=problem, csrf=csrf
+        )
     if "retry-after" in answer.headers:  # a lockout says when to try again
         page.headers["retry-after"] = answer.headers["retry-after"]
     return page

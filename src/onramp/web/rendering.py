@@ -58,11 +58,13 @@ def render(
     principal: Principal | None = None,
     **context: Any,
 ) -> HTMLResponse:
+    if principal is not None:
+        context["csrf"] = form_token(request, principal)
     page = _ENV.get_template(template).render(
         request=request,
         path=request.url.path,
         principal=principal,
-        csrf=form_token(request, principal) if principal is not None else "",
+        csrf=context.pop("csrf", ""),
         error=context.pop("error", None),
         **context,
     )
