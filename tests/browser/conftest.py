@@ -12,12 +12,20 @@ import asyncio
 import os
 import shutil
 import uuid
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import ConsoleMessage, Page
+from playwright.sync_api import (
+    Browser,
+    BrowserType,
+    ConsoleMessage,
+    Page,
+    Playwright,
+    sync_playwright,
+)
 from sqlalchemy import text
 
 from onramp.core.db import create_engine, session_factory, unit_of_work
@@ -35,6 +43,38 @@ SERIOUS = ("serious", "critical")
 def _stack_before_the_browser(stack: Stack) -> None:
     """The stack starts first: it runs event loops of its own, which cannot start inside the
     one Playwright's sync API keeps running."""
+
+
+# pytest-playwright keeps Playwright (and the event loop its sync API runs) for the whole
+# session; the async tests that run after this package need the thread's loop free again. So
+# Playwright, the browser type and the browser live for this package only.
+@pytest.fixture(scope="package")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="package")
+def browser_type(playwright: Playwright, browser_name: str) -> BrowserType:
+    chromium: BrowserType = getattr(playwright, browser_name)
+    return chromium
+
+
+@pytest.fixture(scope="package")
+def launch_browser(
+    browser_type_launch_args: dict[str, Any], browser_type: BrowserType
+) -> Callable[..., Browser]:
+    def launch(**kwargs: Any) -> Browser:
+        return browser_type.launch(**{**browser_type_launch_args, **kwargs})
+
+    return launch
+
+
+@pytest.fixture(scope="package")
+def browser(launch_browser: Callable[..., Browser]) -> Iterator[Browser]:
+    chromium = launch_browser()
+    yield chromium
+    chromium.close()
 
 
 @pytest.fixture(scope="session")
