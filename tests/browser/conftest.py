@@ -24,6 +24,7 @@ from playwright.sync_api import (
     ConsoleMessage,
     Page,
     Playwright,
+    expect,
     sync_playwright,
 )
 from sqlalchemy import text
@@ -37,6 +38,7 @@ PASSWORD = "a perfectly long passphrase"
 # Chromium under load (2 cores, the whole stack beside it) is slow: generous timeouts.
 TIMEOUT_MS = 30_000
 SERIOUS = ("serious", "critical")
+expect.set_options(timeout=TIMEOUT_MS)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -4,6 +4,7 @@ and times with their zone, and the CSRF token every form carries."""
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +20,10 @@ from onramp.web.assets import asset_url
 TEMPLATES = Path(__file__).parent / "templates"
 
 
-def money(minor: int | None, currency: str) -> str:
-    return "—" if minor is None else f"{Money(minor, currency)} {currency}"
+def money(minor: int | Decimal | None, currency: str) -> str:
+    """Minor units (an int, or the Decimal a Numeric(78, 0) column reads as) with the currency's
+    decimals and its code."""
+    return "—" if minor is None else f"{Money(int(minor), currency)} {currency}"
 
 
 def when(moment: datetime | None) -> str:

@@ -4,6 +4,7 @@ static files' names and cache, and every template rendering with what its page p
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
@@ -82,7 +83,7 @@ def _context() -> dict[str, object]:
         id="0",
         created_at=now,
         state="completed",
-        source_amount=100000,
+        source_amount=Decimal(100000),  # as a Numeric(78, 0) column reads
         source_currency="EUR",
         target_amount=None,
         quoted_target_amount=108000000,
