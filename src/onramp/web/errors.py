@@ -24,6 +24,7 @@ WEB_PATHS = ("/app", "/admin", "/verify-email")
 # A refused form post is shown again, with what was typed (never a password) and the reason.
 FORMS = {
     "/app/sign-in": "app/sign_in.html",
+    "/app/sign-in/mfa": "app/mfa.html",  # the challenge stays usable: its refusal rolled back
     "/app/sign-up": "app/sign_up.html",
     "/app/verify-email": "app/verify_email.html",
 }
