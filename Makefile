@@ -15,9 +15,9 @@ SOFTHSM_MODULE ?= /usr/lib/softhsm/libsofthsm2.so
 # apt as root directly, through sudo otherwise; never a prompt (CI runs with no stdin).
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo "sudo -n")
 
-.PHONY: install softhsm demo dev test test-fast lint format contracts contracts-check contracts-test slither bench clean
+.PHONY: install softhsm chromium screenshots demo dev test test-fast lint format contracts contracts-check contracts-test slither bench clean
 
-install: softhsm $(PY_STAMP) $(NODE_STAMP)
+install: softhsm chromium $(PY_STAMP) $(NODE_STAMP)
 
 # SoftHSM2 holds the key-encryption keys in the dev stack and the tests (a Debian package).
 softhsm:
@@ -28,15 +28,27 @@ softhsm:
 	|| { $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -q </dev/null \
 	&& $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q softhsm2 </dev/null; }
 
+# Debian's Chromium runs the browser tests (Playwright drives it; it never downloads a browser).
+chromium:
+	@if command -v chromium >/dev/null; then exit 0; fi; \
+	command -v apt-get >/dev/null || { echo "install Chromium (a chromium on PATH)"; exit 1; }; \
+	echo "installing Chromium (apt-get install chromium)"; \
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium </dev/null \
+	|| { $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -q </dev/null \
+	&& $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium </dev/null; }
+
 $(PY_STAMP): pyproject.toml constraints.txt
 	@command -v node >/dev/null || { echo "Node.js 20+ is required (for solc and anvil)"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $@
 
-$(NODE_STAMP): package.json package-lock.json
+# npm ci, then the web UI's assets: copied from node_modules into src/onramp/web/static/ with
+# content-hashed names and a manifest (tools/web_assets.mjs; the copies are not committed).
+$(NODE_STAMP): package.json package-lock.json tools/web_assets.mjs $(wildcard src/onramp/web/assets/*)
 	npm ci --no-audit --no-fund --loglevel=error
+	node tools/web_assets.mjs
 	touch $@
 
 demo: install
@@ -82,6 +94,10 @@ $(SLITHER_STAMP): contracts/slither-requirements.txt
 # Static analysis of contracts/src (slither.config.json: through forge, low and above fail).
 slither: $(NODE_STAMP) $(SLITHER_STAMP)
 	PATH="$(CURDIR)/node_modules/.bin:$$PATH" $(SLITHER_VENV)/bin/slither .
+
+# Screenshots of the web UI's pages into docs/screenshots/ (committed; the README shows two).
+screenshots: install
+	ONRAMP_SCREENSHOTS=docs/screenshots $(BIN)/pytest tests/browser -q
 
 bench: install
 	$(BIN)/python bench/e2e.py

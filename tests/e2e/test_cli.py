@@ -102,6 +102,11 @@ def test_dev_writes_stack_json_restarts_a_killed_worker_and_stops_everything_on_
         )
         assert vault.functions.hasRole(bytes(32), info["contracts"]["cold_safe"]).call()
         assert httpx.get(f"{info['api']}/readyz").status_code == 200
+        # The web UI the API serves: the dashboard's address sends a browser to sign in.
+        assert info["web"] == {"app": f"{info['api']}/app", "admin": f"{info['api']}/admin"}
+        page = httpx.get(info["web"]["app"], headers={"accept": "text/html"})
+        assert page.status_code == 303
+        assert page.headers["location"] == "/app/sign-in"
         # A worker killed under `onramp dev` is restarted; stack.json names its new pid.
         os.kill(info["pids"]["worker-relay"], signal.SIGKILL)
         info = _wait_for_restart(process, stack_json, "worker-relay", info["pids"]["worker-relay"])

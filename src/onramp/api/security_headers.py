@@ -1,5 +1,7 @@
 """Security headers on every response. The API serves JSON (and the interactive docs): nothing
-may frame it, sniff types, or load content from elsewhere except the docs' own assets."""
+may frame it, sniff types, or load content from elsewhere except the docs' own assets. The web
+UI's pages (``onramp.web``) load their own scripts, styles and images and nothing else: no
+inline script or style either."""
 
 from __future__ import annotations
 
@@ -21,6 +23,15 @@ DOCS_CSP = (
     "connect-src 'self'; frame-ancestors 'none'"
 )
 DOCS_PATHS = ("/docs", "/redoc")
+WEB_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+WEB_PATHS = ("/app", "/admin", "/static/", "/verify-email")
+
+
+def _is_web(path: str) -> bool:
+    return path == "/" or path.startswith(WEB_PATHS)
 
 
 class SecurityHeaders:
@@ -34,6 +45,11 @@ class SecurityHeaders:
         headers = dict(API_HEADERS)
         if scope["path"].startswith(DOCS_PATHS):
             headers["content-security-policy"] = DOCS_CSP
+        elif _is_web(scope["path"]):
+            headers["content-security-policy"] = WEB_CSP
+            # Under no-referrer a browser posts a form with ``Origin: null``: the CSRF check's
+            # Origin rule needs the real one, which same-origin still never sends elsewhere.
+            headers["referrer-policy"] = "same-origin"
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

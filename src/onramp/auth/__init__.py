@@ -10,6 +10,7 @@ from onramp.core.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from onramp.auth.access import require as require
+    from onramp.auth.cookies import CSRF_COOKIE as CSRF_COOKIE
     from onramp.auth.cookies import REFRESH_COOKIE as REFRESH_COOKIE
     from onramp.auth.cookies import check_csrf as check_csrf
     from onramp.auth.cookies import clear_session_cookies as clear_session_cookies
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from onramp.auth.tokens import refresh_token_hash as refresh_token_hash
 
 _LAZY = {
+    "CSRF_COOKIE": ("onramp.auth.cookies", "CSRF_COOKIE"),
     "CsrfTokenInvalid": ("onramp.auth.errors", "CsrfTokenInvalid"),
     "InsufficientScope": ("onramp.auth.errors", "InsufficientScope"),
     "InvalidToken": ("onramp.auth.errors", "InvalidToken"),
@@ -61,6 +63,7 @@ _LAZY = {
 __getattr__ = lazy_exports(__name__, _LAZY)
 
 __all__ = [
+    "CSRF_COOKIE",
     "CredentialStore",
     "CsrfTokenInvalid",
     "InsufficientScope",

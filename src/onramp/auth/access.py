@@ -70,7 +70,7 @@ async def _cookie_principal(
     """The browser's session cookie: a login session only, and CSRF-checked."""
     secret = settings.auth.jwt_secret.get_secret_value()
     principal = verify_access_token(token, secret=secret, issuer=settings.auth.issuer, now=now)
-    cookies.check_csrf(
+    await cookies.check_csrf(
         request,
         session_id=principal.login_session(),
         secret=secret,

@@ -8,6 +8,10 @@ also carry ``X-CSRF-Token``: a value bound to the session (HMAC of the session i
 reads from the non-HttpOnly ``__Host-onramp_csrf`` cookie or the login answer. A page on another
 origin can make the browser send the cookies, but cannot read the token to send it back (the
 signed double-submit pattern); SameSite=Strict and an Origin check are further layers.
+
+The web pages' plain HTML forms (``onramp.web``) work without JavaScript, so they cannot set a
+header: they carry the same token as the hidden form field ``csrf_token``, checked by the same
+rule here.
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ ACCESS_COOKIE = "__Host-onramp_access"
 REFRESH_COOKIE = "__Host-onramp_refresh"
 CSRF_COOKIE = "__Host-onramp_csrf"
 CSRF_HEADER = "X-CSRF-Token"
+CSRF_FIELD = "csrf_token"  # the same token in an HTML form's body
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -56,14 +62,25 @@ def _origin_allowed(request: Request, allowed_origins: frozenset[str]) -> bool:
     return origin == own or origin in allowed_origins
 
 
-def check_csrf(
+async def _sent_token(request: Request) -> str:
+    """The token in the header, else (an HTML form's post) in the form field."""
+    sent = request.headers.get(CSRF_HEADER)
+    if sent is not None:
+        return sent
+    if not request.headers.get("content-type", "").startswith(_FORM_TYPES):
+        return ""
+    field = (await request.form()).get(CSRF_FIELD)  # parsed once, kept for the route
+    return field if isinstance(field, str) else ""
+
+
+async def check_csrf(
     request: Request, *, session_id: uuid.UUID, secret: str, allowed_origins: frozenset[str]
 ) -> None:
     """For a request authenticated by the session cookie: unsafe methods need the session's
-    token in the header, and a browser's Origin must be ours."""
+    token (in the header, or an HTML form's field), and a browser's Origin must be ours."""
     if request.method in SAFE_METHODS:
         return
-    sent = request.headers.get(CSRF_HEADER, "")
+    sent = await _sent_token(request)
     if not hmac.compare_digest(sent.encode(), csrf_token(secret, session_id).encode()):
         raise CsrfTokenInvalid()
     if not _origin_allowed(request, allowed_origins):

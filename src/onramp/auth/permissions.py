@@ -51,6 +51,8 @@ class Permission(StrEnum):
     RECON_READ = "recon:read"  # reconciliation runs and the breaks queue
     # Work breaks: assign, comment, resolve (four-eyes when the resolution posts an entry).
     RECON_RESOLVE = "recon:resolve"
+    # Open the back office's pages (/admin, every staff role; its pages then need their own).
+    BACK_OFFICE = "back_office:open"
 
 
 _CUSTOMER = frozenset(
@@ -68,6 +70,7 @@ _CUSTOMER = frozenset(
 )
 _STAFF = frozenset(
     {
+        Permission.BACK_OFFICE,
         Permission.SESSIONS_MANAGE_OWN,
         Permission.PROFILE_MANAGE_OWN,
         Permission.API_KEYS_MANAGE_OWN,
@@ -131,6 +134,7 @@ NOT_DELEGABLE = frozenset(
         Permission.TREASURY_RISK_MANAGE,  # stopping or resuming payouts, likewise
         Permission.ORDERS_OPERATE,  # re-sending a payout or refunding an order, likewise
         Permission.RECON_RESOLVE,  # resolving a break (perhaps posting an entry), likewise
+        Permission.BACK_OFFICE,  # pages for a person in a browser
     }
 )
 

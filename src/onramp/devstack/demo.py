@@ -230,5 +230,8 @@ def run_demo(state_dir: Path, say: Say) -> None:
         say(f"==> deposit to confirmed payout in {time.monotonic() - t1:.2f}s")
         report(stack, order, lambda line: say(f"  {line}"))
         say(f"==> demo finished in {time.monotonic() - t0:.1f}s: a euro deposit became USDC")
+        web = stack.web_urls()
+        say(f"==> the web UI (`onramp dev` keeps it up): dashboard {web['app']}")
+        say(f"    back office {web['admin']}")
     finally:
         stack.stop()

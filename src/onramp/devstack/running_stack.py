@@ -103,9 +103,14 @@ class Stack:
             "ONRAMP_BANKING__DROP_POLL_SECONDS": str(s.banking.drop_poll_seconds),
         } | ({"ONRAMP_BANKING__DROP_DIR": str(s.banking.drop_dir)} if s.banking.drop_dir else {})
 
+    def web_urls(self) -> dict[str, str]:
+        """The web UI the API process serves: the customer dashboard and the back office."""
+        return {"app": f"{self.api_url}/app", "admin": f"{self.api_url}/admin"}
+
     def describe(self) -> dict[str, Any]:
         return {
             "api": self.api_url,
+            "web": self.web_urls(),
             "bank_sandbox": self.bank.url if self.bank else "",
             "kyc_sandbox": self.kyc.url if self.kyc else "",
             "issuer_sandbox": self.issuer.url if self.issuer else "",

@@ -77,6 +77,8 @@ def start_applications(stack: Stack, *, progress: Progress = quiet) -> None:
     stack.supervise(report=progress)
     wait_ready(stack.api_url, stack)
     progress(f"api         {stack.api_url}  (docs: /docs); workers: {', '.join(WORKERS)}")
+    web = stack.web_urls()
+    progress(f"web         dashboard {web['app']}  back office {web['admin']}")
     stack.ready = True
     write_stack_file(stack)
 

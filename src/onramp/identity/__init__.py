@@ -24,10 +24,24 @@ if TYPE_CHECKING:
     from onramp.identity.api_keys.api import router as api_keys_router
     from onramp.identity.login.api import me_router as identity_me_router
     from onramp.identity.login.api import router as identity_router
+    from onramp.identity.login.flows import confirm_email as confirm_email
+    from onramp.identity.login.flows import logout as logout
+    from onramp.identity.login.flows import mfa_login as mfa_login
+    from onramp.identity.login.flows import password_login as password_login
+    from onramp.identity.login.flows import profile_of as profile_of
+    from onramp.identity.login.flows import register_customer as register_customer
     from onramp.identity.login.mfa_api import me_router as mfa_me_router
     from onramp.identity.login.mfa_api import router as mfa_router
+    from onramp.identity.login.token_responses import answer_with as login_answer
     from onramp.identity.models import ApprovalRequest as ApprovalRequest
     from onramp.identity.oauth.api import router as oauth_router
+    from onramp.identity.schemas import EmailTokenRequest as EmailTokenRequest
+    from onramp.identity.schemas import LoginRequest as LoginRequest
+    from onramp.identity.schemas import MfaLoginRequest as MfaLoginRequest
+    from onramp.identity.schemas import MfaRequiredOut as MfaRequiredOut
+    from onramp.identity.schemas import RegisterRequest as RegisterRequest
+    from onramp.identity.schemas import TokenOut as TokenOut
+    from onramp.identity.schemas import UserOut as UserOut
     from onramp.identity.staff.api import admin_router as admin_admin_router
     from onramp.identity.staff.api import approvals_router as admin_approvals_router
     from onramp.identity.staff.approvals import ApprovalAction as ApprovalAction
@@ -71,6 +85,20 @@ _LAZY = {
     "request_approval": ("onramp.identity.staff.approvals", "request_approval"),
     "require_verified_email": ("onramp.identity.accounts.verification", "require_verified_email"),
     "role_of": ("onramp.identity.accounts.service", "role_of"),
+    "confirm_email": ("onramp.identity.login.flows", "confirm_email"),
+    "login_answer": ("onramp.identity.login.token_responses", "answer_with"),
+    "logout": ("onramp.identity.login.flows", "logout"),
+    "mfa_login": ("onramp.identity.login.flows", "mfa_login"),
+    "password_login": ("onramp.identity.login.flows", "password_login"),
+    "profile_of": ("onramp.identity.login.flows", "profile_of"),
+    "register_customer": ("onramp.identity.login.flows", "register_customer"),
+    "MfaRequiredOut": ("onramp.identity.schemas", "MfaRequiredOut"),
+    "TokenOut": ("onramp.identity.schemas", "TokenOut"),
+    "UserOut": ("onramp.identity.schemas", "UserOut"),
+    "EmailTokenRequest": ("onramp.identity.schemas", "EmailTokenRequest"),
+    "LoginRequest": ("onramp.identity.schemas", "LoginRequest"),
+    "MfaLoginRequest": ("onramp.identity.schemas", "MfaLoginRequest"),
+    "RegisterRequest": ("onramp.identity.schemas", "RegisterRequest"),
 }
 __getattr__ = lazy_exports(__name__, _LAZY)
 
@@ -110,4 +138,18 @@ __all__ = [
     "request_approval",
     "require_verified_email",
     "role_of",
+    "confirm_email",
+    "login_answer",
+    "logout",
+    "mfa_login",
+    "password_login",
+    "profile_of",
+    "register_customer",
+    "MfaRequiredOut",
+    "TokenOut",
+    "UserOut",
+    "EmailTokenRequest",
+    "LoginRequest",
+    "MfaLoginRequest",
+    "RegisterRequest",
 ]

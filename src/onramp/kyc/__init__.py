@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from onramp.kyc.api import kyb_router as kyc_kyb_router
     from onramp.kyc.api import me_router as kyc_me_router
     from onramp.kyc.api import review_router as kyc_review_router
+    from onramp.kyc.api import status_of as kyc_status_of
     from onramp.kyc.api import webhook_router as kyc_webhook_router
     from onramp.kyc.holds import held_cases as held_cases
     from onramp.kyc.holds import reject_held as reject_held
@@ -40,6 +41,7 @@ _LAZY = {
     "held_cases": ("onramp.kyc.holds", "held_cases"),
     "kyc_kyb_router": ("onramp.kyc.api", "kyb_router"),
     "kyc_me_router": ("onramp.kyc.api", "me_router"),
+    "kyc_status_of": ("onramp.kyc.api", "status_of"),
     "kyc_review_router": ("onramp.kyc.api", "review_router"),
     "kyc_webhook_router": ("onramp.kyc.api", "webhook_router"),
     "reject_held": ("onramp.kyc.holds", "reject_held"),
@@ -60,6 +62,7 @@ __all__ = [
     "held_cases",
     "kyc_kyb_router",
     "kyc_me_router",
+    "kyc_status_of",
     "kyc_review_router",
     "kyc_webhook_router",
     "limits_for",

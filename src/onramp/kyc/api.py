@@ -3,10 +3,12 @@ compliance officer's review list. No SQL and no business rule here: parse, call,
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request, status
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp.auth import Permission, Principal, require
 from onramp.compliance import ListMatchersDep
@@ -74,6 +76,16 @@ def _status(tier: int, case: KycCase | None, now: datetime, settings: KycSetting
         refresh_due=case is not None and service.refresh_due(case, now, settings),
         case=_case_fields(case, now) if case is not None else None,
     )
+
+
+async def status_of(
+    session: AsyncSession, *, customer_id: uuid.UUID, settings: KycSettings, now: datetime
+) -> KycStatusOut:
+    """A customer's KYC tier, limits, latest case and next step (``GET /v1/me/kyc``, the web
+    dashboard)."""
+    case = await service.latest_case(session, customer_id=customer_id)
+    tier = await service.tier_of(session, customer_id, now)
+    return _status(tier, case, now, settings)
 
 
 @me_router.post(
@@ -165,10 +177,9 @@ async def get_kyc(
     settings: SettingsDep,
     clock: ClockDep,
 ) -> KycStatusOut:
-    now = clock.now()
-    case = await service.latest_case(session, customer_id=principal.user_id)
-    tier = await service.tier_of(session, principal.user_id, now)
-    return _status(tier, case, now, settings.kyc)
+    return await status_of(
+        session, customer_id=principal.user_id, settings=settings.kyc, now=clock.now()
+    )
 
 
 @webhook_router.post(

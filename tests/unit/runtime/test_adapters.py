@@ -4,9 +4,10 @@ as a settings error naming the variable, as a wrong value of any setting does.""
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
+import structlog
 from pydantic import ValidationError
 
 from onramp.banking.adapters.sandbox import SandboxBankAdapter
@@ -59,6 +60,16 @@ def test_a_bank_worker_checks_its_bank_before_connecting(worker: str) -> None:
         check_config(worker, settings)
 
 
+@pytest.fixture
+def _logging_restored() -> Iterator[None]:
+    """``onramp api`` configures logging to this test's captured stderr, closed after it: later
+    tests in this process would log into a closed file."""
+    saved = structlog.get_config()
+    yield
+    structlog.configure(**saved)
+
+
+@pytest.mark.usefixtures("_logging_restored")
 def test_the_api_refuses_to_start_naming_the_variable(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

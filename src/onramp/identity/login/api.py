@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import asdict
-from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Request, Response, status
@@ -15,18 +14,15 @@ from onramp.auth import (
     clear_session_cookies,
     require,
 )
-from onramp.compliance import ListMatchersDep, check_name
-from onramp.core.web import ClockDep, SessionDep, SettingsDep, check_rate, rate_limited
-from onramp.identity.accounts import preferences, service
-from onramp.identity.accounts.emails import AccountEmails
+from onramp.compliance import ListMatchersDep
+from onramp.core.web import ClockDep, SessionDep, SettingsDep, rate_limited
+from onramp.identity.accounts import preferences
 from onramp.identity.errors import (
-    InvalidCredentials,
     InvalidRefreshToken,
     RefreshTokenReused,
 )
-from onramp.identity.login.token_responses import answer_with, client_of, issue_tokens
-from onramp.identity.mfa import service as mfa
-from onramp.identity.models import User
+from onramp.identity.login import flows
+from onramp.identity.login.token_responses import answer_with, issue_tokens
 from onramp.identity.schemas import (
     CookieSessionOut,
     LoginRequest,
@@ -39,23 +35,10 @@ from onramp.identity.schemas import (
     TokenOut,
     UserOut,
 )
-from onramp.identity.sessions import lockout
 from onramp.identity.sessions import service as sessions
 
 router = APIRouter(prefix="/v1/auth", tags=["auth"])
 me_router = APIRouter(prefix="/v1/me", tags=["me"])
-
-
-def user_out(user: User, *, mfa_enabled: bool) -> UserOut:
-    return UserOut(
-        id=user.id,
-        email=user.email,
-        full_name=user.full_name,
-        role=user.role,
-        email_verified=user.email_verified_at is not None,
-        mfa_enabled=mfa_enabled,
-        created_at=user.created_at,
-    )
 
 
 def _preferences_out(found: preferences.Preferences) -> PreferencesBody:
@@ -82,28 +65,14 @@ async def register(
     clock: ClockDep,
     matchers: ListMatchersDep,
 ) -> UserOut:
-    user = await service.register(
+    user = await flows.register_customer(
         session,
-        email=body.email,
-        password=body.password,
-        full_name=body.full_name,
-        emails=AccountEmails.from_settings(settings),
-        now=clock.now(),
+        matchers=matchers,
+        settings=settings,
+        clock=clock,
+        body=body,
     )
-    # Screened in the registration's transaction: a hit is an alert for compliance, not a
-    # refusal (a namesake may register; money is held where it moves).
-    await check_name(
-        session,
-        matchers,
-        point="registration",
-        customer_id=user.id,
-        subject_type="customer",
-        subject_id=str(user.id),
-        name=body.full_name,
-        now=clock.now(),
-        actor=f"user:{user.id}",
-    )
-    return user_out(user, mfa_enabled=False)
+    return flows.user_out(user, mfa_enabled=False)
 
 
 @router.post(
@@ -128,39 +97,13 @@ async def login(
     settings: SettingsDep,
     clock: ClockDep,
 ) -> TokenOut | CookieSessionOut | MfaRequiredOut:
-    client = client_of(request)
-    now = clock.now()
-    await check_rate(request, "login", "account", lockout.account_key(body.email))
-    await lockout.check(session, email=body.email, ip=client.ip, now=now)
-    try:
-        user = await service.authenticate(session, email=body.email, password=body.password)
-    except InvalidCredentials:
-        sessionmaker = request.app.state.sessions
-        await service.record_failed_login(sessionmaker, email=body.email, ip=client.ip)
-        await lockout.record_failure(
-            sessionmaker,
-            policy=lockout.LockoutPolicy.from_settings(settings.auth),
-            email=body.email,
-            ip=client.ip,
-            now=now,
-        )
-        raise
-    if await mfa.is_enabled(session, user_id=user.id):
-        ttl = settings.auth.mfa_challenge_ttl_seconds
-        token = await mfa.open_challenge(
-            session, user_id=user.id, now=now, ttl=timedelta(seconds=ttl)
-        )
-        return MfaRequiredOut(mfa_token=token, expires_in=ttl)
-    auth, refresh = await sessions.start_session(
-        session,
-        user=user,
-        client=client,
-        now=now,
-        ttl=timedelta(seconds=settings.auth.session_ttl_seconds),
+    outcome = await flows.password_login(
+        request, session, settings=settings, clock=clock, email=body.email, password=body.password
     )
-    await lockout.clear_account(session, email=body.email)  # after the session noted the streak
+    if isinstance(outcome, MfaRequiredOut):
+        return outcome
     return answer_with(
-        issue_tokens(settings, user, auth, refresh, request),
+        outcome,
         cookie_session=body.cookie_session,
         response=response,
         settings=settings,
@@ -203,7 +146,7 @@ async def refresh(
         raise
     if from_cookie:
         # Refused here, the rotation rolls back: the refresh cookie stays good.
-        check_csrf(
+        await check_csrf(
             request,
             session_id=auth.id,
             secret=settings.auth.jwt_secret.get_secret_value(),
@@ -227,12 +170,8 @@ async def logout(
     session: SessionDep,
     clock: ClockDep,
 ) -> Response:
-    await sessions.revoke(
-        session,
-        session_id=principal.login_session(),
-        user_id=principal.user_id,
-        reason="logout",
-        now=clock.now(),
+    await flows.logout(
+        session, session_id=principal.login_session(), user_id=principal.user_id, clock=clock
     )
     done = Response(status_code=status.HTTP_204_NO_CONTENT)
     clear_session_cookies(done)  # a browser session's cookies go with it
@@ -289,8 +228,7 @@ async def revoke_session(
 async def me(
     principal: Annotated[Principal, require(Permission.PROFILE_MANAGE_OWN)], session: SessionDep
 ) -> UserOut:
-    user = await service.get_user(session, user_id=principal.user_id)
-    return user_out(user, mfa_enabled=await mfa.is_enabled(session, user_id=user.id))
+    return await flows.profile_of(session, user_id=principal.user_id)
 
 
 @me_router.get("/preferences", summary="The caller's preferences (defaults until set)")

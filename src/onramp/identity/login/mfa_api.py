@@ -1,6 +1,5 @@
 """The second factor: finishing a login with TOTP or a recovery code, step-up, enrolment."""
 
-from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Request, Response, status
@@ -8,10 +7,8 @@ from fastapi import APIRouter, Request, Response, status
 from onramp.auth import Permission, Principal, require
 from onramp.core.web import ClockDep, SessionDep, SettingsDep, rate_limited
 from onramp.identity.accounts import service
-from onramp.identity.errors import (
-    InvalidMfaCode,
-)
-from onramp.identity.login.token_responses import answer_with, client_of, issue_tokens
+from onramp.identity.login import flows
+from onramp.identity.login.token_responses import answer_with
 from onramp.identity.mfa import service as mfa
 from onramp.identity.schemas import (
     CookieSessionOut,
@@ -22,7 +19,6 @@ from onramp.identity.schemas import (
     TotpConfirmRequest,
     TotpEnrolmentOut,
 )
-from onramp.identity.sessions import lockout
 from onramp.identity.sessions import service as sessions
 
 router = APIRouter(prefix="/v1/auth", tags=["auth"])
@@ -44,42 +40,15 @@ async def login_mfa(
     settings: SettingsDep,
     clock: ClockDep,
 ) -> TokenOut | CookieSessionOut:
-    now = clock.now()
-    user = await service.get_user(
-        session, user_id=await mfa.take_challenge(session, token=body.mfa_token, now=now)
-    )
-    client = client_of(request)
-    await lockout.check(session, email=user.email, ip=client.ip, now=now)
-    try:
-        await mfa.verify_second_factor(
-            session,
-            user_id=user.id,
-            code=body.code,
-            recovery_code=body.recovery_code,
-            now=now,
-        )
-    except InvalidMfaCode:
-        # This request's transaction rolls back (the challenge stays usable until it expires);
-        # the failure is counted in a transaction of its own.
-        await lockout.record_failure(
-            request.app.state.sessions,
-            policy=lockout.LockoutPolicy.from_settings(settings.auth),
-            email=user.email,
-            ip=client.ip,
-            now=now,
-        )
-        raise
-    auth, refresh = await sessions.start_session(
+    tokens = await flows.mfa_login(
+        request,
         session,
-        user=user,
-        client=client,
-        now=now,
-        ttl=timedelta(seconds=settings.auth.session_ttl_seconds),
-        mfa=True,
+        settings=settings,
+        clock=clock,
+        body=body,
     )
-    await lockout.clear_account(session, email=user.email)
     return answer_with(
-        issue_tokens(settings, user, auth, refresh, request),
+        tokens,
         cookie_session=body.cookie_session,
         response=response,
         settings=settings,
