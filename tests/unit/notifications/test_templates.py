@@ -11,7 +11,10 @@ from onramp.notifications.templates import TEMPLATES, render
 @pytest.mark.parametrize("template", sorted(TEMPLATES))
 def test_every_template_renders_with_its_parameters(template: str) -> None:
     params = {"name": "Ada", "link": "https://x/y?token=t", "expires_at": "e", "at": "a"}
-    subject, body = render(template, params | {"new_email": "n@example.com"})
+    # An order's emails (orders/customer_emails.py fills these).
+    order = {"order": "01a2b3c4", "amount": "40.00 EUR", "usdc": "43.79", "address": "0xab"}
+    order |= {"reference": "RF18 5390", "tx_hash": "0x12", "holder": "onramp", "pay_to": "IBAN"}
+    subject, body = render(template, params | order | {"new_email": "n@example.com"})
     assert subject
     assert body.startswith("Hello Ada")
 
