@@ -22,7 +22,13 @@ from tests.e2e.conftest import PASSWORD
 
 REDIS_URL = os.environ.get("ONRAMP_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 LIMITS = RateLimitSettings(
-    enabled=True, login_per_ip=4, quote_per_account=3, quote_per_ip=1000, webhook_per_ip=2
+    enabled=True,
+    login_per_ip=4,
+    quote_per_account=3,
+    quote_per_ip=1000,
+    webhook_per_ip=2,
+    # Fixed windows: an hour, so a test's few requests never straddle two of them.
+    window_seconds=3600,
 )
 
 

@@ -78,9 +78,7 @@ def dev(
     except StateLost as exc:
         print(f"{exc}; start with `onramp dev --fresh` to begin anew", file=sys.stderr)
         raise typer.Exit(1) from exc
-    web = stack.web_urls()
-    print(f"customer dashboard: {web['app']}", flush=True)
-    print(f"back office:        {web['admin']}", flush=True)
+    # The start's progress named the web UI's URLs already ("web  dashboard … back office …").
     print(f"stack ready: {stack.state_dir / 'stack.json'}; Ctrl-C stops it", flush=True)
     stopping = False
 
