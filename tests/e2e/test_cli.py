@@ -130,7 +130,7 @@ def test_dev_writes_stack_json_restarts_a_killed_worker_and_stops_everything_on_
 def _wait_for_stack_json(process: subprocess.Popen[bytes], stack_json: Path) -> dict[str, Any]:
     # Sixteen workers, the API, PostgreSQL, NATS and anvil start beside the suite's own stack
     # on two cores: 45 s alone, more under the suite's load.
-    deadline = time.monotonic() + 240
+    deadline = time.monotonic() + 420
     while not stack_json.exists():
         assert process.poll() is None, "the command exited early"
         assert time.monotonic() < deadline, "stack.json never appeared"

@@ -9,7 +9,9 @@ import uuid
 
 import httpx
 import pytest
+from eth_account.typed_transactions.typed_transaction import TypedTransaction
 from eth_utils.crypto import keccak
+from hexbytes import HexBytes
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from web3 import Web3
@@ -210,18 +212,23 @@ async def test_a_stuck_transaction_is_replaced_with_higher_fees_and_pays_once(
                 break
             assert time.monotonic() < deadline, "the stuck payout was never replaced"
             time.sleep(0.2)
-        replacement = w3.eth.get_transaction("0x" + live.tx_hash.hex())
-        assert replacement["nonce"] == first["nonce"]
-        assert replacement["input"] == first["input"]  # the same payouts
-        assert replacement["maxFeePerGas"] > first["maxFeePerGas"]
-        assert replacement["maxPriorityFeePerGas"] > first["maxPriorityFeePerGas"]
+        # What it replaced, as signed (under load the worker may have replaced the first
+        # broadcast before the test read it: compare each replacement with its own original).
+        async with sessions() as session:
+            replaced = await session.get_one(ChainTransaction, live.replaces_id)
+        original = TypedTransaction.from_bytes(HexBytes(replaced.raw)).as_dict()
+        replacement = TypedTransaction.from_bytes(HexBytes(live.raw)).as_dict()
+        assert replacement["nonce"] == original["nonce"] == first["nonce"]
+        assert replacement["data"] == original["data"]  # the same payouts
+        assert replacement["maxFeePerGas"] > original["maxFeePerGas"]
+        assert replacement["maxPriorityFeePerGas"] > original["maxPriorityFeePerGas"]
     finally:
         stack.apps["worker-payouts"].stop()
         w3.provider.make_request("evm_setAutomine", [True])  # type: ignore[arg-type]
         w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
         stack.spawn_worker("payouts")
     done = await customer.wait_for(order["id"], "completed")
-    assert done["payout"]["tx_hash"] != first_hash
+    assert done["payout"]["tx_hash"] != "0x" + replaced.tx_hash.hex()
     logs = _payout_logs(stack, order["id"])
     assert len(logs) == 1  # one payment, whichever attempt the chain took
     assert "0x" + bytes(logs[0]["transactionHash"]).hex() == done["payout"]["tx_hash"]  # type: ignore[index]

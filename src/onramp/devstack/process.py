@@ -20,7 +20,7 @@ import httpx
 # How long a vendor sandbox may take to answer its health check after it is spawned. Generous:
 # on a loaded two-core machine (CI, a test run beside other work) importing and starting one
 # took over 20 s; a sandbox that dies meanwhile is reported at once, not after the wait.
-SANDBOX_START_TIMEOUT = 60.0
+SANDBOX_START_TIMEOUT = 180.0
 
 
 class ExitedDuringStartup(RuntimeError):

@@ -83,7 +83,7 @@ def start_applications(stack: Stack, *, progress: Progress = quiet) -> None:
     write_stack_file(stack)
 
 
-def wait_ready(api_url: str, stack: Stack, *, timeout: float = 60.0) -> None:
+def wait_ready(api_url: str, stack: Stack, *, timeout: float = 180.0) -> None:
     """Until the API answers ``/readyz`` (the supervisor restarts it if it dies meanwhile)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
