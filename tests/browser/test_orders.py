@@ -10,7 +10,7 @@ import httpx
 from playwright.sync_api import Page, expect
 
 from onramp.devstack.stack import Stack
-from onramp.web.customer import PAGE_SIZE
+from onramp.web.customer.home import PAGE_SIZE
 from tests.browser.conftest import look, sign_in
 from tests.e2e.conftest import register
 

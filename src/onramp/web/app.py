@@ -11,6 +11,6 @@ from onramp.web.errors import install_error_pages
 
 def install_web(app: FastAPI) -> None:
     assets.manifest()  # no built assets stops start-up here, not the first page
-    for router in (sessions.router, customer.router, admin.router, assets.router):
+    for router in (sessions.router, *customer.ROUTERS, *admin.ROUTERS, assets.router):
         app.include_router(router)
     install_error_pages(app)

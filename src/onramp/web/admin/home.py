@@ -1,4 +1,4 @@
-"""The back office's pages (``/admin``): staff roles only, and only in a session that proved a
+"""The back office's home (``/admin``): staff roles only, and only in a session that proved a
 second factor (``back_office:open`` is not granted without one, as every staff permission of the
 API). An anonymous visitor is sent to sign in; a customer gets 403."""
 

@@ -1,5 +1,5 @@
-"""The customer dashboard's pages (``/app``): the first is home, with the profile, the KYC
-status and the orders, newest first, a page at a time."""
+"""The customer dashboard's home (``/app``): the profile, the KYC status and the orders,
+newest first, a page at a time."""
 
 from __future__ import annotations
 

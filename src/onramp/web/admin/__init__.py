@@ -1,0 +1,9 @@
+"""The back office's pages (``/admin``), one module per page or group of pages. Each module has a
+``router``; ``ROUTERS`` is what ``install_web`` mounts. Every page needs a staff permission, in a
+session that proved a second factor."""
+
+from onramp.web.admin import home
+
+ROUTERS = (home.router,)
+
+__all__ = ["ROUTERS"]
