@@ -169,3 +169,10 @@ def run_sql(stack: Stack, statement: str, **params: Any) -> None:
 
     with ThreadPoolExecutor(1) as pool:
         pool.submit(asyncio.run, run()).result()
+
+
+def verify_email(page: Page, stack: Stack, email: str) -> None:
+    """The emailed link followed and the address confirmed."""
+    page.goto(f"/verify-email?token={emailed_token(stack, email)}")
+    page.get_by_role("button", name="Confirm my email").click()
+    page.get_by_role("heading", name="Your email address is confirmed").wait_for()

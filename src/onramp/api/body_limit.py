@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from onramp.api.errors import problem
+from onramp.api.http_middleware import HttpMiddleware
 
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 
@@ -34,15 +35,12 @@ class BodyLimits:
         return self.default
 
 
-class BodyLimit:
+class BodyLimit(HttpMiddleware):
     def __init__(self, app: ASGIApp, limits: BodyLimits) -> None:
-        self.app = app
+        super().__init__(app)
         self.limits = limits
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         limit = self.limits.for_path(scope["path"])
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None:

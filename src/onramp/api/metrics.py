@@ -32,8 +32,9 @@ from prometheus_client import (
     generate_latest,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
+from onramp.api.http_middleware import HttpMiddleware
 from onramp.banking import deposit_backlog
 from onramp.chain import payout_backlog
 from onramp.core.backlog import Backlog
@@ -123,16 +124,10 @@ async def metrics(session: SessionDep) -> Response:
     return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
 
 
-class HttpMetrics:
+class HttpMetrics(HttpMiddleware):
     """Counts and times every HTTP request by the route template that answered it."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = time.perf_counter()
         status = 500  # what the client sees when the app raises before answering
 

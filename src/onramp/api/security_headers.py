@@ -5,7 +5,9 @@ inline script or style either."""
 
 from __future__ import annotations
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
+
+from onramp.api.http_middleware import HttpMiddleware, add_missing_headers
 
 API_HEADERS = {
     "strict-transport-security": "max-age=63072000; includeSubDomains",
@@ -34,14 +36,8 @@ def _is_web(path: str) -> bool:
     return path == "/" or path.startswith(WEB_PATHS)
 
 
-class SecurityHeaders:
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+class SecurityHeaders(HttpMiddleware):
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = dict(API_HEADERS)
         if scope["path"].startswith(DOCS_PATHS):
             headers["content-security-policy"] = DOCS_CSP
@@ -53,15 +49,7 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                present = {k.lower() for k, _ in message.get("headers", [])}
-                message["headers"] = [
-                    *message.get("headers", []),
-                    *(
-                        (k.encode(), v.encode())
-                        for k, v in headers.items()
-                        if k.encode() not in present
-                    ),
-                ]
+                add_missing_headers(message, headers.items())
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

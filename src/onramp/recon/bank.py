@@ -25,6 +25,7 @@ from onramp.recon.models import BreakSource, BreakType
 
 CREDIT = "credit"
 DEPOSIT_ENTRY = "deposit"  # the journal entry kind a booked deposit posts (banking's booking)
+COVERAGE_WINDOW = timedelta(days=7)  # a bank's files after a day that say it was covered
 
 
 @dataclass
@@ -113,10 +114,17 @@ async def _bank_postings(session: AsyncSession, deposit_ids: Sequence[uuid.UUID]
 
 
 async def covered_banks(session: AsyncSession, day: date) -> set[str]:
-    """Banks whose files reported bookings of ``day`` or later: a deposit of the day that none
-    of their lines names is missing at the bank, not late."""
+    """Banks whose files reported bookings of ``day`` or of the days just after: a deposit of
+    the day that none of their lines names is missing at the bank, not late. A bank that
+    reported nothing for a week after the day is read as not yet covering it; the window keeps
+    the read to a few days' lines however old the day is."""
     rows = await session.scalars(
-        select(BankStatementLine.bank).where(BankStatementLine.booking_date >= day).distinct()
+        select(BankStatementLine.bank)
+        .where(
+            BankStatementLine.booking_date >= day,
+            BankStatementLine.booking_date < day + COVERAGE_WINDOW,
+        )
+        .distinct()
     )
     return set(rows.all())
 

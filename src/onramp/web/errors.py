@@ -8,16 +8,17 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
-from onramp.auth import CSRF_COOKIE, clear_session_cookies
+from onramp.auth import CSRF_COOKIE, REFRESH_COOKIE, clear_session_cookies
 from onramp.core.errors import OnrampError
 from onramp.web.rendering import render
-from onramp.web.sessions import SIGN_IN
+from onramp.web.sessions import RENEW, SIGN_IN, local_path
 
 Handler = Callable[[Request, Any], Response | Awaitable[Response]]
 WEB_PATHS = ("/app", "/admin", "/verify-email")
@@ -53,6 +54,8 @@ async def _page(request: Request, answer: Response) -> Response:
     if form is not None:
         values: dict[str, Any] = {"error": problem, **await _form_values(request)}
         page = render(request, form, status_code=answer.status_code, **values)
+    elif answer.status_code == 401 and _renewable(request):
+        return _renew_page(request)
     elif answer.status_code == 401:  # no session, or no longer one: sign in (again)
         redirect = RedirectResponse(SIGN_IN, status_code=303)
         clear_session_cookies(redirect)
@@ -67,6 +70,30 @@ async def _page(request: Request, answer: Response) -> Response:
     if "retry-after" in answer.headers:  # a lockout says when to try again
         page.headers["retry-after"] = answer.headers["retry-after"]
     return page
+
+
+def _renewable(request: Request) -> bool:
+    """The access token is refused but the refresh cookie may still be good (it lasts longer):
+    renew once, unless renewing is what was just refused."""
+    return REFRESH_COOKIE in request.cookies and request.url.path != RENEW
+
+
+def _renew_page(request: Request) -> Response:
+    """A form that renews the session and comes back: a page asked for is asked for again; a
+    refused form's post goes back to the page that showed the form (its values are lost)."""
+    if request.method == "GET":
+        back = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    else:
+        referer = urlsplit(request.headers.get("referer", ""))
+        back = referer.path if referer.netloc == request.url.netloc else "/app"
+    return render(
+        request,
+        "app/renew_session.html",
+        status_code=401,
+        renew=RENEW,
+        renew_csrf=request.cookies.get(CSRF_COOKIE, ""),
+        next=local_path(back),
+    )
 
 
 def _as_pages(api_handler: Handler) -> Handler:

@@ -27,11 +27,13 @@ from onramp.identity import (
     logout,
     mfa_login,
     password_login,
+    refresh_session,
     register_customer,
 )
 from onramp.web.rendering import render
 
 SIGN_IN = "/app/sign-in"
+RENEW = "/app/session/renew"
 router = APIRouter(include_in_schema=False)
 _LOGIN_RATE = [rate_limited("login")]
 
@@ -133,6 +135,28 @@ async def verify_email(
 ) -> HTMLResponse:
     await confirm_email(session, token=body.token, settings=settings, clock=clock)
     return render(request, "app/email_verified.html")
+
+
+def local_path(target: str) -> str:
+    """Where to go after renewing: one of our own pages, never another site."""
+    ours = target.startswith(("/app", "/admin")) and not target.startswith(("//", "/\\"))
+    return target if ours else "/app"
+
+
+@router.post(RENEW, dependencies=_LOGIN_RATE)
+async def renew(
+    next_page: Annotated[str, Form(alias="next", max_length=2000)],
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    clock: ClockDep,
+) -> RedirectResponse:
+    """The access token expired and the refresh cookie is still good: the API's refresh (the
+    single-use rotation, the CSRF check of the form's token), then back to the page."""
+    tokens = await refresh_session(request, session, settings=settings, clock=clock, token=None)
+    answer = RedirectResponse(local_path(next_page), status_code=303)
+    login_answer(tokens, cookie_session=True, response=answer, settings=settings)
+    return answer
 
 
 @router.post("/app/sign-out")

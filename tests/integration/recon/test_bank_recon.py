@@ -26,6 +26,7 @@ from onramp.core.ids import uuid7
 from onramp.devstack.bank_sandbox_camt import CamtBooking, write_camt
 from onramp.devstack.stack import Stack
 from onramp.recon import ReconBreak, ReconRun, RunResult, run_recon
+from onramp.recon.bank import COVERAGE_WINDOW
 from tests.integration.banking.deposits import eur, expect
 
 pytestmark = pytest.mark.integration
@@ -160,6 +161,19 @@ async def test_a_deposit_no_bank_file_books_is_missing_at_the_bank_once_they_cov
             ).all()
         )
     assert states == {"timing": "cleared", "missing_at_bank": "open"}
+
+
+async def test_a_bank_file_of_a_week_later_and_beyond_does_not_cover_the_day(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    day, bank = _day(), _bank()
+    await _webhook(sessions, bank, day, "w-1", 25_00)
+    later = day + COVERAGE_WINDOW
+    await _import(sessions, bank, later, _booking(later, "other", "1.00", "x"))
+
+    result = await _run(sessions, day)
+
+    assert _open(result) == [("timing", "bank", "w-1", 25_00)]
 
 
 async def test_a_timing_break_clears_when_the_evening_file_books_it(

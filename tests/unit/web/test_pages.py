@@ -108,6 +108,9 @@ def _context() -> dict[str, object]:
         "full_name": "Ada Lovelace",
         "token": "t",
         "mfa_token": "m",
+        "renew": "/app/session/renew",
+        "renew_csrf": "token",
+        "next": "/app",
     }
 
 

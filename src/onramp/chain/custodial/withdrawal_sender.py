@@ -36,6 +36,7 @@ from onramp.chain.signing.hsm_signer import Pkcs11Signer
 from onramp.chain.signing.signer import LocalKeySigner, Signer
 from onramp.chain.transactions.tx_reconciler import NoOwner
 from onramp.chain.transactions.tx_sender import Call, TransactionSender
+from onramp.chain.wait_state import WaitState
 from onramp.chain.worker import Backoff, _pause
 from onramp.core.audit import record
 from onramp.core.clock import utcnow
@@ -93,7 +94,7 @@ class WithdrawalSender:
         destination_check: WithdrawalDestinationCheck | None = None,
     ) -> None:
         self._destination_check = destination_check
-        self._waiting: str | None = None
+        self._wait = WaitState("withdrawals")
         self._sessions = sessions
         self._client = client
         self._signer = signer
@@ -120,12 +121,8 @@ class WithdrawalSender:
     async def send_next(self) -> int:
         """Sign, store and send the oldest requested withdrawal; 1 if there was one."""
         waiting = await self._destination_check.waiting() if self._destination_check else None
-        if waiting != self._waiting:
-            if waiting is not None:
-                log.warning("withdrawals.waiting", reason=waiting)
-            else:
-                log.info("withdrawals.ready")
-            self._waiting = waiting
+        if change := self._wait.change_to(waiting):
+            self._wait.settle(change)
         if waiting is not None:
             return 0
         async with unit_of_work(self._sessions) as session:

@@ -28,6 +28,7 @@ from onramp.chain.signing.signer import Signer
 from onramp.chain.transactions.fees import FeePolicy
 from onramp.chain.transactions.tx_reconciler import Reconciled
 from onramp.chain.transactions.tx_sender import Call, TransactionSender
+from onramp.chain.wait_state import WaitState
 from onramp.core.clock import utcnow
 from onramp.core.db import as_int, unit_of_work
 from onramp.core.faults import crash_point
@@ -74,7 +75,7 @@ class PayoutSender:
         self._vault = vault
         self._batch_size = batch_size
         self._planner = BatchPlanner(client=client, signer=signer, vault=vault)
-        self._waiting: str | None = None  # the vault condition last logged
+        self._wait = WaitState("payouts")
 
     async def acquire_writer_lock(self, conn: AsyncConnection) -> None:
         """Block until this process is the hot wallet's only writer (held until conn closes)."""
@@ -146,26 +147,23 @@ class PayoutSender:
         """Announce a change of what the payouts wait for once (they stay queued meanwhile):
         the vault's condition, or sanctions lists current enough to check them. Logged, and
         ``chain.payouts_waiting`` / ``chain.payouts_resumed`` for the operators' alerts."""
-        if waiting == self._waiting:
+        change = self._wait.change_to(waiting)
+        if change is None:
             return
-        if waiting is not None:
-            log.warning("payouts.waiting", reason=waiting, queued=count)
-        else:
-            log.info("payouts.ready")
         async with unit_of_work(self._sessions) as session:
             await emit_many(
                 session,
                 [
                     make_event(
                         events.PAYOUTS_WAITING if waiting else events.PAYOUTS_RESUMED,
-                        {"reason": waiting or self._waiting, "queued": count, "vault": self._vault},
+                        {"reason": change.reason, "queued": count, "vault": self._vault},
                         source=events.SOURCE,
                         entity_id=self._vault,
                         correlation_id=self._vault,
                     )
                 ],
             )
-        self._waiting = waiting
+        self._wait.settle(change, queued=count)
 
     async def send_batch(self) -> int:
         """Sign, store and broadcast one batch of queued payouts; return how many were sent.

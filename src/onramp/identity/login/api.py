@@ -7,22 +7,16 @@ from typing import Annotated
 from fastapi import APIRouter, Request, Response, status
 
 from onramp.auth import (
-    REFRESH_COOKIE,
     Permission,
     Principal,
-    check_csrf,
     clear_session_cookies,
     require,
 )
 from onramp.compliance import ListMatchersDep
 from onramp.core.web import ClockDep, SessionDep, SettingsDep, rate_limited
 from onramp.identity.accounts import preferences
-from onramp.identity.errors import (
-    InvalidRefreshToken,
-    RefreshTokenReused,
-)
 from onramp.identity.login import flows
-from onramp.identity.login.token_responses import answer_with, issue_tokens
+from onramp.identity.login.token_responses import answer_with
 from onramp.identity.schemas import (
     CookieSessionOut,
     LoginRequest,
@@ -133,28 +127,12 @@ async def refresh(
     body: RefreshRequest | None = None,
 ) -> TokenOut | CookieSessionOut:
     token = body.refresh_token if body else None
-    from_cookie = token is None
-    token = token or request.cookies.get(REFRESH_COOKIE)
-    if not token:
-        raise InvalidRefreshToken()
-    try:
-        user, auth, fresh = await sessions.rotate(session, token=token, now=clock.now())
-    except RefreshTokenReused as exc:
-        await sessions.revoke_family(
-            request.app.state.sessions, session_id=exc.extra["session_id"], now=clock.now()
-        )
-        raise
-    if from_cookie:
-        # Refused here, the rotation rolls back: the refresh cookie stays good.
-        await check_csrf(
-            request,
-            session_id=auth.id,
-            secret=settings.auth.jwt_secret.get_secret_value(),
-            allowed_origins=settings.auth.web_origins,
-        )
+    tokens = await flows.refresh_session(
+        request, session, settings=settings, clock=clock, token=token
+    )
     return answer_with(
-        issue_tokens(settings, user, auth, fresh, request),
-        cookie_session=from_cookie,
+        tokens,
+        cookie_session=not token,
         response=response,
         settings=settings,
     )

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from fastapi import Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from onramp.auth import REFRESH_COOKIE, check_csrf
 from onramp.compliance import ListMatchers, check_name
 from onramp.core.clock import Clock
 from onramp.core.settings import Settings
@@ -17,7 +18,12 @@ from onramp.core.web import check_rate
 from onramp.identity.accounts import service
 from onramp.identity.accounts.emails import AccountEmails
 from onramp.identity.accounts.verification import verify_email
-from onramp.identity.errors import InvalidCredentials, InvalidMfaCode
+from onramp.identity.errors import (
+    InvalidCredentials,
+    InvalidMfaCode,
+    InvalidRefreshToken,
+    RefreshTokenReused,
+)
 from onramp.identity.login.token_responses import client_of, issue_tokens
 from onramp.identity.mfa import service as mfa
 from onramp.identity.models import User
@@ -176,6 +182,39 @@ async def mfa_login(
         )
         raise
     return await _open_session(request, session, settings, user, client, now, mfa=True)
+
+
+async def refresh_session(
+    request: Request,
+    session: AsyncSession,
+    *,
+    settings: Settings,
+    clock: Clock,
+    token: str | None,
+) -> TokenOut:
+    """A single-use refresh token exchanged for fresh tokens. Without one in the body, the
+    browser's refresh cookie is used, and then (as every cookie-authenticated change) the
+    session's CSRF token must come with it. A token presented twice revokes the whole session."""
+    from_cookie = not token  # an empty one too: the cookie is never used unchecked
+    token = token or request.cookies.get(REFRESH_COOKIE)
+    if not token:
+        raise InvalidRefreshToken()
+    try:
+        user, auth, fresh = await sessions.rotate(session, token=token, now=clock.now())
+    except RefreshTokenReused as exc:
+        await sessions.revoke_family(
+            request.app.state.sessions, session_id=exc.extra["session_id"], now=clock.now()
+        )
+        raise
+    if from_cookie:
+        # Refused here, the rotation rolls back: the refresh cookie stays good.
+        await check_csrf(
+            request,
+            session_id=auth.id,
+            secret=settings.auth.jwt_secret.get_secret_value(),
+            allowed_origins=settings.auth.web_origins,
+        )
+    return issue_tokens(settings, user, auth, fresh, request)
 
 
 async def logout(

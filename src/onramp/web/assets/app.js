@@ -6,3 +6,11 @@ document.addEventListener("htmx:configRequest", (event) => {
     event.detail.headers["X-CSRF-Token"] = meta.content;
   }
 });
+
+// A form marked data-auto-submit (renewing the session) goes as soon as the page loads; without
+// JavaScript its button does the same.
+document.addEventListener("DOMContentLoaded", () => {
+  for (const form of document.querySelectorAll("form[data-auto-submit]")) {
+    form.requestSubmit();
+  }
+});
