@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -194,3 +195,20 @@ def enrol_totp(stack: Stack, email: str) -> str:
         confirmed = api.post("/v1/me/mfa/totp/confirm", json={"code": pyotp.TOTP(secret).now()})
         assert confirmed.status_code == 200, confirmed.text
     return secret
+
+
+def sign_in_staff(page: Page, *, email: str, secret: str) -> None:
+    """Password, then the TOTP code of the next step (enrolling spent the current one)."""
+    sign_in(page, email=email)
+    page.get_by_label("The code from your authenticator app").fill(
+        pyotp.TOTP(secret).at(time.time() + 30)
+    )
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator("#staff-email")).to_have_text(email)
+
+
+def signed_in_staff(page: Page, stack: Stack, role: str) -> str:
+    """A staff member of ``role`` with a second factor, signed in on ``page``: their email."""
+    email = staff_member(page, stack, role)
+    sign_in_staff(page, email=email, secret=enrol_totp(stack, email))
+    return email

@@ -2,8 +2,16 @@
 ``router``; ``ROUTERS`` is what ``install_web`` mounts. Every page needs a staff permission, in a
 session that proved a second factor."""
 
-from onramp.web.admin import home
+from onramp.web.admin import (
+    compliance_cases,
+    compliance_review,
+    home,
+)
 
-ROUTERS = (home.router,)
+ROUTERS = (
+    home.router,
+    compliance_review.router,
+    compliance_cases.router,
+)
 
 __all__ = ["ROUTERS"]

@@ -1,0 +1,131 @@
+"""What the back office's compliance and treasury pages pass their templates, for
+test_pages.py's every-template check (each page's variables, with made-up values)."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from types import SimpleNamespace
+
+
+def ops_context() -> dict[str, object]:
+    now = datetime.datetime.now(datetime.UTC)
+    some = uuid.uuid4()
+    case = SimpleNamespace(
+        id=some,
+        customer_id=some,
+        status="open",
+        severity="high",
+        assignee_id=None,
+        decision=None,
+        decision_reason=None,
+        decided_by=None,
+        pending_approval_id=None,
+        opened_at=now,
+        closed_at=None,
+        alerts=[],
+        comments=[],
+        attachments=[],
+        orders=[
+            SimpleNamespace(
+                id=some,
+                state="manual_review",
+                source_amount="1500.00",
+                source_currency="EUR",
+                destination_address="0xabc",
+                created_at=now,
+            )
+        ],
+    )
+    policy = SimpleNamespace(minimum=100, target=None, maximum=None)
+    wallet = SimpleNamespace(name="vault", kind="vault", tier="hot", address="0xabc")
+    liquidity = SimpleNamespace(
+        wallet=wallet, balance=10, reserved=0, available=10, state="ok", policy=policy
+    )
+    usdc = SimpleNamespace(minor=10, currency="USDC")
+    positions = SimpleNamespace(
+        as_of=now,
+        usdc_on_chain=usdc,
+        bank=[("bank:x:EUR", SimpleNamespace(minor=5, currency="EUR"))],
+        fx=[],
+        customers_owed=[],
+        wallets=[
+            SimpleNamespace(liquidity=liquidity, ledger=usdc, difference=usdc, ether_wei=10**18)
+        ],
+    )
+    proposal = SimpleNamespace(
+        id=some,
+        kind="refill",
+        source="warm",
+        destination="vault",
+        amount="500.000000",
+        reason="low",
+        proposed_by="system:treasury",
+        status="awaiting_signatures",
+        safe="0xs",
+        safe_nonce=1,
+        safe_tx_hash="0xh",
+        threshold=2,
+        exec_tx_hash=None,
+        failure=None,
+        signatures=[],
+        created_at=now,
+        executed_at=None,
+    )
+    breaker = SimpleNamespace(
+        state="open",
+        reason="manual",
+        trigger="manual",
+        opened_by="user:x",
+        opened_at=now,
+        vault_paused=True,
+        vault_paused_elsewhere=False,
+        closed_at=None,
+    )
+    kyc_case = SimpleNamespace(
+        submitted_at=now,
+        customer_id=some,
+        kind="business",
+        status="pending",
+        tier_requested=3,
+        tier_granted=0,
+        vendor="sandbox",
+        reasons=[],
+        hold_reason="UBO_SANCTIONS_HIT",
+        ubo_screening=["hit", "clear"],
+    )
+    return {
+        "kyc_cases": [kyc_case],
+        "principal": SimpleNamespace(user_id=some, role="compliance_officer"),
+        "case": case,
+        "cases": [case],
+        "pending": None,
+        "can_act": True,
+        "can_sign": True,
+        "can_manage": True,
+        "filters": {
+            "status": "",
+            "severity": "",
+            "assignee": "",
+            "order": "newest",
+            "kind": "",
+            "held": "",
+            "limit": 100,
+            "customer_id": "",
+            "subject_type": "",
+            "decision": "",
+        },
+        "next_cursor": None,
+        "screenings": [],
+        "jobs": [],
+        "limit": 20,
+        "positions": positions,
+        "requested": "",
+        "proposals": [proposal],
+        "proposal": proposal,
+        "typed_data": "{}",
+        "status": "",
+        "statuses": ["ready"],
+        "breaker": breaker,
+        "evidence": "{}",
+    }
