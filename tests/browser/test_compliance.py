@@ -130,6 +130,10 @@ def test_a_held_order_is_released_by_two_compliance_officers(
     web.get_by_role("link", name="Compliance cases").click()
     expect(web.get_by_role("heading", name="Compliance cases")).to_be_visible()
     look(web, "admin-compliance-cases")
+    with web.expect_download() as download:
+        web.get_by_role("link", name="Download these as CSV").click()
+    exported = Path(download.value.path()).read_text().splitlines()
+    assert exported[0].startswith("id,customer_id,status,severity")
     web.get_by_label("Severity").select_option("high")
     web.get_by_role("button", name="Filter").click()
     expect(web).to_have_url(re.compile(r"severity=high"))

@@ -12,6 +12,7 @@ import re
 import time
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -159,6 +160,11 @@ def test_a_treasurer_returns_a_deposit_from_suspense_to_its_sender(web: Page, st
     refunds = web.locator("#refunds tbody tr", has_text="operator_return")
     expect(refunds.first).to_contain_text("42.50 EUR")
     look(web, "admin-refunds")
+    with web.expect_download() as download:
+        web.get_by_role("link", name="Download these as CSV").click()
+    exported = Path(download.value.path()).read_text().splitlines()
+    assert exported[0].startswith("id,deposit_id,order_id,amount,currency")
+    assert any(",42.50,EUR,operator_return," in line for line in exported)
     web.get_by_role("link", name="pain.001 files").click()
     expect(web.locator("#refund-files")).to_be_visible()
     look(web, "admin-refund-files")

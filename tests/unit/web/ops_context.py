@@ -133,7 +133,9 @@ def ops_context() -> dict[str, object]:
         source="cli",
         counts={"deposits": 1},
     )
+    url = SimpleNamespace(include_query_params=lambda **q: f"/admin/x?format={q['format']}")
     return {
+        "request": SimpleNamespace(url=url),
         "deposits": [deposit],
         "done": "assigned",
         "currency": "",

@@ -19,10 +19,15 @@ from onramp.compliance import list_cases as cases_list_cases
 from onramp.core.web import ClockDep, SessionDep, SettingsDep
 from onramp.fx import FxDesk
 from onramp.identity import decide_approval, get_approval_request
+from onramp.web.admin.csv_export import Format, csv_response
 from onramp.web.rendering import render
 
 router = APIRouter(prefix="/admin/compliance/cases", include_in_schema=False)
 PAGE_SIZE = 20
+CASE_COLUMNS = (
+    "id", "customer_id", "status", "severity", "assignee_id", "decision",
+    "pending_approval_id", "opened_at", "closed_at",
+)  # fmt: skip
 
 Officer = Annotated[Principal, require(Permission.COMPLIANCE_CASES)]
 Reader = Annotated[Principal, require(Permission.COMPLIANCE_CASES_READ)]
@@ -44,7 +49,8 @@ async def cases(
     assignee: Literal["me", "none", ""] = "",
     order: Literal["newest", "severity"] = "newest",
     cursor: Annotated[str | None, Query(max_length=200)] = None,
-) -> HTMLResponse:
+    format: Format = "html",
+) -> Response:
     where = CaseFilter(
         status=status or None,
         severity=severity or None,
@@ -54,6 +60,10 @@ async def cases(
     rows, next_cursor = await cases_list_cases(
         session, where=where, order=order, limit=PAGE_SIZE, cursor=cursor
     )
+    if format == "csv":
+        return csv_response(
+            "compliance-cases", CASE_COLUMNS, ([getattr(c, k) for k in CASE_COLUMNS] for c in rows)
+        )
     filters = {"status": status, "severity": severity, "assignee": assignee, "order": order}
     return render(
         request,

@@ -9,17 +9,26 @@ import uuid
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
 from onramp.auth import Permission, Principal, require
 from onramp.compliance import rescreen_jobs, screening_records
 from onramp.core.web import ClockDep, SessionDep
 from onramp.kyc import KycStatus, kyc_review_queue
+from onramp.web.admin.csv_export import Format, csv_response
 from onramp.web.rendering import render
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 Screener = Annotated[Principal, require(Permission.COMPLIANCE_SCREEN)]
 Limit = Annotated[int, Query(ge=1, le=500)]
+KYC_COLUMNS = (
+    "id", "customer_id", "kind", "status", "tier_requested", "tier_granted", "vendor",
+    "reasons", "hold_reason", "submitted_at", "reviewed_at",
+)  # fmt: skip
+SCREENING_COLUMNS = (
+    "created_at", "point", "kind", "subject_type", "subject_id", "customer_id", "decision",
+    "score", "entry_uid", "reason", "list_versions",
+)  # fmt: skip
 
 
 @router.get("/kyc")
@@ -32,7 +41,8 @@ async def kyc_queue(
     kind: Literal["individual", "business", ""] = "",
     held: Literal["yes", "no", ""] = "",
     limit: Limit = 100,
-) -> HTMLResponse:
+    format: Format = "html",
+) -> Response:
     queue = await kyc_review_queue(
         session,
         reader=principal,
@@ -42,6 +52,9 @@ async def kyc_queue(
         held={"yes": True, "no": False}.get(held),
         limit=limit,
     )
+    if format == "csv":
+        rows = ([getattr(c, k) for k in KYC_COLUMNS] for c in queue.data)
+        return csv_response("kyc-cases", KYC_COLUMNS, rows)
     filters = {"status": status, "kind": kind, "held": held, "limit": limit}
     return render(
         request,
@@ -61,7 +74,8 @@ async def screenings(
     subject_type: Annotated[str, Query(max_length=30)] = "",
     decision: Literal["hit", "clear", "not_screened", ""] = "",
     limit: Limit = 100,
-) -> HTMLResponse:
+    format: Format = "html",
+) -> Response:
     rows = await screening_records(
         session,
         customer_id=customer_id or None,
@@ -69,6 +83,9 @@ async def screenings(
         decision=decision or None,
         limit=limit,
     )
+    if format == "csv":
+        cells = ([getattr(r, k) for k in SCREENING_COLUMNS] for r in rows)
+        return csv_response("screenings", SCREENING_COLUMNS, cells)
     filters = {
         "customer_id": customer_id,
         "subject_type": subject_type,

@@ -11,17 +11,22 @@ from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import RedirectResponse, Response
 
 from onramp.auth import Permission, Principal, allowed, require
 from onramp.banking import assign_deposit, return_deposit, suspense_item, unmatched_deposits
 from onramp.core.web import ClockDep, SessionDep, SettingsDep
 from onramp.fx import FxDesk
+from onramp.web.admin.csv_export import Format, csv_response
 from onramp.web.rendering import render
 
 router = APIRouter(prefix="/admin/deposits", include_in_schema=False)
 PAGE_SIZE = 50
 QUEUE = "/admin/deposits/suspense"
+COLUMNS = (
+    "id", "amount", "currency", "reason", "reference_text", "sender_name", "sender_account",
+    "suggested_order_id", "booked_at", "received_at",
+)  # fmt: skip
 
 
 def _back(**said: str) -> RedirectResponse:
@@ -36,10 +41,14 @@ async def suspense(
     currency: Annotated[str, Query(pattern="^([A-Z]{3,4})?$", max_length=4)] = "",
     after: uuid.UUID | None = None,
     done: Annotated[str, Query(max_length=100)] = "",
-) -> HTMLResponse:
+    format: Format = "html",
+) -> Response:
     rows = await unmatched_deposits(
         session, currency=currency or None, limit=PAGE_SIZE, before=after
     )
+    if format == "csv":
+        items = [suspense_item(d) for d in rows]
+        return csv_response("suspense", COLUMNS, ([i[k] for k in COLUMNS] for i in items))
     return render(
         request,
         "admin/deposits/suspense.html",

@@ -13,13 +13,25 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from onramp.auth import Permission, Principal, require
-from onramp.banking import imported_bank_files, list_refunds, refund_file, refund_files
+from onramp.banking import Refund, imported_bank_files, list_refunds, refund_file, refund_files
+from onramp.core.money import Money
 from onramp.core.web import SessionDep
+from onramp.web.admin.csv_export import Format, csv_response
 from onramp.web.rendering import render
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 Reader = Annotated[Principal, require(Permission.REFUNDS_READ)]
 PAGE_SIZE = 50
+REFUND_COLUMNS = (
+    "id", "deposit_id", "order_id", "amount", "currency", "reason", "status", "channel",
+    "attempts", "requested_at", "sent_at", "completed_at", "failed_at",
+)  # fmt: skip
+
+
+def _refund_row(refund: Refund) -> list[object]:
+    row: list[object] = [getattr(refund, k) for k in REFUND_COLUMNS]
+    row[3] = Money(int(refund.amount), refund.currency)  # minor units, as a decimal
+    return row
 
 
 @router.get("/refunds")
@@ -29,10 +41,13 @@ async def refunds(
     session: SessionDep,
     status: Literal["requested", "sent", "completed", "failed", ""] = "",
     before: uuid.UUID | None = None,
-) -> HTMLResponse:
+    format: Format = "html",
+) -> Response:
     rows = await list_refunds(
         session, status=status or None, deposit_id=None, limit=PAGE_SIZE, before=before
     )
+    if format == "csv":
+        return csv_response("refunds", REFUND_COLUMNS, (_refund_row(r) for r in rows))
     return render(
         request,
         "admin/deposits/refunds.html",

@@ -12,7 +12,7 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from onramp.auth import Permission, Principal, allowed, require
 from onramp.core.money import Money
@@ -28,12 +28,17 @@ from onramp.treasury import (
     sign_proposal,
     treasury_chain_client,
 )
+from onramp.web.admin.csv_export import Format, csv_response
 from onramp.web.rendering import render
 
 router = APIRouter(prefix="/admin/treasury/proposals", include_in_schema=False)
 Reader = Annotated[Principal, require(Permission.TREASURY_READ)]
 Manager = Annotated[Principal, require(Permission.TREASURY_MANAGE)]
 STATUSES = ("awaiting_signatures", "ready", "executing", "executed", "failed", "cancelled")
+COLUMNS = (
+    "id", "kind", "source", "destination", "amount", "status", "threshold", "proposed_by",
+    "created_at", "executed_at",
+)  # fmt: skip
 USDC_AMOUNT = r"^\d{1,15}(\.\d{1,6})?$"  # as the JSON route
 
 
@@ -48,8 +53,13 @@ async def proposals(
     session: SessionDep,
     status: Annotated[str, Query(max_length=30)] = "",
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-) -> HTMLResponse:
+    format: Format = "html",
+) -> Response:
     rows = await latest_proposals(session, status=status or None, limit=limit)
+    if format == "csv":
+        outs = [await proposal_out(session, p) for p in rows]
+        cells = ([*(getattr(p, k) for k in COLUMNS), len(p.signatures)] for p in outs)
+        return csv_response("proposals", (*COLUMNS, "signatures"), cells)
     return render(
         request,
         "admin/treasury/proposals.html",
