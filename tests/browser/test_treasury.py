@@ -3,7 +3,8 @@ refill proposed by hand from the warm Safe to the vault, signed by one treasurer
 Safe owner key (the typed data read from the page, the signature pasted), refused a second
 signature of their own, then signed by a second treasurer: the treasury worker executes it.
 The circuit breaker and the issuer mint's form are there too; a stray deposit sits in the
-suspense queue until a treasurer returns it to its sender, and the refund shows."""
+suspense queue until a treasurer returns it to its sender, and the refund shows; a tripped
+circuit breaker resumes only with a second treasurer's approval."""
 
 from __future__ import annotations
 
@@ -171,3 +172,60 @@ def test_a_treasurer_returns_a_deposit_from_suspense_to_its_sender(web: Page, st
     web.goto("/admin/deposits/files")
     expect(web.locator("#bank-files")).to_be_visible()
     look(web, "admin-bank-files")
+
+
+def _breaker(page: Page) -> str:
+    page.goto("/admin/treasury/circuit-breaker")
+    return page.locator("#breaker-state").inner_text()
+
+
+def _until_breaker(page: Page, state: str, *, paused: bool | None = None) -> None:
+    deadline = time.monotonic() + 60
+    while _breaker(page) != state or (
+        paused is not None
+        and page.locator("#vault-paused").inner_text().startswith("yes") != paused
+    ):
+        assert time.monotonic() < deadline, page.locator("main").inner_text()
+        time.sleep(1)
+
+
+def _resume(first: Page, second: Page) -> None:
+    """First asks to resume, second approves: the breaker closes."""
+    if _breaker(first) == "open":
+        if not first.locator("#pending-resume").count():
+            first.get_by_label("What was checked and found safe").fill("the drill is over")
+            first.get_by_role("button", name="Ask to resume payouts").click()
+        second.goto("/admin/treasury/circuit-breaker")
+        second.get_by_role("button", name="Approve the resume").click()
+    _until_breaker(first, "closed")
+
+
+def test_two_treasurers_trip_the_breaker_and_resume_payouts(
+    web: Page, browser: Browser, base_url: str, stack: Stack
+) -> None:
+    signed_in_staff(web, stack, "treasurer")
+    second = browser.new_context(base_url=base_url).new_page()
+    signed_in_staff(second, stack, "treasurer")
+    assert _breaker(web) == "closed"
+    try:
+        web.get_by_label("Why stop every payout now").fill("drill: stop payouts")
+        web.get_by_role("button", name="Trip the breaker").click()
+        expect(web.locator("#breaker-state")).to_have_text("open")
+        expect(web.locator("#breaker-reason")).to_contain_text("drill: stop payouts (manual)")
+        _until_breaker(web, "open", paused=True)  # the risk worker paused the vault on-chain
+        look(web, "admin-circuit-breaker-open")
+        web.get_by_label("What was checked and found safe").fill("the drill is over")
+        web.get_by_role("button", name="Ask to resume payouts").click()
+        expect(web.locator("#pending-resume")).to_be_visible()
+        # The one who asked cannot approve it.
+        web.get_by_role("button", name="Approve the resume").click()
+        expect(web.locator("main")).to_contain_text("four_eyes_violation")
+        assert _breaker(web) == "open"
+        second.goto("/admin/treasury/circuit-breaker")
+        second.get_by_role("button", name="Approve the resume").click()
+        expect(second.locator("#breaker-state")).to_have_text(re.compile("resuming|closed"))
+        _until_breaker(second, "closed")
+        look(second, "admin-circuit-breaker-closed")
+    finally:
+        _resume(web, second)  # payouts flow again for the tests that follow
+        second.context.close()
