@@ -11,12 +11,15 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import httpx
+import pyotp
 import pytest
 from playwright.sync_api import (
     Browser,
@@ -176,3 +179,43 @@ def verify_email(page: Page, stack: Stack, email: str) -> None:
     page.goto(f"/verify-email?token={emailed_token(stack, email)}")
     page.get_by_role("button", name="Confirm my email").click()
     page.get_by_role("heading", name="Your email address is confirmed").wait_for()
+
+
+def staff_member(web: Page, stack: Stack, role: str) -> str:
+    """Signs up in the browser, then is made ``role`` as an admin's approved change would."""
+    email = new_email(role)
+    sign_up(web, email=email)
+    with httpx.Client(base_url=stack.api_url, timeout=10.0) as api:
+        login = api.post("/v1/auth/login", json={"email": email, "password": PASSWORD})
+        assert login.status_code == 200, login.text
+    run_sql(
+        stack, "UPDATE users SET role = :role WHERE id = :id", role=role, id=login.json()["user_id"]
+    )
+    return email
+
+
+def enrol_totp(stack: Stack, email: str) -> str:
+    with httpx.Client(base_url=stack.api_url, timeout=10.0) as api:
+        login = api.post("/v1/auth/login", json={"email": email, "password": PASSWORD})
+        api.headers["Authorization"] = f"Bearer {login.json()['access_token']}"
+        secret: str = api.post("/v1/me/mfa/totp").json()["secret"]
+        confirmed = api.post("/v1/me/mfa/totp/confirm", json={"code": pyotp.TOTP(secret).now()})
+        assert confirmed.status_code == 200, confirmed.text
+    return secret
+
+
+def sign_in_staff(page: Page, *, email: str, secret: str) -> None:
+    """Password, then the TOTP code of the next step (enrolling spent the current one)."""
+    sign_in(page, email=email)
+    page.get_by_label("The code from your authenticator app").fill(
+        pyotp.TOTP(secret).at(time.time() + 30)
+    )
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator("#staff-email")).to_have_text(email)
+
+
+def signed_in_staff(page: Page, stack: Stack, role: str) -> str:
+    """A staff member of ``role`` with a second factor, signed in on ``page``: their email."""
+    email = staff_member(page, stack, role)
+    sign_in_staff(page, email=email, secret=enrol_totp(stack, email))
+    return email

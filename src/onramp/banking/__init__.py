@@ -78,20 +78,34 @@ if TYPE_CHECKING:
     from onramp.banking.refunding.api import router as refunds_router
     from onramp.banking.refunding.files import export_refunds as export_refunds
     from onramp.banking.refunding.files import refund_file as refund_file
+    from onramp.banking.refunding.files import refund_files as refund_files
     from onramp.banking.refunding.files import submit_refund_file as submit_refund_file
     from onramp.banking.refunding.operator_returns import (
         register_return_approval as register_return_approval,
     )
+    from onramp.banking.refunding.operator_returns import return_deposit as return_deposit
     from onramp.banking.refunding.sender import RefundPolicy as RefundPolicy
     from onramp.banking.refunding.sender import run_refunds as run_refunds
+    from onramp.banking.refunding.service import list_refunds as list_refunds
     from onramp.banking.statements.drop_folder import run_drop_folder as run_drop_folder
     from onramp.banking.statements.imports import ImportReport as ImportReport
     from onramp.banking.statements.imports import import_statement as import_statement
+    from onramp.banking.statements.listing import imported_files as imported_bank_files
     from onramp.banking.suspense_queue.api import router as suspense_router
+    from onramp.banking.suspense_queue.service import assign_to_order as assign_deposit
     from onramp.banking.suspense_queue.service import deposit_backlog as deposit_backlog
+    from onramp.banking.suspense_queue.service import queue_item as suspense_item
+    from onramp.banking.suspense_queue.service import unmatched as unmatched_deposits
     from onramp.banking.worker import deposits_consumer as deposits_consumer
 
 _LAZY = {
+    "assign_deposit": ("onramp.banking.suspense_queue.service", "assign_to_order"),
+    "imported_bank_files": ("onramp.banking.statements.listing", "imported_files"),
+    "list_refunds": ("onramp.banking.refunding.service", "list_refunds"),
+    "refund_files": ("onramp.banking.refunding.files", "refund_files"),
+    "return_deposit": ("onramp.banking.refunding.operator_returns", "return_deposit"),
+    "suspense_item": ("onramp.banking.suspense_queue.service", "queue_item"),
+    "unmatched_deposits": ("onramp.banking.suspense_queue.service", "unmatched"),
     "BankPayments": ("onramp.banking.adapters.base", "BankPayments"),
     "BankStatementLine": ("onramp.banking.models", "BankStatementLine"),
     "BankWebhookAdapter": ("onramp.banking.adapters.base", "BankWebhookAdapter"),
@@ -142,6 +156,13 @@ _LAZY = {
 __getattr__ = lazy_exports(__name__, _LAZY)
 
 __all__ = [
+    "assign_deposit",
+    "imported_bank_files",
+    "list_refunds",
+    "refund_files",
+    "return_deposit",
+    "suspense_item",
+    "unmatched_deposits",
     "BankPayments",
     "BankStatementLine",
     "BankWebhookAdapter",

@@ -13,11 +13,19 @@ from onramp.core.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from onramp.casework.api import router as casework_router
+    from onramp.casework.decisions import assign_case as assign_case
+    from onramp.casework.decisions import decide_case as decide_case
     from onramp.casework.decisions import register_release_approval as register_release_approval
     from onramp.casework.privacy import erase as erase
     from onramp.casework.privacy import purge_expired as purge_expired
+    from onramp.casework.sar import draft_sar as draft_sar
+    from onramp.casework.views import case_detail as case_detail
 
 _LAZY = {
+    "assign_case": ("onramp.casework.decisions", "assign_case"),
+    "case_detail": ("onramp.casework.views", "case_detail"),
+    "decide_case": ("onramp.casework.decisions", "decide_case"),
+    "draft_sar": ("onramp.casework.sar", "draft_sar"),
     "casework_router": ("onramp.casework.api", "router"),
     "erase": ("onramp.casework.privacy", "erase"),
     "purge_expired": ("onramp.casework.privacy", "purge_expired"),
@@ -26,6 +34,10 @@ _LAZY = {
 __getattr__ = lazy_exports(__name__, _LAZY)
 
 __all__ = [
+    "assign_case",
+    "case_detail",
+    "decide_case",
+    "draft_sar",
     "casework_router",
     "erase",
     "purge_expired",

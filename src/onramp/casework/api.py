@@ -12,7 +12,6 @@ from fastapi.responses import JSONResponse
 from onramp.auth import Permission, Principal, require
 from onramp.casework import decisions, sar
 from onramp.casework.schemas import (
-    AlertOut,
     AssignIn,
     AttachmentOut,
     CaseDetail,
@@ -22,32 +21,21 @@ from onramp.casework.schemas import (
     CommentOut,
     DecisionIn,
     DecisionOut,
-    HeldOrderOut,
 )
+from onramp.casework.views import attachment_out, case_detail, case_out
 from onramp.compliance import (
     AttachmentTooLarge,
-    CaseAttachment,
     CaseFilter,
-    ComplianceCase,
     EvidenceFile,
     add_comment,
-    alerts_of_case,
     attach_to_case,
-    attachments_of,
-    comments_of,
-    held_order_ids,
     read_attachment,
-    record_read,
 )
-from onramp.compliance import get_case as cases_get_case
 from onramp.compliance import list_cases as cases_list_cases
-from onramp.core.db import as_int
 from onramp.core.errors import InvalidInput
-from onramp.core.money import Money
 from onramp.core.request_fields import Text
 from onramp.core.web import ClockDep, SessionDep, SettingsDep
 from onramp.fx import FxDesk
-from onramp.orders import orders_by_id
 
 router = APIRouter(prefix="/v1/compliance/cases", tags=["compliance cases"])
 
@@ -59,10 +47,6 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "compliance_c
 class FilenameMissing(InvalidInput):
     code = "attachment_filename_missing"
     title = "Name the file: ?filename=..."
-
-
-def _case(case: ComplianceCase) -> CaseOut:
-    return CaseOut.model_validate(case, from_attributes=True)
 
 
 @router.get("", summary="Cases, newest or most severe first, one page at a time")
@@ -90,7 +74,7 @@ async def list_cases(
     rows, next_cursor = await cases_list_cases(
         session, where=where, order=order, limit=limit, cursor=cursor
     )
-    return CaseList(data=[_case(c) for c in rows], next_cursor=next_cursor)
+    return CaseList(data=[case_out(c) for c in rows], next_cursor=next_cursor)
 
 
 @router.get(
@@ -99,44 +83,7 @@ async def list_cases(
     responses=NOT_FOUND,
 )
 async def get_case(case_id: uuid.UUID, principal: Reader, session: SessionDep) -> CaseDetail:
-    case = await cases_get_case(session, case_id)
-    await record_read(session, case_id=case.id, reader=f"user:{principal.user_id}")
-    held = await orders_by_id(session, await held_order_ids(session, case.id))
-    return CaseDetail(
-        **_case(case).model_dump(),
-        alerts=[
-            AlertOut.model_validate(a, from_attributes=True)
-            for a in await alerts_of_case(session, case.id)
-        ],
-        orders=[
-            HeldOrderOut(
-                id=o.id,
-                state=o.state,
-                source_amount=str(Money(as_int(o.source_amount), o.source_currency)),
-                source_currency=o.source_currency,
-                destination_address=o.destination_address,
-                created_at=o.created_at,
-            )
-            for o in held
-        ],
-        comments=[
-            CommentOut(id=c.id, author_id=c.author_id, body=c.body, created_at=c.created_at)
-            for c in await comments_of(session, case.id)
-        ],
-        attachments=[_attachment(a) for a in await attachments_of(session, case.id)],
-    )
-
-
-def _attachment(a: CaseAttachment) -> AttachmentOut:
-    return AttachmentOut(
-        id=a.id,
-        uploaded_by=a.uploaded_by,
-        filename=a.filename,
-        content_type=a.content_type,
-        size_bytes=a.size_bytes,
-        sha256=a.sha256,
-        created_at=a.created_at,
-    )
+    return await case_detail(session, case_id, reader=principal)
 
 
 @router.post(
@@ -156,7 +103,7 @@ async def assign(
     case = await decisions.assign_case(
         session, case_id=case_id, assignee_id=assignee, officer=principal
     )
-    return _case(case)
+    return case_out(case)
 
 
 @router.post(
@@ -228,7 +175,7 @@ async def attach(
         types=limits.attachment_types,
         now=clock.now(),
     )
-    return _attachment(attachment)
+    return attachment_out(attachment)
 
 
 @router.get(
@@ -289,7 +236,7 @@ async def decide(
         status=outcome.status,
         approval_id=outcome.approval_id,
         orders=outcome.orders,
-        case=_case(outcome.case),
+        case=case_out(outcome.case),
     )
     code = 202 if outcome.status == "pending_approval" else 200
     return JSONResponse(out.model_dump(mode="json"), status_code=code)

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from onramp.kyc.adapters.sandbox import SandboxKycVendor as SandboxKycVendor
     from onramp.kyc.api import kyb_router as kyc_kyb_router
     from onramp.kyc.api import me_router as kyc_me_router
+    from onramp.kyc.api import review_queue as kyc_review_queue
     from onramp.kyc.api import review_router as kyc_review_router
     from onramp.kyc.api import status_of as kyc_status_of
     from onramp.kyc.api import webhook_router as kyc_webhook_router
@@ -42,6 +43,7 @@ _LAZY = {
     "kyc_kyb_router": ("onramp.kyc.api", "kyb_router"),
     "kyc_me_router": ("onramp.kyc.api", "me_router"),
     "kyc_status_of": ("onramp.kyc.api", "status_of"),
+    "kyc_review_queue": ("onramp.kyc.api", "review_queue"),
     "kyc_review_router": ("onramp.kyc.api", "review_router"),
     "kyc_webhook_router": ("onramp.kyc.api", "webhook_router"),
     "reject_held": ("onramp.kyc.holds", "reject_held"),
@@ -63,6 +65,7 @@ __all__ = [
     "kyc_kyb_router",
     "kyc_me_router",
     "kyc_status_of",
+    "kyc_review_queue",
     "kyc_review_router",
     "kyc_webhook_router",
     "limits_for",

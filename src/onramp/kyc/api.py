@@ -235,16 +235,37 @@ async def list_kyc_cases(
     held: Annotated[bool | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> KycCaseList:
-    now = clock.now()
-    cases = await service.list_cases(session, status=case_status, limit=limit, kind=kind, held=held)
+    return await review_queue(
+        session,
+        reader=principal,
+        now=clock.now(),
+        status=case_status,
+        kind=kind,
+        held=held,
+        limit=limit,
+    )
+
+
+async def review_queue(
+    session: AsyncSession,
+    *,
+    reader: Principal,
+    now: datetime,
+    status: KycStatus | None,
+    kind: Literal["individual", "business"] | None,
+    held: bool | None,
+    limit: int,
+) -> KycCaseList:
+    """The compliance review's KYC cases, newest first; listing them is audited."""
+    cases = await service.list_cases(session, status=status, limit=limit, kind=kind, held=held)
     await record(
         session,
-        actor=f"user:{principal.user_id}",
+        actor=f"user:{reader.user_id}",
         action="kyc.cases_listed",
         entity_type="kyc_case",
         entity_id="*",
         data={
-            "status": case_status.value if case_status else None,
+            "status": status.value if status else None,
             "kind": kind,
             "held": held,
             "count": len(cases),

@@ -7,8 +7,15 @@ from typing import TYPE_CHECKING
 from onramp.core.lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from onramp.treasury.api import chain_client as treasury_chain_client
+    from onramp.treasury.api import proposal_out as proposal_out
     from onramp.treasury.api import router as treasury_router
+    from onramp.treasury.circuit_breaker import approve_resume as approve_resume
+    from onramp.treasury.circuit_breaker import current_state as breaker_state
+    from onramp.treasury.circuit_breaker import pending_resume as pending_resume
     from onramp.treasury.circuit_breaker import register_resume_approval as register_resume_approval
+    from onramp.treasury.circuit_breaker import request_resume as request_resume
+    from onramp.treasury.circuit_breaker import trip as trip_breaker
     from onramp.treasury.circuit_breaker_api import router as circuit_breaker_router
     from onramp.treasury.executor import ProposalExecutor as ProposalExecutor
     from onramp.treasury.issuer import CircleMintIssuer as CircleMintIssuer
@@ -22,10 +29,17 @@ if TYPE_CHECKING:
     from onramp.treasury.issuer.api import webhook_router as treasury_webhook_router
     from onramp.treasury.issuer.errors import IssuerNotConfigured as IssuerNotConfigured
     from onramp.treasury.issuer_mints import register_mint_approval as register_mint_approval
+    from onramp.treasury.issuer_mints import request_issuer_mint as request_issuer_mint
+    from onramp.treasury.models import ProposalKind as ProposalKind
     from onramp.treasury.models import WalletKind as WalletKind
     from onramp.treasury.models import WalletTier as WalletTier
     from onramp.treasury.positions import positions as read_positions
     from onramp.treasury.positions import positions_document as positions_document
+    from onramp.treasury.proposals import cancel as cancel_proposal
+    from onramp.treasury.proposals import latest as latest_proposals
+    from onramp.treasury.proposals import proposal as rebalancing_proposal
+    from onramp.treasury.proposals import propose as propose_rebalancing
+    from onramp.treasury.proposals import sign as sign_proposal
     from onramp.treasury.risk_limits import RiskGate as RiskGate
     from onramp.treasury.risk_limits import RiskLimits as RiskLimits
     from onramp.treasury.risk_monitor import risk_monitor as configured_risk_monitor
@@ -38,6 +52,19 @@ if TYPE_CHECKING:
     from onramp.treasury.worker import treasury_round as treasury_round
 
 _LAZY = {
+    "approve_resume": ("onramp.treasury.circuit_breaker", "approve_resume"),
+    "breaker_state": ("onramp.treasury.circuit_breaker", "current_state"),
+    "cancel_proposal": ("onramp.treasury.proposals", "cancel"),
+    "latest_proposals": ("onramp.treasury.proposals", "latest"),
+    "pending_resume": ("onramp.treasury.circuit_breaker", "pending_resume"),
+    "proposal_out": ("onramp.treasury.api", "proposal_out"),
+    "propose_rebalancing": ("onramp.treasury.proposals", "propose"),
+    "rebalancing_proposal": ("onramp.treasury.proposals", "proposal"),
+    "request_issuer_mint": ("onramp.treasury.issuer_mints", "request_issuer_mint"),
+    "request_resume": ("onramp.treasury.circuit_breaker", "request_resume"),
+    "sign_proposal": ("onramp.treasury.proposals", "sign"),
+    "treasury_chain_client": ("onramp.treasury.api", "chain_client"),
+    "trip_breaker": ("onramp.treasury.circuit_breaker", "trip"),
     "CircleMintIssuer": ("onramp.treasury.issuer", "CircleMintIssuer"),
     "GasPolicy": ("onramp.treasury.wallets", "GasPolicy"),
     "IssuerFlow": ("onramp.treasury.issuer", "IssuerFlow"),
@@ -48,6 +75,7 @@ _LAZY = {
     "RiskLimits": ("onramp.treasury.risk_limits", "RiskLimits"),
     "SandboxMockWire": ("onramp.treasury.issuer", "SandboxMockWire"),
     "UsdcSender": ("onramp.treasury.issuer", "UsdcSender"),
+    "ProposalKind": ("onramp.treasury.models", "ProposalKind"),
     "WalletKind": ("onramp.treasury.models", "WalletKind"),
     "WalletTier": ("onramp.treasury.models", "WalletTier"),
     "build_issuer": ("onramp.treasury.issuer", "build_issuer"),
@@ -71,6 +99,20 @@ _LAZY = {
 __getattr__ = lazy_exports(__name__, _LAZY)
 
 __all__ = [
+    "ProposalKind",
+    "approve_resume",
+    "breaker_state",
+    "cancel_proposal",
+    "latest_proposals",
+    "pending_resume",
+    "proposal_out",
+    "propose_rebalancing",
+    "rebalancing_proposal",
+    "request_issuer_mint",
+    "request_resume",
+    "sign_proposal",
+    "treasury_chain_client",
+    "trip_breaker",
     "CircleMintIssuer",
     "GasPolicy",
     "IssuerFlow",

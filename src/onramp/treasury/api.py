@@ -36,7 +36,8 @@ from onramp.treasury.wallets import LiquidityPolicy, set_policy
 router = APIRouter(prefix="/v1/admin/treasury", tags=["treasury (staff)"])
 
 
-def _client(request: Request) -> ChainClient:
+def chain_client(request: Request) -> ChainClient:
+    """The app's client of the chain the treasury reads (one per process)."""
     client: ChainClient | None = getattr(request.app.state, "treasury_chain", None)
     if client is None:
         settings: Settings = request.app.state.settings
@@ -104,7 +105,7 @@ async def list_wallets(
     request: Request,
 ) -> WalletList:
     settings: Settings = request.app.state.settings
-    rows = await liquidity(session, _client(request), usdc=settings.chain.usdc_address)
+    rows = await liquidity(session, chain_client(request), usdc=settings.chain.usdc_address)
     return WalletList(data=[_wallet_out(w) for w in rows])
 
 
@@ -144,7 +145,7 @@ async def put_policy(
     )
 
 
-async def _proposal_out(session: SessionDep, p: RebalancingProposal) -> ProposalOut:
+async def proposal_out(session: SessionDep, p: RebalancingProposal) -> ProposalOut:
     given = await proposal_service.signatures(session, p.id)
     return ProposalOut(
         id=p.id,
@@ -179,7 +180,7 @@ async def list_proposals(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> ProposalList:
     rows = await proposal_service.latest(session, status=status, limit=limit)
-    return ProposalList(data=[await _proposal_out(session, p) for p in rows])
+    return ProposalList(data=[await proposal_out(session, p) for p in rows])
 
 
 @router.post(
@@ -202,7 +203,7 @@ async def create_proposal(
     settings: Settings = request.app.state.settings
     p = await proposal_service.propose(
         session,
-        _client(request),
+        chain_client(request),
         kind=body.kind,
         source=body.source,
         destination=body.destination,
@@ -213,7 +214,7 @@ async def create_proposal(
         chain_id=settings.chain.chain_id,
         subject=body.address,
     )
-    return await _proposal_out(session, p)
+    return await proposal_out(session, p)
 
 
 @router.get(
@@ -226,7 +227,7 @@ async def get_proposal(
     principal: Annotated[Principal, require(Permission.TREASURY_READ)],
     session: SessionDep,
 ) -> ProposalOut:
-    return await _proposal_out(session, await proposal_service.proposal(session, proposal_id))
+    return await proposal_out(session, await proposal_service.proposal(session, proposal_id))
 
 
 @router.post(
@@ -255,13 +256,13 @@ async def sign_proposal(
 ) -> ProposalOut:
     p = await proposal_service.sign(
         session,
-        _client(request),
+        chain_client(request),
         proposal_id=proposal_id,
         user_id=principal.user_id,
         signature=body.signature,
         now=clock.now(),
     )
-    return await _proposal_out(session, p)
+    return await proposal_out(session, p)
 
 
 @router.post(
@@ -288,7 +289,7 @@ async def cancel_proposal(
     p = await proposal_service.cancel(
         session, proposal_id=proposal_id, actor=f"user:{principal.user_id}", now=clock.now()
     )
-    return await _proposal_out(session, p)
+    return await proposal_out(session, p)
 
 
 @router.get(
@@ -309,7 +310,7 @@ async def get_positions(
 ) -> dict[str, Any]:
     settings: Settings = request.app.state.settings
     found = await positions(
-        session, _client(request), usdc=settings.chain.usdc_address, now=clock.now()
+        session, chain_client(request), usdc=settings.chain.usdc_address, now=clock.now()
     )
     return positions_document(found)
 

@@ -27,8 +27,10 @@ from onramp.core.outbox import emit
 from onramp.identity import (
     ApprovalAction,
     ApprovalNotFound,
+    ApprovalRequest,
     decide_approval,
     get_approval_request,
+    pending_for,
     register_approval_action,
     request_approval,
 )
@@ -121,6 +123,15 @@ async def request_resume(
         now=now,
     )
     return pending.id
+
+
+async def pending_resume(session: AsyncSession, row: CircuitBreaker) -> ApprovalRequest | None:
+    """The resume request waiting for its second person, for the breaker's present opening."""
+    if row.state != BreakerState.OPEN.value or row.opened_at is None:
+        return None
+    return await pending_for(
+        session, actions=[RESUME_ACTION], subject={"opened_at": row.opened_at.isoformat()}
+    )
 
 
 async def _execute_resume(

@@ -14,6 +14,7 @@ from onramp.core.settings import Settings
 from onramp.runtime.app import create_app
 from onramp.web.assets import IMMUTABLE, manifest
 from onramp.web.rendering import _ENV, TEMPLATES
+from tests.unit.web.ops_context import ops_context
 
 
 @pytest.fixture(scope="module")
@@ -111,6 +112,7 @@ def _context() -> dict[str, object]:
         "renew": "/app/session/renew",
         "renew_csrf": "token",
         "next": "/app",
+        **ops_context(),
     }
 
 

@@ -7,13 +7,13 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from onramp.auth import Permission, Principal, require
-from onramp.banking.refund_models import Refund
-from onramp.banking.refunding import operator_returns
+from onramp.banking.refund_models import Refund, RefundFile
+from onramp.banking.refunding import files, operator_returns
 from onramp.banking.refunding import service as refunds
 from onramp.core.db import as_int
 from onramp.core.money import Money
@@ -156,4 +156,69 @@ async def return_deposit(
     )
     return JSONResponse(
         out.model_dump(mode="json"), status_code=202 if outcome.approval_id else 201
+    )
+
+
+class RefundFileOut(BaseModel):
+    id: uuid.UUID
+    message_id: str = Field(description="The file's GrpHdr/MsgId (banks deduplicate on it)")
+    schema_: str = Field(alias="schema", description="The pain.001 version")
+    currency: str
+    count: int = Field(description="How many refunds it pays")
+    total: str
+    created_by: str
+    created_at: datetime
+
+
+class RefundFileList(BaseModel):
+    data: list[RefundFileOut]
+    next_before: uuid.UUID | None = Field(description="Pass as `before` for the next page")
+
+
+def refund_file_out(row: RefundFile) -> RefundFileOut:
+    return RefundFileOut.model_validate(
+        {
+            "id": row.id,
+            "message_id": row.message_id,
+            "schema": row.schema,
+            "currency": row.currency,
+            "count": row.count,
+            "total": str(Money(as_int(row.total), row.currency)),
+            "created_by": row.created_by,
+            "created_at": row.created_at,
+        }
+    )
+
+
+@router.get("/refunds/files", summary="The pain.001 files of refunds, newest first")
+async def list_refund_files(
+    principal: Reader,
+    session: SessionDep,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    before: uuid.UUID | None = None,
+) -> RefundFileList:
+    rows = await files.refund_files(session, limit=limit, before=before)
+    return RefundFileList(
+        data=[refund_file_out(r) for r in rows],
+        next_before=rows[-1].id if len(rows) == limit else None,
+    )
+
+
+@router.get(
+    "/refunds/files/{message_id}",
+    summary="Download a pain.001 file of refunds (its XML, as it was sent)",
+    response_class=Response,
+    responses={
+        200: {"content": {"application/xml": {}}},
+        404: {"description": "refund_file_not_found"},
+    },
+)
+async def download_refund_file(
+    message_id: Annotated[Text, Path(max_length=35)], principal: Reader, session: SessionDep
+) -> Response:
+    stored = await files.refund_file(session, message_id=message_id)
+    return Response(
+        stored.xml.encode("utf-8"),
+        media_type="application/xml",
+        headers={"Content-Disposition": f'attachment; filename="{stored.message_id}.xml"'},
     )

@@ -155,6 +155,16 @@ async def refund_file(session: AsyncSession, *, message_id: str) -> RefundFile:
     return found
 
 
+async def refund_files(
+    session: AsyncSession, *, limit: int, before: uuid.UUID | None
+) -> list[RefundFile]:
+    """A page of the stored pain.001 files, newest first (``before``: the page after that id)."""
+    query = select(RefundFile)
+    if before is not None:
+        query = query.where(RefundFile.id < before)
+    return list((await session.scalars(query.order_by(RefundFile.id.desc()).limit(limit))).all())
+
+
 async def submit_refund_file(
     session: AsyncSession, *, stored: RefundFile, bank: Pain001Upload, actor: str, now: datetime
 ) -> int:

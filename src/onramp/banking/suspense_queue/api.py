@@ -1,4 +1,5 @@
-"""``/v1/admin/deposits``: the suspense work queue, for treasury and operations staff."""
+"""``/v1/admin/deposits``: the suspense work queue, for treasury and operations staff, and the
+statement files imported (read-only)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from onramp.auth import Permission, Principal, require
+from onramp.banking.statements.listing import imported_files
 from onramp.banking.suspense_queue import service as suspense
 from onramp.core.request_fields import Text
 from onramp.core.web import ClockDep, SessionDep
@@ -112,4 +114,42 @@ async def assign(
         order_id=deposit.order_id,
         resolved_by=deposit.resolved_by,
         resolved_at=deposit.resolved_at,
+    )
+
+
+class BankFileOut(BaseModel):
+    id: uuid.UUID
+    bank: str
+    filename: str
+    format: str = Field(description="`camt.053` (end of day) or `camt.054` (notification)")
+    message_id: str | None = Field(description="The file's GrpHdr/MsgId")
+    source: str = Field(description="`cli` (onramp bank import) or `drop_folder`")
+    counts: dict[str, int] = Field(description="What the import did: deposits, reversals ...")
+    sha256: str
+    imported_at: datetime
+
+
+class BankFileList(BaseModel):
+    data: list[BankFileOut]
+    next_before: uuid.UUID | None = Field(description="Pass as `before` for the next page")
+
+
+@router.get(
+    "/files",
+    summary="Imported bank statement files, newest first",
+    description="Every camt.053/054 file imported (CLI or drop folder), once per content, with "
+    "what its import did. Read-only: files are imported with `onramp bank import` or the drop "
+    "folder.",
+)
+async def list_bank_files(
+    principal: Annotated[Principal, require(Permission.DEPOSITS_READ)],
+    session: SessionDep,
+    bank: Annotated[Text | None, Query(max_length=50)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    before: uuid.UUID | None = None,
+) -> BankFileList:
+    rows = await imported_files(session, bank=bank, limit=limit, before=before)
+    return BankFileList(
+        data=[BankFileOut.model_validate(f, from_attributes=True) for f in rows],
+        next_before=rows[-1].id if len(rows) == limit else None,
     )
