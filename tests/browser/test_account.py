@@ -18,7 +18,7 @@ from eth_account.messages import encode_defunct
 from playwright.sync_api import Page, expect
 
 from onramp.devstack.stack import Stack
-from tests.browser.conftest import look, new_email, sign_in, sign_up
+from tests.browser.conftest import PASSWORD, look, new_email, sign_in, sign_up
 
 
 def _signed_in(web: Page) -> str:
@@ -101,6 +101,34 @@ def test_a_customer_enrols_a_second_factor_and_manages_api_keys(web: Page, stack
         expect(web.locator("#notice")).to_contain_text("revoked")
         expect(web.locator("#api-keys")).to_contain_text("revoked")
         assert api.get("/v1/me/limits").status_code == 401  # and stops at once
+
+
+def test_a_customer_signs_out_another_session_and_changes_the_password(
+    web: Page, stack: Stack
+) -> None:
+    email = _signed_in(web)
+    with httpx.Client(base_url=stack.api_url, timeout=10) as api:
+        login = api.post("/v1/auth/login", json={"email": email, "password": PASSWORD})
+        api.headers["Authorization"] = f"Bearer {login.json()['access_token']}"
+        assert api.get("/v1/me").status_code == 200
+        web.get_by_role("link", name="Security", exact=True).click()
+        other = web.locator("#sessions tbody tr", has_text="active")
+        expect(other).to_have_count(1)
+        other.get_by_role("button", name="Sign out this session").click()
+        expect(web.locator("#notice")).to_contain_text("signed out")
+        expect(web.locator("#sessions")).to_contain_text("this session")  # still signed in
+        assert api.get("/v1/me").status_code == 401  # the other one is over
+
+    web.get_by_label("Current password").fill("not the password at all")
+    web.get_by_label("New password").fill("an even longer passphrase, twice over")
+    web.get_by_role("button", name="Change the password").click()
+    expect(web.get_by_role("alert")).to_be_visible()
+    expect(web.get_by_label("Current password")).to_have_value("")  # never kept
+    look(web, "account-password-refused")
+    web.get_by_label("Current password").fill(PASSWORD)
+    web.get_by_label("New password").fill("an even longer passphrase, twice over")
+    web.get_by_role("button", name="Change the password").click()
+    expect(web.locator("#notice")).to_contain_text("Your password is changed")
 
 
 def test_a_bank_account_is_added_and_verified_by_micro_deposits(web: Page, stack: Stack) -> None:
