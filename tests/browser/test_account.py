@@ -3,7 +3,8 @@ from the secret the page shows (a wrong code first: the form again); API keys cr
 secret works, once shown) and revoked (it stops working); a bank account added and verified by
 the micro-deposits read from the bank sandbox's statement (wrong amounts first: refused, with
 the attempts left); an external wallet added and its ownership proven with a signature of the
-challenge; the limits, the identity verification, the sessions and the privacy pages."""
+challenge, after proving the second factor again (a wrong code first); the limits, the identity
+verification, the sessions and the privacy pages."""
 
 from __future__ import annotations
 
@@ -174,7 +175,19 @@ def test_a_bank_account_is_added_and_verified_by_micro_deposits(web: Page, stack
 
 def test_an_external_wallet_is_added_and_its_ownership_proven(web: Page, stack: Stack) -> None:
     _signed_in(web)
-    _enrol_totp(web)
+    secret = _enrol_totp(web)
+    web.goto("/app/security")  # the step-up, as when the enrolment is more than minutes old
+    expect(web.locator("#mfa-state")).to_contain_text("An authenticator app is enrolled")
+    web.get_by_label("Code from your authenticator app").fill("000000")
+    web.get_by_role("button", name="Confirm it is you").click()
+    expect(web.get_by_role("alert")).to_be_visible()
+    look(web, "account-step-up-refused")
+    # The next step's code: the enrolment spent this one (each step counts once).
+    web.get_by_label("Code from your authenticator app").fill(
+        pyotp.TOTP(secret).at(time.time() + 30)
+    )
+    web.get_by_role("button", name="Confirm it is you").click()
+    expect(web.locator("#notice")).to_contain_text("Confirmed")
     holder = Account.create()
     web.get_by_role("link", name="Wallets", exact=True).click()
     expect(web.locator("#no-wallets")).to_be_visible()
