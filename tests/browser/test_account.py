@@ -4,7 +4,8 @@ secret works, once shown) and revoked (it stops working); a bank account added a
 the micro-deposits read from the bank sandbox's statement (wrong amounts first: refused, with
 the attempts left); an external wallet added and its ownership proven with a signature of the
 challenge, after proving the second factor again (a wrong code first); the limits, the identity
-verification, the sessions and the privacy pages."""
+verification, the sessions and the privacy pages; a withdrawal more than the custodial wallet
+holds is refused."""
 
 from __future__ import annotations
 
@@ -212,6 +213,17 @@ def test_an_external_wallet_is_added_and_its_ownership_proven(web: Page, stack: 
     web.get_by_role("button", name="Prove ownership").click()
     expect(web.locator("#notice")).to_contain_text("Ownership proven")
     expect(web.locator(".wallet-ownership")).to_contain_text("proven")
+
+    expect(web.locator("#custodial-address")).not_to_be_empty()  # the custodial wallet
+    expect(web.locator("#no-withdrawals")).to_be_visible()
+    web.get_by_label("To address").fill(holder.address)
+    web.get_by_label("Amount (USDC)").fill("25.50")
+    web.get_by_role("button", name="Withdraw").click()  # an empty wallet: refused
+    expect(web.get_by_role("alert")).to_be_visible()
+    expect(web.get_by_label("Amount (USDC)")).to_have_value("25.50")  # kept
+    look(web, "account-withdrawal-refused")
+    web.goto("/app/wallets")
+    expect(web.locator("#no-withdrawals")).to_be_visible()  # nothing withdrawn
 
 
 def test_limits_identity_and_privacy_pages(web: Page, stack: Stack) -> None:
