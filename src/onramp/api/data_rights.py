@@ -3,21 +3,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter
 
 from onramp.auth import Permission, Principal, require
-from onramp.banking import export_bank_accounts
-from onramp.casework import erase
-from onramp.core.audit import records_about
+from onramp.casework import erase_customer, export_customer
 from onramp.core.web import ClockDep, SessionDep, SettingsDep
-from onramp.fx import export_quotes
-from onramp.identity import export_user
-from onramp.kyc import export_cases
-from onramp.orders import export_orders
-from onramp.wallets import export_wallets
 
 router = APIRouter(prefix="/v1/me", tags=["me"])
 
@@ -35,18 +27,7 @@ async def export(
     session: SessionDep,
     clock: ClockDep,
 ) -> dict[str, Any]:
-    user_id = principal.user_id
-    return {
-        "exported_at": clock.now().isoformat(),
-        "user_id": str(user_id),
-        **await export_user(session, user_id=user_id),
-        "quotes": await export_quotes(session, customer_id=user_id),
-        "orders": await export_orders(session, customer_id=user_id),
-        "bank_accounts": await export_bank_accounts(session, customer_id=user_id),
-        "wallets": await export_wallets(session, customer_id=user_id),
-        "kyc_cases": await export_cases(session, customer_id=user_id),
-        "audit": await records_about(session, entity_id=str(user_id)),
-    }
+    return await export_customer(session, user_id=principal.user_id, now=clock.now())
 
 
 @router.post(
@@ -65,10 +46,9 @@ async def erasure(
     settings: SettingsDep,
     clock: ClockDep,
 ) -> dict[str, Any]:
-    now = clock.now()
-    await erase(session, user_id=principal.user_id, now=now)
-    retained_until = now + timedelta(days=settings.privacy.retention_days)
-    return {
-        "erased_at": now.isoformat(),
-        "financial_records_retained_until": retained_until.isoformat(),
-    }
+    return await erase_customer(
+        session,
+        user_id=principal.user_id,
+        retention_days=settings.privacy.retention_days,
+        now=clock.now(),
+    )

@@ -55,6 +55,18 @@ if TYPE_CHECKING:
     from onramp.banking.accounts.customer_accounts import (
         remove_all_bank_accounts as remove_all_bank_accounts,
     )
+    from onramp.banking.accounts.customer_accounts import (
+        remove_bank_account as remove_own_bank_account,
+    )
+    from onramp.banking.accounts.own_accounts import add_own_account as add_own_bank_account
+    from onramp.banking.accounts.own_accounts import (
+        confirm_own_micro_deposits as confirm_own_micro_deposits,
+    )
+    from onramp.banking.accounts.own_accounts import own_accounts as own_bank_accounts
+    from onramp.banking.accounts.own_accounts import (
+        request_own_micro_deposits as request_own_micro_deposits,
+    )
+    from onramp.banking.accounts.schemas import BankAccountIn as BankAccountIn
     from onramp.banking.adapters.base import BankPayments as BankPayments
     from onramp.banking.adapters.base import BankWebhookAdapter as BankWebhookAdapter
     from onramp.banking.adapters.base import Pain001Upload as Pain001Upload
@@ -152,6 +164,18 @@ _LAZY = {
     "run_refunds": ("onramp.banking.refunding.sender", "run_refunds"),
     "submit_refund_file": ("onramp.banking.refunding.files", "submit_refund_file"),
     "suspense_router": ("onramp.banking.suspense_queue.api", "router"),
+    "BankAccountIn": ("onramp.banking.accounts.schemas", "BankAccountIn"),
+    "own_bank_accounts": ("onramp.banking.accounts.own_accounts", "own_accounts"),
+    "add_own_bank_account": ("onramp.banking.accounts.own_accounts", "add_own_account"),
+    "request_own_micro_deposits": (
+        "onramp.banking.accounts.own_accounts",
+        "request_own_micro_deposits",
+    ),
+    "confirm_own_micro_deposits": (
+        "onramp.banking.accounts.own_accounts",
+        "confirm_own_micro_deposits",
+    ),
+    "remove_own_bank_account": ("onramp.banking.accounts.customer_accounts", "remove_bank_account"),
 }
 __getattr__ = lazy_exports(__name__, _LAZY)
 
@@ -236,4 +260,10 @@ __all__ = [
     "submit_refund_file",
     "suspense_router",
     "treasury_account",
+    "BankAccountIn",
+    "own_bank_accounts",
+    "add_own_bank_account",
+    "request_own_micro_deposits",
+    "confirm_own_micro_deposits",
+    "remove_own_bank_account",
 ]

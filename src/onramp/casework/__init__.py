@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     from onramp.casework.api import router as casework_router
     from onramp.casework.decisions import assign_case as assign_case
     from onramp.casework.decisions import decide_case as decide_case
+    from onramp.casework.data_rights import erase_customer as erase_customer
+    from onramp.casework.data_rights import export_customer as export_customer
     from onramp.casework.decisions import register_release_approval as register_release_approval
     from onramp.casework.privacy import erase as erase
     from onramp.casework.privacy import purge_expired as purge_expired
@@ -30,6 +32,8 @@ _LAZY = {
     "erase": ("onramp.casework.privacy", "erase"),
     "purge_expired": ("onramp.casework.privacy", "purge_expired"),
     "register_release_approval": ("onramp.casework.decisions", "register_release_approval"),
+    "export_customer": ("onramp.casework.data_rights", "export_customer"),
+    "erase_customer": ("onramp.casework.data_rights", "erase_customer"),
 }
 __getattr__ = lazy_exports(__name__, _LAZY)
 
@@ -42,4 +46,6 @@ __all__ = [
     "erase",
     "purge_expired",
     "register_release_approval",
+    "export_customer",
+    "erase_customer",
 ]

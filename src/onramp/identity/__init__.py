@@ -11,6 +11,13 @@ from onramp.identity.errors import EmailTaken, InvalidCredentials, InvalidToken,
 if TYPE_CHECKING:
     from onramp.identity.accounts.api import me_router as account_me_router
     from onramp.identity.accounts.api import router as account_router
+    from onramp.identity.accounts.own_credentials import change_own_password as change_own_password
+    from onramp.identity.accounts.own_credentials import confirm_totp as confirm_totp
+    from onramp.identity.accounts.own_credentials import start_totp as start_totp
+    from onramp.identity.accounts.own_credentials import step_up as step_up
+    from onramp.identity.accounts.preferences import Preferences as Preferences
+    from onramp.identity.accounts.preferences import get_preferences as get_preferences
+    from onramp.identity.accounts.preferences import set_preferences as set_preferences
     from onramp.identity.accounts.recipients import Recipient as Recipient
     from onramp.identity.accounts.recipients import email_recipients as email_recipients
     from onramp.identity.accounts.service import erase_identity as erase_identity
@@ -22,6 +29,11 @@ if TYPE_CHECKING:
         require_verified_email as require_verified_email,
     )
     from onramp.identity.api_keys.api import router as api_keys_router
+    from onramp.identity.api_keys.own_keys import create_own_key as create_own_key
+    from onramp.identity.api_keys.own_keys import own_keys as own_api_keys
+    from onramp.identity.api_keys.own_keys import revoke_own_key as revoke_own_key
+    from onramp.identity.api_keys.own_keys import rotate_own_key as rotate_own_key
+    from onramp.identity.api_keys.schemas import ApiKeyCreate as ApiKeyCreate
     from onramp.identity.login.api import me_router as identity_me_router
     from onramp.identity.login.api import router as identity_router
     from onramp.identity.login.flows import confirm_email as confirm_email
@@ -40,9 +52,12 @@ if TYPE_CHECKING:
     from onramp.identity.schemas import LoginRequest as LoginRequest
     from onramp.identity.schemas import MfaLoginRequest as MfaLoginRequest
     from onramp.identity.schemas import MfaRequiredOut as MfaRequiredOut
+    from onramp.identity.schemas import PreferencesBody as PreferencesBody
     from onramp.identity.schemas import RegisterRequest as RegisterRequest
     from onramp.identity.schemas import TokenOut as TokenOut
     from onramp.identity.schemas import UserOut as UserOut
+    from onramp.identity.sessions.service import list_sessions as own_sessions
+    from onramp.identity.sessions.service import revoke as revoke_own_session
     from onramp.identity.staff.api import admin_router as admin_admin_router
     from onramp.identity.staff.api import approvals_router as admin_approvals_router
     from onramp.identity.staff.approvals import ApprovalAction as ApprovalAction
@@ -101,6 +116,35 @@ _LAZY = {
     "request_approval": ("onramp.identity.staff.approvals", "request_approval"),
     "require_verified_email": ("onramp.identity.accounts.verification", "require_verified_email"),
     "role_of": ("onramp.identity.accounts.service", "role_of"),
+    "confirm_email": ("onramp.identity.login.flows", "confirm_email"),
+    "login_answer": ("onramp.identity.login.token_responses", "answer_with"),
+    "logout": ("onramp.identity.login.flows", "logout"),
+    "mfa_login": ("onramp.identity.login.flows", "mfa_login"),
+    "password_login": ("onramp.identity.login.flows", "password_login"),
+    "profile_of": ("onramp.identity.login.flows", "profile_of"),
+    "register_customer": ("onramp.identity.login.flows", "register_customer"),
+    "MfaRequiredOut": ("onramp.identity.schemas", "MfaRequiredOut"),
+    "TokenOut": ("onramp.identity.schemas", "TokenOut"),
+    "UserOut": ("onramp.identity.schemas", "UserOut"),
+    "EmailTokenRequest": ("onramp.identity.schemas", "EmailTokenRequest"),
+    "LoginRequest": ("onramp.identity.schemas", "LoginRequest"),
+    "MfaLoginRequest": ("onramp.identity.schemas", "MfaLoginRequest"),
+    "RegisterRequest": ("onramp.identity.schemas", "RegisterRequest"),
+    "start_totp": ("onramp.identity.accounts.own_credentials", "start_totp"),
+    "confirm_totp": ("onramp.identity.accounts.own_credentials", "confirm_totp"),
+    "step_up": ("onramp.identity.accounts.own_credentials", "step_up"),
+    "change_own_password": ("onramp.identity.accounts.own_credentials", "change_own_password"),
+    "own_api_keys": ("onramp.identity.api_keys.own_keys", "own_keys"),
+    "create_own_key": ("onramp.identity.api_keys.own_keys", "create_own_key"),
+    "rotate_own_key": ("onramp.identity.api_keys.own_keys", "rotate_own_key"),
+    "revoke_own_key": ("onramp.identity.api_keys.own_keys", "revoke_own_key"),
+    "own_sessions": ("onramp.identity.sessions.service", "list_sessions"),
+    "revoke_own_session": ("onramp.identity.sessions.service", "revoke"),
+    "Preferences": ("onramp.identity.accounts.preferences", "Preferences"),
+    "get_preferences": ("onramp.identity.accounts.preferences", "get_preferences"),
+    "set_preferences": ("onramp.identity.accounts.preferences", "set_preferences"),
+    "ApiKeyCreate": ("onramp.identity.api_keys.schemas", "ApiKeyCreate"),
+    "PreferencesBody": ("onramp.identity.schemas", "PreferencesBody"),
 }
 __getattr__ = lazy_exports(__name__, _LAZY)
 
@@ -155,4 +199,33 @@ __all__ = [
     "request_approval",
     "require_verified_email",
     "role_of",
+    "confirm_email",
+    "login_answer",
+    "logout",
+    "mfa_login",
+    "password_login",
+    "profile_of",
+    "register_customer",
+    "MfaRequiredOut",
+    "TokenOut",
+    "UserOut",
+    "EmailTokenRequest",
+    "LoginRequest",
+    "MfaLoginRequest",
+    "RegisterRequest",
+    "start_totp",
+    "confirm_totp",
+    "step_up",
+    "change_own_password",
+    "own_api_keys",
+    "create_own_key",
+    "rotate_own_key",
+    "revoke_own_key",
+    "own_sessions",
+    "revoke_own_session",
+    "Preferences",
+    "get_preferences",
+    "set_preferences",
+    "ApiKeyCreate",
+    "PreferencesBody",
 ]

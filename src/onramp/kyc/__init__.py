@@ -26,12 +26,14 @@ if TYPE_CHECKING:
     from onramp.kyc.api import review_queue as kyc_review_queue
     from onramp.kyc.api import review_router as kyc_review_router
     from onramp.kyc.api import status_of as kyc_status_of
+    from onramp.kyc.api import submit_own as submit_own_kyc
     from onramp.kyc.api import webhook_router as kyc_webhook_router
     from onramp.kyc.holds import held_cases as held_cases
     from onramp.kyc.holds import reject_held as reject_held
     from onramp.kyc.holds import release_holds as release_holds
     from onramp.kyc.rescreen import KybOwners as KybOwners
     from onramp.kyc.rescreen import VerifiedNames as VerifiedNames
+    from onramp.kyc.schemas import KycSubmissionIn as KycSubmissionIn
     from onramp.kyc.worker import run_review_expiry as run_review_expiry
 
 _LAZY = {
@@ -49,6 +51,8 @@ _LAZY = {
     "reject_held": ("onramp.kyc.holds", "reject_held"),
     "release_holds": ("onramp.kyc.holds", "release_holds"),
     "run_review_expiry": ("onramp.kyc.worker", "run_review_expiry"),
+    "submit_own_kyc": ("onramp.kyc.api", "submit_own"),
+    "KycSubmissionIn": ("onramp.kyc.schemas", "KycSubmissionIn"),
 }
 __getattr__ = lazy_exports(__name__, _LAZY)
 
@@ -75,4 +79,6 @@ __all__ = [
     "run_review_expiry",
     "tier_of",
     "verified_identity",
+    "submit_own_kyc",
+    "KycSubmissionIn",
 ]

@@ -88,6 +88,32 @@ async def status_of(
     return _status(tier, case, now, settings)
 
 
+async def submit_own(
+    session: AsyncSession,
+    *,
+    vendors: dict[str, KycVendor],
+    customer_id: uuid.UUID,
+    body: KycSubmissionIn,
+    settings: KycSettings,
+    now: datetime,
+) -> KycStatusOut:
+    """A person's own identity sent to the configured vendor (``POST /v1/me/kyc``, the web's
+    identity page): a new case, or the open one that needs more information resubmitted."""
+    vendor = vendors.get(settings.vendor)
+    if vendor is None:
+        raise UnknownKycVendor(f"no KYC vendor adapter named {settings.vendor!r}")
+    case = await service.submit(
+        session,
+        vendor=vendor,
+        customer_id=customer_id,
+        submission=body.to_submission(),
+        settings=settings,
+        now=now,
+    )
+    tier = await service.tier_of(session, customer_id, now)
+    return _status(tier, case, now, settings)
+
+
 @me_router.post(
     "",
     status_code=status.HTTP_202_ACCEPTED,
@@ -112,17 +138,14 @@ async def submit_kyc(
     settings: SettingsDep,
     clock: ClockDep,
 ) -> KycStatusOut:
-    now = clock.now()
-    case = await service.submit(
+    return await submit_own(
         session,
-        vendor=_vendor(request, settings.kyc.vendor),
+        vendors=request.app.state.kyc_vendors,
         customer_id=principal.user_id,
-        submission=body.to_submission(),
+        body=body,
         settings=settings.kyc,
-        now=now,
+        now=clock.now(),
     )
-    tier = await service.tier_of(session, principal.user_id, now)
-    return _status(tier, case, now, settings.kyc)
 
 
 @kyb_router.post(

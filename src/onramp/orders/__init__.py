@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from onramp.orders.steps.deposit_returns import UnspentOrderFunds as UnspentOrderFunds
     from onramp.orders.steps.expiry import expire_unpaid as expire_unpaid
     from onramp.orders.tier_limits.api import router as limits_router
+    from onramp.orders.tier_limits.limits import usage as limits_usage
     from onramp.orders.travel.api import router as travel_rule_router
     from onramp.orders.travel.policy import TravelRulePolicy as TravelRulePolicy
     from onramp.orders.travel.policy import TravelRuleScreener as TravelRuleScreener
@@ -69,6 +70,7 @@ _LAZY = {
     "standing_reference_router": ("onramp.orders.placement.standing_reference_api", "router"),
     "travel_rule_router": ("onramp.orders.travel.api", "router"),
     "vault_paid_check": ("onramp.orders.staff.operator_actions", "vault_paid_check"),
+    "limits_usage": ("onramp.orders.tier_limits.limits", "usage"),
 }
 __getattr__ = lazy_exports(__name__, _LAZY)
 
@@ -110,4 +112,5 @@ __all__ = [
     "standing_reference_router",
     "travel_rule_router",
     "vault_paid_check",
+    "limits_usage",
 ]

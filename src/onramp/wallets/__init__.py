@@ -7,12 +7,22 @@ from onramp.core.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from onramp.wallets.address_book import export_wallets as export_wallets
+    from onramp.wallets.address_book import list_wallets as saved_wallets_of
     from onramp.wallets.address_book import payout_destination as payout_destination
     from onramp.wallets.address_book import remove_all_wallets as remove_all_wallets
+    from onramp.wallets.address_book import remove_wallet as remove_own_wallet
     from onramp.wallets.address_book import saved_wallet as saved_wallet
     from onramp.wallets.api import router as wallets_router
+    from onramp.wallets.custodial import WithdrawalIn as WithdrawalIn
+    from onramp.wallets.custodial import custodial_wallet_of as custodial_wallet_of
+    from onramp.wallets.custodial import withdraw_once as withdraw_once
+    from onramp.wallets.custodial import withdrawals_of as withdrawals_of
     from onramp.wallets.errors import WalletOwnershipUnproven as WalletOwnershipUnproven
     from onramp.wallets.models import DestinationWallet as DestinationWallet
+    from onramp.wallets.own_wallets import WalletIn as WalletIn
+    from onramp.wallets.own_wallets import add_own_wallet as add_own_wallet
+    from onramp.wallets.own_wallets import own_challenge as own_challenge
+    from onramp.wallets.ownership import prove_ownership as prove_ownership
     from onramp.wallets.rescreen import SavedWallets as SavedWallets
     from onramp.wallets.withdrawals_api import router as withdrawals_router
 
@@ -26,6 +36,16 @@ _LAZY = {
     "saved_wallet": ("onramp.wallets.address_book", "saved_wallet"),
     "wallets_router": ("onramp.wallets.api", "router"),
     "withdrawals_router": ("onramp.wallets.withdrawals_api", "router"),
+    "add_own_wallet": ("onramp.wallets.own_wallets", "add_own_wallet"),
+    "own_challenge": ("onramp.wallets.own_wallets", "own_challenge"),
+    "saved_wallets_of": ("onramp.wallets.address_book", "list_wallets"),
+    "remove_own_wallet": ("onramp.wallets.address_book", "remove_wallet"),
+    "prove_ownership": ("onramp.wallets.ownership", "prove_ownership"),
+    "custodial_wallet_of": ("onramp.wallets.custodial", "custodial_wallet_of"),
+    "withdrawals_of": ("onramp.wallets.custodial", "withdrawals_of"),
+    "withdraw_once": ("onramp.wallets.custodial", "withdraw_once"),
+    "WithdrawalIn": ("onramp.wallets.custodial", "WithdrawalIn"),
+    "WalletIn": ("onramp.wallets.own_wallets", "WalletIn"),
 }
 __getattr__ = lazy_exports(__name__, _LAZY)
 
@@ -39,4 +59,14 @@ __all__ = [
     "saved_wallet",
     "wallets_router",
     "withdrawals_router",
+    "add_own_wallet",
+    "own_challenge",
+    "saved_wallets_of",
+    "remove_own_wallet",
+    "prove_ownership",
+    "custodial_wallet_of",
+    "withdrawals_of",
+    "withdraw_once",
+    "WithdrawalIn",
+    "WalletIn",
 ]

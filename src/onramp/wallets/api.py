@@ -3,42 +3,21 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Annotated, Literal
-from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from onramp.auth import Permission, Principal, require, require_step_up
+from onramp.auth import Permission, Principal, require
 from onramp.compliance import ListMatchersDep, SessionFactoryDep
 from onramp.core.request_fields import MultilineText, Text
-from onramp.core.settings import Settings
 from onramp.core.web import ClockDep, SessionDep, SettingsDep
-from onramp.wallets import address_book, ownership
+from onramp.wallets import address_book, own_wallets, ownership
 from onramp.wallets.models import DestinationWallet
+from onramp.wallets.own_wallets import WalletIn
 
 router = APIRouter(prefix="/v1/me/wallets", tags=["wallets"])
-
-
-class WalletIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    label: Text = Field(min_length=1, max_length=100, examples=["Treasury cold wallet"])
-    address: Text = Field(
-        min_length=1,
-        max_length=60,
-        description="EVM address; mixed case must be a valid EIP-55 checksum",
-        examples=["0x70997970C51812dc3A010C7d01b50e0d17dc79C8"],
-    )
-    custody: Literal["self_hosted", "hosted"] = Field(
-        default="self_hosted",
-        description="self_hosted: you hold the keys (prove it before large payouts); hosted: "
-        "an account at another provider, named in vasp_name",
-    )
-    vasp_name: Text | None = Field(
-        default=None, max_length=200, description="The provider of a hosted wallet"
-    )
 
 
 class WalletOut(BaseModel):
@@ -103,17 +82,6 @@ def _out(wallet: DestinationWallet) -> WalletOut:
     )
 
 
-def challenge_context(settings: Settings) -> ownership.ChallengeContext:
-    base = settings.notifications.public_base_url
-    return ownership.ChallengeContext(
-        operator=settings.auth.issuer,
-        domain=urlsplit(base).netloc or base,
-        uri=base,
-        chain_id=settings.chain.chain_id,
-        ttl=timedelta(seconds=settings.compliance.wallet_proof_ttl_seconds),
-    )
-
-
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
@@ -144,23 +112,14 @@ async def add_wallet(
     matchers: ListMatchersDep,
     sessions: SessionFactoryDep,
 ) -> WalletOut:
-    await require_step_up(
+    wallet = await own_wallets.add_own_wallet(
         session,
+        sessions,
+        matchers,
         principal=principal,
+        body=body,
+        settings=settings,
         now=clock.now(),
-        max_age=timedelta(seconds=settings.auth.step_up_max_age_seconds),
-    )
-    await address_book.screen_new_destination(
-        sessions, matchers, customer_id=principal.user_id, address=body.address, now=clock.now()
-    )
-    wallet = await address_book.add_wallet(
-        session,
-        customer_id=principal.user_id,
-        label=body.label,
-        address=body.address,
-        now=clock.now(),
-        custody=body.custody,
-        vasp_name=body.vasp_name,
     )
     return _out(wallet)
 
@@ -229,11 +188,11 @@ async def ownership_challenge(
     settings: SettingsDep,
     clock: ClockDep,
 ) -> ChallengeOut:
-    challenge = await ownership.issue_challenge(
+    challenge = await own_wallets.own_challenge(
         session,
         customer_id=principal.user_id,
         wallet_id=wallet_id,
-        context=challenge_context(settings),
+        settings=settings,
         now=clock.now(),
     )
     return ChallengeOut(

@@ -3,81 +3,25 @@ its USDC on-chain) and withdrawals out of it (need a recent second factor)."""
 
 from __future__ import annotations
 
-import uuid
-from datetime import datetime, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Header, status
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel
 
-from onramp import chain
-from onramp.auth import Permission, Principal, require, require_step_up
+from onramp.auth import Permission, Principal, require
 from onramp.compliance import ListMatchersDep, SessionFactoryDep
 from onramp.core import idempotency
-from onramp.core.money import Money
 from onramp.core.request_fields import Text
 from onramp.core.web import ClockDep, SessionDep, SettingsDep
-from onramp.wallets import withdrawals
+from onramp.wallets import custodial
+from onramp.wallets.custodial import CustodialWalletOut, WithdrawalIn, WithdrawalOut
 
 router = APIRouter(prefix="/v1/me/wallet", tags=["wallets"])
 
 
-def _usdc(minor: int) -> str:
-    return str(Money(minor, "USDC"))
-
-
-class CustodialWalletOut(BaseModel):
-    address: str = Field(description="The CREATE2 address; it can receive USDC before deployment")
-    deployed: bool = Field(description="Deployed on the first withdrawal")
-    currency: str = "USDC"
-    balance: str = Field(description="USDC the wallet holds on-chain", examples=["250.000000"])
-    available: str = Field(description="balance less withdrawals still in flight")
-
-
-class WithdrawalIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    to: Text = Field(
-        min_length=1,
-        max_length=60,
-        description="EVM address; mixed case must be a valid EIP-55 checksum",
-        examples=["0x70997970C51812dc3A010C7d01b50e0d17dc79C8"],
-    )
-    amount: Text = Field(
-        min_length=1, max_length=40, description="USDC, up to 6 decimals", examples=["25.50"]
-    )
-
-
-class WithdrawalOut(BaseModel):
-    id: uuid.UUID
-    wallet: str
-    to: str
-    amount: str
-    currency: str = "USDC"
-    status: str = Field(description="requested, signed, broadcast, confirmed or failed")
-    tx_hash: str | None
-    block_number: int | None
-    failure: str | None
-    created_at: datetime
-
-
 class WithdrawalList(BaseModel):
     data: list[WithdrawalOut]
-
-
-def _out(w: chain.WithdrawalView) -> WithdrawalOut:
-    return WithdrawalOut(
-        id=w.id,
-        wallet=w.wallet_address,
-        to=w.to_address,
-        amount=_usdc(w.amount),
-        status=w.status,
-        tx_hash=w.tx_hash,
-        block_number=w.block_number,
-        failure=w.failure,
-        created_at=w.created_at,
-    )
 
 
 @router.get(
@@ -90,19 +34,8 @@ async def get_wallet(
     session: SessionDep,
     settings: SettingsDep,
 ) -> CustodialWalletOut:
-    withdrawals.own_wallet(settings.chain.wallet_factory_address, principal.user_id)
-    wallet = await chain.custodial_wallet(
-        chain.ChainClient(settings.chain.rpc_url),
-        factory=settings.chain.wallet_factory_address,
-        usdc=settings.chain.usdc_address,
-        customer_id=principal.user_id,
-    )
-    pending = await chain.in_flight(session, wallet=wallet.address)
-    return CustodialWalletOut(
-        address=wallet.address,
-        deployed=wallet.deployed,
-        balance=_usdc(wallet.balance),
-        available=_usdc(max(wallet.balance - pending, 0)),
+    return await custodial.custodial_wallet_of(
+        session, customer_id=principal.user_id, settings=settings
     )
 
 
@@ -143,43 +76,24 @@ async def withdraw(
         Text | None, Header(alias="Idempotency-Key", max_length=idempotency.MAX_KEY_LENGTH)
     ] = None,
 ) -> JSONResponse:
-    key = idempotency.check_key(idempotency_key)
-    await require_step_up(
-        session,
-        principal=principal,
-        now=clock.now(),
-        max_age=timedelta(seconds=settings.auth.step_up_max_age_seconds),
-    )
-    scope = f"user:{principal.user_id}"
-    fingerprint = idempotency.request_fingerprint(
-        "POST", "/v1/me/wallet/withdrawals", body.model_dump(mode="json")
-    )
-    stored = await idempotency.begin(session, scope=scope, key=key, request_hash=fingerprint)
-    if stored is not None:
-        return JSONResponse(
-            stored.body, status_code=stored.status_code, headers={"Idempotent-Replayed": "true"}
-        )
-    withdrawal = await withdrawals.request_withdrawal(
+    status_code, out, replayed = await custodial.withdraw_once(
         session,
         sessions,
         matchers,
-        chain.ChainClient(settings.chain.rpc_url),
-        customer_id=principal.user_id,
-        to=body.to,
-        amount=body.amount,
-        factory=settings.chain.wallet_factory_address,
-        usdc=settings.chain.usdc_address,
-        idempotency_key=key,
+        principal=principal,
+        body=body,
+        idempotency_key=idempotency_key,
+        settings=settings,
         now=clock.now(),
     )
-    out = _out(withdrawal).model_dump(mode="json")
-    await idempotency.finish(session, scope=scope, key=key, status_code=201, body=out)
-    return JSONResponse(out, status_code=201)
+    headers = {"Idempotent-Replayed": "true"} if replayed else None
+    return JSONResponse(out, status_code=status_code, headers=headers)
 
 
 @router.get("/withdrawals", summary="The caller's withdrawals, newest first")
 async def list_withdrawals(
     principal: Annotated[Principal, require(Permission.WALLETS_MANAGE_OWN)], session: SessionDep
 ) -> WithdrawalList:
-    rows = await chain.withdrawals_of(session, customer_id=principal.user_id)
-    return WithdrawalList(data=[_out(w) for w in rows])
+    return WithdrawalList(
+        data=await custodial.withdrawals_of(session, customer_id=principal.user_id)
+    )

@@ -6,6 +6,7 @@ a refused form is shown again with the reason, anything else is an error page.""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlsplit
@@ -29,7 +30,39 @@ FORMS = {
     "/app/sign-up": "app/sign_up.html",
     "/app/verify-email": "app/verify_email.html",
 }
-_KEPT_FIELDS = ("email", "full_name", "token", "mfa_token")
+# The account pages' forms (web/customer/account_forms.py), some with an id in their path; each
+# template shows its one form again (posting to the same path) with a way back to its page.
+FORM_PATTERNS = tuple(
+    (re.compile(f"/app/{pattern}"), f"app/account/refused/{template}.html")
+    for pattern, template in (
+        ("security/totp/confirm", "totp"),
+        ("security/step-up", "step_up"),
+        ("security/password", "password"),
+        ("api-keys", "api_key"),
+        ("bank-accounts", "bank_account"),
+        ("bank-accounts/[0-9a-f-]+/micro-deposits/confirm", "micro_deposits"),
+        ("wallets", "wallet"),
+        ("wallets/[0-9a-f-]+/proof", "wallet_proof"),
+        ("wallet/withdrawals", "withdrawal"),
+        ("kyc", "kyc"),
+        ("privacy/preferences", "preferences"),
+    )
+)
+_KEPT_FIELDS = (
+    *("email", "full_name", "token", "mfa_token", "idempotency_key", "name", "holder_name", "iban"),
+    *("bic", "currency", "label", "address", "vasp_name", "challenge_id", "message", "to"),
+    *("amount", "given_names", "surname", "date_of_birth", "nationality", "line1", "city"),
+    *("postal_code", "country", "display_currency", "default_fiat_currency", "language"),
+)
+
+
+def form_template(path: str) -> str | None:
+    """The template that shows a refused form posted to ``path`` again, if it has one."""
+    found = FORMS.get(path)
+    for pattern, template in FORM_PATTERNS if found is None else ():
+        if pattern.fullmatch(path):
+            return template
+    return found
 
 
 def wants_page(request: Request) -> bool:
@@ -50,9 +83,13 @@ def _problem(answer: Response) -> dict[str, Any]:
 
 async def _page(request: Request, answer: Response) -> Response:
     problem = _problem(answer)
-    form = FORMS.get(request.url.path) if request.method == "POST" else None
+    form = form_template(request.url.path) if request.method == "POST" else None
+    if problem.get("code") == "invalid_token":  # no session, or no longer one: not the form
+        form = None
     if form is not None:
-        values: dict[str, Any] = {"error": problem, **await _form_values(request)}
+        # A signed-in person's form carries the cookie's token again (checked like any other).
+        csrf = request.cookies.get(CSRF_COOKIE, "")
+        values: dict[str, Any] = {"error": problem, "csrf": csrf, **await _form_values(request)}
         page = render(request, form, status_code=answer.status_code, **values)
     elif answer.status_code == 401 and _renewable(request):
         return _renew_page(request)

@@ -3,19 +3,14 @@ change the password, change the email address."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Request, Response, status
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp.auth import Permission, Principal, require
-from onramp.core.clock import Clock
-from onramp.core.settings import Settings
 from onramp.core.web import ClockDep, SessionDep, SettingsDep, check_rate, rate_limited
-from onramp.identity.accounts import passwords, service, verification
+from onramp.identity.accounts import own_credentials, passwords, service, verification
 from onramp.identity.accounts.emails import AccountEmails
-from onramp.identity.mfa import service as mfa
 from onramp.identity.schemas import (
     EmailChange,
     EmailTokenRequest,
@@ -119,18 +114,6 @@ async def confirm_password_reset(
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-async def _step_up_if_enrolled(
-    session: AsyncSession, principal: Principal, settings: Settings, clock: Clock
-) -> None:
-    await mfa.require_step_up_if_enrolled(
-        session,
-        user_id=principal.user_id,
-        mfa_at=principal.mfa_at,
-        now=clock.now(),
-        max_age=timedelta(seconds=settings.auth.step_up_max_age_seconds),
-    )
-
-
 @me_router.put(
     "/password",
     status_code=status.HTTP_204_NO_CONTENT,
@@ -150,14 +133,12 @@ async def change_password(
     settings: SettingsDep,
     clock: ClockDep,
 ) -> Response:
-    await _step_up_if_enrolled(session, principal, settings, clock)
-    await passwords.change_password(
+    await own_credentials.change_own_password(
         session,
-        user_id=principal.user_id,
+        principal=principal,
         current_password=body.current_password,
         new_password=body.new_password,
-        current_session=principal.login_session(),
-        emails=AccountEmails.from_settings(settings),
+        settings=settings,
         now=clock.now(),
     )
     return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -186,7 +167,9 @@ async def request_email_change(
     settings: SettingsDep,
     clock: ClockDep,
 ) -> Response:
-    await _step_up_if_enrolled(session, principal, settings, clock)
+    await own_credentials.step_up_if_enrolled(
+        session, principal=principal, settings=settings, now=clock.now()
+    )
     user = await service.get_user(session, user_id=principal.user_id)
     await passwords.confirm_current_password(user, body.current_password)
     await verification.request_email_change(

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Response, status
 
-from onramp.auth import Permission, Principal, require, require_recent_mfa
-from onramp.core.settings import Settings
+from onramp.auth import Permission, Principal, require
 from onramp.core.web import ClockDep, SessionDep, SettingsDep
+from onramp.identity.api_keys import own_keys
 from onramp.identity.api_keys import service as api_keys
 from onramp.identity.api_keys.schemas import (
     ApiKeyCreate,
@@ -19,7 +19,6 @@ from onramp.identity.api_keys.schemas import (
     ApiKeyOut,
     ApiKeyRotate,
 )
-from onramp.identity.models import ApiKey
 
 router = APIRouter(prefix="/v1/me/api-keys", tags=["api keys"])
 
@@ -31,45 +30,6 @@ _STEP_UP: dict[int | str, dict[str, Any]] = {
         "permission_denied, insufficient_scope (API keys cannot manage keys)"
     }
 }
-
-
-def _status(key: ApiKey, now: datetime) -> str:
-    if key.revoked_at is not None:
-        return "rotating" if key.revoked_at > now else "revoked"
-    return "active" if api_keys.is_active(key, now) else "expired"
-
-
-def _out(key: ApiKey, now: datetime) -> ApiKeyOut:
-    return ApiKeyOut(
-        id=key.id,
-        name=key.name,
-        prefix=key.prefix,
-        scopes=key.scopes,
-        status=_status(key, now),
-        created_at=key.created_at,
-        expires_at=key.expires_at,
-        last_used_at=key.last_used_at,
-        last_used_ip=key.last_used_ip,
-        revoked_at=key.revoked_at,
-        revoked_reason=key.revoked_reason,
-        rotated_from=key.rotated_from,
-    )
-
-
-def _created(key: ApiKey, secret: str, now: datetime) -> ApiKeyCreated:
-    return ApiKeyCreated(**_out(key, now).model_dump(), key=secret)
-
-
-async def _step_up(
-    session: SessionDep, principal: Principal, settings: Settings, now: datetime
-) -> None:
-    await require_recent_mfa(
-        session,
-        user_id=principal.user_id,
-        mfa_at=principal.mfa_at,
-        now=now,
-        max_age=timedelta(seconds=settings.auth.step_up_max_age_seconds),
-    )
 
 
 @router.post(
@@ -88,25 +48,18 @@ async def create_api_key(
     settings: SettingsDep,
     clock: ClockDep,
 ) -> ApiKeyCreated:
-    now = clock.now()
-    await _step_up(session, principal, settings, now)
-    key, secret = await api_keys.create_key(
+    return await own_keys.create_own_key(
         session,
-        owner_id=principal.user_id,
-        role=principal.role,
-        name=body.name,
-        scopes=body.scopes,
-        expires_at=body.expires_at,
-        policy=api_keys.KeyPolicy.from_settings(settings.api_keys),
-        now=now,
+        principal=principal,
+        body=body,
+        settings=settings,
+        now=clock.now(),
     )
-    return _created(key, secret, now)
 
 
 @router.get("", summary="The caller's API keys (prefixes only, never secrets), newest first")
 async def list_api_keys(principal: Manager, session: SessionDep, clock: ClockDep) -> ApiKeyList:
-    rows = await api_keys.list_keys(session, user_id=principal.user_id)
-    return ApiKeyList(data=[_out(k, clock.now()) for k in rows])
+    return ApiKeyList(data=await own_keys.own_keys(session, principal=principal, now=clock.now()))
 
 
 @router.get(
@@ -118,7 +71,7 @@ async def get_api_key(
     key_id: uuid.UUID, principal: Manager, session: SessionDep, clock: ClockDep
 ) -> ApiKeyOut:
     key = await api_keys.get_key(session, user_id=principal.user_id, key_id=key_id)
-    return _out(key, clock.now())
+    return own_keys.key_out(key, clock.now())
 
 
 @router.post(
@@ -142,19 +95,15 @@ async def rotate_api_key(
     settings: SettingsDep,
     clock: ClockDep,
 ) -> ApiKeyCreated:
-    now = clock.now()
-    await _step_up(session, principal, settings, now)
-    key, secret = await api_keys.rotate_key(
+    return await own_keys.rotate_own_key(
         session,
-        user_id=principal.user_id,
-        role=principal.role,
+        principal=principal,
         key_id=key_id,
         grace=timedelta(seconds=body.grace_period_seconds),
         expires_at=body.expires_at,
-        policy=api_keys.KeyPolicy.from_settings(settings.api_keys),
-        now=now,
+        settings=settings,
+        now=clock.now(),
     )
-    return _created(key, secret, now)
 
 
 @router.delete(
@@ -167,5 +116,5 @@ async def rotate_api_key(
 async def revoke_api_key(
     key_id: uuid.UUID, principal: Manager, session: SessionDep, clock: ClockDep
 ) -> Response:
-    await api_keys.revoke_key(session, user_id=principal.user_id, key_id=key_id, now=clock.now())
+    await own_keys.revoke_own_key(session, principal=principal, key_id=key_id, now=clock.now())
     return Response(status_code=status.HTTP_204_NO_CONTENT)

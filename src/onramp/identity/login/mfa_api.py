@@ -6,10 +6,9 @@ from fastapi import APIRouter, Request, Response, status
 
 from onramp.auth import Permission, Principal, require
 from onramp.core.web import ClockDep, SessionDep, SettingsDep, rate_limited
-from onramp.identity.accounts import service
+from onramp.identity.accounts import own_credentials
 from onramp.identity.login import flows
 from onramp.identity.login.token_responses import answer_with
-from onramp.identity.mfa import service as mfa
 from onramp.identity.schemas import (
     CookieSessionOut,
     MfaLoginRequest,
@@ -19,7 +18,6 @@ from onramp.identity.schemas import (
     TotpConfirmRequest,
     TotpEnrolmentOut,
 )
-from onramp.identity.sessions import service as sessions
 
 router = APIRouter(prefix="/v1/auth", tags=["auth"])
 me_router = APIRouter(prefix="/v1/me", tags=["me"])
@@ -67,14 +65,13 @@ async def step_up(
     session: SessionDep,
     clock: ClockDep,
 ) -> Response:
-    await mfa.verify_second_factor(
+    await own_credentials.step_up(
         session,
-        user_id=principal.user_id,
+        principal=principal,
         code=body.code,
         recovery_code=body.recovery_code,
         now=clock.now(),
     )
-    await sessions.mark_mfa(session, session_id=principal.login_session(), now=clock.now())
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -88,9 +85,7 @@ async def enrol_totp(
     session: SessionDep,
     clock: ClockDep,
 ) -> TotpEnrolmentOut:
-    user = await service.get_user(session, user_id=principal.user_id)
-    secret, uri = await mfa.start_enrolment(session, user=user, now=clock.now())
-    return TotpEnrolmentOut(secret=secret, otpauth_uri=uri, qr_svg=mfa.qr_svg_data_uri(uri))
+    return await own_credentials.start_totp(session, principal=principal, now=clock.now())
 
 
 @me_router.post(
@@ -104,8 +99,7 @@ async def confirm_totp(
     session: SessionDep,
     clock: ClockDep,
 ) -> RecoveryCodesOut:
-    codes = await mfa.confirm_enrolment(
-        session, user_id=principal.user_id, code=body.code, now=clock.now()
+    codes = await own_credentials.confirm_totp(
+        session, principal=principal, code=body.code, now=clock.now()
     )
-    await sessions.mark_mfa(session, session_id=principal.login_session(), now=clock.now())
     return RecoveryCodesOut(recovery_codes=codes)

@@ -1,8 +1,26 @@
 """The customer dashboard's pages (``/app``), one module per page or group of pages. Each module
 has a ``router``; ``ROUTERS`` is what ``install_web`` mounts."""
 
-from onramp.web.customer import home
+from onramp.web.customer import (
+    api_keys,
+    bank_accounts,
+    home,
+    kyc,
+    limits,
+    privacy,
+    security,
+    wallets,
+)
 
-ROUTERS = (home.router,)
+ROUTERS = (
+    home.router,
+    security.router,
+    api_keys.router,
+    kyc.router,
+    bank_accounts.router,
+    wallets.router,
+    limits.router,
+    privacy.router,
+)
 
 __all__ = ["ROUTERS"]

@@ -1,0 +1,27 @@
+"""What the account pages share: a form's fields checked by the API's own request model (the
+same limits and messages), and the redirect that follows a change (post, redirect, get)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TypeVar
+
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import RedirectResponse
+from pydantic import BaseModel, ValidationError
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+def parse(model: type[Model], fields: Mapping[str, object]) -> Model:
+    """The form as the JSON route's body: a mistake is the API's ``422 request_invalid``,
+    shown on the form. Empty optional fields are left out, as a JSON client would."""
+    try:
+        return model.model_validate({k: v for k, v in fields.items() if v not in ("", None)})
+    except ValidationError as exc:
+        raise RequestValidationError(exc.errors()) from exc
+
+
+def back_to(path: str, done: str | None = None) -> RedirectResponse:
+    """After a change, the page again (``?done=`` names what changed, for its notice)."""
+    return RedirectResponse(f"{path}?done={done}" if done else path, status_code=303)

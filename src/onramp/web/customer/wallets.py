@@ -1,0 +1,172 @@
+"""``/app/wallets``: the custodial wallet (address, USDC held) with withdrawals out of it (a form
+and the list), and the external wallets orders may pay: add one, prove its ownership (the
+challenge to sign, then the signature), remove one. wallets', as ``/v1/me/wallet`` and
+``/v1/me/wallets`` call them."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from onramp.auth import Permission, Principal, require
+from onramp.compliance import ListMatchersDep, SessionFactoryDep
+from onramp.core.errors import OnrampError
+from onramp.core.web import ClockDep, SessionDep, SettingsDep
+from onramp.wallets import (
+    WalletIn,
+    WithdrawalIn,
+    add_own_wallet,
+    custodial_wallet_of,
+    own_challenge,
+    prove_ownership,
+    remove_own_wallet,
+    saved_wallets_of,
+    withdraw_once,
+    withdrawals_of,
+)
+from onramp.web.customer.forms import back_to, parse
+from onramp.web.rendering import render
+
+PAGE = "/app/wallets"
+router = APIRouter(include_in_schema=False)
+Owner = Annotated[Principal, require(Permission.WALLETS_MANAGE_OWN)]
+# Adding a destination and moving USDC out are a person's acts: never an API key's.
+Person = Annotated[Principal, require(Permission.WALLETS_MANAGE_OWN, person=True)]
+Field = Annotated[str, Form(max_length=200)]
+
+
+@router.get(PAGE)
+async def wallets_page(
+    request: Request,
+    principal: Owner,
+    session: SessionDep,
+    settings: SettingsDep,
+    done: str = "",
+) -> HTMLResponse:
+    try:
+        custodial = await custodial_wallet_of(
+            session, customer_id=principal.user_id, settings=settings
+        )
+    except OnrampError as exc:  # no wallet factory (or no chain) here: the rest still shows
+        custodial, unavailable = None, exc.detail
+    else:
+        unavailable = ""
+    return render(
+        request,
+        "app/account/wallets.html",
+        principal=principal,
+        custodial=custodial,
+        unavailable=unavailable,
+        withdrawals=await withdrawals_of(session, customer_id=principal.user_id),
+        wallets=await saved_wallets_of(session, customer_id=principal.user_id),
+        idempotency_key=uuid.uuid4().hex,
+        done=done,
+    )
+
+
+@router.post(PAGE)
+async def add(
+    label: Field,
+    address: Field,
+    principal: Person,
+    session: SessionDep,
+    sessions: SessionFactoryDep,
+    settings: SettingsDep,
+    clock: ClockDep,
+    matchers: ListMatchersDep,
+    custody: Field = "self_hosted",
+    vasp_name: Field = "",
+) -> RedirectResponse:
+    fields = {"label": label, "address": address, "custody": custody, "vasp_name": vasp_name}
+    body = parse(WalletIn, fields)
+    await add_own_wallet(
+        session,
+        sessions,
+        matchers,
+        principal=principal,
+        body=body,
+        settings=settings,
+        now=clock.now(),
+    )
+    return back_to(PAGE, "added")
+
+
+@router.post(PAGE + "/{wallet_id}/challenge")
+async def challenge(
+    request: Request,
+    wallet_id: uuid.UUID,
+    principal: Owner,
+    session: SessionDep,
+    settings: SettingsDep,
+    clock: ClockDep,
+) -> HTMLResponse:
+    issued = await own_challenge(
+        session,
+        customer_id=principal.user_id,
+        wallet_id=wallet_id,
+        settings=settings,
+        now=clock.now(),
+    )
+    return render(
+        request, "app/account/wallet_challenge.html", principal=principal, challenge=issued
+    )
+
+
+@router.post(PAGE + "/{wallet_id}/proof")
+async def proof(
+    wallet_id: uuid.UUID,
+    challenge_id: Annotated[uuid.UUID, Form()],
+    signature: Field,
+    principal: Owner,
+    session: SessionDep,
+    clock: ClockDep,
+) -> RedirectResponse:
+    await prove_ownership(
+        session,
+        customer_id=principal.user_id,
+        wallet_id=wallet_id,
+        challenge_id=challenge_id,
+        signature=signature,
+        message=None,
+        now=clock.now(),
+    )
+    return back_to(PAGE, "proven")
+
+
+@router.post(PAGE + "/{wallet_id}/remove")
+async def remove(
+    wallet_id: uuid.UUID, principal: Owner, session: SessionDep, clock: ClockDep
+) -> RedirectResponse:
+    await remove_own_wallet(
+        session, customer_id=principal.user_id, wallet_id=wallet_id, now=clock.now()
+    )
+    return back_to(PAGE, "removed")
+
+
+@router.post("/app/wallet/withdrawals")
+async def withdraw(
+    to: Field,
+    amount: Field,
+    idempotency_key: Field,
+    principal: Person,
+    session: SessionDep,
+    sessions: SessionFactoryDep,
+    settings: SettingsDep,
+    clock: ClockDep,
+    matchers: ListMatchersDep,
+) -> RedirectResponse:
+    # The form's own key: sending it twice (a double click, a reload) withdraws once.
+    await withdraw_once(
+        session,
+        sessions,
+        matchers,
+        principal=principal,
+        body=parse(WithdrawalIn, {"to": to, "amount": amount}),
+        idempotency_key=idempotency_key,
+        settings=settings,
+        now=clock.now(),
+    )
+    return back_to(PAGE, "withdrawal")
