@@ -12,12 +12,15 @@ from onramp.orders.states import TRANSITIONS, IllegalTransition, OrderState
 if TYPE_CHECKING:
     from onramp.orders.api import router as orders_router
     from onramp.orders.customer_emails import order_emails_consumer as order_emails_consumer
+    from onramp.orders.customer_view import order_out as order_out
     from onramp.orders.holds.rescreen import UnpaidOrders as UnpaidOrders
     from onramp.orders.holds.review import HeldOrder as HeldOrder
     from onramp.orders.holds.review import held_orders as held_orders
     from onramp.orders.holds.review import orders_by_id as orders_by_id
     from onramp.orders.holds.review import reject_held as reject_held
     from onramp.orders.holds.review import release_held as release_held
+    from onramp.orders.keyed_placement import PlacedOrder as PlacedOrder
+    from onramp.orders.keyed_placement import place_order_once as place_order_once
     from onramp.orders.placement.standing_reference_api import router as standing_reference_router
     from onramp.orders.queries import export_orders as export_orders
     from onramp.orders.queries import order_backlog as order_backlog
@@ -57,9 +60,12 @@ _LAZY = {
     "order_backlog": ("onramp.orders.queries", "order_backlog"),
     "order_emails_consumer": ("onramp.orders.customer_emails", "order_emails_consumer"),
     "order_ids_of": ("onramp.orders.queries", "order_ids_of"),
+    "order_out": ("onramp.orders.customer_view", "order_out"),
     "orders_by_id": ("onramp.orders.holds.review", "orders_by_id"),
     "orders_consumer": ("onramp.orders.worker", "orders_consumer"),
     "orders_router": ("onramp.orders.api", "router"),
+    "place_order_once": ("onramp.orders.keyed_placement", "place_order_once"),
+    "PlacedOrder": ("onramp.orders.keyed_placement", "PlacedOrder"),
     "register_operator_approvals": (
         "onramp.orders.staff.operator_actions",
         "register_operator_approvals",
@@ -78,6 +84,7 @@ __all__ = [
     "MonitoringScreener",
     "OrderNotFound",
     "OrderState",
+    "PlacedOrder",
     "PricedOrder",
     "SanctionsScreener",
     "Screener",
@@ -100,9 +107,11 @@ __all__ = [
     "order_backlog",
     "order_emails_consumer",
     "order_ids_of",
+    "order_out",
     "orders_by_id",
     "orders_consumer",
     "orders_router",
+    "place_order_once",
     "priced_between",
     "register_operator_approvals",
     "reject_held",
