@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request, status
@@ -9,11 +10,12 @@ from fastapi.responses import JSONResponse
 from onramp.auth import Permission, Principal, require
 from onramp.core import idempotency
 from onramp.core.request_fields import Text
-from onramp.core.web import ClockDep, SessionDep, SettingsDep, rate_limited
+from onramp.core.web import SessionDep, rate_limited
 from onramp.orders import queries
 from onramp.orders.customer_view import order_out
 from onramp.orders.keyed_placement import place_order_once
 from onramp.orders.schemas import OrderList, OrderOut, OrderRequest
+from onramp.orders.states import OrderState
 
 router = APIRouter(prefix="/v1/orders", tags=["orders"])
 
@@ -60,20 +62,12 @@ async def create_order(
     request: Request,
     principal: Annotated[Principal, require(Permission.ORDERS_CREATE, rate="order")],
     session: SessionDep,
-    settings: SettingsDep,
-    clock: ClockDep,
     idempotency_key: Annotated[
         Text | None, Header(alias="Idempotency-Key", max_length=idempotency.MAX_KEY_LENGTH)
     ] = None,
 ) -> JSONResponse:
     placed = await place_order_once(
-        session,
-        request,
-        principal=principal,
-        body=body,
-        idempotency_key=idempotency_key,
-        settings=settings,
-        clock=clock,
+        session, request, principal=principal, body=body, idempotency_key=idempotency_key
     )
     headers = {"Idempotent-Replayed": "true"} if placed.replayed else None
     return JSONResponse(placed.body, status_code=placed.status_code, headers=headers)
@@ -90,16 +84,32 @@ async def get_order(
     return await order_out(session, order, request)
 
 
-@router.get("", summary="The caller's orders, newest first")
+@router.get(
+    "",
+    summary="The caller's orders, newest first",
+    description=(
+        "A page of `limit` orders older than `before` (the previous page's `next_before`), "
+        "filtered by `state` and by the UTC days they were placed on, `placed_from` to "
+        "`placed_to`, both included (422 `order_filter_invalid` when the range ends before it "
+        "starts)."
+    ),
+)
 async def list_orders(
     request: Request,
     principal: Annotated[Principal, require(Permission.ORDERS_READ_OWN)],
     session: SessionDep,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     before: uuid.UUID | None = None,
+    state: OrderState | None = None,
+    placed_from: date | None = None,
+    placed_to: date | None = None,
 ) -> OrderList:
     orders = await queries.list_orders(
-        session, customer_id=principal.user_id, limit=limit, before=before
+        session,
+        customer_id=principal.user_id,
+        limit=limit,
+        before=before,
+        where=queries.OrderFilter.for_days(state, placed_from, placed_to),
     )
     data = [await order_out(session, o, request) for o in orders]
     return OrderList(data=data, next_before=orders[-1].id if len(orders) == limit else None)

@@ -11,6 +11,7 @@ from onramp import banking as banking_service
 from onramp import chain
 from onramp.core.db import as_int
 from onramp.core.money import Money
+from onramp.core.settings import BankingSettings
 from onramp.orders import queries
 from onramp.orders.models import Order, OrderTransition
 from onramp.orders.placement import placing
@@ -122,4 +123,13 @@ def _transition_out(transition: OrderTransition) -> TransitionOut:
         to_state=transition.to_state,
         reason=customer_reason(transition.from_state, transition.to_state, transition.reason),
         at=transition.at,
+    )
+
+
+def deposit_qr_payload(order: Order, *, settings: BankingSettings) -> str | None:
+    """The EPC QR payload that pays the order's deposit as its instructions say (``None``
+    where a SEPA credit transfer cannot: an account without an IBAN, a currency but EUR)."""
+    instructions = placing.instructions_for(order, settings=settings)
+    return banking_service.deposit_epc_payload(
+        instructions.account, reference=instructions.reference, amount=instructions.amount
     )

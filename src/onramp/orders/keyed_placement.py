@@ -41,9 +41,11 @@ async def place_order_once(
     principal: Principal,
     body: OrderRequest,
     idempotency_key: str | None,
-    settings: Settings,
-    clock: Clock,
 ) -> PlacedOrder:
+    """The app's settings and clock are the request's (``request.app.state``), as the routes'
+    dependencies read them."""
+    settings: Settings = request.app.state.settings
+    clock: Clock = request.app.state.clock
     key = idempotency.check_key(idempotency_key)
     await require_verified_email(session, user_id=principal.user_id)
     scope = f"user:{principal.user_id}"
