@@ -27,8 +27,10 @@ FORMS = {
     "/app/sign-in/mfa": "app/mfa.html",  # the challenge stays usable: its refusal rolled back
     "/app/sign-up": "app/sign_up.html",
     "/app/verify-email": "app/verify_email.html",
+    "/app/quote": "app/quote_form.html",
+    "/app/orders": "app/quote_form.html",  # a refused order: its amount, to quote again
 }
-_KEPT_FIELDS = ("email", "full_name", "token", "mfa_token")
+_KEPT_FIELDS = ("email", "full_name", "token", "mfa_token", "amount", "currency")
 
 
 def wants_page(request: Request) -> bool:
@@ -52,6 +54,8 @@ async def _page(request: Request, answer: Response) -> Response:
     form = FORMS.get(request.url.path) if request.method == "POST" else None
     if form is not None:
         values: dict[str, Any] = {"error": problem, **await _form_values(request)}
+        # A signed-in person's form carries the session's token again (the cookie's, as below).
+        values["csrf"] = request.cookies.get(CSRF_COOKIE, "")
         page = render(request, form, status_code=answer.status_code, **values)
     elif answer.status_code == 401:  # no session, or no longer one: sign in (again)
         redirect = RedirectResponse(SIGN_IN, status_code=303)
