@@ -15,6 +15,14 @@ from onramp.devstack.stack import Stack
 from tests.browser.conftest import emailed_token, look, new_email, sign_in, sign_up
 from tests.e2e.conftest import grant_kyc_tier
 
+ACCEPT_FIELDS = (
+    "csrf_token",
+    "quote_id",
+    "amount",
+    "currency",
+    "quote_signature",
+    "idempotency_key",
+)
 COMPLETION_MS = 240_000  # the whole stack on two cores: bank webhook, workers, chain
 
 
@@ -91,9 +99,20 @@ def _verified_customer_orders_and_pays(web: Page, stack: Stack) -> None:
     user_id = _user_id_of(web)
     _in_thread(grant_kyc_tier(stack.settings.database.url, user_id, 2))
     _quote(web, "250.00", from_nav=False)
+    accept = web.locator('form[action="/app/orders"]')
+    sent: dict[str, str | float | bool] = {
+        n: accept.locator(f'input[name="{n}"]').input_value() for n in ACCEPT_FIELDS
+    }
     web.get_by_role("button", name="Accept and place the order").click()
     expect(web).to_have_url(re.compile(r"/app/orders/[0-9a-f-]{36}$"))
     order_url = web.url
+    # The same form sent again (a second click, a resubmission) finds the same order.
+    origin = order_url.split("/app/", 1)[0]
+    again = web.request.post(
+        "/app/orders", form=sent, headers={"origin": origin, "accept": "text/html"}, max_redirects=0
+    )
+    assert again.status == 303, again.text()
+    assert origin + again.headers["location"] == order_url
 
     payload = web.locator("#epc-payload").get_attribute("data-payload")
     assert payload is not None
@@ -120,6 +139,8 @@ def _verified_customer_orders_and_pays(web: Page, stack: Stack) -> None:
     look(web, "order-completed")
     web.reload()  # without JavaScript's events, a reload shows the same
     expect(web.locator("#order-state")).to_have_text("completed")
+    expect(web.locator("#epc-payload")).to_have_count(0)  # nothing more to pay
+    expect(web.locator("#no-instructions")).to_be_visible()
 
     _history(web, order_id=order_url.rsplit("/", 1)[1])
 

@@ -179,10 +179,15 @@ def test_amounts_show_their_currency_with_its_decimals() -> None:
     assert "108.000000 USDC" in html
 
 
-def test_an_order_page_shows_the_qr_payload_and_the_payout_hash() -> None:
-    html = _ENV.get_template("app/order.html").render(**_context())
-    assert 'id="epc-payload" data-payload="BCD' in html
+def test_an_order_page_shows_the_qr_payload_while_it_waits_and_the_payout_hash() -> None:
+    context = _context()
+    page = _ENV.get_template("app/order.html")
+    html = page.render(**context)  # completed: nothing more to pay
+    assert "epc-payload" not in html
     assert "0x" + "ab" * 32 in html
+    context["view"].state = "awaiting_funds"  # type: ignore[attr-defined]
+    html = page.render(**context)
+    assert 'id="epc-payload" data-payload="BCD' in html
     assert 'data-order-events="/app/orders/0/events"' in html  # live until it ends
 
 

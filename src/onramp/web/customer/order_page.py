@@ -62,7 +62,10 @@ async def order_page(
     settings: SettingsDep,
 ) -> HTMLResponse:
     progress = await _progress(session, request, principal, order_id)
-    payload = deposit_qr_payload(progress["order"], settings=settings.banking)
+    order = progress["order"]
+    # How to pay, while the order waits for the money (paying an order that ended is a mistake).
+    awaiting = order.state == OrderState.AWAITING_FUNDS.value
+    payload = deposit_qr_payload(order, settings=settings.banking) if awaiting else None
     return render(
         request,
         "app/order.html",
