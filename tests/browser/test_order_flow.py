@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
@@ -188,3 +189,6 @@ def _history(web: Page, *, order_id: str) -> None:
     )
     assert refused.status == 422
     assert "ends before it starts" in refused.text()
+    # An order that is not theirs (here: none at all) is not found, page and events alike.
+    for path in (f"/app/orders/{uuid.uuid4()}", f"/app/orders/{uuid.uuid4()}/events"):
+        assert web.request.get(path, headers={"accept": "text/html"}).status == 404

@@ -31,6 +31,8 @@ FORMS = {
     "/app/orders": "app/quote_form.html",  # a refused order: its amount, to quote again
 }
 _KEPT_FIELDS = ("email", "full_name", "token", "mfa_token", "amount", "currency")
+# Forms of a signed-in page: without a session (an expired one) they are a sign-in, not a refusal.
+_SESSION_FORMS = frozenset({"/app/quote", "/app/orders"})
 
 
 def wants_page(request: Request) -> bool:
@@ -52,6 +54,8 @@ def _problem(answer: Response) -> dict[str, Any]:
 async def _page(request: Request, answer: Response) -> Response:
     problem = _problem(answer)
     form = FORMS.get(request.url.path) if request.method == "POST" else None
+    if answer.status_code == 401 and request.url.path in _SESSION_FORMS:
+        form = None
     if form is not None:
         values: dict[str, Any] = {"error": problem, **await _form_values(request)}
         # A signed-in person's form carries the session's token again (the cookie's, as below).

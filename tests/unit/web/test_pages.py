@@ -8,12 +8,15 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from fastapi.responses import JSONResponse
 from fastapi.testclient import TestClient
+from starlette.requests import Request
 
 from onramp.core.money import Money
 from onramp.core.settings import Settings
 from onramp.runtime.app import create_app
 from onramp.web.assets import IMMUTABLE, manifest
+from onramp.web.errors import _page
 from onramp.web.rendering import _ENV, TEMPLATES
 
 
@@ -68,6 +71,22 @@ def test_an_unknown_page_is_a_page_for_a_browser_and_a_problem_for_a_client(
     problem = client.get("/app/no-such-page", headers={"accept": "application/json"})
     assert problem.status_code == 404
     assert problem.headers["content-type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize("path", ["/app/quote", "/app/orders"])
+async def test_a_quote_or_order_posted_without_a_session_is_sent_to_sign_in(path: str) -> None:
+    """Not the quote form again with "unauthenticated": that would be refused each time."""
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "path": path,
+        "headers": [(b"accept", b"text/html")],
+        "query_string": b"",
+    }
+    problem = JSONResponse({"status": 401, "title": "Unauthorized"}, status_code=401)
+    answer = await _page(Request(scope), problem)
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/app/sign-in"
 
 
 def _context() -> dict[str, object]:
