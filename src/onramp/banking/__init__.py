@@ -75,6 +75,11 @@ if TYPE_CHECKING:
     from onramp.banking.api import router as banking_router
     from onramp.banking.booking.payment_rules import PaymentRules as PaymentRules
     from onramp.banking.errors import StandingReferenceNotFound as StandingReferenceNotFound
+    from onramp.banking.formats.epc_qr import EpcCreditTransfer as EpcCreditTransfer
+    from onramp.banking.formats.epc_qr import EpcPayloadInvalid as EpcPayloadInvalid
+    from onramp.banking.formats.epc_qr import deposit_epc_payload as deposit_epc_payload
+    from onramp.banking.formats.epc_qr import epc_payload as epc_payload
+    from onramp.banking.formats.epc_qr import epc_qr_svg_data_uri as epc_qr_svg_data_uri
     from onramp.banking.formats.pain001 import Debtor as Debtor
     from onramp.banking.intake.service import pseudonymise_senders as pseudonymise_senders
     from onramp.banking.models import BankStatementLine as BankStatementLine
@@ -118,6 +123,11 @@ _LAZY = {
     "return_deposit": ("onramp.banking.refunding.operator_returns", "return_deposit"),
     "suspense_item": ("onramp.banking.suspense_queue.service", "queue_item"),
     "unmatched_deposits": ("onramp.banking.suspense_queue.service", "unmatched"),
+    "EpcCreditTransfer": ("onramp.banking.formats.epc_qr", "EpcCreditTransfer"),
+    "EpcPayloadInvalid": ("onramp.banking.formats.epc_qr", "EpcPayloadInvalid"),
+    "deposit_epc_payload": ("onramp.banking.formats.epc_qr", "deposit_epc_payload"),
+    "epc_payload": ("onramp.banking.formats.epc_qr", "epc_payload"),
+    "epc_qr_svg_data_uri": ("onramp.banking.formats.epc_qr", "epc_qr_svg_data_uri"),
     "BankPayments": ("onramp.banking.adapters.base", "BankPayments"),
     "BankStatementLine": ("onramp.banking.models", "BankStatementLine"),
     "BankWebhookAdapter": ("onramp.banking.adapters.base", "BankWebhookAdapter"),
@@ -187,6 +197,11 @@ __all__ = [
     "return_deposit",
     "suspense_item",
     "unmatched_deposits",
+    "EpcCreditTransfer",
+    "EpcPayloadInvalid",
+    "deposit_epc_payload",
+    "epc_payload",
+    "epc_qr_svg_data_uri",
     "BankPayments",
     "BankStatementLine",
     "BankWebhookAdapter",

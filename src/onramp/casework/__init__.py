@@ -13,10 +13,10 @@ from onramp.core.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from onramp.casework.api import router as casework_router
-    from onramp.casework.decisions import assign_case as assign_case
-    from onramp.casework.decisions import decide_case as decide_case
     from onramp.casework.data_rights import erase_customer as erase_customer
     from onramp.casework.data_rights import export_customer as export_customer
+    from onramp.casework.decisions import assign_case as assign_case
+    from onramp.casework.decisions import decide_case as decide_case
     from onramp.casework.decisions import register_release_approval as register_release_approval
     from onramp.casework.privacy import erase as erase
     from onramp.casework.privacy import purge_expired as purge_expired

@@ -25,6 +25,7 @@ from onramp.fx.service import (
     firm_quote,
     price_at_funds,
     price_funds,
+    pricing_of,
 )
 
 if TYPE_CHECKING:
@@ -68,4 +69,5 @@ __all__ = [
     "peg_alarm_recorder",
     "price_at_funds",
     "price_funds",
+    "pricing_of",
 ]

@@ -3,25 +3,32 @@
 from typing import TYPE_CHECKING
 
 from onramp.core.lazy import lazy_exports
-from onramp.orders.errors import OrderNotFound
+from onramp.orders.errors import OrderFilterInvalid, OrderNotFound
 from onramp.orders.placement.placing import create_order
 from onramp.orders.priced import PricedOrder, priced_between
-from onramp.orders.queries import customers_of, get_order, history_of, list_orders
-from onramp.orders.states import TRANSITIONS, IllegalTransition, OrderState
+from onramp.orders.queries import OrderFilter, customers_of, get_order, history_of, list_orders
+from onramp.orders.states import TERMINAL, TRANSITIONS, IllegalTransition, OrderState
 
 if TYPE_CHECKING:
     from onramp.orders.api import router as orders_router
     from onramp.orders.customer_emails import order_emails_consumer as order_emails_consumer
+    from onramp.orders.customer_view import deposit_qr_payload as deposit_qr_payload
+    from onramp.orders.customer_view import order_out as order_out
     from onramp.orders.holds.rescreen import UnpaidOrders as UnpaidOrders
     from onramp.orders.holds.review import HeldOrder as HeldOrder
     from onramp.orders.holds.review import held_orders as held_orders
     from onramp.orders.holds.review import orders_by_id as orders_by_id
     from onramp.orders.holds.review import reject_held as reject_held
     from onramp.orders.holds.review import release_held as release_held
+    from onramp.orders.keyed_placement import PlacedOrder as PlacedOrder
+    from onramp.orders.keyed_placement import place_order_once as place_order_once
+    from onramp.orders.models import Order as Order
     from onramp.orders.placement.standing_reference_api import router as standing_reference_router
     from onramp.orders.queries import export_orders as export_orders
     from onramp.orders.queries import order_backlog as order_backlog
     from onramp.orders.queries import order_ids_of as order_ids_of
+    from onramp.orders.schemas import OrderOut as OrderOut
+    from onramp.orders.schemas import OrderRequest as OrderRequest
     from onramp.orders.screens.monitoring import MonitoringScreener as MonitoringScreener
     from onramp.orders.screens.sanctions import SanctionsScreener as SanctionsScreener
     from onramp.orders.screens.screening import Screener as Screener
@@ -58,9 +65,16 @@ _LAZY = {
     "order_backlog": ("onramp.orders.queries", "order_backlog"),
     "order_emails_consumer": ("onramp.orders.customer_emails", "order_emails_consumer"),
     "order_ids_of": ("onramp.orders.queries", "order_ids_of"),
+    "order_out": ("onramp.orders.customer_view", "order_out"),
+    "deposit_qr_payload": ("onramp.orders.customer_view", "deposit_qr_payload"),
     "orders_by_id": ("onramp.orders.holds.review", "orders_by_id"),
     "orders_consumer": ("onramp.orders.worker", "orders_consumer"),
     "orders_router": ("onramp.orders.api", "router"),
+    "OrderOut": ("onramp.orders.schemas", "OrderOut"),
+    "Order": ("onramp.orders.models", "Order"),
+    "OrderRequest": ("onramp.orders.schemas", "OrderRequest"),
+    "place_order_once": ("onramp.orders.keyed_placement", "place_order_once"),
+    "PlacedOrder": ("onramp.orders.keyed_placement", "PlacedOrder"),
     "register_operator_approvals": (
         "onramp.orders.staff.operator_actions",
         "register_operator_approvals",
@@ -78,12 +92,19 @@ __all__ = [
     "HeldOrder",
     "IllegalTransition",
     "MonitoringScreener",
+    "Order",
+    "OrderFilter",
+    "OrderFilterInvalid",
     "OrderNotFound",
+    "OrderOut",
+    "OrderRequest",
     "OrderState",
+    "PlacedOrder",
     "PricedOrder",
     "SanctionsScreener",
     "Screener",
     "Screeners",
+    "TERMINAL",
     "TRANSITIONS",
     "TravelRulePolicy",
     "TravelRuleScreener",
@@ -92,6 +113,7 @@ __all__ = [
     "admin_router",
     "create_order",
     "customers_of",
+    "deposit_qr_payload",
     "expire_unpaid",
     "export_orders",
     "get_order",
@@ -102,9 +124,11 @@ __all__ = [
     "order_backlog",
     "order_emails_consumer",
     "order_ids_of",
+    "order_out",
     "orders_by_id",
     "orders_consumer",
     "orders_router",
+    "place_order_once",
     "priced_between",
     "register_operator_approvals",
     "reject_held",

@@ -50,3 +50,8 @@ class OrderSearchInvalid(InvalidInput):
 class OrderCursorInvalid(InvalidInput):
     code = "cursor_invalid"
     title = "The cursor is not one this search returned"
+
+
+class OrderFilterInvalid(InvalidInput):
+    code = "order_filter_invalid"
+    title = "The orders cannot be filtered so"

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, Self
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from onramp import banking, chain
 from onramp.core.backlog import Backlog, backlog_of
 from onramp.core.db import row_dict
-from onramp.orders.errors import OrderNotFound
+from onramp.orders.errors import OrderFilterInvalid, OrderNotFound
 from onramp.orders.models import Order, OrderTransition
 from onramp.orders.states import TERMINAL, OrderState
 
@@ -29,12 +31,61 @@ async def get_order(
     return order
 
 
+@dataclass(frozen=True)
+class OrderFilter:
+    """Which of a customer's orders to list: in ``state``, placed from ``placed_from``
+    (inclusive) until ``placed_until`` (exclusive)."""
+
+    state: OrderState | None = None
+    placed_from: datetime | None = None
+    placed_until: datetime | None = None
+
+    @classmethod
+    def for_days(
+        cls, state: OrderState | None, first_day: date | None, last_day: date | None
+    ) -> Self:
+        """Orders placed on ``first_day`` to ``last_day``, both included, as UTC days."""
+        if first_day and last_day and last_day < first_day:
+            raise OrderFilterInvalid("the date range ends before it starts")
+        return cls(
+            state=state,
+            placed_from=None if first_day is None else datetime.combine(first_day, time(), UTC),
+            placed_until=None
+            if last_day is None
+            else datetime.combine(last_day + timedelta(days=1), time(), UTC),
+        )
+
+    @classmethod
+    def parse(cls, state: str, first_day: str, last_day: str) -> Self:
+        """The filter of a form's fields (empty: no filter on it)."""
+        try:
+            return cls.for_days(
+                OrderState(state) if state else None,
+                date.fromisoformat(first_day) if first_day else None,
+                date.fromisoformat(last_day) if last_day else None,
+            )
+        except ValueError as exc:  # an unknown state, or not a YYYY-MM-DD date
+            raise OrderFilterInvalid(f"not a state or a date: {exc}") from None
+
+
 async def list_orders(
-    session: AsyncSession, *, customer_id: uuid.UUID, limit: int, before: uuid.UUID | None
+    session: AsyncSession,
+    *,
+    customer_id: uuid.UUID,
+    limit: int,
+    before: uuid.UUID | None,
+    where: OrderFilter | None = None,
 ) -> list[Order]:
+    """The customer's orders, newest first, ``limit`` of them older than ``before``."""
     query = select(Order).where(Order.customer_id == customer_id)
     if before is not None:
         query = query.where(Order.id < before)
+    if where is not None and where.state is not None:
+        query = query.where(Order.state == where.state.value)
+    if where is not None and where.placed_from is not None:
+        query = query.where(Order.created_at >= where.placed_from)
+    if where is not None and where.placed_until is not None:
+        query = query.where(Order.created_at < where.placed_until)
     return list((await session.scalars(query.order_by(Order.id.desc()).limit(limit))).all())
 
 

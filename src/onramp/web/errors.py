@@ -29,6 +29,8 @@ FORMS = {
     "/app/sign-in/mfa": "app/mfa.html",  # the challenge stays usable: its refusal rolled back
     "/app/sign-up": "app/sign_up.html",
     "/app/verify-email": "app/verify_email.html",
+    "/app/quote": "app/quote_form.html",
+    "/app/orders": "app/quote_form.html",  # a refused order: its amount, to quote again
 }
 # The account pages' forms (web/customer/account_forms.py), some with an id in their path; each
 # template shows its one form again (posting to the same path) with a way back to its page.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from onramp.orders.api import customer_reason
+from onramp.orders.customer_view import customer_reason
 
 
 def test_holds_and_decisions_read_as_a_review() -> None:

@@ -8,11 +8,15 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from fastapi.responses import JSONResponse
 from fastapi.testclient import TestClient
+from starlette.requests import Request
 
+from onramp.core.money import Money
 from onramp.core.settings import Settings
 from onramp.runtime.app import create_app
 from onramp.web.assets import IMMUTABLE, manifest
+from onramp.web.errors import _page
 from onramp.web.rendering import _ENV, TEMPLATES
 from tests.unit.web.ops_context import ops_context
 
@@ -70,6 +74,22 @@ def test_an_unknown_page_is_a_page_for_a_browser_and_a_problem_for_a_client(
     assert problem.headers["content-type"] == "application/problem+json"
 
 
+@pytest.mark.parametrize("path", ["/app/quote", "/app/orders"])
+async def test_a_quote_or_order_posted_without_a_session_is_sent_to_sign_in(path: str) -> None:
+    """Not the quote form again with "unauthenticated": that would be refused each time."""
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "path": path,
+        "headers": [(b"accept", b"text/html")],
+        "query_string": b"",
+    }
+    problem = JSONResponse({"status": 401, "title": "Unauthorized"}, status_code=401)
+    answer = await _page(Request(scope), problem)
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/app/sign-in"
+
+
 def _context() -> dict[str, object]:
     now = datetime.datetime.now(datetime.UTC)
     profile = SimpleNamespace(
@@ -113,6 +133,53 @@ def _context() -> dict[str, object]:
         "renew_csrf": "token",
         "next": "/app",
         **ops_context(),
+        **_order_context(now, order),
+    }
+
+
+def _order_context(now: datetime.datetime, order: SimpleNamespace) -> dict[str, object]:
+    """What the quote, order and order history pages pass."""
+    pricing = SimpleNamespace(
+        source=Money.parse("100.00", "EUR"),
+        fee=Money.parse("0.50", "EUR"),
+        target=Money.parse("108.000000", "USDC"),
+        rate=Decimal("1.0853"),
+        mid_rate=Decimal("1.0875"),
+        spread_bps=20,
+    )
+    instructions = SimpleNamespace(
+        account_name="onramp Treasury",
+        iban="DE89370400440532013000",
+        bic="COBADEFFXXX",
+        routing_number=None,
+        account_number=None,
+        reference="RF18 5390 0754 7034",
+    )
+    payout = SimpleNamespace(
+        to="0xabc", tx_hash="0x" + "ab" * 32, status="confirmed", block_number=7
+    )
+    view = SimpleNamespace(
+        state="completed",
+        deposit_instructions=instructions,
+        payout=payout,
+        history=[SimpleNamespace(at=now, to_state="completed", reason=None)],
+    )
+    return {
+        "currencies": ("EUR", "GBP"),
+        "amount": "100.00",
+        "currency": "EUR",
+        "quote": SimpleNamespace(id="q", expires_at=now, signature="s"),
+        "pricing": pricing,
+        "idempotency_key": "k",
+        "order": order,
+        "view": view,
+        "steps": [("awaiting_funds", "Waiting for your transfer", True)],
+        "live": True,
+        "qr": "data:image/svg+xml,x",
+        "epc_payload": "BCD\n002",
+        "states": ["completed"],
+        "filters": {"state": "", "placed_from": "", "placed_to": ""},
+        "query": "",
     }
 
 
@@ -123,6 +190,8 @@ def _context() -> dict[str, object]:
         for p in TEMPLATES.rglob("*.html")
         if p.name not in ("base.html", "nav.html", "layout.html")
         and "account" not in p.parts  # tests/unit/web/test_account_pages.py renders those
+        if p.name
+        not in ("base.html", "nav.html", "layout.html", "order_progress.html", "orders_table.html")
     ),
 )
 def test_every_template_renders(template: str) -> None:
@@ -134,3 +203,23 @@ def test_amounts_show_their_currency_with_its_decimals() -> None:
     html = _ENV.get_template("app/home.html").render(**_context())
     assert "1000.00 EUR" in html
     assert "108.000000 USDC" in html
+
+
+def test_an_order_page_shows_the_qr_payload_while_it_waits_and_the_payout_hash() -> None:
+    context = _context()
+    page = _ENV.get_template("app/order.html")
+    html = page.render(**context)  # completed: nothing more to pay
+    assert "epc-payload" not in html
+    assert "0x" + "ab" * 32 in html
+    context["view"].state = "awaiting_funds"  # type: ignore[attr-defined]
+    html = page.render(**context)
+    assert 'id="epc-payload" data-payload="BCD' in html
+    assert 'data-order-events="/app/orders/0/events"' in html  # live until it ends
+
+
+def test_a_quote_page_says_its_fee_and_when_it_expires_with_the_zone() -> None:
+    html = _ENV.get_template("app/quote.html").render(**_context())
+    assert "0.50 EUR" in html
+    assert "108.000000 USDC" in html
+    assert "UTC" in html
+    assert 'name="idempotency_key" value="k"' in html

@@ -20,7 +20,7 @@ from onramp.core.money import Money
 from onramp.core.request_fields import Text
 from onramp.core.web import ClockDep, SessionDep
 from onramp.orders import queries
-from onramp.orders.api import order_out
+from onramp.orders.customer_view import order_out
 from onramp.orders.models import Order
 from onramp.orders.schemas import TransitionOut
 from onramp.orders.staff import operator_actions

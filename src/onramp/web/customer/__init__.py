@@ -7,13 +7,19 @@ from onramp.web.customer import (
     home,
     kyc,
     limits,
+    order_page,
+    orders,
     privacy,
+    quotes,
     security,
     wallets,
 )
 
 ROUTERS = (
     home.router,
+    quotes.router,
+    orders.router,
+    order_page.router,
     security.router,
     api_keys.router,
     kyc.router,
