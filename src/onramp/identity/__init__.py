@@ -50,12 +50,30 @@ if TYPE_CHECKING:
     from onramp.identity.staff.approvals import being_decided as being_decided
     from onramp.identity.staff.approvals import decide as decide_approval
     from onramp.identity.staff.approvals import get_request as get_approval_request
+    from onramp.identity.staff.approvals import list_requests as list_approval_requests
     from onramp.identity.staff.approvals import pending_for as pending_for
     from onramp.identity.staff.approvals import register as register_approval_action
     from onramp.identity.staff.approvals import request_approval as request_approval
+    from onramp.identity.staff.approvals import waiting_for as approvals_waiting_for
     from onramp.identity.staff.bootstrap import create_first_admin as create_first_admin
+    from onramp.identity.staff.deactivation import deactivate as deactivate_user
+    from onramp.identity.staff.deactivation import propose_reactivation as propose_reactivation
+    from onramp.identity.staff.directory import STAFF_ROLES as STAFF_ROLES
+    from onramp.identity.staff.directory import StaffStatus as StaffStatus
+    from onramp.identity.staff.directory import list_staff as list_staff
+    from onramp.identity.staff.directory import with_second_factor as with_second_factor
+    from onramp.identity.staff.roles import propose_role_change as propose_role_change
 
 _LAZY = {
+    "STAFF_ROLES": ("onramp.identity.staff.directory", "STAFF_ROLES"),
+    "StaffStatus": ("onramp.identity.staff.directory", "StaffStatus"),
+    "list_staff": ("onramp.identity.staff.directory", "list_staff"),
+    "with_second_factor": ("onramp.identity.staff.directory", "with_second_factor"),
+    "list_approval_requests": ("onramp.identity.staff.approvals", "list_requests"),
+    "approvals_waiting_for": ("onramp.identity.staff.approvals", "waiting_for"),
+    "propose_role_change": ("onramp.identity.staff.roles", "propose_role_change"),
+    "deactivate_user": ("onramp.identity.staff.deactivation", "deactivate"),
+    "propose_reactivation": ("onramp.identity.staff.deactivation", "propose_reactivation"),
     "ApprovalAction": ("onramp.identity.staff.approvals", "ApprovalAction"),
     "ApprovalNotFound": ("onramp.identity.staff.approvals", "ApprovalNotFound"),
     "ApprovalRequest": ("onramp.identity.models", "ApprovalRequest"),
@@ -105,6 +123,15 @@ __getattr__ = lazy_exports(__name__, _LAZY)
 install_credential_store(IdentityCredentials())
 
 __all__ = [
+    "STAFF_ROLES",
+    "StaffStatus",
+    "list_staff",
+    "with_second_factor",
+    "list_approval_requests",
+    "approvals_waiting_for",
+    "propose_role_change",
+    "deactivate_user",
+    "propose_reactivation",
     "ApprovalAction",
     "ApprovalNotFound",
     "ApprovalRequest",
