@@ -93,7 +93,7 @@ def _context() -> dict[str, object]:
     return {
         "request": None,
         "path": "/app",
-        "principal": SimpleNamespace(),
+        "principal": SimpleNamespace(role="admin", user_id="0"),
         "csrf": "token",
         "error": {"title": "Refused", "detail": "why"},
         "profile": profile,
@@ -108,6 +108,63 @@ def _context() -> dict[str, object]:
         "full_name": "Ada Lovelace",
         "token": "t",
         "mfa_token": "m",
+        **_back_office_context(now),
+    }
+
+
+def _back_office_context(now: datetime.datetime) -> dict[str, object]:
+    """What the audit log, staff, approvals and reports pages pass."""
+    record = SimpleNamespace(
+        id="0", seq=1, at=now, actor="user:1", action="a.b", entity_type="t", entity_id="1"
+    )
+    approval = SimpleNamespace(
+        id="0", action="identity.change_role", payload={"role": "support"}, status="pending"
+    )
+    approval.__dict__.update(requested_by="1", requested_at=now, decided_at=None, reason=None)
+    user = SimpleNamespace(
+        id="1", email="a@example.com", full_name="A", role="auditor", created_at=now
+    )
+    user.deactivated_at = None
+    period = SimpleNamespace(first_day=now.date(), last_day=now.date())
+    report = SimpleNamespace(name="ctr", help="Large deposits")
+    return {
+        "form": SimpleNamespace(
+            actor="",
+            action="",
+            entity_type="",
+            entity_id="",
+            from_day="",
+            to_day="",
+            report="ctr",
+            dataset="alerts",
+            query=lambda: "",
+        ),
+        "records": [SimpleNamespace(**record.__dict__, data={"k": 1})],
+        "chain": SimpleNamespace(
+            intact=False,
+            last_seq=1,
+            last_at=now,
+            last_sealed_at=now,
+            checked_at=now,
+            sealed=1,
+            unsealed=0,
+            problems=("record 2 was changed",),
+        ),
+        "users": [user],
+        "enrolled": {"1"},
+        "roles": ["auditor"],
+        "all_roles": ["customer", "auditor"],
+        "role": "",
+        "status": "",
+        "notice": "Done.",
+        "waiting": [approval],
+        "requests": [approval],
+        "reports": [{"name": "ctr", "help": "Large deposits"}],
+        "datasets": ["alerts"],
+        "query": {"from": "", "to": "", "threshold_usd": "", "report": "ctr"},
+        "made": SimpleNamespace(report=report, asked=SimpleNamespace(period=period)),
+        "table": SimpleNamespace(columns=("date", "total_usd"), rows=(("2026-01-01", "1"),)),
+        "chart": {"title": "t", "labels": ["2026-01-01"], "values": [1.0]},
     }
 
 

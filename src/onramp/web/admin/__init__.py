@@ -2,8 +2,8 @@
 ``router``; ``ROUTERS`` is what ``install_web`` mounts. Every page needs a staff permission, in a
 session that proved a second factor."""
 
-from onramp.web.admin import approvals, audit, home, staff
+from onramp.web.admin import approvals, audit, home, reports, staff
 
-ROUTERS = (home.router, audit.router, staff.router, approvals.router)
+ROUTERS = (home.router, audit.router, staff.router, approvals.router, reports.router)
 
 __all__ = ["ROUTERS"]

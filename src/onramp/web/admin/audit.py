@@ -152,5 +152,5 @@ async def audit_csv(principal: Reader, session: SessionDep, form: Form) -> Respo
 async def verification(
     request: Request, principal: Reader, session: SessionDep, clock: ClockDep
 ) -> Response:
-    status = await chain_status(session, now=clock.now())
-    return render(request, "admin/audit_verification.html", principal=principal, status=status)
+    chain = await chain_status(session, now=clock.now())
+    return render(request, "admin/audit_verification.html", principal=principal, chain=chain)
