@@ -6,59 +6,27 @@ without its CSRF token is refused. The navigation is walked, so pages added late
 from __future__ import annotations
 
 import re
-import time
 import uuid
 from pathlib import Path
 from typing import Any
 
 import httpx
-import pyotp
 from playwright.sync_api import APIResponse, Page, expect
 
 from onramp.devstack.stack import Stack
 from tests.browser.conftest import (
     PASSWORD,
-    enrol_totp,
     look,
     new_email,
-    run_sql,
     sign_in,
     sign_up,
-    staff_member,
+    staff_api,
+    staff_signed_in,
 )
 
 # Pages of this module the navigation must offer an auditor (others' pages join by the walk).
 AUDITOR_READS = ("/admin/approvals", "/admin/staff", "/admin/audit", "/admin/reports")
 JSON = {"Accept": "application/json"}
-
-
-def _staff_signed_in(web: Page, stack: Stack, role: str) -> str:
-    email = staff_member(web, stack, role)
-    secret = enrol_totp(stack, email)
-    sign_in(web, email=email)
-    # The next step's code: the enrolment spent this one.
-    web.get_by_label("The code from your authenticator app").fill(
-        pyotp.TOTP(secret).at(time.time() + 30)
-    )
-    web.get_by_role("button", name="Sign in").click()
-    expect(web).to_have_url(re.compile(r"/admin$"))
-    return email
-
-
-def _admin_api(stack: Stack) -> tuple[httpx.Client, str]:
-    """An admin's API session with a second factor, as the approvals' e2e tests make one."""
-    email = new_email("admin")
-    api = httpx.Client(base_url=stack.api_url, timeout=10.0)
-    created = api.post(
-        "/v1/auth/register", json={"email": email, "password": PASSWORD, "full_name": "Adm In"}
-    )
-    assert created.status_code == 201, created.text
-    user_id = created.json()["id"]
-    run_sql(stack, "UPDATE users SET role = 'admin' WHERE id = :id", id=user_id)
-    login = api.post("/v1/auth/login", json={"email": email, "password": PASSWORD})
-    run_sql(stack, "UPDATE auth_sessions SET mfa_at = now() WHERE user_id = :id", id=user_id)
-    api.headers["Authorization"] = f"Bearer {login.json()['access_token']}"
-    return api, user_id
 
 
 def _customer_id(stack: Stack) -> str:
@@ -117,13 +85,13 @@ def _refused_api(web: Page, url: str, body: dict[str, Any]) -> None:
 def test_an_auditor_reads_every_back_office_page_and_changes_nothing(
     web: Page, stack: Stack
 ) -> None:
-    admin, _ = _admin_api(stack)
+    admin, _ = staff_api(stack, "admin")
     customer_id = _customer_id(stack)
     proposed = admin.post(f"/v1/admin/users/{customer_id}/role", json={"role": "support"})
     assert proposed.status_code == 202, proposed.text
     approval_id = proposed.json()["id"]
 
-    _staff_signed_in(web, stack, "auditor")
+    staff_signed_in(web, stack, "auditor")
     pages = _nav_pages(web)
     assert set(AUDITOR_READS) <= set(pages), pages
     for href in pages:
@@ -154,11 +122,11 @@ def test_an_auditor_reads_every_back_office_page_and_changes_nothing(
 
 
 def test_the_audit_log_filters_pages_and_verifies_its_chain(web: Page, stack: Stack) -> None:
-    admin, admin_id = _admin_api(stack)
+    admin, admin_id = staff_api(stack, "admin")
     customer_id = _customer_id(stack)
     assert admin.post(f"/v1/admin/users/{customer_id}/role", json={"role": "auditor"}).is_success
     admin.close()
-    _staff_signed_in(web, stack, "compliance_officer")
+    staff_signed_in(web, stack, "compliance_officer")
     web.goto("/admin/audit")
     expect(web.locator("#chain-verdict")).to_be_visible()  # htmx replaced the link with it
     web.get_by_label("Actor").fill(f"user:{admin_id}")
@@ -185,7 +153,7 @@ def test_the_audit_log_filters_pages_and_verifies_its_chain(web: Page, stack: St
 
 
 def test_a_customer_opens_no_back_office_page(web: Page, stack: Stack) -> None:
-    _staff_signed_in(web, stack, "auditor")
+    staff_signed_in(web, stack, "auditor")
     pages = _nav_pages(web)
     assert set(AUDITOR_READS) <= set(pages), pages
     web.context.clear_cookies()

@@ -42,20 +42,22 @@ class Chart:
     """What a report's chart plots: a value summed per label, as bars."""
 
     title: str
-    label: Callable[[dict[str, str]], str | None]  # None: the row is not plotted
+    # None: the row is not plotted. Templates may rename columns: a missing one plots nothing.
+    label: Callable[[dict[str, str]], str | None]
     value: str
 
 
 CHARTS = {
-    "ctr": Chart("Large cash deposits per day (USD)", lambda r: r["date"], "total_usd"),
-    "fx-position": Chart("Closing position per day (EUR)", lambda r: r["date"], "closing_eur"),
-    "pricing": Chart("Settled minus quoted, per day", lambda r: r["priced_at"][:10], "difference"),
+    "ctr": Chart("Large cash deposits per day (USD)", lambda r: r.get("date"), "total_usd"),
+    "fx-position": Chart("Closing position per day (EUR)", lambda r: r.get("date"), "closing_eur"),
+    "pricing": Chart(
+        "Settled minus quoted, per day", lambda r: r.get("priced_at", "")[:10] or None, "difference"
+    ),
+    # The counts of the period (rates and breakdowns stay in the table).
     "screening-stats": Chart(
-        "Alerts by source, kind, severity and action",
+        "Alerts, cases and orders screened",
         lambda r: (
-            f"{r['metric'][len('alerts.by_') :]}: {r['key']}"
-            if r["metric"].startswith("alerts.by_")
-            else None
+            None if r.get("key") or r.get("metric", "_rate").endswith("_rate") else r["metric"]
         ),
         "value",
     ),
