@@ -1,6 +1,7 @@
 """The back office's staff, approvals and reports pages, in Chromium: an admin proposes a role
 change that a second admin approves (and approves one in turn on "waiting for you"); a
-compliance officer shows a report with its chart and downloads it as CSV and PDF."""
+compliance officer shows a report with its chart and downloads it as CSV and PDF; an auditor
+makes an API key of their own, uses it and revokes it."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import httpx
 from playwright.sync_api import Page, expect
 
 from onramp.devstack.stack import Stack
@@ -79,3 +81,26 @@ def test_a_report_with_its_chart_as_csv_and_pdf(web: Page, stack: Stack) -> None
     assert Path(pdf_file.value.path()).read_bytes().startswith(b"%PDF")
     web.goto(f"/admin/reports?report=ctr&from={today}&to={today - timedelta(days=1)}")
     expect(web.locator("main")).to_contain_text("report_period_invalid")
+
+
+def test_staff_make_and_revoke_their_own_api_key(web: Page, stack: Stack) -> None:
+    staff_signed_in(web, stack, "auditor")
+    web.get_by_role("navigation", name="Main").get_by_role("link", name="My API keys").click()
+    scopes = web.locator("#new-key-form").get_by_role("checkbox")
+    expect(scopes.filter(has_text="back_office:open")).to_have_count(0)  # a person's only
+    web.get_by_label("Name").fill("audit-export")
+    web.get_by_label("compliance:reports").check()
+    web.get_by_role("button", name="Make the key").click()
+    secret = web.locator("#new-key-secret").inner_text()
+    look(web, "admin-api-keys")
+    today = datetime.now(UTC).date()
+    report = f"/v1/compliance/reports/screening-stats?from={today}&to={today}"
+    with httpx.Client(base_url=stack.api_url, timeout=10.0) as api:
+        api.headers["Authorization"] = f"Bearer {secret}"
+        assert api.get(report).status_code == 200
+        assert api.get("/v1/admin/audit").status_code == 403  # not a scope it was given
+        web.goto("/admin/api-keys")
+        expect(web.locator("#new-key-secret")).to_have_count(0)  # shown once
+        web.get_by_role("button", name="Revoke audit-export").click()
+        expect(web.locator("#api-keys")).not_to_contain_text("Revoke audit-export")
+        assert api.get(report).status_code == 401

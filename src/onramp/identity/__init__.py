@@ -22,6 +22,10 @@ if TYPE_CHECKING:
         require_verified_email as require_verified_email,
     )
     from onramp.identity.api_keys.api import router as api_keys_router
+    from onramp.identity.api_keys.service import KeyPolicy as KeyPolicy
+    from onramp.identity.api_keys.service import create_key as create_api_key
+    from onramp.identity.api_keys.service import list_keys as list_api_keys
+    from onramp.identity.api_keys.service import revoke_key as revoke_api_key
     from onramp.identity.login.api import me_router as identity_me_router
     from onramp.identity.login.api import router as identity_router
     from onramp.identity.login.flows import confirm_email as confirm_email
@@ -65,6 +69,10 @@ if TYPE_CHECKING:
     from onramp.identity.staff.roles import propose_role_change as propose_role_change
 
 _LAZY = {
+    "KeyPolicy": ("onramp.identity.api_keys.service", "KeyPolicy"),
+    "create_api_key": ("onramp.identity.api_keys.service", "create_key"),
+    "list_api_keys": ("onramp.identity.api_keys.service", "list_keys"),
+    "revoke_api_key": ("onramp.identity.api_keys.service", "revoke_key"),
     "STAFF_ROLES": ("onramp.identity.staff.directory", "STAFF_ROLES"),
     "StaffStatus": ("onramp.identity.staff.directory", "StaffStatus"),
     "list_staff": ("onramp.identity.staff.directory", "list_staff"),
@@ -123,6 +131,10 @@ __getattr__ = lazy_exports(__name__, _LAZY)
 install_credential_store(IdentityCredentials())
 
 __all__ = [
+    "KeyPolicy",
+    "create_api_key",
+    "list_api_keys",
+    "revoke_api_key",
     "STAFF_ROLES",
     "StaffStatus",
     "list_staff",

@@ -165,6 +165,20 @@ def _back_office_context(now: datetime.datetime) -> dict[str, object]:
         "made": SimpleNamespace(report=report, asked=SimpleNamespace(period=period)),
         "table": SimpleNamespace(columns=("date", "total_usd"), rows=(("2026-01-01", "1"),)),
         "chart": {"title": "t", "labels": ["2026-01-01"], "values": [1.0]},
+        "keys": [
+            SimpleNamespace(
+                id="0",
+                name="bot",
+                prefix="ork_1",
+                scopes=["audit:read"],
+                created_at=now,
+                expires_at=now,
+                last_used_at=None,
+                revoked_at=None,
+            )
+        ],
+        "scopes": ["audit:read"],
+        "created": ("bot", "ork_1.secret"),
     }
 
 
