@@ -19,7 +19,12 @@ from onramp.core.web import ClockDep, SessionDep, SettingsDep
 from onramp.identity import KeyPolicy, create_api_key, list_api_keys, revoke_api_key
 from onramp.web.rendering import render
 
-router = APIRouter(prefix="/admin/api-keys", include_in_schema=False)
+# Customers may manage keys too (``api_keys:manage_own``), on their own pages: these are staff's.
+router = APIRouter(
+    prefix="/admin/api-keys",
+    include_in_schema=False,
+    dependencies=[require(Permission.BACK_OFFICE)],
+)
 Manager = Annotated[Principal, require(Permission.API_KEYS_MANAGE_OWN)]
 
 
