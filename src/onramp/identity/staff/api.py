@@ -1,4 +1,5 @@
-"""Staff routes of identity: four-eyes approvals, and role changes that go through them."""
+"""Staff routes of identity: four-eyes approvals, role changes that go through them,
+deactivation, and the staff list."""
 
 from __future__ import annotations
 
