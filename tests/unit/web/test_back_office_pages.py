@@ -66,3 +66,13 @@ def test_csv_cells_that_look_like_formulas_stay_text() -> None:
     answer = csv_download("x.csv", ("a", "b"), [("=1+1", 5), ("-x", None)])
     assert answer.body.decode() == "a,b\n'=1+1,5\n'-x,\n"
     assert answer.headers["content-disposition"] == 'attachment; filename="x.csv"'
+
+
+def test_the_older_page_keeps_the_filter() -> None:
+    from tests.unit.web.test_pages import _context
+
+    context = {**_context(), "first_page": False, "next_before": "0190"}
+    html = _ENV.get_template("admin/audit.html").render(**context)
+    assert 'href="/admin/audit?actor=user%3A1&amp;before=0190">Older' in html
+    assert 'href="/admin/audit?actor=user%3A1">Newest' in html
+    assert 'href="/admin/audit.csv?actor=user%3A1"' in html

@@ -137,7 +137,7 @@ def _back_office_context(now: datetime.datetime) -> dict[str, object]:
             to_day="",
             report="ctr",
             dataset="alerts",
-            query=lambda: "",
+            params=lambda: {"actor": "user:1"},
         ),
         "records": [SimpleNamespace(**record.__dict__, data={"k": 1})],
         "chain": SimpleNamespace(

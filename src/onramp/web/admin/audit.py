@@ -9,7 +9,6 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
@@ -46,7 +45,8 @@ class AuditForm:
     from_day: str  # YYYY-MM-DD, or empty
     to_day: str
 
-    def query(self) -> str:
+    def params(self) -> dict[str, str]:
+        """The filter as query fields, the empty ones left out (for links and pages)."""
         fields = {
             "actor": self.actor,
             "action": self.action,
@@ -55,7 +55,7 @@ class AuditForm:
             "from": self.from_day,
             "to": self.to_day,
         }
-        return urlencode({k: v for k, v in fields.items() if v})
+        return {k: v for k, v in fields.items() if v}
 
     def filters(self) -> AuditFilter:
         first, last = _day(self.from_day), _day(self.to_day)
