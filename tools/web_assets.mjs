@@ -18,6 +18,8 @@ const ASSETS = {
   "bootstrap.css": "node_modules/bootstrap/dist/css/bootstrap.min.css",
   "bootstrap.js": "node_modules/bootstrap/dist/js/bootstrap.bundle.min.js",
   "htmx.js": "node_modules/htmx.org/dist/htmx.min.js",
+  // The reports' charts (the back office's reports page only; web/assets/report_chart.js).
+  "chart.js": "node_modules/chart.js/dist/chart.umd.min.js",
   // Injected by the browser tests only (accessibility checks); never linked from a page.
   "axe.js": "node_modules/axe-core/axe.min.js",
 };

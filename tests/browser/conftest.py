@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import shutil
 import time
 import uuid
@@ -219,3 +220,34 @@ def signed_in_staff(page: Page, stack: Stack, role: str) -> str:
     email = staff_member(page, stack, role)
     sign_in_staff(page, email=email, secret=enrol_totp(stack, email))
     return email
+
+
+def staff_signed_in(web: Page, stack: Stack, role: str) -> str:
+    """A new staff member with ``role`` signed in with their second factor, on /admin."""
+    email = staff_member(web, stack, role)
+    secret = enrol_totp(stack, email)
+    sign_in(web, email=email)
+    # The next step's code: the enrolment spent this one.
+    web.get_by_label("The code from your authenticator app").fill(
+        pyotp.TOTP(secret).at(time.time() + 30)
+    )
+    web.get_by_role("button", name="Sign in").click()
+    expect(web).to_have_url(re.compile(r"/admin$"))
+    return email
+
+
+def staff_api(stack: Stack, role: str) -> tuple[httpx.Client, str]:
+    """A staff member's API client (a session with a second factor, as the e2e tests make
+    one) and their user id. The caller closes the client."""
+    email = new_email(role)
+    api = httpx.Client(base_url=stack.api_url, timeout=10.0)
+    created = api.post(
+        "/v1/auth/register", json={"email": email, "password": PASSWORD, "full_name": "Adm In"}
+    )
+    assert created.status_code == 201, created.text
+    user_id = created.json()["id"]
+    run_sql(stack, "UPDATE users SET role = :role WHERE id = :id", role=role, id=user_id)
+    login = api.post("/v1/auth/login", json={"email": email, "password": PASSWORD})
+    run_sql(stack, "UPDATE auth_sessions SET mfa_at = now() WHERE user_id = :id", id=user_id)
+    api.headers["Authorization"] = f"Bearer {login.json()['access_token']}"
+    return api, user_id

@@ -9,6 +9,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from fastapi import FastAPI
 
+from onramp.api.audit import router as audit_router
 from onramp.api.body_limit import DEFAULT_MAX_BODY_BYTES, BodyLimit, BodyLimits
 from onramp.api.data_rights import router as data_rights_router
 from onramp.api.errors import install_error_handlers
@@ -125,6 +126,7 @@ ROUTERS = (
     treasury_router,
     circuit_breaker_router,
     recon_router,
+    audit_router,
 )
 
 DESCRIPTION = """\

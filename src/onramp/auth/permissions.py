@@ -25,6 +25,8 @@ class Permission(StrEnum):
     SESSIONS_MANAGE_OWN = "sessions:manage_own"
     PROFILE_MANAGE_OWN = "profile:manage_own"  # profile, preferences, data export
     USERS_MANAGE = "users:manage"  # propose role changes (executed after a second approval)
+    USERS_READ = "users:read"  # the staff list: who holds which role, who was deactivated
+    APPROVALS_READ = "approvals:read"  # the four-eyes requests and their decisions
     APPROVALS_DECIDE = "approvals:decide"  # approve or reject others' pending requests
     API_KEYS_MANAGE_OWN = "api_keys:manage_own"  # create, list, rotate, revoke one's API keys
     BANK_ACCOUNTS_MANAGE_OWN = "bank_accounts:manage_own"  # add (step-up), list, remove
@@ -53,6 +55,7 @@ class Permission(StrEnum):
     RECON_RESOLVE = "recon:resolve"
     # Open the back office's pages (/admin, every staff role; its pages then need their own).
     BACK_OFFICE = "back_office:open"
+    AUDIT_READ = "audit:read"  # the audit log's records and its chain's verification
 
 
 _CUSTOMER = frozenset(
@@ -82,6 +85,7 @@ _REFUNDS = frozenset({Permission.REFUNDS_READ, Permission.REFUNDS_MANAGE})
 _TREASURY_RISK = frozenset({Permission.TREASURY_RISK_READ, Permission.TREASURY_RISK_MANAGE})
 _ORDER_OPERATIONS = frozenset({Permission.ORDERS_READ_ANY, Permission.ORDERS_OPERATE})
 _RECON = frozenset({Permission.RECON_READ, Permission.RECON_RESOLVE})
+_APPROVALS = frozenset({Permission.APPROVALS_READ, Permission.APPROVALS_DECIDE})
 
 # Staff act on customers' orders through staff routes (``/v1/admin/orders``: read any order;
 # treasurers and admins retry a failed payout or refund it, four-eyes), never by placing orders
@@ -91,24 +95,29 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.SUPPORT: _STAFF | {Permission.ORDERS_READ_ANY},
     Role.COMPLIANCE_OFFICER: _STAFF
     | {Permission.ORDERS_READ_ANY}
-    | {Permission.APPROVALS_DECIDE, Permission.KYC_REVIEW, Permission.COMPLIANCE_SCREEN}
+    | {Permission.KYC_REVIEW, Permission.COMPLIANCE_SCREEN}
     | {Permission.COMPLIANCE_REPORTS, Permission.DEPOSITS_READ, Permission.REFUNDS_READ}
-    | {Permission.RECON_READ}
+    | {Permission.RECON_READ, Permission.AUDIT_READ}
+    | _APPROVALS
     | _CASEWORK,
     Role.TREASURER: _STAFF
-    | {Permission.APPROVALS_DECIDE, Permission.DEPOSITS_READ, Permission.DEPOSITS_RESOLVE}
+    | {Permission.DEPOSITS_READ, Permission.DEPOSITS_RESOLVE}
+    | _APPROVALS
     | {Permission.TREASURY_READ, Permission.TREASURY_MANAGE, Permission.TREASURY_SIGN}
     | _REFUNDS
     | _TREASURY_RISK
     | _ORDER_OPERATIONS
     | _RECON,
-    # Read-only: cases, reports, deposits, refunds, the treasury and reconciliation.
+    # Read-only: cases, reports, deposits, refunds, the treasury, reconciliation, the audit log,
+    # the staff and their roles, and the four-eyes requests (never deciding one).
     Role.AUDITOR: _STAFF
     | {Permission.COMPLIANCE_CASES_READ, Permission.COMPLIANCE_REPORTS}
     | {Permission.DEPOSITS_READ, Permission.REFUNDS_READ, Permission.TREASURY_READ}
-    | {Permission.TREASURY_RISK_READ, Permission.ORDERS_READ_ANY, Permission.RECON_READ},
+    | {Permission.TREASURY_RISK_READ, Permission.ORDERS_READ_ANY, Permission.RECON_READ}
+    | {Permission.AUDIT_READ, Permission.USERS_READ, Permission.APPROVALS_READ},
     Role.ADMIN: _STAFF
-    | {Permission.USERS_MANAGE, Permission.APPROVALS_DECIDE, Permission.KYC_REVIEW}
+    | {Permission.USERS_MANAGE, Permission.USERS_READ, Permission.KYC_REVIEW}
+    | _APPROVALS
     | {Permission.DEPOSITS_READ, Permission.DEPOSITS_RESOLVE}
     | {Permission.TREASURY_READ, Permission.TREASURY_MANAGE}
     | _CASEWORK

@@ -34,6 +34,10 @@ if TYPE_CHECKING:
     from onramp.identity.api_keys.own_keys import revoke_own_key as revoke_own_key
     from onramp.identity.api_keys.own_keys import rotate_own_key as rotate_own_key
     from onramp.identity.api_keys.schemas import ApiKeyCreate as ApiKeyCreate
+    from onramp.identity.api_keys.service import KeyPolicy as KeyPolicy
+    from onramp.identity.api_keys.service import create_key as create_api_key
+    from onramp.identity.api_keys.service import list_keys as list_api_keys
+    from onramp.identity.api_keys.service import revoke_key as revoke_api_key
     from onramp.identity.login.api import me_router as identity_me_router
     from onramp.identity.login.api import router as identity_router
     from onramp.identity.login.flows import confirm_email as confirm_email
@@ -66,10 +70,19 @@ if TYPE_CHECKING:
     from onramp.identity.staff.approvals import being_decided as being_decided
     from onramp.identity.staff.approvals import decide as decide_approval
     from onramp.identity.staff.approvals import get_request as get_approval_request
+    from onramp.identity.staff.approvals import list_requests as list_approval_requests
     from onramp.identity.staff.approvals import pending_for as pending_for
     from onramp.identity.staff.approvals import register as register_approval_action
     from onramp.identity.staff.approvals import request_approval as request_approval
+    from onramp.identity.staff.approvals import waiting_for as approvals_waiting_for
     from onramp.identity.staff.bootstrap import create_first_admin as create_first_admin
+    from onramp.identity.staff.deactivation import deactivate as deactivate_user
+    from onramp.identity.staff.deactivation import propose_reactivation as propose_reactivation
+    from onramp.identity.staff.directory import STAFF_ROLES as STAFF_ROLES
+    from onramp.identity.staff.directory import StaffStatus as StaffStatus
+    from onramp.identity.staff.directory import list_staff as list_staff
+    from onramp.identity.staff.directory import with_second_factor as with_second_factor
+    from onramp.identity.staff.roles import propose_role_change as propose_role_change
 
 _LAZY = {
     "ApiKeyCreate": ("onramp.identity.api_keys.schemas", "ApiKeyCreate"),
@@ -78,6 +91,7 @@ _LAZY = {
     "ApprovalRequest": ("onramp.identity.models", "ApprovalRequest"),
     "ApprovalStatus": ("onramp.identity.staff.approvals", "ApprovalStatus"),
     "EmailTokenRequest": ("onramp.identity.schemas", "EmailTokenRequest"),
+    "KeyPolicy": ("onramp.identity.api_keys.service", "KeyPolicy"),
     "LoginRequest": ("onramp.identity.schemas", "LoginRequest"),
     "MfaLoginRequest": ("onramp.identity.schemas", "MfaLoginRequest"),
     "MfaRequiredOut": ("onramp.identity.schemas", "MfaRequiredOut"),
@@ -85,6 +99,8 @@ _LAZY = {
     "PreferencesBody": ("onramp.identity.schemas", "PreferencesBody"),
     "Recipient": ("onramp.identity.accounts.recipients", "Recipient"),
     "RegisterRequest": ("onramp.identity.schemas", "RegisterRequest"),
+    "STAFF_ROLES": ("onramp.identity.staff.directory", "STAFF_ROLES"),
+    "StaffStatus": ("onramp.identity.staff.directory", "StaffStatus"),
     "TokenOut": ("onramp.identity.schemas", "TokenOut"),
     "UserOut": ("onramp.identity.schemas", "UserOut"),
     "account_me_router": ("onramp.identity.accounts.api", "me_router"),
@@ -92,12 +108,15 @@ _LAZY = {
     "admin_admin_router": ("onramp.identity.staff.api", "admin_router"),
     "admin_approvals_router": ("onramp.identity.staff.api", "approvals_router"),
     "api_keys_router": ("onramp.identity.api_keys.api", "router"),
+    "approvals_waiting_for": ("onramp.identity.staff.approvals", "waiting_for"),
     "being_decided": ("onramp.identity.staff.approvals", "being_decided"),
     "change_own_password": ("onramp.identity.accounts.own_credentials", "change_own_password"),
     "confirm_email": ("onramp.identity.login.flows", "confirm_email"),
     "confirm_totp": ("onramp.identity.accounts.own_credentials", "confirm_totp"),
+    "create_api_key": ("onramp.identity.api_keys.service", "create_key"),
     "create_first_admin": ("onramp.identity.staff.bootstrap", "create_first_admin"),
     "create_own_key": ("onramp.identity.api_keys.own_keys", "create_own_key"),
+    "deactivate_user": ("onramp.identity.staff.deactivation", "deactivate"),
     "decide_approval": ("onramp.identity.staff.approvals", "decide"),
     "email_recipients": ("onramp.identity.accounts.recipients", "email_recipients"),
     "erase_identity": ("onramp.identity.accounts.service", "erase_identity"),
@@ -107,6 +126,9 @@ _LAZY = {
     "get_preferences": ("onramp.identity.accounts.preferences", "get_preferences"),
     "identity_me_router": ("onramp.identity.login.api", "me_router"),
     "identity_router": ("onramp.identity.login.api", "router"),
+    "list_api_keys": ("onramp.identity.api_keys.service", "list_keys"),
+    "list_approval_requests": ("onramp.identity.staff.approvals", "list_requests"),
+    "list_staff": ("onramp.identity.staff.directory", "list_staff"),
     "login_answer": ("onramp.identity.login.token_responses", "answer_with"),
     "logout": ("onramp.identity.login.flows", "logout"),
     "mfa_login": ("onramp.identity.login.flows", "mfa_login"),
@@ -118,12 +140,15 @@ _LAZY = {
     "password_login": ("onramp.identity.login.flows", "password_login"),
     "pending_for": ("onramp.identity.staff.approvals", "pending_for"),
     "profile_of": ("onramp.identity.login.flows", "profile_of"),
+    "propose_reactivation": ("onramp.identity.staff.deactivation", "propose_reactivation"),
+    "propose_role_change": ("onramp.identity.staff.roles", "propose_role_change"),
     "refresh_session": ("onramp.identity.login.flows", "refresh_session"),
     "register_approval_action": ("onramp.identity.staff.approvals", "register"),
     "register_customer": ("onramp.identity.login.flows", "register_customer"),
     "registered_at": ("onramp.identity.accounts.service", "registered_at"),
     "request_approval": ("onramp.identity.staff.approvals", "request_approval"),
     "require_verified_email": ("onramp.identity.accounts.verification", "require_verified_email"),
+    "revoke_api_key": ("onramp.identity.api_keys.service", "revoke_key"),
     "revoke_own_key": ("onramp.identity.api_keys.own_keys", "revoke_own_key"),
     "revoke_own_session": ("onramp.identity.sessions.service", "revoke"),
     "role_of": ("onramp.identity.accounts.service", "role_of"),
@@ -131,6 +156,7 @@ _LAZY = {
     "set_preferences": ("onramp.identity.accounts.preferences", "set_preferences"),
     "start_totp": ("onramp.identity.accounts.own_credentials", "start_totp"),
     "step_up": ("onramp.identity.accounts.own_credentials", "step_up"),
+    "with_second_factor": ("onramp.identity.staff.directory", "with_second_factor"),
 }
 __getattr__ = lazy_exports(__name__, _LAZY)
 
@@ -146,6 +172,7 @@ __all__ = [
     "EmailTokenRequest",
     "InvalidCredentials",
     "InvalidToken",
+    "KeyPolicy",
     "LoginRequest",
     "MfaLoginRequest",
     "MfaRequiredOut",
@@ -153,6 +180,8 @@ __all__ = [
     "PreferencesBody",
     "Recipient",
     "RegisterRequest",
+    "STAFF_ROLES",
+    "StaffStatus",
     "TokenOut",
     "UserOut",
     "WeakPassword",
@@ -161,12 +190,15 @@ __all__ = [
     "admin_admin_router",
     "admin_approvals_router",
     "api_keys_router",
+    "approvals_waiting_for",
     "being_decided",
     "change_own_password",
     "confirm_email",
     "confirm_totp",
+    "create_api_key",
     "create_first_admin",
     "create_own_key",
+    "deactivate_user",
     "decide_approval",
     "email_recipients",
     "erase_identity",
@@ -176,6 +208,9 @@ __all__ = [
     "get_preferences",
     "identity_me_router",
     "identity_router",
+    "list_api_keys",
+    "list_approval_requests",
+    "list_staff",
     "login_answer",
     "logout",
     "mfa_login",
@@ -187,12 +222,15 @@ __all__ = [
     "password_login",
     "pending_for",
     "profile_of",
+    "propose_reactivation",
+    "propose_role_change",
     "refresh_session",
     "register_approval_action",
     "register_customer",
     "registered_at",
     "request_approval",
     "require_verified_email",
+    "revoke_api_key",
     "revoke_own_key",
     "revoke_own_session",
     "role_of",
@@ -200,4 +238,5 @@ __all__ = [
     "set_preferences",
     "start_totp",
     "step_up",
+    "with_second_factor",
 ]

@@ -23,6 +23,9 @@ if TYPE_CHECKING:
     from onramp.reports.catalogue import Report as Report
     from onramp.reports.catalogue import ReportRequest as ReportRequest
     from onramp.reports.catalogue import parameters as parameters
+    from onramp.reports.tables import Table as Table
+    from onramp.reports.tables import table_pdf as table_pdf
+    from onramp.reports.tables import tabulate as tabulate
 
 _LAZY = {
     "REPORTS": ("onramp.reports.catalogue", "REPORTS"),
@@ -30,6 +33,9 @@ _LAZY = {
     "ReportRequest": ("onramp.reports.catalogue", "ReportRequest"),
     "parameters": ("onramp.reports.catalogue", "parameters"),
     "reports_router": ("onramp.reports.api", "router"),
+    "Table": ("onramp.reports.tables", "Table"),
+    "table_pdf": ("onramp.reports.tables", "table_pdf"),
+    "tabulate": ("onramp.reports.tables", "tabulate"),
 }
 __getattr__ = lazy_exports(__name__, _LAZY)
 
@@ -50,4 +56,7 @@ __all__ = [
     "pricing_document",
     "reports_router",
     "stats_document",
+    "Table",
+    "table_pdf",
+    "tabulate",
 ]

@@ -140,11 +140,15 @@ REPORTS = (
         "fx-position",
         "Per day and currency: the FX position's opening, bought, sold and closing, in EUR.",
         _fx_position,
+        route="/fx-position",
+        summary="Per day and currency: the FX position's opening, bought, sold, closing in EUR",
     ),
     Report(
         "pricing",
         "Orders priced: the rule applied, quote against settled rate and USDC, the difference.",
         _pricing,
+        route="/pricing",
+        summary="Orders priced: the rule applied, quote against settled rate, the difference",
     ),
     Report(
         "screening-stats",

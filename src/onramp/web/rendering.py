@@ -12,7 +12,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from onramp.auth import Principal, csrf_token
+from onramp.auth import Permission, Principal, allowed, csrf_token
 from onramp.core.money import Money
 from onramp.core.settings import Settings
 from onramp.web.assets import asset_url
@@ -33,6 +33,12 @@ def when(moment: datetime | None) -> str:
     return "—" if moment is None else moment.strftime("%Y-%m-%d %H:%M %Z")
 
 
+def may(principal: Principal | None, permission: str) -> bool:
+    """Whether the signed-in person's role grants ``permission`` (``"users:manage"``): a page
+    shows a link or a form only to those it would not refuse. The route still checks."""
+    return principal is not None and allowed(principal.role, Permission(permission))
+
+
 def _environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
@@ -42,6 +48,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.globals["asset"] = asset_url
+    env.globals["may"] = may
     env.filters["money"] = money
     env.filters["when"] = when
     return env

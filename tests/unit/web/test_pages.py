@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 from types import SimpleNamespace
+from typing import cast
 
 import pytest
 from fastapi.responses import JSONResponse
@@ -84,13 +85,42 @@ async def test_a_quote_or_order_posted_without_a_session_is_sent_to_sign_in(path
         "headers": [(b"accept", b"text/html")],
         "query_string": b"",
     }
-    problem = JSONResponse({"status": 401, "title": "Unauthorized"}, status_code=401)
+    problem = JSONResponse(
+        {"status": 401, "title": "Unauthorized", "detail": "no session", "code": "invalid_token"},
+        status_code=401,
+    )
     answer = await _page(Request(scope), problem)
     assert answer.status_code == 303
     assert answer.headers["location"] == "/app/sign-in"
 
 
-def _context() -> dict[str, object]:
+# Each group of pages passes names of its own, some alike ("form", "query"): a template renders
+# with its own group's last.
+_OWNERS = (
+    (("admin/compliance/", "admin/deposits/", "admin/treasury/"), "ops"),
+    (("app/order", "app/quote"), "order"),
+    (
+        ("admin/api_keys", "admin/approvals", "admin/audit", "admin/reports", "admin/staff"),
+        "back_office",
+    ),
+)
+
+
+def _context(template: str = "app/home.html") -> dict[str, object]:
+    base = _base_context()
+    now, orders = cast(datetime.datetime, base["now"]), cast(list[SimpleNamespace], base["orders"])
+    groups: dict[str, dict[str, object]] = {
+        "back_office": _back_office_context(now),
+        "ops": ops_context(),
+        "order": _order_context(now, orders[0]),
+    }
+    owner = next((name for prefixes, name in _OWNERS if template.startswith(prefixes)), "")
+    for name in sorted(groups, key=lambda name: name == owner):
+        base.update(groups[name])
+    return base
+
+
+def _base_context() -> dict[str, object]:
     now = datetime.datetime.now(datetime.UTC)
     profile = SimpleNamespace(
         full_name="Ada Lovelace",
@@ -114,7 +144,7 @@ def _context() -> dict[str, object]:
     return {
         "request": None,
         "path": "/app",
-        "principal": SimpleNamespace(),
+        "principal": SimpleNamespace(role="admin", user_id="0"),
         "csrf": "token",
         "error": {"title": "Refused", "detail": "why"},
         "profile": profile,
@@ -132,8 +162,7 @@ def _context() -> dict[str, object]:
         "renew": "/app/session/renew",
         "renew_csrf": "token",
         "next": "/app",
-        **ops_context(),
-        **_order_context(now, order),
+        "now": now,
     }
 
 
@@ -183,6 +212,76 @@ def _order_context(now: datetime.datetime, order: SimpleNamespace) -> dict[str, 
     }
 
 
+def _back_office_context(now: datetime.datetime) -> dict[str, object]:
+    """What the audit log, staff, approvals and reports pages pass."""
+    record = SimpleNamespace(
+        id="0", seq=1, at=now, actor="user:1", action="a.b", entity_type="t", entity_id="1"
+    )
+    approval = SimpleNamespace(
+        id="0", action="identity.change_role", payload={"role": "support"}, status="pending"
+    )
+    approval.__dict__.update(requested_by="1", requested_at=now, decided_at=None, reason=None)
+    user = SimpleNamespace(
+        id="1", email="a@example.com", full_name="A", role="auditor", created_at=now
+    )
+    user.deactivated_at = None
+    period = SimpleNamespace(first_day=now.date(), last_day=now.date())
+    report = SimpleNamespace(name="ctr", help="Large deposits")
+    return {
+        "form": SimpleNamespace(
+            actor="",
+            action="",
+            entity_type="",
+            entity_id="",
+            from_day="",
+            to_day="",
+            report="ctr",
+            dataset="alerts",
+            params=lambda: {"actor": "user:1"},
+        ),
+        "records": [SimpleNamespace(**record.__dict__, data={"k": 1})],
+        "chain": SimpleNamespace(
+            intact=False,
+            last_seq=1,
+            last_at=now,
+            last_sealed_at=now,
+            checked_at=now,
+            sealed=1,
+            unsealed=0,
+            problems=("record 2 was changed",),
+        ),
+        "users": [user],
+        "enrolled": {"1"},
+        "roles": ["auditor"],
+        "all_roles": ["customer", "auditor"],
+        "role": "",
+        "status": "",
+        "notice": "Done.",
+        "waiting": [approval],
+        "requests": [approval],
+        "reports": [{"name": "ctr", "help": "Large deposits"}],
+        "datasets": ["alerts"],
+        "query": {"from": "", "to": "", "threshold_usd": "", "report": "ctr"},
+        "made": SimpleNamespace(report=report, asked=SimpleNamespace(period=period)),
+        "table": SimpleNamespace(columns=("date", "total_usd"), rows=(("2026-01-01", "1"),)),
+        "chart": {"title": "t", "labels": ["2026-01-01"], "values": [1.0]},
+        "keys": [
+            SimpleNamespace(
+                id="0",
+                name="bot",
+                prefix="ork_1",
+                scopes=["audit:read"],
+                created_at=now,
+                expires_at=now,
+                last_used_at=None,
+                revoked_at=None,
+            )
+        ],
+        "scopes": ["audit:read"],
+        "created": ("bot", "ork_1.secret"),
+    }
+
+
 @pytest.mark.parametrize(
     "template",
     sorted(
@@ -195,7 +294,7 @@ def _order_context(now: datetime.datetime, order: SimpleNamespace) -> dict[str, 
     ),
 )
 def test_every_template_renders(template: str) -> None:
-    html = _ENV.get_template(template).render(**_context())
+    html = _ENV.get_template(template).render(**_context(template))
     assert "<h1" in html
 
 

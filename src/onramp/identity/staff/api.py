@@ -1,4 +1,5 @@
-"""Staff routes of identity: four-eyes approvals, and role changes that go through them."""
+"""Staff routes of identity: four-eyes approvals, role changes that go through them,
+deactivation, and the staff list."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from onramp.auth import Permission, Principal, require
 from onramp.core.request_fields import Text
 from onramp.core.web import ClockDep, SessionDep
-from onramp.identity.models import ApprovalRequest
-from onramp.identity.staff import approvals, deactivation, roles
+from onramp.identity.models import ApprovalRequest, User
+from onramp.identity.staff import approvals, deactivation, directory, roles
 
 approvals_router = APIRouter(prefix="/v1/approvals", tags=["approvals"])
 admin_router = APIRouter(prefix="/v1/admin", tags=["admin"])
@@ -80,15 +81,27 @@ async def propose_role(
     return _out(row)
 
 
-@approvals_router.get("", summary="Approval requests, newest first")
+@approvals_router.get(
+    "",
+    summary="Approval requests, newest first; or those waiting for the caller's decision",
+    description="`waiting_for_me=true`: the pending requests the caller may approve or reject "
+    "(someone else's, for an action the caller's role may do), oldest first. Auditors read "
+    "every request (`approvals:read`) and decide none.",
+)
 async def list_approvals(
-    principal: Annotated[Principal, require(Permission.APPROVALS_DECIDE)],
+    principal: Annotated[Principal, require(Permission.APPROVALS_READ)],
     session: SessionDep,
     status: Annotated[Text | None, Query(max_length=20)] = None,
+    waiting_for_me: bool = False,
+    before: Annotated[
+        uuid.UUID | None, Query(description="The last id of the page seen: the next 200")
+    ] = None,
 ) -> ApprovalList:
-    return ApprovalList(
-        data=[_out(r) for r in await approvals.list_requests(session, status=status)]
-    )
+    if waiting_for_me:
+        rows = await approvals.waiting_for(session, principal)
+    else:
+        rows = await approvals.list_requests(session, status=status, before=before)
+    return ApprovalList(data=[_out(r) for r in rows])
 
 
 @approvals_router.post(
@@ -172,3 +185,53 @@ async def propose_reactivation(
         session, user_id=user_id, requester=principal, reason=body.reason, now=clock.now()
     )
     return _out(row)
+
+
+class StaffOut(BaseModel):
+    id: uuid.UUID
+    email: str
+    full_name: str
+    role: str
+    created_at: datetime
+    mfa_enabled: bool = Field(description="Whether a second factor is enrolled")
+    deactivated_at: datetime | None
+
+
+class StaffPage(BaseModel):
+    data: list[StaffOut]
+    next_before: uuid.UUID | None = Field(description="Pass as `before` for the next page")
+
+
+def staff_out(user: User, *, mfa_enabled: bool) -> StaffOut:
+    return StaffOut(
+        id=user.id,
+        email=user.email,
+        full_name=user.full_name,
+        role=user.role,
+        created_at=user.created_at,
+        mfa_enabled=mfa_enabled,
+        deactivated_at=user.deactivated_at,
+    )
+
+
+@admin_router.get(
+    "/users",
+    summary="Staff accounts (every role but customer), newest first",
+    responses={422: {"description": "role_invalid"}},
+)
+async def list_staff(
+    principal: Annotated[Principal, require(Permission.USERS_READ)],
+    session: SessionDep,
+    role: Annotated[Text | None, Query(max_length=40)] = None,
+    status: directory.StaffStatus | None = None,
+    before: uuid.UUID | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> StaffPage:
+    users = await directory.list_staff(
+        session, role=role, status=status, limit=limit, before=before
+    )
+    enrolled = await directory.with_second_factor(session, [u.id for u in users])
+    return StaffPage(
+        data=[staff_out(u, mfa_enabled=u.id in enrolled) for u in users],
+        next_before=users[-1].id if len(users) == limit else None,
+    )

@@ -151,11 +151,44 @@ async def get_request(session: AsyncSession, request_id: uuid.UUID) -> ApprovalR
     return await session.get(ApprovalRequest, request_id)
 
 
-async def list_requests(session: AsyncSession, *, status: str | None) -> list[ApprovalRequest]:
-    query = select(ApprovalRequest).order_by(ApprovalRequest.id.desc()).limit(200)
+async def list_requests(
+    session: AsyncSession,
+    *,
+    status: str | None,
+    limit: int = 200,
+    before: uuid.UUID | None = None,
+) -> list[ApprovalRequest]:
+    """Newest first; ``before``: the last id of the page seen (ids are time-ordered)."""
+    query = select(ApprovalRequest).order_by(ApprovalRequest.id.desc()).limit(limit)
     if status:
         query = query.where(ApprovalRequest.status == status)
+    if before is not None:
+        query = query.where(ApprovalRequest.id < before)
     return list((await session.scalars(query)).all())
+
+
+def may_decide(row: ApprovalRequest, person: Principal) -> bool:
+    """Whether ``person`` may approve or reject the pending request ``row`` (what ``decide``
+    checks before anything else): someone else's request, for an action their role may do."""
+    spec = ACTIONS.get(row.action)
+    return (
+        row.status == ApprovalStatus.PENDING.value
+        and row.requested_by != person.user_id
+        and spec is not None
+        and allowed(person.role, spec.permission)
+        and allowed(person.role, Permission.APPROVALS_DECIDE)
+    )
+
+
+async def waiting_for(session: AsyncSession, person: Principal) -> list[ApprovalRequest]:
+    """The pending requests ``person`` may decide, oldest first (the longest waiting on top)."""
+    rows = await session.scalars(
+        select(ApprovalRequest)
+        .where(ApprovalRequest.status == ApprovalStatus.PENDING.value)
+        .order_by(ApprovalRequest.id)
+        .limit(200)
+    )
+    return [row for row in rows if may_decide(row, person)]
 
 
 async def pending_for(

@@ -3,25 +3,35 @@
 session that proved a second factor."""
 
 from onramp.web.admin import (
+    api_keys,
+    approvals,
+    audit,
     circuit_breaker,
     compliance_cases,
     compliance_review,
     deposits,
     home,
     refunds,
+    reports,
+    staff,
     treasury,
     treasury_proposals,
 )
 
 ROUTERS = (
     home.router,
+    approvals.router,
     compliance_review.router,
     compliance_cases.router,
+    deposits.router,
+    refunds.router,
     treasury.router,
     treasury_proposals.router,
     circuit_breaker.router,
-    deposits.router,
-    refunds.router,
+    staff.router,
+    audit.router,
+    reports.router,
+    api_keys.router,
 )
 
 __all__ = ["ROUTERS"]
