@@ -51,6 +51,9 @@ class Permission(StrEnum):
     RECON_READ = "recon:read"  # reconciliation runs and the breaks queue
     # Work breaks: assign, comment, resolve (four-eyes when the resolution posts an entry).
     RECON_RESOLVE = "recon:resolve"
+    CUSTOMERS_READ = "customers:read"  # find any customer; their profile, KYC, orders, sessions
+    # Put a customer's account on hold (no new quote or order) and lift it, with a reason.
+    CUSTOMERS_FREEZE = "customers:freeze"
     # Open the back office's pages (/admin, every staff role; its pages then need their own).
     BACK_OFFICE = "back_office:open"
 
@@ -82,31 +85,35 @@ _REFUNDS = frozenset({Permission.REFUNDS_READ, Permission.REFUNDS_MANAGE})
 _TREASURY_RISK = frozenset({Permission.TREASURY_RISK_READ, Permission.TREASURY_RISK_MANAGE})
 _ORDER_OPERATIONS = frozenset({Permission.ORDERS_READ_ANY, Permission.ORDERS_OPERATE})
 _RECON = frozenset({Permission.RECON_READ, Permission.RECON_RESOLVE})
+_CUSTOMER_SUPPORT = frozenset({Permission.CUSTOMERS_READ, Permission.CUSTOMERS_FREEZE})
 
 # Staff act on customers' orders through staff routes (``/v1/admin/orders``: read any order;
 # treasurers and admins retry a failed payout or refund it, four-eyes), never by placing orders
 # themselves.
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.CUSTOMER: _CUSTOMER,
-    Role.SUPPORT: _STAFF | {Permission.ORDERS_READ_ANY},
+    Role.SUPPORT: _STAFF | {Permission.ORDERS_READ_ANY} | _CUSTOMER_SUPPORT,
     Role.COMPLIANCE_OFFICER: _STAFF
     | {Permission.ORDERS_READ_ANY}
     | {Permission.APPROVALS_DECIDE, Permission.KYC_REVIEW, Permission.COMPLIANCE_SCREEN}
     | {Permission.COMPLIANCE_REPORTS, Permission.DEPOSITS_READ, Permission.REFUNDS_READ}
     | {Permission.RECON_READ}
-    | _CASEWORK,
+    | _CASEWORK
+    | _CUSTOMER_SUPPORT,
     Role.TREASURER: _STAFF
     | {Permission.APPROVALS_DECIDE, Permission.DEPOSITS_READ, Permission.DEPOSITS_RESOLVE}
     | {Permission.TREASURY_READ, Permission.TREASURY_MANAGE, Permission.TREASURY_SIGN}
     | _REFUNDS
     | _TREASURY_RISK
     | _ORDER_OPERATIONS
-    | _RECON,
+    | _RECON
+    | {Permission.CUSTOMERS_READ},
     # Read-only: cases, reports, deposits, refunds, the treasury and reconciliation.
     Role.AUDITOR: _STAFF
     | {Permission.COMPLIANCE_CASES_READ, Permission.COMPLIANCE_REPORTS}
     | {Permission.DEPOSITS_READ, Permission.REFUNDS_READ, Permission.TREASURY_READ}
-    | {Permission.TREASURY_RISK_READ, Permission.ORDERS_READ_ANY, Permission.RECON_READ},
+    | {Permission.TREASURY_RISK_READ, Permission.ORDERS_READ_ANY, Permission.RECON_READ}
+    | {Permission.CUSTOMERS_READ},
     Role.ADMIN: _STAFF
     | {Permission.USERS_MANAGE, Permission.APPROVALS_DECIDE, Permission.KYC_REVIEW}
     | {Permission.DEPOSITS_READ, Permission.DEPOSITS_RESOLVE}
@@ -115,7 +122,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     | _REFUNDS
     | _TREASURY_RISK
     | _ORDER_OPERATIONS
-    | _RECON,
+    | _RECON
+    | _CUSTOMER_SUPPORT,
 }
 
 
@@ -134,6 +142,7 @@ NOT_DELEGABLE = frozenset(
         Permission.TREASURY_RISK_MANAGE,  # stopping or resuming payouts, likewise
         Permission.ORDERS_OPERATE,  # re-sending a payout or refunding an order, likewise
         Permission.RECON_RESOLVE,  # resolving a break (perhaps posting an entry), likewise
+        Permission.CUSTOMERS_FREEZE,  # holding a customer's account is a person's call
         Permission.BACK_OFFICE,  # pages for a person in a browser
     }
 )

@@ -26,13 +26,17 @@ if TYPE_CHECKING:
     from onramp.orders.screens.sanctions import SanctionsScreener as SanctionsScreener
     from onramp.orders.screens.screening import Screener as Screener
     from onramp.orders.screens.screening import Screeners as Screeners
+    from onramp.orders.staff.api import order_summary as order_summary
     from onramp.orders.staff.api import router as admin_router
     from onramp.orders.staff.operator_actions import (
         register_operator_approvals as register_operator_approvals,
     )
     from onramp.orders.staff.operator_actions import vault_paid_check as vault_paid_check
+    from onramp.orders.staff.schemas import AdminOrderSummary as AdminOrderSummary
     from onramp.orders.steps.deposit_returns import UnspentOrderFunds as UnspentOrderFunds
     from onramp.orders.steps.expiry import expire_unpaid as expire_unpaid
+    from onramp.orders.tier_limits.api import LimitsOut as LimitsOut
+    from onramp.orders.tier_limits.api import limits_of as limits_of
     from onramp.orders.tier_limits.api import router as limits_router
     from onramp.orders.travel.api import router as travel_rule_router
     from onramp.orders.travel.policy import TravelRulePolicy as TravelRulePolicy
@@ -40,7 +44,9 @@ if TYPE_CHECKING:
     from onramp.orders.worker import orders_consumer as orders_consumer
 
 _LAZY = {
+    "AdminOrderSummary": ("onramp.orders.staff.schemas", "AdminOrderSummary"),
     "HeldOrder": ("onramp.orders.holds.review", "HeldOrder"),
+    "LimitsOut": ("onramp.orders.tier_limits.api", "LimitsOut"),
     "MonitoringScreener": ("onramp.orders.screens.monitoring", "MonitoringScreener"),
     "SanctionsScreener": ("onramp.orders.screens.sanctions", "SanctionsScreener"),
     "Screener": ("onramp.orders.screens.screening", "Screener"),
@@ -53,10 +59,12 @@ _LAZY = {
     "expire_unpaid": ("onramp.orders.steps.expiry", "expire_unpaid"),
     "export_orders": ("onramp.orders.queries", "export_orders"),
     "held_orders": ("onramp.orders.holds.review", "held_orders"),
+    "limits_of": ("onramp.orders.tier_limits.api", "limits_of"),
     "limits_router": ("onramp.orders.tier_limits.api", "router"),
     "order_backlog": ("onramp.orders.queries", "order_backlog"),
     "order_emails_consumer": ("onramp.orders.customer_emails", "order_emails_consumer"),
     "order_ids_of": ("onramp.orders.queries", "order_ids_of"),
+    "order_summary": ("onramp.orders.staff.api", "order_summary"),
     "orders_by_id": ("onramp.orders.holds.review", "orders_by_id"),
     "orders_consumer": ("onramp.orders.worker", "orders_consumer"),
     "orders_router": ("onramp.orders.api", "router"),
@@ -73,8 +81,10 @@ _LAZY = {
 __getattr__ = lazy_exports(__name__, _LAZY)
 
 __all__ = [
+    "AdminOrderSummary",
     "HeldOrder",
     "IllegalTransition",
+    "LimitsOut",
     "MonitoringScreener",
     "OrderNotFound",
     "OrderState",
@@ -95,11 +105,13 @@ __all__ = [
     "get_order",
     "held_orders",
     "history_of",
+    "limits_of",
     "limits_router",
     "list_orders",
     "order_backlog",
     "order_emails_consumer",
     "order_ids_of",
+    "order_summary",
     "orders_by_id",
     "orders_consumer",
     "orders_router",

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 from onramp.core.lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from onramp.wallets.address_book import customers_with_address as customers_with_address
     from onramp.wallets.address_book import export_wallets as export_wallets
     from onramp.wallets.address_book import payout_destination as payout_destination
     from onramp.wallets.address_book import remove_all_wallets as remove_all_wallets
@@ -20,6 +21,7 @@ _LAZY = {
     "DestinationWallet": ("onramp.wallets.models", "DestinationWallet"),
     "SavedWallets": ("onramp.wallets.rescreen", "SavedWallets"),
     "WalletOwnershipUnproven": ("onramp.wallets.errors", "WalletOwnershipUnproven"),
+    "customers_with_address": ("onramp.wallets.address_book", "customers_with_address"),
     "export_wallets": ("onramp.wallets.address_book", "export_wallets"),
     "payout_destination": ("onramp.wallets.address_book", "payout_destination"),
     "remove_all_wallets": ("onramp.wallets.address_book", "remove_all_wallets"),
@@ -33,6 +35,7 @@ __all__ = [
     "DestinationWallet",
     "SavedWallets",
     "WalletOwnershipUnproven",
+    "customers_with_address",
     "export_wallets",
     "payout_destination",
     "remove_all_wallets",

@@ -76,7 +76,7 @@ async def admin_order_out(session: AsyncSession, order: Order, request: Request)
     )
 
 
-def _summary(order: Order) -> AdminOrderSummary:
+def order_summary(order: Order) -> AdminOrderSummary:
     return AdminOrderSummary(
         id=order.id,
         customer_id=order.customer_id,
@@ -140,7 +140,7 @@ async def search_orders(
     orders, next_cursor = await admin_search.search_orders(
         session, search, limit=limit, cursor=cursor
     )
-    return AdminOrderPage(data=[_summary(o) for o in orders], next_cursor=next_cursor)
+    return AdminOrderPage(data=[order_summary(o) for o in orders], next_cursor=next_cursor)
 
 
 @router.get(
