@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from onramp.orders.holds.review import orders_by_id as orders_by_id
     from onramp.orders.holds.review import reject_held as reject_held
     from onramp.orders.holds.review import release_held as release_held
+    from onramp.orders.models import Order as Order
     from onramp.orders.placement.standing_reference_api import router as standing_reference_router
     from onramp.orders.queries import export_orders as export_orders
     from onramp.orders.queries import order_backlog as order_backlog
@@ -26,13 +27,23 @@ if TYPE_CHECKING:
     from onramp.orders.screens.sanctions import SanctionsScreener as SanctionsScreener
     from onramp.orders.screens.screening import Screener as Screener
     from onramp.orders.screens.screening import Screeners as Screeners
+    from onramp.orders.staff.api import admin_order_out as admin_order_out
     from onramp.orders.staff.api import order_summary as order_summary
     from onramp.orders.staff.api import router as admin_router
+    from onramp.orders.staff.operator_actions import REFUND as REFUND
+    from onramp.orders.staff.operator_actions import RETRY_PAYOUT as RETRY_PAYOUT
     from onramp.orders.staff.operator_actions import (
         register_operator_approvals as register_operator_approvals,
     )
+    from onramp.orders.staff.operator_actions import request_action as request_action
     from onramp.orders.staff.operator_actions import vault_paid_check as vault_paid_check
     from onramp.orders.staff.schemas import AdminOrderSummary as AdminOrderSummary
+    from onramp.orders.staff.schemas import OperatorActionIn as OperatorActionIn
+    from onramp.orders.staff.search import MAX_CURSOR_LENGTH as MAX_CURSOR_LENGTH
+    from onramp.orders.staff.search import MAX_LIMIT as MAX_LIMIT
+    from onramp.orders.staff.search import OrderSearch as OrderSearch
+    from onramp.orders.staff.search import order_search as order_search
+    from onramp.orders.staff.search import search_orders as search_orders
     from onramp.orders.steps.deposit_returns import UnspentOrderFunds as UnspentOrderFunds
     from onramp.orders.steps.expiry import expire_unpaid as expire_unpaid
     from onramp.orders.tier_limits.api import LimitsOut as LimitsOut
@@ -47,7 +58,14 @@ _LAZY = {
     "AdminOrderSummary": ("onramp.orders.staff.schemas", "AdminOrderSummary"),
     "HeldOrder": ("onramp.orders.holds.review", "HeldOrder"),
     "LimitsOut": ("onramp.orders.tier_limits.api", "LimitsOut"),
+    "MAX_CURSOR_LENGTH": ("onramp.orders.staff.search", "MAX_CURSOR_LENGTH"),
+    "MAX_LIMIT": ("onramp.orders.staff.search", "MAX_LIMIT"),
     "MonitoringScreener": ("onramp.orders.screens.monitoring", "MonitoringScreener"),
+    "OperatorActionIn": ("onramp.orders.staff.schemas", "OperatorActionIn"),
+    "Order": ("onramp.orders.models", "Order"),
+    "OrderSearch": ("onramp.orders.staff.search", "OrderSearch"),
+    "REFUND": ("onramp.orders.staff.operator_actions", "REFUND"),
+    "RETRY_PAYOUT": ("onramp.orders.staff.operator_actions", "RETRY_PAYOUT"),
     "SanctionsScreener": ("onramp.orders.screens.sanctions", "SanctionsScreener"),
     "Screener": ("onramp.orders.screens.screening", "Screener"),
     "Screeners": ("onramp.orders.screens.screening", "Screeners"),
@@ -55,6 +73,7 @@ _LAZY = {
     "TravelRuleScreener": ("onramp.orders.travel.policy", "TravelRuleScreener"),
     "UnpaidOrders": ("onramp.orders.holds.rescreen", "UnpaidOrders"),
     "UnspentOrderFunds": ("onramp.orders.steps.deposit_returns", "UnspentOrderFunds"),
+    "admin_order_out": ("onramp.orders.staff.api", "admin_order_out"),
     "admin_router": ("onramp.orders.staff.api", "router"),
     "expire_unpaid": ("onramp.orders.steps.expiry", "expire_unpaid"),
     "export_orders": ("onramp.orders.queries", "export_orders"),
@@ -64,6 +83,7 @@ _LAZY = {
     "order_backlog": ("onramp.orders.queries", "order_backlog"),
     "order_emails_consumer": ("onramp.orders.customer_emails", "order_emails_consumer"),
     "order_ids_of": ("onramp.orders.queries", "order_ids_of"),
+    "order_search": ("onramp.orders.staff.search", "order_search"),
     "order_summary": ("onramp.orders.staff.api", "order_summary"),
     "orders_by_id": ("onramp.orders.holds.review", "orders_by_id"),
     "orders_consumer": ("onramp.orders.worker", "orders_consumer"),
@@ -74,6 +94,8 @@ _LAZY = {
     ),
     "reject_held": ("onramp.orders.holds.review", "reject_held"),
     "release_held": ("onramp.orders.holds.review", "release_held"),
+    "request_action": ("onramp.orders.staff.operator_actions", "request_action"),
+    "search_orders": ("onramp.orders.staff.search", "search_orders"),
     "standing_reference_router": ("onramp.orders.placement.standing_reference_api", "router"),
     "travel_rule_router": ("onramp.orders.travel.api", "router"),
     "vault_paid_check": ("onramp.orders.staff.operator_actions", "vault_paid_check"),
@@ -85,10 +107,17 @@ __all__ = [
     "HeldOrder",
     "IllegalTransition",
     "LimitsOut",
+    "MAX_CURSOR_LENGTH",
+    "MAX_LIMIT",
     "MonitoringScreener",
+    "OperatorActionIn",
+    "Order",
     "OrderNotFound",
+    "OrderSearch",
     "OrderState",
     "PricedOrder",
+    "REFUND",
+    "RETRY_PAYOUT",
     "SanctionsScreener",
     "Screener",
     "Screeners",
@@ -97,6 +126,7 @@ __all__ = [
     "TravelRuleScreener",
     "UnpaidOrders",
     "UnspentOrderFunds",
+    "admin_order_out",
     "admin_router",
     "create_order",
     "customers_of",
@@ -111,6 +141,7 @@ __all__ = [
     "order_backlog",
     "order_emails_consumer",
     "order_ids_of",
+    "order_search",
     "order_summary",
     "orders_by_id",
     "orders_consumer",
@@ -119,6 +150,8 @@ __all__ = [
     "register_operator_approvals",
     "reject_held",
     "release_held",
+    "request_action",
+    "search_orders",
     "standing_reference_router",
     "travel_rule_router",
     "vault_paid_check",

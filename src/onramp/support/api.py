@@ -15,7 +15,7 @@ from onramp.core.request_fields import Text
 from onramp.core.web import ClockDep, SessionDep, SettingsDep
 from onramp.identity import HoldChange, customer_record, freeze_customer, unfreeze_customer
 from onramp.support import search
-from onramp.support.customer_file import customer_file
+from onramp.support.dossier import customer_file
 from onramp.support.schemas import CustomerFile, CustomerPage, CustomerSummary, HoldIn
 
 router = APIRouter(prefix="/v1/admin/customers", tags=["customers (staff)"])

@@ -20,10 +20,13 @@ from onramp.web.assets import asset_url
 TEMPLATES = Path(__file__).parent / "templates"
 
 
-def money(minor: int | Decimal | None, currency: str) -> str:
-    """Minor units (an int, or the Decimal a Numeric(78, 0) column reads as) with the currency's
-    decimals and its code."""
-    return "—" if minor is None else f"{Money(int(minor), currency)} {currency}"
+def money(minor: int | Decimal | str | None, currency: str) -> str:
+    """Minor units (an int, or the Decimal a Numeric(78, 0) column reads as), or an amount as
+    the API writes it (a string: "12.50"), with the currency's decimals and its code."""
+    if minor is None:
+        return "—"
+    amount = Money.parse(minor, currency) if isinstance(minor, str) else Money(int(minor), currency)
+    return f"{amount} {currency}"
 
 
 def when(moment: datetime | None) -> str:

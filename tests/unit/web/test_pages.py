@@ -14,6 +14,7 @@ from onramp.core.settings import Settings
 from onramp.runtime.app import create_app
 from onramp.web.assets import IMMUTABLE, manifest
 from onramp.web.rendering import _ENV, TEMPLATES
+from tests.unit.web.support_pages import support_context
 
 
 @pytest.fixture(scope="module")
@@ -108,6 +109,7 @@ def _context() -> dict[str, object]:
         "full_name": "Ada Lovelace",
         "token": "t",
         "mfa_token": "m",
+        **support_context(),
     }
 
 

@@ -2,8 +2,8 @@
 ``router``; ``ROUTERS`` is what ``install_web`` mounts. Every page needs a staff permission, in a
 session that proved a second factor."""
 
-from onramp.web.admin import home
+from onramp.web.admin import customers, home, orders
 
-ROUTERS = (home.router,)
+ROUTERS = (home.router, customers.router, orders.router)
 
 __all__ = ["ROUTERS"]
