@@ -17,6 +17,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import httpx
+import pyotp
 import pytest
 from playwright.sync_api import (
     Browser,
@@ -169,3 +171,26 @@ def run_sql(stack: Stack, statement: str, **params: Any) -> None:
 
     with ThreadPoolExecutor(1) as pool:
         pool.submit(asyncio.run, run()).result()
+
+
+def staff_member(web: Page, stack: Stack, role: str) -> str:
+    """Signs up in the browser, then is made ``role`` as an admin's approved change would."""
+    email = new_email(role)
+    sign_up(web, email=email)
+    with httpx.Client(base_url=stack.api_url, timeout=10.0) as api:
+        login = api.post("/v1/auth/login", json={"email": email, "password": PASSWORD})
+        assert login.status_code == 200, login.text
+    run_sql(
+        stack, "UPDATE users SET role = :role WHERE id = :id", role=role, id=login.json()["user_id"]
+    )
+    return email
+
+
+def enrol_totp(stack: Stack, email: str) -> str:
+    with httpx.Client(base_url=stack.api_url, timeout=10.0) as api:
+        login = api.post("/v1/auth/login", json={"email": email, "password": PASSWORD})
+        api.headers["Authorization"] = f"Bearer {login.json()['access_token']}"
+        secret: str = api.post("/v1/me/mfa/totp").json()["secret"]
+        confirmed = api.post("/v1/me/mfa/totp/confirm", json={"code": pyotp.TOTP(secret).now()})
+        assert confirmed.status_code == 200, confirmed.text
+    return secret

@@ -6,40 +6,16 @@ from __future__ import annotations
 import re
 import time
 
-import httpx
 import pyotp
 from playwright.sync_api import Page, expect
 
 from onramp.devstack.stack import Stack
-from tests.browser.conftest import PASSWORD, look, new_email, run_sql, sign_in, sign_up
-
-
-def _staff(web: Page, stack: Stack, role: str) -> str:
-    """Signs up in the browser, then is made ``role`` as an admin's approved change would."""
-    email = new_email(role)
-    sign_up(web, email=email)
-    with httpx.Client(base_url=stack.api_url, timeout=10.0) as api:
-        login = api.post("/v1/auth/login", json={"email": email, "password": PASSWORD})
-        assert login.status_code == 200, login.text
-    run_sql(
-        stack, "UPDATE users SET role = :role WHERE id = :id", role=role, id=login.json()["user_id"]
-    )
-    return email
-
-
-def _enrol_totp(stack: Stack, email: str) -> str:
-    with httpx.Client(base_url=stack.api_url, timeout=10.0) as api:
-        login = api.post("/v1/auth/login", json={"email": email, "password": PASSWORD})
-        api.headers["Authorization"] = f"Bearer {login.json()['access_token']}"
-        secret: str = api.post("/v1/me/mfa/totp").json()["secret"]
-        confirmed = api.post("/v1/me/mfa/totp/confirm", json={"code": pyotp.TOTP(secret).now()})
-        assert confirmed.status_code == 200, confirmed.text
-    return secret
+from tests.browser.conftest import enrol_totp, look, sign_in, staff_member
 
 
 def test_staff_sign_in_with_their_second_factor_to_the_back_office(web: Page, stack: Stack) -> None:
-    email = _staff(web, stack, "compliance_officer")
-    secret = _enrol_totp(stack, email)
+    email = staff_member(web, stack, "compliance_officer")
+    secret = enrol_totp(stack, email)
     sign_in(web, email=email)
     look(web, "sign-in-second-factor")
     code = web.get_by_label("The code from your authenticator app")
@@ -57,7 +33,7 @@ def test_staff_sign_in_with_their_second_factor_to_the_back_office(web: Page, st
 
 
 def test_a_staff_session_without_a_second_factor_is_refused(web: Page, stack: Stack) -> None:
-    email = _staff(web, stack, "support")
+    email = staff_member(web, stack, "support")
     sign_in(web, email=email)  # no TOTP enrolled: a password-only session
     expect(web).to_have_url(re.compile(r"/admin$"))
     expect(web.locator("main")).to_contain_text("staff_mfa_required")
