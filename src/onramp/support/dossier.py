@@ -49,7 +49,7 @@ async def customer_file(
     session: AsyncSession, customer_id: uuid.UUID, *, settings: KycSettings, now: datetime
 ) -> CustomerFile:
     record = await customer_record(session, customer_id)  # customer_not_found first
-    records = await records_about(session, entity_id=str(customer_id))
+    holds = await records_about(session, entity_id=str(customer_id), actions=_HOLDS)
     orders = await list_orders(session, customer_id=customer_id, limit=LATEST_ORDERS, before=None)
     return CustomerFile(
         customer=summary_of(record),
@@ -60,5 +60,5 @@ async def customer_file(
         orders=[order_summary(o) for o in orders],
         cases=await _cases(session, customer_id),
         sessions=await sessions_of(session, user_id=customer_id),
-        holds=[hold_event(r) for r in records if r["action"] in _HOLDS],
+        holds=[hold_event(r) for r in holds],
     )

@@ -86,7 +86,9 @@ async def _order(customer: Staff, quote: dict[str, str]) -> tuple[int, dict[str,
     return r.status_code, r.json()
 
 
-async def _count(sessions: async_sessionmaker[AsyncSession], model: type, user_id: str) -> int:
+async def _count(
+    sessions: async_sessionmaker[AsyncSession], model: type[Quote] | type[Order], user_id: str
+) -> int:
     async with sessions() as session:
         found = await session.scalar(
             select(func.count()).select_from(model).where(model.customer_id == uuid.UUID(user_id))
