@@ -165,6 +165,7 @@ def _request(method: str, path: str) -> dict[str, Any]:
     url = url.replace("{key_id}", str(uuid.uuid4())).replace("{wallet_id}", str(uuid.uuid4()))
     url = url.replace("{bank_account_id}", str(uuid.uuid4()))
     url = url.replace("{deposit_id}", str(uuid.uuid4()))
+    url = url.replace("{customer_id}", str(uuid.uuid4()))
     request: dict[str, Any] = {"method": method, "url": url}
     if path == "/v1/quotes":
         request["json"] = {"source_currency": "EUR", "source_amount": "100.00"}

@@ -59,6 +59,7 @@ from onramp.orders import travel_rule_router as travel_rule_router
 from onramp.recon import recon_router as recon_router
 from onramp.recon import register_adjustment_approval
 from onramp.reports import reports_router as reports_router
+from onramp.support import support_router as support_router
 from onramp.treasury import circuit_breaker_router as circuit_breaker_router
 from onramp.treasury import register_mint_approval, register_resume_approval
 from onramp.treasury import treasury_router as treasury_router
@@ -106,6 +107,7 @@ ROUTERS = (
     fx_router,
     orders_router,
     admin_orders_router,
+    support_router,
     limits_router,
     banking_router,
     bank_accounts_router,

@@ -53,6 +53,9 @@ class Permission(StrEnum):
     RECON_READ = "recon:read"  # reconciliation runs and the breaks queue
     # Work breaks: assign, comment, resolve (four-eyes when the resolution posts an entry).
     RECON_RESOLVE = "recon:resolve"
+    CUSTOMERS_READ = "customers:read"  # find any customer; their profile, KYC, orders, sessions
+    # Put a customer's account on hold (no new quote or order) and lift it, with a reason.
+    CUSTOMERS_FREEZE = "customers:freeze"
     # Open the back office's pages (/admin, every staff role; its pages then need their own).
     BACK_OFFICE = "back_office:open"
     AUDIT_READ = "audit:read"  # the audit log's records and its chain's verification
@@ -86,20 +89,22 @@ _TREASURY_RISK = frozenset({Permission.TREASURY_RISK_READ, Permission.TREASURY_R
 _ORDER_OPERATIONS = frozenset({Permission.ORDERS_READ_ANY, Permission.ORDERS_OPERATE})
 _RECON = frozenset({Permission.RECON_READ, Permission.RECON_RESOLVE})
 _APPROVALS = frozenset({Permission.APPROVALS_READ, Permission.APPROVALS_DECIDE})
+_CUSTOMER_SUPPORT = frozenset({Permission.CUSTOMERS_READ, Permission.CUSTOMERS_FREEZE})
 
 # Staff act on customers' orders through staff routes (``/v1/admin/orders``: read any order;
 # treasurers and admins retry a failed payout or refund it, four-eyes), never by placing orders
 # themselves.
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.CUSTOMER: _CUSTOMER,
-    Role.SUPPORT: _STAFF | {Permission.ORDERS_READ_ANY},
+    Role.SUPPORT: _STAFF | {Permission.ORDERS_READ_ANY} | _CUSTOMER_SUPPORT,
     Role.COMPLIANCE_OFFICER: _STAFF
     | {Permission.ORDERS_READ_ANY}
     | {Permission.KYC_REVIEW, Permission.COMPLIANCE_SCREEN}
     | {Permission.COMPLIANCE_REPORTS, Permission.DEPOSITS_READ, Permission.REFUNDS_READ}
     | {Permission.RECON_READ, Permission.AUDIT_READ}
     | _APPROVALS
-    | _CASEWORK,
+    | _CASEWORK
+    | _CUSTOMER_SUPPORT,
     Role.TREASURER: _STAFF
     | {Permission.DEPOSITS_READ, Permission.DEPOSITS_RESOLVE}
     | _APPROVALS
@@ -107,14 +112,16 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     | _REFUNDS
     | _TREASURY_RISK
     | _ORDER_OPERATIONS
-    | _RECON,
+    | _RECON
+    | {Permission.CUSTOMERS_READ},
     # Read-only: cases, reports, deposits, refunds, the treasury, reconciliation, the audit log,
-    # the staff and their roles, and the four-eyes requests (never deciding one).
+    # the staff and their roles, customers, and the four-eyes requests (never deciding one).
     Role.AUDITOR: _STAFF
     | {Permission.COMPLIANCE_CASES_READ, Permission.COMPLIANCE_REPORTS}
     | {Permission.DEPOSITS_READ, Permission.REFUNDS_READ, Permission.TREASURY_READ}
     | {Permission.TREASURY_RISK_READ, Permission.ORDERS_READ_ANY, Permission.RECON_READ}
-    | {Permission.AUDIT_READ, Permission.USERS_READ, Permission.APPROVALS_READ},
+    | {Permission.AUDIT_READ, Permission.USERS_READ, Permission.APPROVALS_READ}
+    | {Permission.CUSTOMERS_READ},
     Role.ADMIN: _STAFF
     | {Permission.USERS_MANAGE, Permission.USERS_READ, Permission.KYC_REVIEW}
     | _APPROVALS
@@ -124,7 +131,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     | _REFUNDS
     | _TREASURY_RISK
     | _ORDER_OPERATIONS
-    | _RECON,
+    | _RECON
+    | _CUSTOMER_SUPPORT,
 }
 
 
@@ -143,6 +151,7 @@ NOT_DELEGABLE = frozenset(
         Permission.TREASURY_RISK_MANAGE,  # stopping or resuming payouts, likewise
         Permission.ORDERS_OPERATE,  # re-sending a payout or refunding an order, likewise
         Permission.RECON_RESOLVE,  # resolving a break (perhaps posting an entry), likewise
+        Permission.CUSTOMERS_FREEZE,  # holding a customer's account is a person's call
         Permission.BACK_OFFICE,  # pages for a person in a browser
     }
 )

@@ -47,6 +47,9 @@ from onramp.core.lazy import lazy_exports
 if TYPE_CHECKING:
     from onramp.banking.accounts.api import router as accounts_router
     from onramp.banking.accounts.customer_accounts import (
+        customers_with_account_number as customers_with_account_number,
+    )
+    from onramp.banking.accounts.customer_accounts import (
         export_bank_accounts as export_bank_accounts,
     )
     from onramp.banking.accounts.customer_accounts import (
@@ -149,6 +152,10 @@ _LAZY = {
     "active_standing_references": ("onramp.banking.references.standing_references", "active"),
     "banking_router": ("onramp.banking.api", "router"),
     "create_standing_reference": ("onramp.banking.references.standing_references", "create"),
+    "customers_with_account_number": (
+        "onramp.banking.accounts.customer_accounts",
+        "customers_with_account_number",
+    ),
     "deposit_backlog": ("onramp.banking.suspense_queue.service", "deposit_backlog"),
     "deposits_consumer": ("onramp.banking.worker", "deposits_consumer"),
     "export_bank_accounts": ("onramp.banking.accounts.customer_accounts", "export_bank_accounts"),
@@ -242,6 +249,7 @@ __all__ = [
     "check_treasury_accounts",
     "create_standing_reference",
     "creditor_reference_for_order",
+    "customers_with_account_number",
     "deposit_backlog",
     "deposits_consumer",
     "deposits_for_order",

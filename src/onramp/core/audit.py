@@ -216,13 +216,17 @@ async def verify_database(database_url: str, *, seal_first: bool = False) -> Aud
             return await verify(session)
 
 
-async def records_about(session: AsyncSession, *, entity_id: str) -> list[dict[str, Any]]:
-    """Audit records about an entity or done by it as actor (for a data-subject export)."""
-    rows = await session.scalars(
-        select(AuditRecord)
-        .where((AuditRecord.entity_id == entity_id) | (AuditRecord.actor == f"user:{entity_id}"))
-        .order_by(AuditRecord.id)
+async def records_about(
+    session: AsyncSession, *, entity_id: str, actions: Sequence[str] | None = None
+) -> list[dict[str, Any]]:
+    """Audit records about an entity or done by it as actor (for a data-subject export), or
+    only those of ``actions``."""
+    query = select(AuditRecord).where(
+        (AuditRecord.entity_id == entity_id) | (AuditRecord.actor == f"user:{entity_id}")
     )
+    if actions is not None:
+        query = query.where(AuditRecord.action.in_(actions))
+    rows = await session.scalars(query.order_by(AuditRecord.id))
     return [
         {
             "at": r.at.isoformat(),

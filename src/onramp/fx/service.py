@@ -26,6 +26,7 @@ from onramp.fx.errors import (
 from onramp.fx.models import Quote
 from onramp.fx.pricing import Pricing
 from onramp.fx.signing import QuoteTerms, sign, verify
+from onramp.identity import ensure_not_frozen
 
 __all__ = ["FxDesk", "FundsPricing", "create_quote", "firm_quote", "price_at_funds"]
 
@@ -83,6 +84,7 @@ async def create_quote(
     (the customer gets at least this), at the customer's KYC tier's spread and fee; signed."""
     if (source is None) == (target is None):
         raise QuoteAmountAmbiguous()
+    await ensure_not_frozen(session, customer_id)  # support's hold: no new price either
     await desk.refresh()
     tier = await kyc.tier_of(session, customer_id, now)
     if source is not None:

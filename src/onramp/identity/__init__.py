@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from onramp.identity.api_keys.service import revoke_key as revoke_api_key
     from onramp.identity.login.api import me_router as identity_me_router
     from onramp.identity.login.api import router as identity_router
+    from onramp.identity.login.api import sessions_of as sessions_of
     from onramp.identity.login.flows import confirm_email as confirm_email
     from onramp.identity.login.flows import logout as logout
     from onramp.identity.login.flows import mfa_login as mfa_login
@@ -50,6 +51,7 @@ if TYPE_CHECKING:
     from onramp.identity.login.mfa_api import me_router as mfa_me_router
     from onramp.identity.login.mfa_api import router as mfa_router
     from onramp.identity.login.token_responses import answer_with as login_answer
+    from onramp.identity.mfa.service import is_enabled as is_enabled
     from onramp.identity.models import ApprovalRequest as ApprovalRequest
     from onramp.identity.oauth.api import router as oauth_router
     from onramp.identity.schemas import EmailTokenRequest as EmailTokenRequest
@@ -58,8 +60,10 @@ if TYPE_CHECKING:
     from onramp.identity.schemas import MfaRequiredOut as MfaRequiredOut
     from onramp.identity.schemas import PreferencesBody as PreferencesBody
     from onramp.identity.schemas import RegisterRequest as RegisterRequest
+    from onramp.identity.schemas import SessionOut as SessionOut
     from onramp.identity.schemas import TokenOut as TokenOut
     from onramp.identity.schemas import UserOut as UserOut
+    from onramp.identity.sessions.service import list_sessions as list_sessions
     from onramp.identity.sessions.service import list_sessions as own_sessions
     from onramp.identity.sessions.service import revoke as revoke_own_session
     from onramp.identity.staff.api import admin_router as admin_admin_router
@@ -76,12 +80,21 @@ if TYPE_CHECKING:
     from onramp.identity.staff.approvals import request_approval as request_approval
     from onramp.identity.staff.approvals import waiting_for as approvals_waiting_for
     from onramp.identity.staff.bootstrap import create_first_admin as create_first_admin
+    from onramp.identity.staff.customers import CustomerRecord as CustomerRecord
+    from onramp.identity.staff.customers import customer_id_by_email as customer_id_by_email
+    from onramp.identity.staff.customers import customer_record as customer_record
+    from onramp.identity.staff.customers import customer_records as customer_records
+    from onramp.identity.staff.customers import customers_named as customers_named
     from onramp.identity.staff.deactivation import deactivate as deactivate_user
     from onramp.identity.staff.deactivation import propose_reactivation as propose_reactivation
     from onramp.identity.staff.directory import STAFF_ROLES as STAFF_ROLES
     from onramp.identity.staff.directory import StaffStatus as StaffStatus
     from onramp.identity.staff.directory import list_staff as list_staff
     from onramp.identity.staff.directory import with_second_factor as with_second_factor
+    from onramp.identity.staff.freezing import HoldChange as HoldChange
+    from onramp.identity.staff.freezing import ensure_not_frozen as ensure_not_frozen
+    from onramp.identity.staff.freezing import freeze_customer as freeze_customer
+    from onramp.identity.staff.freezing import unfreeze_customer as unfreeze_customer
     from onramp.identity.staff.roles import propose_role_change as propose_role_change
 
 _LAZY = {
@@ -90,7 +103,9 @@ _LAZY = {
     "ApprovalNotFound": ("onramp.identity.staff.approvals", "ApprovalNotFound"),
     "ApprovalRequest": ("onramp.identity.models", "ApprovalRequest"),
     "ApprovalStatus": ("onramp.identity.staff.approvals", "ApprovalStatus"),
+    "CustomerRecord": ("onramp.identity.staff.customers", "CustomerRecord"),
     "EmailTokenRequest": ("onramp.identity.schemas", "EmailTokenRequest"),
+    "HoldChange": ("onramp.identity.staff.freezing", "HoldChange"),
     "KeyPolicy": ("onramp.identity.api_keys.service", "KeyPolicy"),
     "LoginRequest": ("onramp.identity.schemas", "LoginRequest"),
     "MfaLoginRequest": ("onramp.identity.schemas", "MfaLoginRequest"),
@@ -100,6 +115,7 @@ _LAZY = {
     "Recipient": ("onramp.identity.accounts.recipients", "Recipient"),
     "RegisterRequest": ("onramp.identity.schemas", "RegisterRequest"),
     "STAFF_ROLES": ("onramp.identity.staff.directory", "STAFF_ROLES"),
+    "SessionOut": ("onramp.identity.schemas", "SessionOut"),
     "StaffStatus": ("onramp.identity.staff.directory", "StaffStatus"),
     "TokenOut": ("onramp.identity.schemas", "TokenOut"),
     "UserOut": ("onramp.identity.schemas", "UserOut"),
@@ -116,18 +132,26 @@ _LAZY = {
     "create_api_key": ("onramp.identity.api_keys.service", "create_key"),
     "create_first_admin": ("onramp.identity.staff.bootstrap", "create_first_admin"),
     "create_own_key": ("onramp.identity.api_keys.own_keys", "create_own_key"),
+    "customer_id_by_email": ("onramp.identity.staff.customers", "customer_id_by_email"),
+    "customer_record": ("onramp.identity.staff.customers", "customer_record"),
+    "customer_records": ("onramp.identity.staff.customers", "customer_records"),
+    "customers_named": ("onramp.identity.staff.customers", "customers_named"),
     "deactivate_user": ("onramp.identity.staff.deactivation", "deactivate"),
     "decide_approval": ("onramp.identity.staff.approvals", "decide"),
     "email_recipients": ("onramp.identity.accounts.recipients", "email_recipients"),
+    "ensure_not_frozen": ("onramp.identity.staff.freezing", "ensure_not_frozen"),
     "erase_identity": ("onramp.identity.accounts.service", "erase_identity"),
     "erased_users": ("onramp.identity.accounts.service", "erased_users"),
     "export_user": ("onramp.identity.accounts.service", "export_user"),
+    "freeze_customer": ("onramp.identity.staff.freezing", "freeze_customer"),
     "get_approval_request": ("onramp.identity.staff.approvals", "get_request"),
     "get_preferences": ("onramp.identity.accounts.preferences", "get_preferences"),
     "identity_me_router": ("onramp.identity.login.api", "me_router"),
     "identity_router": ("onramp.identity.login.api", "router"),
+    "is_enabled": ("onramp.identity.mfa.service", "is_enabled"),
     "list_api_keys": ("onramp.identity.api_keys.service", "list_keys"),
     "list_approval_requests": ("onramp.identity.staff.approvals", "list_requests"),
+    "list_sessions": ("onramp.identity.sessions.service", "list_sessions"),
     "list_staff": ("onramp.identity.staff.directory", "list_staff"),
     "login_answer": ("onramp.identity.login.token_responses", "answer_with"),
     "logout": ("onramp.identity.login.flows", "logout"),
@@ -153,9 +177,11 @@ _LAZY = {
     "revoke_own_session": ("onramp.identity.sessions.service", "revoke"),
     "role_of": ("onramp.identity.accounts.service", "role_of"),
     "rotate_own_key": ("onramp.identity.api_keys.own_keys", "rotate_own_key"),
+    "sessions_of": ("onramp.identity.login.api", "sessions_of"),
     "set_preferences": ("onramp.identity.accounts.preferences", "set_preferences"),
     "start_totp": ("onramp.identity.accounts.own_credentials", "start_totp"),
     "step_up": ("onramp.identity.accounts.own_credentials", "step_up"),
+    "unfreeze_customer": ("onramp.identity.staff.freezing", "unfreeze_customer"),
     "with_second_factor": ("onramp.identity.staff.directory", "with_second_factor"),
 }
 __getattr__ = lazy_exports(__name__, _LAZY)
@@ -168,8 +194,10 @@ __all__ = [
     "ApprovalNotFound",
     "ApprovalRequest",
     "ApprovalStatus",
+    "CustomerRecord",
     "EmailTaken",
     "EmailTokenRequest",
+    "HoldChange",
     "InvalidCredentials",
     "InvalidToken",
     "KeyPolicy",
@@ -181,6 +209,7 @@ __all__ = [
     "Recipient",
     "RegisterRequest",
     "STAFF_ROLES",
+    "SessionOut",
     "StaffStatus",
     "TokenOut",
     "UserOut",
@@ -198,18 +227,26 @@ __all__ = [
     "create_api_key",
     "create_first_admin",
     "create_own_key",
+    "customer_id_by_email",
+    "customer_record",
+    "customer_records",
+    "customers_named",
     "deactivate_user",
     "decide_approval",
     "email_recipients",
+    "ensure_not_frozen",
     "erase_identity",
     "erased_users",
     "export_user",
+    "freeze_customer",
     "get_approval_request",
     "get_preferences",
     "identity_me_router",
     "identity_router",
+    "is_enabled",
     "list_api_keys",
     "list_approval_requests",
+    "list_sessions",
     "list_staff",
     "login_answer",
     "logout",
@@ -235,8 +272,10 @@ __all__ = [
     "revoke_own_session",
     "role_of",
     "rotate_own_key",
+    "sessions_of",
     "set_preferences",
     "start_totp",
     "step_up",
+    "unfreeze_customer",
     "with_second_factor",
 ]

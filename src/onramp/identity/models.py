@@ -31,6 +31,11 @@ class User(Base):
     # Set when an admin deactivated the account (staff who left): no sign-in, no session, no
     # API key works from the next request on (identity/staff/deactivation.py).
     deactivated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Set while support holds the customer's account (a suspected takeover, a dispute): no new
+    # quote or order until it is lifted; signing in and reading stay (identity/staff/freezing.py).
+    frozen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    frozen_reason: Mapped[str | None] = mapped_column(String(500))
+    frozen_by: Mapped[uuid.UUID | None]
 
     @property
     def may_sign_in(self) -> bool:

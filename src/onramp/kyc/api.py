@@ -114,6 +114,13 @@ async def submit_own(
     return _status(tier, case, now, settings)
 
 
+async def case_history(
+    session: AsyncSession, *, customer_id: uuid.UUID, now: datetime
+) -> list[KycCaseOut]:
+    """Every KYC case of the customer, newest first (staff reading a customer)."""
+    return [_case_fields(c, now) for c in await service.cases_of(session, customer_id=customer_id)]
+
+
 @me_router.post(
     "",
     status_code=status.HTTP_202_ACCEPTED,

@@ -122,6 +122,12 @@ async def list_cases(
     return (await session.scalars(query)).all()
 
 
+async def cases_of(session: AsyncSession, *, customer_id: uuid.UUID) -> Sequence[KycCase]:
+    """Every case of the customer, newest first: their KYC history (staff read it)."""
+    query = select(KycCase).where(KycCase.customer_id == customer_id)
+    return (await session.scalars(query.order_by(KycCase.submitted_at.desc()))).all()
+
+
 async def case_for(
     session: AsyncSession,
     *,

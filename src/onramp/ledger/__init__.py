@@ -38,6 +38,7 @@ from onramp.ledger.trial_balance import (
 )
 
 if TYPE_CHECKING:
+    from onramp.ledger.journal import entries_about as entries_about
     from onramp.ledger.models import JournalEntry as JournalEntry
     from onramp.ledger.models import LedgerAccount as LedgerAccount
     from onramp.ledger.models import Posting as Posting
@@ -46,6 +47,7 @@ _LAZY = {
     "JournalEntry": ("onramp.ledger.models", "JournalEntry"),
     "LedgerAccount": ("onramp.ledger.models", "LedgerAccount"),
     "Posting": ("onramp.ledger.models", "Posting"),
+    "entries_about": ("onramp.ledger.journal", "entries_about"),
 }
 __getattr__ = lazy_exports(__name__, _LAZY)
 
@@ -69,6 +71,7 @@ __all__ = [
     "credit",
     "customer_account",
     "debit",
+    "entries_about",
     "entry",
     "expense_account",
     "fees_account",

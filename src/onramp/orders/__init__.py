@@ -33,13 +33,27 @@ if TYPE_CHECKING:
     from onramp.orders.screens.sanctions import SanctionsScreener as SanctionsScreener
     from onramp.orders.screens.screening import Screener as Screener
     from onramp.orders.screens.screening import Screeners as Screeners
+    from onramp.orders.staff.api import admin_order_out as admin_order_out
+    from onramp.orders.staff.api import order_summary as order_summary
     from onramp.orders.staff.api import router as admin_router
+    from onramp.orders.staff.operator_actions import REFUND as REFUND
+    from onramp.orders.staff.operator_actions import RETRY_PAYOUT as RETRY_PAYOUT
     from onramp.orders.staff.operator_actions import (
         register_operator_approvals as register_operator_approvals,
     )
+    from onramp.orders.staff.operator_actions import request_action as request_action
     from onramp.orders.staff.operator_actions import vault_paid_check as vault_paid_check
+    from onramp.orders.staff.schemas import AdminOrderSummary as AdminOrderSummary
+    from onramp.orders.staff.schemas import OperatorActionIn as OperatorActionIn
+    from onramp.orders.staff.search import MAX_CURSOR_LENGTH as MAX_CURSOR_LENGTH
+    from onramp.orders.staff.search import MAX_LIMIT as MAX_LIMIT
+    from onramp.orders.staff.search import OrderSearch as OrderSearch
+    from onramp.orders.staff.search import order_search as order_search
+    from onramp.orders.staff.search import search_orders as search_orders
     from onramp.orders.steps.deposit_returns import UnspentOrderFunds as UnspentOrderFunds
     from onramp.orders.steps.expiry import expire_unpaid as expire_unpaid
+    from onramp.orders.tier_limits.api import LimitsOut as LimitsOut
+    from onramp.orders.tier_limits.api import limits_of as limits_of
     from onramp.orders.tier_limits.api import router as limits_router
     from onramp.orders.tier_limits.limits import usage as limits_usage
     from onramp.orders.travel.api import router as travel_rule_router
@@ -48,8 +62,17 @@ if TYPE_CHECKING:
     from onramp.orders.worker import orders_consumer as orders_consumer
 
 _LAZY = {
+    "AdminOrderSummary": ("onramp.orders.staff.schemas", "AdminOrderSummary"),
     "HeldOrder": ("onramp.orders.holds.review", "HeldOrder"),
+    "LimitsOut": ("onramp.orders.tier_limits.api", "LimitsOut"),
+    "MAX_CURSOR_LENGTH": ("onramp.orders.staff.search", "MAX_CURSOR_LENGTH"),
+    "MAX_LIMIT": ("onramp.orders.staff.search", "MAX_LIMIT"),
     "MonitoringScreener": ("onramp.orders.screens.monitoring", "MonitoringScreener"),
+    "OperatorActionIn": ("onramp.orders.staff.schemas", "OperatorActionIn"),
+    "Order": ("onramp.orders.models", "Order"),
+    "OrderSearch": ("onramp.orders.staff.search", "OrderSearch"),
+    "REFUND": ("onramp.orders.staff.operator_actions", "REFUND"),
+    "RETRY_PAYOUT": ("onramp.orders.staff.operator_actions", "RETRY_PAYOUT"),
     "SanctionsScreener": ("onramp.orders.screens.sanctions", "SanctionsScreener"),
     "Screener": ("onramp.orders.screens.screening", "Screener"),
     "Screeners": ("onramp.orders.screens.screening", "Screeners"),
@@ -57,21 +80,24 @@ _LAZY = {
     "TravelRuleScreener": ("onramp.orders.travel.policy", "TravelRuleScreener"),
     "UnpaidOrders": ("onramp.orders.holds.rescreen", "UnpaidOrders"),
     "UnspentOrderFunds": ("onramp.orders.steps.deposit_returns", "UnspentOrderFunds"),
+    "admin_order_out": ("onramp.orders.staff.api", "admin_order_out"),
     "admin_router": ("onramp.orders.staff.api", "router"),
     "expire_unpaid": ("onramp.orders.steps.expiry", "expire_unpaid"),
     "export_orders": ("onramp.orders.queries", "export_orders"),
     "held_orders": ("onramp.orders.holds.review", "held_orders"),
+    "limits_of": ("onramp.orders.tier_limits.api", "limits_of"),
     "limits_router": ("onramp.orders.tier_limits.api", "router"),
     "order_backlog": ("onramp.orders.queries", "order_backlog"),
     "order_emails_consumer": ("onramp.orders.customer_emails", "order_emails_consumer"),
     "order_ids_of": ("onramp.orders.queries", "order_ids_of"),
     "order_out": ("onramp.orders.customer_view", "order_out"),
     "deposit_qr_payload": ("onramp.orders.customer_view", "deposit_qr_payload"),
+    "order_search": ("onramp.orders.staff.search", "order_search"),
+    "order_summary": ("onramp.orders.staff.api", "order_summary"),
     "orders_by_id": ("onramp.orders.holds.review", "orders_by_id"),
     "orders_consumer": ("onramp.orders.worker", "orders_consumer"),
     "orders_router": ("onramp.orders.api", "router"),
     "OrderOut": ("onramp.orders.schemas", "OrderOut"),
-    "Order": ("onramp.orders.models", "Order"),
     "OrderRequest": ("onramp.orders.schemas", "OrderRequest"),
     "place_order_once": ("onramp.orders.keyed_placement", "place_order_once"),
     "PlacedOrder": ("onramp.orders.keyed_placement", "PlacedOrder"),
@@ -81,6 +107,8 @@ _LAZY = {
     ),
     "reject_held": ("onramp.orders.holds.review", "reject_held"),
     "release_held": ("onramp.orders.holds.review", "release_held"),
+    "request_action": ("onramp.orders.staff.operator_actions", "request_action"),
+    "search_orders": ("onramp.orders.staff.search", "search_orders"),
     "standing_reference_router": ("onramp.orders.placement.standing_reference_api", "router"),
     "travel_rule_router": ("onramp.orders.travel.api", "router"),
     "vault_paid_check": ("onramp.orders.staff.operator_actions", "vault_paid_check"),
@@ -89,18 +117,26 @@ _LAZY = {
 __getattr__ = lazy_exports(__name__, _LAZY)
 
 __all__ = [
+    "AdminOrderSummary",
     "HeldOrder",
     "IllegalTransition",
+    "LimitsOut",
+    "MAX_CURSOR_LENGTH",
+    "MAX_LIMIT",
     "MonitoringScreener",
+    "OperatorActionIn",
     "Order",
     "OrderFilter",
     "OrderFilterInvalid",
     "OrderNotFound",
     "OrderOut",
     "OrderRequest",
+    "OrderSearch",
     "OrderState",
     "PlacedOrder",
     "PricedOrder",
+    "REFUND",
+    "RETRY_PAYOUT",
     "SanctionsScreener",
     "Screener",
     "Screeners",
@@ -110,6 +146,7 @@ __all__ = [
     "TravelRuleScreener",
     "UnpaidOrders",
     "UnspentOrderFunds",
+    "admin_order_out",
     "admin_router",
     "create_order",
     "customers_of",
@@ -119,12 +156,16 @@ __all__ = [
     "get_order",
     "held_orders",
     "history_of",
+    "limits_of",
     "limits_router",
+    "limits_usage",
     "list_orders",
     "order_backlog",
     "order_emails_consumer",
     "order_ids_of",
     "order_out",
+    "order_search",
+    "order_summary",
     "orders_by_id",
     "orders_consumer",
     "orders_router",
@@ -133,8 +174,9 @@ __all__ = [
     "register_operator_approvals",
     "reject_held",
     "release_held",
+    "request_action",
+    "search_orders",
     "standing_reference_router",
     "travel_rule_router",
     "vault_paid_check",
-    "limits_usage",
 ]

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 from onramp.core.lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from onramp.wallets.address_book import customers_with_address as customers_with_address
     from onramp.wallets.address_book import export_wallets as export_wallets
     from onramp.wallets.address_book import list_wallets as saved_wallets_of
     from onramp.wallets.address_book import payout_destination as payout_destination
@@ -30,6 +31,7 @@ _LAZY = {
     "DestinationWallet": ("onramp.wallets.models", "DestinationWallet"),
     "SavedWallets": ("onramp.wallets.rescreen", "SavedWallets"),
     "WalletOwnershipUnproven": ("onramp.wallets.errors", "WalletOwnershipUnproven"),
+    "customers_with_address": ("onramp.wallets.address_book", "customers_with_address"),
     "export_wallets": ("onramp.wallets.address_book", "export_wallets"),
     "payout_destination": ("onramp.wallets.address_book", "payout_destination"),
     "remove_all_wallets": ("onramp.wallets.address_book", "remove_all_wallets"),
@@ -53,6 +55,7 @@ __all__ = [
     "DestinationWallet",
     "SavedWallets",
     "WalletOwnershipUnproven",
+    "customers_with_address",
     "export_wallets",
     "payout_destination",
     "remove_all_wallets",

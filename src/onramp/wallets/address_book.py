@@ -11,7 +11,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from onramp import chain
@@ -227,3 +227,13 @@ async def payout_destination(
     if saved.blocked_at is not None:
         raise DestinationSanctioned(saved.blocked_reason)
     return address
+
+
+async def customers_with_address(session: AsyncSession, address: str) -> list[uuid.UUID]:
+    """Whose address books hold (or held) this address, in any case (staff search)."""
+    rows = await session.scalars(
+        select(DestinationWallet.customer_id)
+        .where(func.lower(DestinationWallet.address) == address.strip().lower())
+        .distinct()
+    )
+    return list(rows.all())

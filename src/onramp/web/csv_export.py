@@ -1,11 +1,13 @@
-"""Lists as CSV downloads: a header and one line per row, each cell a spreadsheet would run as
-a formula (``=``, ``+``, ``-``, ``@``...) kept as text, as the reports' CSV does."""
+"""Lists as CSV downloads: a header and one line per row. Times are ISO 8601 with their zone;
+numbers stay numbers; any other cell a spreadsheet would run as a formula (``=``, ``+``, ``-``,
+``@``...) is kept as text, as the reports' CSV does."""
 
 from __future__ import annotations
 
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 
 from fastapi.responses import Response
 
@@ -17,7 +19,7 @@ def _cell(value: object) -> str:
         return ""
     if isinstance(value, int | float):
         return str(value)
-    text = str(value)
+    text = value.isoformat() if isinstance(value, datetime) else str(value)
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 

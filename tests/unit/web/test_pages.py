@@ -20,6 +20,7 @@ from onramp.web.assets import IMMUTABLE, manifest
 from onramp.web.errors import _page
 from onramp.web.rendering import _ENV, TEMPLATES
 from tests.unit.web.ops_context import ops_context
+from tests.unit.web.support_pages import support_context
 
 
 @pytest.fixture(scope="module")
@@ -99,6 +100,7 @@ async def test_a_quote_or_order_posted_without_a_session_is_sent_to_sign_in(path
 _OWNERS = (
     (("admin/compliance/", "admin/deposits/", "admin/treasury/"), "ops"),
     (("app/order", "app/quote"), "order"),
+    (("admin/customer", "admin/order"), "support"),
     (
         ("admin/api_keys", "admin/approvals", "admin/audit", "admin/reports", "admin/staff"),
         "back_office",
@@ -113,6 +115,7 @@ def _context(template: str = "app/home.html") -> dict[str, object]:
         "back_office": _back_office_context(now),
         "ops": ops_context(),
         "order": _order_context(now, orders[0]),
+        "support": support_context(),
     }
     owner = next((name for prefixes, name in _OWNERS if template.startswith(prefixes)), "")
     for name in sorted(groups, key=lambda name: name == owner):
@@ -305,7 +308,7 @@ def test_amounts_show_their_currency_with_its_decimals() -> None:
 
 
 def test_an_order_page_shows_the_qr_payload_while_it_waits_and_the_payout_hash() -> None:
-    context = _context()
+    context = _context("app/order.html")
     page = _ENV.get_template("app/order.html")
     html = page.render(**context)  # completed: nothing more to pay
     assert "epc-payload" not in html
@@ -317,7 +320,7 @@ def test_an_order_page_shows_the_qr_payload_while_it_waits_and_the_payout_hash()
 
 
 def test_a_quote_page_says_its_fee_and_when_it_expires_with_the_zone() -> None:
-    html = _ENV.get_template("app/quote.html").render(**_context())
+    html = _ENV.get_template("app/quote.html").render(**_context("app/quote.html"))
     assert "0.50 EUR" in html
     assert "108.000000 USDC" in html
     assert "UTC" in html

@@ -18,7 +18,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp import kyc
-from onramp.banking.accounts.account_numbers import AccountNumber
+from onramp.banking.accounts.account_numbers import AccountNumber, normalise_account_number
 from onramp.banking.errors import BankAccountExists, BankAccountNotFound
 from onramp.banking.models import BankAccountStatus, CustomerBankAccount, Deposit
 from onramp.core.audit import record
@@ -285,3 +285,15 @@ async def saved_accounts_of_deposit(
         .order_by(CustomerBankAccount.id)
     )
     return [FundingAccount(r.id, r.status, r.holder_matches_kyc, r.kyc_name_score) for r in rows]
+
+
+async def customers_with_account_number(session: AsyncSession, number: str) -> list[uuid.UUID]:
+    """Whose saved accounts (removed ones too: support asks who held it) carry this IBAN or
+    account number, found by its blind index (staff search)."""
+    index = CustomerBankAccount.account_number.index_of(normalise_account_number(number))
+    rows = await session.scalars(
+        select(CustomerBankAccount.customer_id)
+        .where(CustomerBankAccount.account_number.index_column == index)
+        .distinct()
+    )
+    return list(rows.all())

@@ -26,6 +26,7 @@ class CaseFilter:
     severity: str | None = None
     assignee_id: uuid.UUID | None = None
     unassigned: bool = False
+    customer_id: uuid.UUID | None = None
 
 
 def encode_cursor(rank: int, case_id: uuid.UUID) -> str:
@@ -48,6 +49,8 @@ def _filtered(query: Select[ComplianceCase], f: CaseFilter) -> Select[Compliance
         query = query.where(ComplianceCase.severity == f.severity)
     if f.assignee_id is not None:
         query = query.where(ComplianceCase.assignee_id == f.assignee_id)
+    if f.customer_id is not None:
+        query = query.where(ComplianceCase.customer_id == f.customer_id)
     if f.unassigned:
         query = query.where(ComplianceCase.assignee_id.is_(None))
     return query

@@ -5,6 +5,7 @@ from dataclasses import asdict
 from typing import Annotated
 
 from fastapi import APIRouter, Request, Response, status
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp.auth import (
     Permission,
@@ -160,24 +161,30 @@ async def logout(
 async def my_sessions(
     principal: Annotated[Principal, require(Permission.SESSIONS_MANAGE_OWN)], session: SessionDep
 ) -> SessionList:
-    rows = await sessions.list_sessions(session, user_id=principal.user_id)
     return SessionList(
-        data=[
-            SessionOut(
-                id=r.id,
-                created_at=r.created_at,
-                last_used_at=r.last_used_at,
-                expires_at=r.expires_at,
-                revoked_at=r.revoked_at,
-                revoked_reason=r.revoked_reason,
-                ip=r.ip,
-                user_agent=r.user_agent,
-                risk_signals=r.risk_signals,
-                current=r.id == principal.session_id,
-            )
-            for r in rows
-        ]
+        data=await sessions_of(session, user_id=principal.user_id, current=principal.session_id)
     )
+
+
+async def sessions_of(
+    session: AsyncSession, *, user_id: uuid.UUID, current: uuid.UUID | None = None
+) -> list[SessionOut]:
+    """A person's logins, newest first (theirs to read, and support's)."""
+    return [
+        SessionOut(
+            id=r.id,
+            created_at=r.created_at,
+            last_used_at=r.last_used_at,
+            expires_at=r.expires_at,
+            revoked_at=r.revoked_at,
+            revoked_reason=r.revoked_reason,
+            ip=r.ip,
+            user_agent=r.user_agent,
+            risk_signals=r.risk_signals,
+            current=r.id == current,
+        )
+        for r in await sessions.list_sessions(session, user_id=user_id)
+    ]
 
 
 @me_router.delete(

@@ -16,6 +16,7 @@ from onramp.core.db import as_int
 from onramp.core.ids import uuid7
 from onramp.core.money import Money
 from onramp.core.settings import BankingSettings, KycSettings
+from onramp.identity import ensure_not_frozen
 from onramp.orders.models import Order
 from onramp.orders.saga import SagaStep
 from onramp.orders.states import OrderState
@@ -80,6 +81,7 @@ async def create_order(
     the travel rule policy's FX desk's), within the customer's KYC tier limits
     (``limits.check_new_order`` holds the customer's lock until this transaction ends, so the
     order's insert is part of the check)."""
+    await ensure_not_frozen(session, customer_id)  # support's hold: before anything is read
     asked = _Asked(
         customer_id=customer_id,
         quote_id=quote_id,

@@ -23,7 +23,7 @@ from onramp.orders import queries
 from onramp.orders.customer_view import order_out
 from onramp.orders.models import Order
 from onramp.orders.schemas import TransitionOut
-from onramp.orders.staff import operator_actions
+from onramp.orders.staff import operator_actions, timeline
 from onramp.orders.staff import search as admin_search
 from onramp.orders.staff.schemas import (
     AdminOrderOut,
@@ -73,10 +73,14 @@ async def admin_order_out(session: AsyncSession, order: Order, request: Request)
             block_number=payout.block_number,
             failure=payout.failure,
         ),
+        ledger=await timeline.ledger_of(session, order),
+        screenings=await timeline.screenings_of(session, order),
+        events=await timeline.events_of(session, order),
+        pending_action=await timeline.pending_action_of(session, order),
     )
 
 
-def _summary(order: Order) -> AdminOrderSummary:
+def order_summary(order: Order) -> AdminOrderSummary:
     return AdminOrderSummary(
         id=order.id,
         customer_id=order.customer_id,
@@ -140,7 +144,7 @@ async def search_orders(
     orders, next_cursor = await admin_search.search_orders(
         session, search, limit=limit, cursor=cursor
     )
-    return AdminOrderPage(data=[_summary(o) for o in orders], next_cursor=next_cursor)
+    return AdminOrderPage(data=[order_summary(o) for o in orders], next_cursor=next_cursor)
 
 
 @router.get(

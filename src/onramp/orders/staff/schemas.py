@@ -20,11 +20,57 @@ class AdminPayoutOut(PayoutOut):
     )
 
 
+class PostingOut(BaseModel):
+    account: str
+    amount: str = Field(description="Debit positive, credit negative, in the currency's units")
+    currency: str
+
+
+class LedgerEntryOut(BaseModel):
+    kind: str = Field(description="deposit, conversion, conversion_reversal, payout, ...")
+    reference: str = Field(description="The order's id, or its deposit's")
+    at: datetime
+    postings: list[PostingOut]
+
+
+class ScreeningOut(BaseModel):
+    point: str = Field(description="Where the order was screened: funding, payout, rescreen ...")
+    kind: str
+    decision: str = Field(description="hit, clear or not_screened")
+    score: float
+    reason: str
+    at: datetime
+
+
+class EventOut(BaseModel):
+    """One audit record about the order (each transition, each staff act on it)."""
+
+    action: str
+    actor: str
+    at: datetime
+
+
+class PendingActionOut(BaseModel):
+    approval_id: uuid.UUID
+    action: str = Field(description="orders.retry_payout or orders.refund_failed")
+    requested_by: uuid.UUID
+    requested_at: datetime
+    reason: str | None
+
+
 class AdminOrderOut(OrderOut):
     customer_id: uuid.UUID
     creditor_reference: str = Field(description="The reference as stored (no spaces)")
     deposit_id: uuid.UUID | None = Field(description="The deposit that funded the order")
     payout: AdminPayoutOut | None  # the staff view adds the failure
+    ledger: list[LedgerEntryOut] = Field(
+        description="The journal entries of the order and of its deposit, oldest first"
+    )
+    screenings: list[ScreeningOut] = Field(description="Every screen of the order, newest first")
+    events: list[EventOut] = Field(description="The audit records about the order, oldest first")
+    pending_action: PendingActionOut | None = Field(
+        description="A retry or refund waiting for a second person's approval"
+    )
 
 
 class AdminOrderSummary(BaseModel):

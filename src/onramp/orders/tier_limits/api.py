@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import uuid
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp.auth import Permission, Principal, require
+from onramp.core.settings import KycSettings
 from onramp.core.web import ClockDep, SessionDep, SettingsDep
 from onramp.orders.tier_limits import limits
 
@@ -48,7 +52,15 @@ async def my_limits(
     settings: SettingsDep,
     clock: ClockDep,
 ) -> LimitsOut:
-    current = await limits.usage(session, principal.user_id, now=clock.now(), settings=settings.kyc)
+    return await limits_of(session, principal.user_id, now=clock.now(), settings=settings.kyc)
+
+
+async def limits_of(
+    session: AsyncSession, customer_id: uuid.UUID, *, now: datetime, settings: KycSettings
+) -> LimitsOut:
+    """The customer's tier and, per window, limit, use and rest (``/v1/me/limits``, and staff
+    reading a customer)."""
+    current = await limits.usage(session, customer_id, now=now, settings=settings)
     return LimitsOut(
         tier=current.tier,
         daily=WindowOut(

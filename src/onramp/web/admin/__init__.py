@@ -9,8 +9,10 @@ from onramp.web.admin import (
     circuit_breaker,
     compliance_cases,
     compliance_review,
+    customers,
     deposits,
     home,
+    orders,
     refunds,
     reports,
     staff,
@@ -20,6 +22,8 @@ from onramp.web.admin import (
 
 ROUTERS = (
     home.router,
+    customers.router,
+    orders.router,
     approvals.router,
     compliance_review.router,
     compliance_cases.router,
