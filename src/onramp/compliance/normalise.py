@@ -1,19 +1,20 @@
 """Name normalisation for screening: both the list's names and the screened names go through it.
 
 Steps, in order: Unicode NFKD with accents dropped ("Hernández" -> "hernandez"), case folded,
-punctuation and hyphens to spaces ("AL-HASSAN" -> "al hassan"), honorifics dropped (Mr, Dr,
-Sheikh, Haji) and name particles before another word (al, bin, ibn, van, de; the last word of a
-name stays: "Sa 'ad" is "Saad"), an article written onto a word taken off ("Alrawi", "Alali"; el
-and ul only before four letters: "Elena", "Elkin"), each token mapped to a canonical spelling of
-common transliteration variants (Mohammed/Muhammad/Mohamed -> muhammad, also one letter off with
-the same first letter) and then to a light phonetic skeleton (dzh/dj->j, tsch/tch->ch, sch->sh,
-kh->h, gh->g, dh->d, th->t, ph->f, ou/oo->u, ee->i, y->i, q->k, x->ks, w->v, a final -off/-eff
--> -ov/-ev, aw before a consonant -> u, doubled letters once, a silent final e off). A particle
-stays inside the joined stretches of ``name_form`` ("Delvalle" / "del Valle"), as written and
-as spoken before a sun letter ("Saifaldin", "Saifuddin"); for "LAST, First" the stretches are
-also made in natural order ("Yahya Abu Hammam" / "Abuhammam"). Sayyid and Syed stay: they are
-honorifics but also given names, and lists keep them as names. Word order is handled by the
-matcher, which compares tokens, not positions.
+punctuation and hyphens to spaces ("AL-HASSAN" -> "al hassan"), honorifics dropped (Mr, Dr, Sheikh,
+Haji; Burmese U and Daw before two words or more) and name particles before another word (al, bin,
+ibn, van, de; the last word of a name stays: "Sa 'ad" is "Saad"), an article written onto a word
+taken off ("Alrawi", "Alali"; el and ul only before four letters: "Elena", "Elkin"), each token
+mapped to a canonical spelling of common transliteration variants (Mohammed/Muhammad/Mohamed ->
+muhammad, also one letter off with the same first letter) and then to a light phonetic skeleton
+(dzh/dj->j, tsch/tch->ch, sch->sh, kh->h, zh inside a word->j, gh->g, dh->d, th->t, ph->f,
+ou/oo->u, ee->i, y->i, q->k, x->ks, w->v, a final -off/-eff -> -ov/-ev, aw before a consonant -> u,
+doubled letters once, a silent final e off). A particle stays inside the joined stretches of
+``name_form`` ("Delvalle" / "del Valle"), as written and as spoken before a sun letter
+("Saifaldin", "Saifuddin"); for "LAST, First" the stretches are also made in natural order ("Yahya
+Abu Hammam" / "Abuhammam"). Sayyid and Syed stay: they are honorifics but also given names, and
+lists keep them as names. Word order is handled by the matcher, which compares tokens, not
+positions.
 """
 
 from __future__ import annotations
@@ -39,6 +40,11 @@ HONORIFICS = frozenset(
     "haji hajji hadji hajj mullah mulla maulana maulvi imam emir amir ameer "
     "general gen colonel col major maj captain capt lt".split()
 )
+# Burmese names have no surname and are written with an honorific before them, "U" (Mr) or
+# "Daw" (Mrs), which lists leave out ("U Tay Za" / "ZA, Tay"); before two words or more only, as
+# U is also a Korean surname and a Korean given name's half ("YU, Chol U").
+_BURMESE_TITLES = frozenset(("u", "daw"))
+_BURMESE_NAME_MIN = 2
 # Articles and kinship particles: spelled, joined and dropped inconsistently across lists.
 PARTICLES = frozenset(
     "al el ul ad ar as ash at az bin ben ibn bint binti de da del der van von".split()
@@ -77,6 +83,7 @@ _FF_ENDING = re.compile(r"(?<=[aeiou])ff$")
 _DOUBLED = re.compile(r"(.)\1+")
 # Inside a word after a consonant, and au opening one ("Auf" / "Ouf").
 _AW = re.compile(r"(?<=[^aeiou])aw(?=[^aeiouwy])|^au(?=[^aeiouwy])")
+_INNER_ZH = re.compile(r"(?<=[a-z])zh")
 _FINAL_E = re.compile(r"(?<=[^aeiou])e$")
 _FINAL_E_MIN = 6
 
@@ -110,6 +117,9 @@ def canonical_token(token: str, fuzzy: bool = True) -> str:
     token = _FF_ENDING.sub("v", canon or token)
     # Arabic aw before a consonant is French and Levantine ou ("Hawrani"/"Hourani").
     token = _AW.sub("u", token)
+    # Persian zhe inside a word is written zh or j ("Haddadnezhad"/"Haddadnejad", "Bizhan"/
+    # "Bijan"), as French writes Russian zh ("Ryjkov"); a first Zh stays ("Zhang" is not "Jang").
+    token = _INNER_ZH.sub("j", token)
     for old, new in _SKELETON:
         token = token.replace(old, new)
     token = _DOUBLED.sub(r"\1", token)
@@ -168,6 +178,8 @@ def _marked_words(name: str) -> list[tuple[str, bool]]:
     """The folded words without honorifics, each with whether it is kept as a token: a particle
     is dropped when another word follows ("Sa 'ad" is "Saad")."""
     words = [t for t in fold(name).split() if t not in HONORIFICS]
+    if len(words) > _BURMESE_NAME_MIN and words[0] in _BURMESE_TITLES:
+        words = words[1:]
     return [(w, w not in PARTICLES or i == len(words) - 1) for i, w in enumerate(words)]
 
 
