@@ -1,6 +1,7 @@
-"""Persian "X-ollah" given names shortened to X, Burmese honorifics, and Persian zh written j
-inside a word (issue 14 §4, tenth round), with names made up for the test: neither the tuning
-sets' nor the held-out sets' variants."""
+"""Persian "X-ollah" given names shortened to X, Burmese honorifics, Persian zh written j
+inside a word and patronymics in Russian, Ukrainian and Belarusian forms (issue 14 §4, tenth
+round), with names made up for the test: neither the tuning sets' nor the held-out sets'
+variants."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 from onramp.compliance.lists import EntryType, ListEntry, SanctionsList
 from onramp.compliance.matcher import NameMatcher
 from onramp.compliance.matching.pairs import NEAR, pair
+from onramp.compliance.matching.patronymic import patronymic_keys
 from onramp.compliance.normalise import name_form, name_tokens
 
 
@@ -75,3 +77,35 @@ def test_persian_zh_inside_a_word_is_j_but_not_a_first_zh() -> None:
     hit = _one_person("KARIMINEZHAD, Farhad").screen("Farhad Kariminejad")
     assert hit is not None
     assert hit.score >= 99
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("Hryhorovych", "Grigorievich"),  # Ukrainian / Russian
+        ("Ryhoravich", "Grigoryevich"),  # Belarusian / Russian
+        ("Oleksandrivna", "Aleksandrovna"),
+        ("Aliaksandrauna", "Oleksandrivna"),
+        ("Serhiyovych", "Sergeevich"),
+        ("Ivanovych", "Ivanovich"),  # a father's name of no family: its stem
+    ],
+)
+def test_patronymics_of_one_fathers_name_share_a_key(one: str, other: str) -> None:
+    assert patronymic_keys(one.lower()) == patronymic_keys(other.lower())
+    assert patronymic_keys(one.lower())
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [("Aleksandrovich", "Aleksandrovna"), ("Petrovich", "Pavlovich"), ("Ivanovich", "Ivanov")],
+)
+def test_other_fathers_or_a_daughter_or_a_surname_do_not(one: str, other: str) -> None:
+    assert patronymic_keys(one.lower()) != patronymic_keys(other.lower())
+
+
+def test_a_ukrainian_patronymic_hits_the_russian_listed_one() -> None:
+    matcher = _one_person("PETRENKO, Mykola Volodymyrovych")
+    hit = matcher.screen("Nikolai Vladimirovich Petrenko")
+    assert hit is not None
+    assert hit.score >= 95
+    assert matcher.screen("Nikolai Ivanovich Petrenko") is None
