@@ -174,27 +174,31 @@ def _stem(token: str, fuzzy: bool = True) -> str:
     return canon
 
 
+def _chunked_words(name: str) -> list[tuple[int, str]]:
+    """The folded words without honorifics, each with the whitespace-separated chunk of the name
+    it was written in ("Tong-chol" is one chunk of two words). A title hyphenated with a name is
+    part of it ("Amir-Mansour", "Haji-Agha"), as people write it joined ("Amirmansour")."""
+    words: list[tuple[int, str]] = []
+    for g, chunk in enumerate(name.split()):
+        folded = fold(chunk).split()
+        hyphenated = "-" in chunk and len(folded) > 1
+        words += [(g, w) for w in folded if w not in HONORIFICS or hyphenated]
+    if len(words) > _BURMESE_NAME_MIN and words[0][1] in _BURMESE_TITLES:
+        words = words[1:]
+    return words
+
+
 def _marked_words(name: str) -> list[tuple[str, bool]]:
     """The folded words without honorifics, each with whether it is kept as a token: a particle
     is dropped when another word follows ("Sa 'ad" is "Saad")."""
-    words = [t for t in fold(name).split() if t not in HONORIFICS]
-    if len(words) > _BURMESE_NAME_MIN and words[0] in _BURMESE_TITLES:
-        words = words[1:]
+    words = [w for _, w in _chunked_words(name)]
     return [(w, w not in PARTICLES or i == len(words) - 1) for i, w in enumerate(words)]
 
 
 def _chunks(name: str, marked: _Marked) -> list[int]:
     """For each kept word of ``marked`` (the name's ``_marked_words``), which whitespace-separated
-    chunk of the name it was written in: "Tong-chol" is one chunk of two words. Each word its own
-    chunk should folding a chunk alone ever give other words than folding the name."""
-    chunks = [
-        g
-        for g, chunk in enumerate(name.split())
-        for w in fold(chunk).split()
-        if w not in HONORIFICS
-    ]
-    if len(chunks) != len(marked):
-        chunks = list(range(len(marked)))
+    chunk of the name it was written in: "Tong-chol" is one chunk of two words."""
+    chunks = [g for g, _ in _chunked_words(name)]
     return [g for g, (_, kept) in zip(chunks, marked, strict=True) if kept]
 
 
@@ -300,6 +304,12 @@ def _token_index(marked: _Marked, first: int = 0) -> list[int | None]:
     return index
 
 
+def _titles(words: list[str]) -> frozenset[int]:
+    """A title kept because it is hyphenated with a name ("Amir-Mansour") is left out as often
+    as written apart, where it is dropped: it costs no more than a middle name."""
+    return frozenset(i for i, w in enumerate(words) if w in HONORIFICS)
+
+
 @lru_cache(maxsize=65536)
 def name_form(name: str) -> NameForm:
     surname, comma, given = name.partition(",")
@@ -313,7 +323,7 @@ def name_form(name: str) -> NameForm:
         return NameForm(
             tuple(_stem(w) for w in words),
             tuple(words),
-            frozenset(range(1, len(words) - 1)) - halves,
+            frozenset(range(1, len(words) - 1)) - halves | _titles(words),
             tuple(joins),
             surnames=(len(words) - 1,) if several else (),
             given=tuple(range(len(words) - 1)) if several else (),
@@ -339,7 +349,7 @@ def name_form(name: str) -> NameForm:
     return NameForm(
         tuple(_stem(w) for w in words),
         tuple(words),
-        frozenset(range(n_last + 1, len(words))) - given_halves,
+        frozenset(range(n_last + 1, len(words))) - given_halves | _titles(words),
         tuple(joins),
         frozenset(seconds),
         surnames=tuple(range(n_last)),

@@ -1,7 +1,7 @@
 """Persian "X-ollah" given names shortened to X, Burmese honorifics, Persian zh written j
-inside a word and patronymics in Russian, Ukrainian and Belarusian forms (issue 14 §4, tenth
-round), with names made up for the test: neither the tuning sets' nor the held-out sets'
-variants."""
+inside a word, a title hyphenated with a name and patronymics in Russian, Ukrainian and
+Belarusian forms (issue 14 §4, tenth round), with names made up for the test: neither the
+tuning sets' nor the held-out sets' variants."""
 
 from __future__ import annotations
 
@@ -109,3 +109,12 @@ def test_a_ukrainian_patronymic_hits_the_russian_listed_one() -> None:
     assert hit is not None
     assert hit.score >= 95
     assert matcher.screen("Nikolai Ivanovich Petrenko") is None
+
+
+def test_a_title_hyphenated_with_a_name_is_part_of_it_and_cheap_to_leave_out() -> None:
+    matcher = _one_person("NADERI, Amir-Hossein")
+    for written in ("Amirhossein Naderi", "Amir-Hossein Naderi", "Amir Hossein Naderi"):
+        hit = matcher.screen(written)
+        assert hit is not None, written
+        assert hit.entry_uid == "1"
+    assert "amir" not in name_form("Amir Hossein Naderi").tokens  # written apart: a title
