@@ -1,20 +1,20 @@
 """Name normalisation for screening: both the list's names and the screened names go through it.
 
 Steps, in order: Unicode NFKD with accents dropped ("Hernández" -> "hernandez"), case folded,
-punctuation and hyphens to spaces ("AL-HASSAN" -> "al hassan"), honorifics dropped (Mr, Dr, Sheikh,
-Haji; Burmese U and Daw before two words or more) and name particles before another word (al, bin,
-ibn, van, de; the last word of a name stays: "Sa 'ad" is "Saad"), an article written onto a word
-taken off ("Alrawi", "Alali"; el and ul only before four letters: "Elena", "Elkin"), each token
-mapped to a canonical spelling of common transliteration variants (Mohammed/Muhammad/Mohamed ->
-muhammad, also one letter off with the same first letter) and then to a light phonetic skeleton
-(dzh/dj->j, tsch/tch->ch, sch->sh, kh->h, zh inside a word->j, gh->g, dh->d, th->t, ph->f,
-ou/oo->u, ee->i, y->i, q->k, x->ks, w->v, a final -off/-eff -> -ov/-ev, aw before a consonant -> u,
-doubled letters once, a silent final e off). A particle stays inside the joined stretches of
-``name_form`` ("Delvalle" / "del Valle"), as written and as spoken before a sun letter
-("Saifaldin", "Saifuddin"); for "LAST, First" the stretches are also made in natural order ("Yahya
-Abu Hammam" / "Abuhammam"). Sayyid and Syed stay: they are honorifics but also given names, and
-lists keep them as names. Word order is handled by the matcher, which compares tokens, not
-positions.
+punctuation and hyphens to spaces ("AL-HASSAN" -> "al hassan"), honorifics written as words of
+their own dropped (Mr, Dr, Sheikh, Haji; Burmese U and Daw before two words or more; "Amir-Mansour"
+keeps its Amir) and name particles before another word (al, bin, ibn, van, de; the last word of a
+name stays: "Sa 'ad" is "Saad"), an article written onto a word taken off ("Alrawi", "Alali"; el
+and ul only before four letters: "Elena", "Elkin"), each token mapped to a canonical spelling of
+common transliteration variants (Mohammed/Muhammad/Mohamed -> muhammad, also one letter off with
+the same first letter) and then to a light phonetic skeleton (dzh/dj->j, tsch/tch->ch, sch->sh,
+kh->h, zh inside a word->j, gh->g, dh->d, th->t, ph->f, ou/oo->u, ee->i, y->i, q->k, x->ks, w->v, a
+final -off/-eff -> -ov/-ev, aw before a consonant -> u, doubled letters once, a silent final e
+off). A particle stays inside the joined stretches of ``name_form`` ("Delvalle" / "del Valle"), as
+written and as spoken before a sun letter ("Saifaldin", "Saifuddin"); for "LAST, First" the
+stretches are also made in natural order ("Yahya Abu Hammam" / "Abuhammam"). Sayyid and Syed stay:
+they are honorifics but also given names, and lists keep them as names. Word order is handled by
+the matcher, which compares tokens, not positions.
 """
 
 from __future__ import annotations
