@@ -16,7 +16,8 @@ written as one):
    in Pinyin and Wade-Giles (``matching/chinese.py``: "Zhang" / "Chang", and a joined stretch
    too: "Longbao" / "Lung-pao") pair at 92 at least; so does a word in the Somali alphabet
    whose reading is a word of the list (``matching/somali.py``: "Cali" / "Ali", "Xasan" /
-   "Hassan").
+   "Hassan"); so do patronymics of one father's name in Russian, Ukrainian and Belarusian
+   forms (``matching/patronymic.py``: "Hryhorovych" / "Grigorievich" / "Ryhoravich").
 2. Joined words first (``matching/align.py``, as are steps 3 and 4): a token of one side pairs
    with a stretch of neighbouring words of the other written as one ("Chunyong" / "Chun Yong",
    "Sa 'ad" / "Saad", "Ali-reza" / "Alireza") when that scores at least 85 and better than any
@@ -66,6 +67,7 @@ from onramp.compliance.matching.keys import loose_keys
 from onramp.compliance.matching.korean import korean_keys
 from onramp.compliance.matching.learned import LEARNED, learn_equivalents
 from onramp.compliance.matching.pairs import pair
+from onramp.compliance.matching.patronymic import patronymic_keys
 from onramp.compliance.matching.reduced import surname_and_initials
 from onramp.compliance.matching.russian import SAME_SOUND, russian_keys
 from onramp.compliance.matching.settings import MatchSettings
@@ -105,8 +107,10 @@ class _IndexedName:
 def _sound_keys(written: str) -> frozenset[str]:
     """The written word read back to Cyrillic, to Hangul and to Chinese syllables (Cyrillic and
     jamo keys never share a letter with the Latin of Chinese ones, which join syllables with
-    "-")."""
-    return russian_keys(written) | korean_keys(written) | chinese_keys(written)
+    "-"), and a patronymic to its father's name ("Hryhorovych" / "Grigorievich"), a key with
+    spaces in it."""
+    keys = russian_keys(written) | korean_keys(written) | chinese_keys(written)
+    return keys | patronymic_keys(written)
 
 
 def _written_joins(form: NameForm) -> list[tuple[str, str]]:

@@ -1,19 +1,20 @@
 """Name normalisation for screening: both the list's names and the screened names go through it.
 
 Steps, in order: Unicode NFKD with accents dropped ("Hernández" -> "hernandez"), case folded,
-punctuation and hyphens to spaces ("AL-HASSAN" -> "al hassan"), honorifics dropped (Mr, Dr,
-Sheikh, Haji) and name particles before another word (al, bin, ibn, van, de; the last word of a
+punctuation and hyphens to spaces ("AL-HASSAN" -> "al hassan"), honorifics written as words of
+their own dropped (Mr, Dr, Sheikh, Haji; Burmese U and Daw before two words or more; "Amir-Mansour"
+keeps its Amir) and name particles before another word (al, bin, ibn, van, de; the last word of a
 name stays: "Sa 'ad" is "Saad"), an article written onto a word taken off ("Alrawi", "Alali"; el
 and ul only before four letters: "Elena", "Elkin"), each token mapped to a canonical spelling of
 common transliteration variants (Mohammed/Muhammad/Mohamed -> muhammad, also one letter off with
 the same first letter) and then to a light phonetic skeleton (dzh/dj->j, tsch/tch->ch, sch->sh,
-kh->h, gh->g, dh->d, th->t, ph->f, ou/oo->u, ee->i, y->i, q->k, x->ks, w->v, a final -off/-eff
--> -ov/-ev, aw before a consonant -> u, doubled letters once, a silent final e off). A particle
-stays inside the joined stretches of ``name_form`` ("Delvalle" / "del Valle"), as written and
-as spoken before a sun letter ("Saifaldin", "Saifuddin"); for "LAST, First" the stretches are
-also made in natural order ("Yahya Abu Hammam" / "Abuhammam"). Sayyid and Syed stay: they are
-honorifics but also given names, and lists keep them as names. Word order is handled by the
-matcher, which compares tokens, not positions.
+kh->h, zh inside a word->j, gh->g, dh->d, th->t, ph->f, ou/oo->u, ee->i, y->i, q->k, x->ks, w->v, a
+final -off/-eff -> -ov/-ev, aw before a consonant -> u, doubled letters once, a silent final e
+off). A particle stays inside the joined stretches of ``name_form`` ("Delvalle" / "del Valle"), as
+written and as spoken before a sun letter ("Saifaldin", "Saifuddin"); for "LAST, First" the
+stretches are also made in natural order ("Yahya Abu Hammam" / "Abuhammam"). Sayyid and Syed stay:
+they are honorifics but also given names, and lists keep them as names. Word order is handled by
+the matcher, which compares tokens, not positions.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from functools import lru_cache
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from onramp.compliance.name_spellings import NATIONAL_FORMS, VARIANTS
+
 # "Son of" and "daughter of" before a father's or family name.
 _KINSHIP = frozenset("bin ben ibn bint binti".split())
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
@@ -37,86 +40,24 @@ HONORIFICS = frozenset(
     "haji hajji hadji hajj mullah mulla maulana maulvi imam emir amir ameer "
     "general gen colonel col major maj captain capt lt".split()
 )
+# Burmese names have no surname and are written with an honorific before them, "U" (Mr) or
+# "Daw" (Mrs), which lists leave out ("U Tay Za" / "ZA, Tay"); before two words or more only, as
+# U is also a Korean surname and a Korean given name's half ("YU, Chol U").
+_BURMESE_TITLES = frozenset(("u", "daw"))
+_BURMESE_NAME_MIN = 2
 # Articles and kinship particles: spelled, joined and dropped inconsistently across lists.
 PARTICLES = frozenset(
     "al el ul ad ar as ash at az bin ben ibn bint binti de da del der van von".split()
 )
 
-_VARIANTS: dict[str, list[str]] = {
-    "muhammad": (
-        "mohammed mohammad mohamed mohamad muhammed muhamed muhamad mohammod mohd "
-        "mehmet mahomed mouhamed mohamud"
-    ).split(),
-    "ahmad": ("ahmed ahmet achmed akhmed").split(),
-    "husayn": ("hussein hussain husain hossein hosein husein huseyin").split(),
-    "hasan": ("hassan hasson").split(),
-    "abd": ("abdul abdel abdal abdol abdu").split(),
-    "abdullah": ("abdallah abdulla abdollah").split(),
-    "usama": ("osama ousama").split(),
-    "umar": ("omar omer").split(),
-    "yusuf": ("yousef youssef yousif yusef yousuf").split(),
-    "mahmud": ("mahmoud mahmood mehmood").split(),
-    "mustafa": ("mostafa moustafa mustapha").split(),
-    "ibrahim": ("ebrahim ibraheem").split(),
-    "khalid": ("khaled").split(),
-    "sergei": ("sergey sergej serguei").split(),
-    "yuri": ("yury yuriy iurii yurii").split(),
-    "aleksandr": ("alexander aleksander alexandr oleksandr").split(),
-    "aleksei": ("alexei alexey aleksey oleksii").split(),
-    "dmitri": ("dmitry dmitriy dmytro").split(),
-    "andrei": ("andrey andriy").split(),
-    "nikolai": ("nikolay mykola").split(),
-    "vladimir": ("volodymyr volodimir").split(),  # the Ukrainian form
-    "evgeni": ("yevgeny yevgeniy evgeny evgeniy yevgeni").split(),
-    # German and Dutch writers spell Russian ю with a J ("Julia Lasutkina").
-    "yulia": ("julia yuliya iuliia iulia juliya julija").split(),
-}
-# Russian given names in their Ukrainian and Belarusian forms as those countries' passports
-# write them ("Siarhei", "Serhiy"; "Uladzimir"; "Yauhen", "Yevhen"; "Volha"): one name in three
-# languages, which no spelling rule reads as one. Whole words only, never one letter off: "Arkem"
-# is not "Artem".
-_NATIONAL_FORMS: dict[str, list[str]] = {
-    "sergei": "siarhei siarhey serhiy serhii serhij".split(),
-    "yuri": "iury".split(),
-    "aleksandr": "aliaksandr alyaksandr".split(),
-    "aleksei": "oleksiy aliaksei aliaksey alyaksei".split(),
-    "dmitri": "dzmitry dzmitri dzmitryi".split(),
-    "andrei": "andrii andrej".split(),
-    "nikolai": "mikalai mikalay nikolaj".split(),
-    "vladimir": "uladzimir uladzimer wladimir".split(),
-    "evgeni": "yauhen yauheni yevhen yevhenii yevheniy evhen".split(),
-    "igor": "ihar ihor".split(),
-    "oleg": "aleh oleh".split(),
-    "olga": "volha olha".split(),
-    "leonid": "leanid".split(),
-    "gennadi": "gennady gennadiy genadz hienadz henadz hennadiy hennadii".split(),
-    "konstantin": "kanstantsin kostiantyn kostyantyn".split(),
-    "viktor": "viktar victor".split(),
-    "anatoli": "anatoly anatoliy anatolii anatolij anatol".split(),
-    "mikhail": "michail mikhas mykhailo mikhailo".split(),
-    "pavel": "paval pavlo".split(),
-    "petr": "pyotr piotr petro piatro".split(),
-    "vasili": "vasily vasiliy vasilii vasil vasyl".split(),
-    "grigori": "grigory grigoriy grigorii ryhor hryhoriy hryhorii".split(),
-    "artem": "artyom artiom artjom artsiom".split(),
-    "valeri": "valery valeriy valerii".split(),
-    "vyacheslav": "viacheslav viachaslau vyachaslau".split(),
-    "stanislav": "stanislau".split(),
-    "yaroslav": "yaraslau".split(),
-    "natalya": "natalia nataliya natallia".split(),
-    "tatyana": "tatiana tatsiana tetiana".split(),
-    "svetlana": "sviatlana".split(),
-    "gleb": "hleb".split(),
-    "kirill": "kiryl kyrylo".split(),
-}
 _CANONICAL = {
     variant: canon
-    for table in (_VARIANTS, _NATIONAL_FORMS)
+    for table in (VARIANTS, NATIONAL_FORMS)
     for canon, variants in table.items()
     for variant in variants
 }
 # The canonical spelling of each family above: the matcher learns no other equivalences for them.
-KNOWN_FAMILIES = frozenset(_VARIANTS) | frozenset(_NATIONAL_FORMS)
+KNOWN_FAMILIES = frozenset(VARIANTS) | frozenset(NATIONAL_FORMS)
 _SKELETON = (
     ("dzh", "j"),
     ("dj", "j"),
@@ -142,6 +83,7 @@ _FF_ENDING = re.compile(r"(?<=[aeiou])ff$")
 _DOUBLED = re.compile(r"(.)\1+")
 # Inside a word after a consonant, and au opening one ("Auf" / "Ouf").
 _AW = re.compile(r"(?<=[^aeiou])aw(?=[^aeiouwy])|^au(?=[^aeiouwy])")
+_INNER_ZH = re.compile(r"(?<=[a-z])zh")
 _FINAL_E = re.compile(r"(?<=[^aeiou])e$")
 _FINAL_E_MIN = 6
 
@@ -153,7 +95,7 @@ def fold(text: str) -> str:
     return _NON_ALNUM.sub(" ", bare.casefold()).strip()
 
 
-_KNOWN = [variant for variants in _VARIANTS.values() for variant in variants] + list(_VARIANTS)
+_KNOWN = [variant for variants in VARIANTS.values() for variant in variants] + list(VARIANTS)
 _FUZZY_VARIANT_MIN = 5
 
 
@@ -175,6 +117,9 @@ def canonical_token(token: str, fuzzy: bool = True) -> str:
     token = _FF_ENDING.sub("v", canon or token)
     # Arabic aw before a consonant is French and Levantine ou ("Hawrani"/"Hourani").
     token = _AW.sub("u", token)
+    # Persian zhe inside a word is written zh or j ("Haddadnezhad"/"Haddadnejad", "Bizhan"/
+    # "Bijan"), as French writes Russian zh ("Ryjkov"); a first Zh stays ("Zhang" is not "Jang").
+    token = _INNER_ZH.sub("j", token)
     for old, new in _SKELETON:
         token = token.replace(old, new)
     token = _DOUBLED.sub(r"\1", token)
@@ -229,25 +174,31 @@ def _stem(token: str, fuzzy: bool = True) -> str:
     return canon
 
 
+def _chunked_words(name: str) -> list[tuple[int, str]]:
+    """The folded words without honorifics, each with the whitespace-separated chunk of the name
+    it was written in ("Tong-chol" is one chunk of two words). A title hyphenated with a name is
+    part of it ("Amir-Mansour", "Haji-Agha"), as people write it joined ("Amirmansour")."""
+    words: list[tuple[int, str]] = []
+    for g, chunk in enumerate(name.split()):
+        folded = fold(chunk).split()
+        hyphenated = "-" in chunk and len(folded) > 1
+        words += [(g, w) for w in folded if w not in HONORIFICS or hyphenated]
+    if len(words) > _BURMESE_NAME_MIN and words[0][1] in _BURMESE_TITLES:
+        words = words[1:]
+    return words
+
+
 def _marked_words(name: str) -> list[tuple[str, bool]]:
     """The folded words without honorifics, each with whether it is kept as a token: a particle
     is dropped when another word follows ("Sa 'ad" is "Saad")."""
-    words = [t for t in fold(name).split() if t not in HONORIFICS]
+    words = [w for _, w in _chunked_words(name)]
     return [(w, w not in PARTICLES or i == len(words) - 1) for i, w in enumerate(words)]
 
 
 def _chunks(name: str, marked: _Marked) -> list[int]:
     """For each kept word of ``marked`` (the name's ``_marked_words``), which whitespace-separated
-    chunk of the name it was written in: "Tong-chol" is one chunk of two words. Each word its own
-    chunk should folding a chunk alone ever give other words than folding the name."""
-    chunks = [
-        g
-        for g, chunk in enumerate(name.split())
-        for w in fold(chunk).split()
-        if w not in HONORIFICS
-    ]
-    if len(chunks) != len(marked):
-        chunks = list(range(len(marked)))
+    chunk of the name it was written in: "Tong-chol" is one chunk of two words."""
+    chunks = [g for g, _ in _chunked_words(name)]
     return [g for g, (_, kept) in zip(chunks, marked, strict=True) if kept]
 
 
@@ -353,6 +304,12 @@ def _token_index(marked: _Marked, first: int = 0) -> list[int | None]:
     return index
 
 
+def _titles(words: list[str]) -> frozenset[int]:
+    """A title kept because it is hyphenated with a name ("Amir-Mansour") is left out as often
+    as written apart, where it is dropped: it costs no more than a middle name."""
+    return frozenset(i for i, w in enumerate(words) if w in HONORIFICS)
+
+
 @lru_cache(maxsize=65536)
 def name_form(name: str) -> NameForm:
     surname, comma, given = name.partition(",")
@@ -366,7 +323,7 @@ def name_form(name: str) -> NameForm:
         return NameForm(
             tuple(_stem(w) for w in words),
             tuple(words),
-            frozenset(range(1, len(words) - 1)) - halves,
+            frozenset(range(1, len(words) - 1)) - halves | _titles(words),
             tuple(joins),
             surnames=(len(words) - 1,) if several else (),
             given=tuple(range(len(words) - 1)) if several else (),
@@ -392,7 +349,7 @@ def name_form(name: str) -> NameForm:
     return NameForm(
         tuple(_stem(w) for w in words),
         tuple(words),
-        frozenset(range(n_last + 1, len(words))) - given_halves,
+        frozenset(range(n_last + 1, len(words))) - given_halves | _titles(words),
         tuple(joins),
         frozenset(seconds),
         surnames=tuple(range(n_last)),

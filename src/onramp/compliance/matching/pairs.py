@@ -16,6 +16,12 @@ NEAR = 85.0
 _VOWELS_ONLY = 92.0
 _SHORT_VOWELS_ONLY = 90.0
 _QAF = re.compile("g")
+# Persian and Arabic given names "X-ollah" (of God), which people shorten to X ("Hedayatollah" /
+# "Hedayat", "Nasrollah" / "Nasr"); canonical tokens write the doubled l once. X of four letters
+# or more: "Abdollah" is not "Abd".
+_OF_GOD = ("olah", "ulah", "alah")
+_OF_GOD_MIN_STEM = 4
+_OF_GOD_PAIR = 90.0
 
 
 @lru_cache(maxsize=1 << 18)
@@ -24,6 +30,15 @@ def pair(token: str, candidate: str, cutoff: float) -> float:
     common words, so a batch meets the same pairs again and again."""
     if token == candidate:
         return 100.0
+    short, long = sorted((token, candidate), key=len)
+    if (
+        long.endswith(_OF_GOD)
+        and not short.endswith(_OF_GOD)
+        and len(long) - len(_OF_GOD[0]) >= _OF_GOD_MIN_STEM
+    ):
+        stem = long[: -len(_OF_GOD[0])]
+        if stem == short or (len(short) >= _OF_GOD_MIN_STEM and pair(stem, short, NEAR) >= NEAR):
+            return _OF_GOD_PAIR
     if len(token) == len(candidate) > 1 and vowel_key(token) == vowel_key(candidate):
         # Only the vowels differ ("Hamid"/"Hamed", "Ali"/"Eli"): how transliterations differ.
         return _SHORT_VOWELS_ONLY if len(token) <= SHORT else _VOWELS_ONLY

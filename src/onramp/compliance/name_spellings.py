@@ -1,0 +1,74 @@
+"""Spellings of common given names that no letter rule reads as one: each family's canonical
+spelling and its variants (``normalise.canonical_token`` maps every variant to the canonical)."""
+
+from __future__ import annotations
+
+VARIANTS: dict[str, list[str]] = {
+    "muhammad": (
+        "mohammed mohammad mohamed mohamad muhammed muhamed muhamad mohammod mohd "
+        "mehmet mahomed mouhamed mohamud"
+    ).split(),
+    "ahmad": ("ahmed ahmet achmed akhmed").split(),
+    "husayn": ("hussein hussain husain hossein hosein husein huseyin").split(),
+    "hasan": ("hassan hasson").split(),
+    "abd": ("abdul abdel abdal abdol abdu").split(),
+    "abdullah": ("abdallah abdulla abdollah").split(),
+    "usama": ("osama ousama").split(),
+    "umar": ("omar omer").split(),
+    "yusuf": ("yousef youssef yousif yusef yousuf").split(),
+    "mahmud": ("mahmoud mahmood mehmood").split(),
+    "mustafa": ("mostafa moustafa mustapha").split(),
+    "ibrahim": ("ebrahim ibraheem").split(),
+    "khalid": ("khaled").split(),
+    "sergei": ("sergey sergej serguei").split(),
+    "yuri": ("yury yuriy iurii yurii").split(),
+    "aleksandr": ("alexander aleksander alexandr oleksandr").split(),
+    "aleksei": ("alexei alexey aleksey oleksii").split(),
+    "dmitri": ("dmitry dmitriy dmytro").split(),
+    "andrei": ("andrey andriy").split(),
+    "nikolai": ("nikolay mykola").split(),
+    "vladimir": ("volodymyr volodimir").split(),  # the Ukrainian form
+    "evgeni": ("yevgeny yevgeniy evgeny evgeniy yevgeni").split(),
+    # German and Dutch writers spell Russian ю with a J ("Julia Lasutkina").
+    "yulia": ("julia yuliya iuliia iulia juliya julija").split(),
+}
+# Russian given names in their Ukrainian and Belarusian forms as those countries' passports
+# write them ("Siarhei", "Serhiy"; "Uladzimir"; "Yauhen", "Yevhen"; "Volha"): one name in three
+# languages, which no spelling rule reads as one. Whole words only, never one letter off: "Arkem"
+# is not "Artem".
+NATIONAL_FORMS: dict[str, list[str]] = {
+    "sergei": "siarhei siarhey serhiy serhii serhij".split(),
+    "yuri": "iury".split(),
+    "aleksandr": "aliaksandr alyaksandr".split(),
+    "aleksei": "oleksiy aliaksei aliaksey alyaksei".split(),
+    "dmitri": "dzmitry dzmitri dzmitryi".split(),
+    "andrei": "andrii andrej".split(),
+    "nikolai": "mikalai mikalay nikolaj".split(),
+    "vladimir": "uladzimir uladzimer wladimir".split(),
+    "evgeni": "yauhen yauheni yevhen yevhenii yevheniy evhen".split(),
+    "igor": "ihar ihor".split(),
+    "oleg": "aleh oleh".split(),
+    "olga": "volha olha".split(),
+    "leonid": "leanid".split(),
+    "gennadi": "gennady gennadiy genadz hienadz henadz hennadiy hennadii".split(),
+    "konstantin": "kanstantsin kostiantyn kostyantyn".split(),
+    "viktor": "viktar victor".split(),
+    "anatoli": "anatoly anatoliy anatolii anatolij anatol".split(),
+    "mikhail": "michail mikhas mykhailo mikhailo".split(),
+    "pavel": "paval pavlo".split(),
+    "petr": "pyotr piotr petro piatro".split(),
+    "vasili": "vasily vasiliy vasilii vasil vasyl".split(),
+    "grigori": "grigory grigoriy grigorii ryhor hryhoriy hryhorii".split(),
+    "artem": "artyom artiom artjom artsiom".split(),
+    "valeri": "valery valeriy valerii".split(),
+    "vyacheslav": "viacheslav viachaslau vyachaslau".split(),
+    "stanislav": "stanislau".split(),
+    "yaroslav": "yaraslau".split(),
+    "natalya": "natalia nataliya natallia".split(),
+    "tatyana": "tatiana tatsiana tetiana".split(),
+    "svetlana": "sviatlana".split(),
+    "gleb": "hleb".split(),
+    "kirill": "kiryl kyrylo".split(),
+}
+
+__all__ = ["NATIONAL_FORMS", "VARIANTS"]
