@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from onramp.ledger import JournalEntry, LedgerAccount, Posting
 from onramp.recon.bank import day_span
 from onramp.recon.chain_balances import balance_findings
+from onramp.recon.chain_transfers import transfer_findings
 from onramp.recon.findings import Finding
 from onramp.recon.models import BreakSource, BreakType, ChainCursor, ChainEvent
 
@@ -30,11 +31,12 @@ USDC = "USDC"
 
 @dataclass
 class ChainMatched:
-    events: int = 0
-    amounts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    events: int = 0  # payouts and other movements the books hold
+    amounts: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # paid out
+    transfers: int = 0  # of ``events``: the treasury's own movements
 
     def as_dict(self) -> dict[str, Any]:
-        return {"events": self.events, "amounts": dict(self.amounts)}
+        return {"events": self.events, "amounts": dict(self.amounts), "transfers": self.transfers}
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,9 @@ async def reconcile_chain(
     for entry in ledger.values():
         if _is_uuid(entry.order_id) and uuid.UUID(entry.order_id) not in paid:
             findings.append(unpaid_finding(entry, known_until))
+    matched.transfers, moved = await transfer_findings(session, events)
+    matched.events += matched.transfers
+    findings += moved
     findings += await balance_findings(session, day, now)
     return matched, findings
 

@@ -52,24 +52,30 @@ def _rpc(w3: Web3, method: str, *params: Any) -> Any:
     return response["result"]
 
 
-def _pay(infra: Stack, order_id: uuid.UUID, amount: int, to: str = TO) -> str:
-    """The vault's payout, called directly from the payout key's address (impersonated on
-    anvil: the key is in the HSM), with nothing stored or posted: its transaction's hash."""
+def _as(infra: Stack, sender: str, contract: str, artifact: str, call: str, *args: Any) -> str:
+    """``call`` sent from ``sender``, impersonated on anvil (no key needed): its hash."""
     w3 = _w3(infra)
-    payer = payout_signer(infra.settings.chain, infra.settings.hsm).address
-    vault = w3.eth.contract(
-        address=Web3.to_checksum_address(infra.deployment.vault),
-        abi=load_artifact("TreasuryVault").abi,
+    target = w3.eth.contract(
+        address=Web3.to_checksum_address(contract), abi=load_artifact(artifact).abi
     )
-    _rpc(w3, "anvil_impersonateAccount", payer)
+    _rpc(w3, "anvil_setBalance", sender, hex(10**18))
+    _rpc(w3, "anvil_impersonateAccount", sender)
     try:
-        tx_hash = vault.functions.payout(order_id_bytes32(order_id), to, amount).transact(
-            {"from": payer}
-        )
+        tx_hash = target.functions[call](*args).transact({"from": sender})
     finally:
-        _rpc(w3, "anvil_stopImpersonatingAccount", payer)
+        _rpc(w3, "anvil_stopImpersonatingAccount", sender)
     assert w3.eth.wait_for_transaction_receipt(tx_hash)["status"] == 1
     return "0x" + bytes(tx_hash).hex()
+
+
+def _pay(infra: Stack, order_id: uuid.UUID, amount: int, to: str = TO) -> str:
+    """The vault's payout, called directly by the payout key's address (the key is in the
+    HSM), with nothing stored or posted."""
+    payer = payout_signer(infra.settings.chain, infra.settings.hsm).address
+    vault = infra.deployment.vault
+    return _as(
+        infra, payer, vault, "TreasuryVault", "payout", order_id_bytes32(order_id), to, amount
+    )
 
 
 async def _post_payout(
@@ -232,13 +238,7 @@ async def _stored(sessions: async_sessionmaker[AsyncSession], order_id: uuid.UUI
 async def test_a_wallet_holding_usdc_the_books_do_not_is_a_balance_break_until_posted(
     infra: Stack, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
-    name = f"rc{uuid.uuid4().hex[:8]}"
-    address = Web3.to_checksum_address("0x" + uuid.uuid4().hex + "0000beef")
-    async with unit_of_work(sessions) as session:
-        await register_wallet(
-            session, name=name, kind=WalletKind.KEY, tier=WalletTier.HOT, address=address,
-            actor="test",
-        )  # fmt: skip
+    name, address = await _new_wallet(sessions)
     _pay(infra, uuid.uuid4(), 700_000, to=address)
     _mine_later(infra)
     later = utcnow() + timedelta(minutes=5)  # past the books' lag behind the chain
@@ -246,13 +246,52 @@ async def test_a_wallet_holding_usdc_the_books_do_not_is_a_balance_break_until_p
     assert [(b.type, b.source, b.amount) for b in found if b.bank == name] == [
         ("amount_mismatch", "chain", 700_000)
     ]
-    funded = Money(700_000, "USDC")
-    async with unit_of_work(sessions) as session:
-        await post_entry(
-            session,
-            entry("test_funding", name, debit(chain_account(name), funded),
-                  credit(fx_account("USDC"), funded)),
-        )  # fmt: skip
+    await _fund(sessions, name, f"{name}-funding", 700_000)
     _mine_later(infra)
     _, found = await _run(infra, sessions, "balance@", now=utcnow() + timedelta(minutes=5))
     assert [b for b in found if b.bank == name] == []
+
+
+async def _new_wallet(sessions: async_sessionmaker[AsyncSession]) -> tuple[str, str]:
+    """A treasury wallet of the test's own (no one else moves its USDC)."""
+    name = f"rc{uuid.uuid4().hex[:8]}"
+    address = Web3.to_checksum_address("0x" + uuid.uuid4().hex + "0000beef")
+    async with unit_of_work(sessions) as session:
+        await register_wallet(
+            session, name=name, kind=WalletKind.KEY, tier=WalletTier.HOT, address=address,
+            actor="test",
+        )  # fmt: skip
+    return name, address
+
+
+async def _fund(
+    sessions: async_sessionmaker[AsyncSession], wallet: str, reference: str, amount: int
+) -> None:
+    """USDC into ``wallet`` in the books (as the treasury's funding entries are)."""
+    funded = Money(amount, "USDC")
+    async with unit_of_work(sessions) as session:
+        await post_entry(
+            session,
+            entry("treasury_funding", reference, debit(chain_account(wallet), funded),
+                  credit(fx_account("USDC"), funded)),
+        )  # fmt: skip
+
+
+def _send_usdc(infra: Stack, sender: str, to: str, amount: int) -> str:
+    return _as(infra, sender, infra.deployment.usdc, "TestUSDC", "transfer", to, amount)
+
+
+async def test_a_transfer_into_a_wallet_is_matched_by_its_hash_or_missing_in_ledger(
+    infra: Stack, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    name, address = await _new_wallet(sessions)
+    _pay(infra, uuid.uuid4(), 1_000_000)  # USDC for TO to send on
+    booked = _send_usdc(infra, TO, address, 300_000)
+    unbooked = _send_usdc(infra, TO, address, 200_000)
+    await _fund(sessions, name, booked, 300_000)
+    _mine_later(infra)
+    result, found = await _run(infra, sessions, booked, unbooked)
+    assert [(b.type, b.source, b.bank, b.reference, b.amount) for b in found] == [
+        ("missing_in_ledger", "chain", name, unbooked, 200_000)
+    ]
+    assert result["matched"]["chain"] >= 1
