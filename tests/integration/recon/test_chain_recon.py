@@ -35,6 +35,7 @@ from onramp.ledger import (
 )
 from onramp.recon import ReadSummary, ReconBreak, read_treasury_chain, run_recon
 from onramp.recon.models import ChainCursor, ChainEvent
+from onramp.runtime.workers.recon import read_treasury
 from onramp.treasury import WalletKind, WalletTier, register_wallet, treasury_wallets
 
 pytestmark = pytest.mark.usefixtures("no_payout_worker")
@@ -295,3 +296,14 @@ async def test_a_transfer_into_a_wallet_is_matched_by_its_hash_or_missing_in_led
         ("missing_in_ledger", "chain", name, unbooked, 200_000)
     ]
     assert result["matched"]["chain"] >= 1
+
+
+async def test_with_no_node_answering_the_run_holds_what_was_read_before(
+    infra: Stack, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    chain = infra.settings.chain.model_copy(update={"rpc_url": "http://127.0.0.1:9"})
+    settings = infra.settings.model_copy(update={"chain": chain})
+    why = await read_treasury(settings, sessions, utcnow())
+    assert why is not None
+    assert "127.0.0.1:9" in why
+    assert await read_treasury(infra.settings, sessions, utcnow()) is None
