@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from onramp.ledger import JournalEntry, LedgerAccount, Posting
 from onramp.recon.bank import day_span
 from onramp.recon.chain_balances import balance_findings
-from onramp.recon.chain_transfers import transfer_findings
+from onramp.recon.chain_transfers import transfer_findings, unshown_findings
 from onramp.recon.findings import Finding
 from onramp.recon.models import BreakSource, BreakType, ChainCursor, ChainEvent
 
@@ -122,6 +122,7 @@ async def reconcile_chain(
     matched.transfers, moved = await transfer_findings(session, events)
     matched.events += matched.transfers
     findings += moved
+    findings += await unshown_findings(session, day, known_until)
     findings += await balance_findings(session, day, now)
     return matched, findings
 

@@ -15,11 +15,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp.ledger import JournalEntry, LedgerAccount, Posting
+from onramp.recon.bank import day_span
 from onramp.recon.findings import Finding
 from onramp.recon.models import BreakSource, BreakType, ChainEvent
 
@@ -109,3 +112,78 @@ async def transfer_findings(
         else:
             matched += 1
     return matched, findings
+
+
+TREASURY_ENTRIES = ("treasury_funding", "treasury_rebalance", "issuer_mint", "issuer_redeem")
+TX_HASH_LENGTH = 66
+
+
+@dataclass(frozen=True)
+class Movement:
+    """A treasury entry of the day: what it put on one wallet's ``chain:`` account."""
+
+    reference: str
+    wallet: str
+    amount: int
+    posted_at: datetime
+
+
+async def _day_movements(session: AsyncSession, day: date) -> list[Movement]:
+    start, end = day_span(day)
+    rows = await session.execute(
+        select(JournalEntry.reference, LedgerAccount.code, JournalEntry.created_at,
+               func.sum(Posting.amount))
+        .join(Posting, Posting.entry_id == JournalEntry.id)
+        .join(LedgerAccount, LedgerAccount.id == Posting.account_id)
+        .where(JournalEntry.kind.in_(TREASURY_ENTRIES), JournalEntry.created_at >= start,
+               JournalEntry.created_at < end, LedgerAccount.code.startswith("chain:"))
+        .group_by(JournalEntry.reference, LedgerAccount.code, JournalEntry.created_at)
+    )  # fmt: skip
+    return [Movement(ref, code.split(":")[1], int(total), at) for ref, code, at, total in rows]
+
+
+async def _transactions(session: AsyncSession, references: list[str]) -> dict[str, str]:
+    """The transaction each reference names: itself (a hash), or by the treasury's tables."""
+    found = {r: r.lower() for r in references if len(r) == TX_HASH_LENGTH and r.startswith("0x")}
+    rows = await session.execute(
+        text(
+            "SELECT '0x' || encode(safe_tx_hash, 'hex'), '0x' || encode(exec_tx_hash, 'hex') "
+            "FROM rebalancing_proposals WHERE '0x' || encode(safe_tx_hash, 'hex') = ANY(:r) "
+            "AND exec_tx_hash IS NOT NULL "
+            "UNION ALL SELECT id::text, lower(tx_hash) FROM issuer_operations "
+            "WHERE id::text = ANY(:r) AND tx_hash IS NOT NULL"
+        ),
+        {"r": references},
+    )
+    found.update({reference: tx for reference, tx in rows})
+    return found
+
+
+async def unshown_findings(
+    session: AsyncSession, day: date, known_until: datetime | None
+) -> list[Finding]:
+    """The day's treasury entries whose transaction no stored event of the wallet shows:
+    missing on chain once the reader has read past the entry's time (timing before)."""
+    movements = await _day_movements(session, day)
+    if not movements:
+        return []
+    txs = await _transactions(session, sorted({m.reference for m in movements}))
+    hashes = [bytes.fromhex(tx[2:]) for tx in set(txs.values())]
+    rows = await session.execute(
+        select(ChainEvent.tx_hash, ChainEvent.wallet).where(ChainEvent.tx_hash.in_(hashes))
+    )
+    shown = {(_hex(h), wallet) for h, wallet in rows}
+    findings = []
+    for m in movements:
+        tx = txs.get(m.reference)
+        if tx is not None and (tx, m.wallet) in shown:
+            continue
+        read = known_until is not None and known_until >= m.posted_at
+        kind = BreakType.MISSING_ON_CHAIN if read else BreakType.TIMING
+        findings.append(
+            Finding(kind, BreakSource.CHAIN, m.wallet, tx or m.reference, m.amount, USDC,
+                    f"the ledger's entry {m.reference} put {m.amount} USDC (base units) on "
+                    f"chain:{m.wallet}:{USDC}; no event of the wallet "
+                    + ("shows its transaction" if read else "read yet (the reader is behind)"))
+        )  # fmt: skip
+    return findings

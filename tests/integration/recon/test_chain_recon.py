@@ -142,7 +142,8 @@ async def test_a_clean_payout_reports_nothing_and_counts_as_matched(
     infra: Stack, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     tx, order_id = await _paid_and_posted(infra, sessions, 1_500_000, 1_500_000)
-    first, found = await _run(infra, sessions, tx, str(order_id))
+    # The stack's own start funds the vault (a mint, and its treasury_funding entry) today too.
+    first, found = await _run(infra, sessions, tx, str(order_id), infra.deployment.funding_tx)
     assert found == []
     assert first["matched"]["chain"] >= 1
     again, found = await _run(infra, sessions, tx, str(order_id))  # idempotent for its date
@@ -307,3 +308,16 @@ async def test_with_no_node_answering_the_run_holds_what_was_read_before(
     assert why is not None
     assert "127.0.0.1:9" in why
     assert await read_treasury(infra.settings, sessions, utcnow()) is None
+
+
+async def test_a_treasury_entry_whose_transaction_the_chain_lacks_is_missing_on_chain(
+    infra: Stack, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    name, _ = await _new_wallet(sessions)
+    never_sent = "0x" + uuid.uuid4().hex * 2
+    await _fund(sessions, name, never_sent, 400_000)
+    _mine_later(infra)
+    _, found = await _run(infra, sessions, never_sent)
+    assert [(b.type, b.source, b.bank, b.amount) for b in found] == [
+        ("missing_on_chain", "chain", name, 400_000)
+    ]
