@@ -207,7 +207,14 @@ async def _store_balances(
         {"wallet": n, "block_number": block, "block_time": at, "balance": b}
         for n, b in balances.items()
     ]
-    await session.execute(insert(ChainBalance).values(rows).on_conflict_do_nothing())
+    stmt = insert(ChainBalance).values(rows)
+    # The same block number read again after a reorg is another block: its balance replaces.
+    await session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=["wallet", "block_number"],
+            set_={"block_time": stmt.excluded.block_time, "balance": stmt.excluded.balance},
+        )
+    )
 
 
 async def read_treasury_chain(
