@@ -226,11 +226,12 @@ async def read_treasury_chain(
     wallets: dict[str, str],
     confirmations: int,
     now: datetime,
+    first_block: int = 0,
 ) -> ReadSummary:
     """Read the treasury's wallets (the vault among them, as ``vault`` if the registry lacks
     it)."""
     named = {name: checksum(address) for name, address in wallets.items()}
     if checksum(vault) not in named.values():
         named["vault"] = checksum(vault)
-    watch = Watch(checksum(usdc), checksum(vault), named, confirmations=confirmations)
+    watch = Watch(checksum(usdc), checksum(vault), named, confirmations, first_block)
     return await read_chain(sessions, client, watch, now)

@@ -40,6 +40,7 @@ async def read_treasury(
         await read_treasury_chain(
             sessions, client or ChainClient(chain.rpc_url), usdc=chain.usdc_address,
             vault=chain.vault_address, wallets=registry, confirmations=chain.confirmations,
+            first_block=chain.recon_first_block,
             now=now,
         )  # fmt: skip
     except (NodeUnavailable, ChainRpcError) as exc:
