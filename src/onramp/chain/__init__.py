@@ -2,7 +2,12 @@
 
 from typing import TYPE_CHECKING
 
-from onramp.chain.addresses import checksum, customer_wallet_address, order_id_bytes32
+from onramp.chain.addresses import (
+    checksum,
+    customer_wallet_address,
+    order_id_bytes32,
+    order_id_from_bytes32,
+)
 from onramp.chain.client import ChainClient
 from onramp.chain.controlled_addresses import (
     check_destination,
@@ -57,6 +62,7 @@ from onramp.core.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from onramp.chain.artifacts import selector as selector
+    from onramp.chain.artifacts import topic as topic
     from onramp.chain.client import Receipt as Receipt
     from onramp.chain.contracts.deploy import USDC as USDC
     from onramp.chain.contracts.deploy import Deployer as Deployer
@@ -164,6 +170,7 @@ _LAZY = {
     "run_payout_sender": ("onramp.chain.worker", "run_payout_sender"),
     "run_withdrawals": ("onramp.chain.custodial.withdrawal_sender", "run_withdrawals"),
     "selector": ("onramp.chain.artifacts", "selector"),
+    "topic": ("onramp.chain.artifacts", "topic"),
     "sender_from": ("onramp.chain.worker", "sender_from"),
     "usdc_balance": ("onramp.chain.contracts.deploy", "usdc_balance"),
 }
@@ -241,6 +248,7 @@ __all__ = [
     "in_flight",
     "in_flight_total",
     "order_id_bytes32",
+    "order_id_from_bytes32",
     "packed_signatures",
     "paid_on_chain",
     "parse_signature",
@@ -262,6 +270,7 @@ __all__ = [
     "run_payout_sender",
     "run_withdrawals",
     "selector",
+    "topic",
     "sender_from",
     "usdc_balance",
     "withdrawals_of",

@@ -67,6 +67,31 @@ class ChainClient:
         block = await self._call(self.w3.eth.get_block(number))
         return bytes(block["hash"])
 
+    async def block_header(self, number: int) -> tuple[bytes, int] | None:
+        """The block's hash and timestamp (seconds since the epoch); None past the head (a
+        reorg to a shorter chain)."""
+        try:
+            block = await self._call(self.w3.eth.get_block(number))
+        except BlockNotFound:
+            return None
+        return bytes(block["hash"]), int(block["timestamp"])
+
+    async def logs(
+        self, address: str, topics: list[Any], from_block: int, to_block: int
+    ) -> list[dict[str, Any]]:
+        """``eth_getLogs`` of one contract over a block range (inclusive), by topic filter."""
+        raw = await self._call(
+            self.w3.eth.get_logs(
+                {
+                    "address": to_checksum_address(address),
+                    "topics": topics,
+                    "fromBlock": from_block,
+                    "toBlock": to_block,
+                }
+            )
+        )
+        return [dict(log) for log in raw]
+
     async def base_fee(self) -> int:
         block = await self._call(self.w3.eth.get_block("latest"))
         return int(block.get("baseFeePerGas", 0))
@@ -82,11 +107,12 @@ class ChainClient:
             "maxFeePerGas": await self.base_fee() * 2 + PRIORITY_FEE_WEI,
         }
 
-    async def token_balance(self, token: str, owner: str) -> int:
-        """An ERC-20 balance (``balanceOf``), in the token's base units."""
+    async def token_balance(self, token: str, owner: str, *, block: int | None = None) -> int:
+        """An ERC-20 balance (``balanceOf``), in the token's base units; at ``block`` if given."""
         raw = await self.call(
             to_checksum_address(token),
             BALANCE_OF + encode(["address"], [to_checksum_address(owner)]),
+            block=block,
         )
         (balance,) = decode(["uint256"], raw)
         return int(balance)
@@ -145,8 +171,10 @@ class ChainClient:
             gas_used=int(raw["gasUsed"]),
         )
 
-    async def call(self, to: str, data: bytes) -> bytes:
-        result = await self._call(self.w3.eth.call({"to": to, "data": HexStr("0x" + data.hex())}))
+    async def call(self, to: str, data: bytes, *, block: int | None = None) -> bytes:
+        tx = {"to": to, "data": HexStr("0x" + data.hex())}
+        at = "latest" if block is None else block
+        result = await self._call(self.w3.eth.call(tx, at))  # type: ignore[arg-type]
         return bytes(result)
 
     async def code(self, address: str) -> bytes:

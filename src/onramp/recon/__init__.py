@@ -12,6 +12,10 @@ if TYPE_CHECKING:
         register_adjustment_approval as register_adjustment_approval,
     )
     from onramp.recon.api import router as recon_router
+    from onramp.recon.chain_reader import ReadSummary as ReadSummary
+    from onramp.recon.chain_reader import Watch as Watch
+    from onramp.recon.chain_reader import read_chain as read_chain
+    from onramp.recon.chain_reader import read_treasury_chain as read_treasury_chain
     from onramp.recon.daily import run_yesterday_once as run_yesterday_once
     from onramp.recon.queue import BreakFilter as BreakFilter
     from onramp.recon.queue import list_breaks as list_breaks
@@ -19,6 +23,10 @@ if TYPE_CHECKING:
 _LAZY = {
     "BreakFilter": ("onramp.recon.queue", "BreakFilter"),
     "list_breaks": ("onramp.recon.queue", "list_breaks"),
+    "ReadSummary": ("onramp.recon.chain_reader", "ReadSummary"),
+    "Watch": ("onramp.recon.chain_reader", "Watch"),
+    "read_chain": ("onramp.recon.chain_reader", "read_chain"),
+    "read_treasury_chain": ("onramp.recon.chain_reader", "read_treasury_chain"),
     "recon_router": ("onramp.recon.api", "router"),
     "register_adjustment_approval": ("onramp.recon.adjustments", "register_adjustment_approval"),
     "run_yesterday_once": ("onramp.recon.daily", "run_yesterday_once"),
@@ -31,11 +39,15 @@ __all__ = [
     "BreakState",
     "BreakType",
     "ReconBreak",
+    "ReadSummary",
     "ReconRun",
     "RunResult",
+    "Watch",
     "break_backlog",
     "break_dict",
     "list_breaks",
+    "read_chain",
+    "read_treasury_chain",
     "recon_router",
     "register_adjustment_approval",
     "run_recon",

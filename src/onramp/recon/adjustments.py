@@ -26,6 +26,7 @@ from onramp.identity import (
 from onramp.ledger import (
     EntryDraft,
     bank_account,
+    chain_account,
     credit,
     debit,
     entry,
@@ -33,7 +34,7 @@ from onramp.ledger import (
     post_entry,
 )
 from onramp.recon.errors import AdjustmentInvalid, BreakResolutionPending
-from onramp.recon.models import ReconBreak
+from onramp.recon.models import BreakSource, ReconBreak
 from onramp.recon.queue import mark_resolved, open_break
 
 ADJUST_ACTION = "recon.resolve_with_adjustment"
@@ -63,9 +64,11 @@ def _draft(found: ReconBreak, adjustment: Adjustment) -> EntryDraft:
         raise AdjustmentInvalid("the amount must be more than zero")
     if not found.bank:
         raise AdjustmentInvalid("the break names no bank account to adjust")
-    bank = bank_account(found.bank, adjustment.currency)
+    # A chain break's "bank" is the wallet: its account is the wallet's on-chain one.
+    own = chain_account if found.source == BreakSource.CHAIN.value else bank_account
+    bank = own(found.bank, adjustment.currency)
     if bank == adjustment.account:
-        raise AdjustmentInvalid(f"{bank} is the break's own bank account")
+        raise AdjustmentInvalid(f"{bank} is the break's own account")
     legs = (
         (debit(adjustment.account, amount), credit(bank, amount))
         if adjustment.side == "debit"

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, func
+from sqlalchemy import BigInteger, Date, DateTime, ForeignKey, Integer, LargeBinary, String, func
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -89,3 +89,47 @@ class ReconBreakComment(Base):
     author_id: Mapped[uuid.UUID]
     body: Mapped[str] = mapped_column(String(2000))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ChainCursor(Base):
+    """How far the chain reader has read one stream (a contract's events, or one wallet's USDC
+    transfers): the last block read and its hash, so a reorg under it is seen and re-read."""
+
+    __tablename__ = "recon_chain_cursors"
+
+    stream: Mapped[str] = mapped_column(String(100), primary_key=True)
+    block_number: Mapped[int] = mapped_column(BigInteger)
+    block_hash: Mapped[bytes] = mapped_column(LargeBinary)
+    block_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ChainEvent(Base):
+    """One event of a treasury wallet read from the chain, past the confirmation depth: a
+    vault's ``Payout`` or ``Swept``, or a USDC ``Transfer`` into or out of the wallet (a mint
+    comes from, a burn goes to, the zero address). ``amount`` is what left the wallet (negative)
+    or reached it, in USDC base units."""
+
+    __tablename__ = "recon_chain_events"
+
+    stream: Mapped[str] = mapped_column(String(100), primary_key=True)
+    tx_hash: Mapped[bytes] = mapped_column(LargeBinary, primary_key=True)
+    log_index: Mapped[int] = mapped_column(Integer, primary_key=True)
+    block_number: Mapped[int] = mapped_column(BigInteger, index=True)
+    block_time: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    wallet: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(20))
+    order_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
+    counterparty: Mapped[str] = mapped_column(String(42))
+    amount: Mapped[int] = mapped_column(MinorUnits)
+
+
+class ChainBalance(Base):
+    """A wallet's USDC balance on the chain at the block the reader stopped at."""
+
+    __tablename__ = "recon_chain_balances"
+
+    wallet: Mapped[str] = mapped_column(String(40), primary_key=True)
+    block_number: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    block_time: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    balance: Mapped[int] = mapped_column(MinorUnits)

@@ -21,6 +21,7 @@ from onramp.core.backlog import Backlog, backlog_of
 from onramp.core.ids import uuid7
 from onramp.recon.bank import reconcile_bank
 from onramp.recon.bank_debits import reconcile_bank_debits
+from onramp.recon.chain import reconcile_chain
 from onramp.recon.findings import Finding
 from onramp.recon.models import BreakState, BreakType, ReconBreak, ReconRun
 
@@ -40,7 +41,7 @@ class RunResult:
             "matched": {
                 "bank": self.matched["bank"]["lines"]
                 + self.matched.get("bank_debits", {}).get("lines", 0),
-                "chain": None,  # not reconciled yet: docs/reconciliation.md
+                "chain": self.matched.get("chain", {}).get("events", 0),
             },
             "breaks": [break_dict(b) for b in self.breaks],
         }
@@ -111,6 +112,8 @@ async def run_recon(
     matched, findings = await reconcile_bank(session, day)
     debits, debit_findings = await reconcile_bank_debits(session, day)
     findings += debit_findings
+    chain, chain_findings = await reconcile_chain(session, day, now)
+    findings += chain_findings
     found = {f.key for f in findings}
     await _keep(session, run_id, day, findings)
     await _clear(session, day, found, now)
@@ -123,7 +126,11 @@ async def run_recon(
             )
         ).all()
     ) if found else []  # fmt: skip
-    summary = {"bank": matched.as_dict(), "bank_debits": debits.as_dict()}
+    summary = {
+        "bank": matched.as_dict(),
+        "bank_debits": debits.as_dict(),
+        "chain": chain.as_dict(),
+    }
     open_breaks = sum(b.state == BreakState.OPEN.value for b in breaks)
     session.add(
         ReconRun(

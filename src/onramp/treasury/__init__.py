@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from onramp.treasury.wallets import GasPolicy as GasPolicy
     from onramp.treasury.wallets import LiquidityPolicy as LiquidityPolicy
     from onramp.treasury.wallets import register_wallet as register_wallet
+    from onramp.treasury.wallets import wallets as treasury_wallets
     from onramp.treasury.worker import executor_signer as executor_signer
     from onramp.treasury.worker import run_treasury as run_treasury
     from onramp.treasury.worker import treasury_round as treasury_round
@@ -67,6 +68,7 @@ _LAZY = {
     "trip_breaker": ("onramp.treasury.circuit_breaker", "trip"),
     "CircleMintIssuer": ("onramp.treasury.issuer", "CircleMintIssuer"),
     "GasPolicy": ("onramp.treasury.wallets", "GasPolicy"),
+    "treasury_wallets": ("onramp.treasury.wallets", "wallets"),
     "IssuerFlow": ("onramp.treasury.issuer", "IssuerFlow"),
     "IssuerNotConfigured": ("onramp.treasury.issuer.errors", "IssuerNotConfigured"),
     "LiquidityPolicy": ("onramp.treasury.wallets", "LiquidityPolicy"),
@@ -142,4 +144,5 @@ __all__ = [
     "treasury_router",
     "treasury_webhook_router",
     "wire_account_details",
+    "treasury_wallets",
 ]

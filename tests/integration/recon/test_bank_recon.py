@@ -110,7 +110,7 @@ async def test_a_clean_day_reports_nothing_and_a_second_run_doubles_nothing(
     assert first.breaks == []
     assert again.breaks == []
     assert first.matched["bank"] == {"lines": 1, "amounts": {"EUR": 120_00}}
-    assert first.as_dict()["matched"] == {"bank": 1, "chain": None}
+    assert first.as_dict()["matched"] == {"bank": 1, "chain": 0}
     async with unit_of_work(sessions) as session:
         runs = await session.scalar(
             select(func.count()).select_from(ReconRun).where(ReconRun.run_date == day)
@@ -264,7 +264,7 @@ async def test_the_command_prints_the_run_as_one_json_object_and_exits_0_with_br
     printed = json.loads(done.stdout)
     assert set(printed) == {"run_id", "date", "matched", "breaks"}
     assert printed["date"] == day.isoformat()
-    assert printed["matched"] == {"bank": 0, "chain": None}
+    assert printed["matched"] == {"bank": 0, "chain": 0}
     (found,) = printed["breaks"]
     assert {k: found[k] for k in ("type", "source", "amount", "currency", "reference")} == {
         "type": "timing", "source": "bank", "amount": 12_34, "currency": "EUR",

@@ -39,6 +39,9 @@ class ChainSettings(Section):
     require_finalized: bool = True
     usdc_address: str = ""
     vault_address: str = ""
+    # Where reconciliation's chain reader starts a stream with no cursor yet (a new wallet, a
+    # first run): on a long chain, the vault's deployment block, not the genesis.
+    recon_first_block: int = Field(default=0, ge=0)
     wallet_factory_address: str = ""
     # Who signs payouts: "local" (``payout_private_key`` in process memory; development only,
     # refused with ONRAMP_ENV=production) or "hsm" (the secp256k1 key with CKA_ID

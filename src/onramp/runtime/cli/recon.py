@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import getpass
 import json
+import sys
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -28,8 +29,16 @@ async def _run(day: date) -> RunResult:
     from onramp.core.clock import utcnow
     from onramp.core.db import standalone_sessions, unit_of_work
     from onramp.recon import run_recon
+    from onramp.runtime.workers.recon import read_treasury
 
-    async with standalone_sessions(load_settings().database.url) as sessions:
+    settings = load_settings()
+    async with standalone_sessions(settings.database.url) as sessions:
+        unread = await read_treasury(settings, sessions, utcnow())
+        if unread:
+            print(
+                f"chain not read now ({unread}); the run holds what was read before",
+                file=sys.stderr,
+            )
         async with unit_of_work(sessions) as session:
             return await run_recon(
                 session, day=day, now=utcnow(), requested_by=f"cli:{getpass.getuser()}"
@@ -53,6 +62,7 @@ def run(
     amounts = ", ".join(f"{v} {c}" for c, v in bank["amounts"].items()) or "nothing"
     print(f"{result.day}: run {result.run_id}")
     print(f"bank: {bank['lines']} lines matched ({amounts}, minor units)")
+    print(f"chain: {result.matched['chain']['events']} payouts matched")
     open_breaks = [b for b in result.breaks if b.state == "open"]
     print(f"{len(open_breaks)} open breaks" + (":" if open_breaks else ""))
     for b in open_breaks:

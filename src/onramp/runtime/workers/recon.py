@@ -4,20 +4,57 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from onramp.chain import ChainClient, ChainRpcError, NodeUnavailable
 from onramp.core.clock import SystemClock
+from onramp.core.logging import get_logger
 from onramp.core.periodic import run_periodic
-from onramp.recon import run_yesterday_once
+from onramp.core.settings import Settings
+from onramp.recon import read_treasury_chain, run_yesterday_once
 from onramp.runtime.workers.registry import Resources, Worker
+from onramp.treasury import treasury_wallets
+
+log = get_logger(__name__)
 
 # How often the worker asks whether yesterday is reconciled yet: the run starts within this
 # many seconds of midnight UTC (or of the worker's start), and once per day.
 POLL_SECONDS = 300.0
 
 
+async def read_treasury(
+    settings: Settings,
+    sessions: async_sessionmaker[AsyncSession],
+    now: datetime,
+    client: ChainClient | None = None,
+) -> str | None:
+    """Bring the chain reader up to the node's confirmed head; why not, if it could not (no
+    node configured, or none answering: the run then holds what was read before). A worker
+    passes its one ``client`` (each client keeps its own HTTP session)."""
+    chain = settings.chain
+    if not (chain.rpc_url and chain.usdc_address and chain.vault_address):
+        return "no chain configured"
+    async with sessions() as session:
+        registry = {w.name: w.address for w in await treasury_wallets(session)}
+    try:
+        await read_treasury_chain(
+            sessions, client or ChainClient(chain.rpc_url), usdc=chain.usdc_address,
+            vault=chain.vault_address, wallets=registry, confirmations=chain.confirmations,
+            first_block=chain.recon_first_block,
+            now=now,
+        )  # fmt: skip
+    except (NodeUnavailable, ChainRpcError) as exc:
+        log.warning("recon.chain_unread", error=str(exc))
+        return str(exc)
+    return None
+
+
 async def _daily(resources: Resources) -> None:
+    rpc_url = resources.settings.chain.rpc_url
+    client = ChainClient(rpc_url) if rpc_url else None
+
     async def once(session: AsyncSession, now: datetime, limit: int) -> int:
+        await read_treasury(resources.settings, resources.sessions, now, client)
         return await run_yesterday_once(session, now)
 
     await run_periodic(
