@@ -18,6 +18,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from onramp import compliance
 from onramp.core.db import create_engine, session_factory, unit_of_work
+from onramp.core.ids import uuid7
 from onramp.devstack.stack import Stack
 from tests.browser.conftest import (
     PASSWORD,
@@ -211,6 +212,31 @@ def test_an_officer_filters_the_kyc_queue_and_the_screenings(web: Page, stack: S
     expect(web.locator("#screenings tbody tr").first).to_be_visible()
     expect(web.locator("#screenings .text-bg-danger")).to_have_count(0)  # no hit among them
     look(web, "admin-screenings")
+    # One a page: the older one is the next page's, the filter kept; "Newest" comes back.
+    subject_type = f"paging{uuid.uuid4().hex[:8]}"
+    for n in (1, 2):
+        run_sql(
+            stack,
+            "INSERT INTO screening_records (id, point, kind, subject_type, subject_id, decision,"
+            " score, reason, list_versions, created_at) VALUES (:id, 'registration',"
+            " 'sanctions_name', :subject_type, :subject_id, 'clear', 0, 'paging', '[]', now())",
+            id=str(uuid7()),
+            subject_type=subject_type,
+            subject_id=f"subject-{n}",
+        )
+    web.get_by_label("Subject type").fill(subject_type)
+    web.get_by_label("How many a page").fill("1")
+    web.get_by_role("button", name="Filter").click()
+    rows = web.locator("#screenings tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("subject-2")
+    pages = web.get_by_role("navigation", name="Screening pages")
+    pages.get_by_role("link", name="Older").click()
+    expect(web).to_have_url(re.compile(rf"subject_type={subject_type}.*before="))
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("subject-1")
+    pages.get_by_role("link", name="Newest").click()
+    expect(rows.first).to_contain_text("subject-2")
     web.get_by_role("link", name="Re-screens after list updates").click()
     expect(web.get_by_role("heading", name="Re-screens after list updates")).to_be_visible()
     look(web, "admin-rescreens")

@@ -2,7 +2,8 @@
 refill proposed by hand from the warm Safe to the vault, signed by one treasurer with their
 Safe owner key (the typed data read from the page, the signature pasted), refused a second
 signature of their own, then signed by a second treasurer: the treasury worker executes it.
-The circuit breaker and the issuer mint's form are there too; a stray deposit sits in the
+The circuit breaker and the issuer mint's form are there too, and a redeem that a second
+treasurer approves, listed with the command that sends it; a stray deposit sits in the
 suspense queue until a treasurer returns it to its sender, and the refund shows; a tripped
 circuit breaker resumes only with a second treasurer's approval."""
 
@@ -125,6 +126,44 @@ def test_a_treasurer_reads_the_breaker_and_asks_for_a_mint(web: Page, stack: Sta
     web.get_by_role("button", name="Request the mint").click()
     expect(web.locator("#mint-requested")).to_contain_text("waits for a second person")
     look(web, "admin-treasury-mint")
+
+
+def test_a_redeem_approved_by_a_second_treasurer_waits_for_the_cold_safes_holder(
+    web: Page, browser: Browser, base_url: str, stack: Stack
+) -> None:
+    signed_in_staff(web, stack, "treasurer")
+    web.get_by_role("link", name="Issuer", exact=True).click()
+    expect(web.get_by_role("heading", name="Issuer: mint and redeem")).to_be_visible()
+    expect(web.locator("#redeem-sender")).to_contain_text("onramp issuer redeem")
+    web.get_by_label("Amount to redeem (USDC, whole cents)").fill("123.45")
+    web.get_by_label("Why redeem (kept in the audit trail)").fill("the vault holds too much")
+    web.get_by_role("button", name="Request the redeem").click()
+    requested = web.locator("#redeem-requested")
+    expect(requested).to_contain_text("waits for a second person")
+    approval = re.search(r"approval (\S+) waits", requested.inner_text())
+    assert approval is not None
+    look(web, "admin-treasury-issuer")
+
+    second = browser.new_context(base_url=base_url).new_page()
+    signed_in_staff(second, stack, "treasurer")
+    second.goto("/admin/approvals")
+    second.locator(f'form[action="/admin/approvals/{approval[1]}/approve"]').get_by_role(
+        "button", name="Approve"
+    ).click()
+    second.context.close()
+
+    web.goto("/admin/treasury/mints?kind=redeem")
+    row = web.locator(".issuer-operation", has_text="123.450000 USDC").first
+    expect(row.locator(".operation-status")).to_have_text("requested")
+    expect(row.locator(".send-with")).to_contain_text(
+        "onramp issuer redeem --amount 123.450000 --key approved-redeem-"
+    )
+    look(web, "admin-treasury-issuer-redeem")
+    with web.expect_download() as download:
+        web.get_by_role("link", name="Download these as CSV").click()
+    exported = Path(download.value.path()).read_text().splitlines()
+    assert exported[0].startswith("id,kind,status,amount")
+    assert any(",redeem,requested,123.450000," in line for line in exported)
 
 
 def test_a_treasurer_returns_a_deposit_from_suspense_to_its_sender(web: Page, stack: Stack) -> None:

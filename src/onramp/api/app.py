@@ -61,6 +61,7 @@ from onramp.recon import register_adjustment_approval
 from onramp.reports import reports_router as reports_router
 from onramp.support import support_router as support_router
 from onramp.treasury import circuit_breaker_router as circuit_breaker_router
+from onramp.treasury import issuer_operations_router as issuer_operations_router
 from onramp.treasury import register_mint_approval, register_resume_approval
 from onramp.treasury import treasury_router as treasury_router
 from onramp.treasury import treasury_webhook_router as issuer_webhook_router
@@ -126,6 +127,7 @@ ROUTERS = (
     suspense_router,
     standing_reference_router,
     treasury_router,
+    issuer_operations_router,
     circuit_breaker_router,
     recon_router,
     audit_router,

@@ -97,6 +97,7 @@ class ScreeningOut(BaseModel):
 
 class ScreeningList(BaseModel):
     data: list[ScreeningOut]
+    next_before: uuid.UUID | None = Field(description="The next page: `?before=` this id")
 
 
 class RescreenOut(BaseModel):
@@ -112,6 +113,7 @@ class RescreenOut(BaseModel):
 
 class RescreenList(BaseModel):
     data: list[RescreenOut]
+    next_before: uuid.UUID | None = Field(description="The next page: `?before=` this id")
 
 
 async def _loaded(matchers: ListMatchers, session: AsyncSession) -> Matchers:
@@ -205,7 +207,8 @@ async def screen_one_address(
     summary="The screens the system ran, newest first",
     description=(
         "Every screen at registration, bank-account add, wallet add, deposit, payout and "
-        "re-screen, hit or clear, with its list versions. Filter by customer or by subject."
+        "re-screen, hit or clear, with its list versions. Filter by customer or by subject; "
+        "`limit` a page, `?before=` the previous page's `next_before`."
     ),
 )
 async def list_screenings(
@@ -218,6 +221,7 @@ async def list_screenings(
         Text | None, Query(pattern="^(hit|clear|not_screened)$", max_length=20)
     ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    before: uuid.UUID | None = None,
 ) -> ScreeningList:
     rows = await screening_records(
         session,
@@ -226,15 +230,27 @@ async def list_screenings(
         subject_id=subject_id,
         decision=decision,
         limit=limit,
+        before=before,
     )
-    return ScreeningList(data=[ScreeningOut.model_validate(r, from_attributes=True) for r in rows])
+    return ScreeningList(
+        data=[ScreeningOut.model_validate(r, from_attributes=True) for r in rows],
+        next_before=rows[-1].id if len(rows) == limit else None,
+    )
 
 
-@router.get("/rescreens", summary="Re-screens after list updates, newest first")
+@router.get(
+    "/rescreens",
+    summary="Re-screens after list updates, newest first",
+    description="`limit` a page, `?before=` the previous page's `next_before`.",
+)
 async def list_rescreens(
     principal: Officer,
     session: SessionDep,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    before: uuid.UUID | None = None,
 ) -> RescreenList:
-    rows = await rescreen_jobs(session, limit=limit)
-    return RescreenList(data=[RescreenOut.model_validate(r, from_attributes=True) for r in rows])
+    rows = await rescreen_jobs(session, limit=limit, before=before)
+    return RescreenList(
+        data=[RescreenOut.model_validate(r, from_attributes=True) for r in rows],
+        next_before=rows[-1].id if len(rows) == limit else None,
+    )

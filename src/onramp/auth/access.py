@@ -20,6 +20,8 @@ from onramp.auth.errors import (
 )
 from onramp.auth.permissions import Permission, allowed, needs_second_factor
 from onramp.auth.tokens import Principal, verify_access_token
+from onramp.core.db import unit_of_work
+from onramp.core.errors import OnrampError
 from onramp.core.settings import Settings
 from onramp.core.web import ClockDep, SessionDep, check_rate, client_ip
 
@@ -80,6 +82,19 @@ async def _cookie_principal(
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+
+
+async def signed_in(request: Request) -> Principal | None:
+    """Who the browser's session cookie names, decided by the very ``current_principal`` that
+    ``require`` depends on (token, open session, CSRF), or None where it refuses: what a page
+    that shows a refusal may show of the navigation."""
+    if not request.cookies.get(cookies.ACCESS_COOKIE):
+        return None
+    try:
+        async with unit_of_work(request.app.state.sessions) as session:
+            return await current_principal(request, None, session, request.app.state.clock)
+    except OnrampError:
+        return None
 
 
 def require(permission: Permission, *, rate: str | None = None, person: bool = False) -> Any:

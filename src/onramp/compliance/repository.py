@@ -134,8 +134,12 @@ async def screening_records(
     subject_id: str | None = None,
     decision: str | None = None,
     limit: int = 100,
+    before: uuid.UUID | None = None,
 ) -> Sequence[ScreeningRecord]:
+    """The screens, newest first (``before``: the page after that id)."""
     query = select(ScreeningRecord)
+    if before is not None:
+        query = query.where(ScreeningRecord.id < before)
     if customer_id is not None:
         query = query.where(ScreeningRecord.customer_id == customer_id)
     if subject_type is not None:
@@ -148,6 +152,12 @@ async def screening_records(
     return rows.all()
 
 
-async def rescreen_jobs(session: AsyncSession, *, limit: int) -> Sequence[RescreenJob]:
-    rows = await session.scalars(select(RescreenJob).order_by(RescreenJob.id.desc()).limit(limit))
+async def rescreen_jobs(
+    session: AsyncSession, *, limit: int, before: uuid.UUID | None = None
+) -> Sequence[RescreenJob]:
+    """The re-screens, newest first (``before``: the page after that id)."""
+    query = select(RescreenJob)
+    if before is not None:
+        query = query.where(RescreenJob.id < before)
+    rows = await session.scalars(query.order_by(RescreenJob.id.desc()).limit(limit))
     return rows.all()

@@ -23,13 +23,17 @@ if TYPE_CHECKING:
     from onramp.treasury.issuer import SandboxMockWire as SandboxMockWire
     from onramp.treasury.issuer import UsdcSender as UsdcSender
     from onramp.treasury.issuer import build_issuer as build_issuer
+    from onramp.treasury.issuer import list_operations as list_issuer_operations
     from onramp.treasury.issuer import request_mint as request_mint
     from onramp.treasury.issuer import request_redeem as request_redeem
     from onramp.treasury.issuer import wire_account_details as wire_account_details
     from onramp.treasury.issuer.api import webhook_router as treasury_webhook_router
     from onramp.treasury.issuer.errors import IssuerNotConfigured as IssuerNotConfigured
+    from onramp.treasury.issuer_api import operation_out as issuer_operation_out
+    from onramp.treasury.issuer_api import router as issuer_operations_router
     from onramp.treasury.issuer_mints import register_mint_approval as register_mint_approval
     from onramp.treasury.issuer_mints import request_issuer_mint as request_issuer_mint
+    from onramp.treasury.issuer_mints import request_issuer_redeem as request_issuer_redeem
     from onramp.treasury.models import ProposalKind as ProposalKind
     from onramp.treasury.models import WalletKind as WalletKind
     from onramp.treasury.models import WalletTier as WalletTier
@@ -62,6 +66,10 @@ _LAZY = {
     "propose_rebalancing": ("onramp.treasury.proposals", "propose"),
     "rebalancing_proposal": ("onramp.treasury.proposals", "proposal"),
     "request_issuer_mint": ("onramp.treasury.issuer_mints", "request_issuer_mint"),
+    "request_issuer_redeem": ("onramp.treasury.issuer_mints", "request_issuer_redeem"),
+    "issuer_operation_out": ("onramp.treasury.issuer_api", "operation_out"),
+    "issuer_operations_router": ("onramp.treasury.issuer_api", "router"),
+    "list_issuer_operations": ("onramp.treasury.issuer", "list_operations"),
     "request_resume": ("onramp.treasury.circuit_breaker", "request_resume"),
     "sign_proposal": ("onramp.treasury.proposals", "sign"),
     "treasury_chain_client": ("onramp.treasury.api", "chain_client"),
@@ -111,6 +119,10 @@ __all__ = [
     "propose_rebalancing",
     "rebalancing_proposal",
     "request_issuer_mint",
+    "request_issuer_redeem",
+    "issuer_operation_out",
+    "issuer_operations_router",
+    "list_issuer_operations",
     "request_resume",
     "sign_proposal",
     "treasury_chain_client",

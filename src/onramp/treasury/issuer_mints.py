@@ -1,7 +1,12 @@
 """An issuer mint into one of our wallets, with four eyes: a treasurer asks for it (the liquidity
 check says when no Safe can cover a refill), a second person approves it, and only then is the
 mint stored as an issuer operation, in the approver's transaction. The treasury worker carries
-stored operations through to the end (``IssuerFlow.resume_open``)."""
+stored operations through to the end (``IssuerFlow.resume_open``).
+
+A redeem is asked for and approved the same way, but the worker does not send it: its USDC
+leaves the cold Safe, whose key no server process holds. The approved redeem is stored under its
+own key; whoever holds that key sends it with ``onramp issuer redeem --amount A --key K``, which
+resumes that very operation (``redeem_command``)."""
 
 from __future__ import annotations
 
@@ -20,11 +25,14 @@ from onramp.identity import (
     request_approval,
 )
 from onramp.treasury.errors import RebalanceNotAllowed
-from onramp.treasury.issuer import request_mint
+from onramp.treasury.issuer import request_mint, request_redeem
+from onramp.treasury.issuer.circle import usd_amount
 from onramp.treasury.wallets import wallet
 
 MINT_ACTION = "treasury.issuer_mint"
+REDEEM_ACTION = "treasury.issuer_redeem"
 APPROVED_MINT_PREFIX = "approved-mint-"  # the worker drives the operations it was given
+APPROVED_REDEEM_PREFIX = "approved-redeem-"  # sent from the CLI holding the cold Safe's key
 
 
 async def request_issuer_mint(
@@ -76,10 +84,48 @@ async def _execute_mint(
     return {"operation_id": str(operation.id), "status": operation.status}
 
 
-def register_mint_approval() -> None:
-    """Make the approved mint executable in this process (the API registers it at start)."""
-    register_approval_action(
-        ApprovalAction(
-            name=MINT_ACTION, permission=Permission.TREASURY_MANAGE, execute=_execute_mint
-        )
+async def request_issuer_redeem(
+    session: AsyncSession, *, staff: Principal, amount: Money, issuer: str, note: str, now: datetime
+) -> ApprovalRequest:
+    """Ask to redeem ``amount`` USDC (whole cents) into fiat wired to our bank; four eyes."""
+    usd_amount(amount)  # positive, in whole cents: refused now, not at the approval
+    return await request_approval(
+        session,
+        action=REDEEM_ACTION,
+        payload={
+            "amount": str(amount),
+            "issuer": issuer,
+            "key": f"{APPROVED_REDEEM_PREFIX}{uuid.uuid4()}",
+            "requested_by": str(staff.user_id),
+        },
+        requester=staff,
+        reason=note,
+        now=now,
     )
+
+
+def redeem_command(amount: Money, idempotency_key: str) -> str:
+    """The command that sends a recorded redeem's USDC (and resumes it if it stopped)."""
+    return f"onramp issuer redeem --amount {amount} --key {idempotency_key}"
+
+
+async def _execute_redeem(
+    session: AsyncSession, payload: dict[str, Any], now: datetime
+) -> dict[str, Any]:
+    operation = await request_redeem(
+        session,
+        issuer=payload["issuer"],
+        amount=Money.parse(payload["amount"], "USDC"),
+        idempotency_key=payload["key"],
+        requested_by=f"user:{payload['requested_by']}",
+    )
+    return {"operation_id": str(operation.id), "status": operation.status}
+
+
+def register_mint_approval() -> None:
+    """Make the approved mint and redeem executable in this process (the API registers them at
+    start)."""
+    for name, execute in ((MINT_ACTION, _execute_mint), (REDEEM_ACTION, _execute_redeem)):
+        register_approval_action(
+            ApprovalAction(name=name, permission=Permission.TREASURY_MANAGE, execute=execute)
+        )

@@ -16,7 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
-from onramp.auth import CSRF_COOKIE, REFRESH_COOKIE, clear_session_cookies
+from onramp.auth import CSRF_COOKIE, REFRESH_COOKIE, clear_session_cookies, signed_in
 from onramp.core.errors import OnrampError
 from onramp.web.rendering import render
 from onramp.web.sessions import RENEW, SIGN_IN, local_path
@@ -89,10 +89,12 @@ async def _page(request: Request, answer: Response) -> Response:
     if problem.get("code") == "invalid_token":  # no session, or no longer one: not the form
         form = None
     if form is not None:
-        # A signed-in person's form carries the cookie's token again (checked like any other).
+        # A signed-in person's form carries the cookie's token again (checked like any other),
+        # and their navigation: who they are is decided as ``require`` decides it.
         csrf = request.cookies.get(CSRF_COOKIE, "")
         values: dict[str, Any] = {"error": problem, "csrf": csrf, **await _form_values(request)}
-        page = render(request, form, status_code=answer.status_code, **values)
+        principal = await signed_in(request)
+        page = render(request, form, status_code=answer.status_code, principal=principal, **values)
     elif answer.status_code == 401 and _renewable(request):
         return _renew_page(request)
     elif answer.status_code == 401:  # no session, or no longer one: sign in (again)
@@ -104,7 +106,15 @@ async def _page(request: Request, answer: Response) -> Response:
         # against the session as every form's) goes in the form.
         csrf = request.cookies.get(CSRF_COOKIE, "")
         page = render(
-            request, "error.html", status_code=answer.status_code, problem=problem, csrf=csrf
+            request,
+            "error.html",
+            status_code=answer.status_code,
+            problem=problem,
+            csrf=csrf,
+            principal=await signed_in(request),
+            layout="admin/layout.html"
+            if request.url.path.startswith("/admin")
+            else "app/layout.html",
         )
     if "retry-after" in answer.headers:  # a lockout says when to try again
         page.headers["retry-after"] = answer.headers["retry-after"]

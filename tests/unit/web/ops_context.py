@@ -171,6 +171,19 @@ def ops_context() -> dict[str, object]:
         "limit": 20,
         "positions": positions,
         "requested": "",
+        "redeem_requested": "",
+        "operations": [
+            SimpleNamespace(
+                created_at=now,
+                kind="redeem",
+                amount="250.000000",
+                status="requested",
+                requested_by="user:1",
+                tx_hash=None,
+                error_code=None,
+                send_with="onramp issuer redeem --amount 250.000000 --key approved-redeem-1",
+            )
+        ],
         "proposals": [proposal],
         "proposal": proposal,
         "typed_data": "{}",

@@ -46,7 +46,9 @@ SAME_AS = {
     ("GET", "/admin/refunds/files"): ("GET", "/v1/admin/refunds/files"),
     ("GET", "/admin/deposits/files"): ("GET", "/v1/admin/deposits/files"),
     ("GET", "/admin/treasury"): ("GET", "/v1/admin/treasury/positions"),
+    ("GET", "/admin/treasury/mints"): ("GET", "/v1/admin/treasury/issuer-operations"),
     ("POST", "/admin/treasury/mints"): ("POST", "/v1/admin/treasury/mints"),
+    ("POST", "/admin/treasury/redeems"): ("POST", "/v1/admin/treasury/redeems"),
     ("GET", "/admin/treasury/proposals"): ("GET", "/v1/admin/treasury/proposals"),
     ("POST", "/admin/treasury/proposals"): ("POST", "/v1/admin/treasury/proposals"),
     ("POST", "/admin/treasury/proposals/{proposal_id}/signatures"): (

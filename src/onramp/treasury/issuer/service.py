@@ -60,6 +60,7 @@ class IssuerOperationView:
     payout_id: str | None
     tx_hash: str | None
     error_code: str | None
+    requested_by: str
     created_at: datetime
     updated_at: datetime
 
@@ -85,6 +86,7 @@ class IssuerOperationView:
             payout_id=row.payout_id,
             tx_hash=row.tx_hash,
             error_code=row.error_code,
+            requested_by=row.requested_by,
             created_at=row.created_at,
             updated_at=row.updated_at,
         )
@@ -207,6 +209,26 @@ async def open_operations(
         .limit(limit)
     )
     return list((await session.execute(query)).scalars())
+
+
+async def list_operations(
+    session: AsyncSession,
+    *,
+    kind: str | None,
+    status: str | None,
+    limit: int,
+    before: uuid.UUID | None,
+) -> list[IssuerOperationView]:
+    """A page of mints and redeems, newest first (``before``: the page after that id)."""
+    query = select(IssuerOperation)
+    if kind is not None:
+        query = query.where(IssuerOperation.kind == kind)
+    if status is not None:
+        query = query.where(IssuerOperation.status == status)
+    if before is not None:
+        query = query.where(IssuerOperation.id < before)
+    rows = await session.scalars(query.order_by(IssuerOperation.id.desc()).limit(limit))
+    return [IssuerOperationView.of(row) for row in rows]
 
 
 async def record_step(

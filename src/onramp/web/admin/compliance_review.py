@@ -74,6 +74,7 @@ async def screenings(
     subject_type: Annotated[str, Query(max_length=30)] = "",
     decision: Literal["hit", "clear", "not_screened", ""] = "",
     limit: Limit = 100,
+    before: uuid.UUID | None = None,
     format: Format = "html",
 ) -> Response:
     rows = await screening_records(
@@ -82,6 +83,7 @@ async def screenings(
         subject_type=subject_type.strip() or None,
         decision=decision or None,
         limit=limit,
+        before=before,
     )
     if format == "csv":
         cells = ([getattr(r, k) for k in SCREENING_COLUMNS] for r in rows)
@@ -98,6 +100,8 @@ async def screenings(
         principal=principal,
         screenings=rows,
         filters=filters,
+        first_page=before is None,
+        next_before=rows[-1].id if len(rows) == limit else None,
     )
 
 
@@ -107,8 +111,15 @@ async def rescreens(
     principal: Screener,
     session: SessionDep,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    before: uuid.UUID | None = None,
 ) -> HTMLResponse:
-    rows = await rescreen_jobs(session, limit=limit)
+    rows = await rescreen_jobs(session, limit=limit, before=before)
     return render(
-        request, "admin/compliance/rescreens.html", principal=principal, jobs=rows, limit=limit
+        request,
+        "admin/compliance/rescreens.html",
+        principal=principal,
+        jobs=rows,
+        limit=limit,
+        first_page=before is None,
+        next_before=rows[-1].id if len(rows) == limit else None,
     )
