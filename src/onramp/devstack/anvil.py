@@ -147,6 +147,9 @@ def start_anvil(
     return Anvil(process=process, url=url, chain_id=chain_id)
 
 
+KEPT_STATES = 256
+
+
 def _anvil_argv(
     binary: Path,
     *,
@@ -162,7 +165,10 @@ def _anvil_argv(
         "--port",
         str(port),
         "--silent",
+        # Old states are dropped (memory stays flat over a long run), but the last few hundred
+        # are kept: reconciliation reads balances at the confirmed block, behind the head.
         "--prune-history",
+        str(KEPT_STATES),
         "--chain-id",
         str(ANVIL_CHAIN_ID),
         # The ``finalized`` block is the head less two epochs: 0 makes every block final at

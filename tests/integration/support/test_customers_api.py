@@ -12,7 +12,7 @@ import uuid
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from web3 import Web3
 
@@ -163,6 +163,30 @@ async def test_name_search_pages_newest_first(default_desk: StaffFactory, infra:
     rest = await support.get(URL, params={"q": name, "limit": 2, "before": before})
     assert [c["id"] for c in rest.json()["data"]] == [ids[0]]
     assert rest.json()["next_before"] is None
+
+
+async def test_a_name_no_key_opens_is_passed_over_not_a_failed_search(
+    default_desk: StaffFactory, infra: Stack, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    """A sealed name bound to another row (as a restore from elsewhere would leave it) cannot
+    be opened: the search goes on without it instead of answering 500."""
+    support = await default_desk("support")
+    name = _name()
+    unreadable = (await _customer(support, infra, _name()))[0].user_id
+    wanted = (await _customer(support, infra, name))[0].user_id
+    async with unit_of_work(sessions) as session:
+        await session.execute(
+            text(
+                "UPDATE users SET full_name_sealed = (SELECT full_name_sealed FROM users"
+                " WHERE id = :other) WHERE id = :id"
+            ),
+            {"id": unreadable, "other": wanted},
+        )
+
+    found = await support.get(URL, params={"q": name})
+
+    assert found.status_code == 200, found.text
+    assert [c["id"] for c in found.json()["data"]] == [wanted]
 
 
 async def test_a_frozen_customer_gets_no_quote_and_no_order_until_unfrozen(

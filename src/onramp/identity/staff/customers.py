@@ -14,11 +14,14 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp.auth import Role
+from onramp.core.crypto import DecryptionFailed
+from onramp.core.logging import get_logger
 from onramp.identity.accounts.service import email_lookup_key
 from onramp.identity.models import User
 from onramp.identity.staff.freezing import CustomerNotFound
 
 NAME_SCAN_BATCH = 500
+log = get_logger(__name__)
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,16 @@ async def customer_id_by_email(session: AsyncSession, email: str) -> uuid.UUID |
     return found
 
 
+def _readable_name(user: User) -> str:
+    """The name, or "" when its key is gone: one unreadable row (a key lost, a restore from
+    another keyring) is an incident for the key's owner, not a reason to refuse every search."""
+    try:
+        return user.full_name
+    except DecryptionFailed:
+        log.error("customers.name_unreadable", user_id=str(user.id))
+        return ""
+
+
 async def customers_named(
     session: AsyncSession, name: str, *, before: uuid.UUID | None, limit: int
 ) -> list[CustomerRecord]:
@@ -91,7 +104,7 @@ async def customers_named(
     cursor = before
     while len(found) < limit:
         batch = list((await session.scalars(_customers(cursor).limit(NAME_SCAN_BATCH))).all())
-        found += [_record(u) for u in batch if wanted in u.full_name.casefold()]
+        found += [_record(u) for u in batch if wanted in _readable_name(u).casefold()]
         if len(batch) < NAME_SCAN_BATCH:
             break
         cursor = batch[-1].id
