@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+from typing import Any
 
 import httpx
 import pytest
@@ -27,6 +28,18 @@ def _replaced(stack: Stack, name: str, died: ManagedProcess) -> ManagedProcess:
         time.sleep(0.05)
 
 
+def _described_with(stack: Stack, name: str, pid: int) -> dict[str, Any]:
+    """stack.json once it names ``pid`` for ``name``: the supervisor writes it just after the
+    restart, so a reader may see the file of a moment before."""
+    deadline = time.monotonic() + 10
+    while True:
+        described: dict[str, Any] = json.loads(stack_file(stack.state_dir).read_text())
+        if described["pids"].get(name) == pid:
+            return described
+        assert time.monotonic() < deadline, f"stack.json names {described['pids'].get(name)}"
+        time.sleep(0.05)
+
+
 def test_a_killed_worker_is_restarted_and_stack_json_names_its_pid(stack: Stack) -> None:
     died = stack.apps["worker-order_expiry"]
     died.kill()  # SIGKILL, as a crash would
@@ -35,8 +48,7 @@ def test_a_killed_worker_is_restarted_and_stack_json_names_its_pid(stack: Stack)
 
     assert again.popen.args == died.popen.args
     assert again.supervised
-    described = json.loads(stack_file(stack.state_dir).read_text())
-    assert described["pids"]["worker-order_expiry"] == again.pid
+    described = _described_with(stack, "worker-order_expiry", again.pid)
     assert described["supervisor"]["worker-order_expiry"]["restarts"] >= 1
     assert all(p.alive() for name, p in stack.apps.items() if name.startswith("worker-"))
 

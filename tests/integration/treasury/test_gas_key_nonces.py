@@ -119,6 +119,23 @@ async def _executing(
     return proposal_id
 
 
+async def _others_funded(sessions: async_sessionmaker[AsyncSession], w3: Web3, name: str) -> None:
+    """Every key wallet but ``name`` above its gas minimum: one top-up is sent at a time, and
+    the shared stack's own keys (the payout key) may have run low with its treasury worker off."""
+    async with unit_of_work(sessions) as session:
+        wallets = (
+            await session.scalars(
+                select(TreasuryWallet).where(
+                    TreasuryWallet.name != name, TreasuryWallet.target_gas_wei.is_not(None)
+                )
+            )
+        ).all()
+    for wallet in wallets:
+        target = int(wallet.target_gas_wei or 0)
+        if w3.eth.get_balance(wallet.address) < target:  # type: ignore[arg-type]
+            w3.provider.make_request("anvil_setBalance", [wallet.address, hex(target)])  # type: ignore[arg-type]
+
+
 async def _sign(client: ChainClient, key: str, nonce: int) -> SignedTx:
     signer = LocalKeySigner(key)
     return signer.sign_transaction(
@@ -163,6 +180,7 @@ async def test_a_top_up_does_not_take_the_nonce_of_an_execution_whose_send_faile
             actor="test",
         )
 
+    await _others_funded(sessions, w3, name)
     assert await top_up_gas(sessions, client, gas, chain_id=CHAIN_ID) == 1
 
     async with unit_of_work(sessions) as session:
