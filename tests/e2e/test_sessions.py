@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 import httpx
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from onramp.auth import refresh_token_hash
 from onramp.core.audit import AuditRecord
+from onramp.core.db import unit_of_work
 from onramp.devstack.stack import Stack
+from onramp.identity.models import RefreshToken
 from tests.e2e.conftest import PASSWORD, Customer, register
 
 
@@ -24,7 +28,19 @@ def _bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-async def test_refresh_rotates_and_a_reused_token_revokes_the_session(customer: Customer) -> None:
+async def _used_a_minute_ago(sessions: async_sessionmaker[AsyncSession], token: str) -> None:
+    """The token's exchange moved back past the reuse grace: presenting it now is a copy."""
+    async with unit_of_work(sessions) as session:
+        await session.execute(
+            update(RefreshToken)
+            .where(RefreshToken.token_hash == refresh_token_hash(token))
+            .values(used_at=RefreshToken.used_at - timedelta(minutes=1))
+        )
+
+
+async def test_refresh_rotates_and_a_reused_token_revokes_the_session(
+    customer: Customer, sessions: async_sessionmaker[AsyncSession]
+) -> None:
     client = customer.client
     first = await _login(client, customer.email)
     r = await client.post("/v1/auth/refresh", json={"refresh_token": first["refresh_token"]})
@@ -36,7 +52,8 @@ async def test_refresh_rotates_and_a_reused_token_revokes_the_session(customer: 
         await client.get("/v1/orders", headers=_bearer(second["access_token"]))
     ).status_code == 200
 
-    # The first refresh token again: someone copied it. The whole session ends.
+    # The first refresh token again, a minute later: someone copied it. The whole session ends.
+    await _used_a_minute_ago(sessions, first["refresh_token"])
     reused = await client.post("/v1/auth/refresh", json={"refresh_token": first["refresh_token"]})
     assert reused.status_code == 401
     assert reused.json()["code"] == "refresh_token_reused"
@@ -45,6 +62,26 @@ async def test_refresh_rotates_and_a_reused_token_revokes_the_session(customer: 
     latest = await client.post("/v1/auth/refresh", json={"refresh_token": second["refresh_token"]})
     assert latest.status_code == 401
     assert latest.json()["code"] == "invalid_refresh_token"
+
+
+async def test_a_token_presented_again_at_once_is_a_second_tab_and_revokes_nothing(
+    customer: Customer,
+) -> None:
+    client = customer.client
+    first = await _login(client, customer.email)
+    won = await client.post("/v1/auth/refresh", json={"refresh_token": first["refresh_token"]})
+    assert won.status_code == 200, won.text
+
+    raced = await client.post("/v1/auth/refresh", json={"refresh_token": first["refresh_token"]})
+    assert raced.status_code == 401
+    assert raced.json()["code"] == "refresh_token_superseded"
+    # The login lives on: the winner's tokens work, and its refresh token rotates.
+    newer = won.json()
+    assert (
+        await client.get("/v1/orders", headers=_bearer(newer["access_token"]))
+    ).status_code == 200
+    again = await client.post("/v1/auth/refresh", json={"refresh_token": newer["refresh_token"]})
+    assert again.status_code == 200, again.text
 
 
 async def test_unknown_refresh_tokens_are_refused(customer: Customer) -> None:

@@ -6,7 +6,13 @@ from typing import TYPE_CHECKING
 from onramp.auth import install_credential_store
 from onramp.core.lazy import lazy_exports
 from onramp.identity.credentials import IdentityCredentials
-from onramp.identity.errors import EmailTaken, InvalidCredentials, InvalidToken, WeakPassword
+from onramp.identity.errors import (
+    EmailTaken,
+    InvalidCredentials,
+    InvalidToken,
+    RefreshTokenSuperseded,
+    WeakPassword,
+)
 
 if TYPE_CHECKING:
     from onramp.identity.accounts.api import me_router as account_me_router
@@ -207,6 +213,7 @@ __all__ = [
     "Preferences",
     "PreferencesBody",
     "Recipient",
+    "RefreshTokenSuperseded",
     "RegisterRequest",
     "STAFF_ROLES",
     "SessionOut",

@@ -44,6 +44,13 @@ class RefreshTokenReused(Unauthenticated):
     title = "This refresh token was already used; the session has been revoked"
 
 
+class RefreshTokenSuperseded(Unauthenticated):
+    # Two tabs renewing at once: one exchange wins, the other's token was used a moment ago.
+    # Refused, and nothing is revoked; the newer token (the browser's cookie) keeps working.
+    code = "refresh_token_superseded"
+    title = "This refresh token was just exchanged by another request; use the newer one"
+
+
 class SessionNotFound(NotFound):
     code = "session_not_found"
     title = "Session not found"

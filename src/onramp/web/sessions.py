@@ -20,6 +20,7 @@ from onramp.identity import (
     LoginRequest,
     MfaLoginRequest,
     MfaRequiredOut,
+    RefreshTokenSuperseded,
     RegisterRequest,
     TokenOut,
     confirm_email,
@@ -153,7 +154,11 @@ async def renew(
 ) -> RedirectResponse:
     """The access token expired and the refresh cookie is still good: the API's refresh (the
     single-use rotation, the CSRF check of the form's token), then back to the page."""
-    tokens = await refresh_session(request, session, settings=settings, clock=clock, token=None)
+    try:
+        tokens = await refresh_session(request, session, settings=settings, clock=clock, token=None)
+    except RefreshTokenSuperseded:
+        # Another tab renewed a moment ago: the browser holds its newer cookies already.
+        return RedirectResponse(local_path(next_page), status_code=303)
     answer = RedirectResponse(local_path(next_page), status_code=303)
     login_answer(tokens, cookie_session=True, response=answer, settings=settings)
     return answer

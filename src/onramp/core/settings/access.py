@@ -15,6 +15,10 @@ class AuthSettings(Section):
     access_token_ttl_seconds: int = 600
     # A login lasts this long at most, however often its refresh token is rotated.
     session_ttl_seconds: int = 30 * 24 * 3600
+    # A refresh token presented again this soon after its exchange is a second tab (or a
+    # retried request) renewing at the same moment, not a copy: refused without revoking the
+    # login (the caller already holds the newer token). Later, it revokes the whole login.
+    refresh_reuse_grace_seconds: int = Field(default=10, ge=0, le=60)
     # Failed logins: after `threshold` failures within `window`, each further failure locks the
     # account (or IP) for base * 2^(failures - threshold) seconds, at most `lockout_max_seconds`.
     lockout_threshold: int = Field(default=5, ge=1)

@@ -114,7 +114,9 @@ async def login(
         "cookie session omits `refresh_token` (the cookie is used) and sends X-CSRF-Token."
     ),
     responses={
-        401: {"description": "invalid_refresh_token, refresh_token_reused"},
+        401: {
+            "description": "invalid_refresh_token, refresh_token_reused, refresh_token_superseded"
+        },
         403: {"description": "csrf_token_invalid (cookie sessions)"},
     },
     response_model=TokenOut | CookieSessionOut,

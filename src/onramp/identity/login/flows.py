@@ -194,13 +194,19 @@ async def refresh_session(
 ) -> TokenOut:
     """A single-use refresh token exchanged for fresh tokens. Without one in the body, the
     browser's refresh cookie is used, and then (as every cookie-authenticated change) the
-    session's CSRF token must come with it. A token presented twice revokes the whole session."""
+    session's CSRF token must come with it. A token presented again revokes the whole session,
+    unless within the reuse grace (two tabs renewing at once: ``RefreshTokenSuperseded``)."""
     from_cookie = not token  # an empty one too: the cookie is never used unchecked
     token = token or request.cookies.get(REFRESH_COOKIE)
     if not token:
         raise InvalidRefreshToken()
     try:
-        user, auth, fresh = await sessions.rotate(session, token=token, now=clock.now())
+        user, auth, fresh = await sessions.rotate(
+            session,
+            token=token,
+            now=clock.now(),
+            grace=timedelta(seconds=settings.auth.refresh_reuse_grace_seconds),
+        )
     except RefreshTokenReused as exc:
         await sessions.revoke_family(
             request.app.state.sessions, session_id=exc.extra["session_id"], now=clock.now()

@@ -13,7 +13,12 @@ from onramp.auth import new_refresh_token, refresh_token_hash
 from onramp.core.audit import record
 from onramp.core.db import unit_of_work
 from onramp.core.ids import uuid7
-from onramp.identity.errors import InvalidRefreshToken, RefreshTokenReused, SessionNotFound
+from onramp.identity.errors import (
+    InvalidRefreshToken,
+    RefreshTokenReused,
+    RefreshTokenSuperseded,
+    SessionNotFound,
+)
 from onramp.identity.models import AuthSession, RefreshToken, User
 from onramp.identity.sessions.signals import session_signals
 
@@ -72,13 +77,17 @@ async def start_session(
 
 
 async def rotate(
-    session: AsyncSession, *, token: str, now: datetime
+    session: AsyncSession, *, token: str, now: datetime, grace: timedelta = timedelta(0)
 ) -> tuple[User, AuthSession, str]:
-    """Exchange a refresh token for a new one. A token used before raises RefreshTokenReused
-    (the caller then revokes the session in a transaction of its own, see ``revoke_family``)."""
+    """Exchange a refresh token for a new one. A token used within ``grace`` raises
+    RefreshTokenSuperseded (a concurrent renewal: nothing is revoked); used before that,
+    RefreshTokenReused (the caller then revokes the session in a transaction of its own, see
+    ``revoke_family``)."""
     digest = refresh_token_hash(token)
     seen = await session.scalar(select(RefreshToken).where(RefreshToken.token_hash == digest))
     if seen is not None and seen.used_at is not None:
+        if now - seen.used_at <= grace:
+            raise RefreshTokenSuperseded()
         # Detected before taking any row lock, so the caller can revoke the session elsewhere.
         raise RefreshTokenReused(session_id=seen.session_id)
     stored = await session.get(RefreshToken, digest, with_for_update=True, populate_existing=True)
@@ -90,7 +99,7 @@ async def rotate(
     if stored.used_at is not None:
         # Used by a concurrent request between the check above and the lock: that one wins.
         # (Revoking here would wait on the locks this transaction holds.)
-        raise InvalidRefreshToken()
+        raise RefreshTokenSuperseded()
     user = await session.get(User, auth.user_id)
     if user is None or not user.may_sign_in:
         raise InvalidRefreshToken()
