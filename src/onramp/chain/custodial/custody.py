@@ -26,6 +26,19 @@ class CustodialWallet:
     balance: int  # USDC base units on-chain
 
 
+async def withdrawals_stopped(client: ChainClient, *, factory: str, custody: str) -> str | None:
+    """Why no wallet's ``transferToken`` can succeed now, if so: the factory's owner paused
+    withdrawals, or the custody key is not (or no longer) the factory's operator. Both pass
+    (the owner unpauses, or sets the operator back): withdrawals wait, never fail, meanwhile."""
+    (paused,) = decode(["bool"], await client.call(factory, selector("paused()")))
+    if paused:
+        return "withdrawals_paused: the wallet factory's owner paused withdrawals"
+    (operator,) = decode(["address"], await client.call(factory, selector("operator()")))
+    if to_checksum_address(operator) != checksum(custody):
+        return "custody_key_not_operator: the wallet factory's operator is another key"
+    return None
+
+
 def deploy_wallet_calldata(customer_id: uuid.UUID) -> bytes:
     return DEPLOY_WALLET + encode(["bytes32"], [wallet_salt(customer_id)])
 

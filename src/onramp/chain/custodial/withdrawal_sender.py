@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+from dataclasses import dataclass
 from typing import Protocol
 
 from sqlalchemy import select, text, update
@@ -24,6 +25,7 @@ from onramp.chain.custodial.custody import (
     deploy_wallet_calldata,
     tokens_transferred,
     transfer_token_calldata,
+    withdrawals_stopped,
 )
 from onramp.chain.custodial.withdrawals import in_flight
 from onramp.chain.errors import (
@@ -32,6 +34,7 @@ from onramp.chain.errors import (
     NodeUnavailable,
 )
 from onramp.chain.models import ChainTransaction, TxStatus, WalletWithdrawal, WithdrawalStatus
+from onramp.chain.paying.vault_conditions import token_paused
 from onramp.chain.signing.hsm_signer import Pkcs11Signer
 from onramp.chain.signing.signer import LocalKeySigner, Signer
 from onramp.chain.transactions.tx_reconciler import NoOwner
@@ -81,6 +84,14 @@ class WithdrawalDestinationCheck(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class _Plan:
+    held: int  # the wallet's USDC when the calls were estimated
+    deployed: bool
+    calls: list[Call]
+    fees: dict[str, int]
+
+
 class WithdrawalSender:
     def __init__(
         self,
@@ -119,47 +130,71 @@ class WithdrawalSender:
         await conn.commit()
 
     async def send_next(self) -> int:
-        """Sign, store and send the oldest requested withdrawal; 1 if there was one."""
+        """Sign, store and send the oldest requested withdrawal; 1 if one was taken up.
+
+        What the node and the screen say is read first, outside any row lock (a slow node holds
+        no transaction open); the row is then locked, still requested, and signed and stored in
+        one transaction. A paused token, paused withdrawals or a custody key that is not the
+        factory's operator are conditions that pass: withdrawals wait, requested, and are never
+        failed for them."""
         waiting = await self._destination_check.waiting() if self._destination_check else None
+        if waiting is None and await token_paused(self._client, self._usdc):
+            waiting = "token_paused: withdrawals wait until the issuer unpauses USDC"
+        if waiting is None:
+            waiting = await withdrawals_stopped(
+                self._client, factory=self._factory, custody=self._signer.address
+            )
         if change := self._wait.change_to(waiting):
             self._wait.settle(change)
         if waiting is not None:
             return 0
-        async with unit_of_work(self._sessions) as session:
+        async with self._sessions() as session:
             row = await session.scalar(
                 select(WalletWithdrawal)
                 .where(WalletWithdrawal.status == WithdrawalStatus.REQUESTED.value)
                 .order_by(WalletWithdrawal.created_at)
                 .limit(1)
-                .with_for_update(skip_locked=True)
             )
             if row is None:
                 return 0
-            stored = await self._sign(session, row)
+            spoken_for = await in_flight(session, wallet=row.wallet_address)
+        plan = await self._plan(row, spoken_for)
+        async with unit_of_work(self._sessions) as session:
+            locked = await session.scalar(
+                select(WalletWithdrawal)
+                .where(
+                    WalletWithdrawal.id == row.id,
+                    WalletWithdrawal.status == WithdrawalStatus.REQUESTED.value,
+                )
+                .with_for_update(skip_locked=True)
+            )
+            if locked is None:
+                return 1  # taken up or cancelled meanwhile: the next round looks again
+            stored = await self._sign(session, locked, plan)
         crash_point("withdrawal.after_sign")
         for tx in stored:
             await self._tx.send(tx)
         return 1
 
-    async def _sign(self, session: AsyncSession, row: WalletWithdrawal) -> list[ChainTransaction]:
+    async def _plan(self, row: WalletWithdrawal, spoken_for: int) -> _Plan | str:
+        """The calls that move the withdrawal, with what the chain holds now; or why the
+        withdrawal itself cannot be sent (its destination refused, the wallet short of it with
+        ``spoken_for`` in flight, this one included, or the transfer reverts)."""
         if self._destination_check is not None:
             refused = await self._destination_check(row.customer_id, row.to_address)
             if refused is not None:
-                await self._fail(session, row, f"destination_sanctioned: {refused}")
-                return []
-        amount = as_int(row.amount)
+                return f"destination_sanctioned: {refused}"
         held = await self._client.token_balance(self._usdc, row.wallet_address)
-        if held - await in_flight(session, wallet=row.wallet_address) < 0:
+        if held - spoken_for < 0:
             # The wallet lost USDC since the request (its own withdrawals are counted there).
-            await self._fail(session, row, "insufficient_wallet_balance")
-            return []
+            return "insufficient_wallet_balance"
         deployed = len(await self._client.code(row.wallet_address)) > 0
         calls: list[Call] = []
         try:
             if not deployed:
                 deploy = deploy_wallet_calldata(row.customer_id)
                 calls.append(Call(self._factory, await self._gas(self._factory, deploy), deploy))
-            transfer = transfer_token_calldata(self._usdc, row.to_address, amount)
+            transfer = transfer_token_calldata(self._usdc, row.to_address, as_int(row.amount))
             gas = (
                 await self._gas(row.wallet_address, transfer)
                 if deployed
@@ -167,11 +202,21 @@ class WithdrawalSender:
             )
             calls.append(Call(row.wallet_address, gas, transfer))
         except ExecutionReverted as exc:
-            await self._fail(session, row, f"reverts: {exc}")
+            return f"reverts: {exc}"
+        return _Plan(held=held, deployed=deployed, calls=calls, fees=await self._client.fees())
+
+    async def _sign(
+        self, session: AsyncSession, row: WalletWithdrawal, plan: _Plan | str
+    ) -> list[ChainTransaction]:
+        if isinstance(plan, str):
+            await self._fail(session, row, plan)
+            return []
+        if plan.held - await in_flight(session, wallet=row.wallet_address) < 0:
+            await self._fail(session, row, "insufficient_wallet_balance")
             return []
         # The deploy and the transfer take the key's next nonce and the one after.
-        stored = await self._tx.store(session, calls, fees=await self._client.fees())
-        if not deployed:
+        stored = await self._tx.store(session, plan.calls, fees=plan.fees)
+        if not plan.deployed:
             row.deploy_tx_id = stored[0].id
         row.tx_id, row.tx_hash = stored[-1].id, stored[-1].tx_hash
         row.status, row.updated_at = WithdrawalStatus.SIGNED.value, utcnow()
@@ -181,7 +226,7 @@ class WithdrawalSender:
             action="wallet.withdrawal_signed",
             entity_type="wallet_withdrawal",
             entity_id=str(row.id),
-            data={"tx_hash": "0x" + stored[-1].tx_hash.hex(), "deploys_wallet": not deployed},
+            data={"tx_hash": "0x" + stored[-1].tx_hash.hex(), "deploys_wallet": not plan.deployed},
         )
         return stored
 

@@ -90,12 +90,17 @@ async def _flag(client: ChainClient, to: str, signature: str) -> bool:
     return bool(value)
 
 
+async def token_paused(client: ChainClient, token: str) -> bool:
+    """Whether the token's issuer paused it (every transfer reverts until it unpauses)."""
+    return await _flag(client, token, "paused()")
+
+
 async def read_conditions(
     client: ChainClient, *, vault: str, token: str, pending: int
 ) -> VaultConditions:
     return VaultConditions(
         vault_paused=await _flag(client, vault, "paused()"),
-        token_paused=await _flag(client, token, "paused()"),
+        token_paused=await token_paused(client, token),
         max_per_payout=await _uint(client, vault, "maxPerPayout()"),
         remaining_24h=max(0, await _uint(client, vault, "remainingIn24h()") - pending),
         balance=max(0, await client.token_balance(token, vault) - pending),
