@@ -60,7 +60,7 @@ dev: install
 # Every test, with line and branch coverage of src/ (the stack's processes included): prints
 # the TOTAL, writes build/coverage/index.html, and fails below pyproject's fail_under.
 test: install
-	$(BIN)/pytest --cov --cov-report=term --cov-report=html
+	$(BIN)/pytest --cov --cov-report=term --cov-report=html --durations=40
 
 lint: install $(SLITHER_STAMP)
 	$(BIN)/ruff check src tests bench migrations tools
