@@ -11,8 +11,9 @@ first and last names from many cultures; a generated name whose words are exactl
 listed name is dropped, so every hit on it is a false hit. Then the first held-out set
 (``screening_heldout.py``), the second and the third (``screening_heldout2.py``,
 ``screening_heldout3.py`` to ``screening_heldout9.py``: hand-written; all nine tuned on since)
-and the tenth (``screening_heldout10.py``: hand-written, never tuned on; ``--no-heldout10``
-while tuning, so its results are not read, and ``--show-misses`` never lists its misses).
+the tenth (``screening_heldout10.py``) and the eleventh (``screening_heldout11.py``):
+hand-written, never tuned on; ``--no-heldout10`` / ``--no-heldout11`` while tuning, so their
+results are not read, and ``--show-misses`` never lists their misses).
 Numbers, never asserts.
 """
 
@@ -26,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tracemalloc
 from collections import Counter
 from pathlib import Path
 
@@ -38,6 +40,7 @@ import screening_heldout7
 import screening_heldout8
 import screening_heldout9
 import screening_heldout10
+import screening_heldout11
 from onramp.compliance.lists import EntryType, ListEntry, SanctionsList, load_list
 from onramp.compliance.matcher import NameHit, NameMatcher
 from onramp.compliance.matching.settings import MatchSettings
@@ -273,6 +276,9 @@ def arguments() -> argparse.Namespace:
     parser.add_argument(
         "--no-heldout10", action="store_true", help="skip the tenth held-out set (while tuning)"
     )
+    parser.add_argument(
+        "--no-heldout11", action="store_true", help="skip the eleventh held-out set (while tuning)"
+    )
     return parser.parse_args()
 
 
@@ -335,6 +341,29 @@ def hand_written(
     return misses, false_hits
 
 
+def eleventh(args: argparse.Namespace) -> None:
+    """The eleventh set: totals per kind only (its misses are never printed), false hits on the
+    generated population and on its own hand-written ordinary names, and the list's load."""
+    union = screening_heldout11.lists()
+    tracemalloc.start()
+    started = time.perf_counter()
+    NameMatcher(union, MatchSettings(threshold=args.threshold))
+    built = time.perf_counter() - started
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    print(
+        f"held-out 11 lists ({len(union.entries)} entries): matcher built in {built:.2f} s "
+        f"(traced), peak {peak / 2**20:.1f} MiB"
+    )
+    title = "NEW HELD-OUT variants (eleventh set, hand-written, never tuned on):"
+    hand_written(args, union, screening_heldout11.probes(), 11, title)
+    matcher = NameMatcher(union, MatchSettings(threshold=args.threshold))
+    clean = screening_heldout11.clean_names()
+    false = sum(1 for name in clean if matcher.screen(name) is not None)
+    share = 100 * false / len(clean)
+    print(f"  false hits on its own ordinary names: {false} / {len(clean)} = {share:.2f} %")
+
+
 def show(label: str, misses: Misses, false_hits: FalseHits) -> None:
     for kind, text, uid, best in misses:
         print(f"MISS{label} {kind}: {text!r} (uid {uid}) best={best}")
@@ -373,6 +402,9 @@ def main() -> None:
             10,
             "NEW HELD-OUT variants (tenth set, hand-written, never tuned on):",
         )
+
+    if not args.no_heldout11:
+        eleventh(args)
 
     if args.cli_names:
         lines, wall = cli_speed(args.list, clean + [text for _, _, text in probes], args.cli_names)

@@ -127,3 +127,18 @@ def test_bad_files_raise_domain_errors(tmp_path: Path) -> None:
     with pytest.raises(SanctionsListInvalid) as caught:
         load_list(not_sdn)
     assert caught.value.code == "sanctions_list_invalid"
+
+
+def test_legacy_remarks_ending_with_a_date_of_birth(tmp_path: Path) -> None:
+    # The legacy file ends a row's remarks with its full stop right after the date ("DOB 22 Sep
+    # 1981."), and gives some dates as a range: both loaded, not a ValueError on "1981.".
+    sdn = tmp_path / "sdn.csv"
+    sdn.write_text(
+        '1,"DOE, Ivan Petrovich","individual","MAGNIT",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,'
+        '"DOB 22 Sep 1981."\n'
+        '2,"ROE, Olim","individual","SDGT",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,'
+        '"DOB 01 Jan 1977 to 31 Dec 1985; nationality Uzbekistan."\n'
+    )
+    loaded = {e.uid: e for e in load_list(sdn).entries}
+    assert loaded["1"].dates_of_birth == ("1981-09-22",)
+    assert loaded["2"].dates_of_birth == ("1977/1985",)

@@ -59,9 +59,11 @@ def _rows(path: Path) -> list[list[str]]:
 
 
 def _iso_date(text: str) -> str | None:
-    words = text.replace(",", " ").split()
-    if len(words) == 3 and words[1][:3].lower() in _MONTHS and words[0].isdigit():
-        return f"{int(words[2]):04d}-{_MONTHS[words[1][:3].lower()]:02d}-{int(words[0]):02d}"
+    # A row's remarks may end right after the date, with their full stop ("22 Sep 1981.").
+    words = text.replace(",", " ").replace(".", " ").split()
+    day, month, year = (words + ["", "", ""])[:3]
+    if len(words) == 3 and month[:3].lower() in _MONTHS and day.isdigit() and year.isdigit():
+        return f"{int(year):04d}-{_MONTHS[month[:3].lower()]:02d}-{int(day):02d}"
     years = [w for w in words if w.isdigit() and len(w) == 4]
     if len(years) == 2:
         return f"{years[0]}/{years[1]}"
