@@ -1,0 +1,58 @@
+"""``onramp worker alerts``: every ``evaluate_interval_seconds``, evaluate every rule (one
+evaluator at a time: a transaction-scoped advisory lock; another worker skips its round) and
+deliver what is due."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from onramp.alerts.delivery import deliver_due
+from onramp.alerts.rules import RuleSet
+from onramp.alerts.service import evaluate
+from onramp.core.clock import Clock
+from onramp.core.periodic import run_periodic
+from onramp.core.settings import Settings
+
+LOCK = "onramp.alerts.evaluator"
+
+
+async def evaluator_lock(session: AsyncSession) -> bool:
+    """Whether this transaction is the one evaluator (held until it ends)."""
+    got = await session.scalar(
+        text("SELECT pg_try_advisory_xact_lock(hashtext(:lock))"), {"lock": LOCK}
+    )
+    return bool(got)
+
+
+async def alerts_round(
+    session: AsyncSession, rules: RuleSet, settings: Settings, now: datetime
+) -> int:
+    """One round: evaluate (if no other evaluator is at it), then deliver; what was done."""
+    failing = await evaluate(session, rules, settings, now) if await evaluator_lock(session) else 0
+    return failing + await deliver_due(session, settings, now)
+
+
+async def run_alerts(
+    sessions: async_sessionmaker[AsyncSession],
+    rules: RuleSet,
+    settings: Settings,
+    *,
+    clock: Clock,
+    stop: asyncio.Event,
+) -> None:
+    async def once(session: AsyncSession, now: datetime, limit: int) -> int:
+        await alerts_round(session, rules, settings, now)
+        return 0  # never a full batch: each round waits for the interval
+
+    await run_periodic(
+        sessions,
+        once,
+        name="alerts",
+        clock=clock,
+        stop=stop,
+        interval=settings.alerts.evaluate_interval_seconds,
+    )
