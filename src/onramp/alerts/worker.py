@@ -1,6 +1,7 @@
 """``onramp worker alerts``: every ``evaluate_interval_seconds``, evaluate every rule (one
-evaluator at a time: a transaction-scoped advisory lock; another worker skips its round) and
-deliver what is due."""
+evaluator at a time: a transaction-scoped advisory lock; another worker skips its round); and,
+in transactions of their own (a slow channel must hold no lock the evaluation took, such as
+the circuit breaker's row), deliver what is due."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from onramp.core.periodic import run_periodic
 from onramp.core.settings import Settings
 
 LOCK = "onramp.alerts.evaluator"
+DELIVERY_BATCH = 50
 
 
 async def evaluator_lock(session: AsyncSession) -> bool:
@@ -31,9 +33,10 @@ async def evaluator_lock(session: AsyncSession) -> bool:
 async def alerts_round(
     session: AsyncSession, rules: RuleSet, settings: Settings, now: datetime
 ) -> int:
-    """One round: evaluate (if no other evaluator is at it), then deliver; what was done."""
-    failing = await evaluate(session, rules, settings, now) if await evaluator_lock(session) else 0
-    return failing + await deliver_due(session, settings, now)
+    """Evaluate every rule, unless another evaluator is at it; how many groups fail."""
+    if not await evaluator_lock(session):
+        return 0
+    return await evaluate(session, rules, settings, now)
 
 
 async def run_alerts(
@@ -44,15 +47,26 @@ async def run_alerts(
     clock: Clock,
     stop: asyncio.Event,
 ) -> None:
-    async def once(session: AsyncSession, now: datetime, limit: int) -> int:
+    interval = settings.alerts.evaluate_interval_seconds
+
+    async def evaluation(session: AsyncSession, now: datetime, limit: int) -> int:
         await alerts_round(session, rules, settings, now)
         return 0  # never a full batch: each round waits for the interval
 
-    await run_periodic(
-        sessions,
-        once,
-        name="alerts",
-        clock=clock,
-        stop=stop,
-        interval=settings.alerts.evaluate_interval_seconds,
+    async def delivery(session: AsyncSession, now: datetime, limit: int) -> int:
+        return await deliver_due(session, settings, now, limit=limit)
+
+    await asyncio.gather(
+        run_periodic(
+            sessions, evaluation, name="alerts", clock=clock, stop=stop, interval=interval
+        ),
+        run_periodic(
+            sessions,
+            delivery,
+            name="alerts_delivery",
+            clock=clock,
+            stop=stop,
+            interval=min(interval, 5.0),
+            batch=DELIVERY_BATCH,
+        ),
     )

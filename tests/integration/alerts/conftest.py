@@ -105,8 +105,11 @@ async def round_(
     settings: Settings,
     now: datetime,
 ) -> None:
+    """Evaluate (without the evaluator lock the stack's own alerts worker may hold), then
+    deliver in a transaction of its own, as the worker does."""
     async with unit_of_work(sessions) as session:
         await evaluate_alerts(session, RuleSet((rule,)), settings, now)
+    async with unit_of_work(sessions) as session:
         await deliver_due(session, settings, now)
 
 
