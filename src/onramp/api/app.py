@@ -9,6 +9,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from fastapi import FastAPI
 
+from onramp.alerts import alerts_router as alerts_router
 from onramp.api.audit import router as audit_router
 from onramp.api.body_limit import DEFAULT_MAX_BODY_BYTES, BodyLimit, BodyLimits
 from onramp.api.data_rights import router as data_rights_router
@@ -131,6 +132,7 @@ ROUTERS = (
     circuit_breaker_router,
     recon_router,
     audit_router,
+    alerts_router,
 )
 
 DESCRIPTION = """\

@@ -59,6 +59,8 @@ class Permission(StrEnum):
     # Open the back office's pages (/admin, every staff role; its pages then need their own).
     BACK_OFFICE = "back_office:open"
     AUDIT_READ = "audit:read"  # the audit log's records and its chain's verification
+    ALERTS_READ = "alerts:read"  # the operators' alerts, their history and silences
+    ALERTS_MANAGE = "alerts:manage"  # acknowledge, resolve, silence (the on-call)
 
 
 _CUSTOMER = frozenset(
@@ -90,6 +92,8 @@ _ORDER_OPERATIONS = frozenset({Permission.ORDERS_READ_ANY, Permission.ORDERS_OPE
 _RECON = frozenset({Permission.RECON_READ, Permission.RECON_RESOLVE})
 _APPROVALS = frozenset({Permission.APPROVALS_READ, Permission.APPROVALS_DECIDE})
 _CUSTOMER_SUPPORT = frozenset({Permission.CUSTOMERS_READ, Permission.CUSTOMERS_FREEZE})
+# The on-call (there is no separate ops role: treasurers run the money path's operations).
+_ALERTS = frozenset({Permission.ALERTS_READ, Permission.ALERTS_MANAGE})
 
 # Staff act on customers' orders through staff routes (``/v1/admin/orders``: read any order;
 # treasurers and admins retry a failed payout or refund it, four-eyes), never by placing orders
@@ -101,7 +105,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     | {Permission.ORDERS_READ_ANY}
     | {Permission.KYC_REVIEW, Permission.COMPLIANCE_SCREEN}
     | {Permission.COMPLIANCE_REPORTS, Permission.DEPOSITS_READ, Permission.REFUNDS_READ}
-    | {Permission.RECON_READ, Permission.AUDIT_READ}
+    | {Permission.RECON_READ, Permission.AUDIT_READ, Permission.ALERTS_READ}
     | _APPROVALS
     | _CASEWORK
     | _CUSTOMER_SUPPORT,
@@ -113,6 +117,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     | _TREASURY_RISK
     | _ORDER_OPERATIONS
     | _RECON
+    | _ALERTS
     | {Permission.CUSTOMERS_READ},
     # Read-only: cases, reports, deposits, refunds, the treasury, reconciliation, the audit log,
     # the staff and their roles, customers, and the four-eyes requests (never deciding one).
@@ -121,7 +126,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     | {Permission.DEPOSITS_READ, Permission.REFUNDS_READ, Permission.TREASURY_READ}
     | {Permission.TREASURY_RISK_READ, Permission.ORDERS_READ_ANY, Permission.RECON_READ}
     | {Permission.AUDIT_READ, Permission.USERS_READ, Permission.APPROVALS_READ}
-    | {Permission.CUSTOMERS_READ},
+    | {Permission.CUSTOMERS_READ, Permission.ALERTS_READ},
     Role.ADMIN: _STAFF
     | {Permission.USERS_MANAGE, Permission.USERS_READ, Permission.KYC_REVIEW}
     | _APPROVALS
@@ -132,6 +137,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     | _TREASURY_RISK
     | _ORDER_OPERATIONS
     | _RECON
+    | _ALERTS
     | _CUSTOMER_SUPPORT,
 }
 

@@ -94,6 +94,7 @@ if TYPE_CHECKING:
     from onramp.compliance.screening import read_batch as read_batch
     from onramp.compliance.screening import screen_address as screen_batch_address
     from onramp.compliance.screening import screen_name as screen_batch_name
+    from onramp.compliance.service import latest_checks as latest_list_checks
     from onramp.compliance.travel_rule import TransferDraft as TransferDraft
     from onramp.compliance.travel_rule import TravelRuleRecord as TravelRuleRecord
     from onramp.compliance.travel_rule import get_record as get_record
@@ -122,6 +123,7 @@ _LAZY = {
     "LIST_MISSING": ("onramp.compliance.freshness", "LIST_MISSING"),
     "LIST_STALE": ("onramp.compliance.freshness", "LIST_STALE"),
     "ListFreshness": ("onramp.compliance.freshness", "ListFreshness"),
+    "latest_list_checks": ("onramp.compliance.service", "latest_checks"),
     "ListMatchers": ("onramp.compliance.checkpoints", "ListMatchers"),
     "ListMatchersDep": ("onramp.compliance.web", "ListMatchersDep"),
     "ListRefresher": ("onramp.compliance.refresh", "ListRefresher"),
@@ -202,6 +204,7 @@ __all__ = [
     "ListDiff",
     "ListEntry",
     "ListFreshness",
+    "latest_list_checks",
     "ListMatchers",
     "ListMatchersDep",
     "ListRefresher",

@@ -17,7 +17,6 @@ reads no other domain's tables.
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -40,6 +39,7 @@ from onramp.chain import (
 )
 from onramp.core.clock import Clock
 from onramp.core.db import unit_of_work
+from onramp.core.ids import uuid7_floor
 from onramp.core.keys import Hsm
 from onramp.core.logging import get_logger
 from onramp.core.outbox import OutboxMessage
@@ -78,12 +78,6 @@ class Anomaly:
     trigger: str
     reason: str
     evidence: dict[str, Any]
-
-
-def uuid7_floor(at: datetime) -> uuid.UUID:
-    """The smallest UUIDv7 of ``at``'s millisecond: outbox ids are UUIDv7, so a time range is a
-    primary-key range (the outbox is never pruned and has no index on its time or subject)."""
-    return uuid.UUID(int=(int(at.timestamp() * 1000) & ((1 << 48) - 1)) << 80)
 
 
 async def events_since(

@@ -19,6 +19,7 @@ from onramp.runtime.app import create_app
 from onramp.web.assets import IMMUTABLE, manifest
 from onramp.web.errors import _page
 from onramp.web.rendering import _ENV, TEMPLATES
+from tests.unit.web.alerts_context import alerts_context
 from tests.unit.web.ops_context import ops_context
 from tests.unit.web.support_pages import support_context
 
@@ -100,6 +101,7 @@ async def test_a_quote_or_order_posted_without_a_session_is_sent_to_sign_in(path
 _OWNERS = (
     (("admin/compliance/", "admin/deposits/", "admin/treasury/"), "ops"),
     (("app/order", "app/quote"), "order"),
+    (("admin/alerts",), "alerts"),
     (("admin/customer", "admin/order"), "support"),
     (
         ("admin/api_keys", "admin/approvals", "admin/audit", "admin/reports", "admin/staff"),
@@ -116,6 +118,7 @@ def _context(template: str = "app/home.html") -> dict[str, object]:
         "ops": ops_context(),
         "order": _order_context(now, orders[0]),
         "support": support_context(),
+        "alerts": alerts_context(),
     }
     owner = next((name for prefixes, name in _OWNERS if template.startswith(prefixes)), "")
     for name in sorted(groups, key=lambda name: name == owner):

@@ -1,5 +1,6 @@
 """Every table of every domain, imported so that ``Base.metadata`` is complete (for Alembic)."""
 
+from onramp.alerts import models as alerts_models
 from onramp.banking import models as banking_models
 from onramp.chain import models as chain_models
 from onramp.compliance import models as compliance_models
@@ -23,6 +24,7 @@ from onramp.wallets import models as wallets_models
 metadata = Base.metadata
 
 __all__ = [
+    "alerts_models",
     "audit",
     "banking_models",
     "case_models",

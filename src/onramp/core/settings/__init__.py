@@ -6,6 +6,7 @@ that names a running service (database, NATS, chain) is taken from the dev stack
 """
 
 from onramp.core.settings.access import ApiKeySettings, AuthSettings, RateLimitSettings
+from onramp.core.settings.alerts import AlertChannelSettings, AlertSettings
 from onramp.core.settings.banking import (
     BankingSettings,
     TreasuryAccountSettings,
@@ -44,6 +45,8 @@ from onramp.core.settings.treasury import (
 )
 
 __all__ = [
+    "AlertChannelSettings",
+    "AlertSettings",
     "ANVIL_DEPLOYER_KEY",
     "ANVIL_EXECUTOR_KEY",
     "ANVIL_PAYOUT_KEY",

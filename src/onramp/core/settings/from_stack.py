@@ -8,6 +8,7 @@ from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel, SecretStr
 
+from onramp.core.settings.alerts import AlertChannelSettings, AlertSettings
 from onramp.core.settings.banking import BankingSettings
 from onramp.core.settings.chain import ChainSettings, CustodySettings
 from onramp.core.settings.compliance import KycSettings
@@ -48,6 +49,8 @@ class StackSections(Protocol):
     def hsm(self) -> HsmSettings: ...
     @property
     def notifications(self) -> NotificationSettings: ...
+    @property
+    def alerts(self) -> AlertSettings: ...
 
 
 # stack.json's contracts by the chain settings' field that holds each address.
@@ -72,6 +75,7 @@ def stack_updates(settings: StackSections, stack: dict[str, Any]) -> dict[str, B
         "custody": _custody(settings.custody, stack),
         "hsm": _hsm(settings.hsm, stack),
         "notifications": _notifications(settings.notifications, stack),
+        "alerts": _alerts(settings.alerts, stack),
     }
 
 
@@ -139,3 +143,14 @@ def _notifications(
         return notifications
     host, port = str(stack["smtp"]).rsplit(":", 1)
     return notifications.model_copy(update={"smtp_host": host, "smtp_port": int(port)})
+
+
+# Where the dev stack's alerts go when no channel is configured: its mail sandbox's inbox.
+DEV_ONCALL = "oncall@onramp.localhost"
+
+
+def _alerts(alerts: AlertSettings, stack: dict[str, Any]) -> AlertSettings:
+    if alerts.channels or not stack.get("smtp"):
+        return alerts
+    oncall = AlertChannelSettings(name="oncall", kind="email", to=DEV_ONCALL)
+    return alerts.model_copy(update={"channels": (oncall,)})

@@ -10,6 +10,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from onramp.core.production_check import production_refusals
 from onramp.core.settings.access import ApiKeySettings, AuthSettings, RateLimitSettings
+from onramp.core.settings.alerts import AlertSettings
 from onramp.core.settings.banking import BankingSettings
 from onramp.core.settings.base import REPO_ROOT
 from onramp.core.settings.chain import ChainSettings, CustodySettings
@@ -57,6 +58,7 @@ class Settings(BaseSettings):
     treasury_risk: TreasuryRiskSettings = TreasuryRiskSettings()
     custody: CustodySettings = CustodySettings()
     supervisor: SupervisorSettings = SupervisorSettings()
+    alerts: AlertSettings = AlertSettings()
 
     @model_validator(mode="after")
     def _production_ready(self) -> Settings:

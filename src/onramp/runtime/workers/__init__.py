@@ -5,6 +5,7 @@ this table names them, in the order the dev stack starts them."""
 from __future__ import annotations
 
 from onramp.core.settings import Settings
+from onramp.runtime.workers import alerts, compliance, orders, platform, recon, treasury
 
 # ``bank``, not ``banking``: the refunds worker named through ``banking`` would spell the refunds
 # module that moved into ``banking/refunding/``, which tools/surface_codemod.py renames everywhere.
@@ -13,7 +14,6 @@ from onramp.runtime.workers import banking as bank
 # ``chain_workers``, not ``chain``: likewise the payouts and withdrawals workers named through
 # ``chain`` would spell the modules that moved into chain's sub-packages.
 from onramp.runtime.workers import chain as chain_workers
-from onramp.runtime.workers import compliance, orders, platform, recon, treasury
 from onramp.runtime.workers.registry import Worker, run
 
 REGISTRY: dict[str, Worker] = {
@@ -35,6 +35,7 @@ REGISTRY: dict[str, Worker] = {
         treasury.risk,
         chain_workers.withdrawals,
         recon.recon,
+        alerts.alerts,
     )
 }
 WORKERS = tuple(REGISTRY)

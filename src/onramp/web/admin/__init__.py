@@ -3,6 +3,7 @@
 session that proved a second factor."""
 
 from onramp.web.admin import (
+    alerts,
     api_keys,
     approvals,
     audit,
@@ -36,6 +37,7 @@ ROUTERS = (
     audit.router,
     reports.router,
     api_keys.router,
+    alerts.router,
 )
 
 __all__ = ["ROUTERS"]
