@@ -17,7 +17,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Protocol
 
-from sqlalchemy import select, text, update
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from onramp.chain.client import ChainClient
@@ -27,6 +27,7 @@ from onramp.chain.custodial.custody import (
     transfer_token_calldata,
     withdrawals_stopped,
 )
+from onramp.chain.custodial.withdrawal_rows import WithdrawalRows
 from onramp.chain.custodial.withdrawals import in_flight
 from onramp.chain.errors import (
     ChainRpcError,
@@ -37,7 +38,6 @@ from onramp.chain.models import ChainTransaction, TxStatus, WalletWithdrawal, Wi
 from onramp.chain.paying.vault_conditions import token_paused
 from onramp.chain.signing.hsm_signer import Pkcs11Signer
 from onramp.chain.signing.signer import LocalKeySigner, Signer
-from onramp.chain.transactions.tx_reconciler import NoOwner
 from onramp.chain.transactions.tx_sender import Call, TransactionSender
 from onramp.chain.wait_state import WaitState
 from onramp.chain.worker import Backoff, _pause
@@ -340,63 +340,3 @@ async def run_withdrawals(
             if busy == 0:
                 await _pause(stop, idle)
     log.info("withdrawals.stopped")
-
-
-class WithdrawalRows(NoOwner):
-    """What the withdrawals the custody key's transactions carry do when one is sent or
-    settled (they are never replaced)."""
-
-    def __init__(self, custody: str) -> None:
-        self._custody = custody
-
-    async def sent(self, session: AsyncSession, tx: ChainTransaction) -> None:
-        await session.execute(
-            update(WalletWithdrawal)
-            .where(
-                WalletWithdrawal.tx_id == tx.id,
-                WalletWithdrawal.status == WithdrawalStatus.SIGNED.value,
-            )
-            .values(status=WithdrawalStatus.BROADCAST.value, updated_at=utcnow())
-        )
-
-    async def moved(self, session: AsyncSession, from_id: uuid.UUID, to: ChainTransaction) -> None:
-        await session.execute(
-            update(WalletWithdrawal)
-            .where(WalletWithdrawal.tx_id == from_id)
-            .values(tx_id=to.id, tx_hash=to.tx_hash, updated_at=utcnow())
-        )
-        await session.execute(
-            update(WalletWithdrawal)
-            .where(WalletWithdrawal.deploy_tx_id == from_id)
-            .values(deploy_tx_id=to.id, updated_at=utcnow())
-        )
-        await self.sent(session, to)
-
-    async def superseded(self, session: AsyncSession, tx: ChainTransaction) -> None:
-        """Never mined, and never will be: no USDC left the wallet; the withdrawal fails (the
-        customer may ask again) rather than being signed anew behind the customer's back."""
-        reason = "superseded: its nonce went to a transaction not stored here"
-        for row in await session.scalars(
-            select(WalletWithdrawal)
-            .where(
-                (WalletWithdrawal.tx_id == tx.id) | (WalletWithdrawal.deploy_tx_id == tx.id),
-                WalletWithdrawal.status.in_(
-                    [WithdrawalStatus.SIGNED.value, WithdrawalStatus.BROADCAST.value]
-                ),
-            )
-            .with_for_update()
-        ):
-            row.status, row.failure, row.updated_at = (
-                WithdrawalStatus.FAILED.value,
-                reason,
-                utcnow(),
-            )
-            await record(
-                session,
-                actor=f"chain:{self._custody}",
-                action="wallet.withdrawal_failed",
-                entity_type="wallet_withdrawal",
-                entity_id=str(row.id),
-                data={"reason": reason},
-            )
-            log.error("withdrawal.superseded", withdrawal_id=str(row.id), nonce=tx.nonce)
