@@ -10,6 +10,7 @@ asking, and ``/healthz`` turns 503 once ``stale_after_seconds`` passed."""
 from __future__ import annotations
 
 import asyncio
+import socket
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Mapping
 from contextlib import asynccontextmanager, contextmanager
@@ -25,9 +26,12 @@ from starlette.routing import Route
 from onramp.chain import ChainClient
 from onramp.core import metrics
 from onramp.core.keys import Hsm
+from onramp.core.logging import get_logger
 from onramp.core.settings import Settings, WorkerSettings
 
 Probe = Callable[[], Awaitable[None]]
+
+log = get_logger(__name__)
 
 
 class LoopStop(asyncio.Event):
@@ -129,18 +133,21 @@ async def serving(app: Starlette, settings: WorkerSettings) -> AsyncIterator[Non
     if not settings.metrics_port:
         yield
         return
-    config = uvicorn.Config(
-        app,
-        host=settings.metrics_host,
-        port=settings.metrics_port,
-        lifespan="off",
-        access_log=False,
-        log_config=None,
-    )
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((settings.metrics_host, settings.metrics_port))
+    except OSError as exc:  # the money path does not stop for its metrics: said, and run on
+        sock.close()
+        log.error("worker.metrics_port_unavailable", port=settings.metrics_port, error=str(exc))
+        yield
+        return
+    config = uvicorn.Config(app, lifespan="off", access_log=False, log_config=None)
     server = _Server(config)
-    task = asyncio.create_task(server.serve())
+    task = asyncio.create_task(server.serve(sockets=[sock]))
     try:
         yield
     finally:
         server.should_exit = True
         await task
+        sock.close()

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 
 import httpx
 
 from onramp.core.settings import WorkerSettings
-from onramp.runtime.workers.health import LoopStop, NotReady, Probe, health_app
+from onramp.runtime.workers.health import LoopStop, NotReady, Probe, health_app, serving
 
 
 async def _ok() -> None:
@@ -58,3 +59,22 @@ async def test_alive_while_the_loop_asks_the_stop_signal_stale_once_it_stopped_a
         scraped = await client.get("/metrics")
     assert scraped.status_code == 200
     assert "onramp_worker_last_tick_timestamp_seconds" in scraped.text
+
+
+async def test_served_on_its_port_and_a_taken_port_leaves_the_worker_running() -> None:
+    app = health_app(LoopStop(), {"database": _ok}, WorkerSettings())
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        async with serving(app, WorkerSettings(metrics_port=port)):
+            pass  # logged, not raised: the worker's own work goes on without the endpoint
+    async with serving(app, WorkerSettings(metrics_port=port)):
+        async with httpx.AsyncClient(trust_env=False) as client:
+            for _ in range(100):  # until uvicorn's startup listens on the bound socket
+                try:
+                    ready = await client.get(f"http://127.0.0.1:{port}/readyz")
+                    break
+                except httpx.ConnectError:
+                    await asyncio.sleep(0.05)
+    assert ready.status_code == 200
