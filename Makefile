@@ -15,7 +15,7 @@ SOFTHSM_MODULE ?= /usr/lib/softhsm/libsofthsm2.so
 # apt as root directly, through sudo otherwise; never a prompt (CI runs with no stdin).
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo "sudo -n")
 
-.PHONY: install softhsm chromium screenshots demo dev test test-fast lint format contracts contracts-check contracts-test slither bench clean
+.PHONY: install softhsm chromium promtool screenshots demo dev test test-fast lint format contracts contracts-check contracts-test slither bench clean
 
 install: softhsm chromium $(PY_STAMP) $(NODE_STAMP)
 
@@ -36,6 +36,15 @@ chromium:
 	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium </dev/null \
 	|| { $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -q </dev/null \
 	&& $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium </dev/null; }
+
+# Debian's prometheus package provides promtool, which checks deploy/prometheus/ in `make lint`.
+promtool:
+	@if command -v promtool >/dev/null; then exit 0; fi; \
+	command -v apt-get >/dev/null || { echo "install promtool (Debian package prometheus)"; exit 1; }; \
+	echo "installing promtool (apt-get install prometheus)"; \
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends prometheus </dev/null \
+	|| { $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -q </dev/null \
+	&& $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends prometheus </dev/null; }
 
 $(PY_STAMP): pyproject.toml constraints.txt
 	@command -v node >/dev/null || { echo "Node.js 20+ is required (for solc and anvil)"; exit 1; }
@@ -62,7 +71,7 @@ dev: install
 test: install
 	$(BIN)/pytest --cov --cov-report=term --cov-report=html --durations=40
 
-lint: install $(SLITHER_STAMP)
+lint: install promtool $(SLITHER_STAMP)
 	$(BIN)/ruff check src tests bench migrations tools
 	$(BIN)/ruff format --check src tests bench migrations tools
 	$(BIN)/mypy
@@ -70,6 +79,8 @@ lint: install $(SLITHER_STAMP)
 	$(BIN)/python tools/check_code_shape.py
 	$(BIN)/python tools/surface_codemod.py --check
 	$(BIN)/lint-imports
+	promtool check rules deploy/prometheus/rules.yml
+	promtool check config deploy/prometheus/prometheus.yml
 	node contracts/build.mjs --check
 	npx --no-install solhint --disc --noPoster --max-warnings 0 'contracts/src/**/*.sol'
 	$(MAKE) --no-print-directory slither

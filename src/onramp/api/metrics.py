@@ -3,6 +3,8 @@
 - Every HTTP request by route template (never the raw path: ids would make the labels
   unbounded), method and status, with its latency: ``HttpMetrics``, the outermost middleware, so
   a 413 or a 404 is counted too (route ``unmatched``).
+- Everything core/metrics.py counts as it happens in this process (rate-limit refusals, login
+  failures and lockouts, order transitions the API makes).
 - The money path's queues, read at each scrape with one grouped query per table, from the
   domains' own backlog functions (routers hold no SQL): how many orders wait in each state that
   is not an end, payouts not yet final, deposits waiting to be matched or in suspense, open
@@ -24,11 +26,9 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
-    CollectorRegistry,
     Counter,
     Gauge,
     Histogram,
-    ProcessCollector,
     generate_latest,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -37,6 +37,7 @@ from starlette.types import Message, Receive, Scope, Send
 from onramp.api.http_middleware import HttpMiddleware
 from onramp.banking import deposit_backlog
 from onramp.chain import payout_backlog
+from onramp.core import metrics as process_metrics
 from onramp.core.backlog import Backlog
 from onramp.core.clock import utcnow
 from onramp.core.outbox import outbox_backlog
@@ -44,8 +45,9 @@ from onramp.core.web import SessionDep
 from onramp.orders import order_backlog
 from onramp.recon import break_backlog
 
-REGISTRY = CollectorRegistry()
-ProcessCollector(registry=REGISTRY)  # memory, CPU, open files of this process
+# The process's registry (core/metrics.py): the money path's counters the API's own requests move
+# (rate-limit refusals, login failures, orders it moves) are on the same page.
+REGISTRY = process_metrics.REGISTRY
 
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 HTTP_REQUESTS = Counter(

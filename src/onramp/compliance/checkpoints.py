@@ -25,6 +25,7 @@ from onramp.compliance.matching.settings import MatchSettings
 from onramp.compliance.models import ScreeningRecord
 from onramp.compliance.screening import combine
 from onramp.compliance.service import ListCheck, latest_checks, latest_lists
+from onramp.core import metrics
 from onramp.core.clock import utcnow
 from onramp.core.db import unit_of_work
 from onramp.core.ids import uuid7
@@ -150,6 +151,8 @@ class Screened:
 async def record_screens(session: AsyncSession, screens: Sequence[Screened], now: datetime) -> None:
     if not screens:
         return
+    for screen in screens:
+        metrics.screened(screen.point, screen.finding.decision)
     await session.execute(
         insert(ScreeningRecord),
         [

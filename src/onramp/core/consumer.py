@@ -9,14 +9,17 @@ event cannot hold up the others.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from nats.aio.msg import Msg
 from nats.errors import TimeoutError as NatsTimeout
+from nats.js import JetStreamContext
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from onramp.core import metrics
 from onramp.core.bus import EventBus
 from onramp.core.db import unit_of_work
 from onramp.core.events import CloudEvent
@@ -80,6 +83,21 @@ async def handle_messages(
     await asyncio.gather(*(msg.ack() for msg, _ in parsed))
 
 
+# How often a consumer asks JetStream how far behind it is (onramp_jetstream_consumer_pending).
+PENDING_EVERY = 5.0
+
+
+async def _measure_pending(name: str, subscription: JetStreamContext.PullSubscription) -> None:
+    try:
+        info = await subscription.consumer_info()
+    except Exception:  # noqa: BLE001 - a metric never stops the consumer
+        log.warning("consumer.info_failed", consumer=name)
+        return
+    metrics.consumer_backlog(
+        name, pending=info.num_pending or 0, ack_pending=info.num_ack_pending or 0
+    )
+
+
 async def run_consumer(
     consumer: Consumer,
     *,
@@ -91,7 +109,11 @@ async def run_consumer(
 ) -> None:
     subscription = await bus.durable_consumer(consumer.name, consumer.subjects)
     log.info("consumer.started", consumer=consumer.name, subjects=list(consumer.subjects))
+    measured = 0.0
     while not stop.is_set():
+        if time.monotonic() - measured >= PENDING_EVERY:
+            measured = time.monotonic()
+            await _measure_pending(consumer.name, subscription)
         try:
             msgs = await subscription.fetch(batch, timeout=fetch_timeout)
         except (NatsTimeout, TimeoutError):  # nats-py raises either when nothing is pending

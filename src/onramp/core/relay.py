@@ -7,6 +7,7 @@ import asyncio
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from onramp.core import metrics
 from onramp.core.bus import EventBus
 from onramp.core.clock import utcnow
 from onramp.core.db import unit_of_work
@@ -28,7 +29,12 @@ async def relay_batch(
     async with unit_of_work(sessions) as session:
         rows = (
             await session.execute(
-                select(OutboxMessage.id, OutboxMessage.subject, OutboxMessage.payload)
+                select(
+                    OutboxMessage.id,
+                    OutboxMessage.subject,
+                    OutboxMessage.payload,
+                    OutboxMessage.created_at,
+                )
                 .where(OutboxMessage.published_at.is_(None))
                 .order_by(OutboxMessage.id)
                 .limit(limit)
@@ -43,6 +49,7 @@ async def relay_batch(
             .where(OutboxMessage.id.in_([r.id for r in rows]))
             .values(published_at=utcnow())
         )
+    metrics.outbox_published([r.created_at for r in rows])
     log.debug("outbox.published", count=len(rows), duplicates=duplicates)
     return len(rows)
 

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from onramp.core import metrics
 from onramp.core.clock import Clock
 from onramp.core.db import unit_of_work
 from onramp.core.errors import TooManyRequests
@@ -62,6 +63,7 @@ async def check_rate(request: Request, route_class: str, scope: str, key: str) -
     if current is None or decision.remaining < current.remaining or not decision.allowed:
         request.state.rate_limit = decision
     if not decision.allowed:
+        metrics.rate_limited(route_class, scope)
         raise TooManyRequests(
             f"at most {limit.requests} {route_class} requests per {limit.window_seconds}s",
             retry_after=decision.reset_seconds,

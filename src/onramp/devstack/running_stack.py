@@ -25,7 +25,7 @@ from onramp.devstack.kyc_sandbox import KycSandbox
 from onramp.devstack.mail_sandbox import MailSandbox
 from onramp.devstack.nats import EmbeddedNats
 from onramp.devstack.postgres import EmbeddedPostgres
-from onramp.devstack.process import ManagedProcess, spawn
+from onramp.devstack.process import ManagedProcess, free_port, spawn
 from onramp.devstack.softhsm import SoftHsmToken
 from onramp.devstack.supervisor import RestartPolicy, Supervisor
 from onramp.devstack.treasury_setup import (
@@ -59,6 +59,8 @@ class Stack:
     treasury: TreasurySetup | None = None  # the Safes (the cold one is the vault's admin)
     api_url: str = ""
     apps: dict[str, ManagedProcess] = field(default_factory=dict)
+    # Each worker's own /metrics, /healthz, /readyz port, by process name (kept over restarts).
+    metrics_ports: dict[str, int] = field(default_factory=dict)
     # Held while the process table changes: the supervisor's thread and a test's own restarts.
     lock: threading.RLock = field(default_factory=threading.RLock)
     supervisor: Supervisor | None = None
@@ -107,10 +109,18 @@ class Stack:
         """The web UI the API process serves: the customer dashboard and the back office."""
         return {"app": f"{self.api_url}/app", "admin": f"{self.api_url}/admin"}
 
+    def metrics_urls(self) -> dict[str, str]:
+        """Each process's Prometheus endpoint: the API's and every worker's."""
+        return {"api": f"{self.api_url}/metrics"} | {
+            name: f"http://127.0.0.1:{port}/metrics"
+            for name, port in sorted(self.metrics_ports.items())
+        }
+
     def describe(self) -> dict[str, Any]:
         return {
             "api": self.api_url,
             "web": self.web_urls(),
+            "metrics": self.metrics_urls(),
             "bank_sandbox": self.bank.url if self.bank else "",
             "kyc_sandbox": self.kyc.url if self.kyc else "",
             "issuer_sandbox": self.issuer.url if self.issuer else "",
@@ -206,17 +216,19 @@ class Stack:
         extra_env: Mapping[str, str] | None = None,
         *,
         supervised: bool | None = None,
+        own_env: Mapping[str, str] | None = None,
     ) -> ManagedProcess:
         """Start ``argv`` as the stack's ``name`` (stopping a live one of that name first).
 
         Supervised unless started with ``extra_env`` (a test's crash point or short timeout:
         the test watches it) or told otherwise; a restart always runs the stack's own
-        environment, without ``extra_env``."""
-        env = self.env() | dict(extra_env or {})
+        environment, without ``extra_env`` (``own_env``, the process's own, stays)."""
+        own = dict(own_env or {})
+        env = self.env() | own | dict(extra_env or {})
         log_dir = self.state_dir / "logs"
 
         def again() -> ManagedProcess:
-            return spawn(name, argv, log_dir=log_dir, env=self.env(), cwd=REPO_ROOT)
+            return spawn(name, argv, log_dir=log_dir, env=self.env() | own, cwd=REPO_ROOT)
 
         with self.lock:
             previous = self.apps.get(name)
@@ -235,12 +247,20 @@ class Stack:
         *,
         supervised: bool | None = None,
     ) -> ManagedProcess:
+        process_name = f"worker-{name}"
+        with self.lock:  # its metrics port, chosen once: Prometheus scrapes it across restarts
+            port = self.metrics_ports.setdefault(process_name, free_port())
         return self.spawn_app(
-            f"worker-{name}",
+            process_name,
             [sys.executable, "-m", "onramp", "worker", name],
             extra_env,
             supervised=supervised,
+            own_env={"ONRAMP_WORKER__METRICS_PORT": str(port)},
         )
+
+    def worker_url(self, name: str) -> str:
+        """Where worker ``name`` serves /metrics, /healthz and /readyz (spawned through here)."""
+        return f"http://127.0.0.1:{self.metrics_ports[f'worker-{name}']}"
 
     def stop(self) -> None:
         if self.supervisor is not None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert, select
@@ -14,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp import banking, chain
 from onramp.compliance import AlertDraft, Screened, raise_alerts, record_screens
+from onramp.core import metrics
 from onramp.core.audit import audit_row, record_many
 from onramp.core.clock import utcnow
 from onramp.core.errors import Conflict
@@ -40,6 +42,8 @@ class SagaStep:
     alerts: list[AlertDraft] = field(default_factory=list)
     screens: list[Screened] = field(default_factory=list)
     refunds: list[Order] = field(default_factory=list)  # rejected: their deposits go back
+    # (from, to, entered ``from`` at): counted once written (core/metrics.py)
+    moves: list[tuple[str, str, datetime | None]] = field(default_factory=list)
 
     def created(self, order: Order, *, reason: str, audit: dict[str, Any], **data: Any) -> None:
         """A new order's first history row (it starts awaiting funds), its ``order.created``
@@ -79,6 +83,7 @@ class SagaStep:
     def move(self, order: Order, to: OrderState, *, reason: str | None = None, **data: Any) -> None:
         current = OrderState(order.state)
         check_transition(current, to)
+        self.moves.append((current.value, to.value, order.updated_at))
         order.state = to.value
         order.updated_at = utcnow()
         self.history.append(
@@ -127,6 +132,8 @@ class SagaStep:
         await record_screens(session, self.screens, utcnow())
         if self.alerts:
             await raise_alerts(session, self.alerts, now=utcnow(), actor=self.actor)
+        for from_state, to_state, entered in self.moves:
+            metrics.order_moved(from_state, to_state, entered)
 
 
 async def request_refunds(session: AsyncSession, step: SagaStep, orders: Sequence[Order]) -> None:

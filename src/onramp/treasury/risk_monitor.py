@@ -37,6 +37,7 @@ from onramp.chain import (
     VaultPauser,
     in_flight_total,
 )
+from onramp.core import metrics
 from onramp.core.clock import Clock
 from onramp.core.db import unit_of_work
 from onramp.core.ids import uuid7_floor
@@ -167,6 +168,7 @@ class RiskMonitor:
         on_chain = await self._balance()
         async with unit_of_work(self._sessions) as session:
             row = await circuit_breaker.current_state(session)
+            metrics.breaker_state(closed=row.state == BreakerState.CLOSED.value)
             if row.state != BreakerState.CLOSED.value:
                 return None
             window_start = now - self._policy.failure_window

@@ -29,6 +29,7 @@ from onramp.chain.transactions.fees import FeePolicy
 from onramp.chain.transactions.tx_reconciler import Reconciled
 from onramp.chain.transactions.tx_sender import Call, TransactionSender
 from onramp.chain.wait_state import WaitState
+from onramp.core import metrics
 from onramp.core.clock import utcnow
 from onramp.core.db import as_int, unit_of_work
 from onramp.core.faults import crash_point
@@ -216,6 +217,7 @@ class PayoutSender:
                     p.status = PayoutStatus.SIGNED.value
                     p.tx_id = tx.id
         log.info("payout.signed", tx_hash="0x" + tx.tx_hash.hex(), nonce=tx.nonce, count=len(items))
+        metrics.payout_batch_signed(len(items))
         crash_point("payout.after_sign")
         await self._tx.send(tx)
         return len(items)

@@ -26,6 +26,7 @@ from pkcs11 import Attribute, KeyType, Mechanism, ObjectClass
 from pkcs11.exceptions import NoSuchKey
 
 from onramp.chain.signing.signer import SignedTx
+from onramp.core import metrics
 from onramp.core.errors import InvariantViolated
 from onramp.core.keys.hsm import Hsm, HsmUnavailable
 
@@ -110,7 +111,7 @@ class Pkcs11Signer:
         """(v, r, s) over a 32-byte hash, s low, v in {0, 1}."""
         if len(digest) != 32:
             raise InvariantViolated(f"a hash to sign is 32 bytes, not {len(digest)}")
-        with self._hsm.session() as session:
+        with metrics.hsm_signing(), self._hsm.session() as session:
             key = _one(session, ObjectClass.PRIVATE_KEY, self._key_id, self._hsm)
             raw = bytes(key.sign(digest, mechanism=Mechanism.ECDSA))
         r, s = int.from_bytes(raw[:32], "big"), int.from_bytes(raw[32:], "big")

@@ -21,6 +21,7 @@ from onramp.chain.addresses import order_id_from_bytes32
 from onramp.chain.artifacts import topic
 from onramp.chain.client import ChainClient, Receipt
 from onramp.chain.models import ChainTransaction, Payout, PayoutStatus, TxStatus
+from onramp.core import metrics
 from onramp.core.clock import utcnow
 from onramp.core.db import as_int, unit_of_work
 from onramp.core.events import CloudEvent
@@ -206,6 +207,7 @@ class ConfirmationWatcher:
             if await self._client.block_hash(receipt.block_number) != receipt.block_hash:
                 continue  # reorged away: wait for the transaction's new block
             deep.append(_Mined(live_id=tx.id, mined_id=attempt.id, receipt=receipt))
+            metrics.payout_confirmed_at_depth(head - receipt.block_number + 1)
         return deep
 
     async def _still_mined(
@@ -238,6 +240,7 @@ class ConfirmationWatcher:
     ) -> list[CloudEvent]:
         payouts = (await session.scalars(select(Payout).where(Payout.tx_id == tx.id))).all()
         logs = payout_logs(receipt, self._vault) if receipt.status == 1 else {}
+        metrics.payout_mined(receipt.gas_used, tx.broadcast_at)
         tx.block_number = receipt.block_number
         tx.block_hash = receipt.block_hash
         tx.confirmed_at = utcnow()

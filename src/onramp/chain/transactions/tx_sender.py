@@ -39,6 +39,7 @@ from onramp.chain.signing.signer import SignedTx, Signer
 from onramp.chain.transactions.fees import FeePolicy, replacement_fees
 from onramp.chain.transactions.nonces import next_nonce
 from onramp.chain.transactions.tx_reconciler import NoOwner, Reconciled, StoredTxOwner, TxReconciler
+from onramp.core import metrics
 from onramp.core.clock import utcnow
 from onramp.core.db import unit_of_work
 from onramp.core.faults import crash_point
@@ -221,6 +222,7 @@ class TransactionSender:
         session.add(new)
         await session.flush()
         await self._owner.replaced(session, old.id, new.id)
+        metrics.transaction_replaced(self._name)
         log.warning(
             "tx.replaced",
             sender=self.address,

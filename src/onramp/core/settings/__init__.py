@@ -34,6 +34,7 @@ from onramp.core.settings.infrastructure import (
     NatsSettings,
     NotificationSettings,
     SupervisorSettings,
+    WorkerSettings,
 )
 from onramp.core.settings.loading import load_settings, secrets_file, stack_file, with_secrets
 from onramp.core.settings.root import Settings
@@ -73,6 +74,7 @@ __all__ = [
     "SAMPLE_RATES_FILE",
     "Settings",
     "SupervisorSettings",
+    "WorkerSettings",
     "TreasuryAccountSettings",
     "TreasuryRiskSettings",
     "TreasurySettings",

@@ -61,6 +61,18 @@ class NotificationSettings(Section):
     email_change_ttl_seconds: int = Field(default=24 * 3600, ge=60)
 
 
+class WorkerSettings(Section):
+    """Each worker process's own HTTP endpoint (``/metrics``, ``/healthz``, ``/readyz``:
+    runtime/workers/health.py). Port 0: none (the dev stack gives each worker a free port)."""
+
+    metrics_host: str = "127.0.0.1"
+    metrics_port: int = Field(default=0, ge=0, le=65535)
+    # /healthz answers 503 once the worker's loop has not gone round for this long.
+    stale_after_seconds: float = Field(default=120.0, gt=0)
+    # Each readiness check (database, NATS, RPC, HSM) gets at most this long.
+    check_timeout_seconds: float = Field(default=3.0, gt=0)
+
+
 class SupervisorSettings(Section):
     """How ``onramp dev`` (and the test stack) restart a process that died: after
     ``backoff_initial_seconds``, doubling up to ``backoff_max_seconds``; once ``max_deaths``

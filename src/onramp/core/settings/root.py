@@ -23,6 +23,7 @@ from onramp.core.settings.infrastructure import (
     NatsSettings,
     NotificationSettings,
     SupervisorSettings,
+    WorkerSettings,
 )
 from onramp.core.settings.treasury import IssuerSettings, TreasuryRiskSettings, TreasurySettings
 
@@ -59,6 +60,7 @@ class Settings(BaseSettings):
     custody: CustodySettings = CustodySettings()
     supervisor: SupervisorSettings = SupervisorSettings()
     alerts: AlertSettings = AlertSettings()
+    worker: WorkerSettings = WorkerSettings()
 
     @model_validator(mode="after")
     def _production_ready(self) -> Settings:

@@ -13,6 +13,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from onramp.core import metrics
 from onramp.core.db import unit_of_work
 from onramp.core.errors import TooManyRequests
 from onramp.core.keys import process_keyring
@@ -78,6 +79,7 @@ async def record_failure(
     now: datetime,
 ) -> None:
     """Count a failure (in a transaction of its own: the failing request's is rolled back)."""
+    locked: list[str] = []
     async with unit_of_work(sessions) as session:
         for scope, key, threshold in (
             ("account", account_key(email), policy.account_threshold),
@@ -96,6 +98,9 @@ async def record_failure(
             row.last_failure_at = now
             lock = policy.lock_for(row.failures, threshold)
             row.locked_until = now + lock if lock else None
+            if lock:
+                locked.append(scope)
+    metrics.login_failed(locked)
 
 
 async def clear_account(session: AsyncSession, *, email: str) -> None:

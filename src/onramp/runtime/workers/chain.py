@@ -90,6 +90,13 @@ async def _withdraw(resources: Resources) -> None:
     )
 
 
-payouts = Worker("payouts", _pay_out, pays_customers=True)
-confirmations = Worker("confirmations", _confirm)
-withdrawals = Worker("withdrawals", _withdraw, pays_customers=True, computes_wallet_addresses=True)
+payouts = Worker("payouts", _pay_out, pays_customers=True, uses_chain=True, uses_hsm=True)
+confirmations = Worker("confirmations", _confirm, uses_chain=True)
+withdrawals = Worker(
+    "withdrawals",
+    _withdraw,
+    pays_customers=True,
+    computes_wallet_addresses=True,
+    uses_chain=True,
+    uses_hsm=True,
+)

@@ -5,9 +5,10 @@ what it needs before it starts (the keyring, the system's contracts, the wallet 
 from __future__ import annotations
 
 import asyncio
+import functools
 import signal
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -18,6 +19,14 @@ from onramp.core.db import create_engine, session_factory, unit_of_work
 from onramp.core.keys import install_keyring, keep_keyring_fresh, open_keyring
 from onramp.core.logging import configure_logging
 from onramp.core.settings import Settings
+from onramp.runtime.workers.health import (
+    LoopStop,
+    NotReady,
+    Probe,
+    base_probes,
+    health_app,
+    serving,
+)
 
 
 @dataclass(frozen=True)
@@ -28,6 +37,8 @@ class Resources:
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     stop: asyncio.Event
+    # What ``/readyz`` checks (runtime/workers/health.py); ``on_bus`` adds NATS once connected.
+    probes: dict[str, Probe] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -45,6 +56,9 @@ class Worker:
     # Computes customers' wallet addresses from the local UserWallet artifact: first checks
     # that the deployed factory builds the same wallets (wallet_factory_mismatch otherwise).
     computes_wallet_addresses: bool = False
+    # Talks to the chain's node / signs with a key in the HSM: ``/readyz`` checks them too.
+    uses_chain: bool = False
+    uses_hsm: bool = False
 
 
 ConsumerFactory = Callable[[Settings, async_sessionmaker[AsyncSession]], Consumer]
@@ -58,12 +72,18 @@ def on_bus(
     async def run(resources: Resources) -> None:
         settings = resources.settings
         bus = await connect_bus(settings.nats.url, stream=settings.nats.stream)
+        resources.probes["nats"] = functools.partial(_connected, bus)
         try:
             await job(resources, bus)
         finally:
             await bus.close()
 
     return run
+
+
+async def _connected(bus: EventBus) -> None:
+    if not bus.client.is_connected:
+        raise NotReady("not connected to NATS")
 
 
 def consuming(build: ConsumerFactory) -> Callable[[Resources], Awaitable[None]]:
@@ -81,12 +101,21 @@ async def run(worker: Worker, settings: Settings) -> None:
     if worker.check is not None:  # again: run_worker is also called without check_config
         worker.check(settings)
     configure_logging(level=settings.log_level, process=f"worker:{worker.name}")
-    stop = asyncio.Event()
+    stop = LoopStop()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     engine = create_engine(settings.database.url, pool_size=4, max_overflow=4)
     sessions = session_factory(engine)
+    hsm = worker.uses_hsm or worker.reads_personal_data
+    probes = base_probes(settings, engine, chain=worker.uses_chain, hsm=hsm)
+    async with serving(health_app(stop, probes, settings.worker), settings.worker):
+        await _run(worker, Resources(settings, engine, sessions, stop, probes))
+
+
+async def _run(worker: Worker, resources: Resources) -> None:
+    """What ``worker`` declared it needs, set up; then the worker itself."""
+    settings, engine, sessions = resources.settings, resources.engine, resources.sessions
     refresher: asyncio.Task[None] | None = None
     try:
         if worker.computes_wallet_addresses:
@@ -101,7 +130,7 @@ async def run(worker: Worker, settings: Settings) -> None:
         if worker.pays_customers:  # their destinations are checked against these
             async with unit_of_work(sessions) as session:
                 await register_system_contracts(session, settings.chain)
-        await worker.run(Resources(settings, engine, sessions, stop))
+        await worker.run(resources)
     finally:
         if refresher is not None:
             refresher.cancel()

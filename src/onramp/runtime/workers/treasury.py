@@ -55,5 +55,5 @@ async def _watch_risk(resources: Resources) -> None:
     )
 
 
-treasury = Worker("treasury", _run_rounds)
-risk = Worker("risk", _watch_risk)
+treasury = Worker("treasury", _run_rounds, uses_chain=True, uses_hsm=True)
+risk = Worker("risk", _watch_risk, uses_chain=True, uses_hsm=True)

@@ -1,0 +1,217 @@
+"""The process's Prometheus metrics: one registry per process (the API's ``GET /metrics``, each
+worker's own endpoint, ``runtime/workers/health.py``), and the thin calls the domains make as
+money moves. Only this module (and the two endpoints) import ``prometheus_client``: a domain
+calls ``metrics.order_moved(...)``, never a counter.
+
+Names follow Prometheus' conventions: the ``onramp_`` prefix, base units (seconds), ``_total``
+on counters, no unbounded label values (no ids). docs/observability.md lists them.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    ProcessCollector,
+    generate_latest,
+)
+
+from onramp.core.clock import utcnow
+
+REGISTRY = CollectorRegistry()
+ProcessCollector(registry=REGISTRY)  # memory, CPU, open files of this process
+
+
+def _counter(name: str, what: str, labels: Sequence[str] = ()) -> Counter:
+    return Counter(name, what, labels, registry=REGISTRY)
+
+
+def _gauge(name: str, what: str, labels: Sequence[str] = ()) -> Gauge:
+    return Gauge(name, what, labels, registry=REGISTRY)
+
+
+def _histogram(
+    name: str, what: str, labels: Sequence[str] = (), *, buckets: Sequence[float]
+) -> Histogram:
+    return Histogram(name, what, labels, buckets=buckets, registry=REGISTRY)
+
+
+# Seconds an order may spend in one stage: from a second (the workers) to days (a review).
+_STAGE_BUCKETS = (0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900, 3600, 4 * 3600, 86400, 3 * 86400)
+_COUNT_BUCKETS = (1, 2, 3, 5, 10, 20, 50, 100, 200)
+_FAST_BUCKETS = (0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
+
+ORDER_TRANSITIONS = _counter(
+    "onramp_order_transitions_total",
+    "Orders moved from one state to another",
+    ["from_state", "to_state"],
+)
+ORDER_STAGE = _histogram(
+    "onramp_order_stage_seconds",
+    "Time an order spent in a stage (the state it left), from its timestamps",
+    ["stage"],
+    buckets=_STAGE_BUCKETS,
+)
+SCREENING_DECISIONS = _counter(
+    "onramp_screening_decisions_total",
+    "Screening findings recorded, by screening point and decision",
+    ["point", "decision"],
+)
+PAYOUT_BATCH = _histogram(
+    "onramp_payout_batch_size",
+    "Payouts in each signed vault transaction",
+    buckets=_COUNT_BUCKETS,
+)
+PAYOUT_GAS = _histogram(
+    "onramp_payout_gas_used",
+    "Gas used by each mined payout transaction (units of gas)",
+    buckets=tuple(n * 1000 for n in (50, 100, 200, 500, 1000, 2000, 5000, 10_000)),
+)
+CONFIRMATION_BLOCKS = _histogram(
+    "onramp_payout_confirmation_lag_blocks",
+    "Blocks between a payout transaction's block and the head when it counted as confirmed",
+    buckets=_COUNT_BUCKETS,
+)
+CONFIRMATION_SECONDS = _histogram(
+    "onramp_payout_confirmation_lag_seconds",
+    "Time from a payout transaction's broadcast to its confirmation",
+    buckets=_STAGE_BUCKETS,
+)
+TX_REPLACED = _counter(
+    "onramp_chain_transactions_replaced_total",
+    "Stuck transactions replaced with higher fees, by sender (payout, withdrawal, ...)",
+    ["sender"],
+)
+HSM_SIGN = _histogram(
+    "onramp_hsm_sign_duration_seconds",
+    "Time the HSM took to sign one hash",
+    buckets=_FAST_BUCKETS,
+)
+HSM_SIGN_ERRORS = _counter("onramp_hsm_sign_errors_total", "HSM signing attempts that failed")
+OUTBOX_LAG = _histogram(
+    "onramp_outbox_publish_lag_seconds",
+    "Time from an event's commit to the outbox to its publication on JetStream",
+    buckets=_FAST_BUCKETS,
+)
+CONSUMER_PENDING = _gauge(
+    "onramp_jetstream_consumer_pending",
+    "Messages on the stream the durable consumer has not been delivered yet",
+    ["consumer"],
+)
+CONSUMER_ACK_PENDING = _gauge(
+    "onramp_jetstream_consumer_ack_pending",
+    "Messages delivered to the durable consumer and not acknowledged yet",
+    ["consumer"],
+)
+RATE_LIMITED = _counter(
+    "onramp_rate_limit_refusals_total",
+    "Requests refused with 429, by route class and scope (ip, user, key)",
+    ["route_class", "scope"],
+)
+LOGIN_FAILURES = _counter(
+    "onramp_login_failures_total", "Failed logins (a wrong email or password)"
+)
+LOGIN_LOCKOUTS = _counter(
+    "onramp_login_lockouts_total",
+    "Lockouts started after failed logins, by scope (account, ip)",
+    ["scope"],
+)
+BREAKER_OPEN = _gauge(
+    "onramp_circuit_breaker_open",
+    "1 while the payouts' circuit breaker is not closed (tripped or resuming), as the risk "
+    "worker last read it",
+)
+WORKER_TICK = _gauge(
+    "onramp_worker_last_tick_timestamp_seconds",
+    "When the worker's loop last went round (Unix time)",
+)
+
+
+def exposition() -> tuple[bytes, str]:
+    """The registry in Prometheus' text format, and its content type."""
+    return generate_latest(REGISTRY), CONTENT_TYPE_LATEST
+
+
+def _since(start: datetime | None, now: datetime) -> float | None:
+    return max(0.0, (now - start).total_seconds()) if start is not None else None
+
+
+def order_moved(from_state: str, to_state: str, entered: datetime | None) -> None:
+    """An order left ``from_state`` (entered at ``entered``, when known) for ``to_state``."""
+    ORDER_TRANSITIONS.labels(from_state, to_state).inc()
+    spent = _since(entered, utcnow())
+    if spent is not None:
+        ORDER_STAGE.labels(from_state).observe(spent)
+
+
+def screened(point: str, decision: str) -> None:
+    SCREENING_DECISIONS.labels(point, decision).inc()
+
+
+def payout_batch_signed(size: int) -> None:
+    PAYOUT_BATCH.observe(size)
+
+
+def payout_mined(gas_used: int, broadcast_at: datetime | None) -> None:
+    PAYOUT_GAS.observe(gas_used)
+    lag = _since(broadcast_at, utcnow())
+    if lag is not None:
+        CONFIRMATION_SECONDS.observe(lag)
+
+
+def payout_confirmed_at_depth(blocks: int) -> None:
+    CONFIRMATION_BLOCKS.observe(blocks)
+
+
+def transaction_replaced(sender: str) -> None:
+    TX_REPLACED.labels(sender).inc()
+
+
+@contextmanager
+def hsm_signing() -> Iterator[None]:
+    """Times one HSM signature; counts it as an error when the block raises."""
+    started = time.perf_counter()
+    try:
+        yield
+    except BaseException:
+        HSM_SIGN_ERRORS.inc()
+        raise
+    HSM_SIGN.observe(time.perf_counter() - started)
+
+
+def outbox_published(created: list[datetime]) -> None:
+    now = utcnow()
+    for at in created:
+        OUTBOX_LAG.observe(max(0.0, (now - at).total_seconds()))
+
+
+def consumer_backlog(consumer: str, *, pending: int, ack_pending: int) -> None:
+    CONSUMER_PENDING.labels(consumer).set(pending)
+    CONSUMER_ACK_PENDING.labels(consumer).set(ack_pending)
+
+
+def rate_limited(route_class: str, scope: str) -> None:
+    RATE_LIMITED.labels(route_class, scope).inc()
+
+
+def login_failed(lockouts: list[str]) -> None:
+    """A failed login, and the scopes (``account``, ``ip``) it locked."""
+    LOGIN_FAILURES.inc()
+    for scope in lockouts:
+        LOGIN_LOCKOUTS.labels(scope).inc()
+
+
+def breaker_state(closed: bool) -> None:
+    BREAKER_OPEN.set(0 if closed else 1)
+
+
+def loop_ticked() -> None:
+    WORKER_TICK.set(time.time())

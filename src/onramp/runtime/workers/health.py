@@ -1,0 +1,153 @@
+"""Each worker's own small HTTP endpoint, on its event loop (``ONRAMP_WORKER__METRICS_PORT``; 0:
+none): ``/metrics`` (the process's registry, core/metrics.py), ``/healthz`` (alive: the worker's
+loop went round recently) and ``/readyz`` (what it depends on answers: the database always, and
+NATS, the chain's node, the HSM where the worker uses them; 503 naming what failed).
+
+Liveness comes from the stop signal: every worker loop asks ``stop.is_set()`` once a round, so
+``LoopStop`` notes when it was last asked. A loop stuck on a call that never returns stops
+asking, and ``/healthz`` turns 503 once ``stale_after_seconds`` passed."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Mapping
+from contextlib import asynccontextmanager, contextmanager
+
+import uvicorn
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from onramp.chain import ChainClient
+from onramp.core import metrics
+from onramp.core.keys import Hsm
+from onramp.core.logging import get_logger
+from onramp.core.settings import Settings, WorkerSettings
+
+Probe = Callable[[], Awaitable[None]]
+
+log = get_logger(__name__)
+
+
+class LoopStop(asyncio.Event):
+    """The worker's stop signal; each ``is_set()`` (a loop going round) counts as a tick."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.last_tick = time.monotonic()
+
+    def is_set(self) -> bool:
+        self.last_tick = time.monotonic()
+        metrics.loop_ticked()
+        return super().is_set()
+
+
+class NotReady(Exception):
+    """A dependency that answered, wrongly (``/readyz`` names it)."""
+
+
+def base_probes(
+    settings: Settings, engine: AsyncEngine, *, chain: bool, hsm: bool
+) -> dict[str, Probe]:
+    """The database's ``SELECT 1``; the node's ``eth_blockNumber`` and an HSM session where the
+    worker needs them. NATS is added by the worker once it connected (``registry.on_bus``)."""
+
+    async def database() -> None:
+        async with engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+
+    probes: dict[str, Probe] = {"database": database}
+    if chain:
+        client = ChainClient(settings.chain.rpc_url, timeout=settings.worker.check_timeout_seconds)
+
+        async def rpc() -> None:
+            await client.block_number()
+
+        probes["rpc"] = rpc
+    if hsm:
+
+        async def hsm_session() -> None:
+            await asyncio.to_thread(Hsm.connect, settings.hsm)
+
+        probes["hsm"] = hsm_session
+    return probes
+
+
+async def _check(probe: Probe, timeout: float) -> str | None:
+    """None when ``probe`` passed, else why not."""
+    try:
+        await asyncio.wait_for(probe(), timeout=timeout)
+    except TimeoutError:
+        return f"no answer within {timeout}s"
+    except Exception as exc:  # noqa: BLE001 - any failure means not ready, and says why
+        return (str(exc) or type(exc).__name__)[:300]
+    return None
+
+
+def health_app(stop: LoopStop, probes: Mapping[str, Probe], settings: WorkerSettings) -> Starlette:
+    async def metrics_page(_: Request) -> Response:
+        body, content_type = metrics.exposition()
+        return Response(body, media_type=content_type)
+
+    async def healthz(_: Request) -> JSONResponse:
+        idle = round(time.monotonic() - stop.last_tick, 3)
+        alive = idle <= settings.stale_after_seconds
+        status = {"status": "ok" if alive else "stale", "last_tick_seconds_ago": idle}
+        return JSONResponse(status, status_code=200 if alive else 503)
+
+    async def readyz(_: Request) -> JSONResponse:
+        names = list(probes)
+        results = await asyncio.gather(
+            *(_check(probes[name], settings.check_timeout_seconds) for name in names)
+        )
+        failed = {name: why for name, why in zip(names, results, strict=True) if why is not None}
+        if failed:
+            return JSONResponse({"status": "unavailable", "failed": failed}, status_code=503)
+        return JSONResponse({"status": "ready", "checked": names})
+
+    return Starlette(
+        routes=[
+            Route("/metrics", metrics_page),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+        ]
+    )
+
+
+class _Server(uvicorn.Server):
+    """uvicorn without its signal handlers: the worker's own (``registry.run``) stop it."""
+
+    @contextmanager
+    def capture_signals(self) -> Generator[None]:
+        yield
+
+
+@asynccontextmanager
+async def serving(app: Starlette, settings: WorkerSettings) -> AsyncIterator[None]:
+    """Serve ``app`` on the worker's metrics port while the block runs (nothing on port 0)."""
+    if not settings.metrics_port:
+        yield
+        return
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((settings.metrics_host, settings.metrics_port))
+    except OSError as exc:  # the money path does not stop for its metrics: said, and run on
+        sock.close()
+        log.error("worker.metrics_port_unavailable", port=settings.metrics_port, error=str(exc))
+        yield
+        return
+    config = uvicorn.Config(app, lifespan="off", access_log=False, log_config=None)
+    server = _Server(config)
+    task = asyncio.create_task(server.serve(sockets=[sock]))
+    try:
+        yield
+    finally:
+        server.should_exit = True
+        await task
+        sock.close()

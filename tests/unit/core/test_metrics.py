@@ -1,0 +1,60 @@
+"""core/metrics.py: the thin calls the domains make move the process registry's series."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from onramp.core import metrics
+from onramp.core.clock import utcnow
+
+
+def _value(name: str, **labels: str) -> float:
+    return metrics.REGISTRY.get_sample_value(name, labels) or 0.0
+
+
+def test_an_order_move_counts_the_transition_and_times_the_stage_it_left() -> None:
+    before = _value("onramp_order_transitions_total", from_state="priced", to_state="payout_queued")
+    timed = _value("onramp_order_stage_seconds_count", stage="priced")
+    slow = _value("onramp_order_stage_seconds_bucket", stage="priced", le="60.0")
+
+    metrics.order_moved("priced", "payout_queued", utcnow() - timedelta(minutes=5))
+    metrics.order_moved("priced", "payout_queued", None)  # no timestamp: counted, not timed
+
+    after = _value("onramp_order_transitions_total", from_state="priced", to_state="payout_queued")
+    assert after == before + 2
+    assert _value("onramp_order_stage_seconds_count", stage="priced") == timed + 1
+    # Five minutes is beyond the 60 s bucket: that bucket did not move.
+    assert _value("onramp_order_stage_seconds_bucket", stage="priced", le="60.0") == slow
+
+
+def test_a_failing_hsm_signature_is_counted_as_an_error_and_not_timed() -> None:
+    errors = _value("onramp_hsm_sign_errors_total")
+    timed = _value("onramp_hsm_sign_duration_seconds_count")
+
+    with metrics.hsm_signing():
+        pass
+    with pytest.raises(RuntimeError), metrics.hsm_signing():
+        raise RuntimeError("token gone")
+
+    assert _value("onramp_hsm_sign_errors_total") == errors + 1
+    assert _value("onramp_hsm_sign_duration_seconds_count") == timed + 1
+
+
+def test_a_failed_login_counts_each_lockout_it_started_by_scope() -> None:
+    failures = _value("onramp_login_failures_total")
+    by_ip = _value("onramp_login_lockouts_total", scope="ip")
+
+    metrics.login_failed([])
+    metrics.login_failed(["ip"])
+
+    assert _value("onramp_login_failures_total") == failures + 2
+    assert _value("onramp_login_lockouts_total", scope="ip") == by_ip + 1
+
+
+def test_the_exposition_is_prometheus_text() -> None:
+    metrics.consumer_backlog("orders", pending=7, ack_pending=2)
+    body, content_type = metrics.exposition()
+    assert content_type.startswith("text/plain; version=")
+    assert b'onramp_jetstream_consumer_pending{consumer="orders"} 7.0' in body

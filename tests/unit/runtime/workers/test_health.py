@@ -1,0 +1,80 @@
+"""A worker's /healthz, /readyz and /metrics (runtime/workers/health.py), in process."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+
+import httpx
+
+from onramp.core.settings import WorkerSettings
+from onramp.runtime.workers.health import LoopStop, NotReady, Probe, health_app, serving
+
+
+async def _ok() -> None:
+    return None
+
+
+async def _refused() -> None:
+    raise NotReady("connection refused")
+
+
+async def _hangs() -> None:
+    await asyncio.sleep(60)
+
+
+def _client(stop: LoopStop, probes: dict[str, Probe], **settings: float) -> httpx.AsyncClient:
+    app = health_app(stop, probes, WorkerSettings(**settings))
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://worker")
+
+
+async def test_ready_when_every_probe_passes() -> None:
+    async with _client(LoopStop(), {"database": _ok, "nats": _ok}) as client:
+        ready = await client.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.json() == {"status": "ready", "checked": ["database", "nats"]}
+
+
+async def test_not_ready_names_each_probe_that_failed_or_did_not_answer() -> None:
+    probes: dict[str, Probe] = {"database": _refused, "rpc": _hangs, "nats": _ok}
+    async with _client(LoopStop(), probes, check_timeout_seconds=0.05) as client:
+        ready = await client.get("/readyz")
+    assert ready.status_code == 503
+    assert ready.json() == {
+        "status": "unavailable",
+        "failed": {"database": "connection refused", "rpc": "no answer within 0.05s"},
+    }
+
+
+async def test_alive_while_the_loop_asks_the_stop_signal_stale_once_it_stopped_asking() -> None:
+    stop = LoopStop()
+    async with _client(stop, {}, stale_after_seconds=60) as client:
+        assert (await client.get("/healthz")).status_code == 200
+        stop.last_tick -= 120  # as if the loop had not gone round for two minutes
+        stale = await client.get("/healthz")
+        assert stale.status_code == 503
+        assert stale.json()["status"] == "stale"
+        assert not stop.is_set()  # the loop goes round again
+        assert (await client.get("/healthz")).status_code == 200
+        scraped = await client.get("/metrics")
+    assert scraped.status_code == 200
+    assert "onramp_worker_last_tick_timestamp_seconds" in scraped.text
+
+
+async def test_served_on_its_port_and_a_taken_port_leaves_the_worker_running() -> None:
+    app = health_app(LoopStop(), {"database": _ok}, WorkerSettings())
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        async with serving(app, WorkerSettings(metrics_port=port)):
+            pass  # logged, not raised: the worker's own work goes on without the endpoint
+    async with serving(app, WorkerSettings(metrics_port=port)):
+        async with httpx.AsyncClient(trust_env=False) as client:
+            for _ in range(100):  # until uvicorn's startup listens on the bound socket
+                try:
+                    ready = await client.get(f"http://127.0.0.1:{port}/readyz")
+                    break
+                except httpx.ConnectError:
+                    await asyncio.sleep(0.05)
+    assert ready.status_code == 200
