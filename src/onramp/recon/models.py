@@ -22,6 +22,7 @@ class BreakType(StrEnum):
     AMOUNT_MISMATCH = "amount_mismatch"
     DUPLICATE = "duplicate"
     TIMING = "timing"  # not there yet: the other side has not reported the day, or is booking it
+    BALANCE_MISMATCH = "balance_mismatch"  # the bank's closing balance is not the ledger's
 
 
 class BreakSource(StrEnum):

@@ -20,6 +20,7 @@ from onramp.core.audit import record
 from onramp.core.backlog import Backlog, backlog_of
 from onramp.core.ids import uuid7
 from onramp.recon.bank import reconcile_bank
+from onramp.recon.bank_balances import reconcile_bank_balances
 from onramp.recon.bank_debits import reconcile_bank_debits
 from onramp.recon.chain import reconcile_chain
 from onramp.recon.findings import Finding
@@ -112,6 +113,8 @@ async def run_recon(
     matched, findings = await reconcile_bank(session, day)
     debits, debit_findings = await reconcile_bank_debits(session, day)
     findings += debit_findings
+    balances, balance_findings = await reconcile_bank_balances(session, day)
+    findings += balance_findings
     chain, chain_findings = await reconcile_chain(session, day, now)
     findings += chain_findings
     found = {f.key for f in findings}
@@ -129,6 +132,7 @@ async def run_recon(
     summary = {
         "bank": matched.as_dict(),
         "bank_debits": debits.as_dict(),
+        "bank_balances": balances.as_dict(),
         "chain": chain.as_dict(),
     }
     open_breaks = sum(b.state == BreakState.OPEN.value for b in breaks)

@@ -131,8 +131,10 @@ async def test_a_refund_paid_off_by_one_minor_unit_or_twice_is_reported(
 
     result = await _run(sessions, day)
 
+    # The bank paid 20.00 once more than the books and 5.00 + 1 minor unit for 5.00.
     assert _open(result) == [
         ("amount_mismatch", "bank", "out-3", 1),
+        ("balance_mismatch", "bank", f"closing@{day.isoformat()}:EUR", -20_00),
         ("duplicate", "bank", "out-2", 20_00),
     ]
 

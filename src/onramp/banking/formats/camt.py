@@ -83,6 +83,19 @@ class CamtEntry:
 
 
 @dataclass(frozen=True)
+class CamtBalance:
+    """A balance a report states (``Bal``): its type code (OPBD, CLBD, CLAV …), amount, sign
+    and date, for the report's account."""
+
+    code: str
+    amount: Decimal
+    currency: str
+    credit: bool
+    on: date
+    account: str | None
+
+
+@dataclass(frozen=True)
 class CamtDocument:
     message: str  # camt.052, camt.053 or camt.054
     version: str  # e.g. camt.054.001.04, from the namespace when it names one
@@ -90,6 +103,7 @@ class CamtDocument:
     account: str | None  # IBAN, else the other id
     account_currency: str | None
     entries: tuple[CamtEntry, ...]
+    balances: tuple[CamtBalance, ...] = ()
 
     @property
     def credits(self) -> tuple[CamtEntry, ...]:
@@ -216,6 +230,19 @@ def _entry(ntry: Element) -> CamtEntry:
     )
 
 
+def _balances(report: Element) -> Iterator[CamtBalance]:
+    """The report's balances that say their type, amount and date (others are skipped)."""
+    account = _account(_find(report, "Acct"))
+    for bal in _children(report, "Bal"):
+        code = _text(bal, "Tp", "CdOrPrtry", "Cd")
+        amount_el = _find(bal, "Amt")
+        amount, on = _decimal(amount_el), _date(_find(bal, "Dt"))
+        if code is None or amount is None or amount_el is None or on is None:
+            continue
+        credit = _credit(bal) is not False  # a balance with no indicator is a credit one
+        yield CamtBalance(code, amount, amount_el.get("Ccy", ""), credit, on, account)
+
+
 def parse_camt(data: bytes) -> CamtDocument:
     """One camt document; every report (statement, notification) in it, entries in file order."""
     try:
@@ -240,4 +267,5 @@ def parse_camt(data: bytes) -> CamtDocument:
         account=_account(account),
         account_currency=_text(account, "Ccy"),
         entries=entries,
+        balances=tuple(b for report in reports for b in _balances(report)),
     )

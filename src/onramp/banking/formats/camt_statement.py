@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from onramp.banking.formats.camt import CamtDocument, CamtEntry, CamtTransaction
+from onramp.banking.formats.camt import CamtBalance, CamtDocument, CamtEntry, CamtTransaction
 from onramp.banking.formats.statement import (
+    BalanceKind,
     Direction,
     Statement,
+    StatementBalance,
     StatementEntry,
     StatementFormat,
+    balance_of,
     derived_key,
     money_of,
     with_unique_keys,
@@ -71,6 +74,16 @@ def _real_id(value: str | None) -> str | None:
     return None if value is None or value.upper() == "NOTPROVIDED" else value
 
 
+# The booked balances reconciliation holds the books against; the others (available, forward,
+# previously closed) are the bank's views of the same money.
+_BOOKED = {"OPBD": BalanceKind.OPENING, "CLBD": BalanceKind.CLOSING}
+
+
+def _balance(b: CamtBalance) -> StatementBalance:
+    return balance_of(_BOOKED[b.code], b.amount, b.currency, credit=b.credit, on=b.on,
+                      account=b.account)  # fmt: skip
+
+
 def camt_statement(doc: CamtDocument) -> Statement:
     items: list[StatementEntry] = []
     for entry in doc.entries:
@@ -85,4 +98,5 @@ def camt_statement(doc: CamtDocument) -> Statement:
         message_id=doc.message_id,
         account=doc.account,
         entries=with_unique_keys(items),
+        balances=tuple(_balance(b) for b in doc.balances if b.code in _BOOKED),
     )

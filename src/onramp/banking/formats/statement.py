@@ -82,6 +82,30 @@ class StatementEntry:
         return self.creditor_reference or self.remittance
 
 
+class BalanceKind(StrEnum):
+    OPENING = "opening"  # camt OPBD, MT940 :60F:
+    CLOSING = "closing"  # camt CLBD, MT940 :62F:
+
+
+@dataclass(frozen=True)
+class StatementBalance:
+    """A booked balance the statement states for one of the operator's accounts on a day."""
+
+    kind: BalanceKind
+    amount: int  # minor units of ``currency``; negative when the account is overdrawn (debit)
+    currency: str
+    on: date
+    account: str | None
+
+
+def balance_of(
+    kind: BalanceKind, amount: Decimal, currency: str, *, credit: bool, on: date,
+    account: str | None,
+) -> StatementBalance:  # fmt: skip
+    minor = money_of(amount, currency).minor
+    return StatementBalance(kind, minor if credit else -minor, currency.upper(), on, account)
+
+
 @dataclass(frozen=True)
 class Statement:
     format: StatementFormat
@@ -90,6 +114,8 @@ class Statement:
     entries: tuple[StatementEntry, ...]
     # What the parser had to tolerate (e.g. BAI2 control totals that do not add up).
     warnings: tuple[str, ...] = ()
+    # The booked opening and closing balances it states (camt.053, MT940), per account and day.
+    balances: tuple[StatementBalance, ...] = ()
 
     @property
     def credits(self) -> tuple[StatementEntry, ...]:
