@@ -1,5 +1,6 @@
 """The booked balances bank files state (``bank_statement_balances``: camt.053 OPBD/CLBD, MT940
-:60F:/:62F:), which reconciliation holds against the ledger's bank accounts.
+:60F:/:62F:), which reconciliation holds against the ledger's bank accounts; and each line's bank
+transaction code (``bank_statement_lines.bank_tx_code``), which tells the bank's charges.
 
 Revision ID: 0047
 Revises: 0046
@@ -41,8 +42,10 @@ def upgrade() -> None:
     op.create_index(
         "ix_bank_statement_balances_balance_date", "bank_statement_balances", ["balance_date"]
     )
+    op.add_column("bank_statement_lines", sa.Column("bank_tx_code", sa.String(40), nullable=True))
 
 
 def downgrade() -> None:
+    op.drop_column("bank_statement_lines", "bank_tx_code")
     op.drop_index("ix_bank_statement_balances_balance_date", "bank_statement_balances")
     op.drop_table("bank_statement_balances")

@@ -27,6 +27,7 @@ class BankStatementLine(Base):
     currency: Mapped[str] = mapped_column(String(10))
     end_to_end_id: Mapped[str | None] = mapped_column(String(140))
     first_file_id: Mapped[uuid.UUID]  # the file that reported it first
+    bank_tx_code: Mapped[str | None] = mapped_column(String(40))  # e.g. ACMT/MDOP/CHRG, NCHG
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     __table_args__ = (UniqueConstraint("bank", "entry_key", name="uq_bank_statement_lines_key"),)

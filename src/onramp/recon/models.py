@@ -23,6 +23,7 @@ class BreakType(StrEnum):
     DUPLICATE = "duplicate"
     TIMING = "timing"  # not there yet: the other side has not reported the day, or is booking it
     BALANCE_MISMATCH = "balance_mismatch"  # the bank's closing balance is not the ledger's
+    BANK_FEE_UNBOOKED = "bank_fee_unbooked"  # a charge the bank took that the books do not hold
 
 
 class BreakSource(StrEnum):

@@ -75,6 +75,7 @@ class CamtEntry:
     value_date: date | None
     additional_info: str | None
     transactions: tuple[CamtTransaction, ...]
+    bank_tx_code: str | None = None  # ``BkTxCd``: domain/family/sub-family, else proprietary
 
     @property
     def key(self) -> str:
@@ -201,6 +202,14 @@ def _transaction(tx: Element) -> CamtTransaction:
     )
 
 
+def _bank_tx_code(ntry: Element) -> str | None:
+    domain = _find(ntry, "BkTxCd", "Domn")
+    codes = [_text(domain, "Cd"), _text(domain, "Fmly", "Cd"), _text(domain, "Fmly", "SubFmlyCd")]
+    if all(codes):
+        return "/".join(c for c in codes if c)
+    return _text(ntry, "BkTxCd", "Prtry", "Cd")
+
+
 def _entry(ntry: Element) -> CamtEntry:
     amount_el = _find(ntry, "Amt")
     amount = _decimal(amount_el)
@@ -227,6 +236,7 @@ def _entry(ntry: Element) -> CamtEntry:
         value_date=_date(_find(ntry, "ValDt")),
         additional_info=_text(ntry, "AddtlNtryInf"),
         transactions=transactions,
+        bank_tx_code=_bank_tx_code(ntry),
     )
 
 

@@ -66,6 +66,7 @@ def _item(entry: CamtEntry, tx: CamtTransaction | None, index: int | None) -> St
         counterparty_name=name,
         counterparty_account=account,
         return_reason=tx.return_reason if tx else None,
+        bank_tx_code=entry.bank_tx_code,
     )
 
 

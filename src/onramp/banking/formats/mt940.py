@@ -94,6 +94,7 @@ def _entry(account: str | None, data: dict[str, Any]) -> StatementEntry:
         counterparty_name=_text(data.get("applicant_name")) or _text(data.get("extra_details")),
         counterparty_account=_text(data.get("applicant_iban")),
         return_reason=_text(data.get("return_debit_notes")),
+        bank_tx_code=_text(data.get("id")),
     )
 
 

@@ -64,6 +64,10 @@ class StatementEntry:
     return_reason: str | None  # ISO or scheme return code (AC01, MD06, R02 ...)
     original_key: str | None = None  # for a reversal: the key of the booking it undoes, if said
     account: str | None = None  # the operator's account it was booked on (IBAN or number)
+    # What kind of booking the bank says it is: camt ``BkTxCd`` as domain/family/sub-family
+    # (``PMNT/ICDT/ESCT``, ``ACMT/MDOP/CHRG``) or its proprietary code, MT940's ``:61:`` type
+    # (``NTRF``, ``NCHG``).
+    bank_tx_code: str | None = None
 
     @property
     def is_credit(self) -> bool:

@@ -31,6 +31,7 @@ async def store_lines(
             "amount": e.amount.minor,
             "currency": e.amount.currency,
             "end_to_end_id": e.end_to_end_id,
+            "bank_tx_code": (e.bank_tx_code or "")[:40] or None,
             "first_file_id": file_id,
         }
         for e in statement.entries

@@ -161,3 +161,13 @@ def test_statements_carry_their_booked_opening_and_closing_balances() -> None:
     ]
     # A notification states no balance.
     assert balances("FI_camt_054_sample.xml.xml") == ()
+
+
+def test_entries_carry_their_bank_transaction_code() -> None:
+    from onramp.banking.formats.camt_statement import camt_statement
+
+    entries = camt_statement(_parse("FI_camt_053_sample.xml.xml")).entries
+    codes = [e.bank_tx_code for e in entries]
+    assert codes[0] == "PMNT/ICDT/SALA"
+    # The Finnish statement's last booking is the bank's charge for the period.
+    assert (entries[-1].direction.value, codes[-1]) == ("debit", "PMNT/RCDT/CHRG")

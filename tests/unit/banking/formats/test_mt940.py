@@ -101,3 +101,9 @@ def test_each_statement_carries_its_final_opening_and_closing_balances() -> None
     closings = [b for b in asn.balances if b.kind is closing]
     assert (closings[0].on, closings[0].amount) == (date(2020, 1, 1), 379_29)
     assert (closings[-1].on, closings[-1].amount) == (date(2020, 1, 31), 501_23)
+
+
+def test_entries_carry_their_transaction_type_code() -> None:
+    s = parse_mt940((DATA / "sepa_snippet.sta").read_bytes())
+    assert [e.bank_tx_code for e in s.entries].count("NTRF") == 10
+    assert s.entries[-1].bank_tx_code == "NMSC"
