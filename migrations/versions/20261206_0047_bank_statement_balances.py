@@ -1,6 +1,7 @@
 """The booked balances bank files state (``bank_statement_balances``: camt.053 OPBD/CLBD, MT940
 :60F:/:62F:), which reconciliation holds against the ledger's bank accounts; and each line's bank
-transaction code (``bank_statement_lines.bank_tx_code``), which tells the bank's charges.
+transaction code (``bank_statement_lines.bank_tx_code``), which tells the bank's charges; and
+when a break tripped the payouts' circuit breaker (``recon_breaks.tripped_at``).
 
 Revision ID: 0047
 Revises: 0046
@@ -43,9 +44,13 @@ def upgrade() -> None:
         "ix_bank_statement_balances_balance_date", "bank_statement_balances", ["balance_date"]
     )
     op.add_column("bank_statement_lines", sa.Column("bank_tx_code", sa.String(40), nullable=True))
+    op.add_column(
+        "recon_breaks", sa.Column("tripped_at", sa.DateTime(timezone=True), nullable=True)
+    )
 
 
 def downgrade() -> None:
+    op.drop_column("recon_breaks", "tripped_at")
     op.drop_column("bank_statement_lines", "bank_tx_code")
     op.drop_index("ix_bank_statement_balances_balance_date", "bank_statement_balances")
     op.drop_table("bank_statement_balances")

@@ -4,6 +4,7 @@ day; what does not agree becomes a break to work (docs/reconciliation.md)."""
 from typing import TYPE_CHECKING
 
 from onramp.core.lazy import lazy_exports
+from onramp.recon.alarms import BreakAlarm
 from onramp.recon.models import BreakSource, BreakState, BreakType, ReconBreak, ReconRun
 from onramp.recon.runs import RunResult, break_backlog, break_dict, run_recon
 
@@ -34,6 +35,7 @@ _LAZY = {
 __getattr__ = lazy_exports(__name__, _LAZY)
 
 __all__ = [
+    "BreakAlarm",
     "BreakFilter",
     "BreakSource",
     "BreakState",

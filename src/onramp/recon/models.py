@@ -79,6 +79,8 @@ class ReconBreak(Base):
     approval_id: Mapped[uuid.UUID | None]
     approved_by: Mapped[str | None] = mapped_column(String(100))
     adjusting_entry_id: Mapped[uuid.UUID | None]
+    # When it tripped the payouts' circuit breaker (above its type's threshold): once only.
+    tripped_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class ReconBreakComment(Base):

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from onramp.core.audit import record
 from onramp.core.backlog import Backlog, backlog_of
 from onramp.core.ids import uuid7
+from onramp.recon.alarms import BreakAlarm, sound
 from onramp.recon.bank import reconcile_bank
 from onramp.recon.bank_balances import reconcile_bank_balances
 from onramp.recon.bank_debits import reconcile_bank_debits
@@ -106,9 +107,11 @@ async def _clear(session: AsyncSession, day: date, found: set[str], now: datetim
 
 
 async def run_recon(
-    session: AsyncSession, *, day: date, now: datetime, requested_by: str
-) -> RunResult:
-    """Reconcile ``day`` in the caller's transaction."""
+    session: AsyncSession, *, day: date, now: datetime, requested_by: str,
+    alarm: BreakAlarm | None = None,
+) -> RunResult:  # fmt: skip
+    """Reconcile ``day`` in the caller's transaction; with ``alarm``, a break above its type's
+    threshold trips the payouts' circuit breaker."""
     run_id = uuid7()
     matched, findings = await reconcile_bank(session, day)
     debits, debit_findings = await reconcile_bank_debits(session, day)
@@ -135,6 +138,8 @@ async def run_recon(
         "bank_balances": balances.as_dict(),
         "chain": chain.as_dict(),
     }
+    if alarm is not None:
+        await sound(session, alarm, breaks, now=now, actor=requested_by)
     open_breaks = sum(b.state == BreakState.OPEN.value for b in breaks)
     session.add(
         ReconRun(

@@ -23,6 +23,7 @@ from onramp.core.settings.infrastructure import (
     NotificationSettings,
     SupervisorSettings,
 )
+from onramp.core.settings.recon import ReconSettings
 from onramp.core.settings.treasury import IssuerSettings, TreasuryRiskSettings, TreasurySettings
 
 
@@ -57,6 +58,7 @@ class Settings(BaseSettings):
     treasury_risk: TreasuryRiskSettings = TreasuryRiskSettings()
     custody: CustodySettings = CustodySettings()
     supervisor: SupervisorSettings = SupervisorSettings()
+    recon: ReconSettings = ReconSettings()
 
     @model_validator(mode="after")
     def _production_ready(self) -> Settings:
