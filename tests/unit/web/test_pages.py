@@ -20,6 +20,7 @@ from onramp.web.assets import IMMUTABLE, manifest
 from onramp.web.errors import _page
 from onramp.web.rendering import _ENV, TEMPLATES
 from tests.unit.web.ops_context import ops_context
+from tests.unit.web.recon_context import recon_context
 from tests.unit.web.support_pages import support_context
 
 
@@ -99,6 +100,7 @@ async def test_a_quote_or_order_posted_without_a_session_is_sent_to_sign_in(path
 # with its own group's last.
 _OWNERS = (
     (("admin/compliance/", "admin/deposits/", "admin/treasury/"), "ops"),
+    (("admin/recon/",), "recon"),
     (("app/order", "app/quote"), "order"),
     (("admin/customer", "admin/order"), "support"),
     (
@@ -116,6 +118,7 @@ def _context(template: str = "app/home.html") -> dict[str, object]:
         "ops": ops_context(),
         "order": _order_context(now, orders[0]),
         "support": support_context(),
+        "recon": recon_context(),
     }
     owner = next((name for prefixes, name in _OWNERS if template.startswith(prefixes)), "")
     for name in sorted(groups, key=lambda name: name == owner):
