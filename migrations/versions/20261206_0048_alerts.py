@@ -15,7 +15,7 @@ from sqlalchemy.dialects import postgresql
 
 revision: str = "0048"
 # 0047 may be taken by another branch: the merge re-points this at it.
-down_revision: str | None = "0046"
+down_revision: str | None = "0047"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -85,6 +85,7 @@ if TYPE_CHECKING:
     from onramp.banking.formats.epc_qr import epc_qr_svg_data_uri as epc_qr_svg_data_uri
     from onramp.banking.formats.pain001 import Debtor as Debtor
     from onramp.banking.intake.service import pseudonymise_senders as pseudonymise_senders
+    from onramp.banking.models import BankStatementBalance as BankStatementBalance
     from onramp.banking.models import BankStatementLine as BankStatementLine
     from onramp.banking.models import Deposit as Deposit
     from onramp.banking.models import DepositReversal as DepositReversal
@@ -132,6 +133,7 @@ _LAZY = {
     "epc_payload": ("onramp.banking.formats.epc_qr", "epc_payload"),
     "epc_qr_svg_data_uri": ("onramp.banking.formats.epc_qr", "epc_qr_svg_data_uri"),
     "BankPayments": ("onramp.banking.adapters.base", "BankPayments"),
+    "BankStatementBalance": ("onramp.banking.models", "BankStatementBalance"),
     "BankStatementLine": ("onramp.banking.models", "BankStatementLine"),
     "BankWebhookAdapter": ("onramp.banking.adapters.base", "BankWebhookAdapter"),
     "Debtor": ("onramp.banking.formats.pain001", "Debtor"),
@@ -210,6 +212,7 @@ __all__ = [
     "epc_payload",
     "epc_qr_svg_data_uri",
     "BankPayments",
+    "BankStatementBalance",
     "BankStatementLine",
     "BankWebhookAdapter",
     "DEFAULT_HOLDER_NAME_MIN_SCORE",

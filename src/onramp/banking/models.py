@@ -28,6 +28,7 @@ from onramp.banking.refund_models import RefundChannel as RefundChannel
 from onramp.banking.refund_models import RefundFile as RefundFile
 from onramp.banking.refund_models import RefundReason as RefundReason
 from onramp.banking.refund_models import RefundStatus as RefundStatus
+from onramp.banking.statement_models import BankStatementBalance as BankStatementBalance
 from onramp.banking.statement_models import BankStatementLine as BankStatementLine
 from onramp.core.db import Base, MinorUnits
 from onramp.core.keys import optional_sealed_str

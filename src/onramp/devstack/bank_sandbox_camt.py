@@ -41,6 +41,7 @@ class CamtBooking:
     party_iban: str
     reversal: bool = False
     return_reason: str | None = None
+    bank_tx_code: str | None = None  # domain/family/sub-family; by default a transfer's
 
 
 def _text(parent: Element, tag: str, value: str, **attrs: str) -> Element:
@@ -81,11 +82,13 @@ def _entry(report: Element, b: CamtBooking) -> None:
     _text(SubElement(ntry, "BookgDt"), "DtTm", b.booked_at.isoformat())
     _text(SubElement(ntry, "ValDt"), "Dt", b.booked_at.date().isoformat())
     _text(ntry, "AcctSvcrRef", b.entry_id)
+    transfer = f"PMNT/{'RCDT' if b.credit else 'ICDT'}/{'RRTN' if b.return_reason else 'ESCT'}"
+    domain_code, family_code, sub_family = (b.bank_tx_code or transfer).split("/")
     family = SubElement(SubElement(ntry, "BkTxCd"), "Domn")
-    _text(family, "Cd", "PMNT")
+    _text(family, "Cd", domain_code)
     fmly = SubElement(family, "Fmly")
-    _text(fmly, "Cd", "RCDT" if b.credit else "ICDT")
-    _text(fmly, "SubFmlyCd", "RRTN" if b.return_reason else "ESCT")
+    _text(fmly, "Cd", family_code)
+    _text(fmly, "SubFmlyCd", sub_family)
     tx = SubElement(SubElement(ntry, "NtryDtls"), "TxDtls")
     refs = SubElement(tx, "Refs")
     _text(refs, "AcctSvcrRef", b.entry_id)

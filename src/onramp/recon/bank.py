@@ -55,11 +55,11 @@ def day_span(day: date) -> tuple[datetime, datetime]:
 
 
 async def _lines(session: AsyncSession, day: date) -> Sequence[BankStatementLine]:
+    """The day's credits, a credit giving back one of our debits (a refund the bank returned)
+    too: the import made a deposit of it like of any credit, so it is matched like one."""
     rows = await session.scalars(
         select(BankStatementLine).where(
-            BankStatementLine.booking_date == day,
-            BankStatementLine.direction == CREDIT,
-            BankStatementLine.reversal.is_(False),
+            BankStatementLine.booking_date == day, BankStatementLine.direction == CREDIT
         )
     )
     return rows.all()
@@ -95,17 +95,19 @@ async def _deposits(session: AsyncSession, day: date) -> list[_Deposit]:
     ]
 
 
-async def _bank_postings(session: AsyncSession, deposit_ids: Sequence[uuid.UUID]) -> dict[str, int]:
-    """What each deposit's journal entry put on a bank account, by deposit id."""
-    if not deposit_ids:
+async def bank_postings(
+    session: AsyncSession, kind: str, references: Sequence[str]
+) -> dict[str, int]:
+    """What each entry of ``kind`` put on a bank account, by its reference."""
+    if not references:
         return {}
     rows = await session.execute(
         select(JournalEntry.reference, func.sum(Posting.amount))
         .join(Posting, Posting.entry_id == JournalEntry.id)
         .join(LedgerAccount, LedgerAccount.id == Posting.account_id)
         .where(
-            JournalEntry.kind == DEPOSIT_ENTRY,
-            JournalEntry.reference.in_([str(i) for i in deposit_ids]),
+            JournalEntry.kind == kind,
+            JournalEntry.reference.in_(references),
             LedgerAccount.code.startswith("bank:"),
         )
         .group_by(JournalEntry.reference)
@@ -133,7 +135,7 @@ async def reconcile_bank(session: AsyncSession, day: date) -> tuple[Matched, lis
     lines = await _lines(session, day)
     deposits = await _deposits(session, day)
     by_key = {(d.bank, d.entry_key): d for d in deposits}
-    postings = await _bank_postings(session, [d.id for d in deposits])
+    postings = await bank_postings(session, DEPOSIT_ENTRY, [str(d.id) for d in deposits])
     covered = await covered_banks(session, day)
     findings: list[Finding] = []
     matched = Matched()

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from onramp.banking import BankStatementLine, DepositReversal, Refund, RefundStatus, ReversalStatus
 from onramp.ledger import JournalEntry, LedgerAccount, Posting
 from onramp.recon.bank import Matched, covered_banks, day_span
+from onramp.recon.bank_fees import is_charge, reconcile_fees
 from onramp.recon.findings import Booking, Finding, duplicates
 from onramp.recon.models import BreakSource, BreakType
 
@@ -157,9 +158,17 @@ def duplicate_payments(lines: Sequence[BankStatementLine]) -> list[Finding]:
     )
 
 
+def _is_fee(line: BankStatementLine) -> bool:
+    return not line.reversal and is_charge(line.bank_tx_code) and not (
+        refund_id_of(line.end_to_end_id)
+    )  # fmt: skip
+
+
 async def reconcile_bank_debits(session: AsyncSession, day: date) -> tuple[Matched, list[Finding]]:
     span = day_span(day)
-    lines = await debit_lines(session, day)
+    every = await debit_lines(session, day)
+    fees = [x for x in every if _is_fee(x)]
+    lines = [x for x in every if not _is_fee(x)]
     book = await debit_book(session, lines, span)
     covered = await covered_banks(session, day)
     findings: list[Finding] = []
@@ -175,6 +184,7 @@ async def reconcile_bank_debits(session: AsyncSession, day: date) -> tuple[Match
     for reversal in book.reversals.values():
         findings += reversal_findings(reversal, book, covered, span)
     findings += duplicate_payments(lines)
+    findings += await reconcile_fees(session, fees, matched)
     return matched, findings
 
 

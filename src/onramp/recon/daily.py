@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from onramp.recon.alarms import BreakAlarm
 from onramp.recon.models import ReconRun
 from onramp.recon.runs import run_recon
 
@@ -16,7 +17,9 @@ DAILY_ACTOR = "worker:recon"
 LOCK = "recon.daily"
 
 
-async def run_yesterday_once(session: AsyncSession, now: datetime) -> int:
+async def run_yesterday_once(
+    session: AsyncSession, now: datetime, alarm: BreakAlarm | None = None
+) -> int:
     """Reconcile the day before ``now`` unless the worker already has: 1 if it ran now."""
     got = await session.scalar(
         text("SELECT pg_try_advisory_xact_lock(hashtext(:lock))"), {"lock": LOCK}
@@ -31,5 +34,5 @@ async def run_yesterday_once(session: AsyncSession, now: datetime) -> int:
     )
     if done is not None:
         return 0
-    await run_recon(session, day=day, now=now, requested_by=DAILY_ACTOR)
+    await run_recon(session, day=day, now=now, requested_by=DAILY_ACTOR, alarm=alarm)
     return 1

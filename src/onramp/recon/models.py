@@ -22,6 +22,8 @@ class BreakType(StrEnum):
     AMOUNT_MISMATCH = "amount_mismatch"
     DUPLICATE = "duplicate"
     TIMING = "timing"  # not there yet: the other side has not reported the day, or is booking it
+    BALANCE_MISMATCH = "balance_mismatch"  # the bank's closing balance is not the ledger's
+    BANK_FEE_UNBOOKED = "bank_fee_unbooked"  # a charge the bank took that the books do not hold
 
 
 class BreakSource(StrEnum):
@@ -77,6 +79,8 @@ class ReconBreak(Base):
     approval_id: Mapped[uuid.UUID | None]
     approved_by: Mapped[str | None] = mapped_column(String(100))
     adjusting_entry_id: Mapped[uuid.UUID | None]
+    # When it tripped the payouts' circuit breaker (above its type's threshold): once only.
+    tripped_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class ReconBreakComment(Base):

@@ -19,7 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from onramp.core.audit import record
 from onramp.core.backlog import Backlog, backlog_of
 from onramp.core.ids import uuid7
+from onramp.recon.alarms import BreakAlarm, sound
 from onramp.recon.bank import reconcile_bank
+from onramp.recon.bank_balances import reconcile_bank_balances
 from onramp.recon.bank_debits import reconcile_bank_debits
 from onramp.recon.chain import reconcile_chain
 from onramp.recon.findings import Finding
@@ -105,13 +107,17 @@ async def _clear(session: AsyncSession, day: date, found: set[str], now: datetim
 
 
 async def run_recon(
-    session: AsyncSession, *, day: date, now: datetime, requested_by: str
-) -> RunResult:
-    """Reconcile ``day`` in the caller's transaction."""
+    session: AsyncSession, *, day: date, now: datetime, requested_by: str,
+    alarm: BreakAlarm | None = None,
+) -> RunResult:  # fmt: skip
+    """Reconcile ``day`` in the caller's transaction; with ``alarm``, a break above its type's
+    threshold trips the payouts' circuit breaker."""
     run_id = uuid7()
     matched, findings = await reconcile_bank(session, day)
     debits, debit_findings = await reconcile_bank_debits(session, day)
     findings += debit_findings
+    balances, balance_findings = await reconcile_bank_balances(session, day)
+    findings += balance_findings
     chain, chain_findings = await reconcile_chain(session, day, now)
     findings += chain_findings
     found = {f.key for f in findings}
@@ -129,8 +135,11 @@ async def run_recon(
     summary = {
         "bank": matched.as_dict(),
         "bank_debits": debits.as_dict(),
+        "bank_balances": balances.as_dict(),
         "chain": chain.as_dict(),
     }
+    if alarm is not None:
+        await sound(session, alarm, breaks, now=now, actor=requested_by)
     open_breaks = sum(b.state == BreakState.OPEN.value for b in breaks)
     session.add(
         ReconRun(

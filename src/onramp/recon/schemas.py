@@ -33,7 +33,7 @@ class BreakOut(BaseModel):
     date: date
     type: str = Field(
         description="`missing_in_ledger`, `missing_at_bank`, `missing_on_chain`, "
-        "`amount_mismatch`, `duplicate`, `timing`"
+        "`amount_mismatch`, `duplicate`, `timing`, `balance_mismatch`, `bank_fee_unbooked`"
     )
     source: str = Field(description="`bank`, `ledger` or `chain`: the side that has it")
     bank: str | None

@@ -5,7 +5,8 @@ books are each reported with their type and references, and only they."""
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import replace
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -17,6 +18,8 @@ from onramp.banking.models import BankStatementLine, Deposit
 from onramp.core.db import unit_of_work
 from onramp.core.ids import uuid7
 from onramp.devstack.bank_sandbox_camt import CamtBooking
+from onramp.ledger import post_entry
+from onramp.recon.bank_fees import bank_fee_entry
 from tests.integration.banking.deposits import eur
 from tests.integration.recon.test_bank_recon import (
     ACCOUNT,
@@ -59,6 +62,20 @@ async def _sent_refund(
             actor="test", now=_at(day),
         )  # fmt: skip
         await session.execute(update(Refund).where(Refund.id == refund.id).values(status="sent"))
+    return refund
+
+
+async def _paid_refund(
+    sessions: async_sessionmaker[AsyncSession], bank: str, day: date, minor: int
+) -> Refund:
+    """A refund of a webhook's deposit, and the day's statement booking both."""
+    refund = await _sent_refund(sessions, bank, day, "w-1", minor)
+    amount = f"{minor / 100:.2f}"
+    await _import(
+        sessions, bank, day,
+        _booking(day, "w-1", amount, "no reference"),
+        _debit(day, "out-1", amount, refund.id.hex),
+    )  # fmt: skip
     return refund
 
 
@@ -131,8 +148,10 @@ async def test_a_refund_paid_off_by_one_minor_unit_or_twice_is_reported(
 
     result = await _run(sessions, day)
 
+    # The bank paid 20.00 once more than the books and 5.00 + 1 minor unit for 5.00.
     assert _open(result) == [
         ("amount_mismatch", "bank", "out-3", 1),
+        ("balance_mismatch", "bank", f"closing@{day.isoformat()}:EUR", -20_00),
         ("duplicate", "bank", "out-2", 20_00),
     ]
 
@@ -141,12 +160,7 @@ async def test_a_refund_the_books_paid_that_no_line_books_is_missing_at_the_bank
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
     day, bank = _day(), _bank()
-    refund = await _sent_refund(sessions, bank, day, "w-1", 9_00)
-    await _import(
-        sessions, bank, day,
-        _booking(day, "w-1", "9.00", "no reference"),
-        _debit(day, "out-1", "9.00", refund.id.hex),
-    )  # fmt: skip
+    refund = await _paid_refund(sessions, bank, day, 9_00)
     # The bank's line lost: the books say the refund was paid that day.
     async with unit_of_work(sessions) as session:
         await session.execute(
@@ -157,3 +171,50 @@ async def test_a_refund_the_books_paid_that_no_line_books_is_missing_at_the_bank
     result = await _run(sessions, day)
 
     assert _open(result) == [("missing_at_bank", "bank", str(refund.id), 9_00)]
+
+
+def _charge(day: date, entry_id: str, amount: str, code: str) -> CamtBooking:
+    return replace(_debit(day, entry_id, amount, "NOTPROVIDED"), bank_tx_code=code)
+
+
+async def test_a_charge_the_bank_took_is_matched_to_its_fee_entry_else_unbooked(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    day, bank = _day(), _bank()
+    async with unit_of_work(sessions) as session:
+        await post_entry(session, bank_fee_entry(bank, "fee-booked", eur(2_50)))
+        await post_entry(session, bank_fee_entry(bank, "fee-off", eur(1_00)))
+    await _import(
+        sessions, bank, day,
+        _charge(day, "fee-booked", "2.50", "ACMT/MDOP/CHRG"),
+        _charge(day, "fee-off", "1.01", "PMNT/RCDT/CHRG"),
+        _charge(day, "fee-none", "0.75", "PMNT/ICDT/FEES"),
+        _charge(day, "not-a-fee", "3.00", "PMNT/ICDT/ESCT"),
+    )  # fmt: skip
+    result = await _run(sessions, day)
+
+    # The bank took 7.26 (overdrawn), the books 3.50: the unbooked, the unknown and 0.01.
+    assert _open(result) == [
+        ("amount_mismatch", "bank", "fee-off", 1),
+        ("balance_mismatch", "bank", f"closing@{day.isoformat()}:EUR", -3_76),
+        ("bank_fee_unbooked", "bank", "fee-none", 75),
+        ("missing_in_ledger", "bank", "not-a-fee", 3_00),  # a transfer out, not a charge
+    ]
+    assert result.matched["bank_debits"] == {"lines": 1, "amounts": {"EUR": 2_50}}
+
+
+async def test_a_refund_the_bank_gave_back_is_matched_as_the_credit_it_booked(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    day, bank = _day(), _bank()
+    refund = await _paid_refund(sessions, bank, day, 15_00)
+    back = day + timedelta(days=1)
+    returned = replace(
+        _debit(back, "back-1", "15.00", refund.id.hex, reversal=True), credit=True
+    )  # a credit reversing our debit (RvslInd), with its return reason
+    await _import(sessions, bank, back, returned)
+
+    result = await _run(sessions, back)
+
+    assert _open(result) == []
+    assert result.matched["bank"] == {"lines": 1, "amounts": {"EUR": 15_00}}

@@ -68,8 +68,33 @@ SAME_AS = {
         "POST",
         "/v1/admin/treasury/circuit-breaker/resume",
     ),
+    ("GET", "/admin/recon"): ("GET", "/v1/admin/recon/breaks"),
+    ("GET", "/admin/recon/breaks/{break_id}"): ("GET", "/v1/admin/recon/breaks/{break_id}"),
+    ("POST", "/admin/recon/breaks/{break_id}/assign"): (
+        "POST",
+        "/v1/admin/recon/breaks/{break_id}/assign",
+    ),
+    ("POST", "/admin/recon/breaks/{break_id}/comment"): (
+        "POST",
+        "/v1/admin/recon/breaks/{break_id}/comment",
+    ),
+    ("POST", "/admin/recon/breaks/{break_id}/resolve"): (
+        "POST",
+        "/v1/admin/recon/breaks/{break_id}/resolve",
+    ),
+    ("POST", "/admin/recon/breaks/{break_id}/adjust"): (
+        "POST",
+        "/v1/admin/recon/breaks/{break_id}/resolve",
+    ),
 }
-MINE = ("/admin/kyc", "/admin/compliance", "/admin/deposits", "/admin/refunds", "/admin/treasury")
+MINE = (
+    "/admin/kyc",
+    "/admin/compliance",
+    "/admin/deposits",
+    "/admin/refunds",
+    "/admin/treasury",
+    "/admin/recon",
+)
 
 
 def _permissions(route: APIRoute) -> set[Permission]:

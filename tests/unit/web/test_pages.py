@@ -21,6 +21,7 @@ from onramp.web.errors import _page
 from onramp.web.rendering import _ENV, TEMPLATES
 from tests.unit.web.alerts_context import alerts_context
 from tests.unit.web.ops_context import ops_context
+from tests.unit.web.recon_context import recon_context
 from tests.unit.web.support_pages import support_context
 
 
@@ -100,6 +101,7 @@ async def test_a_quote_or_order_posted_without_a_session_is_sent_to_sign_in(path
 # with its own group's last.
 _OWNERS = (
     (("admin/compliance/", "admin/deposits/", "admin/treasury/"), "ops"),
+    (("admin/recon/",), "recon"),
     (("app/order", "app/quote"), "order"),
     (("admin/alerts",), "alerts"),
     (("admin/customer", "admin/order"), "support"),
@@ -119,6 +121,7 @@ def _context(template: str = "app/home.html") -> dict[str, object]:
         "order": _order_context(now, orders[0]),
         "support": support_context(),
         "alerts": alerts_context(),
+        "recon": recon_context(),
     }
     owner = next((name for prefixes, name in _OWNERS if template.startswith(prefixes)), "")
     for name in sorted(groups, key=lambda name: name == owner):

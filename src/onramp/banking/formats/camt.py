@@ -75,11 +75,25 @@ class CamtEntry:
     value_date: date | None
     additional_info: str | None
     transactions: tuple[CamtTransaction, ...]
+    bank_tx_code: str | None = None  # ``BkTxCd``: domain/family/sub-family, else proprietary
 
     @property
     def key(self) -> str:
         """What identifies the booking at its bank, for de-duplication across files."""
         return self.account_servicer_ref or self.entry_ref or ""
+
+
+@dataclass(frozen=True)
+class CamtBalance:
+    """A balance a report states (``Bal``): its type code (OPBD, CLBD, CLAV …), amount, sign
+    and date, for the report's account."""
+
+    code: str
+    amount: Decimal
+    currency: str
+    credit: bool
+    on: date
+    account: str | None
 
 
 @dataclass(frozen=True)
@@ -90,6 +104,7 @@ class CamtDocument:
     account: str | None  # IBAN, else the other id
     account_currency: str | None
     entries: tuple[CamtEntry, ...]
+    balances: tuple[CamtBalance, ...] = ()
 
     @property
     def credits(self) -> tuple[CamtEntry, ...]:
@@ -187,6 +202,14 @@ def _transaction(tx: Element) -> CamtTransaction:
     )
 
 
+def _bank_tx_code(ntry: Element) -> str | None:
+    domain = _find(ntry, "BkTxCd", "Domn")
+    codes = [_text(domain, "Cd"), _text(domain, "Fmly", "Cd"), _text(domain, "Fmly", "SubFmlyCd")]
+    if all(codes):
+        return "/".join(c for c in codes if c)
+    return _text(ntry, "BkTxCd", "Prtry", "Cd")
+
+
 def _entry(ntry: Element) -> CamtEntry:
     amount_el = _find(ntry, "Amt")
     amount = _decimal(amount_el)
@@ -213,7 +236,21 @@ def _entry(ntry: Element) -> CamtEntry:
         value_date=_date(_find(ntry, "ValDt")),
         additional_info=_text(ntry, "AddtlNtryInf"),
         transactions=transactions,
+        bank_tx_code=_bank_tx_code(ntry),
     )
+
+
+def _balances(report: Element) -> Iterator[CamtBalance]:
+    """The report's balances that say their type, amount and date (others are skipped)."""
+    account = _account(_find(report, "Acct"))
+    for bal in _children(report, "Bal"):
+        code = _text(bal, "Tp", "CdOrPrtry", "Cd")
+        amount_el = _find(bal, "Amt")
+        amount, on = _decimal(amount_el), _date(_find(bal, "Dt"))
+        if code is None or amount is None or amount_el is None or on is None:
+            continue
+        credit = _credit(bal) is not False  # a balance with no indicator is a credit one
+        yield CamtBalance(code, amount, amount_el.get("Ccy", ""), credit, on, account)
 
 
 def parse_camt(data: bytes) -> CamtDocument:
@@ -240,4 +277,5 @@ def parse_camt(data: bytes) -> CamtDocument:
         account=_account(account),
         account_currency=_text(account, "Ccy"),
         entries=entries,
+        balances=tuple(b for report in reports for b in _balances(report)),
     )

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from onramp.banking.formats.camt import CamtDocument, CamtEntry, CamtTransaction
+from onramp.banking.formats.camt import CamtBalance, CamtDocument, CamtEntry, CamtTransaction
 from onramp.banking.formats.statement import (
+    BalanceKind,
     Direction,
     Statement,
+    StatementBalance,
     StatementEntry,
     StatementFormat,
+    balance_of,
     derived_key,
     money_of,
     with_unique_keys,
@@ -63,12 +66,23 @@ def _item(entry: CamtEntry, tx: CamtTransaction | None, index: int | None) -> St
         counterparty_name=name,
         counterparty_account=account,
         return_reason=tx.return_reason if tx else None,
+        bank_tx_code=entry.bank_tx_code,
     )
 
 
 def _real_id(value: str | None) -> str | None:
     # "NOTPROVIDED" is what SEPA puts where the payer gave no id: it identifies nothing.
     return None if value is None or value.upper() == "NOTPROVIDED" else value
+
+
+# The booked balances reconciliation holds the books against; the others (available, forward,
+# previously closed) are the bank's views of the same money.
+_BOOKED = {"OPBD": BalanceKind.OPENING, "CLBD": BalanceKind.CLOSING}
+
+
+def _balance(b: CamtBalance) -> StatementBalance:
+    return balance_of(_BOOKED[b.code], b.amount, b.currency, credit=b.credit, on=b.on,
+                      account=b.account)  # fmt: skip
 
 
 def camt_statement(doc: CamtDocument) -> Statement:
@@ -85,4 +99,5 @@ def camt_statement(doc: CamtDocument) -> Statement:
         message_id=doc.message_id,
         account=doc.account,
         entries=with_unique_keys(items),
+        balances=tuple(_balance(b) for b in doc.balances if b.code in _BOOKED),
     )

@@ -20,10 +20,13 @@ import mt940
 from mt940.tags import StatementASNB
 
 from onramp.banking.formats.statement import (
+    BalanceKind,
     Direction,
     Statement,
+    StatementBalance,
     StatementEntry,
     StatementFormat,
+    balance_of,
     derived_key,
     money_of,
     with_unique_keys,
@@ -91,7 +94,32 @@ def _entry(account: str | None, data: dict[str, Any]) -> StatementEntry:
         counterparty_name=_text(data.get("applicant_name")) or _text(data.get("extra_details")),
         counterparty_account=_text(data.get("applicant_iban")),
         return_reason=_text(data.get("return_debit_notes")),
+        bank_tx_code=_text(data.get("id")),
     )
+
+
+# :60F: and :62F: (final); :60M:/:62M: carry a statement's intermediate pages' balances.
+_BOOKED = {
+    "final_opening_balance": BalanceKind.OPENING,
+    "final_closing_balance": BalanceKind.CLOSING,
+}
+
+
+def _balances(account: str | None, data: dict[str, Any]) -> list[StatementBalance]:
+    found = []
+    for slug, kind in _BOOKED.items():
+        balance = data.get(slug)
+        amount = getattr(balance, "amount", None)
+        on = getattr(balance, "date", None)
+        if balance is None or amount is None or not isinstance(on, date):
+            continue
+        currency = str(amount.currency or data.get("currency") or "")
+        credit = str(balance.status or "C").upper() == "C"
+        found.append(
+            balance_of(kind, abs(amount.amount), currency, credit=credit,
+                       on=date(on.year, on.month, on.day), account=account)
+        )  # fmt: skip
+    return found
 
 
 def parse_mt940(data: bytes) -> Statement:
@@ -102,11 +130,13 @@ def parse_mt940(data: bytes) -> Statement:
         text = data.decode("latin-1")
     statements = _read(text)
     entries: list[StatementEntry] = []
+    balances: list[StatementBalance] = []
     first: dict[str, Any] = {}
     for statement in statements:
         first = first or dict(statement.data)
         account = _text(statement.data.get("account_identification"))
         entries.extend(_entry(account, dict(t.data)) for t in statement.transactions)
+        balances.extend(_balances(account, dict(statement.data)))
     if not first:
         raise Mt940Invalid("no :20: statement in the file")
     return Statement(
@@ -114,4 +144,5 @@ def parse_mt940(data: bytes) -> Statement:
         message_id=_text(first.get("transaction_reference")),
         account=_text(first.get("account_identification")),
         entries=with_unique_keys(entries),
+        balances=tuple(balances),
     )

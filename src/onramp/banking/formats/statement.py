@@ -64,6 +64,10 @@ class StatementEntry:
     return_reason: str | None  # ISO or scheme return code (AC01, MD06, R02 ...)
     original_key: str | None = None  # for a reversal: the key of the booking it undoes, if said
     account: str | None = None  # the operator's account it was booked on (IBAN or number)
+    # What kind of booking the bank says it is: camt ``BkTxCd`` as domain/family/sub-family
+    # (``PMNT/ICDT/ESCT``, ``ACMT/MDOP/CHRG``) or its proprietary code, MT940's ``:61:`` type
+    # (``NTRF``, ``NCHG``).
+    bank_tx_code: str | None = None
 
     @property
     def is_credit(self) -> bool:
@@ -82,6 +86,30 @@ class StatementEntry:
         return self.creditor_reference or self.remittance
 
 
+class BalanceKind(StrEnum):
+    OPENING = "opening"  # camt OPBD, MT940 :60F:
+    CLOSING = "closing"  # camt CLBD, MT940 :62F:
+
+
+@dataclass(frozen=True)
+class StatementBalance:
+    """A booked balance the statement states for one of the operator's accounts on a day."""
+
+    kind: BalanceKind
+    amount: int  # minor units of ``currency``; negative when the account is overdrawn (debit)
+    currency: str
+    on: date
+    account: str | None
+
+
+def balance_of(
+    kind: BalanceKind, amount: Decimal, currency: str, *, credit: bool, on: date,
+    account: str | None,
+) -> StatementBalance:  # fmt: skip
+    minor = money_of(amount, currency).minor
+    return StatementBalance(kind, minor if credit else -minor, currency.upper(), on, account)
+
+
 @dataclass(frozen=True)
 class Statement:
     format: StatementFormat
@@ -90,6 +118,8 @@ class Statement:
     entries: tuple[StatementEntry, ...]
     # What the parser had to tolerate (e.g. BAI2 control totals that do not add up).
     warnings: tuple[str, ...] = ()
+    # The booked opening and closing balances it states (camt.053, MT940), per account and day.
+    balances: tuple[StatementBalance, ...] = ()
 
     @property
     def credits(self) -> tuple[StatementEntry, ...]:

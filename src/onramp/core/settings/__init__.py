@@ -37,6 +37,7 @@ from onramp.core.settings.infrastructure import (
     WorkerSettings,
 )
 from onramp.core.settings.loading import load_settings, secrets_file, stack_file, with_secrets
+from onramp.core.settings.recon import ReconSettings, TripRule
 from onramp.core.settings.root import Settings
 from onramp.core.settings.treasury import (
     IssuerSettings,
@@ -71,6 +72,7 @@ __all__ = [
     "REPO_ROOT",
     "RateLimitSettings",
     "RateSourceSettings",
+    "ReconSettings",
     "SAMPLE_RATES_FILE",
     "Settings",
     "SupervisorSettings",
@@ -78,6 +80,7 @@ __all__ = [
     "TreasuryAccountSettings",
     "TreasuryRiskSettings",
     "TreasurySettings",
+    "TripRule",
     "UsdcPegSettings",
     "accepted_statement_accounts",
     "load_settings",

@@ -25,6 +25,7 @@ from onramp.core.settings.infrastructure import (
     SupervisorSettings,
     WorkerSettings,
 )
+from onramp.core.settings.recon import ReconSettings
 from onramp.core.settings.treasury import IssuerSettings, TreasuryRiskSettings, TreasurySettings
 
 
@@ -61,6 +62,7 @@ class Settings(BaseSettings):
     supervisor: SupervisorSettings = SupervisorSettings()
     alerts: AlertSettings = AlertSettings()
     worker: WorkerSettings = WorkerSettings()
+    recon: ReconSettings = ReconSettings()
 
     @model_validator(mode="after")
     def _production_ready(self) -> Settings:

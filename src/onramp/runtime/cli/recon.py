@@ -29,7 +29,7 @@ async def _run(day: date) -> RunResult:
     from onramp.core.clock import utcnow
     from onramp.core.db import standalone_sessions, unit_of_work
     from onramp.recon import run_recon
-    from onramp.runtime.workers.recon import read_treasury
+    from onramp.runtime.workers.recon import break_alarm, read_treasury
 
     settings = load_settings()
     async with standalone_sessions(settings.database.url) as sessions:
@@ -41,8 +41,9 @@ async def _run(day: date) -> RunResult:
             )
         async with unit_of_work(sessions) as session:
             return await run_recon(
-                session, day=day, now=utcnow(), requested_by=f"cli:{getpass.getuser()}"
-            )
+                session, day=day, now=utcnow(), requested_by=f"cli:{getpass.getuser()}",
+                alarm=break_alarm(settings),
+            )  # fmt: skip
 
 
 @recon_app.command("run")

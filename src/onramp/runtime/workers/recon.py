@@ -11,9 +11,9 @@ from onramp.core.clock import SystemClock
 from onramp.core.logging import get_logger
 from onramp.core.periodic import run_periodic
 from onramp.core.settings import Settings
-from onramp.recon import read_treasury_chain, run_yesterday_once
+from onramp.recon import BreakAlarm, read_treasury_chain, run_yesterday_once
 from onramp.runtime.workers.registry import Resources, Worker
-from onramp.treasury import treasury_wallets
+from onramp.treasury import treasury_wallets, trip_breaker
 
 log = get_logger(__name__)
 
@@ -49,13 +49,19 @@ async def read_treasury(
     return None
 
 
+def break_alarm(settings: Settings) -> BreakAlarm | None:
+    """The breaks that trip the payouts' circuit breaker (``ONRAMP_RECON__TRIP_ON``), if any."""
+    rules = settings.recon.trip_on
+    return BreakAlarm(rules, trip_breaker) if rules else None
+
+
 async def _daily(resources: Resources) -> None:
     rpc_url = resources.settings.chain.rpc_url
     client = ChainClient(rpc_url) if rpc_url else None
 
     async def once(session: AsyncSession, now: datetime, limit: int) -> int:
         await read_treasury(resources.settings, resources.sessions, now, client)
-        return await run_yesterday_once(session, now)
+        return await run_yesterday_once(session, now, break_alarm(resources.settings))
 
     await run_periodic(
         resources.sessions,

@@ -132,3 +132,42 @@ def test_unreadable_files_are_refused_with_a_code(data: bytes) -> None:
     with pytest.raises(CamtInvalid) as refused:
         parse_camt(data)
     assert refused.value.code == "camt_invalid"
+
+
+def test_statements_carry_their_booked_opening_and_closing_balances() -> None:
+    from onramp.banking.formats.camt_statement import camt_statement
+    from onramp.banking.formats.statement import BalanceKind, StatementBalance
+
+    def balances(name: str) -> tuple[StatementBalance, ...]:
+        return camt_statement(_parse(name)).balances
+
+    post = "CH2909000000250094239"
+    # PostFinance: OPBD and CLBD kept; CLAV and FWAV (available, forward) are not booked ones.
+    assert balances("camt.053_P_CH2909000000250094239_1110092698_0_2020112503071366.xml") == (
+        StatementBalance(BalanceKind.OPENING, 211993_19, "CHF", date(2020, 11, 24), post),
+        StatementBalance(BalanceKind.CLOSING, 215112_21, "CHF", date(2020, 11, 24), post),
+    )
+    # Finnish: the credit line beside each balance is not the balance; PRCD is skipped.
+    fi = balances("FI_camt_053_sample.xml.xml")
+    assert [(b.kind, b.amount, b.currency, b.on) for b in fi] == [
+        (BalanceKind.OPENING, 10000_00, "EUR", date(2009, 10, 29)),
+        (BalanceKind.CLOSING, 23644_83, "EUR", date(2009, 10, 29)),
+    ]
+    # A debit (DBIT) balance is an overdrawn account: negative.
+    v8 = balances("camt053.v8.xml")
+    assert [(b.kind, b.amount, b.currency) for b in v8] == [
+        (BalanceKind.OPENING, 18_15, "EUR"),
+        (BalanceKind.CLOSING, -27_00, "SEK"),
+    ]
+    # A notification states no balance.
+    assert balances("FI_camt_054_sample.xml.xml") == ()
+
+
+def test_entries_carry_their_bank_transaction_code() -> None:
+    from onramp.banking.formats.camt_statement import camt_statement
+
+    entries = camt_statement(_parse("FI_camt_053_sample.xml.xml")).entries
+    codes = [e.bank_tx_code for e in entries]
+    assert codes[0] == "PMNT/ICDT/SALA"
+    # The Finnish statement's last booking is the bank's charge for the period.
+    assert (entries[-1].direction.value, codes[-1]) == ("debit", "PMNT/RCDT/CHRG")

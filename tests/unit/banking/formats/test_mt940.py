@@ -83,3 +83,27 @@ def test_reversal_marks_rc_and_rd() -> None:
 def test_unreadable_statement_line_is_mt940_invalid() -> None:
     with pytest.raises(Mt940Invalid):
         parse_mt940(b":20:X\n:25:ACC\n:28C:1\n:60F:C240102EUR1,00\n:61:garbage\n-\n")
+
+
+def test_each_statement_carries_its_final_opening_and_closing_balances() -> None:
+    from onramp.banking.formats.statement import BalanceKind
+
+    s = parse_mt940((DATA / "sepa_snippet.sta").read_bytes())
+    opening, closing = BalanceKind.OPENING, BalanceKind.CLOSING
+    assert [(b.account, b.kind, b.amount, b.currency, b.on) for b in s.balances] == [
+        ("50880050/0194787400888", opening, 766656_49, "EUR", date(2007, 9, 3)),
+        ("50880050/0194787400888", closing, 1125250_40, "EUR", date(2007, 9, 4)),
+        # :60F:D / :62F:D — the account is overdrawn.
+        ("50880050/0194791600888", opening, -1970431_87, "EUR", date(2007, 9, 3)),
+        ("50880050/0194791600888", closing, -4472049_09, "EUR", date(2007, 9, 4)),
+    ]
+    asn = parse_mt940((DATA / "0708271685_09022020_164516.940.txt").read_bytes())
+    closings = [b for b in asn.balances if b.kind is closing]
+    assert (closings[0].on, closings[0].amount) == (date(2020, 1, 1), 379_29)
+    assert (closings[-1].on, closings[-1].amount) == (date(2020, 1, 31), 501_23)
+
+
+def test_entries_carry_their_transaction_type_code() -> None:
+    s = parse_mt940((DATA / "sepa_snippet.sta").read_bytes())
+    assert [e.bank_tx_code for e in s.entries].count("NTRF") == 10
+    assert s.entries[-1].bank_tx_code == "NMSC"
