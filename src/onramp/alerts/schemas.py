@@ -8,6 +8,7 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from onramp.alerts.models import Alert, AlertSilence
+from onramp.core.request_fields import MultilineText, Text
 
 
 class AlertOut(BaseModel):
@@ -36,9 +37,9 @@ class AlertList(BaseModel):
 
 
 class SilenceIn(BaseModel):
-    rule: str = Field(max_length=60)
-    group: str | None = Field(default=None, max_length=120)
-    reason: str = Field(min_length=1, max_length=500)
+    rule: Text = Field(max_length=60)
+    group: Text | None = Field(default=None, max_length=120)
+    reason: MultilineText = Field(min_length=1, max_length=500)
     duration_seconds: int = Field(ge=60, le=30 * 86400)
 
 
