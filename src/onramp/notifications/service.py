@@ -40,10 +40,11 @@ async def enqueue_email(
     params: dict[str, str],
     now: datetime,
     user_id: uuid.UUID | None = None,
+    language: str = "en",
 ) -> uuid.UUID:
     """Store the rendered email, sealed with the PII data key; the mailer sends it once this
     transaction commits."""
-    subject, body = render(template, params)
+    subject, body = render(template, params, language=language)
     email_id = uuid7()
     message = json.dumps({"to": to, "subject": subject, "body": body})
     session.add(

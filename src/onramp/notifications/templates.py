@@ -115,6 +115,15 @@ TEMPLATES: Final[dict[str, Template]] = {
             "up to two working days to show it.\n"
         ),
     ),
+    "webhook_disabled": Template(
+        subject="Your webhook endpoint was disabled",
+        body=(
+            "Hello {name},\n\n"
+            "Every delivery to your webhook endpoint {url} has failed since {since}, so we\n"
+            "stopped calling it. Fix the endpoint, then enable it again (POST\n"
+            "/v1/me/webhooks/{{id}}/enable) and replay what it missed from its delivery log.\n"
+        ),
+    ),
     "order_failed": Template(
         subject="Order {order} could not be completed",
         body=(
@@ -126,7 +135,7 @@ TEMPLATES: Final[dict[str, Template]] = {
 }
 
 
-def render(template: str, params: dict[str, str]) -> tuple[str, str]:
+def render(template: str, params: dict[str, str], *, language: str = "en") -> tuple[str, str]:
     """The subject and body of ``template`` filled with ``params``."""
     found = TEMPLATES[template]
     return found.subject.format(**params), found.body.format(**params)

@@ -14,7 +14,8 @@ def test_every_template_renders_with_its_parameters(template: str) -> None:
     # An order's emails (orders/customer_emails.py fills these).
     order = {"order": "01a2b3c4", "amount": "40.00 EUR", "usdc": "43.79", "address": "0xab"}
     order |= {"reference": "RF18 5390", "tx_hash": "0x12", "holder": "onramp", "pay_to": "IBAN"}
-    subject, body = render(template, params | order | {"new_email": "n@example.com"})
+    webhook = {"url": "https://example.com/hook", "since": "2026-12-06T10:00:00+00:00"}
+    subject, body = render(template, params | order | webhook | {"new_email": "n@example.com"})
     assert subject
     assert body.startswith("Hello Ada")
 

@@ -19,6 +19,7 @@ from onramp.treasury import models as treasury_models
 from onramp.treasury import risk_models as treasury_risk_models
 from onramp.treasury.issuer import models as issuer_models
 from onramp.wallets import models as wallets_models
+from onramp.webhooks import models as webhooks_models
 
 metadata = Base.metadata
 
@@ -45,4 +46,5 @@ __all__ = [
     "treasury_models",
     "treasury_risk_models",
     "wallets_models",
+    "webhooks_models",
 ]

@@ -33,6 +33,7 @@ from onramp.core.settings.infrastructure import (
     NatsSettings,
     NotificationSettings,
     SupervisorSettings,
+    WebhookSettings,
 )
 from onramp.core.settings.loading import load_settings, secrets_file, stack_file, with_secrets
 from onramp.core.settings.root import Settings
@@ -74,6 +75,7 @@ __all__ = [
     "TreasuryRiskSettings",
     "TreasurySettings",
     "UsdcPegSettings",
+    "WebhookSettings",
     "accepted_statement_accounts",
     "load_settings",
     "running_in_production",

@@ -22,6 +22,7 @@ from onramp.core.settings.infrastructure import (
     NatsSettings,
     NotificationSettings,
     SupervisorSettings,
+    WebhookSettings,
 )
 from onramp.core.settings.treasury import IssuerSettings, TreasuryRiskSettings, TreasurySettings
 
@@ -57,6 +58,7 @@ class Settings(BaseSettings):
     treasury_risk: TreasuryRiskSettings = TreasuryRiskSettings()
     custody: CustodySettings = CustodySettings()
     supervisor: SupervisorSettings = SupervisorSettings()
+    webhooks: WebhookSettings = WebhookSettings()
 
     @model_validator(mode="after")
     def _production_ready(self) -> Settings:

@@ -35,6 +35,7 @@ REGISTRY: dict[str, Worker] = {
         treasury.risk,
         chain_workers.withdrawals,
         recon.recon,
+        platform.webhooks,
     )
 }
 WORKERS = tuple(REGISTRY)
