@@ -10,8 +10,10 @@ import orjson
 from onramp.core.events import CloudEvent, subject_for
 from onramp.orders import OrderState
 
+# Every state but ``screening``, a step inside onramp that lasts a moment and tells a customer
+# nothing (funds_received is followed by priced, manual_review or rejected).
 EVENT_TYPES: Final[tuple[str, ...]] = tuple(
-    subject_for("orders", state.value) for state in OrderState
+    subject_for("orders", state.value) for state in OrderState if state != OrderState.SCREENING
 )
 MAX_EVENT_TYPES = len(EVENT_TYPES)
 # What of an order event leaves onramp: never a hold's reason nor staff's notes.

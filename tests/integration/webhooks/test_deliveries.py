@@ -98,7 +98,7 @@ async def test_a_receiver_failing_three_times_gets_each_event_once_in_order(
     now, customer, _ = await _start(sessions, receiver)
     receiver.fail_next = 3
     first, second = uuid7(), uuid7()
-    states = ["awaiting_funds", "funds_received", "screening", "priced"]
+    states = ["awaiting_funds", "funds_received", "manual_review", "priced"]
     events = [
         _event(order, customer, state, now + timedelta(milliseconds=10 * i + j))
         for i, state in enumerate(states)

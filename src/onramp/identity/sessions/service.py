@@ -15,6 +15,7 @@ from onramp.core.db import unit_of_work
 from onramp.core.ids import uuid7
 from onramp.identity.errors import InvalidRefreshToken, RefreshTokenReused, SessionNotFound
 from onramp.identity.models import AuthSession, RefreshToken, User
+from onramp.identity.security_events import NEW_DEVICE_LOGIN, announce
 from onramp.identity.sessions.signals import session_signals
 
 
@@ -67,6 +68,8 @@ async def start_session(
         entity_id=str(user.id),
         data={"session_id": str(auth.id), "ip": auth.ip, "risk_signals": risk},
     )
+    if "new_device" in risk:
+        await announce(session, NEW_DEVICE_LOGIN, user.id, device=auth.user_agent[:120], ip=auth.ip)
     await session.flush()
     return auth, token
 

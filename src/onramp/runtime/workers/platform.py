@@ -1,5 +1,6 @@
 """The platform's workers: the outbox relay, the audit chain's sealer, the mailer (which also
-turns the orders' events into the customers' emails) and the outbound webhooks."""
+turns the orders', the accounts' and KYC's events into the customers' emails) and the outbound
+webhooks."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from onramp.core.bus import EventBus
 from onramp.core.clock import SystemClock
 from onramp.core.consumer import run_consumer
 from onramp.core.relay import run_relay
+from onramp.identity import account_emails_consumer
 from onramp.notifications import SmtpSender, run_mailer
 from onramp.orders import order_emails_consumer
 from onramp.runtime.workers.registry import Resources, Worker, on_bus
@@ -38,6 +40,9 @@ async def _mail(resources: Resources, bus: EventBus) -> None:
         ),
         run_consumer(
             order_emails_consumer(settings, sessions), bus=bus, sessions=sessions, stop=stop
+        ),
+        run_consumer(
+            account_emails_consumer(settings, sessions), bus=bus, sessions=sessions, stop=stop
         ),
     )
 
