@@ -1,13 +1,15 @@
 """Deliveries against a local receiver on the real database, with the clock in the test's hands
 (a day ahead, so a running stack's own webhooks worker leaves them to the test): each event
 exactly once and in order per order id though the receiver fails at first, a second copy of an
-event adds nothing, replay re-delivers, and an endpoint that keeps failing is disabled."""
+event adds nothing, replay re-delivers, and an endpoint that keeps failing is disabled and its
+owner emailed once."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
 
+import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -15,6 +17,7 @@ from onramp.core.db import unit_of_work
 from onramp.core.events import CloudEvent, subject_for
 from onramp.core.ids import uuid7
 from onramp.devstack.stack import Stack
+from onramp.notifications.models import OutgoingEmail
 from onramp.webhooks.addresses import UrlPolicy
 from onramp.webhooks.catalogue import EVENT_TYPES
 from onramp.webhooks.deliveries import RetryPolicy, deliver_next, record_deliveries, replay
@@ -22,7 +25,11 @@ from onramp.webhooks.endpoints import register_endpoint
 from onramp.webhooks.models import WebhookDelivery, WebhookEndpoint
 from onramp.webhooks.schemas import WebhookCreate
 from onramp.webhooks.sender import WebhookSender
+from tests.e2e import conftest as e2e
+from tests.e2e.mfa_people import PASSWORD
 from tests.integration.webhooks.conftest import Receiver
+
+client = e2e.client  # the API in this process, on the test's engine
 
 LOCAL = UrlPolicy(allow_private=True)
 RETRY = RetryPolicy(
@@ -143,10 +150,20 @@ async def test_replay_delivers_the_same_event_again(
     assert [p["id"] for p in receiver.accepted] == [str(event.id), str(event.id)]
 
 
-async def test_an_endpoint_failing_persistently_is_disabled_and_its_deliveries_die(
-    infra: Stack, sessions: async_sessionmaker[AsyncSession], receiver: Receiver
+async def test_an_endpoint_failing_persistently_is_disabled_its_owner_emailed_once(
+    infra: Stack,
+    sessions: async_sessionmaker[AsyncSession],
+    receiver: Receiver,
+    client: httpx.AsyncClient,
 ) -> None:
-    now, customer, endpoint_id = await _start(sessions, receiver)
+    registered = await client.post(
+        "/v1/auth/register",
+        json={"email": f"h.{uuid7().hex}@example.com", "password": PASSWORD, "full_name": "H"},
+    )
+    assert registered.status_code == 201, registered.text
+    customer = uuid.UUID(registered.json()["id"])
+    now = datetime.now(UTC) + timedelta(days=1)
+    endpoint_id = await _endpoint(sessions, receiver, customer, now)
     receiver.always_fail = True
     events = [_event(uuid7(), customer, "completed", now + timedelta(seconds=i)) for i in range(3)]
     await _record(sessions, events[:1], now)
@@ -169,3 +186,10 @@ async def test_an_endpoint_failing_persistently_is_disabled_and_its_deliveries_d
     before = len(receiver.attempts)
     await _deliver_all(sessions, at + timedelta(hours=3), rounds=2)
     assert len(receiver.attempts) == before  # a disabled endpoint is not called
+    async with sessions() as session:
+        emails = list(
+            await session.scalars(
+                select(OutgoingEmail.template).where(OutgoingEmail.user_id == customer)
+            )
+        )
+    assert emails.count("webhook_disabled") == 1
