@@ -12,8 +12,10 @@ import pytest
 
 from onramp.banking.worker import deposits_consumer
 from onramp.core.settings import Settings
+from onramp.identity import account_emails_consumer
 from onramp.orders.customer_emails import order_emails_consumer
 from onramp.orders.worker import orders_consumer
+from onramp.webhooks import webhooks_consumer
 
 ROOT = Path(__file__).resolve().parents[2]
 SRC = ROOT / "src" / "onramp"
@@ -46,6 +48,8 @@ def _subscribed() -> dict[str, set[str]]:
         deposits_consumer(min_holder_score=0.5, payments=cast(Any, object())),
         orders_consumer(desk=none, screener=none, kyc_settings=none, travel_rule_policy=none),
         order_emails_consumer(Settings(), none),
+        webhooks_consumer(Settings(), none),
+        account_emails_consumer(Settings(), none),
     ]
     pattern = re.compile(r"^onramp\.([a-z_]+\.[a-z_.]+)\.v\d+$")
     return {

@@ -68,6 +68,7 @@ from onramp.treasury import treasury_router as treasury_router
 from onramp.treasury import treasury_webhook_router as issuer_webhook_router
 from onramp.wallets import wallets_router as wallets_router
 from onramp.wallets import withdrawals_router as withdrawals_router
+from onramp.webhooks import webhooks_router as webhooks_router
 
 # Routes anyone may call. Every other route declares a permission (auth.access.require);
 # tests/e2e/test_authorization.py fails on a route that does neither.
@@ -133,6 +134,7 @@ ROUTERS = (
     recon_router,
     audit_router,
     alerts_router,
+    webhooks_router,
 )
 
 DESCRIPTION = """\

@@ -32,6 +32,8 @@ class Permission(StrEnum):
     BANK_ACCOUNTS_MANAGE_OWN = "bank_accounts:manage_own"  # add (step-up), list, remove
     WALLETS_MANAGE_OWN = "wallets:manage_own"  # the address book of payout destinations
     KYC_MANAGE_OWN = "kyc:manage_own"  # submit one's identity for verification, see its status
+    # Register, list, remove one's webhook endpoints; read their deliveries, replay one.
+    WEBHOOKS_MANAGE_OWN = "webhooks:manage_own"
     KYC_REVIEW = "kyc:review"  # list customers' KYC cases (compliance)
     COMPLIANCE_SCREEN = "compliance:screen"  # screen names/addresses, read screening records
     # Work compliance cases: assign, comment, attach evidence, decide (release, refund, SAR).
@@ -74,6 +76,7 @@ _CUSTOMER = frozenset(
         Permission.BANK_ACCOUNTS_MANAGE_OWN,
         Permission.WALLETS_MANAGE_OWN,
         Permission.KYC_MANAGE_OWN,
+        Permission.WEBHOOKS_MANAGE_OWN,
     }
 )
 _STAFF = frozenset(

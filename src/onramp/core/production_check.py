@@ -7,7 +7,8 @@ to start), listing every refusal at once, each naming the variable to set:
   a private key a local signer would hold counts only while that signer is ``local``, which is
   itself refused;
 - a key held in process memory (a ``local`` signer);
-- a vendor adapter that talks to a sandbox (the bank, the KYC vendor, the issuer's mock wire);
+- a vendor adapter that talks to a sandbox (the bank, the KYC vendor, the issuer's mock wire),
+  and webhooks allowed to reach http or private addresses;
 - too few confirmations for the configured chain.
 
 The rule is by type, not by list: a new ``SecretStr`` setting is checked without being named
@@ -39,6 +40,10 @@ SANDBOX_VENDORS: dict[str, tuple[object, str]] = {
     "banking.bank": ("sandbox", "the sandbox bank adapter; name the operator's bank"),
     "kyc.vendor": ("sandbox", "the sandbox KYC adapter; name the KYC vendor"),
     "issuer.sandbox_mock_wire": (True, "wires go to the issuer sandbox's mock; set false"),
+    "webhooks.allow_private": (
+        True,
+        "webhooks could reach plain http and loopback or private addresses; set false",
+    ),
 }
 
 

@@ -19,7 +19,7 @@ Magic recipients (like an email provider's sandbox), by local part:
 HTTP API
 --------
 ``GET /messages?to=<address>``
-    Received messages, newest first: ``{"data": [{"id", "from", "to", "subject", "text",
+    Received messages, newest first: ``{"data": [{"id", "from", "to", "subject", "text", "html",
     "headers", "received_at"}]}``; ``to`` filters by recipient (case-insensitive).
 ``DELETE /messages``
     Empty the inbox. 204.
@@ -73,6 +73,8 @@ class Inbox:
         assert isinstance(parsed, EmailMessage)
         body = parsed.get_body(preferencelist=("plain",))
         text = body.get_content() if body is not None else ""
+        html_part = parsed.get_body(preferencelist=("html",))
+        html = html_part.get_content() if html_part is not None else ""
         with self._lock:
             self._messages.append(
                 {
@@ -81,6 +83,7 @@ class Inbox:
                     "to": recipients,
                     "subject": str(parsed.get("Subject", "")),
                     "text": text,
+                    "html": html,
                     "headers": {k: str(v) for k, v in parsed.items()},
                     "received_at": datetime.now(UTC).isoformat(),
                 }

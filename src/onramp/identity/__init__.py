@@ -26,6 +26,9 @@ if TYPE_CHECKING:
     from onramp.identity.accounts.preferences import set_preferences as set_preferences
     from onramp.identity.accounts.recipients import Recipient as Recipient
     from onramp.identity.accounts.recipients import email_recipients as email_recipients
+    from onramp.identity.accounts.security_emails import (
+        account_emails_consumer as account_emails_consumer,
+    )
     from onramp.identity.accounts.service import erase_identity as erase_identity
     from onramp.identity.accounts.service import erased_users as erased_users
     from onramp.identity.accounts.service import export_user as export_user
@@ -119,6 +122,10 @@ _LAZY = {
     "Preferences": ("onramp.identity.accounts.preferences", "Preferences"),
     "PreferencesBody": ("onramp.identity.schemas", "PreferencesBody"),
     "Recipient": ("onramp.identity.accounts.recipients", "Recipient"),
+    "account_emails_consumer": (
+        "onramp.identity.accounts.security_emails",
+        "account_emails_consumer",
+    ),
     "RegisterRequest": ("onramp.identity.schemas", "RegisterRequest"),
     "STAFF_ROLES": ("onramp.identity.staff.directory", "STAFF_ROLES"),
     "SessionOut": ("onramp.identity.schemas", "SessionOut"),
@@ -195,6 +202,7 @@ __getattr__ = lazy_exports(__name__, _LAZY)
 install_credential_store(IdentityCredentials())
 
 __all__ = [
+    "account_emails_consumer",
     "ApiKeyCreate",
     "ApprovalAction",
     "ApprovalNotFound",

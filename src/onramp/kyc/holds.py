@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp.core.audit import record
+from onramp.kyc.decision_events import announce_decision
 from onramp.kyc.models import KycCase
 from onramp.kyc.states import KycStatus
 from onramp.kyc.ubo_screening import UNDER_REVIEW
@@ -60,6 +61,8 @@ async def release_holds(
         held_for = case.hold_reason
         case.hold_reason = None
         released.append(case.id)
+        if previous != case.status:  # the vendor's approval, held until now, takes effect
+            await announce_decision(session, case)
         await record(
             session,
             actor=actor,
@@ -94,6 +97,7 @@ async def reject_held(
         case.reviewed_at = now
         case.expires_at = None
         rejected.append(case.id)
+        await announce_decision(session, case)
         await record(
             session,
             actor=actor,

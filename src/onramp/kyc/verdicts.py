@@ -21,6 +21,7 @@ from onramp.core.audit import record
 from onramp.core.ids import uuid7
 from onramp.core.settings import KycSettings
 from onramp.kyc.adapters.base import VendorNotice, VendorVerdict
+from onramp.kyc.decision_events import announce_decision
 from onramp.kyc.errors import KycCaseNotFound, MalformedKycNotification
 from onramp.kyc.models import KycCase, KycVendorEvent
 from onramp.kyc.service import BUSINESS, ENTITY
@@ -120,6 +121,8 @@ async def _apply_verdict(
         case.expires_at = None
     await session.flush()
     await _audit_decision(session, case, vendor, f"kyc.case_{verdict.status}", verdict, current)
+    if verdict.status in (KycStatus.APPROVED, KycStatus.REJECTED):
+        await announce_decision(session, case)
     return NoticeOutcome("applied", case.id)
 
 

@@ -20,7 +20,7 @@ from onramp.core.keys import process_keyring
 from onramp.core.logging import get_logger
 from onramp.notifications.adapters.smtp import DeliveryFailed, Email, EmailSender
 from onramp.notifications.models import OutgoingEmail
-from onramp.notifications.templates import render
+from onramp.notifications.templates import render_email
 
 log = get_logger(__name__)
 
@@ -40,12 +40,15 @@ async def enqueue_email(
     params: dict[str, str],
     now: datetime,
     user_id: uuid.UUID | None = None,
+    language: str = "en",
 ) -> uuid.UUID:
-    """Store the rendered email, sealed with the PII data key; the mailer sends it once this
-    transaction commits."""
-    subject, body = render(template, params)
+    """Store the rendered email (text and HTML, in ``language`` where translated), sealed with
+    the PII data key; the mailer sends it once this transaction commits."""
+    rendered = render_email(template, params, language=language)
     email_id = uuid7()
-    message = json.dumps({"to": to, "subject": subject, "body": body})
+    message = json.dumps(
+        {"to": to, "subject": rendered.subject, "body": rendered.text, "html": rendered.html}
+    )
     session.add(
         OutgoingEmail(
             id=email_id,
@@ -107,6 +110,7 @@ async def deliver_next(
                     to=message["to"],
                     subject=message["subject"],
                     body=message["body"],
+                    html=message.get("html"),  # absent from emails queued before HTML
                 )
             )
         except DeliveryFailed as exc:

@@ -1,17 +1,15 @@
-"""The emails onramp sends, as plain text. One language today (English); a template per
-language joins the table when the web UI is translated, chosen by the user's preference."""
+"""The emails onramp sends: a subject and a plain-text body per template, in English here and
+in German (``templates_de``), chosen by the customer's language preference (English where no
+translation exists); the HTML part is drawn from the filled-in text (``html.py``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Final
 
-
-@dataclass(frozen=True)
-class Template:
-    subject: str
-    body: str
-
+from onramp.notifications.html import html_body
+from onramp.notifications.template_kinds import Template
+from onramp.notifications.templates_de import TEMPLATES_DE
 
 TEMPLATES: Final[dict[str, Template]] = {
     "verify_email": Template(
@@ -115,6 +113,69 @@ TEMPLATES: Final[dict[str, Template]] = {
             "up to two working days to show it.\n"
         ),
     ),
+    "webhook_disabled": Template(
+        subject="Your webhook endpoint was disabled",
+        body=(
+            "Hello {name},\n\n"
+            "Every delivery to your webhook endpoint {url} has failed since {since}, so we\n"
+            "stopped calling it. Fix the endpoint, then enable it again (POST\n"
+            "/v1/me/webhooks/{{id}}/enable) and replay what it missed from its delivery log.\n"
+        ),
+    ),
+    # The account's security and KYC (identity/accounts/security_emails.py).
+    "security_new_device_login": Template(
+        subject="New sign-in to your onramp account",
+        body=(
+            "Hello {name},\n\n"
+            "Your onramp account was signed in to from a device it had not seen before,\n"
+            "at {at}:\n\n"
+            "  Device: {device}\n"
+            "  IP address: {ip}\n\n"
+            "If this was you, there is nothing to do. If not, change your password at once,\n"
+            "end the sessions you do not know (Security in your account) and contact support.\n"
+        ),
+    ),
+    "security_mfa_enrolled": Template(
+        subject="Two-factor authentication is on",
+        body=(
+            "Hello {name},\n\n"
+            "An authenticator app was set up as the second factor of your onramp account at\n"
+            "{at}. Keep your recovery codes somewhere safe. If this was not you, contact\n"
+            "support at once.\n"
+        ),
+    ),
+    "security_api_key_created": Template(
+        subject="A new API key was created",
+        body=(
+            "Hello {name},\n\n"
+            'The API key "{key_name}" ({prefix}) was created for your onramp account at {at}.\n'
+            "If this was not you, revoke it in your account and contact support.\n"
+        ),
+    ),
+    "security_api_key_revoked": Template(
+        subject="An API key was revoked",
+        body=(
+            "Hello {name},\n\n"
+            'The API key "{key_name}" ({prefix}) of your onramp account was revoked at {at};\n'
+            "it no longer works.\n"
+        ),
+    ),
+    "kyc_approved": Template(
+        subject="Your identity is verified",
+        body=(
+            "Hello {name},\n\n"
+            "We verified your identity (level {tier}). You can now buy USDC within the limits\n"
+            "of your level.\n"
+        ),
+    ),
+    "kyc_rejected": Template(
+        subject="We could not verify your identity",
+        body=(
+            "Hello {name},\n\n"
+            "We could not verify your identity, so your account cannot place orders. If you\n"
+            "think this is a mistake, contact support.\n"
+        ),
+    ),
     "order_failed": Template(
         subject="Order {order} could not be completed",
         body=(
@@ -126,7 +187,26 @@ TEMPLATES: Final[dict[str, Template]] = {
 }
 
 
-def render(template: str, params: dict[str, str]) -> tuple[str, str]:
-    """The subject and body of ``template`` filled with ``params``."""
-    found = TEMPLATES[template]
-    return found.subject.format(**params), found.body.format(**params)
+TRANSLATIONS: Final[dict[str, dict[str, Template]]] = {"en": TEMPLATES, "de": TEMPLATES_DE}
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    subject: str
+    text: str
+    html: str
+    language: str
+
+
+def render(template: str, params: dict[str, str], *, language: str = "en") -> tuple[str, str]:
+    """The subject and plain-text body of ``template`` filled with ``params``."""
+    rendered = render_email(template, params, language=language)
+    return rendered.subject, rendered.text
+
+
+def render_email(template: str, params: dict[str, str], *, language: str = "en") -> RenderedEmail:
+    """``template`` in ``language`` (English where it has no translation), text and HTML."""
+    chosen = language if template in TRANSLATIONS.get(language, {}) else "en"
+    found = TRANSLATIONS[chosen][template]
+    subject, text = found.subject.format(**params), found.body.format(**params)
+    return RenderedEmail(subject, text, html_body(subject, text, language=chosen), chosen)

@@ -65,6 +65,7 @@ class OrderEmails:
                 params=self._params(order, to, event),
                 now=now,
                 user_id=to.user_id,
+                language=to.language,
             )
 
     def _params(self, order: Order, to: Recipient, event: CloudEvent) -> dict[str, str]:

@@ -32,4 +32,5 @@ def production_env() -> dict[str, str]:
         "ONRAMP_BANKING__BANK": "examplebank",
         "ONRAMP_KYC__VENDOR": "examplekyc",
         "ONRAMP_ISSUER__SANDBOX_MOCK_WIRE": "false",
+        "ONRAMP_WEBHOOKS__ALLOW_PRIVATE": "false",
     }

@@ -96,6 +96,12 @@ def test_a_sandbox_vendor_is_refused(
         Settings()
 
 
+def test_webhooks_to_private_addresses_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ONRAMP_WEBHOOKS__ALLOW_PRIVATE", "true")
+    with pytest.raises(ValidationError, match="ONRAMP_WEBHOOKS__ALLOW_PRIVATE: .*private"):
+        Settings()
+
+
 def test_every_refusal_is_listed_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
     for setting in SECRETS:
         monkeypatch.delenv(variable_name(setting))

@@ -20,6 +20,7 @@ from onramp.treasury import models as treasury_models
 from onramp.treasury import risk_models as treasury_risk_models
 from onramp.treasury.issuer import models as issuer_models
 from onramp.wallets import models as wallets_models
+from onramp.webhooks import models as webhooks_models
 
 metadata = Base.metadata
 
@@ -47,4 +48,5 @@ __all__ = [
     "treasury_models",
     "treasury_risk_models",
     "wallets_models",
+    "webhooks_models",
 ]

@@ -34,6 +34,7 @@ from onramp.core.settings.infrastructure import (
     NatsSettings,
     NotificationSettings,
     SupervisorSettings,
+    WebhookSettings,
     WorkerSettings,
 )
 from onramp.core.settings.loading import load_settings, secrets_file, stack_file, with_secrets
@@ -82,6 +83,7 @@ __all__ = [
     "TreasurySettings",
     "TripRule",
     "UsdcPegSettings",
+    "WebhookSettings",
     "accepted_statement_accounts",
     "load_settings",
     "running_in_production",

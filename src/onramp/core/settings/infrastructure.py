@@ -1,5 +1,5 @@
-"""Settings of the services every process connects to: PostgreSQL, NATS, the HSM, SMTP, and
-the dev stack's supervisor."""
+"""Settings of the services every process connects to: PostgreSQL, NATS, the HSM, SMTP,
+outbound webhooks and the dev stack's supervisor."""
 
 from __future__ import annotations
 
@@ -71,6 +71,24 @@ class WorkerSettings(Section):
     stale_after_seconds: float = Field(default=120.0, gt=0)
     # Each readiness check (database, NATS, RPC, HSM) gets at most this long.
     check_timeout_seconds: float = Field(default=3.0, gt=0)
+
+
+class WebhookSettings(Section):
+    """Outbound webhooks to customers' endpoints (``webhooks/``).
+
+    ``allow_private`` lets an endpoint be plain http and resolve to a loopback or private address
+    (the dev stack's and the tests' local receivers); production refuses it, so there every
+    endpoint is https and public (link-local, multicast and reserved addresses never are).
+    """
+
+    allow_private: bool = True
+    # Attempts, each after the last failed one, doubling from the first: 30 s ... about a day.
+    max_attempts: int = Field(default=12, ge=1, le=30)
+    first_retry_seconds: float = Field(default=30.0, gt=0)
+    timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    # An endpoint whose deliveries all failed for this long is disabled (its owner is emailed).
+    disable_after_seconds: int = Field(default=5 * 24 * 3600, ge=60)
+    max_endpoints_per_customer: int = Field(default=10, ge=1, le=100)
 
 
 class SupervisorSettings(Section):

@@ -23,6 +23,7 @@ from onramp.core.settings.infrastructure import (
     NatsSettings,
     NotificationSettings,
     SupervisorSettings,
+    WebhookSettings,
     WorkerSettings,
 )
 from onramp.core.settings.recon import ReconSettings
@@ -63,6 +64,7 @@ class Settings(BaseSettings):
     alerts: AlertSettings = AlertSettings()
     worker: WorkerSettings = WorkerSettings()
     recon: ReconSettings = ReconSettings()
+    webhooks: WebhookSettings = WebhookSettings()
 
     @model_validator(mode="after")
     def _production_ready(self) -> Settings:

@@ -7,11 +7,12 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp.core.settings import Settings
 from onramp.identity.accounts.email_tokens import Purpose, issue
-from onramp.identity.models import User
+from onramp.identity.models import User, UserPreferences
 from onramp.notifications import enqueue_email
 
 _PATHS = {
@@ -74,6 +75,7 @@ class AccountEmails:
             },
             now=now,
             user_id=user.id,
+            language=await language_of(session, user.id),
         )
 
     async def send_notice(
@@ -94,4 +96,13 @@ class AccountEmails:
             | (params or {}),
             now=now,
             user_id=user.id,
+            language=await language_of(session, user.id),
         )
+
+
+async def language_of(session: AsyncSession, user_id: uuid.UUID) -> str:
+    """The user's preferred language for emails (English when none was chosen)."""
+    chosen = await session.scalar(
+        select(UserPreferences.language).where(UserPreferences.user_id == user_id)
+    )
+    return chosen or "en"

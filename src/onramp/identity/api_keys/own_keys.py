@@ -14,6 +14,7 @@ from onramp.core.settings import Settings
 from onramp.identity.api_keys import service as api_keys
 from onramp.identity.api_keys.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyOut
 from onramp.identity.models import ApiKey
+from onramp.identity.security_events import API_KEY_CREATED, API_KEY_REVOKED, announce
 
 
 def key_status(key: ApiKey, now: datetime) -> str:
@@ -78,6 +79,7 @@ async def create_own_key(
         policy=api_keys.KeyPolicy.from_settings(settings.api_keys),
         now=now,
     )
+    await announce(session, API_KEY_CREATED, principal.user_id, name=key.name, prefix=key.prefix)
     return ApiKeyCreated(**key_out(key, now).model_dump(), key=secret)
 
 
@@ -109,4 +111,8 @@ async def rotate_own_key(
 async def revoke_own_key(
     session: AsyncSession, *, principal: Principal, key_id: uuid.UUID, now: datetime
 ) -> None:
-    await api_keys.revoke_key(session, user_id=principal.user_id, key_id=key_id, now=now)
+    key = await api_keys.revoke_key(session, user_id=principal.user_id, key_id=key_id, now=now)
+    if key is not None:  # revoked now, not before: its owner is told once
+        await announce(
+            session, API_KEY_REVOKED, principal.user_id, name=key.name, prefix=key.prefix
+        )

@@ -226,10 +226,12 @@ async def rotate_key(
 
 async def revoke_key(
     session: AsyncSession, *, user_id: uuid.UUID, key_id: uuid.UUID, now: datetime
-) -> None:
-    """Stop the key now (also one in its rotation grace period), with every token it got."""
+) -> ApiKey | None:
+    """Stop the key now (also one in its rotation grace period), with every token it got; the
+    key if this call stopped it, None if it had stopped already."""
     key = await get_key(session, user_id=user_id, key_id=key_id, lock=True)
-    if key.revoked_at is None or key.revoked_at > now:
+    stopped = key.revoked_at is None or key.revoked_at > now
+    if stopped:
         key.revoked_at, key.revoked_reason = now, "revoked"
         await record(
             session,
@@ -240,3 +242,4 @@ async def revoke_key(
             data={"key_id": str(key.id), "prefix": key.prefix},
         )
     await session.flush()
+    return key if stopped else None

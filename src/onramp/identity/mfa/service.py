@@ -20,6 +20,7 @@ from onramp.identity.errors import (
     MfaNotEnrolled,
 )
 from onramp.identity.models import MfaChallenge, RecoveryCode, TotpFactor, User
+from onramp.identity.security_events import MFA_ENROLLED, announce
 
 ISSUER = "onramp"
 STEP_SECONDS = 30
@@ -92,6 +93,7 @@ async def confirm_enrolment(
         entity_type="user",
         entity_id=str(user_id),
     )
+    await announce(session, MFA_ENROLLED, user_id)
     await session.flush()
     return codes
 

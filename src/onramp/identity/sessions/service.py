@@ -20,6 +20,7 @@ from onramp.identity.errors import (
     SessionNotFound,
 )
 from onramp.identity.models import AuthSession, RefreshToken, User
+from onramp.identity.security_events import NEW_DEVICE_LOGIN, announce
 from onramp.identity.sessions.signals import session_signals
 
 
@@ -72,6 +73,8 @@ async def start_session(
         entity_id=str(user.id),
         data={"session_id": str(auth.id), "ip": auth.ip, "risk_signals": risk},
     )
+    if "new_device" in risk:
+        await announce(session, NEW_DEVICE_LOGIN, user.id, device=auth.user_agent[:120], ip=auth.ip)
     await session.flush()
     return auth, token
 

@@ -30,6 +30,7 @@ class Email:
     to: str
     subject: str
     body: str
+    html: str | None = None  # the alternative part for mail clients that show HTML
 
 
 class EmailSender(Protocol):
@@ -55,6 +56,8 @@ class SmtpSender:
         # Stable per queued email: a re-send after a crash can be recognised downstream.
         message["Message-ID"] = f"<{email.message_id}@onramp>"
         message.set_content(email.body)
+        if email.html is not None:
+            message.add_alternative(email.html, subtype="html")
         return message
 
     def _send_blocking(self, email: Email) -> None:

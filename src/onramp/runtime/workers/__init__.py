@@ -36,6 +36,7 @@ REGISTRY: dict[str, Worker] = {
         chain_workers.withdrawals,
         recon.recon,
         alerts.alerts,
+        platform.webhooks,
     )
 }
 WORKERS = tuple(REGISTRY)

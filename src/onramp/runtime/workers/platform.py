@@ -1,5 +1,6 @@
-"""The platform's workers: the outbox relay, the audit chain's sealer and the mailer (which also
-turns the orders' events into the customers' emails)."""
+"""The platform's workers: the outbox relay, the audit chain's sealer, the mailer (which also
+turns the orders', the accounts' and KYC's events into the customers' emails) and the outbound
+webhooks."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ from onramp.core.bus import EventBus
 from onramp.core.clock import SystemClock
 from onramp.core.consumer import run_consumer
 from onramp.core.relay import run_relay
+from onramp.identity import account_emails_consumer
 from onramp.notifications import SmtpSender, run_mailer
 from onramp.orders import order_emails_consumer
 from onramp.runtime.workers.registry import Resources, Worker, on_bus
+from onramp.webhooks import run_deliveries, webhooks_consumer
 
 
 async def _relay(resources: Resources, bus: EventBus) -> None:
@@ -38,9 +41,31 @@ async def _mail(resources: Resources, bus: EventBus) -> None:
         run_consumer(
             order_emails_consumer(settings, sessions), bus=bus, sessions=sessions, stop=stop
         ),
+        run_consumer(
+            account_emails_consumer(settings, sessions), bus=bus, sessions=sessions, stop=stop
+        ),
     )
 
 
 relay = Worker("relay", on_bus(_relay))
 audit = Worker("audit", _seal)
 mailer = Worker("mailer", on_bus(_mail), reads_personal_data=True)
+
+
+async def _webhooks(resources: Resources, bus: EventBus) -> None:
+    settings, sessions, stop = resources.settings, resources.sessions, resources.stop
+    await asyncio.gather(
+        run_deliveries(
+            sessions,
+            settings=settings.webhooks,
+            clock=SystemClock(),
+            database_url=settings.database.url,
+            stop=stop,
+        ),
+        run_consumer(webhooks_consumer(settings, sessions), bus=bus, sessions=sessions, stop=stop),
+    )
+
+
+# Reads personal data: the endpoints' sealed signing secrets (and emails an owner whose
+# endpoint it disables).
+webhooks = Worker("webhooks", on_bus(_webhooks), reads_personal_data=True)

@@ -12,7 +12,8 @@ from onramp.identity.oauth.service import granted_scopes
 
 def test_a_customer_may_delegate_trading_but_not_its_logins_or_keys() -> None:
     # Bank accounts and wallets may be listed and removed by a key; adding them needs a person.
-    # Likewise a key may read the KYC status; submitting identity data needs a person.
+    # Likewise a key may read the KYC status; submitting identity data needs a person. A key
+    # may manage the customer's webhook endpoints (a business's integration does).
     assert delegable("customer") == {
         Permission.QUOTES_CREATE,
         Permission.ORDERS_CREATE,
@@ -21,6 +22,7 @@ def test_a_customer_may_delegate_trading_but_not_its_logins_or_keys() -> None:
         Permission.BANK_ACCOUNTS_MANAGE_OWN,
         Permission.WALLETS_MANAGE_OWN,
         Permission.KYC_MANAGE_OWN,
+        Permission.WEBHOOKS_MANAGE_OWN,
     }
 
 

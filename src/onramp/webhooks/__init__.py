@@ -1,0 +1,25 @@
+"""Outbound webhooks: customers' endpoints for the orders' events, signed in the Standard
+Webhooks format, delivered from the outbox with backoff, in order per order, never to an
+internal address."""
+
+from typing import TYPE_CHECKING
+
+from onramp.core.lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from onramp.webhooks.api import router as webhooks_router  # noqa: F401
+    from onramp.webhooks.service import webhooks_consumer as webhooks_consumer
+    from onramp.webhooks.worker import run_deliveries as run_deliveries
+
+_LAZY = {
+    "run_deliveries": ("onramp.webhooks.worker", "run_deliveries"),
+    "webhooks_consumer": ("onramp.webhooks.service", "webhooks_consumer"),
+    "webhooks_router": ("onramp.webhooks.api", "router"),
+}
+__getattr__ = lazy_exports(__name__, _LAZY)
+
+__all__ = [
+    "run_deliveries",
+    "webhooks_consumer",
+    "webhooks_router",
+]
