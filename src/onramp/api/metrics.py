@@ -21,8 +21,9 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends, Header
 from fastapi.responses import Response
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -40,10 +41,18 @@ from onramp.chain import payout_backlog
 from onramp.core import metrics as process_metrics
 from onramp.core.backlog import Backlog
 from onramp.core.clock import utcnow
+from onramp.core.errors import Unauthenticated
 from onramp.core.outbox import outbox_backlog
-from onramp.core.web import SessionDep
+from onramp.core.request_fields import Text
+from onramp.core.web import SessionDep, SettingsDep
 from onramp.orders import order_backlog
 from onramp.recon import break_backlog
+
+
+class MetricsTokenRequired(Unauthenticated):
+    code = "metrics_token_required"
+    title = "Reading the metrics needs the scrape token (Authorization: Bearer <token>)"
+
 
 # The process's registry (core/metrics.py): the money path's counters the API's own requests move
 # (rate-limit refusals, login failures, orders it moves) are on the same page.
@@ -115,11 +124,28 @@ async def refresh_queues(session: AsyncSession) -> None:
 router = APIRouter(tags=["health"])
 
 
+def require_scrape_token(
+    settings: SettingsDep,
+    authorization: Annotated[Text | None, Header(max_length=500)] = None,
+) -> None:
+    """Before anything is read: with a token configured, only its holder scrapes."""
+    if not process_metrics.scrape_allowed(authorization, settings.metrics.token.get_secret_value()):
+        raise MetricsTokenRequired()
+
+
 @router.get(
     "/metrics",
     summary="Prometheus metrics of this process (text format)",
+    description=(
+        "With `ONRAMP_METRICS__TOKEN` set (production requires it), only for "
+        "`Authorization: Bearer <token>`."
+    ),
     response_class=Response,
-    responses={200: {"content": {CONTENT_TYPE_LATEST: {}}}},
+    dependencies=[Depends(require_scrape_token)],
+    responses={
+        200: {"content": {CONTENT_TYPE_LATEST: {}}},
+        401: {"description": "metrics_token_required"},
+    },
 )
 async def metrics(session: SessionDep) -> Response:
     await refresh_queues(session)

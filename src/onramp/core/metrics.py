@@ -9,6 +9,7 @@ on counters, no unbounded label values (no ids). docs/observability.md lists the
 
 from __future__ import annotations
 
+import hmac
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -133,6 +134,15 @@ WORKER_TICK = _gauge(
     "onramp_worker_last_tick_timestamp_seconds",
     "When the worker's loop last went round (Unix time)",
 )
+
+
+def scrape_allowed(authorization: str | None, token: str) -> bool:
+    """Whether a request with this ``Authorization`` header may read the metrics: always without
+    a token configured, else only with ``Bearer <token>`` (compared in constant time)."""
+    if not token:
+        return True
+    scheme, _, given = (authorization or "").partition(" ")
+    return scheme.lower() == "bearer" and hmac.compare_digest(given.encode(), token.encode())
 
 
 def exposition() -> tuple[bytes, str]:

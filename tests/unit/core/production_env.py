@@ -17,6 +17,7 @@ SECRETS = (
     "fx.quote_signing_key",
     "hsm.user_pin",
     "notifications.smtp_password",
+    "metrics.token",
 )
 
 

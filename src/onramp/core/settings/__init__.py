@@ -31,6 +31,7 @@ from onramp.core.settings.fx import (
 from onramp.core.settings.infrastructure import (
     DatabaseSettings,
     HsmSettings,
+    MetricsSettings,
     NatsSettings,
     NotificationSettings,
     SupervisorSettings,
@@ -64,6 +65,7 @@ __all__ = [
     "FeeTierSettings",
     "FxSettings",
     "HsmSettings",
+    "MetricsSettings",
     "IssuerSettings",
     "IssuerWireAccountSettings",
     "KycSettings",

@@ -61,6 +61,14 @@ class NotificationSettings(Section):
     email_change_ttl_seconds: int = Field(default=24 * 3600, ge=60)
 
 
+class MetricsSettings(Section):
+    """Who may read ``/metrics`` (the API's and each worker's): with a token set, only a scraper
+    that sends ``Authorization: Bearer <token>``. Empty (the development default): anyone who
+    can reach the port; production refuses it unset (the figures are the business's volumes)."""
+
+    token: SecretStr = SecretStr("")
+
+
 class WorkerSettings(Section):
     """Each worker process's own HTTP endpoint (``/metrics``, ``/healthz``, ``/readyz``:
     runtime/workers/health.py). Port 0: none (the dev stack gives each worker a free port)."""

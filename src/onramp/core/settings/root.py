@@ -20,6 +20,7 @@ from onramp.core.settings.fx import FxSettings
 from onramp.core.settings.infrastructure import (
     DatabaseSettings,
     HsmSettings,
+    MetricsSettings,
     NatsSettings,
     NotificationSettings,
     SupervisorSettings,
@@ -63,6 +64,7 @@ class Settings(BaseSettings):
     supervisor: SupervisorSettings = SupervisorSettings()
     alerts: AlertSettings = AlertSettings()
     worker: WorkerSettings = WorkerSettings()
+    metrics: MetricsSettings = MetricsSettings()
     recon: ReconSettings = ReconSettings()
     webhooks: WebhookSettings = WebhookSettings()
 

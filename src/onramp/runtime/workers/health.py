@@ -89,8 +89,14 @@ async def _check(probe: Probe, timeout: float) -> str | None:
     return None
 
 
-def health_app(stop: LoopStop, probes: Mapping[str, Probe], settings: WorkerSettings) -> Starlette:
-    async def metrics_page(_: Request) -> Response:
+def health_app(
+    stop: LoopStop, probes: Mapping[str, Probe], settings: WorkerSettings, *, token: str = ""
+) -> Starlette:
+    async def metrics_page(request: Request) -> Response:
+        if not metrics.scrape_allowed(request.headers.get("authorization"), token):
+            problem = {"type": "about:blank", "title": "Reading the metrics needs the scrape token",
+                       "status": 401, "code": "metrics_token_required"}  # fmt: skip
+            return JSONResponse(problem, status_code=401, media_type="application/problem+json")
         body, content_type = metrics.exposition()
         return Response(body, media_type=content_type)
 

@@ -109,7 +109,8 @@ async def run(worker: Worker, settings: Settings) -> None:
     sessions = session_factory(engine)
     hsm = worker.uses_hsm or worker.reads_personal_data
     probes = base_probes(settings, engine, chain=worker.uses_chain, hsm=hsm)
-    async with serving(health_app(stop, probes, settings.worker), settings.worker):
+    token = settings.metrics.token.get_secret_value()
+    async with serving(health_app(stop, probes, settings.worker, token=token), settings.worker):
         await _run(worker, Resources(settings, engine, sessions, stop, probes))
 
 

@@ -78,3 +78,20 @@ async def test_served_on_its_port_and_a_taken_port_leaves_the_worker_running() -
                 except httpx.ConnectError:
                     await asyncio.sleep(0.05)
     assert ready.status_code == 200
+
+
+async def test_with_a_scrape_token_the_metrics_need_it() -> None:
+    app = health_app(LoopStop(), {}, WorkerSettings(), token="s3cret-scrape-token")
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://worker") as client:
+        refused = await client.get("/metrics")
+        wrong = await client.get("/metrics", headers={"Authorization": "Bearer nope"})
+        scraped = await client.get(
+            "/metrics", headers={"Authorization": "Bearer s3cret-scrape-token"}
+        )
+        health = await client.get("/healthz")  # liveness stays open to the orchestrator
+    assert (refused.status_code, refused.json()["code"]) == (401, "metrics_token_required")
+    assert wrong.status_code == 401
+    assert scraped.status_code == 200
+    assert "onramp_worker_last_tick_timestamp_seconds" in scraped.text
+    assert health.status_code == 200
