@@ -132,7 +132,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     | _TREASURY_RISK
     | _ORDER_OPERATIONS
     | _RECON
-    | _CUSTOMER_SUPPORT,
+    | _CUSTOMER_SUPPORT
+    | {Permission.AUDIT_READ},
 }
 
 
