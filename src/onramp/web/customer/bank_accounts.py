@@ -20,8 +20,9 @@ from onramp.banking import (
     request_own_micro_deposits,
 )
 from onramp.compliance import ListMatchersDep
+from onramp.core.paging import PageDep
 from onramp.core.web import ClockDep, SessionDep, SettingsDep
-from onramp.web.customer.forms import back_to, parse
+from onramp.web.customer.forms import back_to, pager_of, parse
 from onramp.web.rendering import render
 
 PAGE = "/app/bank-accounts"
@@ -40,13 +41,19 @@ async def bank_accounts_page(
     session: SessionDep,
     settings: SettingsDep,
     clock: ClockDep,
+    page: PageDep,
     done: str = "",
 ) -> HTMLResponse:
     accounts = await own_bank_accounts(
-        session, customer_id=principal.user_id, settings=settings, now=clock.now()
+        session, customer_id=principal.user_id, settings=settings, now=clock.now(), page=page
     )
     return render(
-        request, "app/account/bank_accounts.html", principal=principal, accounts=accounts, done=done
+        request,
+        "app/account/bank_accounts.html",
+        principal=principal,
+        accounts=accounts,
+        done=done,
+        **pager_of(page, accounts),
     )
 
 

@@ -1,14 +1,17 @@
 """What the account pages share: a form's fields checked by the API's own request model (the
-same limits and messages), and the redirect that follows a change (post, redirect, get)."""
+same limits and messages), the redirect that follows a change (post, redirect, get), and a
+list's pages."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TypeVar
+from collections.abc import Mapping, Sequence
+from typing import Any, TypeVar
 
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, ValidationError
+
+from onramp.core.paging import PageQuery
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -25,3 +28,12 @@ def parse(model: type[Model], fields: Mapping[str, object]) -> Model:
 def back_to(path: str, done: str | None = None) -> RedirectResponse:
     """After a change, the page again (``?done=`` names what changed, for its notice)."""
     return RedirectResponse(f"{path}?done={done}" if done else path, status_code=303)
+
+
+def pager_of(page: PageQuery, rows: Sequence[Any], prefix: str = "") -> dict[str, Any]:
+    """What a list's ``lists.list_footer`` needs: is this the first page, and the next one's
+    cursor (``prefix`` names a second list's, e.g. ``withdrawals_``)."""
+    return {
+        f"{prefix}first_page": page.before is None,
+        f"{prefix}next_before": page.next_before(rows),
+    }

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from onramp.auth import Permission, Principal, require
+from onramp.core.paging import PageDep
 from onramp.core.web import ClockDep, SessionDep, SettingsDep
 from onramp.identity import (
     change_own_password,
@@ -22,7 +23,7 @@ from onramp.identity import (
     start_totp,
     step_up,
 )
-from onramp.web.customer.forms import back_to
+from onramp.web.customer.forms import back_to, pager_of
 from onramp.web.rendering import render
 
 PAGE = "/app/security"
@@ -38,10 +39,10 @@ Code = Annotated[str, Form(max_length=20)]
 
 @router.get("")
 async def security_page(
-    request: Request, principal: Sessions, session: SessionDep, done: str = ""
+    request: Request, principal: Sessions, session: SessionDep, page: PageDep, done: str = ""
 ) -> HTMLResponse:
     profile = await profile_of(session, user_id=principal.user_id)
-    rows = await own_sessions(session, user_id=principal.user_id)
+    rows = await own_sessions(session, user_id=principal.user_id, page=page)
     return render(
         request,
         "app/account/security.html",
@@ -50,6 +51,7 @@ async def security_page(
         sessions=rows,
         current=principal.session_id,
         done=done,
+        **pager_of(page, rows),
     )
 
 
