@@ -139,6 +139,7 @@ def _context() -> dict[str, object]:
         "next_before": None,
         "withdrawals_first_page": True,
         "withdrawals_next_before": None,
+        "next": "/app/quote?amount=1&currency=EUR",
     }
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse
@@ -26,8 +27,20 @@ def parse(model: type[Model], fields: Mapping[str, object]) -> Model:
 
 
 def back_to(path: str, done: str | None = None) -> RedirectResponse:
-    """After a change, the page again (``?done=`` names what changed, for its notice)."""
-    return RedirectResponse(f"{path}?done={done}" if done else path, status_code=303)
+    """After a change, the page again (``done=`` names what changed, for its notice)."""
+    if done:
+        path += f"{'&' if '?' in path else '?'}done={done}"
+    return RedirectResponse(path, status_code=303)
+
+
+def within_app(target: str, default: str) -> str:
+    """A dashboard page to come back to (its path and query), else ``default``: never another
+    site (``//evil.example``, ``https://…``, ``/app\\…``), so no open redirect."""
+    parts = urlsplit(target)
+    local = not (parts.scheme or parts.netloc or parts.fragment)
+    ours = parts.path == "/app" or parts.path.startswith("/app/")
+    plain = "//" not in target and "\\" not in target and target.isprintable()
+    return target if local and ours and plain else default
 
 
 def pager_of(page: PageQuery, rows: Sequence[Any], prefix: str = "") -> dict[str, Any]:
