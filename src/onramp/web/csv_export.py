@@ -8,9 +8,12 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Literal
 
 from fastapi.responses import Response
 
+# A list page's ``?format=``: the page, or its rows (with the page's filters) as CSV.
+Format = Literal["html", "csv"]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
