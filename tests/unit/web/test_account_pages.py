@@ -10,7 +10,11 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from fastapi.routing import APIRoute
 
+from onramp.auth.access import declared_permission
+from onramp.auth.permissions import Permission
+from onramp.web.customer import ROUTERS
 from onramp.web.errors import form_template
 from onramp.web.rendering import _ENV, TEMPLATES
 
@@ -225,3 +229,20 @@ def test_the_withdrawals_page_on_their_own_cursor() -> None:
     assert f'href="/app/wallets?withdrawals_before={older}">Older' in html
     assert 'href="/app/wallet/withdrawals.csv"' in html
     assert f"before={older}" not in html.replace(f"withdrawals_before={older}", "")
+
+
+@pytest.mark.parametrize(
+    ("path", "permission"),
+    [
+        ("/app/bank-accounts/{item_id}/remove", Permission.BANK_ACCOUNTS_MANAGE_OWN),
+        ("/app/wallets/{item_id}/remove", Permission.WALLETS_MANAGE_OWN),
+    ],
+)
+def test_a_saved_thing_is_removed_by_the_shared_form_action(
+    path: str, permission: Permission
+) -> None:
+    routes = [r for router in ROUTERS for r in router.routes]
+    (route,) = [r for r in routes if isinstance(r, APIRoute) and r.path == path]
+    assert route.methods == {"POST"}
+    needs = {declared_permission(d.call) for d in route.dependant.dependencies}
+    assert permission in needs

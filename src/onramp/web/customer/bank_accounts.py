@@ -22,7 +22,7 @@ from onramp.banking import (
 from onramp.compliance import ListMatchersDep
 from onramp.core.paging import PageDep
 from onramp.core.web import ClockDep, SessionDep, SettingsDep
-from onramp.web.customer.forms import back_to, pager_of, parse
+from onramp.web.customer.forms import back_to, pager_of, parse, removal_route
 from onramp.web.rendering import render
 
 PAGE = "/app/bank-accounts"
@@ -117,11 +117,11 @@ async def confirm_micro_deposits(
     return back_to(PAGE, "verified")
 
 
-@router.post("/{bank_account_id}/remove")
-async def remove(
-    bank_account_id: uuid.UUID, principal: Owner, session: SessionDep, clock: ClockDep
-) -> RedirectResponse:
-    await remove_own_bank_account(
-        session, customer_id=principal.user_id, bank_account_id=bank_account_id, now=clock.now()
-    )
-    return back_to(PAGE, "removed")
+removal_route(
+    router,
+    "",
+    page=PAGE,
+    permission=Permission.BANK_ACCOUNTS_MANAGE_OWN,
+    remove=remove_own_bank_account,
+    key="bank_account_id",
+)

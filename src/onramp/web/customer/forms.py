@@ -4,15 +4,19 @@ list's pages."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import uuid
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
+from fastapi import APIRouter
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, ValidationError
 
+from onramp.auth import Permission, Principal, require
 from onramp.core.paging import PageQuery
+from onramp.core.web import ClockDep, SessionDep
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -50,3 +54,32 @@ def pager_of(page: PageQuery, rows: Sequence[Any], prefix: str = "") -> dict[str
         f"{prefix}first_page": page.before is None,
         f"{prefix}next_before": page.next_before(rows),
     }
+
+
+def removal_route(
+    router: APIRouter,
+    path: str,
+    *,
+    page: str,
+    permission: Permission,
+    remove: Callable[..., Awaitable[object]],
+    key: str,
+) -> None:
+    """``POST {path}/{id}/remove``: one of the customer's own saved things (a bank account, a
+    wallet) removed by its domain's ``remove`` (the id passed as ``key``), then its page again
+    with ``?done=removed``."""
+
+    owner = require(permission)
+
+    async def remove_own(
+        item_id: uuid.UUID,
+        session: SessionDep,
+        clock: ClockDep,
+        principal: Principal = owner,
+    ) -> RedirectResponse:
+        await remove(session, customer_id=principal.user_id, now=clock.now(), **{key: item_id})
+        return back_to(page, "removed")
+
+    router.add_api_route(
+        f"{path}/{{item_id}}/remove", remove_own, methods=["POST"], name=f"remove_{key}"
+    )

@@ -28,7 +28,7 @@ from onramp.wallets import (
     withdraw_once,
     withdrawals_of,
 )
-from onramp.web.customer.forms import back_to, pager_of, parse
+from onramp.web.customer.forms import back_to, pager_of, parse, removal_route
 from onramp.web.rendering import render
 
 PAGE = "/app/wallets"
@@ -148,14 +148,14 @@ async def proof(
     return back_to(PAGE, "proven")
 
 
-@router.post(PAGE + "/{wallet_id}/remove")
-async def remove(
-    wallet_id: uuid.UUID, principal: Owner, session: SessionDep, clock: ClockDep
-) -> RedirectResponse:
-    await remove_own_wallet(
-        session, customer_id=principal.user_id, wallet_id=wallet_id, now=clock.now()
-    )
-    return back_to(PAGE, "removed")
+removal_route(
+    router,
+    PAGE,
+    page=PAGE,
+    permission=Permission.WALLETS_MANAGE_OWN,
+    remove=remove_own_wallet,
+    key="wallet_id",
+)
 
 
 @router.post("/app/wallet/withdrawals")
