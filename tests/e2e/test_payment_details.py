@@ -54,7 +54,7 @@ async def test_adding_a_bank_account_needs_mfa_then_a_fresh_step_up(person: Pers
     assert us.json()["account_number_masked"] == "•••• 6789"
 
     listed = (await person.client.get("/v1/me/bank-accounts")).json()["data"]
-    assert [a["id"] for a in listed] == [account["id"], us.json()["id"]]
+    assert [a["id"] for a in listed] == [us.json()["id"], account["id"]]  # newest first
     one = await person.client.get(f"/v1/me/bank-accounts/{account['id']}")
     assert one.json()["holder_name"] == "Mira Mustermann"
     removed = await person.client.delete(f"/v1/me/bank-accounts/{account['id']}")

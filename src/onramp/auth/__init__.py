@@ -11,6 +11,7 @@ from onramp.core.lazy import lazy_exports
 if TYPE_CHECKING:
     from onramp.auth.access import require as require
     from onramp.auth.access import signed_in as signed_in
+    from onramp.auth.access import still_open as still_open
     from onramp.auth.cookies import CSRF_COOKIE as CSRF_COOKIE
     from onramp.auth.cookies import REFRESH_COOKIE as REFRESH_COOKIE
     from onramp.auth.cookies import check_csrf as check_csrf
@@ -60,6 +61,7 @@ _LAZY = {
     "refresh_token_hash": ("onramp.auth.tokens", "refresh_token_hash"),
     "require": ("onramp.auth.access", "require"),
     "signed_in": ("onramp.auth.access", "signed_in"),
+    "still_open": ("onramp.auth.access", "still_open"),
     "set_session_cookies": ("onramp.auth.cookies", "set_session_cookies"),
 }
 __getattr__ = lazy_exports(__name__, _LAZY)
@@ -92,6 +94,7 @@ __all__ = [
     "refresh_token_hash",
     "require",
     "signed_in",
+    "still_open",
     "require_recent_mfa",
     "require_step_up",
     "set_session_cookies",

@@ -97,6 +97,23 @@ async def signed_in(request: Request) -> Principal | None:
         return None
 
 
+async def still_open(
+    session: AsyncSession, principal: Principal, *, ip: str, now: datetime, settings: Settings
+) -> bool:
+    """Is what let ``principal`` in still open: its login session (not signed out, revoked or
+    expired) or its API key (not revoked or expired)? An answer that lasts (a stream of events)
+    asks again as it goes, as ``current_principal`` asked when it began."""
+    store = credential_store()
+    try:
+        if principal.api_key_id is not None:
+            await store.key_token_principal(session, principal, ip=ip, now=now, settings=settings)
+        else:
+            await store.session_principal(session, principal, now=now)
+    except OnrampError:
+        return False
+    return True
+
+
 def require(permission: Permission, *, rate: str | None = None, person: bool = False) -> Any:
     """``principal: Annotated[Principal, require(Permission.X)]``: the route's declared need —
     the caller's role must grant it and, for an API key, the key's scopes too; ``rate`` also

@@ -141,7 +141,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     | _ORDER_OPERATIONS
     | _RECON
     | _ALERTS
-    | _CUSTOMER_SUPPORT,
+    | _CUSTOMER_SUPPORT
+    | {Permission.AUDIT_READ},
 }
 
 

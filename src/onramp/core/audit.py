@@ -238,3 +238,17 @@ async def records_about(
         }
         for r in rows
     ]
+
+
+async def actions_on(
+    session: AsyncSession, *, entity_type: str, entity_ids: Sequence[str], prefix: str
+) -> list[AuditRecord]:
+    """The records of actions named ``prefix…`` on any of ``entity_ids``, newest first."""
+    if not entity_ids:
+        return []
+    query = select(AuditRecord).where(
+        AuditRecord.entity_type == entity_type,
+        AuditRecord.entity_id.in_(entity_ids),
+        AuditRecord.action.startswith(prefix, autoescape=True),
+    )
+    return list((await session.scalars(query.order_by(AuditRecord.id.desc()))).all())

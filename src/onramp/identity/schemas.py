@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
+from onramp.core.paging import Paged
 from onramp.core.request_fields import Text
 
 
@@ -123,7 +124,7 @@ class SessionOut(BaseModel):
     current: bool
 
 
-class SessionList(BaseModel):
+class SessionList(Paged):
     data: list[SessionOut]
 
 

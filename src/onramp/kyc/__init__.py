@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from onramp.kyc.adapters.base import KycVendor as KycVendor
     from onramp.kyc.adapters.sandbox import SandboxKycVendor as SandboxKycVendor
     from onramp.kyc.api import case_history as case_history
+    from onramp.kyc.api import decision_history as decision_history
     from onramp.kyc.api import kyb_router as kyc_kyb_router
     from onramp.kyc.api import me_router as kyc_me_router
     from onramp.kyc.api import review_queue as kyc_review_queue
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from onramp.kyc.rescreen import KybOwners as KybOwners
     from onramp.kyc.rescreen import VerifiedNames as VerifiedNames
     from onramp.kyc.schemas import KycCaseOut as KycCaseOut
+    from onramp.kyc.schemas import KycDecisionOut as KycDecisionOut
     from onramp.kyc.schemas import KycStatusOut as KycStatusOut
     from onramp.kyc.schemas import KycSubmissionIn as KycSubmissionIn
     from onramp.kyc.worker import run_review_expiry as run_review_expiry
@@ -42,12 +44,14 @@ if TYPE_CHECKING:
 _LAZY = {
     "KybOwners": ("onramp.kyc.rescreen", "KybOwners"),
     "KycCaseOut": ("onramp.kyc.schemas", "KycCaseOut"),
+    "KycDecisionOut": ("onramp.kyc.schemas", "KycDecisionOut"),
     "KycStatusOut": ("onramp.kyc.schemas", "KycStatusOut"),
     "KycSubmissionIn": ("onramp.kyc.schemas", "KycSubmissionIn"),
     "KycVendor": ("onramp.kyc.adapters.base", "KycVendor"),
     "SandboxKycVendor": ("onramp.kyc.adapters.sandbox", "SandboxKycVendor"),
     "VerifiedNames": ("onramp.kyc.rescreen", "VerifiedNames"),
     "case_history": ("onramp.kyc.api", "case_history"),
+    "decision_history": ("onramp.kyc.api", "decision_history"),
     "held_cases": ("onramp.kyc.holds", "held_cases"),
     "kyc_kyb_router": ("onramp.kyc.api", "kyb_router"),
     "kyc_me_router": ("onramp.kyc.api", "me_router"),
@@ -65,6 +69,7 @@ __getattr__ = lazy_exports(__name__, _LAZY)
 __all__ = [
     "KybOwners",
     "KycCaseOut",
+    "KycDecisionOut",
     "KycStatus",
     "KycStatusOut",
     "KycSubmissionIn",
@@ -74,6 +79,7 @@ __all__ = [
     "VerifiedIdentity",
     "VerifiedNames",
     "case_history",
+    "decision_history",
     "export_cases",
     "held_cases",
     "kyc_kyb_router",

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp.auth import Permission, Principal, require
 from onramp.compliance import ListMatchersDep
-from onramp.core.audit import record
+from onramp.core.audit import actions_on, record
 from onramp.core.request_fields import Text
 from onramp.core.settings import KycSettings
 from onramp.core.web import ClockDep, SessionDep, SettingsDep, rate_limited
@@ -25,6 +25,7 @@ from onramp.kyc.schemas import (
     KycCaseList,
     KycCaseOut,
     KycCaseReviewOut,
+    KycDecisionOut,
     KycStatusOut,
     KycSubmissionIn,
     KycWebhookAck,
@@ -119,6 +120,29 @@ async def case_history(
 ) -> list[KycCaseOut]:
     """Every KYC case of the customer, newest first (staff reading a customer)."""
     return [_case_fields(c, now) for c in await service.cases_of(session, customer_id=customer_id)]
+
+
+async def decision_history(
+    session: AsyncSession, *, customer_id: uuid.UUID
+) -> list[KycDecisionOut]:
+    """Every submission, verdict and decision on the customer's KYC cases, newest first, as the
+    audit log recorded them (staff reading a customer)."""
+    cases = await service.cases_of(session, customer_id=customer_id)
+    records = await actions_on(
+        session, entity_type=service.ENTITY, entity_ids=[str(c.id) for c in cases], prefix="kyc."
+    )
+    return [
+        KycDecisionOut(
+            case_id=uuid.UUID(r.entity_id),
+            at=r.at,
+            action=r.action,
+            by=r.actor,
+            verdict=r.data.get("verdict"),
+            reasons=[str(x) for x in r.data.get("reasons") or ()],
+            tier_granted=r.data.get("tier_granted"),
+        )
+        for r in records
+    ]
 
 
 @me_router.post(

@@ -183,6 +183,19 @@ class KycCaseOut(BaseModel):
     expires_at: datetime | None
 
 
+class KycDecisionOut(BaseModel):
+    """One step of a case's history: submitted, a vendor's verdict, a hold, compliance's
+    decision, an expiry (codes only, never personal data)."""
+
+    case_id: uuid.UUID
+    at: datetime
+    action: str = Field(examples=["kyc.case_approved", "kyc.case_held", "kyc.case_expired"])
+    by: str = Field(description="the vendor (kyc_vendor:<name>), a person (user:<id>), system")
+    verdict: str | None = Field(description="the vendor's verdict, when a vendor decided")
+    reasons: list[str]
+    tier_granted: int | None
+
+
 class KycStatusOut(BaseModel):
     tier: int = Field(description="the tier held now (0: identity not verified; 3: business)")
     tier_label: TierLabel = "none"

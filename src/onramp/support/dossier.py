@@ -13,7 +13,7 @@ from onramp.compliance import CaseFilter, list_cases
 from onramp.core.audit import records_about
 from onramp.core.settings import KycSettings
 from onramp.identity import customer_record, is_enabled, sessions_of
-from onramp.kyc import case_history
+from onramp.kyc import case_history, decision_history
 from onramp.kyc import kyc_status_of as status_of
 from onramp.orders import limits_of, list_orders, order_summary
 from onramp.support.schemas import CaseSummary, CustomerFile, hold_event
@@ -56,6 +56,7 @@ async def customer_file(
         mfa_enabled=await is_enabled(session, user_id=customer_id),
         kyc=await status_of(session, customer_id=customer_id, settings=settings, now=now),
         kyc_history=await case_history(session, customer_id=customer_id, now=now),
+        kyc_decisions=await decision_history(session, customer_id=customer_id),
         limits=await limits_of(session, customer_id, now=now, settings=settings),
         orders=[order_summary(o) for o in orders],
         cases=await _cases(session, customer_id),

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from onramp.core.request_fields import Text
 from onramp.identity import SessionOut
-from onramp.kyc import KycCaseOut, KycStatusOut
+from onramp.kyc import KycCaseOut, KycDecisionOut, KycStatusOut
 from onramp.orders import AdminOrderSummary, LimitsOut
 
 MatchedBy = Literal["id", "email", "iban", "wallet", "name"]
@@ -62,6 +62,11 @@ class CustomerFile(BaseModel):
     mfa_enabled: bool
     kyc: KycStatusOut
     kyc_history: list[KycCaseOut] = Field(description="Every KYC case, newest first")
+    kyc_decisions: list[KycDecisionOut] = Field(
+        default_factory=list,
+        description="Every submission, vendor verdict, hold and decision on those cases, "
+        "newest first",
+    )
     limits: LimitsOut
     orders: list[AdminOrderSummary] = Field(
         description="The latest orders, newest first (more: GET /v1/admin/orders?customer_id=)"

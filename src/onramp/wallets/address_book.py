@@ -19,6 +19,7 @@ from onramp.compliance import ListMatchers, check_address
 from onramp.core.audit import record
 from onramp.core.db import row_dict, unit_of_work
 from onramp.core.ids import uuid7
+from onramp.core.paging import EVERY_ROW, PageQuery
 from onramp.wallets.errors import (
     DestinationNotAllowed,
     DestinationSanctioned,
@@ -139,10 +140,12 @@ async def block_wallets(
     await session.flush()
 
 
-async def list_wallets(session: AsyncSession, *, customer_id: uuid.UUID) -> list[DestinationWallet]:
-    rows = await session.scalars(
-        select(DestinationWallet).where(_active(customer_id)).order_by(DestinationWallet.id)
-    )
+async def list_wallets(
+    session: AsyncSession, *, customer_id: uuid.UUID, page: PageQuery = EVERY_ROW
+) -> list[DestinationWallet]:
+    """The customer's saved wallets (not the removed ones), newest first."""
+    query = select(DestinationWallet).where(_active(customer_id))
+    rows = await session.scalars(page.apply(query, DestinationWallet.id))
     return list(rows.all())
 
 

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from onramp.auth import Permission, Principal, require
 from onramp.compliance import ListMatchersDep, SessionFactoryDep
+from onramp.core.paging import Paged, PageDep
 from onramp.core.request_fields import MultilineText, Text
 from onramp.core.web import ClockDep, SessionDep, SettingsDep
 from onramp.wallets import address_book, own_wallets, ownership
@@ -63,7 +64,7 @@ class ProofIn(BaseModel):
     )
 
 
-class WalletList(BaseModel):
+class WalletList(Paged):
     data: list[WalletOut]
 
 
@@ -124,12 +125,14 @@ async def add_wallet(
     return _out(wallet)
 
 
-@router.get("", summary="The caller's saved wallets")
+@router.get("", summary="The caller's saved wallets, newest first")
 async def list_wallets(
-    principal: Annotated[Principal, require(Permission.WALLETS_MANAGE_OWN)], session: SessionDep
+    principal: Annotated[Principal, require(Permission.WALLETS_MANAGE_OWN)],
+    session: SessionDep,
+    page: PageDep,
 ) -> WalletList:
-    rows = await address_book.list_wallets(session, customer_id=principal.user_id)
-    return WalletList(data=[_out(w) for w in rows])
+    rows = await address_book.list_wallets(session, customer_id=principal.user_id, page=page)
+    return WalletList(data=[_out(w) for w in rows], next_before=page.next_before(rows))
 
 
 @router.get(

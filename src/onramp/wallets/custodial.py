@@ -16,6 +16,7 @@ from onramp.auth import Principal, require_step_up
 from onramp.compliance import ListMatchers
 from onramp.core import idempotency
 from onramp.core.money import Money
+from onramp.core.paging import EVERY_ROW, PageQuery
 from onramp.core.request_fields import Text
 from onramp.core.settings import Settings
 from onramp.wallets import withdrawals
@@ -97,8 +98,10 @@ async def custodial_wallet_of(
     )
 
 
-async def withdrawals_of(session: AsyncSession, *, customer_id: uuid.UUID) -> list[WithdrawalOut]:
-    rows = await chain.withdrawals_of(session, customer_id=customer_id)
+async def withdrawals_of(
+    session: AsyncSession, *, customer_id: uuid.UUID, page: PageQuery = EVERY_ROW
+) -> list[WithdrawalOut]:
+    rows = await chain.withdrawals_of(session, customer_id=customer_id, page=page)
     return [withdrawal_out(w) for w in rows]
 
 

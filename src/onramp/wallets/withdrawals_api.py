@@ -7,11 +7,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, status
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
 
 from onramp.auth import Permission, Principal, require
 from onramp.compliance import ListMatchersDep, SessionFactoryDep
 from onramp.core import idempotency
+from onramp.core.paging import Paged, PageDep
 from onramp.core.request_fields import Text
 from onramp.core.web import ClockDep, SessionDep, SettingsDep
 from onramp.wallets import custodial
@@ -20,7 +20,7 @@ from onramp.wallets.custodial import CustodialWalletOut, WithdrawalIn, Withdrawa
 router = APIRouter(prefix="/v1/me/wallet", tags=["wallets"])
 
 
-class WithdrawalList(BaseModel):
+class WithdrawalList(Paged):
     data: list[WithdrawalOut]
 
 
@@ -92,8 +92,9 @@ async def withdraw(
 
 @router.get("/withdrawals", summary="The caller's withdrawals, newest first")
 async def list_withdrawals(
-    principal: Annotated[Principal, require(Permission.WALLETS_MANAGE_OWN)], session: SessionDep
+    principal: Annotated[Principal, require(Permission.WALLETS_MANAGE_OWN)],
+    session: SessionDep,
+    page: PageDep,
 ) -> WithdrawalList:
-    return WithdrawalList(
-        data=await custodial.withdrawals_of(session, customer_id=principal.user_id)
-    )
+    data = await custodial.withdrawals_of(session, customer_id=principal.user_id, page=page)
+    return WithdrawalList(data=data, next_before=page.next_before(data))

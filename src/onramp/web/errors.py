@@ -9,7 +9,7 @@ import json
 import re
 from collections.abc import Awaitable, Callable
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -50,6 +50,10 @@ FORM_PATTERNS = tuple(
         ("privacy/preferences", "preferences"),
     )
 )
+# A form refused for want of a recent second factor whose page is better asked again than shown
+# refused: to the step-up page, and back to this page (with what was typed) after it.
+STEP_UP_AND_BACK = {"/app/orders": ("/app/quote", ("amount", "currency"))}
+STEP_UP = "/app/security/step-up"
 _KEPT_FIELDS = (
     *("email", "full_name", "token", "mfa_token", "idempotency_key", "name", "holder_name", "iban"),
     *("bic", "currency", "label", "address", "vasp_name", "challenge_id", "message", "to"),
@@ -83,8 +87,22 @@ def _problem(answer: Response) -> dict[str, Any]:
     return body
 
 
+async def _step_up_and_back(request: Request) -> Response | None:
+    """A refused order wanting a step-up: to the step-up page, ``next`` its quote page."""
+    found = STEP_UP_AND_BACK.get(request.url.path) if request.method == "POST" else None
+    if found is None:
+        return None
+    back, fields = found
+    values = await _form_values(request)
+    query = urlencode({k: values[k] for k in fields if values.get(k)})
+    target = f"{back}?{query}" if query else back
+    return RedirectResponse(f"{STEP_UP}?{urlencode({'next': target})}", status_code=303)
+
+
 async def _page(request: Request, answer: Response) -> Response:
     problem = _problem(answer)
+    if problem.get("code") == "step_up_required" and (step_up := await _step_up_and_back(request)):
+        return step_up
     form = form_template(request.url.path) if request.method == "POST" else None
     if problem.get("code") == "invalid_token":  # no session, or no longer one: not the form
         form = None

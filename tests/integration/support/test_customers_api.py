@@ -18,7 +18,7 @@ from web3 import Web3
 
 from onramp.banking.accounts.account_numbers import parse_iban
 from onramp.banking.accounts.customer_accounts import add_bank_account
-from onramp.core.audit import AuditRecord
+from onramp.core.audit import AuditRecord, record
 from onramp.core.db import unit_of_work
 from onramp.devstack.stack import Stack
 from onramp.fx.models import Quote
@@ -142,6 +142,23 @@ async def test_support_finds_a_customer_by_each_key_and_reads_them(
     body = seen.json()
     assert (body["customer"]["full_name"], body["kyc"]["tier"]) == (name, 2)
     assert [c["status"] for c in body["kyc_history"]] == ["approved"]
+    # Every verdict and decision on the customer's cases, newest first (the audit log's).
+    case_id = body["kyc_history"][0]["id"]
+    async with unit_of_work(sessions) as session:
+        for action, verdict in (
+            ("kyc.case_needs_more_info", "needs_more_info"),
+            ("kyc.case_approved", "approved"),
+        ):
+            await record(
+                session, actor="kyc_vendor:sandbox", action=action, entity_type="kyc_case",
+                entity_id=case_id, data={"verdict": verdict, "reasons": ["doc"], "tier_granted": 2},
+            )  # fmt: skip
+    decisions = (await support.get(f"{URL}/{customer.user_id}")).json()["kyc_decisions"]
+    assert [(d["action"], d["verdict"]) for d in decisions][:2] == [
+        ("kyc.case_approved", "approved"),
+        ("kyc.case_needs_more_info", "needs_more_info"),
+    ]
+    assert {d["case_id"] for d in decisions} == {case_id}
     assert body["limits"]["tier"] == 2
     assert (body["orders"], body["cases"], body["holds"]) == ([], [], [])
     assert [s["revoked_at"] for s in body["sessions"]] == [None]

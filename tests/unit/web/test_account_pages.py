@@ -10,7 +10,11 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from fastapi.routing import APIRoute
 
+from onramp.auth.access import declared_permission
+from onramp.auth.permissions import Permission
+from onramp.web.customer import ROUTERS
 from onramp.web.errors import form_template
 from onramp.web.rendering import _ENV, TEMPLATES
 
@@ -135,6 +139,11 @@ def _context() -> dict[str, object]:
             notification_channels=("email",),
         ),
         "outcome": {"erased_at": "now", "financial_records_retained_until": "later"},
+        "first_page": True,
+        "next_before": None,
+        "withdrawals_first_page": True,
+        "withdrawals_next_before": None,
+        "next": "/app/quote?amount=1&currency=EUR",
     }
 
 
@@ -190,3 +199,50 @@ def test_a_refused_form_finds_its_template(path: str, template: str | None) -> N
 def test_every_account_page_is_in_the_navigation(page: str) -> None:
     layout = (TEMPLATES / "app" / "layout.html").read_text()
     assert f'link("{page}", ' in layout
+
+
+# template, its page, its list's CSV
+LISTS = {
+    "security": ("/app/security", "/app/security/sessions.csv"),
+    "api_keys": ("/app/api-keys", "/app/api-keys.csv"),
+    "bank_accounts": ("/app/bank-accounts", "/app/bank-accounts.csv"),
+    "wallets": ("/app/wallets", "/app/wallets.csv"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LISTS))
+def test_an_account_list_pages_and_downloads_as_csv(name: str) -> None:
+    template, (page, csv) = f"app/account/{name}.html", LISTS[name]
+    older = uuid.UUID("01938a7e-0000-7000-8000-0000000000ff")
+    html = _ENV.get_template(template).render(
+        **{**_context(), "first_page": False, "next_before": older}
+    )
+    assert f'href="{page}?before={older}">Older' in html
+    assert f'href="{page}?">Newest' in html
+    assert f'href="{csv}"' in html
+
+
+def test_the_withdrawals_page_on_their_own_cursor() -> None:
+    older = uuid.UUID("01938a7e-0000-7000-8000-0000000000ff")
+    context = {**_context(), "withdrawals_next_before": older}
+    html = _ENV.get_template("app/account/wallets.html").render(**context)
+    assert f'href="/app/wallets?withdrawals_before={older}">Older' in html
+    assert 'href="/app/wallet/withdrawals.csv"' in html
+    assert f"before={older}" not in html.replace(f"withdrawals_before={older}", "")
+
+
+@pytest.mark.parametrize(
+    ("path", "permission"),
+    [
+        ("/app/bank-accounts/{item_id}/remove", Permission.BANK_ACCOUNTS_MANAGE_OWN),
+        ("/app/wallets/{item_id}/remove", Permission.WALLETS_MANAGE_OWN),
+    ],
+)
+def test_a_saved_thing_is_removed_by_the_shared_form_action(
+    path: str, permission: Permission
+) -> None:
+    routes = [r for router in ROUTERS for r in router.routes]
+    (route,) = [r for r in routes if isinstance(r, APIRoute) and r.path == path]
+    assert route.methods == {"POST"}
+    needs = {declared_permission(d.call) for d in route.dependant.dependencies}
+    assert permission in needs

@@ -296,7 +296,7 @@ def _back_office_context(now: datetime.datetime) -> dict[str, object]:
     sorted(
         str(p.relative_to(TEMPLATES))
         for p in TEMPLATES.rglob("*.html")
-        if p.name not in ("base.html", "nav.html", "layout.html")
+        if p.name not in ("base.html", "nav.html", "layout.html", "lists.html")
         and "account" not in p.parts  # tests/unit/web/test_account_pages.py renders those
         if p.name
         not in ("base.html", "nav.html", "layout.html", "order_progress.html", "orders_table.html")

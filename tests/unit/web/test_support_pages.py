@@ -5,8 +5,10 @@ and filters kept in the next page's and the CSV's links."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from onramp.kyc import KycDecisionOut
 from onramp.web.admin.orders import Filters
 from onramp.web.rendering import _ENV
 from tests.unit.web.support_pages import support_context
@@ -56,3 +58,25 @@ def test_filters_are_kept_in_the_next_page_and_the_csv() -> None:
     html = _render("admin/orders.html", filters=filters)
     assert "/admin/orders/export.csv?state=failed&amp;amount_min=10.00&amp;currency=EUR" in html
     assert "cursor=abc" in html
+
+
+def test_the_customer_page_shows_every_kyc_case_and_decision_newest_first() -> None:
+    context = support_context()
+    at = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
+    decisions = [
+        KycDecisionOut(case_id=context["file"].customer.id, at=at - timedelta(hours=h),
+                       action=action, by="kyc_vendor:sandbox", verdict=verdict,
+                       reasons=reasons, tier_granted=None)
+        for h, action, verdict, reasons in (
+            (0, "kyc.case_approved", "approved", []),
+            (1, "kyc.case_needs_more_info", "needs_more_info", ["document_unreadable"]),
+            (2, "kyc.case_submitted", None, []),
+        )
+    ]  # fmt: skip
+    file = context["file"].model_copy(update={"kyc_decisions": decisions})
+    html = _render("admin/customer.html", file=file)
+    assert 'id="kyc-decisions"' in html
+    shown = [html.index(a) for a in ("kyc.case_approved", "kyc.case_needs_more_info",
+                                     "kyc.case_submitted")]  # fmt: skip
+    assert shown == sorted(shown)  # newest first
+    assert "document_unreadable" in html

@@ -16,6 +16,7 @@ from onramp.banking.accounts.schemas import (
     MicroDepositsConfirmIn,
 )
 from onramp.compliance import ListMatchersDep
+from onramp.core.paging import PageDep
 from onramp.core.web import ClockDep, SessionDep, SettingsDep
 
 router = APIRouter(prefix="/v1/me/bank-accounts", tags=["bank accounts"])
@@ -52,18 +53,18 @@ async def add_bank_account(
     )
 
 
-@router.get("", summary="The caller's saved bank accounts")
+@router.get("", summary="The caller's saved bank accounts, newest first")
 async def list_bank_accounts(
     principal: Annotated[Principal, require(Permission.BANK_ACCOUNTS_MANAGE_OWN)],
     session: SessionDep,
     settings: SettingsDep,
     clock: ClockDep,
+    page: PageDep,
 ) -> BankAccountList:
-    return BankAccountList(
-        data=await own_accounts.own_accounts(
-            session, customer_id=principal.user_id, settings=settings, now=clock.now()
-        )
+    data = await own_accounts.own_accounts(
+        session, customer_id=principal.user_id, settings=settings, now=clock.now(), page=page
     )
+    return BankAccountList(data=data, next_before=page.next_before(data))
 
 
 @router.get(

@@ -27,6 +27,7 @@ from onramp.core.keys import opened_row
 from onramp.core.money import UnknownCurrency
 from onramp.core.money import currency as known_currency
 from onramp.core.names import name_match_score
+from onramp.core.paging import EVERY_ROW, PageQuery
 
 # A name must match the other (deposit sender and holder, holder and KYC name) this well (0-100).
 DEFAULT_HOLDER_NAME_MIN_SCORE = 85.0
@@ -167,16 +168,14 @@ async def verify_by_deposit(
 
 
 async def list_bank_accounts(
-    session: AsyncSession, *, customer_id: uuid.UUID
+    session: AsyncSession, *, customer_id: uuid.UUID, page: PageQuery = EVERY_ROW
 ) -> list[CustomerBankAccount]:
-    rows = await session.scalars(
-        select(CustomerBankAccount)
-        .where(
-            CustomerBankAccount.customer_id == customer_id,
-            CustomerBankAccount.status != BankAccountStatus.REMOVED,
-        )
-        .order_by(CustomerBankAccount.id)
+    """The customer's accounts (not the removed ones), newest first."""
+    query = select(CustomerBankAccount).where(
+        CustomerBankAccount.customer_id == customer_id,
+        CustomerBankAccount.status != BankAccountStatus.REMOVED,
     )
+    rows = await session.scalars(page.apply(query, CustomerBankAccount.id))
     return list(rows.all())
 
 

@@ -17,6 +17,7 @@ from onramp.banking.errors import InvalidBankAccount, MicroDepositsLocked, Micro
 from onramp.banking.models import CustomerBankAccount, MicroDepositChallenge, MicroDepositStatus
 from onramp.compliance import ListMatchers, check_name
 from onramp.core.db import unit_of_work
+from onramp.core.paging import EVERY_ROW, PageQuery
 from onramp.core.settings import Settings
 
 
@@ -86,9 +87,14 @@ async def shown(
 
 
 async def own_accounts(
-    session: AsyncSession, *, customer_id: uuid.UUID, settings: Settings, now: datetime
+    session: AsyncSession,
+    *,
+    customer_id: uuid.UUID,
+    settings: Settings,
+    now: datetime,
+    page: PageQuery = EVERY_ROW,
 ) -> list[BankAccountOut]:
-    rows = await customer_accounts.list_bank_accounts(session, customer_id=customer_id)
+    rows = await customer_accounts.list_bank_accounts(session, customer_id=customer_id, page=page)
     return [await shown(session, r, settings, now) for r in rows]
 
 

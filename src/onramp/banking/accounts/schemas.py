@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from onramp.core.paging import Paged
 from onramp.core.request_fields import Text
 
 
@@ -76,5 +77,5 @@ class BankAccountOut(BaseModel):
     created_at: datetime
 
 
-class BankAccountList(BaseModel):
+class BankAccountList(Paged):
     data: list[BankAccountOut]

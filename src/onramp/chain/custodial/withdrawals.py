@@ -17,6 +17,7 @@ from onramp.chain.models import WalletWithdrawal, WithdrawalStatus
 from onramp.core.audit import record
 from onramp.core.db import as_int
 from onramp.core.ids import uuid7
+from onramp.core.paging import EVERY_ROW, PageQuery
 
 OPEN = (
     WithdrawalStatus.REQUESTED.value,
@@ -111,10 +112,9 @@ async def request_withdrawal(
     return view(row)
 
 
-async def withdrawals_of(session: AsyncSession, *, customer_id: uuid.UUID) -> list[WithdrawalView]:
-    rows = await session.scalars(
-        select(WalletWithdrawal)
-        .where(WalletWithdrawal.customer_id == customer_id)
-        .order_by(WalletWithdrawal.id.desc())
-    )
+async def withdrawals_of(
+    session: AsyncSession, *, customer_id: uuid.UUID, page: PageQuery = EVERY_ROW
+) -> list[WithdrawalView]:
+    query = select(WalletWithdrawal).where(WalletWithdrawal.customer_id == customer_id)
+    rows = await session.scalars(page.apply(query, WalletWithdrawal.id))
     return [view(r) for r in rows]

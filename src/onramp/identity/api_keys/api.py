@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Response, status
 
 from onramp.auth import Permission, Principal, require
+from onramp.core.paging import PageDep
 from onramp.core.web import ClockDep, SessionDep, SettingsDep
 from onramp.identity.api_keys import own_keys
 from onramp.identity.api_keys import service as api_keys
@@ -58,8 +59,11 @@ async def create_api_key(
 
 
 @router.get("", summary="The caller's API keys (prefixes only, never secrets), newest first")
-async def list_api_keys(principal: Manager, session: SessionDep, clock: ClockDep) -> ApiKeyList:
-    return ApiKeyList(data=await own_keys.own_keys(session, principal=principal, now=clock.now()))
+async def list_api_keys(
+    principal: Manager, session: SessionDep, clock: ClockDep, page: PageDep
+) -> ApiKeyList:
+    data = await own_keys.own_keys(session, principal=principal, now=clock.now(), page=page)
+    return ApiKeyList(data=data, next_before=page.next_before(data))
 
 
 @router.get(

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp.auth import Principal, require_recent_mfa
+from onramp.core.paging import EVERY_ROW, PageQuery
 from onramp.core.settings import Settings
 from onramp.identity.api_keys import service as api_keys
 from onramp.identity.api_keys.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyOut
@@ -53,9 +54,9 @@ async def _step_up(
 
 
 async def own_keys(
-    session: AsyncSession, *, principal: Principal, now: datetime
+    session: AsyncSession, *, principal: Principal, now: datetime, page: PageQuery = EVERY_ROW
 ) -> list[ApiKeyOut]:
-    rows = await api_keys.list_keys(session, user_id=principal.user_id)
+    rows = await api_keys.list_keys(session, user_id=principal.user_id, page=page)
     return [key_out(k, now) for k in rows]
 
 

@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from onramp.auth import Permission
+from onramp.core.paging import Paged
 from onramp.core.request_fields import Text
 
 # A bound on the input, not the policy: the configured maximum (api_keys.max_rotation_grace_seconds,
@@ -71,7 +72,7 @@ class ApiKeyCreated(ApiKeyOut):
     )
 
 
-class ApiKeyList(BaseModel):
+class ApiKeyList(Paged):
     data: list[ApiKeyOut]
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from onramp.auth import delegable
 from onramp.core.audit import record
 from onramp.core.ids import uuid7
+from onramp.core.paging import EVERY_ROW, PageQuery
 from onramp.core.settings import ApiKeySettings
 from onramp.identity.api_keys import format as api_key_format
 from onramp.identity.errors import (
@@ -161,9 +162,11 @@ async def create_key(
     return key, secret
 
 
-async def list_keys(session: AsyncSession, *, user_id: uuid.UUID) -> list[ApiKey]:
+async def list_keys(
+    session: AsyncSession, *, user_id: uuid.UUID, page: PageQuery = EVERY_ROW
+) -> list[ApiKey]:
     rows = await session.scalars(
-        select(ApiKey).where(ApiKey.user_id == user_id).order_by(ApiKey.id.desc())
+        page.apply(select(ApiKey).where(ApiKey.user_id == user_id), ApiKey.id)
     )
     return list(rows.all())
 

@@ -14,6 +14,7 @@ from onramp.auth import (
     require,
 )
 from onramp.compliance import ListMatchersDep
+from onramp.core.paging import EVERY_ROW, PageDep, PageQuery
 from onramp.core.web import ClockDep, SessionDep, SettingsDep, rate_limited
 from onramp.identity.accounts import preferences
 from onramp.identity.login import flows
@@ -161,15 +162,22 @@ async def logout(
 
 @me_router.get("/sessions", summary="The caller's sessions, newest first")
 async def my_sessions(
-    principal: Annotated[Principal, require(Permission.SESSIONS_MANAGE_OWN)], session: SessionDep
+    principal: Annotated[Principal, require(Permission.SESSIONS_MANAGE_OWN)],
+    session: SessionDep,
+    page: PageDep,
 ) -> SessionList:
-    return SessionList(
-        data=await sessions_of(session, user_id=principal.user_id, current=principal.session_id)
+    data = await sessions_of(
+        session, user_id=principal.user_id, current=principal.session_id, page=page
     )
+    return SessionList(data=data, next_before=page.next_before(data))
 
 
 async def sessions_of(
-    session: AsyncSession, *, user_id: uuid.UUID, current: uuid.UUID | None = None
+    session: AsyncSession,
+    *,
+    user_id: uuid.UUID,
+    current: uuid.UUID | None = None,
+    page: PageQuery = EVERY_ROW,
 ) -> list[SessionOut]:
     """A person's logins, newest first (theirs to read, and support's)."""
     return [
@@ -185,7 +193,7 @@ async def sessions_of(
             risk_signals=r.risk_signals,
             current=r.id == current,
         )
-        for r in await sessions.list_sessions(session, user_id=user_id)
+        for r in await sessions.list_sessions(session, user_id=user_id, page=page)
     ]
 
 

@@ -13,6 +13,7 @@ from onramp.auth import new_refresh_token, refresh_token_hash
 from onramp.core.audit import record
 from onramp.core.db import unit_of_work
 from onramp.core.ids import uuid7
+from onramp.core.paging import EVERY_ROW, PageQuery
 from onramp.identity.errors import (
     InvalidRefreshToken,
     RefreshTokenReused,
@@ -224,8 +225,10 @@ async def mark_mfa(session: AsyncSession, *, session_id: uuid.UUID, now: datetim
     await session.flush()
 
 
-async def list_sessions(session: AsyncSession, *, user_id: uuid.UUID) -> list[AuthSession]:
-    rows = await session.scalars(
-        select(AuthSession).where(AuthSession.user_id == user_id).order_by(AuthSession.id.desc())
-    )
+async def list_sessions(
+    session: AsyncSession, *, user_id: uuid.UUID, page: PageQuery = EVERY_ROW
+) -> list[AuthSession]:
+    """The user's sessions, newest first (a page of them, or every one)."""
+    query = select(AuthSession).where(AuthSession.user_id == user_id)
+    rows = await session.scalars(page.apply(query, AuthSession.id))
     return list(rows.all())

@@ -19,7 +19,7 @@ from onramp.compliance import list_cases as cases_list_cases
 from onramp.core.web import ClockDep, SessionDep, SettingsDep
 from onramp.fx import FxDesk
 from onramp.identity import decide_approval, get_approval_request
-from onramp.web.admin.csv_export import Format, csv_response
+from onramp.web.csv_export import Format, csv_of
 from onramp.web.rendering import render
 
 router = APIRouter(prefix="/admin/compliance/cases", include_in_schema=False)
@@ -61,9 +61,7 @@ async def cases(
         session, where=where, order=order, limit=PAGE_SIZE, cursor=cursor
     )
     if format == "csv":
-        return csv_response(
-            "compliance-cases", CASE_COLUMNS, ([getattr(c, k) for k in CASE_COLUMNS] for c in rows)
-        )
+        return csv_of("compliance-cases.csv", CASE_COLUMNS, rows)
     filters = {"status": status, "severity": severity, "assignee": assignee, "order": order}
     return render(
         request,

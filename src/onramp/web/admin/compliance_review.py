@@ -15,7 +15,7 @@ from onramp.auth import Permission, Principal, require
 from onramp.compliance import rescreen_jobs, screening_records
 from onramp.core.web import ClockDep, SessionDep
 from onramp.kyc import KycStatus, kyc_review_queue
-from onramp.web.admin.csv_export import Format, csv_response
+from onramp.web.csv_export import Format, csv_download
 from onramp.web.rendering import render
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
@@ -54,7 +54,7 @@ async def kyc_queue(
     )
     if format == "csv":
         rows = ([getattr(c, k) for k in KYC_COLUMNS] for c in queue.data)
-        return csv_response("kyc-cases", KYC_COLUMNS, rows)
+        return csv_download("kyc-cases.csv", KYC_COLUMNS, rows)
     filters = {"status": status, "kind": kind, "held": held, "limit": limit}
     return render(
         request,
@@ -87,7 +87,7 @@ async def screenings(
     )
     if format == "csv":
         cells = ([getattr(r, k) for k in SCREENING_COLUMNS] for r in rows)
-        return csv_response("screenings", SCREENING_COLUMNS, cells)
+        return csv_download("screenings.csv", SCREENING_COLUMNS, cells)
     filters = {
         "customer_id": customer_id,
         "subject_type": subject_type,

@@ -17,7 +17,7 @@ from onramp.auth import Permission, Principal, allowed, require
 from onramp.banking import assign_deposit, return_deposit, suspense_item, unmatched_deposits
 from onramp.core.web import ClockDep, SessionDep, SettingsDep
 from onramp.fx import FxDesk
-from onramp.web.admin.csv_export import Format, csv_response
+from onramp.web.csv_export import Format, csv_download
 from onramp.web.rendering import render
 
 router = APIRouter(prefix="/admin/deposits", include_in_schema=False)
@@ -48,7 +48,7 @@ async def suspense(
     )
     if format == "csv":
         items = [suspense_item(d) for d in rows]
-        return csv_response("suspense", COLUMNS, ([i[k] for k in COLUMNS] for i in items))
+        return csv_download("suspense.csv", COLUMNS, ([i[k] for k in COLUMNS] for i in items))
     return render(
         request,
         "admin/deposits/suspense.html",

@@ -29,7 +29,7 @@ from onramp.recon import (
     request_adjusting_resolution,
     resolve_break,
 )
-from onramp.web.admin.csv_export import Format, csv_response
+from onramp.web.csv_export import Format, csv_download
 from onramp.web.rendering import render
 
 PATH = "/admin/recon"
@@ -67,7 +67,7 @@ async def queue(
     where = BreakFilter(state=state or None, type=known or None, day=day)
     rows = await list_breaks(session, where=where, limit=PAGE_SIZE, before=before)
     if format == "csv":
-        return csv_response("recon-breaks", COLUMNS, (_row(b) for b in rows))
+        return csv_download("recon-breaks.csv", COLUMNS, (_row(b) for b in rows))
     return render(
         request,
         "admin/recon/queue.html",

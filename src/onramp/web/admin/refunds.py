@@ -16,7 +16,7 @@ from onramp.auth import Permission, Principal, require
 from onramp.banking import Refund, imported_bank_files, list_refunds, refund_file, refund_files
 from onramp.core.money import Money
 from onramp.core.web import SessionDep
-from onramp.web.admin.csv_export import Format, csv_response
+from onramp.web.csv_export import Format, csv_download
 from onramp.web.rendering import render
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
@@ -47,7 +47,7 @@ async def refunds(
         session, status=status or None, deposit_id=None, limit=PAGE_SIZE, before=before
     )
     if format == "csv":
-        return csv_response("refunds", REFUND_COLUMNS, (_refund_row(r) for r in rows))
+        return csv_download("refunds.csv", REFUND_COLUMNS, (_refund_row(r) for r in rows))
     return render(
         request,
         "admin/deposits/refunds.html",

@@ -25,7 +25,7 @@ from onramp.treasury import (
     request_issuer_redeem,
     treasury_chain_client,
 )
-from onramp.web.admin.csv_export import Format, csv_response
+from onramp.web.csv_export import Format, csv_download
 from onramp.web.rendering import render
 
 router = APIRouter(prefix="/admin/treasury", include_in_schema=False)
@@ -71,7 +71,7 @@ async def issuer_page(
     operations = [issuer_operation_out(r) for r in rows]
     if format == "csv":
         cells = ([getattr(o, k) for k in OPERATION_COLUMNS] for o in operations)
-        return csv_response("issuer-operations", OPERATION_COLUMNS, cells)
+        return csv_download("issuer-operations.csv", OPERATION_COLUMNS, cells)
     return render(
         request,
         "admin/treasury/mints.html",

@@ -28,7 +28,7 @@ from onramp.treasury import (
     sign_proposal,
     treasury_chain_client,
 )
-from onramp.web.admin.csv_export import Format, csv_response
+from onramp.web.csv_export import Format, csv_download
 from onramp.web.rendering import render
 
 router = APIRouter(prefix="/admin/treasury/proposals", include_in_schema=False)
@@ -59,7 +59,7 @@ async def proposals(
     if format == "csv":
         outs = [await proposal_out(session, p) for p in rows]
         cells = ([*(getattr(p, k) for k in COLUMNS), len(p.signatures)] for p in outs)
-        return csv_response("proposals", (*COLUMNS, "signatures"), cells)
+        return csv_download("proposals.csv", (*COLUMNS, "signatures"), cells)
     return render(
         request,
         "admin/treasury/proposals.html",

@@ -2,6 +2,7 @@
 has a ``router``; ``ROUTERS`` is what ``install_web`` mounts."""
 
 from onramp.web.customer import (
+    account_lists,
     api_keys,
     bank_accounts,
     home,
@@ -27,6 +28,7 @@ ROUTERS = (
     wallets.router,
     limits.router,
     privacy.router,
+    account_lists.router,
 )
 
 __all__ = ["ROUTERS"]

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from onramp.auth import Permission, Principal, delegable, require
+from onramp.core.paging import PageDep
 from onramp.core.web import ClockDep, SessionDep, SettingsDep
 from onramp.identity import (
     ApiKeyCreate,
@@ -20,7 +21,7 @@ from onramp.identity import (
     revoke_own_key,
     rotate_own_key,
 )
-from onramp.web.customer.forms import back_to, parse
+from onramp.web.customer.forms import back_to, pager_of, parse
 from onramp.web.rendering import render
 
 PAGE = "/app/api-keys"
@@ -30,9 +31,14 @@ Manager = Annotated[Principal, require(Permission.API_KEYS_MANAGE_OWN)]
 
 @router.get("")
 async def api_keys_page(
-    request: Request, principal: Manager, session: SessionDep, clock: ClockDep, done: str = ""
+    request: Request,
+    principal: Manager,
+    session: SessionDep,
+    clock: ClockDep,
+    page: PageDep,
+    done: str = "",
 ) -> HTMLResponse:
-    keys = await own_api_keys(session, principal=principal, now=clock.now())
+    keys = await own_api_keys(session, principal=principal, now=clock.now(), page=page)
     return render(
         request,
         "app/account/api_keys.html",
@@ -40,6 +46,7 @@ async def api_keys_page(
         keys=keys,
         scopes=sorted(delegable(principal.role)),
         done=done,
+        **pager_of(page, keys),
     )
 
 

@@ -20,8 +20,9 @@ from onramp.banking import (
     request_own_micro_deposits,
 )
 from onramp.compliance import ListMatchersDep
+from onramp.core.paging import PageDep
 from onramp.core.web import ClockDep, SessionDep, SettingsDep
-from onramp.web.customer.forms import back_to, parse
+from onramp.web.customer.forms import back_to, pager_of, parse, removal_route
 from onramp.web.rendering import render
 
 PAGE = "/app/bank-accounts"
@@ -40,13 +41,19 @@ async def bank_accounts_page(
     session: SessionDep,
     settings: SettingsDep,
     clock: ClockDep,
+    page: PageDep,
     done: str = "",
 ) -> HTMLResponse:
     accounts = await own_bank_accounts(
-        session, customer_id=principal.user_id, settings=settings, now=clock.now()
+        session, customer_id=principal.user_id, settings=settings, now=clock.now(), page=page
     )
     return render(
-        request, "app/account/bank_accounts.html", principal=principal, accounts=accounts, done=done
+        request,
+        "app/account/bank_accounts.html",
+        principal=principal,
+        accounts=accounts,
+        done=done,
+        **pager_of(page, accounts),
     )
 
 
@@ -110,11 +117,11 @@ async def confirm_micro_deposits(
     return back_to(PAGE, "verified")
 
 
-@router.post("/{bank_account_id}/remove")
-async def remove(
-    bank_account_id: uuid.UUID, principal: Owner, session: SessionDep, clock: ClockDep
-) -> RedirectResponse:
-    await remove_own_bank_account(
-        session, customer_id=principal.user_id, bank_account_id=bank_account_id, now=clock.now()
-    )
-    return back_to(PAGE, "removed")
+removal_route(
+    router,
+    "",
+    page=PAGE,
+    permission=Permission.BANK_ACCOUNTS_MANAGE_OWN,
+    remove=remove_own_bank_account,
+    key="bank_account_id",
+)

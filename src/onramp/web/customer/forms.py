@@ -1,14 +1,22 @@
 """What the account pages share: a form's fields checked by the API's own request model (the
-same limits and messages), and the redirect that follows a change (post, redirect, get)."""
+same limits and messages), the redirect that follows a change (post, redirect, get), and a
+list's pages."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TypeVar
+import uuid
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
+from fastapi import APIRouter
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, ValidationError
+
+from onramp.auth import Permission, Principal, require
+from onramp.core.paging import PageQuery
+from onramp.core.web import ClockDep, SessionDep
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -23,5 +31,55 @@ def parse(model: type[Model], fields: Mapping[str, object]) -> Model:
 
 
 def back_to(path: str, done: str | None = None) -> RedirectResponse:
-    """After a change, the page again (``?done=`` names what changed, for its notice)."""
-    return RedirectResponse(f"{path}?done={done}" if done else path, status_code=303)
+    """After a change, the page again (``done=`` names what changed, for its notice)."""
+    if done:
+        path += f"{'&' if '?' in path else '?'}done={done}"
+    return RedirectResponse(path, status_code=303)
+
+
+def within_app(target: str, default: str) -> str:
+    """A dashboard page to come back to (its path and query), else ``default``: never another
+    site (``//evil.example``, ``https://…``, ``/app\\…``), so no open redirect."""
+    parts = urlsplit(target)
+    local = not (parts.scheme or parts.netloc or parts.fragment)
+    ours = parts.path == "/app" or parts.path.startswith("/app/")
+    plain = "//" not in target and "\\" not in target and target.isprintable()
+    return target if local and ours and plain else default
+
+
+def pager_of(page: PageQuery, rows: Sequence[Any], prefix: str = "") -> dict[str, Any]:
+    """What a list's ``lists.list_footer`` needs: is this the first page, and the next one's
+    cursor (``prefix`` names a second list's, e.g. ``withdrawals_``)."""
+    return {
+        f"{prefix}first_page": page.before is None,
+        f"{prefix}next_before": page.next_before(rows),
+    }
+
+
+def removal_route(
+    router: APIRouter,
+    path: str,
+    *,
+    page: str,
+    permission: Permission,
+    remove: Callable[..., Awaitable[object]],
+    key: str,
+) -> None:
+    """``POST {path}/{id}/remove``: one of the customer's own saved things (a bank account, a
+    wallet) removed by its domain's ``remove`` (the id passed as ``key``), then its page again
+    with ``?done=removed``."""
+
+    owner = require(permission)
+
+    async def remove_own(
+        item_id: uuid.UUID,
+        session: SessionDep,
+        clock: ClockDep,
+        principal: Principal = owner,
+    ) -> RedirectResponse:
+        await remove(session, customer_id=principal.user_id, now=clock.now(), **{key: item_id})
+        return back_to(page, "removed")
+
+    router.add_api_route(
+        f"{path}/{{item_id}}/remove", remove_own, methods=["POST"], name=f"remove_{key}"
+    )

@@ -16,10 +16,10 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
-from onramp.auth import Permission, Principal, require
+from onramp.auth import Permission, Principal, require, still_open
 from onramp.banking import epc_qr_svg_data_uri
 from onramp.core.db import unit_of_work
-from onramp.core.web import SessionDep, SettingsDep
+from onramp.core.web import SessionDep, SettingsDep, client_ip
 from onramp.orders import TERMINAL, OrderState, deposit_qr_payload, get_order, order_out
 from onramp.web.rendering import render
 
@@ -91,10 +91,17 @@ async def _events(
     request: Request, principal: Principal, order_id: uuid.UUID
 ) -> AsyncIterator[ServerSentEvent]:
     """The progress section each time it changes, until the order ends (then ``end``). Each
-    look is a short transaction of its own: a stream holds no connection while it waits."""
+    look is a short transaction of its own: a stream holds no connection while it waits. Each
+    look first asks whether the session that opened the stream is still open: signed out,
+    revoked or expired, the stream ends (``end``, data ``signed_out``) and shows no more."""
     shown = ""
     while True:
         async with unit_of_work(request.app.state.sessions) as session:
+            now, ip = request.app.state.clock.now(), client_ip(request)
+            settings = request.app.state.settings
+            if not await still_open(session, principal, ip=ip, now=now, settings=settings):
+                yield ServerSentEvent("signed_out", event="end")
+                return
             progress = await _progress(session, request, principal, order_id)
         html = bytes(render(request, PROGRESS, principal=principal, **progress).body).decode()
         if html != shown:

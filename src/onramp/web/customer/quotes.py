@@ -8,7 +8,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from onramp.auth import Permission, Principal, require
@@ -27,14 +27,19 @@ async def quote_form(
     request: Request,
     principal: Annotated[Principal, require(Permission.QUOTES_CREATE)],
     settings: SettingsDep,
+    amount: Annotated[str, Query(max_length=40)] = "",
+    currency: Annotated[str, Query(max_length=10)] = "EUR",
+    done: Annotated[str, Query(max_length=20)] = "",
 ) -> HTMLResponse:
+    """The form, empty or with an amount to quote again (after a step-up, ``done=step_up``)."""
     return render(
         request,
         QUOTE_FORM,
         principal=principal,
         currencies=settings.fx.offered_currencies,
-        amount="",
-        currency="EUR",
+        amount=amount,
+        currency=currency,
+        done=done,
     )
 
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from onramp.auth import Permission, Principal, require
+from onramp.core.paging import PageDep
 from onramp.core.web import ClockDep, SessionDep, SettingsDep
 from onramp.identity import (
     change_own_password,
@@ -22,7 +23,7 @@ from onramp.identity import (
     start_totp,
     step_up,
 )
-from onramp.web.customer.forms import back_to
+from onramp.web.customer.forms import back_to, pager_of, within_app
 from onramp.web.rendering import render
 
 PAGE = "/app/security"
@@ -38,10 +39,10 @@ Code = Annotated[str, Form(max_length=20)]
 
 @router.get("")
 async def security_page(
-    request: Request, principal: Sessions, session: SessionDep, done: str = ""
+    request: Request, principal: Sessions, session: SessionDep, page: PageDep, done: str = ""
 ) -> HTMLResponse:
     profile = await profile_of(session, user_id=principal.user_id)
-    rows = await own_sessions(session, user_id=principal.user_id)
+    rows = await own_sessions(session, user_id=principal.user_id, page=page)
     return render(
         request,
         "app/account/security.html",
@@ -50,6 +51,7 @@ async def security_page(
         sessions=rows,
         current=principal.session_id,
         done=done,
+        **pager_of(page, rows),
     )
 
 
@@ -69,9 +71,20 @@ async def confirm(
     return render(request, "app/account/recovery_codes.html", principal=principal, codes=codes)
 
 
-def _within_app(target: str) -> str:
-    """Only a page of the dashboard: never another site (an open redirect)."""
-    return target if target.startswith("/app") and not target.startswith("/app//") else PAGE
+@router.get("/step-up")
+async def step_up_page(
+    request: Request,
+    principal: Sessions,
+    next_page: Annotated[str, Query(alias="next", max_length=500)] = PAGE,
+) -> HTMLResponse:
+    """Prove the second factor again, then back to ``next`` (a dashboard page: a refused order
+    sends the customer here and comes back to its quote)."""
+    return render(
+        request,
+        "app/account/step_up.html",
+        principal=principal,
+        next=within_app(next_page, PAGE),
+    )
 
 
 @router.post("/step-up")
@@ -81,7 +94,7 @@ async def prove_again(
     clock: ClockDep,
     code: Annotated[str, Form(max_length=20)] = "",
     recovery_code: Annotated[str, Form(max_length=40)] = "",
-    next_page: Annotated[str, Form(alias="next", max_length=200)] = PAGE,
+    next_page: Annotated[str, Form(alias="next", max_length=500)] = PAGE,
 ) -> RedirectResponse:
     await step_up(
         session,
@@ -90,7 +103,7 @@ async def prove_again(
         recovery_code=recovery_code or None,
         now=clock.now(),
     )
-    return back_to(_within_app(next_page), "step_up")
+    return back_to(within_app(next_page, PAGE), "step_up")
 
 
 @router.post("/password")

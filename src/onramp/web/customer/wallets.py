@@ -8,12 +8,13 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from onramp.auth import Permission, Principal, require
 from onramp.compliance import ListMatchersDep, SessionFactoryDep
 from onramp.core.errors import OnrampError
+from onramp.core.paging import PageDep, PageQuery
 from onramp.core.web import ClockDep, SessionDep, SettingsDep
 from onramp.wallets import (
     WalletIn,
@@ -27,7 +28,7 @@ from onramp.wallets import (
     withdraw_once,
     withdrawals_of,
 )
-from onramp.web.customer.forms import back_to, parse
+from onramp.web.customer.forms import back_to, pager_of, parse, removal_route
 from onramp.web.rendering import render
 
 PAGE = "/app/wallets"
@@ -44,6 +45,8 @@ async def wallets_page(
     principal: Owner,
     session: SessionDep,
     settings: SettingsDep,
+    page: PageDep,
+    withdrawals_before: Annotated[uuid.UUID | None, Query()] = None,
     done: str = "",
 ) -> HTMLResponse:
     try:
@@ -54,16 +57,25 @@ async def wallets_page(
         custodial, unavailable = None, exc.detail
     else:
         unavailable = ""
+    # Two lists, each paged on its own: the saved wallets by ``before``, the withdrawals by
+    # ``withdrawals_before``.
+    wallets = await saved_wallets_of(session, customer_id=principal.user_id, page=page)
+    withdrawals_page = PageQuery(limit=page.limit, before=withdrawals_before)
+    withdrawals = await withdrawals_of(
+        session, customer_id=principal.user_id, page=withdrawals_page
+    )
     return render(
         request,
         "app/account/wallets.html",
         principal=principal,
         custodial=custodial,
         unavailable=unavailable,
-        withdrawals=await withdrawals_of(session, customer_id=principal.user_id),
-        wallets=await saved_wallets_of(session, customer_id=principal.user_id),
+        withdrawals=withdrawals,
+        wallets=wallets,
         idempotency_key=uuid.uuid4().hex,
         done=done,
+        **pager_of(page, wallets),
+        **pager_of(withdrawals_page, withdrawals, "withdrawals_"),
     )
 
 
@@ -136,14 +148,14 @@ async def proof(
     return back_to(PAGE, "proven")
 
 
-@router.post(PAGE + "/{wallet_id}/remove")
-async def remove(
-    wallet_id: uuid.UUID, principal: Owner, session: SessionDep, clock: ClockDep
-) -> RedirectResponse:
-    await remove_own_wallet(
-        session, customer_id=principal.user_id, wallet_id=wallet_id, now=clock.now()
-    )
-    return back_to(PAGE, "removed")
+removal_route(
+    router,
+    PAGE,
+    page=PAGE,
+    permission=Permission.WALLETS_MANAGE_OWN,
+    remove=remove_own_wallet,
+    key="wallet_id",
+)
 
 
 @router.post("/app/wallet/withdrawals")
