@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, any_, func, literal, or_, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp.banking import BankStatementLine, Deposit, DepositStatus
@@ -47,6 +48,13 @@ class _Deposit:
     status: str
     booked_on: date
     end_to_end_id: str | None
+
+
+def one_of(column: Any, values: Sequence[Any]) -> ColumnElement[bool]:
+    """``column IN (values)`` as ``column = ANY(:array)``: one bind parameter however many
+    values (asyncpg refuses a statement of more than 32,767; a day holds 100,000 deposits)."""
+    condition: ColumnElement[bool] = column == any_(literal(list(values), ARRAY(column.type)))
+    return condition
 
 
 def day_span(day: date) -> tuple[datetime, datetime]:
@@ -107,7 +115,7 @@ async def bank_postings(
         .join(LedgerAccount, LedgerAccount.id == Posting.account_id)
         .where(
             JournalEntry.kind == kind,
-            JournalEntry.reference.in_(references),
+            one_of(JournalEntry.reference, references),
             LedgerAccount.code.startswith("bank:"),
         )
         .group_by(JournalEntry.reference)

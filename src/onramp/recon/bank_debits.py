@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp.banking import BankStatementLine, DepositReversal, Refund, RefundStatus, ReversalStatus
 from onramp.ledger import JournalEntry, LedgerAccount, Posting
-from onramp.recon.bank import Matched, covered_banks, day_span
+from onramp.recon.bank import Matched, covered_banks, day_span, one_of
 from onramp.recon.bank_fees import is_charge, reconcile_fees
 from onramp.recon.findings import Booking, Finding, duplicates
 from onramp.recon.models import BreakSource, BreakType
@@ -70,7 +70,10 @@ async def _refunds(
     start, end = day
     rows = await session.scalars(
         select(Refund).where(
-            or_(Refund.id.in_(ids), and_(Refund.completed_at >= start, Refund.completed_at < end))
+            or_(
+                one_of(Refund.id, ids),
+                and_(Refund.completed_at >= start, Refund.completed_at < end),
+            )
         )
     )
     return {r.id: r for r in rows}
@@ -98,7 +101,7 @@ async def _postings(session: AsyncSession, references: Sequence[str]) -> dict[tu
         .join(LedgerAccount, LedgerAccount.id == Posting.account_id)
         .where(
             JournalEntry.kind.in_((REFUND_PAID, REVERSAL_ENTRY)),
-            JournalEntry.reference.in_(references),
+            one_of(JournalEntry.reference, references),
             LedgerAccount.code.startswith("bank:"),
         )
         .group_by(JournalEntry.kind, JournalEntry.reference)
@@ -119,7 +122,7 @@ async def _named(
         return set()
     conditions = []
     if hexes:
-        conditions.append(BankStatementLine.end_to_end_id.in_(hexes))
+        conditions.append(one_of(BankStatementLine.end_to_end_id, hexes))
     if keys:
         conditions.append(tuple_(BankStatementLine.bank, BankStatementLine.entry_key).in_(keys))
     rows = await session.execute(

@@ -19,7 +19,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp.ledger import JournalEntry, LedgerAccount, Posting
-from onramp.recon.bank import day_span
+from onramp.recon.bank import day_span, one_of
 from onramp.recon.chain_balances import balance_findings
 from onramp.recon.chain_transfers import transfer_findings, unshown_findings
 from onramp.recon.findings import Finding
@@ -65,7 +65,7 @@ async def _ledger_payouts(
     session: AsyncSession, order_ids: list[str], day: date
 ) -> dict[str, LedgerPayout]:
     start, end = day_span(day)
-    named = JournalEntry.reference.in_(order_ids) if order_ids else None
+    named = one_of(JournalEntry.reference, order_ids) if order_ids else None
     posted = (JournalEntry.created_at >= start) & (JournalEntry.created_at < end)
     rows = await session.execute(
         select(JournalEntry.reference, JournalEntry.created_at, func.sum(Posting.amount))
@@ -87,7 +87,7 @@ async def _paid_orders(session: AsyncSession, order_ids: list[uuid.UUID]) -> set
         return set()
     rows = await session.scalars(
         select(ChainEvent.order_id).where(
-            ChainEvent.kind == "payout", ChainEvent.order_id.in_(order_ids)
+            ChainEvent.kind == "payout", one_of(ChainEvent.order_id, order_ids)
         )
     )
     return {o for o in rows if o is not None}

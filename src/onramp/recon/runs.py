@@ -20,12 +20,14 @@ from onramp.core.audit import record
 from onramp.core.backlog import Backlog, backlog_of
 from onramp.core.ids import uuid7
 from onramp.recon.alarms import BreakAlarm, sound
-from onramp.recon.bank import reconcile_bank
+from onramp.recon.bank import one_of, reconcile_bank
 from onramp.recon.bank_balances import reconcile_bank_balances
 from onramp.recon.bank_debits import reconcile_bank_debits
 from onramp.recon.chain import reconcile_chain
 from onramp.recon.findings import Finding
 from onramp.recon.models import BreakState, BreakType, ReconBreak, ReconRun
+
+KEEP_BATCH = 1000  # breaks per INSERT: 13 bind parameters each, asyncpg takes 32,767 at most
 
 
 @dataclass(frozen=True)
@@ -78,20 +80,21 @@ async def _keep(
         }
         for key, f in unique.items()
     ]  # fmt: skip
-    stmt = insert(ReconBreak).values(rows)
     resolved = ReconBreak.state == BreakState.RESOLVED.value
-    await session.execute(
-        stmt.on_conflict_do_update(
-            index_elements=["key"],
-            set_={
-                "amount": stmt.excluded.amount,
-                "detail": stmt.excluded.detail,
-                "last_run_id": run_id,
-                "state": case((resolved, ReconBreak.state), else_=BreakState.OPEN.value),
-                "cleared_at": None,
-            },
+    for start in range(0, len(rows), KEEP_BATCH):
+        stmt = insert(ReconBreak).values(rows[start : start + KEEP_BATCH])
+        await session.execute(
+            stmt.on_conflict_do_update(
+                index_elements=["key"],
+                set_={
+                    "amount": stmt.excluded.amount,
+                    "detail": stmt.excluded.detail,
+                    "last_run_id": run_id,
+                    "state": case((resolved, ReconBreak.state), else_=BreakState.OPEN.value),
+                    "cleared_at": None,
+                },
+            )
         )
-    )
 
 
 async def _clear(session: AsyncSession, day: date, found: set[str], now: datetime) -> None:
@@ -100,7 +103,7 @@ async def _clear(session: AsyncSession, day: date, found: set[str], now: datetim
         .where(
             ReconBreak.run_date == day,
             ReconBreak.state == BreakState.OPEN.value,
-            ReconBreak.key.not_in(found) if found else ReconBreak.key.is_not(None),
+            ~one_of(ReconBreak.key, sorted(found)) if found else ReconBreak.key.is_not(None),
         )
         .values(state=BreakState.CLEARED.value, cleared_at=now)
     )
@@ -127,7 +130,7 @@ async def run_recon(
         (
             await session.scalars(
                 select(ReconBreak)
-                .where(ReconBreak.key.in_(found))
+                .where(one_of(ReconBreak.key, sorted(found)))
                 .order_by(ReconBreak.type, ReconBreak.reference)
             )
         ).all()
