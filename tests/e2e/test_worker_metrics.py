@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections import defaultdict
 
 import httpx
@@ -18,13 +19,39 @@ from tests.e2e.conftest import Customer, pay
 Totals = defaultdict[tuple[str, frozenset[tuple[str, str]]], float]
 
 
+def _answering(urls: dict[str, str]) -> None:
+    """Until every process answers on its port: a worker an earlier test stopped and started
+    again (or the supervisor restarted) listens a few seconds after it was spawned."""
+    deadline = time.monotonic() + 60
+    waiting = dict(urls)
+    while waiting:
+        for name, url in list(waiting.items()):
+            try:
+                httpx.get(url.removesuffix("/metrics") + "/healthz", timeout=5)
+                del waiting[name]
+            except httpx.TransportError:
+                pass
+        assert time.monotonic() < deadline, f"not answering: {sorted(waiting)}"
+        if waiting:
+            time.sleep(0.2)
+
+
 async def _scrape(urls: dict[str, str]) -> Totals:
     """Every sample summed over the processes (a counter moves in whichever worker acts)."""
+    _answering(urls)
     totals: Totals = defaultdict(float)
     async with httpx.AsyncClient(timeout=10.0) as client:
-        pages = await asyncio.gather(*(client.get(url) for url in urls.values()))
+        pages = await asyncio.gather(
+            *(client.get(url) for url in urls.values()), return_exceptions=True
+        )
+    unanswered = {
+        name: repr(page) if isinstance(page, BaseException) else page.status_code
+        for name, page in zip(urls, pages, strict=True)
+        if isinstance(page, BaseException) or page.status_code != 200
+    }
+    assert not unanswered
     for page in pages:
-        assert page.status_code == 200, page.url
+        assert isinstance(page, httpx.Response)
         for family in text_string_to_metric_families(page.text):
             for s in family.samples:
                 totals[(s.name, frozenset(s.labels.items()))] += s.value
@@ -42,9 +69,14 @@ def test_stack_json_lists_a_metrics_url_for_the_api_and_every_worker(stack: Stac
 
     assert set(listed) == {"api"} | {f"worker-{name}" for name in WORKERS}
     assert listed["api"] == f"{stack.api_url}/metrics"
+    _answering(listed)
     for name, url in listed.items():
         base = url.removesuffix("/metrics")
-        assert httpx.get(f"{base}/healthz", timeout=10).status_code == 200, name
+        try:
+            alive = httpx.get(f"{base}/healthz", timeout=10)
+        except httpx.ConnectError as exc:
+            raise AssertionError(f"{name} does not answer at {base}: {exc}") from exc
+        assert alive.status_code == 200, name
         ready = httpx.get(f"{base}/readyz", timeout=30)
         assert ready.status_code == 200, (name, ready.text)
 
