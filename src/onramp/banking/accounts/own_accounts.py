@@ -93,8 +93,11 @@ async def own_accounts(
     settings: Settings,
     now: datetime,
     page: PageQuery = EVERY_ROW,
+    status: customer_accounts.ListedStatus | None = None,
 ) -> list[BankAccountOut]:
-    rows = await customer_accounts.list_bank_accounts(session, customer_id=customer_id, page=page)
+    rows = await customer_accounts.list_bank_accounts(
+        session, customer_id=customer_id, page=page, status=status
+    )
     return [await shown(session, r, settings, now) for r in rows]
 
 
