@@ -68,12 +68,7 @@ async def list_bank_accounts(
     status: BankAccountStatusQuery = None,
 ) -> BankAccountList:
     data = await own_accounts.own_accounts(
-        session,
-        customer_id=principal.user_id,
-        settings=settings,
-        now=clock.now(),
-        page=page,
-        status=status,
+        session, principal=principal, settings=settings, now=clock.now(), page=page, status=status
     )
     return BankAccountList(data=data, next_before=page.next_before(data))
 

@@ -106,7 +106,7 @@ async def bank_accounts_csv(
 ) -> Response:
     rows = await own_bank_accounts(
         session,
-        customer_id=principal.user_id,
+        principal=principal,
         settings=settings,
         now=clock.now(),
         page=CSV_PAGE,

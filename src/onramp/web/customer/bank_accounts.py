@@ -47,12 +47,7 @@ async def bank_accounts_page(
     done: str = "",
 ) -> HTMLResponse:
     accounts = await own_bank_accounts(
-        session,
-        customer_id=principal.user_id,
-        settings=settings,
-        now=clock.now(),
-        page=page,
-        status=status,
+        session, principal=principal, settings=settings, now=clock.now(), page=page, status=status
     )
     return render(
         request,
