@@ -35,3 +35,30 @@ async def test_sessions_page_newest_first_and_download_as_csv(customer: Customer
     rows = list(csv.DictReader(io.StringIO(download.text)))
     assert [r["id"] for r in rows] == newest
     assert {"created_at", "ip", "user_agent", "revoked_at"} <= set(rows[0])
+
+
+async def test_sessions_filter_by_state_in_json_and_csv(customer: Customer) -> None:
+    client = customer.client
+    login = {"email": customer.email, "password": PASSWORD}
+    assert (await client.post("/v1/auth/login", json=login)).status_code == 200
+    every = [s["id"] for s in (await client.get("/v1/me/sessions")).json()["data"]]
+    ended = every[0]  # the newest, another than the registration's the client uses
+    assert (await client.delete(f"/v1/me/sessions/{ended}")).status_code == 204
+
+    gone = (await client.get("/v1/me/sessions", params={"state": "ended"})).json()
+    assert [s["id"] for s in gone["data"]] == [ended]
+    still = (await client.get("/v1/me/sessions", params={"state": "open"})).json()
+    assert [s["id"] for s in still["data"]] == every[1:]
+    anyway = (await client.get("/v1/me/sessions", params={"state": ""})).json()
+    assert [s["id"] for s in anyway["data"]] == every
+
+    bad = await client.get("/v1/me/sessions", params={"state": "closed"})
+    assert bad.status_code == 422
+    assert bad.headers["content-type"].startswith("application/problem+json")
+
+    download = await client.get("/app/security/sessions.csv", params={"state": "ended"})
+    assert download.status_code == 200, download.text
+    assert [r["id"] for r in csv.DictReader(io.StringIO(download.text))] == [ended]
+    page = await client.get("/app/security", params={"state": "ended"})
+    assert page.status_code == 200
+    assert 'href="/app/security/sessions.csv?state=ended"' in page.text

@@ -45,6 +45,7 @@ from onramp.banking.refunding.service import refundable, refunds_for_orders, req
 from onramp.core.lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from onramp.banking.accounts.api import BankAccountStatusQuery as BankAccountStatusQuery
     from onramp.banking.accounts.api import router as accounts_router
     from onramp.banking.accounts.customer_accounts import (
         customers_with_account_number as customers_with_account_number,
@@ -185,6 +186,7 @@ _LAZY = {
     "suspense_router": ("onramp.banking.suspense_queue.api", "router"),
     "BankAccountIn": ("onramp.banking.accounts.schemas", "BankAccountIn"),
     "own_bank_accounts": ("onramp.banking.accounts.own_accounts", "own_accounts"),
+    "BankAccountStatusQuery": ("onramp.banking.accounts.api", "BankAccountStatusQuery"),
     "add_own_bank_account": ("onramp.banking.accounts.own_accounts", "add_own_account"),
     "request_own_micro_deposits": (
         "onramp.banking.accounts.own_accounts",
@@ -288,6 +290,7 @@ __all__ = [
     "treasury_account",
     "BankAccountIn",
     "own_bank_accounts",
+    "BankAccountStatusQuery",
     "add_own_bank_account",
     "request_own_micro_deposits",
     "confirm_own_micro_deposits",

@@ -36,6 +36,7 @@ from onramp.chain.events import (
     PAYOUT_QUEUED,
     PAYOUT_REQUEUED,
 )
+from onramp.chain.models import WithdrawalStatus
 from onramp.chain.paying.payout_gate import DestinationCheck, GateItem, GateVerdict, PayoutGate
 from onramp.chain.paying.payout_retry import (
     EndedAttempt,
@@ -274,4 +275,5 @@ __all__ = [
     "sender_from",
     "usdc_balance",
     "withdrawals_of",
+    "WithdrawalStatus",
 ]

@@ -2,7 +2,8 @@
 ordering by id is ordering by time), and ``next_before``, the cursor of the next page (none when
 this page was the last). The JSON list routes take it as ``?limit=&before=`` (``PageDep``) and
 answer ``{"data": [...], "next_before": ...}``; the domain's list queries take it as ``page``
-(``page.apply`` narrows and orders their select)."""
+(``page.apply`` narrows and orders their select). A list's filter is a bounded query field
+marked ``BlankIsNone``."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from typing import Annotated, Protocol, TypeVar
 
 from fastapi import Depends, Query
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field
 from sqlalchemy import Select
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -71,3 +72,11 @@ def page_query(
 
 
 PageDep = Annotated[PageQuery, Depends(page_query)]
+
+
+def _none_if_blank(value: object) -> object:
+    return None if value == "" else value
+
+
+# On a list's filter query field: blank (a page's "any" choice, ``?state=``) is no filter.
+BlankIsNone = BeforeValidator(_none_if_blank)

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from onramp.identity.accounts.verification import (
         require_verified_email as require_verified_email,
     )
+    from onramp.identity.api_keys.api import KeyStateQuery as KeyStateQuery
     from onramp.identity.api_keys.api import router as api_keys_router
     from onramp.identity.api_keys.own_keys import create_own_key as create_own_key
     from onramp.identity.api_keys.own_keys import own_keys as own_api_keys
@@ -47,6 +48,7 @@ if TYPE_CHECKING:
     from onramp.identity.api_keys.service import create_key as create_api_key
     from onramp.identity.api_keys.service import list_keys as list_api_keys
     from onramp.identity.api_keys.service import revoke_key as revoke_api_key
+    from onramp.identity.login.api import SessionStateQuery as SessionStateQuery
     from onramp.identity.login.api import me_router as identity_me_router
     from onramp.identity.login.api import router as identity_router
     from onramp.identity.login.api import sessions_of as sessions_of
@@ -173,6 +175,7 @@ _LAZY = {
     "mfa_router": ("onramp.identity.login.mfa_api", "router"),
     "oauth_router": ("onramp.identity.oauth.api", "router"),
     "own_api_keys": ("onramp.identity.api_keys.own_keys", "own_keys"),
+    "KeyStateQuery": ("onramp.identity.api_keys.api", "KeyStateQuery"),
     "own_sessions": ("onramp.identity.sessions.service", "list_sessions"),
     "password_login": ("onramp.identity.login.flows", "password_login"),
     "pending_for": ("onramp.identity.staff.approvals", "pending_for"),
@@ -191,6 +194,7 @@ _LAZY = {
     "role_of": ("onramp.identity.accounts.service", "role_of"),
     "rotate_own_key": ("onramp.identity.api_keys.own_keys", "rotate_own_key"),
     "sessions_of": ("onramp.identity.login.api", "sessions_of"),
+    "SessionStateQuery": ("onramp.identity.login.api", "SessionStateQuery"),
     "set_preferences": ("onramp.identity.accounts.preferences", "set_preferences"),
     "start_totp": ("onramp.identity.accounts.own_credentials", "start_totp"),
     "step_up": ("onramp.identity.accounts.own_credentials", "step_up"),
@@ -270,6 +274,7 @@ __all__ = [
     "mfa_router",
     "oauth_router",
     "own_api_keys",
+    "KeyStateQuery",
     "own_sessions",
     "password_login",
     "pending_for",
@@ -288,6 +293,7 @@ __all__ = [
     "role_of",
     "rotate_own_key",
     "sessions_of",
+    "SessionStateQuery",
     "set_preferences",
     "start_totp",
     "step_up",

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from onramp.wallets.address_book import remove_all_wallets as remove_all_wallets
     from onramp.wallets.address_book import remove_wallet as remove_own_wallet
     from onramp.wallets.address_book import saved_wallet as saved_wallet
+    from onramp.wallets.api import CustodyQuery as CustodyQuery
     from onramp.wallets.api import router as wallets_router
     from onramp.wallets.custodial import WithdrawalIn as WithdrawalIn
     from onramp.wallets.custodial import custodial_wallet_of as custodial_wallet_of
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from onramp.wallets.own_wallets import own_challenge as own_challenge
     from onramp.wallets.ownership import prove_ownership as prove_ownership
     from onramp.wallets.rescreen import SavedWallets as SavedWallets
+    from onramp.wallets.withdrawals_api import WithdrawalStatusQuery as WithdrawalStatusQuery
     from onramp.wallets.withdrawals_api import router as withdrawals_router
 
 _LAZY = {
@@ -37,7 +39,9 @@ _LAZY = {
     "remove_all_wallets": ("onramp.wallets.address_book", "remove_all_wallets"),
     "saved_wallet": ("onramp.wallets.address_book", "saved_wallet"),
     "wallets_router": ("onramp.wallets.api", "router"),
+    "CustodyQuery": ("onramp.wallets.api", "CustodyQuery"),
     "withdrawals_router": ("onramp.wallets.withdrawals_api", "router"),
+    "WithdrawalStatusQuery": ("onramp.wallets.withdrawals_api", "WithdrawalStatusQuery"),
     "add_own_wallet": ("onramp.wallets.own_wallets", "add_own_wallet"),
     "own_challenge": ("onramp.wallets.own_wallets", "own_challenge"),
     "saved_wallets_of": ("onramp.wallets.address_book", "list_wallets"),
@@ -61,7 +65,9 @@ __all__ = [
     "remove_all_wallets",
     "saved_wallet",
     "wallets_router",
+    "CustodyQuery",
     "withdrawals_router",
+    "WithdrawalStatusQuery",
     "add_own_wallet",
     "own_challenge",
     "saved_wallets_of",

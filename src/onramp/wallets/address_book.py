@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -29,6 +29,9 @@ from onramp.wallets.errors import (
     WalletNotFound,
 )
 from onramp.wallets.models import DestinationWallet
+
+# Who holds a saved wallet's keys: the customer (``self_hosted``) or another provider.
+Custody = Literal["self_hosted", "hosted"]
 
 
 def _active(customer_id: uuid.UUID) -> Any:
@@ -141,10 +144,17 @@ async def block_wallets(
 
 
 async def list_wallets(
-    session: AsyncSession, *, customer_id: uuid.UUID, page: PageQuery = EVERY_ROW
+    session: AsyncSession,
+    *,
+    customer_id: uuid.UUID,
+    page: PageQuery = EVERY_ROW,
+    custody: Custody | None = None,
 ) -> list[DestinationWallet]:
-    """The customer's saved wallets (not the removed ones), newest first."""
+    """The customer's saved wallets (not the removed ones), newest first; with ``custody``,
+    only those so held."""
     query = select(DestinationWallet).where(_active(customer_id))
+    if custody is not None:
+        query = query.where(DestinationWallet.custody == custody)
     rows = await session.scalars(page.apply(query, DestinationWallet.id))
     return list(rows.all())
 

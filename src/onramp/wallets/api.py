@@ -6,12 +6,12 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Query, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from onramp.auth import Permission, Principal, require
 from onramp.compliance import ListMatchersDep, SessionFactoryDep
-from onramp.core.paging import Paged, PageDep
+from onramp.core.paging import BlankIsNone, Paged, PageDep
 from onramp.core.request_fields import MultilineText, Text
 from onramp.core.web import ClockDep, SessionDep, SettingsDep
 from onramp.wallets import address_book, own_wallets, ownership
@@ -19,6 +19,11 @@ from onramp.wallets.models import DestinationWallet
 from onramp.wallets.own_wallets import WalletIn
 
 router = APIRouter(prefix="/v1/me/wallets", tags=["wallets"])
+CustodyQuery = Annotated[
+    address_book.Custody | None,
+    BlankIsNone,
+    Query(description="Only the wallets whose keys the caller holds (`self_hosted`), or `hosted`"),
+]
 
 
 class WalletOut(BaseModel):
@@ -130,8 +135,11 @@ async def list_wallets(
     principal: Annotated[Principal, require(Permission.WALLETS_MANAGE_OWN)],
     session: SessionDep,
     page: PageDep,
+    custody: CustodyQuery = None,
 ) -> WalletList:
-    rows = await address_book.list_wallets(session, customer_id=principal.user_id, page=page)
+    rows = await address_book.list_wallets(
+        session, customer_id=principal.user_id, page=page, custody=custody
+    )
     return WalletList(data=[_out(w) for w in rows], next_before=page.next_before(rows))
 
 

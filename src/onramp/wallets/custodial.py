@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from onramp import chain
 from onramp.auth import Principal, require_step_up
+from onramp.chain import WithdrawalStatus
 from onramp.compliance import ListMatchers
 from onramp.core import idempotency
 from onramp.core.money import Money
@@ -99,9 +100,13 @@ async def custodial_wallet_of(
 
 
 async def withdrawals_of(
-    session: AsyncSession, *, customer_id: uuid.UUID, page: PageQuery = EVERY_ROW
+    session: AsyncSession,
+    *,
+    customer_id: uuid.UUID,
+    page: PageQuery = EVERY_ROW,
+    status: WithdrawalStatus | None = None,
 ) -> list[WithdrawalOut]:
-    rows = await chain.withdrawals_of(session, customer_id=customer_id, page=page)
+    rows = await chain.withdrawals_of(session, customer_id=customer_id, page=page, status=status)
     return [withdrawal_out(w) for w in rows]
 
 

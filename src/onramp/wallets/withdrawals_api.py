@@ -5,19 +5,25 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, status
+from fastapi import APIRouter, Header, Query, status
 from fastapi.responses import JSONResponse
 
 from onramp.auth import Permission, Principal, require
+from onramp.chain import WithdrawalStatus
 from onramp.compliance import ListMatchersDep, SessionFactoryDep
 from onramp.core import idempotency
-from onramp.core.paging import Paged, PageDep
+from onramp.core.paging import BlankIsNone, Paged, PageDep
 from onramp.core.request_fields import Text
 from onramp.core.web import ClockDep, SessionDep, SettingsDep
 from onramp.wallets import custodial
 from onramp.wallets.custodial import CustodialWalletOut, WithdrawalIn, WithdrawalOut
 
 router = APIRouter(prefix="/v1/me/wallet", tags=["wallets"])
+WithdrawalStatusQuery = Annotated[
+    WithdrawalStatus | None,
+    BlankIsNone,
+    Query(description="Only the withdrawals in this status"),
+]
 
 
 class WithdrawalList(Paged):
@@ -95,6 +101,9 @@ async def list_withdrawals(
     principal: Annotated[Principal, require(Permission.WALLETS_MANAGE_OWN)],
     session: SessionDep,
     page: PageDep,
+    status: WithdrawalStatusQuery = None,
 ) -> WithdrawalList:
-    data = await custodial.withdrawals_of(session, customer_id=principal.user_id, page=page)
+    data = await custodial.withdrawals_of(
+        session, customer_id=principal.user_id, page=page, status=status
+    )
     return WithdrawalList(data=data, next_before=page.next_before(data))

@@ -14,7 +14,11 @@ from fastapi.routing import APIRoute
 
 from onramp.auth.access import declared_permission
 from onramp.auth.permissions import Permission
+from onramp.banking import BankAccountStatusQuery
+from onramp.identity import KeyStateQuery, SessionStateQuery
+from onramp.wallets import CustodyQuery, WithdrawalStatusQuery
 from onramp.web.customer import ROUTERS
+from onramp.web.customer.forms import ListFilter
 from onramp.web.errors import form_template
 from onramp.web.rendering import _ENV, TEMPLATES
 
@@ -144,7 +148,27 @@ def _context() -> dict[str, object]:
         "withdrawals_first_page": True,
         "withdrawals_next_before": None,
         "next": "/app/quote?amount=1&currency=EUR",
+        **_filters(),
     }
+
+
+# template: its list's filter (name, the JSON route's query type, a value it allows)
+FILTERS = {
+    "security": ("state", SessionStateQuery, "ended"),
+    "api_keys": ("state", KeyStateQuery, "revoked"),
+    "bank_accounts": ("status", BankAccountStatusQuery, "name_mismatch"),
+    "wallets": ("custody", CustodyQuery, "hosted"),
+}
+
+
+def _filters(**values: str) -> dict[str, object]:
+    """The pages' filters, none set but those given (``custody="hosted"``)."""
+    found = {
+        "state": ListFilter.of("state", values.get("state"), SessionStateQuery),
+        "status": ListFilter.of("status", values.get("status"), WithdrawalStatusQuery),
+        "custody": ListFilter.of("custody", values.get("custody"), CustodyQuery),
+    }
+    return {**found, "filters": {k: v for k, v in values.items() if k != "state"}}
 
 
 @pytest.mark.parametrize(
@@ -220,6 +244,48 @@ def test_an_account_list_pages_and_downloads_as_csv(name: str) -> None:
     assert f'href="{page}?before={older}">Older' in html
     assert f'href="{page}?">Newest' in html
     assert f'href="{csv}"' in html
+
+
+def test_a_filter_takes_its_choices_from_the_json_route() -> None:
+    assert ListFilter.of("state", None, SessionStateQuery).choices == ("open", "ended")
+    assert ListFilter.of("state", None, KeyStateQuery).choices == ("active", "revoked", "expired")
+    statuses = ListFilter.of("status", "verified", BankAccountStatusQuery)
+    assert statuses.choices == ("unverified", "verified", "name_mismatch")
+    assert statuses.params == {"status": "verified"}
+    assert ListFilter.of("custody", None, CustodyQuery).params == {}
+    withdrawals = ListFilter.of("status", None, WithdrawalStatusQuery).choices
+    assert withdrawals == ("requested", "signed", "broadcast", "confirmed", "failed")
+
+
+@pytest.mark.parametrize("name", sorted(FILTERS))
+def test_an_account_list_filters_in_a_plain_form_kept_by_its_pages_and_csv(name: str) -> None:
+    template, (page, csv), (field, query, value) = (
+        f"app/account/{name}.html",
+        LISTS[name],
+        FILTERS[name],
+    )
+    older = uuid.UUID("01938a7e-0000-7000-8000-0000000000ff")
+    chosen = ListFilter.of(field, value, query)
+    context = {**_context(), "first_page": False, "next_before": older, field: chosen}
+    if name == "wallets":
+        context["filters"] = chosen.params
+    html = _ENV.get_template(template).render(**context)
+    assert f'<form method="get" action="{page}"' in html
+    assert f'<option value="{value}" selected>' in html
+    assert '<option value="">any</option>' in html
+    assert f'href="{csv}?{field}={value}"' in html
+    assert f'href="{page}?{field}={value}&amp;before={older}">Older' in html
+    assert f'href="{page}?{field}={value}">Newest' in html
+
+
+def test_the_wallets_page_keeps_each_lists_filter_apart() -> None:
+    context = {**_context(), **_filters(custody="hosted", status="failed")}
+    html = _ENV.get_template("app/account/wallets.html").render(**context)
+    assert 'href="/app/wallets.csv?custody=hosted"' in html
+    assert 'href="/app/wallet/withdrawals.csv?status=failed"' in html
+    # filtering one list keeps the other's filter
+    assert '<input type="hidden" name="custody" value="hosted">' in html
+    assert '<input type="hidden" name="status" value="failed">' in html
 
 
 def test_the_withdrawals_page_on_their_own_cursor() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from onramp.auth import Permission, Principal, require
 from onramp.banking.accounts import customer_accounts, own_accounts
@@ -16,10 +16,15 @@ from onramp.banking.accounts.schemas import (
     MicroDepositsConfirmIn,
 )
 from onramp.compliance import ListMatchersDep
-from onramp.core.paging import PageDep
+from onramp.core.paging import BlankIsNone, PageDep
 from onramp.core.web import ClockDep, SessionDep, SettingsDep
 
 router = APIRouter(prefix="/v1/me/bank-accounts", tags=["bank accounts"])
+BankAccountStatusQuery = Annotated[
+    customer_accounts.ListedStatus | None,
+    BlankIsNone,
+    Query(description="Only the accounts in this verification status"),
+]
 
 
 @router.post(
@@ -60,9 +65,10 @@ async def list_bank_accounts(
     settings: SettingsDep,
     clock: ClockDep,
     page: PageDep,
+    status: BankAccountStatusQuery = None,
 ) -> BankAccountList:
     data = await own_accounts.own_accounts(
-        session, customer_id=principal.user_id, settings=settings, now=clock.now(), page=page
+        session, principal=principal, settings=settings, now=clock.now(), page=page, status=status
     )
     return BankAccountList(data=data, next_before=page.next_before(data))
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -167,14 +167,25 @@ async def verify_by_deposit(
         )
 
 
+# The statuses a listed account can be in (a removed one is not listed).
+ListedStatus = Literal["unverified", "verified", "name_mismatch"]
+
+
 async def list_bank_accounts(
-    session: AsyncSession, *, customer_id: uuid.UUID, page: PageQuery = EVERY_ROW
+    session: AsyncSession,
+    *,
+    customer_id: uuid.UUID,
+    page: PageQuery = EVERY_ROW,
+    status: ListedStatus | None = None,
 ) -> list[CustomerBankAccount]:
-    """The customer's accounts (not the removed ones), newest first."""
+    """The customer's accounts (not the removed ones), newest first; with ``status``, only
+    those in it."""
     query = select(CustomerBankAccount).where(
         CustomerBankAccount.customer_id == customer_id,
         CustomerBankAccount.status != BankAccountStatus.REMOVED,
     )
+    if status is not None:
+        query = query.where(CustomerBankAccount.status == status)
     rows = await session.scalars(page.apply(query, CustomerBankAccount.id))
     return list(rows.all())
 

@@ -89,12 +89,15 @@ async def shown(
 async def own_accounts(
     session: AsyncSession,
     *,
-    customer_id: uuid.UUID,
+    principal: Principal,
     settings: Settings,
     now: datetime,
     page: PageQuery = EVERY_ROW,
+    status: customer_accounts.ListedStatus | None = None,
 ) -> list[BankAccountOut]:
-    rows = await customer_accounts.list_bank_accounts(session, customer_id=customer_id, page=page)
+    rows = await customer_accounts.list_bank_accounts(
+        session, customer_id=principal.user_id, page=page, status=status
+    )
     return [await shown(session, r, settings, now) for r in rows]
 
 

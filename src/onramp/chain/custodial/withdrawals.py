@@ -113,8 +113,14 @@ async def request_withdrawal(
 
 
 async def withdrawals_of(
-    session: AsyncSession, *, customer_id: uuid.UUID, page: PageQuery = EVERY_ROW
+    session: AsyncSession,
+    *,
+    customer_id: uuid.UUID,
+    page: PageQuery = EVERY_ROW,
+    status: WithdrawalStatus | None = None,
 ) -> list[WithdrawalView]:
     query = select(WalletWithdrawal).where(WalletWithdrawal.customer_id == customer_id)
+    if status is not None:
+        query = query.where(WalletWithdrawal.status == status)
     rows = await session.scalars(page.apply(query, WalletWithdrawal.id))
     return [view(r) for r in rows]

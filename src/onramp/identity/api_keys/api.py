@@ -6,10 +6,10 @@ import uuid
 from datetime import timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Query, Response, status
 
 from onramp.auth import Permission, Principal, require
-from onramp.core.paging import PageDep
+from onramp.core.paging import BlankIsNone, PageDep
 from onramp.core.web import ClockDep, SessionDep, SettingsDep
 from onramp.identity.api_keys import own_keys
 from onramp.identity.api_keys import service as api_keys
@@ -22,6 +22,11 @@ from onramp.identity.api_keys.schemas import (
 )
 
 router = APIRouter(prefix="/v1/me/api-keys", tags=["api keys"])
+KeyStateQuery = Annotated[
+    api_keys.KeyState | None,
+    BlankIsNone,
+    Query(description="Only the active keys (a rotating one too), the revoked, or the expired"),
+]
 
 Manager = Annotated[Principal, require(Permission.API_KEYS_MANAGE_OWN)]
 
@@ -60,9 +65,15 @@ async def create_api_key(
 
 @router.get("", summary="The caller's API keys (prefixes only, never secrets), newest first")
 async def list_api_keys(
-    principal: Manager, session: SessionDep, clock: ClockDep, page: PageDep
+    principal: Manager,
+    session: SessionDep,
+    clock: ClockDep,
+    page: PageDep,
+    state: KeyStateQuery = None,
 ) -> ApiKeyList:
-    data = await own_keys.own_keys(session, principal=principal, now=clock.now(), page=page)
+    data = await own_keys.own_keys(
+        session, principal=principal, now=clock.now(), page=page, state=state
+    )
     return ApiKeyList(data=data, next_before=page.next_before(data))
 
 

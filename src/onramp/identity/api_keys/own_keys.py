@@ -54,9 +54,16 @@ async def _step_up(
 
 
 async def own_keys(
-    session: AsyncSession, *, principal: Principal, now: datetime, page: PageQuery = EVERY_ROW
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    now: datetime,
+    page: PageQuery = EVERY_ROW,
+    state: api_keys.KeyState | None = None,
 ) -> list[ApiKeyOut]:
-    rows = await api_keys.list_keys(session, user_id=principal.user_id, page=page)
+    rows = await api_keys.list_keys(
+        session, user_id=principal.user_id, page=page, state=state, now=now
+    )
     return [key_out(k, now) for k in rows]
 
 

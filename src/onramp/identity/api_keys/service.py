@@ -12,8 +12,9 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp.auth import delegable
@@ -162,12 +163,38 @@ async def create_key(
     return key, secret
 
 
+class KeyState(StrEnum):
+    """A list's filter, as ``is_active`` reads a key at ``now`` (a rotated key is active until
+    its overlap ends)."""
+
+    ACTIVE = "active"
+    REVOKED = "revoked"
+    EXPIRED = "expired"
+
+
+def _in_state(state: KeyState, now: datetime) -> ColumnElement[bool]:
+    not_revoked = ApiKey.revoked_at.is_(None) | (ApiKey.revoked_at > now)
+    if state is KeyState.REVOKED:
+        return ~not_revoked
+    not_expired = ApiKey.expires_at.is_(None) | (ApiKey.expires_at > now)
+    return not_revoked & (not_expired if state is KeyState.ACTIVE else ~not_expired)
+
+
 async def list_keys(
-    session: AsyncSession, *, user_id: uuid.UUID, page: PageQuery = EVERY_ROW
+    session: AsyncSession,
+    *,
+    user_id: uuid.UUID,
+    page: PageQuery = EVERY_ROW,
+    state: KeyState | None = None,
+    now: datetime | None = None,
 ) -> list[ApiKey]:
-    rows = await session.scalars(
-        page.apply(select(ApiKey).where(ApiKey.user_id == user_id), ApiKey.id)
-    )
+    """The user's keys, newest first; with ``state``, only those in it at ``now``."""
+    query = select(ApiKey).where(ApiKey.user_id == user_id)
+    if state is not None:
+        if now is None:
+            raise ValueError("a key's state is read at a time: pass now")
+        query = query.where(_in_state(state, now))
+    rows = await session.scalars(page.apply(query, ApiKey.id))
     return list(rows.all())
 
 

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import asdict
+from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp.auth import (
@@ -14,7 +15,7 @@ from onramp.auth import (
     require,
 )
 from onramp.compliance import ListMatchersDep
-from onramp.core.paging import EVERY_ROW, PageDep, PageQuery
+from onramp.core.paging import EVERY_ROW, BlankIsNone, PageDep, PageQuery
 from onramp.core.web import ClockDep, SessionDep, SettingsDep, rate_limited
 from onramp.identity.accounts import preferences
 from onramp.identity.login import flows
@@ -160,14 +161,28 @@ async def logout(
     return done
 
 
+SessionStateQuery = Annotated[
+    sessions.SessionState | None,
+    BlankIsNone,
+    Query(description="Only the open sessions (neither signed out nor expired), or the ended"),
+]
+
+
 @me_router.get("/sessions", summary="The caller's sessions, newest first")
 async def my_sessions(
     principal: Annotated[Principal, require(Permission.SESSIONS_MANAGE_OWN)],
     session: SessionDep,
+    clock: ClockDep,
     page: PageDep,
+    state: SessionStateQuery = None,
 ) -> SessionList:
     data = await sessions_of(
-        session, user_id=principal.user_id, current=principal.session_id, page=page
+        session,
+        user_id=principal.user_id,
+        current=principal.session_id,
+        page=page,
+        state=state,
+        now=clock.now(),
     )
     return SessionList(data=data, next_before=page.next_before(data))
 
@@ -178,8 +193,11 @@ async def sessions_of(
     user_id: uuid.UUID,
     current: uuid.UUID | None = None,
     page: PageQuery = EVERY_ROW,
+    state: sessions.SessionState | None = None,
+    now: datetime | None = None,
 ) -> list[SessionOut]:
-    """A person's logins, newest first (theirs to read, and support's)."""
+    """A person's logins, newest first (theirs to read, and support's); with ``state``, only
+    the open or the ended ones at ``now``."""
     return [
         SessionOut(
             id=r.id,
@@ -193,7 +211,9 @@ async def sessions_of(
             risk_signals=r.risk_signals,
             current=r.id == current,
         )
-        for r in await sessions.list_sessions(session, user_id=user_id, page=page)
+        for r in await sessions.list_sessions(
+            session, user_id=user_id, page=page, state=state, now=now
+        )
     ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -225,10 +226,28 @@ async def mark_mfa(session: AsyncSession, *, session_id: uuid.UUID, now: datetim
     await session.flush()
 
 
+class SessionState(StrEnum):
+    """A list's filter: ``open`` (neither signed out nor expired at ``now``), ``ended``."""
+
+    OPEN = "open"
+    ENDED = "ended"
+
+
 async def list_sessions(
-    session: AsyncSession, *, user_id: uuid.UUID, page: PageQuery = EVERY_ROW
+    session: AsyncSession,
+    *,
+    user_id: uuid.UUID,
+    page: PageQuery = EVERY_ROW,
+    state: SessionState | None = None,
+    now: datetime | None = None,
 ) -> list[AuthSession]:
-    """The user's sessions, newest first (a page of them, or every one)."""
+    """The user's sessions, newest first (a page of them, or every one); with ``state``, only
+    those open or ended at ``now``."""
     query = select(AuthSession).where(AuthSession.user_id == user_id)
+    if state is not None:
+        if now is None:
+            raise ValueError("a session state is read at a time: pass now")
+        is_open = (AuthSession.revoked_at.is_(None)) & (AuthSession.expires_at > now)
+        query = query.where(is_open if state is SessionState.OPEN else ~is_open)
     rows = await session.scalars(page.apply(query, AuthSession.id))
     return list(rows.all())

@@ -1,7 +1,8 @@
 """The account pages' lists as CSV, each the whole list (up to ``CSV_ROWS``), newest first, by
 the service its page and its JSON route call: sessions (``/app/security/sessions.csv``), API keys
 (``/app/api-keys.csv``), bank accounts (``/app/bank-accounts.csv``), saved wallets
-(``/app/wallets.csv``) and withdrawals (``/app/wallet/withdrawals.csv``)."""
+(``/app/wallets.csv``) and withdrawals (``/app/wallet/withdrawals.csv``); each keeps its page's
+filter (the JSON route's query field: ``state``, ``status`` or ``custody``)."""
 
 from __future__ import annotations
 
@@ -12,11 +13,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from onramp.auth import Permission, Principal, require
-from onramp.banking import own_bank_accounts
+from onramp.banking import BankAccountStatusQuery, own_bank_accounts
 from onramp.core.paging import CSV_PAGE
 from onramp.core.web import ClockDep, SessionDep, SettingsDep
-from onramp.identity import own_api_keys, sessions_of
-from onramp.wallets import saved_wallets_of, withdrawals_of
+from onramp.identity import KeyStateQuery, SessionStateQuery, own_api_keys, sessions_of
+from onramp.wallets import CustodyQuery, WithdrawalStatusQuery, saved_wallets_of, withdrawals_of
 from onramp.web.csv_export import csv_of
 
 router = APIRouter(prefix="/app", include_in_schema=False)
@@ -69,17 +70,29 @@ WITHDRAWAL_COLUMNS = ("id", "created_at", "to", "amount", "currency", "status", 
 
 @router.get("/security/sessions.csv")
 async def sessions_csv(
-    principal: Annotated[Principal, require(Permission.SESSIONS_MANAGE_OWN)], session: SessionDep
+    principal: Annotated[Principal, require(Permission.SESSIONS_MANAGE_OWN)],
+    session: SessionDep,
+    clock: ClockDep,
+    state: SessionStateQuery = None,
 ) -> Response:
     rows = await sessions_of(
-        session, user_id=principal.user_id, current=principal.session_id, page=CSV_PAGE
+        session,
+        user_id=principal.user_id,
+        current=principal.session_id,
+        page=CSV_PAGE,
+        state=state,
+        now=clock.now(),
     )
     return csv_of("sessions.csv", SESSION_COLUMNS, rows)
 
 
 @router.get("/api-keys.csv")
-async def api_keys_csv(principal: KeyOwner, session: SessionDep, clock: ClockDep) -> Response:
-    keys = await own_api_keys(session, principal=principal, now=clock.now(), page=CSV_PAGE)
+async def api_keys_csv(
+    principal: KeyOwner, session: SessionDep, clock: ClockDep, state: KeyStateQuery = None
+) -> Response:
+    keys = await own_api_keys(
+        session, principal=principal, now=clock.now(), page=CSV_PAGE, state=state
+    )
     return csv_of("api-keys.csv", KEY_COLUMNS, keys)
 
 
@@ -89,9 +102,15 @@ async def bank_accounts_csv(
     session: SessionDep,
     settings: SettingsDep,
     clock: ClockDep,
+    status: BankAccountStatusQuery = None,
 ) -> Response:
     rows = await own_bank_accounts(
-        session, customer_id=principal.user_id, settings=settings, now=clock.now(), page=CSV_PAGE
+        session,
+        principal=principal,
+        settings=settings,
+        now=clock.now(),
+        page=CSV_PAGE,
+        status=status,
     )
     return csv_of("bank-accounts.csv", ACCOUNT_COLUMNS, rows)
 
@@ -108,8 +127,12 @@ async def wallet_list_csv(
     request: Request,
     principal: Annotated[Principal, require(Permission.WALLETS_MANAGE_OWN)],
     session: SessionDep,
+    custody: CustodyQuery = None,
+    status: WithdrawalStatusQuery = None,
 ) -> Response:
+    """Each list's own filter: ``custody`` the wallets', ``status`` the withdrawals'."""
     name = request.url.path.rsplit("/", 1)[-1].removesuffix(".csv")
     columns, rows_of = _WALLET_LISTS[name]
-    rows = await rows_of(session, customer_id=principal.user_id, page=CSV_PAGE)
+    where = {"custody": custody} if name == "wallets" else {"status": status}
+    rows = await rows_of(session, customer_id=principal.user_id, page=CSV_PAGE, **where)
     return csv_of(f"{name}.csv", columns, rows)

@@ -16,12 +16,13 @@ from onramp.core.paging import PageDep
 from onramp.core.web import ClockDep, SessionDep, SettingsDep
 from onramp.identity import (
     ApiKeyCreate,
+    KeyStateQuery,
     create_own_key,
     own_api_keys,
     revoke_own_key,
     rotate_own_key,
 )
-from onramp.web.customer.forms import back_to, pager_of, parse
+from onramp.web.customer.forms import ListFilter, back_to, pager_of, parse
 from onramp.web.rendering import render
 
 PAGE = "/app/api-keys"
@@ -36,14 +37,16 @@ async def api_keys_page(
     session: SessionDep,
     clock: ClockDep,
     page: PageDep,
+    state: KeyStateQuery = None,
     done: str = "",
 ) -> HTMLResponse:
-    keys = await own_api_keys(session, principal=principal, now=clock.now(), page=page)
+    keys = await own_api_keys(session, principal=principal, now=clock.now(), page=page, state=state)
     return render(
         request,
         "app/account/api_keys.html",
         principal=principal,
         keys=keys,
+        state=ListFilter.of("state", state, KeyStateQuery),
         scopes=sorted(delegable(principal.role)),
         done=done,
         **pager_of(page, keys),

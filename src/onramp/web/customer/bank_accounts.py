@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from onramp.auth import Permission, Principal, require
 from onramp.banking import (
     BankAccountIn,
+    BankAccountStatusQuery,
     add_own_bank_account,
     confirm_own_micro_deposits,
     own_bank_accounts,
@@ -22,7 +23,7 @@ from onramp.banking import (
 from onramp.compliance import ListMatchersDep
 from onramp.core.paging import PageDep
 from onramp.core.web import ClockDep, SessionDep, SettingsDep
-from onramp.web.customer.forms import back_to, pager_of, parse, removal_route
+from onramp.web.customer.forms import ListFilter, back_to, pager_of, parse, removal_route
 from onramp.web.rendering import render
 
 PAGE = "/app/bank-accounts"
@@ -42,16 +43,18 @@ async def bank_accounts_page(
     settings: SettingsDep,
     clock: ClockDep,
     page: PageDep,
+    status: BankAccountStatusQuery = None,
     done: str = "",
 ) -> HTMLResponse:
     accounts = await own_bank_accounts(
-        session, customer_id=principal.user_id, settings=settings, now=clock.now(), page=page
+        session, principal=principal, settings=settings, now=clock.now(), page=page, status=status
     )
     return render(
         request,
         "app/account/bank_accounts.html",
         principal=principal,
         accounts=accounts,
+        status=ListFilter.of("status", status, BankAccountStatusQuery),
         done=done,
         **pager_of(page, accounts),
     )

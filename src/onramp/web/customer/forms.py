@@ -1,12 +1,14 @@
 """What the account pages share: a form's fields checked by the API's own request model (the
 same limits and messages), the redirect that follows a change (post, redirect, get), and a
-list's pages."""
+list's pages and filter."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any, TypeVar, get_args
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter
@@ -54,6 +56,30 @@ def pager_of(page: PageQuery, rows: Sequence[Any], prefix: str = "") -> dict[str
         f"{prefix}first_page": page.before is None,
         f"{prefix}next_before": page.next_before(rows),
     }
+
+
+@dataclass(frozen=True, slots=True)
+class ListFilter:
+    """A list's one filter on its page (``lists.filter_form``): the query field's ``name``, its
+    ``value`` (none: every row) and the ``choices`` its JSON route's query type allows."""
+
+    name: str
+    value: str | None
+    choices: tuple[str, ...]
+
+    @classmethod
+    def of(cls, name: str, value: object, query: object) -> ListFilter:
+        """``query``: the JSON route's ``Annotated[Kind | None, ...]`` field, ``Kind`` an enum
+        or a ``Literal``."""
+        kind = next(k for k in get_args(get_args(query)[0]) if k is not type(None))
+        is_enum = isinstance(kind, type) and issubclass(kind, Enum)
+        choices = [str(v.value) for v in kind] if is_enum else [str(v) for v in get_args(kind)]
+        return cls(name, None if value is None else str(value), tuple(choices))
+
+    @property
+    def params(self) -> dict[str, str]:
+        """The query the list's pager and CSV link keep."""
+        return {} if self.value is None else {self.name: self.value}
 
 
 def removal_route(

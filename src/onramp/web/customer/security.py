@@ -15,6 +15,7 @@ from onramp.auth import Permission, Principal, require
 from onramp.core.paging import PageDep
 from onramp.core.web import ClockDep, SessionDep, SettingsDep
 from onramp.identity import (
+    SessionStateQuery,
     change_own_password,
     confirm_totp,
     own_sessions,
@@ -23,7 +24,7 @@ from onramp.identity import (
     start_totp,
     step_up,
 )
-from onramp.web.customer.forms import back_to, pager_of, within_app
+from onramp.web.customer.forms import ListFilter, back_to, pager_of, within_app
 from onramp.web.rendering import render
 
 PAGE = "/app/security"
@@ -39,10 +40,18 @@ Code = Annotated[str, Form(max_length=20)]
 
 @router.get("")
 async def security_page(
-    request: Request, principal: Sessions, session: SessionDep, page: PageDep, done: str = ""
+    request: Request,
+    principal: Sessions,
+    session: SessionDep,
+    clock: ClockDep,
+    page: PageDep,
+    state: SessionStateQuery = None,
+    done: str = "",
 ) -> HTMLResponse:
     profile = await profile_of(session, user_id=principal.user_id)
-    rows = await own_sessions(session, user_id=principal.user_id, page=page)
+    rows = await own_sessions(
+        session, user_id=principal.user_id, page=page, state=state, now=clock.now()
+    )
     return render(
         request,
         "app/account/security.html",
@@ -50,6 +59,7 @@ async def security_page(
         profile=profile,
         sessions=rows,
         current=principal.session_id,
+        state=ListFilter.of("state", state, SessionStateQuery),
         done=done,
         **pager_of(page, rows),
     )

@@ -17,8 +17,10 @@ from onramp.core.errors import OnrampError
 from onramp.core.paging import PageDep, PageQuery
 from onramp.core.web import ClockDep, SessionDep, SettingsDep
 from onramp.wallets import (
+    CustodyQuery,
     WalletIn,
     WithdrawalIn,
+    WithdrawalStatusQuery,
     add_own_wallet,
     custodial_wallet_of,
     own_challenge,
@@ -28,7 +30,7 @@ from onramp.wallets import (
     withdraw_once,
     withdrawals_of,
 )
-from onramp.web.customer.forms import back_to, pager_of, parse, removal_route
+from onramp.web.customer.forms import ListFilter, back_to, pager_of, parse, removal_route
 from onramp.web.rendering import render
 
 PAGE = "/app/wallets"
@@ -47,6 +49,8 @@ async def wallets_page(
     settings: SettingsDep,
     page: PageDep,
     withdrawals_before: Annotated[uuid.UUID | None, Query()] = None,
+    custody: CustodyQuery = None,
+    status: WithdrawalStatusQuery = None,
     done: str = "",
 ) -> HTMLResponse:
     try:
@@ -58,12 +62,17 @@ async def wallets_page(
     else:
         unavailable = ""
     # Two lists, each paged on its own: the saved wallets by ``before``, the withdrawals by
-    # ``withdrawals_before``.
-    wallets = await saved_wallets_of(session, customer_id=principal.user_id, page=page)
+    # ``withdrawals_before``; each filtered on its own (``custody``, ``status``), and its pages
+    # keep both filters.
+    wallets = await saved_wallets_of(
+        session, customer_id=principal.user_id, page=page, custody=custody
+    )
     withdrawals_page = PageQuery(limit=page.limit, before=withdrawals_before)
     withdrawals = await withdrawals_of(
-        session, customer_id=principal.user_id, page=withdrawals_page
+        session, customer_id=principal.user_id, page=withdrawals_page, status=status
     )
+    wallet_filter = ListFilter.of("custody", custody, CustodyQuery)
+    withdrawal_filter = ListFilter.of("status", status, WithdrawalStatusQuery)
     return render(
         request,
         "app/account/wallets.html",
@@ -72,6 +81,9 @@ async def wallets_page(
         unavailable=unavailable,
         withdrawals=withdrawals,
         wallets=wallets,
+        custody=wallet_filter,
+        status=withdrawal_filter,
+        filters=wallet_filter.params | withdrawal_filter.params,
         idempotency_key=uuid.uuid4().hex,
         done=done,
         **pager_of(page, wallets),
