@@ -87,7 +87,8 @@ async def list_webhooks(
     )
 
 
-@router.get("/{endpoint_id}", summary="One of the caller's endpoints", responses=_NOT_FOUND)
+# ``:uuid``: only an id matches, so "event-types" is no endpoint id (a 405 there lists GET alone).
+@router.get("/{endpoint_id:uuid}", summary="One of the caller's endpoints", responses=_NOT_FOUND)
 async def get_webhook(endpoint_id: uuid.UUID, principal: Owner, session: SessionDep) -> WebhookOut:
     found = await endpoints.own_endpoint(
         session, user_id=principal.user_id, endpoint_id=endpoint_id
@@ -96,7 +97,7 @@ async def get_webhook(endpoint_id: uuid.UUID, principal: Owner, session: Session
 
 
 @router.delete(
-    "/{endpoint_id}",
+    "/{endpoint_id:uuid}",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Remove an endpoint: nothing more is sent to it",
     responses=_NOT_FOUND,

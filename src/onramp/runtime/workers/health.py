@@ -14,6 +14,7 @@ import socket
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Mapping
 from contextlib import asynccontextmanager, contextmanager
+from typing import Literal
 
 import uvicorn
 from sqlalchemy import text
@@ -35,16 +36,31 @@ log = get_logger(__name__)
 
 
 class LoopStop(asyncio.Event):
-    """The worker's stop signal; each ``is_set()`` (a loop going round) counts as a tick."""
+    """The worker's stop signal; each ``is_set()`` (a loop going round) counts as a tick, and a
+    loop that sleeps between rounds by waiting on it (``wait``) is alive while it waits (the
+    recon worker's round is five minutes apart, longer than /healthz's staleness)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.last_tick = time.monotonic()
+        self.waiting = 0
 
     def is_set(self) -> bool:
         self.last_tick = time.monotonic()
         metrics.loop_ticked()
         return super().is_set()
+
+    async def wait(self) -> Literal[True]:
+        self.waiting += 1
+        try:
+            return await super().wait()
+        finally:
+            self.waiting -= 1
+            self.last_tick = time.monotonic()
+
+    def idle_seconds(self) -> float:
+        """How long no loop went round: 0 while one sleeps on the signal between rounds."""
+        return 0.0 if self.waiting else time.monotonic() - self.last_tick
 
 
 class NotReady(Exception):
@@ -101,7 +117,7 @@ def health_app(
         return Response(body, media_type=content_type)
 
     async def healthz(_: Request) -> JSONResponse:
-        idle = round(time.monotonic() - stop.last_tick, 3)
+        idle = round(stop.idle_seconds(), 3)
         alive = idle <= settings.stale_after_seconds
         status = {"status": "ok" if alive else "stale", "last_tick_seconds_ago": idle}
         return JSONResponse(status, status_code=200 if alive else 503)

@@ -95,3 +95,19 @@ async def test_with_a_scrape_token_the_metrics_need_it() -> None:
     assert scraped.status_code == 200
     assert "onramp_worker_last_tick_timestamp_seconds" in scraped.text
     assert health.status_code == 200
+
+
+async def test_a_loop_sleeping_on_the_stop_signal_between_rounds_is_alive() -> None:
+    stop = LoopStop()
+    async with _client(stop, {}, stale_after_seconds=60) as client:
+        stop.last_tick -= 600  # its last round was ten minutes ago ...
+        sleeping = asyncio.create_task(asyncio.wait_for(stop.wait(), timeout=5))
+        for _ in range(10):  # ... and it now waits for the next, as run_periodic does
+            await asyncio.sleep(0)
+        assert stop.waiting == 1
+        alive = await client.get("/healthz")
+        sleeping.cancel()
+        await asyncio.gather(sleeping, return_exceptions=True)
+        woke = await client.get("/healthz")
+    assert alive.status_code == 200, alive.text
+    assert woke.status_code == 200  # its wait ended just now: a tick
