@@ -49,7 +49,7 @@ def _permission(route: APIRoute) -> Permission | None:
 
 def _person_only() -> set[Route]:
     return {
-        (method, route.path)
+        (method, route.path_format)
         for router in ROUTERS
         for route in router.routes
         if isinstance(route, APIRoute) and needs_person(_declaring(route))
@@ -59,7 +59,7 @@ def _person_only() -> set[Route]:
 
 def _routes() -> dict[Route, Permission | None]:
     return {
-        (method, route.path): _permission(route)
+        (method, route.path_format): _permission(route)
         for router in ROUTERS
         for route in router.routes
         if isinstance(route, APIRoute)

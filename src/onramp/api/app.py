@@ -68,6 +68,7 @@ from onramp.treasury import treasury_router as treasury_router
 from onramp.treasury import treasury_webhook_router as issuer_webhook_router
 from onramp.wallets import wallets_router as wallets_router
 from onramp.wallets import withdrawals_router as withdrawals_router
+from onramp.webhooks import webhook_types_router as webhook_types_router
 from onramp.webhooks import webhooks_router as webhooks_router
 
 # Routes anyone may call. Every other route declares a permission (auth.access.require);
@@ -135,6 +136,7 @@ ROUTERS = (
     audit_router,
     alerts_router,
     webhooks_router,
+    webhook_types_router,
 )
 
 DESCRIPTION = """\

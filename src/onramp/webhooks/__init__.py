@@ -7,12 +7,14 @@ from typing import TYPE_CHECKING
 from onramp.core.lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from onramp.webhooks.api import catalogue_router as webhook_types_router  # noqa: F401
     from onramp.webhooks.api import router as webhooks_router  # noqa: F401
     from onramp.webhooks.service import webhooks_consumer as webhooks_consumer
     from onramp.webhooks.worker import run_deliveries as run_deliveries
 
 _LAZY = {
     "run_deliveries": ("onramp.webhooks.worker", "run_deliveries"),
+    "webhook_types_router": ("onramp.webhooks.api", "catalogue_router"),
     "webhooks_consumer": ("onramp.webhooks.service", "webhooks_consumer"),
     "webhooks_router": ("onramp.webhooks.api", "router"),
 }
@@ -20,6 +22,7 @@ __getattr__ = lazy_exports(__name__, _LAZY)
 
 __all__ = [
     "run_deliveries",
+    "webhook_types_router",
     "webhooks_consumer",
     "webhooks_router",
 ]

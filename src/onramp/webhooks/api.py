@@ -41,7 +41,11 @@ def _next(page: Sequence[_Paged], limit: int) -> uuid.UUID | None:
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "webhook_endpoint_not_found"}}
 
 
-@router.get("/event-types", summary="The event types an endpoint may subscribe to")
+# Beside /v1/me/webhooks, not under it: there "event-types" would also be read as an endpoint id.
+catalogue_router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"])
+
+
+@catalogue_router.get("/event-types", summary="The event types an endpoint may subscribe to")
 async def list_event_types(principal: Owner) -> EventTypeList:
     return EventTypeList(data=list(EVENT_TYPES))
 
@@ -87,8 +91,7 @@ async def list_webhooks(
     )
 
 
-# ``:uuid``: only an id matches, so "event-types" is no endpoint id (a 405 there lists GET alone).
-@router.get("/{endpoint_id:uuid}", summary="One of the caller's endpoints", responses=_NOT_FOUND)
+@router.get("/{endpoint_id}", summary="One of the caller's endpoints", responses=_NOT_FOUND)
 async def get_webhook(endpoint_id: uuid.UUID, principal: Owner, session: SessionDep) -> WebhookOut:
     found = await endpoints.own_endpoint(
         session, user_id=principal.user_id, endpoint_id=endpoint_id
@@ -97,7 +100,7 @@ async def get_webhook(endpoint_id: uuid.UUID, principal: Owner, session: Session
 
 
 @router.delete(
-    "/{endpoint_id:uuid}",
+    "/{endpoint_id}",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Remove an endpoint: nothing more is sent to it",
     responses=_NOT_FOUND,

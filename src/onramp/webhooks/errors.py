@@ -18,7 +18,7 @@ class WebhookUrlNotAllowed(InvalidInput):
 
 class WebhookEventTypesInvalid(InvalidInput):
     code = "webhook_event_types_invalid"
-    title = "Name one or more event types from GET /v1/me/webhooks/event-types"
+    title = "Name one or more event types from GET /v1/webhooks/event-types"
 
 
 class WebhookEndpointLimit(Conflict):

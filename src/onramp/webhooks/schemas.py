@@ -28,7 +28,7 @@ class WebhookCreate(BaseModel):
         min_length=1,
         max_length=MAX_EVENT_TYPES,
         examples=[["onramp.orders.completed.v1"]],
-        description="From GET /v1/me/webhooks/event-types.",
+        description="From GET /v1/webhooks/event-types.",
     )
     description: Text = Field(default="", max_length=200)
 

@@ -101,7 +101,7 @@ async def test_a_customer_manages_endpoints_reads_deliveries_and_replays(
     ):
         user_id = await _log_in(client, infra)
         await _log_in(other, infra)
-        types = (await client.get("/v1/me/webhooks/event-types")).json()["data"]
+        types = (await client.get("/v1/webhooks/event-types")).json()["data"]
         assert COMPLETED in types
         r = await client.post(
             "/v1/me/webhooks",
