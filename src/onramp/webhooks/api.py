@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
-from typing import Annotated, Any, Protocol
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response, status
 
 from onramp.auth import Permission, Principal, require
+from onramp.core.paging import PageQuery
 from onramp.core.web import ClockDep, SessionDep, SettingsDep
 from onramp.webhooks import deliveries, endpoints
 from onramp.webhooks.catalogue import EVENT_TYPES
@@ -27,15 +27,6 @@ router = APIRouter(prefix="/v1/me/webhooks", tags=["webhooks"])
 
 Owner = Annotated[Principal, require(Permission.WEBHOOKS_MANAGE_OWN)]
 Limit = Annotated[int, Query(ge=1, le=100)]
-
-
-class _Paged(Protocol):
-    id: uuid.UUID
-
-
-def _next(page: Sequence[_Paged], limit: int) -> uuid.UUID | None:
-    """``next_before``: the last id of a full page (the next page is older than it)."""
-    return page[-1].id if len(page) == limit else None
 
 
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "webhook_endpoint_not_found"}}
@@ -87,7 +78,8 @@ async def list_webhooks(
         session, user_id=principal.user_id, limit=limit, before=before
     )
     return WebhookList(
-        data=[endpoints.endpoint_out(e) for e in found], next_before=_next(found, limit)
+        data=[endpoints.endpoint_out(e) for e in found],
+        next_before=PageQuery(limit=limit, before=before).next_before(found),
     )
 
 
@@ -155,7 +147,10 @@ async def list_deliveries(
     found = await deliveries.own_deliveries(
         session, user_id=principal.user_id, endpoint_id=endpoint_id, limit=limit, before=before
     )
-    return DeliveryList(data=[delivery_out(d) for d in found], next_before=_next(found, limit))
+    return DeliveryList(
+        data=[delivery_out(d) for d in found],
+        next_before=PageQuery(limit=limit, before=before).next_before(found),
+    )
 
 
 @router.post(
