@@ -15,7 +15,7 @@ SOFTHSM_MODULE ?= /usr/lib/softhsm/libsofthsm2.so
 # apt as root directly, through sudo otherwise; never a prompt (CI runs with no stdin).
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo "sudo -n")
 
-.PHONY: install softhsm chromium promtool screenshots demo dev test test-fast lint format contracts contracts-check contracts-test slither bench clean
+.PHONY: install softhsm chromium promtool screenshots demo dev test test-fast lint format contracts contracts-check contracts-test slither image image-local bench clean
 
 install: softhsm chromium $(PY_STAMP) $(NODE_STAMP)
 
@@ -81,6 +81,8 @@ lint: install promtool $(SLITHER_STAMP)
 	$(BIN)/lint-imports
 	promtool check rules deploy/prometheus/rules.yml
 	promtool check config deploy/prometheus/prometheus.yml
+	$(BIN)/hadolint deploy/Dockerfile
+	$(BIN)/python tools/check_k8s.py
 	node contracts/build.mjs --check
 	npx --no-install solhint --disc --noPoster --max-warnings 0 'contracts/src/**/*.sol'
 	$(MAKE) --no-print-directory slither
@@ -109,6 +111,17 @@ slither: $(NODE_STAMP) $(SLITHER_STAMP)
 # Screenshots of the web UI's pages into docs/screenshots/ (committed; the README shows two).
 screenshots: install
 	ONRAMP_SCREENSHOTS=docs/screenshots $(BIN)/pytest tests/browser -q
+
+# The container image (docs/deploy.md). `image-local` first builds the two bases out of
+# Debian's packages, for a machine that reaches no container registry (the CI machine).
+image:
+	podman build --format docker -f deploy/Dockerfile -t onramp:dev .
+
+image-local:
+	tools/local_image_bases.sh
+	podman build --format docker --isolation=chroot --network=host -f deploy/Dockerfile \
+	  --build-arg PYTHON_IMAGE=localhost/onramp-python:3.11 \
+	  --build-arg NODE_IMAGE=localhost/onramp-node:bookworm -t onramp:dev .
 
 bench: install
 	$(BIN)/python bench/e2e.py
