@@ -10,6 +10,7 @@ import typer
 from pydantic import ValidationError
 
 from onramp.core.settings import Settings
+from onramp.runtime.cli.backup import backup_app
 from onramp.runtime.cli.bank import bank_app
 from onramp.runtime.cli.books import audit_app, ledger_app
 from onramp.runtime.cli.dev import cold_safe_sender, demo, dev
@@ -39,6 +40,7 @@ app.add_typer(users_app, name="users")
 app.add_typer(screen_app, name="screen")
 app.add_typer(reports_app, name="reports")
 app.add_typer(bank_app, name="bank")
+app.add_typer(backup_app, name="backup")
 app.add_typer(treasury_app, name="treasury")
 app.add_typer(recon_app, name="recon")
 app.add_typer(issuer_commands(redeem_sender=cold_safe_sender), name="issuer")
