@@ -162,12 +162,13 @@ async def book(
     return deposit_id
 
 
-async def screen_funds(desk: Desk, funded: Funded) -> None:
-    """The orders worker handling the deposit_matched event (as often as it is delivered)."""
+async def screen_funds(desk: Desk, *funded: Funded) -> None:
+    """The orders worker handling deposit_matched events (as often as they are delivered), all
+    of ``funded`` as one batch."""
     async with unit_of_work(desk.sessions) as session:
         await on_deposits_matched(
             session,
-            [(funded.order_id, funded.deposit_id, funded.amount, funded.booked_at)],
+            [(f.order_id, f.deposit_id, f.amount, f.booked_at) for f in funded],
             desk=desk.fx,
             screener=desk.screener,
             kyc_settings=desk.kyc,

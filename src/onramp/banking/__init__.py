@@ -6,6 +6,7 @@ from onramp.banking.accounts.customer_accounts import (
     DEFAULT_HOLDER_NAME_MIN_SCORE,
     FundingAccount,
     saved_accounts_of_deposit,
+    saved_accounts_of_deposits,
 )
 from onramp.banking.accounts.treasury import (
     TreasuryAccount,
@@ -13,7 +14,12 @@ from onramp.banking.accounts.treasury import (
     treasury_account,
 )
 from onramp.banking.booking.deposit_booking import match_deposits
-from onramp.banking.booking.history import DepositFact, matched_deposit, matched_deposits
+from onramp.banking.booking.history import (
+    DepositFact,
+    matched_deposit,
+    matched_deposits,
+    matched_deposits_by_id,
+)
 from onramp.banking.booking.returns import HeldFunds
 from onramp.banking.events import (
     DEPOSIT_MATCHED,
@@ -269,6 +275,7 @@ __all__ = [
     "match_deposits",
     "matched_deposit",
     "matched_deposits",
+    "matched_deposits_by_id",
     "normalize_creditor_reference",
     "pseudonymise_senders",
     "purge_bank_account_details",
@@ -283,6 +290,7 @@ __all__ = [
     "run_drop_folder",
     "run_refunds",
     "saved_accounts_of_deposit",
+    "saved_accounts_of_deposits",
     "sender_names",
     "standing_references",
     "submit_refund_file",

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from onramp.identity.accounts.service import erased_users as erased_users
     from onramp.identity.accounts.service import export_user as export_user
     from onramp.identity.accounts.service import registered_at as registered_at
+    from onramp.identity.accounts.service import registered_at_of as registered_at_of
     from onramp.identity.accounts.service import role_of as role_of
     from onramp.identity.accounts.verification import (
         require_verified_email as require_verified_email,
@@ -186,6 +187,7 @@ _LAZY = {
     "register_approval_action": ("onramp.identity.staff.approvals", "register"),
     "register_customer": ("onramp.identity.login.flows", "register_customer"),
     "registered_at": ("onramp.identity.accounts.service", "registered_at"),
+    "registered_at_of": ("onramp.identity.accounts.service", "registered_at_of"),
     "request_approval": ("onramp.identity.staff.approvals", "request_approval"),
     "require_verified_email": ("onramp.identity.accounts.verification", "require_verified_email"),
     "revoke_api_key": ("onramp.identity.api_keys.service", "revoke_key"),
@@ -285,6 +287,7 @@ __all__ = [
     "register_approval_action",
     "register_customer",
     "registered_at",
+    "registered_at_of",
     "request_approval",
     "require_verified_email",
     "revoke_api_key",

@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING
 
 from onramp.core.lazy import lazy_exports
 from onramp.kyc.records import (
+    ApprovedCases,
     VerifiedIdentity,
+    approved_cases,
     export_cases,
     purge_personal_data,
     verified_identity,
@@ -67,6 +69,7 @@ _LAZY = {
 __getattr__ = lazy_exports(__name__, _LAZY)
 
 __all__ = [
+    "ApprovedCases",
     "KybOwners",
     "KycCaseOut",
     "KycDecisionOut",
@@ -80,6 +83,7 @@ __all__ = [
     "VerifiedNames",
     "case_history",
     "decision_history",
+    "approved_cases",
     "export_cases",
     "held_cases",
     "kyc_kyb_router",

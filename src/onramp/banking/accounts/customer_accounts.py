@@ -10,11 +10,12 @@ may refer to it.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import select, update
+from sqlalchemy import select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp import kyc
@@ -295,6 +296,40 @@ async def saved_accounts_of_deposit(
         .order_by(CustomerBankAccount.id)
     )
     return [FundingAccount(r.id, r.status, r.holder_matches_kyc, r.kyc_name_score) for r in rows]
+
+
+async def saved_accounts_of_deposits(
+    session: AsyncSession, deposits: Collection[tuple[uuid.UUID, uuid.UUID]]
+) -> dict[tuple[uuid.UUID, uuid.UUID], list[FundingAccount]]:
+    """``saved_accounts_of_deposit`` of several (deposit id, customer id) in two queries: the
+    deposits' sender index, then the saved accounts carrying any of them."""
+    if not deposits:
+        return {}
+    rows = await session.execute(
+        select(Deposit.id, Deposit.sender_iban.index_column).where(
+            Deposit.id.in_(sorted({d for d, _ in deposits}))
+        )
+    )
+    indexes: dict[uuid.UUID, bytes] = {d: index for d, index in rows if index is not None}
+    wanted = {(c, indexes[d]) for d, c in deposits if d in indexes}
+    found: dict[tuple[uuid.UUID, bytes], list[FundingAccount]] = {}
+    if wanted:
+        accounts = await session.scalars(
+            select(CustomerBankAccount)
+            .where(
+                tuple_(
+                    CustomerBankAccount.customer_id, CustomerBankAccount.account_number.index_column
+                ).in_(sorted(wanted)),
+                CustomerBankAccount.status != BankAccountStatus.REMOVED,
+            )
+            .order_by(CustomerBankAccount.id)
+        )
+        for r in accounts:
+            key = (r.customer_id, getattr(r, CustomerBankAccount.account_number.index_key))
+            found.setdefault(key, []).append(
+                FundingAccount(r.id, r.status, r.holder_matches_kyc, r.kyc_name_score)
+            )
+    return {(d, c): found.get((c, indexes[d]), []) if d in indexes else [] for d, c in deposits}
 
 
 async def customers_with_account_number(session: AsyncSession, number: str) -> list[uuid.UUID]:

@@ -1,8 +1,8 @@
 """Whose money funds an order: the deposit's sender must be the customer.
 
-Run by the saga on every matched deposit (``on_deposits_matched``), after the deposits worker
-has already let the deposit verify the saved account it came from. It holds the order for a
-compliance officer (``manual_review``, an alert from source ``bank_account``) when:
+Run by the saga on every matched deposit (``on_deposits_matched``, a batch at once), after the
+deposits worker has already let the deposit verify the saved account it came from. It holds the
+order for a compliance officer (``manual_review``, an alert from source ``bank_account``) when:
 
 - the deposit came from a saved account whose holder the customer gave as someone other than
   their verified KYC name (``holder_matches_kyc`` false: the account is ``name_mismatch`` since
@@ -21,6 +21,8 @@ approved case) and the monitoring rules still apply.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -49,20 +51,49 @@ def _hold(order: Order, kind: str, reason: str, evidence: dict[str, object]) -> 
     return ScreeningResult(Verdict.HOLD, reason, (alert,))
 
 
-async def check_funding_source(
+@dataclass(frozen=True)
+class FundedBy:
+    """A funded order and the deposit that funds it, as the funding-source check sees them."""
+
+    order: Order
+    deposit_id: uuid.UUID
+    sender_name: str | None
+
+
+async def check_funding_sources(
     session: AsyncSession,
+    funded: Sequence[FundedBy],
     *,
-    order: Order,
-    deposit_id: uuid.UUID,
-    sender_name: str | None,
+    cases: kyc.ApprovedCases,
     min_score: float,
     now: datetime,
-) -> ScreeningResult:
-    saved = await banking.saved_accounts_of_deposit(
-        session, deposit_id=deposit_id, customer_id=order.customer_id
+) -> list[ScreeningResult]:
+    """Each order's verdict, in order: the batch's saved accounts read in one go (``cases``
+    holds the customers' verified identities, read once for the batch)."""
+    saved = await banking.saved_accounts_of_deposits(
+        session, [(f.deposit_id, f.order.customer_id) for f in funded]
     )
+    return [
+        _check(
+            f,
+            saved[f.deposit_id, f.order.customer_id],
+            cases.identity(f.order.customer_id, now),
+            min_score=min_score,
+        )
+        for f in funded
+    ]
+
+
+def _check(
+    funded: FundedBy,
+    saved: list[banking.FundingAccount],
+    identity: kyc.VerifiedIdentity | None,
+    *,
+    min_score: float,
+) -> ScreeningResult:
+    order, sender_name = funded.order, funded.sender_name
     evidence: dict[str, object] = {
-        "deposit_id": str(deposit_id),
+        "deposit_id": str(funded.deposit_id),
         "bank_account_ids": [str(a.id) for a in saved],
         "min_score": min_score,
     }
@@ -75,7 +106,6 @@ async def check_funding_source(
             "customer's verified name",
             {**evidence, "kyc_name_score": mismatched[0].kyc_name_score},
         )
-    identity = await kyc.verified_identity(session, customer_id=order.customer_id, now=now)
     kyc_name = identity.name if identity is not None else None
     if kyc_name is None or not sender_name:
         return ScreeningResult(

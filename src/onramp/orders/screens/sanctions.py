@@ -11,6 +11,8 @@ clear or not screened) is recorded with the order as a ``ScreeningRecord``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from onramp import compliance
@@ -50,26 +52,38 @@ class SanctionsScreener:
         self._clock = clock or SystemClock()
 
     async def screen(self, subject: ScreeningSubject) -> ScreeningResult:
+        return (await self.screen_batch([subject]))[0]
+
+    async def screen_batch(self, subjects: Sequence[ScreeningSubject]) -> list[ScreeningResult]:
+        """The batch against the lists as loaded once for it (one session, one small query)."""
         async with self._sessions() as session:
             current = await self._matchers.current(session)
         if current is None:
-            return self._no_list(subject)
-        screened = _screen(subject, current)
-        if screened.verdict is Verdict.HOLD:
-            return screened  # a hit holds whatever the list's age
+            return [self._no_list(s) for s in subjects]
         now = self._clock.now()
         stale = self._freshness.stale(current.checks, now)
         if not stale:
-            return screened
-        why = self._freshness.describe_stale(stale, now)
+            return [_screen(s, current) for s in subjects]
         log.warning("screening.list_stale", sources=[c.source for c in stale])
-        if not self._freshness.fail_closed:
-            return ScreeningResult(Verdict.CLEAR, f"{screened.reason}; {why}", (), screened.screens)
+        why = self._freshness.describe_stale(stale, now)
         evidence = {
             "sources": {c.source: c.checked_at.isoformat() for c in stale},
             "max_age_hours": self._freshness.max_age.total_seconds() / 3600,
         }
-        alert = _holding_alert(subject, LIST_STALE, why, evidence)
+        return [self._on_stale_list(_screen(s, current), s, why, evidence) for s in subjects]
+
+    def _on_stale_list(
+        self,
+        screened: ScreeningResult,
+        subject: ScreeningSubject,
+        why: str,
+        evidence: dict[str, object],
+    ) -> ScreeningResult:
+        if screened.verdict is Verdict.HOLD:
+            return screened  # a hit holds whatever the list's age
+        if not self._freshness.fail_closed:
+            return ScreeningResult(Verdict.CLEAR, f"{screened.reason}; {why}", (), screened.screens)
+        alert = _holding_alert(subject, LIST_STALE, why, {**evidence})
         return ScreeningResult(Verdict.HOLD, why, (alert,), screened.screens)
 
     def _no_list(self, subject: ScreeningSubject) -> ScreeningResult:

@@ -6,14 +6,19 @@ transaction-monitoring rules on the order and its deposit; ``TravelRuleScreener`
 (``orders/travel/policy.py``) re-checks the travel rule. The workers run them all (``Screeners``).
 ``ScreeningNotConfigured`` passes every order and says so in the order's history and the audit
 log, so no one mistakes it for a screen that ran.
+
+The saga screens a batch of funded orders at once (``screen_all``): a screen that can work
+set-based offers ``screen_batch`` (one session and one query per table for the batch, each
+subject's result the one ``screen`` alone would give); any other is asked order by order.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from onramp.compliance import AlertDraft, Screened
 from onramp.core.money import Money
@@ -49,6 +54,24 @@ class Screener(Protocol):
     async def screen(self, subject: ScreeningSubject) -> ScreeningResult: ...
 
 
+@runtime_checkable
+class BatchScreener(Protocol):
+    async def screen(self, subject: ScreeningSubject) -> ScreeningResult: ...
+
+    async def screen_batch(self, subjects: Sequence[ScreeningSubject]) -> list[ScreeningResult]: ...
+
+
+async def screen_all(
+    screener: Screener, subjects: Sequence[ScreeningSubject]
+) -> list[ScreeningResult]:
+    """Each subject's result, in order: set-based when the screener can, else one by one."""
+    if not subjects:
+        return []
+    if isinstance(screener, BatchScreener):
+        return await screener.screen_batch(subjects)
+    return [await screener.screen(s) for s in subjects]
+
+
 class ScreeningNotConfigured:
     async def screen(self, subject: ScreeningSubject) -> ScreeningResult:
         return ScreeningResult(Verdict.CLEAR, "screening not configured (compliance module absent)")
@@ -79,4 +102,10 @@ class Screeners:
         self._screeners = screeners
 
     async def screen(self, subject: ScreeningSubject) -> ScreeningResult:
-        return combine_results(*[await s.screen(subject) for s in self._screeners])
+        return (await self.screen_batch([subject]))[0]
+
+    async def screen_batch(self, subjects: Sequence[ScreeningSubject]) -> list[ScreeningResult]:
+        if not self._screeners:
+            return [combine_results() for _ in subjects]
+        per_screener = [await screen_all(s, subjects) for s in self._screeners]
+        return [combine_results(*results) for results in zip(*per_screener, strict=True)]

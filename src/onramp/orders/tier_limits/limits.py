@@ -9,11 +9,14 @@ Atomic: the check and the order's insert run under a per-customer transaction lo
 concurrent orders that each fit but together exceed a limit cannot both pass. The same check runs
 again when funds arrive (the tier may have lapsed; the customer may have sent more than ordered);
 there the money is already here, so a breach holds the order for review instead of refusing it.
+At funds receipt a batch takes its customers' locks in one statement and reads their use in one
+query (``funding_limits``); each order is then checked in memory (``FundingLimits.check``).
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -137,44 +140,120 @@ async def check_new_order(
     return current
 
 
-async def check_funding(
+async def lock_customers(session: AsyncSession, customer_ids: Collection[uuid.UUID]) -> None:
+    """``lock_customer`` for several customers in one statement, in the order of their lock
+    keys (``unnest`` yields an array in order), so two batches never wait on each other in a
+    cycle."""
+    keys = sorted({_lock_key(c) for c in customer_ids})
+    if keys:
+        await session.execute(
+            text("SELECT count(pg_advisory_xact_lock(:ns, k)) FROM unnest(CAST(:keys AS int[])) k"),
+            {"ns": LIMITS_LOCK_NAMESPACE, "keys": keys},
+        )
+
+
+class FundingLimits:
+    """At funds receipt, for a batch: does each customer's tier still cover the order, at what
+    arrived? Read once per batch (``funding_limits``); ``check`` then answers per order what a
+    query of its own would: the batch's orders count as they were read (the session does not
+    flush the batch's moves before the end, so a query of its own saw them so too), the
+    customers' other orders as the one query summed them."""
+
+    def __init__(
+        self,
+        *,
+        batch: Collection[Order],
+        others: dict[uuid.UUID, tuple[Decimal, Decimal]],
+        cases: kyc.ApprovedCases,
+        now: datetime,
+        settings: KycSettings,
+    ) -> None:
+        # (id, created at, EUR), of the batch's orders that counted when read.
+        self._batch: dict[uuid.UUID, list[tuple[uuid.UUID, datetime, Decimal]]] = {}
+        for o in batch:
+            counted = self._batch.setdefault(o.customer_id, [])
+            if o.state not in NOT_COUNTED:
+                counted.append((o.id, o.created_at, o.limit_eur))
+        self._others = others
+        self._cases = cases
+        self._now = now
+        self._settings = settings
+
+    def usage(self, order: Order) -> Usage:
+        """The customer's use, excluding this order."""
+        day, month = self._others.get(order.customer_id, (Decimal(0), Decimal(0)))
+        for order_id, created_at, eur in self._batch.get(order.customer_id, ()):
+            if order_id == order.id:
+                continue
+            if created_at > self._now - MONTH:
+                month += eur
+            if created_at > self._now - DAY:
+                day += eur
+        tier = self._cases.tier(order.customer_id, self._now)
+        return Usage(tier, kyc.limits_for(tier, self._settings), day, month)
+
+    def check(self, order: Order, *, received_eur: Decimal) -> ScreeningResult:
+        current = self.usage(order)
+        counted = max(order.limit_eur, received_eur)
+        if not current.limits.may_order:
+            reason = f"identity verification no longer valid at funds receipt (tier {current.tier})"
+            return _hold(order, "kyc_tier_lapsed", reason, {"tier": current.tier})
+        breach = current.breach(counted)
+        if breach is None:
+            return ScreeningResult(
+                Verdict.CLEAR,
+                f"within tier {current.tier} limits "
+                f"(EUR {_money(current.day_remaining)} left today before this order)",
+            )
+        window, limit, used = breach
+        reason = (
+            f"funds of EUR {_money(counted)} exceed the tier {current.tier} {window} limit of "
+            f"EUR {_money(limit)} (EUR {_money(used)} already used)"
+        )
+        evidence = {
+            "tier": current.tier,
+            "window": window,
+            "limit_eur": _money(limit),
+            "used_eur": _money(used),
+            "order_eur": _money(order.limit_eur),
+            "received_eur": _money(received_eur),
+        }
+        return _hold(order, "limit_exceeded_at_funding", reason, evidence)
+
+
+async def funding_limits(
     session: AsyncSession,
-    order: Order,
+    customer_ids: Collection[uuid.UUID],
     *,
-    received_eur: Decimal,
+    batch: Collection[Order],
+    cases: kyc.ApprovedCases,
     now: datetime,
     settings: KycSettings,
-) -> ScreeningResult:
-    """At funds receipt: does the customer's tier still cover this order, at what arrived?"""
-    await lock_customer(session, order.customer_id)
-    current = await usage(
-        session, order.customer_id, now=now, settings=settings, excluding=order.id
-    )
-    counted = max(order.limit_eur, received_eur)
-    if not current.limits.may_order:
-        reason = f"identity verification no longer valid at funds receipt (tier {current.tier})"
-        return _hold(order, "kyc_tier_lapsed", reason, {"tier": current.tier})
-    breach = current.breach(counted)
-    if breach is None:
-        return ScreeningResult(
-            Verdict.CLEAR,
-            f"within tier {current.tier} limits "
-            f"(EUR {_money(current.day_remaining)} left today before this order)",
+) -> FundingLimits:
+    """Lock the customers whose orders the batch checks (``lock_customers``), then sum their
+    orders' use per window in one query, except the batch's own orders (``batch``: every order
+    it locked), which count as read. Call before the batch moves any of its orders."""
+    customers = sorted(set(customer_ids))
+    await lock_customers(session, customers)
+    others: dict[uuid.UUID, tuple[Decimal, Decimal]] = {}
+    if customers:
+        zero = Decimal(0)
+        rows = await session.execute(
+            select(
+                Order.customer_id,
+                func.coalesce(func.sum(Order.limit_eur).filter(Order.created_at > now - DAY), zero),
+                func.coalesce(func.sum(Order.limit_eur), zero),
+            )
+            .where(
+                Order.customer_id.in_(customers),
+                Order.created_at > now - MONTH,
+                Order.state.not_in(NOT_COUNTED),
+                Order.id.not_in(sorted(o.id for o in batch)),
+            )
+            .group_by(Order.customer_id)
         )
-    window, limit, used = breach
-    reason = (
-        f"funds of EUR {_money(counted)} exceed the tier {current.tier} {window} limit of "
-        f"EUR {_money(limit)} (EUR {_money(used)} already used)"
-    )
-    evidence = {
-        "tier": current.tier,
-        "window": window,
-        "limit_eur": _money(limit),
-        "used_eur": _money(used),
-        "order_eur": _money(order.limit_eur),
-        "received_eur": _money(received_eur),
-    }
-    return _hold(order, "limit_exceeded_at_funding", reason, evidence)
+        others = {c: (Decimal(day), Decimal(month)) for c, day, month in rows}
+    return FundingLimits(batch=batch, others=others, cases=cases, now=now, settings=settings)
 
 
 def _hold(order: Order, kind: str, reason: str, evidence: dict[str, object]) -> ScreeningResult:

@@ -19,12 +19,13 @@ wallet without a proof (manual review, an alert from source ``travel_rule``).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from onramp import chain, fx, kyc
@@ -32,7 +33,6 @@ from onramp.compliance import (
     AlertDraft,
     TransferDraft,
     TravelRuleRecord,
-    record_of_order,
     record_transfer,
 )
 from onramp.core.errors import InvariantViolated
@@ -153,12 +153,41 @@ class TravelRuleScreener:
         self._policy = policy
 
     async def screen(self, subject: ScreeningSubject) -> ScreeningResult:
-        usd = self._policy.usd_equivalent(subject.amount)
-        if usd < self._policy.threshold_usd:
-            return ScreeningResult(Verdict.CLEAR, "travel rule: below the threshold")
-        async with self._sessions() as session:
-            found = await record_of_order(session, order_id=subject.order_id)
-            unproven = await self._proof_missing(session, subject)
+        return (await self.screen_batch([subject]))[0]
+
+    async def screen_batch(self, subjects: Sequence[ScreeningSubject]) -> list[ScreeningResult]:
+        """The subjects at or above the threshold checked in one session: their records in one
+        query, their destinations' address book entries in another."""
+        covered = [
+            s
+            for s in subjects
+            if self._policy.usd_equivalent(s.amount) >= self._policy.threshold_usd
+        ]
+        custody: dict[uuid.UUID, str] = {}
+        wallets: dict[tuple[uuid.UUID, str], list[_WalletProof]] = {}
+        if covered:
+            async with self._sessions() as session:
+                custody = await _recorded_custody(session, [s.order_id for s in covered])
+                wallets = await _address_book(
+                    session,
+                    {
+                        (s.customer_id, s.destination_address)
+                        for s in covered
+                        if s.destination_address != self._policy.own_wallet(s.customer_id)
+                    },
+                )
+        return [
+            self._judge(s, custody, wallets) if s in covered else BELOW_THRESHOLD for s in subjects
+        ]
+
+    def _judge(
+        self,
+        subject: ScreeningSubject,
+        custody: dict[uuid.UUID, str],
+        wallets: dict[tuple[uuid.UUID, str], list[_WalletProof]],
+    ) -> ScreeningResult:
+        found = custody.get(subject.order_id)
+        unproven = self._proof_missing(subject, wallets)
         alerts = []
         if found is None:
             alerts.append(self._alert(subject, "travel_rule_record_missing", MISSING_RECORD, {}))
@@ -166,29 +195,19 @@ class TravelRuleScreener:
             alerts.append(self._alert(subject, "wallet_ownership_unproven", UNPROVEN, unproven))
         if alerts:
             return ScreeningResult(Verdict.HOLD, alerts[0].reason, tuple(alerts))
-        assert found is not None
-        return ScreeningResult(
-            Verdict.CLEAR, f"travel rule: recorded ({found.beneficiary_custody} beneficiary)"
-        )
+        return ScreeningResult(Verdict.CLEAR, f"travel rule: recorded ({found} beneficiary)")
 
-    async def _proof_missing(
-        self, session: AsyncSession, subject: ScreeningSubject
+    def _proof_missing(
+        self,
+        subject: ScreeningSubject,
+        wallets: dict[tuple[uuid.UUID, str], list[_WalletProof]],
     ) -> dict[str, Any] | None:
         """Evidence when the order pays a self-hosted wallet with no proof; None when it pays
         the customer's custodial wallet, a hosted one or a proven one (orders already placed
         still pay a wallet removed since, so removed entries count)."""
         if subject.destination_address == self._policy.own_wallet(subject.customer_id):
             return None
-        rows = (
-            await session.scalars(
-                select(DestinationWallet)
-                .where(
-                    DestinationWallet.customer_id == subject.customer_id,
-                    DestinationWallet.address == subject.destination_address,
-                )
-                .order_by(DestinationWallet.id)
-            )
-        ).all()
+        rows = wallets.get((subject.customer_id, subject.destination_address), [])
         if any(w.ownership_proven_at is not None or w.custody == "hosted" for w in rows):
             return None
         return {"wallet_id": str(rows[-1].id) if rows else None}
@@ -209,3 +228,51 @@ class TravelRuleScreener:
             order_id=subject.order_id,
             evidence={**evidence, "threshold_usd": str(self._policy.threshold_usd)},
         )
+
+
+BELOW_THRESHOLD = ScreeningResult(Verdict.CLEAR, "travel rule: below the threshold")
+
+
+@dataclass(frozen=True)
+class _WalletProof:
+    id: uuid.UUID
+    custody: str
+    ownership_proven_at: datetime | None
+
+
+async def _recorded_custody(
+    session: AsyncSession, order_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, str]:
+    """Per order with a travel-rule record: its beneficiary's custody (nothing sealed is read)."""
+    rows = await session.execute(
+        select(TravelRuleRecord.order_id, TravelRuleRecord.beneficiary_custody).where(
+            TravelRuleRecord.order_id.in_(sorted(set(order_ids)))
+        )
+    )
+    return {order_id: custody for order_id, custody in rows}
+
+
+async def _address_book(
+    session: AsyncSession, pairs: set[tuple[uuid.UUID, str]]
+) -> dict[tuple[uuid.UUID, str], list[_WalletProof]]:
+    """The address book entries (removed ones too) of these (customer, address) pairs, oldest
+    first."""
+    if not pairs:
+        return {}
+    rows = await session.execute(
+        select(
+            DestinationWallet.customer_id,
+            DestinationWallet.address,
+            DestinationWallet.id,
+            DestinationWallet.custody,
+            DestinationWallet.ownership_proven_at,
+        )
+        .where(tuple_(DestinationWallet.customer_id, DestinationWallet.address).in_(sorted(pairs)))
+        .order_by(DestinationWallet.id)
+    )
+    found: dict[tuple[uuid.UUID, str], list[_WalletProof]] = {}
+    for customer_id, address, wallet_id, custody, proven_at in rows:
+        found.setdefault((customer_id, address), []).append(
+            _WalletProof(wallet_id, custody, proven_at)
+        )
+    return found
