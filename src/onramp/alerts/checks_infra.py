@@ -88,7 +88,7 @@ async def jetstream_consumer_lag(ctx: CheckContext) -> list[Breach]:
     nats = ctx.settings.nats
     if not nats.url:
         return []
-    bus = await connect_bus(nats.url, stream=nats.stream)
+    bus = await connect_bus(nats.url, stream=nats.stream, replicas=nats.replicas)
     try:
         consumers = await bus.js.consumers_info(nats.stream)
     finally:

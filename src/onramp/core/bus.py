@@ -67,7 +67,7 @@ class EventBus:
         return await self.js.pull_subscribe_bind(durable=name, stream=self.stream)
 
 
-async def connect_bus(url: str, *, stream: str) -> EventBus:
+async def connect_bus(url: str, *, stream: str, replicas: int = 1) -> EventBus:
     if not url:
         raise BusUnavailable("no NATS URL configured: set ONRAMP_NATS__URL or run onramp dev")
     try:
@@ -75,13 +75,14 @@ async def connect_bus(url: str, *, stream: str) -> EventBus:
     except (OSError, NatsTimeout, nats.errors.NoServersError) as exc:
         raise BusUnavailable(f"cannot reach NATS at {url}: {exc}") from exc
     js = client.jetstream()
-    await ensure_stream(js, stream)
+    await ensure_stream(js, stream, replicas=replicas)
     return EventBus(client=client, js=js, stream=stream)
 
 
-async def ensure_stream(js: JetStreamContext, stream: str) -> None:
+async def ensure_stream(js: JetStreamContext, stream: str, *, replicas: int = 1) -> None:
     config = StreamConfig(
         name=stream,
+        num_replicas=replicas,
         subjects=EVENT_SUBJECTS,
         storage=StorageType.FILE,
         duplicate_window=DUPLICATE_WINDOW_SECONDS,

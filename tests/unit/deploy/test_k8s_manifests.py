@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 
+from onramp.core.settings import Settings
+
 TOOL = Path(__file__).resolve().parents[3] / "tools" / "check_k8s.py"
 
 
@@ -96,3 +98,26 @@ def test_a_pod_that_may_write_its_root_filesystem_is_caught(
     assert problems == [
         "Deployment/onramp-worker-core container worker: the root filesystem must be read-only"
     ]
+
+
+# Read by the image's health check (deploy/healthcheck.py), not by Settings.
+NOT_SETTINGS = {"ONRAMP_HEALTH_PORT"}
+
+
+@pytest.mark.parametrize("overlay", ["staging", "production"])
+def test_every_setting_the_manifests_give_is_one_onramp_reads(
+    overlay: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (config,) = [
+        o
+        for o in check.build(overlay)
+        if o["kind"] == "ConfigMap" and "onramp-config" in o["metadata"]["name"]
+    ]
+    for name, value in config["data"].items():
+        if name not in NOT_SETTINGS and name != "ONRAMP_ENV":  # production wants real secrets
+            monkeypatch.setenv(name, value)
+    settings = Settings()
+    assert settings.nats.url == "nats://nats:4222"
+    if overlay == "production":
+        assert settings.nats.replicas == 3
+        assert settings.chain.chain_id == 1

@@ -20,6 +20,9 @@ class DatabaseSettings(Section):
 class NatsSettings(Section):
     url: str = ""
     stream: str = "ONRAMP"
+    # Copies of the stream JetStream keeps when it creates it: 3 on a three-server cluster, so a
+    # lost server loses no event (deploy/k8s/nats-values.yaml); 1 for a single server.
+    replicas: int = Field(1, ge=1, le=5)
 
 
 class HsmSettings(Section):

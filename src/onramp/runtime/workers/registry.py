@@ -71,7 +71,9 @@ def on_bus(
 
     async def run(resources: Resources) -> None:
         settings = resources.settings
-        bus = await connect_bus(settings.nats.url, stream=settings.nats.stream)
+        bus = await connect_bus(
+            settings.nats.url, stream=settings.nats.stream, replicas=settings.nats.replicas
+        )
         resources.probes["nats"] = functools.partial(_connected, bus)
         try:
             await job(resources, bus)
