@@ -137,7 +137,7 @@ class CredentialListener:
 
     def __init__(self, database_url: str, cache: CredentialCache | None = None) -> None:
         self._url = libpq_url(database_url)
-        self._cache = cache or _cache
+        self._cache = cache if cache is not None else _cache
         self._task: asyncio.Task[None] | None = None
         self._lost = asyncio.Event()
 
