@@ -32,20 +32,17 @@ import uuid
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
-import orjson
 
 from onramp.core.settings import load_settings, stack_file
-from onramp.devstack.bank_sandbox import sign_payload
 
 sys.path.insert(0, str(Path(__file__).parent))
-from e2e import new_customer, pct  # noqa: E402 - the bench scripts' shared helpers
+from e2e import deliver_webhook, new_customer, pct  # noqa: E402 - the bench scripts' shared helpers
 
 AMOUNT = "10.00"  # EUR: small, so a day of bench orders stays inside KYC tier 2's limits
-Call = Callable[[], Awaitable[httpx.Response]]
+Call = Callable[[], Awaitable[httpx.Response | None]]  # None: answered well
 
 
 @dataclass
@@ -86,47 +83,33 @@ class Routes:
 
     async def order(self) -> httpx.Response:
         _, client = self._client()
-        quote = await client.post(
-            "/v1/quotes", json={"source_currency": "EUR", "source_amount": AMOUNT}
-        )
-        if quote.status_code != 201:
-            return quote
-        return await client.post(
-            "/v1/orders",
-            json={
-                "quote_id": quote.json()["id"],
-                "source_currency": "EUR",
-                "source_amount": AMOUNT,
-            },
-            headers={"Idempotency-Key": uuid.uuid4().hex},
-        )
+        return await place(client)
 
-    async def webhook(self) -> httpx.Response:
+    async def webhook(self) -> None:
+        """A booking of an unknown reference (it lands in suspense), signed as the sandbox
+        bank signs; a refusal raises (counted as an error)."""
         _, client = self._client()
-        now = datetime.now(UTC)
-        body = orjson.dumps(
-            {
-                "id": f"evt_{uuid.uuid4().hex}",
-                "type": "credit_transfer.booked",
-                "created_at": now.isoformat(),
-                "data": {
-                    "entry_id": f"bench_api_{uuid.uuid4().hex}",
-                    "amount": "1.00",
-                    "currency": "EUR",
-                    "reference": f"BENCH-{uuid.uuid4().hex[:12]}",
-                    "sender_name": "Bench Customer",
-                    "sender_iban": "GB33BUKB20201555555555",
-                    "account_iban": self._iban,
-                    "booked_at": now.isoformat(),
-                },
-            }
-        )
-        signature = sign_payload(self._secret, int(now.timestamp()), body)
-        return await client.post(
-            "/v1/webhooks/bank/sandbox",
-            content=body,
-            headers={"Sandbank-Signature": signature, "Content-Type": "application/json"},
-        )
+        credit = {
+            "amount": "1.00",
+            "currency": "EUR",
+            "reference": f"BENCH-{uuid.uuid4().hex[:12]}",
+            "iban": self._iban,
+        }
+        await deliver_webhook(client, {"deposit_instructions": credit}, secret=self._secret)
+
+
+async def place(client: httpx.AsyncClient) -> httpx.Response:
+    """A quote, then an order against it with an Idempotency-Key (a quote backs one order)."""
+    quote = await client.post(
+        "/v1/quotes", json={"source_currency": "EUR", "source_amount": AMOUNT}
+    )
+    if quote.status_code != 201:
+        return quote
+    return await client.post(
+        "/v1/orders",
+        json={"quote_id": quote.json()["id"], "source_currency": "EUR", "source_amount": AMOUNT},
+        headers={"Idempotency-Key": uuid.uuid4().hex},
+    )
 
 
 async def open_loop(
@@ -140,7 +123,7 @@ async def open_loop(
     async def one(name: str, due: float) -> None:
         try:
             response = await calls[name]()
-            ok = response.status_code < 400
+            ok = response is None or response.status_code < 400
         except httpx.HTTPError:
             ok = False
         results.latency[name].append(time.monotonic() - due)
@@ -215,19 +198,7 @@ async def prepare(
     clients, orders = [], []
     for _ in range(customers):
         client = await new_customer(api, mail_url)
-        quote = await client.post(
-            "/v1/quotes", json={"source_currency": "EUR", "source_amount": AMOUNT}
-        )
-        quote.raise_for_status()
-        order = await client.post(
-            "/v1/orders",
-            json={
-                "quote_id": quote.json()["id"],
-                "source_currency": "EUR",
-                "source_amount": AMOUNT,
-            },
-            headers={"Idempotency-Key": uuid.uuid4().hex},
-        )
+        order = await place(client)
         order.raise_for_status()
         clients.append(client)
         orders.append(order.json()["id"])
