@@ -21,6 +21,7 @@ from onramp.api.openapi_problems import install_problem_responses
 from onramp.api.ratelimit_headers import RateLimitHeaders
 from onramp.api.screening import router as screening_router
 from onramp.api.security_headers import SecurityHeaders
+from onramp.auth import listening_for_changes
 from onramp.banking import BankWebhookAdapter, check_treasury_accounts, register_return_approval
 from onramp.banking import accounts_router as bank_accounts_router
 from onramp.banking import banking_router as banking_router
@@ -183,7 +184,10 @@ def _lifespan(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextMan
                     interval=settings.hsm.keyring_refresh_seconds,
                 )
             )
-            yield
+            # Who is calling is remembered per process while this listens for changes to it
+            # (auth.lookup_cache): a logout or revocation anywhere drops it at once.
+            async with listening_for_changes(settings.database.url):
+                yield
             refresher.cancel()
         finally:
             await engine.dispose()

@@ -5,6 +5,13 @@ users, sessions, API keys and second factors behind it (``CredentialStore``)."""
 from typing import TYPE_CHECKING
 
 from onramp.auth.credentials import CredentialStore, credential_store, install_credential_store
+from onramp.auth.lookup_cache import (
+    CredentialCache,
+    CredentialListener,
+    credential_cache,
+    listening_for_changes,
+    watched,
+)
 from onramp.auth.step_up import require_recent_mfa, require_step_up
 from onramp.core.lazy import lazy_exports
 
@@ -88,6 +95,11 @@ __all__ = [
     "csrf_token",
     "delegable",
     "install_credential_store",
+    "CredentialCache",
+    "CredentialListener",
+    "credential_cache",
+    "listening_for_changes",
+    "watched",
     "issue_access_token",
     "issue_client_token",
     "new_refresh_token",

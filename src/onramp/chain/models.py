@@ -94,6 +94,8 @@ class Payout(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     order_id: Mapped[uuid.UUID] = mapped_column(unique=True)
+    # The order's customer, carried by the request: the treasury's gate needs it per payout.
+    customer_id: Mapped[uuid.UUID | None] = mapped_column()
     to_address: Mapped[str] = mapped_column(String(42))
     amount: Mapped[int] = mapped_column(MinorUnits)
     status: Mapped[str] = mapped_column(String(20))

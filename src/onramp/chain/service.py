@@ -31,6 +31,9 @@ class PayoutRequest:
     # Compliance released this order after a hit on its destination: the pre-sign check, which
     # would hit again, does not hold it.
     released: bool = False
+    # Whose order it is: stored with the payout, so the treasury's gate limits per customer
+    # without reaching back up into ``orders`` (None: nobody's, never limited per customer).
+    customer_id: uuid.UUID | None = None
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,7 @@ async def queue_payouts(session: AsyncSession, requests: Sequence[PayoutRequest]
                 {
                     "id": uuid7(),
                     "order_id": r.order_id,
+                    "customer_id": r.customer_id,
                     "to_address": checksum(r.to_address),
                     "amount": r.amount.minor,
                     "status": PayoutStatus.QUEUED.value,

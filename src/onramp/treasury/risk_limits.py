@@ -28,11 +28,10 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from onramp import orders
 from onramp.chain import GateItem, GateVerdict, in_flight_total
 from onramp.core.clock import utcnow
 from onramp.core.db import as_int
@@ -82,7 +81,7 @@ class RiskLimits:
 @dataclass(frozen=True)
 class Candidate:
     order_id: uuid.UUID
-    customer_id: uuid.UUID | None  # None: no such order (never limited per customer)
+    customer_id: uuid.UUID | None  # None: queued without one (never limited per customer)
     amount: int
     released: bool = False
 
@@ -161,26 +160,21 @@ def evaluate(limits: RiskLimits, usage: Usage, candidates: Sequence[Candidate]) 
 async def usage_since(
     session: AsyncSession, since: datetime, customers: Sequence[uuid.UUID]
 ) -> tuple[int, dict[uuid.UUID, int]]:
-    total = await session.scalar(
-        select(func.coalesce(func.sum(PayoutAllowance.amount), 0)).where(
-            PayoutAllowance.allowed_at > since
-        )
-    )
+    """The day's allowances in one read: a row per customer of the batch, and one (None) for
+    everyone else; the total is their sum."""
+    who = case((PayoutAllowance.customer_id.in_(customers), PayoutAllowance.customer_id))
     rows = await session.execute(
-        select(PayoutAllowance.customer_id, func.sum(PayoutAllowance.amount))
-        .where(PayoutAllowance.allowed_at > since, PayoutAllowance.customer_id.in_(customers))
-        .group_by(PayoutAllowance.customer_id)
+        select(who, func.sum(PayoutAllowance.amount))
+        .where(PayoutAllowance.allowed_at > since)
+        .group_by(who)
     )
-    return as_int(total), {c: as_int(s) for c, s in rows if c is not None}
-
-
-async def _customers(
-    session: AsyncSession, order_ids: Sequence[uuid.UUID]
-) -> dict[uuid.UUID, uuid.UUID]:
-    found = await orders.customers_of(session, order_ids=order_ids)
-    for order_id in set(order_ids) - set(found):
-        log.warning("risk.payout_without_order", order_id=str(order_id))
-    return found
+    per_customer: dict[uuid.UUID, int] = {}
+    total = 0
+    for customer, amount in rows:
+        total += as_int(amount)
+        if customer is not None:
+            per_customer[customer] = as_int(amount)
+    return total, per_customer
 
 
 class RiskGate:
@@ -195,12 +189,11 @@ class RiskGate:
         if breaker.state != BreakerState.CLOSED.value:
             return GateVerdict(paused=f"circuit breaker {breaker.state}: {breaker.reason or '-'}")
         now = utcnow()
-        customers = await _customers(session, [i.order_id for i in items])
-        total, per_customer = await usage_since(session, now - DAY, list(set(customers.values())))
+        # The payout carries its customer (queued with it): nothing is read back from orders.
+        customers = list({i.customer_id for i in items if i.customer_id is not None})
+        total, per_customer = await usage_since(session, now - DAY, customers)
         usage = Usage(total, per_customer, await in_flight_total(session))
-        candidates = [
-            Candidate(i.order_id, customers.get(i.order_id), i.amount, i.released) for i in items
-        ]
+        candidates = [Candidate(i.order_id, i.customer_id, i.amount, i.released) for i in items]
         result = evaluate(self._limits, usage, candidates)
         if result.allowed:
             await session.execute(

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Sequence
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
 import orjson
 import pytest
-from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy import event, select, update
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from onramp.chain import PAYOUT_HELD, GateItem, GateVerdict, PayoutRequest, queue_payouts
 from onramp.chain.client import ChainClient
@@ -178,3 +179,52 @@ async def test_a_partial_batch_waits_for_more_payouts_until_the_oldest_is_old_en
     waited._batch_wait = timedelta(microseconds=1)  # noqa: SLF001
     await waited.send_batch()
     assert gate.batches == 1  # the oldest waited long enough: the partial batch goes on
+
+
+async def test_the_per_customer_limit_uses_the_customer_queued_with_the_payout(
+    closed_breaker: None,
+    sessions: async_sessionmaker[AsyncSession],
+    engine: AsyncEngine,
+    queued: list[uuid.UUID],
+    infra: Stack,
+) -> None:
+    """No order exists for these payouts: the customer comes with the request (issue 19, no
+    stage reaches back up), and the gate reads its usage in one statement."""
+    alice = uuid.uuid4()
+    first, second = uuid.uuid4(), uuid.uuid4()
+    queued.extend([first, second])
+    async with unit_of_work(sessions) as session:
+        await queue_payouts(
+            session,
+            [
+                PayoutRequest(o, "0x" + "44" * 20, Money(60 * U, "USDC"), customer_id=alice)
+                for o in (first, second)
+            ],
+        )
+    tight = replace(LIMITS, max_per_customer_24h=100 * U)
+    sender = _sender(sessions, _OnlyThese(RiskGate(tight), {first, second}), infra)
+    statements: list[str] = []
+
+    def note(*args: Any) -> None:
+        statements.append(args[2])
+
+    event.listen(engine.sync_engine, "before_cursor_execute", note)
+    try:
+        async with unit_of_work(sessions) as session:
+            verdict = await RiskGate(tight)(
+                session,
+                [GateItem(o, "0x" + "44" * 20, 60 * U, False, alice) for o in (first, second)],
+            )
+            await session.rollback()  # the allowance written above is not this test's point
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", note)
+    assert set(verdict.held) == {second}
+    assert not [s for s in statements if "FROM orders" in s or "JOIN orders" in s]
+    assert len([s for s in statements if "treasury_payout_allowances" in s]) == 2  # read, write
+
+    await sender.send_batch()
+
+    payouts = await _payouts(sessions, [first, second])
+    assert payouts[first].customer_id == alice
+    assert payouts[second].status == PayoutStatus.HELD.value
+    assert "per customer" in (payouts[second].failure or "")

@@ -34,6 +34,7 @@ class GateItem:
     to: str
     amount: int  # USDC base units
     released: bool  # a person released this payout after an earlier hold
+    customer_id: uuid.UUID | None = None  # whose order (None: never limited per customer)
 
 
 @dataclass(frozen=True)

@@ -254,9 +254,15 @@ class PayoutSender:
         if self._gate is None or not items:
             return items
         released = {p.order_id for p in payouts if p.released_at is not None}
+        customers = {p.order_id: p.customer_id for p in payouts}
         verdict = await self._gate(
             session,
-            [GateItem(i.order_id, i.to, i.amount, i.order_id in released) for i in items],
+            [
+                GateItem(
+                    i.order_id, i.to, i.amount, i.order_id in released, customers.get(i.order_id)
+                )
+                for i in items
+            ],
         )
         if verdict.paused != self._paused:
             if verdict.paused is not None:

@@ -1,15 +1,16 @@
 """Authenticating with an API key: the key itself, or a client-credentials token bound to one.
 
-Both look the key up on every request (one indexed read joined to its owner), so revoking a key,
-rotating it past its grace period, changing the owner's role or erasing the owner takes effect at
-once — as logout does for sessions. ``last_used_at`` is written at most once per
-``last_used_resolution``, not on every request.
+Both look the key up (one indexed read joined to its owner) unless the API process's credential
+cache (``auth.lookup_cache``) holds the answer; a change to the key or its owner drops that at
+once, so revoking a key, rotating it past its grace period, changing the owner's role or erasing
+the owner takes effect on the next request — as logout does for sessions. ``last_used_at`` is
+written at most once per ``last_used_resolution``, not on every request.
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import select, update
@@ -66,14 +67,32 @@ def _refusal(found: _Found, now: datetime) -> str | None:
     return None
 
 
+async def touch(
+    session: AsyncSession,
+    *,
+    key_id: uuid.UUID,
+    last_used_at: datetime | None,
+    ip: str,
+    now: datetime,
+    policy: KeyPolicy,
+) -> bool:
+    """Mark the key used, at most once per ``last_used_resolution``; True if it was written."""
+    if last_used_at is not None and now - last_used_at < policy.last_used_resolution:
+        return False
+    await session.execute(
+        update(ApiKey).where(ApiKey.id == key_id).values(last_used_at=now, last_used_ip=ip[:64])
+    )
+    return True
+
+
 async def _touch(
     session: AsyncSession, *, key: ApiKey, ip: str, now: datetime, policy: KeyPolicy
-) -> None:
-    last = key.last_used_at
-    if last is None or now - last >= policy.last_used_resolution:
-        await session.execute(
-            update(ApiKey).where(ApiKey.id == key.id).values(last_used_at=now, last_used_ip=ip[:64])
-        )
+) -> datetime | None:
+    """When the key was last marked used, after this use."""
+    written = await touch(
+        session, key_id=key.id, last_used_at=key.last_used_at, ip=ip, now=now, policy=policy
+    )
+    return now if written else key.last_used_at
 
 
 def _holder(found: _Found) -> KeyHolder:
@@ -86,6 +105,7 @@ def _holder(found: _Found) -> KeyHolder:
         # The owner's current role bounds the key: a demotion narrows it at once.
         scopes=frozenset(key.scopes) & delegable(found.role),
         expires_at=key.expires_at,
+        ends_at=min((t for t in (key.expires_at, key.revoked_at) if t is not None), default=None),
     )
 
 
@@ -126,8 +146,8 @@ async def authenticate(
     if reason is not None:
         await record_failure(sessions, key=found.key, reason=reason, ip=ip)
         raise InvalidApiKey()
-    await _touch(session, key=found.key, ip=ip, now=now, policy=policy)
-    return _holder(found)
+    used = await _touch(session, key=found.key, ip=ip, now=now, policy=policy)
+    return replace(_holder(found), last_used_at=used)
 
 
 async def active_holder(
@@ -137,5 +157,5 @@ async def active_holder(
     found = await _find(session, key_id=key_id)
     if found is None or _refusal(found, now) is not None:
         return None
-    await _touch(session, key=found.key, ip=ip, now=now, policy=policy)
-    return _holder(found)
+    used = await _touch(session, key=found.key, ip=ip, now=now, policy=policy)
+    return replace(_holder(found), last_used_at=used)

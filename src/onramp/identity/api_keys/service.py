@@ -62,6 +62,10 @@ class KeyHolder:
     role: str
     scopes: frozenset[str]
     expires_at: datetime | None
+    # What a cached answer needs: when the key stops working by time alone (its expiry or a
+    # rotation's grace period), and when it was last marked used.
+    ends_at: datetime | None = None
+    last_used_at: datetime | None = None
 
 
 def is_active(key: ApiKey, now: datetime) -> bool:

@@ -192,6 +192,7 @@ class ActiveSession:
     user_id: uuid.UUID
     role: str
     mfa_at: datetime | None
+    expires_at: datetime | None = None  # when it stops letting anyone in by time alone
 
 
 async def active_session(
@@ -216,7 +217,9 @@ async def active_session(
         return None
     if row.erased_at is not None or row.deactivated_at is not None:
         return None
-    return ActiveSession(user_id=row.user_id, role=row.role, mfa_at=row.mfa_at)
+    return ActiveSession(
+        user_id=row.user_id, role=row.role, mfa_at=row.mfa_at, expires_at=row.expires_at
+    )
 
 
 async def mark_mfa(session: AsyncSession, *, session_id: uuid.UUID, now: datetime) -> None:

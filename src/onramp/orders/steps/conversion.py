@@ -60,7 +60,13 @@ async def price_and_queue(
     )
     step.move(order, OrderState.PAYOUT_QUEUED)
     step.payouts.append(
-        chain.PayoutRequest(order.id, order.destination_address, priced.pricing.target, released)
+        chain.PayoutRequest(
+            order.id,
+            order.destination_address,
+            priced.pricing.target,
+            released,
+            customer_id=order.customer_id,
+        )
     )
 
 
