@@ -13,6 +13,7 @@ from typing import Any
 
 from onramp.chain import Deployment
 from onramp.core.keys import Keyring
+from onramp.core.restarts import RestartPolicy
 from onramp.core.settings import (
     REPO_ROOT,
     Settings,
@@ -27,7 +28,7 @@ from onramp.devstack.nats import EmbeddedNats
 from onramp.devstack.postgres import EmbeddedPostgres
 from onramp.devstack.process import ManagedProcess, free_port, spawn
 from onramp.devstack.softhsm import SoftHsmToken
-from onramp.devstack.supervisor import RestartPolicy, Supervisor
+from onramp.devstack.supervisor import Supervisor
 from onramp.devstack.treasury_setup import (
     TreasurySetup,
 )
