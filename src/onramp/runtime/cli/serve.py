@@ -9,6 +9,8 @@ import typer
 
 from onramp.core.settings import load_settings
 
+KEEP_ALIVE_SECONDS = 75
+
 
 def api(
     host: str = "127.0.0.1",
@@ -22,7 +24,17 @@ def api(
 
     settings = load_settings()
     configure_logging(level=settings.log_level, process="api")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", access_log=False)
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+        # Longer than a load balancer's idle timeout (60 s is common) and than a client's pause
+        # between polls: with uvicorn's 5 s, a client reusing a connection the server is closing
+        # at that moment gets "server disconnected" (bench/e2e.py's polling did, under load).
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
+    )
 
 
 def worker(
