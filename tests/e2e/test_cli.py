@@ -107,11 +107,16 @@ def test_dev_writes_stack_json_restarts_a_killed_worker_and_stops_everything_on_
         page = httpx.get(info["web"]["app"], headers={"accept": "text/html"})
         assert page.status_code == 303
         assert page.headers["location"] == "/app/sign-in"
-        # A worker killed under `onramp dev` is restarted; stack.json names its new pid.
-        os.kill(info["pids"]["worker-relay"], signal.SIGKILL)
-        info = _wait_for_restart(process, stack_json, "worker-relay", info["pids"]["worker-relay"])
-        assert info["supervisor"]["worker-relay"]["state"] == "running"
-        assert info["supervisor"]["worker-relay"]["last_exit"] == -signal.SIGKILL
+        # The workers run as four group processes, each listed with its workers and metrics.
+        assert "relay" in info["workers"]["workers-money_in"]
+        assert set(info["metrics"]) == {"api"} | set(info["workers"])
+        assert len(info["workers"]) == 4
+        # A worker process killed under `onramp dev` is restarted; stack.json names its new pid.
+        host = "workers-money_in"
+        os.kill(info["pids"][host], signal.SIGKILL)
+        info = _wait_for_restart(process, stack_json, host, info["pids"][host])
+        assert info["supervisor"][host]["state"] == "running"
+        assert info["supervisor"][host]["last_exit"] == -signal.SIGKILL
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=60) == 0
         assert not stack_json.exists()
@@ -128,7 +133,7 @@ def test_dev_writes_stack_json_restarts_a_killed_worker_and_stops_everything_on_
 
 
 def _wait_for_stack_json(process: subprocess.Popen[bytes], stack_json: Path) -> dict[str, Any]:
-    # Sixteen workers, the API, PostgreSQL, NATS and anvil start beside the suite's own stack
+    # Four worker processes, the API, PostgreSQL, NATS and anvil start beside the suite's own stack
     # on two cores: 45 s alone, more under the suite's load.
     deadline = time.monotonic() + 420
     while not stack_json.exists():

@@ -132,7 +132,13 @@ BREAKER_OPEN = _gauge(
 )
 WORKER_TICK = _gauge(
     "onramp_worker_last_tick_timestamp_seconds",
-    "When the worker's loop last went round (Unix time)",
+    "When the worker's loop last went round (Unix time), by worker (a host runs several)",
+    ["worker"],
+)
+WORKER_RESTARTS = _counter(
+    "onramp_worker_task_restarts_total",
+    "Workers started again inside their host process after they raised or returned",
+    ["worker"],
 )
 
 
@@ -223,5 +229,9 @@ def breaker_state(closed: bool) -> None:
     BREAKER_OPEN.set(0 if closed else 1)
 
 
-def loop_ticked() -> None:
-    WORKER_TICK.set(time.time())
+def loop_ticked(worker: str) -> None:
+    WORKER_TICK.labels(worker).set(time.time())
+
+
+def worker_restarted(worker: str) -> None:
+    WORKER_RESTARTS.labels(worker).inc()

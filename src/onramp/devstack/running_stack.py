@@ -13,6 +13,7 @@ from typing import Any
 
 from onramp.chain import Deployment
 from onramp.core.keys import Keyring
+from onramp.core.restarts import RestartPolicy
 from onramp.core.settings import (
     REPO_ROOT,
     Settings,
@@ -27,7 +28,7 @@ from onramp.devstack.nats import EmbeddedNats
 from onramp.devstack.postgres import EmbeddedPostgres
 from onramp.devstack.process import ManagedProcess, free_port, spawn
 from onramp.devstack.softhsm import SoftHsmToken
-from onramp.devstack.supervisor import RestartPolicy, Supervisor
+from onramp.devstack.supervisor import Supervisor
 from onramp.devstack.treasury_setup import (
     TreasurySetup,
 )
@@ -59,8 +60,11 @@ class Stack:
     treasury: TreasurySetup | None = None  # the Safes (the cold one is the vault's admin)
     api_url: str = ""
     apps: dict[str, ManagedProcess] = field(default_factory=dict)
-    # Each worker's own /metrics, /healthz, /readyz port, by process name (kept over restarts).
+    # Each worker process's own /metrics, /healthz, /readyz port, by process name (kept over
+    # restarts): ``worker-<name>`` runs one worker, ``workers-<group>`` a group of them.
     metrics_ports: dict[str, int] = field(default_factory=dict)
+    # Which workers each worker process runs, by process name.
+    hosted: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # Held while the process table changes: the supervisor's thread and a test's own restarts.
     lock: threading.RLock = field(default_factory=threading.RLock)
     supervisor: Supervisor | None = None
@@ -110,7 +114,7 @@ class Stack:
         return {"app": f"{self.api_url}/app", "admin": f"{self.api_url}/admin"}
 
     def metrics_urls(self) -> dict[str, str]:
-        """Each process's Prometheus endpoint: the API's and every worker's."""
+        """Each process's Prometheus endpoint: the API's and every worker process's."""
         return {"api": f"{self.api_url}/metrics"} | {
             name: f"http://127.0.0.1:{port}/metrics"
             for name, port in sorted(self.metrics_ports.items())
@@ -121,6 +125,7 @@ class Stack:
             "api": self.api_url,
             "web": self.web_urls(),
             "metrics": self.metrics_urls(),
+            "workers": {name: list(workers) for name, workers in sorted(self.hosted.items())},
             "bank_sandbox": self.bank.url if self.bank else "",
             "kyc_sandbox": self.kyc.url if self.kyc else "",
             "issuer_sandbox": self.issuer.url if self.issuer else "",
@@ -247,20 +252,49 @@ class Stack:
         *,
         supervised: bool | None = None,
     ) -> ManagedProcess:
-        process_name = f"worker-{name}"
+        """``onramp worker <name>``: one worker, its own process ``worker-<name>``."""
+        return self._spawn_host(f"worker-{name}", [name], (name,), extra_env, supervised)
+
+    def spawn_group(
+        self,
+        group: str,
+        workers: tuple[str, ...],
+        extra_env: Mapping[str, str] | None = None,
+        *,
+        supervised: bool | None = None,
+    ) -> ManagedProcess:
+        """``onramp worker --group <group>``: its ``workers`` as tasks of one process,
+        ``workers-<group>``."""
+        argv = ["--group", group]
+        return self._spawn_host(f"workers-{group}", argv, workers, extra_env, supervised)
+
+    def _spawn_host(
+        self,
+        process_name: str,
+        args: list[str],
+        workers: tuple[str, ...],
+        extra_env: Mapping[str, str] | None,
+        supervised: bool | None,
+    ) -> ManagedProcess:
         with self.lock:  # its metrics port, chosen once: Prometheus scrapes it across restarts
             port = self.metrics_ports.setdefault(process_name, free_port())
+            self.hosted[process_name] = workers
         return self.spawn_app(
             process_name,
-            [sys.executable, "-m", "onramp", "worker", name],
+            [sys.executable, "-m", "onramp", "worker", *args],
             extra_env,
             supervised=supervised,
             own_env={"ONRAMP_WORKER__METRICS_PORT": str(port)},
         )
 
     def worker_url(self, name: str) -> str:
-        """Where worker ``name`` serves /metrics, /healthz and /readyz (spawned through here)."""
-        return f"http://127.0.0.1:{self.metrics_ports[f'worker-{name}']}"
+        """Where the process running worker ``name`` serves /metrics, /healthz and /readyz (its
+        own ``worker-<name>`` if spawned alone, else its group's)."""
+        with self.lock:
+            process = f"worker-{name}"
+            if process not in self.metrics_ports:
+                process = next(p for p, workers in self.hosted.items() if name in workers)
+            return f"http://127.0.0.1:{self.metrics_ports[process]}"
 
     def stop(self) -> None:
         if self.supervisor is not None:

@@ -1,5 +1,7 @@
 """The whole system on one machine: embedded PostgreSQL, NATS, anvil, the bank sandbox, the API
-and every worker, each its own process on loopback, each stopped by its own PID.
+and every worker, each its own process on loopback, each stopped by its own PID. With
+``worker_groups`` (``onramp dev``'s default, ``ONRAMP_DEV__WORKER_GROUPS``) the workers run as
+four hosts of several workers each (runtime/workers/groups.py) instead of eighteen processes.
 
 The API, the workers and the vendor sandboxes are supervised (devstack/supervisor.py): one that
 dies is started again with backoff, the rest keep running. By default a stack starts clean;
@@ -23,7 +25,7 @@ from onramp.devstack.issuer_sandbox import start_issuer_sandbox_on
 from onramp.devstack.kyc_sandbox import start_kyc_sandbox
 from onramp.devstack.process import free_port
 from onramp.devstack.running_stack import Progress, Stack, quiet, write_stack_file
-from onramp.runtime import WORKERS
+from onramp.runtime import GROUPS, WORKERS
 
 __all__ = [
     "Progress",
@@ -36,9 +38,12 @@ __all__ = [
 ]
 
 
-def start_applications(stack: Stack, *, progress: Progress = quiet) -> None:
-    """The bank and KYC sandboxes, the API and every worker, supervised (a process that dies is
-    started again, reported through ``progress``), then wait until the API is ready."""
+def start_applications(
+    stack: Stack, *, progress: Progress = quiet, worker_groups: bool = False
+) -> None:
+    """The bank and KYC sandboxes, the API and every worker (one process each, or grouped),
+    supervised (a process that dies is started again, reported through ``progress``), then wait
+    until the API is ready."""
     api_port = free_port()
     stack.api_url = f"http://127.0.0.1:{api_port}"
     settings = stack.settings
@@ -71,12 +76,18 @@ def start_applications(stack: Stack, *, progress: Progress = quiet) -> None:
     for process in stack.processes().values():
         process.supervised = True
     stack.spawn_app("api", [sys.executable, "-m", "onramp", "api", "--port", str(api_port)])
-    for name in WORKERS:
-        stack.spawn_worker(name)
+    if worker_groups:
+        for group, workers in GROUPS.items():
+            stack.spawn_group(group, workers)
+    else:
+        for name in WORKERS:
+            stack.spawn_worker(name)
     # A worker that dies at start (its keyring, a connection) is started again from here on.
     stack.supervise(report=progress)
     wait_ready(stack.api_url, stack)
-    progress(f"api         {stack.api_url}  (docs: /docs); workers: {', '.join(WORKERS)}")
+    progress(f"api         {stack.api_url}  (docs: /docs)")
+    for host, workers in stack.hosted.items():
+        progress(f"{host:<24} {', '.join(workers)}  ({stack.metrics_urls()[host]})")
     web = stack.web_urls()
     progress(f"web         dashboard {web['app']}  back office {web['admin']}")
     stack.ready = True
@@ -101,11 +112,16 @@ def wait_ready(api_url: str, stack: Stack, *, timeout: float = 180.0) -> None:
 
 
 def start_stack(
-    state_dir: Path, *, progress: Progress = quiet, fresh: bool = True, persist: bool = False
+    state_dir: Path,
+    *,
+    progress: Progress = quiet,
+    fresh: bool = True,
+    persist: bool = False,
+    worker_groups: bool = False,
 ) -> Stack:
     stack = start_infrastructure(state_dir, progress=progress, fresh=fresh, persist=persist)
     try:
-        start_applications(stack, progress=progress)
+        start_applications(stack, progress=progress, worker_groups=worker_groups)
     except BaseException:
         stack.stop()
         raise

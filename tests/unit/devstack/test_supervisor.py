@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from onramp.core.restarts import DeathCount, GiveUp, Restart, RestartPolicy
 from onramp.core.settings import SupervisorSettings
 from onramp.devstack.process import ManagedProcess, spawn
-from onramp.devstack.supervisor import DeathCount, GiveUp, Restart, RestartPolicy, Supervisor
+from onramp.devstack.supervisor import Supervisor
 
 POLICY = RestartPolicy(
     max_deaths=5, window_seconds=60, backoff_initial_seconds=0.5, backoff_max_seconds=4

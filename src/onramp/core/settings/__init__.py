@@ -30,6 +30,7 @@ from onramp.core.settings.fx import (
 )
 from onramp.core.settings.infrastructure import (
     DatabaseSettings,
+    DevSettings,
     HsmSettings,
     MetricsSettings,
     NatsSettings,
@@ -79,6 +80,7 @@ __all__ = [
     "SAMPLE_RATES_FILE",
     "Settings",
     "SupervisorSettings",
+    "DevSettings",
     "WorkerSettings",
     "TreasuryAccountSettings",
     "TreasuryRiskSettings",

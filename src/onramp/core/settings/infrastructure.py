@@ -103,11 +103,19 @@ class WebhookSettings(Section):
 
 
 class SupervisorSettings(Section):
-    """How ``onramp dev`` (and the test stack) restart a process that died: after
-    ``backoff_initial_seconds``, doubling up to ``backoff_max_seconds``; once ``max_deaths``
-    deaths fall within ``window_seconds`` it gives up on that process (the rest keep running)."""
+    """How ``onramp dev`` (and the test stack) restart a process that died, and a worker host
+    one of its workers: after ``backoff_initial_seconds``, doubling up to
+    ``backoff_max_seconds``; once ``max_deaths`` deaths fall within ``window_seconds`` it gives
+    up on that process (the rest keep running), and a host exits non-zero."""
 
     max_deaths: int = Field(default=5, ge=1)
     window_seconds: float = Field(default=60.0, gt=0)
     backoff_initial_seconds: float = Field(default=0.5, gt=0)
     backoff_max_seconds: float = Field(default=30.0, gt=0)
+
+
+class DevSettings(Section):
+    """``onramp dev``: ``worker_groups`` runs the workers as a few hosts of several workers each
+    (runtime/workers/groups.py) instead of one process per worker (false)."""
+
+    worker_groups: bool = True

@@ -19,6 +19,7 @@ from onramp.core.settings.from_stack import stack_updates
 from onramp.core.settings.fx import FxSettings
 from onramp.core.settings.infrastructure import (
     DatabaseSettings,
+    DevSettings,
     HsmSettings,
     MetricsSettings,
     NatsSettings,
@@ -62,6 +63,7 @@ class Settings(BaseSettings):
     treasury_risk: TreasuryRiskSettings = TreasuryRiskSettings()
     custody: CustodySettings = CustodySettings()
     supervisor: SupervisorSettings = SupervisorSettings()
+    dev: DevSettings = DevSettings()
     alerts: AlertSettings = AlertSettings()
     worker: WorkerSettings = WorkerSettings()
     metrics: MetricsSettings = MetricsSettings()

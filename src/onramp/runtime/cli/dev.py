@@ -61,7 +61,9 @@ def dev(
     """Start the whole stack and keep it running until Ctrl-C (writes .onramp/stack.json).
 
     A process that dies is restarted with backoff (given up after repeated quick deaths); the
-    database, JetStream, the chain and the HSM token are kept for the next run unless --fresh."""
+    database, JetStream, the chain and the HSM token are kept for the next run unless --fresh.
+    The workers run as four processes of several each (ONRAMP_DEV__WORKER_GROUPS=false: one
+    process per worker, as a cluster deploys them)."""
     from onramp.devstack import StateLost, start_stack
 
     settings = load_settings()
@@ -73,7 +75,11 @@ def dev(
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     try:
         stack = start_stack(
-            state_dir or settings.state_dir, progress=say, fresh=fresh, persist=True
+            state_dir or settings.state_dir,
+            progress=say,
+            fresh=fresh,
+            persist=True,
+            worker_groups=settings.dev.worker_groups,
         )
     except StateLost as exc:
         print(f"{exc}; start with `onramp dev --fresh` to begin anew", file=sys.stderr)

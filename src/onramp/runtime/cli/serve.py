@@ -9,6 +9,8 @@ import typer
 
 from onramp.core.settings import load_settings
 
+KEEP_ALIVE_SECONDS = 75
+
 
 def api(
     host: str = "127.0.0.1",
@@ -22,24 +24,53 @@ def api(
 
     settings = load_settings()
     configure_logging(level=settings.log_level, process="api")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", access_log=False)
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+        # Longer than a load balancer's idle timeout (60 s is common) and than a client's pause
+        # between polls: with uvicorn's 5 s, a client reusing a connection the server is closing
+        # at that moment gets "server disconnected" (bench/e2e.py's polling did, under load).
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
+    )
 
 
 def worker(
-    name: Annotated[
-        str, typer.Argument(help="relay, deposits, orders, payouts, confirmations, bank_files, ...")
-    ],
+    names: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="One worker (relay, deposits, orders, payouts, ...), several (run in one "
+            "process), or `all`",
+            show_default=False,
+        ),
+    ] = None,
+    group: Annotated[
+        str | None,
+        typer.Option(
+            "--group",
+            help="A named group in one process: money_in, money_out, reserves, back_office",
+        ),
+    ] = None,
 ) -> None:
-    """Run one worker until SIGTERM."""
+    """Run workers until SIGTERM: one per process as a cluster deploys them, or several as
+    tasks of one process (a group, or all) on a small machine."""
     import uvloop
 
     from onramp.core.errors import OnrampError
-    from onramp.runtime.workers import check_config, run_worker
+    from onramp.runtime.workers import UnknownWorker, resolve, run_host
 
     settings = load_settings()
     try:
-        check_config(name, settings)
-        uvloop.run(run_worker(name, settings))
+        host, workers = resolve(names or [], group)
+        for each in workers:  # fail fast, before any connection: the union of their checks
+            if each.check is not None:
+                each.check(settings)
+        uvloop.run(run_host(workers, settings, name=host))
+    except UnknownWorker as exc:
+        print(str(exc), file=sys.stderr)
+        raise typer.Exit(2) from exc
     except OnrampError as exc:  # a configuration error, e.g. monitoring_rules_invalid
         print(f"{exc.code}: {exc.detail}", file=sys.stderr)
         raise typer.Exit(1) from exc

@@ -1,6 +1,8 @@
-"""Every worker process, built from settings: ``onramp worker <name>``. Each module here
-registers one domain's workers (``registry.Worker``: a name, how it runs, what it needs first);
-this table names them, in the order the dev stack starts them."""
+"""Every worker, built from settings: ``onramp worker <name>`` (one per process, as a cluster
+runs them), ``onramp worker --group <group>`` or ``onramp worker all`` (several as tasks of one
+process: ``host.py``). Each module here registers one domain's workers (``registry.Worker``: a
+name, how it runs, what it needs first); this table names them, in the order the dev stack
+starts them, and ``groups.py`` which share a process when grouped."""
 
 from __future__ import annotations
 
@@ -14,7 +16,9 @@ from onramp.runtime.workers import banking as bank
 # ``chain_workers``, not ``chain``: likewise the payouts and withdrawals workers named through
 # ``chain`` would spell the modules that moved into chain's sub-packages.
 from onramp.runtime.workers import chain as chain_workers
-from onramp.runtime.workers.registry import Worker, run
+from onramp.runtime.workers.groups import GROUPS
+from onramp.runtime.workers.host import run_host
+from onramp.runtime.workers.registry import Worker
 
 REGISTRY: dict[str, Worker] = {
     worker.name: worker
@@ -40,12 +44,35 @@ REGISTRY: dict[str, Worker] = {
     )
 }
 WORKERS = tuple(REGISTRY)
+ALL = "all"  # ``onramp worker all``: every worker in one process
+
+
+class UnknownWorker(ValueError):
+    """A name that is no worker (nor ``all``), or a group that is none."""
 
 
 def _worker(name: str) -> Worker:
     if name not in REGISTRY:
-        raise ValueError(f"unknown worker {name!r}; choose one of {', '.join(WORKERS)}")
+        raise UnknownWorker(
+            f"unknown worker {name!r}; choose {ALL!r} or any of {', '.join(WORKERS)}"
+        )
     return REGISTRY[name]
+
+
+def resolve(names: list[str], group: str | None = None) -> tuple[str, tuple[Worker, ...]]:
+    """The host's name and its workers: one group, or the named workers (``all``: every one)."""
+    if group is not None:
+        if names:
+            raise UnknownWorker("name workers or --group, not both")
+        if group not in GROUPS:
+            raise UnknownWorker(f"unknown group {group!r}; choose any of {', '.join(GROUPS)}")
+        return group, tuple(REGISTRY[name] for name in GROUPS[group])
+    if not names:
+        raise UnknownWorker("name a worker, several, `all` or --group NAME")
+    if ALL in names:
+        return ALL, tuple(REGISTRY.values())
+    chosen = tuple(dict.fromkeys(_worker(name) for name in names))
+    return "+".join(worker.name for worker in chosen), chosen
 
 
 def check_config(name: str, settings: Settings) -> None:
@@ -56,7 +83,18 @@ def check_config(name: str, settings: Settings) -> None:
 
 
 async def run_worker(name: str, settings: Settings) -> None:
-    await run(_worker(name), settings)
+    """One worker in this process, as a cluster's deployment runs it."""
+    await run_host([_worker(name)], settings, name=name)
 
 
-__all__ = ["REGISTRY", "WORKERS", "check_config", "run_worker"]
+__all__ = [
+    "ALL",
+    "GROUPS",
+    "REGISTRY",
+    "WORKERS",
+    "UnknownWorker",
+    "check_config",
+    "resolve",
+    "run_host",
+    "run_worker",
+]

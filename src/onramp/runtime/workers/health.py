@@ -1,11 +1,13 @@
-"""Each worker's own small HTTP endpoint, on its event loop (``ONRAMP_WORKER__METRICS_PORT``; 0:
-none): ``/metrics`` (the process's registry, core/metrics.py), ``/healthz`` (alive: the worker's
-loop went round recently) and ``/readyz`` (what it depends on answers: the database always, and
-NATS, the chain's node, the HSM where the worker uses them; 503 naming what failed).
+"""Each worker process's own small HTTP endpoint, on its event loop
+(``ONRAMP_WORKER__METRICS_PORT``; 0: none): ``/metrics`` (the process's registry,
+core/metrics.py), ``/healthz`` (alive: every worker the process hosts went round recently) and
+``/readyz`` (what they depend on answers: the database always, and NATS, the chain's node, the
+HSM where a hosted worker uses them; 503 naming what failed). One process may host several
+workers (runtime/workers/host.py): one endpoint for them all.
 
-Liveness comes from the stop signal: every worker loop asks ``stop.is_set()`` once a round, so
-``LoopStop`` notes when it was last asked. A loop stuck on a call that never returns stops
-asking, and ``/healthz`` turns 503 once ``stale_after_seconds`` passed."""
+Liveness comes from each worker's stop signal: every worker loop asks ``stop.is_set()`` once a
+round, so ``LoopStop`` notes when it was last asked. A loop stuck on a call that never returns
+stops asking, and ``/healthz`` turns 503 (naming it) once ``stale_after_seconds`` passed."""
 
 from __future__ import annotations
 
@@ -40,14 +42,15 @@ class LoopStop(asyncio.Event):
     loop that sleeps between rounds by waiting on it (``wait``) is alive while it waits (the
     recon worker's round is five minutes apart, longer than /healthz's staleness)."""
 
-    def __init__(self) -> None:
+    def __init__(self, worker: str = "") -> None:
         super().__init__()
+        self.worker = worker  # the label of its tick on /metrics
         self.last_tick = time.monotonic()
         self.waiting = 0
 
     def is_set(self) -> bool:
         self.last_tick = time.monotonic()
-        metrics.loop_ticked()
+        metrics.loop_ticked(self.worker)
         return super().is_set()
 
     async def wait(self) -> Literal[True]:
@@ -106,8 +109,15 @@ async def _check(probe: Probe, timeout: float) -> str | None:
 
 
 def health_app(
-    stop: LoopStop, probes: Mapping[str, Probe], settings: WorkerSettings, *, token: str = ""
+    loops: Mapping[str, LoopStop],
+    probes: Mapping[str, Probe],
+    settings: WorkerSettings,
+    *,
+    token: str = "",
 ) -> Starlette:
+    """The endpoint of a process hosting the workers ``loops`` names (read on each request: a
+    host replaces a worker's signal when it starts the worker again)."""
+
     async def metrics_page(request: Request) -> Response:
         if not metrics.scrape_allowed(request.headers.get("authorization"), token):
             problem = {"type": "about:blank", "title": "Reading the metrics needs the scrape token",
@@ -117,10 +127,16 @@ def health_app(
         return Response(body, media_type=content_type)
 
     async def healthz(_: Request) -> JSONResponse:
-        idle = round(stop.idle_seconds(), 3)
-        alive = idle <= settings.stale_after_seconds
-        status = {"status": "ok" if alive else "stale", "last_tick_seconds_ago": idle}
-        return JSONResponse(status, status_code=200 if alive else 503)
+        idle = {name: round(loop.idle_seconds(), 3) for name, loop in loops.items()}
+        stale = sorted(name for name, s in idle.items() if s > settings.stale_after_seconds)
+        status: dict[str, object] = {
+            "status": "stale" if stale else "ok",
+            "last_tick_seconds_ago": max(idle.values(), default=0.0),
+            "workers": idle,
+        }
+        if stale:  # one stuck worker makes the whole process unhealthy: it is restarted whole
+            status["stale"] = stale
+        return JSONResponse(status, status_code=503 if stale else 200)
 
     async def readyz(_: Request) -> JSONResponse:
         names = list(probes)
@@ -142,7 +158,7 @@ def health_app(
 
 
 class _Server(uvicorn.Server):
-    """uvicorn without its signal handlers: the worker's own (``registry.run``) stop it."""
+    """uvicorn without its signal handlers: the host's own (``host.run_host``) stop it."""
 
     @contextmanager
     def capture_signals(self) -> Generator[None]:

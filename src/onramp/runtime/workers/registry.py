@@ -1,42 +1,60 @@
 """What a worker is: a name, how it runs from settings and the process's shared resources, and
 what it needs before it starts (the keyring, the system's contracts, the wallet factory check).
-``runtime.workers`` holds the registered ones; each module beside this one registers a domain's."""
+``runtime.workers`` holds the registered ones; each module beside this one registers a domain's;
+``host.py`` runs one or several of them in a process."""
 
 from __future__ import annotations
 
 import asyncio
 import functools
-import signal
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from onramp.chain import check_configured_wallet_factory, register_system_contracts
 from onramp.core.bus import EventBus, connect_bus
 from onramp.core.consumer import Consumer, run_consumer
-from onramp.core.db import create_engine, session_factory, unit_of_work
-from onramp.core.keys import install_keyring, keep_keyring_fresh, open_keyring
-from onramp.core.logging import configure_logging
-from onramp.core.settings import Settings
-from onramp.runtime.workers.health import (
-    LoopStop,
-    NotReady,
-    Probe,
-    base_probes,
-    health_app,
-    serving,
-)
+from onramp.core.settings import NatsSettings, Settings
+from onramp.runtime.workers.health import NotReady, Probe
+
+
+class SharedBus:
+    """One connection to the event bus for every worker of a process, made when the first one
+    asks for it and closed by the host when they all stopped (a worker started again inside
+    its host keeps using it: the NATS client reconnects by itself)."""
+
+    def __init__(self, settings: NatsSettings) -> None:
+        self._settings = settings
+        self._bus: EventBus | None = None
+        self._lock = asyncio.Lock()
+
+    async def get(self) -> EventBus:
+        async with self._lock:
+            if self._bus is None:
+                self._bus = await connect_bus(
+                    self._settings.url,
+                    stream=self._settings.stream,
+                    replicas=self._settings.replicas,
+                )
+            return self._bus
+
+    async def close(self) -> None:
+        async with self._lock:
+            if self._bus is not None:
+                await self._bus.close()
+                self._bus = None
 
 
 @dataclass(frozen=True)
 class Resources:
-    """What every worker process shares: its settings, one engine, and the stop signal."""
+    """What the workers of a process share: settings, one engine, one bus connection, the
+    readiness probes; and each worker's own stop signal (``stop``)."""
 
     settings: Settings
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     stop: asyncio.Event
+    bus: SharedBus
     # What ``/readyz`` checks (runtime/workers/health.py); ``on_bus`` adds NATS once connected.
     probes: dict[str, Probe] = field(default_factory=dict)
 
@@ -70,15 +88,9 @@ def on_bus(
     """A worker that runs ``job`` with a connection to the event bus."""
 
     async def run(resources: Resources) -> None:
-        settings = resources.settings
-        bus = await connect_bus(
-            settings.nats.url, stream=settings.nats.stream, replicas=settings.nats.replicas
-        )
+        bus = await resources.bus.get()
         resources.probes["nats"] = functools.partial(_connected, bus)
-        try:
-            await job(resources, bus)
-        finally:
-            await bus.close()
+        await job(resources, bus)
 
     return run
 
@@ -96,45 +108,3 @@ def consuming(build: ConsumerFactory) -> Callable[[Resources], Awaitable[None]]:
         await run_consumer(consumer, bus=bus, sessions=resources.sessions, stop=resources.stop)
 
     return on_bus(consume)
-
-
-async def run(worker: Worker, settings: Settings) -> None:
-    """Run ``worker`` until SIGINT or SIGTERM, with what it declared it needs set up first."""
-    if worker.check is not None:  # again: run_worker is also called without check_config
-        worker.check(settings)
-    configure_logging(level=settings.log_level, process=f"worker:{worker.name}")
-    stop = LoopStop()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    engine = create_engine(settings.database.url, pool_size=4, max_overflow=4)
-    sessions = session_factory(engine)
-    hsm = worker.uses_hsm or worker.reads_personal_data
-    probes = base_probes(settings, engine, chain=worker.uses_chain, hsm=hsm)
-    token = settings.metrics.token.get_secret_value()
-    async with serving(health_app(stop, probes, settings.worker, token=token), settings.worker):
-        await _run(worker, Resources(settings, engine, sessions, stop, probes))
-
-
-async def _run(worker: Worker, resources: Resources) -> None:
-    """What ``worker`` declared it needs, set up; then the worker itself."""
-    settings, engine, sessions = resources.settings, resources.engine, resources.sessions
-    refresher: asyncio.Task[None] | None = None
-    try:
-        if worker.computes_wallet_addresses:
-            await check_configured_wallet_factory(settings.chain)
-        if worker.reads_personal_data:
-            install_keyring(await open_keyring(sessions, settings.hsm))
-            refresher = asyncio.create_task(
-                keep_keyring_fresh(
-                    sessions, settings.hsm, interval=settings.hsm.keyring_refresh_seconds
-                )
-            )
-        if worker.pays_customers:  # their destinations are checked against these
-            async with unit_of_work(sessions) as session:
-                await register_system_contracts(session, settings.chain)
-        await worker.run(resources)
-    finally:
-        if refresher is not None:
-            refresher.cancel()
-        await engine.dispose()

@@ -24,7 +24,7 @@ async def _hangs() -> None:
 
 
 def _client(stop: LoopStop, probes: dict[str, Probe], **settings: float) -> httpx.AsyncClient:
-    app = health_app(stop, probes, WorkerSettings(**settings))
+    app = health_app({"worker": stop}, probes, WorkerSettings(**settings))
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://worker")
 
 
@@ -61,8 +61,30 @@ async def test_alive_while_the_loop_asks_the_stop_signal_stale_once_it_stopped_a
     assert "onramp_worker_last_tick_timestamp_seconds" in scraped.text
 
 
+async def test_a_host_is_alive_only_while_every_worker_goes_round_and_names_the_stuck_one() -> None:
+    loops = {"relay": LoopStop("relay"), "orders": LoopStop("orders")}
+    app = health_app(loops, {}, WorkerSettings(stale_after_seconds=60))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://host") as client:
+        alive = await client.get("/healthz")
+        loops["orders"].last_tick -= 90  # stuck on a call that never returns
+        assert not loops["relay"].is_set()  # the relay goes round
+        stuck = await client.get("/healthz")
+        loops["orders"] = LoopStop("orders")  # the host started it again
+        again = await client.get("/healthz")
+        scraped = await client.get("/metrics")
+    assert alive.status_code == 200
+    assert set(alive.json()["workers"]) == {"relay", "orders"}
+    assert stuck.status_code == 503
+    assert stuck.json()["status"] == "stale"
+    assert stuck.json()["stale"] == ["orders"]
+    assert stuck.json()["last_tick_seconds_ago"] >= 90
+    assert again.status_code == 200
+    assert 'onramp_worker_last_tick_timestamp_seconds{worker="relay"}' in scraped.text
+
+
 async def test_served_on_its_port_and_a_taken_port_leaves_the_worker_running() -> None:
-    app = health_app(LoopStop(), {"database": _ok}, WorkerSettings())
+    app = health_app({"worker": LoopStop()}, {"database": _ok}, WorkerSettings())
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
@@ -81,7 +103,7 @@ async def test_served_on_its_port_and_a_taken_port_leaves_the_worker_running() -
 
 
 async def test_with_a_scrape_token_the_metrics_need_it() -> None:
-    app = health_app(LoopStop(), {}, WorkerSettings(), token="s3cret-scrape-token")
+    app = health_app({"worker": LoopStop()}, {}, WorkerSettings(), token="s3cret-scrape-token")
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://worker") as client:
         refused = await client.get("/metrics")
