@@ -21,6 +21,7 @@ from onramp.api.openapi_problems import install_problem_responses
 from onramp.api.ratelimit_headers import RateLimitHeaders
 from onramp.api.screening import router as screening_router
 from onramp.api.security_headers import SecurityHeaders
+from onramp.api.tracing import HttpTracing
 from onramp.banking import BankWebhookAdapter, check_treasury_accounts, register_return_approval
 from onramp.banking import accounts_router as bank_accounts_router
 from onramp.banking import banking_router as banking_router
@@ -246,7 +247,8 @@ def build_app(
     app.add_middleware(BodyLimit, limits=body_limits(settings))
     # No CORS middleware: browsers get no cross-origin access (the web UI is served same-origin).
     app.add_middleware(SecurityHeaders)
-    app.add_middleware(HttpMetrics)  # outermost: every answer counts, a refused body too
+    app.add_middleware(HttpMetrics)  # every answer counts, a refused body too
+    app.add_middleware(HttpTracing)  # outermost: the request's span holds everything it does
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)

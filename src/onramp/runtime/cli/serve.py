@@ -19,9 +19,11 @@ def api(
 
     from onramp.core.logging import configure_logging
     from onramp.runtime.app import create_app
+    from onramp.runtime.observability import configure_tracing
 
     settings = load_settings()
     configure_logging(level=settings.log_level, process="api")
+    configure_tracing(settings, process="api")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", access_log=False)
 
 

@@ -19,6 +19,7 @@ from onramp.core.db import create_engine, session_factory, unit_of_work
 from onramp.core.keys import install_keyring, keep_keyring_fresh, open_keyring
 from onramp.core.logging import configure_logging
 from onramp.core.settings import Settings
+from onramp.runtime.observability import configure_tracing
 from onramp.runtime.workers.health import (
     LoopStop,
     NotReady,
@@ -101,6 +102,7 @@ async def run(worker: Worker, settings: Settings) -> None:
     if worker.check is not None:  # again: run_worker is also called without check_config
         worker.check(settings)
     configure_logging(level=settings.log_level, process=f"worker:{worker.name}")
+    configure_tracing(settings, process=f"worker-{worker.name}")
     stop = LoopStop()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
