@@ -10,6 +10,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from fastapi import FastAPI
 
 from onramp.alerts import alerts_router as alerts_router
+from onramp.alerts import configured_rules
 from onramp.api.audit import router as audit_router
 from onramp.api.body_limit import DEFAULT_MAX_BODY_BYTES, BodyLimit, BodyLimits
 from onramp.api.data_rights import router as data_rights_router
@@ -225,6 +226,9 @@ def build_app(
     )
     app.state.settings = settings
     check_treasury_accounts(settings.banking)  # a bad account number never reaches a customer
+    # The back office reads the alert rules: a bad rules file stops start-up here, naming the
+    # rule (alert_rules_invalid), as it stops the alerts worker, not the first page that reads it.
+    configured_rules(settings)
     app.state.clock = clock or SystemClock()
     app.state.fx_desk = FxDesk.from_settings(settings.fx)
     # An approved four-eyes release prices with this desk, as the saga does.
