@@ -39,7 +39,7 @@ async def _login(api: httpx.AsyncClient, email: str, password: str = PASSWORD) -
 
 async def _email_starting(stack: Stack, to: str, subject_start: str) -> str:
     """The text of the first email to ``to`` whose subject starts so, once the mailer sent it."""
-    for _ in range(200):
+    for _ in range(600):  # 30 s: some notices travel outbox -> relay -> mailer first
         for message in await _inbox(stack, to):
             if message["subject"].startswith(subject_start):
                 return message["text"]
@@ -182,6 +182,9 @@ async def test_changing_the_email_needs_the_new_mailbox(
     assert (me["email"], me["email_verified"]) == (new_email, True)
     assert (await _login(api, new_email)).status_code == 200
     assert (await _login(api, customer.email)).status_code == 401
+    # The mailer tells the new address, from the change's event.
+    told = await _email_starting(stack, new_email, "Your sign-in email address was changed")
+    assert "became the sign-in email address" in told
 
 
 async def test_sent_emails_keep_no_address_or_link(

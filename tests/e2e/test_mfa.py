@@ -149,3 +149,44 @@ async def test_credential_changes_need_a_step_up_once_mfa_is_on(person: Person) 
     assert stepped.status_code == 204
     assert (await person.client.post("/v1/me/email-change", json=email_change)).status_code == 202
     assert (await person.client.put("/v1/me/password", json=change)).status_code == 204
+
+
+async def test_a_customer_turns_mfa_off_after_a_step_up_audited_and_announced(
+    person: Person, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    assert (await person.client.delete("/v1/me/mfa/totp")).json()["code"] == "mfa_not_enrolled"
+    codes = await enrol(person)
+    person.clock.set(person.clock.now() + timedelta(minutes=6))
+    stale = await person.client.delete("/v1/me/mfa/totp")
+    assert stale.status_code == 403
+    assert stale.json()["code"] == "step_up_required"
+    stepped = await person.client.post("/v1/auth/step-up", json={"code": person.code()})
+    assert stepped.status_code == 204
+
+    removed = await person.client.delete("/v1/me/mfa/totp")
+    assert removed.status_code == 204, removed.text
+    assert (await person.client.delete("/v1/me/mfa/totp")).status_code == 409
+    # Signing in needs the password alone now; the recovery codes went with the factor.
+    assert (await person.login()).json()["access_token"]
+    recovery = await person.client.post("/v1/auth/step-up", json={"recovery_code": codes[0]})
+    assert recovery.status_code == 401
+    async with sessions() as session:
+        user_id = await session.scalar(
+            text("SELECT id FROM users WHERE email_index = :index"),
+            {"index": User.email.index_of(person.email)},
+        )
+        audited = await session.scalar(
+            text(
+                "SELECT count(*) FROM audit_log WHERE action = 'auth.mfa_disabled'"
+                " AND entity_id = :id"
+            ),
+            {"id": str(user_id)},
+        )
+        announced = await session.scalar(
+            text(
+                "SELECT count(*) FROM outbox WHERE subject = 'onramp.identity.mfa_removed.v1'"
+                " AND convert_from(payload, 'UTF8')::jsonb -> 'data' ->> 'user_id' = :id"
+            ),
+            {"id": str(user_id)},
+        )
+    assert (audited, announced) == (1, 1)

@@ -21,10 +21,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp.alerts.models import AlertDelivery, DeliveryStatus
+from onramp.core.errors import OnrampError
 from onramp.core.logging import get_logger
 from onramp.core.settings import AlertChannelSettings, Settings
 from onramp.core.webhook_signatures import signature_for
 from onramp.notifications import DeliveryFailed, Email, SmtpSender
+from onramp.webhooks import UrlPolicy, check_url
 
 log = get_logger(__name__)
 MAX_BACKOFF = timedelta(hours=1)
@@ -57,6 +59,16 @@ async def _post(client: httpx.AsyncClient, url: str, body: bytes, headers: dict[
         raise ChannelFailed(f"HTTP {answer.status_code}: {answer.text[:200]}")
 
 
+async def _reachable(url: str, settings: Settings) -> None:
+    """The webhooks' SSRF check before each post: in production (no private addresses
+    allowed) only https to public addresses, so a channel URL, or a name it resolves to, can
+    never make the alerts worker call an internal service."""
+    try:
+        await check_url(url, UrlPolicy(allow_private=settings.webhooks.allow_private))
+    except OnrampError as exc:
+        raise ChannelFailed(f"{exc.code}: {exc.detail}") from exc
+
+
 async def send(
     delivery: AlertDelivery,
     channel: AlertChannelSettings,
@@ -72,6 +84,7 @@ async def send(
         except (DeliveryFailed, ValueError) as exc:
             raise ChannelFailed(str(exc)) from exc
         return
+    await _reachable(channel.url, settings)
     headers = {"Content-Type": "application/json", "X-Onramp-Delivery": str(delivery.id)}
     if channel.kind == "slack":
         await _post(client, channel.url, orjson.dumps({"text": text_of(payload)}), headers)

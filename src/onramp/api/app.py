@@ -10,6 +10,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from fastapi import FastAPI
 
 from onramp.alerts import alerts_router as alerts_router
+from onramp.alerts import configured_rules
 from onramp.api.audit import router as audit_router
 from onramp.api.body_limit import DEFAULT_MAX_BODY_BYTES, BodyLimit, BodyLimits
 from onramp.api.data_rights import router as data_rights_router
@@ -21,6 +22,7 @@ from onramp.api.openapi_problems import install_problem_responses
 from onramp.api.ratelimit_headers import RateLimitHeaders
 from onramp.api.screening import router as screening_router
 from onramp.api.security_headers import SecurityHeaders
+from onramp.api.tracing import HttpTracing
 from onramp.auth import listening_for_changes
 from onramp.banking import BankWebhookAdapter, check_treasury_accounts, register_return_approval
 from onramp.banking import accounts_router as bank_accounts_router
@@ -228,6 +230,9 @@ def build_app(
     )
     app.state.settings = settings
     check_treasury_accounts(settings.banking)  # a bad account number never reaches a customer
+    # The back office reads the alert rules: a bad rules file stops start-up here, naming the
+    # rule (alert_rules_invalid), as it stops the alerts worker, not the first page that reads it.
+    configured_rules(settings)
     app.state.clock = clock or SystemClock()
     app.state.fx_desk = FxDesk.from_settings(settings.fx)
     # An approved four-eyes release prices with this desk, as the saga does.
@@ -250,7 +255,8 @@ def build_app(
     app.add_middleware(BodyLimit, limits=body_limits(settings))
     # No CORS middleware: browsers get no cross-origin access (the web UI is served same-origin).
     app.add_middleware(SecurityHeaders)
-    app.add_middleware(HttpMetrics)  # outermost: every answer counts, a refused body too
+    app.add_middleware(HttpMetrics)  # every answer counts, a refused body too
+    app.add_middleware(HttpTracing)  # outermost: the request's span holds everything it does
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)

@@ -25,6 +25,7 @@ from onramp.core.db import unit_of_work
 from onramp.core.events import CloudEvent
 from onramp.core.inbox import claim_events
 from onramp.core.logging import get_logger
+from onramp.core.tracing import consuming
 
 log = get_logger(__name__)
 
@@ -44,13 +45,15 @@ async def _apply(
     sessions: async_sessionmaker[AsyncSession], consumer: Consumer, events: Sequence[CloudEvent]
 ) -> None:
     unique = list({e.id: e for e in events}.values())  # one fetch may hold a redelivery too
-    async with unit_of_work(sessions) as session:
-        fresh = await claim_events(
-            session, consumer=consumer.name, event_ids=[e.id for e in unique]
-        )
-        todo = [e for e in unique if e.id in fresh]
-        if todo:
-            await consumer.handle(session, todo)
+    # Each event's trace goes on here (core/tracing.py), the commit included.
+    with consuming(consumer.name, unique):
+        async with unit_of_work(sessions) as session:
+            fresh = await claim_events(
+                session, consumer=consumer.name, event_ids=[e.id for e in unique]
+            )
+            todo = [e for e in unique if e.id in fresh]
+            if todo:
+                await consumer.handle(session, todo)
 
 
 async def handle_messages(

@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 import orjson
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from onramp.core.tracing import valid_traceparent
 
 SPEC_VERSION = "1.0"
 
@@ -40,6 +42,9 @@ class CloudEvent(BaseModel):
     data: dict[str, Any] = Field(default_factory=dict)
     # CloudEvents extension attribute: follows one money movement across every hop.
     correlationid: str | None = None
+    # CloudEvents distributed-tracing extension: the W3C trace context of the span that made the
+    # event (core/tracing.py). A malformed value is dropped, never a reason to refuse the event.
+    traceparent: Annotated[str | None, BeforeValidator(valid_traceparent)] = None
 
     def to_json(self) -> bytes:
         return orjson.dumps(self.model_dump(mode="json", exclude_none=True))

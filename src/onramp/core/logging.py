@@ -1,5 +1,7 @@
 """structlog JSON logs. Event names read like ``payout.broadcast``; no personal data or secrets:
-every line, tracebacks and their local variables included, passes ``core/log_redaction``."""
+every line, tracebacks and their local variables included, passes ``core/log_redaction``. A line
+written inside a trace carries its ``trace_id`` and ``span_id`` (core/tracing.py), and the
+``order_id`` where the request or event batch is about one order."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import sys
 import structlog
 
 from onramp.core.log_redaction import RedactingFilter, redact_event
+from onramp.core.tracing import log_fields
 
 # Until a process configures logging, logs still go to stderr: stdout belongs to what a command
 # prints (a CSV report, a JSON import summary).
@@ -25,6 +28,16 @@ if not structlog.is_configured():
     )
 
 
+def add_trace_ids(
+    _logger: object, _method: str, event: structlog.typing.EventDict
+) -> structlog.typing.EventDict:
+    """The trace, span and order ids of where the line was written (a field the caller set
+    wins)."""
+    for key, value in log_fields().items():
+        event.setdefault(key, value)
+    return event
+
+
 def configure_logging(*, level: str = "INFO", process: str = "onramp") -> None:
     logging.basicConfig(format="%(message)s", stream=sys.stderr, level=level)
     for handler in logging.getLogger().handlers:
@@ -33,6 +46,7 @@ def configure_logging(*, level: str = "INFO", process: str = "onramp") -> None:
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,
+            add_trace_ids,
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso", utc=True),
             structlog.processors.dict_tracebacks,

@@ -25,6 +25,7 @@ from prometheus_client import (
     generate_latest,
 )
 
+from onramp.core import tracing
 from onramp.core.clock import utcnow
 
 REGISTRY = CollectorRegistry()
@@ -125,6 +126,34 @@ LOGIN_LOCKOUTS = _counter(
     "Lockouts started after failed logins, by scope (account, ip)",
     ["scope"],
 )
+DEPOSITS_MATCHED = _counter(
+    "onramp_deposits_matched_total",
+    "Deposits booked to a customer, by how they were tied to them (reference, "
+    "standing_reference, sender_account, operator, ...)",
+    ["method"],
+)
+DEPOSITS_SUSPENSE = _counter(
+    "onramp_deposits_suspense_total",
+    "Deposits booked to suspense for a person to decide, by reason (unknown_reference, ...)",
+    ["reason"],
+)
+DEPOSITS_RETURNED = _counter(
+    "onramp_deposits_returned_total",
+    "Deposits the bank took back (returns, recalls), by how the reversal was settled "
+    "(booked, review, unknown)",
+    ["status"],
+)
+WALLET_BALANCE = _gauge(
+    "onramp_wallet_balance_usdc",
+    "USDC held by each treasury wallet role (vault, warm, cold, ...), as the treasury worker "
+    "last read it",
+    ["role"],
+)
+WALLET_POLICY = _gauge(
+    "onramp_wallet_policy_usdc",
+    "The liquidity policy's bounds for each wallet role (bound: minimum, target, maximum)",
+    ["role", "bound"],
+)
 BREAKER_OPEN = _gauge(
     "onramp_circuit_breaker_open",
     "1 while the payouts' circuit breaker is not closed (tripped or resuming), as the risk "
@@ -193,10 +222,12 @@ def transaction_replaced(sender: str) -> None:
 
 @contextmanager
 def hsm_signing() -> Iterator[None]:
-    """Times one HSM signature; counts it as an error when the block raises."""
+    """Times one HSM signature (a span too, when tracing); counts it as an error when the
+    block raises."""
     started = time.perf_counter()
     try:
-        yield
+        with tracing.span("hsm.sign"):
+            yield
     except BaseException:
         HSM_SIGN_ERRORS.inc()
         raise
@@ -223,6 +254,40 @@ def login_failed(lockouts: list[str]) -> None:
     LOGIN_FAILURES.inc()
     for scope in lockouts:
         LOGIN_LOCKOUTS.labels(scope).inc()
+
+
+def deposits_booked(matched: Sequence[str], suspense: Sequence[str]) -> None:
+    """A matching batch's deposits: each matched one's method, each held one's reason."""
+    for method in matched:
+        DEPOSITS_MATCHED.labels(method).inc()
+    for reason in suspense:
+        DEPOSITS_SUSPENSE.labels(reason).inc()
+
+
+def deposits_returned(statuses: Sequence[str]) -> None:
+    for status in statuses:
+        DEPOSITS_RETURNED.labels(status).inc()
+
+
+USDC_UNIT = 10**6
+Bounds = tuple[int | None, int | None, int | None]  # minimum, target, maximum (base units)
+
+
+def wallet_liquidity(wallets: Sequence[tuple[str, int, Bounds]]) -> None:
+    """Each wallet role's USDC and its policy's bounds, summed over the role's wallets (a role
+    is the wallet's kind and tier, e.g. ``vault_hot``: never an address). A bound no wallet of
+    the role sets is left out rather than reported as 0."""
+    balances: dict[str, int] = {}
+    bounds: dict[tuple[str, str], int] = {}
+    for role, balance, (minimum, target, maximum) in wallets:
+        balances[role] = balances.get(role, 0) + balance
+        for name, bound in (("minimum", minimum), ("target", target), ("maximum", maximum)):
+            if bound is not None:
+                bounds[role, name] = bounds.get((role, name), 0) + bound
+    for role, balance in balances.items():
+        WALLET_BALANCE.labels(role).set(balance / USDC_UNIT)
+    for (role, name), bound in bounds.items():
+        WALLET_POLICY.labels(role, name).set(bound / USDC_UNIT)
 
 
 def breaker_state(closed: bool) -> None:

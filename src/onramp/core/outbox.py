@@ -23,6 +23,7 @@ from onramp.core.db import Base
 from onramp.core.errors import InvariantViolated
 from onramp.core.events import CloudEvent, is_event_subject
 from onramp.core.ids import uuid7
+from onramp.core.tracing import span, traceparent_for
 
 
 class OutboxMessage(Base):
@@ -58,16 +59,18 @@ def make_event(
         time=utcnow(),
         data=dict(data),
         correlationid=correlation_id,
+        traceparent=traceparent_for(correlation_id, entity_id),
     )
 
 
 async def emit_many(session: AsyncSession, events: Sequence[CloudEvent]) -> None:
     if not events:
         return
-    await session.execute(
-        insert(OutboxMessage),
-        [{"id": e.id, "subject": e.type, "payload": e.to_json()} for e in events],
-    )
+    with span("outbox.write", {"messaging.batch.message_count": len(events)}):
+        await session.execute(
+            insert(OutboxMessage),
+            [{"id": e.id, "subject": e.type, "payload": e.to_json()} for e in events],
+        )
 
 
 async def emit(

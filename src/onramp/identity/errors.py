@@ -66,6 +66,11 @@ class MfaAlreadyEnabled(Conflict):
     title = "Two-factor authentication is already enabled"
 
 
+class StaffMfaKept(Conflict):
+    code = "staff_mfa_kept"
+    title = "Staff accounts keep their second factor: their powers need it"
+
+
 class MfaNotEnrolled(Conflict):
     code = "mfa_not_enrolled"
     title = "Start enrolment first"

@@ -144,6 +144,23 @@ TEMPLATES: Final[dict[str, Template]] = {
             "support at once.\n"
         ),
     ),
+    "security_mfa_removed": Template(
+        subject="Two-factor authentication was turned off",
+        body=(
+            "Hello {name},\n\n"
+            "The authenticator app was removed from your onramp account at {at}: signing in\n"
+            "now needs only your password. If this was not you, reset your password at once\n"
+            "and contact support.\n"
+        ),
+    ),
+    "email_changed": Template(
+        subject="Your sign-in email address was changed",
+        body=(
+            "Hello {name},\n\n"
+            "This address became the sign-in email address of your onramp account at {at}.\n"
+            "If you did not ask for this, contact support at once.\n"
+        ),
+    ),
     "security_api_key_created": Template(
         subject="A new API key was created",
         body=(

@@ -146,6 +146,23 @@ TEMPLATES_DE: Final[dict[str, Template]] = {
             "nicht, wenden Sie sich sofort an den Support.\n"
         ),
     ),
+    "security_mfa_removed": Template(
+        subject="Die Zwei-Faktor-Authentifizierung wurde ausgeschaltet",
+        body=(
+            "Hallo {name},\n\n"
+            "am {at} wurde die Authenticator-App aus Ihrem onramp-Konto entfernt: Die Anmeldung\n"
+            "braucht nun nur noch Ihr Passwort. Waren Sie das nicht, setzen Sie Ihr Passwort\n"
+            "sofort zurück und wenden Sie sich an den Support.\n"
+        ),
+    ),
+    "email_changed": Template(
+        subject="Ihre Anmelde-E-Mail-Adresse wurde geändert",
+        body=(
+            "Hallo {name},\n\n"
+            "am {at} wurde diese Adresse zur Anmelde-E-Mail-Adresse Ihres onramp-Kontos. Haben\n"
+            "Sie das nicht veranlasst, wenden Sie sich sofort an den Support.\n"
+        ),
+    ),
     "security_api_key_created": Template(
         subject="Ein neuer API-Schlüssel wurde erstellt",
         body=(

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp.chain import ChainClient, reserved_for_payouts
+from onramp.core import metrics
 from onramp.core.logging import get_logger
 from onramp.treasury.errors import InsufficientSourceFunds, ProposalAlreadyOpen
 from onramp.treasury.models import (
@@ -172,6 +173,16 @@ async def check_liquidity(
 ) -> list[RebalancingProposal]:
     """Propose what the policies call for; return the new proposals."""
     positions = await liquidity(session, client, usdc=usdc)
+    metrics.wallet_liquidity(
+        [
+            (
+                f"{p.wallet.kind}_{p.wallet.tier}",
+                p.balance,
+                (p.policy.minimum, p.policy.target, p.policy.maximum),
+            )
+            for p in positions
+        ]
+    )
     safes = [p for p in positions if p.wallet.kind == WalletKind.SAFE.value]
     cold = next((p for p in safes if p.wallet.tier == WalletTier.COLD.value), None)
     made: list[RebalancingProposal] = []

@@ -131,6 +131,44 @@ async def test_a_failing_channel_is_retried_with_backoff_then_dead_lettered(
     assert {r.headers["X-Onramp-Delivery"] for r in tries} == {str(delivery.id)}
 
 
+async def test_with_private_addresses_refused_a_channel_on_loopback_is_never_called(
+    infra: Stack, sessions: Sessions, receiver: Receiver
+) -> None:
+    """Production's policy (webhooks.allow_private false): the webhooks' SSRF check runs
+    before each post, so a channel on 127.0.0.1 (or plain http) fails without a request."""
+    rule = test_rule("data_key_age", 0)
+    settings = alert_settings(infra.settings, receiver, max_attempts=1)
+    settings = settings.model_copy(
+        update={"webhooks": settings.webhooks.model_copy(update={"allow_private": False})}
+    )
+    await round_(sessions, rule, settings, datetime.now(UTC))
+    (alert,) = await _alerts(sessions, rule.name)
+    async with sessions() as session:
+        (delivery,) = await session.scalars(
+            select(AlertDelivery).where(AlertDelivery.alert_id == alert.id)
+        )
+    assert delivery.status == "dead"
+    assert delivery.last_error is not None
+    assert delivery.last_error.startswith("webhook_url_invalid")  # http: refused before DNS
+    assert not [r for r in receiver.received if r.payload.get("id") == str(alert.id)]
+
+    https = settings.alerts.channels[0].model_copy(
+        update={"url": receiver.url.replace("http://", "https://")}
+    )
+    rule = test_rule("data_key_age", 0)
+    settings = settings.model_copy(
+        update={"alerts": settings.alerts.model_copy(update={"channels": (https,)})}
+    )
+    await round_(sessions, rule, settings, datetime.now(UTC))
+    (alert,) = await _alerts(sessions, rule.name)
+    async with sessions() as session:
+        (delivery,) = await session.scalars(
+            select(AlertDelivery).where(AlertDelivery.alert_id == alert.id)
+        )
+    assert delivery.last_error is not None
+    assert delivery.last_error.startswith("webhook_url_not_allowed")  # resolves to loopback
+
+
 async def test_slack_gets_a_line_of_text_and_email_lands_in_the_sandbox(
     infra: Stack, sessions: Sessions, receiver: Receiver
 ) -> None:

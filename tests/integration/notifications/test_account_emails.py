@@ -89,12 +89,21 @@ async def test_security_and_kyc_emails_arrive_in_german_as_text_and_html(
         _event(subject_for("identity", "api_key_created"), user_id, name="<b>bot</b>", prefix="p1"),
         _event(subject_for("kyc", "case_decided"), user_id, status="approved", tier=2),
         _event(subject_for("kyc", "case_decided"), user_id, status="pending", tier=0),
+        _event(subject_for("identity", "password_changed"), user_id, how="changed"),
+        _event(subject_for("identity", "email_changed"), user_id),
+        _event(subject_for("identity", "mfa_removed"), user_id),
     ]
 
     messages = await _send_and_read(sessions, infra, events, email)
 
     subjects = sorted(m["subject"] for m in messages)
-    assert subjects == ["Ein neuer API-Schlüssel wurde erstellt", "Ihre Identität ist bestätigt"]
+    assert subjects == [
+        "Die Zwei-Faktor-Authentifizierung wurde ausgeschaltet",
+        "Ein neuer API-Schlüssel wurde erstellt",
+        "Ihr Passwort wurde geändert",
+        "Ihre Anmelde-E-Mail-Adresse wurde geändert",
+        "Ihre Identität ist bestätigt",
+    ]
     key = next(m for m in messages if "API" in m["subject"])
     assert 'der API-Schlüssel "<b>bot</b>" (p1)' in key["text"]
     assert "&lt;b&gt;bot&lt;/b&gt;" in key["html"]

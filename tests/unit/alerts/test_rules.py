@@ -9,6 +9,7 @@ import pytest
 
 from onramp.alerts import CHECKS, AlertRulesInvalid, parse_rules
 from onramp.core.settings import Settings
+from onramp.runtime.app import create_app
 from onramp.runtime.workers import check_config
 
 GOOD = """
@@ -65,3 +66,10 @@ def test_the_worker_refuses_to_start_on_a_bad_rules_file(tmp_path: Path) -> None
     bad.write_text(GOOD.replace("check: payout_stuck", "check: typo"))
     with pytest.raises(AlertRulesInvalid, match="'payout_stuck'"):
         check_config("alerts", Settings(alerts={"rules_path": bad}))  # type: ignore[arg-type]
+
+
+def test_the_api_refuses_to_start_on_a_bad_rules_file(tmp_path: Path) -> None:
+    bad = tmp_path / "rules.yaml"
+    bad.write_text(GOOD.replace("check: payout_stuck", "check: typo"))
+    with pytest.raises(AlertRulesInvalid, match="'payout_stuck'"):
+        create_app(Settings(alerts={"rules_path": bad}))  # type: ignore[arg-type]

@@ -58,3 +58,40 @@ def test_the_exposition_is_prometheus_text() -> None:
     body, content_type = metrics.exposition()
     assert content_type.startswith("text/plain; version=")
     assert b'onramp_jetstream_consumer_pending{consumer="orders"} 7.0' in body
+
+
+def test_deposits_are_counted_by_outcome() -> None:
+    matched = _value("onramp_deposits_matched_total", method="reference")
+    held = _value("onramp_deposits_suspense_total", reason="unknown_reference")
+    returned = _value("onramp_deposits_returned_total", status="booked")
+
+    metrics.deposits_booked(["reference", "reference"], ["unknown_reference"])
+    metrics.deposits_returned(["booked"])
+
+    assert _value("onramp_deposits_matched_total", method="reference") == matched + 2
+    assert _value("onramp_deposits_suspense_total", reason="unknown_reference") == held + 1
+    assert _value("onramp_deposits_returned_total", status="booked") == returned + 1
+
+
+def test_wallet_balances_are_summed_per_role_with_their_policy_bounds() -> None:
+    metrics.wallet_liquidity(
+        [
+            ("safe_warm", 2_500_000, (1_000_000, 2_000_000, None)),
+            ("safe_warm", 500_000, (None, 1_000_000, None)),
+            ("vault_hot", 7_250_000, (None, None, None)),
+        ]
+    )
+    assert _value("onramp_wallet_balance_usdc", role="safe_warm") == 3.0
+    assert _value("onramp_wallet_balance_usdc", role="vault_hot") == 7.25
+    assert _value("onramp_wallet_policy_usdc", role="safe_warm", bound="minimum") == 1.0
+    assert _value("onramp_wallet_policy_usdc", role="safe_warm", bound="target") == 3.0
+    # A bound nobody set is absent, not a 0 an alert would read as "below minimum".
+    assert (
+        metrics.REGISTRY.get_sample_value(
+            "onramp_wallet_policy_usdc", {"role": "vault_hot", "bound": "minimum"}
+        )
+        is None
+    )
+    # Labels name roles, never addresses.
+    exposition = metrics.exposition()[0].decode()
+    assert "0x" not in exposition

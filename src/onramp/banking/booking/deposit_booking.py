@@ -29,6 +29,7 @@ from onramp.banking.booking.payment_rules import Action, PaymentRules, decide_la
 from onramp.banking.models import Deposit, DepositStatus, ExpectationStatus, MatchMethod
 from onramp.banking.refund_models import RefundReason
 from onramp.banking.refunding.service import request_refund
+from onramp.core import metrics
 from onramp.core.audit import audit_row, record_many
 from onramp.core.clock import utcnow
 from onramp.core.db import as_int
@@ -147,6 +148,10 @@ async def match_deposits(
         _book_deposit(booked, deposit, resolutions.get(deposit.id), rules)
     await _write_bookings(session, booked, min_holder_score=min_holder_score, now=now)
     await _request_refunds(session, booked, now=now)
+    metrics.deposits_booked(
+        [d.match_method or "-" for d in deposits if d.status == DepositStatus.MATCHED.value],
+        [d.unmatched_reason or "-" for d in deposits if d.status == DepositStatus.UNMATCHED.value],
+    )
 
 
 def _apply_rules(

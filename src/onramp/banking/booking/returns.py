@@ -47,6 +47,7 @@ from onramp.banking.models import (
     ReversalStatus,
 )
 from onramp.compliance import AlertDraft, raise_alerts
+from onramp.core import metrics
 from onramp.core.audit import audit_row, record_many
 from onramp.core.db import as_int
 from onramp.core.events import CloudEvent
@@ -340,6 +341,7 @@ async def settle_reversals(
     context = await _load_context(session, reversals, order_funds)
     settled = [_settle_one(r, context, now) for r in reversals]
     await _write(session, settled, now)
+    metrics.deposits_returned([s.status.value for s in settled])
     counts = Counter(s.status for s in settled)
     return Settlement(
         booked=counts[ReversalStatus.BOOKED],

@@ -29,6 +29,7 @@ from onramp.banking.models import (
     MatchMethod,
 )
 from onramp.banking.refund_models import Refund, RefundStatus
+from onramp.core import metrics
 from onramp.core.audit import record
 from onramp.core.backlog import Backlog, backlog_of
 from onramp.core.db import as_int
@@ -161,6 +162,7 @@ async def assign_to_order(
         entity_id=str(deposit.id),
         data={"order_id": str(order_id), "was": reason, "note": note},
     )
+    metrics.deposits_booked([MatchMethod.OPERATOR.value], [])
     return deposit
 
 

@@ -35,6 +35,7 @@ from onramp.core.db import as_int, unit_of_work
 from onramp.core.faults import crash_point
 from onramp.core.logging import get_logger
 from onramp.core.outbox import emit_many, make_event
+from onramp.core.tracing import annotate, traced
 
 log = get_logger(__name__)
 
@@ -166,6 +167,7 @@ class PayoutSender:
             )
         self._wait.settle(change, queued=count)
 
+    @traced("payout.batch")
     async def send_batch(self) -> int:
         """Sign, store and broadcast one batch of queued payouts; return how many were sent.
 
@@ -217,6 +219,7 @@ class PayoutSender:
                     p.status = PayoutStatus.SIGNED.value
                     p.tx_id = tx.id
         log.info("payout.signed", tx_hash="0x" + tx.tx_hash.hex(), nonce=tx.nonce, count=len(items))
+        annotate(**{"onramp.payouts": len(items), "onramp.tx_hash": "0x" + tx.tx_hash.hex()})
         metrics.payout_batch_signed(len(items))
         crash_point("payout.after_sign")
         await self._tx.send(tx)

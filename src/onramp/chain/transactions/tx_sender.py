@@ -45,6 +45,7 @@ from onramp.core.db import unit_of_work
 from onramp.core.faults import crash_point
 from onramp.core.ids import uuid7
 from onramp.core.logging import get_logger
+from onramp.core.tracing import traced
 
 log = get_logger(__name__)
 
@@ -154,6 +155,7 @@ class TransactionSender:
         await session.flush()
         return rows
 
+    @traced("chain.broadcast")
     async def send(self, tx: ChainTransaction) -> bool:
         """Send the stored bytes (the node knowing them already counts as sent) and mark them
         ``broadcast``; False if the reconciler had marked them first. Node errors propagate:

@@ -72,6 +72,16 @@ class MetricsSettings(Section):
     token: SecretStr = SecretStr("")
 
 
+class OtelSettings(Section):
+    """OpenTelemetry traces (core/tracing.py), exported over OTLP/HTTP to ``endpoint`` (the
+    collector's base URL, e.g. ``http://otel-collector:4318``). Empty: the standard
+    ``OTEL_EXPORTER_OTLP_ENDPOINT`` decides; neither set, no spans are recorded."""
+
+    endpoint: str = Field(default="", max_length=500, pattern=r"^(https?://\S+)?$")
+    # The share of new traces recorded; a trace begun upstream keeps the caller's decision.
+    sample_ratio: float = Field(default=1.0, ge=0.0, le=1.0)
+
+
 class WorkerSettings(Section):
     """Each worker process's own HTTP endpoint (``/metrics``, ``/healthz``, ``/readyz``:
     runtime/workers/health.py). Port 0: none (the dev stack gives each worker a free port)."""

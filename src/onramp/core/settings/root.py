@@ -24,6 +24,7 @@ from onramp.core.settings.infrastructure import (
     MetricsSettings,
     NatsSettings,
     NotificationSettings,
+    OtelSettings,
     SupervisorSettings,
     WebhookSettings,
     WorkerSettings,
@@ -67,6 +68,7 @@ class Settings(BaseSettings):
     alerts: AlertSettings = AlertSettings()
     worker: WorkerSettings = WorkerSettings()
     metrics: MetricsSettings = MetricsSettings()
+    otel: OtelSettings = OtelSettings()
     recon: ReconSettings = ReconSettings()
     webhooks: WebhookSettings = WebhookSettings()
 

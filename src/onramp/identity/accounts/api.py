@@ -102,13 +102,12 @@ async def request_password_reset(
     responses={422: {"description": "invalid_email_token, password_too_weak"}},
 )
 async def confirm_password_reset(
-    body: PasswordResetConfirm, session: SessionDep, settings: SettingsDep, clock: ClockDep
+    body: PasswordResetConfirm, session: SessionDep, clock: ClockDep
 ) -> Response:
     await passwords.reset_password(
         session,
         token=body.token,
         new_password=body.new_password,
-        emails=AccountEmails.from_settings(settings),
         now=clock.now(),
     )
     return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -190,9 +189,7 @@ async def request_email_change(
     responses={**_TOKEN_ERRORS, 409: {"description": "email_taken"}},
 )
 async def confirm_email_change(
-    body: EmailTokenRequest, session: SessionDep, settings: SettingsDep, clock: ClockDep
+    body: EmailTokenRequest, session: SessionDep, clock: ClockDep
 ) -> Response:
-    await verification.confirm_email_change(
-        session, token=body.token, emails=AccountEmails.from_settings(settings), now=clock.now()
-    )
+    await verification.confirm_email_change(session, token=body.token, now=clock.now())
     return Response(status_code=status.HTTP_204_NO_CONTENT)

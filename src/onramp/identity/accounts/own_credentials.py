@@ -9,10 +9,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from onramp.auth import Principal
+from onramp.auth import Principal, Role
 from onramp.core.settings import Settings
 from onramp.identity.accounts import passwords, service
-from onramp.identity.accounts.emails import AccountEmails
+from onramp.identity.errors import StaffMfaKept
 from onramp.identity.mfa import service as mfa
 from onramp.identity.schemas import TotpEnrolmentOut
 from onramp.identity.sessions import service as sessions
@@ -35,6 +35,17 @@ async def confirm_totp(
     codes = await mfa.confirm_enrolment(session, user_id=principal.user_id, code=code, now=now)
     await sessions.mark_mfa(session, session_id=principal.login_session(), now=now)
     return codes
+
+
+async def remove_totp(
+    session: AsyncSession, *, principal: Principal, settings: Settings, now: datetime
+) -> None:
+    """A customer turns their second factor off, having proved it within the step-up window
+    (``step_up_required`` otherwise). Staff keep theirs: their powers need it."""
+    if principal.role != Role.CUSTOMER:
+        raise StaffMfaKept()
+    await step_up_if_enrolled(session, principal=principal, settings=settings, now=now)
+    await mfa.remove_factor(session, user_id=principal.user_id, now=now)
 
 
 async def step_up(
@@ -81,6 +92,5 @@ async def change_own_password(
         current_password=current_password,
         new_password=new_password,
         current_session=principal.login_session(),
-        emails=AccountEmails.from_settings(settings),
         now=now,
     )

@@ -19,6 +19,7 @@ from onramp.identity.accounts.service import (
 )
 from onramp.identity.errors import CurrentPasswordIncorrect, InvalidCredentials
 from onramp.identity.models import User
+from onramp.identity.security_events import PASSWORD_CHANGED, announce
 from onramp.identity.sessions import lockout
 from onramp.identity.sessions import service as sessions
 
@@ -61,7 +62,6 @@ async def reset_password(
     *,
     token: str,
     new_password: str,
-    emails: AccountEmails,
     now: datetime,
 ) -> User:
     """Set a new password from a reset link: every session ends, other links stop working,
@@ -81,7 +81,7 @@ async def reset_password(
         entity_type="user",
         entity_id=str(user.id),
     )
-    await emails.send_notice(session, user=user, template="password_changed", now=now)
+    await announce(session, PASSWORD_CHANGED, user.id, how="reset")
     await session.flush()
     return user
 
@@ -93,7 +93,6 @@ async def change_password(
     current_password: str,
     new_password: str,
     current_session: uuid.UUID,
-    emails: AccountEmails,
     now: datetime,
 ) -> None:
     """Signed in, knowing the current password: other sessions end, this one goes on."""
@@ -110,5 +109,5 @@ async def change_password(
         entity_type="user",
         entity_id=str(user.id),
     )
-    await emails.send_notice(session, user=user, template="password_changed", now=now)
+    await announce(session, PASSWORD_CHANGED, user.id, how="changed")
     await session.flush()

@@ -1,5 +1,6 @@
 """What a customer is told about their account's security and verification, by email: a login
-from a new device, a second factor enrolled, an API key created or revoked, the KYC decision.
+from a new device, a second factor enrolled or removed, the password or the email address
+changed, an API key created or revoked, the KYC decision.
 
 A durable consumer of those events (``account_emails``, run by the mailer worker): each event is
 handled once (the consumer's inbox makes a redelivered one a no-op) and its email queued in the
@@ -21,8 +22,11 @@ from onramp.identity.accounts.recipients import email_recipients
 from onramp.identity.security_events import (
     API_KEY_CREATED,
     API_KEY_REVOKED,
+    EMAIL_CHANGED,
     MFA_ENROLLED,
+    MFA_REMOVED,
     NEW_DEVICE_LOGIN,
+    PASSWORD_CHANGED,
 )
 from onramp.notifications import enqueue_email
 
@@ -31,6 +35,9 @@ KYC_CASE_DECIDED = subject_for("kyc", "case_decided")  # kyc's event (kyc/decisi
 TEMPLATES = {
     NEW_DEVICE_LOGIN: "security_new_device_login",
     MFA_ENROLLED: "security_mfa_enrolled",
+    MFA_REMOVED: "security_mfa_removed",
+    PASSWORD_CHANGED: "password_changed",
+    EMAIL_CHANGED: "email_changed",
     API_KEY_CREATED: "security_api_key_created",
     API_KEY_REVOKED: "security_api_key_revoked",
 }

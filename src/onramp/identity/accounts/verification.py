@@ -13,6 +13,7 @@ from onramp.identity.accounts.emails import AccountEmails
 from onramp.identity.accounts.service import get_user, normalise_email, user_by_email
 from onramp.identity.errors import EmailAlreadyVerified, EmailNotVerified, EmailTaken
 from onramp.identity.models import User
+from onramp.identity.security_events import EMAIL_CHANGED, announce
 
 
 async def send_verification(
@@ -80,9 +81,7 @@ async def request_email_change(
     )
 
 
-async def confirm_email_change(
-    session: AsyncSession, *, token: str, emails: AccountEmails, now: datetime
-) -> User:
+async def confirm_email_change(session: AsyncSession, *, token: str, now: datetime) -> User:
     spent = await spend(session, token=token, purpose=Purpose.CHANGE_EMAIL, now=now)
     assert spent.payload is not None
     user = await get_user(session, user_id=spent.user_id)
@@ -96,5 +95,6 @@ async def confirm_email_change(
         entity_type="user",
         entity_id=str(user.id),
     )
+    await announce(session, EMAIL_CHANGED, user.id)  # the notice goes to the new address
     await session.flush()
     return user

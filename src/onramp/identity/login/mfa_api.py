@@ -88,6 +88,32 @@ async def enrol_totp(
     return await own_credentials.start_totp(session, principal=principal, now=clock.now())
 
 
+@me_router.delete(
+    "/mfa/totp",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Turn the authenticator app off (customers; needs a recent step-up)",
+    description=(
+        "Removes the authenticator and every recovery code; audited, and the account's owner "
+        "is emailed. The session must have proved the second factor within the step-up window "
+        "(`POST /v1/auth/step-up`). Staff accounts keep theirs."
+    ),
+    responses={
+        403: {"description": "step_up_required"},
+        409: {"description": "mfa_not_enrolled, staff_mfa_kept"},
+    },
+)
+async def remove_totp(
+    principal: Annotated[Principal, require(Permission.PROFILE_MANAGE_OWN)],
+    session: SessionDep,
+    settings: SettingsDep,
+    clock: ClockDep,
+) -> Response:
+    await own_credentials.remove_totp(
+        session, principal=principal, settings=settings, now=clock.now()
+    )
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
 @me_router.post(
     "/mfa/totp/confirm",
     summary="Confirm the authenticator app with a first code; returns recovery codes once",

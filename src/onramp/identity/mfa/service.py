@@ -20,7 +20,7 @@ from onramp.identity.errors import (
     MfaNotEnrolled,
 )
 from onramp.identity.models import MfaChallenge, RecoveryCode, TotpFactor, User
-from onramp.identity.security_events import MFA_ENROLLED, announce
+from onramp.identity.security_events import MFA_ENROLLED, MFA_REMOVED, announce
 
 ISSUER = "onramp"
 STEP_SECONDS = 30
@@ -96,6 +96,26 @@ async def confirm_enrolment(
     await announce(session, MFA_ENROLLED, user_id)
     await session.flush()
     return codes
+
+
+async def remove_factor(session: AsyncSession, *, user_id: uuid.UUID, now: datetime) -> None:
+    """Turn the second factor off: the authenticator and every recovery code go; audited and
+    announced (the owner is emailed). The caller proved the factor recently (step-up)."""
+    factor = await session.get(TotpFactor, user_id, with_for_update=True)
+    if factor is None or factor.confirmed_at is None:
+        raise MfaNotEnrolled()
+    await session.delete(factor)
+    await session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user_id))
+    await record(
+        session,
+        actor=f"user:{user_id}",
+        action="auth.mfa_disabled",
+        entity_type="user",
+        entity_id=str(user_id),
+        data={"at": now.isoformat()},
+    )
+    await announce(session, MFA_REMOVED, user_id)
+    await session.flush()
 
 
 async def is_enabled(session: AsyncSession, *, user_id: uuid.UUID) -> bool:

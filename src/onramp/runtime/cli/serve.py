@@ -19,13 +19,25 @@ def api(
     """Serve the REST API."""
     import uvicorn
 
+    from onramp.alerts import AlertRulesInvalid
+    from onramp.core.errors import OnrampError
     from onramp.core.logging import configure_logging
     from onramp.runtime.app import create_app
+    from onramp.runtime.observability import configure_tracing
 
     settings = load_settings()
     configure_logging(level=settings.log_level, process="api")
+    configure_tracing(settings, process="api")
+    try:
+        app = create_app(settings)
+    except OnrampError as exc:  # a configuration error, e.g. treasury_account_invalid
+        print(f"{exc.code}: {exc.detail}", file=sys.stderr)
+        raise typer.Exit(1) from exc
+    except AlertRulesInvalid as exc:
+        print(f"alert_rules_invalid: {exc}", file=sys.stderr)
+        raise typer.Exit(1) from exc
     uvicorn.run(
-        create_app(settings),
+        app,
         host=host,
         port=port,
         log_level="warning",

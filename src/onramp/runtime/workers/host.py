@@ -29,6 +29,7 @@ from onramp.core import metrics
 from onramp.core.db import create_engine, session_factory, unit_of_work
 from onramp.core.keys import install_keyring, keep_keyring_fresh, open_keyring
 from onramp.core.logging import configure_logging, get_logger
+from onramp.runtime.observability import configure_tracing
 from onramp.core.restarts import DeathCount, GiveUp, RestartPolicy
 from onramp.core.settings import Settings
 from onramp.runtime.workers.health import LoopStop, base_probes, health_app, serving
@@ -77,6 +78,7 @@ async def run_host(workers: Sequence[Worker], settings: Settings, *, name: str) 
         if worker.check is not None:
             worker.check(settings)
     configure_logging(level=settings.log_level, process=f"worker:{name}")
+    configure_tracing(settings, process=f"worker-{name}")
     stops = Stops([worker.name for worker in workers])
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -23,6 +23,7 @@ from onramp.banking import (
 )
 from onramp.banking.intake.service import IntakeResult
 from onramp.banking.models import Deposit
+from onramp.core import metrics
 from onramp.core.db import unit_of_work
 from onramp.ledger import balance_of, bank_account, customer_account
 from tests.integration.banking.deposits import (
@@ -40,6 +41,10 @@ from tests.integration.banking.deposits import (
 )
 
 pytestmark = pytest.mark.integration
+
+
+def _counted(name: str, **labels: str) -> float:
+    return metrics.REGISTRY.get_sample_value(name, labels) or 0.0
 
 
 async def test_exact_match_books_the_customer_and_announces_it(
@@ -114,8 +119,14 @@ async def test_two_payments_of_one_reference_in_one_batch_match_once(
 ) -> None:
     expected = await expect(sessions, eur(30_00))
     credits = [bank_credit(eur(30_00), expected.reference) for _ in range(2)]
+    matched = _counted("onramp_deposits_matched_total", method="reference")
+    held = _counted("onramp_deposits_suspense_total", reason="reference_already_used")
 
     await receive(sessions, *credits)
+
+    # The process's counters move with the batch (what /metrics shows).
+    assert _counted("onramp_deposits_matched_total", method="reference") == matched + 1
+    assert _counted("onramp_deposits_suspense_total", reason="reference_already_used") == held + 1
 
     outcomes = [await deposit(sessions, await deposit_id(sessions, c.entry_id)) for c in credits]
     assert sorted((d.status, d.unmatched_reason) for d in outcomes) == [
