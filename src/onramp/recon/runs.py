@@ -23,6 +23,7 @@ from onramp.recon.alarms import BreakAlarm, sound
 from onramp.recon.bank import one_of, reconcile_bank
 from onramp.recon.bank_balances import reconcile_bank_balances
 from onramp.recon.bank_debits import reconcile_bank_debits
+from onramp.recon.bank_openings import reconcile_openings
 from onramp.recon.chain import reconcile_chain
 from onramp.recon.findings import Finding
 from onramp.recon.models import BreakState, BreakType, ReconBreak, ReconRun
@@ -121,6 +122,8 @@ async def run_recon(
     findings += debit_findings
     balances, balance_findings = await reconcile_bank_balances(session, day)
     findings += balance_findings
+    openings, opening_findings = await reconcile_openings(session, day)
+    findings += opening_findings
     chain, chain_findings = await reconcile_chain(session, day, now)
     findings += chain_findings
     found = {f.key for f in findings}
@@ -139,6 +142,7 @@ async def run_recon(
         "bank": matched.as_dict(),
         "bank_debits": debits.as_dict(),
         "bank_balances": balances.as_dict(),
+        "bank_openings": openings.as_dict(),
         "chain": chain.as_dict(),
     }
     if alarm is not None:

@@ -33,7 +33,8 @@ class BreakOut(BaseModel):
     date: date
     type: str = Field(
         description="`missing_in_ledger`, `missing_at_bank`, `missing_on_chain`, "
-        "`amount_mismatch`, `duplicate`, `timing`, `balance_mismatch`, `bank_fee_unbooked`"
+        "`amount_mismatch`, `duplicate`, `timing`, `balance_mismatch`, `opening_mismatch`, "
+        "`bank_fee_unbooked`, `obligation_mismatch` (docs/reconciliation.md)"
     )
     source: str = Field(description="`bank`, `ledger` or `chain`: the side that has it")
     bank: str | None
