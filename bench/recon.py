@@ -42,6 +42,7 @@ from onramp.core.db.migrate import upgrade
 from onramp.core.settings import Settings
 from onramp.devstack.postgres import start_postgres
 from onramp.recon import RunResult, run_recon
+from onramp.recon.obligations import reconcile_obligations
 
 BANK = "benchbank"
 ACCOUNT_IBAN = "DE02120300000000202051"
@@ -283,6 +284,14 @@ async def _run(sessions: async_sessionmaker[AsyncSession], day: date) -> RunResu
         return await run_recon(session, day=day, now=datetime.now(UTC), requested_by="bench")
 
 
+async def _obligations_alone(sessions: async_sessionmaker[AsyncSession]) -> float:
+    """The obligations check by itself (part of each run): every day loaded so far, globally."""
+    async with unit_of_work(sessions) as session:
+        start = time.perf_counter()
+        await reconcile_obligations(session)
+        return time.perf_counter() - start
+
+
 def _found(result: RunResult) -> Counter[tuple[str, str]]:
     return Counter((b.type, b.source) for b in result.breaks if b.state == "open")
 
@@ -326,9 +335,12 @@ async def _measure(url: str, sizes: Sequence[int]) -> bool:
                     for kind in sorted(set(found) | set(rows.injected) | set(twice)):
                         print(f"    {kind}: found {found[kind]} (again {twice[kind]}), "
                               f"injected {rows.injected[kind]}")  # fmt: skip
+                print(
+                    f"{'':>8} obligations check alone: {await _obligations_alone(sessions):.2f} s"
+                )
     finally:
         await conn.close()
-    print(f"rows per order: {rows.rows() / n:.1f} (deposit, line, entries, postings, event)")
+    print(f"rows per order: {rows.rows() / n:.1f} (deposit, order, line, entries, postings, event)")
     return ok
 
 
