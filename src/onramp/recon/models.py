@@ -23,6 +23,10 @@ class BreakType(StrEnum):
     DUPLICATE = "duplicate"
     TIMING = "timing"  # not there yet: the other side has not reported the day, or is booking it
     BALANCE_MISMATCH = "balance_mismatch"  # the bank's closing balance is not the ledger's
+    # A statement's opening balance is not the previous statement's close (a gap between them).
+    OPENING_MISMATCH = "opening_mismatch"
+    # What the books owe customers is not what deposits, orders and refunds say (obligations.py).
+    OBLIGATION_MISMATCH = "obligation_mismatch"
     BANK_FEE_UNBOOKED = "bank_fee_unbooked"  # a charge the bank took that the books do not hold
 
 

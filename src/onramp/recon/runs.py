@@ -8,11 +8,12 @@ a break an operator resolved stays resolved.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import case, select, update
+from sqlalchemy import case, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,9 +24,11 @@ from onramp.recon.alarms import BreakAlarm, sound
 from onramp.recon.bank import one_of, reconcile_bank
 from onramp.recon.bank_balances import reconcile_bank_balances
 from onramp.recon.bank_debits import reconcile_bank_debits
+from onramp.recon.bank_openings import reconcile_openings
 from onramp.recon.chain import reconcile_chain
 from onramp.recon.findings import Finding
 from onramp.recon.models import BreakState, BreakType, ReconBreak, ReconRun
+from onramp.recon.obligations import reconcile_obligations
 
 KEEP_BATCH = 1000  # breaks per INSERT: 13 bind parameters each, asyncpg takes 32,767 at most
 
@@ -98,10 +101,13 @@ async def _keep(
 
 
 async def _clear(session: AsyncSession, day: date, found: set[str], now: datetime) -> None:
+    """The day's open breaks this run did not find; and a snapshot's (obligations: what is owed
+    now, whatever the day) found by an earlier run of any day."""
+    snapshot = ReconBreak.type == BreakType.OBLIGATION_MISMATCH.value
     await session.execute(
         update(ReconBreak)
         .where(
-            ReconBreak.run_date == day,
+            or_(ReconBreak.run_date == day, snapshot),
             ReconBreak.state == BreakState.OPEN.value,
             ~one_of(ReconBreak.key, sorted(found)) if found else ReconBreak.key.is_not(None),
         )
@@ -111,18 +117,25 @@ async def _clear(session: AsyncSession, day: date, found: set[str], now: datetim
 
 async def run_recon(
     session: AsyncSession, *, day: date, now: datetime, requested_by: str,
-    alarm: BreakAlarm | None = None,
+    alarm: BreakAlarm | None = None, obligations_of: Collection[uuid.UUID] | None = None,
 ) -> RunResult:  # fmt: skip
     """Reconcile ``day`` in the caller's transaction; with ``alarm``, a break above its type's
-    threshold trips the payouts' circuit breaker."""
+    threshold trips the payouts' circuit breaker. Obligations are checked for every customer;
+    ``obligations_of`` scopes them to some (tests on a shared database; none: not checked)."""
     run_id = uuid7()
     matched, findings = await reconcile_bank(session, day)
     debits, debit_findings = await reconcile_bank_debits(session, day)
     findings += debit_findings
     balances, balance_findings = await reconcile_bank_balances(session, day)
     findings += balance_findings
+    openings, opening_findings = await reconcile_openings(session, day)
+    findings += opening_findings
     chain, chain_findings = await reconcile_chain(session, day, now)
     findings += chain_findings
+    obligations, obligation_findings = await reconcile_obligations(
+        session, customers=obligations_of
+    )
+    findings += obligation_findings
     found = {f.key for f in findings}
     await _keep(session, run_id, day, findings)
     await _clear(session, day, found, now)
@@ -139,7 +152,9 @@ async def run_recon(
         "bank": matched.as_dict(),
         "bank_debits": debits.as_dict(),
         "bank_balances": balances.as_dict(),
+        "bank_openings": openings.as_dict(),
         "chain": chain.as_dict(),
+        "obligations": obligations.as_dict(),
     }
     if alarm is not None:
         await sound(session, alarm, breaks, now=now, actor=requested_by)

@@ -17,7 +17,12 @@ class RunOut(BaseModel):
     date: date
     started_at: datetime
     matched: dict[str, Any] = Field(
-        description='Per source: `{"lines": n, "amounts": {"EUR": minor units}}`'
+        description='Per source: `bank`, `bank_debits` (`{"lines": n, "amounts": {"EUR": minor '
+        'units}}`), `bank_balances` (`{"balances": n}`), `bank_openings` (`{"openings": n}`: '
+        'statements that open where the previous closed), `chain`, and `obligations` (`{"agree": '
+        'n, "by_account_class": {"customer:USDC": {"books", "tables", "accounts_off", '
+        '"payouts_queued", "payouts_in_flight"}}}`: what the books owe customers against '
+        "deposits, orders and refunds; docs/reconciliation.md)"
     )
     open_breaks: int
     requested_by: str
@@ -33,7 +38,8 @@ class BreakOut(BaseModel):
     date: date
     type: str = Field(
         description="`missing_in_ledger`, `missing_at_bank`, `missing_on_chain`, "
-        "`amount_mismatch`, `duplicate`, `timing`, `balance_mismatch`, `bank_fee_unbooked`"
+        "`amount_mismatch`, `duplicate`, `timing`, `balance_mismatch`, `opening_mismatch`, "
+        "`bank_fee_unbooked`, `obligation_mismatch` (docs/reconciliation.md)"
     )
     source: str = Field(description="`bank`, `ledger` or `chain`: the side that has it")
     bank: str | None

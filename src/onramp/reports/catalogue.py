@@ -120,6 +120,12 @@ async def _screening_stats(session: AsyncSession, r: ReportRequest) -> Document:
     )
 
 
+async def _operations(session: AsyncSession, r: ReportRequest) -> Document:
+    return await service.operations_document(
+        session, templates=r.templates, period=r.period, fmt=r.fmt, actor=r.actor
+    )
+
+
 async def _export(session: AsyncSession, r: ReportRequest) -> Document:
     dataset, templates = r.dataset, r.templates
     return await service.export_document(
@@ -156,6 +162,13 @@ REPORTS = (
         _screening_stats,
         route="/screening-stats",
         summary="Alerts by source, kind and severity; cases opened and closed; hit rates",
+    ),
+    Report(
+        "operations",
+        "Per day and currency: the order funnel, volume, fee and spread revenue, stage latencies.",
+        _operations,
+        route="/operations",
+        summary="Per day and currency: order funnel, volume, fee and spread revenue, latencies",
     ),
     Report(
         "export",

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp import fx
 from onramp.core.audit import record
-from onramp.reports import ctr, exports, fx_position, pricing, stats
+from onramp.reports import ctr, exports, fx_position, operations, pricing, stats
 from onramp.reports.period import Period
 from onramp.reports.templates import MEDIA_TYPES, ReportFormat, load_template, render
 
@@ -109,4 +109,15 @@ async def pricing_document(
     template = load_template(templates, "pricing", pricing.FIELDS)
     rows = await pricing.pricing_rows(session, period=period)
     await _audited(session, actor=actor, report="pricing", period=period, fmt=fmt, rows=len(rows))
+    return Document(render(template, rows, fmt), MEDIA_TYPES[fmt], len(rows))
+
+
+async def operations_document(
+    session: AsyncSession, *, templates: Path, period: Period, fmt: ReportFormat, actor: str
+) -> Document:
+    template = load_template(templates, "operations", operations.FIELDS)
+    rows = await operations.operations_rows(session, period=period)
+    await _audited(
+        session, actor=actor, report="operations", period=period, fmt=fmt, rows=len(rows)
+    )
     return Document(render(template, rows, fmt), MEDIA_TYPES[fmt], len(rows))

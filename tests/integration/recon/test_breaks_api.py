@@ -43,7 +43,9 @@ async def _break(sessions: async_sessionmaker[AsyncSession]) -> tuple[str, str, 
             )
         )  # fmt: skip
     async with unit_of_work(sessions) as session:
-        result = await run_recon(session, day=day, now=datetime.now(UTC), requested_by="test")
+        result = await run_recon(
+            session, day=day, now=datetime.now(UTC), requested_by="test", obligations_of=()
+        )
     (found,) = result.breaks
     return str(found.id), bank, day
 

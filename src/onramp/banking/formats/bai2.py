@@ -4,7 +4,10 @@ A file (``01``) holds groups (``02``: one as-of date and currency) of accounts (
 its transaction details (``16``) and ``88`` continuation records. A detail's type code says
 which way the money went (credits 100-399, debits 400-699) and what kind of booking it is; the
 bank reference is the key. Many banks tag the detail text (``EREF:``, ``DBNM:``, ``REMI:`` …),
-which gives the end-to-end id, the counterparty and the remittance.
+which gives the end-to-end id, the counterparty and the remittance. An account record's
+summaries state its balances: ``010`` opening and ``015`` closing ledger (booked) balance, as
+of the group's date, signed (a ``-`` balance is an overdrawn account); the available and float
+balances (``040``, ``045``, ``060`` …) are the bank's views of the same money and are skipped.
 
 Amounts are whole minor units of the currency (the group's, the account's, else USD).
 """
@@ -27,8 +30,10 @@ from bai2.models import Record  # type: ignore[import-untyped]
 from bai2.parsers import Bai2FileParser  # type: ignore[import-untyped]
 
 from onramp.banking.formats.statement import (
+    BalanceKind,
     Direction,
     Statement,
+    StatementBalance,
     StatementEntry,
     StatementFormat,
     derived_key,
@@ -42,6 +47,8 @@ DEFAULT_CURRENCY = "USD"  # BAI2: a file that names no currency is in US dollars
 CREDIT_TAKEN_BACK = frozenset({"552", "555", "557", "558", "566", "694"})
 # Credit type codes that give back an earlier debit.
 DEBIT_GIVEN_BACK = frozenset({"252", "255", "257", "258", "261", "266"})
+# The booked (ledger) balances reconciliation holds the books against.
+_LEDGER_BALANCES = {"010": BalanceKind.OPENING, "015": BalanceKind.CLOSING}
 _TAG = re.compile(r"\b(EREF|DBNM|CRNM|REMI|CREF|DACT|CACT|DABA|CABA|DBIC|CBIC|IDNM|CHKN):")
 _REASON = re.compile(r"Reason:\s*\"?(R\d{2})\b")
 
@@ -136,6 +143,22 @@ def _entry(detail: Any, currency: str, as_of: date | None, account: str | None) 
     )
 
 
+def _balances(
+    header: Any, currency: str, as_of: date | None, account: str | None
+) -> list[StatementBalance]:
+    """The account's opening and closing ledger balances; a defaulted (empty) amount states
+    none."""
+    found = []
+    for summary in header.summary_items:
+        kind = _LEDGER_BALANCES.get(getattr(summary.type_code, "code", ""))
+        if kind is None or summary.amount is None or as_of is None:
+            continue
+        # Whole minor units already, signed; Money checks the currency.
+        amount = Money(int(summary.amount), currency.upper())
+        found.append(StatementBalance(kind, amount.minor, amount.currency, as_of, account))
+    return found
+
+
 def _parse(lines: list[str], *, strict: bool) -> Any:
     return Bai2FileParser(_RecordIterator(lines), check_integrity=strict).parse()
 
@@ -160,6 +183,7 @@ def parse_bai2(data: bytes) -> Statement:
     ) as exc:  # fmt: skip
         raise Bai2Invalid(f"{type(exc).__name__}: {exc!s:.200}") from None
     entries: list[StatementEntry] = []
+    balances: list[StatementBalance] = []
     accounts: list[str] = []
     for group in parsed.children:
         for account in group.children:
@@ -168,15 +192,17 @@ def parse_bai2(data: bytes) -> Statement:
             currency = (
                 _clean(account.header.currency) or _clean(group.header.currency) or DEFAULT_CURRENCY
             )
-            for detail in account.children:
-                try:
-                    entries.append(_entry(detail, currency, group.header.as_of_date, number))
-                except InvalidInput as exc:
-                    raise Bai2Invalid(f"account {number}: {exc.detail}") from None
+            as_of = group.header.as_of_date
+            try:
+                balances.extend(_balances(account.header, currency, as_of, number))
+                entries.extend(_entry(d, currency, as_of, number) for d in account.children)
+            except InvalidInput as exc:
+                raise Bai2Invalid(f"account {number}: {exc.detail}") from None
     return Statement(
         format=StatementFormat.BAI2,
         message_id=_clean(parsed.header.file_id),
         account=accounts[0] if len(set(accounts)) == 1 else None,
         entries=with_unique_keys(entries),
         warnings=warnings,
+        balances=tuple(balances),
     )

@@ -53,6 +53,12 @@ CHARTS = {
     "pricing": Chart(
         "Settled minus quoted, per day", lambda r: r.get("priced_at", "")[:10] or None, "difference"
     ),
+    # Per day and currency: revenues in two currencies do not add up.
+    "operations": Chart(
+        "Revenue (fees and spread) per day and currency",
+        lambda r: f"{r['date']} {r['currency']}" if r.get("date") else None,
+        "revenue",
+    ),
     # The counts of the period (rates and breakdowns stay in the table).
     "screening-stats": Chart(
         "Alerts, cases and orders screened",

@@ -64,3 +64,22 @@ def test_truncated_file_is_bai2_invalid() -> None:
     head = (DATA / "sample2.txt").read_bytes().splitlines()[:6]
     with pytest.raises(Bai2Invalid):
         parse_bai2(b"\n".join(head))
+
+
+def test_ledger_balances_010_and_015_are_read_signed_and_the_others_skipped() -> None:
+    s = parse_bai2((DATA / "sample5-issue113.txt").read_bytes())
+    on = date(2023, 9, 6)
+    assert [(b.kind.value, b.amount, b.currency, b.on, b.account) for b in s.balances] == [
+        ("opening", 159581194, "USD", on, "104108339"),
+        ("closing", 159381194, "USD", on, "104108339"),
+    ]  # 040/045 (available) and 060 (current available) are not booked balances
+
+
+def test_an_overdrawn_opening_balance_is_negative() -> None:
+    s = parse_bai2((DATA / "sample2.txt").read_bytes())
+    opening = {b.account: b.amount for b in s.balances if b.kind.value == "opening"}
+    assert opening["0123456789"] == 4350000  # "+4350000"
+    assert opening["9876543210"] == -500000
+    assert len(opening) == 5  # every account of the three groups states one
+    assert all(b.on == date(2004, 6, 20) for b in s.balances)
+    assert not [b for b in s.balances if b.kind.value == "closing"]
