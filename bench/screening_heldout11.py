@@ -50,10 +50,12 @@ lists = partial(screening_heldout2.merged, LISTS, "held-out 11")
 probes = partial(screening_heldout2.read_probes, VARIANTS)
 
 
-def clean_names() -> list[str]:
-    """The hand-written ordinary names (comment lines start with ``#``)."""
-    lines = CLEAN.read_text(encoding="utf-8").splitlines()
+def read_clean(path: Path) -> list[str]:
+    """Hand-written ordinary names, one a line (comment lines start with ``#``)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
     return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
 
 
-__all__ = ["clean_names", "lists", "probes"]
+clean_names = partial(read_clean, CLEAN)
+
+__all__ = ["clean_names", "lists", "probes", "read_clean"]
