@@ -10,10 +10,11 @@ honorific, and each strong alias of two or more words. The clean population comb
 first and last names from many cultures; a generated name whose words are exactly those of a
 listed name is dropped, so every hit on it is a false hit. Then the first held-out set
 (``screening_heldout.py``), the second and the third (``screening_heldout2.py``,
-``screening_heldout3.py`` to ``screening_heldout9.py``: hand-written; all nine tuned on since)
-the tenth (``screening_heldout10.py``) and the eleventh (``screening_heldout11.py``):
-hand-written, never tuned on; ``--no-heldout10`` / ``--no-heldout11`` while tuning, so their
-results are not read, and ``--show-misses`` never lists their misses).
+``screening_heldout3.py`` to ``screening_heldout9.py``: hand-written; all nine tuned on since),
+the eleventh (``screening_heldout11.py``: hand-written, tuned on since the eleventh round), the
+tenth (``screening_heldout10.py``) and the twelfth (``screening_heldout12.py``): hand-written,
+never tuned on; ``--no-heldout10`` / ``--no-heldout12`` while tuning, so their results are not
+read, and ``--show-misses`` never lists the misses of sets 10 to 12).
 Numbers, never asserts.
 """
 
@@ -30,6 +31,7 @@ import time
 import tracemalloc
 from collections import Counter
 from pathlib import Path
+from types import ModuleType
 
 import screening_heldout2
 import screening_heldout3
@@ -41,6 +43,7 @@ import screening_heldout8
 import screening_heldout9
 import screening_heldout10
 import screening_heldout11
+import screening_heldout12
 from onramp.compliance.lists import EntryType, ListEntry, SanctionsList, load_list
 from onramp.compliance.matcher import NameHit, NameMatcher
 from onramp.compliance.matching.settings import MatchSettings
@@ -260,6 +263,7 @@ def cli_speed(list_file: Path, names: list[str], count: int) -> tuple[int, float
 
 Misses = list[tuple[str, str, str, object]]
 FalseHits = list[tuple[str, NameHit]]
+HandWrittenSet = ModuleType  # lists(), probes() and clean_names() of a screening_heldoutN module
 
 
 def arguments() -> argparse.Namespace:
@@ -277,7 +281,10 @@ def arguments() -> argparse.Namespace:
         "--no-heldout10", action="store_true", help="skip the tenth held-out set (while tuning)"
     )
     parser.add_argument(
-        "--no-heldout11", action="store_true", help="skip the eleventh held-out set (while tuning)"
+        "--no-heldout11", action="store_true", help="skip the eleventh held-out set"
+    )
+    parser.add_argument(
+        "--no-heldout12", action="store_true", help="skip the twelfth held-out set (while tuning)"
     )
     return parser.parse_args()
 
@@ -341,10 +348,11 @@ def hand_written(
     return misses, false_hits
 
 
-def eleventh(args: argparse.Namespace) -> None:
-    """The eleventh set: totals per kind only (its misses are never printed), false hits on the
-    generated population and on its own hand-written ordinary names, and the list's load."""
-    union = screening_heldout11.lists()
+def with_clean(args: argparse.Namespace, module: HandWrittenSet, number: int, title: str) -> None:
+    """A set with its own look-alike ordinary names (the eleventh on): totals per kind only (its
+    misses are never printed), false hits on the generated population and on its own
+    hand-written ordinary names, and the list's load."""
+    union = module.lists()
     tracemalloc.start()
     started = time.perf_counter()
     NameMatcher(union, MatchSettings(threshold=args.threshold))
@@ -352,13 +360,12 @@ def eleventh(args: argparse.Namespace) -> None:
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     print(
-        f"held-out 11 lists ({len(union.entries)} entries): matcher built in {built:.2f} s "
+        f"held-out {number} lists ({len(union.entries)} entries): matcher built in {built:.2f} s "
         f"(traced), peak {peak / 2**20:.1f} MiB"
     )
-    title = "NEW HELD-OUT variants (eleventh set, hand-written, never tuned on):"
-    hand_written(args, union, screening_heldout11.probes(), 11, title)
+    hand_written(args, union, module.probes(), number, title)
     matcher = NameMatcher(union, MatchSettings(threshold=args.threshold))
-    clean = screening_heldout11.clean_names()
+    clean = module.clean_names()
     false = sum(1 for name in clean if matcher.screen(name) is not None)
     share = 100 * false / len(clean)
     print(f"  false hits on its own ordinary names: {false} / {len(clean)} = {share:.2f} %")
@@ -404,7 +411,11 @@ def main() -> None:
         )
 
     if not args.no_heldout11:
-        eleventh(args)
+        title = "ELEVENTH HELD-OUT variants (hand-written, tuned on since the eleventh round):"
+        with_clean(args, screening_heldout11, 11, title)
+    if not args.no_heldout12:
+        title = "NEW HELD-OUT variants (twelfth set, hand-written, never tuned on):"
+        with_clean(args, screening_heldout12, 12, title)
 
     if args.cli_names:
         lines, wall = cli_speed(args.list, clean + [text for _, _, text in probes], args.cli_names)

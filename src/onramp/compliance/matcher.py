@@ -277,13 +277,18 @@ class NameMatcher:
         ], near
 
     def _base(self, form: NameForm, joined: str, name: _IndexedName, near: Near) -> float:
-        aligned, pairs = align(form, name.form, near)
+        aligned = align(form, name.form, near)
         reduced = surname_and_initials(form, name.form)
-        if len(name.form.tokens) > 1 and pairs < min(MIN_PAIRS, len(form.tokens)):
+        if len(name.form.tokens) > 1 and aligned.pairs < min(MIN_PAIRS, len(form.tokens)):
             return reduced
-        whole = fuzz.token_sort_ratio(joined, name.joined)
+        # The sorted words compared as one string forgive a split or a typo the word pairs
+        # missed, but not a word of each name that pairs with nothing: two shared given names
+        # and another surname are another person ("Mohamed Ahmed Bakri" / "MAHRI, Mohamed").
         several = len(form.tokens) > 1 or len(name.form.tokens) == 1
-        return max(aligned, whole if several else 0.0, reduced)
+        whole = 0.0
+        if several and not aligned.disagree:
+            whole = fuzz.token_sort_ratio(joined, name.joined)
+        return max(aligned.score, whole, reduced)
 
     def best(
         self, name: str, date_of_birth: str | None = None, country: str | None = None

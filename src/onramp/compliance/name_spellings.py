@@ -69,6 +69,18 @@ NATIONAL_FORMS: dict[str, list[str]] = {
     "svetlana": "sviatlana".split(),
     "gleb": "hleb".split(),
     "kirill": "kiryl kyrylo".split(),
+    # Catalan forms of Spanish given names, as Catalans write theirs and Spanish papers print
+    # them ("Pere" / "Pedro", "Jordi" / "Jorge"); not Joan, which is also an English name.
+    "pedro": "pere".split(),
+    "jorge": "jordi".split(),
+    "jose": "josep".split(),
+    "francisco": "francesc".split(),
+    "luis": "lluis".split(),
+    "miguel": "miquel".split(),
+    "antonio": "antoni".split(),
+    "joaquin": "joaquim".split(),
+    "jaime": "jaume".split(),
+    "enrique": "enric".split(),
 }
 
 __all__ = ["NATIONAL_FORMS", "VARIANTS"]

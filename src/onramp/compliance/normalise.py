@@ -31,6 +31,9 @@ from onramp.compliance.name_spellings import NATIONAL_FORMS, VARIANTS
 
 # "Son of" and "daughter of" before a father's or family name.
 _KINSHIP = frozenset("bin ben ibn bint binti".split())
+# Spanish devotional first names before another given name, which their bearers leave out as
+# often as a middle name ("CAZAREZ PEREZ, Maria Tiburcia" goes by Tiburcia).
+_DEVOTIONAL = frozenset(("maria", "jose"))
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 # Apostrophes and ayin/hamza marks join ("As'ad" -> "asad"); OFAC writes them inconsistently.
 _JOINERS = re.compile("['`\u2018\u2019\u02bb\u02bc\u02be\u02bf]")
@@ -85,6 +88,7 @@ _DOUBLED = re.compile(r"(.)\1+")
 _AW = re.compile(r"(?<=[^aeiou])aw(?=[^aeiouwy])|^au(?=[^aeiouwy])")
 _INNER_ZH = re.compile(r"(?<=[a-z])zh")
 _FINAL_E = re.compile(r"(?<=[^aeiou])e$")
+_FINAL_QUE = re.compile(r"(?<=[aeiou])que$")
 _FINAL_E_MIN = 6
 
 
@@ -103,6 +107,9 @@ _FUZZY_VARIANT_MIN = 5
 def canonical_token(token: str, fuzzy: bool = True) -> str:
     """The token's canonical spelling. ``fuzzy``: a word one letter off a known variant joins its
     family; not for words joined from several ("Abd al-Ilah" is not "Abdallah")."""
+    # Urdu and Bengali names written the French way end in -que for q ("Ishaque" / "Ishaq",
+    # "Siddique" / "Siddiq", "Haque" / "Haq").
+    token = _FINAL_QUE.sub("q", token)
     canon = _CANONICAL.get(token)
     if fuzzy and canon is None and len(token) >= _FUZZY_VARIANT_MIN and token not in KNOWN_FAMILIES:
         # A typo inside a transliterated name ("Mohfmad") still finds its family.
@@ -346,10 +353,21 @@ def name_form(name: str) -> NameForm:
         # One family name of two, as "LVOVA-BELOVA" has: either may be left out.
         given_halves.add(len(words) - 1)
         seconds |= {0, len(words) - 1}
+    middles = set(range(n_last + 1, len(words))) - given_halves
+    if (
+        n_last > 1
+        and "-" not in surname
+        and len(words) - n_last > 1
+        and words[n_last] in _DEVOTIONAL
+    ):
+        # "Maria Tiburcia", "Jose Normando" of two Spanish surnames: people go by the second
+        # given name, so it is the first name, and the devotional one costs what a middle name
+        # does when left out. Not "LVOVA-BELOVA, Maria Alexeyevna": Maria is her name.
+        middles = middles - {n_last + 1} | {n_last}
     return NameForm(
         tuple(_stem(w) for w in words),
         tuple(words),
-        frozenset(range(n_last + 1, len(words))) - given_halves | _titles(words),
+        frozenset(middles) | _titles(words),
         tuple(joins),
         frozenset(seconds),
         surnames=tuple(range(n_last)),

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rapidfuzz import fuzz
+
 from onramp.compliance.matching.pairs import NEAR
 from onramp.compliance.normalise import NameForm
 
@@ -14,6 +16,7 @@ _PER_MISSING_SECOND = 5.0
 _PER_MISSING_OTHER = 12.0
 _PER_EXTRA_OTHER = 15.0
 _PER_INITIAL = 2.0
+_APART = 70.0
 
 
 @dataclass
@@ -41,8 +44,20 @@ class _Alignment:
 Near = dict[str, dict[str, float]]  # a screened token or joined word -> list words near it
 
 
-def align(query: NameForm, name: NameForm, near: Near) -> tuple[float, int]:
-    """Alignment score and the number of aligned pairs (see the module docstring)."""
+@dataclass(frozen=True)
+class Aligned:
+    """An alignment's score, its number of pairs, and whether the two names disagree: after two
+    pairs or more, a whole word of each side is left that pairs with nothing ("Mohamed Ahmed
+    Bakri" / "MAHRI, Mohamed Ben Ahmed": Bakri is not Mahri)."""
+
+    score: float
+    pairs: int
+    disagree: bool
+
+
+def align(query: NameForm, name: NameForm, near: Near) -> Aligned:
+    """Alignment score, the number of aligned pairs and whether the names disagree on a word
+    (see the module docstring and ``Aligned``)."""
     q_tokens, n_tokens = query.tokens, name.tokens
     sims = [[near[q].get(n, 0.0) for n in n_tokens] for q in q_tokens]
     a = _Alignment(q_free=list(range(len(q_tokens))), n_free=list(range(len(n_tokens))))
@@ -67,8 +82,21 @@ def align(query: NameForm, name: NameForm, near: Near) -> tuple[float, int]:
             base = 100 * a.q_hit / q_len - _missing_cost(name, a.n_free, _PER_MISSING_OTHER)
         else:
             base = 100 * a.n_hit / n_len - _missing_cost(query, a.q_free, _PER_EXTRA_OTHER)
-        return base - _PER_INITIAL * a.initials, a.pairs
-    return 100 * (0.6 * a.q_hit / q_len + 0.4 * a.n_hit / n_len), a.pairs
+        return Aligned(base - _PER_INITIAL * a.initials, a.pairs, disagree=False)
+    disagree = a.pairs >= MIN_PAIRS and _apart(
+        [q_tokens[i] for i in a.q_free if not _is_initial(query, i)],
+        [n_tokens[j] for j in a.n_free if not _is_initial(name, j)],
+    )
+    return Aligned(100 * (0.6 * a.q_hit / q_len + 0.4 * a.n_hit / n_len), a.pairs, disagree)
+
+
+def _apart(q_left: list[str], n_left: list[str]) -> bool:
+    """Whether words left on both sides are clearly other words: no two of them are even as
+    alike as ``_APART`` by ratio ("Bakri" / "Mahri" 60, "Kovalenko" / "Saenko" 67), where a
+    typo the pairs missed stays close ("Feliz" / "Felix")."""
+    if not q_left or not n_left:
+        return False
+    return all(fuzz.ratio(q, n) < _APART for q in q_left for n in n_left)
 
 
 def _is_initial(form: NameForm, i: int) -> bool:

@@ -16,12 +16,21 @@ NEAR = 85.0
 _VOWELS_ONLY = 92.0
 _SHORT_VOWELS_ONLY = 90.0
 _QAF = re.compile("g")
+_VOWEL = re.compile("[aeiou]")
 # Persian and Arabic given names "X-ollah" (of God), which people shorten to X ("Hedayatollah" /
 # "Hedayat", "Nasrollah" / "Nasr"); canonical tokens write the doubled l once. X of four letters
 # or more: "Abdollah" is not "Abd".
 _OF_GOD = ("olah", "ulah", "alah")
 _OF_GOD_MIN_STEM = 4
 _OF_GOD_PAIR = 90.0
+# A word that is another word with two letters or more added at its end is another name, not a
+# spelling of it: "Mahmoud" / "Mahmoudian", "Karim" / "Karimov" (a family suffix makes a surname
+# of its own). The shorter of five letters or more, and not a final eh: Persian final he
+# ("Fakhrzade" / "Fakhrzadeh", whose silent final e the canonical token drops). One letter is
+# a spelling as often ("Hamane" / "Hamani", "Usama" / "Usamah").
+_SUFFIXED_MIN = 5
+_SUFFIX_MIN = 2
+_SILENT_ENDINGS = ("eh",)
 
 
 @lru_cache(maxsize=1 << 18)
@@ -39,6 +48,8 @@ def pair(token: str, candidate: str, cutoff: float) -> float:
         stem = long[: -len(_OF_GOD[0])]
         if stem == short or (len(short) >= _OF_GOD_MIN_STEM and pair(stem, short, NEAR) >= NEAR):
             return _OF_GOD_PAIR
+    if _suffixed(short, long):
+        return 0.0
     if len(token) == len(candidate) > 1 and vowel_key(token) == vowel_key(candidate):
         # Only the vowels differ ("Hamid"/"Hamed", "Ali"/"Eli"): how transliterations differ.
         return _SHORT_VOWELS_ONLY if len(token) <= SHORT else _VOWELS_ONLY
@@ -47,10 +58,11 @@ def pair(token: str, candidate: str, cutoff: float) -> float:
         # or when a Persian or Arabic q is written gh ("Aqa"/"Agha": skeleton k and g).
         same_qaf = len(token) == len(candidate) and _QAF.sub("k", token) == _QAF.sub("k", candidate)
         return NEAR if same_qaf else 0.0
-    if vowel_key(token) == vowel_key(candidate):
+    vowels_alike = _vowels_alike(token, candidate)
+    if vowel_key(token) == vowel_key(candidate) and vowels_alike:
         return _VOWELS_ONLY  # "Baazaoui"/"Baazeoui": a vowel run of another length
     similarity = fuzz.ratio(token, candidate)
-    if similarity < LOOSE and loose_keys(token) & loose_keys(candidate):
+    if similarity < LOOSE and vowels_alike and loose_keys(token) & loose_keys(candidate):
         # One sound in another language's letters ("Kusnezow"/"Kuznetsov", "Cherif"/"Sharif").
         return LOOSE
     if similarity >= NEAR:
@@ -68,3 +80,20 @@ def pair(token: str, candidate: str, cutoff: float) -> float:
     ):
         return NEAR
     return similarity if similarity >= cutoff else 0.0
+
+
+def _suffixed(short: str, long: str) -> bool:
+    """Whether ``long`` is ``short`` with letters added at its end (see ``_SUFFIXED_MIN``)."""
+    return (
+        len(short) >= _SUFFIXED_MIN
+        and len(long) - len(short) >= _SUFFIX_MIN
+        and long.startswith(short)
+        and long[len(short) :] not in _SILENT_ENDINGS
+    )
+
+
+def _vowels_alike(token: str, candidate: str) -> bool:
+    """Whether the two words have about as many vowels (one more at most): a run of vowels of
+    another length is a spelling ("Baazaoui" / "Baazeoui"), but two vowels more are a syllable
+    more, as skeleton y is i: "Cankaya" ("cankaia") is not "Canko"."""
+    return abs(len(_VOWEL.findall(token)) - len(_VOWEL.findall(candidate))) <= 1
