@@ -48,20 +48,11 @@ def cpu_seconds(pids: Iterable[int]) -> float:
     return ticks / _TICKS
 
 
-async def wal_lsn(database_url: str) -> str:
+async def wal_lsn(database_url: str) -> int:
+    """The WAL insert position, in bytes since the cluster began (asyncpg reads pg_lsn as int)."""
     conn = await asyncpg.connect(database_url)
     try:
-        return str(await conn.fetchval("SELECT pg_current_wal_lsn()"))
-    finally:
-        await conn.close()
-
-
-async def wal_bytes_between(database_url: str, start: str, end: str) -> int:
-    conn = await asyncpg.connect(database_url)
-    try:
-        return int(
-            await conn.fetchval("SELECT pg_wal_lsn_diff($1::pg_lsn, $2::pg_lsn)", end, start)
-        )
+        return int(await conn.fetchval("SELECT pg_current_wal_lsn() - '0/0'::pg_lsn"))
     finally:
         await conn.close()
 
@@ -73,7 +64,7 @@ class Cost:
     database_url: str
     pids: Mapping[str, int]
     cpu_start: float = 0.0
-    lsn_start: str = "0/0"
+    lsn_start: int = 0
 
     async def start(self) -> None:
         self.cpu_start = cpu_seconds(self.pids.values())
@@ -81,9 +72,7 @@ class Cost:
 
     async def report(self, orders: int) -> list[str]:
         cpu = cpu_seconds(self.pids.values()) - self.cpu_start
-        wal = await wal_bytes_between(
-            self.database_url, self.lsn_start, await wal_lsn(self.database_url)
-        )
+        wal = await wal_lsn(self.database_url) - self.lsn_start
         per = max(orders, 1)
         return [
             f"CPU seconds (all {len(self.pids)} stack processes and their children): {cpu:.1f}, "
