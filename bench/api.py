@@ -39,7 +39,8 @@ import httpx
 from onramp.core.settings import load_settings, stack_file
 
 sys.path.insert(0, str(Path(__file__).parent))
-from e2e import deliver_webhook, new_customer, pct  # noqa: E402 - the bench scripts' shared helpers
+from e2e import deliver_webhook  # noqa: E402 - the bench scripts' shared helpers
+from e2e_common import new_customer, pct  # noqa: E402
 
 AMOUNT = "10.00"  # EUR: small, so a day of bench orders stays inside KYC tier 2's limits
 Call = Callable[[], Awaitable[httpx.Response | None]]  # None: answered well

@@ -2,6 +2,10 @@
 stage latencies.
 
     .venv/bin/python bench/e2e.py --orders 500 --customers 10 --concurrency 32
+    .venv/bin/python bench/e2e.py --open-loop --rate 50 --duration 20 [--via camt054]
+
+Closed loop (the default): every order's transfer is booked as fast as ``--concurrency`` allows,
+then the bench waits for them all. Open loop: see ``e2e_open_loop.py``.
 
 Uses the stack of ``onramp dev`` when ``.onramp/stack.json`` exists, else starts its own (and
 stops it afterwards) with rate limits and KYC tier limits lifted. Each bench customer passes KYC
@@ -14,89 +18,19 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
-import os
 import statistics
-import tempfile
 import time
 import uuid
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import httpx
 import orjson
 
-from onramp.core.settings import load_settings, stack_file
+from e2e_common import SENDER, create_orders, new_customer, running_stack, summary
+from e2e_open_loop import OpenLoop, run_open_loop
+from onramp.core.settings import load_settings
 from onramp.devstack.bank_sandbox import sign_payload
-from onramp.devstack.mail_sandbox import wait_for_link_token
-
-PASSWORD = "benchmark passphrase 123"  # noqa: S105 - throwaway bench customers
-
-
-def pct(values: list[float], p: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
-
-
-def summary(name: str, values: list[float]) -> str:
-    ms = [v * 1000 for v in values]
-    return (
-        f"{name:<34} p50 {pct(ms, 50):8.1f} ms   p90 {pct(ms, 90):8.1f} ms   "
-        f"p99 {pct(ms, 99):8.1f} ms   max {max(ms) if ms else float('nan'):8.1f} ms"
-    )
-
-
-KYC_TIER_2 = {
-    "tier": 2,
-    "given_names": "Bench",
-    "surname": "Customer",
-    "date_of_birth": "1990-01-01",
-    "nationality": "DE",
-    "address": {
-        "line1": "Hauptstrasse 1",
-        "city": "Berlin",
-        "postal_code": "10115",
-        "country": "DE",
-    },
-    "documents": [
-        {"type": "passport", "filename": "passport.png", "content_base64": "aGk="},
-        {"type": "proof_of_address", "filename": "bill.pdf"},
-    ],
-}
-
-
-async def verify_identity(client: httpx.AsyncClient) -> None:
-    """Tier 2 through the stack's KYC sandbox (its signed webhook approves it)."""
-    r = await client.post("/v1/me/kyc", json=KYC_TIER_2)
-    r.raise_for_status()
-    deadline = time.monotonic() + 60
-    while (await client.get("/v1/me/kyc")).json()["case"]["status"] == "pending":
-        if time.monotonic() > deadline:
-            raise RuntimeError("KYC sandbox did not answer within 60 s")
-        await asyncio.sleep(0.05)
-
-
-async def new_customer(api: str, mail_url: str) -> httpx.AsyncClient:
-    """A customer with a verified email and identity (orders need both), logged in."""
-    client = httpx.AsyncClient(base_url=api, timeout=30.0)
-    email = f"bench.{uuid.uuid4().hex}@example.com"
-    r = await client.post(
-        "/v1/auth/register", json={"email": email, "password": PASSWORD, "full_name": "Bench"}
-    )
-    r.raise_for_status()
-    token = await asyncio.to_thread(
-        wait_for_link_token, mail_url, to=email, link_path="/verify-email"
-    )
-    r = await client.post("/v1/auth/email-verification", json={"token": token})
-    r.raise_for_status()
-    r = await client.post("/v1/auth/login", json={"email": email, "password": PASSWORD})
-    r.raise_for_status()
-    client.headers["Authorization"] = f"Bearer {r.json()['access_token']}"
-    await verify_identity(client)
-    return client
 
 
 async def deliver_webhook(
@@ -115,7 +49,7 @@ async def deliver_webhook(
                 "amount": ins["amount"],
                 "currency": ins["currency"],
                 "reference": ins["reference"],
-                "sender_name": "Bench Customer",  # the KYC name: not third-party funding
+                "sender_name": SENDER,
                 "sender_iban": "GB33BUKB20201555555555",
                 "account_iban": ins["iban"],
                 "booked_at": now.isoformat(),
@@ -148,43 +82,7 @@ async def run(
     api_client = httpx.AsyncClient(base_url=api, timeout=30.0)
     secret = load_settings().banking.webhook_secret.get_secret_value().encode()
     gate = asyncio.Semaphore(concurrency)
-    quote_lat: list[float] = []
-    order_lat: list[float] = []
-    created: list[tuple[httpx.AsyncClient, dict[str, Any]]] = []
-
-    async def create(i: int) -> None:
-        client = clients[i % customers]
-        async with gate:
-            t = time.perf_counter()
-            q = await client.post(
-                "/v1/quotes",
-                json={"source_currency": "EUR", "source_amount": f"{100 + i % 900}.00"},
-            )
-            q.raise_for_status()
-            quote_lat.append(time.perf_counter() - t)
-            quote = q.json()
-            t = time.perf_counter()
-            o = await client.post(
-                "/v1/orders",
-                json={
-                    "quote_id": quote["id"],
-                    "source_currency": "EUR",
-                    "source_amount": quote["source_amount"],
-                },
-                headers={"Idempotency-Key": uuid.uuid4().hex},
-            )
-            o.raise_for_status()
-            order_lat.append(time.perf_counter() - t)
-            created.append((client, o.json()))
-
-    t0 = time.perf_counter()
-    await asyncio.gather(*(create(i) for i in range(orders)))
-    t_created = time.perf_counter() - t0
-    print(
-        f"created {orders} orders in {t_created:.2f}s ({orders / t_created:.0f} orders/s via API)"
-    )
-    print(summary("POST /v1/quotes", quote_lat))
-    print(summary("POST /v1/orders", order_lat))
+    created = await create_orders(clients, orders, concurrency)
 
     booked: dict[str, datetime] = {}
 
@@ -200,7 +98,7 @@ async def run(
                     "amount": ins["amount"],
                     "currency": ins["currency"],
                     "reference": ins["reference"],
-                    "sender_name": "Bench Customer",  # the KYC name: not third-party funding
+                    "sender_name": SENDER,
                     "sender_iban": "GB33BUKB20201555555555",
                 },
             )
@@ -302,45 +200,42 @@ def main() -> None:
         help="sign and send the bank's webhooks from here instead of booking transfers in the "
         "sandbox bank (one HTTP hop less: measures onramp, not the sandbox)",
     )
+    open_loop = parser.add_argument_group("open loop (deposits at a fixed rate)")
+    open_loop.add_argument("--open-loop", action="store_true")
+    open_loop.add_argument("--rate", type=float, default=50.0, help="deposits per second")
+    open_loop.add_argument("--duration", type=float, default=20.0, help="seconds of deposits")
+    open_loop.add_argument("--via", choices=("webhook", "camt054"), default="webhook")
+    open_loop.add_argument(
+        "--webhook-batch", type=int, default=100, help="entries per bank webhook (1 to 500)"
+    )
+    open_loop.add_argument(
+        "--camt-every", type=float, default=1.0, help="seconds between camt.054 files"
+    )
     args = parser.parse_args()
-    path = stack_file(load_settings().state_dir)
-    if path.exists():
-        stack_info = json.loads(path.read_text())
+    with running_stack() as stack:
+        if args.open_loop:
+            cfg = OpenLoop(
+                rate=args.rate,
+                duration=args.duration,
+                via=args.via,
+                webhook_batch=args.webhook_batch,
+                camt_every=args.camt_every,
+                customers=args.customers,
+                concurrency=args.concurrency,
+            )
+            asyncio.run(run_open_loop(stack, cfg))
+            return
         asyncio.run(
             run(
-                stack_info["api"],
-                stack_info["bank_sandbox"],
-                stack_info["mail_sandbox"],
+                stack["api"],
+                stack["bank_sandbox"],
+                stack["mail_sandbox"],
                 args.orders,
                 args.customers,
                 args.concurrency,
                 args.direct_webhooks,
             )
         )
-        return
-    from onramp.devstack.stack import start_stack
-
-    print("no running stack: starting one (onramp dev would keep it), rate and KYC limits off")
-    os.environ["ONRAMP_RATE_LIMITS__ENABLED"] = "false"  # one client address, many customers
-    # Tier 2 allows EUR 15,000 a day; a bench customer places many orders.
-    os.environ["ONRAMP_KYC__TIER2_DAILY_EUR"] = "100000000"
-    os.environ["ONRAMP_KYC__TIER2_MONTHLY_EUR"] = "100000000"
-    stack = start_stack(Path(tempfile.mkdtemp(prefix="onramp-bench-")))
-    try:
-        assert stack.bank is not None
-        asyncio.run(
-            run(
-                stack.api_url,
-                stack.bank.url,
-                stack.mail.url,
-                args.orders,
-                args.customers,
-                args.concurrency,
-                args.direct_webhooks,
-            )
-        )
-    finally:
-        stack.stop()
 
 
 if __name__ == "__main__":

@@ -24,13 +24,17 @@ class WebhookAck(BaseModel):
     dependencies=[rate_limited("webhook")],
     summary="Receive a signed notification from a bank",
     description=(
-        "Verifies the bank's signature over the raw body before anything is stored. Each bank "
-        "event and each booked entry is stored once: redeliveries are acknowledged and ignored."
+        "Verifies the bank's signature over the raw body before anything is stored. One event "
+        "carries one booked entry (`credit_transfer.booked`) or up to 500 of them "
+        "(`credit_transfers.booked`, `data.entries`), stored with one statement. Each bank "
+        "event and each booked entry is stored once: redeliveries are acknowledged and ignored "
+        "(`received` counts the entries new to us, `duplicates` those known before)."
     ),
     responses={
         401: {"description": "webhook_signature_invalid"},
         404: {"description": "unknown_bank"},
-        422: {"description": "bank_notification_malformed"},
+        413: {"description": "request_too_large: the body is over 1 MiB"},
+        422: {"description": "bank_notification_malformed (also: more than 500 entries)"},
     },
 )
 async def bank_webhook(

@@ -22,6 +22,10 @@ HTTP API
     that many decimals (``"1000.5"`` books as ``"1000.50"``). Answers 202 with the booked entry;
     the webhook follows in the background. Invalid input: 422 ``application/problem+json`` with
     ``type, title, status, detail, code``.
+``POST /transfers/batch``
+    Up to 1,000 transfers booked at once, notified in ``credit_transfers.booked`` webhooks of up
+    to ``webhook_batch_size`` entries each, or not at all (``"notify": "none"``: camt.054 only).
+    See :mod:`onramp.devstack.bank_sandbox_batch`.
 ``GET /transfers/{id}``
     The entry, its ``event_id`` and ``deliveries: [{attempt, status_code, error, at}]``.
 ``POST /transfers/{id}/redeliver``
@@ -73,11 +77,14 @@ Webhooks
      "data": {"entry_id", "amount", "currency", "reference", "sender_name", "sender_iban",
               "account_iban", "booked_at", "end_to_end_id"}}
 
-and for a return ``"type": "credit_transfer.returned"`` with ``"data": {"entry_id" (the
+a batch of bookings (``POST /transfers/batch``) as ``"type": "credit_transfers.booked"`` with
+``"data": {"entries": [<the data above>, ...]}``, and for a return
+``"type": "credit_transfer.returned"`` with ``"data": {"entry_id" (the
 return's own booking id), "original_entry_id", "amount", "currency", "end_to_end_id",
 "reason", "account_iban", "booked_at"}``.
 
-Each entry has exactly one event: every delivery and redelivery sends the same bytes. The header
+Each entry has exactly one event of its own (a batch webhook is one more, with its own id): every
+delivery and redelivery of an event sends the same bytes. The header
 ``Sandbank-Signature: t=<unix seconds>,v1=<hex>`` carries ``HMAC-SHA256(secret, f"{t}." + body)``
 over the exact bytes sent, ``t`` being the time of that delivery attempt (see
 :func:`sign_payload`). Receivers should check the MAC in constant time, reject stale ``t`` and
@@ -103,6 +110,7 @@ from typing import Any
 import httpx
 from fastapi import APIRouter, FastAPI, Request
 
+from onramp.devstack.bank_sandbox_batch import batch_router
 from onramp.devstack.bank_sandbox_state import (
     CURRENCY_EXPONENTS,
     DELAY_WEBHOOK_SENDER,
@@ -183,6 +191,7 @@ def create_app(
     async def account() -> dict[str, Any]:
         return {"iban": bank.account_iban, "balances": bank.balances()}
 
+    app.include_router(batch_router(bank))  # before /transfers/{entry_id}
     app.include_router(_transfers_router(bank))
     app.include_router(_payments_router(bank))
     app.include_router(

@@ -1,5 +1,9 @@
 """The sandbox bank's webhooks (``onramp.devstack.bank_sandbox`` runs that bank locally).
 
+A booking event carries one credit (``credit_transfer.booked``, ``data`` the entry) or, as bank
+APIs batch their notifications, up to :data:`MAX_WEBHOOK_ENTRIES` (``credit_transfers.booked``,
+``data: {"entries": [...]}``); the intake stores them with one statement whatever their number.
+
 Signature header, Stripe-style: ``Sandbank-Signature: t=<unix seconds>,v1=<hex>`` where ``v1`` is
 HMAC-SHA256 over ``f"{t}."`` followed by the raw body, keyed with the shared webhook secret. Old
 timestamps are refused to stop replays of captured requests.
@@ -45,6 +49,13 @@ class _CreditData(BaseModel):
     end_to_end_id: _EndToEndId | None = None
 
 
+MAX_WEBHOOK_ENTRIES = 500  # a full batch stays well under the API's 1 MiB body limit
+
+
+class _BatchData(BaseModel):
+    entries: Annotated[list[_CreditData], Field(min_length=1, max_length=MAX_WEBHOOK_ENTRIES)]
+
+
 class _ReturnData(BaseModel):
     entry_id: _Id
     original_entry_id: _Id
@@ -63,6 +74,7 @@ class _Event(BaseModel):
 
 
 BOOKED = "credit_transfer.booked"
+BOOKED_BATCH = "credit_transfers.booked"
 RETURNED = "credit_transfer.returned"
 
 
@@ -106,19 +118,26 @@ class SandboxBankAdapter:
                 return BankNotice(
                     event_id=event.id, credits=[], payload=payload, reversals=[reversal]
                 )
-            if event.type != BOOKED:
-                return BankNotice(event_id=event.id, credits=[], payload=payload)
-            data = _CreditData.model_validate(event.data)
-            credit = BankCredit(
-                entry_id=data.entry_id,
-                amount=Money.parse(data.amount, data.currency),
-                reference_text=data.reference,
-                sender_name=data.sender_name,
-                sender_iban=data.sender_iban,
-                account_iban=data.account_iban,
-                booked_at=data.booked_at,
-                end_to_end_id=data.end_to_end_id,
-            )
+            if event.type == BOOKED_BATCH:
+                batch = _BatchData.model_validate(event.data).entries
+                credits = [_credit(data) for data in batch]
+            elif event.type == BOOKED:
+                credits = [_credit(_CreditData.model_validate(event.data))]
+            else:
+                credits = []
         except (ValidationError, InvalidInput) as exc:
             raise MalformedBankNotification(str(exc)) from exc
-        return BankNotice(event_id=event.id, credits=[credit], payload=payload)
+        return BankNotice(event_id=event.id, credits=credits, payload=payload)
+
+
+def _credit(data: _CreditData) -> BankCredit:
+    return BankCredit(
+        entry_id=data.entry_id,
+        amount=Money.parse(data.amount, data.currency),
+        reference_text=data.reference,
+        sender_name=data.sender_name,
+        sender_iban=data.sender_iban,
+        account_iban=data.account_iban,
+        booked_at=data.booked_at,
+        end_to_end_id=data.end_to_end_id,
+    )

@@ -29,9 +29,9 @@ from onramp.core import metrics
 from onramp.core.db import create_engine, session_factory, unit_of_work
 from onramp.core.keys import install_keyring, keep_keyring_fresh, open_keyring
 from onramp.core.logging import configure_logging, get_logger
-from onramp.runtime.observability import configure_tracing
 from onramp.core.restarts import DeathCount, GiveUp, RestartPolicy
 from onramp.core.settings import Settings
+from onramp.runtime.observability import configure_tracing
 from onramp.runtime.workers.health import LoopStop, base_probes, health_app, serving
 from onramp.runtime.workers.registry import Resources, SharedBus, Worker
 

@@ -9,7 +9,13 @@ from typing import Any
 import pytest
 
 from onramp.banking.adapters.base import BankCredit, BankNotice
-from onramp.banking.adapters.sandbox import SIGNATURE_HEADER, SandboxBankAdapter, signature_for
+from onramp.banking.adapters.sandbox import (
+    BOOKED_BATCH,
+    MAX_WEBHOOK_ENTRIES,
+    SIGNATURE_HEADER,
+    SandboxBankAdapter,
+    signature_for,
+)
 from onramp.banking.errors import InvalidWebhookSignature, MalformedBankNotification
 from onramp.core.errors import InvalidInput, Unauthenticated
 from onramp.core.money import Money
@@ -277,4 +283,41 @@ def test_a_nul_anywhere_in_the_document_is_malformed_even_where_no_model_reads()
     body = encode(event(extra={"note": "\x00"}))
 
     with pytest.raises(MalformedBankNotification, match=r"\$\.extra\.note"):
+        parse(signed(body), body)
+
+
+# --- batched notifications (credit_transfers.booked) ----------------------------------------------
+
+
+def batch(*entry_ids: str, **data_changes: Any) -> dict[str, Any]:
+    entries = [{**event()["data"], "entry_id": e, **data_changes} for e in entry_ids]
+    return {"id": "evt_b", "type": BOOKED_BATCH, "created_at": BOOKED, "data": {"entries": entries}}
+
+
+def test_a_batch_event_gives_one_credit_per_entry_in_order() -> None:
+    body = encode(batch("sbx_1", "sbx_2", "sbx_3"))
+    notice = parse(signed(body), body)
+    assert notice.event_id == "evt_b"
+    assert [c.entry_id for c in notice.credits] == ["sbx_1", "sbx_2", "sbx_3"]
+    assert {c.amount for c in notice.credits} == {Money(100050, "EUR")}
+
+
+def test_a_batch_of_the_most_entries_parses() -> None:
+    body = encode(batch(*(f"sbx_{i}" for i in range(MAX_WEBHOOK_ENTRIES))))
+    assert len(parse(signed(body), body).credits) == MAX_WEBHOOK_ENTRIES
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        batch(*(f"sbx_{i}" for i in range(MAX_WEBHOOK_ENTRIES + 1))),  # over the bound
+        batch(),  # no entries
+        batch("sbx_1", amount="1.001"),  # one bad amount spoils the batch
+        {"id": "evt_b", "type": BOOKED_BATCH, "created_at": BOOKED, "data": {"entry_id": "x"}},
+    ],
+    ids=["too-many", "empty", "bad-amount", "single-shaped"],
+)
+def test_a_malformed_batch_stores_nothing(payload: dict[str, Any]) -> None:
+    body = encode(payload)
+    with pytest.raises(MalformedBankNotification):
         parse(signed(body), body)
