@@ -52,10 +52,12 @@ from onramp.chain.service import (
     cancel_unsent_payouts,
     hold_queued_payouts,
     in_flight_total,
+    mark_payouts_booked,
     payout_for_order,
     queue_payouts,
     release_held_payouts,
     reserved_for_payouts,
+    unbooked_total,
 )
 from onramp.chain.signing.signatures import recover_personal_sign
 from onramp.chain.transactions.fees import FeePolicy, replacement_fees
@@ -248,6 +250,7 @@ __all__ = [
     "hold_queued_payouts",
     "in_flight",
     "in_flight_total",
+    "mark_payouts_booked",
     "order_id_bytes32",
     "order_id_from_bytes32",
     "packed_signatures",
@@ -273,6 +276,7 @@ __all__ = [
     "selector",
     "topic",
     "sender_from",
+    "unbooked_total",
     "usdc_balance",
     "withdrawals_of",
     "WithdrawalStatus",

@@ -104,10 +104,18 @@ class Payout(Base):
     # A compliance officer released this payout after its destination hit the pre-sign check
     # (a false positive, decided on a case): that check does not hold it again.
     released_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When the orders worker posted its ledger entry (after the confirmation): until then the
+    # vault's books still hold what the chain already paid (``unbooked_total``).
+    booked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     __table_args__ = (
         Index("ix_payouts_queued", "created_at", postgresql_where=text("status = 'queued'")),
+        Index(
+            "ix_payouts_confirmed_unbooked",
+            "created_at",
+            postgresql_where=text("status = 'confirmed' AND booked_at IS NULL"),
+        ),
     )
 
 

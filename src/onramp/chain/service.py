@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
@@ -223,6 +224,36 @@ async def in_flight_total(session: AsyncSession) -> int:
         )
     )
     return int(total or 0)
+
+
+# A payout confirmed longer ago than this and still not booked is no longer "on its way to the
+# books": the risk worker's vault check then counts it as the break it is.
+UNBOOKED_WINDOW = timedelta(hours=24)
+
+
+async def unbooked_total(session: AsyncSession, *, now: datetime) -> int:
+    """USDC base units of payouts the chain confirmed whose ledger entry the orders worker has
+    not posted yet (the event is on its way): paid on-chain, still in the vault's books."""
+    total = await session.scalar(
+        select(func.coalesce(func.sum(Payout.amount), 0)).where(
+            Payout.status == PayoutStatus.CONFIRMED.value,
+            Payout.booked_at.is_(None),
+            Payout.created_at >= now - UNBOOKED_WINDOW,
+        )
+    )
+    return int(total or 0)
+
+
+async def mark_payouts_booked(
+    session: AsyncSession, order_ids: Sequence[uuid.UUID], *, now: datetime
+) -> None:
+    """The orders' payout entries are posted in this transaction."""
+    if order_ids:
+        await session.execute(
+            update(Payout)
+            .where(Payout.order_id.in_(order_ids), Payout.booked_at.is_(None))
+            .values(booked_at=now)
+        )
 
 
 async def payout_backlog(session: AsyncSession) -> list[Backlog]:

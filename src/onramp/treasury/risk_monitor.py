@@ -36,6 +36,7 @@ from onramp.chain import (
     Pkcs11Signer,
     VaultPauser,
     in_flight_total,
+    unbooked_total,
 )
 from onramp.core import metrics
 from onramp.core.clock import Clock
@@ -200,11 +201,14 @@ class RiskMonitor:
 
     async def _vault_break(self, session: AsyncSession, on_chain: int) -> Anomaly | None:
         booked = (await ledger.balance_of(session, VAULT_ACCOUNT)).minor
+        # On its way to the books too: confirmed on-chain, its entry not yet posted (the orders
+        # worker posts it when the confirmation event reaches it, seconds later under load).
+        unbooked = await unbooked_total(session, now=self._clock.now())
         seen = vault_break(
             self._policy,
             booked=booked,
             on_chain=on_chain,
-            in_flight=await in_flight_total(session),
+            in_flight=await in_flight_total(session) + unbooked,
         )
         confirmed, self._suspect_break = self._suspect_break and seen is not None, seen is not None
         return seen if confirmed else None

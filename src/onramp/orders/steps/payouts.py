@@ -10,7 +10,9 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from onramp.chain import mark_payouts_booked
 from onramp.compliance import AlertDraft
+from onramp.core.clock import utcnow
 from onramp.core.db import as_int
 from onramp.core.money import Money
 from onramp.ledger import chain_account, credit, customer_account, debit, entry
@@ -38,6 +40,7 @@ async def on_payouts_confirmed(
 ) -> None:
     orders = await lock_orders(session, [u[0] for u in updates])
     step = SagaStep(actor="system:orders")
+    booked: list[uuid.UUID] = []
     for order_id, tx_hash, block in updates:
         order = orders.get(order_id)
         if order is None or order.state in (OrderState.COMPLETED.value, OrderState.FAILED.value):
@@ -54,8 +57,10 @@ async def on_payouts_confirmed(
                 credit(chain_account(VAULT_WALLET, paid.currency), paid),
             )
         )
+        booked.append(order.id)
         step.move(order, OrderState.COMPLETED, tx_hash=tx_hash, block_number=block)
     await step.write(session)
+    await mark_payouts_booked(session, booked, now=utcnow())
 
 
 async def on_payouts_failed(
