@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
@@ -146,6 +147,27 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+# PostgreSQL's answers that mean "busy, try again", not "wrong": a lock wait past lock_timeout,
+# a serialization failure, a deadlock broken by the server, a statement past its timeout.
+BUSY_SQLSTATES = frozenset({"55P03", "40001", "40P01", "57014"})
+
+
+async def _database_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DBAPIError)
+    sqlstate = getattr(exc.orig, "sqlstate", None)
+    if sqlstate not in BUSY_SQLSTATES:
+        return await _unexpected(request, exc)
+    log.warning("api.database_busy", path=request.url.path, sqlstate=sqlstate)
+    return problem(
+        status=503,
+        code="database_busy",
+        title="The database is busy",
+        detail="The request waited too long for the database and changed nothing; try again.",
+        instance=request.url.path,
+        headers={"Retry-After": "1"},
+    )
+
+
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("api.unhandled", path=request.url.path)
     return problem(
@@ -161,4 +183,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(OnrampError, _onramp_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(DBAPIError, _database_error)
     app.add_exception_handler(Exception, _unexpected)

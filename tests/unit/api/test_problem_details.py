@@ -252,3 +252,38 @@ def test_a_body_that_is_not_json_is_body_malformed(client: TestClient) -> None:
         "/orders", content=b"\xff{not json", headers={"content-type": "application/json"}
     )
     problem_of(response, 400, "body_malformed")
+
+
+class _PgError(Exception):
+    def __init__(self, sqlstate: str) -> None:
+        super().__init__(f"sqlstate {sqlstate}")
+        self.sqlstate = sqlstate
+
+
+def _database_app(sqlstate: str) -> TestClient:
+    from sqlalchemy.exc import DBAPIError
+
+    app = FastAPI()
+    install_error_handlers(app)
+
+    @app.post("/v1/orders")
+    async def place() -> None:
+        raise DBAPIError("SELECT pg_advisory_xact_lock(...)", {}, _PgError(sqlstate))
+
+    return TestClient(app, raise_server_exceptions=False)
+
+
+@pytest.mark.parametrize("sqlstate", ["55P03", "40001", "40P01", "57014"])
+def test_a_busy_database_is_a_503_to_retry_not_a_500(sqlstate: str) -> None:
+    answer = _database_app(sqlstate).post("/v1/orders")
+    assert answer.status_code == 503
+    assert answer.headers["content-type"] == PROBLEM_JSON
+    assert answer.headers["retry-after"] == "1"
+    assert answer.json()["code"] == "database_busy"
+    assert "advisory" not in answer.text  # the statement stays server-side
+
+
+def test_any_other_database_error_is_still_an_internal_error() -> None:
+    answer = _database_app("23505").post("/v1/orders")
+    assert answer.status_code == 500
+    assert answer.json()["code"] == "internal_error"
