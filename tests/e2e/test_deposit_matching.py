@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 import httpx
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp.core.clock import utcnow
@@ -87,6 +88,13 @@ async def test_money_for_an_expired_order_goes_back_to_its_sender(
     customer: Customer, bank: httpx.AsyncClient, session: AsyncSession
 ) -> None:
     stale = await customer.order(await customer.quote("90.00"))
+    # Paid, its funding on its way to the orders worker (the expectation fulfilled, the order
+    # still awaiting funds): never expired, and never counted, so the loop below ends.
+    paid = await customer.order(await customer.quote("91.00"))
+    await session.execute(
+        text("UPDATE deposit_expectations SET status = 'fulfilled' WHERE order_id = :id"),
+        {"id": uuid.UUID(paid["id"])},
+    )
     # A week passes unpaid (the order_expiry worker runs this every minute).
     while await expire_unpaid(
         session, now=utcnow() + timedelta(days=8), after=timedelta(hours=168), limit=500
@@ -94,6 +102,7 @@ async def test_money_for_an_expired_order_goes_back_to_its_sender(
         pass
     await session.commit()
     assert (await customer.get_order(stale["id"]))["state"] == "expired"
+    assert (await customer.get_order(paid["id"]))["state"] == "awaiting_funds"
 
     await pay(bank, stale, sender_iban="DE02120300000000202051")  # a late payment
 

@@ -38,6 +38,7 @@ from onramp.banking.intake.service import (
     expire_expectations,
     held_deposits,
     intake_notice,
+    open_expectation_orders,
     sender_names,
 )
 from onramp.banking.references import standing_references
@@ -266,6 +267,7 @@ __all__ = [
     "deposits_for_order",
     "expect_deposit",
     "expire_expectations",
+    "open_expectation_orders",
     "export_bank_accounts",
     "export_refunds",
     "format_creditor_reference",

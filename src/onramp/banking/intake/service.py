@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -124,6 +124,14 @@ async def insert_credits(
     rows = [_deposit_row(bank, c, source) for c in credits]
     return await insert_once(
         session, Deposit, rows, subject=events.DEPOSIT_RECEIVED, id_field="deposit_id"
+    )
+
+
+def open_expectation_orders() -> Select[uuid.UUID]:
+    """The orders whose deposit expectation is still open, as a subquery for their callers:
+    only those can expire unpaid (one whose money arrived is funded, its event on its way)."""
+    return select(DepositExpectation.order_id).where(
+        DepositExpectation.status == ExpectationStatus.OPEN.value
     )
 
 
