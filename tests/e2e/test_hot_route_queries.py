@@ -8,37 +8,21 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
-from typing import Any
+from collections.abc import AsyncIterator
 
 import orjson
 import pytest
-from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from onramp.auth import listening_for_changes
 from onramp.devstack.bank_sandbox import sign_payload
 from onramp.devstack.stack import Stack
 from tests.e2e.mfa_people import Person
+from tests.integration.sql_statements import counted_statements
 
 # The most statements each route may run (BEGIN/COMMIT are not statements here). Lower them
 # when a route gets cheaper; raising one needs a reason in the commit.
 BOUNDS = {"quote": 3, "order": 18, "status": 4, "webhook": 3}
-
-
-@contextmanager
-def counted(engine: AsyncEngine) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def note(*args: Any) -> None:
-        statements.append(args[2])
-
-    event.listen(engine.sync_engine, "before_cursor_execute", note)
-    try:
-        yield statements
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", note)
 
 
 @pytest.fixture
@@ -80,9 +64,9 @@ async def test_each_hot_route_runs_a_bounded_number_of_statements(
     assert (await client.post("/v1/quotes", json=quote_body)).status_code == 201  # warm
     counts: dict[str, list[str]] = {}
 
-    with counted(engine) as counts["quote"]:
+    with counted_statements(engine) as counts["quote"]:
         quote = (await client.post("/v1/quotes", json=quote_body)).json()
-    with counted(engine) as counts["order"]:
+    with counted_statements(engine) as counts["order"]:
         r = await client.post(
             "/v1/orders",
             json={"quote_id": quote["id"], "source_currency": "EUR", "source_amount": "100.00"},
@@ -90,10 +74,10 @@ async def test_each_hot_route_runs_a_bounded_number_of_statements(
         )
     assert r.status_code == 201, r.text
     order = r.json()
-    with counted(engine) as counts["status"]:
+    with counted_statements(engine) as counts["status"]:
         assert (await client.get(f"/v1/orders/{order['id']}")).status_code == 200
     body, headers = _webhook(infra, order["deposit_instructions"]["reference"])
-    with counted(engine) as counts["webhook"]:
+    with counted_statements(engine) as counts["webhook"]:
         r = await client.post("/v1/webhooks/bank/sandbox", content=body, headers=headers)
     assert r.status_code == 200, r.text
 

@@ -7,13 +7,12 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import AsyncExitStack, contextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AsyncExitStack
 from datetime import timedelta
-from typing import Any
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from onramp.auth import CredentialCache, InvalidToken, Principal, listening_for_changes
@@ -22,20 +21,7 @@ from onramp.core.db import unit_of_work
 from onramp.devstack.stack import Stack
 from onramp.identity.credentials import IdentityCredentials
 from onramp.identity.models import AuthSession, User
-
-
-@contextmanager
-def counted(engine: AsyncEngine) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def note(*args: Any) -> None:
-        statements.append(args[2])
-
-    event.listen(engine.sync_engine, "before_cursor_execute", note)
-    try:
-        yield statements
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", note)
+from tests.integration.sql_statements import counted_statements
 
 
 async def _until(done: Callable[[], bool], timeout: float = 2.0) -> float:
@@ -110,7 +96,7 @@ async def test_a_change_anywhere_refuses_the_next_lookup_in_every_process(
     stores = [IdentityCredentials(cache) for cache in caches]
     for store in stores:
         await _lookup(store, sessions, who)
-    with counted(engine) as statements:
+    with counted_statements(engine) as statements:
         for store in stores:
             assert (await _lookup(store, sessions, who)).user_id == who.user_id
     assert [s for s in statements if "auth_sessions" in s] == []  # both answered from memory
@@ -160,6 +146,6 @@ async def test_without_a_listener_every_lookup_reads(
     who = await _signed_in(sessions)
     store = IdentityCredentials(CredentialCache())  # not live: nobody hears changes
     await _lookup(store, sessions, who)
-    with counted(engine) as statements:
+    with counted_statements(engine) as statements:
         await _lookup(store, sessions, who)
     assert any("auth_sessions" in s for s in statements)
