@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/api.py --rate 300 --duration 30
     .venv/bin/python bench/api.py --sweep 100,200,300,400 --duration 20
+    .venv/bin/python bench/api.py --server granian --workers 2 --mix quote=1 --rate 200
 
 Requests start on a fixed schedule whether or not earlier ones have answered (open loop: a slow
 server is not given time to catch up), and each latency counts from the scheduled start. The mix
@@ -10,6 +11,10 @@ timed together) (``--mix`` to change it,
 ``webhook=N`` adds signed bank webhooks of unknown references, which land in suspense). Then the
 same schedule hits a bare FastAPI endpoint (``GET /ping``, one uvicorn process) on the same box:
 the ceiling of Python HTTP here, with this load generator sharing the cores.
+
+``--server uvicorn|granian`` with ``--workers N``: the bench starts an API of its own on the
+stack (``onramp api --workers N``, or granian serving the same app factory with N workers) and
+serves the bare endpoint the same way, to compare the servers and the process counts.
 
 Against the stack of ``onramp dev`` (``.onramp/stack.json``), which must run with
 ``ONRAMP_RATE_LIMITS__ENABLED=false`` (one client address, many requests per account). Ends with
@@ -171,22 +176,57 @@ BARE_APP = (
 )
 
 
-def start_bare(port: int, workdir: Path) -> subprocess.Popen[bytes]:
+def server_argv(server: str, app: str, port: int, workers: int, *, factory: bool) -> list[str]:
+    """``app`` (an import string) served by uvicorn or granian with ``workers`` processes."""
+    factory_flag = ["--factory"] if factory else []
+    if server == "granian":
+        return [sys.executable, "-m", "granian", "--interface", "asgi", "--loop", "uvloop",
+                "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
+                "--log-level", "warning", "--no-access-log", *factory_flag, app]  # fmt: skip
+    return [sys.executable, "-m", "uvicorn", app, "--port", str(port), "--workers", str(workers),
+            "--log-level", "warning", "--no-access-log", *factory_flag]  # fmt: skip
+
+
+def wait_answering(proc: subprocess.Popen[bytes], url: str, what: str) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            if httpx.get(url).status_code == 200:
+                return
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError(f"{what} did not start")
+
+
+def start_bare(port: int, workdir: Path, server: str, workers: int) -> subprocess.Popen[bytes]:
     (workdir / "bench_bare_app.py").write_text(BARE_APP)
     proc = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-        [sys.executable, "-m", "uvicorn", "bench_bare_app:app", "--port", str(port),
-         "--log-level", "warning", "--no-access-log"],
-        cwd=workdir,
-    )  # fmt: skip
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/ping").status_code == 200:
-                return proc
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("the bare FastAPI app did not start")
+        server_argv(server, "bench_bare_app:app", port, workers, factory=False), cwd=workdir
+    )
+    wait_answering(proc, f"http://127.0.0.1:{port}/ping", "the bare FastAPI app")
+    return proc
+
+
+def start_onramp(port: int, workdir: Path, server: str, workers: int) -> subprocess.Popen[bytes]:
+    """An API of the bench's own on the running stack (its settings come from stack.json):
+    ``onramp api --workers N``, or granian serving the app factory each uvicorn worker calls,
+    with the multiprocess metrics directory ``onramp api`` would make."""
+    from onramp.runtime.api_processes import METRICS_DIR_VARIABLE, WORKER_APP
+
+    metrics_dir = workdir / f"metrics-{port}"
+    metrics_dir.mkdir()
+    argv = (
+        server_argv("granian", WORKER_APP, port, workers, factory=True)
+        if server == "granian"
+        else [sys.executable, "-m", "onramp", "api", "--port", str(port), "--workers", str(workers)]
+    )
+    env = os.environ | {"ONRAMP_RATE_LIMITS__ENABLED": "false"}
+    if server == "granian":
+        env[METRICS_DIR_VARIABLE] = str(metrics_dir)
+    proc = subprocess.Popen(argv, env=env)  # noqa: S603 - our own interpreter and module
+    wait_answering(proc, f"http://127.0.0.1:{port}/readyz", f"onramp under {server}")
+    return proc
 
 
 def load_average() -> str:
@@ -209,14 +249,37 @@ async def prepare(
 async def run(args: argparse.Namespace, stack_info: dict[str, str]) -> None:
     mix = {k: int(v) for k, v in (part.split("=") for part in args.mix.split(","))}
     rates = [float(r) for r in args.sweep.split(",")] if args.sweep else [args.rate]
-    clients, orders = await prepare(stack_info["api"], stack_info["mail_sandbox"], args.customers)
+    workdir = Path(args.workdir or tempfile.mkdtemp(prefix="onramp-bench-api-"))
+    api, own = stack_info["api"], None
+    if args.server:
+        own_port = free_port()
+        own = start_onramp(own_port, workdir, args.server, args.workers)
+        api = f"http://127.0.0.1:{own_port}"
+        print(f"onramp and the bare app: {args.server}, {args.workers} worker process(es)")
+    try:
+        await measure(args, stack_info, api, workdir, mix, rates)
+    finally:
+        if own is not None:
+            own.terminate()
+            own.wait(timeout=60)
+
+
+async def measure(
+    args: argparse.Namespace,
+    stack_info: dict[str, str],
+    api: str,
+    workdir: Path,
+    mix: dict[str, int],
+    rates: list[float],
+) -> None:
+    clients, orders = await prepare(api, stack_info["mail_sandbox"], args.customers)
     routes = Routes(clients, orders)
     calls: dict[str, Call] = {
         "quote": routes.quote, "status": routes.status, "order": routes.order,
         "webhook": routes.webhook,
     }  # fmt: skip
     port = free_port()
-    bare = start_bare(port, Path(args.workdir or tempfile.mkdtemp(prefix="onramp-bench-api-")))
+    bare = start_bare(port, workdir, args.server or "uvicorn", args.workers)
     limits = httpx.Limits(max_connections=500, max_keepalive_connections=500)
     crossed: float | None = None
     last = Results()
@@ -234,6 +297,7 @@ async def run(args: argparse.Namespace, stack_info: dict[str, str]) -> None:
                     crossed = rate
     finally:
         bare.terminate()
+        bare.wait(timeout=60)
         for client in clients:
             await client.aclose()
     print(f"load average after: {load_average()}")
@@ -252,6 +316,13 @@ def main() -> None:
     parser.add_argument("--mix", default="quote=50,status=40,order=10")
     parser.add_argument("--customers", type=int, default=8)
     parser.add_argument("--workdir", default="", help="where the bare app's module is written")
+    parser.add_argument(
+        "--server",
+        choices=["uvicorn", "granian"],
+        default="",
+        help="start an onramp API of the bench's own (and the bare app) under this server",
+    )
+    parser.add_argument("--workers", type=int, default=1, help="processes of each server")
     args = parser.parse_args()
     path = stack_file(load_settings().state_dir)
     if not path.exists():

@@ -27,6 +27,7 @@ from typing import Any
 import httpx
 import orjson
 
+import record
 from e2e_common import SENDER, create_orders, new_customer, running_stack, summary
 from e2e_open_loop import OpenLoop, run_open_loop
 from onramp.core.settings import load_settings
@@ -211,7 +212,10 @@ def main() -> None:
     open_loop.add_argument(
         "--camt-every", type=float, default=1.0, help="seconds between camt.054 files"
     )
+    record.add_flag(parser)
     args = parser.parse_args()
+    if args.record and not args.open_loop:
+        parser.error("--record records the open loop's figures: add --open-loop")
     with running_stack() as stack:
         if args.open_loop:
             cfg = OpenLoop(
@@ -223,7 +227,9 @@ def main() -> None:
                 customers=args.customers,
                 concurrency=args.concurrency,
             )
-            asyncio.run(run_open_loop(stack, cfg))
+            figures = asyncio.run(run_open_loop(stack, cfg))
+            if args.record:
+                record.write("e2e", {f"open_loop_{k}": v for k, v in figures.items()})
             return
         asyncio.run(
             run(

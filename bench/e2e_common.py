@@ -138,6 +138,18 @@ async def create_orders(
     return created.orders
 
 
+def lift_bench_limits() -> None:
+    """The environment of a stack this process starts for a benchmark: no rate limits (one
+    client address, many customers), KYC limits far above what a bench customer orders."""
+    os.environ["ONRAMP_RATE_LIMITS__ENABLED"] = "false"
+    # Tier 2 allows EUR 15,000 a day; a bench customer places many orders.
+    os.environ["ONRAMP_KYC__TIER2_DAILY_EUR"] = "100000000"
+    os.environ["ONRAMP_KYC__TIER2_MONTHLY_EUR"] = "100000000"
+    # camt.054 files (--via camt054) imported as soon as they land, not after 5 s of quiet.
+    os.environ.setdefault("ONRAMP_BANKING__DROP_POLL_SECONDS", "0.2")
+    os.environ.setdefault("ONRAMP_BANKING__DROP_SETTLE_SECONDS", "0")
+
+
 @contextmanager
 def running_stack() -> Iterator[dict[str, Any]]:
     """The stack of ``onramp dev`` (its ``stack.json``), else one started here with rate limits
@@ -149,13 +161,7 @@ def running_stack() -> Iterator[dict[str, Any]]:
     from onramp.devstack.stack import start_stack
 
     print("no running stack: starting one (onramp dev would keep it), rate and KYC limits off")
-    os.environ["ONRAMP_RATE_LIMITS__ENABLED"] = "false"  # one client address, many customers
-    # Tier 2 allows EUR 15,000 a day; a bench customer places many orders.
-    os.environ["ONRAMP_KYC__TIER2_DAILY_EUR"] = "100000000"
-    os.environ["ONRAMP_KYC__TIER2_MONTHLY_EUR"] = "100000000"
-    # camt.054 files (--via camt054) imported as soon as they land, not after 5 s of quiet.
-    os.environ.setdefault("ONRAMP_BANKING__DROP_POLL_SECONDS", "0.2")
-    os.environ.setdefault("ONRAMP_BANKING__DROP_SETTLE_SECONDS", "0")
+    lift_bench_limits()
     stack = start_stack(Path(tempfile.mkdtemp(prefix="onramp-bench-")))
     try:
         yield stack.describe()

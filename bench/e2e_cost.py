@@ -70,10 +70,13 @@ class Cost:
         self.cpu_start = cpu_seconds(self.pids.values())
         self.lsn_start = await wal_lsn(self.database_url)
 
-    async def report(self, orders: int) -> list[str]:
+    async def report(self, orders: int, figures: dict[str, float]) -> list[str]:
+        """The lines to print; adds CPU ms and WAL kB per settled order to ``figures``."""
         cpu = cpu_seconds(self.pids.values()) - self.cpu_start
         wal = await wal_lsn(self.database_url) - self.lsn_start
         per = max(orders, 1)
+        figures["cpu_ms_per_order"] = cpu / per * 1000
+        figures["wal_kb_per_order"] = wal / per / 1000
         return [
             f"CPU seconds (all {len(self.pids)} stack processes and their children): {cpu:.1f}, "
             f"{cpu / per * 1000:.1f} ms per settled order",

@@ -24,7 +24,7 @@ from typing import Any
 import asyncpg
 import httpx
 
-from e2e_common import SENDER, create_orders, new_customer, summary
+from e2e_common import SENDER, create_orders, new_customer, pct, summary
 from e2e_cost import Cost
 
 TICK_SECONDS = 0.1
@@ -180,10 +180,13 @@ async def transitions(
 
 
 def report_stages(
-    history: dict[str, list[tuple[str, datetime]]], booked: dict[str, datetime]
+    history: dict[str, list[tuple[str, datetime]]],
+    booked: dict[str, datetime],
+    figures: dict[str, float],
 ) -> list[str]:
     """p50/p99/p99.9 of each step an order took (from the bank's booking to its first state
-    after booking, then state to state), of booking -> payout_broadcast and booking -> completed."""
+    after booking, then state to state), of booking -> payout_broadcast and booking -> completed
+    (whose p99 in ms it adds to ``figures``)."""
     steps: dict[str, list[float]] = defaultdict(list)
     order_of_steps: list[str] = []
     ends: dict[str, list[float]] = defaultdict(list)
@@ -204,10 +207,14 @@ def report_stages(
                 ends[state].append((at - at_booking).total_seconds())
     lines = [summary(name, steps[name]) + f"   n {len(steps[name])}" for name in order_of_steps]
     lines += [summary(f"bank booking -> {s}", ends[s]) for s in ("payout_broadcast", "completed")]
+    for state in ("payout_broadcast", "completed"):
+        figures[f"booking_to_{state}_p99_ms"] = pct([v * 1000 for v in ends[state]], 99)
     return lines
 
 
-async def run_open_loop(stack: dict[str, Any], cfg: OpenLoop) -> None:
+async def run_open_loop(stack: dict[str, Any], cfg: OpenLoop) -> dict[str, float]:
+    """Prints the run; returns its figures (what ``e2e.py --open-loop --record`` writes)."""
+    figures: dict[str, float] = {}
     one, five, _ = os.getloadavg()
     print(
         f"open loop: {cfg.orders} deposits at {cfg.rate:g}/s for {cfg.duration:g} s via {cfg.via}"
@@ -245,9 +252,9 @@ async def run_open_loop(stack: dict[str, Any], cfg: OpenLoop) -> None:
             f"settled {len(completed)}/{len(ids)} ({failed} failed, "
             f"{len(ids) - len(completed) - failed} unfinished)"
         )
-        for line in report_stages(history, feed.booked):
+        for line in report_stages(history, feed.booked, figures):
             print(line)
-        for line in await cost.report(len(completed)):
+        for line in await cost.report(len(completed), figures):
             print(line)
         one, five, _ = os.getloadavg()
         print(f"load average at the end: {one:.1f}/{five:.1f}")
@@ -256,7 +263,9 @@ async def run_open_loop(stack: dict[str, Any], cfg: OpenLoop) -> None:
             window = (max(completed.values()) - min(feed.booked.values())).total_seconds()
             rate = len(completed) / window if window > 0 else float("nan")
         print(f"settled orders/s: {rate:.1f}")
+        figures["settled_orders_per_second"] = rate
     finally:
         await bank.aclose()
         for client in clients:
             await client.aclose()
+    return figures

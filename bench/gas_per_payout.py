@@ -22,6 +22,7 @@ from eth_account import Account
 from web3 import Web3
 from web3.contract import Contract
 
+import record
 from onramp.chain.artifacts import load_artifact
 from onramp.chain.contracts.deploy import USDC, VaultLimits, deploy_local
 from onramp.core.settings import ANVIL_DEPLOYER_KEY
@@ -78,7 +79,9 @@ class Bench:
 def main() -> None:
     parser = argparse.ArgumentParser(description="Gas per payout of TreasuryVault.payoutBatch.")
     parser.add_argument("--sizes", type=int, nargs="+", default=[1, 10, 100])
+    record.add_flag(parser)
     args = parser.parse_args()
+    figures: dict[str, float] = {}  # what --record writes: gas a payout per call and recipient
 
     with tempfile.TemporaryDirectory(prefix="onramp-gas-") as tmp:
         node = start_anvil(Path(tmp), repo_root=REPO_ROOT)
@@ -113,14 +116,18 @@ def main() -> None:
                     )
                     gas = bench.batch(recipients)
                     print(f"{f'payoutBatch({n})':<22} {kind:<10} {gas:>10,} {gas // n:>11,}")
+                    figures[f"batch{n}_{kind}_gas_per_payout"] = gas // n
             for kind in ("fresh", "existing"):
                 recipient = (
                     _fresh_addresses(1)[0] if kind == "fresh" else bench.existing_addresses(1)[0]
                 )
                 gas = bench.single(recipient)
                 print(f"{'payout':<22} {kind:<10} {gas:>10,} {gas:>11,}")
+                figures[f"single_{kind}_gas"] = gas
         finally:
             node.stop()
+    if args.record:
+        record.write("gas_per_payout", figures)
 
 
 if __name__ == "__main__":

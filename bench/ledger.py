@@ -44,6 +44,7 @@ import asyncpg
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+import record
 from onramp.core.db import as_int, create_engine, session_factory, unit_of_work
 from onramp.core.db.migrate import upgrade
 from onramp.core.money import Money
@@ -216,6 +217,7 @@ def _load() -> str:
 
 async def measure(url: str, args: argparse.Namespace, pg: EmbeddedPostgres) -> int:
     expected: dict[str, int] = defaultdict(int)
+    figures: dict[str, float] = {}  # what --record writes
     print(
         f"ledger post_entries, {args.workers} workers, {args.seconds:.0f} s per pattern, "
         f"{os.cpu_count()} cores, {_load()}"
@@ -238,6 +240,7 @@ async def measure(url: str, args: argparse.Namespace, pg: EmbeddedPostgres) -> i
                 expected[code] += delta
             orders_per_s = tally.orders / elapsed
             best = max(best, orders_per_s)
+            figures[f"batch{batch}_{pattern}_orders_per_second"] = orders_per_s
             print(
                 f"{pattern:<8} {batch:>6} {tally.orders:>8} {tally.postings / elapsed:>11,.0f} "
                 f"{orders_per_s:>9,.0f}  {_load()}"
@@ -250,6 +253,7 @@ async def measure(url: str, args: argparse.Namespace, pg: EmbeddedPostgres) -> i
     tps = await asyncio.to_thread(run_pgbench, pg, clients=args.workers, seconds=args.seconds)
     print(f"pgbench -b tpcb-like, {args.workers} clients: {tps:,.0f} tps  {_load()}")
     print(f"best order-equivalents/s / pgbench tps: {best / tps:.2f}")
+    figures["pgbench_tps"] = tps
     problems = await check_balances(url, expected)
     if problems:
         print(f"balances NOT exact ({len(problems)} accounts):")
@@ -259,6 +263,8 @@ async def measure(url: str, args: argparse.Namespace, pg: EmbeddedPostgres) -> i
     print(
         f"balances exact: {len(expected)} accounts, each equal to its postings and to the bench's"
     )
+    if args.record:
+        record.write("ledger", figures)
     return 0
 
 
@@ -270,6 +276,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--customers", type=int, default=10_000)
     parser.add_argument("--patterns", default=",".join(PATTERNS))
     parser.add_argument("--quick", action="store_true", help="2 s per pattern, 2 workers")
+    record.add_flag(parser)
     args = parser.parse_args(argv)
     args.batches = [int(b) for b in args.batches.split(",")]
     args.patterns = [p for p in args.patterns.split(",") if p]

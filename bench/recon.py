@@ -37,6 +37,7 @@ from typing import Any
 import asyncpg
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+import record
 from onramp.core.db import standalone_sessions, unit_of_work
 from onramp.core.db.migrate import upgrade
 from onramp.core.settings import Settings
@@ -300,7 +301,8 @@ def _maxrss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-async def _measure(url: str, sizes: Sequence[int]) -> bool:
+async def _measure(url: str, sizes: Sequence[int], figures: dict[str, float]) -> bool:
+    """Prints each size's figures and adds them to ``figures`` (what ``--record`` writes)."""
     accounts, account_rows = _accounts()
     ok = True
     print(f"reconciliation run (run_recon, one day), load average {os.getloadavg()[0]:.1f}")
@@ -325,6 +327,9 @@ async def _measure(url: str, sizes: Sequence[int]) -> bool:
                 found, twice = _found(first), _found(again)
                 same = found == rows.injected == twice
                 ok = ok and same
+                figures[f"run_seconds_{n}"] = seconds
+                figures[f"orders_per_second_{n}"] = n / seconds
+                figures[f"peak_mib_{n}"] = peak / 2**20
                 print(
                     f"{n:>8,} {loaded:>7.1f} {seconds:>7.2f} {n / seconds:>9,.0f} "
                     f"{rows.rows() / seconds:>9,.0f} {peak / 2**20:>15.0f} {_maxrss_mib():>10.0f}"
@@ -344,7 +349,7 @@ async def _measure(url: str, sizes: Sequence[int]) -> bool:
     return ok
 
 
-def main(sizes: Sequence[int]) -> int:
+def main(sizes: Sequence[int], record_figures: bool = False) -> int:
     with tempfile.TemporaryDirectory(prefix="onramp-bench-recon-") as state_dir:
         pg = start_postgres(Path(state_dir), database="onramp")
         try:
@@ -354,15 +359,20 @@ def main(sizes: Sequence[int]) -> int:
                 update={"database": settings.database.model_copy(update={"url": url})}
             )
             upgrade(url, settings=settings)
-            return 0 if asyncio.run(_measure(url, sizes)) else 1
+            figures: dict[str, float] = {}
+            ok = asyncio.run(_measure(url, sizes, figures))
         finally:
             pg.stop()
+    if record_figures and ok:
+        record.write("recon", figures)
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orders", type=int, help="one size only")
     parser.add_argument("--sizes", default="10000,30000,100000", help="comma-separated sizes")
+    record.add_flag(parser)
     args = parser.parse_args()
     chosen = [args.orders] if args.orders else [int(s) for s in args.sizes.split(",")]
-    sys.exit(main(chosen))
+    sys.exit(main(chosen, record_figures=args.record))

@@ -3,6 +3,7 @@ names, names screened per second.
 
     .venv/bin/python bench/screening.py
     .venv/bin/python bench/screening.py --list tests/data/ofac/sdn_advanced_subset.xml --show-misses
+    .venv/bin/python bench/screening.py --record   # and bench/results/screening.json (the docs')
 
 Variants are made from every individual of the list (its own spelling, not ours): natural word
 order, transliteration spellings, a dropped middle name, one-letter typos, accents with an
@@ -11,10 +12,12 @@ first and last names from many cultures; a generated name whose words are exactl
 listed name is dropped, so every hit on it is a false hit. Then the first held-out set
 (``screening_heldout.py``), the second and the third (``screening_heldout2.py``,
 ``screening_heldout3.py`` to ``screening_heldout9.py``: hand-written; all nine tuned on since),
-the eleventh (``screening_heldout11.py``: hand-written, tuned on since the eleventh round), the
-tenth (``screening_heldout10.py``) and the twelfth (``screening_heldout12.py``): hand-written,
-never tuned on; ``--no-heldout10`` / ``--no-heldout12`` while tuning, so their results are not
-read, and ``--show-misses`` never lists the misses of sets 10 to 12).
+the eleventh to fourteenth (``screening_heldout11.py`` to ``screening_heldout14.py``:
+hand-written, tuned on since the eleventh, thirteenth, fourteenth and fifteenth rounds;
+``--show-misses`` lists their misses and look-alike false hits), the tenth
+(``screening_heldout10.py``) and the fifteenth (``screening_heldout15.py``): hand-written, never
+tuned on; ``--no-heldout10`` / ``--no-heldout15`` while tuning, so their results are not read,
+and ``--show-misses`` never lists the misses of sets 10 and 15).
 Numbers, never asserts.
 """
 
@@ -33,6 +36,7 @@ from collections import Counter
 from pathlib import Path
 from types import ModuleType
 
+import record
 import screening_heldout2
 import screening_heldout3
 import screening_heldout4
@@ -44,6 +48,9 @@ import screening_heldout9
 import screening_heldout10
 import screening_heldout11
 import screening_heldout12
+import screening_heldout13
+import screening_heldout14
+import screening_heldout15
 from onramp.compliance.lists import EntryType, ListEntry, SanctionsList, load_list
 from onramp.compliance.matcher import NameHit, NameMatcher
 from onramp.compliance.matching.settings import MatchSettings
@@ -203,7 +210,14 @@ def measure(
     return found, total, misses, false_hits
 
 
-def report(title: str, found: Counter[str], total: Counter[str], false: int, clean: int) -> None:
+# What ``--record`` writes (bench/results/screening.json): each measurement adds its figures
+# under its set's name ("tuned", "heldout14", ...).
+FIGURES: dict[str, float] = {}
+
+
+def report(
+    title: str, found: Counter[str], total: Counter[str], false: int, clean: int, name: str
+) -> None:
     print(title)
     for kind in sorted(total):
         share = 100 * found[kind] / total[kind]
@@ -211,6 +225,8 @@ def report(title: str, found: Counter[str], total: Counter[str], false: int, cle
     recall = 100 * sum(found.values()) / max(1, sum(total.values()))
     print(f"  recall: {sum(found.values())} / {sum(total.values())} = {recall:.2f} %")
     print(f"  false hits on ordinary names: {false} / {clean} = {100 * false / clean:.2f} %")
+    FIGURES[f"{name}.recall_percent"] = recall
+    FIGURES[f"{name}.false_hits_percent"] = 100 * false / clean
 
 
 def initialled(matcher: NameMatcher, clean: list[str]) -> None:
@@ -274,8 +290,11 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--threshold", type=float, default=MatchSettings().threshold)
     parser.add_argument("--seed", type=int, default=20261122)
     parser.add_argument("--cli-names", type=int, default=10_000, help="0: skip the CLI run")
+    record.add_flag(parser)
     parser.add_argument(
-        "--show-misses", action="store_true", help="of the tuned set and held-out sets 1 to 9"
+        "--show-misses",
+        action="store_true",
+        help="of the tuned set and held-out sets 1 to 9 and 11 to 14",
     )
     parser.add_argument(
         "--no-heldout10", action="store_true", help="skip the tenth held-out set (while tuning)"
@@ -283,8 +302,15 @@ def arguments() -> argparse.Namespace:
     parser.add_argument(
         "--no-heldout11", action="store_true", help="skip the eleventh held-out set"
     )
+    parser.add_argument("--no-heldout12", action="store_true", help="skip the twelfth held-out set")
     parser.add_argument(
-        "--no-heldout12", action="store_true", help="skip the twelfth held-out set (while tuning)"
+        "--no-heldout13", action="store_true", help="skip the thirteenth set (while tuning)"
+    )
+    parser.add_argument(
+        "--no-heldout14", action="store_true", help="skip the fourteenth held-out set"
+    )
+    parser.add_argument(
+        "--no-heldout15", action="store_true", help="skip the fifteenth set (while tuning)"
     )
     return parser.parse_args()
 
@@ -308,7 +334,7 @@ def tuned_set(args: argparse.Namespace) -> tuple[list[Probe], list[str], Misses,
 
     print(f"list: {args.list.name}, {len(sanctions.entries)} entries, index built in {built:.2f} s")
     print(f"threshold: {args.threshold}")
-    report("TUNED variants:", found, total, len(false_hits), len(clean))
+    report("TUNED variants:", found, total, len(false_hits), len(clean), "tuned")
     initialled(matcher, clean)
     print(f"speed in process: {screened} names in {elapsed:.2f} s = {screened / elapsed:,.0f}/s")
     return probes, clean, misses, false_hits
@@ -327,9 +353,8 @@ def first_heldout(args: argparse.Namespace, tuned_uids: set[str]) -> tuple[Misse
     clean = population(args.clean, listed_token_sets(heldout), rng)
     found, total, misses, false_hits = measure(matcher, probes, clean)
     print(f"held-out list: {args.heldout_list.name}, {len(heldout.entries)} entries")
-    report(
-        "HELD-OUT variants (first set, tuned on since):", found, total, len(false_hits), len(clean)
-    )
+    title = "HELD-OUT variants (first set, tuned on since):"
+    report(title, found, total, len(false_hits), len(clean), "heldout1")
     initialled(matcher, clean)
     return misses, false_hits
 
@@ -343,15 +368,17 @@ def hand_written(
     clean = screening_heldout2.population(args.clean, listed_token_sets(union), rng)
     found, total, misses, false_hits = measure(matcher, probes, clean)
     print(f"{union.source} lists: {len(union.entries)} entries")
-    report(title, found, total, len(false_hits), len(clean))
+    report(title, found, total, len(false_hits), len(clean), f"heldout{seed}")
     initialled(matcher, clean)
     return misses, false_hits
 
 
-def with_clean(args: argparse.Namespace, module: HandWrittenSet, number: int, title: str) -> None:
-    """A set with its own look-alike ordinary names (the eleventh on): totals per kind only (its
-    misses are never printed), false hits on the generated population and on its own
-    hand-written ordinary names, and the list's load."""
+def with_clean(
+    args: argparse.Namespace, module: HandWrittenSet, number: int, title: str
+) -> tuple[Misses, FalseHits]:
+    """A set with its own look-alike ordinary names (the eleventh on): totals per kind, false
+    hits on the generated population and on its own hand-written ordinary names, and the list's
+    load. Returns its misses and look-alike false hits, which only a set tuned on may show."""
     union = module.lists()
     tracemalloc.start()
     started = time.perf_counter()
@@ -363,12 +390,20 @@ def with_clean(args: argparse.Namespace, module: HandWrittenSet, number: int, ti
         f"held-out {number} lists ({len(union.entries)} entries): matcher built in {built:.2f} s "
         f"(traced), peak {peak / 2**20:.1f} MiB"
     )
-    hand_written(args, union, module.probes(), number, title)
+    misses, _ = hand_written(args, union, module.probes(), number, title)
     matcher = NameMatcher(union, MatchSettings(threshold=args.threshold))
     clean = module.clean_names()
-    false = sum(1 for name in clean if matcher.screen(name) is not None)
-    share = 100 * false / len(clean)
-    print(f"  false hits on its own ordinary names: {false} / {len(clean)} = {share:.2f} %")
+    false_hits: FalseHits = []
+    for name in clean:
+        hit = matcher.screen(name)
+        if hit is not None:
+            false_hits.append((name, hit))
+    share = 100 * len(false_hits) / len(clean)
+    FIGURES[f"heldout{number}.lookalikes_percent"] = share
+    print(
+        f"  false hits on its own ordinary names: {len(false_hits)} / {len(clean)} = {share:.2f} %"
+    )
+    return misses, false_hits
 
 
 def show(label: str, misses: Misses, false_hits: FalseHits) -> None:
@@ -410,12 +445,20 @@ def main() -> None:
             "NEW HELD-OUT variants (tenth set, hand-written, never tuned on):",
         )
 
-    if not args.no_heldout11:
-        title = "ELEVENTH HELD-OUT variants (hand-written, tuned on since the eleventh round):"
-        with_clean(args, screening_heldout11, 11, title)
-    if not args.no_heldout12:
-        title = "NEW HELD-OUT variants (twelfth set, hand-written, never tuned on):"
-        with_clean(args, screening_heldout12, 12, title)
+    tuned_with_clean = (
+        (args.no_heldout11, screening_heldout11, 11, "eleventh", "the eleventh round"),
+        (args.no_heldout12, screening_heldout12, 12, "twelfth", "the thirteenth round"),
+        (args.no_heldout13, screening_heldout13, 13, "thirteenth", "the fourteenth round"),
+        (args.no_heldout14, screening_heldout14, 14, "fourteenth", "the fifteenth round"),
+    )
+    for skipped, module, number, name, since in tuned_with_clean:
+        if not skipped:
+            title = f"{name.upper()} HELD-OUT variants (hand-written, tuned on since {since}):"
+            shown.append((f" ({name} held-out)", *with_clean(args, module, number, title)))
+    if not args.no_heldout15:
+        # Only the totals per kind: this set's misses and false hits are never printed.
+        title = "NEW HELD-OUT variants (fifteenth set, hand-written, never tuned on):"
+        with_clean(args, screening_heldout15, 15, title)
 
     if args.cli_names:
         lines, wall = cli_speed(args.list, clean + [text for _, _, text in probes], args.cli_names)
@@ -423,6 +466,9 @@ def main() -> None:
             f"onramp screen names, {lines} names incl. start-up: {wall:.2f} s = "
             f"{lines / wall:,.0f} names/s"
         )
+        FIGURES["cli.names_per_second"] = lines / wall
+    if args.record:
+        record.write("screening", FIGURES)
     if args.show_misses:
         for label, set_misses, set_false in shown:
             show(label, set_misses, set_false)

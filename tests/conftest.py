@@ -13,15 +13,22 @@ import shutil
 import tempfile
 from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from web3 import Web3
 
+from onramp.core import tracing
+from onramp.core.clock import utcnow
 from onramp.core.db import create_engine, session_factory, unit_of_work
 from onramp.core.keys import install_keyring
 from onramp.devstack.stack import Stack, start_applications, start_infrastructure
 from onramp.ledger import trial_balance_of_database
+from onramp.runtime.checks import InvariantResult, Scope, chain_watch, check_stack
 
 
 @pytest.fixture(scope="session")
@@ -88,6 +95,15 @@ def no_withdrawals_worker(infra: Stack) -> Iterator[None]:
 
 
 @pytest.fixture
+def spans() -> Iterator[InMemorySpanExporter]:
+    """This process's spans, recorded in memory for the test (tracing is off otherwise)."""
+    exporter = InMemorySpanExporter()
+    tracing.install(SimpleSpanProcessor(exporter), service="onramp-test")
+    yield exporter
+    tracing.uninstall()
+
+
+@pytest.fixture
 async def session(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
     """A unit of work that is committed when the test passes."""
     async with unit_of_work(sessions) as s:
@@ -108,6 +124,37 @@ def _trial_balance_stays_zero(request: pytest.FixtureRequest) -> Iterator[None]:
             asyncio.run, trial_balance_of_database(infra.settings.database.url)
         ).result()
     assert tb.balanced, f"trial balance off after {request.node.nodeid}: {tb}"
+
+
+# Orders and deposits a money test leaves moving are in flight, not stuck (the test may end
+# right after its payout was broadcast): only what has not moved for this long is stuck.
+MONEY_CHECK_GRACE = timedelta(seconds=120)
+
+
+@pytest.fixture
+def money_checked(stack: Stack) -> Iterator[None]:
+    """After a test that moves money, the money checker (runtime/checks): the books, the
+    treasury against the chain and the audit chain whole, and the orders, deposits and payout
+    events of the test itself (a query per invariant, a log read and a balance read per wallet).
+    Used by the money tests (``pytestmark``)."""
+    watch = chain_watch(stack.settings)
+    assert watch is not None
+    since = utcnow()
+    # The first block the test can mine (anvil mines a block per transaction, none idle).
+    from_block = Web3(Web3.HTTPProvider(stack.anvil.url)).eth.block_number + 1
+
+    def check() -> list[InvariantResult]:
+        scope = Scope(now=utcnow(), grace=MONEY_CHECK_GRACE, since=since, from_block=from_block)
+        with ThreadPoolExecutor(1) as pool:  # its own loop: the test's may still be running
+            return pool.submit(asyncio.run, check_stack(stack.settings, scope=scope)).result()
+
+    # The books, the treasury and the audit chain are checked whole, and on the shared stack an
+    # earlier test may have left one broken on purpose (a made-up payout, a tampered balance):
+    # the test is held to what held before it.
+    before = {r.name for r in check() if not r.holds}
+    yield
+    broken = [r.line() for r in check() if not r.holds and r.name not in before]
+    assert not broken, "money invariants broken:\n" + "\n".join(broken)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

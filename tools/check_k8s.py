@@ -2,8 +2,10 @@
 ``kubectl kustomize`` and validates every object against its schema — the Kubernetes API's
 own (kubernetes-validate, strict), the schemas Argo Rollouts and External Secrets publish
 (tools/check_k8s_crds.mjs), and deploy/k8s/schemas/ for CloudNativePG — then onramp's own
-rules for its pods (non-root, read-only root, no privilege escalation, seccomp, limits, probes).
-Prints each problem and exits 1 if there is any."""
+rules for its pods (non-root, read-only root, no privilege escalation, seccomp, limits, probes)
+that every ``onramp worker`` a pod runs names a group or worker the code knows
+(runtime/workers: the manifests follow the code), and that the signing partition's PIN reaches
+the chain zone's pods alone. Prints each problem and exits 1 if any."""
 
 from __future__ import annotations
 
@@ -18,6 +20,8 @@ from typing import Any
 import jsonschema
 import kubernetes_validate  # type: ignore[import-untyped]
 import yaml
+
+from onramp.runtime.workers import ALL, GROUPS, REGISTRY
 
 ROOT = Path(__file__).resolve().parent.parent
 K8S = ROOT / "deploy" / "k8s"
@@ -118,12 +122,80 @@ def pod_problems(objects: list[dict[str, Any]]) -> Iterator[str]:
                 yield f"{where}: needs a readiness probe"
 
 
+CHAIN_SECRET = "onramp-chain-secrets"  # noqa: S105 - the name of the Secret with the signing PIN
+
+
+def signing_secret_problems(objects: list[dict[str, Any]]) -> Iterator[str]:
+    """The signing partition's PIN reaches the chain zone's pods and no other: a pod outside
+    it that held the PIN could sign a payout if its network policy were ever loosened."""
+    for obj in objects:
+        if obj.get("kind") not in POD_OWNERS:
+            continue
+        labels = obj["spec"]["template"].get("metadata", {}).get("labels", {})
+        chain = labels.get("onramp.io/zone") == "chain"
+        mounts = any(
+            source.get("secretRef", {}).get("name") == CHAIN_SECRET
+            for container in _pod_spec(obj)["containers"]
+            for source in container.get("envFrom", [])
+        )
+        if mounts and not chain:
+            yield f"{_name(obj)}: only the chain zone's pods may have {CHAIN_SECRET}"
+        if chain and not mounts:
+            yield f"{_name(obj)}: a chain zone pod signs and needs {CHAIN_SECRET}"
+
+
+def _worker_args(args: list[str]) -> tuple[list[str], list[str]]:
+    """The ``--group`` values and the worker names of ``onramp worker ...``'s arguments."""
+    groups: list[str] = []
+    names: list[str] = []
+    rest = iter(args[1:])
+    for arg in rest:
+        if arg == "--group":
+            groups.append(next(rest, ""))
+        elif arg.startswith("--group="):
+            groups.append(arg.removeprefix("--group="))
+        elif not arg.startswith("-"):
+            names.append(arg)
+    return groups, names
+
+
+def worker_problems(objects: list[dict[str, Any]]) -> Iterator[str]:
+    """A pod running ``onramp worker`` must name groups (runtime/workers/groups.py) or workers
+    the code knows (``onramp worker --group nope`` would exit 2 in a crash loop), and every
+    worker the code registers must run in one of them."""
+    deployed: set[str] = set()
+    for obj in objects:
+        if obj.get("kind") not in POD_OWNERS:
+            continue
+        for container in _pod_spec(obj)["containers"]:
+            args = [str(a) for a in container.get("args", [])]
+            if not args or args[0] != "worker":
+                continue
+            where = f"{_name(obj)} container {container['name']}"
+            groups, names = _worker_args(args)
+            if bool(groups) == bool(names) or len(groups) > 1:
+                yield f"{where}: `onramp worker` takes one --group or worker names: {args}"
+            for group in groups:
+                if group not in GROUPS:
+                    yield f"{where}: no worker group {group!r} (known: {', '.join(GROUPS)})"
+                deployed.update(GROUPS.get(group, ()))
+            for name in names:
+                if name != ALL and name not in REGISTRY:
+                    yield f"{where}: no worker {name!r}"
+                deployed.update(REGISTRY if name == ALL else (name,))
+    for name in REGISTRY:
+        if name not in deployed:
+            yield f"worker {name!r} runs in no Deployment"
+
+
 def main() -> int:
     problems = []
     for overlay in OVERLAYS:
         objects = build(overlay)
         problems += [f"{overlay}: {p}" for p in schema_problems(objects)]
         problems += [f"{overlay}: {p}" for p in pod_problems(objects)]
+        problems += [f"{overlay}: {p}" for p in worker_problems(objects)]
+        problems += [f"{overlay}: {p}" for p in signing_secret_problems(objects)]
         print(f"{overlay}: {len(objects)} objects checked")
     for problem in problems:
         print(problem, file=sys.stderr)

@@ -9,7 +9,6 @@ holds is refused."""
 
 from __future__ import annotations
 
-import random
 import re
 import time
 
@@ -21,6 +20,7 @@ from playwright.sync_api import Page, expect
 
 from onramp.devstack.stack import Stack
 from tests.browser.conftest import PASSWORD, look, new_email, sign_in, sign_up
+from tests.ibans import fresh_iban
 
 
 def _signed_in(web: Page) -> str:
@@ -41,13 +41,6 @@ def _enrol_totp(web: Page) -> str:
     web.get_by_role("button", name="Turn on the second factor").click()
     expect(web.get_by_role("heading", name="Your second factor is on")).to_be_visible()
     return secret
-
-
-def _fresh_iban() -> str:
-    """A valid German IBAN of an account no other test pays (its statement is this test's)."""
-    bban = "37040044" + f"{random.randrange(10**10):010d}"
-    digits = "".join(str(int(c, 36)) for c in bban + "DE00")
-    return f"DE{98 - int(digits) % 97:02d}{bban}"
 
 
 def _statement(stack: Stack, iban: str) -> list[str]:
@@ -135,7 +128,7 @@ def test_a_customer_signs_out_another_session_and_changes_the_password(
 
 def test_a_bank_account_is_added_and_verified_by_micro_deposits(web: Page, stack: Stack) -> None:
     _signed_in(web)
-    iban = _fresh_iban()
+    iban = fresh_iban()
     web.get_by_role("link", name="Bank accounts", exact=True).click()
     web.get_by_label("Account holder").fill("Ada Lovelace")
     web.get_by_label("IBAN").fill(iban)

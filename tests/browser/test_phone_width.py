@@ -28,7 +28,7 @@ BACK_OFFICE_PAGES = (
 )  # fmt: skip
 # The elements wider than the window, named so a failure says what to fix.
 WIDER = """() => [...document.querySelectorAll('body *')]
-    .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+    .filter(e => e.getBoundingClientRect().right > window.innerWidth)
     .slice(0, 5).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
         + (typeof e.className === 'string' && e.className ? '.' + e.className : ''))"""
 

@@ -189,6 +189,18 @@ def test_the_cli_prints_the_ctr_report(infra: Stack, monkeypatch: pytest.MonkeyP
     )
     assert bad.exit_code == 1
     assert "report_period_invalid" in bad.stderr
+    printed = CliRunner().invoke(
+        cli, ["reports", "recon-summary", "--from", "2025-03-14", "--to", "2025-03-14",
+              "--format", "pdf"],
+    )  # fmt: skip
+    assert printed.exit_code == 0, printed.output
+    assert printed.stdout_bytes.startswith(b"%PDF-")
+    monthly = CliRunner().invoke(
+        cli, ["reports", "operations", "--from", "2025-03-01", "--to", "2025-03-31",
+              "--period", "month", "--format", "csv"],
+    )  # fmt: skip
+    assert monthly.exit_code == 0, monthly.output
+    assert {line.split(",")[0] for line in monthly.stdout.splitlines()[1:]} <= {"2025-03-01"}
 
 
 @pytest.fixture
@@ -236,10 +248,22 @@ async def test_the_routes_serve_compliance_officers_and_auditors_only(
     officer = await _login_as(api, sessions, "compliance_officer")
     stats = await api.get("/v1/compliance/reports/screening-stats", params=period, headers=officer)
     assert stats.status_code == 200, stats.text
-    assert set(stats.json()) == {"period", "alerts", "cases", "orders"}
+    assert set(stats.json()) == {"period", "alerts", "cases", "screenings", "orders"}
     exported = await api.get("/v1/compliance/reports/exports/cases", params=period, headers=officer)
     assert exported.status_code == 200, exported.text
     assert exported.headers["content-type"].startswith("application/x-ndjson")
+    printed = await api.get(
+        "/v1/compliance/reports/operations",
+        params={**period, "format": "pdf", "period": "month"},
+        headers=officer,
+    )
+    assert printed.status_code == 200, printed.text
+    assert printed.headers["content-type"] == "application/pdf"
+    assert printed.content.startswith(b"%PDF-")
+    weekly = await api.get(
+        "/v1/compliance/reports/operations", params={**period, "period": "week"}, headers=officer
+    )
+    assert weekly.status_code == 422
 
     backwards = await api.get(
         "/v1/compliance/reports/ctr",

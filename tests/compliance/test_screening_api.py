@@ -4,6 +4,7 @@ HTTP (JSON rows or a CSV body), and the screening records and re-screens to read
 from __future__ import annotations
 
 import httpx
+import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from onramp.devstack.stack import Stack
@@ -12,10 +13,16 @@ from tests.e2e.conftest import Customer
 from tests.e2e.test_kyc import compliance_officer
 
 
+@pytest.fixture
+async def version(sessions: async_sessionmaker[AsyncSession]) -> str:
+    """The current list, loaded before the test's customer registers (so it is screened on it,
+    whether or not an earlier test loaded a list)."""
+    return await load(sessions, CURRENT)
+
+
 async def test_officers_screen_names_and_addresses(
-    stack: Stack, customer: Customer, sessions: async_sessionmaker[AsyncSession]
+    stack: Stack, version: str, customer: Customer, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
-    version = await load(sessions, CURRENT)
     headers = await compliance_officer(stack, sessions)
     async with httpx.AsyncClient(base_url=stack.api_url, headers=headers) as officer:
         rows = await officer.post(

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 import httpx
+import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,6 +19,9 @@ from onramp.core.clock import utcnow
 from onramp.devstack.stack import Stack
 from onramp.orders.steps.expiry import expire_unpaid
 from tests.e2e.conftest import Customer, pay
+
+# Each test ends with the money checker (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("money_checked")
 
 
 def _transfer(reference: str, amount: str) -> dict[str, Any]:

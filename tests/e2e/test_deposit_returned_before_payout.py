@@ -22,6 +22,9 @@ from onramp.orders.models import Order
 from tests.e2e.conftest import Customer, pay
 from tests.e2e.test_bank_files import bank_import, deposits_of
 
+# Each test ends with the money checker (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("money_checked")
+
 
 def statement_with_credit_and_return(
     stack: Stack, *, amount: str, reference: str, entry_id: str

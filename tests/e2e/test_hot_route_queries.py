@@ -22,7 +22,7 @@ from tests.integration.sql_statements import counted_statements
 
 # The most statements each route may run (BEGIN/COMMIT are not statements here). Lower them
 # when a route gets cheaper; raising one needs a reason in the commit.
-BOUNDS = {"quote": 3, "order": 18, "status": 4, "webhook": 3}
+BOUNDS = {"quote": 3, "order": 14, "status": 4, "webhook": 3}
 
 
 @pytest.fixture

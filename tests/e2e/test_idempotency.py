@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 from sqlalchemy import func, select
@@ -96,3 +97,22 @@ async def test_a_failed_request_leaves_the_key_free(customer: Customer) -> None:
         headers=key,
     )
     assert right.status_code == 201
+
+
+async def test_fifty_concurrent_requests_on_one_key_make_one_order(
+    customer: Customer, session: AsyncSession
+) -> None:
+    quote = await customer.quote("310.00")
+    body = {"quote_id": quote["id"], "source_currency": "EUR", "source_amount": "310.00"}
+    headers = {"Idempotency-Key": uuid.uuid4().hex}
+    answers = await asyncio.gather(
+        *(customer.client.post("/v1/orders", json=body, headers=headers) for _ in range(50))
+    )
+    created = [a for a in answers if a.status_code == 201]
+    # The rest waited on the key's row; a wait past the lock timeout is a 503 to retry.
+    busy = [a for a in answers if a.status_code == 503]
+    assert len(created) + len(busy) == 50, sorted({a.text for a in answers})
+    assert {a.json()["code"] for a in busy} <= {"database_busy"}
+    assert len({a.json()["id"] for a in created}) == 1
+    assert sum(a.headers.get("Idempotent-Replayed") == "true" for a in created) == len(created) - 1
+    assert await _count_orders(session, customer) == 1

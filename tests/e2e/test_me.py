@@ -31,7 +31,7 @@ async def test_preferences_default_set_and_validate(customer: Customer) -> None:
     assert defaults == {
         "display_currency": "EUR",
         "default_fiat_currency": "EUR",
-        "notification_channels": ["email"],
+        "notification_channels": ["email", "webhook"],
         "language": "en",
     }
     wanted = {

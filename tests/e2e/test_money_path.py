@@ -6,6 +6,7 @@ import uuid
 from decimal import Decimal
 
 import httpx
+import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from web3 import Web3
@@ -18,6 +19,9 @@ from onramp.core.money import Money
 from onramp.devstack.stack import Stack
 from onramp.wallets import address_book
 from tests.e2e.conftest import Customer, pay
+
+# Each test ends with the money checker (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("money_checked")
 
 HAPPY_PATH = [
     "awaiting_funds",

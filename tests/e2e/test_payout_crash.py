@@ -23,6 +23,9 @@ from onramp.core.faults import CRASH_ENV
 from onramp.devstack.stack import Stack
 from tests.e2e.conftest import Customer, pay
 
+# Each test ends with the money checker (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("money_checked")
+
 PAYOUT_TOPIC = "0x" + keccak(text="Payout(bytes32,address,uint256)").hex()
 
 

@@ -1,4 +1,5 @@
-"""A reorg takes the block with a payout away before it has its confirmations: the payout is not
+"""A reorg takes the block with a payout away before it has its confirmations (one block deep, and
+as deep as the confirmations allow: the block and those above it): the payout is not
 confirmed on the block that vanished; its transaction is sent again, mined in another block,
 and confirmed there, once; the order completes with the canonical block."""
 
@@ -9,6 +10,7 @@ import uuid
 from typing import Any
 
 import httpx
+import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from web3 import Web3
@@ -17,6 +19,9 @@ from onramp.chain.models import ChainTransaction, Payout
 from onramp.devstack.stack import Stack
 from tests.e2e.conftest import Customer, pay
 from tests.e2e.test_payout_crash import _payout_logs
+
+# Each test ends with the money checker (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("money_checked")
 
 CONFIRMATIONS = 3
 
@@ -37,7 +42,9 @@ async def _payout_tx_status(sessions: async_sessionmaker[AsyncSession], order_id
     return str(status)
 
 
+@pytest.mark.parametrize("depth", [1, CONFIRMATIONS - 1])
 async def test_a_reorged_payout_is_checked_again_and_confirmed_once(
+    depth: int,
     stack: Stack,
     customer: Customer,
     bank: httpx.AsyncClient,
@@ -56,18 +63,20 @@ async def test_a_reorged_payout_is_checked_again_and_confirmed_once(
         await pay(bank, order)
         tx_hash = (await customer.wait_for(order["id"], "payout_broadcast"))["payout"]["tx_hash"]
         snapshot = _rpc(w3, "evm_snapshot")
-        _rpc(w3, "evm_mine")
+        for _ in range(depth):
+            _rpc(w3, "evm_mine")
         first = w3.eth.get_transaction_receipt(tx_hash)
         assert first["status"] == 1
         first_time = int(w3.eth.get_block(first["blockNumber"])["timestamp"])
-        time.sleep(1.5)  # the watcher sees it, one confirmation of three: not final
+        time.sleep(1.5)  # the watcher sees it, ``depth`` confirmations of three: not final
         assert await _payout_tx_status(sessions, order["id"]) == "broadcast"
 
         # The reorg: the chain goes back to before that block; a different block replaces it.
         assert _rpc(w3, "evm_revert", snapshot) is True
         _rpc(w3, "anvil_dropTransaction", tx_hash)  # gone with its block
         _rpc(w3, "anvil_setNextBlockTimestamp", first_time + 100)
-        _rpc(w3, "evm_mine")  # an empty block at the same height, another hash
+        for _ in range(depth):  # empty blocks at the same heights, other hashes
+            _rpc(w3, "evm_mine")
         assert w3.eth.get_block(first["blockNumber"])["hash"] != first["blockHash"]
         deadline = time.monotonic() + 20
         while True:  # the payouts worker sends the same bytes again

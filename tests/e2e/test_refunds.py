@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from schwifty import IBAN
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -24,6 +25,9 @@ from onramp.core.money import Money
 from onramp.devstack.stack import Stack
 from tests.compliance.conftest import Staff, StaffFactory, default_desk
 from tests.e2e.test_cli import onramp
+
+# Each test ends with the money checker (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("money_checked")
 
 __all__ = ["default_desk"]
 

@@ -10,6 +10,7 @@ import uuid
 from pathlib import Path
 
 import httpx
+import pytest
 from eth_utils.crypto import keccak
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -22,6 +23,9 @@ from onramp.core.settings import stack_file
 from onramp.devstack.stack import Stack
 from onramp.ledger.models import JournalEntry, Posting
 from tests.e2e.conftest import Customer, pay
+
+# Each test ends with the money checker (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("money_checked")
 
 PAYOUT_TOPIC = "0x" + keccak(text="Payout(bytes32,address,uint256)").hex()
 

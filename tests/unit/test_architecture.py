@@ -4,25 +4,14 @@ these check the contracts against the tree and the docs."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
+
+from tests.unit.tools.loading import load_tool
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _tool(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses look their module up while the class is built
-    spec.loader.exec_module(module)
-    return module
-
-
-architecture = _tool("architecture")
+architecture = load_tool("architecture")
 
 
 def _top_level_modules() -> set[str]:

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from onramp.alerts.checks_infra import (
+    certificate_expiry,
     data_key_age,
     gas_wallet_low,
     hsm_unreachable,
@@ -20,14 +21,14 @@ from onramp.alerts.checks_infra import (
     vault_below_minimum,
 )
 from onramp.alerts.context import Breach, CheckContext
-from onramp.banking import deposit_backlog
+from onramp.banking import deposit_backlog, refund_backlog
 from onramp.chain import payout_backlog
 from onramp.compliance import latest_list_checks
 from onramp.core.backlog import Backlog
 from onramp.core.events import subject_for
 from onramp.core.ids import uuid7_floor
 from onramp.core.outbox import OutboxMessage, outbox_backlog
-from onramp.recon import break_backlog
+from onramp.recon import break_backlog, major_units, open_break_amounts
 from onramp.treasury import breaker_state
 
 Check = Callable[[CheckContext], Awaitable[list[Breach]]]
@@ -60,6 +61,12 @@ async def unmatched_deposits(ctx: CheckContext) -> list[Breach]:
     return _aged(rows, ctx, "deposits")
 
 
+async def refund_unanswered(ctx: CheckContext) -> list[Breach]:
+    """Refunds whose sends the bank has not taken (refused for now, 5xx, no answer): retried
+    at the capped backoff for ever, so a person must look (docs/refunds.md)."""
+    return _aged(await refund_backlog(ctx.session), ctx, "refunds")
+
+
 async def outbox_lag(ctx: CheckContext) -> list[Breach]:
     return _aged([await outbox_backlog(ctx.session)], ctx, "events")
 
@@ -72,6 +79,31 @@ async def recon_break_open(ctx: CheckContext) -> list[Breach]:
         for row in await break_backlog(ctx.session)
         if row.count and row.count >= ctx.rule.threshold
     ]
+
+
+async def recon_break_age(ctx: CheckContext) -> list[Breach]:
+    """Each break type whose oldest open break was first found longer ago than the threshold."""
+    return _aged(await break_backlog(ctx.session), ctx, "open reconciliation breaks of type")
+
+
+async def recon_break_amount(ctx: CheckContext) -> list[Breach]:
+    """Each currency whose open breaks' amounts, summed regardless of sign, reach its
+    threshold in ``ONRAMP_RECON__ALERT_AMOUNTS`` (major units; the rule's own threshold is
+    unused: a euro and a USDC limit differ). Grouped by currency."""
+    limits = ctx.settings.recon.alert_amounts
+    out = []
+    for row in await open_break_amounts(ctx.session):
+        limit = limits.get(row.currency)
+        total = major_units(row.total, row.currency)
+        if limit is None or total < limit:
+            continue
+        largest = major_units(row.largest, row.currency)
+        summary = (
+            f"{row.count} open reconciliation breaks in {row.currency} amount to {total} "
+            f"(limit {limit}; the largest {largest})"
+        )
+        out.append(Breach(row.currency, summary, str(total)))
+    return out
 
 
 async def circuit_breaker_tripped(ctx: CheckContext) -> list[Breach]:
@@ -116,7 +148,10 @@ CHECKS: dict[str, Check] = {
     "gas_wallet_low": gas_wallet_low,
     "payout_stuck": payout_stuck,
     "unmatched_deposits": unmatched_deposits,
+    "refund_unanswered": refund_unanswered,
     "recon_break_open": recon_break_open,
+    "recon_break_amount": recon_break_amount,
+    "recon_break_age": recon_break_age,
     "circuit_breaker_tripped": circuit_breaker_tripped,
     "peg_deviation": peg_deviation,
     "hsm_unreachable": hsm_unreachable,
@@ -124,4 +159,5 @@ CHECKS: dict[str, Check] = {
     "jetstream_consumer_lag": jetstream_consumer_lag,
     "outbox_lag": outbox_lag,
     "data_key_age": data_key_age,
+    "certificate_expiry": certificate_expiry,
 }

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from onramp.alerts.context import Breach, CheckContext
 from onramp.chain import ChainClient
 from onramp.core.bus import connect_bus
+from onramp.core.certificates import certificate_expiries
 from onramp.core.keys import Hsm, HsmUnavailable
 from onramp.core.keys.models import DataKey
 from onramp.treasury import read_positions
@@ -72,14 +73,17 @@ async def gas_wallet_low(ctx: CheckContext) -> list[Breach]:
 
 
 def _hsm_answers(ctx: CheckContext) -> None:
-    Hsm.connect(ctx.settings.hsm).kek_labels()
+    # The keyring's token: the one every process needs (the alerts worker may not reach the
+    # signing one; its hosts' readiness checks cover that).
+    Hsm.connect(ctx.settings.data_key_hsm).kek_labels()
 
 
 async def hsm_unreachable(ctx: CheckContext) -> list[Breach]:
     try:
         await asyncio.to_thread(_hsm_answers, ctx)
     except HsmUnavailable as exc:
-        return [Breach(ctx.settings.hsm.token_label, f"the HSM does not answer: {exc}", "down")]
+        token = ctx.settings.data_key_hsm.token_label
+        return [Breach(token, f"the HSM does not answer: {exc}", "down")]
     return []
 
 
@@ -88,7 +92,9 @@ async def jetstream_consumer_lag(ctx: CheckContext) -> list[Breach]:
     nats = ctx.settings.nats
     if not nats.url:
         return []
-    bus = await connect_bus(nats.url, stream=nats.stream, replicas=nats.replicas)
+    bus = await connect_bus(
+        nats.url, stream=nats.stream, replicas=nats.replicas, prefix=nats.subject_prefix
+    )
     try:
         consumers = await bus.js.consumers_info(nats.stream)
     finally:
@@ -108,8 +114,8 @@ def _age(at: datetime, now: datetime) -> float:
 
 async def data_key_age(ctx: CheckContext) -> list[Breach]:
     """The active data keys (personal data, blind index) made or re-wrapped longer ago than the
-    threshold: time to rotate the KEK (``onramp keys rotate-kek``). TLS certificates are not
-    held by onramp (the ingress terminates TLS), so no check reads them."""
+    threshold: time to rotate the KEK (``onramp keys rotate-kek``). Certificates:
+    ``certificate_expiry``."""
     rows = await ctx.session.execute(
         select(DataKey.purpose, func.min(func.coalesce(DataKey.rewrapped_at, DataKey.created_at)))
         .where(DataKey.active.is_(True))
@@ -121,4 +127,22 @@ async def data_key_age(ctx: CheckContext) -> list[Breach]:
         if age > ctx.rule.threshold:
             summary = f"the {purpose} data key was last wrapped {age / 86400:.0f} days ago"
             out.append(Breach(purpose, summary, f"{age:.0f}"))
+    return out
+
+
+async def certificate_expiry(ctx: CheckContext) -> list[Breach]:
+    """Each configured certificate (``ONRAMP_METRICS__CERTIFICATES``) that expires within the
+    threshold (seconds), has expired, or cannot be read. Grouped by its configured name."""
+    out = []
+    for found in certificate_expiries(ctx.settings.metrics.certificates):
+        left = found.seconds_left(ctx.now)
+        if left is None:
+            out.append(Breach(found.name, f"certificate {found.name}: {found.error}", "unreadable"))
+        elif left < ctx.rule.threshold:
+            assert found.not_after is not None
+            when = "expired" if left < 0 else "expires"
+            summary = (
+                f"certificate {found.name} ({found.path}) {when} {found.not_after.isoformat()}"
+            )
+            out.append(Breach(found.name, summary, f"{left:.0f}"))
     return out

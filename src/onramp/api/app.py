@@ -24,7 +24,12 @@ from onramp.api.screening import router as screening_router
 from onramp.api.security_headers import SecurityHeaders
 from onramp.api.tracing import HttpTracing
 from onramp.auth import listening_for_changes
-from onramp.banking import BankWebhookAdapter, check_treasury_accounts, register_return_approval
+from onramp.banking import (
+    BankWebhookAdapter,
+    check_treasury_accounts,
+    register_return_approval,
+    register_settlement_approval,
+)
 from onramp.banking import accounts_router as bank_accounts_router
 from onramp.banking import banking_router as banking_router
 from onramp.banking import refunds_router as refunds_router
@@ -34,6 +39,7 @@ from onramp.casework import register_release_approval
 from onramp.chain import check_configured_wallet_factory, register_system_contracts
 from onramp.core.clock import Clock, SystemClock
 from onramp.core.db import create_engine, session_factory, unit_of_work
+from onramp.core.db.versions import keep_announcing
 from onramp.core.keys import install_keyring, keep_keyring_fresh, open_keyring
 from onramp.core.ratelimit import InProcessRateLimiter, RedisRateLimiter
 from onramp.core.settings import Settings
@@ -178,19 +184,27 @@ def _lifespan(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextMan
                 await register_system_contracts(session, settings.chain)
             # Before the first request: an unusable HSM (wrong PIN, no token) stops start-up
             # here with hsm_unavailable, rather than failing requests that touch personal data.
-            install_keyring(await open_keyring(app.state.sessions, settings.hsm))
+            install_keyring(await open_keyring(app.state.sessions, settings.data_key_hsm))
             refresher = asyncio.create_task(
                 keep_keyring_fresh(
                     app.state.sessions,
-                    settings.hsm,
-                    interval=settings.hsm.keyring_refresh_seconds,
+                    settings.data_key_hsm,
+                    interval=settings.data_key_hsm.keyring_refresh_seconds,
                 )
+            )
+            from onramp.core.db.migrate import code_head  # alembic: only once running
+
+            # Which migration head this process runs on: `onramp migrate --check` reads it.
+            announcer = asyncio.create_task(
+                keep_announcing(app.state.sessions, kind="api", head=code_head())
             )
             # Who is calling is remembered per process while this listens for changes to it
             # (auth.lookup_cache): a logout or revocation anywhere drops it at once.
             async with listening_for_changes(settings.database.url):
                 yield
             refresher.cancel()
+            announcer.cancel()
+            await asyncio.gather(announcer, return_exceptions=True)
         finally:
             await engine.dispose()
             if isinstance(app.state.rate_limiter, RedisRateLimiter):
@@ -238,6 +252,7 @@ def build_app(
     # An approved four-eyes release prices with this desk, as the saga does.
     register_release_approval(app.state.fx_desk, review_period_days=settings.kyc.review_period_days)
     register_return_approval()
+    register_settlement_approval()
     register_mint_approval()
     register_resume_approval()
     register_adjustment_approval()

@@ -12,6 +12,7 @@ from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
+from onramp.core.db.connection_loss import is_connection_loss, sqlstate_of
 from onramp.core.errors import ErrorKind, OnrampError
 from onramp.core.logging import get_logger
 from onramp.core.request_fields import INVALID_CHARACTERS
@@ -154,7 +155,19 @@ BUSY_SQLSTATES = frozenset({"55P03", "40001", "40P01", "57014"})
 
 async def _database_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DBAPIError)
-    sqlstate = getattr(exc.orig, "sqlstate", None)
+    sqlstate = sqlstate_of(exc.orig)
+    # The connection was lost or refused (a restart, a failover; core/db/connection_loss.py),
+    # or SQLAlchemy found it dead. Found by bench/soak.py: a restart answered 500s.
+    if exc.connection_invalidated or is_connection_loss(exc.orig):
+        log.warning("api.database_unavailable", path=request.url.path, sqlstate=sqlstate)
+        return problem(
+            status=503,
+            code="database_unavailable",
+            title="The database is unavailable",
+            detail="The database could not be reached; try again.",
+            instance=request.url.path,
+            headers={"Retry-After": "1"},
+        )
     if sqlstate not in BUSY_SQLSTATES:
         return await _unexpected(request, exc)
     log.warning("api.database_busy", path=request.url.path, sqlstate=sqlstate)

@@ -25,13 +25,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header
 from fastapi.responses import Response
-from prometheus_client import (
-    CONTENT_TYPE_LATEST,
-    Counter,
-    Gauge,
-    Histogram,
-    generate_latest,
-)
+from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.types import Message, Receive, Scope, Send
 
@@ -88,13 +82,22 @@ async def _outbox(session: AsyncSession) -> list[Backlog]:
 def _queue(
     name: str, label: str, what: str, read: Callable[[AsyncSession], Awaitable[list[Backlog]]]
 ) -> _Queue:
+    # With several API processes the one answering the scrape has just read the queues: its
+    # values are the most recent (the others' are older readings of the same tables).
     return _Queue(
-        Gauge(f"onramp_{name}", f"{what}, by {label}", [label], registry=REGISTRY),
+        Gauge(
+            f"onramp_{name}",
+            f"{what}, by {label}",
+            [label],
+            registry=REGISTRY,
+            multiprocess_mode="mostrecent",
+        ),
         Gauge(
             f"onramp_{name}_oldest_age_seconds",
             f"How long the oldest of the {what.lower()} has waited, by {label} (0 when none)",
             [label],
             registry=REGISTRY,
+            multiprocess_mode="mostrecent",
         ),
         read,
     )
@@ -135,10 +138,11 @@ def require_scrape_token(
 
 @router.get(
     "/metrics",
-    summary="Prometheus metrics of this process (text format)",
+    summary="Prometheus metrics of the API (text format)",
     description=(
-        "With `ONRAMP_METRICS__TOKEN` set (production requires it), only for "
-        "`Authorization: Bearer <token>`."
+        "Summed over every API process when several serve it (`ONRAMP_API__WORKERS`), "
+        "whichever answers. With `ONRAMP_METRICS__TOKEN` set (production requires it), only "
+        "for `Authorization: Bearer <token>`."
     ),
     response_class=Response,
     dependencies=[Depends(require_scrape_token)],
@@ -149,7 +153,8 @@ def require_scrape_token(
 )
 async def metrics(session: SessionDep) -> Response:
     await refresh_queues(session)
-    return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
+    body, content_type = process_metrics.exposition()
+    return Response(body, media_type=content_type)
 
 
 class HttpMetrics(HttpMiddleware):

@@ -160,7 +160,7 @@ async def _rows(request: Request) -> list[BatchRow]:
             "required": True,
             "content": {
                 "application/json": {"schema": NameBatch.model_json_schema()},
-                "text/csv": {"schema": {"type": "string"}},
+                "text/csv": {"schema": {"type": "string", "format": "binary"}},
             },
         }
     },

@@ -30,6 +30,13 @@ WEB_CSP = (
     "form-action 'self'; frame-ancestors 'none'"
 )
 WEB_PATHS = ("/app", "/admin", "/static/", "/verify-email")
+# The docs site (web/handbook.py): MkDocs Material's pages run small inline scripts and Mermaid
+# draws its diagrams with inline styles; static pages with no session and no user data.
+HANDBOOK_CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; form-action 'none'; frame-ancestors 'none'"
+)
+HANDBOOK_PATH = "/handbook"
 
 
 def _is_web(path: str) -> bool:
@@ -41,6 +48,8 @@ class SecurityHeaders(HttpMiddleware):
         headers = dict(API_HEADERS)
         if scope["path"].startswith(DOCS_PATHS):
             headers["content-security-policy"] = DOCS_CSP
+        elif scope["path"].startswith(HANDBOOK_PATH):
+            headers["content-security-policy"] = HANDBOOK_CSP
         elif _is_web(scope["path"]):
             headers["content-security-policy"] = WEB_CSP
             # Under no-referrer a browser posts a form with ``Origin: null``: the CSRF check's

@@ -116,6 +116,14 @@ if TYPE_CHECKING:
     from onramp.banking.refunding.sender import RefundPolicy as RefundPolicy
     from onramp.banking.refunding.sender import run_refunds as run_refunds
     from onramp.banking.refunding.service import list_refunds as list_refunds
+    from onramp.banking.refunding.service import refund_backlog as refund_backlog
+    from onramp.banking.refunding.settlement import Settlement as RefundSettlement
+    from onramp.banking.refunding.settlement import decide_settlement as decide_refund_settlement
+    from onramp.banking.refunding.settlement import is_stuck as refund_is_stuck
+    from onramp.banking.refunding.settlement import (
+        register_settlement_approval as register_settlement_approval,
+    )
+    from onramp.banking.refunding.settlement import request_settlement as request_refund_settlement
     from onramp.banking.statements.drop_folder import run_drop_folder as run_drop_folder
     from onramp.banking.statements.imports import ImportReport as ImportReport
     from onramp.banking.statements.imports import import_statement as import_statement
@@ -170,6 +178,7 @@ _LAZY = {
     "deposits_consumer": ("onramp.banking.worker", "deposits_consumer"),
     "export_bank_accounts": ("onramp.banking.accounts.customer_accounts", "export_bank_accounts"),
     "export_refunds": ("onramp.banking.refunding.files", "export_refunds"),
+    "refund_backlog": ("onramp.banking.refunding.service", "refund_backlog"),
     "import_statement": ("onramp.banking.statements.imports", "import_statement"),
     "pseudonymise_senders": ("onramp.banking.intake.service", "pseudonymise_senders"),
     "purge_bank_account_details": (
@@ -182,6 +191,14 @@ _LAZY = {
         "onramp.banking.refunding.operator_returns",
         "register_return_approval",
     ),
+    "register_settlement_approval": (
+        "onramp.banking.refunding.settlement",
+        "register_settlement_approval",
+    ),
+    "RefundSettlement": ("onramp.banking.refunding.settlement", "Settlement"),
+    "refund_is_stuck": ("onramp.banking.refunding.settlement", "is_stuck"),
+    "decide_refund_settlement": ("onramp.banking.refunding.settlement", "decide_settlement"),
+    "request_refund_settlement": ("onramp.banking.refunding.settlement", "request_settlement"),
     "remove_all_bank_accounts": (
         "onramp.banking.accounts.customer_accounts",
         "remove_all_bank_accounts",
@@ -264,6 +281,7 @@ __all__ = [
     "customers_with_account_number",
     "deposit_backlog",
     "deposits_consumer",
+    "refund_backlog",
     "deposits_for_order",
     "expect_deposit",
     "expire_expectations",
@@ -286,6 +304,11 @@ __all__ = [
     "refunds_for_orders",
     "refunds_router",
     "register_return_approval",
+    "register_settlement_approval",
+    "RefundSettlement",
+    "refund_is_stuck",
+    "decide_refund_settlement",
+    "request_refund_settlement",
     "remove_all_bank_accounts",
     "request_refund",
     "revoke_standing_reference",

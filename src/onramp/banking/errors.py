@@ -38,6 +38,11 @@ class BankUnavailable(Unavailable):
     title = "The bank could not be reached or refused the payment; try again later"
 
 
+class BankRefused(BankUnavailable):
+    """The bank was not asked, or answered no for good (a 4xx it would answer again): nothing
+    was paid. Any other failure (no answer, a timeout, a 5xx) may come after the bank paid."""
+
+
 class BankAccountAlreadyVerified(Conflict):
     code = "bank_account_already_verified"
     title = "This bank account is already verified"
@@ -139,3 +144,21 @@ class RefundCreditorUnknown(Conflict):
 class UnknownRefundReason(InvalidInput):
     code = "refund_reason_unknown"
     title = "Unknown refund reason"
+
+
+class RefundNotFound(NotFound):
+    code = "refund_not_found"
+    title = "Refund not found"
+
+
+class RefundNotStuck(Conflict):
+    code = "refund_not_stuck"
+    title = (
+        "Only a refund still requested after a send was tried (the bank has not taken it) "
+        "can be settled by hand"
+    )
+
+
+class RefundSettlementPending(Conflict):
+    code = "refund_settlement_pending"
+    title = "A settlement of this refund already waits for a second person's approval"

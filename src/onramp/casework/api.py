@@ -12,12 +12,12 @@ from fastapi.responses import JSONResponse
 from onramp.auth import Permission, Principal, require
 from onramp.casework import decisions, sar
 from onramp.casework.schemas import (
-    AssignIn,
     AttachmentOut,
+    CaseAssignIn,
+    CaseCommentIn,
     CaseDetail,
     CaseList,
     CaseOut,
-    CommentIn,
     CommentOut,
     DecisionIn,
     DecisionOut,
@@ -96,7 +96,7 @@ async def get_case(case_id: uuid.UUID, principal: Reader, session: SessionDep) -
     },
 )
 async def assign(
-    case_id: uuid.UUID, body: AssignIn, principal: Officer, session: SessionDep
+    case_id: uuid.UUID, body: CaseAssignIn, principal: Officer, session: SessionDep
 ) -> CaseOut:
     assignee = principal.user_id if body.assignee_id == "me" else body.assignee_id
     assert not isinstance(assignee, str)
@@ -113,7 +113,11 @@ async def assign(
     responses=NOT_FOUND,
 )
 async def comment(
-    case_id: uuid.UUID, body: CommentIn, principal: Officer, session: SessionDep, clock: ClockDep
+    case_id: uuid.UUID,
+    body: CaseCommentIn,
+    principal: Officer,
+    session: SessionDep,
+    clock: ClockDep,
 ) -> CommentOut:
     c = await add_comment(
         session, case_id=case_id, author_id=principal.user_id, body=body.body, now=clock.now()

@@ -35,7 +35,7 @@ class CaseList(BaseModel):
     next_cursor: str | None
 
 
-class AlertOut(BaseModel):
+class CaseAlertOut(BaseModel):
     id: uuid.UUID
     source: str
     kind: str
@@ -76,19 +76,19 @@ class HeldOrderOut(BaseModel):
 
 
 class CaseDetail(CaseOut):
-    alerts: list[AlertOut]
+    alerts: list[CaseAlertOut]
     orders: list[HeldOrderOut] = Field(description="the orders the case's holding alerts stopped")
     comments: list[CommentOut]
     attachments: list[AttachmentOut]
 
 
-class AssignIn(_In):
+class CaseAssignIn(_In):
     assignee_id: uuid.UUID | Literal["me"] | None = Field(
         description='an officer\'s user id, "me" (self-assign) or null (back to the queue)'
     )
 
 
-class CommentIn(_In):
+class CaseCommentIn(_In):
     body: MultilineText = Field(min_length=1, max_length=10_000)
 
 

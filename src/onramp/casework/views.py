@@ -9,8 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp.auth import Principal
 from onramp.casework.schemas import (
-    AlertOut,
     AttachmentOut,
+    CaseAlertOut,
     CaseDetail,
     CaseOut,
     CommentOut,
@@ -44,7 +44,7 @@ async def case_detail(
     return CaseDetail(
         **case_out(case).model_dump(),
         alerts=[
-            AlertOut.model_validate(a, from_attributes=True)
+            CaseAlertOut.model_validate(a, from_attributes=True)
             for a in await alerts_of_case(session, case.id)
         ],
         orders=[

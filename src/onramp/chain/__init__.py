@@ -17,10 +17,14 @@ from onramp.chain.controlled_addresses import (
 )
 from onramp.chain.custodial.custody import CustodialWallet, custodial_wallet
 from onramp.chain.custodial.withdrawals import (
+    SentWithdrawal,
     WithdrawalView,
     in_flight,
     request_withdrawal,
+    withdrawals_by_tx,
+    withdrawals_confirmed_between,
     withdrawals_of,
+    withdrawing_wallets,
 )
 from onramp.chain.errors import (
     DestinationRefused,
@@ -279,5 +283,9 @@ __all__ = [
     "unbooked_total",
     "usdc_balance",
     "withdrawals_of",
+    "withdrawals_by_tx",
+    "withdrawals_confirmed_between",
+    "withdrawing_wallets",
+    "SentWithdrawal",
     "WithdrawalStatus",
 ]

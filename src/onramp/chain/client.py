@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import aiohttp
 import httpx
 from eth_abi.abi import decode, encode
 from eth_typing import HexStr
@@ -54,7 +55,9 @@ class ChainClient:
             raise ExecutionReverted(str(exc), data=getattr(exc, "data", None)) from exc
         except Web3RPCError as exc:
             raise classify_rpc_error(str(exc)) from exc
-        except (httpx.TransportError, OSError, TimeoutError) as exc:
+        except (httpx.TransportError, OSError, TimeoutError, aiohttp.ClientError) as exc:
+            # aiohttp (web3's async transport): a gateway's 502/503, a connection closed
+            # without an answer. Not a node's verdict on the call: wait and ask again.
             raise NodeUnavailable(f"{self.rpc_url}: {exc}") from exc
 
     async def chain_id(self) -> int:

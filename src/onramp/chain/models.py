@@ -107,6 +107,8 @@ class Payout(Base):
     # When the orders worker posted its ledger entry (after the confirmation): until then the
     # vault's books still hold what the chain already paid (``unbooked_total``).
     booked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The W3C trace context of the order that queued it: the batch that pays it links that trace.
+    traceparent: Mapped[str | None] = mapped_column(String(55))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     __table_args__ = (

@@ -21,6 +21,7 @@ from onramp.core.errors import InvalidInput
 from onramp.core.ids import uuid7
 from onramp.core.money import Money
 from onramp.core.outbox import emit_many, make_event
+from onramp.core.tracing import traceparent_for
 from onramp.core.wakeup import PAYOUTS_CHANNEL
 
 
@@ -67,6 +68,8 @@ async def queue_payouts(session: AsyncSession, requests: Sequence[PayoutRequest]
                     "amount": r.amount.minor,
                     "status": PayoutStatus.QUEUED.value,
                     "released_at": utcnow() if r.released else None,
+                    # The order's trace (its consumer batch's), linked by the batch paying it.
+                    "traceparent": traceparent_for(str(r.order_id)),
                 }
                 for r in requests
             ]

@@ -6,7 +6,7 @@ import asyncio
 import time
 from datetime import timedelta
 
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from onramp.chain.client import ChainClient
 from onramp.chain.errors import ChainRpcError, NodeUnavailable
@@ -18,6 +18,7 @@ from onramp.chain.transactions.confirmations import ConfirmationWatcher
 from onramp.chain.transactions.fees import FeePolicy
 from onramp.core.errors import InvalidInput
 from onramp.core.keys import Hsm, HsmUnavailable
+from onramp.core.leases import LeaseLost
 from onramp.core.logging import get_logger
 from onramp.core.settings import ChainSettings, HsmSettings
 from onramp.core.wakeup import PAYOUTS_CHANNEL, Wakeup
@@ -49,15 +50,39 @@ async def _pause(stop: asyncio.Event, seconds: float) -> None:
 async def run_payout_sender(
     sender: PayoutSender,
     *,
-    engine: AsyncEngine,
     database_url: str,
     stop: asyncio.Event,
     idle: float,
     rebroadcast_after: float,
     replace_after: float = 180.0,
 ) -> None:
-    async with engine.connect() as lock_conn, Wakeup(database_url, PAYOUTS_CHANNEL) as wakeup:
-        await sender.acquire_writer_lock(lock_conn)
+    """Pay out while this replica holds the hot wallet's lease (the other replicas wait for it
+    here); a lost lease ends the loop with ``LeaseLost`` (its host starts it again, waiting)."""
+    if await sender.writer.acquire(stop) is None:
+        return
+    try:
+        await _pay_out(
+            sender,
+            database_url=database_url,
+            stop=stop,
+            idle=idle,
+            rebroadcast_after=rebroadcast_after,
+            replace_after=replace_after,
+        )
+    finally:
+        await sender.writer.close()
+
+
+async def _pay_out(
+    sender: PayoutSender,
+    *,
+    database_url: str,
+    stop: asyncio.Event,
+    idle: float,
+    rebroadcast_after: float,
+    replace_after: float,
+) -> None:
+    async with Wakeup(database_url, PAYOUTS_CHANNEL) as wakeup:
         log.info("payouts.started")
         try:
             # A stored transaction the node does not know is the reconciler's to settle; a node
@@ -69,6 +94,8 @@ async def run_payout_sender(
         next_sweep = time.monotonic() + sweep_every
         backoff = Backoff()
         while not stop.is_set():
+            if sender.writer.lost.is_set():
+                raise LeaseLost("the hot wallet's lease was lost")
             try:
                 if time.monotonic() >= next_sweep:
                     # Every stored transaction not yet final, by nonce, each sweep (not only at
@@ -143,6 +170,7 @@ def sender_from(
     fees: FeePolicy | None = None,
     gate: PayoutGate | None = None,
     batch_wait: timedelta = timedelta(0),
+    lease_ttl: timedelta = timedelta(seconds=15),
 ) -> PayoutSender:
     return PayoutSender(
         sessions=sessions,
@@ -155,4 +183,5 @@ def sender_from(
         fees=fees,
         gate=gate,
         batch_wait=batch_wait,
+        lease_ttl=lease_ttl,
     )

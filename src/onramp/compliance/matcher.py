@@ -14,10 +14,14 @@ written as one):
    (``matching/russian.py``: "Jewgeni" / "Yevgeniy"), as one Korean name
    (``matching/korean.py``: "Ri" / "Lee", "Jong" / "Jeong" / "Chong") or as one Chinese name
    in Pinyin and Wade-Giles (``matching/chinese.py``: "Zhang" / "Chang", and a joined stretch
-   too: "Longbao" / "Lung-pao") pair at 92 at least; so does a word in the Somali alphabet
-   whose reading is a word of the list (``matching/somali.py``: "Cali" / "Ali", "Xasan" /
-   "Hassan"); so do patronymics of one father's name in Russian, Ukrainian and Belarusian
-   forms (``matching/patronymic.py``: "Hryhorovych" / "Grigorievich" / "Ryhoravich").
+   too: "Longbao" / "Lung-pao") or as one Japanese name in Hepburn and Kunrei-shiki
+   (``matching/japanese.py``: "Nishiguchi" / "Nisiguti") pair at 92 at least; so does a word in
+   the Somali alphabet whose reading is a word of the list (``matching/somali.py``: "Cali" /
+   "Ali", "Xasan" / "Hassan"); so do patronymics of one father's name in Russian, Ukrainian
+   and Belarusian forms (``matching/patronymic.py``: "Hryhorovych" / "Grigorievich" /
+   "Ryhoravich"), words with a Persian q written gh (``matching/qaf.py``: "Qolam" / "Gholam")
+   and given names of one family in two languages (``matching/families.py``: "Kostas" /
+   "Konstantinos", "Ramadan" / "Ramezan").
 2. Joined words first (``matching/align.py``, as are steps 3 and 4): a token of one side pairs
    with a stretch of neighbouring words of the other written as one ("Chunyong" / "Chun Yong",
    "Sa 'ad" / "Saad", "Ali-reza" / "Alireza") when that scores at least 85 and better than any
@@ -39,9 +43,10 @@ written as one):
    (``matching/reduced.py``), and its score counts too.
 6. Secondary factors (``matching/factors.py``), applied only when both sides know them: an
    identical date of birth adds ``dob_bonus``, the same year half of it, a year more than one
-   apart subtracts ``dob_penalty``; a shared country adds ``country_bonus`` (an ISO code and a
-   list's country name compare as the same country: ``compliance/countries.py``). The final
-   score is capped to 0..100.
+   apart subtracts ``dob_penalty``, but never takes a name scoring ``strong_name`` (97) or more
+   below the threshold; a shared country adds ``country_bonus`` (an ISO code and a list's
+   country name compare as the same country: ``compliance/countries.py``). The final score is
+   capped to 0..100.
 
 A hit is a best score at or above ``threshold`` (default 88, set by ``bench/screening.py``).
 
@@ -63,11 +68,15 @@ from onramp.compliance.lists.model import EntryType, ListEntry, SanctionsList
 from onramp.compliance.matching.align import MIN_PAIRS, Near, align
 from onramp.compliance.matching.chinese import chinese_keys
 from onramp.compliance.matching.factors import country_factor, dob_factor
-from onramp.compliance.matching.keys import loose_keys
+from onramp.compliance.matching.families import family_keys
+from onramp.compliance.matching.japanese import japanese_keys
+from onramp.compliance.matching.keys import LOOSE, loose_keys
 from onramp.compliance.matching.korean import korean_keys
 from onramp.compliance.matching.learned import LEARNED, learn_equivalents
-from onramp.compliance.matching.pairs import pair
+from onramp.compliance.matching.nisba import lost_final_e, nisba_free
+from onramp.compliance.matching.pairs import SPELLING, pair
 from onramp.compliance.matching.patronymic import patronymic_keys
+from onramp.compliance.matching.qaf import qaf_keys
 from onramp.compliance.matching.reduced import surname_and_initials
 from onramp.compliance.matching.russian import SAME_SOUND, russian_keys
 from onramp.compliance.matching.settings import MatchSettings
@@ -84,6 +93,13 @@ _SHORTLIST = 60.0
 _MIN_JOINED = 4
 _NEAR_CACHE = 1 << 16
 _MIN_TOKENS_FOR_WEAK_ALIAS = 2
+# A list name of two words that shares only one word exactly with the screened name, a word
+# that many list names hold (a common given name: "Mohammad", "Reza", "Viktor"), is weaker
+# evidence than its score says: the other word, near but not equal, carries who this is
+# ("Mohammad Jabbari" / "JABER, Mohammad"). Such a match loses ``_COMMON_ONLY`` points.
+_COMMON_HOLDERS = 5
+_COMMON_ONLY = 6.0
+_COMMON_MAX_WORDS = 4
 
 
 @dataclass(frozen=True)
@@ -107,10 +123,13 @@ class _IndexedName:
 def _sound_keys(written: str) -> frozenset[str]:
     """The written word read back to Cyrillic, to Hangul and to Chinese syllables (Cyrillic and
     jamo keys never share a letter with the Latin of Chinese ones, which join syllables with
-    "-"), and a patronymic to its father's name ("Hryhorovych" / "Grigorievich"), a key with
-    spaces in it."""
+    "-"), to Japanese Kunrei-shiki (keys that start "ja:"), a patronymic to its father's name
+    ("Hryhorovych" / "Grigorievich"), a key with spaces in it, a Persian q or gh as one (keys
+    that start "q:": "Qolam" / "Gholam") and a given name's other language's form (keys that
+    start "f:": "Ramezan" / "Ramadan", "Kostas" / "Konstantinos")."""
     keys = russian_keys(written) | korean_keys(written) | chinese_keys(written)
-    return keys | patronymic_keys(written)
+    keys |= qaf_keys(written) | family_keys(written)
+    return keys | japanese_keys(written) | patronymic_keys(written)
 
 
 def _written_joins(form: NameForm) -> list[tuple[str, str]]:
@@ -139,6 +158,8 @@ class NameMatcher:
         # Each Russian or Korean reading key (``matching/russian.py``, ``korean.py``) and the
         # list tokens whose written word reads to it, in the order first met.
         self._by_sound: dict[str, dict[str, None]] = defaultdict(dict)
+        # List tokens written with a final e they have lost (``matching/nisba.py``).
+        self._final_e: set[str] = set()
         per_entry: list[list[NameForm]] = []
         for entry in sanctions.entries:
             if entry.entry_type in (EntryType.VESSEL, EntryType.AIRCRAFT):
@@ -184,6 +205,8 @@ class NameMatcher:
         for written, token in zip(form.words, form.tokens, strict=True):
             for key in _sound_keys(written):
                 self._by_sound[key][token] = None
+            if lost_final_e(written, token):
+                self._final_e.add(token)
         for joined, written in _written_joins(form):
             for key in chinese_keys(written):
                 self._by_sound[key][joined] = None
@@ -259,6 +282,9 @@ class NameMatcher:
             (token, self._sounding(self._near_words(token), written))
             for token, written in zip(form.tokens, form.words, strict=True)
         )
+        for i in form.surnames:
+            token = form.tokens[i]
+            near[token] = nisba_free(near[token], token, form.words[i], self._final_e)
         # Each list word once (two screened words near one list word reach its names once);
         # a list name holds each of its words once, so counting is counting distinct words.
         # In the order first met, so ties between list names resolve as they always have.
@@ -288,7 +314,25 @@ class NameMatcher:
         whole = 0.0
         if several and not aligned.disagree:
             whole = fuzz.token_sort_ratio(joined, name.joined)
-        return max(aligned.score, whole, reduced)
+        score = max(aligned.score, whole, reduced)
+        return score - _COMMON_ONLY if self._common_only(form, name.form, near) else score
+
+    def _common_only(self, form: NameForm, listed: NameForm, near: Near) -> bool:
+        """Whether the only word of a two-word list name that the screened name holds as it is
+        is a common given name (see ``_COMMON_HOLDERS``), and the other word is near only by
+        letters, not by a spelling rule (vowels, a sound key: ``matching/pairs.py``)."""
+        if len(listed.tokens) != 2 or len(form.tokens) > _COMMON_MAX_WORDS:
+            return False
+        if any(len(word) == 1 for word in form.words):
+            return False  # an initial stands for a word: "M. Jaber" is read by its structure
+        same = [i for i, token in enumerate(listed.tokens) if token in form.tokens]
+        if len(same) != 1 or len(self._holders[listed.tokens[same[0]]]) < _COMMON_HOLDERS:
+            return False
+        if listed.given and same[0] not in listed.given:
+            return False  # a shared surname says more: "Mahmoudi, Gholamreza" / "Qolamreza"
+        other = listed.tokens[1 - same[0]]
+        spelt = max((words.get(other, 0.0) for words in near.values()), default=0.0)
+        return not (spelt >= SPELLING or spelt == LOOSE)
 
     def best(
         self, name: str, date_of_birth: str | None = None, country: str | None = None
@@ -310,6 +354,10 @@ class NameMatcher:
             dob, dob_why = dob_factor(date_of_birth, candidate.entry.dates_of_birth, self.settings)
             ctry, ctry_why = country_factor(country, candidate.entry.countries, self.settings)
             score = round(max(0.0, min(100.0, base + dob + ctry)), 1)
+            if dob < 0 and base >= self.settings.strong_name:
+                # A different date of birth alone never clears a strong name: the customer's
+                # date may be wrong, or the list's; a reviewer sees both.
+                score = max(score, min(self.settings.threshold, round(base, 1)))
             if best is None or score > best.score:
                 why = [f"name {base:.1f}" + (" (alias)" if candidate.is_alias else "")]
                 why += [w for w in (dob_why, ctry_why) if w]

@@ -83,4 +83,40 @@ NATIONAL_FORMS: dict[str, list[str]] = {
     "enrique": "enric".split(),
 }
 
-__all__ = ["NATIONAL_FORMS", "VARIANTS"]
+# Arabic names with the emphatic d (dad), the emphatic z (za) or dh (dhal) as Persian, Urdu,
+# Turkish and Chechen speakers say and write them, with z, and as Arabic transliterations write
+# them, with d or dh ("Ramadan" / "Ramazan" / "Ramezan", "Kadhim" / "Kazem"): one name, which no
+# letter rule may read as one (d and z are other letters in every other name). Whole words only,
+# read as one name by ``matching/families.py``. Not Rida / Reza: Reza is what Iranian lists
+# write, and its spellings pair by their vowels ("Reze", "Raza").
+EMPHATIC_Z_FORMS: dict[str, list[str]] = {
+    "ramadan": "ramadhan ramazan ramezan ramzan".split(),
+    "murtada": "murtadha murtaza mortaza morteza mortada".split(),
+    "ridwan": "ridhwan rizwan rezvan rezwan".split(),
+    "fadil": "fadel fazil fazel".split(),
+    "zafir": "dhafir dhafer zafer".split(),
+    "kazim": "kadhim kadhem kazem".split(),
+    "nazim": "nadhim nadhem nazem".split(),
+    "hafiz": "hafidh hafez".split(),
+    "qadi": "qazi".split(),
+    "diya": "dhiya zia ziya".split(),
+}
+# Greek given names in the everyday forms Greeks go by and write on forms, beside the formal
+# ones of passports and lists ("Kostas" / "Konstantinos", "Giorgos" / "Georgios", "Nikos" /
+# "Nikolaos"). Whole words only, read as one name by ``matching/families.py``.
+GREEK_FORMS: dict[str, list[str]] = {
+    "konstantinos": "kostas costas kostis constantinos konstandinos".split(),
+    "georgios": "giorgos yiorgos yorgos".split(),
+    "ioannis": "giannis yiannis yannis".split(),
+    "dimitrios": "dimitris demetrios".split(),
+    "nikolaos": "nikos".split(),
+    "panagiotis": "panos".split(),
+    "vasileios": "vasilis vassilis".split(),
+    "athanasios": "thanasis".split(),
+    "evangelos": "vangelis".split(),
+    "emmanouil": "manolis".split(),
+    "spyridon": "spyros".split(),
+    "anastasios": "tasos".split(),
+}
+
+__all__ = ["EMPHATIC_Z_FORMS", "GREEK_FORMS", "NATIONAL_FORMS", "VARIANTS"]

@@ -5,8 +5,9 @@ punctuation and hyphens to spaces ("AL-HASSAN" -> "al hassan"), honorifics writt
 their own dropped (Mr, Dr, Sheikh, Haji; Burmese U and Daw before two words or more; "Amir-Mansour"
 keeps its Amir) and name particles before another word (al, bin, ibn, van, de; the last word of a
 name stays: "Sa 'ad" is "Saad"), an article written onto a word taken off ("Alrawi", "Alali"; el
-and ul only before four letters: "Elena", "Elkin"), each token mapped to a canonical spelling of
-common transliteration variants (Mohammed/Muhammad/Mohamed -> muhammad, also one letter off with
+and ul only before four letters: "Elena", "Elkin"), a Maghrebi first vowel left out put back
+("Hmida" -> "ahmida"), each token mapped to a canonical spelling of common transliteration
+variants (Mohammed/Muhammad/Mohamed -> muhammad, also one letter off with
 the same first letter) and then to a light phonetic skeleton (dzh/dj->j, tsch/tch->ch, sch->sh,
 kh->h, zh inside a word->j, gh->g, dh->d, th->t, ph->f, ou/oo->u, ee->i, y->i, q->k, x->ks, w->v, a
 final -off/-eff -> -ov/-ev, aw before a consonant -> u, doubled letters once, a silent final e
@@ -43,6 +44,9 @@ HONORIFICS = frozenset(
     "haji hajji hadji hajj mullah mulla maulana maulvi imam emir amir ameer "
     "general gen colonel col major maj captain capt lt".split()
 )
+# Titles that are given names as often ("Amir Ali Chaudhary" / "CHAUDHRY, Aamir Ali"): kept as
+# words, which cost what a middle name does when the other side leaves them out (``_titles``).
+NAME_TITLES = frozenset(("amir", "ameer", "emir"))
 # Burmese names have no surname and are written with an honorific before them, "U" (Mr) or
 # "Daw" (Mrs), which lists leave out ("U Tay Za" / "ZA, Tay"); before two words or more only, as
 # U is also a Korean surname and a Korean given name's half ("YU, Chol U").
@@ -64,6 +68,7 @@ KNOWN_FAMILIES = frozenset(VARIANTS) | frozenset(NATIONAL_FORMS)
 _SKELETON = (
     ("dzh", "j"),
     ("dj", "j"),
+    ("xh", "j"),  # Albanian xh is the j of other spellings ("Muhaxheri" / "Muhadzheri")
     ("tsch", "ch"),  # German for Russian ch ("Sawtschenko")
     ("tch", "ch"),
     ("sch", "sh"),
@@ -90,6 +95,7 @@ _INNER_ZH = re.compile(r"(?<=[a-z])zh")
 _FINAL_E = re.compile(r"(?<=[^aeiou])e$")
 _FINAL_QUE = re.compile(r"(?<=[aeiou])que$")
 _FINAL_E_MIN = 6
+_ELIDED_MIN = 4
 
 
 def fold(text: str) -> str:
@@ -110,6 +116,11 @@ def canonical_token(token: str, fuzzy: bool = True) -> str:
     # Urdu and Bengali names written the French way end in -que for q ("Ishaque" / "Ishaq",
     # "Siddique" / "Siddiq", "Haque" / "Haq").
     token = _FINAL_QUE.sub("q", token)
+    # Maghrebi and Hassaniya Arabic drop the short first vowel of Ahmed's family, and people
+    # from there write their names so ("Hmida" / "Ahmida", "Hmed" / "Ahmed"); no other
+    # romanisation opens a word with hm.
+    if token.startswith("hm") and len(token) >= _ELIDED_MIN:
+        token = "a" + token
     canon = _CANONICAL.get(token)
     if fuzzy and canon is None and len(token) >= _FUZZY_VARIANT_MIN and token not in KNOWN_FAMILIES:
         # A typo inside a transliterated name ("Mohfmad") still finds its family.
@@ -189,7 +200,7 @@ def _chunked_words(name: str) -> list[tuple[int, str]]:
     for g, chunk in enumerate(name.split()):
         folded = fold(chunk).split()
         hyphenated = "-" in chunk and len(folded) > 1
-        words += [(g, w) for w in folded if w not in HONORIFICS or hyphenated]
+        words += [(g, w) for w in folded if w not in HONORIFICS or w in NAME_TITLES or hyphenated]
     if len(words) > _BURMESE_NAME_MIN and words[0][1] in _BURMESE_TITLES:
         words = words[1:]
     return words
@@ -210,7 +221,7 @@ def _chunks(name: str, marked: _Marked) -> list[int]:
 
 
 # Words opening and ending Arabic compound given names ("Abd al-Rahman", "Nur al-Din").
-_COMPOUND = frozenset(
+COMPOUND = frozenset(
     "abd abdul abdel abu abou bin ben ibn nur saif sayf izz salah nasir ala zayn".split()
 )
 _COMPOUND_ENDS = frozenset("din deen dine islam abidin haq haqq".split())
@@ -221,7 +232,7 @@ def _family_word(first: _Marked) -> bool:
     after two given names or more ("AL-ISSAWI, Khamis Farhan Al-Khanjar": people go by either)."""
     if sum(kept for _, kept in first) < 3 or first[-2] not in {(a, False) for a in _ARTICLES}:
         return False
-    return first[-3][0] not in _COMPOUND and first[-1][0] not in _COMPOUND_ENDS
+    return first[-3][0] not in COMPOUND and first[-1][0] not in _COMPOUND_ENDS
 
 
 def _given_halves(chunks: list[int], whole: tuple[int, ...]) -> frozenset[int]:
@@ -312,9 +323,23 @@ def _token_index(marked: _Marked, first: int = 0) -> list[int | None]:
 
 
 def _titles(words: list[str]) -> frozenset[int]:
-    """A title kept because it is hyphenated with a name ("Amir-Mansour") is left out as often
-    as written apart, where it is dropped: it costs no more than a middle name."""
+    """A title kept because it is hyphenated with a name ("Amir-Mansour") or because it is a
+    given name too ("Amir", ``NAME_TITLES``) is left out as often as written: it costs no more
+    than a middle name."""
     return frozenset(i for i, w in enumerate(words) if w in HONORIFICS)
+
+
+def _family_names(marked: _Marked) -> frozenset[int]:
+    """Token indices of words written after an article ("Mohammed Al-Houthi Zaid"): a family or
+    tribal name, not a father's given name, even between given names, so leaving it out costs
+    what any other word does. Not the end of a compound given name ("Abd al-Rahman")."""
+    kept = [(i, w) for i, (w, k) in enumerate(marked) if k]
+    return frozenset(
+        t
+        for t, (i, word) in enumerate(kept)
+        if i and marked[i - 1][0] in _ARTICLES and not marked[i - 1][1]
+        if (t == 0 or kept[t - 1][1] not in COMPOUND) and word not in _COMPOUND_ENDS
+    )
 
 
 @lru_cache(maxsize=65536)
@@ -330,7 +355,7 @@ def name_form(name: str) -> NameForm:
         return NameForm(
             tuple(_stem(w) for w in words),
             tuple(words),
-            frozenset(range(1, len(words) - 1)) - halves | _titles(words),
+            frozenset(range(1, len(words) - 1)) - halves - _family_names(marked) | _titles(words),
             tuple(joins),
             surnames=(len(words) - 1,) if several else (),
             given=tuple(range(len(words) - 1)) if several else (),

@@ -14,7 +14,7 @@ import hashlib
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import orjson
@@ -26,12 +26,14 @@ from sqlalchemy.orm import Mapped, mapped_column
 from onramp.core.clock import utcnow
 from onramp.core.db import Base, standalone_sessions, unit_of_work
 from onramp.core.ids import uuid7
+from onramp.core.leases import LeaseHolder, LeaseLost
 from onramp.core.logging import get_logger
 
 log = get_logger(__name__)
 
 GENESIS = b"\x00" * 32
 SEALER_LOCK = 0x0A0D17  # advisory lock: one sealer at a time
+SEALER_LEASE = "audit-sealer"  # core/leases.py: the worker's replicas take turns
 
 
 class AuditRecord(Base):
@@ -186,14 +188,43 @@ async def verify(session: AsyncSession, *, chunk: int = 5000) -> AuditVerificati
 
 
 async def run_sealer(
-    sessions: async_sessionmaker[AsyncSession], *, stop: asyncio.Event, idle: float = 0.5
+    sessions: async_sessionmaker[AsyncSession],
+    *,
+    stop: asyncio.Event,
+    idle: float = 0.5,
+    lease_ttl: timedelta = timedelta(seconds=15),
 ) -> None:
-    """``onramp worker audit``: seal committed records as they arrive."""
+    """``onramp worker audit``: seal committed records as they arrive, while this replica holds
+    the sealer's lease (the others wait for it); each seal checks the lease's token in its own
+    transaction, and a lost lease ends the worker (``LeaseLost``; its host starts it again,
+    waiting for the lease)."""
+    writer = LeaseHolder(sessions, SEALER_LEASE, ttl=lease_ttl)
+    if await writer.acquire(stop) is None:
+        return
     log.info("audit_sealer.started")
+    try:
+        await _seal_until(sessions, writer, stop=stop, idle=idle)
+    finally:
+        await writer.close()
+    log.info("audit_sealer.stopped")
+
+
+async def _seal_until(
+    sessions: async_sessionmaker[AsyncSession],
+    writer: LeaseHolder,
+    *,
+    stop: asyncio.Event,
+    idle: float,
+) -> None:
     while not stop.is_set():
+        if writer.lost.is_set():
+            raise LeaseLost("the audit sealer's lease was lost")
         try:
             async with unit_of_work(sessions) as session:
+                await writer.fence(session)
                 sealed = await seal(session)
+        except LeaseLost:
+            raise
         except Exception:
             log.exception("audit_sealer.failed")
             sealed = 0
@@ -202,7 +233,6 @@ async def run_sealer(
                 await asyncio.wait_for(stop.wait(), timeout=idle)
             except TimeoutError:
                 pass
-    log.info("audit_sealer.stopped")
 
 
 async def verify_database(database_url: str, *, seal_first: bool = False) -> AuditVerification:

@@ -15,7 +15,7 @@ from nats.js.errors import NotFoundError
 
 from onramp.core.errors import Unavailable
 
-EVENT_SUBJECTS = ["onramp.>"]
+EVENT_SUBJECTS = "onramp.>"
 # JetStream drops a message whose Nats-Msg-Id it saw within this window: a relay that crashed after
 # publishing and before marking the outbox row re-publishes harmlessly.
 DUPLICATE_WINDOW_SECONDS = 600.0
@@ -28,9 +28,13 @@ class BusUnavailable(Unavailable):
 
 @dataclass
 class EventBus:
+    """The stream, under the installation's subject prefix: callers name subjects as the
+    events do (``onramp.orders.…``), the wire carries ``<prefix>onramp.orders.…``."""
+
     client: NatsClient
     js: JetStreamContext
     stream: str
+    prefix: str = ""
 
     async def close(self) -> None:
         # Not drain(): a pull subscription with a fetch in flight would hold drain until its
@@ -41,7 +45,7 @@ class EventBus:
         """Publish (subject, message id, payload) triples concurrently; return duplicates seen."""
         acks = await asyncio.gather(
             *(
-                self.js.publish(subject, payload, headers={"Nats-Msg-Id": msg_id})
+                self.js.publish(self.prefix + subject, payload, headers={"Nats-Msg-Id": msg_id})
                 for subject, msg_id, payload in messages
             )
         )
@@ -58,7 +62,7 @@ class EventBus:
         config = ConsumerConfig(
             durable_name=name,
             ack_policy=AckPolicy.EXPLICIT,
-            filter_subjects=list(subjects),
+            filter_subjects=[self.prefix + subject for subject in subjects],
             ack_wait=ack_wait,
             max_ack_pending=max_ack_pending,
             max_deliver=-1,
@@ -67,7 +71,7 @@ class EventBus:
         return await self.js.pull_subscribe_bind(durable=name, stream=self.stream)
 
 
-async def connect_bus(url: str, *, stream: str, replicas: int = 1) -> EventBus:
+async def connect_bus(url: str, *, stream: str, replicas: int = 1, prefix: str = "") -> EventBus:
     if not url:
         raise BusUnavailable("no NATS URL configured: set ONRAMP_NATS__URL or run onramp dev")
     try:
@@ -75,15 +79,17 @@ async def connect_bus(url: str, *, stream: str, replicas: int = 1) -> EventBus:
     except (OSError, NatsTimeout, nats.errors.NoServersError) as exc:
         raise BusUnavailable(f"cannot reach NATS at {url}: {exc}") from exc
     js = client.jetstream()
-    await ensure_stream(js, stream, replicas=replicas)
-    return EventBus(client=client, js=js, stream=stream)
+    await ensure_stream(js, stream, replicas=replicas, prefix=prefix)
+    return EventBus(client=client, js=js, stream=stream, prefix=prefix)
 
 
-async def ensure_stream(js: JetStreamContext, stream: str, *, replicas: int = 1) -> None:
+async def ensure_stream(
+    js: JetStreamContext, stream: str, *, replicas: int = 1, prefix: str = ""
+) -> None:
     config = StreamConfig(
         name=stream,
         num_replicas=replicas,
-        subjects=EVENT_SUBJECTS,
+        subjects=[prefix + EVENT_SUBJECTS],
         storage=StorageType.FILE,
         duplicate_window=DUPLICATE_WINDOW_SECONDS,
     )

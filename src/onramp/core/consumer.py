@@ -23,6 +23,7 @@ from onramp.core import metrics
 from onramp.core.bus import EventBus
 from onramp.core.db import unit_of_work
 from onramp.core.events import CloudEvent
+from onramp.core.faults import crash_point
 from onramp.core.inbox import claim_events
 from onramp.core.logging import get_logger
 from onramp.core.tracing import consuming
@@ -54,6 +55,7 @@ async def _apply(
             todo = [e for e in unique if e.id in fresh]
             if todo:
                 await consumer.handle(session, todo)
+            crash_point("consumer.before_commit")
 
 
 async def handle_messages(
@@ -83,6 +85,7 @@ async def handle_messages(
             else:
                 await msg.ack()
         return
+    crash_point("consumer.before_ack")  # committed: redelivered after a restart
     await asyncio.gather(*(msg.ack() for msg, _ in parsed))
 
 

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import orjson
 from fastapi import Header
-from sqlalchemy import DateTime, Integer, String, func, select
+from sqlalchemy import DateTime, Integer, String, func, select, update
 from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
@@ -94,8 +94,11 @@ async def begin(
 async def finish(
     session: AsyncSession, *, scope: str, key: str, status_code: int, body: dict[str, Any]
 ) -> None:
-    record = await session.get(IdempotencyRecord, (scope, key))
-    assert record is not None
-    record.status_code = status_code
-    record.response = body
-    await session.flush()
+    # One statement: ``begin`` inserted the row without loading it.
+    stored = await session.execute(
+        update(IdempotencyRecord)
+        .where(IdempotencyRecord.scope == scope, IdempotencyRecord.key == key)
+        .values(status_code=status_code, response=body)
+        .execution_options(synchronize_session=False)
+    )
+    assert stored.rowcount == 1  # type: ignore[attr-defined]

@@ -1,7 +1,12 @@
 """The process's Prometheus metrics: one registry per process (the API's ``GET /metrics``, each
 worker's own endpoint, ``runtime/workers/health.py``), and the thin calls the domains make as
-money moves. Only this module (and the two endpoints) import ``prometheus_client``: a domain
-calls ``metrics.order_moved(...)``, never a counter.
+money moves. Only this module, core/metrics_processes.py and the two endpoints import
+``prometheus_client``: a domain calls ``metrics.order_moved(...)``, never a counter.
+
+An API served by several processes (``onramp api --workers N``, runtime/api_processes.py) runs
+in prometheus_client's multiprocess mode (core/metrics_processes.py): ``exposition`` then reads
+every process's values, so whichever process answers a scrape shows the counters summed over
+all of them. Each gauge says how its processes' values combine (``multiprocess_mode``).
 
 Names follow Prometheus' conventions: the ``onramp_`` prefix, base units (seconds), ``_total``
 on counters, no unbounded label values (no ids). docs/observability.md lists them.
@@ -11,9 +16,10 @@ from __future__ import annotations
 
 import hmac
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
+from pathlib import Path
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -24,12 +30,17 @@ from prometheus_client import (
     ProcessCollector,
     generate_latest,
 )
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
 
 from onramp.core import tracing
+from onramp.core.certificates import certificate_expiries
 from onramp.core.clock import utcnow
+from onramp.core.metrics_processes import MULTIPROCESS_DIR, every_process_page
 
 REGISTRY = CollectorRegistry()
-ProcessCollector(registry=REGISTRY)  # memory, CPU, open files of this process
+if not MULTIPROCESS_DIR:  # several processes: exposition() sums theirs
+    ProcessCollector(registry=REGISTRY)  # memory, CPU, open files of this process
 
 
 def _counter(name: str, what: str, labels: Sequence[str] = ()) -> Counter:
@@ -37,7 +48,9 @@ def _counter(name: str, what: str, labels: Sequence[str] = ()) -> Counter:
 
 
 def _gauge(name: str, what: str, labels: Sequence[str] = ()) -> Gauge:
-    return Gauge(name, what, labels, registry=REGISTRY)
+    """Every gauge here is a reading of shared state (a balance, a backlog, a tick's time):
+    with several processes, the one set last is the value."""
+    return Gauge(name, what, labels, registry=REGISTRY, multiprocess_mode="mostrecent")
 
 
 def _histogram(
@@ -181,8 +194,12 @@ def scrape_allowed(authorization: str | None, token: str) -> bool:
 
 
 def exposition() -> tuple[bytes, str]:
-    """The registry in Prometheus' text format, and its content type."""
-    return generate_latest(REGISTRY), CONTENT_TYPE_LATEST
+    """The registry in Prometheus' text format, and its content type; in multiprocess mode,
+    every process's values (summed, gauges as their mode says) and this process's collectors
+    that read at scrape time (the certificates)."""
+    if not MULTIPROCESS_DIR:
+        return generate_latest(REGISTRY), CONTENT_TYPE_LATEST
+    return every_process_page(MULTIPROCESS_DIR, _certificates), CONTENT_TYPE_LATEST
 
 
 def _since(start: datetime | None, now: datetime) -> float | None:
@@ -300,3 +317,40 @@ def loop_ticked(worker: str) -> None:
 
 def worker_restarted(worker: str) -> None:
     WORKER_RESTARTS.labels(worker).inc()
+
+
+class _CertificateCollector(Collector):
+    """Seconds until each configured certificate expires, read at each scrape."""
+
+    def __init__(self, files: Mapping[str, Path]) -> None:
+        self.files = dict(files)
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        left = GaugeMetricFamily(
+            "onramp_certificate_expiry_seconds",
+            "Seconds until the configured certificate expires (negative once expired)",
+            labels=["name"],
+        )
+        readable = GaugeMetricFamily(
+            "onramp_certificate_readable",
+            "1 when the configured certificate file could be read, 0 when not",
+            labels=["name"],
+        )
+        now = utcnow()
+        for found in certificate_expiries(self.files):
+            seconds = found.seconds_left(now)
+            readable.add_metric([found.name], 0.0 if seconds is None else 1.0)
+            if seconds is not None:
+                left.add_metric([found.name], seconds)
+        yield left
+        yield readable
+
+
+_certificates = _CertificateCollector({})
+REGISTRY.register(_certificates)
+
+
+def watch_certificates(files: Mapping[str, Path]) -> None:
+    """Export the expiry of ``files`` (``ONRAMP_METRICS__CERTIFICATES``) from now on; called
+    once per process at start (again: the new files replace the old)."""
+    _certificates.files = dict(files)

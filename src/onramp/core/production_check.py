@@ -27,6 +27,7 @@ from pydantic import BaseModel, SecretStr
 DEFAULT_SECRET_MIN_LENGTH = 32
 SECRET_MIN_LENGTH = {
     "hsm.user_pin": 8,  # a token PIN; the HSM locks it out after failed logins
+    "keyring_hsm.user_pin": 8,
     "notifications.smtp_password": 12,  # set by the mail provider
 }
 # Private keys a ``local`` signer holds, by the setting that picks the signer.
@@ -78,6 +79,8 @@ def production_refusals(settings: BaseModel) -> list[Refusal]:
             continue
         minimum = SECRET_MIN_LENGTH.get(path, DEFAULT_SECRET_MIN_LENGTH)
         secret = value.get_secret_value()
+        if path == "hsm.user_pin" and not secret and _get(settings, "keyring_hsm") is not None:
+            continue  # a pod outside the chain zone: no signing PIN, it never signs
         if default is not None and secret == default.get_secret_value():
             what = "unset" if not secret else "the shipped default"
             refusals.append(

@@ -7,12 +7,14 @@ import asyncio
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from onramp.core import metrics
+from onramp.core import metrics, tracing
 from onramp.core.bus import EventBus
 from onramp.core.clock import utcnow
 from onramp.core.db import unit_of_work
+from onramp.core.faults import crash_point
 from onramp.core.logging import get_logger
-from onramp.core.outbox import OutboxMessage
+from onramp.core.outbox import OutboxMessage, decode_payload
+from onramp.core.trace_links import publishing
 from onramp.core.wakeup import OUTBOX_CHANNEL, Wakeup
 
 log = get_logger(__name__)
@@ -43,12 +45,26 @@ async def relay_batch(
         ).all()
         if not rows:
             return 0
-        duplicates = await bus.publish_batch([(r.subject, str(r.id), r.payload) for r in rows])
+        # The publish's span links each event's trace (read from the payload only when
+        # tracing is on: a parse per event otherwise spent for nothing).
+        traces = (
+            [decode_payload(r.payload).get("traceparent") for r in rows]
+            if tracing.enabled()
+            else []
+        )
+        with publishing(
+            "publish outbox",
+            traces,
+            {"messaging.system": "nats", "messaging.batch.message_count": len(rows)},
+        ):
+            duplicates = await bus.publish_batch([(r.subject, str(r.id), r.payload) for r in rows])
+        crash_point("relay.after_publish")  # in JetStream, not marked: published again
         await session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id.in_([r.id for r in rows]))
             .values(published_at=utcnow())
         )
+    crash_point("relay.after_commit")
     metrics.outbox_published([r.created_at for r in rows])
     log.debug("outbox.published", count=len(rows), duplicates=duplicates)
     return len(rows)

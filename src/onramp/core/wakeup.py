@@ -16,6 +16,8 @@ log = get_logger(__name__)
 
 OUTBOX_CHANNEL = "onramp_outbox"
 PAYOUTS_CHANNEL = "onramp_payouts"
+# A server that does not answer delays the worker's round by at most this, not asyncpg's 60 s.
+LISTEN_CONNECT_TIMEOUT = 5.0
 
 
 def libpq_url(url: str) -> str:
@@ -28,18 +30,31 @@ class Wakeup:
         self._channel = channel
         self._event = asyncio.Event()
         self._conn: asyncpg.Connection | None = None
+        self._unavailable = False  # the last attempt to listen failed (warned once, not each time)
 
     def _notified(self, *_: Any) -> None:
         self._event.set()
 
     async def __aenter__(self) -> Wakeup:
-        try:
-            self._conn = await asyncpg.connect(self._url)
-            await self._conn.add_listener(self._channel, self._notified)
-        except (OSError, asyncpg.PostgresError) as exc:
-            log.warning("wakeup.unavailable", channel=self._channel, error=str(exc))
-            self._conn = None
+        await self._listen()
         return self
+
+    async def _listen(self) -> None:
+        try:
+            self._conn = await asyncpg.connect(self._url, timeout=LISTEN_CONNECT_TIMEOUT)
+            await self._conn.add_listener(self._channel, self._notified)
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+            if not self._unavailable:
+                log.warning("wakeup.unavailable", channel=self._channel, error=str(exc))
+            self._unavailable = True
+            self._drop()
+        else:
+            self._unavailable = False
+
+    def _drop(self) -> None:
+        if self._conn is not None:
+            self._conn.terminate()  # no round trip: the server may be gone
+            self._conn = None
 
     async def __aexit__(
         self,
@@ -47,11 +62,20 @@ class Wakeup:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if self._conn is not None:
+        if self._conn is not None and not self._conn.is_closed():
             await self._conn.close()
 
     async def wait(self, timeout: float) -> None:
-        """Until notified or ``timeout`` passed; then re-arm."""
+        """Until notified or ``timeout`` passed; then re-arm.
+
+        A PostgreSQL restart closes the listening connection: it listens again here, and
+        returns at once, since a notification sent meanwhile was lost (the caller looks)."""
+        if self._conn is None or self._conn.is_closed():
+            self._drop()
+            await self._listen()
+            if self._conn is not None:
+                log.info("wakeup.listening_again", channel=self._channel)
+                return
         try:
             await asyncio.wait_for(self._event.wait(), timeout=timeout)
         except TimeoutError:

@@ -68,6 +68,9 @@ HTTP API
     returns and booked payments).
 ``GET /healthz``
     200 ``{"status": "ok"}``.
+``PUT /_faults``, ``GET /_faults``, ``DELETE /_faults``
+    Failure injection (5xx and hung answers, webhooks twice, late and out of order, seeded):
+    ``sandbox_kit/faults.py``, docs/operations.md (Vendor faults).
 
 Webhooks
 --------

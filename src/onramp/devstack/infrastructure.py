@@ -26,9 +26,15 @@ from onramp.core.settings import (
 from onramp.devstack import dev_state
 from onramp.devstack.anvil import Anvil, start_anvil
 from onramp.devstack.dev_state import DevState, SigningKey
+from onramp.devstack.external_services import (
+    ExternalNats,
+    ExternalPostgres,
+    check_empty,
+    external_services,
+)
 from onramp.devstack.mail_sandbox import MailSandbox, start_mail_sandbox
 from onramp.devstack.nats import EmbeddedNats, start_nats
-from onramp.devstack.postgres import EmbeddedPostgres, start_postgres
+from onramp.devstack.postgres import EmbeddedPostgres, WalArchive, start_postgres
 from onramp.devstack.running_stack import Progress, Stack, quiet
 from onramp.devstack.softhsm import SoftHsmToken, start_softhsm
 from onramp.devstack.stack_secrets import stack_secrets
@@ -53,14 +59,20 @@ class _Processes:
     """The infrastructure's processes, started in this order (and stopped in reverse)."""
 
     hsm: SoftHsmToken
-    postgres: EmbeddedPostgres
-    nats: EmbeddedNats
+    postgres: EmbeddedPostgres | ExternalPostgres
+    nats: EmbeddedNats | ExternalNats
     anvil: Anvil
     mail: MailSandbox
 
 
 def start_infrastructure(
-    state_dir: Path, *, progress: Progress = quiet, fresh: bool = True, persist: bool = False
+    state_dir: Path,
+    *,
+    progress: Progress = quiet,
+    fresh: bool = True,
+    persist: bool = False,
+    services: Settings | None = None,
+    wal_archive: WalArchive | None = None,
 ) -> Stack:
     """SoftHSM2 (a token of its own), PostgreSQL (migrated, data keys made), NATS and anvil
     (contracts deployed, vault funded and booked).
@@ -68,15 +80,28 @@ def start_infrastructure(
     ``persist``: anvil keeps its chain in ``state_dir`` and what was deployed is written down,
     so a later start with ``fresh=False`` goes on from the same database, JetStream store, chain
     and HSM token (checked to still fit: ``dev_state.StateLost`` otherwise). Without a kept
-    state, or with ``fresh``, everything starts clean."""
+    state, or with ``fresh``, everything starts clean.
+
+    ``services``: the PostgreSQL and NATS these settings name instead of embedded ones (empty
+    ones for a clean start: devstack/external_services.py).
+
+    ``wal_archive``: the embedded PostgreSQL archives every finished WAL segment there."""
     state_dir = state_dir.resolve()
+    if services is not None:  # unset URLs are refused before anything starts
+        external_services(services)
     kept = _prepare_state_dir(state_dir, fresh=fresh, persist=persist)
     started: list[Any] = []
     try:
         parts = _start_processes(
-            state_dir, started, fresh_token=kept is None, persist=persist, progress=progress
+            state_dir,
+            started,
+            fresh_token=kept is None,
+            persist=persist,
+            progress=progress,
+            services=services,
+            wal_archive=wal_archive,
         )
-        base = with_secrets(Settings(), stack_secrets(state_dir))
+        base = with_secrets(services or Settings(), stack_secrets(state_dir))
         hsm_settings = parts.hsm.apply(base.hsm)
         if kept is None:
             state = _deploy(parts.anvil.url, hsm_settings, progress=progress)
@@ -96,6 +121,12 @@ def start_infrastructure(
         for part in reversed(started):
             part.stop()
         raise
+    return _stack(state_dir, settings, parts, state, keyring)
+
+
+def _stack(
+    state_dir: Path, settings: Settings, parts: _Processes, state: DevState, keyring: Keyring
+) -> Stack:
     return Stack(
         state_dir=state_dir,
         settings=settings,
@@ -116,6 +147,13 @@ def _prepare_state_dir(state_dir: Path, *, fresh: bool, persist: bool) -> DevSta
     """The kept state to go on from (``None``: the state dir was wiped for a clean start)."""
     kept = dev_state.load(state_dir) if persist and not fresh else None
     if kept is None:
+        if not fresh and (state_dir / "pgdata" / "recovery.signal").exists():
+            # Made by `onramp backup recover`: a clean start would delete it unrecovered.
+            raise dev_state.StateLost(
+                f"{state_dir / 'pgdata'} waits to be recovered, but {state_dir} keeps no stack "
+                "state to go on with (its state file, HSM token and chain); start PostgreSQL on "
+                "it alone (pg_ctl), or recover into another directory"
+            )
         dev_state.wipe(state_dir)
     else:
         dev_state.check_files(state_dir)
@@ -125,21 +163,38 @@ def _prepare_state_dir(state_dir: Path, *, fresh: bool, persist: bool) -> DevSta
 
 
 def _start_processes(
-    state_dir: Path, started: list[Any], *, fresh_token: bool, persist: bool, progress: Progress
+    state_dir: Path,
+    started: list[Any],
+    *,
+    fresh_token: bool,
+    persist: bool,
+    progress: Progress,
+    services: Settings | None,
+    wal_archive: WalArchive | None,
 ) -> _Processes:
     """A new HSM token (or the kept one: not ``fresh_token``), then the rest; each process is
     appended to ``started`` as soon as it runs, so that a failure stops it."""
     t = time.monotonic()
     hsm = start_softhsm(state_dir, fresh=fresh_token)
     progress(f"SoftHSM2    token {hsm.token_label!r}  ({time.monotonic() - t:.1f}s)")
-    t = time.monotonic()
-    postgres = start_postgres(state_dir)
-    started.append(postgres)
-    progress(f"PostgreSQL  {postgres.url()}  ({time.monotonic() - t:.1f}s)")
-    t = time.monotonic()
-    nats = start_nats(state_dir)
-    started.append(nats)
-    progress(f"NATS        {nats.url}  JetStream on  ({time.monotonic() - t:.1f}s)")
+    postgres: EmbeddedPostgres | ExternalPostgres
+    nats: EmbeddedNats | ExternalNats
+    if services is not None:
+        postgres, nats = external_services(services)
+        if fresh_token:  # a clean start: nothing of another stack's books or events
+            check_empty(services)
+        progress(f"PostgreSQL  {postgres.url()}  (given: --services)")
+        progress(f"NATS        {nats.url}  stream {services.nats.stream!r}  (given: --services)")
+    else:
+        t = time.monotonic()
+        postgres = start_postgres(state_dir, wal_archive=wal_archive)
+        started.append(postgres)
+        archiving = f", WAL archived to {wal_archive.directory}" if wal_archive else ""
+        progress(f"PostgreSQL  {postgres.url()}{archiving}  ({time.monotonic() - t:.1f}s)")
+        t = time.monotonic()
+        nats = start_nats(state_dir)
+        started.append(nats)
+        progress(f"NATS        {nats.url}  JetStream on  ({time.monotonic() - t:.1f}s)")
     t = time.monotonic()
     chain_file = dev_state.chain_file(state_dir) if persist else None
     anvil = start_anvil(state_dir, repo_root=REPO_ROOT, state_file=chain_file)

@@ -24,7 +24,8 @@ HTTP API (every answer ``{"data": ...}``; errors ``{"code": <int>, "message": ".
 ``POST /v1/businessAccount/wallets/addresses/recipient``;
 ``POST /v1/businessAccount/wallets/addresses/deposit``;
 ``POST /v1/businessAccount/transfers``, ``GET .../transfers/{id}``;
-``POST /v1/businessAccount/payouts``, ``GET .../payouts/{id}``; ``GET /healthz``.
+``POST /v1/businessAccount/payouts``, ``GET .../payouts/{id}``; ``GET /healthz``; the failure
+injection at ``/_faults`` every sandbox has (``sandbox_kit/faults.py``).
 
 Every POST takes an ``idempotencyKey`` (a UUID): the same key with the same body answers the same
 resource; with another body, 409 (code 1100). Amounts are ``{"amount": "1000.00", "currency":

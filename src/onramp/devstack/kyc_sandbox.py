@@ -44,6 +44,9 @@ HTTP API
     Send that event again (same id, same body), with retries. 202; 404 if unknown.
 ``GET /healthz``
     200 ``{"status": "ok"}``.
+``PUT /_faults``, ``GET /_faults``, ``DELETE /_faults``
+    Failure injection (5xx and hung answers, webhooks twice, late and out of order, seeded):
+    ``sandbox_kit/faults.py``, docs/operations.md (Vendor faults).
 
 Errors are RFC 9457 ``application/problem+json`` with ``type, title, status, detail, code``.
 

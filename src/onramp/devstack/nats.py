@@ -43,6 +43,10 @@ class EmbeddedNats:
     port: int
     url: str
 
+    @property
+    def pid(self) -> int | None:
+        return self.process.pid
+
     def stop(self, *, timeout: float = 10.0) -> None:
         """SIGTERM (JetStream flushes and exits), then SIGKILL after ``timeout``."""
         self.process.stop(timeout=timeout)

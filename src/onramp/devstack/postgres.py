@@ -8,7 +8,12 @@ PostgreSQL refuses to run as root. When we are root, ``initdb`` and ``postgres``
 dedicated system user :data:`SYSTEM_USER` (created on first use); otherwise as the current user.
 
 Durability settings are PostgreSQL's defaults (``fsync`` and ``synchronous_commit`` on): this
-stack holds money, even in development.
+stack holds money, even in development. With a :class:`WalArchive`, every finished WAL segment is
+also copied to a directory (postgres_archive.py), for a base backup plus that archive to restore
+every committed transaction (``onramp backup base`` / ``onramp backup recover``).
+
+A data directory prepared by ``onramp backup recover`` starts in archive recovery: the start
+returns once the recovery has ended and the server accepts writes.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ from typing import Any, TypeVar
 
 import asyncpg
 
+from onramp.devstack.postgres_archive import WalArchive
 from onramp.devstack.postgres_users import (
     SYSTEM_USER,
     access_hint,
@@ -52,6 +58,7 @@ from onramp.devstack.process import (
 __all__ = [
     "SYSTEM_USER",
     "EmbeddedPostgres",
+    "WalArchive",
     "pg_bin_dir",
     "start_postgres",
 ]
@@ -69,6 +76,9 @@ _DATABASE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 _SOCKET_PATH_MAX = 100  # sun_path is 108 bytes on Linux, 104 on macOS; keep a margin
 _T = TypeVar("_T")
 _START_ATTEMPTS = 25
+# A data directory made by `onramp backup recover` replays the whole WAL archive before it
+# accepts writes: minutes for a busy day's archive, not the seconds of a plain start.
+RECOVERY_TIMEOUT = 600.0
 _TRANSIENT_STARTUP_FAILURE = re.compile(
     r"pre-existing shared memory block .* is still in use|could not bind|Address already in use"
 )
@@ -85,6 +95,10 @@ class EmbeddedPostgres:
 
     def url(self, database: str = "onramp") -> str:
         return f"postgresql://{SUPERUSER}@127.0.0.1:{self.port}/{database}"
+
+    @property
+    def pid(self) -> int | None:
+        return self.process.pid
 
     def stop(self, *, timeout: float = 15.0) -> None:
         """Fast shutdown (SIGINT: roll back open transactions, checkpoint, exit), then SIGKILL."""
@@ -105,11 +119,13 @@ def start_postgres(
     port: int | None = None,
     database: str = "onramp",
     timeout: float = 30.0,
+    wal_archive: WalArchive | None = None,
 ) -> EmbeddedPostgres:
     """Start PostgreSQL on ``state_dir/pgdata`` (``initdb`` on first use) and ensure ``database``.
 
-    Returns once the server accepts connections and ``database`` exists. Logs go to
-    ``state_dir/logs/postgres.log``.
+    Returns once the server accepts connections (a recovery, ended) and ``database`` exists.
+    Logs go to ``state_dir/logs/postgres.log``. ``wal_archive``: archive every finished WAL
+    segment there.
     """
     if not _DATABASE_NAME.fullmatch(database):
         raise ValueError(f"database name must match {_DATABASE_NAME.pattern}: {database!r}")
@@ -119,7 +135,11 @@ def start_postgres(
     prepare_permissions(state_dir, user)
     data_dir = state_dir / "pgdata"
     log_dir = state_dir / "logs"
-    _ensure_initdb(data_dir, user=user, log_dir=log_dir)
+    new_cluster = _ensure_initdb(data_dir, user=user, log_dir=log_dir)
+    settings = dict(SERVER_SETTINGS)
+    if wal_archive is not None:
+        wal_archive.prepare(user=user, new_cluster=new_cluster)
+        settings |= wal_archive.server_settings()
     log_path = log_dir / "postgres.log"
     chosen_port = port
     for attempt in range(_START_ATTEMPTS):
@@ -130,12 +150,13 @@ def start_postgres(
         log_offset = log_path.stat().st_size if log_path.exists() else 0
         argv = [str(pg_bin_dir() / "postgres"), "-D", str(data_dir), "-p", str(run_port)]
         argv += ["-k", str(socket_dir)]
-        for name, value in SERVER_SETTINGS.items():
+        for name, value in settings.items():
             argv += ["-c", f"{name}={value}"]
         process = spawn("postgres", argv, log_dir=log_dir, cwd=data_dir, user=user)
         server = EmbeddedPostgres(process, run_port, data_dir, socket_dir)
         try:
-            _run_coroutine(functools.partial(_wait_ready_and_create, server, database, timeout))
+            wait = startup_timeout(data_dir, timeout)
+            _run_coroutine(functools.partial(_wait_ready_and_create, server, database, wait))
         except ExitedDuringStartup as exc:
             output = read_log_from(log_path, log_offset)
             last = attempt == _START_ATTEMPTS - 1
@@ -154,15 +175,23 @@ def start_postgres(
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+def startup_timeout(data_dir: Path, timeout: float) -> float:
+    """How long a start may take: longer for a data directory waiting to be recovered."""
+    if (data_dir / "recovery.signal").exists():
+        return max(timeout, RECOVERY_TIMEOUT)
+    return timeout
+
+
 # --- initdb -------------------------------------------------------------------------------------
 
 
-def _ensure_initdb(data_dir: Path, *, user: str | None, log_dir: Path) -> None:
-    """``initdb`` into a scratch dir, then rename it: a killed ``initdb`` leaves no half-cluster."""
+def _ensure_initdb(data_dir: Path, *, user: str | None, log_dir: Path) -> bool:
+    """``initdb`` into a scratch dir, then rename it: a killed ``initdb`` leaves no half-cluster.
+    Whether the cluster is new (``False``: the data directory held one already)."""
     if (data_dir / "PG_VERSION").is_file():
         if user is not None and data_dir.stat().st_uid != user_ids(user)[0]:
             raise RuntimeError(f"{data_dir} is not owned by {user}; remove it or fix its owner")
-        return
+        return False
     if data_dir.exists():
         raise RuntimeError(f"{data_dir} exists but holds no cluster (no PG_VERSION); remove it")
     scratch = data_dir.with_name(data_dir.name + ".initdb")
@@ -202,6 +231,7 @@ def _ensure_initdb(data_dir: Path, *, user: str | None, log_dir: Path) -> None:
             f"{access_hint(data_dir, user)}"
         )
     scratch.rename(data_dir)
+    return True
 
 
 # --- stale files of a killed run ----------------------------------------------------------------
@@ -289,6 +319,22 @@ def _run_coroutine(factory: Callable[[], Coroutine[Any, Any, _T]]) -> _T:
         return pool.submit(lambda: asyncio.run(factory())).result()
 
 
+async def _not_ready(conn: asyncpg.Connection, server: EmbeddedPostgres) -> BaseException | None:
+    """Why the server on our port is not ready for us yet, or ``None`` when it is."""
+    try:
+        # Another server may hold the port (ours then fails to bind and exits): only ours
+        # serves our data directory.
+        served = await conn.fetchval("SELECT current_setting('data_directory')")
+        if served != str(server.data_dir):
+            return RuntimeError(f"port {server.port} is served from {served}")
+        # A restored data directory replays the WAL archive first; read-only until it ends.
+        if await conn.fetchval("SELECT pg_is_in_recovery()"):
+            return RuntimeError("still in archive recovery")
+    except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
+        return exc  # the server went away meanwhile (a recovery that failed, say)
+    return None
+
+
 async def _wait_ready_and_create(server: EmbeddedPostgres, database: str, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     admin_url = server.url("postgres")
@@ -308,13 +354,10 @@ async def _wait_ready_and_create(server: EmbeddedPostgres, database: str, timeou
         ) as exc:
             last_error = exc
         else:
-            # Another server may hold the port (ours then fails to bind and exits): only ours
-            # serves our data directory.
-            served = await conn.fetchval("SELECT current_setting('data_directory')")
-            if served == str(server.data_dir):
+            last_error = await _not_ready(conn, server)
+            if last_error is None:
                 break
-            await conn.close()
-            last_error = RuntimeError(f"port {server.port} is served from {served}")
+            conn.terminate()  # may be dead already: close() would wait on it
         if time.monotonic() > deadline:
             raise TimeoutError(
                 f"postgres did not accept connections within {timeout}s: {last_error!r} "

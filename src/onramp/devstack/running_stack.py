@@ -21,6 +21,7 @@ from onramp.core.settings import (
 )
 from onramp.devstack.anvil import Anvil
 from onramp.devstack.bank_sandbox import BankSandbox
+from onramp.devstack.external_services import ExternalNats, ExternalPostgres
 from onramp.devstack.issuer_sandbox import IssuerSandbox
 from onramp.devstack.kyc_sandbox import KycSandbox
 from onramp.devstack.mail_sandbox import MailSandbox
@@ -44,8 +45,9 @@ def quiet(_: str) -> None:
 class Stack:
     state_dir: Path
     settings: Settings
-    postgres: EmbeddedPostgres
-    nats: EmbeddedNats
+    # Embedded, or the services ``onramp dev --services`` was given (devstack/external_services.py)
+    postgres: EmbeddedPostgres | ExternalPostgres
+    nats: EmbeddedNats | ExternalNats
     anvil: Anvil
     deployment: Deployment
     hsm: SoftHsmToken
@@ -77,6 +79,9 @@ class Stack:
             "ONRAMP_STATE_DIR": str(self.state_dir),
             "ONRAMP_DATABASE__URL": s.database.url,
             "ONRAMP_NATS__URL": s.nats.url,
+            "ONRAMP_NATS__STREAM": s.nats.stream,
+            "ONRAMP_NATS__SUBJECT_PREFIX": s.nats.subject_prefix,
+            "ONRAMP_REDIS_URL": s.redis_url,
             "ONRAMP_CHAIN__RPC_URL": s.chain.rpc_url,
             "ONRAMP_CHAIN__USDC_ADDRESS": s.chain.usdc_address,
             "ONRAMP_CHAIN__VAULT_ADDRESS": s.chain.vault_address,
@@ -167,8 +172,8 @@ class Stack:
                 else {}
             ),
             "pids": {
-                "postgres": self.postgres.process.pid,
-                "nats": self.nats.process.pid,
+                "postgres": self.postgres.pid,
+                "nats": self.nats.pid,
                 "anvil": self.anvil.process.pid,
                 **{name: p.pid for name, p in self.processes().items()},
             },
@@ -262,11 +267,13 @@ class Stack:
         extra_env: Mapping[str, str] | None = None,
         *,
         supervised: bool | None = None,
+        replica: int = 1,
     ) -> ManagedProcess:
         """``onramp worker --group <group>``: its ``workers`` as tasks of one process,
-        ``workers-<group>``."""
-        argv = ["--group", group]
-        return self._spawn_host(f"workers-{group}", argv, workers, extra_env, supervised)
+        ``workers-<group>`` (``workers-<group>-<n>`` for the ``n``-th replica, as a cluster
+        runs several of each)."""
+        name = f"workers-{group}" if replica == 1 else f"workers-{group}-{replica}"
+        return self._spawn_host(name, ["--group", group], workers, extra_env, supervised)
 
     def _spawn_host(
         self,

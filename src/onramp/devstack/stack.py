@@ -19,10 +19,12 @@ from pathlib import Path
 
 import httpx
 
+from onramp.core.settings import Settings
 from onramp.devstack.bank_sandbox import start_bank_sandbox
 from onramp.devstack.infrastructure import start_infrastructure
 from onramp.devstack.issuer_sandbox import start_issuer_sandbox_on
 from onramp.devstack.kyc_sandbox import start_kyc_sandbox
+from onramp.devstack.postgres_archive import WalArchive
 from onramp.devstack.process import free_port
 from onramp.devstack.running_stack import Progress, Stack, quiet, write_stack_file
 from onramp.runtime import GROUPS, WORKERS
@@ -118,8 +120,20 @@ def start_stack(
     fresh: bool = True,
     persist: bool = False,
     worker_groups: bool = False,
+    services: Settings | None = None,
+    wal_archive: WalArchive | None = None,
 ) -> Stack:
-    stack = start_infrastructure(state_dir, progress=progress, fresh=fresh, persist=persist)
+    """The infrastructure, then the applications (``services``: on the PostgreSQL and NATS
+    those settings name, devstack/external_services.py; ``wal_archive``: the embedded
+    PostgreSQL's WAL archive)."""
+    stack = start_infrastructure(
+        state_dir,
+        progress=progress,
+        fresh=fresh,
+        persist=persist,
+        services=services,
+        wal_archive=wal_archive,
+    )
     try:
         start_applications(stack, progress=progress, worker_groups=worker_groups)
     except BaseException:

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from onramp.identity.accounts.preferences import set_preferences as set_preferences
     from onramp.identity.accounts.recipients import Recipient as Recipient
     from onramp.identity.accounts.recipients import email_recipients as email_recipients
+    from onramp.identity.accounts.recipients import webhook_muted as webhook_muted
     from onramp.identity.accounts.security_emails import (
         account_emails_consumer as account_emails_consumer,
     )
@@ -83,6 +84,7 @@ if TYPE_CHECKING:
     from onramp.identity.staff.approvals import ApprovalAction as ApprovalAction
     from onramp.identity.staff.approvals import ApprovalNotFound as ApprovalNotFound
     from onramp.identity.staff.approvals import ApprovalStatus as ApprovalStatus
+    from onramp.identity.staff.approvals import FourEyesViolation as FourEyesViolation
     from onramp.identity.staff.approvals import being_decided as being_decided
     from onramp.identity.staff.approvals import decide as decide_approval
     from onramp.identity.staff.approvals import get_request as get_approval_request
@@ -92,6 +94,7 @@ if TYPE_CHECKING:
     from onramp.identity.staff.approvals import request_approval as request_approval
     from onramp.identity.staff.approvals import waiting_for as approvals_waiting_for
     from onramp.identity.staff.bootstrap import create_first_admin as create_first_admin
+    from onramp.identity.staff.bootstrap import create_sample_staff as create_sample_staff
     from onramp.identity.staff.customers import CustomerRecord as CustomerRecord
     from onramp.identity.staff.customers import customer_id_by_email as customer_id_by_email
     from onramp.identity.staff.customers import customer_record as customer_record
@@ -102,6 +105,7 @@ if TYPE_CHECKING:
     from onramp.identity.staff.directory import STAFF_ROLES as STAFF_ROLES
     from onramp.identity.staff.directory import StaffStatus as StaffStatus
     from onramp.identity.staff.directory import list_staff as list_staff
+    from onramp.identity.staff.directory import staff_principal as staff_principal
     from onramp.identity.staff.directory import with_second_factor as with_second_factor
     from onramp.identity.staff.freezing import HoldChange as HoldChange
     from onramp.identity.staff.freezing import ensure_not_frozen as ensure_not_frozen
@@ -113,28 +117,32 @@ _LAZY = {
     "ApiKeyCreate": ("onramp.identity.api_keys.schemas", "ApiKeyCreate"),
     "ApprovalAction": ("onramp.identity.staff.approvals", "ApprovalAction"),
     "ApprovalNotFound": ("onramp.identity.staff.approvals", "ApprovalNotFound"),
+    "FourEyesViolation": ("onramp.identity.staff.approvals", "FourEyesViolation"),
     "ApprovalRequest": ("onramp.identity.models", "ApprovalRequest"),
     "ApprovalStatus": ("onramp.identity.staff.approvals", "ApprovalStatus"),
     "CustomerRecord": ("onramp.identity.staff.customers", "CustomerRecord"),
     "EmailTokenRequest": ("onramp.identity.schemas", "EmailTokenRequest"),
     "HoldChange": ("onramp.identity.staff.freezing", "HoldChange"),
     "KeyPolicy": ("onramp.identity.api_keys.service", "KeyPolicy"),
+    "KeyStateQuery": ("onramp.identity.api_keys.api", "KeyStateQuery"),
     "LoginRequest": ("onramp.identity.schemas", "LoginRequest"),
     "MfaLoginRequest": ("onramp.identity.schemas", "MfaLoginRequest"),
     "MfaRequiredOut": ("onramp.identity.schemas", "MfaRequiredOut"),
     "Preferences": ("onramp.identity.accounts.preferences", "Preferences"),
     "PreferencesBody": ("onramp.identity.schemas", "PreferencesBody"),
     "Recipient": ("onramp.identity.accounts.recipients", "Recipient"),
+    "RegisterRequest": ("onramp.identity.schemas", "RegisterRequest"),
+    "STAFF_ROLES": ("onramp.identity.staff.directory", "STAFF_ROLES"),
+    "staff_principal": ("onramp.identity.staff.directory", "staff_principal"),
+    "SessionOut": ("onramp.identity.schemas", "SessionOut"),
+    "SessionStateQuery": ("onramp.identity.login.api", "SessionStateQuery"),
+    "StaffStatus": ("onramp.identity.staff.directory", "StaffStatus"),
+    "TokenOut": ("onramp.identity.schemas", "TokenOut"),
+    "UserOut": ("onramp.identity.schemas", "UserOut"),
     "account_emails_consumer": (
         "onramp.identity.accounts.security_emails",
         "account_emails_consumer",
     ),
-    "RegisterRequest": ("onramp.identity.schemas", "RegisterRequest"),
-    "STAFF_ROLES": ("onramp.identity.staff.directory", "STAFF_ROLES"),
-    "SessionOut": ("onramp.identity.schemas", "SessionOut"),
-    "StaffStatus": ("onramp.identity.staff.directory", "StaffStatus"),
-    "TokenOut": ("onramp.identity.schemas", "TokenOut"),
-    "UserOut": ("onramp.identity.schemas", "UserOut"),
     "account_me_router": ("onramp.identity.accounts.api", "me_router"),
     "account_router": ("onramp.identity.accounts.api", "router"),
     "admin_admin_router": ("onramp.identity.staff.api", "admin_router"),
@@ -148,6 +156,7 @@ _LAZY = {
     "create_api_key": ("onramp.identity.api_keys.service", "create_key"),
     "create_first_admin": ("onramp.identity.staff.bootstrap", "create_first_admin"),
     "create_own_key": ("onramp.identity.api_keys.own_keys", "create_own_key"),
+    "create_sample_staff": ("onramp.identity.staff.bootstrap", "create_sample_staff"),
     "customer_id_by_email": ("onramp.identity.staff.customers", "customer_id_by_email"),
     "customer_record": ("onramp.identity.staff.customers", "customer_record"),
     "customer_records": ("onramp.identity.staff.customers", "customer_records"),
@@ -176,7 +185,6 @@ _LAZY = {
     "mfa_router": ("onramp.identity.login.mfa_api", "router"),
     "oauth_router": ("onramp.identity.oauth.api", "router"),
     "own_api_keys": ("onramp.identity.api_keys.own_keys", "own_keys"),
-    "KeyStateQuery": ("onramp.identity.api_keys.api", "KeyStateQuery"),
     "own_sessions": ("onramp.identity.sessions.service", "list_sessions"),
     "password_login": ("onramp.identity.login.flows", "password_login"),
     "pending_for": ("onramp.identity.staff.approvals", "pending_for"),
@@ -196,11 +204,11 @@ _LAZY = {
     "role_of": ("onramp.identity.accounts.service", "role_of"),
     "rotate_own_key": ("onramp.identity.api_keys.own_keys", "rotate_own_key"),
     "sessions_of": ("onramp.identity.login.api", "sessions_of"),
-    "SessionStateQuery": ("onramp.identity.login.api", "SessionStateQuery"),
     "set_preferences": ("onramp.identity.accounts.preferences", "set_preferences"),
     "start_totp": ("onramp.identity.accounts.own_credentials", "start_totp"),
     "step_up": ("onramp.identity.accounts.own_credentials", "step_up"),
     "unfreeze_customer": ("onramp.identity.staff.freezing", "unfreeze_customer"),
+    "webhook_muted": ("onramp.identity.accounts.recipients", "webhook_muted"),
     "with_second_factor": ("onramp.identity.staff.directory", "with_second_factor"),
 }
 __getattr__ = lazy_exports(__name__, _LAZY)
@@ -208,10 +216,10 @@ __getattr__ = lazy_exports(__name__, _LAZY)
 install_credential_store(IdentityCredentials())
 
 __all__ = [
-    "account_emails_consumer",
     "ApiKeyCreate",
     "ApprovalAction",
     "ApprovalNotFound",
+    "FourEyesViolation",
     "ApprovalRequest",
     "ApprovalStatus",
     "CustomerRecord",
@@ -221,6 +229,7 @@ __all__ = [
     "InvalidCredentials",
     "InvalidToken",
     "KeyPolicy",
+    "KeyStateQuery",
     "LoginRequest",
     "MfaLoginRequest",
     "MfaRequiredOut",
@@ -230,11 +239,14 @@ __all__ = [
     "RefreshTokenSuperseded",
     "RegisterRequest",
     "STAFF_ROLES",
+    "staff_principal",
     "SessionOut",
+    "SessionStateQuery",
     "StaffStatus",
     "TokenOut",
     "UserOut",
     "WeakPassword",
+    "account_emails_consumer",
     "account_me_router",
     "account_router",
     "admin_admin_router",
@@ -248,6 +260,7 @@ __all__ = [
     "create_api_key",
     "create_first_admin",
     "create_own_key",
+    "create_sample_staff",
     "customer_id_by_email",
     "customer_record",
     "customer_records",
@@ -276,7 +289,6 @@ __all__ = [
     "mfa_router",
     "oauth_router",
     "own_api_keys",
-    "KeyStateQuery",
     "own_sessions",
     "password_login",
     "pending_for",
@@ -296,10 +308,10 @@ __all__ = [
     "role_of",
     "rotate_own_key",
     "sessions_of",
-    "SessionStateQuery",
     "set_preferences",
     "start_totp",
     "step_up",
     "unfreeze_customer",
+    "webhook_muted",
     "with_second_factor",
 ]

@@ -26,10 +26,10 @@ from onramp.kyc.schemas import (
     KycCaseOut,
     KycCaseReviewOut,
     KycDecisionOut,
+    KycLimitsOut,
     KycStatusOut,
     KycSubmissionIn,
     KycWebhookAck,
-    LimitsOut,
 )
 from onramp.kyc.states import KycStatus
 from onramp.kyc.tiers import TIER_LABELS, limits_for
@@ -70,7 +70,7 @@ def _status(tier: int, case: KycCase | None, now: datetime, settings: KycSetting
     return KycStatusOut(
         tier=tier,
         tier_label=TIER_LABELS[tier],
-        limits=LimitsOut(
+        limits=KycLimitsOut(
             daily_eur=f"{limits.daily_eur:.2f}", monthly_eur=f"{limits.monthly_eur:.2f}"
         ),
         next_step=service.next_step(case, now, settings),

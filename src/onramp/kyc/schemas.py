@@ -164,7 +164,7 @@ class KycSubmissionIn(BaseModel):
         )
 
 
-class LimitsOut(BaseModel):
+class KycLimitsOut(BaseModel):
     daily_eur: str = Field(examples=["1000.00"])
     monthly_eur: str = Field(examples=["5000.00"])
 
@@ -199,7 +199,7 @@ class KycDecisionOut(BaseModel):
 class KycStatusOut(BaseModel):
     tier: int = Field(description="the tier held now (0: identity not verified; 3: business)")
     tier_label: TierLabel = "none"
-    limits: LimitsOut
+    limits: KycLimitsOut
     next_step: Literal["submit", "wait", "resubmit", "refresh", "contact_support", "none"]
     refresh_due: bool
     case: KycCaseOut | None = Field(description="the latest case")

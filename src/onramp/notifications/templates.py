@@ -201,6 +201,16 @@ TEMPLATES: Final[dict[str, Template]] = {
             "either send it again or return your money; you do not need to do anything.\n"
         ),
     ),
+    # To staff (ONRAMP_COMPLIANCE__REPORT_EMAIL_TO), once a day (reports/mailing.py).
+    "staff_report": Template(
+        subject="onramp {report} report for {day}",
+        body=(
+            "Hello {name},\n\n"
+            "the {report} report for {day} (UTC) has {rows} rows; here it is as CSV:\n\n"
+            "{table}\n\n"
+            "The back office's reports page shows it with a chart and as PDF.\n"
+        ),
+    ),
 }
 
 

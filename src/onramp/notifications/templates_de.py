@@ -205,4 +205,13 @@ TEMPLATES_DE: Final[dict[str, Template]] = {
             "tun.\n"
         ),
     ),
+    "staff_report": Template(
+        subject="onramp-Bericht {report} für den {day}",
+        body=(
+            "Hallo {name},\n\n"
+            "der Bericht {report} für den {day} (UTC) hat {rows} Zeilen; hier als CSV:\n\n"
+            "{table}\n\n"
+            "Die Berichtsseite des Backoffice zeigt ihn mit Diagramm und als PDF.\n"
+        ),
+    ),
 }

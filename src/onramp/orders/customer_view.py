@@ -53,11 +53,19 @@ def customer_reason(from_state: str | None, to_state: str, reason: str | None) -
     return reason
 
 
-async def order_out(session: AsyncSession, order: Order, request: Request) -> OrderOut:
+async def order_out(
+    session: AsyncSession, order: Order, request: Request, *, placed_now: bool = False
+) -> OrderOut:
+    """``placed_now``: the order was placed in this transaction, so nothing can have paid or
+    refunded it yet (two reads fewer on the placement route)."""
     instructions = placing.instructions_for(order, settings=request.app.state.settings.banking)
-    payout = await chain.payout_for_order(session, order.id)
+    payout = None if placed_now else await chain.payout_for_order(session, order.id)
     history = await queries.history_of(session, order.id)
-    refunds = (await banking_service.refunds_for_orders(session, [order.id])).get(order.id, [])
+    refunds = (
+        []
+        if placed_now
+        else (await banking_service.refunds_for_orders(session, [order.id])).get(order.id, [])
+    )
 
     def usdc(minor: int | None) -> str | None:
         return None if minor is None else str(Money(as_int(minor), order.target_currency))

@@ -47,7 +47,9 @@ async def place_order_once(
     settings: Settings = request.app.state.settings
     clock: Clock = request.app.state.clock
     key = idempotency.check_key(idempotency_key)
-    await require_verified_email(session, user_id=principal.user_id)
+    # Held while the order is placed: the session's identity map keeps only rows something
+    # refers to, and the placement's freeze check then reads this one without a query.
+    customer = await require_verified_email(session, user_id=principal.user_id)
     scope = f"user:{principal.user_id}"
     fingerprint = idempotency.request_fingerprint(
         "POST", "/v1/orders", body.model_dump(mode="json")
@@ -84,6 +86,7 @@ async def place_order_once(
             operator=settings.auth.issuer,
         ),
     )
-    out = (await order_out(session, order, request)).model_dump(mode="json")
+    out = (await order_out(session, order, request, placed_now=True)).model_dump(mode="json")
     await idempotency.finish(session, scope=scope, key=key, status_code=201, body=out)
+    del customer
     return PlacedOrder(201, out, replayed=False)

@@ -4,9 +4,16 @@ day; what does not agree becomes a break to work (docs/reconciliation.md)."""
 from typing import TYPE_CHECKING
 
 from onramp.core.lazy import lazy_exports
-from onramp.recon.alarms import BreakAlarm
+from onramp.recon.alarms import BreakAlarm, major_units
 from onramp.recon.models import BreakSource, BreakState, BreakType, ReconBreak, ReconRun
-from onramp.recon.runs import RunResult, break_backlog, break_dict, run_recon
+from onramp.recon.runs import (
+    OpenAmount,
+    RunResult,
+    break_backlog,
+    break_dict,
+    open_break_amounts,
+    run_recon,
+)
 
 if TYPE_CHECKING:
     from onramp.recon.adjustments import Adjustment as Adjustment
@@ -65,6 +72,9 @@ __all__ = [
     "RunResult",
     "Watch",
     "break_backlog",
+    "open_break_amounts",
+    "major_units",
+    "OpenAmount",
     "assign_break",
     "break_dict",
     "comment_on_break",

@@ -37,12 +37,18 @@ class BreakAlarm:
     trip: BreakerTrip
 
 
-def _major(b: ReconBreak) -> Decimal:
+def major_units(amount: int, currency: str) -> Decimal:
+    """``amount`` minor units of ``currency`` as major units, sign dropped (an unknown
+    currency's units are taken as they are)."""
     try:
-        exponent = lookup_currency(b.currency).exponent
+        exponent = lookup_currency(currency).exponent
     except UnknownCurrency:
         exponent = 0
-    return abs(Decimal(int(b.amount))).scaleb(-exponent)
+    return abs(Decimal(amount)).scaleb(-exponent)
+
+
+def _major(b: ReconBreak) -> Decimal:
+    return major_units(int(b.amount), b.currency)
 
 
 def over(rule: TripRule, b: ReconBreak, now: datetime) -> str | None:

@@ -26,11 +26,11 @@ from onramp.recon.queue import (
     resolve_break,
 )
 from onramp.recon.schemas import (
-    AssignIn,
+    BreakAssignIn,
+    BreakCommentIn,
     BreakDetail,
     BreakList,
     BreakOut,
-    CommentIn,
     CommentOut,
     PendingResolutionOut,
     ResolveIn,
@@ -98,7 +98,11 @@ async def one_break(break_id: uuid.UUID, principal: Reader, session: SessionDep)
     responses={**NOT_OPEN, 422: {"description": "recon_assignee_not_allowed"}},
 )
 async def assign(
-    break_id: uuid.UUID, body: AssignIn, principal: Resolver, session: SessionDep, clock: ClockDep
+    break_id: uuid.UUID,
+    body: BreakAssignIn,
+    principal: Resolver,
+    session: SessionDep,
+    clock: ClockDep,
 ) -> BreakOut:
     found = await assign_break(
         session, break_id=break_id, assignee_id=body.assignee_id, staff=principal, now=clock.now()
@@ -113,7 +117,11 @@ async def assign(
     responses=NOT_FOUND,
 )
 async def comment(
-    break_id: uuid.UUID, body: CommentIn, principal: Resolver, session: SessionDep, clock: ClockDep
+    break_id: uuid.UUID,
+    body: BreakCommentIn,
+    principal: Resolver,
+    session: SessionDep,
+    clock: ClockDep,
 ) -> CommentOut:
     note = await comment_on_break(
         session, break_id=break_id, body=body.body, staff=principal, now=clock.now()

@@ -1,7 +1,9 @@
 """Chain ↔ ledger for one day: the vault's ``Payout`` events the chain reader stored
 (``recon/chain_reader.py``) whose blocks fall on the day, against the ledger's ``payout``
 entries (by order id: the event's ``orderId`` is the order's id) and what each took off the
-vault's ``chain:`` account; and the day's ``payout`` entries against the events.
+vault's ``chain:`` account; and the day's ``payout`` entries against the events. The
+treasury's own movements are ``recon/chain_transfers.py``'s, customers' hosted wallets'
+withdrawals ``recon/chain_withdrawals.py``'s.
 
 One query per table: the day's events, the entries they name or that were posted that day, the
 events those entries name (any day), and how far the reader has read.
@@ -22,6 +24,7 @@ from onramp.ledger import JournalEntry, LedgerAccount, Posting
 from onramp.recon.bank import day_span, one_of
 from onramp.recon.chain_balances import balance_findings
 from onramp.recon.chain_transfers import transfer_findings, unshown_findings
+from onramp.recon.chain_withdrawals import withdrawal_findings
 from onramp.recon.findings import Finding
 from onramp.recon.models import BreakSource, BreakType, ChainCursor, ChainEvent
 
@@ -34,9 +37,13 @@ class ChainMatched:
     events: int = 0  # payouts and other movements the books hold
     amounts: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # paid out
     transfers: int = 0  # of ``events``: the treasury's own movements
+    withdrawals: int = 0  # of ``events``: transfers out of hosted wallets a withdrawal sent
 
     def as_dict(self) -> dict[str, Any]:
-        return {"events": self.events, "amounts": dict(self.amounts), "transfers": self.transfers}
+        return {
+            "events": self.events, "amounts": dict(self.amounts), "transfers": self.transfers,
+            "withdrawals": self.withdrawals,
+        }  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -123,6 +130,9 @@ async def reconcile_chain(
     matched.events += matched.transfers
     findings += moved
     findings += await unshown_findings(session, day, known_until)
+    matched.withdrawals, unsent = await withdrawal_findings(session, events, day, known_until)
+    matched.events += matched.withdrawals
+    findings += unsent
     findings += await balance_findings(session, day, now)
     return matched, findings
 

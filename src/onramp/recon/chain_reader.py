@@ -1,17 +1,20 @@
 """The chain reader: every treasury wallet's events, read by block range past the confirmation
 depth into ``recon_chain_events``, resumable and reorg-safe.
 
-Streams: the vault's own events (``Payout``, ``Swept``), and each wallet's USDC ``Transfer``s
-in and out (a mint comes from the zero address, a burn goes to it). Each stream has a cursor:
-the last block read and its hash. A read first asks the node for that block's hash again; when
-it no longer matches (a reorg replaced the block) the stream's last ``REWIND`` blocks are
-forgotten and read again. One ``eth_getLogs`` per stream and direction per read, whatever the
-number of events; then one write of the events, cursors and balances.
+Streams: the vault's own events (``Payout``, ``Swept``), each wallet's USDC ``Transfer``s
+in and out (a mint comes from the zero address, a burn goes to it), and the USDC leaving
+customers' custodial (hosted) wallets (``usdc:hosted``: kind ``withdrawal``, ``wallet`` the
+hosted wallet's address), held against their withdrawals (``recon/chain_withdrawals.py``).
+Each stream has a cursor: the last block read and its hash. A read first asks the node for
+that block's hash again; when it no longer matches (a reorg replaced the block) the stream's
+last ``REWIND`` blocks are forgotten and read again. One ``eth_getLogs`` per stream and
+direction per read (per 100 hosted wallets), whatever the number of events; then one write of
+the events, cursors and balances.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -22,7 +25,13 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from onramp.chain import ChainClient, checksum, order_id_from_bytes32, topic
+from onramp.chain import (
+    ChainClient,
+    checksum,
+    order_id_from_bytes32,
+    topic,
+    withdrawing_wallets,
+)
 from onramp.core.db import unit_of_work
 from onramp.recon.models import ChainBalance, ChainCursor, ChainEvent
 
@@ -32,6 +41,10 @@ SWEPT = topic("Swept(address,uint256)")
 ZERO = "0x" + "00" * 20  # checksummed, as _address returns it
 REWIND = 64  # blocks read again when a cursor's block is no longer on the chain
 MAX_RANGE = 10_000  # blocks per read and stream: a long gap is caught up over several reads
+HOSTED = "usdc:hosted"
+HOSTED_PER_FILTER = 100  # hosted wallets named in one eth_getLogs topic list
+# The hosted wallets to read, asked once the head is known (``chain.withdrawing_wallets``).
+HostedWallets = Callable[[AsyncSession], Awaitable[list[str]]]
 
 
 @dataclass(frozen=True)
@@ -59,6 +72,7 @@ class _Stream:
     address: str  # the contract whose logs are read
     watched: str  # the wallet's address
     filters: list[list[object]]
+    hosted: bool = False  # the hosted wallets' transfers out: the sender is the wallet
     start: int = 0
     rows: list[dict[str, object]] = field(default_factory=list)
 
@@ -71,6 +85,16 @@ def _address(word: bytes) -> str:
     # Not chain.checksum: that refuses the zero address (a payout's rule), which mints and burns
     # name.
     return to_checksum_address("0x" + word[-20:].hex())
+
+
+def hosted_stream(usdc: str, wallets: Sequence[str]) -> _Stream:
+    """Transfers out of any of ``wallets``, in topic lists of ``HOSTED_PER_FILTER``."""
+    words = [_word(w) for w in wallets]
+    filters: list[list[object]] = [
+        [TRANSFER, words[i : i + HOSTED_PER_FILTER]]
+        for i in range(0, len(words), HOSTED_PER_FILTER)
+    ]
+    return _Stream(HOSTED, "hosted", usdc, "", filters, hosted=True)
 
 
 def streams(watch: Watch) -> list[_Stream]:
@@ -97,15 +121,22 @@ def _meaning(stream: _Stream, topics: list[bytes], amount: int) -> tuple[str, st
     return ("mint" if sender == ZERO else "transfer"), sender, amount
 
 
+def _withdrawal(topics: list[bytes], amount: int) -> tuple[str, str, int]:
+    return "withdrawal", _address(topics[2]), -amount
+
+
 def _decode(stream: _Stream, log: dict[str, Any], at: datetime) -> dict[str, object]:
     topics = [bytes(t) for t in log["topics"]]
     (amount,) = decode(["uint256"], bytes(log["data"]))
-    kind, other, signed = _meaning(stream, topics, int(amount))
+    if stream.hosted:
+        wallet, (kind, other, signed) = _address(topics[1]), _withdrawal(topics, int(amount))
+    else:
+        wallet, (kind, other, signed) = stream.wallet, _meaning(stream, topics, int(amount))
     order_id = order_id_from_bytes32(topics[1]) if kind == "payout" else None
     return {
         "stream": stream.name, "tx_hash": bytes(log["transactionHash"]),
         "log_index": int(log["logIndex"]), "block_number": int(log["blockNumber"]),
-        "block_time": at, "wallet": stream.wallet, "kind": kind, "order_id": order_id,
+        "block_time": at, "wallet": wallet, "kind": kind, "order_id": order_id,
         "counterparty": other, "amount": signed,
     }  # fmt: skip
 
@@ -130,16 +161,23 @@ async def _times(client: ChainClient, blocks: set[int]) -> dict[int, tuple[bytes
 
 
 async def read_chain(
-    sessions: async_sessionmaker[AsyncSession], client: ChainClient, watch: Watch, now: datetime
-) -> ReadSummary:
-    """Read every stream up to the last block past the confirmation depth; store what was read."""
+    sessions: async_sessionmaker[AsyncSession], client: ChainClient, watch: Watch, now: datetime,
+    hosted: HostedWallets | None = None,
+) -> ReadSummary:  # fmt: skip
+    """Read every stream up to the last block past the confirmation depth; store what was read.
+
+    The hosted wallets are asked after the head: a withdrawal is stored before its transaction
+    is signed, so every wallet with a transfer in a block up to the head is in the answer."""
     summary = ReadSummary()
     head = await client.block_number() - watch.confirmations + 1
     if head < watch.first_block:
         return summary
     async with sessions() as session:
         cursors = {c.stream: c for c in (await session.scalars(select(ChainCursor))).all()}
+        wallets = await hosted(session) if hosted is not None else None
     todo = streams(watch)
+    if wallets is not None:
+        todo.append(hosted_stream(watch.usdc, wallets))
     logs: list[tuple[_Stream, dict[str, Any]]] = []
     ends: dict[str, int] = {}
     for s in todo:
@@ -234,4 +272,4 @@ async def read_treasury_chain(
     if checksum(vault) not in named.values():
         named["vault"] = checksum(vault)
     watch = Watch(checksum(usdc), checksum(vault), named, confirmations, first_block)
-    return await read_chain(sessions, client, watch, now)
+    return await read_chain(sessions, client, watch, now, hosted=withdrawing_wallets)

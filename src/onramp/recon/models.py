@@ -125,7 +125,8 @@ class ChainEvent(Base):
     log_index: Mapped[int] = mapped_column(Integer, primary_key=True)
     block_number: Mapped[int] = mapped_column(BigInteger, index=True)
     block_time: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
-    wallet: Mapped[str] = mapped_column(String(40))
+    # A treasury wallet's name, or a customer's hosted wallet's address (``kind`` withdrawal).
+    wallet: Mapped[str] = mapped_column(String(42))
     kind: Mapped[str] = mapped_column(String(20))
     order_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
     counterparty: Mapped[str] = mapped_column(String(42))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import case, or_, select, update
+from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -181,3 +181,26 @@ async def break_backlog(session: AsyncSession) -> list[Backlog]:
     types = [t.value for t in BreakType]
     open_ = ReconBreak.state == BreakState.OPEN.value
     return await backlog_of(session, ReconBreak.type, ReconBreak.created_at, types, where=open_)
+
+
+@dataclass(frozen=True)
+class OpenAmount:
+    """The open breaks of one currency: how many, their amounts summed regardless of sign
+    (a break of -5 is as wrong as one of +5), and the largest (minor units)."""
+
+    currency: str
+    count: int
+    total: int
+    largest: int
+
+
+async def open_break_amounts(session: AsyncSession) -> list[OpenAmount]:
+    """Open breaks per currency with their amounts: what the amount alert reads."""
+    size = func.abs(ReconBreak.amount)
+    rows = await session.execute(
+        select(ReconBreak.currency, func.count(), func.sum(size), func.max(size))
+        .where(ReconBreak.state == BreakState.OPEN.value)
+        .group_by(ReconBreak.currency)
+        .order_by(ReconBreak.currency)
+    )
+    return [OpenAmount(c, int(n), int(total), int(top)) for c, n, total, top in rows]

@@ -77,7 +77,7 @@ class BreakDetail(BreakOut):
     comments: list[CommentOut]
 
 
-class AssignIn(BaseModel):
+class BreakAssignIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     assignee_id: uuid.UUID | None = Field(
@@ -85,7 +85,7 @@ class AssignIn(BaseModel):
     )
 
 
-class CommentIn(BaseModel):
+class BreakCommentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     body: MultilineText = Field(min_length=1, max_length=2000)

@@ -23,6 +23,10 @@ if TYPE_CHECKING:
     from onramp.reports.catalogue import Report as Report
     from onramp.reports.catalogue import ReportRequest as ReportRequest
     from onramp.reports.catalogue import parameters as parameters
+    from onramp.reports.catalogue import produce as produce
+    from onramp.reports.mailing import email_reports_once as email_reports_once
+    from onramp.reports.operations import Grain as Grain
+    from onramp.reports.tables import Printed as Printed
     from onramp.reports.tables import Table as Table
     from onramp.reports.tables import table_pdf as table_pdf
     from onramp.reports.tables import tabulate as tabulate
@@ -32,6 +36,10 @@ _LAZY = {
     "Report": ("onramp.reports.catalogue", "Report"),
     "ReportRequest": ("onramp.reports.catalogue", "ReportRequest"),
     "parameters": ("onramp.reports.catalogue", "parameters"),
+    "produce": ("onramp.reports.catalogue", "produce"),
+    "Grain": ("onramp.reports.operations", "Grain"),
+    "Printed": ("onramp.reports.tables", "Printed"),
+    "email_reports_once": ("onramp.reports.mailing", "email_reports_once"),
     "reports_router": ("onramp.reports.api", "router"),
     "Table": ("onramp.reports.tables", "Table"),
     "table_pdf": ("onramp.reports.tables", "table_pdf"),
@@ -42,6 +50,8 @@ __getattr__ = lazy_exports(__name__, _LAZY)
 __all__ = [
     "Dataset",
     "Document",
+    "Grain",
+    "Printed",
     "Period",
     "REPORTS",
     "Report",
@@ -50,10 +60,12 @@ __all__ = [
     "ReportRequest",
     "ReportTemplateInvalid",
     "ctr_document",
+    "email_reports_once",
     "export_document",
     "fx_position_document",
     "parameters",
     "pricing_document",
+    "produce",
     "reports_router",
     "stats_document",
     "Table",

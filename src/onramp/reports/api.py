@@ -14,12 +14,15 @@ from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp.auth import Permission, Principal, require
+from onramp.core.clock import Clock
 from onramp.core.settings import Settings
-from onramp.core.web import SessionDep, SettingsDep
-from onramp.reports.catalogue import REPORTS, Extra, Report, ReportRequest, parameters
+from onramp.core.web import ClockDep, SessionDep, SettingsDep
+from onramp.reports.catalogue import REPORTS, Extra, Report, ReportRequest, parameters, produce
 from onramp.reports.exports import Dataset
+from onramp.reports.operations import Grain
 from onramp.reports.period import Period
 from onramp.reports.service import Document
+from onramp.reports.tables import Printed
 from onramp.reports.templates import ReportFormat
 
 router = APIRouter(prefix="/v1/compliance/reports", tags=["compliance reports"])
@@ -27,7 +30,7 @@ router = APIRouter(prefix="/v1/compliance/reports", tags=["compliance reports"])
 Reader = Annotated[Principal, require(Permission.COMPLIANCE_REPORTS)]
 FirstDay = Annotated[date, Query(alias="from", description="First day (UTC), included")]
 LastDay = Annotated[date, Query(alias="to", description="Last day (UTC), included")]
-Format = Annotated[ReportFormat, Query(alias="format", description="json (JSON lines) or csv")]
+Format = Annotated[ReportFormat, Query(alias="format", description="json (JSON lines), csv or pdf")]
 
 _KEYWORD = inspect.Parameter.POSITIONAL_OR_KEYWORD
 _COMMON = (
@@ -35,6 +38,7 @@ _COMMON = (
     inspect.Parameter("principal", _KEYWORD, annotation=Reader),
     inspect.Parameter("session", _KEYWORD, annotation=SessionDep),
     inspect.Parameter("settings", _KEYWORD, annotation=SettingsDep),
+    inspect.Parameter("clock", _KEYWORD, annotation=ClockDep),
     inspect.Parameter("first", _KEYWORD, annotation=FirstDay),
     inspect.Parameter("last", _KEYWORD, annotation=LastDay),
     inspect.Parameter("fmt", _KEYWORD, annotation=Format, default=ReportFormat.JSON),
@@ -47,10 +51,18 @@ _EXTRAS: dict[str, inspect.Parameter] = {
         annotation=Annotated[Decimal | None, Query(gt=0, le=10**12)],
         default=None,
     ),
+    Extra.GRAIN: inspect.Parameter(
+        "grain",
+        _KEYWORD,
+        annotation=Annotated[
+            Grain, Query(alias="period", description="A row per day or per month (UTC)")
+        ],
+        default=Grain.DAY,
+    ),
 }
 
 
-def _response(document: Document, name: str, fmt: ReportFormat) -> Response:
+def _response(document: Document | Printed, name: str, fmt: ReportFormat) -> Response:
     return Response(
         document.content,
         media_type=document.media_type,
@@ -67,11 +79,13 @@ def _endpoint(report: Report) -> Callable[..., Awaitable[Response]]:
         principal: Principal,
         session: AsyncSession,
         settings: Settings,
+        clock: Clock,
         first: date,
         last: date,
         fmt: ReportFormat = ReportFormat.JSON,
         threshold_usd: Decimal | None = None,
         dataset: Dataset | None = None,
+        grain: Grain | None = None,
     ) -> Response:
         asked = ReportRequest.of(
             settings,
@@ -81,8 +95,9 @@ def _endpoint(report: Report) -> Callable[..., Awaitable[Response]]:
             desk=lambda: request.app.state.fx_desk,
             threshold_usd=threshold_usd,
             dataset=dataset,
+            grain=grain,
         )
-        document = await report.make(session, asked)
+        document = await produce(report, session, asked, made_at=clock.now())
         return _response(document, f"{report.file_stem(asked)}-{first}-{last}", fmt)
 
     # FastAPI reads a route's parameters from its signature: the common ones and the report's.

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
@@ -17,8 +18,10 @@ from onramp import fx
 from onramp.core.settings import Settings
 from onramp.reports import service
 from onramp.reports.exports import Dataset
+from onramp.reports.operations import Grain
 from onramp.reports.period import Period
 from onramp.reports.service import Document
+from onramp.reports.tables import Printed, table_pdf, tabulate
 from onramp.reports.templates import ReportFormat
 
 
@@ -27,6 +30,7 @@ class Extra(StrEnum):
 
     DATASET = "dataset"  # which records an export holds (alerts, cases, audit); comes first
     THRESHOLD = "threshold"  # the CTR's USD-equivalent threshold (compliance.ctr_threshold_usd)
+    GRAIN = "grain"  # one row per day or per month (the operations report)
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,7 @@ class ReportRequest:
     desk: Callable[[], fx.FxDesk]  # built only for the reports that price in EUR or USD
     threshold_usd: Decimal
     dataset: Dataset = Dataset.ALERTS
+    grain: Grain = Grain.DAY
 
     @classmethod
     def of(
@@ -50,6 +55,7 @@ class ReportRequest:
         desk: Callable[[], fx.FxDesk],
         threshold_usd: Decimal | None = None,
         dataset: Dataset | None = None,
+        grain: Grain | None = None,
     ) -> ReportRequest:
         compliance = settings.compliance
         return cls(
@@ -60,6 +66,7 @@ class ReportRequest:
             desk=desk,
             threshold_usd=threshold_usd or compliance.ctr_threshold_usd,
             dataset=dataset or Dataset.ALERTS,
+            grain=grain or Grain.DAY,
         )
 
 
@@ -75,6 +82,18 @@ class Report:
     def file_stem(self, request: ReportRequest) -> str:
         """The downloaded file's name, before the period."""
         return request.dataset.value if Extra.DATASET in self.extras else self.name
+
+
+async def produce(
+    report: Report, session: AsyncSession, asked: ReportRequest, *, made_at: datetime
+) -> Document | Printed:
+    """The report's document in the format asked; a PDF is its CSV document's table printed
+    (title, period, when it was made), the same as the back office's download."""
+    if asked.fmt is not ReportFormat.PDF:
+        return await report.make(session, asked)
+    document = await report.make(session, replace(asked, fmt=ReportFormat.CSV))
+    printed = table_pdf(report.help, asked.period, tabulate(document), made_at=made_at)
+    return Printed(printed, document.rows)
 
 
 def parameters(
@@ -122,6 +141,24 @@ async def _screening_stats(session: AsyncSession, r: ReportRequest) -> Document:
 
 async def _operations(session: AsyncSession, r: ReportRequest) -> Document:
     return await service.operations_document(
+        session, templates=r.templates, period=r.period, fmt=r.fmt, actor=r.actor, grain=r.grain
+    )
+
+
+async def _funnel(session: AsyncSession, r: ReportRequest) -> Document:
+    return await service.funnel_document(
+        session, templates=r.templates, period=r.period, fmt=r.fmt, actor=r.actor
+    )
+
+
+async def _treasury_positions(session: AsyncSession, r: ReportRequest) -> Document:
+    return await service.treasury_positions_document(
+        session, templates=r.templates, period=r.period, fmt=r.fmt, actor=r.actor
+    )
+
+
+async def _recon_summary(session: AsyncSession, r: ReportRequest) -> Document:
+    return await service.recon_summary_document(
         session, templates=r.templates, period=r.period, fmt=r.fmt, actor=r.actor
     )
 
@@ -165,10 +202,34 @@ REPORTS = (
     ),
     Report(
         "operations",
-        "Per day and currency: the order funnel, volume, fee and spread revenue, stage latencies.",
+        "Per day (or month) and currency: the order funnel, volume, fee and spread revenue, "
+        "stage latencies.",
         _operations,
+        extras=(Extra.GRAIN,),
         route="/operations",
-        summary="Per day and currency: order funnel, volume, fee and spread revenue, latencies",
+        summary="Per day or month and currency: order funnel, volume, revenue, latencies",
+    ),
+    Report(
+        "funnel",
+        "Per day: registered, email verified, KYC started and approved, quotes, first orders.",
+        _funnel,
+        route="/funnel",
+        summary="Per day: registrations, KYC started and approved, quotes, orders, first orders",
+    ),
+    Report(
+        "treasury-positions",
+        "Per day and treasury wallet: its USDC on the chain at the last block read that day.",
+        _treasury_positions,
+        route="/treasury-positions",
+        summary="Per day and treasury wallet: USDC on the chain at the day's last block read",
+    ),
+    Report(
+        "recon-summary",
+        "Per day: reconciliation runs, matched, breaks opened, cleared and resolved by type, "
+        "breaks open at the day's end and their amount per currency.",
+        _recon_summary,
+        route="/recon-summary",
+        summary="Per day: recon runs, matches, breaks opened and closed by type, open amounts",
     ),
     Report(
         "export",

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import DateTime, String, cast, column, func, select, table
@@ -41,8 +42,16 @@ _transitions = table(
 )
 
 
-def _utc_day(at: Any) -> Any:
-    return cast(func.timezone("UTC", at), Date)
+class Grain(StrEnum):
+    """A row per UTC day, or per UTC month (its ``date`` the month's first day)."""
+
+    DAY = "day"
+    MONTH = "month"
+
+
+def _utc_day(at: Any, grain: Grain = Grain.DAY) -> Any:
+    # Months are counted in SQL, not added up from days: a month's median is not one of days'.
+    return cast(func.date_trunc(grain.value, func.timezone("UTC", at)), Date)
 
 
 def _stage(state: str) -> Any:
@@ -59,8 +68,8 @@ def _median(later: Any, earlier: Any) -> Any:
     return func.percentile_cont(0.5).within_group(func.extract("epoch", later - earlier))
 
 
-async def _created(session: AsyncSession, period: Period) -> Any:
-    day = _utc_day(Order.created_at)
+async def _created(session: AsyncSession, period: Period, grain: Grain) -> Any:
+    day = _utc_day(Order.created_at, grain)
     return await session.execute(
         select(day, Order.source_currency, func.count())
         .where(Order.created_at >= period.start, Order.created_at < period.end)
@@ -68,9 +77,9 @@ async def _created(session: AsyncSession, period: Period) -> Any:
     )
 
 
-async def _moved(session: AsyncSession, period: Period) -> Any:
+async def _moved(session: AsyncSession, period: Period, grain: Grain) -> Any:
     t = _transitions
-    day = _utc_day(t.c.at)
+    day = _utc_day(t.c.at, grain)
     return await session.execute(
         select(
             day, Order.source_currency, t.c.to_state, func.count(),
@@ -83,7 +92,7 @@ async def _moved(session: AsyncSession, period: Period) -> Any:
     )  # fmt: skip
 
 
-async def _latencies(session: AsyncSession, period: Period) -> Any:
+async def _latencies(session: AsyncSession, period: Period, grain: Grain) -> Any:
     stages = (
         select(
             Order.source_currency.label("currency"),
@@ -96,7 +105,7 @@ async def _latencies(session: AsyncSession, period: Period) -> Any:
         .subquery()
     )
     s = stages.c
-    day = _utc_day(s.completed)
+    day = _utc_day(s.completed, grain)
     return await session.execute(
         select(
             day, s.currency, _median(s.funded, s.created), _median(s.priced, s.funded),
@@ -115,18 +124,23 @@ def _seconds(value: Any) -> str:
     return "" if value is None else str(round(float(value)))
 
 
-async def operations_rows(session: AsyncSession, *, period: Period) -> list[dict[str, Any]]:
+async def operations_rows(
+    session: AsyncSession, *, period: Period, grain: Grain = Grain.DAY
+) -> list[dict[str, Any]]:
+    """One row per day (or month: only the period's days of it) and currency."""
     rows: defaultdict[tuple[date, str], dict[str, Any]] = defaultdict(dict)
-    for day, currency, n in await _created(session, period):
+    for day, currency, n in await _created(session, period, grain):
         rows[(day, currency)]["created"] = int(n)
-    for day, currency, state, n, source, target, fee, spread in await _moved(session, period):
+    for day, currency, state, n, source, target, fee, spread in await _moved(
+        session, period, grain
+    ):
         row = rows[(day, currency)]
         row["funded" if state == "funds_received" else state] = int(n)
         if state == "completed":
             row["volume"], row["volume_usdc"] = int(source or 0), int(target or 0)
         if state == "priced":
             row["fees"], row["spread"] = int(fee or 0), int(spread or 0)
-    for day, currency, *medians in await _latencies(session, period):
+    for day, currency, *medians in await _latencies(session, period, grain):
         names = ("median_to_funded_s", "median_to_priced_s", "median_to_paid_s",
                  "median_funded_to_completed_s")  # fmt: skip
         rows[(day, currency)] |= {n: _seconds(m) for n, m in zip(names, medians, strict=True)}

@@ -4,15 +4,27 @@ recorded in the audit log (who asked for what, over which period)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp import fx
 from onramp.core.audit import record
-from onramp.reports import ctr, exports, fx_position, operations, pricing, stats
+from onramp.reports import (
+    ctr,
+    exports,
+    funnel,
+    fx_position,
+    operations,
+    pricing,
+    recon_summary,
+    stats,
+    treasury_positions,
+)
 from onramp.reports.period import Period
 from onramp.reports.templates import MEDIA_TYPES, ReportFormat, load_template, render
 
@@ -103,21 +115,62 @@ async def fx_position_document(
     return Document(render(template, [r.as_dict() for r in rows], fmt), MEDIA_TYPES[fmt], len(rows))
 
 
+async def _period_document(
+    session: AsyncSession, report: str, fields: Sequence[str], rows: list[dict[str, Any]], *,
+    templates: Path, period: Period, fmt: ReportFormat, actor: str,
+) -> Document:  # fmt: skip
+    """A report whose rows are plain dicts of one period, rendered through its template."""
+    template = load_template(templates, report, fields)
+    await _audited(session, actor=actor, report=report, period=period, fmt=fmt, rows=len(rows))
+    return Document(render(template, rows, fmt), MEDIA_TYPES[fmt], len(rows))
+
+
 async def pricing_document(
     session: AsyncSession, *, templates: Path, period: Period, fmt: ReportFormat, actor: str
 ) -> Document:
-    template = load_template(templates, "pricing", pricing.FIELDS)
     rows = await pricing.pricing_rows(session, period=period)
-    await _audited(session, actor=actor, report="pricing", period=period, fmt=fmt, rows=len(rows))
-    return Document(render(template, rows, fmt), MEDIA_TYPES[fmt], len(rows))
+    return await _period_document(
+        session, "pricing", pricing.FIELDS, rows, templates=templates, period=period, fmt=fmt,
+        actor=actor,
+    )  # fmt: skip
 
 
 async def operations_document(
+    session: AsyncSession, *, templates: Path, period: Period, fmt: ReportFormat, actor: str,
+    grain: operations.Grain = operations.Grain.DAY,
+) -> Document:  # fmt: skip
+    rows = await operations.operations_rows(session, period=period, grain=grain)
+    return await _period_document(
+        session, "operations", operations.FIELDS, rows, templates=templates, period=period,
+        fmt=fmt, actor=actor,
+    )  # fmt: skip
+
+
+async def funnel_document(
     session: AsyncSession, *, templates: Path, period: Period, fmt: ReportFormat, actor: str
 ) -> Document:
-    template = load_template(templates, "operations", operations.FIELDS)
-    rows = await operations.operations_rows(session, period=period)
-    await _audited(
-        session, actor=actor, report="operations", period=period, fmt=fmt, rows=len(rows)
-    )
-    return Document(render(template, rows, fmt), MEDIA_TYPES[fmt], len(rows))
+    rows = await funnel.funnel_rows(session, period=period)
+    return await _period_document(
+        session, "funnel", funnel.FIELDS, rows, templates=templates, period=period, fmt=fmt,
+        actor=actor,
+    )  # fmt: skip
+
+
+async def treasury_positions_document(
+    session: AsyncSession, *, templates: Path, period: Period, fmt: ReportFormat, actor: str
+) -> Document:
+    rows = await treasury_positions.treasury_position_rows(session, period=period)
+    return await _period_document(
+        session, "treasury-positions", treasury_positions.FIELDS, rows, templates=templates,
+        period=period, fmt=fmt, actor=actor,
+    )  # fmt: skip
+
+
+async def recon_summary_document(
+    session: AsyncSession, *, templates: Path, period: Period, fmt: ReportFormat, actor: str
+) -> Document:
+    rows = await recon_summary.recon_summary_rows(session, period=period)
+    return await _period_document(
+        session, "recon-summary", recon_summary.FIELDS, rows, templates=templates, period=period,
+        fmt=fmt, actor=actor,
+    )  # fmt: skip

@@ -18,6 +18,15 @@ from onramp.reports.service import Document
 
 
 @dataclass(frozen=True)
+class Printed:
+    """A report's document as PDF: bytes, where a ``Document`` is text."""
+
+    content: bytes
+    rows: int
+    media_type: str = "application/pdf"
+
+
+@dataclass(frozen=True)
 class Table:
     columns: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]

@@ -31,9 +31,14 @@ class ReportTemplateInvalid(InvalidInput):
 class ReportFormat(StrEnum):
     JSON = "json"  # JSON lines
     CSV = "csv"
+    PDF = "pdf"  # the CSV's table printed (reports.tables), made by catalogue.produce
 
 
-MEDIA_TYPES = {ReportFormat.JSON: "application/x-ndjson", ReportFormat.CSV: "text/csv"}
+MEDIA_TYPES = {
+    ReportFormat.JSON: "application/x-ndjson",
+    ReportFormat.CSV: "text/csv",
+    ReportFormat.PDF: "application/pdf",
+}
 
 
 class Column(BaseModel):
@@ -104,6 +109,9 @@ def _csv_value(value: Any) -> str:
 
 
 def render(template: ReportTemplate, rows: Iterable[Mapping[str, Any]], fmt: ReportFormat) -> str:
+    if fmt is ReportFormat.PDF:
+        # A PDF is bytes, printed from the CSV document: catalogue.produce asks for that one.
+        raise ValueError("a PDF is printed from the report's CSV (reports.catalogue.produce)")
     if fmt is ReportFormat.JSON:
         return "".join(
             json.dumps(

@@ -60,7 +60,7 @@ class PolicyOut(BaseModel):
     maximum: str | None = Field(description="USDC; above it a sweep to cold is proposed")
 
 
-class WalletOut(BaseModel):
+class TreasuryWalletOut(BaseModel):
     name: str
     kind: str = Field(description="`vault`, `safe` or `key` (an account whose key is in the HSM)")
     tier: str = Field(description="`hot`, `warm` or `cold`")
@@ -72,12 +72,12 @@ class WalletOut(BaseModel):
     policy: PolicyOut
 
 
-class WalletList(BaseModel):
-    data: list[WalletOut]
+class TreasuryWalletList(BaseModel):
+    data: list[TreasuryWalletOut]
 
 
-def _wallet_out(w: WalletLiquidity) -> WalletOut:
-    return WalletOut(
+def _wallet_out(w: WalletLiquidity) -> TreasuryWalletOut:
+    return TreasuryWalletOut(
         name=w.wallet.name,
         kind=w.wallet.kind,
         tier=w.wallet.tier,
@@ -103,10 +103,10 @@ async def list_wallets(
     principal: Annotated[Principal, require(Permission.TREASURY_READ)],
     session: SessionDep,
     request: Request,
-) -> WalletList:
+) -> TreasuryWalletList:
     settings: Settings = request.app.state.settings
     rows = await liquidity(session, chain_client(request), usdc=settings.chain.usdc_address)
-    return WalletList(data=[_wallet_out(w) for w in rows])
+    return TreasuryWalletList(data=[_wallet_out(w) for w in rows])
 
 
 class PolicyIn(BaseModel):

@@ -1,7 +1,7 @@
 """An issuer mint into one of our wallets, with four eyes: a treasurer asks for it (the liquidity
 check says when no Safe can cover a refill), a second person approves it, and only then is the
 mint stored as an issuer operation, in the approver's transaction. The treasury worker carries
-stored operations through to the end (``IssuerFlow.resume_open``).
+stored operations through to the end, a step per round (``IssuerFlow.advance_open``).
 
 A redeem is asked for and approved the same way, but the worker does not send it: its USDC
 leaves the cold Safe, whose key no server process holds. The approved redeem is stored under its

@@ -1,9 +1,8 @@
 """The bodies of the treasury's staff routes for proposals and mints.
 
-The wallet bodies (``WalletOut``, ``WalletList``, ``PolicyIn``, ``PolicyOut``) stay in
-:mod:`onramp.treasury.api`: ``WalletOut`` and ``WalletList`` share their names with the orders'
-address book, so the OpenAPI document names them by module, and moving them would rename them
-for every client.
+The wallet bodies (``TreasuryWalletOut``, ``TreasuryWalletList``, ``PolicyIn``, ``PolicyOut``)
+stay in :mod:`onramp.treasury.api`, beside the routes that answer with them. Every schema name in
+the OpenAPI document is unique (a generated client names its models by them).
 """
 
 from __future__ import annotations

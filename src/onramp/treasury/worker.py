@@ -52,8 +52,9 @@ async def treasury_round(
     chain_id: int,
     issuer: IssuerFlow | None = None,
 ) -> int:
-    """One pass: confirm, execute, top up gas, finish approved issuer operations, then check
-    the policies; returns how much happened."""
+    """One pass: confirm, execute, top up gas, advance approved issuer operations, then check
+    the policies; returns how much happened. An issuer operation whose call fails waits for the
+    next pass on its own (``IssuerFlow.advance_open``); it never stops the pass."""
     # The gas wallet's stored transactions first, every round: executions and top-ups share
     # its nonces, and one unsettled nonce holds up every later one.
     await executor.reconcile()
@@ -62,7 +63,7 @@ async def treasury_round(
     done += await executor.execute_ready()
     done += await top_up_gas(sessions, client, executor.transactions.signer, chain_id=chain_id)
     if issuer is not None:
-        done += len(await issuer.resume_open(key_prefix=APPROVED_MINT_PREFIX))
+        done += len(await issuer.advance_open(key_prefix=APPROVED_MINT_PREFIX))
     async with unit_of_work(sessions) as session:
         done += len(await check_liquidity(session, client, usdc=usdc, chain_id=chain_id))
     return done

@@ -20,7 +20,7 @@ from onramp.core.events import CloudEvent
 from onramp.core.ids import uuid7
 from onramp.core.logging import get_logger
 from onramp.core.settings import WebhookSettings
-from onramp.identity import email_recipients
+from onramp.identity import email_recipients, webhook_muted
 from onramp.notifications import enqueue_email
 from onramp.webhooks.catalogue import ordering_key, owner_of, webhook_body
 from onramp.webhooks.endpoints import endpoint_secret, own_endpoint
@@ -58,16 +58,17 @@ class RetryPolicy:
 async def record_deliveries(
     session: AsyncSession, events: Sequence[CloudEvent], *, now: datetime
 ) -> int:
-    """A delivery for each active endpoint of the event's customer subscribed to its type; a
-    second call with the same events adds none (unique per endpoint and event)."""
-    owners = {owner for e in events if (owner := owner_of(e)) is not None}
+    """A delivery for each active endpoint of the event's customer subscribed to its type,
+    unless the customer turned the ``webhook`` channel off in their preferences; a second call
+    with the same events adds none (unique per endpoint and event)."""
+    owners = {uuid.UUID(owner) for e in events if (owner := owner_of(e)) is not None}
+    owners -= await webhook_muted(session, owners)
     if not owners:
         return 0
     endpoints = (
         await session.scalars(
             select(WebhookEndpoint).where(
-                WebhookEndpoint.user_id.in_([uuid.UUID(o) for o in owners]),
-                WebhookEndpoint.status == "active",
+                WebhookEndpoint.user_id.in_(owners), WebhookEndpoint.status == "active"
             )
         )
     ).all()

@@ -4,12 +4,15 @@ webhook receiver (signed), then acknowledged and resolved by hand, one more deli
 
 from __future__ import annotations
 
+import tempfile
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from onramp.alerts import Alert, acknowledge_alert, deliver_due, resolve_alert
 from onramp.banking.models import Deposit
+from onramp.banking.refund_models import Refund
 from onramp.chain.models import Payout
 from onramp.core.bus import connect_bus
 from onramp.core.db import unit_of_work
@@ -42,6 +46,7 @@ from tests.integration.alerts.conftest import (
     test_rule,
     without_workers,
 )
+from tests.unit.core.pem_certificates import pem_certificate
 
 pytestmark = pytest.mark.integration
 Sessions = async_sessionmaker[AsyncSession]
@@ -90,14 +95,15 @@ async def _gas_low(sessions: Sessions, infra: Stack) -> AsyncIterator[str | None
 
 
 @asynccontextmanager
-async def _rows(sessions: Sessions, row: Any) -> AsyncIterator[None]:
+async def _rows(sessions: Sessions, *rows: Any) -> AsyncIterator[None]:
     async with unit_of_work(sessions) as session:
-        session.add(row)
+        session.add_all(rows)
     try:
         yield
     finally:
         async with unit_of_work(sessions) as session:
-            await session.execute(delete(type(row)).where(type(row).id == row.id))
+            for row in rows:
+                await session.execute(delete(type(row)).where(type(row).id == row.id))
 
 
 @asynccontextmanager
@@ -123,6 +129,20 @@ async def _deposit_unmatched(sessions: Sessions, infra: Stack) -> AsyncIterator[
 
 
 @asynccontextmanager
+async def _refund_unanswered(sessions: Sessions, infra: Stack) -> AsyncIterator[str | None]:
+    """A refund asked three times, the first five hours ago, the bank never answering."""
+    old = datetime.now(UTC) - timedelta(hours=5)
+    row = Refund(
+        id=uuid7(), deposit_id=uuid7(), order_id=None, amount=1_00, currency="EUR",
+        reason="unmatched", status="requested", holding_account="transit:refunds:EUR",
+        bank="alertstest", remittance="r", requested_by="test", requested_at=old, attempts=3,
+        next_attempt_at=datetime.now(UTC) + timedelta(hours=1), last_error="no answer",
+    )  # fmt: skip
+    async with _rows(sessions, row):
+        yield "requested"
+
+
+@asynccontextmanager
 async def _break_open(sessions: Sessions, infra: Stack) -> AsyncIterator[str | None]:
     row = ReconBreak(
         id=uuid7(), key=f"duplicate:bank:alertstest:{uuid.uuid4().hex}", run_date=date(2041, 1, 1),
@@ -131,6 +151,41 @@ async def _break_open(sessions: Sessions, infra: Stack) -> AsyncIterator[str | N
     )  # fmt: skip
     async with _rows(sessions, row):
         yield "duplicate"
+
+
+@asynccontextmanager
+async def _break_old(sessions: Sessions, infra: Stack) -> AsyncIterator[str | None]:
+    """A timing break first found two hours ago (threshold one hour)."""
+    row = ReconBreak(
+        id=uuid7(), key=f"timing:bank:alertstest:{uuid.uuid4().hex}", run_date=date(2041, 1, 1),
+        type="timing", source="bank", amount=1_00, currency="EUR", reference="r", detail="d",
+        state="open", first_run_id=uuid7(), last_run_id=uuid7(),
+        created_at=datetime.now(UTC) - timedelta(hours=2),
+    )  # fmt: skip
+    async with _rows(sessions, row):
+        yield "timing"
+
+
+@asynccontextmanager
+async def _break_large(sessions: Sessions, infra: Stack) -> AsyncIterator[str | None]:
+    """A CHF break (a currency no other test's break uses) of 1,200.00 and one of -300.00: by
+    amount regardless of sign, 1,500.00 reaches the 1,000 limit ``_chf_limit`` sets."""
+    rows = [
+        ReconBreak(
+            id=uuid7(), key=f"amount_mismatch:bank:alertstest:{uuid.uuid4().hex}",
+            run_date=date(2041, 1, 1), type="amount_mismatch", source="bank", amount=amount,
+            currency="CHF", reference="r", detail="d", state="open", first_run_id=uuid7(),
+            last_run_id=uuid7(),
+        )
+        for amount in (1_200_00, -300_00)
+    ]  # fmt: skip
+    async with _rows(sessions, *rows):
+        yield "CHF"
+
+
+def _chf_limit(settings: Settings) -> Settings:
+    recon = settings.recon.model_copy(update={"alert_amounts": {"CHF": Decimal("1000")}})
+    return settings.model_copy(update={"recon": recon})
 
 
 async def _close_breaker(sessions: Sessions) -> None:
@@ -192,6 +247,14 @@ async def _nothing(sessions: Sessions, infra: Stack) -> AsyncIterator[str | None
     yield None  # the threshold (0) provokes it: any list, any data key is older than that
 
 
+def _expiring_certificate(settings: Settings) -> Settings:
+    """The ingress certificate has a day left (threshold 14 days in seconds)."""
+    path = Path(tempfile.mkdtemp(prefix="onramp-alerts-")) / "tls.crt"
+    path.write_bytes(pem_certificate(datetime.now(UTC) + timedelta(days=1)))
+    watched = settings.metrics.model_copy(update={"certificates": {"ingress": path}})
+    return settings.model_copy(update={"metrics": watched})
+
+
 def _no_hsm_pin(settings: Settings) -> Settings:
     hsm = settings.hsm.model_copy(update={"user_pin": SecretStr("")})
     return settings.model_copy(update={"hsm": hsm})
@@ -202,7 +265,10 @@ PROVOCATIONS = [
     Provocation("gas_wallet_low", 0, None, _gas_low, quiet=("treasury",)),
     Provocation("payout_stuck", 60, "queued", _payout_queued, quiet=("payouts",)),
     Provocation("unmatched_deposits", 3600, "unmatched", _deposit_unmatched),
+    Provocation("refund_unanswered", 3600, "requested", _refund_unanswered, quiet=("refunds",)),
     Provocation("recon_break_open", 1, "duplicate", _break_open),
+    Provocation("recon_break_amount", 0, "CHF", _break_large, settings=_chf_limit),
+    Provocation("recon_break_age", 3600, "timing", _break_old),
     Provocation("circuit_breaker_tripped", 0, "payouts", _breaker_open, quiet=("risk",)),
     Provocation("peg_deviation", 1, "usdc", _peg_alarm, quiet=("risk",)),
     Provocation("hsm_unreachable", 0, None, _nothing, settings=_no_hsm_pin),
@@ -210,6 +276,9 @@ PROVOCATIONS = [
     Provocation("jetstream_consumer_lag", 1, None, _consumer_behind),
     Provocation("outbox_lag", 0, "unpublished", _unpublished, quiet=("relay",)),
     Provocation("data_key_age", 0, "pii", _nothing),
+    Provocation(
+        "certificate_expiry", 14 * 86400, "ingress", _nothing, settings=_expiring_certificate
+    ),
 ]
 
 

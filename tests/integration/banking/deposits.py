@@ -27,6 +27,7 @@ from onramp.core.db import as_int, unit_of_work
 from onramp.core.ids import uuid7
 from onramp.core.money import Money
 from onramp.ledger import balance_of, bank_account, suspense_account
+from tests.ibans import fresh_iban
 
 BANK = "sandbox"
 
@@ -47,14 +48,15 @@ def bank_credit(
     amount: Money,
     reference_text: str,
     entry_id: str | None = None,
-    sender_iban: str = "DE89370400440532013000",
+    sender_iban: str | None = None,
 ) -> BankCredit:
+    """A credit from ``sender_iban``, else from an account no other test uses (see ibans.py)."""
     return BankCredit(
         entry_id=entry_id or f"entry-{uuid7().hex}",
         amount=amount,
         reference_text=reference_text,
         sender_name="Ada Lovelace",
-        sender_iban=sender_iban,
+        sender_iban=sender_iban or fresh_iban(),
         account_iban="DE02120300000000202051",
         booked_at=datetime.now(UTC),
     )
@@ -186,3 +188,14 @@ async def assert_in_suspense(
     assert announced["reason"] == reason
     assert announced["amount"] == str(amount)
     assert await events_about(sessions, DEPOSIT_MATCHED, d.id) == []
+
+
+async def waits_for_a_lock(sessions: async_sessionmaker[AsyncSession], pid: int) -> bool:
+    """Whether the database session with backend ``pid`` waits for a lock (a row's, an
+    advisory one): a test holding it open knows the other side reached it."""
+    async with sessions() as session:
+        waiting = await session.scalar(
+            text("SELECT wait_event_type = 'Lock' FROM pg_stat_activity WHERE pid = :pid"),
+            {"pid": pid},
+        )
+    return bool(waiting)

@@ -14,6 +14,7 @@ from onramp.core.ids import uuid7
 from onramp.core.settings import ANVIL_DEPLOYER_KEY
 from onramp.devstack.process import free_port
 from onramp.devstack.stack import Stack
+from tests.faults.chain.proxy import ChainProxy
 
 # anvil's account #9: used by no other part of the stack, so its nonces are ours here.
 SPARE_KEY = "0x2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6"
@@ -76,6 +77,15 @@ async def test_an_unreachable_node_is_node_unavailable() -> None:
     client = ChainClient(f"http://127.0.0.1:{free_port()}", timeout=1.0)
     with pytest.raises(NodeUnavailable):
         await client.block_number()
+
+
+@pytest.mark.parametrize("status", [502, 503])
+async def test_a_gateway_error_is_node_unavailable(status: int) -> None:
+    # Was aiohttp's ClientResponseError, which no worker catches: the payouts worker died.
+    with ChainProxy(f"http://127.0.0.1:{free_port()}") as proxy:
+        proxy.set(http_status=status)
+        with pytest.raises(NodeUnavailable, match=str(status)):
+            await ChainClient(proxy.url, timeout=1.0).block_number()
 
 
 def test_no_url_is_a_clear_error() -> None:

@@ -5,11 +5,23 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from onramp.chain.worker import run_payout_sender
 from onramp.core.keys import HsmUnavailable
 from onramp.devstack.stack import Stack
+
+
+class _Lease:
+    """A lease that is always this replica's."""
+
+    lost = asyncio.Event()
+
+    async def acquire(self, stop: asyncio.Event) -> object:
+        return self
+
+    async def close(self) -> None:
+        return None
 
 
 class _FlakySender:
@@ -20,8 +32,7 @@ class _FlakySender:
         self.attempts = 0
         self.resent = 0
 
-    async def acquire_writer_lock(self, conn: AsyncConnection) -> None:
-        return None
+    writer = _Lease()
 
     async def resend_stored(self) -> None:
         self.resent += 1
@@ -46,7 +57,6 @@ async def test_a_signing_failure_pauses_and_retries(infra: Stack, engine: AsyncE
     await asyncio.wait_for(
         run_payout_sender(
             sender,  # type: ignore[arg-type]
-            engine=engine,
             database_url=infra.settings.database.url,
             stop=stop,
             idle=0.1,

@@ -1,14 +1,19 @@
-"""Fixtures of the outbox, relay and consumer integration tests: the event bus, unique subjects."""
+"""Fixtures of the outbox, relay, consumer and database integration tests: the event bus, unique
+subjects, scratch databases, a PostgreSQL of the test's own (to restart)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import asyncpg
 import pytest
 
 from onramp.core.bus import EventBus, connect_bus
 from onramp.core.ids import uuid7
+from onramp.devstack.nats import EmbeddedNats, start_nats
+from onramp.devstack.postgres import EmbeddedPostgres, start_postgres
 from onramp.devstack.stack import Stack
 
 
@@ -39,3 +44,58 @@ async def scratch_database(infra: Stack) -> AsyncIterator[str]:
     finally:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.close()
+
+
+class OwnPostgres:
+    """A PostgreSQL of the test's own, stopped and started again on its port."""
+
+    def __init__(self, state_dir: Path) -> None:
+        self.state_dir = state_dir
+        self.server: EmbeddedPostgres = start_postgres(state_dir)
+
+    def url(self) -> str:
+        return self.server.url()
+
+    def stop(self) -> None:
+        self.server.stop()
+
+    def start(self) -> None:
+        self.server = start_postgres(self.state_dir, port=self.server.port)
+
+    async def restart(self) -> None:
+        await asyncio.to_thread(self.stop)
+        await asyncio.to_thread(self.start)
+
+
+class OwnNats:
+    """A NATS of the test's own, stopped and started again on its port and JetStream store."""
+
+    def __init__(self, state_dir: Path) -> None:
+        self.state_dir = state_dir
+        self.server: EmbeddedNats = start_nats(state_dir)
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    def stop(self) -> None:
+        self.server.stop()
+
+    def start(self) -> None:
+        self.server = start_nats(self.state_dir, port=self.server.port)
+
+
+# On the integration tests' ``state_dir`` (not tmp_path: as root, PostgreSQL runs as its own
+# user); a test with both keeps PostgreSQL's and NATS's data side by side there.
+@pytest.fixture
+def own_postgres(state_dir: Path) -> Iterator[OwnPostgres]:
+    server = OwnPostgres(state_dir)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def own_nats(state_dir: Path) -> Iterator[OwnNats]:
+    server = OwnNats(state_dir)
+    yield server
+    server.stop()

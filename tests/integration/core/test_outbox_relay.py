@@ -191,3 +191,23 @@ async def test_an_unpublishable_row_does_not_stop_the_outbox(
             await session.execute(
                 delete(OutboxMessage).where(OutboxMessage.id.in_([e.id for e in poison]))
             )
+
+
+async def test_two_relays_at_once_publish_each_event_once(
+    sessions: async_sessionmaker[AsyncSession], bus: EventBus, subject: str
+) -> None:
+    events = [make_event(subject, {"n": n}, source=SOURCE) for n in range(200)]
+    async with unit_of_work(sessions) as session:
+        await emit_many(session, events)
+
+    async def relay() -> int:  # small batches, so the two interleave on the outbox
+        total = 0
+        while (published := await relay_batch(sessions, bus, limit=10)) > 0:
+            total += published
+        return total
+
+    await asyncio.gather(relay(), relay())  # SKIP LOCKED: neither waits for the other's rows
+    # The stack's relay may hold the rest locked when ours find none left: wait for its commit.
+    for event in events:
+        assert await published_at(sessions, event.id, wait=15.0) is not None
+    assert await count_on(bus, subject) == len(events)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import subprocess
 import sys
 import uuid
@@ -28,15 +27,14 @@ from onramp.devstack.stack import Stack
 from onramp.recon import ReconBreak, ReconRun, RunResult, run_recon
 from onramp.recon.bank import COVERAGE_WINDOW
 from tests.integration.banking.deposits import eur, expect
+from tests.integration.recon.days import fresh_day
 
 pytestmark = pytest.mark.integration
 
 ACCOUNT = "DE02120300000000202051"
 
 
-def _day() -> date:
-    """Each test its own day: a run reconciles every bank's bookings of its date."""
-    return date(2040, 1, 1) + timedelta(days=random.randrange(20_000))  # noqa: S311
+_day = fresh_day
 
 
 def _bank() -> str:

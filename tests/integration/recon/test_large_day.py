@@ -3,8 +3,7 @@ look-ups bind a day's references as one array, and its breaks are stored in batc
 
 from __future__ import annotations
 
-import random
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import insert, select
@@ -16,12 +15,12 @@ from onramp.core.ids import uuid7
 from onramp.recon import run_recon
 from onramp.recon.bank import one_of
 from onramp.recon.runs import KEEP_BATCH
+from tests.integration.recon.days import fresh_day
 
 pytestmark = pytest.mark.integration
 
 
-def _day() -> date:
-    return date(2040, 1, 1) + timedelta(days=random.randrange(20_000))  # noqa: S311
+_day = fresh_day
 
 
 async def _stray_lines(

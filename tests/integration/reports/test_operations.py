@@ -5,11 +5,9 @@ columns, one line a day and currency."""
 
 from __future__ import annotations
 
-import csv
-import io
 import random
 import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -21,16 +19,13 @@ from onramp.core.db import unit_of_work
 from onramp.core.ids import uuid7
 from onramp.core.settings import Settings
 from onramp.orders import Order
-from onramp.reports.operations import FIELDS, operations_rows
+from onramp.reports.operations import FIELDS, Grain, operations_rows
 from onramp.reports.period import Period
 from onramp.reports.service import operations_document
 from onramp.reports.templates import ReportFormat
+from tests.integration.reports.days import at_hour, csv_lines, far_day
 
 pytestmark = pytest.mark.integration
-
-
-def _day() -> date:
-    return date(2150, 1, 1) + timedelta(days=random.randrange(10_000))  # noqa: S311
 
 
 async def _order(
@@ -61,42 +56,38 @@ async def _order(
     return order_id
 
 
-def _at(day: date, hours: float) -> datetime:
-    return datetime.combine(day, datetime.min.time(), tzinfo=UTC) + timedelta(hours=hours)
-
-
 async def _walked(sessions: async_sessionmaker[AsyncSession], d: date) -> None:
     h = 1 / 3600  # a second
     await _order(
         sessions,
-        _at(d, 8),
-        ("funds_received", _at(d, 9)),
-        ("screening", _at(d, 9)),
-        ("priced", _at(d, 9 + 30 * h)),
-        ("payout_queued", _at(d, 9 + 31 * h)),
-        ("payout_broadcast", _at(d, 9 + 40 * h)),
-        ("completed", _at(d, 9 + 90 * h)),
+        at_hour(d, 8),
+        ("funds_received", at_hour(d, 9)),
+        ("screening", at_hour(d, 9)),
+        ("priced", at_hour(d, 9 + 30 * h)),
+        ("payout_queued", at_hour(d, 9 + 31 * h)),
+        ("payout_broadcast", at_hour(d, 9 + 40 * h)),
+        ("completed", at_hour(d, 9 + 90 * h)),
     )
     # Completed after midnight: created, funded and priced on d, completed on d + 1.
     await _order(
         sessions,
-        _at(d, 8),
-        ("funds_received", _at(d, 22)),
-        ("screening", _at(d, 22)),
-        ("priced", _at(d, 22 + 10 * h)),
-        ("payout_queued", _at(d, 22 + 11 * h)),
-        ("payout_broadcast", _at(d, 22 + 20 * h)),
-        ("completed", _at(d, 26)),
+        at_hour(d, 8),
+        ("funds_received", at_hour(d, 22)),
+        ("screening", at_hour(d, 22)),
+        ("priced", at_hour(d, 22 + 10 * h)),
+        ("payout_queued", at_hour(d, 22 + 11 * h)),
+        ("payout_broadcast", at_hour(d, 22 + 20 * h)),
+        ("completed", at_hour(d, 26)),
     )
-    await _order(sessions, _at(d, 9), ("expired", _at(d, 20)))
-    await _order(sessions, _at(d, 10), ("funds_received", _at(d, 11)),
-                 ("screening", _at(d, 11)), ("rejected", _at(d, 12)))  # fmt: skip
+    await _order(sessions, at_hour(d, 9), ("expired", at_hour(d, 20)))
+    await _order(sessions, at_hour(d, 10), ("funds_received", at_hour(d, 11)),
+                 ("screening", at_hour(d, 11)), ("rejected", at_hour(d, 12)))  # fmt: skip
 
 
 async def test_each_event_counts_on_its_day_with_volume_revenue_and_stage_medians(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
-    d = _day()
+    d = far_day()
     await _walked(sessions, d)
 
     async with unit_of_work(sessions) as session:
@@ -120,7 +111,7 @@ async def test_each_event_counts_on_its_day_with_volume_revenue_and_stage_median
 async def test_a_day_with_no_orders_has_no_row_and_the_csv_has_the_templates_columns(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
-    d = _day()
+    d = far_day()
     await _walked(sessions, d)
     templates = Settings().compliance.report_templates_dir
 
@@ -133,8 +124,33 @@ async def test_a_day_with_no_orders_has_no_row_and_the_csv_has_the_templates_col
         )
 
     assert empty == []
-    lines = list(csv.reader(io.StringIO(document.content)))
+    lines = csv_lines(document)
     assert lines[0] == list(FIELDS)
     assert [line[:3] for line in lines[1:]] == [[d.isoformat(), "EUR", "4"]]
     assert document.rows == 1
     assert document.media_type.startswith("text/csv")
+
+
+async def test_a_month_is_counted_in_sql_not_added_up_from_its_days(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    # A month of its own: far_day's range is days, shared by the other tests' months.
+    d = date(random.randrange(3000, 9000), random.randrange(1, 13), 14)  # noqa: S311
+    await _walked(sessions, d)
+
+    async with unit_of_work(sessions) as session:
+        (month,) = await operations_rows(
+            session, period=Period(d.replace(day=1), d + timedelta(days=10)), grain=Grain.MONTH
+        )
+
+    assert month == {
+        "date": d.replace(day=1).isoformat(), "currency": "EUR", "created": 4, "funded": 3,
+        "priced": 2, "completed": 2, "rejected": 1, "expired": 1, "failed": 0,
+        "volume": "200.00", "volume_usdc": "222.000000", "fees": "2.00", "spread": "1.00",
+        "revenue": "3.00",
+        # The medians of the month's two completions, not a median of the days' medians.
+        "median_to_funded_s": str(round((3600 + 14 * 3600) / 2)),
+        "median_to_priced_s": str(round((30 + 10) / 2)),
+        "median_to_paid_s": str(round((60 + 4 * 3600 - 10) / 2)),
+        "median_funded_to_completed_s": str(round((90 + 4 * 3600) / 2)),
+    }  # fmt: skip

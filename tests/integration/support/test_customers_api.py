@@ -28,6 +28,7 @@ from tests.compliance import conftest as compliance
 from tests.compliance.conftest import Staff, StaffFactory
 from tests.e2e.conftest import grant_kyc_tier, mark_email_verified
 from tests.e2e.mfa_people import PASSWORD
+from tests.ibans import fresh_iban
 
 pytestmark = pytest.mark.integration
 
@@ -38,13 +39,6 @@ URL = "/v1/admin/customers"
 def _name() -> str:
     letters = "".join(random.choices(string.ascii_lowercase, k=10))  # noqa: S311
     return f"Ottilie {letters.capitalize()}"
-
-
-def _iban() -> str:
-    """A German IBAN of its own (valid check digits) for each run."""
-    bban = "37040044" + "".join(random.choices(string.digits, k=10))  # noqa: S311
-    check = 98 - int(bban + "131400") % 97  # D=13 E=14, then "00"
-    return f"DE{check:02d}{bban}"
 
 
 async def _customer(desk: Staff, infra: Stack, name: str) -> tuple[Staff, str]:
@@ -102,7 +96,7 @@ async def test_support_finds_a_customer_by_each_key_and_reads_them(
     support = await default_desk("support")
     name = _name()
     customer, email = await _customer(support, infra, name)
-    iban, address = _iban(), Web3.to_checksum_address("0x" + uuid.uuid4().hex + "00c0ffee")
+    iban, address = fresh_iban(), Web3.to_checksum_address("0x" + uuid.uuid4().hex + "00c0ffee")
     async with unit_of_work(sessions) as session:
         owner = uuid.UUID(customer.user_id)
         now = datetime.now(UTC)

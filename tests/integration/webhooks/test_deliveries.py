@@ -2,7 +2,7 @@
 (a day ahead, so a running stack's own webhooks worker leaves them to the test): each event
 exactly once and in order per order id though the receiver fails at first, a second copy of an
 event adds nothing, replay re-delivers, and an endpoint that keeps failing is disabled and its
-owner emailed once."""
+owner emailed once; a customer who turned the webhook channel off gets none."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from onramp.core.db import unit_of_work
 from onramp.core.events import CloudEvent, subject_for
 from onramp.core.ids import uuid7
 from onramp.devstack.stack import Stack
+from onramp.identity import Preferences, set_preferences
 from onramp.notifications.models import OutgoingEmail
 from onramp.webhooks.addresses import UrlPolicy
 from onramp.webhooks.catalogue import EVENT_TYPES
@@ -125,6 +126,38 @@ async def test_a_receiver_failing_three_times_gets_each_event_once_in_order(
         assert [s for o, s in got if o == str(order)] == states
     assert {p["id"] for p in receiver.accepted} == {str(e.id) for e in events}
     assert all("customer_id" not in p["data"] for p in receiver.accepted)
+
+
+async def test_the_webhook_channel_turned_off_stops_deliveries_and_on_again_resumes(
+    infra: Stack, sessions: async_sessionmaker[AsyncSession], receiver: Receiver
+) -> None:
+    now, customer, endpoint_id = await _start(sessions, receiver)
+
+    async def choose(*channels: str) -> None:
+        async with unit_of_work(sessions) as session:
+            await set_preferences(
+                session,
+                user_id=customer,
+                preferences=Preferences(notification_channels=channels),
+                now=now,
+            )
+
+    await choose("email")
+    muted = _event(uuid7(), customer, "completed", now)
+    await _record(sessions, [muted], now)
+    await choose("email", "webhook")
+    heard = _event(uuid7(), customer, "completed", now + timedelta(seconds=1))
+    await _record(sessions, [heard], now)
+    await _deliver_all(sessions, now, rounds=1)
+
+    async with sessions() as session:
+        recorded = list(
+            await session.scalars(
+                select(WebhookDelivery.event_id).where(WebhookDelivery.endpoint_id == endpoint_id)
+            )
+        )
+    assert recorded == [heard.id]
+    assert [p["id"] for p in receiver.accepted] == [str(heard.id)]
 
 
 async def test_replay_delivers_the_same_event_again(

@@ -283,6 +283,15 @@ def test_a_busy_database_is_a_503_to_retry_not_a_500(sqlstate: str) -> None:
     assert "advisory" not in answer.text  # the statement stays server-side
 
 
+@pytest.mark.parametrize("sqlstate", ["08003", "08006", "57P01", "57P03"])
+def test_a_database_that_went_away_is_a_503_to_retry(sqlstate: str) -> None:
+    # A restart: the connection closed (08003), the server shutting down or starting up (57P0x).
+    answer = _database_app(sqlstate).post("/v1/orders")
+    assert answer.status_code == 503
+    assert answer.headers["retry-after"] == "1"
+    assert answer.json()["code"] == "database_unavailable"
+
+
 def test_any_other_database_error_is_still_an_internal_error() -> None:
     answer = _database_app("23505").post("/v1/orders")
     assert answer.status_code == 500

@@ -4,12 +4,9 @@ traceparent, with the status and the order the route names; none with tracing of
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 
-import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
 
@@ -20,14 +17,6 @@ from onramp.core.settings import Settings
 from onramp.runtime.app import create_app
 
 CALLER = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
-
-
-@pytest.fixture
-def spans() -> Iterator[InMemorySpanExporter]:
-    exporter = InMemorySpanExporter()
-    tracing.install(SimpleSpanProcessor(exporter), service="onramp-api")
-    yield exporter
-    tracing.uninstall()
 
 
 def _client() -> TestClient:

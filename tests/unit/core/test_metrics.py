@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
-from onramp.core import metrics
+from onramp.core import metrics, metrics_processes
 from onramp.core.clock import utcnow
 
 
@@ -95,3 +99,16 @@ def test_wallet_balances_are_summed_per_role_with_their_policy_bounds() -> None:
     # Labels name roles, never addresses.
     exposition = metrics.exposition()[0].decode()
     assert "0x" not in exposition
+
+
+def test_a_multiprocess_runs_processes_are_those_still_running_and_their_supervisor(
+    tmp_path: Path,
+) -> None:
+    gone = subprocess.Popen([sys.executable, "-c", ""])  # noqa: S603 - our own interpreter
+    gone.wait()
+    for name in (f"counter_{os.getpid()}.db", f"gauge_mostrecent_{os.getpid()}.db"):
+        (tmp_path / name).touch()
+    (tmp_path / f"histogram_{gone.pid}.db").touch()
+    (tmp_path / metrics_processes.SUPERVISOR_FILE.format(pid=os.getppid())).touch()
+
+    assert metrics_processes.serving_processes(str(tmp_path)) == {os.getpid(), os.getppid()}

@@ -134,3 +134,32 @@ def test_each_process_refuses_to_start_naming_the_setting(
     assert run.returncode == 2
     assert "ONRAMP_AUTH__JWT_SECRET: is the shipped default" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_a_pod_outside_the_chain_zone_needs_only_the_keyring_tokens_pin(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With the key-encryption keys on a token of their own (``keyring_hsm``), a process that
+    never signs starts without the signing token's PIN, and needs the keyring token's."""
+    monkeypatch.delenv("ONRAMP_HSM__USER_PIN")
+    monkeypatch.setenv("ONRAMP_KEYRING_HSM__TOKEN_LABEL", "onramp-data")
+    with pytest.raises(ValidationError, match="ONRAMP_KEYRING_HSM__USER_PIN") as refused:
+        Settings()
+    assert "ONRAMP_HSM__USER_PIN" not in str(refused.value)
+    monkeypatch.setenv("ONRAMP_KEYRING_HSM__USER_PIN", "short")
+    with pytest.raises(ValidationError, match="ONRAMP_KEYRING_HSM__USER_PIN: is shorter"):
+        Settings()
+    monkeypatch.setenv("ONRAMP_KEYRING_HSM__USER_PIN", "a-long-enough-pin")
+    assert Settings().data_key_hsm.token_label == "onramp-data"
+
+
+def test_without_a_keyring_token_the_signing_token_holds_both(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("ONRAMP_HSM__USER_PIN")
+    with pytest.raises(ValidationError, match="ONRAMP_HSM__USER_PIN"):
+        Settings()
+    monkeypatch.setenv("ONRAMP_HSM__USER_PIN", "a-long-enough-pin")
+    settings = Settings()
+    assert settings.keyring_hsm is None
+    assert settings.data_key_hsm is settings.hsm

@@ -5,17 +5,15 @@ recorded while an incoming trace still passes on."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
 import structlog
 from opentelemetry.sdk.trace import ReadableSpan
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
 
-from onramp.core import tracing
+from onramp.core import trace_links, tracing
 from onramp.core.events import CloudEvent
 from onramp.core.logging import add_trace_ids, configure_logging, get_logger
 from onramp.core.outbox import make_event
@@ -25,14 +23,6 @@ TRACE_B = "4bf92f3577b34da6a3ce929d0e0e4736"
 PARENT_A = f"00-{TRACE_A}-b7ad6b7169203331-01"
 PARENT_B = f"00-{TRACE_B}-00f067aa0ba902b7-01"
 SUBJECT = "onramp.banking.deposit_matched.v1"
-
-
-@pytest.fixture
-def spans() -> Iterator[InMemorySpanExporter]:
-    exporter = InMemorySpanExporter()
-    tracing.install(SimpleSpanProcessor(exporter), service="onramp-test")
-    yield exporter
-    tracing.uninstall()
 
 
 def event(traceparent: str | None, *, order: str = "o-1", subject: str = "d-1") -> CloudEvent:
@@ -196,3 +186,30 @@ def test_configured_only_with_an_endpoint(monkeypatch: pytest.MonkeyPatch) -> No
         assert tracing.enabled()
     finally:
         tracing.uninstall()
+
+
+def test_a_publish_span_is_a_root_linking_each_events_trace_once(
+    spans: InMemorySpanExporter,
+) -> None:
+    with tracing.span("unrelated"):  # the relay's own context is no parent of the publish
+        with trace_links.publishing(
+            "publish outbox", [PARENT_A, None, "garbage", PARENT_B, PARENT_A], {"n": 5}
+        ):
+            pass
+    published = named(spans, "publish outbox")
+    assert published.parent is None
+    assert published.kind == SpanKind.PRODUCER
+    assert [f"{link.context.trace_id:032x}" for link in published.links] == [TRACE_A, TRACE_B]
+
+
+def test_a_running_span_links_the_traces_it_learns_of(spans: InMemorySpanExporter) -> None:
+    with tracing.span("payout.batch"):
+        assert trace_links.link_traces([PARENT_B, None, PARENT_B, PARENT_A]) == 2
+    batch = named(spans, "payout.batch")
+    assert {f"{link.context.trace_id:032x}" for link in batch.links} == {TRACE_A, TRACE_B}
+
+
+def test_publishing_and_linking_record_nothing_with_tracing_off() -> None:
+    with trace_links.publishing("publish outbox", [PARENT_A], {}) as span:
+        assert not span.get_span_context().is_valid
+    assert trace_links.link_traces([PARENT_A]) == 0

@@ -23,7 +23,13 @@ def _workflow_steps() -> list[str]:
 
 
 def test_the_workflow_runs_what_ci_run_runs() -> None:
-    assert _ci_run_steps() == ["make lint", "make test", "make demo"]
+    assert _ci_run_steps() == [
+        "make lint",
+        "make security",
+        "make test",
+        "make faults-ci",
+        "make demo",
+    ]
     assert _workflow_steps() == _ci_run_steps()
 
 

@@ -68,3 +68,14 @@ def test_a_kept_state_without_its_database_or_chain_is_refused(tmp_path: Path) -
         dev_state.check_files(tmp_path)
     dev_state.chain_file(tmp_path).write_text("{}")
     dev_state.check_files(tmp_path)
+
+
+def test_a_data_directory_waiting_to_be_recovered_is_not_wiped(tmp_path: Path) -> None:
+    from onramp.devstack.infrastructure import start_infrastructure
+
+    pgdata = tmp_path / "pgdata"
+    pgdata.mkdir()
+    (pgdata / "recovery.signal").touch()  # onramp backup recover's, without a kept state
+    with pytest.raises(StateLost, match="waits to be recovered"):
+        start_infrastructure(tmp_path, fresh=False, persist=True)
+    assert (pgdata / "recovery.signal").exists()

@@ -131,3 +131,9 @@ def test_nats_server_binary_missing_is_a_clear_error(monkeypatch: pytest.MonkeyP
 def test_nats_port_must_be_a_real_port(tmp_path: Path, port: int) -> None:
     with pytest.raises(ValueError, match="port must be"):
         start_nats(tmp_path, port=port)
+
+
+def test_a_recovery_may_take_longer_to_start_than_a_plain_start(tmp_path: Path) -> None:
+    assert postgres.startup_timeout(tmp_path, 30.0) == 30.0
+    (tmp_path / "recovery.signal").touch()  # onramp backup recover's: the archive replays first
+    assert postgres.startup_timeout(tmp_path, 30.0) == postgres.RECOVERY_TIMEOUT

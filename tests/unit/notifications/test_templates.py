@@ -16,6 +16,7 @@ PARAMS |= {"reference": "RF18 5390", "tx_hash": "0x12", "holder": "onramp", "pay
 PARAMS |= {"url": "https://example.com/hook", "since": "2026-12-06T10:00:00+00:00"}
 PARAMS |= {"new_email": "n@example.com", "device": "Firefox", "ip": "192.0.2.1"}
 PARAMS |= {"key_name": "bot", "prefix": "onr_ab12", "tier": "2"}
+PARAMS |= {"report": "operations", "day": "2026-12-06", "rows": "2", "table": "date,n\n1,2"}
 GREETING = {"en": "Hello Ada", "de": "Hallo Ada"}
 
 

@@ -3,27 +3,13 @@ a pending offender pass, and --write-pending writes down what fails today."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
-TOOL = Path(__file__).resolve().parents[3] / "tools" / "check_code_shape.py"
+from tests.unit.tools.loading import load_tool
 
-
-def _load_tool() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("check_code_shape", TOOL)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while building
-    spec.loader.exec_module(module)
-    return module
-
-
-shape = _load_tool()
+shape = load_tool("check_code_shape")
 
 
 @pytest.fixture

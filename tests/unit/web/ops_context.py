@@ -118,6 +118,14 @@ def ops_context() -> dict[str, object]:
         attempts=1,
         last_error=None,
     )
+    stuck = SimpleNamespace(  # requested, the bank's answer to its sends never came
+        id=some,
+        requested_at=now,
+        amount=900,
+        currency="EUR",
+        attempts=8,
+        last_error="bank answered 503",
+    )
     file = SimpleNamespace(  # a pain.001 file and an imported statement file, in one
         created_at=now,
         message_id="M1",
@@ -143,6 +151,8 @@ def ops_context() -> dict[str, object]:
         "can_assign": True,
         "can_return": True,
         "refunds": [refund],
+        "stuck": [stuck],
+        "may_settle": True,
         "files": [file],
         "bank": "",
         "kyc_cases": [kyc_case],

@@ -14,9 +14,9 @@ from onramp.orders.staff.schemas import (
     AdminPayoutOut,
     EventOut,
     LedgerEntryOut,
+    OrderScreeningOut,
     PendingActionOut,
     PostingOut,
-    ScreeningOut,
 )
 from onramp.orders.tier_limits.api import LimitsOut, WindowOut
 from onramp.support.schemas import CustomerFile, CustomerPage, CustomerSummary, FreezeOut, HoldEvent
@@ -53,7 +53,7 @@ def _order() -> AdminOrderOut:
         ledger=[LedgerEntryOut(kind="deposit", reference=str(ID), at=NOW, postings=[
             PostingOut(account="bank:sandbox:EUR", amount="250.00", currency="EUR"),
             PostingOut(account=f"customer:{ID}:EUR", amount="-250.00", currency="EUR")])],
-        screenings=[ScreeningOut(point="funding", kind="sanctions_name", decision="clear",
+        screenings=[OrderScreeningOut(point="funding", kind="sanctions_name", decision="clear",
                                  score=0.0, reason="no match", at=NOW)],
         events=[EventOut(action="order.failed", actor="system", at=NOW)],
         pending_action=PendingActionOut(approval_id=ID, action="orders.retry_payout",

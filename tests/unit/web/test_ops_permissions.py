@@ -44,6 +44,11 @@ SAME_AS = {
     ),
     ("GET", "/admin/refunds"): ("GET", "/v1/admin/refunds"),
     ("GET", "/admin/refunds/files"): ("GET", "/v1/admin/refunds/files"),
+    ("POST", "/admin/refunds/{refund_id}/{act}"): (
+        "POST",
+        # both acts, confirm-sent and mark-failed, ask the same permission
+        "/v1/admin/refunds/{refund_id}/confirm-sent",
+    ),
     ("GET", "/admin/deposits/files"): ("GET", "/v1/admin/deposits/files"),
     ("GET", "/admin/treasury"): ("GET", "/v1/admin/treasury/positions"),
     ("GET", "/admin/treasury/mints"): ("GET", "/v1/admin/treasury/issuer-operations"),

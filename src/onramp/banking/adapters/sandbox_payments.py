@@ -4,23 +4,40 @@
 Every payment carries an idempotency key (a file: its message id with each EndToEndId): sending
 the same again (a worker retry after a crash) answers the first payment, so a payment is made
 once however often it is asked for, and a call that failed on the way is retried
-(``core.vendor_http``).
+(``core.vendor_http``). The bank's refusal (a 4xx it would answer again) is ``BankRefused``:
+nothing was paid; every other failure is ``BankUnavailable``, and the bank may have paid.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import httpx
 
 from onramp.banking.adapters.base import OutgoingPayment, PaymentAccepted
-from onramp.banking.errors import BankUnavailable
-from onramp.core.vendor_http import VendorErrors, VendorHttpClient, VendorRetry
+from onramp.banking.errors import BankRefused, BankUnavailable
+from onramp.core.errors import OnrampError
+from onramp.core.vendor_http import (
+    TRANSIENT_STATUSES,
+    VendorErrors,
+    VendorHttpClient,
+    VendorRetry,
+    answer_summary,
+)
 
-BANK_ERRORS = VendorErrors.all_as(
-    BankUnavailable,
-    vendor="bank",
-    not_configured="no bank API URL is configured (ONRAMP_BANKING__API_URL)",
+
+def _answered(status: int, body: Mapping[str, Any] | None) -> OnrampError:
+    summary = answer_summary("bank", status, body)
+    if 400 <= status < 500 and status not in TRANSIENT_STATUSES:
+        return BankRefused(summary)
+    return BankUnavailable(summary)
+
+
+BANK_ERRORS = VendorErrors(
+    unavailable=BankUnavailable,
+    for_status=_answered,
+    not_configured=lambda: BankRefused("no bank API URL is configured (ONRAMP_BANKING__API_URL)"),
 )
 
 

@@ -6,6 +6,10 @@ come late (:mod:`onramp.banking.booking.payment_rules`) and books them: a custom
 the customer, anything else goes to ``suspense:<ccy>`` where it stays visible until an operator
 resolves it.
 Nothing is dropped.
+
+A credit the bank took back before it told us of the credit (the return's webhook overtook the
+booking's: vendors deliver out of order) is never matched
+(:mod:`onramp.banking.booking.early_returns`): the order it was for waits for its money.
 """
 
 from __future__ import annotations
@@ -23,6 +27,13 @@ from onramp.banking import events
 from onramp.banking.accounts.customer_accounts import (
     DEFAULT_HOLDER_NAME_MIN_SCORE,
     verify_by_deposit,
+)
+from onramp.banking.booking.early_returns import (
+    RETURNED_FIRST,
+    credits_to_match,
+    lock_credits,
+    returned_before_booked,
+    settle_early_return,
 )
 from onramp.banking.booking.matching import Resolution, resolve
 from onramp.banking.booking.payment_rules import Action, PaymentRules, decide_late, decide_open
@@ -139,11 +150,19 @@ async def match_deposits(
     (:mod:`onramp.banking.booking.payment_rules`) and book them, set-based: a customer's money on
     their account, anything else in ``suspense:<ccy>``. A deposit from one of the customer's saved
     accounts verifies it."""
+    # Before anything is read: a return of one of them settled now elsewhere is seen.
+    await lock_credits(session, await credits_to_match(session, deposit_ids))
     deposits = await _lock_received(session, deposit_ids)
     if not deposits:
         return
-    resolutions = await resolve(session, deposits)
     booked = _Bookings()
+    returned = await returned_before_booked(session, deposits)
+    for deposit, reversal in returned.items():
+        # Into suspense, where its return took the money out already: suspense nets to nothing.
+        booked.hold(deposit, Money(as_int(deposit.amount), deposit.currency), RETURNED_FIRST)
+        booked.audits.extend(settle_early_return(deposit, reversal, now=now or utcnow()))
+    deposits = [d for d in deposits if d not in returned]
+    resolutions = await resolve(session, deposits)
     for deposit in deposits:
         _book_deposit(booked, deposit, resolutions.get(deposit.id), rules)
     await _write_bookings(session, booked, min_holder_score=min_holder_score, now=now)

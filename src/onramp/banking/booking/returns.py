@@ -38,6 +38,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp.banking import events
 from onramp.banking.booking.deposit_booking import match_deposits
+from onramp.banking.booking.early_returns import lock_credits, named_credit
 from onramp.banking.intake.service import reopen_expectations
 from onramp.banking.models import (
     Deposit,
@@ -338,6 +339,8 @@ async def settle_reversals(
     reversals = await _lock_received(session, reversal_ids)
     if not reversals:
         return Settlement()
+    # Before their deposits are looked for: a credit being matched now elsewhere is seen.
+    await lock_credits(session, {k for r in reversals if (k := named_credit(r)) is not None})
     context = await _load_context(session, reversals, order_funds)
     settled = [_settle_one(r, context, now) for r in reversals]
     await _write(session, settled, now)

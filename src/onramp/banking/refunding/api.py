@@ -1,19 +1,21 @@
-"""Staff routes for refunds: the list (by status), and the return of an unmatched deposit to
-its sender (four-eyes above the threshold)."""
+"""Staff routes for refunds: the list (by status), the return of an unmatched deposit to
+its sender (four-eyes above the threshold), and the settlement by hand of a refund the bank
+never answered (four-eyes, ``settlement.py``)."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp.auth import Permission, Principal, require
 from onramp.banking.refund_models import Refund, RefundFile
-from onramp.banking.refunding import files, operator_returns
+from onramp.banking.refunding import files, operator_returns, settlement
 from onramp.banking.refunding import service as refunds
 from onramp.core.db import as_int
 from onramp.core.money import Money
@@ -159,6 +161,105 @@ async def return_deposit(
     )
 
 
+class SettleIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Text = Field(
+        min_length=3,
+        max_length=500,
+        description="What the bank confirmed, and how (kept in the audit log and the event)",
+    )
+
+
+class SettleOut(BaseModel):
+    approval_id: uuid.UUID = Field(description="Approve at `/v1/approvals/{id}/approve`")
+    action: Literal["banking.settle_refund"]
+    refund_id: uuid.UUID
+    settlement: Literal["confirm_sent", "mark_failed"]
+    status: Literal["pending"]
+    requested_at: datetime
+
+
+SETTLE_DESCRIPTION = (
+    "For a refund still `requested` after sends the bank never answered "
+    "(`refund_unanswered`). `confirm-sent`: the bank confirmed it paid it; once approved "
+    "the refund is booked as paid (`refund_paid`) and `completed`. `mark-failed`: the bank "
+    "confirmed the money never left; once approved it fails as a refusal fails it "
+    "(`refund_reversal` credits the money back where it was taken from; the deposit may be "
+    "refunded again). A different staff member with `refunds:manage` approves at "
+    "`POST /v1/approvals/{approval_id}/approve`. If the bank answered meanwhile, the "
+    "approval is refused with `refund_not_stuck` and changes nothing."
+)
+SETTLE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    404: {"description": "refund_not_found"},
+    409: {
+        "description": "refund_not_stuck (not `requested`, or no send tried yet: the "
+        "worker is still on it), refund_settlement_pending (a settlement already waits)"
+    },
+}
+
+
+async def _ask_settlement(
+    refund_id: uuid.UUID,
+    chosen: settlement.Settlement,
+    body: SettleIn,
+    principal: Principal,
+    session: AsyncSession,
+    now: datetime,
+) -> JSONResponse:
+    requested = await settlement.request_settlement(
+        session,
+        refund_id=refund_id,
+        settlement=chosen,
+        requester=principal,
+        reason=body.reason,
+        now=now,
+    )
+    out = SettleOut(
+        approval_id=requested.approval_id,
+        action="banking.settle_refund",
+        refund_id=requested.refund_id,
+        settlement=requested.settlement.value,
+        status="pending",
+        requested_at=requested.requested_at,
+    )
+    return JSONResponse(out.model_dump(mode="json"), status_code=status.HTTP_202_ACCEPTED)
+
+
+# Two literal paths, not one ``/{act}``: a parameter there would also take
+# ``/refunds/files/{message_id}`` for a POST, and its 405 would advertise POST.
+@router.post(
+    "/refunds/{refund_id}/confirm-sent",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=SettleOut,
+    summary="Ask to book a refund the bank never answered as paid (four-eyes)",
+    description=SETTLE_DESCRIPTION,
+    responses=SETTLE_RESPONSES,
+)
+async def confirm_refund_sent(
+    refund_id: uuid.UUID, body: SettleIn, principal: Manager, session: SessionDep, clock: ClockDep
+) -> JSONResponse:
+    return await _ask_settlement(
+        refund_id, settlement.Settlement.CONFIRM_SENT, body, principal, session, clock.now()
+    )
+
+
+@router.post(
+    "/refunds/{refund_id}/mark-failed",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=SettleOut,
+    summary="Ask to fail a refund the bank never answered and credit the money back (four-eyes)",
+    description=SETTLE_DESCRIPTION,
+    responses=SETTLE_RESPONSES,
+)
+async def mark_refund_failed(
+    refund_id: uuid.UUID, body: SettleIn, principal: Manager, session: SessionDep, clock: ClockDep
+) -> JSONResponse:
+    return await _ask_settlement(
+        refund_id, settlement.Settlement.MARK_FAILED, body, principal, session, clock.now()
+    )
+
+
 class RefundFileOut(BaseModel):
     id: uuid.UUID
     message_id: str = Field(description="The file's GrpHdr/MsgId (banks deduplicate on it)")
@@ -209,7 +310,7 @@ async def list_refund_files(
     summary="Download a pain.001 file of refunds (its XML, as it was sent)",
     response_class=Response,
     responses={
-        200: {"content": {"application/xml": {}}},
+        200: {"content": {"application/xml": {"schema": {"type": "string", "format": "binary"}}}},
         404: {"description": "refund_file_not_found"},
     },
 )

@@ -5,8 +5,10 @@ while the bank is asked (``SKIP LOCKED`` lets other workers pass it), with the r
 the idempotency key. A crash after the bank accepted but before the commit leaves the refund
 ``requested``; the retry asks again with the same key and gets the same payment back, so a
 refund is paid once however often it is sent. A refusal or an unreachable bank is retried with
-backoff; after the last allowed attempt the refund fails and its ledger entry is reversed
-(the money is owed again where it was) with a ``banking.refund_failed`` event for operators.
+backoff. After the last allowed attempt a refund the bank refused fails and its ledger entry is
+reversed (the money is owed again where it was) with a ``banking.refund_failed`` event for
+operators. One whose sends went unanswered (no answer, a timeout, a 5xx) is never failed: the
+bank may have paid it, so it is asked again at the longest backoff until the bank answers.
 """
 
 from __future__ import annotations
@@ -15,13 +17,14 @@ import asyncio
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from onramp.banking import events
 from onramp.banking.adapters.base import BankPayments, OutgoingPayment
-from onramp.banking.errors import BankUnavailable
+from onramp.banking.errors import BankRefused, BankUnavailable
 from onramp.banking.refund_models import Refund, RefundChannel, RefundStatus
 from onramp.banking.refunding.service import ACTOR, REFUNDS_CHANNEL, announce, refunds_in_transit
 from onramp.core.clock import Clock
@@ -75,6 +78,14 @@ async def complete_refund(session: AsyncSession, refund: Refund, *, now: datetim
     """The bank booked the payment: the money left the treasury account."""
     if refund.status != RefundStatus.SENT.value:
         return
+    await book_paid(session, refund, now=now)
+
+
+async def book_paid(
+    session: AsyncSession, refund: Refund, *, now: datetime, actor: str = ACTOR, **extra: Any
+) -> None:
+    """Book the locked refund as paid: the money left the treasury account (the caller knows
+    the bank booked it; ``extra`` goes into the audit row and the event)."""
     amount = _amount(refund)
     await post_entry(
         session,
@@ -86,13 +97,22 @@ async def complete_refund(session: AsyncSession, refund: Refund, *, now: datetim
         ),
     )
     refund.status, refund.completed_at = RefundStatus.COMPLETED.value, now
-    await announce(session, refund, events.REFUND_COMPLETED, actor=ACTOR)
-    log.info("refund.completed", refund_id=str(refund.id))
+    await announce(session, refund, events.REFUND_COMPLETED, actor=actor, **extra)
+    log.info("refund.completed", refund_id=str(refund.id), actor=actor)
 
 
-async def fail_refund(session: AsyncSession, refund: Refund, *, error: str, now: datetime) -> None:
+async def fail_refund(
+    session: AsyncSession,
+    refund: Refund,
+    *,
+    error: str,
+    now: datetime,
+    actor: str = ACTOR,
+    **extra: Any,
+) -> None:
     """Give up: the money goes back on the liability it was taken from, and operators are told
-    (the event; the refund stays listed as ``failed``)."""
+    (the event; the refund stays listed as ``failed``). ``extra`` goes into the audit row and
+    the event."""
     if refund.status not in (RefundStatus.REQUESTED.value, RefundStatus.SENT.value):
         return
     amount = _amount(refund)
@@ -106,7 +126,7 @@ async def fail_refund(session: AsyncSession, refund: Refund, *, error: str, now:
         ),
     )
     refund.status, refund.failed_at, refund.last_error = RefundStatus.FAILED.value, now, error[:300]
-    await announce(session, refund, events.REFUND_FAILED, actor=ACTOR, error=error[:300])
+    await announce(session, refund, events.REFUND_FAILED, actor=actor, error=error[:300], **extra)
     log.error("refund.failed", refund_id=str(refund.id), error=error[:300])
 
 
@@ -135,7 +155,9 @@ async def send_refund(
         )
     except BankUnavailable as exc:
         refund.last_error = exc.detail[:300]
-        if refund.attempts >= policy.max_attempts:
+        # Only a refusal says nothing was paid; failing a refund the bank may have paid (its
+        # answer was lost) would owe the money again after it left.
+        if isinstance(exc, BankRefused) and refund.attempts >= policy.max_attempts:
             await fail_refund(session, refund, error=exc.detail, now=now)
         else:
             refund.next_attempt_at = now + policy.backoff(refund.attempts)

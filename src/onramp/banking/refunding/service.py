@@ -37,6 +37,7 @@ from onramp.banking.errors import (
 from onramp.banking.models import Deposit, DepositExpectation, DepositStatus
 from onramp.banking.refund_models import Refund, RefundReason, RefundStatus
 from onramp.core.audit import record
+from onramp.core.backlog import Backlog, backlog_of
 from onramp.core.db import as_int
 from onramp.core.ids import uuid7
 from onramp.core.money import Money
@@ -269,3 +270,13 @@ async def list_refunds(
     if before:
         query = query.where(Refund.id < before)
     return list((await session.scalars(query.order_by(Refund.id.desc()).limit(limit))).all())
+
+
+async def refund_backlog(session: AsyncSession) -> list[Backlog]:
+    """Refunds the bank has not taken although a send was tried (``requested`` with attempts:
+    the bank refused them for now, failed or never answered; retried until it does), and since
+    when the oldest was requested."""
+    waiting = [RefundStatus.REQUESTED.value]
+    return await backlog_of(
+        session, Refund.status, Refund.requested_at, waiting, where=Refund.attempts > 0
+    )

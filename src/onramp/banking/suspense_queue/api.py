@@ -43,7 +43,7 @@ class SuspenseList(BaseModel):
     next_after: uuid.UUID | None = Field(description="Pass as `after` for the next page")
 
 
-class AssignIn(BaseModel):
+class SuspenseAssignIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     order_id: uuid.UUID = Field(description="An order still waiting for its money")
@@ -95,7 +95,7 @@ async def list_suspense(
 )
 async def assign(
     deposit_id: uuid.UUID,
-    body: AssignIn,
+    body: SuspenseAssignIn,
     principal: Annotated[Principal, require(Permission.DEPOSITS_RESOLVE)],
     session: SessionDep,
     clock: ClockDep,

@@ -15,10 +15,11 @@ import asyncio
 import time
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Protocol
 
-from sqlalchemy import select, text
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from onramp.chain.client import ChainClient
 from onramp.chain.custodial.custody import (
@@ -47,6 +48,7 @@ from onramp.core.db import as_int, unit_of_work
 from onramp.core.errors import InvalidInput
 from onramp.core.faults import crash_point
 from onramp.core.keys import Hsm, HsmUnavailable
+from onramp.core.leases import LeaseHolder, LeaseLost
 from onramp.core.logging import get_logger
 from onramp.core.settings import CustodySettings, HsmSettings
 
@@ -103,7 +105,12 @@ class WithdrawalSender:
         usdc: str,
         chain_id: int,
         destination_check: WithdrawalDestinationCheck | None = None,
+        lease_ttl: timedelta = timedelta(seconds=15),
     ) -> None:
+        # The custody key's lease (core/leases.py): the loop takes it; every write checks it.
+        self.writer = LeaseHolder(
+            sessions, f"custody-writer:{signer.address.lower()}", ttl=lease_ttl
+        )
         self._destination_check = destination_check
         self._wait = WaitState("withdrawals")
         self._sessions = sessions
@@ -116,18 +123,10 @@ class WithdrawalSender:
             chain_id=chain_id,
             owner=WithdrawalRows(signer.address),
             name="withdrawal",
+            fence=self.writer.guard,
         )
         self._factory = factory
         self._usdc = usdc
-
-    async def acquire_writer_lock(self, conn: AsyncConnection) -> None:
-        """Block until this process is the custody key's only writer (until conn closes)."""
-        await conn.execute(text("SET lock_timeout = 0"))
-        await conn.execute(
-            text("SELECT pg_advisory_lock(hashtext(:key))"),
-            {"key": f"custody-writer:{self._signer.address.lower()}"},
-        )
-        await conn.commit()
 
     async def send_next(self) -> int:
         """Sign, store and send the oldest requested withdrawal; 1 if one was taken up.
@@ -310,17 +309,21 @@ class WithdrawalSender:
 async def run_withdrawals(
     sender: WithdrawalSender,
     *,
-    engine: AsyncEngine,
     stop: asyncio.Event,
     idle: float,
     rebroadcast_after: float,
 ) -> None:
-    async with engine.connect() as lock_conn:
-        await sender.acquire_writer_lock(lock_conn)
+    """Send withdrawals while this replica holds the custody key's lease (the others wait for
+    it); a lost lease ends the loop with ``LeaseLost``."""
+    if await sender.writer.acquire(stop) is None:
+        return
+    try:
         log.info("withdrawals.started")
         backoff = Backoff()
         next_sweep = time.monotonic()
         while not stop.is_set():
+            if sender.writer.lost.is_set():
+                raise LeaseLost("the custody key's lease was lost")
             try:
                 if time.monotonic() >= next_sweep:
                     await sender.resend()
@@ -339,4 +342,6 @@ async def run_withdrawals(
             backoff.reset()
             if busy == 0:
                 await _pause(stop, idle)
+    finally:
+        await sender.writer.close()
     log.info("withdrawals.stopped")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -124,3 +125,59 @@ async def withdrawals_of(
         query = query.where(WalletWithdrawal.status == status)
     rows = await session.scalars(page.apply(query, WalletWithdrawal.id))
     return [view(r) for r in rows]
+
+
+@dataclass(frozen=True)
+class SentWithdrawal:
+    """A withdrawal as reconciliation holds it against the chain's transfers."""
+
+    id: uuid.UUID
+    wallet: str
+    to: str
+    amount: int
+    status: str
+    tx_hash: bytes | None
+    updated_at: datetime
+
+
+def _sent(row: WalletWithdrawal) -> SentWithdrawal:
+    tx_hash = bytes(row.tx_hash) if row.tx_hash is not None else None
+    return SentWithdrawal(
+        row.id, row.wallet_address, row.to_address, as_int(row.amount), row.status, tx_hash,
+        row.updated_at,
+    )  # fmt: skip
+
+
+async def withdrawing_wallets(session: AsyncSession) -> list[str]:
+    """Every custodial wallet a withdrawal was ever asked of (checksummed). A wallet is deployed
+    by its first withdrawal and only the factory's operator moves its USDC, so these are the
+    wallets USDC can leave; a withdrawal is stored before its transaction is signed."""
+    rows = await session.scalars(select(WalletWithdrawal.wallet_address).distinct())
+    return sorted(rows.all())
+
+
+async def withdrawals_by_tx(
+    session: AsyncSession, tx_hashes: Sequence[bytes]
+) -> dict[bytes, SentWithdrawal]:
+    if not tx_hashes:
+        return {}
+    rows = await session.scalars(
+        select(WalletWithdrawal).where(WalletWithdrawal.tx_hash.in_(list(tx_hashes)))
+    )
+    return {bytes(r.tx_hash): _sent(r) for r in rows if r.tx_hash is not None}
+
+
+async def withdrawals_confirmed_between(
+    session: AsyncSession, start: datetime, end: datetime
+) -> list[SentWithdrawal]:
+    """Withdrawals confirmed in ``[start, end)`` (when their status last changed)."""
+    rows = await session.scalars(
+        select(WalletWithdrawal)
+        .where(
+            WalletWithdrawal.status == WithdrawalStatus.CONFIRMED.value,
+            WalletWithdrawal.updated_at >= start,
+            WalletWithdrawal.updated_at < end,
+        )
+        .order_by(WalletWithdrawal.id)
+    )
+    return [_sent(r) for r in rows]

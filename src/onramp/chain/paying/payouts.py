@@ -1,21 +1,22 @@
 """The payout sender: queued payouts -> one signed vault transaction per batch -> the node.
 
-The hot wallet has one writer (a PostgreSQL advisory lock held for the sender's lifetime), which
-assigns nonces. A transaction is signed and stored in one commit *before* it is broadcast; after
-a crash, stored transactions are re-sent byte for byte rather than signed again, and the vault
-refuses a second payout of the same order id, so an order is paid at most once.
+The hot wallet has one writer: the replica holding its lease (``core/leases.py``), whose token
+every signing transaction and every broadcast checks first, so a replica that lost it signs and
+sends nothing. The writer assigns nonces. A transaction is signed and stored in one commit
+*before* it is broadcast; after a crash, stored transactions are re-sent byte for byte rather
+than signed again, and the vault refuses a second payout of the same order id, so an order is
+paid at most once.
 """
 
 from __future__ import annotations
 
 import uuid
-import zlib
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func, select, text
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from onramp.chain import events
 from onramp.chain.client import ChainClient
@@ -33,15 +34,17 @@ from onramp.core import metrics
 from onramp.core.clock import utcnow
 from onramp.core.db import as_int, unit_of_work
 from onramp.core.faults import crash_point
+from onramp.core.leases import LeaseHolder
 from onramp.core.logging import get_logger
 from onramp.core.outbox import emit_many, make_event
+from onramp.core.trace_links import link_traces
 from onramp.core.tracing import annotate, traced
 
 log = get_logger(__name__)
 
 
-def writer_lock_key(address: str) -> int:
-    return zlib.crc32(f"payout-writer:{address.lower()}".encode())
+def writer_lease_name(address: str) -> str:
+    return f"payout-writer:{address.lower()}"
 
 
 class PayoutSender:
@@ -58,9 +61,12 @@ class PayoutSender:
         gate: PayoutGate | None = None,
         fees: FeePolicy | None = None,
         batch_wait: timedelta = timedelta(0),
+        lease_ttl: timedelta = timedelta(seconds=15),
     ) -> None:
         self._batch_wait = batch_wait
         self._sessions = sessions
+        # The hot wallet's lease: the loop takes it; from then on every write is fenced by it.
+        self.writer = LeaseHolder(sessions, writer_lease_name(signer.address), ttl=lease_ttl)
         self._tx = TransactionSender(
             sessions=sessions,
             client=client,
@@ -69,6 +75,7 @@ class PayoutSender:
             fees=fees,
             owner=PayoutRows(),
             name="payout",
+            fence=self.writer.guard,
         )
         self._gate = gate
         self._paused: str | None = None  # the gate's last pause reason (logged once)
@@ -78,14 +85,6 @@ class PayoutSender:
         self._batch_size = batch_size
         self._planner = BatchPlanner(client=client, signer=signer, vault=vault)
         self._wait = WaitState("payouts")
-
-    async def acquire_writer_lock(self, conn: AsyncConnection) -> None:
-        """Block until this process is the hot wallet's only writer (held until conn closes)."""
-        await conn.execute(text("SET lock_timeout = 0"))  # a standby waits as long as it takes
-        await conn.execute(
-            text("SELECT pg_advisory_lock(:key)"), {"key": writer_lock_key(self._signer.address)}
-        )
-        await conn.commit()
 
     async def resend_stored(self) -> int:
         """At start: settle every stored transaction not yet final (``reconcile``); a stored
@@ -214,10 +213,12 @@ class PayoutSender:
                 session, [call], fees=plan.fees, pending_nonce=plan.pending_nonce
             )
             sent = {i.order_id for i in items}
+            link_traces(p.traceparent for p in payouts if p.order_id in sent)
             for p in payouts:
                 if p.order_id in sent:
                     p.status = PayoutStatus.SIGNED.value
                     p.tx_id = tx.id
+            crash_point("payout.before_store")  # signed, the transaction not committed
         log.info("payout.signed", tx_hash="0x" + tx.tx_hash.hex(), nonce=tx.nonce, count=len(items))
         annotate(**{"onramp.payouts": len(items), "onramp.tx_hash": "0x" + tx.tx_hash.hex()})
         metrics.payout_batch_signed(len(items))

@@ -25,6 +25,7 @@ from onramp.core import metrics
 from onramp.core.clock import utcnow
 from onramp.core.db import as_int, unit_of_work
 from onramp.core.events import CloudEvent
+from onramp.core.faults import crash_point
 from onramp.core.logging import get_logger
 from onramp.core.outbox import emit_many, make_event
 from onramp.core.wakeup import PAYOUTS_CHANNEL
@@ -164,6 +165,8 @@ class ConfirmationWatcher:
                 out.extend(await self._settle(session, tx, m.receipt))
                 settled += 1
             await emit_many(session, out)
+            crash_point("confirm.before_commit")  # settled, not committed: settled again
+        crash_point("confirm.after_commit")
         return settled
 
     async def _replaced_attempts(

@@ -42,8 +42,9 @@ from onramp.chain.transactions.tx_reconciler import NoOwner, Reconciled, StoredT
 from onramp.core import metrics
 from onramp.core.clock import utcnow
 from onramp.core.db import unit_of_work
-from onramp.core.faults import crash_point
+from onramp.core.faults import SEND_BEFORE_STORE, broken, crash_point
 from onramp.core.ids import uuid7
+from onramp.core.leases import Fence
 from onramp.core.logging import get_logger
 from onramp.core.tracing import traced
 
@@ -82,7 +83,11 @@ class TransactionSender:
         fees: FeePolicy | None = None,
         owner: StoredTxOwner | None = None,
         name: str = "tx",
+        fence: Fence | None = None,
     ) -> None:
+        # The single writer's lease check (core/leases.py), in each transaction that signs and
+        # before each broadcast: a replica that lost the key's lease signs and sends nothing.
+        self._fence = fence
         self._sessions = sessions
         self._client = client
         self._signer = signer
@@ -143,6 +148,8 @@ class TransactionSender:
         """Sign ``calls`` at the key's next nonces, in order, and add them to ``session`` as
         ``signed``. The nonce lease holds until the caller's transaction ends; with
         ``pending_nonce`` (read before the transaction opened) no node call is made."""
+        if self._fence is not None:
+            await self._fence(session)
         nonce = await next_nonce(
             session, self._client, self.address, pending_on_chain=pending_nonce
         )
@@ -153,6 +160,10 @@ class TransactionSender:
         ]
         session.add_all(rows)
         await session.flush()
+        if broken(SEND_BEFORE_STORE):  # the fault simulator's broken build (core/faults.py)
+            for row in rows:
+                await self._client.send_stored(row.raw, row.tx_hash)
+                crash_point(f"{self._name}.after_send")
         return rows
 
     @traced("chain.broadcast")
@@ -160,9 +171,18 @@ class TransactionSender:
         """Send the stored bytes (the node knowing them already counts as sent) and mark them
         ``broadcast``; False if the reconciler had marked them first. Node errors propagate:
         the row stays ``signed`` and keeps its nonce."""
+        await self.fenced()
         await self._client.send_stored(tx.raw, tx.tx_hash)
         crash_point(f"{self._name}.after_send")
-        return await self.mark_sent(tx.id)
+        marked = await self.mark_sent(tx.id)
+        crash_point(f"{self._name}.after_mark")
+        return marked
+
+    async def fenced(self) -> None:
+        """``LeaseLost`` if this replica no longer holds the key's lease (no-op without one)."""
+        if self._fence is not None:
+            async with unit_of_work(self._sessions) as session:
+                await self._fence(session)
 
     async def mark_sent(self, tx_id: uuid.UUID) -> bool:
         """A ``signed`` transaction reached the node: ``broadcast``, with what it carries."""
@@ -205,6 +225,8 @@ class TransactionSender:
     ) -> ChainTransaction:
         """Sign ``call`` (by default ``old``'s own) at ``old``'s nonce with ``fees`` and add it
         to ``session``, ``old`` marked ``replaced`` first; what ``old`` carried follows it."""
+        if self._fence is not None:
+            await self._fence(session)
         if call is None:
             before: dict[str, Any] = TypedTransaction.from_bytes(HexBytes(old.raw)).as_dict()
             call = Call(
@@ -303,6 +325,8 @@ class TransactionSender:
         """Send again, byte for byte, broadcast transactions the node has not mined for
         ``older_than`` (a node restart or a full mempool can drop them); returns how many."""
         stale = await self._unmined(ChainTransaction.broadcast_at < utcnow() - older_than, 100)
+        if stale:
+            await self.fenced()
         for tx in stale:
             try:
                 await self._client.send_raw(tx.raw)
@@ -323,5 +347,7 @@ class TransactionSender:
         )
 
     async def reconcile(self) -> Reconciled:
-        """Settle this key's open stored transactions by nonce against the chain."""
+        """Settle this key's open stored transactions by nonce against the chain (it may send
+        some again: fenced first)."""
+        await self.fenced()
         return await self.reconciler().reconcile()

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, text, update
+from sqlalchemy import select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -70,91 +70,117 @@ class AlertDraft:
         )
 
 
-async def _open_case(
-    session: AsyncSession, customer_id: uuid.UUID, severity: str, now: datetime
-) -> ComplianceCase:
-    """The customer's open case, locked; opened (race-safely) when there is none."""
+async def _open_cases(
+    session: AsyncSession, opening: dict[uuid.UUID, str], now: datetime
+) -> dict[uuid.UUID, ComplianceCase]:
+    """Each customer's open case, locked in customer order; opened (race-safely, with the given
+    severity) for those who have none. Two statements whatever the number of customers."""
+    customers = sorted(opening, key=str)
     await session.execute(
-        insert(ComplianceCase)
-        .values(
-            id=uuid7(),
-            customer_id=customer_id,
-            status="open",
-            severity=severity,
-            opened_at=now,
-        )
-        .on_conflict_do_nothing(
+        insert(ComplianceCase).on_conflict_do_nothing(
             # A literal, not a bound parameter: under a generic plan (a prepared statement
             # run a few times on one connection) PostgreSQL cannot match "status = $1" to the
             # partial index and refuses the ON CONFLICT.
             index_elements=["customer_id"],
             index_where=text("status = 'open'"),
-        )
+        ),
+        [
+            {
+                "id": uuid7(),
+                "customer_id": customer,
+                "status": "open",
+                "severity": opening[customer],
+                "opened_at": now,
+            }
+            for customer in customers
+        ],
     )
-    case = await session.scalar(
+    cases = await session.scalars(
         select(ComplianceCase)
-        .where(ComplianceCase.customer_id == customer_id, ComplianceCase.status == "open")
+        .where(ComplianceCase.customer_id.in_(customers), ComplianceCase.status == "open")
+        .order_by(ComplianceCase.customer_id)
         .with_for_update()
     )
-    assert case is not None
-    return case
+    found = {case.customer_id: case for case in cases}
+    assert set(found) == set(customers)
+    return found
 
 
 async def raise_alerts(
     session: AsyncSession, drafts: Sequence[AlertDraft], *, now: datetime, actor: str
 ) -> list[ComplianceAlert]:
-    """Record the findings; returns the alerts that are new (a replayed finding returns none)."""
-    raised: list[ComplianceAlert] = []
-    audits: list[dict[str, Any]] = []
-    events = []
+    """Record the findings; returns the alerts that are new (a replayed finding returns none).
+
+    Set-based, whatever the number of findings (a batch of funded orders raises many at once):
+    the cases in two statements, the alerts in one, the raised severities in one flush."""
+    ordered: list[AlertDraft] = []
+    seen: set[str] = set()
     for draft in sorted(drafts, key=lambda d: (str(d.customer_id), d.dedupe_key)):
-        case = await _open_case(session, draft.customer_id, draft.severity, now)
-        alert_id = await _insert_alert(session, draft, case.id, now)
-        if alert_id is None:
-            continue
-        if SEVERITY_RANK[draft.severity] > SEVERITY_RANK[case.severity]:
-            await session.execute(
-                update(ComplianceCase)
-                .where(ComplianceCase.id == case.id)
-                .values(severity=draft.severity)
-            )
-        alert = await session.get_one(ComplianceAlert, alert_id)
-        raised.append(alert)
-        audit, event = _announce(draft, alert, actor=actor)
-        audits.append(audit)
-        events.append(event)
-    await record_many(session, audits)
-    await emit_many(session, events)
+        if draft.dedupe_key not in seen:
+            seen.add(draft.dedupe_key)
+            ordered.append(draft)
+    if not ordered:
+        return []
+    opening: dict[uuid.UUID, str] = {}
+    for draft in ordered:  # a new case opens at its first finding's severity
+        opening.setdefault(draft.customer_id, draft.severity)
+    cases = await _open_cases(session, opening, now)
+    inserted = await _insert_alerts(session, ordered, cases, now)
+    raised = [inserted[d.dedupe_key] for d in ordered if d.dedupe_key in inserted]
+    _raise_severities(cases, raised)
+    announced = [
+        _announce(d, inserted[d.dedupe_key], actor=actor)
+        for d in ordered
+        if d.dedupe_key in inserted
+    ]
+    await record_many(session, [audit for audit, _ in announced])
+    await emit_many(session, [event for _, event in announced])
     return raised
 
 
-async def _insert_alert(
-    session: AsyncSession, draft: AlertDraft, case_id: uuid.UUID, now: datetime
-) -> uuid.UUID | None:
-    """The new alert's id; None when its ``dedupe_key`` was raised before."""
-    alert_id = uuid7()
-    inserted = await session.scalar(
+async def _insert_alerts(
+    session: AsyncSession,
+    drafts: Sequence[AlertDraft],
+    cases: dict[uuid.UUID, ComplianceCase],
+    now: datetime,
+) -> dict[str, ComplianceAlert]:
+    """The new alerts by ``dedupe_key``; one raised before is skipped."""
+    rows = await session.scalars(
         insert(ComplianceAlert)
-        .values(
-            id=alert_id,
-            case_id=case_id,
-            customer_id=draft.customer_id,
-            source=draft.source,
-            kind=draft.kind,
-            severity=draft.severity,
-            action="hold" if draft.hold else "alert",
-            reason=draft.reason,
-            evidence=draft.evidence,
-            subject_type=draft.subject_type,
-            subject_id=draft.subject_id,
-            order_id=draft.order_id,
-            dedupe_key=draft.dedupe_key,
-            created_at=now,
-        )
         .on_conflict_do_nothing(index_elements=["dedupe_key"])
-        .returning(ComplianceAlert.id)
+        .returning(ComplianceAlert),
+        [
+            {
+                "id": uuid7(),
+                "case_id": cases[draft.customer_id].id,
+                "customer_id": draft.customer_id,
+                "source": draft.source,
+                "kind": draft.kind,
+                "severity": draft.severity,
+                "action": "hold" if draft.hold else "alert",
+                "reason": draft.reason,
+                "evidence": draft.evidence,
+                "subject_type": draft.subject_type,
+                "subject_id": draft.subject_id,
+                "order_id": draft.order_id,
+                "dedupe_key": draft.dedupe_key,
+                "created_at": now,
+            }
+            for draft in drafts
+        ],
     )
-    return None if inserted is None else alert_id
+    return {alert.dedupe_key: alert for alert in rows}
+
+
+def _raise_severities(
+    cases: dict[uuid.UUID, ComplianceCase], raised: Sequence[ComplianceAlert]
+) -> None:
+    """A case's severity is the highest among its alerts: raise those a new alert outranks
+    (the locked cases are in the session; its flush writes them in one batch)."""
+    for alert in raised:
+        case = cases[alert.customer_id]
+        if SEVERITY_RANK[alert.severity] > SEVERITY_RANK[case.severity]:
+            case.severity = alert.severity
 
 
 def _announce(

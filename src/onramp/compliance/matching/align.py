@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from onramp.compliance.matching.pairs import NEAR
-from onramp.compliance.normalise import NameForm
+from onramp.compliance.normalise import COMPOUND, NameForm
 
 MIN_PAIRS = 2
 _PER_MISSING_MIDDLE = 3.0
@@ -179,6 +179,9 @@ def _missing_cost(form: NameForm, left: list[int], per_other: float) -> float:
     of two little more as long as the other is there, a first name or the (first) surname much,
     so "Omar Fernandez" is not "Prieto Fernandez, Omar Jose" but "Elkin Arroyave" is "Arroyave
     Ruiz, Elkin"."""
+    # A compound given name left out whole ("'Abd al-Rahman") is one name, not two: its second
+    # word costs nothing more than its first.
+    left = [i for i in left if not (i - 1 in left and form.words[i - 1] in COMPOUND)]
     middles = sum(1 for i in left if i in form.middles)
     seconds = 0
     if form.second_surnames and (form.second_surnames | {0}) - set(left):

@@ -10,6 +10,9 @@ English, French and German transliterations of Arabic, Persian and Russian names
   ch inside a word is also the German kh ("Michail"), so such a word has both keys;
 - ts, tz, z, s and c before e or i are one ("Kuznetsov" / "Kusnezow", "Belgacem" /
   "Belkassem"); any other c, q, g and k are one;
+- b and v inside a word are one: Spanish writes one sound with both ("Zavala" / "Sabala",
+  "Cordova" / "Cordoba"), and Arabic has no v; a first B or V stays ("Volkov" is not
+  "Bolkov"), and so does a b of a word with fewer than three consonants;
 - h is dropped after the first letter (kh / h / ch, and the Arabic final -eh / -ah: "Salameh"
   / "Salama"); a first h stays, so "Hamed" is not "Ahmed";
 - doubled letters once, and each run of vowels as one "a" (vowels are what transliterations
@@ -32,6 +35,10 @@ _J_AS_Y = re.compile(r"(?<=[^aeiou])j(?=[aeiou])")
 _SIBILANT = re.compile(r"t[sz]|c(?=[eiy])|z")
 _VELAR = re.compile(r"[cqg]")
 _DOUBLED = re.compile(r"(.)\1+")
+_CONSONANT = re.compile(r"[^aeiou]")
+# b / v is one more loosening: a key with fewer consonants than this says too little to carry
+# it ("Owusu" is not "Abu Isa" written as one word).
+_MIN_BV_CONSONANTS = 3
 _VOWEL_RUN = re.compile(r"[aeiou]+")
 # The canonical v of an Arabic aw between a vowel and a consonant is the diphthong other writers
 # spell o, ou or au ("Awda" / "Odeh"); canonical tokens already read it u between consonants.
@@ -54,6 +61,9 @@ def loose_keys(token: str) -> frozenset[str]:
         key = _SIBILANT.sub("s", spelling.replace("sh", "x"))
         key = _VELAR.sub("k", key)
         key = _DIPHTHONG_W.sub("u", key[:1] + key[1:].replace("h", ""))
+        betacist = key[:1] + key[1:].replace("b", "v")
+        if len(_CONSONANT.findall(betacist)) >= _MIN_BV_CONSONANTS:
+            key = betacist
         key = _VOWEL_RUN.sub("a", _DOUBLED.sub(r"\1", key))
         if len(key) >= _MIN_KEY:
             keys.add(key)

@@ -14,6 +14,8 @@ from onramp.compliance.normalise import consonants, vowel_key
 SHORT = 3
 NEAR = 85.0
 _VOWELS_ONLY = 92.0
+# A pair this near is a spelling of one name (vowels, a sound key), not another name.
+SPELLING = _VOWELS_ONLY
 _SHORT_VOWELS_ONLY = 90.0
 _QAF = re.compile("g")
 _VOWEL = re.compile("[aeiou]")
@@ -31,6 +33,13 @@ _OF_GOD_PAIR = 90.0
 _SUFFIXED_MIN = 5
 _SUFFIX_MIN = 2
 _SILENT_ENDINGS = ("eh",)
+# A word that is another with one consonant put before it is another name, not a spelling:
+# "Hamidi" / "Amidi". Not when the consonant is the y of a Russian initial ye ("Yevgeny" /
+# "Evgeny") or the l of al- ("Lakhdar" / "Al-Akhdar"). The shorter of four letters or more.
+_PREFIXED_MIN = 4
+_PREFIX_SPELLINGS = ("y", "l")
+# ... nor when it starts a cluster that writes one sound: "Dzadran" / "Zadran", "Djanko".
+_CLUSTER_SECONDS = "hjsz"
 
 
 @lru_cache(maxsize=1 << 18)
@@ -48,8 +57,10 @@ def pair(token: str, candidate: str, cutoff: float) -> float:
         stem = long[: -len(_OF_GOD[0])]
         if stem == short or (len(short) >= _OF_GOD_MIN_STEM and pair(stem, short, NEAR) >= NEAR):
             return _OF_GOD_PAIR
-    if _suffixed(short, long):
+    if _suffixed(short, long) or _prefixed(short, long):
         return 0.0
+    if _turkish_c(token, candidate) or _turkish_c(candidate, token):
+        return LOOSE  # Turkish c is the j of other spellings: "Canko" / "Janko" / "Djanko"
     if len(token) == len(candidate) > 1 and vowel_key(token) == vowel_key(candidate):
         # Only the vowels differ ("Hamid"/"Hamed", "Ali"/"Eli"): how transliterations differ.
         return _SHORT_VOWELS_ONLY if len(token) <= SHORT else _VOWELS_ONLY
@@ -89,6 +100,26 @@ def _suffixed(short: str, long: str) -> bool:
         and len(long) - len(short) >= _SUFFIX_MIN
         and long.startswith(short)
         and long[len(short) :] not in _SILENT_ENDINGS
+    )
+
+
+def _turkish_c(token: str, candidate: str) -> bool:
+    """Whether ``token`` starts with c where ``candidate`` starts with j or dj, the rest alike."""
+    if not token.startswith("c") or len(token) <= SHORT:
+        return False
+    rest = token[1:]
+    return candidate in (f"j{rest}", f"dj{rest}")
+
+
+def _prefixed(short: str, long: str) -> bool:
+    """Whether ``long`` is ``short`` with one consonant added at its start (``_PREFIXED_MIN``)."""
+    return (
+        len(short) >= _PREFIXED_MIN
+        and len(long) == len(short) + 1
+        and long[1:] == short
+        and not _VOWEL.match(long)
+        and not long.startswith(_PREFIX_SPELLINGS)
+        and long[1] not in _CLUSTER_SECONDS
     )
 
 

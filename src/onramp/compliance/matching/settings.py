@@ -13,4 +13,7 @@ class MatchSettings:
     token_cutoff: float = 80.0
     dob_bonus: float = 6.0
     dob_penalty: float = 15.0
+    # A name this strong (exact once normalised, or but for a left-out middle name) stays a hit
+    # whatever the date of birth says: a different date lowers it to the threshold, no further.
+    strong_name: float = 97.0
     country_bonus: float = 3.0

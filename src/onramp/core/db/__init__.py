@@ -22,6 +22,8 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.orm import DeclarativeBase
 
+from onramp.core.db.connection_loss import connect_or_unavailable, watch_connection_loss
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -58,14 +60,20 @@ def create_engine(
         raise RuntimeError(
             "no database configured: set ONRAMP_DATABASE__URL or start the dev stack (onramp dev)"
         )
-    return create_async_engine(
+    engine = create_async_engine(
         asyncpg_url(url),
         pool_size=pool_size,
         max_overflow=max_overflow,
         echo=echo,
-        # A lock wait or an abandoned transaction becomes an error instead of a silent hang.
-        connect_args={"server_settings": SERVER_SETTINGS},
+        connect_args={
+            # A lock wait or an abandoned transaction becomes an error instead of a silent hang.
+            "server_settings": SERVER_SETTINGS,
+            "async_creator_fn": connect_or_unavailable,
+        },
     )
+    # A connection a PostgreSQL restart broke is dropped, never handed out again.
+    watch_connection_loss(engine)
+    return engine
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -22,7 +22,7 @@ def migration_settings() -> Settings:
 
 
 def migration_keyring(bind: sa.Connection, *, create: bool) -> Keyring:
-    hsm = Hsm.connect(migration_settings().hsm)
+    hsm = Hsm.connect(migration_settings().data_key_hsm)
     rows = bind.execute(
         sa.text("SELECT id, purpose, wrapped, kek_label, active FROM data_keys ORDER BY id")
     ).all()

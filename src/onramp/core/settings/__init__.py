@@ -7,6 +7,7 @@ that names a running service (database, NATS, chain) is taken from the dev stack
 
 from onramp.core.settings.access import ApiKeySettings, AuthSettings, RateLimitSettings
 from onramp.core.settings.alerts import AlertChannelSettings, AlertSettings
+from onramp.core.settings.api import ApiSettings
 from onramp.core.settings.banking import (
     BankingSettings,
     TreasuryAccountSettings,
@@ -57,6 +58,7 @@ __all__ = [
     "ANVIL_EXECUTOR_KEY",
     "ANVIL_PAYOUT_KEY",
     "ApiKeySettings",
+    "ApiSettings",
     "AuthSettings",
     "BankingSettings",
     "ChainSettings",

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import EmailStr, Field, SecretStr
 
 from onramp.core.settings.base import REPO_ROOT, Section
+
+# The reports that may be emailed daily: those made of the day alone (no FX desk to ask).
+MailedReport = Literal["operations", "funnel", "pricing", "screening-stats", "recon-summary"]
+
+
+def _daily_reports() -> list[MailedReport]:
+    return ["operations", "funnel"]
 
 
 class KycSettings(Section):
@@ -81,6 +89,11 @@ class ComplianceSettings(Section):
     # Reports (docs/reports.md): the CTR threshold in USD-equivalent and the report templates.
     ctr_threshold_usd: Decimal = Field(default=Decimal("10000"), gt=0)
     report_templates_dir: Path = REPO_ROOT / "samples" / "config" / "reports"
+    # Reports emailed to staff once a day, the day before as CSV (reports/mailing.py, run by
+    # the recon worker): ``ONRAMP_COMPLIANCE__REPORT_EMAIL_TO='["ops@example.com"]'``; none by
+    # default. Which reports: ``ONRAMP_COMPLIANCE__REPORT_EMAIL_REPORTS``.
+    report_email_to: list[EmailStr] = Field(default_factory=list)
+    report_email_reports: list[MailedReport] = Field(default_factory=_daily_reports, min_length=1)
 
 
 class PrivacySettings(Section):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pydantic import Field, SecretStr
 
-from onramp.core.settings.base import Section
+from onramp.core.settings.base import REPO_ROOT, Section
 
 
 class DatabaseSettings(Section):
@@ -23,6 +23,9 @@ class NatsSettings(Section):
     # Copies of the stream JetStream keeps when it creates it: 3 on a three-server cluster, so a
     # lost server loses no event (deploy/k8s/nats-values.yaml); 1 for a single server.
     replicas: int = Field(1, ge=1, le=5)
+    # Put in front of every subject on the wire (``acme.`` -> ``acme.onramp.orders…``), so two
+    # onramp installations (with two stream names) can share one NATS account; empty: none.
+    subject_prefix: str = Field(default="", max_length=60, pattern=r"^([a-z0-9_-]+\.)*$")
 
 
 class HsmSettings(Section):
@@ -70,6 +73,10 @@ class MetricsSettings(Section):
     can reach the port; production refuses it unset (the figures are the business's volumes)."""
 
     token: SecretStr = SecretStr("")
+    # Certificates whose expiry is watched (core/certificates.py): name → PEM file, e.g.
+    # ``'{"ingress": "/etc/onramp/tls/tls.crt"}'``. Each process exports
+    # ``onramp_certificate_expiry_seconds{name}``; the ``certificate_expiry`` alert reads them.
+    certificates: dict[str, Path] = Field(default_factory=dict)
 
 
 class OtelSettings(Section):
@@ -92,6 +99,12 @@ class WorkerSettings(Section):
     stale_after_seconds: float = Field(default=120.0, gt=0)
     # Each readiness check (database, NATS, RPC, HSM) gets at most this long.
     check_timeout_seconds: float = Field(default=3.0, gt=0)
+    # A single writer's lease (core/leases.py): renewed every third of it; a replica that
+    # stopped renewing is replaced after at most this long.
+    lease_seconds: float = Field(default=15.0, ge=1)
+    # After SIGTERM the hosted workers finish the batch in hand within this long, else they
+    # are cancelled and the host exits non-zero (below Kubernetes' 60 s grace period).
+    grace_seconds: float = Field(default=45.0, gt=0)
 
 
 class WebhookSettings(Section):
@@ -126,6 +139,22 @@ class SupervisorSettings(Section):
 
 class DevSettings(Section):
     """``onramp dev``: ``worker_groups`` runs the workers as a few hosts of several workers each
-    (runtime/workers/groups.py) instead of one process per worker (false)."""
+    (runtime/workers/groups.py) instead of one process per worker (false); ``services`` (as
+    ``--services``) runs them on the PostgreSQL, NATS and Redis that ``ONRAMP_DATABASE__URL``,
+    ``ONRAMP_NATS__URL`` and ``ONRAMP_REDIS_URL`` name instead of embedded ones."""
 
     worker_groups: bool = True
+    # The docs site `make docs` builds (mkdocs.yml), served by the API at /handbook while the
+    # directory exists (a checkout that ran `make docs`; an image has none: /handbook is 404).
+    handbook_dir: Path = REPO_ROOT / "site"
+    services: bool = False
+    # The embedded PostgreSQL's continuous WAL archive (docs/runbooks/backup-restore.md): every
+    # finished WAL segment is copied here, for `onramp backup recover` to replay onto a base
+    # backup. Unset: no archiving. Keep it off the data directory's disk.
+    wal_archive_dir: Path | None = None
+    # The backup key (`onramp backup keygen`) each archived segment is sealed with
+    # (`onramp backup wal-push`). Unset: segments are copied in the clear.
+    wal_archive_key_file: Path | None = None
+    # A segment is closed (and archived) at least this often while anything is written: the
+    # most committed work a lost disk can take with it. Each close archives a whole 16 MiB.
+    archive_timeout_seconds: int = Field(default=60, ge=1, le=3600)

@@ -23,3 +23,7 @@ class ReconSettings(Section):
     {"amount": "10000", "age_hours": 48}}'`` (docs/reconciliation.md); none by default."""
 
     trip_on: dict[str, TripRule] = Field(default_factory=dict)
+    # The ``recon_break_amount`` alert fires for a currency when its open breaks' amounts,
+    # summed regardless of sign, reach this (major units): ``ONRAMP_RECON__ALERT_AMOUNTS=
+    # '{"EUR": "500", "USDC": "1000"}'``. A currency not named here alerts by count only.
+    alert_amounts: dict[str, Decimal] = Field(default_factory=dict)

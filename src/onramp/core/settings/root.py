@@ -11,6 +11,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from onramp.core.production_check import production_refusals
 from onramp.core.settings.access import ApiKeySettings, AuthSettings, RateLimitSettings
 from onramp.core.settings.alerts import AlertSettings
+from onramp.core.settings.api import ApiSettings
 from onramp.core.settings.banking import BankingSettings
 from onramp.core.settings.base import REPO_ROOT
 from onramp.core.settings.chain import ChainSettings, CustodySettings
@@ -46,10 +47,16 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     # Shared rate-limit counters for several API processes; unset: counted in each process.
     redis_url: str = ""
+    api: ApiSettings = ApiSettings()
     rate_limits: RateLimitSettings = RateLimitSettings()
     privacy: PrivacySettings = PrivacySettings()
     compliance: ComplianceSettings = ComplianceSettings()
     hsm: HsmSettings = HsmSettings()
+    # The token of the key-encryption keys, when they live apart from the signing keys: every
+    # process that reads personal data (the API, every worker host) opens the keyring there,
+    # while only the chain zone's pods reach ``hsm`` and sign (deploy/k8s: two HSM partitions
+    # at two addresses). Unset: ``hsm`` holds both.
+    keyring_hsm: HsmSettings | None = None
     notifications: NotificationSettings = NotificationSettings()
     database: DatabaseSettings = DatabaseSettings()
     nats: NatsSettings = NatsSettings()
@@ -83,6 +90,11 @@ class Settings(BaseSettings):
             listed = "\n".join(f"  - {r}" for r in refusals)
             raise ValueError(f"ONRAMP_ENV=production refuses this configuration:\n{listed}")
         return self
+
+    @property
+    def data_key_hsm(self) -> HsmSettings:
+        """Where the key-encryption keys are: ``keyring_hsm`` if set, else ``hsm``."""
+        return self.keyring_hsm or self.hsm
 
     def with_stack(self, stack: dict[str, Any]) -> Settings:
         """Fill what is unset from a running dev stack's ``stack.json``."""

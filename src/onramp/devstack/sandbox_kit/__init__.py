@@ -1,9 +1,16 @@
 """What the vendor sandboxes (bank, KYC, issuer) share: signed webhook delivery with retries and
-a log of every attempt, failure injection by delaying a first delivery, RFC 9457 problems, their
-background work and the process that runs one. What each vendor decides (its magic values, its
+a log of every attempt, failure injection (5xx answers, hung answers, webhooks twice, late and
+out of order: ``faults.py``, switched on at ``/_faults``), RFC 9457 problems, their background
+work and the process that runs one. What each vendor decides (its magic values, its
 resources) stays in that vendor's sandbox."""
 
 from onramp.devstack.sandbox_kit.background import BackgroundWork
+from onramp.devstack.sandbox_kit.faults import (
+    FAULTS_ENV,
+    FaultInjector,
+    FaultSettings,
+    WebhookFaults,
+)
 from onramp.devstack.sandbox_kit.problems import PROBLEM_JSON, SandboxProblem, answer_problems
 from onramp.devstack.sandbox_kit.running import (
     RunningSandbox,
@@ -26,15 +33,19 @@ from onramp.devstack.sandbox_kit.webhooks import (
 )
 
 __all__ = [
+    "FAULTS_ENV",
     "PROBLEM_JSON",
     "BackgroundWork",
     "Deliverable",
     "Delivery",
     "DeliveryPolicy",
+    "FaultInjector",
+    "FaultSettings",
     "RunningSandbox",
     "SandboxProblem",
     "SandboxState",
     "WebhookEvent",
+    "WebhookFaults",
     "WebhookSender",
     "WebhookTarget",
     "add_webhook_arguments",

@@ -4,7 +4,8 @@ An event is one body, sent again byte for byte on every attempt and every redeli
 ``t=<unix seconds>,v1=<hex>`` (``core.webhook_signatures``) at the time of that attempt. A 2xx
 acknowledges; anything else, a connection error or a timeout is retried after 0.2 s, 0.4 s,
 0.8 s ... capped, up to the policy's number of attempts. Each attempt is recorded on the event,
-so a sandbox can show its deliveries the way a vendor's dashboard does.
+so a sandbox can show its deliveries the way a vendor's dashboard does. Switched on, the
+sandbox's faults (``faults.py``) send an event twice, late, or after the event that follows it.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import httpx
 
 from onramp.core.webhook_signatures import signature_for
 from onramp.devstack.sandbox_kit.background import BackgroundWork
+from onramp.devstack.sandbox_kit.faults import FaultInjector
 
 
 def sign_payload(secret: bytes, timestamp: int, body: bytes) -> str:
@@ -100,6 +102,7 @@ class WebhookSender:
         log: logging.Logger,
         transport: httpx.AsyncBaseTransport | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        faults: FaultInjector | None = None,
     ) -> None:
         self.url = url
         self.policy = policy
@@ -110,10 +113,39 @@ class WebhookSender:
         self._transport = transport
         self._client: httpx.AsyncClient | None = None
         self._sleep = sleep
+        self._faults = faults
+        self._held: list[Deliverable] = []  # held back until the next event was delivered
 
     def schedule(self, event: Deliverable, *, delay: float = 0.0) -> None:
-        """Deliver ``event`` in the background, the first attempt after ``delay`` seconds."""
-        self._background.start(self.deliver(event, delay=delay))
+        """Deliver ``event`` in the background, the first attempt after ``delay`` seconds
+        (and as the sandbox's faults say: twice, later, or after the next event)."""
+        if self._faults is None:
+            self._background.start(self.deliver(event, delay=delay))
+            return
+        fault = self._faults.for_webhook()
+        if fault.held:
+            self._held.append(event)
+            self._background.start(self._release_late(event))
+            return
+        self._background.start(self._deliver_then_release(event, delay + fault.delay))
+        if fault.duplicate_after is not None:
+            again = delay + fault.delay + fault.duplicate_after
+            self._background.start(self.deliver(event, delay=again))
+
+    async def _deliver_then_release(self, event: Deliverable, delay: float) -> None:
+        """Deliver ``event``, then the events held back before it: they arrive after it."""
+        await self.deliver(event, delay=delay)
+        held, self._held = self._held, []
+        for earlier in held:
+            self._background.start(self.deliver(earlier))
+
+    async def _release_late(self, event: Deliverable) -> None:
+        """A held event no later event came to overtake: delivered after the longest hold."""
+        assert self._faults is not None
+        await self._sleep(self._faults.settings.reorder_seconds)
+        if any(e is event for e in self._held):
+            self._held = [e for e in self._held if e is not event]
+            await self.deliver(event)
 
     async def deliver(self, event: Deliverable, *, delay: float = 0.0) -> bool:
         """Attempt until acknowledged or out of attempts; whether it was acknowledged."""

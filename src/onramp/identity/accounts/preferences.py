@@ -26,7 +26,7 @@ class InvalidPreferences(InvalidInput):
 class Preferences:
     display_currency: str = "EUR"
     default_fiat_currency: str = "EUR"
-    notification_channels: tuple[str, ...] = ("email",)
+    notification_channels: tuple[str, ...] = ("email", "webhook")
     language: str = "en"
 
     def check(self) -> None:

@@ -1,5 +1,6 @@
-"""Who may be emailed, and at which address: the customers among ``user_ids`` whose account is
-open and whose preferences take email (the default), with the address and name to use."""
+"""Who may be told, and how: the customers among ``user_ids`` whose account is open and whose
+preferences take email (the default), with the address and name to use; and those who turned
+their webhook endpoints' deliveries off (the ``webhook`` channel, on by default)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from onramp.identity.models import User, UserPreferences
 
 EMAIL = "email"
+WEBHOOK = "webhook"
 
 
 @dataclass(frozen=True)
@@ -52,3 +54,16 @@ async def email_recipients(
         language = chosen.language if chosen is not None else "en"
         found[user.id] = Recipient(user.id, user.email, user.full_name, language)
     return found
+
+
+async def webhook_muted(session: AsyncSession, user_ids: Collection[uuid.UUID]) -> set[uuid.UUID]:
+    """The users among ``user_ids`` whose saved preferences leave out the ``webhook`` channel:
+    their endpoints get no deliveries (one query; no saved preferences means on)."""
+    if not user_ids:
+        return set()
+    chosen = await session.execute(
+        select(UserPreferences.user_id, UserPreferences.notification_channels).where(
+            UserPreferences.user_id.in_(user_ids)
+        )
+    )
+    return {user_id for user_id, channels in chosen if WEBHOOK not in channels}

@@ -42,11 +42,13 @@ async def verify_email(
     return user
 
 
-async def require_verified_email(session: AsyncSession, *, user_id: uuid.UUID) -> None:
-    """Orders wait for a proven mailbox: it is where refunds and notices are sent."""
+async def require_verified_email(session: AsyncSession, *, user_id: uuid.UUID) -> User:
+    """Orders wait for a proven mailbox: it is where refunds and notices are sent. Returns the
+    account."""
     user = await get_user(session, user_id=user_id)
     if user.email_verified_at is None:
         raise EmailNotVerified()
+    return user
 
 
 async def request_email_change(

@@ -9,7 +9,9 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from onramp.auth import Role
+from onramp.auth import Principal, Role
+from onramp.core.errors import NotFound
+from onramp.identity.accounts.service import user_by_email
 from onramp.identity.models import TotpFactor, User
 from onramp.identity.staff.roles import InvalidRole
 
@@ -56,3 +58,17 @@ async def with_second_factor(session: AsyncSession, user_ids: list[uuid.UUID]) -
         )
     )
     return set(rows.all())
+
+
+class StaffMemberNotFound(NotFound):
+    code = "staff_member_not_found"
+    title = "No active staff member has this email address"
+
+
+async def staff_principal(session: AsyncSession, *, email: str) -> Principal:
+    """The active staff member with this email, as who acts (for the operators' command line,
+    which has no login session: the four-eyes checks still compare two people)."""
+    user = await user_by_email(session, email=email)
+    if user is None or user.role not in STAFF_ROLES or not user.may_sign_in:
+        raise StaffMemberNotFound()
+    return Principal(user_id=user.id, role=user.role, session_id=None)

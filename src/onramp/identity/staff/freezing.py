@@ -12,7 +12,6 @@ import uuid
 from datetime import datetime
 from typing import Protocol
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from onramp.auth import Principal, Role
@@ -57,8 +56,10 @@ class CustomerNotFrozen(Conflict):
 
 async def ensure_not_frozen(session: AsyncSession, customer_id: uuid.UUID) -> None:
     """Refuse (``customer_frozen``, 403) a customer whose account is on hold."""
-    frozen_at = await session.scalar(select(User.frozen_at).where(User.id == customer_id))
-    if frozen_at is not None:
+    # The request's own check (verified email, the principal) has usually loaded the row:
+    # then this reads no more.
+    user = await session.get(User, customer_id)
+    if user is not None and user.frozen_at is not None:
         raise CustomerFrozen()
 
 

@@ -33,7 +33,7 @@ class LedgerEntryOut(BaseModel):
     postings: list[PostingOut]
 
 
-class ScreeningOut(BaseModel):
+class OrderScreeningOut(BaseModel):
     point: str = Field(description="Where the order was screened: funding, payout, rescreen ...")
     kind: str
     decision: str = Field(description="hit, clear or not_screened")
@@ -66,7 +66,9 @@ class AdminOrderOut(OrderOut):
     ledger: list[LedgerEntryOut] = Field(
         description="The journal entries of the order and of its deposit, oldest first"
     )
-    screenings: list[ScreeningOut] = Field(description="Every screen of the order, newest first")
+    screenings: list[OrderScreeningOut] = Field(
+        description="Every screen of the order, newest first"
+    )
     events: list[EventOut] = Field(description="The audit records about the order, oldest first")
     pending_action: PendingActionOut | None = Field(
         description="A retry or refund waiting for a second person's approval"

@@ -18,9 +18,9 @@ from onramp.orders.staff.operator_actions import ACTIONS
 from onramp.orders.staff.schemas import (
     EventOut,
     LedgerEntryOut,
+    OrderScreeningOut,
     PendingActionOut,
     PostingOut,
-    ScreeningOut,
 )
 
 
@@ -47,10 +47,10 @@ async def ledger_of(session: AsyncSession, order: Order) -> list[LedgerEntryOut]
     ]
 
 
-async def screenings_of(session: AsyncSession, order: Order) -> list[ScreeningOut]:
+async def screenings_of(session: AsyncSession, order: Order) -> list[OrderScreeningOut]:
     rows = await screening_records(session, subject_type="order", subject_id=str(order.id))
     return [
-        ScreeningOut(
+        OrderScreeningOut(
             point=r.point,
             kind=r.kind,
             decision=r.decision,

@@ -16,15 +16,20 @@ import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import asyncpg
 
-from onramp.runtime.backup.envelope import CHUNK, BackupError, open_chunks, read_header, seal
+from onramp.runtime.backup.envelope import (
+    BackupError,
+    open_chunks,
+    read_chunks,
+    read_header,
+    seal,
+)
 
 FORMAT = "onramp-backup/1"
 # Tables whose row counts the header records, compared after a restore.
@@ -65,12 +70,19 @@ def pg_tool(name: str, bin_dir: Path | None) -> str:
     return found
 
 
+async def table_counts(conn: asyncpg.Connection) -> dict[str, int]:
+    """Rows of each table in COUNTED. The names are the fixed tuple's, never input, so the
+    string-built statement is safe (ruff's S608 and bandit's B608 are told so)."""
+    sql = "SELECT count(*) FROM {}"
+    return {t: int(await conn.fetchval(sql.format(t))) for t in COUNTED}  # noqa: S608  # nosec B608
+
+
 async def describe(url: str) -> dict[str, Any]:
     """What the header says about the database: its schema revision, server, table sizes and
     the newest event, so a restore can be checked against it."""
     conn = await asyncpg.connect(libpq_url(url))
     try:
-        counts = {t: int(await conn.fetchval(f"SELECT count(*) FROM {t}")) for t in COUNTED}  # noqa: S608 - fixed names
+        counts = await table_counts(conn)
         newest = await conn.fetchval("SELECT max(created_at) FROM outbox")
         return {
             "schema_revision": await conn.fetchval("SELECT version_num FROM alembic_version"),
@@ -105,18 +117,13 @@ async def create_backup(
     assert dump.stdout is not None
     partial = out.with_name(out.name + ".partial")
     with partial.open("wb") as sink:
-        seal(key, header, _read_chunks(dump.stdout), sink)
+        seal(key, header, read_chunks(dump.stdout), sink)
     stderr = dump.stderr.read().decode(errors="replace") if dump.stderr else ""
     if dump.wait() != 0:
         partial.unlink(missing_ok=True)
         raise BackupError(f"pg_dump failed: {stderr.strip()}")
     partial.replace(out)  # a backup file exists only once it is whole
     return header
-
-
-def _read_chunks(stream: IO[bytes]) -> Iterator[bytes]:
-    while chunk := stream.read(CHUNK):
-        yield chunk
 
 
 def verify_backup(path: Path, key: bytes) -> dict[str, Any]:
@@ -193,7 +200,7 @@ async def restore_backup(
             " WHERE published_at IS NOT NULL AND created_at >= $1",
             since,
         )
-        counts = {t: int(await conn.fetchval(f"SELECT count(*) FROM {t}")) for t in COUNTED}  # noqa: S608 - fixed names
+        counts = await table_counts(conn)
     finally:
         await conn.close()
     return Restored(header, counts, int(status.split()[-1]), time.monotonic() - started)

@@ -21,7 +21,7 @@ import os
 import struct
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import IO, Any, BinaryIO
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -63,6 +63,12 @@ def read_key(path: Path) -> bytes:
 
 def _aad(header_hash: bytes, index: int, final: bool) -> bytes:
     return header_hash + struct.pack(">Q?", index, final)
+
+
+def read_chunks(source: IO[bytes]) -> Iterator[bytes]:
+    """``source`` in pieces of ``CHUNK`` bytes, as ``seal`` takes them."""
+    while chunk := source.read(CHUNK):
+        yield chunk
 
 
 def seal(key: bytes, header: dict[str, Any], chunks: Iterable[bytes], out: BinaryIO) -> None:

@@ -13,7 +13,8 @@ from onramp.core.settings import Settings
 from onramp.runtime.cli.backup import backup_app
 from onramp.runtime.cli.bank import bank_app
 from onramp.runtime.cli.books import audit_app, ledger_app
-from onramp.runtime.cli.dev import cold_safe_sender, demo, dev
+from onramp.runtime.cli.check import check
+from onramp.runtime.cli.dev import cold_safe_sender, demo, dev, samples_app
 from onramp.runtime.cli.issuer import issuer_commands
 from onramp.runtime.cli.keys import keys_app
 from onramp.runtime.cli.orders import orders_app
@@ -29,7 +30,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-for command in (demo, dev, api, worker, migrate):
+for command in (demo, dev, api, worker, migrate, check):
     app.command()(command)
 app.add_typer(keys_app, name="keys")
 app.add_typer(ledger_app, name="ledger")
@@ -43,6 +44,7 @@ app.add_typer(bank_app, name="bank")
 app.add_typer(backup_app, name="backup")
 app.add_typer(treasury_app, name="treasury")
 app.add_typer(recon_app, name="recon")
+app.add_typer(samples_app, name="samples")
 app.add_typer(issuer_commands(redeem_sender=cold_safe_sender), name="issuer")
 
 

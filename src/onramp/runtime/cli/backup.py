@@ -1,5 +1,6 @@
 """``onramp backup``: make a key, back the database up sealed with it, check a backup, and
-restore one into an empty database (docs/runbooks/backup-restore.md)."""
+restore one into an empty database; or take a base backup and recover one with the WAL archive,
+to its end or to a point in time (docs/runbooks/backup-restore.md)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import asyncio
 import json
 import os
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -14,13 +16,19 @@ import typer
 
 from onramp.core.settings import load_settings
 
-backup_app = typer.Typer(help="Backups, sealed, and their restore.", no_args_is_help=True)
+backup_app = typer.Typer(
+    help="Backups, sealed, and their restore; base backups and point-in-time recovery.",
+    no_args_is_help=True,
+)
 
 KeyFile = Annotated[
     Path, typer.Option("--key-file", help="The backup key (onramp backup keygen writes one)")
 ]
 PgBin = Annotated[
-    Path | None, typer.Option("--pg-bin", help="Directory of pg_dump/pg_restore to use")
+    Path | None,
+    typer.Option(
+        "--pg-bin", help="Directory of the PostgreSQL tools to use (pg_dump, pg_basebackup...)"
+    ),
 ]
 
 
@@ -123,3 +131,117 @@ def restore(
     if short:
         print(f"restored fewer rows than the backup recorded: {short}", file=sys.stderr)
         raise typer.Exit(1)
+
+
+OptionalKeyFile = Annotated[
+    Path | None,
+    typer.Option("--key-file", help="The backup key to seal (or open) with; without, in the clear"),
+]
+
+
+@backup_app.command("base")
+def base(
+    to: Annotated[Path, typer.Option("--to", help="A new file (sealed) or directory")],
+    key_file: OptionalKeyFile = None,
+    pg_bin: PgBin = None,
+) -> None:
+    """Copy the configured database's whole cluster with pg_basebackup (the WAL of the copy's
+    duration, a manifest), sealed with --key-file into the file TO (else plain files in the
+    directory TO): with the WAL archive, the start of a point-in-time recovery (onramp backup
+    recover). Needs a REPLICATION user."""
+    from onramp.runtime.backup import BackupError, read_key, take_base_backup
+
+    try:
+        key = read_key(key_file) if key_file else None
+        taken = take_base_backup(load_settings().database.url, to, key=key, bin_dir=pg_bin)
+    except BackupError as exc:
+        raise _fail(exc) from exc
+    print(json.dumps(taken.as_dict(), indent=2))
+
+
+Archive = Annotated[Path, typer.Option("--archive", help="The WAL archive directory")]
+# PostgreSQL aborts a recovery whose restore_command exits above 125 (as for a signal or a
+# command not found), where any other failure reads as the end of the archive.
+ABORT_RECOVERY = 255
+
+
+@backup_app.command("wal-push")
+def wal_push(
+    segment: Annotated[Path, typer.Argument(help="The finished segment (archive_command's %p)")],
+    name: Annotated[str, typer.Argument(help="Its file name (%f)")],
+    archive: Archive,
+    key_file: KeyFile,
+) -> None:
+    """Seal SEGMENT into the archive as NAME.sealed (archive_command): the same segment again
+    is accepted, another one of that name refused (exit 1)."""
+    from onramp.runtime.backup import BackupError, push_segment, read_key
+
+    try:
+        push_segment(read_key(key_file), segment, archive, name)
+    except BackupError as exc:
+        raise _fail(exc) from exc
+
+
+@backup_app.command("wal-fetch")
+def wal_fetch(
+    name: Annotated[str, typer.Argument(help="The segment to fetch (restore_command's %f)")],
+    destination: Annotated[Path, typer.Argument(help="Where the server wants it (%p)")],
+    archive: Archive,
+    key_file: KeyFile,
+) -> None:
+    """Open NAME from the archive into DESTINATION (restore_command): exit 1 when the archive
+    has none (its end), 255 when it does not open, which stops the recovery."""
+    from onramp.runtime.backup import BackupError, SegmentAbsent, fetch_segment, read_key
+
+    try:
+        fetch_segment(read_key(key_file), archive, name, destination)
+    except SegmentAbsent as exc:
+        raise _fail(exc) from exc
+    except BackupError as exc:
+        _fail(exc)
+        raise typer.Exit(ABORT_RECOVERY) from exc
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+@backup_app.command("recover")
+def recover(
+    base_backup: Annotated[Path, typer.Argument(help="A base backup (onramp backup base)")],
+    wal_archive: Annotated[
+        Path, typer.Option("--wal-archive", help="The WAL archive the server was feeding")
+    ],
+    data_dir: Annotated[
+        Path, typer.Option("--data-dir", help="A new (or empty) data directory to make")
+    ],
+    target_time: Annotated[
+        datetime | None,
+        typer.Option(
+            "--target-time",
+            formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S.%f%z", "%Y-%m-%dT%H:%M:%S"],
+            help="Stop after the last transaction committed at or before this (UTC if no "
+            "offset); default: replay the whole archive",
+        ),
+    ] = None,
+    key_file: OptionalKeyFile = None,
+    pg_bin: PgBin = None,
+) -> None:
+    """Make DATA_DIR from BASE_BACKUP (opened with --key-file if sealed, checked with
+    pg_verifybackup) set to replay the WAL archive when PostgreSQL next starts on it: to the
+    archive's end, or to --target-time. Then start the server on it (the dev stack: DATA_DIR is
+    <state dir>/pgdata, `onramp dev`)."""
+    from onramp.runtime.backup import BackupError, prepare_recovery
+
+    try:
+        prepared = prepare_recovery(
+            base_backup,
+            wal_archive,
+            data_dir,
+            target_time=_utc(target_time) if target_time else None,
+            key_file=key_file.absolute() if key_file else None,
+            bin_dir=pg_bin,
+        )
+    except BackupError as exc:
+        raise _fail(exc) from exc
+    print(json.dumps(prepared.as_dict(), indent=2))

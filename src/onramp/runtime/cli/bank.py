@@ -1,7 +1,8 @@
 """``onramp bank``: the operator's side of the bank. ``import`` reads statement files (camt,
 MT940, BAI2) into the deposit inbox; ``refunds export`` writes the requested EUR refunds as a SEPA
 pain.001 file for a bank that takes files (``ONRAMP_BANKING__REFUND_CHANNEL=pain001_file``);
-``--submit`` also uploads it to a bank with an upload API (the sandbox)."""
+``--submit`` also uploads it to a bank with an upload API (the sandbox); ``refunds settle`` and
+``refunds approve`` settle by hand, with four eyes, a refund the bank never answered."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import asyncio
 import getpass
 import json
 import sys
+import uuid
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -17,6 +20,9 @@ import typer
 from onramp.core.settings import Settings, load_settings
 
 if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from onramp.auth import Principal
     from onramp.banking import ImportReport, Pain001Upload
 
 bank_app = typer.Typer(help="The bank: statement files, refunds.", no_args_is_help=True)
@@ -65,7 +71,7 @@ async def _import(path: Path, *, bank: str | None, dry_run: bool) -> ImportRepor
     data = path.read_bytes()
     async with standalone_sessions(settings.database.url) as sessions:
         # Deposits keep the sender's name and IBAN sealed: the HSM's keys are needed.
-        install_keyring(await open_keyring(sessions, settings.hsm))
+        install_keyring(await open_keyring(sessions, settings.data_key_hsm))
         async with sessions() as session, session.begin() as transaction:
             report = await import_statement(
                 session,
@@ -121,7 +127,7 @@ async def _export(
     banking = settings.banking
     actor = f"cli:{getpass.getuser()}"
     async with standalone_sessions(settings.database.url) as sessions:
-        install_keyring(await open_keyring(sessions, settings.hsm))
+        install_keyring(await open_keyring(sessions, settings.data_key_hsm))
         async with unit_of_work(sessions) as session:
             stored = (
                 await refund_file(session, message_id=message_id)
@@ -186,3 +192,112 @@ def refunds_export(
     else:
         out.write_text(xml, encoding="utf-8")
     print(f"pain.001 {msg_id} written{' and submitted' if submit else ''}", file=sys.stderr)
+
+
+StaffOption = Annotated[
+    str, typer.Option("--staff", help="Your staff email address: you act as that person")
+]
+ReasonOption = Annotated[
+    str,
+    typer.Option("--reason", help="What the bank confirmed, and how (audited; 3 to 500 chars)"),
+]
+Act = Callable[["AsyncSession", "Principal", str], Awaitable[str]]
+
+
+async def _as_staff(email: str, act: Act) -> str:
+    """``act`` as the active staff member with this email, in one transaction, with the
+    operating-system account it runs under (``cli:<user>``)."""
+    from onramp.core.db import standalone_sessions, unit_of_work
+    from onramp.core.keys import install_keyring, open_keyring
+    from onramp.identity import staff_principal
+
+    settings = load_settings()
+    async with standalone_sessions(settings.database.url) as sessions:
+        # Emails are found by their keyed blind index: the HSM's keys are needed.
+        install_keyring(await open_keyring(sessions, settings.data_key_hsm))
+        async with unit_of_work(sessions) as session:
+            staff = await staff_principal(session, email=email)
+            return await act(session, staff, f"cli:{getpass.getuser()}")
+
+
+def _run_as_staff(email: str, act: Act) -> None:
+    from onramp.core.errors import OnrampError
+
+    try:
+        print(asyncio.run(_as_staff(email, act)))
+    except OnrampError as exc:
+        print(f"{exc.code}: {exc.detail}", file=sys.stderr)
+        raise typer.Exit(1) from exc
+
+
+@refunds_app.command("settle")
+def refunds_settle(
+    refund_id: uuid.UUID,
+    settlement: Annotated[
+        str,
+        typer.Option(
+            "--settlement",
+            help="confirm-sent (the bank paid it: book it as paid) or mark-failed (the money "
+            "never left: fail it and credit the money back)",
+        ),
+    ],
+    reason: ReasonOption,
+    staff: StaffOption,
+) -> None:
+    """Ask to settle a refund the bank never answered (four-eyes: another person approves)."""
+    from onramp.banking import RefundSettlement, request_refund_settlement
+    from onramp.core.clock import utcnow
+
+    try:
+        kind = RefundSettlement(settlement.replace("-", "_"))
+    except ValueError:
+        raise typer.BadParameter("confirm-sent or mark-failed", param_hint="--settlement") from None
+    if not 3 <= len(reason.strip()) <= 500:
+        raise typer.BadParameter("3 to 500 characters", param_hint="--reason")
+
+    async def ask(session: AsyncSession, person: Principal, via: str) -> str:
+        requested = await request_refund_settlement(
+            session,
+            refund_id=refund_id,
+            settlement=kind,
+            requester=person,
+            reason=reason,
+            now=utcnow(),
+            via=via,
+        )
+        return (
+            f"{settlement} of refund {refund_id} waits for a second person: approval "
+            f"{requested.approval_id}"
+        )
+
+    _run_as_staff(staff, ask)
+
+
+@refunds_app.command("approve")
+def refunds_approve(
+    approval_id: uuid.UUID,
+    staff: StaffOption,
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="Why you approve or reject it (audited)")
+    ] = None,
+    reject: Annotated[bool, typer.Option("--reject", help="Reject it instead")] = False,
+) -> None:
+    """Approve (or reject) another person's settlement of a refund: the second pair of eyes."""
+    from onramp.banking import decide_refund_settlement, register_settlement_approval
+    from onramp.core.clock import utcnow
+
+    register_settlement_approval()
+
+    async def decide(session: AsyncSession, person: Principal, via: str) -> str:
+        decided = await decide_refund_settlement(
+            session,
+            approval_id=approval_id,
+            approver=person,
+            approve=not reject,
+            reason=reason,
+            via=via,
+            now=utcnow(),
+        )
+        return f"approval {decided.id}: {decided.status} {json.dumps(decided.result or {})}"
+
+    _run_as_staff(staff, decide)

@@ -28,7 +28,7 @@ def _run_key_command(operation: str, purpose: str = "") -> str:
     settings = load_settings()
 
     async def run() -> str:
-        hsm = await asyncio.to_thread(Hsm.connect, settings.hsm)
+        hsm = await asyncio.to_thread(Hsm.connect, settings.data_key_hsm)
         async with (
             standalone_sessions(settings.database.url) as sessions,
             unit_of_work(sessions) as session,
@@ -43,7 +43,7 @@ def _run_key_command(operation: str, purpose: str = "") -> str:
             return (
                 f"data key {key.id} ({purpose}) is active for new writes; older keys still "
                 "open what they sealed. Running APIs pick it up within "
-                f"{settings.hsm.keyring_refresh_seconds:g}s."
+                f"{settings.data_key_hsm.keyring_refresh_seconds:g}s."
             )
 
     try:

@@ -65,7 +65,7 @@ def users_create_admin(
             standalone_sessions(settings.database.url) as sessions,
         ):
             # The admin's email and name are stored sealed: the HSM's keys are needed.
-            install_keyring(await open_keyring(sessions, settings.hsm))
+            install_keyring(await open_keyring(sessions, settings.data_key_hsm))
             async with unit_of_work(sessions) as session:
                 user = await create_first_admin(
                     session,

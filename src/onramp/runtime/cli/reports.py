@@ -20,7 +20,7 @@ from typer.core import TyperGroup
 if TYPE_CHECKING:
     from typer._click import Command, Context  # the click typer ships, its groups' types
 
-    from onramp.reports import Dataset, Period, Report, ReportFormat, ReportRequest
+    from onramp.reports import Dataset, Grain, Period, Report, ReportFormat, ReportRequest
 
 FromOption = Annotated[
     datetime, typer.Option("--from", formats=["%Y-%m-%d"], help="First day (UTC), included")
@@ -28,7 +28,9 @@ FromOption = Annotated[
 ToOption = Annotated[
     datetime, typer.Option("--to", formats=["%Y-%m-%d"], help="Last day (UTC), included")
 ]
-FormatOption = Annotated[str, typer.Option("--format", help="json (JSON lines) or csv")]
+FormatOption = Annotated[
+    str, typer.Option("--format", help="json (JSON lines), csv or pdf (written to stdout)")
+]
 
 _KEYWORD = inspect.Parameter.POSITIONAL_OR_KEYWORD
 _COMMON = (
@@ -52,6 +54,12 @@ _EXTRAS = {
         ],
         default=None,
     ),
+    "grain": inspect.Parameter(
+        "grain",
+        _KEYWORD,
+        annotation=Annotated[str, typer.Option("--period", help="a row per day or per month")],
+        default="day",
+    ),
 }
 
 
@@ -73,7 +81,17 @@ def _format(value: str) -> ReportFormat:
     try:
         return ReportFormat(value)
     except ValueError:
-        print(f"report_format_invalid: {value!r}: choose json or csv", file=sys.stderr)
+        print(f"report_format_invalid: {value!r}: choose json, csv or pdf", file=sys.stderr)
+        raise typer.Exit(2) from None
+
+
+def _grain(value: str) -> Grain:
+    from onramp.reports import Grain
+
+    try:
+        return Grain(value)
+    except ValueError:
+        print(f"report_period_invalid: {value!r}: choose day or month", file=sys.stderr)
         raise typer.Exit(2) from None
 
 
@@ -90,23 +108,30 @@ def _dataset(value: str | None) -> Dataset | None:
 
 
 def _print(report: Report, asked: ReportRequest) -> None:
+    from onramp.core.clock import SystemClock
     from onramp.core.db import standalone_sessions, unit_of_work
     from onramp.core.errors import OnrampError
     from onramp.core.settings import load_settings
+    from onramp.reports import produce
 
-    async def run() -> str:
+    async def run() -> str | bytes:
         async with (
             standalone_sessions(load_settings().database.url) as sessions,
             unit_of_work(sessions) as session,
         ):
-            return (await report.make(session, asked)).content
+            made = await produce(report, session, asked, made_at=SystemClock().now())
+            return made.content
 
     try:
         content = asyncio.run(run())
     except OnrampError as exc:
         print(f"{exc.code}: {exc.detail}", file=sys.stderr)
         raise typer.Exit(1) from exc
-    sys.stdout.write(content)
+    if isinstance(content, bytes):
+        sys.stdout.flush()
+        sys.stdout.buffer.write(content)  # a PDF: redirect it to a file
+    else:
+        sys.stdout.write(content)
 
 
 def _command(report: Report) -> Callable[..., None]:
@@ -118,6 +143,7 @@ def _command(report: Report) -> Callable[..., None]:
         fmt: str = "json",
         threshold: Decimal | None = None,
         dataset: str | None = None,
+        grain: str = "day",
     ) -> None:
         from onramp.core.settings import load_settings
         from onramp.fx import FxDesk
@@ -133,6 +159,7 @@ def _command(report: Report) -> Callable[..., None]:
             desk=lambda: FxDesk.from_settings(settings.fx),
             threshold_usd=threshold,
             dataset=_dataset(dataset),
+            grain=_grain(grain),
         )
         _print(report, asked)
 

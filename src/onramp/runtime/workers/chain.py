@@ -41,10 +41,10 @@ async def _pay_out(resources: Resources) -> None:
         ),
         gate=RiskGate(RiskLimits.from_settings(settings.treasury_risk)),
         batch_wait=timedelta(seconds=chain.payout_batch_wait_seconds),
+        lease_ttl=timedelta(seconds=settings.worker.lease_seconds),
     )
     await run_payout_sender(
         sender,
-        engine=resources.engine,
         database_url=settings.database.url,
         stop=resources.stop,
         idle=chain.poll_interval_seconds,
@@ -80,10 +80,10 @@ async def _withdraw(resources: Resources) -> None:
         destination_check=WithdrawalScreen(
             sessions, list_matchers(settings), list_freshness(settings)
         ),
+        lease_ttl=timedelta(seconds=settings.worker.lease_seconds),
     )
     await run_withdrawals(
         sender,
-        engine=resources.engine,
         stop=resources.stop,
         idle=custody.poll_interval_seconds,
         rebroadcast_after=custody.rebroadcast_after_seconds,

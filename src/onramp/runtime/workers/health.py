@@ -114,9 +114,11 @@ def health_app(
     settings: WorkerSettings,
     *,
     token: str = "",
+    draining: asyncio.Event | None = None,
 ) -> Starlette:
     """The endpoint of a process hosting the workers ``loops`` names (read on each request: a
-    host replaces a worker's signal when it starts the worker again)."""
+    host replaces a worker's signal when it starts the worker again). Once ``draining`` is set
+    (SIGTERM) ``/readyz`` answers 503 first, while the workers finish what they hold."""
 
     async def metrics_page(request: Request) -> Response:
         if not metrics.scrape_allowed(request.headers.get("authorization"), token):
@@ -139,6 +141,8 @@ def health_app(
         return JSONResponse(status, status_code=503 if stale else 200)
 
     async def readyz(_: Request) -> JSONResponse:
+        if draining is not None and draining.is_set():
+            return JSONResponse({"status": "stopping"}, status_code=503)
         names = list(probes)
         results = await asyncio.gather(
             *(_check(probes[name], settings.check_timeout_seconds) for name in names)

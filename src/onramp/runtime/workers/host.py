@@ -5,7 +5,9 @@ The workers share what a process has once: one engine (its pool sized by how man
 bus connection, the keyring (opened, and kept fresh, once if any of them reads personal data),
 the start-up checks of all of them (a bad rule file stops the whole host before it connects),
 and one ``/metrics``, ``/healthz``, ``/readyz`` endpoint (alive only while every hosted worker's
-loop goes round). SIGTERM or SIGINT sets every worker's stop signal and waits for all of them.
+loop goes round). SIGTERM or SIGINT turns ``/readyz`` to 503 and sets every worker's stop
+signal: each finishes the batch in hand and its consumers stop pulling; the host waits for all
+of them up to ``ONRAMP_WORKER__GRACE_SECONDS``, then cancels what is left and exits non-zero.
 
 A hosted worker that raises (or returns while the host is not stopping) is started again inside
 the host after a backoff (``ONRAMP_SUPERVISOR__*``: the same policy as the dev stack's
@@ -19,7 +21,7 @@ from __future__ import annotations
 import asyncio
 import signal
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -27,11 +29,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from onramp.chain import check_configured_wallet_factory, register_system_contracts
 from onramp.core import metrics
 from onramp.core.db import create_engine, session_factory, unit_of_work
+from onramp.core.db.versions import keep_announcing
 from onramp.core.keys import install_keyring, keep_keyring_fresh, open_keyring
 from onramp.core.logging import configure_logging, get_logger
 from onramp.core.restarts import DeathCount, GiveUp, RestartPolicy
 from onramp.core.settings import Settings
-from onramp.runtime.observability import configure_tracing
+from onramp.runtime.observability import configure_observability
 from onramp.runtime.workers.health import LoopStop, base_probes, health_app, serving
 from onramp.runtime.workers.registry import Resources, SharedBus, Worker
 
@@ -78,7 +81,7 @@ async def run_host(workers: Sequence[Worker], settings: Settings, *, name: str) 
         if worker.check is not None:
             worker.check(settings)
     configure_logging(level=settings.log_level, process=f"worker:{name}")
-    configure_tracing(settings, process=f"worker-{name}")
+    configure_observability(settings, process=f"worker-{name}")
     stops = Stops([worker.name for worker in workers])
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -98,16 +101,51 @@ async def run_host(workers: Sequence[Worker], settings: Settings, *, name: str) 
     token = settings.metrics.token.get_secret_value()
     refresher: asyncio.Task[None] | None = None
     async with serving(
-        health_app(stops.loops, probes, settings.worker, token=token), settings.worker
+        health_app(stops.loops, probes, settings.worker, token=token, draining=stops.stopping),
+        settings.worker,
     ):
+        from onramp.core.db.migrate import code_head  # alembic: only once running
+
+        announcer = asyncio.create_task(
+            keep_announcing(sessions, kind=f"worker:{name}", head=code_head())
+        )
         try:
             refresher = await _set_up(workers, settings, sessions)
-            await supervise(workers, stops, lambda stop: replace(shared, stop=stop), policy)
+            await finish_within(
+                supervise(workers, stops, lambda stop: replace(shared, stop=stop), policy),
+                stops.stopping,
+                grace=settings.worker.grace_seconds,
+            )
         finally:
             if refresher is not None:
                 refresher.cancel()
+            announcer.cancel()
+            await asyncio.gather(announcer, return_exceptions=True)
             await bus.close()
             await engine.dispose()
+
+
+class GraceExceeded(RuntimeError):
+    """The workers did not finish within the grace period after SIGTERM: they were cancelled."""
+
+
+async def finish_within(work: Awaitable[None], stopping: asyncio.Event, *, grace: float) -> None:
+    """Run ``work``; once ``stopping`` is set, give it ``grace`` seconds to finish (the batch
+    in hand, consumers no longer pulling), then cancel it and raise ``GraceExceeded``."""
+    task = asyncio.ensure_future(work)
+    stopped = asyncio.create_task(stopping.wait())
+    try:
+        await asyncio.wait({task, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        if not task.done():
+            done, _ = await asyncio.wait({task}, timeout=grace)
+            if not done:
+                log.error("host.grace_exceeded", grace_seconds=grace)
+                task.cancel()
+                await asyncio.gather(task, return_exceptions=True)
+                raise GraceExceeded(f"the workers did not stop within {grace}s")
+        await task
+    finally:
+        stopped.cancel()
 
 
 async def _set_up(
@@ -119,10 +157,12 @@ async def _set_up(
         await check_configured_wallet_factory(settings.chain)
     refresher = None
     if any(w.reads_personal_data for w in workers):
-        install_keyring(await open_keyring(sessions, settings.hsm))
+        install_keyring(await open_keyring(sessions, settings.data_key_hsm))
         refresher = asyncio.create_task(
             keep_keyring_fresh(
-                sessions, settings.hsm, interval=settings.hsm.keyring_refresh_seconds
+                sessions,
+                settings.data_key_hsm,
+                interval=settings.data_key_hsm.keyring_refresh_seconds,
             )
         )
     if any(w.pays_customers for w in workers):  # their destinations are checked against these

@@ -5,6 +5,7 @@ webhooks."""
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 from onramp.core.audit import run_sealer
 from onramp.core.bus import EventBus
@@ -24,7 +25,8 @@ async def _relay(resources: Resources, bus: EventBus) -> None:
 
 
 async def _seal(resources: Resources) -> None:
-    await run_sealer(resources.sessions, stop=resources.stop)
+    lease = timedelta(seconds=resources.settings.worker.lease_seconds)
+    await run_sealer(resources.sessions, stop=resources.stop, lease_ttl=lease)
 
 
 async def _mail(resources: Resources, bus: EventBus) -> None:

@@ -1,4 +1,5 @@
-"""Reconciliation's worker: yesterday's run, once a day (``recon/daily.py``)."""
+"""Reconciliation's worker: yesterday's run, once a day (``recon/daily.py``), and yesterday's
+reports emailed to staff once (``reports/mailing.py``)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from onramp.core.logging import get_logger
 from onramp.core.periodic import run_periodic
 from onramp.core.settings import Settings
 from onramp.recon import BreakAlarm, read_treasury_chain, run_yesterday_once
+from onramp.reports import email_reports_once
 from onramp.runtime.workers.registry import Resources, Worker
 from onramp.treasury import treasury_wallets, trip_breaker
 
@@ -49,6 +51,16 @@ async def read_treasury(
     return None
 
 
+async def email_reports(settings: Settings, session: AsyncSession, now: datetime) -> int:
+    """Yesterday's reports to staff, once (``ONRAMP_COMPLIANCE__REPORT_EMAIL_TO``; none by
+    default): the recon worker already wakes daily for yesterday."""
+    compliance = settings.compliance
+    return await email_reports_once(
+        session, now=now, recipients=compliance.report_email_to,
+        reports=compliance.report_email_reports, templates=compliance.report_templates_dir,
+    )  # fmt: skip
+
+
 def break_alarm(settings: Settings) -> BreakAlarm | None:
     """The breaks that trip the payouts' circuit breaker (``ONRAMP_RECON__TRIP_ON``), if any."""
     rules = settings.recon.trip_on
@@ -61,7 +73,8 @@ async def _daily(resources: Resources) -> None:
 
     async def once(session: AsyncSession, now: datetime, limit: int) -> int:
         await read_treasury(resources.settings, resources.sessions, now, client)
-        return await run_yesterday_once(session, now, break_alarm(resources.settings))
+        ran = await run_yesterday_once(session, now, break_alarm(resources.settings))
+        return ran + await email_reports(resources.settings, session, now)
 
     await run_periodic(
         resources.sessions,

@@ -35,6 +35,7 @@ class SharedBus:
                     self._settings.url,
                     stream=self._settings.stream,
                     replicas=self._settings.replicas,
+                    prefix=self._settings.subject_prefix,
                 )
             return self._bus
 

@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from onramp.core.db import unit_of_work
 from onramp.core.errors import OnrampError
+from onramp.core.logging import get_logger
 from onramp.treasury.issuer.base import (
     Issuer,
     UsdcSender,
@@ -48,6 +49,7 @@ from onramp.treasury.issuer.service import (
 )
 
 Sleep = Callable[[float], Awaitable[None]]
+log = get_logger(__name__)
 
 
 class IssuerFlow:
@@ -86,11 +88,41 @@ class IssuerFlow:
                     raise IssuerOperationTimeout(f"operation {operation_id} is {view.status}")
                 await self._sleep(self._poll)
 
-    async def resume_open(self, *, key_prefix: str = "") -> list[IssuerOperationView]:
-        """Every unfinished operation (whose key starts with ``key_prefix``) run to its end."""
+    async def advance(self, operation_id: uuid.UUID) -> bool:
+        """Step the operation as far as it goes now, without waiting for the issuer; True if
+        it moved."""
+        moved = False
+        while True:
+            view = await self._load(operation_id)
+            if view.finished or not await self._step(view):
+                return moved
+            moved = True
+
+    async def advance_open(self, *, key_prefix: str = "") -> list[IssuerOperationView]:
+        """One round over the unfinished operations (whose key starts with ``key_prefix``),
+        oldest first, each advanced as far as it goes now; returns those that moved.
+
+        An issuer call that fails (a 5xx, a timeout, an answer it cannot read) delays only its
+        own operation: it is logged and asked again, under the same keys, next round, and never
+        failed for it (only the issuer's word that a transfer or payout failed fails one). The
+        other operations, and the rest of the caller's round, go on."""
         async with unit_of_work(self._sessions) as session:
             pending = await open_operations(session, key_prefix=key_prefix)
-        return [await self.run(operation_id) for operation_id in pending]
+        moved = []
+        for operation_id in pending:
+            try:
+                if await self.advance(operation_id):
+                    moved.append(await self._load(operation_id))
+            except OnrampError as exc:
+                log.warning(
+                    "issuer.operation_waiting",
+                    operation_id=str(operation_id),
+                    error=exc.code,
+                    detail=exc.detail[:200],
+                )
+            except Exception:  # a bug or a lost connection: this one waits as well
+                log.exception("issuer.operation_error", operation_id=str(operation_id))
+        return moved
 
     async def _load(self, operation_id: uuid.UUID) -> IssuerOperationView:
         async with unit_of_work(self._sessions) as session:

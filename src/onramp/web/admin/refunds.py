@@ -2,25 +2,38 @@
 first, as ``GET /v1/admin/refunds``), the pain.001 files that paid them with each file's XML to
 download (``/admin/refunds/files``, as ``GET /v1/admin/refunds/files``), and the statement
 files imported from the bank (``/admin/deposits/files``, as ``GET /v1/admin/deposits/files``).
-All read-only."""
+Read-only but for the settlement by hand of a refund the bank never answered (confirm sent,
+mark failed: ``POST /v1/admin/refunds/{id}/confirm-sent`` or ``mark-failed``'s service), which
+waits for a second person's approval among the approvals."""
 
 from __future__ import annotations
 
 import uuid
 from typing import Annotated, Literal
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Path, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi import APIRouter, Form, Path, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from onramp.auth import Permission, Principal, require
-from onramp.banking import Refund, imported_bank_files, list_refunds, refund_file, refund_files
+from onramp.auth import Permission, Principal, allowed, require
+from onramp.banking import (
+    Refund,
+    RefundSettlement,
+    imported_bank_files,
+    list_refunds,
+    refund_file,
+    refund_files,
+    refund_is_stuck,
+    request_refund_settlement,
+)
 from onramp.core.money import Money
-from onramp.core.web import SessionDep
+from onramp.core.web import ClockDep, SessionDep
 from onramp.web.csv_export import Format, csv_download
 from onramp.web.rendering import render
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 Reader = Annotated[Principal, require(Permission.REFUNDS_READ)]
+Manager = Annotated[Principal, require(Permission.REFUNDS_MANAGE)]
 PAGE_SIZE = 50
 REFUND_COLUMNS = (
     "id", "deposit_id", "order_id", "amount", "currency", "reason", "status", "channel",
@@ -41,6 +54,7 @@ async def refunds(
     session: SessionDep,
     status: Literal["requested", "sent", "completed", "failed", ""] = "",
     before: uuid.UUID | None = None,
+    done: Annotated[str, Query(max_length=100)] = "",
     format: Format = "html",
 ) -> Response:
     rows = await list_refunds(
@@ -53,10 +67,36 @@ async def refunds(
         "admin/deposits/refunds.html",
         principal=principal,
         refunds=rows,
+        stuck=[r for r in rows if refund_is_stuck(r)],
+        may_settle=allowed(principal.role, Permission.REFUNDS_MANAGE),
         status=status,
+        done=done,
         next_before=rows[-1].id if len(rows) == PAGE_SIZE else None,
         first_page=before is None,
     )
+
+
+@router.post("/refunds/{refund_id}/{act}")
+async def settle(
+    refund_id: uuid.UUID,
+    act: Literal["confirm-sent", "mark-failed"],
+    principal: Manager,
+    session: SessionDep,
+    clock: ClockDep,
+    reason: Annotated[str, Form(min_length=3, max_length=500)],
+) -> RedirectResponse:
+    """The first pair of eyes: the settlement waits for a different person's approval."""
+    requested = await request_refund_settlement(
+        session,
+        refund_id=refund_id,
+        settlement=RefundSettlement(act.replace("-", "_")),
+        requester=principal,
+        reason=reason,
+        now=clock.now(),
+    )
+    said = f"{act} waits for a second person (approval {requested.approval_id})"
+    query = urlencode({"status": "requested", "done": said})
+    return RedirectResponse(f"/admin/refunds?{query}", status_code=303)
 
 
 @router.get("/refunds/files")

@@ -6,7 +6,7 @@ as the API's are."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
@@ -22,12 +22,13 @@ from onramp.reports import (
     REPORTS,
     Dataset,
     Document,
+    Grain,
     Period,
     Report,
     ReportFormat,
     ReportRequest,
     Table,
-    table_pdf,
+    produce,
     tabulate,
 )
 from onramp.web.rendering import render
@@ -59,6 +60,14 @@ CHARTS = {
         lambda r: f"{r['date']} {r['currency']}" if r.get("date") else None,
         "revenue",
     ),
+    "funnel": Chart("First orders per day", lambda r: r.get("date"), "first_orders"),
+    # Per day and wallet: balances of one wallet are plotted, never added across days.
+    "treasury-positions": Chart(
+        "USDC per wallet and day",
+        lambda r: f"{r['date']} {r['wallet']}" if r.get("date") else None,
+        "balance_usdc",
+    ),
+    "recon-summary": Chart("Breaks open at each day's end", lambda r: r.get("date"), "open_at_end"),
     # The counts of the period (rates and breakdowns stay in the table).
     "screening-stats": Chart(
         "Alerts, cases and orders screened",
@@ -77,6 +86,7 @@ class ReportForm:
     last: date | None
     dataset: str
     threshold_usd: Decimal | None
+    grain: Grain = Grain.DAY
 
     def asked(self) -> tuple[Report, Period] | None:
         """The report and its period, once the form names both; a wrong one is refused."""
@@ -95,6 +105,7 @@ class ReportForm:
             "to": self.last.isoformat() if self.last else "",
             "dataset": self.dataset,
             "threshold_usd": str(self.threshold_usd or ""),
+            "period": self.grain.value,
         }
 
 
@@ -121,10 +132,15 @@ def report_form(
     last: Annotated[Text, Query(alias="to", max_length=20)] = "",
     dataset: Annotated[Text, Query(max_length=20)] = Dataset.ALERTS.value,
     threshold_usd: Annotated[Text, Query(max_length=20)] = "",
+    grain: Annotated[Text, Query(alias="period", max_length=10)] = Grain.DAY.value,
 ) -> ReportForm:
     if dataset not in {d.value for d in Dataset}:
         raise InvalidInput(f"datasets are {', '.join(d.value for d in Dataset)}")
-    return ReportForm(report, _day(first), _day(last), dataset, _threshold(threshold_usd))
+    if grain not in {g.value for g in Grain}:
+        raise InvalidInput(f"a row per {' or '.join(g.value for g in Grain)}")
+    return ReportForm(
+        report, _day(first), _day(last), dataset, _threshold(threshold_usd), Grain(grain)
+    )
 
 
 Form = Annotated[ReportForm, Depends(report_form)]
@@ -157,6 +173,7 @@ async def _document(
         desk=lambda: request.app.state.fx_desk,
         threshold_usd=form.threshold_usd,
         dataset=Dataset(form.dataset),
+        grain=form.grain,
     )
     return Made(report, asked, await report.make(session, asked))
 
@@ -206,6 +223,7 @@ async def reports_page(
         principal=principal,
         reports=_reports(),
         datasets=[d.value for d in Dataset],
+        grains=[g.value for g in Grain],
         form=form,
         query=form.query(),
         made=made,
@@ -233,6 +251,6 @@ async def report_pdf(
     request: Request, principal: Reader, session: SessionDep, clock: ClockDep, form: Form
 ) -> Response:
     made = await _needed(request, principal, session, form)
-    table = tabulate(made.document)
-    content = table_pdf(made.report.help, made.asked.period, table, made_at=clock.now())
-    return _attachment(content, "application/pdf", made.file_name("pdf"))
+    pdf = replace(made.asked, fmt=ReportFormat.PDF)
+    printed = await produce(made.report, session, pdf, made_at=clock.now())
+    return _attachment(printed.content, printed.media_type, made.file_name("pdf"))

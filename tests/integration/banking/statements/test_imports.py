@@ -28,7 +28,7 @@ from onramp.core.ids import uuid7
 from onramp.core.money import Money
 from onramp.devstack.bank_sandbox_camt import CamtBooking, write_camt
 from onramp.ledger import bank_account, customer_account, suspense_account
-from tests.integration.banking.deposits import eur, expect
+from tests.integration.banking.deposits import eur, expect, expectation
 
 pytestmark = pytest.mark.integration
 
@@ -242,6 +242,36 @@ async def test_return_of_an_unmatched_deposit_books_against_suspense(
         suspense_account("EUR"): 40_00,
         bank_account(bank, "EUR"): -40_00,
     }
+
+
+async def test_a_credit_reported_after_its_return_is_returned_and_funds_nothing(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    # The return comes first (a webhook or statement out of order): it finds no deposit. The
+    # credit, when it comes, must not fund the order it names (it used to).
+    bank = _bank()
+    expected = await expect(sessions, eur(45_00))
+    early = camt("camt.054", booking("e1-ret", "45.00", "return", credit=False, e2e="E2E-e1"))
+    await run_import(sessions, bank, early)
+    assert (await reversal_of(sessions, bank)).status == "unknown"
+    report = await run_import(
+        sessions, bank, camt("camt.054", booking("e1", "45.00", expected.reference))
+    )
+
+    assert (report.counts.received, report.counts.matched) == (1, 0)
+    (d,) = await deposits_of(sessions, bank)
+    assert (d.status, d.unmatched_reason, d.order_id) == (
+        "returned",
+        "returned_before_booked",
+        None,
+    )
+    r = await reversal_of(sessions, bank)
+    assert (r.status, r.outcome, r.deposit_id) == ("booked", "returned_from_suspense", d.id)
+    assert await postings(sessions, "deposit", str(d.id)) == {
+        bank_account(bank, "EUR"): 45_00,
+        suspense_account("EUR"): -45_00,
+    }  # and the return took it out of suspense: it nets to nothing
+    assert (await expectation(sessions, expected.reference)).status == "open"  # it waits
 
 
 async def test_return_while_the_order_holds_its_funds_debits_the_customer_and_holds_it(

@@ -15,11 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from onramp.chain import PayoutRequest, queue_payouts
 from onramp.chain.client import ChainClient
 from onramp.chain.models import Payout
-from onramp.chain.paying.payouts import PayoutSender
-from onramp.chain.worker import payout_signer
 from onramp.core.db import unit_of_work
 from onramp.core.money import Money
 from onramp.devstack.stack import Stack
+from tests.integration.chain.paying.senders import stack_sender
 
 pytestmark = pytest.mark.usefixtures("no_payout_worker")
 
@@ -65,14 +64,7 @@ async def test_the_batch_is_estimated_with_no_row_locked(
                 for o in node.order_ids
             ],
         )
-    sender = PayoutSender(
-        sessions=sessions,
-        client=node,
-        signer=payout_signer(infra.settings.chain, infra.settings.hsm),
-        vault=infra.deployment.vault,
-        chain_id=infra.settings.chain.chain_id,
-        batch_size=500,
-    )
+    sender = stack_sender(infra, sessions, client=node)
     assert await sender.send_batch() >= 2
     assert node.estimates >= 1
     assert node.found_locked == 0

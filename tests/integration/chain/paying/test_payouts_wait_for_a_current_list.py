@@ -15,17 +15,15 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from onramp.chain import PayoutRequest, queue_payouts
-from onramp.chain.client import ChainClient
 from onramp.chain.events import PAYOUTS_WAITING
 from onramp.chain.models import Payout
-from onramp.chain.paying.payouts import PayoutSender
-from onramp.chain.worker import payout_signer
 from onramp.compliance import ListFreshness, ListMatchers, PayoutScreen
 from onramp.core.db import unit_of_work
 from onramp.core.money import Money
 from onramp.core.outbox import OutboxMessage
 from onramp.devstack.stack import Stack
 from tests.compliance.helpers import CURRENT, load
+from tests.integration.chain.paying.senders import stack_sender
 
 pytestmark = pytest.mark.usefixtures("no_payout_worker")
 
@@ -85,15 +83,7 @@ async def test_queued_payouts_wait_unsigned_and_go_once_the_list_is_current(
     check = _Switch()
     async with sessions() as session:
         started = await session.scalar(select(func.now()))
-    sender = PayoutSender(
-        sessions=sessions,
-        client=ChainClient(infra.anvil.url),
-        signer=payout_signer(infra.settings.chain, infra.settings.hsm),
-        vault=infra.deployment.vault,
-        chain_id=infra.settings.chain.chain_id,
-        batch_size=500,
-        destination_check=check,
-    )
+    sender = stack_sender(infra, sessions, destination_check=check)
 
     assert await sender.send_batch() == 0
     assert await sender.send_batch() == 0  # said once, not every round

@@ -200,7 +200,6 @@ async def _run_until(
     task = asyncio.create_task(
         run_payout_sender(
             sender,
-            engine=engine,
             database_url=infra.settings.database.url,
             stop=stop,
             idle=0.1,

@@ -8,11 +8,12 @@ from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from onramp.compliance.cases import AlertDraft, ComplianceCase, alerts_of_case, raise_alerts
 from onramp.core.audit import AuditRecord
 from onramp.core.db import unit_of_work
+from tests.integration.sql_statements import counted_statements
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 
@@ -73,6 +74,45 @@ async def test_concurrent_first_alerts_open_a_single_case(
     async with sessions() as session:
         (case,) = await _cases(session, customer)
         assert len(await alerts_of_case(session, case.id)) == 5
+
+
+async def _raise_batch(
+    engine: AsyncEngine,
+    sessions: async_sessionmaker[AsyncSession],
+    drafts: list[AlertDraft],
+) -> tuple[list[str], list[str]]:
+    """The new alerts' dedupe keys, and the statements the batch sent (commit excluded)."""
+    with counted_statements(engine) as statements:
+        async with unit_of_work(sessions) as session:
+            raised = await raise_alerts(session, drafts, now=NOW, actor="test")
+            await session.flush()
+            sent = list(statements)
+    return [a.dedupe_key for a in raised], sent
+
+
+async def test_a_batch_raises_each_finding_once_in_as_many_statements_as_one(
+    engine: AsyncEngine, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    customers = sorted((uuid.uuid4() for _ in range(30)), key=str)
+    _, one = await _raise_batch(engine, sessions, [_draft(uuid.uuid4(), "solo", "high")])
+    async with unit_of_work(sessions) as session:  # a finding raised before the batch
+        await raise_alerts(session, [_draft(customers[0], "seen")], now=NOW, actor="test")
+    drafts = [
+        _draft(c, f"{c}-{i}", "high" if i == 2 else "low") for c in customers for i in range(3)
+    ]
+    drafts += [_draft(customers[0], "seen"), drafts[0]]  # a replay, and one twice in the batch
+
+    raised, many = await _raise_batch(engine, sessions, drafts)
+
+    assert sorted(raised) == sorted(f"test:{c}-{i}" for c in customers for i in range(3))
+    # Set-based: 90 findings of 30 customers cost what one does, plus one batch raising the
+    # cases' severities (the lone finding opened its case at its own severity).
+    assert len(many) == len(one) + 1
+    async with sessions() as session:
+        for customer in customers:
+            (case,) = await _cases(session, customer)
+            assert case.severity == "high"
+            assert len(await alerts_of_case(session, case.id)) == 3 + (customer == customers[0])
 
 
 def test_an_unknown_severity_is_refused() -> None:
