@@ -6,7 +6,8 @@ A segment is sealed to a hidden scratch name, flushed, renamed to ``<name>.seale
 directory flushed, so the archive never holds half a segment. Offered again (PostgreSQL retries
 a copy it saw fail), the same segment is accepted and another one of that name refused: the
 archive keeps the first. A fetched segment is opened whole, every chunk authenticated, before
-any byte reaches the server.
+any byte reaches the server, and lands at ``%p`` by a rename (a fetch killed half-way leaves
+no short segment there).
 """
 
 from __future__ import annotations
@@ -77,4 +78,7 @@ def fetch_segment(key: bytes, archive: Path, name: str, destination: Path) -> No
     source = sealed_path(archive, name)
     if not source.is_file():
         raise SegmentAbsent(f"no {name} in {archive}")
-    destination.write_bytes(_opened(key, source, name))
+    # Whole or not at all: a fetch killed half-way leaves a scratch file, never a short %p.
+    scratch = destination.with_name(f".{destination.name}.fetching")
+    scratch.write_bytes(_opened(key, source, name))
+    scratch.rename(destination)
