@@ -23,7 +23,7 @@ from onramp.core import metrics
 from onramp.core.bus import EventBus
 from onramp.core.db import unit_of_work
 from onramp.core.events import CloudEvent
-from onramp.core.faults import crash_point
+from onramp.core.faults import SKIP_INBOX, broken, crash_point
 from onramp.core.inbox import claim_events
 from onramp.core.logging import get_logger
 from onramp.core.tracing import consuming
@@ -53,6 +53,8 @@ async def _apply(
                 session, consumer=consumer.name, event_ids=[e.id for e in unique]
             )
             todo = [e for e in unique if e.id in fresh]
+            if broken(SKIP_INBOX):  # the fault simulator's broken build (core/faults.py)
+                todo = unique
             if todo:
                 await consumer.handle(session, todo)
             crash_point("consumer.before_commit")

@@ -27,6 +27,12 @@ BREAK_ENV = "ONRAMP_FAULTS_BREAK"
 # The payout transaction is sent inside the transaction that signs it, before it is stored
 # (the bug "store before send" prevents): a crash after the send forgets a paid payout.
 SEND_BEFORE_STORE = "send_before_store"
+# Event consumers handle every delivered event as if their inbox had never recorded it: an event
+# redelivered after a crash between commit and ack (``consumer.before_ack``) is handled again.
+# The simulator does not catch it: the deposits and orders workers' handlers act only on rows
+# still in the state their event expects, and the ledger books an entry once per (kind,
+# reference), so on the simulator's paths a second handling changes nothing (docs/operations.md).
+SKIP_INBOX = "skip_inbox"
 
 
 def parse_armed(spec: str) -> dict[str, int]:

@@ -14,6 +14,7 @@ from nats.js import JetStreamContext
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from onramp.core import faults
 from onramp.core.bus import EventBus
 from onramp.core.consumer import Consumer, handle_messages
 from onramp.core.db import unit_of_work
@@ -142,6 +143,24 @@ async def test_redelivered_event_is_applied_once(
         )
         await session.rollback()
     assert claimed == {fresh}
+
+
+async def test_the_broken_build_skip_inbox_applies_a_redelivered_event_again(
+    sessions: async_sessionmaker[AsyncSession],
+    harness: Harness,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The test-only broken build (core/faults.py) does what it says: whoever runs the simulator
+    # with it runs consumers that handle a redelivered event again.
+    monkeypatch.setattr(faults, "_broken", frozenset({faults.SKIP_INBOX}))
+    e = event(harness.subject, n=1)
+    await harness.publish(e, msg_id=f"{e.id}-first")
+    await handle_messages(sessions, harness.consumer, await harness.fetch(1))
+    await harness.publish(e, msg_id=f"{e.id}-second")
+    await handle_messages(sessions, harness.consumer, await harness.fetch(1))
+
+    assert harness.recorder.applied == [e, e]
+    assert await inbox_count(sessions, harness.consumer.name) == 1
 
 
 async def test_same_event_twice_in_one_batch_is_applied_once(
