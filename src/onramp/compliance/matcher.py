@@ -15,9 +15,11 @@ written as one):
    (``matching/korean.py``: "Ri" / "Lee", "Jong" / "Jeong" / "Chong") or as one Chinese name
    in Pinyin and Wade-Giles (``matching/chinese.py``: "Zhang" / "Chang", and a joined stretch
    too: "Longbao" / "Lung-pao") or as one Japanese name in Hepburn and Kunrei-shiki
-   (``matching/japanese.py``: "Nishiguchi" / "Nisiguti") pair at 92 at least; so does a word in
-   the Somali alphabet whose reading is a word of the list (``matching/somali.py``: "Cali" /
-   "Ali", "Xasan" / "Hassan"); so do patronymics of one father's name in Russian, Ukrainian
+   (``matching/japanese.py``: "Nishiguchi" / "Nisiguti") pair at 92 at least, as do a Slavic
+   feminine -ska and -skaya (``matching/feminine.py``) and a first j or y before a vowel
+   (``matching/iotated.py``: "Juri" / "Yuri"; every reading key: ``matching/sounds.py``); so
+   does a word in the Somali alphabet whose reading is a word of the list (``matching/somali.py``:
+   "Cali" / "Ali", "Xasan" / "Hassan"); so do patronymics of one father's name in Russian, Ukrainian
    and Belarusian forms (``matching/patronymic.py``: "Hryhorovych" / "Grigorievich" /
    "Ryhoravich"), words with a Persian q written gh (``matching/qaf.py``: "Qolam" / "Gholam")
    and given names of one family in two languages (``matching/families.py``: "Kostas" /
@@ -68,19 +70,16 @@ from onramp.compliance.lists.model import EntryType, ListEntry, SanctionsList
 from onramp.compliance.matching.align import MIN_PAIRS, Near, align
 from onramp.compliance.matching.chinese import chinese_keys
 from onramp.compliance.matching.factors import country_factor, dob_factor
-from onramp.compliance.matching.families import family_keys
-from onramp.compliance.matching.japanese import japanese_keys
+from onramp.compliance.matching.initials import spelled_initials
 from onramp.compliance.matching.keys import LOOSE, loose_keys
-from onramp.compliance.matching.korean import korean_keys
 from onramp.compliance.matching.learned import LEARNED, learn_equivalents
 from onramp.compliance.matching.nisba import lost_final_e, nisba_free
 from onramp.compliance.matching.pairs import SPELLING, pair
-from onramp.compliance.matching.patronymic import patronymic_keys
-from onramp.compliance.matching.qaf import qaf_keys
 from onramp.compliance.matching.reduced import surname_and_initials
-from onramp.compliance.matching.russian import SAME_SOUND, russian_keys
+from onramp.compliance.matching.russian import SAME_SOUND
 from onramp.compliance.matching.settings import MatchSettings
 from onramp.compliance.matching.somali import somali_reading
+from onramp.compliance.matching.sounds import sound_keys
 from onramp.compliance.normalise import (
     NameForm,
     consonants,
@@ -118,18 +117,6 @@ class _IndexedName:
     form: NameForm
     joined: str
     is_alias: bool
-
-
-def _sound_keys(written: str) -> frozenset[str]:
-    """The written word read back to Cyrillic, to Hangul and to Chinese syllables (Cyrillic and
-    jamo keys never share a letter with the Latin of Chinese ones, which join syllables with
-    "-"), to Japanese Kunrei-shiki (keys that start "ja:"), a patronymic to its father's name
-    ("Hryhorovych" / "Grigorievich"), a key with spaces in it, a Persian q or gh as one (keys
-    that start "q:": "Qolam" / "Gholam") and a given name's other language's form (keys that
-    start "f:": "Ramezan" / "Ramadan", "Kostas" / "Konstantinos")."""
-    keys = russian_keys(written) | korean_keys(written) | chinese_keys(written)
-    keys |= qaf_keys(written) | family_keys(written)
-    return keys | japanese_keys(written) | patronymic_keys(written)
 
 
 def _written_joins(form: NameForm) -> list[tuple[str, str]]:
@@ -203,7 +190,7 @@ class NameMatcher:
         for word in {*form.tokens, *(joined for _, joined in form.joins)}:
             self._holders[word].append(index)
         for written, token in zip(form.words, form.tokens, strict=True):
-            for key in _sound_keys(written):
+            for key in sound_keys(written):
                 self._by_sound[key][token] = None
             if lost_final_e(written, token):
                 self._final_e.add(token)
@@ -227,7 +214,7 @@ class NameMatcher:
         ``SAME_SOUND``."""
         same = [
             listed
-            for key in (_sound_keys(written) if keys is None else keys)
+            for key in (sound_keys(written) if keys is None else keys)
             for listed in self._by_sound.get(key, ())
             if near.get(listed, 0.0) < SAME_SOUND
         ]
@@ -338,7 +325,7 @@ class NameMatcher:
         self, name: str, date_of_birth: str | None = None, country: str | None = None
     ) -> NameHit | None:
         """The best-scoring list name for ``name`` (a hit or not), or None if nothing is close."""
-        form = name_form(name)
+        form = name_form(spelled_initials(name))
         if not form.tokens:
             return None
         joined = " ".join(sorted(form.tokens))

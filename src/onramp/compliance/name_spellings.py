@@ -119,4 +119,30 @@ GREEK_FORMS: dict[str, list[str]] = {
     "anastasios": "tasos".split(),
 }
 
-__all__ = ["EMPHATIC_Z_FORMS", "GREEK_FORMS", "NATIONAL_FORMS", "VARIANTS"]
+# Titles written before a name, dropped as words of their own (the spellings of one title too:
+# "Maulvi", "Maulawi", "Mawlawi", "Moulvi" are one Afghan and Pakistani title).
+HONORIFICS = frozenset(
+    "mr mrs ms miss mister dr doctor prof sir lord lady madam sheikh shaikh sheik shaykh "
+    "haji hajji hadji hajj mullah mulla maulana maulvi maulawi mawlawi moulvi molvi imam "
+    "emir amir ameer general gen colonel col major maj captain capt lt".split()
+)
+# Titles that are given names as often ("Amir Ali Chaudhary" / "CHAUDHRY, Aamir Ali"): kept as
+# words, which cost what a middle name does when the other side leaves them out
+# (``normalise._titles``).
+NAME_TITLES = frozenset(("amir", "ameer", "emir"))
+# Burmese names have no surname and are written with an honorific before them, "U" (Mr) or
+# "Daw" (Mrs), which lists leave out ("U Tay Za" / "ZA, Tay"); before two words or more only, as
+# U is also a Korean surname and a Korean given name's half ("YU, Chol U").
+BURMESE_TITLES = frozenset(("u", "daw"))
+BURMESE_NAME_MIN = 2
+
+__all__ = [
+    "BURMESE_NAME_MIN",
+    "BURMESE_TITLES",
+    "EMPHATIC_Z_FORMS",
+    "GREEK_FORMS",
+    "HONORIFICS",
+    "NAME_TITLES",
+    "NATIONAL_FORMS",
+    "VARIANTS",
+]

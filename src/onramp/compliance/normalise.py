@@ -28,7 +28,14 @@ from functools import lru_cache
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from onramp.compliance.name_spellings import NATIONAL_FORMS, VARIANTS
+from onramp.compliance.name_spellings import (
+    BURMESE_NAME_MIN,
+    BURMESE_TITLES,
+    HONORIFICS,
+    NAME_TITLES,
+    NATIONAL_FORMS,
+    VARIANTS,
+)
 
 # "Son of" and "daughter of" before a father's or family name.
 _KINSHIP = frozenset("bin ben ibn bint binti".split())
@@ -39,19 +46,6 @@ _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 # Apostrophes and ayin/hamza marks join ("As'ad" -> "asad"); OFAC writes them inconsistently.
 _JOINERS = re.compile("['`\u2018\u2019\u02bb\u02bc\u02be\u02bf]")
 
-HONORIFICS = frozenset(
-    "mr mrs ms miss mister dr doctor prof sir lord lady madam sheikh shaikh sheik shaykh "
-    "haji hajji hadji hajj mullah mulla maulana maulvi imam emir amir ameer "
-    "general gen colonel col major maj captain capt lt".split()
-)
-# Titles that are given names as often ("Amir Ali Chaudhary" / "CHAUDHRY, Aamir Ali"): kept as
-# words, which cost what a middle name does when the other side leaves them out (``_titles``).
-NAME_TITLES = frozenset(("amir", "ameer", "emir"))
-# Burmese names have no surname and are written with an honorific before them, "U" (Mr) or
-# "Daw" (Mrs), which lists leave out ("U Tay Za" / "ZA, Tay"); before two words or more only, as
-# U is also a Korean surname and a Korean given name's half ("YU, Chol U").
-_BURMESE_TITLES = frozenset(("u", "daw"))
-_BURMESE_NAME_MIN = 2
 # Articles and kinship particles: spelled, joined and dropped inconsistently across lists.
 PARTICLES = frozenset(
     "al el ul ad ar as ash at az bin ben ibn bint binti de da del der van von".split()
@@ -201,7 +195,7 @@ def _chunked_words(name: str) -> list[tuple[int, str]]:
         folded = fold(chunk).split()
         hyphenated = "-" in chunk and len(folded) > 1
         words += [(g, w) for w in folded if w not in HONORIFICS or w in NAME_TITLES or hyphenated]
-    if len(words) > _BURMESE_NAME_MIN and words[0][1] in _BURMESE_TITLES:
+    if len(words) > BURMESE_NAME_MIN and words[0][1] in BURMESE_TITLES:
         words = words[1:]
     return words
 
@@ -365,6 +359,9 @@ def name_form(name: str) -> NameForm:
         # "AUF, Awad Ibn" is "Awad Ibn Auf": the particle stands before the surname.
         first[-1] = (first[-1][0], False)
     n_last = sum(kept for _, kept in last)
+    # "BIN AHMED RUSHDI AL-QATIRJI, Hussam": the names after "bin" are his father's and
+    # grandfather's, which people leave out as often as a middle name.
+    nasab = set(range(n_last - 1)) if last and last[0][0] in _KINSHIP else set()
     words = [w for w, kept in last + first if kept]
     last_index, first_index = _token_index(last), _token_index(first, n_last)
     joins = _joins(last + first, last_index + first_index)
@@ -378,7 +375,8 @@ def name_form(name: str) -> NameForm:
         # One family name of two, as "LVOVA-BELOVA" has: either may be left out.
         given_halves.add(len(words) - 1)
         seconds |= {0, len(words) - 1}
-    middles = set(range(n_last + 1, len(words))) - given_halves
+    middles = set(range(n_last + 1, len(words))) - given_halves | nasab
+    seconds = set() if nasab else seconds  # the last is his one family name
     if (
         n_last > 1
         and "-" not in surname

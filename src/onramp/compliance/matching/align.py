@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from onramp.compliance.matching.pairs import NEAR
+from onramp.compliance.matching.slavic import other_family
 from onramp.compliance.normalise import COMPOUND, NameForm
 
 MIN_PAIRS = 2
@@ -93,10 +94,11 @@ def align(query: NameForm, name: NameForm, near: Near) -> Aligned:
 def _apart(q_left: list[str], n_left: list[str]) -> bool:
     """Whether words left on both sides are clearly other words: no two of them are even as
     alike as ``_APART`` by ratio ("Bakri" / "Mahri" 60, "Kovalenko" / "Saenko" 67), where a
-    typo the pairs missed stays close ("Feliz" / "Felix")."""
+    typo the pairs missed stays close ("Feliz" / "Felix"); nor are Slavic surnames of one stem
+    with other family suffixes ("Bazilev" / "Bazilevsky": ``matching/slavic.py``)."""
     if not q_left or not n_left:
         return False
-    return all(fuzz.ratio(q, n) < _APART for q in q_left for n in n_left)
+    return all(fuzz.ratio(q, n) < _APART or other_family(q, n) for q in q_left for n in n_left)
 
 
 def _is_initial(form: NameForm, i: int) -> bool:

@@ -9,6 +9,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
 from onramp.compliance.matching.keys import LOOSE, loose_keys
+from onramp.compliance.matching.slavic import other_family
 from onramp.compliance.normalise import consonants, vowel_key
 
 SHORT = 3
@@ -57,8 +58,8 @@ def pair(token: str, candidate: str, cutoff: float) -> float:
         stem = long[: -len(_OF_GOD[0])]
         if stem == short or (len(short) >= _OF_GOD_MIN_STEM and pair(stem, short, NEAR) >= NEAR):
             return _OF_GOD_PAIR
-    if _suffixed(short, long) or _prefixed(short, long):
-        return 0.0
+    if _suffixed(short, long) or _prefixed(short, long) or other_family(short, long):
+        return 0.0  # another name ("Mahmoudian", "Amidi", "Pavlenko"), not a spelling
     if _turkish_c(token, candidate) or _turkish_c(candidate, token):
         return LOOSE  # Turkish c is the j of other spellings: "Canko" / "Janko" / "Djanko"
     if len(token) == len(candidate) > 1 and vowel_key(token) == vowel_key(candidate):
