@@ -167,9 +167,9 @@ soak: install
 # The fault simulator (tests/faults, docs/operations.md): runs of orders through a stack of its
 # own while random money-path workers die with SIGKILL at random crash points and the bank
 # sandbox's webhooks come twice, late and out of order; the money checker after each run. Ends with "crash points: N, runs: R, invariant violations: V" (exit 1 if V > 0).
-# The defaults cover >= 1,000 crash points (hours); SEED and RUNS replay a failure.
+# The defaults cover >= 1,000 crash points (docs/operations.md: how long); SEED and RUNS replay a failure.
 SEED ?= 1
-RUNS ?= 300
+RUNS ?= 220
 faults: install
 	$(BIN)/python -m tests.faults --seed $(SEED) --runs $(RUNS)
 

@@ -1,6 +1,6 @@
 """``make faults SEED=… RUNS=…``: start a stack of its own, simulate, print the verdict.
 
-    python -m tests.faults --seed 1 --runs 300     # >= 1,000 crash points (hours)
+    python -m tests.faults --seed 1 --runs 220     # >= 1,000 crash points (docs/operations.md)
     python -m tests.faults --seed 7 --runs 12      # replays runs 0..11 of seed 7
 
 Ends with ``crash points: N, runs: R, invariant violations: V``; exits 1 if V > 0."""
@@ -17,7 +17,7 @@ from pathlib import Path
 from tests.faults.stack_env import use_simulator_env
 
 DEFAULT_SEED = 1
-DEFAULT_RUNS = 300  # about 3.5 crash points a run
+DEFAULT_RUNS = 220  # about 5.5 crash points a run: some 1,200, over 1,000 with a margin
 
 
 def say(line: str) -> None:

@@ -1,7 +1,8 @@
 """What one run of the fault simulator does, drawn from its seed alone (no stack, no clock):
-which worker processes are armed with which crash points at which hit, which faults the vendor
-sandboxes inject meanwhile, and the orders the run places. The same seed gives the same plan,
-so ``make faults SEED=…`` replays a failure."""
+which crash points at which hit each money-path worker process is armed with, and its restarts
+after each (one SIGKILL at a crash point is a crash point; a run kills a worker several times),
+which faults the vendor sandboxes inject meanwhile, and the orders the run places. The same
+seed gives the same plan, so ``make faults SEED=…`` replays a failure."""
 
 from __future__ import annotations
 
@@ -27,10 +28,21 @@ POINTS: dict[str, tuple[str, ...]] = {
 }
 
 
+# Each worker's armings in a run: its process starts with the first, the supervisor's restart
+# after a crash point with the next, and so on; the restart after the last runs unarmed.
+ARMINGS_PER_WORKER = (2, 4)  # at least, at most
+ORDERS = 8  # a run's: enough that the later hits of a re-armed worker are reached
+
+
 @dataclass(frozen=True)
 class Arming:
     worker: str
     spec: str  # the process's ONRAMP_CRASH_AT: "point@hit,…"
+    then: tuple[str, ...] = ()  # its restarts', one each in turn (then unarmed)
+
+    @property
+    def specs(self) -> tuple[str, ...]:
+        return (self.spec, *self.then)
 
 
 # The vendor faults a run switches on (sandbox_kit/faults.py, docs/fault-simulation.md): the
@@ -83,13 +95,18 @@ def plan_vendor_faults(seed: int, run: int) -> tuple[VendorFault, ...]:
     return (VendorFault("bank", settings),)
 
 
-def plan_run(seed: int, run: int, *, orders: int = 4) -> RunPlan:
+def plan_spec(rng: random.Random, worker: str) -> str:
+    """One or two of ``worker``'s crash points, each at its first, second or third hit."""
+    points = rng.sample(POINTS[worker], rng.randint(1, min(2, len(POINTS[worker]))))
+    return ",".join(f"{p}@{rng.randint(1, 3)}" for p in points)
+
+
+def plan_run(seed: int, run: int, *, orders: int = ORDERS) -> RunPlan:
+    """Every money-path worker armed (a worker spared in a run is a crash point not taken)."""
     rng = random.Random(f"{seed}:{run}")
-    workers = rng.sample(sorted(POINTS), rng.randint(3, len(POINTS)))
     armings = []
-    for worker in workers:
-        points = rng.sample(POINTS[worker], rng.randint(1, min(2, len(POINTS[worker]))))
-        spec = ",".join(f"{p}@{rng.randint(1, 3)}" for p in points)
-        armings.append(Arming(worker, spec))
+    for worker in sorted(POINTS):
+        specs = [plan_spec(rng, worker) for _ in range(rng.randint(*ARMINGS_PER_WORKER))]
+        armings.append(Arming(worker, specs[0], tuple(specs[1:])))
     amounts = tuple(f"{rng.randint(20, 120)}.{rng.randint(0, 99):02d}" for _ in range(orders))
     return RunPlan(seed, run, tuple(armings), amounts, plan_vendor_faults(seed, run))

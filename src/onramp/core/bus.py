@@ -35,6 +35,7 @@ class EventBus:
     js: JetStreamContext
     stream: str
     prefix: str = ""
+    ack_wait: float = 30.0  # the durable consumers' (NatsSettings.ack_wait_seconds)
 
     async def close(self) -> None:
         # Not drain(): a pull subscription with a fetch in flight would hold drain until its
@@ -56,14 +57,14 @@ class EventBus:
         name: str,
         subjects: Sequence[str],
         *,
-        ack_wait: float = 30.0,
+        ack_wait: float | None = None,
         max_ack_pending: int = 10_000,
     ) -> JetStreamContext.PullSubscription:
         config = ConsumerConfig(
             durable_name=name,
             ack_policy=AckPolicy.EXPLICIT,
             filter_subjects=[self.prefix + subject for subject in subjects],
-            ack_wait=ack_wait,
+            ack_wait=self.ack_wait if ack_wait is None else ack_wait,
             max_ack_pending=max_ack_pending,
             max_deliver=-1,
         )
@@ -71,7 +72,9 @@ class EventBus:
         return await self.js.pull_subscribe_bind(durable=name, stream=self.stream)
 
 
-async def connect_bus(url: str, *, stream: str, replicas: int = 1, prefix: str = "") -> EventBus:
+async def connect_bus(
+    url: str, *, stream: str, replicas: int = 1, prefix: str = "", ack_wait: float = 30.0
+) -> EventBus:
     if not url:
         raise BusUnavailable("no NATS URL configured: set ONRAMP_NATS__URL or run onramp dev")
     try:
@@ -80,7 +83,7 @@ async def connect_bus(url: str, *, stream: str, replicas: int = 1, prefix: str =
         raise BusUnavailable(f"cannot reach NATS at {url}: {exc}") from exc
     js = client.jetstream()
     await ensure_stream(js, stream, replicas=replicas, prefix=prefix)
-    return EventBus(client=client, js=js, stream=stream, prefix=prefix)
+    return EventBus(client=client, js=js, stream=stream, prefix=prefix, ack_wait=ack_wait)
 
 
 async def ensure_stream(

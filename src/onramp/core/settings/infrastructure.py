@@ -26,6 +26,10 @@ class NatsSettings(Section):
     # Put in front of every subject on the wire (``acme.`` -> ``acme.onramp.orders…``), so two
     # onramp installations (with two stream names) can share one NATS account; empty: none.
     subject_prefix: str = Field(default="", max_length=60, pattern=r"^([a-z0-9_-]+\.)*$")
+    # How long JetStream waits for a consumer's ack before it delivers the message again (a
+    # consumer that died mid-batch gets it back after this): longer than a slow batch takes.
+    # The fault simulator's stack shortens it: every crash before an ack waits it out.
+    ack_wait_seconds: float = Field(30.0, gt=0)
 
 
 class HsmSettings(Section):

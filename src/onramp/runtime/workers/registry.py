@@ -36,6 +36,7 @@ class SharedBus:
                     stream=self._settings.stream,
                     replicas=self._settings.replicas,
                     prefix=self._settings.subject_prefix,
+                    ack_wait=self._settings.ack_wait_seconds,
                 )
             return self._bus
 
