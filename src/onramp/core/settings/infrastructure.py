@@ -29,7 +29,7 @@ class NatsSettings(Section):
     # How long JetStream waits for a consumer's ack before it delivers the message again (a
     # consumer that died mid-batch gets it back after this): longer than a slow batch takes.
     # The fault simulator's stack shortens it: every crash before an ack waits it out.
-    ack_wait_seconds: float = Field(30.0, gt=0)
+    ack_wait_seconds: float = Field(30.0, gt=0, le=3600)
 
 
 class HsmSettings(Section):
