@@ -26,7 +26,7 @@ import json
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
@@ -131,13 +131,7 @@ class ChainProxy:
                 held = faults.drop_nonces
                 if faults.keep_gaps:
                     held = held | {nonce_of(call["params"][0])}
-                self.faults = Faults(
-                    **{
-                        **faults.__dict__,
-                        "drop_sends": faults.drop_sends - 1,
-                        "drop_nonces": held,
-                    }
-                )
+                self.faults = replace(faults, drop_sends=faults.drop_sends - 1, drop_nonces=held)
                 self.seen.dropped.append(tx_hash)
                 return "drop", tx_hash
             if faults.drop_nonces and nonce_of(call["params"][0]) in faults.drop_nonces:
